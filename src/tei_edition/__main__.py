@@ -1,0 +1,3 @@
+from tei_edition.cli import main
+
+main()

@@ -1,0 +1,227 @@
+"""The transformation layer: one lazily created Saxon processor, stylesheets compiled
+once per process, typed parameters, ``xsl:message`` captured as warnings, and Saxon
+errors turned into our ``TransformError``.
+
+Security: Saxon trusts its input by default. Here its XML parser loads no external
+DTD or entity, and ``allowedProtocols`` is "none" once a stylesheet is compiled, so a
+document cannot make ``doc()``, ``unparsed-text()`` or ``collection()`` read a file
+or the network. Our own stylesheets are compiled before that latch closes, so only
+``xsl:import``/``xsl:include`` resolve. Documents are
+parsed by our safe parser (``xmlparse``) and handed over as text without a DOCTYPE.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from tei_edition import resources
+from tei_edition.errors import ResourceError, TransformError
+
+# Elements carry their source line in this attribute while a stylesheet runs, so that
+# outputs (and error messages) can point back at the TEI line that produced them.
+TE_NS = "urn:x-tei-edition"
+LINE_ATTR = f"{{{TE_NS}}}line"
+
+_SAXON_FEATURES = {
+    "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-general-entities": "false",
+    "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-parameter-entities": "false",
+    "http://saxon.sf.net/feature/parserFeature?uri=http://apache.org/xml/features/nonvalidating/load-external-dtd": "false",
+    "http://saxon.sf.net/feature/linenumbering": "true",
+}
+_ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
+
+_executables: dict[Path, "Compiled"] = {}
+
+
+@dataclass
+class Result:
+    """What a transformation produced: its serialized output and its messages."""
+
+    output: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Compiled:
+    """A compiled stylesheet and the sandboxed Saxon processor that owns it.
+
+    Saxon's ``allowedProtocols`` is a one-way latch per processor: once narrowed it
+    cannot be widened again. So each stylesheet gets its own processor, compiled while
+    ``file:`` is allowed (for ``xsl:import``), then latched to no protocol at all before
+    any document is seen. Documents must be built by the same processor.
+    """
+
+    processor: object
+    executable: object
+
+
+def sandboxed_processor(*, latched: bool = True):
+    """A fresh Saxon processor whose parser loads no external DTD or entity.
+
+    ``latched`` processors can open no URI at all (for XPath and XQuery over
+    documents we parsed ourselves).
+    """
+    from saxonche import PySaxonProcessor
+
+    proc = PySaxonProcessor(license=False)
+    for name, value in _SAXON_FEATURES.items():
+        proc.set_configuration_property(name, value)
+    if latched:
+        proc.set_configuration_property(_ALLOWED_PROTOCOLS, "none")
+    return proc
+
+
+def saxon_version() -> str:
+    return sandboxed_processor().version
+
+
+def compiled(stylesheet: str | os.PathLike) -> Compiled:
+    """The compiled stylesheet (a path, or a name under ``xslt/``), once per process."""
+    path = Path(stylesheet)
+    if not path.is_absolute():
+        path = resources.stylesheet(str(stylesheet))
+    path = path.resolve()
+    if path not in _executables:
+        if not path.is_file():
+            raise ResourceError(f"stylesheet not found: {path}")
+        proc = sandboxed_processor(latched=False)
+        proc.set_configuration_property(_ALLOWED_PROTOCOLS, "file")
+        with _captured_stderr() as stderr:
+            try:
+                executable = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(path))
+            except Exception as exc:  # saxonche raises its own PySaxonApiError
+                failure = exc
+            else:
+                failure = None
+        proc.set_configuration_property(_ALLOWED_PROTOCOLS, "none")
+        if failure is not None:
+            raise _as_transform_error(failure, f"cannot compile stylesheet {path.name}", stderr.text)
+        _executables[path] = Compiled(proc, executable)
+    return _executables[path]
+
+
+def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = True):
+    """Hand a tree from our safe parser to Saxon (as text: no DOCTYPE travels with it)."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    marked = []
+    if lines:
+        marked = [el for el in root.iter(etree.Element) if el.sourceline]
+        for el in marked:
+            el.set(LINE_ATTR, str(el.sourceline))
+    try:
+        text = etree.tostring(root, encoding="unicode")
+    finally:
+        for el in marked:
+            del el.attrib[LINE_ATTR]
+    with _captured_stderr() as stderr:
+        try:
+            return proc.parse_xml(xml_text=text)
+        except Exception as exc:
+            failure = exc
+    raise _as_transform_error(failure, "cannot hand the document to Saxon", stderr.text)
+
+
+def run(stylesheet: str | os.PathLike, document, params: dict | None = None,
+        *, path: str | None = None) -> Result:
+    """Transform an lxml ``document`` with typed ``params`` (str, bool, int, float, trees)."""
+    sheet = compiled(stylesheet)
+    executable = sheet.executable
+    node = to_xdm(sheet.processor, document)
+    executable.clear_parameters()
+    for name, value in (params or {}).items():
+        executable.set_parameter(name, _xdm_value(sheet.processor, value))
+    executable.set_save_xsl_message(True, None)
+    failure = None
+    with _captured_stderr() as stderr:
+        try:
+            output = executable.transform_to_string(xdm_node=node)
+        except Exception as exc:
+            failure = exc
+    warnings = _messages(executable)
+    if failure is not None:
+        raise _as_transform_error(failure, f"{Path(str(stylesheet)).name} failed", stderr.text, path=path)
+    return Result(output or "", warnings)
+
+
+def _xdm_value(proc, value):
+    if isinstance(value, bool):
+        return proc.make_boolean_value(value)
+    if isinstance(value, int):
+        return proc.make_integer_value(value)
+    if isinstance(value, float):
+        return proc.make_double_value(value)
+    if isinstance(value, (str, os.PathLike)):
+        return proc.make_string_value(str(value))
+    if isinstance(value, (etree._ElementTree, etree._Element)):
+        return to_xdm(proc, value, lines=False)
+    raise TypeError(f"unsupported stylesheet parameter type: {type(value).__name__}")
+
+
+def _messages(executable) -> list[str]:
+    values = executable.get_xsl_messages()
+    if values is None:
+        return []
+    messages = [values.item_at(i).string_value for i in range(values.size)]
+    executable.clear_xsl_messages()
+    return messages
+
+
+# Saxon's messages: "... on line 12 column 5 of file:/x/y.xsl:\n  CODE  description"
+_LOCATION = re.compile(r"line (\d+)(?: column (\d+))? of (\S+?):?\s*$", re.M)
+_CODE = re.compile(r"^\s+(?:\S+:)?([A-Z]{2,}[A-Z0-9]*\d+)\s+(.*)$", re.M)
+
+
+_OWN_CODE = re.compile(r"^(TE\d{4}):?\s*(.*)$", re.S)
+
+
+def _as_transform_error(exc: Exception, context: str, stderr: str = "", *,
+                        path: str | None = None) -> TransformError:
+    """One clean line from Saxon's exception text and what it printed to stderr."""
+    text = str(exc).strip()
+    report = f"{text}\n{stderr}"
+    code_match = _CODE.search(report)
+    code = code_match.group(1) if code_match else None
+    detail = text.splitlines()[0].strip() if text else (code_match.group(2).strip() if code_match else "")
+    own = _OWN_CODE.match(detail)  # our own error() descriptions start with their code
+    if own:
+        code, detail = own.group(1), own.group(2)
+    elif code and detail.startswith(code):
+        detail = detail[len(code):].lstrip(" :")
+    where = ""
+    loc = _LOCATION.search(report)
+    if loc:
+        where = f" (at {Path(loc.group(3)).name} line {loc.group(1)})"
+    message = f"{context}: {f'{code}: ' if code else ''}{detail}{where}"
+    return TransformError(message, code=code, path=path)
+
+
+class _Sink:
+    text = ""
+
+
+@contextmanager
+def _captured_stderr():
+    """Saxon prints its diagnostics (with locations) to file descriptor 2: keep them off
+    the user's screen and hand them to the error mapping, which reports one clean line."""
+    sink = _Sink()
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield sink
+        return
+    with tempfile.TemporaryFile() as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield sink
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            handle.seek(0)
+            sink.text = handle.read(65536).decode("utf-8", "replace")

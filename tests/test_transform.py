@@ -1,0 +1,78 @@
+"""The transformation layer: cached compilation, typed parameters, messages, errors,
+and a Saxon that cannot read files or the network on a document's behalf."""
+
+from __future__ import annotations
+
+import pytest
+
+from tei_edition import transform
+from tei_edition.errors import TransformError
+from tei_edition.xmlparse import parse_bytes
+
+XSL = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:te="urn:x-tei-edition"
+  expand-text="yes" exclude-result-prefixes="#all">
+  <xsl:output method="text"/>
+  <xsl:param name="n" as="xs:integer" select="0"/>
+  <xsl:param name="flag" as="xs:boolean" select="false()"/>
+  <xsl:param name="s" as="xs:string" select="''"/>
+  <xsl:template match="/">
+    <xsl:message>note: {count(//b)} b</xsl:message>
+    <xsl:text>{$n + 1}|{$flag}|{$s}|{string-join(//b/@te:line, ',')}</xsl:text>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+@pytest.fixture
+def sheet(tmp_path):
+    path = tmp_path / "probe.xsl"
+    path.write_text(XSL)
+    return path
+
+
+def test_typed_parameters_messages_and_source_lines(sheet):
+    doc = parse_bytes(b"<a>\n<b/>\n\n<b/></a>")
+    result = transform.run(sheet, doc, {"n": 41, "flag": True, "s": "zz"})
+    assert result.output == "42|true|zz|2,4"
+    assert result.warnings == ["note: 2 b"]
+    # the line annotations are not left behind on the caller's tree
+    assert not any(el.attrib for el in doc.iter())
+
+
+def test_stylesheet_compiled_once(sheet):
+    assert transform.compiled(sheet) is transform.compiled(sheet)
+
+
+def test_document_cannot_read_files(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SENTINEL-SECRET")
+    path = tmp_path / "leak.xsl"
+    path.write_text("""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+      <xsl:output method="text"/>
+      <xsl:template match="/"><xsl:value-of select="unparsed-text(string(/a/@href))"/></xsl:template>
+    </xsl:stylesheet>""")
+    doc = parse_bytes(f'<a href="file://{secret}"/>'.encode())
+    with pytest.raises(TransformError) as info:
+        transform.run(path, doc)
+    assert "SENTINEL" not in str(info.value)
+    assert "prohibited" in str(info.value)
+
+
+def test_stylesheet_error_code_is_reported(tmp_path):
+    path = tmp_path / "fail.xsl"
+    path.write_text("""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+      <xsl:template match="/"><xsl:sequence select="error(QName('urn:x-tei-edition', 'TE0001'), 'TE0001: no luck')"/></xsl:template>
+    </xsl:stylesheet>""")
+    with pytest.raises(TransformError) as info:
+        transform.run(path, parse_bytes(b"<a/>"))
+    assert info.value.code == "TE0001"
+    assert "no luck" in str(info.value)
+    assert "fail.xsl line 2" in str(info.value)
+
+
+def test_broken_stylesheet_is_a_transform_error(tmp_path):
+    path = tmp_path / "broken.xsl"
+    path.write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                    '<xsl:template match="/"><xsl:value-of select="1 +"/></xsl:template></xsl:stylesheet>')
+    with pytest.raises(TransformError, match="cannot compile stylesheet broken.xsl: XPST0003"):
+        transform.compiled(path)
