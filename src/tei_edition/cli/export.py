@@ -1,8 +1,8 @@
-"""``tei-edition export html|pdf|text`` (each format filled in by its own issue)."""
+"""``tei-edition export html|pdf|text``: one module per format's options."""
 
 import click
 
-from tei_edition.errors import UsageError
+from tei_edition.cli import export_html, export_pdf, export_text
 
 
 @click.group()
@@ -15,37 +15,5 @@ def export():
     """
 
 
-@export.command()
-@click.argument("path")
-def text(path):
-    """Plain text.
-
-    \b
-    Example:
-      tei-edition export text tei/nkidp-edossier-8.xml -o dossier.txt
-    """
-    raise UsageError("export text is not available yet")
-
-
-@export.command()
-@click.argument("path")
-def html(path):
-    """A static HTML edition (a folder).
-
-    \b
-    Example:
-      tei-edition export html tei/nkidp-edossier-8.xml -o build/html
-    """
-    raise UsageError("export html is not available yet")
-
-
-@export.command()
-@click.argument("path")
-def pdf(path):
-    """A PDF print edition typeset with Typst.
-
-    \b
-    Example:
-      tei-edition export pdf tei/nkidp-edossier-8.xml -o dossier.pdf
-    """
-    raise UsageError("export pdf is not available yet")
+for command in (export_html.html, export_pdf.pdf, export_text.text):
+    export.add_command(command)

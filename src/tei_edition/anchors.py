@@ -1,0 +1,70 @@
+"""Stable anchors for citable blocks: the one definition shared by every output.
+
+The HTML edition puts these ids on its paragraphs, ``entities show`` reports them as
+locators, and the XSLT function ``te:anchor()`` in ``xslt/common/anchors.xsl`` computes
+the same string (a test holds the two to each other).
+
+anchor(block) = the block's ``xml:id`` when it has one; otherwise the steps from the
+outermost ``<text>`` down to the block, each ``local-name + position among siblings of
+the same name``, joined by ``.`` — for example ``body1.div2.p3``. The steps depend only
+on the document's structure, so rebuilds give identical anchors.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from tei_edition.xmlparse import TEI_NS, XML_NS
+
+# Elements that are citable blocks: the unit a reader links to.
+BLOCKS = frozenset({
+    "p", "ab", "head", "l", "item", "opener", "closer", "dateline", "signed", "salute",
+    "postscript", "note", "byline", "docTitle", "trailer", "stage", "sp", "quote", "bibl",
+    "label", "cell",
+})
+_XML_ID = f"{{{XML_NS}}}id"
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def _is_tei(el: etree._Element, name: str) -> bool:
+    return isinstance(el.tag, str) and el.tag == f"{{{TEI_NS}}}{name}"
+
+
+def block_of(el: etree._Element) -> etree._Element:
+    """The nearest citable ancestor-or-self: a block, else a ``div``, else the element."""
+    for candidate in _ancestors_or_self(el):
+        if etree.QName(candidate).namespace == TEI_NS and _local(candidate) in BLOCKS:
+            return candidate
+    for candidate in _ancestors_or_self(el):
+        if _local(candidate).startswith("div"):
+            return candidate
+    return el
+
+
+def anchor(el: etree._Element) -> str:
+    """The stable anchor of an element (use ``block_of`` first for a mention's block)."""
+    own = el.get(_XML_ID)
+    if own:
+        return own
+    chain = list(_ancestors_or_self(el))
+    outermost_text = max((i for i, a in enumerate(chain) if _is_tei(a, "text")), default=None)
+    steps = chain[:outermost_text] if outermost_text is not None else chain[:-1]
+    return ".".join(f"{_local(s)}{_position(s)}" for s in reversed(steps)) or _local(el)
+
+
+def _ancestors_or_self(el: etree._Element):
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        yield node
+        node = node.getparent()
+
+
+def _position(el: etree._Element) -> int:
+    count = 1
+    for sibling in el.itersiblings(preceding=True):
+        if sibling.tag == el.tag:
+            count += 1
+    return count
