@@ -28,6 +28,7 @@ from tei_edition.errors import ResourceError, TransformError
 # outputs (and error messages) can point back at the TEI line that produced them.
 TE_NS = "urn:x-tei-edition"
 LINE_ATTR = f"{{{TE_NS}}}line"
+etree.register_namespace("te", TE_NS)
 
 _SAXON_FEATURES = {
     "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-general-entities": "false",

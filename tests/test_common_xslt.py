@@ -1,0 +1,79 @@
+"""The shared XSLT layer: the policy pre-pass every format renders from."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from conftest import FIXTURES
+from tei_edition import resources, transform
+from tei_edition.anchors import anchor
+from tei_edition.xmlparse import NS, parse_file
+
+TE = "urn:x-tei-edition"
+POLICY = FIXTURES / "common" / "policy.xml"
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory):
+    """A stylesheet that returns the normalised document, for inspection."""
+    path = tmp_path_factory.mktemp("xsl") / "probe.xsl"
+    common = (resources.xslt_dir() / "common" / "common.xsl").as_uri()
+    path.write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+      xmlns:te="{TE}"><xsl:import href="{common}"/>
+      <xsl:template match="/"><xsl:sequence select="te:normalized(/)"/></xsl:template>
+    </xsl:stylesheet>""")
+    return path
+
+
+def normalised(probe, source, reading="normalised"):
+    result = transform.run(probe, parse_file(source), {"reading": reading})
+    return etree.fromstring(result.output.encode()), result.warnings
+
+
+def te(name):
+    return f"{{{TE}}}{name}"
+
+
+@pytest.mark.parametrize("reading, shown, alt", [("normalised", "corr", "polices"),
+                                                 ("diplomatic", "sic", "policies")])
+def test_choice_shows_one_reading_and_records_the_other(probe, reading, shown, alt):
+    root, _ = normalised(probe, POLICY, reading)
+    choice = root.find(".//tei:choice", NS)
+    assert [etree.QName(c).localname for c in choice] == [shown]
+    assert choice.get(te("alt")) == alt
+
+
+def test_notes_are_numbered_within_their_document(probe):
+    root, _ = normalised(probe, POLICY)
+    numbers = [n.get(te("n")) for n in root.iterfind(".//tei:text//tei:note", NS)]
+    assert numbers == ["1", "2", "1"]
+
+
+def test_entity_names_resolve_and_dangling_refs_are_marked(probe):
+    root, _ = normalised(probe, POLICY)
+    good, bad = root.iterfind(".//tei:text//tei:persName", NS)
+    assert (good.get(te("entity")), good.get(te("entity-type")), good.get(te("label"))) == \
+        ("p1", "person", "A. M. Puzanov")
+    assert bad.get(te("unresolved")) == "#nope other.xml#p1"
+
+
+def test_editorial_signs_and_unknown_elements(probe):
+    root, warnings = normalised(probe, POLICY)
+    supplied = root.find(".//tei:supplied", NS)
+    assert (supplied.get(te("open")), supplied.get(te("close")), supplied.get(te("why"))) == ("[", "]", "x")
+    foo = root.find(".//tei:foo", NS)
+    assert foo.get(te("kind")) == "unknown-inline" and foo.text == "kept"
+    assert warnings == ["TE-COVERAGE foo 1 3"]
+
+
+def test_xslt_anchors_equal_python_anchors(probe):
+    source = parse_file(POLICY)
+    root, _ = normalised(probe, POLICY)
+    from_xslt = [el.get(te("anchor")) for el in root.iter() if el.get(te("anchor"))]
+    assert from_xslt, "the fixture has citable blocks"
+    expected = [anchor(el) for el in source.getroot().iter()
+                if isinstance(el.tag, str) and el.getparent() is not None
+                and etree.QName(el).localname in {"p", "head", "note", "div"}
+                and el.xpath("ancestor::tei:text", namespaces=NS)]
+    assert from_xslt == expected

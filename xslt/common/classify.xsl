@@ -1,0 +1,117 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  What a TEI element IS, decided once for every format: a block, an inline, a note,
+  an editorial intervention, an entity reference, a break, metadata to skip, or unknown.
+  Formats implement these behaviours; they never re-decide them.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- Metadata and annotation that never appears in the reading text. -->
+  <xsl:variable name="te:skipped" as="xs:string+" select="
+    'teiHeader', 'standOff', 'facsimile', 'sourceDoc', 'interpGrp', 'interp', 'spanGrp',
+    'span', 'linkGrp', 'link', 'join', 'joinGrp', 'alt', 'altGrp', 'timeline', 'xenoData',
+    'index', 'certainty', 'precision', 'respons', 'listAnnotation', 'fs', 'fLib', 'fvLib',
+    'witDetail', 'substJoin', 'zone', 'surface', 'surfaceGrp'"/>
+
+  <!-- Block-level structure: starts on its own line / paragraph in every format. -->
+  <xsl:variable name="te:blocks" as="xs:string+" select="
+    'TEI', 'teiCorpus', 'text', 'group', 'front', 'body', 'back', 'div', 'div1', 'div2', 'div3', 'div4', 'div5',
+    'div6', 'div7', 'p', 'ab', 'head', 'lg', 'l', 'list', 'item', 'table', 'row', 'cell',
+    'figure', 'figDesc', 'opener', 'closer', 'dateline', 'salute', 'signed', 'postscript',
+    'byline', 'docTitle', 'titlePart', 'docAuthor', 'docDate', 'docImprint', 'docEdition',
+    'titlePage', 'argument', 'epigraph', 'trailer', 'sp', 'speaker', 'castList', 'castGroup',
+    'castItem', 'listBibl', 'listPerson', 'listPlace', 'listOrg', 'listEvent', 'floatingText',
+    'entry', 'entryFree', 'superEntry', 'sense', 'form', 'cit', 'set', 'spGrp', 'u',
+    'msDesc', 'msContents', 'msItem', 'physDesc', 'history', 'epilogue', 'prologue',
+    'performance', 'camera', 'sound', 'view', 'move', 'listWit', 'witness', 'listApp',
+    'person', 'place', 'org', 'event', 'biblStruct', 'biblFull', 'egXML', 'eg'"/>
+
+  <!-- Elements that are blocks only where they stand between blocks. -->
+  <xsl:variable name="te:sometimes-blocks" as="xs:string+" select="
+    'quote', 'q', 'bibl', 'stage', 'label', 'note', 'stamp', 'address', 'def', 'gram',
+    'gramGrp', 'etym', 'usg', 'xr', 're'"/>
+
+  <!-- Inline phrase-level elements with a known rendering (beyond keeping their text). -->
+  <xsl:variable name="te:inlines" as="xs:string+" select="
+    'hi', 'emph', 'foreign', 'term', 'gloss', 'title', 'date', 'time', 'num', 'measure',
+    'measureGrp', 'name', 'persName', 'placeName', 'orgName', 'geogName', 'settlement',
+    'country', 'region', 'bloc', 'district', 'roleName', 'forename', 'surname', 'genName',
+    'addName', 'nameLink', 'orgName', 'rs', 'ref', 'ptr', 'seg', 'w', 'pc', 'c', 'g', 'cl',
+    'phr', 's', 'm', 'abbr', 'expan', 'ex', 'am', 'sic', 'corr', 'orig', 'reg', 'add', 'del',
+    'supplied', 'gap', 'unclear', 'damage', 'surplus', 'secl', 'restore', 'subst', 'mod', 'metamark',
+    'handShift', 'mentioned', 'soCalled', 'said', 'quote', 'q', 'cit', 'choice', 'app', 'lem',
+    'rdg', 'rdgGrp', 'fw', 'idno', 'email', 'street', 'postCode', 'postBox', 'addrLine',
+    'affiliation', 'orth', 'pron', 'hyph', 'syll', 'pos', 'lang', 'oRef', 'oVar', 'pRef',
+    'pVar', 'lbl', 'colloc', 'tns', 'mood', 'per', 'number', 'case', 'gen', 'subc', 'iType',
+    'persName', 'occupation', 'age', 'birth', 'death', 'residence', 'sex', 'state', 'trait',
+    'desc', 'note', 'bibl', 'author', 'editor', 'publisher', 'pubPlace', 'biblScope',
+    'edition', 'extent', 'series', 'stamp', 'formula', 'unit', 'geo', 'location', 'offset',
+    'catchwords', 'signatures', 'locus', 'locusGrp', 'origDate', 'origPlace', 'material',
+    'dim', 'dimensions', 'height', 'width', 'depth', 'ruby', 'rb', 'rt', 'space', 'label',
+    'stage', 'speaker', 'role', 'roleDesc', 'actor', 'caesura', 'rhyme', 'incipit',
+    'explicit', 'rubric', 'colophon', 'textLang', 'msName', 'repository', 'collection',
+    'institution', 'altIdentifier', 'msIdentifier', 'def', 'usg', 'xr', 'etym', 'gramGrp',
+    'gram', 're', 'address', 'listRef', 'floruit', 'event', 'objectName', 'object'"/>
+
+  <xsl:variable name="te:breaks" as="xs:string+" select="'pb', 'lb', 'cb', 'milestone', 'gb', 'anchor'"/>
+
+  <!-- Names that may point to register entries, and the entry kind each expects. -->
+  <xsl:variable name="te:entity-kinds" as="map(xs:string, xs:string)" select="map{
+    'persName': 'person', 'placeName': 'place', 'geogName': 'place', 'settlement': 'place',
+    'country': 'place', 'region': 'place', 'bloc': 'place', 'district': 'place',
+    'orgName': 'org', 'name': '', 'rs': ''}"/>
+
+  <!-- Divisions that restart note numbering and collect their notes in text/HTML. -->
+  <xsl:variable name="te:unit-types" as="xs:string+" select="
+    'document', 'essay', 'letter', 'chapter', 'article', 'entry'"/>
+
+  <xsl:function name="te:is-skipped" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="namespace-uri($el) = 'http://www.tei-c.org/ns/1.0'
+                          and local-name($el) = $te:skipped"/>
+  </xsl:function>
+
+  <!-- block | inline | note | break | skip | unknown-block | unknown-inline -->
+  <xsl:function name="te:kind" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="name" select="local-name($el)"/>
+    <xsl:variable name="tei" select="namespace-uri($el) = 'http://www.tei-c.org/ns/1.0'"/>
+    <xsl:sequence select="
+      if (not($tei)) then (if (te:stands-as-block($el)) then 'unknown-block' else 'unknown-inline')
+      else if ($name = $te:skipped) then 'skip'
+      else if ($name = $te:breaks) then 'break'
+      else if ($name = 'note') then 'note'
+      else if ($name = $te:blocks) then 'block'
+      else if ($name = $te:sometimes-blocks) then (if (te:stands-as-block($el)) then 'block' else 'inline')
+      else if ($name = $te:inlines) then 'inline'
+      else if (te:stands-as-block($el)) then 'unknown-block' else 'unknown-inline'"/>
+  </xsl:function>
+
+  <!-- An element stands as a block when it sits among blocks and holds no loose text
+       beside them, or itself contains blocks. -->
+  <xsl:function name="te:stands-as-block" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="parent" select="$el/parent::*"/>
+    <xsl:sequence select="
+      exists($el/*[local-name() = $te:blocks])
+      or (exists($parent) and local-name($parent) = ('body', 'front', 'back', 'div', 'div1',
+          'div2', 'div3', 'div4', 'div5', 'div6', 'div7', 'sp', 'lg', 'list', 'listBibl',
+          'opener', 'closer', 'postscript', 'text', 'group', 'floatingText', 'cit',
+          'castList', 'entry', 'sense', 'titlePage')
+          and not(normalize-space(string-join($parent/text(), ''))))"/>
+  </xsl:function>
+
+  <!-- The division whose notes are numbered and collected together. -->
+  <xsl:function name="te:unit" as="element()">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="($node/ancestor-or-self::*[self::tei:div or self::tei:div1]
+                             [@type = $te:unit-types][1],
+                           $node/ancestor-or-self::tei:text[last()],
+                           root($node)/*)[1]"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,187 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The editorial policy, applied once for every format: a pre-pass that copies the TEI
+  and records every decision on it in te:* attributes. Formats render the result and
+  never re-decide:
+
+    @te:kind       block | inline | note | break | skip | unknown-block | unknown-inline
+    @te:anchor     the stable anchor of a citable block (anchors.xsl)
+    choice, app    only the shown reading is kept as a child; @te:alt holds the other
+                   reading(s) as text, @te:alt-kind their element name(s)
+    note           @te:n, its number (its own @n, else counted within its unit);
+                   notes stay where they are: formats put a marker there, never the text
+    names          @te:entity (ids), @te:entity-type, @te:label, @te:description,
+                   @te:unresolved (URIs that point nowhere)
+    editorial      @te:open / @te:close, the signs printed around supplied, gap,
+                   unclear and del text (the same signs in every format); @te:why, the
+                   reason in words (@reason, @agent, a gap's <desc>), for hover or notes;
+                   a gap's <desc> moves into @te:why (it describes, it is not text)
+    lb             @te:join="true" when the break falls inside a word (@break="no")
+    unknown        an element with no rule keeps all its text; one xsl:message per
+                   distinct name: "TE-COVERAGE {name} {count} {first line}"
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- Accumulators (note numbers) apply to the source document. -->
+  <xsl:mode use-accumulators="#all"/>
+
+  <xsl:mode name="te:normalize" on-no-match="shallow-copy" on-multiple-match="fail"
+            warning-on-multiple-match="yes"/>
+
+  <!-- The signs around editorial interventions, as explained in every output. -->
+  <xsl:variable name="te:signs" as="map(xs:string, xs:string*)" select="map{
+    'supplied': ('[', ']'),
+    'gap': ('[…]', ''),
+    'unclear': ('', '[?]'),
+    'del': ('⟦', '⟧')}"/>
+
+  <xsl:function name="te:normalized" as="document-node()">
+    <xsl:param name="doc" as="document-node()"/>
+    <xsl:variable name="result" as="document-node()">
+      <xsl:document>
+        <xsl:apply-templates select="$doc" mode="te:normalize"/>
+      </xsl:document>
+    </xsl:variable>
+    <xsl:for-each-group select="$result//*[@te:kind = ('unknown-block', 'unknown-inline')]"
+                        group-by="name()">
+      <xsl:sort select="current-grouping-key()"/>
+      <xsl:message>TE-COVERAGE {current-grouping-key()} {count(current-group())} {(current-group()/@te:line)[1]}</xsl:message>
+    </xsl:for-each-group>
+    <xsl:sequence select="$result"/>
+  </xsl:function>
+
+  <!-- Metadata is copied as it is: formats read the header from here too. -->
+  <xsl:template match="tei:teiHeader | tei:standOff" mode="te:normalize" priority="2">
+    <xsl:copy>
+      <xsl:attribute name="te:kind" select="'skip'"/>
+      <xsl:copy-of select="@*, node()"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="*" mode="te:normalize" priority="-1">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:apply-templates select="node()" mode="te:normalize"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template name="te:common-attributes">
+    <xsl:copy-of select="@*"/>
+    <xsl:attribute name="te:kind" select="te:kind(.)"/>
+    <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
+      <xsl:attribute name="te:anchor" select="te:anchor(.)"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Alternative readings: keep the one the policy shows, record the other(s). -->
+  <xsl:template match="tei:choice" mode="te:normalize">
+    <xsl:variable name="shown" select="te:choice-shown(.)"/>
+    <xsl:call-template name="te:alternatives">
+      <xsl:with-param name="shown" select="$shown"/>
+      <xsl:with-param name="others" select="* except $shown"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:app" mode="te:normalize">
+    <xsl:variable name="shown" select="(tei:lem, tei:rdg, tei:rdgGrp)[1]"/>
+    <xsl:call-template name="te:alternatives">
+      <xsl:with-param name="shown" select="$shown"/>
+      <xsl:with-param name="others" select="(tei:rdg, tei:rdgGrp) except $shown"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="te:alternatives">
+    <xsl:param name="shown" as="element()?"/>
+    <xsl:param name="others" as="element()*"/>
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:attribute name="te:kind" select="'inline'"/>
+      <xsl:if test="$others">
+        <xsl:attribute name="te:alt" select="string-join($others ! te:reading-text(.), ' | ')"/>
+        <xsl:attribute name="te:alt-kind" select="string-join(distinct-values($others ! local-name()), ' ')"/>
+      </xsl:if>
+      <xsl:apply-templates select="$shown" mode="te:normalize"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <!-- The reading a choice shows, whatever the order of its children. -->
+  <xsl:function name="te:choice-shown" as="element()?">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:variable name="preferred" select="
+      if ($reading = 'diplomatic') then ('sic', 'orig', 'abbr', 'am')
+      else ('corr', 'reg', 'expan', 'ex')"/>
+    <xsl:sequence select="(for $name in $preferred return $choice/*[local-name() = $name][1],
+                           $choice/*)[1]"/>
+  </xsl:function>
+
+  <xsl:function name="te:reading-text" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="text" select="normalize-space(string-join($el//text()[not(ancestor::tei:note)], ''))"/>
+    <xsl:sequence select="
+      ($text[.], if ($el/@wit) then 'om. ' || normalize-space($el/@wit) else '∅')[1]
+      || (if ($el/@wit and $text) then ' (' || normalize-space($el/@wit) || ')' else '')"/>
+  </xsl:function>
+
+  <xsl:template match="tei:note" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:attribute name="te:n" select="(@n[normalize-space()], accumulator-before('te:notes'))[1]"/>
+      <xsl:apply-templates select="node()" mode="te:normalize"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <!-- Notes are counted within their unit (document, essay, letter, chapter). -->
+  <xsl:accumulator name="te:notes" as="xs:integer" initial-value="0">
+    <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]"
+                          select="0"/>
+    <xsl:accumulator-rule match="tei:note[not(ancestor::tei:teiHeader or ancestor::tei:standOff)]"
+                          select="$value + 1"/>
+  </xsl:accumulator>
+
+  <xsl:template match="*[te:is-entity-name(.)]" mode="te:normalize">
+    <xsl:variable name="entries" select="te:entities(.)"/>
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:if test="$entries">
+        <xsl:attribute name="te:entity" select="string-join($entries/@xml:id, ' ')"/>
+        <xsl:attribute name="te:entity-type" select="te:entity-type($entries[1])"/>
+        <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
+        <xsl:attribute name="te:description" select="te:entity-description($entries[1])"/>
+      </xsl:if>
+      <xsl:variable name="unresolved" select="tokenize(normalize-space(@ref), ' ')
+                                              [empty(te:lookup(., root(current())))]"/>
+      <xsl:if test="exists($unresolved)">
+        <xsl:attribute name="te:unresolved" select="$unresolved"/>
+      </xsl:if>
+      <xsl:apply-templates select="node()" mode="te:normalize"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="tei:supplied | tei:gap | tei:unclear | tei:del" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:attribute name="te:open" select="$te:signs(local-name())[1]"/>
+      <xsl:attribute name="te:close" select="$te:signs(local-name())[2]"/>
+      <xsl:variable name="why" select="string-join((@reason, @agent, @rend[parent::tei:del],
+                                       tei:desc) ! normalize-space(translate(., '_', ' '))[.], '; ')"/>
+      <xsl:if test="$why">
+        <xsl:attribute name="te:why" select="$why"/>
+      </xsl:if>
+      <xsl:apply-templates select="node() except tei:desc[parent::tei:gap]" mode="te:normalize"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="tei:lb" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:if test="@break = 'no'">
+        <xsl:attribute name="te:join" select="'true'"/>
+      </xsl:if>
+    </xsl:copy>
+  </xsl:template>
+</xsl:stylesheet>
