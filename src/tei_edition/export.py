@@ -1,0 +1,74 @@
+"""Export orchestration shared by every format: parse safely, gather register files,
+call the format's exporter, and turn the common layer's messages into a report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_edition import formats
+from tei_edition.errors import InputError
+from tei_edition.formats import ExportRequest, ExportResult
+from tei_edition.xmlparse import parse_file
+
+# "TE-COVERAGE {element name} {count} {first line}", from xslt/common/normalize.xsl
+_COVERAGE = re.compile(r"^TE-COVERAGE (\S+) (\d+) ?(\d*)$")
+
+
+@dataclass
+class Messages:
+    """xsl:message output split into coverage figures and warnings for the user."""
+
+    warnings: list[str] = field(default_factory=list)
+    coverage: dict[str, int] = field(default_factory=dict)
+
+
+def split_messages(messages: list[str], source: str) -> Messages:
+    found = Messages()
+    for message in messages:
+        match = _COVERAGE.match(message)
+        if match:
+            name, count, line = match.group(1), int(match.group(2)), match.group(3)
+            found.coverage[name] = found.coverage.get(name, 0) + count
+            where = f"{source}:{line}" if line else source
+            found.warnings.append(f"{where}: warning: <{name}> has no rendering rule; "
+                                  f"its text is kept ({count}x)")
+        else:
+            found.warnings.append(f"{source}: warning: {message}")
+    return found
+
+
+def register_documents(tree, source: Path) -> list:
+    """Register files that ``@ref="file.xml#id"`` values point to, parsed safely.
+
+    Only files inside the document's own folder tree are read: a reference may not
+    lead the tool to a file the user did not put beside the document.
+    """
+    folder = source.resolve().parent
+    names = set()
+    for ref in tree.getroot().xpath("//@ref"):
+        for uri in ref.split():
+            target = uri.split("#", 1)[0]
+            if target and "#" in uri and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
+                names.add(target)
+    documents = []
+    for name in sorted(names):
+        path = (folder / name).resolve()
+        if folder not in path.parents or not path.is_file() or path == source.resolve():
+            continue
+        documents.append(parse_file(path))
+    return documents
+
+
+def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
+                **options) -> ExportResult:
+    """Export one TEI file in a registered format; returns what was written."""
+    fmt_entry = formats.get(fmt)
+    source = Path(path)
+    tree = parse_file(source)
+    target = Path(output) if output else fmt_entry.default_output(source, source.parent)
+    if target.resolve() == source.resolve():
+        raise InputError("refusing to overwrite the input with the export", path=str(source))
+    request = ExportRequest(tree=tree, source=source, output=target, options=options)
+    return fmt_entry.exporter()(request)
