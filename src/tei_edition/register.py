@@ -1,0 +1,144 @@
+"""Registers of persons, places and organizations, and the pointers into them.
+
+A register entry is a ``person``/``personGrp``, ``place`` or ``org`` with an
+``xml:id``, wherever it sits: ``standOff``, the header (``particDesc``,
+``settingDesc``), ``back``, or a separate register file. Its name forms are its own
+name children (not those of nested entries); the preferred one is the first typed
+``preferred``/``reg``/``main``/``full``, else the first; its description is its
+first ``note`` (or ``desc``).
+
+``@ref`` tokens: ``#id`` points into the corpus (the document first), ``file.xml#id``
+into a register file, anything with a URI scheme (``https:``, ``viaf:``) to an
+outside authority, which is not a register reference and is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei_edition.xmlparse import TEI_NS, XML_NS
+
+KINDS = ("person", "place", "org")
+_T = f"{{{TEI_NS}}}"
+XML_ID = f"{{{XML_NS}}}id"
+
+# Register entry element -> kind; and the children that are its name forms.
+ENTRY_KINDS = {f"{_T}person": "person", f"{_T}personGrp": "person",
+               f"{_T}place": "place", f"{_T}org": "org"}
+_FORM_TAGS = {
+    "person": {f"{_T}persName", f"{_T}name"},
+    "place": {f"{_T}placeName", f"{_T}geogName", f"{_T}settlement", f"{_T}country",
+              f"{_T}region", f"{_T}district", f"{_T}bloc", f"{_T}name"},
+    "org": {f"{_T}orgName", f"{_T}name"},
+}
+_PREFERRED = {"preferred", "reg", "main", "full"}
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Entry:
+    """One register entry. ``key`` is (register file, id): ids may repeat across files."""
+
+    id: str
+    kind: str
+    names: list[str]
+    description: str
+    path: str
+    line: int | None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.path, self.id)
+
+    @property
+    def name(self) -> str:
+        return self.names[0] if self.names else self.id
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """One token of an ``@ref``: a local ``#id`` (file None) or ``file.xml#id``."""
+
+    file: str | None
+    id: str
+
+
+def parse_ref(value: str) -> tuple[list[Pointer], list[str]]:
+    """Register pointers in an ``@ref``, and the tokens pointing outside (authorities)."""
+    pointers, outside = [], []
+    for token in value.split():
+        if token.startswith("#") and len(token) > 1:
+            pointers.append(Pointer(None, token[1:]))
+        elif "#" in token and not _SCHEME.match(token):
+            file, _, ident = token.partition("#")
+            if ident:
+                pointers.append(Pointer(file, ident))
+        else:
+            outside.append(token)
+    return pointers, outside
+
+
+def normalized_text(el: etree._Element) -> str:
+    return _SPACES.sub(" ", "".join(el.itertext())).strip()
+
+
+def entries_in(root: etree._Element, path: str) -> list[Entry]:
+    """Every register entry in a document, in document order."""
+    found = []
+    for el in root.iter(*ENTRY_KINDS):
+        ident = el.get(XML_ID)
+        if not ident:
+            continue  # an entry nobody can point to
+        kind = ENTRY_KINDS[el.tag]
+        forms = [child for child in el if child.tag in _FORM_TAGS[kind]]
+        preferred = [f for f in forms if f.get("type") in _PREFERRED]
+        ordered = preferred[:1] + [f for f in forms if f not in preferred[:1]]
+        names = _unique(normalized_text(f) for f in ordered)
+        note = next((c for c in el if c.tag in (f"{_T}note", f"{_T}desc")), None)
+        found.append(Entry(ident, kind, names, normalized_text(note) if note is not None else "",
+                           path, el.sourceline))
+    return found
+
+
+def _unique(values) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v:
+            seen.setdefault(v, None)
+    return list(seen)
+
+
+@dataclass
+class Register:
+    """All entries known to a run, found by key, by bare id, and by folded name form."""
+
+    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    by_id: dict[str, tuple[str, str]] = field(default_factory=dict)
+    duplicates: list[Entry] = field(default_factory=list)
+
+    def add(self, entry: Entry) -> None:
+        if entry.key in self.entries:
+            self.duplicates.append(entry)
+            return
+        self.entries[entry.key] = entry
+        if entry.id in self.by_id:
+            self.duplicates.append(entry)
+        else:
+            self.by_id[entry.id] = entry.key
+
+    def in_file(self, path: str, ident: str) -> Entry | None:
+        return self.entries.get((path, ident))
+
+    def by_bare_id(self, ident: str) -> Entry | None:
+        key = self.by_id.get(ident)
+        return self.entries[key] if key else None
+
+    def __iter__(self):
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
