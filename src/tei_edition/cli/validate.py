@@ -1,17 +1,87 @@
-"""``tei-edition validate`` (filled in by the validation issue)."""
+"""``tei-edition validate``: a thin layer over ``tei_edition.validate``."""
+
+from __future__ import annotations
+
+import sys
 
 import click
 
-from tei_edition.errors import UsageError
+from tei_edition.cli.base import default_paths, format_option
+from tei_edition.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+
+_PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
 
 @click.command()
-@click.argument("paths", nargs=-1)
-def validate(paths):
-    """Check documents against schemas and rules.
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--schema", type=click.Path(dir_okay=False, path_type=str),
+              help="Any RELAX NG schema (.rng, or .rnc with jing) instead of ours.")
+@click.option("--schematron", "schematron_files", multiple=True,
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Extra ISO Schematron rules (repeatable); xslt2/xslt3 rules run on Saxon.")
+@click.option("--phase", default="#DEFAULT", show_default=True,
+              help="Schematron phase to run (#ALL for every pattern).")
+@click.option("--engine", type=click.Choice(["auto", "lxml", "jing"]), default="auto",
+              show_default=True,
+              help="RELAX NG engine; auto uses lxml for our schema and jing for others.")
+@format_option("text", "json")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line (nothing on success).")
+@click.pass_context
+def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
+    """Check documents: well-formed, RELAX NG, Schematron.
+
+    PATHS are files or folders (searched for *.xml); the default is tei/. Without
+    --schema or --schematron, a document's own <?xml-model?> schemas are used when
+    it names any, otherwise schemas/tei_edition.rng and schemas/tei_edition.sch.
 
     \b
     Example:
       tei-edition validate tei/nkidp-edossier-8.xml
+      tei-edition validate corpus/ --schema tei_all.rng --format json
     """
-    raise UsageError("validate is not available yet")
+    from tei_edition.validate import validate_paths
+
+    with _progress(not quiet and fmt == "text") as tick:
+        report = validate_paths(default_paths(paths), schema=schema, schematron_files=schematron_files,
+                                engine=engine, phase=phase, progress=tick)
+    for problem in report.unreadable:
+        click.echo(problem.located(), err=True)
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        _print_text(report, quiet)
+    ctx.exit(EXIT_USAGE if report.unreadable else EXIT_OK if report.valid else EXIT_PROBLEMS)
+
+
+def _print_text(report, quiet: bool) -> None:
+    if not quiet:
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
+        for file_report in report.files:
+            for diagnostic in file_report.diagnostics:
+                click.echo(diagnostic.as_text())
+    if not (quiet and report.valid):
+        click.echo(report.summary())
+
+
+class _progress:
+    """A progress bar on stderr, only on a terminal and only for more than a few files."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+
+    def __enter__(self):
+        return self.tick
+
+    def tick(self, count: int, total: int) -> None:
+        if not self.enabled or total <= _PROGRESS_FROM:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="validating", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(count)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
