@@ -16,6 +16,7 @@ reported as shared).
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,8 +236,14 @@ def section_of(el: etree._Element) -> str:
     return ": ".join(v for v in (number, title) if v) or (part or "")
 
 
+_ALTERNATIVES = frozenset({f"{_T}rdg", f"{_T}sic", f"{_T}orig", f"{_T}abbr"})
+_WS = re.compile(r"\s+")
+
+
 def _context(block: etree._Element, el: etree._Element) -> tuple[str, str]:
-    """The block's text before and after the mention (notes elsewhere in it skipped)."""
+    """The block's text before and after the mention, whitespace collapsed but kept at
+    the edges (so before + label + after reads as the text does). Notes elsewhere in
+    the block and the unedited side of ``app``/``choice`` are left out."""
     keep = set(el.iterancestors())
     before: list[str] = []
     after: list[str] = []
@@ -247,7 +254,8 @@ def _context(block: etree._Element, el: etree._Element) -> tuple[str, str]:
             if node is el:
                 bucket = None  # the mention's own text is the label
                 walker.skip_subtree()
-            elif node.tag == _NOTE and node is not block and node not in keep:
+            elif node is not block and node not in keep and (
+                    node.tag == _NOTE or node.tag in _ALTERNATIVES):
                 walker.skip_subtree()
             elif bucket is not None and node.text and isinstance(node.tag, str):
                 bucket.append(node.text)
@@ -256,14 +264,19 @@ def _context(block: etree._Element, el: etree._Element) -> tuple[str, str]:
                 bucket = after
             if node is not block and node.tail and bucket is not None:
                 bucket.append(node.tail)
-    return " ".join("".join(before).split()), " ".join("".join(after).split())
+    return _WS.sub(" ", "".join(before)).lstrip(), _WS.sub(" ", "".join(after)).rstrip()
 
 
 def kwic(detail: Detail, words: int) -> tuple[str, str]:
-    """N words either side of a mention."""
-    left = detail.before.split()
-    right = detail.after.split()
-    return " ".join(left[-words:] if words else []), " ".join(right[:words])
+    """N words either side of a mention, spacing at the mention kept as in the text."""
+    left, right = detail.before.split(), detail.after.split()
+    left_text = " ".join(left[-words:]) if words and left else ""
+    right_text = " ".join(right[:words]) if words and right else ""
+    if left_text and detail.before.endswith(" "):
+        left_text += " "
+    if right_text and detail.after.startswith(" "):
+        right_text = " " + right_text
+    return left_text, right_text
 
 
 # -- list ------------------------------------------------------------------------------
@@ -365,7 +378,7 @@ def _show_record(corpus: Corpus, entry: Entry | None, ident: str, mentions, word
         others = [corpus.display_id(k) for k in m.targets if k != (entry.key if entry else None)]
         record["mentions"].append({
             "document": m.document, "section": m.detail.section, "locator": m.detail.locator,
-            "line": m.line, "context": " ".join(v for v in (left, m.label, right) if v),
+            "line": m.line, "context": f"{left}{m.label}{right}",
             "text": m.label, "before": left, "after": right, "element": m.tag,
             "shared_with": others,
         })
