@@ -68,7 +68,7 @@
 
   <!-- Divisions that restart note numbering and collect their notes in text/HTML. -->
   <xsl:variable name="te:unit-types" as="xs:string+" select="
-    'document', 'essay', 'letter', 'chapter', 'article', 'entry'"/>
+    'document', 'essay', 'letter', 'chapter', 'article'"/>
 
   <xsl:function name="te:is-skipped" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
