@@ -217,7 +217,8 @@ def _run_grammars(plans, engine: str, report: Report, progress: Callable[[int], 
                 groups.setdefault(check.path, []).append((file_report, doc))
     for schema, members in groups.items():
         chosen = choose_engine(schema, engine)
-        report.notes.append(_engine_note(schema, chosen, engine, len(members)))
+        if not _is_own(schema) or chosen != "lxml":
+            report.notes.append(_engine_note(schema, chosen, engine, len(members)))
         if chosen == "jing":
             found = rng.validate_jing(schema, [doc for _, doc in members])
             for file_report, doc in members:
@@ -233,10 +234,13 @@ def choose_engine(schema: Path, engine: str) -> str:
     """``auto``: lxml for our own compact schema, jing (when installed) for the others."""
     if engine != "auto":
         return engine
-    own = schema.resolve() == resources.schema("tei_edition.rng").resolve()
-    if own and schema.suffix != ".rnc":
+    if _is_own(schema):
         return "lxml"
     return "jing" if rng.jing_jar() else "lxml"
+
+
+def _is_own(schema: Path) -> bool:
+    return schema.resolve() == resources.schema("tei_edition.rng").resolve()
 
 
 def _engine_note(schema: Path, chosen: str, requested: str, count: int) -> str:
