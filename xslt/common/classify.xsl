@@ -106,12 +106,36 @@
           and not(normalize-space(string-join($parent/text(), ''))))"/>
   </xsl:function>
 
-  <!-- The division whose notes are numbered and collected together. -->
+  <!-- The division whose notes are numbered and collected together: the outermost
+       unit-typed division (a diary entry inside a document belongs to the document),
+       else the outermost text, else the root element. -->
   <xsl:function name="te:unit" as="element()">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="($node/ancestor-or-self::*[self::tei:div or self::tei:div1]
-                             [@type = $te:unit-types][1],
+                             [@type = $te:unit-types][last()],
                            $node/ancestor-or-self::tei:text[last()],
                            root($node)/*)[1]"/>
+  </xsl:function>
+
+  <xsl:function name="te:is-unit" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="te:unit($el) is $el"/>
+  </xsl:function>
+
+  <!-- Note types that are part of the document's apparatus, shown as a block where they
+       stand (a source line under a heading), never as a numbered note. -->
+  <xsl:variable name="te:block-note-types" as="xs:string+" select="
+    'source', 'provenance', 'distribution', 'summary', 'abstract', 'headnote', 'regest'"/>
+
+  <!-- "block": shown as a block where it stands (its type says so, or it stands among
+       blocks with no @place saying otherwise); "foot": a numbered note, its text
+       collected after its unit. -->
+  <xsl:function name="te:note-place" as="xs:string">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="
+      if ($note/@type = $te:block-note-types) then 'block'
+      else if ($note/@place[normalize-space()]) then 'foot'
+      else if (te:stands-as-block($note)) then 'block'
+      else 'foot'"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -8,15 +8,19 @@
     @te:anchor     the stable anchor of a citable block (anchors.xsl)
     choice, app    only the shown reading is kept as a child; @te:alt holds the other
                    reading(s) as text, @te:alt-kind their element name(s)
-    note           @te:n, its number (its own @n, else counted within its unit);
-                   notes stay where they are: formats put a marker there, never the text
+    note           @te:place "foot" or "block" (te:note-place): a foot note has @te:n,
+                   its number (its own @n, else counted within its unit, te:unit());
+                   notes stay where they are: formats put a marker there, never the text,
+                   and list the texts after the unit; a block note (source line,
+                   provenance, copy list) has no number and is shown as a block where
+                   it stands (after the block it sits in)
     names          @te:entity (ids), @te:entity-type, @te:label, @te:description,
                    @te:unresolved (URIs that point nowhere)
     editorial      @te:open / @te:close, the signs printed around supplied, gap,
                    unclear and del text (the same signs in every format); @te:why, the
                    reason in words (@reason, @agent, a gap's <desc>), for hover or notes;
                    a gap's <desc> moves into @te:why (it describes, it is not text)
-    lb             @te:join="true" when the break falls inside a word (@break="no")
+    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no")
     unknown        an element with no rule keeps all its text; one xsl:message per
                    distinct name: "TE-COVERAGE {name} {count} {first line}"
 -->
@@ -128,19 +132,23 @@
   </xsl:function>
 
   <xsl:template match="tei:note" mode="te:normalize">
+    <xsl:variable name="place" select="te:note-place(.)"/>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
-      <xsl:attribute name="te:n" select="(@n[normalize-space()], accumulator-before('te:notes'))[1]"/>
+      <xsl:attribute name="te:place" select="$place"/>
+      <xsl:if test="$place = 'foot'">
+        <xsl:attribute name="te:n" select="(@n[normalize-space()], accumulator-before('te:notes'))[1]"/>
+      </xsl:if>
       <xsl:apply-templates select="node()" mode="te:normalize"/>
     </xsl:copy>
   </xsl:template>
 
-  <!-- Notes are counted within their unit (document, essay, letter, chapter). -->
+  <!-- Foot notes are counted within their unit (document, essay, letter, chapter). -->
   <xsl:accumulator name="te:notes" as="xs:integer" initial-value="0">
     <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]"
-                          select="0"/>
+                          select="if (te:is-unit(.)) then 0 else $value"/>
     <xsl:accumulator-rule match="tei:note[not(ancestor::tei:teiHeader or ancestor::tei:standOff)]"
-                          select="$value + 1"/>
+                          select="if (te:note-place(.) = 'foot') then $value + 1 else $value"/>
   </xsl:accumulator>
 
   <xsl:template match="*[te:is-entity-name(.)]" mode="te:normalize">
@@ -176,7 +184,7 @@
     </xsl:copy>
   </xsl:template>
 
-  <xsl:template match="tei:lb" mode="te:normalize">
+  <xsl:template match="tei:lb | tei:pb | tei:cb" mode="te:normalize">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:if test="@break = 'no'">
