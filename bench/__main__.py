@@ -1,0 +1,128 @@
+"""``python -m bench``: run the cases, print the table, write ``bench/results/latest.json``.
+
+Every figure is the median of several runs of the real command line, interleaved with
+its reference in the same run. Options: ``--quick`` skips the 100 MB file, ``--repeats``
+sets the runs per figure, ``--only`` picks cases, ``--profile CASE`` runs one case's
+command once under pyinstrument instead of measuring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import cases, generate
+from bench.harness import fmt_bytes, fmt_seconds, table
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 100 MB file")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per figure (default 5; "
+                        "large files use fewer)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before one run is killed")
+    parser.add_argument("--only", nargs="+", metavar="CASE",
+                        help=f"cases to run: {', '.join(c.name for c in cases.CASES)}")
+    parser.add_argument("--json", type=Path, default=RESULTS / "latest.json", help="where to write results")
+    parser.add_argument("--profile", metavar="CASE", help="profile our command of CASE with pyinstrument")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="tei-edition-bench-"))
+    try:
+        ctx = cases.Context.detect(work, quick=args.quick, repeats=max(1, args.repeats),
+                                   timeout=args.timeout)
+        if args.profile:
+            return profile(ctx, args.profile)
+        return run(ctx, args)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(ctx: cases.Context, args: argparse.Namespace) -> int:
+    started = time.time()
+    print(f"tei-edition benchmarks{' (quick)' if ctx.quick else ''}: median of {ctx.repeats} runs, "
+          f"input {ctx.dossier.relative_to(cases.ROOT)} ({ctx.dossier.stat().st_size:,} bytes)"
+          + (" - the dossier is absent, its template stands in" if ctx.dossier_is_template else ""))
+    if not ctx.tei_all or not ctx.jing:
+        print("note: jing or tei_all.rng is absent; validation cases have no reference")
+    outcomes: list[cases.Outcome] = []
+    for case in cases.selected(args.only):
+        t0 = time.perf_counter()
+        print(f"  running {case.name} ...", end="", flush=True, file=sys.stderr)
+        try:
+            found = case.run(ctx)
+        except Exception as exc:  # a broken case is reported, never the end of the run
+            found = [cases.Outcome(case.name, "-", None, None, note=f"bench error: {type(exc).__name__}: {exc}")]
+        outcomes.extend(found)
+        print(f" {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    print()
+    print(report(outcomes))
+    record = {
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "duration_seconds": round(time.time() - started, 1),
+        "args": {"quick": ctx.quick, "repeats": ctx.repeats, "timeout": ctx.timeout, "only": args.only},
+        "machine": cases.machine(),
+        "inputs": {"dossier": str(ctx.dossier), "dossier_bytes": ctx.dossier.stat().st_size,
+                   "dossier_is_template": ctx.dossier_is_template,
+                   "tei_all": str(ctx.tei_all) if ctx.tei_all else None, "jing": ctx.jing,
+                   "generator_version": generate.GENERATOR_VERSION},
+        "cases": [o.as_json() for o in outcomes],
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"\nraw runs and machine facts: {args.json} ({record['duration_seconds']:.0f} s in all)")
+    return 0
+
+
+def report(outcomes: list[cases.Outcome]) -> str:
+    rows, notes = [], []
+    for o in outcomes:
+        mem = o.ours.maxrss if o.ours else None
+        mem_text = fmt_bytes(mem)
+        if mem and o.size and o.size >= 1_000_000:
+            mem_text += f" ({mem / o.size:.1f}x)"
+        met = {True: "yes", False: "NO", None: "n/a"}[o.met]
+        rows.append([o.name,
+                     fmt_seconds(o.ours.seconds) if o.ours else "-",
+                     fmt_seconds(o.reference.seconds) if o.reference else "-",
+                     f"{o.ratio:.2f}x" if o.ratio is not None else "-",
+                     mem_text, o.goal, met])
+        if o.note:
+            notes.append(f"  {o.name}: {o.note}")
+    text = table(["case", "ours", "reference", "ratio", "peak mem", "goal", "met?"], rows)
+    if notes:
+        text += "\n\nnotes:\n" + "\n".join(notes)
+    return text
+
+
+def profile(ctx: cases.Context, name: str) -> int:
+    [case] = cases.selected([name])[:1]
+    if case.profile_args is None:
+        print(f"case {case.name} has no single command to profile", file=sys.stderr)
+        return 2
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"profile-{case.name}.txt"
+    script = ctx.cli[0] if len(ctx.cli) == 1 else None
+    target = [script] if script else ["-m", "tei_edition"]
+    cmd = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(out), *target,
+           *case.profile_args(ctx)]
+    print("$ " + " ".join(cmd[:7]) + " ... " + " ".join(case.profile_args(ctx)))
+    code = subprocess.call(cmd)
+    print(f"profile written to {out} (exit {code})")
+    return 0 if out.exists() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

