@@ -23,7 +23,7 @@ from lxml import etree
 
 from tei_edition.diagnostics import Diagnostic
 from tei_edition.errors import InputError, UsageError
-from tei_edition.xmlparse import parse_file
+from tei_edition.xmlparse import XML_NS, parse_file
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -131,6 +131,8 @@ def _explain_lxml(message: str, element, names: frozenset[str]) -> str:
         return f"{where}: not allowed here{suggest(name, names)}"
     if message.startswith("Invalid attribute"):
         attr = message.split()[2]
+        if attr == "id" and element.get(f"{{{XML_NS}}}id") is not None:  # libxml2's duplicate ID
+            return f"{where}: xml:id {element.get(f'{{{XML_NS}}}id')!r} is a duplicate or not a valid name"
         return f"{where}: attribute {attr} is not allowed"
     if "failed to validate attributes" in message:
         shown = " ".join(f'{k}="{v}"' for k, v in element.attrib.items())

@@ -69,6 +69,9 @@ def load(path: Path) -> etree._ElementTree:
     root = tree.getroot()
     if root.tag == f"{{{RNG_NS}}}grammar":
         return embedded_rules(tree)
+    if root.tag != f"{{{SCH_NS}}}schema":
+        raise InputError(f"not an ISO Schematron schema (root element {etree.QName(root).localname}, "
+                         f"expected schema in namespace {SCH_NS})", path=str(path), line=root.sourceline)
     _resolve_includes(root, path, depth=0)
     return tree
 
@@ -76,12 +79,20 @@ def load(path: Path) -> etree._ElementTree:
 def embedded_rules(rng: etree._ElementTree) -> etree._ElementTree:
     """The Schematron embedded in a RELAX NG schema (as the TEI's ODD constraints are)."""
     schema = etree.Element(f"{{{SCH_NS}}}schema", queryBinding="xslt2", nsmap={"sch": SCH_NS})
+    prefixes = set()
     for kind in ("ns", "let", "pattern", "diagnostics"):
         for el in rng.iter(f"{{{SCH_NS}}}{kind}"):
-            if kind == "ns" and any(n.get("prefix") == el.get("prefix") for n in schema.iterchildren(f"{{{SCH_NS}}}ns")):
+            if kind == "ns" and el.get("prefix") in prefixes:
                 continue
+            if kind == "let" and _inside_pattern(el):
+                continue  # it travels with its pattern
+            prefixes.add(el.get("prefix"))
             schema.append(_copy(el))
     return etree.ElementTree(schema)
+
+
+def _inside_pattern(el: etree._Element) -> bool:
+    return any(a.tag == f"{{{SCH_NS}}}pattern" for a in el.iterancestors())
 
 
 def _copy(el: etree._Element) -> etree._Element:

@@ -39,11 +39,6 @@
     <xsl:apply-templates select="$expanded/sch:schema" mode="te:generate"/>
   </xsl:template>
 
-  <xsl:template match="/*[not(self::sch:schema)]" priority="2">
-    <xsl:sequence select="error(xs:QName('te:TE0301'),
-      'TE0301 the root element is not an ISO Schematron sch:schema (namespace http://purl.oclc.org/dsdl/schematron)')"/>
-  </xsl:template>
-
   <!-- ================================================================ te:expand -->
 
   <!-- Our line annotations must not leak into the generated stylesheet. -->
