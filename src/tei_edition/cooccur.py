@@ -13,7 +13,7 @@ networkx to prove that it interoperates (and Gephi reads the same keys).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from lxml import etree
@@ -41,6 +41,7 @@ class Pair:
 class Network:
     nodes: list[dict]  # id, label, type, mentions
     pairs: list[Pair]
+    not_read: list[str] = field(default_factory=list)  # malformed files, located errors
 
 
 def cooccur(paths, *, kind: str | None = None, with_kind: str | None = None,
@@ -60,7 +61,9 @@ def cooccur(paths, *, kind: str | None = None, with_kind: str | None = None,
             edge = _oriented(a, b, kinds, first, second)
             if edge:
                 weights[edge] += 1
-    return _network(corpus, weights)
+    network = _network(corpus, weights)
+    network.not_read = [exc.located() for exc in corpus.malformed]
+    return network
 
 
 def _oriented(a, b, kinds, first, second):

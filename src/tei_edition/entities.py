@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei_edition import anchors
-from tei_edition.errors import UsageError
+from tei_edition.errors import UsageError, XmlSyntaxError
 from tei_edition.namefold import fold
 from tei_edition.register import KINDS, ENTRY_KINDS, Entry, Pointer, Register, entries_in, parse_ref
 from tei_edition.xmlparse import TEI_NS, collect_xml_files, parse_file
@@ -36,6 +36,8 @@ NAME_TAGS = {f"{_T}persName": "person", f"{_T}placeName": "place", f"{_T}geogNam
 # Where names are register name forms, not mentions.
 REGISTER_TAGS = frozenset({f"{_T}teiHeader", f"{_T}standOff", f"{_T}listPerson", f"{_T}listPlace",
                            f"{_T}listOrg", *ENTRY_KINDS})
+# Text whose referent is encoded another way (``sp/@who``, ``castItem``): not "untagged".
+LINKED_ELSEWHERE = frozenset({f"{_T}speaker", f"{_T}castList"})
 _NOTE, _CHOICE = f"{_T}note", f"{_T}choice"
 # Inside <choice>, the reading a label takes (the edited one).
 _CHOSEN = (f"{_T}corr", f"{_T}reg", f"{_T}expan")
@@ -78,6 +80,7 @@ class Corpus:
     mentions: list[Mention]
     flows: dict = field(default_factory=dict)  # path -> untagged.TextFlow (check only)
     refused: dict = field(default_factory=dict)  # pointer file -> why it was not read
+    malformed: list = field(default_factory=list)  # XmlSyntaxError of files not read
 
     def display_id(self, key: tuple[str, str]) -> str:
         """The bare id, or ``file#id`` when several registers use that id."""
@@ -101,7 +104,12 @@ def load(paths, *, detail_ids: set[str] | None = None, scopes: bool = False,
         raise UsageError("no XML files found in the PATHs given")
     corpus = Corpus(Register(), [], [])
     for file in files:
-        _scan(str(file), corpus, detail_ids, scopes, flows)
+        try:
+            _scan(str(file), corpus, detail_ids, scopes, flows)
+        except XmlSyntaxError as exc:  # one malformed file does not hide the corpus
+            corpus.malformed.append(exc)
+    if not corpus.documents:
+        raise corpus.malformed[0]
     _resolve(corpus, allowed_folders=[Path(p).resolve() for p in paths if Path(p).is_dir()])
     return corpus
 
@@ -137,7 +145,7 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
     if flows:
         from tei_edition.untagged import text_flow
 
-        corpus.flows[path] = text_flow(root, path, NAME_TAGS.keys() | REGISTER_TAGS)
+        corpus.flows[path] = text_flow(root, path, NAME_TAGS.keys() | REGISTER_TAGS | LINKED_ELSEWHERE)
 
 
 def label_of(el: etree._Element) -> str:
@@ -360,7 +368,9 @@ def show(paths, wanted: str, *, words: int = 8) -> dict:
         mentions = [m for m in corpus.mentions if any(p.id == ident for p in m.pointers)]
         if not mentions:
             raise UsageError(f"no register entry or mention for {wanted!r}")
-    return _show_record(corpus, entry, ident, mentions, words)
+    record = _show_record(corpus, entry, ident, mentions, words)
+    record["not_read"] = [exc.located() for exc in corpus.malformed]
+    return record
 
 
 def _show_record(corpus: Corpus, entry: Entry | None, ident: str, mentions, words: int) -> dict:

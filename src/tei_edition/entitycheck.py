@@ -35,6 +35,8 @@ def check(paths) -> list[tuple[str, list[Diagnostic]]]:
     for rule in (_missing, _wrong_type, _ambiguous, _unlinked):
         found += rule(corpus, at)
     found += _unused(corpus) + _duplicates(corpus) + _untagged(corpus)
+    found += [Diagnostic(exc.path, exc.line, exc.column, "error", "xml", exc.message)
+              for exc in corpus.malformed]
     by_file: dict[str, list[Diagnostic]] = {d: [] for d in corpus.documents}
     for diag in found:
         by_file.setdefault(diag.path, []).append(diag)

@@ -46,7 +46,8 @@ def list_(paths, kind, sort, fmt):
     """
     from tei_edition import entities as lib
 
-    rows = lib.rows(lib.load(default_paths(paths)), kind=kind, sort=sort)
+    corpus = lib.load(default_paths(paths))
+    rows = lib.rows(corpus, kind=kind, sort=sort)
     if fmt == "json":
         click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -61,6 +62,7 @@ def list_(paths, kind, sort, fmt):
                             _short(r.description, 50)] for r in rows]))
         if any(r.shared for r in rows):
             click.echo("* includes names whose @ref points to several entries (counted for each)")
+    _not_read([exc.located() for exc in corpus.malformed])
 
 
 @entities.command()
@@ -84,8 +86,9 @@ def show(entity_id, paths, words, fmt):
     record = lib.show(default_paths(paths), entity_id, words=words)
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-        return
-    _echo_show(record)
+    else:
+        _echo_show(record)
+    _not_read(record["not_read"])
 
 
 def _echo_show(record: dict) -> None:
@@ -148,6 +151,7 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
         write_atomic(output, data)
     else:
         click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+    _not_read(network.not_read)
 
 
 @entities.command()
@@ -190,6 +194,14 @@ def check(ctx, paths, fmt):
 
 
 # -- output helpers ----------------------------------------------------------------------
+
+def _not_read(errors: list[str]) -> None:
+    """Malformed files of a corpus: reported, the rest answered, exit 1."""
+    for error in errors:
+        click.echo(for_terminal(error), err=True)
+    if errors:
+        click.get_current_context().exit(EXIT_PROBLEMS)
+
 
 def _basename(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
