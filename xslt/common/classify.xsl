@@ -23,7 +23,7 @@
     'TEI', 'teiCorpus', 'text', 'group', 'front', 'body', 'back', 'div', 'div1', 'div2', 'div3', 'div4', 'div5',
     'div6', 'div7', 'p', 'ab', 'head', 'lg', 'l', 'list', 'item', 'table', 'row', 'cell',
     'figure', 'figDesc', 'opener', 'closer', 'dateline', 'salute', 'signed', 'postscript',
-    'byline', 'docTitle', 'titlePart', 'docAuthor', 'docDate', 'docImprint', 'docEdition',
+    'byline', 'docTitle', 'titlePart', 'docImprint', 'docEdition',
     'titlePage', 'argument', 'epigraph', 'trailer', 'sp', 'speaker', 'castList', 'castGroup',
     'castItem', 'listBibl', 'listPerson', 'listPlace', 'listOrg', 'listEvent', 'floatingText',
     'entry', 'entryFree', 'superEntry', 'sense', 'form', 'cit', 'set', 'spGrp', 'u',
@@ -34,6 +34,7 @@
   <!-- Elements that are blocks only where they stand between blocks. -->
   <xsl:variable name="te:sometimes-blocks" as="xs:string+" select="
     'quote', 'q', 'bibl', 'stage', 'label', 'note', 'stamp', 'address', 'def', 'gram',
+    'docAuthor', 'docDate',
     'gramGrp', 'etym', 'usg', 'xr', 're'"/>
 
   <!-- Inline phrase-level elements with a known rendering (beyond keeping their text). -->

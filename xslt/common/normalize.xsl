@@ -147,7 +147,7 @@
   <xsl:accumulator name="te:notes" as="xs:integer" initial-value="0">
     <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]"
                           select="if (te:is-unit(.)) then 0 else $value"/>
-    <xsl:accumulator-rule match="tei:note[not(ancestor::tei:teiHeader or ancestor::tei:standOff)]"
+    <xsl:accumulator-rule match="tei:note[not(ancestor::*[te:is-skipped(.)])]"
                           select="if (te:note-place(.) = 'foot') then $value + 1 else $value"/>
   </xsl:accumulator>
 

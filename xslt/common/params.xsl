@@ -13,6 +13,7 @@
   <xsl:param name="reading" as="xs:string" select="'normalised'"/>
 
   <!-- Separate register documents that @ref values like "persons.xml#id" point into;
-       handed over by Python (Saxon itself opens no file). -->
+       handed over by Python (Saxon itself opens no file), usually as one document
+       that holds every register's root element (export.registers_parameter). -->
   <xsl:param name="registers" as="document-node()*" select="()"/>
 </xsl:stylesheet>
