@@ -3,14 +3,19 @@ call the format's exporter, and turn the common layer's messages into a report."
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from lxml import etree
 
 from tei_edition import formats
 from tei_edition.errors import InputError
 from tei_edition.formats import ExportRequest, ExportResult
 from tei_edition.xmlparse import parse_file
+
+TE_NS = "urn:x-tei-edition"
 
 # "TE-COVERAGE {element name} {count} {first line}", from xslt/common/normalize.xsl
 _COVERAGE = re.compile(r"^TE-COVERAGE (\S+) (\d+) ?(\d*)$")
@@ -59,6 +64,19 @@ def register_documents(tree, source: Path) -> list:
             continue
         documents.append(parse_file(path))
     return documents
+
+
+def registers_parameter(tree, source: Path):
+    """The register files as the stylesheets' ``registers`` parameter: one document
+    holding each register's root element (``key()`` finds ids in all of them), or
+    None when the document points into no register file."""
+    documents = register_documents(tree, source)
+    if not documents:
+        return None
+    bundle = etree.Element(f"{{{TE_NS}}}registers")
+    for document in documents:
+        bundle.append(copy.deepcopy(document.getroot()))
+    return bundle.getroottree()
 
 
 def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
