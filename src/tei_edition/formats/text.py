@@ -1,0 +1,58 @@
+"""Plain text export: ``xslt/text/text.xsl`` does all the work (layout included);
+this module checks the options, hands the document and its registers to Saxon,
+and writes the result atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_edition import transform
+from tei_edition.errors import UsageError
+from tei_edition.export import registers_parameter, split_messages
+from tei_edition.formats import ExportRequest, ExportResult
+from tei_edition.output import write_atomic
+
+STYLESHEET = "text/text.xsl"
+NOTES = ("end", "inline", "none")
+ENTITIES = ("none", "inline")
+DEFAULT_WIDTH = 72
+
+
+@dataclass
+class Rendered:
+    """The text, the user-facing warnings, and coverage (element -> count)."""
+
+    text: str
+    warnings: list[str] = field(default_factory=list)
+    coverage: dict[str, int] = field(default_factory=dict)
+
+
+def parameters(*, width: int = DEFAULT_WIDTH, notes: str = "end", diplomatic: bool = False,
+               page_breaks: bool = False, entities: str = "none") -> dict:
+    """The stylesheet parameters for the text options, checked."""
+    if not isinstance(width, int) or isinstance(width, bool) or width < 0:
+        raise UsageError(f"--width must be a whole number, 0 or more (got {width!r})")
+    if notes not in NOTES:
+        raise UsageError(f"--notes must be one of {', '.join(NOTES)} (got {notes!r})")
+    if entities not in ENTITIES:
+        raise UsageError(f"--entities must be one of {', '.join(ENTITIES)} (got {entities!r})")
+    return {"width": width, "notes": notes, "page-breaks": bool(page_breaks),
+            "entities": entities, "reading": "diplomatic" if diplomatic else "normalised"}
+
+
+def render(tree, source: Path, **options) -> Rendered:
+    """The plain text of a parsed TEI document (``source`` locates its register files)."""
+    params = parameters(**options)
+    registers = registers_parameter(tree, source)
+    if registers is not None:
+        params["registers"] = registers
+    result = transform.run(STYLESHEET, tree, params, path=str(source))
+    messages = split_messages(result.warnings, str(source))
+    return Rendered(result.output, messages.warnings, messages.coverage)
+
+
+def export(request: ExportRequest) -> ExportResult:
+    rendered = render(request.tree, request.source, **request.options)
+    write_atomic(request.output, rendered.text)
+    return ExportResult([request.output], rendered.warnings, rendered.coverage)

@@ -1,0 +1,215 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  From the normalised TEI to a flat list of blocks, <tx:b>:
+    text content   the block's text, whitespace-normalised, NFC, on one line
+    @group         blocks of one non-empty group follow each other on the next line
+                   (lines of verse, an opener, a list, the notes); otherwise a blank
+                   line separates blocks
+    @indent        spaces before every line
+    @prefix        printed before the first line ("- ", "[3] "); later lines hang under it
+    @underline     a line of this character under the block (headings)
+    @align         "center" (section breaks)
+  The children of a block are read in runs: adjacent inline content (text, inline
+  elements, notes, breaks) makes one block; block children are rendered in turn.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:tx="urn:x-tei-edition:text"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:mode name="tx:block" on-no-match="fail" on-multiple-match="fail"/>
+
+  <!-- Containers whose blocks stand on consecutive lines, without blank lines between. -->
+  <xsl:variable name="tx:tight" as="xs:string+" select="
+    'lg', 'list', 'listBibl', 'opener', 'closer', 'address', 'titlePage', 'docTitle',
+    'castList', 'castGroup', 'table', 'signed', 'byline', 'listPerson', 'listPlace',
+    'listOrg', 'listEvent', 'listWit'"/>
+
+  <!-- Divisions, for heading levels. -->
+  <xsl:variable name="tx:divs" as="xs:string+" select="
+    'div', 'div1', 'div2', 'div3', 'div4', 'div5', 'div6', 'div7'"/>
+
+  <xsl:template match="document-node()" mode="tx:block" as="element(tx:b)*">
+    <xsl:apply-templates select="*" mode="tx:block"/>
+  </xsl:template>
+
+  <!-- A TEI document: its title block, then its text. -->
+  <xsl:template match="tei:TEI | tei:teiCorpus" mode="tx:block" as="element(tx:b)*" priority="2">
+    <xsl:call-template name="tx:title-block"/>
+    <xsl:call-template name="tx:contents"/>
+  </xsl:template>
+
+  <!-- Any block: its contents; a unit (document, essay, the text) adds its notes. -->
+  <xsl:template match="*" mode="tx:block" as="element(tx:b)*" priority="-1">
+    <xsl:call-template name="tx:contents"/>
+  </xsl:template>
+
+  <!-- Quotations and embedded texts set off as blocks are indented. -->
+  <xsl:template match="tei:quote | tei:q | tei:cit | tei:epigraph | tei:floatingText"
+                mode="tx:block" as="element(tx:b)*">
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <xsl:call-template name="tx:contents">
+      <xsl:with-param name="indent" select="$indent + 4" tunnel="yes"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A list item hangs under its bullet or number. -->
+  <xsl:template match="tei:item" mode="tx:block" as="element(tx:b)*">
+    <xsl:call-template name="tx:hanging">
+      <xsl:with-param name="prefix" select="tx:item-mark(.) || ' '"/>
+      <xsl:with-param name="group" select="tx:group(.)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:function name="tx:item-mark" as="xs:string">
+    <xsl:param name="item" as="element()"/>
+    <xsl:variable name="list" select="$item/parent::*"/>
+    <xsl:sequence select="
+      if ($item/@n[normalize-space()]) then normalize-space($item/@n)
+      else if ($list/tei:label) then ''
+      else if (matches(string-join($list/(@rend, @type), ' '), 'order|number|enum|arabic', 'i'))
+        then (count($item/preceding-sibling::tei:item) + 1) || '.'
+      else '-'"/>
+  </xsl:function>
+
+  <!-- A table row is one line, its cells separated by " | ". -->
+  <xsl:template match="tei:row" mode="tx:block" as="element(tx:b)*">
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <xsl:variable name="cells" select="*[@te:kind != 'skip']"/>
+    <xsl:variable name="text" select="string-join($cells ! tx:inline-text(node()), ' | ')"/>
+    <xsl:if test="normalize-space($text)">
+      <tx:b group="{tx:group(.)}" indent="{$indent}">{$text}</tx:b>
+    </xsl:if>
+    <xsl:apply-templates select="tx:block-notes($cells/node())" mode="tx:block"/>
+  </xsl:template>
+
+  <!-- A section break (milestone unit="section") is a centred row of asterisks. -->
+  <xsl:template match="*[tx:is-section-break(.)]" mode="tx:block" as="element(tx:b)">
+    <tx:b group="" indent="0" align="center">* * *</tx:b>
+  </xsl:template>
+
+  <xsl:function name="tx:is-section-break" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/self::tei:milestone[@unit = ('section', 'part', 'chapter')])"/>
+  </xsl:function>
+
+  <xsl:template name="tx:contents" as="element(tx:b)*">
+    <xsl:call-template name="tx:flow"/>
+    <xsl:if test="te:is-unit(.)">
+      <xsl:call-template name="tx:notes-section"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The children of the context element, in runs of inline content and blocks. -->
+  <xsl:template name="tx:flow" as="element(tx:b)*">
+    <xsl:param name="nodes" as="node()*" select="node()"/>
+    <xsl:variable name="container" select="." as="element()"/>
+    <xsl:for-each-group select="$nodes" group-adjacent="tx:is-block(.)">
+      <xsl:choose>
+        <xsl:when test="current-grouping-key()">
+          <xsl:apply-templates select="current-group()" mode="tx:block"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="tx:run">
+            <xsl:with-param name="nodes" select="current-group()"/>
+            <xsl:with-param name="container" select="$container"/>
+          </xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each-group>
+  </xsl:template>
+
+  <xsl:function name="tx:is-block" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="$node instance of element()
+      and ($node/@te:kind = ('block', 'unknown-block') or $node/@te:place = 'block'
+           or tx:is-section-break($node))"/>
+  </xsl:function>
+
+  <!-- One run of inline content: a block of the container's kind, then the block notes
+       (a source line inside a heading) that stood in it. -->
+  <xsl:template name="tx:run" as="element(tx:b)*">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:param name="container" as="element()"/>
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <xsl:variable name="text" select="tx:inline-text($nodes)"/>
+    <xsl:if test="$text">
+      <tx:b group="{if (tx:is-tight($container)) then generate-id($container) else tx:group($container)}"
+            indent="{$indent}">
+        <xsl:if test="tx:is-title-head($container)">
+          <xsl:attribute name="underline" select="tx:underline($container)"/>
+        </xsl:if>
+        <xsl:sequence select="$text"/>
+      </tx:b>
+    </xsl:if>
+    <xsl:apply-templates select="tx:block-notes($nodes)" mode="tx:block"/>
+  </xsl:template>
+
+  <xsl:function name="tx:is-tight" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="local-name($el) = $tx:tight or $el/@te:place = 'block'"/>
+  </xsl:function>
+
+  <!-- Blocks of one group sit on consecutive lines: the children of a tight container,
+       the lines of verse, and the headings that open a division. -->
+  <xsl:function name="tx:group" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="parent" select="$el/parent::*"/>
+    <xsl:sequence select="
+      if (empty($parent)) then ''
+      else if (tx:is-leading-head($el)) then 'h' || generate-id($parent)
+      else if (tx:is-tight($parent) or $el/self::tei:l) then generate-id($parent)
+      else ''"/>
+  </xsl:function>
+
+  <!-- The headings at the start of a division (a label, a title). -->
+  <xsl:function name="tx:is-leading-head" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/self::tei:head[local-name(..) = $tx:divs])
+      and empty($el/preceding-sibling::*[not(self::tei:head or @te:kind = ('break', 'skip'))])"/>
+  </xsl:function>
+
+  <!-- The last heading at the start of a division is underlined, by level. -->
+  <xsl:function name="tx:is-title-head" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="tx:is-leading-head($el) and empty($el/following-sibling::*[1][self::tei:head])
+                          and tx:underline($el) != ''"/>
+  </xsl:function>
+
+  <xsl:function name="tx:underline" as="xs:string">
+    <xsl:param name="head" as="element()"/>
+    <xsl:variable name="level" select="count($head/ancestor::*[local-name() = $tx:divs])"/>
+    <xsl:sequence select="if ($level = 1) then '-' else ''"/>
+  </xsl:function>
+
+  <!-- Blocks whose first line starts with a mark ("- ", "[2] ") and whose other lines,
+       and any further paragraphs, hang under the text. -->
+  <xsl:template name="tx:hanging" as="element(tx:b)*">
+    <xsl:param name="prefix" as="xs:string"/>
+    <xsl:param name="group" as="xs:string"/>
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <xsl:variable name="inner" as="element(tx:b)*">
+      <xsl:call-template name="tx:flow">
+        <xsl:with-param name="indent" select="$indent + string-length($prefix)" tunnel="yes"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:for-each select="if (exists($inner)) then $inner else tx:empty-block()">
+      <xsl:copy>
+        <xsl:copy-of select="@*"/>
+        <xsl:attribute name="group" select="$group"/>
+        <xsl:if test="position() = 1">
+          <xsl:attribute name="indent" select="$indent"/>
+          <xsl:attribute name="prefix" select="$prefix"/>
+        </xsl:if>
+        <xsl:copy-of select="node()"/>
+      </xsl:copy>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:function name="tx:empty-block" as="element(tx:b)">
+    <tx:b group="" indent="0"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,64 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Lines from blocks: each block's text filled into lines of at most $width characters
+  (a word longer than that stands alone on its line: words are never broken), indented,
+  with its prefix and underline; blocks joined by a line end (same group) or a blank
+  line. The result ends with one newline and has no trailing spaces.
+  Filling is one regular expression pass per block (linear in its length).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:fn="http://www.w3.org/2005/xpath-functions"
+  xmlns:tx="urn:x-tei-edition:text"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:function name="tx:layout" as="xs:string">
+    <xsl:param name="blocks" as="element(tx:b)*"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:iterate select="$blocks">
+        <xsl:param name="previous" as="xs:string?" select="()"/>
+        <xsl:if test="exists($previous)">
+          <xsl:sequence select="if (@group != '' and @group = $previous) then '&#10;' else '&#10;&#10;'"/>
+        </xsl:if>
+        <xsl:sequence select="tx:block-lines(.)"/>
+        <xsl:next-iteration>
+          <xsl:with-param name="previous" select="string(@group)"/>
+        </xsl:next-iteration>
+      </xsl:iterate>
+    </xsl:variable>
+    <xsl:sequence select="if (exists($blocks)) then string-join($parts) || '&#10;' else ''"/>
+  </xsl:function>
+
+  <xsl:function name="tx:block-lines" as="xs:string">
+    <xsl:param name="block" as="element(tx:b)"/>
+    <xsl:variable name="indent" select="xs:integer($block/@indent)"/>
+    <xsl:variable name="prefix" select="string($block/@prefix)"/>
+    <xsl:variable name="hang" select="string-length($prefix)"/>
+    <xsl:variable name="lines" select="tx:wrap(string($block),
+      if ($width = 0) then 0 else max((1, $width - $indent - $hang)))"/>
+    <xsl:variable name="longest" select="max(($lines ! string-length(.), 0)) + $hang"/>
+    <xsl:variable name="margin" select="
+      if ($block/@align = 'center' and $width gt $longest) then ($width - $longest) idiv 2 else $indent"/>
+    <xsl:variable name="out" as="xs:string*" select="
+      tx:spaces($margin) || $prefix || $lines[1],
+      $lines[position() gt 1] ! (tx:spaces($margin + $hang) || .),
+      for $mark in $block/@underline[. != ''] return
+        tx:spaces($margin) || string-join(for $i in 1 to $longest return string($mark))"/>
+    <xsl:sequence select="string-join($out ! replace(., '\s+$', ''), '&#10;')"/>
+  </xsl:function>
+
+  <!-- Greedy filling: the longest run of words that fits, else one (long) word. -->
+  <xsl:function name="tx:wrap" as="xs:string*">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:param name="width" as="xs:integer"/>
+    <xsl:sequence select="
+      if ($width le 0 or string-length($text) le $width) then $text
+      else analyze-string($text, '.{1,' || $width || '}( |$)|[^ ]+( |$)')/fn:match ! normalize-space(.)"/>
+  </xsl:function>
+
+  <xsl:function name="tx:spaces" as="xs:string">
+    <xsl:param name="n" as="xs:integer"/>
+    <xsl:sequence select="string-join((1 to $n) ! ' ')"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,36 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The parameters of the plain-text format, each documented (the shared ones, reading
+  and registers, are in ../common/params.xsl).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tx="urn:x-tei-edition:text"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- Fill lines up to this many characters; 0 leaves every paragraph on one line. -->
+  <xsl:param name="width" as="xs:integer" select="72"/>
+
+  <!-- "end": markers [1] in the text, the note texts after each unit (document, essay);
+       "inline": the note text in brackets where the note stands; "none": dropped. -->
+  <xsl:param name="notes" as="xs:string" select="'end'"/>
+
+  <!-- Show page breaks as [p. 2]. -->
+  <xsl:param name="page-breaks" as="xs:boolean" select="false()"/>
+
+  <!-- "inline": a resolved name is followed by [person: id]; "none": names as written. -->
+  <xsl:param name="entities" as="xs:string" select="'none'"/>
+
+  <xsl:template name="tx:check-params">
+    <xsl:if test="not($notes = ('end', 'inline', 'none'))">
+      <xsl:sequence select="error(xs:QName('tx:TE0101'), 'TE0101: notes must be end, inline or none, not ' || $notes)"/>
+    </xsl:if>
+    <xsl:if test="not($entities = ('none', 'inline'))">
+      <xsl:sequence select="error(xs:QName('tx:TE0102'), 'TE0102: entities must be none or inline, not ' || $entities)"/>
+    </xsl:if>
+    <xsl:if test="$width lt 0">
+      <xsl:sequence select="error(xs:QName('tx:TE0103'), 'TE0103: width must be 0 or more, not ' || $width)"/>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>
