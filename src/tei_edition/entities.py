@@ -135,8 +135,7 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
             if kind is None and el.get("ref") is None:
                 continue  # an untyped, unlinked <rs>/<name>: not an entity name
         pointers, outside = parse_ref(el.get("ref", ""))
-        mention = Mention(path, el.sourceline, nth, local, kind, label_of(el),
-                          tuple(pointers), tuple(outside))
+        mention = Mention(path, el.sourceline, nth, local, kind, label_of(el), pointers, outside)
         if scopes:
             mention.scope = blocks.setdefault(anchors.block_of(el), len(blocks))
         if detail_ids and any(p.id in detail_ids for p in pointers):
@@ -151,6 +150,8 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
 def label_of(el: etree._Element) -> str:
     """A name's label: its descendant text (name parts included), one reading of each
     ``choice`` (corr/reg/expan), without the text of notes inside it."""
+    if len(el) == 0:  # most names: no parts, no choice
+        return " ".join((el.text or "").split())
     parts: list[str] = []
     _label_parts(el, parts)
     return " ".join("".join(parts).split())
@@ -174,10 +175,14 @@ def _label_parts(el: etree._Element, parts: list[str]) -> None:
 def _resolve(corpus: Corpus, allowed_folders: list[Path]) -> None:
     """Turn pointers into entry keys; read register files named in ``file.xml#id``."""
     by_real = {os.path.realpath(d): d for d in corpus.documents}
+    known: dict[tuple[str, Pointer], Entry | None] = {}  # pointers recur: look each up once
     for mention in corpus.mentions:
         seen = set()
         for pointer in mention.pointers:
-            entry = _lookup(corpus, mention.document, pointer, by_real, allowed_folders)
+            where = (mention.document, pointer)
+            if where not in known:
+                known[where] = _lookup(corpus, mention.document, pointer, by_real, allowed_folders)
+            entry = known[where]
             if entry is None:
                 token = f"{pointer.file}#{pointer.id}" if pointer.file else f"#{pointer.id}"
                 mention.missing.append(token)

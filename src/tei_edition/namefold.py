@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from functools import lru_cache
 
 _APOSTROPHES = "'\u2018\u2019\u201b\u02bc\u02bb\u02bd\u02b9\u0060\u00b4\u2032\uff07"
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad\ufe63\uff0d"
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=None)  # bounded by the characters that occur
 def fold_char(char: str) -> str:
     """The fold of one character (may be empty, e.g. a lone combining mark, or longer)."""
     if char in _APOSTROPHES:
@@ -54,7 +56,10 @@ _TABLE = _OneToOne()
 
 def fold(text: str) -> str:
     """The folded form of a name or a search term, whitespace collapsed."""
-    folded = "".join(fold_char(c) for c in unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    folded = text.translate(_TABLE)
+    if _OneToOne.MARK in folded:
+        folded = "".join(fold_char(c) for c in text)
     return _SPACES.sub(" ", folded).strip()
 
 

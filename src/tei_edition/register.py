@@ -15,6 +15,7 @@ outside authority, which is not a register reference and is ignored.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -67,7 +68,8 @@ class Pointer:
     id: str
 
 
-def parse_ref(value: str) -> tuple[list[Pointer], list[str]]:
+@lru_cache(maxsize=65536)  # the same @ref values recur throughout a corpus
+def parse_ref(value: str) -> tuple[tuple[Pointer, ...], tuple[str, ...]]:
     """Register pointers in an ``@ref``, and the tokens pointing outside (authorities)."""
     pointers, outside = [], []
     for token in value.split():
@@ -79,7 +81,7 @@ def parse_ref(value: str) -> tuple[list[Pointer], list[str]]:
                 pointers.append(Pointer(file, ident))
         else:
             outside.append(token)
-    return pointers, outside
+    return tuple(pointers), tuple(outside)
 
 
 def normalized_text(el: etree._Element) -> str:
