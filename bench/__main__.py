@@ -91,17 +91,17 @@ def report(outcomes: list[cases.Outcome]) -> str:
     for o in outcomes:
         mem = o.ours.maxrss if o.ours else None
         mem_text = fmt_bytes(mem)
-        if mem and o.size and o.size >= 1_000_000:
-            mem_text += f" ({mem / o.size:.1f}x)"
+        if mem and o.extra.get("memory_multiple"):
+            mem_text += f" ({o.extra['memory_multiple']:.1f}x)"
         met = {True: "yes", False: "NO", None: "n/a"}[o.met]
         rows.append([o.name,
                      fmt_seconds(o.ours.seconds) if o.ours else "-",
                      fmt_seconds(o.reference.seconds) if o.reference else "-",
                      f"{o.ratio:.2f}x" if o.ratio is not None else "-",
-                     mem_text, o.goal, met])
+                     mem_text, fmt_bytes(o.reference.maxrss) if o.reference else "-", o.goal, met])
         if o.note:
             notes.append(f"  {o.name}: {o.note}")
-    text = table(["case", "ours", "reference", "ratio", "peak mem", "goal", "met?"], rows)
+    text = table(["case", "ours", "reference", "ratio", "peak mem", "ref mem", "goal", "met?"], rows)
     if notes:
         text += "\n\nnotes:\n" + "\n".join(notes)
     return text

@@ -54,7 +54,7 @@ def parse_size(text: str) -> int:
 
 
 def human(size: int) -> str:
-    return f"{size / MB:g}MB" if size >= MB else f"{size / 1000:g}KB"
+    return f"{size / MB:.3g}MB" if size >= MB else f"{size / 1000:.3g}KB"
 
 
 def source_path() -> Path:
@@ -253,6 +253,7 @@ def cached_file(size: int, *, seed: int = 8, cache: Path = CACHE) -> Path:
     name = f"{source.path.stem}-{human(size)}-s{seed}-{source.digest}-g{GENERATOR_VERSION}.xml"
     out = cache / name
     if not out.is_file():
+        _prune(cache, source)
         write_tei(out, size, seed=seed, source=source)
     return out
 
@@ -266,11 +267,24 @@ def cached_corpus(files: int, total: int, *, seed: int = 8, shared_register: boo
                       f"{source.digest}-g{GENERATOR_VERSION}")
     done = folder / ".complete"
     if not done.is_file():
+        _prune(cache, source)
         if folder.exists():
             shutil.rmtree(folder)
         write_corpus(folder, files, total, seed=seed, shared_register=shared_register, source=source)
         done.write_text("ok\n")
     return folder
+
+
+def _prune(cache: Path, source: Source) -> None:
+    """Forget inputs generated from an older version of the source."""
+    if not cache.is_dir():
+        return
+    for entry in cache.iterdir():
+        if source.path.stem in entry.name and f"-{source.digest}-" not in entry.name:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,16 +1,22 @@
 """The measuring machinery: run a command as a child process, time it, and read the
 child's own peak memory; repeat, interleaved with a reference, and take medians.
 
-Each run is ``subprocess.Popen`` followed by ``os.wait4`` on that one child, which
-returns the child's resource usage: its ``ru_maxrss`` is the peak resident memory of
-the child and of every descendant it waited for (so ``java`` under a wrapper counts).
-Wall time is ``time.perf_counter`` around the whole run, start-up included.
+Peak memory comes from a tiny wrapper process that starts the command and reads its
+child's resource usage with ``wait4``: GNU ``/usr/bin/time`` when present, else a few
+lines of Python. The wrapper matters: Linux counts the memory a child shared with its
+parent before ``exec`` into the child's ``ru_maxrss``, so a child started straight from
+this (large) process would inherit its size. ``ru_maxrss`` covers the child and every
+descendant it waited for (so ``java`` under a script counts). Wall time is
+``time.perf_counter`` around the whole run, start-up included; the wrapper's own cost
+(about a millisecond) is paid by ours and the reference alike.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import sys
 import statistics
 import subprocess
 import tempfile
@@ -23,6 +29,53 @@ from typing import Sequence
 # exit code 2 with one of these on stderr: the command (or an option) is not there yet
 _NOT_AVAILABLE = ("not available", "No such command", "No such option", "Got unexpected extra",
                   "Missing argument", "Error: Invalid value", "no such option")
+
+
+GNU_TIME = "/usr/bin/time"
+
+# The fallback wrapper: run argv[2:], write "<maxrss KB> <exit code>" to argv[1].
+_WRAPPER = r"""
+import os, sys
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+code = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{usage.ru_maxrss} {code}\n")
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def _gnu_time() -> bool:
+    if not os.access(GNU_TIME, os.X_OK):
+        return False
+    try:
+        probe = subprocess.run([GNU_TIME, "-f", "%M", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0 and probe.stderr.strip().isdigit()
+
+
+_USE_GNU_TIME: bool | None = None
+
+
+def wrapped(cmd: Sequence[str], report: str) -> list[str]:
+    """``cmd`` under the wrapper that writes its peak memory and exit code to ``report``."""
+    global _USE_GNU_TIME
+    if _USE_GNU_TIME is None:
+        _USE_GNU_TIME = _gnu_time()
+    if _USE_GNU_TIME:
+        return [GNU_TIME, "-f", "%M %x", "-o", report, *cmd]
+    return [sys.executable, "-S", "-c", _WRAPPER, report, *cmd]
+
+
+def _read_report(path: str) -> tuple[int | None, int | None]:
+    """(maxrss KB, exit code) from the wrapper's report; GNU time may prefix a line."""
+    try:
+        lines = Path(path).read_text().strip().splitlines()
+        kb, code = lines[-1].split()
+        return int(kb), int(code)
+    except (OSError, ValueError, IndexError):
+        return None, None
 
 
 @dataclass
@@ -39,9 +92,13 @@ class Run:
 def run_once(cmd: Sequence[str], *, cwd: str | os.PathLike | None = None,
              timeout: float | None = None, env: dict | None = None) -> Run:
     """Run ``cmd`` once and report its wall time, peak memory and exit code."""
-    with tempfile.TemporaryFile() as err:
+    cmd = [str(c) for c in cmd]
+    if shutil.which(cmd[0]) is None and not Path(cmd[0]).exists():
+        return Run(seconds=0.0, maxrss=0, returncode=127, stderr=f"{cmd[0]}: not found")
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
+        argv = wrapped(cmd, report.name)
         start = time.perf_counter()
-        proc = subprocess.Popen(list(map(str, cmd)), cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         expired = threading.Event()
 
@@ -62,9 +119,15 @@ def run_once(cmd: Sequence[str], *, cwd: str | os.PathLike | None = None,
                 timer.cancel()
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
+        kb, code = _read_report(report.name)
         err.seek(0)
         tail = err.read()[-4000:].decode("utf-8", "replace")
-    return Run(seconds=seconds, maxrss=usage.ru_maxrss * 1024, returncode=proc.returncode,
+    if kb is None:  # the wrapper itself was killed: fall back on what wait4 saw
+        kb = usage.ru_maxrss
+    tail = "\n".join(line for line in tail.splitlines()
+                     if not line.startswith(("Command exited with non-zero status",
+                                             "Command terminated by signal")))
+    return Run(seconds=seconds, maxrss=kb * 1024, returncode=code if code is not None else proc.returncode,
                stderr=tail.strip(), timed_out=expired.is_set())
 
 

@@ -1,0 +1,118 @@
+"""The benchmark machinery (bench/): medians, peak memory, the TEI generator.
+
+Nothing here is timed: these tests check that the harness measures what it says and
+that generated inputs have the requested size and the dossier's structure.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # bench/ is a top-level folder, not part of the installed package
+    sys.path.insert(0, str(ROOT))
+
+from bench import generate, harness  # noqa: E402
+
+TEI = {"tei": generate.TEI_NS}
+XML_ID = generate.XML_ID
+
+
+def test_median_of_odd_even_and_missing_values():
+    assert harness.median([3.0, 1.0, 2.0]) == 2.0
+    assert harness.median([4.0, 1.0, 3.0, 2.0]) == 2.5
+    assert harness.median([None, 5.0]) == 5.0
+    assert harness.median([]) is None
+
+
+def test_peak_memory_is_the_childs_own():
+    big = harness.run_once([sys.executable, "-c", "b = bytearray(150 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"])
+    small = harness.run_once([sys.executable, "-c", "pass"])
+    assert big.returncode == small.returncode == 0
+    assert big.maxrss >= 150 * 1024 * 1024
+    # the parent's own size (pytest, lxml) must not leak into the child's figure
+    assert small.maxrss < 60 * 1024 * 1024 < big.maxrss
+
+
+def test_failures_and_missing_commands_are_recorded_not_raised():
+    failed = harness.run_once([sys.executable, "-c", "import sys; sys.exit('Error: export html is not available yet') if False else None; print('x', file=sys.stderr); sys.exit(2)"])
+    assert failed.returncode == 2 and failed.stderr == "x"
+    stub = harness.Run(seconds=0.1, maxrss=1, returncode=2, stderr="Error: No such option '-o'.")
+    assert harness.not_available(stub)
+    missing = harness.run_once(["no-such-program-for-bench"])
+    assert missing.returncode == 127
+
+
+def test_measure_interleaves_and_stops_a_failing_command():
+    ok_cmd = [sys.executable, "-c", "pass"]
+    stub = [sys.executable, "-c", "import sys; print('build is not available yet', file=sys.stderr); sys.exit(2)"]
+    ok, na = harness.measure([ok_cmd, stub], repeats=2, warmup=1)
+    assert ok.status == "ok" and len(ok.runs) == 2 and len(ok.warmup) == 1
+    assert ok.seconds is not None and ok.maxrss > 0
+    assert na.status == "not available" and na.seconds is None and na.runs == []
+
+
+@pytest.mark.parametrize("which", ["source", "template"])
+def test_generated_file_has_the_requested_size_and_the_dossier_structure(tmp_path: Path, which: str):
+    source = generate.Source.load(generate.TEMPLATE if which == "template" else None)
+    target = 300_000
+    out = generate.write_tei(tmp_path / "big.xml", target, source=source)
+    size = out.stat().st_size
+    biggest_unit = max(len(generate.unit_copy(u, 1, 1).encode()) for u in source.units)
+    assert target <= size < target + biggest_unit + 1000
+
+    tree = etree.parse(str(out))  # well-formed
+    root = tree.getroot()
+    assert root.tag == f"{{{generate.TEI_NS}}}TEI"
+    assert root.find("tei:teiHeader", TEI) is not None
+    assert root.xpath("tei:text/tei:front/tei:div[@type='essay']", namespaces=TEI)
+    documents = root.xpath("tei:text/tei:body/tei:div[@type='document']", namespaces=TEI)
+    assert len(documents) > 2 * len(source.units)
+    for part in ("tei:head", ".//tei:note[@type='source']", "tei:opener", ".//tei:p"):
+        assert all(d.xpath(part, namespaces=TEI) for d in documents), part
+    assert any(d.xpath("tei:closer", namespaces=TEI) for d in documents)
+
+    ids = root.xpath("//@xml:id")
+    assert len(ids) == len(set(ids)), "copies must get fresh xml:ids"
+    registered = set(root.xpath("tei:standOff//@xml:id", namespaces=TEI))
+    refs = root.xpath("tei:text//tei:persName/@ref | tei:text//tei:placeName/@ref"
+                      " | tei:text//tei:orgName/@ref", namespaces=TEI)
+    assert refs
+    local = [t[1:] for r in refs for t in r.split() if t.startswith("#")]
+    assert local and set(local) <= registered, "names keep pointing into the one register"
+    pointers = [t[1:] for v in root.xpath("tei:text//@*[contains(., '#')]", namespaces=TEI)
+                for t in v.split() if t.startswith("#")]
+    assert set(pointers) <= set(ids), "every local pointer leads to an id"
+
+
+def test_generation_is_deterministic(tmp_path: Path):
+    a = generate.write_tei(tmp_path / "a" / "x.xml", 120_000, seed=3)
+    b = generate.write_tei(tmp_path / "b" / "x.xml", 120_000, seed=3)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_corpus_with_one_shared_register(tmp_path: Path):
+    source = generate.Source.load()
+    paths = generate.write_corpus(tmp_path, 4, 400_000, shared_register=True, source=source)
+    assert len(paths) == 4
+    assert 400_000 <= sum(p.stat().st_size for p in paths) < 400_000 + 4 * 100_000
+    if source.external:
+        pytest.skip("the source keeps its registers in their own files")
+    register = etree.parse(str(tmp_path / "register.xml")).getroot()
+    entries = set(register.xpath("//tei:standOff//@xml:id", namespaces=TEI))
+    doc = etree.parse(str(paths[0])).getroot()
+    assert doc.find("tei:standOff", TEI) is None
+    refs = [t for r in doc.xpath("//tei:persName/@ref", namespaces=TEI) for t in r.split()]
+    assert refs and all(t.startswith("register.xml#") and t.split("#")[1] in entries for t in refs)
+
+
+def test_sizes_parse():
+    assert generate.parse_size("10MB") == 10_000_000
+    assert generate.parse_size("200KB") == 200_000
+    assert generate.parse_size("1.5M") == 1_500_000
+    with pytest.raises(ValueError):
+        generate.parse_size("big")
