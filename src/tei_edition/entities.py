@@ -122,6 +122,7 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
     # The set holds the elements themselves: that keeps their proxies (and identities) alive.
     in_register = {n for c in root.iter(*REGISTER_TAGS) for n in c.iter(*NAME_TAGS)}
     blocks: dict[etree._Element, int] = {}
+    block_of_parent: dict = {}
     per_line: Counter = Counter()
     for el in root.iter(*NAME_TAGS):
         if el in in_register:
@@ -136,8 +137,11 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
                 continue  # an untyped, unlinked <rs>/<name>: not an entity name
         pointers, outside = parse_ref(el.get("ref", ""))
         mention = Mention(path, el.sourceline, nth, local, kind, label_of(el), pointers, outside)
-        if scopes:
-            mention.scope = blocks.setdefault(anchors.block_of(el), len(blocks))
+        if scopes:  # a name is never a block itself: its block is its parent's
+            parent = el.getparent()
+            if parent not in block_of_parent:
+                block_of_parent[parent] = anchors.block_of(parent if parent is not None else el)
+            mention.scope = blocks.setdefault(block_of_parent[parent], len(blocks))
         if detail_ids and any(p.id in detail_ids for p in pointers):
             mention.detail = detail_of(el)
         corpus.mentions.append(mention)
