@@ -68,7 +68,7 @@ def _evaluate(proc, expr: str, node, path: str):
     xpath = proc.new_xpath_processor()
     xpath.declare_namespace("tei", TEI_NS)
     xpath.set_context(xdm_item=node)
-    with transform._captured_stderr():
+    with transform.captured_stderr():
         try:
             return xpath.evaluate(expr)
         except Exception as exc:  # saxonche's PySaxonApiError
@@ -89,7 +89,7 @@ def _query(proc, text: str, node):
     query = proc.new_xquery_processor()
     query.declare_namespace("tei", TEI_NS)
     query.set_query_content(text)
-    with transform._captured_stderr():
+    with transform.captured_stderr():
         try:
             return query.run_query_to_value(input_xdm_item=node), None
         except Exception as exc:

@@ -122,32 +122,21 @@ def compile_tree(tree: etree._ElementTree, path: Path, *, phase: str = "#DEFAULT
     except TransformError as exc:
         raise InputError(f"cannot compile the Schematron schema: {exc.message}", path=str(path)) from None
     proc = transform.sandboxed_processor(latched=True)
-    with transform._captured_stderr() as stderr:
-        try:
-            executable = proc.new_xslt30_processor().compile_stylesheet(stylesheet_text=xslt)
-        except Exception as exc:  # saxonche's PySaxonApiError: a rule's XPath is wrong
-            failure = exc
-        else:
-            failure = None
-    if failure is not None:
-        error = transform._as_transform_error(failure, "a rule does not compile", stderr.text)
-        raise InputError(f"cannot compile the Schematron schema: {error.message}", path=str(path))
+    try:  # a rule's XPath may be wrong
+        executable = transform.call_saxon(
+            lambda: proc.new_xslt30_processor().compile_stylesheet(stylesheet_text=xslt),
+            "a rule does not compile")
+    except TransformError as error:
+        raise InputError(f"cannot compile the Schematron schema: {error.message}", path=str(path)) from None
     return CompiledSchematron(path, phase, xslt, proc, executable)
 
 
 def svrl(schema: CompiledSchematron, tree: etree._ElementTree) -> etree._Element:
     """Run the compiled schema on a document; the SVRL report as an lxml element."""
     node = transform.to_xdm(schema.processor, tree, lines=False)
-    with transform._captured_stderr() as stderr:
-        try:
-            output = schema.executable.transform_to_string(xdm_node=node)
-        except Exception as exc:  # a dynamic error in a rule (e.g. a bad cast)
-            failure = exc
-        else:
-            failure = None
-    if failure is not None:
-        error = transform._as_transform_error(failure, f"a rule of {schema.path.name} failed", stderr.text)
-        raise TransformError(error.message, code=error.code)
+    # a dynamic error in a rule (e.g. a bad cast) becomes a TransformError
+    output = transform.call_saxon(lambda: schema.executable.transform_to_string(xdm_node=node),
+                                  f"a rule of {schema.path.name} failed")
     return parse_bytes(output.encode("utf-8"), path="<svrl>").getroot()
 
 

@@ -94,16 +94,12 @@ def compiled(stylesheet: str | os.PathLike) -> Compiled:
             raise ResourceError(f"stylesheet not found: {path}")
         proc = sandboxed_processor(latched=False)
         proc.set_configuration_property(_ALLOWED_PROTOCOLS, "file")
-        with _captured_stderr() as stderr:
-            try:
-                executable = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(path))
-            except Exception as exc:  # saxonche raises its own PySaxonApiError
-                failure = exc
-            else:
-                failure = None
-        proc.set_configuration_property(_ALLOWED_PROTOCOLS, "none")
-        if failure is not None:
-            raise _as_transform_error(failure, f"cannot compile stylesheet {path.name}", stderr.text)
+        try:
+            executable = call_saxon(
+                lambda: proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(path)),
+                f"cannot compile stylesheet {path.name}")
+        finally:
+            proc.set_configuration_property(_ALLOWED_PROTOCOLS, "none")
         _executables[path] = Compiled(proc, executable)
     return _executables[path]
 
@@ -121,12 +117,7 @@ def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = Tru
     finally:
         for el in marked:
             del el.attrib[LINE_ATTR]
-    with _captured_stderr() as stderr:
-        try:
-            return proc.parse_xml(xml_text=text)
-        except Exception as exc:
-            failure = exc
-    raise _as_transform_error(failure, "cannot hand the document to Saxon", stderr.text)
+    return call_saxon(lambda: proc.parse_xml(xml_text=text), "cannot hand the document to Saxon")
 
 
 def run(stylesheet: str | os.PathLike, document, params: dict | None = None,
@@ -139,16 +130,23 @@ def run(stylesheet: str | os.PathLike, document, params: dict | None = None,
     for name, value in (params or {}).items():
         executable.set_parameter(name, _xdm_value(sheet.processor, value))
     executable.set_save_xsl_message(True, None)
-    failure = None
-    with _captured_stderr() as stderr:
-        try:
-            output = executable.transform_to_string(xdm_node=node)
-        except Exception as exc:
-            failure = exc
-    warnings = _messages(executable)
-    if failure is not None:
-        raise _as_transform_error(failure, f"{Path(str(stylesheet)).name} failed", stderr.text, path=path)
+    try:
+        output = call_saxon(lambda: executable.transform_to_string(xdm_node=node),
+                            f"{Path(str(stylesheet)).name} failed", path=path)
+    finally:
+        warnings = _messages(executable)
     return Result(output or "", warnings)
+
+
+def call_saxon(action, context: str, *, path: str | None = None):
+    """Run one saxonche call with its stderr captured; a failure becomes a TransformError
+    whose message says ``context`` and, when Saxon gave them, the code and location."""
+    with captured_stderr() as stderr:
+        try:
+            return action()
+        except Exception as exc:  # saxonche raises its own PySaxonApiError
+            failure = exc
+    raise as_transform_error(failure, context, stderr.text, path=path)
 
 
 def _xdm_value(proc, value):
@@ -182,7 +180,7 @@ _CODE = re.compile(r"^\s+(?:\S+:)?([A-Z]{2,}[A-Z0-9]*\d+)\s+(.*)$", re.M)
 _OWN_CODE = re.compile(r"^(TE\d{4}):?\s*(.*)$", re.S)
 
 
-def _as_transform_error(exc: Exception, context: str, stderr: str = "", *,
+def as_transform_error(exc: Exception, context: str, stderr: str = "", *,
                         path: str | None = None) -> TransformError:
     """One clean line from Saxon's exception text and what it printed to stderr."""
     text = str(exc).strip()
@@ -208,7 +206,7 @@ class _Sink:
 
 
 @contextmanager
-def _captured_stderr():
+def captured_stderr():
     """Saxon prints its diagnostics (with locations) to file descriptor 2: keep them off
     the user's screen and hand them to the error mapping, which reports one clean line."""
     sink = _Sink()
