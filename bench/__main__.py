@@ -93,7 +93,12 @@ def report(outcomes: list[cases.Outcome]) -> str:
         mem_text = fmt_bytes(mem)
         if mem and o.extra.get("memory_multiple"):
             mem_text += f" ({o.extra['memory_multiple']:.1f}x)"
-        met = {True: "yes", False: "NO", None: "n/a"}[o.met]
+        met = {True: "yes", False: "NO", None: "n/a" if o.goal[:1] != "(" else ""}[o.met]
+        if "time_exponent" in o.extra:  # a growth row: exponents, 1.0 being linear
+            rows.append([o.name, f"time^{o.extra['time_exponent']:.2f}", "-", "-",
+                         f"mem^{o.extra['memory_exponent']:.2f}", "-", o.goal, met])
+            notes.append(f"  {o.name}: {o.note}")
+            continue
         rows.append([o.name,
                      fmt_seconds(o.ours.seconds) if o.ours else "-",
                      fmt_seconds(o.reference.seconds) if o.reference else "-",
