@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,16 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` so readers see the old file or the whole new one."""
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    special = _special(target)
+    if special == "dir":
+        raise InputError("is a folder; name a file to write", path=str(target))
+    if special:  # a device or a pipe (-o /dev/stdout): write into it, never replace it
+        try:
+            with open(target, "wb") as handle:
+                handle.write(payload)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from None
+        return target
     _ensure_parent(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
@@ -34,6 +45,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
 def atomic_directory(path: str | os.PathLike):
     """Yield a temporary folder; on success it replaces ``path`` as a whole."""
     target = Path(path)
+    _check_replaceable(target)
     _ensure_parent(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
@@ -41,6 +53,9 @@ def atomic_directory(path: str | os.PathLike):
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    (staging / MARKER).write_text("made by tei-edition; replaced as a whole on the next run\n",
+                                  encoding="utf-8")
+    _check_replaceable(target)
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -50,12 +65,47 @@ def atomic_directory(path: str | os.PathLike):
         shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
 
 
+# Written into every folder ``atomic_directory`` makes: only such a folder (or an empty
+# one) is ever replaced, so ``-o .`` or ``-o ~`` cannot wipe the user's files.
+MARKER = ".tei-edition-output"
+
+
+def _check_replaceable(target: Path) -> None:
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputError("exists and is not a folder; name a new or empty folder for the output",
+                         path=str(target))
+    if target.is_dir() and not (target / MARKER).is_file() and any(target.iterdir()):
+        raise InputError("the output folder exists, is not empty and was not made by "
+                         "tei-edition; refusing to replace it (remove it or name another)",
+                         path=str(target))
+
+
 def safe_child(folder: Path, name: str) -> Path:
-    """A path inside ``folder`` for a name that may come from document data."""
-    candidate = (folder / name).resolve()
+    """A path inside ``folder`` for a name that may come from document data.
+
+    Refused: names that lead outside (``..``, absolute paths, links pointing out),
+    NUL and other control characters, and parts too long for a file system."""
+    text = str(name)
+    if not text or any(ord(c) < 32 or c == "\x7f" for c in text):
+        raise InputError(f"refusing an empty file name or one with control characters: {text!r}")
+    if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in text.split("/")):
+        raise InputError(f"refusing a file name longer than 255 bytes: {text[:40]!r}...")
+    candidate = (folder / text).resolve()
     if folder.resolve() not in candidate.parents:
-        raise InputError(f"refusing to write outside the output folder: {name!r}")
+        raise InputError(f"refusing to write outside the output folder: {text!r}")
     return candidate
+
+
+def _special(target: Path) -> str | None:
+    """"dir", "device" (a character or block device, pipe or socket), or None for a
+    regular file (or a link to one) and for a path that does not exist yet."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return None if stat.S_ISREG(mode) else "device"
 
 
 def _ensure_parent(target: Path) -> None:

@@ -2,13 +2,28 @@
 
 The parser never touches the network, never loads a DTD, never resolves external
 entities (internal ones are expanded, with libxml2's amplification guard against
-"billion laughs"), keeps line numbers, and turns every failure into our own
-``XmlSyntaxError`` (file, line, column) or ``InputError`` (cannot read at all).
+"billion laughs" and quadratic blow-up), keeps line numbers, and turns every failure
+into our own ``XmlSyntaxError`` (file, line, column) or ``InputError`` (cannot read
+at all).
+
+Limits, and how to lift them (``tei-edition --huge --max-bytes 2G COMMAND ...``):
+  * ``max_bytes``: a file larger than this is refused before it is read (default
+    100 MiB: a tree of that size already takes a few GB of memory to transform);
+  * ``huge``: libxml2's safety limits (nesting deeper than 256 levels, text nodes over
+    10 MB, ...) are lifted; nesting stays capped at libxml2's hard limit of 2048 levels,
+    so that no stylesheet or tree walk can overflow its stack.
+Callers pass them explicitly, or leave them ``None`` to use the values in force (set
+for a whole command by ``limits()``, which the CLI does from its options).
 """
 
 from __future__ import annotations
 
+import contextvars
 import os
+import re
+import stat
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -19,15 +34,87 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NS = {"tei": TEI_NS}
 
-# Input larger than this is refused unless the caller lifts the limit (``--huge``).
-DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+# Input larger than this is refused unless the caller lifts the limit (``--max-bytes``).
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+# libxml2's nesting limits: without XML_PARSE_HUGE, and its hard cap with it.
+DEPTH_LIMIT = 256
+HUGE_DEPTH_LIMIT = 2048
 
-_GZIP_MAGIC = b"\x1f\x8b"
+
+@dataclass(frozen=True)
+class Limits:
+    huge: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+_limits: contextvars.ContextVar[Limits] = contextvars.ContextVar("tei_edition_limits",
+                                                                 default=Limits())
+
+
+def current_limits() -> Limits:
+    return _limits.get()
+
+
+@contextmanager
+def limits(*, huge: bool | None = None, max_bytes: int | None = None):
+    """Parse with these limits inside the ``with`` block (``None`` keeps the current)."""
+    changes = {k: v for k, v in (("huge", huge), ("max_bytes", max_bytes)) if v is not None}
+    token = _limits.set(replace(_limits.get(), **changes))
+    try:
+        yield _limits.get()
+    finally:
+        _limits.reset(token)
+
+
+def set_limits(*, huge: bool | None = None, max_bytes: int | None = None) -> None:
+    """Change the limits in force until the enclosing ``limits()`` block ends."""
+    changes = {k: v for k, v in (("huge", huge), ("max_bytes", max_bytes)) if v is not None}
+    _limits.set(replace(_limits.get(), **changes))
+
+
+def parse_size(text: str) -> int:
+    """``"512M"``, ``"2G"``, ``"1500000"`` as bytes (K, M, G, T are powers of 1024)."""
+    match = re.fullmatch(r"\s*(\d+)\s*([kKmMgGtT]?)(?:i?[bB])?\s*", str(text))
+    if not match:
+        raise ValueError(f"not a size: {text!r} (use a number of bytes, or e.g. 500M, 2G)")
+    number, unit = int(match.group(1)), match.group(2).upper()
+    return number * 1024 ** " KMGT".index(unit or " ")
+
+
+def _human(size: int) -> str:
+    for unit, factor in (("GiB", 1024 ** 3), ("MiB", 1024 ** 2), ("KiB", 1024)):
+        if size >= factor:
+            value = size / factor
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{size} bytes"
+
+
+# What archivists' disks hold besides XML: named, so the message says what it is.
+_MAGIC = (
+    (b"\x1f\x8b", "gzip-compressed input is not inflated; decompress it first"),
+    (b"PK\x03\x04", "a ZIP archive (perhaps a .docx, .odt or .epub), not an XML file; "
+                    "export or unpack the XML first"),
+    (b"BZh", "bzip2-compressed input is not inflated; decompress it first"),
+    (b"\xfd7zXZ\x00", "xz-compressed input is not inflated; decompress it first"),
+    (b"(\xb5/\xfd", "zstd-compressed input is not inflated; decompress it first"),
+    (b"%PDF", "a PDF file, not an XML file"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.doc), not an XML file"),
+    (b"{\\rtf", "an RTF file, not an XML file"),
+)
+
+
+class _NothingOutside(etree.Resolver):
+    """Every external resource the parser asks for (an external DTD subset, which
+    libxml2 reads even with ``load_dtd=False`` when entities are substituted) is
+    empty: no file is opened and no connection made on a document's behalf."""
+
+    def resolve(self, url, pubid, context):
+        return self.resolve_string("", context)
 
 
 def make_parser(*, huge: bool = False) -> etree.XMLParser:
     """A fresh parser (lxml parsers are not thread-safe, so none is shared globally)."""
-    return etree.XMLParser(
+    parser = etree.XMLParser(
         resolve_entities="internal",
         no_network=True,
         load_dtd=False,
@@ -36,19 +123,28 @@ def make_parser(*, huge: bool = False) -> etree.XMLParser:
         remove_blank_text=False,
         collect_ids=False,
     )
+    parser.resolvers.add(_NothingOutside())
+    return parser
 
 
-def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """Read a file named by the user, refusing what the parser must not see."""
+def read_bytes(path: str | os.PathLike, *, max_bytes: int | None = None) -> bytes:
+    """Read a file named by the user, refusing what the parser must not see.
+
+    Never reads more than ``max_bytes`` + 1 bytes, even from a device or a pipe.
+    """
+    if max_bytes is None:
+        max_bytes = current_limits().max_bytes
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise InputError("is a folder, not an XML file", path=str(path))
-        if size > max_bytes:
-            raise InputError(f"file is {size:,} bytes, over the limit of {max_bytes:,}; "
-                             "pass --max-bytes to lift it", path=str(path))
-        data = p.read_bytes()
+        if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) or stat.S_ISSOCK(info.st_mode):
+            raise InputError("is a device, not an XML file", path=str(path))
+        if info.st_size > max_bytes:
+            raise InputError(_too_big(info.st_size, max_bytes), path=str(path))
+        with open(p, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputError("no such file", path=str(path)) from None
     except PermissionError:
@@ -57,45 +153,127 @@ def read_bytes(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -
         raise InputError("is a folder, not an XML file", path=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
-    if data.startswith(_GZIP_MAGIC):
-        raise XmlSyntaxError("gzip-compressed input is not inflated; decompress it first",
-                             path=str(path), line=1, column=1)
+    if len(data) > max_bytes:  # it grew, or it is a pipe
+        raise InputError(_too_big(None, max_bytes), path=str(path))
+    for magic, message in _MAGIC:
+        if data.startswith(magic):
+            raise XmlSyntaxError(message, path=str(path), line=1, column=1)
     return data
 
 
-def parse_bytes(data: bytes, *, path: str = "<input>", huge: bool = False) -> etree._ElementTree:
+def _too_big(size: int | None, max_bytes: int) -> str:
+    what = f"file is {size:,} bytes" if size is not None else "file is larger than the limit"
+    return (f"{what}, over the limit of {max_bytes:,} bytes ({_human(max_bytes)}); "
+            f"pass --max-bytes SIZE to lift it (e.g. tei-edition --max-bytes "
+            f"{_suggest(size)} ...); a tree needs about ten times the file's size in memory")
+
+
+def _suggest(size: int | None) -> str:
+    if size is None:
+        return "2G"
+    gib = 1024 ** 3
+    return f"{-(-size // gib)}G" if size >= gib else f"{-(-size // (1024 ** 2)) + 1}M"
+
+
+def parse_bytes(data: bytes, *, path: str = "<input>", huge: bool | None = None) -> etree._ElementTree:
     """Parse bytes into a tree whose elements keep their source line numbers."""
+    if huge is None:
+        huge = current_limits().huge
     if not data.strip():
         raise XmlSyntaxError("document is empty", path=path, line=1, column=1)
+    junk = _binary(data)
+    if junk:
+        raise XmlSyntaxError(junk, path=path, line=1, column=1)
     parser = make_parser(huge=huge)
     try:
         root = etree.fromstring(data, parser, base_url=path)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
-        raise XmlSyntaxError(_clean_message(exc.msg), path=path, line=line,
-                             column=max(column, 1)) from None
-    except (OSError, ValueError, LookupError) as exc:  # bad encodings surface as these
-        raise XmlSyntaxError(f"cannot decode the document: {exc}", path=path,
+        raise XmlSyntaxError(_clean_message(exc.msg, huge=huge, data=data), path=path,
+                             line=max(line or 1, 1), column=max(column or 1, 1)) from None
+    except (OSError, ValueError, LookupError, UnicodeError) as exc:  # bad encodings surface as these
+        raise XmlSyntaxError(f"cannot decode the document: {_first_line(exc)}", path=path,
                              line=1, column=1) from None
     except RecursionError:
         raise XmlSyntaxError("document nests too deeply to process", path=path,
+                             line=1, column=1) from None
+    except MemoryError:
+        raise XmlSyntaxError("not enough memory to parse the document", path=path,
                              line=1, column=1) from None
     if root is None:
         raise XmlSyntaxError("document has no root element", path=path, line=1, column=1)
     return root.getroottree()
 
 
-def parse_file(path: str | os.PathLike, *, huge: bool = False,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> etree._ElementTree:
+def parse_file(path: str | os.PathLike, *, huge: bool | None = None,
+               max_bytes: int | None = None) -> etree._ElementTree:
     """Read and parse a file the user named."""
     return parse_bytes(read_bytes(path, max_bytes=max_bytes), path=str(path), huge=huge)
 
 
-def _clean_message(message: str) -> str:
-    """libxml2 messages end with their own ", line L, column C"; we report those apart."""
-    text = message.split(", line ")[0].strip()
-    if "XML_PARSE_HUGE" in text or "xmlSAX2Characters: huge text node" in text:
-        text += " (the document exceeds the parser's safety limits; pass --huge to lift them)"
+# UTF-16/32 without a byte order mark, per XML 1.0 appendix F ("<" then a letter or "?").
+_WIDE = re.compile(rb"\x00\x00\x00<|<\x00\x00\x00|\x00<\x00[^\x00]|<\x00[^\x00]\x00")
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _binary(data: bytes) -> str | None:
+    """A message for data that is no text at all (NUL bytes outside UTF-16/32)."""
+    head = data[:4096]
+    if head.startswith(_BOMS[1:]) or _WIDE.match(head):
+        return None  # UTF-16 or UTF-32: the parser decodes it
+    if b"\x00" in head:
+        offset = head.index(b"\x00")
+        return (f"binary data, not an XML document (a NUL byte at offset {offset}; "
+                "is this the right file?)")
+    return None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+_EXTERNAL_SUBSET = re.compile(rb"<!DOCTYPE\s+\S+\s+(?:SYSTEM|PUBLIC)\b")
+_DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+
+
+def _clean_message(message: str, *, huge: bool = False, data: bytes = b"") -> str:
+    """libxml2 messages end with their own ", line L, column C"; we report those apart,
+    and say in our words what the safety limits mean and how to lift them."""
+    text = (message or "not well-formed").split(", line ")[0].strip()
+    if "Excessive depth in document" in text:
+        if huge:
+            return (f"the document nests deeper than {HUGE_DEPTH_LIMIT} levels, the hard "
+                    "limit even with --huge (deep nesting can crash the tools that read it)")
+        return (f"the document nests deeper than {DEPTH_LIMIT} levels, the parser's safety "
+                f"limit; pass --huge to lift it to {HUGE_DEPTH_LIMIT} "
+                "(tei-edition --huge COMMAND ...)")
+    if "amplification" in text or "entity reference loop" in text.lower():
+        return ("entity expansion refused: the document's entities expand far beyond its "
+                "size (a 'billion laughs' or quadratic blow-up); entity amplification "
+                f"is limited ({text.rstrip('.')})")
+    if "XML_PARSE_HUGE" in text or "huge text node" in text or "huge input lookup" in text:
+        if huge:
+            return f"{text} (over the parser's limits even with --huge)"
+        return f"{text} (the document exceeds the parser's safety limits; pass --huge to lift them)"
+    declared = _DECLARED.match(data[:200])
+    name = declared.group(1).decode("ascii") if declared else None
+    if name and name.upper().replace("-", "").startswith(("UTF16", "UTF32", "UCS")) \
+            and b"\x00" not in data[:200]:
+        return (f"{text}: the document declares the encoding {name!r} but its bytes are "
+                "not in it (correct the declaration, or re-save the file)")
+    if re.match(r"Entity '[^']*' not defined", text) and _EXTERNAL_SUBSET.search(data[:65536]):
+        return (f"{text} (entities declared in an external DTD are never read; declare it "
+                "in the document's internal subset or replace it by the character)")
+    if text.startswith("Unsupported encoding"):
+        return f"{text} (an encoding this tool cannot read; re-save the file as UTF-8)"
+    if "Invalid bytes in character encoding" in text or "not proper UTF-8" in text \
+            or "Document labelled UTF-16" in text or "Char 0x" in text:
+        if name:
+            return (f"{text}: the bytes do not match the declared encoding {name!r} "
+                    "(re-save the file in that encoding, or correct the declaration)")
+        return (f"{text}: the file is not UTF-8 and declares no encoding "
+                "(add <?xml version=\"1.0\" encoding=\"...\"?> or re-save it as UTF-8)")
     return text
 
 

@@ -1,4 +1,5 @@
-"""What every command shares: error mapping to exit codes, and common options."""
+"""What every command shares: error mapping to exit codes, the parser's limits, and
+common options."""
 
 from __future__ import annotations
 
@@ -8,32 +9,64 @@ import traceback
 
 import click
 
-from tei_edition.errors import EXIT_PROBLEMS, TeiEditionError
-from tei_edition.textsafe import for_terminal
+from tei_edition.errors import EXIT_PROBLEMS, EXIT_USAGE, TeiEditionError
+from tei_edition.textsafe import for_message
+
+# Commands that read no XML get no limit options.
+_NO_LIMITS = {"doctor"}
 
 
 class EditionGroup(click.Group):
-    """A group that turns our errors into one line and an exit code, never a traceback."""
+    """A group that turns our errors into one line and an exit code, never a traceback.
+
+    It also gives every command that reads XML the two options that lift the safe
+    parser's limits, ``--huge`` and ``--max-bytes SIZE`` (accepted before the command
+    name too, and from ``TEI_EDITION_HUGE`` / ``TEI_EDITION_MAX_BYTES``); they apply
+    to every file the command reads.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params.extend(limit_options())
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(cmd, name)
+        _add_limit_options(cmd)
 
     def invoke(self, ctx: click.Context):
+        from tei_edition.xmlparse import limits
+
         try:
-            return super().invoke(ctx)
+            with limits(**ctx.meta.get(_META, {})):  # undone when the command ends
+                return super().invoke(ctx)
         except TeiEditionError as exc:
             if _debug(ctx):
                 raise
-            click.echo(for_terminal(exc.located()), err=True)
+            click.echo(for_message(exc.located()), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except RecursionError:
+            if _debug(ctx):
+                raise
+            click.echo("error: the document nests too deeply to process (a recursion limit "
+                       "was reached); no output was written", err=True)
+            ctx.exit(EXIT_PROBLEMS)
+        except MemoryError:
+            if _debug(ctx):
+                raise
+            click.echo("error: out of memory; the input is too large to process here "
+                       "(lower --max-bytes to refuse such files early)", err=True)
+            ctx.exit(EXIT_PROBLEMS)
         except Exception as exc:  # a bug: say so in one line, keep the traceback in a file
             if _debug(ctx):
                 raise
             saved = _save_traceback()
-            click.echo(f"internal error: {for_terminal(type(exc).__name__)}: "
-                       f"{for_terminal(str(exc))[:300]} (traceback saved to {saved}; "
+            click.echo(f"internal error: {for_message(type(exc).__name__)}: "
+                       f"{for_message(str(exc))[:300]} (traceback saved to {saved}; "
                        "please report it)", err=True)
             ctx.exit(EXIT_PROBLEMS)
 
@@ -49,6 +82,65 @@ def _save_traceback() -> str:
         handle.write(traceback.format_exc())
     return path
 
+
+# ------------------------------------------------------------------ parser limits
+
+_META = "tei_edition.limits"
+
+
+def _set_huge(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        _apply(ctx, huge=True)
+    return value
+
+
+def _set_max_bytes(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is None:
+        return value
+    from tei_edition.xmlparse import parse_size
+
+    try:
+        size = parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    _apply(ctx, max_bytes=size)
+    return value
+
+
+def _apply(ctx: click.Context, **values) -> None:
+    """Before the command name the values wait in the context until ``invoke``; after
+    it they take effect at once (inside the ``limits()`` block that ``invoke`` opened)."""
+    ctx.meta.setdefault(_META, {}).update(values)
+    if ctx.parent is not None:
+        from tei_edition.xmlparse import set_limits
+
+        set_limits(**values)
+
+
+def limit_options() -> list[click.Option]:
+    """``--huge`` and ``--max-bytes``: they set the limits and pass no value on."""
+    return [
+        click.Option(["--huge"], is_flag=True, expose_value=False, callback=_set_huge,
+                     envvar="TEI_EDITION_HUGE",
+                     help="Lift the XML parser's safety limits (nesting deeper than 256 "
+                          "levels, up to 2048; text nodes over 10 MB)."),
+        click.Option(["--max-bytes"], metavar="SIZE", expose_value=False, callback=_set_max_bytes,
+                     envvar="TEI_EDITION_MAX_BYTES",
+                     help="Refuse input files larger than SIZE (e.g. 500M, 2G; default 100M)."),
+    ]
+
+
+def _add_limit_options(cmd: click.Command) -> None:
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            _add_limit_options(sub)
+        return
+    if cmd.name in _NO_LIMITS or any(p.name == "huge" for p in cmd.params):
+        return
+    cmd.params.extend(limit_options())
+
+
+# ------------------------------------------------------------------ shared options
 
 def format_option(*choices: str, default: str | None = None):
     """The shared ``--format`` option of every command that reports or lists things."""
