@@ -35,6 +35,9 @@ _SAXON_FEATURES = {
     "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-parameter-entities": "false",
     "http://saxon.sf.net/feature/parserFeature?uri=http://apache.org/xml/features/nonvalidating/load-external-dtd": "false",
     "http://saxon.sf.net/feature/linenumbering": "true",
+    # Saxon's parser refuses nesting deeper than 100 levels by default; our safe parser
+    # has already bounded it (256, or 2048 with --huge), so let every tree it made through.
+    "http://saxon.sf.net/feature/parserProperty?uri=http://www.oracle.com/xml/jaxp/properties/maxElementDepth": "2048",
 }
 _ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
 
