@@ -1,0 +1,88 @@
+"""The static HTML edition: ``xslt/html/html.xsl`` makes every page and the search
+index; this module checks the options, hands the document and its registers to
+Saxon, and writes the site folder atomically with the static assets beside it.
+
+The stylesheet returns an envelope ``<h:site><h:file path="…">text</h:file>…</h:site>``
+whose files are already serialised; Python only writes them (no markup is built here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_edition import resources, transform
+from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
+from tei_edition.export import registers_parameter, split_messages
+from tei_edition.formats import ExportRequest, ExportResult
+from tei_edition.output import atomic_directory, safe_child
+from tei_edition.xmlparse import parse_bytes
+
+STYLESHEET = "html/html.xsl"
+READINGS = ("normalised", "diplomatic")
+H_NS = "urn:x-tei-edition:html"
+# The static files every site carries, from xslt/html/assets/ (shipped in the wheel).
+ASSETS = ("edition.css", "edition.js")
+_SAFE_PATH = re.compile(r"^[a-z][a-z0-9-]*\.(html|js)$")
+
+
+@dataclass
+class Site:
+    """The files of the site (relative path -> text), warnings and coverage."""
+
+    files: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+    coverage: dict[str, int] = field(default_factory=dict)
+
+
+def parameters(*, reading: str = "normalised") -> dict:
+    if reading not in READINGS:
+        raise UsageError(f"--reading must be one of {', '.join(READINGS)} (got {reading!r})")
+    return {"reading": reading}
+
+
+def render(tree, source: Path, **options) -> Site:
+    """Every page of the edition of a parsed TEI document, as text."""
+    params = parameters(**options)
+    registers = registers_parameter(tree, source)
+    if registers is not None:
+        params["registers"] = registers
+    result = transform.run(STYLESHEET, tree, params, path=str(source))
+    envelope = parse_bytes(result.output.encode("utf-8"), path=f"{STYLESHEET} output").getroot()
+    files: dict[str, str] = {}
+    for item in envelope.iterfind(f"{{{H_NS}}}file"):
+        name = item.get("path", "")
+        if not _SAFE_PATH.match(name) or name in files:
+            raise TransformError(f"{STYLESHEET} returned an unexpected file name {name!r}",
+                                 path=str(source))
+        files[name] = item.text or ""
+    messages = split_messages(result.warnings, str(source))
+    return Site(files, messages.warnings, messages.coverage)
+
+
+def export(request: ExportRequest) -> ExportResult:
+    site = render(request.tree, request.source, **request.options)
+    target = Path(request.output)
+    _check_target(target, Path(request.source))
+    assets = resources.xslt_dir() / "html" / "assets"
+    with atomic_directory(target) as staging:
+        staging.chmod(0o755)  # a temporary folder is private; a site is for reading
+        for name, text in sorted(site.files.items()):
+            safe_child(staging, name).write_bytes(text.encode("utf-8"))
+        (staging / "assets").mkdir()
+        for name in ASSETS:
+            source = assets / name
+            if not source.is_file():
+                raise ResourceError(f"asset {name} is missing from {assets}; reinstall tei-edition")
+            (staging / "assets" / name).write_bytes(source.read_bytes())
+    return ExportResult([target], site.warnings, site.coverage)
+
+
+def _check_target(target: Path, source: Path) -> None:
+    """Never replace the folder that holds the source document (atomic_directory
+    itself refuses folders it did not make)."""
+    resolved = target.resolve()
+    if resolved == source.resolve().parent or resolved in source.resolve().parents:
+        raise InputError("refusing to replace the folder that holds the source document",
+                         path=str(target))

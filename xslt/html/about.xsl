@@ -1,0 +1,211 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  "About this edition" (about.html): the editorial conventions from encodingDesc, the
+  signs and markup of the reading text (the signs come from the common layer, so the
+  explanation cannot drift from the text), hands and languages from profileDesc, and
+  the whole teiHeader as a tree for those who want every detail.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:h="urn:x-tei-edition:html"
+  xmlns="http://www.w3.org/1999/xhtml"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:mode name="h:prose" on-no-match="text-only-copy"/>
+  <xsl:mode name="h:tree" on-no-match="shallow-skip"/>
+
+  <xsl:template name="h:about-page" as="element()">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:variable name="header" select="($norm/*/tei:teiHeader)[1]"/>
+    <xsl:call-template name="h:page">
+      <xsl:with-param name="norm" select="$norm"/>
+      <xsl:with-param name="page" select="'about'"/>
+      <xsl:with-param name="title" select="'About this edition'"/>
+      <xsl:with-param name="content" as="element()*">
+        <header class="page-header">
+          <h1>About this edition</h1>
+        </header>
+        <nav class="page-contents" aria-label="On this page">
+          <ul>
+            <li><a href="#te-conventions">Editorial conventions</a></li>
+            <li><a href="#te-signs">Signs and markup</a></li>
+            <xsl:if test="$header//tei:handNote"><li><a href="#te-hands">Hands</a></li></xsl:if>
+            <xsl:if test="$header//tei:langUsage"><li><a href="#te-languages">Languages</a></li></xsl:if>
+            <li><a href="#te-header">The full header</a></li>
+          </ul>
+        </nav>
+        <section id="te-conventions" aria-labelledby="te-conventions-h">
+          <h2 id="te-conventions-h">Editorial conventions</h2>
+          <xsl:variable name="declared" select="$header/tei:encodingDesc/*"/>
+          <xsl:choose>
+            <xsl:when test="$declared">
+              <xsl:apply-templates select="$declared" mode="h:prose"/>
+            </xsl:when>
+            <xsl:otherwise>
+              <p>The encoding declares no editorial conventions.</p>
+            </xsl:otherwise>
+          </xsl:choose>
+        </section>
+        <xsl:call-template name="h:signs"/>
+        <xsl:if test="$header//tei:handNote">
+          <section id="te-hands" aria-labelledby="te-hands-h">
+            <h2 id="te-hands-h">Hands</h2>
+            <dl class="hands">
+              <xsl:for-each select="$header//tei:handNote">
+                <dt>{(@xml:id, 'hand')[1]}{string-join((@medium, @scope, @script) ! (', ' || normalize-space(.)))}</dt>
+                <dd>{h:plain(.)}</dd>
+              </xsl:for-each>
+            </dl>
+          </section>
+        </xsl:if>
+        <xsl:if test="$header//tei:langUsage">
+          <section id="te-languages" aria-labelledby="te-languages-h">
+            <h2 id="te-languages-h">Languages</h2>
+            <ul>
+              <xsl:for-each select="$header//tei:langUsage/tei:language">
+                <li>{h:plain(.)[.]}{@ident ! (' (' || normalize-space(.) || ')')}</li>
+              </xsl:for-each>
+            </ul>
+          </section>
+        </xsl:if>
+        <section id="te-header" aria-labelledby="te-header-h">
+          <h2 id="te-header-h">The full header</h2>
+          <p>Every element and attribute of the TEI header, as encoded.</p>
+          <xsl:if test="$header">
+            <dl class="header-tree">
+              <xsl:apply-templates select="$header" mode="h:tree"/>
+            </dl>
+          </xsl:if>
+        </section>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The signs and markup of the reading text, shown as they appear there. -->
+  <xsl:template name="h:signs" as="element()">
+    <section id="te-signs" aria-labelledby="te-signs-h">
+      <h2 id="te-signs-h">Signs and markup in the text</h2>
+      <p>Pointing at a marked passage (or at a name, or focusing it with the keyboard) shows what it is.</p>
+      <table class="signs">
+        <thead><tr><th scope="col">In the text</th><th scope="col">Meaning</th></tr></thead>
+        <tbody>
+          <xsl:for-each select="('supplied', 'gap', 'unclear', 'del')">
+            <xsl:variable name="sign" select="$te:signs(.)"/>
+            <tr>
+              <td><span class="tei-{.} editorial"><span class="sign">{$sign[1]}</span>{if (. = 'gap') then '' else 'text'}<xsl:if test="normalize-space($sign[2])"><span class="sign">{$sign[2]}</span></xsl:if></span></td>
+              <td>{map{'supplied': 'Supplied by the editors; the reason is shown on hover.',
+                       'gap': 'Text omitted or illegible; the reason and extent are shown on hover.',
+                       'unclear': 'Uncertain reading of the source.',
+                       'del': 'Deleted in the source.'}(.)}</td>
+            </tr>
+          </xsl:for-each>
+          <tr>
+            <td><span class="tei-choice editorial switch">reading</span></td>
+            <td>Corrected, expanded or regularised ({$reading} reading); the source’s form is shown on hover,
+              and “Show diplomatic reading” (or “normalised”) switches the whole text.</td>
+          </tr>
+          <tr>
+            <td><span class="tei-add editorial">added</span></td>
+            <td>Added in the source, for instance by hand; the hand and place are shown on hover.</td>
+          </tr>
+          <tr>
+            <td><span class="tei-stamp">Stamp</span></td>
+            <td>A stamp on the source.</td>
+          </tr>
+          <tr>
+            <td><span class="pb-n demo">p. 2</span></td>
+            <td>In the margin: page 2 of the source begins here.</td>
+          </tr>
+          <tr>
+            <td><sup class="noteref">1</sup></td>
+            <td>A note, listed after its document (and beside the text on wide screens).</td>
+          </tr>
+          <tr>
+            <td><span class="name person">Name</span></td>
+            <td>A person, place or organization in the registers; “Highlight names” sets persons,
+              places and organizations apart.</td>
+          </tr>
+          <tr>
+            <td><span class="cite demo">¶</span></td>
+            <td>A stable link to the passage, for citation; it is the same in every build.</td>
+          </tr>
+        </tbody>
+      </table>
+    </section>
+  </xsl:template>
+
+  <!-- ============ prose of encodingDesc ============ -->
+
+  <xsl:template match="*[tei:p | tei:ab | tei:list | tei:table | tei:lg | tei:quote | *[tei:p]]" mode="h:prose" priority="-0.5">
+    <section class="decl {local-name()}">
+      <h3>{h:humanize(local-name())}</h3>
+      <xsl:apply-templates select="*" mode="h:prose"/>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="tei:p | tei:ab" mode="h:prose">
+    <p><xsl:apply-templates mode="h:prose-inline"/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:head" mode="h:prose">
+    <h4><xsl:apply-templates mode="h:prose-inline"/></h4>
+  </xsl:template>
+
+  <xsl:template match="tei:list" mode="h:prose">
+    <ul>
+      <xsl:for-each select="*">
+        <li><xsl:apply-templates mode="h:prose-inline"/></li>
+      </xsl:for-each>
+    </ul>
+  </xsl:template>
+
+  <!-- Anything else in encodingDesc (tagsDecl, classDecl, …): named, with its text. -->
+  <xsl:template match="*" mode="h:prose" priority="-1">
+    <xsl:if test="normalize-space()">
+      <p class="decl {local-name()}"><span class="decl-name">{h:humanize(local-name())}:</span>
+        <xsl:text> </xsl:text>{h:plain(.)}</p>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:mode name="h:prose-inline" on-no-match="text-only-copy"/>
+
+  <xsl:template match="tei:ref[h:safe-url(@target)] | tei:ptr[h:safe-url(@target)]" mode="h:prose-inline">
+    <a class="external" href="{h:safe-url(@target)}" rel="noopener noreferrer">
+      <xsl:apply-templates mode="h:prose-inline"/>
+      <xsl:if test="self::tei:ptr">{h:safe-url(@target)}</xsl:if>
+    </a>
+  </xsl:template>
+
+  <xsl:template match="tei:hi | tei:emph | tei:title | tei:foreign | tei:term" mode="h:prose-inline">
+    <i><xsl:apply-templates mode="h:prose-inline"/></i>
+  </xsl:template>
+
+  <xsl:template match="tei:note" mode="h:prose-inline">
+    <xsl:text> (</xsl:text><xsl:apply-templates mode="h:prose-inline"/><xsl:text>)</xsl:text>
+  </xsl:template>
+
+  <!-- ============ the header as a tree ============ -->
+
+  <xsl:template match="*" mode="h:tree">
+    <dt>
+      <code class="element">{local-name()}</code>
+      <xsl:for-each select="@*[namespace-uri() ne 'urn:x-tei-edition']">
+        <xsl:text> </xsl:text>
+        <span class="attribute"><span class="attribute-name">{name()}</span>=“{.}”</span>
+      </xsl:for-each>
+    </dt>
+    <dd>
+      <xsl:choose>
+        <xsl:when test="* and not(normalize-space(string-join(text(), '')))">
+          <dl>
+            <xsl:apply-templates select="*" mode="h:tree"/>
+          </dl>
+        </xsl:when>
+        <xsl:otherwise>{normalize-space()}</xsl:otherwise>
+      </xsl:choose>
+    </dd>
+  </xsl:template>
+</xsl:stylesheet>

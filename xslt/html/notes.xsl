@@ -1,0 +1,92 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Notes (the common layer numbers them, @te:n, within their unit). Where a note stands
+  the text gets a numbered marker linking to the note, plus a copy of the note set in
+  the margin on wide screens (hidden from assistive technology, which reads the list).
+  After each unit (document, essay) comes the numbered list of its notes, each with a
+  link back to its marker. A document's archival source note standing between its
+  blocks is its source line, shown where it stands.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:h="urn:x-tei-edition:html"
+  xmlns="http://www.w3.org/1999/xhtml"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:function name="h:is-source-line" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="$note/@type = 'source' and exists($note/parent::*[local-name() = $h:div-names])"/>
+  </xsl:function>
+
+  <xsl:template match="tei:note[h:is-source-line(.)]" mode="h:text" priority="1">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:element name="{if ($phrasing) then 'span' else if (h:holds-blocks(.)) then 'div' else 'p'}">
+      <xsl:call-template name="h:attributes">
+        <xsl:with-param name="class" select="'source-line', 'block'[$phrasing]"/>
+      </xsl:call-template>
+      <xsl:apply-templates mode="h:text">
+        <xsl:with-param name="phrasing" select="$phrasing or not(h:holds-blocks(.))" tunnel="yes"/>
+      </xsl:apply-templates>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:note" mode="h:text">
+    <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:variable name="n" select="string(@te:n)"/>
+    <xsl:choose>
+      <xsl:when test="$in-link or $copy">
+        <sup class="noteref">
+          <xsl:if test="not($copy)">
+            <xsl:attribute name="id" select="@te:anchor || '-ref'"/>
+          </xsl:if>{$n}</sup>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="noteref" id="{@te:anchor}-ref" href="{h:fragment(@te:anchor)}" role="doc-noteref"
+           aria-label="Note {$n}"><sup>{$n}</sup></a>
+        <span class="sidenote" aria-hidden="true">
+          <span class="sidenote-n">{$n}</span>
+          <xsl:text> </xsl:text>
+          <xsl:apply-templates mode="h:text">
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="copy" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The notes of the current unit (a document, an essay, or the whole text). -->
+  <xsl:template name="h:footnotes">
+    <xsl:variable name="unit" select="."/>
+    <xsl:variable name="notes" select=".//tei:note[@te:kind = 'note'][not(h:is-source-line(.))]
+                                         [te:unit(.) is $unit]"/>
+    <xsl:if test="$notes">
+      <section class="footnotes" role="doc-endnotes" aria-label="Notes">
+        <h3 class="footnotes-title">Notes</h3>
+        <ol>
+          <xsl:for-each select="$notes">
+            <li>
+              <xsl:call-template name="h:attributes">
+                <xsl:with-param name="class" select="'footnote'"/>
+              </xsl:call-template>
+              <a class="backref" href="{h:fragment(@te:anchor || '-ref')}" role="doc-backlink"
+                 aria-label="Back to the text of note {@te:n}">{@te:n}</a>
+              <xsl:text> </xsl:text>
+              <div class="footnote-body">
+                <xsl:apply-templates mode="h:text">
+                  <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
+                  <xsl:with-param name="in-link" select="false()" tunnel="yes"/>
+                  <xsl:with-param name="copy" select="false()" tunnel="yes"/>
+                </xsl:apply-templates>
+              </div>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </section>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,19 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The HTML edition has no parameters of its own: it uses the shared ones of
+  ../common/params.xsl ("reading": the reading the page opens with; the other one is
+  one switch away; "registers": register files that @ref values point into).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:h="urn:x-tei-edition:html"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:template name="h:check-params">
+    <xsl:if test="not($reading = ('normalised', 'diplomatic'))">
+      <xsl:sequence select="error(xs:QName('h:TE0201'),
+        'TE0201: reading must be normalised or diplomatic, not ' || $reading)"/>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,53 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The search index, written at build time as a script (search-index.js) that assigns
+  one global, so that search works from file:// where browsers refuse to fetch local
+  files. It holds the text of every citable passage (the shown reading, notes as
+  passages of their own) with its anchor and where it is, and every register entry.
+  Made with xml-to-json, whose output keeps the order given (byte-identical builds).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:h="urn:x-tei-edition:html"
+  xmlns:j="http://www.w3.org/2005/xpath-functions"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:function name="h:search-index" as="xs:string">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:param name="catalog" as="element(h:register)*"/>
+    <xsl:variable name="texts" select="$norm//tei:text[not(ancestor::tei:text)]//text()
+      [normalize-space()][empty(ancestor::*[@te:kind = 'skip'])]"/>
+    <xsl:variable name="json" as="element(j:map)">
+      <j:map>
+        <j:array key="passages">
+          <xsl:for-each-group select="$texts" group-by="generate-id(ancestor::*[@te:anchor][1])">
+            <xsl:variable name="block" select="ancestor::*[@te:anchor][1]"/>
+            <xsl:variable name="text" select="normalize-space(string-join(current-group(), ''))"/>
+            <xsl:if test="$block and $text">
+              <j:map>
+                <j:string key="id">{$block/@te:anchor}</j:string>
+                <j:string key="where">{h:where($block)}{$block[self::tei:note][not(h:is-source-line(.))] ! (', note ' || @te:n)}</j:string>
+                <j:string key="text">{$text}</j:string>
+              </j:map>
+            </xsl:if>
+          </xsl:for-each-group>
+        </j:array>
+        <j:array key="entries">
+          <xsl:for-each select="$catalog/h:entry">
+            <j:map>
+              <j:string key="label">{@label}</j:string>
+              <j:string key="register">{../@title}</j:string>
+              <j:string key="href">{../@page}{h:fragment(@id)}</j:string>
+              <j:number key="mentions">{@count}</j:number>
+            </j:map>
+          </xsl:for-each>
+        </j:array>
+      </j:map>
+    </xsl:variable>
+    <xsl:sequence select="'/* Search index of the edition, written by tei-edition. */&#10;'
+                          || 'window.teSearchIndex = ' || xml-to-json($json) || ';&#10;'"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,112 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The page around the content, the same on every page: head (charset, viewport, a
+  strict Content-Security-Policy, the stylesheet and the two scripts, all local), a
+  skip link, the site header with navigation and search, main, footer.
+  Nothing is fetched from elsewhere: no fonts, scripts or styles from the network.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:h="urn:x-tei-edition:html"
+  xmlns="http://www.w3.org/1999/xhtml"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- Scripts only from the site's own files (no inline script can run), styles only
+       from its stylesheet, no plugin, frame, form target or network connection. -->
+  <xsl:variable name="h:csp" as="xs:string" select="
+    &quot;default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; &quot;
+    || &quot;base-uri 'none'; form-action 'none'&quot;"/>
+
+  <xsl:function name="h:site-title" as="xs:string">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:variable name="stmt" select="($norm/*/tei:teiHeader/tei:fileDesc/tei:titleStmt)[1]"/>
+    <xsl:sequence select="(h:plain(($stmt/tei:title[@type = 'main'], $stmt/tei:title[not(@type = 'sub')],
+                           $stmt/tei:title)[1])[.], 'TEI edition')[1]"/>
+  </xsl:function>
+
+  <!-- The document's language: TEI/@xml:lang, text/@xml:lang, else the first declared. -->
+  <xsl:function name="h:document-lang" as="xs:string">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:sequence select="(h:lang($norm/*/@xml:lang), h:lang(($norm//tei:text)[1]/@xml:lang),
+      h:lang(($norm/*/tei:teiHeader//tei:langUsage/tei:language/@ident)[1]), 'und')[1]"/>
+  </xsl:function>
+
+  <xsl:template name="h:page" as="element()">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:param name="page" as="xs:string"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="content" as="item()*"/>
+    <xsl:param name="tools" as="xs:boolean" select="false()"/>
+    <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
+    <xsl:variable name="site" select="h:site-title($norm)"/>
+    <html lang="{h:document-lang($norm)}">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta http-equiv="Content-Security-Policy" content="{$h:csp}"/>
+        <meta name="referrer" content="no-referrer"/>
+        <meta name="generator" content="tei-edition"/>
+        <title>{if ($title = $site) then $site else $title || ' · ' || $site}</title>
+        <link rel="stylesheet" href="assets/edition.css"/>
+        <script src="search-index.js" defer="defer"></script>
+        <script src="assets/edition.js" defer="defer"></script>
+      </head>
+      <body class="page-{$page}">
+        <a class="skip-link" href="#te-main" lang="en">Skip to the content</a>
+        <header class="site-header" lang="en">
+          <div class="site-header-inner">
+            <p class="site-title"><a href="index.html">{$site}</a></p>
+            <nav class="site-nav" aria-label="Edition">
+              <ul>
+                <xsl:for-each select="(map{'page': 'index.html', 'label': 'Text'},
+                  $catalog ! map{'page': string(@page), 'label': string(@title)},
+                  map{'page': 'about.html', 'label': 'About'})">
+                  <li>
+                    <a href="{?page}">
+                      <xsl:if test="?page = $page || '.html'">
+                        <xsl:attribute name="aria-current" select="'page'"/>
+                      </xsl:if>{?label}</a>
+                  </li>
+                </xsl:for-each>
+              </ul>
+            </nav>
+            <form class="search" role="search" id="te-search" action="#">
+              <label for="te-q" class="visually-hidden">Search the edition</label>
+              <input type="search" id="te-q" name="q" placeholder="Search the edition"
+                     autocomplete="off" spellcheck="false" aria-controls="te-results"/>
+            </form>
+          </div>
+          <xsl:if test="$tools">
+            <div class="tools" id="te-tools" hidden="hidden">
+              <button type="button" id="te-reading" aria-pressed="false"
+                      data-shown="{$reading}"
+                      data-other="{if ($reading = 'normalised') then 'diplomatic' else 'normalised'}">{
+                if ($reading = 'normalised') then 'Show diplomatic reading' else 'Show normalised reading'}</button>
+              <button type="button" id="te-highlight" aria-pressed="false">Highlight names</button>
+              <span class="legend" aria-hidden="true">
+                <span class="name person">person</span>
+                <span class="name place">place</span>
+                <span class="name org">organization</span>
+              </span>
+            </div>
+          </xsl:if>
+          <div class="search-results" id="te-results" hidden="hidden" aria-live="polite"></div>
+        </header>
+        <main id="te-main" tabindex="-1">
+          <xsl:sequence select="$content"/>
+        </main>
+        <footer class="site-footer" lang="en">
+          <xsl:variable name="licence" select="($norm/*/tei:teiHeader//tei:availability)[1]"/>
+          <xsl:if test="$licence">
+            <p class="licence">{h:plain($licence)}</p>
+          </xsl:if>
+          <p>A static edition made with tei-edition from TEI P5. It needs no server or network and works
+            opened from disk. <a href="about.html#te-conventions">Editorial conventions</a>.</p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+</xsl:stylesheet>

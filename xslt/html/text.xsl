@@ -1,0 +1,603 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The reading text (mode h:text) over the normalised TEI. Each element is rendered by
+  the kind the common layer gave it (@te:kind): blocks as div/p/section/list/table,
+  inlines as span or a semantic element, unknown elements as div/span with the class
+  "tei-NAME unknown" (their text is always kept). Specific rules follow for structure,
+  names (links to the registers), editorial signs, alternative readings, breaks and
+  links. Notes are in notes.xsl.
+
+  Tunnel parameters:
+    phrasing  inside an element whose HTML content model is phrasing (p, span, h2, a):
+              blocks become <span class="… block"> so the page stays valid HTML
+    copy      a second rendering (side notes): no ids, no tab stops
+    in-link   inside an <a>: nested names and links become spans
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:h="urn:x-tei-edition:html"
+  xmlns="http://www.w3.org/1999/xhtml"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:mode name="h:text" on-no-match="text-only-copy" on-multiple-match="fail"
+            warning-on-multiple-match="yes"/>
+
+  <!-- Ids that an internal link (#id) may point to: rendered anchors and xml:ids. -->
+  <xsl:key name="h:ids" match="*[@te:anchor or @xml:id][empty(ancestor-or-self::*[@te:kind = 'skip'])]"
+           use="(@te:anchor, @xml:id)[1]"/>
+
+  <xsl:variable name="h:div-names" as="xs:string+" select="
+    'div', 'div1', 'div2', 'div3', 'div4', 'div5', 'div6', 'div7'"/>
+
+  <!-- ============ the generic rule: by kind ============ -->
+
+  <xsl:template match="*" mode="h:text" priority="-1">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="@te:kind = 'skip'"/>
+      <xsl:when test="@te:kind = ('block', 'unknown-block') and not($phrasing)">
+        <div>
+          <xsl:call-template name="h:attributes"/>
+          <xsl:apply-templates mode="h:text"/>
+          <xsl:call-template name="h:cite"/>
+        </div>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="h:span"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="h:span">
+    <xsl:param name="class" as="xs:string*" select="()"/>
+    <xsl:param name="title" as="xs:string?" select="()"/>
+    <span>
+      <xsl:call-template name="h:attributes">
+        <xsl:with-param name="class" select="$class, 'block'[current()/@te:kind = ('block', 'unknown-block')]"/>
+        <xsl:with-param name="title" select="$title"/>
+      </xsl:call-template>
+      <xsl:apply-templates mode="h:text">
+        <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+      </xsl:apply-templates>
+    </span>
+  </xsl:template>
+
+  <!-- id (the stable anchor, or the xml:id), class naming the TEI element, lang. -->
+  <xsl:template name="h:attributes">
+    <xsl:param name="class" as="xs:string*" select="()"/>
+    <xsl:param name="title" as="xs:string?" select="()"/>
+    <xsl:param name="id" as="xs:string?" select="(@te:anchor, @xml:id)[1]"/>
+    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:if test="$id and not($copy)">
+      <xsl:attribute name="id" select="$id"/>
+    </xsl:if>
+    <xsl:attribute name="class" select="string-join((h:classes(.), $class), ' ')"/>
+    <xsl:if test="h:lang(@xml:lang)">
+      <xsl:attribute name="lang" select="h:lang(@xml:lang)"/>
+    </xsl:if>
+    <xsl:if test="normalize-space($title)">
+      <xsl:attribute name="title" select="normalize-space($title)"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:function name="h:classes" as="xs:string*">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="
+      if (namespace-uri($el) = 'http://www.tei-c.org/ns/1.0')
+      then ('tei-' || local-name($el),
+            $el/@type[normalize-space()] ! ('type-' || h:token(.)),
+            tokenize(normalize-space($el/@rend)) ! ('rend-' || h:token(.)))
+      else 'x-' || h:token(local-name($el)),
+      'unknown'[$el/@te:kind = ('unknown-block', 'unknown-inline')]"/>
+  </xsl:function>
+
+  <!-- A small permalink after a citable block's text (JavaScript copies it). -->
+  <xsl:template name="h:cite">
+    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:if test="@te:anchor and not($copy or $phrasing) and te:is-anchor-block(.)
+                  and not(self::tei:note) and text()[normalize-space()]">
+      <xsl:text> </xsl:text>
+      <a class="cite" href="{h:fragment(@te:anchor)}" title="Link to this passage" aria-label="Link to this passage">¶</a>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- A block that holds other blocks (outside its notes) cannot be an HTML <p>. -->
+  <xsl:function name="h:holds-blocks" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el//*[@te:kind = ('block', 'unknown-block')]
+                                      [empty(ancestor::tei:note[. >> $el])])"/>
+  </xsl:function>
+
+  <!-- ============ documents and divisions ============ -->
+
+  <xsl:template match="tei:TEI | tei:teiCorpus" mode="h:text">
+    <xsl:apply-templates select="*" mode="h:text"/>
+  </xsl:template>
+
+  <xsl:template match="tei:TEI[parent::tei:teiCorpus]" mode="h:text" priority="1">
+    <section class="tei-TEI">
+      <h2>{h:plain((tei:teiHeader//tei:titleStmt/tei:title)[1])}</h2>
+      <xsl:apply-templates select="*" mode="h:text"/>
+    </section>
+  </xsl:template>
+
+  <!-- The outermost text collects the notes that stand in no unit of their own. -->
+  <xsl:template match="tei:text[not(ancestor::tei:text)]" mode="h:text">
+    <div>
+      <xsl:call-template name="h:attributes"/>
+      <xsl:apply-templates mode="h:text"/>
+      <xsl:call-template name="h:footnotes"/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="*[local-name() = $h:div-names][@te:kind = 'block']" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing">
+        <xsl:call-template name="h:span"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <section>
+          <xsl:call-template name="h:attributes">
+            <xsl:with-param name="class" select="'unit'[h:is-unit(current())]"/>
+          </xsl:call-template>
+          <xsl:if test="h:document-number(.) and not(tei:head)">
+            <xsl:element name="h{h:heading-level(.)}">
+              <xsl:attribute name="class" select="'generated'"/>
+              <span class="doc-number">{h:document-number(.)}</span>
+            </xsl:element>
+          </xsl:if>
+          <xsl:apply-templates mode="h:text"/>
+          <xsl:if test="h:is-unit(.)">
+            <xsl:call-template name="h:footnotes"/>
+          </xsl:if>
+        </section>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:function name="h:heading-level" as="xs:integer">
+    <xsl:param name="div" as="element()"/>
+    <xsl:sequence select="min((6, 1 + count($div/ancestor-or-self::*[local-name() = $h:div-names])
+                                   + count($div/ancestor::tei:TEI[parent::tei:teiCorpus])))"/>
+  </xsl:function>
+
+  <xsl:template match="tei:head[parent::*[local-name() = $h:div-names]]" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing or preceding-sibling::tei:head">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:element name="h{h:heading-level(..)}">
+          <xsl:call-template name="h:attributes"/>
+          <xsl:if test="h:document-number(..)">
+            <span class="doc-number">{h:document-number(..)}</span>
+            <xsl:text> </xsl:text>
+          </xsl:if>
+          <xsl:apply-templates mode="h:text">
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+          <xsl:call-template name="h:cite"/>
+        </xsl:element>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============ paragraphs, lists, tables, quotations ============ -->
+
+  <xsl:template match="tei:p | tei:ab" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing or h:holds-blocks(.)">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <p>
+          <xsl:call-template name="h:attributes"/>
+          <xsl:apply-templates mode="h:text">
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+          <xsl:call-template name="h:cite">
+            <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
+          </xsl:call-template>
+        </p>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A list of items (and headings) is an HTML list; any other list stays generic. -->
+  <xsl:function name="h:plain-list-structure" as="xs:boolean">
+    <xsl:param name="list" as="element()"/>
+    <xsl:sequence select="exists($list/tei:item) and empty($list/(* except (tei:item, tei:head)))
+                          and not(normalize-space(string-join($list/text(), '')))"/>
+  </xsl:function>
+
+  <xsl:template match="tei:list[@te:kind = 'block']" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing or not(h:plain-list-structure(.))">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <div>
+          <xsl:call-template name="h:attributes"/>
+          <xsl:apply-templates select="tei:head" mode="h:text"/>
+          <xsl:element name="{if (@type = ('ordered', 'numbered') or contains(@rend, 'numbered')) then 'ol' else 'ul'}">
+            <xsl:apply-templates select="tei:item" mode="h:text"/>
+          </xsl:element>
+        </div>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:item[parent::tei:list[h:plain-list-structure(.)]]" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <li>
+          <xsl:call-template name="h:attributes"/>
+          <xsl:apply-templates mode="h:text"/>
+          <xsl:call-template name="h:cite"/>
+        </li>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:function name="h:plain-table-structure" as="xs:boolean">
+    <xsl:param name="table" as="element()"/>
+    <xsl:sequence select="exists($table/tei:row) and empty($table/(* except (tei:row, tei:head)))
+                          and empty($table/tei:row/(* except tei:cell))"/>
+  </xsl:function>
+
+  <xsl:template match="tei:table[@te:kind = 'block']" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing or not(h:plain-table-structure(.))">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <div class="table-wrap">
+          <table>
+            <xsl:call-template name="h:attributes"/>
+            <xsl:if test="tei:head">
+              <caption>
+                <xsl:apply-templates select="tei:head" mode="h:text">
+                  <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+                </xsl:apply-templates>
+              </caption>
+            </xsl:if>
+            <tbody>
+              <xsl:for-each select="tei:row">
+                <tr>
+                  <xsl:call-template name="h:attributes"/>
+                  <xsl:for-each select="tei:cell">
+                    <xsl:element name="{if (@role = 'label' or ../@role = 'label') then 'th' else 'td'}">
+                      <xsl:call-template name="h:attributes"/>
+                      <xsl:if test="matches(@cols, '^[1-9]\d{0,2}$')">
+                        <xsl:attribute name="colspan" select="@cols"/>
+                      </xsl:if>
+                      <xsl:if test="matches(@rows, '^[1-9]\d{0,2}$')">
+                        <xsl:attribute name="rowspan" select="@rows"/>
+                      </xsl:if>
+                      <xsl:apply-templates mode="h:text"/>
+                    </xsl:element>
+                  </xsl:for-each>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </div>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:quote[@te:kind = 'block'] | tei:cit[@te:kind = 'block'][tei:quote]" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing">
+        <xsl:next-match/>
+      </xsl:when>
+      <xsl:otherwise>
+        <blockquote>
+          <xsl:call-template name="h:attributes"/>
+          <xsl:apply-templates mode="h:text"/>
+          <xsl:call-template name="h:cite"/>
+        </blockquote>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============ phrase-level elements with an HTML counterpart ============ -->
+
+  <xsl:template match="tei:emph[@te:kind = 'inline']" mode="h:text">
+    <xsl:call-template name="h:inline-as">
+      <xsl:with-param name="name" select="'em'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:foreign[@te:kind = 'inline'] | tei:term[@te:kind = 'inline']" mode="h:text">
+    <xsl:call-template name="h:inline-as">
+      <xsl:with-param name="name" select="'i'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:title[@te:kind = 'inline']" mode="h:text">
+    <xsl:call-template name="h:inline-as">
+      <xsl:with-param name="name" select="if (@level = 'a') then 'span' else 'cite'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:hi[@te:kind = 'inline']" mode="h:text">
+    <xsl:variable name="rend" select="tokenize(lower-case(normalize-space(@rend)))"/>
+    <xsl:call-template name="h:inline-as">
+      <xsl:with-param name="name" select="
+        if ($rend = ('sup', 'superscript')) then 'sup'
+        else if ($rend = ('sub', 'subscript')) then 'sub'
+        else if ($rend = ('italic', 'italics', 'i', 'it')) then 'i'
+        else if ($rend = ('bold', 'b')) then 'b'
+        else 'span'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:date[@te:kind = 'inline'] | tei:time[@te:kind = 'inline']" mode="h:text">
+    <xsl:variable name="when" select="h:datetime(@when)"/>
+    <xsl:choose>
+      <xsl:when test="$when">
+        <time datetime="{$when}">
+          <xsl:call-template name="h:attributes"/>
+          <xsl:apply-templates mode="h:text">
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+        </time>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:next-match/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:measure[@te:kind = 'inline'] | tei:num[@te:kind = 'inline']" mode="h:text">
+    <xsl:call-template name="h:span">
+      <xsl:with-param name="title" select="string-join((@quantity, @value, @unit, @commodity)
+                                           ! normalize-space(.)[.], ' ')"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="h:inline-as">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:element name="{$name}">
+      <xsl:call-template name="h:attributes"/>
+      <xsl:apply-templates mode="h:text">
+        <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+      </xsl:apply-templates>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- ============ editorial interventions ============ -->
+
+  <!-- Supplied, gap, unclear, deleted: the common layer's signs, the reason on hover. -->
+  <xsl:template match="tei:supplied | tei:gap | tei:unclear | tei:del" mode="h:text">
+    <xsl:variable name="what" select="map{
+      'supplied': 'Supplied by the editors', 'gap': 'Gap: text omitted or illegible',
+      'unclear': 'Unclear in the source', 'del': 'Deleted in the source'}(local-name())"/>
+    <xsl:variable name="extent" select="string-join((@extent, @quantity || ' ' || @unit)[normalize-space()] ! normalize-space(.), ', ')"/>
+    <span>
+      <xsl:call-template name="h:attributes">
+        <xsl:with-param name="class" select="'editorial'"/>
+        <xsl:with-param name="title" select="$what || string-join(($extent, @te:why)[normalize-space()] ! (', ' || .))"/>
+      </xsl:call-template>
+      <xsl:if test="normalize-space(@te:open)">
+        <span class="sign">{@te:open}</span>
+      </xsl:if>
+      <xsl:apply-templates mode="h:text">
+        <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+      </xsl:apply-templates>
+      <xsl:if test="normalize-space(@te:close)">
+        <span class="sign">{@te:close}</span>
+      </xsl:if>
+    </span>
+  </xsl:template>
+
+  <!-- An alternative reading: the shown one, the other one (hidden) for the reading
+       switch, and what the other one is on hover. -->
+  <xsl:template match="tei:choice" mode="h:text">
+    <xsl:variable name="shown" select="local-name(*[1])"/>
+    <xsl:variable name="switch" select="exists(@te:alt) and $shown = ('sic', 'corr', 'orig', 'reg', 'abbr', 'expan', 'am', 'ex')"/>
+    <xsl:variable name="explain" select="map{
+      'corr': 'Corrected; the source reads', 'sic': 'As in the source; corrected',
+      'expan': 'Expanded; the source reads', 'ex': 'Expanded; the source reads',
+      'abbr': 'Abbreviated in the source; expanded', 'am': 'Abbreviated in the source; expanded',
+      'reg': 'Regularised; the source reads', 'orig': 'As in the source; regularised'}"/>
+    <span>
+      <xsl:call-template name="h:attributes">
+        <xsl:with-param name="class" select="'editorial', 'switch'[$switch], 'shown-' || $shown"/>
+        <xsl:with-param name="title" select="if (@te:alt) then ($explain($shown), 'Other reading')[1] || ': ' || @te:alt else ()"/>
+      </xsl:call-template>
+      <span class="reading-shown">
+        <xsl:apply-templates mode="h:text">
+          <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+        </xsl:apply-templates>
+      </span>
+      <xsl:if test="$switch">
+        <span class="reading-other" hidden="hidden">{@te:alt}</span>
+      </xsl:if>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="tei:app" mode="h:text">
+    <xsl:call-template name="h:span">
+      <xsl:with-param name="class" select="'editorial'"/>
+      <xsl:with-param name="title" select="@te:alt ! ('Variant readings: ' || .)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Handwritten additions and stamps are set off, with their hand and kind on hover. -->
+  <xsl:template match="tei:add" mode="h:text">
+    <xsl:variable name="hand" select="@hand ! key('te:by-id', substring-after(normalize-space(.), '#'), root(current()))[1]"/>
+    <xsl:call-template name="h:span">
+      <xsl:with-param name="class" select="'editorial'"/>
+      <xsl:with-param name="title" select="'Added in the source' ||
+        string-join((@place ! ('place: ' || normalize-space(.)),
+                     $hand ! ('hand: ' || h:plain(.)))[normalize-space()] ! (', ' || .))"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:stamp" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:variable name="title" select="string-join(('Stamp', @type ! normalize-space(.)[.]), ': ')"/>
+    <xsl:choose>
+      <xsl:when test="@te:kind = 'block' and not($phrasing)">
+        <div>
+          <xsl:call-template name="h:attributes">
+            <xsl:with-param name="title" select="$title"/>
+          </xsl:call-template>
+          <xsl:apply-templates mode="h:text"/>
+        </div>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="h:span">
+          <xsl:with-param name="title" select="$title"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============ breaks ============ -->
+
+  <!-- A page break of the source: a marginal page number. -->
+  <xsl:template match="tei:pb" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:variable name="n" select="normalize-space(@n)"/>
+    <xsl:element name="{if ($phrasing) then 'span' else 'div'}">
+      <xsl:call-template name="h:attributes">
+        <xsl:with-param name="class" select="'pb', 'inline'[$copy]"/>
+        <xsl:with-param name="title" select="if ($n) then 'Page ' || $n || ' of the source begins' else 'A page of the source begins'"/>
+      </xsl:call-template>
+      <span class="pb-n">{if ($n) then 'p. ' || $n else '|'}</span>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="tei:lb" mode="h:text">
+    <xsl:choose>
+      <xsl:when test="@te:join = 'true'">
+        <span class="tei-lb join"></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <br class="tei-lb"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:cb | tei:milestone | tei:gb | tei:anchor" mode="h:text">
+    <span>
+      <xsl:call-template name="h:attributes"/>
+    </span>
+  </xsl:template>
+
+  <!-- ============ links ============ -->
+
+  <!-- Where a @target leads: an id on this site (the text or a register), a web or
+       mail address; never another scheme. -->
+  <xsl:function name="h:link-target" as="xs:string?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:param name="catalog" as="element(h:register)*"/>
+    <xsl:variable name="target" select="tokenize(normalize-space($el/@target))[1]"/>
+    <xsl:variable name="id" select="substring-after($target, '#')[starts-with($target, '#')]"/>
+    <xsl:sequence select="
+      if ($id and exists(key('h:ids', $id, root($el)))) then h:fragment($id)
+      else if ($id and h:entry-href($id, $catalog)) then h:entry-href($id, $catalog)
+      else h:safe-url($target)"/>
+  </xsl:function>
+
+  <xsl:template match="tei:ref | tei:ptr" mode="h:text">
+    <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
+    <xsl:variable name="href" select="h:link-target(., $catalog)"/>
+    <xsl:choose>
+      <xsl:when test="$href and not($in-link)">
+        <a href="{$href}">
+          <xsl:call-template name="h:attributes">
+            <xsl:with-param name="class" select="'external'[not(starts-with($href, '#') or contains($href, '.html#'))]"/>
+          </xsl:call-template>
+          <xsl:if test="not(starts-with($href, '#') or contains($href, '.html#'))">
+            <xsl:attribute name="rel" select="'noopener noreferrer'"/>
+          </xsl:if>
+          <xsl:if test="$copy">
+            <xsl:attribute name="tabindex" select="'-1'"/>
+          </xsl:if>
+          <xsl:apply-templates mode="h:text">
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+          <xsl:if test="self::tei:ptr">{if (starts-with($href, '#')) then '→' else $href}</xsl:if>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="h:span"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============ names ============ -->
+
+  <!-- A name that points into a register: a link to its entry, with a card (label,
+       type, description) that the script shows on hover and keyboard focus. -->
+  <xsl:template match="*[@te:entity]" mode="h:text" priority="2">
+    <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
+    <xsl:variable name="id" select="tokenize(@te:entity)[1]"/>
+    <xsl:variable name="page" select="h:entry-href($id, $catalog)"/>
+    <xsl:element name="{if ($in-link or empty($page)) then 'span' else 'a'}">
+      <xsl:if test="not($in-link) and $page">
+        <xsl:attribute name="href" select="$page"/>
+      </xsl:if>
+      <xsl:call-template name="h:attributes">
+        <xsl:with-param name="id" select="h:mention-id(.)"/>
+        <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
+      </xsl:call-template>
+      <xsl:if test="$in-link and not($copy)">
+        <xsl:attribute name="tabindex" select="'0'"/>
+      </xsl:if>
+      <xsl:if test="$copy">
+        <xsl:attribute name="tabindex" select="'-1'"/>
+      </xsl:if>
+      <xsl:attribute name="data-type" select="@te:entity-type"/>
+      <xsl:attribute name="data-label" select="@te:label"/>
+      <xsl:if test="normalize-space(@te:description)">
+        <xsl:attribute name="data-description" select="@te:description"/>
+      </xsl:if>
+      <xsl:apply-templates mode="h:text">
+        <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+        <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
+      </xsl:apply-templates>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="*[@te:unresolved][not(@te:entity)]" mode="h:text" priority="2">
+    <xsl:call-template name="h:span">
+      <xsl:with-param name="class" select="'name', 'unresolved'"/>
+      <xsl:with-param name="title" select="'Not found in the registers: ' || @te:unresolved"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The id of one mention: its block's anchor and its place among the block's names,
+       e.g. "doc1.p2-n3" (registers link here). -->
+  <xsl:function name="h:mention-id" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="block" select="te:block-of($name)"/>
+    <xsl:variable name="scope" select="if ($block is $name) then root($name) else $block"/>
+    <xsl:sequence select="($block[not(. is $name)]/@te:anchor, 'te-text')[1] || '-n'
+                          || count($scope//*[@te:entity][. &lt;&lt; $name]) + 1"/>
+  </xsl:function>
+</xsl:stylesheet>
