@@ -104,7 +104,19 @@
           'div2', 'div3', 'div4', 'div5', 'div6', 'div7', 'sp', 'lg', 'list', 'listBibl',
           'opener', 'closer', 'postscript', 'text', 'group', 'floatingText', 'cit',
           'castList', 'entry', 'sense', 'titlePage')
-          and not(normalize-space(string-join($parent/text(), ''))))"/>
+          and not(te:has-loose-text($parent)))"/>
+  </xsl:function>
+
+  <!-- Whether an element holds non-whitespace text of its own (indexed, so that asking
+       for each child of a long division stays linear). -->
+  <xsl:key name="te:loose-text" match="*[text()[normalize-space()]]" use="generate-id()"/>
+
+  <xsl:function name="te:has-loose-text" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="
+      if (root($el) instance of document-node())
+      then exists(key('te:loose-text', generate-id($el), root($el)))
+      else exists($el/text()[normalize-space()])"/>
   </xsl:function>
 
   <!-- The division whose notes are numbered and collected together: the outermost

@@ -78,7 +78,7 @@
     <xsl:copy-of select="@*"/>
     <xsl:attribute name="te:kind" select="te:kind(.)"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
-      <xsl:attribute name="te:anchor" select="te:anchor(.)"/>
+      <xsl:attribute name="te:anchor" select="te:source-anchor(.)"/>
     </xsl:if>
   </xsl:template>
 
