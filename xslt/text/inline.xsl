@@ -29,11 +29,12 @@
     <xsl:sequence select="tx:clean(string-join($parts))"/>
   </xsl:function>
 
+  <!-- (The patterns spell out $tx:join and $tx:glue: literal patterns are compiled once.) -->
   <xsl:function name="tx:clean" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:sequence select="normalize-unicode(normalize-space(
-      replace(replace(replace($text, '[&#x85;&#x2028;&#x2029;]', ' '), '\s*' || $tx:join || '\s*', ''),
-              '\s*' || $tx:glue, '')), 'NFC')"/>
+      replace(replace(replace($text, '[&#x85;&#x2028;&#x2029;]', ' '), '\s*&#xFDD0;\s*', ''),
+              '\s*&#xFDD1;', '')), 'NFC')"/>
   </xsl:function>
 
   <xsl:template match="text()" mode="tx:inline" as="xs:string">
@@ -69,7 +70,7 @@
       <xsl:when test="$notes = 'inline'">
         <xsl:sequence select="' [Note: '"/>
         <xsl:apply-templates select="node()" mode="tx:inline"/>
-        <xsl:sequence select="'] '"/>
+        <xsl:sequence select="']'"/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:sequence select="$tx:glue || '[' || @te:n || ']'"/>

@@ -4,12 +4,11 @@
   (a word longer than that stands alone on its line: words are never broken), indented,
   with its prefix and underline; blocks joined by a line end (same group) or a blank
   line. The result ends with one newline and has no trailing spaces.
-  Filling is one regular expression pass per block (linear in its length).
+  Filling is one pass over the words of a block (linear in its length).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
-  xmlns:fn="http://www.w3.org/2005/xpath-functions"
   xmlns:tx="urn:x-tei-edition:text"
   exclude-result-prefixes="#all" expand-text="yes">
 
@@ -48,13 +47,28 @@
     <xsl:sequence select="string-join($out ! replace(., '\s+$', ''), '&#10;')"/>
   </xsl:function>
 
-  <!-- Greedy filling: the longest run of words that fits, else one (long) word. -->
+  <!-- Greedy filling, word by word: as many words as fit; a longer word stands alone. -->
   <xsl:function name="tx:wrap" as="xs:string*">
     <xsl:param name="text" as="xs:string"/>
     <xsl:param name="width" as="xs:integer"/>
-    <xsl:sequence select="
-      if ($width le 0 or string-length($text) le $width) then $text
-      else analyze-string($text, '.{1,' || $width || '}( |$)|[^ ]+( |$)')/fn:match ! normalize-space(.)"/>
+    <xsl:choose>
+      <xsl:when test="$width le 0 or string-length($text) le $width">
+        <xsl:sequence select="$text"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:iterate select="tokenize($text, ' ')">
+          <xsl:param name="line" as="xs:string" select="''"/>
+          <xsl:on-completion select="$line[.]"/>
+          <xsl:variable name="fits" select="string-length($line) + 1 + string-length(.) le $width"/>
+          <xsl:if test="$line and not($fits)">
+            <xsl:sequence select="$line"/>
+          </xsl:if>
+          <xsl:next-iteration>
+            <xsl:with-param name="line" select="if ($line and $fits) then $line || ' ' || . else ."/>
+          </xsl:next-iteration>
+        </xsl:iterate>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <xsl:function name="tx:spaces" as="xs:string">
