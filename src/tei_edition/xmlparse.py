@@ -12,6 +12,8 @@ Limits, and how to lift them (``tei-edition --huge --max-bytes 2G COMMAND ...``)
   * ``huge``: libxml2's safety limits (nesting deeper than 256 levels, text nodes over
     10 MB, ...) are lifted; nesting stays capped at libxml2's hard limit of 2048 levels,
     so that no stylesheet or tree walk can overflow its stack.
+  * ``xinclude``: ``xi:include`` is expanded, safely (``tei_edition.xinclude``); off by
+    default, when an include stays an element like any other.
 Callers pass them explicitly, or leave them ``None`` to use the values in force (set
 for a whole command by ``limits()``, which the CLI does from its options).
 """
@@ -45,6 +47,7 @@ HUGE_DEPTH_LIMIT = 2048
 class Limits:
     huge: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    xinclude: bool = False  # expand xi:include (safely: see ``tei_edition.xinclude``)
 
 
 _limits: contextvars.ContextVar[Limits] = contextvars.ContextVar("tei_edition_limits",
@@ -56,9 +59,11 @@ def current_limits() -> Limits:
 
 
 @contextmanager
-def limits(*, huge: bool | None = None, max_bytes: int | None = None):
+def limits(*, huge: bool | None = None, max_bytes: int | None = None,
+           xinclude: bool | None = None):
     """Parse with these limits inside the ``with`` block (``None`` keeps the current)."""
-    changes = {k: v for k, v in (("huge", huge), ("max_bytes", max_bytes)) if v is not None}
+    changes = {k: v for k, v in (("huge", huge), ("max_bytes", max_bytes),
+                                 ("xinclude", xinclude)) if v is not None}
     token = _limits.set(replace(_limits.get(), **changes))
     try:
         yield _limits.get()
@@ -66,9 +71,11 @@ def limits(*, huge: bool | None = None, max_bytes: int | None = None):
         _limits.reset(token)
 
 
-def set_limits(*, huge: bool | None = None, max_bytes: int | None = None) -> None:
+def set_limits(*, huge: bool | None = None, max_bytes: int | None = None,
+               xinclude: bool | None = None) -> None:
     """Change the limits in force until the enclosing ``limits()`` block ends."""
-    changes = {k: v for k, v in (("huge", huge), ("max_bytes", max_bytes)) if v is not None}
+    changes = {k: v for k, v in (("huge", huge), ("max_bytes", max_bytes),
+                                 ("xinclude", xinclude)) if v is not None}
     _limits.set(replace(_limits.get(), **changes))
 
 
@@ -206,9 +213,17 @@ def parse_bytes(data: bytes, *, path: str = "<input>", huge: bool | None = None)
 
 
 def parse_file(path: str | os.PathLike, *, huge: bool | None = None,
-               max_bytes: int | None = None) -> etree._ElementTree:
-    """Read and parse a file the user named."""
-    return parse_bytes(read_bytes(path, max_bytes=max_bytes), path=str(path), huge=huge)
+               max_bytes: int | None = None, xinclude: bool | None = None) -> etree._ElementTree:
+    """Read and parse a file the user named (expanding its XIncludes when asked to)."""
+    tree = parse_bytes(read_bytes(path, max_bytes=max_bytes), path=str(path), huge=huge)
+    if xinclude is None:
+        xinclude = current_limits().xinclude
+    if xinclude:
+        from tei_edition import xinclude as xi
+
+        if xi.has_includes(tree):
+            xi.expand(tree, path, max_bytes=max_bytes)
+    return tree
 
 
 # UTF-16/32 without a byte order mark, per XML 1.0 appendix F ("<" then a letter or "?").

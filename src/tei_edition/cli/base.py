@@ -20,9 +20,9 @@ class EditionGroup(click.Group):
     """A group that turns our errors into one line and an exit code, never a traceback.
 
     It also gives every command that reads XML the two options that lift the safe
-    parser's limits, ``--huge`` and ``--max-bytes SIZE`` (accepted before the command
-    name too, and from ``TEI_EDITION_HUGE`` / ``TEI_EDITION_MAX_BYTES``); they apply
-    to every file the command reads.
+    parser's limits, ``--huge`` and ``--max-bytes SIZE``, and ``--xinclude`` (accepted
+    before the command name too, and from ``TEI_EDITION_HUGE``, ``TEI_EDITION_MAX_BYTES``,
+    ``TEI_EDITION_XINCLUDE``); they apply to every file the command reads.
     """
 
     def __init__(self, *args, **kwargs):
@@ -94,6 +94,12 @@ def _set_huge(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     return value
 
 
+def _set_xinclude(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        _apply(ctx, xinclude=True)
+    return value
+
+
 def _set_max_bytes(ctx: click.Context, param: click.Parameter, value: str | None):
     if value is None:
         return value
@@ -118,7 +124,8 @@ def _apply(ctx: click.Context, **values) -> None:
 
 
 def limit_options() -> list[click.Option]:
-    """``--huge`` and ``--max-bytes``: they set the limits and pass no value on."""
+    """``--huge``, ``--max-bytes`` and ``--xinclude``: they set the parser's limits and
+    pass no value on to the command."""
     return [
         click.Option(["--huge"], is_flag=True, expose_value=False, callback=_set_huge,
                      envvar="TEI_EDITION_HUGE",
@@ -127,6 +134,10 @@ def limit_options() -> list[click.Option]:
         click.Option(["--max-bytes"], metavar="SIZE", expose_value=False, callback=_set_max_bytes,
                      envvar="TEI_EDITION_MAX_BYTES",
                      help="Refuse input files larger than SIZE (e.g. 500M, 2G; default 100M)."),
+        click.Option(["--xinclude"], is_flag=True, expose_value=False, callback=_set_xinclude,
+                     envvar="TEI_EDITION_XINCLUDE",
+                     help="Expand xi:include: only files inside the document's folder, "
+                          "never from the network; depth, count and size are bounded."),
     ]
 
 
@@ -135,9 +146,10 @@ def _add_limit_options(cmd: click.Command) -> None:
         for sub in cmd.commands.values():
             _add_limit_options(sub)
         return
-    if cmd.name in _NO_LIMITS or any(p.name == "huge" for p in cmd.params):
+    if cmd.name in _NO_LIMITS:
         return
-    cmd.params.extend(limit_options())
+    taken = {opt for p in cmd.params for opt in getattr(p, "opts", [])}
+    cmd.params.extend(o for o in limit_options() if not taken.intersection(o.opts))
 
 
 # ------------------------------------------------------------------ shared options
