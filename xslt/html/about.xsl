@@ -73,11 +73,13 @@
         </xsl:if>
         <section id="te-header" aria-labelledby="te-header-h">
           <h2 id="te-header-h">The full header</h2>
-          <p>Every element and attribute of the TEI header, as encoded.</p>
           <xsl:if test="$header">
-            <dl class="header-tree">
-              <xsl:apply-templates select="$header" mode="h:tree"/>
-            </dl>
+            <details class="header-details">
+              <summary>Every element and attribute of the TEI header, as encoded</summary>
+              <dl class="header-tree">
+                <xsl:apply-templates select="$header" mode="h:tree"/>
+              </dl>
+            </details>
           </xsl:if>
         </section>
       </xsl:with-param>
@@ -141,7 +143,7 @@
 
   <xsl:template match="*[tei:p | tei:ab | tei:list | tei:table | tei:lg | tei:quote | *[tei:p]]" mode="h:prose" priority="-0.5">
     <section class="decl {local-name()}">
-      <h3>{h:humanize(local-name())}</h3>
+      <xsl:element name="h{min((5, 3 + count(ancestor::*) - count(ancestor::tei:encodingDesc/ancestor-or-self::*)))}">{h:humanize(local-name())}</xsl:element>
       <xsl:apply-templates select="*" mode="h:prose"/>
     </section>
   </xsl:template>

@@ -30,6 +30,7 @@
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="$phrasing or not(h:holds-blocks(.))" tunnel="yes"/>
       </xsl:apply-templates>
+      <xsl:call-template name="h:cite"/>
     </xsl:element>
   </xsl:template>
 

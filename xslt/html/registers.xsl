@@ -45,6 +45,7 @@
               <xsl:sort select="h:sort-key(.)"/>
               <xsl:sort select="current-grouping-key()"/>
               <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}" sort="{h:sort-key(.)}"
+                       heading="{h:register-heading(.)}"
                        count="{count(key('h:mentions', current-grouping-key(), $norm))}"/>
             </xsl:for-each-group>
           </h:register>
@@ -71,6 +72,16 @@
     <xsl:sequence select="h:fold(if ($name/tei:surname)
       then string-join(($name/tei:surname, $name/tei:forename, $name/tei:addName) ! normalize-space(.), ' ')
       else te:entity-label($entry))"/>
+  </xsl:function>
+
+  <!-- "Puzanov, Aleksandr": a person under the name the register files them by. -->
+  <xsl:function name="h:register-heading" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="name" select="$entry/tei:persName[1]"/>
+    <xsl:variable name="first" select="string-join($name/(tei:forename, tei:addName) ! normalize-space(.)[.], ' ')"/>
+    <xsl:sequence select="if ($name/tei:surname)
+      then string-join($name/tei:surname ! normalize-space(.), ' ') || ($first[.] ! (', ' || .))
+      else te:entity-label($entry)"/>
   </xsl:function>
 
   <xsl:function name="h:entry-element" as="element()?">
@@ -139,7 +150,7 @@
     <xsl:variable name="count" select="count($mentions)"/>
     <article class="entry {h:token($type)}" id="{$summary/@id}">
       <h3>
-        <span class="entry-label">{$summary/@label}</span>
+        <span class="entry-label">{$summary/@heading}</span>
         <xsl:text> </xsl:text>
         <span class="count">{if ($count = 0) then 'not named in the text' else if ($count = 1) then '1 mention'
                              else $count || ' mentions'}</span>

@@ -99,7 +99,7 @@
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:if test="@te:anchor and not($copy or $phrasing) and te:is-anchor-block(.)
-                  and not(self::tei:note) and text()[normalize-space()]">
+                  and (not(self::tei:note) or h:is-source-line(.)) and text()[normalize-space()]">
       <xsl:text> </xsl:text>
       <a class="cite" href="{h:fragment(@te:anchor)}" title="Link to this passage" aria-label="Link to this passage">¶</a>
     </xsl:if>

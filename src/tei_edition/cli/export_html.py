@@ -1,17 +1,42 @@
-"""``tei-edition export html`` (filled in by its own issue)."""
+"""``tei-edition export html``: options to library values, one call, the report."""
+
+from __future__ import annotations
 
 import click
 
-from tei_edition.errors import UsageError
+from tei_edition.textsafe import for_terminal
+
+DEFAULT_OUTPUT = "build/html"
 
 
 @click.command()
-@click.argument("path")
-def html(path):
-    """A static HTML edition (a folder).
+@click.argument("path", type=click.Path(path_type=str))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=str), default=DEFAULT_OUTPUT,
+              show_default=True,
+              help="The site folder to write. It is replaced as a whole, so it must be new, empty, "
+                   "or an earlier output of tei-edition.")
+@click.option("--reading", type=click.Choice(["normalised", "diplomatic"]), default="normalised",
+              show_default=True,
+              help="The reading the pages open with (corr/reg/expan, or sic/orig/abbr as the source "
+                   "has it); readers can switch to the other one.")
+@click.option("--report-coverage", is_flag=True,
+              help="List the elements that had no rendering rule of their own (their text is kept).")
+def html(path, output, reading, report_coverage):
+    """A static HTML edition: a folder that opens from disk or any web server.
+
+    Pages: index.html (title block, contents, the text with notes), one register
+    page per kind of entry (persons, places, organizations), about.html (editorial
+    conventions, the full header); search-index.js and assets/ make search, name
+    cards, highlighting and the reading switch work without a server or network.
 
     \b
     Example:
       tei-edition export html tei/nkidp-edossier-8.xml -o build/html
+      tei-edition export html letter.xml -o site --reading diplomatic
     """
-    raise UsageError("export html is not available yet")
+    from tei_edition.cli.export_text import report_messages
+    from tei_edition.export import export_file
+
+    result = export_file(path, "html", output, reading=reading)
+    click.echo(f"wrote {for_terminal(str(result.outputs[0]))}/index.html", err=True)
+    report_messages(result.warnings, result.coverage, report_coverage)

@@ -1,0 +1,360 @@
+"""The static HTML edition: structure of the written site, checked with XPath.
+
+Every page is XHTML5 (well-formed XML served as HTML), so it is parsed strictly here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import FIXTURES
+from tei_edition.anchors import anchor
+from tei_edition.export import export_file
+from tei_edition.xmlparse import NS, TEI_NS, parse_file
+
+EDITION = FIXTURES / "html" / "edition.xml"
+HOSTILE = FIXTURES / "html" / "hostile.xml"
+X = {"x": "http://www.w3.org/1999/xhtml"}
+PAGES = ("index.html", "persons.html", "places.html", "organizations.html", "about.html")
+# Elements whose HTML content model is phrasing: no block may stand inside them.
+PHRASING = ("p", "span", "a", "h1", "h2", "h3", "h4", "h5", "h6", "i", "em", "b", "cite",
+            "time", "sup", "sub", "mark", "label", "summary", "dt")
+BLOCKS = ("div", "p", "section", "ul", "ol", "li", "table", "blockquote", "dl", "h1", "h2",
+          "h3", "h4", "h5", "h6", "header", "footer", "nav", "article", "aside", "figure")
+
+
+def build(source: Path, folder: Path, **options) -> Path:
+    export_file(source, "html", folder, **options)
+    return folder
+
+
+def page(site: Path, name: str) -> etree._Element:
+    text = (site / name).read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>"), f"{name} starts with the HTML5 doctype"
+    return etree.fromstring(text.encode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build(EDITION, tmp_path_factory.mktemp("html") / "site")
+
+
+@pytest.fixture(scope="module")
+def index(site) -> etree._Element:
+    return page(site, "index.html")
+
+
+@pytest.fixture(scope="module")
+def tei() -> etree._Element:
+    return parse_file(EDITION).getroot()
+
+
+def text_of(node) -> str:
+    return "".join(node.itertext())
+
+
+def main_text(root) -> str:
+    """The text a reader can get from a page (hidden alternative readings included)."""
+    return re.sub(r"\s+", " ", text_of(root.find(".//x:main", X)))
+
+
+def tei_words(root) -> set[str]:
+    """Every word in <text>, minus what the common policy leaves out of the reading text
+    (the rejected halves of choice, a gap's description, skipped metadata)."""
+    text = root.find("tei:text", NS)
+    words: set[str] = set()
+    for node in text.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if _left_out(node):
+            continue
+        for chunk in (node.text,):
+            if chunk:
+                words.update(re.findall(r"\w+", chunk))
+    for node in text.iter():
+        if isinstance(node.tag, str) and node.tail and node.getparent() is not None \
+                and not _left_out(node.getparent()):
+            words.update(re.findall(r"\w+", node.tail))
+    return words
+
+
+def _left_out(node) -> bool:
+    chain = [node, *node.iterancestors()]
+    for el in chain:
+        name = etree.QName(el).localname
+        parent = el.getparent()
+        if name == "desc" and parent is not None and etree.QName(parent).localname == "gap":
+            return True
+        if name in ("sic", "abbr", "orig") and parent is not None and etree.QName(parent).localname == "choice":
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- the pages
+
+def test_every_page_is_xhtml5_with_language_csp_and_skip_link(site):
+    for name in PAGES:
+        root = page(site, name)
+        assert root.get("lang") == "en"
+        csp = root.xpath("string(//x:meta[@http-equiv='Content-Security-Policy']/@content)", namespaces=X)
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp
+        assert root.xpath("//x:a[@class='skip-link']/@href", namespaces=X) == ["#te-main"]
+        assert root.xpath("count(//x:main[@id='te-main'])", namespaces=X) == 1
+        assert len(root.xpath("//x:h1", namespaces=X)) == 1, f"{name} has one h1"
+    assert (site / "assets" / "edition.css").is_file() and (site / "assets" / "edition.js").is_file()
+
+
+def test_nothing_is_fetched_from_elsewhere(site):
+    for name in PAGES:
+        root = page(site, name)
+        sources = root.xpath("//x:script/@src | //x:link/@href | //x:img/@src", namespaces=X)
+        assert sources and all(not re.match(r"^[a-z]+:|^//", s) for s in sources), sources
+        assert not root.xpath("//x:script[not(@src)] | //@style | //x:style", namespaces=X)
+    css = (site / "assets" / "edition.css").read_text()
+    assert "@import" not in css and "url(" not in css
+
+
+def test_html_content_models_ids_and_internal_links(site):
+    ids_of = {}
+    for name in PAGES:
+        root = page(site, name)
+        ids = root.xpath("//@id")
+        assert len(ids) == len(set(ids)), f"duplicate ids in {name}"
+        ids_of[name] = set(ids)
+        blocks = " or ".join(f"self::x:{b}" for b in BLOCKS)
+        for container in PHRASING:
+            bad = root.xpath(f"//x:{container}//*[{blocks}]", namespaces=X)
+            assert not bad, f"{name}: <{etree.QName(bad[0]).localname}> inside <{container}>"
+        assert not root.xpath("//x:a//x:a", namespaces=X), f"nested links in {name}"
+    for name in PAGES:
+        for href in page(site, name).xpath("//x:a/@href", namespaces=X):
+            if href.startswith("https://"):
+                continue
+            target, _, fragment = href.partition("#")
+            target = target or name
+            assert target in ids_of, f"{name}: link to a missing page {href}"
+            if fragment:
+                from urllib.parse import unquote
+                assert unquote(fragment) in ids_of[target], f"{name}: dangling link {href}"
+
+
+def test_title_block_comes_from_the_header(index):
+    block = index.find(".//x:header[@class='title-block']", X)
+    text = re.sub(r"\s+", " ", text_of(block))
+    for expected in ("New Evidence on Inter-Korean Party Ties", "by James Person",
+                     "Bernd Schaefer, Gary Goldberg", "Example e-Dossier no. 8",
+                     "Bundesarchiv (SAPMO-BA), DY 30, IV 2/20/137", "AVPRF"):
+        assert expected in text
+    contents = index.xpath("//x:nav[@class='contents']//x:a", namespaces=X)
+    assert [a.get("href") for a in contents] == ["#front1.div1", "#doc1", "#doc2"]
+    assert text_of(contents[1]).startswith("Document No. 1: Note about a Conversation")
+
+
+# ---------------------------------------------------------------- the reading text
+
+def test_every_word_of_the_text_is_on_the_page(index, tei):
+    page_text = main_text(index)
+    missing = sorted(w for w in tei_words(tei) if w not in page_text)
+    assert not missing, f"words of the TEI missing from index.html: {missing[:20]}"
+
+
+def test_every_citable_block_has_its_stable_anchor(index, tei):
+    ids = set(index.xpath("//@id"))
+    blocks = [el for el in tei.find("tei:text", NS).iter(f"{{{TEI_NS}}}p", f"{{{TEI_NS}}}head",
+                                                          f"{{{TEI_NS}}}note", f"{{{TEI_NS}}}item")]
+    assert len(blocks) > 10
+    for block in blocks:
+        assert anchor(block) in ids, f"no id {anchor(block)} for <{etree.QName(block).localname}>"
+    # each paragraph carries a permalink to itself
+    for p in index.xpath("//x:div[@id='te-text']//x:p[@id]", namespaces=X):
+        assert p.xpath("x:a[@class='cite']/@href", namespaces=X) == ["#" + p.get("id")]
+
+
+def test_every_tagged_name_links_to_an_existing_register_entry(site, index, tei):
+    resolvable = [n for n in tei.find("tei:text", NS).xpath(".//*[@ref]")
+                  if etree.QName(n).localname in ("persName", "placeName", "orgName", "rs", "name")
+                  and tei.xpath("boolean(//*[@xml:id=$id])", id=n.get("ref").lstrip("#"))]
+    links = [a for a in index.xpath("//x:main//x:a[@href]", namespaces=X)
+             if "name" in a.get("class", "").split()
+             and not a.xpath("ancestor::x:span[@class='sidenote']", namespaces=X)]
+    assert len(links) == len(resolvable) == 20
+    for link in links:
+        target, _, fragment = link.get("href").partition("#")
+        entry = page(site, target).xpath("//x:article[@id=$id]", id=fragment, namespaces=X)
+        assert entry, f"{link.get('href')} has no entry"
+        assert link.get("data-label") and link.get("data-type") in ("person", "place", "org")
+    # a name whose @ref points nowhere is marked, not linked
+    nobody = index.xpath("//x:span[contains(@class, 'unresolved')]", namespaces=X)
+    assert [text_of(n) for n in nobody] == ["Nobody"]
+
+
+def test_every_register_entry_lists_every_mention(site, index, tei):
+    refs = {}
+    for name in tei.find("tei:text", NS).xpath(".//*[@ref]"):
+        for token in name.get("ref").split():
+            refs[token.lstrip("#")] = refs.get(token.lstrip("#"), 0) + 1
+    ids = set(index.xpath("//@id"))
+    seen = 0
+    for register in ("persons.html", "places.html", "organizations.html"):
+        root = page(site, register)
+        entries = root.xpath("//x:article[contains(@class, 'entry')]", namespaces=X)
+        for entry in entries:
+            mentions = entry.xpath(".//x:ol[@class='mentions']/x:li/x:a/@href", namespaces=X)
+            assert len(mentions) == refs.get(entry.get("id"), 0), entry.get("id")
+            assert all(h.split("#", 1)[1] in ids for h in mentions)
+            seen += 1
+        labels = [text_of(e.find(".//x:span[@class='entry-label']", X)) for e in entries]
+        keys = [re.sub(r"[^a-z ,]", "", lbl.lower().replace("ä", "a").replace("ö", "o")) for lbl in labels]
+        assert keys == sorted(keys), f"{register} is alphabetical"
+    assert seen == 14
+    puzanov = page(site, "persons.html").xpath("//x:article[@id='p-puzanov']", namespaces=X)[0]
+    assert text_of(puzanov.find(".//x:span[@class='count']", X)) == "3 mentions"
+    assert text_of(puzanov.find(".//x:span[@class='entry-label']", X)) == "Puzanov, Aleksandr"
+    first = puzanov.find(".//x:ol[@class='mentions']/x:li", X)
+    assert "Document No. 1" in text_of(first) and first.find(".//x:mark", X).text == "Puzanov"
+
+
+def test_register_identifiers_link_only_to_safe_addresses(site):
+    root = page(site, "persons.html")
+    links = root.xpath("//x:ul[@class='identifiers']//x:a/@href", namespaces=X)
+    assert links == ["https://www.wikidata.org/wiki/Q39464", "https://viaf.org/viaf/12345678"]
+    assert "javascript:alert(2)" in text_of(root)  # shown as text, never as a link
+
+
+def test_editorial_markup_is_visible_and_explained(index):
+    def one(cls):
+        found = index.xpath(f"//x:main//x:span[contains(@class, '{cls}')]"
+                            "[not(ancestor::x:span[@class='sidenote'])]", namespaces=X)
+        assert found, cls
+        return found[0]
+
+    supplied = one("tei-supplied")
+    assert text_of(supplied) == "[SED]" and "omitted in the source" in supplied.get("title")
+    gap = one("tei-gap")
+    assert text_of(gap) == "[…]" and "illegible" in gap.get("title")
+    choice = index.xpath("//x:span[contains(@class, 'shown-corr')]", namespaces=X)[0]
+    assert text_of(choice.find("x:span[@class='reading-shown']", X)) == "Bucharest"
+    assert choice.find("x:span[@class='reading-other']", X).get("hidden") == "hidden"
+    assert "Bucarest" in choice.get("title")
+    assert "hand: Handwritten annotations in ink" in one("tei-add").get("title")
+    assert one("tei-stamp").get("title") == "Stamp: received"
+    assert text_of(one("tei-del")) == "⟦twice⟧"
+    pbs = index.xpath("//x:main//*[contains(@class, 'pb')]/x:span[@class='pb-n']", namespaces=X)
+    assert [text_of(p) for p in pbs] == ["p. 1", "p. 2"]
+    source = index.xpath("//x:p[contains(@class, 'source-line')]", namespaces=X)
+    assert len(source) == 2 and text_of(source[0]).startswith("[Source: Bundesarchiv")
+
+
+def test_notes_are_numbered_footnotes_with_back_links(index):
+    refs = index.xpath("//x:a[@class='noteref']", namespaces=X)
+    assert [text_of(r) for r in refs] == ["1", "1", "1"]
+    for ref in refs:
+        note = index.xpath("//x:li[@id=$id]", id=ref.get("href")[1:], namespaces=X)
+        assert note and note[0].xpath("x:a[@class='backref']/@href", namespaces=X) == ["#" + ref.get("id")]
+    # notes never stand in the running text: only a marker and the margin copy
+    paragraph = index.xpath("//x:p[@id='body1.div1.p1']", namespaces=X)[0]
+    visible = "".join(t for t in paragraph.xpath(".//text()[not(ancestor::x:span[@class='sidenote'])]",
+                                                    namespaces=X))
+    assert "had met in December" not in visible
+    assert paragraph.xpath("x:span[@class='sidenote']/@aria-hidden", namespaces=X) == ["true"]
+
+
+def test_unknown_elements_keep_their_text_in_a_classed_element(index):
+    zzz = index.xpath("//x:span[@class='tei-zzz unknown']", namespaces=X)
+    mystery = index.xpath("//x:div[@class='tei-mystery unknown']", namespaces=X)
+    assert text_of(zzz[0]) == "kept words" and "block words" in text_of(mystery[0])
+
+
+@pytest.mark.parametrize("reading, shown, other", [("normalised", "Bucharest", "Bucarest"),
+                                                   ("diplomatic", "Bucarest", "Bucharest")])
+def test_the_reading_follows_the_common_policy(tmp_path, reading, shown, other):
+    root = page(build(EDITION, tmp_path / "site", reading=reading), "index.html")
+    choice = root.xpath("//x:span[contains(@class, 'tei-choice')]", namespaces=X)[0]
+    assert text_of(choice.find("x:span[@class='reading-shown']", X)) == shown
+    assert text_of(choice.find("x:span[@class='reading-other']", X)) == other
+    assert root.xpath("//x:button[@id='te-reading']/@data-shown", namespaces=X) == [reading]
+
+
+# ---------------------------------------------------------------- search, about
+
+def test_search_index_is_a_script_with_passages_and_entries(site, index):
+    script = (site / "search-index.js").read_text(encoding="utf-8")
+    match = re.search(r"window\.teSearchIndex = (.*);\n$", script, re.S)
+    data = json.loads(match.group(1))
+    ids = set(index.xpath("//@id"))
+    assert data["passages"] and all(p["id"] in ids for p in data["passages"])
+    texts = " ".join(p["text"] for p in data["passages"])
+    assert "Bucharest Meeting" in texts and "skachkoobraznoe razvitie" in texts
+    note = next(p for p in data["passages"] if "had met in December" in p["text"])
+    assert note["where"] == "Document No. 1, note 1"
+    assert {"label": "Aleksandr Puzanov", "register": "Persons", "href": "persons.html#p-puzanov",
+            "mentions": 3} in data["entries"]
+
+
+def test_about_page_explains_conventions_signs_and_header(site):
+    root = page(site, "about.html")
+    text = re.sub(r"\s+", " ", text_of(root))
+    assert "Obvious slips of the typescript are corrected" in text
+    assert "Corrections" in text and "Normalisation" in text
+    signs = [text_of(td) for td in root.xpath("//x:table[@class='signs']//x:tr/x:td[1]", namespaces=X)]
+    assert signs[:4] == ["[text]", "[…]", "text[?]", "⟦text⟧"]
+    assert "hand-ink" in text and "Korean (romanised) (ko)" in text
+    tree = root.xpath("//x:dl[@class='header-tree']//x:code", namespaces=X)
+    assert {"teiHeader", "revisionDesc", "msIdentifier"} <= {c.text for c in tree}
+
+
+# ---------------------------------------------------------------- safety, determinism
+
+def test_hostile_input_never_becomes_markup_or_script_links(tmp_path):
+    site = build(HOSTILE, tmp_path / "site")
+    for name in ("index.html", "persons.html", "about.html"):
+        root = page(site, name)
+        scripts = root.xpath("//x:script/@src", namespaces=X)
+        assert scripts == ["search-index.js", "assets/edition.js"]
+        assert not root.xpath("//*[namespace-uri() != 'http://www.w3.org/1999/xhtml']")
+        assert not root.xpath("//@*[starts-with(name(), 'on')] | //@style")
+        for href in root.xpath("//@href | //@src"):
+            assert not re.match(r"^\s*(javascript|data|vbscript|file):", href, re.I), href
+    root = page(site, "index.html")
+    assert root.get("lang") == "und"
+    assert '<script>alert("title")</script>' in text_of(root.find(".//x:h1", X))
+    assert "Text <script>alert(8)</script> stays text." in text_of(root)
+    assert root.xpath("//x:a[@href='https://example.org/ok']", namespaces=X)
+    for word in ("one", "two", "three", "four", "html link", "alert(9)", "Evil Ref", "Quoted Id"):
+        assert word in text_of(root.find(".//x:main", X))
+
+
+def test_rebuilds_are_byte_identical(site, tmp_path):
+    again = build(EDITION, tmp_path / "again")
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for name in files:
+        assert (site / name).read_bytes() == (again / name).read_bytes(), name
+
+
+# ---------------------------------------------------------------- command line
+
+def test_cli_writes_the_site_and_reports_coverage(run, tmp_path):
+    out = tmp_path / "site"
+    result = run("export", "html", str(EDITION), "-o", str(out), "--report-coverage")
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file() and "mystery 1, zzz 1" in result.stderr
+    again = run("export", "html", str(EDITION), "-o", str(out), "--reading", "diplomatic")
+    assert again.exit_code == 0, "an earlier site is replaced"
+
+
+def test_cli_refuses_bad_options_and_foreign_folders(run, tmp_path):
+    assert run("export", "html", str(EDITION), "--reading", "modern").exit_code == 2
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("keep me")
+    result = run("export", "html", str(EDITION), "-o", str(precious))
+    assert result.exit_code == 2 and (precious / "thesis.txt").read_text() == "keep me"
+    assert run("export", "html", str(tmp_path / "missing.xml"), "-o", str(tmp_path / "o")).exit_code == 2
+    help_text = run("export", "html", "--help").output
+    assert "Example:" in help_text and "build/html" in help_text
