@@ -30,8 +30,8 @@ def text(path, output, width, notes, diplomatic, page_breaks, entities, report_c
       tei-edition export text tei/nkidp-edossier-8.xml -o dossier.txt --width 80
       tei-edition export text letter.xml -o - --notes inline --diplomatic
     """
-    options = dict(width=width, notes=notes, diplomatic=diplomatic, page_breaks=page_breaks,
-                   entities=entities)
+    options = dict(width=width, notes=notes, page_breaks=page_breaks, entities=entities,
+                   reading="diplomatic" if diplomatic else "normalised")
     if output == "-":
         from pathlib import Path
 

@@ -16,6 +16,7 @@ from tei_edition.output import write_atomic
 STYLESHEET = "text/text.xsl"
 NOTES = ("end", "inline", "none")
 ENTITIES = ("none", "inline")
+READINGS = ("normalised", "diplomatic")
 DEFAULT_WIDTH = 72
 
 
@@ -28,9 +29,12 @@ class Rendered:
     coverage: dict[str, int] = field(default_factory=dict)
 
 
-def parameters(*, width: int = DEFAULT_WIDTH, notes: str = "end", diplomatic: bool = False,
+def parameters(*, width: int = DEFAULT_WIDTH, notes: str = "end", reading: str = "normalised",
                page_breaks: bool = False, entities: str = "none") -> dict:
-    """The stylesheet parameters for the text options, checked."""
+    """The stylesheet parameters for the text options, checked (``reading`` as for
+    every format: "normalised" shows corr/reg/expan, "diplomatic" sic/orig/abbr)."""
+    if reading not in READINGS:
+        raise UsageError(f"reading must be one of {', '.join(READINGS)} (got {reading!r})")
     if not isinstance(width, int) or isinstance(width, bool) or width < 0:
         raise UsageError(f"--width must be a whole number, 0 or more (got {width!r})")
     if notes not in NOTES:
@@ -38,7 +42,7 @@ def parameters(*, width: int = DEFAULT_WIDTH, notes: str = "end", diplomatic: bo
     if entities not in ENTITIES:
         raise UsageError(f"--entities must be one of {', '.join(ENTITIES)} (got {entities!r})")
     return {"width": width, "notes": notes, "page-breaks": bool(page_breaks),
-            "entities": entities, "reading": "diplomatic" if diplomatic else "normalised"}
+            "entities": entities, "reading": reading}
 
 
 def render(tree, source: Path, **options) -> Rendered:
