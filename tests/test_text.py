@@ -1,0 +1,181 @@
+"""Plain text export: layout, options, notes, determinism, the command line, the dossier."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from conftest import DOSSIER, FIXTURES, needs_shared
+from tei_edition.errors import UsageError
+from tei_edition.export import export_file
+from tei_edition.formats.text import render
+from tei_edition.xmlparse import parse_file
+
+FEATURES = FIXTURES / "text" / "features.xml"
+NOTES = FIXTURES / "text" / "notes.xml"
+POLICY = FIXTURES / "policy" / "readings.xml"
+
+
+def text_of(path, **options) -> str:
+    return render(parse_file(path), path, **options).text
+
+
+def paragraph(text: str, start: str) -> str:
+    """The block (lines up to a blank line) that starts with ``start``, on one line."""
+    for block in text.split("\n\n"):
+        if block.lstrip().startswith(start):
+            return " ".join(block.split())
+    raise AssertionError(f"no block starts with {start!r}")
+
+
+def check_plain(text: str, width: int) -> None:
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "\r" not in text and "\t" not in text
+    assert unicodedata.is_normalized("NFC", text)
+    for line in text.split("\n"):
+        assert line == line.rstrip(), f"trailing space in {line!r}"
+        if width and len(line) > width:
+            assert " " not in line.strip(), f"over {width} and breakable: {line!r}"
+
+
+@pytest.mark.parametrize("width", [0, 20, 40, 72])
+@pytest.mark.parametrize("source", [FEATURES, NOTES, POLICY])
+def test_plain_text_invariants(source, width):
+    check_plain(text_of(source, width=width), width)
+
+
+def test_wrapping_never_breaks_a_word_and_keeps_every_word():
+    one_line = text_of(FEATURES, width=0)
+    narrow = text_of(FEATURES, width=20)
+    def words(text):  # underlines follow the longest line, so they differ
+        return [w for w in text.split() if w.strip("=-")]
+    assert words(one_line) == words(narrow)
+    long_word = "Supercalifragilisticexpialidociousandevenlongerthanthelinewidthallowsforsure"
+    assert f"\n{long_word}\n" in text_of(FEATURES, width=40)
+    assert "Words before a page break and a line break and a hyphenated word." in one_line
+
+
+def test_title_block_from_the_header():
+    text = text_of(FEATURES)
+    lines = text.split("\n")
+    assert lines[0] == "A Feature Sampler"
+    assert lines[1] == "=" * len(lines[0])
+    assert lines[2:6] == ["for the text export", "by Ann Author", "Translation: Tom Translator",
+                          "Source: Old Writer, Original Print"]
+    assert lines[6] == ""
+
+
+def test_headings_are_set_off_and_underlined():
+    text = text_of(FEATURES)
+    assert "\n\nDOCUMENT NO. 1\nThe first Puzanov document\n--------------------------\n\n" in text
+
+
+def test_tight_blocks_list_verse_and_hanging_notes():
+    text = text_of(FEATURES, width=30)
+    assert "\n\n- one item\n- two item[2]\n\n" in text
+    assert "\n\nFirst verse line\nSecond verse line\n\n" in text
+    assert text.endswith("Notes\n\n[1] First note with emphasis.\n[2] Second note.\n")
+
+
+def test_notes_end_inline_none():
+    end = text_of(NOTES)
+    assert paragraph(end, "Alpha") == "Alpha[1] beta[2]."
+    assert "\n[1] one\n[2] two\n[3] three\n[4] placed\n" in end
+    assert end.count("Notes\n") == 2  # after each document; numbers restart
+    assert end.rstrip().endswith("[1] again one")
+    inline = text_of(NOTES, notes="inline")
+    assert paragraph(inline, "Alpha") == "Alpha [Note: one] beta [Note: two]."
+    assert "Notes" not in inline
+    none = text_of(NOTES, notes="none")
+    assert paragraph(none, "Alpha") == "Alpha beta."
+    assert "one" not in none and "Notes" not in none
+
+
+def test_block_notes_follow_their_block_without_numbers():
+    text = text_of(NOTES)
+    assert "First\n-----\n\nSource: Archive A.\n\nDepartment B\n\n" in text
+    assert "[Source" not in text and "standing" in text
+
+
+def test_page_breaks_entities_and_breaks_inside_words():
+    default = text_of(FEATURES, width=0)
+    assert "[p. 2]" not in default and "Puzanov [person" not in default
+    shown = text_of(FEATURES, width=0, page_breaks=True, entities="inline")
+    assert "a page [p. 2] break" in shown
+    assert "The first Puzanov [person: p1] document" in shown
+    assert "Pyongyang [place: pl1], 30 August 1960" in shown  # from places.xml
+    assert "page[p. 2]join" in text_of(NOTES, page_breaks=True)
+    assert "splitword" in default + text_of(NOTES)
+
+
+def test_diplomatic_reading():
+    assert "Rightcorr and Fixedtwo" in text_of(POLICY)
+    assert "Wrongsic and Badtwo" in text_of(POLICY, reading="diplomatic")
+
+
+def test_unknown_elements_keep_their_text_and_are_reported():
+    result = render(parse_file(FEATURES), FEATURES)
+    assert "A kept unknown element[1]." in result.text
+    assert result.coverage == {"x:thing": 1}
+    assert any("<x:thing> has no rendering rule" in w for w in result.warnings)
+
+
+def test_deterministic(tmp_path):
+    first = export_file(FEATURES, "text", tmp_path / "a.txt").outputs[0].read_bytes()
+    second = export_file(FEATURES, "text", tmp_path / "b.txt").outputs[0].read_bytes()
+    assert first == second and first.decode("utf-8")
+
+
+@pytest.mark.parametrize("options", [dict(width=-1), dict(notes="foot"), dict(entities="all"),
+                                     dict(reading="modern")])
+def test_bad_options_are_usage_errors(options):
+    with pytest.raises(UsageError):
+        render(parse_file(FEATURES), FEATURES, **options)
+
+
+def test_cli_writes_file_and_stdout(run, tmp_path):
+    target = tmp_path / "out" / "f.txt"
+    result = run("export", "text", str(FEATURES), "-o", str(target), "--width", "30",
+                 "--notes", "inline", "--report-coverage")
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == text_of(FEATURES, width=30, notes="inline")
+    assert "coverage: 1 element of 1 kind" in result.stderr
+    assert [p.name for p in target.parent.iterdir()] == ["f.txt"]  # no temporary left
+    result = run("export", "text", str(POLICY), "-o", "-", "--diplomatic", "--page-breaks")
+    assert result.exit_code == 0
+    assert result.stdout == text_of(POLICY, reading="diplomatic", page_breaks=True)
+
+
+def test_cli_errors_and_no_half_written_output(run, tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'><text>")
+    target = tmp_path / "bad.txt"
+    result = run("export", "text", str(bad), "-o", str(target))
+    assert result.exit_code == 1 and f"{bad}:1:" in result.stderr
+    assert not target.exists() and list(tmp_path.iterdir()) == [bad]
+    assert run("export", "text", str(tmp_path / "missing.xml")).exit_code == 2
+    assert run("export", "text", str(FEATURES), "--width", "-3").exit_code == 2
+
+
+@needs_shared(DOSSIER)
+def test_dossier_reads_as_an_edition():
+    text = text_of(DOSSIER)
+    check_plain(text, 72)
+    head = text.split("\n\n")[0]
+    assert head.startswith("New East German and Soviet Evidence")
+    assert "by James Person" in head and "Source:" in head
+    for n in (1, 2):
+        assert f"\n\nDOCUMENT NO. {n}\n" in text
+    doc1 = text[text.index("DOCUMENT NO. 1"):text.index("DOCUMENT NO. 2")]
+    # heading, then the source line as a block, then the text; notes after the document
+    assert doc1.index("Source: Bundesarchiv") < doc1.index("I provided Comrade Puzanov")
+    assert "policies toward inter-Korean relations" in text  # the correction is shown
+    assert "polices" not in text
+    assert "[signed] K. Schneidewind [GDR Ambassador]" in doc1
+    assert "- 3x Deputy [Foreign] Minister" in doc1
+    doc2 = text[text.index("DOCUMENT NO. 2"):]
+    notes = doc2[doc2.rindex("\nNotes\n"):]
+    assert re.search(r"^\[1\] ", notes, re.M) and "Translator's note" in notes
+    assert "Translator's note" not in doc2[:doc2.rindex("\nNotes\n")]
