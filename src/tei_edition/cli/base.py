@@ -4,8 +4,6 @@ common options."""
 from __future__ import annotations
 
 import os
-import tempfile
-import traceback
 
 import click
 
@@ -77,6 +75,9 @@ def _debug(ctx: click.Context) -> bool:
 
 
 def _save_traceback() -> str:
+    import tempfile  # only on a crash: keeps both out of every start-up
+    import traceback
+
     fd, path = tempfile.mkstemp(prefix="tei-edition-crash-", suffix=".txt")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(traceback.format_exc())
