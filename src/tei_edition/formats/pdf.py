@@ -1,0 +1,175 @@
+"""PDF print edition: ``xslt/typst/typst.xsl`` writes Typst source that calls the
+semantic functions of the layout template ``xslt/typst/edition.typ``; ``typeset``
+compiles it in a sandboxed worker. This module checks the options, picks the fonts
+the text needs, fixes the creation date (reproducible output) and writes the PDF
+(and, on request, the Typst source) atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tei_edition import resources, transform, typeset
+from tei_edition.errors import UsageError
+from tei_edition.export import registers_parameter, split_messages
+from tei_edition.formats import ExportRequest, ExportResult
+from tei_edition.output import write_atomic
+
+STYLESHEET = "typst/typst.xsl"
+PAPERS = ("a4", "us-letter")
+READINGS = ("normalised", "diplomatic")
+TEI = "{http://www.tei-c.org/ns/1.0}"
+
+
+@dataclass(frozen=True)
+class Script:
+    """A writing system the embedded fonts lack, and fonts that cover it."""
+
+    name: str
+    pattern: re.Pattern
+    families: tuple[str, ...]
+    install: str
+
+
+SCRIPTS = (
+    Script("Hangul", re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]"),
+           ("Noto Serif CJK KR", "Noto Sans CJK KR", "Noto Serif KR", "Noto Sans KR",
+            "Source Han Serif K", "NanumMyeongjo", "UnBatang", "Baekmuk Batang"),
+           "fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk)"),
+    Script("Chinese/Japanese", re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]"),
+           ("Noto Serif CJK JP", "Noto Serif CJK SC", "Noto Sans CJK JP", "Noto Sans CJK SC",
+            "Source Han Serif", "IPAMincho", "AR PL UMing CN"),
+           "fonts-noto-cjk (Debian/Ubuntu: apt-get install fonts-noto-cjk)"),
+    Script("Devanagari", re.compile(r"[\u0900-\u097f]"),
+           ("Noto Serif Devanagari", "Noto Sans Devanagari", "Lohit Devanagari"),
+           "fonts-noto-core (Debian/Ubuntu: apt-get install fonts-noto-core)"),
+    Script("Armenian", re.compile(r"[\u0530-\u058f]"),
+           ("Noto Serif Armenian", "Noto Sans Armenian", "DejaVu Sans"),
+           "fonts-noto-core (Debian/Ubuntu: apt-get install fonts-noto-core)"),
+)
+
+
+@dataclass
+class Source:
+    """The generated Typst source, its fallback fonts and the user-facing warnings."""
+
+    typst: str
+    warnings: list[str] = field(default_factory=list)
+    coverage: dict[str, int] = field(default_factory=dict)
+
+
+def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
+            timeout: float = typeset.DEFAULT_TIMEOUT, reading: str | None = None,
+            diplomatic: bool = False) -> dict:
+    """The PDF options, checked."""
+    reading = reading or ("diplomatic" if diplomatic else "normalised")
+    if reading not in READINGS:
+        raise UsageError(f"the reading must be one of {', '.join(READINGS)} (got {reading!r})")
+    if paper not in PAPERS:
+        raise UsageError(f"--paper must be one of {', '.join(PAPERS)} (got {paper!r})")
+    standards = (pdf_standards,) if isinstance(pdf_standards, str) else tuple(pdf_standards or ())
+    for standard in standards:
+        if standard not in typeset.STANDARDS:
+            raise UsageError(f"unknown PDF standard {standard!r}; choose from "
+                             f"{', '.join(typeset.STANDARDS)}")
+    if not timeout or timeout <= 0:
+        raise UsageError(f"the Typst time limit must be positive (got {timeout!r})")
+    return {"paper": paper, "standards": standards, "keep_typst": bool(keep_typst),
+            "timeout": float(timeout), "reading": reading}
+
+
+def creation_date(tree) -> datetime:
+    """The date the PDF says it was made: ``SOURCE_DATE_EPOCH`` when set, else the
+    TEI publication date, else the last revision, else the Unix epoch (never today,
+    so that the same input always gives the same bytes)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (got {epoch!r})") from None
+    root = tree.getroot()
+    candidates = root.findall(f".//{TEI}publicationStmt/{TEI}date") + \
+        root.findall(f".//{TEI}revisionDesc//{TEI}change")
+    for element in candidates:
+        for value in (element.get("when"), element.get("notBefore"), element.get("from"),
+                      "".join(element.itertext())):
+            found = _iso_date(value)
+            if found:
+                return found
+    return datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _iso_date(value: str | None) -> datetime | None:
+    match = re.search(r"\b(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\b", value or "")
+    if not match:
+        return None
+    year, month, day = int(match.group(1)), int(match.group(2) or 1), int(match.group(3) or 1)
+    try:
+        return datetime(year, month, day, tzinfo=timezone.utc) if year >= 1970 else None
+    except ValueError:
+        return None
+
+
+def fallback_fonts(tree) -> tuple[list[str], list[str]]:
+    """Fonts for the scripts the text uses beyond Latin and Cyrillic, and a warning for
+    each script no installed font covers."""
+    text = "".join(tree.getroot().itertext())
+    families, warnings = [], []
+    available = None
+    for script in SCRIPTS:
+        sample = script.pattern.search(text)
+        if not sample:
+            continue
+        if available is None:
+            available = typeset.font_families()
+        found = next((f for f in script.families if f in available), None)
+        if found:
+            if found not in families:
+                families.append(found)
+        else:
+            warnings.append(f"the text has {script.name} characters (e.g. {sample.group(0)!r}) but no "
+                            f"installed font covers them, so they would print as empty boxes; "
+                            f"install {script.install}")
+    return families, warnings
+
+
+def typst_source(tree, source: Path, *, paper: str = "a4", date: datetime | None = None,
+                 fonts: list[str] = (), reading: str = "normalised") -> Source:
+    """The Typst source of the print edition of a parsed TEI document."""
+    day = (date or creation_date(tree)).strftime("%Y-%m-%d")
+    params = {"paper": paper, "reading": reading, "date": day, "fonts": "|".join(fonts), "source-name": source.name,
+              "template": typeset.TEMPLATE_NAME}
+    registers = registers_parameter(tree, source)
+    if registers is not None:
+        params["registers"] = registers
+    result = transform.run(STYLESHEET, tree, params, path=str(source))
+    messages = split_messages(result.warnings, str(source))
+    return Source(result.output, messages.warnings, messages.coverage)
+
+
+def export(request: ExportRequest) -> ExportResult:
+    opts = options(**request.options)
+    tree, source = request.tree, request.source
+    date = creation_date(tree)
+    fonts, font_warnings = fallback_fonts(tree)
+    generated = typst_source(tree, source, paper=opts["paper"], date=date, fonts=fonts,
+                             reading=opts["reading"])
+    template = resources.typst_template()
+    warnings = [f"{source}: warning: {w}" for w in font_warnings] + generated.warnings
+    outputs = []
+    if opts["keep_typst"]:
+        # Beside the PDF, so that `typst compile NAME.typ` rebuilds it by hand.
+        kept = request.output.with_suffix(".typ")
+        write_atomic(kept, generated.typst)
+        write_atomic(kept.parent / typeset.TEMPLATE_NAME, template.read_bytes())
+        outputs += [kept, kept.parent / typeset.TEMPLATE_NAME]
+    result = typeset.compile_pdf(generated.typst, template, standards=opts["standards"],
+                                 timestamp=int(date.timestamp()), timeout=opts["timeout"],
+                                 tei_path=str(source))
+    warnings += [f"{source}: warning: typst: {w}" for w in result.warnings]
+    write_atomic(request.output, result.pdf)
+    return ExportResult([request.output, *outputs], warnings, generated.coverage)

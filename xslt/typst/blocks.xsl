@@ -1,0 +1,371 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Block structure: divisions (with their headings), containers, paragraphs, lines,
+  lists, tables, verse, speeches. A container's children flow: its blocks as blocks;
+  its loose text and inline elements as paragraphs (when it has loose text of its
+  own) or one line each (when it has none, e.g. the lines of a letterhead).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:tt="urn:x-tei-edition:typst"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:mode name="tt:block" on-no-match="deep-skip" on-multiple-match="fail"
+            warning-on-multiple-match="yes"/>
+
+  <!-- Elements whose children are laid out as a flow of blocks and lines. -->
+  <xsl:variable name="tt:containers" as="xs:string+" select="
+    'TEI', 'teiCorpus', 'text', 'group', 'front', 'body', 'back', 'div', 'div1', 'div2',
+    'div3', 'div4', 'div5', 'div6', 'div7', 'opener', 'closer', 'postscript', 'titlePage',
+    'docTitle', 'lg', 'sp', 'figure', 'floatingText', 'castList', 'castGroup', 'listBibl',
+    'listPerson', 'listPlace', 'listOrg', 'listEvent', 'argument', 'epigraph', 'spGrp',
+    'msDesc', 'msContents', 'physDesc', 'history', 'entry', 'superEntry', 'sense'"/>
+
+  <!-- Containers that are only structure: their flow goes out without a wrapper. -->
+  <xsl:variable name="tt:transparent" as="xs:string+" select="
+    'TEI', 'teiCorpus', 'text', 'group', 'front', 'body', 'back'"/>
+
+  <!-- Divisions of a level that begins a new page (chapters, documents, essays). -->
+  <xsl:variable name="tt:page-level" as="xs:integer" select="1"/>
+
+  <xsl:function name="tt:is-div" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="$el/self::tei:* and matches(local-name($el), '^div[1-7]?$')"/>
+  </xsl:function>
+
+  <xsl:function name="tt:is-block" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="$el/@te:kind = ('block', 'unknown-block')"/>
+  </xsl:function>
+
+  <xsl:function name="tt:is-container" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="(local-name($el) = $tt:containers and $el/self::tei:*)
+                          or exists($el/*[tt:is-block(.)])"/>
+  </xsl:function>
+
+  <!-- Does this child of a container stand as a block in its flow? -->
+  <xsl:function name="tt:flows-as-block" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:param name="loose" as="xs:boolean"/>
+    <xsl:sequence select="$node instance of element() and (
+                            tt:is-block($node) or $node/@te:kind = 'skip'
+                            or ($node/@te:kind = ('note', 'break') and not($loose)))"/>
+  </xsl:function>
+
+  <!-- Whether nodes print anything: text, or an editorial sign. -->
+  <xsl:function name="tt:has-content" as="xs:boolean">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:sequence select="exists($nodes/descendant-or-self::text()[normalize-space()]
+                                 [not(ancestor::*[@te:kind = 'skip'])])
+                          or exists($nodes/descendant-or-self::*[@te:open != '' or @te:close != ''])"/>
+  </xsl:function>
+
+  <!-- The flow of a container's children. -->
+  <xsl:template name="tt:flow">
+    <xsl:param name="container" as="element()"/>
+    <xsl:param name="nodes" as="node()*" select="$container/node()"/>
+    <xsl:variable name="loose" select="exists($container/text()[normalize-space()])"/>
+    <xsl:for-each-group select="$nodes" group-adjacent="tt:flows-as-block(., $loose)">
+      <xsl:choose>
+        <xsl:when test="current-grouping-key()">
+          <xsl:apply-templates select="current-group()" mode="tt:block"/>
+        </xsl:when>
+        <xsl:when test="$loose">
+          <xsl:if test="tt:has-content(current-group())">
+            <xsl:text>#te.p(kind: "run", {{{tt:mark($container)}&#10;</xsl:text>
+            <xsl:call-template name="tt:inline-run">
+              <xsl:with-param name="nodes" select="current-group()"/>
+            </xsl:call-template>
+            <xsl:text>}})&#10;</xsl:text>
+          </xsl:if>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:for-each select="current-group()[self::*][tt:has-content(.)]">
+            <xsl:text>#te.line(kind: {tt:str(local-name())}, {{{tt:mark(.)}&#10;</xsl:text>
+            <xsl:call-template name="tt:inline-run">
+              <xsl:with-param name="nodes" select="."/>
+            </xsl:call-template>
+            <xsl:text>}})&#10;</xsl:text>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each-group>
+  </xsl:template>
+
+  <!-- ===== dispatch by kind ===== -->
+
+  <xsl:template match="*" mode="tt:block" priority="-1">
+    <xsl:choose>
+      <xsl:when test="@te:kind = 'skip'"/>
+      <xsl:when test="@te:kind = 'note'">
+        <xsl:apply-templates select="." mode="tt:block-note"/>
+      </xsl:when>
+      <xsl:when test="@te:kind = 'break'">
+        <xsl:apply-templates select="." mode="tt:block-break"/>
+      </xsl:when>
+      <xsl:when test="@te:kind = ('inline', 'unknown-inline')">
+        <xsl:if test="tt:has-content(.)">
+          <xsl:text>#te.line(kind: {tt:str(local-name())}, {{{tt:mark(.)}&#10;</xsl:text>
+          <xsl:call-template name="tt:inline-run">
+            <xsl:with-param name="nodes" select="."/>
+          </xsl:call-template>
+          <xsl:text>}})&#10;</xsl:text>
+        </xsl:if>
+      </xsl:when>
+      <xsl:when test="tt:is-container(.) and local-name() = $tt:transparent">
+        <xsl:call-template name="tt:flow">
+          <xsl:with-param name="container" select="."/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="tt:is-container(.)">
+        <xsl:text>#te.section(kind: {tt:str(local-name())}, type: {tt:str-or-none(@type)}, [{tt:mark(.)}&#10;</xsl:text>
+        <xsl:call-template name="tt:flow">
+          <xsl:with-param name="container" select="."/>
+        </xsl:call-template>
+        <xsl:text>])&#10;</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="tt:leaf">
+          <xsl:with-param name="function" select="'p'"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A block holding only inline content. -->
+  <xsl:template name="tt:leaf">
+    <xsl:param name="function" as="xs:string"/>
+    <xsl:param name="args" as="xs:string" select="''"/>
+    <xsl:text>#te.{$function}(kind: {tt:str(local-name())}{$args}, {{{tt:mark(.)}&#10;</xsl:text>
+    <xsl:call-template name="tt:inline-run">
+      <xsl:with-param name="nodes" select="node()"/>
+    </xsl:call-template>
+    <xsl:text>}})&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="text()" mode="tt:block">
+    <xsl:if test="normalize-space()">
+      <xsl:text>#te.p(kind: "run", {{&#10;</xsl:text>
+      <xsl:call-template name="tt:inline-run">
+        <xsl:with-param name="nodes" select="."/>
+      </xsl:call-template>
+      <xsl:text>}})&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ===== divisions ===== -->
+
+  <xsl:function name="tt:main-head" as="element()?">
+    <xsl:param name="div" as="element()"/>
+    <xsl:variable name="heads" select="$div/tei:head"/>
+    <xsl:sequence select="($heads[not(@type = ('label', 'original', 'sub', 'subtitle', 'alt'))],
+                           $heads[not(@type = ('original', 'sub', 'subtitle', 'alt'))])[1]"/>
+  </xsl:function>
+
+  <xsl:template match="*[tt:is-div(.)]" mode="tt:block">
+    <xsl:variable name="level" select="count(ancestor-or-self::*[tt:is-div(.)])"/>
+    <xsl:variable name="head" select="tt:main-head(.)"/>
+    <xsl:variable name="labels" select="tei:head[@type = 'label'] except $head"/>
+    <!-- A chapter-level division without a heading is titled by its type ("Essay 2"). -->
+    <xsl:variable name="synthetic" select="if (empty($head) and empty($labels) and $level le $tt:page-level
+      and normalize-space(@type)) then tt:label-of(tt:words(@type)) || (@n ! (' ' || normalize-space(.))) else ''"/>
+    <xsl:variable name="new-page" select="$level le $tt:page-level and (exists($head) or $synthetic != '')"/>
+    <xsl:variable name="lifted" select="$head/tei:note[@type = ('source', 'provenance')]"/>
+    <xsl:variable name="first-head" select="($head, $labels)[1]"/>
+    <xsl:variable name="body" select="node() except ($head, $labels)
+      except (if ($new-page) then tei:milestone[. &lt;&lt; $first-head] else ())"/>
+    <xsl:text>#te.division(level: {$level}, kind: {tt:str-or-none(@type)}, new-page: {$new-page}, </xsl:text>
+    <xsl:text>lang: {tt:str-or-none(tt:lang(@xml:lang))},&#10;</xsl:text>
+    <xsl:text>  label-text: {tt:str-or-none(string-join($labels ! tt:plain(.), ' '))}, </xsl:text>
+    <xsl:text>title-text: {tt:str-or-none(($head ! tt:plain(.), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
+    <xsl:if test="$labels">
+      <xsl:text>  label: {{&#10;</xsl:text>
+      <xsl:for-each select="$labels">
+        <xsl:if test="position() gt 1">" "&#10;</xsl:if>
+        <xsl:call-template name="tt:inline-run">
+          <xsl:with-param name="nodes" select="node()"/>
+        </xsl:call-template>
+      </xsl:for-each>
+      <xsl:text>  }},&#10;</xsl:text>
+    </xsl:if>
+    <xsl:if test="$head">
+      <xsl:text>  title: {{{tt:mark($head)}&#10;</xsl:text>
+      <xsl:call-template name="tt:inline-run">
+        <xsl:with-param name="nodes" select="$head/(node() except $lifted)"/>
+      </xsl:call-template>
+      <xsl:text>  }},&#10;</xsl:text>
+    </xsl:if>
+    <xsl:text>[&#10;</xsl:text>
+    <xsl:apply-templates select="$lifted" mode="tt:block-note"/>
+    <xsl:call-template name="tt:flow">
+      <xsl:with-param name="container" select="."/>
+      <xsl:with-param name="nodes" select="$body"/>
+    </xsl:call-template>
+    <xsl:text>])&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- A heading that is not the title of its division (a document's own title). -->
+  <xsl:template match="tei:head" mode="tt:block">
+    <xsl:call-template name="tt:leaf">
+      <xsl:with-param name="function" select="'subhead'"/>
+      <xsl:with-param name="args" select="', type: ' || tt:str-or-none(@type)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The text's own title page is the book's title page (front.xsl). -->
+  <xsl:template match="tei:titlePage[. is tt:own-title-page(.)]" mode="tt:block"/>
+
+  <xsl:template match="tei:titlePart" mode="tt:block">
+    <xsl:call-template name="tt:leaf">
+      <xsl:with-param name="function" select="'title-part'"/>
+      <xsl:with-param name="args" select="', type: ' || tt:str-or-none(@type)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:p[not(tt:is-container(.))] | tei:ab[not(tt:is-container(.))]" mode="tt:block">
+    <xsl:call-template name="tt:leaf">
+      <xsl:with-param name="function" select="'p'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="(tei:dateline | tei:salute | tei:signed | tei:byline | tei:docAuthor
+                       | tei:docDate | tei:docImprint | tei:docEdition | tei:trailer | tei:speaker
+                       | tei:stage | tei:stamp | tei:label | tei:figDesc | tei:bibl | tei:address
+                       | tei:item[not(parent::tei:list)])[not(tt:is-container(.))]" mode="tt:block">
+    <xsl:call-template name="tt:leaf">
+      <xsl:with-param name="function" select="'line'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:l[not(tt:is-container(.))]" mode="tt:block">
+    <xsl:call-template name="tt:leaf">
+      <xsl:with-param name="function" select="'verse-line'"/>
+      <xsl:with-param name="args" select="', n: ' || tt:str-or-none(@n)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:quote[@te:kind = 'block'] | tei:q[@te:kind = 'block']
+                       | tei:cit[@te:kind = 'block']" mode="tt:block">
+    <xsl:text>#te.section(kind: "quote", type: {tt:str-or-none(@type)}, [{tt:mark(.)}&#10;</xsl:text>
+    <xsl:choose>
+      <xsl:when test="tt:is-container(.) or self::tei:cit">
+        <xsl:call-template name="tt:flow">
+          <xsl:with-param name="container" select="."/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:text>#te.p(kind: "quote", {{&#10;</xsl:text>
+        <xsl:call-template name="tt:inline-run">
+          <xsl:with-param name="nodes" select="node()"/>
+        </xsl:call-template>
+        <xsl:text>}})&#10;</xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>])&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="tei:eg | tei:egXML" mode="tt:block">
+    <xsl:text>#te.code({tt:str(string-join(.//text(), ''))}){tt:mark(.)}&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- ===== lists and tables ===== -->
+
+  <xsl:template match="tei:list" mode="tt:block">
+    <xsl:text>#te.list(kind: {tt:str-or-none((@type, @rend)[1])}, numbered: {
+      (@type, @rend) = ('ordered', 'numbered', 'decimal', 'enumerated')},{tt:mark(.)}&#10;</xsl:text>
+    <xsl:for-each select="tei:head">
+      <xsl:text>  head: {{{tt:mark(.)}&#10;</xsl:text>
+      <xsl:call-template name="tt:inline-run">
+        <xsl:with-param name="nodes" select="node()"/>
+      </xsl:call-template>
+      <xsl:text>  }},&#10;</xsl:text>
+    </xsl:for-each>
+    <xsl:text>  items: (&#10;</xsl:text>
+    <xsl:for-each select="* except tei:head">
+      <xsl:choose>
+        <xsl:when test="@te:kind = 'skip'"/>
+        <xsl:when test="self::tei:label">
+          <xsl:text>  (label: {{{tt:mark(.)}&#10;</xsl:text>
+          <xsl:call-template name="tt:inline-run">
+            <xsl:with-param name="nodes" select="node()"/>
+          </xsl:call-template>
+          <xsl:text>  }}),&#10;</xsl:text>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:text>  (item: {{{tt:mark(.)}&#10;</xsl:text>
+          <xsl:call-template name="tt:cell-content"/>
+          <xsl:text>  }}),&#10;</xsl:text>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+    <xsl:text>  ),&#10;)&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- The content of a list item or table cell: inline, or a flow when it holds blocks. -->
+  <xsl:template name="tt:cell-content">
+    <xsl:choose>
+      <xsl:when test="tt:is-container(.)">
+        <xsl:text>[&#10;</xsl:text>
+        <xsl:call-template name="tt:flow">
+          <xsl:with-param name="container" select="."/>
+        </xsl:call-template>
+        <xsl:text>]&#10;</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="tt:inline-run">
+          <xsl:with-param name="nodes" select="node()"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:table" mode="tt:block">
+    <xsl:variable name="rows" select="tei:row"/>
+    <xsl:variable name="columns" select="max((1, $rows ! sum(tei:cell ! (xs:integer((@cols[. castable as xs:integer], 1)[1]))))) "/>
+    <xsl:text>#te.table(columns: {min(($columns, 40))},{tt:mark(.)}&#10;</xsl:text>
+    <xsl:for-each select="tei:head">
+      <xsl:text>  head: {{{tt:mark(.)}&#10;</xsl:text>
+      <xsl:call-template name="tt:inline-run">
+        <xsl:with-param name="nodes" select="node()"/>
+      </xsl:call-template>
+      <xsl:text>  }},&#10;</xsl:text>
+    </xsl:for-each>
+    <xsl:text>  cells: (&#10;</xsl:text>
+    <xsl:for-each select="$rows">
+      <xsl:variable name="role" select="(@role, 'data')[1]"/>
+      <xsl:for-each select="tei:cell">
+        <xsl:text>  (colspan: {min(((@cols[. castable as xs:integer] ! xs:integer(.), 1)[1], $columns))}, </xsl:text>
+        <xsl:text>rowspan: {max(((@rows[. castable as xs:integer] ! xs:integer(.), 1)[1], 1))}, </xsl:text>
+        <xsl:text>header: {($role, @role) = 'label'}, body: {{{tt:mark(.)}&#10;</xsl:text>
+        <xsl:call-template name="tt:cell-content"/>
+        <xsl:text>  }}),&#10;</xsl:text>
+      </xsl:for-each>
+    </xsl:for-each>
+    <xsl:text>  ),&#10;)&#10;</xsl:text>
+    <!-- Anything else in a table (notes, loose text) follows it. -->
+    <xsl:call-template name="tt:flow">
+      <xsl:with-param name="container" select="."/>
+      <xsl:with-param name="nodes" select="node() except ($rows, tei:head)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- ===== breaks between blocks ===== -->
+
+  <xsl:mode name="tt:block-break" on-no-match="deep-skip"/>
+
+  <xsl:template match="tei:pb" mode="tt:block-break">
+    <xsl:if test="normalize-space(@n)">
+      <xsl:text>#te.pb({tt:str(normalize-space(@n))}, block: true){tt:mark(.)}&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:milestone" mode="tt:block-break">
+    <xsl:if test="@unit = ('section', 'typography', 'part', 'chapter') or @rend">
+      <xsl:text>#te.milestone(){tt:mark(.)}&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>

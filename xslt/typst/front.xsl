@@ -1,0 +1,219 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Front matter from the teiHeader (and the text's own titlePage, when it has one):
+  the book's settings and PDF metadata, the title page, the imprint page.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:tt="urn:x-tei-edition:typst"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- One space-normalised string from an element's text (notes left out). -->
+  <xsl:function name="tt:plain" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:sequence select="normalize-space(string-join(for $n in $nodes return
+      string-join($n/descendant-or-self::text()[not(ancestor::tei:note[. >> $n])], ''), ' '))"/>
+  </xsl:function>
+
+  <xsl:function name="tt:header" as="element()?">
+    <xsl:param name="context" as="node()"/>
+    <xsl:sequence select="(root($context)/*/tei:teiHeader, root($context)//tei:teiHeader)[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:main-title" as="xs:string">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:sequence select="(($titles[@type = 'main'], $titles[not(@type)], $titles)[1] ! tt:plain(.),
+                           'Untitled')[.][1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:subtitle" as="xs:string">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:variable name="main" select="($titles[@type = 'main'], $titles[not(@type)], $titles)[1]"/>
+    <xsl:sequence select="string-join(($titles except $main)[not(@type = ('short', 'alt'))] ! tt:plain(.), ': ')"/>
+  </xsl:function>
+
+  <xsl:function name="tt:series" as="xs:string">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:sequence select="string-join($header/tei:fileDesc/tei:seriesStmt[1]/(tei:title[1], tei:biblScope, tei:idno[1])
+                                      ! tt:plain(.), ' ')"/>
+  </xsl:function>
+
+  <!-- The names of the translators: respStmts whose resp speaks of translation. -->
+  <xsl:function name="tt:translators" as="xs:string*">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:sequence select="distinct-values($header/tei:fileDesc/tei:titleStmt/tei:respStmt
+      [tei:resp[matches(lower-case(.), 'transl|übersetz|перев')]]
+      /(tei:persName, tei:name, tei:orgName)[1] ! tt:plain(.))"/>
+  </xsl:function>
+
+  <xsl:template name="tt:book-settings">
+    <xsl:variable name="header" select="tt:header(.)"/>
+    <xsl:variable name="title" select="tt:main-title($header)"/>
+    <xsl:variable name="series" select="tt:series($header)"/>
+    <xsl:variable name="lang-tag" select="(/*/@xml:lang, /*/tei:text/@xml:lang,
+      $header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident, 'en')[tt:lang(.)][1]"/>
+    <xsl:variable name="terms" select="$header/tei:profileDesc/tei:textClass//tei:term ! tt:plain(.)"/>
+    <xsl:variable name="ymd" select="tokenize($date, '-')"/>
+    <xsl:text>#show: te.book.with(&#10;</xsl:text>
+    <xsl:text>  title: {tt:str($title)},&#10;</xsl:text>
+    <xsl:text>  subtitle: {tt:str-or-none(tt:subtitle($header))},&#10;</xsl:text>
+    <xsl:text>  short-title: {tt:str(tt:short-title($title, $series, $header))},&#10;</xsl:text>
+    <xsl:text>  authors: {tt:strs(distinct-values($header/tei:fileDesc/tei:titleStmt/(tei:author, tei:editor) ! tt:plain(.)[.]))},&#10;</xsl:text>
+    <xsl:text>  keywords: {tt:strs(distinct-values(($terms, tt:frequent-entities(/))[.]))},&#10;</xsl:text>
+    <xsl:text>  description: {tt:str-or-none(string-join(($series, tt:subtitle($header))[.], '. '))},&#10;</xsl:text>
+    <xsl:text>  lang: {tt:str(tt:lang($lang-tag))},&#10;</xsl:text>
+    <xsl:text>  region: {tt:str-or-none(tt:region($lang-tag))},&#10;</xsl:text>
+    <xsl:text>  date: {if (count($ymd) = 3 and (every $p in $ymd satisfies $p castable as xs:integer))
+      then 'datetime(year: ' || xs:integer($ymd[1]) || ', month: ' || xs:integer($ymd[2]) || ', day: ' || xs:integer($ymd[3]) || ')'
+      else 'none'},&#10;</xsl:text>
+    <xsl:text>  paper: {tt:str($paper)},&#10;</xsl:text>
+    <xsl:text>  fonts: {tt:strs(tokenize($fonts, '\|')[normalize-space()])},&#10;</xsl:text>
+    <xsl:text>)&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- The running head of left-hand pages: the title, or the series when it is long. -->
+  <xsl:function name="tt:short-title" as="xs:string">
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="series" as="xs:string"/>
+    <xsl:param name="header" as="element()?"/>
+    <xsl:variable name="short" select="$header/tei:fileDesc/tei:titleStmt/tei:title[@type = 'short'][1] ! tt:plain(.)"/>
+    <xsl:sequence select="
+      if ($short) then $short
+      else if (string-length($title) le 60) then $title
+      else if ($series and string-length($series) le 60) then $series
+      else string-join(tokenize($title, ' ')[position() le 6], ' ') || ' …'"/>
+  </xsl:function>
+
+  <!-- The five names mentioned most often: keywords for the PDF metadata. -->
+  <xsl:function name="tt:frequent-entities" as="xs:string*">
+    <xsl:param name="doc" as="document-node()"/>
+    <xsl:variable name="names" select="$doc//tei:text//*[@te:label][not(ancestor::tei:titlePage)]"/>
+    <xsl:variable name="ranked" as="xs:string*">
+      <xsl:for-each-group select="$names" group-by="string(@te:label)">
+        <xsl:sort select="count(current-group())" order="descending"/>
+        <xsl:sort select="current-grouping-key()"/>
+        <xsl:sequence select="current-grouping-key()"/>
+      </xsl:for-each-group>
+    </xsl:variable>
+    <xsl:sequence select="$ranked[position() le 5]"/>
+  </xsl:function>
+
+  <!-- The title page: the text's own titlePage when there is one, else the header. -->
+  <xsl:template name="tt:title-page">
+    <xsl:param name="text" as="element()?"/>
+    <xsl:variable name="header" select="tt:header(.)"/>
+    <xsl:variable name="page" select="tt:own-title-page(.)"/>
+    <xsl:variable name="stmt" select="$header/tei:fileDesc/tei:publicationStmt"/>
+    <xsl:text>#te.title-page(&#10;</xsl:text>
+    <xsl:choose>
+      <xsl:when test="$page">
+        <xsl:text>  own: [{tt:mark($page)}&#10;</xsl:text>
+        <xsl:call-template name="tt:flow">
+          <xsl:with-param name="container" select="$page"/>
+        </xsl:call-template>
+        <xsl:text>  ],&#10;</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:text>  series: {tt:str-or-none(tt:series($header))},&#10;</xsl:text>
+        <xsl:text>  title: {tt:str(tt:main-title($header))},&#10;</xsl:text>
+        <xsl:text>  subtitle: {tt:str-or-none(tt:subtitle($header))},&#10;</xsl:text>
+        <xsl:text>  authors: {tt:strs(distinct-values($header/tei:fileDesc/tei:titleStmt/tei:author ! tt:plain(.)[.]))},&#10;</xsl:text>
+        <xsl:text>  editors: {tt:strs(distinct-values($header/tei:fileDesc/tei:titleStmt/tei:editor ! tt:plain(.)[.]))},&#10;</xsl:text>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>  translators: {tt:strs(tt:translators($header))},&#10;</xsl:text>
+    <xsl:text>  publisher: {tt:str-or-none(string-join(($stmt/(tei:publisher, tei:distributor, tei:authority)[1], $stmt/tei:pubPlace[1]) ! tt:plain(.), ', '))},&#10;</xsl:text>
+    <xsl:text>  date: {tt:str-or-none($stmt/tei:date[1] ! tt:plain(.))},&#10;</xsl:text>
+    <xsl:text>)&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:function name="tt:own-title-page" as="element()?">
+    <xsl:param name="context" as="node()"/>
+    <xsl:sequence select="(root($context)//tei:text//tei:titlePage[not(ancestor::tei:group)])[1]"/>
+  </xsl:function>
+
+  <!-- The back of the title page: who made what, where the text comes from. -->
+  <xsl:template name="tt:imprint">
+    <xsl:variable name="header" select="tt:header(.)"/>
+    <xsl:variable name="file" select="$header/tei:fileDesc"/>
+    <xsl:text>#te.imprint((&#10;</xsl:text>
+    <xsl:for-each select="$file/tei:titleStmt/tei:title">
+      <xsl:call-template name="tt:imprint-line">
+        <xsl:with-param name="label" select="if (@type = 'sub') then 'Subtitle' else 'Title'"/>
+        <xsl:with-param name="value" select="tt:plain(.)"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:for-each select="$file/tei:titleStmt/(tei:author, tei:editor, tei:funder, tei:sponsor, tei:principal)">
+      <xsl:call-template name="tt:imprint-line">
+        <xsl:with-param name="label" select="tt:label-of(local-name())"/>
+        <xsl:with-param name="value" select="tt:plain(.)"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:for-each select="$file/tei:titleStmt/tei:respStmt">
+      <xsl:call-template name="tt:imprint-line">
+        <xsl:with-param name="label" select="string-join(tei:resp ! tt:plain(.), '; ')"/>
+        <xsl:with-param name="value" select="string-join((* except tei:resp) ! tt:plain(.), ', ')"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:for-each select="$file/tei:seriesStmt[1]">
+      <xsl:call-template name="tt:imprint-line">
+        <xsl:with-param name="label" select="'Series'"/>
+        <xsl:with-param name="value" select="tt:series($header)"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:for-each select="$file/tei:publicationStmt">
+      <xsl:call-template name="tt:imprint-line">
+        <xsl:with-param name="label" select="'Published'"/>
+        <xsl:with-param name="value" select="string-join((tei:publisher, tei:distributor, tei:authority, tei:pubPlace, tei:date, tei:idno) ! tt:plain(.)[.], ', ')"/>
+      </xsl:call-template>
+      <xsl:for-each select="tei:availability">
+        <xsl:call-template name="tt:imprint-line">
+          <xsl:with-param name="label" select="'Rights'"/>
+          <xsl:with-param name="value" select="tt:plain(.)"/>
+        </xsl:call-template>
+      </xsl:for-each>
+      <xsl:for-each select="tei:p">
+        <xsl:call-template name="tt:imprint-line">
+          <xsl:with-param name="label" select="''"/>
+          <xsl:with-param name="value" select="tt:plain(.)"/>
+        </xsl:call-template>
+      </xsl:for-each>
+    </xsl:for-each>
+    <xsl:for-each select="$file/tei:sourceDesc/(tei:bibl, tei:biblStruct, tei:biblFull, tei:p)[1]">
+      <xsl:call-template name="tt:imprint-line">
+        <xsl:with-param name="label" select="'Source'"/>
+        <xsl:with-param name="value" select="tt:plain(.)"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:for-each select="($header/tei:revisionDesc//tei:change)[last()]">
+      <xsl:call-template name="tt:imprint-line">
+        <xsl:with-param name="label" select="'Revision'"/>
+        <xsl:with-param name="value" select="string-join((@when, tt:plain(.)), ': ')"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:call-template name="tt:imprint-line">
+      <xsl:with-param name="label" select="'Encoding'"/>
+      <xsl:with-param name="value" select="'Typeset with Typst by tei-edition from the TEI P5 file '
+                                           || ($source-name[.], 'of this edition')[1] || '.'"/>
+    </xsl:call-template>
+    <xsl:text>))&#10;&#10;</xsl:text>
+  </xsl:template>
+
+  <xsl:template name="tt:imprint-line">
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:if test="normalize-space($value)">
+      <xsl:text>  ({tt:str(normalize-space($label))}, {tt:str(normalize-space($value))}),&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:function name="tt:label-of" as="xs:string">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:sequence select="upper-case(substring($name, 1, 1)) || substring($name, 2)"/>
+  </xsl:function>
+</xsl:stylesheet>

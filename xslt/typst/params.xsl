@@ -1,0 +1,26 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The parameters of the Typst stylesheet (besides the common ones in
+  ../common/params.xsl). Python sets them; the defaults make a usable book.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tt="urn:x-tei-edition:typst"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- Paper size: "a4" or "us-letter" (a Typst paper name). -->
+  <xsl:param name="paper" as="xs:string" select="'a4'"/>
+
+  <!-- The document date, yyyy-mm-dd (from the TEI or SOURCE_DATE_EPOCH), or ''. -->
+  <xsl:param name="date" as="xs:string" select="''"/>
+
+  <!-- Extra font families to fall back on (e.g. a Hangul font), separated by "|". -->
+  <xsl:param name="fonts" as="xs:string" select="''"/>
+
+  <!-- The file name of the TEI source, printed on the imprint page. -->
+  <xsl:param name="source-name" as="xs:string" select="''"/>
+
+  <!-- The path the generated source imports the layout template from. -->
+  <xsl:param name="template" as="xs:string" select="'tei-edition.typ'"/>
+</xsl:stylesheet>
