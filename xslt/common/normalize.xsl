@@ -6,8 +6,9 @@
 
     @te:kind       block | inline | note | break | skip | unknown-block | unknown-inline
     @te:anchor     the stable anchor of a citable block (anchors.xsl)
-    choice, app    only the shown reading is kept as a child; @te:alt holds the other
-                   reading(s) as text, @te:alt-kind their element name(s)
+    choice, app    only the shown reading is kept as a child (and an app's notes);
+                   @te:alt holds the other reading(s) as text, @te:alt-kind their
+                   element name(s)
     note           @te:place "foot" or "block" (te:note-place): a foot note has @te:n,
                    its number (its own @n, else counted within its unit, te:unit());
                    notes stay where they are: formats put a marker there, never the text,
@@ -96,12 +97,14 @@
     <xsl:call-template name="te:alternatives">
       <xsl:with-param name="shown" select="$shown"/>
       <xsl:with-param name="others" select="(tei:rdg, tei:rdgGrp) except $shown"/>
+      <xsl:with-param name="kept" select="tei:note"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template name="te:alternatives">
     <xsl:param name="shown" as="element()?"/>
     <xsl:param name="others" as="element()*"/>
+    <xsl:param name="kept" as="element()*" select="()"/>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:attribute name="te:kind" select="'inline'"/>
@@ -109,7 +112,7 @@
         <xsl:attribute name="te:alt" select="string-join($others ! te:reading-text(.), ' | ')"/>
         <xsl:attribute name="te:alt-kind" select="string-join(distinct-values($others ! local-name()), ' ')"/>
       </xsl:if>
-      <xsl:apply-templates select="$shown" mode="te:normalize"/>
+      <xsl:apply-templates select="$shown | $kept" mode="te:normalize"/>
     </xsl:copy>
   </xsl:template>
 
