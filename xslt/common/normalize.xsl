@@ -128,7 +128,7 @@
 
   <xsl:function name="te:reading-text" as="xs:string">
     <xsl:param name="el" as="element()"/>
-    <xsl:variable name="text" select="normalize-space(string-join($el//text()[not(ancestor::tei:note)], ''))"/>
+    <xsl:variable name="text" select="normalize-space(string-join($el//text()[not(ancestor::tei:note[. &gt;&gt; $el])], ''))"/>
     <xsl:sequence select="
       ($text[.], if ($el/@wit) then 'om. ' || normalize-space($el/@wit) else '∅')[1]
       || (if ($el/@wit and $text) then ' (' || normalize-space($el/@wit) || ')' else '')"/>
