@@ -1,0 +1,121 @@
+"""``build``: validate, then every format; registers, skipped and failing formats."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DOSSIER, FIXTURES, needs_shared
+from tei_edition import build as build_module
+from tei_edition import formats
+from tei_edition.build import build
+from tei_edition.errors import InputError
+
+VALID = FIXTURES / "valid" / "edition.xml"  # valid against our schema and rules
+INVALID = FIXTURES / "text" / "notes.xml"  # well-formed, breaks our Schematron rules
+REGISTER = FIXTURES / "text" / "places.xml"  # TEI with a standOff and no <text>
+
+
+@pytest.fixture
+def tei(tmp_path):
+    folder = tmp_path / "tei"
+    folder.mkdir()
+    shutil.copy(VALID, folder / "edition.xml")
+    shutil.copy(REGISTER, folder / "places.xml")
+    (folder / "notes.xml.bak").write_text("not xml")  # not *.xml: never looked at
+    (folder / "other.xml").write_text("<config/>")
+    return folder
+
+
+def test_build_writes_text_and_lists_registers(tei, tmp_path):
+    report = build([tei], tmp_path / "out", only=["text"])
+    assert report.ok and report.exit_code == 0
+    assert report.validation.startswith("validated")
+    kinds = {d.path.name: d.kind for d in report.documents}
+    assert kinds == {"edition.xml": "document", "places.xml": "register", "other.xml": "other"}
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["edition.txt"]
+    assert (tmp_path / "out" / "edition.txt").read_text(encoding="utf-8").startswith(
+        "A small documentary edition\n")
+
+
+def test_invalid_document_is_not_exported_unless_asked(tei, tmp_path):
+    shutil.copy(INVALID, tei / "notes.xml")
+    report = build([tei], tmp_path / "out", only=["text"])
+    bad = next(d for d in report.documents if d.path.name == "notes.xml")
+    assert bad.problems and any("doc-dateline" in p for p in bad.problems)
+    assert not (tmp_path / "out" / "notes.txt").exists()
+    assert (tmp_path / "out" / "edition.txt").exists()
+    assert report.exit_code == 1
+    forced = build([tei], tmp_path / "forced", validate=False, only=["text"])
+    assert forced.ok and (tmp_path / "forced" / "notes.txt").exists()
+    assert "skipped" in forced.validation
+
+
+def test_without_the_validation_module_well_formedness_only(tei, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tei_edition.validate", None)  # import fails
+    report = build([tei], tmp_path / "out", only=["text"])
+    assert report.validation == "well-formedness only (tei_edition.validate is not available)"
+    assert report.ok
+
+
+def test_missing_format_is_skipped_and_failing_format_does_not_stop_others(tei, tmp_path, monkeypatch):
+    plugin = tmp_path / "plugins"
+    plugin.mkdir()
+    (plugin / "te_failing_format.py").write_text(
+        "from tei_edition.errors import TransformError\n"
+        "def export(request):\n"
+        "    raise TransformError('no luck', path=str(request.source))\n")
+    monkeypatch.syspath_prepend(str(plugin))
+    registry = dict(formats.REGISTRY)
+    registry["later"] = formats.Format("later", "tei_edition.formats.not_yet", ".later", "")
+    registry["failing"] = formats.Format("failing", "te_failing_format", ".x", "")
+    monkeypatch.setattr(formats, "REGISTRY", registry)
+    report = build([tei / "edition.xml"], tmp_path / "out", only=["later", "failing", "text"])
+    assert report.skipped_formats == {"later": "not available in this installation yet"}
+    outcomes = {f.format: f for f in report.documents[0].formats}
+    assert not outcomes["failing"].ok and "no luck" in outcomes["failing"].message
+    assert outcomes["text"].ok and (tmp_path / "out" / "edition.txt").exists()
+    assert report.exit_code == 1
+
+
+def test_site_folder_per_document_when_there_are_several(tmp_path):
+    html = formats.REGISTRY["html"]
+    assert build_module._target(html, Path("a/x.xml"), tmp_path, False) == tmp_path / "html"
+    assert build_module._target(html, Path("a/x.xml"), tmp_path, True) == tmp_path / "html" / "x"
+    text = formats.REGISTRY["text"]
+    assert build_module._target(text, Path("a/x.xml"), tmp_path, True) == tmp_path / "x.txt"
+
+
+def test_missing_path_is_an_input_error(tmp_path):
+    with pytest.raises(InputError):
+        build([tmp_path / "nowhere"], tmp_path / "out")
+
+
+def test_cli(run, tei, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", str(tei), "-o", str(out), "--only", "text")
+    assert result.exit_code == 0, result.output
+    assert f"edition.xml: text -> {out / 'edition.txt'}" in result.stdout
+    assert "places.xml: register file (no <text>): used through @ref, not exported" in result.stdout
+    shutil.copy(INVALID, tei / "notes.xml")
+    result = run("build", str(tei), "-o", str(out), "--only", "text")
+    assert result.exit_code == 1
+    assert "notes.xml: not exported" in result.stdout and "[doc-head]" in result.stderr
+    assert run("build", str(tmp_path / "nowhere"), "-o", str(out)).exit_code == 2
+
+
+@needs_shared(DOSSIER)
+def test_dossier_builds_every_available_format(tmp_path):
+    report = build([DOSSIER.parent], tmp_path / "build")
+    assert report.ok, [(d.path, d.problems, [f.message for f in d.formats]) for d in report.documents]
+    written = {f.format for d in report.documents for f in d.formats if f.ok}
+    assert written | set(report.skipped_formats) == set(formats.REGISTRY)
+    if "text" in written:
+        assert (tmp_path / "build" / "nkidp-edossier-8.txt").stat().st_size > 10000
+    if "html" in written:
+        assert (tmp_path / "build" / "html" / "index.html").is_file()
+    if "pdf" in written:
+        assert (tmp_path / "build" / "nkidp-edossier-8.pdf").read_bytes().startswith(b"%PDF")
