@@ -58,14 +58,17 @@
           <dd>{h:plain-list($stmt/tei:editor, ', ')}</dd>
         </xsl:if>
         <xsl:for-each-group select="$stmt/tei:respStmt" group-by="h:plain(tei:resp)">
-          <dt>{replace(current-grouping-key(), '\s*(by|:)$', '')}</dt>
+          <xsl:variable name="resp" select="replace(current-grouping-key(), '\s*(by|:)$', '')"/>
+          <dt>{upper-case(substring($resp, 1, 1)) || substring($resp, 2)}</dt>
           <dd>{h:plain-list(current-group()/(* except tei:resp), ', ')}</dd>
         </xsl:for-each-group>
         <xsl:variable name="sources" select="$header/tei:fileDesc/tei:sourceDesc"/>
         <xsl:if test="$sources/*">
           <dt>Source{if (count($sources/(tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*)) gt 1) then 's' else ''}</dt>
           <xsl:for-each select="$sources/(tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*, tei:p, tei:biblFull, tei:recordingStmt)">
-            <dd>{if (self::tei:msDesc) then h:plain-list(tei:msIdentifier/*, ', ') else h:plain(.)}</dd>
+            <dd>{if (self::tei:msDesc) then h:plain-list(tei:msIdentifier/*, ', ')
+                 else if (* and not(text()[normalize-space()])) then h:plain-list(* except tei:note, ', ')
+                 else h:plain(.)}</dd>
           </xsl:for-each>
         </xsl:if>
         <xsl:variable name="pub" select="$header/tei:fileDesc/tei:publicationStmt"/>
@@ -112,7 +115,7 @@
   <xsl:template match="*[@te:anchor]" mode="h:contents">
     <xsl:param name="depth" as="xs:integer" select="1"/>
     <li>
-      <a href="{h:fragment(@te:anchor)}">{h:div-label(.)}</a>
+      <a href="{h:fragment(h:anchor-id(.))}">{h:div-label(.)}</a>
       <xsl:variable name="sub" select="(tei:div, tei:div2, tei:div3)[tei:head or h:is-unit(.)]"/>
       <xsl:if test="$sub and $depth lt 2">
         <ol>

@@ -39,6 +39,18 @@
     <xsl:sequence select="'#' || encode-for-uri($id)"/>
   </xsl:function>
 
+  <!-- The HTML id of an element: its stable anchor (te:anchor, the same as
+       tei_edition.anchors), or its xml:id. In a teiCorpus the structural anchors of
+       each TEI restart, so there they are prefixed with the TEI's xml:id (or TEIn). -->
+  <xsl:function name="h:anchor-id" as="xs:string?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="anchor" select="string(($el/@te:anchor, $el/@xml:id)[1])[.]"/>
+    <xsl:variable name="tei" select="$el/ancestor::tei:TEI[parent::tei:teiCorpus][1]"/>
+    <xsl:sequence select="if ($anchor and $tei and not($el/@xml:id))
+      then ($tei/@xml:id, 'TEI' || count($tei/preceding-sibling::tei:TEI) + 1)[1] || '.' || $anchor
+      else $anchor"/>
+  </xsl:function>
+
   <!-- A class token made from document data (an element name, @type, @rend). -->
   <xsl:function name="h:token" as="xs:string">
     <xsl:param name="value" as="xs:string"/>
@@ -80,7 +92,7 @@
   <!-- Divisions that collect their notes and head their own part of the contents. -->
   <xsl:function name="h:is-unit" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="exists($el[self::tei:div or self::tei:div1][@type = $te:unit-types])"/>
+    <xsl:sequence select="exists($el[self::tei:div or self::tei:div1]) and te:is-unit($el)"/>
   </xsl:function>
 
   <!-- "Document No. 1" for a numbered document, else nothing. -->
@@ -93,7 +105,8 @@
   <!-- How a division is named in the contents and in register mentions. -->
   <xsl:function name="h:div-label" as="xs:string">
     <xsl:param name="div" as="element()"/>
-    <xsl:variable name="head" select="h:plain($div/tei:head[1])"/>
+    <xsl:variable name="head" select="h:plain(($div/tei:head[not(@type = ('label', 'original', 'sub', 'subtitle'))],
+                                               $div/tei:head)[1])"/>
     <xsl:variable name="number" select="h:document-number($div)"/>
     <xsl:sequence select="
       if ($number and $head) then $number || ': ' || $head

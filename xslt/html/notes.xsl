@@ -5,7 +5,7 @@
   the margin on wide screens (hidden from assistive technology, which reads the list).
   After each unit (document, essay) comes the numbered list of its notes, each with a
   link back to its marker. A document's archival source note standing between its
-  blocks is its source line, shown where it stands.
+  blocks is its source line, shown where it stands (@te:place="block").
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -16,22 +16,36 @@
   xmlns="http://www.w3.org/1999/xhtml"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:function name="h:is-source-line" as="xs:boolean">
-    <xsl:param name="note" as="element()"/>
-    <xsl:sequence select="$note/@type = 'source' and exists($note/parent::*[local-name() = $h:div-names])"/>
-  </xsl:function>
-
-  <xsl:template match="tei:note[h:is-source-line(.)]" mode="h:text" priority="1">
+  <!-- A block note (the common layer's @te:place="block": source line, provenance, copy
+       list) is a block where it stands; one inside a paragraph or heading follows it. -->
+  <xsl:template match="tei:note[@te:place = 'block']" mode="h:text" priority="1">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:element name="{if ($phrasing) then 'span' else if (h:holds-blocks(.)) then 'div' else 'p'}">
-      <xsl:call-template name="h:attributes">
-        <xsl:with-param name="class" select="'source-line', 'block'[$phrasing]"/>
-      </xsl:call-template>
-      <xsl:apply-templates mode="h:text">
-        <xsl:with-param name="phrasing" select="$phrasing or not(h:holds-blocks(.))" tunnel="yes"/>
-      </xsl:apply-templates>
-      <xsl:call-template name="h:cite"/>
-    </xsl:element>
+    <xsl:param name="defer-to" as="element()?" tunnel="yes" select="()"/>
+    <xsl:param name="deferred" as="xs:boolean" select="false()"/>
+    <xsl:if test="not($phrasing and exists($defer-to) and not($deferred))">
+      <xsl:variable name="flow" select="h:holds-blocks(.)"/>
+      <xsl:element name="{if ($phrasing) then 'span' else if ($flow) then 'div' else 'p'}">
+        <xsl:call-template name="h:attributes">
+          <xsl:with-param name="class" select="'block-note', 'source-line'[current()/@type = 'source'],
+                                               'block'[$phrasing]"/>
+        </xsl:call-template>
+        <xsl:apply-templates mode="h:text">
+          <xsl:with-param name="phrasing" select="$phrasing or not($flow)" tunnel="yes"/>
+          <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
+        </xsl:apply-templates>
+        <xsl:call-template name="h:cite"/>
+      </xsl:element>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The block notes a paragraph or heading holds, shown after it. -->
+  <xsl:template name="h:deferred-notes">
+    <xsl:variable name="owner" select="."/>
+    <xsl:apply-templates select=".//tei:note[@te:place = 'block'][empty(ancestor::tei:note[. >> $owner])]" mode="h:text">
+      <xsl:with-param name="deferred" select="true()"/>
+      <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
+      <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
+    </xsl:apply-templates>
   </xsl:template>
 
   <xsl:template match="tei:note" mode="h:text">
@@ -42,11 +56,11 @@
       <xsl:when test="$in-link or $copy">
         <sup class="noteref">
           <xsl:if test="not($copy)">
-            <xsl:attribute name="id" select="@te:anchor || '-ref'"/>
+            <xsl:attribute name="id" select="h:anchor-id(.) || '-ref'"/>
           </xsl:if>{$n}</sup>
       </xsl:when>
       <xsl:otherwise>
-        <a class="noteref" id="{@te:anchor}-ref" href="{h:fragment(@te:anchor)}" role="doc-noteref"
+        <a class="noteref" id="{h:anchor-id(.)}-ref" href="{h:fragment(h:anchor-id(.))}" role="doc-noteref"
            aria-label="Note {$n}"><sup>{$n}</sup></a>
         <span class="sidenote" aria-hidden="true">
           <span class="sidenote-n">{$n}</span>
@@ -54,6 +68,7 @@
           <xsl:apply-templates mode="h:text">
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
             <xsl:with-param name="copy" select="true()" tunnel="yes"/>
+            <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
           </xsl:apply-templates>
         </span>
       </xsl:otherwise>
@@ -63,8 +78,7 @@
   <!-- The notes of the current unit (a document, an essay, or the whole text). -->
   <xsl:template name="h:footnotes">
     <xsl:variable name="unit" select="."/>
-    <xsl:variable name="notes" select=".//tei:note[@te:kind = 'note'][not(h:is-source-line(.))]
-                                         [te:unit(.) is $unit]"/>
+    <xsl:variable name="notes" select=".//tei:note[@te:place = 'foot'][te:unit(.) is $unit]"/>
     <xsl:if test="$notes">
       <section class="footnotes" role="doc-endnotes" aria-label="Notes">
         <h3 class="footnotes-title">Notes</h3>
@@ -74,7 +88,7 @@
               <xsl:call-template name="h:attributes">
                 <xsl:with-param name="class" select="'footnote'"/>
               </xsl:call-template>
-              <a class="backref" href="{h:fragment(@te:anchor || '-ref')}" role="doc-backlink"
+              <a class="backref" href="{h:fragment(h:anchor-id(.) || '-ref')}" role="doc-backlink"
                  aria-label="Back to the text of note {@te:n}">{@te:n}</a>
               <xsl:text> </xsl:text>
               <div class="footnote-body">
@@ -82,6 +96,7 @@
                   <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
                   <xsl:with-param name="in-link" select="false()" tunnel="yes"/>
                   <xsl:with-param name="copy" select="false()" tunnel="yes"/>
+                  <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
                 </xsl:apply-templates>
               </div>
             </li>

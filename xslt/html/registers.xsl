@@ -196,7 +196,7 @@
           <xsl:for-each select="$mentions">
             <li>
               <a href="index.html{h:fragment(h:mention-id(.))}">
-                <span class="where">{h:where(.)}{ancestor::tei:note[1] ! (', note ' || @te:n)}</span>
+                <span class="where">{h:where(.)}{ancestor::tei:note[@te:place = 'foot'][1] ! (', note ' || @te:n)}</span>
                 <xsl:text> </xsl:text>
                 <xsl:sequence select="h:snippet(.)"/>
               </a>

@@ -28,8 +28,8 @@
             <xsl:variable name="text" select="normalize-space(string-join(current-group(), ''))"/>
             <xsl:if test="$block and $text">
               <j:map>
-                <j:string key="id">{$block/@te:anchor}</j:string>
-                <j:string key="where">{h:where($block)}{$block[self::tei:note][not(h:is-source-line(.))] ! (', note ' || @te:n)}</j:string>
+                <j:string key="id">{h:anchor-id($block)}</j:string>
+                <j:string key="where">{h:where($block)}{$block[self::tei:note][@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
                 <j:string key="text">{$text}</j:string>
               </j:map>
             </xsl:if>

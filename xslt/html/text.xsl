@@ -69,7 +69,7 @@
   <xsl:template name="h:attributes">
     <xsl:param name="class" as="xs:string*" select="()"/>
     <xsl:param name="title" as="xs:string?" select="()"/>
-    <xsl:param name="id" as="xs:string?" select="(@te:anchor, @xml:id)[1]"/>
+    <xsl:param name="id" as="xs:string?" select="h:anchor-id(.)"/>
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:if test="$id and not($copy)">
       <xsl:attribute name="id" select="$id"/>
@@ -99,9 +99,9 @@
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:if test="@te:anchor and not($copy or $phrasing) and te:is-anchor-block(.)
-                  and (not(self::tei:note) or h:is-source-line(.)) and text()[normalize-space()]">
+                  and (not(self::tei:note) or @te:place = 'block') and text()[normalize-space()]">
       <xsl:text> </xsl:text>
-      <a class="cite" href="{h:fragment(@te:anchor)}" title="Link to this passage" aria-label="Link to this passage">¶</a>
+      <a class="cite" href="{h:fragment(h:anchor-id(.))}" title="Link to this passage" aria-label="Link to this passage">¶</a>
     </xsl:if>
   </xsl:template>
 
@@ -166,24 +166,34 @@
                                    + count($div/ancestor::tei:TEI[parent::tei:teiCorpus])))"/>
   </xsl:function>
 
+  <!-- The heading of a division: its main head (not a label such as "DOCUMENT NO. 1",
+       nor the title the document gives itself, which stay where they are). -->
+  <xsl:function name="h:main-head" as="element()?">
+    <xsl:param name="div" as="element()"/>
+    <xsl:sequence select="($div/tei:head[not(@type = ('label', 'original', 'sub', 'subtitle'))],
+                           $div/tei:head)[1]"/>
+  </xsl:function>
+
   <xsl:template match="tei:head[parent::*[local-name() = $h:div-names]]" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:choose>
-      <xsl:when test="$phrasing or preceding-sibling::tei:head">
+      <xsl:when test="$phrasing or not(. is h:main-head(..))">
         <xsl:next-match/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:element name="h{h:heading-level(..)}">
           <xsl:call-template name="h:attributes"/>
-          <xsl:if test="h:document-number(..)">
+          <xsl:if test="h:document-number(..) and not(../tei:head[@type = 'label'])">
             <span class="doc-number">{h:document-number(..)}</span>
             <xsl:text> </xsl:text>
           </xsl:if>
           <xsl:apply-templates mode="h:text">
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="defer-to" select="." tunnel="yes"/>
           </xsl:apply-templates>
           <xsl:call-template name="h:cite"/>
         </xsl:element>
+        <xsl:call-template name="h:deferred-notes"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -201,11 +211,13 @@
           <xsl:call-template name="h:attributes"/>
           <xsl:apply-templates mode="h:text">
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="defer-to" select="." tunnel="yes"/>
           </xsl:apply-templates>
           <xsl:call-template name="h:cite">
             <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
           </xsl:call-template>
         </p>
+        <xsl:call-template name="h:deferred-notes"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -497,6 +509,13 @@
     </xsl:choose>
   </xsl:template>
 
+  <xsl:template match="tei:milestone[@unit = ('section', 'part', 'chapter')]" mode="h:text">
+    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:element name="{if ($phrasing) then 'span' else 'hr'}">
+      <xsl:call-template name="h:attributes"/>
+    </xsl:element>
+  </xsl:template>
+
   <xsl:template match="tei:cb | tei:milestone | tei:gb | tei:anchor" mode="h:text">
     <span>
       <xsl:call-template name="h:attributes"/>
@@ -595,9 +614,8 @@
        e.g. "doc1.p2-n3" (registers link here). -->
   <xsl:function name="h:mention-id" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:variable name="block" select="te:block-of($name)"/>
-    <xsl:variable name="scope" select="if ($block is $name) then root($name) else $block"/>
-    <xsl:sequence select="($block[not(. is $name)]/@te:anchor, 'te-text')[1] || '-n'
-                          || count($scope//*[@te:entity][. &lt;&lt; $name]) + 1"/>
+    <xsl:variable name="block" select="te:block-of($name)[@te:anchor][not(. is $name)]"/>
+    <xsl:sequence select="($block ! h:anchor-id(.), 'te-text')[1] || '-n'
+                          || count(($block, root($name))[1]//*[@te:entity][. &lt;&lt; $name]) + 1"/>
   </xsl:function>
 </xsl:stylesheet>
