@@ -32,6 +32,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
     _ensure_parent(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would make outputs private
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.replace(tmp, target)
@@ -106,6 +107,12 @@ def _special(target: Path) -> str | None:
     if stat.S_ISDIR(mode):
         return "dir"
     return None if stat.S_ISREG(mode) else "device"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _ensure_parent(target: Path) -> None:
