@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import unicodedata
 
 import pytest
@@ -143,6 +145,9 @@ def test_cli_writes_file_and_stdout(run, tmp_path):
     assert target.read_text(encoding="utf-8") == text_of(FEATURES, width=30, notes="inline")
     assert "coverage: 1 element of 1 kind" in result.stderr
     assert [p.name for p in target.parent.iterdir()] == ["f.txt"]  # no temporary left
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # not mkstemp's private 0600
     result = run("export", "text", str(POLICY), "-o", "-", "--diplomatic", "--page-breaks")
     assert result.exit_code == 0
     assert result.stdout == text_of(POLICY, reading="diplomatic", page_breaks=True)
