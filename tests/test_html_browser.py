@@ -1,0 +1,217 @@
+"""The HTML edition in a real browser: Debian's Chromium through Playwright, pages
+opened from file:// with the site's own Content-Security-Policy in force.
+
+Screenshots go to tests/artifacts/html/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import DOSSIER, FIXTURES, ROOT
+from tei_edition.export import export_file
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts" / "html"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser") / "site"
+    export_file(FIXTURES / "html" / "edition.xml", "html", folder)
+    return folder
+
+
+@pytest.fixture
+def open_page(browser, site):
+    """A fresh page (wide screen) that records console errors and failed requests."""
+    pages = []
+
+    def opener(name="index.html", width=1400, height=1000, folder=None):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+        page.on("request", lambda r: None if r.url.startswith("file://")
+                else page.problems.append(f"network: {r.url}"))
+        page.goto((folder or site).joinpath(name).as_uri())
+        pages.append(context)
+        return page
+
+    yield opener
+    for context in pages:
+        context.close()
+
+
+def shot(page, name, **options):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), **options)
+
+
+def test_index_runs_its_script_under_the_csp_without_errors(open_page):
+    page = open_page()
+    page.wait_for_selector("#te-tools:not([hidden])")
+    assert page.evaluate("typeof window.teSearchIndex") == "object"
+    assert page.locator("h1").inner_text().startswith("New Evidence on Inter-Korean")
+    shot(page, "index-wide", full_page=True)
+    assert page.problems == []
+
+
+def test_focusing_a_name_shows_its_card(open_page):
+    page = open_page()
+    name = page.locator("#body1\\.div1\\.p1-n1")
+    name.focus()
+    card = page.locator("#te-card")
+    card.wait_for(state="visible")
+    assert "Aleksandr Puzanov" in card.inner_text()
+    assert "Soviet ambassador to the DPRK" in card.inner_text()
+    assert name.get_attribute("aria-describedby") == "te-card"
+    shot(page, "name-card", full_page=True, clip=_around(page, "#body1\\.div1\\.p1", 220))
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    page.locator("#body1\\.div1\\.p2-n1").hover()
+    card.wait_for(state="visible")
+    assert "Kim Il Sung" in card.inner_text()
+
+
+def test_a_name_leads_to_its_register_entry_and_back(open_page):
+    page = open_page()
+    page.locator("#body1\\.div1\\.p1-n1").click()
+    page.wait_for_url(re.compile(r"persons\.html#p-puzanov$"))
+    entry = page.locator("#p-puzanov")
+    assert entry.is_visible() and "3 mentions" in entry.inner_text()
+    assert _in_viewport(page, "#p-puzanov")
+    shot(page, "register-entry")
+    page.go_back()
+    page.wait_for_url(re.compile(r"index\.html$"))
+    page.go_forward()
+    # from the register to the exact mention in the text
+    page.locator("#p-puzanov .mentions a").nth(1).click()
+    page.wait_for_url(re.compile(r"index\.html#body1\.div1\.p1-n1$"))
+    assert _in_viewport(page, "#body1\\.div1\\.p1-n1")
+    assert page.evaluate("document.querySelector(':target').id") == "body1.div1.p1-n1"
+    assert page.problems == []
+
+
+def test_search_finds_a_passage_and_reaches_it(open_page):
+    page = open_page()
+    page.locator("#te-q").fill("bucharest meeting")
+    results = page.locator("#te-results")
+    results.wait_for(state="visible")
+    hit = results.locator("a.search-hit").first
+    assert "Document No. 1" in hit.inner_text()
+    assert hit.locator("mark").first.inner_text() == "Bucharest"
+    shot(page, "search-results")
+    hit.click()
+    page.wait_for_url(re.compile(r"#body1\.div1\.p1$"))
+    assert _in_viewport(page, "#body1\\.div1\\.p1")
+    assert results.is_hidden()
+    # names are found too, and diacritics do not matter
+    page.locator("#te-q").fill("angstrom")
+    results.wait_for(state="visible")
+    assert "Ängström" in results.inner_text()
+
+
+def test_search_from_a_register_page_leads_into_the_text(open_page):
+    page = open_page("places.html")
+    page.locator("#te-q").fill("skachkoobraznoe")
+    page.locator("#te-results a.search-hit").first.click()
+    page.wait_for_url(re.compile(r"index\.html#body1\.div2\.p1\.note1$"))
+    assert _in_viewport(page, "#body1\\.div2\\.p1\\.note1")
+
+
+def test_highlighting_sets_kinds_of_names_apart_beyond_colour(open_page):
+    page = open_page()
+    button = page.locator("#te-highlight")
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    styles = {kind: page.evaluate(
+        f"getComputedStyle(document.querySelector('main .name.{kind}')).textDecorationStyle")
+        for kind in ("person", "place", "org")}
+    assert styles == {"person": "solid", "place": "dotted", "org": "double"}
+    markers = {kind: page.evaluate(
+        f"getComputedStyle(document.querySelector('main .name.{kind}'), '::before').content")
+        for kind in ("person", "place", "org")}
+    assert len(set(markers.values())) == 3 and "none" not in markers.values()
+    shot(page, "highlight", full_page=True, clip=_around(page, "#front1\\.div1\\.p1", 160))
+    page.reload()  # the choice is remembered
+    page.wait_for_selector("#te-tools:not([hidden])")
+    assert page.locator("#te-highlight").get_attribute("aria-pressed") == "true"
+    page.locator("#te-highlight").click()
+
+
+def test_reading_switch_shows_the_diplomatic_text(open_page):
+    page = open_page()
+    choice = page.locator("#body1\\.div1\\.p1 .tei-choice").first
+    assert choice.inner_text() == "Bucharest"
+    button = page.locator("#te-reading")
+    button.click()
+    assert choice.inner_text() == "Bucarest"
+    assert button.inner_text() == "Show normalised reading"
+    shot(page, "diplomatic", full_page=True, clip=_around(page, "#body1\\.div1\\.p1", 120))
+    button.click()
+    assert choice.inner_text() == "Bucharest"
+
+
+def test_permalink_puts_the_passage_address_in_the_address_bar(open_page):
+    page = open_page()
+    paragraph = page.locator("#body1\\.div1\\.p2")
+    paragraph.hover()
+    paragraph.locator("a.cite").click()
+    assert page.url.endswith("#body1.div1.p2")
+    page.locator(".te-toast").wait_for(state="visible")
+
+
+def test_narrow_screen_and_print_layouts(open_page):
+    page = open_page(width=420, height=900)
+    assert page.locator(".sidenote").first.is_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 420 + 1
+    shot(page, "index-narrow", full_page=True)
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
+    assert page.locator(".footnotes").first.is_visible()
+
+
+@pytest.mark.skipif(not DOSSIER.is_file(), reason="tei/nkidp-edossier-8.xml is not there yet")
+def test_dossier_screens(open_page, tmp_path):
+    folder = tmp_path / "dossier"
+    export_file(DOSSIER, "html", folder)
+    for name in ("index.html", "persons.html", "about.html"):
+        page = open_page(name, folder=folder)
+        page.wait_for_load_state()
+        shot(page, f"dossier-{name.removesuffix('.html')}", full_page=True)
+        assert page.problems == []
+
+
+def _in_viewport(page, selector: str) -> bool:
+    return page.evaluate(
+        """s => { const r = document.querySelector(s).getBoundingClientRect();
+                  return r.top >= 0 && r.top < innerHeight; }""", selector)
+
+
+def _around(page, selector: str, pad: int) -> dict:
+    """A full-page clip (page coordinates) around an element."""
+    top, height = page.evaluate("""s => { const r = document.querySelector(s).getBoundingClientRect();
+                                         return [r.top + scrollY, r.height]; }""", selector)
+    return {"x": 0, "y": max(0, top - pad), "width": page.viewport_size["width"], "height": height + 2 * pad}
