@@ -49,7 +49,8 @@
   <xsl:function name="tx:names" as="xs:string?">
     <xsl:param name="label" as="xs:string"/>
     <xsl:param name="names" as="element()*"/>
-    <xsl:variable name="texts" select="$names ! tx:text(.)[.]"/>
+    <!-- a name inside (an author with persName and idno children) is the name -->
+    <xsl:variable name="texts" select="$names ! tx:text((tei:persName | tei:name | tei:orgName, .)[1])[.]"/>
     <xsl:sequence select="
       if (empty($texts)) then ()
       else $label || ' ' || string-join($texts[position() lt last()], ', ')
