@@ -277,9 +277,9 @@ def _clean_message(message: str, *, huge: bool = False, data: bytes = b"") -> st
             and b"\x00" not in data[:200]:
         return (f"{text}: the document declares the encoding {name!r} but its bytes are "
                 "not in it (correct the declaration, or re-save the file)")
-    if re.match(r"Entity '[^']*' not defined", text) and _EXTERNAL_SUBSET.search(data[:65536]):
-        return (f"{text} (entities declared in an external DTD are never read; declare it "
-                "in the document's internal subset or replace it by the character)")
+    undefined = re.match(r"Entity '([^']*)' not defined", text)
+    if undefined:
+        return _undefined_entity(undefined.group(1), text, data)
     if text.startswith("Unsupported encoding"):
         return f"{text} (an encoding this tool cannot read; re-save the file as UTF-8)"
     if "Invalid bytes in character encoding" in text or "not proper UTF-8" in text \
@@ -289,6 +289,26 @@ def _clean_message(message: str, *, huge: bool = False, data: bytes = b"") -> st
                     "(re-save the file in that encoding, or correct the declaration)")
         return (f"{text}: the file is not UTF-8 and declares no encoding "
                 "(add <?xml version=\"1.0\" encoding=\"...\"?> or re-save it as UTF-8)")
+    return text
+
+
+def _undefined_entity(name: str, text: str, data: bytes) -> str:
+    head = data[:1 << 20]
+    external = re.search(rb"<!ENTITY\s+(%\s+)?" + re.escape(name.encode("utf-8", "replace"))
+                         + rb"\s+(SYSTEM|PUBLIC)\b", head)
+    if external:
+        kind = "parameter entity" if external.group(1) else "entity"
+        return (f"external {kind} '{name}' is never read (it names a file or URL outside "
+                "the document); replace it by its text")
+    if _EXTERNAL_SUBSET.search(head):
+        return (f"{text} (entities declared in an external DTD are never read; declare it "
+                "in the document's internal subset or replace it by the character)")
+    from html.entities import name2codepoint
+
+    if name in name2codepoint:
+        char = chr(name2codepoint[name])
+        return (f"{text}: &{name}; is an HTML entity, not XML; write the character "
+                f"{char} or &#{ord(char)}; instead")
     return text
 
 
