@@ -185,6 +185,12 @@
     <i><xsl:apply-templates mode="h:prose-inline"/></i>
   </xsl:template>
 
+  <!-- Element and attribute names in the prose, written as they are in XML. -->
+  <xsl:template match="tei:gi" mode="h:prose-inline"><code>&lt;{.}&gt;</code></xsl:template>
+  <xsl:template match="tei:tag" mode="h:prose-inline"><code>&lt;{.}&gt;</code></xsl:template>
+  <xsl:template match="tei:att" mode="h:prose-inline"><code>@{.}</code></xsl:template>
+  <xsl:template match="tei:val" mode="h:prose-inline"><code>"{.}"</code></xsl:template>
+
   <xsl:template match="tei:note" mode="h:prose-inline">
     <xsl:text> (</xsl:text><xsl:apply-templates mode="h:prose-inline"/><xsl:text>)</xsl:text>
   </xsl:template>

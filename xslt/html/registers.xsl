@@ -66,9 +66,17 @@
   </xsl:function>
 
   <!-- Persons file under their surname, everything else under its label. -->
+  <!-- The fullest form of a person's name: a preferred one, else one with forename and
+       surname, else the first. -->
+  <xsl:function name="h:fullest-name" as="element()?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="names" select="$entry/tei:persName"/>
+    <xsl:sequence select="($names[@type = ('preferred', 'full', 'reg')], $names[tei:surname and tei:forename], $names)[1]"/>
+  </xsl:function>
+
   <xsl:function name="h:sort-key" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="name" select="$entry/tei:persName[1]"/>
+    <xsl:variable name="name" select="h:fullest-name($entry)"/>
     <xsl:sequence select="h:fold(if ($name/tei:surname)
       then string-join(($name/tei:surname, $name/tei:forename, $name/tei:addName) ! normalize-space(.), ' ')
       else te:entity-label($entry))"/>
@@ -77,7 +85,7 @@
   <!-- "Puzanov, Aleksandr": a person under the name the register files them by. -->
   <xsl:function name="h:register-heading" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="name" select="$entry/tei:persName[1]"/>
+    <xsl:variable name="name" select="h:fullest-name($entry)"/>
     <xsl:variable name="first" select="string-join($name/(tei:forename, tei:addName) ! normalize-space(.)[.], ' ')"/>
     <xsl:sequence select="if ($name/tei:surname)
       then string-join($name/tei:surname ! normalize-space(.), ' ') || ($first[.] ! (', ' || .))
@@ -207,22 +215,47 @@
     </article>
   </xsl:template>
 
-  <!-- A mention in context: up to about ten words either side, the name marked. -->
+  <!-- A mention in context: up to about ten words either side, the name marked, with
+       the editorial signs of the reading text ([supplied], […]) and without notes. -->
   <xsl:function name="h:snippet" as="element()">
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="block" select="te:block-of($name)"/>
-    <xsl:variable name="texts" select="if ($block is $name) then () else h:own-text($block) except $name//text()"/>
-    <xsl:variable name="before" select="normalize-space(string-join($texts[. &lt;&lt; $name], ''))"/>
-    <xsl:variable name="after" select="normalize-space(string-join($texts[. >> $name], ''))"/>
+    <xsl:variable name="line" as="element(h:line)">
+      <h:line>
+        <xsl:apply-templates select="if ($block is $name) then $name else $block/node()" mode="h:snippet">
+          <xsl:with-param name="name" select="$name" tunnel="yes"/>
+        </xsl:apply-templates>
+      </h:line>
+    </xsl:variable>
+    <xsl:variable name="before" select="normalize-space(string-join($line/h:mark/preceding-sibling::text(), ''))"/>
+    <xsl:variable name="after" select="normalize-space(string-join($line/h:mark/following-sibling::text(), ''))"/>
     <span class="snippet">
       <xsl:if test="$before">{if (string-length($before) gt 70)
         then '… ' || replace(substring($before, string-length($before) - 69), '^\S*\s+', '')
         else $before} </xsl:if>
-      <mark>{h:plain($name)}</mark>
+      <mark>{normalize-space($line/h:mark)}</mark>
       <xsl:if test="$after"><xsl:if test="not(matches($after, '^[\p{P}]'))"><xsl:text> </xsl:text></xsl:if>{
         if (string-length($after) gt 70) then replace(substring($after, 1, 70), '\s+\S*$', '') || ' …' else $after}</xsl:if>
     </span>
   </xsl:function>
+
+  <xsl:mode name="h:snippet" on-no-match="text-only-copy"/>
+
+  <xsl:template match="*" mode="h:snippet">
+    <xsl:param name="name" as="element()" tunnel="yes"/>
+    <xsl:variable name="text" as="item()*">
+      <xsl:value-of select="@te:open"/>
+      <xsl:apply-templates mode="h:snippet"/>
+      <xsl:value-of select="@te:close"/>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test=". is $name"><h:mark>{string-join($text ! string(.), '')}</h:mark></xsl:when>
+      <xsl:when test="exists($name/ancestor::* intersect .)"><xsl:sequence select="$text"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="string-join($text ! string(.), '')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:note | *[@te:kind = 'skip']" mode="h:snippet"/>
 
   <!-- An authority record as a link: a web address as it is, or a known authority's
        identifier (VIAF, GND, Wikidata, GeoNames, ORCID, LoC); otherwise no link. -->
