@@ -137,6 +137,19 @@ def test_every_page_is_xhtml5_with_language_csp_and_skip_link(site):
     assert (site / "assets" / "edition.css").is_file() and (site / "assets" / "edition.js").is_file()
 
 
+def test_assets_ship_with_the_stylesheets_in_the_wheel():
+    import tomllib
+
+    from conftest import ROOT
+    from tei_edition import resources
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    included = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert included.get("xslt") == "tei_edition/_data/xslt"
+    for name in ("edition.css", "edition.js"):
+        assert (resources.xslt_dir() / "html" / "assets" / name).is_file()
+
+
 def test_nothing_is_fetched_from_elsewhere(site):
     for name in PAGES:
         root = page(site, name)

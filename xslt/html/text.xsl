@@ -585,10 +585,7 @@
         <xsl:with-param name="id" select="h:mention-id(.)"/>
         <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
       </xsl:call-template>
-      <xsl:if test="$in-link and not($copy)">
-        <xsl:attribute name="tabindex" select="'0'"/>
-      </xsl:if>
-      <xsl:if test="$copy">
+      <xsl:if test="$copy and not($in-link)">
         <xsl:attribute name="tabindex" select="'-1'"/>
       </xsl:if>
       <xsl:attribute name="data-type" select="@te:entity-type"/>
