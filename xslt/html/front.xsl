@@ -53,11 +53,11 @@
         <p class="byline">by {h:plain-list($stmt/tei:author, ' and ')}</p>
       </xsl:if>
       <dl class="meta">
-        <xsl:if test="$stmt/tei:editor">
+        <xsl:if test="h:plain-list($stmt/tei:editor, ', ')">
           <dt>Edited by</dt>
           <dd>{h:plain-list($stmt/tei:editor, ', ')}</dd>
         </xsl:if>
-        <xsl:for-each-group select="$stmt/tei:respStmt" group-by="h:plain(tei:resp)">
+        <xsl:for-each-group select="$stmt/tei:respStmt[h:plain-list(* except tei:resp, '')]" group-by="h:plain(tei:resp)">
           <xsl:variable name="resp" select="replace(current-grouping-key(), '\s*(by|:)$', '')"/>
           <dt>{upper-case(substring($resp, 1, 1)) || substring($resp, 2)}</dt>
           <dd>{h:plain-list(current-group()/(* except tei:resp), ', ')}</dd>

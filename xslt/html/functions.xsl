@@ -16,7 +16,8 @@
        skipped metadata inside it, whitespace normalised. -->
   <xsl:function name="h:plain" as="xs:string">
     <xsl:param name="el" as="node()?"/>
-    <xsl:sequence select="normalize-space(string-join(h:own-text($el), ''))"/>
+    <xsl:variable name="breaks" select="$el/descendant::tei:lb[not(@te:join = 'true' or @break = 'no')]"/>
+    <xsl:sequence select="normalize-space(string-join((h:own-text($el) | $breaks) ! (if (self::text()) then string(.) else ' '), ''))"/>
   </xsl:function>
 
   <xsl:function name="h:own-text" as="text()*">
