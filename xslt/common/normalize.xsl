@@ -30,6 +30,7 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:te="urn:x-tei-edition"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
   <!-- Accumulators (note numbers) apply to the source document. -->
@@ -71,16 +72,45 @@
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
-      <xsl:apply-templates select="node()" mode="te:normalize"/>
+      <xsl:call-template name="te:children"/>
     </xsl:copy>
   </xsl:template>
 
   <xsl:template name="te:common-attributes">
+    <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:copy-of select="@*"/>
     <xsl:attribute name="te:kind" select="te:kind(.)"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
-      <xsl:attribute name="te:anchor" select="te:source-anchor(.)"/>
+      <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], local-name())[1]"/>
     </xsl:if>
+  </xsl:template>
+
+  <!-- Process the children of the current element (or only those in $only) with the
+       anchor path each child gets: its parent's path plus local-name and position among
+       same-named siblings (anchors.xsl defines it). Counting while iterating keeps this
+       linear where counting preceding siblings per element is quadratic. -->
+  <xsl:template name="te:children">
+    <xsl:param name="only" as="node()*" select="node()"/>
+    <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
+    <xsl:variable name="all" select="count($only) eq count(node())"/>
+    <xsl:variable name="wanted" as="map(xs:string, xs:boolean)"
+                  select="if ($all) then map{} else map:merge($only ! map{generate-id(.): true()})"/>
+    <xsl:iterate select="node()">
+      <xsl:param name="seen" as="map(xs:QName, xs:integer)" select="map{}"/>
+      <xsl:variable name="n" as="xs:integer"
+                    select="if (self::*) then ($seen(node-name()), 0)[1] + 1 else 0"/>
+      <xsl:if test="$all or map:contains($wanted, generate-id())">
+        <xsl:apply-templates select="." mode="te:normalize">
+          <xsl:with-param name="te:path" tunnel="yes"
+                          select="if (not(self::*)) then $te:path
+                                  else if (self::tei:text and empty(ancestor::tei:text)) then ''
+                                  else string-join(($te:path[.], local-name() || $n), '.')"/>
+        </xsl:apply-templates>
+      </xsl:if>
+      <xsl:next-iteration>
+        <xsl:with-param name="seen" select="if (self::*) then map:put($seen, node-name(), $n) else $seen"/>
+      </xsl:next-iteration>
+    </xsl:iterate>
   </xsl:template>
 
   <!-- Alternative readings: keep the one the policy shows, record the other(s). -->
@@ -112,7 +142,9 @@
         <xsl:attribute name="te:alt" select="string-join($others ! te:reading-text(.), ' | ')"/>
         <xsl:attribute name="te:alt-kind" select="string-join(distinct-values($others ! local-name()), ' ')"/>
       </xsl:if>
-      <xsl:apply-templates select="$shown | $kept" mode="te:normalize"/>
+      <xsl:call-template name="te:children">
+        <xsl:with-param name="only" select="$shown | $kept"/>
+      </xsl:call-template>
     </xsl:copy>
   </xsl:template>
 
@@ -142,7 +174,7 @@
       <xsl:if test="$place = 'foot'">
         <xsl:attribute name="te:n" select="(@n[normalize-space()], accumulator-before('te:notes'))[1]"/>
       </xsl:if>
-      <xsl:apply-templates select="node()" mode="te:normalize"/>
+      <xsl:call-template name="te:children"/>
     </xsl:copy>
   </xsl:template>
 
@@ -155,7 +187,11 @@
   </xsl:accumulator>
 
   <xsl:template match="*[te:is-entity-name(.)]" mode="te:normalize">
-    <xsl:variable name="entries" select="te:entities(.)"/>
+    <xsl:variable name="home" select="root()"/>
+    <xsl:variable name="uris" select="tokenize(normalize-space(@ref), ' ')"/>
+    <xsl:variable name="found" as="map(xs:string, element())"
+                  select="map:merge($uris ! (let $e := te:lookup(., $home) return if ($e) then map{.: $e} else ()))"/>
+    <xsl:variable name="entries" select="$uris ! $found(.)"/>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:if test="$entries">
@@ -164,12 +200,11 @@
         <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
         <xsl:attribute name="te:description" select="te:entity-description($entries[1])"/>
       </xsl:if>
-      <xsl:variable name="unresolved" select="tokenize(normalize-space(@ref), ' ')
-                                              [empty(te:lookup(., root(current())))]"/>
+      <xsl:variable name="unresolved" select="$uris[not(map:contains($found, .))]"/>
       <xsl:if test="exists($unresolved)">
         <xsl:attribute name="te:unresolved" select="$unresolved"/>
       </xsl:if>
-      <xsl:apply-templates select="node()" mode="te:normalize"/>
+      <xsl:call-template name="te:children"/>
     </xsl:copy>
   </xsl:template>
 
@@ -183,7 +218,9 @@
       <xsl:if test="$why">
         <xsl:attribute name="te:why" select="$why"/>
       </xsl:if>
-      <xsl:apply-templates select="node() except tei:desc[parent::tei:gap]" mode="te:normalize"/>
+      <xsl:call-template name="te:children">
+        <xsl:with-param name="only" select="node() except tei:desc[parent::tei:gap]"/>
+      </xsl:call-template>
     </xsl:copy>
   </xsl:template>
 
