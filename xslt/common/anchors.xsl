@@ -10,8 +10,6 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:te="urn:x-tei-edition"
-  xmlns:array="http://www.w3.org/2005/xpath-functions/array"
-  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
   <xsl:variable name="te:anchor-blocks" as="xs:string+" select="
@@ -43,44 +41,6 @@
       if ($el/@xml:id) then string($el/@xml:id)
       else (string-join($steps ! (local-name() || te:position-among-namesakes(.)), '.')[.],
             local-name($el))[1]"/>
-  </xsl:function>
-
-  <!-- The same anchors in one pass over a source document (linear, where te:anchor
-       counts preceding siblings for each element): a stack with, for each open
-       element, the anchor path of its children and the count of each child name. -->
-  <xsl:accumulator name="te:steps" as="array(map(*))"
-                   initial-value="[map{'path': '', 'counts': map{}}]">
-    <xsl:accumulator-rule match="*" phase="start" select="te:step-in($value, .)"/>
-    <xsl:accumulator-rule match="*" phase="end"
-                          select="array:remove($value, array:size($value))"/>
-  </xsl:accumulator>
-
-  <xsl:function name="te:step-in" as="array(map(*))">
-    <xsl:param name="stack" as="array(map(*))"/>
-    <xsl:param name="el" as="element()"/>
-    <xsl:variable name="top" select="$stack(array:size($stack))"/>
-    <xsl:variable name="key" select="string(node-name($el))"/>
-    <xsl:variable name="n" select="($top?counts($key), 0)[1] + 1"/>
-    <xsl:variable name="path" select="
-      if (empty($el/parent::*)) then ''
-      else if ($el/self::tei:text and empty($el/ancestor::tei:text)) then ''
-      else string-join(($top?path[.], local-name($el) || $n), '.')"/>
-    <xsl:sequence select="array:append(
-      array:put($stack, array:size($stack), map{'path': $top?path, 'counts': map:put($top?counts, $key, $n)}),
-      map{'path': $path, 'counts': map{}})"/>
-  </xsl:function>
-
-  <!-- te:anchor() for an element of the source document, from the accumulator. -->
-  <xsl:function name="te:source-anchor" as="xs:string">
-    <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="
-      if ($el/@xml:id) then string($el/@xml:id)
-      else (te:top-path($el/accumulator-before('te:steps')), local-name($el))[1]"/>
-  </xsl:function>
-
-  <xsl:function name="te:top-path" as="xs:string?">
-    <xsl:param name="stack" as="array(map(*))"/>
-    <xsl:sequence select="$stack(array:size($stack))?path[.]"/>
   </xsl:function>
 
   <xsl:function name="te:position-among-namesakes" as="xs:integer">
