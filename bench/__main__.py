@@ -30,6 +30,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=5, help="runs per figure (default 5; "
                         "large files use fewer)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds before one run is killed")
+    parser.add_argument("--max-memory", type=float, metavar="GB",
+                        help="kill a run holding more than this (default: 40%% of the memory "
+                             "available when the run starts; the machine is shared)")
     parser.add_argument("--only", nargs="+", metavar="CASE",
                         help=f"cases to run: {', '.join(c.name for c in cases.CASES)}")
     parser.add_argument("--json", type=Path, default=RESULTS / "latest.json", help="where to write results")
@@ -41,8 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="tei-edition-bench-"))
     try:
+        available = cases.available_memory()
+        limit = (int(args.max_memory * 2**30) if args.max_memory
+                 else int(0.4 * available) if available else None)
         ctx = cases.Context.detect(work, quick=args.quick, repeats=max(1, args.repeats),
-                                   timeout=args.timeout)
+                                   timeout=args.timeout, mem_limit=limit)
         if args.profile:
             return profile(ctx, args.profile)
         return run(ctx, args)
@@ -72,7 +78,8 @@ def run(ctx: cases.Context, args: argparse.Namespace) -> int:
     record = {
         "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "duration_seconds": round(time.time() - started, 1),
-        "args": {"quick": ctx.quick, "repeats": ctx.repeats, "timeout": ctx.timeout, "only": args.only},
+        "args": {"quick": ctx.quick, "repeats": ctx.repeats, "timeout": ctx.timeout,
+                 "mem_limit_bytes": ctx.mem_limit, "only": args.only},
         "machine": cases.machine(),
         "inputs": {"dossier": str(ctx.dossier), "dossier_bytes": ctx.dossier.stat().st_size,
                    "dossier_is_template": ctx.dossier_is_template,

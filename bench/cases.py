@@ -49,6 +49,7 @@ class Context:
     quick: bool = False
     repeats: int = 5
     timeout: float = 300.0
+    mem_limit: int | None = None  # bytes a run may hold before it is killed
     python: str = sys.executable
     cli: list[str] = field(default_factory=list)
     jing: list[str] | None = None
@@ -188,6 +189,7 @@ def _validate(ctx, name, files, options, goal, test) -> Outcome:
     if reference:
         cmds.append(reference)
     series = measure(cmds, repeats=ctx.repeats, warmup=1, timeout=ctx.timeout,
+                     mem_limit=ctx.mem_limit,
                      ok_codes=[(0, 1)] * len(cmds))
     ours, ref = series[0], (series[1] if reference else None)
     r = ratio(ours.seconds, ref.seconds if ref else None)
@@ -229,7 +231,7 @@ def exports_dossier(ctx: Context) -> list[Outcome]:
     for fmt in FORMATS:
         cmd, out = _export_cmd(ctx, fmt, ctx.dossier, "dossier")
         ours, ref = measure([cmd, ctx.floor(ctx.dossier, floor_out)], repeats=ctx.repeats, warmup=1,
-                            timeout=ctx.timeout, before_each=_clear(out, floor_out))
+                            timeout=ctx.timeout, mem_limit=ctx.mem_limit, before_each=_clear(out, floor_out))
         r = ratio(ours.seconds, ref.seconds)
         rows.append(Outcome(f"export {fmt} dossier", "report the ratio", None, ours, ref,
                             "lxml parse + serialize", r, size=file_size(ctx.dossier),
@@ -240,7 +242,7 @@ def exports_dossier(ctx: Context) -> list[Outcome]:
 def build_dossier(ctx: Context) -> list[Outcome]:
     out = ctx.work / "build"
     [ours] = measure([ctx.tei_edition("build", ctx.dossier, "-o", out)], repeats=ctx.repeats, warmup=1,
-                     timeout=ctx.timeout, before_each=_clear(out))
+                     timeout=ctx.timeout, mem_limit=ctx.mem_limit, before_each=_clear(out))
     met = ours.seconds < 1.5 if ours.seconds is not None else None
     return [Outcome("build dossier (validate + all formats)", "< 1.5 s", met, ours,
                     size=file_size(ctx.dossier), note=_unmeasured(ours))]
@@ -259,22 +261,27 @@ def large_exports(ctx: Context) -> list[Outcome]:
         repeats = 1 if size >= 100 * MB else max(1, min(ctx.repeats, 5 if size <= MB else 2))
         floor_out = ctx.work / "large-floor.xml"
         floor = measure([ctx.floor(path, floor_out)], repeats=repeats, warmup=0, timeout=ctx.timeout,
-                        before_each=_clear(floor_out))[0]
+                        mem_limit=ctx.mem_limit, before_each=_clear(floor_out))[0]
         by_format["floor"].append((actual, floor))
         _clear(floor_out)(0)
         for fmt in FORMATS:
             cmd, out = _export_cmd(ctx, fmt, path, f"large-{generate.human(size)}")
             predicted = _predicted(by_format[fmt], actual)
+            memory = _predicted_memory(by_format[fmt], actual)
             if fmt in gave_up:
                 ours = Series(cmd=cmd, status="skipped", detail=gave_up[fmt])
             elif predicted and predicted > ctx.timeout:
                 ours = Series(cmd=cmd, status="skipped",
                               detail=f"about {predicted:.0f} s expected from the smaller file, "
                                      f"over the {ctx.timeout:.0f} s timeout")
+            elif memory and ctx.mem_limit and memory > ctx.mem_limit:
+                ours = Series(cmd=cmd, status="skipped",
+                              detail=f"about {memory / 2**30:.1f} GB peak expected from the smaller "
+                                     f"file, over the {ctx.mem_limit / 2**30:.1f} GB limit of a run")
             else:
                 # the floor is measured once per size and shared: re-running it per format
                 # would triple the slowest part of the run for no new information
-                [ours] = measure([cmd], repeats=repeats, warmup=0, timeout=ctx.timeout,
+                [ours] = measure([cmd], repeats=repeats, warmup=0, timeout=ctx.timeout, mem_limit=ctx.mem_limit,
                                  before_each=_clear(out))
                 _clear(out)(0)
             if ours.status != "ok" and fmt not in gave_up:
@@ -283,6 +290,8 @@ def large_exports(ctx: Context) -> list[Outcome]:
             mem_x = ours.maxrss / actual if ours.maxrss else None
             base = size < 10 * MB  # the engines' own baseline dominates a small file
             met = mem_x < 10 if mem_x is not None and not base else None
+            if ours.status == "over memory" and not base:
+                met = False  # the limit is far above 10x any of these files
             goal = "(base point for growth)" if base else "peak mem < 10x file"
             rows.append(Outcome(f"export {fmt} {generate.human(size)}", goal, met,
                                 ours, floor, "lxml parse + serialize", ratio(ours.seconds, floor.seconds),
@@ -292,12 +301,39 @@ def large_exports(ctx: Context) -> list[Outcome]:
     return rows
 
 
-def _predicted(points: list[tuple[int, Series]], size: int) -> float | None:
-    """Seconds a run on ``size`` bytes should take, from the last size, if it grows linearly."""
-    if not points or points[-1][1].seconds is None:
+def _extrapolate(points: list[tuple[int, float]], size: int) -> float | None:
+    """A figure at ``size`` from the measured ones: with the growth exponent seen so far
+    (never assumed better than linear), else linearly from the last point."""
+    points = [(s, v) for s, v in points if v]
+    if not points:
         return None
+    exponent = 1.0
+    if len(points) >= 2:
+        (s1, v1), (s2, v2) = points[-2:]
+        exponent = max(1.0, math.log(v2 / v1) / math.log(s2 / s1))
     last_size, last = points[-1]
-    return last.seconds * size / last_size
+    return last * (size / last_size) ** exponent
+
+
+def _predicted(points: list[tuple[int, Series]], size: int) -> float | None:
+    """Seconds a run on ``size`` bytes should take."""
+    return _extrapolate([(s, x.seconds) for s, x in points if x.status == "ok"], size)
+
+
+def _predicted_memory(points: list[tuple[int, Series]], size: int) -> float | None:
+    """Peak bytes a run on ``size`` bytes should need."""
+    return _extrapolate([(s, x.maxrss) for s, x in points if x.status == "ok"], size)
+
+
+def available_memory() -> float | None:
+    """MemAvailable from /proc/meminfo, in bytes (None where there is none)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
 
 
 def _growth(by_format: dict[str, list[tuple[int, Series]]]) -> list[Outcome]:
@@ -323,7 +359,8 @@ def _growth(by_format: dict[str, list[tuple[int, Series]]]) -> list[Outcome]:
 def entities_corpus(ctx: Context) -> list[Outcome]:
     folder = generate.cached_corpus(300, 50 * MB, shared_register=True)
     ours, floor = measure([ctx.tei_edition("entities", "list", folder), ctx.floor(folder)],
-                          repeats=max(1, min(ctx.repeats, 3)), warmup=1, timeout=ctx.timeout)
+                          repeats=max(1, min(ctx.repeats, 3)), warmup=1, timeout=ctx.timeout,
+                          mem_limit=ctx.mem_limit)
     met = ours.seconds < 10 if ours.seconds is not None else None
     files = len(list(folder.glob("*.xml")))
     return [Outcome(f"entities list, {files} files", "seconds (< 10 s)", met, ours, floor,

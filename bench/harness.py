@@ -87,11 +87,79 @@ class Run:
     returncode: int
     stderr: str = ""  # the last lines, for reporting failures
     timed_out: bool = False
+    over_memory: bool = False  # killed for holding more than the memory limit
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def session_rss(sid: int) -> int:
+    """Resident bytes of every process in session ``sid`` (the run's whole tree)."""
+    total = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+            fields = stat[stat.rindex(b")") + 2:].split()
+            if int(fields[3]) != sid:  # field 6 of stat, the session id
+                continue
+            with open(f"/proc/{entry}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+class _Watchdog:
+    """Kills a run's process group on timeout or when it holds too much memory."""
+
+    def __init__(self, pid: int, timeout: float | None, mem_limit: int | None, every: float = 0.25):
+        self.pid, self.timeout, self.mem_limit, self.every = pid, timeout, mem_limit, every
+        self.reason: str | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._start = time.perf_counter()
+
+    def start(self) -> None:
+        if self.timeout or self.mem_limit:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._done.wait(self.every):
+            if self.timeout and time.perf_counter() - self._start > self.timeout:
+                self._kill("timeout")
+            elif self.mem_limit and session_rss(self.pid) > self.mem_limit:
+                self._kill("memory")
+
+    def _kill(self, reason: str) -> None:
+        self.reason = reason
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._done.set()
 
 
 def run_once(cmd: Sequence[str], *, cwd: str | os.PathLike | None = None,
-             timeout: float | None = None, env: dict | None = None) -> Run:
-    """Run ``cmd`` once and report its wall time, peak memory and exit code."""
+             timeout: float | None = None, env: dict | None = None,
+             mem_limit: int | None = None) -> Run:
+    """Run ``cmd`` once and report its wall time, peak memory and exit code.
+
+    The run is killed after ``timeout`` seconds, or as soon as its processes together
+    hold more than ``mem_limit`` bytes (the machine is shared: a runaway export must not
+    take everyone's memory).
+    """
     cmd = [str(c) for c in cmd]
     if shutil.which(cmd[0]) is None and not Path(cmd[0]).exists():
         return Run(seconds=0.0, maxrss=0, returncode=127, stderr=f"{cmd[0]}: not found")
@@ -100,23 +168,12 @@ def run_once(cmd: Sequence[str], *, cwd: str | os.PathLike | None = None,
         start = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
-        expired = threading.Event()
-
-        def _kill() -> None:
-            expired.set()
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-        timer = threading.Timer(timeout, _kill) if timeout else None
-        if timer:
-            timer.start()
+        watch = _Watchdog(proc.pid, timeout, mem_limit)
+        watch.start()
         try:
             _, status, usage = _wait4(proc.pid)
         finally:
-            if timer:
-                timer.cancel()
+            watch.stop()
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         kb, code = _read_report(report.name)
@@ -128,7 +185,8 @@ def run_once(cmd: Sequence[str], *, cwd: str | os.PathLike | None = None,
                      if not line.startswith(("Command exited with non-zero status",
                                              "Command terminated by signal")))
     return Run(seconds=seconds, maxrss=kb * 1024, returncode=code if code is not None else proc.returncode,
-               stderr=tail.strip(), timed_out=expired.is_set())
+               stderr=tail.strip(), timed_out=watch.reason == "timeout",
+               over_memory=watch.reason == "memory")
 
 
 def _wait4(pid: int):
@@ -162,7 +220,7 @@ class Series:
     cmd: list[str]
     runs: list[Run] = field(default_factory=list)
     warmup: list[Run] = field(default_factory=list)
-    status: str = "ok"  # ok | not available | failed | timeout | skipped
+    status: str = "ok"  # ok | not available | failed | timeout | over memory | skipped
     detail: str = ""
 
     @property
@@ -180,10 +238,13 @@ class Series:
                 "runs": [asdict(r) for r in self.runs], "warmup": [asdict(r) for r in self.warmup]}
 
 
-def _judge(series: Series, run: Run, ok_codes: Sequence[int]) -> bool:
+def _judge(series: Series, run: Run, ok_codes: Sequence[int], limit: int | None = None) -> bool:
     """Record a failed run on the series; True while the series is still good."""
     if run.timed_out:
         series.status, series.detail = "timeout", f"killed after {run.seconds:.0f} s"
+    elif run.over_memory:
+        series.status = "over memory"
+        series.detail = f"killed after {run.seconds:.0f} s holding over {fmt_bytes(limit)}"
     elif not_available(run):
         series.status, series.detail = "not available", last_line(run.stderr)
     elif run.returncode not in ok_codes:
@@ -193,7 +254,8 @@ def _judge(series: Series, run: Run, ok_codes: Sequence[int]) -> bool:
 
 
 def measure(commands: Sequence[Sequence[str]], *, repeats: int = 5, warmup: int = 1,
-            timeout: float | None = None, cwd: str | os.PathLike | None = None,
+            timeout: float | None = None, mem_limit: int | None = None,
+            cwd: str | os.PathLike | None = None,
             ok_codes: Sequence[Sequence[int]] | None = None,
             before_each=None) -> list[Series]:
     """Measure several commands side by side: warm-up runs, then ``repeats`` rounds in
@@ -210,9 +272,9 @@ def measure(commands: Sequence[Sequence[str]], *, repeats: int = 5, warmup: int 
             return
         if before_each:
             before_each(i)
-        run = run_once(series[i].cmd, cwd=cwd, timeout=timeout)
+        run = run_once(series[i].cmd, cwd=cwd, timeout=timeout, mem_limit=mem_limit)
         bucket.append(run)
-        _judge(series[i], run, codes[i])
+        _judge(series[i], run, codes[i], mem_limit)
 
     for _ in range(warmup):
         for i, s in enumerate(series):

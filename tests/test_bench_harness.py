@@ -116,3 +116,11 @@ def test_sizes_parse():
     assert generate.parse_size("1.5M") == 1_500_000
     with pytest.raises(ValueError):
         generate.parse_size("big")
+
+
+def test_a_run_over_its_memory_limit_is_killed_and_reported():
+    hog = [sys.executable, "-c", "import time; b = bytearray(400 * 1024 * 1024); "
+           "b[::4096] = b'x' * len(b[::4096]); time.sleep(30)"]
+    [series] = harness.measure([hog], repeats=2, warmup=0, mem_limit=200 * 1024 * 1024)
+    assert series.status == "over memory" and series.seconds is None
+    assert len(series.runs) == 0  # the killed run is not a measurement
