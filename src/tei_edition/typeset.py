@@ -79,7 +79,8 @@ def compile_pdf(source: str, template: Path, *, standards: tuple[str, ...] = (),
             raise TransformError(f"the Typst worker ended without a result (exit {done.returncode}): "
                                  f"{detail[0][:300]}", path=tei_path) from None
         if not report.get("ok"):
-            raise typst_error(report, source, tei_path)
+            raise typst_error(report, source, tei_path,
+                              template_source=template.read_text(encoding="utf-8"))
         return Typeset((work / "out.pdf").read_bytes(), report.get("warnings", []))
 
 
@@ -91,8 +92,15 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-def typst_error(report: dict, source: str, tei_path: str | None) -> TransformError:
-    """A Typst failure named by the TEI element behind it, with Typst's own message."""
+def typst_error(report: dict, source: str, tei_path: str | None, *,
+                template_source: str = "") -> TransformError:
+    """A Typst failure named by the TEI element behind it, with Typst's own message.
+
+    An error while evaluating the generated source has a place in ``main.typ`` (the
+    call, or the call that led into the template): the nearest mark above it names
+    the element. A layout error has a place in the template only: the template
+    function around it names the kind of call, and the generated calls of that
+    function name the element (or the first of several candidates)."""
     message = (report.get("message") or "error").strip()
     texts = [report.get("diagnostic") or "", *report.get("trace", [])]
     places = [m for text in texts for m in _WHERE.finditer(text)]
@@ -107,8 +115,38 @@ def typst_error(report: dict, source: str, tei_path: str | None) -> TransformErr
             return TransformError(f"Typst could not typeset the text from <{name}> (TEI line "
                                   f"{tei_line}; generated Typst line {line}): {detail}",
                                   path=tei_path, line=tei_line)
+    in_template = [int(m.group(3)) for m in places if m.group(2) == TEMPLATE_NAME]
+    function = _template_function(template_source, in_template[0]) if in_template else None
+    calls = _calls_of(source, function) if function else []
+    if calls:
+        tei_line, name = calls[0]
+        which = (f"<{name}>" if len(calls) == 1
+                 else f"one of the {len(calls)} elements set by te.{function} (the first is <{name}>)")
+        return TransformError(f"Typst could not lay out the text from {which} (TEI line {tei_line}): "
+                              f"{detail}", path=tei_path, line=tei_line)
     where = next((f" ({m.group(2)} line {m.group(3)})" for m in places), "")
     return TransformError(f"Typst failed in the layout template{where}: {detail}", path=tei_path)
+
+
+def _template_function(template: str, line: int) -> str | None:
+    """The name of the top-level ``#let NAME(...)`` of the template around ``line``."""
+    lines = template.splitlines()
+    for number in range(min(line, len(lines)), 0, -1):
+        found = re.match(r"#let ([\w-]+)\(", lines[number - 1])
+        if found:
+            return found.group(1)
+    return None
+
+
+def _calls_of(source: str, function: str) -> list[tuple[int, str]]:
+    """The marked elements whose rendering calls ``te.FUNCTION`` on their line."""
+    call = re.compile(r"(?<![\w-])te\." + re.escape(function) + r"\(")
+    found = []
+    for text in source.splitlines():
+        mark = _MARK.search(text)
+        if mark and call.search(text):
+            found.append((int(mark.group(1)), mark.group(2)))
+    return found
 
 
 def _element_at(source: str, line: int) -> tuple[int, str] | None:

@@ -166,22 +166,57 @@
                            $heads[not(@type = ('original', 'sub', 'subtitle', 'alt'))])[1]"/>
   </xsl:function>
 
+  <xsl:function name="tt:div-level" as="xs:integer">
+    <xsl:param name="div" as="element()"/>
+    <xsl:sequence select="count($div/ancestor-or-self::*[tt:is-div(.)])"/>
+  </xsl:function>
+
+  <!-- A chapter-level division without a heading is titled by its type ("Essay 2"). -->
+  <xsl:function name="tt:synthetic-title" as="xs:string">
+    <xsl:param name="div" as="element()"/>
+    <xsl:sequence select="if (empty($div/tei:head) and tt:div-level($div) le $tt:page-level
+      and normalize-space($div/@type))
+      then tt:label-of(tt:words($div/@type)) || ($div/@n ! (' ' || normalize-space(.))) else ''"/>
+  </xsl:function>
+
+  <!-- Does this division open on a new page? -->
+  <xsl:function name="tt:starts-page" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="tt:is-div($el) and tt:div-level($el) le $tt:page-level
+                          and (exists($el/tei:head) or tt:synthetic-title($el) != '')"/>
+  </xsl:function>
+
+  <!-- The division opening on a new page that a page break just before it belongs to
+       (so that its marginal number stands by the heading, not alone on a page). -->
+  <xsl:function name="tt:carrier" as="element()?">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:sequence select="$pb/following-sibling::*[not(self::tei:pb or self::tei:milestone
+      or @te:kind = 'skip' or . is tt:own-title-page(.))][1][tt:starts-page(.)]"/>
+  </xsl:function>
+
   <xsl:template match="*[tt:is-div(.)]" mode="tt:block">
-    <xsl:variable name="level" select="count(ancestor-or-self::*[tt:is-div(.)])"/>
+    <xsl:variable name="level" select="tt:div-level(.)"/>
     <xsl:variable name="head" select="tt:main-head(.)"/>
     <xsl:variable name="labels" select="tei:head[@type = 'label'] except $head"/>
-    <!-- A chapter-level division without a heading is titled by its type ("Essay 2"). -->
-    <xsl:variable name="synthetic" select="if (empty($head) and empty($labels) and $level le $tt:page-level
-      and normalize-space(@type)) then tt:label-of(tt:words(@type)) || (@n ! (' ' || normalize-space(.))) else ''"/>
-    <xsl:variable name="new-page" select="$level le $tt:page-level and (exists($head) or $synthetic != '')"/>
+    <xsl:variable name="synthetic" select="tt:synthetic-title(.)"/>
+    <xsl:variable name="new-page" select="tt:starts-page(.)"/>
     <xsl:variable name="lifted" select="$head/tei:note[@type = ('source', 'provenance')]"/>
     <xsl:variable name="first-head" select="($head, $labels)[1]"/>
-    <xsl:variable name="body" select="node() except ($head, $labels)
+    <xsl:variable name="leading" select="if ($new-page and $first-head) then tei:pb[. &lt;&lt; $first-head] else ()"/>
+    <xsl:variable name="carried" select="if ($new-page) then preceding-sibling::tei:pb[tt:carrier(.) is current()] else ()"/>
+    <xsl:variable name="body" select="node() except ($head, $labels, $leading)
       except (if ($new-page) then tei:milestone[. &lt;&lt; $first-head] else ())"/>
     <xsl:text>#te.division(level: {$level}, kind: {tt:str-or-none(@type)}, new-page: {$new-page}, </xsl:text>
     <xsl:text>lang: {tt:str-or-none(tt:lang(@xml:lang))},&#10;</xsl:text>
     <xsl:text>  label-text: {tt:str-or-none(string-join($labels ! tt:plain(.), ' '))}, </xsl:text>
     <xsl:text>title-text: {tt:str-or-none(($head ! tt:plain(.), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
+    <xsl:if test="$carried or $leading">
+      <xsl:text>  pre: [&#10;</xsl:text>
+      <xsl:apply-templates select="$carried, $leading" mode="tt:block-break">
+        <xsl:with-param name="carry" select="false()"/>
+      </xsl:apply-templates>
+      <xsl:text>  ],&#10;</xsl:text>
+    </xsl:if>
     <xsl:if test="$labels">
       <xsl:text>  label: {{&#10;</xsl:text>
       <xsl:for-each select="$labels">
@@ -325,8 +360,8 @@
 
   <xsl:template match="tei:table" mode="tt:block">
     <xsl:variable name="rows" select="tei:row"/>
-    <xsl:variable name="columns" select="max((1, $rows ! sum(tei:cell ! (xs:integer((@cols[. castable as xs:integer], 1)[1]))))) "/>
-    <xsl:text>#te.table(columns: {min(($columns, 40))},{tt:mark(.)}&#10;</xsl:text>
+    <xsl:variable name="columns" select="min((40, max((1, $rows ! sum(tei:cell ! tt:colspan(.))))))"/>
+    <xsl:text>#te.table(columns: {$columns},{tt:mark(.)}&#10;</xsl:text>
     <xsl:for-each select="tei:head">
       <xsl:text>  head: {{{tt:mark(.)}&#10;</xsl:text>
       <xsl:call-template name="tt:inline-run">
@@ -335,15 +370,21 @@
       <xsl:text>  }},&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>  cells: (&#10;</xsl:text>
+    <!-- Each row fills the grid (spans across rows are not kept: a cell's text is). -->
     <xsl:for-each select="$rows">
       <xsl:variable name="role" select="(@role, 'data')[1]"/>
-      <xsl:for-each select="tei:cell">
-        <xsl:text>  (colspan: {min(((@cols[. castable as xs:integer] ! xs:integer(.), 1)[1], $columns))}, </xsl:text>
-        <xsl:text>rowspan: {max(((@rows[. castable as xs:integer] ! xs:integer(.), 1)[1], 1))}, </xsl:text>
-        <xsl:text>header: {($role, @role) = 'label'}, body: {{{tt:mark(.)}&#10;</xsl:text>
+      <xsl:variable name="cells" select="tei:cell"/>
+      <xsl:variable name="spans" as="xs:integer*" select="tt:spans($cells ! tt:colspan(.), $columns)"/>
+      <xsl:for-each select="$cells">
+        <xsl:variable name="i" select="position()"/>
+        <xsl:text>  (colspan: {$spans[$i]}, header: {($role, @role) = 'label'}, body: {{{tt:mark(.)}&#10;</xsl:text>
         <xsl:call-template name="tt:cell-content"/>
         <xsl:text>  }}),&#10;</xsl:text>
       </xsl:for-each>
+      <xsl:variable name="rest" select="sum($spans) mod $columns"/>
+      <xsl:if test="$rest gt 0">
+        <xsl:text>  (colspan: {$columns - $rest}, header: false, body: none),&#10;</xsl:text>
+      </xsl:if>
     </xsl:for-each>
     <xsl:text>  ),&#10;)&#10;</xsl:text>
     <!-- Anything else in a table (notes, loose text) follows it. -->
@@ -353,12 +394,34 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- Spans that fit the grid: each cell takes what it asks for, within what is left
+       of its row (at least one column; a row longer than the grid wraps). -->
+  <xsl:function name="tt:spans" as="xs:integer*">
+    <xsl:param name="wanted" as="xs:integer*"/>
+    <xsl:param name="columns" as="xs:integer"/>
+    <xsl:iterate select="$wanted">
+      <xsl:param name="left" as="xs:integer" select="$columns"/>
+      <xsl:variable name="room" select="if ($left lt 1) then $columns else $left"/>
+      <xsl:variable name="span" select="max((1, min((., $room))))"/>
+      <xsl:sequence select="$span"/>
+      <xsl:next-iteration>
+        <xsl:with-param name="left" select="$room - $span"/>
+      </xsl:next-iteration>
+    </xsl:iterate>
+  </xsl:function>
+
+  <xsl:function name="tt:colspan" as="xs:integer">
+    <xsl:param name="cell" as="element()"/>
+    <xsl:sequence select="max((1, min((40, ($cell/@cols[. castable as xs:integer] ! xs:integer(.), 1)[1]))))"/>
+  </xsl:function>
+
   <!-- ===== breaks between blocks ===== -->
 
   <xsl:mode name="tt:block-break" on-no-match="deep-skip"/>
 
   <xsl:template match="tei:pb" mode="tt:block-break">
-    <xsl:if test="normalize-space(@n)">
+    <xsl:param name="carry" as="xs:boolean" select="true()"/>
+    <xsl:if test="normalize-space(@n) and not($carry and exists(tt:carrier(.)))">
       <xsl:text>#te.pb({tt:str(normalize-space(@n))}, block: true){tt:mark(.)}&#10;</xsl:text>
     </xsl:if>
   </xsl:template>

@@ -239,7 +239,7 @@
     <xsl:sequence select="string-join((
       'Gap' || (if ($gap/@reason) then ' (' || tt:words($gap/@reason) || ')' else ''),
       $extent[.],
-      $gap/@te:why[not(tt:words(.) = tt:words($gap/@reason))] ! normalize-space(.)), ': ')"/>
+      tokenize($gap/@te:why, '; ')[normalize-space()][tt:words(.) != tt:words($gap/@reason)]), ': ')"/>
   </xsl:function>
 
   <xsl:template match="tei:choice | tei:app" mode="tt:inline">

@@ -22,15 +22,28 @@
   <xsl:accumulator name="tt:apparatus" as="xs:integer" initial-value="0">
     <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]"
                           select="0"/>
-    <xsl:accumulator-rule match="*[tt:makes-apparatus(.)]" select="$value + 1"/>
+    <!-- counted where the note's mark is printed: after the element's own content -->
+    <xsl:accumulator-rule match="*[tt:makes-apparatus(.)]" phase="end" select="$value + 1"/>
   </xsl:accumulator>
 
   <xsl:function name="tt:makes-apparatus" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="not($el/ancestor::tei:note or $el/ancestor::*[@te:kind = 'skip'])
+    <xsl:sequence select="not($el/ancestor::tei:note[not(tt:is-block-note(.))]
+                              or $el/ancestor::*[@te:kind = 'skip'])
       and ($el/self::tei:choice[@te:alt] or $el/self::tei:app[@te:alt]
            or $el/self::tei:gap[@reason or @te:why or @extent or @quantity]
            or $el/self::tei:add[@place or @hand])"/>
+  </xsl:function>
+
+  <!-- A note printed as a block of its own: between blocks, or the source note of a
+       heading. Its text is running text, with footnotes of its own. -->
+  <xsl:function name="tt:is-block-note" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:variable name="parent" select="$note/parent::*"/>
+    <xsl:sequence select="exists($parent) and (
+      ($parent/self::tei:head and $note/@type = ('source', 'provenance')
+       and exists($parent/parent::*[tt:is-div(.)]) and $parent is tt:main-head($parent/parent::*))
+      or (tt:is-container($parent) and empty($parent/text()[normalize-space()])))"/>
   </xsl:function>
 
   <xsl:template match="tei:note" mode="tt:note">
@@ -41,27 +54,31 @@
   </xsl:template>
 
   <xsl:template name="tt:note-body">
+    <xsl:param name="footnote" as="xs:boolean" select="true()"/>
     <xsl:choose>
       <xsl:when test="tt:is-container(.)">
         <xsl:text>[&#10;</xsl:text>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="."/>
-          <xsl:with-param name="in-note" select="true()" tunnel="yes"/>
+          <xsl:with-param name="in-note" select="$footnote" tunnel="yes"/>
         </xsl:call-template>
         <xsl:text>]&#10;</xsl:text>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="tt:inline-run">
           <xsl:with-param name="nodes" select="node()"/>
-          <xsl:with-param name="in-note" select="true()" tunnel="yes"/>
+          <xsl:with-param name="in-note" select="$footnote" tunnel="yes"/>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
   <xsl:template match="tei:note | *" mode="tt:block-note">
+    <xsl:param name="in-note" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:text>#te.block-note(kind: {tt:str-or-none(@type)}, {{{tt:mark(.)}&#10;</xsl:text>
-    <xsl:call-template name="tt:note-body"/>
+    <xsl:call-template name="tt:note-body">
+      <xsl:with-param name="footnote" select="$in-note"/>
+    </xsl:call-template>
     <xsl:text>}})&#10;</xsl:text>
   </xsl:template>
 
