@@ -156,7 +156,7 @@
     </xsl:for-each>
     <xsl:for-each select="$file/tei:titleStmt/tei:respStmt">
       <xsl:call-template name="tt:imprint-line">
-        <xsl:with-param name="label" select="string-join(tei:resp ! tt:plain(.), '; ')"/>
+        <xsl:with-param name="label" select="tt:label-of(string-join(tei:resp ! tt:plain(.), '; '))"/>
         <xsl:with-param name="value" select="string-join((* except tei:resp) ! tt:plain(.), ', ')"/>
       </xsl:call-template>
     </xsl:for-each>

@@ -46,7 +46,13 @@
   <xsl:function name="tt:in-scope" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
     <xsl:param name="scope" as="node()*"/>
-    <xsl:sequence select="exists($n) and exists($n/ancestor-or-self::node() intersect $scope)"/>
+    <!-- A scope is a run of siblings: test against its ends (linear, where intersecting
+         with the whole run for every text node would be quadratic). -->
+    <xsl:variable name="first" select="$scope[1]"/>
+    <xsl:variable name="last" select="$scope[last()]"/>
+    <xsl:sequence select="exists($n) and exists($first)
+      and ($n is $first or $n >> $first)
+      and ($n &lt;&lt; $last or exists($n/ancestor-or-self::node()[. is $last]))"/>
   </xsl:function>
 
   <xsl:function name="tt:prev-item" as="node()?">

@@ -28,11 +28,11 @@
 
   <xsl:function name="tt:makes-apparatus" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="not($el/ancestor::tei:note[not(tt:is-block-note(.))]
-                              or $el/ancestor::*[@te:kind = 'skip'])
-      and ($el/self::tei:choice[@te:alt] or $el/self::tei:app[@te:alt]
+    <xsl:sequence select="($el/self::tei:choice[@te:alt] or $el/self::tei:app[@te:alt]
            or $el/self::tei:gap[@reason or @te:why or @extent or @quantity]
-           or $el/self::tei:add[@place or @hand])"/>
+           or $el/self::tei:add[@place or @hand])
+      and not($el/ancestor::tei:note[not(tt:is-block-note(.))]
+              or $el/ancestor::*[@te:kind = 'skip'])"/>
   </xsl:function>
 
   <!-- A note printed as a block of its own: between blocks, or the source note of a
