@@ -48,18 +48,22 @@ HOSTILE_NAMES = ["with space.xml", "quote'single.xml", 'quote"double.xml', "semi
 
 @pytest.mark.parametrize("command", command_params())
 def test_file_names_with_shell_characters_work(command, tmp_path):
+    paths = []
     for index, name in enumerate(HOSTILE_NAMES):
         folder = tmp_path / f"in {index}; $(touch PWNED-dir)"
         folder.mkdir()
-        path = folder / name
-        path.write_text(good_document(), encoding="utf-8")
+        paths.append(folder / name)
+        paths[-1].write_text(good_document(f"Good document {index}"), encoding="utf-8")
+    groups = [paths] if command.batch else [[p] for p in paths]  # a batch takes them all at once
+    for index, group in enumerate(groups):
         out = tmp_path / f"out {index} '$(touch PWNED-out)' `x`"
         out.mkdir()
-        ran = run_cli(command.argv([path], out), cwd=tmp_path)
-        assert ran.code == 0, f"{name!r}\n{ran}"
+        ran = run_cli(command.argv(group, out), cwd=tmp_path)
+        # entities check warns (exit 1) about the register ids the copies share
+        assert ran.code == 0 or (command.name == "entities-check" and "0 error(s)" in ran.output), str(ran)
         assert TRACEBACK not in ran.output
         if command.writes:
-            assert files_under(out), f"{name!r}: nothing written\n{ran}"
+            assert files_under(out), f"nothing written\n{ran}"
     assert not list(tmp_path.rglob("PWNED*")), "a file name reached a shell"
     assert not list(tmp_path.parent.glob("PWNED*"))
 
