@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="skip the 100 MB file")
     parser.add_argument("--repeats", type=int, default=5, help="runs per figure (default 5; "
                         "large files use fewer)")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before one run is killed")
+    parser.add_argument("--timeout", type=float, help="seconds before one run is killed "
+                        "(default 300, 120 with --quick)")
     parser.add_argument("--max-memory", type=float, metavar="GB",
                         help="kill a run holding more than this (default: 40%% of the memory "
                              "available when the run starts; the machine is shared)")
@@ -48,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         limit = (int(args.max_memory * 2**30) if args.max_memory
                  else int(0.4 * available) if available else None)
         ctx = cases.Context.detect(work, quick=args.quick, repeats=max(1, args.repeats),
-                                   timeout=args.timeout, mem_limit=limit)
+                                   timeout=args.timeout or (120.0 if args.quick else 300.0),
+                                   mem_limit=limit)
         if args.profile:
             return profile(ctx, args.profile)
         return run(ctx, args)
@@ -64,17 +67,26 @@ def run(ctx: cases.Context, args: argparse.Namespace) -> int:
     if not ctx.tei_all or not ctx.jing:
         print("note: jing or tei_all.rng is absent; validation cases have no reference")
     outcomes: list[cases.Outcome] = []
+    busy = 0.0
     for case in cases.selected(args.only):
         t0 = time.perf_counter()
         print(f"  running {case.name} ...", end="", flush=True, file=sys.stderr)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         try:
             found = case.run(ctx)
         except Exception as exc:  # a broken case is reported, never the end of the run
             found = [cases.Outcome(case.name, "-", None, None, note=f"bench error: {type(exc).__name__}: {exc}")]
+        for outcome in found:
+            outcome.extra.setdefault("loadavg_before", load)
         outcomes.extend(found)
+        busy = max(busy, load or 0.0)
         print(f" {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     print()
     print(report(outcomes))
+    cores = os.cpu_count() or 1
+    if busy > 0.75 * cores:
+        print(f"\nnote: the machine was busy (load average up to {busy:.1f} on {cores} cores): "
+              "ratios hold, absolute times (build, entities) read high")
     record = {
         "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "duration_seconds": round(time.time() - started, 1),

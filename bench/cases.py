@@ -258,7 +258,8 @@ def large_exports(ctx: Context) -> list[Outcome]:
     for size in sizes:
         path = generate.cached_file(size)
         actual = file_size(path)
-        repeats = 1 if size >= 100 * MB else max(1, min(ctx.repeats, 5 if size <= MB else 2))
+        repeats = 1 if size >= 100 * MB or (ctx.quick and size >= 10 * MB) else \
+            max(1, min(ctx.repeats, 5 if size <= MB else 2))
         floor_out = ctx.work / "large-floor.xml"
         floor = measure([ctx.floor(path, floor_out)], repeats=repeats, warmup=0, timeout=ctx.timeout,
                         mem_limit=ctx.mem_limit, before_each=_clear(floor_out))[0]
