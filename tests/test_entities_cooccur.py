@@ -87,3 +87,22 @@ def test_cooccur_cli_formats(run, fmt):
     else:
         assert result.output.splitlines()[2].split() == ["p1", "Anna", "Müller", "p2", "Jan",
                                                          "Nowak", "2"]
+
+
+def test_document_scope_counts_the_units_of_an_edition():
+    """In one file holding several documents, "document" means each div of type
+    document (as te:unit() defines units), not the file."""
+    from tei_edition.xmlparse import NS, parse_file
+
+    tree = parse_file(DOSSIER)
+    units: dict = {}
+    for el in tree.xpath("//tei:text//*[@ref]", namespaces=NS):  # with register.xml#id too
+        ids = [t.split("#", 1)[1] for t in el.get("ref").split() if "#" in t]
+        units.setdefault(anchors.unit_of(el), set()).update(ids)
+    known = {r.id for r in entities.rows(entities.load([str(DOSSIER)]))}
+    expected: dict = {}
+    for members in units.values():
+        for a, b in combinations(sorted(members & known), 2):
+            expected[frozenset((a, b))] = expected.get(frozenset((a, b)), 0) + 1
+    assert len(units) > 1, "the fixture holds several documents"
+    assert _weights(cooccur([str(DOSSIER)], scope="document")) == expected

@@ -24,6 +24,11 @@ BLOCKS = frozenset({
 })
 _XML_ID = f"{{{XML_NS}}}id"
 
+# Divisions that make a unit of the edition: a document of a dossier, an essay, a
+# letter, a chapter (the same list as $te:unit-types in xslt/common/classify.xsl).
+UNIT_TYPES = frozenset({"document", "essay", "letter", "chapter", "article"})
+_DIVS = frozenset({f"{{{TEI_NS}}}div", f"{{{TEI_NS}}}div1"})
+
 
 def _local(el: etree._Element) -> str:
     return etree.QName(el).localname
@@ -42,6 +47,19 @@ def block_of(el: etree._Element) -> etree._Element:
         if _local(candidate).startswith("div"):
             return candidate
     return el
+
+
+def unit_of(el: etree._Element) -> etree._Element:
+    """The unit an element belongs to, as te:unit() defines it: the outermost
+    unit-typed division, else the outermost ``<text>``, else the root element."""
+    chain = list(_ancestors_or_self(el))
+    for candidate in reversed(chain):
+        if candidate.tag in _DIVS and candidate.get("type") in UNIT_TYPES:
+            return candidate
+    for candidate in reversed(chain):
+        if _is_tei(candidate, "text"):
+            return candidate
+    return chain[-1]
 
 
 def anchor(el: etree._Element) -> str:

@@ -1,7 +1,9 @@
 """``entities cooccur``: who is named together with whom.
 
 Two entries co-occur when names pointing to both sit in the same paragraph (the same
-citable block, as ``anchors.block_of`` defines it) or the same document (file). The
+citable block, as ``anchors.block_of`` defines it) or the same document: the unit as
+``anchors.unit_of`` defines it (a ``div`` of type document, letter, essay, chapter; a
+file without such divisions is one document). The
 weight of a pair is the number of such paragraphs or documents. A name whose ``@ref``
 points to several entries makes them co-occur too.
 
@@ -48,11 +50,11 @@ def cooccur(paths, *, kind: str | None = None, with_kind: str | None = None,
             scope: str = "paragraph") -> Network:
     """Pairs of entries named together, heaviest first. ``kind`` alone: both ends of
     that kind; with ``with_kind``: one end of each (a bipartite network)."""
-    corpus = load(paths, scopes=scope == "paragraph")
+    corpus = load(paths, scopes=True)
     first, second = kind, with_kind or kind
     together: dict[tuple, set] = {}
     for m in corpus.mentions:
-        unit = (m.document, m.scope) if scope == "paragraph" else m.document
+        unit = (m.document, m.scope) if scope == "paragraph" else (m.document, m.unit)
         together.setdefault(unit, set()).update(m.targets)
     weights: Counter = Counter()
     kinds = {e.key: e.kind for e in corpus.register}

@@ -56,6 +56,7 @@ class Mention:
     pointers: tuple[Pointer, ...]
     outside: tuple[str, ...]  # authority URIs (not register pointers)
     scope: int = 0  # the paragraph (citable block) it sits in, numbered per document
+    unit: str = ""  # the anchor of its unit (a document of a dossier, a letter), if any
     detail: "Detail | None" = None
     targets: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
@@ -96,7 +97,8 @@ def load(paths, *, detail_ids: set[str] | None = None, scopes: bool = False,
     """Read every file named (folders recursively), then resolve every pointer.
 
     ``detail_ids``: compute section, locator and context for mentions pointing to
-    these ids; ``scopes``: number the paragraphs for co-occurrence; ``flows``: keep the
+    these ids; ``scopes``: number the paragraphs and name the units for co-occurrence;
+    ``flows``: keep the
     plain text outside names for the untagged-mention check.
     """
     files = collect_xml_files([Path(p) for p in paths])
@@ -142,6 +144,7 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
             if parent not in block_of_parent:
                 block_of_parent[parent] = anchors.block_of(parent if parent is not None else el)
             mention.scope = blocks.setdefault(block_of_parent[parent], len(blocks))
+            mention.unit = anchors.anchor(anchors.unit_of(el))
         if detail_ids and any(p.id in detail_ids for p in pointers):
             mention.detail = detail_of(el)
         corpus.mentions.append(mention)
