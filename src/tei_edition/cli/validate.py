@@ -8,6 +8,7 @@ import click
 
 from tei_edition.cli.base import default_paths, format_option
 from tei_edition.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from tei_edition.textsafe import for_message
 
 _PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
@@ -45,7 +46,7 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
         report = validate_paths(default_paths(paths), schema=schema, schematron_files=schematron_files,
                                 engine=engine, phase=phase, progress=tick)
     for problem in report.unreadable:
-        click.echo(problem.located(), err=True)
+        click.echo(for_message(problem.located()), err=True)
     if fmt == "json":
         click.echo(report.to_json())
     else:
