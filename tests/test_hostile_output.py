@@ -292,3 +292,42 @@ def test_unicode_survives_into_pdf(tmp_path):
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "out.pdf").pages)
     for key in ("arabic", "devanagari", "combining"):
         assert key in text, f"paragraph {key} missing from the PDF"
+
+
+def _on_a_terminal(argv: list[str], cwd) -> str:
+    """Run with stdout and stderr on a pseudo-terminal: click strips escape sequences
+    when writing to a pipe, so only a terminal shows what would reach the user's."""
+    import pty
+    import subprocess
+
+    from hostile_gen import CLI
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([str(CLI), *argv], stdout=follower, stderr=follower,
+                            stdin=subprocess.DEVNULL, cwd=cwd)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("command", command_params())
+def test_file_names_cannot_drive_the_terminal(command, tmp_path):
+    injected = "\x1b[31mRED\x1b]0;owned\x07"
+    missing = tmp_path / f"missing{injected}.xml"
+    malformed = tmp_path / f"bad{injected}.xml"
+    malformed.write_text("<TEI><p></TEI>", encoding="utf-8")
+    for path in (missing, malformed):
+        shown = _on_a_terminal(command.argv([path], tmp_path / "out"), tmp_path)
+        assert "RED" in shown, shown  # the message names the file ...
+        assert "\x1b[31m" not in shown and "\x1b]0;" not in shown and "\x07" not in shown, \
+            f"{command}: a file name drove the terminal: {shown!r}"
