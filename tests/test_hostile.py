@@ -174,6 +174,10 @@ def _external_documents(secret) -> dict[str, tuple[str, bool]]:
         "dtd-defines-entity": (tei("<p>&leak;</p>", prolog='<!DOCTYPE TEI SYSTEM "leak.dtd">'), True),
         "xml-model": (tei("<p>model</p>", prolog=f'<?xml-model href="{url}" schematypens="http://relaxng.org/ns/structure/1.0"?>'), None),
         "uri-attributes": (tei(f'<p><ref target="{url}">r</ref><graphic url="{url}"/><pb facs="{url}"/></p>'), False),
+        "register-outside": (tei('<p><persName ref="../register.xml#x">n</persName></p>'), False),
+        "register-absolute": (tei(f'<p><persName ref="{secret.parent / "register.xml"}#x">n</persName>'
+                                  f'<placeName ref="{(secret.parent / "register.xml").as_uri()}#x">'
+                                  'p</placeName></p>'), False),
     }
 
 
@@ -182,6 +186,9 @@ def test_external_entities_and_dtds_are_never_read(command, tmp_path):
     secret, token = _sentinel(tmp_path)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "leak.dtd").write_text(f'<!ENTITY leak "{token}">', encoding="utf-8")
+    (tmp_path / "register.xml").write_text(  # a register outside the document's folder
+        f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><standOff><listPerson><person xml:id="x">'
+        f'<persName>{token}</persName></person></listPerson></standOff></TEI>', encoding="utf-8")
     for name, (text, fails) in _external_documents(secret).items():
         path, out = _write(tmp_path, f"{name}.xml", text)
         out = out / name
