@@ -22,7 +22,6 @@ from hostile_gen import (BATCH_COMMANDS, COMMANDS, HOSTILE, TRACEBACK, assert_cl
 
 # Bugs in other modules, reported; the tests stay, marked, so a fix shows as XPASS.
 KNOWN: dict = {
-    ("query", "batch"): "query.py: the first unreadable file aborts the whole batch",
     ("build", "unreadable"): "build.py: an unreadable input (too big, a device) exits 1, not 2",
 }
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tei_edition import transform
-from tei_edition.errors import InputError, UsageError
+from tei_edition.errors import InputError, TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.xmlparse import TEI_NS, collect_xml_files, parse_file
 
 
@@ -33,6 +33,7 @@ class Item:
 class FileResult:
     path: str
     items: list[Item]
+    error: TeiEditionError | None = None  # the file could not be read or parsed
 
 
 def run(expr: str | None, paths, *, xquery: str | None = None) -> list[FileResult]:
@@ -46,7 +47,12 @@ def run(expr: str | None, paths, *, xquery: str | None = None) -> list[FileResul
     proc = transform.sandboxed_processor()
     results = []
     for file in files:
-        node = transform.to_xdm(proc, parse_file(file), lines=False)
+        try:  # one unreadable or malformed file does not stop the batch
+            tree = parse_file(file)
+        except (InputError, XmlSyntaxError) as exc:
+            results.append(FileResult(str(file), [], exc))
+            continue
+        node = transform.to_xdm(proc, tree, lines=False)
         if query_text is not None:
             value = _run_query(proc, query_text, node, str(file))
         else:

@@ -34,6 +34,10 @@ def query(args, xquery, fmt):
         raise UsageError("missing the XPath expression (or --xquery FILE)")
     expr, paths = (None, args) if xquery else (args[0], args[1:])
     results = run(expr, default_paths(paths), xquery=xquery)
+    failed = [r.error for r in results if r.error is not None]
+    for error in failed:
+        click.echo(for_terminal(error.located()), err=True)
+    results = [r for r in results if r.error is None]
     if fmt == "json":
         click.echo(json.dumps([{"path": r.path, "results": [i.value for i in r.items]}
                                for r in results], ensure_ascii=False, indent=2))
@@ -46,3 +50,5 @@ def query(args, xquery, fmt):
             shown = item.xml if fmt == "xml" else " ".join(item.text.split("\n"))
             prefix = f"{result.path}:" if several and fmt == "text" else ""
             click.echo(for_terminal(prefix + shown))
+    if failed:  # the worst failure decides: unreadable (2) over malformed (1)
+        click.get_current_context().exit(max(error.exit_code for error in failed))
