@@ -126,6 +126,44 @@ def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = Tru
 def run(stylesheet: str | os.PathLike, document, params: dict | None = None,
         *, path: str | None = None) -> Result:
     """Transform an lxml ``document`` with typed ``params`` (str, bool, int, float, trees)."""
+    sheet, node = _prepared(stylesheet, document, params)
+    executable = sheet.executable
+    try:
+        output = call_saxon(lambda: executable.transform_to_string(xdm_node=node),
+                            f"{Path(str(stylesheet)).name} failed", path=path)
+    finally:
+        warnings = _messages(executable)
+    return Result(output or "", warnings)
+
+
+@dataclass
+class Strings:
+    """What a stylesheet returning ``xs:string*`` produced: the strings, its messages."""
+
+    strings: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = None,
+                *, path: str | None = None) -> Strings:
+    """Like ``run``, for a stylesheet whose result is a sequence of strings (its initial
+    template is ``as="xs:string*"``): the strings come back as they are, one Python str
+    each, neither serialised together nor re-parsed (so no parser limit applies)."""
+    sheet, node = _prepared(stylesheet, document, params)
+    executable = sheet.executable
+    executable.set_result_as_raw_value(True)
+    try:
+        value = call_saxon(lambda: executable.transform_to_value(xdm_node=node),
+                           f"{Path(str(stylesheet)).name} failed", path=path)
+    finally:
+        executable.set_result_as_raw_value(False)
+        warnings = _messages(executable)
+    strings = [] if value is None else [value.item_at(i).string_value for i in range(value.size)]
+    return Strings(strings, warnings)
+
+
+def _prepared(stylesheet, document, params):
+    """The compiled stylesheet, its parameters set, and the document as Saxon's node."""
     sheet = compiled(stylesheet)
     executable = sheet.executable
     node = to_xdm(sheet.processor, document)
@@ -133,12 +171,7 @@ def run(stylesheet: str | os.PathLike, document, params: dict | None = None,
     for name, value in (params or {}).items():
         executable.set_parameter(name, _xdm_value(sheet.processor, value))
     executable.set_save_xsl_message(True, None)
-    try:
-        output = call_saxon(lambda: executable.transform_to_string(xdm_node=node),
-                            f"{Path(str(stylesheet)).name} failed", path=path)
-    finally:
-        warnings = _messages(executable)
-    return Result(output or "", warnings)
+    return sheet, node
 
 
 def call_saxon(action, context: str, *, path: str | None = None):

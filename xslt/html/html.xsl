@@ -1,12 +1,14 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The static HTML edition: the entry stylesheet. It normalises the TEI once with the
-  common policy (te:normalized) and returns an envelope with every file of the site,
-  each already serialised (XHTML5 pages, the search index script):
+  common policy (te:normalized) and returns every file of the site as a sequence of
+  strings, a path then its text, already serialised (XHTML5 pages, the search index
+  script):
 
-    <h:site><h:file path="index.html">&lt;!DOCTYPE html>…</h:file>…</h:site>
+    'index.html', '&lt;!DOCTYPE html>…', 'persons.html', '…', …, 'search-index.js', '…'
 
-  Python writes the files and copies the static assets (assets/edition.css, .js).
+  Python takes the strings as they are (transform.run_strings: no XML envelope to
+  re-parse, so no parser limit applies to a page however large) and writes the files and copies the static assets (assets/edition.css, .js).
   Modules: functions.xsl (naming, URLs, plain text), shell.xsl (the page around the
   content), front.xsl (title block, contents), text.xsl (the reading text), notes.xsl,
   registers.xsl, about.xsl (conventions and header), search.xsl (the index).
@@ -32,51 +34,50 @@
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
-  <xsl:template match="/" as="element(h:site)">
+  <xsl:template match="/" as="xs:string+">
     <xsl:call-template name="h:check-params"/>
     <xsl:variable name="norm" as="document-node()" select="te:normalized(/)"/>
     <xsl:variable name="catalog" as="element(h:register)*" select="h:registers($norm)"/>
-    <h:site>
-      <xsl:call-template name="h:file">
-        <xsl:with-param name="path" select="'index.html'"/>
-        <xsl:with-param name="page" as="element()">
-          <xsl:call-template name="h:index-page">
-            <xsl:with-param name="norm" select="$norm"/>
-            <xsl:with-param name="catalog" select="$catalog" tunnel="yes"/>
-          </xsl:call-template>
-        </xsl:with-param>
-      </xsl:call-template>
-      <xsl:for-each select="$catalog">
-        <xsl:call-template name="h:file">
-          <xsl:with-param name="path" select="string(@page)"/>
-          <xsl:with-param name="page" as="element()">
-            <xsl:call-template name="h:register-page">
-              <xsl:with-param name="norm" select="$norm"/>
-              <xsl:with-param name="register" select="."/>
-              <xsl:with-param name="catalog" select="$catalog" tunnel="yes"/>
-            </xsl:call-template>
-          </xsl:with-param>
+    <xsl:call-template name="h:file">
+      <xsl:with-param name="path" select="'index.html'"/>
+      <xsl:with-param name="page" as="element()">
+        <xsl:call-template name="h:index-page">
+          <xsl:with-param name="norm" select="$norm"/>
+          <xsl:with-param name="catalog" select="$catalog" tunnel="yes"/>
         </xsl:call-template>
-      </xsl:for-each>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:for-each select="$catalog">
       <xsl:call-template name="h:file">
-        <xsl:with-param name="path" select="'about.html'"/>
+        <xsl:with-param name="path" select="string(@page)"/>
         <xsl:with-param name="page" as="element()">
-          <xsl:call-template name="h:about-page">
+          <xsl:call-template name="h:register-page">
             <xsl:with-param name="norm" select="$norm"/>
+            <xsl:with-param name="register" select="."/>
             <xsl:with-param name="catalog" select="$catalog" tunnel="yes"/>
           </xsl:call-template>
         </xsl:with-param>
       </xsl:call-template>
-      <h:file path="search-index.js">{h:search-index($norm, $catalog)}</h:file>
-    </h:site>
+    </xsl:for-each>
+    <xsl:call-template name="h:file">
+      <xsl:with-param name="path" select="'about.html'"/>
+      <xsl:with-param name="page" as="element()">
+        <xsl:call-template name="h:about-page">
+          <xsl:with-param name="norm" select="$norm"/>
+          <xsl:with-param name="catalog" select="$catalog" tunnel="yes"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:sequence select="'search-index.js', h:search-index($norm, $catalog)"/>
   </xsl:template>
 
-  <!-- One page of the site, serialised as XHTML5 (well-formed XML and valid HTML). -->
-  <xsl:template name="h:file" as="element(h:file)">
+  <!-- One page of the site: its path, then the page serialised as XHTML5 (well-formed
+       XML and valid HTML). -->
+  <xsl:template name="h:file" as="xs:string+">
     <xsl:param name="path" as="xs:string"/>
     <xsl:param name="page" as="element()"/>
-    <h:file path="{$path}">{serialize($page, map{
+    <xsl:sequence select="$path, serialize($page, map{
       'method': 'xhtml', 'html-version': 5.0, 'include-content-type': false(),
-      'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'})}&#10;</h:file>
+      'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'}) || '&#10;'"/>
   </xsl:template>
 </xsl:stylesheet>

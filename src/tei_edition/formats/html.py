@@ -2,8 +2,9 @@
 index; this module checks the options, hands the document and its registers to
 Saxon, and writes the site folder atomically with the static assets beside it.
 
-The stylesheet returns an envelope ``<h:site><h:file path="…">text</h:file>…</h:site>``
-whose files are already serialised; Python only writes them (no markup is built here).
+The stylesheet returns a sequence of strings, each file's path then its text, already
+serialised; Python only writes them (no markup is built here, and none is re-parsed:
+a page of any size goes through, whatever the XML parser's limits).
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ from tei_edition.errors import InputError, ResourceError, TransformError, UsageE
 from tei_edition.export import registers_parameter, split_messages
 from tei_edition.formats import ExportRequest, ExportResult
 from tei_edition.output import atomic_directory, safe_child
-from tei_edition.xmlparse import parse_bytes
 
 STYLESHEET = "html/html.xsl"
 READINGS = ("normalised", "diplomatic")
-H_NS = "urn:x-tei-edition:html"
 # The static files every site carries, from xslt/html/assets/ (shipped in the wheel).
 ASSETS = ("edition.css", "edition.js")
 _SAFE_PATH = re.compile(r"^[a-z][a-z0-9-]*\.(html|js)$")
@@ -48,15 +47,17 @@ def render(tree, source: Path, **options) -> Site:
     registers = registers_parameter(tree, source)
     if registers is not None:
         params["registers"] = registers
-    result = transform.run(STYLESHEET, tree, params, path=str(source))
-    envelope = parse_bytes(result.output.encode("utf-8"), path=f"{STYLESHEET} output").getroot()
+    result = transform.run_strings(STYLESHEET, tree, params, path=str(source))
+    if len(result.strings) % 2:
+        raise TransformError(f"{STYLESHEET} returned an odd number of strings "
+                             "(expected path, text pairs)", path=str(source))
     files: dict[str, str] = {}
-    for item in envelope.iterfind(f"{{{H_NS}}}file"):
-        name = item.get("path", "")
+    pairs = iter(result.strings)
+    for name, text in zip(pairs, pairs):
         if not _SAFE_PATH.match(name) or name in files:
             raise TransformError(f"{STYLESHEET} returned an unexpected file name {name!r}",
                                  path=str(source))
-        files[name] = item.text or ""
+        files[name] = text
     messages = split_messages(result.warnings, str(source))
     return Site(files, messages.warnings, messages.coverage)
 
