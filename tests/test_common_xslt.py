@@ -12,6 +12,7 @@ from tei_edition.xmlparse import NS, parse_file
 
 TE = "urn:x-tei-edition"
 POLICY = FIXTURES / "common" / "policy.xml"
+APPARATUS = FIXTURES / "text" / "apparatus.xml"
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +78,26 @@ def test_xslt_anchors_equal_python_anchors(probe):
                 and etree.QName(el).localname in {"p", "head", "note", "div"}
                 and el.xpath("ancestor::tei:text", namespaces=NS)]
     assert from_xslt == expected
+
+
+def test_apparatus_letters_and_entries_are_decided_once(probe):
+    root, _ = normalised(probe, APPARATUS)
+    entries = [(a.get(te("apparatus")), a.get(te("apparatus-entry")))
+               for a in root.iterfind(".//tei:text//tei:app", NS) if a.get(te("apparatus"))]
+    # counted where each app ends (a nested app first), restarting per unit
+    assert entries == [
+        ("a", "lemmaone] readingone (B); readingtwo (C)"),
+        ("c", "outer innerlem words] om. C"),
+        ("b", "innerlem] innerrdg (B)"),
+        ("d", "notelem] noterdg (B)"),
+        ("e", "∅] addedrdg (B)"),
+        ("f", "firstrdg] secondrdg (B) — B: Detailword"),
+        ("a", "againlem] againrdg (B) [Note: Rdgnote]"),
+        ("b", "linklem] linkrdg (B)"),
+    ]
+    # an app without rejected readings, and a choice, get no letter
+    assert root.find(".//tei:app[tei:lem='onlylem']", NS).get(te("apparatus")) is None
+    assert root.find(".//tei:choice", NS).get(te("apparatus")) is None
+    # a note inside a reading not shown is in the entry, not numbered in the text
+    numbers = [n.get(te("n")) for n in root.iterfind(".//tei:text//tei:note", NS)]
+    assert numbers == ["1", "1"]

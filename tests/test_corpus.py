@@ -29,12 +29,7 @@ TEI = "{http://www.tei-c.org/ns/1.0}"
 IDS = [p.relative_to(CORPUS).as_posix() for p in FILES]
 
 # (corpus file, format) -> why its words are known to go missing (reported, not ours)
-KNOWN_LOSSES = {
-    ("mitford/mitford-WatlingtonHill.xml", "text"): "xslt/common: app/rdg readings are dropped",
-    ("mitford/mitford-WatlingtonHill.xml", "html"): "xslt/common: app/rdg readings are dropped",
-    ("pta-apparatus/pta0039.pta001.pta-grc2.xml", "text"): "xslt/common: app/rdg readings are dropped",
-    ("pta-apparatus/pta0039.pta001.pta-grc2.xml", "html"): "xslt/common: app/rdg readings are dropped",
-}
+KNOWN_LOSSES: dict[tuple[str, str], str] = {}
 
 _outputs: dict[tuple[str, str], str] = {}
 

@@ -19,6 +19,7 @@ from tei_edition.xmlparse import NS, TEI_NS, parse_file
 
 EDITION = FIXTURES / "html" / "edition.xml"
 HOSTILE = FIXTURES / "html" / "hostile.xml"
+APPARATUS = FIXTURES / "text" / "apparatus.xml"
 X = {"x": "http://www.w3.org/1999/xhtml"}
 PAGES = ("index.html", "persons.html", "places.html", "organizations.html", "about.html")
 # Elements whose HTML content model is phrasing: no block may stand inside them.
@@ -301,6 +302,38 @@ def test_notes_are_numbered_footnotes_with_back_links(index):
                                                     namespaces=X))
     assert "had met in December" not in visible
     assert paragraph.xpath("x:span[@class='sidenote']/@aria-hidden", namespaces=X) == ["true"]
+
+
+def test_critical_apparatus_is_visible_with_letters_and_back_links(tmp_path):
+    site = build(APPARATUS, tmp_path / "site")
+    root = page(site, "index.html")
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    assert not root.xpath("//x:a//x:a", namespaces=X)
+    # after each lemma its letter, linking to the entry, which links back
+    refs = root.xpath("//x:a[contains(@class, 'appref')]", namespaces=X)
+    # (d stands in a note: its link is in the note's text after the unit; the margin
+    # copy of the note has the letter alone)
+    assert [text_of(r) for r in refs] == ["a", "b", "c", "e", "f", "d", "a"]
+    for ref in refs:
+        entry = root.xpath("//x:li[@id=$id]", id=ref.get("href")[1:], namespaces=X)
+        assert entry and entry[0].xpath("x:a[@class='backref']/@href", namespaces=X) == ["#" + ref.get("id")]
+    # inside a link the letter is not a link of its own, but the entry still links back
+    inner = root.xpath("//x:a[starts-with(@href, 'https:')]//x:sup[contains(@class, 'appref')]", namespaces=X)
+    assert [text_of(s) for s in inner] == ["b"]
+    assert root.xpath("//x:li[@id=$id]", id=inner[0].get("id")[:-len("-ref")], namespaces=X)
+    # one variants list per unit, after its notes, in letter order
+    lists = root.xpath("//x:section[contains(@class, 'apparatus')]", namespaces=X)
+    assert len(lists) == 2
+    assert lists[0].xpath("preceding-sibling::x:section[1]/x:h3/text()", namespaces=X) == ["Notes"]
+    entries = [" ".join(text_of(li).split()) for li in lists[0].xpath(".//x:li", namespaces=X)]
+    assert entries == ["a lemmaone] readingone (B); readingtwo (C)", "b innerlem] innerrdg (B)",
+                       "c outer innerlem words] om. C", "d notelem] noterdg (B)", "e ∅] addedrdg (B)",
+                       "f firstrdg] secondrdg (B) — B: Detailword"]
+    assert "[Note: Rdgnote]" in text_of(lists[1])
+    # the readings stay on hover too
+    assert root.xpath("//x:span[contains(@class, 'tei-app')]/@title", namespaces=X)[0] == \
+        "Variant readings: readingone (B) | readingtwo (C)"
 
 
 def test_unknown_elements_keep_their_text_in_a_classed_element(index):

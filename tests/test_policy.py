@@ -1,6 +1,7 @@
 """One editorial policy, every format: the same fixture through text, HTML and PDF
 (Typst) shows the same reading of each <choice>, the same signs around supplied,
-gap, unclear and deleted text, and keeps notes out of the running text.
+gap, unclear and deleted text, keeps notes out of the running text and the rejected
+readings of an apparatus in it.
 
 A format whose module has not landed yet is skipped, so the test goes live when it does.
 """
@@ -107,3 +108,12 @@ def test_notes_are_not_pasted_into_the_running_text(render):
     text = render("normalised")
     assert "Notetext" not in between(text, "Alphaword", "Omegaword")
     assert "Notetext" in text
+
+
+def test_variant_readings_are_kept_after_the_text(render):
+    # the lemma in the text; the rejected reading in an apparatus (text and HTML: the
+    # lettered variants after the unit; PDF: a lettered footnote), never dropped
+    text = render("normalised")
+    running = between(text, "Apparatus:", "Endword")
+    assert "Lemmaword" in running and "Rdgword" not in running
+    assert re.search(r"Lemmaword\s*\] Rdgword \(B\)", text)

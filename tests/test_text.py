@@ -18,6 +18,7 @@ from tei_edition.xmlparse import parse_file
 FEATURES = FIXTURES / "text" / "features.xml"
 NOTES = FIXTURES / "text" / "notes.xml"
 POLICY = FIXTURES / "policy" / "readings.xml"
+APPARATUS = FIXTURES / "text" / "apparatus.xml"
 
 
 def text_of(path, **options) -> str:
@@ -43,7 +44,7 @@ def check_plain(text: str, width: int) -> None:
 
 
 @pytest.mark.parametrize("width", [0, 20, 40, 72])
-@pytest.mark.parametrize("source", [FEATURES, NOTES, POLICY])
+@pytest.mark.parametrize("source", [FEATURES, NOTES, POLICY, APPARATUS])
 def test_plain_text_invariants(source, width):
     check_plain(text_of(source, width=width), width)
 
@@ -93,6 +94,25 @@ def test_notes_end_inline_none():
     none = text_of(NOTES, notes="none")
     assert paragraph(none, "Alpha") == "Alpha beta."
     assert "one" not in none and "Notes" not in none
+
+
+def test_critical_apparatus_letters_and_variants_after_each_unit():
+    text = text_of(APPARATUS, width=0)
+    assert paragraph(text, "Alpha") == ("Alpha lemmaone[a] beta outer innerlem[b] words[c] gamma[1][e]"
+                                        " delta firstrdg[f] onlylem Corrword.")
+    assert "\n[1] Noteword notelem[d].\n" in text
+    assert ("Variants\n\n[a] lemmaone] readingone (B); readingtwo (C)\n[b] innerlem] innerrdg (B)\n"
+            "[c] outer innerlem words] om. C\n[d] notelem] noterdg (B)\n[e] ∅] addedrdg (B)\n"
+            "[f] firstrdg] secondrdg (B) — B: Detailword\n\nSecond") in text
+    assert paragraph(text, "Again") == "Again againlem[a] linked linklem[b] end[1]."
+    assert text.endswith("Variants\n\n[a] againlem] againrdg (B) [Note: Rdgnote]\n[b] linklem] linkrdg (B)\n")
+    # the variants are the text's witnesses: kept whatever becomes of the notes
+    for notes in ("inline", "none"):
+        other = text_of(APPARATUS, width=0, notes=notes)
+        assert other.count("Variants\n") == 2 and "[e] ∅] addedrdg (B)" in other
+    # a long entry hangs under its letter
+    narrow = text_of(APPARATUS, width=30)
+    assert "[a] lemmaone] readingone (B);\n    readingtwo (C)\n" in narrow
 
 
 def test_block_notes_follow_their_block_without_numbers():

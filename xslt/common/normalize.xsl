@@ -9,6 +9,16 @@
     choice, app    only the shown reading is kept as a child (and an app's notes);
                    @te:alt holds the other reading(s) as text, @te:alt-kind their
                    element name(s)
+    app            one with rejected readings (outside skipped parts) has @te:apparatus,
+                   its letter (a, b, ... aa; counted within its unit like foot notes,
+                   where its content ends, so a nested app comes first) and
+                   @te:apparatus-entry, "lemma] reading (wit); reading (wit)" (a lemma
+                   of more than six words is shortened to "first … last"; a reading's
+                   notes follow it as "[Note: text]", a witDetail the readings after
+                   " — "; notes inside readings not shown get no number); text and
+                   HTML print the letter after the lemma and the entries after the
+                   unit. A choice gets no letter: its other reading is the reading
+                   switch (the reading parameter); the PDF letters its own textual notes
     note           @te:place "foot" or "block" (te:note-place): a foot note has @te:n,
                    its number (its own @n, else counted within its unit, te:unit());
                    notes stay where they are: formats put a marker there, never the text,
@@ -135,6 +145,11 @@
     <xsl:param name="shown" as="element()?"/>
     <xsl:param name="others" as="element()*"/>
     <xsl:param name="kept" as="element()*" select="()"/>
+    <xsl:variable name="children" as="node()*">
+      <xsl:call-template name="te:children">
+        <xsl:with-param name="only" select="$shown | $kept"/>
+      </xsl:call-template>
+    </xsl:variable>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:attribute name="te:kind" select="'inline'"/>
@@ -142,11 +157,81 @@
         <xsl:attribute name="te:alt" select="string-join($others ! te:reading-text(.), ' | ')"/>
         <xsl:attribute name="te:alt-kind" select="string-join(distinct-values($others ! local-name()), ' ')"/>
       </xsl:if>
-      <xsl:call-template name="te:children">
-        <xsl:with-param name="only" select="$shown | $kept"/>
-      </xsl:call-template>
+      <xsl:if test="te:makes-apparatus(.)">
+        <xsl:variable name="lemma" select="te:shown-text($children[not(self::tei:note)])"/>
+        <xsl:variable name="words" select="tokenize($lemma, ' ')"/>
+        <xsl:attribute name="te:apparatus" select="format-integer(head(accumulator-after('te:apparatus')), 'a')"/>
+        <xsl:attribute name="te:apparatus-entry" select="
+          (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $lemma[.], '∅')[1]
+          || '] ' || string-join($others ! te:apparatus-reading(.), '; ')
+          || string-join((* except (tei:lem, tei:rdg, tei:rdgGrp, tei:note))[normalize-space()]
+                         ! (' — ' || te:sigla(@wit)[.] ! (. || ': ') || normalize-space(.)))"/>
+      </xsl:if>
+      <xsl:sequence select="$children"/>
     </xsl:copy>
   </xsl:template>
+
+  <!-- A rejected reading in an apparatus entry: its text and witnesses, then the
+       notes it holds (they are the reading's, not the text's) as "[Note: text]". -->
+  <xsl:function name="te:apparatus-reading" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="notes" select="$el//tei:note[empty(ancestor::tei:note[. >> $el])]"/>
+    <xsl:sequence select="string-join((te:reading-text($el),
+                                       $notes ! ('[Note: ' || normalize-space(.) || ']')), ' ')"/>
+  </xsl:function>
+
+  <!-- Witnesses by their sigla: "#V #M" is "V M". -->
+  <xsl:function name="te:sigla" as="xs:string">
+    <xsl:param name="wit" as="attribute()?"/>
+    <xsl:sequence select="string-join(tokenize(normalize-space($wit)) ! replace(., '^#', ''), ' ')"/>
+  </xsl:function>
+
+  <!-- A critical apparatus entry: an app with rejected readings that is shown (not in
+       a skipped part, nor inside a reading the policy does not show). -->
+  <xsl:function name="te:makes-apparatus" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/self::tei:app[tei:rdg or tei:rdgGrp][tei:lem or count(tei:rdg | tei:rdgGrp) gt 1])
+      and empty($el/ancestor::*[te:kind(.) = 'skip'])
+      and not(te:in-other-reading($el))"/>
+  </xsl:function>
+
+  <!-- Whether a node stands inside a reading the policy does not show (its text is in
+       @te:alt or an apparatus entry, not in the text). -->
+  <xsl:function name="te:in-other-reading" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="exists($node/ancestor::*[parent::tei:app or parent::tei:choice]
+      [not(self::tei:note or . is te:shown-reading(..))])"/>
+  </xsl:function>
+
+  <!-- The reading the policy shows of a choice or an app. -->
+  <xsl:function name="te:shown-reading" as="element()?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="if ($el/self::tei:choice) then te:choice-shown($el)
+                          else ($el/tei:lem, $el/tei:rdg, $el/tei:rdgGrp)[1]"/>
+  </xsl:function>
+
+  <!-- The text of new, parentless normalised nodes as shown: notes and skipped parts
+       left out, a line break a space (unless inside a word), whitespace normalised. -->
+  <xsl:function name="te:shown-text" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:sequence select="normalize-space(string-join(
+      $nodes/descendant-or-self::node()[self::text() or self::tei:lb or self::tei:pb or self::tei:cb]
+        [empty(ancestor-or-self::*[self::tei:note or @te:kind = 'skip'])]
+        ! (if (self::text()) then string(.) else if (@te:join) then '' else ' ')))"/>
+  </xsl:function>
+
+  <!-- Apparatus letters, counted within the unit (te:unit) where each app ends: a stack
+       with one counter per open unit, so a unit's letters go on after a nested unit. -->
+  <xsl:accumulator name="te:apparatus" as="xs:integer+" initial-value="0">
+    <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]
+                                 | tei:text[empty(ancestor::tei:text)]"
+                          select="if (te:is-unit(.)) then (0, $value) else $value"/>
+    <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]
+                                 | tei:text[empty(ancestor::tei:text)]" phase="end"
+                          select="if (te:is-unit(.)) then tail($value) else $value"/>
+    <xsl:accumulator-rule match="tei:app[tei:rdg or tei:rdgGrp]" phase="end"
+                          select="if (te:makes-apparatus(.)) then (head($value) + 1, tail($value)) else $value"/>
+  </xsl:accumulator>
 
   <!-- The reading a choice shows, whatever the order of its children. -->
   <xsl:function name="te:choice-shown" as="element()?">
@@ -161,9 +246,10 @@
   <xsl:function name="te:reading-text" as="xs:string">
     <xsl:param name="el" as="element()"/>
     <xsl:variable name="text" select="normalize-space(string-join($el//text()[not(ancestor::tei:note[. &gt;&gt; $el])], ''))"/>
+    <xsl:variable name="wit" select="te:sigla($el/@wit)"/>
     <xsl:sequence select="
-      ($text[.], if ($el/@wit) then 'om. ' || normalize-space($el/@wit) else '∅')[1]
-      || (if ($el/@wit and $text) then ' (' || normalize-space($el/@wit) || ')' else '')"/>
+      ($text[.], if ($wit) then 'om. ' || $wit else '∅')[1]
+      || (if ($wit and $text) then ' (' || $wit || ')' else '')"/>
   </xsl:function>
 
   <xsl:template match="tei:note" mode="te:normalize">
@@ -183,7 +269,8 @@
     <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]"
                           select="if (te:is-unit(.)) then 0 else $value"/>
     <xsl:accumulator-rule match="tei:note[not(ancestor::*[te:is-skipped(.)])]"
-                          select="if (te:note-place(.) = 'foot') then $value + 1 else $value"/>
+                          select="if (te:note-place(.) = 'foot' and not(te:in-other-reading(.)))
+                                  then $value + 1 else $value"/>
   </xsl:accumulator>
 
   <xsl:template match="*[te:is-entity-name(.)]" mode="te:normalize">

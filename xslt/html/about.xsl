@@ -126,6 +126,11 @@
             <td>A note, listed after its document (and beside the text on wide screens).</td>
           </tr>
           <tr>
+            <td><span class="tei-app editorial">lemma</span><sup class="noteref appref">a</sup></td>
+            <td>A critical apparatus: the other witnesses’ readings, listed under “Variants” after the
+              document’s notes (and shown on hover).</td>
+          </tr>
+          <tr>
             <td><span class="name person">Name</span></td>
             <td>A person, place or organization in the registers; “Highlight names” sets persons,
               places and organizations apart.</td>

@@ -6,6 +6,9 @@
   After each unit (document, essay) comes the numbered list of its notes, each with a
   link back to its marker. A document's archival source note standing between its
   blocks is its source line, shown where it stands (@te:place="block").
+  The critical apparatus works the same way: after a lemma its letter (@te:apparatus)
+  links to the unit's "Variants", listed after its notes, each entry "lemma] reading
+  (wit); …" with a link back; the ids are the unit's id, "-app-" and the letter.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -75,7 +78,8 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- The notes of the current unit (a document, an essay, or the whole text). -->
+  <!-- The notes of the current unit (a document, an essay, or the whole text), then its
+       critical apparatus ("Variants"), by letter. -->
   <xsl:template name="h:footnotes">
     <xsl:variable name="unit" select="."/>
     <xsl:variable name="notes" select=".//tei:note[@te:place = 'foot'][te:unit(.) is $unit]"/>
@@ -104,5 +108,57 @@
         </ol>
       </section>
     </xsl:if>
+    <xsl:variable name="apparatus" as="element()*">
+      <xsl:perform-sort select=".//*[@te:apparatus][te:unit(.) is $unit]">
+        <xsl:sort select="string-length(@te:apparatus)"/>
+        <xsl:sort select="string(@te:apparatus)"/>
+      </xsl:perform-sort>
+    </xsl:variable>
+    <xsl:if test="exists($apparatus)">
+      <section class="footnotes apparatus" aria-label="Variants">
+        <h3 class="footnotes-title">Variants</h3>
+        <ol>
+          <xsl:for-each select="$apparatus">
+            <li class="footnote apparatus-entry" id="{h:apparatus-id(.)}">
+              <a class="backref" href="{h:fragment(h:apparatus-id(.) || '-ref')}" role="doc-backlink"
+                 aria-label="Back to the text of variant {@te:apparatus}">{@te:apparatus}</a>
+              <xsl:text> </xsl:text>
+              <div class="footnote-body">{@te:apparatus-entry}</div>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </section>
+    </xsl:if>
   </xsl:template>
+
+  <!-- The letter after a lemma: a link to its entry (inside a link, or in the margin
+       copy of a note, only the letter). -->
+  <xsl:template name="h:apparatus-ref">
+    <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
+    <xsl:variable name="letter" select="string(@te:apparatus)"/>
+    <xsl:choose>
+      <xsl:when test="$in-link or $copy">
+        <sup class="noteref appref">
+          <xsl:if test="not($copy)">
+            <xsl:attribute name="id" select="h:apparatus-id(.) || '-ref'"/>
+          </xsl:if>{$letter}</sup>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="noteref appref" id="{h:apparatus-id(.)}-ref" href="{h:fragment(h:apparatus-id(.))}"
+           role="doc-noteref" aria-label="Variant {$letter}"><sup>{$letter}</sup></a>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The id of an apparatus entry: its unit's id (a division's anchor; the text,
+       "te-text", in a corpus after its TEI), "-app-", its letter. -->
+  <xsl:function name="h:apparatus-id" as="xs:string">
+    <xsl:param name="app" as="element()"/>
+    <xsl:variable name="unit" select="te:unit($app)"/>
+    <xsl:variable name="tei" select="$unit/ancestor::tei:TEI[parent::tei:teiCorpus][1]"/>
+    <xsl:sequence select="(h:anchor-id($unit),
+      string-join(($tei ! (@xml:id, 'TEI' || count(preceding-sibling::tei:TEI) + 1)[1], 'te-text'), '.'))[1]
+      || '-app-' || $app/@te:apparatus"/>
+  </xsl:function>
 </xsl:stylesheet>

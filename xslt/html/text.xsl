@@ -444,11 +444,16 @@
     </span>
   </xsl:template>
 
+  <!-- A critical apparatus entry: the lemma (the readings on hover), then its letter,
+       which links to the entry in the unit's variants (notes.xsl). -->
   <xsl:template match="tei:app" mode="h:text">
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'editorial'"/>
       <xsl:with-param name="title" select="@te:alt ! ('Variant readings: ' || .)"/>
     </xsl:call-template>
+    <xsl:if test="@te:apparatus">
+      <xsl:call-template name="h:apparatus-ref"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- Handwritten additions and stamps are set off, with their hand and kind on hover. -->

@@ -2,6 +2,7 @@
 <!--
   The text inside one block, as the common policy decided it: the shown reading of a
   choice (the only one left), editorial signs from @te:open/@te:close, note markers,
+  apparatus letters,
   breaks, and on request page numbers and entity ids. Unknown elements keep their text.
 -->
 <xsl:stylesheet version="3.0"
@@ -76,6 +77,13 @@
         <xsl:sequence select="$tx:glue || '[' || @te:n || ']'"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- A critical apparatus entry: the lemma, then its letter (the readings go after the
+       unit, notes.xsl). -->
+  <xsl:template match="*[@te:apparatus]" mode="tx:inline" as="xs:string*">
+    <xsl:apply-templates select="node()" mode="tx:inline"/>
+    <xsl:sequence select="$tx:glue || '[' || @te:apparatus || ']'"/>
   </xsl:template>
 
   <!-- Names: on request, the register entry they point to after them. -->

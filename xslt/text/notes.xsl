@@ -2,6 +2,9 @@
 <!--
   The notes of a unit (document, essay, letter, chapter, else the whole text), after
   it: "Notes", then each note as "[n] text", later lines hanging under the text.
+  Then its critical apparatus (@te:apparatus, by letter): "Variants", then each entry
+  as "[a] lemma] reading (wit); reading (wit)". The variants are the text's witnesses:
+  they are listed whatever the notes parameter says.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -25,6 +28,20 @@
           <xsl:with-param name="prefix" select="'[' || @te:n || '] '"/>
           <xsl:with-param name="group" select="$group"/>
         </xsl:call-template>
+      </xsl:for-each>
+    </xsl:if>
+    <xsl:variable name="apparatus" as="element()*">
+      <xsl:perform-sort select=".//*[@te:apparatus][te:unit(.) is $unit]">
+        <xsl:sort select="string-length(@te:apparatus)"/>
+        <xsl:sort select="string(@te:apparatus)"/>
+      </xsl:perform-sort>
+    </xsl:variable>
+    <xsl:if test="exists($apparatus)">
+      <xsl:variable name="group" select="'variants' || generate-id()"/>
+      <tx:b group="" indent="{$indent}">Variants</tx:b>
+      <xsl:for-each select="$apparatus">
+        <xsl:variable name="prefix" select="'[' || @te:apparatus || '] '"/>
+        <tx:b group="{$group}" indent="{$indent}" prefix="{$prefix}">{tx:clean(@te:apparatus-entry)}</tx:b>
       </xsl:for-each>
     </xsl:if>
   </xsl:template>

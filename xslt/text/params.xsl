@@ -13,7 +13,9 @@
   <xsl:param name="width" as="xs:integer" select="72"/>
 
   <!-- "end": markers [1] in the text, the note texts after each unit (document, essay);
-       "inline": the note text in brackets where the note stands; "none": dropped. -->
+       "inline": the note text in brackets where the note stands; "none": dropped.
+       (The variants of a critical apparatus are listed after each unit whatever this
+       says: they are the text's witnesses, notes.xsl.) -->
   <xsl:param name="notes" as="xs:string" select="'end'"/>
 
   <!-- Show page breaks as [p. 2]. -->
