@@ -182,14 +182,31 @@ class Ran:
                 f"--- stdout\n{self.stdout[-3000:]}\n--- stderr\n{self.stderr[-3000:]}")
 
 
+# A child forked from the (large) test process starts with the parent's memory counted
+# in its peak RSS; a small launcher starts the command and reports its peak alone.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_cli(argv: list[str], *, cwd: Path | None = None, env: dict | None = None,
             timeout: float = 180, measure: bool = False) -> Ran:
     """The real console script in a subprocess (exit code and stderr as a user sees them),
-    with its peak memory. Skips the test when the command is not available yet."""
+    with its peak memory when ``measure``. Skips the test when the command is not
+    available yet."""
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     environment.pop("TEI_EDITION_DEBUG", None)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([str(CLI), *argv], cwd=cwd, env=environment, stdout=out,
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "peak"
+        command = [str(CLI), *argv]
+        if measure:
+            command = [sys.executable, "-c", _LAUNCHER, str(peak_file), *command]
+        proc = subprocess.Popen(command, cwd=cwd, env=environment, stdout=out,
                                 stderr=err, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while True:
@@ -205,8 +222,9 @@ def run_cli(argv: list[str], *, cwd: Path | None = None, env: dict | None = None
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        peak = int(peak_file.read_text()) if measure and peak_file.exists() else usage.ru_maxrss
         ran = Ran(proc.returncode, out.read().decode("utf-8", "replace"),
-                  err.read().decode("utf-8", "replace"), list(argv), usage.ru_maxrss / 1024)
+                  err.read().decode("utf-8", "replace"), list(argv), peak / 1024)
     if ran.code == 2 and "not available yet" in ran.stderr:
         pytest.skip(f"tei-edition {' '.join(argv[:2])}: not available yet")
     return ran
