@@ -47,6 +47,9 @@ class EditionGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # ``tei-edition ... | head``: the reader has gone, say nothing
+            _silence_stdout()
+            ctx.exit(EXIT_PROBLEMS)
         except RecursionError:
             if _debug(ctx):
                 raise
@@ -67,6 +70,16 @@ class EditionGroup(click.Group):
                        f"{for_message(str(exc))[:300]} (traceback saved to {saved}; "
                        "please report it)", err=True)
             ctx.exit(EXIT_PROBLEMS)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 def _debug(ctx: click.Context) -> bool:
