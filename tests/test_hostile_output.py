@@ -331,3 +331,21 @@ def test_file_names_cannot_drive_the_terminal(command, tmp_path):
         assert "RED" in shown, shown  # the message names the file ...
         assert "\x1b[31m" not in shown and "\x1b]0;" not in shown and "\x07" not in shown, \
             f"{command}: a file name drove the terminal: {shown!r}"
+
+
+def test_a_closed_pipe_is_no_crash(tmp_path):
+    """``tei-edition query ... | head -1``: the reader goes away mid-output."""
+    import subprocess
+
+    from hostile_gen import CLI
+
+    path = tmp_path / "many.xml"
+    path.write_text(tei("".join(f"<p>line {i}</p>" for i in range(20000))), encoding="utf-8")
+    proc = subprocess.Popen([str(CLI), "query", "//tei:p/string()", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()  # as head does after its first line
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(60)
+    assert "internal error" not in err and TRACEBACK not in err and "Broken pipe" not in err, err
+    assert proc.returncode in (0, 1)
