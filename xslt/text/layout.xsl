@@ -47,13 +47,21 @@
     <xsl:sequence select="string-join($out ! replace(., '\s+$', ''), '&#10;')"/>
   </xsl:function>
 
-  <!-- Greedy filling, word by word: as many words as fit; a longer word stands alone. -->
+  <!-- Greedy filling: as many words as fit; a longer word stands alone. One regular
+       expression cuts every line (the longest run of at most $width characters that
+       ends before a space or at the end, else one whole word), so filling is a single
+       scan of the text. Text with runs of spaces (a table row with an empty cell) is
+       filled word by word instead, which keeps them where they fall inside a line. -->
   <xsl:function name="tx:wrap" as="xs:string*">
     <xsl:param name="text" as="xs:string"/>
     <xsl:param name="width" as="xs:integer"/>
     <xsl:choose>
       <xsl:when test="$width le 0 or string-length($text) le $width">
         <xsl:sequence select="$text"/>
+      </xsl:when>
+      <xsl:when test="not(contains($text, '  ') or starts-with($text, ' ') or ends-with($text, ' '))">
+        <xsl:sequence select="tokenize(replace($text, '(.{1,' || $width || '})(?: |$)|([^ ]+)(?: |$)',
+                                               '$1$2&#10;'), '&#10;')[position() lt last()]"/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:iterate select="tokenize($text, ' ')">
@@ -71,8 +79,12 @@
     </xsl:choose>
   </xsl:function>
 
+  <!-- $n spaces (a margin: cut from a constant, built only when wider than that). -->
+  <xsl:variable name="tx:blank" as="xs:string" select="string-join((1 to 200) ! ' ')"/>
+
   <xsl:function name="tx:spaces" as="xs:string">
     <xsl:param name="n" as="xs:integer"/>
-    <xsl:sequence select="string-join((1 to $n) ! ' ')"/>
+    <xsl:sequence select="if ($n le 200) then substring($tx:blank, 1, $n)
+                          else string-join((1 to $n) ! ' ')"/>
   </xsl:function>
 </xsl:stylesheet>
