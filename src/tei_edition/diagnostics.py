@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from tei_edition.textsafe import for_terminal
+from tei_edition.textsafe import for_message
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Diagnostic:
     def as_text(self) -> str:
         where = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
         rule = f" [{self.rule}]" if self.rule else ""
-        return for_terminal(f"{where}: {self.severity}: {self.message}{rule}")
+        return for_message(f"{where}: {self.severity}: {self.message}{rule}")
 
     def as_json(self) -> dict:
         data = asdict(self)

@@ -52,7 +52,7 @@ def run(expr: str | None, paths, *, xquery: str | None = None) -> list[FileResul
         except (InputError, XmlSyntaxError) as exc:
             results.append(FileResult(str(file), [], exc))
             continue
-        node = transform.to_xdm(proc, tree, lines=False)
+        node = transform.to_xdm(proc, tree, lines=False, path=str(file))
         if query_text is not None:
             value = _run_query(proc, query_text, node, str(file))
         else:

@@ -107,7 +107,8 @@ def compiled(stylesheet: str | os.PathLike) -> Compiled:
     return _executables[path]
 
 
-def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = True):
+def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = True,
+           path: str | None = None):
     """Hand a tree from our safe parser to Saxon (as text: no DOCTYPE travels with it)."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     marked = []
@@ -120,13 +121,14 @@ def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = Tru
     finally:
         for el in marked:
             del el.attrib[LINE_ATTR]
-    return call_saxon(lambda: proc.parse_xml(xml_text=text), "cannot hand the document to Saxon")
+    return call_saxon(lambda: proc.parse_xml(xml_text=text), "cannot hand the document to Saxon",
+                      path=path)
 
 
 def run(stylesheet: str | os.PathLike, document, params: dict | None = None,
         *, path: str | None = None) -> Result:
     """Transform an lxml ``document`` with typed ``params`` (str, bool, int, float, trees)."""
-    sheet, node = _prepared(stylesheet, document, params)
+    sheet, node = _prepared(stylesheet, document, params, path)
     executable = sheet.executable
     try:
         output = call_saxon(lambda: executable.transform_to_string(xdm_node=node),
@@ -149,7 +151,7 @@ def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = N
     """Like ``run``, for a stylesheet whose result is a sequence of strings (its initial
     template is ``as="xs:string*"``): the strings come back as they are, one Python str
     each, neither serialised together nor re-parsed (so no parser limit applies)."""
-    sheet, node = _prepared(stylesheet, document, params)
+    sheet, node = _prepared(stylesheet, document, params, path)
     executable = sheet.executable
     executable.set_result_as_raw_value(True)
     try:
@@ -162,11 +164,11 @@ def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = N
     return Strings(strings, warnings)
 
 
-def _prepared(stylesheet, document, params):
+def _prepared(stylesheet, document, params, path: str | None = None):
     """The compiled stylesheet, its parameters set, and the document as Saxon's node."""
     sheet = compiled(stylesheet)
     executable = sheet.executable
-    node = to_xdm(sheet.processor, document)
+    node = to_xdm(sheet.processor, document, path=path)
     executable.clear_parameters()
     for name, value in (params or {}).items():
         executable.set_parameter(name, _xdm_value(sheet.processor, value))
