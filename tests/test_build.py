@@ -119,3 +119,90 @@ def test_dossier_builds_every_available_format(tmp_path):
         assert (tmp_path / "build" / "html" / "index.html").is_file()
     if "pdf" in written:
         assert (tmp_path / "build" / "nkidp-edossier-8.pdf").read_bytes().startswith(b"%PDF")
+
+
+def _plugin(tmp_path, monkeypatch, name, code):
+    plugin = tmp_path / "plugins"
+    plugin.mkdir(exist_ok=True)
+    (plugin / f"{name}.py").write_text(code)
+    monkeypatch.syspath_prepend(str(plugin))
+
+
+BACKGROUND = """\
+from tei_edition.errors import TransformError
+from tei_edition.formats import ExportResult
+EVENTS = []
+class Pending:
+    def __init__(self, request):
+        self.request = request
+    def finish(self):
+        EVENTS.append("finish")
+        if "{fail}" == "finish":
+            raise TransformError("typesetting failed", path=str(self.request.source))
+        self.request.output.write_text("done")
+        return ExportResult([self.request.output])
+    def cancel(self):
+        EVENTS.append("cancel")
+def start(request):
+    EVENTS.append("start")
+    if "{fail}" == "start":
+        raise TransformError("could not start", path=str(request.source))
+    return Pending(request)
+def export(request):
+    return start(request).finish()
+"""
+
+
+@pytest.mark.parametrize("fail", ["", "start", "finish"])
+def test_background_format_overlaps_the_others_in_a_stable_order(tei, tmp_path, monkeypatch, fail):
+    """A format whose module can ``start`` (PDF: Typst in its worker) is started first,
+    the others are written while it runs, then it is finished; the outcomes keep the
+    formats' order, and one failing does not stop the others."""
+    name = f"te_background_{fail or 'ok'}"
+    _plugin(tmp_path, monkeypatch, name, BACKGROUND.replace("{fail}", fail))
+    registry = dict(formats.REGISTRY)
+    registry["bg"] = formats.Format("bg", name, ".bg", "")
+    monkeypatch.setattr(formats, "REGISTRY", registry)
+    module = __import__(name)
+    text_export = formats.REGISTRY["text"].exporter()
+
+    def text_while_running(request):
+        module.EVENTS.append("text")
+        return text_export(request)
+
+    monkeypatch.setattr(formats.Format, "exporter", lambda self: text_while_running
+                        if self.name == "text" else __import__(self.module).export)
+    report = build([tei / "edition.xml"], tmp_path / "out", only=["text", "bg"])
+    outcomes = report.documents[0].formats
+    assert [f.format for f in outcomes] == ["text", "bg"]
+    assert outcomes[0].ok and (tmp_path / "out" / "edition.txt").exists()
+    if fail == "start":
+        assert module.EVENTS == ["start", "text"]
+        assert not outcomes[1].ok and "could not start" in outcomes[1].message
+    else:
+        assert module.EVENTS == ["start", "text", "finish", "cancel"]
+        assert outcomes[1].ok == (fail == "")
+        assert (tmp_path / "out" / "edition.bg").exists() == (fail == "")
+        if fail:
+            assert "typesetting failed" in outcomes[1].message
+
+
+def test_a_crashing_format_stops_the_background_one(tei, tmp_path, monkeypatch):
+    """An unexpected error outside the formats' own guard still stops the worker."""
+    _plugin(tmp_path, monkeypatch, "te_background_crash", BACKGROUND.replace("{fail}", ""))
+    registry = dict(formats.REGISTRY)
+    registry["bg"] = formats.Format("bg", "te_background_crash", ".bg", "")
+    monkeypatch.setattr(formats, "REGISTRY", registry)
+    module = __import__("te_background_crash")
+
+    def interrupted(fmt, call):
+        if fmt.name == "text":
+            raise KeyboardInterrupt
+        return original(fmt, call)
+
+    original = build_module._attempt
+    monkeypatch.setattr(build_module, "_attempt", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build([tei / "edition.xml"], tmp_path / "out", only=["text", "bg"])
+    assert module.EVENTS == ["start", "cancel"]
+    assert not (tmp_path / "out" / "edition.bg").exists()

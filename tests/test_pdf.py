@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -373,6 +374,25 @@ def test_compile_time_is_bounded(tmp_path):
     source = "#let n = 0\n#for i in range(1000000000) { n += 1 }\n#n\n"
     with pytest.raises(TransformError, match="did not finish"):
         typeset.compile_pdf(source, pdf_format.resources.typst_template(), timeout=1.5)
+
+
+def test_a_cancelled_compile_leaves_no_worker_and_no_files():
+    """The worker starts before the source is ready (build writes the other formats
+    meanwhile); cancelling it, as build does after a failure, stops it and cleans up."""
+    compiling = typeset.Compile(timeout=60)
+    work, process = Path(compiling._work_dir.name), compiling._process
+    assert work.is_dir() and process.poll() is None
+    compiling.cancel()
+    compiling.cancel()  # safe to repeat
+    assert process.poll() is not None and not work.exists()
+
+
+def test_the_worker_compiles_what_is_submitted_later():
+    compiling = typeset.Compile(timeout=60)
+    time.sleep(0.2)  # the parent is still making the source
+    done = compiling.submit('#import "tei-edition.typ" as te\nHello\n',
+                            pdf_format.resources.typst_template()).wait()
+    assert done.pdf.startswith(b"%PDF")
 
 
 def test_packages_are_not_fetched():

@@ -82,8 +82,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         if doc.problems:
             continue  # stops before exporting a document that fails validation
         tree = parse_file(doc.path)
-        for fmt in chosen:
-            doc.formats.append(_export(tree, doc.path, fmt, _target(fmt, doc.path, report.out_dir, several)))
+        targets = [_target(fmt, doc.path, report.out_dir, several) for fmt in chosen]
+        doc.formats = _export_all(tree, doc.path, chosen, targets)
     return report
 
 
@@ -151,12 +151,49 @@ def _target(fmt: formats.Format, source: Path, out_dir: Path, several: bool) -> 
     return fmt.default_output(source, out_dir)
 
 
-def _export(tree, source: Path, fmt: formats.Format, target: Path) -> FormatOutcome:
+def _export_all(tree, source: Path, chosen: list[formats.Format],
+                targets: list[Path]) -> list[FormatOutcome]:
+    """Every chosen format of one document, outcomes in the formats' order. A format
+    whose module can ``start`` an export that finishes in the background (PDF: Typst
+    compiles in its worker process) is started first; the others are written while it
+    runs; then it is waited for."""
+    requests = [ExportRequest(tree=tree, source=source, output=target) for target in targets]
+    outcomes: dict[str, FormatOutcome] = {}
+    started = {}
     try:
-        result = fmt.exporter()(ExportRequest(tree=tree, source=source, output=target))
+        for fmt, request in zip(chosen, requests):
+            start = getattr(importlib.import_module(fmt.module), "start", None)
+            if start is not None:
+                pending = _attempt(fmt, lambda: start(request))
+                if isinstance(pending, FormatOutcome):
+                    outcomes[fmt.name] = pending
+                else:
+                    started[fmt.name] = pending
+        for fmt, request in zip(chosen, requests):
+            if fmt.name not in outcomes and fmt.name not in started:
+                outcomes[fmt.name] = _outcome(fmt, _attempt(fmt, lambda: fmt.exporter()(request)))
+        for fmt in chosen:
+            if fmt.name in started:
+                outcomes[fmt.name] = _outcome(fmt, _attempt(fmt, started[fmt.name].finish))
+    finally:
+        for pending in started.values():
+            pending.cancel()  # nothing left to do once finished; stops it after a failure
+    return [outcomes[fmt.name] for fmt in chosen]
+
+
+def _attempt(fmt: formats.Format, call):
+    """``call()``, or the failed outcome of ``fmt`` when it raises."""
+    try:
+        return call()
     except TeiEditionError as exc:
         return FormatOutcome(fmt.name, False, message=exc.located())
     except Exception as exc:  # one format's bug must not stop the others
         return FormatOutcome(fmt.name, False, message=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _outcome(fmt: formats.Format, result) -> FormatOutcome:
+    if isinstance(result, FormatOutcome):
+        return result
     return FormatOutcome(fmt.name, True, result.outputs, warnings=result.warnings,
                          coverage=result.coverage)
+

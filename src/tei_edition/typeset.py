@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -52,35 +53,111 @@ def compile_pdf(source: str, template: Path, *, standards: tuple[str, ...] = (),
                 timestamp: int = 0, timeout: float = DEFAULT_TIMEOUT,
                 tei_path: str | None = None) -> Typeset:
     """Compile generated Typst ``source`` (which imports ``TEMPLATE_NAME``) to PDF bytes."""
-    with tempfile.TemporaryDirectory(prefix="tei-edition-typst-") as work_dir:
-        work = Path(work_dir)
+    return start_pdf(source, template, standards=standards, timestamp=timestamp,
+                     timeout=timeout, tei_path=tei_path).wait()
+
+
+def start_pdf(source: str, template: Path, *, standards: tuple[str, ...] = (),
+              timestamp: int = 0, timeout: float = DEFAULT_TIMEOUT,
+              tei_path: str | None = None) -> "Compile":
+    """Start compiling ``source`` in a worker and return at once; ``wait()`` on the
+    result gives the PDF (or raises). The time limit counts from now."""
+    return Compile(timeout=timeout, tei_path=tei_path).submit(
+        source, template, standards=standards, timestamp=timestamp)
+
+
+class Compile:
+    """One Typst compile in a worker process.
+
+    The worker starts at once (``Compile()``) and loads Typst and the fonts while the
+    caller is still making the Typst source; ``submit`` hands it the source, ``wait``
+    collects the PDF, ``cancel`` stops it. The time limit counts from ``submit``. The
+    worker's output goes to files, not pipes: nobody reads a pipe while the caller
+    does other work, and a full pipe would stall the worker."""
+
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, tei_path: str | None = None):
+        self._timeout, self._tei_path = timeout, tei_path
+        self._deadline = None
+        self._source, self._template = "", None
+        self._work_dir = tempfile.TemporaryDirectory(prefix="tei-edition-typst-")
+        work = Path(self._work_dir.name)
+        try:
+            for folder in ("root", "packages", "package-cache"):
+                (work / folder).mkdir()
+            with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-m", "tei_edition.typeset"], stdin=subprocess.PIPE,
+                    stdout=stdout, stderr=stderr, env=_worker_env())
+        except BaseException:
+            self._work_dir.cleanup()
+            raise
+
+    def submit(self, source: str, template: Path, *, standards: tuple[str, ...] = (),
+               timestamp: int = 0) -> "Compile":
+        """Give the worker the generated ``source`` (which imports ``TEMPLATE_NAME``)."""
+        self._source, self._template = source, template
+        self._deadline = time.monotonic() + self._timeout
+        work = Path(self._work_dir.name)
         root = work / "root"
-        for folder in (root, work / "packages", work / "package-cache"):
-            folder.mkdir()
-        (root / MAIN_NAME).write_text(source, encoding="utf-8")
-        shutil.copyfile(template, root / TEMPLATE_NAME)
-        job = {
-            "root": str(root), "main": str(root / MAIN_NAME), "output": str(work / "out.pdf"),
-            "standards": list(standards), "timestamp": int(timestamp),
-            "package_path": str(work / "packages"),
-            "package_cache_path": str(work / "package-cache"),
-        }
         try:
-            done = subprocess.run([sys.executable, "-m", "tei_edition.typeset"],
-                                  input=json.dumps(job), capture_output=True, text=True,
-                                  timeout=timeout, env=_worker_env(), check=False)
-        except subprocess.TimeoutExpired:
-            raise TransformError(f"Typst did not finish typesetting within {timeout:g} seconds "
-                                 "and was stopped", path=tei_path) from None
+            (root / MAIN_NAME).write_text(source, encoding="utf-8")
+            shutil.copyfile(template, root / TEMPLATE_NAME)
+            job = {
+                "root": str(root), "main": str(root / MAIN_NAME), "output": str(work / "out.pdf"),
+                "standards": list(standards), "timestamp": int(timestamp),
+                "package_path": str(work / "packages"),
+                "package_cache_path": str(work / "package-cache"),
+            }
+            try:
+                self._process.stdin.write(json.dumps(job).encode("utf-8"))
+                self._process.stdin.close()
+            except BrokenPipeError:
+                pass  # the worker died early: wait() reports what it said
+        except BaseException:
+            self.cancel()
+            raise
+        return self
+
+    def wait(self) -> Typeset:
+        """The PDF, once the worker is done; the worker is stopped at its time limit."""
         try:
-            report = json.loads(done.stdout.strip().splitlines()[-1])
+            try:
+                if self._deadline is None:
+                    raise TransformError("nothing was submitted to the Typst worker", path=self._tei_path)
+                self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise TransformError(f"Typst did not finish typesetting within {self._timeout:g} "
+                                     "seconds and was stopped", path=self._tei_path) from None
+            return self._result()
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop the worker if it still runs and remove its files (safe to repeat)."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdin and not self._process.stdin.closed:
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass
+        self._work_dir.cleanup()
+
+    def _result(self) -> Typeset:
+        work = Path(self._work_dir.name)
+        stdout = (work / "stdout").read_text(encoding="utf-8", errors="replace")
+        try:
+            report = json.loads(stdout.strip().splitlines()[-1])
         except (IndexError, ValueError):
-            detail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
-            raise TransformError(f"the Typst worker ended without a result (exit {done.returncode}): "
-                                 f"{detail[0][:300]}", path=tei_path) from None
+            stderr = (work / "stderr").read_text(encoding="utf-8", errors="replace")
+            detail = stderr.strip().splitlines()[-1:] or ["no output"]
+            raise TransformError(f"the Typst worker ended without a result (exit "
+                                 f"{self._process.returncode}): {detail[0][:300]}",
+                                 path=self._tei_path) from None
         if not report.get("ok"):
-            raise typst_error(report, source, tei_path,
-                              template_source=template.read_text(encoding="utf-8"))
+            template = self._template.read_text(encoding="utf-8") if self._template else ""
+            raise typst_error(report, self._source, self._tei_path, template_source=template)
         return Typeset((work / "out.pdf").read_bytes(), report.get("warnings", []))
 
 
@@ -171,7 +248,7 @@ def font_families() -> frozenset[str]:
 
 # ----- the worker -------------------------------------------------------------
 
-def _work(job: dict) -> dict:
+def _work(job: dict, fonts=None) -> dict:
     import warnings
 
     import typst
@@ -181,7 +258,8 @@ def _work(job: dict) -> dict:
             warnings.simplefilter("always")
             compiler = typst.Compiler(
                 job["main"], root=job["root"], package_path=job["package_path"],
-                package_cache_path=job["package_cache_path"])
+                package_cache_path=job["package_cache_path"],
+                font_paths=fonts if fonts is not None else [])
             _, typst_warnings = compiler.compile_with_warnings(
                 output=job["output"], format="pdf", pdf_standards=job["standards"],
                 timestamp=job["timestamp"], pdf_tags=True)
@@ -199,8 +277,12 @@ def _work(job: dict) -> dict:
 
 
 def main() -> None:
+    # Typst and the fonts load while the parent is still making the source.
+    import typst
+
+    fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
     job = json.loads(sys.stdin.read())
-    print(json.dumps(_work(job)))
+    print(json.dumps(_work(job, fonts)))
 
 
 if __name__ == "__main__":

@@ -152,24 +152,57 @@ def typst_source(tree, source: Path, *, paper: str = "a4", date: datetime | None
 
 
 def export(request: ExportRequest) -> ExportResult:
+    return start(request).finish()
+
+
+def start(request: ExportRequest) -> "Pending":
+    """Everything up to the Typst compile, which is started in its worker and left
+    running: ``finish()`` on the result waits for it and writes the PDF. (``build``
+    writes the other formats meanwhile.)"""
     opts = options(**request.options)
     tree, source = request.tree, request.source
-    date = creation_date(tree)
-    fonts, font_warnings = fallback_fonts(tree)
-    generated = typst_source(tree, source, paper=opts["paper"], date=date, fonts=fonts,
-                             reading=opts["reading"])
-    template = resources.typst_template()
-    warnings = [f"{source}: warning: {w}" for w in font_warnings] + generated.warnings
-    outputs = []
-    if opts["keep_typst"]:
-        # Beside the PDF, so that `typst compile NAME.typ` rebuilds it by hand.
-        kept = request.output.with_suffix(".typ")
-        write_atomic(kept, generated.typst)
-        write_atomic(kept.parent / typeset.TEMPLATE_NAME, template.read_bytes())
-        outputs += [kept, kept.parent / typeset.TEMPLATE_NAME]
-    result = typeset.compile_pdf(generated.typst, template, standards=opts["standards"],
-                                 timestamp=int(date.timestamp()), timeout=opts["timeout"],
-                                 tei_path=str(source))
-    warnings += [f"{source}: warning: typst: {w}" for w in result.warnings]
-    write_atomic(request.output, result.pdf)
-    return ExportResult([request.output, *outputs], warnings, generated.coverage)
+    # The worker loads Typst and the fonts while the Typst source is made here.
+    compiling = typeset.Compile(timeout=opts["timeout"], tei_path=str(source))
+    try:
+        date = creation_date(tree)
+        fonts, font_warnings = fallback_fonts(tree)
+        generated = typst_source(tree, source, paper=opts["paper"], date=date, fonts=fonts,
+                                 reading=opts["reading"])
+        template = resources.typst_template()
+        warnings = [f"{source}: warning: {w}" for w in font_warnings] + generated.warnings
+        outputs = []
+        if opts["keep_typst"]:
+            # Beside the PDF, so that `typst compile NAME.typ` rebuilds it by hand.
+            kept = request.output.with_suffix(".typ")
+            write_atomic(kept, generated.typst)
+            write_atomic(kept.parent / typeset.TEMPLATE_NAME, template.read_bytes())
+            outputs += [kept, kept.parent / typeset.TEMPLATE_NAME]
+        compiling.submit(generated.typst, template, standards=opts["standards"],
+                         timestamp=int(date.timestamp()))
+    except BaseException:
+        compiling.cancel()
+        raise
+    return Pending(request, compiling, warnings, outputs, generated.coverage)
+
+
+@dataclass
+class Pending:
+    """A PDF whose Typst compile runs in the worker (see ``start``)."""
+
+    request: ExportRequest
+    compiling: typeset.Compile
+    warnings: list[str]
+    outputs: list[Path]
+    coverage: dict[str, int]
+
+    def finish(self) -> ExportResult:
+        """Wait for Typst and write the PDF atomically."""
+        result = self.compiling.wait()
+        source = self.request.source
+        warnings = self.warnings + [f"{source}: warning: typst: {w}" for w in result.warnings]
+        write_atomic(self.request.output, result.pdf)
+        return ExportResult([self.request.output, *self.outputs], warnings, self.coverage)
+
+    def cancel(self) -> None:
+        """Stop the compile without writing anything."""
+        self.compiling.cancel()
