@@ -14,7 +14,7 @@ from lxml import etree
 
 from conftest import DOSSIER, FIXTURES
 from tei_edition import typeset
-from tei_edition.errors import TransformError, UsageError
+from tei_edition.errors import InputError, TransformError, UsageError
 from tei_edition.export import export_file
 from tei_edition.formats import pdf as pdf_format
 from tei_edition.xmlparse import NS, parse_file
@@ -393,6 +393,25 @@ def test_the_worker_compiles_what_is_submitted_later():
     done = compiling.submit('#import "tei-edition.typ" as te\nHello\n',
                             pdf_format.resources.typst_template()).wait()
     assert done.pdf.startswith(b"%PDF")
+
+
+def test_a_text_too_long_for_typst_is_refused_naming_the_limit(tmp_path):
+    """Typst holds the whole book in memory: above the limit the export is refused
+    before any work, with the limit, the need and how to lift it."""
+    with pytest.raises(InputError) as caught:
+        export_file(str(EDITION), "pdf", str(tmp_path / "book.pdf"), max_chars=1000)
+    message = caught.value.message
+    assert "over the PDF limit of 1,000" in message and "--max-chars" in message
+    assert "GB per million characters" in message
+    assert not (tmp_path / "book.pdf").exists()
+    assert pdf_format.options()["max_chars"] == pdf_format.DEFAULT_MAX_CHARS
+    with pytest.raises(UsageError):
+        pdf_format.options(max_chars=0)
+
+
+def test_cli_max_chars(run, tmp_path):
+    result = run("export", "pdf", str(EDITION), "-o", str(tmp_path / "b.pdf"), "--max-chars", "10")
+    assert result.exit_code == 2 and "--max-chars" in result.stderr
 
 
 def test_packages_are_not_fetched():

@@ -26,7 +26,10 @@ STANDARDS = ("1.4", "1.5", "1.6", "1.7", "2.0", "a-1a", "a-1b", "a-2a", "a-2b", 
               help="Show the source's readings (sic, orig, abbr) instead of the corrected ones.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
               help="Seconds Typst may take before it is stopped.")
-def pdf(path, output, paper, standards, keep_typst, diplomatic, timeout):
+@click.option("--max-chars", type=click.IntRange(min=1), default=10_000_000, show_default=True,
+              help="Refuse a text longer than this many characters: Typst holds the whole "
+                   "book in memory, about 0.8 GB per million characters.")
+def pdf(path, output, paper, standards, keep_typst, diplomatic, timeout, max_chars):
     """A PDF print edition typeset with Typst: title page, contents, the texts with
     footnotes and marginal page numbers of the source, editorial principles and an
     index of names with page numbers. The same input gives the same bytes (the date
@@ -39,7 +42,8 @@ def pdf(path, output, paper, standards, keep_typst, diplomatic, timeout):
     from tei_edition.export import export_file
 
     result = export_file(path, "pdf", output, paper=paper, pdf_standards=standards,
-                         keep_typst=keep_typst, diplomatic=diplomatic, timeout=timeout)
+                         keep_typst=keep_typst, diplomatic=diplomatic, timeout=timeout,
+                         max_chars=max_chars)
     for warning in result.warnings:
         click.echo(for_message(warning), err=True)
     for written in result.outputs:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tei_edition import resources, transform, typeset
-from tei_edition.errors import UsageError
+from tei_edition.errors import InputError, UsageError
 from tei_edition.export import registers_parameter, split_messages
 from tei_edition.formats import ExportRequest, ExportResult
 from tei_edition.output import write_atomic
@@ -22,6 +22,12 @@ STYLESHEET = "typst/typst.xsl"
 PAPERS = ("a4", "us-letter")
 READINGS = ("normalised", "diplomatic")
 TEI = "{http://www.tei-c.org/ns/1.0}"
+
+# Typst lays out the whole book in memory: measured on books generated from the
+# dossier, about 0.8 GB per million characters of text (some 400 pages), growing
+# linearly. Above this many characters the export is refused (--max-chars lifts it).
+DEFAULT_MAX_CHARS = 10_000_000
+GB_PER_MILLION_CHARS = 0.8
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class Source:
 
 def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
             timeout: float = typeset.DEFAULT_TIMEOUT, reading: str | None = None,
-            diplomatic: bool = False) -> dict:
+            diplomatic: bool = False, max_chars: int | None = None) -> dict:
     """The PDF options, checked."""
     reading = reading or ("diplomatic" if diplomatic else "normalised")
     if reading not in READINGS:
@@ -77,8 +83,26 @@ def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
                              f"{', '.join(typeset.STANDARDS)}")
     if not timeout or timeout <= 0:
         raise UsageError(f"the Typst time limit must be positive (got {timeout!r})")
+    max_chars = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+    if not isinstance(max_chars, int) or max_chars <= 0:
+        raise UsageError(f"--max-chars must be a positive whole number (got {max_chars!r})")
     return {"paper": paper, "standards": standards, "keep_typst": bool(keep_typst),
-            "timeout": float(timeout), "reading": reading}
+            "timeout": float(timeout), "reading": reading, "max_chars": max_chars}
+
+
+def check_size(tree, source: Path, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    """Refuse, before any work, a text too long for Typst to hold in memory."""
+    chars = sum(len(t) for t in tree.getroot().itertext())
+    if chars <= max_chars:
+        return
+    need = chars / 1e6 * GB_PER_MILLION_CHARS
+    suggest = -(-chars // 1_000_000) * 1_000_000
+    raise InputError(
+        f"the text has {chars:,} characters, over the PDF limit of {max_chars:,}: Typst "
+        f"holds the whole book in memory, about {GB_PER_MILLION_CHARS:g} GB per million "
+        f"characters (about {need:.1f} GB here); pass --max-chars {suggest} to "
+        f"`tei-edition export pdf` to lift the limit if the machine has that memory, "
+        f"or split the edition", path=str(source))
 
 
 def creation_date(tree) -> datetime:
@@ -161,6 +185,7 @@ def start(request: ExportRequest) -> "Pending":
     writes the other formats meanwhile.)"""
     opts = options(**request.options)
     tree, source = request.tree, request.source
+    check_size(tree, source, opts["max_chars"])
     # The worker loads Typst and the fonts while the Typst source is made here.
     compiling = typeset.Compile(timeout=opts["timeout"], tei_path=str(source))
     try:
