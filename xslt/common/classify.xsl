@@ -9,6 +9,7 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:te="urn:x-tei-edition"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
   <!-- Metadata and annotation that never appears in the reading text. -->
@@ -77,19 +78,26 @@
                           and local-name($el) = $te:skipped"/>
   </xsl:function>
 
+  <!-- Each known TEI name and what it is, looked up once per element (a map, where
+       comparing a name with the lists above costs hundreds of comparisons each).
+       Later entries win: the order below is the precedence of the lists. -->
+  <xsl:variable name="te:kind-of-name" as="map(xs:string, xs:string)" select="map:merge((
+    $te:inlines ! map{.: 'inline'},
+    $te:sometimes-blocks ! map{.: 'sometimes'},
+    $te:blocks ! map{.: 'block'},
+    map{'note': 'note'},
+    $te:breaks ! map{.: 'break'},
+    $te:skipped ! map{.: 'skip'}), map{'duplicates': 'use-last'})"/>
+
   <!-- block | inline | note | break | skip | unknown-block | unknown-inline -->
   <xsl:function name="te:kind" as="xs:string">
     <xsl:param name="el" as="element()"/>
-    <xsl:variable name="name" select="local-name($el)"/>
-    <xsl:variable name="tei" select="namespace-uri($el) = 'http://www.tei-c.org/ns/1.0'"/>
+    <xsl:variable name="known" select="
+      if (namespace-uri($el) = 'http://www.tei-c.org/ns/1.0')
+      then $te:kind-of-name(local-name($el)) else ()"/>
     <xsl:sequence select="
-      if (not($tei)) then (if (te:stands-as-block($el)) then 'unknown-block' else 'unknown-inline')
-      else if ($name = $te:skipped) then 'skip'
-      else if ($name = $te:breaks) then 'break'
-      else if ($name = 'note') then 'note'
-      else if ($name = $te:blocks) then 'block'
-      else if ($name = $te:sometimes-blocks) then (if (te:stands-as-block($el)) then 'block' else 'inline')
-      else if ($name = $te:inlines) then 'inline'
+      if ($known = 'sometimes') then (if (te:stands-as-block($el)) then 'block' else 'inline')
+      else if (exists($known)) then $known
       else if (te:stands-as-block($el)) then 'unknown-block' else 'unknown-inline'"/>
   </xsl:function>
 

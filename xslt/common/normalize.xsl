@@ -273,7 +273,11 @@
                                   then $value + 1 else $value"/>
   </xsl:accumulator>
 
-  <xsl:template match="*[te:is-entity-name(.)]" mode="te:normalize">
+  <!-- Listed by name ($te:entity-kinds' keys), so that other elements never test the
+       predicate. -->
+  <xsl:template match="(tei:persName | tei:placeName | tei:geogName | tei:settlement
+                        | tei:country | tei:region | tei:bloc | tei:district | tei:orgName
+                        | tei:name | tei:rs)[@ref]" mode="te:normalize">
     <xsl:variable name="home" select="root()"/>
     <xsl:variable name="uris" select="tokenize(normalize-space(@ref), ' ')"/>
     <xsl:variable name="found" as="map(xs:string, element())"
