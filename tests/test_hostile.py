@@ -21,9 +21,7 @@ from hostile_gen import (BATCH_COMMANDS, COMMANDS, HOSTILE, TRACEBACK, assert_cl
                          quadratic, run_cli, tei, write_big)
 
 # Bugs in other modules, reported; the tests stay, marked, so a fix shows as XPASS.
-KNOWN: dict = {
-    ("build", "unreadable"): "build.py: an unreadable input (too big, a device) exits 1, not 2",
-}
+KNOWN: dict = {}
 
 
 def _place(tmp_path, fixture: str, name: str | None = None):

@@ -46,6 +46,7 @@ class DocumentOutcome:
     kind: str  # "document" | "register" | "other" | "malformed"
     problems: list[str] = field(default_factory=list)  # validation or parse errors
     formats: list[FormatOutcome] = field(default_factory=list)
+    exit_code: int = EXIT_PROBLEMS  # what its problems mean: 2 when it could not be read
 
     @property
     def ok(self) -> bool:
@@ -65,7 +66,8 @@ class BuildReport:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_OK if self.ok else EXIT_PROBLEMS
+        """0 all good; else the worst failure: unreadable input (2) over problems (1)."""
+        return max((d.exit_code for d in self.documents if not d.ok), default=EXIT_OK)
 
 
 def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = True,
@@ -114,7 +116,7 @@ def _classify(path: Path) -> DocumentOutcome:
     try:
         root = parse_file(path).getroot()
     except TeiEditionError as exc:
-        return DocumentOutcome(path, "malformed", [exc.located()])
+        return DocumentOutcome(path, "malformed", [exc.located()], exit_code=exc.exit_code)
     tei = f"{{{TEI_NS}}}"
     if root.tag not in (f"{tei}TEI", f"{tei}teiCorpus"):
         return DocumentOutcome(path, "other")
