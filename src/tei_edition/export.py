@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_edition import formats
+from tei_edition import formats, transform
 from tei_edition.errors import InputError
 from tei_edition.formats import ExportRequest, ExportResult
 from tei_edition.xmlparse import parse_file
@@ -77,6 +77,24 @@ def registers_parameter(tree, source: Path):
     for document in documents:
         bundle.append(copy.deepcopy(document.getroot()))
     return bundle.getroottree()
+
+
+def run_format(stylesheet: str, tree, source: Path, params: dict, *,
+               strings: bool = False) -> tuple[object, Messages]:
+    """Run a format's entry stylesheet the way every format does: its parameters plus
+    the register files it points to, and the messages split into warnings and coverage.
+    Returns the serialized output (or, with ``strings``, the list of strings)."""
+    params = dict(params)
+    registers = registers_parameter(tree, source)
+    if registers is not None:
+        params["registers"] = registers
+    if strings:
+        result = transform.run_strings(stylesheet, tree, params, path=str(source))
+        output = result.strings
+    else:
+        result = transform.run(stylesheet, tree, params, path=str(source))
+        output = result.output
+    return output, split_messages(result.warnings, str(source))
 
 
 def export_file(path: str | Path, fmt: str, output: str | Path | None = None,

@@ -7,7 +7,7 @@ import os
 
 import click
 
-from tei_edition.errors import EXIT_PROBLEMS, EXIT_USAGE, TeiEditionError
+from tei_edition.errors import EXIT_PROBLEMS, TeiEditionError
 from tei_edition.textsafe import for_message
 
 # Commands that read no XML get no limit options.

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tei_edition import resources, transform
+from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
-from tei_edition.export import registers_parameter, split_messages
+from tei_edition.export import run_format
 from tei_edition.formats import ExportRequest, ExportResult
 from tei_edition.output import atomic_directory, safe_child
 
@@ -43,22 +43,17 @@ def parameters(*, reading: str = "normalised") -> dict:
 
 def render(tree, source: Path, **options) -> Site:
     """Every page of the edition of a parsed TEI document, as text."""
-    params = parameters(**options)
-    registers = registers_parameter(tree, source)
-    if registers is not None:
-        params["registers"] = registers
-    result = transform.run_strings(STYLESHEET, tree, params, path=str(source))
-    if len(result.strings) % 2:
+    strings, messages = run_format(STYLESHEET, tree, source, parameters(**options), strings=True)
+    if len(strings) % 2:
         raise TransformError(f"{STYLESHEET} returned an odd number of strings "
                              "(expected path, text pairs)", path=str(source))
     files: dict[str, str] = {}
-    pairs = iter(result.strings)
+    pairs = iter(strings)
     for name, text in zip(pairs, pairs):
         if not _SAFE_PATH.match(name) or name in files:
             raise TransformError(f"{STYLESHEET} returned an unexpected file name {name!r}",
                                  path=str(source))
         files[name] = text
-    messages = split_messages(result.warnings, str(source))
     return Site(files, messages.warnings, messages.coverage)
 
 

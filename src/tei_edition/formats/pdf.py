@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tei_edition import resources, transform, typeset
+from tei_edition import resources, typeset
 from tei_edition.errors import InputError, UsageError
-from tei_edition.export import registers_parameter, split_messages
+from tei_edition.export import run_format
 from tei_edition.formats import ExportRequest, ExportResult
 from tei_edition.output import write_atomic
 
@@ -167,12 +167,8 @@ def typst_source(tree, source: Path, *, paper: str = "a4", date: datetime | None
     day = (date or creation_date(tree)).strftime("%Y-%m-%d")
     params = {"paper": paper, "reading": reading, "date": day, "fonts": "|".join(fonts), "source-name": source.name,
               "template": typeset.TEMPLATE_NAME}
-    registers = registers_parameter(tree, source)
-    if registers is not None:
-        params["registers"] = registers
-    result = transform.run(STYLESHEET, tree, params, path=str(source))
-    messages = split_messages(result.warnings, str(source))
-    return Source(result.output, messages.warnings, messages.coverage)
+    output, messages = run_format(STYLESHEET, tree, source, params)
+    return Source(output, messages.warnings, messages.coverage)
 
 
 def export(request: ExportRequest) -> ExportResult:

@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tei_edition import transform
 from tei_edition.errors import UsageError
-from tei_edition.export import registers_parameter, split_messages
+from tei_edition.export import run_format
 from tei_edition.formats import ExportRequest, ExportResult
 from tei_edition.output import write_atomic
 
@@ -47,13 +46,8 @@ def parameters(*, width: int = DEFAULT_WIDTH, notes: str = "end", reading: str =
 
 def render(tree, source: Path, **options) -> Rendered:
     """The plain text of a parsed TEI document (``source`` locates its register files)."""
-    params = parameters(**options)
-    registers = registers_parameter(tree, source)
-    if registers is not None:
-        params["registers"] = registers
-    result = transform.run(STYLESHEET, tree, params, path=str(source))
-    messages = split_messages(result.warnings, str(source))
-    return Rendered(result.output, messages.warnings, messages.coverage)
+    output, messages = run_format(STYLESHEET, tree, source, parameters(**options))
+    return Rendered(output, messages.warnings, messages.coverage)
 
 
 def export(request: ExportRequest) -> ExportResult:
