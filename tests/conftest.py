@@ -37,3 +37,18 @@ def run():
         return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def normalise_probe(tmp_path_factory):
+    """A stylesheet that returns ``te:normalized(/)``: the common layer's pre-pass,
+    for tests that inspect the editorial decisions it records."""
+    from tei_edition import resources
+
+    path = tmp_path_factory.mktemp("xsl") / "probe.xsl"
+    common = (resources.xslt_dir() / "common" / "common.xsl").as_uri()
+    path.write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+      xmlns:te="urn:x-tei-edition"><xsl:import href="{common}"/>
+      <xsl:template match="/"><xsl:sequence select="te:normalized(/)"/></xsl:template>
+    </xsl:stylesheet>""")
+    return path

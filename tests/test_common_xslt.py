@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
-from tei_edition import resources, transform
+from tei_edition import transform
 from tei_edition.anchors import anchor
 from tei_edition.xmlparse import NS, parse_file
 
@@ -16,15 +16,8 @@ APPARATUS = FIXTURES / "text" / "apparatus.xml"
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory):
-    """A stylesheet that returns the normalised document, for inspection."""
-    path = tmp_path_factory.mktemp("xsl") / "probe.xsl"
-    common = (resources.xslt_dir() / "common" / "common.xsl").as_uri()
-    path.write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-      xmlns:te="{TE}"><xsl:import href="{common}"/>
-      <xsl:template match="/"><xsl:sequence select="te:normalized(/)"/></xsl:template>
-    </xsl:stylesheet>""")
-    return path
+def probe(normalise_probe):
+    return normalise_probe
 
 
 def normalised(probe, source, reading="normalised"):

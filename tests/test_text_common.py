@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
-from tei_edition import resources, transform
+from tei_edition import transform
 from tei_edition.xmlparse import NS, parse_file
 
 TE = "urn:x-tei-edition"
@@ -19,14 +19,8 @@ def te(name):
 
 
 @pytest.fixture(scope="module")
-def normalised(tmp_path_factory):
-    path = tmp_path_factory.mktemp("xsl") / "probe.xsl"
-    common = (resources.xslt_dir() / "common" / "common.xsl").as_uri()
-    path.write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-      xmlns:te="{TE}"><xsl:import href="{common}"/>
-      <xsl:template match="/"><xsl:sequence select="te:normalized(/)"/></xsl:template>
-    </xsl:stylesheet>""")
-    return etree.fromstring(transform.run(path, parse_file(NOTES)).output.encode())
+def normalised(normalise_probe):
+    return etree.fromstring(transform.run(normalise_probe, parse_file(NOTES)).output.encode())
 
 
 def test_apparatus_notes_are_blocks_without_numbers(normalised):
