@@ -4,7 +4,6 @@ folder tree, no network, bounded depth, count and size, cycles reported."""
 from __future__ import annotations
 
 import pytest
-from lxml import etree
 
 from hostile_gen import (COMMANDS, TRACEBACK, assert_clean_failure, command_params,
                          files_under, run_cli, tei)

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-from lxml import etree
 
 from conftest import DOSSIER, corpus_files, needs_shared, CORPUS
 from test_html import X, missing_words, page, text_of
