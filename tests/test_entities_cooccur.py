@@ -19,6 +19,16 @@ def _weights(network):
     return {frozenset((p.source, p.target)): p.weight for p in network.pairs}
 
 
+def _pairs_by_group(groups: dict) -> dict:
+    """Expected weights: each pair of known entries counted once per group naming both."""
+    known = {r.id for r in entities.rows(entities.load([str(DOSSIER)]))}
+    expected: dict = {}
+    for members in groups.values():
+        for a, b in combinations(sorted(members & known), 2):
+            expected[frozenset((a, b))] = expected.get(frozenset((a, b)), 0) + 1
+    return expected
+
+
 def test_paragraph_and_document_scopes_on_the_corpus():
     paragraph = _weights(cooccur([str(CORPUS)], scope="paragraph"))
     assert paragraph == {frozenset({"p1", "p2"}): 2}  # a.xml p1 and b.xml p1
@@ -35,11 +45,7 @@ def test_weights_agree_with_a_count_by_block():
     for el in tree.xpath("//tei:text//*[@ref]", namespaces=NS):
         ids = [t[1:] for t in el.get("ref").split() if t.startswith("#")]
         blocks.setdefault(anchors.block_of(el), set()).update(ids)
-    known = {r.id for r in entities.rows(entities.load([str(DOSSIER)]))}
-    expected: dict = {}
-    for members in blocks.values():
-        for a, b in combinations(sorted(members & known), 2):
-            expected[frozenset((a, b))] = expected.get(frozenset((a, b)), 0) + 1
+    expected = _pairs_by_group(blocks)
     got = _weights(cooccur([str(DOSSIER)]))
     schaefer_free = {k: v for k, v in got.items() if "schaefer" not in k}
     assert schaefer_free == expected
@@ -99,10 +105,5 @@ def test_document_scope_counts_the_units_of_an_edition():
     for el in tree.xpath("//tei:text//*[@ref]", namespaces=NS):  # with register.xml#id too
         ids = [t.split("#", 1)[1] for t in el.get("ref").split() if "#" in t]
         units.setdefault(anchors.unit_of(el), set()).update(ids)
-    known = {r.id for r in entities.rows(entities.load([str(DOSSIER)]))}
-    expected: dict = {}
-    for members in units.values():
-        for a, b in combinations(sorted(members & known), 2):
-            expected[frozenset((a, b))] = expected.get(frozenset((a, b)), 0) + 1
     assert len(units) > 1, "the fixture holds several documents"
-    assert _weights(cooccur([str(DOSSIER)], scope="document")) == expected
+    assert _weights(cooccur([str(DOSSIER)], scope="document")) == _pairs_by_group(units)

@@ -50,17 +50,10 @@ class EditionGroup(click.Group):
         except BrokenPipeError:  # ``tei-edition ... | head``: the reader has gone, say nothing
             _silence_stdout()
             ctx.exit(EXIT_PROBLEMS)
-        except RecursionError:
+        except (RecursionError, MemoryError) as exc:  # the input outgrew this machine
             if _debug(ctx):
                 raise
-            click.echo("error: the document nests too deeply to process (a recursion limit "
-                       "was reached); no output was written", err=True)
-            ctx.exit(EXIT_PROBLEMS)
-        except MemoryError:
-            if _debug(ctx):
-                raise
-            click.echo("error: out of memory; the input is too large to process here "
-                       "(lower --max-bytes to refuse such files early)", err=True)
+            click.echo(_EXHAUSTED[type(exc)], err=True)
             ctx.exit(EXIT_PROBLEMS)
         except Exception as exc:  # a bug: say so in one line, keep the traceback in a file
             if _debug(ctx):
@@ -80,6 +73,14 @@ def _silence_stdout() -> None:
         os.close(devnull)
     except OSError:
         pass
+
+
+_EXHAUSTED = {
+    RecursionError: "error: the document nests too deeply to process (a recursion limit "
+                    "was reached); no output was written",
+    MemoryError: "error: out of memory; the input is too large to process here "
+                 "(lower --max-bytes to refuse such files early)",
+}
 
 
 def _debug(ctx: click.Context) -> bool:
