@@ -113,3 +113,20 @@ def test_check_cli_exits_1_and_reports(run, fmt):
         line, column = _position_of("Puzanov", after="Comrade Puzanov told")
         assert f"{DOSSIER}:{line}:{column}: warning: \"Puzanov\" is not tagged" in result.output
         assert "error(s)" in result.stderr
+
+
+def test_a_form_that_starts_a_longer_name_is_not_an_untagged_mention(tmp_path):
+    """"North" (a register form of North Korea) inside "North Korean" is an adjective;
+    "the North" standing alone is a mention that should have been tagged."""
+    path = tmp_path / "north.xml"
+    path.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+  <titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>
+  <sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
+  <text><body><p>The <placeName ref="#nk">DPRK</placeName> said so.</p>
+  <p>North Korean leaders met, and then the North agreed.</p></body></text>
+  <standOff><listPlace><place xml:id="nk"><placeName>DPRK</placeName>
+  <placeName>North</placeName></place></listPlace></standOff></TEI>""", encoding="utf-8")
+    hits = [(d.line, d.column) for d in _by_rule("untagged", path)]
+    [(line, text)] = [(n, t) for n, t in enumerate(path.read_text("utf-8").split("\n"), 1)
+                      if "North agreed" in t]
+    assert hits == [(line, text.index("North agreed") + 1)]

@@ -127,10 +127,23 @@ class FormMatcher:
             key = " ".join(match.group().split())
             if key in self.acronyms and not surface.isupper():
                 continue  # "sed" in running Latin is not the SED
+            if _starts_a_longer_name(flow.text, end):
+                continue  # "North" in "North Korean" is not the North
             locator = locator or _SourceLocator(flow.path)
             line, column = locator.locate(flow, start)
             hits.append(Hit(flow.path, line, column, " ".join(surface.split()), key))
         return hits
+
+
+# A form followed, on the same line, by a capitalised word is taken as the start of a
+# longer name or a name used as an adjective ("North Korean", "South Korean ties"), not
+# as a mention of its entry; a form at the end of a phrase is still reported.
+_NEXT_WORD = re.compile(r"[^\S\n]+(\w)")
+
+
+def _starts_a_longer_name(text: str, end: int) -> bool:
+    following = _NEXT_WORD.match(text, end)
+    return bool(following) and following.group(1).isupper()
 
 
 _PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
