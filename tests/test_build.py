@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -54,14 +53,24 @@ def test_invalid_document_is_not_exported_unless_asked(tei, tmp_path):
     assert "skipped" in forced.validation
 
 
-def test_without_the_validation_module_well_formedness_only(tei, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "tei_edition.validate", None)  # import fails
-    report = build([tei], tmp_path / "out", only=["text"])
-    assert report.validation == "well-formedness only (tei_edition.validate is not available)"
+def test_each_file_is_parsed_once(tei, tmp_path, monkeypatch):
+    """Classification, validation and every export share one tree per file."""
+    from tei_edition import validate, xmlparse
+
+    calls = []
+
+    def counting(path, **kwargs):
+        calls.append(Path(path).name)
+        return xmlparse.parse_file(path, **kwargs)
+
+    monkeypatch.setattr(build_module, "parse_file", counting)
+    monkeypatch.setattr(validate, "parse_file", counting)
+    report = build([tei], tmp_path / "out", only=["text", "html"])
     assert report.ok
+    assert sorted(calls) == sorted(p.name for p in tei.glob("*.xml"))
 
 
-def test_missing_format_is_skipped_and_failing_format_does_not_stop_others(tei, tmp_path, monkeypatch):
+def test_failing_format_does_not_stop_others(tei, tmp_path, monkeypatch):
     plugin = tmp_path / "plugins"
     plugin.mkdir()
     (plugin / "te_failing_format.py").write_text(
@@ -70,11 +79,9 @@ def test_missing_format_is_skipped_and_failing_format_does_not_stop_others(tei, 
         "    raise TransformError('no luck', path=str(request.source))\n")
     monkeypatch.syspath_prepend(str(plugin))
     registry = dict(formats.REGISTRY)
-    registry["later"] = formats.Format("later", "tei_edition.formats.not_yet", ".later", "")
     registry["failing"] = formats.Format("failing", "te_failing_format", ".x", "")
     monkeypatch.setattr(formats, "REGISTRY", registry)
-    report = build([tei / "edition.xml"], tmp_path / "out", only=["later", "failing", "text"])
-    assert report.skipped_formats == {"later": "not available in this installation yet"}
+    report = build([tei / "edition.xml"], tmp_path / "out", only=["failing", "text"])
     outcomes = {f.format: f for f in report.documents[0].formats}
     assert not outcomes["failing"].ok and "no luck" in outcomes["failing"].message
     assert outcomes["text"].ok and (tmp_path / "out" / "edition.txt").exists()
@@ -108,17 +115,14 @@ def test_cli(run, tei, tmp_path):
 
 
 @needs_shared(DOSSIER)
-def test_dossier_builds_every_available_format(tmp_path):
+def test_dossier_builds_every_format(tmp_path):
     report = build([DOSSIER.parent], tmp_path / "build")
     assert report.ok, [(d.path, d.problems, [f.message for f in d.formats]) for d in report.documents]
     written = {f.format for d in report.documents for f in d.formats if f.ok}
-    assert written | set(report.skipped_formats) == set(formats.REGISTRY)
-    if "text" in written:
-        assert (tmp_path / "build" / "nkidp-edossier-8.txt").stat().st_size > 10000
-    if "html" in written:
-        assert (tmp_path / "build" / "html" / "index.html").is_file()
-    if "pdf" in written:
-        assert (tmp_path / "build" / "nkidp-edossier-8.pdf").read_bytes().startswith(b"%PDF")
+    assert written == set(formats.REGISTRY)
+    assert (tmp_path / "build" / "nkidp-edossier-8.txt").stat().st_size > 10000
+    assert (tmp_path / "build" / "html" / "index.html").is_file()
+    assert (tmp_path / "build" / "nkidp-edossier-8.pdf").read_bytes().startswith(b"%PDF")
 
 
 def _plugin(tmp_path, monkeypatch, name, code):

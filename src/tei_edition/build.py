@@ -9,14 +9,14 @@ Where: ``DIR/<stem><suffix>`` for file formats (``DIR/<stem>.txt``, ``.pdf``) an
 ``DIR/html/`` for the site; with several documents each site goes to
 ``DIR/html/<stem>/``.
 
-Failures are per document and per format: an invalid document is not exported, a
-format that fails on one document does not stop the others, and a format whose
-module is not part of this installation yet is reported as skipped.
+Each file is parsed once: classification, validation and every export share its tree.
+Failures are per document and per format: an invalid document is not exported, and a
+format that fails on one document does not stop the others.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +45,7 @@ class DocumentOutcome:
     path: Path
     kind: str  # "document" | "register" | "other" | "malformed"
     problems: list[str] = field(default_factory=list)  # validation or parse errors
+    tree: object = field(default=None, repr=False)  # parsed once, for validation and export
     formats: list[FormatOutcome] = field(default_factory=list)
     exit_code: int = EXIT_PROBLEMS  # what its problems mean: 2 when it could not be read
 
@@ -58,7 +59,6 @@ class BuildReport:
     out_dir: Path
     validation: str  # how documents were checked, in words
     documents: list[DocumentOutcome] = field(default_factory=list)
-    skipped_formats: dict[str, str] = field(default_factory=dict)  # name -> why
 
     @property
     def ok(self) -> bool:
@@ -74,16 +74,16 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
           only: list[str] | None = None) -> BuildReport:
     """Validate and export every document under ``paths`` into ``out_dir``."""
     files = _input_files(list(paths or DEFAULT_PATHS))
-    chosen, skipped = _formats(only)
+    chosen = [formats.get(name) for name in (only or formats.REGISTRY)]
     documents = [_classify(path) for path in files]
     exportable = [d for d in documents if d.kind == "document"]
     validation = _validate(exportable) if validate else "validation skipped (--no-validate)"
-    report = BuildReport(Path(out_dir), validation, documents, skipped)
+    report = BuildReport(Path(out_dir), validation, documents)
     several = len(exportable) > 1
     for doc in exportable:
+        tree, doc.tree = doc.tree, None  # each tree is let go once its exports are written
         if doc.problems:
             continue  # stops before exporting a document that fails validation
-        tree = parse_file(doc.path)
         targets = [_target(fmt, doc.path, report.out_dir, several) for fmt in chosen]
         doc.formats = _export_all(tree, doc.path, chosen, targets)
     return report
@@ -99,41 +99,27 @@ def _input_files(paths: list) -> list[Path]:
     return files
 
 
-def _formats(only: list[str] | None):
-    """The formats to write, and those skipped because their module is not there yet."""
-    names = list(only) if only else list(formats.REGISTRY)
-    chosen, skipped = [], {}
-    for name in names:
-        fmt = formats.get(name)
-        if importlib.util.find_spec(fmt.module) is None:
-            skipped[name] = "not available in this installation yet"
-        else:
-            chosen.append(fmt)
-    return chosen, skipped
-
-
 def _classify(path: Path) -> DocumentOutcome:
     try:
-        root = parse_file(path).getroot()
+        tree = parse_file(path)
     except TeiEditionError as exc:
         return DocumentOutcome(path, "malformed", [exc.located()], exit_code=exc.exit_code)
-    tei = f"{{{TEI_NS}}}"
+    root, tei = tree.getroot(), f"{{{TEI_NS}}}"
     if root.tag not in (f"{tei}TEI", f"{tei}teiCorpus"):
         return DocumentOutcome(path, "other")
-    has_text = next(root.iter(f"{tei}text"), None) is not None
-    return DocumentOutcome(path, "document" if has_text else "register")
+    if next(root.iter(f"{tei}text"), None) is None:
+        return DocumentOutcome(path, "register")
+    return DocumentOutcome(path, "document", tree=tree)
 
 
 def _validate(documents: list[DocumentOutcome]) -> str:
-    """Validate in one run (our schema and rules, or a document's own xml-model);
-    without the validation module, documents are only checked for well-formedness."""
+    """Validate in one run (our schema and rules, or a document's own xml-model),
+    on the trees already parsed."""
     if not documents:
         return "nothing to validate"
-    try:
-        from tei_edition.validate import validate_paths
-    except ImportError:
-        return "well-formedness only (tei_edition.validate is not available)"
-    report = validate_paths([d.path for d in documents])
+    from tei_edition.validate import validate_trees
+
+    report = validate_trees([(d.path, d.tree) for d in documents])
     by_path = {Path(f.path): f for f in report.files}
     for doc in documents:
         found = by_path.get(doc.path)

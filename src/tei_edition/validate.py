@@ -89,17 +89,37 @@ def validate_paths(paths: Iterable[str | os.PathLike], *, schema: str | os.PathL
     files = collect_xml_files(list(paths))
     if not files:
         raise UsageError("no XML files found in the paths given")
+    report = Report([])
+    parsed = [entry for entry in (_parse(path, report) for path in files) if entry is not None]
+    return _validate(parsed, report, len(files), schema=schema,
+                     schematron_files=schematron_files, engine=engine, phase=phase,
+                     progress=progress)
+
+
+def validate_trees(documents: Iterable[tuple[str | os.PathLike, etree._ElementTree]],
+                   **options) -> Report:
+    """Validate documents the caller has already parsed (with ``xmlparse``), so that
+    ``build`` reads each file once; the same options as ``validate_paths``."""
+    report = Report([])
+    parsed = []
+    for path, tree in documents:
+        file_report = FileReport(str(path))
+        report.files.append(file_report)
+        parsed.append((rng.Document(str(path), tree), file_report))
+    return _validate(parsed, report, len(parsed), **options)
+
+
+def _validate(parsed, report: Report, total: int, *, schema=None, schematron_files=(),
+              engine: str = "auto", phase: str = "#DEFAULT",
+              progress: Progress | None = None) -> Report:
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     user_schema = _user_file(schema, "schema") if schema else None
     user_rules = [_user_file(s, "Schematron file") for s in schematron_files]
-    report = Report([])
-    plans: list[tuple[FileReport, rng.Document, list[Check]]] = []
-    for path in files:
-        entry = _parse(path, report)
-        if entry is not None:
-            doc, file_report = entry
-            checks = _plan(doc, file_report, user_schema, user_rules)
-            plans.append((file_report, doc, checks))
-    _run_grammars(plans, engine, report, _counting(progress, len(files)))
+    plans: list[tuple[FileReport, rng.Document, list[Check]]] = [
+        (file_report, doc, _plan(doc, file_report, user_schema, user_rules))
+        for doc, file_report in parsed]
+    _run_grammars(plans, engine, report, _counting(progress, total))
     _run_rules(plans, phase)
     for file_report in report.files:
         file_report.diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))

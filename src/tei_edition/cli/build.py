@@ -34,8 +34,6 @@ def build(ctx, paths, out_dir, no_validate, only, report_coverage):
 
     report = run_build(list(paths), out_dir, validate=not no_validate, only=list(only) or None)
     click.echo(for_terminal(report.validation))
-    for name, why in report.skipped_formats.items():
-        click.echo(f"{name}: skipped, {why}")
     for doc in report.documents:
         _print_document(doc, report_coverage)
     written = sum(len(f.outputs) for d in report.documents for f in d.formats if f.ok)
