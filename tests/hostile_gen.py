@@ -4,7 +4,6 @@ the fixtures too big (or too machine-specific) to keep in tests/fixtures/hostile
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import socket
@@ -91,37 +90,24 @@ def write_big(path: Path, megabytes: int) -> Path:
 
 # ---------------------------------------------------------------------- commands
 
-def _available(module: str) -> str | None:
-    """None when ``module`` exists, else why the command's tests skip."""
-    try:
-        found = importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        found = False
-    return None if found else f"{module} is not there yet"
-
-
 @dataclass(frozen=True)
 class Command:
     """One command as the hostile tests drive it.
 
     ``argv(inputs, out)`` builds the arguments for input files and an output folder
     ``out`` (where the command may write); ``outputs(out)`` are the paths it writes,
-    ``batch`` whether it takes several files, ``module`` what must exist for it to run.
+    ``batch`` whether it takes several files.
     """
 
     name: str
     build_argv: Callable[[list[str], Path], list[str]]
     batch: bool = False
-    module: str | None = None
     writes: bool = False
     # what shows that the good file of a batch was processed: a word in the output
     good_sign: str | None = None
 
     def argv(self, inputs: list[str | Path], out: Path) -> list[str]:
         return self.build_argv([str(i) for i in inputs], out)
-
-    def skip_reason(self) -> str | None:
-        return _available(self.module) if self.module else None
 
     def __str__(self) -> str:
         return self.name
@@ -130,13 +116,13 @@ class Command:
 COMMANDS = [
     Command("validate", lambda i, o: ["validate", *i], batch=True, good_sign="2 files"),
     Command("export-text", lambda i, o: ["export", "text", i[0], "-o", str(o / "out.txt")],
-            module="tei_edition.formats.text", writes=True),
+            writes=True),
     Command("export-html", lambda i, o: ["export", "html", i[0], "-o", str(o / "site")],
-            module="tei_edition.formats.html", writes=True),
+            writes=True),
     Command("export-pdf", lambda i, o: ["export", "pdf", i[0], "-o", str(o / "out.pdf")],
-            module="tei_edition.formats.pdf", writes=True),
+            writes=True),
     Command("build", lambda i, o: ["build", *i, "-o", str(o / "build")], batch=True,
-            module="tei_edition.build", writes=True, good_sign="goodword"),
+            writes=True, good_sign="goodword"),
     Command("entities-list", lambda i, o: ["entities", "list", *i], batch=True,
             good_sign="Anna Good"),
     Command("entities-check", lambda i, o: ["entities", "check", *i], batch=True,
@@ -151,13 +137,10 @@ BATCH_COMMANDS = [c for c in COMMANDS if c.batch]
 
 
 def command_params(commands=COMMANDS, known: dict | None = None, case: str | None = None):
-    """``pytest.param`` per command: skipped until it exists, xfail for known bugs."""
+    """``pytest.param`` per command, xfail for known bugs."""
     params = []
     for command in commands:
         marks = []
-        reason = command.skip_reason()
-        if reason:
-            marks.append(pytest.mark.skip(reason=reason))
         bug = (known or {}).get(command.name) or (known or {}).get((command.name, case))
         if bug:
             marks.append(pytest.mark.xfail(reason=bug, strict=False))

@@ -252,7 +252,7 @@ def test_size_limit_is_named_with_the_way_to_lift_it(command, tmp_path):
 def test_a_file_of_hundreds_of_megabytes_is_refused_at_once(tmp_path):
     path = write_big(tmp_path / "big.xml", 220)
     assert path.stat().st_size > 200 * 1024 * 1024
-    for command in (c for c in COMMANDS if not c.skip_reason()):
+    for command in COMMANDS:
         out = tmp_path / f"out-{command.name}"
         out.mkdir()
         started = time.monotonic()

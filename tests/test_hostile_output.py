@@ -27,11 +27,7 @@ EXPORTS = [c for c in COMMANDS if c.name.startswith("export-") or c.name == "bui
 
 
 def _command(name: str):
-    command = next(c for c in COMMANDS if c.name == name)
-    reason = command.skip_reason()
-    if reason:
-        pytest.skip(reason)
-    return command
+    return next(c for c in COMMANDS if c.name == name)
 
 
 def _snapshot(folder):
@@ -219,11 +215,10 @@ def test_escape_sequences_never_reach_the_terminal(tmp_path):
             run_cli(["query", "string(//tei:body)", str(path), str(bad)]),
             run_cli(["validate", str(bad)]), run_cli(["entities", "list", str(bad)])]
     for command in COMMANDS:
-        if not command.skip_reason():
-            out = tmp_path / f"out-{command.name}"
-            out.mkdir()
-            runs.append(run_cli(command.argv([bad], out)))
-            runs.append(run_cli(command.argv([path], out)))
+        out = tmp_path / f"out-{command.name}"
+        out.mkdir()
+        runs.append(run_cli(command.argv([bad], out)))
+        runs.append(run_cli(command.argv([path], out)))
     for ran in runs:
         assert TRACEBACK not in ran.output, str(ran)
         for char in ("\x1b", "\x9b", "\x85", "\x07"):

@@ -4,7 +4,6 @@ word kept. Runs in-process through ``tei_edition.export.export_file``."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import tempfile
 import unicodedata
@@ -27,13 +26,6 @@ INLINE = ["hi", "emph", "persName", "placeName", "orgName", "foreign", "title", 
           "seg", "unclear", "num", "q", "ref", "zzUnknown"]
 ATTRS = {"hi": ' rend="italic"', "foreign": ' xml:lang="de"', "ref": ' target="#nowhere"',
          "title": ' level="m"', "q": ""}
-
-
-def _formats_here() -> list[str]:
-    return [name for name, module in (("text", "tei_edition.formats.text"),
-                                      ("html", "tei_edition.formats.html"),
-                                      ("pdf", "tei_edition.formats.pdf"))
-            if importlib.util.find_spec(module) is not None]
 
 
 # ---------------------------------------------------------------------- strategies
@@ -130,7 +122,7 @@ PROFILE = dict(deadline=None, database=None, derandomize=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@pytest.mark.parametrize("fmt", [f for f in ("text", "html") if f in _formats_here()])
+@pytest.mark.parametrize("fmt", ["text", "html"])
 @settings(max_examples=100, **PROFILE)
 @given(doc=document())
 @example(doc=SPECIAL_DOCUMENT)
@@ -142,7 +134,6 @@ def test_random_documents_export_with_every_word(fmt, doc):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif("pdf" not in _formats_here(), reason="tei_edition.formats.pdf is not there yet")
 @settings(max_examples=25, **PROFILE)
 @given(doc=document())
 @example(doc=SPECIAL_DOCUMENT)
