@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_edition import resources, transform
+from tei_edition import transform
 from tei_edition.diagnostics import Diagnostic
 from tei_edition.errors import InputError, TransformError
 from tei_edition.xmlparse import parse_bytes, parse_file
@@ -185,7 +185,3 @@ def node_at(tree: etree._ElementTree, location: str) -> etree._Element | None:
         node = same[index]
         children = list(node)
     return node
-
-
-def default_schema() -> Path:
-    return resources.schema("tei_edition.sch")

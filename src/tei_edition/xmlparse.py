@@ -312,10 +312,6 @@ def _undefined_entity(name: str, text: str, data: bytes) -> str:
     return text
 
 
-def is_tei(tree: etree._ElementTree) -> bool:
-    return etree.QName(tree.getroot()).namespace == TEI_NS
-
-
 def collect_xml_files(paths: list[str | os.PathLike]) -> list[Path]:
     """Files named directly, plus ``*.xml`` found by recursing into named folders.
 

@@ -175,10 +175,5 @@ def format_option(*choices: str, default: str | None = None):
                         show_default=True, help="Output format.")
 
 
-def paths_argument(default: str | None = "tei"):
-    """Zero or more files or folders; defaults to the ``tei/`` folder."""
-    return click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-
-
 def default_paths(paths: tuple[str, ...]) -> list[str]:
     return list(paths) or ["tei"]
