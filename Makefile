@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: edition test bench clean setup
+.PHONY: edition test test-all bench clean setup
 
 setup: $(STAMP)
 
@@ -19,8 +19,12 @@ $(STAMP): pyproject.toml
 edition: $(STAMP)
 	$(BIN)/tei-edition build tei -o build
 
-## make test: the whole test suite
+## make test: the fast tier (no browser, no slow corpus or large-file tests), a few minutes
 test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+## make test-all: everything, browser and slow tests included; what .ci/run calls
+test-all: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 ## make bench: performance figures beside their references (never part of make test)

@@ -16,9 +16,25 @@ TEI_ALL = SHARED / "schemas" / "tei_all.rng"
 SOURCE_TEXT = SHARED / "source" / "nkidp-edossier-8.txt"
 
 
+LETTERS = CORPUS / "letters"
+# The letter edition (4,816 letters) is a collection: collection tests and the bench use
+# it whole; the per-file corpus tests take every LETTER_SAMPLE-th letter beside the rest.
+LETTER_SAMPLE = 200
+
+
 def corpus_files() -> list[Path]:
-    """Every real TEI file in ../shared/corpus (empty when the folder is absent)."""
-    return sorted(CORPUS.rglob("*.xml")) if CORPUS.is_dir() else []
+    """The real TEI files of ../shared/corpus for per-file tests (empty when the folder
+    is absent): every file of the other projects, and a sample of the letter edition."""
+    if not CORPUS.is_dir():
+        return []
+    others = [p for p in CORPUS.rglob("*.xml") if LETTERS not in p.parents]
+    return sorted(others) + letter_sample()
+
+
+def letter_sample(step: int = LETTER_SAMPLE) -> list[Path]:
+    """Every ``step``-th letter of the letter edition, in name order (stable)."""
+    letters = sorted((LETTERS / "letters").glob("*.xml")) if LETTERS.is_dir() else []
+    return letters[::step]
 
 
 def needs_shared(path: Path):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DOSSIER, FIXTURES, needs_shared
-from tei_edition import build as build_module
-from tei_edition import formats
-from tei_edition.build import build
+from tei_edition.publish import build as build_module
+from tei_edition.publish import formats
+from tei_edition.publish.build import build
 from tei_edition.errors import InputError
 
 VALID = FIXTURES / "valid" / "edition.xml"  # valid against our schema and rules
@@ -55,7 +55,8 @@ def test_invalid_document_is_not_exported_unless_asked(tei, tmp_path):
 
 def test_each_file_is_parsed_once(tei, tmp_path, monkeypatch):
     """Classification, validation and every export share one tree per file."""
-    from tei_edition import validate, xmlparse
+    from tei_edition.validation import validate
+    from tei_edition.xml import parse as xmlparse
 
     calls = []
 
@@ -134,7 +135,7 @@ def _plugin(tmp_path, monkeypatch, name, code):
 
 BACKGROUND = """\
 from tei_edition.errors import TransformError
-from tei_edition.formats import ExportResult
+from tei_edition.publish.formats import ExportResult
 EVENTS = []
 class Pending:
     def __init__(self, request):

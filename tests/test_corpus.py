@@ -50,7 +50,7 @@ def _assert_no_crash(result, argv):
 
 def _well_formed(path: Path) -> bool:
     from tei_edition.errors import TeiEditionError
-    from tei_edition.xmlparse import parse_file
+    from tei_edition.xml.parse import parse_file
 
     try:
         parse_file(path)
@@ -106,7 +106,7 @@ def _output_text(out: Path, fmt: str) -> str:
 
 def source_words(path: Path, *, reading: str) -> collections.Counter:
     """The words of every text node of <text> (nested <text>s once), NFC."""
-    from tei_edition.xmlparse import parse_file
+    from tei_edition.xml.parse import parse_file
 
     skipped = {f"{TEI}sic", f"{TEI}orig", f"{TEI}abbr"} if reading == "normalised" else set()
     counts: collections.Counter = collections.Counter()

@@ -19,7 +19,7 @@ import pytest
 from conftest import DOSSIER, SOURCE_TEXT, TEI_ALL, needs_shared
 from lxml import etree
 
-from tei_edition.xmlparse import parse_file
+from tei_edition.xml.parse import parse_file
 
 TEI = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"

@@ -7,8 +7,9 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
-from tei_edition import anchors, entities
-from tei_edition.xmlparse import NS, parse_file
+from tei_edition.publish import anchors
+from tei_edition.entities import mentions as entities
+from tei_edition.xml.parse import NS, parse_file
 
 HERE = FIXTURES / "entities"
 DOSSIER = HERE / "dossier" / "dossier.xml"

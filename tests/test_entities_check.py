@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import FIXTURES
-from tei_edition.entitycheck import check
+from tei_edition.entities.check import check
 
 HERE = FIXTURES / "entities"
 DOSSIER = HERE / "dossier" / "dossier.xml"

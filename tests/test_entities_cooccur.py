@@ -7,8 +7,9 @@ import networkx as nx
 import pytest
 
 from conftest import FIXTURES
-from tei_edition import anchors, entities
-from tei_edition.cooccur import cooccur, to_graphml
+from tei_edition.publish import anchors
+from tei_edition.entities import mentions as entities
+from tei_edition.entities.cooccur import cooccur, to_graphml
 
 HERE = FIXTURES / "entities"
 DOSSIER = HERE / "dossier" / "dossier.xml"
@@ -38,7 +39,7 @@ def test_paragraph_and_document_scopes_on_the_corpus():
 
 def test_weights_agree_with_a_count_by_block():
     """Recount from the mentions and anchors.block_of directly."""
-    from tei_edition.xmlparse import NS, parse_file
+    from tei_edition.xml.parse import NS, parse_file
 
     tree = parse_file(DOSSIER)
     blocks: dict = {}
@@ -98,7 +99,7 @@ def test_cooccur_cli_formats(run, fmt):
 def test_document_scope_counts_the_units_of_an_edition():
     """In one file holding several documents, "document" means each div of type
     document (as te:unit() defines units), not the file."""
-    from tei_edition.xmlparse import NS, parse_file
+    from tei_edition.xml.parse import NS, parse_file
 
     tree = parse_file(DOSSIER)
     units: dict = {}

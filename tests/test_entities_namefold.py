@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 from hypothesis import given, strategies as st
 
-from tei_edition.namefold import FoldedText, compile_forms, fold, is_acronym
+from tei_edition.entities.namefold import FoldedText, compile_forms, fold, is_acronym
 
 
 @pytest.mark.parametrize("a, b", [

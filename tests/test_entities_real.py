@@ -6,9 +6,10 @@ import json
 import pytest
 
 from conftest import CORPUS, DOSSIER, corpus_files, needs_shared
-from tei_edition import anchors, entities
-from tei_edition.entitycheck import check
-from tei_edition.xmlparse import NS, parse_file
+from tei_edition.publish import anchors
+from tei_edition.entities import mentions as entities
+from tei_edition.entities.check import check
+from tei_edition.xml.parse import NS, parse_file
 
 needs_dossier = pytest.mark.skipif(not DOSSIER.exists(), reason=f"{DOSSIER} is not encoded yet")
 

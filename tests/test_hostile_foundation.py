@@ -11,9 +11,9 @@ import click
 import pytest
 
 from tei_edition.errors import InputError, XmlSyntaxError
-from tei_edition.output import MARKER, atomic_directory, safe_child, write_atomic
+from tei_edition.xml.output import MARKER, atomic_directory, safe_child, write_atomic
 from tei_edition.textsafe import for_message, for_terminal
-from tei_edition.xmlparse import (DEFAULT_MAX_BYTES, current_limits, limits, parse_bytes,
+from tei_edition.xml.parse import (DEFAULT_MAX_BYTES, current_limits, limits, parse_bytes,
                                   parse_file, parse_size, read_bytes)
 
 

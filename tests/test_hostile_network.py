@@ -69,7 +69,7 @@ def test_a_document_naming_the_listener_still_exports(listener, tmp_path):
 def test_saxon_parser_never_resolves_dtds_or_entities(listener, tmp_path):
     """Our documents reach Saxon as text without a DOCTYPE; were one to arrive, Saxon's
     own parser is configured to load no external DTD or entity either."""
-    from tei_edition import transform
+    from tei_edition.publish import transform
 
     secret = tmp_path / "secret.txt"
     secret.write_text("SENTINEL-SAXON", encoding="utf-8")
@@ -92,9 +92,9 @@ def test_saxon_parser_never_resolves_dtds_or_entities(listener, tmp_path):
 
 def test_stylesheet_functions_cannot_reach_the_network(listener, tmp_path):
     """doc(), unparsed-text() and collection() on a document's URL are refused."""
-    from tei_edition import transform
+    from tei_edition.publish import transform
     from tei_edition.errors import TransformError
-    from tei_edition.xmlparse import parse_bytes
+    from tei_edition.xml.parse import parse_bytes
 
     for call in ("doc(string(/a/@href))", "unparsed-text(string(/a/@href))",
                  "collection(string(/a/@href))", "doc-available(string(/a/@href))"):

@@ -7,9 +7,9 @@ import pytest
 
 from hostile_gen import (COMMANDS, TRACEBACK, assert_clean_failure, command_params,
                          files_under, run_cli, tei)
-from tei_edition import xinclude
+from tei_edition.xml import xinclude
 from tei_edition.errors import InputError, XmlSyntaxError
-from tei_edition.xmlparse import limits, parse_bytes, parse_file
+from tei_edition.xml.parse import limits, parse_bytes, parse_file
 
 XI = 'xmlns:xi="http://www.w3.org/2001/XInclude"'
 PART = '<div xmlns="http://www.tei-c.org/ns/1.0"><p>Includedword here</p><p xml:id="second">Pointedword</p></div>'

@@ -13,9 +13,9 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
-from tei_edition.anchors import anchor
-from tei_edition.export import export_file
-from tei_edition.xmlparse import NS, TEI_NS, parse_file
+from tei_edition.publish.anchors import anchor
+from tei_edition.publish.export import export_file
+from tei_edition.xml.parse import NS, TEI_NS, parse_file
 
 EDITION = FIXTURES / "html" / "edition.xml"
 HOSTILE = FIXTURES / "html" / "hostile.xml"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DOSSIER, FIXTURES, ROOT
-from tei_edition.export import export_file
+from tei_edition.publish.export import export_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts" / "html"

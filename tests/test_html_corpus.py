@@ -12,8 +12,8 @@ import pytest
 from conftest import DOSSIER, corpus_files, needs_shared, CORPUS
 from test_html import X, missing_words, page, text_of
 from tei_edition.errors import XmlSyntaxError
-from tei_edition.export import export_file
-from tei_edition.xmlparse import NS, parse_file
+from tei_edition.publish.export import export_file
+from tei_edition.xml.parse import NS, parse_file
 
 
 @needs_shared(CORPUS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tei_edition.export import export_file
+from tei_edition.publish.export import export_file
 
 TEI = "http://www.tei-c.org/ns/1.0"
 # Each paragraph stays under the input parser's own 10 MB text-node limit.

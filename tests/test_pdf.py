@@ -12,11 +12,11 @@ import pytest
 from lxml import etree
 
 from conftest import DOSSIER, FIXTURES
-from tei_edition import typeset
+from tei_edition.publish import typeset
 from tei_edition.errors import InputError, TransformError, UsageError
-from tei_edition.export import export_file
-from tei_edition.formats import pdf as pdf_format
-from tei_edition.xmlparse import NS, parse_file
+from tei_edition.publish.export import export_file
+from tei_edition.publish.formats import pdf as pdf_format
+from tei_edition.xml.parse import NS, parse_file
 
 pypdf = pytest.importorskip("pypdf")
 

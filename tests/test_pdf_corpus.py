@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CORPUS, corpus_files, needs_shared
 from tei_edition.errors import XmlSyntaxError
-from tei_edition.export import export_file
+from tei_edition.publish.export import export_file
 from test_pdf import Book, missing_words, tei_text_words
 
 pytestmark = [pytest.mark.slow, needs_shared(CORPUS)]

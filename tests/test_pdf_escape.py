@@ -8,7 +8,8 @@ import json
 import pytest
 from lxml import etree
 
-from tei_edition import resources, transform
+from tei_edition import resources
+from tei_edition.publish import transform
 
 typst = pytest.importorskip("typst")
 

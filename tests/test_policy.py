@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from tei_edition import formats
+from tei_edition.publish import formats
 from tei_edition.errors import UsageError
-from tei_edition.export import export_file
+from tei_edition.publish.export import export_file
 
 READINGS = FIXTURES / "policy" / "readings.xml"
 

@@ -1,6 +1,6 @@
 """Property-based: random TEI fragments with random text, including every markup-special
 character of HTML and Typst, export in every format without a crash and with every
-word kept. Runs in-process through ``tei_edition.export.export_file``."""
+word kept. Runs in-process through ``tei_edition.publish.export.export_file``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tei_edition.xmlparse import parse_bytes
+from tei_edition.xml.parse import parse_bytes
 
 HTML_SPECIALS = "<>&\"'"
 TYPST_SPECIALS = "#$*_`@[]{}()=-+/\\~<>%^|!?.,;:"
@@ -91,7 +91,7 @@ SPECIAL_DOCUMENT = (
 
 def _export(fmt: str, text: str) -> str:
     """Export ``text`` as ``fmt``; the output's text (HTML as rendered text, PDF extracted)."""
-    from tei_edition.export import export_file
+    from tei_edition.publish.export import export_file
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "doc.xml"

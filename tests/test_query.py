@@ -7,7 +7,7 @@ import pytest
 from conftest import FIXTURES
 from tei_edition import query
 from tei_edition.errors import UsageError
-from tei_edition.xmlparse import NS, parse_file
+from tei_edition.xml.parse import NS, parse_file
 
 HERE = FIXTURES / "entities"
 DOSSIER = HERE / "dossier" / "dossier.xml"

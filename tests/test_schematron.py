@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tei_edition import schematron
+from tei_edition.validation import schematron
 from tei_edition.errors import InputError
-from tei_edition.xmlparse import parse_bytes
+from tei_edition.xml.parse import parse_bytes
 
 from conftest import TEI_ALL, needs_shared
 

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import DOSSIER, FIXTURES, needs_shared
 from tei_edition.errors import UsageError
-from tei_edition.export import export_file
-from tei_edition.formats.text import render
-from tei_edition.xmlparse import parse_file
+from tei_edition.publish.export import export_file
+from tei_edition.publish.formats.text import render
+from tei_edition.xml.parse import parse_file
 
 FEATURES = FIXTURES / "text" / "features.xml"
 NOTES = FIXTURES / "text" / "notes.xml"

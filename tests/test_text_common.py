@@ -7,8 +7,8 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
-from tei_edition import transform
-from tei_edition.xmlparse import NS, parse_file
+from tei_edition.publish import transform
+from tei_edition.xml.parse import NS, parse_file
 
 TE = "urn:x-tei-edition"
 NOTES = FIXTURES / "text" / "notes.xml"

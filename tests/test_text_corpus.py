@@ -24,8 +24,8 @@ from lxml import etree
 from conftest import CORPUS, corpus_files, needs_shared
 from tei_edition import resources
 from tei_edition.errors import XmlSyntaxError
-from tei_edition.formats.text import render
-from tei_edition.xmlparse import TEI_NS, parse_file
+from tei_edition.publish.formats.text import render
+from tei_edition.xml.parse import TEI_NS, parse_file
 
 T = f"{{{TEI_NS}}}"
 JOIN = "\ufdd0"

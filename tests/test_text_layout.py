@@ -9,8 +9,9 @@ import random
 
 import pytest
 
-from tei_edition import resources, transform
-from tei_edition.xmlparse import parse_bytes
+from tei_edition import resources
+from tei_edition.publish import transform
+from tei_edition.xml.parse import parse_bytes
 
 WORDS = ["a", "of", "the", "Pyongyang", "ä", "—", "Ω𝔘", "x" * 30, "supercalifragilistic",
          "it’s", "[1]", "non\u00a0breaking", "(cf.", "12.3"]

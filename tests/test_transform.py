@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tei_edition import transform
+from tei_edition.publish import transform
 from tei_edition.errors import TransformError
-from tei_edition.xmlparse import parse_bytes
+from tei_edition.xml.parse import parse_bytes
 
 XSL = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:te="urn:x-tei-edition"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tei_edition import rng, validate
+from tei_edition.validation import rng
+from tei_edition.validation import validate
 from tei_edition.errors import InputError
-from tei_edition.xmlparse import parse_file
+from tei_edition.xml.parse import parse_file
 
 from conftest import DOSSIER, FIXTURES, ROOT, TEI_ALL, corpus_files, needs_shared
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tei_edition.errors import InputError, XmlSyntaxError
-from tei_edition.xmlparse import collect_xml_files, parse_bytes, parse_file
+from tei_edition.xml.parse import collect_xml_files, parse_bytes, parse_file
 
 
 def test_keeps_line_numbers():

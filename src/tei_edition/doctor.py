@@ -44,7 +44,7 @@ def _lxml() -> Check:
 
 def _saxon() -> Check:
     try:
-        from tei_edition.transform import saxon_version
+        from tei_edition.publish.transform import saxon_version
 
         return Check("Saxon", True, saxon_version())
     except Exception as exc:  # report, never crash: doctor is for broken installs too

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tei_edition import transform
+from tei_edition.publish import transform
 from tei_edition.errors import InputError, TeiEditionError, UsageError, XmlSyntaxError
-from tei_edition.xmlparse import TEI_NS, collect_xml_files, parse_file
+from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
 
 
 @dataclass

@@ -32,7 +32,7 @@ class EditionGroup(click.Group):
         _add_limit_options(cmd)
 
     def invoke(self, ctx: click.Context):
-        from tei_edition.xmlparse import limits
+        from tei_edition.xml.parse import limits
 
         try:
             with limits(**ctx.meta.get(_META, {})):  # undone when the command ends
@@ -118,7 +118,7 @@ def _set_xinclude(ctx: click.Context, param: click.Parameter, value: bool) -> bo
 def _set_max_bytes(ctx: click.Context, param: click.Parameter, value: str | None):
     if value is None:
         return value
-    from tei_edition.xmlparse import parse_size
+    from tei_edition.xml.parse import parse_size
 
     try:
         size = parse_size(value)
@@ -133,7 +133,7 @@ def _apply(ctx: click.Context, **values) -> None:
     it they take effect at once (inside the ``limits()`` block that ``invoke`` opened)."""
     ctx.meta.setdefault(_META, {}).update(values)
     if ctx.parent is not None:
-        from tei_edition.xmlparse import set_limits
+        from tei_edition.xml.parse import set_limits
 
         set_limits(**values)
 

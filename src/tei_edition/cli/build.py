@@ -30,7 +30,7 @@ def build(ctx, paths, out_dir, no_validate, only, report_coverage):
       tei-edition build tei/ -o build/
       tei-edition build letters/ -o site/ --only html --no-validate
     """
-    from tei_edition.build import build as run_build
+    from tei_edition.publish.build import build as run_build
 
     report = run_build(list(paths), out_dir, validate=not no_validate, only=list(only) or None)
     click.echo(for_terminal(report.validation))

@@ -44,7 +44,7 @@ def list_(paths, kind, sort, fmt):
     Example:
       tei-edition entities list tei/ --sort mentions
     """
-    from tei_edition import entities as lib
+    from tei_edition.entities import mentions as lib
 
     corpus = lib.load(default_paths(paths))
     rows = lib.rows(corpus, kind=kind, sort=sort)
@@ -81,7 +81,7 @@ def show(entity_id, paths, words, fmt):
     Example:
       tei-edition entities show puzanov tei/ --context 5
     """
-    from tei_edition import entities as lib
+    from tei_edition.entities import mentions as lib
 
     record = lib.show(default_paths(paths), entity_id, words=words)
     if fmt == "json":
@@ -129,7 +129,7 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
     Example:
       tei-edition entities cooccur tei/ --type person --format graphml -o people.graphml
     """
-    from tei_edition.cooccur import cooccur as network_of, to_graphml
+    from tei_edition.entities.cooccur import cooccur as network_of, to_graphml
 
     network = network_of(default_paths(paths), kind=kind, with_kind=with_kind, scope=scope)
     if fmt == "graphml":
@@ -146,7 +146,7 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
                       [[p.source, p.source_name, p.target, p.target_name, p.weight]
                        for p in network.pairs]) + "\n"
     if output:
-        from tei_edition.output import write_atomic
+        from tei_edition.xml.output import write_atomic
 
         write_atomic(output, data)
     else:
@@ -175,8 +175,8 @@ def check(ctx, paths, fmt):
     Example:
       tei-edition entities check tei/ --format json
     """
-    from tei_edition.diagnostics import to_json
-    from tei_edition.entitycheck import check as lint
+    from tei_edition.validation.diagnostics import to_json
+    from tei_edition.entities.check import check as lint
 
     results = lint(default_paths(paths))
     found = sum(len(d) for _, d in results)

@@ -35,7 +35,7 @@ def html(path, output, reading, report_coverage):
       tei-edition export html letter.xml -o site --reading diplomatic
     """
     from tei_edition.cli.export_text import report_messages
-    from tei_edition.export import export_file
+    from tei_edition.publish.export import export_file
 
     result = export_file(path, "html", output, reading=reading)
     click.echo(f"wrote {for_terminal(str(result.outputs[0]))}/index.html", err=True)

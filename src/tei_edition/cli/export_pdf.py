@@ -39,7 +39,7 @@ def pdf(path, output, paper, standards, keep_typst, diplomatic, timeout, max_cha
     Example:
       tei-edition export pdf tei/nkidp-edossier-8.xml -o dossier.pdf --pdf-standard a-2b
     """
-    from tei_edition.export import export_file
+    from tei_edition.publish.export import export_file
 
     result = export_file(path, "pdf", output, paper=paper, pdf_standards=standards,
                          keep_typst=keep_typst, diplomatic=diplomatic, timeout=timeout,

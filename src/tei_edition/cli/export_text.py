@@ -36,13 +36,13 @@ def text(path, output, width, notes, diplomatic, page_breaks, entities, report_c
     if output == "-":
         from pathlib import Path
 
-        from tei_edition.formats.text import render
-        from tei_edition.xmlparse import parse_file
+        from tei_edition.publish.formats.text import render
+        from tei_edition.xml.parse import parse_file
 
         result = render(parse_file(path), Path(path), **options)
         click.echo(result.text, nl=False)
     else:
-        from tei_edition.export import export_file
+        from tei_edition.publish.export import export_file
 
         result = export_file(path, "text", output, **options)
         click.echo(f"wrote {for_terminal(str(result.outputs[0]))}", err=True)

@@ -1,4 +1,4 @@
-"""``tei-edition validate``: a thin layer over ``tei_edition.validate``."""
+"""``tei-edition validate``: a thin layer over ``tei_edition.validation.validate``."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
       tei-edition validate tei/nkidp-edossier-8.xml
       tei-edition validate corpus/ --schema tei_all.rng --format json
     """
-    from tei_edition.validate import validate_paths
+    from tei_edition.validation.validate import validate_paths
 
     with _progress(not quiet and fmt == "text") as tick:
         report = validate_paths(default_paths(paths), schema=schema, schematron_files=schematron_files,

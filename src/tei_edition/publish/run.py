@@ -1,5 +1,5 @@
-"""Export orchestration shared by every format: parse safely, gather register files,
-call the format's exporter, and turn the common layer's messages into a report."""
+"""How every format runs its stylesheet: the register files it points to, the Saxon
+run, and the common layer's messages turned into warnings and coverage figures."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_edition import formats, transform
-from tei_edition.errors import InputError
-from tei_edition.formats import ExportRequest, ExportResult
-from tei_edition.xmlparse import parse_file
+from tei_edition.publish import transform
+from tei_edition.xml.parse import parse_file
 
 TE_NS = "urn:x-tei-edition"
 
@@ -95,16 +93,3 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
         result = transform.run(stylesheet, tree, params, path=str(source))
         output = result.output
     return output, split_messages(result.warnings, str(source))
-
-
-def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
-                **options) -> ExportResult:
-    """Export one TEI file in a registered format; returns what was written."""
-    fmt_entry = formats.get(fmt)
-    source = Path(path)
-    tree = parse_file(source)
-    target = Path(output) if output else fmt_entry.default_output(source, source.parent)
-    if target.resolve() == source.resolve():
-        raise InputError("refusing to overwrite the input with the export", path=str(source))
-    request = ExportRequest(tree=tree, source=source, output=target, options=options)
-    return fmt_entry.exporter()(request)

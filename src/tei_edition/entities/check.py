@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from tei_edition.diagnostics import Diagnostic
-from tei_edition.entities import Corpus, Mention, load
-from tei_edition.namefold import fold
+from tei_edition.validation.diagnostics import Diagnostic
+from tei_edition.entities.mentions import Corpus, Mention, load
+from tei_edition.entities.namefold import fold
 from tei_edition.errors import TeiEditionError
-from tei_edition.untagged import FormMatcher, decode_source
-from tei_edition.xmlparse import read_bytes
+from tei_edition.entities.untagged import FormMatcher, decode_source
+from tei_edition.xml.parse import read_bytes
 
 SOURCE = "entities"
 

@@ -20,7 +20,7 @@ from itertools import combinations
 
 from lxml import etree
 
-from tei_edition.entities import Corpus, load
+from tei_edition.entities.mentions import Corpus, load
 
 SCOPES = ("paragraph", "document")
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tei_edition import resources, typeset
+from tei_edition import resources
+from tei_edition.publish import typeset
 from tei_edition.errors import InputError, UsageError
-from tei_edition.export import run_format
-from tei_edition.formats import ExportRequest, ExportResult
-from tei_edition.output import write_atomic
+from tei_edition.publish.run import run_format
+from tei_edition.publish.formats import ExportRequest, ExportResult
+from tei_edition.xml.output import write_atomic
 
 STYLESHEET = "typst/typst.xsl"
 PAPERS = ("a4", "us-letter")

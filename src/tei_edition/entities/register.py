@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_edition.xmlparse import TEI_NS, XML_NS
+from tei_edition.xml.parse import TEI_NS, XML_NS
 
 KINDS = ("person", "place", "org")
 _T = f"{{{TEI_NS}}}"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_edition.diagnostics import Diagnostic
+from tei_edition.validation.diagnostics import Diagnostic
 from tei_edition.errors import InputError, UsageError
-from tei_edition.xmlparse import XML_NS, parse_file
+from tei_edition.xml.parse import XML_NS, parse_file
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")

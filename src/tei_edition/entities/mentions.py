@@ -23,11 +23,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_edition import anchors
+from tei_edition.publish import anchors
 from tei_edition.errors import UsageError, XmlSyntaxError
-from tei_edition.namefold import fold
-from tei_edition.register import KINDS, ENTRY_KINDS, Entry, Pointer, Register, entries_in, parse_ref
-from tei_edition.xmlparse import TEI_NS, collect_xml_files, parse_file
+from tei_edition.entities.namefold import fold
+from tei_edition.entities.register import KINDS, ENTRY_KINDS, Entry, Pointer, Register, entries_in, parse_ref
+from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
 
 _T = f"{{{TEI_NS}}}"
 # Name element -> the kind it names (None: the kind comes from @type).
@@ -149,7 +149,7 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
             mention.detail = detail_of(el)
         corpus.mentions.append(mention)
     if flows:
-        from tei_edition.untagged import text_flow
+        from tei_edition.entities.untagged import text_flow
 
         corpus.flows[path] = text_flow(root, path, NAME_TAGS.keys() | REGISTER_TAGS | LINKED_ELSEWHERE)
 

@@ -33,7 +33,7 @@ class Format:
 class ExportRequest:
     """One export: the parsed document, where it came from, where it goes, options."""
 
-    tree: object  # lxml ElementTree from tei_edition.xmlparse
+    tree: object  # lxml ElementTree from tei_edition.xml.parse
     source: Path
     output: Path
     options: dict = field(default_factory=dict)
@@ -50,9 +50,9 @@ class ExportResult:
 REGISTRY: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("html", "tei_edition.formats.html", "", "static HTML edition (a folder)"),
-        Format("pdf", "tei_edition.formats.pdf", ".pdf", "PDF print edition typeset with Typst"),
-        Format("text", "tei_edition.formats.text", ".txt", "plain text, UTF-8"),
+        Format("html", "tei_edition.publish.formats.html", "", "static HTML edition (a folder)"),
+        Format("pdf", "tei_edition.publish.formats.pdf", ".pdf", "PDF print edition typeset with Typst"),
+        Format("text", "tei_edition.publish.formats.text", ".txt", "plain text, UTF-8"),
     )
 }
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_edition import transform
-from tei_edition.diagnostics import Diagnostic
+from tei_edition.publish import transform
+from tei_edition.validation.diagnostics import Diagnostic
 from tei_edition.errors import InputError, TransformError
-from tei_edition.xmlparse import parse_bytes, parse_file
+from tei_edition.xml.parse import parse_bytes, parse_file
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"

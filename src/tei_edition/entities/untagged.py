@@ -22,9 +22,9 @@ from html.entities import name2codepoint
 
 from lxml import etree
 
-from tei_edition.anchors import BLOCKS
-from tei_edition.namefold import FoldedText, compile_forms, fold, is_acronym
-from tei_edition.xmlparse import TEI_NS, read_bytes
+from tei_edition.publish.anchors import BLOCKS
+from tei_edition.entities.namefold import FoldedText, compile_forms, fold, is_acronym
+from tei_edition.xml.parse import TEI_NS, read_bytes
 
 _T = f"{{{TEI_NS}}}"
 _BREAKS = frozenset({f"{_T}{n}" for n in BLOCKS | {"lb", "pb", "cb", "div", "list", "table", "row",

@@ -3,7 +3,7 @@
 The compile runs in a fresh temporary root holding only the generated ``main.typ``
 and the layout template, with empty package folders, so a document can neither read
 other files nor fetch ``@preview`` packages. It runs in a child process (this module,
-``python -m tei_edition.typeset``) that is killed when it overruns its time. A Typst
+``python -m tei_edition.publish.typeset``) that is killed when it overruns its time. A Typst
 error is mapped back, through the ``// tei:LINE NAME`` marks of the generated source,
 to the TEI element and line that produced the failing code.
 
@@ -86,7 +86,7 @@ class Compile:
                 (work / folder).mkdir()
             with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:
                 self._process = subprocess.Popen(
-                    [sys.executable, "-m", "tei_edition.typeset"], stdin=subprocess.PIPE,
+                    [sys.executable, "-m", "tei_edition.publish.typeset"], stdin=subprocess.PIPE,
                     stdout=stdout, stderr=stderr, env=_worker_env())
         except BaseException:
             self._work_dir.cleanup()

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
-from tei_edition.export import run_format
-from tei_edition.formats import ExportRequest, ExportResult
-from tei_edition.output import atomic_directory, safe_child
+from tei_edition.publish.run import run_format
+from tei_edition.publish.formats import ExportRequest, ExportResult
+from tei_edition.xml.output import atomic_directory, safe_child
 
 STYLESHEET = "html/html.xsl"
 READINGS = ("normalised", "diplomatic")

@@ -12,7 +12,7 @@ Limits, and how to lift them (``tei-edition --huge --max-bytes 2G COMMAND ...``)
   * ``huge``: libxml2's safety limits (nesting deeper than 256 levels, text nodes over
     10 MB, ...) are lifted; nesting stays capped at libxml2's hard limit of 2048 levels,
     so that no stylesheet or tree walk can overflow its stack.
-  * ``xinclude``: ``xi:include`` is expanded, safely (``tei_edition.xinclude``); off by
+  * ``xinclude``: ``xi:include`` is expanded, safely (``tei_edition.xml.xinclude``); off by
     default, when an include stays an element like any other.
 Callers pass them explicitly, or leave them ``None`` to use the values in force (set
 for a whole command by ``limits()``, which the CLI does from its options).
@@ -31,6 +31,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei_edition.errors import InputError, XmlSyntaxError
+from tei_edition.xml import xinclude as xi
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -47,7 +48,7 @@ HUGE_DEPTH_LIMIT = 2048
 class Limits:
     huge: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
-    xinclude: bool = False  # expand xi:include (safely: see ``tei_edition.xinclude``)
+    xinclude: bool = False  # expand xi:include (safely: see ``tei_edition.xml.xinclude``)
 
 
 _limits: contextvars.ContextVar[Limits] = contextvars.ContextVar("tei_edition_limits",
@@ -218,11 +219,9 @@ def parse_file(path: str | os.PathLike, *, huge: bool | None = None,
     tree = parse_bytes(read_bytes(path, max_bytes=max_bytes), path=str(path), huge=huge)
     if xinclude is None:
         xinclude = current_limits().xinclude
-    if xinclude:
-        from tei_edition import xinclude as xi
-
-        if xi.has_includes(tree):
-            xi.expand(tree, path, max_bytes=max_bytes)
+    if xinclude and xi.has_includes(tree):
+        xi.expand(tree, path, parse=parse_file, read=read_bytes,
+                  max_bytes=max_bytes if max_bytes is not None else current_limits().max_bytes)
     return tree
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from tei_edition.xmlparse import TEI_NS, XML_NS
+from tei_edition.xml.parse import TEI_NS, XML_NS
 
 # Elements that are citable blocks: the unit a reader links to.
 BLOCKS = frozenset({

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_edition import resources, rng, schematron
-from tei_edition.diagnostics import Diagnostic, to_json
+from tei_edition import resources
+from tei_edition.validation import rng
+from tei_edition.validation import schematron
+from tei_edition.validation.diagnostics import Diagnostic, to_json
 from tei_edition.errors import InputError, UsageError, XmlSyntaxError
-from tei_edition.xmlparse import TEI_NS, collect_xml_files, parse_file
+from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
 
 ENGINES = ("auto", "lxml", "jing")
 SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -51,6 +52,8 @@ class _Run:
     max_depth: int
     max_count: int
     max_bytes: int
+    parse: Callable  # the safe parser's parse_file, passed in (no import cycle)
+    read: Callable  # the safe parser's read_bytes
     count: int = 0
     bytes_read: int = 0
     cache: dict[Path, etree._ElementTree] = field(default_factory=dict)
@@ -60,14 +63,15 @@ def has_includes(tree: etree._ElementTree) -> bool:
     return any(True for _ in _includes(tree.getroot()))
 
 
-def expand(tree: etree._ElementTree, source: str | Path, *, max_depth: int = MAX_DEPTH,
-           max_count: int = MAX_COUNT, max_bytes: int | None = None) -> etree._ElementTree:
-    """Replace every ``xi:include`` in ``tree`` (read from ``source``), in place."""
-    from tei_edition.xmlparse import current_limits
+def expand(tree: etree._ElementTree, source: str | Path, *, parse: Callable, read: Callable,
+           max_bytes: int, max_depth: int = MAX_DEPTH,
+           max_count: int = MAX_COUNT) -> etree._ElementTree:
+    """Replace every ``xi:include`` in ``tree`` (read from ``source``), in place.
 
+    ``parse`` and ``read`` are the safe parser's ``parse_file`` and ``read_bytes``: the
+    parser calls this module, so it hands them over instead of being imported back."""
     path = Path(source).resolve()
-    run = _Run(path.parent, max_depth, max_count,
-               max_bytes if max_bytes is not None else current_limits().max_bytes)
+    run = _Run(path.parent, max_depth, max_count, max_bytes, parse, read)
     run.bytes_read = _size(path)
     root = tree.getroot()
     if root.tag in INCLUDE:
@@ -163,20 +167,16 @@ def _target(include, href: str, path: Path, shown: str, run: _Run) -> Path:
 
 
 def _load(target: Path, run: _Run) -> etree._ElementTree:
-    from tei_edition.xmlparse import parse_file
-
     _count_bytes(target, run)  # every inclusion counts: repeating a file grows the tree
     if target not in run.cache:
-        run.cache[target] = parse_file(target, xinclude=False)
+        run.cache[target] = run.parse(target, xinclude=False)
     return run.cache[target]
 
 
 def _read_text(include, target: Path, shown: str, run: _Run) -> str:
-    from tei_edition.xmlparse import read_bytes
-
     _count_bytes(target, run)
     encoding = (include.get("encoding") or "utf-8").strip()
-    data = read_bytes(target)
+    data = run.read(target)
     try:
         text = data.decode(encoding)
     except LookupError:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tei_edition.errors import UsageError
-from tei_edition.export import run_format
-from tei_edition.formats import ExportRequest, ExportResult
-from tei_edition.output import write_atomic
+from tei_edition.publish.run import run_format
+from tei_edition.publish.formats import ExportRequest, ExportResult
+from tei_edition.xml.output import write_atomic
 
 STYLESHEET = "text/text.xsl"
 NOTES = ("end", "inline", "none")

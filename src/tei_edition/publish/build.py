@@ -20,11 +20,11 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tei_edition import formats
+from tei_edition.publish import formats
 from tei_edition.errors import (EXIT_OK, EXIT_PROBLEMS, InputError, TeiEditionError,
                                 UsageError)
-from tei_edition.formats import ExportRequest
-from tei_edition.xmlparse import TEI_NS, collect_xml_files, parse_file
+from tei_edition.publish.formats import ExportRequest
+from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
 
 DEFAULT_PATHS = ("tei",)
 DEFAULT_OUT = "build"
@@ -117,7 +117,7 @@ def _validate(documents: list[DocumentOutcome]) -> str:
     on the trees already parsed."""
     if not documents:
         return "nothing to validate"
-    from tei_edition.validate import validate_trees
+    from tei_edition.validation.validate import validate_trees
 
     report = validate_trees([(d.path, d.tree) for d in documents])
     by_path = {Path(f.path): f for f in report.files}

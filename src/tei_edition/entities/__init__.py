@@ -1,0 +1,1 @@
+"""Entities: registers, name folding, mentions, and the list/show/check/cooccur answers."""

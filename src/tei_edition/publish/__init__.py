@@ -1,0 +1,1 @@
+"""Publishing: the Saxon layer, the export formats, Typst, and build."""

@@ -1,0 +1,1 @@
+"""Validation: RELAX NG (lxml, jing), Schematron, and their diagnostics."""

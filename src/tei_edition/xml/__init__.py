@@ -1,0 +1,1 @@
+"""Reading and writing XML safely: the one parser, XInclude, atomic output."""
