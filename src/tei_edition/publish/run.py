@@ -77,13 +77,43 @@ def registers_parameter(tree, source: Path):
     return bundle.getroottree()
 
 
+class _CollectionRegisters:
+    """A collection's register bundle, handed to Saxon once per stylesheet (each
+    stylesheet has its own processor) and then reused for every document."""
+
+    def __init__(self, bundle):
+        self.bundle = bundle
+        self.nodes: dict[str, object] = {}
+
+    def node(self, stylesheet: str):
+        if stylesheet not in self.nodes:
+            sheet = transform.compiled(stylesheet)
+            self.nodes[stylesheet] = transform.to_xdm(sheet.processor, self.bundle, lines=False)
+        return self.nodes[stylesheet]
+
+
+_collection: _CollectionRegisters | None = None
+
+
+def use_collection_registers(bundle) -> None:
+    """From now on in this process, every document's registers are ``bundle`` (the
+    collection's merged register, from ``collection.register.bundle()``) instead of
+    the files its ``@ref`` values name; None goes back to the per-document lookup.
+    ``build``'s worker processes call it once, before their first document."""
+    global _collection
+    _collection = _CollectionRegisters(bundle) if bundle is not None else None
+
+
 def run_format(stylesheet: str, tree, source: Path, params: dict, *,
                strings: bool = False) -> tuple[object, Messages]:
     """Run a format's entry stylesheet the way every format does: its parameters plus
     the register files it points to, and the messages split into warnings and coverage.
     Returns the serialized output (or, with ``strings``, the list of strings)."""
     params = dict(params)
-    registers = registers_parameter(tree, source)
+    if _collection is not None:
+        registers = _collection.node(stylesheet)
+    else:
+        registers = registers_parameter(tree, source)
     if registers is not None:
         params["registers"] = registers
     if strings:
