@@ -102,7 +102,8 @@ def read_journal(folder: Path) -> dict[str, Entry]:
     for line in lines:
         try:
             record = json.loads(line)
-            entries[record.pop("id")] = Entry(**record)
+            name = record.pop("id")
+            entries[name] = Entry(**record)
         except (ValueError, TypeError, KeyError, AttributeError):
             continue
     return entries

@@ -12,21 +12,22 @@ task. ``concurrent.futures`` cannot do this: one dead worker breaks its whole po
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import subprocess
+import sys
 import resource
 import signal
 import time
 import traceback
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
 MB = 1024 * 1024
 DEFAULT_MEMORY = 2048 * MB  # per worker, the processes it starts included
 DEFAULT_TIMEOUT = 600.0  # seconds per task
-_TICK = 0.1  # how often busy workers are measured
+_TICK = 0.05  # how often busy workers are measured
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,27 @@ def human(size: int) -> str:
 
 
 class _Worker:
-    def __init__(self, context, function, initializer, initargs):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_main, args=(child, function, initializer, initargs),
-                                       daemon=True)
-        self.process.start()
-        child.close()
+    """One worker process: ``python -m tei_edition.publish.pool``, talking over two
+    pipes (pickled messages), in its own session so that the terminal's Ctrl-C reaches
+    only the parent, which stops it. (Not ``multiprocessing``: its ``spawn`` imports
+    the caller's main module again in every worker.)"""
+
+    def __init__(self, function, initializer, initargs):
+        from_parent, to_child = os.pipe()
+        from_child, to_parent = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tei_edition.publish.pool", str(from_parent), str(to_parent)],
+                pass_fds=(from_parent, to_parent), start_new_session=True, env=env,
+                stdin=subprocess.DEVNULL)
+        finally:
+            os.close(from_parent)
+            os.close(to_parent)
+        self.sender = Connection(to_child, readable=False)
+        self.conn = Connection(from_child, writable=False)
+        self.sender.send((function, initializer, initargs))
         self.ready = False
         self.task = None  # (key, payload) while busy
         self.started = 0.0
@@ -78,15 +94,30 @@ class _Worker:
 
     def send(self, task) -> None:
         self.task, self.started = task, time.monotonic()
-        self.conn.send(task)
+        self.sender.send(task)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def rss(self) -> int:
         return tree_rss(self.process.pid)
 
+    def stop(self) -> None:
+        """Ask an idle worker to end."""
+        try:
+            self.sender.send(None)
+        except OSError:
+            pass
+
     def kill(self) -> None:
         kill_tree(self.process.pid)
-        self.process.join(5)
-        self.conn.close()
+        self.process.wait()
+        self.close()
+
+    def close(self) -> None:
+        for conn in (self.conn, self.sender):
+            if not conn.closed:
+                conn.close()
 
 
 def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int,
@@ -101,14 +132,13 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
     usage = Usage()
     if not queue:
         return usage
-    context = multiprocessing.get_context("spawn")
     workers: list[_Worker] = []
 
     def spawn():
         """Start workers while there are tasks no idle worker will take."""
         while len(workers) < jobs and len(queue) > sum(w.task is None for w in workers):
             usage.workers_started += 1
-            workers.append(_Worker(context, function, initializer, initargs))
+            workers.append(_Worker(function, initializer, initargs))
 
     previous = _raise_on_sigterm()
     try:
@@ -116,23 +146,25 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
         spawn()
         while queue or any(w.task is not None for w in workers):
             _dispatch(workers, queue, on_start)
-            ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers],
-                         timeout=_TICK)
+            ready = wait([w.conn for w in workers], timeout=_TICK)
             for worker in list(workers):
-                if worker.conn in ready or worker.process.sentinel in ready:
+                if worker.conn in ready:
                     _collect(worker, workers, on_done, spawn, usage)
             _measure(workers, usage, limits, on_done, spawn)
     finally:
         for worker in workers:
-            if worker.process.is_alive() and worker.task is None and worker.ready:
-                try:
-                    worker.conn.send(None)
-                except OSError:
-                    pass
+            if worker.alive() and worker.task is None and worker.ready:
+                worker.stop()
+        deadline = time.monotonic() + 1
         for worker in workers:
-            worker.process.join(0.5 if worker.task is None else 0)
-            if worker.process.is_alive():
+            if worker.task is None:
+                try:
+                    worker.process.wait(max(0.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+            if worker.alive():
                 worker.kill()
+            worker.close()
         _restore_sigterm(previous)
     return usage
 
@@ -154,30 +186,27 @@ def _collect(worker, workers, on_done, spawn, usage) -> None:
             if kind == "ready":
                 worker.ready = True
             elif kind == "init-error":
-                raise RuntimeError(message[1])
+                raise RuntimeError(f"a worker could not start: {message[1]}")
             elif kind == "done":
                 _, key, result, peak = message
                 worker.peak = max(worker.peak, peak)
                 usage.worker_peak = max(usage.worker_peak, worker.peak)
                 worker.task = None
                 on_done(key, result)
-        if worker.process.is_alive() or worker.conn.poll():
-            return
+        return
     except (EOFError, OSError):
         pass
     # The worker is gone: its task (if any) is lost, another worker takes over.
-    worker.process.join(1)
-    code = worker.process.exitcode
+    code = worker.process.wait()
     workers.remove(worker)
-    worker.conn.close()
-    how = (f"signal {signal.Signals(-code).name}" if code is not None and code < 0
-           else f"exit code {code}")
+    worker.close()
+    how = (f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}")
     if not worker.ready:
         raise RuntimeError(f"a worker process could not start ({how})")
     if worker.task is not None:
-        on_done(worker.task[0], Failure(f"the worker rendering it crashed ({how}); "
-                                        "the other documents went on"))
-        worker.task = None
+        task, worker.task = worker.task, None
+        on_done(task[0], Failure(f"the worker rendering it crashed ({how}); "
+                                 "the other documents went on"))
     spawn()
 
 
@@ -185,7 +214,7 @@ def _measure(workers, usage: Usage, limits: Limits, on_done, spawn) -> None:
     total = _rss(os.getpid())
     now = time.monotonic()
     for worker in list(workers):
-        if not worker.process.is_alive():
+        if not worker.alive():
             continue
         rss = worker.rss()
         total += rss
@@ -208,19 +237,21 @@ def _measure(workers, usage: Usage, limits: Limits, on_done, spawn) -> None:
     usage.total_peak = max(usage.total_peak, total)
 
 
-def _main(conn, function, initializer, initargs) -> None:
+def _main(receive_fd: int, send_fd: int) -> None:
     """A worker: initialise once, then one task at a time until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us
+    receive = Connection(receive_fd, writable=False)
+    send = Connection(send_fd, readable=False)
     try:
+        function, initializer, initargs = receive.recv()
         if initializer is not None:
             initializer(*initargs)
     except BaseException as exc:
-        conn.send(("init-error", f"{type(exc).__name__}: {exc}"))
+        send.send(("init-error", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready",))
+    send.send(("ready",))
     while True:
         try:
-            task = conn.recv()
+            task = receive.recv()
         except (EOFError, OSError):
             return
         if task is None:
@@ -231,7 +262,7 @@ def _main(conn, function, initializer, initargs) -> None:
         except Exception as exc:
             result = Failure(f"internal error: {type(exc).__name__}: {exc} "
                              f"({traceback.extract_tb(exc.__traceback__)[-1].name})")
-        conn.send(("done", key, result, _own_peak()))
+        send.send(("done", key, result, _own_peak()))
 
 
 def _own_peak() -> int:
@@ -297,3 +328,7 @@ def _restore_sigterm(previous) -> None:
             signal.signal(signal.SIGTERM, previous)
         except ValueError:
             pass
+
+
+if __name__ == "__main__":
+    _main(int(sys.argv[1]), int(sys.argv[2]))
