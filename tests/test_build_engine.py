@@ -284,3 +284,35 @@ def _command(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
     except OSError:
         return ""
+
+
+def test_each_document_gets_the_register_entries_it_names(collection, monkeypatch):
+    """The worker holds the register once and hands each document only the entries its
+    links name (with their lists around them): the outputs are those of the whole
+    register, an id defined in two registers included."""
+    from lxml import etree
+
+    from tei_edition.publish import run
+    from tei_edition.publish._collection_standin import Register
+    from tei_edition.publish.formats import html, text
+    from tei_edition.xml.parse import parse_file
+
+    (collection / "more.xml").write_text(PERSONS.replace("Ada", "Zoe").replace('"p1"', '"q1"'),
+                                         encoding="utf-8")
+    bundle = Register([collection / "persons.xml", collection / "more.xml"]).bundle()
+    run.use_collection_registers(bundle)
+    try:
+        tree = parse_file(collection / "letter-3.xml")  # names p0: defined in both registers
+        part = run._collection.parameter(tree)
+        assert [e.get("{http://www.w3.org/XML/1998/namespace}id")
+                for e in part.iter("{*}person")] == ["p0", "p0"]
+        assert etree.QName(part.getroot()).localname == "registers" and len(part.getroot()) == 2
+        subset = (html.render(tree, collection / "letter-3.xml").files,
+                  text.render(tree, collection / "letter-3.xml").text)
+        monkeypatch.setattr(run._collection, "parameter", lambda tree: bundle)
+        whole = (html.render(tree, collection / "letter-3.xml").files,
+                 text.render(tree, collection / "letter-3.xml").text)
+    finally:
+        run.use_collection_registers(None)
+    assert subset == whole
+    assert "Ada Example" in subset[0]["persons.html"]

@@ -429,8 +429,6 @@ def init_worker(bundle: bytes | None, format_names: list[str], parse_limits) -> 
         stylesheet = getattr(importlib.import_module(formats.get(name).module), "STYLESHEET", None)
         if stylesheet:
             transform.compiled(stylesheet)
-            if tree is not None:
-                run._collection.node(stylesheet)
 
 
 def _bundle_bytes(bundle) -> bytes | None:

@@ -67,8 +67,8 @@ def human(size: int) -> str:
 
 class _Worker:
     """One worker process: ``python -m tei_edition.publish.pool``, talking over two
-    pipes (pickled messages), in its own session so that the terminal's Ctrl-C reaches
-    only the parent, which stops it. (Not ``multiprocessing``: its ``spawn`` imports
+    pipes (pickled messages), in its own process group so that the terminal's Ctrl-C
+    reaches only the parent, which stops it. (Not ``multiprocessing``: its ``spawn`` imports
     the caller's main module again in every worker.)"""
 
     def __init__(self, function, initializer, initargs):
@@ -79,7 +79,7 @@ class _Worker:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tei_edition.publish.pool", str(from_parent), str(to_parent)],
-                pass_fds=(from_parent, to_parent), start_new_session=True, env=env,
+                pass_fds=(from_parent, to_parent), process_group=0, env=env,
                 stdin=subprocess.DEVNULL)
         finally:
             os.close(from_parent)

@@ -14,6 +14,7 @@ from tei_edition.publish import transform
 from tei_edition.xml.parse import parse_file
 
 TE_NS = "urn:x-tei-edition"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 # "TE-COVERAGE {element name} {count} {first line}", from xslt/common/normalize.xsl
 _COVERAGE = re.compile(r"^TE-COVERAGE (\S+) (\d+) ?(\d*)$")
@@ -78,18 +79,44 @@ def registers_parameter(tree, source: Path):
 
 
 class _CollectionRegisters:
-    """A collection's register bundle, handed to Saxon once per stylesheet (each
-    stylesheet has its own processor) and then reused for every document."""
+    """A collection's register bundle, held once per process, of which each document
+    gets only the entries its ``@ref`` values name: a stylesheet indexes the registers
+    it is given on every run, so handing it thousands of entries for the few dozen a
+    letter names would cost more than the letter. The entries keep their place (the
+    register's root and the lists around them, shallow), their order and their ids."""
 
     def __init__(self, bundle):
         self.bundle = bundle
-        self.nodes: dict[str, object] = {}
+        root = bundle.getroot() if isinstance(bundle, etree._ElementTree) else bundle
+        self.index: dict[str, list[tuple[int, etree._Element]]] = {}
+        for position, element in enumerate(root.iter(etree.Element)):
+            identifier = element.get(XML_ID)
+            if identifier is not None and element is not root:
+                self.index.setdefault(identifier, []).append((position, element))
+        self.root = root
 
-    def node(self, stylesheet: str):
-        if stylesheet not in self.nodes:
-            sheet = transform.compiled(stylesheet)
-            self.nodes[stylesheet] = transform.to_xdm(sheet.processor, self.bundle, lines=False)
-        return self.nodes[stylesheet]
+    def parameter(self, tree):
+        """The part of the bundle ``tree`` points into, as a new tree."""
+        wanted = set()
+        for ref in tree.getroot().xpath("//@ref"):
+            for uri in ref.split():
+                if "#" in uri:
+                    wanted.add(uri.split("#", 1)[1])
+        found = sorted((hit for name in wanted for hit in self.index.get(name, ())),
+                       key=lambda hit: hit[0])
+        mirror = {self.root: etree.Element(self.root.tag, self.root.attrib, nsmap=self.root.nsmap)}
+        taken = set()
+        for _, entry in found:
+            if any(ancestor in taken for ancestor in entry.iterancestors()):
+                continue  # already inside an entry taken whole
+            taken.add(entry)
+            chain = [a for a in entry.iterancestors()][::-1]
+            for parent, child in zip(chain, chain[1:] + [entry]):
+                if child is entry:
+                    mirror[parent].append(copy.deepcopy(entry))
+                elif child not in mirror:
+                    mirror[child] = etree.SubElement(mirror[parent], child.tag, child.attrib)
+        return mirror[self.root].getroottree()
 
 
 _collection: _CollectionRegisters | None = None
@@ -111,7 +138,7 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
     Returns the serialized output (or, with ``strings``, the list of strings)."""
     params = dict(params)
     if _collection is not None:
-        registers = _collection.node(stylesheet)
+        registers = _collection.parameter(tree)
     else:
         registers = registers_parameter(tree, source)
     if registers is not None:
