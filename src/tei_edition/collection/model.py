@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -130,7 +130,7 @@ def load(paths, *, config: configuration.Config | None = None) -> Collection:
     _check_keys(reader, rules, problems)
     documents = [reader.finish(pending) for pending in reader.pending]
     _neighbours(documents, reader)
-    problems += register.problems
+    problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]
     corpus = reader.corpus_header
     return Collection(
         root=root, config=config,
@@ -139,6 +139,14 @@ def load(paths, *, config: configuration.Config | None = None) -> Collection:
         introduction=config.introduction or (corpus or {}).get("introduction"),
         documents=documents, registers=reader.registers, register=register,
         problems=problems)
+
+
+def _shown(root: Path, rel: str) -> str:
+    """A file of the collection as diagnostics name it: relative to the working folder."""
+    try:
+        return os.path.relpath(root / rel)
+    except ValueError:  # another drive
+        return str(root / rel)
 
 
 def _root(paths: list[Path]) -> Path:
@@ -236,7 +244,7 @@ class _Reader:
         stem = PurePosixPath(rel).with_suffix("").as_posix()
         ident = _UNSAFE.sub("-", stem + (f"/{fragment}" if fragment else "")).strip("-")
         if ident in self.ids:
-            self.problems.append(Diagnostic(rel, None, None, "warning", SOURCE,
+            self.problems.append(Diagnostic(_shown(self.root, rel), None, None, "warning", SOURCE,
                                             f"document id {ident!r} is also that of "
                                             f"{self.ids[ident]}; this one keeps its suffix",
                                             "duplicate-document"))
