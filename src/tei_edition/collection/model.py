@@ -150,7 +150,8 @@ def _shown(root: Path, rel: str) -> str:
 
 
 def _root(paths: list[Path]) -> Path:
-    folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    # Absolute, symbolic links kept (a resolved root would not contain the given paths).
+    folders = [Path(os.path.abspath(p if p.is_dir() else p.parent)) for p in paths]
     return Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
 
@@ -176,7 +177,7 @@ class _Reader:
         self._decided: dict = {}
 
     def read(self, file: Path) -> None:
-        rel = Path(os.path.relpath(os.path.abspath(file), self.root)).as_posix()
+        rel = self.register.relative(file)
         try:
             tree = parse_file(file)
         except TeiEditionError as exc:

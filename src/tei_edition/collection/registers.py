@@ -15,6 +15,7 @@ the collection's root). A name reaches an entry three ways, all decided here:
 
 from __future__ import annotations
 
+import os
 import posixpath
 from copy import deepcopy
 from collections import Counter, defaultdict
@@ -70,19 +71,15 @@ class CollectionRegister(Register):
             "duplicate-id"))
 
     def relative(self, path) -> str:
-        """A file as this register names it: relative to the root, POSIX separators."""
-        p = Path(path)
-        if self.root is not None and p.is_absolute():
-            try:
-                return p.relative_to(self.root).as_posix()
-            except ValueError:
-                pass
-        if self.root is not None and not p.is_absolute():
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
-        return p.as_posix()
+        """A file as this register names it: relative to the root, POSIX separators
+        (symbolic links are not resolved, as the root's are not)."""
+        if self.root is None:
+            return Path(path).as_posix()
+        absolute = os.path.abspath(path)
+        root = os.path.abspath(self.root)
+        if absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep):
+            return Path(os.path.relpath(absolute, root)).as_posix()
+        return Path(absolute).as_posix()
 
     # -- keys ---------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ turned into warnings and coverage figures."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,8 +53,9 @@ def document_register(tree, source: Path) -> CollectionRegister:
     lead the tool to a file the user did not put beside the document.
     """
     folder = source.resolve().parent
-    register = CollectionRegister(folder)
-    register_entries(register, tree.getroot(), source.resolve(), keep=True)
+    named = Path(os.path.abspath(source)).parent  # how the register names files
+    register = CollectionRegister(named)
+    register_entries(register, tree.getroot(), source, keep=True)
     names = set()
     for ref in tree.getroot().xpath("//@ref"):
         for uri in ref.split():
@@ -64,7 +66,8 @@ def document_register(tree, source: Path) -> CollectionRegister:
         path = (folder / name).resolve()
         if folder not in path.parents or not path.is_file() or path == source.resolve():
             continue
-        register_entries(register, parse_file(path).getroot(), path, keep="element")
+        register_entries(register, parse_file(path).getroot(),
+                         Path(os.path.normpath(named / name)), keep="element")
     return register
 
 
