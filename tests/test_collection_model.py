@@ -295,3 +295,18 @@ def test_real_dates(iso, real):
 def test_no_xml_files_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError):
         collection.load([tmp_path])
+
+
+def test_entities_list_and_show_use_the_same_resolver(fixture):
+    """``entities`` agrees with the collection: keys resolve by the detected rule, and
+    ``places.xml#n1`` is the place."""
+    from tei_edition.entities import mentions
+
+    corpus = mentions.load([COLLECTION])
+    rows = {(r.type, r.name): r for r in mentions.rows(corpus)}
+    altstadt = rows[("place", "Altstadt")]
+    assert any(d.endswith("letter-03.xml") for d in altstadt.documents)  # key="Altstadt"
+    assert rows[("place", "Seedorf")].mentions == 1 and rows[("person", "Nora Eins")].mentions == 1
+    shown = mentions.show([COLLECTION], "pl1")
+    assert [(Path(m["document"]).name, m["text"]) for m in shown["mentions"]] == [
+        ("letter-03.xml", "Altstadt")]
