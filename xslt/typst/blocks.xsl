@@ -82,6 +82,9 @@
             </xsl:call-template>
             <xsl:text>}})&#10;</xsl:text>
           </xsl:if>
+          <xsl:call-template name="tt:deferred-notes">
+            <xsl:with-param name="nodes" select="current-group()"/>
+          </xsl:call-template>
         </xsl:when>
         <xsl:otherwise>
           <xsl:for-each select="current-group()[self::*][tt:has-content(.)]">
@@ -90,6 +93,9 @@
               <xsl:with-param name="nodes" select="."/>
             </xsl:call-template>
             <xsl:text>}})&#10;</xsl:text>
+            <xsl:call-template name="tt:deferred-notes">
+              <xsl:with-param name="nodes" select="."/>
+            </xsl:call-template>
           </xsl:for-each>
         </xsl:otherwise>
       </xsl:choose>
@@ -114,6 +120,9 @@
             <xsl:with-param name="nodes" select="."/>
           </xsl:call-template>
           <xsl:text>}})&#10;</xsl:text>
+          <xsl:call-template name="tt:deferred-notes">
+            <xsl:with-param name="nodes" select="."/>
+          </xsl:call-template>
         </xsl:if>
       </xsl:when>
       <xsl:when test="tt:is-container(.) and local-name() = $tt:transparent">
@@ -145,6 +154,9 @@
       <xsl:with-param name="nodes" select="node()"/>
     </xsl:call-template>
     <xsl:text>}})&#10;</xsl:text>
+    <xsl:call-template name="tt:deferred-notes">
+      <xsl:with-param name="nodes" select="node()"/>
+    </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="text()" mode="tt:block">
@@ -159,11 +171,10 @@
 
   <!-- ===== divisions ===== -->
 
+  <!-- The division's main heading, as the common layer decided (@te:heading). -->
   <xsl:function name="tt:main-head" as="element()?">
     <xsl:param name="div" as="element()"/>
-    <xsl:variable name="heads" select="$div/tei:head"/>
-    <xsl:sequence select="($heads[not(@type = ('label', 'original', 'sub', 'subtitle', 'alt'))],
-                           $heads[not(@type = ('original', 'sub', 'subtitle', 'alt'))])[1]"/>
+    <xsl:sequence select="$div/tei:head[@te:heading = 'main'][1]"/>
   </xsl:function>
 
   <xsl:function name="tt:div-level" as="xs:integer">
@@ -200,7 +211,7 @@
     <xsl:variable name="labels" select="tei:head[@type = 'label'] except $head"/>
     <xsl:variable name="synthetic" select="tt:synthetic-title(.)"/>
     <xsl:variable name="new-page" select="tt:starts-page(.)"/>
-    <xsl:variable name="lifted" select="$head/tei:note[@type = ('source', 'provenance')]"/>
+    <xsl:variable name="lifted" select="$head//tei:note[@te:deferred = 'true'][empty(ancestor::tei:note[. >> $head])]"/>
     <xsl:variable name="first-head" select="($head, $labels)[1]"/>
     <xsl:variable name="leading" select="if ($new-page and $first-head) then tei:pb[. &lt;&lt; $first-head] else ()"/>
     <xsl:variable name="carried" select="if ($new-page) then preceding-sibling::tei:pb[tt:carrier(.) is current()] else ()"/>
@@ -350,6 +361,18 @@
         </xsl:call-template>
         <xsl:text>]&#10;</xsl:text>
       </xsl:when>
+      <xsl:when test=".//tei:note[@te:deferred = 'true']">
+        <!-- a block note standing in the cell follows its text, inside the cell -->
+        <xsl:text>[#{{&#10;</xsl:text>
+        <xsl:call-template name="tt:inline-run">
+          <xsl:with-param name="nodes" select="node()"/>
+        </xsl:call-template>
+        <xsl:text>}}&#10;</xsl:text>
+        <xsl:call-template name="tt:deferred-notes">
+          <xsl:with-param name="nodes" select="node()"/>
+        </xsl:call-template>
+        <xsl:text>]&#10;</xsl:text>
+      </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="tt:inline-run">
           <xsl:with-param name="nodes" select="node()"/>
@@ -427,7 +450,7 @@
   </xsl:template>
 
   <xsl:template match="tei:milestone" mode="tt:block-break">
-    <xsl:if test="@unit = ('section', 'typography', 'part', 'chapter') or @rend">
+    <xsl:if test="@te:section-break = 'true'">
       <xsl:text>#te.milestone(){tt:mark(.)}&#10;</xsl:text>
     </xsl:if>
   </xsl:template>
