@@ -246,7 +246,7 @@
   <xsl:function name="te:reason-words" as="xs:string">
     <xsl:param name="reason" as="xs:string"/>
     <xsl:sequence select="string-join(tokenize(normalize-space($reason))
-                                      ! (te:words-for('gap-reasons', .), te:humanize(.))[1], ', ')"/>
+                                      ! (te:words-for('gap-reasons', .), te:humanize(.))[1], ' ')"/>
   </xsl:function>
 
   <!-- "notExtracted" -> "not extracted", "off_page" -> "off page". -->

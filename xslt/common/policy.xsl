@@ -47,6 +47,12 @@
     <xsl:sequence select="$te:policy/signs/sign"/>
   </xsl:function>
 
+  <!-- The marks of numbered and lettered notes: (sample, explanation). -->
+  <xsl:function name="te:mark-legend" as="xs:string*">
+    <xsl:param name="for" as="xs:string"/>
+    <xsl:sequence select="$te:policy/marks/mark[@for = $for]/(string(@sample), string(@explain))"/>
+  </xsl:function>
+
   <xsl:function name="te:sign-explanation" as="xs:string?">
     <xsl:param name="element" as="xs:string"/>
     <xsl:sequence select="$te:policy/signs/sign[@element = $element]/@explain ! string(.)"/>
