@@ -9,29 +9,43 @@
     choice, app    only the shown reading is kept as a child (and an app's notes);
                    @te:alt holds the other reading(s) as text, @te:alt-kind their
                    element name(s)
-    app            one with rejected readings (outside skipped parts) has @te:apparatus,
-                   its letter (a, b, ... aa; counted within its unit like foot notes,
-                   where its content ends, so a nested app comes first) and
-                   @te:apparatus-entry, "lemma] reading (wit); reading (wit)" (a lemma
-                   of more than six words is shortened to "first … last"; a reading's
-                   notes follow it as "[Note: text]", a witDetail the readings after
-                   " — "; notes inside readings not shown get no number); text and
-                   HTML print the letter after the lemma and the entries after the
-                   unit. A choice gets no letter: its other reading is the reading
-                   switch (the reading parameter); the PDF letters its own textual notes
+    textual notes  the edition's lettered notes: an app with rejected readings, a choice
+                   with another reading, an add in another hand or place (outside
+                   skipped parts and readings not shown) has @te:apparatus-entry, in
+                   words ("lemma] reading (wit); reading (wit)", "policies] source reads:
+                   polices", "word] added above the line by another hand: hand note"; a
+                   lemma of more than six words is shortened to "first … last"; a
+                   reading's notes follow it as "[Note: text]", a witDetail the readings
+                   after " — "), and @te:apparatus, its letter (a, b, ... aa; counted
+                   within its unit where the element ends, so a nested app comes first),
+                   except inside a foot note, where the entry follows the word in
+                   brackets (a footnote carries no notes). Every format prints the
+                   letter after the word and the entries after the unit (PDF: as
+                   lettered footnotes).
     note           @te:place "foot" or "block" (te:note-place): a foot note has @te:n,
                    its number (its own @n, else counted within its unit, te:unit());
                    notes stay where they are: formats put a marker there, never the text,
                    and list the texts after the unit; a block note (source line,
                    provenance, copy list) has no number and is shown as a block where
-                   it stands (after the block it sits in)
-    names          @te:entity (ids), @te:entity-type, @te:label, @te:description,
-                   @te:unresolved (URIs that point nowhere)
+                   it stands; @te:deferred="true" when it stands inside a block (a
+                   paragraph, a heading): shown after that block, which stays whole
+    divisions      @te:level (1 = outermost), @te:unit="true" on a unit (te:unit: notes
+                   and letters restart); a division's heads have @te:heading "main"
+                   (the title every format sets), "label" or "sub" (te:main-head)
+    milestone      @te:section-break="true": a section break (policy.xml)
+    lines          @te:own-line="true" on an inline element standing where a block
+                   would (the lines of an opener, a stamp, a letterhead): a line of its own
+    names          @te:entity (ids), @te:entity-type, @te:label (the display name,
+                   names.xsl), @te:description, @te:unresolved (URIs that point nowhere)
     editorial      @te:open / @te:close, the signs printed around supplied, gap,
-                   unclear and del text (the same signs in every format); @te:why, the
-                   reason in words (@reason, @agent, a gap's <desc>), for hover or notes;
-                   a gap's <desc> moves into @te:why (it describes, it is not text)
-    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no")
+                   unclear and del text (policy.xml: the same signs in every format; a
+                   gap's sign holds why text is missing, in words: "[… illegible
+                   signature]", from its <desc>, else its extent and reason);
+                   @te:explain, what the sign means; @te:why, the reason in words
+                   (@reason, @agent, a gap's <desc>), for hover
+    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no");
+                   lb has @te:newline="true" where lines are kept (verse, openers,
+                   addresses, stamps, headings ...); elsewhere it is a space
     unknown        an element with no rule keeps all its text; one xsl:message per
                    distinct name: "TE-COVERAGE {name} {count} {first line}"
 -->
@@ -99,7 +113,7 @@
       <xsl:attribute name="te:section-break" select="'true'"/>
     </xsl:if>
     <xsl:if test="te:stands-as-line(.)">
-      <xsl:attribute name="te:line" select="'true'"/>
+      <xsl:attribute name="te:own-line" select="'true'"/>
     </xsl:if>
   </xsl:template>
 

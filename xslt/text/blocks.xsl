@@ -111,7 +111,7 @@
     <xsl:param name="nodes" as="node()*" select="node()"/>
     <xsl:variable name="container" select="." as="element()"/>
     <xsl:for-each-group select="$nodes" group-adjacent="
-        if (tx:is-block(.)) then 'block' else if (@te:line = 'true') then generate-id() else 'run'">
+        if (tx:is-block(.)) then 'block' else if (@te:own-line = 'true') then generate-id() else 'run'">
       <xsl:choose>
         <xsl:when test="current-grouping-key() = 'block'">
           <xsl:apply-templates select="current-group()" mode="tx:block"/>

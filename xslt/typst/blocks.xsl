@@ -331,8 +331,16 @@
       <xsl:text>  }},&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>  items: (&#10;</xsl:text>
-    <xsl:for-each select="* except tei:head">
+    <xsl:for-each select="(* except tei:head) | text()[normalize-space()]">
       <xsl:choose>
+        <xsl:when test=". instance of text()">
+          <!-- text standing loose in a list is an item of its own: never lost -->
+          <xsl:text>  (item: {{&#10;</xsl:text>
+          <xsl:call-template name="tt:inline-run">
+            <xsl:with-param name="nodes" select="."/>
+          </xsl:call-template>
+          <xsl:text>  }}),&#10;</xsl:text>
+        </xsl:when>
         <xsl:when test="@te:kind = 'skip'"/>
         <xsl:when test="self::tei:label">
           <xsl:text>  (label: {{{tt:mark(.)}&#10;</xsl:text>
@@ -383,7 +391,7 @@
 
   <xsl:template match="tei:table" mode="tt:block">
     <xsl:variable name="rows" select="tei:row"/>
-    <xsl:variable name="columns" select="min((40, max((1, $rows ! sum(tei:cell ! tt:colspan(.))))))"/>
+    <xsl:variable name="columns" select="min((40, max((1, $rows ! sum((tei:cell | text()[normalize-space()]) ! tt:colspan(.))))))"/>
     <xsl:text>#te.table(columns: {$columns},{tt:mark(.)}&#10;</xsl:text>
     <xsl:for-each select="tei:head">
       <xsl:text>  head: {{{tt:mark(.)}&#10;</xsl:text>
@@ -396,12 +404,22 @@
     <!-- Each row fills the grid (spans across rows are not kept: a cell's text is). -->
     <xsl:for-each select="$rows">
       <xsl:variable name="role" select="(@role, 'data')[1]"/>
-      <xsl:variable name="cells" select="tei:cell"/>
+      <!-- text standing loose in a row is a cell of its own: never lost -->
+      <xsl:variable name="cells" select="tei:cell | text()[normalize-space()]"/>
       <xsl:variable name="spans" as="xs:integer*" select="tt:spans($cells ! tt:colspan(.), $columns)"/>
       <xsl:for-each select="$cells">
         <xsl:variable name="i" select="position()"/>
-        <xsl:text>  (colspan: {$spans[$i]}, header: {($role, @role) = 'label'}, body: {{{tt:mark(.)}&#10;</xsl:text>
-        <xsl:call-template name="tt:cell-content"/>
+        <xsl:text>  (colspan: {$spans[$i]}, header: {($role, self::*/@role) = 'label'}, body: {{{tt:mark(ancestor-or-self::*[1])}&#10;</xsl:text>
+        <xsl:choose>
+          <xsl:when test=". instance of text()">
+            <xsl:call-template name="tt:inline-run">
+              <xsl:with-param name="nodes" select="."/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="tt:cell-content"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <xsl:text>  }}),&#10;</xsl:text>
       </xsl:for-each>
       <xsl:variable name="rest" select="sum($spans) mod $columns"/>
@@ -434,7 +452,7 @@
   </xsl:function>
 
   <xsl:function name="tt:colspan" as="xs:integer">
-    <xsl:param name="cell" as="element()"/>
+    <xsl:param name="cell" as="node()"/>
     <xsl:sequence select="max((1, min((40, ($cell/@cols[. castable as xs:integer] ! xs:integer(.), 1)[1]))))"/>
   </xsl:function>
 
