@@ -246,15 +246,22 @@ def test_real_letters_publish_and_registers_do_not(tmp_path):
     (sample / "letters").mkdir(parents=True)
     for path in letter_sample(600):
         os.symlink(path, sample / "letters" / path.name)
-    registers = LETTERS / "registers"
-    report = build([sample, registers], tmp_path / "out", jobs=2, only=["text", "html"])
+    (sample / "registers").mkdir()
+    for path in (LETTERS / "registers").glob("*.xml"):
+        os.symlink(path, sample / "registers" / path.name)
+    report = build([sample], tmp_path / "out", jobs=2, only=["text", "html"])
     letters = [d for d in report.documents if d.kind == "document"]
     assert len(letters) == len(letter_sample(600)) and all(d.ok for d in letters), \
         [d.failure or d.problems or [f.message for f in d.formats] for d in letters if not d.ok]
     assert sorted(d.path.name for d in report.documents if d.kind == "register") == \
         ["people.xml", "places.xml"]
-    names = {p.name for p in (tmp_path / "out").rglob("*")}
-    assert not any(n.startswith(("people", "places")) for n in names)
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["html", "letters"]
+    assert sorted(p.name for p in (out / "html").iterdir()) == ["letters"]
+    assert len(list((out / "letters").glob("*.txt"))) == len(letters)
+    # the names link by key into the registers: the pages name the register's persons
+    first = sorted((out / "html" / "letters").iterdir())[0]
+    assert (first / "persons.html").is_file()
 
 
 def test_time_limit_stops_the_worker_and_what_it_started(tmp_path, monkeypatch):
@@ -285,34 +292,3 @@ def _command(pid: int) -> str:
     except OSError:
         return ""
 
-
-def test_each_document_gets_the_register_entries_it_names(collection, monkeypatch):
-    """The worker holds the register once and hands each document only the entries its
-    links name (with their lists around them): the outputs are those of the whole
-    register, an id defined in two registers included."""
-    from lxml import etree
-
-    from tei_edition.publish import run
-    from tei_edition.publish._collection_standin import Register
-    from tei_edition.publish.formats import html, text
-    from tei_edition.xml.parse import parse_file
-
-    (collection / "more.xml").write_text(PERSONS.replace("Ada", "Zoe").replace('"p1"', '"q1"'),
-                                         encoding="utf-8")
-    bundle = Register([collection / "persons.xml", collection / "more.xml"]).bundle()
-    run.use_collection_registers(bundle)
-    try:
-        tree = parse_file(collection / "letter-3.xml")  # names p0: defined in both registers
-        part = run._collection.parameter(tree)
-        assert [e.get("{http://www.w3.org/XML/1998/namespace}id")
-                for e in part.iter("{*}person")] == ["p0", "p0"]
-        assert etree.QName(part.getroot()).localname == "registers" and len(part.getroot()) == 2
-        subset = (html.render(tree, collection / "letter-3.xml").files,
-                  text.render(tree, collection / "letter-3.xml").text)
-        monkeypatch.setattr(run._collection, "parameter", lambda tree: bundle)
-        whole = (html.render(tree, collection / "letter-3.xml").files,
-                 text.render(tree, collection / "letter-3.xml").text)
-    finally:
-        run.use_collection_registers(None)
-    assert subset == whole
-    assert "Ada Example" in subset[0]["persons.html"]

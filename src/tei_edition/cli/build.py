@@ -105,6 +105,7 @@ class _Shown:
                    " in this process"))
         click.echo(head)
         click.echo(for_terminal(report.validation))
+        _problems(report.notes)
         for doc in report.documents:
             if doc.kind == "register":
                 click.echo(f"{for_terminal(str(doc.path))}: register, used by the documents' "

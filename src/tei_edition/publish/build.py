@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import pickle
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +44,7 @@ from tei_edition.xml import parse as xmlparse
 from tei_edition.xml.output import MARKER, _check_replaceable, safe_child
 from tei_edition.xml.parse import parse_file
 
-try:  # the collection model (issue 14); a stand-in until it is merged
-    from tei_edition import collection as _collection_model
-except ImportError:  # pragma: no cover - removed once the model lands
-    from tei_edition.publish import _collection_standin as _collection_model
+from tei_edition import collection as collection_model
 
 DEFAULT_PATHS = ("tei",)
 DEFAULT_OUT = "build"
@@ -65,7 +63,7 @@ class FormatOutcome:
 @dataclass
 class DocumentOutcome:
     path: Path
-    kind: str  # "document" | "register" | "other" | "malformed"
+    kind: str  # "document" | "register" | "malformed"
     problems: list[str] = field(default_factory=list)  # errors that withheld it
     findings: list[str] = field(default_factory=list)  # validation errors, reported only
     formats: list[FormatOutcome] = field(default_factory=list)
@@ -88,6 +86,7 @@ class BuildReport:
     limits: pool.Limits = field(default_factory=pool.Limits)
     usage: pool.Usage = field(default_factory=pool.Usage)
     interrupted: bool = False
+    notes: list[str] = field(default_factory=list)  # the collection's problems, reported
 
     @property
     def ok(self) -> bool:
@@ -128,6 +127,7 @@ class _Task:
     outputs: dict[str, str]  # format -> path relative to the build folder
     validate: bool
     strict: bool
+    document: object = None  # collection.Document: ``parse()`` gives its tree
 
 
 def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = True,
@@ -148,51 +148,59 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     progress = progress or Progress()
     out = Path(out_dir)
 
-    collection = _collection_model.load(paths)
+    collection = collection_model.load(paths)
+    if not only and collection.config.formats:
+        chosen = [formats.get(name) for name in collection.config.formats]
     validation = ("validation skipped (--no-validate)" if not validate else
-                  "checked against the schemas each document declares (<?xml-model?>); "
+                  "checked against the schemas each document declares (<?xml-model?>) and "
+                  "the collection's integrity rules; "
                   + ("documents with errors are withheld (--strict)" if strict
                      else "errors are reported, documents still published (--strict withholds them)"))
     report = BuildReport(out, validation, jobs=jobs, limits=limits)
-    for problem in collection.problems:
-        where = getattr(problem, "path", None) or "?"
-        text = problem.located() if hasattr(problem, "located") else str(problem)
-        report.documents.append(DocumentOutcome(Path(str(where)), "malformed", [text],
-                                                exit_code=getattr(problem, "exit_code", EXIT_PROBLEMS)))
+    held = _problems(collection, report, strict)
     for path in collection.registers:
         report.documents.append(DocumentOutcome(Path(path), "register", exit_code=EXIT_OK))
-    for path in getattr(collection, "others", []):
-        report.documents.append(DocumentOutcome(Path(path), "other", exit_code=EXIT_OK))
 
-    sources = _sources(collection)
-    plan = _plan(sources, chosen)
-    _refuse_clashes(plan, out, _inputs(collection))
+    documents = _units(collection)
+    plan = _plan(documents, chosen)
+    _refuse_clashes(plan, out, _inputs(collection, paths))
     staging = _staging(out)
 
-    register_digest = manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))
     options = manifest.options_digest({"formats": [f.name for f in chosen], "validate": validate,
-                                       "strict": strict, "limits": repr(xmlparse.current_limits())})
+                                       "strict": strict, "limits": repr(xmlparse.current_limits()),
+                                       "keys": sorted(collection.register.key_rules.items())})
     old = {} if force else manifest.load(out)
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
-    for doc_id, (source, uses_registers) in sources.items():
-        keys[doc_id] = manifest.key(manifest.tool_digest(), options, manifest.file_digest(source),
-                                    register_digest if uses_registers else "")
+    sources: dict[Path, str] = {}
+    for doc_id, doc in documents.items():
+        errors = held.get(os.path.normpath(os.path.abspath(doc.path)))
+        if errors:
+            report.documents.append(DocumentOutcome(Path(doc.path), "document", errors, id=doc_id))
+            continue
+        path = Path(doc.path)
+        if path not in sources:
+            sources[path] = manifest.file_digest(path)
+        keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
+                                    doc.fragment or "", _register_digest(collection, doc),
+                                    _neighbours(doc, documents))
+        if isinstance(doc, _Volume):
+            doc = None  # the whole file is parsed
         outputs = plan[doc_id]
         taken = _take_over(doc_id, keys[doc_id], outputs, resumed, staging, None) or \
             _take_over(doc_id, keys[doc_id], outputs, old, staging, out)
         if taken is not None:
             entries[doc_id] = taken
-            skipped.append(_skipped_outcome(doc_id, source, taken, out))
+            skipped.append(_skipped_outcome(doc_id, path, taken, out))
         else:
-            tasks.append(_Task(doc_id, source, staging, outputs, validate, strict))
+            tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc))
 
     journal = manifest.Journal(staging)
     for doc_id, entry in entries.items():
         if doc_id not in resumed or resumed[doc_id].key != entry.key:
             journal.add(doc_id, entry)
-    progress.start(report, len(sources))
+    progress.start(report, len(documents))
     for outcome in skipped:
         report.documents.append(outcome)
         progress.done(outcome)
@@ -211,8 +219,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         progress.done(outcome)
 
     by_id = {task.id: task for task in tasks}
-    bundle = collection.register.bundle() if collection.register is not None else None
-    init_args = (_bundle_bytes(bundle), [f.name for f in chosen], xmlparse.current_limits())
+    init_args = (_portable(collection.register, paths), [f.name for f in chosen],
+                 xmlparse.current_limits())
     try:
         if jobs == 0:
             _run_here(tasks, init_args, finished)
@@ -245,30 +253,80 @@ def _check_paths(paths: list) -> None:
         raise UsageError(f"no XML files found in {', '.join(map(str, paths))}")
 
 
-def _sources(collection) -> dict[str, tuple[Path, bool]]:
-    """Each file that holds documents once (a file of many documents is exported as
-    one), by its path inside the collection without the suffix: the outputs' names."""
-    root = Path(collection.root).resolve()
-    found: dict[str, tuple[Path, bool]] = {}
+def _problems(collection, report: BuildReport, strict: bool) -> dict[str, list[str]]:
+    """The collection's problems (what ``load`` found and its integrity rules), each
+    reported; a file that could not be read is a failed input. Returns, with
+    ``strict``, the errors that withhold the documents of each file (by absolute path)."""
+    by_path: dict[str, list[str]] = {}
+    for problem in collection_model.check(collection):
+        text = problem.as_text()
+        if problem.severity == "error" and problem.source in ("xml", "input"):
+            report.documents.append(DocumentOutcome(
+                Path(problem.path), "malformed", [text],
+                exit_code=EXIT_USAGE if problem.source == "input" else EXIT_PROBLEMS))
+            continue
+        report.notes.append(text)
+        if problem.severity == "error":
+            by_path.setdefault(os.path.normpath(os.path.abspath(problem.path)), []).append(text)
+    return by_path if strict else {}
+
+
+@dataclass
+class _Volume:
+    """A file of many documents (divisions): catalogued per document, exported whole
+    (one book, one site)."""
+
+    path: Path
+    id: str
+    register_refs: list[str]
+    fragment: None = None
+    catalogue: None = None
+
+
+def _units(collection) -> dict:
+    """What is exported, by output name: every document, except that the divisions of
+    one file are exported as that one file (a ``teiCorpus``'s TEI children are each a
+    document of their own)."""
+    units: dict = {}
     for doc in collection.documents:
-        path = Path(doc.path)
-        try:
-            name = path.resolve().relative_to(root).with_suffix("").as_posix()
-        except ValueError:
-            name = path.stem
-        if name in found and found[name][0].resolve() != path.resolve():
-            raise InputError(f"two inputs would share the outputs of {name!r}: "
-                             f"{found[name][0]} and {path}; rename one", path=str(path))
-        uses = bool(getattr(doc, "register_refs", True)) or (found.get(name, (None, False))[1])
-        found[name] = (path, uses)
-    return dict(sorted(found.items()))
+        if getattr(doc, "part", None) != "division":
+            units[doc.id] = doc
+            continue
+        name = doc.id.rsplit("/", 1)[0]
+        volume = units.setdefault(name, _Volume(Path(doc.path), name, []))
+        volume.register_refs = sorted({*volume.register_refs, *doc.register_refs})
+    return units
 
 
-def _plan(sources: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
+def _register_digest(collection, doc) -> str:
+    """What the document's outputs depend on in the register: the entries it names
+    (the whole register files when the register cannot say)."""
+    if not doc.register_refs:
+        return ""
+    digest = getattr(collection.register, "digest", None)
+    if digest is not None:
+        return digest(doc.register_refs)
+    return manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))
+
+
+def _neighbours(doc, documents: dict) -> str:
+    """The neighbours a document's page links to, as they are named."""
+    entry = doc.catalogue
+    parts = []
+    for name in ("prev", "next", "corresp_prev", "corresp_next"):
+        other = documents.get(getattr(entry, name, None) or "")
+        if isinstance(other, _Volume):
+            other = None
+        parts.append(f"{name}={other.id}|{other.catalogue.title}|{other.catalogue.date}"
+                     if other is not None else f"{name}=")
+    return "\n".join(parts)
+
+
+def _plan(documents: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
     """Every document's outputs, relative to the build folder."""
-    single = len(sources) == 1
+    single = len(documents) == 1
     plan = {}
-    for doc_id in sources:
+    for doc_id in documents:
         stem = doc_id.rsplit("/", 1)[-1] if single else doc_id
         plan[doc_id] = {fmt.name: (fmt.name if single else f"{fmt.name}/{doc_id}")
                         if not fmt.suffix else f"{stem}{fmt.suffix}" for fmt in chosen}
@@ -304,10 +362,9 @@ def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
                              path=str(path))
 
 
-def _inputs(collection) -> list[Path]:
+def _inputs(collection, paths) -> list[Path]:
     return [Path(d.path) for d in collection.documents] + \
-        [Path(p) for p in collection.registers] + \
-        [Path(p) for p in getattr(collection, "others", [])]
+        [Path(p) for p in collection.registers] + xmlparse.collect_xml_files(paths)
 
 
 # ------------------------------------------------------------- the folder being built
@@ -416,38 +473,53 @@ def _outcome(task: _Task, result, out: Path) -> DocumentOutcome:
 
 # ------------------------------------------------------------------- in the workers
 
-def init_worker(bundle: bytes | None, format_names: list[str], parse_limits) -> None:
-    """Once per worker: the parser's limits, the stylesheets compiled, the collection's
-    register handed to Saxon once per stylesheet."""
+_held = None  # the worker's collection_register() block, open for its lifetime
+
+
+def _portable(register, paths):
+    """The register as a worker gets it: pickled, or (a register that does not pickle)
+    the paths to load the collection from again."""
+    try:
+        pickle.dumps(register)
+    except TypeError:
+        return ("load", [str(p) for p in paths])
+    return register
+
+
+def init_worker(register, format_names: list[str], parse_limits) -> None:
+    """Once per worker: the parser's limits, the stylesheets compiled, every format
+    resolving names against the collection's register."""
     from tei_edition.publish import run, transform
 
+    global _held
     xmlparse.set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
                         xinclude=parse_limits.xinclude)
-    tree = xmlparse.parse_bytes(bundle, path="<registers>", huge=True) if bundle else None
-    run.use_collection_registers(tree)
+    if isinstance(register, tuple):
+        register = collection_model.load(register[1]).register
+    if _held is not None:
+        _held.__exit__(None, None, None)
+    _held = run.collection_register(register)
+    _held.__enter__()
     for name in format_names:
         stylesheet = getattr(importlib.import_module(formats.get(name).module), "STYLESHEET", None)
         if stylesheet:
             transform.compiled(stylesheet)
 
 
-def _bundle_bytes(bundle) -> bytes | None:
-    if bundle is None:
-        return None
-    from lxml import etree
-
-    return etree.tostring(bundle, encoding="utf-8")
+def _release_worker() -> None:
+    global _held
+    if _held is not None:
+        _held.__exit__(None, None, None)
+        _held = None
 
 
 def _run_here(tasks: list[_Task], init_args, finished: Callable) -> None:
-    from tei_edition.publish import run
-
     init_worker(*init_args)
     try:
         for task in tasks:
             finished(task.id, render(task))
     finally:
-        run.use_collection_registers(None)
+        _release_worker()
 
 
 def render(task: _Task) -> DocumentOutcome:
@@ -455,7 +527,7 @@ def render(task: _Task) -> DocumentOutcome:
     Outputs are returned relative to the build folder."""
     outcome = DocumentOutcome(task.source, "document", id=task.id, exit_code=EXIT_PROBLEMS)
     try:
-        tree = parse_file(task.source)
+        tree = task.document.parse() if task.document is not None else parse_file(task.source)
     except TeiEditionError as exc:
         outcome.kind, outcome.problems, outcome.exit_code = "malformed", [exc.located()], exc.exit_code
         return outcome
@@ -467,9 +539,6 @@ def render(task: _Task) -> DocumentOutcome:
             outcome.findings = errors
     if outcome.problems:
         return outcome
-    resolve = getattr(_collection_model, "resolve", None)
-    if resolve is not None:
-        resolve(tree, task.source, None)
     chosen = [formats.get(name) for name in task.outputs]
     targets = [safe_child(task.staging, task.outputs[fmt.name]) for fmt in chosen]
     outcome.formats = _export_all(tree, task.source, chosen, targets)

@@ -1,20 +1,24 @@
-"""How every format runs its stylesheet: the register files it points to, the Saxon
-run, and the common layer's messages turned into warnings and coverage figures."""
+"""How every format runs its stylesheet: the register entries its names resolve to
+(decided once by ``entities.resolve``), the Saxon run, and the common layer's messages
+turned into warnings and coverage figures."""
 
 from __future__ import annotations
 
-import copy
+import contextvars
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
 
+from tei_edition.collection.registers import CollectionRegister
+from tei_edition.entities.register import entries_in
+from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
 from tei_edition.xml.parse import parse_file
 
 TE_NS = "urn:x-tei-edition"
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 # "TE-COVERAGE {element name} {count} {first line}", from xslt/common/normalize.xsl
 _COVERAGE = re.compile(r"^TE-COVERAGE (\S+) (\d+) ?(\d*)$")
@@ -43,106 +47,74 @@ def split_messages(messages: list[str], source: str) -> Messages:
     return found
 
 
-def register_documents(tree, source: Path) -> list:
-    """Register files that ``@ref="file.xml#id"`` values point to, parsed safely.
+# The collection's register, for every format run inside ``collection_register()``.
+_collection: contextvars.ContextVar[CollectionRegister | None] = contextvars.ContextVar(
+    "tei_edition_collection_register", default=None)
+
+
+@contextmanager
+def collection_register(register: CollectionRegister | None):
+    """Inside the block, every format resolves names against ``register`` (a
+    collection's), not against the document's own register files: the way a build
+    (or a worker of it) hands the collection's register to unchanged formats."""
+    token = _collection.set(register)
+    try:
+        yield register
+    finally:
+        _collection.reset(token)
+
+
+def document_register(tree, source: Path) -> CollectionRegister:
+    """The register of one document exported on its own: its own entries, and those of
+    the register files its ``@ref="file.xml#id"`` values name.
 
     Only files inside the document's own folder tree are read: a reference may not
     lead the tool to a file the user did not put beside the document.
     """
     folder = source.resolve().parent
+    named = Path(os.path.abspath(source)).parent  # how the register names files
+    register = CollectionRegister(named)
+    register_entries(register, tree.getroot(), source, keep=True)
     names = set()
     for ref in tree.getroot().xpath("//@ref"):
         for uri in ref.split():
             target = uri.split("#", 1)[0]
             if target and "#" in uri and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
                 names.add(target)
-    documents = []
     for name in sorted(names):
         path = (folder / name).resolve()
         if folder not in path.parents or not path.is_file() or path == source.resolve():
             continue
-        documents.append(parse_file(path))
-    return documents
+        register_entries(register, parse_file(path).getroot(),
+                         Path(os.path.normpath(named / name)), keep="element")
+    return register
 
 
-def registers_parameter(tree, source: Path):
-    """The register files as the stylesheets' ``registers`` parameter: one document
-    holding each register's root element (``key()`` finds ids in all of them), or
-    None when the document points into no register file."""
-    documents = register_documents(tree, source)
-    if not documents:
-        return None
-    bundle = etree.Element(f"{{{TE_NS}}}registers")
-    for document in documents:
-        bundle.append(copy.deepcopy(document.getroot()))
-    return bundle.getroottree()
-
-
-class _CollectionRegisters:
-    """A collection's register bundle, held once per process, of which each document
-    gets only the entries its ``@ref`` values name: a stylesheet indexes the registers
-    it is given on every run, so handing it thousands of entries for the few dozen a
-    letter names would cost more than the letter. The entries keep their place (the
-    register's root and the lists around them, shallow), their order and their ids."""
-
-    def __init__(self, bundle):
-        self.bundle = bundle
-        root = bundle.getroot() if isinstance(bundle, etree._ElementTree) else bundle
-        self.index: dict[str, list[tuple[int, etree._Element]]] = {}
-        for position, element in enumerate(root.iter(etree.Element)):
-            identifier = element.get(XML_ID)
-            if identifier is not None and element is not root:
-                self.index.setdefault(identifier, []).append((position, element))
-        self.root = root
-
-    def parameter(self, tree):
-        """The part of the bundle ``tree`` points into, as a new tree."""
-        wanted = set()
-        for ref in tree.getroot().xpath("//@ref"):
-            for uri in ref.split():
-                if "#" in uri:
-                    wanted.add(uri.split("#", 1)[1])
-        found = sorted((hit for name in wanted for hit in self.index.get(name, ())),
-                       key=lambda hit: hit[0])
-        mirror = {self.root: etree.Element(self.root.tag, self.root.attrib, nsmap=self.root.nsmap)}
-        taken = set()
-        for _, entry in found:
-            if any(ancestor in taken for ancestor in entry.iterancestors()):
-                continue  # already inside an entry taken whole
-            taken.add(entry)
-            chain = [a for a in entry.iterancestors()][::-1]
-            for parent, child in zip(chain, chain[1:] + [entry]):
-                if child is entry:
-                    mirror[parent].append(copy.deepcopy(entry))
-                elif child not in mirror:
-                    mirror[child] = etree.SubElement(mirror[parent], child.tag, child.attrib)
-        return mirror[self.root].getroottree()
-
-
-_collection: _CollectionRegisters | None = None
-
-
-def use_collection_registers(bundle) -> None:
-    """From now on in this process, every document's registers are ``bundle`` (the
-    collection's merged register, from ``collection.register.bundle()``) instead of
-    the files its ``@ref`` values name; None goes back to the per-document lookup.
-    ``build``'s worker processes call it once, before their first document."""
-    global _collection
-    _collection = _CollectionRegisters(bundle) if bundle is not None else None
+def register_entries(register: CollectionRegister, root, path: Path, *, keep) -> None:
+    for entry in entries_in(root, register.relative(path), keep=keep):
+        register.add(entry)
 
 
 def run_format(stylesheet: str, tree, source: Path, params: dict, *,
-               strings: bool = False) -> tuple[object, Messages]:
-    """Run a format's entry stylesheet the way every format does: its parameters plus
-    the register files it points to, and the messages split into warnings and coverage.
-    Returns the serialized output (or, with ``strings``, the list of strings)."""
+               strings: bool = False, register: CollectionRegister | None = None,
+               bundle=None) -> tuple[object, Messages]:
+    """Run a format's entry stylesheet the way every format does: its parameters, the
+    names resolved once (``entities.resolve``: the stylesheets read its decision) and
+    the register entries they name, and the messages split into warnings and coverage.
+
+    ``register``: the collection's register (else the one set by
+    ``collection_register()``, else the document's own, with the register files it
+    points to). ``bundle``: a ready ``register.bundle()`` to hand
+    over as it is (a worker builds the whole collection's once), else one is made of
+    the entries this document names. Returns the serialized output (or, with
+    ``strings``, the list of strings)."""
     params = dict(params)
-    if _collection is not None:
-        registers = _collection.parameter(tree)
-    else:
-        registers = registers_parameter(tree, source)
-    if registers is not None:
-        params["registers"] = registers
+    if register is None:
+        register = _collection.get()
+    if register is None:
+        register = document_register(tree, source)
+    keys = resolve(tree, source, register)
+    params["registers"] = bundle if bundle is not None else register.bundle(keys)
     if strings:
         result = transform.run_strings(stylesheet, tree, params, path=str(source))
         output = result.strings

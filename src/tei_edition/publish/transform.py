@@ -198,10 +198,6 @@ def _xdm_value(proc, value):
         return proc.make_string_value(str(value))
     if isinstance(value, (etree._ElementTree, etree._Element)):
         return to_xdm(proc, value, lines=False)
-    from saxonche import PyXdmValue
-
-    if isinstance(value, PyXdmValue):  # already Saxon's (built once, used for many documents)
-        return value
     raise TypeError(f"unsupported stylesheet parameter type: {type(value).__name__}")
 
 
