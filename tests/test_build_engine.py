@@ -292,3 +292,33 @@ def _command(pid: int) -> str:
     except OSError:
         return ""
 
+
+
+COLLECTION = Path(__file__).parent / "fixtures" / "collection"
+
+
+@pytest.mark.slow
+def test_the_fixture_collection_publishes_every_document(tmp_path):
+    """Registers merged, never exported; a teiCorpus child is a document of its own, a
+    file of many documents one book; edition.toml's formats; the collection's problems
+    reported and (with --strict) the document with an error withheld."""
+    out = tmp_path / "out"
+    report = build([COLLECTION], out, jobs=2)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
+        ["html", "letters", "volumes"]  # text and html, as edition.toml says; no registers/
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == [
+        "letters/diary-07.txt", "letters/letter-01.txt", "letters/letter-02.txt",
+        "letters/letter-03.txt", "letters/letter-04.txt", "letters/letter-08.txt",
+        "letters/note-05.txt", "letters/note-06.txt", "letters/note-09.txt",
+        "volumes/corpus/2.txt", "volumes/corpus/c1.txt", "volumes/frus.txt"]
+    assert (out / "html" / "volumes" / "frus" / "index.html").is_file()
+    broken = [d for d in report.documents if d.kind == "malformed"]
+    assert [d.path.name for d in broken] == ["broken.xml"] and report.exit_code == 1
+    assert any("date-not-real" in note for note in report.notes)
+    assert any("duplicate-id" in note for note in report.notes)
+
+    strict = build([COLLECTION], tmp_path / "strict", jobs=2, strict=True)
+    withheld = [d for d in strict.documents if d.kind == "document" and d.problems]
+    assert [d.path.name for d in withheld] == ["letter-08.xml"]
+    assert not (tmp_path / "strict" / "letters" / "letter-08.txt").exists()
+    assert (tmp_path / "strict" / "letters" / "letter-01.txt").exists()
