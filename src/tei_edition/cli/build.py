@@ -71,7 +71,7 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, only, max_memor
     shown = _Shown(report_coverage, sys.stderr.isatty())
     report = run_build(list(paths), out_dir, validate=not no_validate, strict=strict,
                        only=list(only) or None, jobs=jobs, force=force, limits=limits,
-                       progress=shown)
+                       progress=shown, tidy_in_background=True)
     shown.close()
     for doc in report.documents:
         if doc.kind == "malformed":

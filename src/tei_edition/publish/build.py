@@ -32,6 +32,8 @@ import importlib
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -133,7 +135,7 @@ class _Task:
 def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = True,
           strict: bool = False, only: list[str] | None = None, jobs: int | None = None,
           force: bool = False, limits: pool.Limits | None = None,
-          progress: Progress | None = None) -> BuildReport:
+          progress: Progress | None = None, tidy_in_background: bool = False) -> BuildReport:
     """Export every document of the collection under ``paths`` into ``out_dir``.
 
     ``jobs`` worker processes render the documents (default: one per core; 0 renders
@@ -238,7 +240,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
              if f.ok for p in f.outputs}
     _prune(staging, kept)
     manifest.save(staging, entries)
-    _swap(staging, out)
+    _swap(staging, out, tidy_in_background=tidy_in_background)
     report.documents.sort(key=lambda d: (d.kind != "document", str(d.path)))
     return report
 
@@ -439,18 +441,29 @@ def _prune(staging: Path, kept: set[str]) -> None:
             path.unlink()
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """The finished build replaces the old one (nothing of the old one is lost before)."""
+def _swap(staging: Path, out: Path, *, tidy_in_background: bool = False) -> None:
+    """The finished build replaces the old one (nothing of the old one is lost before).
+    The old one is then removed, by a detached process when asked (a site of thousands
+    of pages takes seconds to delete, and nobody needs to wait for it)."""
     try:
         (staging / manifest.JOURNAL).unlink()
     except FileNotFoundError:
         pass
+    for leftover in out.parent.glob(f".{out.name}.old-*"):  # from a run that stopped early
+        shutil.rmtree(leftover, ignore_errors=True)
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         os.replace(out, old)
     os.replace(staging, out)
-    if old is not None:
+    if old is None:
+        return
+    if tidy_in_background:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], "
+                          "ignore_errors=True)", str(old)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    else:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -514,6 +527,8 @@ def _release_worker() -> None:
 
 
 def _run_here(tasks: list[_Task], init_args, finished: Callable) -> None:
+    if not tasks:
+        return
     init_worker(*init_args)
     try:
         for task in tasks:
