@@ -434,17 +434,30 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
                             part < 0.05 if part is not None else None, again, ours,
                             "the full build", part, note=_unmeasured(again, ours)))
     if all_formats:
-        [every] = measure([_build_cmd(ctx, inputs, out, summary)], repeats=1, warmup=0,
-                          timeout=ctx.timeout * 20, mem_limit=ctx.mem_limit,
+        # Typst takes about a second a letter here: all formats on the first 200 letters
+        # (symbolic links beside the registers), beside the reference's documents/s.
+        subset = ctx.work / "collection-subset"
+        if not subset.exists():
+            (subset / "letters").mkdir(parents=True)
+            (subset / "registers").mkdir()
+            for path in sorted(documents.glob("*.xml"))[:200]:
+                (subset / "letters" / path.name).symlink_to(path)
+            for folder in inputs:
+                if folder != documents:
+                    for path in sorted(Path(folder).glob("*.xml")):
+                        (subset / "registers" / path.name).symlink_to(path)
+        [every] = measure([_build_cmd(ctx, [subset], out, summary)], repeats=1, warmup=0,
+                          timeout=ctx.timeout * 10, mem_limit=ctx.mem_limit,
                           before_each=_clear(out, staging))
-        r = ratio(per_second(every), per_second(ref))
+        every_per_second = 200 / every.seconds if every.seconds else None
+        r = ratio(every_per_second, per_second(ref))
         worker, total = _peaks(summary)
-        rows.append(Outcome(f"build all formats --jobs 2, {label}",
+        rows.append(Outcome(f"build all formats --jobs 2, 200 of the {label}",
                             "within 3x of the reference's documents/s (>= 0.33x)",
                             r >= 1 / 3 if r is not None else None, every, ref, REFERENCE_NAME, r,
                             note=_unmeasured(every, ref) or
                             f"per worker {fmt_bytes(worker)}, in all {fmt_bytes(total)}",
-                            extra={"ours_docs_per_s": per_second(every)}))
+                            extra={"ours_docs_per_s": every_per_second}))
     return rows
 
 
