@@ -310,3 +310,41 @@ def test_entities_list_and_show_use_the_same_resolver(fixture):
     shown = mentions.show([COLLECTION], "pl1")
     assert [(Path(m["document"]).name, m["text"]) for m in shown["mentions"]] == [
         ("letter-03.xml", "Altstadt")]
+
+
+_GRAMMAR = """<grammar xmlns="http://relaxng.org/ns/structure/1.0"
+  ns="http://www.tei-c.org/ns/1.0"><start><element name="TEI">
+  <element name="text"><text/></element></element></start></grammar>"""
+
+
+def _declared_collection(folder: Path) -> list[Path]:
+    (folder / "mini.rng").write_text(_GRAMMAR, encoding="utf-8")
+    model = '<?xml-model href="mini.rng" type="application/xml"?>\n'
+    files = {"fits.xml": model + '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>x</text></TEI>',
+             "misfits.xml": model + '<TEI xmlns="http://www.tei-c.org/ns/1.0"><body/></TEI>',
+             "silent.xml": '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>x</text></TEI>'}
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in files]
+
+
+def test_documents_are_validated_against_what_they_declare(tmp_path):
+    from tei_edition.collection.check import validate_declared
+
+    reports = {Path(r.path).name: r for r in validate_declared(_declared_collection(tmp_path))}
+    assert set(reports) == {"fits.xml", "misfits.xml"}  # no tei_all given: nothing else
+    assert reports["fits.xml"].valid and not reports["misfits.xml"].valid
+
+
+@pytest.mark.slow
+def test_undeclared_documents_fall_back_to_tei_all_with_jing(tmp_path):
+    from conftest import TEI_ALL
+    from tei_edition.collection.check import validate_declared
+    from tei_edition.validation import rng
+
+    if not (TEI_ALL.is_file() and rng.jing_jar()):
+        pytest.skip("tei_all or jing is not available")
+    reports = {Path(r.path).name: r for r in validate_declared(_declared_collection(tmp_path),
+                                                               tei_all=TEI_ALL)}
+    assert set(reports) == {"fits.xml", "misfits.xml", "silent.xml"}
+    assert not reports["silent.xml"].valid  # a TEI without a header is not tei_all
