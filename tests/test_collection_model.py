@@ -244,6 +244,11 @@ def test_single_file_export_resolves_file_pointers_by_file(tmp_path):
 
     written = text.render(parse_file(doc), doc, entities="inline").text
     assert "S [place: places.xml#n1]" in written and "N [person: persons.xml#n1]" in written
+    from tei_edition.publish.formats import html
+
+    site = html.render(parse_file(doc), doc).files
+    assert "Seedorf" in site["places.html"] and "Nora Eins" in site["persons.html"]
+    assert "Seedorf" not in site["persons.html"]
 
 
 # -- edition.toml ------------------------------------------------------------------------
@@ -348,3 +353,8 @@ def test_undeclared_documents_fall_back_to_tei_all_with_jing(tmp_path):
                                                                tei_all=TEI_ALL)}
     assert set(reports) == {"fits.xml", "misfits.xml", "silent.xml"}
     assert not reports["silent.xml"].valid  # a TEI without a header is not tei_all
+
+
+def test_a_file_named_twice_is_read_once(fixture):
+    again = collection.load([COLLECTION, COLLECTION / "letters" / "letter-01.xml"])
+    assert sorted(d.id for d in again.documents) == sorted(d.id for d in fixture.documents)

@@ -115,7 +115,7 @@ def _chronological(doc: Document):
 def load(paths, *, config: configuration.Config | None = None) -> Collection:
     """The collection of every XML file under ``paths`` (files or folders)."""
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
-    files = collect_xml_files(paths)
+    files = list({os.path.abspath(f): f for f in collect_xml_files(paths)}.values())  # once each
     if not files:
         raise UsageError("no XML files found in the PATHs given")
     root = _root(paths)
