@@ -358,3 +358,16 @@ def test_undeclared_documents_fall_back_to_tei_all_with_jing(tmp_path):
 def test_a_file_named_twice_is_read_once(fixture):
     again = collection.load([COLLECTION, COLLECTION / "letters" / "letter-01.xml"])
     assert sorted(d.id for d in again.documents) == sorted(d.id for d in fixture.documents)
+
+
+def test_the_register_travels_to_a_worker_process(fixture):
+    """Pickled (as a process pool sends it), the register decides the same."""
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(fixture.register))
+    assert copy.keys() == fixture.register.keys() and copy.key_rules == fixture.register.key_rules
+    assert etree.tostring(copy.bundle()) == etree.tostring(fixture.register.bundle())
+    doc = by_id(fixture, "letters/letter-01")
+    assert resolve(doc.parse(), doc.path, copy) == set(doc.register_refs)
+    assert pickle.loads(pickle.dumps(fixture)).document("letters/letter-03").register_refs == [
+        "p1", "p2", "pl1"]

@@ -104,7 +104,10 @@ class Collection:
         return sorted(self.documents, key=place)
 
     def document(self, id: str) -> Document | None:
-        return next((d for d in self.documents if d.id == id), None)
+        """The document with this id, or None."""
+        if getattr(self, "_by_id", None) is None or len(self._by_id) != len(self.documents):
+            self._by_id = {d.id: d for d in self.documents}
+        return self._by_id.get(id)
 
 
 def _chronological(doc: Document):

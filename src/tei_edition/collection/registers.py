@@ -26,6 +26,7 @@ from lxml import etree
 
 from tei_edition.entities.register import XML_ID, Entry, Pointer, Register
 from tei_edition.validation.diagnostics import Diagnostic
+from tei_edition.xml.parse import make_parser
 
 TE_NS = "urn:x-tei-edition"
 TE_KEY = f"{{{TE_NS}}}key"
@@ -46,6 +47,24 @@ class CollectionRegister(Register):
         self.problems: list[Diagnostic] = []
         self._by_key_value: dict[tuple[str, str], list[Entry]] = {}
         self._by_basename: dict[str, list[str]] = defaultdict(list)
+
+    # -- to a worker process and back ------------------------------------------------------
+
+    def __getstate__(self) -> dict:
+        """Picklable (for a pool's workers): entries with their elements as XML text."""
+        entries = [(e.id, e.kind, e.names, e.description, e.path, e.line, e.attributes,
+                    etree.tostring(e.element, with_tail=False) if e.element is not None else None) for e in self]
+        return {"root": self.root, "entries": entries, "key_rules": self.key_rules,
+                "problems": self.problems}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["root"])
+        parser = make_parser()
+        for *fields, xml in state["entries"]:
+            element = etree.fromstring(xml, parser) if xml is not None else None
+            self.add(Entry(*fields, element=element))
+        self.set_key_rules(state["key_rules"])
+        self.problems = state["problems"]
 
     # -- building ---------------------------------------------------------------------
 
@@ -195,6 +214,7 @@ class CollectionRegister(Register):
             if entry.element is None:
                 continue
             copy = deepcopy(entry.element)
+            copy.tail = None
             root.append(copy)
             copy.set(TE_KEY, self.key_of(entry))
             if entry.id and copy.get(XML_ID) is None:
