@@ -371,3 +371,11 @@ def test_the_register_travels_to_a_worker_process(fixture):
     assert resolve(doc.parse(), doc.path, copy) == set(doc.register_refs)
     assert pickle.loads(pickle.dumps(fixture)).document("letters/letter-03").register_refs == [
         "p1", "p2", "pl1"]
+
+
+def test_the_index_lists_the_documents_naming_each_entry(fixture):
+    index = fixture.index()
+    assert index["registers/places.xml#n1"] == ["letters/letter-01"]
+    assert index["p2"] == ["volumes/corpus/c1", "letters/letter-08", "letters/letter-01",
+                           "letters/letter-02", "letters/letter-03", "volumes/frus/d1"]
+    assert "pl2" in index and "nowhere" not in index

@@ -103,6 +103,15 @@ class Collection:
             return (wanted, *_chronological(doc))
         return sorted(self.documents, key=place)
 
+    def index(self) -> dict[str, list[str]]:
+        """Register key -> the ids of the documents that name it, in catalogue order
+        (the register pages' lists, and what a changed entry makes stale)."""
+        found: dict[str, list[str]] = {}
+        for doc in self.ordered():
+            for key in doc.register_refs:
+                found.setdefault(key, []).append(doc.id)
+        return found
+
     def document(self, id: str) -> Document | None:
         """The document with this id, or None."""
         if getattr(self, "_by_id", None) is None or len(self._by_id) != len(self.documents):
