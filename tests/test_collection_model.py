@@ -379,3 +379,16 @@ def test_the_index_lists_the_documents_naming_each_entry(fixture):
     assert index["p2"] == ["volumes/corpus/c1", "letters/letter-08", "letters/letter-01",
                            "letters/letter-02", "letters/letter-03", "volumes/frus/d1"]
     assert "pl2" in index and "nowhere" not in index
+
+
+def test_a_documents_register_digest_changes_only_with_the_entries_it_names(tmp_path):
+    shutil.copytree(COLLECTION, tmp_path / "c")
+    before = collection.load([tmp_path / "c"])
+    persons = tmp_path / "c" / "registers" / "persons.xml"
+    text = persons.read_text(encoding="utf-8")
+    persons.write_text(text.replace("Writes most of the letters.", "Writes many letters."),
+                       encoding="utf-8")
+    after = collection.load([tmp_path / "c"])
+    for ident, changed in (("letters/letter-01", True), ("volumes/frus/d1", False)):
+        keys = before.document(ident).register_refs
+        assert (before.register.digest(keys) != after.register.digest(keys)) is changed

@@ -15,6 +15,7 @@ the collection's root). A name reaches an entry three ways, all decided here:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from copy import deepcopy
@@ -202,6 +203,18 @@ class CollectionRegister(Register):
             return None
         name, hits = counts.most_common(1)[0]
         return name if hits and hits >= DETECT_SHARE * len(values) else None
+
+    def digest(self, keys) -> str:
+        """A hash of the entries with these keys (and of the key rules): what a
+        document's output depends on in the register, for incremental builds."""
+        h = hashlib.sha256(repr(sorted(self.key_rules.items())).encode())
+        for key in sorted(set(keys)):
+            entry = self.find(key)
+            h.update(key.encode() + b"\0")
+            if entry is not None and entry.element is not None:
+                h.update(etree.tostring(entry.element, with_tail=False, method="c14n"))
+            h.update(b"\0")
+        return h.hexdigest()
 
     # -- for the stylesheets ------------------------------------------------------------------
 
