@@ -392,3 +392,30 @@ def test_a_documents_register_digest_changes_only_with_the_entries_it_names(tmp_
     for ident, changed in (("letters/letter-01", True), ("volumes/frus/d1", False)):
         keys = before.document(ident).register_refs
         assert (before.register.digest(keys) != after.register.digest(keys)) is changed
+
+
+def test_copies_of_an_entry_in_each_letter_are_one_entity(tmp_path):
+    """Editions that repeat the register entries in each letter's own list: the same
+    id, kind and names are one entity, found from either letter, and no problem."""
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / name).write_text(
+            '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+            f'<title>{name}</title></titleStmt></fileDesc></teiHeader>'
+            '<standOff><listPerson><person xml:id="pmb1"><persName>Arthur</persName></person>'
+            '</listPerson></standOff><text><body><p><persName ref="#pmb1">A.</persName></p>'
+            '</body></text></TEI>', encoding="utf-8")
+    coll = collection.load([tmp_path])
+    assert coll.register.keys() == ["pmb1"] and collection.check(coll) == []
+    assert [d.register_refs for d in coll.documents] == [["pmb1"], ["pmb1"]]
+    import pickle
+
+    assert pickle.loads(pickle.dumps(coll.register)).in_file("b.xml", "pmb1").path == "a.xml"
+
+
+def test_a_transcription_without_text_is_a_document(tmp_path):
+    (tmp_path / "genetic.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>G</title>'
+        '</titleStmt></fileDesc></teiHeader><sourceDoc><surface><line>eins</line></surface>'
+        '</sourceDoc></TEI>', encoding="utf-8")
+    coll = collection.load([tmp_path])
+    assert [d.id for d in coll.documents] == ["genetic"] and coll.registers == []

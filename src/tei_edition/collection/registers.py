@@ -36,6 +36,11 @@ SOURCE = "collection"
 DETECT_SHARE = 0.5
 
 
+def _same(one: Entry, other: Entry) -> bool:
+    """Two entries of one id that describe the same entity: same kind and name forms."""
+    return one.kind == other.kind and one.names == other.names
+
+
 class CollectionRegister(Register):
     """The merged register of a collection. Paths are relative to ``root`` (POSIX)."""
 
@@ -48,6 +53,7 @@ class CollectionRegister(Register):
         self.problems: list[Diagnostic] = []
         self._by_key_value: dict[tuple[str, str], list[Entry]] = {}
         self._by_basename: dict[str, list[str]] = defaultdict(list)
+        self.copies: dict[tuple[str, str], tuple[str, str]] = {}  # (file, id) -> the entry's
 
     # -- to a worker process and back ------------------------------------------------------
 
@@ -55,8 +61,9 @@ class CollectionRegister(Register):
         """Picklable (for a pool's workers): entries with their elements as XML text."""
         entries = [(e.id, e.kind, e.names, e.description, e.path, e.line, e.attributes,
                     etree.tostring(e.element, with_tail=False) if e.element is not None else None) for e in self]
-        return {"root": self.root, "entries": entries, "key_rules": self.key_rules,
-                "problems": self.problems}
+        copies = [(path, first) for (path, _), first in self.copies.items()]
+        return {"root": self.root, "entries": entries, "copies": copies,
+                "key_rules": self.key_rules, "problems": self.problems}
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["root"])
@@ -64,12 +71,18 @@ class CollectionRegister(Register):
         for *fields, xml in state["entries"]:
             element = etree.fromstring(xml, parser) if xml is not None else None
             self.add(Entry(*fields, element=element))
+        for path, first in state["copies"]:
+            entry = self.entries[tuple(first)]
+            self.add(Entry(entry.id, entry.kind, entry.names, entry.description, path, None))
         self.set_key_rules(state["key_rules"])
         self.problems = state["problems"]
 
     # -- building ---------------------------------------------------------------------
 
     def add(self, entry: Entry) -> None:
+        if entry.path not in self.files:
+            self.files.add(entry.path)
+            self._by_basename[PurePosixPath(entry.path).name].append(entry.path)
         if entry.key in self.entries:  # the same id twice in one file
             first = self.entries[entry.key]
             self._duplicate(entry, first)
@@ -77,18 +90,25 @@ class CollectionRegister(Register):
             return
         holders = self.holders[entry.id]
         if holders:
-            self._duplicate(entry, self.entries[holders[0]])
+            first = self.entries[holders[0]]
+            if _same(entry, first):
+                # A copy of an entry (as editions that repeat the register in each
+                # letter's standOff write them): one entity, found from either file.
+                self.copies[entry.key] = first.key
+                return
+            self._duplicate(entry, first)
         holders.append(entry.key)
         super().add(entry)
-        if entry.path not in self.files:
-            self.files.add(entry.path)
-            self._by_basename[PurePosixPath(entry.path).name].append(entry.path)
 
     def _duplicate(self, entry: Entry, first: Entry) -> None:
         self.problems.append(Diagnostic(
             entry.path, entry.line, None, "error", SOURCE,
             f"id {entry.id!r} is defined twice: here and at {first.path}:{first.line}",
             "duplicate-id"))
+
+    def in_file(self, path: str, ident: str) -> Entry | None:
+        key = self.copies.get((path, ident), (path, ident))
+        return self.entries.get(key)
 
     def relative(self, path) -> str:
         """A file as this register names it: relative to the root, POSIX separators
