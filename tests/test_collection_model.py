@@ -140,8 +140,11 @@ def test_correspondence_neighbours_prefer_correspcontext(fixture):
 def test_edition_toml_order_comes_first(tmp_path):
     shutil.copytree(COLLECTION, tmp_path / "c")
     with open(tmp_path / "c" / "edition.toml", "a", encoding="utf-8") as out:
-        out.write('order = ["letters/note-09", "volumes/frus.xml"]\n')
-    ids = [e.id for e in collection.load([tmp_path / "c"]).catalogue()]
+        out.write('order = ["letters/note-09", "volumes/frus.xml", "letters/lost"]\n')
+    coll = collection.load([tmp_path / "c"])
+    ids = [e.id for e in coll.catalogue()]
+    [unknown] = [p for p in coll.problems if p.rule == "order-unknown"]
+    assert "'letters/lost'" in unknown.message and unknown.path.endswith("edition.toml")
     assert ids[:4] == ["letters/note-09", "volumes/frus/d1", "volumes/frus/d2", "volumes/frus/3"]
     assert ids[4] == "volumes/corpus/c1"  # then by date
 

@@ -143,6 +143,7 @@ def load(paths, *, config: configuration.Config | None = None) -> Collection:
     documents = [reader.finish(pending) for pending in reader.pending]
     _neighbours(documents, reader)
     problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]
+    problems += _check_order(config, documents)
     corpus = reader.corpus_header
     return Collection(
         root=root, config=config,
@@ -299,6 +300,14 @@ class _Reader:
         entry.place_sent = named(read.place_sent)
         entry.place_received = named(read.place_received)
         return doc
+
+
+def _check_order(config: configuration.Config, documents: list[Document]) -> list[Diagnostic]:
+    names = {d.id for d in documents} | {d.catalogue.source for d in documents}
+    return [Diagnostic(str(config.path), None, None, "warning", SOURCE,
+                       f"order: {name!r} is no document of the collection", "order-unknown")
+            for name in config.order
+            if name not in names and name.removesuffix(".xml") not in names]
 
 
 def _check_keys(reader: _Reader, rules: dict[str, str], problems: list[Diagnostic]) -> None:
