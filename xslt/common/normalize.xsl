@@ -389,8 +389,10 @@
                         | tei:name | tei:rs)[@ref]" mode="te:normalize">
     <xsl:variable name="home" select="root()"/>
     <xsl:variable name="uris" select="tokenize(normalize-space(@ref), ' ')"/>
+    <!-- only register entries (policy.xml's <entries>: person, place, org ...) -->
     <xsl:variable name="found" as="map(xs:string, element())"
-                  select="map:merge($uris ! (let $e := te:lookup(., $home) return if ($e) then map{.: $e} else ()))"/>
+                  select="map:merge($uris ! (let $e := te:lookup(., $home)[map:contains($te:entry-kinds, local-name())]
+                                             return if ($e) then map{.: $e} else ()))"/>
     <xsl:variable name="entries" select="$uris ! $found(.)"/>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
