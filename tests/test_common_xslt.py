@@ -96,3 +96,44 @@ def test_apparatus_letters_and_entries_are_decided_once(probe):
     # a note inside a reading not shown is in the entry, not numbered in the text
     numbers = [n.get(te("n")) for n in root.iterfind(".//tei:text//tei:note", NS)]
     assert numbers == ["1", "1"]
+
+
+SOURCE_DOC = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>G</title>
+</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>
+</teiHeader><facsimile><surface><graphic url="f1.jpg"/></surface></facsimile>
+<sourceDoc><surface><zone><line>Firstline words</line><line>Secondline words</line></zone>
+<zone><line>Thirdline</line></zone></surface></sourceDoc>
+<text><body><p>Body words.</p><spanGrp type="commentary"><span from="#a" to="#b">Spancomment text</span>
+<span>Spantwo text</span></spanGrp></body></text></TEI>"""
+
+
+def test_source_doc_lines_and_span_annotations_reach_every_format(tmp_path):
+    from tei_edition.publish.formats import html, pdf, text
+
+    doc = tmp_path / "genetic.xml"
+    doc.write_text(SOURCE_DOC, encoding="utf-8")
+    tree = parse_file(doc)
+    plain = text.render(tree, doc)
+    # line by line: the lines of a zone on consecutive lines, zones apart
+    assert "\nFirstline words\nSecondline words\n\nThirdline\n" in plain.text
+    assert "Spancomment text" in plain.text and "Spantwo text" in plain.text
+    site = html.render(tree, doc).files["index.html"]
+    assert site.count('class="tei-line"') == 3
+    assert "Spancomment text" in site and "Thirdline" in site
+    typst = pdf.typst_source(tree, doc, fonts=[]).typst
+    assert typst.count('kind: "line"') == 3
+    assert "Spancomment text" in typst
+    # nothing of it is reported as lost, nor as kept by default
+    assert plain.coverage == {}
+
+
+def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):
+    doc = tmp_path / "skipped.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>Shown '
+                   '<interpGrp><interp>Hidden interp words<zzz>inner</zzz></interp></interpGrp></p>'
+                   '</body></text></TEI>', encoding="utf-8")
+    _, warnings = normalised(probe, doc)
+    # an unknown element inside a part no format shows is not "kept"; the text that is
+    # not shown is said so
+    assert not any(w.startswith("TE-COVERAGE zzz") for w in warnings)
+    assert any("interpGrp" in w and "not shown" in w for w in warnings)

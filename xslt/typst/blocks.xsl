@@ -281,7 +281,7 @@
   <xsl:template match="(tei:dateline | tei:salute | tei:signed | tei:byline | tei:docAuthor
                        | tei:docDate | tei:docImprint | tei:docEdition | tei:trailer | tei:speaker
                        | tei:stage | tei:stamp | tei:label | tei:figDesc | tei:bibl | tei:address
-                       | tei:item[not(parent::tei:list)])[not(tt:is-container(.))]" mode="tt:block">
+                       | tei:item[not(parent::tei:list)] | tei:line)[not(tt:is-container(.))]" mode="tt:block">
     <xsl:call-template name="tt:leaf">
       <xsl:with-param name="function" select="'line'"/>
     </xsl:call-template>
