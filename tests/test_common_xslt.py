@@ -137,3 +137,37 @@ def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):
     # not shown is said so
     assert not any(w.startswith("TE-COVERAGE zzz") for w in warnings)
     assert any("interpGrp" in w and "not shown" in w for w in warnings)
+
+
+def test_every_mode_is_declared_and_unmatched_nodes_fail_alike():
+    # one policy in every format: a mode names what it does with a node it has no rule
+    # for; the rendering modes of text and PDF fail (each has a rule for every element,
+    # the last keeping its text) instead of dropping text silently
+    from pathlib import Path
+
+    xsl = "{http://www.w3.org/1999/XSL/Transform}"
+    used, declared = set(), {}
+    for sheet in Path(transform.resources.xslt_dir()).rglob("*.xsl"):
+        tree = etree.parse(str(sheet))
+        for el in tree.iter(f"{xsl}template", f"{xsl}apply-templates"):
+            used.update(m for m in (el.get("mode") or "").split() if not m.startswith("#"))
+        declared.update({m.get("name"): m.get("on-no-match") for m in tree.iter(f"{xsl}mode") if m.get("name")})
+    assert used - set(declared) == set()
+    for mode in ("tx:block", "tx:inline", "tt:block", "tt:inline", "tt:block-break", "tt:note", "tt:book"):
+        assert declared[mode] == "fail", mode
+
+
+def test_comments_and_processing_instructions_print_nothing_in_every_format(tmp_path):
+    from tei_edition.publish.formats import html, pdf, text
+
+    doc = tmp_path / "c.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>C'
+                   '</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>'
+                   '</sourceDesc></fileDesc></teiHeader><text><body><!-- between -->'
+                   '<p>One <!-- inside --> two<?pi data?> three.</p><lb/><cb/></body></text></TEI>',
+                   encoding="utf-8")
+    tree = parse_file(doc)
+    assert "One two three." in text.render(tree, doc).text
+    assert "inside" not in html.render(tree, doc).files["index.html"]
+    typst = pdf.typst_source(tree, doc, fonts=[]).typst
+    assert '"One "' in typst and "inside" not in typst and "data" not in typst
