@@ -171,3 +171,13 @@ def test_comments_and_processing_instructions_print_nothing_in_every_format(tmp_
     assert "inside" not in html.render(tree, doc).files["index.html"]
     typst = pdf.typst_source(tree, doc, fonts=[]).typst
     assert '"One "' in typst and "inside" not in typst and "data" not in typst
+
+
+@pytest.mark.parametrize("stylesheet", ["text/text.xsl", "html/html.xsl", "typst/typst.xsl"])
+def test_error_codes_come_from_the_policy_table(stylesheet):
+    # one table of codes and messages (policy.xml), raised by te:fail in every format
+    from tei_edition.errors import TransformError
+
+    with pytest.raises(TransformError) as info:
+        transform.run(stylesheet, parse_file(POLICY), {"reading": "sideways"})
+    assert "TE0001: reading must be normalised or diplomatic, not sideways" in str(info.value)

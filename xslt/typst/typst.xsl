@@ -33,6 +33,7 @@
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:template match="/">
+    <xsl:call-template name="te:check-params"/>
     <xsl:apply-templates select="te:normalized(/)" mode="tt:book"/>
   </xsl:template>
 
