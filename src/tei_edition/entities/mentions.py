@@ -324,9 +324,6 @@ class Row:
                 "register": self.register}
 
 
-SORTS = ("name", "mentions")
-
-
 def rows(corpus: Corpus, *, kind: str | None = None, sort: str = "name") -> list[Row]:
     counts: Counter = Counter()
     shared: Counter = Counter()
