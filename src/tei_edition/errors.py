@@ -52,7 +52,6 @@ class XmlSyntaxError(TeiEditionError):
     """Input that is read but is not well-formed XML (or is refused by the safe parser)."""
 
 
-
 class ResourceError(TeiEditionError):
     """A stylesheet, schema or template of the installation itself is missing."""
 
@@ -61,7 +60,6 @@ class ResourceError(TeiEditionError):
 
 class TransformError(TeiEditionError):
     """An XSLT or Typst step failed. ``code`` is the stylesheet's error code, if any."""
-
 
     def __init__(self, message: str, *, code: str | None = None, **where):
         super().__init__(message, **where)
