@@ -263,7 +263,9 @@
     <xsl:sequence select="
       if (matches($desc, '\p{L}')) then $desc
       else normalize-space(string-join((
-        ($gap/@quantity, $gap/@unit)[normalize-space()] ! normalize-space(.),
+        $gap/@quantity[normalize-space()] ! normalize-space(.),
+        for $unit in $gap/@unit[normalize-space()] ! normalize-space(.)
+        return $unit || 's'[not(ends-with($unit, 's'))][exists($gap/@quantity[normalize-space() != '1'])],
         $gap/@extent[not(normalize-space(.) = ('unknown', ''))] ! normalize-space(.),
         $gap/@reason ! te:reason-words(.)), ' '))"/>
   </xsl:function>
