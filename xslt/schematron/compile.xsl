@@ -30,7 +30,9 @@
     exclude-result-prefixes="#all" expand-text="no">
 
   <xsl:namespace-alias stylesheet-prefix="out" result-prefix="xsl"/>
-  <xsl:output method="xml" indent="no"/>
+  <!-- Indented, so that a compile error's line in the output finds its element and,
+       through te:at, the line of the schema it came from. -->
+  <xsl:output method="xml" indent="yes"/>
 
   <!-- "#DEFAULT" uses the schema's @defaultPhase (or every pattern); "#ALL" every pattern. -->
   <xsl:param name="phase" as="xs:string" select="'#DEFAULT'"/>
@@ -202,7 +204,7 @@
          declared twice among them: then each stays in its own pattern's templates. -->
     <xsl:variable name="global-lets" select="sch:let | $phase-el/sch:let"/>
     <xsl:variable name="pattern-lets" select="$patterns/sch:let"/>
-    <xsl:variable name="shared" select="$pattern-lets[count($pattern-lets[@name = current()/@name]) = 1]
+    <xsl:variable name="shared" select="$pattern-lets[let $n := @name return count($pattern-lets[@name = $n]) = 1]
                                                       [not(@name = $global-lets/@name)]"/>
     <out:stylesheet version="3.0" exclude-result-prefixes="#all">
       <xsl:for-each select="sch:ns[not(@prefix = ('xsl', 'xml'))]">
@@ -226,6 +228,7 @@
       <xsl:if test="$phase-el/@from">
         <out:mode name="Q{{urn:x-tei-edition}}from" on-no-match="shallow-skip"/>
         <out:template match="{$phase-el/@from}" mode="Q{{urn:x-tei-edition}}from" priority="10">
+          <xsl:for-each select="$phase-el"><xsl:call-template name="te:at"/></xsl:for-each>
           <out:sequence select="."/>
         </out:template>
       </xsl:if>
@@ -305,6 +308,7 @@
             <out:for-each select="$Q{{urn:x-tei-edition}}root">
               <xsl:call-template name="te:namespaces"/>
               <out:for-each select="{@documents}">
+                <xsl:call-template name="te:at"/>
                 <document pattern="{position()}"><out:value-of select="string(.)"/></document>
               </out:for-each>
             </out:for-each>
@@ -315,6 +319,14 @@
   </xsl:template>
 
   <!-- The namespace bindings of the file an element came from (sch:include/extends). -->
+  <!-- Where in the schema an instruction of the output comes from (file#line), so that
+       Saxon's compile errors can name the schema's line. -->
+  <xsl:template name="te:at">
+    <xsl:if test="@te:src-line">
+      <xsl:attribute name="te:at" select="string(@te:file) || '#' || @te:src-line"/>
+    </xsl:if>
+  </xsl:template>
+
   <!-- Also the element's own xmlns declarations that sch:ns does not bind (not ISO,
        but common in schemas written for the skeleton). -->
   <xsl:template name="te:namespaces">
@@ -336,6 +348,7 @@
     <xsl:param name="binding" tunnel="yes"/>
     <out:variable name="{@name}">
       <xsl:call-template name="te:namespaces"/>
+      <xsl:call-template name="te:at"/>
       <xsl:copy-of select="@as"/>
       <xsl:call-template name="te:let-select"/>
     </out:variable>
@@ -373,6 +386,7 @@
     <xsl:for-each select="$rules">
       <out:template match="{@context}" mode="{$mode}" priority="{count($rules) - position()}">
         <xsl:call-template name="te:namespaces"/>
+        <xsl:call-template name="te:at"/>
         <out:param name="Q{{urn:x-tei-edition}}in" as="xs:string?" select="${$te:QURI}" tunnel="yes"/>
         <svrl:fired-rule context="{te:literal(@context)}">
           <xsl:for-each select="@id, @role, @flag">
@@ -397,6 +411,7 @@
   <xsl:template match="sch:let" mode="te:pattern-let">
     <out:variable name="{@name}">
       <xsl:call-template name="te:namespaces"/>
+      <xsl:call-template name="te:at"/>
       <xsl:copy-of select="@as"/>
       <xsl:choose>
         <xsl:when test="@value"><xsl:attribute name="select" select="'root(.)!(' || @value || ')'"/></xsl:when>
@@ -408,6 +423,7 @@
   <xsl:template match="sch:let" mode="te:rule-let">
     <out:variable name="{@name}">
       <xsl:call-template name="te:namespaces"/>
+      <xsl:call-template name="te:at"/>
       <xsl:copy-of select="@as"/>
       <xsl:call-template name="te:let-select"/>
     </out:variable>
@@ -416,6 +432,7 @@
   <xsl:template match="sch:assert | sch:report" mode="te:generate">
     <out:if test="{if (self::sch:assert) then 'not(' || @test || ')' else @test}">
       <xsl:call-template name="te:namespaces"/>
+      <xsl:call-template name="te:at"/>
       <xsl:element name="{if (self::sch:assert) then 'svrl:failed-assert' else 'svrl:successful-report'}"
                    namespace="http://purl.oclc.org/dsdl/svrl">
         <xsl:for-each select="@id, @role, @flag, @test, @see, @icon, @fpi">
@@ -462,8 +479,9 @@
     <xsl:param name="from" as="element()"/>
     <xsl:param name="kind" as="xs:string"/>
     <xsl:param name="id" as="xs:string"/>
-    <xsl:variable name="local" select="$from/ancestor::sch:pattern[1]/*[local-name() = $kind || 's']/*[local-name() = $kind][@id = $id]"/>
-    <xsl:sequence select="($local, root($from)/sch:schema/*[local-name() = $kind || 's']/*[local-name() = $kind][@id = $id])[1]"/>
+    <xsl:variable name="container" select="if ($kind = 'property') then 'properties' else 'diagnostics'"/>
+    <xsl:variable name="local" select="$from/ancestor::sch:pattern[1]/*[local-name() = $container]/*[local-name() = $kind][@id = $id]"/>
+    <xsl:sequence select="($local, root($from)/sch:schema/*[local-name() = $container]/*[local-name() = $kind][@id = $id])[1]"/>
   </xsl:function>
 
   <xsl:template match="sch:diagnostic" mode="te:text">
@@ -507,15 +525,15 @@
   </xsl:template>
   <xsl:template match="sch:name" mode="te:message">
     <xsl:choose>
-      <xsl:when test="@path"><out:value-of select="{@path}"><xsl:call-template name="te:namespaces"/></out:value-of></xsl:when>
+      <xsl:when test="@path"><out:value-of select="{@path}"><xsl:call-template name="te:namespaces"/><xsl:call-template name="te:at"/></out:value-of></xsl:when>
       <xsl:otherwise><out:value-of select="name()"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
   <xsl:template match="sch:value-of" mode="te:message">
-    <out:value-of select="{@select}"><xsl:call-template name="te:namespaces"/></out:value-of>
+    <out:value-of select="{@select}"><xsl:call-template name="te:namespaces"/><xsl:call-template name="te:at"/></out:value-of>
   </xsl:template>
   <xsl:template match="xsl:copy-of" mode="te:message">
-    <out:copy-of select="{@select}"><xsl:call-template name="te:namespaces"/></out:copy-of>
+    <out:copy-of select="{@select}"><xsl:call-template name="te:namespaces"/><xsl:call-template name="te:at"/></out:copy-of>
   </xsl:template>
 
   <!-- Top-level xsl:key and xsl:function, already screened: copied with their namespaces,

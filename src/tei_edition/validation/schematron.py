@@ -64,6 +64,7 @@ _MAX_INCLUDE_DEPTH = 10
 # (for error lines) and that file's sch:ns bindings (its XPath keeps its own prefixes).
 FILE_ATTR = f"{{{TE_NS}}}file"
 NS_ATTR = f"{{{TE_NS}}}ns"
+LINE_ATTR = f"{{{TE_NS}}}src-line"  # every element's line in its file, for compile errors
 
 _SEVERITY = {"warning": "warning", "warn": "warning", "info": "info", "information": "info",
              "note": "info"}
@@ -363,21 +364,21 @@ def check_structure(tree: etree._ElementTree, path: Path) -> None:
 
 def compile_tree(tree: etree._ElementTree, path: Path, *, phase: str = "#DEFAULT") -> CompiledSchematron:
     """Compile a Schematron tree (uncached; ``compiled`` is the cached entry point)."""
-    reply = _worker.call({"op": "compile", "schema": etree.tostring(tree, encoding="unicode"),
+    annotated = etree.fromstring(etree.tostring(tree))
+    for original, copy in zip(tree.getroot().iter(), annotated.iter()):
+        if isinstance(copy.tag, str) and original.sourceline:
+            copy.set(LINE_ATTR, str(original.sourceline))
+    reply = _worker.call({"op": "compile", "schema": etree.tostring(annotated, encoding="unicode"),
                           "phase": phase})
     if "error" in reply:
-        raise InputError(f"cannot compile the Schematron schema: {_schema_error(reply, tree, path)}",
-                         path=str(path)) from None
+        file, _, line = (reply.get("at") or "").partition("#")
+        raise InputError(f"cannot compile the Schematron schema: {_TE_CODE.sub('', reply['error'])}",
+                         path=file or str(path), line=int(line) if line else None) from None
     return CompiledSchematron(path, phase, reply["xslt"], reply["key"], reply["documents"],
                               _worker.generation)
 
 
 _TE_CODE = re.compile(r"\bTE\d{4}\b:?\s*")
-
-
-def _schema_error(reply: dict, tree, path: Path) -> str:
-    message = _TE_CODE.sub("", reply["error"])
-    return message
 
 
 def svrl(schema: CompiledSchematron, tree: etree._ElementTree, path: str | None = None) -> etree._Element:
@@ -426,11 +427,17 @@ def _local_document(uri: str, base: Path | None, allowed: list[Path], schema: Pa
 
 def check(schema: CompiledSchematron, tree: etree._ElementTree, path: str) -> list[Diagnostic]:
     """Every failed assert and successful report as a diagnostic on ``path``."""
+    return run(schema, tree, path)[1]
+
+
+def run(schema: CompiledSchematron, tree: etree._ElementTree,
+        path: str) -> tuple[etree._Element | None, list[Diagnostic]]:
+    """The SVRL report (None when a rule failed to run) and its findings as diagnostics."""
     try:
         report = svrl(schema, tree, path)
     except (TransformError, InputError) as exc:
-        return [Diagnostic(path, 1, 1, "error", "sch", exc.message, None)]
-    return diagnostics(report, tree, path)
+        return None, [Diagnostic(path, 1, 1, "error", "sch", exc.message, None)]
+    return report, diagnostics(report, tree, path)
 
 
 def diagnostics(report: etree._Element, tree: etree._ElementTree, path: str) -> list[Diagnostic]:
@@ -438,21 +445,50 @@ def diagnostics(report: etree._Element, tree: etree._ElementTree, path: str) -> 
     rule's, else its pattern's."""
     found = []
     main = Path(path).resolve().as_uri() if path and not path.startswith("<") else None
-    pattern = rule = document = None
+    pattern = rule = document = rule_role = rule_flag = None
     for item in report:
         name = etree.QName(item).localname
         if name == "active-pattern":
             pattern, rule = item.get("id"), None
         elif name == "fired-rule":
             rule, document = item.get("id"), item.get("document")
+            rule_role, rule_flag = item.get("role"), item.get("flag")
         if name not in ("failed-assert", "successful-report"):
             continue
         subordinate = document is not None and document != main
         line, column = (1, 1) if subordinate else locate(tree, item.get("location", ""), path)
         where = _from_uri(document) if subordinate else path
-        found.append(Diagnostic(where, line, column, _severity(item.get("role")),
-                                "sch", _message(item), item.get("id") or rule or pattern))
+        role = item.get("role") or rule_role
+        found.append(Diagnostic(where, line, column, _severity(role), "sch", _message(item),
+                                item.get("id") or rule or pattern, role=role, flag=item.get("flag") or rule_flag,
+                                properties=tuple(_properties(item)), location=item.get("location")))
     return found
+
+
+def merge_svrl(outputs: list[etree._Element]) -> etree._Element:
+    """One ``svrl:schematron-output`` from the reports of several schemas on a document:
+    the first one's attributes, then every text, every prefix binding, every pattern."""
+    if len(outputs) == 1:
+        return outputs[0]
+    merged = etree.Element(outputs[0].tag, dict(outputs[0].attrib), nsmap={"svrl": SVRL_NS})
+    order = {"text": 0, "ns-prefix-in-attribute-values": 1}
+    children = [c for output in outputs for c in output if isinstance(c.tag, str)]
+    bound = set()
+    for child in sorted(children, key=lambda c: order.get(etree.QName(c).localname, 2)):
+        binding = (child.get("prefix"), child.get("uri"))
+        if etree.QName(child).localname == "ns-prefix-in-attribute-values":
+            if binding in bound:
+                continue
+            bound.add(binding)
+        merged.append(child)
+    return merged
+
+
+def _properties(item: etree._Element):
+    for ref in item.iter(f"{{{SVRL_NS}}}property-reference"):
+        entry = {"property": ref.get("property"), "role": ref.get("role"), "scheme": ref.get("scheme"),
+                 "text": " ".join("".join(ref.itertext()).split())}
+        yield {k: v for k, v in entry.items() if v is not None}
 
 
 def _from_uri(uri: str) -> str:
@@ -490,13 +526,63 @@ def node_at(tree: etree._ElementTree, location: str) -> etree._Element | None:
 
 
 def locate(tree: etree._ElementTree, location: str, path: str | None = None) -> tuple[int, int]:
-    return _locate(tree, location, path)
-
-
-def _locate(tree, location, path):
+    """Line and column (both from 1) of the node an SVRL ``location`` names: the start
+    tag of its element, or the attribute's name inside it. lxml gives the line; the
+    column is found by reading the source from that line (column 1 when it cannot be
+    read, e.g. a tree built in memory)."""
     element = node_at(tree, location)
-    line = element.sourceline if element is not None and element.sourceline else 1
-    return line, 1
+    if element is None or not element.sourceline:
+        return 1, 1
+    line = element.sourceline
+    lines = _source_lines(path, tree.docinfo.encoding) if path else None
+    if not lines or line > len(lines):
+        return line, 1
+    # the k-th start tag of this name on its line (others may start there too)
+    same = [e for e in tree.getroot().iter(element.tag) if e.sourceline == line]
+    name = f"{element.prefix}:{etree.QName(element).localname}" if element.prefix else etree.QName(element).localname
+    tag = re.compile(rf"<{re.escape(name)}(?=[\s/>]|$)")
+    starts = [m.start() for m in tag.finditer(lines[line - 1])]
+    k = same.index(element) if element in same else 0
+    if k < len(starts):
+        column = starts[k]
+    else:  # libxml2 counts the line where a long start tag ends: look above
+        for above in range(line - 1, max(line - 50, 0), -1):
+            found = list(tag.finditer(lines[above - 1]))
+            if found:
+                line, column = above, found[-1].start()
+                break
+        else:
+            return line, 1
+    attribute = location.rpartition("/@")[2] if "/@" in location else None
+    if attribute:
+        local = attribute.rpartition("}")[2]
+        for offset, text in enumerate(lines[line - 1:line + 50]):
+            begin = column if offset == 0 else 0
+            end = text.find(">", begin)
+            found = re.search(rf"(?<![\w.:-])(?:[\w.-]+:)?{re.escape(local)}\s*=", text[begin:end if end >= 0 else None])
+            if found:
+                return line + offset, begin + found.start() + 1
+            if end >= 0:
+                break
+    return line, column + 1
+
+
+_lines_cache: dict[tuple, list[str]] = {}
+
+
+def _source_lines(path: str, encoding: str | None) -> list[str] | None:
+    """The document's text, line by line (the last few documents are kept)."""
+    try:
+        stamp = os.stat(path).st_mtime_ns
+        key = (path, stamp)
+        if key not in _lines_cache:
+            if len(_lines_cache) > 8:
+                _lines_cache.clear()
+            data = Path(path).read_bytes()
+            _lines_cache[key] = data.decode(encoding or "utf-8", errors="replace").split("\n")
+        return _lines_cache[key]
+    except (OSError, LookupError):
+        return None
 
 
 # ------------------------------------------------------------------ the sandboxed worker
@@ -602,6 +688,30 @@ def worker_main() -> None:
         _send(replies, reply)
 
 
+_SAXON_AT = re.compile(r"on line (\d+)")
+_SAXON_CODE = re.compile(r"^\s+(?:\S+:)?([A-Z]{2,}[A-Z0-9]*\d+)\s+(.*)$", re.M)
+
+
+def _compile_error(text: str, xslt: str) -> dict:
+    """Saxon's compile error on the generated stylesheet, told in the schema's terms:
+    its code and description, and the schema line (te:at) of the failing instruction."""
+    code = _SAXON_CODE.search(text)
+    message = f"{code.group(1)}: {code.group(2).strip()}" if code else text.strip().splitlines()[0]
+    reply = {"error": f"a rule does not compile: {message}"}
+    at = _SAXON_AT.search(text)
+    if at:
+        line = int(at.group(1))
+        generated = etree.fromstring(xslt.encode("utf-8"))
+        candidates = [e for e in generated.iter(etree.Element) if e.sourceline and e.sourceline <= line]
+        for element in reversed(candidates):
+            source = next((a.get(f"{{{TE_NS}}}at") for a in (element, *element.iterancestors())
+                           if a.get(f"{{{TE_NS}}}at")), None)
+            if source:
+                reply["at"] = source
+                break
+    return reply
+
+
 def _serve(request: dict, stylesheets: dict) -> dict:
     from tei_edition.publish import transform
 
@@ -612,9 +722,11 @@ def _serve(request: dict, stylesheets: dict) -> dict:
             schema = parse_bytes(request["schema"].encode("utf-8"), path="<schema>", huge=True)
             xslt = transform.run(COMPILER, schema, {"phase": request["phase"]}).output
         proc = transform.sandboxed_processor(latched=True)
-        executable = transform.call_saxon(
-            lambda: proc.new_xslt30_processor().compile_stylesheet(stylesheet_text=xslt),
-            "a rule does not compile")
+        with transform.captured_stderr():
+            try:
+                executable = proc.new_xslt30_processor().compile_stylesheet(stylesheet_text=xslt)
+            except Exception as exc:  # saxonche's PySaxonApiError: name the schema's line
+                return _compile_error(str(exc), xslt)
         executable.set_capture_result_documents(True)
         key = len(stylesheets) + 1
         stylesheets[key] = (proc, executable)
