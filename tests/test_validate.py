@@ -246,7 +246,7 @@ def test_cli_text_output_and_exit_codes(run, tmp_path):
     result = run("validate", str(VALID[0]), str(bad))
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()
-    assert re.match(rf"^{re.escape(str(bad))}:56:19: error: .*1960-02-30.* \[date-real\]$", lines[0])
+    assert re.match(rf"^{re.escape(str(bad))}:56:25: error: .*1960-02-30.* \[date-real\]$", lines[0])
     assert lines[-1] == "2 files, 1 invalid, 1 error"
     assert run("validate", str(VALID[0])).exit_code == 0
 
