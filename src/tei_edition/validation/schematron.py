@@ -98,6 +98,7 @@ def compiled(path: str | os.PathLike, *, phase: str = "#DEFAULT") -> CompiledSch
     except OSError:
         raise InputError("no such Schematron file", path=str(path)) from None
     key = (p, stamp, phase)
+    _worker.start()  # it boots (and compiles our compiler) while we read the schema
     cached = _cache.get(key)
     if cached is None or cached.generation != _worker.generation:
         _cache[key] = compile_tree(load(p), p, phase=phase)
@@ -314,9 +315,47 @@ def _screen_xsl(el: etree._Element, name: str, path: Path) -> None:
                          "expression", **_where(el, path))
 
 
+# ISO/IEC 19757-3:2020's elements and the attributes each requires.
+_REQUIRED = {
+    "schema": (), "title": (), "ns": ("prefix", "uri"), "p": (), "let": ("name",),
+    "phase": ("id",), "active": ("pattern",), "pattern": (), "group": (), "rule": (),
+    "rules": (), "assert": ("test",), "report": ("test",), "extends": (), "include": ("href",),
+    "param": ("name",), "diagnostics": (), "diagnostic": ("id",), "properties": (),
+    "property": ("id",), "name": (), "value-of": ("select",), "emph": (), "dir": (),
+    "span": (), "library": (),
+}
+
+
 def check_structure(tree: etree._ElementTree, path: Path) -> None:
     """Schema errors the standard names, reported before any compiling."""
     root = tree.getroot()
+    for el in root.iter(f"{{{SCH_NS}}}*"):
+        if _inside_let_data(el):
+            continue
+        name = etree.QName(el).localname
+        if name not in _REQUIRED:
+            raise InputError(f"sch:{name} is not an ISO Schematron element", **_where(el, path))
+        for attribute in _REQUIRED[name]:
+            if el.get(attribute) is None:
+                raise InputError(f"sch:{name} without @{attribute}; ISO Schematron requires it",
+                                 **_where(el, path))
+        if name == "rule" and el.get("abstract") != "true" and el.get("context") is None:
+            raise InputError("sch:rule without @context; ISO Schematron requires it of every rule "
+                             "that is not abstract", **_where(el, path))
+        if name == "extends" and el.get("rule") is None and el.get("href") is None:
+            raise InputError("sch:extends needs @rule or @href (ISO Schematron)", **_where(el, path))
+    patterns = {p.get("id") for p in root.iter(_sch("pattern"), _sch("group"))}
+    for active in root.iter(_sch("active")):
+        if active.get("pattern") not in patterns:
+            raise InputError(f"sch:active names the pattern {active.get('pattern')}, which the schema "
+                             "does not define (ISO Schematron)", **_where(active, path))
+    for kind, container in (("diagnostics", "diagnostic"), ("properties", "property")):
+        defined = {d.get("id") for d in root.iter(_sch(container))}
+        for finding in root.iter(_sch("assert"), _sch("report")):
+            for wanted in (finding.get(kind) or "").split():
+                if wanted not in defined:
+                    raise InputError(f"@{kind} names {wanted}, which no sch:{container} defines "
+                                     "(ISO Schematron)", **_where(finding, path))
     scopes = [root, *root.iter(_sch("phase"), _sch("pattern"), _sch("rule"))]
     for scope in scopes:
         seen: dict[str, etree._Element] = {}
@@ -616,12 +655,22 @@ class _Worker:
         self.process: subprocess.Popen | None = None
         self.home: str | None = None
         self.generation = 0
+        self.pid = os.getpid()
         self.lock = threading.Lock()
+
+    def start(self) -> None:
+        with self.lock:
+            self._ensure()
+
+    def _ensure(self) -> None:
+        if self.pid != os.getpid():  # a forked child: the parent's worker is not ours
+            self.process, self.home, self.pid = None, None, os.getpid()
+        if self.process is None or self.process.poll() is not None:
+            self._start()
 
     def call(self, request: dict) -> dict:
         with self.lock:
-            if self.process is None or self.process.poll() is not None:
-                self._start()
+            self._ensure()
             try:
                 _send(self.process.stdin, request)
                 reply = _receive(self.process.stdout)
@@ -675,6 +724,9 @@ def worker_main() -> None:
     os.dup2(devnull, 1)
     requests = sys.stdin.buffer
     stylesheets: dict[int, tuple] = {}
+    from tei_edition.publish import transform
+
+    transform.compiled(COMPILER)  # before the first request arrives
     while True:
         request = _receive(requests)
         if request is None:
