@@ -34,3 +34,14 @@ def test_json_carries_the_xpath_location_role_and_flag(run):
     tei = "Q{http://www.tei-c.org/ns/1.0}"
     assert first["location"] == f"/{tei}TEI[1]/{tei}text[1]/{tei}body[1]/{tei}p[1]"
     assert first["role"] is None and first["flag"] is None and first["properties"] == []
+
+
+def test_findings_in_a_subordinate_document_point_into_it(run):
+    result = run("validate", str(HERE / "with-register.xml"), "--schema", str(ANY), "--engine", "lxml",
+                 "--schematron", str(HERE / "rules-documents.sch"))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == f"{HERE / 'register.xml'}:3:3: error: unnamed person [named]"
+    result = run("validate", str(HERE / "with-register.xml"), "--schema", str(ANY), "--engine", "lxml",
+                 "--schematron", str(HERE / "rules-documents.sch"), "--format", "json")
+    [finding] = json.loads(result.stdout)["files"][0]["diagnostics"]
+    assert (finding["path"], finding["line"], finding["column"]) == (str(HERE / "register.xml"), 3, 3)

@@ -46,6 +46,15 @@ def to_json(files: list[tuple[str, list[Diagnostic]]]) -> str:
     for path, diagnostics in files:
         errors = [d for d in diagnostics if d.severity == "error"]
         entries.append({"path": path, "valid": not errors,
-                        "diagnostics": [d.as_json() for d in diagnostics]})
+                        "diagnostics": [_located(d, path) for d in diagnostics]})
     return json.dumps({"valid": all(e["valid"] for e in entries), "files": entries},
                       ensure_ascii=False, indent=2)
+
+
+def _located(diagnostic: Diagnostic, path: str) -> dict:
+    """A finding in another file than the one checked (a document a Schematron pattern
+    reads through @documents) names that file."""
+    data = diagnostic.as_json()
+    if diagnostic.path != path:
+        data["path"] = diagnostic.path
+    return data

@@ -137,9 +137,9 @@ def embedded_rules(rng: etree._ElementTree) -> etree._ElementTree:
                 continue  # it travels with its pattern
             prefixes.add(el.get("prefix"))
             schema.append(_copy(el))
-    for el in rng.iter(f"{{{XSL_NS}}}*"):  # screened like any other schema's
+    for el in rng.iter(f"{{{XSL_NS}}}key", f"{{{XSL_NS}}}function"):  # screened like any schema's
         if not any(a.tag.startswith(f"{{{SCH_NS}}}") for a in el.iterancestors()):
-            schema.append(_copy(el))
+            schema.append(_copy(el))  # (other XSLT in a grammar is an annotation, never run)
     return etree.ElementTree(schema)
 
 
@@ -420,23 +420,27 @@ def compile_tree(tree: etree._ElementTree, path: Path, *, phase: str = "#DEFAULT
 _TE_CODE = re.compile(r"\bTE\d{4}\b:?\s*")
 
 
-def svrl(schema: CompiledSchematron, tree: etree._ElementTree, path: str | None = None) -> etree._Element:
+def svrl(schema: CompiledSchematron, tree: etree._ElementTree, path: str | None = None,
+         trees: dict | None = None) -> etree._Element:
     """Run the compiled schema on a document; the SVRL report as an lxml element.
-    ``path`` is the document's file (for subordinate documents named by @documents)."""
+    ``path`` is the document's file (for subordinate documents named by @documents,
+    which land in ``trees`` by URI)."""
     text = etree.tostring(tree.getroot(), encoding="unicode")
     uri = Path(path).resolve().as_uri() if path and not path.startswith("<") else None
     request = {"op": "run", "key": schema.key, "document": text, "subordinate": None, "uri": uri}
     if schema.documents:
-        request["subordinate"] = _subordinate(schema, text, path)
+        request["subordinate"] = _subordinate(schema, text, path, trees)
     reply = _worker.call(request)
     if "error" in reply:
         raise TransformError(f"a rule of {schema.path.name} failed: {reply['error'].removeprefix('rule: ')}")
     return parse_bytes(reply["svrl"].encode("utf-8"), path="<svrl>", huge=True).getroot()
 
 
-def _subordinate(schema: CompiledSchematron, text: str, path: str | None) -> str:
+def _subordinate(schema: CompiledSchematron, text: str, path: str | None,
+                 trees: dict | None = None) -> str:
     """The documents the active patterns' @documents name, checked, parsed by our safe
-    parser and wrapped for the stylesheet: ``<te:documents><te:document pattern= uri=>``."""
+    parser and wrapped for the stylesheet: ``<te:documents><te:document pattern= uri=>``.
+    ``trees`` receives each parsed document by URI (to locate findings in it)."""
     reply = _worker.call({"op": "documents", "key": schema.key, "document": text})
     if "error" in reply:
         raise TransformError(f"a pattern's @documents of {schema.path.name} failed: {reply['error']}")
@@ -446,7 +450,10 @@ def _subordinate(schema: CompiledSchematron, text: str, path: str | None) -> str
     for pattern, uri in reply["uris"]:
         target = _local_document(uri, base, allowed, schema.path)
         entry = etree.SubElement(wrapper, f"{{{TE_NS}}}document", pattern=pattern, uri=target.as_uri())
-        entry.append(parse_file(target).getroot())
+        tree = parse_file(target)
+        if trees is not None:
+            trees[target.as_uri()] = tree
+        entry.append(etree.fromstring(etree.tostring(tree.getroot())))
     return etree.tostring(wrapper, encoding="unicode")
 
 
@@ -472,14 +479,16 @@ def check(schema: CompiledSchematron, tree: etree._ElementTree, path: str) -> li
 def run(schema: CompiledSchematron, tree: etree._ElementTree,
         path: str) -> tuple[etree._Element | None, list[Diagnostic]]:
     """The SVRL report (None when a rule failed to run) and its findings as diagnostics."""
+    trees: dict = {}
     try:
-        report = svrl(schema, tree, path)
+        report = svrl(schema, tree, path, trees)
     except (TransformError, InputError) as exc:
         return None, [Diagnostic(path, 1, 1, "error", "sch", exc.message, None)]
-    return report, diagnostics(report, tree, path)
+    return report, diagnostics(report, tree, path, trees)
 
 
-def diagnostics(report: etree._Element, tree: etree._ElementTree, path: str) -> list[Diagnostic]:
+def diagnostics(report: etree._Element, tree: etree._ElementTree, path: str,
+                subordinate: dict | None = None) -> list[Diagnostic]:
     """The findings of an SVRL report; the rule named is the assert's id, else its
     rule's, else its pattern's."""
     found = []
@@ -494,9 +503,10 @@ def diagnostics(report: etree._Element, tree: etree._ElementTree, path: str) -> 
             rule_role, rule_flag = item.get("role"), item.get("flag")
         if name not in ("failed-assert", "successful-report"):
             continue
-        subordinate = document is not None and document != main
-        line, column = (1, 1) if subordinate else locate(tree, item.get("location", ""), path)
-        where = _from_uri(document) if subordinate else path
+        elsewhere = document is not None and document != main
+        where = _from_uri(document) if elsewhere else path
+        source = (subordinate or {}).get(document) if elsewhere else tree
+        line, column = locate(source, item.get("location", ""), where) if source is not None else (1, 1)
         role = item.get("role") or rule_role
         found.append(Diagnostic(where, line, column, _severity(role), "sch", _message(item),
                                 item.get("id") or rule or pattern, role=role, flag=item.get("flag") or rule_flag,
@@ -531,7 +541,9 @@ def _properties(item: etree._Element):
 
 
 def _from_uri(uri: str) -> str:
-    return uri[7:] if uri.startswith("file://") else uri
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(uri).path) if uri.startswith("file:") else uri
 
 
 def _severity(role: str | None) -> str:
