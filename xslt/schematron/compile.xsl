@@ -255,14 +255,16 @@
             <xsl:variable name="mode" select="'Q{urn:x-tei-edition}p' || position()"/>
             <xsl:choose>
               <xsl:when test="@documents">
+                <!-- one active pattern listing every document it reads, then each document's rules -->
+                <svrl:active-pattern>
+                  <xsl:call-template name="te:pattern-attributes"/>
+                  <out:attribute name="documents"
+                                 select="string-join(${$te:QDOCS}/*/*[@pattern = '{position()}']/@uri, ' ')"/>
+                </svrl:active-pattern>
                 <out:for-each select="${$te:QDOCS}/*/*[@pattern = '{position()}']">
                   <out:variable name="Q{{urn:x-tei-edition}}doc" as="document-node()">
                     <out:document><out:copy-of select="node()"/></out:document>
                   </out:variable>
-                  <svrl:active-pattern>
-                    <xsl:call-template name="te:pattern-attributes"/>
-                    <out:attribute name="documents" select="@uri"/>
-                  </svrl:active-pattern>
                   <out:apply-templates select="$Q{{urn:x-tei-edition}}doc" mode="{$mode}">
                     <out:with-param name="Q{{urn:x-tei-edition}}in" select="string(@uri)" tunnel="yes"/>
                   </out:apply-templates>
