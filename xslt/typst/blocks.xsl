@@ -212,9 +212,9 @@
     <xsl:text>title-text: {tt:str-or-none(($head ! tt:plain(.), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
     <xsl:if test="$carried or $leading">
       <xsl:text>  pre: [&#10;</xsl:text>
-      <xsl:apply-templates select="$carried, $leading" mode="tt:block-break">
-        <xsl:with-param name="carry" select="false()"/>
-      </xsl:apply-templates>
+      <xsl:call-template name="tt:page-mark">
+        <xsl:with-param name="run" select="$carried, $leading"/>
+      </xsl:call-template>
       <xsl:text>  ],&#10;</xsl:text>
     </xsl:if>
     <xsl:if test="$labels">
@@ -419,12 +419,38 @@
 
   <xsl:mode name="tt:block-break" on-no-match="deep-skip"/>
 
+  <!-- Page breaks that follow each other with nothing printed between them (blank
+       pages, a title page left out) share one marginal mark, "p. [318]–319": marks of
+       their own would be printed over each other. The first of such a run prints it. -->
   <xsl:template match="tei:pb" mode="tt:block-break">
     <xsl:param name="carry" as="xs:boolean" select="true()"/>
-    <xsl:if test="normalize-space(@n) and not($carry and exists(tt:carrier(.)))">
-      <xsl:text>#te.pb({tt:str(normalize-space(@n))}, block: true){tt:mark(.)}&#10;</xsl:text>
+    <xsl:if test="not($carry and exists(tt:carrier(.))) and not(tt:follows-pb(.))">
+      <xsl:call-template name="tt:page-mark">
+        <xsl:with-param name="run" select="., tt:pb-run(.)"/>
+      </xsl:call-template>
     </xsl:if>
   </xsl:template>
+
+  <xsl:template name="tt:page-mark">
+    <xsl:param name="run" as="element()*"/>
+    <xsl:variable name="numbers" select="$run/@n[matches(., '[\p{L}\p{N}]')] ! normalize-space(.)"/>
+    <xsl:if test="exists($numbers)">
+      <xsl:text>#te.pb({tt:str(string-join(distinct-values(($numbers[1], $numbers[last()])), '–'))}, block: true){tt:mark($run[1])}&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Does a page break directly follow another (only white space between)? -->
+  <xsl:function name="tt:follows-pb" as="xs:boolean">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:sequence select="exists($pb/preceding-sibling::node()[not(self::text()[not(normalize-space())])][1]/self::tei:pb)"/>
+  </xsl:function>
+
+  <!-- The page breaks directly following a page break. -->
+  <xsl:function name="tt:pb-run" as="element()*">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:variable name="next" select="$pb/following-sibling::node()[not(self::text()[not(normalize-space())])][1]/self::tei:pb"/>
+    <xsl:sequence select="if ($next) then ($next, tt:pb-run($next)) else ()"/>
+  </xsl:function>
 
   <xsl:template match="tei:milestone" mode="tt:block-break">
     <xsl:if test="@unit = ('section', 'typography', 'part', 'chapter') or @rend">

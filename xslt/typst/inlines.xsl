@@ -217,9 +217,20 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- A page break between words keeps a space on the side where the text has one
+       ("insistent | that"); inside a word the bar stands close ("infor|mation"). -->
   <xsl:template match="tei:pb" mode="tt:inline">
+    <xsl:param name="scope" as="node()*" tunnel="yes"/>
     <xsl:if test="normalize-space(@n) or not(@n)">
-      <xsl:text>te.pb({tt:str-or-none(@n)}){tt:mark(.)}&#10;</xsl:text>
+      <xsl:variable name="prev" select="tt:prev-item(., $scope)"/>
+      <xsl:variable name="next" select="tt:next-item(., $scope)"/>
+      <xsl:variable name="spaced" select="
+        if (empty($prev) or empty($next)) then 'none'
+        else if (tt:ends-open($prev)) then '&quot;after&quot;'
+        else if ($next instance of text() and matches($next, '^\s')) then '&quot;before&quot;'
+        else 'none'"/>
+      <xsl:variable name="n" select="@n[matches(., '[\p{L}\p{N}]')]"/>
+      <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}){tt:mark(.)}&#10;</xsl:text>
     </xsl:if>
   </xsl:template>
 
