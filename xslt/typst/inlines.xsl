@@ -16,11 +16,13 @@
   <xsl:mode name="tt:inline" on-no-match="deep-skip" on-multiple-match="fail"
             warning-on-multiple-match="yes"/>
 
-  <!-- Inline content of $nodes, which are its own whitespace scope. -->
+  <!-- Inline content of $nodes, which are its own whitespace scope. The scope is
+       passed as its two ends: a run is a sequence of siblings, and asking a long lazy
+       sequence for its last item at every text node made long paragraphs quadratic. -->
   <xsl:template name="tt:inline-run">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:apply-templates select="$nodes" mode="tt:inline">
-      <xsl:with-param name="scope" select="$nodes" tunnel="yes"/>
+      <xsl:with-param name="scope" select="($nodes[1], $nodes[last()])" tunnel="yes"/>
     </xsl:apply-templates>
   </xsl:template>
 
@@ -46,8 +48,7 @@
   <xsl:function name="tt:in-scope" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
     <xsl:param name="scope" as="node()*"/>
-    <!-- A scope is a run of siblings: test against its ends (linear, where intersecting
-         with the whole run for every text node would be quadratic). -->
+    <!-- $scope: the first and last node of a run of siblings (see tt:inline-run). -->
     <xsl:variable name="first" select="$scope[1]"/>
     <xsl:variable name="last" select="$scope[last()]"/>
     <xsl:sequence select="exists($n) and exists($first)
