@@ -171,11 +171,17 @@
     <xsl:sequence select="count($div/ancestor-or-self::*[tt:is-div(.)])"/>
   </xsl:function>
 
+  <!-- Division types that make a chapter even without a heading; other untitled
+       divisions (a letter's dateline, opener, address, a writing session) are parts
+       of the text around them, never chapters. -->
+  <xsl:variable name="tt:chapter-types" as="xs:string+" select="$te:unit-types,
+    'part', 'book', 'volume', 'act', 'canto', 'appendix'"/>
+
   <!-- A chapter-level division without a heading is titled by its type ("Essay 2"). -->
   <xsl:function name="tt:synthetic-title" as="xs:string">
     <xsl:param name="div" as="element()"/>
     <xsl:sequence select="if (empty($div/tei:head) and tt:div-level($div) le $tt:page-level
-      and normalize-space($div/@type))
+      and $div/@type = $tt:chapter-types)
       then tt:label-of(tt:words($div/@type)) || ($div/@n ! (' ' || normalize-space(.))) else ''"/>
   </xsl:function>
 
@@ -242,6 +248,11 @@
     </xsl:call-template>
     <xsl:text>])&#10;&#10;</xsl:text>
   </xsl:template>
+
+  <!-- Lists of persons, places, organisations, events ... are registers: they make the
+       index (with their descriptions), never running text. -->
+  <xsl:template match="tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent | tei:listNym
+                       | tei:listObject | tei:listRelation" mode="tt:block"/>
 
   <!-- A heading that is not the title of its division (a document's own title). -->
   <xsl:template match="tei:head" mode="tt:block">

@@ -40,7 +40,8 @@
     <xsl:param name="n" as="node()"/>
     <xsl:param name="from" as="node()"/>
     <xsl:sequence select="($n instance of text() or $n/self::tei:lb or $n/self::tei:gap
-                           or $n/self::tei:space)
+                           or $n/self::tei:space
+                           or $n/self::tei:ref[not(normalize-space())][not(*)][tt:link-text(.)])
                           and empty(($n/ancestor::tei:note | $n/ancestor::*[@te:kind = 'skip'])
                                     except $from/ancestor::*)"/>
   </xsl:function>
@@ -82,9 +83,69 @@
     <xsl:variable name="s" select="if (starts-with($s, ' ') and tt:ends-open(tt:prev-item($t, $scope)))
                                    then substring($s, 2) else $s"/>
     <xsl:variable name="next" select="if (ends-with($s, ' ')) then tt:next-item($t, $scope) else ()"/>
-    <xsl:sequence select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb))
+    <xsl:variable name="s" select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb))
                           then substring($s, 1, string-length($s) - 1) else $s"/>
+    <xsl:sequence select="tt:around-silent($t, $s)"/>
   </xsl:function>
+
+  <!-- ===== links that print nothing ===== -->
+
+  <!-- A link without text of its own prints its target when a reader can use it (a
+       web address, a date); a pointer to another document or a register entry is an
+       identifier and prints nothing. -->
+  <xsl:function name="tt:silent" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="exists($n/(self::tei:ref | self::tei:ptr)[not(normalize-space())]
+                                  [not(tt:link-text(.))])"/>
+  </xsl:function>
+
+  <xsl:function name="tt:link-text" as="xs:string?">
+    <xsl:param name="link" as="element()"/>
+    <xsl:variable name="targets" select="tokenize(normalize-space($link/@target), ' ')"/>
+    <xsl:sequence select="$targets[matches(., '^(https?://|\d{4}-\d{2}-\d{2}$|\d{4}-\d{2}$)')][1]"/>
+  </xsl:function>
+
+  <!-- The punctuation that only framed silent links goes with them: "(" and ")" around
+       them, the commas between them ("(, , und öfter)" becomes "(und öfter)"). -->
+  <xsl:function name="tt:around-silent" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="after" select="tt:silent($t/preceding-sibling::node()[1])"/>
+    <xsl:variable name="before" select="tt:silent($t/following-sibling::node()[1])"/>
+    <xsl:choose>
+      <xsl:when test="not($after or $before)">
+        <xsl:sequence select="$s"/>
+      </xsl:when>
+      <xsl:when test="$after and $before and matches($s, '^[\s,;]*$')">
+        <xsl:sequence select="''"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="prev" select="tt:beyond-silent($t, false())"/>
+        <xsl:variable name="next" select="tt:beyond-silent($t, true())"/>
+        <xsl:variable name="s" select="if ($after) then replace($s, '^\s*[,;]', '') else $s"/>
+        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
+                                       then replace($s, '^\s*\)', '') else $s"/>
+        <xsl:sequence select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
+                              then replace($s, '\s*\(\s*$', '') else $s"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- The text beyond a run of silent links and the separators between them. -->
+  <xsl:function name="tt:beyond-silent" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="forward" as="xs:boolean"/>
+    <xsl:variable name="run" select="if ($forward) then $t/following-sibling::node() else reverse($t/preceding-sibling::node())"/>
+    <xsl:sequence select="string(($run[not(tt:silent(.) or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
+  </xsl:function>
+
+  <xsl:template match="tei:ref[not(normalize-space())][not(*)]" mode="tt:inline">
+    <xsl:variable name="target" select="tt:link-text(.)"/>
+    <xsl:choose>
+      <xsl:when test="starts-with($target, 'http')">te.url({tt:str($target)}){tt:mark(.)}&#10;</xsl:when>
+      <xsl:when test="$target">{tt:str($target)}&#10;</xsl:when>
+    </xsl:choose>
+  </xsl:template>
 
   <xsl:template match="text()" mode="tt:inline">
     <xsl:param name="scope" as="node()*" tunnel="yes"/>
@@ -98,6 +159,7 @@
   <xsl:template match="*" mode="tt:inline" priority="-1">
     <xsl:choose>
       <xsl:when test="@te:kind = 'skip'"/>
+      <xsl:when test="@te:kind = 'note' and not(tt:prints-words(.))"/>
       <xsl:when test="@te:kind = 'note'">
         <xsl:apply-templates select="." mode="tt:note"/>
       </xsl:when>
@@ -116,6 +178,15 @@
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- Does a note say anything (a word, a number, a link that prints, a gap)? A note
+       holding only a link to another document and a full stop is not printed. -->
+  <xsl:function name="tt:prints-words" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="matches(string-join($note//text(), ''), '[\p{L}\p{N}]')
+      or exists($note//(tei:ref | tei:ptr)[not(normalize-space())][not(tt:silent(.))])
+      or exists($note//tei:gap)"/>
+  </xsl:function>
 
   <!-- "te.fn(args, {" children "})" with the element's source mark. -->
   <xsl:template name="tt:wrap">
@@ -165,6 +236,13 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- A stage direction within a speech. -->
+  <xsl:template match="tei:stage[@te:kind = 'inline']" mode="tt:inline">
+    <xsl:call-template name="tt:wrap">
+      <xsl:with-param name="call" select="'te.stage('"/>
+    </xsl:call-template>
+  </xsl:template>
+
   <xsl:template match="tei:stamp[@te:kind = 'inline']" mode="tt:inline">
     <xsl:call-template name="tt:wrap">
       <xsl:with-param name="call" select="'te.stamp('"/>
@@ -203,6 +281,20 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- Word tokens written without white space between them (as in linguistically
+       annotated texts) are words: a space between two adjacent ones. -->
+  <xsl:template match="tei:w" mode="tt:inline">
+    <xsl:call-template name="tt:children"/>
+    <xsl:if test="following-sibling::node()[1][self::tei:w] and not(@join = ('right', 'both'))
+                  and not(following-sibling::tei:w[1]/@join = ('left', 'both'))">" "&#10;</xsl:if>
+  </xsl:template>
+
+  <!-- The lines of an address keep their lines. -->
+  <xsl:template match="tei:addrLine" mode="tt:inline">
+    <xsl:call-template name="tt:children"/>
+    <xsl:if test="following-sibling::tei:addrLine">te.lb(){tt:mark(.)}&#10;</xsl:if>
+  </xsl:template>
+
   <!-- ===== breaks ===== -->
 
   <xsl:template match="tei:lb" mode="tt:inline">
@@ -222,13 +314,16 @@
        ("insistent | that"); inside a word the bar stands close ("infor|mation"). -->
   <xsl:template match="tei:pb" mode="tt:inline">
     <xsl:param name="scope" as="node()*" tunnel="yes"/>
-    <xsl:if test="normalize-space(@n) or not(@n)">
-      <xsl:variable name="prev" select="tt:prev-item(., $scope)"/>
-      <xsl:variable name="next" select="tt:next-item(., $scope)"/>
+    <xsl:variable name="prev" select="tt:prev-item(., $scope)"/>
+    <xsl:variable name="next" select="tt:next-item(., $scope)"/>
+    <!-- (a break without a number at the very start or end of a block marks nothing
+         a reader can see there) -->
+    <xsl:if test="@n[matches(., '[\p{L}\p{N}]')] or (exists($prev) and exists($next))">
+      <xsl:variable name="next-open" select="$next/self::tei:lb or ($next instance of text() and matches($next, '^\s'))"/>
       <xsl:variable name="spaced" select="
         if (empty($prev) or empty($next)) then 'none'
-        else if (tt:ends-open($prev)) then '&quot;after&quot;'
-        else if ($next instance of text() and matches($next, '^\s')) then '&quot;before&quot;'
+        else if (tt:ends-open($prev) and not($next-open)) then '&quot;after&quot;'
+        else if (not(tt:ends-open($prev)) and $next-open) then '&quot;before&quot;'
         else 'none'"/>
       <xsl:variable name="n" select="@n[matches(., '[\p{L}\p{N}]')]"/>
       <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}){tt:mark(.)}&#10;</xsl:text>
