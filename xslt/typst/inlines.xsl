@@ -80,12 +80,39 @@
     <xsl:param name="t" as="text()"/>
     <xsl:param name="scope" as="node()*"/>
     <xsl:variable name="s" select="replace($t, '\s+', ' ')"/>
-    <xsl:variable name="s" select="if (starts-with($s, ' ') and tt:ends-open(tt:prev-item($t, $scope)))
-                                   then substring($s, 2) else $s"/>
+    <!-- a footnote mark stands close to the word before it ("method³ of", never
+         "method ³of"): the space before a note goes after it -->
+    <xsl:variable name="after-mark" select="tt:is-mark($t/preceding-sibling::node()[1])
+      and matches(string($t/preceding-sibling::node()[2][. instance of text()]), '\s$')"/>
+    <xsl:variable name="s" select="if (starts-with($s, ' ') and not($after-mark) and tt:ends-open(tt:prev-item($t, $scope)))
+                                   then substring($s, 2)
+                                   else if ($after-mark and not(starts-with($s, ' '))) then ' ' || $s else $s"/>
     <xsl:variable name="next" select="if (ends-with($s, ' ')) then tt:next-item($t, $scope) else ()"/>
-    <xsl:variable name="s" select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb))
+    <xsl:variable name="s" select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb
+                                       or tt:is-mark($t/following-sibling::node()[1])))
                           then substring($s, 1, string-length($s) - 1) else $s"/>
-    <xsl:sequence select="tt:around-silent($t, $s)"/>
+    <xsl:sequence select="tt:name-spaces($t, tt:around-silent($t, $s))"/>
+  </xsl:function>
+
+  <!-- A note printed as a footnote mark where it stands. -->
+  <xsl:function name="tt:is-mark" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="exists($n/self::tei:note[@te:kind = 'note'][not(@te:place = 'block')]
+                                 [not(@te:deferred = 'true')][tt:prints-words(.)])"/>
+  </xsl:function>
+
+  <!-- In a name, no line break after an initial ("A.M. Puzanov") nor inside a name of
+       at most three short parts ("Kim Il Sung"): no-break spaces. -->
+  <xsl:function name="tt:name-spaces" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="name" select="$t/ancestor::*[@te:entity][1]"/>
+    <xsl:variable name="words" select="if ($name) then tokenize(normalize-space(string($name))) else ()"/>
+    <xsl:sequence select="
+      if (empty($name) or not(contains($s, ' '))) then $s
+      else if (count($words) le 3 and (every $w in $words satisfies string-length($w) le 6))
+      then replace($s, '(\S) (\S)', '$1&#xA0;$2')
+      else replace($s, '(^|[\s\p{P}])(\p{Lu}\.) (\S)', '$1$2&#xA0;$3')"/>
   </xsl:function>
 
   <!-- ===== links that print nothing ===== -->
