@@ -72,7 +72,14 @@
     <xsl:for-each-group select="$nodes" group-adjacent="tt:flows-as-block(., $loose)">
       <xsl:choose>
         <xsl:when test="current-grouping-key()">
-          <xsl:apply-templates select="current-group()" mode="tt:block"/>
+          <xsl:for-each select="current-group()">
+            <xsl:apply-templates select="." mode="tt:block"/>
+            <xsl:if test="not(tt:is-div(.) or local-name() = $tt:transparent)">
+              <xsl:call-template name="tt:apparatus-after">
+                <xsl:with-param name="nodes" select="."/>
+              </xsl:call-template>
+            </xsl:if>
+          </xsl:for-each>
         </xsl:when>
         <xsl:when test="$loose">
           <xsl:if test="tt:has-content(current-group())">
@@ -85,6 +92,9 @@
           <xsl:call-template name="tt:deferred-notes">
             <xsl:with-param name="nodes" select="current-group()"/>
           </xsl:call-template>
+          <xsl:call-template name="tt:apparatus-after">
+            <xsl:with-param name="nodes" select="current-group()"/>
+          </xsl:call-template>
         </xsl:when>
         <xsl:otherwise>
           <xsl:for-each select="current-group()[self::*][tt:has-content(.)]">
@@ -94,6 +104,9 @@
             </xsl:call-template>
             <xsl:text>}})&#10;</xsl:text>
             <xsl:call-template name="tt:deferred-notes">
+              <xsl:with-param name="nodes" select="."/>
+            </xsl:call-template>
+            <xsl:call-template name="tt:apparatus-after">
               <xsl:with-param name="nodes" select="."/>
             </xsl:call-template>
           </xsl:for-each>
@@ -134,6 +147,7 @@
         <xsl:text>#te.section(kind: {tt:str(local-name())}, type: {tt:str-or-none(@type)}, [{tt:mark(.)}&#10;</xsl:text>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="."/>
+          <xsl:with-param name="nested" select="true()" tunnel="yes"/>
         </xsl:call-template>
         <xsl:text>])&#10;</xsl:text>
       </xsl:when>
@@ -252,6 +266,9 @@
       <xsl:text>  }},&#10;</xsl:text>
     </xsl:if>
     <xsl:text>[&#10;</xsl:text>
+    <xsl:call-template name="tt:apparatus-after">
+      <xsl:with-param name="nodes" select="$head, $labels"/>
+    </xsl:call-template>
     <xsl:apply-templates select="$lifted" mode="tt:block-note"/>
     <xsl:call-template name="tt:flow">
       <xsl:with-param name="container" select="."/>
@@ -312,6 +329,7 @@
       <xsl:when test="tt:is-container(.) or self::tei:cit">
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="."/>
+          <xsl:with-param name="nested" select="true()" tunnel="yes"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
@@ -377,6 +395,7 @@
         <xsl:text>[&#10;</xsl:text>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="."/>
+          <xsl:with-param name="nested" select="true()" tunnel="yes"/>
         </xsl:call-template>
         <xsl:text>]&#10;</xsl:text>
       </xsl:when>
@@ -442,6 +461,7 @@
     <!-- Anything else in a table (notes, loose text) follows it. -->
     <xsl:call-template name="tt:flow">
       <xsl:with-param name="container" select="."/>
+      <xsl:with-param name="nested" select="true()" tunnel="yes"/>
       <xsl:with-param name="nodes" select="node() except ($rows, tei:head)"/>
     </xsl:call-template>
   </xsl:template>

@@ -151,6 +151,10 @@
         <xsl:text>  own: [{tt:mark($page)}&#10;</xsl:text>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="$page"/>
+          <xsl:with-param name="nested" select="true()" tunnel="yes"/>
+        </xsl:call-template>
+        <xsl:call-template name="tt:apparatus-after">
+          <xsl:with-param name="nodes" select="$page"/>
         </xsl:call-template>
         <xsl:text>  ],&#10;</xsl:text>
       </xsl:when>

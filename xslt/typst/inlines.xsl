@@ -227,7 +227,9 @@
   <!-- Block elements met inside inline content (a list in a note, a p in a cell...). -->
   <xsl:template match="*[@te:kind = ('block', 'unknown-block')]" mode="tt:inline" priority="1">
     <xsl:text>[&#10;</xsl:text>
-    <xsl:apply-templates select="." mode="tt:block"/>
+    <xsl:apply-templates select="." mode="tt:block">
+      <xsl:with-param name="nested" select="true()" tunnel="yes"/>
+    </xsl:apply-templates>
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 

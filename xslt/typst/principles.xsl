@@ -28,7 +28,12 @@
     <xsl:text>#te.principles(&#10;  sections: (&#10;</xsl:text>
     <xsl:for-each select="$sections">
       <xsl:text>  (title: {tt:str(($tt:decl-titles(local-name()), tt:label-of(local-name()))[1])}, body: [{tt:mark(.)}&#10;</xsl:text>
-      <xsl:apply-templates select="tt:for-readers(.)" mode="tt:block"/>
+      <xsl:for-each select="tt:for-readers(.)">
+        <xsl:apply-templates select="." mode="tt:block"/>
+        <xsl:call-template name="tt:apparatus-after">
+          <xsl:with-param name="nodes" select="."/>
+        </xsl:call-template>
+      </xsl:for-each>
       <xsl:text>  ]),&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>  ),&#10;  signs: (&#10;</xsl:text>
