@@ -15,7 +15,8 @@
   <xsl:function name="tt:plain" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:sequence select="normalize-space(string-join(for $n in $nodes return
-      string-join($n/descendant-or-self::text()[not(ancestor::tei:note[. >> $n])], ''), ' '))"/>
+      string-join($n/descendant-or-self::node()[self::text() or self::tei:lb[not(@break = 'no')]]
+                  [not(ancestor::tei:note[. >> $n])] ! (if (. instance of text()) then string(.) else ' '), ''), ' '))"/>
   </xsl:function>
 
   <xsl:function name="tt:header" as="element()?">
@@ -29,7 +30,8 @@
   <xsl:function name="tt:titles" as="element()*">
     <xsl:param name="header" as="element()?"/>
     <xsl:variable name="all" select="$header/tei:fileDesc/tei:titleStmt/tei:title[normalize-space()]"/>
-    <xsl:variable name="own" select="$all[not(@level = 's') and not(contains(@type, 'date'))]"/>
+    <xsl:variable name="own" select="$all[not(@level = 's' or @type = ('series', 'subseries'))
+                                          and not(contains(@type, 'date'))]"/>
     <xsl:variable name="lang" select="string(($own[not(@type = ('sub', 'alt', 'short'))], $own)[1]/@xml:lang)"/>
     <xsl:sequence select="$own[string(@xml:lang) = ($lang, '')]"/>
   </xsl:function>
@@ -47,16 +49,20 @@
     <xsl:sequence select="(tt:main-title-element($header) ! tt:plain(.), 'Untitled')[.][1]"/>
   </xsl:function>
 
+  <!-- The other titles, unless the main title already holds them ("Volume III" of
+       "Papers ..., 1918, Russia, Volume III"). -->
   <xsl:function name="tt:subtitle" as="xs:string">
     <xsl:param name="header" as="element()?"/>
+    <xsl:variable name="main" select="tt:main-title($header)"/>
     <xsl:sequence select="string-join((tt:titles($header) except tt:main-title-element($header))
-      [not(@type = ('short', 'alt'))] ! tt:plain(.), ': ')"/>
+      [not(@type = ('short', 'alt'))] ! tt:plain(.)[not(contains($main, .))], ': ')"/>
   </xsl:function>
 
   <xsl:function name="tt:series" as="xs:string">
     <xsl:param name="header" as="element()?"/>
     <xsl:variable name="stmt" select="$header/tei:fileDesc/tei:seriesStmt[1]"/>
-    <xsl:variable name="title" select="($stmt/tei:title[1], $header/tei:fileDesc/tei:titleStmt/tei:title[@level = 's'][1])[1]"/>
+    <xsl:variable name="title" select="($stmt/tei:title[1], $header/tei:fileDesc/tei:titleStmt/tei:title
+                                        [@level = 's' or @type = 'series'][normalize-space()][1])[1]"/>
     <xsl:sequence select="string-join(($title, $stmt/tei:biblScope, $stmt/tei:idno[1])[normalize-space()] ! tt:plain(.), ', ')"/>
   </xsl:function>
 
@@ -117,9 +123,13 @@
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="series" as="xs:string"/>
     <xsl:param name="header" as="element()?"/>
-    <xsl:variable name="short" select="$header/tei:fileDesc/tei:titleStmt/tei:title[@type = 'short'][1] ! tt:plain(.)"/>
+    <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:variable name="short" select="$titles[@type = 'short'][1] ! tt:plain(.)"/>
+    <!-- a volume of a series is known by its volume title and number ("Russia, Volume III") -->
+    <xsl:variable name="volume" select="string-join(($titles[@type = 'volume'], $titles[@type = 'volumenumber'])[normalize-space()] ! tt:plain(.), ', ')"/>
     <xsl:sequence select="
       if ($short) then $short
+      else if (string-length($title) gt 60 and $volume) then $volume
       else if (string-length($title) le 60) then $title
       else if ($series and string-length($series) le 60) then $series
       else string-join(tokenize($title, ' ')[position() le 6], ' ') || ' …'"/>
@@ -182,8 +192,10 @@
     <xsl:variable name="header" select="tt:header(.)"/>
     <xsl:variable name="file" select="$header/tei:fileDesc"/>
     <xsl:text>#te.imprint((&#10;</xsl:text>
-    <xsl:for-each select="tt:titles($header), $file/tei:titleStmt/tei:title[normalize-space()]
-                          [not(@level = 's' or contains(@type, 'date'))] except tt:titles($header)">
+    <xsl:variable name="main" select="tt:main-title-element($header)"/>
+    <xsl:for-each select="$main, (tt:titles($header) except $main)[not(contains(tt:plain($main), tt:plain(.)))],
+                          ($file/tei:titleStmt/tei:title[normalize-space()] except tt:titles($header))
+                          [not(@level = 's' or @type = ('series', 'subseries') or contains(@type, 'date'))]">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="if (@type = 'sub') then 'Subtitle' else 'Title'"/>
         <xsl:with-param name="value" select="tt:plain(.)"/>
