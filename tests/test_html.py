@@ -55,6 +55,12 @@ def tei() -> etree._Element:
     return parse_file(EDITION).getroot()
 
 
+def entity_cards(site: Path) -> dict:
+    """The name cards' data: entities.js assigns one JSON object to window.teEntities."""
+    script = (site / "entities.js").read_text(encoding="utf-8")
+    return json.loads(script.split("window.teEntities = ", 1)[1].rstrip().removesuffix(";"))
+
+
 def text_of(node) -> str:
     return "".join(node.itertext())
 
@@ -223,11 +229,16 @@ def test_every_tagged_name_links_to_an_existing_register_entry(site, index, tei)
              if "name" in a.get("class", "").split()
              and not a.xpath("ancestor::x:span[@class='sidenote']", namespaces=X)]
     assert len(links) == len(resolvable) == 20
+    cards = entity_cards(site)
     for link in links:
         target, _, fragment = link.get("href").partition("#")
         entry = page(site, target).xpath("//x:article[@id=$id]", id=fragment, namespaces=X)
         assert entry, f"{link.get('href')} has no entry"
-        assert link.get("data-label") and link.get("data-type") in ("person", "place", "org")
+        # the card's data is written once, in entities.js; the name holds only the id
+        card = cards[link.get("data-entity")]
+        assert link.get("data-entity") == fragment
+        assert card["label"] and card["type"] in ("person", "place", "org")
+        assert link.get("data-description") is None and link.get("title") is None
     # a name whose @ref points nowhere is marked, not linked
     nobody = index.xpath("//x:span[contains(@class, 'unresolved')]", namespaces=X)
     assert [text_of(n) for n in nobody] == ["Nobody"]
@@ -387,7 +398,7 @@ def test_hostile_input_never_becomes_markup_or_script_links(tmp_path):
     for name in ("index.html", "persons.html", "about.html"):
         root = page(site, name)
         scripts = root.xpath("//x:script/@src", namespaces=X)
-        assert scripts == ["search-index.js", "assets/edition.js"]
+        assert scripts == ["search-index.js", "entities.js", "assets/edition.js"]
         assert not root.xpath("//*[namespace-uri() != 'http://www.w3.org/1999/xhtml']")
         assert not root.xpath("//@*[starts-with(name(), 'on')] | //@style")
         for href in root.xpath("//@href | //@src"):

@@ -50,4 +50,31 @@
     <xsl:sequence select="'/* Search index of the edition, written by tei-edition. */&#10;'
                           || 'window.teSearchIndex = ' || xml-to-json($json) || ';&#10;'"/>
   </xsl:function>
+
+  <!-- The data of the name cards (entities.js), written once per register entry: a
+       name in the text carries only its entry's id (data-entity), so however often a
+       long description is named, it is in the site once. A card shows the start of a
+       description; the register page has all of it. -->
+  <xsl:function name="h:entity-cards" as="xs:string">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:param name="catalog" as="element(h:register)*"/>
+    <xsl:variable name="json" as="element(j:map)">
+      <j:map>
+        <xsl:for-each-group select="$catalog/h:entry" group-by="string(@id)">
+          <xsl:variable name="entry" select="h:entry-element(@id, $norm)"/>
+          <xsl:variable name="description" select="$entry ! te:entity-description(.)"/>
+          <j:map key="{@id}">
+            <j:string key="type">{$entry ! te:entity-type(.)}</j:string>
+            <j:string key="label">{@label}</j:string>
+            <xsl:if test="$description">
+              <j:string key="description">{if (string-length($description) le 300) then $description
+                else replace(substring($description, 1, 300), '\s+\S*$', '') || ' …'}</j:string>
+            </xsl:if>
+          </j:map>
+        </xsl:for-each-group>
+      </j:map>
+    </xsl:variable>
+    <xsl:sequence select="'/* The register entries the name cards show, written by tei-edition. */&#10;'
+                          || 'window.teEntities = ' || xml-to-json($json) || ';&#10;'"/>
+  </xsl:function>
 </xsl:stylesheet>

@@ -52,6 +52,7 @@
         <title>{if ($title = $site) then $site else $title || ' · ' || $site}</title>
         <link rel="stylesheet" href="assets/edition.css"/>
         <script src="search-index.js" defer="defer"></script>
+        <script src="entities.js" defer="defer"></script>
         <script src="assets/edition.js" defer="defer"></script>
       </head>
       <body class="page-{$page}">

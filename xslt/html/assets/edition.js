@@ -1,6 +1,7 @@
 /* The script of a tei-edition HTML edition: small, framework-free, no network.
    Everything it does is an enhancement; the pages read fully without it.
-   - name cards: hover or focus a name to see its register entry (label, type, description)
+   - name cards: hover or focus a name to see its register entry (label, type, description,
+     from window.teEntities in entities.js, written once per entry)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
    - permalinks: the ¶ after a passage copies its address
    - search over window.teSearchIndex (search-index.js, loaded by a script tag, so it
@@ -34,14 +35,22 @@
   card.hidden = true;
   var cardFor = null;
 
+  // A name carries only its entry's id; the card's data is in entities.js, once.
+  function entryOf(name) {
+    var entries = window.teEntities || {};
+    var id = name.dataset.entity;
+    return id && Object.prototype.hasOwnProperty.call(entries, id) ? entries[id] : null;
+  }
+
   function showCard(name) {
-    if (!name.dataset.label) { return; }
+    var entry = entryOf(name);
+    if (!entry) { return; }
     card.textContent = "";
-    var type = name.dataset.type || "";
+    var type = entry.type || "";
     card.appendChild(el("span", "card-type", TYPES[type] || type));
-    card.appendChild(el("span", "card-label", name.dataset.label));
-    if (name.dataset.description) {
-      card.appendChild(el("span", "card-description", name.dataset.description));
+    card.appendChild(el("span", "card-label", entry.label));
+    if (entry.description) {
+      card.appendChild(el("span", "card-description", entry.description));
     }
     if (name.getAttribute("href")) {
       card.appendChild(el("span", "card-more", "Follow the link for every mention in the register."));
@@ -63,7 +72,7 @@
   }
 
   function nameOf(target) {
-    return target && target.closest ? target.closest(".name[data-label]") : null;
+    return target && target.closest ? target.closest(".name[data-entity]") : null;
   }
 
   /* ---------- toggles ---------- */
