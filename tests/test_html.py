@@ -312,7 +312,14 @@ def test_notes_are_numbered_footnotes_with_back_links(index):
     visible = "".join(t for t in paragraph.xpath(".//text()[not(ancestor::x:span[@class='sidenote'])]",
                                                     namespaces=X))
     assert "had met in December" not in visible
-    assert paragraph.xpath("x:span[@class='sidenote']/@aria-hidden", namespaces=X) == ["true"]
+    assert paragraph.xpath("x:span[@class='sidenote']/@role", namespaces=X) == ["note"]
+    # a reader sees each note once: the list after the unit marks the notes that stand
+    # in the margin (the stylesheet hides them there on wide screens), and each list is
+    # a landmark with a name of its own
+    items = index.xpath("//x:section[contains(@class, 'footnotes')]//x:li", namespaces=X)
+    assert items and all("in-margin" in li.get("class").split() for li in items)
+    labels = index.xpath("//x:section[contains(@class, 'footnotes')]/@aria-label", namespaces=X)
+    assert len(labels) == len(set(labels)) >= 2 and "Notes to Document No. 1" in labels[1]
 
 
 def test_critical_apparatus_is_visible_with_letters_and_back_links(tmp_path):

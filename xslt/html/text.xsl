@@ -10,7 +10,8 @@
   Tunnel parameters:
     phrasing  inside an element whose HTML content model is phrasing (p, span, h2, a):
               blocks become <span class="… block"> so the page stays valid HTML
-    copy      a second rendering (side notes): no ids, no tab stops
+    copy      a second rendering (side notes): no ids (a reader sees one of the two
+              renderings at a time, so its links stay in the tab order)
     in-link   inside an <a>: nested names and links become spans
 -->
 <xsl:stylesheet version="3.0"
@@ -100,7 +101,7 @@
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:if test="@te:anchor and not($copy or $phrasing) and te:is-anchor-block(.)
                   and (not(self::tei:note) or @te:place = 'block') and text()[normalize-space()]">
-      <xsl:text> </xsl:text>
+      <xsl:text>&#160;</xsl:text>
       <a class="cite" href="{h:fragment(h:anchor-id(.))}" title="Link to this passage" aria-label="Link to this passage">¶</a>
     </xsl:if>
   </xsl:template>
@@ -565,9 +566,6 @@
           <xsl:if test="not(starts-with($href, '#') or contains($href, '.html#'))">
             <xsl:attribute name="rel" select="'noopener noreferrer'"/>
           </xsl:if>
-          <xsl:if test="$copy">
-            <xsl:attribute name="tabindex" select="'-1'"/>
-          </xsl:if>
           <xsl:apply-templates mode="h:text">
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
             <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
@@ -602,9 +600,6 @@
         <xsl:with-param name="id" select="h:mention-id(., $mentions)"/>
         <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
       </xsl:call-template>
-      <xsl:if test="$copy and not($in-link)">
-        <xsl:attribute name="tabindex" select="'-1'"/>
-      </xsl:if>
       <xsl:attribute name="data-entity" select="$id"/>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
