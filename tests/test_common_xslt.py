@@ -6,7 +6,9 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES
+from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
+from tei_edition.publish.run import document_register
 from tei_edition.publish.anchors import anchor
 from tei_edition.xml.parse import NS, parse_file
 
@@ -21,7 +23,11 @@ def probe(normalise_probe):
 
 
 def normalised(probe, source, reading="normalised"):
-    result = transform.run(probe, parse_file(source), {"reading": reading})
+    """The pre-pass as every format runs it: names resolved first (entities.resolve)."""
+    tree = parse_file(source)
+    register = document_register(tree, source)
+    resolve(tree, source, register)
+    result = transform.run(probe, tree, {"reading": reading, "registers": register.bundle()})
     return etree.fromstring(result.output.encode()), result.warnings
 
 

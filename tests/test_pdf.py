@@ -8,6 +8,7 @@ import re
 import time
 from pathlib import Path
 
+import pypdf
 import pytest
 from lxml import etree
 
@@ -18,7 +19,6 @@ from tei_edition.publish.export import export_file
 from tei_edition.publish.formats import pdf as pdf_format
 from tei_edition.xml.parse import NS, parse_file
 
-pypdf = pytest.importorskip("pypdf")
 
 EDITION = FIXTURES / "pdf" / "edition.xml"
 HOSTILE = FIXTURES / "pdf" / "hostile.xml"
@@ -458,7 +458,6 @@ def test_cli_reports_bad_standard(run, tmp_path):
 
 # ----- the dossier (while it is being encoded, when present) ----------------------------
 
-needs_dossier = pytest.mark.skipif(not DOSSIER.is_file(), reason=f"{DOSSIER} is not there yet")
 
 
 @pytest.fixture(scope="module")
@@ -466,17 +465,14 @@ def dossier(tmp_path_factory) -> Book:
     return build(DOSSIER, tmp_path_factory.mktemp("dossier"), "dossier.pdf")
 
 
-@needs_dossier
 def test_dossier_every_word(dossier):
     assert missing_words(tei_text_words(DOSSIER), dossier) == set()
 
 
-@needs_dossier
 def test_dossier_index(dossier):
     assert check_index(dossier, DOSSIER) >= 50
 
 
-@needs_dossier
 def test_dossier_book(dossier):
     outline = [item["/Title"] for item in dossier.reader.outline if isinstance(item, dict)]
     assert len(outline) >= 4

@@ -274,26 +274,19 @@
   </xsl:accumulator>
 
   <!-- Listed by name ($te:entity-kinds' keys), so that other elements never test the
-       predicate. -->
+       predicate. Which entries a name means is the resolver's decision (te:refs, and
+       te:unresolved, both kept by te:common-attributes); see entities.xsl. -->
   <xsl:template match="(tei:persName | tei:placeName | tei:geogName | tei:settlement
                         | tei:country | tei:region | tei:bloc | tei:district | tei:orgName
-                        | tei:name | tei:rs)[@ref]" mode="te:normalize">
-    <xsl:variable name="home" select="root()"/>
-    <xsl:variable name="uris" select="tokenize(normalize-space(@ref), ' ')"/>
-    <xsl:variable name="found" as="map(xs:string, element())"
-                  select="map:merge($uris ! (let $e := te:lookup(., $home) return if ($e) then map{.: $e} else ()))"/>
-    <xsl:variable name="entries" select="$uris ! $found(.)"/>
+                        | tei:name | tei:rs)[@te:refs]" mode="te:normalize">
+    <xsl:variable name="entries" select="te:entities(.)"/>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:if test="$entries">
-        <xsl:attribute name="te:entity" select="string-join($entries/@xml:id, ' ')"/>
+        <xsl:attribute name="te:entity" select="string-join($entries/@te:key, ' ')"/>
         <xsl:attribute name="te:entity-type" select="te:entity-type($entries[1])"/>
         <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
         <xsl:attribute name="te:description" select="te:entity-description($entries[1])"/>
-      </xsl:if>
-      <xsl:variable name="unresolved" select="$uris[not(map:contains($found, .))]"/>
-      <xsl:if test="exists($unresolved)">
-        <xsl:attribute name="te:unresolved" select="$unresolved"/>
       </xsl:if>
       <xsl:call-template name="te:children"/>
     </xsl:copy>

@@ -42,7 +42,7 @@
           <xsl:sort select="index-of(('persons', 'places', 'organizations', 'other'), current-grouping-key())"/>
           <h:register page="{current-grouping-key()}.html" key="{current-grouping-key()}"
                       title="{$h:register-pages(current-grouping-key())}">
-            <xsl:for-each-group select="current-group()" group-by="string(@xml:id)">
+            <xsl:for-each-group select="current-group()" group-by="string((@te:key, @xml:id)[1])">
               <xsl:sort select="h:sort-key(.)"/>
               <xsl:sort select="current-grouping-key()"/>
               <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}" sort="{h:sort-key(.)}"
@@ -96,7 +96,7 @@
   <xsl:function name="h:entry-element" as="element()?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="norm" as="document-node()"/>
-    <xsl:sequence select="(key('te:by-id', $id, $norm), $registers ! key('te:by-id', $id, .))[1]"/>
+    <xsl:sequence select="te:lookup($id, $norm)"/>
   </xsl:function>
 
   <xsl:template name="h:register-page" as="element()">

@@ -18,12 +18,12 @@
     <xsl:variable name="ids" select="distinct-values(//tei:text[not(ancestor::tei:teiHeader)]
       //*[@te:entity][not(ancestor::tei:titlePage)]/tokenize(@te:entity, ' '))"/>
     <xsl:variable name="entries" as="element()*"
-      select="for $id in $ids return (key('te:by-id', $id, $doc), $registers ! key('te:by-id', $id, .))[1]"/>
+      select="for $id in $ids return te:lookup($id, $doc)"/>
     <xsl:text>#te.index((&#10;</xsl:text>
     <xsl:for-each select="$entries">
       <xsl:sort select="tt:sort-key(tt:index-label(.))" lang="en"/>
-      <xsl:sort select="string(@xml:id)"/>
-      <xsl:text>  (id: {tt:str(@xml:id)}, kind: {tt:str(te:entity-type(.))}, </xsl:text>
+      <xsl:sort select="string(@te:key)"/>
+      <xsl:text>  (id: {tt:str(@te:key)}, kind: {tt:str(te:entity-type(.))}, </xsl:text>
       <xsl:text>label: {tt:str(tt:index-label(.))}, description: {tt:str-or-none(te:entity-description(.))}),{tt:mark(.)}&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>))&#10;</xsl:text>
