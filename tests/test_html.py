@@ -287,7 +287,10 @@ def test_editorial_markup_is_visible_and_explained(index):
     supplied = one("tei-supplied")
     assert text_of(supplied) == "[SED]" and "omitted in the source" in supplied.get("title")
     gap = one("tei-gap")
-    assert text_of(gap) == "[…]" and "illegible" in gap.get("title")
+    # a gap says why where it stands, in words, never with coded values
+    assert text_of(gap) == "[… lost]" and gap.get("title") == "Gap: text omitted or illegible, 1 page, lost"
+    gaps = [text_of(g) for g in index.xpath("//x:main//x:span[contains(@class, 'tei-gap')]", namespaces=X)]
+    assert "[… illegible]" in gaps
     choice = index.xpath("//x:span[contains(@class, 'shown-corr')]", namespaces=X)[0]
     assert text_of(choice.find("x:span[@class='reading-shown']", X)) == "Bucharest"
     assert choice.find("x:span[@class='reading-other']", X).get("hidden") == "hidden"

@@ -39,17 +39,25 @@
     <xsl:param name="header" as="element()?"/>
     <xsl:variable name="stmt" select="$header/tei:fileDesc/tei:titleStmt"/>
     <xsl:variable name="main" select="h:site-title(root($header))"/>
+    <xsl:variable name="title-page" select="h:title-page(root($header))"/>
     <header class="title-block">
-      <xsl:variable name="series" select="$header/tei:fileDesc/tei:seriesStmt"/>
-      <xsl:if test="$series">
-        <p class="series">{string-join($series ! string-join((h:plain-list(tei:title, ', '),
-          tei:biblScope ! h:scope(.), tei:idno ! h:plain(.))[.], ' '), '; ')}</p>
-      </xsl:if>
-      <h1>{$main}</h1>
-      <xsl:for-each select="$stmt/tei:title[@type = 'sub']">
-        <p class="subtitle">{h:plain(.)}</p>
-      </xsl:for-each>
-      <xsl:if test="$stmt/tei:author">
+      <xsl:choose>
+        <xsl:when test="$title-page">
+          <xsl:apply-templates select="$title-page" mode="h:title-page"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:variable name="series" select="$header/tei:fileDesc/tei:seriesStmt"/>
+          <xsl:if test="$series">
+            <p class="series">{string-join($series ! string-join((h:plain-list(tei:title, ', '),
+              tei:biblScope ! h:scope(.), tei:idno ! h:plain(.))[.], ' '), '; ')}</p>
+          </xsl:if>
+          <h1>{$main}</h1>
+          <xsl:for-each select="$stmt/tei:title[@type = 'sub']">
+            <p class="subtitle">{h:plain(.)}</p>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:if test="$stmt/tei:author and not($title-page/(tei:byline, tei:docAuthor))">
         <p class="byline">by {h:plain-list($stmt/tei:author, ' and ')}</p>
       </xsl:if>
       <dl class="meta">
@@ -79,6 +87,60 @@
       </dl>
       <p class="about-link"><a href="about.html">About this edition</a>: editorial conventions, signs, and the full header.</p>
     </header>
+  </xsl:template>
+
+  <!-- The text's own title page when it repeats the header's title (as the dossier's
+       does): it then makes the title block, once, and is not shown again before the
+       text. Its names stay links (and the register's mentions of them lead here). -->
+  <xsl:function name="h:title-page" as="element()?">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:variable name="title" select="h:fold(h:site-title($norm))"/>
+    <xsl:sequence select="($norm/tei:TEI/tei:text/tei:front/tei:titlePage)[1]
+      [$title and contains(h:fold(h:plain(tei:docTitle)), $title)]"/>
+  </xsl:function>
+
+  <xsl:mode name="h:title-page" on-no-match="shallow-skip"/>
+
+  <xsl:template match="tei:titlePage" mode="h:title-page">
+    <xsl:variable name="parts" select="tei:docTitle/tei:titlePart"/>
+    <xsl:variable name="main" select="$parts[not(@type = ('series', 'sub', 'subtitle', 'desc', 'alt', 'short', 'volume'))]"/>
+    <xsl:for-each select="$parts[@type = ('series', 'volume')]">
+      <p class="series">
+        <xsl:apply-templates mode="h:text">
+          <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+        </xsl:apply-templates>
+      </p>
+    </xsl:for-each>
+    <h1 id="{h:anchor-id(tei:docTitle)}">
+      <xsl:choose>
+        <xsl:when test="$main">
+          <xsl:for-each select="$main">
+            <xsl:if test="position() gt 1"><xsl:text>. </xsl:text></xsl:if>
+            <xsl:apply-templates mode="h:text">
+              <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            </xsl:apply-templates>
+          </xsl:for-each>
+        </xsl:when>
+        <xsl:otherwise>{h:site-title(root())}</xsl:otherwise>
+      </xsl:choose>
+    </h1>
+    <xsl:for-each select="$parts[@type = ('sub', 'subtitle', 'desc', 'alt')]">
+      <p class="subtitle">
+        <xsl:apply-templates mode="h:text">
+          <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+        </xsl:apply-templates>
+      </p>
+    </xsl:for-each>
+    <xsl:for-each select="* except tei:docTitle">
+      <p class="{if (self::tei:byline or self::tei:docAuthor) then 'byline' else 'title-page-part'}">
+        <xsl:if test="@te:anchor">
+          <xsl:attribute name="id" select="h:anchor-id(.)"/>
+        </xsl:if>
+        <xsl:apply-templates mode="h:text">
+          <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+        </xsl:apply-templates>
+      </p>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- "no. 8", "vol. 3": a place in a series. -->

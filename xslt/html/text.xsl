@@ -199,6 +199,9 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- A title page that repeats the header's title made the title block (front.xsl). -->
+  <xsl:template match="tei:titlePage[. is h:title-page(root())]" mode="h:text" priority="1"/>
+
   <!-- ============ paragraphs, lists, tables, quotations ============ -->
 
   <xsl:template match="tei:p | tei:ab" mode="h:text">
@@ -396,20 +399,32 @@
 
   <!-- ============ editorial interventions ============ -->
 
-  <!-- Supplied, gap, unclear, deleted: the common layer's signs, the reason on hover. -->
+  <!-- Supplied, gap, unclear, deleted: the common layer's signs, the reason in words
+       on hover; a gap says it where it stands too ("[… illegible signature]"), since
+       nothing else of it is on the page. -->
   <xsl:template match="tei:supplied | tei:gap | tei:unclear | tei:del" mode="h:text">
     <xsl:variable name="what" select="map{
       'supplied': 'Supplied by the editors', 'gap': 'Gap: text omitted or illegible',
       'unclear': 'Unclear in the source', 'del': 'Deleted in the source'}(local-name())"/>
     <xsl:variable name="extent" select="string-join((@extent, @quantity || ' ' || @unit)[normalize-space()] ! normalize-space(.), ', ')"/>
+    <xsl:variable name="words" select="h:why-words(.)"/>
+    <xsl:variable name="say" select="self::tei:gap and matches($words, '\p{L}') and ends-with(@te:open, ']')"/>
     <span>
       <xsl:call-template name="h:attributes">
         <xsl:with-param name="class" select="'editorial'"/>
-        <xsl:with-param name="title" select="$what || string-join(($extent, @te:why)[normalize-space()] ! (', ' || .))"/>
+        <xsl:with-param name="title" select="$what || string-join(($extent, $words)[normalize-space()] ! (', ' || .))"/>
       </xsl:call-template>
-      <xsl:if test="normalize-space(@te:open)">
-        <span class="sign">{@te:open}</span>
-      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="$say">
+          <span class="sign">{substring(@te:open, 1, string-length(@te:open) - 1)}</span>
+          <xsl:text> </xsl:text>
+          <span class="gap-words">{$words}</span>
+          <span class="sign">]</span>
+        </xsl:when>
+        <xsl:when test="normalize-space(@te:open)">
+          <span class="sign">{@te:open}</span>
+        </xsl:when>
+      </xsl:choose>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
@@ -418,6 +433,23 @@
       </xsl:if>
     </span>
   </xsl:template>
+
+  <!-- Why the editors intervened, in words: the source's own description (a gap's
+       desc, which the common layer keeps in @te:why after the coded values), else the
+       coded reason made readable ("offPage" is "off page"). -->
+  <xsl:function name="h:why-words" as="xs:string?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="codes" select="($el/@reason, $el/@agent, $el/@rend[$el/self::tei:del])
+                                       ! normalize-space(translate(., '_', ' '))[.]"/>
+    <xsl:variable name="prefix" select="string-join($codes, '; ')"/>
+    <xsl:variable name="why" select="normalize-space($el/@te:why)"/>
+    <xsl:variable name="described" select="
+      if (not($prefix)) then $why
+      else if (starts-with($why, $prefix || '; ')) then substring-after($why, $prefix || '; ')
+      else if ($why = $prefix) then '' else $why"/>
+    <xsl:sequence select="($described[.],
+      string-join($codes ! lower-case(replace(., '(\p{Ll})(\p{Lu})', '$1 $2')), ', ')[.])[1]"/>
+  </xsl:function>
 
   <!-- An alternative reading: the shown one, the other one (hidden) for the reading
        switch, and what the other one is on hover. -->
