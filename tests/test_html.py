@@ -451,3 +451,21 @@ def test_cli_refuses_bad_options_and_foreign_folders(run, tmp_path):
     assert run("export", "html", str(tmp_path / "missing.xml"), "-o", str(tmp_path / "o")).exit_code == 2
     help_text = run("export", "html", "--help").output
     assert "Example:" in help_text and "build/html" in help_text
+
+
+# ---------------------------------------------------------------- what a reader meets (issue 17)
+
+READER = FIXTURES / "html" / "reader.xml"
+
+
+def test_header_and_contents_read_as_a_reader_expects(tmp_path):
+    root = page(build(READER, tmp_path / "site"), "index.html")
+    block = root.find(".//x:header[@class='title-block']", X)
+    # the document's own title, not its series or its date
+    assert text_of(block.find("x:h1", X)) == "A Letter to a Friend, 3 August 1906"
+    assert text_of(block.find("x:p[@class='series']", X)) == "Collected Letters of Someone"
+    meta = {text_of(dt): text_of(dt.getnext()) for dt in block.iterfind(".//x:dt", X)}
+    assert meta["Edited by"] == "Müller, Martin Anton; Susen, Gerd-Hermann"
+    assert meta["Source"] == "Frankfurt am Main, Freies Deutsches Hochstift, Hs-25714,2"
+    contents = [text_of(a) for a in root.iterfind(".//x:nav[@class='contents']//x:a", X)]
+    assert contents == ["Russia: Economic Relations", "Chapter I. Loans"]

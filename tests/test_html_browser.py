@@ -312,6 +312,27 @@ def test_page_numbers_and_permalinks_keep_their_place_on_a_phone(open_page):
     assert lonely == 0
 
 
+def test_labels_pages_and_address_lines_keep_their_places(open_page, tmp_path):
+    folder = tmp_path / "reader"
+    export_file(FIXTURES / "html" / "reader.xml", "html", folder)
+    for width in (1400, 390):
+        page = open_page(folder=folder, width=width)
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.tei-list > .tei-label')].map(l => {
+            const item = l.nextElementSibling.getBoundingClientRect(), label = l.getBoundingClientRect();
+            return [label.top, item.top, label.right <= item.left + 1]; })""")
+        assert len(boxes) == 2
+        for label_top, item_top, beside in boxes:  # the label on the item's first line
+            assert abs(label_top - item_top) < 2 and beside
+        numbers = page.evaluate("""() => [...document.querySelectorAll('.pb-n')].map(n => {
+            const r = n.getBoundingClientRect(); return [r.top, r.bottom]; })""")
+        assert len(numbers) == 2 and numbers[0][1] <= numbers[1][0] + 1, "two page numbers never overlap"
+        lines = page.evaluate("""() => [...document.querySelectorAll('.tei-addrLine')]
+            .map(l => l.getBoundingClientRect().top)""")
+        assert len(lines) == 2 and lines[1] > lines[0]
+        shot(page, f"reader-{width}", full_page=True)
+        assert axe_violations(page) == []
+
+
 # ---------------------------------------------------------------- accessibility (axe-core)
 
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # vendored from npm: see its README

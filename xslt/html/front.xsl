@@ -47,9 +47,11 @@
         </xsl:when>
         <xsl:otherwise>
           <xsl:variable name="series" select="$header/tei:fileDesc/tei:seriesStmt"/>
-          <xsl:if test="$series">
-            <p class="series">{string-join($series ! string-join((h:plain-list(tei:title, ', '),
-              tei:biblScope ! h:scope(.), tei:idno ! h:plain(.))[.], ' '), '; ')}</p>
+          <xsl:variable name="in-series" select="$stmt/tei:title[@level = ('s', 'j')][h:plain(.) ne $main]"/>
+          <xsl:if test="$series or $in-series">
+            <p class="series">{string-join(($series ! string-join((h:plain-list(tei:title, ', '),
+              tei:biblScope ! h:scope(.), tei:idno ! h:plain(.))[.], ' '))[.], '; ')
+              || (if ($series) then '' else h:plain-list($in-series, '; '))}</p>
           </xsl:if>
           <h1>{$main}</h1>
           <xsl:for-each select="$stmt/tei:title[@type = 'sub']">
@@ -58,12 +60,12 @@
         </xsl:otherwise>
       </xsl:choose>
       <xsl:if test="$stmt/tei:author and not($title-page/(tei:byline, tei:docAuthor))">
-        <p class="byline">by {h:plain-list($stmt/tei:author, ' and ')}</p>
+        <p class="byline">by {h:people($stmt/tei:author)}</p>
       </xsl:if>
       <dl class="meta">
-        <xsl:if test="h:plain-list($stmt/tei:editor, ', ')">
+        <xsl:if test="h:people($stmt/tei:editor)">
           <dt>Edited by</dt>
-          <dd>{h:plain-list($stmt/tei:editor, ', ')}</dd>
+          <dd>{h:people($stmt/tei:editor)}</dd>
         </xsl:if>
         <xsl:for-each-group select="$stmt/tei:respStmt[h:plain-list(* except tei:resp, '')]" group-by="h:plain(tei:resp)">
           <xsl:variable name="resp" select="replace(current-grouping-key(), '\s*(by|:)$', '')"/>
@@ -71,12 +73,16 @@
           <dd>{h:plain-list(current-group()/(* except tei:resp), ', ')}</dd>
         </xsl:for-each-group>
         <xsl:variable name="sources" select="$header/tei:fileDesc/tei:sourceDesc"/>
-        <xsl:if test="$sources/*">
-          <dt>Source{if (count($sources/(tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*)) gt 1) then 's' else ''}</dt>
-          <xsl:for-each select="$sources/(tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*, tei:p, tei:biblFull, tei:recordingStmt)">
-            <dd>{if (self::tei:msDesc) then h:plain-list(tei:msIdentifier/*, ', ')
-                 else if (* and not(text()[normalize-space()])) then h:plain-list(* except tei:note, ', ')
-                 else h:plain(.)}</dd>
+        <xsl:variable name="described" as="xs:string*" select="
+          $sources/(tei:msDesc, tei:listWit/tei:witness/tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*,
+                    tei:p, tei:biblFull, tei:recordingStmt)
+          ! (if (self::tei:msDesc) then h:plain-list(tei:msIdentifier/*, ', ')
+             else if (* and not(text()[normalize-space()])) then h:plain-list(* except tei:note, ', ')
+             else h:plain(.))[.]"/>
+        <xsl:if test="exists($described)">
+          <dt>Source{if (count($described) gt 1) then 's' else ''}</dt>
+          <xsl:for-each select="$described">
+            <dd>{.}</dd>
           </xsl:for-each>
         </xsl:if>
         <xsl:variable name="pub" select="$header/tei:fileDesc/tei:publicationStmt"/>
@@ -149,6 +155,20 @@
     <xsl:variable name="prefix" select="map{'volume': 'vol. ', 'issue': 'no. ', 'number': 'no. ', 'page': 'p. '}"/>
     <xsl:variable name="text" select="h:plain($scope)"/>
     <xsl:sequence select="if (matches($text, '^\d')) then ($prefix(string($scope/@unit)), '')[1] || $text else $text"/>
+  </xsl:function>
+
+  <!-- Authors or editors: each name once, "A and B" (with "; " between names that are
+       written surname first, "Müller, Martin; Susen, Gerd"); one element may hold
+       several names. -->
+  <xsl:function name="h:people" as="xs:string">
+    <xsl:param name="people" as="element()*"/>
+    <xsl:variable name="names" select="distinct-values($people ! (
+      if (count((tei:name, tei:persName, tei:orgName)) gt 1) then (tei:name, tei:persName, tei:orgName) else .)
+      ! h:plain(.)[.])"/>
+    <xsl:sequence select="if (some $n in $names satisfies contains($n, ','))
+      then string-join($names, '; ')
+      else if (count($names) le 2) then string-join($names, ' and ')
+      else string-join($names[position() lt last()], ', ') || ' and ' || $names[last()]"/>
   </xsl:function>
 
   <xsl:function name="h:plain-list" as="xs:string">

@@ -100,7 +100,8 @@
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:if test="@te:anchor and not($copy or $phrasing) and te:is-anchor-block(.)
-                  and (not(self::tei:note) or @te:place = 'block') and text()[normalize-space()]">
+                  and (not(self::tei:note) or @te:place = 'block') and not(self::tei:label[parent::tei:list])
+                  and text()[normalize-space()]">
       <xsl:text>&#160;</xsl:text>
       <a class="cite" href="{h:fragment(h:anchor-id(.))}" title="Link to this passage" aria-label="Link to this passage">¶</a>
     </xsl:if>
