@@ -215,16 +215,17 @@ def test_book_structure(book):
         assert source_note in book.flat([opening])
     # editorial principles from encodingDesc, with the signs the text uses
     assert "editorial principles" in text and "slips are corrected with <choice>" in text
-    assert "text supplied by the editors or translators (clarification, signature, description)" in text
+    # the signs explained as the common layer explains them (xslt/common/policy.xml)
+    assert "supplied by the editors: missing or illegible in the source" in text
 
 
 def test_footnotes_numbered_and_lettered(book):
     text = book.flat()
     assert "1 the text of this note was not extracted" in text  # the essay's own note n="1"
     assert "translator's note: the sum is given in dollars" in text
-    assert "policies] polices source" in text  # a correction, explained
-    assert "sapmo-ba] sampo-ba source" in text  # ... also in a source note
-    assert "gap (illegible): illegible signature" in text
+    assert "policies] source reads: polices" in text  # a correction, explained
+    assert "sapmo-ba] source reads: sampo-ba" in text  # ... also in a source note
+    assert "[… illegible signature]" in text  # a gap says why, in words, where it stands
 
 
 def test_source_page_breaks_in_the_margin(book):

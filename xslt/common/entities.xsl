@@ -49,20 +49,4 @@
     <xsl:sequence select="replace(local-name($entry), 'Grp$', '')"/>
   </xsl:function>
 
-  <!-- The entry's preferred name: a name marked preferred ("full", "reg"), else the first. -->
-  <xsl:function name="te:entity-label" as="xs:string">
-    <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="names" select="$entry/(tei:persName, tei:placeName, tei:orgName,
-                                       tei:name, tei:geogName, tei:settlement, tei:country,
-                                       tei:label, tei:title)"/>
-    <xsl:variable name="best" select="($names[@type = ('preferred', 'full', 'reg')], $names)[1]"/>
-    <xsl:sequence select="if ($best) then normalize-space(string-join($best//text(), ' '))
-                          else string($entry/@xml:id)"/>
-  </xsl:function>
-
-  <xsl:function name="te:entity-description" as="xs:string">
-    <xsl:param name="entry" as="element()"/>
-    <xsl:sequence select="normalize-space(string(($entry/tei:note, $entry/tei:desc,
-                                                   $entry/tei:occupation, $entry/tei:roleName)[1]))"/>
-  </xsl:function>
 </xsl:stylesheet>

@@ -2,10 +2,11 @@
 <!--
   Notes (the common layer numbers them, @te:n, within their unit). Where a note stands
   the text gets a numbered marker linking to the note, plus a copy of the note set in
-  the margin on wide screens. After each unit (document, essay) comes the numbered list
-  of its notes, each with a link back to its marker; a reader sees each note once: on
-  wide screens the list leaves out the notes that stand in the margin (class in-margin),
-  on narrow screens and in print the margin copies are hidden. A document's archival source note standing between its
+  the margin on wide screens (hidden from assistive technology, which reads the list).
+  After each unit (document, essay) comes the numbered list of its notes, each with a
+  link back to its marker; a reader sees each note once: on wide screens the list keeps
+  the notes that stand in the margin (class in-margin) for screen readers and keyboard
+  focus only, on narrow screens and in print the margin copies are hidden. A document's archival source note standing between its
   blocks is its source line, shown where it stands (@te:place="block").
   The critical apparatus works the same way: after a lemma its letter (@te:apparatus)
   links to the unit's "Variants", listed after its notes, each entry "lemma] reading
@@ -66,7 +67,7 @@
       <xsl:otherwise>
         <a class="noteref" id="{h:anchor-id(.)}-ref" href="{h:fragment(h:anchor-id(.))}" role="doc-noteref"
            aria-label="Note {$n}"><sup>{$n}</sup></a>
-        <span class="sidenote" role="note">
+        <span class="sidenote" aria-hidden="true">
           <span class="sidenote-n">{$n}</span>
           <xsl:text> </xsl:text>
           <xsl:apply-templates mode="h:text">

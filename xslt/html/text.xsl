@@ -10,8 +10,7 @@
   Tunnel parameters:
     phrasing  inside an element whose HTML content model is phrasing (p, span, h2, a):
               blocks become <span class="… block"> so the page stays valid HTML
-    copy      a second rendering (side notes): no ids (a reader sees one of the two
-              renderings at a time, so its links stay in the tab order)
+    copy      a second rendering (side notes): no ids, no tab stops
     in-link   inside an <a>: nested names and links become spans
 -->
 <xsl:stylesheet version="3.0"
@@ -172,8 +171,7 @@
        nor the title the document gives itself, which stay where they are). -->
   <xsl:function name="h:main-head" as="element()?">
     <xsl:param name="div" as="element()"/>
-    <xsl:sequence select="($div/tei:head[not(@type = ('label', 'original', 'sub', 'subtitle'))],
-                           $div/tei:head)[1]"/>
+    <xsl:sequence select="$div/tei:head[@te:heading = 'main'][1]"/>
   </xsl:function>
 
   <xsl:template match="tei:head[parent::*[local-name() = $h:div-names]]" mode="h:text">
@@ -271,7 +269,8 @@
   <xsl:function name="h:plain-table-structure" as="xs:boolean">
     <xsl:param name="table" as="element()"/>
     <xsl:sequence select="exists($table/tei:row) and empty($table/(* except (tei:row, tei:head)))
-                          and empty($table/tei:row/(* except tei:cell))"/>
+                          and empty($table/tei:row/(* except tei:cell))
+                          and empty(($table, $table/tei:row)/text()[normalize-space()])"/>
   </xsl:function>
 
   <xsl:template match="tei:table[@te:kind = 'block']" mode="h:text">
@@ -400,32 +399,18 @@
 
   <!-- ============ editorial interventions ============ -->
 
-  <!-- Supplied, gap, unclear, deleted: the common layer's signs, the reason in words
-       on hover; a gap says it where it stands too ("[… illegible signature]"), since
-       nothing else of it is on the page. -->
+  <!-- Supplied, gap, unclear, deleted: the common layer's signs, the reason on hover. -->
   <xsl:template match="tei:supplied | tei:gap | tei:unclear | tei:del" mode="h:text">
-    <xsl:variable name="what" select="map{
-      'supplied': 'Supplied by the editors', 'gap': 'Gap: text omitted or illegible',
-      'unclear': 'Unclear in the source', 'del': 'Deleted in the source'}(local-name())"/>
+    <xsl:variable name="what" select="replace(@te:explain, '\.$', '')"/>
     <xsl:variable name="extent" select="string-join((@extent, @quantity || ' ' || @unit)[normalize-space()] ! normalize-space(.), ', ')"/>
-    <xsl:variable name="words" select="h:why-words(.)"/>
-    <xsl:variable name="say" select="self::tei:gap and matches($words, '\p{L}') and ends-with(@te:open, ']')"/>
     <span>
       <xsl:call-template name="h:attributes">
         <xsl:with-param name="class" select="'editorial'"/>
-        <xsl:with-param name="title" select="$what || string-join(($extent, $words)[normalize-space()] ! (', ' || .))"/>
+        <xsl:with-param name="title" select="$what || string-join(($extent, @te:why)[normalize-space()] ! (', ' || .))"/>
       </xsl:call-template>
-      <xsl:choose>
-        <xsl:when test="$say">
-          <span class="sign">{substring(@te:open, 1, string-length(@te:open) - 1)}</span>
-          <xsl:text> </xsl:text>
-          <span class="gap-words">{$words}</span>
-          <span class="sign">]</span>
-        </xsl:when>
-        <xsl:when test="normalize-space(@te:open)">
-          <span class="sign">{@te:open}</span>
-        </xsl:when>
-      </xsl:choose>
+      <xsl:if test="normalize-space(@te:open)">
+        <span class="sign">{@te:open}</span>
+      </xsl:if>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
@@ -434,23 +419,6 @@
       </xsl:if>
     </span>
   </xsl:template>
-
-  <!-- Why the editors intervened, in words: the source's own description (a gap's
-       desc, which the common layer keeps in @te:why after the coded values), else the
-       coded reason made readable ("offPage" is "off page"). -->
-  <xsl:function name="h:why-words" as="xs:string?">
-    <xsl:param name="el" as="element()"/>
-    <xsl:variable name="codes" select="($el/@reason, $el/@agent, $el/@rend[$el/self::tei:del])
-                                       ! normalize-space(translate(., '_', ' '))[.]"/>
-    <xsl:variable name="prefix" select="string-join($codes, '; ')"/>
-    <xsl:variable name="why" select="normalize-space($el/@te:why)"/>
-    <xsl:variable name="described" select="
-      if (not($prefix)) then $why
-      else if (starts-with($why, $prefix || '; ')) then substring-after($why, $prefix || '; ')
-      else if ($why = $prefix) then '' else $why"/>
-    <xsl:sequence select="($described[.],
-      string-join($codes ! lower-case(replace(., '(\p{Ll})(\p{Lu})', '$1 $2')), ', ')[.])[1]"/>
-  </xsl:function>
 
   <!-- An alternative reading: the shown one, the other one (hidden) for the reading
        switch, and what the other one is on hover. -->
@@ -476,6 +444,7 @@
         <span class="reading-other" hidden="hidden">{@te:alt}</span>
       </xsl:if>
     </span>
+    <xsl:call-template name="h:textual-note"/>
   </xsl:template>
 
   <!-- A critical apparatus entry: the lemma (the readings on hover), then its letter,
@@ -485,9 +454,20 @@
       <xsl:with-param name="class" select="'editorial'"/>
       <xsl:with-param name="title" select="@te:alt ! ('Variant readings: ' || .)"/>
     </xsl:call-template>
-    <xsl:if test="@te:apparatus">
-      <xsl:call-template name="h:apparatus-ref"/>
-    </xsl:if>
+    <xsl:call-template name="h:textual-note"/>
+  </xsl:template>
+
+  <!-- The common layer's textual note of an app, choice or add: its letter (a link to
+       the entry after the unit), or inside a footnote the entry in brackets. -->
+  <xsl:template name="h:textual-note">
+    <xsl:choose>
+      <xsl:when test="@te:apparatus">
+        <xsl:call-template name="h:apparatus-ref"/>
+      </xsl:when>
+      <xsl:when test="@te:apparatus-entry">
+        <span class="apparatus-inline"> [{@te:apparatus-entry}]</span>
+      </xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Handwritten additions and stamps are set off, with their hand and kind on hover. -->
@@ -499,6 +479,7 @@
         string-join((@place ! ('place: ' || normalize-space(.)),
                      $hand ! ('hand: ' || h:hand-label(.)))[normalize-space()] ! (', ' || .))"/>
     </xsl:call-template>
+    <xsl:call-template name="h:textual-note"/>
   </xsl:template>
 
   <!-- A hand as an addition names it: the start of its description (the about page
@@ -551,13 +532,18 @@
       <xsl:when test="@te:join = 'true'">
         <span class="tei-lb join"></span>
       </xsl:when>
+      <!-- a line break of prose is a space (the common layer keeps lines, @te:newline,
+           only where lines matter: verse, openers, addresses, stamps ...) -->
+      <xsl:when test="not(@te:newline)">
+        <xsl:text> </xsl:text>
+      </xsl:when>
       <xsl:otherwise>
         <br class="tei-lb"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="tei:milestone[@unit = ('section', 'part', 'chapter')]" mode="h:text">
+  <xsl:template match="tei:milestone[@te:section-break = 'true']" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:element name="{if ($phrasing) then 'span' else 'hr'}">
       <xsl:call-template name="h:attributes"/>
@@ -599,6 +585,9 @@
           <xsl:if test="not(starts-with($href, '#') or contains($href, '.html#'))">
             <xsl:attribute name="rel" select="'noopener noreferrer'"/>
           </xsl:if>
+          <xsl:if test="$copy">
+            <xsl:attribute name="tabindex" select="'-1'"/>
+          </xsl:if>
           <xsl:apply-templates mode="h:text">
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
             <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
@@ -633,6 +622,9 @@
         <xsl:with-param name="id" select="h:mention-id(., $mentions)"/>
         <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
       </xsl:call-template>
+      <xsl:if test="$copy and not($in-link)">
+        <xsl:attribute name="tabindex" select="'-1'"/>
+      </xsl:if>
       <xsl:attribute name="data-entity" select="$id"/>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>

@@ -320,7 +320,8 @@
       var side = ref && ref.nextElementSibling;
       if (side && side.classList.contains("sidenote") && side.offsetParent !== null) {
         var target = doc.getElementById(decodeURIComponent(ref.getAttribute("href").slice(1)));
-        if (!target || target.offsetParent === null) { event.preventDefault(); flash(side); return; }
+        var box = target && target.getBoundingClientRect();
+        if (!box || box.width <= 1 || box.height <= 1) { event.preventDefault(); flash(side); return; }
       }
       if (panel && !panel.hidden && !panel.contains(event.target) && !(form && form.contains(event.target))) {
         closeResults(false);
