@@ -1,0 +1,541 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The collection site: the pages of a collection that belong to no single document.
+  Input: the site description s:site that tei_edition.publish.site assembles (the
+  collection's title, editors and introduction; s:doc per document in catalogue order;
+  s:entity per register entry shown, with its names, identifiers, coordinates, mentions
+  and letters). Output, like xslt/html/html.xsl: a sequence of strings, a path then the
+  page serialised as XHTML5:
+
+    index.html            title, editors, introduction, the catalogue table (filled by
+                          assets/site.js from catalogue.js)
+    search.html           search across the collection (assets/site.js, search/*.js)
+    registers/index.html  the registers, each kind with its letters and counts
+    registers/KIND-L.html one index page per kind and letter, entries with counts
+    registers/KIND/SLUG.html  one page per entry: names, dates, description,
+                          identifiers as links, letters sent and received by year,
+                          every mention grouped by document (date, title, snippet, link
+                          to the passage)
+    timeline.html, years/YYYY.html  documents by year (also the table without script)
+    map.html              places with coordinates on an SVG drawn here (no tiles)
+
+  Pages in sub-folders reach the root through $root ('../' per level): the site works
+  from file:// and any web server, with the CSP of the documents' pages.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:s="urn:x-tei-edition:site"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns="http://www.w3.org/1999/xhtml"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <xsl:output method="xml" encoding="UTF-8" indent="no"/>
+  <xsl:mode on-no-match="fail"/>
+  <xsl:mode name="s:names" on-no-match="shallow-skip"/>
+
+  <xsl:variable name="s:csp" as="xs:string" select="
+    &quot;default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; &quot;
+    || &quot;base-uri 'none'; form-action 'none'&quot;"/>
+  <xsl:variable name="s:kinds" as="map(xs:string, xs:string)" select="map{
+    'person': 'Persons', 'place': 'Places', 'org': 'Organisations', 'bibl': 'Bibliography',
+    'event': 'Events'}"/>
+  <xsl:variable name="s:months" as="xs:string+" select="('January', 'February', 'March',
+    'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>
+  <xsl:key name="s:doc" match="s:doc" use="@id"/>
+
+  <xsl:template match="/" as="xs:string+">
+    <xsl:apply-templates select="s:site"/>
+  </xsl:template>
+
+  <xsl:template match="s:site" as="xs:string+">
+    <xsl:variable name="site" select="."/>
+    <xsl:call-template name="s:file">
+      <xsl:with-param name="path" select="'index.html'"/>
+      <xsl:with-param name="page" as="element()">
+        <xsl:call-template name="s:home"/>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:call-template name="s:file">
+      <xsl:with-param name="path" select="'search.html'"/>
+      <xsl:with-param name="page" as="element()">
+        <xsl:call-template name="s:search"/>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:call-template name="s:file">
+      <xsl:with-param name="path" select="'registers/index.html'"/>
+      <xsl:with-param name="page" as="element()">
+        <xsl:call-template name="s:registers"/>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:for-each-group select="s:entity" group-by="@kind">
+      <xsl:sort select="(index-of(('person', 'place', 'org', 'bibl', 'event'), current-grouping-key()), 9)[1]"/>
+      <xsl:variable name="kind" select="current-grouping-key()"/>
+      <xsl:for-each-group select="current-group()" group-by="@letter">
+        <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+        <xsl:call-template name="s:file">
+          <xsl:with-param name="path" select="'registers/' || $kind || '-' || current-grouping-key() || '.html'"/>
+          <xsl:with-param name="page" as="element()">
+            <xsl:call-template name="s:letter-page">
+              <xsl:with-param name="site" select="$site"/>
+              <xsl:with-param name="kind" select="$kind"/>
+              <xsl:with-param name="entities" select="current-group()"/>
+            </xsl:call-template>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:for-each-group>
+      <xsl:for-each select="current-group()">
+        <xsl:call-template name="s:file">
+          <xsl:with-param name="path" select="'registers/' || $kind || '/' || @slug || '.html'"/>
+          <xsl:with-param name="page" as="element()">
+            <xsl:call-template name="s:entity-page">
+              <xsl:with-param name="site" select="$site"/>
+            </xsl:call-template>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:for-each>
+    </xsl:for-each-group>
+    <xsl:call-template name="s:file">
+      <xsl:with-param name="path" select="'timeline.html'"/>
+      <xsl:with-param name="page" as="element()">
+        <xsl:call-template name="s:timeline"/>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:for-each-group select="s:doc" group-by="(@year[.], 'undated')[1]">
+      <xsl:call-template name="s:file">
+        <xsl:with-param name="path" select="'years/' || current-grouping-key() || '.html'"/>
+        <xsl:with-param name="page" as="element()">
+          <xsl:call-template name="s:year-page">
+            <xsl:with-param name="site" select="$site"/>
+            <xsl:with-param name="year" select="current-grouping-key()"/>
+            <xsl:with-param name="docs" select="current-group()"/>
+          </xsl:call-template>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:for-each-group>
+    <xsl:if test="s:entity/s:geo">
+      <xsl:call-template name="s:file">
+        <xsl:with-param name="path" select="'map.html'"/>
+        <xsl:with-param name="page" as="element()">
+          <xsl:call-template name="s:map"/>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="s:file" as="xs:string+">
+    <xsl:param name="path" as="xs:string"/>
+    <xsl:param name="page" as="element()"/>
+    <xsl:sequence select="$path, serialize($page, map{
+      'method': 'xhtml', 'html-version': 5.0, 'include-content-type': false(),
+      'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'}) || '&#10;'"/>
+  </xsl:template>
+
+  <!-- ============================================================ the page shell -->
+
+  <xsl:template name="s:page" as="element()">
+    <xsl:param name="site" as="element(s:site)" select="."/>
+    <xsl:param name="root" as="xs:string" select="''"/>
+    <xsl:param name="page" as="xs:string"/>
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="scripts" as="xs:string*" select="()"/>
+    <xsl:param name="content" as="item()*"/>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta http-equiv="Content-Security-Policy" content="{$s:csp}"/>
+        <meta name="referrer" content="no-referrer"/>
+        <meta name="generator" content="tei-edition"/>
+        <title>{if ($title = $site/@title) then $title else $title || ' · ' || $site/@title}</title>
+        <link rel="stylesheet" href="{$root}assets/site.css"/>
+        <xsl:for-each select="$scripts">
+          <script src="{$root}{.}" defer="defer"></script>
+        </xsl:for-each>
+        <script src="{$root}assets/site.js" defer="defer"></script>
+      </head>
+      <body class="page-{$page}" data-root="{$root}">
+        <a class="skip-link" href="#te-main">Skip to the content</a>
+        <header class="site-header">
+          <div class="site-header-inner">
+            <p class="site-title"><a href="{$root}index.html">{$site/@title}</a></p>
+            <nav class="site-nav" aria-label="Collection">
+              <ul>
+                <xsl:for-each select="(
+                  map{'page': 'index', 'href': 'index.html', 'label': 'Documents'},
+                  map{'page': 'registers', 'href': 'registers/index.html', 'label': 'Registers'},
+                  map{'page': 'timeline', 'href': 'timeline.html', 'label': 'Timeline'},
+                  $site[s:entity/s:geo] ! map{'page': 'map', 'href': 'map.html', 'label': 'Map'},
+                  map{'page': 'search', 'href': 'search.html', 'label': 'Search'})">
+                  <li>
+                    <a href="{$root}{?href}">
+                      <xsl:if test="?page = $page">
+                        <xsl:attribute name="aria-current" select="'page'"/>
+                      </xsl:if>{?label}</a>
+                  </li>
+                </xsl:for-each>
+              </ul>
+            </nav>
+            <form class="search" role="search" id="te-search" action="#" data-target="{$root}search.html">
+              <label for="te-q" class="visually-hidden">Search the collection</label>
+              <input type="search" id="te-q" name="q" placeholder="Search the collection"
+                     autocomplete="off" spellcheck="false"/>
+            </form>
+          </div>
+        </header>
+        <main id="te-main" tabindex="-1">
+          <xsl:sequence select="$content"/>
+        </main>
+        <footer class="site-footer">
+          <p>A static edition made with tei-edition from TEI P5: {$site/@documents} documents. It needs no
+            server or network and works opened from disk.</p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- ============================================================ home -->
+
+  <xsl:template name="s:home" as="element()">
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="page" select="'index'"/>
+      <xsl:with-param name="title" select="string(@title)"/>
+      <xsl:with-param name="scripts" select="'catalogue.js'"/>
+      <xsl:with-param name="content" as="element()+">
+        <header class="collection-head">
+          <h1>{@title}</h1>
+          <xsl:if test="s:editor">
+            <p class="editors">Edited by {string-join(s:editor, ', ')}</p>
+          </xsl:if>
+        </header>
+        <xsl:if test="s:introduction/s:p">
+          <section class="introduction" aria-label="Introduction">
+            <xsl:for-each select="s:introduction/s:p">
+              <p>{.}</p>
+            </xsl:for-each>
+          </section>
+        </xsl:if>
+        <section class="catalogue" aria-labelledby="te-catalogue-title">
+          <h2 id="te-catalogue-title">Documents</h2>
+          <form class="filters" id="te-filters" action="#" hidden="hidden">
+            <label>From year <input type="number" id="te-from" inputmode="numeric"/></label>
+            <label>to <input type="number" id="te-to" inputmode="numeric"/></label>
+            <label>Correspondent <input type="text" id="te-person" list="te-people" autocomplete="off"/></label>
+            <datalist id="te-people"></datalist>
+            <label>Place <input type="text" id="te-place" list="te-places" autocomplete="off"/></label>
+            <datalist id="te-places"></datalist>
+            <label>Text <input type="search" id="te-text" autocomplete="off"/></label>
+            <button type="reset" id="te-reset">Clear</button>
+            <output id="te-count" aria-live="polite"></output>
+          </form>
+          <div class="table-frame" id="te-frame">
+            <table class="catalogue-table" id="te-catalogue" aria-rowcount="{count(s:doc) + 1}">
+              <thead>
+                <tr>
+                  <xsl:for-each select="('date', 'title', 'sender', 'addressee', 'place', 'lang')">
+                    <th scope="col" data-key="{.}">
+                      <button type="button" class="sort" data-key="{.}">{
+                        map{'date': 'Date', 'title': 'Title', 'sender': 'From', 'addressee': 'To',
+                            'place': 'Place', 'lang': 'Language'}(.)}</button>
+                    </th>
+                  </xsl:for-each>
+                </tr>
+              </thead>
+              <tbody id="te-rows"></tbody>
+            </table>
+          </div>
+          <noscript>
+            <p>The table needs JavaScript; the <a href="timeline.html">timeline</a> lists every document by year.</p>
+          </noscript>
+        </section>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- ============================================================ search -->
+
+  <xsl:template name="s:search" as="element()">
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="page" select="'search'"/>
+      <xsl:with-param name="title" select="'Search'"/>
+      <xsl:with-param name="scripts" select="('catalogue.js', 'search/shards.js')"/>
+      <xsl:with-param name="content" as="element()+">
+        <h1>Search</h1>
+        <form class="search-form" id="te-search-form" action="#">
+          <label for="te-query">Words, names or a "phrase in quotes"</label>
+          <input type="search" id="te-query" autocomplete="off" spellcheck="false"/>
+          <label>From year <input type="number" id="te-sfrom" inputmode="numeric"/></label>
+          <label>to <input type="number" id="te-sto" inputmode="numeric"/></label>
+          <label>Type <select id="te-kind"><option value="">any</option></select></label>
+          <button type="submit">Search</button>
+        </form>
+        <p id="te-search-status" aria-live="polite"></p>
+        <div id="te-entity-hits"></div>
+        <ol class="search-hits" id="te-hits"></ol>
+        <noscript><p>Search needs JavaScript; the <a href="registers/index.html">registers</a> and the
+          <a href="timeline.html">timeline</a> work without it.</p></noscript>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- ============================================================ registers -->
+
+  <xsl:template name="s:registers" as="element()">
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="root" select="'../'"/>
+      <xsl:with-param name="page" select="'registers'"/>
+      <xsl:with-param name="title" select="'Registers'"/>
+      <xsl:with-param name="content" as="element()+">
+        <h1>Registers</h1>
+        <xsl:for-each-group select="s:entity" group-by="@kind">
+          <section class="register-kind">
+            <h2>{($s:kinds(current-grouping-key()), current-grouping-key())[1]}
+              <span class="count">({count(current-group())})</span></h2>
+            <xsl:call-template name="s:letters">
+              <xsl:with-param name="kind" select="current-grouping-key()"/>
+              <xsl:with-param name="entities" select="current-group()"/>
+              <xsl:with-param name="prefix" select="''"/>
+            </xsl:call-template>
+          </section>
+        </xsl:for-each-group>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="s:letters" as="element()">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="entities" as="element(s:entity)*"/>
+    <xsl:param name="prefix" as="xs:string"/>
+    <xsl:param name="current" as="xs:string" select="''"/>
+    <nav class="letters" aria-label="{$s:kinds($kind)} by letter">
+      <ul>
+        <xsl:for-each-group select="$entities" group-by="@letter">
+          <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+          <li>
+            <a href="{$prefix}{$kind}-{current-grouping-key()}.html">
+              <xsl:if test="current-grouping-key() = $current">
+                <xsl:attribute name="aria-current" select="'page'"/>
+              </xsl:if>
+              <xsl:text>{if (current-grouping-key() = 'other') then 'other' else current-grouping-key()}</xsl:text>
+              <span class="count">{count(current-group())}</span></a>
+          </li>
+        </xsl:for-each-group>
+      </ul>
+    </nav>
+  </xsl:template>
+
+  <xsl:template name="s:letter-page" as="element()">
+    <xsl:param name="site" as="element(s:site)"/>
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="entities" as="element(s:entity)+"/>
+    <xsl:variable name="letter" select="string($entities[1]/@letter)"/>
+    <xsl:variable name="title" select="$s:kinds($kind) || ': ' || $letter"/>
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="site" select="$site"/>
+      <xsl:with-param name="root" select="'../'"/>
+      <xsl:with-param name="page" select="'registers'"/>
+      <xsl:with-param name="title" select="$title"/>
+      <xsl:with-param name="content" as="element()+">
+        <h1>{$title}</h1>
+        <xsl:call-template name="s:letters">
+          <xsl:with-param name="kind" select="$kind"/>
+          <xsl:with-param name="entities" select="$site/s:entity[@kind = $kind]"/>
+          <xsl:with-param name="prefix" select="''"/>
+          <xsl:with-param name="current" select="$letter"/>
+        </xsl:call-template>
+        <ul class="entries">
+          <xsl:for-each select="$entities">
+            <xsl:sort select="@sort"/>
+            <li>
+              <a href="{$kind}/{@slug}.html">{@label}</a>
+              <xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if>
+              <span class="count" title="mentions in documents">{
+                @count} mention{if (@count = '1') then '' else 's'}{
+                if (s:letter) then ', ' || count(s:letter) || ' letter' || (if (count(s:letter) = 1) then '' else 's') else ''}</span>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="s:entity-page" as="element()">
+    <xsl:param name="site" as="element(s:site)"/>
+    <xsl:variable name="entity" select="."/>
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="site" select="$site"/>
+      <xsl:with-param name="root" select="'../../'"/>
+      <xsl:with-param name="page" select="'registers'"/>
+      <xsl:with-param name="title" select="string(@label)"/>
+      <xsl:with-param name="content" as="element()+">
+        <p class="breadcrumb"><a href="../index.html">Registers</a> ›
+          <a href="../{@kind}-{@letter}.html">{$s:kinds(@kind)}: {@letter}</a></p>
+        <article class="entity entity-{@kind}">
+          <h1>{@label}<xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if></h1>
+          <xsl:if test="count(s:name) > 1">
+            <p class="names"><span class="label">Also written</span> {string-join(s:name[position() > 1], '; ')}</p>
+          </xsl:if>
+          <xsl:for-each select="s:description">
+            <p class="description">{.}</p>
+          </xsl:for-each>
+          <xsl:if test="s:idno">
+            <ul class="identifiers">
+              <xsl:for-each select="s:idno">
+                <li><span class="label">{s:authority(@type)}</span>{' '}
+                  <xsl:choose>
+                    <xsl:when test="@href"><a href="{@href}" rel="external">{.}</a></xsl:when>
+                    <xsl:otherwise>{.}</xsl:otherwise>
+                  </xsl:choose></li>
+              </xsl:for-each>
+            </ul>
+          </xsl:if>
+          <xsl:for-each select="s:geo">
+            <p class="coordinates"><a href="../../map.html#{$entity/@slug}">On the map</a> ({@lat}, {@lon})</p>
+          </xsl:for-each>
+          <xsl:if test="s:letter">
+            <section class="letters-of" aria-labelledby="te-letters">
+              <h2 id="te-letters">Letters</h2>
+              <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[.], 'undated')[1]">
+                <h3>{current-grouping-key()}</h3>
+                <ul class="doc-list">
+                  <xsl:for-each select="current-group()">
+                    <xsl:variable name="doc" select="key('s:doc', @doc, $site)"/>
+                    <li class="{@role}"><span class="role">{if (@role = 'sent') then 'sent' else 'received'}</span>
+                      {' '}<a href="../../{$doc/@href}">{$doc/@line}</a></li>
+                  </xsl:for-each>
+                </ul>
+              </xsl:for-each-group>
+            </section>
+          </xsl:if>
+          <section class="mentions" aria-labelledby="te-mentions">
+            <h2 id="te-mentions">Mentions <span class="count">({@count} in {@documents} document{
+              if (@documents = '1') then '' else 's'})</span></h2>
+            <xsl:for-each-group select="s:mention" group-adjacent="@doc">
+              <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
+              <section class="mention-doc">
+                <h3><a href="../../{$doc/@href}">{$doc/@line}</a></h3>
+                <ul>
+                  <xsl:for-each select="current-group()">
+                    <li><a class="passage" href="../../{$doc/@href}#{@anchor}">{.}</a></li>
+                  </xsl:for-each>
+                </ul>
+              </section>
+            </xsl:for-each-group>
+          </section>
+        </article>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:function name="s:authority" as="xs:string">
+    <xsl:param name="type" as="xs:string"/>
+    <xsl:sequence select="(map{'gnd': 'GND', 'viaf': 'VIAF', 'wikidata': 'Wikidata',
+      'geonames': 'GeoNames', 'uri': 'Link', 'url': 'Link'}(lower-case($type)), $type)[1]"/>
+  </xsl:function>
+
+  <!-- ============================================================ timeline -->
+
+  <xsl:template name="s:timeline" as="element()">
+    <xsl:variable name="years" as="map(xs:string, xs:integer)">
+      <xsl:map>
+        <xsl:for-each-group select="s:doc" group-by="(@year[.], 'undated')[1]">
+          <xsl:map-entry key="string(current-grouping-key())" select="count(current-group())"/>
+        </xsl:for-each-group>
+      </xsl:map>
+    </xsl:variable>
+    <xsl:variable name="most" select="max(map:keys($years) ! $years(.))"/>
+    <xsl:variable name="dated" select="map:keys($years)[. castable as xs:integer] ! xs:integer(.)"/>
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="page" select="'timeline'"/>
+      <xsl:with-param name="title" select="'Timeline'"/>
+      <xsl:with-param name="content" as="element()+">
+        <h1>Timeline</h1>
+        <p>Documents by year; a year opens the list of its documents.</p>
+        <ol class="timeline">
+          <xsl:for-each select="if (exists($dated)) then min($dated) to max($dated) else ()">
+            <xsl:variable name="n" select="($years(string(.)), 0)[1]"/>
+            <li>
+              <span class="year">{.}</span>
+              <xsl:choose>
+                <xsl:when test="$n > 0">
+                  <a class="bar" href="years/{.}.html" data-width="{round(100 * $n div $most)}">
+                    <span class="fill" aria-hidden="true"></span>
+                    <span class="n">{$n}</span></a>
+                </xsl:when>
+                <xsl:otherwise><span class="bar empty"><span class="n">0</span></span></xsl:otherwise>
+              </xsl:choose>
+            </li>
+          </xsl:for-each>
+          <xsl:if test="map:contains($years, 'undated')">
+            <li><span class="year">undated</span>
+              <a class="bar" href="years/undated.html" data-width="{round(100 * $years('undated') div $most)}">
+                <span class="fill" aria-hidden="true"></span><span class="n">{$years('undated')}</span></a></li>
+          </xsl:if>
+        </ol>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="s:year-page" as="element()">
+    <xsl:param name="site" as="element(s:site)"/>
+    <xsl:param name="year" as="xs:string"/>
+    <xsl:param name="docs" as="element(s:doc)+"/>
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="site" select="$site"/>
+      <xsl:with-param name="root" select="'../'"/>
+      <xsl:with-param name="page" select="'timeline'"/>
+      <xsl:with-param name="title" select="$year"/>
+      <xsl:with-param name="content" as="element()+">
+        <p class="breadcrumb"><a href="../timeline.html">Timeline</a></p>
+        <h1>{$year} <span class="count">({count($docs)} documents)</span></h1>
+        <ol class="doc-list">
+          <xsl:for-each select="$docs">
+            <li value="{@n}"><a href="../{@href}">{@line}</a></li>
+          </xsl:for-each>
+        </ol>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- ============================================================ map -->
+
+  <!-- Places in an equirectangular projection fitted to the places themselves (the
+       longitude scaled by the cosine of the mean latitude), 1000 units wide. -->
+  <xsl:template name="s:map" as="element()">
+    <xsl:variable name="places" select="s:entity[s:geo]"/>
+    <xsl:variable name="lat" select="$places/s:geo/@lat ! xs:double(.)"/>
+    <xsl:variable name="lon" select="$places/s:geo/@lon ! xs:double(.)"/>
+    <xsl:variable name="k" select="math:cos(avg($lat) * math:pi() div 180)"
+                  xmlns:math="http://www.w3.org/2005/xpath-functions/math"/>
+    <xsl:variable name="w" select="max((max($lon) - min($lon), 0.01)) * $k"/>
+    <xsl:variable name="h" select="max((max($lat) - min($lat), 0.01))"/>
+    <xsl:variable name="scale" select="900 div max(($w, $h * 1.0))"/>
+    <xsl:variable name="most" select="max($places/xs:integer(@count))"/>
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="page" select="'map'"/>
+      <xsl:with-param name="title" select="'Map'"/>
+      <xsl:with-param name="content" as="element()+">
+        <h1>Places</h1>
+        <p>{count($places)} places with coordinates in the register; a circle's size follows the
+          number of mentions. Drawn from the register's coordinates, without map tiles.</p>
+        <svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" aria-label="Map of the places"
+             viewBox="-50 -50 {round($w * $scale) + 100} {round($h * $scale) + 100}">
+          <xsl:for-each select="$places">
+            <xsl:sort select="xs:integer(@count)" order="descending"/>
+            <xsl:variable name="x" select="round((xs:double(s:geo/@lon) - min($lon)) * $k * $scale, 1)"/>
+            <xsl:variable name="y" select="round((max($lat) - xs:double(s:geo/@lat)) * $scale, 1)"/>
+            <a href="registers/place/{@slug}.html" id="{@slug}">
+              <circle cx="{$x}" cy="{$y}" r="{round(3 + 12 * math:sqrt(xs:integer(@count) div max(($most, 1))), 1)}"
+                      xmlns:math="http://www.w3.org/2005/xpath-functions/math">
+                <title>{@label} ({@count})</title>
+              </circle>
+              <xsl:if test="xs:integer(@count) ge $most div 4 or count($places) le 40">
+                <text x="{$x + 8}" y="{$y + 4}">{@label}</text>
+              </xsl:if>
+            </a>
+          </xsl:for-each>
+        </svg>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+</xsl:stylesheet>
