@@ -47,7 +47,7 @@
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
-    <xsl:for-each select="$catalog">
+    <xsl:for-each select="$catalog[empty($collection-page)]">
       <xsl:call-template name="h:file">
         <xsl:with-param name="path" select="string(@page)"/>
         <xsl:with-param name="page" as="element()">
@@ -59,6 +59,7 @@
         </xsl:with-param>
       </xsl:call-template>
     </xsl:for-each>
+    <xsl:if test="empty($collection-page)">
     <xsl:call-template name="h:file">
       <xsl:with-param name="path" select="'about.html'"/>
       <xsl:with-param name="page" as="element()">
@@ -69,6 +70,7 @@
       </xsl:with-param>
     </xsl:call-template>
     <xsl:sequence select="'search-index.js', h:search-index($norm, $catalog)"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- One page of the site: its path, then the page serialised as XHTML5 (well-formed

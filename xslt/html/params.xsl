@@ -8,7 +8,16 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:h="urn:x-tei-edition:html"
+  xmlns:te="urn:x-tei-edition"
   exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- A document's page inside a collection site (tei_edition.publish.site.page_parameters):
+       te:page/@root leads back to the collection; te:link (rel prev/next/corresp-prev/
+       corresp-next, href, label), te:fact (label, text), te:citation (url, text),
+       te:format (label, href), te:entity (id, href: register entries on the collection's
+       pages). Set, the page is the document alone: its assets, registers and search are
+       the collection's. -->
+  <xsl:param name="collection-page" as="document-node()?" select="()"/>
 
   <xsl:template name="h:check-params">
     <xsl:if test="not($reading = ('normalised', 'diplomatic'))">
