@@ -156,10 +156,12 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
         collection.documents = collection.documents[:limit]
     digests = []
     html = out / "html"
+    bundle = collection.register.bundle()
     for document in collection.documents:
         tree = parse_file(document.path)
         resolve(tree, document.path, collection.register)
-        params = {"reading": "normalised", **site.page_parameters(collection, document, tree)}
+        params = {"reading": "normalised", "registers": bundle,
+                  **site.page_parameters(collection, document, tree)}
         strings, _ = run_format("html/html.xsl", tree, Path(document.path), params, strings=True)
         pages = dict(zip(strings[::2], strings[1::2]))
         target = safe_child(html, document.id)

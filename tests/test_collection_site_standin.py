@@ -37,6 +37,13 @@ class Entry:
 class Register:
     entries: dict = field(default_factory=dict)
     by_n: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
+
+    def bundle(self):
+        bundle = etree.Element(f"{TE}registers")
+        for path in self.files:
+            bundle.append(parse_file(path).getroot())
+        return bundle.getroottree()
 
 
 @dataclass
@@ -87,7 +94,7 @@ def _text(el) -> str:
 
 
 def _register(paths) -> Register:
-    register = Register()
+    register = Register(files=list(paths))
     for path in paths:
         root = parse_file(path).getroot()
         for el in root.iter(*KINDS):

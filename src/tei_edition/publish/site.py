@@ -420,9 +420,9 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers)
         for document_id, anchor, snippet in found:
             m = etree.SubElement(el, f"{_S}mention", doc=document_id, anchor=anchor)
             m.text = snippet
-        for role in ("sent", "received"):
-            for document_id in letters.get(role, []):
-                etree.SubElement(el, f"{_S}letter", doc=document_id, role=role)
+        for document_id, role in sorted(((d, r) for r in ("sent", "received") for d in letters.get(r, [])),
+                                        key=lambda pair: numbers[pair[0]]):
+            etree.SubElement(el, f"{_S}letter", doc=document_id, role=role)
     return site
 
 
