@@ -150,6 +150,14 @@ def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     ratio_small = small["index_bytes"] / small["text_bytes"]
     ratio_large = large["index_bytes"] / large["text_bytes"]
     assert ratio_large <= ratio_small * 1.1
+    # Keller is named in each of the 160 letters: his mentions take two pages
+    person = tmp_path / "ob" / "html" / "registers" / "person"
+    first, second = page(person / "p3.html"), page(person / "p3-2.html")
+    assert not (person / "p3-3.html").exists()
+    groups = [len(p.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)) for p in (first, second)]
+    assert groups == [120, 40]
+    assert first.xpath("//h:nav[@class='pager'][1]//h:a/@href", namespaces=XHTML) == ["p3.html", "p3-2.html"]
+    assert not second.xpath("//h:p[@class='description']", namespaces=XHTML)
     for shard in (tmp_path / "ob" / "html" / "search").glob("s-*.js"):
         text = shard.read_text(encoding="utf-8")
         data = json.loads(text[text.index(",") + 1:text.rindex(")")])

@@ -42,7 +42,10 @@ class Register:
     def bundle(self):
         bundle = etree.Element(f"{TE}registers")
         for path in self.files:
-            bundle.append(parse_file(path).getroot())
+            for el in parse_file(path).getroot().iter(*KINDS):
+                if el.get(XML_ID) in self.entries:
+                    el.set(f"{TE}key", el.get(XML_ID))
+                    bundle.append(el)
         return bundle.getroottree()
 
 

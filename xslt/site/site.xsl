@@ -85,14 +85,24 @@
         </xsl:call-template>
       </xsl:for-each-group>
       <xsl:for-each select="current-group()">
-        <xsl:call-template name="s:file">
-          <xsl:with-param name="path" select="'registers/' || $kind || '/' || @slug || '.html'"/>
-          <xsl:with-param name="page" as="element()">
-            <xsl:call-template name="s:entity-page">
-              <xsl:with-param name="site" select="$site"/>
-            </xsl:call-template>
-          </xsl:with-param>
-        </xsl:call-template>
+        <xsl:variable name="entity" select="."/>
+        <xsl:variable name="docs" select="distinct-values(s:mention/@doc)"/>
+        <xsl:variable name="pages" select="max((1, xs:integer(ceiling(count($docs) div $s:per-page))))"/>
+        <xsl:for-each select="1 to $pages">
+          <xsl:call-template name="s:file">
+            <xsl:with-param name="path" select="'registers/' || $kind || '/' || s:entity-file($entity, .)"/>
+            <xsl:with-param name="page" as="element()">
+              <xsl:call-template name="s:entity-page">
+                <xsl:with-param name="site" select="$site"/>
+                <xsl:with-param name="entity" select="$entity"/>
+                <xsl:with-param name="page" select="."/>
+                <xsl:with-param name="pages" select="$pages"/>
+                <xsl:with-param name="docs" select="$docs[position() gt (current() - 1) * $s:per-page
+                                                    and position() le current() * $s:per-page]"/>
+              </xsl:call-template>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:for-each>
       </xsl:for-each>
     </xsl:for-each-group>
     <xsl:call-template name="s:file">
@@ -359,19 +369,38 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- An entry's page: names, dates, description, identifiers, a correspondent's letters
+       by year, and its mentions grouped by document, $s:per-page documents a page (an
+       entry named in thousands of letters gets several pages, each small). -->
+  <xsl:variable name="s:per-page" as="xs:integer" select="120"/>
+  <!-- A correspondent with more letters than this gets counts by year (linked to the
+       catalogue, filtered) instead of the list. -->
+  <xsl:variable name="s:letters-listed" as="xs:integer" select="200"/>
+
+  <xsl:function name="s:entity-file" as="xs:string">
+    <xsl:param name="entity" as="element(s:entity)"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:sequence select="$entity/@slug || (if ($page gt 1) then '-' || $page else '') || '.html'"/>
+  </xsl:function>
+
   <xsl:template name="s:entity-page" as="element()">
     <xsl:param name="site" as="element(s:site)"/>
-    <xsl:variable name="entity" select="."/>
+    <xsl:param name="entity" as="element(s:entity)"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:param name="pages" as="xs:integer"/>
+    <xsl:param name="docs" as="xs:anyAtomicType*"/>
+    <xsl:for-each select="$entity">
     <xsl:call-template name="s:page">
       <xsl:with-param name="site" select="$site"/>
       <xsl:with-param name="root" select="'../../'"/>
       <xsl:with-param name="page" select="'registers'"/>
-      <xsl:with-param name="title" select="string(@label)"/>
+      <xsl:with-param name="title" select="@label || (if ($page gt 1) then ' (' || $page || ')' else '')"/>
       <xsl:with-param name="content" as="element()+">
         <p class="breadcrumb"><a href="../index.html">Registers</a> ›
           <a href="../{@kind}-{@letter}.html">{$s:kinds(@kind)}: {@letter}</a></p>
         <article class="entity entity-{@kind}">
           <h1>{@label}<xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if></h1>
+          <xsl:if test="$page = 1">
           <xsl:if test="count(s:name) > 1">
             <p class="names"><span class="label">Also written</span> {string-join(s:name[position() > 1], '; ')}</p>
           </xsl:if>
@@ -394,23 +423,45 @@
           </xsl:for-each>
           <xsl:if test="s:letter">
             <section class="letters-of" aria-labelledby="te-letters">
-              <h2 id="te-letters">Letters</h2>
-              <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[.], 'undated')[1]">
-                <h3>{current-grouping-key()}</h3>
-                <ul class="doc-list">
-                  <xsl:for-each select="current-group()">
-                    <xsl:variable name="doc" select="key('s:doc', @doc, $site)"/>
-                    <li class="{@role}"><span class="role">{if (@role = 'sent') then 'sent' else 'received'}</span>
-                      {' '}<a href="../../{$doc/@href}">{$doc/@line}</a></li>
-                  </xsl:for-each>
-                </ul>
-              </xsl:for-each-group>
+              <h2 id="te-letters">Letters <span class="count">({count(s:letter[@role = 'sent'])} sent,
+                {count(s:letter[@role = 'received'])} received)</span></h2>
+              <xsl:choose>
+                <xsl:when test="count(s:letter) gt $s:letters-listed">
+                  <ul class="year-counts">
+                    <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[.], 'undated')[1]">
+                      <li><a href="../../index.html#person={encode-for-uri($entity/@label)}{
+                        if (current-grouping-key() = 'undated') then '' else '&amp;from=' || current-grouping-key() || '&amp;to=' || current-grouping-key()}">{
+                        current-grouping-key()}</a> <span class="count">{count(current-group())}</span></li>
+                    </xsl:for-each-group>
+                  </ul>
+                </xsl:when>
+                <xsl:otherwise>
+                  <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[.], 'undated')[1]">
+                    <h3>{current-grouping-key()}</h3>
+                    <ul class="doc-list">
+                      <xsl:for-each select="current-group()">
+                        <xsl:variable name="doc" select="key('s:doc', @doc, $site)"/>
+                        <li class="{@role}"><span class="role">{@role}</span>
+                          {' '}<a href="../../{$doc/@href}">{$doc/@line}</a></li>
+                      </xsl:for-each>
+                    </ul>
+                  </xsl:for-each-group>
+                </xsl:otherwise>
+              </xsl:choose>
             </section>
+          </xsl:if>
           </xsl:if>
           <section class="mentions" aria-labelledby="te-mentions">
             <h2 id="te-mentions">Mentions <span class="count">({@count} in {@documents} document{
               if (@documents = '1') then '' else 's'})</span></h2>
-            <xsl:for-each-group select="s:mention" group-adjacent="@doc">
+            <xsl:if test="$pages gt 1">
+              <xsl:call-template name="s:pager">
+                <xsl:with-param name="entity" select="$entity"/>
+                <xsl:with-param name="page" select="$page"/>
+                <xsl:with-param name="pages" select="$pages"/>
+              </xsl:call-template>
+            </xsl:if>
+            <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
               <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
               <section class="mention-doc">
                 <h3><a href="../../{$doc/@href}">{$doc/@line}</a></h3>
@@ -421,10 +472,36 @@
                 </ul>
               </section>
             </xsl:for-each-group>
+            <xsl:if test="$pages gt 1">
+              <xsl:call-template name="s:pager">
+                <xsl:with-param name="entity" select="$entity"/>
+                <xsl:with-param name="page" select="$page"/>
+                <xsl:with-param name="pages" select="$pages"/>
+              </xsl:call-template>
+            </xsl:if>
           </section>
         </article>
       </xsl:with-param>
     </xsl:call-template>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template name="s:pager" as="element()">
+    <xsl:param name="entity" as="element(s:entity)"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:param name="pages" as="xs:integer"/>
+    <nav class="pager" aria-label="Pages of mentions">
+      <ul>
+        <xsl:for-each select="1 to $pages">
+          <li>
+            <a href="{s:entity-file($entity, .)}">
+              <xsl:if test=". = $page">
+                <xsl:attribute name="aria-current" select="'page'"/>
+              </xsl:if>{.}</a>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </nav>
   </xsl:template>
 
   <xsl:function name="s:authority" as="xs:string">

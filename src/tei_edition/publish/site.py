@@ -58,7 +58,7 @@ _ALTERNATES = frozenset(f"{_T}{n}" for n in ("abbr", "sic", "orig"))
 _CHOICE = f"{_T}choice"
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
-CONTEXT = 70  # characters each side of a mention in its snippet
+CONTEXT = 60  # characters each side of a mention in its snippet
 SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
 KIND_TITLES = {"person": "Persons", "place": "Places", "org": "Organisations",
                "bibl": "Bibliography", "event": "Events"}
@@ -332,21 +332,28 @@ class RegisterEntry:
 
 
 def _register_entries(collection) -> dict[str, RegisterEntry]:
+    """Collection key -> entry, with what the site shows of it. Names and description
+    come from the collection register; identifiers (``idno``), life dates and
+    coordinates (``location/geo``) from the entries themselves, as its ``bundle()``
+    hands them to the stylesheets (each marked with its key)."""
     register = getattr(collection, "register", None)
-    raw = getattr(register, "entries", None) or {}
-    values = raw.values() if isinstance(raw, dict) else raw
+    if register is None:
+        return {}
+    if hasattr(register, "key_of"):  # tei_edition.collection.CollectionRegister
+        pairs = [(register.key_of(e), e) for e in register]
+    else:
+        raw = getattr(register, "entries", None) or {}
+        pairs = [(str(e.key), e) for e in (raw.values() if isinstance(raw, dict) else raw)]
+    extras = _bundle_extras(register)
     found: dict[str, RegisterEntry] = {}
     used: set[str] = set()
-    for e in sorted(values, key=lambda e: str(e.key)):
-        identifiers = getattr(e, "identifiers", None) or []
-        if isinstance(identifiers, dict):
-            identifiers = list(identifiers.items())
-        entry = RegisterEntry(str(e.key), str(getattr(e, "kind", "person")),
-                              [str(n) for n in (getattr(e, "names", None) or []) if str(n).strip()],
-                              str(getattr(e, "description", "") or ""),
-                              [(str(t), str(v)) for t, v in identifiers],
-                              str(getattr(e, "dates", "") or ""), getattr(e, "geo", None))
-        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", unicodedata.normalize("NFKD", entry.key)
+    for key, e in sorted(pairs, key=lambda pair: pair[0]):
+        identifiers, dates, geo = extras.get(key, ([], "", None))
+        entry = RegisterEntry(key, str(getattr(e, "kind", "person")),
+                              [_SPACES.sub(" ", str(n)).strip() for n in getattr(e, "names", None) or []
+                               if str(n).strip()],
+                              str(getattr(e, "description", "") or ""), identifiers, dates, geo)
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", unicodedata.normalize("NFKD", key)
                       .encode("ascii", "ignore").decode()).strip("-")[:80] or "entry"
         base, n = slug, 1
         while slug.lower() in used:
@@ -354,8 +361,40 @@ def _register_entries(collection) -> dict[str, RegisterEntry]:
             slug = f"{base}-{n}"
         used.add(slug.lower())
         entry.slug = slug
-        found[entry.key] = entry
+        found[key] = entry
     return found
+
+
+def _bundle_extras(register) -> dict:
+    """Key -> (identifiers, life dates, coordinates) read from the register's bundle."""
+    bundle = register.bundle() if hasattr(register, "bundle") else None
+    if bundle is None:
+        return {}
+    extras = {}
+    for el in bundle.getroot():
+        key = el.get(f"{{{TE_NS}}}key")
+        if not key:
+            continue
+        identifiers = [(i.get("type", ""), _SPACES.sub(" ", "".join(i.itertext())).strip())
+                       for i in el.iter(f"{_T}idno")]
+        life = []
+        for tag in ("birth", "death"):
+            found = el.find(f"{_T}{tag}")
+            if found is not None:
+                life.append(_SPACES.sub(" ", "".join(found.itertext())).strip()
+                            or found.get("when", "") or found.get("notBefore", ""))
+        dates = "–".join(life) if any(life) else ""
+        geo = None
+        point = el.find(f"{_T}location/{_T}geo")
+        if point is not None:
+            try:
+                lat, lon = (float(v) for v in "".join(point.itertext()).replace(",", " ").split())
+                if -90 <= lat <= 90 and -180 <= lon <= 180:
+                    geo = (lat, lon)
+            except ValueError:
+                pass  # not "lat lon": no point on the map
+        extras[key] = ([(t, v) for t, v in identifiers if v], dates, geo)
+    return extras
 
 
 def _mentions(entries, by_digest, register) -> dict[str, list[tuple[str, str, str]]]:
@@ -417,7 +456,11 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers)
                 idno.set("href", link)
         if entry.geo:
             etree.SubElement(el, f"{_S}geo", lat=f"{entry.geo[0]:.5f}", lon=f"{entry.geo[1]:.5f}")
+        shown = set()
         for document_id, anchor, snippet in found:
+            if (document_id, anchor) in shown:
+                continue  # one line per passage, however often it names the entry
+            shown.add((document_id, anchor))
             m = etree.SubElement(el, f"{_S}mention", doc=document_id, anchor=anchor)
             m.text = snippet
         for document_id, role in sorted(((d, r) for r in ("sent", "received") for d in letters.get(r, [])),
