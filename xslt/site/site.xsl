@@ -530,7 +530,9 @@
         <p>Documents by year; a year opens the list of its documents.</p>
         <ol class="timeline">
           <xsl:for-each select="if (exists($dated)) then min($dated) to max($dated) else ()">
+            <xsl:variable name="year" select="."/>
             <xsl:variable name="n" select="($years(string(.)), 0)[1]"/>
+            <xsl:if test="$n gt 0 or exists($dated[. lt $year and . ge $year - 5]) and exists($dated[. gt $year and . le $year + 5])">
             <li>
               <span class="year">{.}</span>
               <xsl:choose>
@@ -542,6 +544,7 @@
                 <xsl:otherwise><span class="bar empty"><span class="n">0</span></span></xsl:otherwise>
               </xsl:choose>
             </li>
+            </xsl:if>
           </xsl:for-each>
           <xsl:if test="map:contains($years, 'undated')">
             <li><span class="year">undated</span>
@@ -576,42 +579,70 @@
 
   <!-- ============================================================ map -->
 
-  <!-- Places in an equirectangular projection fitted to the places themselves (the
-       longitude scaled by the cosine of the mean latitude), 1000 units wide. -->
+  <!-- Places in an equirectangular projection (the longitude scaled by the cosine of the
+       mean latitude), 1000 units wide, fitted to where most places are: the box
+       between the 3rd and 97th percentiles of latitude and longitude, widened by a
+       tenth; places outside it are listed under the map. Circles grow with the
+       mentions; the most mentioned places are labelled. -->
   <xsl:template name="s:map" as="element()">
-    <xsl:variable name="places" select="s:entity[s:geo]"/>
-    <xsl:variable name="lat" select="$places/s:geo/@lat ! xs:double(.)"/>
-    <xsl:variable name="lon" select="$places/s:geo/@lon ! xs:double(.)"/>
-    <xsl:variable name="k" select="math:cos(avg($lat) * math:pi() div 180)"
+    <xsl:variable name="all" select="s:entity[s:geo]"/>
+    <xsl:variable name="lats" as="xs:double*">
+      <xsl:perform-sort select="$all/s:geo/xs:double(@lat)"><xsl:sort select="."/></xsl:perform-sort>
+    </xsl:variable>
+    <xsl:variable name="lons" as="xs:double*">
+      <xsl:perform-sort select="$all/s:geo/xs:double(@lon)"><xsl:sort select="."/></xsl:perform-sort>
+    </xsl:variable>
+    <xsl:variable name="n" select="count($all)"/>
+    <xsl:variable name="lo" select="xs:integer(floor($n * 0.03)) + 1"/>
+    <xsl:variable name="hi" select="max(($lo, xs:integer(ceiling($n * 0.97))))"/>
+    <xsl:variable name="pad-lat" select="max((($lats[$hi] - $lats[$lo]) * 0.1, 0.05))"/>
+    <xsl:variable name="pad-lon" select="max((($lons[$hi] - $lons[$lo]) * 0.1, 0.05))"/>
+    <xsl:variable name="south" select="$lats[$lo] - $pad-lat"/>
+    <xsl:variable name="north" select="$lats[$hi] + $pad-lat"/>
+    <xsl:variable name="west" select="$lons[$lo] - $pad-lon"/>
+    <xsl:variable name="east" select="$lons[$hi] + $pad-lon"/>
+    <xsl:variable name="places" select="$all[s:geo/xs:double(@lat) ge $south and s:geo/xs:double(@lat) le $north
+                                             and s:geo/xs:double(@lon) ge $west and s:geo/xs:double(@lon) le $east]"/>
+    <xsl:variable name="k" select="math:cos(($south + $north) div 2 * math:pi() div 180)"
                   xmlns:math="http://www.w3.org/2005/xpath-functions/math"/>
-    <xsl:variable name="w" select="max((max($lon) - min($lon), 0.01)) * $k"/>
-    <xsl:variable name="h" select="max((max($lat) - min($lat), 0.01))"/>
-    <xsl:variable name="scale" select="900 div max(($w, $h * 1.0))"/>
-    <xsl:variable name="most" select="max($places/xs:integer(@count))"/>
+    <xsl:variable name="scale" select="1000 div max((($east - $west) * $k, ($north - $south)))"/>
+    <xsl:variable name="most" select="max(($places/xs:integer(@count), 1))"/>
+    <xsl:variable name="labelled" as="element(s:entity)*">
+      <xsl:perform-sort select="$places">
+        <xsl:sort select="xs:integer(@count)" order="descending"/>
+      </xsl:perform-sort>
+    </xsl:variable>
     <xsl:call-template name="s:page">
       <xsl:with-param name="page" select="'map'"/>
       <xsl:with-param name="title" select="'Map'"/>
       <xsl:with-param name="content" as="element()+">
         <h1>Places</h1>
-        <p>{count($places)} places with coordinates in the register; a circle's size follows the
-          number of mentions. Drawn from the register's coordinates, without map tiles.</p>
+        <p>{count($places)} places, drawn from the register's coordinates (no map tiles); a circle
+          grows with the mentions of the place and leads to its page.</p>
         <svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" aria-label="Map of the places"
-             viewBox="-50 -50 {round($w * $scale) + 100} {round($h * $scale) + 100}">
-          <xsl:for-each select="$places">
-            <xsl:sort select="xs:integer(@count)" order="descending"/>
-            <xsl:variable name="x" select="round((xs:double(s:geo/@lon) - min($lon)) * $k * $scale, 1)"/>
-            <xsl:variable name="y" select="round((max($lat) - xs:double(s:geo/@lat)) * $scale, 1)"/>
-            <a href="registers/place/{@slug}.html" id="{@slug}">
-              <circle cx="{$x}" cy="{$y}" r="{round(3 + 12 * math:sqrt(xs:integer(@count) div max(($most, 1))), 1)}"
-                      xmlns:math="http://www.w3.org/2005/xpath-functions/math">
-                <title>{@label} ({@count})</title>
-              </circle>
-              <xsl:if test="xs:integer(@count) ge $most div 4 or count($places) le 40">
-                <text x="{$x + 8}" y="{$y + 4}">{@label}</text>
-              </xsl:if>
+             viewBox="-20 -20 {round(($east - $west) * $k * $scale) + 40} {round(($north - $south) * $scale) + 40}">
+          <xsl:for-each select="reverse($labelled)">
+            <xsl:variable name="x" select="round((xs:double(s:geo/@lon) - $west) * $k * $scale)"/>
+            <xsl:variable name="y" select="round(($north - xs:double(s:geo/@lat)) * $scale)"/>
+            <a href="registers/place/{@slug}.html">
+              <circle cx="{$x}" cy="{$y}" r="{round(2 + 14 * math:sqrt(xs:integer(@count) div $most), 1)}"
+                      xmlns:math="http://www.w3.org/2005/xpath-functions/math"><title>{@label} ({@count})</title></circle>
             </a>
           </xsl:for-each>
+          <xsl:for-each select="$labelled[position() le 20]">
+            <text x="{round((xs:double(s:geo/@lon) - $west) * $k * $scale) + 9}"
+                  y="{round(($north - xs:double(s:geo/@lat)) * $scale) + 4}">{@label}</text>
+          </xsl:for-each>
         </svg>
+        <xsl:if test="$all except $places">
+          <h2>Beyond the map</h2>
+          <ul class="entries">
+            <xsl:for-each select="$all except $places">
+              <xsl:sort select="@sort"/>
+              <li><a href="registers/place/{@slug}.html">{@label}</a> <span class="count">{@count}</span></li>
+            </xsl:for-each>
+          </ul>
+        </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
