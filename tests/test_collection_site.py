@@ -43,10 +43,14 @@ def test_catalogue_lists_every_document_in_date_order(built):
     catalogue = script_value(html / "catalogue.js", "teCatalogue")
     rows = catalogue["rows"]
     assert len(rows) == 24
-    dates = [r[1] for r in rows]
+    dates = [r[0] for r in rows]
     assert dates == sorted(dates)
+    text = (html / "catalogue" / "t0.js").read_text(encoding="utf-8")
+    titles = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    documents = figures["collection"].documents
+    assert titles == [[d.id, d.catalogue.title] for d in documents]
     first = rows[0]
-    assert catalogue["names"][first[4][0]].split("\t")[0] in first[3]  # sender in the title
+    assert catalogue["names"][first[2][0]].split("\t")[0] in titles[0][1]  # sender in the title
     home = page(html / "index.html")
     scripts = home.xpath("//h:script/@src", namespaces=XHTML)
     assert scripts == ["catalogue.js", "assets/site.js"]

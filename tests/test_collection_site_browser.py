@@ -10,6 +10,7 @@ Screenshots go to tests/artifacts/collection/ (git-ignored) for a person to look
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -230,3 +231,57 @@ def test_every_collection_page_holds_the_csp(open_page):
         if name == "timeline.html":
             assert page.evaluate("document.querySelector('.bar .fill').style.width").endswith("%")
             shot(page, "timeline")
+
+
+@pytest.fixture(scope="module")
+def ten_thousand(tmp_path_factory):
+    """A catalogue of 10,000 made-up documents (no pages behind them): the table alone."""
+    from tei_edition.publish import site
+    import test_collection_site_standin as standin
+
+    people = [f"Person {chr(65 + i % 26)}{i}" for i in range(300)]
+    documents = []
+    for n in range(10_000):
+        year, month, day = 1800 + n // 120, 1 + (n // 10) % 12, 1 + n % 10  # in date order
+        entry = standin.CatalogueEntry(
+            f"letters/l{n:05d}", "", title=f"Letter {n:05d} from {people[n % 300]}",
+            date=f"{year}-{month:02d}-{day:02d}", date_text=f"{day}.{month}.{year}",
+            sender=[{"name": people[n % 300], "key": None}],
+            addressee=[{"name": people[(n * 7) % 300], "key": None}],
+            place_sent={"name": f"Town {n % 50}", "key": None}, language="de")
+        documents.append(standin.Document(Path(), entry.id, None, entry))
+    collection = standin.Collection(Path(), "Ten thousand", [], "", documents, standin.Register())
+    folder = tmp_path_factory.mktemp("ten-thousand")
+    site.write_collection_site(collection, [], folder)
+    return folder
+
+
+def test_ten_thousand_rows_load_titles_for_what_is_shown(browser, ten_thousand):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    requests, problems = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto((ten_thousand / "index.html").as_uri())
+    expect(page.locator("#te-count")).to_have_text("10000 documents")
+    expect(page.locator("#te-rows tr:not(.spacer) td.title a").first).to_have_text("Letter 00000 from Person A0")
+    assert page.locator("#te-rows tr:not(.spacer)").count() < 60
+    chunks = lambda: sorted(u.rsplit("/", 1)[1] for u in requests if "/catalogue/t" in u)  # noqa: E731
+    assert chunks() == ["t0.js"]
+    page.evaluate("document.getElementById('te-frame').scrollTop = 1e9")
+    expect(page.locator("#te-rows tr:not(.spacer) td.title a").last).to_have_text(re.compile("Letter 09999"))
+    assert chunks() == ["t0.js", "t19.js"]
+    page.click("button.sort[data-key='title']")
+    page.click("button.sort[data-key='title']")  # descending
+    expect(page.locator("#te-rows tr:not(.spacer) td.title a").first).to_have_text(re.compile("Letter 09999"))
+    assert len(chunks()) == 20
+    page.fill("#te-from", "1850")
+    page.fill("#te-to", "1850")
+    expect(page.locator("#te-count")).to_have_text("120 of 10000 documents")
+    shot(page, "ten-thousand")
+    assert problems == []
+    weight = sum(p.stat().st_size for p in (ten_thousand / "index.html", ten_thousand / "catalogue.js",
+                                            ten_thousand / "assets" / "site.js", ten_thousand / "assets" / "site.css",
+                                            ten_thousand / "catalogue" / "t0.js"))
+    assert weight < 600_000  # 10,000 rows: dates, names, places in one script, titles in chunks
+    context.close()

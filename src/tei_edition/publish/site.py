@@ -60,6 +60,7 @@ _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
 CONTEXT = 60  # characters each side of a mention in its snippet
 SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
+TITLE_CHUNK = 500  # catalogue rows per file of ids and titles
 KIND_TITLES = {"person": "Persons", "place": "Places", "org": "Organisations",
                "bibl": "Bibliography", "event": "Events"}
 AUTHORITIES = {
@@ -284,6 +285,11 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     for name, text in zip(pairs, pairs):
         files[name] = text.encode("utf-8")
     files["catalogue.js"] = _script("teCatalogue", _catalogue_json(entries, register))
+    for start in range(0, len(entries), TITLE_CHUNK):
+        chunk = [[e.id, e.title or _line(e)] for e in entries[start:start + TITLE_CHUNK]]
+        body = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        files[f"catalogue/t{start // TITLE_CHUNK}.js"] = (
+            f"teCatalogueTitles({start // TITLE_CHUNK},{body});\n".encode("utf-8"))
     index = SearchIndex()
     for entry in entries:
         index.add(numbers[entry.id], by_digest.get(entry.id))
@@ -490,8 +496,11 @@ def _authority(kind: str, value: str) -> str | None:
 
 
 def _catalogue_json(entries, register) -> dict:
-    """The table of the home page, compact: names, places and languages once each in a
-    table, a document's row pointing into them."""
+    """The table of the home page, compact: what sorting and filtering need (date,
+    date as written, senders, addressees, place, language, kind), with names, places,
+    languages and kinds once each in a table and a row pointing into them. Ids and
+    titles, the bulk, are in ``catalogue/t<k>.js`` (TITLE_CHUNK rows each), loaded for
+    the rows in view, or all at once to sort by title or filter by text."""
     tables: dict[str, dict[str, int]] = {"names": {}, "places": {}, "langs": {}, "kinds": {}}
 
     def ref(table: str, value: str) -> int:
@@ -506,14 +515,14 @@ def _catalogue_json(entries, register) -> dict:
     rows = []
     for e in entries:
         place = (e.place_sent or {}).get("name") or ""
-        row = [e.id, e.date or "", e.date_text or "", e.title or _line(e),
-               [person(p) for p in e.sender or [] if p.get("name")],
-               [person(p) for p in e.addressee or [] if p.get("name")],
-               ref("places", place) if place else -1, ref("langs", e.language or ""),
-               ref("kinds", e.kind or "document")]
-        rows.append(row)
-    out = {"fields": ["id", "date", "dateText", "title", "senders", "addressees", "place",
-                      "lang", "kind"], "rows": rows}
+        date_text = e.date_text or ""
+        rows.append([e.date or "", "" if date_text == (e.date or "") else date_text,
+                     [person(p) for p in e.sender or [] if p.get("name")],
+                     [person(p) for p in e.addressee or [] if p.get("name")],
+                     ref("places", place) if place else -1, ref("langs", e.language or ""),
+                     ref("kinds", e.kind or "document")])
+    out = {"fields": ["date", "dateText", "senders", "addressees", "place", "lang", "kind"],
+           "chunk": TITLE_CHUNK, "rows": rows}
     for table, values in tables.items():
         out[table] = list(values)
     return out

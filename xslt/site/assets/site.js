@@ -92,6 +92,13 @@
     }
   }
 
+  function loadScript(src, onError) {
+    var s = el("script");
+    s.src = src;
+    s.onerror = onError;
+    doc.head.appendChild(s);
+  }
+
   /* ---------- the catalogue ---------- */
   var cat = window.teCatalogue;
   var rows = [];
@@ -100,18 +107,55 @@
       var names = function (list) {
         return list.map(function (n) { var v = cat.names[n].split("\t"); return { name: v[0], href: v[1] }; });
       };
-      var row = { n: i, id: r[0], date: r[1], dateText: r[2] || r[1] || "undated", title: r[3],
-        senders: names(r[4]), addressees: names(r[5]), place: r[6] >= 0 ? cat.places[r[6]] : "",
-        lang: cat.langs[r[7]] || "", kind: cat.kinds[r[8]] || "" };
+      var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || r[0] || "undated",
+        senders: names(r[2]), addressees: names(r[3]), place: r[4] >= 0 ? cat.places[r[4]] : "",
+        lang: cat.langs[r[5]] || "", kind: cat.kinds[r[6]] || "" };
       var year = /^(\d{4})/.exec(row.date || "");
       row.year = year && year[1] !== "0000" ? Number(year[1]) : null;
       row.sender = row.senders.map(function (p) { return p.name; }).join("; ");
       row.addressee = row.addressees.map(function (p) { return p.name; }).join("; ");
       row.people = fold(row.sender + " | " + row.addressee);
       row.where = fold(row.place);
-      row.all = fold([row.dateText, row.date, row.title, row.sender, row.addressee, row.place].join(" | "));
       return row;
     });
+  }
+
+  /* Ids and titles come in chunks of cat.chunk rows (catalogue/t<k>.js), loaded when
+     rows are shown, or all of them to sort by title or filter by text. */
+  var chunks = {};  // k -> true once loaded
+  var chunkWaiters = {};
+  window.teCatalogueTitles = function (k, list) {
+    list.forEach(function (pair, i) {
+      var r = rows[k * cat.chunk + i];
+      if (!r) { return; }
+      r.id = pair[0];
+      r.title = pair[1];
+      r.all = fold([r.dateText, r.date, r.title, r.sender, r.addressee, r.place].join(" | "));
+    });
+    chunks[k] = true;
+    (chunkWaiters[k] || []).forEach(function (f) { f(); });
+    delete chunkWaiters[k];
+  };
+
+  function withTitles(numbers, done) {
+    var wanted = {};
+    numbers.forEach(function (n) { var k = Math.floor(n / cat.chunk); if (!chunks[k]) { wanted[k] = true; } });
+    var missing = Object.keys(wanted);
+    var left = missing.length;
+    if (!left) { done(); return; }
+    missing.forEach(function (k) {
+      var first = !chunkWaiters[k];
+      (chunkWaiters[k] = chunkWaiters[k] || []).push(function () { if (--left === 0) { done(); } });
+      if (first) {
+        loadScript(root + "catalogue/t" + k + ".js", function () { window.teCatalogueTitles(Number(k), []); });
+      }
+    });
+  }
+
+  function withAllTitles(done) {
+    var all = [];
+    for (var n = 0; n < rows.length; n += cat.chunk) { all.push(n); }
+    withTitles(all, done);
   }
 
   function docHref(id) { return root + id + "/index.html"; }
@@ -156,6 +200,12 @@
     }
 
     function apply() {
+      var needsTitles = sort.replace(/^-/, "") === "title" || fold(inputs.q.value);
+      if (needsTitles && !chunks.all) {
+        count.textContent = "Loading titles…";
+        withAllTitles(function () { chunks.all = true; apply(); });
+        return;
+      }
       var from = parseInt(inputs.from.value, 10), to = parseInt(inputs.to.value, 10);
       var person = fold(inputs.person.value), place = fold(inputs.place.value);
       var words = fold(inputs.q.value).split(" ").filter(Boolean);
@@ -214,7 +264,11 @@
       var tr = el("tr");
       tr.setAttribute("aria-rowindex", String(r.index + 2));
       cell(tr, r.dateText).className = "date";
-      cell(tr, link(docHref(r.id), r.title)).className = "title";
+      if (r.title === null) {
+        cell(tr, "…").className = "title loading";
+      } else {
+        cell(tr, link(docHref(r.id), r.title)).className = "title";
+      }
       cell(tr, people(r.senders));
       cell(tr, people(r.addressees));
       cell(tr, r.place);
@@ -238,11 +292,14 @@
       if (key === drawn) { return; }
       drawn = key;
       var part = doc.createDocumentFragment();
+      var untitled = [];
       part.appendChild(spacer(first * rowHeight));
       for (var i = first; i < last; i++) {
         shown[i].index = i;
+        if (shown[i].title === null) { untitled.push(shown[i].n); }
         part.appendChild(render(shown[i]));
       }
+      if (untitled.length) { withTitles(untitled, function () { drawn = ""; draw(); }); }
       part.appendChild(spacer((shown.length - last) * rowHeight));
       body.textContent = "";
       body.appendChild(part);
@@ -316,13 +373,6 @@
       (textWaiting[n] || []).forEach(function (f) { f(); });
       delete textWaiting[n];
     };
-
-    function loadScript(src, onError) {
-      var s = el("script");
-      s.src = src;
-      s.onerror = onError;
-      doc.head.appendChild(s);
-    }
 
     function need(prefixes, done) {
       var missing = prefixes.filter(function (p) { return !shards[p]; });
@@ -507,8 +557,13 @@
     }
 
     function hit(d, matched, names) {
-      var r = rows[d];
       var li = el("li", "hit");
+      withTitles([d], function () { fillHit(li, d, matched, names); });
+      return li;
+    }
+
+    function fillHit(li, d, matched, names) {
+      var r = rows[d];
       li.setAttribute("data-doc", r.id);
       var head = el("p", "hit-head");
       head.appendChild(el("span", "date", r.dateText));
@@ -531,7 +586,6 @@
           });
         });
       }
-      return li;
     }
 
     /* The passage around its first match, the matched words marked. Words are found
