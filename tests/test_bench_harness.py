@@ -38,21 +38,22 @@ def test_peak_memory_is_the_childs_own():
     assert small.maxrss < 60 * 1024 * 1024 < big.maxrss
 
 
-def test_failures_and_missing_commands_are_recorded_not_raised():
-    failed = harness.run_once([sys.executable, "-c", "import sys; sys.exit('Error: export html is not available yet') if False else None; print('x', file=sys.stderr); sys.exit(2)"])
+def test_failures_and_missing_programs_are_recorded_not_raised():
+    failed = harness.run_once([sys.executable, "-c", "import sys; print('x', file=sys.stderr); sys.exit(2)"])
     assert failed.returncode == 2 and failed.stderr == "x"
-    stub = harness.Run(seconds=0.1, maxrss=1, returncode=2, stderr="Error: No such option '-o'.")
-    assert harness.not_available(stub)
+    usage_error = harness.Run(seconds=0.1, maxrss=1, returncode=2, stderr="Error: No such option '-o'.")
+    assert not harness.not_available(usage_error)  # a broken command of ours is a failure
     missing = harness.run_once(["no-such-program-for-bench"])
-    assert missing.returncode == 127
+    assert missing.returncode == 127 and harness.not_available(missing)
 
 
 def test_measure_interleaves_and_stops_a_failing_command():
     ok_cmd = [sys.executable, "-c", "pass"]
-    stub = [sys.executable, "-c", "import sys; print('build is not available yet', file=sys.stderr); sys.exit(2)"]
-    ok, na = harness.measure([ok_cmd, stub], repeats=2, warmup=1)
+    broken = [sys.executable, "-c", "import sys; print('Error: No such option', file=sys.stderr); sys.exit(2)"]
+    ok, bad, na = harness.measure([ok_cmd, broken, ["no-such-program-for-bench"]], repeats=2, warmup=1)
     assert ok.status == "ok" and len(ok.runs) == 2 and len(ok.warmup) == 1
     assert ok.seconds is not None and ok.maxrss > 0
+    assert bad.status == "failed" and bad.seconds is None and "No such option" in bad.detail
     assert na.status == "not available" and na.seconds is None and na.runs == []
 
 

@@ -28,9 +28,6 @@ FILES = corpus_files()
 TEI = "{http://www.tei-c.org/ns/1.0}"
 IDS = [p.relative_to(CORPUS).as_posix() for p in FILES]
 
-# (corpus file, format) -> why its words are known to go missing (reported, not ours)
-KNOWN_LOSSES: dict[tuple[str, str], str] = {}
-
 _outputs: dict[tuple[str, str], str] = {}
 
 
@@ -143,10 +140,7 @@ def _word_params():
     params = []
     for path, ident in zip(FILES, IDS):
         for fmt in ("text", "html"):
-            marks = []
-            if (ident, fmt) in KNOWN_LOSSES:
-                marks.append(pytest.mark.xfail(reason=KNOWN_LOSSES[(ident, fmt)], strict=False))
-            params.append(pytest.param(path, fmt, id=f"{ident}-{fmt}", marks=marks))
+            params.append(pytest.param(path, fmt, id=f"{ident}-{fmt}"))
     return params
 
 

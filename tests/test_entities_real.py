@@ -11,10 +11,8 @@ from tei_edition.entities import mentions as entities
 from tei_edition.entities.check import check
 from tei_edition.xml.parse import NS, parse_file
 
-needs_dossier = pytest.mark.skipif(not DOSSIER.exists(), reason=f"{DOSSIER} is not encoded yet")
 
 
-@needs_dossier
 def test_dossier_counts_agree_with_an_xpath_count():
     tree = parse_file(DOSSIER)
     rows = entities.rows(entities.load([str(DOSSIER)]))
@@ -28,7 +26,6 @@ def test_dossier_counts_agree_with_an_xpath_count():
         assert row.mentions == int(tree.xpath(xpath, namespaces=NS)), row.id
 
 
-@needs_dossier
 def test_dossier_show_locators_are_html_anchors():
     rows = entities.rows(entities.load([str(DOSSIER)]), kind="person", sort="mentions")
     record = entities.show([str(DOSSIER)], rows[0].id)
@@ -40,13 +37,11 @@ def test_dossier_show_locators_are_html_anchors():
     assert all(m["text"] and m["section"] for m in record["mentions"])
 
 
-@needs_dossier
 def test_dossier_check_finds_no_broken_pointers():
     findings = [d for _, ds in check([str(DOSSIER)]) for d in ds]
     assert not [d for d in findings if d.rule in ("missing-entry", "wrong-type")], findings
 
 
-@needs_dossier
 def test_dossier_query(run):
     result = run("query", "count(//tei:div[@type='document'])", str(DOSSIER), "--format", "json")
     assert json.loads(result.output)[0]["results"] == [2]

@@ -21,7 +21,6 @@ from hostile_gen import (BATCH_COMMANDS, COMMANDS, HOSTILE, TRACEBACK, assert_cl
                          quadratic, run_cli, tei, write_big)
 
 # Bugs in other modules, reported; the tests stay, marked, so a fix shows as XPASS.
-KNOWN: dict = {}
 
 
 def _place(tmp_path, fixture: str, name: str | None = None):
@@ -68,7 +67,7 @@ def test_malformed_input_is_one_located_message(command, fixture, line, word, tm
     assert files_under(out) == set(), "no output for a malformed input"
 
 
-@pytest.mark.parametrize("command", command_params(BATCH_COMMANDS, KNOWN, "batch"))
+@pytest.mark.parametrize("command", command_params(BATCH_COMMANDS))
 def test_batch_goes_on_after_a_malformed_file(command, tmp_path):
     bad, out = _place(tmp_path, "malformed/unclosed.xml", "a-bad.xml")  # sorted first
     good = bad.parent / "b-good.xml"
@@ -144,9 +143,8 @@ def test_bad_encodings_and_control_characters_are_located(command, fixture, line
 def test_entity_bombs_are_refused_quickly_in_bounded_memory(command, kind, tmp_path):
     text = billion_laughs() if kind == "billion-laughs" else quadratic()
     path, out = _write(tmp_path, f"{kind}.xml", text)
-    started = time.monotonic()
-    ran = assert_clean_failure(run_cli(command.argv([path], out), measure=True), path)
-    assert time.monotonic() - started < 20
+    ran = assert_clean_failure(run_cli(command.argv([path], out), measure=True,
+                                       cpu_seconds=20), path)
     assert "entity expansion refused" in ran.output, str(ran)
     assert ran.max_rss_mb < 600, f"{ran.max_rss_mb} MB for a refused entity bomb"
     assert files_under(out) == set()
@@ -238,7 +236,7 @@ def test_deep_but_allowed_nesting_runs_with_huge(command, tmp_path):
         assert ran.code == 0 and "deepword" in (out / "out.txt").read_text("utf-8")
 
 
-@pytest.mark.parametrize("command", command_params(known=KNOWN, case="unreadable"))
+@pytest.mark.parametrize("command", command_params())
 def test_size_limit_is_named_with_the_way_to_lift_it(command, tmp_path):
     path, out = _write(tmp_path, "doc.xml", good_document())
     ran = assert_clean_failure(run_cli(["--max-bytes", "100", *command.argv([path], out)]), code=2)
@@ -255,9 +253,8 @@ def test_a_file_of_hundreds_of_megabytes_is_refused_at_once(tmp_path):
     for command in COMMANDS:
         out = tmp_path / f"out-{command.name}"
         out.mkdir()
-        started = time.monotonic()
-        ran = assert_clean_failure(run_cli(command.argv([path], out), measure=True), code=2)
-        assert time.monotonic() - started < 10, command.name
+        ran = assert_clean_failure(run_cli(command.argv([path], out), measure=True,
+                                           cpu_seconds=10), code=2)
         assert "100 MiB" in ran.output and "--max-bytes" in ran.output, str(ran)
         assert ran.max_rss_mb < 400 and files_under(out) == set(), command.name
 
@@ -283,7 +280,7 @@ def test_gzip_input_is_not_inflated(command, tmp_path):
     assert "gzip" in ran.output and files_under(out) == set()
 
 
-@pytest.mark.parametrize("command", command_params(known=KNOWN, case="unreadable"))
+@pytest.mark.parametrize("command", command_params())
 def test_devices_and_folders_are_not_read(command, tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -27,7 +27,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         yield browser
@@ -193,7 +193,6 @@ def test_narrow_screen_and_print_layouts(open_page):
     assert page.locator(".footnotes").first.is_visible()
 
 
-@pytest.mark.skipif(not DOSSIER.is_file(), reason="tei/nkidp-edossier-8.xml is not there yet")
 def test_dossier_screens(open_page, tmp_path):
     folder = tmp_path / "dossier"
     export_file(DOSSIER, "html", folder)

@@ -34,20 +34,16 @@ def test_every_corpus_file_exports_with_all_its_words(source, tmp_path):
     assert len(ids) == len(set(ids)), "ids are unique"
 
 
-needs_dossier = pytest.mark.skipif(not DOSSIER.is_file(), reason="tei/nkidp-edossier-8.xml is not there yet")
 
 
 @pytest.fixture(scope="module")
 def dossier_site(tmp_path_factory):
-    if not DOSSIER.is_file():
-        pytest.skip("tei/nkidp-edossier-8.xml is not there yet")
     site = tmp_path_factory.mktemp("dossier") / "site"
     result = export_file(DOSSIER, "html", site)
     assert not result.coverage, f"every element of the dossier has a rule: {result.coverage}"
     return site
 
 
-@needs_dossier
 def test_dossier_pages_carry_its_text_names_and_documents(dossier_site):
     tei = parse_file(DOSSIER).getroot()
     index = page(dossier_site, "index.html")
@@ -66,7 +62,6 @@ def test_dossier_pages_carry_its_text_names_and_documents(dossier_site):
     assert pages == [f"p. {n}" for n in range(1, 8)]
 
 
-@needs_dossier
 def test_dossier_registers_count_every_mention(dossier_site):
     tei = parse_file(DOSSIER).getroot()
     counts = {}

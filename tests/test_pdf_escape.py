@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+import typst
 from lxml import etree
 
 from tei_edition import resources
 from tei_edition.publish import transform
 
-typst = pytest.importorskip("typst")
 
 TT = "urn:x-tei-edition:typst"
 

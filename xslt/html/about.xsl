@@ -94,14 +94,11 @@
       <table class="signs">
         <thead><tr><th scope="col">In the text</th><th scope="col">Meaning</th></tr></thead>
         <tbody>
-          <xsl:for-each select="('supplied', 'gap', 'unclear', 'del')">
-            <xsl:variable name="sign" select="$te:signs(.)"/>
+          <!-- the signs as the common layer explains them (policy.xml) -->
+          <xsl:for-each select="te:sign-legend()">
             <tr>
-              <td><span class="tei-{.} editorial"><span class="sign">{$sign[1]}</span>{if (. = 'gap') then '' else 'text'}<xsl:if test="normalize-space($sign[2])"><span class="sign">{$sign[2]}</span></xsl:if></span></td>
-              <td>{map{'supplied': 'Supplied by the editors; the reason is shown on hover.',
-                       'gap': 'Text omitted or illegible; the reason and extent are shown on hover.',
-                       'unclear': 'Uncertain reading of the source.',
-                       'del': 'Deleted in the source.'}(.)}</td>
+              <td><span class="tei-{@element} editorial">{@sample}</span></td>
+              <td>{@explain}</td>
             </tr>
           </xsl:for-each>
           <tr>
@@ -122,13 +119,12 @@
             <td>In the margin: page 2 of the source begins here.</td>
           </tr>
           <tr>
-            <td><sup class="noteref">1</sup></td>
-            <td>A note, listed after its document (and beside the text on wide screens).</td>
+            <td><sup class="noteref">{te:mark-legend('notes')[1]}</sup></td>
+            <td>{te:mark-legend('notes')[2]}</td>
           </tr>
           <tr>
-            <td><span class="tei-app editorial">lemma</span><sup class="noteref appref">a</sup></td>
-            <td>A critical apparatus: the other witnesses’ readings, listed under “Variants” after the
-              document’s notes (and shown on hover).</td>
+            <td><sup class="noteref appref">{te:mark-legend('textual-notes')[1]}</sup></td>
+            <td>{te:mark-legend('textual-notes')[2]}</td>
           </tr>
           <tr>
             <td><span class="name person">Name</span></td>

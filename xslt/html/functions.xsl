@@ -106,8 +106,7 @@
   <!-- How a division is named in the contents and in register mentions. -->
   <xsl:function name="h:div-label" as="xs:string">
     <xsl:param name="div" as="element()"/>
-    <xsl:variable name="head" select="h:plain(($div/tei:head[not(@type = ('label', 'original', 'sub', 'subtitle'))],
-                                               $div/tei:head)[1])"/>
+    <xsl:variable name="head" select="h:plain(($div/tei:head[@te:heading = 'main'], $div/tei:head)[1])"/>
     <xsl:variable name="number" select="h:document-number($div)"/>
     <xsl:sequence select="
       if ($number and $head) then $number || ': ' || $head

@@ -41,7 +41,7 @@
           <xsl:sort select="index-of(('persons', 'places', 'organizations', 'other'), current-grouping-key())"/>
           <h:register page="{current-grouping-key()}.html" key="{current-grouping-key()}"
                       title="{$h:register-pages(current-grouping-key())}">
-            <xsl:for-each-group select="current-group()" group-by="string(@xml:id)">
+            <xsl:for-each-group select="current-group()" group-by="string((@te:key, @xml:id)[1])">
               <xsl:sort select="h:sort-key(.)"/>
               <xsl:sort select="current-grouping-key()"/>
               <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}" sort="{h:sort-key(.)}"
@@ -67,37 +67,22 @@
       key('h:entry', $id, root($catalog[1]))[1]/../@page ! (. || h:fragment($id))"/>
   </xsl:function>
 
-  <!-- Persons file under their surname, everything else under its label. -->
-  <!-- The fullest form of a person's name: a preferred one, else one with forename and
-       surname, else the first. -->
-  <xsl:function name="h:fullest-name" as="element()?">
-    <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="names" select="$entry/tei:persName"/>
-    <xsl:sequence select="($names[@type = ('preferred', 'full', 'reg')], $names[tei:surname and tei:forename], $names)[1]"/>
-  </xsl:function>
-
+  <!-- Persons file under their surname, everything else under its label: the common
+       layer's name forms (names.xsl), the same as the PDF's index. -->
   <xsl:function name="h:sort-key" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="name" select="h:fullest-name($entry)"/>
-    <xsl:sequence select="h:fold(if ($name/tei:surname)
-      then string-join(($name/tei:surname, $name/tei:forename, $name/tei:addName) ! normalize-space(.), ' ')
-      else te:entity-label($entry))"/>
+    <xsl:sequence select="te:sort-key($entry)"/>
   </xsl:function>
 
-  <!-- "Puzanov, Aleksandr": a person under the name the register files them by. -->
   <xsl:function name="h:register-heading" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="name" select="h:fullest-name($entry)"/>
-    <xsl:variable name="first" select="string-join($name/(tei:forename, tei:addName) ! normalize-space(.)[.], ' ')"/>
-    <xsl:sequence select="if ($name/tei:surname)
-      then string-join($name/tei:surname ! normalize-space(.), ' ') || ($first[.] ! (', ' || .))
-      else te:entity-label($entry)"/>
+    <xsl:sequence select="te:index-form($entry)"/>
   </xsl:function>
 
   <xsl:function name="h:entry-element" as="element()?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="norm" as="document-node()"/>
-    <xsl:sequence select="(key('te:by-id', $id, $norm), $registers ! key('te:by-id', $id, .))[1]"/>
+    <xsl:sequence select="te:lookup($id, $norm)"/>
   </xsl:function>
 
   <xsl:template name="h:register-page" as="element()">

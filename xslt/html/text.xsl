@@ -170,8 +170,7 @@
        nor the title the document gives itself, which stay where they are). -->
   <xsl:function name="h:main-head" as="element()?">
     <xsl:param name="div" as="element()"/>
-    <xsl:sequence select="($div/tei:head[not(@type = ('label', 'original', 'sub', 'subtitle'))],
-                           $div/tei:head)[1]"/>
+    <xsl:sequence select="$div/tei:head[@te:heading = 'main'][1]"/>
   </xsl:function>
 
   <xsl:template match="tei:head[parent::*[local-name() = $h:div-names]]" mode="h:text">
@@ -266,7 +265,8 @@
   <xsl:function name="h:plain-table-structure" as="xs:boolean">
     <xsl:param name="table" as="element()"/>
     <xsl:sequence select="exists($table/tei:row) and empty($table/(* except (tei:row, tei:head)))
-                          and empty($table/tei:row/(* except tei:cell))"/>
+                          and empty($table/tei:row/(* except tei:cell))
+                          and empty(($table, $table/tei:row)/text()[normalize-space()])"/>
   </xsl:function>
 
   <xsl:template match="tei:table[@te:kind = 'block']" mode="h:text">
@@ -397,9 +397,7 @@
 
   <!-- Supplied, gap, unclear, deleted: the common layer's signs, the reason on hover. -->
   <xsl:template match="tei:supplied | tei:gap | tei:unclear | tei:del" mode="h:text">
-    <xsl:variable name="what" select="map{
-      'supplied': 'Supplied by the editors', 'gap': 'Gap: text omitted or illegible',
-      'unclear': 'Unclear in the source', 'del': 'Deleted in the source'}(local-name())"/>
+    <xsl:variable name="what" select="replace(@te:explain, '\.$', '')"/>
     <xsl:variable name="extent" select="string-join((@extent, @quantity || ' ' || @unit)[normalize-space()] ! normalize-space(.), ', ')"/>
     <span>
       <xsl:call-template name="h:attributes">
@@ -442,6 +440,7 @@
         <span class="reading-other" hidden="hidden">{@te:alt}</span>
       </xsl:if>
     </span>
+    <xsl:call-template name="h:textual-note"/>
   </xsl:template>
 
   <!-- A critical apparatus entry: the lemma (the readings on hover), then its letter,
@@ -451,9 +450,20 @@
       <xsl:with-param name="class" select="'editorial'"/>
       <xsl:with-param name="title" select="@te:alt ! ('Variant readings: ' || .)"/>
     </xsl:call-template>
-    <xsl:if test="@te:apparatus">
-      <xsl:call-template name="h:apparatus-ref"/>
-    </xsl:if>
+    <xsl:call-template name="h:textual-note"/>
+  </xsl:template>
+
+  <!-- The common layer's textual note of an app, choice or add: its letter (a link to
+       the entry after the unit), or inside a footnote the entry in brackets. -->
+  <xsl:template name="h:textual-note">
+    <xsl:choose>
+      <xsl:when test="@te:apparatus">
+        <xsl:call-template name="h:apparatus-ref"/>
+      </xsl:when>
+      <xsl:when test="@te:apparatus-entry">
+        <span class="apparatus-inline"> [{@te:apparatus-entry}]</span>
+      </xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Handwritten additions and stamps are set off, with their hand and kind on hover. -->
@@ -465,6 +475,7 @@
         string-join((@place ! ('place: ' || normalize-space(.)),
                      $hand ! ('hand: ' || h:plain(.)))[normalize-space()] ! (', ' || .))"/>
     </xsl:call-template>
+    <xsl:call-template name="h:textual-note"/>
   </xsl:template>
 
   <xsl:template match="tei:stamp" mode="h:text">
@@ -508,13 +519,18 @@
       <xsl:when test="@te:join = 'true'">
         <span class="tei-lb join"></span>
       </xsl:when>
+      <!-- a line break of prose is a space (the common layer keeps lines, @te:newline,
+           only where lines matter: verse, openers, addresses, stamps ...) -->
+      <xsl:when test="not(@te:newline)">
+        <xsl:text> </xsl:text>
+      </xsl:when>
       <xsl:otherwise>
         <br class="tei-lb"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="tei:milestone[@unit = ('section', 'part', 'chapter')]" mode="h:text">
+  <xsl:template match="tei:milestone[@te:section-break = 'true']" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:element name="{if ($phrasing) then 'span' else 'hr'}">
       <xsl:call-template name="h:attributes"/>

@@ -75,25 +75,28 @@
       else '-'"/>
   </xsl:function>
 
-  <!-- A table row is one line, its cells separated by " | ". -->
+  <!-- A table row is one line, its cells (and any text standing between them)
+       separated by " | ". -->
   <xsl:template match="tei:row" mode="tx:block" as="element(tx:b)*">
     <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
-    <xsl:variable name="cells" select="*[@te:kind != 'skip']"/>
-    <xsl:variable name="text" select="string-join($cells ! tx:inline-text(node()), ' | ')"/>
+    <xsl:variable name="parts" select="node()[not(@te:kind = 'skip')]
+      [self::* or normalize-space()][not(self::* and not(self::tei:cell) and tx:inline-text(.) = '')]"/>
+    <xsl:variable name="text" select="string-join($parts ! (if (self::tei:cell) then tx:inline-text(node())
+                                                           else tx:inline-text(.)), ' | ')"/>
     <xsl:if test="normalize-space($text)">
       <tx:b group="{tx:group(.)}" indent="{$indent}">{$text}</tx:b>
     </xsl:if>
-    <xsl:apply-templates select="tx:block-notes($cells/node())" mode="tx:block"/>
+    <xsl:apply-templates select="tx:block-notes($parts/(self::tei:cell/node(), self::*[not(self::tei:cell)]))" mode="tx:block"/>
   </xsl:template>
 
-  <!-- A section break (milestone unit="section") is a centred row of asterisks. -->
+  <!-- A section break (the common layer's @te:section-break) is a centred row of asterisks. -->
   <xsl:template match="*[tx:is-section-break(.)]" mode="tx:block" as="element(tx:b)">
     <tx:b group="" indent="0" align="center">* * *</tx:b>
   </xsl:template>
 
   <xsl:function name="tx:is-section-break" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="exists($el/self::tei:milestone[@unit = ('section', 'part', 'chapter')])"/>
+    <xsl:sequence select="$el/@te:section-break = 'true'"/>
   </xsl:function>
 
   <xsl:template name="tx:contents" as="element(tx:b)*">
@@ -107,9 +110,10 @@
   <xsl:template name="tx:flow" as="element(tx:b)*">
     <xsl:param name="nodes" as="node()*" select="node()"/>
     <xsl:variable name="container" select="." as="element()"/>
-    <xsl:for-each-group select="$nodes" group-adjacent="tx:is-block(.)">
+    <xsl:for-each-group select="$nodes" group-adjacent="
+        if (tx:is-block(.)) then 'block' else if (@te:own-line = 'true') then generate-id() else 'run'">
       <xsl:choose>
-        <xsl:when test="current-grouping-key()">
+        <xsl:when test="current-grouping-key() = 'block'">
           <xsl:apply-templates select="current-group()" mode="tx:block"/>
         </xsl:when>
         <xsl:otherwise>
@@ -125,7 +129,8 @@
   <xsl:function name="tx:is-block" as="xs:boolean">
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="$node instance of element()
-      and ($node/@te:kind = ('block', 'unknown-block') or $node/@te:place = 'block'
+      and ($node/@te:kind = ('block', 'unknown-block')
+           or ($node/@te:place = 'block' and not($node/@te:deferred = 'true'))
            or tx:is-section-break($node))"/>
   </xsl:function>
 
@@ -135,16 +140,18 @@
     <xsl:param name="nodes" as="node()*"/>
     <xsl:param name="container" as="element()"/>
     <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
-    <xsl:variable name="text" select="tx:inline-text($nodes)"/>
-    <xsl:if test="$text">
-      <tx:b group="{if (tx:is-tight($container)) then generate-id($container) else tx:group($container)}"
+    <xsl:variable name="lines" select="tokenize(tx:inline-text($nodes), $tx:newline)[normalize-space()] ! normalize-space(.)"/>
+    <xsl:variable name="group" select="if (tx:is-tight($container)) then generate-id($container) else tx:group($container)"/>
+    <xsl:for-each select="$lines">
+      <!-- the lines of one run (line breaks kept, @te:newline) stand on consecutive lines -->
+      <tx:b group="{if (count($lines) gt 1 and position() gt 1 and $group = '') then 'lines' || generate-id($container) else $group}"
             indent="{$indent}">
-        <xsl:if test="tx:is-title-head($container)">
+        <xsl:if test="tx:is-title-head($container) and position() = last()">
           <xsl:attribute name="underline" select="tx:underline($container)"/>
         </xsl:if>
-        <xsl:sequence select="$text"/>
+        <xsl:sequence select="."/>
       </tx:b>
-    </xsl:if>
+    </xsl:for-each>
     <xsl:apply-templates select="tx:block-notes($nodes)" mode="tx:block"/>
   </xsl:template>
 
@@ -172,17 +179,15 @@
       and empty($el/preceding-sibling::*[not(self::tei:head or @te:kind = ('break', 'skip'))])"/>
   </xsl:function>
 
-  <!-- The last heading at the start of a division is underlined, by level. -->
+  <!-- A division's main heading (the common layer's @te:heading) is underlined, by level. -->
   <xsl:function name="tx:is-title-head" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="tx:is-leading-head($el) and empty($el/following-sibling::*[1][self::tei:head])
-                          and tx:underline($el) != ''"/>
+    <xsl:sequence select="$el/@te:heading = 'main' and tx:underline($el) != ''"/>
   </xsl:function>
 
   <xsl:function name="tx:underline" as="xs:string">
     <xsl:param name="head" as="element()"/>
-    <xsl:variable name="level" select="count($head/ancestor::*[local-name() = $tx:divs])"/>
-    <xsl:sequence select="if ($level = 1) then '-' else ''"/>
+    <xsl:sequence select="if ($head/../@te:level = '1') then '-' else ''"/>
   </xsl:function>
 
   <!-- Blocks whose first line starts with a mark ("- ", "[2] ") and whose other lines,

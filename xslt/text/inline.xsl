@@ -18,6 +18,9 @@
   <!-- Marks a break inside a word: the whitespace around it disappears (a Unicode
        noncharacter, never found in real text). -->
   <xsl:variable name="tx:join" as="xs:string" select="'&#xFDD0;'"/>
+
+  <!-- Marks a kept line break (@te:newline): the block is cut into lines there. -->
+  <xsl:variable name="tx:newline" as="xs:string" select="'&#xFDD2;'"/>
   <!-- Marks text that attaches to the word before it (a note marker). -->
   <xsl:variable name="tx:glue" as="xs:string" select="'&#xFDD1;'"/>
 
@@ -81,9 +84,10 @@
 
   <!-- A critical apparatus entry: the lemma, then its letter (the readings go after the
        unit, notes.xsl). -->
-  <xsl:template match="*[@te:apparatus]" mode="tx:inline" as="xs:string*">
+  <xsl:template match="*[@te:apparatus-entry]" mode="tx:inline" as="xs:string*">
     <xsl:apply-templates select="node()" mode="tx:inline"/>
-    <xsl:sequence select="$tx:glue || '[' || @te:apparatus || ']'"/>
+    <xsl:sequence select="if (@te:apparatus) then $tx:glue || '[' || @te:apparatus || ']'
+                          else ' [' || @te:apparatus-entry || ']'"/>
   </xsl:template>
 
   <!-- Names: on request, the register entry they point to after them. -->
@@ -98,6 +102,7 @@
     <xsl:variable name="gap" select="if (@te:join) then $tx:join else ' '"/>
     <xsl:sequence select="
       if (self::tei:pb) then (if ($page-breaks) then $gap || '[p. ' || (normalize-space(@n)[.], '?')[1] || ']' || $gap else $gap)
+      else if (self::tei:lb and @te:newline) then ' ' || $tx:newline || ' '
       else if (self::tei:lb or self::tei:cb or self::tei:gb) then $gap
       else ()"/>
   </xsl:template>

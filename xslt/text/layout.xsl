@@ -34,7 +34,7 @@
     <xsl:variable name="indent" select="xs:integer($block/@indent)"/>
     <xsl:variable name="prefix" select="string($block/@prefix)"/>
     <xsl:variable name="hang" select="string-length($prefix)"/>
-    <xsl:variable name="lines" select="tx:wrap(string($block),
+    <xsl:variable name="lines" select="tx:wrap(replace(string($block), '\s*&#xFDD2;\s*', ' '),
       if ($width = 0) then 0 else max((1, $width - $indent - $hang)))"/>
     <xsl:variable name="longest" select="max(($lines ! string-length(.), 0)) + $hang"/>
     <xsl:variable name="margin" select="

@@ -82,6 +82,9 @@
             </xsl:call-template>
             <xsl:text>}})&#10;</xsl:text>
           </xsl:if>
+          <xsl:call-template name="tt:deferred-notes">
+            <xsl:with-param name="nodes" select="current-group()"/>
+          </xsl:call-template>
         </xsl:when>
         <xsl:otherwise>
           <xsl:for-each select="current-group()[self::*][tt:has-content(.)]">
@@ -90,6 +93,9 @@
               <xsl:with-param name="nodes" select="."/>
             </xsl:call-template>
             <xsl:text>}})&#10;</xsl:text>
+            <xsl:call-template name="tt:deferred-notes">
+              <xsl:with-param name="nodes" select="."/>
+            </xsl:call-template>
           </xsl:for-each>
         </xsl:otherwise>
       </xsl:choose>
@@ -114,6 +120,9 @@
             <xsl:with-param name="nodes" select="."/>
           </xsl:call-template>
           <xsl:text>}})&#10;</xsl:text>
+          <xsl:call-template name="tt:deferred-notes">
+            <xsl:with-param name="nodes" select="."/>
+          </xsl:call-template>
         </xsl:if>
       </xsl:when>
       <xsl:when test="tt:is-container(.) and local-name() = $tt:transparent">
@@ -145,6 +154,9 @@
       <xsl:with-param name="nodes" select="node()"/>
     </xsl:call-template>
     <xsl:text>}})&#10;</xsl:text>
+    <xsl:call-template name="tt:deferred-notes">
+      <xsl:with-param name="nodes" select="node()"/>
+    </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="text()" mode="tt:block">
@@ -159,11 +171,10 @@
 
   <!-- ===== divisions ===== -->
 
+  <!-- The division's main heading, as the common layer decided (@te:heading). -->
   <xsl:function name="tt:main-head" as="element()?">
     <xsl:param name="div" as="element()"/>
-    <xsl:variable name="heads" select="$div/tei:head"/>
-    <xsl:sequence select="($heads[not(@type = ('label', 'original', 'sub', 'subtitle', 'alt'))],
-                           $heads[not(@type = ('original', 'sub', 'subtitle', 'alt'))])[1]"/>
+    <xsl:sequence select="$div/tei:head[@te:heading = 'main'][1]"/>
   </xsl:function>
 
   <xsl:function name="tt:div-level" as="xs:integer">
@@ -200,7 +211,7 @@
     <xsl:variable name="labels" select="tei:head[@type = 'label'] except $head"/>
     <xsl:variable name="synthetic" select="tt:synthetic-title(.)"/>
     <xsl:variable name="new-page" select="tt:starts-page(.)"/>
-    <xsl:variable name="lifted" select="$head/tei:note[@type = ('source', 'provenance')]"/>
+    <xsl:variable name="lifted" select="$head//tei:note[@te:deferred = 'true'][empty(ancestor::tei:note[. >> $head])]"/>
     <xsl:variable name="first-head" select="($head, $labels)[1]"/>
     <xsl:variable name="leading" select="if ($new-page and $first-head) then tei:pb[. &lt;&lt; $first-head] else ()"/>
     <xsl:variable name="carried" select="if ($new-page) then preceding-sibling::tei:pb[tt:carrier(.) is current()] else ()"/>
@@ -320,8 +331,16 @@
       <xsl:text>  }},&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>  items: (&#10;</xsl:text>
-    <xsl:for-each select="* except tei:head">
+    <xsl:for-each select="(* except tei:head) | text()[normalize-space()]">
       <xsl:choose>
+        <xsl:when test=". instance of text()">
+          <!-- text standing loose in a list is an item of its own: never lost -->
+          <xsl:text>  (item: {{&#10;</xsl:text>
+          <xsl:call-template name="tt:inline-run">
+            <xsl:with-param name="nodes" select="."/>
+          </xsl:call-template>
+          <xsl:text>  }}),&#10;</xsl:text>
+        </xsl:when>
         <xsl:when test="@te:kind = 'skip'"/>
         <xsl:when test="self::tei:label">
           <xsl:text>  (label: {{{tt:mark(.)}&#10;</xsl:text>
@@ -350,6 +369,18 @@
         </xsl:call-template>
         <xsl:text>]&#10;</xsl:text>
       </xsl:when>
+      <xsl:when test=".//tei:note[@te:deferred = 'true']">
+        <!-- a block note standing in the cell follows its text, inside the cell -->
+        <xsl:text>[#{{&#10;</xsl:text>
+        <xsl:call-template name="tt:inline-run">
+          <xsl:with-param name="nodes" select="node()"/>
+        </xsl:call-template>
+        <xsl:text>}}&#10;</xsl:text>
+        <xsl:call-template name="tt:deferred-notes">
+          <xsl:with-param name="nodes" select="node()"/>
+        </xsl:call-template>
+        <xsl:text>]&#10;</xsl:text>
+      </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="tt:inline-run">
           <xsl:with-param name="nodes" select="node()"/>
@@ -360,7 +391,7 @@
 
   <xsl:template match="tei:table" mode="tt:block">
     <xsl:variable name="rows" select="tei:row"/>
-    <xsl:variable name="columns" select="min((40, max((1, $rows ! sum(tei:cell ! tt:colspan(.))))))"/>
+    <xsl:variable name="columns" select="min((40, max((1, $rows ! sum((tei:cell | text()[normalize-space()]) ! tt:colspan(.))))))"/>
     <xsl:text>#te.table(columns: {$columns},{tt:mark(.)}&#10;</xsl:text>
     <xsl:for-each select="tei:head">
       <xsl:text>  head: {{{tt:mark(.)}&#10;</xsl:text>
@@ -373,12 +404,22 @@
     <!-- Each row fills the grid (spans across rows are not kept: a cell's text is). -->
     <xsl:for-each select="$rows">
       <xsl:variable name="role" select="(@role, 'data')[1]"/>
-      <xsl:variable name="cells" select="tei:cell"/>
+      <!-- text standing loose in a row is a cell of its own: never lost -->
+      <xsl:variable name="cells" select="tei:cell | text()[normalize-space()]"/>
       <xsl:variable name="spans" as="xs:integer*" select="tt:spans($cells ! tt:colspan(.), $columns)"/>
       <xsl:for-each select="$cells">
         <xsl:variable name="i" select="position()"/>
-        <xsl:text>  (colspan: {$spans[$i]}, header: {($role, @role) = 'label'}, body: {{{tt:mark(.)}&#10;</xsl:text>
-        <xsl:call-template name="tt:cell-content"/>
+        <xsl:text>  (colspan: {$spans[$i]}, header: {($role, self::*/@role) = 'label'}, body: {{{tt:mark(ancestor-or-self::*[1])}&#10;</xsl:text>
+        <xsl:choose>
+          <xsl:when test=". instance of text()">
+            <xsl:call-template name="tt:inline-run">
+              <xsl:with-param name="nodes" select="."/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="tt:cell-content"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <xsl:text>  }}),&#10;</xsl:text>
       </xsl:for-each>
       <xsl:variable name="rest" select="sum($spans) mod $columns"/>
@@ -411,7 +452,7 @@
   </xsl:function>
 
   <xsl:function name="tt:colspan" as="xs:integer">
-    <xsl:param name="cell" as="element()"/>
+    <xsl:param name="cell" as="node()"/>
     <xsl:sequence select="max((1, min((40, ($cell/@cols[. castable as xs:integer] ! xs:integer(.), 1)[1]))))"/>
   </xsl:function>
 
@@ -427,7 +468,7 @@
   </xsl:template>
 
   <xsl:template match="tei:milestone" mode="tt:block-break">
-    <xsl:if test="@unit = ('section', 'typography', 'part', 'chapter') or @rend">
+    <xsl:if test="@te:section-break = 'true'">
       <xsl:text>#te.milestone(){tt:mark(.)}&#10;</xsl:text>
     </xsl:if>
   </xsl:template>

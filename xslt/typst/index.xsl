@@ -18,32 +18,22 @@
     <xsl:variable name="ids" select="distinct-values(//tei:text[not(ancestor::tei:teiHeader)]
       //*[@te:entity][not(ancestor::tei:titlePage)]/tokenize(@te:entity, ' '))"/>
     <xsl:variable name="entries" as="element()*"
-      select="for $id in $ids return (key('te:by-id', $id, $doc), $registers ! key('te:by-id', $id, .))[1]"/>
+      select="for $id in $ids return te:lookup($id, $doc)"/>
     <xsl:text>#te.index((&#10;</xsl:text>
     <xsl:for-each select="$entries">
-      <xsl:sort select="tt:sort-key(tt:index-label(.))" lang="en"/>
-      <xsl:sort select="string(@xml:id)"/>
-      <xsl:text>  (id: {tt:str(@xml:id)}, kind: {tt:str(te:entity-type(.))}, </xsl:text>
+      <xsl:sort select="te:sort-key(.)" lang="en"/>
+      <xsl:sort select="string(@te:key)"/>
+      <xsl:text>  (id: {tt:str(@te:key)}, kind: {tt:str(te:entity-type(.))}, </xsl:text>
       <xsl:text>label: {tt:str(tt:index-label(.))}, description: {tt:str-or-none(te:entity-description(.))}),{tt:mark(.)}&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>))&#10;</xsl:text>
   </xsl:template>
 
-  <!-- "Surname, Forename" for a person whose fullest name has both (in that order when
-       the name is written surname first, as Korean and Chinese names are). -->
+  <!-- The index form of an entry's name and its sort key: the common layer's name
+       forms (names.xsl), the same as the site's registers. -->
   <xsl:function name="tt:index-label" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="full" select="($entry/tei:persName[tei:surname and tei:forename])[last()]"/>
-    <xsl:sequence select="
-      if ($full and not($entry/tei:persName[@type = ('preferred', 'full', 'reg')])) then
-        (if ($full/tei:surname[1] &lt;&lt; $full/tei:forename[1])
-         then tt:plain($full)
-         else tt:plain($full/tei:surname[1]) || ', ' || string-join($full/tei:forename ! tt:plain(.), ' '))
-      else te:entity-label($entry)"/>
+    <xsl:sequence select="te:index-form($entry)"/>
   </xsl:function>
 
-  <xsl:function name="tt:sort-key" as="xs:string">
-    <xsl:param name="label" as="xs:string"/>
-    <xsl:sequence select="lower-case(replace($label, '^[^\p{L}\p{N}]+', ''))"/>
-  </xsl:function>
 </xsl:stylesheet>

@@ -97,6 +97,7 @@
   <xsl:template match="*" mode="tt:inline" priority="-1">
     <xsl:choose>
       <xsl:when test="@te:kind = 'skip'"/>
+      <xsl:when test="@te:kind = 'note' and @te:deferred = 'true'"/>
       <xsl:when test="@te:kind = 'note'">
         <xsl:apply-templates select="." mode="tt:note"/>
       </xsl:when>
@@ -232,61 +233,14 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- A gap: its sign, with the reason in words (the common layer's @te:open). -->
   <xsl:template match="tei:gap" mode="tt:inline">
     <xsl:text>te.gap({tt:str(@te:open || @te:close)}){tt:mark(.)}&#10;</xsl:text>
-    <xsl:call-template name="tt:apparatus">
-      <xsl:with-param name="text" select="tt:gap-note(.)"/>
-    </xsl:call-template>
   </xsl:template>
 
-  <xsl:function name="tt:gap-note" as="xs:string">
-    <xsl:param name="gap" as="element()"/>
-    <xsl:variable name="extent" select="normalize-space(string-join(($gap/@quantity, $gap/@unit, $gap/@extent), ' '))"/>
-    <xsl:sequence select="string-join((
-      'Gap' || (if ($gap/@reason) then ' (' || tt:words($gap/@reason) || ')' else ''),
-      $extent[.],
-      tokenize($gap/@te:why, '; ')[normalize-space()][tt:words(.) != tt:words($gap/@reason)]), ': ')"/>
-  </xsl:function>
-
-  <xsl:template match="tei:choice | tei:app" mode="tt:inline">
+  <!-- Readings and additions: the text, then the textual note the common layer made. -->
+  <xsl:template match="tei:choice | tei:app | tei:add" mode="tt:inline">
     <xsl:call-template name="tt:children"/>
-    <xsl:if test="@te:alt">
-      <xsl:call-template name="tt:apparatus">
-        <xsl:with-param name="text" select="tt:alt-note(.)"/>
-      </xsl:call-template>
-    </xsl:if>
+    <xsl:call-template name="tt:apparatus"/>
   </xsl:template>
-
-  <xsl:function name="tt:alt-note" as="xs:string">
-    <xsl:param name="el" as="element()"/>
-    <xsl:variable name="shown" select="tt:plain($el/*)"/>
-    <xsl:variable name="words" select="tokenize($shown, ' ')"/>
-    <xsl:variable name="lemma" select="if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $shown"/>
-    <xsl:variable name="what" select="map{'sic': 'source', 'orig': 'source spelling',
-      'abbr': 'abbreviated in the source', 'am': 'abbreviated in the source',
-      'corr': 'corrected', 'reg': 'regularised', 'expan': 'expanded', 'ex': 'expanded',
-      'rdg': 'variant', 'rdgGrp': 'variants'}"/>
-    <xsl:variable name="kind" select="tokenize($el/@te:alt-kind, ' ')[1]"/>
-    <xsl:sequence select="$lemma || '] ' || $el/@te:alt
-                          || (if ($kind and map:contains($what, $kind)) then ' ' || $what($kind) else '')"
-                  xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
-  </xsl:function>
-
-  <xsl:template match="tei:add" mode="tt:inline">
-    <xsl:call-template name="tt:children"/>
-    <xsl:if test="@place or @hand">
-      <xsl:call-template name="tt:apparatus">
-        <xsl:with-param name="text" select="tt:add-note(.)"/>
-      </xsl:call-template>
-    </xsl:if>
-  </xsl:template>
-
-  <xsl:function name="tt:add-note" as="xs:string">
-    <xsl:param name="add" as="element()"/>
-    <xsl:variable name="hand" select="$add/@hand ! substring-after(., '#')"/>
-    <xsl:variable name="hand-note" select="if ($hand) then key('te:by-id', $hand, root($add))[1] else ()"/>
-    <xsl:sequence select="string-join((
-      'Added' || ($add/@place ! (' (' || tt:words(.) || ')')) || ' by another hand'[$hand],
-      $hand-note ! tt:plain(.)), ': ')"/>
-  </xsl:function>
 </xsl:stylesheet>

@@ -1,11 +1,11 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  Notes. A note inside running text is a footnote numbered as the common layer
-  numbered it (@te:n); a note standing between blocks (an archival source note, a
-  copy list) is a block of its own. The edition's own textual notes, which explain
-  corrections, gaps and additions, are footnotes lettered a, b, c ... within each
-  unit. Inside a footnote, nested notes and textual notes are printed in brackets,
-  since a footnote does not carry footnotes.
+  Notes, as the common layer placed, numbered and lettered them. A foot note is a
+  footnote numbered @te:n; a block note (an archival source note, a copy list) is a
+  block of its own where it stands, or after the block it stands in. The edition's
+  textual notes (@te:apparatus-entry: variants, corrections, additions) are footnotes
+  lettered @te:apparatus; inside a footnote, which carries no footnotes, nested notes
+  and textual notes are printed in brackets.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -18,33 +18,29 @@
   <xsl:mode name="tt:note" on-no-match="fail"/>
   <xsl:mode name="tt:block-note" on-no-match="fail"/>
 
-  <!-- The textual notes, counted within their unit as the common layer counts notes. -->
-  <xsl:accumulator name="tt:apparatus" as="xs:integer" initial-value="0">
-    <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]"
-                          select="0"/>
-    <!-- counted where the note's mark is printed: after the element's own content -->
-    <xsl:accumulator-rule match="*[tt:makes-apparatus(.)]" phase="end" select="$value + 1"/>
-  </xsl:accumulator>
-
+  <!-- A textual note (the common layer's @te:apparatus-entry; lettered @te:apparatus
+       outside footnotes). -->
   <xsl:function name="tt:makes-apparatus" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="($el/self::tei:choice[@te:alt] or $el/self::tei:app[@te:alt]
-           or $el/self::tei:gap[@reason or @te:why or @extent or @quantity]
-           or $el/self::tei:add[@place or @hand])
-      and not($el/ancestor::tei:note[not(tt:is-block-note(.))]
-              or $el/ancestor::*[@te:kind = 'skip'])"/>
+    <xsl:sequence select="exists($el/@te:apparatus-entry)"/>
   </xsl:function>
 
-  <!-- A note printed as a block of its own: between blocks, or the source note of a
-       heading. Its text is running text, with footnotes of its own. -->
+  <!-- A note printed as a block of its own (the common layer's @te:place): between
+       blocks where it stands, or after the block it stands in (@te:deferred). Its
+       text is running text, with footnotes of its own. -->
   <xsl:function name="tt:is-block-note" as="xs:boolean">
     <xsl:param name="note" as="element()"/>
-    <xsl:variable name="parent" select="$note/parent::*"/>
-    <xsl:sequence select="exists($parent) and (
-      ($parent/self::tei:head and $note/@type = ('source', 'provenance')
-       and exists($parent/parent::*[tt:is-div(.)]) and $parent is tt:main-head($parent/parent::*))
-      or (tt:is-container($parent) and empty($parent/text()[normalize-space()])))"/>
+    <xsl:sequence select="$note/@te:place = 'block'"/>
   </xsl:function>
+
+  <!-- The deferred block notes standing in $nodes (not inside a note of theirs): they
+       follow the block the nodes make. -->
+  <xsl:template name="tt:deferred-notes">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:variable name="inside" select="$nodes/ancestor-or-self::tei:note"/>
+    <xsl:apply-templates mode="tt:block-note" select="
+      $nodes/descendant-or-self::tei:note[@te:deferred = 'true'][empty(ancestor::tei:note except $inside)]"/>
+  </xsl:template>
 
   <xsl:template match="tei:note" mode="tt:note">
     <xsl:param name="in-note" as="xs:boolean" select="false()" tunnel="yes"/>
@@ -82,17 +78,16 @@
     <xsl:text>}})&#10;</xsl:text>
   </xsl:template>
 
-  <!-- A textual note: a lettered footnote, or bracketed text inside a footnote. -->
+  <!-- A textual note, as the common layer decided it: a lettered footnote, or the
+       entry in brackets (inside a footnote). -->
   <xsl:template name="tt:apparatus">
-    <xsl:param name="text" as="xs:string"/>
-    <xsl:param name="in-note" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:choose>
-      <xsl:when test="not(normalize-space($text))"/>
-      <xsl:when test="$in-note or not(tt:makes-apparatus(.))">
-        <xsl:text>te.inline-apparatus({tt:str($text)})&#10;</xsl:text>
+      <xsl:when test="not(@te:apparatus-entry)"/>
+      <xsl:when test="not(@te:apparatus)">
+        <xsl:text>te.inline-apparatus({tt:str(@te:apparatus-entry)})&#10;</xsl:text>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:text>te.apparatus({tt:str(format-integer(accumulator-after('tt:apparatus'), 'a'))}, {tt:str($text)}){tt:mark(.)}&#10;</xsl:text>
+        <xsl:text>te.apparatus({tt:str(@te:apparatus)}, {tt:str(@te:apparatus-entry)}){tt:mark(.)}&#10;</xsl:text>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -38,42 +38,23 @@
       <xsl:text>  ]),&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>  ),&#10;  signs: (&#10;</xsl:text>
-    <xsl:variable name="reasons" select="distinct-values($text//tei:supplied/@reason ! tt:words(.))"/>
-    <xsl:if test="$text//tei:supplied">
+    <!-- the signs and marks as the common layer explains them (policy.xml) -->
+    <xsl:for-each select="for $s in te:sign-legend() return $s[exists($text//*[local-name() = $s/@element])]">
       <xsl:call-template name="tt:sign">
-        <xsl:with-param name="sign" select="$te:signs('supplied')[1] || ' ' || $te:signs('supplied')[2]"/>
-        <xsl:with-param name="meaning" select="'text supplied by the editors or translators'
-          || (if (exists($reasons)) then ' (' || string-join($reasons, ', ') || ')' else '')"/>
+        <xsl:with-param name="sign" select="string(@sample)"/>
+        <xsl:with-param name="meaning" select="string(@explain)"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:if test="$text//@te:apparatus">
+      <xsl:call-template name="tt:sign">
+        <xsl:with-param name="sign" select="te:mark-legend('textual-notes')[1]"/>
+        <xsl:with-param name="meaning" select="te:mark-legend('textual-notes')[2]"/>
       </xsl:call-template>
     </xsl:if>
-    <xsl:if test="$text//tei:gap">
+    <xsl:if test="$text//@te:n">
       <xsl:call-template name="tt:sign">
-        <xsl:with-param name="sign" select="string-join($te:signs('gap'), '')"/>
-        <xsl:with-param name="meaning" select="'text omitted, lost or not legible; a lettered note says why, where the encoding says'"/>
-      </xsl:call-template>
-    </xsl:if>
-    <xsl:if test="$text//tei:unclear">
-      <xsl:call-template name="tt:sign">
-        <xsl:with-param name="sign" select="'text' || $te:signs('unclear')[2]"/>
-        <xsl:with-param name="meaning" select="'uncertain reading'"/>
-      </xsl:call-template>
-    </xsl:if>
-    <xsl:if test="$text//tei:del">
-      <xsl:call-template name="tt:sign">
-        <xsl:with-param name="sign" select="$te:signs('del')[1] || ' ' || $te:signs('del')[2]"/>
-        <xsl:with-param name="meaning" select="'text deleted in the source'"/>
-      </xsl:call-template>
-    </xsl:if>
-    <xsl:if test="$text//*[tt:makes-apparatus(.)]">
-      <xsl:call-template name="tt:sign">
-        <xsl:with-param name="sign" select="'a, b, c'"/>
-        <xsl:with-param name="meaning" select="'lettered footnotes: the textual notes of this edition. A correction is noted as “correct reading] reading of the source”; gaps and additions by another hand are described'"/>
-      </xsl:call-template>
-    </xsl:if>
-    <xsl:if test="$text//tei:note[not(parent::*[tt:is-container(.)]) or parent::tei:p]">
-      <xsl:call-template name="tt:sign">
-        <xsl:with-param name="sign" select="'1, 2, 3'"/>
-        <xsl:with-param name="meaning" select="'numbered footnotes: the notes of the text, its author, translators and editors, numbered anew in each document'"/>
+        <xsl:with-param name="sign" select="te:mark-legend('notes')[1]"/>
+        <xsl:with-param name="meaning" select="te:mark-legend('notes')[2]"/>
       </xsl:call-template>
     </xsl:if>
     <xsl:if test="$text//tei:pb[normalize-space(@n)]">

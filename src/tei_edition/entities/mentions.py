@@ -26,7 +26,8 @@ from lxml import etree
 from tei_edition.publish import anchors
 from tei_edition.errors import UsageError, XmlSyntaxError
 from tei_edition.entities.namefold import fold
-from tei_edition.entities.register import KINDS, ENTRY_KINDS, Entry, Pointer, Register, entries_in, parse_ref
+from tei_edition.collection.registers import CollectionRegister
+from tei_edition.entities.register import KINDS, ENTRY_KINDS, Entry, Pointer, entries_in, parse_ref
 from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
 
 _T = f"{{{TEI_NS}}}"
@@ -60,6 +61,7 @@ class Mention:
     detail: "Detail | None" = None
     targets: list[tuple[str, str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    key: str | None = None  # @key: matched against a register attribute (entities.resolve)
 
 
 @dataclass
@@ -76,7 +78,7 @@ class Detail:
 class Corpus:
     """Everything a run knows: the register, the documents read and their mentions."""
 
-    register: Register
+    register: CollectionRegister
     documents: list[str]
     mentions: list[Mention]
     flows: dict = field(default_factory=dict)  # path -> untagged.TextFlow (check only)
@@ -104,7 +106,7 @@ def load(paths, *, detail_ids: set[str] | None = None, scopes: bool = False,
     files = collect_xml_files([Path(p) for p in paths])
     if not files:
         raise UsageError("no XML files found in the PATHs given")
-    corpus = Corpus(Register(), [], [])
+    corpus = Corpus(CollectionRegister(), [], [])
     for file in files:
         try:
             _scan(str(file), corpus, detail_ids, scopes, flows)
@@ -135,17 +137,18 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
         kind = NAME_TAGS[el.tag]
         if kind is None:
             kind = el.get("type") if el.get("type") in KINDS else None
-            if kind is None and el.get("ref") is None:
+            if kind is None and el.get("ref") is None and el.get("key") is None:
                 continue  # an untyped, unlinked <rs>/<name>: not an entity name
         pointers, outside = parse_ref(el.get("ref", ""))
-        mention = Mention(path, el.sourceline, nth, local, kind, label_of(el), pointers, outside)
+        mention = Mention(path, el.sourceline, nth, local, kind, label_of(el), pointers, outside,
+                          key=" ".join(el.get("key", "").split()) or None)
         if scopes:  # a name is never a block itself: its block is its parent's
             parent = el.getparent()
             if parent not in block_of_parent:
                 block_of_parent[parent] = anchors.block_of(parent if parent is not None else el)
             mention.scope = blocks.setdefault(block_of_parent[parent], len(blocks))
             mention.unit = anchors.anchor(anchors.unit_of(el))
-        if detail_ids and any(p.id in detail_ids for p in pointers):
+        if detail_ids and (any(p.id in detail_ids for p in pointers) or mention.key in detail_ids):
             mention.detail = detail_of(el)
         corpus.mentions.append(mention)
     if flows:
@@ -196,12 +199,32 @@ def _resolve(corpus: Corpus, allowed_folders: list[Path]) -> None:
             elif entry.key not in seen:
                 seen.add(entry.key)
                 mention.targets.append(entry.key)
+    _resolve_keys(corpus)
+
+
+def _resolve_keys(corpus: Corpus) -> None:
+    """``@key`` values, by the rule the collection model uses (the register attribute
+    most keys match, per kind: ``persName key="Heer Oswald"`` = ``person n="..."``)."""
+    keys: dict[str | None, set[str]] = {}
+    for mention in corpus.mentions:
+        if mention.key:
+            keys.setdefault(mention.kind, set()).add(mention.key)
+    if not keys:
+        return
+    corpus.register.detect_keys(keys)
+    for mention in corpus.mentions:
+        if mention.key:
+            entry = corpus.register.lookup_key(mention.key, mention.kind)
+            if entry is None:
+                mention.missing.append(mention.key)
+            elif entry.key not in mention.targets:
+                mention.targets.append(entry.key)
 
 
 def _lookup(corpus: Corpus, document: str, pointer: Pointer, by_real, allowed) -> Entry | None:
     register = corpus.register
     if pointer.file is None:
-        return register.in_file(document, pointer.id) or register.by_bare_id(pointer.id)
+        return register.find_pointer(pointer, document)
     target = Path(document).parent / pointer.file
     real = os.path.realpath(target)
     if real not in by_real:
@@ -212,7 +235,7 @@ def _lookup(corpus: Corpus, document: str, pointer: Pointer, by_real, allowed) -
         by_real[real] = str(target)
         for entry in entries_in(parse_file(target).getroot(), str(target)):
             register.add(entry)
-    return register.in_file(by_real[real], pointer.id)
+    return register.find_pointer(pointer, document, by_real[real])
 
 
 def _refusal(document: str, real: str, allowed: list[Path]) -> str | None:
@@ -371,8 +394,9 @@ def show(paths, wanted: str, *, words: int = 8) -> dict:
     guess = wanted.lstrip("#").rpartition("#")[2]
     corpus = load(paths, detail_ids={guess})
     entry = find_entry(corpus, wanted)
-    if entry is not None and entry.id != guess:  # found by name: a second pass for details
-        corpus = load(paths, detail_ids={entry.id})
+    if entry is not None and (entry.id != guess or any(  # a second pass for details
+            m.detail is None for m in corpus.mentions_of(entry.key))):
+        corpus = load(paths, detail_ids={entry.id, *_key_values(corpus, entry)})
     ident = entry.id if entry else guess
     if entry is not None:
         mentions = corpus.mentions_of(entry.key)
@@ -383,6 +407,13 @@ def show(paths, wanted: str, *, words: int = 8) -> dict:
     record = _show_record(corpus, entry, ident, mentions, words)
     record["not_read"] = [exc.located() for exc in corpus.malformed]
     return record
+
+
+def _key_values(corpus: Corpus, entry: Entry) -> set[str]:
+    """The ``@key`` value that names ``entry`` under the corpus's key rule, if any."""
+    attribute = corpus.register.key_rules.get(entry.kind)
+    value = entry.id if attribute in ("xml:id", "id") else entry.attributes.get(attribute or "")
+    return {value} if value else set()
 
 
 def _show_record(corpus: Corpus, entry: Entry | None, ident: str, mentions, words: int) -> dict:

@@ -15,6 +15,7 @@ outside authority, which is not a register reference and is ignored.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from functools import lru_cache
 from dataclasses import dataclass, field
 
@@ -50,6 +51,10 @@ class Entry:
     description: str
     path: str
     line: int | None
+    # The entry's own attributes (``n``, ``key``, ...): what a document's ``@key`` may match.
+    attributes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # A detached copy of the entry element, kept only when asked (for the stylesheets).
+    element: etree._Element | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -88,8 +93,10 @@ def normalized_text(el: etree._Element) -> str:
     return _SPACES.sub(" ", "".join(el.itertext())).strip()
 
 
-def entries_in(root: etree._Element, path: str) -> list[Entry]:
-    """Every register entry in a document, in document order."""
+def entries_in(root: etree._Element, path: str, *, keep: bool | str = False) -> list[Entry]:
+    """Every register entry in a document, in document order. ``keep``: each with a
+    detached copy of its element (True), or with the element itself (``"element"``,
+    which keeps the whole tree alive: for register files, whose tree is the register)."""
     found = []
     for el in root.iter(*ENTRY_KINDS):
         ident = el.get(XML_ID)
@@ -101,9 +108,20 @@ def entries_in(root: etree._Element, path: str) -> list[Entry]:
         ordered = preferred[:1] + [f for f in forms if f not in preferred[:1]]
         names = _unique(normalized_text(f) for f in ordered)
         note = next((c for c in el if c.tag in (f"{_T}note", f"{_T}desc")), None)
+        attributes = {k: " ".join(v.split()) for k, v in el.attrib.items()
+                      if isinstance(k, str) and k != XML_ID}
         found.append(Entry(ident, kind, names, normalized_text(note) if note is not None else "",
-                           path, el.sourceline))
+                           path, el.sourceline, attributes,
+                           el if keep == "element" else _detached(el) if keep else None))
     return found
+
+
+def _detached(el: etree._Element) -> etree._Element:
+    copy = etree.Element(el.tag, el.attrib, nsmap={None: TEI_NS})
+    copy.text = el.text
+    copy.extend(deepcopy(child) for child in el)
+    copy.sourceline = el.sourceline
+    return copy
 
 
 def _unique(values) -> list[str]:
@@ -138,6 +156,19 @@ class Register:
     def by_bare_id(self, ident: str) -> Entry | None:
         key = self.by_id.get(ident)
         return self.entries[key] if key else None
+
+    def find_pointer(self, pointer: Pointer, document: str, target: str | None = None) -> Entry | None:
+        """The one decision for a register pointer, shared by every format and command.
+
+        ``#id``: the entry in the pointing document itself, else the first entry with
+        that id (registers are read in a fixed order; a repeated id is reported).
+        ``file.xml#id``: the entry of that id in that file (``target``, the file as this
+        register names it), and nowhere else: ``places.xml#n1`` is never
+        ``persons.xml#n1``.
+        """
+        if pointer.file is None:
+            return self.in_file(document, pointer.id) or self.by_bare_id(pointer.id)
+        return self.in_file(target, pointer.id) if target is not None else None
 
     def __iter__(self):
         return iter(self.entries.values())

@@ -1,15 +1,18 @@
-"""How every format runs its stylesheet: the register files it points to, the Saxon
-run, and the common layer's messages turned into warnings and coverage figures."""
+"""How every format runs its stylesheet: the register entries its names resolve to
+(decided once by ``entities.resolve``), the Saxon run, and the common layer's messages
+turned into warnings and coverage figures."""
 
 from __future__ import annotations
 
-import copy
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
 
+from tei_edition.collection.registers import CollectionRegister
+from tei_edition.entities.register import entries_in
+from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
 from tei_edition.xml.parse import parse_file
 
@@ -42,50 +45,54 @@ def split_messages(messages: list[str], source: str) -> Messages:
     return found
 
 
-def register_documents(tree, source: Path) -> list:
-    """Register files that ``@ref="file.xml#id"`` values point to, parsed safely.
+def document_register(tree, source: Path) -> CollectionRegister:
+    """The register of one document exported on its own: its own entries, and those of
+    the register files its ``@ref="file.xml#id"`` values name.
 
     Only files inside the document's own folder tree are read: a reference may not
     lead the tool to a file the user did not put beside the document.
     """
     folder = source.resolve().parent
+    named = Path(os.path.abspath(source)).parent  # how the register names files
+    register = CollectionRegister(named)
+    register_entries(register, tree.getroot(), source, keep=True)
     names = set()
     for ref in tree.getroot().xpath("//@ref"):
         for uri in ref.split():
             target = uri.split("#", 1)[0]
             if target and "#" in uri and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
                 names.add(target)
-    documents = []
     for name in sorted(names):
         path = (folder / name).resolve()
         if folder not in path.parents or not path.is_file() or path == source.resolve():
             continue
-        documents.append(parse_file(path))
-    return documents
+        register_entries(register, parse_file(path).getroot(),
+                         Path(os.path.normpath(named / name)), keep="element")
+    return register
 
 
-def registers_parameter(tree, source: Path):
-    """The register files as the stylesheets' ``registers`` parameter: one document
-    holding each register's root element (``key()`` finds ids in all of them), or
-    None when the document points into no register file."""
-    documents = register_documents(tree, source)
-    if not documents:
-        return None
-    bundle = etree.Element(f"{{{TE_NS}}}registers")
-    for document in documents:
-        bundle.append(copy.deepcopy(document.getroot()))
-    return bundle.getroottree()
+def register_entries(register: CollectionRegister, root, path: Path, *, keep) -> None:
+    for entry in entries_in(root, register.relative(path), keep=keep):
+        register.add(entry)
 
 
 def run_format(stylesheet: str, tree, source: Path, params: dict, *,
-               strings: bool = False) -> tuple[object, Messages]:
-    """Run a format's entry stylesheet the way every format does: its parameters plus
-    the register files it points to, and the messages split into warnings and coverage.
-    Returns the serialized output (or, with ``strings``, the list of strings)."""
+               strings: bool = False, register: CollectionRegister | None = None,
+               bundle=None) -> tuple[object, Messages]:
+    """Run a format's entry stylesheet the way every format does: its parameters, the
+    names resolved once (``entities.resolve``: the stylesheets read its decision) and
+    the register entries they name, and the messages split into warnings and coverage.
+
+    ``register``: the collection's register (else the document's own, with the
+    register files it points to). ``bundle``: a ready ``register.bundle()`` to hand
+    over as it is (a worker builds the whole collection's once), else one is made of
+    the entries this document names. Returns the serialized output (or, with
+    ``strings``, the list of strings)."""
     params = dict(params)
-    registers = registers_parameter(tree, source)
-    if registers is not None:
-        params["registers"] = registers
+    if register is None:
+        register = document_register(tree, source)
+    keys = resolve(tree, source, register)
+    params["registers"] = bundle if bundle is not None else register.bundle(keys)
     if strings:
         result = transform.run_strings(stylesheet, tree, params, path=str(source))
         output = result.strings

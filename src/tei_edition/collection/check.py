@@ -1,0 +1,69 @@
+"""Validation that fits other projects' TEI.
+
+``check(collection)``: the integrity rules that matter across a collection, whatever
+schema its documents follow, with every problem ``load`` found:
+
+  unresolved-ref   warning  a ``#id``, ``file.xml#id`` or ``@key`` no register holds
+  duplicate-id     error    a register id defined twice (both places named)
+  date-not-real    error    a date that names no real day (``1876-02-30``, ``0000``)
+  duplicate-doc-id warning  two documents with one ``xml:id`` (``correspContext`` cannot
+                            tell them apart)
+  (and what ``load`` reports: files not well-formed, files that are not TEI, keys
+  matching no register attribute)
+
+``validate_declared(paths)``: each document against the schemas it declares
+(``<?xml-model?>``; our own customisation only for documents that declare it), else
+against ``tei_all`` when one is given and the jing engine is there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tei_edition.collection.catalogue import is_real_date
+from tei_edition.collection.registers import SOURCE
+from tei_edition.validation.diagnostics import Diagnostic
+
+
+def check(collection) -> list[Diagnostic]:
+    """Every problem of the collection, sorted by file and line."""
+    found = list(collection.problems)
+    owners: dict[str, object] = {}
+    for doc in collection.documents:
+        path = str(doc.path)
+        for line, pointer in doc.unresolved:
+            found.append(Diagnostic(path, line, None, "warning", SOURCE,
+                                    f"{pointer!r} is in none of the collection's registers",
+                                    "unresolved-ref"))
+        entry = doc.catalogue
+        if entry.date and not is_real_date(entry.date):
+            found.append(Diagnostic(path, doc.date_line, None, "error", SOURCE,
+                                    f"the date {entry.date!r} names no real day, month or year",
+                                    "date-not-real"))
+        if doc.xml_id and doc.part != "division":
+            other = owners.setdefault(doc.xml_id, doc)
+            if other is not doc:
+                found.append(Diagnostic(path, None, None, "warning", SOURCE,
+                                        f"document id {doc.xml_id!r} is also that of "
+                                        f"{other.path}", "duplicate-doc-id"))
+    return sorted(found, key=lambda d: (d.path, d.line or 0, d.column or 0, d.message))
+
+
+def validate_declared(paths, *, tei_all: Path | None = None, engine: str = "auto"):
+    """Validate documents against what they declare (``xml-model``), else against
+    ``tei_all`` (only with jing: lxml takes minutes on it). Returns FileReports."""
+    from tei_edition.validation import rng, validate
+    from tei_edition.xml.parse import parse_file
+
+    declared, undeclared = [], []
+    for path in paths:
+        tree = parse_file(path)
+        has_model = any(getattr(pi, "target", None) == "xml-model"
+                        for pi in tree.getroot().itersiblings(preceding=True))
+        (declared if has_model else undeclared).append((str(path), tree))
+    reports = []
+    if declared:
+        reports += validate.validate_trees(declared, engine=engine).files
+    if undeclared and tei_all is not None and rng.jing_jar():
+        reports += validate.validate_trees(undeclared, schema=tei_all, engine="jing").files
+    return reports

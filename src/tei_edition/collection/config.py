@@ -1,0 +1,98 @@
+"""``edition.toml``: what a collection says about itself beyond its TEI.
+
+Every key is optional; a collection without the file builds with the defaults below.
+
+    title = "Letters of Alfred Escher"
+    editors = ["A. Editor", "B. Editor"]
+    introduction = "One paragraph or several, as plain text."
+    order = ["letters/K_0002", "letters/K_0003.xml"]   # document ids or source paths
+    formats = ["html", "pdf", "text"]
+    base_url = "https://example.org/escher/"
+
+    [keys]                 # which register attribute a name's @key matches
+    person = "n"           # persName/@key = person/@n
+    place = "n"
+    # "*" = "n" applies to every kind
+
+Without ``[keys]`` the attribute is detected: the one most of the documents' keys
+match (see ``CollectionRegister.detect_keys``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_edition.errors import UsageError
+
+FILE_NAME = "edition.toml"
+FORMATS = ("html", "pdf", "text")
+KEY_KINDS = ("person", "place", "org", "*")
+
+
+@dataclass
+class Config:
+    title: str | None = None
+    editors: list[str] = field(default_factory=list)
+    introduction: str | None = None
+    order: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=lambda: list(FORMATS))
+    base_url: str | None = None
+    keys: dict[str, str] = field(default_factory=dict)  # kind (or "*") -> attribute name
+    path: Path | None = None  # the file it was read from, if any
+
+
+def read(root: Path) -> Config:
+    """The collection's ``edition.toml`` (at its root), or the defaults."""
+    path = root / FILE_NAME
+    if not path.is_file():
+        return Config()
+    return parse(path.read_bytes(), path)
+
+
+def parse(data: bytes, path: Path) -> Config:
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"not a valid TOML file: {exc}", path=str(path)) from None
+    known = {"title", "editors", "introduction", "order", "formats", "base_url", "keys"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise UsageError(f"unknown setting(s) {', '.join(unknown)} (known: "
+                         f"{', '.join(sorted(known))})", path=str(path))
+    config = Config(path=path)
+    config.title = _text(raw, "title", path)
+    config.introduction = _text(raw, "introduction", path)
+    config.base_url = _text(raw, "base_url", path)
+    editors = raw.get("editors", [])
+    config.editors = [editors] if isinstance(editors, str) else _strings(editors, "editors", path)
+    config.order = _strings(raw.get("order", []), "order", path)
+    if "formats" in raw:
+        config.formats = _strings(raw["formats"], "formats", path)
+        wrong = [f for f in config.formats if f not in FORMATS]
+        if wrong:
+            raise UsageError(f"formats: unknown format(s) {', '.join(wrong)} "
+                             f"(known: {', '.join(FORMATS)})", path=str(path))
+    keys = raw.get("keys", {})
+    if not isinstance(keys, dict):
+        raise UsageError("keys: expected a table ([keys])", path=str(path))
+    for kind, attribute in keys.items():
+        if kind not in KEY_KINDS or not isinstance(attribute, str) or not attribute.strip():
+            raise UsageError(f"keys: {kind} = {attribute!r}: expected one of "
+                             f"{', '.join(KEY_KINDS)} = \"attribute name\"", path=str(path))
+        config.keys[kind] = attribute.strip().removeprefix("@")
+    return config
+
+
+def _text(raw: dict, name: str, path: Path) -> str | None:
+    value = raw.get(name)
+    if value is not None and not isinstance(value, str):
+        raise UsageError(f"{name}: expected a string", path=str(path))
+    return value
+
+
+def _strings(value, name: str, path: Path) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{name}: expected a list of strings", path=str(path))
+    return list(value)

@@ -1,0 +1,382 @@
+"""A collection: every TEI file under the paths given, read once.
+
+``load(paths)`` parses each file with the safe parser, sorts it into registers and
+documents (``classify``), merges the registers into one ``CollectionRegister``,
+reads each document's catalogue entry and the register entries it mentions, and
+drops the tree: what stays in memory is the catalogue and the register, never the
+documents. Then it decides the key rule (``@key`` -> register attribute), resolves
+the names of the catalogue and each document's references, and links neighbours.
+
+A ``teiCorpus`` is a collection of its ``TEI`` children (its header describes the
+collection); a file of many ``div type="document"`` gives one document per division.
+Problems (a file that is not well-formed, an id defined twice, a key no register
+holds) are collected as located diagnostics, never raised: one broken file does not
+stop a collection.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from copy import deepcopy
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from tei_edition.collection import catalogue as cat
+from tei_edition.collection import config as configuration
+from tei_edition.collection.classify import document_divisions, is_register
+from tei_edition.collection.registers import SOURCE, CollectionRegister
+from tei_edition.entities.register import entries_in, normalized_text
+from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
+from tei_edition.errors import TeiEditionError, UsageError
+from tei_edition.validation.diagnostics import Diagnostic
+from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, parse_file
+
+_T = f"{{{TEI_NS}}}"
+XML_ID = f"{{{XML_NS}}}id"
+_UNSAFE = re.compile(r"[^\w.\-/]+")
+
+
+@dataclass
+class Document:
+    """One document of the collection: a file, a ``TEI`` of a ``teiCorpus``, or a
+    division of a file of many documents (``fragment`` names which)."""
+
+    path: Path
+    id: str
+    catalogue: cat.CatalogueEntry
+    fragment: str | None = None
+    register_refs: list[str] = field(default_factory=list)  # keys of entries it names
+    unresolved: list[tuple[int | None, str]] = field(default_factory=list)  # (line, pointer)
+    xml_id: str | None = None  # the document element's own xml:id
+    part: str | None = None  # None (the whole file), "corpus" (a TEI child), "division"
+    position: int | None = None  # 1-based, among the file's TEI children or divisions
+    date_line: int | None = None  # where the catalogue's date was read
+
+    def parse(self) -> etree._ElementTree:
+        """This document's tree, parsed anew (a teiCorpus child as its own ``TEI``; a
+        division inside a ``TEI`` with the file's header)."""
+        tree = parse_file(self.path)
+        if self.part is None:
+            return tree
+        root = tree.getroot()
+        if self.part == "corpus":
+            return etree.ElementTree(deepcopy(_corpus_children(root)[self.position - 1]))
+        division = document_divisions(root)[self.position - 1]
+        tei = etree.Element(f"{_T}TEI", nsmap={None: TEI_NS})
+        header = root.find(f"{_T}teiHeader")
+        if header is not None:
+            tei.append(deepcopy(header))
+        body = etree.SubElement(etree.SubElement(tei, f"{_T}text"), f"{_T}body")
+        body.append(deepcopy(division))
+        return etree.ElementTree(tei)
+
+
+@dataclass
+class Collection:
+    root: Path
+    config: configuration.Config
+    title: str
+    editors: list[str]
+    introduction: str | None
+    documents: list[Document]
+    registers: list[Path]
+    register: CollectionRegister
+    problems: list[Diagnostic]
+
+    def catalogue(self) -> list[cat.CatalogueEntry]:
+        """The catalogue in the collection's order: ``edition.toml``'s ``order`` first
+        (document ids or source paths), then by date (undated last), then by id."""
+        return [d.catalogue for d in self.ordered()]
+
+    def ordered(self) -> list[Document]:
+        rank = {}
+        for i, name in enumerate(self.config.order):
+            rank.setdefault(name, i)
+            rank.setdefault(name.removesuffix(".xml"), i)
+        last = len(rank)
+
+        def place(doc: Document):
+            wanted = min(rank.get(doc.id, last), rank.get(doc.catalogue.source, last))
+            return (wanted, *_chronological(doc))
+        return sorted(self.documents, key=place)
+
+    def document(self, id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == id), None)
+
+
+def _chronological(doc: Document):
+    date = doc.catalogue.date_sort
+    return (date is None, date or "", doc.id)
+
+
+def load(paths, *, config: configuration.Config | None = None) -> Collection:
+    """The collection of every XML file under ``paths`` (files or folders)."""
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
+    files = collect_xml_files(paths)
+    if not files:
+        raise UsageError("no XML files found in the PATHs given")
+    root = _root(paths)
+    if config is None:
+        config = configuration.read(root)
+    register = CollectionRegister(root)
+    reader = _Reader(root, register)
+    for file in files:
+        reader.read(file)
+    rules = register.detect_keys(reader.keys_by_kind, config.keys)
+    problems = list(reader.problems)
+    _check_keys(reader, rules, problems)
+    documents = [reader.finish(pending) for pending in reader.pending]
+    _neighbours(documents, reader)
+    problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]
+    corpus = reader.corpus_header
+    return Collection(
+        root=root, config=config,
+        title=config.title or (corpus or {}).get("title") or root.name,
+        editors=config.editors or (corpus or {}).get("editors", []),
+        introduction=config.introduction or (corpus or {}).get("introduction"),
+        documents=documents, registers=reader.registers, register=register,
+        problems=problems)
+
+
+def _shown(root: Path, rel: str) -> str:
+    """A file of the collection as diagnostics name it: relative to the working folder."""
+    try:
+        return os.path.relpath(root / rel)
+    except ValueError:  # another drive
+        return str(root / rel)
+
+
+def _root(paths: list[Path]) -> Path:
+    # Absolute, symbolic links kept (a resolved root would not contain the given paths).
+    folders = [Path(os.path.abspath(p if p.is_dir() else p.parent)) for p in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+@dataclass
+class _Pending:
+    """A document read, waiting for the register to be complete."""
+
+    document: Document
+    read: cat.Read
+    refs: dict[tuple[str | None, str | None, str | None], int | None]  # (kind, ref, key) -> line
+
+
+class _Reader:
+    def __init__(self, root: Path, register: CollectionRegister):
+        self.root = root
+        self.register = register
+        self.pending: list[_Pending] = []
+        self.registers: list[Path] = []
+        self.problems: list[Diagnostic] = []
+        self.keys_by_kind: dict[str | None, set[str]] = {}
+        self.corpus_header: dict | None = None
+        self.ids: dict[str, str] = {}
+        self._decided: dict = {}
+
+    def read(self, file: Path) -> None:
+        rel = self.register.relative(file)
+        try:
+            tree = parse_file(file)
+        except TeiEditionError as exc:
+            self.problems.append(Diagnostic(exc.path or str(file), exc.line, exc.column, "error",
+                                            exc.category, exc.message))
+            return
+        root = tree.getroot()
+        if root.tag == f"{_T}teiCorpus":
+            self._corpus(root, file, rel)
+        elif root.tag == f"{_T}TEI":
+            self._tei(root, file, rel, None, None)
+        else:
+            self.problems.append(Diagnostic(str(file), root.sourceline, None, "warning", SOURCE,
+                                            "not a TEI document (its root is not TEI or "
+                                            "teiCorpus); left out of the collection",
+                                            "not-tei"))
+
+    def _corpus(self, corpus: etree._Element, file: Path, rel: str) -> None:
+        header = corpus.find(f"{_T}teiHeader")
+        if header is not None and self.corpus_header is None:
+            self.corpus_header = _collection_header(header)
+        for entry in entries_in(header, rel, keep=True) if header is not None else []:
+            self.register.add(entry)
+        for position, child in enumerate(_corpus_children(corpus), start=1):
+            self._tei(child, file, rel, "corpus", position)
+
+    def _tei(self, tei, file: Path, rel: str, part: str | None, position: int | None) -> None:
+        register = is_register(tei)
+        # A register file's tree is kept (it is the register); a document's entries are
+        # copied out of it, so that its tree can go.
+        for entry in entries_in(tei, rel, keep="element" if register and part is None else True):
+            self.register.add(entry)
+        if register:
+            if part is None:
+                self.registers.append(file)
+            return
+        header = tei.find(f"{_T}teiHeader")
+        divisions = document_divisions(tei)
+        if part is None and divisions:
+            for n, division in enumerate(divisions, start=1):
+                fragment = division.get(XML_ID) or str(n)
+                self._document(division, header, file, rel, fragment, "division", n)
+            return
+        fragment = (tei.get(XML_ID) or str(position)) if part == "corpus" else None
+        self._document(tei, header, file, rel, fragment, part, position)
+
+    def _document(self, unit, header, file, rel, fragment, part, position) -> None:
+        ident = self._slug(rel, fragment)
+        division = part == "division"
+        read = cat.read(unit, header, id=ident, source=rel, fragment=fragment, division=division)
+        doc = Document(path=file, id=ident, catalogue=read.entry, fragment=fragment,
+                       xml_id=unit.get(XML_ID), part=part, position=position)
+        refs: dict = {}
+        for el in unit.iter(*NAME_KINDS):
+            ref, key = el.get("ref"), el.get("key")
+            if ref is None and key is None:
+                continue
+            kind = kind_of(el)
+            refs.setdefault((kind, ref, key), el.sourceline)
+            if key and key.strip():
+                self.keys_by_kind.setdefault(kind, set()).add(" ".join(key.split()))
+        self.pending.append(_Pending(doc, read, refs))
+
+    def _slug(self, rel: str, fragment: str | None) -> str:
+        stem = PurePosixPath(rel).with_suffix("").as_posix()
+        ident = _UNSAFE.sub("-", stem + (f"/{fragment}" if fragment else "")).strip("-")
+        if ident in self.ids:
+            self.problems.append(Diagnostic(_shown(self.root, rel), None, None, "warning", SOURCE,
+                                            f"document id {ident!r} is also that of "
+                                            f"{self.ids[ident]}; this one keeps its suffix",
+                                            "duplicate-document"))
+            ident = _UNSAFE.sub("-", rel + (f"/{fragment}" if fragment else ""))
+        self.ids[ident] = rel
+        return ident
+
+    def _decide(self, ref, key, kind, source):
+        """``decide_values``, once per distinct name: ``#id`` depends on the document,
+        keys and ``file#id`` from one folder do not."""
+        memo = (ref, key, kind, source if ref else None)
+        if memo not in self._decided:
+            self._decided[memo] = decide_values(ref, key, kind, source, self.register)
+        return self._decided[memo]
+
+    def finish(self, pending: _Pending) -> Document:
+        """Resolve a document's names once the register is complete."""
+        doc, read = pending.document, pending.read
+        register = self.register
+        source = doc.catalogue.source
+        keys: set[str] = set()
+        for (kind, ref, key), line in pending.refs.items():
+            found, missing = self._decide(ref, key, kind, source)
+            keys.update(register.key_of(e) for e in found)
+            doc.unresolved.extend((line, m) for m in missing)
+        doc.register_refs = sorted(keys)
+        doc.date_line = read.date_where[0] if read.date_where else None
+        entry = doc.catalogue
+
+        def named(name: cat.Name | None) -> dict | None:
+            if name is None:
+                return None
+            found, _ = self._decide(name.ref, name.key, name.kind, source)
+            key = register.key_of(found[0]) if found else None
+            label = name.name or (found[0].name if found else "")
+            return {"name": label, "key": key}
+        entry.sender = [named(n) for n in read.senders]
+        entry.addressee = [named(n) for n in read.addressees]
+        entry.place_sent = named(read.place_sent)
+        entry.place_received = named(read.place_received)
+        return doc
+
+
+def _check_keys(reader: _Reader, rules: dict[str, str], problems: list[Diagnostic]) -> None:
+    kinds = {k for k in reader.keys_by_kind if k}
+    for kind in sorted(kinds - set(rules)):
+        count = len(reader.keys_by_kind[kind])
+        problems.append(Diagnostic(
+            str(reader.root), None, None, "warning", SOURCE,
+            f"{count} distinct @key value(s) of {kind} names match no attribute of the "
+            f"register's {kind} entries; set one in edition.toml ([keys] {kind} = \"n\")",
+            "keys-unmatched"))
+
+
+def _neighbours(documents: list[Document], reader: _Reader) -> None:
+    """Chronological neighbours within the collection, and neighbours within each
+    correspondence: ``correspContext`` when the edition gives it and its target is in
+    the collection, else the previous and next letter between the same correspondents."""
+    ordered = sorted(documents, key=_chronological)
+    for before, after in zip(ordered, ordered[1:]):
+        before.catalogue.next = after.id
+        after.catalogue.prev = before.id
+    targets = _targets(documents)
+    pairs: dict[frozenset, list[Document]] = {}
+    for doc in ordered:
+        entry = doc.catalogue
+        if entry.kind != "letter":
+            continue
+        people = [p["key"] or p["name"] for p in entry.sender + entry.addressee]
+        if people:
+            pairs.setdefault(frozenset(people), []).append(doc)
+    reads = {p.document.id: p.read for p in reader.pending}
+    for letters in pairs.values():
+        for i, doc in enumerate(letters):
+            context = reads[doc.id].context
+            for side, step, attribute in (("prev", -1, "corresp_prev"), ("next", 1, "corresp_next")):
+                target = _target(context.get(side), doc, targets)
+                if target is None and 0 <= i + step < len(letters):
+                    target = letters[i + step].id
+                setattr(doc.catalogue, attribute, target)
+
+
+def _targets(documents: list[Document]) -> dict[str, str]:
+    """What a ``correspContext`` target may name -> document id: the document's
+    xml:id, its file (with and without suffix), its id; and, when every document id
+    carries one distinct number, that number (``B2904`` -> the ``K_2904`` letter)."""
+    found: dict[str, str] = {}
+    numbers: dict[str, list[str]] = {}
+    for doc in documents:
+        names = [doc.id, doc.catalogue.source, PurePosixPath(doc.catalogue.source).name,
+                 PurePosixPath(doc.catalogue.source).stem]
+        if doc.xml_id:
+            names.append(doc.xml_id)
+        for name in names:
+            found.setdefault(name, doc.id)
+        number = re.findall(r"\d+", doc.xml_id or "")
+        if len(number) == 1:
+            numbers.setdefault(str(int(number[0])), []).append(doc.id)
+    if numbers and all(len(ids) == 1 for ids in numbers.values()):
+        for number, ids in numbers.items():
+            found.setdefault(f"#number:{number}", ids[0])
+    return found
+
+
+def _target(value: str | None, doc: Document, targets: dict[str, str]) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    file, _, fragment = value.partition("#")
+    for name in (fragment, file, PurePosixPath(file).name, value):
+        if name and name in targets and targets[name] != doc.id:
+            return targets[name]
+    number = re.findall(r"\d+", value)
+    if len(number) == 1 and not re.search(r"[#./]", value):  # a bare letter number
+        hit = targets.get(f"#number:{int(number[0])}")
+        return hit if hit != doc.id else None
+    return None
+
+
+def _corpus_children(corpus: etree._Element) -> list[etree._Element]:
+    """The ``TEI`` documents of a ``teiCorpus``, nested corpora included."""
+    return [el for el in corpus.iter(f"{_T}TEI")]
+
+
+def _collection_header(header: etree._Element) -> dict:
+    title = header.find(f"{_T}fileDesc/{_T}titleStmt/{_T}title")
+    editors = [normalized_text(e) for e in header.findall(f"{_T}fileDesc/{_T}titleStmt/{_T}editor")]
+    project = header.find(f"{_T}encodingDesc/{_T}projectDesc")
+    introduction = None
+    if project is not None:
+        paragraphs = [normalized_text(p) for p in project.iter(f"{_T}p")]
+        introduction = "\n\n".join(p for p in paragraphs if p) or None
+    return {"title": normalized_text(title) if title is not None else None,
+            "editors": [e for e in editors if e], "introduction": introduction}

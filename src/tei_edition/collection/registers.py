@@ -1,0 +1,202 @@
+"""The collection register: every register entry of a collection, under one key each.
+
+Entries come from the register files and from documents' own lists (``standOff``,
+``back``, the header's ``particDesc``). Each has a collection-wide key: its id when no
+other entry of the collection has that id, else ``path#id`` (the path relative to
+the collection's root). A name reaches an entry three ways, all decided here:
+
+* ``#id``: the pointing document's own entry, else the one entry of that id;
+* ``file.xml#id``: the entry of that id in that file only (relative to the
+  document, else to the collection's root, else the one file of that name);
+* ``@key``: matched against one attribute of the register entries of the name's
+  kind (``persName key="Heer Oswald"`` = ``person n="Heer Oswald"``), set in
+  ``edition.toml`` or detected: the attribute that most of the keys match.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from copy import deepcopy
+from collections import Counter, defaultdict
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote
+
+from lxml import etree
+
+from tei_edition.entities.register import XML_ID, Entry, Pointer, Register
+from tei_edition.validation.diagnostics import Diagnostic
+
+TE_NS = "urn:x-tei-edition"
+TE_KEY = f"{{{TE_NS}}}key"
+SOURCE = "collection"
+# A detected key attribute must match at least this share of the distinct keys.
+DETECT_SHARE = 0.5
+
+
+class CollectionRegister(Register):
+    """The merged register of a collection. Paths are relative to ``root`` (POSIX)."""
+
+    def __init__(self, root: Path | None = None):
+        super().__init__()
+        self.root = root
+        self.holders: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.files: set[str] = set()
+        self.key_rules: dict[str, str] = {}  # kind -> attribute ("xml:id" for the id)
+        self.problems: list[Diagnostic] = []
+        self._by_key_value: dict[tuple[str, str], list[Entry]] = {}
+        self._by_basename: dict[str, list[str]] = defaultdict(list)
+
+    # -- building ---------------------------------------------------------------------
+
+    def add(self, entry: Entry) -> None:
+        if entry.key in self.entries:  # the same id twice in one file
+            first = self.entries[entry.key]
+            self._duplicate(entry, first)
+            self.duplicates.append(entry)
+            return
+        holders = self.holders[entry.id]
+        if holders:
+            self._duplicate(entry, self.entries[holders[0]])
+        holders.append(entry.key)
+        super().add(entry)
+        if entry.path not in self.files:
+            self.files.add(entry.path)
+            self._by_basename[PurePosixPath(entry.path).name].append(entry.path)
+
+    def _duplicate(self, entry: Entry, first: Entry) -> None:
+        self.problems.append(Diagnostic(
+            entry.path, entry.line, None, "error", SOURCE,
+            f"id {entry.id!r} is defined twice: here and at {first.path}:{first.line}",
+            "duplicate-id"))
+
+    def relative(self, path) -> str:
+        """A file as this register names it: relative to the root, POSIX separators
+        (symbolic links are not resolved, as the root's are not)."""
+        if self.root is None:
+            return Path(path).as_posix()
+        absolute = os.path.abspath(path)
+        root = os.path.abspath(self.root)
+        if absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep):
+            return Path(os.path.relpath(absolute, root)).as_posix()
+        return Path(absolute).as_posix()
+
+    # -- keys ---------------------------------------------------------------------------
+
+    def key_of(self, entry: Entry) -> str:
+        """The entry's collection-wide key: its id, or ``path#id`` when the id repeats."""
+        if len(self.holders[entry.id]) == 1:
+            return entry.id
+        return f"{quote(entry.path, safe='/')}#{entry.id}"  # a key holds no space
+
+    def find(self, key: str) -> Entry | None:
+        """The entry with this collection-wide key."""
+        path, sep, ident = key.rpartition("#")
+        if sep:
+            return self.entries.get((unquote(path), ident))
+        holders = self.holders.get(key)
+        return self.entries[holders[0]] if holders and len(holders) == 1 else None
+
+    def keys(self) -> list[str]:
+        return [self.key_of(e) for e in self]
+
+    # -- the decisions --------------------------------------------------------------------
+
+    def lookup(self, pointer: Pointer, document: str) -> Entry | None:
+        """The entry a ``#id`` or ``file.xml#id`` of ``document`` points to, or None."""
+        if pointer.file is None:
+            return self.find_pointer(pointer, document)
+        return self.find_pointer(pointer, document, self._target(pointer.file, document))
+
+    def _target(self, file: str, document: str) -> str | None:
+        beside = posixpath.normpath(posixpath.join(posixpath.dirname(document), file))
+        if beside in self.files:
+            return beside
+        from_root = posixpath.normpath(file.lstrip("/"))
+        if from_root in self.files:
+            return from_root
+        named = self._by_basename.get(PurePosixPath(file).name, [])
+        return named[0] if len(named) == 1 else None
+
+    def lookup_key(self, value: str, kind: str | None) -> Entry | None:
+        """The entry a name's ``@key`` means (``kind``: person, place, org, or None for
+        a name of no known kind), by the key rules; None if none or several match."""
+        value = " ".join(value.split())
+        kinds = [kind] if kind else sorted(self.key_rules)
+        hits = [e for k in kinds for e in self._by_key_value.get((k, value), [])]
+        return hits[0] if len(hits) == 1 else None
+
+    def set_key_rules(self, rules: dict[str, str]) -> None:
+        """Index the entries by the attribute each kind's keys match."""
+        self.key_rules = dict(rules)
+        index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in self:
+            attribute = self.key_rules.get(entry.kind)
+            if attribute is None:
+                continue
+            value = entry.id if attribute in ("xml:id", "id") else entry.attributes.get(attribute)
+            if value:
+                index[(entry.kind, value)].append(entry)
+        self._by_key_value = dict(index)
+        for (kind, value), entries in index.items():
+            if len(entries) > 1:
+                places = ", ".join(f"{e.path}:{e.line}" for e in entries)
+                self.problems.append(Diagnostic(
+                    entries[1].path, entries[1].line, None, "warning", SOURCE,
+                    f"{len(entries)} {kind} entries share the key {value!r} "
+                    f"({self.key_rules[kind]}): {places}; names with this key stay unresolved",
+                    "duplicate-key"))
+
+    def detect_keys(self, keys_by_kind: dict[str | None, set[str]],
+                    configured: dict[str, str] | None = None) -> dict[str, str]:
+        """Choose, for each kind, the entry attribute the documents' ``@key`` values
+        match (``configured`` rules win; ``"*"`` applies to every kind), index by it,
+        and return the rules."""
+        configured = dict(configured or {})
+        default = configured.pop("*", None)
+        rules: dict[str, str] = {}
+        kinds = {e.kind for e in self}
+        loose = keys_by_kind.get(None, set())
+        for kind in sorted(kinds):
+            if kind in configured or default:
+                rules[kind] = configured.get(kind, default)
+                continue
+            values = keys_by_kind.get(kind, set()) | loose
+            chosen = self._best_attribute(kind, values)
+            if chosen:
+                rules[kind] = chosen
+        self.set_key_rules(rules)
+        return rules
+
+    def _best_attribute(self, kind: str, values: set[str]) -> str | None:
+        if not values:
+            return None
+        seen: dict[str, set[str]] = defaultdict(set)
+        for entry in self:
+            if entry.kind != kind:
+                continue
+            seen["xml:id"].add(entry.id)
+            for name, value in entry.attributes.items():
+                seen[name].add(value)
+        counts = Counter({name: len(values & found) for name, found in seen.items()})
+        if not counts:
+            return None
+        name, hits = counts.most_common(1)[0]
+        return name if hits and hits >= DETECT_SHARE * len(values) else None
+
+    # -- for the stylesheets ------------------------------------------------------------------
+
+    def bundle(self, keys=None) -> etree._ElementTree:
+        """The stylesheets' ``$registers``: one ``te:registers`` element holding a copy of
+        each entry (all, or those with the given keys), each marked with ``@te:key``."""
+        root = etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS})
+        entries = self if keys is None else filter(None, map(self.find, sorted(set(keys))))
+        for entry in entries:
+            if entry.element is None:
+                continue
+            copy = deepcopy(entry.element)
+            root.append(copy)
+            copy.set(TE_KEY, self.key_of(entry))
+            if entry.id and copy.get(XML_ID) is None:
+                copy.set(XML_ID, entry.id)
+        return root.getroottree()

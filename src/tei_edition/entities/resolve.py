@@ -1,0 +1,98 @@
+"""One resolver for every format and command: which register entries a name means.
+
+``resolve(tree, source, register)`` decides once, in Python, for every name of a
+parsed document, and writes the decision on the name:
+
+* ``te:refs="key1 key2"``: the collection-wide keys of the entries it points to
+  (``@ref`` tokens in order, then ``@key``), each once;
+* ``te:unresolved="..."``: the pointers that found no entry (``#x``, ``file.xml#x``,
+  or the ``@key`` value).
+
+Entries defined in the document itself get ``te:key``. The stylesheets look keys up
+(``te:lookup`` in ``xslt/common/entities.xsl``) and never decide again, so HTML, text
+and PDF agree with ``entities list``/``show``: ``places.xml#n1`` is never
+``persons.xml#n1``. Authority URIs (``https:``, ``viaf:``) are not register pointers.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from tei_edition.entities.register import ENTRY_KINDS, KINDS, XML_ID, Entry, parse_ref
+from tei_edition.xml.parse import TEI_NS
+
+TE_NS = "urn:x-tei-edition"
+TE_REFS = f"{{{TE_NS}}}refs"
+TE_UNRESOLVED = f"{{{TE_NS}}}unresolved"
+TE_KEY = f"{{{TE_NS}}}key"
+
+_T = f"{{{TEI_NS}}}"
+# Name elements that may point to register entries, and the kind each expects (None:
+# from @type); the same list as $te:entity-kinds in xslt/common/classify.xsl.
+NAME_KINDS = {
+    f"{_T}persName": "person", f"{_T}placeName": "place", f"{_T}geogName": "place",
+    f"{_T}settlement": "place", f"{_T}country": "place", f"{_T}region": "place",
+    f"{_T}bloc": "place", f"{_T}district": "place", f"{_T}orgName": "org",
+    f"{_T}name": None, f"{_T}rs": None,
+}
+
+
+def kind_of(el: etree._Element) -> str | None:
+    kind = NAME_KINDS.get(el.tag)
+    if kind is None:
+        kind = el.get("type") if el.get("type") in KINDS else None
+    return kind
+
+
+def decide(el: etree._Element, document: str, register) -> tuple[list[Entry], list[str]]:
+    """The entries one name points to (in order, each once) and what found none."""
+    return decide_values(el.get("ref"), el.get("key"), kind_of(el), document, register)
+
+
+def decide_values(ref: str | None, key: str | None, kind: str | None, document: str,
+                  register) -> tuple[list[Entry], list[str]]:
+    """``decide`` on a name's ``@ref``, ``@key`` and kind, read beforehand."""
+    found: list[Entry] = []
+    missing: list[str] = []
+    if ref:
+        pointers, _outside = parse_ref(ref)
+        for pointer in pointers:
+            entry = register.lookup(pointer, document)
+            if entry is None:
+                missing.append(f"{pointer.file}#{pointer.id}" if pointer.file else f"#{pointer.id}")
+            elif entry not in found:
+                found.append(entry)
+    if key and key.strip():
+        entry = register.lookup_key(key, kind)
+        if entry is None:
+            missing.append(" ".join(key.split()))
+        elif entry not in found:
+            found.append(entry)
+    return found, missing
+
+
+def resolve(tree, source, register) -> set[str]:
+    """Write each name's resolved keys (``te:refs``) and unresolved pointers
+    (``te:unresolved``) on ``tree``, and ``te:key`` on the entries it defines.
+    ``source`` is the document's file; returns the keys it mentions."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    document = register.relative(source)
+    used: set[str] = set()
+    for el in root.iter(*ENTRY_KINDS):
+        ident = el.get(XML_ID)
+        entry = register.in_file(document, ident) if ident else None
+        if entry is not None:
+            el.set(TE_KEY, register.key_of(entry))
+    for el in root.iter(*NAME_KINDS):
+        for stale in (TE_REFS, TE_UNRESOLVED):
+            el.attrib.pop(stale, None)
+        if el.get("ref") is None and el.get("key") is None:
+            continue
+        found, missing = decide(el, document, register)
+        if found:
+            keys = [register.key_of(e) for e in found]
+            el.set(TE_REFS, " ".join(keys))
+            used.update(keys)
+        if missing:
+            el.set(TE_UNRESOLVED, " ".join(missing))
+    return used

@@ -1,0 +1,90 @@
+"""The collection model on a real correspondence edition (../shared/corpus/letters/:
+letters whose names link to registers/people.xml and places.xml by ``@key`` = ``@n``,
+with ``correspContext`` neighbours numbered ``B7380`` for the letter ``K_7380``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import LETTERS, letter_sample, needs_shared
+from tei_edition import collection
+from tei_edition.entities.resolve import TE_REFS, resolve
+
+pytestmark = needs_shared(LETTERS)
+
+WELTI = ["K_7378_Welti_Emil_an_Escher_1876-02-26", "K_7379_AE_an_Welti_Emil_1876-02-28",
+         "K_7380_AE_an_Welti_Emil_1876-03-03"]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    files = sorted(set(letter_sample(400)) | {LETTERS / "letters" / f"{n}.xml" for n in WELTI})
+    return collection.load([*files, LETTERS / "registers"])
+
+
+def test_registers_are_found_and_never_documents(sample):
+    assert sorted(p.name for p in sample.registers) == ["people.xml", "places.xml"]
+    assert all(d.path.parent.name == "letters" for d in sample.documents)
+    assert all(d.catalogue.kind == "letter" and d.catalogue.title for d in sample.documents)
+
+
+def test_keys_link_to_the_registers_n_attribute_without_configuration(sample):
+    assert sample.register.key_rules == {"person": "n", "place": "n"}
+    assert len(sample.register) > 3000
+    resolved = sum(len(d.register_refs) for d in sample.documents)
+    unresolved = sum(len(d.unresolved) for d in sample.documents)
+    assert resolved > 4 * unresolved  # most keys are in the registers
+
+
+def test_a_real_letters_catalogue_entry(sample):
+    entry = sample.document(f"letters/{WELTI[1]}").catalogue
+    assert (entry.date, entry.date_text, entry.identifier) == (
+        "1876-02-28", "28. Februar 1876", "VGB_GB_SBBGB02_045")
+    # As the edition encodes it (its file name says the reverse; we never second-guess).
+    assert entry.sender == [{"name": "Emil Welti", "key": "Welti-Emil"}]
+    assert entry.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
+    assert (entry.place_sent["name"], entry.place_received["name"]) == ("Zürich", "Bern")
+    # correspContext: previous-in-corresp B7378, next-in-corresp B7380
+    assert (entry.corresp_prev, entry.corresp_next) == (f"letters/{WELTI[0]}", f"letters/{WELTI[2]}")
+
+
+def test_resolve_marks_key_links_in_a_real_letter(sample):
+    doc = sample.document(f"letters/{WELTI[1]}")
+    tree = doc.parse()
+    used = resolve(tree, doc.path, sample.register)
+    welti = [el for el in tree.iter("{*}persName") if el.get("key") == "Welti Emil"]
+    assert welti and all(el.get(TE_REFS) == "Welti-Emil" for el in welti)
+    bundle = sample.register.bundle(used).getroot()
+    assert {el.get("n") for el in bundle} >= {"Welti Emil"}
+
+
+_WHOLE = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 ** 2, 1536 * 1024 ** 2))
+from tei_edition import collection
+started = time.process_time()
+coll = collection.load([sys.argv[1]])
+catalogue = coll.catalogue()
+print(json.dumps({
+    "documents": len(coll.documents), "registers": [p.name for p in coll.registers],
+    "in_registers": sum(d.path.parent.name == "registers" for d in coll.documents),
+    "catalogued": len(catalogue), "cpu": time.process_time() - started,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+@pytest.mark.slow
+def test_the_whole_edition_loads_in_bounded_memory():
+    """All 4,816 letters and both registers, under a 1.5 GB address-space limit (the
+    trees are dropped; what stays is the catalogue and the register)."""
+    done = subprocess.run([sys.executable, "-c", _WHOLE, str(LETTERS)], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout)
+    assert figures["documents"] == figures["catalogued"] == 4816
+    assert figures["registers"] == ["people.xml", "places.xml"] and figures["in_registers"] == 0
+    assert figures["peak_mb"] < 400, figures

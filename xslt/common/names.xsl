@@ -1,0 +1,96 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Name forms of register entries, decided once for every format:
+    te:entity-label   the display name: the form typed preferred (policy.xml), else the first
+    te:fullest-name   a person's fullest form: preferred, else one with forename and surname
+    te:index-form     how the index and the registers file an entry: a person under
+                      "Surname, Forename" when the name is structured and written forename
+                      first; a name written family name first (Korean, Chinese, Japanese ...:
+                      surname before forename in the source, or a family-first language or
+                      script) stays as written: "Kim Il Sung", never "Kim, Il Sung";
+                      an unstructured name as written (never guessed); others their label
+    te:sort-key       the index form folded (case, diacritics, leading punctuation)
+    te:entity-description  the entry's first note (or desc, occupation, role)
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:te="urn:x-tei-edition"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- The entry's own name forms (policy.xml), in document order. -->
+  <xsl:function name="te:name-forms" as="element()*">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="allowed" select="if (map:contains($te:entry-forms, local-name($entry)))
+                                         then $te:entry-forms(local-name($entry))
+                                         else ('persName', 'placeName', 'orgName', 'name', 'geogName',
+                                               'settlement', 'country', 'label', 'title')"
+                  xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:sequence select="$entry/tei:*[local-name() = $allowed]"/>
+  </xsl:function>
+
+  <xsl:function name="te:preferred-name" as="element()?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="names" select="te:name-forms($entry)"/>
+    <xsl:sequence select="($names[@type = $te:preferred-types], $names)[1]"/>
+  </xsl:function>
+
+  <xsl:function name="te:entity-label" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="best" select="te:preferred-name($entry)"/>
+    <xsl:sequence select="if ($best) then te:name-text($best) else string($entry/@xml:id)"/>
+  </xsl:function>
+
+  <!-- The text of a name form: its words, parts separated by a space. -->
+  <xsl:function name="te:name-text" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="normalize-space(string-join($name//text()[empty(ancestor::tei:note)], ''))"/>
+  </xsl:function>
+
+  <xsl:function name="te:fullest-name" as="element()?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="names" select="te:name-forms($entry)"/>
+    <xsl:sequence select="($names[@type = $te:preferred-types], $names[tei:surname and tei:forename], $names)[1]"/>
+  </xsl:function>
+
+  <!-- Whether a name is written family name first: its surname comes before its
+       forename, or it is in a family-first language or script (policy.xml). -->
+  <xsl:function name="te:is-family-first" as="xs:boolean">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="lang" select="lower-case(replace(($name/ancestor-or-self::*/@xml:lang)[last()], '-.*', ''))"/>
+    <xsl:variable name="scripts" select="tokenize($te:policy/names/@family-first-blocks)"/>
+    <xsl:sequence select="
+      ($name/tei:surname and $name/tei:forename and $name/tei:surname[1] &lt;&lt; $name/tei:forename[1])
+      or $lang = tokenize($te:policy/names/@family-first-languages)
+      or (some $s in $scripts satisfies matches(string($name), '\p{Is' || $s || '}'))"/>
+  </xsl:function>
+
+  <xsl:function name="te:index-form" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="name" select="te:fullest-name($entry)"/>
+    <xsl:variable name="given" select="string-join($name/(tei:forename, tei:addName) ! te:name-text(.)[.], ' ')"/>
+    <xsl:sequence select="
+      if ($name/self::tei:persName and $name/tei:surname and not(te:is-family-first($name)))
+      then string-join($name/tei:surname ! te:name-text(.), ' ') || ($given[.] ! (', ' || .))
+      else if ($name) then te:name-text($name)
+      else te:entity-label($entry)"/>
+  </xsl:function>
+
+  <xsl:function name="te:sort-key" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="te:fold(replace(te:index-form($entry), '^[^\p{L}\p{N}]+', ''))"/>
+  </xsl:function>
+
+  <!-- Case and diacritics folded, so that Ängström files under A. -->
+  <xsl:function name="te:fold" as="xs:string">
+    <xsl:param name="s" as="xs:string?"/>
+    <xsl:sequence select="lower-case(replace(normalize-unicode(normalize-space($s), 'NFD'), '\p{M}', ''))"/>
+  </xsl:function>
+
+  <xsl:function name="te:entity-description" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="normalize-space(string(($entry/tei:note, $entry/tei:desc,
+                                                   $entry/tei:occupation, $entry/tei:roleName)[1]))"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,80 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The policy tables (policy.xml, which Python reads too), loaded once when the
+  stylesheet is compiled, and the variables the common layer builds from them.
+  Nothing here decides: the rows of policy.xml do.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:te="urn:x-tei-edition"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- Read at compile time (static), before the sandbox closes file access. -->
+  <xsl:variable name="te:policy-table" static="yes" as="document-node()" select="doc('policy.xml')"/>
+  <xsl:variable name="te:policy" as="element(policy)" select="$te:policy-table/policy"/>
+
+  <!-- Name element -> the entry kind it names ('' : from @type or the entry). -->
+  <xsl:variable name="te:entity-kinds" as="map(xs:string, xs:string)"
+                select="map:merge($te:policy/mentions/name ! map{string(@element): string(@kind)})"/>
+
+  <!-- Where names are the register's own name forms, not mentions. -->
+  <xsl:variable name="te:register-parts" as="xs:string+"
+                select="tokenize($te:policy/mentions/@where-not)"/>
+
+  <!-- Register entry element -> its kind; and -> its name-form elements. -->
+  <xsl:variable name="te:entry-kinds" as="map(xs:string, xs:string)"
+                select="map:merge($te:policy/entries/entry ! map{string(@element): string(@kind)})"/>
+  <xsl:variable name="te:entry-forms" as="map(xs:string, xs:string*)"
+                select="map:merge($te:policy/entries/entry ! map{string(@element): tokenize(@forms)})"/>
+  <xsl:variable name="te:preferred-types" as="xs:string+"
+                select="tokenize($te:policy/entries/@preferred)"/>
+
+  <xsl:variable name="te:anchor-blocks" as="xs:string+" select="tokenize($te:policy/blocks/@anchored)"/>
+  <xsl:variable name="te:unit-types" as="xs:string+" select="tokenize($te:policy/units/@types)"/>
+  <xsl:variable name="te:section-break-units" as="xs:string+"
+                select="tokenize($te:policy/section-breaks/@units)"/>
+  <xsl:variable name="te:head-not-main" as="xs:string+" select="tokenize($te:policy/headings/@not-main)"/>
+  <xsl:variable name="te:head-never-main" as="xs:string+" select="tokenize($te:policy/headings/@never-main)"/>
+
+  <!-- Element -> (open, close): the signs around editorial interventions. -->
+  <xsl:variable name="te:signs" as="map(xs:string, xs:string*)"
+                select="map:merge($te:policy/signs/sign ! map{string(@element): (string(@open), string(@close))})"/>
+
+  <!-- The legend of the signs, for every format's editorial principles. -->
+  <xsl:function name="te:sign-legend" as="element(sign)*">
+    <xsl:sequence select="$te:policy/signs/sign"/>
+  </xsl:function>
+
+  <!-- The marks of numbered and lettered notes: (sample, explanation). -->
+  <xsl:function name="te:mark-legend" as="xs:string*">
+    <xsl:param name="for" as="xs:string"/>
+    <xsl:sequence select="$te:policy/marks/mark[@for = $for]/(string(@sample), string(@explain))"/>
+  </xsl:function>
+
+  <xsl:function name="te:sign-explanation" as="xs:string?">
+    <xsl:param name="element" as="xs:string"/>
+    <xsl:sequence select="$te:policy/signs/sign[@element = $element]/@explain ! string(.)"/>
+  </xsl:function>
+
+  <xsl:function name="te:words-for" as="xs:string?">
+    <xsl:param name="table" as="xs:string"/>
+    <xsl:param name="value" as="xs:string?"/>
+    <xsl:sequence select="$te:policy/*[local-name() = $table]/*[@value = $value or @element = $value][1]/@says ! string(.)"/>
+  </xsl:function>
+
+  <!-- Raise one of the policy's errors: "TE0101: notes must be ..., not X". -->
+  <xsl:function name="te:fail" as="empty-sequence()">
+    <xsl:param name="code" as="xs:string"/>
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="error(QName('urn:x-tei-edition', 'te:' || $code),
+      $code || ': ' || $te:policy/errors/error[@code = $code]/@message || ', not ' || $value)"/>
+  </xsl:function>
+
+  <xsl:template name="te:check-params">
+    <xsl:if test="not($reading = ('normalised', 'diplomatic'))">
+      <xsl:sequence select="te:fail('TE0001', $reading)"/>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>
