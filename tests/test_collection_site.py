@@ -47,7 +47,7 @@ def test_catalogue_lists_every_document_in_date_order(built):
     assert dates == sorted(dates)
     text = (html / "catalogue" / "t0.js").read_text(encoding="utf-8")
     titles = json.loads(text[text.index(",") + 1:text.rindex(")")])
-    documents = figures["collection"].documents
+    documents = figures["collection"].ordered()
     assert titles == [[d.id, d.catalogue.title] for d in documents]
     first = rows[0]
     assert catalogue["names"][first[2][0]].split("\t")[0] in titles[0][1]  # sender in the title
@@ -60,7 +60,7 @@ def test_catalogue_lists_every_document_in_date_order(built):
 
 def test_document_pages_link_neighbours_in_date_order(built):
     html, figures = built
-    ids = [d.id for d in figures["collection"].documents]
+    ids = [d.id for d in figures["collection"].ordered()]
     for before, current, after in zip(ids, ids[1:], ids[2:]):
         doc = page(html / current / "index.html")
         prev = doc.xpath("//h:head/h:link[@rel='prev']/@href", namespaces=XHTML)
@@ -80,7 +80,7 @@ def test_document_pages_link_neighbours_in_date_order(built):
 def test_names_in_a_document_link_to_the_collection_register(built):
     html, figures = built
     hrefs = set()
-    for doc in figures["collection"].documents:
+    for doc in figures["collection"].ordered():
         tree = page(html / doc.id / "index.html")
         found = set(tree.xpath("//h:a[contains(@class, 'name')]/@href", namespaces=XHTML))
         for href in found:

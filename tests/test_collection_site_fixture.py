@@ -131,6 +131,11 @@ def generate(folder: Path, letters: int = 24, seed: int = 15) -> Path:
     rng = random.Random(seed)
     (folder / "letters").mkdir(parents=True, exist_ok=True)
     (folder / "registers").mkdir(exist_ok=True)
+    (folder / "edition.toml").write_text(
+        'title = "Letters of a generated collection"\n'
+        'editors = ["A. Editor", "B. Editor"]\n'
+        'introduction = """This edition collects letters.\n\nIt is generated for tests."""\n',
+        encoding="utf-8")
     (folder / "registers" / "persons.xml").write_text(_person_register(), encoding="utf-8")
     (folder / "registers" / "places.xml").write_text(_place_register(), encoding="utf-8")
     for n in range(1, letters + 1):
@@ -146,23 +151,22 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
     from tei_edition.publish import site
     from tei_edition.publish.run import run_format
     from tei_edition.xml.output import safe_child
-    from tei_edition.xml.parse import parse_file
 
     if load is None:
-        import test_collection_site_standin as standin
-        load, resolve = standin.load, standin.resolve
+        from tei_edition.collection import load
+        from tei_edition.entities.resolve import resolve
     collection = load([source])
     if limit:
         collection.documents = collection.documents[:limit]
     digests = []
     html = out / "html"
     bundle = collection.register.bundle()
-    for document in collection.documents:
-        tree = parse_file(document.path)
+    for document in collection.ordered():
+        tree = document.parse()
         resolve(tree, document.path, collection.register)
-        params = {"reading": "normalised", "registers": bundle,
-                  **site.page_parameters(collection, document, tree)}
-        strings, _ = run_format("html/html.xsl", tree, Path(document.path), params, strings=True)
+        params = {"reading": "normalised", **site.page_parameters(collection, document, tree)}
+        strings, _ = run_format("html/html.xsl", tree, Path(document.path), params, strings=True,
+                                register=collection.register, bundle=bundle)
         pages = dict(zip(strings[::2], strings[1::2]))
         target = safe_child(html, document.id)
         target.mkdir(parents=True, exist_ok=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import test_collection_site_standin as standin  # noqa: E402
 from test_collection_site_fixture import generate  # noqa: E402
 
+from tei_edition.collection import load  # noqa: E402
 from tei_edition.errors import UsageError  # noqa: E402
 from tei_edition.publish import volume  # noqa: E402
 
@@ -22,20 +22,20 @@ pypdf = pytest.importorskip("pypdf")
 
 
 def collection(folder: Path, letters: int = 10):
-    return standin.load([generate(folder, letters=letters)])
+    return load([generate(folder, letters=letters)])
 
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     folder = tmp_path_factory.mktemp("volume")
     coll = collection(folder / "src")
-    written = volume.write_volume(coll, folder / "letters.pdf", resolve=standin.resolve)
+    written = volume.write_volume(coll, folder / "letters.pdf")
     return coll, written, pypdf.PdfReader(str(written[0]))
 
 
 def test_documents_are_numbered_in_date_order_with_outline_and_contents(book):
     coll, written, reader = book
-    expected = [f"{n}. {d.catalogue.title}" for n, d in enumerate(coll.documents, 1)]
+    expected = [f"{n}. {d.catalogue.title}" for n, d in enumerate(coll.ordered(), 1)]
     titles = [o.title for o in reader.outline if not isinstance(o, list)]
     assert [t for t in titles if re.match(r"^\d+\. ", t)] == expected
     assert titles[0] == "Introduction"
@@ -71,13 +71,15 @@ def test_index_page_numbers_print_the_names(book):
 
 def test_rebuild_is_byte_identical(book, tmp_path):
     coll, written, _ = book
-    again = volume.write_volume(coll, tmp_path / "letters.pdf", resolve=standin.resolve)
+    again = volume.write_volume(coll, tmp_path / "letters.pdf")
     assert again[0].read_bytes() == written[0].read_bytes()
 
 
 def test_ids_stay_unique_across_the_book(book):
     coll, _, _ = book
-    tree = volume.assemble(coll, coll.documents, resolve=standin.resolve)
+    from tei_edition.entities.resolve import resolve
+
+    tree = volume.assemble(coll, coll.ordered(), resolve=resolve)
     ids = tree.getroot().xpath("//@xml:id")
     assert len(ids) == len(set(ids))
     refs = {r[1:] for v in tree.getroot().xpath("//@ref") for r in v.split()}
@@ -86,7 +88,7 @@ def test_ids_stay_unique_across_the_book(book):
 
 def test_plan_splits_into_parts_under_the_limit(tmp_path):
     coll = collection(tmp_path / "src", letters=12)
-    sizes = {d.id: 1000 for d in coll.documents}
+    sizes = {d.id: 1000 for d in coll.ordered()}
     parts = volume.plan(coll, max_chars=4500, sizes=sizes)
     assert [len(p.documents) for p in parts] == [4, 4, 4]
     assert parts[0].label().startswith("Part 1: 18")
@@ -97,8 +99,8 @@ def test_plan_splits_into_parts_under_the_limit(tmp_path):
 @pytest.mark.slow
 def test_a_large_volume_is_printed_in_parts(tmp_path):
     coll = collection(tmp_path / "src", letters=6)
-    chars = sum(volume._chars(volume._text_of(standin.parse_file(d.path), d)) for d in coll.documents)
-    written = volume.write_volume(coll, tmp_path / "letters.pdf", resolve=standin.resolve,
+    chars = sum(volume._chars(volume._text_of(d.parse(), d)) for d in coll.ordered())
+    written = volume.write_volume(coll, tmp_path / "letters.pdf",
                                   max_chars=chars // 2 + 200)
     pdfs = [p for p in written if p.suffix == ".pdf"]
     assert [p.name for p in pdfs] == ["letters-part1.pdf", "letters-part2.pdf"]

@@ -74,10 +74,10 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
     if not isinstance(max_chars, int) or max_chars <= 0:
         raise UsageError(f"--max-chars must be a positive whole number (got {max_chars!r})")
     parts = [Part(1)]
-    for document in collection.documents:
+    for document in ordered(collection):
         chars = (sizes or {}).get(document.id)
         if chars is None:
-            chars = _chars(_text_of(parse_file(document.path), document))
+            chars = _chars(_text_of(_parse(document), document))
         if chars > max_chars:
             raise UsageError(
                 f"{document.id} alone has {chars:,} characters of text, over the PDF limit of "
@@ -141,7 +141,7 @@ def assemble(collection, documents, *, resolve, part: str | None = None, first_n
     used: dict[str, str] = {}  # collection key -> id in the book
     for offset, document in enumerate(documents):
         number = first_number + offset
-        tree = parse_file(document.path)
+        tree = _parse(document)
         if register is not None:
             resolve(tree, Path(document.path), register)
         body.append(_division(tree, document, number, used))
@@ -149,6 +149,17 @@ def assemble(collection, documents, *, resolve, part: str | None = None, first_n
     if not len(stand_off):
         tei.remove(stand_off)
     return etree.ElementTree(tei)
+
+
+def ordered(collection) -> list:
+    """The documents in the collection's order (``edition.toml``, else by date)."""
+    return collection.ordered() if hasattr(collection, "ordered") else list(collection.documents)
+
+
+def _parse(document):
+    """A document's own tree (one ``TEI`` of a ``teiCorpus``, one division of a file of
+    many, as the collection model gives it), else its file."""
+    return document.parse() if hasattr(document, "parse") else parse_file(document.path)
 
 
 def _header(collection, part: str | None):
