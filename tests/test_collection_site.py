@@ -168,6 +168,23 @@ def test_index_grows_linearly_and_shards_stay_small(tmp_path):
         assert shard.stat().st_size <= site.SHARD_BYTES * 1.5 or len(data["t"]) == 1
 
 
+def test_digests_round_trip_and_downloads_are_linked(built, tmp_path):
+    html, figures = built
+    collection = figures["collection"]
+    document = collection.ordered()[0]
+    tree = document.parse()
+    from tei_edition.entities.resolve import resolve
+
+    resolve(tree, document.path, collection.register)
+    found = site.digest(tree, document)
+    assert found.mentions and found.passages
+    assert site.Digest.from_json(found.to_json()) == found
+    site.write_collection_site(collection, [found], tmp_path,
+                               downloads=[("The volume (PDF)", "../src.pdf")])
+    home = page(tmp_path / "index.html")
+    assert home.xpath("//h:p[@class='downloads']/h:a/@href", namespaces=XHTML) == ["../src.pdf"]
+
+
 def test_rebuild_is_byte_identical(built, tmp_path):
     html, figures = built
     site.write_collection_site(figures["collection"], [], tmp_path / "a")

@@ -217,6 +217,14 @@
           <xsl:if test="s:editor">
             <p class="editors">Edited by {string-join(s:editor, ', ')}</p>
           </xsl:if>
+          <xsl:if test="s:download">
+            <p class="downloads">
+              <xsl:for-each select="s:download">
+                <xsl:if test="position() > 1"> · </xsl:if>
+                <a href="{@href}">{.}</a>
+              </xsl:for-each>
+            </p>
+          </xsl:if>
         </header>
         <xsl:if test="s:introduction/s:p">
           <section class="introduction" aria-label="Introduction">

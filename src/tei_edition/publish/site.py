@@ -78,6 +78,17 @@ class Digest:
     passages: list[tuple[str, str]] = field(default_factory=list)
     mentions: list[tuple[str, str, str]] = field(default_factory=list)
 
+    def to_json(self) -> str:
+        """For the engine's cache: an incremental build keeps the digests of the
+        documents it does not render again."""
+        return json.dumps({"id": self.id, "passages": self.passages, "mentions": self.mentions},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Digest":
+        data = json.loads(text)
+        return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]])
+
 
 def digest(tree, document) -> Digest:
     """Passages and mentions of one document whose names carry ``te:refs`` (the
@@ -262,12 +273,15 @@ def year_of(entry) -> int | None:
 
 
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
-                          base_url: str | None = None) -> dict:
+                          downloads: list[tuple[str, str]] = ()) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
-    mentions). Returns figures: files written, bytes of the search index and of the
-    text it indexes."""
+    mentions). ``full_registers``: list entries no document mentions too.
+    ``downloads``: (label, path relative to ``out_dir``) shown on the home page, e.g.
+    ``("The volume (PDF)", "../letters.pdf")``. Also copies ``assets/`` (the
+    collection's and the documents' pages' own). Returns figures: files written,
+    bytes of the search index and of the text it indexes, shards."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     entries = list(collection.catalogue())
@@ -276,6 +290,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     register = _register_entries(collection)
     mentions = _mentions(entries, by_digest, register)
     data = _site_data(collection, entries, register, mentions, numbers, full_registers)
+    for label, target in downloads:
+        etree.SubElement(data, f"{_S}download", href=target).text = label
     result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
     strings = result.strings
     if len(strings) % 2:
