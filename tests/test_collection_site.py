@@ -208,3 +208,18 @@ def test_map_draws_places_from_coordinates(built):
     svg = page(html / "map.html").xpath("//svg:svg", namespaces=XHTML)[0]
     links = svg.xpath("svg:a/@href", namespaces=XHTML)
     assert sorted(links) == [f"registers/place/pl{n}.html" for n in range(1, 5)]
+
+
+def test_a_file_of_many_documents_gets_a_contents_page(tmp_path):
+    """The collection model's own fixture holds a FRUS-style file of three documents."""
+    source = Path(__file__).parent / "fixtures" / "collection"
+    figures = build_site(source, tmp_path)
+    html = tmp_path / "html"
+    contents = page(html / "files" / "volumes-frus.html")
+    links = contents.xpath("//h:ol[@class='doc-list']/h:li/h:a/@href", namespaces=XHTML)
+    ids = [d.id for d in figures["collection"].ordered() if d.catalogue.source == "volumes/frus.xml"]
+    assert links == [f"../{i}/index.html" for i in ids] and len(ids) == 3
+    for document_id in ids:
+        doc = page(html / document_id / "index.html")
+        up = doc.xpath("//h:nav[@class='neighbours']/h:a[@class='contents']/@href", namespaces=XHTML)
+        assert up == [site.root_prefix(document_id) + "files/volumes-frus.html"]

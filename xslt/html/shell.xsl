@@ -137,7 +137,7 @@
         <xsl:for-each select="$in/te:link">
           <a class="{@rel}" href="{@href}" title="{@label}">{map{'prev': '← Previous',
             'next': 'Next →', 'corresp-prev': '← Previous in this correspondence',
-            'corresp-next': 'Next in this correspondence →'}(string(@rel))}</a>
+            'corresp-next': 'Next in this correspondence →', 'contents': 'Contents of ' || @label}(string(@rel))}</a>
         </xsl:for-each>
       </nav>
       <dl class="meta">

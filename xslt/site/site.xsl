@@ -123,6 +123,28 @@
         </xsl:with-param>
       </xsl:call-template>
     </xsl:for-each-group>
+    <xsl:for-each-group select="s:doc[@file]" group-by="@file">
+      <xsl:call-template name="s:file">
+        <xsl:with-param name="path" select="current-grouping-key()"/>
+        <xsl:with-param name="page" as="element()">
+          <xsl:call-template name="s:page">
+            <xsl:with-param name="site" select="$site"/>
+            <xsl:with-param name="root" select="'../'"/>
+            <xsl:with-param name="page" select="'index'"/>
+            <xsl:with-param name="title" select="string(@source)"/>
+            <xsl:with-param name="content" as="element()+">
+              <h1>{@source}</h1>
+              <p>{count(current-group())} documents in this file.</p>
+              <ol class="doc-list">
+                <xsl:for-each select="current-group()">
+                  <li><a href="../{@href}">{@line}</a></li>
+                </xsl:for-each>
+              </ol>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:for-each-group>
     <xsl:if test="s:entity/s:geo">
       <xsl:call-template name="s:file">
         <xsl:with-param name="path" select="'map.html'"/>

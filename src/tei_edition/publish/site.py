@@ -177,6 +177,12 @@ def href(document_id: str) -> str:
     return f"{document_id}/index.html"
 
 
+def file_page(source: str) -> str:
+    """The contents page of a file of many documents, relative to the site root."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", str(source).removesuffix(".xml")).strip("-") or "file"
+    return f"files/{stem}.html"
+
+
 def root_prefix(document_id: str) -> str:
     """From a document's page back to the site root."""
     return "../" * (document_id.count("/") + 1)
@@ -198,6 +204,9 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
         if target and target in by_id:
             etree.SubElement(page, f"{{{TE_NS}}}link", rel=rel, href=up + href(target),
                              label=_line(by_id[target]))
+    if getattr(entry, "fragment", None) and entry.source:
+        etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(entry.source),
+                         label=str(entry.source))
     for label, value in _facts(entry):
         etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
     to_out = "../" * (document.id.count("/") + 2)  # from DIR/html/<id>/ to DIR
@@ -451,6 +460,9 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers)
                                n=str(numbers[entry.id] + 1), date=entry.date or "",
                                year=str(year_of(entry) or ""), line=_line(entry))
         doc.text = entry.date_text or entry.date or "undated"
+        if getattr(entry, "fragment", None) and entry.source:
+            doc.set("file", file_page(entry.source))
+            doc.set("source", str(entry.source))
         for role, people in (("sent", entry.sender), ("received", entry.addressee)):
             for person in people or []:
                 if person.get("key") in register:
