@@ -734,6 +734,7 @@ def worker_main() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
+    _die_with_parent()
     requests = sys.stdin.buffer
     stylesheets: dict[int, tuple] = {}
     from tei_edition.publish import transform
@@ -741,7 +742,8 @@ def worker_main() -> None:
     transform.compiled(COMPILER)  # before the first request arrives
     while True:
         request = _receive(requests)
-        if request is None:
+        if request is None:  # the parent has gone (or is done): leave no folder behind
+            _remove_home()
             return
         try:
             reply = _serve(request, stylesheets)
@@ -749,7 +751,11 @@ def worker_main() -> None:
             reply = {"error": exc.message}
         except Exception as exc:  # a bug: report it rather than leave the parent waiting
             reply = {"error": f"internal error: {type(exc).__name__}: {exc}"}
-        _send(replies, reply)
+        try:
+            _send(replies, reply)
+        except OSError:  # nobody reads any more
+            _remove_home()
+            return
 
 
 _SAXON_AT = re.compile(r"on line (\d+)")
@@ -774,6 +780,25 @@ def _compile_error(text: str, xslt: str) -> dict:
                 reply["at"] = source
                 break
     return reply
+
+
+def _die_with_parent() -> None:
+    """The worker ends with its parent, removing its HOME first: when its requests end
+    (the parent exited or was killed: the pipe closes), when its reply finds no reader,
+    and on SIGTERM (a signal to the whole process group)."""
+    import signal
+
+    def leave(*_):
+        _remove_home()
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, leave)
+
+
+def _remove_home() -> None:
+    home = os.environ.get("HOME", "")
+    if Path(home).name.startswith("tei-edition-schematron-"):
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _serve(request: dict, stylesheets: dict) -> dict:
