@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
-from tei_edition.textsafe import for_message
+from tei_edition.textsafe import for_message, to_json as safe_json
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,7 @@ def to_json(files: list[tuple[str, list[Diagnostic]]]) -> str:
         errors = [d for d in diagnostics if d.severity == "error"]
         entries.append({"path": path, "valid": not errors,
                         "diagnostics": [_located(d, path) for d in diagnostics]})
-    return json.dumps({"valid": all(e["valid"] for e in entries), "files": entries},
-                      ensure_ascii=False, indent=2)
+    return safe_json({"valid": all(e["valid"] for e in entries), "files": entries}, indent=2)
 
 
 def _located(diagnostic: Diagnostic, path: str) -> dict:
