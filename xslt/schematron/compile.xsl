@@ -37,6 +37,9 @@
   <!-- "#DEFAULT" uses the schema's @defaultPhase (or every pattern); "#ALL" every pattern. -->
   <xsl:param name="phase" as="xs:string" select="'#DEFAULT'"/>
 
+  <!-- Namespaces of the machinery, never handed on as a schema's bindings. -->
+  <xsl:variable name="te:OURS" select="('urn:x-tei-edition', 'http://www.w3.org/1999/XSL/Transform',
+    'http://purl.oclc.org/dsdl/schematron', 'http://purl.oclc.org/dsdl/svrl', 'urn:x-tei-edition:xslt-alias')"/>
   <xsl:variable name="te:QDOCS" select="'Q{urn:x-tei-edition}documents'"/>
   <xsl:variable name="te:QURI" select="'Q{urn:x-tei-edition}uri'"/>
 
@@ -237,7 +240,7 @@
         </out:template>
       </xsl:if>
       <out:template match="/">
-        <svrl:schematron-output phase="{te:literal($chosen)}">
+        <svrl:schematron-output phase="{te:literal($chosen)}" out:exclude-result-prefixes="#all">
           <xsl:if test="sch:title">
             <xsl:attribute name="title" select="te:literal(normalize-space(sch:title))"/>
           </xsl:if>
@@ -260,7 +263,7 @@
             <xsl:choose>
               <xsl:when test="@documents">
                 <!-- one active pattern listing every document it reads, then each document's rules -->
-                <svrl:active-pattern>
+                <svrl:active-pattern out:exclude-result-prefixes="#all">
                   <xsl:call-template name="te:pattern-attributes"/>
                   <out:attribute name="documents"
                                  select="string-join(${$te:QDOCS}/*/*[@pattern = '{position()}']/@uri, ' ')"/>
@@ -275,7 +278,7 @@
                 </out:for-each>
               </xsl:when>
               <xsl:otherwise>
-                <svrl:active-pattern>
+                <svrl:active-pattern out:exclude-result-prefixes="#all">
                   <xsl:call-template name="te:pattern-attributes"/>
                   <out:if test="exists(${$te:QURI})">
                     <out:attribute name="documents" select="${$te:QURI}"/>
@@ -345,7 +348,8 @@
         <xsl:namespace name="{$prefix}" select="$pairs[2 * current()]"/>
       </xsl:if>
     </xsl:for-each>
-    <xsl:for-each select="in-scope-prefixes(.)[not(. = ('', 'xml', 'xsl', 'svrl', 'sch', 'te', 'out'))][not(. = $bound)]">
+    <xsl:for-each select="in-scope-prefixes(.)[not(. = ('', 'xml', 'xsl', 'svrl', 'sch', 'te', 'out'))][not(. = $bound)]
+                          [not(namespace-uri-for-prefix(., $here) = $te:OURS)]">
       <xsl:namespace name="{.}" select="namespace-uri-for-prefix(., $here)"/>
     </xsl:for-each>
   </xsl:template>
@@ -394,7 +398,7 @@
         <xsl:call-template name="te:namespaces"/>
         <xsl:call-template name="te:at"/>
         <out:param name="Q{{urn:x-tei-edition}}in" as="xs:string?" select="${$te:QURI}" tunnel="yes"/>
-        <svrl:fired-rule context="{te:literal(@context)}">
+        <svrl:fired-rule context="{te:literal(@context)}" out:exclude-result-prefixes="#all">
           <xsl:for-each select="@id, @role, @flag">
             <xsl:attribute name="{name()}" select="te:literal(.)"/>
           </xsl:for-each>
@@ -441,6 +445,7 @@
       <xsl:call-template name="te:at"/>
       <xsl:element name="{if (self::sch:assert) then 'svrl:failed-assert' else 'svrl:successful-report'}"
                    namespace="http://purl.oclc.org/dsdl/svrl">
+        <xsl:attribute name="xsl:exclude-result-prefixes" select="'#all'"/>
         <xsl:for-each select="@id, @role, @flag, @test, @see, @icon, @fpi">
           <xsl:attribute name="{name()}" select="te:literal(.)"/>
         </xsl:for-each>
@@ -454,7 +459,7 @@
           <xsl:if test="empty($found)">
             <xsl:sequence select="error(xs:QName('te:TE0307'), 'TE0307 diagnostics names ' || . || ', which no sch:diagnostic defines')"/>
           </xsl:if>
-          <svrl:diagnostic-reference diagnostic="{te:literal(.)}">
+          <svrl:diagnostic-reference diagnostic="{te:literal(.)}" out:exclude-result-prefixes="#all">
             <xsl:apply-templates select="$found" mode="te:text"/>
           </svrl:diagnostic-reference>
         </xsl:for-each>
@@ -463,14 +468,14 @@
           <xsl:if test="empty($found)">
             <xsl:sequence select="error(xs:QName('te:TE0308'), 'TE0308 properties names ' || . || ', which no sch:property defines')"/>
           </xsl:if>
-          <svrl:property-reference property="{te:literal(.)}">
+          <svrl:property-reference property="{te:literal(.)}" out:exclude-result-prefixes="#all">
             <xsl:for-each select="$found/(@role, @scheme)">
               <xsl:attribute name="{name()}" select="te:literal(.)"/>
             </xsl:for-each>
             <xsl:apply-templates select="$found" mode="te:text"/>
           </svrl:property-reference>
         </xsl:for-each>
-        <svrl:text>
+        <svrl:text out:exclude-result-prefixes="#all">
           <out:variable name="Q{{urn:x-tei-edition}}text" as="xs:string*">
             <xsl:apply-templates select="node()" mode="te:message"/>
           </out:variable>
@@ -491,7 +496,7 @@
   </xsl:function>
 
   <xsl:template match="sch:diagnostic" mode="te:text">
-    <svrl:text>
+    <svrl:text out:exclude-result-prefixes="#all">
       <xsl:call-template name="te:text-attributes"/>
       <out:variable name="Q{{urn:x-tei-edition}}text" as="xs:string*">
         <xsl:call-template name="te:namespaces"/>
@@ -503,7 +508,7 @@
 
   <!-- A property's content is kept as it is (xsl:copy-of may add nodes to it). -->
   <xsl:template match="sch:property" mode="te:text">
-    <svrl:text>
+    <svrl:text out:exclude-result-prefixes="#all">
       <xsl:call-template name="te:text-attributes"/>
       <xsl:apply-templates select="node()" mode="te:message"/>
     </svrl:text>
