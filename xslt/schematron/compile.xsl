@@ -371,12 +371,24 @@
     <xsl:choose>
       <xsl:when test="@value"><xsl:attribute name="select" select="@value"/></xsl:when>
       <xsl:otherwise>
-        <xsl:variable name="markup" select="serialize(node())"/>
+        <xsl:variable name="data" as="node()*">
+          <xsl:apply-templates select="node()" mode="te:data"/>
+        </xsl:variable>
+        <xsl:variable name="markup" select="serialize($data)"/>
         <xsl:variable name="literal" select="'''' || replace($markup, '''', '''''') || ''''"/>
         <xsl:attribute name="select" select="if ($binding = 'xslt') then 'parse-xml-fragment(' || $literal || ')'
                                              else 'parse-xml-fragment(' || $literal || ')/node()'"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- A let's content as data: elements with their own names and attributes only (no
+       inherited namespace declarations, none of our annotations). -->
+  <xsl:mode name="te:data" on-no-match="shallow-copy"/>
+  <xsl:template match="*" mode="te:data">
+    <xsl:element name="{name()}" namespace="{namespace-uri()}">
+      <xsl:apply-templates select="@* except @te:*, node()" mode="te:data"/>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="sch:pattern | sch:group" mode="te:generate">

@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -84,7 +84,6 @@ class CompiledSchematron:
     key: int  # the worker's handle on the compiled stylesheet
     documents: bool = False  # some active pattern reads subordinate documents
     generation: int = 0  # which worker process holds it
-    files: list[str] = field(default_factory=list)  # the schema and the files it includes
 
 
 _cache: dict[tuple, CompiledSchematron] = {}
