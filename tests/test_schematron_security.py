@@ -71,7 +71,7 @@ REFUSED = {
     "refused-import.sch": (4, "xsl:import refused"),
     "refused-use-when.sch": (4, "xsl:use-when"),
     "refused-extension.sch": (8, "extension element"),
-    "refused-key-content.sch": (3, "xsl:key refused"),
+    "refused-key-content.sch": (4, "xsl:message refused"),
     "refused-instruction-in-rule.sch": (5, "xsl:result-document refused"),
     "include-outside.sch": (3, "outside the schema's folder"),
     "include-absolute.sch": (2, "outside the schema's folder"),

@@ -241,8 +241,10 @@ def _where(el: etree._Element, path: Path) -> dict:
     return {"path": el.get(FILE_ATTR) or str(path), "line": el.sourceline}
 
 
-# What may stand in a function's body: declarations and one result, all expressions.
+# What may stand in a function's body: declarations and one result, all expressions;
+# in a key's body (instead of @use): one expression or a constant.
 _FUNCTION_BODY = {"param", "variable", "sequence"}
+_KEY_BODY = {"sequence", "value-of", "text"}
 _XSL_ATTRIBUTES_OK = {
     "key": {"name", "match", "use", "collation", "composite"},
     "function": {"name", "as", "visibility", "streamability", "override-extension-function",
@@ -251,6 +253,8 @@ _XSL_ATTRIBUTES_OK = {
     "variable": {"name", "as", "select", "visibility", "static"},
     "sequence": {"select"},
     "copy-of": {"select", "copy-namespaces", "copy-accumulators", "validation", "type"},
+    "value-of": {"select", "separator"},
+    "text": set(),
 }
 
 
@@ -289,6 +293,8 @@ def _screen_xsl(el: etree._Element, name: str, path: Path) -> None:
     allowed = (
         (name in ("key", "function") and parent is not None and parent.tag == _sch("schema"))
         or (name in _FUNCTION_BODY and parent_ns == XSL_NS and parent_name == "function")
+        or (name in _KEY_BODY and parent_ns == XSL_NS and parent_name == "key"
+            and parent.getparent() is not None and parent.getparent().tag == _sch("schema"))
         or (name == "copy-of" and any(a.tag == _sch("property") for a in el.iterancestors()))
     )
     if not allowed:
@@ -309,6 +315,13 @@ def _screen_xsl(el: etree._Element, name: str, path: Path) -> None:
                 or "".join((c.tail or "") for c in children).strip():
             raise InputError("xsl:function refused: its body may hold only xsl:param, xsl:variable "
                              "with @select and one final xsl:sequence with @select", **_where(el, path))
+    elif name == "key" and el.get("use") is None:
+        if not children or len(children) > 1 or (el.text or "").strip() or (children[0].tail or "").strip():
+            raise InputError("xsl:key refused: without @use its body is one xsl:sequence, xsl:value-of "
+                             "(with @select) or xsl:text", **_where(el, path))
+    elif name == "text":
+        if children:
+            raise InputError("xsl:text refused: it may hold text only", **_where(el, path))
     elif children or text:
         raise InputError(f"xsl:{name} refused: it may have no content, only a @select or @use "
                          "expression", **_where(el, path))
@@ -323,6 +336,25 @@ _REQUIRED = {
     "property": ("id",), "name": (), "value-of": ("select",), "emph": (), "dir": (),
     "span": (), "library": (),
 }
+
+
+def _extends_itself(rule: etree._Element, root: etree._Element) -> bool:
+    """Does an abstract rule reach itself by following sch:extends/@rule?"""
+    def bases(r: etree._Element) -> list[etree._Element]:
+        names = {e.get("rule") for e in r.findall(_sch("extends"))}
+        scope = [*r.getparent().findall(_sch("rule")),
+                 *(x for rules in root.findall(_sch("rules")) for x in rules.findall(_sch("rule")))]
+        return [x for x in scope if x.get("abstract") == "true" and x.get("id") in names]
+
+    seen, todo = set(), bases(rule)
+    while todo:
+        current = todo.pop()
+        if current is rule:
+            return True
+        if id(current) not in seen:
+            seen.add(id(current))
+            todo.extend(bases(current))
+    return False
 
 
 def check_structure(tree: etree._ElementTree, path: Path) -> None:
@@ -387,6 +419,9 @@ def check_structure(tree: etree._ElementTree, path: Path) -> None:
             else:
                 why = f"no abstract rule {wanted} is defined"
             raise InputError(f"sch:extends rule=\"{wanted}\": {why}", **_where(extends, path))
+        if rule.get("abstract") == "true" and _extends_itself(rule, root):
+            raise InputError(f"abstract rule {rule.get('id')} extends itself (through sch:extends); "
+                             "ISO Schematron: extension may not be circular", **_where(rule, path))
         if rule.get("abstract") == "true" and rule.get("context") is not None:
             raise InputError("an abstract rule may not have a context; ISO Schematron",
                              **_where(rule, path))
