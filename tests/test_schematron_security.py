@@ -70,6 +70,7 @@ REFUSED = {
     "refused-function-body.sch": (3, "xsl:function refused"),
     "refused-import.sch": (4, "xsl:import refused"),
     "refused-use-when.sch": (4, "xsl:use-when"),
+    "refused-use-when-plain.sch": (4, "xsl:function with attribute use-when refused"),
     "refused-extension.sch": (8, "extension element"),
     "refused-key-content.sch": (4, "xsl:message refused"),
     "refused-instruction-in-rule.sch": (5, "xsl:result-document refused"),

@@ -250,12 +250,18 @@ _XSL_ATTRIBUTES_OK = {
     "function": {"name", "as", "visibility", "streamability", "override-extension-function",
                  "override", "new-each-time", "cache"},
     "param": {"name", "as", "select", "required", "tunnel"},
-    "variable": {"name", "as", "select", "visibility", "static"},
+    "variable": {"name", "as", "select"},
     "sequence": {"select"},
     "copy-of": {"select", "copy-namespaces", "copy-accumulators", "validation", "type"},
     "value-of": {"select", "separator"},
     "text": set(),
 }
+
+
+# The standard attributes any XSLT element may carry that change no behaviour we guard
+# (use-when is not among them: it is evaluated while compiling).
+_XSL_STANDARD_ATTRIBUTES = {"xpath-default-namespace", "exclude-result-prefixes", "expand-text",
+                            "version", "default-collation"}
 
 
 def screen(tree: etree._ElementTree, path: Path) -> None:
@@ -301,7 +307,7 @@ def _screen_xsl(el: etree._Element, name: str, path: Path) -> None:
         raise InputError(f"XSLT instruction xsl:{name} refused: a Schematron schema may hold only "
                          "xsl:key and xsl:function (at its top level, bodies of expressions) "
                          "besides ISO Schematron", **_where(el, path))
-    extra = set(el.attrib) - _XSL_ATTRIBUTES_OK[name]
+    extra = set(el.attrib) - _XSL_ATTRIBUTES_OK[name] - _XSL_STANDARD_ATTRIBUTES
     if extra:
         raise InputError(f"xsl:{name} with attribute {sorted(extra)[0]} refused (only "
                          f"{', '.join(sorted(_XSL_ATTRIBUTES_OK[name]))})", **_where(el, path))
