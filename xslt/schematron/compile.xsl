@@ -328,6 +328,16 @@
   </xsl:template>
 
   <!-- The namespace bindings of the file an element came from (sch:include/extends). -->
+  <!-- queryBinding xslt: the rules' expressions keep XPath 1.0's meaning (a node-set
+       given where one value is expected is its first node), XSLT's backwards-compatible
+       mode. -->
+  <xsl:template name="te:version">
+    <xsl:param name="binding" tunnel="yes"/>
+    <xsl:if test="$binding = 'xslt'">
+      <xsl:attribute name="version" select="'1.0'"/>
+    </xsl:if>
+  </xsl:template>
+
   <!-- Where in the schema an instruction of the output comes from (file#line), so that
        Saxon's compile errors can name the schema's line. -->
   <xsl:template name="te:at">
@@ -359,6 +369,7 @@
     <out:variable name="{@name}">
       <xsl:call-template name="te:namespaces"/>
       <xsl:call-template name="te:at"/>
+      <xsl:call-template name="te:version"/>
       <xsl:copy-of select="@as"/>
       <xsl:call-template name="te:let-select"/>
     </out:variable>
@@ -409,6 +420,7 @@
       <out:template match="{@context}" mode="{$mode}" priority="{count($rules) - position()}">
         <xsl:call-template name="te:namespaces"/>
         <xsl:call-template name="te:at"/>
+        <xsl:call-template name="te:version"/>
         <out:param name="Q{{urn:x-tei-edition}}in" as="xs:string?" select="${$te:QURI}" tunnel="yes"/>
         <svrl:fired-rule context="{te:literal(@context)}" out:exclude-result-prefixes="#all">
           <xsl:for-each select="@id, @role, @flag">
