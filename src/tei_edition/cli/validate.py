@@ -49,7 +49,7 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
 
     with _progress(not quiet and fmt == "text") as tick:
         report = validate_paths(default_paths(paths), schema=schema, schematron_files=schematron_files,
-                                engine=engine, phase=phase, progress=tick)
+                                engine=engine, phase=phase, progress=tick, keep_svrl=fmt == "svrl")
     for problem in report.unreadable:
         click.echo(for_message(problem.located()), err=True)
     if fmt == "json":
