@@ -574,4 +574,10 @@
   <!-- Top-level xsl:key and xsl:function, already screened: copied with their namespaces,
        without our annotations. -->
   <xsl:template match="@te:*" mode="te:copy"/>
+  <xsl:template match="/sch:schema/xsl:key | /sch:schema/xsl:function" mode="te:copy">
+    <xsl:copy>
+      <xsl:call-template name="te:at"/>
+      <xsl:apply-templates select="@*, node()" mode="te:copy"/>
+    </xsl:copy>
+  </xsl:template>
 </xsl:stylesheet>
