@@ -48,11 +48,10 @@
   <xsl:mode name="te:generate" on-no-match="shallow-skip"/>
   <xsl:mode name="te:message" on-no-match="shallow-skip"/>
   <xsl:mode name="te:copy" on-no-match="shallow-copy"/>
-  <!-- lets, at each level: only sch:let is ever applied here -->
-  <xsl:mode name="te:global-let" on-no-match="fail"/>
+  <!-- lets at each level (only sch:let is applied in these), diagnostics and properties -->
+  <xsl:mode name="te:variable" on-no-match="fail"/>
   <xsl:mode name="te:pattern-let" on-no-match="fail"/>
   <xsl:mode name="te:rule-let" on-no-match="fail"/>
-  <xsl:mode name="te:variable" on-no-match="fail"/>
   <xsl:mode name="te:text" on-no-match="fail"/>
 
   <xsl:template match="/">
