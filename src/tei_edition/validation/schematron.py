@@ -104,6 +104,12 @@ def compiled(path: str | os.PathLike, *, phase: str = "#DEFAULT") -> CompiledSch
     return _cache[key]
 
 
+def prepare() -> None:
+    """Start the sandboxed worker now, so that it boots while the caller does other work
+    (``validate`` calls this before the RELAX NG pass)."""
+    _worker.start()
+
+
 # ------------------------------------------------------------------ loading and screening
 
 def load(path: Path) -> etree._ElementTree:

@@ -137,6 +137,8 @@ def _validate(parsed, report: Report, total: int, *, schema=None, schematron_fil
     plans: list[tuple[FileReport, rng.Document, list[Check]]] = [
         (file_report, doc, _plan(doc, file_report, user_schema, user_rules))
         for doc, file_report in parsed]
+    if any(check.kind == "sch" and not check.problem for _, _, checks in plans for check in checks):
+        schematron.prepare()  # the Schematron sandbox boots during the RELAX NG pass
     _run_grammars(plans, engine, report, _counting(progress, total))
     _run_rules(plans, phase, keep_svrl)
     for file_report in report.files:
