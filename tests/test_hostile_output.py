@@ -246,8 +246,7 @@ def _unicode_words():
 
 
 @pytest.mark.parametrize("command", command_params([c for c in COMMANDS if c.name in
-                                                    ("export-text", "export-html", "query", "build")],
-                                                   {}))
+                                                    ("export-text", "export-html", "query", "build")]))
 def test_unicode_survives_unchanged(command, tmp_path):
     """Every character survives. The plain text is NFC by its specification (issue 5),
     so there a decomposed é (e + U+0301) comes out as its canonical equivalent, the
