@@ -149,3 +149,35 @@ def test_a_signal_ends_a_long_saxon_evaluation(sig, tmp_path):
             proc.kill()
             proc.wait()
     assert proc.returncode in (-sig, 128 + sig), proc.returncode
+
+
+@needs_proc
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
+def test_the_schematron_worker_and_its_folder_go_with_the_command(sig, tmp_path):
+    """The Schematron rules run in a child process with a private HOME folder: however
+    the command ends, that process ends and the folder is removed."""
+    doc = tmp_path / "doc.xml"
+    doc.write_text(tei("<p>Text.</p>"), encoding="utf-8")
+    rules = tmp_path / "slow.sch"
+    rules.write_text('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+                     '<pattern><rule context="/"><assert test="sum(for $i in 1 to 3000, $j in 1 '
+                     'to 3000 return ($i * $j) mod 7) ge 0">never fails</assert></rule></pattern>'
+                     "</schema>", encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _start(["validate", str(doc), "--schematron", str(rules)], tmp)
+    try:
+        assert _until(lambda: list(tmp.glob("tei-edition-schematron-*")), step=0.01), \
+            "the Schematron worker never started"
+        workers = _until(lambda: _children(proc.pid))
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert _until(lambda: not any(_alive(pid) for pid in workers or []), deadline=60), \
+        "the Schematron worker is still running"
+    assert _until(lambda: not list(tmp.glob("tei-edition-schematron-*")), deadline=60), \
+        f"left behind: {list(tmp.glob('tei-edition-schematron-*'))}"
