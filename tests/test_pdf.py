@@ -64,7 +64,7 @@ def missing_words(expected: set[str], book: "Book") -> set[str]:
 
 
 # Elements whose text is not part of the word before or after them.
-SEPARATE = {"note", "sic", "corr", "orig", "reg", "abbr", "expan", "am", "ex", "lem", "rdg",
+SEPARATE = {"w", "note", "sic", "corr", "orig", "reg", "abbr", "expan", "am", "ex", "lem", "rdg",
             "desc", "p", "head", "item", "cell", "l", "ab", "dateline", "signed"}
 
 
@@ -83,7 +83,7 @@ def tei_text_words(path: Path) -> set[str]:
                 el.getparent().remove(el)
     for el in root.iter(etree.Element):
         name = etree.QName(el).localname
-        if name in ("lb", "pb", "cb") and el.get("break") != "no":
+        if name in ("lb", "pb", "cb", "space") and el.get("break") != "no":
             el.tail = " " + (el.tail or "")
         if name in SEPARATE:
             el.text = " " + (el.text or "")
