@@ -13,8 +13,12 @@
   xmlns:tt="urn:x-tei-edition:typst"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:mode name="tt:block" on-no-match="deep-skip" on-multiple-match="fail"
+  <!-- Unmatched nodes fail, as in every format: every element has a rule (the last
+       one keeps the text of elements with no rule of their own). -->
+  <xsl:mode name="tt:block" on-no-match="fail" on-multiple-match="fail"
             warning-on-multiple-match="yes"/>
+
+  <xsl:template match="comment() | processing-instruction()" mode="tt:block tt:inline tt:block-break"/>
 
   <!-- Elements whose children are laid out as a flow of blocks and lines. -->
   <xsl:variable name="tt:containers" as="xs:string+" select="
@@ -323,7 +327,7 @@
   <xsl:template match="(tei:dateline | tei:salute | tei:signed | tei:byline | tei:docAuthor
                        | tei:docDate | tei:docImprint | tei:docEdition | tei:trailer | tei:speaker
                        | tei:stage | tei:stamp | tei:label | tei:figDesc | tei:bibl | tei:address
-                       | tei:item[not(parent::tei:list)])[not(tt:is-container(.))]" mode="tt:block">
+                       | tei:item[not(parent::tei:list)] | tei:line)[not(tt:is-container(.))]" mode="tt:block">
     <xsl:call-template name="tt:leaf">
       <xsl:with-param name="function" select="'line'"/>
     </xsl:call-template>
@@ -503,7 +507,11 @@
 
   <!-- ===== breaks between blocks ===== -->
 
-  <xsl:mode name="tt:block-break" on-no-match="deep-skip"/>
+  <xsl:mode name="tt:block-break" on-no-match="fail"/>
+
+  <!-- A break between blocks that prints nothing (a line, column or gathering break,
+       an anchor, a milestone that is no section break). -->
+  <xsl:template match="*" mode="tt:block-break" priority="-1"/>
 
   <!-- Page breaks that follow each other with nothing printed between them (blank
        pages, a title page left out) share one marginal mark, "p. [318]–319": marks of

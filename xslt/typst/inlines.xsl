@@ -13,7 +13,7 @@
   xmlns:tt="urn:x-tei-edition:typst"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:mode name="tt:inline" on-no-match="deep-skip" on-multiple-match="fail"
+  <xsl:mode name="tt:inline" on-no-match="fail" on-multiple-match="fail"
             warning-on-multiple-match="yes"/>
 
   <!-- Inline content of $nodes, which are its own whitespace scope. The scope is

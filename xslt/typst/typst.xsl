@@ -33,6 +33,7 @@
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:template match="/">
+    <xsl:call-template name="te:check-params"/>
     <xsl:apply-templates select="te:normalized(/)" mode="tt:book"/>
   </xsl:template>
 
@@ -65,6 +66,8 @@
       <xsl:when test="$root/self::tei:TEI and $text">
         <xsl:apply-templates select="$text/tei:front" mode="tt:block"/>
         <xsl:call-template name="tt:principles"/>
+        <!-- a transcription before the text (sourceDoc: surfaces, zones, lines) -->
+        <xsl:apply-templates select="$text/preceding-sibling::*[not(self::tei:teiHeader)]" mode="tt:block"/>
         <xsl:apply-templates select="$text/(node() except tei:front)" mode="tt:block"/>
         <xsl:apply-templates select="$text/following-sibling::*" mode="tt:block"/>
       </xsl:when>
