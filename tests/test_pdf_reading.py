@@ -91,6 +91,7 @@ def test_editorial_principles_are_written_for_readers(dossier):
     principles = "\n".join(dossier.texts[start:start + 2])
     assert "No spelling, capitalisation or punctuation is normalised" in principles.replace("\n", " ")
     assert not re.search(r"<\w|@\w|\bresp=|reason=\"", principles), principles
+    assert "tagged rs" not in dossier.flat() and "(tagged" not in dossier.flat()
 
 
 # ----- typography --------------------------------------------------------------------
