@@ -117,6 +117,7 @@ def test_a_page_break_bar_between_words_is_spaced(dossier):
 def test_contents_and_index_read_cleanly(dossier):
     contents = next(t for t in dossier.texts if t.lstrip().startswith("Contents"))
     assert not [ln for ln in contents.splitlines() if re.fullmatch(r"\s*25 August 1960\s*\d*\s*", ln)]
+    assert not re.search(r"[^\W\d_]-\n", contents), "contents entries are not hyphenated"
     text = dossier.flat()
     assert "china, china" not in text and "china, also named the prc" in text
     # hanging indents: the index's continuation lines stand in from its headwords
