@@ -190,7 +190,8 @@ def _text_of(tree, document):
 
 
 def _chars(el) -> int:
-    return 0 if el is None else sum(len(t) for t in el.itertext())
+    # counted as the PDF format's size guard counts (notes, names, cells weigh more)
+    return pdf.weighted_chars(el)
 
 
 def _division(tree, document, number: int, used: dict[str, str]):
