@@ -186,14 +186,25 @@ _current: _Worker | None = None
 _lock = threading.Lock()  # one job at a time in the worker (Saxon held the GIL anyway)
 
 
-def _render_in_worker(tree, source: Path, options: dict, timeout: float) -> Site:
-    global _current
+def prepare() -> None:
+    """Start the worker now (it loads Saxon and compiles the stylesheet while the
+    caller does other work, e.g. validation), so that the first export need not wait."""
     with _lock:
-        if _current is None or not _current.alive():
-            if _current is not None:
-                _current.close()
-            _current = _Worker()
-        return _current.render(tree, source, options, timeout)
+        _ready_worker()
+
+
+def _ready_worker() -> _Worker:
+    global _current
+    if _current is None or not _current.alive():
+        if _current is not None:
+            _current.close()
+        _current = _Worker()
+    return _current
+
+
+def _render_in_worker(tree, source: Path, options: dict, timeout: float) -> Site:
+    with _lock:
+        return _ready_worker().render(tree, source, options, timeout)
 
 
 @atexit.register
@@ -245,8 +256,11 @@ def _serve() -> None:
     the protocol pipe (the original stdout; anything else printed goes to stderr)."""
     from tei_edition.xml.parse import set_limits
 
+    from tei_edition.publish import transform
+
     protocol = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
+    transform.compiled(STYLESHEET)  # while the parent gets the job ready
     for line in sys.stdin:
         job = json.loads(line)
         try:
