@@ -463,6 +463,8 @@ def test_header_and_contents_read_as_a_reader_expects(tmp_path):
     # the document's own title, not its series or its date
     assert text_of(block.find("x:h1", X)) == "A Letter to a Friend, 3 August 1906"
     assert text_of(block.find("x:p[@class='series']", X)) == "Collected Letters of Someone"
+    # one person in two languages is one person; an identifier is not a name
+    assert text_of(block.find("x:p[@class='byline']", X)) == "by Writer, Anna; Антон Чехов (Anton Chekhov)"
     meta = {text_of(dt): text_of(dt.getnext()) for dt in block.iterfind(".//x:dt", X)}
     assert meta["Edited by"] == "Müller, Martin Anton; Susen, Gerd-Hermann"
     assert meta["Source"] == "Frankfurt am Main, Freies Deutsches Hochstift, Hs-25714,2"
