@@ -102,7 +102,9 @@
           <dd>{h:plain-list($pub/(tei:publisher, tei:distributor, tei:authority, tei:pubPlace, tei:date), ', ')}</dd>
         </xsl:if>
       </dl>
-      <p class="about-link"><a href="about.html">About this edition</a>: editorial conventions, signs, and the full header.</p>
+      <xsl:if test="empty($collection-page)">
+        <p class="about-link"><a href="about.html">About this edition</a>: editorial conventions, signs, and the full header.</p>
+      </xsl:if>
     </header>
   </xsl:template>
 

@@ -51,7 +51,7 @@
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
-    <xsl:for-each select="$catalog">
+    <xsl:for-each select="$catalog[empty($collection-page)]">
       <xsl:call-template name="h:file">
         <xsl:with-param name="path" select="string(@page)"/>
         <xsl:with-param name="page" as="element()">
@@ -64,6 +64,7 @@
         </xsl:with-param>
       </xsl:call-template>
     </xsl:for-each>
+    <xsl:if test="empty($collection-page)">
     <xsl:call-template name="h:file">
       <xsl:with-param name="path" select="'about.html'"/>
       <xsl:with-param name="page" as="element()">
@@ -75,6 +76,7 @@
       </xsl:with-param>
     </xsl:call-template>
     <xsl:sequence select="'search-index.js', h:search-index($norm, $catalog)"/>
+    </xsl:if>
     <xsl:sequence select="'entities.js', h:entity-cards($norm, $catalog)"/>
   </xsl:template>
 

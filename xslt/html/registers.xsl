@@ -62,7 +62,9 @@
   <xsl:function name="h:entry-href" as="xs:string?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
-    <xsl:sequence select="if (empty($catalog)) then () else
+    <xsl:sequence select="if (exists($collection-page)) then
+      ($collection-page/*/te:entity[@id = $id])[1]/string(@href)
+      else if (empty($catalog)) then () else
       key('h:entry', $id, root($catalog[1]))[1]/../@page ! (. || h:fragment($id))"/>
   </xsl:function>
 
