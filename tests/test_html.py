@@ -470,3 +470,18 @@ def test_header_and_contents_read_as_a_reader_expects(tmp_path):
     assert meta["Source"] == "Frankfurt am Main, Freies Deutsches Hochstift, Hs-25714,2"
     contents = [text_of(a) for a in root.iterfind(".//x:nav[@class='contents']//x:a", X)]
     assert contents == ["Russia: Economic Relations", "Chapter I. Loans"]
+
+
+def test_the_worker_renders_exactly_what_this_process_renders():
+    """The time-bounded worker (the default) and an in-process render give the same
+    files, warnings and coverage, with a collection page's parameter too."""
+    from tei_edition.publish.formats import html
+
+    tree = parse_file(EDITION)
+    page_tree = etree.fromstring('<te:page xmlns:te="urn:x-tei-edition" root="../../" collection="Letters">'
+                                 '<te:link rel="next" href="../b/index.html" label="B"/></te:page>').getroottree()
+    for options in ({}, {"reading": "diplomatic"}, {"collection_page": page_tree}):
+        here = html.render(tree, EDITION, timeout=None, **options)
+        there = html.render(tree, EDITION, **options)
+        assert (there.files, there.warnings, there.coverage) == (here.files, here.warnings, here.coverage)
+        assert there.warnings and "edition.xml:" in there.warnings[0]  # the same source lines

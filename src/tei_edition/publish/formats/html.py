@@ -55,10 +55,15 @@ class Site:
     coverage: dict[str, int] = field(default_factory=dict)
 
 
-def parameters(*, reading: str = "normalised") -> dict:
+def parameters(*, reading: str = "normalised", collection_page=None) -> dict:
+    """The stylesheet's parameters. ``collection_page``: a document's page in a
+    collection site (the tree ``tei_edition.publish.site.page_parameters`` makes)."""
     if reading not in READINGS:
         raise UsageError(f"--reading must be one of {', '.join(READINGS)} (got {reading!r})")
-    return {"reading": reading}
+    params = {"reading": reading}
+    if collection_page is not None:
+        params["collection-page"] = collection_page
+    return params
 
 
 def render(tree, source: Path, *, timeout: float | None = DEFAULT_TIMEOUT, **options) -> Site:
@@ -130,7 +135,12 @@ class _Worker:
 
         self.jobs += 1
         document, result = self.folder / f"{self.jobs}.xml", self.folder / f"{self.jobs}.json"
+        page = self.folder / f"{self.jobs}-page.xml"
         _write_with_lines(tree, document)
+        options = dict(options)
+        if options.get("collection_page") is not None:
+            _write_with_lines(options.pop("collection_page"), page)
+            options["collection_page"] = str(page)
         limits = current_limits()
         job = {"document": str(document), "source": str(source), "options": options, "result": str(result),
                "limits": {"huge": limits.huge, "max_bytes": limits.max_bytes, "xinclude": limits.xinclude}}
@@ -143,8 +153,8 @@ class _Worker:
             self.close()
             raise TransformError(f"the HTML worker stopped unexpectedly: {self._said()}", path=str(source)) from None
         finally:
-            document.unlink(missing_ok=True)
-            result.unlink(missing_ok=True)
+            for used in (document, result, page):
+                used.unlink(missing_ok=True)
         if "error" in answer:
             raise _error(answer["error"])
         return Site(answer["files"], answer["warnings"], answer["coverage"])
@@ -265,7 +275,10 @@ def _serve() -> None:
         job = json.loads(line)
         try:
             set_limits(**job["limits"])
-            site = _render_here(_read_with_lines(Path(job["document"])), Path(job["source"]), **job["options"])
+            options = job["options"]
+            if options.get("collection_page"):
+                options["collection_page"] = _read_with_lines(Path(options["collection_page"]))
+            site = _render_here(_read_with_lines(Path(job["document"])), Path(job["source"]), **options)
             answer = {"files": site.files, "warnings": site.warnings, "coverage": site.coverage}
         except errors.TeiEditionError as exc:
             answer = {"error": {"kind": type(exc).__name__, "message": exc.message, "path": exc.path,
