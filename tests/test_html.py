@@ -470,6 +470,10 @@ def test_header_and_contents_read_as_a_reader_expects(tmp_path):
     assert meta["Source"] == "Frankfurt am Main, Freies Deutsches Hochstift, Hs-25714,2"
     contents = [text_of(a) for a in root.iterfind(".//x:nav[@class='contents']//x:a", X)]
     assert contents == ["Russia: Economic Relations", "Chapter I. Loans"]
+    # a note's number follows its word, and the space moves after it
+    paragraph = etree.tostring(root.xpath("//x:p[contains(., 'jezt')]", namespaces=X)[0], encoding="unicode")
+    assert re.search(r'jezt<a class="noteref"[^>]*><sup>1</sup></a><span class="sidenote".*?</span> aber', paragraph)
+    assert re.search(r'then<a class="noteref"[^>]*><sup>2</sup></a><span class="sidenote".*?</span>\.', paragraph)
 
 
 def test_the_worker_renders_exactly_what_this_process_renders():
