@@ -50,7 +50,7 @@ def test_catalogue_lists_every_document_in_date_order(built):
     documents = figures["collection"].ordered()
     assert titles == [[d.id, d.catalogue.title] for d in documents]
     first = rows[0]
-    assert catalogue["names"][first[2][0]].split("\t")[0] in titles[0][1]  # sender in the title
+    assert catalogue["names"][first[2]].split("\t")[0] in titles[0][1]  # sender in the title
     home = page(html / "index.html")
     scripts = home.xpath("//h:script/@src", namespaces=XHTML)
     assert scripts == ["catalogue.js", "assets/site.js"]

@@ -523,6 +523,15 @@ def _authority(kind: str, value: str) -> str | None:
     return None
 
 
+# A catalogue row's fields and the defaults a row may leave off its end: date, date as
+# written, senders, addressees (a name's number, or a list of them), place, language, kind.
+_DEFAULTS = ("", "", [], [], -1, 0, 0)
+
+
+def _one(numbers: list[int]):
+    return numbers[0] if len(numbers) == 1 else numbers
+
+
 def _catalogue_json(entries, register) -> dict:
     """The table of the home page, compact: what sorting and filtering need (date,
     date as written, senders, addressees, place, language, kind), with names, places,
@@ -544,11 +553,14 @@ def _catalogue_json(entries, register) -> dict:
     for e in entries:
         place = (e.place_sent or {}).get("name") or ""
         date_text = e.date_text or ""
-        rows.append([e.date or "", "" if date_text == (e.date or "") else date_text,
-                     [person(p) for p in e.sender or [] if p.get("name")],
-                     [person(p) for p in e.addressee or [] if p.get("name")],
-                     ref("places", place) if place else -1, ref("langs", e.language or ""),
-                     ref("kinds", e.kind or "document")])
+        row = [e.date or "", "" if date_text == (e.date or "") else date_text,
+               _one([person(p) for p in e.sender or [] if p.get("name")]),
+               _one([person(p) for p in e.addressee or [] if p.get("name")]),
+               ref("places", place) if place else -1, ref("langs", e.language or ""),
+               ref("kinds", e.kind or "document")]
+        while len(row) > 2 and row[-1] == _DEFAULTS[len(row) - 1]:
+            row.pop()  # the script reads a missing field as its default
+        rows.append(row)
     out = {"fields": ["date", "dateText", "senders", "addressees", "place", "lang", "kind"],
            "chunk": TITLE_CHUNK, "rows": rows}
     for table, values in tables.items():

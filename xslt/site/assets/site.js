@@ -104,12 +104,18 @@
   var rows = [];
   if (cat) {
     rows = cat.rows.map(function (r, i) {
+      /* a row may leave its last fields off (their defaults); a single name is a number */
       var names = function (list) {
-        return list.map(function (n) { var v = cat.names[n].split("\t"); return { name: v[0], href: v[1] }; });
+        if (list === undefined) { return []; }
+        return (typeof list === "number" ? [list] : list).map(function (n) {
+          var v = cat.names[n].split("\t");
+          return { name: v[0], href: v[1] };
+        });
       };
+      var place = r[4] === undefined ? -1 : r[4];
       var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || r[0] || "undated",
-        senders: names(r[2]), addressees: names(r[3]), place: r[4] >= 0 ? cat.places[r[4]] : "",
-        lang: cat.langs[r[5]] || "", kind: cat.kinds[r[6]] || "" };
+        senders: names(r[2]), addressees: names(r[3]), place: place >= 0 ? cat.places[place] : "",
+        lang: cat.langs[r[5] || 0] || "", kind: cat.kinds[r[6] || 0] || "" };
       var year = /^(\d{4})/.exec(row.date || "");
       row.year = year && year[1] !== "0000" ? Number(year[1]) : null;
       row.sender = row.senders.map(function (p) { return p.name; }).join("; ");
