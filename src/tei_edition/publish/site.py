@@ -60,9 +60,7 @@ _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
 CONTEXT = 60  # characters each side of a mention in its snippet
 SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
-TITLE_CHUNK = 500  # catalogue rows per file of ids and titles
-KIND_TITLES = {"person": "Persons", "place": "Places", "org": "Organisations",
-               "bibl": "Bibliography", "event": "Events"}
+TITLE_CHUNK = 250  # catalogue rows per file of ids and titles
 AUTHORITIES = {
     "gnd": "https://d-nb.info/gnd/{}", "viaf": "https://viaf.org/viaf/{}",
     "wikidata": "https://www.wikidata.org/wiki/{}", "geonames": "https://www.geonames.org/{}",
@@ -528,6 +526,23 @@ def _authority(kind: str, value: str) -> str | None:
 _DEFAULTS = ("", "", [], [], -1, 0, 0)
 
 
+def _date_text(entry) -> str:
+    """The date as the source writes it, for the table; left out when it says no more
+    than the complete ISO date (the script writes that as "1 December 1852"), kept when
+    it adds anything (brackets, a question mark, a weekday, a partial date ...)."""
+    text, date = (entry.date_text or "").strip(), entry.date or ""
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", date)
+    if not text or text == date:
+        return ""
+    if match and not re.search(r"[\[\]?()/]|\b(ca?|um|vor|nach|circa)\b", text, re.I):
+        year, day = match.group(1), str(int(match.group(3)))
+        numbers = re.findall(r"\d+", text)
+        if numbers and [str(int(n)) for n in numbers] in ([day, year], [day, str(int(match.group(2))), year]) \
+                and len(re.findall(r"[^\W\d_]+", text)) <= 1:
+            return ""
+    return text
+
+
 def _one(numbers: list[int]):
     return numbers[0] if len(numbers) == 1 else numbers
 
@@ -546,14 +561,13 @@ def _catalogue_json(entries, register) -> dict:
     def person(p) -> int:
         key = p.get("key")
         label = p.get("name") or (register[key].label if key in register else "")
-        link = f"registers/{register[key].kind}/{register[key].slug}.html" if key in register else ""
-        return ref("names", label + "\t" + link)
+        link = f"{register[key].kind}/{register[key].slug}" if key in register else ""
+        return ref("names", label + "\t" + link)  # the page: registers/<link>.html
 
     rows = []
     for e in entries:
         place = (e.place_sent or {}).get("name") or ""
-        date_text = e.date_text or ""
-        row = [e.date or "", "" if date_text == (e.date or "") else date_text,
+        row = [e.date or "", _date_text(e),
                _one([person(p) for p in e.sender or [] if p.get("name")]),
                _one([person(p) for p in e.addressee or [] if p.get("name")]),
                ref("places", place) if place else -1, ref("langs", e.language or ""),

@@ -99,6 +99,9 @@
     doc.head.appendChild(s);
   }
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
   /* ---------- the catalogue ---------- */
   var cat = window.teCatalogue;
   var rows = [];
@@ -109,11 +112,11 @@
         if (list === undefined) { return []; }
         return (typeof list === "number" ? [list] : list).map(function (n) {
           var v = cat.names[n].split("\t");
-          return { name: v[0], href: v[1] };
+          return { name: v[0], href: v[1] ? "registers/" + v[1] + ".html" : "" };
         });
       };
       var place = r[4] === undefined ? -1 : r[4];
-      var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || r[0] || "undated",
+      var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || isoText(r[0]),
         senders: names(r[2]), addressees: names(r[3]), place: place >= 0 ? cat.places[place] : "",
         lang: cat.langs[r[5] || 0] || "", kind: cat.kinds[r[6] || 0] || "" };
       var year = /^(\d{4})/.exec(row.date || "");
@@ -124,6 +127,12 @@
       row.where = fold(row.place);
       return row;
     });
+  }
+
+  function isoText(date) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date || "");
+    if (!m) { return date || "undated"; }
+    return Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1];
   }
 
   /* Ids and titles come in chunks of cat.chunk rows (catalogue/t<k>.js), loaded when
