@@ -23,8 +23,11 @@
   <xsl:function name="h:site-title" as="xs:string">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:variable name="stmt" select="($norm/*/tei:teiHeader/tei:fileDesc/tei:titleStmt)[1]"/>
-    <xsl:sequence select="(h:plain(($stmt/tei:title[@type = 'main'], $stmt/tei:title[not(@type = 'sub')],
-                           $stmt/tei:title)[1])[.], 'TEI edition')[1]"/>
+    <!-- the main title; never a series or journal title, a subtitle or a date when
+         the statement has a title of its own -->
+    <xsl:variable name="own" select="$stmt/tei:title[not(@level = ('s', 'j'))]
+      [not(@type = ('sub', 'subtitle', 'short', 'alt', 'desc', 'iso-date', 'date', 'series'))]"/>
+    <xsl:sequence select="(h:plain(($stmt/tei:title[@type = 'main'], $own, $stmt/tei:title)[1])[.], 'TEI edition')[1]"/>
   </xsl:function>
 
   <!-- The document's language: TEI/@xml:lang, text/@xml:lang, else the first declared. -->
@@ -59,6 +62,7 @@
         <xsl:if test="empty($in)">
           <script src="search-index.js" defer="defer"></script>
         </xsl:if>
+        <script src="entities.js" defer="defer"></script>
         <script src="{$root}assets/edition.js" defer="defer"></script>
       </head>
       <body class="page-{$page}">

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tei_edition.textsafe import for_terminal
+from tei_edition.textsafe import for_line, for_message
 
 
 @click.command()
@@ -33,12 +33,12 @@ def build(ctx, paths, out_dir, no_validate, only, report_coverage):
     from tei_edition.publish.build import build as run_build
 
     report = run_build(list(paths), out_dir, validate=not no_validate, only=list(only) or None)
-    click.echo(for_terminal(report.validation))
+    click.echo(for_message(report.validation))
     for doc in report.documents:
         _print_document(doc, report_coverage)
     written = sum(len(f.outputs) for d in report.documents for f in d.formats if f.ok)
     failed = [d for d in report.documents if not d.ok]
-    click.echo(f"{written} output{'s' * (written != 1)} in {for_terminal(str(report.out_dir))}"
+    click.echo(f"{written} output{'s' * (written != 1)} in {for_line(str(report.out_dir))}"
                + (f"; {len(failed)} file{'s' * (len(failed) != 1)} with problems" if failed else ""))
     ctx.exit(report.exit_code)
 
@@ -48,22 +48,22 @@ _KINDS = {"register": "register file (no <text>): used through @ref, not exporte
 
 
 def _print_document(doc, report_coverage: bool) -> None:
-    name = for_terminal(str(doc.path))
+    name = for_line(str(doc.path))
     if doc.kind in _KINDS:
         click.echo(f"{name}: {_KINDS[doc.kind]}")
         return
     for problem in doc.problems:
-        click.echo(for_terminal(problem), err=True)
+        click.echo(for_message(problem), err=True)
     if doc.problems:
         click.echo(f"{name}: not exported ({len(doc.problems)} problem{'s' * (len(doc.problems) != 1)})")
         return
     for outcome in doc.formats:
         if not outcome.ok:
-            click.echo(for_terminal(outcome.message), err=True)
+            click.echo(for_message(outcome.message), err=True)
             click.echo(f"{name}: {outcome.format} failed")
             continue
-        paths = ", ".join(for_terminal(str(p)) for p in outcome.outputs)
+        paths = ", ".join(for_line(str(p)) for p in outcome.outputs)
         click.echo(f"{name}: {outcome.format} -> {paths}")
         for warning in outcome.warnings:
             if report_coverage or "has no rendering rule" not in warning:
-                click.echo(for_terminal(warning), err=True)
+                click.echo(for_message(warning), err=True)

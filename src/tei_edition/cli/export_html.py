@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tei_edition.textsafe import for_terminal
+from tei_edition.textsafe import for_line
 
 DEFAULT_OUTPUT = "build/html"
 
@@ -38,5 +38,5 @@ def html(path, output, reading, report_coverage):
     from tei_edition.publish.export import export_file
 
     result = export_file(path, "html", output, reading=reading)
-    click.echo(f"wrote {for_terminal(str(result.outputs[0]))}/index.html", err=True)
+    click.echo(f"wrote {for_line(str(result.outputs[0]))}/index.html", err=True)
     report_messages(result.warnings, result.coverage, report_coverage)

@@ -4,8 +4,10 @@ turned into warnings and coverage figures."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,23 @@ def split_messages(messages: list[str], source: str) -> Messages:
         else:
             found.warnings.append(f"{source}: warning: {message}")
     return found
+
+
+# The collection's register, for every format run inside ``collection_register()``.
+_collection: contextvars.ContextVar[CollectionRegister | None] = contextvars.ContextVar(
+    "tei_edition_collection_register", default=None)
+
+
+@contextmanager
+def collection_register(register: CollectionRegister | None):
+    """Inside the block, every format resolves names against ``register`` (a
+    collection's), not against the document's own register files: the way a build
+    (or a worker of it) hands the collection's register to unchanged formats."""
+    token = _collection.set(register)
+    try:
+        yield register
+    finally:
+        _collection.reset(token)
 
 
 def document_register(tree, source: Path) -> CollectionRegister:
@@ -83,12 +102,15 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
     names resolved once (``entities.resolve``: the stylesheets read its decision) and
     the register entries they name, and the messages split into warnings and coverage.
 
-    ``register``: the collection's register (else the document's own, with the
-    register files it points to). ``bundle``: a ready ``register.bundle()`` to hand
+    ``register``: the collection's register (else the one set by
+    ``collection_register()``, else the document's own, with the register files it
+    points to). ``bundle``: a ready ``register.bundle()`` to hand
     over as it is (a worker builds the whole collection's once), else one is made of
     the entries this document names. Returns the serialized output (or, with
     ``strings``, the list of strings)."""
     params = dict(params)
+    if register is None:
+        register = _collection.get()
     if register is None:
         register = document_register(tree, source)
     keys = resolve(tree, source, register)

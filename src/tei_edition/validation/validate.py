@@ -45,6 +45,7 @@ class Check:
 class FileReport:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    svrl: list[etree._Element] = field(default_factory=list)  # one per Schematron schema run
 
     @property
     def errors(self) -> int:
@@ -77,6 +78,19 @@ class Report:
 
     def to_json(self) -> str:
         return to_json([(f.path, f.diagnostics) for f in self.files])
+
+    def to_svrl(self) -> str:
+        """The SVRL report: one ``svrl:schematron-output`` per document (the reports of
+        several schemas on one document merged); several documents are wrapped in
+        ``te:svrl-reports``, one ``te:document path=`` each."""
+        outputs = [(f.path, schematron.merge_svrl(f.svrl)) for f in self.files if f.svrl]
+        if len(outputs) == 1:
+            root = outputs[0][1]
+        else:
+            root = etree.Element(f"{{{schematron.TE_NS}}}svrl-reports", nsmap={"te": schematron.TE_NS})
+            for path, output in outputs:
+                etree.SubElement(root, f"{{{schematron.TE_NS}}}document", path=path).append(output)
+        return etree.tostring(root, encoding="unicode", pretty_print=True)
 
 
 Progress = Callable[[int, int], None]  # (files just done, files in all)
@@ -278,7 +292,10 @@ def _run_rules(plans, phase: str) -> None:
         for check in checks:
             if check.kind == "sch" and not check.problem:
                 compiled = schematron.compiled(check.path, phase=phase)
-                file_report.diagnostics.extend(schematron.check(compiled, doc.tree, doc.path))
+                output, found = schematron.run(compiled, doc.tree, doc.path)
+                file_report.diagnostics.extend(found)
+                if output is not None:
+                    file_report.svrl.append(output)
 
 
 def _problem(doc: rng.Document, check: Check) -> Diagnostic:
