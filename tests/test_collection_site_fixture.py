@@ -161,8 +161,13 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
     digests = []
     html = out / "html"
     bundle = collection.register.bundle()
+    from tei_edition.errors import TeiEditionError
+
     for document in collection.ordered():
-        tree = document.parse()
+        try:
+            tree = document.parse()
+        except TeiEditionError:
+            continue  # a broken document is reported by the build and left out
         resolve(tree, document.path, collection.register)
         params = {"reading": "normalised", **site.page_parameters(collection, document, tree)}
         strings, _ = run_format("html/html.xsl", tree, Path(document.path), params, strings=True,
