@@ -135,12 +135,25 @@ def test_search_shards_hold_postings_with_positions(built):
     text = (html / "search" / f"s-{site.shard_name('he')}.js").read_text(encoding="utf-8")
     data = json.loads(text[text.index(",") + 1:text.rindex(")")])
     postings = data["t"]["heer"].split(";")
-    docs = {int(p.split(".")[0], 36) for p in postings}
-    assert len(docs) >= 5
+    docs, number = [], 0
+    for posting in postings:  # documents delta-coded, left out when repeated
+        step = posting.split(".")[0]
+        number += int(step, 36) if step else 0
+        docs.append(number)
+    assert docs == sorted(docs) and len(set(docs)) >= 5
+    rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
+    titles = [d.catalogue.title for d in figures_docs(built)]
+    for number in set(docs):  # each of them names Heer
+        assert "Heer" in (html / "search" / f"d{number}.js").read_text(encoding="utf-8"), titles[number]
+    assert len(rows) == len(titles)
     # the entity found under any of its name forms: "Turicum" leads to Zürich
     tu = (html / "search" / f"s-{site.shard_name('tu')}.js").read_text(encoding="utf-8")
     entities = json.loads(tu[tu.index(",") + 1:tu.rindex(")")])["e"]
     assert entities["turicum"][0][:2] == ["Zürich", "registers/place/pl1.html"]
+
+
+def figures_docs(built):
+    return built[1]["collection"].ordered()
 
 
 def test_terms_are_folded_like_entity_names():

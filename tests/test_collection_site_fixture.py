@@ -172,10 +172,10 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
         params = {"reading": "normalised", **site.page_parameters(collection, document, tree)}
         strings, _ = run_format("html/html.xsl", tree, Path(document.path), params, strings=True,
                                 register=collection.register, bundle=bundle)
-        pages = dict(zip(strings[::2], strings[1::2]))
         target = safe_child(html, document.id)
         target.mkdir(parents=True, exist_ok=True)
-        (target / "index.html").write_text(pages["index.html"], encoding="utf-8")
+        for name, text in zip(strings[::2], strings[1::2]):  # index.html, entities.js
+            safe_child(target, name).write_text(text, encoding="utf-8")
         digests.append(site.digest(tree, document))
     figures = site.write_collection_site(collection, digests, html)
     figures["collection"] = collection

@@ -603,7 +603,8 @@ class SearchIndex:
     Each term maps to its postings: for each passage holding it, the document's number
     (its row in the catalogue), the passage's number in the document and the term's word
     positions there (for phrase search), written compactly as base-36 text:
-    ``doc.passage:pos,pos;...`` with positions delta-coded. Shards start at two
+    ``doc.passage:pos,pos;...``, documents and positions delta-coded (a posting in the
+    same document as the one before it leaves the document out: ``.passage:pos``). Shards start at two
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
     (its own terms shorter than that stay in it). ``search/shards.js`` lists the shards;
     ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
@@ -614,6 +615,7 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.postings: dict[str, list[str]] = defaultdict(list)
+        self.last: dict[str, int] = {}  # term -> the document of its last posting
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.entity_rows: list = []
         self.texts: dict[int, list] = {}
@@ -631,8 +633,11 @@ class SearchIndex:
                 positions[term].append(i)
             for term, where in positions.items():
                 deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
-                self.postings[term].append(
-                    f"{_b36(number)}.{_b36(p)}:{','.join(map(_b36, deltas))}")
+                step = number - self.last.get(term, 0)
+                self.last[term] = number
+                self.postings[term].append(  # the same document again: no number
+                    f"{_b36(step) if step or len(self.postings[term]) == 0 else ''}.{_b36(p)}:"
+                    f"{','.join(map(_b36, deltas))}")
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
         for key, entry in register.items():

@@ -420,12 +420,16 @@
       var raw = p && shards[p] && shards[p].t[term];
       var found = new Map();
       if (!raw) { return found; }
+      var docNo = 0;
       raw.split(";").forEach(function (item) {
+        /* "doc.passage:pos,pos": document and positions delta-coded; no document
+           number: the same document as the posting before */
         var colon = item.indexOf(":");
         var where = item.slice(0, colon).split(".");
+        if (where[0] !== "") { docNo += b36(where[0]); }
         var pos = 0;
         var positions = item.slice(colon + 1).split(",").map(function (d) { pos += b36(d); return pos; });
-        found.set(b36(where[0]) + "." + b36(where[1]), positions);
+        found.set(docNo + "." + b36(where[1]), positions);
       });
       return found;
     }
