@@ -240,3 +240,16 @@ def test_a_file_of_many_documents_gets_a_contents_page(tmp_path):
         doc = page(html / document_id / "index.html")
         up = doc.xpath("//h:nav[@class='neighbours']/h:a[@class='contents']/@href", namespaces=XHTML)
         assert up == [site.root_prefix(document_id) + "files/volumes-frus.html"]
+
+
+def test_facsimiles_beside_their_page(built):
+    html, _ = built
+    local = page(html / "letters" / "letter_11_001" / "index.html")
+    images = local.xpath("//h:*[contains(@class, 'pb')]/h:a[@class='facsimile']/h:img/@src", namespaces=XHTML)
+    assert images == ["facsimile/001-letter-1.png"]
+    copied = html / "letters" / "letter_11_001" / "facsimile" / "001-letter-1.png"
+    assert copied.read_bytes().startswith(b"\x89PNG")
+    remote = page(html / "letters" / "letter_22_002" / "index.html")
+    assert not remote.xpath("//h:img", namespaces=XHTML)  # never fetched, only linked
+    assert remote.xpath("//h:a[@class='facsimile remote']/@href", namespaces=XHTML) == [
+        "https://iiif.example.org/iiif/letter-2/full/max/0/default.jpg"]

@@ -288,3 +288,15 @@ def test_ten_thousand_rows_load_titles_for_what_is_shown(browser, ten_thousand):
                                             ten_thousand / "catalogue" / "t0.js"))
     assert weight < 600_000  # 10,000 rows: dates, names, places in one script, titles in chunks
     context.close()
+
+
+def test_a_facsimile_shows_beside_its_page_and_nothing_leaves_the_site(open_page):
+    page = open_page("letters/letter_11_001/index.html")
+    image = page.locator(".pb a.facsimile img")
+    expect(image).to_be_visible()
+    assert page.evaluate("document.querySelector('.pb a.facsimile img').naturalWidth") == 40
+    shot(page, "facsimile")
+    assert page.problems == []
+    remote = open_page("letters/letter_22_002/index.html")
+    expect(remote.locator("a.facsimile.remote")).to_have_text("Facsimile of p. 1 (external)")
+    assert remote.problems == []  # the IIIF image is linked, not loaded

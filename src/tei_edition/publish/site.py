@@ -230,7 +230,75 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                 if ident not in seen:
                     seen.add(ident)
                     etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
+    if tree is not None:
+        for facsimile in facsimiles(document, tree):
+            etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
+                             href=facsimile.href, remote=str(facsimile.source is None).lower())
     return {"collection-page": page.getroottree()}
+
+
+# ---------------------------------------------------------------- facsimiles
+
+_IMAGE = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.I)
+_REMOTE = re.compile(r"^https?://", re.I)
+
+
+@dataclass
+class Facsimile:
+    """The image of one page break (``pb/@facs``, directly or through a ``surface``):
+    a local file copied into the document's folder of the site (``href`` relative to
+    its page), or a remote one (http, IIIF) that is only linked, never fetched."""
+
+    facs: str  # the pb/@facs value it answers
+    href: str
+    source: Path | None  # the local file, None when remote
+
+
+def facsimiles(document, tree) -> list[Facsimile]:
+    """The facsimile of each page break of the document, in order. A local image must
+    lie inside the document's own folder tree (no ``..`` out of it) and exist; others
+    are left out."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    surfaces = {}
+    for surface in root.iter(f"{_T}surface"):
+        graphic = surface.find(f".//{_T}graphic")
+        ident = surface.get("{http://www.w3.org/XML/1998/namespace}id")
+        if ident and graphic is not None and graphic.get("url"):
+            surfaces[ident] = graphic.get("url")
+    folder = Path(document.path).resolve().parent
+    found: list[Facsimile] = []
+    seen: set[str] = set()
+    for pb in root.iter(f"{_T}pb"):
+        facs = (pb.get("facs") or "").strip()
+        if not facs or facs in seen:
+            continue
+        seen.add(facs)
+        url = surfaces.get(facs[1:]) if facs.startswith("#") else facs.split()[0]
+        if not url:
+            continue
+        if _REMOTE.match(url):
+            found.append(Facsimile(facs, url, None))
+            continue
+        local = (folder / url).resolve()
+        if folder not in local.parents or not local.is_file() or not _IMAGE.search(local.name):
+            continue
+        name = f"{len(found) + 1:03d}-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", local.name)
+        found.append(Facsimile(facs, f"facsimile/{name}", local))
+    return found
+
+
+def write_facsimiles(document, tree, html_dir) -> list[Path]:
+    """Copy the document's local facsimile images beside its page
+    (``DIR/html/<doc id>/facsimile/``); the engine calls it with the page."""
+    written = []
+    for facsimile in facsimiles(document, tree):
+        if facsimile.source is None:
+            continue
+        target = safe_child(Path(html_dir), f"{document.id}/{facsimile.href}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(facsimile.source.read_bytes())
+        written.append(target)
+    return written
 
 
 def _facts(entry) -> list[tuple[str, str]]:
