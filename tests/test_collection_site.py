@@ -74,7 +74,9 @@ def test_document_pages_link_neighbours_in_date_order(built):
     assert first.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]
     facts = first.xpath("//h:section[@class='collection-doc']//h:dt/text()", namespaces=XHTML)
     assert facts[:3] == ["Date", "From", "To"]
-    assert first.xpath("//h:p[@class='citation']", namespaces=XHTML)
+    citation = first.xpath("string(//h:p[@class='citation'])", namespaces=XHTML)
+    assert "Letters of a generated collection, ed. by A. Editor, B. Editor." in citation
+    assert f"https://example.org/letters/{ids[0]}/index.html" in citation  # edition.toml's base_url
 
 
 def test_names_in_a_document_link_to_the_collection_register(built):

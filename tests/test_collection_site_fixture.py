@@ -157,6 +157,7 @@ def generate(folder: Path, letters: int = 24, seed: int = 15) -> Path:
     (folder / "edition.toml").write_text(
         'title = "Letters of a generated collection"\n'
         'editors = ["A. Editor", "B. Editor"]\n'
+        'base_url = "https://example.org/letters/"\n'
         'introduction = """This edition collects letters.\n\nIt is generated for tests."""\n',
         encoding="utf-8")
     (folder / "registers" / "persons.xml").write_text(_person_register(), encoding="utf-8")

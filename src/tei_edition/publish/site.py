@@ -210,6 +210,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     to_out = "../" * (document.id.count("/") + 2)  # from DIR/html/<id>/ to DIR
     for label, suffix in (("PDF", ".pdf"), ("plain text", ".txt")):
         etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
+    base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
     url = (base_url.rstrip("/") + "/" + href(document.id)) if base_url else href(document.id)
     citation = f"{_line(entry)}. In: {_title(collection)}"
     editors = [str(e) for e in getattr(collection, "editors", None) or []]
