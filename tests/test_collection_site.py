@@ -194,10 +194,17 @@ def test_digests_round_trip_and_downloads_are_linked(built, tmp_path):
     found = site.digest(tree, document)
     assert found.mentions and found.passages
     assert site.Digest.from_json(found.to_json()) == found
-    site.write_collection_site(collection, [found], tmp_path,
+    whole = {document.id: "letters/all/index.html#L001"}  # a page that is part of another
+    site.write_collection_site(collection, [found], tmp_path, pages=whole,
                                downloads=[("The volume (PDF)", "../src.pdf")])
     home = page(tmp_path / "index.html")
     assert home.xpath("//h:p[@class='downloads']/h:a/@href", namespaces=XHTML) == ["../src.pdf"]
+    chunk = (tmp_path / "catalogue" / "t0.js").read_text(encoding="utf-8")
+    assert f'["{document.id}","{document.catalogue.title}","letters/all/index.html#L001"]' in chunk
+    key, anchor, _ = found.mentions[0]
+    mentioned = collection.register.find(key)
+    entry_page = next((tmp_path / "registers").glob(f"*/{mentioned.id}.html"))
+    assert f'href="../../letters/all/index.html#{anchor}"' in entry_page.read_text(encoding="utf-8")
 
 
 def test_rebuild_is_byte_identical(built, tmp_path):

@@ -498,7 +498,7 @@
                 <h3><a href="../../{$doc/@href}">{$doc/@line}</a></h3>
                 <ul>
                   <xsl:for-each select="current-group()">
-                    <li><a class="passage" href="../../{$doc/@href}#{@anchor}">{.}</a></li>
+                    <li><a class="passage" href="../../{substring-before($doc/@href || '#', '#')}#{@anchor}">{.}</a></li>
                   </xsl:for-each>
                 </ul>
               </section>

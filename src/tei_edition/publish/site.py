@@ -349,13 +349,15 @@ def year_of(entry) -> int | None:
 
 
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
-                          downloads: list[tuple[str, str]] = ()) -> dict:
+                          downloads: list[tuple[str, str]] = (), pages: dict | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
     mentions). ``full_registers``: list entries no document mentions too.
     ``downloads``: (label, path relative to ``out_dir``) shown on the home page, e.g.
-    ``("The volume (PDF)", "../letters.pdf")``. Also copies ``assets/`` (the
+    ``("The volume (PDF)", "../letters.pdf")``. ``pages``: document id -> its page
+    relative to ``out_dir`` when it is not ``<id>/index.html`` (a file of many documents
+    rendered whole: ``volumes/frus/index.html#d1``). Also copies ``assets/`` (the
     collection's and the documents' pages' own). Returns figures: files written,
     bytes of the search index and of the text it indexes, shards."""
     out = Path(out_dir)
@@ -365,7 +367,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     numbers = {e.id: n for n, e in enumerate(entries)}
     register = _register_entries(collection)
     mentions = _mentions(entries, by_digest, register)
-    data = _site_data(collection, entries, register, mentions, numbers, full_registers)
+    pages = dict(pages or {})
+    data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages)
     for label, target in downloads:
         etree.SubElement(data, f"{_S}download", href=target).text = label
     result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
@@ -378,7 +381,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         files[name] = text.encode("utf-8")
     files["catalogue.js"] = _script("teCatalogue", _catalogue_json(entries, register))
     for start in range(0, len(entries), TITLE_CHUNK):
-        chunk = [[e.id, e.title or _line(e)] for e in entries[start:start + TITLE_CHUNK]]
+        chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
+                 for e in entries[start:start + TITLE_CHUNK]]
         body = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
         files[f"catalogue/t{start // TITLE_CHUNK}.js"] = (
             f"teCatalogueTitles({start // TITLE_CHUNK},{body});\n".encode("utf-8"))
@@ -514,7 +518,7 @@ def _letter(label: str) -> str:
     return first if "A" <= first <= "Z" else "other"
 
 
-def _site_data(collection, entries, register, mentions, numbers, full_registers):
+def _site_data(collection, entries, register, mentions, numbers, full_registers, pages):
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
@@ -523,7 +527,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers)
         etree.SubElement(intro, f"{_S}p").text = para
     letters_of: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
-        doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=href(entry.id),
+        doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=pages.get(entry.id) or href(entry.id),
                                n=str(numbers[entry.id] + 1), date=entry.date or "",
                                year=str(year_of(entry) or ""), line=_line(entry))
         doc.text = entry.date_text or entry.date or "undated"

@@ -145,6 +145,7 @@
       if (!r) { return; }
       r.id = pair[0];
       r.title = pair[1];
+      r.page = pair[2] || r.id + "/index.html";  /* a page of its own, else a part of one */
       r.all = fold([r.dateText, r.date, r.title, r.sender, r.addressee, r.place].join(" | "));
     });
     chunks[k] = true;
@@ -173,7 +174,9 @@
     withTitles(all, done);
   }
 
-  function docHref(id) { return root + id + "/index.html"; }
+  function docHref(r, anchor) {
+    return root + (anchor ? r.page.split("#")[0] + "#" + anchor : r.page);
+  }
 
   var table = doc.getElementById("te-catalogue");
   if (table && cat) { catalogueTable(); }
@@ -282,7 +285,7 @@
       if (r.title === null) {
         cell(tr, "…").className = "title loading";
       } else {
-        cell(tr, link(docHref(r.id), r.title)).className = "title";
+        cell(tr, link(docHref(r), r.title)).className = "title";
       }
       cell(tr, people(r.senders));
       cell(tr, people(r.addressees));
@@ -587,7 +590,7 @@
       var head = el("p", "hit-head");
       head.appendChild(el("span", "date", r.dateText));
       head.appendChild(doc.createTextNode(" "));
-      head.appendChild(link(docHref(r.id), r.title, "hit-title"));
+      head.appendChild(link(docHref(r), r.title, "hit-title"));
       li.appendChild(head);
       if (names) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
       if (matched) {
@@ -598,7 +601,7 @@
             var passage = texts[d][p];
             if (!passage) { return; }
             var item = el("li");
-            var a = link(docHref(r.id) + "#" + passage[0], null, "snippet");
+            var a = link(docHref(r, passage[0]), null, "snippet");
             snippet(a, passage[1], matched.get(p));
             item.appendChild(a);
             list.appendChild(item);
