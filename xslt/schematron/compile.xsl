@@ -49,6 +49,8 @@
   <xsl:mode name="te:global-let" on-no-match="fail"/>
   <xsl:mode name="te:pattern-let" on-no-match="fail"/>
   <xsl:mode name="te:rule-let" on-no-match="fail"/>
+  <xsl:mode name="te:variable" on-no-match="fail"/>
+  <xsl:mode name="te:text" on-no-match="fail"/>
 
   <xsl:template match="/">
     <xsl:variable name="binding" select="lower-case((sch:schema/@queryBinding, 'xslt')[1])"/>

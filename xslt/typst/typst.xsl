@@ -59,6 +59,8 @@
         <xsl:variable name="title" select="tt:main-title(tt:header(.))"/>
         <xsl:text>#te.division(level: 1, kind: "text", new-page: true, lang: {tt:str-or-none(tt:lang($text/@xml:lang))},&#10;</xsl:text>
         <xsl:text>  label-text: none, title-text: {tt:str($title)}, title: {tt:str($title)},{tt:mark($text)}&#10;[&#10;</xsl:text>
+        <!-- a transcription before the text (sourceDoc: surfaces, zones, lines) -->
+        <xsl:apply-templates select="$text/preceding-sibling::*[not(self::tei:teiHeader)]" mode="tt:block"/>
         <xsl:apply-templates select="$text/node()" mode="tt:block"/>
         <xsl:text>])&#10;&#10;</xsl:text>
         <xsl:apply-templates select="$text/following-sibling::*" mode="tt:block"/>

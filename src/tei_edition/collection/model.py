@@ -30,7 +30,7 @@ from tei_edition.collection.classify import document_divisions, is_register
 from tei_edition.collection.registers import SOURCE, CollectionRegister
 from tei_edition.entities.register import entries_in, normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
-from tei_edition.errors import TeiEditionError, UsageError
+from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.validation.diagnostics import Diagnostic
 from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, parse_file
 
@@ -194,8 +194,9 @@ class _Reader:
         try:
             tree = parse_file(file)
         except TeiEditionError as exc:
+            source = "xml" if isinstance(exc, XmlSyntaxError) else "input"
             self.problems.append(Diagnostic(exc.path or str(file), exc.line, exc.column, "error",
-                                            exc.category, exc.message))
+                                            source, exc.message))
             return
         root = tree.getroot()
         if root.tag == f"{_T}teiCorpus":
