@@ -163,6 +163,7 @@ def test_terms_are_folded_like_entity_names():
         "zurich", "zurich", "chruschtschow", "s", "kim", "il", "sung"]
 
 
+@pytest.mark.slow
 def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     small = build_site(generate(tmp_path / "a", letters=40), tmp_path / "oa")
     large = build_site(generate(tmp_path / "b", letters=160), tmp_path / "ob")
