@@ -140,8 +140,11 @@ def test_correspondence_neighbours_prefer_correspcontext(fixture):
 def test_edition_toml_order_comes_first(tmp_path):
     shutil.copytree(COLLECTION, tmp_path / "c")
     with open(tmp_path / "c" / "edition.toml", "a", encoding="utf-8") as out:
-        out.write('order = ["letters/note-09", "volumes/frus.xml"]\n')
-    ids = [e.id for e in collection.load([tmp_path / "c"]).catalogue()]
+        out.write('order = ["letters/note-09", "volumes/frus.xml", "letters/lost"]\n')
+    coll = collection.load([tmp_path / "c"])
+    ids = [e.id for e in coll.catalogue()]
+    [unknown] = [p for p in coll.problems if p.rule == "order-unknown"]
+    assert "'letters/lost'" in unknown.message and unknown.path.endswith("edition.toml")
     assert ids[:4] == ["letters/note-09", "volumes/frus/d1", "volumes/frus/d2", "volumes/frus/3"]
     assert ids[4] == "volumes/corpus/c1"  # then by date
 
@@ -244,6 +247,11 @@ def test_single_file_export_resolves_file_pointers_by_file(tmp_path):
 
     written = text.render(parse_file(doc), doc, entities="inline").text
     assert "S [place: places.xml#n1]" in written and "N [person: persons.xml#n1]" in written
+    from tei_edition.publish.formats import html
+
+    site = html.render(parse_file(doc), doc).files
+    assert "Seedorf" in site["places.html"] and "Nora Eins" in site["persons.html"]
+    assert "Seedorf" not in site["persons.html"]
 
 
 # -- edition.toml ------------------------------------------------------------------------
@@ -310,3 +318,107 @@ def test_entities_list_and_show_use_the_same_resolver(fixture):
     shown = mentions.show([COLLECTION], "pl1")
     assert [(Path(m["document"]).name, m["text"]) for m in shown["mentions"]] == [
         ("letter-03.xml", "Altstadt")]
+
+
+_GRAMMAR = """<grammar xmlns="http://relaxng.org/ns/structure/1.0"
+  ns="http://www.tei-c.org/ns/1.0"><start><element name="TEI">
+  <element name="text"><text/></element></element></start></grammar>"""
+
+
+def _declared_collection(folder: Path) -> list[Path]:
+    (folder / "mini.rng").write_text(_GRAMMAR, encoding="utf-8")
+    model = '<?xml-model href="mini.rng" type="application/xml"?>\n'
+    files = {"fits.xml": model + '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>x</text></TEI>',
+             "misfits.xml": model + '<TEI xmlns="http://www.tei-c.org/ns/1.0"><body/></TEI>',
+             "silent.xml": '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>x</text></TEI>'}
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in files]
+
+
+def test_documents_are_validated_against_what_they_declare(tmp_path):
+    from tei_edition.collection.check import validate_declared
+
+    reports = {Path(r.path).name: r for r in validate_declared(_declared_collection(tmp_path))}
+    assert set(reports) == {"fits.xml", "misfits.xml"}  # no tei_all given: nothing else
+    assert reports["fits.xml"].valid and not reports["misfits.xml"].valid
+
+
+@pytest.mark.slow
+def test_undeclared_documents_fall_back_to_tei_all_with_jing(tmp_path):
+    from conftest import TEI_ALL
+    from tei_edition.collection.check import validate_declared
+    from tei_edition.validation import rng
+
+    if not (TEI_ALL.is_file() and rng.jing_jar()):
+        pytest.skip("tei_all or jing is not available")
+    reports = {Path(r.path).name: r for r in validate_declared(_declared_collection(tmp_path),
+                                                               tei_all=TEI_ALL)}
+    assert set(reports) == {"fits.xml", "misfits.xml", "silent.xml"}
+    assert not reports["silent.xml"].valid  # a TEI without a header is not tei_all
+
+
+def test_a_file_named_twice_is_read_once(fixture):
+    again = collection.load([COLLECTION, COLLECTION / "letters" / "letter-01.xml"])
+    assert sorted(d.id for d in again.documents) == sorted(d.id for d in fixture.documents)
+
+
+def test_the_register_travels_to_a_worker_process(fixture):
+    """Pickled (as a process pool sends it), the register decides the same."""
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(fixture.register))
+    assert copy.keys() == fixture.register.keys() and copy.key_rules == fixture.register.key_rules
+    assert etree.tostring(copy.bundle()) == etree.tostring(fixture.register.bundle())
+    doc = by_id(fixture, "letters/letter-01")
+    assert resolve(doc.parse(), doc.path, copy) == set(doc.register_refs)
+    assert pickle.loads(pickle.dumps(fixture)).document("letters/letter-03").register_refs == [
+        "p1", "p2", "pl1"]
+
+
+def test_the_index_lists_the_documents_naming_each_entry(fixture):
+    index = fixture.index()
+    assert index["registers/places.xml#n1"] == ["letters/letter-01"]
+    assert index["p2"] == ["volumes/corpus/c1", "letters/letter-08", "letters/letter-01",
+                           "letters/letter-02", "letters/letter-03", "volumes/frus/d1"]
+    assert "pl2" in index and "nowhere" not in index
+
+
+def test_a_documents_register_digest_changes_only_with_the_entries_it_names(tmp_path):
+    shutil.copytree(COLLECTION, tmp_path / "c")
+    before = collection.load([tmp_path / "c"])
+    persons = tmp_path / "c" / "registers" / "persons.xml"
+    text = persons.read_text(encoding="utf-8")
+    persons.write_text(text.replace("Writes most of the letters.", "Writes many letters."),
+                       encoding="utf-8")
+    after = collection.load([tmp_path / "c"])
+    for ident, changed in (("letters/letter-01", True), ("volumes/frus/d1", False)):
+        keys = before.document(ident).register_refs
+        assert (before.register.digest(keys) != after.register.digest(keys)) is changed
+
+
+def test_copies_of_an_entry_in_each_letter_are_one_entity(tmp_path):
+    """Editions that repeat the register entries in each letter's own list: the same
+    id, kind and names are one entity, found from either letter, and no problem."""
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / name).write_text(
+            '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+            f'<title>{name}</title></titleStmt></fileDesc></teiHeader>'
+            '<standOff><listPerson><person xml:id="pmb1"><persName>Arthur</persName></person>'
+            '</listPerson></standOff><text><body><p><persName ref="#pmb1">A.</persName></p>'
+            '</body></text></TEI>', encoding="utf-8")
+    coll = collection.load([tmp_path])
+    assert coll.register.keys() == ["pmb1"] and collection.check(coll) == []
+    assert [d.register_refs for d in coll.documents] == [["pmb1"], ["pmb1"]]
+    import pickle
+
+    assert pickle.loads(pickle.dumps(coll.register)).in_file("b.xml", "pmb1").path == "a.xml"
+
+
+def test_a_transcription_without_text_is_a_document(tmp_path):
+    (tmp_path / "genetic.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>G</title>'
+        '</titleStmt></fileDesc></teiHeader><sourceDoc><surface><line>eins</line></surface>'
+        '</sourceDoc></TEI>', encoding="utf-8")
+    coll = collection.load([tmp_path])
+    assert [d.id for d in coll.documents] == ["genetic"] and coll.registers == []

@@ -88,3 +88,18 @@ def test_the_whole_edition_loads_in_bounded_memory():
     assert figures["documents"] == figures["catalogued"] == 4816
     assert figures["registers"] == ["people.xml", "places.xml"] and figures["in_registers"] == 0
     assert figures["peak_mb"] < 400, figures
+
+
+def test_a_letter_exported_with_the_collections_register_links_its_names(sample):
+    """A format run inside ``collection_register`` resolves keys against the
+    collection: the HTML links the places named by key to the places page."""
+    from tei_edition.publish.formats import html
+    from tei_edition.publish.run import collection_register
+
+    doc = sample.document(f"letters/{WELTI[1]}")
+    alone = html.render(doc.parse(), doc.path).files["index.html"]
+    with collection_register(sample.register):
+        site = html.render(doc.parse(), doc.path).files
+    assert 'id="Bern_Stadt"' not in alone
+    assert 'href="places.html#Bern_Stadt"' in site["index.html"]
+    assert 'id="Bern_Stadt"' in site["places.html"]

@@ -102,3 +102,88 @@ def test_apparatus_letters_and_entries_are_decided_once(probe):
     # a note inside a reading not shown is in the entry, not numbered in the text
     numbers = [n.get(te("n")) for n in root.iterfind(".//tei:text//tei:note", NS)]
     assert numbers == ["1", "1"]
+
+
+SOURCE_DOC = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>G</title>
+</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>
+</teiHeader><facsimile><surface><graphic url="f1.jpg"/></surface></facsimile>
+<sourceDoc><surface><zone><line>Firstline words</line><line>Secondline words</line></zone>
+<zone><line>Thirdline</line></zone></surface></sourceDoc>
+<text><body><p>Body words.</p><spanGrp type="commentary"><span from="#a" to="#b">Spancomment text</span>
+<span>Spantwo text</span></spanGrp></body></text></TEI>"""
+
+
+def test_source_doc_lines_and_span_annotations_reach_every_format(tmp_path):
+    from tei_edition.publish.formats import html, pdf, text
+
+    doc = tmp_path / "genetic.xml"
+    doc.write_text(SOURCE_DOC, encoding="utf-8")
+    tree = parse_file(doc)
+    plain = text.render(tree, doc)
+    # line by line: the lines of a zone on consecutive lines, zones apart
+    assert "\nFirstline words\nSecondline words\n\nThirdline\n" in plain.text
+    assert "Spancomment text" in plain.text and "Spantwo text" in plain.text
+    site = html.render(tree, doc).files["index.html"]
+    assert site.count('class="tei-line"') == 3
+    assert "Spancomment text" in site and "Thirdline" in site
+    typst = pdf.typst_source(tree, doc, fonts=[]).typst
+    assert typst.count('kind: "line"') == 3
+    assert "Spancomment text" in typst
+    # nothing of it is reported as lost, nor as kept by default
+    assert plain.coverage == {}
+
+
+def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):
+    doc = tmp_path / "skipped.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>Shown '
+                   '<interpGrp><interp>Hidden interp words<zzz>inner</zzz></interp></interpGrp></p>'
+                   '</body></text></TEI>', encoding="utf-8")
+    _, warnings = normalised(probe, doc)
+    # an unknown element inside a part no format shows is not "kept"; the text that is
+    # not shown is said so
+    assert not any(w.startswith("TE-COVERAGE zzz") for w in warnings)
+    assert any("interpGrp" in w and "not shown" in w for w in warnings)
+
+
+def test_every_mode_is_declared_and_unmatched_nodes_fail_alike():
+    # one policy in every format: a mode names what it does with a node it has no rule
+    # for; the rendering modes of text and PDF fail (each has a rule for every element,
+    # the last keeping its text) instead of dropping text silently
+    from pathlib import Path
+
+    xsl = "{http://www.w3.org/1999/XSL/Transform}"
+    used, declared = set(), {}
+    for sheet in Path(transform.resources.xslt_dir()).rglob("*.xsl"):
+        tree = etree.parse(str(sheet))
+        for el in tree.iter(f"{xsl}template", f"{xsl}apply-templates"):
+            used.update(m for m in (el.get("mode") or "").split() if not m.startswith("#"))
+        declared.update({m.get("name"): m.get("on-no-match") for m in tree.iter(f"{xsl}mode") if m.get("name")})
+    assert used - set(declared) == set()
+    for mode in ("tx:block", "tx:inline", "tt:block", "tt:inline", "tt:block-break", "tt:note", "tt:book"):
+        assert declared[mode] == "fail", mode
+
+
+def test_comments_and_processing_instructions_print_nothing_in_every_format(tmp_path):
+    from tei_edition.publish.formats import html, pdf, text
+
+    doc = tmp_path / "c.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>C'
+                   '</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>'
+                   '</sourceDesc></fileDesc></teiHeader><text><body><!-- between -->'
+                   '<p>One <!-- inside --> two<?pi data?> three.</p><lb/><cb/></body></text></TEI>',
+                   encoding="utf-8")
+    tree = parse_file(doc)
+    assert "One two three." in text.render(tree, doc).text
+    assert "inside" not in html.render(tree, doc).files["index.html"]
+    typst = pdf.typst_source(tree, doc, fonts=[]).typst
+    assert '"One "' in typst and "inside" not in typst and "data" not in typst
+
+
+@pytest.mark.parametrize("stylesheet", ["text/text.xsl", "html/html.xsl", "typst/typst.xsl"])
+def test_error_codes_come_from_the_policy_table(stylesheet):
+    # one table of codes and messages (policy.xml), raised by te:fail in every format
+    from tei_edition.errors import TransformError
+
+    with pytest.raises(TransformError) as info:
+        transform.run(stylesheet, parse_file(POLICY), {"reading": "sideways"})
+    assert "TE0001: reading must be normalised or diplomatic, not sideways" in str(info.value)

@@ -55,6 +55,12 @@ def tei() -> etree._Element:
     return parse_file(EDITION).getroot()
 
 
+def entity_cards(site: Path) -> dict:
+    """The name cards' data: entities.js assigns one JSON object to window.teEntities."""
+    script = (site / "entities.js").read_text(encoding="utf-8")
+    return json.loads(script.split("window.teEntities = ", 1)[1].rstrip().removesuffix(";"))
+
+
 def text_of(node) -> str:
     return "".join(node.itertext())
 
@@ -223,11 +229,16 @@ def test_every_tagged_name_links_to_an_existing_register_entry(site, index, tei)
              if "name" in a.get("class", "").split()
              and not a.xpath("ancestor::x:span[@class='sidenote']", namespaces=X)]
     assert len(links) == len(resolvable) == 20
+    cards = entity_cards(site)
     for link in links:
         target, _, fragment = link.get("href").partition("#")
         entry = page(site, target).xpath("//x:article[@id=$id]", id=fragment, namespaces=X)
         assert entry, f"{link.get('href')} has no entry"
-        assert link.get("data-label") and link.get("data-type") in ("person", "place", "org")
+        # the card's data is written once, in entities.js; the name holds only the id
+        card = cards[link.get("data-entity")]
+        assert link.get("data-entity") == fragment
+        assert card["label"] and card["type"] in ("person", "place", "org")
+        assert link.get("data-description") is None and link.get("title") is None
     # a name whose @ref points nowhere is marked, not linked
     nobody = index.xpath("//x:span[contains(@class, 'unresolved')]", namespaces=X)
     assert [text_of(n) for n in nobody] == ["Nobody"]
@@ -303,6 +314,14 @@ def test_notes_are_numbered_footnotes_with_back_links(index):
                                                     namespaces=X))
     assert "had met in December" not in visible
     assert paragraph.xpath("x:span[@class='sidenote']/@aria-hidden", namespaces=X) == ["true"]
+    # a reader sees each note once: the list after the unit marks the notes that stand
+    # in the margin (the stylesheet hides them there on wide screens), and each list is
+    # a landmark with a name of its own
+    items = index.xpath("//x:section[contains(@class, 'footnotes')][not(contains(@class, 'apparatus'))]//x:li",
+                        namespaces=X)
+    assert items and all("in-margin" in li.get("class").split() for li in items)
+    labels = index.xpath("//x:section[contains(@class, 'footnotes')]/@aria-label", namespaces=X)
+    assert len(labels) == len(set(labels)) >= 2 and "Notes to Document No. 1" in labels[1]
 
 
 def test_critical_apparatus_is_visible_with_letters_and_back_links(tmp_path):
@@ -388,7 +407,7 @@ def test_hostile_input_never_becomes_markup_or_script_links(tmp_path):
     for name in ("index.html", "persons.html", "about.html"):
         root = page(site, name)
         scripts = root.xpath("//x:script/@src", namespaces=X)
-        assert scripts == ["search-index.js", "assets/edition.js"]
+        assert scripts == ["search-index.js", "entities.js", "assets/edition.js"]
         assert not root.xpath("//*[namespace-uri() != 'http://www.w3.org/1999/xhtml']")
         assert not root.xpath("//@*[starts-with(name(), 'on')] | //@style")
         for href in root.xpath("//@href | //@src"):
@@ -431,3 +450,42 @@ def test_cli_refuses_bad_options_and_foreign_folders(run, tmp_path):
     assert run("export", "html", str(tmp_path / "missing.xml"), "-o", str(tmp_path / "o")).exit_code == 2
     help_text = run("export", "html", "--help").output
     assert "Example:" in help_text and "build/html" in help_text
+
+
+# ---------------------------------------------------------------- what a reader meets (issue 17)
+
+READER = FIXTURES / "html" / "reader.xml"
+
+
+def test_header_and_contents_read_as_a_reader_expects(tmp_path):
+    root = page(build(READER, tmp_path / "site"), "index.html")
+    block = root.find(".//x:header[@class='title-block']", X)
+    # the document's own title, not its series or its date
+    assert text_of(block.find("x:h1", X)) == "A Letter to a Friend, 3 August 1906"
+    assert text_of(block.find("x:p[@class='series']", X)) == "Collected Letters of Someone"
+    # one person in two languages is one person; an identifier is not a name
+    assert text_of(block.find("x:p[@class='byline']", X)) == "by Writer, Anna; Антон Чехов (Anton Chekhov)"
+    meta = {text_of(dt): text_of(dt.getnext()) for dt in block.iterfind(".//x:dt", X)}
+    assert meta["Edited by"] == "Müller, Martin Anton; Susen, Gerd-Hermann"
+    assert meta["Source"] == "Frankfurt am Main, Freies Deutsches Hochstift, Hs-25714,2"
+    contents = [text_of(a) for a in root.iterfind(".//x:nav[@class='contents']//x:a", X)]
+    assert contents == ["Russia: Economic Relations", "Chapter I. Loans"]
+    # a note's number follows its word, and the space moves after it
+    paragraph = etree.tostring(root.xpath("//x:p[contains(., 'jezt')]", namespaces=X)[0], encoding="unicode")
+    assert re.search(r'jezt<a class="noteref"[^>]*><sup>1</sup></a><span class="sidenote".*?</span> aber', paragraph)
+    assert re.search(r'then<a class="noteref"[^>]*><sup>2</sup></a><span class="sidenote".*?</span>\.', paragraph)
+
+
+def test_the_worker_renders_exactly_what_this_process_renders():
+    """The time-bounded worker (the default) and an in-process render give the same
+    files, warnings and coverage, with a collection page's parameter too."""
+    from tei_edition.publish.formats import html
+
+    tree = parse_file(EDITION)
+    page_tree = etree.fromstring('<te:page xmlns:te="urn:x-tei-edition" root="../../" collection="Letters">'
+                                 '<te:link rel="next" href="../b/index.html" label="B"/></te:page>').getroottree()
+    for options in ({}, {"reading": "diplomatic"}, {"collection_page": page_tree}):
+        here = html.render(tree, EDITION, timeout=None, **options)
+        there = html.render(tree, EDITION, **options)
+        assert (there.files, there.warnings, there.coverage) == (here.files, here.warnings, here.coverage)
+        assert there.warnings and "edition.xml:" in there.warnings[0]  # the same source lines

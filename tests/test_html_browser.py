@@ -214,3 +214,162 @@ def _around(page, selector: str, pad: int) -> dict:
     top, height = page.evaluate("""s => { const r = document.querySelector(s).getBoundingClientRect();
                                          return [r.top + scrollY, r.height]; }""", selector)
     return {"x": 0, "y": max(0, top - pad), "width": page.viewport_size["width"], "height": height + 2 * pad}
+
+
+# ---------------------------------------------------------------- reading and searching (issue 17)
+
+def test_search_folds_names_keeps_signs_and_finds_the_other_reading(open_page):
+    page = open_page()
+    results = page.locator("#te-results")
+    page.locator("#te-q").fill("kim il-sung")  # hyphenated as romanised Korean often is
+    results.wait_for(state="visible")
+    assert "Kim Il Sung" in results.locator("a.search-hit").first.inner_text()
+    # the source's own spelling (the diplomatic reading) is found in the normalised one
+    page.locator("#te-q").fill("bucarest")
+    results.get_by_text("Other reading: Bucarest").wait_for()
+    assert "Other reading: Bucarest" in results.locator("a.search-hit").first.inner_text()
+    # the editorial signs and the spaces between blocks stay in a result
+    page.locator("#te-q").fill("central committee")
+    results.locator("a.search-hit", has_text="our [SED] Central Committee").first.wait_for()
+
+
+def test_search_keeps_keyboard_focus_where_the_reader_is(open_page):
+    page = open_page()
+    box = page.locator("#te-q")
+    results = page.locator("#te-results")
+    box.click()
+    page.keyboard.type("puzanov")
+    page.keyboard.press("Enter")  # within the 150 ms the typing waits for
+    page.wait_for_timeout(400)    # the pending search has had its chance to redraw
+    assert page.evaluate("document.activeElement.classList.contains('search-hit')") or \
+        page.evaluate("document.activeElement.closest('#te-results') !== null")
+    page.keyboard.press("Escape")
+    results.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "te-q"
+    # a click outside closes the results
+    box.fill("puzanov")
+    results.wait_for(state="visible")
+    page.locator("h1").click()
+    results.wait_for(state="hidden")
+
+
+def test_names_are_underlined_only_when_highlighted_or_pointed_at(open_page):
+    page = open_page()
+    style = "getComputedStyle(document.querySelector('main a.name.person')).textDecorationLine"
+    assert page.evaluate(style) == "none"
+    page.locator("main a.name.person").first.hover()
+    assert page.evaluate(style) == "underline"
+    page.mouse.move(0, 0)
+    page.locator("#te-highlight").click()
+    assert page.evaluate(style) == "underline"
+    page.locator("#te-highlight").click()
+
+
+def test_a_tap_on_a_name_shows_its_card_before_following_it(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(site.joinpath("index.html").as_uri())
+        name = page.locator("#body1\\.div1\\.p1-n1")
+        name.scroll_into_view_if_needed()
+        name.tap()
+        page.locator("#te-card").wait_for(state="visible")
+        assert page.url.endswith("index.html") and "Aleksandr Puzanov" in page.locator("#te-card").inner_text()
+        name.tap()
+        page.wait_for_url(re.compile(r"persons\.html#p-puzanov$"))
+    finally:
+        context.close()
+
+
+def test_each_note_is_shown_once(open_page):
+    for width in (1400, 420):
+        page = open_page(width=width)
+        shown = page.evaluate("""() => [...document.querySelectorAll('.sidenote, .footnotes li')]
+            .filter(e => { const r = e.getBoundingClientRect();
+                           return r.width > 1 && r.height > 1 && !e.closest('.apparatus'); })
+            .map(e => e.innerText.replace(/\\s+/g, ' '))""")
+        texts = [t for t in shown if "had met in December 1959" in t]
+        assert len(texts) == 1, (width, texts)
+    # on a wide screen the number leads to the note in the margin
+    page = open_page()
+    page.locator("#body1\\.div1\\.p1 a.noteref:not(.appref)").click()
+    assert page.evaluate("document.querySelector('#body1\\\\.div1\\\\.p1 .sidenote').classList.contains('te-flash')")
+
+
+def test_page_numbers_and_permalinks_keep_their_place_on_a_phone(open_page):
+    page = open_page(width=390, height=844)
+    # a page number in a line stands apart from the next word
+    gap = page.evaluate("""() => { const n = document.querySelector('span.pb .pb-n, div.pb .pb-n');
+        return parseFloat(getComputedStyle(n).paddingRight) || n.getBoundingClientRect().width; }""")
+    assert gap > 0
+    # the permalink never wraps onto a line of its own: it follows its last word
+    lonely = page.evaluate("""() => [...document.querySelectorAll('a.cite')].filter(a => {
+        const r = a.getClientRects(); const p = a.previousSibling;
+        if (!p || !r.length) return false;
+        const range = document.createRange(); range.selectNodeContents(p);
+        const rects = range.getClientRects();
+        const last = rects[rects.length - 1];  // on one line: their boxes overlap vertically
+        return rects.length && !(r[0].top < last.bottom && r[0].bottom > last.top); }).length""")
+    assert lonely == 0
+
+
+def test_labels_pages_and_address_lines_keep_their_places(open_page, tmp_path):
+    folder = tmp_path / "reader"
+    export_file(FIXTURES / "html" / "reader.xml", "html", folder)
+    for width in (1400, 390):
+        page = open_page(folder=folder, width=width)
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.tei-list > .tei-label')].map(l => {
+            const item = l.nextElementSibling.getBoundingClientRect(), label = l.getBoundingClientRect();
+            return [label.top, item.top, label.right <= item.left + 1]; })""")
+        assert len(boxes) == 2
+        for label_top, item_top, beside in boxes:  # the label on the item's first line
+            assert abs(label_top - item_top) < 2 and beside
+        numbers = page.evaluate("""() => [...document.querySelectorAll('.pb-n')].map(n => {
+            const r = n.getBoundingClientRect(); return [r.top, r.bottom]; })""")
+        assert len(numbers) == 2 and numbers[0][1] <= numbers[1][0] + 1, "two page numbers never overlap"
+        lines = page.evaluate("""() => [...document.querySelectorAll('.tei-addrLine')]
+            .map(l => l.getBoundingClientRect().top)""")
+        assert len(lines) == 2 and lines[1] > lines[0]
+        shot(page, f"reader-{width}", full_page=True)
+        assert axe_violations(page) == []
+
+
+# ---------------------------------------------------------------- accessibility (axe-core)
+
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # vendored from npm: see its README
+
+
+def axe_violations(page) -> list[str]:
+    """Every axe-core violation on the page as "rule: where (how many)". axe is run
+    through the DevTools protocol (page.evaluate), so the site's CSP stays in force."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(
+            n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')).join(' | ')
+            + ' (' + v.nodes.length + ')');
+    }""")
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("name", ["index.html", "persons.html", "places.html", "about.html"])
+def test_no_accessibility_violations(open_page, name, width):
+    page = open_page(name, width=width)
+    page.wait_for_load_state()
+    assert axe_violations(page) == []
+    if name == "index.html":  # with names highlighted, and with search results open
+        page.locator("#te-highlight").click()
+        page.locator("#te-q").fill("puzanov")
+        page.locator("#te-results").wait_for(state="visible")
+        assert axe_violations(page) == []
+
+
+@pytest.mark.skipif(not DOSSIER.is_file(), reason="tei/nkidp-edossier-8.xml is not there yet")
+def test_dossier_has_no_accessibility_violations(open_page, tmp_path):
+    folder = tmp_path / "dossier"
+    export_file(DOSSIER, "html", folder)
+    for name in ("index.html", "persons.html", "organizations.html", "about.html"):
+        for width in (1400, 390):
+            page = open_page(name, width=width, folder=folder)
+            page.wait_for_load_state()
+            assert axe_violations(page) == [], (name, width)

@@ -79,3 +79,24 @@ def test_dossier_registers_count_every_mention(dossier_site):
     assert listed == sum(counts.values())
     data = json.loads(re.search(r"= (.*);\n$", (dossier_site / "search-index.js").read_text(), re.S).group(1))
     assert any("Great Leap Forward" in p["text"] for p in data["passages"])
+
+
+def test_dossier_reads_without_repeats_or_coded_values(dossier_site):
+    index = page(dossier_site, "index.html")
+    main = index.find(".//x:main", X)
+    # the title once: the essay's own title page makes the title block
+    title = "New East German and Soviet Evidence on North Korean Support"
+    shown_titles = [t for t in main.xpath(".//text()[not(ancestor::x:dl[@class='meta'])]", namespaces=X)
+                    if title in t]  # (the sources list the printed e-Dossier by its title)
+    assert len(shown_titles) == 1
+    assert title in text_of(main.find(".//x:h1", X))
+    # a reader never meets the encoder's coded values, in the text or on hover
+    shown = text_of(main) + " ".join(main.xpath(".//@title | .//@aria-label"))
+    for coded in ("notExtracted", "offPage", "#h1", "#encoder", "pers-", "place-"):
+        assert coded not in shown, coded
+    gaps = [re.sub(r"\s+", " ", text_of(g)) for g in main.xpath(".//x:span[contains(@class, 'tei-gap')]", namespaces=X)]
+    assert "[… illegible signature]" in gaps and "[… date off the page]" in gaps
+    assert any(g.startswith("[… The text of footnote 1 was not extracted") for g in gaps)
+    # every list of notes is a landmark with a name of its own
+    labels = main.xpath(".//x:section[contains(@class, 'footnotes')]/@aria-label", namespaces=X)
+    assert len(labels) == len(set(labels)) >= 2

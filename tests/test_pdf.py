@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -62,21 +64,56 @@ def missing_words(expected: set[str], book: "Book") -> set[str]:
 
 
 # Elements whose text is not part of the word before or after them.
-SEPARATE = {"note", "sic", "corr", "orig", "reg", "abbr", "expan", "am", "ex", "lem", "rdg",
+SEPARATE = {"w", "note", "sic", "corr", "orig", "reg", "abbr", "expan", "am", "ex", "lem", "rdg",
             "desc", "p", "head", "item", "cell", "l", "ab", "dateline", "signed"}
 
 
+# Registers in the text (a letter's back): they make the index, not running text.
+REGISTERS = ("listPerson", "listPlace", "listOrg", "listEvent", "listNym", "listObject",
+             "listRelation")
+
+
 def tei_text_words(path: Path) -> set[str]:
-    """Every word of the TEI <text> (what a reader must find in the book)."""
+    """Every word of the TEI <text> (what a reader must find in the book), registers
+    aside."""
     root = parse_file(path).getroot()
+    for name in REGISTERS:
+        for el in root.findall(f".//tei:text//tei:{name}", NS):
+            if el.getparent() is not None:
+                el.getparent().remove(el)
     for el in root.iter(etree.Element):
         name = etree.QName(el).localname
-        if name in ("lb", "pb", "cb") and el.get("break") != "no":
+        if name in ("lb", "pb", "cb", "space") and el.get("break") != "no":
             el.tail = " " + (el.tail or "")
         if name in SEPARATE:
             el.text = " " + (el.text or "")
             el.tail = " " + (el.tail or "")
     return set().union(*(words("".join(t.itertext())) for t in root.iterfind(".//tei:text", NS)))
+
+
+def overlapping_words(pdf: Path, tolerance: float = 1.0) -> list[tuple[int, str, str]]:
+    """Words of different lines whose boxes overlap (lines printed over each other),
+    per page, from ``pdftotext -bbox-layout``: (page number, word, word)."""
+    done = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                          check=True)
+    root = etree.fromstring(done.stdout, etree.HTMLParser(huge_tree=True))
+    found = []
+    for number, page in enumerate(root.iter("page"), 1):
+        boxes = sorted(((float(w.get("ymin")), float(w.get("ymax")), float(w.get("xmin")),
+                         float(w.get("xmax")), line, w.text or "")
+                        for line, element in enumerate(page.iter("line"))
+                        for w in element.iter("word")), key=lambda b: b[0])
+        for i, (top, bottom, left, right, line, text) in enumerate(boxes):
+            for top2, bottom2, left2, right2, line2, text2 in boxes[i + 1:]:
+                if top2 >= bottom - tolerance:
+                    break  # sorted by top: no later box reaches this one
+                if (line2 != line and min(right, right2) - max(left, left2) > tolerance
+                        and min(bottom, bottom2) - max(top, top2) > tolerance):
+                    found.append((number, text, text2))
+    return found
+
+
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 
 
 def build(source: Path, folder: Path, name: str = "book.pdf", **options) -> Book:
@@ -202,7 +239,7 @@ def test_book_structure(book):
     text = book.flat()
     # title page: series, title, author, translators
     title_page = book.flat([0])
-    for part in ("cold war documents no. 3", "soviet and east german records", "jane archivist",
+    for part in ("cold war documents, no. 3", "soviet and east german records", "jane archivist",
                  "translated by anna übersetzer and boris perevodchikov"):
         assert part in title_page
     opening = {t.split("\n", 1)[0].strip(): i for i, t in enumerate(book.texts) if t.strip()}
@@ -213,8 +250,10 @@ def test_book_structure(book):
                                ("document no. 2", "source: avprf, fond 0102")):
         opening = next(i for i, t in enumerate(book.texts) if label in flatten(t)[:40])
         assert source_note in book.flat([opening])
-    # editorial principles from encodingDesc, with the signs the text uses
-    assert "editorial principles" in text and "slips are corrected with <choice>" in text
+    # editorial principles from encodingDesc written for readers: the paragraphs that
+    # speak of the markup stay in the TEI; the signs the text uses are explained
+    assert "editorial principles" in text and "no spelling is normalised" in text
+    assert "<choice>" not in text and "@ref" not in text and "slips are corrected" not in text
     # the signs explained as the common layer explains them (xslt/common/policy.xml)
     assert "supplied by the editors: missing or illegible in the source" in text
 
@@ -323,7 +362,8 @@ HOSTILE_PIECES = [
     'Heading #set page(width: 1cm) and $x^2$',
     'Note with #footnote[nested] and $y$.',
     '#Person "One" \\ $, Description #with *markup* and "quotes" \\ end.',
-    'Principle with #strong[bold] and <#let>.',
+    'Principle with #strong[bold] and #let.',
+    'Markup named <#let> in the text.',
 ]
 
 
@@ -409,6 +449,25 @@ def test_a_text_too_long_for_typst_is_refused_naming_the_limit(tmp_path):
         pdf_format.options(max_chars=0)
 
 
+def test_the_size_guard_counts_what_costs_memory(tmp_path):
+    """Footnotes and table cells cost Typst far more than their characters: a book of
+    little text and many of them is refused, naming what was counted."""
+    notes = "".join(f"w{i}<note>n{i}</note> " for i in range(2000))
+    cells = "".join(f"<row><cell>{i}</cell><cell>x</cell></row>" for i in range(1000))
+    source = tmp_path / "many.xml"
+    source.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                      '<title>T</title></titleStmt><publicationStmt><p>P</p></publicationStmt>'
+                      '<sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader><text><body>'
+                      f'<p>{notes}</p><table>{cells}</table></body></text></TEI>', encoding="utf-8")
+    found = pdf_format.cost(parse_file(source))
+    assert found.chars < 30_000 and found.weighted > 2000 * 100 + 2000 * 40
+    with pytest.raises(InputError) as caught:
+        export_file(str(source), "pdf", str(tmp_path / "many.pdf"), max_chars=200_000)
+    message = caught.value.message
+    assert "2,000 notes" in message and "2,000 table cells" in message and "--max-chars" in message
+    assert not (tmp_path / "many.pdf").exists()
+
+
 def test_cli_max_chars(run, tmp_path):
     result = run("export", "pdf", str(EDITION), "-o", str(tmp_path / "b.pdf"), "--max-chars", "10")
     assert result.exit_code == 2 and "--max-chars" in result.stderr
@@ -472,6 +531,11 @@ def test_dossier_every_word(dossier):
 
 def test_dossier_index(dossier):
     assert check_index(dossier, DOSSIER) >= 50
+
+
+@needs_poppler
+def test_dossier_no_lines_printed_over_each_other(dossier):
+    assert overlapping_words(dossier.path) == []
 
 
 def test_dossier_book(dossier):

@@ -1,16 +1,18 @@
 """The PDF exporter over every real TEI file of ../shared/corpus: no crash, the text
-kept, no content dropped by Typst. Slow (about a minute): ``pytest -m slow``."""
+kept, no content dropped by Typst, no line printed over another (the word boxes of
+``pdftotext -bbox-layout`` never overlap). Slow (about two minutes): ``pytest -m slow``."""
 
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
 from conftest import CORPUS, corpus_files, needs_shared
 from tei_edition.errors import XmlSyntaxError
 from tei_edition.publish.export import export_file
-from test_pdf import Book, missing_words, tei_text_words
+from test_pdf import Book, missing_words, overlapping_words, tei_text_words
 
 pytestmark = [pytest.mark.slow, needs_shared(CORPUS)]
 
@@ -32,3 +34,5 @@ def test_corpus_file_exports(path, tmp_path):
     # Words hyphenated across a page break come out of the PDF in two pieces (the
     # running head between them): allow those few, never more than 2 %.
     assert len(missing) <= max(3, len(expected) // 50), sorted(missing)[:40]
+    if shutil.which("pdftotext"):
+        assert overlapping_words(tmp_path / "out.pdf") == []

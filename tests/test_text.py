@@ -13,7 +13,7 @@ from conftest import DOSSIER, FIXTURES, needs_shared
 from tei_edition.errors import UsageError
 from tei_edition.publish.export import export_file
 from tei_edition.publish.formats.text import render
-from tei_edition.xml.parse import parse_file
+from tei_edition.xml.parse import NS, parse_file
 
 FEATURES = FIXTURES / "text" / "features.xml"
 NOTES = FIXTURES / "text" / "notes.xml"
@@ -215,3 +215,16 @@ def test_dossier_reads_as_an_edition():
     notes = doc2[doc2.rindex("\nNotes\n"):]
     assert re.search(r"^\[1\] ", notes, re.M) and "Translator's note" in notes
     assert "Translator's note" not in doc2[:doc2.rindex("\nNotes\n")]
+
+
+def test_dossier_text_keeps_the_words_of_the_tei_text():
+    # every word of the TEI <text> (as a multiset: each occurrence counts) is in the
+    # export: gap descriptions, the other reading of a choice, stamps, letterheads
+    from collections import Counter
+
+    tree = parse_file(DOSSIER)
+    source = Counter(re.findall(r"\w+", " ".join(tree.xpath("//tei:text//text()", namespaces=NS))))
+    exported = Counter(re.findall(r"\w+", text_of(DOSSIER)))
+    missing = source - exported
+    kept = 1 - sum(missing.values()) / sum(source.values())
+    assert kept >= 0.995, f"{kept:.4f} of the words kept; missing: {missing.most_common(10)}"

@@ -243,7 +243,7 @@ def test_cli_text_output_and_exit_codes(run, tmp_path):
     result = run("validate", str(VALID[0]), str(bad))
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()
-    assert re.match(rf"^{re.escape(str(bad))}:56:1: error: .*1960-02-30.* \[date-real\]$", lines[0])
+    assert re.match(rf"^{re.escape(str(bad))}:56:25: error: .*1960-02-30.* \[date-real\]$", lines[0])
     assert lines[-1] == "2 files, 1 invalid, 1 error"
     assert run("validate", str(VALID[0])).exit_code == 0
 
@@ -255,9 +255,13 @@ def test_cli_json_output(run, tmp_path):
     assert data["valid"] is False and result.exit_code == 1
     first = data["files"][0]
     assert first["path"] == str(bad) and first["valid"] is False
-    assert first["diagnostics"] == [{"line": 48, "column": 1, "severity": "error", "source": "sch",
+    tei = "Q{http://www.tei-c.org/ns/1.0}"
+    assert first["diagnostics"] == [{"line": 48, "column": 11, "severity": "error", "source": "sch",
                                      "rule": "supplied-reason",
-                                     "message": 'supplied text "the" needs a @reason (e.g. illegible, omitted)'}]
+                                     "message": 'supplied text "the" needs a @reason (e.g. illegible, omitted)',
+                                     "role": None, "flag": None, "properties": [],
+                                     "location": f"/{tei}TEI[1]/{tei}text[1]/{tei}body[1]/{tei}div[1]/"
+                                                 f"{tei}p[1]/{tei}supplied[1]"}]
     assert data["files"][1]["valid"] is True
 
 

@@ -17,7 +17,6 @@ class TeiEditionError(Exception):
     """Base of every error the tool reports as a message rather than a crash."""
 
     exit_code = EXIT_PROBLEMS
-    category = "error"
 
     def __init__(self, message: str, *, path: str | None = None,
                  line: int | None = None, column: int | None = None):
@@ -41,44 +40,27 @@ class UsageError(TeiEditionError):
     """A bad option or argument combination."""
 
     exit_code = EXIT_USAGE
-    category = "usage"
 
 
 class InputError(TeiEditionError):
     """Input that cannot be read at all: missing, a folder, no permission, refused."""
 
     exit_code = EXIT_USAGE
-    category = "input"
 
 
 class XmlSyntaxError(TeiEditionError):
     """Input that is read but is not well-formed XML (or is refused by the safe parser)."""
-
-    category = "xml"
 
 
 class ResourceError(TeiEditionError):
     """A stylesheet, schema or template of the installation itself is missing."""
 
     exit_code = EXIT_USAGE
-    category = "installation"
 
 
 class TransformError(TeiEditionError):
     """An XSLT or Typst step failed. ``code`` is the stylesheet's error code, if any."""
 
-    category = "transform"
-
     def __init__(self, message: str, *, code: str | None = None, **where):
         super().__init__(message, **where)
         self.code = code
-
-
-class DocumentInvalid(TeiEditionError):
-    """Validation found problems; ``diagnostics`` holds them all."""
-
-    category = "invalid"
-
-    def __init__(self, message: str, diagnostics=(), **where):
-        super().__init__(message, **where)
-        self.diagnostics = list(diagnostics)

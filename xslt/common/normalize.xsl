@@ -70,10 +70,21 @@
         <xsl:apply-templates select="$doc" mode="te:normalize"/>
       </xsl:document>
     </xsl:variable>
-    <xsl:for-each-group select="$result//*[@te:kind = ('unknown-block', 'unknown-inline')]"
+    <!-- Coverage: unknown elements whose text every format keeps (none inside a part
+         no format shows) ... -->
+    <xsl:for-each-group select="$result//*[@te:kind = ('unknown-block', 'unknown-inline')]
+                                [empty(ancestor::*[@te:kind = 'skip'])]"
                         group-by="name()">
       <xsl:sort select="current-grouping-key()"/>
       <xsl:message>TE-COVERAGE {current-grouping-key()} {count(current-group())} {(current-group()/@te:line)[1]}</xsl:message>
+    </xsl:for-each-group>
+    <!-- ... and text no format shows (metadata inside the text), said as such. -->
+    <xsl:for-each-group select="$result//*[@te:kind = 'skip'][empty(ancestor::*[@te:kind = 'skip'])]
+                                [not(self::tei:teiHeader or self::tei:standOff or self::tei:facsimile)]
+                                [normalize-space()]"
+                        group-by="name()">
+      <xsl:sort select="current-grouping-key()"/>
+      <xsl:message>{count(current-group())} &lt;{current-grouping-key()}&gt; element(s) hold text that is not shown (annotation or metadata; first at line {((current-group()/@te:line)[1], '?')[1]})</xsl:message>
     </xsl:for-each-group>
     <xsl:sequence select="$result"/>
   </xsl:function>
@@ -252,7 +263,9 @@
     <xsl:sequence select="
       if (matches($desc, '\p{L}')) then $desc
       else normalize-space(string-join((
-        ($gap/@quantity, $gap/@unit)[normalize-space()] ! normalize-space(.),
+        $gap/@quantity[normalize-space()] ! normalize-space(.),
+        for $unit in $gap/@unit[normalize-space()] ! normalize-space(.)
+        return $unit || 's'[not(ends-with($unit, 's'))][exists($gap/@quantity[normalize-space() != '1'])],
         $gap/@extent[not(normalize-space(.) = ('unknown', ''))] ! normalize-space(.),
         $gap/@reason ! te:reason-words(.)), ' '))"/>
   </xsl:function>

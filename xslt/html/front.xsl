@@ -39,23 +39,44 @@
     <xsl:param name="header" as="element()?"/>
     <xsl:variable name="stmt" select="$header/tei:fileDesc/tei:titleStmt"/>
     <xsl:variable name="main" select="h:site-title(root($header))"/>
+    <xsl:variable name="title-page" select="h:title-page(root($header))"/>
     <header class="title-block">
-      <xsl:variable name="series" select="$header/tei:fileDesc/tei:seriesStmt"/>
-      <xsl:if test="$series">
-        <p class="series">{string-join($series ! string-join((h:plain-list(tei:title, ', '),
-          tei:biblScope ! h:scope(.), tei:idno ! h:plain(.))[.], ' '), '; ')}</p>
-      </xsl:if>
-      <h1>{$main}</h1>
-      <xsl:for-each select="$stmt/tei:title[@type = 'sub']">
-        <p class="subtitle">{h:plain(.)}</p>
+      <xsl:choose>
+        <xsl:when test="$title-page">
+          <xsl:apply-templates select="$title-page" mode="h:title-page"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:variable name="series" select="$header/tei:fileDesc/tei:seriesStmt"/>
+          <xsl:variable name="in-series" select="$stmt/tei:title[@level = ('s', 'j')][h:plain(.) ne $main]"/>
+          <xsl:if test="$series or $in-series">
+            <p class="series">{string-join(($series ! string-join((h:plain-list(tei:title, ', '),
+              tei:biblScope ! h:scope(.), tei:idno ! h:plain(.))[.], ' '))[.], '; ')
+              || (if ($series) then '' else h:plain-list($in-series, '; '))}</p>
+          </xsl:if>
+          <h1>{$main}</h1>
+          <xsl:for-each select="$stmt/tei:title[@type = 'sub']">
+            <p class="subtitle">{h:plain(.)}</p>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:variable name="shown" select="h:fold(h:plain($title-page))"/>
+      <xsl:for-each select="$stmt/tei:title[@xml:lang][not(@type) or @type = 'main'][not(@level = ('s', 'j'))]
+                            [h:plain(.) ne $main][not(contains($shown, h:fold(h:plain(.))))]">
+        <p class="subtitle parallel-title" lang="{h:lang(@xml:lang)}">{h:plain(.)}</p>
       </xsl:for-each>
-      <xsl:if test="$stmt/tei:author">
-        <p class="byline">by {h:plain-list($stmt/tei:author, ' and ')}</p>
+      <xsl:if test="$title-page">
+        <xsl:for-each select="$stmt/tei:title[@type = 'sub'][not(contains($shown, h:fold(h:plain(.))))]">
+          <p class="subtitle">
+            <xsl:if test="h:lang(@xml:lang)"><xsl:attribute name="lang" select="h:lang(@xml:lang)"/></xsl:if>{h:plain(.)}</p>
+        </xsl:for-each>
+      </xsl:if>
+      <xsl:if test="$stmt/tei:author and not($title-page/(tei:byline, tei:docAuthor))">
+        <p class="byline">by {h:people($stmt/tei:author)}</p>
       </xsl:if>
       <dl class="meta">
-        <xsl:if test="h:plain-list($stmt/tei:editor, ', ')">
+        <xsl:if test="h:people($stmt/tei:editor)">
           <dt>Edited by</dt>
-          <dd>{h:plain-list($stmt/tei:editor, ', ')}</dd>
+          <dd>{h:people($stmt/tei:editor)}</dd>
         </xsl:if>
         <xsl:for-each-group select="$stmt/tei:respStmt[h:plain-list(* except tei:resp, '')]" group-by="h:plain(tei:resp)">
           <xsl:variable name="resp" select="replace(current-grouping-key(), '\s*(by|:)$', '')"/>
@@ -63,12 +84,16 @@
           <dd>{h:plain-list(current-group()/(* except tei:resp), ', ')}</dd>
         </xsl:for-each-group>
         <xsl:variable name="sources" select="$header/tei:fileDesc/tei:sourceDesc"/>
-        <xsl:if test="$sources/*">
-          <dt>Source{if (count($sources/(tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*)) gt 1) then 's' else ''}</dt>
-          <xsl:for-each select="$sources/(tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*, tei:p, tei:biblFull, tei:recordingStmt)">
-            <dd>{if (self::tei:msDesc) then h:plain-list(tei:msIdentifier/*, ', ')
-                 else if (* and not(text()[normalize-space()])) then h:plain-list(* except tei:note, ', ')
-                 else h:plain(.)}</dd>
+        <xsl:variable name="described" as="xs:string*" select="
+          $sources/(tei:msDesc, tei:listWit/tei:witness/tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*,
+                    tei:p, tei:biblFull, tei:recordingStmt)
+          ! (if (self::tei:msDesc) then h:plain-list(tei:msIdentifier/*, ', ')
+             else if (* and not(text()[normalize-space()])) then h:plain-list(* except tei:note, ', ')
+             else h:plain(.))[.]"/>
+        <xsl:if test="exists($described)">
+          <dt>Source{if (count($described) gt 1) then 's' else ''}</dt>
+          <xsl:for-each select="$described">
+            <dd>{.}</dd>
           </xsl:for-each>
         </xsl:if>
         <xsl:variable name="pub" select="$header/tei:fileDesc/tei:publicationStmt"/>
@@ -77,8 +102,64 @@
           <dd>{h:plain-list($pub/(tei:publisher, tei:distributor, tei:authority, tei:pubPlace, tei:date), ', ')}</dd>
         </xsl:if>
       </dl>
-      <p class="about-link"><a href="about.html">About this edition</a>: editorial conventions, signs, and the full header.</p>
+      <xsl:if test="empty($collection-page)">
+        <p class="about-link"><a href="about.html">About this edition</a>: editorial conventions, signs, and the full header.</p>
+      </xsl:if>
     </header>
+  </xsl:template>
+
+  <!-- The text's own title page when it repeats the header's title (as the dossier's
+       does): it then makes the title block, once, and is not shown again before the
+       text. Its names stay links (and the register's mentions of them lead here). -->
+  <xsl:function name="h:title-page" as="element()?">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:variable name="title" select="h:fold(h:site-title($norm))"/>
+    <xsl:sequence select="($norm/tei:TEI/tei:text/tei:front/(tei:titlePage, tei:docTitle))[1]
+      [$title and contains(h:fold(h:plain(descendant-or-self::tei:docTitle)), $title)]"/>
+  </xsl:function>
+
+  <xsl:mode name="h:title-page" on-no-match="shallow-skip"/>
+
+  <xsl:template match="tei:titlePage | tei:docTitle" mode="h:title-page">
+    <xsl:variable name="parts" select="descendant-or-self::tei:docTitle/tei:titlePart"/>
+    <xsl:variable name="main" select="$parts[not(@type = ('series', 'sub', 'subtitle', 'desc', 'alt', 'short', 'volume'))]"/>
+    <xsl:for-each select="$parts[@type = ('series', 'volume')]">
+      <p class="series">
+        <xsl:apply-templates mode="h:text">
+          <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+        </xsl:apply-templates>
+      </p>
+    </xsl:for-each>
+    <h1 id="{h:anchor-id(descendant-or-self::tei:docTitle[1])}">
+      <xsl:choose>
+        <xsl:when test="$main">
+          <xsl:for-each select="$main">
+            <xsl:if test="position() gt 1"><xsl:text>. </xsl:text></xsl:if>
+            <xsl:apply-templates mode="h:text">
+              <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            </xsl:apply-templates>
+          </xsl:for-each>
+        </xsl:when>
+        <xsl:otherwise>{h:site-title(root())}</xsl:otherwise>
+      </xsl:choose>
+    </h1>
+    <xsl:for-each select="$parts[@type = ('sub', 'subtitle', 'desc', 'alt')]">
+      <p class="subtitle">
+        <xsl:apply-templates mode="h:text">
+          <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+        </xsl:apply-templates>
+      </p>
+    </xsl:for-each>
+    <xsl:for-each select="self::tei:titlePage/(* except tei:docTitle)">
+      <p class="{if (self::tei:byline or self::tei:docAuthor) then 'byline' else 'title-page-part'}">
+        <xsl:if test="@te:anchor">
+          <xsl:attribute name="id" select="h:anchor-id(.)"/>
+        </xsl:if>
+        <xsl:apply-templates mode="h:text">
+          <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+        </xsl:apply-templates>
+      </p>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- "no. 8", "vol. 3": a place in a series. -->
@@ -87,6 +168,32 @@
     <xsl:variable name="prefix" select="map{'volume': 'vol. ', 'issue': 'no. ', 'number': 'no. ', 'page': 'p. '}"/>
     <xsl:variable name="text" select="h:plain($scope)"/>
     <xsl:sequence select="if (matches($text, '^\d')) then ($prefix(string($scope/@unit)), '')[1] || $text else $text"/>
+  </xsl:function>
+
+  <!-- Authors or editors: each name once, "A and B" (with "; " between names that are
+       written surname first, "Müller, Martin; Susen, Gerd"); one element may hold
+       several names. -->
+  <xsl:function name="h:people" as="xs:string">
+    <xsl:param name="people" as="element()*"/>
+    <xsl:variable name="names" select="distinct-values($people ! h:person-names(.))"/>
+    <xsl:sequence select="if (some $n in $names satisfies contains($n, ','))
+      then string-join($names, '; ')
+      else if (count($names) le 2) then string-join($names, ' and ')
+      else string-join($names[position() lt last()], ', ') || ' and ' || $names[last()]"/>
+  </xsl:function>
+
+  <!-- The names one author or editor element holds: one person's name, with the same
+       name in other languages after it ("Антон Павлович Чехов (Anton Chekhov)"); or
+       several people, each named (two names in one language); never an identifier. -->
+  <xsl:function name="h:person-names" as="xs:string*">
+    <xsl:param name="person" as="element()"/>
+    <xsl:variable name="names" select="$person/(tei:name, tei:persName, tei:orgName)[h:plain(.)]"/>
+    <xsl:sequence select="
+      if (empty($names)) then normalize-space(string-join($person/descendant::text()
+        [empty(ancestor::*[self::tei:idno or self::tei:note or @te:kind = 'skip'][. >> $person])], ''))[.]
+      else if (count($names) gt 1 and count(distinct-values($names ! string(@xml:lang))) = count($names))
+      then h:plain($names[1]) || ' (' || string-join(subsequence($names, 2) ! h:plain(.), ', ') || ')'
+      else $names ! h:plain(.)"/>
   </xsl:function>
 
   <xsl:function name="h:plain-list" as="xs:string">

@@ -4,7 +4,9 @@
   the text gets a numbered marker linking to the note, plus a copy of the note set in
   the margin on wide screens (hidden from assistive technology, which reads the list).
   After each unit (document, essay) comes the numbered list of its notes, each with a
-  link back to its marker. A document's archival source note standing between its
+  link back to its marker; a reader sees each note once: on wide screens the list keeps
+  the notes that stand in the margin (class in-margin) for screen readers and keyboard
+  focus only, on narrow screens and in print the margin copies are hidden. A document's archival source note standing between its
   blocks is its source line, shown where it stands (@te:place="block").
   The critical apparatus works the same way: after a lemma its letter (@te:apparatus)
   links to the unit's "Variants", listed after its notes, each entry "lemma] reading
@@ -51,6 +53,23 @@
     </xsl:apply-templates>
   </xsl:template>
 
+  <!-- A note's number follows its word: "jetzt <note/> aber" reads "jetzt¹ aber", never
+       "jetzt ¹aber" nor "jetzt ¹ aber" (the space before the note moves after it). -->
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:note[@te:place = 'foot']]]
+                             [matches(., '\s$')][normalize-space()]" mode="h:text">
+    <xsl:value-of select="replace(., '\s+$', '')"/>
+  </xsl:template>
+
+  <xsl:function name="h:space-after-note" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:variable name="before" select="$note/preceding-sibling::node()[1]"/>
+    <xsl:variable name="after" select="$note/following-sibling::node()[1]"/>
+    <xsl:sequence select="exists($before[self::text()][matches(., '\s$')][normalize-space()])
+                          and not($after[self::text()][matches(., '^\s')])
+                          and not($after[self::text()][matches(., '^[\p{Pe}\p{Po}]')])
+                          and exists($after)"/>
+  </xsl:function>
+
   <xsl:template match="tei:note" mode="h:text">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
@@ -74,6 +93,7 @@
             <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
           </xsl:apply-templates>
         </span>
+        <xsl:if test="@te:place = 'foot' and h:space-after-note(.)"><xsl:text> </xsl:text></xsl:if>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -84,13 +104,14 @@
     <xsl:variable name="unit" select="."/>
     <xsl:variable name="notes" select=".//tei:note[@te:place = 'foot'][te:unit(.) is $unit]"/>
     <xsl:if test="$notes">
-      <section class="footnotes" role="doc-endnotes" aria-label="Notes">
+      <section class="{'footnotes', 'all-in-margin'[every $n in $notes satisfies h:in-margin($n)]}"
+               role="doc-endnotes" aria-label="{h:notes-label('Notes', $unit)}">
         <h3 class="footnotes-title">Notes</h3>
         <ol>
           <xsl:for-each select="$notes">
             <li>
               <xsl:call-template name="h:attributes">
-                <xsl:with-param name="class" select="'footnote'"/>
+                <xsl:with-param name="class" select="'footnote', 'in-margin'[h:in-margin(current())]"/>
               </xsl:call-template>
               <a class="backref" href="{h:fragment(h:anchor-id(.) || '-ref')}" role="doc-backlink"
                  aria-label="Back to the text of note {@te:n}">{@te:n}</a>
@@ -115,7 +136,7 @@
       </xsl:perform-sort>
     </xsl:variable>
     <xsl:if test="exists($apparatus)">
-      <section class="footnotes apparatus" aria-label="Variants">
+      <section class="footnotes apparatus" aria-label="{h:notes-label('Variants', $unit)}">
         <h3 class="footnotes-title">Variants</h3>
         <ol>
           <xsl:for-each select="$apparatus">
@@ -130,6 +151,22 @@
       </section>
     </xsl:if>
   </xsl:template>
+
+  <!-- "Notes to Document No. 1": each list of notes is a landmark with its own name. -->
+  <xsl:function name="h:notes-label" as="xs:string">
+    <xsl:param name="what" as="xs:string"/>
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="if ($unit[self::tei:div or self::tei:div1]) then $what || ' to ' || h:div-label($unit)
+                          else $what || ' to the text'"/>
+  </xsl:function>
+
+  <!-- Whether a foot note also stands in the margin (on wide screens): every note
+       except one inside a link or a name (only its number is there) or inside another
+       note (whose margin copy shows only its number). -->
+  <xsl:function name="h:in-margin" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="empty($note/ancestor::*[self::tei:note or self::tei:ref or self::tei:ptr or @te:entity])"/>
+  </xsl:function>
 
   <!-- The letter after a lemma: a link to its entry (inside a link, or in the margin
        copy of a note, only the letter). -->

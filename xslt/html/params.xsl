@@ -8,12 +8,20 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:h="urn:x-tei-edition:html"
+  xmlns:te="urn:x-tei-edition"
   exclude-result-prefixes="#all" expand-text="yes">
 
+  <!-- The error codes and messages are the policy's (../common/policy.xml, te:fail). -->
+
+  <!-- A document's page inside a collection site (tei_edition.publish.site.page_parameters):
+       te:page/@root leads back to the collection; te:link (rel prev/next/corresp-prev/
+       corresp-next, href, label), te:fact (label, text), te:citation (url, text),
+       te:format (label, href), te:entity (id, href: register entries on the collection's
+       pages). Set, the page is the document alone: its assets, registers and search are
+       the collection's. -->
+  <xsl:param name="collection-page" as="document-node()?" select="()"/>
+
   <xsl:template name="h:check-params">
-    <xsl:if test="not($reading = ('normalised', 'diplomatic'))">
-      <xsl:sequence select="error(xs:QName('h:TE0201'),
-        'TE0201: reading must be normalised or diplomatic, not ' || $reading)"/>
-    </xsl:if>
+    <xsl:call-template name="te:check-params"/>
   </xsl:template>
 </xsl:stylesheet>

@@ -13,6 +13,7 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:te="urn:x-tei-edition"
   xmlns:h="urn:x-tei-edition:html"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns="http://www.w3.org/1999/xhtml"
   exclude-result-prefixes="#all" expand-text="yes">
 
@@ -61,7 +62,9 @@
   <xsl:function name="h:entry-href" as="xs:string?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
-    <xsl:sequence select="if (empty($catalog)) then () else
+    <xsl:sequence select="if (exists($collection-page)) then
+      ($collection-page/*/te:entity[@id = $id])[1]/string(@href)
+      else if (empty($catalog)) then () else
       key('h:entry', $id, root($catalog[1]))[1]/../@page ! (. || h:fragment($id))"/>
   </xsl:function>
 
@@ -137,10 +140,11 @@
     <xsl:param name="summary" as="element(h:entry)"/>
     <xsl:param name="entry" as="element()"/>
     <xsl:param name="norm" as="document-node()"/>
-    <xsl:variable name="mentions" select="key('h:mentions', string($summary/@id), $norm)"/>
+    <xsl:param name="mentions" as="map(xs:string, map(xs:string, xs:string))" tunnel="yes"/>
+    <xsl:variable name="named" select="key('h:mentions', string($summary/@id), $norm)"/>
     <xsl:variable name="type" select="te:entity-type($entry)"/>
     <xsl:variable name="names" select="$entry/(tei:persName, tei:placeName, tei:orgName, tei:name, tei:geogName)"/>
-    <xsl:variable name="count" select="count($mentions)"/>
+    <xsl:variable name="count" select="count($named)"/>
     <article class="entry {h:token($type)}" id="{$summary/@id}">
       <h3>
         <span class="entry-label">{$summary/@heading}</span>
@@ -184,14 +188,15 @@
           </xsl:for-each>
         </ul>
       </xsl:if>
-      <xsl:if test="$mentions">
+      <xsl:if test="$named">
         <ol class="mentions">
-          <xsl:for-each select="$mentions">
+          <xsl:for-each select="$named">
             <li>
-              <a href="index.html{h:fragment(h:mention-id(.))}">
+              <xsl:variable name="mention" select="$mentions(generate-id())"/>
+              <a href="index.html{h:fragment($mention?id)}">
                 <span class="where">{h:where(.)}{ancestor::tei:note[@te:place = 'foot'][1] ! (', note ' || @te:n)}</span>
                 <xsl:text> </xsl:text>
-                <xsl:sequence select="h:snippet(.)"/>
+                <xsl:sequence select="h:snippet($mention)"/>
               </a>
             </li>
           </xsl:for-each>
@@ -200,47 +205,116 @@
     </article>
   </xsl:template>
 
-  <!-- A mention in context: up to about ten words either side, the name marked, with
-       the editorial signs of the reading text ([supplied], […]) and without notes. -->
-  <xsl:function name="h:snippet" as="element()">
-    <xsl:param name="name" as="element()"/>
-    <xsl:variable name="block" select="te:block-of($name)"/>
-    <xsl:variable name="line" as="element(h:line)">
-      <h:line>
-        <xsl:apply-templates select="if ($block is $name) then $name else $block/node()" mode="h:snippet">
-          <xsl:with-param name="name" select="$name" tunnel="yes"/>
-        </xsl:apply-templates>
-      </h:line>
+  <!-- Every mention's id and context, made in one pass per block (so the work per
+       name is constant, however many names a paragraph holds): a map from the name's
+       generate-id() to map{'id', 'before', 'mark', 'after'}. The id is its block's
+       anchor and its place among the block's names ("doc1.p2-n3"); the context is up
+       to about ten words either side, with the editorial signs of the reading text
+       ([supplied], […]) and without notes. -->
+  <xsl:function name="h:mention-table" as="map(xs:string, map(xs:string, xs:string))">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:variable name="names" select="key('h:mentions-all', 'all', $norm)"/>
+    <xsl:variable name="ids" as="map(xs:string, xs:string)">
+      <xsl:map>
+        <xsl:for-each-group select="$names" group-by="(h:mention-block(.) ! generate-id(.), '')[1]">
+          <xsl:variable name="block" select="h:mention-block(.)"/>
+          <xsl:variable name="prefix" select="h:mention-prefix($block)"/>
+          <xsl:variable name="wanted" select="map:merge(current-group() ! map{generate-id(.): true()})"/>
+          <xsl:for-each select="($block, $norm)[1]//*[@te:entity]">
+            <xsl:if test="map:contains($wanted, generate-id())">
+              <xsl:map-entry key="generate-id()" select="$prefix || '-n' || position()"/>
+            </xsl:if>
+          </xsl:for-each>
+        </xsl:for-each-group>
+      </xsl:map>
     </xsl:variable>
-    <xsl:variable name="before" select="normalize-space(string-join($line/h:mark/preceding-sibling::text(), ''))"/>
-    <xsl:variable name="after" select="normalize-space(string-join($line/h:mark/following-sibling::text(), ''))"/>
+    <xsl:map>
+      <xsl:for-each-group select="$names" group-by="generate-id(te:block-of(.))">
+        <xsl:variable name="block" select="te:block-of(.)"/>
+        <xsl:variable name="flat" as="item()*">
+          <xsl:apply-templates select="if ($block/@te:entity) then $block else $block/node()" mode="h:flat"/>
+        </xsl:variable>
+        <!-- The block's text, and where each name starts and ends in it. -->
+        <xsl:variable name="text" select="string-join($flat[. instance of xs:string], '')"/>
+        <xsl:variable name="at" as="map(xs:string, xs:integer)">
+          <xsl:iterate select="$flat">
+            <xsl:param name="offset" as="xs:integer" select="0"/>
+            <xsl:param name="found" as="map(xs:string, xs:integer)" select="map{}"/>
+            <xsl:on-completion select="$found"/>
+            <xsl:choose>
+              <xsl:when test=". instance of xs:string">
+                <xsl:next-iteration>
+                  <xsl:with-param name="offset" select="$offset + string-length(.)"/>
+                </xsl:next-iteration>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:next-iteration>
+                  <xsl:with-param name="found" select="map:put($found, local-name() || @m, $offset)"/>
+                </xsl:next-iteration>
+              </xsl:otherwise>
+            </xsl:choose>
+          </xsl:iterate>
+        </xsl:variable>
+        <xsl:for-each select="current-group()">
+          <xsl:variable name="start" select="$at('start' || generate-id())"/>
+          <xsl:variable name="end" select="$at('end' || generate-id())"/>
+          <xsl:map-entry key="generate-id()" select="map{
+            'id': $ids(generate-id()),
+            'before': h:context-before(substring($text, $start - 299, 300), $start gt 300),
+            'mark': normalize-space(substring($text, $start + 1, $end - $start)),
+            'after': h:context-after(substring($text, $end + 1, 300), string-length($text) - $end gt 300)}"/>
+        </xsl:for-each>
+      </xsl:for-each-group>
+    </xsl:map>
+  </xsl:function>
+
+  <!-- The last words (at most 70 characters) before a name; "… " when cut. -->
+  <xsl:function name="h:context-before" as="xs:string">
+    <xsl:param name="raw" as="xs:string"/>
+    <xsl:param name="cut" as="xs:boolean"/>
+    <xsl:variable name="before" select="normalize-space($raw)"/>
+    <xsl:sequence select="if (string-length($before) gt 70 or ($cut and $before))
+      then '… ' || replace(substring($before, string-length($before) - 69), '^\S*\s+', '')
+      else $before"/>
+  </xsl:function>
+
+  <!-- The first words (at most 70 characters) after a name; " …" when cut. -->
+  <xsl:function name="h:context-after" as="xs:string">
+    <xsl:param name="raw" as="xs:string"/>
+    <xsl:param name="cut" as="xs:boolean"/>
+    <xsl:variable name="after" select="normalize-space($raw)"/>
+    <xsl:sequence select="if (string-length($after) gt 70 or ($cut and $after))
+      then replace(substring($after, 1, 70), '\s+\S*$', '') || ' …'
+      else $after"/>
+  </xsl:function>
+
+  <!-- A mention in context, from the table: the name marked. -->
+  <xsl:function name="h:snippet" as="element()">
+    <xsl:param name="mention" as="map(xs:string, xs:string)"/>
     <span class="snippet">
-      <xsl:if test="$before">{if (string-length($before) gt 70)
-        then '… ' || replace(substring($before, string-length($before) - 69), '^\S*\s+', '')
-        else $before} </xsl:if>
-      <mark>{normalize-space($line/h:mark)}</mark>
-      <xsl:if test="$after"><xsl:if test="not(matches($after, '^[\p{P}]'))"><xsl:text> </xsl:text></xsl:if>{
-        if (string-length($after) gt 70) then replace(substring($after, 1, 70), '\s+\S*$', '') || ' …' else $after}</xsl:if>
+      <xsl:if test="$mention?before">{$mention?before} </xsl:if>
+      <mark>{$mention?mark}</mark>
+      <xsl:if test="$mention?after"><xsl:if test="not(matches($mention?after, '^[\p{P}]'))"><xsl:text> </xsl:text></xsl:if>{$mention?after}</xsl:if>
     </span>
   </xsl:function>
 
-  <xsl:mode name="h:snippet" on-no-match="text-only-copy"/>
+  <!-- A block flattened to its text (strings), with markers where each name starts
+       and ends (h:start, h:end); notes and skipped parts left out, editorial signs in. -->
+  <xsl:mode name="h:flat" on-no-match="shallow-skip"/>
 
-  <xsl:template match="*" mode="h:snippet">
-    <xsl:param name="name" as="element()" tunnel="yes"/>
-    <xsl:variable name="text" as="item()*">
-      <xsl:value-of select="@te:open"/>
-      <xsl:apply-templates mode="h:snippet"/>
-      <xsl:value-of select="@te:close"/>
-    </xsl:variable>
-    <xsl:choose>
-      <xsl:when test=". is $name"><h:mark>{string-join($text ! string(.), '')}</h:mark></xsl:when>
-      <xsl:when test="exists($name/ancestor::* intersect .)"><xsl:sequence select="$text"/></xsl:when>
-      <xsl:otherwise><xsl:value-of select="string-join($text ! string(.), '')"/></xsl:otherwise>
-    </xsl:choose>
+  <xsl:template match="text()" mode="h:flat" as="xs:string">
+    <xsl:sequence select="string(.)"/>
   </xsl:template>
 
-  <xsl:template match="tei:note | *[@te:kind = 'skip']" mode="h:snippet"/>
+  <xsl:template match="*" mode="h:flat" as="item()*">
+    <xsl:sequence select="string(@te:open)[.]"/>
+    <xsl:if test="@te:entity"><h:start m="{generate-id()}"/></xsl:if>
+    <xsl:apply-templates mode="h:flat"/>
+    <xsl:if test="@te:entity"><h:end m="{generate-id()}"/></xsl:if>
+    <xsl:sequence select="string(@te:close)[.]"/>
+  </xsl:template>
+
+  <xsl:template match="tei:note | *[@te:kind = 'skip']" mode="h:flat" priority="1"/>
 
   <!-- An authority record as a link: a web address as it is, or a known authority's
        identifier (VIAF, GND, Wikidata, GeoNames, ORCID, LoC); otherwise no link. -->

@@ -2,8 +2,9 @@
 <!--
   The search index, written at build time as a script (search-index.js) that assigns
   one global, so that search works from file:// where browsers refuse to fetch local
-  files. It holds the text of every citable passage (the shown reading, notes as
-  passages of their own) with its anchor and where it is, and every register entry.
+  files. It holds the text of every citable passage (the shown reading with its
+  editorial signs, notes as passages of their own; "other": the other reading of its
+  alternatives) with its anchor and where it is, and every register entry.
   Made with xml-to-json, whose output keeps the order given (byte-identical builds).
 -->
 <xsl:stylesheet version="3.0"
@@ -18,22 +19,30 @@
   <xsl:function name="h:search-index" as="xs:string">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
-    <xsl:variable name="texts" select="$norm//tei:text[not(ancestor::tei:text)]//text()
-      [normalize-space()][empty(ancestor::*[@te:kind = 'skip'])]"/>
+    <xsl:variable name="blocks" select="$norm//tei:text[not(ancestor::tei:text)]//*[@te:anchor]
+      [empty(ancestor-or-self::*[@te:kind = 'skip'])]"/>
     <xsl:variable name="json" as="element(j:map)">
       <j:map>
         <j:array key="passages">
-          <xsl:for-each-group select="$texts" group-by="generate-id(ancestor::*[@te:anchor][1])">
-            <xsl:variable name="block" select="ancestor::*[@te:anchor][1]"/>
-            <xsl:variable name="text" select="normalize-space(string-join(current-group(), ''))"/>
-            <xsl:if test="$block and $text">
+          <xsl:for-each select="$blocks">
+            <xsl:variable name="parts" as="xs:string*">
+              <xsl:apply-templates mode="h:index-text"/>
+            </xsl:variable>
+            <xsl:variable name="text" select="normalize-space(string-join($parts, ''))"/>
+            <xsl:if test="$text">
+              <xsl:variable name="other" as="xs:string*">
+                <xsl:apply-templates mode="h:index-other"/>
+              </xsl:variable>
               <j:map>
-                <j:string key="id">{h:anchor-id($block)}</j:string>
-                <j:string key="where">{h:where($block)}{$block[self::tei:note][@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
+                <j:string key="id">{h:anchor-id(.)}</j:string>
+                <j:string key="where">{h:where(.)}{self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
                 <j:string key="text">{$text}</j:string>
+                <xsl:if test="exists($other)">
+                  <j:string key="other">{string-join(distinct-values($other), ' · ')}</j:string>
+                </xsl:if>
               </j:map>
             </xsl:if>
-          </xsl:for-each-group>
+          </xsl:for-each>
         </j:array>
         <j:array key="entries">
           <xsl:for-each select="$catalog/h:entry">
@@ -49,5 +58,68 @@
     </xsl:variable>
     <xsl:sequence select="'/* Search index of the edition, written by tei-edition. */&#10;'
                           || 'window.teSearchIndex = ' || xml-to-json($json) || ';&#10;'"/>
+  </xsl:function>
+
+  <!-- A passage's text as a reader sees it: the editorial signs ([supplied], […]) in,
+       a space where a block or a line ends, notes and parts with their own passage
+       (a nested citable block) left out. -->
+  <xsl:mode name="h:index-text" on-no-match="shallow-skip"/>
+
+  <xsl:template match="text()" mode="h:index-text" as="xs:string">
+    <xsl:sequence select="string(.)"/>
+  </xsl:template>
+
+  <xsl:template match="*" mode="h:index-text" as="xs:string*">
+    <xsl:variable name="block" select="@te:kind = ('block', 'unknown-block')"/>
+    <xsl:sequence select="' '[$block], string(@te:open)[.]"/>
+    <xsl:apply-templates mode="h:index-text"/>
+    <xsl:sequence select="string(@te:close)[.], ' '[$block]"/>
+  </xsl:template>
+
+  <xsl:template match="tei:lb | tei:pb | tei:cb" mode="h:index-text" as="xs:string?">
+    <xsl:sequence select="if (@te:join = 'true') then () else ' '"/>
+  </xsl:template>
+
+  <xsl:template match="tei:note | *[@te:kind = 'skip'] | *[@te:anchor]" mode="h:index-text" priority="1"/>
+
+  <!-- The other reading of the passage's alternatives (the source's own spellings in
+       the normalised reading, the corrections in the diplomatic one), so that both
+       can be found. -->
+  <xsl:mode name="h:index-other" on-no-match="shallow-skip"/>
+
+  <xsl:template match="text()" mode="h:index-other"/>
+
+  <xsl:template match="*[@te:alt]" mode="h:index-other" as="xs:string*">
+    <xsl:sequence select="normalize-space(@te:alt)[.]"/>
+    <xsl:apply-templates mode="h:index-other"/>
+  </xsl:template>
+
+  <xsl:template match="tei:note | *[@te:kind = 'skip'] | *[@te:anchor]" mode="h:index-other" priority="1"/>
+
+  <!-- The data of the name cards (entities.js), written once per register entry: a
+       name in the text carries only its entry's id (data-entity), so however often a
+       long description is named, it is in the site once. A card shows the start of a
+       description; the register page has all of it. -->
+  <xsl:function name="h:entity-cards" as="xs:string">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:param name="catalog" as="element(h:register)*"/>
+    <xsl:variable name="json" as="element(j:map)">
+      <j:map>
+        <xsl:for-each-group select="$catalog/h:entry" group-by="string(@id)">
+          <xsl:variable name="entry" select="h:entry-element(@id, $norm)"/>
+          <xsl:variable name="description" select="$entry ! te:entity-description(.)"/>
+          <j:map key="{@id}">
+            <j:string key="type">{$entry ! te:entity-type(.)}</j:string>
+            <j:string key="label">{@label}</j:string>
+            <xsl:if test="$description">
+              <j:string key="description">{if (string-length($description) le 300) then $description
+                else replace(substring($description, 1, 300), '\s+\S*$', '') || ' …'}</j:string>
+            </xsl:if>
+          </j:map>
+        </xsl:for-each-group>
+      </j:map>
+    </xsl:variable>
+    <xsl:sequence select="'/* The register entries the name cards show, written by tei-edition. */&#10;'
+                          || 'window.teEntities = ' || xml-to-json($json) || ';&#10;'"/>
   </xsl:function>
 </xsl:stylesheet>

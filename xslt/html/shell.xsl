@@ -23,8 +23,11 @@
   <xsl:function name="h:site-title" as="xs:string">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:variable name="stmt" select="($norm/*/tei:teiHeader/tei:fileDesc/tei:titleStmt)[1]"/>
-    <xsl:sequence select="(h:plain(($stmt/tei:title[@type = 'main'], $stmt/tei:title[not(@type = 'sub')],
-                           $stmt/tei:title)[1])[.], 'TEI edition')[1]"/>
+    <!-- the main title; never a series or journal title, a subtitle or a date when
+         the statement has a title of its own -->
+    <xsl:variable name="own" select="$stmt/tei:title[not(@level = ('s', 'j'))]
+      [not(@type = ('sub', 'subtitle', 'short', 'alt', 'desc', 'iso-date', 'date', 'series'))]"/>
+    <xsl:sequence select="(h:plain(($stmt/tei:title[@type = 'main'], $own, $stmt/tei:title)[1])[.], 'TEI edition')[1]"/>
   </xsl:function>
 
   <!-- The document's language: TEI/@xml:lang, text/@xml:lang, else the first declared. -->
@@ -41,7 +44,9 @@
     <xsl:param name="content" as="item()*"/>
     <xsl:param name="tools" as="xs:boolean" select="false()"/>
     <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
-    <xsl:variable name="site" select="h:site-title($norm)"/>
+    <xsl:variable name="in" select="$collection-page/*"/>
+    <xsl:variable name="root" select="string($in/@root)"/>
+    <xsl:variable name="site" select="if ($in) then string($in/@collection) else h:site-title($norm)"/>
     <html lang="{h:document-lang($norm)}">
       <head>
         <meta charset="utf-8"/>
@@ -50,18 +55,28 @@
         <meta name="referrer" content="no-referrer"/>
         <meta name="generator" content="tei-edition"/>
         <title>{if ($title = $site) then $site else $title || ' · ' || $site}</title>
-        <link rel="stylesheet" href="assets/edition.css"/>
-        <script src="search-index.js" defer="defer"></script>
-        <script src="assets/edition.js" defer="defer"></script>
+        <link rel="stylesheet" href="{$root}assets/edition.css"/>
+        <xsl:for-each select="$in/te:link[@rel = ('prev', 'next')]">
+          <link rel="{@rel}" href="{@href}"/>
+        </xsl:for-each>
+        <xsl:if test="empty($in)">
+          <script src="search-index.js" defer="defer"></script>
+        </xsl:if>
+        <script src="entities.js" defer="defer"></script>
+        <script src="{$root}assets/edition.js" defer="defer"></script>
       </head>
       <body class="page-{$page}">
         <a class="skip-link" href="#te-main" lang="en">Skip to the content</a>
         <header class="site-header" lang="en">
           <div class="site-header-inner">
-            <p class="site-title"><a href="index.html">{$site}</a></p>
+            <p class="site-title"><a href="{$root}index.html">{$site}</a></p>
             <nav class="site-nav" aria-label="Edition">
               <ul>
-                <xsl:for-each select="(map{'page': 'index.html', 'label': 'Text'},
+                <xsl:for-each select="if ($in) then (
+                  map{'page': $root || 'index.html', 'label': 'Documents'},
+                  map{'page': $root || 'registers/index.html', 'label': 'Registers'},
+                  map{'page': $root || 'search.html', 'label': 'Search'})
+                  else (map{'page': 'index.html', 'label': 'Text'},
                   $catalog ! map{'page': string(@page), 'label': string(@title)},
                   map{'page': 'about.html', 'label': 'About'})">
                   <li>
@@ -73,11 +88,13 @@
                 </xsl:for-each>
               </ul>
             </nav>
+            <xsl:if test="empty($in)">
             <form class="search" role="search" id="te-search" action="#">
               <label for="te-q" class="visually-hidden">Search the edition</label>
               <input type="search" id="te-q" name="q" placeholder="Search the edition"
                      autocomplete="off" spellcheck="false" aria-controls="te-results"/>
             </form>
+            </xsl:if>
           </div>
           <xsl:if test="$tools">
             <div class="tools" id="te-tools" hidden="hidden">
@@ -96,6 +113,11 @@
           <div class="search-results" id="te-results" hidden="hidden" aria-live="polite"></div>
         </header>
         <main id="te-main" tabindex="-1">
+          <xsl:if test="$in">
+            <xsl:call-template name="h:collection-head">
+              <xsl:with-param name="in" select="$in"/>
+            </xsl:call-template>
+          </xsl:if>
           <xsl:sequence select="$content"/>
         </main>
         <footer class="site-footer" lang="en">
@@ -108,5 +130,34 @@
         </footer>
       </body>
     </html>
+  </xsl:template>
+
+  <!-- In a collection: the document's catalogue data, its neighbours, the other formats
+       and how to cite it, above the text. -->
+  <xsl:template name="h:collection-head" as="element()">
+    <xsl:param name="in" as="element()"/>
+    <section class="collection-doc" aria-label="About this document" lang="en">
+      <nav class="neighbours" aria-label="Neighbouring documents">
+        <xsl:for-each select="$in/te:link">
+          <a class="{@rel}" href="{@href}" title="{@label}">{map{'prev': '← Previous',
+            'next': 'Next →', 'corresp-prev': '← Previous in this correspondence',
+            'corresp-next': 'Next in this correspondence →', 'contents': 'Contents of ' || @label}(string(@rel))}</a>
+        </xsl:for-each>
+      </nav>
+      <dl class="meta">
+        <xsl:for-each select="$in/te:fact">
+          <dt>{@label}</dt>
+          <dd>{.}</dd>
+        </xsl:for-each>
+      </dl>
+      <p class="formats">Also as
+        <xsl:for-each select="$in/te:format">
+          <xsl:if test="position() > 1">, </xsl:if>
+          <a href="{@href}">{@label}</a>
+        </xsl:for-each></p>
+      <xsl:for-each select="$in/te:citation">
+        <p class="citation"><span class="label">Cite as</span>{' '}{.} <span class="url">{@url}</span></p>
+      </xsl:for-each>
+    </section>
   </xsl:template>
 </xsl:stylesheet>

@@ -99,8 +99,9 @@
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:if test="@te:anchor and not($copy or $phrasing) and te:is-anchor-block(.)
-                  and (not(self::tei:note) or @te:place = 'block') and text()[normalize-space()]">
-      <xsl:text> </xsl:text>
+                  and (not(self::tei:note) or @te:place = 'block') and not(self::tei:label[parent::tei:list])
+                  and text()[normalize-space()]">
+      <xsl:text>&#160;</xsl:text>
       <a class="cite" href="{h:fragment(h:anchor-id(.))}" title="Link to this passage" aria-label="Link to this passage">¶</a>
     </xsl:if>
   </xsl:template>
@@ -196,6 +197,9 @@
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- A title page that repeats the header's title made the title block (front.xsl). -->
+  <xsl:template match="(tei:titlePage | tei:docTitle)[. is h:title-page(root())]" mode="h:text" priority="3"/>
 
   <!-- ============ paragraphs, lists, tables, quotations ============ -->
 
@@ -473,10 +477,19 @@
       <xsl:with-param name="class" select="'editorial'"/>
       <xsl:with-param name="title" select="'Added in the source' ||
         string-join((@place ! ('place: ' || normalize-space(.)),
-                     $hand ! ('hand: ' || h:plain(.)))[normalize-space()] ! (', ' || .))"/>
+                     $hand ! ('hand: ' || h:hand-label(.)))[normalize-space()] ! (', ' || .))"/>
     </xsl:call-template>
     <xsl:call-template name="h:textual-note"/>
   </xsl:template>
+
+  <!-- A hand as an addition names it: the start of its description (the about page
+       has all of it), so that a long hand note is not copied into every addition. -->
+  <xsl:function name="h:hand-label" as="xs:string">
+    <xsl:param name="hand" as="element()"/>
+    <xsl:variable name="text" select="h:plain($hand)"/>
+    <xsl:sequence select="if (string-length($text) le 80) then $text
+                          else replace(substring($text, 1, 80), '\s+\S*$', '') || ' … (see About)'"/>
+  </xsl:function>
 
   <xsl:template match="tei:stamp" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
@@ -511,6 +524,17 @@
         <xsl:with-param name="title" select="if ($n) then 'Page ' || $n || ' of the source begins' else 'A page of the source begins'"/>
       </xsl:call-template>
       <span class="pb-n">{if ($n) then 'p. ' || $n else '|'}</span>
+      <!-- in a collection (collection-page): the page's facsimile beside it -->
+      <xsl:for-each select="($collection-page/*/te:facsimile[@facs = normalize-space(current()/@facs)])[1][not($copy)]">
+        <xsl:choose>
+          <xsl:when test="@remote = 'true'">
+            <a class="facsimile remote" href="{@href}" rel="noopener noreferrer">Facsimile{if ($n) then ' of p. ' || $n else ''} (external)</a>
+          </xsl:when>
+          <xsl:otherwise>
+            <a class="facsimile" href="{@href}"><img src="{@href}" alt="Facsimile{if ($n) then ' of p. ' || $n else ''}" loading="lazy"/></a>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
     </xsl:element>
   </xsl:template>
 
@@ -591,11 +615,14 @@
   <!-- ============ names ============ -->
 
   <!-- A name that points into a register: a link to its entry, with a card (label,
-       type, description) that the script shows on hover and keyboard focus. -->
+       type, description) that the script shows on hover, keyboard focus or a first tap.
+       The card's data is written once per entry (entities.js), never per mention:
+       the name carries only the entry's id. -->
   <xsl:template match="*[@te:entity]" mode="h:text" priority="2">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
+    <xsl:param name="mentions" as="map(xs:string, map(xs:string, xs:string))" tunnel="yes" select="map{}"/>
     <xsl:variable name="id" select="tokenize(@te:entity)[1]"/>
     <xsl:variable name="page" select="h:entry-href($id, $catalog)"/>
     <xsl:element name="{if ($in-link or empty($page)) then 'span' else 'a'}">
@@ -603,17 +630,13 @@
         <xsl:attribute name="href" select="$page"/>
       </xsl:if>
       <xsl:call-template name="h:attributes">
-        <xsl:with-param name="id" select="h:mention-id(.)"/>
+        <xsl:with-param name="id" select="h:mention-id(., $mentions)"/>
         <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
       </xsl:call-template>
       <xsl:if test="$copy and not($in-link)">
         <xsl:attribute name="tabindex" select="'-1'"/>
       </xsl:if>
-      <xsl:attribute name="data-type" select="@te:entity-type"/>
-      <xsl:attribute name="data-label" select="@te:label"/>
-      <xsl:if test="normalize-space(@te:description)">
-        <xsl:attribute name="data-description" select="@te:description"/>
-      </xsl:if>
+      <xsl:attribute name="data-entity" select="$id"/>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
         <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
@@ -624,16 +647,36 @@
   <xsl:template match="*[@te:unresolved][not(@te:entity)]" mode="h:text" priority="2">
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'name', 'unresolved'"/>
-      <xsl:with-param name="title" select="'Not found in the registers: ' || @te:unresolved"/>
+      <xsl:with-param name="title" select="'Not found in the registers'"/>
     </xsl:call-template>
   </xsl:template>
 
-  <!-- The id of one mention: its block's anchor and its place among the block's names,
-       e.g. "doc1.p2-n3" (registers link here). -->
+  <!-- The id of one mention (registers link here), looked up in the table that
+       h:mention-table made in one pass: its block's anchor and its place among the
+       block's names, e.g. "doc1.p2-n3". -->
   <xsl:function name="h:mention-id" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:variable name="block" select="te:block-of($name)[@te:anchor][not(. is $name)]"/>
-    <xsl:sequence select="($block ! h:anchor-id(.), 'te-text')[1] || '-n'
+    <xsl:param name="mentions" as="map(xs:string, map(xs:string, xs:string))"/>
+    <xsl:sequence select="($mentions(generate-id($name))?id, h:mention-id-slow($name))[1]"/>
+  </xsl:function>
+
+  <!-- The same id computed on its own, for a name the table does not hold (a name in
+       a part that is not rendered): proportional to its block, so only a fallback. -->
+  <xsl:function name="h:mention-id-slow" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="block" select="h:mention-block($name)"/>
+    <xsl:sequence select="h:mention-prefix($block) || '-n'
                           || count(($block, root($name))[1]//*[@te:entity][. &lt;&lt; $name]) + 1"/>
+  </xsl:function>
+
+  <!-- The block a mention is numbered in: its citable block with an anchor, if any. -->
+  <xsl:function name="h:mention-block" as="element()?">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="te:block-of($name)[@te:anchor][not(. is $name)]"/>
+  </xsl:function>
+
+  <xsl:function name="h:mention-prefix" as="xs:string">
+    <xsl:param name="block" as="element()?"/>
+    <xsl:sequence select="($block ! h:anchor-id(.), 'te-text')[1]"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -26,7 +26,7 @@
   <xsl:variable name="tx:tight" as="xs:string+" select="
     'lg', 'list', 'listBibl', 'opener', 'closer', 'address', 'titlePage', 'docTitle',
     'castList', 'castGroup', 'table', 'signed', 'byline', 'listPerson', 'listPlace',
-    'listOrg', 'listEvent', 'listWit'"/>
+    'listOrg', 'listEvent', 'listWit', 'zone', 'spanGrp'"/>
 
   <!-- Divisions, for heading levels. -->
   <xsl:variable name="tx:divs" as="xs:string+" select="

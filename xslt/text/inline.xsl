@@ -13,7 +13,11 @@
   xmlns:tx="urn:x-tei-edition:text"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:mode name="tx:inline" on-no-match="shallow-skip" on-multiple-match="fail"/>
+  <!-- Unmatched nodes fail, as in every format: every element has a rule (the last
+       one keeps the text of elements with no rule of their own). -->
+  <xsl:mode name="tx:inline" on-no-match="fail" on-multiple-match="fail"/>
+
+  <xsl:template match="comment() | processing-instruction()" mode="tx:inline" as="empty-sequence()"/>
 
   <!-- Marks a break inside a word: the whitespace around it disappears (a Unicode
        noncharacter, never found in real text). -->

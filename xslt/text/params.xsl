@@ -6,6 +6,7 @@
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:te="urn:x-tei-edition"
   xmlns:tx="urn:x-tei-edition:text"
   exclude-result-prefixes="#all" expand-text="yes">
 
@@ -24,15 +25,17 @@
   <!-- "inline": a resolved name is followed by [person: id]; "none": names as written. -->
   <xsl:param name="entities" as="xs:string" select="'none'"/>
 
+  <!-- The error codes and messages are the policy's (../common/policy.xml, te:fail). -->
   <xsl:template name="tx:check-params">
+    <xsl:call-template name="te:check-params"/>
     <xsl:if test="not($notes = ('end', 'inline', 'none'))">
-      <xsl:sequence select="error(xs:QName('tx:TE0101'), 'TE0101: notes must be end, inline or none, not ' || $notes)"/>
+      <xsl:sequence select="te:fail('TE0101', $notes)"/>
     </xsl:if>
     <xsl:if test="not($entities = ('none', 'inline'))">
-      <xsl:sequence select="error(xs:QName('tx:TE0102'), 'TE0102: entities must be none or inline, not ' || $entities)"/>
+      <xsl:sequence select="te:fail('TE0102', $entities)"/>
     </xsl:if>
     <xsl:if test="$width lt 0">
-      <xsl:sequence select="error(xs:QName('tx:TE0103'), 'TE0103: width must be 0 or more, not ' || $width)"/>
+      <xsl:sequence select="te:fail('TE0103', string($width))"/>
     </xsl:if>
   </xsl:template>
 </xsl:stylesheet>

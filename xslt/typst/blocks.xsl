@@ -13,8 +13,12 @@
   xmlns:tt="urn:x-tei-edition:typst"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:mode name="tt:block" on-no-match="deep-skip" on-multiple-match="fail"
+  <!-- Unmatched nodes fail, as in every format: every element has a rule (the last
+       one keeps the text of elements with no rule of their own). -->
+  <xsl:mode name="tt:block" on-no-match="fail" on-multiple-match="fail"
             warning-on-multiple-match="yes"/>
+
+  <xsl:template match="comment() | processing-instruction()" mode="tt:block tt:inline tt:block-break"/>
 
   <!-- Elements whose children are laid out as a flow of blocks and lines. -->
   <xsl:variable name="tt:containers" as="xs:string+" select="
@@ -72,7 +76,14 @@
     <xsl:for-each-group select="$nodes" group-adjacent="tt:flows-as-block(., $loose)">
       <xsl:choose>
         <xsl:when test="current-grouping-key()">
-          <xsl:apply-templates select="current-group()" mode="tt:block"/>
+          <xsl:for-each select="current-group()">
+            <xsl:apply-templates select="." mode="tt:block"/>
+            <xsl:if test="not(tt:is-div(.) or local-name() = $tt:transparent)">
+              <xsl:call-template name="tt:apparatus-after">
+                <xsl:with-param name="nodes" select="."/>
+              </xsl:call-template>
+            </xsl:if>
+          </xsl:for-each>
         </xsl:when>
         <xsl:when test="$loose">
           <xsl:if test="tt:has-content(current-group())">
@@ -85,6 +96,9 @@
           <xsl:call-template name="tt:deferred-notes">
             <xsl:with-param name="nodes" select="current-group()"/>
           </xsl:call-template>
+          <xsl:call-template name="tt:apparatus-after">
+            <xsl:with-param name="nodes" select="current-group()"/>
+          </xsl:call-template>
         </xsl:when>
         <xsl:otherwise>
           <xsl:for-each select="current-group()[self::*][tt:has-content(.)]">
@@ -94,6 +108,9 @@
             </xsl:call-template>
             <xsl:text>}})&#10;</xsl:text>
             <xsl:call-template name="tt:deferred-notes">
+              <xsl:with-param name="nodes" select="."/>
+            </xsl:call-template>
+            <xsl:call-template name="tt:apparatus-after">
               <xsl:with-param name="nodes" select="."/>
             </xsl:call-template>
           </xsl:for-each>
@@ -134,6 +151,7 @@
         <xsl:text>#te.section(kind: {tt:str(local-name())}, type: {tt:str-or-none(@type)}, [{tt:mark(.)}&#10;</xsl:text>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="."/>
+          <xsl:with-param name="nested" select="true()" tunnel="yes"/>
         </xsl:call-template>
         <xsl:text>])&#10;</xsl:text>
       </xsl:when>
@@ -182,11 +200,21 @@
     <xsl:sequence select="count($div/ancestor-or-self::*[tt:is-div(.)])"/>
   </xsl:function>
 
+  <!-- Division types that are parts of a letter (te.division sets them as such). -->
+  <xsl:variable name="tt:letter-parts" as="xs:string+" select="'dateline', 'opener', 'closer',
+    'postscript', 'salute', 'address', 'signed'"/>
+
+  <!-- Division types that make a chapter even without a heading; other untitled
+       divisions (a letter's dateline, opener, address, a writing session) are parts
+       of the text around them, never chapters. -->
+  <xsl:variable name="tt:chapter-types" as="xs:string+" select="$te:unit-types,
+    'part', 'book', 'volume', 'act', 'canto', 'appendix'"/>
+
   <!-- A chapter-level division without a heading is titled by its type ("Essay 2"). -->
   <xsl:function name="tt:synthetic-title" as="xs:string">
     <xsl:param name="div" as="element()"/>
     <xsl:sequence select="if (empty($div/tei:head) and tt:div-level($div) le $tt:page-level
-      and normalize-space($div/@type))
+      and $div/@type = $tt:chapter-types)
       then tt:label-of(tt:words($div/@type)) || ($div/@n ! (' ' || normalize-space(.))) else ''"/>
   </xsl:function>
 
@@ -206,6 +234,7 @@
   </xsl:function>
 
   <xsl:template match="*[tt:is-div(.)]" mode="tt:block">
+    <xsl:param name="nested" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="level" select="tt:div-level(.)"/>
     <xsl:variable name="head" select="tt:main-head(.)"/>
     <xsl:variable name="labels" select="tei:head[@type = 'label'] except $head"/>
@@ -223,9 +252,9 @@
     <xsl:text>title-text: {tt:str-or-none(($head ! tt:plain(.), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
     <xsl:if test="$carried or $leading">
       <xsl:text>  pre: [&#10;</xsl:text>
-      <xsl:apply-templates select="$carried, $leading" mode="tt:block-break">
-        <xsl:with-param name="carry" select="false()"/>
-      </xsl:apply-templates>
+      <xsl:call-template name="tt:page-mark">
+        <xsl:with-param name="run" select="$carried, $leading"/>
+      </xsl:call-template>
       <xsl:text>  ],&#10;</xsl:text>
     </xsl:if>
     <xsl:if test="$labels">
@@ -245,14 +274,31 @@
       </xsl:call-template>
       <xsl:text>  }},&#10;</xsl:text>
     </xsl:if>
+    <!-- (a letter's part is set in a block of its own: the lettered notes of its
+         text follow it, since a float inside a block cannot reach the foot of the page) -->
+    <xsl:variable name="part" select="empty($head) and @type = $tt:letter-parts"/>
     <xsl:text>[&#10;</xsl:text>
+    <xsl:call-template name="tt:apparatus-after">
+      <xsl:with-param name="nodes" select="$head, $labels"/>
+    </xsl:call-template>
     <xsl:apply-templates select="$lifted" mode="tt:block-note"/>
     <xsl:call-template name="tt:flow">
       <xsl:with-param name="container" select="."/>
       <xsl:with-param name="nodes" select="$body"/>
+      <xsl:with-param name="nested" select="$part or $nested" tunnel="yes"/>
     </xsl:call-template>
     <xsl:text>])&#10;&#10;</xsl:text>
+    <xsl:if test="$part">
+      <xsl:call-template name="tt:apparatus-after">
+        <xsl:with-param name="nodes" select="$body"/>
+      </xsl:call-template>
+    </xsl:if>
   </xsl:template>
+
+  <!-- Lists of persons, places, organisations, events ... are registers: they make the
+       index (with their descriptions), never running text. -->
+  <xsl:template match="tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent | tei:listNym
+                       | tei:listObject | tei:listRelation" mode="tt:block"/>
 
   <!-- A heading that is not the title of its division (a document's own title). -->
   <xsl:template match="tei:head" mode="tt:block">
@@ -281,7 +327,7 @@
   <xsl:template match="(tei:dateline | tei:salute | tei:signed | tei:byline | tei:docAuthor
                        | tei:docDate | tei:docImprint | tei:docEdition | tei:trailer | tei:speaker
                        | tei:stage | tei:stamp | tei:label | tei:figDesc | tei:bibl | tei:address
-                       | tei:item[not(parent::tei:list)])[not(tt:is-container(.))]" mode="tt:block">
+                       | tei:item[not(parent::tei:list)] | tei:line)[not(tt:is-container(.))]" mode="tt:block">
     <xsl:call-template name="tt:leaf">
       <xsl:with-param name="function" select="'line'"/>
     </xsl:call-template>
@@ -301,6 +347,7 @@
       <xsl:when test="tt:is-container(.) or self::tei:cit">
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="."/>
+          <xsl:with-param name="nested" select="true()" tunnel="yes"/>
         </xsl:call-template>
       </xsl:when>
       <xsl:otherwise>
@@ -366,6 +413,7 @@
         <xsl:text>[&#10;</xsl:text>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="."/>
+          <xsl:with-param name="nested" select="true()" tunnel="yes"/>
         </xsl:call-template>
         <xsl:text>]&#10;</xsl:text>
       </xsl:when>
@@ -431,6 +479,7 @@
     <!-- Anything else in a table (notes, loose text) follows it. -->
     <xsl:call-template name="tt:flow">
       <xsl:with-param name="container" select="."/>
+      <xsl:with-param name="nested" select="true()" tunnel="yes"/>
       <xsl:with-param name="nodes" select="node() except ($rows, tei:head)"/>
     </xsl:call-template>
   </xsl:template>
@@ -458,14 +507,44 @@
 
   <!-- ===== breaks between blocks ===== -->
 
-  <xsl:mode name="tt:block-break" on-no-match="deep-skip"/>
+  <xsl:mode name="tt:block-break" on-no-match="fail"/>
 
+  <!-- A break between blocks that prints nothing (a line, column or gathering break,
+       an anchor, a milestone that is no section break). -->
+  <xsl:template match="*" mode="tt:block-break" priority="-1"/>
+
+  <!-- Page breaks that follow each other with nothing printed between them (blank
+       pages, a title page left out) share one marginal mark, "p. [318]–319": marks of
+       their own would be printed over each other. The first of such a run prints it. -->
   <xsl:template match="tei:pb" mode="tt:block-break">
     <xsl:param name="carry" as="xs:boolean" select="true()"/>
-    <xsl:if test="normalize-space(@n) and not($carry and exists(tt:carrier(.)))">
-      <xsl:text>#te.pb({tt:str(normalize-space(@n))}, block: true){tt:mark(.)}&#10;</xsl:text>
+    <xsl:if test="not($carry and exists(tt:carrier(.))) and not(tt:follows-pb(.))">
+      <xsl:call-template name="tt:page-mark">
+        <xsl:with-param name="run" select="., tt:pb-run(.)"/>
+      </xsl:call-template>
     </xsl:if>
   </xsl:template>
+
+  <xsl:template name="tt:page-mark">
+    <xsl:param name="run" as="element()*"/>
+    <xsl:variable name="numbers" select="$run/@n[matches(., '[\p{L}\p{N}]')] ! normalize-space(.)"/>
+    <xsl:if test="exists($numbers)">
+      <xsl:text>#te.pb({tt:str(string-join(distinct-values(($numbers[1], $numbers[last()])), '–'))}, block: true){tt:mark($run[1])}&#10;</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Does a page break directly follow another (only white space between)? -->
+  <xsl:function name="tt:follows-pb" as="xs:boolean">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:sequence select="exists($pb/preceding-sibling::node()[not(self::text()[not(normalize-space())])][1]/self::tei:pb)"/>
+  </xsl:function>
+
+  <!-- The page breaks directly following a page break. -->
+  <xsl:function name="tt:pb-run" as="element()*">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:variable name="next" select="$pb/following-sibling::node()[not(self::text()[not(normalize-space())])][1]/self::tei:pb"/>
+    <xsl:sequence select="if ($next) then ($next, tt:pb-run($next)) else ()"/>
+  </xsl:function>
 
   <xsl:template match="tei:milestone" mode="tt:block-break">
     <xsl:if test="@te:section-break = 'true'">

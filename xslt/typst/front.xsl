@@ -15,7 +15,8 @@
   <xsl:function name="tt:plain" as="xs:string">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:sequence select="normalize-space(string-join(for $n in $nodes return
-      string-join($n/descendant-or-self::text()[not(ancestor::tei:note[. >> $n])], ''), ' '))"/>
+      string-join($n/descendant-or-self::node()[self::text() or self::tei:lb[not(@break = 'no')]]
+                  [not(ancestor::tei:note[. >> $n])] ! (if (. instance of text()) then string(.) else ' '), ''), ' '))"/>
   </xsl:function>
 
   <xsl:function name="tt:header" as="element()?">
@@ -23,24 +24,65 @@
     <xsl:sequence select="(root($context)/*/tei:teiHeader, root($context)//tei:teiHeader)[1]"/>
   </xsl:function>
 
-  <xsl:function name="tt:main-title" as="xs:string">
+  <!-- The titles of the titleStmt that name this text for readers: not a series title
+       (level "s", which is the series), not a machine date ("iso-date"), not a
+       translation of another title (a language other than the first title's). -->
+  <xsl:function name="tt:titles" as="element()*">
     <xsl:param name="header" as="element()?"/>
-    <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
-    <xsl:sequence select="(($titles[@type = 'main'], $titles[not(@type)], $titles)[1] ! tt:plain(.),
-                           'Untitled')[.][1]"/>
+    <xsl:variable name="all" select="$header/tei:fileDesc/tei:titleStmt/tei:title[normalize-space()]"/>
+    <xsl:variable name="own" select="$all[not(@level = 's' or @type = ('series', 'subseries'))
+                                          and not(contains(@type, 'date'))]"/>
+    <xsl:variable name="lang" select="string(($own[not(@type = ('sub', 'alt', 'short'))], $own)[1]/@xml:lang)"/>
+    <xsl:sequence select="$own[string(@xml:lang) = ($lang, '')]"/>
   </xsl:function>
 
+  <xsl:function name="tt:main-title-element" as="element()?">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:variable name="titles" select="tt:titles($header)"/>
+    <xsl:sequence select="($titles[@type = 'main'], $titles[@level = 'a'], $titles[@level = 'm'],
+      $titles[not(@type = ('sub', 'alt', 'short', 'desc'))], $titles,
+      $header/tei:fileDesc/tei:titleStmt/tei:title[normalize-space()])[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:main-title" as="xs:string">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:sequence select="(tt:main-title-element($header) ! tt:plain(.), 'Untitled')[.][1]"/>
+  </xsl:function>
+
+  <!-- The other titles, unless the main title already holds them ("Volume III" of
+       "Papers ..., 1918, Russia, Volume III"). -->
   <xsl:function name="tt:subtitle" as="xs:string">
     <xsl:param name="header" as="element()?"/>
-    <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
-    <xsl:variable name="main" select="($titles[@type = 'main'], $titles[not(@type)], $titles)[1]"/>
-    <xsl:sequence select="string-join(($titles except $main)[not(@type = ('short', 'alt'))] ! tt:plain(.), ': ')"/>
+    <xsl:variable name="main" select="tt:main-title($header)"/>
+    <xsl:sequence select="string-join((tt:titles($header) except tt:main-title-element($header))
+      [not(@type = ('short', 'alt'))] ! tt:plain(.)[not(contains($main, .))], ': ')"/>
   </xsl:function>
 
   <xsl:function name="tt:series" as="xs:string">
     <xsl:param name="header" as="element()?"/>
-    <xsl:sequence select="string-join($header/tei:fileDesc/tei:seriesStmt[1]/(tei:title[1], tei:biblScope, tei:idno[1])
-                                      ! tt:plain(.), ' ')"/>
+    <xsl:variable name="stmt" select="$header/tei:fileDesc/tei:seriesStmt[1]"/>
+    <xsl:variable name="title" select="($stmt/tei:title[1], $header/tei:fileDesc/tei:titleStmt/tei:title
+                                        [@level = 's' or @type = 'series'][normalize-space()][1])[1]"/>
+    <xsl:sequence select="string-join(($title, $stmt/tei:biblScope, $stmt/tei:idno[1])[normalize-space()] ! tt:plain(.), ', ')"/>
+  </xsl:function>
+
+  <!-- The people a responsibility names (author, editor, funder ...), each once: the
+       names inside it (not its identifiers, addresses or affiliations); of names in
+       several languages, those in the language of the first. -->
+  <xsl:function name="tt:names" as="xs:string*">
+    <xsl:param name="roles" as="element()*"/>
+    <xsl:sequence select="distinct-values(for $role in $roles return
+      (let $names := $role/(tei:persName, tei:name, tei:orgName, tei:surname/..)
+       return if (empty($names)) then tt:plain($role)
+       else $names[string(@xml:lang) = (string($names[1]/@xml:lang), '')] ! tt:plain(.))[.])"/>
+  </xsl:function>
+
+  <!-- A bibliographic description with its parts punctuated: "Author, Title, Series". -->
+  <xsl:function name="tt:bibl-text" as="xs:string">
+    <xsl:param name="bibl" as="element()"/>
+    <xsl:sequence select="if (exists($bibl/*) and empty($bibl/text()[normalize-space()]))
+      then replace(string-join($bibl/*[not(self::tei:note)] ! tt:bibl-text(.)[.], ', '), '([.;:!?]), ', '$1 ')
+      else tt:plain($bibl)"/>
   </xsl:function>
 
   <!-- The names of the translators: respStmts whose resp speaks of translation. -->
@@ -48,7 +90,7 @@
     <xsl:param name="header" as="element()?"/>
     <xsl:sequence select="distinct-values($header/tei:fileDesc/tei:titleStmt/tei:respStmt
       [tei:resp[matches(lower-case(.), 'transl|übersetz|перев')]]
-      /(tei:persName, tei:name, tei:orgName)[1] ! tt:plain(.))"/>
+      ! tt:names(* except tei:resp))"/>
   </xsl:function>
 
   <xsl:template name="tt:book-settings">
@@ -63,7 +105,7 @@
     <xsl:text>  title: {tt:str($title)},&#10;</xsl:text>
     <xsl:text>  subtitle: {tt:str-or-none(tt:subtitle($header))},&#10;</xsl:text>
     <xsl:text>  short-title: {tt:str(tt:short-title($title, $series, $header))},&#10;</xsl:text>
-    <xsl:text>  authors: {tt:strs(distinct-values($header/tei:fileDesc/tei:titleStmt/(tei:author, tei:editor) ! tt:plain(.)[.]))},&#10;</xsl:text>
+    <xsl:text>  authors: {tt:strs(tt:names($header/tei:fileDesc/tei:titleStmt/(tei:author, tei:editor)))},&#10;</xsl:text>
     <xsl:text>  keywords: {tt:strs(distinct-values(($terms, tt:frequent-entities(/))[.]))},&#10;</xsl:text>
     <xsl:text>  description: {tt:str-or-none(string-join(($series, tt:subtitle($header))[.], '. '))},&#10;</xsl:text>
     <xsl:text>  lang: {tt:str(tt:lang($lang-tag))},&#10;</xsl:text>
@@ -81,9 +123,13 @@
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="series" as="xs:string"/>
     <xsl:param name="header" as="element()?"/>
-    <xsl:variable name="short" select="$header/tei:fileDesc/tei:titleStmt/tei:title[@type = 'short'][1] ! tt:plain(.)"/>
+    <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:variable name="short" select="$titles[@type = 'short'][1] ! tt:plain(.)"/>
+    <!-- a volume of a series is known by its volume title and number ("Russia, Volume III") -->
+    <xsl:variable name="volume" select="string-join(($titles[@type = 'volume'], $titles[@type = 'volumenumber'])[normalize-space()] ! tt:plain(.), ', ')"/>
     <xsl:sequence select="
       if ($short) then $short
+      else if (string-length($title) gt 60 and $volume) then $volume
       else if (string-length($title) le 60) then $title
       else if ($series and string-length($series) le 60) then $series
       else string-join(tokenize($title, ' ')[position() le 6], ' ') || ' …'"/>
@@ -115,6 +161,10 @@
         <xsl:text>  own: [{tt:mark($page)}&#10;</xsl:text>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="$page"/>
+          <xsl:with-param name="nested" select="true()" tunnel="yes"/>
+        </xsl:call-template>
+        <xsl:call-template name="tt:apparatus-after">
+          <xsl:with-param name="nodes" select="$page"/>
         </xsl:call-template>
         <xsl:text>  ],&#10;</xsl:text>
       </xsl:when>
@@ -122,8 +172,8 @@
         <xsl:text>  series: {tt:str-or-none(tt:series($header))},&#10;</xsl:text>
         <xsl:text>  title: {tt:str(tt:main-title($header))},&#10;</xsl:text>
         <xsl:text>  subtitle: {tt:str-or-none(tt:subtitle($header))},&#10;</xsl:text>
-        <xsl:text>  authors: {tt:strs(distinct-values($header/tei:fileDesc/tei:titleStmt/tei:author ! tt:plain(.)[.]))},&#10;</xsl:text>
-        <xsl:text>  editors: {tt:strs(distinct-values($header/tei:fileDesc/tei:titleStmt/tei:editor ! tt:plain(.)[.]))},&#10;</xsl:text>
+        <xsl:text>  authors: {tt:strs(tt:names($header/tei:fileDesc/tei:titleStmt/tei:author))},&#10;</xsl:text>
+        <xsl:text>  editors: {tt:strs(tt:names($header/tei:fileDesc/tei:titleStmt/tei:editor))},&#10;</xsl:text>
       </xsl:otherwise>
     </xsl:choose>
     <xsl:text>  translators: {tt:strs(tt:translators($header))},&#10;</xsl:text>
@@ -142,30 +192,35 @@
     <xsl:variable name="header" select="tt:header(.)"/>
     <xsl:variable name="file" select="$header/tei:fileDesc"/>
     <xsl:text>#te.imprint((&#10;</xsl:text>
-    <xsl:for-each select="$file/tei:titleStmt/tei:title">
+    <xsl:variable name="main" select="tt:main-title-element($header)"/>
+    <xsl:for-each select="$main, (tt:titles($header) except $main)[not(contains(tt:plain($main), tt:plain(.)))],
+                          ($file/tei:titleStmt/tei:title[normalize-space()] except tt:titles($header))
+                          [not(@level = 's' or @type = ('series', 'subseries') or contains(@type, 'date'))]">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="if (@type = 'sub') then 'Subtitle' else 'Title'"/>
         <xsl:with-param name="value" select="tt:plain(.)"/>
       </xsl:call-template>
     </xsl:for-each>
-    <xsl:for-each select="$file/tei:titleStmt/(tei:author, tei:editor, tei:funder, tei:sponsor, tei:principal)">
+    <xsl:for-each-group select="$file/tei:titleStmt/(tei:author, tei:editor, tei:funder, tei:sponsor, tei:principal)"
+                        group-adjacent="local-name()">
+      <xsl:variable name="names" select="tt:names(current-group())"/>
       <xsl:call-template name="tt:imprint-line">
-        <xsl:with-param name="label" select="tt:label-of(local-name())"/>
-        <xsl:with-param name="value" select="tt:plain(.)"/>
+        <xsl:with-param name="label" select="tt:label-of(local-name()) || (if (count($names) gt 1) then 's' else '')"/>
+        <xsl:with-param name="value" select="string-join($names, '; ')"/>
       </xsl:call-template>
-    </xsl:for-each>
+    </xsl:for-each-group>
     <xsl:for-each select="$file/tei:titleStmt/tei:respStmt">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="tt:label-of(string-join(tei:resp ! tt:plain(.), '; '))"/>
-        <xsl:with-param name="value" select="string-join((* except tei:resp) ! tt:plain(.), ', ')"/>
+        <xsl:with-param name="value" select="string-join(tt:names(* except tei:resp), '; ')"/>
       </xsl:call-template>
     </xsl:for-each>
-    <xsl:for-each select="$file/tei:seriesStmt[1]">
+    <xsl:if test="tt:series($header)">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="'Series'"/>
         <xsl:with-param name="value" select="tt:series($header)"/>
       </xsl:call-template>
-    </xsl:for-each>
+    </xsl:if>
     <xsl:for-each select="$file/tei:publicationStmt">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="'Published'"/>
@@ -187,7 +242,7 @@
     <xsl:for-each select="$file/tei:sourceDesc/(tei:bibl, tei:biblStruct, tei:biblFull, tei:p)[1]">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="'Source'"/>
-        <xsl:with-param name="value" select="tt:plain(.)"/>
+        <xsl:with-param name="value" select="tt:bibl-text(.)"/>
       </xsl:call-template>
     </xsl:for-each>
     <xsl:for-each select="($header/tei:revisionDesc//tei:change)[last()]">

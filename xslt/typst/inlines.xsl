@@ -13,14 +13,16 @@
   xmlns:tt="urn:x-tei-edition:typst"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:mode name="tt:inline" on-no-match="deep-skip" on-multiple-match="fail"
+  <xsl:mode name="tt:inline" on-no-match="fail" on-multiple-match="fail"
             warning-on-multiple-match="yes"/>
 
-  <!-- Inline content of $nodes, which are its own whitespace scope. -->
+  <!-- Inline content of $nodes, which are its own whitespace scope. The scope is
+       passed as its two ends: a run is a sequence of siblings, and asking a long lazy
+       sequence for its last item at every text node made long paragraphs quadratic. -->
   <xsl:template name="tt:inline-run">
     <xsl:param name="nodes" as="node()*"/>
     <xsl:apply-templates select="$nodes" mode="tt:inline">
-      <xsl:with-param name="scope" select="$nodes" tunnel="yes"/>
+      <xsl:with-param name="scope" select="($nodes[1], $nodes[last()])" tunnel="yes"/>
     </xsl:apply-templates>
   </xsl:template>
 
@@ -38,7 +40,8 @@
     <xsl:param name="n" as="node()"/>
     <xsl:param name="from" as="node()"/>
     <xsl:sequence select="($n instance of text() or $n/self::tei:lb or $n/self::tei:gap
-                           or $n/self::tei:space)
+                           or $n/self::tei:space
+                           or $n/self::tei:ref[not(normalize-space())][not(*)][tt:link-text(.)])
                           and empty(($n/ancestor::tei:note | $n/ancestor::*[@te:kind = 'skip'])
                                     except $from/ancestor::*)"/>
   </xsl:function>
@@ -46,8 +49,7 @@
   <xsl:function name="tt:in-scope" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
     <xsl:param name="scope" as="node()*"/>
-    <!-- A scope is a run of siblings: test against its ends (linear, where intersecting
-         with the whole run for every text node would be quadratic). -->
+    <!-- $scope: the first and last node of a run of siblings (see tt:inline-run). -->
     <xsl:variable name="first" select="$scope[1]"/>
     <xsl:variable name="last" select="$scope[last()]"/>
     <xsl:sequence select="exists($n) and exists($first)
@@ -78,12 +80,99 @@
     <xsl:param name="t" as="text()"/>
     <xsl:param name="scope" as="node()*"/>
     <xsl:variable name="s" select="replace($t, '\s+', ' ')"/>
-    <xsl:variable name="s" select="if (starts-with($s, ' ') and tt:ends-open(tt:prev-item($t, $scope)))
-                                   then substring($s, 2) else $s"/>
+    <!-- a footnote mark stands close to the word before it ("method³ of", never
+         "method ³of"): the space before a note goes after it -->
+    <xsl:variable name="after-mark" select="tt:is-mark($t/preceding-sibling::node()[1])
+      and matches(string($t/preceding-sibling::node()[2][. instance of text()]), '\s$')"/>
+    <xsl:variable name="s" select="if (starts-with($s, ' ') and not($after-mark) and tt:ends-open(tt:prev-item($t, $scope)))
+                                   then substring($s, 2)
+                                   else if ($after-mark and not(starts-with($s, ' '))) then ' ' || $s else $s"/>
     <xsl:variable name="next" select="if (ends-with($s, ' ')) then tt:next-item($t, $scope) else ()"/>
-    <xsl:sequence select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb))
+    <xsl:variable name="s" select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb
+                                       or tt:is-mark($t/following-sibling::node()[1])))
                           then substring($s, 1, string-length($s) - 1) else $s"/>
+    <xsl:sequence select="tt:name-spaces($t, tt:around-silent($t, $s))"/>
   </xsl:function>
+
+  <!-- A note printed as a footnote mark where it stands. -->
+  <xsl:function name="tt:is-mark" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="exists($n/self::tei:note[@te:kind = 'note'][not(@te:place = 'block')]
+                                 [not(@te:deferred = 'true')][tt:prints-words(.)])"/>
+  </xsl:function>
+
+  <!-- In a name, no line break after an initial ("A.M. Puzanov") nor inside a name of
+       at most three short parts ("Kim Il Sung"): no-break spaces. -->
+  <xsl:function name="tt:name-spaces" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="name" select="$t/ancestor::*[@te:entity][1]"/>
+    <xsl:variable name="words" select="if ($name) then tokenize(normalize-space(string($name))) else ()"/>
+    <xsl:sequence select="
+      if (empty($name) or not(contains($s, ' '))) then $s
+      else if (count($words) le 3 and (every $w in $words satisfies string-length($w) le 6))
+      then replace($s, '(\S) (\S)', '$1&#xA0;$2')
+      else replace($s, '(^|[\s\p{P}])(\p{Lu}\.) (\S)', '$1$2&#xA0;$3')"/>
+  </xsl:function>
+
+  <!-- ===== links that print nothing ===== -->
+
+  <!-- A link without text of its own prints its target when a reader can use it (a
+       web address, a date); a pointer to another document or a register entry is an
+       identifier and prints nothing. -->
+  <xsl:function name="tt:silent" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="exists($n/(self::tei:ref | self::tei:ptr)[not(normalize-space())]
+                                  [not(tt:link-text(.))])"/>
+  </xsl:function>
+
+  <xsl:function name="tt:link-text" as="xs:string?">
+    <xsl:param name="link" as="element()"/>
+    <xsl:variable name="targets" select="tokenize(normalize-space($link/@target), ' ')"/>
+    <xsl:sequence select="$targets[matches(., '^(https?://|\d{4}-\d{2}-\d{2}$|\d{4}-\d{2}$)')][1]"/>
+  </xsl:function>
+
+  <!-- The punctuation that only framed silent links goes with them: "(" and ")" around
+       them, the commas between them ("(, , und öfter)" becomes "(und öfter)"). -->
+  <xsl:function name="tt:around-silent" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="after" select="tt:silent($t/preceding-sibling::node()[1])"/>
+    <xsl:variable name="before" select="tt:silent($t/following-sibling::node()[1])"/>
+    <xsl:choose>
+      <xsl:when test="not($after or $before)">
+        <xsl:sequence select="$s"/>
+      </xsl:when>
+      <xsl:when test="$after and $before and matches($s, '^[\s,;]*$')">
+        <xsl:sequence select="''"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="prev" select="tt:beyond-silent($t, false())"/>
+        <xsl:variable name="next" select="tt:beyond-silent($t, true())"/>
+        <xsl:variable name="s" select="if ($after) then replace($s, '^\s*[,;]', '') else $s"/>
+        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
+                                       then replace($s, '^\s*\)', '') else $s"/>
+        <xsl:sequence select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
+                              then replace($s, '\s*\(\s*$', '') else $s"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- The text beyond a run of silent links and the separators between them. -->
+  <xsl:function name="tt:beyond-silent" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="forward" as="xs:boolean"/>
+    <xsl:variable name="run" select="if ($forward) then $t/following-sibling::node() else reverse($t/preceding-sibling::node())"/>
+    <xsl:sequence select="string(($run[not(tt:silent(.) or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
+  </xsl:function>
+
+  <xsl:template match="tei:ref[not(normalize-space())][not(*)]" mode="tt:inline">
+    <xsl:variable name="target" select="tt:link-text(.)"/>
+    <xsl:choose>
+      <xsl:when test="starts-with($target, 'http')">te.url({tt:str($target)}){tt:mark(.)}&#10;</xsl:when>
+      <xsl:when test="$target">{tt:str($target)}&#10;</xsl:when>
+    </xsl:choose>
+  </xsl:template>
 
   <xsl:template match="text()" mode="tt:inline">
     <xsl:param name="scope" as="node()*" tunnel="yes"/>
@@ -98,6 +187,7 @@
     <xsl:choose>
       <xsl:when test="@te:kind = 'skip'"/>
       <xsl:when test="@te:kind = 'note' and @te:deferred = 'true'"/>
+      <xsl:when test="@te:kind = 'note' and not(tt:prints-words(.))"/>
       <xsl:when test="@te:kind = 'note'">
         <xsl:apply-templates select="." mode="tt:note"/>
       </xsl:when>
@@ -117,6 +207,15 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- Does a note say anything (a word, a number, a link that prints, a gap)? A note
+       holding only a link to another document and a full stop is not printed. -->
+  <xsl:function name="tt:prints-words" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="matches(string-join($note//text(), ''), '[\p{L}\p{N}]')
+      or exists($note//(tei:ref | tei:ptr)[not(normalize-space())][not(tt:silent(.))])
+      or exists($note//tei:gap)"/>
+  </xsl:function>
+
   <!-- "te.fn(args, {" children "})" with the element's source mark. -->
   <xsl:template name="tt:wrap">
     <xsl:param name="call" as="xs:string"/>
@@ -128,7 +227,9 @@
   <!-- Block elements met inside inline content (a list in a note, a p in a cell...). -->
   <xsl:template match="*[@te:kind = ('block', 'unknown-block')]" mode="tt:inline" priority="1">
     <xsl:text>[&#10;</xsl:text>
-    <xsl:apply-templates select="." mode="tt:block"/>
+    <xsl:apply-templates select="." mode="tt:block">
+      <xsl:with-param name="nested" select="true()" tunnel="yes"/>
+    </xsl:apply-templates>
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 
@@ -162,6 +263,13 @@
                        | tei:said[@te:kind = 'inline'] | tei:soCalled" mode="tt:inline">
     <xsl:call-template name="tt:wrap">
       <xsl:with-param name="call" select="'te.quoted('"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A stage direction within a speech. -->
+  <xsl:template match="tei:stage[@te:kind = 'inline']" mode="tt:inline">
+    <xsl:call-template name="tt:wrap">
+      <xsl:with-param name="call" select="'te.stage('"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -203,6 +311,20 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- Word tokens written without white space between them (as in linguistically
+       annotated texts) are words: a space between two adjacent ones. -->
+  <xsl:template match="tei:w" mode="tt:inline">
+    <xsl:call-template name="tt:children"/>
+    <xsl:if test="following-sibling::node()[1][self::tei:w] and not(@join = ('right', 'both'))
+                  and not(following-sibling::tei:w[1]/@join = ('left', 'both'))">" "&#10;</xsl:if>
+  </xsl:template>
+
+  <!-- The lines of an address keep their lines. -->
+  <xsl:template match="tei:addrLine" mode="tt:inline">
+    <xsl:call-template name="tt:children"/>
+    <xsl:if test="following-sibling::tei:addrLine">te.lb(){tt:mark(.)}&#10;</xsl:if>
+  </xsl:template>
+
   <!-- ===== breaks ===== -->
 
   <xsl:template match="tei:lb" mode="tt:inline">
@@ -218,9 +340,23 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- A page break between words keeps a space on the side where the text has one
+       ("insistent | that"); inside a word the bar stands close ("infor|mation"). -->
   <xsl:template match="tei:pb" mode="tt:inline">
-    <xsl:if test="normalize-space(@n) or not(@n)">
-      <xsl:text>te.pb({tt:str-or-none(@n)}){tt:mark(.)}&#10;</xsl:text>
+    <xsl:param name="scope" as="node()*" tunnel="yes"/>
+    <xsl:variable name="prev" select="tt:prev-item(., $scope)"/>
+    <xsl:variable name="next" select="tt:next-item(., $scope)"/>
+    <!-- (a break without a number at the very start or end of a block marks nothing
+         a reader can see there) -->
+    <xsl:if test="@n[matches(., '[\p{L}\p{N}]')] or (exists($prev) and exists($next))">
+      <xsl:variable name="next-open" select="$next/self::tei:lb or ($next instance of text() and matches($next, '^\s'))"/>
+      <xsl:variable name="spaced" select="
+        if (empty($prev) or empty($next)) then 'none'
+        else if (tt:ends-open($prev) and not($next-open)) then '&quot;after&quot;'
+        else if (not(tt:ends-open($prev)) and $next-open) then '&quot;before&quot;'
+        else 'none'"/>
+      <xsl:variable name="n" select="@n[matches(., '[\p{L}\p{N}]')]"/>
+      <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}){tt:mark(.)}&#10;</xsl:text>
     </xsl:if>
   </xsl:template>
 

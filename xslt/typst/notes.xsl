@@ -74,8 +74,28 @@
     <xsl:text>#te.block-note(kind: {tt:str-or-none(@type)}, {{{tt:mark(.)}&#10;</xsl:text>
     <xsl:call-template name="tt:note-body">
       <xsl:with-param name="footnote" select="$in-note"/>
+      <xsl:with-param name="nested" select="true()" tunnel="yes"/>
     </xsl:call-template>
     <xsl:text>}})&#10;</xsl:text>
+  </xsl:template>
+
+  <!-- The lettered textual notes of blocks, printed at the foot of the page apart from
+       the numbered footnotes (te.apparatus-block, a float): after each block of the
+       main flow, the notes of the marks in it (a block nested in another, whose float
+       could not reach the foot of the page, is covered by the block around it). -->
+  <xsl:template name="tt:apparatus-after">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:param name="nested" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="in-note" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:variable name="entries" select="if ($nested or $in-note) then ()
+      else $nodes/descendant-or-self::*[@te:apparatus][@te:apparatus-entry]"/>
+    <xsl:if test="$entries">
+      <xsl:text>#te.apparatus-block((&#10;</xsl:text>
+      <xsl:for-each select="$entries">
+        <xsl:text>  ({tt:str(@te:apparatus)}, {tt:str(@te:apparatus-entry)}),{tt:mark(.)}&#10;</xsl:text>
+      </xsl:for-each>
+      <xsl:text>))&#10;</xsl:text>
+    </xsl:if>
   </xsl:template>
 
   <!-- A textual note, as the common layer decided it: a lettered footnote, or the

@@ -20,21 +20,20 @@
   <xsl:template name="tt:principles">
     <xsl:variable name="encoding" select="tt:header(.)/tei:encodingDesc"/>
     <xsl:variable name="text" select="//tei:text[not(ancestor::tei:teiHeader)]"/>
+    <!-- Written for readers: paragraphs that speak of the markup (element and
+         attribute names, encoded examples) are the encoders' and stay in the TEI, as
+         do declarations made only of attributes. -->
     <xsl:variable name="sections" select="$encoding/(tei:projectDesc, tei:samplingDecl,
-      tei:editorialDecl/(* except tei:p), tei:editorialDecl[tei:p])"/>
+      tei:editorialDecl/(* except tei:p), tei:editorialDecl[tei:p])[exists(tt:for-readers(.))]"/>
     <xsl:text>#te.principles(&#10;  sections: (&#10;</xsl:text>
     <xsl:for-each select="$sections">
       <xsl:text>  (title: {tt:str(($tt:decl-titles(local-name()), tt:label-of(local-name()))[1])}, body: [{tt:mark(.)}&#10;</xsl:text>
-      <xsl:variable name="paragraphs" select="if (self::tei:editorialDecl) then tei:p else *"/>
-      <xsl:choose>
-        <xsl:when test="$paragraphs">
-          <xsl:apply-templates select="$paragraphs" mode="tt:block"/>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:variable name="what" select="string-join(@* ! (tt:words(local-name()) || ': ' || tt:words(.)), '; ')"/>
-          <xsl:text>#te.p(kind: "p", {{{tt:str($what)}}})&#10;</xsl:text>
-        </xsl:otherwise>
-      </xsl:choose>
+      <xsl:for-each select="tt:for-readers(.)">
+        <xsl:apply-templates select="." mode="tt:block"/>
+        <xsl:call-template name="tt:apparatus-after">
+          <xsl:with-param name="nodes" select="."/>
+        </xsl:call-template>
+      </xsl:for-each>
       <xsl:text>  ]),&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>  ),&#10;  signs: (&#10;</xsl:text>
@@ -71,6 +70,13 @@
     </xsl:if>
     <xsl:text>  ),&#10;)&#10;&#10;</xsl:text>
   </xsl:template>
+
+  <xsl:function name="tt:for-readers" as="element()*">
+    <xsl:param name="decl" as="element()"/>
+    <xsl:sequence select="(if ($decl/self::tei:editorialDecl) then $decl/tei:p else $decl/*)
+      [normalize-space()][empty(descendant-or-self::*[self::tei:gi or self::tei:att
+                                or self::tei:tag or self::tei:val or self::tei:egXML])]"/>
+  </xsl:function>
 
   <xsl:template name="tt:sign">
     <xsl:param name="sign" as="xs:string"/>

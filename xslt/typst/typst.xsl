@@ -33,6 +33,7 @@
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:template match="/">
+    <xsl:call-template name="te:check-params"/>
     <xsl:apply-templates select="te:normalized(/)" mode="tt:book"/>
   </xsl:template>
 
@@ -51,9 +52,24 @@
     <xsl:call-template name="tt:imprint"/>
     <xsl:text>#te.contents()&#10;&#10;#show: te.main-matter&#10;&#10;</xsl:text>
     <xsl:choose>
+      <xsl:when test="$root/self::tei:TEI and $text and tt:is-one-piece($text)">
+        <!-- A letter, a poem, a short text without chapters: one piece headed by its
+             title, whose front (a dateline, an opener) and back are its own parts. -->
+        <xsl:call-template name="tt:principles"/>
+        <xsl:variable name="title" select="tt:main-title(tt:header(.))"/>
+        <xsl:text>#te.division(level: 1, kind: "text", new-page: true, lang: {tt:str-or-none(tt:lang($text/@xml:lang))},&#10;</xsl:text>
+        <xsl:text>  label-text: none, title-text: {tt:str($title)}, title: {tt:str($title)},{tt:mark($text)}&#10;[&#10;</xsl:text>
+        <!-- a transcription before the text (sourceDoc: surfaces, zones, lines) -->
+        <xsl:apply-templates select="$text/preceding-sibling::*[not(self::tei:teiHeader)]" mode="tt:block"/>
+        <xsl:apply-templates select="$text/node()" mode="tt:block"/>
+        <xsl:text>])&#10;&#10;</xsl:text>
+        <xsl:apply-templates select="$text/following-sibling::*" mode="tt:block"/>
+      </xsl:when>
       <xsl:when test="$root/self::tei:TEI and $text">
         <xsl:apply-templates select="$text/tei:front" mode="tt:block"/>
         <xsl:call-template name="tt:principles"/>
+        <!-- a transcription before the text (sourceDoc: surfaces, zones, lines) -->
+        <xsl:apply-templates select="$text/preceding-sibling::*[not(self::tei:teiHeader)]" mode="tt:block"/>
         <xsl:apply-templates select="$text/(node() except tei:front)" mode="tt:block"/>
         <xsl:apply-templates select="$text/following-sibling::*" mode="tt:block"/>
       </xsl:when>
@@ -64,6 +80,14 @@
     </xsl:choose>
     <xsl:call-template name="tt:index"/>
   </xsl:template>
+
+  <!-- A text without a division that opens a chapter, and without a title page or
+       heading of its own to stand for its title. -->
+  <xsl:function name="tt:is-one-piece" as="xs:boolean">
+    <xsl:param name="text" as="element()"/>
+    <xsl:sequence select="empty($text//*[tt:is-div(.)][tt:starts-page(.)])
+      and empty(tt:own-title-page($text)) and empty($text/(tei:front, tei:body)/tei:head)"/>
+  </xsl:function>
 
   <!-- A value for a // comment: one line, no control characters. -->
   <xsl:function name="tt:line-safe" as="xs:string">

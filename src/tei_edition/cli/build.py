@@ -7,7 +7,7 @@ import time
 
 import click
 
-from tei_edition.textsafe import for_terminal
+from tei_edition.textsafe import for_line, for_message
 
 
 def _size(ctx, param, value):
@@ -76,7 +76,7 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, only, max_memor
     for doc in report.documents:
         if doc.kind == "malformed":
             _problems(doc.problems)
-            click.echo(f"{for_terminal(str(doc.path))}: not published (could not be read)")
+            click.echo(f"{for_line(str(doc.path))}: not published (could not be read)")
     click.echo(_summary(report, time.monotonic() - shown.began))
     ctx.exit(report.exit_code)
 
@@ -108,11 +108,11 @@ class _Shown:
                    f"{pool.human(workers * report.limits.memory)} for the workers" if report.jobs else
                    " in this process"))
         click.echo(head)
-        click.echo(for_terminal(report.validation))
+        click.echo(for_message(report.validation))
         _problems(report.notes)
         for doc in report.documents:
             if doc.kind == "register":
-                click.echo(f"{for_terminal(str(doc.path))}: register, used by the documents' "
+                click.echo(f"{for_line(str(doc.path))}: register, used by the documents' "
                            "links, not published")
         if self.terminal and total:
             self.bar = click.progressbar(length=total, label="building", show_pos=True,
@@ -121,7 +121,7 @@ class _Shown:
 
     def done(self, doc) -> None:
         self.count += 1
-        name = for_terminal(str(doc.path))
+        name = for_line(str(doc.path))
         lines = list(doc.problems) + list(doc.findings) + ([doc.failure] if doc.failure else [])
         for outcome in doc.formats:
             if not outcome.ok:
@@ -137,7 +137,7 @@ class _Shown:
         elif doc.failure:
             status = "failed"
         else:
-            made = [f"{f.format} -> {', '.join(for_terminal(str(p)) for p in f.outputs)}"
+            made = [f"{f.format} -> {', '.join(for_line(str(p)) for p in f.outputs)}"
                     for f in doc.formats if f.ok]
             failed = [f"{f.format} failed" for f in doc.formats if not f.ok]
             status = "; ".join(made + failed) + (" (unchanged)" if doc.skipped else "")
@@ -156,7 +156,7 @@ class _Shown:
 
 def _problems(lines) -> None:
     for line in lines:
-        click.echo(for_terminal(line), err=True)
+        click.echo(for_message(line), err=True)
 
 
 def _summary(report, seconds: float) -> str:
@@ -167,7 +167,7 @@ def _summary(report, seconds: float) -> str:
     written = sum(len(f.outputs) for d in documents for f in d.formats if f.ok and not d.skipped)
     parts = [f"{len(documents)} document{'s' * (len(documents) != 1)}: "
              f"{report.rendered} rendered, {report.skipped} unchanged (skipped)",
-             f"{written} output{'s' * (written != 1)} written in {for_terminal(str(report.out_dir))}"]
+             f"{written} output{'s' * (written != 1)} written in {for_line(str(report.out_dir))}"]
     if failed:
         parts.append(f"{len(failed)} file{'s' * (len(failed) != 1)} with problems")
     parts.append(f"{seconds:.1f} s")

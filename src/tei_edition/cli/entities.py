@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 import click
 
 from tei_edition.cli.base import default_paths, format_option
 from tei_edition.errors import EXIT_PROBLEMS
-from tei_edition.textsafe import for_terminal
+from tei_edition.textsafe import csv_cell, for_line, for_message, for_stdout, to_json
 
 KINDS = ("person", "place", "org")
 
@@ -49,7 +48,7 @@ def list_(paths, kind, sort, fmt):
     corpus = lib.load(default_paths(paths))
     rows = lib.rows(corpus, kind=kind, sort=sort)
     if fmt == "json":
-        click.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        click.echo(to_json([r.as_json() for r in rows], indent=2))
     elif fmt == "csv":
         click.echo(_csv(["id", "type", "name", "description", "mentions", "shared_mentions",
                          "documents"],
@@ -85,14 +84,14 @@ def show(entity_id, paths, words, fmt):
 
     record = lib.show(default_paths(paths), entity_id, words=words)
     if fmt == "json":
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        click.echo(to_json(record, indent=2))
     else:
         _echo_show(record)
     _not_read(record["not_read"])
 
 
 def _echo_show(record: dict) -> None:
-    safe = for_terminal
+    safe = for_line  # every field stays on its line
     name = record["name"] or "(no register entry)"
     click.echo(f"#{safe(record['id'])}  {record['type'] or '?'}  {click.style(safe(name), bold=True)}")
     if len(record["names"]) > 1:
@@ -135,8 +134,8 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
     if fmt == "graphml":
         data: str | bytes = to_graphml(network)
     elif fmt == "json":
-        data = json.dumps({"nodes": network.nodes, "pairs": [p.as_json() for p in network.pairs]},
-                          ensure_ascii=False, indent=2) + "\n"
+        data = to_json({"nodes": network.nodes, "pairs": [p.as_json() for p in network.pairs]},
+                       indent=2) + "\n"
     elif fmt == "csv":
         data = _csv(["source", "source_name", "target", "target_name", "weight"],
                     [[p.source, p.source_name, p.target, p.target_name, p.weight]
@@ -150,7 +149,8 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
 
         write_atomic(output, data)
     else:
-        click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        click.echo(for_stdout(text), nl=False)  # GraphML: on a terminal, controls shown
     _not_read(network.not_read)
 
 
@@ -198,7 +198,7 @@ def check(ctx, paths, fmt):
 def _not_read(errors: list[str]) -> None:
     """Malformed files of a corpus: reported, the rest answered, exit 1."""
     for error in errors:
-        click.echo(for_terminal(error), err=True)
+        click.echo(for_message(error), err=True)
     if errors:
         click.get_current_context().exit(EXIT_PROBLEMS)
 
@@ -212,8 +212,8 @@ def _short(text: str, width: int) -> str:
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
-    """Aligned columns; document text made safe for the terminal."""
-    cells = [[for_terminal(str(c)) for c in row] for row in [headers, *rows]]
+    """Aligned columns; document text made safe for the terminal, each cell on its line."""
+    cells = [[for_line(str(c)) for c in row] for row in [headers, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -221,8 +221,9 @@ def _table(headers: list[str], rows: list[list]) -> str:
 
 
 def _csv(headers: list[str], rows: list[list]) -> str:
+    """CSV whose cells no spreadsheet runs as formulas and no terminal obeys."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buffer.getvalue()

@@ -2,7 +2,7 @@
 
 import click
 
-from tei_edition.textsafe import for_message, for_terminal
+from tei_edition.textsafe import for_line, for_message
 
 # Kept here (not imported from typeset) so that --help does not load the PDF path.
 PAPERS = ("a4", "us-letter")
@@ -47,4 +47,4 @@ def pdf(path, output, paper, standards, keep_typst, diplomatic, timeout, max_cha
     for warning in result.warnings:
         click.echo(for_message(warning), err=True)
     for written in result.outputs:
-        click.echo(for_terminal(str(written)))
+        click.echo(for_line(str(written)))

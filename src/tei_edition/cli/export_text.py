@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tei_edition.textsafe import for_terminal
+from tei_edition.textsafe import for_line, for_message, for_stdout
 
 
 @click.command()
@@ -40,12 +40,12 @@ def text(path, output, width, notes, diplomatic, page_breaks, entities, report_c
         from tei_edition.xml.parse import parse_file
 
         result = render(parse_file(path), Path(path), **options)
-        click.echo(result.text, nl=False)
+        click.echo(for_stdout(result.text), nl=False)  # a terminal gets no control character
     else:
         from tei_edition.publish.export import export_file
 
         result = export_file(path, "text", output, **options)
-        click.echo(f"wrote {for_terminal(str(result.outputs[0]))}", err=True)
+        click.echo(f"wrote {for_line(str(result.outputs[0]))}", err=True)
     report_messages(result.warnings, result.coverage, report_coverage)
 
 
@@ -53,7 +53,7 @@ def report_messages(warnings: list[str], coverage: dict[str, int], full: bool) -
     """Warnings on stderr; coverage in full on request, else one hint line."""
     for warning in warnings:
         if full or "has no rendering rule" not in warning:
-            click.echo(for_terminal(warning), err=True)
+            click.echo(for_message(warning), err=True)
     if coverage and full:
         total = sum(coverage.values())
         click.echo(f"coverage: {total} element{'s' * (total != 1)} of {len(coverage)} kind"

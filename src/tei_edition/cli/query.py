@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from tei_edition.cli.base import default_paths, format_option
-from tei_edition.textsafe import for_terminal
+from tei_edition.textsafe import for_line, for_message, for_terminal, to_json
 
 
 @click.command()
@@ -36,19 +34,19 @@ def query(args, xquery, fmt):
     results = run(expr, default_paths(paths), xquery=xquery)
     failed = [r.error for r in results if r.error is not None]
     for error in failed:
-        click.echo(for_terminal(error.located()), err=True)
+        click.echo(for_message(error.located()), err=True)
     results = [r for r in results if r.error is None]
     if fmt == "json":
-        click.echo(json.dumps([{"path": r.path, "results": [i.value for i in r.items]}
-                               for r in results], ensure_ascii=False, indent=2))
+        click.echo(to_json([{"path": r.path, "results": [i.value for i in r.items]}
+                            for r in results], indent=2))
         return
     several = len(results) > 1
     for result in results:
         if fmt == "xml" and several:
-            click.echo(f"<!-- {for_terminal(result.path).replace('--', '- -')} -->")
+            click.echo(f"<!-- {for_line(result.path).replace('--', '- -')} -->")
         for item in result.items:
             shown = item.xml if fmt == "xml" else " ".join(item.text.split("\n"))
-            prefix = f"{result.path}:" if several and fmt == "text" else ""
-            click.echo(for_terminal(prefix + shown))
+            prefix = f"{for_line(result.path)}:" if several and fmt == "text" else ""
+            click.echo(prefix + for_terminal(shown))
     if failed:  # the worst failure decides: unreadable (2) over malformed (1)
         click.get_current_context().exit(max(error.exit_code for error in failed))

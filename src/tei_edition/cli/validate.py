@@ -8,7 +8,7 @@ import click
 
 from tei_edition.cli.base import default_paths, format_option
 from tei_edition.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from tei_edition.textsafe import for_message
+from tei_edition.textsafe import for_message, for_stdout
 
 _PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
@@ -25,7 +25,7 @@ _PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 @click.option("--engine", type=click.Choice(["auto", "lxml", "jing"]), default="auto",
               show_default=True,
               help="RELAX NG engine; auto uses lxml for our schema and jing for others.")
-@format_option("text", "json")
+@format_option("text", "json", "svrl")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line (nothing on success).")
 @click.pass_context
 def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
@@ -39,19 +39,36 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
     Example:
       tei-edition validate tei/nkidp-edossier-8.xml
       tei-edition validate corpus/ --schema tei_all.rng --format json
+      tei-edition validate letter.xml --schematron rules.sch --format svrl
+
+    --format svrl writes the standard Schematron report (ISO SVRL): one
+    svrl:schematron-output per document (several are wrapped in te:svrl-reports);
+    other problems (well-formedness, RELAX NG) go to stderr.
     """
     from tei_edition.validation.validate import validate_paths
 
     with _progress(not quiet and fmt == "text") as tick:
         report = validate_paths(default_paths(paths), schema=schema, schematron_files=schematron_files,
-                                engine=engine, phase=phase, progress=tick)
+                                engine=engine, phase=phase, progress=tick, keep_svrl=fmt == "svrl")
     for problem in report.unreadable:
         click.echo(for_message(problem.located()), err=True)
     if fmt == "json":
         click.echo(report.to_json())
+    elif fmt == "svrl":
+        _print_others(report)
+        click.echo(for_stdout(report.to_svrl()), nl=False)  # XML: on a terminal, controls shown
     else:
         _print_text(report, quiet)
     ctx.exit(EXIT_USAGE if report.unreadable else EXIT_OK if report.valid else EXIT_PROBLEMS)
+
+
+def _print_others(report) -> None:
+    """With --format svrl: what the SVRL cannot hold (well-formedness, RELAX NG, a rule
+    that failed to run) on stderr."""
+    for file_report in report.files:
+        for diagnostic in file_report.diagnostics:
+            if diagnostic.source != "sch" or diagnostic.location is None:
+                click.echo(diagnostic.as_text(), err=True)
 
 
 def _print_text(report, quiet: bool) -> None:

@@ -3,7 +3,8 @@
 * A **register** is a ``TEI`` whose ``<text>`` holds only lists (``listPerson``,
   ``listPlace``, ``listOrg``, ``listBibl``, ``listEvent``, ``listRelation``, in
   ``body``, ``back`` or ``front``, possibly inside ``div``s with a ``head``), or
-  that has no ``<text>`` at all (its entries are in ``standOff`` or the header).
+  that has no ``<text>`` at all (its entries are in ``standOff`` or the header) and
+  no transcription either (``sourceDoc``, ``facsimile``: a document without ``text``).
 * A file whose body holds two or more ``div``s typed ``document`` or ``letter`` (as
   a FRUS volume does) is **many documents**, one per such division.
 * Everything else is **one document**.
@@ -29,7 +30,7 @@ _DIVS = tuple(f"{_T}{name}" for name in ("div", "div1", "div2", "div3"))
 def is_register(tei: etree._Element) -> bool:
     text = tei.find(f"{_T}text")
     if text is None:
-        return True
+        return tei.find(f"{_T}sourceDoc") is None and tei.find(f"{_T}facsimile") is None
     lists = _only_lists(text)
     return lists is not None and lists > 0
 

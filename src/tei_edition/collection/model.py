@@ -30,7 +30,7 @@ from tei_edition.collection.classify import document_divisions, is_register
 from tei_edition.collection.registers import SOURCE, CollectionRegister
 from tei_edition.entities.register import entries_in, normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
-from tei_edition.errors import TeiEditionError, UsageError
+from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.validation.diagnostics import Diagnostic
 from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, parse_file
 
@@ -103,8 +103,20 @@ class Collection:
             return (wanted, *_chronological(doc))
         return sorted(self.documents, key=place)
 
+    def index(self) -> dict[str, list[str]]:
+        """Register key -> the ids of the documents that name it, in catalogue order
+        (the register pages' lists, and what a changed entry makes stale)."""
+        found: dict[str, list[str]] = {}
+        for doc in self.ordered():
+            for key in doc.register_refs:
+                found.setdefault(key, []).append(doc.id)
+        return found
+
     def document(self, id: str) -> Document | None:
-        return next((d for d in self.documents if d.id == id), None)
+        """The document with this id, or None."""
+        if getattr(self, "_by_id", None) is None or len(self._by_id) != len(self.documents):
+            self._by_id = {d.id: d for d in self.documents}
+        return self._by_id.get(id)
 
 
 def _chronological(doc: Document):
@@ -115,7 +127,7 @@ def _chronological(doc: Document):
 def load(paths, *, config: configuration.Config | None = None) -> Collection:
     """The collection of every XML file under ``paths`` (files or folders)."""
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
-    files = collect_xml_files(paths)
+    files = list({os.path.abspath(f): f for f in collect_xml_files(paths)}.values())  # once each
     if not files:
         raise UsageError("no XML files found in the PATHs given")
     root = _root(paths)
@@ -131,6 +143,7 @@ def load(paths, *, config: configuration.Config | None = None) -> Collection:
     documents = [reader.finish(pending) for pending in reader.pending]
     _neighbours(documents, reader)
     problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]
+    problems += _check_order(config, documents)
     corpus = reader.corpus_header
     return Collection(
         root=root, config=config,
@@ -181,8 +194,9 @@ class _Reader:
         try:
             tree = parse_file(file)
         except TeiEditionError as exc:
+            source = "xml" if isinstance(exc, XmlSyntaxError) else "input"
             self.problems.append(Diagnostic(exc.path or str(file), exc.line, exc.column, "error",
-                                            exc.category, exc.message))
+                                            source, exc.message))
             return
         root = tree.getroot()
         if root.tag == f"{_T}teiCorpus":
@@ -287,6 +301,14 @@ class _Reader:
         entry.place_sent = named(read.place_sent)
         entry.place_received = named(read.place_received)
         return doc
+
+
+def _check_order(config: configuration.Config, documents: list[Document]) -> list[Diagnostic]:
+    names = {d.id for d in documents} | {d.catalogue.source for d in documents}
+    return [Diagnostic(str(config.path), None, None, "warning", SOURCE,
+                       f"order: {name!r} is no document of the collection", "order-unknown")
+            for name in config.order
+            if name not in names and name.removesuffix(".xml") not in names]
 
 
 def _check_keys(reader: _Reader, rules: dict[str, str], problems: list[Diagnostic]) -> None:

@@ -15,6 +15,7 @@ the collection's root). A name reaches an entry three ways, all decided here:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from copy import deepcopy
@@ -26,12 +27,18 @@ from lxml import etree
 
 from tei_edition.entities.register import XML_ID, Entry, Pointer, Register
 from tei_edition.validation.diagnostics import Diagnostic
+from tei_edition.xml.parse import make_parser
 
 TE_NS = "urn:x-tei-edition"
 TE_KEY = f"{{{TE_NS}}}key"
 SOURCE = "collection"
 # A detected key attribute must match at least this share of the distinct keys.
 DETECT_SHARE = 0.5
+
+
+def _same(one: Entry, other: Entry) -> bool:
+    """Two entries of one id that describe the same entity: same kind and name forms."""
+    return one.kind == other.kind and one.names == other.names
 
 
 class CollectionRegister(Register):
@@ -46,10 +53,36 @@ class CollectionRegister(Register):
         self.problems: list[Diagnostic] = []
         self._by_key_value: dict[tuple[str, str], list[Entry]] = {}
         self._by_basename: dict[str, list[str]] = defaultdict(list)
+        self.copies: dict[tuple[str, str], tuple[str, str]] = {}  # (file, id) -> the entry's
+
+    # -- to a worker process and back ------------------------------------------------------
+
+    def __getstate__(self) -> dict:
+        """Picklable (for a pool's workers): entries with their elements as XML text."""
+        entries = [(e.id, e.kind, e.names, e.description, e.path, e.line, e.attributes,
+                    etree.tostring(e.element, with_tail=False) if e.element is not None else None) for e in self]
+        copies = [(path, first) for (path, _), first in self.copies.items()]
+        return {"root": self.root, "entries": entries, "copies": copies,
+                "key_rules": self.key_rules, "problems": self.problems}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["root"])
+        parser = make_parser()
+        for *fields, xml in state["entries"]:
+            element = etree.fromstring(xml, parser) if xml is not None else None
+            self.add(Entry(*fields, element=element))
+        for path, first in state["copies"]:
+            entry = self.entries[tuple(first)]
+            self.add(Entry(entry.id, entry.kind, entry.names, entry.description, path, None))
+        self.set_key_rules(state["key_rules"])
+        self.problems = state["problems"]
 
     # -- building ---------------------------------------------------------------------
 
     def add(self, entry: Entry) -> None:
+        if entry.path not in self.files:
+            self.files.add(entry.path)
+            self._by_basename[PurePosixPath(entry.path).name].append(entry.path)
         if entry.key in self.entries:  # the same id twice in one file
             first = self.entries[entry.key]
             self._duplicate(entry, first)
@@ -57,18 +90,25 @@ class CollectionRegister(Register):
             return
         holders = self.holders[entry.id]
         if holders:
-            self._duplicate(entry, self.entries[holders[0]])
+            first = self.entries[holders[0]]
+            if _same(entry, first):
+                # A copy of an entry (as editions that repeat the register in each
+                # letter's standOff write them): one entity, found from either file.
+                self.copies[entry.key] = first.key
+                return
+            self._duplicate(entry, first)
         holders.append(entry.key)
         super().add(entry)
-        if entry.path not in self.files:
-            self.files.add(entry.path)
-            self._by_basename[PurePosixPath(entry.path).name].append(entry.path)
 
     def _duplicate(self, entry: Entry, first: Entry) -> None:
         self.problems.append(Diagnostic(
             entry.path, entry.line, None, "error", SOURCE,
             f"id {entry.id!r} is defined twice: here and at {first.path}:{first.line}",
             "duplicate-id"))
+
+    def in_file(self, path: str, ident: str) -> Entry | None:
+        key = self.copies.get((path, ident), (path, ident))
+        return self.entries.get(key)
 
     def relative(self, path) -> str:
         """A file as this register names it: relative to the root, POSIX separators
@@ -184,6 +224,18 @@ class CollectionRegister(Register):
         name, hits = counts.most_common(1)[0]
         return name if hits and hits >= DETECT_SHARE * len(values) else None
 
+    def digest(self, keys) -> str:
+        """A hash of the entries with these keys (and of the key rules): what a
+        document's output depends on in the register, for incremental builds."""
+        h = hashlib.sha256(repr(sorted(self.key_rules.items())).encode())
+        for key in sorted(set(keys)):
+            entry = self.find(key)
+            h.update(key.encode() + b"\0")
+            if entry is not None and entry.element is not None:
+                h.update(etree.tostring(entry.element, with_tail=False, method="c14n"))
+            h.update(b"\0")
+        return h.hexdigest()
+
     # -- for the stylesheets ------------------------------------------------------------------
 
     def bundle(self, keys=None) -> etree._ElementTree:
@@ -195,6 +247,7 @@ class CollectionRegister(Register):
             if entry.element is None:
                 continue
             copy = deepcopy(entry.element)
+            copy.tail = None
             root.append(copy)
             copy.set(TE_KEY, self.key_of(entry))
             if entry.id and copy.get(XML_ID) is None:

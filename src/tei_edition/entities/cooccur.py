@@ -22,7 +22,6 @@ from lxml import etree
 
 from tei_edition.entities.mentions import Corpus, load
 
-SCOPES = ("paragraph", "document")
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 
 

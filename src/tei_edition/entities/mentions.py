@@ -5,8 +5,10 @@ filter), one dict lookup per ``@ref`` token, no XPath per entity. Trees are drop
 after their pass; what is kept is small (entries, mention records, and for ``check``
 the plain text outside names).
 
-What counts as a mention: a ``persName``, ``placeName``, ``geogName``, ``orgName``, or
-an ``rs``/``name`` typed person/place/org, anywhere in a document (headings, notes,
+What counts as a mention (``xslt/common/policy.xml``, shared with the HTML registers
+and the PDF index): a ``persName``, ``placeName``, ``geogName``, ``settlement``,
+``country``, ``region``, ``bloc``, ``district``, ``orgName``, or an ``rs``/``name``
+typed person/place/org, anywhere in a document (headings, notes,
 apparatus, ``choice``, signatures, copy lists) except the header, ``standOff`` and
 register lists, where names are the register's own name forms. Each register pointer
 of an ``@ref`` counts once for its entry: ``ref="#a #b"`` is a mention of both (and
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from tei_edition.policy import policy
 from tei_edition.publish import anchors
 from tei_edition.errors import UsageError, XmlSyntaxError
 from tei_edition.entities.namefold import fold
@@ -31,12 +34,11 @@ from tei_edition.entities.register import KINDS, ENTRY_KINDS, Entry, Pointer, en
 from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
 
 _T = f"{{{TEI_NS}}}"
-# Name element -> the kind it names (None: the kind comes from @type).
-NAME_TAGS = {f"{_T}persName": "person", f"{_T}placeName": "place", f"{_T}geogName": "place",
-             f"{_T}orgName": "org", f"{_T}rs": None, f"{_T}name": None}
-# Where names are register name forms, not mentions.
-REGISTER_TAGS = frozenset({f"{_T}teiHeader", f"{_T}standOff", f"{_T}listPerson", f"{_T}listPlace",
-                           f"{_T}listOrg", *ENTRY_KINDS})
+# Name element -> the kind it names (None: the kind comes from @type); where names are
+# register name forms, not mentions: the policy table (xslt/common/policy.xml), which
+# the HTML registers and the PDF index read too.
+NAME_TAGS = {f"{_T}{name}": kind for name, kind in policy().mention_kinds.items()}
+REGISTER_TAGS = frozenset({f"{_T}{name}" for name in policy().register_parts} | set(ENTRY_KINDS))
 # Text whose referent is encoded another way (``sp/@who``, ``castItem``): not "untagged".
 LINKED_ELSEWHERE = frozenset({f"{_T}speaker", f"{_T}castList"})
 _NOTE, _CHOICE = f"{_T}note", f"{_T}choice"
@@ -343,9 +345,6 @@ class Row:
                 "description": self.description, "mentions": self.mentions,
                 "shared_mentions": self.shared, "documents": self.documents,
                 "register": self.register}
-
-
-SORTS = ("name", "mentions")
 
 
 def rows(corpus: Corpus, *, kind: str | None = None, sort: str = "name") -> list[Row]:

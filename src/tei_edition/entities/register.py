@@ -21,22 +21,18 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tei_edition.policy import policy
 from tei_edition.xml.parse import TEI_NS, XML_NS
 
-KINDS = ("person", "place", "org")
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
 
-# Register entry element -> kind; and the children that are its name forms.
-ENTRY_KINDS = {f"{_T}person": "person", f"{_T}personGrp": "person",
-               f"{_T}place": "place", f"{_T}org": "org"}
-_FORM_TAGS = {
-    "person": {f"{_T}persName", f"{_T}name"},
-    "place": {f"{_T}placeName", f"{_T}geogName", f"{_T}settlement", f"{_T}country",
-              f"{_T}region", f"{_T}district", f"{_T}bloc", f"{_T}name"},
-    "org": {f"{_T}orgName", f"{_T}name"},
-}
-_PREFERRED = {"preferred", "reg", "main", "full"}
+# Register entry element -> kind; the children that are its name forms; the types of
+# a preferred form: from the policy table (xslt/common/policy.xml), as in the XSLT.
+ENTRY_KINDS = {f"{_T}{name}": kind for name, kind in policy().entry_kinds.items()}
+KINDS = tuple(dict.fromkeys(ENTRY_KINDS.values()))
+_FORM_TAGS = {kind: {f"{_T}{name}" for name in names} for kind, names in policy().entry_forms.items()}
+_PREFERRED = policy().preferred_types
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SPACES = re.compile(r"\s+")
 

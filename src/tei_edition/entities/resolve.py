@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from tei_edition.policy import policy
 from tei_edition.entities.register import ENTRY_KINDS, KINDS, XML_ID, Entry, parse_ref
 from tei_edition.xml.parse import TEI_NS
 
@@ -28,13 +29,8 @@ TE_KEY = f"{{{TE_NS}}}key"
 
 _T = f"{{{TEI_NS}}}"
 # Name elements that may point to register entries, and the kind each expects (None:
-# from @type); the same list as $te:entity-kinds in xslt/common/classify.xsl.
-NAME_KINDS = {
-    f"{_T}persName": "person", f"{_T}placeName": "place", f"{_T}geogName": "place",
-    f"{_T}settlement": "place", f"{_T}country": "place", f"{_T}region": "place",
-    f"{_T}bloc": "place", f"{_T}district": "place", f"{_T}orgName": "org",
-    f"{_T}name": None, f"{_T}rs": None,
-}
+# from @type): the policy table (xslt/common/policy.xml), which the XSLT reads too.
+NAME_KINDS = {f"{_T}{name}": kind for name, kind in policy().mention_kinds.items()}
 
 
 def kind_of(el: etree._Element) -> str | None:

