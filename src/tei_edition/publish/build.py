@@ -29,6 +29,7 @@ How:
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pickle
 import shutil
@@ -331,7 +332,7 @@ def _neighbours(doc, documents: dict) -> str:
         other = documents.get(getattr(entry, name, None) or "")
         if isinstance(other, _Volume):
             other = None
-        parts.append(f"{name}={other.id}|{other.catalogue.title}|{other.catalogue.date}"
+        parts.append(f"{name}={other.id}|{json.dumps(other.catalogue.to_json(), sort_keys=True)}"
                      if other is not None else f"{name}=")
     return "\n".join(parts)
 
