@@ -263,3 +263,18 @@ def test_facsimiles_beside_their_page(built):
     assert not remote.xpath("//h:img", namespaces=XHTML)  # never fetched, only linked
     assert remote.xpath("//h:a[@class='facsimile remote']/@href", namespaces=XHTML) == [
         "https://iiif.example.org/iiif/letter-2/full/max/0/default.jpg"]
+
+
+def test_map_windows_fit_the_places_and_where_they_are_named():
+    S = "{urn:x-tei-edition:site}"
+    data = etree.Element(f"{S}site")
+    places = [(47.0 + i / 100, 8.0 + i / 100, 50) for i in range(30)]  # a dense, much named cluster
+    places += [(-33.0, 151.0, 1), (64.0, -21.0, 1), (40.7, -74.0, 1)] + [(48 + i, 2 + i, 1) for i in range(8)]
+    for lat, lon, count in places:
+        entity = etree.SubElement(data, f"{S}entity", count=str(count))
+        etree.SubElement(entity, f"{S}geo", lat=str(lat), lon=str(lon))
+    site._map_windows(data)
+    south, west, north, east = map(float, data.get("map-detail").split())
+    assert south < 47.0 and north > 47.29 and west < 8.0 and east > 8.29 and north - south < 2
+    south, west, north, east = map(float, data.get("map-all").split())
+    assert south > -33.0 and north - south > 10  # the far outliers are left to the list

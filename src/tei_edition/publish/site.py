@@ -371,6 +371,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages)
     for label, target in downloads:
         etree.SubElement(data, f"{_S}download", href=target).text = label
+    _map_windows(data)
     result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
     strings = result.strings
     if len(strings) % 2:
@@ -572,6 +573,41 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                                         key=lambda pair: numbers[pair[0]]):
             etree.SubElement(el, f"{_S}letter", doc=document_id, role=role)
     return site
+
+
+def _map_windows(site) -> None:
+    """The map's two windows (south, west, north, east), written on the site element:
+    ``map-all`` around nearly every place (3rd to 97th percentile of latitude and
+    longitude, widened by a tenth), ``map-detail`` around where most mentions are (10th
+    to 90th percentile, each place weighed by its mentions), when that is much smaller."""
+    points = [(float(g.get("lat")), float(g.get("lon")), max(int(e.get("count")), 1))
+              for e in site.iter(f"{_S}entity") for g in e.iter(f"{_S}geo")]
+    if not points:
+        return
+
+    def window(low: float, high: float, weighted: bool) -> tuple[float, ...]:
+        bounds = []
+        for axis in (0, 1):
+            ordered = sorted(points, key=lambda p: p[axis])
+            weights = [p[2] if weighted else 1 for p in ordered]
+            total, running, lo, hi = sum(weights), 0, None, None
+            for point, weight in zip(ordered, weights):
+                running += weight
+                if lo is None and running >= low * total:
+                    lo = point[axis]
+                if hi is None and running >= high * total:
+                    hi = point[axis]
+            pad = max((hi - lo) * 0.1, 0.05)
+            bounds.append((lo - pad, hi + pad))
+        (south, north), (west, east) = bounds
+        return south, west, north, east
+
+    whole = window(0.03, 0.97, False)
+    site.set("map-all", " ".join(f"{v:.4f}" for v in whole))
+    detail = window(0.10, 0.90, True)
+    area = lambda w: (w[2] - w[0]) * (w[3] - w[1])  # noqa: E731
+    if area(detail) < area(whole) / 6:
+        site.set("map-detail", " ".join(f"{v:.4f}" for v in detail))
 
 
 def _paragraphs(introduction) -> list[str]:
