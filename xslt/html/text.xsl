@@ -199,7 +199,7 @@
   </xsl:template>
 
   <!-- A title page that repeats the header's title made the title block (front.xsl). -->
-  <xsl:template match="tei:titlePage[. is h:title-page(root())]" mode="h:text" priority="1"/>
+  <xsl:template match="(tei:titlePage | tei:docTitle)[. is h:title-page(root())]" mode="h:text" priority="3"/>
 
   <!-- ============ paragraphs, lists, tables, quotations ============ -->
 

@@ -190,13 +190,8 @@ def _text_of(tree, document):
 
 
 def _chars(el) -> int:
-    """What an element costs Typst, in characters of plain text (the PDF format's
-    measure: notes, names, table cells ... weigh more than their text)."""
-    if el is None:
-        return 0
-    if hasattr(pdf, "cost"):
-        return pdf.cost(etree.ElementTree(el) if not hasattr(el, "getroot") else el).weighted
-    return sum(len(t) for t in el.itertext())
+    # counted as the PDF format's size guard counts (notes, names, cells weigh more)
+    return pdf.weighted_chars(el)
 
 
 def _division(tree, document, number: int, used: dict[str, str]):
