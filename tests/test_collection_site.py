@@ -91,6 +91,21 @@ def test_names_in_a_document_link_to_the_collection_register(built):
     assert {"../../registers/person/p3.html", "../../registers/place/pl1.html"} <= hrefs
 
 
+def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built):
+    html, figures = built
+    collection = figures["collection"]
+    document = collection.ordered()[0]
+    from tei_edition.entities.resolve import resolve
+
+    tree = document.parse()
+    resolve(tree, document.path, collection.register)
+    with_tree = site.page_parameters(collection, document, tree)["collection-page"].getroot()
+    without = site.page_parameters(collection, document)["collection-page"].getroot()
+    by_key = lambda page: {e.get("id"): e.get("href") for e in page.iter("{urn:x-tei-edition}entity")  # noqa: E731
+                           if e.get("id") in document.register_refs}
+    assert by_key(without) == by_key(with_tree) and by_key(without)
+
+
 def test_register_page_lists_mentions_from_several_documents(built):
     html, figures = built
     heer = page(html / "registers" / "person" / "p2.html")

@@ -217,9 +217,9 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     if editors:
         citation += ", ed. by " + ", ".join(editors)
     etree.SubElement(page, f"{{{TE_NS}}}citation", url=url).text = citation + "."
+    register = _register_entries(collection)
+    seen: set[str] = set()
     if tree is not None:
-        register = _register_entries(collection)
-        seen: set[str] = set()
         for el in tree.getroot().iter(*_NAMES):
             keys = el.get(_REFS, "").split()
             if not keys or keys[0] not in register:
@@ -231,6 +231,11 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                 if ident not in seen:
                     seen.add(ident)
                     etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
+    else:  # the keys the collection model recorded for the document
+        for key in sorted(set(getattr(document, "register_refs", None) or [])):
+            if key in register:
+                etree.SubElement(page, f"{{{TE_NS}}}entity", id=key,
+                                 href=f"{up}registers/{register[key].kind}/{register[key].slug}.html")
     if tree is not None:
         for facsimile in facsimiles(document, tree):
             etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
@@ -434,11 +439,25 @@ class RegisterEntry:
         return self.names[0] if self.names else self.key
 
 
+_ENTRIES: dict[int, tuple] = {}  # id(collection) -> (collection, its entries): page_parameters per page
+
+
 def _register_entries(collection) -> dict[str, RegisterEntry]:
     """Collection key -> entry, with what the site shows of it. Names and description
     come from the collection register; identifiers (``idno``), life dates and
     coordinates (``location/geo``) from the entries themselves, as its ``bundle()``
-    hands them to the stylesheets (each marked with its key)."""
+    hands them to the stylesheets (each marked with its key). Made once per
+    collection."""
+    cached = _ENTRIES.get(id(collection))
+    if cached is not None and cached[0] is collection:
+        return cached[1]
+    _ENTRIES.clear()
+    found = _read_entries(collection)
+    _ENTRIES[id(collection)] = (collection, found)
+    return found
+
+
+def _read_entries(collection) -> dict[str, RegisterEntry]:
     register = getattr(collection, "register", None)
     if register is None:
         return {}
