@@ -293,3 +293,18 @@ def test_map_windows_fit_the_places_and_where_they_are_named():
     assert south < 47.0 and north > 47.29 and west < 8.0 and east > 8.29 and north - south < 2
     south, west, north, east = map(float, data.get("map-all").split())
     assert south > -33.0 and north - south > 10  # the far outliers are left to the list
+
+
+def test_pages_of_documents_rendered_as_their_whole_file(tmp_path):
+    import shutil
+
+    from tei_edition.collection import load
+
+    source = tmp_path / "collection"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "collection", source,
+                    ignore=shutil.ignore_patterns("broken.xml"))
+    pages = site.whole_file_pages(load([source]))
+    assert sorted(pages.items()) == [
+        ("volumes/frus/3", "volumes/frus/index.html#body1.div2"),
+        ("volumes/frus/d1", "volumes/frus/index.html#d1"),
+        ("volumes/frus/d2", "volumes/frus/index.html#d2")]

@@ -181,6 +181,30 @@ def file_page(source: str) -> str:
     return f"files/{stem}.html"
 
 
+def whole_file_pages(collection) -> dict[str, str]:
+    """``pages`` for ``write_collection_site`` when the documents of a file of many
+    (divisions, FRUS-style) are rendered as that one file (``DIR/html/<file id>/``, as
+    the build does): each document's page is the file's page at its division's anchor."""
+    from tei_edition.collection.classify import document_divisions
+    from tei_edition.xml.parse import parse_file
+
+    pages: dict[str, str] = {}
+    trees: dict[str, list] = {}
+    for document in getattr(collection, "documents", []):
+        if getattr(document, "part", None) != "division":
+            continue
+        path = str(document.path)
+        if path not in trees:
+            trees[path] = document_divisions(parse_file(path).getroot())
+        divisions = trees[path]
+        position = getattr(document, "position", None)
+        if not position or position > len(divisions):
+            continue
+        unit = document.id.rsplit("/", 1)[0]
+        pages[document.id] = f"{unit}/index.html#{anchors.anchor(divisions[position - 1])}"
+    return pages
+
+
 def root_prefix(document_id: str) -> str:
     """From a document's page back to the site root."""
     return "../" * (document_id.count("/") + 1)
