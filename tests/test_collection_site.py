@@ -303,8 +303,15 @@ def test_pages_of_documents_rendered_as_their_whole_file(tmp_path):
     source = tmp_path / "collection"
     shutil.copytree(Path(__file__).parent / "fixtures" / "collection", source,
                     ignore=shutil.ignore_patterns("broken.xml"))
-    pages = site.whole_file_pages(load([source]))
+    collection = load([source])
+    pages = site.whole_file_pages(collection)
     assert sorted(pages.items()) == [
         ("volumes/frus/3", "volumes/frus/index.html#body1.div2"),
         ("volumes/frus/d1", "volumes/frus/index.html#d1"),
         ("volumes/frus/d2", "volumes/frus/index.html#d2")]
+    # the digest of one of them, read from the whole file, anchors into the whole page
+    from tei_edition.xml.parse import parse_file
+
+    third = next(d for d in collection.documents if d.id == "volumes/frus/3")
+    found = site.digest(parse_file(third.path), third)
+    assert [a for a, _ in found.passages] == ["body1.div2.head1", "body1.div2.p1"]

@@ -93,7 +93,7 @@ def digest(tree, document) -> Digest:
     collection keys ``entities.resolve`` writes). For a document that is one ``div`` of a
     file of many (``document.fragment``), only that division is read."""
     root = tree.getroot() if hasattr(tree, "getroot") else tree
-    start = _fragment(root, getattr(document, "fragment", None))
+    start = _fragment(root, getattr(document, "fragment", None), document)
     found = Digest(document.id)
     texts: dict = {}
     order: list = []
@@ -117,7 +117,17 @@ def digest(tree, document) -> Digest:
     return found
 
 
-def _fragment(root, fragment):
+def _fragment(root, fragment, document=None):
+    """The division that is the document, in the tree of its whole file: by the model's
+    position among the file's document divisions, else by its xml:id; None for a tree
+    that is the document alone."""
+    position = getattr(document, "position", None)
+    if getattr(document, "part", None) == "division" and position:
+        from tei_edition.collection.classify import document_divisions
+
+        divisions = document_divisions(root)
+        if position <= len(divisions):
+            return divisions[position - 1]
     if not fragment:
         return None
     for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):
