@@ -104,6 +104,10 @@ def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built)
     by_key = lambda page: {e.get("id"): e.get("href") for e in page.iter("{urn:x-tei-edition}entity")  # noqa: E731
                            if e.get("id") in document.register_refs}
     assert by_key(without) == by_key(with_tree) and by_key(without)
+    formats = lambda page: [f.get("label") for f in page.iter("{urn:x-tei-edition}format")]  # noqa: E731
+    assert formats(without) == ["PDF", "plain text"]
+    only_text = site.page_parameters(collection, document, formats=["html", "text"])["collection-page"]
+    assert formats(only_text.getroot()) == ["plain text"]
 
 
 def test_register_page_lists_mentions_from_several_documents(built):

@@ -220,7 +220,8 @@ def root_prefix(document_id: str) -> str:
     return "../" * (document_id.count("/") + 1)
 
 
-def page_parameters(collection, document, tree=None, *, base_url: str | None = None) -> dict:
+def page_parameters(collection, document, tree=None, *, base_url: str | None = None,
+                    formats=("pdf", "text")) -> dict:
     """The HTML stylesheet's ``collection-page`` parameter for one document's page: a
     small XML (te:page) with the way back to the collection, its catalogue data, a
     citation, previous/next in date order and within the correspondence, the other
@@ -242,8 +243,9 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     for label, value in _facts(entry):
         etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
     to_out = "../" * (document.id.count("/") + 2)  # from DIR/html/<id>/ to DIR
-    for label, suffix in (("PDF", ".pdf"), ("plain text", ".txt")):
-        etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
+    for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
+        if name in formats:  # the build's other formats, beside DIR/html/
+            etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
     base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
     url = (base_url.rstrip("/") + "/" + href(document.id)) if base_url else href(document.id)
     citation = f"{_line(entry)}. In: {_title(collection)}"
