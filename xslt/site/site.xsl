@@ -494,13 +494,23 @@
             </xsl:if>
             <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
               <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
+              <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
+              <!-- one passage: the title leads to it; several: each of them a link -->
               <section class="mention-doc">
-                <h3><a href="../../{$doc/@href}">{$doc/@line}</a></h3>
-                <ul>
-                  <xsl:for-each select="current-group()">
-                    <li><a class="passage" href="../../{substring-before($doc/@href || '#', '#')}#{@anchor}">{.}</a></li>
-                  </xsl:for-each>
-                </ul>
+                <xsl:choose>
+                  <xsl:when test="count(current-group()) = 1">
+                    <h3><a href="{$page}#{@anchor}">{$doc/@line}</a></h3>
+                    <p>{.}</p>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <h3><a href="../../{$doc/@href}">{$doc/@line}</a></h3>
+                    <ul>
+                      <xsl:for-each select="current-group()">
+                        <li><a href="{$page}#{@anchor}">{.}</a></li>
+                      </xsl:for-each>
+                    </ul>
+                  </xsl:otherwise>
+                </xsl:choose>
               </section>
             </xsl:for-each-group>
             <xsl:if test="$pages gt 1">
