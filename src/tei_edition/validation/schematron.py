@@ -177,7 +177,16 @@ class _Includes:
             if el.tag == _sch("extends") and el.get("href") is None:
                 continue  # extends/@rule: the compiler resolves it
             target = self.target(el, path, depth)
-            if el.tag == _sch("include"):
+            if el.tag == _sch("include") and target.tag == _sch("library"):
+                # ISO 2020: a library's components (patterns, phases, ...) join the schema
+                parent, index = el.getparent(), el.getparent().index(el)
+                parent.remove(el)
+                for offset, child in enumerate(c for c in target if isinstance(c.tag, str)):
+                    for name in (NS_ATTR, FILE_ATTR, f"{{{XML_NS}}}lang"):
+                        if target.get(name) is not None and child.get(name) is None:
+                            child.set(name, target.get(name))
+                    parent.insert(index + offset, child)
+            elif el.tag == _sch("include"):
                 el.getparent().replace(el, target)
             else:
                 if target.tag != _sch("rule"):
@@ -227,7 +236,7 @@ class _Includes:
             for node in copy.iter(etree.Element):
                 node.set(FILE_ATTR, str(target))
             bindings = [(n.get("prefix"), n.get("uri")) for n in source.iter(_sch("ns"))]
-            if bindings and source.tag == _sch("schema"):
+            if bindings and source.tag in (_sch("schema"), _sch("library")):
                 copy.set(NS_ATTR, " ".join(f"{p} {u}" for p, u in bindings))
         language = _language(chosen)
         if language is not None and copy.get(f"{{{XML_NS}}}lang") is None and language != _language(el):
