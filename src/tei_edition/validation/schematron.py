@@ -35,6 +35,7 @@ import atexit
 import json
 import os
 import re
+import select
 import shutil
 import struct
 import subprocess
@@ -738,11 +739,17 @@ class _Worker:
     def call(self, request: dict) -> dict:
         with self.lock:
             self._ensure()
+            limit = time_limit()
             try:
                 _send(self.process.stdin, request)
-                reply = _receive(self.process.stdout)
+                ready, _, _ = select.select([self.process.stdout], [], [], limit)
+                reply = _receive(self.process.stdout) if ready else False
             except (BrokenPipeError, OSError):
                 reply = None
+            if reply is False:
+                self._stop(kill=True)
+                raise TransformError(f"the Schematron rules ran over the time limit of {limit:g} s "
+                                     f"(set {TIME_LIMIT_VARIABLE}=SECONDS to lift it)")
             if reply is None:
                 self._stop()
                 raise TransformError("the Schematron worker process stopped (out of memory?)")
@@ -766,9 +773,11 @@ class _Worker:
         with self.lock:
             self._stop()
 
-    def _stop(self) -> None:
+    def _stop(self, *, kill: bool = False) -> None:
         if self.process is not None:
             try:
+                if kill:
+                    self.process.kill()
                 self.process.stdin.close()
                 self.process.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
@@ -781,6 +790,18 @@ class _Worker:
 
 
 _worker = _Worker()
+
+# One request (compiling a schema, or running it on one document) may take this long.
+TIME_LIMIT_VARIABLE = "TEI_EDITION_SCHEMATRON_SECONDS"
+_DEFAULT_TIME_LIMIT = 600.0
+
+
+def time_limit() -> float:
+    try:
+        value = float(os.environ.get(TIME_LIMIT_VARIABLE, _DEFAULT_TIME_LIMIT))
+    except ValueError:
+        return _DEFAULT_TIME_LIMIT
+    return value if value > 0 else _DEFAULT_TIME_LIMIT
 
 
 def worker_main() -> None:
