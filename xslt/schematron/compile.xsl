@@ -209,9 +209,10 @@
     <xsl:variable name="patterns" select="if ($chosen eq '#ALL') then $all
                                           else $all[@id = $phase-el/sch:active/@pattern]"/>
     <!-- A pattern's variables are global (rule contexts may use them) unless a name is
-         declared twice among them: then each stays in its own pattern's templates. -->
+         declared twice among them, or the pattern reads other documents (its variables
+         are about each of those): then they stay in the pattern's templates. -->
     <xsl:variable name="global-lets" select="sch:let | $phase-el/sch:let"/>
-    <xsl:variable name="pattern-lets" select="$patterns/sch:let"/>
+    <xsl:variable name="pattern-lets" select="$patterns[not(@documents)]/sch:let"/>
     <xsl:variable name="shared" select="$pattern-lets[let $n := @name return count($pattern-lets[@name = $n]) = 1]
                                                       [not(@name = $global-lets/@name)]"/>
     <out:stylesheet version="3.0" exclude-result-prefixes="#all">
