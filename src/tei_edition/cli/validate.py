@@ -8,7 +8,7 @@ import click
 
 from tei_edition.cli.base import default_paths, format_option
 from tei_edition.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from tei_edition.textsafe import for_message
+from tei_edition.textsafe import for_message, for_stdout
 
 _PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
@@ -56,7 +56,7 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
         click.echo(report.to_json())
     elif fmt == "svrl":
         _print_others(report)
-        click.echo(report.to_svrl(), nl=False)
+        click.echo(for_stdout(report.to_svrl()), nl=False)  # XML: on a terminal, controls shown
     else:
         _print_text(report, quiet)
     ctx.exit(EXIT_USAGE if report.unreadable else EXIT_OK if report.valid else EXIT_PROBLEMS)

@@ -715,7 +715,8 @@ class _Worker:
     """One child process runs every Schematron stylesheet of this process.
 
     Its environment holds no variable of ours (HOME and TMPDIR point to a private empty
-    folder, removed when we exit), so nothing a rule asks of ``environment-variable()``
+    folder, removed when we exit, and by the worker itself when its input ends: the
+    parent may have been killed), so nothing a rule asks of ``environment-variable()``
     can leak. It is started on first use and stops when its input closes.
     """
 
@@ -756,7 +757,7 @@ class _Worker:
             return reply
 
     def _start(self) -> None:
-        self.home = tempfile.mkdtemp(prefix="tei-edition-schematron-")
+        self.home = tempfile.mkdtemp(prefix=_HOME_PREFIX)
         env = {"HOME": self.home, "TMPDIR": self.home, "PATH": os.defpath,
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         bootstrap = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
@@ -790,6 +791,8 @@ class _Worker:
 
 
 _worker = _Worker()
+# The worker's private HOME; the worker removes it itself when its input ends.
+_HOME_PREFIX = "tei-edition-schematron-"
 
 # One request (compiling a schema, or running it on one document) may take this long.
 TIME_LIMIT_VARIABLE = "TEI_EDITION_SCHEMATRON_SECONDS"
@@ -807,6 +810,15 @@ def time_limit() -> float:
 def worker_main() -> None:
     """The child's loop: requests on stdin, replies on a private copy of stdout (fd 1
     itself goes to /dev/null, so nothing Saxon prints can corrupt the replies)."""
+    try:
+        _serve_requests()
+    finally:  # the parent may be gone (killed, or ended by a signal): leave nothing behind
+        home = Path(os.environ.get("HOME", ""))
+        if home.name.startswith(_HOME_PREFIX):
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def _serve_requests() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
