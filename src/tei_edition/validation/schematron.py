@@ -178,29 +178,14 @@ class _Includes:
             if el.tag == _sch("extends") and el.get("href") is None:
                 continue  # extends/@rule: the compiler resolves it
             target = self.target(el, path, depth)
-            if el.tag == _sch("include") and target.tag == _sch("library"):
-                # ISO 2020: a library's components (patterns, phases, ...) join the schema
-                parent, index = el.getparent(), el.getparent().index(el)
-                parent.remove(el)
-                for offset, child in enumerate(c for c in target if isinstance(c.tag, str)):
-                    for name in (NS_ATTR, FILE_ATTR, f"{{{XML_NS}}}lang"):
-                        if target.get(name) is not None and child.get(name) is None:
-                            child.set(name, target.get(name))
-                    parent.insert(index + offset, child)
-            elif el.tag == _sch("include"):
+            if el.tag == _sch("include") and target.tag != _sch("library"):
                 el.getparent().replace(el, target)
-            else:
-                if target.tag != _sch("rule"):
-                    raise InputError(f"sch:extends href=\"{el.get('href')}\" names a "
-                                     f"{etree.QName(target).localname} element; ISO Schematron "
-                                     "requires it to name a rule", path=str(path), line=el.sourceline)
-                parent, index = el.getparent(), el.getparent().index(el)
-                parent.remove(el)
-                for offset, child in enumerate(c for c in target if isinstance(c.tag, str)):
-                    for name in (NS_ATTR, f"{{{XML_NS}}}lang"):
-                        if target.get(name) is not None and child.get(name) is None:
-                            child.set(name, target.get(name))
-                    parent.insert(index + offset, child)
+                continue
+            if el.tag == _sch("extends") and target.tag != _sch("rule"):
+                raise InputError(f"sch:extends href=\"{el.get('href')}\" names a "
+                                 f"{etree.QName(target).localname} element; ISO Schematron "
+                                 "requires it to name a rule", path=str(path), line=el.sourceline)
+            _splice(el, target)  # a rule's content, or (ISO 2020) a library's components
 
     def target(self, el: etree._Element, path: Path, depth: int) -> etree._Element:
         """A fresh copy of the element ``el/@href`` names, its own includes resolved."""
@@ -243,6 +228,18 @@ class _Includes:
         if language is not None and copy.get(f"{{{XML_NS}}}lang") is None and language != _language(el):
             copy.set(f"{{{XML_NS}}}lang", language)
         return copy
+
+
+def _splice(el: etree._Element, target: etree._Element) -> None:
+    """Put the element children of ``target`` where ``el`` is; each keeps the namespace
+    bindings and language it had there."""
+    parent, index = el.getparent(), el.getparent().index(el)
+    parent.remove(el)
+    for offset, child in enumerate(c for c in target if isinstance(c.tag, str)):
+        for name in (NS_ATTR, f"{{{XML_NS}}}lang"):
+            if target.get(name) is not None and child.get(name) is None:
+                child.set(name, target.get(name))
+        parent.insert(index + offset, child)
 
 
 def _language(el: etree._Element) -> str | None:
