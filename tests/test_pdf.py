@@ -64,7 +64,7 @@ def missing_words(expected: set[str], book: "Book") -> set[str]:
 
 
 # Elements whose text is not part of the word before or after them.
-SEPARATE = {"note", "sic", "corr", "orig", "reg", "abbr", "expan", "am", "ex", "lem", "rdg",
+SEPARATE = {"w", "note", "sic", "corr", "orig", "reg", "abbr", "expan", "am", "ex", "lem", "rdg",
             "desc", "p", "head", "item", "cell", "l", "ab", "dateline", "signed"}
 
 
@@ -83,7 +83,7 @@ def tei_text_words(path: Path) -> set[str]:
                 el.getparent().remove(el)
     for el in root.iter(etree.Element):
         name = etree.QName(el).localname
-        if name in ("lb", "pb", "cb") and el.get("break") != "no":
+        if name in ("lb", "pb", "cb", "space") and el.get("break") != "no":
             el.tail = " " + (el.tail or "")
         if name in SEPARATE:
             el.text = " " + (el.text or "")
@@ -447,6 +447,25 @@ def test_a_text_too_long_for_typst_is_refused_naming_the_limit(tmp_path):
     assert pdf_format.options()["max_chars"] == pdf_format.DEFAULT_MAX_CHARS
     with pytest.raises(UsageError):
         pdf_format.options(max_chars=0)
+
+
+def test_the_size_guard_counts_what_costs_memory(tmp_path):
+    """Footnotes and table cells cost Typst far more than their characters: a book of
+    little text and many of them is refused, naming what was counted."""
+    notes = "".join(f"w{i}<note>n{i}</note> " for i in range(2000))
+    cells = "".join(f"<row><cell>{i}</cell><cell>x</cell></row>" for i in range(1000))
+    source = tmp_path / "many.xml"
+    source.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                      '<title>T</title></titleStmt><publicationStmt><p>P</p></publicationStmt>'
+                      '<sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader><text><body>'
+                      f'<p>{notes}</p><table>{cells}</table></body></text></TEI>', encoding="utf-8")
+    found = pdf_format.cost(parse_file(source))
+    assert found.chars < 30_000 and found.weighted > 2000 * 100 + 2000 * 40
+    with pytest.raises(InputError) as caught:
+        export_file(str(source), "pdf", str(tmp_path / "many.pdf"), max_chars=200_000)
+    message = caught.value.message
+    assert "2,000 notes" in message and "2,000 table cells" in message and "--max-chars" in message
+    assert not (tmp_path / "many.pdf").exists()
 
 
 def test_cli_max_chars(run, tmp_path):

@@ -200,6 +200,10 @@
     <xsl:sequence select="count($div/ancestor-or-self::*[tt:is-div(.)])"/>
   </xsl:function>
 
+  <!-- Division types that are parts of a letter (te.division sets them as such). -->
+  <xsl:variable name="tt:letter-parts" as="xs:string+" select="'dateline', 'opener', 'closer',
+    'postscript', 'salute', 'address', 'signed'"/>
+
   <!-- Division types that make a chapter even without a heading; other untitled
        divisions (a letter's dateline, opener, address, a writing session) are parts
        of the text around them, never chapters. -->
@@ -230,6 +234,7 @@
   </xsl:function>
 
   <xsl:template match="*[tt:is-div(.)]" mode="tt:block">
+    <xsl:param name="nested" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="level" select="tt:div-level(.)"/>
     <xsl:variable name="head" select="tt:main-head(.)"/>
     <xsl:variable name="labels" select="tei:head[@type = 'label'] except $head"/>
@@ -269,6 +274,9 @@
       </xsl:call-template>
       <xsl:text>  }},&#10;</xsl:text>
     </xsl:if>
+    <!-- (a letter's part is set in a block of its own: the lettered notes of its
+         text follow it, since a float inside a block cannot reach the foot of the page) -->
+    <xsl:variable name="part" select="empty($head) and @type = $tt:letter-parts"/>
     <xsl:text>[&#10;</xsl:text>
     <xsl:call-template name="tt:apparatus-after">
       <xsl:with-param name="nodes" select="$head, $labels"/>
@@ -277,8 +285,14 @@
     <xsl:call-template name="tt:flow">
       <xsl:with-param name="container" select="."/>
       <xsl:with-param name="nodes" select="$body"/>
+      <xsl:with-param name="nested" select="$part or $nested" tunnel="yes"/>
     </xsl:call-template>
     <xsl:text>])&#10;&#10;</xsl:text>
+    <xsl:if test="$part">
+      <xsl:call-template name="tt:apparatus-after">
+        <xsl:with-param name="nodes" select="$body"/>
+      </xsl:call-template>
+    </xsl:if>
   </xsl:template>
 
   <!-- Lists of persons, places, organisations, events ... are registers: they make the

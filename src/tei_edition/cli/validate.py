@@ -49,7 +49,7 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
 
     with _progress(not quiet and fmt == "text") as tick:
         report = validate_paths(default_paths(paths), schema=schema, schematron_files=schematron_files,
-                                engine=engine, phase=phase, progress=tick)
+                                engine=engine, phase=phase, progress=tick, keep_svrl=fmt == "svrl")
     for problem in report.unreadable:
         click.echo(for_message(problem.located()), err=True)
     if fmt == "json":
@@ -63,10 +63,11 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
 
 
 def _print_others(report) -> None:
-    """With --format svrl: what is not Schematron (well-formedness, RELAX NG) on stderr."""
+    """With --format svrl: what the SVRL cannot hold (well-formedness, RELAX NG, a rule
+    that failed to run) on stderr."""
     for file_report in report.files:
         for diagnostic in file_report.diagnostics:
-            if diagnostic.source != "sch":
+            if diagnostic.source != "sch" or diagnostic.location is None:
                 click.echo(diagnostic.as_text(), err=True)
 
 

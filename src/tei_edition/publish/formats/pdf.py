@@ -76,9 +76,10 @@ class Cost:
 
 
 def cost(tree) -> Cost:
-    """Count what the PDF of ``tree`` costs Typst (one pass over the tree)."""
+    """Count what the PDF of ``tree`` (a tree or an element) costs Typst (one pass)."""
     chars, counts = 0, {}
-    for element in tree.getroot().iter():
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    for element in root.iter():
         if isinstance(element.tag, str):
             name = element.tag.rpartition("}")[2]
             counts[name] = counts.get(name, 0) + 1
@@ -144,6 +145,12 @@ def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
         raise UsageError(f"--max-chars must be a positive whole number (got {max_chars!r})")
     return {"paper": paper, "standards": standards, "keep_typst": bool(keep_typst),
             "timeout": float(timeout), "reading": reading, "max_chars": max_chars}
+
+
+def weighted_chars(element) -> int:
+    """What ``element``'s part of a book costs Typst, in characters of plain text (the
+    measure of ``--max-chars``; the volume plans its parts with it)."""
+    return 0 if element is None else cost(element).weighted
 
 
 def check_size(tree, source: Path, max_chars: int = DEFAULT_MAX_CHARS) -> Cost:

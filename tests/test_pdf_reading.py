@@ -1,0 +1,217 @@
+"""The print edition as a reader sees it (issue 17): the dossier and real files of
+other projects, read from the PDF itself (pypdf, ``pdftotext -bbox-layout``): the
+apparatus apart from the notes, notes and principles in plain words, letters as
+letters, registers in the index, header data that makes sense, typography, plays."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import CORPUS, DOSSIER
+from test_pdf import Book, build
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+
+SCHNITZLER = CORPUS / "schnitzler-briefe" / "L01620.xml"
+SCHNITZLER_NOTES = CORPUS / "schnitzler-briefe" / "L03064.xml"
+ESCHER = CORPUS / "escher-briefe" / "K_0133_AE_an_Heer_Oswald_1836-10-12_1836-10-17.xml"
+CHEKHOV = CORPUS / "rusdracor" / "chekhov-djadja-vanja.xml"
+FRUS = CORPUS / "frus" / "frus1918Russiav03.xml"
+
+
+def needs(path: Path):
+    """A book of another project: slow (built with Typst), skipped without ../shared."""
+    def mark(test):
+        return pytest.mark.slow(pytest.mark.skipif(not path.is_file(),
+                                                   reason=f"{path} is not available")(test))
+    return mark
+
+
+def page_lines(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Per page, its lines as (x, y, text), from ``pdftotext -bbox-layout``."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                         check=True).stdout
+    root = etree.fromstring(out, etree.HTMLParser(huge_tree=True))
+    return [[(float(line.get("xmin")), float(line.get("ymin")),
+              " ".join(w.text or "" for w in line.iter("word"))) for line in page.iter("line")]
+            for page in root.iter("page")]
+
+
+def raw_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True,
+                          text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def dossier(tmp_path_factory) -> Book:
+    return build(DOSSIER, tmp_path_factory.mktemp("dossier"), "dossier.pdf")
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    """Books of other projects, built once each on first use."""
+    made = {}
+
+    def get(path: Path) -> Book:
+        if path not in made:
+            made[path] = build(path, tmp_path_factory.mktemp(path.stem[:20]), "book.pdf")
+        return made[path]
+    return get
+
+
+# ----- the apparatus ---------------------------------------------------------------
+
+def test_lettered_notes_stand_apart_from_numbered_notes(dossier):
+    """On the essay's page, the lettered note "policies] source reads: polices" is a
+    block of its own above the numbered footnote 1, not one of a single run of notes."""
+    pages = page_lines(dossier.path)
+    number = next(i for i, lines in enumerate(pages)
+                  if any("source reads: polices" in t for _, _, t in lines))
+    lines = pages[number]
+    entry = next(y for _, y, t in lines if "source reads: polices" in t)
+    note = next(y for _, y, t in lines if t.startswith("1 [") or t.startswith("1 […"))
+    mark = next(y for _, y, t in lines if re.search(r"policies ?a\b", t))
+    assert mark < entry < note
+
+
+def test_gap_and_correction_notes_in_plain_words(dossier):
+    text = dossier.flat()
+    assert "source reads: polices" in text and "illegible signature" in text
+    assert "gap (" not in text and "notextracted" not in text and "offpage" not in text
+
+
+def test_editorial_principles_are_written_for_readers(dossier):
+    start = next(i for i, t in enumerate(dossier.texts) if t.lstrip().startswith("Editorial principles"))
+    principles = "\n".join(dossier.texts[start:start + 2])
+    assert "No spelling, capitalisation or punctuation is normalised" in principles.replace("\n", " ")
+    assert not re.search(r"<\w|@\w|\bresp=|reason=\"", principles), principles
+    assert "tagged rs" not in dossier.flat() and "(tagged" not in dossier.flat()
+
+
+# ----- typography --------------------------------------------------------------------
+
+def test_a_footnote_mark_follows_its_word(dossier):
+    text = raw_text(dossier.path)
+    assert re.search(r"uneven method3\s+of economic", text), "the mark must close on its word"
+    assert not re.search(r"method\s+3of", text)
+
+
+def test_names_are_not_broken_after_an_initial_or_inside_a_short_name(dossier):
+    for page in page_lines(dossier.path):
+        for _, _, line in page:
+            assert not re.search(r"(\bKim|\bKim Il|\b[A-Z]\.[A-Z]?\.?)$", line), line
+
+
+def test_a_page_break_bar_between_words_is_spaced(dossier):
+    text = raw_text(dossier.path)
+    assert "Also, | in his opinion" in text
+    assert not re.search(r"\|[^\W\d_]", text)
+
+
+def test_contents_and_index_read_cleanly(dossier):
+    contents = next(t for t in dossier.texts if t.lstrip().startswith("Contents"))
+    assert not [ln for ln in contents.splitlines() if re.fullmatch(r"\s*25 August 1960\s*\d*\s*", ln)]
+    assert not re.search(r"[^\W\d_]-\n", contents), "contents entries are not hyphenated"
+    text = dossier.flat()
+    assert "china, china" not in text and "china, also named the prc" in text
+    # hanging indents: the index's continuation lines stand in from its headwords
+    pages = page_lines(dossier.path)
+    index = next(p for p in pages if any(t == "PERSONS" for _, _, t in p))
+    left = min(x for x, _, t in index if t and not t.startswith("Index"))
+    indents = {round(x - left) for x, _, t in index if left <= x < left + 40}
+    assert 0 in indents and any(8 <= i <= 14 for i in indents), sorted(indents)
+
+
+def test_the_imprint_punctuates_the_source(dossier):
+    assert "source: james person, new east german and soviet evidence" in dossier.flat([1])
+
+
+# ----- letters, registers, header data (other projects) ---------------------------------
+
+@needs(ESCHER)
+def test_a_letter_is_one_piece_with_a_heading(books):
+    book = books(ESCHER)
+    contents = next(t for t in book.texts if t.lstrip().startswith("Contents"))
+    assert "Alfred Escher an Oswald Heer" in contents
+    assert not any(t.lstrip().startswith(("Dateline", "Opener", "Closer")) for t in book.texts)
+    letter = next(book.flat([i]) for i, t in enumerate(book.texts) if "Mein sehr theurer" in t)
+    assert "alfred escher an oswald heer" in letter and "belvoir" in letter and "diesen von ihnen" in letter
+
+
+@needs(SCHNITZLER)
+def test_registers_go_to_the_index_not_the_text(books):
+    book = books(SCHNITZLER)
+    text = book.flat()
+    assert "48,208333" not in text and "d-nb.info" not in text
+    index = next(i for i, t in enumerate(book.texts) if t.lstrip().startswith("Index of persons"))
+    assert "hofmannsthal, hugo von" in book.flat(range(index, len(book.texts)))
+
+
+@needs(SCHNITZLER)
+def test_header_names_and_titles(books):
+    book = books(SCHNITZLER)
+    title_page = book.flat([0])
+    assert title_page.startswith("arthur schnitzler: briefwechsel")  # the series, above
+    assert "felix salten und arthur schnitzler an hugo von hofmannsthal" in title_page
+    assert "müller, martin anton and susen, gerd-hermann" in title_page
+    assert "1906-08-03 " not in title_page
+    assert "editors: müller, martin anton; susen, gerd-hermann" in book.flat([1])
+
+
+@needs(CHEKHOV)
+def test_an_identifier_is_not_printed_as_a_name(books):
+    title_page = books(CHEKHOV).flat([0])
+    assert "антон павлович чехов" in title_page
+    assert "q5685" not in title_page and "anton chekhov" not in title_page
+
+
+@needs(SCHNITZLER_NOTES)
+def test_links_without_text_leave_no_empty_brackets(books):
+    text = books(SCHNITZLER_NOTES).flat()
+    assert "()" not in text and "(," not in text and ", ," not in text
+    assert "(und öfter)" in text
+    assert "am 1901-04-19 von seiner" in text  # a link to a date prints the date
+
+
+@needs(SCHNITZLER)
+def test_a_note_holding_only_an_empty_link_is_not_printed(books):
+    book = books(SCHNITZLER)
+    assert not re.search(r"(^|\n)\s*\d+\s*\.\s*(\n|$)", "\n".join(book.texts))
+    assert "für den 1906-08-02 belegt" in book.flat()
+
+
+# ----- plays -------------------------------------------------------------------------
+
+@needs(CHEKHOV)
+def test_speakers_and_stage_directions_are_set_apart(books):
+    book = books(CHEKHOV)
+    fonts: dict[str, set[str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if font and text.strip():
+            fonts.setdefault(text.strip(), set()).add(str(font.get("/BaseFont", "")))
+
+    page = next(p for p, t in zip(book.reader.pages, book.texts) if "Кушай, батюшка" in t)
+    page.extract_text(visitor_text=visit)
+    speaker = fonts.get("Марина") or fonts.get("Марина.")
+    assert speaker and any(re.search("Bold|Semibold", f) for f in speaker), fonts
+    stage = next(v for k, v in fonts.items() if k.startswith("(наливает"))
+    assert any("Italic" in f for f in stage), stage
+
+
+# ----- a series volume -----------------------------------------------------------------
+
+@needs(FRUS)
+def test_running_heads_use_the_short_title(books):
+    book = books(FRUS)
+    heads = [t.splitlines()[0] for i, t in enumerate(book.texts) if t.strip()]
+    assert any("Russia, Volume III" in h for h in heads)
+    assert not any(h.rstrip().endswith("…") for h in heads)
+    contents = next(t for t in book.texts if t.lstrip().startswith("Contents"))
+    assert "Russia Economic Relations" in contents
