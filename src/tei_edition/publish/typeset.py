@@ -75,8 +75,12 @@ class Compile:
     worker's output goes to files, not pipes: nobody reads a pipe while the caller
     does other work, and a full pipe would stall the worker."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, tei_path: str | None = None):
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, tei_path: str | None = None,
+                 memory_limit: int | None = None, limit_hint: str = ""):
         self._timeout, self._tei_path = timeout, tei_path
+        # The worker's data segment (heap) is bounded: Typst stops at this many bytes
+        # instead of taking the machine's memory. ``limit_hint`` says how to lift it.
+        self._memory_limit, self._limit_hint = memory_limit, limit_hint
         self._deadline = None
         self._source, self._template = "", None
         self._work_dir = tempfile.TemporaryDirectory(prefix="tei-edition-typst-")
@@ -105,6 +109,7 @@ class Compile:
             job = {
                 "root": str(root), "main": str(root / MAIN_NAME), "output": str(work / "out.pdf"),
                 "standards": list(standards), "timestamp": int(timestamp),
+                "memory_limit": self._memory_limit,
                 "package_path": str(work / "packages"),
                 "package_cache_path": str(work / "package-cache"),
             }
@@ -147,10 +152,15 @@ class Compile:
     def _result(self) -> Typeset:
         work = Path(self._work_dir.name)
         stdout = (work / "stdout").read_text(encoding="utf-8", errors="replace")
+        stderr = (work / "stderr").read_text(encoding="utf-8", errors="replace")
+        if self._memory_limit and ("memory allocation of" in stderr or '"memory": true' in stdout):
+            raise TransformError(f"Typst needed more than the {self._memory_limit / 1e9:.1f} GB of "
+                                 f"memory allowed for this book and was stopped"
+                                 + (f"; {self._limit_hint}" if self._limit_hint else ""),
+                                 path=self._tei_path)
         try:
             report = json.loads(stdout.strip().splitlines()[-1])
         except (IndexError, ValueError):
-            stderr = (work / "stderr").read_text(encoding="utf-8", errors="replace")
             detail = stderr.strip().splitlines()[-1:] or ["no output"]
             raise TransformError(f"the Typst worker ended without a result (exit "
                                  f"{self._process.returncode}): {detail[0][:300]}",
@@ -166,6 +176,7 @@ def _worker_env() -> dict[str, str]:
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    env["RUST_BACKTRACE"] = "0"  # an allocation failure says one line, not a backtrace
     return env
 
 
@@ -263,6 +274,8 @@ def _work(job: dict, fonts=None) -> dict:
             _, typst_warnings = compiler.compile_with_warnings(
                 output=job["output"], format="pdf", pdf_standards=job["standards"],
                 timestamp=job["timestamp"], pdf_tags=True)
+    except MemoryError:
+        return {"ok": False, "memory": True, "message": "out of memory"}
     except typst.TypstError as exc:
         return {"ok": False, "message": getattr(exc, "message", str(exc)),
                 "diagnostic": getattr(exc, "diagnostic", ""),
@@ -282,6 +295,14 @@ def main() -> None:
 
     fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
     job = json.loads(sys.stdin.read())
+    limit = job.get("memory_limit")
+    if limit:
+        import resource
+
+        # the heap of this process from here on (fonts are mapped files, not counted)
+        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_DATA, (int(limit), hard))
     print(json.dumps(_work(job, fonts)))
 
 
