@@ -115,8 +115,8 @@ def letter(n: int, rng: random.Random) -> tuple[str, str]:
   <correspDesc><correspAction type="sent">{_name(sender, "id", sender_name)}{_name(place[0], "id", place[2][0])}<date when="{when}">{date_text}</date></correspAction>
    <correspAction type="received">{_name(addressee, "id", addressee_name)}</correspAction></correspDesc></profileDesc>
  </teiHeader>
- <text><body><div type="letter">
-  <opener><dateline>{place[2][0]}, {date_text}</dateline><salute>Dear friend,</salute></opener>
+ {_facsimile(n)}<text><body><div type="letter">
+  {_pb(n)}<opener><dateline>{place[2][0]}, {date_text}</dateline><salute>Dear friend,</salute></opener>
   {"".join(paragraphs)}
   <closer><signed>{sender_name}</signed></closer>
  </div></body></text>
@@ -124,6 +124,29 @@ def letter(n: int, rng: random.Random) -> tuple[str, str]:
 """
     # file names in an order unrelated to the dates
     return f"letter_{(n * 11) % 97:02d}_{n:03d}.xml", text
+
+
+def _facsimile(n: int) -> str:
+    """Letter 1 has a local facsimile of its page, letter 2 a remote one (IIIF)."""
+    url = {1: "images/letter-1.png", 2: "https://iiif.example.org/iiif/letter-2/full/max/0/default.jpg"}.get(n)
+    return (f'<facsimile><surface xml:id="L{n:03d}_f1"><graphic url="{url}"/></surface></facsimile>\n '
+            if url else "")
+
+
+def _pb(n: int) -> str:
+    return f'<pb n="1" facs="#L{n:03d}_f1"/>' if n in (1, 2) else ""
+
+
+def png(width: int = 40, height: int = 60) -> bytes:
+    """A small grey PNG (made here, not copied from anywhere)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes([200, 190, 170]) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def generate(folder: Path, letters: int = 24, seed: int = 15) -> Path:
@@ -134,10 +157,13 @@ def generate(folder: Path, letters: int = 24, seed: int = 15) -> Path:
     (folder / "edition.toml").write_text(
         'title = "Letters of a generated collection"\n'
         'editors = ["A. Editor", "B. Editor"]\n'
+        'base_url = "https://example.org/letters/"\n'
         'introduction = """This edition collects letters.\n\nIt is generated for tests."""\n',
         encoding="utf-8")
     (folder / "registers" / "persons.xml").write_text(_person_register(), encoding="utf-8")
     (folder / "registers" / "places.xml").write_text(_place_register(), encoding="utf-8")
+    (folder / "letters" / "images").mkdir(exist_ok=True)
+    (folder / "letters" / "images" / "letter-1.png").write_bytes(png())
     for n in range(1, letters + 1):
         name, text = letter(n, rng)
         (folder / "letters" / name).write_text(text, encoding="utf-8")
@@ -161,16 +187,22 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
     digests = []
     html = out / "html"
     bundle = collection.register.bundle()
+    from tei_edition.errors import TeiEditionError
+
     for document in collection.ordered():
-        tree = document.parse()
+        try:
+            tree = document.parse()
+        except TeiEditionError:
+            continue  # a broken document is reported by the build and left out
         resolve(tree, document.path, collection.register)
         params = {"reading": "normalised", **site.page_parameters(collection, document, tree)}
         strings, _ = run_format("html/html.xsl", tree, Path(document.path), params, strings=True,
                                 register=collection.register, bundle=bundle)
-        pages = dict(zip(strings[::2], strings[1::2]))
         target = safe_child(html, document.id)
         target.mkdir(parents=True, exist_ok=True)
-        (target / "index.html").write_text(pages["index.html"], encoding="utf-8")
+        for name, text in zip(strings[::2], strings[1::2]):  # index.html, entities.js
+            safe_child(target, name).write_text(text, encoding="utf-8")
+        site.write_facsimiles(document, tree, html)
         digests.append(site.digest(tree, document))
     figures = site.write_collection_site(collection, digests, html)
     figures["collection"] = collection

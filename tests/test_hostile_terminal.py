@@ -111,6 +111,15 @@ def test_entities_tables_and_show_make_controls_visible(doc):
     assert "\\u202e" in ran.stdout
 
 
+def _rules(folder):
+    rules = folder / "rules.sch"
+    rules.write_text('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+                     '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><pattern>'
+                     '<rule context="tei:persName"><report test="true()"><value-of select="."/>'
+                     "</report></rule></pattern></schema>", encoding="utf-8")
+    return rules
+
+
 @pytest.mark.parametrize("argv", [["entities", "list", "{doc}", "--format", "json"],
                                   ["entities", "show", "p-csi", "{doc}", "--format", "json"],
                                   ["query", "//tei:p/string()", "{doc}", "--format", "json"],
@@ -118,18 +127,14 @@ def test_entities_tables_and_show_make_controls_visible(doc):
                                    "--schematron", "{rules}"]],
                          ids=["list", "show", "query", "validate"])
 def test_json_carries_controls_as_escapes(argv, doc, tmp_path):
-    rules = tmp_path / "rules.sch"
-    rules.write_text('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
-                     '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><pattern>'
-                     '<rule context="tei:persName"><report test="true()"><value-of select="."/>'
-                     "</report></rule></pattern></schema>", encoding="utf-8")
+    rules = _rules(tmp_path)
     ran = run_cli([a.format(doc=doc, rules=rules) for a in argv])
     assert TRACEBACK not in ran.stderr and ran.code in (0, 1), str(ran)
     _no_raw(ran.stdout, " ".join(argv[:2]))
     assert CSI in json.dumps(json.loads(ran.stdout), ensure_ascii=False), "the data is all there"
 
 
-def _on_a_terminal(argv: list[str]) -> str:
+def _on_a_terminal(argv: list[str], codes: tuple[int, ...] = (0,)) -> str:
     """Run the command with a pseudo-terminal as its standard output."""
     leader, follower = pty.openpty()
     try:
@@ -146,7 +151,7 @@ def _on_a_terminal(argv: list[str]) -> str:
                 break
             chunks.append(chunk)
         proc.wait(timeout=120)
-        assert proc.returncode == 0, proc.stderr.read()
+        assert proc.returncode in codes, proc.stderr.read()
     finally:
         os.close(leader)
     return b"".join(chunks).decode("utf-8", "replace")
@@ -158,6 +163,16 @@ def test_export_text_to_a_terminal_shows_controls_and_to_a_pipe_keeps_them(doc):
     assert "\\x9b" in shown and "\\u202e" in shown and "Anna" in shown
     piped = run_cli(["export", "text", str(doc), "-o", "-"])
     assert piped.code == 0 and CSI in piped.stdout, "a pipe gets the text as it is"
+
+
+@pytest.mark.parametrize("argv", [["entities", "cooccur", "{doc}", "--format", "graphml"],
+                                  ["validate", "{doc}", "--format", "svrl", "--schematron", "{rules}"],
+                                  ["query", "//tei:persName", "{doc}", "--format", "xml"]],
+                         ids=["graphml", "svrl", "query-xml"])
+def test_xml_reports_on_a_terminal_show_controls(argv, doc, tmp_path):
+    shown = _on_a_terminal([a.format(doc=doc, rules=_rules(tmp_path)) for a in argv], codes=(0, 1))
+    _no_raw(shown, " ".join(argv[:2]))
+    assert "\\x9b" in shown or "&#x9b;" in shown.lower(), "the character is shown, not dropped"
 
 
 def test_a_newline_in_a_file_name_cannot_forge_a_line(tmp_path):

@@ -463,8 +463,29 @@ def test_header_and_contents_read_as_a_reader_expects(tmp_path):
     # the document's own title, not its series or its date
     assert text_of(block.find("x:h1", X)) == "A Letter to a Friend, 3 August 1906"
     assert text_of(block.find("x:p[@class='series']", X)) == "Collected Letters of Someone"
+    # one person in two languages is one person; an identifier is not a name
+    assert text_of(block.find("x:p[@class='byline']", X)) == "by Writer, Anna; Антон Чехов (Anton Chekhov)"
     meta = {text_of(dt): text_of(dt.getnext()) for dt in block.iterfind(".//x:dt", X)}
     assert meta["Edited by"] == "Müller, Martin Anton; Susen, Gerd-Hermann"
     assert meta["Source"] == "Frankfurt am Main, Freies Deutsches Hochstift, Hs-25714,2"
     contents = [text_of(a) for a in root.iterfind(".//x:nav[@class='contents']//x:a", X)]
     assert contents == ["Russia: Economic Relations", "Chapter I. Loans"]
+    # a note's number follows its word, and the space moves after it
+    paragraph = etree.tostring(root.xpath("//x:p[contains(., 'jezt')]", namespaces=X)[0], encoding="unicode")
+    assert re.search(r'jezt<a class="noteref"[^>]*><sup>1</sup></a><span class="sidenote".*?</span> aber', paragraph)
+    assert re.search(r'then<a class="noteref"[^>]*><sup>2</sup></a><span class="sidenote".*?</span>\.', paragraph)
+
+
+def test_the_worker_renders_exactly_what_this_process_renders():
+    """The time-bounded worker (the default) and an in-process render give the same
+    files, warnings and coverage, with a collection page's parameter too."""
+    from tei_edition.publish.formats import html
+
+    tree = parse_file(EDITION)
+    page_tree = etree.fromstring('<te:page xmlns:te="urn:x-tei-edition" root="../../" collection="Letters">'
+                                 '<te:link rel="next" href="../b/index.html" label="B"/></te:page>').getroottree()
+    for options in ({}, {"reading": "diplomatic"}, {"collection_page": page_tree}):
+        here = html.render(tree, EDITION, timeout=None, **options)
+        there = html.render(tree, EDITION, **options)
+        assert (there.files, there.warnings, there.coverage) == (here.files, here.warnings, here.coverage)
+        assert there.warnings and "edition.xml:" in there.warnings[0]  # the same source lines

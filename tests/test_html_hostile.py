@@ -47,11 +47,11 @@ def crowded(n: int) -> str:
                     + " end.</p>")
 
 
-def export(tmp_path: Path, name: str, text: str) -> tuple[int, int, Path]:
+def export(tmp_path: Path, name: str, text: str, **options) -> tuple[int, int, Path]:
     source = tmp_path / f"{name}.xml"
     source.write_text(text, encoding="utf-8")
     site = tmp_path / f"{name}-site"
-    export_file(source, "html", site)
+    export_file(source, "html", site, **options)
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     return source.stat().st_size, size, site
 
@@ -96,11 +96,12 @@ def test_the_long_description_is_written_once_and_the_card_shows_its_start(tmp_p
 
 
 def test_work_per_name_is_constant_in_a_crowded_paragraph(tmp_path):
-    export(tmp_path, "warm", crowded(100))  # compile the stylesheets first
+    # in this process (timeout=None), so that process_time counts the transform
+    export(tmp_path, "warm", crowded(100), timeout=None)  # compile the stylesheets first
 
     def cpu(n: int) -> float:
         start = time.process_time()
-        _, _, site = export(tmp_path, f"crowded{n}", crowded(n))
+        _, _, site = export(tmp_path, f"crowded{n}", crowded(n), timeout=None)
         spent = time.process_time() - start
         persons = (site / "persons.html").read_text(encoding="utf-8")
         assert persons.count('<li><a href="index.html#body1.p1-n') == n  # every mention listed
@@ -121,3 +122,16 @@ def test_crowded_snippets_show_their_neighbours_only(tmp_path):
     assert first.endswith(" …") and len(first) < 140
     middle = persons.split('<span class="snippet">')[150].split("</span>", 1)[0]
     assert middle.startswith("… ") and middle.endswith(" …")
+
+
+def test_an_export_that_overruns_its_time_is_stopped_and_named(tmp_path):
+    from tei_edition.errors import ResourceError
+
+    source = tmp_path / "crowded.xml"
+    source.write_text(crowded(20_000), encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"did not finish within 0\.2 seconds.*--timeout"):
+        export_file(source, "html", tmp_path / "site", timeout=0.2)
+    assert not (tmp_path / "site").exists()  # nothing half-written
+    # the next export gets a fresh worker and goes through
+    _, _, site = export(tmp_path, "small", crowded(10))
+    assert (site / "index.html").is_file()

@@ -70,8 +70,9 @@ REFUSED = {
     "refused-function-body.sch": (3, "xsl:function refused"),
     "refused-import.sch": (4, "xsl:import refused"),
     "refused-use-when.sch": (4, "xsl:use-when"),
+    "refused-use-when-plain.sch": (4, "xsl:function with attribute use-when refused"),
     "refused-extension.sch": (8, "extension element"),
-    "refused-key-content.sch": (3, "xsl:key refused"),
+    "refused-key-content.sch": (4, "xsl:message refused"),
     "refused-instruction-in-rule.sch": (5, "xsl:result-document refused"),
     "include-outside.sch": (3, "outside the schema's folder"),
     "include-absolute.sch": (2, "outside the schema's folder"),
@@ -194,3 +195,35 @@ def test_result_documents_are_kept_in_memory_even_if_the_compiler_let_one_throug
     assert "schematron-output" in reply["svrl"]
     assert list(sentinel.iterdir()) == []
     assert list(Path(schematron._worker.home).iterdir()) == []
+
+
+@pytest.mark.slow
+def test_the_worker_stops_and_cleans_up_when_its_parent_is_killed(tmp_path):
+    """SIGKILL to the command: the Schematron worker goes too, and its private HOME."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "from tei_edition.validation import schematron\n"
+        "schematron._worker.start()\n"
+        "schematron._worker.call({'op': 'compile', 'xslt': \"<xsl:stylesheet version='3.0' "
+        "xmlns:xsl='http://www.w3.org/1999/XSL/Transform'/>\"})\n"
+        "print(schematron._worker.process.pid, schematron._worker.home, flush=True)\n"
+        "time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pid, home = parent.stdout.readline().split()
+    assert Path(home).is_dir()
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(100):
+        gone = not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+        if gone and not Path(home).exists():
+            break
+        time.sleep(0.05)
+    assert gone, "the worker outlived its parent"
+    assert not Path(home).exists(), "the worker's HOME was left behind"

@@ -59,6 +59,17 @@
           </xsl:for-each>
         </xsl:otherwise>
       </xsl:choose>
+      <xsl:variable name="shown" select="h:fold(h:plain($title-page))"/>
+      <xsl:for-each select="$stmt/tei:title[@xml:lang][not(@type) or @type = 'main'][not(@level = ('s', 'j'))]
+                            [h:plain(.) ne $main][not(contains($shown, h:fold(h:plain(.))))]">
+        <p class="subtitle parallel-title" lang="{h:lang(@xml:lang)}">{h:plain(.)}</p>
+      </xsl:for-each>
+      <xsl:if test="$title-page">
+        <xsl:for-each select="$stmt/tei:title[@type = 'sub'][not(contains($shown, h:fold(h:plain(.))))]">
+          <p class="subtitle">
+            <xsl:if test="h:lang(@xml:lang)"><xsl:attribute name="lang" select="h:lang(@xml:lang)"/></xsl:if>{h:plain(.)}</p>
+        </xsl:for-each>
+      </xsl:if>
       <xsl:if test="$stmt/tei:author and not($title-page/(tei:byline, tei:docAuthor))">
         <p class="byline">by {h:people($stmt/tei:author)}</p>
       </xsl:if>
@@ -103,14 +114,14 @@
   <xsl:function name="h:title-page" as="element()?">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:variable name="title" select="h:fold(h:site-title($norm))"/>
-    <xsl:sequence select="($norm/tei:TEI/tei:text/tei:front/tei:titlePage)[1]
-      [$title and contains(h:fold(h:plain(tei:docTitle)), $title)]"/>
+    <xsl:sequence select="($norm/tei:TEI/tei:text/tei:front/(tei:titlePage, tei:docTitle))[1]
+      [$title and contains(h:fold(h:plain(descendant-or-self::tei:docTitle)), $title)]"/>
   </xsl:function>
 
   <xsl:mode name="h:title-page" on-no-match="shallow-skip"/>
 
-  <xsl:template match="tei:titlePage" mode="h:title-page">
-    <xsl:variable name="parts" select="tei:docTitle/tei:titlePart"/>
+  <xsl:template match="tei:titlePage | tei:docTitle" mode="h:title-page">
+    <xsl:variable name="parts" select="descendant-or-self::tei:docTitle/tei:titlePart"/>
     <xsl:variable name="main" select="$parts[not(@type = ('series', 'sub', 'subtitle', 'desc', 'alt', 'short', 'volume'))]"/>
     <xsl:for-each select="$parts[@type = ('series', 'volume')]">
       <p class="series">
@@ -119,7 +130,7 @@
         </xsl:apply-templates>
       </p>
     </xsl:for-each>
-    <h1 id="{h:anchor-id(tei:docTitle)}">
+    <h1 id="{h:anchor-id(descendant-or-self::tei:docTitle[1])}">
       <xsl:choose>
         <xsl:when test="$main">
           <xsl:for-each select="$main">
@@ -139,7 +150,7 @@
         </xsl:apply-templates>
       </p>
     </xsl:for-each>
-    <xsl:for-each select="* except tei:docTitle">
+    <xsl:for-each select="self::tei:titlePage/(* except tei:docTitle)">
       <p class="{if (self::tei:byline or self::tei:docAuthor) then 'byline' else 'title-page-part'}">
         <xsl:if test="@te:anchor">
           <xsl:attribute name="id" select="h:anchor-id(.)"/>
@@ -164,13 +175,25 @@
        several names. -->
   <xsl:function name="h:people" as="xs:string">
     <xsl:param name="people" as="element()*"/>
-    <xsl:variable name="names" select="distinct-values($people ! (
-      if (count((tei:name, tei:persName, tei:orgName)) gt 1) then (tei:name, tei:persName, tei:orgName) else .)
-      ! h:plain(.)[.])"/>
+    <xsl:variable name="names" select="distinct-values($people ! h:person-names(.))"/>
     <xsl:sequence select="if (some $n in $names satisfies contains($n, ','))
       then string-join($names, '; ')
       else if (count($names) le 2) then string-join($names, ' and ')
       else string-join($names[position() lt last()], ', ') || ' and ' || $names[last()]"/>
+  </xsl:function>
+
+  <!-- The names one author or editor element holds: one person's name, with the same
+       name in other languages after it ("Антон Павлович Чехов (Anton Chekhov)"); or
+       several people, each named (two names in one language); never an identifier. -->
+  <xsl:function name="h:person-names" as="xs:string*">
+    <xsl:param name="person" as="element()"/>
+    <xsl:variable name="names" select="$person/(tei:name, tei:persName, tei:orgName)[h:plain(.)]"/>
+    <xsl:sequence select="
+      if (empty($names)) then normalize-space(string-join($person/descendant::text()
+        [empty(ancestor::*[self::tei:idno or self::tei:note or @te:kind = 'skip'][. >> $person])], ''))[.]
+      else if (count($names) gt 1 and count(distinct-values($names ! string(@xml:lang))) = count($names))
+      then h:plain($names[1]) || ' (' || string-join(subsequence($names, 2) ! h:plain(.), ', ') || ')'
+      else $names ! h:plain(.)"/>
   </xsl:function>
 
   <xsl:function name="h:plain-list" as="xs:string">

@@ -53,6 +53,23 @@
     </xsl:apply-templates>
   </xsl:template>
 
+  <!-- A note's number follows its word: "jetzt <note/> aber" reads "jetzt¹ aber", never
+       "jetzt ¹aber" nor "jetzt ¹ aber" (the space before the note moves after it). -->
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:note[@te:place = 'foot']]]
+                             [matches(., '\s$')][normalize-space()]" mode="h:text">
+    <xsl:value-of select="replace(., '\s+$', '')"/>
+  </xsl:template>
+
+  <xsl:function name="h:space-after-note" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:variable name="before" select="$note/preceding-sibling::node()[1]"/>
+    <xsl:variable name="after" select="$note/following-sibling::node()[1]"/>
+    <xsl:sequence select="exists($before[self::text()][matches(., '\s$')][normalize-space()])
+                          and not($after[self::text()][matches(., '^\s')])
+                          and not($after[self::text()][matches(., '^[\p{Pe}\p{Po}]')])
+                          and exists($after)"/>
+  </xsl:function>
+
   <xsl:template match="tei:note" mode="h:text">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
@@ -76,6 +93,7 @@
             <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
           </xsl:apply-templates>
         </span>
+        <xsl:if test="@te:place = 'foot' and h:space-after-note(.)"><xsl:text> </xsl:text></xsl:if>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

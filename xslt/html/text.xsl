@@ -199,7 +199,7 @@
   </xsl:template>
 
   <!-- A title page that repeats the header's title made the title block (front.xsl). -->
-  <xsl:template match="tei:titlePage[. is h:title-page(root())]" mode="h:text" priority="1"/>
+  <xsl:template match="(tei:titlePage | tei:docTitle)[. is h:title-page(root())]" mode="h:text" priority="3"/>
 
   <!-- ============ paragraphs, lists, tables, quotations ============ -->
 
@@ -524,6 +524,17 @@
         <xsl:with-param name="title" select="if ($n) then 'Page ' || $n || ' of the source begins' else 'A page of the source begins'"/>
       </xsl:call-template>
       <span class="pb-n">{if ($n) then 'p. ' || $n else '|'}</span>
+      <!-- in a collection (collection-page): the page's facsimile beside it -->
+      <xsl:for-each select="($collection-page/*/te:facsimile[@facs = normalize-space(current()/@facs)])[1][not($copy)]">
+        <xsl:choose>
+          <xsl:when test="@remote = 'true'">
+            <a class="facsimile remote" href="{@href}" rel="noopener noreferrer">Facsimile{if ($n) then ' of p. ' || $n else ''} (external)</a>
+          </xsl:when>
+          <xsl:otherwise>
+            <a class="facsimile" href="{@href}"><img src="{@href}" alt="Facsimile{if ($n) then ' of p. ' || $n else ''}" loading="lazy"/></a>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
     </xsl:element>
   </xsl:template>
 

@@ -37,6 +37,9 @@
   <!-- "#DEFAULT" uses the schema's @defaultPhase (or every pattern); "#ALL" every pattern. -->
   <xsl:param name="phase" as="xs:string" select="'#DEFAULT'"/>
 
+  <!-- Namespaces of the machinery, never handed on as a schema's bindings. -->
+  <xsl:variable name="te:OURS" select="('urn:x-tei-edition', 'http://www.w3.org/1999/XSL/Transform',
+    'http://purl.oclc.org/dsdl/schematron', 'http://purl.oclc.org/dsdl/svrl', 'urn:x-tei-edition:xslt-alias')"/>
   <xsl:variable name="te:QDOCS" select="'Q{urn:x-tei-edition}documents'"/>
   <xsl:variable name="te:QURI" select="'Q{urn:x-tei-edition}uri'"/>
 
@@ -45,11 +48,10 @@
   <xsl:mode name="te:generate" on-no-match="shallow-skip"/>
   <xsl:mode name="te:message" on-no-match="shallow-skip"/>
   <xsl:mode name="te:copy" on-no-match="shallow-copy"/>
-  <!-- lets, at each level: only sch:let is ever applied here -->
-  <xsl:mode name="te:global-let" on-no-match="fail"/>
+  <!-- lets at each level (only sch:let is applied in these), diagnostics and properties -->
+  <xsl:mode name="te:variable" on-no-match="fail"/>
   <xsl:mode name="te:pattern-let" on-no-match="fail"/>
   <xsl:mode name="te:rule-let" on-no-match="fail"/>
-  <xsl:mode name="te:variable" on-no-match="fail"/>
   <xsl:mode name="te:text" on-no-match="fail"/>
 
   <xsl:template match="/">
@@ -239,7 +241,7 @@
         </out:template>
       </xsl:if>
       <out:template match="/">
-        <svrl:schematron-output phase="{te:literal($chosen)}">
+        <svrl:schematron-output phase="{te:literal($chosen)}" out:exclude-result-prefixes="#all">
           <xsl:if test="sch:title">
             <xsl:attribute name="title" select="te:literal(normalize-space(sch:title))"/>
           </xsl:if>
@@ -262,7 +264,7 @@
             <xsl:choose>
               <xsl:when test="@documents">
                 <!-- one active pattern listing every document it reads, then each document's rules -->
-                <svrl:active-pattern>
+                <svrl:active-pattern out:exclude-result-prefixes="#all">
                   <xsl:call-template name="te:pattern-attributes"/>
                   <out:attribute name="documents"
                                  select="string-join(${$te:QDOCS}/*/*[@pattern = '{position()}']/@uri, ' ')"/>
@@ -277,7 +279,7 @@
                 </out:for-each>
               </xsl:when>
               <xsl:otherwise>
-                <svrl:active-pattern>
+                <svrl:active-pattern out:exclude-result-prefixes="#all">
                   <xsl:call-template name="te:pattern-attributes"/>
                   <out:if test="exists(${$te:QURI})">
                     <out:attribute name="documents" select="${$te:QURI}"/>
@@ -327,6 +329,16 @@
   </xsl:template>
 
   <!-- The namespace bindings of the file an element came from (sch:include/extends). -->
+  <!-- queryBinding xslt: the rules' expressions keep XPath 1.0's meaning (a node-set
+       given where one value is expected is its first node), XSLT's backwards-compatible
+       mode. -->
+  <xsl:template name="te:version">
+    <xsl:param name="binding" tunnel="yes"/>
+    <xsl:if test="$binding = 'xslt'">
+      <xsl:attribute name="version" select="'1.0'"/>
+    </xsl:if>
+  </xsl:template>
+
   <!-- Where in the schema an instruction of the output comes from (file#line), so that
        Saxon's compile errors can name the schema's line. -->
   <xsl:template name="te:at">
@@ -347,7 +359,8 @@
         <xsl:namespace name="{$prefix}" select="$pairs[2 * current()]"/>
       </xsl:if>
     </xsl:for-each>
-    <xsl:for-each select="in-scope-prefixes(.)[not(. = ('', 'xml', 'xsl', 'svrl', 'sch', 'te', 'out'))][not(. = $bound)]">
+    <xsl:for-each select="in-scope-prefixes(.)[not(. = ('', 'xml', 'xsl', 'svrl', 'sch', 'te', 'out'))][not(. = $bound)]
+                          [not(namespace-uri-for-prefix(., $here) = $te:OURS)]">
       <xsl:namespace name="{.}" select="namespace-uri-for-prefix(., $here)"/>
     </xsl:for-each>
   </xsl:template>
@@ -357,6 +370,7 @@
     <out:variable name="{@name}">
       <xsl:call-template name="te:namespaces"/>
       <xsl:call-template name="te:at"/>
+      <xsl:call-template name="te:version"/>
       <xsl:copy-of select="@as"/>
       <xsl:call-template name="te:let-select"/>
     </out:variable>
@@ -369,12 +383,24 @@
     <xsl:choose>
       <xsl:when test="@value"><xsl:attribute name="select" select="@value"/></xsl:when>
       <xsl:otherwise>
-        <xsl:variable name="markup" select="serialize(node())"/>
+        <xsl:variable name="data" as="node()*">
+          <xsl:apply-templates select="node()" mode="te:data"/>
+        </xsl:variable>
+        <xsl:variable name="markup" select="serialize($data)"/>
         <xsl:variable name="literal" select="'''' || replace($markup, '''', '''''') || ''''"/>
         <xsl:attribute name="select" select="if ($binding = 'xslt') then 'parse-xml-fragment(' || $literal || ')'
                                              else 'parse-xml-fragment(' || $literal || ')/node()'"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:template>
+
+  <!-- A let's content as data: elements with their own names and attributes only (no
+       inherited namespace declarations, none of our annotations). -->
+  <xsl:mode name="te:data" on-no-match="shallow-copy"/>
+  <xsl:template match="*" mode="te:data">
+    <xsl:element name="{name()}" namespace="{namespace-uri()}">
+      <xsl:apply-templates select="@* except @te:*, node()" mode="te:data"/>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="sch:pattern | sch:group" mode="te:generate">
@@ -395,8 +421,9 @@
       <out:template match="{@context}" mode="{$mode}" priority="{count($rules) - position()}">
         <xsl:call-template name="te:namespaces"/>
         <xsl:call-template name="te:at"/>
+        <xsl:call-template name="te:version"/>
         <out:param name="Q{{urn:x-tei-edition}}in" as="xs:string?" select="${$te:QURI}" tunnel="yes"/>
-        <svrl:fired-rule context="{te:literal(@context)}">
+        <svrl:fired-rule context="{te:literal(@context)}" out:exclude-result-prefixes="#all">
           <xsl:for-each select="@id, @role, @flag">
             <xsl:attribute name="{name()}" select="te:literal(.)"/>
           </xsl:for-each>
@@ -443,6 +470,7 @@
       <xsl:call-template name="te:at"/>
       <xsl:element name="{if (self::sch:assert) then 'svrl:failed-assert' else 'svrl:successful-report'}"
                    namespace="http://purl.oclc.org/dsdl/svrl">
+        <xsl:attribute name="xsl:exclude-result-prefixes" select="'#all'"/>
         <xsl:for-each select="@id, @role, @flag, @test, @see, @icon, @fpi">
           <xsl:attribute name="{name()}" select="te:literal(.)"/>
         </xsl:for-each>
@@ -456,7 +484,7 @@
           <xsl:if test="empty($found)">
             <xsl:sequence select="error(xs:QName('te:TE0307'), 'TE0307 diagnostics names ' || . || ', which no sch:diagnostic defines')"/>
           </xsl:if>
-          <svrl:diagnostic-reference diagnostic="{te:literal(.)}">
+          <svrl:diagnostic-reference diagnostic="{te:literal(.)}" out:exclude-result-prefixes="#all">
             <xsl:apply-templates select="$found" mode="te:text"/>
           </svrl:diagnostic-reference>
         </xsl:for-each>
@@ -465,14 +493,14 @@
           <xsl:if test="empty($found)">
             <xsl:sequence select="error(xs:QName('te:TE0308'), 'TE0308 properties names ' || . || ', which no sch:property defines')"/>
           </xsl:if>
-          <svrl:property-reference property="{te:literal(.)}">
+          <svrl:property-reference property="{te:literal(.)}" out:exclude-result-prefixes="#all">
             <xsl:for-each select="$found/(@role, @scheme)">
               <xsl:attribute name="{name()}" select="te:literal(.)"/>
             </xsl:for-each>
             <xsl:apply-templates select="$found" mode="te:text"/>
           </svrl:property-reference>
         </xsl:for-each>
-        <svrl:text>
+        <svrl:text out:exclude-result-prefixes="#all">
           <out:variable name="Q{{urn:x-tei-edition}}text" as="xs:string*">
             <xsl:apply-templates select="node()" mode="te:message"/>
           </out:variable>
@@ -493,7 +521,7 @@
   </xsl:function>
 
   <xsl:template match="sch:diagnostic" mode="te:text">
-    <svrl:text>
+    <svrl:text out:exclude-result-prefixes="#all">
       <xsl:call-template name="te:text-attributes"/>
       <out:variable name="Q{{urn:x-tei-edition}}text" as="xs:string*">
         <xsl:call-template name="te:namespaces"/>
@@ -505,7 +533,7 @@
 
   <!-- A property's content is kept as it is (xsl:copy-of may add nodes to it). -->
   <xsl:template match="sch:property" mode="te:text">
-    <svrl:text>
+    <svrl:text out:exclude-result-prefixes="#all">
       <xsl:call-template name="te:text-attributes"/>
       <xsl:apply-templates select="node()" mode="te:message"/>
     </svrl:text>
@@ -547,4 +575,10 @@
   <!-- Top-level xsl:key and xsl:function, already screened: copied with their namespaces,
        without our annotations. -->
   <xsl:template match="@te:*" mode="te:copy"/>
+  <xsl:template match="/sch:schema/xsl:key | /sch:schema/xsl:function" mode="te:copy">
+    <xsl:copy>
+      <xsl:call-template name="te:at"/>
+      <xsl:apply-templates select="@*, node()" mode="te:copy"/>
+    </xsl:copy>
+  </xsl:template>
 </xsl:stylesheet>

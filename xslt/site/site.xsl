@@ -27,6 +27,7 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:s="urn:x-tei-edition:site"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:math="http://www.w3.org/2005/xpath-functions/math"
   xmlns="http://www.w3.org/1999/xhtml"
   exclude-result-prefixes="#all" expand-text="yes">
 
@@ -497,7 +498,7 @@
                 <h3><a href="../../{$doc/@href}">{$doc/@line}</a></h3>
                 <ul>
                   <xsl:for-each select="current-group()">
-                    <li><a class="passage" href="../../{$doc/@href}#{@anchor}">{.}</a></li>
+                    <li><a class="passage" href="../../{substring-before($doc/@href || '#', '#')}#{@anchor}">{.}</a></li>
                   </xsl:for-each>
                 </ul>
               </section>
@@ -633,8 +634,7 @@
     <xsl:variable name="east" select="$lons[$hi] + $pad-lon"/>
     <xsl:variable name="places" select="$all[s:geo/xs:double(@lat) ge $south and s:geo/xs:double(@lat) le $north
                                              and s:geo/xs:double(@lon) ge $west and s:geo/xs:double(@lon) le $east]"/>
-    <xsl:variable name="k" select="math:cos(($south + $north) div 2 * math:pi() div 180)"
-                  xmlns:math="http://www.w3.org/2005/xpath-functions/math"/>
+    <xsl:variable name="k" select="math:cos(($south + $north) div 2 * math:pi() div 180)"/>
     <xsl:variable name="scale" select="1000 div max((($east - $west) * $k, ($north - $south)))"/>
     <xsl:variable name="most" select="max(($places/xs:integer(@count), 1))"/>
     <xsl:variable name="labelled" as="element(s:entity)*">
@@ -655,8 +655,7 @@
             <xsl:variable name="x" select="round((xs:double(s:geo/@lon) - $west) * $k * $scale)"/>
             <xsl:variable name="y" select="round(($north - xs:double(s:geo/@lat)) * $scale)"/>
             <a href="registers/place/{@slug}.html">
-              <circle cx="{$x}" cy="{$y}" r="{round(2 + 14 * math:sqrt(xs:integer(@count) div $most), 1)}"
-                      xmlns:math="http://www.w3.org/2005/xpath-functions/math"><title>{@label} ({@count})</title></circle>
+              <circle cx="{$x}" cy="{$y}" r="{round(2 + 14 * math:sqrt(xs:integer(@count) div $most), 1)}"><title>{@label} ({@count})</title></circle>
             </a>
           </xsl:for-each>
           <xsl:for-each select="$labelled[position() le 20]">

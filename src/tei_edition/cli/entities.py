@@ -9,7 +9,7 @@ import click
 
 from tei_edition.cli.base import default_paths, format_option
 from tei_edition.errors import EXIT_PROBLEMS
-from tei_edition.textsafe import csv_cell, for_line, for_message, to_json
+from tei_edition.textsafe import csv_cell, for_line, for_message, for_stdout, to_json
 
 KINDS = ("person", "place", "org")
 
@@ -149,7 +149,8 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
 
         write_atomic(output, data)
     else:
-        click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        click.echo(for_stdout(text), nl=False)  # GraphML: on a terminal, controls shown
     _not_read(network.not_read)
 
 

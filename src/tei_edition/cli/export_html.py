@@ -21,12 +21,14 @@ DEFAULT_OUTPUT = "build/html"
                    "has it); readers can switch to the other one.")
 @click.option("--report-coverage", is_flag=True,
               help="List the elements that had no rendering rule of their own (their text is kept).")
-def html(path, output, reading, report_coverage):
+@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+              help="Seconds the export may take before it is stopped.")
+def html(path, output, reading, report_coverage, timeout):
     """A static HTML edition: a folder that opens from disk or any web server.
 
     Pages: index.html (title block, contents, the text with notes), one register
     page per kind of entry (persons, places, organizations), about.html (editorial
-    conventions, the full header); search-index.js and assets/ make search, name
+    conventions, the full header); search-index.js, entities.js and assets/ make search, name
     cards, highlighting and the reading switch work without a server or network.
 
     \b
@@ -37,6 +39,6 @@ def html(path, output, reading, report_coverage):
     from tei_edition.cli.export_text import report_messages
     from tei_edition.publish.export import export_file
 
-    result = export_file(path, "html", output, reading=reading)
+    result = export_file(path, "html", output, reading=reading, timeout=timeout)
     click.echo(f"wrote {for_line(str(result.outputs[0]))}/index.html", err=True)
     report_messages(result.warnings, result.coverage, report_coverage)

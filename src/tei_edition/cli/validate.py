@@ -8,7 +8,7 @@ import click
 
 from tei_edition.cli.base import default_paths, format_option
 from tei_edition.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from tei_edition.textsafe import for_message
+from tei_edition.textsafe import for_message, for_stdout
 
 _PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
@@ -49,24 +49,25 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
 
     with _progress(not quiet and fmt == "text") as tick:
         report = validate_paths(default_paths(paths), schema=schema, schematron_files=schematron_files,
-                                engine=engine, phase=phase, progress=tick)
+                                engine=engine, phase=phase, progress=tick, keep_svrl=fmt == "svrl")
     for problem in report.unreadable:
         click.echo(for_message(problem.located()), err=True)
     if fmt == "json":
         click.echo(report.to_json())
     elif fmt == "svrl":
         _print_others(report)
-        click.echo(report.to_svrl(), nl=False)
+        click.echo(for_stdout(report.to_svrl()), nl=False)  # XML: on a terminal, controls shown
     else:
         _print_text(report, quiet)
     ctx.exit(EXIT_USAGE if report.unreadable else EXIT_OK if report.valid else EXIT_PROBLEMS)
 
 
 def _print_others(report) -> None:
-    """With --format svrl: what is not Schematron (well-formedness, RELAX NG) on stderr."""
+    """With --format svrl: what the SVRL cannot hold (well-formedness, RELAX NG, a rule
+    that failed to run) on stderr."""
     for file_report in report.files:
         for diagnostic in file_report.diagnostics:
-            if diagnostic.source != "sch":
+            if diagnostic.source != "sch" or diagnostic.location is None:
                 click.echo(diagnostic.as_text(), err=True)
 
 

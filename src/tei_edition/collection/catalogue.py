@@ -120,13 +120,16 @@ def _correspondence(corresp: etree._Element, found: Read) -> None:
     for action in actions:
         role = action.get("type")
         for el in action.iter(*_AGENT_TAGS):
+            if kind_of(el) == "place":
+                continue  # an rs/name typed place
             own = el.get("type")
             which = own if own in SENDER_TYPES | ADDRESSEE_TYPES else role
             if which in SENDER_TYPES:
                 found.senders.append(_name(el))
             elif which in ADDRESSEE_TYPES:
                 found.addressees.append(_name(el))
-        place = next(action.iter(*_PLACE_TAGS), None)
+        place = next((el for el in action.iter(*_PLACE_TAGS, f"{_T}rs", f"{_T}name")
+                      if kind_of(el) == "place"), None)
         if place is not None:
             if role in SENDER_TYPES and found.place_sent is None:
                 found.place_sent = _name(place)

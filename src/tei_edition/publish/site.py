@@ -60,9 +60,7 @@ _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
 CONTEXT = 60  # characters each side of a mention in its snippet
 SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
-TITLE_CHUNK = 500  # catalogue rows per file of ids and titles
-KIND_TITLES = {"person": "Persons", "place": "Places", "org": "Organisations",
-               "bibl": "Bibliography", "event": "Events"}
+TITLE_CHUNK = 250  # catalogue rows per file of ids and titles
 AUTHORITIES = {
     "gnd": "https://d-nb.info/gnd/{}", "viaf": "https://viaf.org/viaf/{}",
     "wikidata": "https://www.wikidata.org/wiki/{}", "geonames": "https://www.geonames.org/{}",
@@ -212,6 +210,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     to_out = "../" * (document.id.count("/") + 2)  # from DIR/html/<id>/ to DIR
     for label, suffix in (("PDF", ".pdf"), ("plain text", ".txt")):
         etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
+    base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
     url = (base_url.rstrip("/") + "/" + href(document.id)) if base_url else href(document.id)
     citation = f"{_line(entry)}. In: {_title(collection)}"
     editors = [str(e) for e in getattr(collection, "editors", None) or []]
@@ -232,7 +231,75 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                 if ident not in seen:
                     seen.add(ident)
                     etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
+    if tree is not None:
+        for facsimile in facsimiles(document, tree):
+            etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
+                             href=facsimile.href, remote=str(facsimile.source is None).lower())
     return {"collection-page": page.getroottree()}
+
+
+# ---------------------------------------------------------------- facsimiles
+
+_IMAGE = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.I)
+_REMOTE = re.compile(r"^https?://", re.I)
+
+
+@dataclass
+class Facsimile:
+    """The image of one page break (``pb/@facs``, directly or through a ``surface``):
+    a local file copied into the document's folder of the site (``href`` relative to
+    its page), or a remote one (http, IIIF) that is only linked, never fetched."""
+
+    facs: str  # the pb/@facs value it answers
+    href: str
+    source: Path | None  # the local file, None when remote
+
+
+def facsimiles(document, tree) -> list[Facsimile]:
+    """The facsimile of each page break of the document, in order. A local image must
+    lie inside the document's own folder tree (no ``..`` out of it) and exist; others
+    are left out."""
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    surfaces = {}
+    for surface in root.iter(f"{_T}surface"):
+        graphic = surface.find(f".//{_T}graphic")
+        ident = surface.get("{http://www.w3.org/XML/1998/namespace}id")
+        if ident and graphic is not None and graphic.get("url"):
+            surfaces[ident] = graphic.get("url")
+    folder = Path(document.path).resolve().parent
+    found: list[Facsimile] = []
+    seen: set[str] = set()
+    for pb in root.iter(f"{_T}pb"):
+        facs = (pb.get("facs") or "").strip()
+        if not facs or facs in seen:
+            continue
+        seen.add(facs)
+        url = surfaces.get(facs[1:]) if facs.startswith("#") else facs.split()[0]
+        if not url:
+            continue
+        if _REMOTE.match(url):
+            found.append(Facsimile(facs, url, None))
+            continue
+        local = (folder / url).resolve()
+        if folder not in local.parents or not local.is_file() or not _IMAGE.search(local.name):
+            continue
+        name = f"{len(found) + 1:03d}-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", local.name)
+        found.append(Facsimile(facs, f"facsimile/{name}", local))
+    return found
+
+
+def write_facsimiles(document, tree, html_dir) -> list[Path]:
+    """Copy the document's local facsimile images beside its page
+    (``DIR/html/<doc id>/facsimile/``); the engine calls it with the page."""
+    written = []
+    for facsimile in facsimiles(document, tree):
+        if facsimile.source is None:
+            continue
+        target = safe_child(Path(html_dir), f"{document.id}/{facsimile.href}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(facsimile.source.read_bytes())
+        written.append(target)
+    return written
 
 
 def _facts(entry) -> list[tuple[str, str]]:
@@ -282,13 +349,15 @@ def year_of(entry) -> int | None:
 
 
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
-                          downloads: list[tuple[str, str]] = ()) -> dict:
+                          downloads: list[tuple[str, str]] = (), pages: dict | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
     mentions). ``full_registers``: list entries no document mentions too.
     ``downloads``: (label, path relative to ``out_dir``) shown on the home page, e.g.
-    ``("The volume (PDF)", "../letters.pdf")``. Also copies ``assets/`` (the
+    ``("The volume (PDF)", "../letters.pdf")``. ``pages``: document id -> its page
+    relative to ``out_dir`` when it is not ``<id>/index.html`` (a file of many documents
+    rendered whole: ``volumes/frus/index.html#d1``). Also copies ``assets/`` (the
     collection's and the documents' pages' own). Returns figures: files written,
     bytes of the search index and of the text it indexes, shards."""
     out = Path(out_dir)
@@ -298,7 +367,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     numbers = {e.id: n for n, e in enumerate(entries)}
     register = _register_entries(collection)
     mentions = _mentions(entries, by_digest, register)
-    data = _site_data(collection, entries, register, mentions, numbers, full_registers)
+    pages = dict(pages or {})
+    data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages)
     for label, target in downloads:
         etree.SubElement(data, f"{_S}download", href=target).text = label
     result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
@@ -311,7 +381,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         files[name] = text.encode("utf-8")
     files["catalogue.js"] = _script("teCatalogue", _catalogue_json(entries, register))
     for start in range(0, len(entries), TITLE_CHUNK):
-        chunk = [[e.id, e.title or _line(e)] for e in entries[start:start + TITLE_CHUNK]]
+        chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
+                 for e in entries[start:start + TITLE_CHUNK]]
         body = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
         files[f"catalogue/t{start // TITLE_CHUNK}.js"] = (
             f"teCatalogueTitles({start // TITLE_CHUNK},{body});\n".encode("utf-8"))
@@ -447,7 +518,7 @@ def _letter(label: str) -> str:
     return first if "A" <= first <= "Z" else "other"
 
 
-def _site_data(collection, entries, register, mentions, numbers, full_registers):
+def _site_data(collection, entries, register, mentions, numbers, full_registers, pages):
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
@@ -456,7 +527,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers)
         etree.SubElement(intro, f"{_S}p").text = para
     letters_of: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
-        doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=href(entry.id),
+        doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=pages.get(entry.id) or href(entry.id),
                                n=str(numbers[entry.id] + 1), date=entry.date or "",
                                year=str(year_of(entry) or ""), line=_line(entry))
         doc.text = entry.date_text or entry.date or "undated"
@@ -523,6 +594,32 @@ def _authority(kind: str, value: str) -> str | None:
     return None
 
 
+# A catalogue row's fields and the defaults a row may leave off its end: date, date as
+# written, senders, addressees (a name's number, or a list of them), place, language, kind.
+_DEFAULTS = ("", "", [], [], -1, 0, 0)
+
+
+def _date_text(entry) -> str:
+    """The date as the source writes it, for the table; left out when it says no more
+    than the complete ISO date (the script writes that as "1 December 1852"), kept when
+    it adds anything (brackets, a question mark, a weekday, a partial date ...)."""
+    text, date = (entry.date_text or "").strip(), entry.date or ""
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", date)
+    if not text or text == date:
+        return ""
+    if match and not re.search(r"[\[\]?()/]|\b(ca?|um|vor|nach|circa)\b", text, re.I):
+        year, day = match.group(1), str(int(match.group(3)))
+        numbers = re.findall(r"\d+", text)
+        if numbers and [str(int(n)) for n in numbers] in ([day, year], [day, str(int(match.group(2))), year]) \
+                and len(re.findall(r"[^\W\d_]+", text)) <= 1:
+            return ""
+    return text
+
+
+def _one(numbers: list[int]):
+    return numbers[0] if len(numbers) == 1 else numbers
+
+
 def _catalogue_json(entries, register) -> dict:
     """The table of the home page, compact: what sorting and filtering need (date,
     date as written, senders, addressees, place, language, kind), with names, places,
@@ -537,18 +634,20 @@ def _catalogue_json(entries, register) -> dict:
     def person(p) -> int:
         key = p.get("key")
         label = p.get("name") or (register[key].label if key in register else "")
-        link = f"registers/{register[key].kind}/{register[key].slug}.html" if key in register else ""
-        return ref("names", label + "\t" + link)
+        link = f"{register[key].kind}/{register[key].slug}" if key in register else ""
+        return ref("names", label + "\t" + link)  # the page: registers/<link>.html
 
     rows = []
     for e in entries:
         place = (e.place_sent or {}).get("name") or ""
-        date_text = e.date_text or ""
-        rows.append([e.date or "", "" if date_text == (e.date or "") else date_text,
-                     [person(p) for p in e.sender or [] if p.get("name")],
-                     [person(p) for p in e.addressee or [] if p.get("name")],
-                     ref("places", place) if place else -1, ref("langs", e.language or ""),
-                     ref("kinds", e.kind or "document")])
+        row = [e.date or "", _date_text(e),
+               _one([person(p) for p in e.sender or [] if p.get("name")]),
+               _one([person(p) for p in e.addressee or [] if p.get("name")]),
+               ref("places", place) if place else -1, ref("langs", e.language or ""),
+               ref("kinds", e.kind or "document")]
+        while len(row) > 2 and row[-1] == _DEFAULTS[len(row) - 1]:
+            row.pop()  # the script reads a missing field as its default
+        rows.append(row)
     out = {"fields": ["date", "dateText", "senders", "addressees", "place", "lang", "kind"],
            "chunk": TITLE_CHUNK, "rows": rows}
     for table, values in tables.items():
@@ -577,7 +676,8 @@ class SearchIndex:
     Each term maps to its postings: for each passage holding it, the document's number
     (its row in the catalogue), the passage's number in the document and the term's word
     positions there (for phrase search), written compactly as base-36 text:
-    ``doc.passage:pos,pos;...`` with positions delta-coded. Shards start at two
+    ``doc.passage:pos,pos;...``, documents and positions delta-coded (a posting in the
+    same document as the one before it leaves the document out: ``.passage:pos``). Shards start at two
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
     (its own terms shorter than that stay in it). ``search/shards.js`` lists the shards;
     ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
@@ -588,6 +688,7 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.postings: dict[str, list[str]] = defaultdict(list)
+        self.last: dict[str, int] = {}  # term -> the document of its last posting
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.entity_rows: list = []
         self.texts: dict[int, list] = {}
@@ -605,8 +706,11 @@ class SearchIndex:
                 positions[term].append(i)
             for term, where in positions.items():
                 deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
-                self.postings[term].append(
-                    f"{_b36(number)}.{_b36(p)}:{','.join(map(_b36, deltas))}")
+                step = number - self.last.get(term, 0)
+                self.last[term] = number
+                self.postings[term].append(  # the same document again: no number
+                    f"{_b36(step) if step or len(self.postings[term]) == 0 else ''}.{_b36(p)}:"
+                    f"{','.join(map(_b36, deltas))}")
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
         for key, entry in register.items():

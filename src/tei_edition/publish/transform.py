@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,16 +245,54 @@ class _Sink:
     text = ""
 
 
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                      if hasattr(signal, name))
+
+
+@contextmanager
+def signals_end_the_process():
+    """For the length of a Saxon call, SIGINT (Ctrl-C), SIGTERM and SIGHUP end the
+    process at once.
+
+    saxonche keeps Python's interpreter lock for the whole of a call, so no Python
+    signal handler can run until Saxon returns (a worker thread does not help: it holds
+    the lock too); a transform of minutes would hold Ctrl-C for minutes. So the default
+    action is restored meanwhile. Nothing is left behind: outputs are written only
+    after Saxon returns (and atomically), the temporary files here have no name, and
+    the Typst worker removes its own folder once its parent is gone (``typeset``)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {}
+    for number in _STOP_SIGNALS:
+        if signal.getsignal(number) not in (signal.SIG_IGN, None):
+            saved[number] = signal.signal(number, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
 @contextmanager
 def captured_stderr():
     """Saxon prints its diagnostics (with locations) to file descriptor 2: keep them off
-    the user's screen and hand them to the error mapping, which reports one clean line."""
+    the user's screen and hand them to the error mapping, which reports one clean line.
+    Every Saxon call runs inside this block, so signals end the process meanwhile
+    (``signals_end_the_process``)."""
     sink = _Sink()
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield sink
-        return
+    with signals_end_the_process():
+        try:
+            saved = os.dup(2)
+        except OSError:
+            yield sink
+            return
+        with _redirected(saved, sink):
+            yield sink
+
+
+@contextmanager
+def _redirected(saved: int, sink: _Sink):
     with tempfile.TemporaryFile() as handle:
         os.dup2(handle.fileno(), 2)
         try:

@@ -9,6 +9,12 @@ to the TEI element and line that produced the failing code.
 
 The ``typst`` package is imported only in the worker (and by ``fonts()``), never when
 the command line starts.
+
+Nothing outlives the command: the worker's output goes to unnamed temporary files, and
+the work folder is removed by whichever side ends first. The parent removes it after
+the compile, on an error, on Ctrl-C and on SIGTERM (``cancel``); the worker removes it
+when it has delivered the PDF, when it gets SIGINT, SIGTERM or SIGHUP, and when its
+parent is gone (killed, or ended by a signal while Saxon held it, see ``transform``).
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,6 +44,11 @@ TEMPLATE_NAME = "tei-edition.typ"
 MAIN_NAME = "main.typ"
 
 DEFAULT_TIMEOUT = 300.0
+
+# The worker learns its folder and its parent from these (see ``_guard``).
+_WORK_ENV = "TEI_EDITION_TYPST_WORK"
+_PARENT_ENV = "TEI_EDITION_TYPST_PARENT"
+_WORK_PREFIX = "tei-edition-typst-"
 
 _MARK = re.compile(r"// tei:(\d+) (\S+)\s*$")
 _WHERE = re.compile(r"([\w./-]*?)(main\.typ|" + re.escape(TEMPLATE_NAME) + r"):(\d+):(\d+)")
@@ -72,8 +85,9 @@ class Compile:
     The worker starts at once (``Compile()``) and loads Typst and the fonts while the
     caller is still making the Typst source; ``submit`` hands it the source, ``wait``
     collects the PDF, ``cancel`` stops it. The time limit counts from ``submit``. The
-    worker's output goes to files, not pipes: nobody reads a pipe while the caller
-    does other work, and a full pipe would stall the worker."""
+    worker's output goes to unnamed temporary files, not pipes: nobody reads a pipe
+    while the caller does other work, and a full pipe would stall the worker. Its
+    report comes first, then the PDF's bytes."""
 
     def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, tei_path: str | None = None,
                  memory_limit: int | None = None, limit_hint: str = ""):
@@ -83,17 +97,18 @@ class Compile:
         self._memory_limit, self._limit_hint = memory_limit, limit_hint
         self._deadline = None
         self._source, self._template = "", None
-        self._work_dir = tempfile.TemporaryDirectory(prefix="tei-edition-typst-")
+        self._work_dir = tempfile.TemporaryDirectory(prefix=_WORK_PREFIX,
+                                                     ignore_cleanup_errors=True)
         work = Path(self._work_dir.name)
+        self._stdout, self._stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         try:
             for folder in ("root", "packages", "package-cache"):
                 (work / folder).mkdir()
-            with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:
-                self._process = subprocess.Popen(
-                    [sys.executable, "-m", "tei_edition.publish.typeset"], stdin=subprocess.PIPE,
-                    stdout=stdout, stderr=stderr, env=_worker_env())
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "tei_edition.publish.typeset"], stdin=subprocess.PIPE,
+                stdout=self._stdout, stderr=self._stderr, env=_worker_env(work))
         except BaseException:
-            self._work_dir.cleanup()
+            self._close()
             raise
 
     def submit(self, source: str, template: Path, *, standards: tuple[str, ...] = (),
@@ -147,20 +162,26 @@ class Compile:
                 self._process.stdin.close()
             except OSError:
                 pass
+        self._close()
+
+    def _close(self) -> None:
         self._work_dir.cleanup()
+        for handle in (self._stdout, self._stderr):
+            handle.close()
 
     def _result(self) -> Typeset:
-        work = Path(self._work_dir.name)
-        stdout = (work / "stdout").read_text(encoding="utf-8", errors="replace")
-        stderr = (work / "stderr").read_text(encoding="utf-8", errors="replace")
-        if self._memory_limit and ("memory allocation of" in stderr or '"memory": true' in stdout):
+        self._stdout.seek(0)
+        output = self._stdout.read()
+        self._stderr.seek(0)
+        stderr = self._stderr.read().decode("utf-8", errors="replace")
+        report, pdf = _split_output(output)
+        if self._memory_limit and ((report is None and "memory allocation of" in stderr)
+                                   or (report or {}).get("memory")):
             raise TransformError(f"Typst needed more than the {self._memory_limit / 1e9:.1f} GB of "
                                  f"memory allowed for this book and was stopped"
                                  + (f"; {self._limit_hint}" if self._limit_hint else ""),
                                  path=self._tei_path)
-        try:
-            report = json.loads(stdout.strip().splitlines()[-1])
-        except (IndexError, ValueError):
+        if report is None:
             detail = stderr.strip().splitlines()[-1:] or ["no output"]
             raise TransformError(f"the Typst worker ended without a result (exit "
                                  f"{self._process.returncode}): {detail[0][:300]}",
@@ -168,15 +189,27 @@ class Compile:
         if not report.get("ok"):
             template = self._template.read_text(encoding="utf-8") if self._template else ""
             raise typst_error(report, self._source, self._tei_path, template_source=template)
-        return Typeset((work / "out.pdf").read_bytes(), report.get("warnings", []))
+        return Typeset(pdf, report.get("warnings", []))
 
 
-def _worker_env() -> dict[str, str]:
-    """The child sees the same package path; nothing else is needed from us."""
+def _split_output(output: bytes) -> tuple[dict | None, bytes]:
+    """The worker's report (its last line before the PDF) and the PDF's bytes."""
+    head, _, _ = output.partition(b"\n%PDF")  # the report line never holds a raw newline
+    pdf = output[len(head) + 1:] if len(head) < len(output) else b""
+    try:
+        report = json.loads(head.decode("utf-8", "replace").strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return None, b""
+    return (report, pdf) if isinstance(report, dict) else (None, b"")
+
+
+def _worker_env(work: Path) -> dict[str, str]:
+    """The child sees the same package path, its work folder and who its parent is."""
     env = dict(os.environ)
-    package_root = str(Path(__file__).resolve().parents[1])
+    package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     env["RUST_BACKTRACE"] = "0"  # an allocation failure says one line, not a backtrace
+    env[_WORK_ENV], env[_PARENT_ENV] = str(work), str(os.getpid())
     return env
 
 
@@ -289,7 +322,49 @@ def _work(job: dict, fonts=None) -> dict:
     return {"ok": True, "warnings": [str(w) for w in found]}
 
 
+_STOP_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                 if hasattr(signal, name)}
+
+
+def _guard(work: Path | None, parent: int) -> None:
+    """Remove ``work`` and end at once on SIGINT, SIGTERM or SIGHUP, or when the parent
+    is gone. A thread of its own waits for them (the signals are blocked in every other
+    thread), so it acts while Typst computes."""
+    def remove_and_exit(code: int) -> None:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+        os._exit(code)
+
+    if os.getppid() != parent:
+        remove_and_exit(1)
+    waits = hasattr(signal, "sigtimedwait")
+    if waits:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+    def watch() -> None:
+        while True:
+            got = signal.sigtimedwait(_STOP_SIGNALS, 0.2) if waits else time.sleep(0.2)
+            if got is not None:
+                remove_and_exit(128 + got.si_signo)
+            if os.getppid() != parent:
+                remove_and_exit(1)
+
+    threading.Thread(target=watch, name="guard", daemon=True).start()
+
+
+def _own_work_dir() -> Path | None:
+    """The folder the parent named, if it is one of ours (never remove anything else)."""
+    named = os.environ.get(_WORK_ENV)
+    if not named:
+        return None
+    path = Path(named)
+    ours = path.name.startswith(_WORK_PREFIX) and path.parent == Path(tempfile.gettempdir())
+    return path if ours else None
+
+
 def main() -> None:
+    work = _own_work_dir()
+    _guard(work, int(os.environ.get(_PARENT_ENV) or os.getppid()))
     # Typst and the fonts load while the parent is still making the source.
     import typst
 
@@ -303,7 +378,13 @@ def main() -> None:
         hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
         if hard == resource.RLIM_INFINITY or limit < hard:
             resource.setrlimit(resource.RLIMIT_DATA, (int(limit), hard))
-    print(json.dumps(_work(job, fonts)))
+    report = _work(job, fonts)
+    pdf = Path(job["output"]).read_bytes() if report.get("ok") else b""
+    out = sys.stdout.buffer
+    out.write(json.dumps(report).encode("utf-8") + b"\n" + pdf)
+    out.flush()
+    if work is not None:  # delivered: nothing of it is needed any more
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

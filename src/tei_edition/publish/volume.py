@@ -80,7 +80,7 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
             chars = _chars(_text_of(_parse(document), document))
         if chars > max_chars:
             raise UsageError(
-                f"{document.id} alone has {chars:,} characters of text, over the PDF limit of "
+                f"{document.id} alone costs Typst as much as {chars:,} characters of text, over the PDF limit of "
                 f"{max_chars:,}: the volume cannot hold it (export pdf --max-chars lifts the "
                 "limit on a machine with the memory)")
         if parts[-1].documents and parts[-1].chars + chars > max_chars:
@@ -110,7 +110,7 @@ def write_volume(collection, out_path, *, resolve=None, max_chars: int = pdf.DEF
         target = out if len(parts) == 1 else out.with_name(f"{out.stem}-part{part.number}{out.suffix}")
         # the plan counted the documents' text; the book adds headings, the
         # introduction and the register entries it indexes
-        extra = _chars(tree.getroot()) - part.chars
+        extra = _chars(tree) - part.chars
         request = ExportRequest(tree=tree, source=Path(getattr(collection, "root", ".")) / out.name,
                                 output=target, options={"paper": paper, "max_chars": max_chars + max(extra, 0),
                                                         "keep_typst": keep_typst})

@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -84,7 +84,6 @@ class CompiledSchematron:
     key: int  # the worker's handle on the compiled stylesheet
     documents: bool = False  # some active pattern reads subordinate documents
     generation: int = 0  # which worker process holds it
-    files: list[str] = field(default_factory=list)  # the schema and the files it includes
 
 
 _cache: dict[tuple, CompiledSchematron] = {}
@@ -103,6 +102,12 @@ def compiled(path: str | os.PathLike, *, phase: str = "#DEFAULT") -> CompiledSch
     if cached is None or cached.generation != _worker.generation:
         _cache[key] = compile_tree(load(p), p, phase=phase)
     return _cache[key]
+
+
+def prepare() -> None:
+    """Start the sandboxed worker now, so that it boots while the caller does other work
+    (``validate`` calls this before the RELAX NG pass)."""
+    _worker.start()
 
 
 # ------------------------------------------------------------------ loading and screening
@@ -242,17 +247,27 @@ def _where(el: etree._Element, path: Path) -> dict:
     return {"path": el.get(FILE_ATTR) or str(path), "line": el.sourceline}
 
 
-# What may stand in a function's body: declarations and one result, all expressions.
+# What may stand in a function's body: declarations and one result, all expressions;
+# in a key's body (instead of @use): one expression or a constant.
 _FUNCTION_BODY = {"param", "variable", "sequence"}
+_KEY_BODY = {"sequence", "value-of", "text"}
 _XSL_ATTRIBUTES_OK = {
     "key": {"name", "match", "use", "collation", "composite"},
     "function": {"name", "as", "visibility", "streamability", "override-extension-function",
                  "override", "new-each-time", "cache"},
     "param": {"name", "as", "select", "required", "tunnel"},
-    "variable": {"name", "as", "select", "visibility", "static"},
+    "variable": {"name", "as", "select"},
     "sequence": {"select"},
     "copy-of": {"select", "copy-namespaces", "copy-accumulators", "validation", "type"},
+    "value-of": {"select", "separator"},
+    "text": set(),
 }
+
+
+# The standard attributes any XSLT element may carry that change no behaviour we guard
+# (use-when is not among them: it is evaluated while compiling).
+_XSL_STANDARD_ATTRIBUTES = {"xpath-default-namespace", "exclude-result-prefixes", "expand-text",
+                            "version", "default-collation"}
 
 
 def screen(tree: etree._ElementTree, path: Path) -> None:
@@ -290,13 +305,15 @@ def _screen_xsl(el: etree._Element, name: str, path: Path) -> None:
     allowed = (
         (name in ("key", "function") and parent is not None and parent.tag == _sch("schema"))
         or (name in _FUNCTION_BODY and parent_ns == XSL_NS and parent_name == "function")
+        or (name in _KEY_BODY and parent_ns == XSL_NS and parent_name == "key"
+            and parent.getparent() is not None and parent.getparent().tag == _sch("schema"))
         or (name == "copy-of" and any(a.tag == _sch("property") for a in el.iterancestors()))
     )
     if not allowed:
         raise InputError(f"XSLT instruction xsl:{name} refused: a Schematron schema may hold only "
                          "xsl:key and xsl:function (at its top level, bodies of expressions) "
                          "besides ISO Schematron", **_where(el, path))
-    extra = set(el.attrib) - _XSL_ATTRIBUTES_OK[name]
+    extra = set(el.attrib) - _XSL_ATTRIBUTES_OK[name] - _XSL_STANDARD_ATTRIBUTES
     if extra:
         raise InputError(f"xsl:{name} with attribute {sorted(extra)[0]} refused (only "
                          f"{', '.join(sorted(_XSL_ATTRIBUTES_OK[name]))})", **_where(el, path))
@@ -310,6 +327,13 @@ def _screen_xsl(el: etree._Element, name: str, path: Path) -> None:
                 or "".join((c.tail or "") for c in children).strip():
             raise InputError("xsl:function refused: its body may hold only xsl:param, xsl:variable "
                              "with @select and one final xsl:sequence with @select", **_where(el, path))
+    elif name == "key" and el.get("use") is None:
+        if not children or len(children) > 1 or (el.text or "").strip() or (children[0].tail or "").strip():
+            raise InputError("xsl:key refused: without @use its body is one xsl:sequence, xsl:value-of "
+                             "(with @select) or xsl:text", **_where(el, path))
+    elif name == "text":
+        if children:
+            raise InputError("xsl:text refused: it may hold text only", **_where(el, path))
     elif children or text:
         raise InputError(f"xsl:{name} refused: it may have no content, only a @select or @use "
                          "expression", **_where(el, path))
@@ -324,6 +348,25 @@ _REQUIRED = {
     "property": ("id",), "name": (), "value-of": ("select",), "emph": (), "dir": (),
     "span": (), "library": (),
 }
+
+
+def _extends_itself(rule: etree._Element, root: etree._Element) -> bool:
+    """Does an abstract rule reach itself by following sch:extends/@rule?"""
+    def bases(r: etree._Element) -> list[etree._Element]:
+        names = {e.get("rule") for e in r.findall(_sch("extends"))}
+        scope = [*r.getparent().findall(_sch("rule")),
+                 *(x for rules in root.findall(_sch("rules")) for x in rules.findall(_sch("rule")))]
+        return [x for x in scope if x.get("abstract") == "true" and x.get("id") in names]
+
+    seen, todo = set(), bases(rule)
+    while todo:
+        current = todo.pop()
+        if current is rule:
+            return True
+        if id(current) not in seen:
+            seen.add(id(current))
+            todo.extend(bases(current))
+    return False
 
 
 def check_structure(tree: etree._ElementTree, path: Path) -> None:
@@ -388,6 +431,9 @@ def check_structure(tree: etree._ElementTree, path: Path) -> None:
             else:
                 why = f"no abstract rule {wanted} is defined"
             raise InputError(f"sch:extends rule=\"{wanted}\": {why}", **_where(extends, path))
+        if rule.get("abstract") == "true" and _extends_itself(rule, root):
+            raise InputError(f"abstract rule {rule.get('id')} extends itself (through sch:extends); "
+                             "ISO Schematron: extension may not be circular", **_where(rule, path))
         if rule.get("abstract") == "true" and rule.get("context") is not None:
             raise InputError("an abstract rule may not have a context; ISO Schematron",
                              **_where(rule, path))
@@ -659,7 +705,8 @@ class _Worker:
     """One child process runs every Schematron stylesheet of this process.
 
     Its environment holds no variable of ours (HOME and TMPDIR point to a private empty
-    folder, removed when we exit), so nothing a rule asks of ``environment-variable()``
+    folder, removed when we exit, and by the worker itself when its input ends: the
+    parent may have been killed), so nothing a rule asks of ``environment-variable()``
     can leak. It is started on first use and stops when its input closes.
     """
 
@@ -694,7 +741,7 @@ class _Worker:
             return reply
 
     def _start(self) -> None:
-        self.home = tempfile.mkdtemp(prefix="tei-edition-schematron-")
+        self.home = tempfile.mkdtemp(prefix=_HOME_PREFIX)
         env = {"HOME": self.home, "TMPDIR": self.home, "PATH": os.defpath,
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         bootstrap = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
@@ -726,14 +773,26 @@ class _Worker:
 
 
 _worker = _Worker()
+# The worker's private HOME; the worker removes it itself when its input ends.
+_HOME_PREFIX = "tei-edition-schematron-"
 
 
 def worker_main() -> None:
     """The child's loop: requests on stdin, replies on a private copy of stdout (fd 1
     itself goes to /dev/null, so nothing Saxon prints can corrupt the replies)."""
+    try:
+        _serve_requests()
+    finally:  # the parent may be gone (killed, or ended by a signal): leave nothing behind
+        home = Path(os.environ.get("HOME", ""))
+        if home.name.startswith(_HOME_PREFIX):
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def _serve_requests() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
+    _die_with_parent()
     requests = sys.stdin.buffer
     stylesheets: dict[int, tuple] = {}
     from tei_edition.publish import transform
@@ -741,7 +800,8 @@ def worker_main() -> None:
     transform.compiled(COMPILER)  # before the first request arrives
     while True:
         request = _receive(requests)
-        if request is None:
+        if request is None:  # the parent has gone (or is done): leave no folder behind
+            _remove_home()
             return
         try:
             reply = _serve(request, stylesheets)
@@ -749,7 +809,11 @@ def worker_main() -> None:
             reply = {"error": exc.message}
         except Exception as exc:  # a bug: report it rather than leave the parent waiting
             reply = {"error": f"internal error: {type(exc).__name__}: {exc}"}
-        _send(replies, reply)
+        try:
+            _send(replies, reply)
+        except OSError:  # nobody reads any more
+            _remove_home()
+            return
 
 
 _SAXON_AT = re.compile(r"on line (\d+)")
@@ -774,6 +838,25 @@ def _compile_error(text: str, xslt: str) -> dict:
                 reply["at"] = source
                 break
     return reply
+
+
+def _die_with_parent() -> None:
+    """The worker ends with its parent, removing its HOME first: when its requests end
+    (the parent exited or was killed: the pipe closes), when its reply finds no reader,
+    and on SIGTERM (a signal to the whole process group)."""
+    import signal
+
+    def leave(*_):
+        _remove_home()
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, leave)
+
+
+def _remove_home() -> None:
+    home = os.environ.get("HOME", "")
+    if Path(home).name.startswith("tei-edition-schematron-"):
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _serve(request: dict, stylesheets: dict) -> dict:

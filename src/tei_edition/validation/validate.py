@@ -80,9 +80,9 @@ class Report:
         return to_json([(f.path, f.diagnostics) for f in self.files])
 
     def to_svrl(self) -> str:
-        """The SVRL report: one ``svrl:schematron-output`` per document (the reports of
-        several schemas on one document merged); several documents are wrapped in
-        ``te:svrl-reports``, one ``te:document path=`` each."""
+        """The SVRL report of a run with ``keep_svrl``: one ``svrl:schematron-output`` per
+        document (the reports of several schemas on one document merged); several
+        documents are wrapped in ``te:svrl-reports``, one ``te:document path=`` each."""
         outputs = [(f.path, schematron.merge_svrl(f.svrl)) for f in self.files if f.svrl]
         if len(outputs) == 1:
             root = outputs[0][1]
@@ -98,7 +98,8 @@ Progress = Callable[[int, int], None]  # (files just done, files in all)
 
 def validate_paths(paths: Iterable[str | os.PathLike], *, schema: str | os.PathLike | None = None,
                    schematron_files: Iterable[str | os.PathLike] = (), engine: str = "auto",
-                   phase: str = "#DEFAULT", progress: Progress | None = None) -> Report:
+                   phase: str = "#DEFAULT", progress: Progress | None = None,
+                   keep_svrl: bool = False) -> Report:
     """Validate files and folders (recursing into ``*.xml``); the library entry point."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -109,6 +110,7 @@ def validate_paths(paths: Iterable[str | os.PathLike], *, schema: str | os.PathL
     parsed = [entry for entry in (_parse(path, report) for path in files) if entry is not None]
     return _validate(parsed, report, len(files), schema=schema,
                      schematron_files=schematron_files, engine=engine, phase=phase,
+                     keep_svrl=keep_svrl,
                      progress=progress)
 
 
@@ -126,7 +128,7 @@ def validate_trees(documents: Iterable[tuple[str | os.PathLike, etree._ElementTr
 
 
 def _validate(parsed, report: Report, total: int, *, schema=None, schematron_files=(),
-              engine: str = "auto", phase: str = "#DEFAULT",
+              engine: str = "auto", phase: str = "#DEFAULT", keep_svrl: bool = False,
               progress: Progress | None = None) -> Report:
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -135,8 +137,10 @@ def _validate(parsed, report: Report, total: int, *, schema=None, schematron_fil
     plans: list[tuple[FileReport, rng.Document, list[Check]]] = [
         (file_report, doc, _plan(doc, file_report, user_schema, user_rules))
         for doc, file_report in parsed]
+    if any(check.kind == "sch" and not check.problem for _, _, checks in plans for check in checks):
+        schematron.prepare()  # the Schematron sandbox boots during the RELAX NG pass
     _run_grammars(plans, engine, report, _counting(progress, total))
-    _run_rules(plans, phase)
+    _run_rules(plans, phase, keep_svrl)
     for file_report in report.files:
         file_report.diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
     return report
@@ -287,14 +291,16 @@ def _engine_note(schema: Path, chosen: str, requested: str, count: int) -> str:
     return note
 
 
-def _run_rules(plans, phase: str) -> None:
+def _run_rules(plans, phase: str, keep_svrl: bool = False) -> None:
+    """Schematron on every document; its SVRL reports are kept only when asked for
+    (``to_svrl``): with fired rules they weigh more than the findings."""
     for file_report, doc, checks in plans:
         for check in checks:
             if check.kind == "sch" and not check.problem:
                 compiled = schematron.compiled(check.path, phase=phase)
                 output, found = schematron.run(compiled, doc.tree, doc.path)
                 file_report.diagnostics.extend(found)
-                if output is not None:
+                if output is not None and keep_svrl:
                     file_report.svrl.append(output)
 
 

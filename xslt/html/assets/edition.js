@@ -150,6 +150,9 @@
     return f;
   }
   function fold(text) {
+    if (/^[\x00-\x7f]*$/.test(text)) {  // the common case, one regular expression pass
+      return text.toLowerCase().replace(/[-`\s]/g, function (c) { return c === "`" ? "'" : " "; });
+    }
     var out = "";
     for (var i = 0; i < text.length; i++) { out += foldChar(text.charAt(i)); }
     return out;

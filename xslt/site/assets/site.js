@@ -99,17 +99,26 @@
     doc.head.appendChild(s);
   }
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
   /* ---------- the catalogue ---------- */
   var cat = window.teCatalogue;
   var rows = [];
   if (cat) {
     rows = cat.rows.map(function (r, i) {
+      /* a row may leave its last fields off (their defaults); a single name is a number */
       var names = function (list) {
-        return list.map(function (n) { var v = cat.names[n].split("\t"); return { name: v[0], href: v[1] }; });
+        if (list === undefined) { return []; }
+        return (typeof list === "number" ? [list] : list).map(function (n) {
+          var v = cat.names[n].split("\t");
+          return { name: v[0], href: v[1] ? "registers/" + v[1] + ".html" : "" };
+        });
       };
-      var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || r[0] || "undated",
-        senders: names(r[2]), addressees: names(r[3]), place: r[4] >= 0 ? cat.places[r[4]] : "",
-        lang: cat.langs[r[5]] || "", kind: cat.kinds[r[6]] || "" };
+      var place = r[4] === undefined ? -1 : r[4];
+      var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || isoText(r[0]),
+        senders: names(r[2]), addressees: names(r[3]), place: place >= 0 ? cat.places[place] : "",
+        lang: cat.langs[r[5] || 0] || "", kind: cat.kinds[r[6] || 0] || "" };
       var year = /^(\d{4})/.exec(row.date || "");
       row.year = year && year[1] !== "0000" ? Number(year[1]) : null;
       row.sender = row.senders.map(function (p) { return p.name; }).join("; ");
@@ -118,6 +127,12 @@
       row.where = fold(row.place);
       return row;
     });
+  }
+
+  function isoText(date) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date || "");
+    if (!m) { return date || "undated"; }
+    return Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1];
   }
 
   /* Ids and titles come in chunks of cat.chunk rows (catalogue/t<k>.js), loaded when
@@ -130,6 +145,7 @@
       if (!r) { return; }
       r.id = pair[0];
       r.title = pair[1];
+      r.page = pair[2] || r.id + "/index.html";  /* a page of its own, else a part of one */
       r.all = fold([r.dateText, r.date, r.title, r.sender, r.addressee, r.place].join(" | "));
     });
     chunks[k] = true;
@@ -158,7 +174,9 @@
     withTitles(all, done);
   }
 
-  function docHref(id) { return root + id + "/index.html"; }
+  function docHref(r, anchor) {
+    return root + (anchor ? r.page.split("#")[0] + "#" + anchor : r.page);
+  }
 
   var table = doc.getElementById("te-catalogue");
   if (table && cat) { catalogueTable(); }
@@ -267,7 +285,7 @@
       if (r.title === null) {
         cell(tr, "…").className = "title loading";
       } else {
-        cell(tr, link(docHref(r.id), r.title)).className = "title";
+        cell(tr, link(docHref(r), r.title)).className = "title";
       }
       cell(tr, people(r.senders));
       cell(tr, people(r.addressees));
@@ -405,12 +423,16 @@
       var raw = p && shards[p] && shards[p].t[term];
       var found = new Map();
       if (!raw) { return found; }
+      var docNo = 0;
       raw.split(";").forEach(function (item) {
+        /* "doc.passage:pos,pos": document and positions delta-coded; no document
+           number: the same document as the posting before */
         var colon = item.indexOf(":");
         var where = item.slice(0, colon).split(".");
+        if (where[0] !== "") { docNo += b36(where[0]); }
         var pos = 0;
         var positions = item.slice(colon + 1).split(",").map(function (d) { pos += b36(d); return pos; });
-        found.set(b36(where[0]) + "." + b36(where[1]), positions);
+        found.set(docNo + "." + b36(where[1]), positions);
       });
       return found;
     }
@@ -568,7 +590,7 @@
       var head = el("p", "hit-head");
       head.appendChild(el("span", "date", r.dateText));
       head.appendChild(doc.createTextNode(" "));
-      head.appendChild(link(docHref(r.id), r.title, "hit-title"));
+      head.appendChild(link(docHref(r), r.title, "hit-title"));
       li.appendChild(head);
       if (names) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
       if (matched) {
@@ -579,7 +601,7 @@
             var passage = texts[d][p];
             if (!passage) { return; }
             var item = el("li");
-            var a = link(docHref(r.id) + "#" + passage[0], null, "snippet");
+            var a = link(docHref(r, passage[0]), null, "snippet");
             snippet(a, passage[1], matched.get(p));
             item.appendChild(a);
             list.appendChild(item);

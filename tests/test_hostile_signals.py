@@ -1,0 +1,183 @@
+"""Signals stop the command and leave nothing behind: the Typst worker is stopped and
+its temporary folder removed, whether the command gets SIGTERM while it waits for Typst,
+while Saxon runs, or is killed outright; Ctrl-C ends a long Saxon evaluation at once
+(saxonche holds the interpreter lock, so Python's own handler would wait for it).
+
+Real processes: the console script is started, the signal sent with os.kill, and the
+process table and the temporary folder inspected afterwards. The waits below are
+generous deadlines for something that must happen, never timing assertions."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from hostile_gen import CLI, tei
+
+WORDS = ("Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
+         "incididunt ut labore et dolore magna aliqua ") * 2
+
+
+def _long_document(path: Path) -> Path:
+    """Enough text that Typst (and Saxon before it) take seconds, not minutes."""
+    body = "\n".join(f"<p>{i} {WORDS}<note>Note {i} {WORDS[:80]}</note></p>" for i in range(1500))
+    path.write_text(tei(body), encoding="utf-8")
+    return path
+
+
+def _start(argv: list[str], tmp: Path) -> subprocess.Popen:
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("TEI_EDITION_DEBUG", None)
+    return subprocess.Popen([str(CLI), *argv], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _until(condition, deadline: float = 120.0, step: float = 0.05):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        found = condition()
+        if found:
+            return found
+        time.sleep(step)
+    return None
+
+
+def _work_dirs(tmp: Path) -> list[Path]:
+    return sorted(tmp.glob("tei-edition-typst-*"))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+
+@needs_proc
+@pytest.mark.slow
+@pytest.mark.parametrize("command,moment,sig", [
+    ("export", "typst", signal.SIGTERM),   # the command waits for Typst: it cleans up
+    ("build", "typst", signal.SIGTERM),
+    ("export", "saxon", signal.SIGTERM),   # Saxon is making the Typst source
+    ("export", "typst", signal.SIGKILL),   # no cleanup by the command at all
+], ids=["export-sigterm", "build-sigterm", "export-sigterm-in-saxon", "export-sigkill"])
+def test_a_signal_stops_the_typst_worker_and_removes_its_folder(command, moment, sig, tmp_path):
+    doc = _long_document(tmp_path / "long.xml")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "out"
+    argv = (["export", "pdf", str(doc), "-o", str(out / "long.pdf")] if command == "export"
+            else ["build", str(doc), "-o", str(out), "--only", "pdf", "--no-validate"])
+    proc = _start(argv, tmp)
+    try:
+        def ready():
+            dirs = _work_dirs(tmp)
+            if not dirs:
+                return None
+            has_source = (dirs[0] / "root" / "main.typ").exists()
+            return dirs if has_source == (moment == "typst") else None
+
+        assert _until(ready, step=0.01), "the Typst worker never started"
+        workers = _children(proc.pid)
+        assert workers, "no worker process found"
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    assert "Traceback" not in stderr, stderr
+    if sig == signal.SIGTERM:
+        # 143: the command unwound ("terminated"); -15: the signal ended it inside Saxon
+        assert proc.returncode in (143, -signal.SIGTERM), (proc.returncode, stderr)
+    assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=60), \
+        "the Typst worker is still running"
+    assert _until(lambda: not _work_dirs(tmp), deadline=60), f"left behind: {_work_dirs(tmp)}"
+    assert not list(out.rglob("*.pdf")) if out.exists() else True, "no PDF from a stopped run"
+
+
+SLOW_QUERY = "sum(for $i in 1 to 100000, $j in 1 to 100000 return ($i * $j) mod 7)"
+
+
+@needs_proc
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_signal_ends_a_long_saxon_evaluation(sig, tmp_path):
+    """Ten billion steps in Saxon (many minutes): the signal must end it long before."""
+    doc = tmp_path / "doc.xml"
+    doc.write_text(tei("<p>Text.</p>"), encoding="utf-8")
+    proc = subprocess.Popen([str(CLI), "query", SLOW_QUERY, str(doc)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        def cpu_seconds():
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        # start-up takes well under this much CPU: past it, Saxon is evaluating
+        assert _until(lambda: proc.poll() is None and cpu_seconds() > 3), "the query never ran"
+        os.kill(proc.pid, sig)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{sig.name} did not end the Saxon evaluation")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode in (-sig, 128 + sig), proc.returncode
+
+
+@needs_proc
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
+def test_the_schematron_worker_and_its_folder_go_with_the_command(sig, tmp_path):
+    """The Schematron rules run in a child process with a private HOME folder: however
+    the command ends, that process ends and the folder is removed."""
+    doc = tmp_path / "doc.xml"
+    doc.write_text(tei("<p>Text.</p>"), encoding="utf-8")
+    rules = tmp_path / "slow.sch"
+    rules.write_text('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+                     '<pattern><rule context="/"><assert test="sum(for $i in 1 to 3000, $j in 1 '
+                     'to 3000 return ($i * $j) mod 7) ge 0">never fails</assert></rule></pattern>'
+                     "</schema>", encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _start(["validate", str(doc), "--schematron", str(rules)], tmp)
+    try:
+        assert _until(lambda: list(tmp.glob("tei-edition-schematron-*")), step=0.01), \
+            "the Schematron worker never started"
+        workers = _until(lambda: _children(proc.pid))
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert _until(lambda: not any(_alive(pid) for pid in workers or []), deadline=60), \
+        "the Schematron worker is still running"
+    assert _until(lambda: not list(tmp.glob("tei-edition-schematron-*")), deadline=60), \
+        f"left behind: {list(tmp.glob('tei-edition-schematron-*'))}"
