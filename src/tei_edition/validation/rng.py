@@ -5,6 +5,11 @@ engine for large schemas (tei_all takes ~15 s to compile; TEI Publisher's teilit
 run for over 13 minutes) and its messages are terse, so external schemas go to jing when
 Java is available. Both are compiled once per process: lxml schemas are cached here, and
 jing runs once over a whole batch of files.
+
+A schema is untrusted input (README, "Threat model"): with everything it includes it may
+read only files in its own folder tree and reach no network. ``schema_files`` checks
+every file a schema reaches before either engine sees it (that is what keeps lxml in
+bounds); jing runs under a Java Security Manager whose policy says the same.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from tei_edition import errors, resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
-from tei_edition.publish.run import run_format
+from tei_edition.publish.run import active_collection_register, run_format
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import atomic_directory, safe_child
 
@@ -69,9 +69,11 @@ def parameters(*, reading: str = "normalised", collection_page=None) -> dict:
 def render(tree, source: Path, *, timeout: float | None = DEFAULT_TIMEOUT, **options) -> Site:
     """Every page of the edition of a parsed TEI document, as text. With a ``timeout``
     (seconds) the transform runs in the worker process and is stopped when it
-    overruns; ``timeout=None`` runs it here, unbounded."""
+    overruns; ``timeout=None`` runs it here, unbounded. Inside a collection's register
+    (a build's worker, which has time and memory limits of its own) it runs here too:
+    the register lives in this process."""
     parameters(**options)  # a bad option is refused before any work
-    if timeout is None:
+    if timeout is None or active_collection_register() is not None:
         return _render_here(tree, source, **options)
     if not timeout > 0:
         raise UsageError(f"the HTML time limit must be positive (got {timeout!r})")
