@@ -21,6 +21,7 @@ import json
 import os
 import re
 import selectors
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -119,12 +120,13 @@ class _Worker:
     private temporary folder; the worker says "done" on its own pipe."""
 
     def __init__(self):
-        self._folder = tempfile.TemporaryDirectory(prefix="tei-edition-html-")
+        self._folder = tempfile.TemporaryDirectory(prefix=_FOLDER_PREFIX, ignore_cleanup_errors=True)
         self.folder = Path(self._folder.name)
         self._stderr = open(self.folder / "stderr", "wb")
         self.process = subprocess.Popen([sys.executable, "-m", "tei_edition.publish.formats.html"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self._stderr)
+                                        stderr=self._stderr,
+                                        env={**os.environ, _FOLDER_ENV: str(self.folder)})
         self.jobs = 0
 
     def alive(self) -> bool:
@@ -191,6 +193,11 @@ class _Worker:
                 pass
         self._folder.cleanup()
 
+
+# The worker's private folder, named to it so that it can remove it itself when its
+# input ends: the parent may have been killed, or ended by a signal inside Saxon.
+_FOLDER_PREFIX = "tei-edition-html-"
+_FOLDER_ENV = "TEI_EDITION_HTML_WORK"
 
 _current: _Worker | None = None
 _lock = threading.Lock()  # one job at a time in the worker (Saxon held the GIL anyway)
@@ -299,5 +306,14 @@ def _check_target(target: Path, source: Path) -> None:
                          path=str(target))
 
 
+def _serve_then_clean_up() -> None:
+    try:
+        _serve()
+    finally:
+        folder = Path(os.environ.get(_FOLDER_ENV, ""))
+        if folder.name.startswith(_FOLDER_PREFIX) and folder.parent == Path(tempfile.gettempdir()):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 if __name__ == "__main__":
-    _serve()
+    _serve_then_clean_up()
