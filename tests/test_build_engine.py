@@ -88,11 +88,12 @@ def test_rebuild_renders_only_what_changed(collection, tmp_path):
     # the unchanged outputs are the very same files, taken over, not written again
     assert all(after[f"letter-{n}.txt"] == before[f"letter-{n}.txt"] for n in (1, 2, 4, 5, 6))
 
-    # the register changes: every letter that links into it, and only those
+    # an entry of the register changes (Ada is p0): the letter naming it, and only that
     (collection / "persons.xml").write_text(PERSONS.replace("Ada", "Adele"), encoding="utf-8")
     third = build([collection], out, jobs=2, only=["text"])
-    assert (third.rendered, third.skipped) == (5, 1)
-    assert next(d for d in third.documents if d.skipped).path.name == "letter-6.xml"
+    assert (third.rendered, third.skipped) == (1, 5)
+    assert [d.path.name for d in third.documents
+            if d.kind == "document" and not d.skipped] == ["letter-3.xml"]
 
     assert build([collection], out, jobs=2, only=["text"]).rendered == 0
     assert build([collection], out, jobs=2, only=["text"], force=True).rendered == 6
@@ -322,3 +323,28 @@ def test_the_fixture_collection_publishes_every_document(tmp_path):
     assert [d.path.name for d in withheld] == ["letter-08.xml"]
     assert not (tmp_path / "strict" / "letters" / "letter-08.txt").exists()
     assert (tmp_path / "strict" / "letters" / "letter-01.txt").exists()
+
+
+def test_export_has_a_time_limit_that_holds(run, tmp_path):
+    """A table of 1,000 rows takes Saxon far longer than 0.01 s."""
+    source = tmp_path / "table.xml"
+    source.write_text(_table(1000), encoding="utf-8")
+    result = run("export", "html", str(source), "-o", str(tmp_path / "site"), "--timeout", "0.01")
+    assert result.exit_code == 1
+    assert "time limit of 0.01 s" in result.stderr and "--timeout" in result.stderr
+    assert not (tmp_path / "site").exists()
+    small = tmp_path / "letter.xml"
+    small.write_text(letter(1, names=False), encoding="utf-8")
+    result = run("export", "text", str(small), "-o", str(tmp_path / "letter.txt"))
+    assert result.exit_code == 0 and "letter 1" in (tmp_path / "letter.txt").read_text()
+
+
+@pytest.mark.slow
+def test_export_pdf_takes_no_more_memory_than_it_announces(run, tmp_path):
+    source = tmp_path / "table.xml"
+    source.write_text(_table(2500), encoding="utf-8")
+    result = run("export", "pdf", str(source), "-o", str(tmp_path / "table.pdf"),
+                 "--max-memory", "600M")
+    assert result.exit_code == 1
+    assert "memory limit of 600 MB" in result.stderr and "--max-memory" in result.stderr
+    assert not (tmp_path / "table.pdf").exists()
