@@ -371,9 +371,12 @@ def _line(entry) -> str:
     """The catalogue line of a document: its title, else who to whom, where, when."""
     if entry.title:
         return entry.title
-    who = " and ".join(p["name"] for p in entry.sender if p.get("name")) or "Unknown"
+    who = " and ".join(p["name"] for p in entry.sender if p.get("name"))
     to = " and ".join(p["name"] for p in entry.addressee if p.get("name"))
-    parts = [who + (f" to {to}" if to else "")]
+    if who or to:
+        parts = [(who or "Unknown sender") + (f" to {to}" if to else "")]
+    else:
+        parts = ["Untitled document"]
     if entry.place_sent and entry.place_sent.get("name"):
         parts.append(entry.place_sent["name"])
     parts.append(entry.date_text or entry.date or "undated")
