@@ -321,3 +321,20 @@ def test_pages_of_documents_rendered_as_their_whole_file(tmp_path):
     third = next(d for d in collection.documents if d.id == "volumes/frus/3")
     found = site.digest(parse_file(third.path), third)
     assert [a for a, _ in found.passages] == ["body1.div2.head1", "body1.div2.p1"]
+
+
+def test_a_collection_page_uses_the_sites_assets(built, tmp_path):
+    """Exported as a page of the collection, a document gets no copy of the assets: its
+    page links the collection's (thousands of copies would be most of a site)."""
+    from tei_edition.publish.formats import ExportRequest, html as html_format
+
+    html, figures = built
+    collection = figures["collection"]
+    document = collection.ordered()[0]
+    param = site.page_parameters(collection, document)["collection-page"]
+    request = ExportRequest(tree=document.parse(), source=Path(document.path), output=tmp_path / "page",
+                            options={"collection_page": param})
+    html_format.export(request)
+    assert (tmp_path / "page" / "index.html").is_file()
+    assert not (tmp_path / "page" / "assets").exists()
+    assert (html / "assets" / "edition.css").is_file() and (html / "assets" / "edition.js").is_file()
