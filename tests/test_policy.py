@@ -125,6 +125,9 @@ def _words(text: str) -> tuple[str, ...]:
 def _decisions_of_text(text: str) -> dict:
     lines = text.split("\n")
     headings = [lines[i - 1] for i, line in enumerate(lines) if i and re.fullmatch(r"-+", line)]
+    # a division's label: the line just above its heading, in the heading's group
+    labels = [lines[i - 2] for i, line in enumerate(lines) if i > 1 and re.fullmatch(r"-+", line)
+              and lines[i - 2].strip()]
     notes, letters, section = [], [], None
     for line in lines:
         if line in ("Notes", "Variants"):
@@ -137,6 +140,7 @@ def _decisions_of_text(text: str) -> dict:
             section = None
     return {
         "headings": headings,
+        "labels": labels,
         "notes": [(n, _words(t)) for n, t in notes],
         "letters": sorted(letters),
         "gaps": re.findall(r"\[…[^\]]*\]", text),
@@ -152,13 +156,19 @@ def _decisions_of_html(files: dict[str, str]) -> dict:
 
     root = lxml_html.fromstring(files["index.html"])
     main = root.xpath("//main")[0]
-    for copy in main.xpath(".//*[@aria-hidden = 'true'] | .//*[@hidden] | .//a[@class = 'cite']"
-                           " | .//span[@class = 'doc-number']"):
+    for copy in main.xpath(".//*[@aria-hidden = 'true'] | .//*[@hidden] | .//a[@class = 'cite']"):
         copy.drop_tree()
-    text = re.sub(r"\s+", " ", main.text_content())
 
     def clean(el) -> str:
         return re.sub(r"\s+", " ", el.text_content()).strip()
+
+    # a division's label: a label heading, or the label set in its heading
+    labels = [clean(label) for label in main.xpath(
+        "//section[contains(@class, 'tei-div')]/*[contains(@class, 'type-label')]"
+        " | //section[contains(@class, 'tei-div')]/*[self::h2 or self::h3 or self::h4]/span[@class = 'doc-number']")]
+    for label in main.xpath(".//span[@class = 'doc-number']"):
+        label.drop_tree()
+    text = re.sub(r"\s+", " ", main.text_content())
 
     notes = [(li.xpath("string(a[@class='backref'])"), clean(li.xpath("div")[0]))
              for li in main.xpath("//section[contains(@class, 'footnotes') and not(contains(@class, 'apparatus'))]//li")]
@@ -168,6 +178,7 @@ def _decisions_of_html(files: dict[str, str]) -> dict:
     names = {a.get("id"): clean(a.xpath(".//span[@class='entry-label']")[0])
              for page in registers for a in page.xpath("//article[contains(@class, 'entry')]")}
     return {
+        "labels": labels,
         "headings": [clean(h) for h in main.xpath("//section[contains(@class, 'tei-div')]/*[self::h2 or self::h3 or self::h4]")],
         "notes": [(n, _words(t)) for n, t in notes],
         "letters": sorted(letters),
@@ -203,6 +214,7 @@ def _decisions_of_typst(source: str) -> dict:
     index = re.findall(r'\(id: (".*?"), kind: ".*?", label: (".*?"),', source[source.index("#te.index"):])
     return {
         "headings": [json.loads(t) for t in re.findall(r'title-text: (".*?"),', body)],
+        "labels": [json.loads(t) for t in re.findall(r'label-text: (".*?"),', body)],
         "notes": notes,
         "letters": sorted(letters),
         "gaps": [json.loads(g) for g in re.findall(r'te\.gap\((".*?")\)', body)],
@@ -230,6 +242,8 @@ def decisions() -> dict[str, dict]:
 def test_the_fixture_exercises_every_decision(decisions):
     text = decisions["text"]
     assert text["headings"] == ["First mainhead about Kim Il Sung", "Second mainhead"]
+    # a label heading of its own, and the label the edition gives a numbered document
+    assert text["labels"] == ["DOCUMENT NO. 1", "Document No. 2"]
     assert [n for n, _ in text["notes"]] == ["1", "7", "3", "1"]
     assert text["letters"] == sorted([
         ("a", "Lemmaword] Rdgword (B)"), ("b", "Rightcorr] source reads: Wrongsic"),
@@ -241,7 +255,7 @@ def test_the_fixture_exercises_every_decision(decisions):
                                           "p-kang": "강량욱"}
 
 
-@pytest.mark.parametrize("decision", ["headings", "notes", "letters", "gaps", "signs", "section breaks",
+@pytest.mark.parametrize("decision", ["headings", "labels", "notes", "letters", "gaps", "signs", "section breaks",
                                       "paragraph kept whole", "block note after"])
 def test_every_format_renders_the_same_decisions(decisions, decision):
     found = {name: record[decision] for name, record in decisions.items()}

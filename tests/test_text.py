@@ -105,7 +105,7 @@ def test_critical_apparatus_letters_and_variants_after_each_unit():
     assert "\n[1] Noteword notelem [notelem] noterdg (B)].\n" in text
     assert ("Variants\n\n[a] lemmaone] readingone (B); readingtwo (C)\n[b] innerlem] innerrdg (B)\n"
             "[c] outer innerlem words] om. C\n[d] ∅] addedrdg (B)\n"
-            "[e] firstrdg] secondrdg (B) — B: Detailword\n[f] Corrword] source reads: Sicword\n\nSecond") in text
+            "[e] firstrdg] secondrdg (B) — B: Detailword\n[f] Corrword] source reads: Sicword\n\nDocument No. 2\nSecond") in text
     assert paragraph(text, "Again") == "Again againlem[a] linked linklem[b] end[1]."
     assert text.endswith("Variants\n\n[a] againlem] againrdg (B) [Note: Rdgnote]\n[b] linklem] linkrdg (B)\n")
     # the variants are the text's witnesses: kept whatever becomes of the notes

@@ -31,7 +31,10 @@
                    paragraph, a heading): shown after that block, which stays whole
     divisions      @te:level (1 = outermost), @te:unit="true" on a unit (te:unit: notes
                    and letters restart); a division's heads have @te:heading "main"
-                   (the title every format sets), "label" or "sub" (te:main-head)
+                   (the title every format sets), "label" or "sub" (te:main-head);
+                   @te:division-label, the label a numbered division without a label
+                   heading gets ("Document No. 3", policy.xml): set above its main
+                   heading, or as its heading when it has none
     milestone      @te:section-break="true": a section break (policy.xml)
     lines          @te:own-line="true" on an inline element standing where a block
                    would (the lines of an opener, a stamp, a letterhead): a line of its own
@@ -116,6 +119,9 @@
       <xsl:if test="te:is-unit(.)">
         <xsl:attribute name="te:unit" select="'true'"/>
       </xsl:if>
+      <xsl:for-each select="te:division-label(.)">
+        <xsl:attribute name="te:division-label" select="."/>
+      </xsl:for-each>
     </xsl:if>
     <xsl:if test="self::tei:head and parent::*[te:is-div(.)]">
       <xsl:attribute name="te:heading" select="te:heading-role(.)"/>

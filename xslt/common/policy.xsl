@@ -38,6 +38,17 @@
   <xsl:variable name="te:head-not-main" as="xs:string+" select="tokenize($te:policy/headings/@not-main)"/>
   <xsl:variable name="te:head-never-main" as="xs:string+" select="tokenize($te:policy/headings/@never-main)"/>
 
+  <!-- The label of a numbered division without a label heading ("Document No. 3"),
+       or nothing (policy.xml's <division-labels>). -->
+  <xsl:function name="te:division-label" as="xs:string?">
+    <xsl:param name="div" as="element()"/>
+    <xsl:variable name="says" select="$te:policy/division-labels/label[@type = $div/@type][1]/@says"/>
+    <xsl:if test="$says and normalize-space($div/@n)
+                  and empty($div/*[local-name() = 'head'][@type = 'label'])">
+      <xsl:sequence select="$says || ' ' || normalize-space($div/@n)"/>
+    </xsl:if>
+  </xsl:function>
+
   <!-- Element -> (open, close): the signs around editorial interventions. -->
   <xsl:variable name="te:signs" as="map(xs:string, xs:string*)"
                 select="map:merge($te:policy/signs/sign ! map{string(@element): (string(@open), string(@close))})"/>

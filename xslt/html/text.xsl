@@ -146,10 +146,10 @@
           <xsl:call-template name="h:attributes">
             <xsl:with-param name="class" select="'unit'[h:is-unit(current())]"/>
           </xsl:call-template>
-          <xsl:if test="h:document-number(.) and not(tei:head)">
+          <xsl:if test="@te:division-label and not(tei:head)">
             <xsl:element name="h{h:heading-level(.)}">
               <xsl:attribute name="class" select="'generated'"/>
-              <span class="doc-number">{h:document-number(.)}</span>
+              <span class="doc-number">{@te:division-label}</span>
             </xsl:element>
           </xsl:if>
           <xsl:apply-templates mode="h:text"/>
@@ -183,8 +183,8 @@
       <xsl:otherwise>
         <xsl:element name="h{h:heading-level(..)}">
           <xsl:call-template name="h:attributes"/>
-          <xsl:if test="h:document-number(..) and not(../tei:head[@type = 'label'])">
-            <span class="doc-number">{h:document-number(..)}</span>
+          <xsl:if test="../@te:division-label">
+            <span class="doc-number">{../@te:division-label}</span>
             <xsl:text> </xsl:text>
           </xsl:if>
           <xsl:apply-templates mode="h:text">
