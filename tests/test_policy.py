@@ -112,6 +112,26 @@ def test_variant_readings_are_kept_after_the_text(render):
     assert re.search(r"Lemmaword\s*\] Rdgword \(B\)", text)
 
 
+def test_the_lettered_notes_are_textual_notes_in_every_format():
+    # they hold corrections, regularisations and additions besides readings of
+    # witnesses: headed and named as policy.xml says, never "Variants"
+    from lxml import html as lxml_html
+
+    from tei_edition.publish.formats import html, pdf, text
+    from tei_edition.xml.parse import parse_file
+
+    tree = parse_file(FEATURES)
+    plain = text.render(tree, FEATURES, width=0).text
+    assert "\nTextual notes\n" in plain and "Variant" not in plain
+    page = lxml_html.fromstring(html.render(tree, FEATURES).files["index.html"])
+    assert [h.text_content() for h in page.xpath("//section[contains(@class, 'apparatus')]/h3")] == ["Textual notes"] * 2
+    said = " ".join([page.text_content()] + page.xpath("//@aria-label"))
+    assert "Textual note a" in said and "Textual notes to Document No. 1" in said
+    assert "Variants" not in said and "variant " not in said.lower().replace("variant readings", "")
+    principles = pdf.typst_source(tree, FEATURES).typst
+    assert "Variant" not in principles
+
+
 # ---- the decisions, read back from each format and compared ---------------------
 
 FEATURES = FIXTURES / "policy" / "features.xml"
@@ -130,7 +150,7 @@ def _decisions_of_text(text: str) -> dict:
               and lines[i - 2].strip()]
     notes, letters, section = [], [], None
     for line in lines:
-        if line in ("Notes", "Variants"):
+        if line in ("Notes", "Textual notes"):
             section = line
         elif not line.strip():
             continue

@@ -64,6 +64,18 @@
     <xsl:sequence select="$te:policy/marks/mark[@for = $for]/(string(@sample), string(@explain))"/>
   </xsl:function>
 
+  <!-- What the list of notes or of textual notes is headed ("Textual notes"), and
+       what one of them is called ("textual note"). -->
+  <xsl:function name="te:mark-heading" as="xs:string">
+    <xsl:param name="for" as="xs:string"/>
+    <xsl:sequence select="string($te:policy/marks/mark[@for = $for]/@heading)"/>
+  </xsl:function>
+
+  <xsl:function name="te:mark-name" as="xs:string">
+    <xsl:param name="for" as="xs:string"/>
+    <xsl:sequence select="string($te:policy/marks/mark[@for = $for]/@one)"/>
+  </xsl:function>
+
   <xsl:function name="te:sign-explanation" as="xs:string?">
     <xsl:param name="element" as="xs:string"/>
     <xsl:sequence select="$te:policy/signs/sign[@element = $element]/@explain ! string(.)"/>

@@ -448,7 +448,7 @@
   </xsl:template>
 
   <!-- A critical apparatus entry: the lemma (the readings on hover), then its letter,
-       which links to the entry in the unit's variants (notes.xsl). -->
+       which links to the entry in the unit's textual notes (notes.xsl). -->
   <xsl:template match="tei:app" mode="h:text">
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'editorial'"/>
