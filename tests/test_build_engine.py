@@ -323,3 +323,28 @@ def test_the_fixture_collection_publishes_every_document(tmp_path):
     assert [d.path.name for d in withheld] == ["letter-08.xml"]
     assert not (tmp_path / "strict" / "letters" / "letter-08.txt").exists()
     assert (tmp_path / "strict" / "letters" / "letter-01.txt").exists()
+
+
+def test_export_has_a_time_limit_that_holds(run, tmp_path):
+    """A table of 1,000 rows takes Saxon far longer than 0.01 s."""
+    source = tmp_path / "table.xml"
+    source.write_text(_table(1000), encoding="utf-8")
+    result = run("export", "html", str(source), "-o", str(tmp_path / "site"), "--timeout", "0.01")
+    assert result.exit_code == 1
+    assert "time limit of 0.01 s" in result.stderr and "--timeout" in result.stderr
+    assert not (tmp_path / "site").exists()
+    small = tmp_path / "letter.xml"
+    small.write_text(letter(1, names=False), encoding="utf-8")
+    result = run("export", "text", str(small), "-o", str(tmp_path / "letter.txt"))
+    assert result.exit_code == 0 and "letter 1" in (tmp_path / "letter.txt").read_text()
+
+
+@pytest.mark.slow
+def test_export_pdf_takes_no_more_memory_than_it_announces(run, tmp_path):
+    source = tmp_path / "table.xml"
+    source.write_text(_table(2500), encoding="utf-8")
+    result = run("export", "pdf", str(source), "-o", str(tmp_path / "table.pdf"),
+                 "--max-memory", "600M")
+    assert result.exit_code == 1
+    assert "memory limit of 600 MB" in result.stderr and "--max-memory" in result.stderr
+    assert not (tmp_path / "table.pdf").exists()

@@ -219,6 +219,11 @@ def test_the_java_process_refuses_even_without_the_pre_scan(name, site, listener
 
 
 @needs_jing
+def test_this_java_runs_the_sandbox():
+    assert rng.sandbox_works()
+
+
+@needs_jing
 def test_the_policy_grants_only_the_schema_folder_documents_and_jars(site):
     policy = rng._policy(site / "schema", Path("/opt/jars"), site / "scratch", [str(site / "docs" / "doc.xml")])
     assert "SocketPermission" not in policy and '"write"' not in policy and "AllPermission" not in policy
@@ -256,6 +261,7 @@ def test_a_java_without_security_manager_runs_only_single_file_schemas(site, lis
     _fake_java(bin_dir)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr(rng, "_sandbox_refused", False)
+    assert not rng.sandbox_works()  # what `tei-edition doctor` reports
     single = site / "schema" / "single.rng"
     single.write_text(GRAMMAR.format(inner=""), encoding="utf-8")
     (site / "docs" / "bad.xml").write_text("<b/>", encoding="utf-8")

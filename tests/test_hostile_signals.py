@@ -181,3 +181,31 @@ def test_the_schematron_worker_and_its_folder_go_with_the_command(sig, tmp_path)
         "the Schematron worker is still running"
     assert _until(lambda: not list(tmp.glob("tei-edition-schematron-*")), deadline=60), \
         f"left behind: {list(tmp.glob('tei-edition-schematron-*'))}"
+
+
+@needs_proc
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
+def test_the_html_worker_and_its_folder_go_with_the_command(sig, tmp_path):
+    """The HTML export runs in a worker process with a private folder for its jobs
+    (document copies among them): however the command ends, both go."""
+    doc = _long_document(tmp_path / "long.xml")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _start(["export", "html", str(doc), "-o", str(tmp_path / "site")], tmp)
+    try:
+        # the job file appears once the worker has the document
+        assert _until(lambda: list(tmp.glob("tei-edition-html-*/*.xml")), step=0.01), \
+            "the HTML worker never got its job"
+        workers = _until(lambda: _children(proc.pid))
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert _until(lambda: not any(_alive(pid) for pid in workers or []), deadline=120), \
+        "the HTML worker is still running"
+    assert _until(lambda: not list(tmp.glob("tei-edition-html-*")), deadline=60), \
+        f"left behind: {list(tmp.glob('tei-edition-html-*'))}"
+    assert not (tmp_path / "site").exists()

@@ -166,6 +166,9 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     documents = _units(collection)
     plan = _plan(documents, chosen)
     _refuse_clashes(plan, out, _inputs(collection, paths))
+    if not documents:  # nothing to publish: the output folder is left as it is
+        progress.start(report, 0)
+        return report
     staging = _staging(out)
 
     options = manifest.options_digest({"formats": [f.name for f in chosen], "validate": validate,
@@ -479,6 +482,11 @@ def _outcome(task: _Task, result, out: Path) -> DocumentOutcome:
     if isinstance(result, pool.Failure):
         return DocumentOutcome(task.source, "document", id=task.id,
                                failure=f"{task.source}: error: {result.message}")
+    if isinstance(result, TeiEditionError):
+        if result.path is None:
+            result.path = str(task.source)
+        return DocumentOutcome(task.source, "document", [result.located()], id=task.id,
+                               exit_code=result.exit_code)
     result.formats = [FormatOutcome(f.format, f.ok, [out / p for p in f.outputs], f.message,
                                     f.warnings, f.coverage) for f in result.formats]
     return result
@@ -547,7 +555,10 @@ def render(task: _Task) -> DocumentOutcome:
         outcome.kind, outcome.problems, outcome.exit_code = "malformed", [exc.located()], exc.exit_code
         return outcome
     if task.validate:
-        errors = _check(tree, task.source)
+        try:
+            errors = _check(tree, task.source)
+        except TeiEditionError as exc:  # a declared schema that cannot be used
+            errors = [exc.located()]
         if task.strict:
             outcome.problems = errors
         else:

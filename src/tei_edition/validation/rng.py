@@ -369,6 +369,17 @@ def _run_jing(jar: Path, schema: Path, files: list[Path], scratch: Path,
                          path=str(schema))
 
 
+def sandbox_works() -> bool:
+    """Whether this Java starts under a Security Manager (Java 17 to 23 do; 24 refused
+    it), that is, whether jing can be confined for schemas that include other files."""
+    try:
+        done = subprocess.run(["java", *_SANDBOX, "-version"], capture_output=True, text=True,
+                              check=False, timeout=60, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and not _SANDBOX_REFUSED.search(done.stderr)
+
+
 def _java(arguments: list[str]) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["java", *arguments], capture_output=True, text=True,

@@ -30,8 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tei_edition import resources
-from tei_edition import errors
+from tei_edition import errors, resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish.run import active_collection_register, run_format
 from tei_edition.publish.formats import ExportRequest, ExportResult
