@@ -158,9 +158,11 @@ def _decisions_of_text(text: str) -> dict:
             (notes if section == "Notes" else letters).append((m.group(1), m.group(2)))
         else:
             section = None
+    running = "\n".join(line for line in lines if not re.match(r"\[\w+\] ", line))
     return {
         "headings": headings,
         "labels": labels,
+        "note marks": re.findall(r"\[(\d+)\]", running),
         "notes": [(n, _words(t)) for n, t in notes],
         "letters": sorted(letters),
         "gaps": re.findall(r"\[…[^\]]*\]", text),
@@ -199,6 +201,7 @@ def _decisions_of_html(files: dict[str, str]) -> dict:
              for page in registers for a in page.xpath("//article[contains(@class, 'entry')]")}
     return {
         "labels": labels,
+        "note marks": [a.text_content() for a in main.xpath("//a[@class = 'noteref']")],
         "headings": [clean(h) for h in main.xpath("//section[contains(@class, 'tei-div')]/*[self::h2 or self::h3 or self::h4]")],
         "notes": [(n, _words(t)) for n, t in notes],
         "letters": sorted(letters),
@@ -235,6 +238,7 @@ def _decisions_of_typst(source: str) -> dict:
     return {
         "headings": [json.loads(t) for t in re.findall(r'title-text: (".*?"),', body)],
         "labels": [json.loads(t) for t in re.findall(r'label-text: (".*?"),', body)],
+        "note marks": re.findall(r'te\.note\("(\w*)"', body),
         "notes": notes,
         "letters": sorted(letters),
         "gaps": [json.loads(g) for g in re.findall(r'te\.gap\((".*?")\)', body)],
@@ -264,6 +268,7 @@ def test_the_fixture_exercises_every_decision(decisions):
     assert text["headings"] == ["First mainhead about Kim Il Sung", "Second mainhead"]
     # a label heading of its own, and the label the edition gives a numbered document
     assert text["labels"] == ["DOCUMENT NO. 1", "Document No. 2"]
+    # (a note that says nothing, only a link to another document, takes no number)
     assert [n for n, _ in text["notes"]] == ["1", "7", "3", "1"]
     assert text["letters"] == sorted([
         ("a", "Lemmaword] Rdgword (B)"), ("b", "Rightcorr] source reads: Wrongsic"),
@@ -275,7 +280,7 @@ def test_the_fixture_exercises_every_decision(decisions):
                                           "p-kang": "강량욱"}
 
 
-@pytest.mark.parametrize("decision", ["headings", "labels", "notes", "letters", "gaps", "signs", "section breaks",
+@pytest.mark.parametrize("decision", ["headings", "labels", "note marks", "notes", "letters", "gaps", "signs", "section breaks",
                                       "paragraph kept whole", "block note after"])
 def test_every_format_renders_the_same_decisions(decisions, decision):
     found = {name: record[decision] for name, record in decisions.items()}

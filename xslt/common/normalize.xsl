@@ -22,7 +22,9 @@
                    brackets (a footnote carries no notes). Every format prints the
                    letter after the word and the entries after the unit (PDF: as
                    lettered footnotes).
-    note           @te:place "foot" or "block" (te:note-place): a foot note has @te:n,
+    note           @te:place "foot", "block" or "none" (te:note-place): a note that
+                   says nothing (only an empty link to another document) is "none",
+                   @te:kind "skip", shown nowhere and not counted; a foot note has @te:n,
                    its number (its own @n, else counted within its unit, te:unit());
                    notes stay where they are: formats put a marker there, never the text,
                    and list the texts after the unit; a block note (source line,
@@ -84,6 +86,7 @@
     <!-- ... and text no format shows (metadata inside the text), said as such. -->
     <xsl:for-each-group select="$result//*[@te:kind = 'skip'][empty(ancestor::*[@te:kind = 'skip'])]
                                 [not(self::tei:teiHeader or self::tei:standOff or self::tei:facsimile)]
+                                [not(@te:place = 'none')]
                                 [normalize-space()]"
                         group-by="name()">
       <xsl:sort select="current-grouping-key()"/>
@@ -382,6 +385,9 @@
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:attribute name="te:place" select="$place"/>
+      <xsl:if test="$place = 'none'">
+        <xsl:attribute name="te:kind" select="'skip'"/>
+      </xsl:if>
       <xsl:if test="$place = 'block' and not(te:stands-as-block(.))">
         <xsl:attribute name="te:deferred" select="'true'"/>
       </xsl:if>

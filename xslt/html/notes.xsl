@@ -78,7 +78,7 @@
                           and exists($after)"/>
   </xsl:function>
 
-  <xsl:template match="tei:note" mode="h:text">
+  <xsl:template match="tei:note[not(@te:place = 'none')]" mode="h:text">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:variable name="n" select="string(@te:n)"/>
