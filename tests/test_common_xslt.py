@@ -133,6 +133,35 @@ def test_source_doc_lines_and_span_annotations_reach_every_format(tmp_path):
     assert plain.coverage == {}
 
 
+STAND_OFF = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>S</title>
+</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>
+</teiHeader><text><body><div type="letter"><head>A letter</head><p xml:id="p1">Body <seg xml:id="w1">words</seg>
+here.</p></div></body></text><standOff><spanGrp type="commentary"><span from="#w1">Spancomment text</span>
+<span target="#p1">Spantwo text</span></spanGrp><listPerson><person xml:id="x"><persName>X</persName></person>
+</listPerson></standOff></TEI>"""
+
+
+def test_stand_off_annotations_are_shown_after_the_text_in_every_format(tmp_path):
+    # a spanGrp in standOff is annotation a reader must have (issue 17 item 14): the
+    # common layer puts it after the text, each span after the words it annotates;
+    # the rest of the standOff (a register) stays out of the reading text
+    from tei_edition.publish.formats import html, pdf, text
+
+    doc = tmp_path / "standoff.xml"
+    doc.write_text(STAND_OFF, encoding="utf-8")
+    tree = parse_file(doc)
+    plain = text.render(tree, doc, width=0)
+    assert plain.text.endswith("Annotations\n-----------\n\nwords] Spancomment text\n"
+                               "Body words here.] Spantwo text\n")
+    site = html.render(tree, doc).files["index.html"]
+    assert site.index("Body") < site.index('class="tei-head">Annotations') < site.index("words] Spancomment text")
+    assert "Body words here.] Spantwo text" in site
+    typst = pdf.typst_source(tree, doc, fonts=[]).typst
+    assert 'title-text: "Annotations"' in typst and '"words] Spancomment text"' in typst
+    assert '"Body words here.] Spantwo text"' in typst
+    assert plain.coverage == {}
+
+
 def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):
     doc = tmp_path / "skipped.xml"
     doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>Shown '

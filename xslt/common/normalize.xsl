@@ -51,6 +51,9 @@
     lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no");
                    lb has @te:newline="true" where lines are kept (verse, openers,
                    addresses, stamps, headings ...); elsewhere it is a space
+    annotation     a spanGrp in standOff (policy.xml) is shown after the text, in a
+                   division typed "annotations" (te:anchor "te-annotations") headed
+                   "Annotations", added as the text's last child
     unknown        an element with no rule keeps all its text; one xsl:message per
                    distinct name: "TE-COVERAGE {name} {count} {first line}"
 -->
@@ -102,6 +105,63 @@
       <xsl:copy-of select="@*, node()"/>
     </xsl:copy>
   </xsl:template>
+
+  <!-- Annotation in standOff (policy.xml's stand-off-annotations: spanGrp) is text a
+       reader must have: a division after the text, headed "Annotations", holds it
+       (the standOff itself stays metadata). -->
+  <xsl:template match="tei:text[parent::tei:TEI]" mode="te:normalize">
+    <xsl:variable name="kept" select="../tei:standOff//*[local-name() = $te:stand-off-shown]
+      [empty(ancestor::*[local-name() = $te:stand-off-shown])][normalize-space()]"/>
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:call-template name="te:children"/>
+      <xsl:if test="$kept">
+        <tei:div type="annotations" te:kind="block" te:anchor="te-annotations" te:level="1">
+          <tei:head te:kind="block" te:anchor="te-annotations.head" te:heading="main">{$te:stand-off-heading}</tei:head>
+          <xsl:for-each select="$kept">
+            <xsl:apply-templates select="." mode="te:normalize">
+              <xsl:with-param name="te:path" tunnel="yes" select="'te-annotations.' || local-name() || position()"/>
+            </xsl:apply-templates>
+          </xsl:for-each>
+        </tei:div>
+      </xsl:if>
+    </xsl:copy>
+  </xsl:template>
+
+  <!-- An annotation starts with the words it annotates, as an apparatus entry does
+       ("words] comment"; first … last of a longer passage), when it points to them. -->
+  <xsl:template match="tei:span" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:for-each select="te:annotated-words(.)">
+        <xsl:value-of select=". || '] '"/>
+      </xsl:for-each>
+      <xsl:call-template name="te:children"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:function name="te:annotated-words" as="xs:string?">
+    <xsl:param name="span" as="element()"/>
+    <xsl:variable name="ids" select="($span/@target, $span/@from)[1] ! tokenize(normalize-space(.))
+                                     [starts-with(., '#')] ! substring(., 2)"/>
+    <xsl:variable name="first" select="key('te:by-id', $ids[1], root($span))[1]"/>
+    <xsl:variable name="last" select="if ($span/@target) then key('te:by-id', $ids[last()], root($span))[1]
+      else $span/@to[starts-with(normalize-space(.), '#')] ! key('te:by-id', substring(normalize-space(.), 2), root($span))[1]"/>
+    <xsl:variable name="from" select="tokenize(te:plain-words($first))"/>
+    <xsl:variable name="to" select="if ($last and not($last is $first)) then tokenize(te:plain-words($last)) else ()"/>
+    <xsl:sequence select="
+      if (empty($from)) then ()
+      else if (exists($to)) then $from[1] || ' … ' || $to[last()]
+      else if (count($from) gt 6) then $from[1] || ' … ' || $from[last()]
+      else string-join($from, ' ')"/>
+  </xsl:function>
+
+  <!-- The words of an element as shown: notes and skipped parts left out. -->
+  <xsl:function name="te:plain-words" as="xs:string">
+    <xsl:param name="el" as="element()?"/>
+    <xsl:sequence select="normalize-space(string-join($el//text()
+      [empty(ancestor::*[self::tei:note or te:is-skipped(.)][. >> $el])]))"/>
+  </xsl:function>
 
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>

@@ -49,6 +49,12 @@
     </xsl:if>
   </xsl:function>
 
+  <!-- The standOff annotation shown after the text, and its heading. -->
+  <xsl:variable name="te:stand-off-shown" as="xs:string+"
+                select="tokenize($te:policy/stand-off-annotations/@elements)"/>
+  <xsl:variable name="te:stand-off-heading" as="xs:string"
+                select="string($te:policy/stand-off-annotations/@heading)"/>
+
   <!-- Element -> (open, close): the signs around editorial interventions. -->
   <xsl:variable name="te:signs" as="map(xs:string, xs:string*)"
                 select="map:merge($te:policy/signs/sign ! map{string(@element): (string(@open), string(@close))})"/>
