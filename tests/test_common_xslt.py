@@ -176,7 +176,7 @@ def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):
 
 def test_every_mode_is_declared_and_unmatched_nodes_fail_alike():
     # one policy in every format: a mode names what it does with a node it has no rule
-    # for; the rendering modes of text and PDF fail (each has a rule for every element,
+    # for; the rendering modes of text, PDF and the site fail (each has a rule for every element,
     # the last keeping its text) instead of dropping text silently
     from pathlib import Path
 
@@ -188,7 +188,8 @@ def test_every_mode_is_declared_and_unmatched_nodes_fail_alike():
             used.update(m for m in (el.get("mode") or "").split() if not m.startswith("#"))
         declared.update({m.get("name"): m.get("on-no-match") for m in tree.iter(f"{xsl}mode") if m.get("name")})
     assert used - set(declared) == set()
-    for mode in ("tx:block", "tx:inline", "tt:block", "tt:inline", "tt:block-break", "tt:note", "tt:book"):
+    for mode in ("tx:block", "tx:inline", "tt:block", "tt:inline", "tt:block-break", "tt:note", "tt:book",
+                 "h:text"):
         assert declared[mode] == "fail", mode
 
 

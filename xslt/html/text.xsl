@@ -22,8 +22,17 @@
   xmlns="http://www.w3.org/1999/xhtml"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:mode name="h:text" on-no-match="text-only-copy" on-multiple-match="fail"
+  <!-- Unmatched nodes fail, as in every format: every element has a rule (the generic
+       one below keeps the text of elements with no rule of their own; the common layer
+       reports unknown ones as coverage), text is copied, comments print nothing. -->
+  <xsl:mode name="h:text" on-no-match="fail" on-multiple-match="fail"
             warning-on-multiple-match="yes"/>
+
+  <xsl:template match="text()" mode="h:text" priority="-1">
+    <xsl:value-of select="."/>
+  </xsl:template>
+
+  <xsl:template match="comment() | processing-instruction()" mode="h:text"/>
 
   <!-- Ids that an internal link (#id) may point to: rendered anchors and xml:ids. -->
   <xsl:key name="h:ids" match="*[@te:anchor or @xml:id][empty(ancestor-or-self::*[@te:kind = 'skip'])]"
