@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -160,6 +162,23 @@ def test_stand_off_annotations_are_shown_after_the_text_in_every_format(tmp_path
     assert 'title-text: "Annotations"' in typst and '"words] Spancomment text"' in typst
     assert '"Body words here.] Spantwo text"' in typst
     assert plain.coverage == {}
+
+
+def test_notes_around_units_and_in_annotations_are_numbered_without_gaps(tmp_path):
+    # the text's own notes go on after a unit (a letter numbers its notes anew), and
+    # the notes of standOff annotations, shown after the text, go on from them
+    from tei_edition.publish.formats import html, text
+
+    doc = tmp_path / "numbers.xml"
+    doc.write_text(STAND_OFF.replace("here.</p>", "here.<note>Lone</note><note>Ltwo</note></p>")
+                   .replace("</div></body>", "</div><p>Outside<note>Tone</note></p></body>")
+                   .replace("Spantwo text", "Spantwo text<note>Sone</note>"), encoding="utf-8")
+    tree = parse_file(doc)
+    plain = text.render(tree, doc, width=0).text
+    assert "Notes\n\n[1] Lone\n[2] Ltwo\n" in plain
+    assert plain.endswith("Notes\n\n[1] Tone\n[2] Sone\n")
+    site = html.render(tree, doc).files["index.html"]
+    assert re.findall(r'aria-label="Back to the text of note (\d+)"', site) == ["1", "2", "1", "2"]
 
 
 def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):

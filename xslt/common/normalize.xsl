@@ -452,20 +452,35 @@
         <xsl:attribute name="te:deferred" select="'true'"/>
       </xsl:if>
       <xsl:if test="$place = 'foot'">
-        <xsl:attribute name="te:n" select="(@n[normalize-space()], accumulator-before('te:notes'))[1]"/>
+        <xsl:attribute name="te:n" select="(@n[normalize-space()], head(accumulator-before('te:notes')))[1]"/>
       </xsl:if>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
   </xsl:template>
 
-  <!-- Foot notes are counted within their unit (document, essay, letter, chapter). -->
-  <xsl:accumulator name="te:notes" as="xs:integer" initial-value="0">
+  <!-- Foot notes are counted within their unit (document, essay, letter, chapter): a
+       stack with one counter per open unit, so that the numbering of the text around a
+       unit goes on after it (and the notes of standOff annotations, shown after the
+       text, go on from the text's own). -->
+  <xsl:accumulator name="te:notes" as="xs:integer+" initial-value="0">
     <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]"
-                          select="if (te:is-unit(.)) then 0 else $value"/>
-    <xsl:accumulator-rule match="tei:note[not(ancestor::*[te:is-skipped(.)])]"
-                          select="if (te:note-place(.) = 'foot' and not(te:in-other-reading(.)))
-                                  then $value + 1 else $value"/>
+                          select="if (te:is-unit(.)) then (0, $value) else $value"/>
+    <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]" phase="end"
+                          select="if (te:is-unit(.)) then tail($value) else $value"/>
+    <xsl:accumulator-rule match="tei:note[not(ancestor::*[te:is-skipped(.)]) or te:in-annotation(.)]"
+                          select="if (te:counts-as-foot-note(.)) then (head($value) + 1, tail($value)) else $value"/>
   </xsl:accumulator>
+
+  <xsl:function name="te:counts-as-foot-note" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="te:note-place($note) = 'foot' and not(te:in-other-reading($note))"/>
+  </xsl:function>
+
+  <!-- Whether a node stands in standOff annotation that is shown (policy.xml). -->
+  <xsl:function name="te:in-annotation" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="exists($node/ancestor::*[local-name() = $te:stand-off-shown]/parent::tei:standOff)"/>
+  </xsl:function>
 
   <!-- Listed by name ($te:entity-kinds' keys), so that other elements never test the
        predicate. Which entries a name means is the resolver's decision (te:refs, and
