@@ -158,6 +158,7 @@ def test_stand_off_annotations_are_shown_after_the_text_in_every_format(tmp_path
     site = html.render(tree, doc).files["index.html"]
     assert site.index("Body") < site.index('class="tei-head">Annotations') < site.index("words] Spancomment text")
     assert "Body words here.] Spantwo text" in site
+    assert 'href="#te-annotations">Annotations</a>' in site  # in the contents, as back matter
     typst = pdf.typst_source(tree, doc, fonts=[]).typst
     assert 'title-text: "Annotations"' in typst and '"words] Spancomment text"' in typst
     assert '"Body words here.] Spantwo text"' in typst

@@ -53,7 +53,9 @@
                    addresses, stamps, headings ...); elsewhere it is a space
     annotation     a spanGrp in standOff (policy.xml) is shown after the text, in a
                    division typed "annotations" (te:anchor "te-annotations") headed
-                   "Annotations", added as the text's last child
+                   "Annotations", the last of the back matter (a back is made for it
+                   when the text has none); each span starts "words] " with the words
+                   it annotates (@target, @from ... @to)
     unknown        an element with no rule keeps all its text; one xsl:message per
                    distinct name: "TE-COVERAGE {name} {count} {first line}"
 -->
@@ -107,25 +109,44 @@
   </xsl:template>
 
   <!-- Annotation in standOff (policy.xml's stand-off-annotations: spanGrp) is text a
-       reader must have: a division after the text, headed "Annotations", holds it
-       (the standOff itself stays metadata). -->
-  <xsl:template match="tei:text[parent::tei:TEI]" mode="te:normalize">
-    <xsl:variable name="kept" select="../tei:standOff//*[local-name() = $te:stand-off-shown]
-      [empty(ancestor::*[local-name() = $te:stand-off-shown])][normalize-space()]"/>
+       reader must have: a division at the end of the back matter (made when the text
+       has none), headed "Annotations", holds it (the standOff itself stays metadata). -->
+  <xsl:template match="tei:text[parent::tei:TEI][empty(tei:back)][te:annotations(.)]" mode="te:normalize">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:call-template name="te:children"/>
-      <xsl:if test="$kept">
-        <tei:div type="annotations" te:kind="block" te:anchor="te-annotations" te:level="1">
-          <tei:head te:kind="block" te:anchor="te-annotations.head" te:heading="main">{$te:stand-off-heading}</tei:head>
-          <xsl:for-each select="$kept">
-            <xsl:apply-templates select="." mode="te:normalize">
-              <xsl:with-param name="te:path" tunnel="yes" select="'te-annotations.' || local-name() || position()"/>
-            </xsl:apply-templates>
-          </xsl:for-each>
-        </tei:div>
-      </xsl:if>
+      <tei:back te:kind="block">
+        <xsl:call-template name="te:annotations"/>
+      </tei:back>
     </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="tei:back[parent::tei:text[parent::tei:TEI]][te:annotations(..)]" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:call-template name="te:children"/>
+      <xsl:call-template name="te:annotations">
+        <xsl:with-param name="text" select=".."/>
+      </xsl:call-template>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:function name="te:annotations" as="element()*">
+    <xsl:param name="text" as="element()"/>
+    <xsl:sequence select="$text/../tei:standOff//*[local-name() = $te:stand-off-shown]
+      [empty(ancestor::*[local-name() = $te:stand-off-shown])][normalize-space()]"/>
+  </xsl:function>
+
+  <xsl:template name="te:annotations">
+    <xsl:param name="text" as="element()" select="."/>
+    <tei:div type="annotations" te:kind="block" te:anchor="te-annotations" te:level="1">
+      <tei:head te:kind="block" te:anchor="te-annotations.head" te:heading="main">{$te:stand-off-heading}</tei:head>
+      <xsl:for-each select="te:annotations($text)">
+        <xsl:apply-templates select="." mode="te:normalize">
+          <xsl:with-param name="te:path" tunnel="yes" select="'te-annotations.' || local-name() || position()"/>
+        </xsl:apply-templates>
+      </xsl:for-each>
+    </tei:div>
   </xsl:template>
 
   <!-- An annotation starts with the words it annotates, as an apparatus entry does
