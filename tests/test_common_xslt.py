@@ -182,6 +182,29 @@ def test_notes_around_units_and_in_annotations_are_numbered_without_gaps(tmp_pat
     assert re.findall(r'aria-label="Back to the text of note (\d+)"', site) == ["1", "2", "1", "2"]
 
 
+def test_a_numbered_document_is_labelled_once_in_every_format(tmp_path):
+    # "Document No. 2" above a heading that has no label; nothing more where the heading
+    # already starts with its number (a volume's "12. Alfred ...") or has a label of its own
+    from tei_edition.publish.formats import html, pdf, text
+
+    doc = tmp_path / "numbered.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>N'
+                   '</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>'
+                   '</sourceDesc></fileDesc></teiHeader><text><body>'
+                   '<div type="document" n="2"><head>Plain title</head><p>One.</p></div>'
+                   '<div type="document" n="12"><head>12. Numbered title</head><p>Two.</p></div>'
+                   '<div type="document" n="13"><head type="label">DOC 13</head><head>Own label</head>'
+                   '<p>Three.</p></div></body></text></TEI>', encoding="utf-8")
+    tree = parse_file(doc)
+    plain = text.render(tree, doc, width=0).text
+    assert "\nDocument No. 2\nPlain title\n" in plain
+    assert plain.count("Document No.") == 1
+    site = html.render(tree, doc).files["index.html"]
+    assert re.findall(r'<span class="doc-number">([^<]*)</span>', site) == ["Document No. 2"]
+    typst = pdf.typst_source(tree, doc, fonts=[]).typst
+    assert re.findall(r'label-text: ("[^"]*"|none)', typst) == ['"Document No. 2"', "none", '"DOC 13"']
+
+
 def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):
     doc = tmp_path / "skipped.xml"
     doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>Shown '

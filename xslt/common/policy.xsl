@@ -39,12 +39,16 @@
   <xsl:variable name="te:head-never-main" as="xs:string+" select="tokenize($te:policy/headings/@never-main)"/>
 
   <!-- The label of a numbered division without a label heading ("Document No. 3"),
-       or nothing (policy.xml's <division-labels>). -->
+       or nothing (policy.xml's <division-labels>; nor when its heading starts with its
+       number already: "12. Alfred Escher to ..."). -->
   <xsl:function name="te:division-label" as="xs:string?">
     <xsl:param name="div" as="element()"/>
     <xsl:variable name="says" select="$te:policy/division-labels/label[@type = $div/@type][1]/@says"/>
-    <xsl:if test="$says and normalize-space($div/@n)
-                  and empty($div/*[local-name() = 'head'][@type = 'label'])">
+    <xsl:variable name="n" select="normalize-space($div/@n)"/>
+    <xsl:variable name="head" select="normalize-space(string(te:main-head($div)))"/>
+    <xsl:if test="$says and $n
+                  and empty($div/*[local-name() = 'head'][@type = 'label'])
+                  and not(starts-with($head, $n) and not(matches(substring($head, string-length($n) + 1), '^\w')))">
       <xsl:sequence select="$says || ' ' || normalize-space($div/@n)"/>
     </xsl:if>
   </xsl:function>
