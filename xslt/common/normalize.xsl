@@ -13,15 +13,17 @@
                    with another reading, an add in another hand or place (outside
                    skipped parts and readings not shown) has @te:apparatus-entry, in
                    words ("lemma] reading (wit); reading (wit)", "policies] source reads:
-                   polices", "word] added above the line by another hand: hand note"; a
-                   lemma of more than six words is shortened to "first … last"; a
-                   reading's notes follow it as "[Note: text]", a witDetail the readings
-                   after " — "), and @te:apparatus, its letter (a, b, ... aa; counted
-                   within its unit where the element ends, so a nested app comes first),
-                   except inside a foot note, where the entry follows the word in
-                   brackets (a footnote carries no notes). Every format prints the
-                   letter after the word and the entries after the unit (PDF: as
-                   lettered footnotes).
+                   polices", "word] added above the line by another hand: hand note";
+                   a long hand note abridged, te:hand-label, every format giving it in
+                   full once, te:hands-in-full); a lemma of more than six words is
+                   shortened to "first … last"; a reading's notes follow it as
+                   "[Note: text]", a witDetail the readings after " — "), and
+                   @te:apparatus, its letter (a, b, ... aa; counted within its unit
+                   where the element ends, so a nested app comes first), except
+                   inside a foot note, where the entry follows the word in brackets
+                   (a footnote carries no notes). Every format prints the letter after
+                   the word and the entries after the unit (PDF: as lettered
+                   footnotes).
     note           @te:place "foot" or "block" (te:note-place): a foot note has @te:n,
                    its number (its own @n, else counted within its unit, te:unit());
                    notes stay where they are: formats put a marker there, never the text,
@@ -36,7 +38,8 @@
     lines          @te:own-line="true" on an inline element standing where a block
                    would (the lines of an opener, a stamp, a letterhead): a line of its own
     names          @te:entity (ids), @te:entity-type, @te:label (the display name,
-                   names.xsl), @te:description, @te:unresolved (URIs that point nowhere)
+                   names.xsl), @te:unresolved (URIs that point nowhere); never the
+                   description, which formats read once per entry (te:entity-description)
     editorial      @te:open / @te:close, the signs printed around supplied, gap,
                    unclear and del text (policy.xml: the same signs in every format; a
                    gap's sign holds why text is missing, in words: "[… illegible
@@ -252,8 +255,36 @@
       || string-join((
            'added' || ($add/@place ! (' ' || (te:words-for('places', normalize-space(.)), te:humanize(.))[1]))
            || ' by another hand'[$add/@hand],
-           $hand-note ! normalize-space(.)[.]), ': ')"/>
+           $hand-note ! te:hand-label(.)[.]), ': ')"/>
   </xsl:function>
+
+  <!-- A hand as a textual note names it (policy.xml, hands): its note when short, else
+       its first words and where it is given in full, so that a long hand note is not
+       copied into every addition. -->
+  <xsl:function name="te:hand-label" as="xs:string">
+    <xsl:param name="hand" as="element()"/>
+    <xsl:variable name="text" select="te:hand-text($hand)"/>
+    <xsl:sequence select="if (string-length($text) le $te:hand-brief) then $text
+      else replace(substring($text, 1, $te:hand-brief), '\s+\S*$', '') || $te:policy/hands/@more"/>
+  </xsl:function>
+
+  <xsl:function name="te:hand-text" as="xs:string">
+    <xsl:param name="hand" as="element()"/>
+    <xsl:sequence select="normalize-space(string-join($hand//text()))"/>
+  </xsl:function>
+
+  <!-- The hands of a normalised document whose notes the textual notes abridge: each
+       format gives them in full once, under the title te:hands-title. -->
+  <xsl:function name="te:hands-in-full" as="element()*">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:variable name="used" select="distinct-values($doc//tei:add[@te:apparatus-entry]/@hand
+                                                      ! substring-after(normalize-space(.), '#')[.])"/>
+    <xsl:sequence select="($doc/self::document-node()/*, $doc)[1]/tei:teiHeader//tei:handNote
+                            [@xml:id = $used][string-length(te:hand-text(.)) gt $te:hand-brief]"/>
+  </xsl:function>
+
+  <xsl:variable name="te:hand-brief" as="xs:integer" select="xs:integer($te:policy/hands/@brief)"/>
+  <xsl:variable name="te:hands-title" as="xs:string" select="string($te:policy/hands/@title)"/>
 
   <!-- Why text is missing, in words: its own description when it has words, else the
        extent and the reason ("3 lines illegible", "date off the page"). -->
@@ -408,7 +439,6 @@
         <xsl:attribute name="te:entity" select="string-join($entries/@te:key, ' ')"/>
         <xsl:attribute name="te:entity-type" select="te:entity-type($entries[1])"/>
         <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
-        <xsl:attribute name="te:description" select="te:entity-description($entries[1])"/>
       </xsl:if>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
