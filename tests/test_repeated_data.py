@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from test_html_hostile import LONG, described, document, handed
+from test_html_hostile import LONG, TEI, described, document, handed
 from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
 from tei_edition.publish.export import export_file
@@ -139,3 +139,26 @@ def test_pdf_gives_a_long_hand_note_once(tmp_path):
     assert 0.9 * LONG // 4 < text.count("ink") < 2 * LONG // 4
     assert re.search(r"Hands ink ink ink", text)
     assert text.count("(see Hands)") >= 40
+
+
+def test_a_corpus_gives_each_long_hand_once(tmp_path):
+    """A hand of the corpus header used in two of its documents is given once, under
+    the corpus title; a document's own hand under the document's."""
+    def header(title, hand=""):
+        profile = f"<profileDesc><handNotes>{hand}</handNotes></profileDesc>" if hand else ""
+        return (f"<teiHeader><fileDesc><titleStmt><title>{title}</title></titleStmt><publicationStmt>"
+                f"<p>test</p></publicationStmt><sourceDesc><p>generated</p></sourceDesc></fileDesc>"
+                f"{profile}</teiHeader>")
+    shared = f'<handNote xml:id="h1">{"ink " * 100}</handNote>'
+    own = f'<handNote xml:id="h2">{"pen " * 100}</handNote>'
+    corpus = (f'<teiCorpus xmlns="{TEI}">{header("Corpus", shared)}'
+              f'<TEI>{header("One")}<text><body><p>A <add hand="#h1">one</add>.</p></body></text></TEI>'
+              f'<TEI>{header("Two", own)}<text><body><p>B <add hand="#h1">two</add> '
+              f'<add hand="#h2">three</add>.</p></body></text></TEI></teiCorpus>')
+    source = write(tmp_path, "corpus", corpus)
+    export_file(source, "text", tmp_path / "corpus.txt")
+    text = flat((tmp_path / "corpus.txt").read_text(encoding="utf-8"))
+    assert text.count(flat("ink " * 100)) == 1 and text.count(flat("pen " * 100)) == 1
+    assert text.index("Corpus") < text.index("ink ink") < text.index("One") < text.index("Two") \
+        < text.index("pen pen")
+    assert text.count("(see Hands)") == 3

@@ -273,14 +273,16 @@
     <xsl:sequence select="normalize-space(string-join($hand//text()))"/>
   </xsl:function>
 
-  <!-- The hands of a normalised document whose notes the textual notes abridge: each
+  <!-- The hands whose notes the textual notes abridge, in a normalised document (all
+       of it) or in one TEI or teiCorpus (its own, not those of the TEIs it holds): each
        format gives them in full once, under the title te:hands-title. -->
   <xsl:function name="te:hands-in-full" as="element()*">
     <xsl:param name="doc" as="node()"/>
     <xsl:variable name="used" select="distinct-values($doc//tei:add[@te:apparatus-entry]/@hand
                                                       ! substring-after(normalize-space(.), '#')[.])"/>
-    <xsl:sequence select="($doc/self::document-node()/*, $doc)[1]/tei:teiHeader//tei:handNote
-                            [@xml:id = $used][string-length(te:hand-text(.)) gt $te:hand-brief]"/>
+    <xsl:sequence select="$doc//tei:handNote[@xml:id = $used]
+      [$doc instance of document-node() or ancestor::*[self::tei:TEI or self::tei:teiCorpus][1] is $doc]
+      [string-length(te:hand-text(.)) gt $te:hand-brief]"/>
   </xsl:function>
 
   <xsl:variable name="te:hand-brief" as="xs:integer" select="xs:integer($te:policy/hands/@brief)"/>
