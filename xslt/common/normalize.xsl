@@ -70,7 +70,9 @@
     <xsl:param name="doc" as="document-node()"/>
     <xsl:variable name="result" as="document-node()">
       <xsl:document>
-        <xsl:apply-templates select="$doc" mode="te:normalize"/>
+        <xsl:apply-templates select="$doc" mode="te:normalize">
+          <xsl:with-param name="te:hand-labels" tunnel="yes" select="te:hand-labels($doc)"/>
+        </xsl:apply-templates>
       </xsl:document>
     </xsl:variable>
     <!-- Coverage: unknown elements whose text every format keeps (none inside a part
@@ -170,10 +172,11 @@
 
   <!-- An addition in another hand or place: a textual note says so. -->
   <xsl:template match="tei:add[@place or @hand]" mode="te:normalize">
+    <xsl:param name="te:hand-labels" as="map(xs:string, xs:string)" tunnel="yes" select="map{}"/>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:call-template name="te:textual-note">
-        <xsl:with-param name="entry" select="te:add-entry(.)"/>
+        <xsl:with-param name="entry" select="te:add-entry(., $te:hand-labels)"/>
       </xsl:call-template>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
@@ -246,16 +249,26 @@
   <!-- "Added above the line by another hand: Puzanov's secretary" -->
   <xsl:function name="te:add-entry" as="xs:string">
     <xsl:param name="add" as="element()"/>
+    <xsl:param name="hand-labels" as="map(xs:string, xs:string)"/>
     <xsl:variable name="text" select="normalize-space(string-join($add//text()[empty(ancestor::tei:note[. >> $add])]))"/>
     <xsl:variable name="words" select="tokenize($text, ' ')"/>
     <xsl:variable name="hand" select="$add/@hand ! substring-after(normalize-space(.), '#')[.]"/>
-    <xsl:variable name="hand-note" select="if ($hand) then key('te:by-id', $hand, root($add))[1] else ()"/>
     <xsl:sequence select="
       (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $text[.], '∅')[1] || '] '
       || string-join((
            'added' || ($add/@place ! (' ' || (te:words-for('places', normalize-space(.)), te:humanize(.))[1]))
            || ' by another hand'[$add/@hand],
-           $hand-note ! te:hand-label(.)[.]), ': ')"/>
+           $hand ! $hand-labels(.)[.]), ': ')"/>
+  </xsl:function>
+
+  <!-- The hand each addition names, by id, worked out once per hand (te:hand-label),
+       so that an addition costs the same however long its hand's note. -->
+  <xsl:function name="te:hand-labels" as="map(xs:string, xs:string)">
+    <xsl:param name="doc" as="document-node()"/>
+    <xsl:sequence select="map:merge(
+      for $id in distinct-values($doc//tei:add/@hand ! substring-after(normalize-space(.), '#')[.]),
+          $hand in key('te:by-id', $id, $doc)[1]
+      return map{$id: te:hand-label($hand)})"/>
   </xsl:function>
 
   <!-- A hand as a textual note names it (policy.xml, hands): its note when short, else
