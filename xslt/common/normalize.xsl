@@ -13,15 +13,17 @@
                    with another reading, an add in another hand or place (outside
                    skipped parts and readings not shown) has @te:apparatus-entry, in
                    words ("lemma] reading (wit); reading (wit)", "policies] source reads:
-                   polices", "word] added above the line by another hand: hand note"; a
-                   lemma of more than six words is shortened to "first … last"; a
-                   reading's notes follow it as "[Note: text]", a witDetail the readings
-                   after " — "), and @te:apparatus, its letter (a, b, ... aa; counted
-                   within its unit where the element ends, so a nested app comes first),
-                   except inside a foot note, where the entry follows the word in
-                   brackets (a footnote carries no notes). Every format prints the
-                   letter after the word and the entries after the unit (PDF: as
-                   lettered footnotes).
+                   polices", "word] added above the line by another hand: hand note";
+                   a long hand note abridged, te:hand-label, every format giving it in
+                   full once, te:hands-in-full); a lemma of more than six words is
+                   shortened to "first … last"; a reading's notes follow it as
+                   "[Note: text]", a witDetail the readings after " — "), and
+                   @te:apparatus, its letter (a, b, ... aa; counted within its unit
+                   where the element ends, so a nested app comes first), except
+                   inside a foot note, where the entry follows the word in brackets
+                   (a footnote carries no notes). Every format prints the letter after
+                   the word and the entries after the unit (PDF: as lettered
+                   footnotes).
     note           @te:place "foot", "block" or "none" (te:note-place): a note that
                    says nothing (only an empty link to another document) is "none",
                    @te:kind "skip", shown nowhere and not counted; a foot note has @te:n,
@@ -41,7 +43,8 @@
     lines          @te:own-line="true" on an inline element standing where a block
                    would (the lines of an opener, a stamp, a letterhead): a line of its own
     names          @te:entity (ids), @te:entity-type, @te:label (the display name,
-                   names.xsl), @te:description, @te:unresolved (URIs that point nowhere)
+                   names.xsl), @te:unresolved (URIs that point nowhere); never the
+                   description, which formats read once per entry (te:entity-description)
     editorial      @te:open / @te:close, the signs printed around supplied, gap,
                    unclear and del text (policy.xml: the same signs in every format; a
                    gap's sign holds why text is missing, in words: "[… illegible
@@ -77,7 +80,9 @@
     <xsl:param name="doc" as="document-node()"/>
     <xsl:variable name="result" as="document-node()">
       <xsl:document>
-        <xsl:apply-templates select="$doc" mode="te:normalize"/>
+        <xsl:apply-templates select="$doc" mode="te:normalize">
+          <xsl:with-param name="te:hand-labels" tunnel="yes" select="te:hand-labels($doc)"/>
+        </xsl:apply-templates>
       </xsl:document>
     </xsl:variable>
     <!-- Coverage: unknown elements whose text every format keeps (none inside a part
@@ -257,10 +262,11 @@
 
   <!-- An addition in another hand or place: a textual note says so. -->
   <xsl:template match="tei:add[@place or @hand]" mode="te:normalize">
+    <xsl:param name="te:hand-labels" as="map(xs:string, xs:string)" tunnel="yes" select="map{}"/>
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:call-template name="te:textual-note">
-        <xsl:with-param name="entry" select="te:add-entry(.)"/>
+        <xsl:with-param name="entry" select="te:add-entry(., $te:hand-labels)"/>
       </xsl:call-template>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
@@ -333,17 +339,57 @@
   <!-- "Added above the line by another hand: Puzanov's secretary" -->
   <xsl:function name="te:add-entry" as="xs:string">
     <xsl:param name="add" as="element()"/>
+    <xsl:param name="hand-labels" as="map(xs:string, xs:string)"/>
     <xsl:variable name="text" select="normalize-space(string-join($add//text()[empty(ancestor::tei:note[. >> $add])]))"/>
     <xsl:variable name="words" select="tokenize($text, ' ')"/>
     <xsl:variable name="hand" select="$add/@hand ! substring-after(normalize-space(.), '#')[.]"/>
-    <xsl:variable name="hand-note" select="if ($hand) then key('te:by-id', $hand, root($add))[1] else ()"/>
     <xsl:sequence select="
       (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $text[.], '∅')[1] || '] '
       || string-join((
            'added' || ($add/@place ! (' ' || (te:words-for('places', normalize-space(.)), te:humanize(.))[1]))
            || ' by another hand'[$add/@hand],
-           $hand-note ! normalize-space(.)[.]), ': ')"/>
+           $hand ! $hand-labels(.)[.]), ': ')"/>
   </xsl:function>
+
+  <!-- The hand each addition names, by id, worked out once per hand (te:hand-label),
+       so that an addition costs the same however long its hand's note. -->
+  <xsl:function name="te:hand-labels" as="map(xs:string, xs:string)">
+    <xsl:param name="doc" as="document-node()"/>
+    <xsl:sequence select="map:merge(
+      for $id in distinct-values($doc//tei:add/@hand ! substring-after(normalize-space(.), '#')[.]),
+          $hand in key('te:by-id', $id, $doc)[1]
+      return map{$id: te:hand-label($hand)})"/>
+  </xsl:function>
+
+  <!-- A hand as a textual note names it (policy.xml, hands): its note when short, else
+       its first words and where it is given in full, so that a long hand note is not
+       copied into every addition. -->
+  <xsl:function name="te:hand-label" as="xs:string">
+    <xsl:param name="hand" as="element()"/>
+    <xsl:variable name="text" select="te:hand-text($hand)"/>
+    <xsl:sequence select="if (string-length($text) le $te:hand-brief) then $text
+      else replace(substring($text, 1, $te:hand-brief), '\s+\S*$', '') || $te:policy/hands/@more"/>
+  </xsl:function>
+
+  <xsl:function name="te:hand-text" as="xs:string">
+    <xsl:param name="hand" as="element()"/>
+    <xsl:sequence select="normalize-space(string-join($hand//text()))"/>
+  </xsl:function>
+
+  <!-- The hands whose notes the textual notes abridge, in a normalised document (all
+       of it) or in one TEI or teiCorpus (its own, not those of the TEIs it holds): each
+       format gives them in full once, under the title te:hands-title. -->
+  <xsl:function name="te:hands-in-full" as="element()*">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:variable name="used" select="distinct-values($doc//tei:add[@te:apparatus-entry]/@hand
+                                                      ! substring-after(normalize-space(.), '#')[.])"/>
+    <xsl:sequence select="$doc//tei:handNote[@xml:id = $used]
+      [$doc instance of document-node() or ancestor::*[self::tei:TEI or self::tei:teiCorpus][1] is $doc]
+      [string-length(te:hand-text(.)) gt $te:hand-brief]"/>
+  </xsl:function>
+
+  <xsl:variable name="te:hand-brief" as="xs:integer" select="xs:integer($te:policy/hands/@brief)"/>
+  <xsl:variable name="te:hands-title" as="xs:string" select="string($te:policy/hands/@title)"/>
 
   <!-- Why text is missing, in words: its own description when it has words, else the
        extent and the reason ("3 lines illegible", "date off the page"). -->
@@ -516,7 +562,6 @@
         <xsl:attribute name="te:entity" select="string-join($entries/@te:key, ' ')"/>
         <xsl:attribute name="te:entity-type" select="te:entity-type($entries[1])"/>
         <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
-        <xsl:attribute name="te:description" select="te:entity-description($entries[1])"/>
       </xsl:if>
       <xsl:call-template name="te:children"/>
     </xsl:copy>

@@ -39,6 +39,7 @@
   <!-- A TEI document: its title block, then its text. -->
   <xsl:template match="tei:TEI | tei:teiCorpus" mode="tx:block" as="element(tx:b)*" priority="2">
     <xsl:call-template name="tx:title-block"/>
+    <xsl:call-template name="tx:hands"/>
     <xsl:call-template name="tx:contents"/>
   </xsl:template>
 
