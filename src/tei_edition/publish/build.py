@@ -78,7 +78,11 @@ class DocumentOutcome:
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.failure and all(f.ok for f in self.formats)
+        """Published without an error: validation errors (``findings``) do not withhold
+        a document without --strict, but the run still exits 1 and names them, and the
+        document is rendered again next time so that they are reported again."""
+        return (not self.problems and not self.findings and not self.failure
+                and all(f.ok for f in self.formats))
 
 
 @dataclass
