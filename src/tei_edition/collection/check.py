@@ -65,7 +65,7 @@ def _roles(collection) -> list[Diagnostic]:
                          for d in letters[:2])
     many = f"{len(letters):,} letters' titles name" if len(letters) > 1 else "1 letter's title names"
     if rule == "as-encoded":
-        how = "their encoding (correspDesc)"
+        how = "their encoding in correspDesc"
         fix = ('if the titles are right, decide it in edition.toml: [correspondence] '
                'roles = "swapped" (every letter\'s encoding is reversed) or "from-title" '
                '(each such letter as its title says)')
