@@ -44,7 +44,7 @@ def test_a_real_letters_catalogue_entry(sample):
     entry = sample.document(f"letters/{WELTI[1]}").catalogue
     assert (entry.date, entry.date_text, entry.identifier) == (
         "1876-02-28", "28. Februar 1876", "VGB_GB_SBBGB02_045")
-    # As the edition encodes it (its file name says the reverse; we never second-guess).
+    # As the edition encodes it (its title says the reverse: edition.toml decides, see below).
     assert entry.sender == [{"name": "Emil Welti", "key": "Welti-Emil"}]
     assert entry.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
     assert (entry.place_sent["name"], entry.place_received["name"]) == ("Zürich", "Bern")
