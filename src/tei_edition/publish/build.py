@@ -329,9 +329,11 @@ def _register_digest(collection, doc) -> str:
 
 
 def _neighbours(doc, documents: dict) -> str:
-    """The neighbours a document's page links to, as they are named."""
+    """What a document's page shows of the catalogue: its own entry (an edition's
+    decision such as ``roles`` changes it without touching the file) and the
+    neighbours it links to, as they are named."""
     entry = doc.catalogue
-    parts = []
+    parts = [json.dumps(entry.to_json(), sort_keys=True)] if entry is not None else []
     for name in ("prev", "next", "corresp_prev", "corresp_next"):
         other = documents.get(getattr(entry, name, None) or "")
         if isinstance(other, _Volume):
