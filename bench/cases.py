@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from bench import generate
-from bench.harness import Series, file_size, measure, ratio
+from bench.harness import Series, file_size, fmt_bytes, measure, ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 TEI_ALL = ROOT.parent / "shared" / "schemas" / "tei_all.rng"
@@ -369,6 +371,115 @@ def entities_corpus(ctx: Context) -> list[Outcome]:
                     size=file_size(folder), note=_unmeasured(ours, floor))]
 
 
+# -- collections (issue 14) ----------------------------------------------------------------
+
+REFERENCE_XSL = Path(__file__).resolve().parent / "reference" / "tei-html.xsl"
+REFERENCE_NAME = ("generic TEI->HTML XSLT, one Saxon process, compiled once (the TEI "
+                  "Stylesheets are not installable here)")
+_PEAKS = re.compile(r"peak memory ([\d.]+) (MB|GB) per worker, ([\d.]+) (MB|GB) in all")
+
+
+def _peaks(summary: Path) -> tuple[int | None, int | None]:
+    """Per worker and in all, from the build's summary line."""
+    try:
+        match = _PEAKS.search(summary.read_text(encoding="utf-8"))
+    except OSError:
+        match = None
+    if not match:
+        return None, None
+    unit = {"MB": 2**20, "GB": 2**30}
+    return (int(float(match.group(1)) * unit[match.group(2)]),
+            int(float(match.group(3)) * unit[match.group(4)]))
+
+
+def _build_cmd(ctx: Context, inputs: list[Path], out: Path, summary: Path, *options) -> list[str]:
+    """Our build, its summary line kept (the harness discards what a run prints)."""
+    cmd = ctx.tei_edition("build", *inputs, "-o", out, "--jobs", 2, *options)
+    return ["sh", "-c", f"{shlex.join(cmd)} > {shlex.quote(str(summary))}"]
+
+
+def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Path,
+                     count: int, edit: Path | None, all_formats: bool) -> list[Outcome]:
+    rows = []
+    out, summary = ctx.work / "collection-out", ctx.work / "collection-summary.txt"
+    staging = out.with_name(f".{out.name}.building")
+    ref_out = ctx.work / "collection-ref"
+    ours, ref = measure([_build_cmd(ctx, inputs, out, summary, "--only", "html"),
+                         [ctx.python, "-m", "bench.reference.run_xslt", REFERENCE_XSL, ref_out,
+                          documents]],
+                        repeats=1, warmup=0, timeout=ctx.timeout * 10, mem_limit=ctx.mem_limit,
+                        before_each=_clear(out, staging, ref_out))
+    worker, total = _peaks(summary)
+    per_second = (lambda s: count / s.seconds if s.seconds else None)
+    r = ratio(per_second(ours), per_second(ref))
+    rows.append(Outcome(f"build --only html --jobs 2, {label}", ">= 2x the reference's documents/s",
+                        r >= 2 if r is not None else None, ours, ref, REFERENCE_NAME, r,
+                        size=file_size(documents), note=_unmeasured(ours, ref),
+                        extra={"documents": count, "ours_docs_per_s": per_second(ours),
+                               "reference_docs_per_s": per_second(ref),
+                               "worker_peak_bytes": worker, "total_peak_bytes": total}))
+    rows.append(Outcome(f"build memory, {label}", "< 500 MB per worker, < 2 GB in all",
+                        (worker < 500 * 2**20 and total < 2 * 2**30) if worker and total else None,
+                        ours, note=f"per worker {fmt_bytes(worker)}, in all {fmt_bytes(total)}"))
+    if edit is not None and ours.seconds:
+        original = edit.read_bytes()
+        try:
+            edit.write_bytes(original.replace(b"</TEI>", b"<!-- edited --></TEI>"))
+            [again] = measure([_build_cmd(ctx, inputs, out, summary, "--only", "html")], repeats=1,
+                              warmup=0, timeout=ctx.timeout, mem_limit=ctx.mem_limit)
+        finally:
+            edit.write_bytes(original)
+        part = ratio(again.seconds, ours.seconds)
+        rows.append(Outcome(f"rebuild after editing one letter, {label}", "< 5% of the full build",
+                            part < 0.05 if part is not None else None, again, ours,
+                            "the full build", part, note=_unmeasured(again, ours)))
+    if all_formats:
+        # Typst takes about a second a letter here: all formats on the first 200 letters
+        # (symbolic links beside the registers), beside the reference's documents/s.
+        subset = ctx.work / "collection-subset"
+        if not subset.exists():
+            (subset / "letters").mkdir(parents=True)
+            (subset / "registers").mkdir()
+            for path in sorted(documents.glob("*.xml"))[:200]:
+                (subset / "letters" / path.name).symlink_to(path)
+            for folder in inputs:
+                if folder != documents:
+                    for path in sorted(Path(folder).glob("*.xml")):
+                        (subset / "registers" / path.name).symlink_to(path)
+        [every] = measure([_build_cmd(ctx, [subset], out, summary)], repeats=1, warmup=0,
+                          timeout=ctx.timeout * 10, mem_limit=ctx.mem_limit,
+                          before_each=_clear(out, staging))
+        every_per_second = 200 / every.seconds if every.seconds else None
+        r = ratio(every_per_second, per_second(ref))
+        worker, total = _peaks(summary)
+        rows.append(Outcome(f"build all formats --jobs 2, 200 of the {label}",
+                            "within 3x of the reference's documents/s (>= 0.33x)",
+                            r >= 1 / 3 if r is not None else None, every, ref, REFERENCE_NAME, r,
+                            note=_unmeasured(every, ref) or
+                            f"per worker {fmt_bytes(worker)}, in all {fmt_bytes(total)}",
+                            extra={"ours_docs_per_s": every_per_second}))
+    return rows
+
+
+def collection_build(ctx: Context) -> list[Outcome]:
+    """Generated letter collections (1,000; and 5,000 unless --quick) and the real letter
+    edition (HTML only: its PDFs would take hours here)."""
+    rows = []
+    for count in (1000,) + (() if ctx.quick else (5000,)):
+        folder = generate.cached_letters(count)
+        rows += _collection_rows(ctx, f"{count:,} generated letters",
+                                 [folder / "letters", folder / "registers"], folder / "letters",
+                                 count, folder / "letters" / "letter-00000.xml",
+                                 all_formats=count == 1000)
+    letters = ROOT.parent / "shared" / "corpus" / "letters"
+    if letters.is_dir():
+        count = len(list((letters / "letters").glob("*.xml")))
+        rows += _collection_rows(ctx, f"{count:,} real letters", [letters / "letters",
+                                 letters / "registers"], letters / "letters", count, None,
+                                 all_formats=False)
+    return rows
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -386,6 +497,9 @@ CASES = (
     Case("build", build_dossier, lambda c: ["build", str(c.dossier), "-o", str(c.work / "profile-build")]),
     Case("large", large_exports, lambda c: ["export", "html", str(generate.cached_file(10 * MB)), "-o",
                                             str(c.work / "profile-large-html")]),
+    Case("collection", collection_build, lambda c: ["build", str(generate.cached_letters(1000)),
+                                                    "-o", str(c.work / "profile-collection"),
+                                                    "--only", "html", "--jobs", "2"]),
     Case("entities", entities_corpus,
          lambda c: ["entities", "list", str(generate.cached_corpus(300, 50 * MB, shared_register=True))]),
 )

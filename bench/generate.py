@@ -11,6 +11,9 @@ so the same arguments always give the same bytes.
 Files are cached under ``bench/.cache/`` by a key made of the source's hash, the size
 and the seed, so repeated benchmark runs do not regenerate them.
 
+A letter collection for ``build`` (``write_letters``): ``python -m bench.generate
+letters 1000 FOLDER``.
+
 Usage: ``python -m bench.generate 10MB out.xml`` (sizes take KB, MB or plain bytes).
 """
 
@@ -287,8 +290,113 @@ def _prune(cache: Path, source: Source) -> None:
                 entry.unlink(missing_ok=True)
 
 
+# -- a letter collection -------------------------------------------------------------
+#
+# Letters of 5-40 KB with ``correspDesc`` (sender, addressee, places, date) whose names
+# point into two separate register files (``registers/persons.xml``: 5,000 persons,
+# ``registers/places.xml``: 2,000 places) by ``file.xml#id``, as letter editions do.
+# Everything is visibly generated (neutral names, a note saying so); seeded.
+
+LETTERS_VERSION = "1"
+_WORDS = ("the letter of your house arrived with news from the council and I write at "
+          "once to thank you for the report on the railway which we read together in "
+          "the evening while the rain kept everyone at home").split()
+
+
+def _para(rng: random.Random, persons: int, places: int, size: int) -> str:
+    parts, length = [], 0
+    while length < size:
+        roll = rng.random()
+        if roll < 0.06:
+            n = rng.randrange(persons)
+            piece = f'<persName ref="../registers/persons.xml#pe{n:05d}">Person {n}</persName>'
+        elif roll < 0.09:
+            n = rng.randrange(places)
+            piece = f'<placeName ref="../registers/places.xml#pl{n:05d}">Place {n}</placeName>'
+        elif roll < 0.10:
+            piece = "<lb/>"
+        elif roll < 0.11:
+            piece = f'<hi rend="italic">{rng.choice(_WORDS)}</hi>'
+        elif roll < 0.115:
+            piece = f'<note type="commentary">Generated note {rng.randrange(1000)}.</note>'
+        else:
+            piece = rng.choice(_WORDS)
+        parts.append(piece)
+        length += len(piece) + 1
+    return "<p>" + " ".join(parts) + ".</p>"
+
+
+def write_letter(number: int, rng: random.Random, persons: int, places: int) -> str:
+    size = rng.randrange(5_000, 40_000)
+    sender, addressee = rng.randrange(persons), rng.randrange(persons)
+    sent, received = rng.randrange(places), rng.randrange(places)
+    day = f"{1850 + number % 40}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+    ref = "../registers/persons.xml#pe{:05d}".format
+    pref = "../registers/places.xml#pl{:05d}".format
+    head = (f'<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="{TEI_NS}" xml:id="L{number:05d}">'
+            f"<teiHeader><fileDesc><titleStmt><title>Generated letter {number} from Person "
+            f"{sender} to Person {addressee}</title></titleStmt><publicationStmt><p>Generated "
+            f"for the benchmark (bench/generate.py).</p></publicationStmt><sourceDesc><p>None: "
+            f"generated.</p></sourceDesc></fileDesc><profileDesc><correspDesc>"
+            f'<correspAction type="sent"><persName ref="{ref(sender)}">Person {sender}</persName>'
+            f'<placeName ref="{pref(sent)}">Place {sent}</placeName><date when="{day}"/></correspAction>'
+            f'<correspAction type="received"><persName ref="{ref(addressee)}">Person {addressee}'
+            f'</persName><placeName ref="{pref(received)}">Place {received}</placeName>'
+            f"</correspAction></correspDesc></profileDesc></teiHeader><text><body>"
+            f'<opener><dateline><placeName ref="{pref(sent)}">Place {sent}</placeName>, '
+            f'<date when="{day}">{day}</date></dateline></opener>')
+    body, length = [], len(head)
+    while length < size:
+        body.append(_para(rng, persons, places, rng.randrange(400, 2000)))
+        length += len(body[-1])
+    return head + "\n".join(body) + "<closer>Generated closing.</closer></body></text></TEI>\n"
+
+
+def write_letter_registers(folder: Path, persons: int, places: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, kind, count, prefix, tag in (("persons.xml", "listPerson", persons, "pe", "person"),
+                                           ("places.xml", "listPlace", places, "pl", "place")):
+        label = "persName" if tag == "person" else "placeName"
+        entries = "\n".join(
+            f'<{tag} xml:id="{prefix}{n:05d}"><{label}>{tag.title()} {n}</{label}>'
+            f"<note>Generated register entry {n}.</note></{tag}>" for n in range(count))
+        (folder / name).write_text(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc>'
+            f"<titleStmt><title>Generated {tag} register</title></titleStmt><publicationStmt><p>"
+            f"Generated for the benchmark.</p></publicationStmt><sourceDesc><p>None: generated."
+            f"</p></sourceDesc></fileDesc></teiHeader><text><body><{kind}>\n{entries}\n"
+            f"</{kind}></body></text></TEI>\n", encoding="utf-8")
+
+
+def write_letters(folder: Path, letters: int, *, persons: int = 5000, places: int = 2000,
+                  seed: int = 8) -> Path:
+    """``folder/letters/*.xml`` and ``folder/registers/{persons,places}.xml``."""
+    rng = random.Random(seed)
+    (folder / "letters").mkdir(parents=True, exist_ok=True)
+    write_letter_registers(folder / "registers", persons, places)
+    for number in range(letters):
+        (folder / "letters" / f"letter-{number:05d}.xml").write_text(
+            write_letter(number, rng, persons, places), encoding="utf-8")
+    return folder
+
+
+def cached_letters(letters: int, *, seed: int = 8, cache: Path = CACHE) -> Path:
+    folder = cache / f"letters-{letters}-s{seed}-v{LETTERS_VERSION}"
+    done = folder / ".complete"
+    if not done.is_file():
+        if folder.exists():
+            shutil.rmtree(folder)
+        write_letters(folder, letters, seed=seed)
+        done.write_text("ok\n")
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if len(args) == 3 and args[0] == "letters":
+        folder = write_letters(Path(args[2]), int(args[1]))
+        print(f"{folder}: {args[1]} letters, 5,000 persons and 2,000 places in registers/")
+        return 0
     if len(args) != 2:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2

@@ -29,46 +29,57 @@ def tei(tmp_path):
     return folder
 
 
+def _visible(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def test_build_writes_text_and_lists_registers(tei, tmp_path):
-    report = build([tei], tmp_path / "out", only=["text"])
+    report = build([tei], tmp_path / "out", only=["text"], jobs=1)
     assert report.ok and report.exit_code == 0
-    assert report.validation.startswith("validated")
     kinds = {d.path.name: d.kind for d in report.documents}
-    assert kinds == {"edition.xml": "document", "places.xml": "register", "other.xml": "other"}
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["edition.txt"]
+    assert kinds == {"edition.xml": "document", "places.xml": "register"}
+    assert any("other.xml" in note and "not a TEI document" in note for note in report.notes)
+    assert _visible(tmp_path / "out") == ["edition.txt"]
     assert (tmp_path / "out" / "edition.txt").read_text(encoding="utf-8").startswith(
         "A small documentary edition\n")
 
 
-def test_invalid_document_is_not_exported_unless_asked(tei, tmp_path):
-    shutil.copy(INVALID, tei / "notes.xml")
-    report = build([tei], tmp_path / "out", only=["text"])
-    bad = next(d for d in report.documents if d.path.name == "notes.xml")
+def _declaring_our_schema(path: Path, target: Path) -> None:
+    """``path`` with an xml-model naming our customisation (RELAX NG and Schematron)."""
+    from tei_edition import resources
+
+    text = path.read_text(encoding="utf-8")
+    models = "".join(f'<?xml-model href="{resources.schema(name)}" type="{kind}"?>\n'
+                     for name, kind in (("tei_edition.rng", "application/xml"),
+                                        ("tei_edition.sch", "application/xml")))
+    declaration, rest = text.split("\n", 1)
+    target.write_text(f"{declaration}\n{models}{rest}", encoding="utf-8")
+
+
+def test_documents_are_checked_against_what_they_declare(tei, tmp_path):
+    """Our customisation applies to a document that declares it; its errors are reported
+    and it is published, unless --strict withholds it. A document declaring nothing is
+    published without a schema check (other projects' TEI)."""
+    shutil.copy(INVALID, tei / "plain.xml")  # breaks our rules, declares nothing
+    _declaring_our_schema(INVALID, tei / "notes.xml")
+    report = build([tei], tmp_path / "out", only=["text"], jobs=0)
+    by_name = {d.path.name: d for d in report.documents}
+    assert any("doc-dateline" in p for p in by_name["notes.xml"].findings)
+    assert not by_name["plain.xml"].findings
+    assert report.ok and report.exit_code == 0
+    assert (tmp_path / "out" / "notes.txt").exists() and (tmp_path / "out" / "plain.txt").exists()
+
+    strict = build([tei], tmp_path / "strict", only=["text"], jobs=0, strict=True)
+    bad = next(d for d in strict.documents if d.path.name == "notes.xml")
     assert bad.problems and any("doc-dateline" in p for p in bad.problems)
-    assert not (tmp_path / "out" / "notes.txt").exists()
-    assert (tmp_path / "out" / "edition.txt").exists()
-    assert report.exit_code == 1
-    forced = build([tei], tmp_path / "forced", validate=False, only=["text"])
-    assert forced.ok and (tmp_path / "forced" / "notes.txt").exists()
-    assert "skipped" in forced.validation
+    assert not (tmp_path / "strict" / "notes.txt").exists()
+    assert (tmp_path / "strict" / "plain.txt").exists()
+    assert strict.exit_code == 1
 
-
-def test_each_file_is_parsed_once(tei, tmp_path, monkeypatch):
-    """Classification, validation and every export share one tree per file."""
-    from tei_edition.validation import validate
-    from tei_edition.xml import parse as xmlparse
-
-    calls = []
-
-    def counting(path, **kwargs):
-        calls.append(Path(path).name)
-        return xmlparse.parse_file(path, **kwargs)
-
-    monkeypatch.setattr(build_module, "parse_file", counting)
-    monkeypatch.setattr(validate, "parse_file", counting)
-    report = build([tei], tmp_path / "out", only=["text", "html"])
-    assert report.ok
-    assert sorted(calls) == sorted(p.name for p in tei.glob("*.xml"))
+    unchecked = build([tei], tmp_path / "unchecked", validate=False, only=["text"], jobs=0,
+                      strict=True)
+    assert unchecked.ok and (tmp_path / "unchecked" / "notes.txt").exists()
+    assert "skipped" in unchecked.validation
 
 
 def test_failing_format_does_not_stop_others(tei, tmp_path, monkeypatch):
@@ -82,19 +93,21 @@ def test_failing_format_does_not_stop_others(tei, tmp_path, monkeypatch):
     registry = dict(formats.REGISTRY)
     registry["failing"] = formats.Format("failing", "te_failing_format", ".x", "")
     monkeypatch.setattr(formats, "REGISTRY", registry)
-    report = build([tei / "edition.xml"], tmp_path / "out", only=["failing", "text"])
+    report = build([tei / "edition.xml"], tmp_path / "out", only=["failing", "text"], jobs=0)
     outcomes = {f.format: f for f in report.documents[0].formats}
     assert not outcomes["failing"].ok and "no luck" in outcomes["failing"].message
     assert outcomes["text"].ok and (tmp_path / "out" / "edition.txt").exists()
     assert report.exit_code == 1
 
 
-def test_site_folder_per_document_when_there_are_several(tmp_path):
-    html = formats.REGISTRY["html"]
-    assert build_module._target(html, Path("a/x.xml"), tmp_path, False) == tmp_path / "html"
-    assert build_module._target(html, Path("a/x.xml"), tmp_path, True) == tmp_path / "html" / "x"
-    text = formats.REGISTRY["text"]
-    assert build_module._target(text, Path("a/x.xml"), tmp_path, True) == tmp_path / "x.txt"
+def test_outputs_keep_the_collection_folders():
+    chosen = [formats.REGISTRY[name] for name in ("html", "pdf", "text")]
+    one = build_module._plan({"letter": None}, chosen)
+    assert one == {"letter": {"html": "html", "pdf": "letter.pdf", "text": "letter.txt"}}
+    several = build_module._plan({"a/letter": None, "b/letter": None}, chosen)
+    assert several["a/letter"] == {"html": "html/a/letter", "pdf": "a/letter.pdf",
+                                   "text": "a/letter.txt"}
+    assert several["b/letter"]["html"] == "html/b/letter"
 
 
 def test_missing_path_is_an_input_error(tmp_path):
@@ -104,20 +117,22 @@ def test_missing_path_is_an_input_error(tmp_path):
 
 def test_cli(run, tei, tmp_path):
     out = tmp_path / "out"
-    result = run("build", str(tei), "-o", str(out), "--only", "text")
+    result = run("build", str(tei), "-o", str(out), "--only", "text", "--jobs", "1", "--strict")
     assert result.exit_code == 0, result.output
     assert f"edition.xml: text -> {out / 'edition.txt'}" in result.stdout
-    assert "places.xml: register file (no <text>): used through @ref, not exported" in result.stdout
-    shutil.copy(INVALID, tei / "notes.xml")
-    result = run("build", str(tei), "-o", str(out), "--only", "text")
+    assert "places.xml: register, used by the documents' links, not published" in result.stdout
+    assert "1 document: 1 rendered, 0 unchanged (skipped)" in result.stdout
+    _declaring_our_schema(INVALID, tei / "notes.xml")
+    result = run("build", str(tei), "-o", str(out), "--only", "text", "--strict")
     assert result.exit_code == 1
-    assert "notes.xml: not exported" in result.stdout and "[doc-head]" in result.stderr
+    assert "notes.xml: not published" in result.stdout and "[doc-head]" in result.stderr
+    assert "2 documents: 1 rendered, 1 unchanged (skipped)" in result.stdout
     assert run("build", str(tmp_path / "nowhere"), "-o", str(out)).exit_code == 2
 
 
 @needs_shared(DOSSIER)
 def test_dossier_builds_every_format(tmp_path):
-    report = build([DOSSIER.parent], tmp_path / "build")
+    report = build([DOSSIER.parent], tmp_path / "build", jobs=1)
     assert report.ok, [(d.path, d.problems, [f.message for f in d.formats]) for d in report.documents]
     written = {f.format for d in report.documents for f in d.formats if f.ok}
     assert written == set(formats.REGISTRY)
@@ -177,7 +192,7 @@ def test_background_format_overlaps_the_others_in_a_stable_order(tei, tmp_path, 
 
     monkeypatch.setattr(formats.Format, "exporter", lambda self: text_while_running
                         if self.name == "text" else __import__(self.module).export)
-    report = build([tei / "edition.xml"], tmp_path / "out", only=["text", "bg"])
+    report = build([tei / "edition.xml"], tmp_path / "out", only=["text", "bg"], jobs=0)
     outcomes = report.documents[0].formats
     assert [f.format for f in outcomes] == ["text", "bg"]
     assert outcomes[0].ok and (tmp_path / "out" / "edition.txt").exists()
@@ -208,6 +223,6 @@ def test_a_crashing_format_stops_the_background_one(tei, tmp_path, monkeypatch):
     original = build_module._attempt
     monkeypatch.setattr(build_module, "_attempt", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        build([tei / "edition.xml"], tmp_path / "out", only=["text", "bg"])
+        build([tei / "edition.xml"], tmp_path / "out", only=["text", "bg"], jobs=0)
     assert module.EVENTS == ["start", "cancel"]
     assert not (tmp_path / "out" / "edition.bg").exists()

@@ -91,6 +91,25 @@ def test_names_in_a_document_link_to_the_collection_register(built):
     assert {"../../registers/person/p3.html", "../../registers/place/pl1.html"} <= hrefs
 
 
+def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built):
+    html, figures = built
+    collection = figures["collection"]
+    document = collection.ordered()[0]
+    from tei_edition.entities.resolve import resolve
+
+    tree = document.parse()
+    resolve(tree, document.path, collection.register)
+    with_tree = site.page_parameters(collection, document, tree)["collection-page"].getroot()
+    without = site.page_parameters(collection, document)["collection-page"].getroot()
+    by_key = lambda page: {e.get("id"): e.get("href") for e in page.iter("{urn:x-tei-edition}entity")  # noqa: E731
+                           if e.get("id") in document.register_refs}
+    assert by_key(without) == by_key(with_tree) and by_key(without)
+    formats = lambda page: [f.get("label") for f in page.iter("{urn:x-tei-edition}format")]  # noqa: E731
+    assert formats(without) == ["PDF", "plain text"]
+    only_text = site.page_parameters(collection, document, formats=["html", "text"])["collection-page"]
+    assert formats(only_text.getroot()) == ["plain text"]
+
+
 def test_register_page_lists_mentions_from_several_documents(built):
     html, figures = built
     heer = page(html / "registers" / "person" / "p2.html")
@@ -263,3 +282,40 @@ def test_facsimiles_beside_their_page(built):
     assert not remote.xpath("//h:img", namespaces=XHTML)  # never fetched, only linked
     assert remote.xpath("//h:a[@class='facsimile remote']/@href", namespaces=XHTML) == [
         "https://iiif.example.org/iiif/letter-2/full/max/0/default.jpg"]
+
+
+def test_map_windows_fit_the_places_and_where_they_are_named():
+    S = "{urn:x-tei-edition:site}"
+    data = etree.Element(f"{S}site")
+    places = [(47.0 + i / 100, 8.0 + i / 100, 50) for i in range(30)]  # a dense, much named cluster
+    places += [(-33.0, 151.0, 1), (64.0, -21.0, 1), (40.7, -74.0, 1)] + [(48 + i, 2 + i, 1) for i in range(8)]
+    for lat, lon, count in places:
+        entity = etree.SubElement(data, f"{S}entity", count=str(count))
+        etree.SubElement(entity, f"{S}geo", lat=str(lat), lon=str(lon))
+    site._map_windows(data)
+    south, west, north, east = map(float, data.get("map-detail").split())
+    assert south < 47.0 and north > 47.29 and west < 8.0 and east > 8.29 and north - south < 2
+    south, west, north, east = map(float, data.get("map-all").split())
+    assert south > -33.0 and north - south > 10  # the far outliers are left to the list
+
+
+def test_pages_of_documents_rendered_as_their_whole_file(tmp_path):
+    import shutil
+
+    from tei_edition.collection import load
+
+    source = tmp_path / "collection"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "collection", source,
+                    ignore=shutil.ignore_patterns("broken.xml"))
+    collection = load([source])
+    pages = site.whole_file_pages(collection)
+    assert sorted(pages.items()) == [
+        ("volumes/frus/3", "volumes/frus/index.html#body1.div2"),
+        ("volumes/frus/d1", "volumes/frus/index.html#d1"),
+        ("volumes/frus/d2", "volumes/frus/index.html#d2")]
+    # the digest of one of them, read from the whole file, anchors into the whole page
+    from tei_edition.xml.parse import parse_file
+
+    third = next(d for d in collection.documents if d.id == "volumes/frus/3")
+    found = site.digest(parse_file(third.path), third)
+    assert [a for a, _ in found.passages] == ["body1.div2.head1", "body1.div2.p1"]

@@ -135,3 +135,42 @@ def test_an_export_that_overruns_its_time_is_stopped_and_named(tmp_path):
     # the next export gets a fresh worker and goes through
     _, _, site = export(tmp_path, "small", crowded(10))
     assert (site / "index.html").is_file()
+
+
+def test_the_worker_ends_with_its_parent_and_leaves_nothing(tmp_path):
+    """SIGTERM to a process exporting HTML (its default action: no Python cleanup runs)
+    ends its worker too, even in the middle of a transform, and no file is left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    source = tmp_path / "crowded.xml"
+    source.write_text(crowded(100_000), encoding="utf-8")  # a transform of many seconds
+    script = ("import sys; from tei_edition.publish.export import export_file; "
+              "export_file(sys.argv[1], 'html', sys.argv[2])")
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    parent = subprocess.Popen([sys.executable, "-c", script, str(source), str(tmp_path / "site")], env=env)
+    try:
+        worker = None
+        for _ in range(600):  # until the worker runs (it is the parent's only child)
+            children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+            found = children.read_text().split() if children.exists() else []
+            if found:
+                worker = int(found[0])
+                break
+            time.sleep(0.05)
+        assert worker, "the export started its worker"
+        time.sleep(2)  # the job is under way
+        parent.send_signal(signal.SIGTERM)
+        parent.wait()
+        for _ in range(100):  # far less than the transform would take
+            if not Path(f"/proc/{worker}").exists() or "Z" in Path(f"/proc/{worker}/stat").read_text().split()[2]:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the worker outlived its parent")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crowded.xml"]

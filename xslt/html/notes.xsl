@@ -56,15 +56,23 @@
   <!-- A note's number follows its word: "jetzt <note/> aber" reads "jetzt¹ aber", never
        "jetzt ¹aber" nor "jetzt ¹ aber" (the space before the note moves after it). -->
   <xsl:template match="text()[following-sibling::node()[1][self::tei:note[@te:place = 'foot']]]
-                             [matches(., '\s$')][normalize-space()]" mode="h:text">
+                             [matches(., '\s$')][h:after-a-word(.)]" mode="h:text">
     <xsl:value-of select="replace(., '\s+$', '')"/>
   </xsl:template>
+
+  <!-- Whether a text ends a word: it has words, or it is the space after an inline
+       element ("<hi>Comandanten</hi> <note/>"), not the space between two blocks. -->
+  <xsl:function name="h:after-a-word" as="xs:boolean">
+    <xsl:param name="text" as="text()"/>
+    <xsl:sequence select="normalize-space($text) != ''
+      or exists($text/preceding-sibling::node()[1][self::*[@te:kind = ('inline', 'unknown-inline')]])"/>
+  </xsl:function>
 
   <xsl:function name="h:space-after-note" as="xs:boolean">
     <xsl:param name="note" as="element()"/>
     <xsl:variable name="before" select="$note/preceding-sibling::node()[1]"/>
     <xsl:variable name="after" select="$note/following-sibling::node()[1]"/>
-    <xsl:sequence select="exists($before[self::text()][matches(., '\s$')][normalize-space()])
+    <xsl:sequence select="exists($before[self::text()][matches(., '\s$')][h:after-a-word(.)])
                           and not($after[self::text()][matches(., '^\s')])
                           and not($after[self::text()][matches(., '^[\p{Pe}\p{Po}]')])
                           and exists($after)"/>

@@ -1,30 +1,52 @@
-"""``build``: validate every document, then write every registered export format.
+"""``build``: a collection of TEI documents into one output folder, in parallel and
+incrementally.
 
-What is exported: each TEI document with a ``<text>`` (a ``TEI`` or ``teiCorpus``
-root). A TEI file without ``<text>`` is a register (persons, places ... in a
-``standOff``): documents reach it through ``@ref="persons.xml#id"``, so it is listed
-but not exported itself. Other XML files are listed and left alone.
+What: every TEI file under the paths is one collection (``tei_edition.collection``).
+Documents are exported in every chosen format; register files (persons, places ...)
+are merged into the collection's register, which every document's links resolve
+against, and are never exported themselves. Other XML files are left alone.
 
-Where: ``DIR/<stem><suffix>`` for file formats (``DIR/<stem>.txt``, ``.pdf``) and
-``DIR/html/`` for the site; with several documents each site goes to
-``DIR/html/<stem>/``.
+Where: ``DIR/html/`` (the site), ``DIR/<stem>.pdf`` and ``DIR/<stem>.txt`` for one
+document; for several, each keeps its path inside the collection:
+``DIR/html/<folder>/<stem>/``, ``DIR/<folder>/<stem>.pdf``, ``DIR/<folder>/<stem>.txt``.
+Outputs never overwrite an input or each other: a clash is refused before any work.
 
-Each file is parsed once: classification, validation and every export share its tree.
-Failures are per document and per format: an invalid document is not exported, and a
-format that fails on one document does not stop the others.
+How:
+  * Worker processes (``pool``), each compiling every stylesheet once and holding the
+    register once, render the documents; a worker over its memory or time limit is
+    stopped and its document reported, and the rest go on.
+  * The build goes into a new folder beside ``DIR`` that replaces it at the end, so an
+    interrupted build leaves the previous output whole; the next run resumes from what
+    the interrupted one finished (its journal).
+  * The folder's manifest (``manifest``) records what each document's outputs were
+    made from; a rebuild renders only the documents whose inputs changed and takes the
+    other outputs over (``force`` renders all).
+  * Validation fits other projects' TEI: a document is checked against the schemas it
+    declares (``<?xml-model?>``); its problems are reported, and it is withheld from
+    publication only when ``strict``.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import pickle
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from tei_edition.publish import formats
-from tei_edition.errors import (EXIT_OK, EXIT_PROBLEMS, InputError, TeiEditionError,
-                                UsageError)
+from tei_edition.errors import (EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, InputError,
+                                TeiEditionError, UsageError)
+from tei_edition.publish import formats, manifest, pool
 from tei_edition.publish.formats import ExportRequest
-from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
+from tei_edition.xml import parse as xmlparse
+from tei_edition.xml.output import MARKER, _check_replaceable, safe_child
+from tei_edition.xml.parse import parse_file
+
+from tei_edition import collection as collection_model
 
 DEFAULT_PATHS = ("tei",)
 DEFAULT_OUT = "build"
@@ -43,15 +65,18 @@ class FormatOutcome:
 @dataclass
 class DocumentOutcome:
     path: Path
-    kind: str  # "document" | "register" | "other" | "malformed"
-    problems: list[str] = field(default_factory=list)  # validation or parse errors
-    tree: object = field(default=None, repr=False)  # parsed once, for validation and export
+    kind: str  # "document" | "register" | "malformed"
+    problems: list[str] = field(default_factory=list)  # errors that withheld it
+    findings: list[str] = field(default_factory=list)  # validation errors, reported only
     formats: list[FormatOutcome] = field(default_factory=list)
     exit_code: int = EXIT_PROBLEMS  # what its problems mean: 2 when it could not be read
+    id: str = ""
+    skipped: bool = False  # unchanged since the last build: its outputs were taken over
+    failure: str = ""  # its worker crashed or was stopped at a limit
 
     @property
     def ok(self) -> bool:
-        return not self.problems and all(f.ok for f in self.formats)
+        return not self.problems and not self.failure and all(f.ok for f in self.formats)
 
 
 @dataclass
@@ -59,10 +84,23 @@ class BuildReport:
     out_dir: Path
     validation: str  # how documents were checked, in words
     documents: list[DocumentOutcome] = field(default_factory=list)
+    jobs: int = 1
+    limits: pool.Limits = field(default_factory=pool.Limits)
+    usage: pool.Usage = field(default_factory=pool.Usage)
+    interrupted: bool = False
+    notes: list[str] = field(default_factory=list)  # the collection's problems, reported
 
     @property
     def ok(self) -> bool:
         return all(d.ok for d in self.documents)
+
+    @property
+    def rendered(self) -> int:
+        return sum(1 for d in self.documents if d.kind == "document" and not d.skipped)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for d in self.documents if d.skipped)
 
     @property
     def exit_code(self) -> int:
@@ -70,73 +108,473 @@ class BuildReport:
         return max((d.exit_code for d in self.documents if not d.ok), default=EXIT_OK)
 
 
+class Progress:
+    """What ``build`` tells its caller as it goes (the command line draws a bar)."""
+
+    def start(self, report: BuildReport, total: int) -> None:
+        pass
+
+    def done(self, outcome: DocumentOutcome) -> None:
+        pass
+
+
+@dataclass
+class _Task:
+    """One document for a worker: where it is, where its outputs go (inside the
+    build folder under construction) and how to export it."""
+
+    id: str
+    source: Path
+    staging: Path
+    outputs: dict[str, str]  # format -> path relative to the build folder
+    validate: bool
+    strict: bool
+    document: object = None  # collection.Document: ``parse()`` gives its tree
+
+
 def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = True,
-          only: list[str] | None = None) -> BuildReport:
-    """Validate and export every document under ``paths`` into ``out_dir``."""
-    files = _input_files(list(paths or DEFAULT_PATHS))
+          strict: bool = False, only: list[str] | None = None, jobs: int | None = None,
+          force: bool = False, limits: pool.Limits | None = None,
+          progress: Progress | None = None, tidy_in_background: bool = False) -> BuildReport:
+    """Export every document of the collection under ``paths`` into ``out_dir``.
+
+    ``jobs`` worker processes render the documents (default: one per core; 0 renders
+    in this process, without the limits: for tests and debugging)."""
+    paths = list(paths or DEFAULT_PATHS)
+    _check_paths(paths)
     chosen = [formats.get(name) for name in (only or formats.REGISTRY)]
-    documents = [_classify(path) for path in files]
-    exportable = [d for d in documents if d.kind == "document"]
-    validation = _validate(exportable) if validate else "validation skipped (--no-validate)"
-    report = BuildReport(Path(out_dir), validation, documents)
-    several = len(exportable) > 1
-    for doc in exportable:
-        tree, doc.tree = doc.tree, None  # each tree is let go once its exports are written
-        if doc.problems:
-            continue  # stops before exporting a document that fails validation
-        targets = [_target(fmt, doc.path, report.out_dir, several) for fmt in chosen]
-        doc.formats = _export_all(tree, doc.path, chosen, targets)
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if jobs < 0:
+        raise UsageError(f"--jobs must be 0 or more (got {jobs})")
+    limits = limits or pool.Limits()
+    progress = progress or Progress()
+    out = Path(out_dir)
+
+    collection = collection_model.load(paths)
+    if not only and collection.config.formats:
+        chosen = [formats.get(name) for name in collection.config.formats]
+    validation = ("validation skipped (--no-validate)" if not validate else
+                  "checked against the schemas each document declares (<?xml-model?>) and "
+                  "the collection's integrity rules; "
+                  + ("documents with errors are withheld (--strict)" if strict
+                     else "errors are reported, documents still published (--strict withholds them)"))
+    report = BuildReport(out, validation, jobs=jobs, limits=limits)
+    held = _problems(collection, report, strict)
+    for path in collection.registers:
+        report.documents.append(DocumentOutcome(Path(path), "register", exit_code=EXIT_OK))
+
+    documents = _units(collection)
+    plan = _plan(documents, chosen)
+    _refuse_clashes(plan, out, _inputs(collection, paths))
+    staging = _staging(out)
+
+    options = manifest.options_digest({"formats": [f.name for f in chosen], "validate": validate,
+                                       "strict": strict, "limits": repr(xmlparse.current_limits()),
+                                       "keys": sorted(collection.register.key_rules.items())})
+    old = {} if force else manifest.load(out)
+    resumed = {} if force else manifest.read_journal(staging)
+    entries: dict[str, manifest.Entry] = {}
+    keys, tasks, skipped = {}, [], []
+    sources: dict[Path, str] = {}
+    for doc_id, doc in documents.items():
+        errors = held.get(os.path.normpath(os.path.abspath(doc.path)))
+        if errors:
+            report.documents.append(DocumentOutcome(Path(doc.path), "document", errors, id=doc_id))
+            continue
+        path = Path(doc.path)
+        if path not in sources:
+            sources[path] = manifest.file_digest(path)
+        keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
+                                    doc.fragment or "", _register_digest(collection, doc),
+                                    _neighbours(doc, documents))
+        if isinstance(doc, _Volume):
+            doc = None  # the whole file is parsed
+        outputs = plan[doc_id]
+        taken = _take_over(doc_id, keys[doc_id], outputs, resumed, staging, None) or \
+            _take_over(doc_id, keys[doc_id], outputs, old, staging, out)
+        if taken is not None:
+            entries[doc_id] = taken
+            skipped.append(_skipped_outcome(doc_id, path, taken, out))
+        else:
+            tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc))
+
+    journal = manifest.Journal(staging)
+    for doc_id, entry in entries.items():
+        if doc_id not in resumed or resumed[doc_id].key != entry.key:
+            journal.add(doc_id, entry)
+    progress.start(report, len(documents))
+    for outcome in skipped:
+        report.documents.append(outcome)
+        progress.done(outcome)
+
+    def finished(doc_id, result):
+        task = by_id[doc_id]
+        outcome = _outcome(task, result, out)
+        report.documents.append(outcome)
+        if outcome.ok:
+            entry = manifest.Entry(keys[doc_id], str(task.source),
+                                   {f.format: [str(p.relative_to(out)) for p in f.outputs]
+                                    for f in outcome.formats},
+                                   [w for f in outcome.formats for w in f.warnings])
+            entries[doc_id] = entry
+            journal.add(doc_id, entry)
+        progress.done(outcome)
+
+    by_id = {task.id: task for task in tasks}
+    init_args = (_portable(collection.register, paths), [f.name for f in chosen],
+                 xmlparse.current_limits())
+    try:
+        if jobs == 0:
+            _run_here(tasks, init_args, finished)
+        else:
+            report.usage = pool.run([(t.id, t) for t in tasks], render, jobs=jobs,
+                                    initializer=init_worker, initargs=init_args,
+                                    limits=limits, on_done=finished)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        raise
+    finally:
+        journal.close()
+    kept = {path for entry in entries.values() for paths in entry.outputs.values() for path in paths}
+    kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
+             if f.ok for p in f.outputs}
+    _prune(staging, kept)
+    manifest.save(staging, entries)
+    _swap(staging, out, tidy_in_background=tidy_in_background)
+    report.documents.sort(key=lambda d: (d.kind != "document", str(d.path)))
     return report
 
 
-def _input_files(paths: list) -> list[Path]:
+# ------------------------------------------------------------------ what goes where
+
+def _check_paths(paths: list) -> None:
     for raw in paths:
         if not Path(raw).exists():
             raise InputError("no such file or folder", path=str(raw))
-    files = collect_xml_files(paths)
-    if not files:
+    if not xmlparse.collect_xml_files(paths):
         raise UsageError(f"no XML files found in {', '.join(map(str, paths))}")
-    return files
 
 
-def _classify(path: Path) -> DocumentOutcome:
+def _problems(collection, report: BuildReport, strict: bool) -> dict[str, list[str]]:
+    """The collection's problems (what ``load`` found and its integrity rules), each
+    reported; a file that could not be read is a failed input. Returns, with
+    ``strict``, the errors that withhold the documents of each file (by absolute path)."""
+    by_path: dict[str, list[str]] = {}
+    for problem in collection_model.check(collection):
+        text = problem.as_text()
+        if problem.severity == "error" and problem.source in ("xml", "input"):
+            report.documents.append(DocumentOutcome(
+                Path(problem.path), "malformed", [text],
+                exit_code=EXIT_USAGE if problem.source == "input" else EXIT_PROBLEMS))
+            continue
+        report.notes.append(text)
+        if problem.severity == "error":
+            by_path.setdefault(os.path.normpath(os.path.abspath(problem.path)), []).append(text)
+    return by_path if strict else {}
+
+
+@dataclass
+class _Volume:
+    """A file of many documents (divisions): catalogued per document, exported whole
+    (one book, one site)."""
+
+    path: Path
+    id: str
+    register_refs: list[str]
+    fragment: None = None
+    catalogue: None = None
+
+
+def _units(collection) -> dict:
+    """What is exported, by output name: every document, except that the divisions of
+    one file are exported as that one file (a ``teiCorpus``'s TEI children are each a
+    document of their own)."""
+    units: dict = {}
+    for doc in collection.documents:
+        if getattr(doc, "part", None) != "division":
+            units[doc.id] = doc
+            continue
+        name = doc.id.rsplit("/", 1)[0]
+        volume = units.setdefault(name, _Volume(Path(doc.path), name, []))
+        volume.register_refs = sorted({*volume.register_refs, *doc.register_refs})
+    return units
+
+
+def _register_digest(collection, doc) -> str:
+    """What the document's outputs depend on in the register: the entries it names
+    (the whole register files when the register cannot say)."""
+    if not doc.register_refs:
+        return ""
+    digest = getattr(collection.register, "digest", None)
+    if digest is not None:
+        return digest(doc.register_refs)
+    return manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))
+
+
+def _neighbours(doc, documents: dict) -> str:
+    """The neighbours a document's page links to, as they are named."""
+    entry = doc.catalogue
+    parts = []
+    for name in ("prev", "next", "corresp_prev", "corresp_next"):
+        other = documents.get(getattr(entry, name, None) or "")
+        if isinstance(other, _Volume):
+            other = None
+        parts.append(f"{name}={other.id}|{other.catalogue.title}|{other.catalogue.date}"
+                     if other is not None else f"{name}=")
+    return "\n".join(parts)
+
+
+def _plan(documents: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
+    """Every document's outputs, relative to the build folder."""
+    single = len(documents) == 1
+    plan = {}
+    for doc_id in documents:
+        stem = doc_id.rsplit("/", 1)[-1] if single else doc_id
+        plan[doc_id] = {fmt.name: (fmt.name if single else f"{fmt.name}/{doc_id}")
+                        if not fmt.suffix else f"{stem}{fmt.suffix}" for fmt in chosen}
+    return plan
+
+
+def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
+    """Before any work: no two outputs in the same place, no site folder holding
+    another output, no input inside the build folder (it is replaced as a whole)."""
+    owner: dict[str, str] = {}
+    folders = {}
+    for doc_id, outputs in plan.items():
+        for fmt_name, rel in outputs.items():
+            if rel in owner:
+                raise InputError(f"the outputs of {owner[rel]!r} and {doc_id!r} would both be "
+                                 f"{out / rel}; rename one of them")
+            owner[rel] = doc_id
+            if not formats.get(fmt_name).suffix:
+                folders[rel] = doc_id
+    for rel, doc_id in owner.items():
+        parent = rel.rsplit("/", 1)[0] if "/" in rel else None
+        while parent:
+            if parent in folders and folders[parent] != doc_id:
+                raise InputError(f"the site of {folders[parent]!r} ({out / parent}) would hold "
+                                 f"the outputs of {doc_id!r}; rename one of them")
+            parent = parent.rsplit("/", 1)[0] if "/" in parent else None
+    resolved = out.resolve()
+    for path in inputs:
+        source = Path(path).resolve()
+        if source == resolved or resolved in source.parents:
+            raise InputError(f"the output folder {out} holds the input {path}, and a build "
+                             "replaces its output folder as a whole; name another output folder",
+                             path=str(path))
+
+
+def _inputs(collection, paths) -> list[Path]:
+    return [Path(d.path) for d in collection.documents] + \
+        [Path(p) for p in collection.registers] + xmlparse.collect_xml_files(paths)
+
+
+# ------------------------------------------------------------- the folder being built
+
+def _staging(out: Path) -> Path:
+    """The folder the build goes into (beside ``out``; reused to resume)."""
+    _check_replaceable(out)
+    staging = out.with_name(f".{out.name}.building")
+    if staging.exists():
+        _check_replaceable(staging)
     try:
-        tree = parse_file(path)
+        staging.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create folder: {exc.strerror}", path=str(staging)) from None
+    (staging / MARKER).write_text("made by tei-edition build; replaced as a whole on the next run\n",
+                                  encoding="utf-8")
+    return staging
+
+
+def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
+               staging: Path, old: Path | None) -> manifest.Entry | None:
+    """The entry of an unchanged document whose outputs are all there, after linking
+    them into the staging folder from the old build (``old``); else None."""
+    entry = entries.get(doc_id)
+    if entry is None or entry.key != key or \
+            sorted(entry.outputs) != sorted(outputs) or \
+            any(paths[:1] != [outputs[name]] for name, paths in entry.outputs.items()):
+        return None
+    wanted = [p for paths in entry.outputs.values() for p in paths]
+    if old is None:
+        return entry if all((staging / p).exists() for p in wanted) else None
+    if not all((old / p).exists() for p in wanted):
+        return None
+    for rel in wanted:
+        _link(old / rel, staging / rel)
+    return entry
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard links (no copy) from the old build into the new one."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.exists() or target.is_symlink():
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=_link_or_copy, symlinks=True)
+    else:
+        _link_or_copy(source, target)
+
+
+def _link_or_copy(source, target) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _prune(staging: Path, kept: set[str]) -> None:
+    """Remove what an earlier, interrupted build left that is no output now."""
+    keep = {Path(p) for p in kept}
+    ancestors = {parent for p in keep for parent in p.parents}
+    for path in sorted(staging.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        rel = path.relative_to(staging)
+        if rel.name in (MARKER, manifest.JOURNAL) and rel.parent == Path("."):
+            continue
+        if rel in keep or rel in ancestors or any(p in keep for p in rel.parents):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+
+
+def _swap(staging: Path, out: Path, *, tidy_in_background: bool = False) -> None:
+    """The finished build replaces the old one (nothing of the old one is lost before).
+    The old one is then removed, by a detached process when asked (a site of thousands
+    of pages takes seconds to delete, and nobody needs to wait for it)."""
+    try:
+        (staging / manifest.JOURNAL).unlink()
+    except FileNotFoundError:
+        pass
+    for leftover in out.parent.glob(f".{out.name}.old-*"):  # from a run that stopped early
+        shutil.rmtree(leftover, ignore_errors=True)
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(staging, out)
+    if old is None:
+        return
+    if tidy_in_background:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], "
+                          "ignore_errors=True)", str(old)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    else:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _skipped_outcome(doc_id: str, source: Path, entry: manifest.Entry, out: Path) -> DocumentOutcome:
+    return DocumentOutcome(
+        source, "document", exit_code=EXIT_OK, id=doc_id, skipped=True,
+        formats=[FormatOutcome(name, True, [out / p for p in paths])
+                 for name, paths in entry.outputs.items()])
+
+
+def _outcome(task: _Task, result, out: Path) -> DocumentOutcome:
+    """A worker's result as the document's outcome, its paths in the final folder."""
+    if isinstance(result, pool.Failure):
+        return DocumentOutcome(task.source, "document", id=task.id,
+                               failure=f"{task.source}: error: {result.message}")
+    result.formats = [FormatOutcome(f.format, f.ok, [out / p for p in f.outputs], f.message,
+                                    f.warnings, f.coverage) for f in result.formats]
+    return result
+
+
+# ------------------------------------------------------------------- in the workers
+
+_held = None  # the worker's collection_register() block, open for its lifetime
+
+
+def _portable(register, paths):
+    """The register as a worker gets it: pickled, or (a register that does not pickle)
+    the paths to load the collection from again."""
+    try:
+        pickle.dumps(register)
+    except TypeError:
+        return ("load", [str(p) for p in paths])
+    return register
+
+
+def init_worker(register, format_names: list[str], parse_limits) -> None:
+    """Once per worker: the parser's limits, the stylesheets compiled, every format
+    resolving names against the collection's register."""
+    from tei_edition.publish import run, transform
+
+    global _held
+    xmlparse.set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
+                        xinclude=parse_limits.xinclude)
+    if isinstance(register, tuple):
+        register = collection_model.load(register[1]).register
+    if _held is not None:
+        _held.__exit__(None, None, None)
+    _held = run.collection_register(register)
+    _held.__enter__()
+    for name in format_names:
+        stylesheet = getattr(importlib.import_module(formats.get(name).module), "STYLESHEET", None)
+        if stylesheet:
+            transform.compiled(stylesheet)
+
+
+def _release_worker() -> None:
+    global _held
+    if _held is not None:
+        _held.__exit__(None, None, None)
+        _held = None
+
+
+def _run_here(tasks: list[_Task], init_args, finished: Callable) -> None:
+    if not tasks:
+        return
+    init_worker(*init_args)
+    try:
+        for task in tasks:
+            finished(task.id, render(task))
+    finally:
+        _release_worker()
+
+
+def render(task: _Task) -> DocumentOutcome:
+    """One document: parsed once, checked, every format written into the staging folder.
+    Outputs are returned relative to the build folder."""
+    outcome = DocumentOutcome(task.source, "document", id=task.id, exit_code=EXIT_PROBLEMS)
+    try:
+        tree = task.document.parse() if task.document is not None else parse_file(task.source)
     except TeiEditionError as exc:
-        return DocumentOutcome(path, "malformed", [exc.located()], exit_code=exc.exit_code)
-    root, tei = tree.getroot(), f"{{{TEI_NS}}}"
-    if root.tag not in (f"{tei}TEI", f"{tei}teiCorpus"):
-        return DocumentOutcome(path, "other")
-    if next(root.iter(f"{tei}text"), None) is None:
-        return DocumentOutcome(path, "register")
-    return DocumentOutcome(path, "document", tree=tree)
+        outcome.kind, outcome.problems, outcome.exit_code = "malformed", [exc.located()], exc.exit_code
+        return outcome
+    if task.validate:
+        errors = _check(tree, task.source)
+        if task.strict:
+            outcome.problems = errors
+        else:
+            outcome.findings = errors
+    if outcome.problems:
+        return outcome
+    chosen = [formats.get(name) for name in task.outputs]
+    targets = [safe_child(task.staging, task.outputs[fmt.name]) for fmt in chosen]
+    outcome.formats = _export_all(tree, task.source, chosen, targets)
+    staging = task.staging.resolve()
+    for fmt in outcome.formats:
+        fmt.outputs = [Path(p).resolve().relative_to(staging) for p in fmt.outputs]
+    outcome.exit_code = EXIT_OK if outcome.ok else EXIT_PROBLEMS
+    return outcome
 
 
-def _validate(documents: list[DocumentOutcome]) -> str:
-    """Validate in one run (our schema and rules, or a document's own xml-model),
-    on the trees already parsed."""
-    if not documents:
-        return "nothing to validate"
-    from tei_edition.validation.validate import validate_trees
+def _check(tree, source: Path) -> list[str]:
+    """The document's errors against the schemas it declares; none declared, none
+    checked (our customisation is for documents that ask for it)."""
+    from tei_edition.validation import rng
+    from tei_edition.validation.validate import validate_trees, xml_models
 
-    report = validate_trees([(d.path, d.tree) for d in documents])
-    by_path = {Path(f.path): f for f in report.files}
-    for doc in documents:
-        found = by_path.get(doc.path)
-        if found is not None:
-            doc.problems = [d.as_text() for d in found.diagnostics if d.severity == "error"]
-    for problem in report.unreadable:
-        for doc in documents:
-            if problem.path and Path(problem.path) == doc.path:
-                doc.problems.append(problem.located())
-    checked = "validated (RELAX NG and Schematron)"
-    return f"{checked}: {'; '.join(report.notes)}" if report.notes else checked
-
-
-def _target(fmt: formats.Format, source: Path, out_dir: Path, several: bool) -> Path:
-    if not fmt.suffix and several:
-        return out_dir / fmt.name / source.stem
-    return fmt.default_output(source, out_dir)
+    if not xml_models(rng.Document(str(source), tree)):
+        return []
+    report = validate_trees([(source, tree)])
+    errors = [d.as_text() for f in report.files for d in f.diagnostics if d.severity == "error"]
+    return errors + [problem.located() for problem in report.unreadable]
 
 
 def _export_all(tree, source: Path, chosen: list[formats.Format],
@@ -159,10 +597,10 @@ def _export_all(tree, source: Path, chosen: list[formats.Format],
                     started[fmt.name] = pending
         for fmt, request in zip(chosen, requests):
             if fmt.name not in outcomes and fmt.name not in started:
-                outcomes[fmt.name] = _outcome(fmt, _attempt(fmt, lambda: fmt.exporter()(request)))
+                outcomes[fmt.name] = _outcome_of(fmt, _attempt(fmt, lambda: fmt.exporter()(request)))
         for fmt in chosen:
             if fmt.name in started:
-                outcomes[fmt.name] = _outcome(fmt, _attempt(fmt, started[fmt.name].finish))
+                outcomes[fmt.name] = _outcome_of(fmt, _attempt(fmt, started[fmt.name].finish))
     finally:
         for pending in started.values():
             pending.cancel()  # nothing left to do once finished; stops it after a failure
@@ -179,9 +617,8 @@ def _attempt(fmt: formats.Format, call):
         return FormatOutcome(fmt.name, False, message=f"internal error: {type(exc).__name__}: {exc}")
 
 
-def _outcome(fmt: formats.Format, result) -> FormatOutcome:
+def _outcome_of(fmt: formats.Format, result) -> FormatOutcome:
     if isinstance(result, FormatOutcome):
         return result
     return FormatOutcome(fmt.name, True, result.outputs, warnings=result.warnings,
                          coverage=result.coverage)
-

@@ -64,6 +64,11 @@ def collection_register(register: CollectionRegister | None):
         _collection.reset(token)
 
 
+def active_collection_register() -> CollectionRegister | None:
+    """The register set by ``collection_register()`` in this context, if any."""
+    return _collection.get()
+
+
 def document_register(tree, source: Path) -> CollectionRegister:
     """The register of one document exported on its own: its own entries, and those of
     the register files its ``@ref="file.xml#id"`` values name.

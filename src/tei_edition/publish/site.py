@@ -93,7 +93,7 @@ def digest(tree, document) -> Digest:
     collection keys ``entities.resolve`` writes). For a document that is one ``div`` of a
     file of many (``document.fragment``), only that division is read."""
     root = tree.getroot() if hasattr(tree, "getroot") else tree
-    start = _fragment(root, getattr(document, "fragment", None))
+    start = _fragment(root, getattr(document, "fragment", None), document)
     found = Digest(document.id)
     texts: dict = {}
     order: list = []
@@ -117,7 +117,17 @@ def digest(tree, document) -> Digest:
     return found
 
 
-def _fragment(root, fragment):
+def _fragment(root, fragment, document=None):
+    """The division that is the document, in the tree of its whole file: by the model's
+    position among the file's document divisions, else by its xml:id; None for a tree
+    that is the document alone."""
+    position = getattr(document, "position", None)
+    if getattr(document, "part", None) == "division" and position:
+        from tei_edition.collection.classify import document_divisions
+
+        divisions = document_divisions(root)
+        if position <= len(divisions):
+            return divisions[position - 1]
     if not fragment:
         return None
     for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):
@@ -181,12 +191,37 @@ def file_page(source: str) -> str:
     return f"files/{stem}.html"
 
 
+def whole_file_pages(collection) -> dict[str, str]:
+    """``pages`` for ``write_collection_site`` when the documents of a file of many
+    (divisions, FRUS-style) are rendered as that one file (``DIR/html/<file id>/``, as
+    the build does): each document's page is the file's page at its division's anchor."""
+    from tei_edition.collection.classify import document_divisions
+    from tei_edition.xml.parse import parse_file
+
+    pages: dict[str, str] = {}
+    trees: dict[str, list] = {}
+    for document in getattr(collection, "documents", []):
+        if getattr(document, "part", None) != "division":
+            continue
+        path = str(document.path)
+        if path not in trees:
+            trees[path] = document_divisions(parse_file(path).getroot())
+        divisions = trees[path]
+        position = getattr(document, "position", None)
+        if not position or position > len(divisions):
+            continue
+        unit = document.id.rsplit("/", 1)[0]
+        pages[document.id] = f"{unit}/index.html#{anchors.anchor(divisions[position - 1])}"
+    return pages
+
+
 def root_prefix(document_id: str) -> str:
     """From a document's page back to the site root."""
     return "../" * (document_id.count("/") + 1)
 
 
-def page_parameters(collection, document, tree=None, *, base_url: str | None = None) -> dict:
+def page_parameters(collection, document, tree=None, *, base_url: str | None = None,
+                    formats=("pdf", "text")) -> dict:
     """The HTML stylesheet's ``collection-page`` parameter for one document's page: a
     small XML (te:page) with the way back to the collection, its catalogue data, a
     citation, previous/next in date order and within the correspondence, the other
@@ -208,8 +243,9 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     for label, value in _facts(entry):
         etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
     to_out = "../" * (document.id.count("/") + 2)  # from DIR/html/<id>/ to DIR
-    for label, suffix in (("PDF", ".pdf"), ("plain text", ".txt")):
-        etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
+    for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
+        if name in formats:  # the build's other formats, beside DIR/html/
+            etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
     base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
     url = (base_url.rstrip("/") + "/" + href(document.id)) if base_url else href(document.id)
     citation = f"{_line(entry)}. In: {_title(collection)}"
@@ -217,9 +253,9 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     if editors:
         citation += ", ed. by " + ", ".join(editors)
     etree.SubElement(page, f"{{{TE_NS}}}citation", url=url).text = citation + "."
+    register = _register_entries(collection)
+    seen: set[str] = set()
     if tree is not None:
-        register = _register_entries(collection)
-        seen: set[str] = set()
         for el in tree.getroot().iter(*_NAMES):
             keys = el.get(_REFS, "").split()
             if not keys or keys[0] not in register:
@@ -231,6 +267,11 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                 if ident not in seen:
                     seen.add(ident)
                     etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
+    else:  # the keys the collection model recorded for the document
+        for key in sorted(set(getattr(document, "register_refs", None) or [])):
+            if key in register:
+                etree.SubElement(page, f"{{{TE_NS}}}entity", id=key,
+                                 href=f"{up}registers/{register[key].kind}/{register[key].slug}.html")
     if tree is not None:
         for facsimile in facsimiles(document, tree):
             etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
@@ -371,6 +412,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages)
     for label, target in downloads:
         etree.SubElement(data, f"{_S}download", href=target).text = label
+    _map_windows(data)
     result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
     strings = result.strings
     if len(strings) % 2:
@@ -433,11 +475,25 @@ class RegisterEntry:
         return self.names[0] if self.names else self.key
 
 
+_ENTRIES: dict[int, tuple] = {}  # id(collection) -> (collection, its entries): page_parameters per page
+
+
 def _register_entries(collection) -> dict[str, RegisterEntry]:
     """Collection key -> entry, with what the site shows of it. Names and description
     come from the collection register; identifiers (``idno``), life dates and
     coordinates (``location/geo``) from the entries themselves, as its ``bundle()``
-    hands them to the stylesheets (each marked with its key)."""
+    hands them to the stylesheets (each marked with its key). Made once per
+    collection."""
+    cached = _ENTRIES.get(id(collection))
+    if cached is not None and cached[0] is collection:
+        return cached[1]
+    _ENTRIES.clear()
+    found = _read_entries(collection)
+    _ENTRIES[id(collection)] = (collection, found)
+    return found
+
+
+def _read_entries(collection) -> dict[str, RegisterEntry]:
     register = getattr(collection, "register", None)
     if register is None:
         return {}
@@ -572,6 +628,41 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                                         key=lambda pair: numbers[pair[0]]):
             etree.SubElement(el, f"{_S}letter", doc=document_id, role=role)
     return site
+
+
+def _map_windows(site) -> None:
+    """The map's two windows (south, west, north, east), written on the site element:
+    ``map-all`` around nearly every place (3rd to 97th percentile of latitude and
+    longitude, widened by a tenth), ``map-detail`` around where most mentions are (10th
+    to 90th percentile, each place weighed by its mentions), when that is much smaller."""
+    points = [(float(g.get("lat")), float(g.get("lon")), max(int(e.get("count")), 1))
+              for e in site.iter(f"{_S}entity") for g in e.iter(f"{_S}geo")]
+    if not points:
+        return
+
+    def window(low: float, high: float, weighted: bool) -> tuple[float, ...]:
+        bounds = []
+        for axis in (0, 1):
+            ordered = sorted(points, key=lambda p: p[axis])
+            weights = [p[2] if weighted else 1 for p in ordered]
+            total, running, lo, hi = sum(weights), 0, None, None
+            for point, weight in zip(ordered, weights):
+                running += weight
+                if lo is None and running >= low * total:
+                    lo = point[axis]
+                if hi is None and running >= high * total:
+                    hi = point[axis]
+            pad = max((hi - lo) * 0.1, 0.05)
+            bounds.append((lo - pad, hi + pad))
+        (south, north), (west, east) = bounds
+        return south, west, north, east
+
+    whole = window(0.03, 0.97, False)
+    site.set("map-all", " ".join(f"{v:.4f}" for v in whole))
+    detail = window(0.10, 0.90, True)
+    area = lambda w: (w[2] - w[0]) * (w[3] - w[1])  # noqa: E731
+    if area(detail) < area(whole) / 6:
+        site.set("map-detail", " ".join(f"{v:.4f}" for v in detail))
 
 
 def _paragraphs(introduction) -> list[str]:

@@ -1,0 +1,123 @@
+"""What a build folder was made from, so that the next build redoes only what changed.
+
+Each document's outputs are recorded under a key: a hash of everything they depend on
+(the document's bytes, the register files it points into, the stylesheets and this
+package's code, the options). A rebuild whose key for a document is unchanged takes
+the old outputs over instead of rendering them again.
+
+Two files:
+  * ``MANIFEST`` in a finished build folder: every document's key and outputs;
+  * ``JOURNAL`` in a build folder under construction: one line per document as it is
+    finished, so that an interrupted build resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+from tei_edition import __version__, resources
+
+MANIFEST = ".tei-edition-manifest.json"
+JOURNAL = ".tei-edition-journal.jsonl"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Entry:
+    """One document's record: its key, its outputs (relative to the build folder),
+    and what its rendering said (shown again when it is skipped)."""
+
+    key: str
+    source: str
+    outputs: dict[str, list[str]] = field(default_factory=dict)  # format -> paths
+    warnings: list[str] = field(default_factory=list)
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@cache
+def tool_digest() -> str:
+    """The version, the stylesheets and the package's own code: any change to them
+    changes every key (a development checkout edits them without a new version)."""
+    digest = hashlib.sha256(f"tei-edition {__version__} manifest {FORMAT_VERSION}".encode())
+    package = Path(__file__).resolve().parents[1]
+    trees = [resources.xslt_dir(), package]
+    for top in trees:
+        for path in sorted(top.rglob("*")):
+            if path.is_file() and path.suffix in (".xsl", ".xslt", ".typ", ".css", ".js", ".py"):
+                digest.update(str(path.relative_to(top)).encode())
+                digest.update(file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def options_digest(options: dict) -> str:
+    return key(json.dumps(options, sort_keys=True, default=str))
+
+
+def load(folder: Path) -> dict[str, Entry]:
+    """The finished build's entries by document id (empty when there is none or it is
+    unreadable: then everything is rendered again)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT_VERSION:
+            return {}
+        return {name: Entry(**entry) for name, entry in data["documents"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def save(folder: Path, entries: dict[str, Entry]) -> None:
+    data = {"format": FORMAT_VERSION, "tool": __version__,
+            "documents": {name: asdict(entry) for name, entry in sorted(entries.items())}}
+    (folder / MANIFEST).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+                                   encoding="utf-8")
+
+
+def read_journal(folder: Path) -> dict[str, Entry]:
+    """Entries an interrupted build finished (a torn last line is ignored)."""
+    entries = {}
+    try:
+        lines = (folder / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    for line in lines:
+        try:
+            record = json.loads(line)
+            name = record.pop("id")
+            entries[name] = Entry(**record)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+    return entries
+
+
+class Journal:
+    """Appends one line per finished document, flushed at once."""
+
+    def __init__(self, folder: Path):
+        self._handle = open(folder / JOURNAL, "a", encoding="utf-8")
+
+    def add(self, name: str, entry: Entry) -> None:
+        self._handle.write(json.dumps({"id": name, **asdict(entry)}, ensure_ascii=False) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()

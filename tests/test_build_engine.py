@@ -1,0 +1,325 @@
+"""``build`` as an engine for collections: worker processes, limits, the manifest,
+interrupted builds, where outputs go and the clashes refused before any work.
+
+The collection is generated here (letters with names pointing into a separate register
+file), not copied from anywhere."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import LETTERS, letter_sample, needs_shared
+from tei_edition.errors import InputError
+from tei_edition.publish import pool
+from tei_edition.publish.build import Progress, build
+
+HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{title}</title>
+</titleStmt><publicationStmt><p>Generated for the tests.</p></publicationStmt>
+<sourceDesc><p>None: generated.</p></sourceDesc></fileDesc></teiHeader>"""
+
+
+def letter(number: int, *, names: bool = True, words: str = "") -> str:
+    name = (f'<persName ref="persons.xml#p{number % 3}">Person {number % 3}</persName>'
+            if names else "a friend")
+    return (HEADER.format(title=f"Letter {number}") +
+            f"<text><body><p>Dear {name}, this is letter {number}. {words}</p></body></text></TEI>")
+
+
+PERSONS = HEADER.format(title="Persons") + """<text><body><listPerson>
+<person xml:id="p0"><persName>Ada Example</persName></person>
+<person xml:id="p1"><persName>Ben Example</persName></person>
+<person xml:id="p2"><persName>Cy Example</persName></person>
+</listPerson></body></text></TEI>"""
+
+
+@pytest.fixture
+def collection(tmp_path) -> Path:
+    """Five letters naming persons of the register, one naming nobody, the register."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for number in range(1, 6):
+        (folder / f"letter-{number}.xml").write_text(letter(number), encoding="utf-8")
+    (folder / "letter-6.xml").write_text(letter(6, names=False), encoding="utf-8")
+    (folder / "persons.xml").write_text(PERSONS, encoding="utf-8")
+    return folder
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
+    one = build([collection], tmp_path / "one", jobs=1, only=["html", "text"])
+    two = build([collection], tmp_path / "two", jobs=2, only=["html", "text"])
+    assert one.ok and two.ok and one.rendered == two.rendered == 6
+    assert two.usage.workers_started == 2
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    # the names resolve in the register file, which is never exported itself
+    assert "Ben Example" in (tmp_path / "one" / "html" / "letter-1" / "persons.html").read_text()
+    assert not (tmp_path / "one" / "persons.txt").exists()
+    assert not (tmp_path / "one" / "html" / "persons").exists()
+
+
+def test_rebuild_renders_only_what_changed(collection, tmp_path):
+    out = tmp_path / "out"
+    first = build([collection], out, jobs=2, only=["text"])
+    assert first.rendered == 6 and first.skipped == 0
+    before = inodes(out)
+
+    (collection / "letter-3.xml").write_text(letter(3, words="Edited."), encoding="utf-8")
+    second = build([collection], out, jobs=2, only=["text"])
+    assert (second.rendered, second.skipped) == (1, 5)
+    rendered = [d.path.name for d in second.documents if d.kind == "document" and not d.skipped]
+    assert rendered == ["letter-3.xml"]
+    assert "Edited." in (out / "letter-3.txt").read_text(encoding="utf-8")
+    after = inodes(out)
+    # the unchanged outputs are the very same files, taken over, not written again
+    assert all(after[f"letter-{n}.txt"] == before[f"letter-{n}.txt"] for n in (1, 2, 4, 5, 6))
+
+    # an entry of the register changes (Ada is p0): the letter naming it, and only that
+    (collection / "persons.xml").write_text(PERSONS.replace("Ada", "Adele"), encoding="utf-8")
+    third = build([collection], out, jobs=2, only=["text"])
+    assert (third.rendered, third.skipped) == (1, 5)
+    assert [d.path.name for d in third.documents
+            if d.kind == "document" and not d.skipped] == ["letter-3.xml"]
+
+    assert build([collection], out, jobs=2, only=["text"]).rendered == 0
+    assert build([collection], out, jobs=2, only=["text"], force=True).rendered == 6
+    # other options are other outputs: nothing is taken over
+    assert build([collection], out, jobs=2, only=["text", "html"]).rendered == 6
+
+
+class _StopAfter(Progress):
+    """Ctrl-C after ``count`` documents have been rendered."""
+
+    def __init__(self, count: int):
+        self.count = count
+
+    def done(self, outcome) -> None:
+        if not outcome.skipped:
+            self.count -= 1
+            if self.count == 0:
+                raise KeyboardInterrupt
+
+
+def test_interrupted_build_leaves_the_old_output_and_resumes(collection, tmp_path):
+    out = tmp_path / "out"
+    build([collection], out, jobs=1, only=["text"])
+    old = files(out)
+    for number in (2, 3, 4):
+        (collection / f"letter-{number}.xml").write_text(letter(number, words="Revised."),
+                                                         encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        build([collection], out, jobs=1, only=["text"], progress=_StopAfter(1))
+    assert files(out) == old  # the previous complete output, untouched
+    resumed = build([collection], out, jobs=1, only=["text"])
+    # the letter finished before the interruption is not rendered again
+    assert (resumed.rendered, resumed.skipped) == (2, 4)
+    for number in (2, 3, 4):
+        assert "Revised." in (out / f"letter-{number}.txt").read_text(encoding="utf-8")
+    assert not (tmp_path / ".out.building").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letters", "out"]
+
+
+def test_removed_document_leaves_no_output(collection, tmp_path):
+    out = tmp_path / "out"
+    build([collection], out, jobs=1, only=["text"])
+    (collection / "letter-5.xml").unlink()
+    report = build([collection], out, jobs=1, only=["text"])
+    assert report.ok and not (out / "letter-5.txt").exists() and (out / "letter-4.txt").exists()
+
+
+def test_same_name_in_two_folders_keeps_the_folders(tmp_path):
+    for folder, words in (("a", "From folder a."), ("b", "From folder b.")):
+        (tmp_path / "tei" / folder).mkdir(parents=True)
+        (tmp_path / "tei" / folder / "letter.xml").write_text(letter(1, names=False, words=words),
+                                                            encoding="utf-8")
+    out = tmp_path / "out"
+    report = build([tmp_path / "tei"], out, jobs=2, only=["text", "html"])
+    assert report.ok
+    assert "From folder a." in (out / "a" / "letter.txt").read_text(encoding="utf-8")
+    assert "From folder b." in (out / "b" / "letter.txt").read_text(encoding="utf-8")
+    for folder in ("a", "b"):
+        page = (out / "html" / folder / "letter" / "index.html").read_text(encoding="utf-8")
+        assert f"From folder {folder}." in page
+
+
+def test_clashes_are_refused_before_any_work(tmp_path):
+    tei = tmp_path / "tei"
+    (tei / "a").mkdir(parents=True)
+    (tei / "a.xml").write_text(letter(1, names=False), encoding="utf-8")
+    (tei / "a" / "letter.xml").write_text(letter(2, names=False), encoding="utf-8")
+    with pytest.raises(InputError, match=r"site of 'a'.*would hold the outputs of 'a/letter'"):
+        build([tei], tmp_path / "out", jobs=1, only=["html", "text"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tei"]  # nothing written
+
+
+def test_an_output_never_replaces_an_input(tmp_path):
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    (tei / "transcription.txt").write_text(letter(1, names=False), encoding="utf-8")
+    before = files(tei)
+    for out in (tei, tmp_path):
+        with pytest.raises(InputError, match="holds the input"):
+            build([tei / "transcription.txt"], out, jobs=1, only=["text"])
+    assert files(tei) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tei"]
+
+
+def test_a_folder_not_made_by_us_is_not_replaced(collection, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.md").write_text("my notes")
+    with pytest.raises(InputError, match="not made by tei-edition"):
+        build([collection], out, jobs=1, only=["text"])
+    assert files(out) == {"notes.md": b"my notes"}
+
+
+def _table(rows: int) -> str:
+    cells = "".join(f"<cell>c{c} text</cell>" for c in range(40))
+    return (HEADER.format(title="A long table") + "<text><body><table>"
+            + f"<row>{cells}</row>" * rows + "</table></body></text></TEI>")
+
+
+@pytest.mark.slow
+def test_memory_limit_stops_the_worker_and_the_rest_go_on(tmp_path):
+    """Typst lays a 2,500-row table out in well over 600 MB: its worker is stopped at the
+    limit, the document reported naming the option, and the other document published."""
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    (tei / "table.xml").write_text(_table(2500), encoding="utf-8")
+    (tei / "small.xml").write_text(letter(1, names=False), encoding="utf-8")
+    limit = 600 * pool.MB
+    report = build([tei], tmp_path / "out", jobs=2, only=["pdf"],
+                   limits=pool.Limits(memory=limit))
+    table = next(d for d in report.documents if d.path.name == "table.xml")
+    assert "memory limit of 600 MB" in table.failure and "--max-memory" in table.failure
+    assert (tmp_path / "out" / "small.pdf").read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "out" / "table.pdf").exists()
+    assert report.exit_code == 1
+    # sampled often enough that a worker never gets far past its limit
+    assert limit < report.usage.worker_peak < limit * 1.25
+
+
+CRASHING = textwrap.dedent("""\
+    import os, subprocess, sys, time
+    def work(payload):
+        if payload == "crash":
+            os._exit(3)
+        if payload == "hang":  # a child process that would outlive its worker
+            subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+            time.sleep(120)
+        return payload.upper()
+    """)
+
+
+def test_a_crashing_worker_costs_only_its_document(tmp_path, monkeypatch):
+    (tmp_path / "te_crashing_work.py").write_text(CRASHING)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import te_crashing_work
+
+    results = {}
+    usage = pool.run([(n, p) for n, p in enumerate(["a", "crash", "b", "c"])],
+                     te_crashing_work.work, jobs=2, on_done=results.__setitem__)
+    assert results[0] == "A" and results[2] == "B" and results[3] == "C"
+    assert isinstance(results[1], pool.Failure) and "crashed (exit code 3)" in results[1].message
+    assert usage.workers_started >= 2  # a fresh worker replaces it when work is left
+
+
+@pytest.mark.slow
+@needs_shared(LETTERS)
+def test_real_letters_publish_and_registers_do_not(tmp_path):
+    """A handful of the letter edition's letters with its registers (symlinks, nothing
+    copied): every letter publishes, no register is exported as a document."""
+    sample = tmp_path / "sample"
+    (sample / "letters").mkdir(parents=True)
+    for path in letter_sample(600):
+        os.symlink(path, sample / "letters" / path.name)
+    (sample / "registers").mkdir()
+    for path in (LETTERS / "registers").glob("*.xml"):
+        os.symlink(path, sample / "registers" / path.name)
+    report = build([sample], tmp_path / "out", jobs=2, only=["text", "html"])
+    letters = [d for d in report.documents if d.kind == "document"]
+    assert len(letters) == len(letter_sample(600)) and all(d.ok for d in letters), \
+        [d.failure or d.problems or [f.message for f in d.formats] for d in letters if not d.ok]
+    assert sorted(d.path.name for d in report.documents if d.kind == "register") == \
+        ["people.xml", "places.xml"]
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["html", "letters"]
+    assert sorted(p.name for p in (out / "html").iterdir()) == ["letters"]
+    assert len(list((out / "letters").glob("*.txt"))) == len(letters)
+    # the names link by key into the registers: the pages name the register's persons
+    first = sorted((out / "html" / "letters").iterdir())[0]
+    assert (first / "persons.html").is_file()
+
+
+def test_time_limit_stops_the_worker_and_what_it_started(tmp_path, monkeypatch):
+    (tmp_path / "te_hanging_work.py").write_text(CRASHING)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import te_hanging_work
+
+    results, started = {}, []
+    real_worker = pool._Worker
+
+    class Watched(real_worker):
+        def send(self, task):
+            started.append(self.process.pid)
+            super().send(task)
+
+    monkeypatch.setattr(pool, "_Worker", Watched)
+    pool.run([(0, "hang"), (1, "a")], te_hanging_work.work, jobs=1,
+             limits=pool.Limits(timeout=1.0), on_done=results.__setitem__)
+    assert results[1] == "A"
+    assert "time limit of 1 s" in results[0].message and "--timeout" in results[0].message
+    assert not pool.descendants(started[0])
+    assert not any(_command(pid).endswith("time.sleep(120)") for pid in pool.descendants(os.getpid()))
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return ""
+
+
+
+COLLECTION = Path(__file__).parent / "fixtures" / "collection"
+
+
+@pytest.mark.slow
+def test_the_fixture_collection_publishes_every_document(tmp_path):
+    """Registers merged, never exported; a teiCorpus child is a document of its own, a
+    file of many documents one book; edition.toml's formats; the collection's problems
+    reported and (with --strict) the document with an error withheld."""
+    out = tmp_path / "out"
+    report = build([COLLECTION], out, jobs=2)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
+        ["html", "letters", "volumes"]  # text and html, as edition.toml says; no registers/
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == [
+        "letters/diary-07.txt", "letters/letter-01.txt", "letters/letter-02.txt",
+        "letters/letter-03.txt", "letters/letter-04.txt", "letters/letter-08.txt",
+        "letters/note-05.txt", "letters/note-06.txt", "letters/note-09.txt",
+        "volumes/corpus/2.txt", "volumes/corpus/c1.txt", "volumes/frus.txt"]
+    assert (out / "html" / "volumes" / "frus" / "index.html").is_file()
+    broken = [d for d in report.documents if d.kind == "malformed"]
+    assert [d.path.name for d in broken] == ["broken.xml"] and report.exit_code == 1
+    assert any("date-not-real" in note for note in report.notes)
+    assert any("duplicate-id" in note for note in report.notes)
+
+    strict = build([COLLECTION], tmp_path / "strict", jobs=2, strict=True)
+    withheld = [d for d in strict.documents if d.kind == "document" and d.problems]
+    assert [d.path.name for d in withheld] == ["letter-08.xml"]
+    assert not (tmp_path / "strict" / "letters" / "letter-08.txt").exists()
+    assert (tmp_path / "strict" / "letters" / "letter-01.txt").exists()
