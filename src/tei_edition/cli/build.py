@@ -76,7 +76,7 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, only, max_memor
     for doc in report.documents:
         if doc.kind == "malformed":
             _problems(doc.problems)
-            click.echo(f"{for_line(str(doc.path))}: not published (not well-formed)")
+            click.echo(f"{for_line(str(doc.path))}: not published (could not be read)")
     click.echo(_summary(report, time.monotonic() - shown.began))
     ctx.exit(report.exit_code)
 
@@ -95,13 +95,17 @@ class _Shown:
         from tei_edition.publish import pool
 
         self.total = total
+        if not total:
+            click.echo("no documents to publish")
+            _problems(report.notes)
+            return
         workers = min(report.jobs, total) or 1
         registers = sum(1 for d in report.documents if d.kind == "register")
         head = (f"{total} document{'s' * (total != 1)}"
                 + (f", {registers} register file{'s' * (registers != 1)}" if registers else "")
                 + (f" with {workers} worker{'s' * (workers != 1)}, each limited to "
                    f"{report.limits.describe()} (--max-memory, --timeout); at most "
-                   f"{pool.human(workers * report.limits.memory)} in all" if report.jobs else
+                   f"{pool.human(workers * report.limits.memory)} for the workers" if report.jobs else
                    " in this process"))
         click.echo(head)
         click.echo(for_message(report.validation))

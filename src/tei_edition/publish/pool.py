@@ -12,6 +12,7 @@ task. ``concurrent.futures`` cannot do this: one dead worker breaks its whole po
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import subprocess
@@ -63,8 +64,10 @@ class Usage:
     workers_started: int = 0
 
 
-class LimitExceeded(Exception):
-    pass
+# The limits a command line asked for (``export --max-memory``): the library runs in
+# its own process unless a caller sets them.
+LIMITS: contextvars.ContextVar[Limits | None] = contextvars.ContextVar(
+    "tei_edition_pool_limits", default=None)
 
 
 def human(size: int) -> str:
@@ -182,6 +185,23 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
     return usage
 
 
+def run_one(function: Callable, payload, *, limits: Limits, initializer: Callable | None = None,
+            initargs: tuple = ()):
+    """``function(payload)`` in one worker process within ``limits``: its result, or a
+    ``TransformError`` naming the limit it hit (or how it crashed)."""
+    from tei_edition.errors import TransformError
+
+    results = {}
+    run([(0, payload)], function, jobs=1, initializer=initializer, initargs=initargs,
+        limits=limits, on_done=results.__setitem__)
+    result = results[0]
+    if isinstance(result, Failure):
+        raise TransformError(result.message)
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
 def _dispatch(workers, queue, on_start) -> None:
     for worker in workers:
         if worker.ready and worker.task is None and queue:
@@ -255,6 +275,8 @@ def _main(receive_fd: int, send_fd: int) -> None:
     the parent is gone); then its private temporary folder goes."""
     try:
         _serve(receive_fd, send_fd)
+    except (EOFError, OSError):  # the parent is gone (killed): there is no one to tell
+        pass
     finally:
         tmp = os.environ.get("TMPDIR", "")
         if os.path.basename(tmp).startswith(_TMP_PREFIX):
@@ -262,6 +284,8 @@ def _main(receive_fd: int, send_fd: int) -> None:
 
 
 def _serve(receive_fd: int, send_fd: int) -> None:
+    from tei_edition.errors import TeiEditionError
+
     receive = Connection(receive_fd, writable=False)
     send = Connection(send_fd, readable=False)
     try:
@@ -282,6 +306,8 @@ def _serve(receive_fd: int, send_fd: int) -> None:
         key, payload = task
         try:
             result = function(payload)
+        except TeiEditionError as exc:  # the caller's to report, as it would be in-process
+            result = exc
         except Exception as exc:
             result = Failure(f"internal error: {type(exc).__name__}: {exc} "
                              f"({traceback.extract_tb(exc.__traceback__)[-1].name})")
