@@ -47,12 +47,12 @@ class EditionGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(130)
         except Terminated as exc:
             click.echo("terminated", err=True)
             ctx.exit(128 + exc.signal)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
         except BrokenPipeError:  # ``tei-edition ... | head``: the reader has gone, say nothing
             _silence_stdout()
             ctx.exit(EXIT_PROBLEMS)
@@ -71,9 +71,10 @@ class EditionGroup(click.Group):
             ctx.exit(EXIT_PROBLEMS)
 
 
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so that every ``finally`` runs
-    (child processes stopped, temporary folders removed, no half-written output)."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C (it is a KeyboardInterrupt, so
+    whatever cleans up after Ctrl-C cleans up after it), so that every ``finally`` runs:
+    child processes stopped, temporary folders removed, no half-written output."""
 
     def __init__(self, signal_number: int):
         super().__init__(signal_number)
