@@ -43,7 +43,7 @@ def handed(n: int) -> str:
 
 def crowded(n: int) -> str:
     """One paragraph naming the same person n times."""
-    return document("<p>" + " ".join(f'then <persName ref="#p1">Someone</persName>' for _ in range(n))
+    return document("<p>" + " ".join('then <persName ref="#p1">Someone</persName>' for _ in range(n))
                     + " end.</p>")
 
 

@@ -23,7 +23,7 @@ import signal
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
@@ -156,7 +156,6 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
             usage.workers_started += 1
             workers.append(_Worker(function, initializer, initargs))
 
-    previous = _raise_on_sigterm()
     try:
         jobs = max(1, jobs)
         spawn()
@@ -181,7 +180,6 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
             if worker.alive():
                 worker.kill()
             worker.close()
-        _restore_sigterm(previous)
     return usage
 
 
@@ -358,24 +356,6 @@ def kill_tree(pid: int) -> None:
         try:
             os.kill(target, signal.SIGKILL)
         except OSError:
-            pass
-
-
-def _raise_on_sigterm():
-    """SIGTERM stops a build like Ctrl-C does (workers killed, temporary files gone)."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-    try:
-        return signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        return None
-
-
-def _restore_sigterm(previous) -> None:
-    if previous is not None:
-        try:
-            signal.signal(signal.SIGTERM, previous)
-        except ValueError:
             pass
 
 
