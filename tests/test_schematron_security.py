@@ -200,7 +200,6 @@ def test_result_documents_are_kept_in_memory_even_if_the_compiler_let_one_throug
 @pytest.mark.slow
 def test_the_worker_stops_and_cleans_up_when_its_parent_is_killed(tmp_path):
     """SIGKILL to the command: the Schematron worker goes too, and its private HOME."""
-    import os
     import signal
     import subprocess
     import sys
