@@ -155,16 +155,23 @@ def _set_xinclude(ctx: click.Context, param: click.Parameter, value: bool) -> bo
     return value
 
 
-def _set_max_bytes(ctx: click.Context, param: click.Parameter, value: str | None):
-    if value is None:
-        return value
+def size_value(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A SIZE option (``500M``, ``2G`` ...) as bytes, more than 0, or a usage error."""
     from tei_edition.xml.parse import parse_size
 
     try:
         size = parse_size(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-    _apply(ctx, max_bytes=size)
+    if size <= 0:
+        raise click.BadParameter("must be more than 0", ctx=ctx, param=param)
+    return size
+
+
+def _set_max_bytes(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is None:
+        return value
+    _apply(ctx, max_bytes=size_value(ctx, param, value))
     return value
 
 
