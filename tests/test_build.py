@@ -58,15 +58,16 @@ def _declaring_our_schema(path: Path, target: Path) -> None:
 
 def test_documents_are_checked_against_what_they_declare(tei, tmp_path):
     """Our customisation applies to a document that declares it; its errors are reported
-    and it is published, unless --strict withholds it. A document declaring nothing is
-    published without a schema check (other projects' TEI)."""
+    and it is published (the run exits 1), unless --strict withholds it. A document
+    declaring nothing is published without a schema check (other projects' TEI)."""
     shutil.copy(INVALID, tei / "plain.xml")  # breaks our rules, declares nothing
     _declaring_our_schema(INVALID, tei / "notes.xml")
     report = build([tei], tmp_path / "out", only=["text"], jobs=0)
     by_name = {d.path.name: d for d in report.documents}
     assert any("doc-dateline" in p for p in by_name["notes.xml"].findings)
     assert not by_name["plain.xml"].findings
-    assert report.ok and report.exit_code == 0
+    assert not report.ok and report.exit_code == 1
+    assert by_name["plain.xml"].ok
     assert (tmp_path / "out" / "notes.txt").exists() and (tmp_path / "out" / "plain.txt").exists()
 
     strict = build([tei], tmp_path / "strict", only=["text"], jobs=0, strict=True)

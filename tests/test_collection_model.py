@@ -100,6 +100,7 @@ def test_a_letters_catalogue_entry(fixture):
         "language": "de", "identifier": "FX-001",
         "prev": "letters/letter-08", "next": "letters/letter-02",
         "corresp_prev": None, "corresp_next": "letters/letter-03",
+        "roles": "as-encoded", "roles_note": None,
     }
 
 

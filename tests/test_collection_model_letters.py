@@ -44,7 +44,7 @@ def test_a_real_letters_catalogue_entry(sample):
     entry = sample.document(f"letters/{WELTI[1]}").catalogue
     assert (entry.date, entry.date_text, entry.identifier) == (
         "1876-02-28", "28. Februar 1876", "VGB_GB_SBBGB02_045")
-    # As the edition encodes it (its file name says the reverse; we never second-guess).
+    # As the edition encodes it (its title says the reverse: edition.toml decides, see below).
     assert entry.sender == [{"name": "Emil Welti", "key": "Welti-Emil"}]
     assert entry.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
     assert (entry.place_sent["name"], entry.place_received["name"]) == ("Zürich", "Bern")
@@ -103,3 +103,30 @@ def test_a_letter_exported_with_the_collections_register_links_its_names(sample)
     assert 'id="Bern_Stadt"' not in alone
     assert 'href="places.html#Bern_Stadt"' in site["index.html"]
     assert 'id="Bern_Stadt"' in site["places.html"]
+
+
+HEER = LETTERS / "letters" / "K_1625_Heer_Oswald_an_Escher_1857-05-31.xml"
+
+
+@needs_shared(HEER)
+def test_roles_against_the_titles_one_warning_and_the_setting_turns_the_table_right():
+    """The edition's correspDesc types Heer the addressee of "Oswald Heer an Alfred
+    Escher": reported once for the collection; roles = "swapped" makes Heer the sender."""
+    files = sorted(set(letter_sample(100)) | {HEER})
+    coll = collection.load([*files, LETTERS / "registers"])
+    contradicted = coll.roles_contradicted()
+    assert HEER in [d.path for d in contradicted]
+    warnings = [d for d in collection.check(coll) if d.rule == "roles-contradict-title"]
+    assert len(warnings) == 1
+    assert warnings[0].message.startswith(f"{len(contradicted)} letters' titles name sender")
+    assert len(contradicted) > len(coll.documents) // 2  # the edition does it throughout
+    heer = coll.document(f"letters/{HEER.stem}").catalogue
+    assert heer.sender[0]["name"] == "Alfred Escher" and heer.roles == "as-encoded"
+
+    swapped = collection.load([*files, LETTERS / "registers"],
+                              config=collection.Config(roles="swapped"))
+    heer = swapped.document(f"letters/{HEER.stem}").catalogue
+    assert heer.sender == [{"name": "Oswald Heer", "key": "Heer-Oswald"}]
+    assert heer.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
+    assert heer.roles == "swapped" and heer.roles_note
+    assert not [d for d in collection.check(swapped) if d.rule == "roles-contradict-title"]

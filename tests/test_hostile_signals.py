@@ -23,9 +23,10 @@ WORDS = ("Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod 
          "incididunt ut labore et dolore magna aliqua ") * 2
 
 
-def _long_document(path: Path) -> Path:
+def _long_document(path: Path, paragraphs: int = 1500) -> Path:
     """Enough text that Typst (and Saxon before it) take seconds, not minutes."""
-    body = "\n".join(f"<p>{i} {WORDS}<note>Note {i} {WORDS[:80]}</note></p>" for i in range(1500))
+    body = "\n".join(f"<p>{i} {WORDS}<note>Note {i} {WORDS[:80]}</note></p>"
+                     for i in range(paragraphs))
     path.write_text(tei(body), encoding="utf-8")
     return path
 
@@ -48,7 +49,8 @@ def _until(condition, deadline: float = 120.0, step: float = 0.05):
 
 
 def _work_dirs(tmp: Path) -> list[Path]:
-    return sorted(tmp.glob("tei-edition-typst-*"))
+    """Typst's folders (in a build they sit in the worker's own temporary folder)."""
+    return sorted(tmp.rglob("tei-edition-typst-*"))
 
 
 def _children(pid: int) -> list[int]:
@@ -61,6 +63,15 @@ def _children(pid: int) -> list[int]:
                 continue
             if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
                 found.append(int(entry.name))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    found, frontier = [], [pid]
+    while frontier:
+        children = [c for p in frontier for c in _children(p)]
+        found += children
+        frontier = children
     return found
 
 
@@ -100,7 +111,7 @@ def test_a_signal_stops_the_typst_worker_and_removes_its_folder(command, moment,
             return dirs if has_source == (moment == "typst") else None
 
         assert _until(ready, step=0.01), "the Typst worker never started"
-        workers = _children(proc.pid)
+        workers = _descendants(proc.pid)
         assert workers, "no worker process found"
         os.kill(proc.pid, sig)
         proc.wait(timeout=60)
@@ -111,12 +122,14 @@ def test_a_signal_stops_the_typst_worker_and_removes_its_folder(command, moment,
     stderr = proc.stderr.read().decode("utf-8", "replace")
     assert "Traceback" not in stderr, stderr
     if sig == signal.SIGTERM:
-        # 143: the command unwound ("terminated"); -15: the signal ended it inside Saxon
-        assert proc.returncode in (143, -signal.SIGTERM), (proc.returncode, stderr)
+        # 143: the command unwound ("terminated"; 130 "interrupted" where the build's
+        # worker pool handles it); -15: the signal ended it inside Saxon
+        assert proc.returncode in (143, 130, -signal.SIGTERM), (proc.returncode, stderr)
     assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=60), \
         "the Typst worker is still running"
-    assert _until(lambda: not _work_dirs(tmp), deadline=60), f"left behind: {_work_dirs(tmp)}"
-    assert not list(out.rglob("*.pdf")) if out.exists() else True, "no PDF from a stopped run"
+    assert _until(lambda: not list(tmp.iterdir()), deadline=60), f"left behind: {list(tmp.rglob('*'))}"
+    if sig != signal.SIGKILL:  # after SIGKILL a worker busy with the document finishes it
+        assert not list(out.rglob("*.pdf")) if out.exists() else True, "no PDF from a stopped run"
 
 
 SLOW_QUERY = "sum(for $i in 1 to 100000, $j in 1 to 100000 return ($i * $j) mod 7)"
@@ -181,3 +194,64 @@ def test_the_schematron_worker_and_its_folder_go_with_the_command(sig, tmp_path)
         "the Schematron worker is still running"
     assert _until(lambda: not list(tmp.glob("tei-edition-schematron-*")), deadline=60), \
         f"left behind: {list(tmp.glob('tei-edition-schematron-*'))}"
+
+
+@needs_proc
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["sigkill", "sigterm"])
+def test_the_html_worker_goes_with_the_command(sig, tmp_path):
+    """The HTML export runs in worker processes: however the command ends while they
+    render, they end too and nothing is left in the temporary folder."""
+    doc = _long_document(tmp_path / "long.xml", paragraphs=6000)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _start(["export", "html", str(doc), "-o", str(tmp_path / "site")], tmp)
+    try:
+        def rendering():  # a child that has worked a while: it has the job
+            return [pid for pid in _descendants(proc.pid) if _cpu_seconds(pid) > 1.0]
+
+        assert _until(rendering, step=0.02), "the HTML worker never rendered"
+        workers = _descendants(proc.pid)
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=120), \
+        "the HTML worker is still running"
+    assert _until(lambda: not list(tmp.iterdir()), deadline=60), f"left behind: {list(tmp.iterdir())}"
+    if sig != signal.SIGKILL:  # after SIGKILL a worker busy with the document finishes it
+        assert not (tmp_path / "site").exists()
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@needs_proc
+@pytest.mark.slow
+def test_a_build_worker_stopped_at_its_limit_leaves_nothing_behind(tmp_path):
+    """A build worker over its time limit is killed with every process it started
+    (Typst's among them, which then cannot clean up): its private temporary folder,
+    where they all kept their files, goes with it."""
+    doc = _long_document(tmp_path / "long.xml", paragraphs=4000)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = _start(["build", str(doc), "-o", str(tmp_path / "out"), "--only", "pdf",
+                   "--no-validate", "--timeout", "1"], tmp)
+    try:
+        seen = _until(lambda: _work_dirs(tmp), step=0.01)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    assert seen, "Typst never started"
+    assert proc.returncode == 1 and "time limit" in stderr, (proc.returncode, stderr)
+    assert _until(lambda: not list(tmp.iterdir()), deadline=60), f"left behind: {list(tmp.rglob('*'))}"

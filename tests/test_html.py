@@ -489,3 +489,17 @@ def test_the_worker_renders_exactly_what_this_process_renders():
         there = html.render(tree, EDITION, **options)
         assert (there.files, there.warnings, there.coverage) == (here.files, here.warnings, here.coverage)
         assert there.warnings and "edition.xml:" in there.warnings[0]  # the same source lines
+
+
+def test_inside_a_build_the_collection_register_is_used_in_this_process(monkeypatch):
+    """A build worker holds the collection's register (run.collection_register) and is
+    bounded itself: the HTML renders there, never in a worker that cannot see it."""
+    from tei_edition.publish import run
+    from tei_edition.publish.formats import html
+
+    started = []
+    monkeypatch.setattr(html, "_render_in_worker", lambda *args: started.append(args))
+    tree = parse_file(EDITION)
+    with run.collection_register(run.document_register(tree, EDITION)):
+        site = html.render(tree, EDITION)
+    assert started == [] and "index.html" in site.files

@@ -100,3 +100,19 @@ def test_dossier_reads_without_repeats_or_coded_values(dossier_site):
     # every list of notes is a landmark with a name of its own
     labels = main.xpath(".//x:section[contains(@class, 'footnotes')]/@aria-label", namespaces=X)
     assert len(labels) == len(set(labels)) >= 2
+
+
+ESCHER = CORPUS / "escher-briefe" / "K_0195_Tschudi_Johann_Jakob_an_Escher_1839-07-04.xml"
+
+
+@needs_shared(ESCHER)
+def test_a_letter_has_no_contents_of_its_parts_and_notes_follow_their_word(tmp_path):
+    export_file(ESCHER, "html", tmp_path / "site")
+    index = page(tmp_path / "site", "index.html")
+    # dateline, closer and signature are parts of the letter, not chapters
+    assert not index.xpath("//x:nav[@class='contents']", namespaces=X)
+    for ref in index.xpath("//x:main//x:a[@class='noteref']", namespaces=X):
+        before = ref.getprevious().tail if ref.getprevious() is not None else ref.getparent().text
+        if ref.getprevious() is None and not (before or "").strip():
+            continue  # a note that opens its paragraph follows no word
+        assert before is None or not before.endswith(" "), "no space between a word and its note"

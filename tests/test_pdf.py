@@ -468,6 +468,18 @@ def test_the_size_guard_counts_what_costs_memory(tmp_path):
     assert not (tmp_path / "many.pdf").exists()
 
 
+def test_the_typst_worker_is_held_to_its_memory_bound():
+    """Past its memory bound the worker is stopped, and the error names the bound and
+    how to lift it (the guard's estimate keeps real books under it)."""
+    cells = ", ".join(f'"r{i}"' for i in range(20_000))
+    source = f'#import "tei-edition.typ" as te\n#table(columns: 40, {cells})\n'
+    compiling = typeset.Compile(timeout=120, memory_limit=150_000_000, limit_hint="lift it")
+    with pytest.raises(TransformError) as caught:
+        compiling.submit(source, pdf_format.resources.typst_template()).wait()
+    assert "0.1 GB of memory allowed" in caught.value.message and "lift it" in caught.value.message
+    assert pdf_format.memory_limit(pdf_format.DEFAULT_MAX_CHARS) > 8e9
+
+
 def test_cli_max_chars(run, tmp_path):
     result = run("export", "pdf", str(EDITION), "-o", str(tmp_path / "b.pdf"), "--max-chars", "10")
     assert result.exit_code == 2 and "--max-chars" in result.stderr

@@ -200,7 +200,6 @@ def test_result_documents_are_kept_in_memory_even_if_the_compiler_let_one_throug
 @pytest.mark.slow
 def test_the_worker_stops_and_cleans_up_when_its_parent_is_killed(tmp_path):
     """SIGKILL to the command: the Schematron worker goes too, and its private HOME."""
-    import os
     import signal
     import subprocess
     import sys
@@ -227,3 +226,12 @@ def test_the_worker_stops_and_cleans_up_when_its_parent_is_killed(tmp_path):
         time.sleep(0.05)
     assert gone, "the worker outlived its parent"
     assert not Path(home).exists(), "the worker's HOME was left behind"
+
+
+@pytest.mark.slow
+def test_a_rule_that_runs_forever_is_stopped_at_the_time_limit(tmp_path):
+    (tmp_path / "doc.xml").write_text(DOCUMENT)
+    ran = run_cli(["validate", "doc.xml", "--schematron", str(HOSTILE / "runtime-endless.sch")],
+                  cwd=tmp_path, env={"TEI_EDITION_SCHEMATRON_SECONDS": "2"}, timeout=60)
+    assert ran.code == 1 and TRACEBACK not in ran.stderr
+    assert "ran over the time limit of 2 s (set TEI_EDITION_SCHEMATRON_SECONDS=SECONDS" in ran.stdout

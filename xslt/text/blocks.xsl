@@ -39,6 +39,7 @@
   <!-- A TEI document: its title block, then its text. -->
   <xsl:template match="tei:TEI | tei:teiCorpus" mode="tx:block" as="element(tx:b)*" priority="2">
     <xsl:call-template name="tx:title-block"/>
+    <xsl:call-template name="tx:hands"/>
     <xsl:call-template name="tx:contents"/>
   </xsl:template>
 
@@ -87,6 +88,25 @@
       <tx:b group="{tx:group(.)}" indent="{$indent}">{$text}</tx:b>
     </xsl:if>
     <xsl:apply-templates select="tx:block-notes($parts/(self::tei:cell/node(), self::*[not(self::tei:cell)]))" mode="tx:block"/>
+  </xsl:template>
+
+  <!-- The label the common layer gives a numbered division (@te:division-label,
+       "Document No. 3"): a line above its main heading, or its heading when it has none. -->
+  <xsl:template match="tei:head[@te:heading = 'main'][../@te:division-label]" mode="tx:block" as="element(tx:b)*">
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <tx:b group="{tx:group(.)}" indent="{$indent}">{../@te:division-label}</tx:b>
+    <xsl:next-match/>
+  </xsl:template>
+
+  <xsl:template match="*[local-name() = $tx:divs][@te:division-label][empty(tei:head)]" mode="tx:block" as="element(tx:b)*">
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <tx:b group="" indent="{$indent}">
+      <xsl:if test="@te:level = '1'">
+        <xsl:attribute name="underline" select="'-'"/>
+      </xsl:if>
+      <xsl:sequence select="string(@te:division-label)"/>
+    </tx:b>
+    <xsl:call-template name="tx:contents"/>
   </xsl:template>
 
   <!-- A section break (the common layer's @te:section-break) is a centred row of asterisks. -->

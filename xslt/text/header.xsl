@@ -3,6 +3,7 @@
   The title block, from the teiHeader: the title (underlined), subtitles, "by" the
   authors, editors and other responsibilities, the series, and one "Source:" line per
   source the header describes (a bibliography entry, a manuscript's identifier).
+  Then the hands whose long notes the textual notes name by their first words, in full.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -38,6 +39,18 @@
     <xsl:for-each select="$lines[.]">
       <tx:b group="title" indent="0">{.}</tx:b>
     </xsl:for-each>
+  </xsl:template>
+
+  <!-- The hands whose notes the textual notes abridge (te:hands-in-full), in full,
+       once: "Hands", then one paragraph each. -->
+  <xsl:template name="tx:hands" as="element(tx:b)*">
+    <xsl:variable name="hands" select="te:hands-in-full(.)"/>
+    <xsl:if test="exists($hands)">
+      <tx:b group="" indent="0">{$te:hands-title}</tx:b>
+      <xsl:for-each select="$hands">
+        <tx:b group="" indent="0">{tx:clean(te:hand-text(.))}</tx:b>
+      </xsl:for-each>
+    </xsl:if>
   </xsl:template>
 
   <xsl:function name="tx:text" as="xs:string">

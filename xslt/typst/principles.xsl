@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   "Editorial principles": the project and editorial declarations of the encodingDesc,
-  then the signs and notes this edition uses, listed only when the text uses them.
+  the hands whose long notes the textual notes abridge (in full, once), then the
+  signs and notes this edition uses, listed only when the text uses them.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -36,6 +37,15 @@
       </xsl:for-each>
       <xsl:text>  ]),&#10;</xsl:text>
     </xsl:for-each>
+    <!-- the hands whose long notes the textual notes name by their first words, in full -->
+    <xsl:variable name="hands" select="te:hands-in-full(root(.))"/>
+    <xsl:if test="exists($hands)">
+      <xsl:text>  (title: {tt:str($te:hands-title)}, body: [&#10;</xsl:text>
+      <xsl:for-each select="$hands">
+        <xsl:text>#te.p(kind: "p", {{{tt:str(te:hand-text(.))}}})&#10;</xsl:text>
+      </xsl:for-each>
+      <xsl:text>  ]),&#10;</xsl:text>
+    </xsl:if>
     <xsl:text>  ),&#10;  signs: (&#10;</xsl:text>
     <!-- the signs and marks as the common layer explains them (policy.xml) -->
     <xsl:for-each select="for $s in te:sign-legend() return $s[exists($text//*[local-name() = $s/@element])]">

@@ -47,12 +47,12 @@ class EditionGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(130)
         except Terminated as exc:
             click.echo("terminated", err=True)
             ctx.exit(128 + exc.signal)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
         except BrokenPipeError:  # ``tei-edition ... | head``: the reader has gone, say nothing
             _silence_stdout()
             ctx.exit(EXIT_PROBLEMS)
@@ -71,9 +71,10 @@ class EditionGroup(click.Group):
             ctx.exit(EXIT_PROBLEMS)
 
 
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so that every ``finally`` runs
-    (child processes stopped, temporary folders removed, no half-written output)."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C (it is a KeyboardInterrupt, so
+    whatever cleans up after Ctrl-C cleans up after it), so that every ``finally`` runs:
+    child processes stopped, temporary folders removed, no half-written output."""
 
     def __init__(self, signal_number: int):
         super().__init__(signal_number)
@@ -154,16 +155,23 @@ def _set_xinclude(ctx: click.Context, param: click.Parameter, value: bool) -> bo
     return value
 
 
-def _set_max_bytes(ctx: click.Context, param: click.Parameter, value: str | None):
-    if value is None:
-        return value
+def size_value(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A SIZE option (``500M``, ``2G`` ...) as bytes, more than 0, or a usage error."""
     from tei_edition.xml.parse import parse_size
 
     try:
         size = parse_size(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-    _apply(ctx, max_bytes=size)
+    if size <= 0:
+        raise click.BadParameter("must be more than 0", ctx=ctx, param=param)
+    return size
+
+
+def _set_max_bytes(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is None:
+        return value
+    _apply(ctx, max_bytes=size_value(ctx, param, value))
     return value
 
 

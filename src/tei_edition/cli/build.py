@@ -7,19 +7,8 @@ import time
 
 import click
 
+from tei_edition.cli.base import size_value
 from tei_edition.textsafe import for_line, for_message
-
-
-def _size(ctx, param, value):
-    from tei_edition.xml.parse import parse_size
-
-    try:
-        size = parse_size(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-    if size <= 0:
-        raise click.BadParameter("must be more than 0", ctx=ctx, param=param)
-    return size
 
 
 @click.command()
@@ -34,7 +23,7 @@ def _size(ctx, param, value):
 @click.option("--no-validate", is_flag=True, help="Do not check documents against their schemas.")
 @click.option("--only", multiple=True, metavar="FORMAT",
               help="Write only this format (repeatable): html, pdf, text.")
-@click.option("--max-memory", default="2G", show_default=True, callback=_size, metavar="SIZE",
+@click.option("--max-memory", default="2G", show_default=True, callback=size_value, metavar="SIZE",
               help="Memory one worker may use, with the processes it starts (e.g. 500M, 4G); "
                    "a worker over it is stopped and its document reported.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600.0,

@@ -18,20 +18,14 @@ def export():
 def _limits(ctx: click.Context, param: click.Parameter, value) -> None:
     """``--max-memory`` and ``--timeout``: the export runs in a worker process that is
     stopped at either limit, the error naming it (``pool.LIMITS``, undone at the end)."""
+    from tei_edition.cli.base import size_value
     from tei_edition.publish import pool
-    from tei_edition.xml.parse import parse_size
 
     if value is None:
         return
     current = pool.LIMITS.get() or pool.Limits()
     if param.name == "max_memory":
-        try:
-            size = parse_size(value)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-        if size <= 0:
-            raise click.BadParameter("must be more than 0", ctx=ctx, param=param)
-        limits = pool.Limits(size, current.timeout)
+        limits = pool.Limits(size_value(ctx, param, value), current.timeout)
     else:
         limits = pool.Limits(current.memory, float(value))
     token = pool.LIMITS.set(limits)

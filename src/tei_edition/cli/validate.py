@@ -74,7 +74,7 @@ def _print_others(report) -> None:
 def _print_text(report, quiet: bool) -> None:
     if not quiet:
         for note in report.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(for_message(f"note: {note}"), err=True)  # names a schema file
         for file_report in report.files:
             for diagnostic in file_report.diagnostics:
                 click.echo(diagnostic.as_text())

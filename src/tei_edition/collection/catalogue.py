@@ -8,6 +8,14 @@ date is ISO as the source gives it (``@when``: ``YYYY``, ``YYYY-MM`` or
 ``from``/``to``) gives no date but a sort key and its text. Sender and addressee:
 names in the sending and receiving ``correspAction`` (a name's own ``@type`` sender
 or addressee wins, as some editions write both in one action); places likewise.
+
+Roles against the title: a title of the form "A an B" (``TITLE_WORDS``: an, to, à;
+several people joined by und, and, et, & or a comma) names A as sender and B (up to
+the first comma) as addressee. ``title_roles`` compares the encoded roles with it:
+"agrees", "reversed" (every encoded sender is among B and every addressee among A,
+names compared as text, case and spacing aside) or None (no such title, or it does
+not name the encoded people). The collection decides what a contradiction means
+(``edition.toml``'s ``[correspondence] roles``); this module never changes a role.
 """
 
 from __future__ import annotations
@@ -30,6 +38,9 @@ _AGENT_TAGS = tuple(tag for tag, kind in NAME_KINDS.items() if kind != "place")
 _PLACE_TAGS = tuple(tag for tag, kind in NAME_KINDS.items() if kind == "place")
 SENDER_TYPES = {"sender", "author", "sent"}
 ADDRESSEE_TYPES = {"addressee", "recipient", "received"}
+TITLE_WORDS = ("an", "to", "à")  # "A an B": A wrote to B
+_TITLE_WORD = re.compile(r"\s(?:%s)\s" % "|".join(TITLE_WORDS), re.IGNORECASE)
+_JOINED = re.compile(r"\s+(?:und|and|et|&)\s+|\s*,\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -54,6 +65,11 @@ class CatalogueEntry:
     next: str | None = None
     corresp_prev: str | None = None  # neighbours within the correspondence
     corresp_next: str | None = None
+    # "as-encoded", or how the edition decided sender and addressee ("swapped",
+    # "from-title"; see edition.toml's [correspondence] roles), and a sentence saying
+    # so for the reader whenever the decision changed what the source encodes.
+    roles: str = "as-encoded"
+    roles_note: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -84,6 +100,7 @@ class Read:
     place_received: Name | None = None
     context: dict[str, str] = field(default_factory=dict)  # "prev"/"next" -> target
     date_where: tuple[int | None, str | None] | None = None  # line and @when read
+    roles_line: int | None = None  # where the encoded roles are (the first name's line)
 
 
 def read(unit: etree._Element, header: etree._Element | None, *, id: str, source: str,
@@ -128,6 +145,10 @@ def _correspondence(corresp: etree._Element, found: Read) -> None:
                 found.senders.append(_name(el))
             elif which in ADDRESSEE_TYPES:
                 found.addressees.append(_name(el))
+            else:
+                continue
+            if found.roles_line is None:
+                found.roles_line = el.sourceline
         place = next((el for el in action.iter(*_PLACE_TAGS, f"{_T}rs", f"{_T}name")
                       if kind_of(el) == "place"), None)
         if place is not None:
@@ -143,6 +164,68 @@ def _correspondence(corresp: etree._Element, found: Read) -> None:
     context = corresp.find(f"{_T}correspContext")
     if context is not None:
         found.context = _context(context)
+
+
+def title_splits(title: str) -> list[tuple[str, str]]:
+    """Every reading of ``title`` as "A an B": (A, what follows the connecting word),
+    one per connecting word in it (a name may hold "an": "Johann an der Heiden")."""
+    return [(title[:m.start()], title[m.end():]) for m in _TITLE_WORD.finditer(title)]
+
+
+@dataclass
+class _Side:
+    """One side of "A an B": its people (split at und, and, et, &, commas; B ends at
+    the first comma) and the whole of it, for names that hold "und" or a comma
+    themselves ("Socin und Wick", "Wurster, Randegger und Compagnie")."""
+
+    people: list[str]
+    wholes: list[str]
+
+    @classmethod
+    def of(cls, text: str, addressee: bool) -> _Side:
+        text = " ".join(text.split())
+        if not addressee:
+            return cls(_people(text), [text] if text else [])
+        parts = text.split(",")
+        return cls(_people(parts[0]), [",".join(parts[:i]).strip() for i in range(1, len(parts) + 1)])
+
+    def holds(self, name: str) -> bool:
+        return name in {_same(n) for n in self.people + self.wholes}
+
+    def named(self, encoded: list[str]) -> list[str]:
+        """The side's people, as many as the title names: its whole when one encoded
+        name is that whole."""
+        whole = [w for w in self.wholes if encoded == [_same(w)]]
+        return whole[:1] or self.people
+
+
+def _people(text: str) -> list[str]:
+    return [p for p in (" ".join(part.split()) for part in _JOINED.split(text)) if p]
+
+
+def _same(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def title_roles(title: str, senders: list[str], addressees: list[str]):
+    """How the encoded roles (names as text) stand to the title's "A an B":
+    ("agrees" | "reversed", (A's names, B's names)) or (None, None)."""
+    senders = [_same(n) for n in senders if n.strip()]
+    addressees = [_same(n) for n in addressees if n.strip()]
+    if not senders and not addressees:
+        return None, None
+    reversed_ = None
+    for writer, to in title_splits(title):
+        a, b = _Side.of(writer, False), _Side.of(to, True)
+        if not a.people or not b.people:
+            continue
+        if any(a.holds(n) and b.holds(n) for n in senders + addressees):
+            continue  # "Escher an Escher": this reading tells no roles apart
+        if all(a.holds(n) for n in senders) and all(b.holds(n) for n in addressees):
+            return "agrees", (a.named(senders), b.named(addressees))
+        if reversed_ is None and all(b.holds(n) for n in senders) and all(a.holds(n) for n in addressees):
+            reversed_ = (a.named(addressees), b.named(senders))
+    return ("reversed", reversed_) if reversed_ else (None, None)
 
 
 def _context(context: etree._Element) -> dict[str, str]:

@@ -8,6 +8,12 @@ schema its documents follow, with every problem ``load`` found:
   date-not-real    error    a date that names no real day (``1876-02-30``, ``0000``)
   duplicate-doc-id warning  two documents with one ``xml:id`` (``correspContext`` cannot
                             tell them apart)
+  roles-contradict-title
+                   warning  letters whose titles ("A an B") name sender and addressee the
+                            other way round from the catalogue: ONE warning for the
+                            collection, with the count, two examples and the
+                            edition.toml setting that resolves it (each letter's detail:
+                            ``Collection.roles_contradicted``)
   (and what ``load`` reports: files not well-formed, files that are not TEI, keys
   matching no register attribute)
 
@@ -46,7 +52,31 @@ def check(collection) -> list[Diagnostic]:
                 found.append(Diagnostic(path, None, None, "warning", SOURCE,
                                         f"document id {doc.xml_id!r} is also that of "
                                         f"{other.path}", "duplicate-doc-id"))
+    found += _roles(collection)
     return sorted(found, key=lambda d: (d.path, d.line or 0, d.column or 0, d.message))
+
+
+def _roles(collection) -> list[Diagnostic]:
+    letters = collection.roles_contradicted()
+    if not letters:
+        return []
+    rule = collection.config.roles
+    examples = ", ".join(f"{d.path}:{d.roles_line}" if d.roles_line else str(d.path)
+                         for d in letters[:2])
+    many = f"{len(letters):,} letters' titles name" if len(letters) > 1 else "1 letter's title names"
+    if rule == "as-encoded":
+        how = "their encoding in correspDesc"
+        fix = ('if the titles are right, decide it in edition.toml: [correspondence] '
+               'roles = "swapped" (every letter\'s encoding is reversed) or "from-title" '
+               '(each such letter as its title says)')
+    else:
+        how = f'the roles as decided by edition.toml\'s [correspondence] roles = "{rule}"'
+        fix = ('roles = "from-title" follows each title instead' if rule != "from-title"
+               else "check these letters' titles and encoding")
+    path = str(collection.config.path or collection.root)
+    return [Diagnostic(path, None, None, "warning", SOURCE,
+                       f"{many} sender and addressee the other way round from {how} "
+                       f"(e.g. {examples}); {fix}", "roles-contradict-title")]
 
 
 def validate_declared(paths, *, tei_all: Path | None = None, engine: str = "auto"):

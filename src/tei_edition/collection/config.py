@@ -14,6 +14,16 @@ Every key is optional; a collection without the file builds with the defaults be
     place = "n"
     # "*" = "n" applies to every kind
 
+    [correspondence]       # an editorial decision, shown with each letter it changes
+    roles = "as-encoded"   # sender and addressee as the correspDesc encodes them (default)
+    # roles = "swapped"    # the edition's encoding has them the other way round throughout
+    # roles = "from-title" # as each letter's title names them ("A an B", "A to B", "A à B")
+
+``roles`` answers the ``roles-contradict-title`` warning of ``check``: letters whose
+titles name sender and addressee the other way round from their encoding. With
+"swapped" or "from-title" every catalogue entry the decision changes says so
+(``roles``, ``roles_note``); the TEI is never changed.
+
 Without ``[keys]`` the attribute is detected: the one most of the documents' keys
 match (see ``CollectionRegister.detect_keys``).
 """
@@ -29,6 +39,7 @@ from tei_edition.errors import UsageError
 FILE_NAME = "edition.toml"
 FORMATS = ("html", "pdf", "text")
 KEY_KINDS = ("person", "place", "org", "*")
+ROLES = ("as-encoded", "swapped", "from-title")
 
 
 @dataclass
@@ -40,6 +51,7 @@ class Config:
     formats: list[str] = field(default_factory=lambda: list(FORMATS))
     base_url: str | None = None
     keys: dict[str, str] = field(default_factory=dict)  # kind (or "*") -> attribute name
+    roles: str = "as-encoded"  # [correspondence] roles: one of ROLES
     path: Path | None = None  # the file it was read from, if any
 
 
@@ -56,7 +68,8 @@ def parse(data: bytes, path: Path) -> Config:
         raw = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"not a valid TOML file: {exc}", path=str(path)) from None
-    known = {"title", "editors", "introduction", "order", "formats", "base_url", "keys"}
+    known = {"title", "editors", "introduction", "order", "formats", "base_url", "keys",
+             "correspondence"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise UsageError(f"unknown setting(s) {', '.join(unknown)} (known: "
@@ -82,6 +95,18 @@ def parse(data: bytes, path: Path) -> Config:
             raise UsageError(f"keys: {kind} = {attribute!r}: expected one of "
                              f"{', '.join(KEY_KINDS)} = \"attribute name\"", path=str(path))
         config.keys[kind] = attribute.strip().removeprefix("@")
+    correspondence = raw.get("correspondence", {})
+    if not isinstance(correspondence, dict):
+        raise UsageError("correspondence: expected a table ([correspondence])", path=str(path))
+    unknown = sorted(set(correspondence) - {"roles"})
+    if unknown:
+        raise UsageError(f"correspondence: unknown setting(s) {', '.join(unknown)} "
+                         f"(known: roles)", path=str(path))
+    roles = correspondence.get("roles", "as-encoded")
+    if roles not in ROLES:
+        raise UsageError(f"correspondence: roles = {roles!r}: expected one of "
+                         f"{', '.join(repr(r) for r in ROLES)}", path=str(path))
+    config.roles = roles
     return config
 
 

@@ -54,6 +54,10 @@ class Document:
     part: str | None = None  # None (the whole file), "corpus" (a TEI child), "division"
     position: int | None = None  # 1-based, among the file's TEI children or divisions
     date_line: int | None = None  # where the catalogue's date was read
+    roles_line: int | None = None  # where the encoded sender or addressee is
+    # Why the title contradicts the catalogue's sender and addressee (as decided by
+    # edition.toml's [correspondence] roles), or None; see ``Collection.roles_contradicted``.
+    roles_contradiction: str | None = None
 
     def parse(self) -> etree._ElementTree:
         """This document's tree, parsed anew (a teiCorpus child as its own ``TEI``; a
@@ -112,6 +116,12 @@ class Collection:
                 found.setdefault(key, []).append(doc.id)
         return found
 
+    def roles_contradicted(self) -> list[Document]:
+        """The letters whose titles ("A an B") name sender and addressee the other way
+        round from the catalogue's, in catalogue order (each says why in
+        ``roles_contradiction``)."""
+        return [d for d in self.ordered() if d.roles_contradiction]
+
     def document(self, id: str) -> Document | None:
         """The document with this id, or None."""
         if getattr(self, "_by_id", None) is None or len(self._by_id) != len(self.documents):
@@ -134,7 +144,7 @@ def load(paths, *, config: configuration.Config | None = None) -> Collection:
     if config is None:
         config = configuration.read(root)
     register = CollectionRegister(root)
-    reader = _Reader(root, register)
+    reader = _Reader(root, register, config.roles)
     for file in files:
         reader.read(file)
     rules = register.detect_keys(reader.keys_by_kind, config.keys)
@@ -178,8 +188,9 @@ class _Pending:
 
 
 class _Reader:
-    def __init__(self, root: Path, register: CollectionRegister):
+    def __init__(self, root: Path, register: CollectionRegister, roles: str = "as-encoded"):
         self.root = root
+        self.roles = roles
         self.register = register
         self.pending: list[_Pending] = []
         self.registers: list[Path] = []
@@ -298,9 +309,51 @@ class _Reader:
             return {"name": label, "key": key}
         entry.sender = [named(n) for n in read.senders]
         entry.addressee = [named(n) for n in read.addressees]
+        doc.roles_line = read.roles_line
+        _decide_roles(doc, self.roles)
         entry.place_sent = named(read.place_sent)
         entry.place_received = named(read.place_received)
         return doc
+
+
+ROLES_NOTES = {
+    "swapped": "Sender and addressee as the editors read them: the source's description "
+               "of the letter names them the other way round.",
+    "from-title": "Sender and addressee as the letter's title names them (the editors' "
+                  "decision): the source's description of the letter names them the other "
+                  "way round.",
+}
+
+
+def _decide_roles(doc: Document, rule: str) -> None:
+    """Sender and addressee by edition.toml's ``[correspondence] roles``: as encoded,
+    swapped in every letter, or (``from-title``) as the title names them where it names
+    the encoded people the other way round. A changed entry says so (``roles``,
+    ``roles_note``); then ``doc.roles_contradiction`` says whether the title still
+    contradicts the result."""
+    entry = doc.catalogue
+
+    def names(people):
+        return [p["name"] for p in people]
+    if entry.kind == "letter" and rule == "swapped" and (entry.sender or entry.addressee):
+        entry.sender, entry.addressee = entry.addressee, entry.sender
+        entry.roles, entry.roles_note = rule, ROLES_NOTES[rule]
+    elif entry.kind == "letter" and rule == "from-title":
+        stand, split = cat.title_roles(entry.title, names(entry.sender), names(entry.addressee))
+        if stand == "reversed":
+            encoded = {" ".join(p["name"].split()).casefold(): p for p in entry.sender + entry.addressee}
+
+            def person(name: str) -> dict:
+                return encoded.get(name.casefold(), {"name": name, "key": None})
+            writers, tos = split
+            entry.sender, entry.addressee = [person(n) for n in writers], [person(n) for n in tos]
+            entry.roles, entry.roles_note = rule, ROLES_NOTES[rule]
+    stand, split = cat.title_roles(entry.title, names(entry.sender), names(entry.addressee))
+    if stand == "reversed":
+        how = "as encoded" if entry.roles == "as-encoded" else f"as decided (roles = {entry.roles!r})"
+        doc.roles_contradiction = (
+            f"the title names {' and '.join(split[0])} as sender and {' and '.join(split[1])} "
+            f"as addressee; the catalogue's roles ({how}) are the other way round")
 
 
 def _check_order(config: configuration.Config, documents: list[Document]) -> list[Diagnostic]:

@@ -79,7 +79,11 @@ class DocumentOutcome:
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.failure and all(f.ok for f in self.formats)
+        """Published without an error: validation errors (``findings``) do not withhold
+        a document without --strict, but the run still exits 1 and names them, and the
+        document is rendered again next time so that they are reported again."""
+        return (not self.problems and not self.findings and not self.failure
+                and all(f.ok for f in self.formats))
 
 
 @dataclass
@@ -329,9 +333,11 @@ def _register_digest(collection, doc) -> str:
 
 
 def _neighbours(doc, documents: dict) -> str:
-    """The neighbours a document's page links to, as they are named."""
+    """What a document's page shows of the catalogue: its own entry (an edition's
+    decision such as ``roles`` changes it without touching the file) and the
+    neighbours it links to, as they are named."""
     entry = doc.catalogue
-    parts = []
+    parts = [json.dumps(entry.to_json(), sort_keys=True)] if entry is not None else []
     for name in ("prev", "next", "corresp_prev", "corresp_next"):
         other = documents.get(getattr(entry, name, None) or "")
         if isinstance(other, _Volume):

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 import subprocess
 import sys
 import resource
+import tempfile
 import signal
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
@@ -29,6 +31,10 @@ MB = 1024 * 1024
 DEFAULT_MEMORY = 2048 * MB  # per worker, the processes it starts included
 DEFAULT_TIMEOUT = 600.0  # seconds per task
 _TICK = 0.05  # how often busy workers are measured
+# Each worker's private temporary folder (its TMPDIR): whatever the worker and the
+# processes it starts leave there (Typst's folder, jing's copies, the Schematron
+# worker's HOME) goes with it, even when it is killed at a limit or by Ctrl-C/SIGTERM.
+_TMP_PREFIX = "tei-edition-worker-"
 
 
 @dataclass(frozen=True)
@@ -79,11 +85,16 @@ class _Worker:
         from_child, to_parent = os.pipe()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
+        self.tmp = tempfile.mkdtemp(prefix=_TMP_PREFIX)
+        env["TMPDIR"] = self.tmp
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tei_edition.publish.pool", str(from_parent), str(to_parent)],
                 pass_fds=(from_parent, to_parent), process_group=0, env=env,
                 stdin=subprocess.DEVNULL)
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
         finally:
             os.close(from_parent)
             os.close(to_parent)
@@ -121,6 +132,8 @@ class _Worker:
         for conn in (self.conn, self.sender):
             if not conn.closed:
                 conn.close()
+        if not self.alive():  # its processes are gone: so goes what they left
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int,
@@ -143,7 +156,6 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
             usage.workers_started += 1
             workers.append(_Worker(function, initializer, initargs))
 
-    previous = _raise_on_sigterm()
     try:
         jobs = max(1, jobs)
         spawn()
@@ -168,7 +180,6 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
             if worker.alive():
                 worker.kill()
             worker.close()
-        _restore_sigterm(previous)
     return usage
 
 
@@ -258,7 +269,19 @@ def _measure(workers, usage: Usage, limits: Limits, on_done, spawn) -> None:
 
 
 def _main(receive_fd: int, send_fd: int) -> None:
-    """A worker: initialise once, then one task at a time until told to stop."""
+    """A worker: initialise once, then one task at a time until told to stop (or until
+    the parent is gone); then its private temporary folder goes."""
+    try:
+        _serve(receive_fd, send_fd)
+    except (EOFError, OSError):  # the parent is gone (killed): there is no one to tell
+        pass
+    finally:
+        tmp = os.environ.get("TMPDIR", "")
+        if os.path.basename(tmp).startswith(_TMP_PREFIX):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _serve(receive_fd: int, send_fd: int) -> None:
     from tei_edition.errors import TeiEditionError
 
     receive = Connection(receive_fd, writable=False)
@@ -333,24 +356,6 @@ def kill_tree(pid: int) -> None:
         try:
             os.kill(target, signal.SIGKILL)
         except OSError:
-            pass
-
-
-def _raise_on_sigterm():
-    """SIGTERM stops a build like Ctrl-C does (workers killed, temporary files gone)."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-    try:
-        return signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        return None
-
-
-def _restore_sigterm(previous) -> None:
-    if previous is not None:
-        try:
-            signal.signal(signal.SIGTERM, previous)
-        except ValueError:
             pass
 
 

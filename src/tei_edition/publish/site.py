@@ -6,7 +6,9 @@ page into ``DIR/html/<doc id>/`` and then calls, once per build:
   ``entities.resolve`` wrote ``te:refs`` on its names): the document's passages (anchor
   and text) and mentions (collection key, anchor, context), small and picklable;
 - ``page_parameters(collection, document)`` for the HTML stylesheet of each document's
-  page (``collection-page``: header with catalogue data, citation, prev/next, formats);
+  page (``collection-page``: header with catalogue data, citation, prev/next, formats,
+  links of its names to the collection's registers, its facsimiles), and
+  ``write_facsimiles(document, tree, html_dir)`` for the local images it shows;
 - ``write_collection_site(collection, digests, out_dir)`` with every digest, which writes
   into ``out_dir`` (``DIR/html/``):
 
@@ -17,9 +19,12 @@ page into ``DIR/html/<doc id>/`` and then calls, once per build:
   kind and letter with counts, a page per entry with its identifiers and its mentions
   grouped by document, a correspondent's letters by year), ``timeline.html``,
   ``map.html`` (an SVG drawn here from register coordinates), and ``assets/``.
+  ``whole_file_pages(collection)`` gives its ``pages=`` when the documents of a file of
+  many are rendered as that one file.
 
 The pages are made by ``xslt/site/site.xsl`` from one XML description of the site that
-this module assembles (``te:site``); the search index and catalogue are JSON written here.
+this module assembles (``te:site``); the catalogue is JSON written here, the search
+index by ``search_index``.
 The same collection and digests give byte-identical files.
 """
 
@@ -38,6 +43,7 @@ from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, transform
+from tei_edition.publish.search_index import SearchIndex, _script
 from tei_edition.xml.output import safe_child
 from tei_edition.xml.parse import TEI_NS
 
@@ -56,10 +62,8 @@ _BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
 _SKIP = frozenset(f"{_T}{n}" for n in ("teiHeader", "facsimile", "standOff", "fw", "figDesc"))
 _ALTERNATES = frozenset(f"{_T}{n}" for n in ("abbr", "sic", "orig"))
 _CHOICE = f"{_T}choice"
-_WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
-CONTEXT = 60  # characters each side of a mention in its snippet
-SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
+CONTEXT = 45  # characters each side of a mention in its snippet
 TITLE_CHUNK = 250  # catalogue rows per file of ids and titles
 AUTHORITIES = {
     "gnd": "https://d-nb.info/gnd/{}", "viaf": "https://viaf.org/viaf/{}",
@@ -93,7 +97,7 @@ def digest(tree, document) -> Digest:
     collection keys ``entities.resolve`` writes). For a document that is one ``div`` of a
     file of many (``document.fragment``), only that division is read."""
     root = tree.getroot() if hasattr(tree, "getroot") else tree
-    start = _fragment(root, getattr(document, "fragment", None))
+    start = _fragment(root, getattr(document, "fragment", None), document)
     found = Digest(document.id)
     texts: dict = {}
     order: list = []
@@ -117,7 +121,17 @@ def digest(tree, document) -> Digest:
     return found
 
 
-def _fragment(root, fragment):
+def _fragment(root, fragment, document=None):
+    """The division that is the document, in the tree of its whole file: by the model's
+    position among the file's document divisions, else by its xml:id; None for a tree
+    that is the document alone."""
+    position = getattr(document, "position", None)
+    if getattr(document, "part", None) == "division" and position:
+        from tei_edition.collection.classify import document_divisions
+
+        divisions = document_divisions(root)
+        if position <= len(divisions):
+            return divisions[position - 1]
     if not fragment:
         return None
     for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):
@@ -181,12 +195,37 @@ def file_page(source: str) -> str:
     return f"files/{stem}.html"
 
 
+def whole_file_pages(collection) -> dict[str, str]:
+    """``pages`` for ``write_collection_site`` when the documents of a file of many
+    (divisions, FRUS-style) are rendered as that one file (``DIR/html/<file id>/``, as
+    the build does): each document's page is the file's page at its division's anchor."""
+    from tei_edition.collection.classify import document_divisions
+    from tei_edition.xml.parse import parse_file
+
+    pages: dict[str, str] = {}
+    trees: dict[str, list] = {}
+    for document in getattr(collection, "documents", []):
+        if getattr(document, "part", None) != "division":
+            continue
+        path = str(document.path)
+        if path not in trees:
+            trees[path] = document_divisions(parse_file(path).getroot())
+        divisions = trees[path]
+        position = getattr(document, "position", None)
+        if not position or position > len(divisions):
+            continue
+        unit = document.id.rsplit("/", 1)[0]
+        pages[document.id] = f"{unit}/index.html#{anchors.anchor(divisions[position - 1])}"
+    return pages
+
+
 def root_prefix(document_id: str) -> str:
     """From a document's page back to the site root."""
     return "../" * (document_id.count("/") + 1)
 
 
-def page_parameters(collection, document, tree=None, *, base_url: str | None = None) -> dict:
+def page_parameters(collection, document, tree=None, *, base_url: str | None = None,
+                    formats=("pdf", "text")) -> dict:
     """The HTML stylesheet's ``collection-page`` parameter for one document's page: a
     small XML (te:page) with the way back to the collection, its catalogue data, a
     citation, previous/next in date order and within the correspondence, the other
@@ -208,8 +247,9 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     for label, value in _facts(entry):
         etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
     to_out = "../" * (document.id.count("/") + 2)  # from DIR/html/<id>/ to DIR
-    for label, suffix in (("PDF", ".pdf"), ("plain text", ".txt")):
-        etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
+    for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
+        if name in formats:  # the build's other formats, beside DIR/html/
+            etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
     base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
     url = (base_url.rstrip("/") + "/" + href(document.id)) if base_url else href(document.id)
     citation = f"{_line(entry)}. In: {_title(collection)}"
@@ -217,9 +257,9 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     if editors:
         citation += ", ed. by " + ", ".join(editors)
     etree.SubElement(page, f"{{{TE_NS}}}citation", url=url).text = citation + "."
+    register = _register_entries(collection)
+    seen: set[str] = set()
     if tree is not None:
-        register = _register_entries(collection)
-        seen: set[str] = set()
         for el in tree.getroot().iter(*_NAMES):
             keys = el.get(_REFS, "").split()
             if not keys or keys[0] not in register:
@@ -231,6 +271,11 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                 if ident not in seen:
                     seen.add(ident)
                     etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
+    else:  # the keys the collection model recorded for the document
+        for key in sorted(set(getattr(document, "register_refs", None) or [])):
+            if key in register:
+                etree.SubElement(page, f"{{{TE_NS}}}entity", id=key,
+                                 href=f"{up}registers/{register[key].kind}/{register[key].slug}.html")
     if tree is not None:
         for facsimile in facsimiles(document, tree):
             etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
@@ -326,9 +371,12 @@ def _line(entry) -> str:
     """The catalogue line of a document: its title, else who to whom, where, when."""
     if entry.title:
         return entry.title
-    who = " and ".join(p["name"] for p in entry.sender if p.get("name")) or "Unknown"
+    who = " and ".join(p["name"] for p in entry.sender if p.get("name"))
     to = " and ".join(p["name"] for p in entry.addressee if p.get("name"))
-    parts = [who + (f" to {to}" if to else "")]
+    if who or to:
+        parts = [(who or "Unknown sender") + (f" to {to}" if to else "")]
+    else:
+        parts = ["Untitled document"]
     if entry.place_sent and entry.place_sent.get("name"):
         parts.append(entry.place_sent["name"])
     parts.append(entry.date_text or entry.date or "undated")
@@ -371,6 +419,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages)
     for label, target in downloads:
         etree.SubElement(data, f"{_S}download", href=target).text = label
+    _map_windows(data)
     result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
     strings = result.strings
     if len(strings) % 2:
@@ -410,13 +459,6 @@ def _copy_assets(out: Path) -> None:
             (out / "assets" / name).write_bytes((source / name).read_bytes())
 
 
-def _script(name: str, value) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    # a JSON string may hold U+2028/9 (not JavaScript line ends since ES2019) and "</"
-    text = text.replace("</", "<\\/")
-    return f"/* written by tei-edition */\nwindow.{name}={text};\n".encode("utf-8")
-
-
 @dataclass
 class RegisterEntry:
     key: str
@@ -433,11 +475,25 @@ class RegisterEntry:
         return self.names[0] if self.names else self.key
 
 
+_ENTRIES: dict[int, tuple] = {}  # id(collection) -> (collection, its entries): page_parameters per page
+
+
 def _register_entries(collection) -> dict[str, RegisterEntry]:
     """Collection key -> entry, with what the site shows of it. Names and description
     come from the collection register; identifiers (``idno``), life dates and
     coordinates (``location/geo``) from the entries themselves, as its ``bundle()``
-    hands them to the stylesheets (each marked with its key)."""
+    hands them to the stylesheets (each marked with its key). Made once per
+    collection."""
+    cached = _ENTRIES.get(id(collection))
+    if cached is not None and cached[0] is collection:
+        return cached[1]
+    _ENTRIES.clear()
+    found = _read_entries(collection)
+    _ENTRIES[id(collection)] = (collection, found)
+    return found
+
+
+def _read_entries(collection) -> dict[str, RegisterEntry]:
     register = getattr(collection, "register", None)
     if register is None:
         return {}
@@ -574,6 +630,41 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
     return site
 
 
+def _map_windows(site) -> None:
+    """The map's two windows (south, west, north, east), written on the site element:
+    ``map-all`` around nearly every place (3rd to 97th percentile of latitude and
+    longitude, widened by a tenth), ``map-detail`` around where most mentions are (10th
+    to 90th percentile, each place weighed by its mentions), when that is much smaller."""
+    points = [(float(g.get("lat")), float(g.get("lon")), max(int(e.get("count")), 1))
+              for e in site.iter(f"{_S}entity") for g in e.iter(f"{_S}geo")]
+    if not points:
+        return
+
+    def window(low: float, high: float, weighted: bool) -> tuple[float, ...]:
+        bounds = []
+        for axis in (0, 1):
+            ordered = sorted(points, key=lambda p: p[axis])
+            weights = [p[2] if weighted else 1 for p in ordered]
+            total, running, lo, hi = sum(weights), 0, None, None
+            for point, weight in zip(ordered, weights):
+                running += weight
+                if lo is None and running >= low * total:
+                    lo = point[axis]
+                if hi is None and running >= high * total:
+                    hi = point[axis]
+            pad = max((hi - lo) * 0.1, 0.05)
+            bounds.append((lo - pad, hi + pad))
+        (south, north), (west, east) = bounds
+        return south, west, north, east
+
+    whole = window(0.03, 0.97, False)
+    site.set("map-all", " ".join(f"{v:.4f}" for v in whole))
+    detail = window(0.10, 0.90, True)
+    area = lambda w: (w[2] - w[0]) * (w[3] - w[1])  # noqa: E731
+    if area(detail) < area(whole) / 6:
+        site.set("map-detail", " ".join(f"{v:.4f}" for v in detail))
+
+
 def _paragraphs(introduction) -> list[str]:
     if introduction is None:
         return []
@@ -653,129 +744,3 @@ def _catalogue_json(entries, register) -> dict:
     for table, values in tables.items():
         out[table] = list(values)
     return out
-
-
-# ---------------------------------------------------------------- search
-
-
-def terms(text: str) -> list[str]:
-    """The search terms of a text, folded as entity names are (``namefold.fold``):
-    case, diacritics, apostrophes, dashes; ``assets/site.js`` folds queries the same."""
-    return _WORD.findall(fold(text))
-
-
-def shard_name(prefix: str) -> str:
-    """A shard's file stem: the prefix's code points in hex (safe on any file system,
-    computed the same way by the script)."""
-    return "-".join(f"{ord(c):x}" for c in prefix)
-
-
-class SearchIndex:
-    """An inverted index split into shards by term prefix.
-
-    Each term maps to its postings: for each passage holding it, the document's number
-    (its row in the catalogue), the passage's number in the document and the term's word
-    positions there (for phrase search), written compactly as base-36 text:
-    ``doc.passage:pos,pos;...``, documents and positions delta-coded (a posting in the
-    same document as the one before it leaves the document out: ``.passage:pos``). Shards start at two
-    characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
-    (its own terms shorter than that stay in it). ``search/shards.js`` lists the shards;
-    ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
-    the results shown. Register entries are found through their name forms: a term of a
-    name maps to the entry and the documents that mention it, so a reader finds a
-    person under any name form the register gives.
-    """
-
-    def __init__(self) -> None:
-        self.postings: dict[str, list[str]] = defaultdict(list)
-        self.last: dict[str, int] = {}  # term -> the document of its last posting
-        self.entities: dict[str, list[int]] = defaultdict(list)
-        self.entity_rows: list = []
-        self.texts: dict[int, list] = {}
-        self.text_bytes = 0
-        self.bytes = 0
-        self.shard_count = 0
-
-    def add(self, number: int, found: Digest | None) -> None:
-        passages = found.passages if found else []
-        self.texts[number] = passages
-        for p, (anchor, text) in enumerate(passages):
-            self.text_bytes += len(text.encode("utf-8"))
-            positions: dict[str, list[int]] = defaultdict(list)
-            for i, term in enumerate(terms(text)):
-                positions[term].append(i)
-            for term, where in positions.items():
-                deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
-                step = number - self.last.get(term, 0)
-                self.last[term] = number
-                self.postings[term].append(  # the same document again: no number
-                    f"{_b36(step) if step or len(self.postings[term]) == 0 else ''}.{_b36(p)}:"
-                    f"{','.join(map(_b36, deltas))}")
-
-    def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
-        for key, entry in register.items():
-            found = mentions.get(key)
-            if not found:
-                continue
-            docs = sorted({numbers[m[0]] for m in found})
-            row = len(self.entity_rows)
-            self.entity_rows.append([entry.label, f"registers/{entry.kind}/{entry.slug}.html",
-                                     entry.kind, ".".join(map(_b36, docs))])
-            for term in sorted({t for name in entry.names for t in terms(name)}):
-                self.entities[term].append(row)
-
-    def files(self) -> dict[str, bytes]:
-        shards = _shards(self.postings, self.entities)
-        files: dict[str, bytes] = {}
-        for prefix, members in shards.items():
-            value = {"t": {t: ";".join(self.postings[t]) for t in members if t in self.postings},
-                     "e": {t: [self.entity_rows[r] for r in self.entities[t]]
-                           for t in members if t in self.entities}}
-            name = f"search/s-{shard_name(prefix)}.js"
-            body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-            files[name] = f"teSearchShard({json.dumps(prefix, ensure_ascii=False)},{body});\n".encode("utf-8")
-        for number, passages in self.texts.items():
-            body = json.dumps(passages, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-            files[f"search/d{number}.js"] = f"teSearchText({number},{body});\n".encode("utf-8")
-        files["search/shards.js"] = _script("teSearchShards", sorted(shards))
-        self.bytes = sum(len(v) for k, v in files.items())
-        self.shard_count = len(shards)
-        return files
-
-
-def _b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-        if not n:
-            return out
-
-
-def _shards(postings: dict, entities: dict) -> dict[str, list[str]]:
-    """Prefix -> terms. Starts from two-character prefixes and splits any shard whose
-    postings exceed SHARD_BYTES by one more character, as long as that helps."""
-    size = {t: len(t) + sum(len(p) + 1 for p in postings.get(t, ())) + 40 * len(entities.get(t, ()))
-            for t in set(postings) | set(entities)}
-    shards: dict[str, list[str]] = defaultdict(list)
-    for term in sorted(size):
-        shards[term[:2]].append(term)
-    queue = sorted(shards)
-    while queue:
-        prefix = queue.pop()
-        members = shards[prefix]
-        if sum(size[t] for t in members) <= SHARD_BYTES:
-            continue
-        longer = [t for t in members if len(t) > len(prefix)]
-        if len({t[:len(prefix) + 1] for t in longer}) < 2 and len(longer) == len(members):
-            pass  # one longer prefix holds everything: split it further below
-        if not longer:
-            continue  # a single term over the limit: it stays whole
-        shards[prefix] = [t for t in members if len(t) <= len(prefix)]
-        for term in longer:
-            shards[term[:len(prefix) + 1]].append(term)
-        queue.extend(sorted({t[:len(prefix) + 1] for t in longer}))
-        if not shards[prefix]:
-            del shards[prefix]
-    return {p: m for p, m in shards.items() if m}

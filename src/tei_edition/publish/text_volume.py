@@ -5,7 +5,8 @@ calls ``write(collection, out_dir)`` once: the collection's title block and
 introduction, then every document in the collection's order, each headed by its
 numbered catalogue line ("12. Alfred Escher to Oswald Heer, Zürich, 12 October 1836"),
 underlined, followed by its text file as it is. A document whose text file is missing
-(its export failed) keeps its heading and says so. The same files give the same bytes:
+(its export failed) keeps its heading and says so. The documents of a file of many,
+which the build exports as that one file, print its text once, under the first of them. The same files give the same bytes:
 UTF-8 (NFC), ``\\n`` line ends, one final newline, like every text output.
 """
 
@@ -46,12 +47,20 @@ def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
     front = ["\n".join(parts)] + [_fill(p, width) for p in
                                   _paragraphs(getattr(collection, "introduction", None))]
     blocks = ["\n\n".join(front)]
+    printed: dict[str, int] = {}  # a file of many documents, exported whole -> where
     for number, document in enumerate(ordered(collection), 1):
         line = catalogue_line(document.catalogue, number)
         heading = "\n".join(_fill(line, width).split("\n") + ["-" * min(len(line), width or len(line))])
-        body_file = safe_child(out_dir, document.id + ".txt")
-        if body_file.is_file():
+        name = document.id
+        if getattr(document, "part", None) == "division":  # its text is its file's
+            name = document.id.rsplit("/", 1)[0]
+        body_file = safe_child(out_dir, name + ".txt")
+        if name in printed:
+            body = f"[Printed above with the other documents of its file, under {printed[name]}.]"
+        elif body_file.is_file():
             body = body_file.read_text(encoding="utf-8").rstrip("\n")
+            if name != document.id:
+                printed[name] = number
         else:
             body = "[The text of this document could not be written.]"
         blocks.append(heading + "\n\n" + body)

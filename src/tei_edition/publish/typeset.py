@@ -89,8 +89,12 @@ class Compile:
     while the caller does other work, and a full pipe would stall the worker. Its
     report comes first, then the PDF's bytes."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, tei_path: str | None = None):
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, tei_path: str | None = None,
+                 memory_limit: int | None = None, limit_hint: str = ""):
         self._timeout, self._tei_path = timeout, tei_path
+        # The worker's data segment (heap) is bounded: Typst stops at this many bytes
+        # instead of taking the machine's memory. ``limit_hint`` says how to lift it.
+        self._memory_limit, self._limit_hint = memory_limit, limit_hint
         self._deadline = None
         self._source, self._template = "", None
         self._work_dir = tempfile.TemporaryDirectory(prefix=_WORK_PREFIX,
@@ -120,6 +124,7 @@ class Compile:
             job = {
                 "root": str(root), "main": str(root / MAIN_NAME), "output": str(work / "out.pdf"),
                 "standards": list(standards), "timestamp": int(timestamp),
+                "memory_limit": self._memory_limit,
                 "package_path": str(work / "packages"),
                 "package_cache_path": str(work / "package-cache"),
             }
@@ -167,10 +172,16 @@ class Compile:
     def _result(self) -> Typeset:
         self._stdout.seek(0)
         output = self._stdout.read()
+        self._stderr.seek(0)
+        stderr = self._stderr.read().decode("utf-8", errors="replace")
         report, pdf = _split_output(output)
+        if self._memory_limit and ((report is None and "memory allocation of" in stderr)
+                                   or (report or {}).get("memory")):
+            raise TransformError(f"Typst needed more than the {self._memory_limit / 1e9:.1f} GB of "
+                                 f"memory allowed for this book and was stopped"
+                                 + (f"; {self._limit_hint}" if self._limit_hint else ""),
+                                 path=self._tei_path)
         if report is None:
-            self._stderr.seek(0)
-            stderr = self._stderr.read().decode("utf-8", errors="replace")
             detail = stderr.strip().splitlines()[-1:] or ["no output"]
             raise TransformError(f"the Typst worker ended without a result (exit "
                                  f"{self._process.returncode}): {detail[0][:300]}",
@@ -197,6 +208,7 @@ def _worker_env(work: Path) -> dict[str, str]:
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    env["RUST_BACKTRACE"] = "0"  # an allocation failure says one line, not a backtrace
     env[_WORK_ENV], env[_PARENT_ENV] = str(work), str(os.getpid())
     return env
 
@@ -295,6 +307,8 @@ def _work(job: dict, fonts=None) -> dict:
             _, typst_warnings = compiler.compile_with_warnings(
                 output=job["output"], format="pdf", pdf_standards=job["standards"],
                 timestamp=job["timestamp"], pdf_tags=True)
+    except MemoryError:
+        return {"ok": False, "memory": True, "message": "out of memory"}
     except typst.TypstError as exc:
         return {"ok": False, "message": getattr(exc, "message", str(exc)),
                 "diagnostic": getattr(exc, "diagnostic", ""),
@@ -356,6 +370,14 @@ def main() -> None:
 
     fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
     job = json.loads(sys.stdin.read())
+    limit = job.get("memory_limit")
+    if limit:
+        import resource
+
+        # the heap of this process from here on (fonts are mapped files, not counted)
+        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+        if hard == resource.RLIM_INFINITY or limit < hard:
+            resource.setrlimit(resource.RLIMIT_DATA, (int(limit), hard))
     report = _work(job, fonts)
     pdf = Path(job["output"]).read_bytes() if report.get("ok") else b""
     out = sys.stdout.buffer

@@ -5,6 +5,11 @@ engine for large schemas (tei_all takes ~15 s to compile; TEI Publisher's teilit
 run for over 13 minutes) and its messages are terse, so external schemas go to jing when
 Java is available. Both are compiled once per process: lxml schemas are cached here, and
 jing runs once over a whole batch of files.
+
+A schema is untrusted input (README, "Threat model"): with everything it includes it may
+read only files in its own folder tree and reach no network. ``schema_files`` checks
+every file a schema reaches before either engine sees it (that is what keeps lxml in
+bounds); jing runs under a Java Security Manager whose policy says the same.
 """
 
 from __future__ import annotations
@@ -362,6 +367,17 @@ def _run_jing(jar: Path, schema: Path, files: list[Path], scratch: Path,
         detail = (stderr or done.stdout).strip().splitlines()
         raise InputError(f"jing failed: {detail[-1] if detail else f'exit code {done.returncode}'}",
                          path=str(schema))
+
+
+def sandbox_works() -> bool:
+    """Whether this Java starts under a Security Manager (Java 17 to 23 do; 24 refused
+    it), that is, whether jing can be confined for schemas that include other files."""
+    try:
+        done = subprocess.run(["java", *_SANDBOX, "-version"], capture_output=True, text=True,
+                              check=False, timeout=60, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and not _SANDBOX_REFUSED.search(done.stderr)
 
 
 def _java(arguments: list[str]) -> subprocess.CompletedProcess:

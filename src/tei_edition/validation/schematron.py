@@ -35,6 +35,7 @@ import atexit
 import json
 import os
 import re
+import select
 import shutil
 import struct
 import subprocess
@@ -177,20 +178,14 @@ class _Includes:
             if el.tag == _sch("extends") and el.get("href") is None:
                 continue  # extends/@rule: the compiler resolves it
             target = self.target(el, path, depth)
-            if el.tag == _sch("include"):
+            if el.tag == _sch("include") and target.tag != _sch("library"):
                 el.getparent().replace(el, target)
-            else:
-                if target.tag != _sch("rule"):
-                    raise InputError(f"sch:extends href=\"{el.get('href')}\" names a "
-                                     f"{etree.QName(target).localname} element; ISO Schematron "
-                                     "requires it to name a rule", path=str(path), line=el.sourceline)
-                parent, index = el.getparent(), el.getparent().index(el)
-                parent.remove(el)
-                for offset, child in enumerate(c for c in target if isinstance(c.tag, str)):
-                    for name in (NS_ATTR, f"{{{XML_NS}}}lang"):
-                        if target.get(name) is not None and child.get(name) is None:
-                            child.set(name, target.get(name))
-                    parent.insert(index + offset, child)
+                continue
+            if el.tag == _sch("extends") and target.tag != _sch("rule"):
+                raise InputError(f"sch:extends href=\"{el.get('href')}\" names a "
+                                 f"{etree.QName(target).localname} element; ISO Schematron "
+                                 "requires it to name a rule", path=str(path), line=el.sourceline)
+            _splice(el, target)  # a rule's content, or (ISO 2020) a library's components
 
     def target(self, el: etree._Element, path: Path, depth: int) -> etree._Element:
         """A fresh copy of the element ``el/@href`` names, its own includes resolved."""
@@ -227,12 +222,24 @@ class _Includes:
             for node in copy.iter(etree.Element):
                 node.set(FILE_ATTR, str(target))
             bindings = [(n.get("prefix"), n.get("uri")) for n in source.iter(_sch("ns"))]
-            if bindings and source.tag == _sch("schema"):
+            if bindings and source.tag in (_sch("schema"), _sch("library")):
                 copy.set(NS_ATTR, " ".join(f"{p} {u}" for p, u in bindings))
         language = _language(chosen)
         if language is not None and copy.get(f"{{{XML_NS}}}lang") is None and language != _language(el):
             copy.set(f"{{{XML_NS}}}lang", language)
         return copy
+
+
+def _splice(el: etree._Element, target: etree._Element) -> None:
+    """Put the element children of ``target`` where ``el`` is; each keeps the namespace
+    bindings and language it had there."""
+    parent, index = el.getparent(), el.getparent().index(el)
+    parent.remove(el)
+    for offset, child in enumerate(c for c in target if isinstance(c.tag, str)):
+        for name in (NS_ATTR, f"{{{XML_NS}}}lang"):
+            if target.get(name) is not None and child.get(name) is None:
+                child.set(name, target.get(name))
+        parent.insert(index + offset, child)
 
 
 def _language(el: etree._Element) -> str | None:
@@ -730,11 +737,17 @@ class _Worker:
     def call(self, request: dict) -> dict:
         with self.lock:
             self._ensure()
+            limit = time_limit()
             try:
                 _send(self.process.stdin, request)
-                reply = _receive(self.process.stdout)
+                ready, _, _ = select.select([self.process.stdout], [], [], limit)
+                reply = _receive(self.process.stdout) if ready else False
             except (BrokenPipeError, OSError):
                 reply = None
+            if reply is False:
+                self._stop(kill=True)
+                raise TransformError(f"the Schematron rules ran over the time limit of {limit:g} s "
+                                     f"(set {TIME_LIMIT_VARIABLE}=SECONDS to lift it)")
             if reply is None:
                 self._stop()
                 raise TransformError("the Schematron worker process stopped (out of memory?)")
@@ -758,9 +771,11 @@ class _Worker:
         with self.lock:
             self._stop()
 
-    def _stop(self) -> None:
+    def _stop(self, *, kill: bool = False) -> None:
         if self.process is not None:
             try:
+                if kill:
+                    self.process.kill()
                 self.process.stdin.close()
                 self.process.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
@@ -775,6 +790,18 @@ class _Worker:
 _worker = _Worker()
 # The worker's private HOME; the worker removes it itself when its input ends.
 _HOME_PREFIX = "tei-edition-schematron-"
+
+# One request (compiling a schema, or running it on one document) may take this long.
+TIME_LIMIT_VARIABLE = "TEI_EDITION_SCHEMATRON_SECONDS"
+_DEFAULT_TIME_LIMIT = 600.0
+
+
+def time_limit() -> float:
+    try:
+        value = float(os.environ.get(TIME_LIMIT_VARIABLE, _DEFAULT_TIME_LIMIT))
+    except ValueError:
+        return _DEFAULT_TIME_LIMIT
+    return value if value > 0 else _DEFAULT_TIME_LIMIT
 
 
 def worker_main() -> None:

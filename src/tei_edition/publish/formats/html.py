@@ -10,8 +10,9 @@ Time bound: Saxon holds the interpreter while it transforms, so nothing in this
 process can stop it. The transform therefore runs in a worker process (this module,
 ``python -m tei_edition.publish.formats.html``), started once and reused, which is
 killed when one export overruns its time (``timeout``, seconds; ``--timeout`` lifts
-it); the error names the limit. The document travels to the worker as our own
-serialisation with each element's source line, so messages name the same lines.
+it); the error names the limit. The document travels to the worker through a pipe as
+our own serialisation with each element's source line, so messages name the same
+lines; nothing is written to disk, and the worker ends with its parent.
 """
 
 from __future__ import annotations
@@ -29,8 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tei_edition import resources
-from tei_edition import errors
+from tei_edition import errors, resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish.run import active_collection_register, run_format
 from tei_edition.publish.formats import ExportRequest, ExportResult
@@ -104,8 +104,11 @@ def export(request: ExportRequest) -> ExportResult:
         staging.chmod(0o755)  # a temporary folder is private; a site is for reading
         for name, text in sorted(site.files.items()):
             safe_child(staging, name).write_bytes(text.encode("utf-8"))
-        (staging / "assets").mkdir()
-        for name in ASSETS:
+        # a page of a collection uses the collection site's assets (publish.site)
+        own_assets = request.options.get("collection_page") is None
+        if own_assets:
+            (staging / "assets").mkdir()
+        for name in ASSETS if own_assets else ():
             source = assets / name
             if not source.is_file():
                 raise ResourceError(f"asset {name} is missing from {assets}; reinstall tei-edition")
@@ -114,20 +117,22 @@ def export(request: ExportRequest) -> ExportResult:
 
 
 # ---------------------------------------------------------------- the worker process
+#
+# Frames on the pipes: one JSON header line, then the bytes it announces. The parent
+# sends {"source", "options", "limits", "sizes": [document, page]} and the documents
+# (our serialisation, with source lines); the worker answers {"size"} and the result as
+# JSON. Nothing is written to disk, so nothing is left behind however either side ends;
+# on Linux the worker is killed with its parent (PR_SET_PDEATHSIG).
 
 class _Worker:
     """One worker process that renders sites, one job at a time, until it is killed
-    (at a time limit) or this process ends. Jobs and results go through files in a
-    private temporary folder; the worker says "done" on its own pipe."""
+    (at a time limit) or this process ends."""
 
     def __init__(self):
-        self._folder = tempfile.TemporaryDirectory(prefix="tei-edition-html-")
-        self.folder = Path(self._folder.name)
-        self._stderr = open(self.folder / "stderr", "wb")
+        self._stderr = tempfile.TemporaryFile()  # no name: gone with its last handle
         self.process = subprocess.Popen([sys.executable, "-m", "tei_edition.publish.formats.html"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self._stderr)
-        self.jobs = 0
+                                        stderr=self._stderr, env=_worker_env())
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -135,51 +140,51 @@ class _Worker:
     def render(self, tree, source: Path, options: dict, timeout: float) -> Site:
         from tei_edition.xml.parse import current_limits
 
-        self.jobs += 1
-        document, result = self.folder / f"{self.jobs}.xml", self.folder / f"{self.jobs}.json"
-        page = self.folder / f"{self.jobs}-page.xml"
-        _write_with_lines(tree, document)
         options = dict(options)
-        if options.get("collection_page") is not None:
-            _write_with_lines(options.pop("collection_page"), page)
-            options["collection_page"] = str(page)
+        page = options.pop("collection_page", None)
+        blobs = [_with_lines(tree), _with_lines(page) if page is not None else b""]
         limits = current_limits()
-        job = {"document": str(document), "source": str(source), "options": options, "result": str(result),
-               "limits": {"huge": limits.huge, "max_bytes": limits.max_bytes, "xinclude": limits.xinclude}}
+        header = {"source": str(source), "options": options, "sizes": [len(b) for b in blobs],
+                  "limits": {"huge": limits.huge, "max_bytes": limits.max_bytes, "xinclude": limits.xinclude}}
+        deadline = time.monotonic() + timeout
         try:
-            self.process.stdin.write((json.dumps(job) + "\n").encode("utf-8"))
+            self.process.stdin.write(json.dumps(header).encode("utf-8") + b"\n")
+            for blob in blobs:
+                self.process.stdin.write(blob)
             self.process.stdin.flush()
-            self._wait(timeout, source)
-            answer = json.loads(result.read_text(encoding="utf-8"))
-        except (BrokenPipeError, FileNotFoundError, json.JSONDecodeError):
+            answer = json.loads(self._read_answer(deadline, timeout, source))
+        except (BrokenPipeError, EOFError, ValueError):
             self.close()
-            raise TransformError(f"the HTML worker stopped unexpectedly: {self._said()}", path=str(source)) from None
-        finally:
-            for used in (document, result, page):
-                used.unlink(missing_ok=True)
+            raise TransformError(f"the HTML worker stopped unexpectedly: {self._said()}",
+                                 path=str(source)) from None
         if "error" in answer:
             raise _error(answer["error"])
         return Site(answer["files"], answer["warnings"], answer["coverage"])
 
-    def _wait(self, timeout: float, source: Path) -> None:
-        deadline = time.monotonic() + timeout
+    def _read_answer(self, deadline: float, timeout: float, source: Path) -> bytes:
+        """The answer's bytes, read as they come until the deadline."""
+        fd = self.process.stdout.fileno()
+        buffer, size = bytearray(), None
         with selectors.DefaultSelector() as selector:
-            selector.register(self.process.stdout, selectors.EVENT_READ)
-            while True:
+            selector.register(fd, selectors.EVENT_READ)
+            while size is None or len(buffer) < size:
                 left = deadline - time.monotonic()
                 if left <= 0 or not selector.select(timeout=left):
                     self.close()
                     raise ResourceError(f"the HTML export did not finish within {timeout:g} seconds and was "
                                         f"stopped; pass --timeout SECONDS to allow more", path=str(source))
-                line = self.process.stdout.readline()
-                if not line:
-                    raise BrokenPipeError
-                if line.strip() == b"done":
-                    return
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    raise EOFError
+                buffer += chunk
+                if size is None and b"\n" in buffer:
+                    line, _, rest = bytes(buffer).partition(b"\n")
+                    size, buffer = int(json.loads(line)["size"]), bytearray(rest)
+        return bytes(buffer)
 
     def _said(self) -> str:
-        self._stderr.flush()
-        lines = (self.folder / "stderr").read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        self._stderr.seek(0)
+        lines = self._stderr.read().decode("utf-8", errors="replace").strip().splitlines()
         return lines[-1] if lines else f"exit status {self.process.returncode}"
 
     def close(self) -> None:
@@ -191,7 +196,6 @@ class _Worker:
                 stream.close()
             except OSError:
                 pass
-        self._folder.cleanup()
 
 
 _current: _Worker | None = None
@@ -225,7 +229,15 @@ def _stop_worker() -> None:
         _current.close()
 
 
-def _write_with_lines(tree, path: Path) -> None:
+def _worker_env() -> dict:
+    """The child imports the same package as this process, wherever it came from."""
+    env = dict(os.environ)
+    package_root = str(Path(__file__).resolve().parents[3])
+    env["PYTHONPATH"] = os.pathsep.join([package_root] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
+    return env
+
+
+def _with_lines(tree) -> bytes:
     """Our serialisation of the tree, each element carrying its source line."""
     from lxml import etree
 
@@ -234,18 +246,18 @@ def _write_with_lines(tree, path: Path) -> None:
     for el in marked:
         el.set(LINE_ATTR, str(el.sourceline or 0))
     try:
-        path.write_bytes(etree.tostring(root, encoding="utf-8"))
+        return etree.tostring(root, encoding="utf-8")
     finally:
         for el in marked:
             del el.attrib[LINE_ATTR]
 
 
-def _read_with_lines(path: Path):
-    """The tree the parent wrote, with the parent's source lines (ours, so no limits)."""
+def _from_lines(data: bytes):
+    """The tree the parent sent, with the parent's source lines (ours, so no limits)."""
     from lxml import etree
 
     parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, load_dtd=False)
-    tree = etree.parse(str(path), parser)
+    tree = etree.ElementTree(etree.fromstring(data, parser))
     for el in tree.getroot().iter(etree.Element):
         line = el.attrib.pop(LINE_ATTR, None)
         if line is not None:
@@ -263,32 +275,50 @@ def _error(data: dict) -> Exception:
     return kind(data["message"], **where)
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when its parent ends, even while Saxon
+    holds the interpreter (elsewhere the worker ends when its stdin closes)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve() -> None:
-    """The worker: one job a line on stdin, the result in the job's file, "done" on
-    the protocol pipe (the original stdout; anything else printed goes to stderr)."""
+    """The worker: read a job frame from stdin, render, answer on the protocol pipe
+    (the original stdout; anything else printed goes to stderr); end at end of input."""
+    from tei_edition.publish import transform
     from tei_edition.xml.parse import set_limits
 
-    from tei_edition.publish import transform
-
-    protocol = os.fdopen(os.dup(1), "w")
+    _die_with_parent()
+    protocol = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
+    jobs = sys.stdin.buffer
     transform.compiled(STYLESHEET)  # while the parent gets the job ready
-    for line in sys.stdin:
+    while True:
+        line = jobs.readline()
+        if not line:
+            return
         job = json.loads(line)
+        blobs = [jobs.read(size) for size in job["sizes"]]
         try:
             set_limits(**job["limits"])
             options = job["options"]
-            if options.get("collection_page"):
-                options["collection_page"] = _read_with_lines(Path(options["collection_page"]))
-            site = _render_here(_read_with_lines(Path(job["document"])), Path(job["source"]), **options)
+            if blobs[1]:
+                options["collection_page"] = _from_lines(blobs[1])
+            site = _render_here(_from_lines(blobs[0]), Path(job["source"]), **options)
             answer = {"files": site.files, "warnings": site.warnings, "coverage": site.coverage}
         except errors.TeiEditionError as exc:
             answer = {"error": {"kind": type(exc).__name__, "message": exc.message, "path": exc.path,
                                 "line": exc.line, "column": exc.column, "code": getattr(exc, "code", None)}}
         except Exception as exc:  # a bug: reported as a failed transform, the worker lives on
             answer = {"error": {"kind": "TransformError", "message": f"{type(exc).__name__}: {exc}"}}
-        Path(job["result"]).write_text(json.dumps(answer), encoding="utf-8")
-        protocol.write("done\n")
+        data = json.dumps(answer).encode("utf-8")
+        protocol.write(json.dumps({"size": len(data)}).encode("utf-8") + b"\n" + data)
         protocol.flush()
 
 

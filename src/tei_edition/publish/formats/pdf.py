@@ -147,6 +147,11 @@ def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
             "timeout": float(timeout), "reading": reading, "max_chars": max_chars}
 
 
+def memory_limit(max_chars: int) -> int:
+    """The memory (bytes) the Typst worker may take for books of up to ``max_chars``."""
+    return int(BASE_BYTES + max_chars * BYTES_PER_CHAR)
+
+
 def weighted_chars(element) -> int:
     """What ``element``'s part of a book costs Typst, in characters of plain text (the
     measure of ``--max-chars``; the volume plans its parts with it)."""
@@ -248,8 +253,14 @@ def start(request: ExportRequest) -> "Pending":
     opts = options(**request.options)
     tree, source = request.tree, request.source
     check_size(tree, source, opts["max_chars"])
-    # The worker loads Typst and the fonts while the Typst source is made here.
-    compiling = typeset.Compile(timeout=opts["timeout"], tei_path=str(source))
+    # The worker loads Typst and the fonts while the Typst source is made here. Its
+    # memory is bounded by what --max-chars promises (the guard's estimate of this
+    # book is below it, so only a wrong estimate meets the bound).
+    limit = memory_limit(opts["max_chars"])
+    compiling = typeset.Compile(
+        timeout=opts["timeout"], tei_path=str(source), memory_limit=limit,
+        limit_hint=f"pass --max-chars {opts['max_chars'] * 2} to `tei-edition export pdf` to "
+                   "allow twice as much, if the machine has that memory")
     try:
         date = creation_date(tree)
         fonts, font_warnings = fallback_fonts(tree)

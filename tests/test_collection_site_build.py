@@ -1,0 +1,53 @@
+"""``build`` of a generated collection writes the collection site (issue 15) with the
+documents' pages: the home page and catalogue, each page in collection mode with its
+neighbours and the site's assets, registers with mentions from the digests the workers
+made, and an incremental rebuild that keeps them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_collection_site_fixture import generate  # noqa: E402
+
+from tei_edition.publish.build import build  # noqa: E402
+
+XHTML = {"h": "http://www.w3.org/1999/xhtml"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("build")
+    source = generate(folder / "src", letters=10)
+    report = build([source], folder / "out", jobs=0, only=["html", "text"])
+    assert report.exit_code == 0
+    return source, folder / "out", report
+
+
+def test_build_writes_the_collection_site_beside_the_pages(built):
+    source, out, _ = built
+    html = out / "html"
+    home = etree.parse(str(html / "index.html"))
+    assert home.xpath("string(//h:h1)", namespaces=XHTML) == "Letters of a generated collection"
+    assert (html / "catalogue.js").is_file() and (html / "search" / "shards.js").is_file()
+    pages = sorted(p.parent.name for p in (html / "letters").glob("*/index.html"))
+    assert len(pages) == 10
+    for name in pages:
+        page = etree.parse(str(html / "letters" / name / "index.html"))
+        assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]
+        assert page.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)
+        assert not (html / "letters" / name / "assets").exists()  # the site's own serve
+    heer = etree.parse(str(html / "registers" / "person" / "p2.html"))
+    assert len(heer.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)) == 5
+
+
+def test_a_rebuild_keeps_the_site_from_the_kept_digests(built):
+    source, out, _ = built
+    before = (out / "html" / "registers" / "person" / "p2.html").read_bytes()
+    again = build([source], out, jobs=0, only=["html", "text"])
+    assert again.rendered == 0 and again.skipped == 10
+    assert (out / "html" / "registers" / "person" / "p2.html").read_bytes() == before
