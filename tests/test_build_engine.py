@@ -265,7 +265,7 @@ def test_real_letters_publish_and_registers_do_not(tmp_path):
     assert sorted(d.path.name for d in report.documents if d.kind == "register") == \
         ["people.xml", "places.xml"]
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["html", "letters"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["html", "letters", "sample.txt"]
     assert (out / "html" / "index.html").is_file()  # the collection site
     assert not (out / "html" / "registers" / "people").exists()
     assert len(list((out / "letters").glob("*.txt"))) == len(letters)
@@ -314,9 +314,10 @@ def test_the_fixture_collection_publishes_every_document(tmp_path):
     out = tmp_path / "out"
     report = build([COLLECTION], out, jobs=2)
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
-        ["html", "letters", "volumes"]  # text and html, as edition.toml says; no registers/
+        ["collection.txt", "html", "letters", "volumes"]  # text and html, as edition.toml says;
+    # no registers/; the collection's text file beside its documents'
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == [
-        "letters/diary-07.txt", "letters/letter-01.txt", "letters/letter-02.txt",
+        "collection.txt", "letters/diary-07.txt", "letters/letter-01.txt", "letters/letter-02.txt",
         "letters/letter-03.txt", "letters/letter-04.txt", "letters/letter-08.txt",
         "letters/note-05.txt", "letters/note-06.txt", "letters/note-09.txt",
         "volumes/corpus/2.txt", "volumes/corpus/c1.txt", "volumes/frus.txt"]

@@ -51,3 +51,17 @@ def test_a_rebuild_keeps_the_site_from_the_kept_digests(built):
     again = build([source], out, jobs=0, only=["html", "text"])
     assert again.rendered == 0 and again.skipped == 10
     assert (out / "html" / "registers" / "person" / "p2.html").read_bytes() == before
+
+
+def test_build_writes_the_collections_text_file_and_volume(tmp_path):
+    source = generate(tmp_path / "src", letters=3)
+    report = build([source], tmp_path / "out", jobs=0, only=["pdf", "text"], books="both")
+    assert report.exit_code == 0
+    out = tmp_path / "out"
+    assert (out / "src.txt").read_text(encoding="utf-8").startswith("Letters of a generated collection\n")
+    assert (out / "src.pdf").read_bytes().startswith(b"%PDF")
+    assert len(list((out / "letters").glob("*.pdf"))) == 3
+    only = build([source], tmp_path / "only", jobs=0, only=["pdf"], books="volume")
+    assert only.exit_code == 0 and (tmp_path / "only" / "src.pdf").is_file()
+    assert not (tmp_path / "only" / "src.txt").exists()
+    assert not list((tmp_path / "only").rglob("letter_*.pdf"))  # the volume instead of one each

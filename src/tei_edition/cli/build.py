@@ -28,11 +28,14 @@ from tei_edition.textsafe import for_line, for_message
                    "a worker over it is stopped and its document reported.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600.0,
               show_default=True, metavar="SECONDS", help="Time one document may take.")
+@click.option("--pdf", "books", type=click.Choice(["per-document", "volume", "both"]), default="both",
+              show_default=True, help="A collection's PDF: one per document, the collection as one "
+              "volume, or both.")
 @click.option("--report-coverage", is_flag=True,
               help="List the elements that had no rendering rule of their own.")
 @click.pass_context
 def build(ctx, paths, out_dir, jobs, force, strict, no_validate, only, max_memory, timeout,
-          report_coverage):
+          books, report_coverage):
     """Publish a collection: every document in every format, into one folder.
 
     PATHS are files or folders (default tei/); all TEI files under them form one
@@ -60,7 +63,7 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, only, max_memor
     shown = _Shown(report_coverage, sys.stderr.isatty())
     report = run_build(list(paths), out_dir, validate=not no_validate, strict=strict,
                        only=list(only) or None, jobs=jobs, force=force, limits=limits,
-                       progress=shown, tidy_in_background=True)
+                       progress=shown, tidy_in_background=True, books=books)
     shown.close()
     for doc in report.documents:
         if doc.kind == "malformed":

@@ -143,13 +143,21 @@ class _Task:
 def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = True,
           strict: bool = False, only: list[str] | None = None, jobs: int | None = None,
           force: bool = False, limits: pool.Limits | None = None,
-          progress: Progress | None = None, tidy_in_background: bool = False) -> BuildReport:
+          progress: Progress | None = None, tidy_in_background: bool = False,
+          books: str = "both") -> BuildReport:
     """Export every document of the collection under ``paths`` into ``out_dir``.
+
+    ``books`` (a collection's PDF): ``per-document``, ``volume`` (the collection as one
+    book, ``publish.volume``) or ``both``; a collection's text also goes into one file.
 
     ``jobs`` worker processes render the documents (default: one per core; 0 renders
     in this process, without the limits: for tests and debugging)."""
     paths = list(paths or DEFAULT_PATHS)
     _check_paths(paths)
+    from tei_edition.publish.volume import PDF_CHOICES
+
+    if books not in PDF_CHOICES:
+        raise UsageError(f"--pdf must be one of {', '.join(PDF_CHOICES)} (got {books!r})")
     chosen = [formats.get(name) for name in (only or formats.REGISTRY)]
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 0:
@@ -172,6 +180,9 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         report.documents.append(DocumentOutcome(Path(path), "register", exit_code=EXIT_OK))
 
     documents = _units(collection)
+    made_of = chosen  # what the collection's own books are made from
+    if len(documents) > 1 and books == "volume":
+        chosen = [f for f in chosen if f.name != "pdf"]  # the volume instead of a PDF each
     plan = _plan(documents, chosen)
     collection_site = len(documents) > 1 and any(f.name == "html" for f in chosen)
     _refuse_clashes(plan, out, _inputs(collection, paths))
@@ -257,6 +268,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     _prune(staging, kept)
     if collection_site:
         _write_site(collection, documents, entries, staging / "html", report)
+    if len(documents) > 1:
+        _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries)
     _swap(staging, out, tidy_in_background=tidy_in_background)
     # this process's own peak (the collection, the collection site) counts too
@@ -390,6 +403,15 @@ def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
 def _inputs(collection, paths) -> list[Path]:
     return [Path(d.path) for d in collection.documents] + \
         [Path(p) for p in collection.registers] + xmlparse.collect_xml_files(paths)
+
+
+def _write_books(collection, staging: Path, chosen, books: str, report: BuildReport) -> None:
+    """The collection's text file and its volume (``publish.volume.write_books``), from
+    the documents' outputs; a volume that cannot be made is reported, the rest stands."""
+    from tei_edition.publish import volume
+
+    _, problems = volume.write_books(collection, staging, [f.name for f in chosen], books=books)
+    report.notes.extend(problems)
 
 
 def _write_site(collection, documents: dict, entries: dict, html: Path,
@@ -620,7 +642,8 @@ def render(task: _Task) -> DocumentOutcome:
 
         resolve(tree, task.source, _collection.register)
         options["html"] = {"collection_page":
-                           site.page_parameters(_collection, task.document, tree)["collection-page"]}
+                           site.page_parameters(_collection, task.document, tree,
+                                                formats=list(task.outputs))["collection-page"]}
     outcome.formats = _export_all(tree, task.source, chosen, targets, options)
     if options and all(f.ok for f in outcome.formats if f.format == "html"):
         from tei_edition.publish import site
