@@ -41,6 +41,7 @@ _TMP_PREFIX = "tei-edition-worker-"
 class Limits:
     memory: int = DEFAULT_MEMORY  # bytes
     timeout: float = DEFAULT_TIMEOUT  # seconds
+    whole: bool = False  # the limits of a whole command (``call``), not of each document
 
     def describe(self) -> str:
         return f"{human(self.memory)} of memory and {self.timeout:g} s per document"
@@ -200,6 +201,30 @@ def run_one(function: Callable, payload, *, limits: Limits, initializer: Callabl
     return result
 
 
+def call(function: Callable, *args, limits: Limits, **kwargs):
+    """``function(*args, **kwargs)`` in a worker process within ``limits``, under the
+    caller's XML parser limits: what a command line runs its library call through.
+    ``function`` must be importable (module level), its arguments and result picklable.
+    A ``TeiEditionError`` comes back as itself; so do ``RecursionError`` and
+    ``MemoryError`` (the command line names them as it would in-process)."""
+    from tei_edition.xml.parse import current_limits
+
+    return run_one(_called, (function, args, kwargs, current_limits()), limits=limits)
+
+
+def _called(payload):
+    """In the worker: the caller's parser limits, then the call."""
+    from tei_edition.xml.parse import set_limits
+
+    function, args, kwargs, parse_limits = payload
+    set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
+               xinclude=parse_limits.xinclude)
+    try:
+        return function(*args, **kwargs)
+    except (RecursionError, MemoryError) as exc:
+        return type(exc)(str(exc))
+
+
 def _dispatch(workers, queue, on_start) -> None:
     for worker in workers:
         if worker.ready and worker.task is None and queue:
@@ -253,11 +278,11 @@ def _measure(workers, usage: Usage, limits: Limits, on_done, spawn) -> None:
         usage.worker_peak = max(usage.worker_peak, worker.peak)
         over = None
         if rss > limits.memory:
-            over = (f"stopped: it needed more than the memory limit of {human(limits.memory)} "
-                    f"per worker (--max-memory lifts it)")
+            over = (f"stopped: it needed more than the memory limit of {human(limits.memory)}"
+                    f"{'' if limits.whole else ' per worker'} (--max-memory lifts it)")
         elif worker.task is not None and now - worker.started > limits.timeout:
-            over = (f"stopped: it took longer than the time limit of {limits.timeout:g} s "
-                    f"per document (--timeout lifts it)")
+            over = (f"stopped: it took longer than the time limit of {limits.timeout:g} s"
+                    f"{'' if limits.whole else ' per document'} (--timeout lifts it)")
         if over:
             task = worker.task
             worker.kill()
