@@ -166,7 +166,7 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
             for worker in list(workers):
                 if worker.conn in ready:
                     _collect(worker, workers, on_done, spawn, usage)
-            _measure(workers, usage, limits, on_done, spawn)
+            _measure(workers, queue, usage, limits, on_done, spawn)
     finally:
         for worker in workers:
             if worker.alive() and worker.task is None and worker.ready:
@@ -266,7 +266,7 @@ def _collect(worker, workers, on_done, spawn, usage) -> None:
     spawn()
 
 
-def _measure(workers, usage: Usage, limits: Limits, on_done, spawn) -> None:
+def _measure(workers, queue, usage: Usage, limits: Limits, on_done, spawn) -> None:
     total = _rss(os.getpid())
     now = time.monotonic()
     for worker in list(workers):
@@ -287,6 +287,8 @@ def _measure(workers, usage: Usage, limits: Limits, on_done, spawn) -> None:
             task = worker.task
             worker.kill()
             workers.remove(worker)
+            if task is None and not worker.ready and queue:  # over the limit as it starts:
+                task = queue.popleft()  # the next task fails (no worker restarted for ever)
             if task is not None:
                 on_done(task[0], Failure(over))
             spawn()
