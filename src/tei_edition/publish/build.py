@@ -32,6 +32,7 @@ import importlib
 import json
 import os
 import pickle
+import resource
 import shutil
 import subprocess
 import sys
@@ -258,6 +259,9 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         _write_site(collection, documents, entries, staging / "html", report)
     manifest.save(staging, entries)
     _swap(staging, out, tidy_in_background=tidy_in_background)
+    # this process's own peak (the collection, the collection site) counts too
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    report.usage.total_peak = max(report.usage.total_peak, own)
     report.documents.sort(key=lambda d: (d.kind != "document", str(d.path)))
     return report
 
