@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
-from conftest import LETTERS, letter_sample, needs_shared
+from conftest import FRESH_PYTHON, LETTERS, letter_sample, needs_shared
 from tei_edition import collection
 from tei_edition.entities.resolve import TE_REFS, resolve
 
@@ -81,7 +80,7 @@ print(json.dumps({
 def test_the_whole_edition_loads_in_bounded_memory():
     """All 4,816 letters and both registers, under a 1.5 GB address-space limit (the
     trees are dropped; what stays is the catalogue and the register)."""
-    done = subprocess.run([sys.executable, "-c", _WHOLE, str(LETTERS)], capture_output=True,
+    done = subprocess.run([*FRESH_PYTHON, "-c", _WHOLE, str(LETTERS)], capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout)

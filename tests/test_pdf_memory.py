@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
 from tei_edition.publish.formats import pdf as pdf_format
 from tei_edition.xml.parse import parse_file
+from conftest import FRESH_PYTHON
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +63,7 @@ MEASURE = textwrap.dedent("""
 def measure(tmp_path, kind: str, n: int) -> dict:
     source = tmp_path / f"{kind}-{n}.xml"
     source.write_text(book(kind, n), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(source)], capture_output=True,
+    done = subprocess.run([*FRESH_PYTHON, "-c", MEASURE, str(source)], capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])

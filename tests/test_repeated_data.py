@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from tei_edition.publish import transform
 from tei_edition.publish.export import export_file
 from tei_edition.publish.run import document_register
 from tei_edition.xml.parse import NS, parse_file
+from conftest import FRESH_PYTHON
 
 TE = "urn:x-tei-edition"
 HAND = "ink " * (LONG // 4 - 1)  # all but the last word of the long hand note
@@ -128,7 +128,7 @@ def measure(tmp_path: Path, name: str, text: str, fmt: str) -> dict:
     """Peak memory and output size of one export, in a process of its own."""
     source = write(tmp_path, name, text)
     target = tmp_path / f"{name}.{'txt' if fmt == 'text' else fmt}"
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(source), fmt, str(target)],
+    done = subprocess.run([*FRESH_PYTHON, "-c", MEASURE, str(source), fmt, str(target)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])

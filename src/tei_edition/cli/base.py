@@ -214,6 +214,53 @@ def _add_limit_options(cmd: click.Command) -> None:
     cmd.params.extend(o for o in limit_options() if not taken.intersection(o.opts))
 
 
+# ------------------------------------------------------------------ time and memory
+
+def _bounds(ctx: click.Context, param: click.Parameter, value) -> None:
+    """``--max-memory`` and ``--timeout``: the command's work runs in a worker process
+    that is stopped at either limit, the error naming it (``pool.LIMITS``, undone at
+    the end)."""
+    from tei_edition.publish import pool
+
+    if value is None:
+        return
+    current = pool.LIMITS.get() or pool.Limits()
+    if param.name == "max_memory":
+        limits = pool.Limits(size_value(ctx, param, value), current.timeout)
+    else:
+        limits = pool.Limits(current.memory, float(value))
+    token = pool.LIMITS.set(limits)
+    ctx.call_on_close(lambda: pool.LIMITS.reset(token))
+
+
+def bound_options(command: click.Command) -> click.Command:
+    """Give a command that does work ``--max-memory SIZE`` and ``--timeout SECONDS``
+    (a command with a ``--timeout`` of its own, ``export pdf``, keeps it)."""
+    names = {opt for p in command.params for opt in getattr(p, "opts", [])}
+    command.params.append(click.Option(
+        ["--max-memory"], metavar="SIZE", default="2G", show_default=True, expose_value=False,
+        callback=_bounds, help="Memory the command may use, the processes it starts included "
+                               "(e.g. 500M, 4G); it is stopped beyond, naming the limit."))
+    if "--timeout" not in names:
+        command.params.append(click.Option(
+            ["--timeout", "time_limit"], type=click.FloatRange(min=0, min_open=True), default=600,
+            show_default=True, metavar="SECONDS", expose_value=False, callback=_bounds,
+            help="Time the command may take; it is stopped beyond, naming the limit."))
+    return command
+
+
+def bounded(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` (a library call) in a worker process within the
+    command line's ``--max-memory`` and ``--timeout``: its result, or its
+    ``TeiEditionError`` raised here, or a ``TransformError`` naming the limit hit."""
+    from dataclasses import replace
+
+    from tei_edition.publish import pool
+
+    limits = replace(pool.LIMITS.get() or pool.Limits(), whole=True)
+    return pool.call(function, *args, limits=limits, **kwargs)
+
+
 # ------------------------------------------------------------------ shared options
 
 def format_option(*choices: str, default: str | None = None):

@@ -7,7 +7,7 @@ import io
 
 import click
 
-from tei_edition.cli.base import default_paths, format_option
+from tei_edition.cli.base import bound_options, bounded, default_paths, format_option
 from tei_edition.errors import EXIT_PROBLEMS
 from tei_edition.textsafe import csv_cell, for_line, for_message, for_stdout, to_json
 
@@ -28,6 +28,7 @@ def entities():
     """
 
 
+@bound_options
 @entities.command(name="list")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--type", "kind", type=click.Choice(KINDS), help="Only entries of this kind.")
@@ -45,8 +46,7 @@ def list_(paths, kind, sort, fmt):
     """
     from tei_edition.entities import mentions as lib
 
-    corpus = lib.load(default_paths(paths))
-    rows = lib.rows(corpus, kind=kind, sort=sort)
+    rows, not_read = bounded(lib.listing, default_paths(paths), kind=kind, sort=sort)
     if fmt == "json":
         click.echo(to_json([r.as_json() for r in rows], indent=2))
     elif fmt == "csv":
@@ -61,9 +61,10 @@ def list_(paths, kind, sort, fmt):
                             _short(r.description, 50)] for r in rows]))
         if any(r.shared for r in rows):
             click.echo("* includes names whose @ref points to several entries (counted for each)")
-    _not_read([exc.located() for exc in corpus.malformed])
+    _not_read(not_read)
 
 
+@bound_options
 @entities.command()
 @click.argument("entity_id", metavar="ID")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
@@ -82,7 +83,7 @@ def show(entity_id, paths, words, fmt):
     """
     from tei_edition.entities import mentions as lib
 
-    record = lib.show(default_paths(paths), entity_id, words=words)
+    record = bounded(lib.show, default_paths(paths), entity_id, words=words)
     if fmt == "json":
         click.echo(to_json(record, indent=2))
     else:
@@ -110,6 +111,7 @@ def _echo_show(record: dict) -> None:
         click.echo(f"    {safe(m['before'])}{text}{safe(m['after'])}")
 
 
+@bound_options
 @entities.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--type", "kind", type=click.Choice(KINDS), help="Kind of one end of each pair.")
@@ -130,7 +132,8 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
     """
     from tei_edition.entities.cooccur import cooccur as network_of, to_graphml
 
-    network = network_of(default_paths(paths), kind=kind, with_kind=with_kind, scope=scope)
+    network = bounded(network_of, default_paths(paths), kind=kind, with_kind=with_kind,
+                      scope=scope)
     if fmt == "graphml":
         data: str | bytes = to_graphml(network)
     elif fmt == "json":
@@ -154,6 +157,7 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
     _not_read(network.not_read)
 
 
+@bound_options
 @entities.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @format_option("text", "json")
@@ -178,7 +182,7 @@ def check(ctx, paths, fmt):
     from tei_edition.validation.diagnostics import to_json
     from tei_edition.entities.check import check as lint
 
-    results = lint(default_paths(paths))
+    results = bounded(lint, default_paths(paths))
     found = sum(len(d) for _, d in results)
     if fmt == "json":
         click.echo(to_json(results))

@@ -22,7 +22,7 @@ DEFAULT_OUTPUT = "build/html"
 @click.option("--report-coverage", is_flag=True,
               help="List the elements that had no rendering rule of their own (their text is kept).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
-              help="Seconds the export may take before it is stopped.")
+              metavar="SECONDS", help="Seconds the export may take before it is stopped.")
 def html(path, output, reading, report_coverage, timeout):
     """A static HTML edition: a folder that opens from disk or any web server.
 

@@ -25,7 +25,7 @@ STANDARDS = ("1.4", "1.5", "1.6", "1.7", "2.0", "a-1a", "a-1b", "a-2a", "a-2b", 
 @click.option("--diplomatic", is_flag=True,
               help="Show the source's readings (sic, orig, abbr) instead of the corrected ones.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
-              help="Seconds Typst may take before it is stopped.")
+              metavar="SECONDS", help="Seconds Typst may take before it is stopped.")
 @click.option("--max-chars", type=click.IntRange(min=1), default=10_000_000, show_default=True,
               help="Refuse a text longer than this many characters: Typst holds the whole "
                    "book in memory, about 0.8 GB per million characters.")

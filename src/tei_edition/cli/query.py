@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
-from tei_edition.cli.base import default_paths, format_option
+from tei_edition.cli.base import bound_options, bounded, default_paths, format_option
 from tei_edition.textsafe import for_line, for_message, for_terminal, to_json
 
 
+@bound_options
 @click.command()
 @click.argument("args", nargs=-1, metavar="EXPR [PATH]...")
 @click.option("--xquery", "xquery", type=click.Path(dir_okay=False, path_type=str),
@@ -31,7 +32,7 @@ def query(args, xquery, fmt):
     if xquery is None and not args:
         raise UsageError("missing the XPath expression (or --xquery FILE)")
     expr, paths = (None, args) if xquery else (args[0], args[1:])
-    results = run(expr, default_paths(paths), xquery=xquery)
+    results = bounded(run, expr, default_paths(paths), xquery=xquery)
     failed = [r.error for r in results if r.error is not None]
     for error in failed:
         click.echo(for_message(error.located()), err=True)

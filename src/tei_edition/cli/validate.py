@@ -6,13 +6,14 @@ import sys
 
 import click
 
-from tei_edition.cli.base import default_paths, format_option
+from tei_edition.cli.base import bound_options, bounded, default_paths, format_option
 from tei_edition.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from tei_edition.textsafe import for_message, for_stdout
 
 _PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
 
+@bound_options
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--schema", type=click.Path(dir_okay=False, path_type=str),
@@ -47,9 +48,11 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
     """
     from tei_edition.validation.validate import validate_paths
 
-    with _progress(not quiet and fmt == "text") as tick:
-        report = validate_paths(default_paths(paths), schema=schema, schematron_files=schematron_files,
-                                engine=engine, phase=phase, progress=tick, keep_svrl=fmt == "svrl")
+    report = bounded(validate_paths, default_paths(paths), schema=schema,
+                     schematron_files=schematron_files, engine=engine, phase=phase,
+                     keep_svrl=fmt == "svrl",
+                     progress=_progress() if not quiet and fmt == "text" and sys.stderr.isatty()
+                     else None)
     for problem in report.unreadable:
         click.echo(for_message(problem.located()), err=True)
     if fmt == "json":
@@ -83,23 +86,18 @@ def _print_text(report, quiet: bool) -> None:
 
 
 class _progress:
-    """A progress bar on stderr, only on a terminal and only for more than a few files."""
+    """A progress bar on stderr (a terminal), only for more than a few files. It is
+    drawn by the worker process that validates, which shares the terminal."""
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled and sys.stderr.isatty()
+    def __init__(self):
         self.bar = None
 
-    def __enter__(self):
-        return self.tick
-
-    def tick(self, count: int, total: int) -> None:
-        if not self.enabled or total <= _PROGRESS_FROM:
+    def __call__(self, count: int, total: int) -> None:
+        if total <= _PROGRESS_FROM:
             return
         if self.bar is None:
             self.bar = click.progressbar(length=total, label="validating", file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(count)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+        if self.bar.pos >= total:  # the last file: the bar ends its line
+            self.bar.__exit__(None, None, None)

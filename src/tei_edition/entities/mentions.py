@@ -369,6 +369,12 @@ def rows(corpus: Corpus, *, kind: str | None = None, sort: str = "name") -> list
 
 # -- show ------------------------------------------------------------------------------
 
+def listing(paths, *, kind: str | None = None, sort: str = "name") -> tuple[list[Row], list[str]]:
+    """``rows`` of the corpus in ``paths``, and the located errors of the files not read."""
+    corpus = load(paths)
+    return rows(corpus, kind=kind, sort=sort), [exc.located() for exc in corpus.malformed]
+
+
 def find_entry(corpus: Corpus, wanted: str) -> Entry | None:
     """An entry by id (``#id`` and ``file#id`` accepted), else by any name form, folded.
     A name shared by several entries is a usage error listing them."""

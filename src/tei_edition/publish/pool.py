@@ -41,6 +41,7 @@ _TMP_PREFIX = "tei-edition-worker-"
 class Limits:
     memory: int = DEFAULT_MEMORY  # bytes
     timeout: float = DEFAULT_TIMEOUT  # seconds
+    whole: bool = False  # the limits of a whole command (``call``), not of each document
 
     def describe(self) -> str:
         return f"{human(self.memory)} of memory and {self.timeout:g} s per document"
@@ -165,7 +166,7 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
             for worker in list(workers):
                 if worker.conn in ready:
                     _collect(worker, workers, on_done, spawn, usage)
-            _measure(workers, usage, limits, on_done, spawn)
+            _measure(workers, queue, usage, limits, on_done, spawn)
     finally:
         for worker in workers:
             if worker.alive() and worker.task is None and worker.ready:
@@ -198,6 +199,30 @@ def run_one(function: Callable, payload, *, limits: Limits, initializer: Callabl
     if isinstance(result, BaseException):
         raise result
     return result
+
+
+def call(function: Callable, *args, limits: Limits, **kwargs):
+    """``function(*args, **kwargs)`` in a worker process within ``limits``, under the
+    caller's XML parser limits: what a command line runs its library call through.
+    ``function`` must be importable (module level), its arguments and result picklable.
+    A ``TeiEditionError`` comes back as itself; so do ``RecursionError`` and
+    ``MemoryError`` (the command line names them as it would in-process)."""
+    from tei_edition.xml.parse import current_limits
+
+    return run_one(_called, (function, args, kwargs, current_limits()), limits=limits)
+
+
+def _called(payload):
+    """In the worker: the caller's parser limits, then the call."""
+    from tei_edition.xml.parse import set_limits
+
+    function, args, kwargs, parse_limits = payload
+    set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
+               xinclude=parse_limits.xinclude)
+    try:
+        return function(*args, **kwargs)
+    except (RecursionError, MemoryError) as exc:
+        return type(exc)(str(exc))
 
 
 def _dispatch(workers, queue, on_start) -> None:
@@ -241,7 +266,7 @@ def _collect(worker, workers, on_done, spawn, usage) -> None:
     spawn()
 
 
-def _measure(workers, usage: Usage, limits: Limits, on_done, spawn) -> None:
+def _measure(workers, queue, usage: Usage, limits: Limits, on_done, spawn) -> None:
     total = _rss(os.getpid())
     now = time.monotonic()
     for worker in list(workers):
@@ -253,15 +278,17 @@ def _measure(workers, usage: Usage, limits: Limits, on_done, spawn) -> None:
         usage.worker_peak = max(usage.worker_peak, worker.peak)
         over = None
         if rss > limits.memory:
-            over = (f"stopped: it needed more than the memory limit of {human(limits.memory)} "
-                    f"per worker (--max-memory lifts it)")
+            over = (f"stopped: it needed more than the memory limit of {human(limits.memory)}"
+                    f"{'' if limits.whole else ' per worker'} (--max-memory lifts it)")
         elif worker.task is not None and now - worker.started > limits.timeout:
-            over = (f"stopped: it took longer than the time limit of {limits.timeout:g} s "
-                    f"per document (--timeout lifts it)")
+            over = (f"stopped: it took longer than the time limit of {limits.timeout:g} s"
+                    f"{'' if limits.whole else ' per document'} (--timeout lifts it)")
         if over:
             task = worker.task
             worker.kill()
             workers.remove(worker)
+            if task is None and not worker.ready and queue:  # over the limit as it starts:
+                task = queue.popleft()  # the next task fails (no worker restarted for ever)
             if task is not None:
                 on_done(task[0], Failure(over))
             spawn()

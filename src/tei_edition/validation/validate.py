@@ -51,6 +51,14 @@ class FileReport:
     def errors(self) -> int:
         return sum(d.severity == "error" for d in self.diagnostics)
 
+    def __getstate__(self) -> dict:
+        """Pickled (a report coming back from a worker process): the SVRL as XML text."""
+        return {**self.__dict__, "svrl": [etree.tostring(e, with_tail=False) for e in self.svrl]}
+
+    def __setstate__(self, state: dict) -> None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+        self.__dict__.update(state, svrl=[etree.fromstring(x, parser) for x in state["svrl"]])
+
     @property
     def valid(self) -> bool:
         return self.errors == 0
