@@ -343,7 +343,7 @@ def test_a_collection_page_uses_the_sites_assets(built, tmp_path):
 def test_registers_file_names_as_the_common_layer_does(tmp_path):
     """Index pages, order and headings use the common layer's index form and sort key
     (xslt/common/names.xsl, as the dossier's registers and PDF index): a structured
-    name under its surname ("von Dusch, Ferdinand" on V), a name written family name
+    name under its surname, its particle after the forename ("Dusch, Ferdinand von" on D), a name written family name
     first as written ("Kim Il Sung", never "Kim, Il Sung"), an unstructured one as
     written; an entry's own page keeps its display name."""
     from tei_edition.collection import load
@@ -366,7 +366,8 @@ def test_registers_file_names_as_the_common_layer_does(tmp_path):
         return [("".join(a.itertext()), a.get("href"))
                 for a in index.xpath("//h:ul[@class='entries']/h:li/h:a", namespaces=XHTML)]
 
-    assert ("von Dusch, Ferdinand", "person/p7.html") in listed("V")
+    assert ("Dusch, Ferdinand von", "person/p7.html") in listed("D")
+    assert not (out / "registers" / "person-V.html").exists()
     assert not (out / "registers" / "person-F.html").exists()  # nobody else has an F
     k = listed("K")
     assert k == [("Kaiser, Anna", "person/p9.html"), ("Kim Il Sung", "person/p8.html")]
