@@ -65,3 +65,25 @@ def test_build_writes_the_collections_text_file_and_volume(tmp_path):
     assert only.exit_code == 0 and (tmp_path / "only" / "src.pdf").is_file()
     assert not (tmp_path / "only" / "src.txt").exists()
     assert not list((tmp_path / "only").rglob("letter_*.pdf"))  # the volume instead of one each
+
+
+def test_build_full_registers_lists_the_entries_no_document_mentions(run, tmp_path):
+    """``--full-registers`` (issue 15): the register entry no letter names (p6) has its
+    page only with it; the site is written whole on every build, so a rebuild that
+    renders nothing again still follows the option either way."""
+    source = generate(tmp_path / "src", letters=3)
+    out = tmp_path / "out"
+    unmentioned = out / "html" / "registers" / "person" / "p6.html"
+    mentioned = out / "html" / "registers" / "person" / "p2.html"
+    args = ["build", str(source), "-o", str(out), "--only", "html", "--jobs", "1"]
+    assert run(*args).exit_code == 0
+    assert mentioned.is_file() and not unmentioned.exists()
+    result = run(*args, "--full-registers")
+    assert result.exit_code == 0, result.output
+    assert "3 rendered" not in result.stdout and "0 rendered, 3 unchanged" in result.stdout
+    page = etree.parse(str(unmentioned))
+    assert "Never Mentioned" in page.xpath("string(//h:h1)", namespaces=XHTML) + \
+        " ".join(page.xpath("//text()"))
+    assert not page.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)
+    assert run(*args).exit_code == 0
+    assert mentioned.is_file() and not unmentioned.exists()

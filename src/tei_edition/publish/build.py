@@ -144,11 +144,14 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
           strict: bool = False, only: list[str] | None = None, jobs: int | None = None,
           force: bool = False, limits: pool.Limits | None = None,
           progress: Progress | None = None, tidy_in_background: bool = False,
-          books: str = "both") -> BuildReport:
+          books: str = "both", full_registers: bool = False) -> BuildReport:
     """Export every document of the collection under ``paths`` into ``out_dir``.
 
     ``books`` (a collection's PDF): ``per-document``, ``volume`` (the collection as one
     book, ``publish.volume``) or ``both``; a collection's text also goes into one file.
+    ``full_registers``: the collection site's registers list the entries no document
+    mentions too (the site is written whole on every build, so no document's key
+    depends on it).
 
     ``jobs`` worker processes render the documents (default: one per core; 0 renders
     in this process, without the limits: for tests and debugging)."""
@@ -267,7 +270,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
              if f.ok for p in f.outputs}
     _prune(staging, kept)
     if collection_site:
-        _write_site(collection, documents, entries, staging / "html", report)
+        _write_site(collection, documents, entries, staging / "html", report,
+                    full_registers=full_registers)
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries)
@@ -415,7 +419,7 @@ def _write_books(collection, staging: Path, chosen, books: str, report: BuildRep
 
 
 def _write_site(collection, documents: dict, entries: dict, html: Path,
-                report: BuildReport) -> None:
+                report: BuildReport, *, full_registers: bool = False) -> None:
     """The collection's own pages (``publish.site``), from every document's digest:
     rewritten whole on every build (they depend on every document)."""
     from tei_edition.publish import site
@@ -428,7 +432,8 @@ def _write_site(collection, documents: dict, entries: dict, html: Path,
             pages[doc.id] = f"{doc.id.rsplit('/', 1)[0]}/index.html" + \
                 (f"#{doc.xml_id}" if getattr(doc, "xml_id", None) else "")
     try:
-        site.write_collection_site(collection, digests, html, pages=pages)
+        site.write_collection_site(collection, digests, html, pages=pages,
+                                   full_registers=full_registers)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
