@@ -76,3 +76,26 @@ def normalise_probe(tmp_path_factory):
       <xsl:template match="/"><xsl:sequence select="te:normalized(/)"/></xsl:template>
     </xsl:stylesheet>""")
     return path
+
+
+# Browser tests drive Debian's Chromium (installed by .ci/run), never a downloaded one.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test."""
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+

@@ -16,30 +16,15 @@ from pathlib import Path
 
 import pytest
 
-expect = pytest.importorskip("playwright.sync_api").expect
+from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import ROOT  # noqa: E402
+from conftest import BROWSER_MARKS, ROOT  # noqa: E402
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts" / "collection"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")

@@ -7,31 +7,15 @@ Screenshots go to tests/artifacts/html/ (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from conftest import DOSSIER, FIXTURES, ROOT
+from conftest import BROWSER_MARKS, DOSSIER, FIXTURES, ROOT
 from tei_edition.publish.export import export_file
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts" / "html"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.is_file(), reason="Debian's Chromium (/usr/bin/chromium) is not installed"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright import sync_api
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
