@@ -338,3 +338,39 @@ def test_a_collection_page_uses_the_sites_assets(built, tmp_path):
     assert (tmp_path / "page" / "index.html").is_file()
     assert not (tmp_path / "page" / "assets").exists()
     assert (html / "assets" / "edition.css").is_file() and (html / "assets" / "edition.js").is_file()
+
+
+def test_registers_file_names_as_the_common_layer_does(tmp_path):
+    """Index pages, order and headings use the common layer's index form and sort key
+    (xslt/common/names.xsl, as the dossier's registers and PDF index): a structured
+    name under its surname, its particle after the forename ("Dusch, Ferdinand von" on D), a name written family name
+    first as written ("Kim Il Sung", never "Kim, Il Sung"), an unstructured one as
+    written; an entry's own page keeps its display name."""
+    from tei_edition.collection import load
+
+    source = generate(tmp_path / "src", letters=2)
+    persons = source / "registers" / "persons.xml"
+    extra = ('<person xml:id="p7" n="Dusch Ferdinand"><persName type="reg"><forename>Ferdinand</forename> '
+             '<surname>von Dusch</surname></persName></person>'
+             '<person xml:id="p8" n="Kim Il Sung"><persName type="reg"><surname>Kim</surname> '
+             '<forename>Il Sung</forename></persName></person>'
+             '<person xml:id="p9" n="Kaiser Anna"><persName type="reg"><forename>Anna</forename> '
+             '<surname>Kaiser</surname></persName></person>')
+    persons.write_text(persons.read_text(encoding="utf-8").replace("</listPerson>", extra + "</listPerson>"),
+                       encoding="utf-8")
+    out = tmp_path / "html"
+    site.write_collection_site(load([source]), [], out, full_registers=True)
+
+    def listed(letter):
+        index = page(out / "registers" / f"person-{letter}.html")
+        return [("".join(a.itertext()), a.get("href"))
+                for a in index.xpath("//h:ul[@class='entries']/h:li/h:a", namespaces=XHTML)]
+
+    assert ("Dusch, Ferdinand von", "person/p7.html") in listed("D")
+    assert not (out / "registers" / "person-V.html").exists()
+    assert not (out / "registers" / "person-F.html").exists()  # nobody else has an F
+    k = listed("K")
+    assert k == [("Kaiser, Anna", "person/p9.html"), ("Kim Il Sung", "person/p8.html")]
+    assert ("Alfred Escher", "person/p1.html") in listed("A")  # unstructured: as written
+    dusch = page(out / "registers" / "person" / "p7.html")
+    assert "".join(dusch.xpath("//h:h1//text()", namespaces=XHTML)).strip() == "Ferdinand von Dusch"

@@ -5,7 +5,8 @@
     te:fullest-name   a person's fullest form: preferred, else one with forename and surname
     te:index-form     how the index and the registers file an entry: a person under
                       "Surname, Forename" when the name is structured and written forename
-                      first; a name written family name first (Korean, Chinese, Japanese ...:
+                      first (lower-case particles after the forename: "Dusch, Ferdinand
+                      von"); a name written family name first (Korean, Chinese, Japanese ...:
                       surname before forename in the source, or a family-first language or
                       script) stays as written: "Kim Il Sung", never "Kim, Il Sung";
                       an unstructured name as written (never guessed); others their label
@@ -70,9 +71,16 @@
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="name" select="te:fullest-name($entry)"/>
     <xsl:variable name="given" select="string-join($name/(tei:forename, tei:addName) ! te:name-text(.)[.], ' ')"/>
+    <xsl:variable name="surname" select="normalize-space(string-join(($name/tei:nameLink, $name/tei:surname) ! te:name-text(.), ' '))"/>
+    <!-- Leading particles in lower case ("von", "van der", "de") follow the forename,
+         as indexes file them: "von Dusch" is "Dusch, Ferdinand von". -->
+    <xsl:variable name="particles" select="if (matches($surname, '^\p{Ll}[\p{L}'']*\s'))
+                                           then replace($surname, '^((\p{Ll}[\p{L}'']*\s+)+).*$', '$1') else ''"/>
+    <xsl:variable name="main" select="substring($surname, string-length($particles) + 1)"/>
     <xsl:sequence select="
       if ($name/self::tei:persName and $name/tei:surname and not(te:is-family-first($name)))
-      then string-join($name/tei:surname ! te:name-text(.), ' ') || ($given[.] ! (', ' || .))
+      then (if ($main) then $main else $surname)
+           || (normalize-space(string-join(($given, normalize-space($particles)[$main]), ' '))[.] ! (', ' || .))
       else if ($name) then te:name-text($name)
       else te:entity-label($entry)"/>
   </xsl:function>

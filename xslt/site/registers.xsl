@@ -79,8 +79,9 @@
         <ul class="entries">
           <xsl:for-each select="$entities">
             <xsl:sort select="@sort"/>
+            <xsl:sort select="@key"/>
             <li>
-              <a href="{$kind}/{@slug}.html">{@label}</a>
+              <a href="{$kind}/{@slug}.html">{@heading}</a>
               <xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if>
               <span class="count" title="mentions in documents">{
                 @count} mention{if (@count = '1') then '' else 's'}{

@@ -4,7 +4,8 @@
   Input: the site description s:site that tei_edition.publish.site assembles (the
   collection's title, editors and introduction; s:doc per document in catalogue order;
   s:entity per register entry shown, with its names, identifiers, coordinates, mentions
-  and letters). Output, like xslt/html/html.xsl: a sequence of strings, a path then the
+  and letters; its @heading, @sort and @letter are the common layer's index form and
+  sort key, computed by site/names.xsl). Output, like xslt/html/html.xsl: a sequence of strings, a path then the
   page serialised as XHTML5:
 
     index.html            title, editors, introduction, the catalogue table (filled by

@@ -48,6 +48,7 @@ from tei_edition.xml.output import safe_child
 from tei_edition.xml.parse import TEI_NS
 
 STYLESHEET = "site/site.xsl"
+NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
 SITE_NS = "urn:x-tei-edition:site"
 TE_NS = "urn:x-tei-edition"
 ASSETS = ("site.css", "site.js")
@@ -469,6 +470,8 @@ class RegisterEntry:
     dates: str
     geo: tuple[float, float] | None
     slug: str = ""
+    heading: str = ""  # the index form ("Surname, Forename"), from the common layer
+    sort: str = ""     # its sort key, from the common layer
 
     @property
     def label(self) -> str:
@@ -482,8 +485,9 @@ def _register_entries(collection) -> dict[str, RegisterEntry]:
     """Collection key -> entry, with what the site shows of it. Names and description
     come from the collection register; identifiers (``idno``), life dates and
     coordinates (``location/geo``) from the entries themselves, as its ``bundle()``
-    hands them to the stylesheets (each marked with its key). Made once per
-    collection."""
+    hands them to the stylesheets (each marked with its key); the index form and sort
+    key from the common layer's name forms over that bundle (``site/names.xsl``), as
+    the dossier's registers and index file them. Made once per collection."""
     cached = _ENTRIES.get(id(collection))
     if cached is not None and cached[0] is collection:
         return cached[1]
@@ -502,7 +506,9 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
     else:
         raw = getattr(register, "entries", None) or {}
         pairs = [(str(e.key), e) for e in (raw.values() if isinstance(raw, dict) else raw)]
-    extras = _bundle_extras(register)
+    bundle = register.bundle() if hasattr(register, "bundle") else None
+    extras = _bundle_extras(bundle)
+    forms = _name_forms(bundle)
     found: dict[str, RegisterEntry] = {}
     used: set[str] = set()
     for key, e in sorted(pairs, key=lambda pair: pair[0]):
@@ -519,13 +525,26 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
             slug = f"{base}-{n}"
         used.add(slug.lower())
         entry.slug = slug
+        entry.heading, entry.sort = forms.get(key) or (entry.label, fold(entry.label))
         found[key] = entry
     return found
 
 
-def _bundle_extras(register) -> dict:
+def _name_forms(bundle) -> dict[str, tuple[str, str]]:
+    """Key -> (index form, sort key) of each entry of the register's bundle, decided by
+    the common layer (``te:index-form``, ``te:sort-key``). An entry the register has no
+    element for keeps its label, folded."""
+    if bundle is None or not len(bundle.getroot()):
+        return {}
+    strings = transform.run_strings(NAMES_STYLESHEET, bundle).strings
+    if len(strings) % 3:
+        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not three per entry")
+    triples = iter(strings)
+    return {key: (heading, sort) for key, heading, sort in zip(triples, triples, triples)}
+
+
+def _bundle_extras(bundle) -> dict:
     """Key -> (identifiers, life dates, coordinates) read from the register's bundle."""
-    bundle = register.bundle() if hasattr(register, "bundle") else None
     if bundle is None:
         return {}
     extras = {}
@@ -569,8 +588,10 @@ def _mentions(entries, by_digest, register) -> dict[str, list[tuple[str, str, st
     return found
 
 
-def _letter(label: str) -> str:
-    first = fold(label)[:1].upper()
+def _letter(sort: str) -> str:
+    """The index page an entry is on: the first letter of its sort key, A to Z, else
+    "other"."""
+    first = sort[:1].upper()
     return first if "A" <= first <= "Z" else "other"
 
 
@@ -600,8 +621,8 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
         if not (found or letters or full_registers):
             continue
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
-                              label=entry.label, letter=_letter(entry.label),
-                              sort=fold(entry.label), count=str(len(found)),
+                              label=entry.label, heading=entry.heading or entry.label,
+                              letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
                               documents=str(len({m[0] for m in found})))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name
