@@ -289,8 +289,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
 
 # ------------------------------------------------------------------ validation
 
-_FALLBACK_FILES = 200  # documents held parsed at once for one jing run (rng._JING_BATCH)
-_FALLBACK_BYTES = 64 * 2 ** 20  # ... or fewer, when they are large
+_FALLBACK_FILES = 1000  # documents held parsed at once for one jing run (rng._JING_BATCH)
+_FALLBACK_BYTES = 32 * 2 ** 20  # ... or fewer, when they are large
 
 
 def _validation(validate: bool, strict: bool, fallback_schema, config) -> tuple[Path | None, str]:
