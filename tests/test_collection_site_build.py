@@ -5,6 +5,7 @@ made, and an incremental rebuild that keeps them."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -65,3 +66,71 @@ def test_build_writes_the_collections_text_file_and_volume(tmp_path):
     assert only.exit_code == 0 and (tmp_path / "only" / "src.pdf").is_file()
     assert not (tmp_path / "only" / "src.txt").exists()
     assert not list((tmp_path / "only").rglob("letter_*.pdf"))  # the volume instead of one each
+
+
+def test_build_full_registers_lists_the_entries_no_document_mentions(run, tmp_path):
+    """``--full-registers`` (issue 15): the register entry no letter names (p6) has its
+    page only with it; the site is written whole on every build, so a rebuild that
+    renders nothing again still follows the option either way."""
+    source = generate(tmp_path / "src", letters=3)
+    out = tmp_path / "out"
+    unmentioned = out / "html" / "registers" / "person" / "p6.html"
+    mentioned = out / "html" / "registers" / "person" / "p2.html"
+    args = ["build", str(source), "-o", str(out), "--only", "html", "--jobs", "1"]
+    assert run(*args).exit_code == 0
+    assert mentioned.is_file() and not unmentioned.exists()
+    result = run(*args, "--full-registers")
+    assert result.exit_code == 0, result.output
+    assert "3 rendered" not in result.stdout and "0 rendered, 3 unchanged" in result.stdout
+    page = etree.parse(str(unmentioned))
+    assert "Never Mentioned" in page.xpath("string(//h:h1)", namespaces=XHTML) + \
+        " ".join(page.xpath("//text()"))
+    assert not page.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)
+    assert run(*args).exit_code == 0
+    assert mentioned.is_file() and not unmentioned.exists()
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "collection"
+
+
+def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path):
+    """The fixture's FRUS-style file (volumes/frus.xml: three document divisions, one
+    without an xml:id) is rendered as one page; each of its documents still has its
+    passages in the search index and its mentions on the register pages, linking into
+    that page, and a rebuild keeps them from the manifest."""
+    import re
+    import shutil
+
+    source = tmp_path / "collection"
+    shutil.copytree(FIXTURE, source, ignore=shutil.ignore_patterns("broken.xml"))
+    out = tmp_path / "out"
+    report = build([source], out, jobs=0, only=["html"])
+    assert report.exit_code == 0, report.notes
+    html = out / "html"
+    whole = etree.parse(str(html / "volumes" / "frus" / "index.html"))
+    ids = set(whole.xpath("//@id"))
+
+    texts = {}
+    for path in (html / "search").glob("d*.js"):
+        number, body = re.fullmatch(r"teSearchText\((\d+),(.*)\);\s*", path.read_text(encoding="utf-8"),
+                                    re.S).groups()
+        texts[int(number)] = dict(json.loads(body))
+    memo = next(n for n, passages in texts.items() if "Beispiel reports." in passages.values())
+    assert {a for a, t in texts[memo].items() if t == "Beispiel reports."} <= ids
+    assert any("No date at all." in passages.values() for passages in texts.values())  # no xml:id
+    shard = (html / "search" / "s-72-65.js").read_text(encoding="utf-8")
+    assert f'"reports":"{memo}.' in shard
+
+    for key, anchor, title in (("p2", "body1.div1.div1.p1", "Memorandum from Hans Beispiel"),
+                               ("p1", "body1.div1.div2.p1", "Telegram to Anna Muster")):
+        register = etree.parse(str(html / "registers" / "person" / f"{key}.html"))
+        links = register.xpath("//h:section[@class='mention-doc']/h:h3/h:a", namespaces=XHTML)
+        target = f"../../volumes/frus/index.html#{anchor}"
+        assert [a.text for a in links if a.get("href") == target] == [title] and anchor in ids
+    titles = (html / "catalogue" / "t0.js").read_text(encoding="utf-8")
+    assert '"volumes/frus/index.html#body1.div2"]' in titles and "body1.div2" in ids
+
+    before = (html / "registers" / "person" / "p2.html").read_bytes()
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.rendered == 0
+    assert (html / "registers" / "person" / "p2.html").read_bytes() == before

@@ -96,18 +96,63 @@ def test_plan_splits_into_parts_under_the_limit(tmp_path):
         volume.plan(coll, max_chars=900, sizes=sizes)
 
 
+def _index_pages(index: str, name: str) -> list[int]:
+    """The page numbers an index text gives after ``name`` ("3, 5–7, 12")."""
+    match = re.search(re.escape(name) + r"[^0-9]*((?:\d+(?:–\d+)?(?:, )?)+)", index)
+    assert match, name
+    pages = []
+    for item in match.group(1).rstrip(", ").split(", "):
+        first, _, last = item.partition("–")
+        pages += range(int(first), int(last or first) + 1)
+    return pages
+
+
 @pytest.mark.slow
-def test_a_large_volume_is_printed_in_parts(tmp_path):
+def test_a_large_volume_is_printed_in_parts_with_one_index(tmp_path):
     coll = collection(tmp_path / "src", letters=6)
     chars = sum(volume._chars(volume._text_of(d.parse(), d)) for d in coll.ordered())
     written = volume.write_volume(coll, tmp_path / "letters.pdf",
-                                  max_chars=chars // 2 + 200)
+                                  max_chars=chars // 3 + 200)
     pdfs = [p for p in written if p.suffix == ".pdf"]
-    assert [p.name for p in pdfs] == ["letters-part1.pdf", "letters-part2.pdf"]
-    first, second = (pypdf.PdfReader(str(p)) for p in pdfs)
-    assert "Part 1: 18" in first.pages[0].extract_text()
-    numbered = [o.title for o in second.outline if not isinstance(o, list) and o.title[0].isdigit()]
-    assert numbered[0].startswith(f"{len([o for o in first.outline if not isinstance(o, list) and o.title[0].isdigit()]) + 1}. ")
+    assert [p.name for p in pdfs] == [f"letters-part{n}.pdf" for n in range(1, len(pdfs) + 1)]
+    assert len(pdfs) >= 3
+    readers = [pypdf.PdfReader(str(p)) for p in pdfs]
+    assert "Part 1: 18" in readers[0].pages[0].extract_text()
+    numbered = [[o.title for o in r.outline if not isinstance(o, list) and o.title[0].isdigit()]
+                for r in readers]
+    assert numbered[1][0].startswith(f"{len(numbered[0]) + 1}. ")
+
+    # page numbers continue from part to part: arabic labels, one run across the parts
+    arabic = [[int(label) for label in r.page_labels if label.isdigit()] for r in readers]
+    assert arabic[0][0] == 1
+    for before, after in zip(arabic, arabic[1:]):
+        assert after == list(range(before[-1] + 1, before[-1] + 1 + len(after)))
+    pages = {}  # printed page number -> text, across the parts
+    for reader, numbers in zip(readers, arabic):
+        for i, label in enumerate(reader.page_labels):
+            if label.isdigit():
+                pages[int(label)] = reader.pages[i].extract_text()
+
+    # the earlier parts point to the last, which has the one index of them all
+    for reader in readers[:-1]:
+        text = " ".join(p.extract_text() for p in reader.pages)
+        assert f"see Part {len(pdfs)}" in text and "Index of persons, places" in text
+        assert not any(p.extract_text().startswith("Index of persons") for p in reader.pages)
+    last = readers[-1]
+    start = next(i for i, p in enumerate(last.pages) if p.extract_text().startswith("Index of persons"))
+    index = re.sub(r"\s+", " ", " ".join(last.pages[i].extract_text() for i in range(start, len(last.pages))))
+    checked, earlier = 0, 0
+    for name, needles in (("Oswald Heer", ("Heer",)), ("Gottfried Keller", ("Keller", "Kellerus")),
+                          ("Zürich", ("Zürich",))):
+        assert index.count(name + ",") + index.count(name + " ") >= 1
+        listed = _index_pages(index, name)
+        assert listed == sorted(set(listed)), (name, listed)  # one line per name, pages in order
+        for number in listed:
+            assert any(n in pages[number] for n in needles), (name, number)
+            checked += 1
+            earlier += number < arabic[-1][0]
+    assert checked >= 6 and earlier >= 2  # the earlier parts' pages are in the last part's index
+    assert len(re.findall(r"Oswald Heer, Botanist", index)) == 1
 
 
 def test_write_books_for_the_build(tmp_path):

@@ -24,7 +24,7 @@
       <xsl:sort select="te:sort-key(.)" lang="en"/>
       <xsl:sort select="string(@te:key)"/>
       <xsl:text>  (id: {tt:str(@te:key)}, kind: {tt:str(te:entity-type(.))}, </xsl:text>
-      <xsl:text>label: {tt:str(tt:index-label(.))}, description: {tt:str-or-none(te:entity-description(.))}),{tt:mark(.)}&#10;</xsl:text>
+      <xsl:text>label: {tt:str(tt:index-label(.))}, sort: {tt:str(te:sort-key(.))}, description: {tt:str-or-none(te:entity-description(.))}),{tt:mark(.)}&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>))&#10;</xsl:text>
   </xsl:template>

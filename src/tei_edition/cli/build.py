@@ -34,11 +34,14 @@ from tei_edition.textsafe import for_line, for_message
 @click.option("--pdf", "books", type=click.Choice(["per-document", "volume", "both"]), default="both",
               show_default=True, help="A collection's PDF: one per document, the collection as one "
               "volume, or both.")
+@click.option("--full-registers", is_flag=True,
+              help="List in the collection site's registers also the entries no document "
+                   "mentions (by default only those mentioned or corresponding).")
 @click.option("--report-coverage", is_flag=True,
               help="List the elements that had no rendering rule of their own.")
 @click.pass_context
 def build(ctx, paths, out_dir, jobs, force, strict, no_validate, fallback_schema, only,
-          max_memory, timeout, books, report_coverage):
+          max_memory, timeout, books, full_registers, report_coverage):
     """Publish a collection: every document in every format, into one folder.
 
     PATHS are files or folders (default tei/); all TEI files under them form one
@@ -68,7 +71,7 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, fallback_schema
     report = run_build(list(paths), out_dir, validate=not no_validate, strict=strict,
                        only=list(only) or None, jobs=jobs, force=force, limits=limits,
                        progress=shown, tidy_in_background=True, books=books,
-                       fallback_schema=fallback_schema)
+                       fallback_schema=fallback_schema, full_registers=full_registers)
     shown.close()
     for doc in report.documents:
         if doc.kind == "malformed":

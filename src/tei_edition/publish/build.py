@@ -141,6 +141,9 @@ class _Task:
     strict: bool
     document: object = None  # collection.Document: ``parse()`` gives its tree
     page: bool = False  # its HTML is a page of the collection site
+    # a file of many documents rendered whole: its documents (collection.Document), each
+    # digested for the collection site from the whole file's tree
+    divisions: tuple = ()
     findings: list[str] = field(default_factory=list)  # errors against the fallback schema
 
 
@@ -148,7 +151,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
           strict: bool = False, only: list[str] | None = None, jobs: int | None = None,
           force: bool = False, limits: pool.Limits | None = None,
           progress: Progress | None = None, tidy_in_background: bool = False,
-          books: str = "both", fallback_schema: str | Path | None = None) -> BuildReport:
+          books: str = "both", full_registers: bool = False,
+          fallback_schema: str | Path | None = None) -> BuildReport:
     """Export every document of the collection under ``paths`` into ``out_dir``.
 
     ``fallback_schema``: the RELAX NG schema (``tei_all.rng``) for documents that declare
@@ -156,6 +160,9 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
 
     ``books`` (a collection's PDF): ``per-document``, ``volume`` (the collection as one
     book, ``publish.volume``) or ``both``; a collection's text also goes into one file.
+    ``full_registers``: the collection site's registers list the entries no document
+    mentions too (the site is written whole on every build, so no document's key
+    depends on it).
 
     ``jobs`` worker processes render the documents (default: one per core; 0 renders
     in this process, without the limits: for tests and debugging)."""
@@ -219,7 +226,13 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         site_page = collection_site and not isinstance(doc, _Volume)
         if site_page:
             keys[doc_id] = manifest.key(keys[doc_id], "collection page")
+        divisions = ()
         if isinstance(doc, _Volume):
+            if collection_site:
+                divisions = tuple(d for d in collection.documents
+                                  if getattr(d, "part", None) == "division"
+                                  and d.id.rsplit("/", 1)[0] == doc_id)
+                keys[doc_id] = manifest.key(keys[doc_id], "collection digests")
             doc = None  # the whole file is parsed
         outputs = plan[doc_id]
         taken = _take_over(doc_id, keys[doc_id], outputs, resumed, staging, None) or \
@@ -228,7 +241,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
             entries[doc_id] = taken
             skipped.append(_skipped_outcome(doc_id, path, taken, out))
         else:
-            tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc, site_page))
+            tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc, site_page,
+                               divisions))
 
     journal = manifest.Journal(staging)
     for doc_id, entry in entries.items():
@@ -275,7 +289,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
              if f.ok for p in f.outputs}
     _prune(staging, kept)
     if collection_site:
-        _write_site(collection, documents, entries, staging / "html", report)
+        _write_site(collection, documents, entries, staging / "html", report,
+                    full_registers=full_registers)
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries)
@@ -514,21 +529,28 @@ def _write_books(collection, staging: Path, chosen, books: str, report: BuildRep
     report.notes.extend(problems)
 
 
+def _digests(text: str) -> list:
+    """The site digests kept in a manifest entry: one document's (``Digest`` JSON), or
+    those of every document of a file of many rendered whole (a JSON list of them)."""
+    from tei_edition.publish import site
+
+    if text.startswith("["):
+        return [site.Digest.from_json(one) for one in json.loads(text)]
+    return [site.Digest.from_json(text)]
+
+
 def _write_site(collection, documents: dict, entries: dict, html: Path,
-                report: BuildReport) -> None:
+                report: BuildReport, *, full_registers: bool = False) -> None:
     """The collection's own pages (``publish.site``), from every document's digest:
     rewritten whole on every build (they depend on every document)."""
     from tei_edition.publish import site
 
-    digests = [site.Digest.from_json(entries[d].digest) for d in documents
-               if d in entries and entries[d].digest]
-    pages = {}
-    for doc in collection.documents:
-        if getattr(doc, "part", None) == "division":
-            pages[doc.id] = f"{doc.id.rsplit('/', 1)[0]}/index.html" + \
-                (f"#{doc.xml_id}" if getattr(doc, "xml_id", None) else "")
+    digests = [digest for d in documents if d in entries and entries[d].digest
+               for digest in _digests(entries[d].digest)]
     try:
-        site.write_collection_site(collection, digests, html, pages=pages)
+        pages = site.whole_file_pages(collection)
+        site.write_collection_site(collection, digests, html, pages=pages,
+                                   full_registers=full_registers)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -751,6 +773,14 @@ def render(task: _Task) -> DocumentOutcome:
 
         site.write_facsimiles(task.document, tree, task.staging / "html")
         outcome.digest = site.digest(tree, task.document).to_json()
+    elif task.divisions and _collection is not None and "html" in task.outputs and \
+            all(f.ok for f in outcome.formats if f.format == "html"):
+        from tei_edition.entities.resolve import resolve
+        from tei_edition.publish import site
+
+        # after the export: the whole file's pages are rendered as they always were
+        resolve(tree, task.source, _collection.register)
+        outcome.digest = json.dumps([site.digest(tree, d).to_json() for d in task.divisions])
     staging = task.staging.resolve()
     for fmt in outcome.formats:
         fmt.outputs = [Path(p).resolve().relative_to(staging) for p in fmt.outputs]

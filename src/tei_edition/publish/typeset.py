@@ -60,6 +60,8 @@ class Typeset:
 
     pdf: bytes
     warnings: list[str] = field(default_factory=list)
+    # the JSON of what a ``query`` selector found in the layout (values of metadata), if asked
+    queried: str | None = None
 
 
 def compile_pdf(source: str, template: Path, *, standards: tuple[str, ...] = (),
@@ -112,7 +114,7 @@ class Compile:
             raise
 
     def submit(self, source: str, template: Path, *, standards: tuple[str, ...] = (),
-               timestamp: int = 0) -> "Compile":
+               timestamp: int = 0, query: str | None = None) -> "Compile":
         """Give the worker the generated ``source`` (which imports ``TEMPLATE_NAME``)."""
         self._source, self._template = source, template
         self._deadline = time.monotonic() + self._timeout
@@ -124,7 +126,7 @@ class Compile:
             job = {
                 "root": str(root), "main": str(root / MAIN_NAME), "output": str(work / "out.pdf"),
                 "standards": list(standards), "timestamp": int(timestamp),
-                "memory_limit": self._memory_limit,
+                "memory_limit": self._memory_limit, "query": query,
                 "package_path": str(work / "packages"),
                 "package_cache_path": str(work / "package-cache"),
             }
@@ -189,7 +191,7 @@ class Compile:
         if not report.get("ok"):
             template = self._template.read_text(encoding="utf-8") if self._template else ""
             raise typst_error(report, self._source, self._tei_path, template_source=template)
-        return Typeset(pdf, report.get("warnings", []))
+        return Typeset(pdf, report.get("warnings", []), report.get("queried"))
 
 
 def _split_output(output: bytes) -> tuple[dict | None, bytes]:
@@ -307,6 +309,10 @@ def _work(job: dict, fonts=None) -> dict:
             _, typst_warnings = compiler.compile_with_warnings(
                 output=job["output"], format="pdf", pdf_standards=job["standards"],
                 timestamp=job["timestamp"], pdf_tags=True)
+            queried = None
+            if job.get("query"):
+                # the same compiler: its layout is cached, the query costs little more
+                queried = compiler.query(job["query"], field="value", format="json")
     except MemoryError:
         return {"ok": False, "memory": True, "message": "out of memory"}
     except typst.TypstError as exc:
@@ -319,7 +325,7 @@ def _work(job: dict, fonts=None) -> dict:
                 "hints": [], "trace": []}
     found = [getattr(w, "message", str(w)) for w in typst_warnings]
     found += [str(w.message) for w in caught]
-    return {"ok": True, "warnings": [str(w) for w in found]}
+    return {"ok": True, "warnings": [str(w) for w in found], "queried": queried}
 
 
 _STOP_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")

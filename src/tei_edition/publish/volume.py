@@ -20,13 +20,19 @@ entries by the keys the collection's resolver wrote (``te:refs``).
 Memory: Typst holds the whole book while setting it (about 0.8 GB per million
 characters, see the PDF format). A collection whose text is over ``max_chars`` is
 printed in parts (``NAME-part1.pdf``, "Part 1: 1836–1848"), each under the limit, each
-with its own contents and index; ``plan`` tells before any work how the volume will be
-divided.
+with its own contents, typeset one after the other as one book: page numbers continue
+from part to part, the earlier parts say where the index is, and the last part prints
+one index of the whole volume, its page numbers taken from every part's layout (each
+part reports its entries and the pages it printed them on through Typst metadata,
+``<te-index-pages>``, which the last part's index merges with its own). ``plan`` tells
+before any work how the volume will be divided.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +109,7 @@ def write_volume(collection, out_path, *, resolve=None, max_chars: int = pdf.DEF
     parts = plan(collection, max_chars=max_chars)
     written: list[Path] = []
     warnings: list[str] = []
+    first_page, earlier = 1, []  # where the next part's pages start; the earlier parts' index
     for part in parts:
         label = part.label() if len(parts) > 1 else None
         tree = assemble(collection, part.documents, resolve=resolve, part=label,
@@ -111,13 +118,40 @@ def write_volume(collection, out_path, *, resolve=None, max_chars: int = pdf.DEF
         # the plan counted the documents' text; the book adds headings, the
         # introduction and the register entries it indexes
         extra = _chars(tree) - part.chars
+        last = part is parts[-1]
+        options = {"paper": paper, "max_chars": max_chars + max(extra, 0), "keep_typst": keep_typst}
+        if len(parts) > 1:
+            options["prelude"] = _part_prelude(first_page, None if last else f"Part {len(parts)}", earlier)
+            if not last:
+                options["query"] = "<te-index-pages>"
         request = ExportRequest(tree=tree, source=Path(getattr(collection, "root", ".")) / out.name,
-                                output=target, options={"paper": paper, "max_chars": max_chars + max(extra, 0),
-                                                        "keep_typst": keep_typst})
+                                output=target, options=options)
         result = pdf.export(request)
         written.extend(result.outputs)
         warnings.extend(result.warnings)
+        if len(parts) > 1 and not last:
+            reports = result.queried or []
+            if not reports:
+                raise UsageError(f"{target}: the part reported no page numbers for the index")
+            first_page = reports[-1]["last-page"] + 1
+            earlier.extend(reports[-1]["entries"])
     return written
+
+
+def _part_prelude(first_page: int, index_in: str | None, earlier: list) -> str:
+    """The Typst lines that make one part of a volume continue the previous parts
+    (``edition.typ``: ``first-page``, ``index-in``, ``earlier-index``)."""
+    lines = [f"#te.first-page.update({int(first_page)})"]
+    if index_in:
+        lines.append(f"#te.index-in.update({_typst_str(index_in)})")
+    if earlier:
+        data = json.dumps(earlier, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        lines.append(f"#te.earlier-index.update(json(bytes({_typst_str(data)})))")
+    return "\n".join(lines) + "\n"
+
+
+def _typst_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def assemble(collection, documents, *, resolve, part: str | None = None, first_number: int = 1):
@@ -273,7 +307,9 @@ def _point_names(content, used: dict[str, str]) -> None:
         ids = []
         for key in keys:
             if key not in used:
-                used[key] = "e-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip("-") + f"-{len(used)}"
+                # the same id in every part of a volume (the index merges the parts by it)
+                digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+                used[key] = "e-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip("-") + f"-{digest}"
             ids.append("#" + used[key])
         el.set("ref", " ".join(ids))
 

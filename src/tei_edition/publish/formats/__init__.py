@@ -45,6 +45,8 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     # element name -> count of elements that fell back to the default rendering
     coverage: dict[str, int] = field(default_factory=dict)
+    # what the PDF format's ``query`` option found in the layout (parsed JSON), if asked
+    queried: object = None
 
 
 REGISTRY: dict[str, Format] = {

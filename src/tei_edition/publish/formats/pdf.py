@@ -6,6 +6,7 @@ the text needs, fixes the creation date (reproducible output) and writes the PDF
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -126,8 +127,12 @@ class Source:
 
 def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
             timeout: float = typeset.DEFAULT_TIMEOUT, reading: str | None = None,
-            diplomatic: bool = False, max_chars: int | None = None) -> dict:
-    """The PDF options, checked."""
+            diplomatic: bool = False, max_chars: int | None = None, prelude: str = "",
+            query: str | None = None) -> dict:
+    """The PDF options, checked. ``prelude`` (Typst code run before the book, after the
+    template's import, e.g. a volume's part setting ``te.first-page``) and ``query`` (a
+    selector whose metadata values come back as ``ExportResult.queried``) are for callers
+    in Python, such as the volume."""
     reading = reading or ("diplomatic" if diplomatic else "normalised")
     if reading not in READINGS:
         raise UsageError(f"the reading must be one of {', '.join(READINGS)} (got {reading!r})")
@@ -144,7 +149,8 @@ def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
     if not isinstance(max_chars, int) or max_chars <= 0:
         raise UsageError(f"--max-chars must be a positive whole number (got {max_chars!r})")
     return {"paper": paper, "standards": standards, "keep_typst": bool(keep_typst),
-            "timeout": float(timeout), "reading": reading, "max_chars": max_chars}
+            "timeout": float(timeout), "reading": reading, "max_chars": max_chars,
+            "prelude": prelude, "query": query}
 
 
 def memory_limit(max_chars: int) -> int:
@@ -267,6 +273,9 @@ def start(request: ExportRequest) -> "Pending":
         generated = typst_source(tree, source, paper=opts["paper"], date=date, fonts=fonts,
                                  reading=opts["reading"])
         template = resources.typst_template()
+        if opts["prelude"]:
+            head, sep, rest = generated.typst.partition(" as te\n")
+            generated.typst = head + sep + opts["prelude"].rstrip("\n") + "\n" + rest
         warnings = [f"{source}: warning: {w}" for w in font_warnings] + generated.warnings
         outputs = []
         if opts["keep_typst"]:
@@ -276,7 +285,7 @@ def start(request: ExportRequest) -> "Pending":
             write_atomic(kept.parent / typeset.TEMPLATE_NAME, template.read_bytes())
             outputs += [kept, kept.parent / typeset.TEMPLATE_NAME]
         compiling.submit(generated.typst, template, standards=opts["standards"],
-                         timestamp=int(date.timestamp()))
+                         timestamp=int(date.timestamp()), query=opts["query"])
     except BaseException:
         compiling.cancel()
         raise
@@ -299,7 +308,8 @@ class Pending:
         source = self.request.source
         warnings = self.warnings + [f"{source}: warning: typst: {w}" for w in result.warnings]
         write_atomic(self.request.output, result.pdf)
-        return ExportResult([self.request.output, *self.outputs], warnings, self.coverage)
+        return ExportResult([self.request.output, *self.outputs], warnings, self.coverage,
+                            queried=json.loads(result.queried) if result.queried else None)
 
     def cancel(self) -> None:
         """Stop the compile without writing anything."""
