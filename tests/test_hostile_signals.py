@@ -146,12 +146,19 @@ def test_a_signal_ends_a_long_saxon_evaluation(sig, tmp_path):
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
     try:
-        def cpu_seconds():
-            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        def cpu_seconds():  # the command's and its workers' (the query runs in one)
+            total = 0.0
+            for pid in [proc.pid, *_descendants(proc.pid)]:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            return total
 
         # start-up takes well under this much CPU: past it, Saxon is evaluating
         assert _until(lambda: proc.poll() is None and cpu_seconds() > 3), "the query never ran"
+        workers = _descendants(proc.pid)
         os.kill(proc.pid, sig)
         try:
             proc.wait(timeout=60)
@@ -162,6 +169,8 @@ def test_a_signal_ends_a_long_saxon_evaluation(sig, tmp_path):
             proc.kill()
             proc.wait()
     assert proc.returncode in (-sig, 128 + sig), proc.returncode
+    assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=30), \
+        "the worker evaluating the query is still running"
 
 
 @needs_proc
@@ -181,9 +190,9 @@ def test_the_schematron_worker_and_its_folder_go_with_the_command(sig, tmp_path)
     tmp.mkdir()
     proc = _start(["validate", str(doc), "--schematron", str(rules)], tmp)
     try:
-        assert _until(lambda: list(tmp.glob("tei-edition-schematron-*")), step=0.01), \
+        assert _until(lambda: list(tmp.rglob("tei-edition-schematron-*")), step=0.01), \
             "the Schematron worker never started"
-        workers = _until(lambda: _children(proc.pid))
+        workers = _until(lambda: _descendants(proc.pid))
         os.kill(proc.pid, sig)
         proc.wait(timeout=60)
     finally:
@@ -192,7 +201,7 @@ def test_the_schematron_worker_and_its_folder_go_with_the_command(sig, tmp_path)
             proc.wait()
     assert _until(lambda: not any(_alive(pid) for pid in workers or []), deadline=60), \
         "the Schematron worker is still running"
-    assert _until(lambda: not list(tmp.glob("tei-edition-schematron-*")), deadline=60), \
+    assert _until(lambda: not list(tmp.rglob("tei-edition-schematron-*")), deadline=60), \
         f"left behind: {list(tmp.glob('tei-edition-schematron-*'))}"
 
 
