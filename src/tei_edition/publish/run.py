@@ -69,6 +69,25 @@ def active_collection_register() -> CollectionRegister | None:
     return _collection.get()
 
 
+# The document resolved by ``resolved()``: (tree, source, register, the keys it names).
+_resolved: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
+    "tei_edition_resolved_document", default=None)
+
+
+@contextmanager
+def resolved(tree, source: Path, register: CollectionRegister):
+    """Resolve the names of ``tree`` against ``register`` now (``entities.resolve``),
+    once for every format run on that tree inside the block (a build exports one
+    document in several formats and reads its resolved names for the collection
+    site). Yields the keys it names. Its names must not change inside the block."""
+    keys = resolve(tree, source, register)
+    token = _resolved.set((tree, source, register, keys))
+    try:
+        yield keys
+    finally:
+        _resolved.reset(token)
+
+
 def document_register(tree, source: Path) -> CollectionRegister:
     """The register of one document exported on its own: its own entries, and those of
     the register files its ``@ref="file.xml#id"`` values name.
@@ -118,7 +137,11 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
         register = _collection.get()
     if register is None:
         register = document_register(tree, source)
-    keys = resolve(tree, source, register)
+    done = _resolved.get()
+    if done is not None and done[0] is tree and done[1] == source and done[2] is register:
+        keys = done[3]  # resolved once for all formats (``resolved``)
+    else:
+        keys = resolve(tree, source, register)
     params["registers"] = bundle if bundle is not None else register.bundle(keys)
     if strings:
         result = transform.run_strings(stylesheet, tree, params, path=str(source))
