@@ -494,13 +494,34 @@ def _once(collection, what: str, make):
 
 
 def _register_entries(collection) -> dict[str, RegisterEntry]:
-    """Collection key -> entry, with what the site shows of it. Names and description
-    come from the collection register; identifiers (``idno``), life dates and
-    coordinates (``location/geo``) from the entries themselves, as its ``bundle()``
-    hands them to the stylesheets (each marked with its key); the index form and sort
-    key from the common layer's name forms over that bundle (``site/names.xsl``), as
-    the dossier's registers and index file them. Made once per collection."""
+    """Collection key -> entry: its names and description, from the collection
+    register, and its page (kind, slug). What its page shows besides is read for the
+    entries the site shows (``_with_details``). Made once per collection."""
     return _once(collection, "entries", _read_entries)
+
+
+def _with_details(collection, keys) -> None:
+    """Fill in, for the entries with these keys (those the site shows), what their
+    pages show besides their names: identifiers (``idno``), life dates and coordinates
+    (``location/geo``) from the entries themselves, as the register's ``bundle()``
+    hands them to the stylesheets (each marked with its key), and the index form and
+    sort key from the common layer's name forms over that bundle
+    (``site/names.xsl``), as the dossier's registers and index file them. Once per
+    entry: a register of thousands is not read whole for a site that shows a few."""
+    entries = _register_entries(collection)
+    done = _once(collection, "detailed", lambda c: set())
+    wanted = sorted({key for key in keys if key in entries} - done)
+    if not wanted:
+        return
+    register = collection.register
+    bundle = register.bundle(wanted) if hasattr(register, "bundle") else None
+    extras = _bundle_extras(bundle)
+    forms = _name_forms(bundle)
+    for key in wanted:
+        entry = entries[key]
+        entry.identifiers, entry.dates, entry.geo = extras.get(key, ([], "", None))
+        entry.heading, entry.sort = forms.get(key) or (entry.label, fold(entry.label))
+    done.update(wanted)
 
 
 def _entry_pages(collection) -> dict[str, str]:
@@ -546,20 +567,14 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
     if register is None:
         return {}
     pairs = _register_pairs(collection)
-    bundle = register.bundle() if hasattr(register, "bundle") else None
-    extras = _bundle_extras(bundle)
-    forms = _name_forms(bundle)
     slugs = _slugs(pairs)
     found: dict[str, RegisterEntry] = {}
     for key, e in pairs:
-        identifiers, dates, geo = extras.get(key, ([], "", None))
         kind, slug = slugs[key]
-        entry = RegisterEntry(key, kind,
-                              [_SPACES.sub(" ", str(n)).strip() for n in getattr(e, "names", None) or []
-                               if str(n).strip()],
-                              str(getattr(e, "description", "") or ""), identifiers, dates, geo, slug)
-        entry.heading, entry.sort = forms.get(key) or (entry.label, fold(entry.label))
-        found[key] = entry
+        found[key] = RegisterEntry(key, kind,
+                                   [_SPACES.sub(" ", str(n)).strip() for n in getattr(e, "names", None) or []
+                                    if str(n).strip()],
+                                   str(getattr(e, "description", "") or ""), [], "", None, slug)
     return found
 
 
@@ -648,11 +663,10 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             for person in people or []:
                 if person.get("key") in register:
                     letters_of[person["key"]][role].append(entry.id)
-    for key, entry in register.items():
-        found = mentions.get(key, [])
-        letters = letters_of.get(key, {})
-        if not (found or letters or full_registers):
-            continue
+    shown = [key for key in register if mentions.get(key) or letters_of.get(key) or full_registers]
+    _with_details(collection, shown)
+    for key in shown:
+        entry, found, letters = register[key], mentions.get(key, []), letters_of.get(key, {})
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
                               letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
