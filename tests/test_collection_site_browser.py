@@ -153,10 +153,19 @@ def test_search_folds_case_and_diacritics_and_finds_a_phrase(open_page):
 
 
 def test_search_filters_by_year(open_page, built):
-    page = open_page("search.html#q=heer&from=1845&to=1846")
-    page.wait_for_selector("#te-hits li")
-    dates = page.locator("#te-hits .date").all_inner_texts()
-    assert dates and all(d.endswith(("1845", "1846")) for d in dates)
+    """The years given keep exactly the hits of those years, both years included."""
+    def hits(address):
+        page = open_page(address)
+        page.wait_for_selector("#te-hits li")
+        found = page.locator("#te-hits li.hit").evaluate_all(
+            "hits => hits.map(h => [h.querySelector('.date').textContent, h.textContent])")
+        assert page.problems == []
+        return found
+
+    every = hits("search.html#q=heer")
+    within = [[date, text] for date, text in every if date.endswith(("1845", "1846"))]
+    assert {d[-4:] for d, _ in within} == {"1845", "1846"} and len(within) < len(every)
+    assert hits("search.html#q=heer&from=1845&to=1846") == within
 
 
 def test_prev_and_next_follow_the_date_order(open_page, built):
