@@ -234,6 +234,7 @@ def test_names_are_underlined_only_when_highlighted_or_pointed_at(open_page):
     page.locator("#te-highlight").click()
     assert page.evaluate(style) == "underline"
     page.locator("#te-highlight").click()
+    assert page.evaluate(style) == "none"  # highlighting off, nothing pointed at
 
 
 def test_a_tap_on_a_name_shows_its_card_before_following_it(browser, site):
