@@ -99,3 +99,29 @@ def browser():
         yield browser
         browser.close()
 
+
+@pytest.fixture
+def new_page(browser):
+    """Opens a URL in a fresh page, each in its own context (closed after the test), that
+    records what a page must never do in ``page.problems`` (console errors and warnings,
+    script errors, failed requests, any request that is not a local file) and every URL
+    it asked for in ``page.requests``: ``new_page(url, width=1300, height=900)``."""
+    contexts = []
+
+    def opener(url: str, width: int = 1300, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.problems, page.requests = [], []
+        page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+        page.on("request", lambda r: page.requests.append(r.url))
+        page.on("request", lambda r: None if r.url.startswith("file://")
+                else page.problems.append(f"network: {r.url}"))
+        page.goto(url)
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()

@@ -340,15 +340,23 @@ def test_the_fixture_collection_publishes_every_document(tmp_path):
     assert (tmp_path / "strict" / "letters" / "letter-01.txt").exists()
 
 
+def _export_stopped_at_its_limit(run, folder: Path, fmt: str, rows: int, option: str,
+                                 value: str, message: str) -> None:
+    """Exporting a table of ``rows`` rows with ``option value`` fails with ``message``
+    (naming the option to raise), and leaves no output."""
+    source = folder / "table.xml"
+    source.write_text(_table(rows), encoding="utf-8")
+    target = folder / f"table.{'txt' if fmt == 'text' else fmt}"
+    result = run("export", fmt, str(source), "-o", str(target), option, value)
+    assert result.exit_code == 1
+    assert message in result.stderr and option in result.stderr
+    assert not target.exists()
+
+
 def test_export_has_a_time_limit_that_holds(run, tmp_path):
     """A table of 1,000 rows takes Saxon far longer than 0.01 s."""
-    source = tmp_path / "table.xml"
-    source.write_text(_table(1000), encoding="utf-8")
-    result = run("export", "text", str(source), "-o", str(tmp_path / "table.txt"),
-                 "--timeout", "0.01")
-    assert result.exit_code == 1
-    assert "time limit of 0.01 s" in result.stderr and "--timeout" in result.stderr
-    assert not (tmp_path / "table.txt").exists()
+    _export_stopped_at_its_limit(run, tmp_path, "text", 1000, "--timeout", "0.01",
+                                 "time limit of 0.01 s")
     small = tmp_path / "letter.xml"
     small.write_text(letter(1, names=False), encoding="utf-8")
     result = run("export", "text", str(small), "-o", str(tmp_path / "letter.txt"))
@@ -357,10 +365,5 @@ def test_export_has_a_time_limit_that_holds(run, tmp_path):
 
 @pytest.mark.slow
 def test_export_pdf_takes_no_more_memory_than_it_announces(run, tmp_path):
-    source = tmp_path / "table.xml"
-    source.write_text(_table(2500), encoding="utf-8")
-    result = run("export", "pdf", str(source), "-o", str(tmp_path / "table.pdf"),
-                 "--max-memory", "600M")
-    assert result.exit_code == 1
-    assert "memory limit of 600 MB" in result.stderr and "--max-memory" in result.stderr
-    assert not (tmp_path / "table.pdf").exists()
+    _export_stopped_at_its_limit(run, tmp_path, "pdf", 2500, "--max-memory", "600M",
+                                 "memory limit of 600 MB")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -157,22 +158,47 @@ def test_search_shards_hold_postings_with_positions(built):
     assert "he" in shards or any(s.startswith("he") for s in shards)
     text = (html / "search" / f"s-{search_index.shard_name('he')}.js").read_text(encoding="utf-8")
     data = json.loads(text[text.index(",") + 1:text.rindex(")")])
-    postings = data["t"]["heer"].split(";")
-    docs, number = [], 0
-    for posting in postings:  # documents delta-coded, left out when repeated
-        step = posting.split(".")[0]
-        number += int(step, 36) if step else 0
-        docs.append(number)
+    docs = [d for d, _, _ in _postings(data["t"]["heer"])]
     assert docs == sorted(docs) and len(set(docs)) >= 5
     rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
     titles = [d.catalogue.title for d in figures_docs(built)]
-    for number in set(docs):  # each of them names Heer
-        assert "Heer" in (html / "search" / f"d{number}.js").read_text(encoding="utf-8"), titles[number]
     assert len(rows) == len(titles)
+    # every term of every shard: exactly the passages that hold it, at exactly its word
+    # positions there (the phrase search relies on them)
+    expected = defaultdict(list)
+    for number in range(len(titles)):
+        text = (html / "search" / f"d{number}.js").read_text(encoding="utf-8")
+        for p, (_, passage) in enumerate(json.loads(text[text.index(",") + 1:text.rindex(")")])):
+            where = defaultdict(list)
+            for i, term in enumerate(search_index.terms(passage)):
+                where[term].append(i)
+            for term, found in where.items():
+                expected[term].append((number, p, found))
+    indexed = {}
+    for name in shards:
+        text = (html / "search" / f"s-{search_index.shard_name(name)}.js").read_text(encoding="utf-8")
+        for term, postings in json.loads(text[text.index(",") + 1:text.rindex(")")])["t"].items():
+            indexed[term] = _postings(postings)
+    assert any(len(found) > 1 for term in indexed for _, _, found in indexed[term])
+    assert indexed == expected
     # the entity found under any of its name forms: "Turicum" leads to Zürich
     tu = (html / "search" / f"s-{search_index.shard_name('tu')}.js").read_text(encoding="utf-8")
     entities = json.loads(tu[tu.index(",") + 1:tu.rindex(")")])["e"]
     assert entities["turicum"][0][:2] == ["Zürich", "registers/place/pl1.html"]
+
+
+def _postings(text: str) -> list[tuple[int, int, list[int]]]:
+    """(document, passage, word positions) of each posting of a term
+    (``doc.passage:pos,pos;...``, base 36, documents and positions delta-coded, the
+    document left out when it repeats)."""
+    decoded, number = [], 0
+    for posting in text.split(";"):
+        step, rest = posting.split(".")
+        number += int(step, 36) if step else 0
+        passage, _, deltas = rest.partition(":")
+        where = [int(d, 36) for d in deltas.split(",")]
+        decoded.append((number, int(passage, 36), [sum(where[:i + 1]) for i in range(len(where))]))
+    return decoded
 
 
 def figures_docs(built):

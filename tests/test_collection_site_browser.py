@@ -35,30 +35,15 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture
-def open_page(browser, built):
-    """A fresh page that records console errors, CSP violations, failed requests, every
-    request, and any request that is not a local file."""
-    contexts = []
-
+def open_page(new_page, built):
+    """A fresh page of the built site (``name`` may carry a #fragment), recording
+    problems and requests (conftest's ``new_page``)."""
     def opener(name="index.html", width=1300, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-        page.problems = []
-        page.requests = []
-        page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
-        page.on("request", lambda r: page.requests.append(r.url))
-        page.on("request", lambda r: None if r.url.startswith("file://")
-                else page.problems.append(f"network: {r.url}"))
         path, _, fragment = name.partition("#")
-        page.goto(built[0].joinpath(path).as_uri() + (f"#{fragment}" if fragment else ""))
-        contexts.append(context)
-        return page
+        return new_page(built[0].joinpath(path).as_uri() + (f"#{fragment}" if fragment else ""),
+                        width, height)
 
-    yield opener
-    for context in contexts:
-        context.close()
+    return opener
 
 
 def shot(page, name, **options):
@@ -168,10 +153,19 @@ def test_search_folds_case_and_diacritics_and_finds_a_phrase(open_page):
 
 
 def test_search_filters_by_year(open_page, built):
-    page = open_page("search.html#q=heer&from=1845&to=1846")
-    page.wait_for_selector("#te-hits li")
-    dates = page.locator("#te-hits .date").all_inner_texts()
-    assert dates and all(d.endswith(("1845", "1846")) for d in dates)
+    """The years given keep exactly the hits of those years, both years included."""
+    def hits(address):
+        page = open_page(address)
+        page.wait_for_selector("#te-hits li")
+        found = page.locator("#te-hits li.hit").evaluate_all(
+            "hits => hits.map(h => [h.querySelector('.date').textContent, h.textContent])")
+        assert page.problems == []
+        return found
+
+    every = hits("search.html#q=heer")
+    within = [[date, text] for date, text in every if date.endswith(("1845", "1846"))]
+    assert {d[-4:] for d, _ in within} == {"1845", "1846"} and len(within) < len(every)
+    assert hits("search.html#q=heer&from=1845&to=1846") == within
 
 
 def test_prev_and_next_follow_the_date_order(open_page, built):

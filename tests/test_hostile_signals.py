@@ -9,6 +9,7 @@ generous deadlines for something that must happen, never timing assertions."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -31,11 +32,35 @@ def _long_document(path: Path, paragraphs: int = 1500) -> Path:
     return path
 
 
-def _start(argv: list[str], tmp: Path) -> subprocess.Popen:
-    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONDONTWRITEBYTECODE": "1"}
+@contextlib.contextmanager
+def _running(argv: list[str], tmp: Path | None = None, **popen):
+    """The console script started with ``argv`` (its temporary folder ``tmp``), killed
+    on the way out if the test left it running."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)
     env.pop("TEI_EDITION_DEBUG", None)
-    return subprocess.Popen([str(CLI), *argv], env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([str(CLI), *argv], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _signal(proc: subprocess.Popen, sig: signal.Signals) -> list[int]:
+    """Send ``sig`` to the command once its workers are running; wait for it to end.
+    Returns the workers (the command's descendants when the signal went)."""
+    workers = _until(lambda: _descendants(proc.pid))
+    assert workers, "no worker process found"
+    os.kill(proc.pid, sig)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{sig.name} did not end the command")
+    return workers
 
 
 def _until(condition, deadline: float = 120.0, step: float = 0.05):
@@ -83,6 +108,14 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
 
@@ -101,24 +134,17 @@ def test_a_signal_stops_the_typst_worker_and_removes_its_folder(command, moment,
     out = tmp_path / "out"
     argv = (["export", "pdf", str(doc), "-o", str(out / "long.pdf")] if command == "export"
             else ["build", str(doc), "-o", str(out), "--only", "pdf", "--no-validate"])
-    proc = _start(argv, tmp)
-    try:
-        def ready():
-            dirs = _work_dirs(tmp)
-            if not dirs:
-                return None
-            has_source = (dirs[0] / "root" / "main.typ").exists()
-            return dirs if has_source == (moment == "typst") else None
 
+    def ready():
+        dirs = _work_dirs(tmp)
+        if not dirs:
+            return None
+        has_source = (dirs[0] / "root" / "main.typ").exists()
+        return dirs if has_source == (moment == "typst") else None
+
+    with _running(argv, tmp) as proc:
         assert _until(ready, step=0.01), "the Typst worker never started"
-        workers = _descendants(proc.pid)
-        assert workers, "no worker process found"
-        os.kill(proc.pid, sig)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        workers = _signal(proc, sig)
     stderr = proc.stderr.read().decode("utf-8", "replace")
     assert "Traceback" not in stderr, stderr
     if sig == signal.SIGTERM:
@@ -129,7 +155,7 @@ def test_a_signal_stops_the_typst_worker_and_removes_its_folder(command, moment,
         "the Typst worker is still running"
     assert _until(lambda: not list(tmp.iterdir()), deadline=60), f"left behind: {list(tmp.rglob('*'))}"
     if sig != signal.SIGKILL:  # after SIGKILL a worker busy with the document finishes it
-        assert not list(out.rglob("*.pdf")) if out.exists() else True, "no PDF from a stopped run"
+        assert not (out.exists() and list(out.rglob("*.pdf"))), "no PDF from a stopped run"
 
 
 SLOW_QUERY = "sum(for $i in 1 to 100000, $j in 1 to 100000 return ($i * $j) mod 7)"
@@ -142,32 +168,13 @@ def test_a_signal_ends_a_long_saxon_evaluation(sig, tmp_path):
     """Ten billion steps in Saxon (many minutes): the signal must end it long before."""
     doc = tmp_path / "doc.xml"
     doc.write_text(tei("<p>Text.</p>"), encoding="utf-8")
-    proc = subprocess.Popen([str(CLI), "query", SLOW_QUERY, str(doc)],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
-    try:
+    with _running(["query", SLOW_QUERY, str(doc)], start_new_session=True) as proc:
         def cpu_seconds():  # the command's and its workers' (the query runs in one)
-            total = 0.0
-            for pid in [proc.pid, *_descendants(proc.pid)]:
-                try:
-                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            return total
+            return sum(_cpu_seconds(pid) for pid in [proc.pid, *_descendants(proc.pid)])
 
         # start-up takes well under this much CPU: past it, Saxon is evaluating
         assert _until(lambda: proc.poll() is None and cpu_seconds() > 3), "the query never ran"
-        workers = _descendants(proc.pid)
-        os.kill(proc.pid, sig)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"{sig.name} did not end the Saxon evaluation")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        workers = _signal(proc, sig)
     assert proc.returncode in (-sig, 128 + sig), proc.returncode
     assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=30), \
         "the worker evaluating the query is still running"
@@ -188,18 +195,11 @@ def test_the_schematron_worker_and_its_folder_go_with_the_command(sig, tmp_path)
                      "</schema>", encoding="utf-8")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    proc = _start(["validate", str(doc), "--schematron", str(rules)], tmp)
-    try:
+    with _running(["validate", str(doc), "--schematron", str(rules)], tmp) as proc:
         assert _until(lambda: list(tmp.rglob("tei-edition-schematron-*")), step=0.01), \
             "the Schematron worker never started"
-        workers = _until(lambda: _descendants(proc.pid))
-        os.kill(proc.pid, sig)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert _until(lambda: not any(_alive(pid) for pid in workers or []), deadline=60), \
+        workers = _signal(proc, sig)
+    assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=60), \
         "the Schematron worker is still running"
     assert _until(lambda: not list(tmp.rglob("tei-edition-schematron-*")), deadline=60), \
         f"left behind: {list(tmp.glob('tei-edition-schematron-*'))}"
@@ -214,32 +214,17 @@ def test_the_html_worker_goes_with_the_command(sig, tmp_path):
     doc = _long_document(tmp_path / "long.xml", paragraphs=6000)
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    proc = _start(["export", "html", str(doc), "-o", str(tmp_path / "site")], tmp)
-    try:
+    with _running(["export", "html", str(doc), "-o", str(tmp_path / "site")], tmp) as proc:
         def rendering():  # a child that has worked a while: it has the job
             return [pid for pid in _descendants(proc.pid) if _cpu_seconds(pid) > 1.0]
 
         assert _until(rendering, step=0.02), "the HTML worker never rendered"
-        workers = _descendants(proc.pid)
-        os.kill(proc.pid, sig)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        workers = _signal(proc, sig)
     assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=120), \
         "the HTML worker is still running"
     assert _until(lambda: not list(tmp.iterdir()), deadline=60), f"left behind: {list(tmp.iterdir())}"
     if sig != signal.SIGKILL:  # after SIGKILL a worker busy with the document finishes it
         assert not (tmp_path / "site").exists()
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @needs_proc
@@ -251,15 +236,10 @@ def test_a_build_worker_stopped_at_its_limit_leaves_nothing_behind(tmp_path):
     doc = _long_document(tmp_path / "long.xml", paragraphs=4000)
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    proc = _start(["build", str(doc), "-o", str(tmp_path / "out"), "--only", "pdf",
-                   "--no-validate", "--timeout", "1"], tmp)
-    try:
+    with _running(["build", str(doc), "-o", str(tmp_path / "out"), "--only", "pdf",
+                   "--no-validate", "--timeout", "1"], tmp) as proc:
         seen = _until(lambda: _work_dirs(tmp), step=0.01)
         proc.wait(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     stderr = proc.stderr.read().decode("utf-8", "replace")
     assert seen, "Typst never started"
     assert proc.returncode == 1 and "time limit" in stderr, (proc.returncode, stderr)

@@ -26,26 +26,13 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture
-def open_page(browser, site):
-    """A fresh page (wide screen) that records console errors and failed requests."""
-    pages = []
-
+def open_page(new_page, site):
+    """A fresh page (wide screen) of the site, or of ``folder``, recording problems
+    (conftest's ``new_page``)."""
     def opener(name="index.html", width=1400, height=1000, folder=None):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
-        page.on("request", lambda r: None if r.url.startswith("file://")
-                else page.problems.append(f"network: {r.url}"))
-        page.goto((folder or site).joinpath(name).as_uri())
-        pages.append(context)
-        return page
+        return new_page((folder or site).joinpath(name).as_uri(), width, height)
 
-    yield opener
-    for context in pages:
-        context.close()
+    return opener
 
 
 def shot(page, name, **options):
@@ -247,6 +234,7 @@ def test_names_are_underlined_only_when_highlighted_or_pointed_at(open_page):
     page.locator("#te-highlight").click()
     assert page.evaluate(style) == "underline"
     page.locator("#te-highlight").click()
+    assert page.evaluate(style) == "none"  # highlighting off, nothing pointed at
 
 
 def test_a_tap_on_a_name_shows_its_card_before_following_it(browser, site):

@@ -88,6 +88,9 @@ def test_memory_grows_in_proportion_and_within_the_estimate(tmp_path, minimal, k
     # increment is measured against 50 MB.)
     grown = (large["peak"] - minimal["peak"]) / max(small["peak"] - minimal["peak"], 50e6)
     assert grown <= 7, (kind, minimal, small, large)
-    # Processor time (not wall-clock): fourfold input, at most about fourfold work.
-    worked = (large["cpu"] - minimal["cpu"]) / max(small["cpu"] - minimal["cpu"], 1.0)
+    # Processor time (not wall-clock): fourfold input, at most about fourfold work
+    # (measured 4 to 5.8 over the minimal book, whose 0.3 to 0.5 s vary a little; the
+    # smaller books take 0.4 to 0.7 s more, so a floor of 0.3 s keeps quadratic growth,
+    # 16, above the bound: a floor of 1 s let it pass for notes, breaks and names).
+    worked = (large["cpu"] - minimal["cpu"]) / max(small["cpu"] - minimal["cpu"], 0.3)
     assert worked <= 8, (kind, minimal, small, large)
