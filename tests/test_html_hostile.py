@@ -167,7 +167,13 @@ def test_the_worker_ends_with_its_parent_and_leaves_nothing(tmp_path):
                 break
             time.sleep(0.05)
         assert worker, "the export started its worker"
-        time.sleep(2)  # the job is under way
+        for _ in range(1200):  # the job is under way: the worker has been computing a while
+            fields = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()
+            if (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") > 1.0:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the worker never started rendering")
         parent.send_signal(signal.SIGTERM)
         parent.wait()
         for _ in range(100):  # far less than the transform would take
