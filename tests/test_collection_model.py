@@ -233,7 +233,8 @@ def test_places_n1_never_becomes_persons_n1_in_any_format(fixture, normalise_pro
 
 
 def test_single_file_export_resolves_file_pointers_by_file(tmp_path):
-    """Exported alone, a document's ``file.xml#id`` finds the entry in that file only."""
+    """Exported alone, a document's ``file.xml#id`` finds the entry in that file only:
+    in the text, the site's registers and the PDF's index (issue 13, item 5)."""
     from tei_edition.publish.formats import text
 
     for name in ("persons.xml", "places.xml"):
@@ -253,6 +254,12 @@ def test_single_file_export_resolves_file_pointers_by_file(tmp_path):
     site = html.render(parse_file(doc), doc).files
     assert "Seedorf" in site["places.html"] and "Nora Eins" in site["persons.html"]
     assert "Seedorf" not in site["persons.html"]
+    from tei_edition.publish.formats import pdf
+
+    index = pdf.typst_source(parse_file(doc), doc).typst.split("#te.index(", 1)[1]
+    assert 'kind: "place", label: "Seedorf"' in index
+    assert 'kind: "person", label: "Nora Eins"' in index  # unstructured: as written
+    assert index.count('label: "Seedorf"') == 1
 
 
 # -- edition.toml ------------------------------------------------------------------------
