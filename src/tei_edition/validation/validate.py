@@ -25,10 +25,11 @@ from tei_edition.validation import schematron
 from tei_edition.validation.diagnostics import Diagnostic, to_json
 from tei_edition.errors import InputError, UsageError, XmlSyntaxError
 from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
+from tei_edition.xml.uri import SCHEME
 
 ENGINES = ("auto", "lxml", "jing")
 SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
-_REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_REMOTE = re.compile(SCHEME.pattern + "//")  # a URL with an authority: https://...
 
 
 @dataclass(frozen=True)
