@@ -26,11 +26,10 @@ from urllib.parse import quote, unquote
 from lxml import etree
 
 from tei_edition.entities.register import XML_ID, Entry, Pointer, Register
+from tei_edition.entities.resolve import TE_KEY
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import make_parser
+from tei_edition.xml.parse import TE_NS, make_parser
 
-TE_NS = "urn:x-tei-edition"
-TE_KEY = f"{{{TE_NS}}}key"
 SOURCE = "collection"
 # A detected key attribute must match at least this share of the distinct keys.
 DETECT_SHARE = 0.5

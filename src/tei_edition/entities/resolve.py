@@ -20,9 +20,8 @@ from lxml import etree
 
 from tei_edition.policy import policy
 from tei_edition.entities.register import ENTRY_KINDS, KINDS, XML_ID, Entry, parse_ref
-from tei_edition.xml.parse import TEI_NS
+from tei_edition.xml.parse import TE_NS, TEI_NS
 
-TE_NS = "urn:x-tei-edition"
 TE_REFS = f"{{{TE_NS}}}refs"
 TE_UNRESOLVED = f"{{{TE_NS}}}unresolved"
 TE_KEY = f"{{{TE_NS}}}key"

@@ -19,7 +19,6 @@ from tei_edition.publish import transform
 from tei_edition.xml.parse import parse_file
 from tei_edition.xml.uri import SCHEME
 
-TE_NS = "urn:x-tei-edition"
 
 # "TE-COVERAGE {element name} {count} {first line}", from xslt/common/normalize.xsl
 _COVERAGE = re.compile(r"^TE-COVERAGE (\S+) (\d+) ?(\d*)$")

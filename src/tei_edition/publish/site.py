@@ -45,18 +45,17 @@ from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, transform
 from tei_edition.publish.search_index import SearchIndex, _script
 from tei_edition.xml.output import safe_child
-from tei_edition.xml.parse import TEI_NS
+from tei_edition.entities.resolve import TE_KEY, TE_REFS
+from tei_edition.xml.parse import TE_NS, TEI_NS
 
 STYLESHEET = "site/site.xsl"
 NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
 SITE_NS = "urn:x-tei-edition:site"
-TE_NS = "urn:x-tei-edition"
 ASSETS = ("site.css", "site.js")
 DOCUMENT_ASSETS = ("edition.css", "edition.js")  # the per-document pages' own assets
 
 _T = f"{{{TEI_NS}}}"
 _S = f"{{{SITE_NS}}}"
-_REFS = f"{{{TE_NS}}}refs"
 _NAMES = frozenset(f"{_T}{n}" for n in ("persName", "placeName", "orgName", "geogName", "rs", "name"))
 _BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
 # The other reading of a choice, and what is never text of the edition.
@@ -117,7 +116,7 @@ def digest(tree, document) -> Digest:
         anchor = anchors.anchor(block) if block is not None else ""
         label = _SPACES.sub(" ", "".join(_reading(el))).strip()
         snippet = _snippet(passage_text.get(anchor, label), label)
-        for key in el.get(_REFS, "").split():
+        for key in el.get(TE_REFS, "").split():
             found.mentions.append((key, anchor, snippet))
     return found
 
@@ -148,7 +147,7 @@ def _walk(el, block, texts, order, names) -> None:
         if block not in texts:
             texts[block] = []
             order.append(block)
-    if el.tag in _NAMES and el.get(_REFS):
+    if el.tag in _NAMES and el.get(TE_REFS):
         names.append((el, block))
     if block is not None and el.text:
         texts[block].append(el.text)
@@ -262,7 +261,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     seen: set[str] = set()
     if tree is not None:
         for el in tree.getroot().iter(*_NAMES):
-            keys = el.get(_REFS, "").split()
+            keys = el.get(TE_REFS, "").split()
             if not keys or keys[0] not in register:
                 continue
             target = register[keys[0]]
@@ -549,7 +548,7 @@ def _bundle_extras(bundle) -> dict:
         return {}
     extras = {}
     for el in bundle.getroot():
-        key = el.get(f"{{{TE_NS}}}key")
+        key = el.get(TE_KEY)
         if not key:
             continue
         identifiers = [(i.get("type", ""), _SPACES.sub(" ", "".join(i.itertext())).strip())

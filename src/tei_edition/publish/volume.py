@@ -43,12 +43,10 @@ from tei_edition.errors import UsageError
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.publish.formats import pdf
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line, year_of
-from tei_edition.xml.parse import TEI_NS, XML_NS, parse_file
+from tei_edition.entities.resolve import TE_KEY, TE_REFS
+from tei_edition.xml.parse import TE_NS, TEI_NS, XML_NS, parse_file
 
 _T = f"{{{TEI_NS}}}"
-TE_NS = "urn:x-tei-edition"
-_REFS = f"{{{TE_NS}}}refs"
-_KEY = f"{{{TE_NS}}}key"
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 _NAMES = frozenset(f"{_T}{n}" for n in ("persName", "placeName", "orgName", "geogName", "rs", "name"))
@@ -296,7 +294,7 @@ def _point_names(content, used: dict[str, str]) -> None:
     """Names point by ``#id`` to the book's own register entries (one per collection
     key), and carry the keys as ``te:refs``; other pointers into registers are dropped."""
     for el in content.iter(*_NAMES):
-        keys = el.get(_REFS, "").split()
+        keys = el.get(TE_REFS, "").split()
         if "key" in el.attrib:
             del el.attrib["key"]
         if not keys:
@@ -323,7 +321,7 @@ def _entries(stand_off, register, used: dict[str, str]) -> None:
         bundle = register.bundle()
     lists: dict[str, etree._Element] = {}
     for el in list(bundle.getroot()):
-        key = el.get(_KEY)
+        key = el.get(TE_KEY)
         if key not in used or not isinstance(el.tag, str):
             continue
         kind = _LISTS.get(etree.QName(el).localname)

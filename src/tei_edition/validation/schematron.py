@@ -49,7 +49,7 @@ from lxml import etree
 
 from tei_edition.errors import InputError, TeiEditionError, TransformError
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import parse_bytes, parse_file
+from tei_edition.xml.parse import TE_NS, parse_bytes, parse_file
 from tei_edition.xml.uri import SCHEME
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
@@ -57,7 +57,6 @@ SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 SAXON_NS = "http://saxon.sf.net/"
-TE_NS = "urn:x-tei-edition"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 COMPILER = "schematron/compile.xsl"
 _MAX_INCLUDE_DEPTH = 10

@@ -35,6 +35,7 @@ from tei_edition.xml import xinclude as xi
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+TE_NS = "urn:x-tei-edition"  # our own: what the tool writes on trees and in stylesheets
 NS = {"tei": TEI_NS}
 
 # Input larger than this is refused unless the caller lifts the limit (``--max-bytes``).

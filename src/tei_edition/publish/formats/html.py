@@ -33,6 +33,7 @@ from pathlib import Path
 from tei_edition import errors, resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish.run import active_collection_register, run_format
+from tei_edition.publish.transform import LINE_ATTR  # the source line of an element
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import atomic_directory, safe_child
 
@@ -43,7 +44,6 @@ ASSETS = ("edition.css", "edition.js")
 _SAFE_PATH = re.compile(r"^[a-z][a-z0-9-]*\.(html|js)$")
 # Seconds one export may take (about 100x what the largest real documents need).
 DEFAULT_TIMEOUT = 600.0
-LINE_ATTR = "{urn:x-tei-edition}line"  # as transform.LINE_ATTR: the source line of an element
 
 
 @dataclass
