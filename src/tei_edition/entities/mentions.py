@@ -196,8 +196,7 @@ def _resolve(corpus: Corpus, allowed_folders: list[Path]) -> None:
                 known[where] = _lookup(corpus, mention.document, pointer, by_real, allowed_folders)
             entry = known[where]
             if entry is None:
-                token = f"{pointer.file}#{pointer.id}" if pointer.file else f"#{pointer.id}"
-                mention.missing.append(token)
+                mention.missing.append(str(pointer))
             elif entry.key not in seen:
                 seen.add(entry.key)
                 mention.targets.append(entry.key)

@@ -68,6 +68,10 @@ class Pointer:
     file: str | None
     id: str
 
+    def __str__(self) -> str:
+        """The pointer as an ``@ref`` writes it: ``#id`` or ``file.xml#id``."""
+        return f"{self.file or ''}#{self.id}"
+
 
 @lru_cache(maxsize=65536)  # the same @ref values recur throughout a corpus
 def parse_ref(value: str) -> tuple[tuple[Pointer, ...], tuple[str, ...]]:

@@ -54,7 +54,7 @@ def decide_values(ref: str | None, key: str | None, kind: str | None, document: 
         for pointer in pointers:
             entry = register.lookup(pointer, document)
             if entry is None:
-                missing.append(f"{pointer.file}#{pointer.id}" if pointer.file else f"#{pointer.id}")
+                missing.append(str(pointer))
             elif entry not in found:
                 found.append(entry)
     if key and key.strip():
