@@ -399,7 +399,8 @@ def show(paths, wanted: str, *, words: int = 8) -> dict:
     entry = find_entry(corpus, wanted)
     if entry is not None and (entry.id != guess or any(  # a second pass for details
             m.detail is None for m in corpus.mentions_of(entry.key))):
-        corpus = load(paths, detail_ids={entry.id, *_key_values(corpus, entry)})
+        value = corpus.register.key_value(entry)
+        corpus = load(paths, detail_ids={entry.id, *([value] if value else [])})
     ident = entry.id if entry else guess
     if entry is not None:
         mentions = corpus.mentions_of(entry.key)
@@ -410,13 +411,6 @@ def show(paths, wanted: str, *, words: int = 8) -> dict:
     record = _show_record(corpus, entry, ident, mentions, words)
     record["not_read"] = [exc.located() for exc in corpus.malformed]
     return record
-
-
-def _key_values(corpus: Corpus, entry: Entry) -> set[str]:
-    """The ``@key`` value that names ``entry`` under the corpus's key rule, if any."""
-    attribute = corpus.register.key_rules.get(entry.kind)
-    value = entry.id if attribute in ("xml:id", "id") else entry.attributes.get(attribute or "")
-    return {value} if value else set()
 
 
 def _show_record(corpus: Corpus, entry: Entry | None, ident: str, mentions, words: int) -> dict:
