@@ -85,9 +85,6 @@ class Name:
     ref: str | None
     key: str | None
 
-    def as_dict(self, key: str | None) -> dict:
-        return {"name": self.name, "key": key}
-
 
 @dataclass
 class Read:
