@@ -43,7 +43,7 @@ from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, transform
-from tei_edition.publish.search_index import SearchIndex, _script
+from tei_edition.publish.search_index import SearchIndex, _script, script_call
 from tei_edition.xml.output import safe_child
 from tei_edition.entities.resolve import TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
@@ -432,9 +432,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
                  for e in entries[start:start + TITLE_CHUNK]]
-        body = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-        files[f"catalogue/t{start // TITLE_CHUNK}.js"] = (
-            f"teCatalogueTitles({start // TITLE_CHUNK},{body});\n".encode("utf-8"))
+        files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
+            "teCatalogueTitles", start // TITLE_CHUNK, chunk)
     index = SearchIndex()
     for entry in entries:
         index.add(numbers[entry.id], by_digest.get(entry.id))
