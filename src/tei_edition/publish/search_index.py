@@ -139,14 +139,12 @@ def _shards(postings: dict, entities: dict) -> dict[str, list[str]]:
         if sum(size[t] for t in members) <= SHARD_BYTES:
             continue
         longer = [t for t in members if len(t) > len(prefix)]
-        if len({t[:len(prefix) + 1] for t in longer}) < 2 and len(longer) == len(members):
-            pass  # one longer prefix holds everything: split it further below
         if not longer:
             continue  # a single term over the limit: it stays whole
         shards[prefix] = [t for t in members if len(t) <= len(prefix)]
         for term in longer:
             shards[term[:len(prefix) + 1]].append(term)
-        queue.extend(sorted({t[:len(prefix) + 1] for t in longer}))
+        queue.extend(sorted({t[:len(prefix) + 1] for t in longer}))  # each split again if over
         if not shards[prefix]:
             del shards[prefix]
     return {p: m for p, m in shards.items() if m}
