@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line
-from tei_edition.publish.volume import ordered
+from tei_edition.publish.volume import book_name, ordered
 from tei_edition.xml.output import safe_child, write_atomic
 
 WIDTH = 72
@@ -25,8 +25,7 @@ WIDTH = 72
 
 def default_name(collection) -> str:
     """``<collection>.txt``: the collection's root folder name."""
-    root = Path(getattr(collection, "root", "") or "collection")
-    return (root.name or "collection") + ".txt"
+    return book_name(collection) + ".txt"
 
 
 def write(collection, out_dir, out_path=None, *, width: int = WIDTH) -> Path:

@@ -340,6 +340,12 @@ def _entries(stand_off, register, used: dict[str, str]) -> None:
 PDF_CHOICES = ("per-document", "volume", "both")
 
 
+def book_name(collection) -> str:
+    """The stem of the collection's own books (``<name>.pdf``, ``<name>.txt``): its
+    root folder's name."""
+    return Path(getattr(collection, "root", "") or "collection").name or "collection"
+
+
 def write_books(collection, out_dir, formats, *, books: str = "both",
                 max_chars: int = pdf.DEFAULT_MAX_CHARS) -> tuple[list[Path], list[str]]:
     """The collection's own books, for ``build`` to call once after the documents:
@@ -355,7 +361,7 @@ def write_books(collection, out_dir, formats, *, books: str = "both",
     if books not in PDF_CHOICES:
         raise UsageError(f"--pdf must be one of {', '.join(PDF_CHOICES)} (got {books!r})")
     out = Path(out_dir)
-    name = Path(getattr(collection, "root", "") or "collection").name or "collection"
+    name = book_name(collection)
     written: list[Path] = []
     problems: list[str] = []
     if "text" in formats:
