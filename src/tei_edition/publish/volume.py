@@ -43,6 +43,7 @@ from tei_edition.errors import UsageError
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.publish.formats import pdf
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line, year_of
+from tei_edition.entities.register import normalized_text
 from tei_edition.entities.resolve import TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS, XML_NS, parse_file
 
@@ -264,11 +265,11 @@ def _source_note(tree) -> str:
         return ""
     ident = found.find(f".//{_T}msIdentifier")
     if ident is not None:
-        parts = [re.sub(r"\s+", " ", "".join(c.itertext())).strip() for c in ident if isinstance(c.tag, str)]
+        parts = [normalized_text(c) for c in ident if isinstance(c.tag, str)]
         return ", ".join(p for p in parts if p)
     bibl = found.find(f".//{_T}bibl")
     if bibl is not None:
-        return re.sub(r"\s+", " ", "".join(bibl.itertext())).strip()
+        return normalized_text(bibl)
     return ""
 
 
