@@ -45,7 +45,7 @@ from tei_edition.publish.formats import pdf
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line, year_of
 from tei_edition.entities.register import normalized_text
 from tei_edition.entities.resolve import TE_KEY, TE_REFS
-from tei_edition.xml.parse import TE_NS, TEI_NS, XML_NS, parse_file
+from tei_edition.xml.parse import TE_NS, TEI_NS, XML_NS
 
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -79,10 +79,10 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
     if not isinstance(max_chars, int) or max_chars <= 0:
         raise UsageError(f"--max-chars must be a positive whole number (got {max_chars!r})")
     parts = [Part(1)]
-    for document in ordered(collection):
+    for document in collection.ordered():
         chars = (sizes or {}).get(document.id)
         if chars is None:
-            chars = _chars(_text_of(_parse(document), document))
+            chars = _chars(_text_of(document.parse(), document))
         if chars > max_chars:
             raise UsageError(
                 f"{document.id} alone costs Typst as much as {chars:,} characters of text, over the PDF limit of "
@@ -123,7 +123,7 @@ def write_volume(collection, out_path, *, resolve=None, max_chars: int = pdf.DEF
             options["prelude"] = _part_prelude(first_page, None if last else f"Part {len(parts)}", earlier)
             if not last:
                 options["query"] = "<te-index-pages>"
-        request = ExportRequest(tree=tree, source=Path(getattr(collection, "root", ".")) / out.name,
+        request = ExportRequest(tree=tree, source=Path(collection.root) / out.name,
                                 output=target, options=options)
         result = pdf.export(request)
         written.extend(result.outputs)
@@ -156,13 +156,13 @@ def _typst_str(value: str) -> str:
 def assemble(collection, documents, *, resolve, part: str | None = None, first_number: int = 1):
     """The book as one TEI document (see the module's description)."""
     tei = etree.Element(f"{_T}TEI", nsmap={None: TEI_NS, "te": TE_NS})
-    languages = [d.catalogue.language for d in documents if getattr(d.catalogue, "language", None)]
+    languages = [d.catalogue.language for d in documents if d.catalogue.language]
     if languages:
         tei.set(XML_LANG, max(sorted(set(languages)), key=languages.count))
     tei.append(_header(collection, part))
     stand_off = etree.SubElement(tei, f"{_T}standOff")
     text = etree.SubElement(tei, f"{_T}text")
-    intro = _paragraphs(getattr(collection, "introduction", None))
+    intro = _paragraphs(collection.introduction)
     if intro and (part is None or part.startswith("Part 1")):
         front = etree.SubElement(text, f"{_T}front")
         div = etree.SubElement(front, f"{_T}div", type="introduction")
@@ -170,29 +170,17 @@ def assemble(collection, documents, *, resolve, part: str | None = None, first_n
         for para in intro:
             etree.SubElement(div, f"{_T}p").text = para
     body = etree.SubElement(text, f"{_T}body")
-    register = getattr(collection, "register", None)
+    register = collection.register
     used: dict[str, str] = {}  # collection key -> id in the book
     for offset, document in enumerate(documents):
         number = first_number + offset
-        tree = _parse(document)
-        if register is not None:
-            resolve(tree, Path(document.path), register)
+        tree = document.parse()
+        resolve(tree, Path(document.path), register)
         body.append(_division(tree, document, number, used))
     _entries(stand_off, register, used)
     if not len(stand_off):
         tei.remove(stand_off)
     return etree.ElementTree(tei)
-
-
-def ordered(collection) -> list:
-    """The documents in the collection's order (``edition.toml``, else by date)."""
-    return collection.ordered() if hasattr(collection, "ordered") else list(collection.documents)
-
-
-def _parse(document):
-    """A document's own tree (one ``TEI`` of a ``teiCorpus``, one division of a file of
-    many, as the collection model gives it), else its file."""
-    return document.parse() if hasattr(document, "parse") else parse_file(document.path)
 
 
 def _header(collection, part: str | None):
@@ -202,7 +190,7 @@ def _header(collection, part: str | None):
     etree.SubElement(title_stmt, f"{_T}title", type="main").text = _title(collection)
     if part:
         etree.SubElement(title_stmt, f"{_T}title", type="sub").text = part
-    for editor in getattr(collection, "editors", None) or []:
+    for editor in collection.editors:
         etree.SubElement(title_stmt, f"{_T}editor").text = str(editor)
     publication = etree.SubElement(file_desc, f"{_T}publicationStmt")
     etree.SubElement(publication, f"{_T}p").text = "Printed from the TEI of the collection."
@@ -214,7 +202,7 @@ def _header(collection, part: str | None):
 def _text_of(tree, document):
     """The part of a file that is the document: its division (``fragment``) or its text."""
     root = tree.getroot()
-    fragment = getattr(document, "fragment", None)
+    fragment = document.fragment
     if fragment:
         for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):
             if el.get(XML_ID) == fragment:
@@ -314,12 +302,9 @@ def _point_names(content, used: dict[str, str]) -> None:
 
 
 def _entries(stand_off, register, used: dict[str, str]) -> None:
-    if register is None or not used or not hasattr(register, "bundle"):
+    if not used:
         return
-    try:
-        bundle = register.bundle(list(used))
-    except TypeError:  # a register whose bundle takes no keys
-        bundle = register.bundle()
+    bundle = register.bundle(list(used))
     lists: dict[str, etree._Element] = {}
     for el in list(bundle.getroot()):
         key = el.get(TE_KEY)
@@ -344,7 +329,7 @@ PDF_CHOICES = ("per-document", "volume", "both")
 def book_name(collection) -> str:
     """The stem of the collection's own books (``<name>.pdf``, ``<name>.txt``): its
     root folder's name."""
-    return Path(getattr(collection, "root", "") or "collection").name or "collection"
+    return Path(collection.root).name or "collection"
 
 
 def write_books(collection, out_dir, formats, *, books: str = "both",
