@@ -44,7 +44,7 @@ from tei_edition.publish.formats import ExportRequest
 from tei_edition.publish.formats import pdf
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line, year_of
 from tei_edition.entities.register import normalized_text
-from tei_edition.entities.resolve import TE_KEY, TE_REFS
+from tei_edition.entities.resolve import TE_KEY, TE_REFS, resolve
 from tei_edition.xml.parse import TE_NS, TEI_NS, XML_NS
 
 _T = f"{{{TEI_NS}}}"
@@ -95,23 +95,17 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
     return parts
 
 
-def write_volume(collection, out_path, *, resolve=None, max_chars: int = pdf.DEFAULT_MAX_CHARS,
+def write_volume(collection, out_path, *, max_chars: int = pdf.DEFAULT_MAX_CHARS,
                  paper: str = "a4", keep_typst: bool = False) -> list[Path]:
     """Write the collection's volume (or its parts) and return the files written.
-
-    ``resolve(tree, source, register)``: the collection's name resolver
-    (``tei_edition.entities.resolve.resolve`` by default), run on each document before
-    it joins the book. Each part is one Typst run; see ``plan``."""
-    if resolve is None:
-        from tei_edition.entities.resolve import resolve  # the collection model's resolver
+    Each part is one Typst run; see ``plan``."""
     out = Path(out_path)
     parts = plan(collection, max_chars=max_chars)
     written: list[Path] = []
-    warnings: list[str] = []
     first_page, earlier = 1, []  # where the next part's pages start; the earlier parts' index
     for part in parts:
         label = part.label() if len(parts) > 1 else None
-        tree = assemble(collection, part.documents, resolve=resolve, part=label,
+        tree = assemble(collection, part.documents, part=label,
                         first_number=1 + sum(len(p.documents) for p in parts[:part.number - 1]))
         target = out if len(parts) == 1 else out.with_name(f"{out.stem}-part{part.number}{out.suffix}")
         # the plan counted the documents' text; the book adds headings, the
@@ -127,7 +121,6 @@ def write_volume(collection, out_path, *, resolve=None, max_chars: int = pdf.DEF
                                 output=target, options=options)
         result = pdf.export(request)
         written.extend(result.outputs)
-        warnings.extend(result.warnings)
         if len(parts) > 1 and not last:
             reports = result.queried or []
             if not reports:
@@ -153,8 +146,10 @@ def _typst_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def assemble(collection, documents, *, resolve, part: str | None = None, first_number: int = 1):
-    """The book as one TEI document (see the module's description)."""
+def assemble(collection, documents, *, resolve=resolve, part: str | None = None,
+             first_number: int = 1):
+    """The book as one TEI document (see the module's description); ``resolve(tree,
+    source, register)`` decides each document's names (the collection's resolver)."""
     tei = etree.Element(f"{_T}TEI", nsmap={None: TEI_NS, "te": TE_NS})
     languages = [d.catalogue.language for d in documents if d.catalogue.language]
     if languages:
