@@ -45,7 +45,7 @@ from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, transform
 from tei_edition.publish.search_index import SearchIndex, _script, script_call
 from tei_edition.xml.output import safe_child
-from tei_edition.entities.resolve import TE_KEY, TE_REFS
+from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
 
 STYLESHEET = "site/site.xsl"
@@ -56,7 +56,7 @@ DOCUMENT_ASSETS = ("edition.css", "edition.js")  # the per-document pages' own a
 
 _T = f"{{{TEI_NS}}}"
 _S = f"{{{SITE_NS}}}"
-_NAMES = frozenset(f"{_T}{n}" for n in ("persName", "placeName", "orgName", "geogName", "rs", "name"))
+_NAMES = frozenset(NAME_KINDS)  # the policy's mentions (settlement, country ... too)
 _BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
 # The other reading of a choice, and what is never text of the edition.
 _SKIP = frozenset(f"{_T}{n}" for n in ("teiHeader", "facsimile", "standOff", "fw", "figDesc"))

@@ -44,13 +44,13 @@ from tei_edition.publish.formats import ExportRequest
 from tei_edition.publish.formats import pdf
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line, year_of
 from tei_edition.entities.register import normalized_text
-from tei_edition.entities.resolve import TE_KEY, TE_REFS, resolve
+from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS, resolve
 from tei_edition.xml.parse import TE_NS, TEI_NS, XML_NS
 
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
-_NAMES = frozenset(f"{_T}{n}" for n in ("persName", "placeName", "orgName", "geogName", "rs", "name"))
+_NAMES = frozenset(NAME_KINDS)  # the policy's mentions (settlement, country ... too)
 _POINTERS = ("target", "corresp", "ref", "facs", "sameAs", "next", "prev", "from", "to", "hand",
              "wit", "source", "resp", "who", "spanTo", "synch", "start", "end")
 _LISTS = {"person": "listPerson", "personGrp": "listPerson", "place": "listPlace", "org": "listOrg"}
