@@ -128,6 +128,16 @@ def test_a_memory_limit_below_what_any_run_needs_stops_each_command(words, marke
     assert _survivors(mark) == []
 
 
+def test_text_to_standard_output_is_bounded_too(marked):
+    """``export text -o -`` renders in the bounded worker as ``-o FILE`` does."""
+    env, mark, _ = marked
+    ran = run_cli(["export", "text", str(DOSSIER), "-o", "-", "--max-memory", "5M"], env=env, timeout=120)
+    _stopped(ran, "memory limit of 5 MB", "--max-memory")
+    assert _survivors(mark) == []
+    ran = run_cli(["export", "text", str(DOSSIER), "-o", "-"], env=env, timeout=120)
+    assert ran.code == 0 and len(ran.stdout) > 1000 and TRACEBACK not in ran.output, str(ran)
+
+
 def test_limits_lifted_the_same_command_answers():
     ran = run_cli(["query", "count((1 to 100000) ! string(.))", str(DOSSIER),
                    "--timeout", "60", "--max-memory", "1G"])

@@ -476,29 +476,30 @@ def test_header_and_contents_read_as_a_reader_expects(tmp_path):
     assert re.search(r'then<a class="noteref"[^>]*><sup>2</sup></a><span class="sidenote".*?</span>\.', paragraph)
 
 
-def test_the_worker_renders_exactly_what_this_process_renders():
-    """The time-bounded worker (the default) and an in-process render give the same
-    files, warnings and coverage, with a collection page's parameter too."""
-    from tei_edition.publish.formats import html
-
-    tree = parse_file(EDITION)
-    page_tree = etree.fromstring('<te:page xmlns:te="urn:x-tei-edition" root="../../" collection="Letters">'
-                                 '<te:link rel="next" href="../b/index.html" label="B"/></te:page>').getroottree()
-    for options in ({}, {"reading": "diplomatic"}, {"collection_page": page_tree}):
-        here = html.render(tree, EDITION, timeout=None, **options)
-        there = html.render(tree, EDITION, **options)
-        assert (there.files, there.warnings, there.coverage) == (here.files, here.warnings, here.coverage)
+def test_the_bounded_worker_writes_exactly_what_this_process_writes(tmp_path):
+    """An export in the time-bounded worker (the default) and one in this process
+    (``timeout=None``) write the same files and give the same warnings and coverage."""
+    for options in ({}, {"reading": "diplomatic"}):
+        here = export_file(EDITION, "html", tmp_path / "here", timeout=None, **options)
+        there = export_file(EDITION, "html", tmp_path / "there", **options)
+        files = {p.relative_to(tmp_path / "here"): p.read_bytes() for p in (tmp_path / "here").rglob("*")
+                 if p.is_file()}
+        assert files and files == {p.relative_to(tmp_path / "there"): p.read_bytes()
+                                   for p in (tmp_path / "there").rglob("*") if p.is_file()}
+        assert (there.warnings, there.coverage) == (here.warnings, here.coverage)
         assert there.warnings and "edition.xml:" in there.warnings[0]  # the same source lines
 
 
 def test_inside_a_build_the_collection_register_is_used_in_this_process(monkeypatch):
     """A build worker holds the collection's register (run.collection_register) and is
-    bounded itself: the HTML renders there, never in a worker that cannot see it."""
+    bounded itself: the HTML renders there, never in a process that cannot see it."""
+    import subprocess
+
     from tei_edition.publish import run
     from tei_edition.publish.formats import html
 
     started = []
-    monkeypatch.setattr(html, "_render_in_worker", lambda *args: started.append(args))
+    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args))
     tree = parse_file(EDITION)
     with run.collection_register(run.document_register(tree, EDITION)):
         site = html.render(tree, EDITION)

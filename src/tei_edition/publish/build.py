@@ -45,7 +45,7 @@ from typing import Callable
 
 from tei_edition.errors import (EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, InputError,
                                 TeiEditionError, UsageError)
-from tei_edition.publish import formats, manifest, pool
+from tei_edition.publish import formats, manifest, pool, run
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.xml import parse as xmlparse
 from tei_edition.xml.output import MARKER, _check_replaceable, safe_child
@@ -697,11 +697,11 @@ def init_worker(register, format_names: list[str], parse_limits, collection=None
     """Once per worker: the parser's limits, the stylesheets compiled, every format
     resolving names against the collection's register (and the collection itself when
     the worker renders pages of its site)."""
-    from tei_edition.publish import run, transform
+    from tei_edition.publish import transform
 
     global _held, _collection
     _collection = collection
-    if collection is not None and isinstance(register, tuple):
+    if collection is not None:  # the register its pages resolve against
         register = collection.register
     xmlparse.set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
                         xinclude=parse_limits.xinclude)
@@ -758,12 +758,24 @@ def render(task: _Task) -> DocumentOutcome:
         return outcome
     chosen = [formats.get(name) for name in task.outputs]
     targets = [safe_child(task.staging, task.outputs[fmt.name]) for fmt in chosen]
+    with run.resolved(tree, task.source, run.active_collection_register()):
+        # names resolved once, for every format, the page and the digest
+        _export_resolved(task, tree, outcome, chosen, targets)
+    staging = task.staging.resolve()
+    for fmt in outcome.formats:
+        fmt.outputs = [Path(p).resolve().relative_to(staging) for p in fmt.outputs]
+    outcome.exit_code = EXIT_OK if outcome.ok else EXIT_PROBLEMS
+    return outcome
+
+
+def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[formats.Format],
+                     targets: list[Path]) -> None:
+    """Every format of a document whose names are resolved; in a collection site, its
+    page's parameters before and its digest (and facsimiles) after."""
     options = {}
     if task.page and _collection is not None and "html" in task.outputs:
-        from tei_edition.entities.resolve import resolve
         from tei_edition.publish import site
 
-        resolve(tree, task.source, _collection.register)
         options["html"] = {"collection_page":
                            site.page_parameters(_collection, task.document, tree,
                                                 formats=list(task.outputs))["collection-page"]}
@@ -775,17 +787,9 @@ def render(task: _Task) -> DocumentOutcome:
         outcome.digest = site.digest(tree, task.document).to_json()
     elif task.divisions and _collection is not None and "html" in task.outputs and \
             all(f.ok for f in outcome.formats if f.format == "html"):
-        from tei_edition.entities.resolve import resolve
         from tei_edition.publish import site
 
-        # after the export: the whole file's pages are rendered as they always were
-        resolve(tree, task.source, _collection.register)
         outcome.digest = json.dumps([site.digest(tree, d).to_json() for d in task.divisions])
-    staging = task.staging.resolve()
-    for fmt in outcome.formats:
-        fmt.outputs = [Path(p).resolve().relative_to(staging) for p in fmt.outputs]
-    outcome.exit_code = EXIT_OK if outcome.ok else EXIT_PROBLEMS
-    return outcome
 
 
 def _check(tree, source: Path) -> list[str]:

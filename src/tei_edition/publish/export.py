@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from tei_edition.errors import InputError, TransformError
+from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish import formats
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.parse import parse_file
@@ -15,18 +16,32 @@ def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
     """Export one TEI file in a registered format; returns what was written.
 
     Inside ``pool.LIMITS`` (the command line sets it) the export runs in a worker
-    process that is stopped at the memory or time limit (the error names it)."""
+    process that is stopped at the memory or time limit (the error names it). So does
+    an export whose format's ``timeout`` bounds the whole export (HTML: Saxon cannot be
+    stopped in this process), at that limit; ``timeout=None`` runs it here."""
     from tei_edition.publish import pool
     from tei_edition.xml.parse import current_limits
 
+    fmt_entry = formats.get(fmt)
     limits = pool.LIMITS.get()
+    overran = None
+    if fmt_entry.timeout is not None:  # the option is the worker's time limit
+        timeout = options.pop("timeout", fmt_entry.timeout)
+        if timeout is not None:
+            if not timeout > 0:
+                raise UsageError(f"the {fmt.upper()} time limit must be positive (got {timeout!r})")
+            limits = replace(limits or pool.Limits(), timeout=float(timeout))
+            overran = ResourceError(f"the {fmt.upper()} export did not finish within {timeout:g} "
+                                    "seconds and was stopped; pass --timeout SECONDS to allow more",
+                                    path=str(path))
+    elif limits is not None and options.get("timeout"):
+        # a format's own time limit (PDF: Typst's): the worker's is above it
+        limits = pool.Limits(limits.memory, max(limits.timeout, float(options["timeout"]) + 60))
     if limits is None:
         return _export_here(path, fmt, output, **options)
-    if options.get("timeout"):  # a format's own time limit (PDF: Typst's): the worker's is above it
-        limits = pool.Limits(limits.memory, max(limits.timeout, float(options["timeout"]) + 60))
     try:
         return pool.run_one(_in_worker, (str(path), fmt, output, options, current_limits()),
-                            limits=limits)
+                            limits=limits, overran=overran)
     except TransformError as exc:
         if exc.path is None:
             exc.path = str(path)

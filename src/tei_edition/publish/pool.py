@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import threading
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import signal
 import time
 import traceback
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
@@ -53,6 +55,7 @@ class Failure:
     or was stopped at a limit."""
 
     message: str
+    limit: str = ""  # "time" or "memory" when it was stopped at that limit
 
 
 @dataclass
@@ -149,6 +152,12 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
     usage = Usage()
     if not queue:
         return usage
+    with _terminations_stop_workers():
+        _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage)
+    return usage
+
+
+def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage) -> None:
     workers: list[_Worker] = []
 
     def spawn():
@@ -181,13 +190,13 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
             if worker.alive():
                 worker.kill()
             worker.close()
-    return usage
 
 
 def run_one(function: Callable, payload, *, limits: Limits, initializer: Callable | None = None,
-            initargs: tuple = ()):
+            initargs: tuple = (), overran: Exception | None = None):
     """``function(payload)`` in one worker process within ``limits``: its result, or a
-    ``TransformError`` naming the limit it hit (or how it crashed)."""
+    ``TransformError`` naming the limit it hit (or how it crashed); ``overran``, if
+    given, is raised instead when the task took longer than the time limit."""
     from tei_edition.errors import TransformError
 
     results = {}
@@ -195,6 +204,8 @@ def run_one(function: Callable, payload, *, limits: Limits, initializer: Callabl
         limits=limits, on_done=results.__setitem__)
     result = results[0]
     if isinstance(result, Failure):
+        if result.limit == "time" and overran is not None:
+            raise overran
         raise TransformError(result.message)
     if isinstance(result, BaseException):
         raise result
@@ -276,11 +287,13 @@ def _measure(workers, queue, usage: Usage, limits: Limits, on_done, spawn) -> No
         total += rss
         worker.peak = max(worker.peak, rss)
         usage.worker_peak = max(usage.worker_peak, worker.peak)
-        over = None
+        over = limit = None
         if rss > limits.memory:
+            limit = "memory"
             over = (f"stopped: it needed more than the memory limit of {human(limits.memory)}"
                     f"{'' if limits.whole else ' per worker'} (--max-memory lifts it)")
         elif worker.task is not None and now - worker.started > limits.timeout:
+            limit = "time"
             over = (f"stopped: it took longer than the time limit of {limits.timeout:g} s"
                     f"{'' if limits.whole else ' per document'} (--timeout lifts it)")
         if over:
@@ -290,9 +303,49 @@ def _measure(workers, queue, usage: Usage, limits: Limits, on_done, spawn) -> No
             if task is None and not worker.ready and queue:  # over the limit as it starts:
                 task = queue.popleft()  # the next task fails (no worker restarted for ever)
             if task is not None:
-                on_done(task[0], Failure(over))
+                on_done(task[0], Failure(over, limit))
             spawn()
     usage.total_peak = max(usage.total_peak, total)
+
+
+class _Ended(BaseException):
+    """SIGTERM or SIGHUP arrived while ``run`` held its default action."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal_number)
+        self.signal = signal_number
+
+
+def _raise_ended(signal_number: int, frame) -> None:
+    raise _Ended(signal_number)
+
+
+@contextmanager
+def _terminations_stop_workers():
+    """SIGTERM or SIGHUP with its default action (a library caller that set no handler)
+    would end this process at once and leave busy workers to finish their tasks, and
+    write their output, alone. While ``run`` runs, such a signal stops the workers and
+    removes their folders first, then ends this process as it would have. (The command
+    line has handlers of its own, ``cli.base.Terminated``: they are left alone.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            saved[number] = signal.signal(number, _raise_ended)
+    try:
+        yield
+    except _Ended as exc:
+        for number in saved:
+            signal.signal(number, signal.SIG_DFL)
+        saved.clear()
+        os.kill(os.getpid(), exc.signal)  # the default action: this process ends here
+        raise
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
 
 
 def _main(receive_fd: int, send_fd: int) -> None:

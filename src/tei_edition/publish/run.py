@@ -69,6 +69,37 @@ def active_collection_register() -> CollectionRegister | None:
     return _collection.get()
 
 
+@dataclass
+class _Resolved:
+    """A document resolved by ``resolved()``: the keys it names and, once a format
+    asked for it, the bundle of their entries (the same for every format)."""
+
+    tree: object
+    source: Path
+    register: CollectionRegister
+    keys: set[str]
+    bundle: object = None
+
+
+_resolved: contextvars.ContextVar[_Resolved | None] = contextvars.ContextVar(
+    "tei_edition_resolved_document", default=None)
+
+
+@contextmanager
+def resolved(tree, source: Path, register: CollectionRegister):
+    """Resolve the names of ``tree`` against ``register`` now (``entities.resolve``),
+    once for every format run on that tree inside the block (a build exports one
+    document in several formats and reads its resolved names for the collection
+    site), and the bundle of the entries it names made once for them all. Yields the
+    keys it names. Its names must not change inside the block."""
+    keys = resolve(tree, source, register)
+    token = _resolved.set(_Resolved(tree, source, register, keys))
+    try:
+        yield keys
+    finally:
+        _resolved.reset(token)
+
+
 def document_register(tree, source: Path) -> CollectionRegister:
     """The register of one document exported on its own: its own entries, and those of
     the register files its ``@ref="file.xml#id"`` values name.
@@ -118,8 +149,16 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
         register = _collection.get()
     if register is None:
         register = document_register(tree, source)
-    keys = resolve(tree, source, register)
-    params["registers"] = bundle if bundle is not None else register.bundle(keys)
+    done = _resolved.get()
+    if done is not None and done.tree is tree and done.source == source and done.register is register:
+        if bundle is None:  # resolved once for all formats (``resolved``), bundled once
+            if done.bundle is None:
+                done.bundle = register.bundle(done.keys)
+            bundle = done.bundle
+    else:
+        keys = resolve(tree, source, register)
+        bundle = bundle if bundle is not None else register.bundle(keys)
+    params["registers"] = bundle
     if strings:
         result = transform.run_strings(stylesheet, tree, params, path=str(source))
         output = result.strings

@@ -233,7 +233,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     register entry it names has its page on the collection site. The engine passes it
     to ``xslt/html/html.xsl`` with the document."""
     entry = document.catalogue
-    by_id = {d.id: d.catalogue for d in collection.documents}
+    by_id = _once(collection, "catalogue", lambda c: {d.id: d.catalogue for d in c.documents})
     up = root_prefix(document.id)
     page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
     for rel, target in (("prev", entry.prev), ("next", entry.next),
@@ -257,15 +257,14 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     if editors:
         citation += ", ed. by " + ", ".join(editors)
     etree.SubElement(page, f"{{{TE_NS}}}citation", url=url).text = citation + "."
-    register = _register_entries(collection)
+    register = _entry_pages(collection)
     seen: set[str] = set()
     if tree is not None:
         for el in tree.getroot().iter(*_NAMES):
             keys = el.get(TE_REFS, "").split()
             if not keys or keys[0] not in register:
                 continue
-            target = register[keys[0]]
-            target_href = f"{up}registers/{target.kind}/{target.slug}.html"
+            target_href = f"{up}registers/{register[keys[0]]}.html"
             ids = [t.rsplit("#", 1)[-1] for t in el.get("ref", "").split() if "#" in t]
             for ident in ids + keys:
                 if ident not in seen:
@@ -275,7 +274,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
         for key in sorted(set(getattr(document, "register_refs", None) or [])):
             if key in register:
                 etree.SubElement(page, f"{{{TE_NS}}}entity", id=key,
-                                 href=f"{up}registers/{register[key].kind}/{register[key].slug}.html")
+                                 href=f"{up}registers/{register[key]}.html")
     if tree is not None:
         for facsimile in facsimiles(document, tree):
             etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
@@ -476,45 +475,80 @@ class RegisterEntry:
         return self.names[0] if self.names else self.key
 
 
-_ENTRIES: dict[int, tuple] = {}  # id(collection) -> (collection, its entries): page_parameters per page
+# id(collection) -> (collection, {what: made of it}): what every page and the site's
+# own pages read of one collection, made once (a build's worker renders many pages)
+_MADE: dict[int, tuple] = {}
+
+
+def _once(collection, what: str, make):
+    """``make(collection)``, made once per collection and kept for the next call."""
+    cached = _MADE.get(id(collection))
+    if cached is None or cached[0] is not collection:
+        _MADE.clear()
+        cached = _MADE[id(collection)] = (collection, {})
+    if what not in cached[1]:
+        cached[1][what] = make(collection)
+    return cached[1][what]
 
 
 def _register_entries(collection) -> dict[str, RegisterEntry]:
-    """Collection key -> entry, with what the site shows of it. Names and description
-    come from the collection register; identifiers (``idno``), life dates and
-    coordinates (``location/geo``) from the entries themselves, as its ``bundle()``
-    hands them to the stylesheets (each marked with its key); the index form and sort
-    key from the common layer's name forms over that bundle (``site/names.xsl``), as
-    the dossier's registers and index file them. Made once per collection."""
-    cached = _ENTRIES.get(id(collection))
-    if cached is not None and cached[0] is collection:
-        return cached[1]
-    _ENTRIES.clear()
-    found = _read_entries(collection)
-    _ENTRIES[id(collection)] = (collection, found)
-    return found
+    """Collection key -> entry: its names and description, from the collection
+    register, and its page (kind, slug). What its page shows besides is read for the
+    entries the site shows (``_with_details``). Made once per collection."""
+    return _once(collection, "entries", _read_entries)
 
 
-def _read_entries(collection) -> dict[str, RegisterEntry]:
+def _with_details(collection, keys) -> None:
+    """Fill in, for the entries with these keys (those the site shows), what their
+    pages show besides their names: identifiers (``idno``), life dates and coordinates
+    (``location/geo``) from the entries themselves, as the register's ``bundle()``
+    hands them to the stylesheets (each marked with its key), and the index form and
+    sort key from the common layer's name forms over that bundle
+    (``site/names.xsl``), as the dossier's registers and index file them. Once per
+    entry: a register of thousands is not read whole for a site that shows a few."""
+    entries = _register_entries(collection)
+    done = _once(collection, "detailed", lambda c: set())
+    wanted = sorted({key for key in keys if key in entries} - done)
+    if not wanted:
+        return
+    register = collection.register
+    bundle = register.bundle(wanted) if hasattr(register, "bundle") else None
+    extras = _bundle_extras(bundle)
+    forms = _name_forms(bundle)
+    for key in wanted:
+        entry = entries[key]
+        entry.identifiers, entry.dates, entry.geo = extras.get(key, ([], "", None))
+        entry.heading, entry.sort = forms.get(key) or (entry.label, fold(entry.label))
+    done.update(wanted)
+
+
+def _entry_pages(collection) -> dict[str, str]:
+    """Collection key -> its entry's page under ``registers/`` without ``.html``
+    (``person/Escher-Alfred``): all a document's page needs of the register, without
+    the bundle and name forms the register pages read. Made once per collection."""
+    return _once(collection, "pages", lambda c: {
+        key: f"{kind}/{slug}" for key, (kind, slug) in _slugs(_register_pairs(c)).items()})
+
+
+def _register_pairs(collection) -> list[tuple[str, object]]:
+    """(collection key, entry) of every register entry, by key."""
     register = getattr(collection, "register", None)
     if register is None:
-        return {}
+        return []
     if hasattr(register, "key_of"):  # tei_edition.collection.CollectionRegister
         pairs = [(register.key_of(e), e) for e in register]
     else:
         raw = getattr(register, "entries", None) or {}
         pairs = [(str(e.key), e) for e in (raw.values() if isinstance(raw, dict) else raw)]
-    bundle = register.bundle() if hasattr(register, "bundle") else None
-    extras = _bundle_extras(bundle)
-    forms = _name_forms(bundle)
-    found: dict[str, RegisterEntry] = {}
+    return sorted(pairs, key=lambda pair: pair[0])
+
+
+def _slugs(pairs) -> dict[str, tuple[str, str]]:
+    """Key -> (kind, slug) of each entry: its page's name, unique within the site
+    (case aside), in key order."""
+    found: dict[str, tuple[str, str]] = {}
     used: set[str] = set()
-    for key, e in sorted(pairs, key=lambda pair: pair[0]):
-        identifiers, dates, geo = extras.get(key, ([], "", None))
-        entry = RegisterEntry(key, str(getattr(e, "kind", "person")),
-                              [_SPACES.sub(" ", str(n)).strip() for n in getattr(e, "names", None) or []
-                               if str(n).strip()],
-                              str(getattr(e, "description", "") or ""), identifiers, dates, geo)
+    for key, e in pairs:
         slug = re.sub(r"[^A-Za-z0-9_-]+", "-", unicodedata.normalize("NFKD", key)
                       .encode("ascii", "ignore").decode()).strip("-")[:80] or "entry"
         base, n = slug, 1
@@ -522,9 +556,23 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
             n += 1
             slug = f"{base}-{n}"
         used.add(slug.lower())
-        entry.slug = slug
-        entry.heading, entry.sort = forms.get(key) or (entry.label, fold(entry.label))
-        found[key] = entry
+        found[key] = (str(getattr(e, "kind", "person")), slug)
+    return found
+
+
+def _read_entries(collection) -> dict[str, RegisterEntry]:
+    register = getattr(collection, "register", None)
+    if register is None:
+        return {}
+    pairs = _register_pairs(collection)
+    slugs = _slugs(pairs)
+    found: dict[str, RegisterEntry] = {}
+    for key, e in pairs:
+        kind, slug = slugs[key]
+        found[key] = RegisterEntry(key, kind,
+                                   [_SPACES.sub(" ", str(n)).strip() for n in getattr(e, "names", None) or []
+                                    if str(n).strip()],
+                                   str(getattr(e, "description", "") or ""), [], "", None, slug)
     return found
 
 
@@ -613,11 +661,10 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             for person in people or []:
                 if person.get("key") in register:
                     letters_of[person["key"]][role].append(entry.id)
-    for key, entry in register.items():
-        found = mentions.get(key, [])
-        letters = letters_of.get(key, {})
-        if not (found or letters or full_registers):
-            continue
+    shown = [key for key in register if mentions.get(key) or letters_of.get(key) or full_registers]
+    _with_details(collection, shown)
+    for key in shown:
+        entry, found, letters = register[key], mentions.get(key, []), letters_of.get(key, {})
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
                               letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),

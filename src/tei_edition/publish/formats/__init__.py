@@ -20,6 +20,11 @@ class Format:
     module: str  # dotted module path with an ``export(request) -> ExportResult`` function
     suffix: str  # output file suffix; "" for a folder (the HTML site)
     description: str
+    # A format whose ``timeout`` option is the time limit of the whole export: its
+    # default (seconds). ``export_file`` runs such an export in a worker process that is
+    # stopped then (``timeout=None``: here, unbounded). ``None``: the format's own
+    # ``timeout``, if it has one, is a step's (PDF: Typst's).
+    timeout: float | None = None
 
     def exporter(self):
         return importlib.import_module(self.module).export
@@ -52,7 +57,8 @@ class ExportResult:
 REGISTRY: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("html", "tei_edition.publish.formats.html", "", "static HTML edition (a folder)"),
+        Format("html", "tei_edition.publish.formats.html", "", "static HTML edition (a folder)",
+               timeout=600.0),  # about 100x what the largest real documents need
         Format("pdf", "tei_edition.publish.formats.pdf", ".pdf", "PDF print edition typeset with Typst"),
         Format("text", "tei_edition.publish.formats.text", ".txt", "plain text, UTF-8"),
     )
