@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import click
 import pytest
 
@@ -36,6 +40,29 @@ def test_every_command_has_help_with_an_example(run, path):
     assert result.exit_code == 0, result.output
     assert "Example:" in result.output
     assert "tei-edition " in result.output.split("Example:", 1)[1]
+
+
+# What ``--help`` of every command imported, in a fresh interpreter each (one process
+# for them all would count what an earlier command imported).
+_IMPORTED = """
+import sys
+from tei_edition.cli import cli
+try:
+    cli.main(args=sys.argv[1:], prog_name="tei-edition")
+except SystemExit:
+    pass
+import json
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("lxml", "saxonche", "typst"))
+print(json.dumps(heavy), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("path", [(), *(p for p, _ in _all_commands(cli))], ids=" ".join)
+def test_help_imports_no_engine(path):
+    """--help stays instant: no lxml, Saxon or Typst until a command runs."""
+    done = subprocess.run([sys.executable, "-c", _IMPORTED, *path, "--help"],
+                          capture_output=True, text=True, check=True)
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
 
 
 def test_doctor_reports_engines_and_resources(run):

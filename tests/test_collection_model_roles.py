@@ -148,6 +148,8 @@ def configuration_note(rule: str) -> str:
     ("Anna an Hans, Ort", ["Hans"], ["Anna"], "reversed"),
     ("Anna an Hans, Ort", ["Hans"], [], "reversed"),  # one side encoded
     ("anna  AN hans", ["HANS"], ["Anna"], "reversed"),  # case and spacing aside
+    ("Zoë an Jürg", ["Jurg"], ["Zoe"], "reversed"),  # folded as names are: accents aside
+    ("Ch’oe an Kim Il-sung", ["Kim Il Sung"], ["Ch'oe"], "reversed"),  # apostrophes, hyphens
     ("Johann an der Heiden an Hans", ["Hans"], ["Johann an der Heiden"], "reversed"),
     ("Socin und Wick an Hans, Basel", ["Hans"], ["Socin und Wick"], "reversed"),
     ("Hans an Wurster, Randegger und Compagnie, Ort", ["Wurster, Randegger und Compagnie"],

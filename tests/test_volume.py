@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_collection_site_fixture import generate  # noqa: E402
@@ -165,3 +166,39 @@ def test_write_books_for_the_build(tmp_path):
         volume.write_books(coll, out, ["pdf"], books="all")
     written, _ = volume.write_books(coll, out, ["pdf", "text"])
     assert sorted(p.name for p in written if p.suffix in (".pdf", ".txt")) == ["src.pdf", "src.txt"]
+
+
+REGISTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Orte</title>
+</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>
+</teiHeader><text><body><listPlace>
+<place xml:id="baden"><placeName>Baden</placeName></place>
+<place xml:id="ch"><placeName>Schweiz</placeName></place>
+</listPlace></body></text></TEI>
+"""
+
+LETTER = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Brief</title>
+</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>
+</teiHeader><text><body><p>In <settlement ref="#baden">Baden</settlement>, in der
+<country ref="registers.xml#ch">Schweiz</country>.</p></body></text></TEI>
+"""
+
+
+def test_every_kind_of_place_name_points_to_the_books_entry(tmp_path):
+    """Names the policy counts as mentions (settlement, country ... as well as placeName)
+    point to the book's own register entries, which the book holds."""
+    from tei_edition.xml.parse import XML_NS
+
+    (tmp_path / "registers.xml").write_text(REGISTER, encoding="utf-8")
+    (tmp_path / "letter.xml").write_text(LETTER, encoding="utf-8")
+    coll = load([tmp_path])
+    root = volume.assemble(coll, coll.ordered()).getroot()
+    ids = {el.get(f"{{{XML_NS}}}id"): el for el in root.iter()}
+    names = root.xpath("//tei:body//*[local-name() = 'settlement' or local-name() = 'country']",
+                       namespaces={"tei": "http://www.tei-c.org/ns/1.0"})
+    assert len(names) == 2
+    for name in names:
+        target = ids[name.get("ref").removeprefix("#")]
+        assert etree.QName(target).localname == "place"
+        assert target.getparent().getparent().tag == "{http://www.tei-c.org/ns/1.0}standOff"

@@ -35,7 +35,7 @@ class EditionGroup(click.Group):
         _add_limit_options(cmd)
 
     def invoke(self, ctx: click.Context):
-        from tei_edition.xml.parse import limits
+        from tei_edition.xml.limits import limits
 
         try:
             with limits(**ctx.meta.get(_META, {})), _terminable():  # undone when the command ends
@@ -157,7 +157,7 @@ def _set_xinclude(ctx: click.Context, param: click.Parameter, value: bool) -> bo
 
 def size_value(ctx: click.Context, param: click.Parameter, value: str) -> int:
     """A SIZE option (``500M``, ``2G`` ...) as bytes, more than 0, or a usage error."""
-    from tei_edition.xml.parse import parse_size
+    from tei_edition.xml.limits import parse_size
 
     try:
         size = parse_size(value)
@@ -180,7 +180,7 @@ def _apply(ctx: click.Context, **values) -> None:
     it they take effect at once (inside the ``limits()`` block that ``invoke`` opened)."""
     ctx.meta.setdefault(_META, {}).update(values)
     if ctx.parent is not None:
-        from tei_edition.xml.parse import set_limits
+        from tei_edition.xml.limits import set_limits
 
         set_limits(**values)
 

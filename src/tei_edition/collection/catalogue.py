@@ -13,7 +13,7 @@ Roles against the title: a title of the form "A an B" (``TITLE_WORDS``: an, to, 
 several people joined by und, and, et, & or a comma) names A as sender and B (up to
 the first comma) as addressee. ``title_roles`` compares the encoded roles with it:
 "agrees", "reversed" (every encoded sender is among B and every addressee among A,
-names compared as text, case and spacing aside) or None (no such title, or it does
+names compared folded as entity names are: ``namefold.fold``) or None (no such title, or it does
 not name the encoded people). The collection decides what a contradiction means
 (``edition.toml``'s ``[correspondence] roles``); this module never changes a role.
 """
@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 from lxml import etree
 
+from tei_edition.entities.namefold import fold
 from tei_edition.entities.register import normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, kind_of
 from tei_edition.xml.parse import TEI_NS, XML_NS
@@ -83,9 +84,6 @@ class Name:
     kind: str | None
     ref: str | None
     key: str | None
-
-    def as_dict(self, key: str | None) -> dict:
-        return {"name": self.name, "key": key}
 
 
 @dataclass
@@ -190,12 +188,12 @@ class _Side:
         return cls(_people(parts[0]), [",".join(parts[:i]).strip() for i in range(1, len(parts) + 1)])
 
     def holds(self, name: str) -> bool:
-        return name in {_same(n) for n in self.people + self.wholes}
+        return name in {fold(n) for n in self.people + self.wholes}
 
     def named(self, encoded: list[str]) -> list[str]:
         """The side's people, as many as the title names: its whole when one encoded
         name is that whole."""
-        whole = [w for w in self.wholes if encoded == [_same(w)]]
+        whole = [w for w in self.wholes if encoded == [fold(w)]]
         return whole[:1] or self.people
 
 
@@ -203,15 +201,11 @@ def _people(text: str) -> list[str]:
     return [p for p in (" ".join(part.split()) for part in _JOINED.split(text)) if p]
 
 
-def _same(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def title_roles(title: str, senders: list[str], addressees: list[str]):
     """How the encoded roles (names as text) stand to the title's "A an B":
     ("agrees" | "reversed", (A's names, B's names)) or (None, None)."""
-    senders = [_same(n) for n in senders if n.strip()]
-    addressees = [_same(n) for n in addressees if n.strip()]
+    senders = [fold(n) for n in senders if n.strip()]
+    addressees = [fold(n) for n in addressees if n.strip()]
     if not senders and not addressees:
         return None, None
     reversed_ = None

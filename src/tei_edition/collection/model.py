@@ -28,6 +28,7 @@ from tei_edition.collection import catalogue as cat
 from tei_edition.collection import config as configuration
 from tei_edition.collection.classify import document_divisions, is_register
 from tei_edition.collection.registers import SOURCE, CollectionRegister
+from tei_edition.entities.namefold import fold
 from tei_edition.entities.register import entries_in, normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
 from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
@@ -341,10 +342,10 @@ def _decide_roles(doc: Document, rule: str) -> None:
     elif entry.kind == "letter" and rule == "from-title":
         stand, split = cat.title_roles(entry.title, names(entry.sender), names(entry.addressee))
         if stand == "reversed":
-            encoded = {" ".join(p["name"].split()).casefold(): p for p in entry.sender + entry.addressee}
+            encoded = {fold(p["name"]): p for p in entry.sender + entry.addressee}
 
             def person(name: str) -> dict:
-                return encoded.get(name.casefold(), {"name": name, "key": None})
+                return encoded.get(fold(name), {"name": name, "key": None})
             writers, tos = split
             entry.sender, entry.addressee = [person(n) for n in writers], [person(n) for n in tos]
             entry.roles, entry.roles_note = rule, ROLES_NOTES[rule]

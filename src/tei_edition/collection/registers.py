@@ -26,11 +26,10 @@ from urllib.parse import quote, unquote
 from lxml import etree
 
 from tei_edition.entities.register import XML_ID, Entry, Pointer, Register
+from tei_edition.entities.resolve import TE_KEY
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import make_parser
+from tei_edition.xml.parse import TE_NS, make_parser
 
-TE_NS = "urn:x-tei-edition"
-TE_KEY = f"{{{TE_NS}}}key"
 SOURCE = "collection"
 # A detected key attribute must match at least this share of the distinct keys.
 DETECT_SHARE = 0.5
@@ -166,15 +165,19 @@ class CollectionRegister(Register):
         hits = [e for k in kinds for e in self._by_key_value.get((k, value), [])]
         return hits[0] if len(hits) == 1 else None
 
+    def key_value(self, entry: Entry) -> str | None:
+        """The ``@key`` value that names ``entry`` under the key rules, if any."""
+        attribute = self.key_rules.get(entry.kind)
+        if attribute is None:
+            return None
+        return entry.id if attribute in ("xml:id", "id") else entry.attributes.get(attribute)
+
     def set_key_rules(self, rules: dict[str, str]) -> None:
         """Index the entries by the attribute each kind's keys match."""
         self.key_rules = dict(rules)
         index: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for entry in self:
-            attribute = self.key_rules.get(entry.kind)
-            if attribute is None:
-                continue
-            value = entry.id if attribute in ("xml:id", "id") else entry.attributes.get(attribute)
+            value = self.key_value(entry)
             if value:
                 index[(entry.kind, value)].append(entry)
         self._by_key_value = dict(index)

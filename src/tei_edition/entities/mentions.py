@@ -30,14 +30,15 @@ from tei_edition.publish import anchors
 from tei_edition.errors import UsageError, XmlSyntaxError
 from tei_edition.entities.namefold import fold
 from tei_edition.collection.registers import CollectionRegister
-from tei_edition.entities.register import KINDS, ENTRY_KINDS, Entry, Pointer, entries_in, parse_ref
+from tei_edition.entities.register import ENTRY_KINDS, Entry, Pointer, entries_in, parse_ref
+from tei_edition.entities.resolve import NAME_KINDS, kind_of
 from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
 
 _T = f"{{{TEI_NS}}}"
-# Name element -> the kind it names (None: the kind comes from @type); where names are
-# register name forms, not mentions: the policy table (xslt/common/policy.xml), which
-# the HTML registers and the PDF index read too.
-NAME_TAGS = {f"{_T}{name}": kind for name, kind in policy().mention_kinds.items()}
+# Name element -> the kind it names (None: the kind comes from @type), as the resolver
+# reads it; where names are register name forms, not mentions: the policy table
+# (xslt/common/policy.xml), which the HTML registers and the PDF index read too.
+NAME_TAGS = NAME_KINDS
 REGISTER_TAGS = frozenset({f"{_T}{name}" for name in policy().register_parts} | set(ENTRY_KINDS))
 # Text whose referent is encoded another way (``sp/@who``, ``castItem``): not "untagged".
 LINKED_ELSEWHERE = frozenset({f"{_T}speaker", f"{_T}castList"})
@@ -136,11 +137,9 @@ def _scan(path: str, corpus: Corpus, detail_ids, scopes: bool, flows: bool) -> N
         local = el.tag[len(_T):]
         nth = per_line[(el.sourceline, local)]
         per_line[(el.sourceline, local)] += 1
-        kind = NAME_TAGS[el.tag]
-        if kind is None:
-            kind = el.get("type") if el.get("type") in KINDS else None
-            if kind is None and el.get("ref") is None and el.get("key") is None:
-                continue  # an untyped, unlinked <rs>/<name>: not an entity name
+        kind = kind_of(el)
+        if kind is None and el.get("ref") is None and el.get("key") is None:
+            continue  # an untyped, unlinked <rs>/<name>: not an entity name
         pointers, outside = parse_ref(el.get("ref", ""))
         mention = Mention(path, el.sourceline, nth, local, kind, label_of(el), pointers, outside,
                           key=" ".join(el.get("key", "").split()) or None)
@@ -196,8 +195,7 @@ def _resolve(corpus: Corpus, allowed_folders: list[Path]) -> None:
                 known[where] = _lookup(corpus, mention.document, pointer, by_real, allowed_folders)
             entry = known[where]
             if entry is None:
-                token = f"{pointer.file}#{pointer.id}" if pointer.file else f"#{pointer.id}"
-                mention.missing.append(token)
+                mention.missing.append(str(pointer))
             elif entry.key not in seen:
                 seen.add(entry.key)
                 mention.targets.append(entry.key)
@@ -401,7 +399,8 @@ def show(paths, wanted: str, *, words: int = 8) -> dict:
     entry = find_entry(corpus, wanted)
     if entry is not None and (entry.id != guess or any(  # a second pass for details
             m.detail is None for m in corpus.mentions_of(entry.key))):
-        corpus = load(paths, detail_ids={entry.id, *_key_values(corpus, entry)})
+        value = corpus.register.key_value(entry)
+        corpus = load(paths, detail_ids={entry.id, *([value] if value else [])})
     ident = entry.id if entry else guess
     if entry is not None:
         mentions = corpus.mentions_of(entry.key)
@@ -412,13 +411,6 @@ def show(paths, wanted: str, *, words: int = 8) -> dict:
     record = _show_record(corpus, entry, ident, mentions, words)
     record["not_read"] = [exc.located() for exc in corpus.malformed]
     return record
-
-
-def _key_values(corpus: Corpus, entry: Entry) -> set[str]:
-    """The ``@key`` value that names ``entry`` under the corpus's key rule, if any."""
-    attribute = corpus.register.key_rules.get(entry.kind)
-    value = entry.id if attribute in ("xml:id", "id") else entry.attributes.get(attribute or "")
-    return {value} if value else set()
 
 
 def _show_record(corpus: Corpus, entry: Entry | None, ident: str, mentions, words: int) -> dict:

@@ -23,6 +23,7 @@ from lxml import etree
 
 from tei_edition.policy import policy
 from tei_edition.xml.parse import TEI_NS, XML_NS
+from tei_edition.xml.uri import SCHEME
 
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -33,7 +34,6 @@ ENTRY_KINDS = {f"{_T}{name}": kind for name, kind in policy().entry_kinds.items(
 KINDS = tuple(dict.fromkeys(ENTRY_KINDS.values()))
 _FORM_TAGS = {kind: {f"{_T}{name}" for name in names} for kind, names in policy().entry_forms.items()}
 _PREFERRED = policy().preferred_types
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SPACES = re.compile(r"\s+")
 
 
@@ -68,6 +68,10 @@ class Pointer:
     file: str | None
     id: str
 
+    def __str__(self) -> str:
+        """The pointer as an ``@ref`` writes it: ``#id`` or ``file.xml#id``."""
+        return f"{self.file or ''}#{self.id}"
+
 
 @lru_cache(maxsize=65536)  # the same @ref values recur throughout a corpus
 def parse_ref(value: str) -> tuple[tuple[Pointer, ...], tuple[str, ...]]:
@@ -76,7 +80,7 @@ def parse_ref(value: str) -> tuple[tuple[Pointer, ...], tuple[str, ...]]:
     for token in value.split():
         if token.startswith("#") and len(token) > 1:
             pointers.append(Pointer(None, token[1:]))
-        elif "#" in token and not _SCHEME.match(token):
+        elif "#" in token and not SCHEME.match(token):
             file, _, ident = token.partition("#")
             if ident:
                 pointers.append(Pointer(file, ident))

@@ -20,9 +20,8 @@ from lxml import etree
 
 from tei_edition.policy import policy
 from tei_edition.entities.register import ENTRY_KINDS, KINDS, XML_ID, Entry, parse_ref
-from tei_edition.xml.parse import TEI_NS
+from tei_edition.xml.parse import TE_NS, TEI_NS
 
-TE_NS = "urn:x-tei-edition"
 TE_REFS = f"{{{TE_NS}}}refs"
 TE_UNRESOLVED = f"{{{TE_NS}}}unresolved"
 TE_KEY = f"{{{TE_NS}}}key"
@@ -55,7 +54,7 @@ def decide_values(ref: str | None, key: str | None, kind: str | None, document: 
         for pointer in pointers:
             entry = register.lookup(pointer, document)
             if entry is None:
-                missing.append(f"{pointer.file}#{pointer.id}" if pointer.file else f"#{pointer.id}")
+                missing.append(str(pointer))
             elif entry not in found:
                 found.append(entry)
     if key and key.strip():

@@ -218,14 +218,14 @@ def call(function: Callable, *args, limits: Limits, **kwargs):
     ``function`` must be importable (module level), its arguments and result picklable.
     A ``TeiEditionError`` comes back as itself; so do ``RecursionError`` and
     ``MemoryError`` (the command line names them as it would in-process)."""
-    from tei_edition.xml.parse import current_limits
+    from tei_edition.xml.limits import current_limits
 
     return run_one(_called, (function, args, kwargs, current_limits()), limits=limits)
 
 
 def _called(payload):
     """In the worker: the caller's parser limits, then the call."""
-    from tei_edition.xml.parse import set_limits
+    from tei_edition.xml.limits import set_limits
 
     function, args, kwargs, parse_limits = payload
     set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,

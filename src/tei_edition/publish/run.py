@@ -17,8 +17,8 @@ from tei_edition.entities.register import entries_in
 from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
 from tei_edition.xml.parse import parse_file
+from tei_edition.xml.uri import SCHEME
 
-TE_NS = "urn:x-tei-edition"
 
 # "TE-COVERAGE {element name} {count} {first line}", from xslt/common/normalize.xsl
 _COVERAGE = re.compile(r"^TE-COVERAGE (\S+) (\d+) ?(\d*)$")
@@ -115,7 +115,7 @@ def document_register(tree, source: Path) -> CollectionRegister:
     for ref in tree.getroot().xpath("//@ref"):
         for uri in ref.split():
             target = uri.split("#", 1)[0]
-            if target and "#" in uri and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
+            if target and "#" in uri and not SCHEME.match(target):
                 names.add(target)
     for name in sorted(names):
         path = (folder / name).resolve()

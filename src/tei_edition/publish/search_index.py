@@ -15,12 +15,20 @@ _WORD = re.compile(r"\w+")
 SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
 
 
-def _script(name: str, value) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    # a JSON string may hold U+2028/9 (not JavaScript line ends since ES2019) and "</"
-    text = text.replace("</", "<\\/")
-    return f"/* written by tei-edition */\nwindow.{name}={text};\n".encode("utf-8")
+def _json(value) -> str:
+    """Compact JSON that is safe in a script: a JSON string may hold U+2028/9 (not
+    JavaScript line ends since ES2019) and "</", written "<\\/"."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
+
+def _script(name: str, value) -> bytes:
+    """A script that sets ``window.<name>`` to ``value``."""
+    return f"/* written by tei-edition */\nwindow.{name}={_json(value)};\n".encode("utf-8")
+
+
+def script_call(function: str, *args) -> bytes:
+    """A script that calls ``function`` with ``args`` (loaded on demand by the site)."""
+    return f"{function}({','.join(map(_json, args))});\n".encode("utf-8")
 
 
 def terms(text: str) -> list[str]:
@@ -97,12 +105,9 @@ class SearchIndex:
             value = {"t": {t: ";".join(self.postings[t]) for t in members if t in self.postings},
                      "e": {t: [self.entity_rows[r] for r in self.entities[t]]
                            for t in members if t in self.entities}}
-            name = f"search/s-{shard_name(prefix)}.js"
-            body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-            files[name] = f"teSearchShard({json.dumps(prefix, ensure_ascii=False)},{body});\n".encode("utf-8")
+            files[f"search/s-{shard_name(prefix)}.js"] = script_call("teSearchShard", prefix, value)
         for number, passages in self.texts.items():
-            body = json.dumps(passages, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-            files[f"search/d{number}.js"] = f"teSearchText({number},{body});\n".encode("utf-8")
+            files[f"search/d{number}.js"] = script_call("teSearchText", number, passages)
         files["search/shards.js"] = _script("teSearchShards", sorted(shards))
         self.bytes = sum(len(v) for k, v in files.items())
         self.shard_count = len(shards)
@@ -134,14 +139,12 @@ def _shards(postings: dict, entities: dict) -> dict[str, list[str]]:
         if sum(size[t] for t in members) <= SHARD_BYTES:
             continue
         longer = [t for t in members if len(t) > len(prefix)]
-        if len({t[:len(prefix) + 1] for t in longer}) < 2 and len(longer) == len(members):
-            pass  # one longer prefix holds everything: split it further below
         if not longer:
             continue  # a single term over the limit: it stays whole
         shards[prefix] = [t for t in members if len(t) <= len(prefix)]
         for term in longer:
             shards[term[:len(prefix) + 1]].append(term)
-        queue.extend(sorted({t[:len(prefix) + 1] for t in longer}))
+        queue.extend(sorted({t[:len(prefix) + 1] for t in longer}))  # each split again if over
         if not shards[prefix]:
             del shards[prefix]
     return {p: m for p, m in shards.items() if m}

@@ -43,21 +43,20 @@ from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, transform
-from tei_edition.publish.search_index import SearchIndex, _script
+from tei_edition.publish.search_index import SearchIndex, _script, script_call
 from tei_edition.xml.output import safe_child
-from tei_edition.xml.parse import TEI_NS
+from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
+from tei_edition.xml.parse import TE_NS, TEI_NS
 
 STYLESHEET = "site/site.xsl"
 NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
 SITE_NS = "urn:x-tei-edition:site"
-TE_NS = "urn:x-tei-edition"
 ASSETS = ("site.css", "site.js")
 DOCUMENT_ASSETS = ("edition.css", "edition.js")  # the per-document pages' own assets
 
 _T = f"{{{TEI_NS}}}"
 _S = f"{{{SITE_NS}}}"
-_REFS = f"{{{TE_NS}}}refs"
-_NAMES = frozenset(f"{_T}{n}" for n in ("persName", "placeName", "orgName", "geogName", "rs", "name"))
+_NAMES = frozenset(NAME_KINDS)  # the policy's mentions (settlement, country ... too)
 _BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
 # The other reading of a choice, and what is never text of the edition.
 _SKIP = frozenset(f"{_T}{n}" for n in ("teiHeader", "facsimile", "standOff", "fw", "figDesc"))
@@ -117,7 +116,7 @@ def digest(tree, document) -> Digest:
         anchor = anchors.anchor(block) if block is not None else ""
         label = _SPACES.sub(" ", "".join(_reading(el))).strip()
         snippet = _snippet(passage_text.get(anchor, label), label)
-        for key in el.get(_REFS, "").split():
+        for key in el.get(TE_REFS, "").split():
             found.mentions.append((key, anchor, snippet))
     return found
 
@@ -148,7 +147,7 @@ def _walk(el, block, texts, order, names) -> None:
         if block not in texts:
             texts[block] = []
             order.append(block)
-    if el.tag in _NAMES and el.get(_REFS):
+    if el.tag in _NAMES and el.get(TE_REFS):
         names.append((el, block))
     if block is not None and el.text:
         texts[block].append(el.text)
@@ -262,7 +261,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     seen: set[str] = set()
     if tree is not None:
         for el in tree.getroot().iter(*_NAMES):
-            keys = el.get(_REFS, "").split()
+            keys = el.get(TE_REFS, "").split()
             if not keys or keys[0] not in register:
                 continue
             target_href = f"{up}registers/{register[keys[0]]}.html"
@@ -432,9 +431,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
                  for e in entries[start:start + TITLE_CHUNK]]
-        body = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-        files[f"catalogue/t{start // TITLE_CHUNK}.js"] = (
-            f"teCatalogueTitles({start // TITLE_CHUNK},{body});\n".encode("utf-8"))
+        files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
+            "teCatalogueTitles", start // TITLE_CHUNK, chunk)
     index = SearchIndex()
     for entry in entries:
         index.add(numbers[entry.id], by_digest.get(entry.id))
@@ -597,7 +595,7 @@ def _bundle_extras(bundle) -> dict:
         return {}
     extras = {}
     for el in bundle.getroot():
-        key = el.get(f"{{{TE_NS}}}key")
+        key = el.get(TE_KEY)
         if not key:
             continue
         identifiers = [(i.get("type", ""), _SPACES.sub(" ", "".join(i.itertext())).strip())

@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line
-from tei_edition.publish.volume import ordered
+from tei_edition.publish.volume import book_name
 from tei_edition.xml.output import safe_child, write_atomic
 
 WIDTH = 72
@@ -25,8 +25,7 @@ WIDTH = 72
 
 def default_name(collection) -> str:
     """``<collection>.txt``: the collection's root folder name."""
-    root = Path(getattr(collection, "root", "") or "collection")
-    return (root.name or "collection") + ".txt"
+    return book_name(collection) + ".txt"
 
 
 def write(collection, out_dir, out_path=None, *, width: int = WIDTH) -> Path:
@@ -41,18 +40,18 @@ def write(collection, out_dir, out_path=None, *, width: int = WIDTH) -> Path:
 def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
     title = _title(collection)
     parts = [title, "=" * len(title)]
-    editors = [str(e) for e in getattr(collection, "editors", None) or []]
+    editors = [str(e) for e in collection.editors]
     if editors:
         parts.append("Edited by " + ", ".join(editors))
     front = ["\n".join(parts)] + [_fill(p, width) for p in
-                                  _paragraphs(getattr(collection, "introduction", None))]
+                                  _paragraphs(collection.introduction)]
     blocks = ["\n\n".join(front)]
     printed: dict[str, int] = {}  # a file of many documents, exported whole -> where
-    for number, document in enumerate(ordered(collection), 1):
+    for number, document in enumerate(collection.ordered(), 1):
         line = catalogue_line(document.catalogue, number)
         heading = "\n".join(_fill(line, width).split("\n") + ["-" * min(len(line), width or len(line))])
         name = document.id
-        if getattr(document, "part", None) == "division":  # its text is its file's
+        if document.part == "division":  # its text is its file's
             name = document.id.rsplit("/", 1)[0]
         body_file = safe_child(out_dir, name + ".txt")
         if name in printed:

@@ -25,10 +25,10 @@ from lxml import etree
 
 from tei_edition import resources
 from tei_edition.errors import ResourceError, TransformError
+from tei_edition.xml.parse import TE_NS
 
 # Elements carry their source line in this attribute while a stylesheet runs, so that
 # outputs (and error messages) can point back at the TEI line that produced them.
-TE_NS = "urn:x-tei-edition"
 LINE_ATTR = f"{{{TE_NS}}}line"
 etree.register_namespace("te", TE_NS)
 

@@ -43,15 +43,14 @@ from tei_edition.errors import UsageError
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.publish.formats import pdf
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line, year_of
-from tei_edition.xml.parse import TEI_NS, XML_NS, parse_file
+from tei_edition.entities.register import normalized_text
+from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS, resolve
+from tei_edition.xml.parse import TE_NS, TEI_NS, XML_NS
 
 _T = f"{{{TEI_NS}}}"
-TE_NS = "urn:x-tei-edition"
-_REFS = f"{{{TE_NS}}}refs"
-_KEY = f"{{{TE_NS}}}key"
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
-_NAMES = frozenset(f"{_T}{n}" for n in ("persName", "placeName", "orgName", "geogName", "rs", "name"))
+_NAMES = frozenset(NAME_KINDS)  # the policy's mentions (settlement, country ... too)
 _POINTERS = ("target", "corresp", "ref", "facs", "sameAs", "next", "prev", "from", "to", "hand",
              "wit", "source", "resp", "who", "spanTo", "synch", "start", "end")
 _LISTS = {"person": "listPerson", "personGrp": "listPerson", "place": "listPlace", "org": "listOrg"}
@@ -80,10 +79,10 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
     if not isinstance(max_chars, int) or max_chars <= 0:
         raise UsageError(f"--max-chars must be a positive whole number (got {max_chars!r})")
     parts = [Part(1)]
-    for document in ordered(collection):
+    for document in collection.ordered():
         chars = (sizes or {}).get(document.id)
         if chars is None:
-            chars = _chars(_text_of(_parse(document), document))
+            chars = _chars(_text_of(document.parse(), document))
         if chars > max_chars:
             raise UsageError(
                 f"{document.id} alone costs Typst as much as {chars:,} characters of text, over the PDF limit of "
@@ -96,23 +95,17 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
     return parts
 
 
-def write_volume(collection, out_path, *, resolve=None, max_chars: int = pdf.DEFAULT_MAX_CHARS,
+def write_volume(collection, out_path, *, max_chars: int = pdf.DEFAULT_MAX_CHARS,
                  paper: str = "a4", keep_typst: bool = False) -> list[Path]:
     """Write the collection's volume (or its parts) and return the files written.
-
-    ``resolve(tree, source, register)``: the collection's name resolver
-    (``tei_edition.entities.resolve.resolve`` by default), run on each document before
-    it joins the book. Each part is one Typst run; see ``plan``."""
-    if resolve is None:
-        from tei_edition.entities.resolve import resolve  # the collection model's resolver
+    Each part is one Typst run; see ``plan``."""
     out = Path(out_path)
     parts = plan(collection, max_chars=max_chars)
     written: list[Path] = []
-    warnings: list[str] = []
     first_page, earlier = 1, []  # where the next part's pages start; the earlier parts' index
     for part in parts:
         label = part.label() if len(parts) > 1 else None
-        tree = assemble(collection, part.documents, resolve=resolve, part=label,
+        tree = assemble(collection, part.documents, part=label,
                         first_number=1 + sum(len(p.documents) for p in parts[:part.number - 1]))
         target = out if len(parts) == 1 else out.with_name(f"{out.stem}-part{part.number}{out.suffix}")
         # the plan counted the documents' text; the book adds headings, the
@@ -124,11 +117,10 @@ def write_volume(collection, out_path, *, resolve=None, max_chars: int = pdf.DEF
             options["prelude"] = _part_prelude(first_page, None if last else f"Part {len(parts)}", earlier)
             if not last:
                 options["query"] = "<te-index-pages>"
-        request = ExportRequest(tree=tree, source=Path(getattr(collection, "root", ".")) / out.name,
+        request = ExportRequest(tree=tree, source=Path(collection.root) / out.name,
                                 output=target, options=options)
         result = pdf.export(request)
         written.extend(result.outputs)
-        warnings.extend(result.warnings)
         if len(parts) > 1 and not last:
             reports = result.queried or []
             if not reports:
@@ -154,16 +146,18 @@ def _typst_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def assemble(collection, documents, *, resolve, part: str | None = None, first_number: int = 1):
-    """The book as one TEI document (see the module's description)."""
+def assemble(collection, documents, *, resolve=resolve, part: str | None = None,
+             first_number: int = 1):
+    """The book as one TEI document (see the module's description); ``resolve(tree,
+    source, register)`` decides each document's names (the collection's resolver)."""
     tei = etree.Element(f"{_T}TEI", nsmap={None: TEI_NS, "te": TE_NS})
-    languages = [d.catalogue.language for d in documents if getattr(d.catalogue, "language", None)]
+    languages = [d.catalogue.language for d in documents if d.catalogue.language]
     if languages:
         tei.set(XML_LANG, max(sorted(set(languages)), key=languages.count))
     tei.append(_header(collection, part))
     stand_off = etree.SubElement(tei, f"{_T}standOff")
     text = etree.SubElement(tei, f"{_T}text")
-    intro = _paragraphs(getattr(collection, "introduction", None))
+    intro = _paragraphs(collection.introduction)
     if intro and (part is None or part.startswith("Part 1")):
         front = etree.SubElement(text, f"{_T}front")
         div = etree.SubElement(front, f"{_T}div", type="introduction")
@@ -171,29 +165,17 @@ def assemble(collection, documents, *, resolve, part: str | None = None, first_n
         for para in intro:
             etree.SubElement(div, f"{_T}p").text = para
     body = etree.SubElement(text, f"{_T}body")
-    register = getattr(collection, "register", None)
+    register = collection.register
     used: dict[str, str] = {}  # collection key -> id in the book
     for offset, document in enumerate(documents):
         number = first_number + offset
-        tree = _parse(document)
-        if register is not None:
-            resolve(tree, Path(document.path), register)
+        tree = document.parse()
+        resolve(tree, Path(document.path), register)
         body.append(_division(tree, document, number, used))
     _entries(stand_off, register, used)
     if not len(stand_off):
         tei.remove(stand_off)
     return etree.ElementTree(tei)
-
-
-def ordered(collection) -> list:
-    """The documents in the collection's order (``edition.toml``, else by date)."""
-    return collection.ordered() if hasattr(collection, "ordered") else list(collection.documents)
-
-
-def _parse(document):
-    """A document's own tree (one ``TEI`` of a ``teiCorpus``, one division of a file of
-    many, as the collection model gives it), else its file."""
-    return document.parse() if hasattr(document, "parse") else parse_file(document.path)
 
 
 def _header(collection, part: str | None):
@@ -203,7 +185,7 @@ def _header(collection, part: str | None):
     etree.SubElement(title_stmt, f"{_T}title", type="main").text = _title(collection)
     if part:
         etree.SubElement(title_stmt, f"{_T}title", type="sub").text = part
-    for editor in getattr(collection, "editors", None) or []:
+    for editor in collection.editors:
         etree.SubElement(title_stmt, f"{_T}editor").text = str(editor)
     publication = etree.SubElement(file_desc, f"{_T}publicationStmt")
     etree.SubElement(publication, f"{_T}p").text = "Printed from the TEI of the collection."
@@ -215,7 +197,7 @@ def _header(collection, part: str | None):
 def _text_of(tree, document):
     """The part of a file that is the document: its division (``fragment``) or its text."""
     root = tree.getroot()
-    fragment = getattr(document, "fragment", None)
+    fragment = document.fragment
     if fragment:
         for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):
             if el.get(XML_ID) == fragment:
@@ -266,11 +248,11 @@ def _source_note(tree) -> str:
         return ""
     ident = found.find(f".//{_T}msIdentifier")
     if ident is not None:
-        parts = [re.sub(r"\s+", " ", "".join(c.itertext())).strip() for c in ident if isinstance(c.tag, str)]
+        parts = [normalized_text(c) for c in ident if isinstance(c.tag, str)]
         return ", ".join(p for p in parts if p)
     bibl = found.find(f".//{_T}bibl")
     if bibl is not None:
-        return re.sub(r"\s+", " ", "".join(bibl.itertext())).strip()
+        return normalized_text(bibl)
     return ""
 
 
@@ -296,7 +278,7 @@ def _point_names(content, used: dict[str, str]) -> None:
     """Names point by ``#id`` to the book's own register entries (one per collection
     key), and carry the keys as ``te:refs``; other pointers into registers are dropped."""
     for el in content.iter(*_NAMES):
-        keys = el.get(_REFS, "").split()
+        keys = el.get(TE_REFS, "").split()
         if "key" in el.attrib:
             del el.attrib["key"]
         if not keys:
@@ -315,15 +297,12 @@ def _point_names(content, used: dict[str, str]) -> None:
 
 
 def _entries(stand_off, register, used: dict[str, str]) -> None:
-    if register is None or not used or not hasattr(register, "bundle"):
+    if not used:
         return
-    try:
-        bundle = register.bundle(list(used))
-    except TypeError:  # a register whose bundle takes no keys
-        bundle = register.bundle()
+    bundle = register.bundle(list(used))
     lists: dict[str, etree._Element] = {}
     for el in list(bundle.getroot()):
-        key = el.get(_KEY)
+        key = el.get(TE_KEY)
         if key not in used or not isinstance(el.tag, str):
             continue
         kind = _LISTS.get(etree.QName(el).localname)
@@ -342,6 +321,12 @@ def _entries(stand_off, register, used: dict[str, str]) -> None:
 PDF_CHOICES = ("per-document", "volume", "both")
 
 
+def book_name(collection) -> str:
+    """The stem of the collection's own books (``<name>.pdf``, ``<name>.txt``): its
+    root folder's name."""
+    return Path(collection.root).name or "collection"
+
+
 def write_books(collection, out_dir, formats, *, books: str = "both",
                 max_chars: int = pdf.DEFAULT_MAX_CHARS) -> tuple[list[Path], list[str]]:
     """The collection's own books, for ``build`` to call once after the documents:
@@ -357,7 +342,7 @@ def write_books(collection, out_dir, formats, *, books: str = "both",
     if books not in PDF_CHOICES:
         raise UsageError(f"--pdf must be one of {', '.join(PDF_CHOICES)} (got {books!r})")
     out = Path(out_dir)
-    name = Path(getattr(collection, "root", "") or "collection").name or "collection"
+    name = book_name(collection)
     written: list[Path] = []
     problems: list[str] = []
     if "text" in formats:

@@ -31,9 +31,9 @@ from lxml import etree
 from tei_edition.validation.diagnostics import Diagnostic
 from tei_edition.errors import InputError, UsageError
 from tei_edition.xml.parse import XML_NS, parse_file
+from tei_edition.xml.uri import SCHEME
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # jing's JVM: no DTD or entity can carry a file's text anywhere (external DTDs and
 # entities refused where the parser resolves them itself, parameter entities of at most
 # one character, one entity expansion per document; Java 22+ refuses DOCTYPEs outright),
@@ -160,7 +160,7 @@ def _doctype_position(path: Path) -> tuple[int, int]:
 def _resolve(base: str, href: str) -> str | Path:
     """The file ``href`` names, seen from ``base`` (a path or a URL, as ``xml:base`` may
     make it); a URL that is no local file is returned as it is."""
-    if not _SCHEME.match(base):
+    if not SCHEME.match(base):
         base = Path(os.path.abspath(base)).as_uri()
     url = urljoin(base, href)
     parts = urlsplit(url)

@@ -49,14 +49,14 @@ from lxml import etree
 
 from tei_edition.errors import InputError, TeiEditionError, TransformError
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import parse_bytes, parse_file
+from tei_edition.xml.parse import TE_NS, parse_bytes, parse_file
+from tei_edition.xml.uri import SCHEME
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 SAXON_NS = "http://saxon.sf.net/"
-TE_NS = "urn:x-tei-edition"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 COMPILER = "schematron/compile.xsl"
 _MAX_INCLUDE_DEPTH = 10
@@ -162,9 +162,6 @@ def _copy(el: etree._Element) -> etree._Element:
     return copy
 
 
-_REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
 class _Includes:
     """``sch:include`` and ``sch:extends/@href``, each naming a local file (optionally
     ``#id`` of an element in it) inside ``top``, the schema's folder tree."""
@@ -192,7 +189,7 @@ class _Includes:
         what = etree.QName(el).localname
         href = (el.get("href") or "").strip()
         file_part, _, fragment = href.partition("#")
-        if _REMOTE.match(href) and not href.startswith("file:"):
+        if SCHEME.match(href) and not href.startswith("file:"):
             raise InputError(f"sch:{what} of {href} is unavailable offline; "
                              f"download it and {what} the local copy", path=str(path), line=el.sourceline)
         if depth >= _MAX_INCLUDE_DEPTH:
@@ -511,7 +508,7 @@ def _subordinate(schema: CompiledSchematron, text: str, path: str | None,
 
 
 def _local_document(uri: str, base: Path | None, allowed: list[Path], schema: Path) -> Path:
-    if _REMOTE.match(uri) and not uri.startswith("file:"):
+    if SCHEME.match(uri) and not uri.startswith("file:"):
         raise TransformError(f"{schema.name}: a pattern names the document {uri}, which is "
                              "unavailable offline (tei-edition never fetches documents)")
     local = uri[5:] if uri.startswith("file:") else uri

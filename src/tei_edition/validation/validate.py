@@ -24,11 +24,12 @@ from tei_edition.validation import rng
 from tei_edition.validation import schematron
 from tei_edition.validation.diagnostics import Diagnostic, to_json
 from tei_edition.errors import InputError, UsageError, XmlSyntaxError
-from tei_edition.xml.parse import TEI_NS, collect_xml_files, parse_file
+from tei_edition.xml.parse import TE_NS, TEI_NS, collect_xml_files, parse_file
+from tei_edition.xml.uri import SCHEME
 
 ENGINES = ("auto", "lxml", "jing")
 SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
-_REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_REMOTE = re.compile(SCHEME.pattern + "//")  # a URL with an authority: https://...
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,9 @@ class Report:
         if len(outputs) == 1:
             root = outputs[0][1]
         else:
-            root = etree.Element(f"{{{schematron.TE_NS}}}svrl-reports", nsmap={"te": schematron.TE_NS})
+            root = etree.Element(f"{{{TE_NS}}}svrl-reports", nsmap={"te": TE_NS})
             for path, output in outputs:
-                etree.SubElement(root, f"{{{schematron.TE_NS}}}document", path=path).append(output)
+                etree.SubElement(root, f"{{{TE_NS}}}document", path=path).append(output)
         return etree.tostring(root, encoding="unicode", pretty_print=True)
 
 

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from tei_edition.errors import InputError, XmlSyntaxError
+from tei_edition.xml.uri import SCHEME
 
 XI_NS = "http://www.w3.org/2001/XInclude"
 XI_NS_2001_OLD = "http://www.w3.org/2003/XInclude"  # never standardised; seen in the wild
@@ -39,7 +40,6 @@ FALLBACK = {f"{{{XI_NS}}}fallback", f"{{{XI_NS_2001_OLD}}}fallback"}
 MAX_DEPTH = 8
 MAX_COUNT = 1000
 
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 class _Refused(Exception):
@@ -151,7 +151,7 @@ def _resolve(include, path: Path, shown: str, stack: list, run: _Run) -> list:
 
 
 def _target(include, href: str, path: Path, shown: str, run: _Run) -> Path:
-    if _SCHEME.match(href) or href.startswith("//"):
+    if SCHEME.match(href) or href.startswith("//"):
         raise _Refused(f"xi:include href {href!r} is not a relative file reference "
                        "(only files beside the document are included; nothing is fetched)")
     relative = unquote(href.split("#", 1)[0].split("?", 1)[0])

@@ -19,11 +19,12 @@ from tei_edition.errors import InputError, UsageError
 from tei_edition.publish.run import run_format
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import write_atomic
+from tei_edition.xml.parse import TEI_NS
 
 STYLESHEET = "typst/typst.xsl"
 PAPERS = ("a4", "us-letter")
 READINGS = ("normalised", "diplomatic")
-TEI = "{http://www.tei-c.org/ns/1.0}"
+TEI = f"{{{TEI_NS}}}"
 
 # Typst lays out the whole book in memory, and what costs memory is not only text:
 # every footnote, table cell, name (an index mark), page break and list item is an
