@@ -4,13 +4,11 @@ common options."""
 from __future__ import annotations
 
 import os
-import signal
-import threading
-from contextlib import contextmanager
 
 import click
 
 from tei_edition.errors import EXIT_PROBLEMS, TeiEditionError
+from tei_edition.terminate import Terminated, terminations_raise
 from tei_edition.textsafe import for_message
 
 # Commands that read no XML get no limit options.
@@ -38,7 +36,7 @@ class EditionGroup(click.Group):
         from tei_edition.xml.limits import limits
 
         try:
-            with limits(**ctx.meta.get(_META, {})), _terminable():  # undone when the command ends
+            with limits(**ctx.meta.get(_META, {})), terminations_raise():  # undone when the command ends
                 return super().invoke(ctx)
         except TeiEditionError as exc:
             if _debug(ctx):
@@ -69,40 +67,6 @@ class EditionGroup(click.Group):
                        f"{for_message(str(exc))[:300]} (traceback saved to {saved}; "
                        "please report it)", err=True)
             ctx.exit(EXIT_PROBLEMS)
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C (it is a KeyboardInterrupt, so
-    whatever cleans up after Ctrl-C cleans up after it), so that every ``finally`` runs:
-    child processes stopped, temporary folders removed, no half-written output."""
-
-    def __init__(self, signal_number: int):
-        super().__init__(signal_number)
-        self.signal = signal_number
-
-
-def _raise_terminated(signal_number: int, frame) -> None:
-    raise Terminated(signal_number)
-
-
-@contextmanager
-def _terminable():
-    """SIGTERM and SIGHUP raise ``Terminated`` while a command runs (Python's default
-    would end the process at once, leaving the Typst worker's folder behind). While
-    Saxon runs, these signals end the process at once instead (``transform``)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    saved = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
-            saved[number] = signal.signal(number, _raise_terminated)
-    try:
-        yield
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def _silence_stdout() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import threading
 import shutil
 import subprocess
 import sys
@@ -28,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
+
+from tei_edition.terminate import Terminated, terminations_raise
 
 MB = 1024 * 1024
 DEFAULT_MEMORY = 2048 * MB  # per worker, the processes it starts included
@@ -308,44 +309,23 @@ def _measure(workers, queue, usage: Usage, limits: Limits, on_done, spawn) -> No
     usage.total_peak = max(usage.total_peak, total)
 
 
-class _Ended(BaseException):
-    """SIGTERM or SIGHUP arrived while ``run`` held its default action."""
-
-    def __init__(self, signal_number: int):
-        super().__init__(signal_number)
-        self.signal = signal_number
-
-
-def _raise_ended(signal_number: int, frame) -> None:
-    raise _Ended(signal_number)
-
-
 @contextmanager
 def _terminations_stop_workers():
     """SIGTERM or SIGHUP with its default action (a library caller that set no handler)
     would end this process at once and leave busy workers to finish their tasks, and
     write their output, alone. While ``run`` runs, such a signal stops the workers and
-    removes their folders first, then ends this process as it would have. (The command
-    line has handlers of its own, ``cli.base.Terminated``: they are left alone.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    saved = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
-            saved[number] = signal.signal(number, _raise_ended)
-    try:
-        yield
-    except _Ended as exc:
-        for number in saved:
-            signal.signal(number, signal.SIG_DFL)
-        saved.clear()
-        os.kill(os.getpid(), exc.signal)  # the default action: this process ends here
-        raise
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
+    removes their folders first (``Terminated`` unwinds through ``_run``), then ends
+    this process as it would have. (The command line has handlers of its own: left
+    alone, its ``Terminated`` passes through.)"""
+    with terminations_raise() as taken:
+        try:
+            yield
+        except Terminated as exc:
+            if exc.signal not in taken:
+                raise
+            signal.signal(exc.signal, signal.SIG_DFL)
+            os.kill(os.getpid(), exc.signal)  # the default action: this process ends here
+            raise
 
 
 def _main(receive_fd: int, send_fd: int) -> None:
