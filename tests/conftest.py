@@ -39,6 +39,23 @@ def corpus_files() -> list[Path]:
     return sorted(others) + letter_sample()
 
 
+def corpus_sample() -> list[Path]:
+    """One file of each project of ../shared/corpus (the first in name order): what the
+    fast tier reads where ``make test-all`` reads every file of ``corpus_files()``."""
+    first: dict[str, Path] = {}
+    for path in corpus_files():
+        first.setdefault(path.relative_to(CORPUS).parts[0], path)
+    return sorted(first.values())
+
+
+def corpus_params(ids=lambda p: str(p.relative_to(CORPUS))) -> list:
+    """``pytest.param`` per file of ``corpus_files()``, those outside ``corpus_sample()``
+    marked ``slow``."""
+    fast = set(corpus_sample())
+    return [pytest.param(p, id=ids(p), marks=() if p in fast else pytest.mark.slow)
+            for p in corpus_files()]
+
+
 def letter_sample(step: int = LETTER_SAMPLE) -> list[Path]:
     """Every ``step``-th letter of the letter edition, in name order (stable)."""
     letters = sorted((LETTERS / "letters").glob("*.xml")) if LETTERS.is_dir() else []

@@ -44,7 +44,7 @@ HOSTILE_NAMES = ["with space.xml", "quote'single.xml", 'quote"double.xml', "semi
                  "ünïcödé名前.xml", "new\nline.xml"]
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("validate", "build")))
 def test_file_names_with_shell_characters_work(command, tmp_path):
     paths = []
     for index, name in enumerate(HOSTILE_NAMES):
