@@ -14,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -392,6 +393,16 @@ def _peaks(summary: Path) -> tuple[int | None, int | None]:
             int(float(match.group(3)) * unit[match.group(4)]))
 
 
+def _gone(*paths: Path) -> None:
+    """Remove earlier outputs (a build's detached tidy-up may still be at work beside)."""
+    for path in paths:
+        for _ in range(10):
+            shutil.rmtree(path, ignore_errors=True)
+            if not path.exists():
+                break
+            time.sleep(0.5)
+
+
 def _build_cmd(ctx: Context, inputs: list[Path], out: Path, summary: Path, *options) -> list[str]:
     """Our build, its summary line kept (the harness discards what a run prints)."""
     cmd = ctx.tei_edition("build", *inputs, "-o", out, "--jobs", 2, *options)
@@ -408,7 +419,7 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
                          [ctx.python, "-m", "bench.reference.run_xslt", REFERENCE_XSL, ref_out,
                           documents]],
                         repeats=1, warmup=0, timeout=ctx.timeout * 10, mem_limit=ctx.mem_limit,
-                        before_each=_clear(out, staging, ref_out))
+                        before_each=lambda i: _gone(out, staging) if i == 0 else _gone(ref_out))
     worker, total = _peaks(summary)
     per_second = (lambda s: count / s.seconds if s.seconds else None)
     r = ratio(per_second(ours), per_second(ref))
@@ -448,7 +459,7 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
                         (subset / "registers" / path.name).symlink_to(path)
         [every] = measure([_build_cmd(ctx, [subset], out, summary)], repeats=1, warmup=0,
                           timeout=ctx.timeout * 10, mem_limit=ctx.mem_limit,
-                          before_each=_clear(out, staging))
+                          before_each=lambda i: _gone(out, staging))
         every_per_second = 200 / every.seconds if every.seconds else None
         r = ratio(every_per_second, per_second(ref))
         worker, total = _peaks(summary)

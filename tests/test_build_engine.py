@@ -66,8 +66,12 @@ def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
     assert one.ok and two.ok and one.rendered == two.rendered == 6
     assert two.usage.workers_started == 2
     assert files(tmp_path / "one") == files(tmp_path / "two")
-    # the names resolve in the register file, which is never exported itself
-    assert "Ben Example" in (tmp_path / "one" / "html" / "letter-1" / "persons.html").read_text()
+    # the names resolve in the register file, which is never exported itself: the
+    # collection site has a page for the person
+    pages = [p for p in (tmp_path / "one" / "html" / "registers").rglob("*.html")
+             if "Ben Example" in p.read_text(encoding="utf-8")]
+    assert pages
+    assert (tmp_path / "one" / "html" / "letter-1" / "index.html").is_file()
     assert not (tmp_path / "one" / "persons.txt").exists()
     assert not (tmp_path / "one" / "html" / "persons").exists()
 
@@ -88,12 +92,16 @@ def test_rebuild_renders_only_what_changed(collection, tmp_path):
     # the unchanged outputs are the very same files, taken over, not written again
     assert all(after[f"letter-{n}.txt"] == before[f"letter-{n}.txt"] for n in (1, 2, 4, 5, 6))
 
-    # an entry of the register changes (Ada is p0): the letter naming it, and only that
+    # an entry of the register changes: the letters that name it, and only those
     (collection / "persons.xml").write_text(PERSONS.replace("Ada", "Adele"), encoding="utf-8")
     third = build([collection], out, jobs=2, only=["text"])
-    assert (third.rendered, third.skipped) == (1, 5)
-    assert [d.path.name for d in third.documents
-            if d.kind == "document" and not d.skipped] == ["letter-3.xml"]
+    assert (third.rendered, third.skipped) == (1, 5)  # p0: letter 3
+    assert [d.path.name for d in third.documents if d.kind == "document" and not d.skipped] \
+        == ["letter-3.xml"]
+    (collection / "persons.xml").write_text(PERSONS.replace("Ben", "Bert"), encoding="utf-8")
+    fourth = build([collection], out, jobs=2, only=["text"])
+    assert sorted(d.path.name for d in fourth.documents if d.kind == "document" and not d.skipped) \
+        == ["letter-1.xml", "letter-3.xml", "letter-4.xml"]  # p1 (Ben); p0 back to Ada
 
     assert build([collection], out, jobs=2, only=["text"]).rendered == 0
     assert build([collection], out, jobs=2, only=["text"], force=True).rendered == 6
@@ -258,11 +266,11 @@ def test_real_letters_publish_and_registers_do_not(tmp_path):
         ["people.xml", "places.xml"]
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["html", "letters"]
-    assert sorted(p.name for p in (out / "html").iterdir()) == ["letters"]
+    assert (out / "html" / "index.html").is_file()  # the collection site
+    assert not (out / "html" / "registers" / "people").exists()
     assert len(list((out / "letters").glob("*.txt"))) == len(letters)
     # the names link by key into the registers: the pages name the register's persons
-    first = sorted((out / "html" / "letters").iterdir())[0]
-    assert (first / "persons.html").is_file()
+    assert any((out / "html" / "registers").rglob("*.html"))
 
 
 def test_time_limit_stops_the_worker_and_what_it_started(tmp_path, monkeypatch):
@@ -318,6 +326,12 @@ def test_the_fixture_collection_publishes_every_document(tmp_path):
     assert any("date-not-real" in note for note in report.notes)
     assert any("duplicate-id" in note for note in report.notes)
 
+    site = {k: v for k, v in files(out / "html").items() if "/" not in k or
+            k.startswith(("registers/", "search/", "catalogue/"))}
+    again = build([COLLECTION], out, jobs=2)
+    assert again.rendered == 0  # the site is made again from the digests kept in the manifest
+    assert {k: v for k, v in files(out / "html").items() if k in site} == site
+
     strict = build([COLLECTION], tmp_path / "strict", jobs=2, strict=True)
     withheld = [d for d in strict.documents if d.kind == "document" and d.problems]
     assert [d.path.name for d in withheld] == ["letter-08.xml"]
@@ -329,10 +343,11 @@ def test_export_has_a_time_limit_that_holds(run, tmp_path):
     """A table of 1,000 rows takes Saxon far longer than 0.01 s."""
     source = tmp_path / "table.xml"
     source.write_text(_table(1000), encoding="utf-8")
-    result = run("export", "html", str(source), "-o", str(tmp_path / "site"), "--timeout", "0.01")
+    result = run("export", "text", str(source), "-o", str(tmp_path / "table.txt"),
+                 "--timeout", "0.01")
     assert result.exit_code == 1
     assert "time limit of 0.01 s" in result.stderr and "--timeout" in result.stderr
-    assert not (tmp_path / "site").exists()
+    assert not (tmp_path / "table.txt").exists()
     small = tmp_path / "letter.xml"
     small.write_text(letter(1, names=False), encoding="utf-8")
     result = run("export", "text", str(small), "-o", str(tmp_path / "letter.txt"))

@@ -15,7 +15,7 @@ from lxml import etree
 sys.path.insert(0, str(Path(__file__).parent))
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
-from tei_edition.publish import site  # noqa: E402
+from tei_edition.publish import search_index, site  # noqa: E402
 
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "svg": "http://www.w3.org/2000/svg"}
 
@@ -115,12 +115,14 @@ def test_register_page_lists_mentions_from_several_documents(built):
     heer = page(html / "registers" / "person" / "p2.html")
     groups = heer.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)
     assert len(groups) >= 5
-    for group in groups:
-        link = group.xpath("string(h:ul/h:li/h:a/@href)", namespaces=XHTML)
-        target, anchor = link.split("#")
-        target_page = page((html / "registers" / "person" / target).resolve())
-        assert target_page.xpath(f"//*[@id='{anchor}']", namespaces=XHTML), link
-        assert "Heer" in group.xpath("string(h:ul/h:li)", namespaces=XHTML)
+    for group in groups:  # the passage: the title's link for one, each snippet's for several
+        links = group.xpath(".//h:a[contains(@href, '#')]/@href", namespaces=XHTML)
+        assert links
+        for link in links:
+            target, anchor = link.split("#")
+            target_page = page((html / "registers" / "person" / target).resolve())
+            assert "Heer" in "".join(target_page.xpath(f"//*[@id='{anchor}']//text()", namespaces=XHTML)), link
+        assert "Heer" in "".join(group.xpath("(h:p | h:ul)//text()", namespaces=XHTML))
     # identifiers become links to the authorities
     assert heer.xpath("//h:ul[@class='identifiers']//h:a/@href", namespaces=XHTML) == [
         "https://d-nb.info/gnd/116553146", "https://www.wikidata.org/wiki/Q69056"]
@@ -153,7 +155,7 @@ def test_search_shards_hold_postings_with_positions(built):
     html, _ = built
     shards = script_value(html / "search" / "shards.js", "teSearchShards")
     assert "he" in shards or any(s.startswith("he") for s in shards)
-    text = (html / "search" / f"s-{site.shard_name('he')}.js").read_text(encoding="utf-8")
+    text = (html / "search" / f"s-{search_index.shard_name('he')}.js").read_text(encoding="utf-8")
     data = json.loads(text[text.index(",") + 1:text.rindex(")")])
     postings = data["t"]["heer"].split(";")
     docs, number = [], 0
@@ -168,7 +170,7 @@ def test_search_shards_hold_postings_with_positions(built):
         assert "Heer" in (html / "search" / f"d{number}.js").read_text(encoding="utf-8"), titles[number]
     assert len(rows) == len(titles)
     # the entity found under any of its name forms: "Turicum" leads to Zürich
-    tu = (html / "search" / f"s-{site.shard_name('tu')}.js").read_text(encoding="utf-8")
+    tu = (html / "search" / f"s-{search_index.shard_name('tu')}.js").read_text(encoding="utf-8")
     entities = json.loads(tu[tu.index(",") + 1:tu.rindex(")")])["e"]
     assert entities["turicum"][0][:2] == ["Zürich", "registers/place/pl1.html"]
 
@@ -178,7 +180,7 @@ def figures_docs(built):
 
 
 def test_terms_are_folded_like_entity_names():
-    assert site.terms("Zürich, ZURICH; Chruschtschow’s Kim Il-sung") == [
+    assert search_index.terms("Zürich, ZURICH; Chruschtschow’s Kim Il-sung") == [
         "zurich", "zurich", "chruschtschow", "s", "kim", "il", "sung"]
 
 
@@ -200,7 +202,7 @@ def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     for shard in (tmp_path / "ob" / "html" / "search").glob("s-*.js"):
         text = shard.read_text(encoding="utf-8")
         data = json.loads(text[text.index(",") + 1:text.rindex(")")])
-        assert shard.stat().st_size <= site.SHARD_BYTES * 1.5 or len(data["t"]) == 1
+        assert shard.stat().st_size <= search_index.SHARD_BYTES * 1.5 or len(data["t"]) == 1
 
 
 def test_digests_round_trip_and_downloads_are_linked(built, tmp_path):
@@ -319,3 +321,20 @@ def test_pages_of_documents_rendered_as_their_whole_file(tmp_path):
     third = next(d for d in collection.documents if d.id == "volumes/frus/3")
     found = site.digest(parse_file(third.path), third)
     assert [a for a, _ in found.passages] == ["body1.div2.head1", "body1.div2.p1"]
+
+
+def test_a_collection_page_uses_the_sites_assets(built, tmp_path):
+    """Exported as a page of the collection, a document gets no copy of the assets: its
+    page links the collection's (thousands of copies would be most of a site)."""
+    from tei_edition.publish.formats import ExportRequest, html as html_format
+
+    html, figures = built
+    collection = figures["collection"]
+    document = collection.ordered()[0]
+    param = site.page_parameters(collection, document)["collection-page"]
+    request = ExportRequest(tree=document.parse(), source=Path(document.path), output=tmp_path / "page",
+                            options={"collection_page": param})
+    html_format.export(request)
+    assert (tmp_path / "page" / "index.html").is_file()
+    assert not (tmp_path / "page" / "assets").exists()
+    assert (html / "assets" / "edition.css").is_file() and (html / "assets" / "edition.js").is_file()

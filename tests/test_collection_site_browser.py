@@ -209,7 +209,7 @@ def test_register_page_links_to_passages_in_several_documents(open_page):
     page = open_page("registers/person/p2.html")
     groups = page.locator("section.mention-doc")
     assert groups.count() >= 5
-    groups.nth(1).locator("a.passage").first.click()
+    groups.nth(1).locator("a[href*='#']").first.click()
     page.wait_for_load_state()
     anchor = page.url.split("#")[1]
     assert page.locator(f"[id='{anchor}']").inner_text().count("Heer") >= 1
@@ -300,3 +300,34 @@ def test_a_facsimile_shows_beside_its_page_and_nothing_leaves_the_site(open_page
     remote = open_page("letters/letter_22_002/index.html")
     expect(remote.locator("a.facsimile.remote")).to_have_text("Facsimile of p. 1 (external)")
     assert remote.problems == []  # the IIIF image is linked, not loaded
+
+
+def test_the_site_works_from_a_web_server_too(browser, built):
+    """Served over http (any static server), the same pages and scripts work."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built[0]))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        context = browser.new_context()
+        page = context.new_page()
+        problems, outside = [], []
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
+                and problems.append(f"{r.status} {r.url}"))  # the browser asks for an icon we do not make
+        page.on("request", lambda r: None if r.url.startswith(base) else outside.append(r.url))
+        page.goto(base + "search.html#q=%22railway%20question%22")
+        expect(page.locator("#te-hits li.hit").first).to_be_visible()
+        page.goto(base + "index.html")
+        expect(page.locator("#te-count")).to_have_text("40 documents")
+        assert problems == [] and outside == []
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()

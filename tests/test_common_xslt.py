@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -133,6 +135,76 @@ def test_source_doc_lines_and_span_annotations_reach_every_format(tmp_path):
     assert plain.coverage == {}
 
 
+STAND_OFF = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>S</title>
+</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>
+</teiHeader><text><body><div type="letter"><head>A letter</head><p xml:id="p1">Body <seg xml:id="w1">words</seg>
+here.</p></div></body></text><standOff><spanGrp type="commentary"><span from="#w1">Spancomment text</span>
+<span target="#p1">Spantwo text</span></spanGrp><listPerson><person xml:id="x"><persName>X</persName></person>
+</listPerson></standOff></TEI>"""
+
+
+def test_stand_off_annotations_are_shown_after_the_text_in_every_format(tmp_path):
+    # a spanGrp in standOff is annotation a reader must have (issue 17 item 14): the
+    # common layer puts it after the text, each span after the words it annotates;
+    # the rest of the standOff (a register) stays out of the reading text
+    from tei_edition.publish.formats import html, pdf, text
+
+    doc = tmp_path / "standoff.xml"
+    doc.write_text(STAND_OFF, encoding="utf-8")
+    tree = parse_file(doc)
+    plain = text.render(tree, doc, width=0)
+    assert plain.text.endswith("Annotations\n-----------\n\nwords] Spancomment text\n"
+                               "Body words here.] Spantwo text\n")
+    site = html.render(tree, doc).files["index.html"]
+    assert site.index("Body") < site.index('class="tei-head">Annotations') < site.index("words] Spancomment text")
+    assert "Body words here.] Spantwo text" in site
+    assert 'href="#te-annotations">Annotations</a>' in site  # in the contents, as back matter
+    typst = pdf.typst_source(tree, doc, fonts=[]).typst
+    assert 'title-text: "Annotations"' in typst and '"words] Spancomment text"' in typst
+    assert '"Body words here.] Spantwo text"' in typst
+    assert plain.coverage == {}
+
+
+def test_notes_around_units_and_in_annotations_are_numbered_without_gaps(tmp_path):
+    # the text's own notes go on after a unit (a letter numbers its notes anew), and
+    # the notes of standOff annotations, shown after the text, go on from them
+    from tei_edition.publish.formats import html, text
+
+    doc = tmp_path / "numbers.xml"
+    doc.write_text(STAND_OFF.replace("here.</p>", "here.<note>Lone</note><note>Ltwo</note></p>")
+                   .replace("</div></body>", "</div><p>Outside<note>Tone</note></p></body>")
+                   .replace("Spantwo text", "Spantwo text<note>Sone</note>"), encoding="utf-8")
+    tree = parse_file(doc)
+    plain = text.render(tree, doc, width=0).text
+    assert "Notes\n\n[1] Lone\n[2] Ltwo\n" in plain
+    assert plain.endswith("Notes\n\n[1] Tone\n[2] Sone\n")
+    site = html.render(tree, doc).files["index.html"]
+    assert re.findall(r'aria-label="Back to the text of note (\d+)"', site) == ["1", "2", "1", "2"]
+
+
+def test_a_numbered_document_is_labelled_once_in_every_format(tmp_path):
+    # "Document No. 2" above a heading that has no label; nothing more where the heading
+    # already starts with its number (a volume's "12. Alfred ...") or has a label of its own
+    from tei_edition.publish.formats import html, pdf, text
+
+    doc = tmp_path / "numbered.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>N'
+                   '</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>'
+                   '</sourceDesc></fileDesc></teiHeader><text><body>'
+                   '<div type="document" n="2"><head>Plain title</head><p>One.</p></div>'
+                   '<div type="document" n="12"><head>12. Numbered title</head><p>Two.</p></div>'
+                   '<div type="document" n="13"><head type="label">DOC 13</head><head>Own label</head>'
+                   '<p>Three.</p></div></body></text></TEI>', encoding="utf-8")
+    tree = parse_file(doc)
+    plain = text.render(tree, doc, width=0).text
+    assert "\nDocument No. 2\nPlain title\n" in plain
+    assert plain.count("Document No.") == 1
+    site = html.render(tree, doc).files["index.html"]
+    assert re.findall(r'<span class="doc-number">([^<]*)</span>', site) == ["Document No. 2"]
+    typst = pdf.typst_source(tree, doc, fonts=[]).typst
+    assert re.findall(r'label-text: ("[^"]*"|none)', typst) == ['"Document No. 2"', "none", '"DOC 13"']
+
+
 def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):
     doc = tmp_path / "skipped.xml"
     doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>Shown '
@@ -147,7 +219,7 @@ def test_coverage_never_claims_skipped_text_was_kept(probe, tmp_path):
 
 def test_every_mode_is_declared_and_unmatched_nodes_fail_alike():
     # one policy in every format: a mode names what it does with a node it has no rule
-    # for; the rendering modes of text and PDF fail (each has a rule for every element,
+    # for; the rendering modes of text, PDF and the site fail (each has a rule for every element,
     # the last keeping its text) instead of dropping text silently
     from pathlib import Path
 
@@ -159,7 +231,8 @@ def test_every_mode_is_declared_and_unmatched_nodes_fail_alike():
             used.update(m for m in (el.get("mode") or "").split() if not m.startswith("#"))
         declared.update({m.get("name"): m.get("on-no-match") for m in tree.iter(f"{xsl}mode") if m.get("name")})
     assert used - set(declared) == set()
-    for mode in ("tx:block", "tx:inline", "tt:block", "tt:inline", "tt:block-break", "tt:note", "tt:book"):
+    for mode in ("tx:block", "tx:inline", "tt:block", "tt:inline", "tt:block-break", "tt:note", "tt:book",
+                 "h:text"):
         assert declared[mode] == "fail", mode
 
 

@@ -112,6 +112,26 @@ def test_variant_readings_are_kept_after_the_text(render):
     assert re.search(r"Lemmaword\s*\] Rdgword \(B\)", text)
 
 
+def test_the_lettered_notes_are_textual_notes_in_every_format():
+    # they hold corrections, regularisations and additions besides readings of
+    # witnesses: headed and named as policy.xml says, never "Variants"
+    from lxml import html as lxml_html
+
+    from tei_edition.publish.formats import html, pdf, text
+    from tei_edition.xml.parse import parse_file
+
+    tree = parse_file(FEATURES)
+    plain = text.render(tree, FEATURES, width=0).text
+    assert "\nTextual notes\n" in plain and "Variant" not in plain
+    page = lxml_html.fromstring(html.render(tree, FEATURES).files["index.html"])
+    assert [h.text_content() for h in page.xpath("//section[contains(@class, 'apparatus')]/h3")] == ["Textual notes"] * 2
+    said = " ".join([page.text_content()] + page.xpath("//@aria-label"))
+    assert "Textual note a" in said and "Textual notes to Document No. 1" in said
+    assert "Variants" not in said and "variant " not in said.lower().replace("variant readings", "")
+    principles = pdf.typst_source(tree, FEATURES).typst
+    assert "Variant" not in principles
+
+
 # ---- the decisions, read back from each format and compared ---------------------
 
 FEATURES = FIXTURES / "policy" / "features.xml"
@@ -125,9 +145,12 @@ def _words(text: str) -> tuple[str, ...]:
 def _decisions_of_text(text: str) -> dict:
     lines = text.split("\n")
     headings = [lines[i - 1] for i, line in enumerate(lines) if i and re.fullmatch(r"-+", line)]
+    # a division's label: the line just above its heading, in the heading's group
+    labels = [lines[i - 2] for i, line in enumerate(lines) if i > 1 and re.fullmatch(r"-+", line)
+              and lines[i - 2].strip()]
     notes, letters, section = [], [], None
     for line in lines:
-        if line in ("Notes", "Variants"):
+        if line in ("Notes", "Textual notes"):
             section = line
         elif not line.strip():
             continue
@@ -135,8 +158,11 @@ def _decisions_of_text(text: str) -> dict:
             (notes if section == "Notes" else letters).append((m.group(1), m.group(2)))
         else:
             section = None
+    running = "\n".join(line for line in lines if not re.match(r"\[\w+\] ", line))
     return {
         "headings": headings,
+        "labels": labels,
+        "note marks": re.findall(r"\[(\d+)\]", running),
         "notes": [(n, _words(t)) for n, t in notes],
         "letters": sorted(letters),
         "gaps": re.findall(r"\[…[^\]]*\]", text),
@@ -152,13 +178,19 @@ def _decisions_of_html(files: dict[str, str]) -> dict:
 
     root = lxml_html.fromstring(files["index.html"])
     main = root.xpath("//main")[0]
-    for copy in main.xpath(".//*[@aria-hidden = 'true'] | .//*[@hidden] | .//a[@class = 'cite']"
-                           " | .//span[@class = 'doc-number']"):
+    for copy in main.xpath(".//*[@aria-hidden = 'true'] | .//*[@hidden] | .//a[@class = 'cite']"):
         copy.drop_tree()
-    text = re.sub(r"\s+", " ", main.text_content())
 
     def clean(el) -> str:
         return re.sub(r"\s+", " ", el.text_content()).strip()
+
+    # a division's label: a label heading, or the label set in its heading
+    labels = [clean(label) for label in main.xpath(
+        "//section[contains(@class, 'tei-div')]/*[contains(@class, 'type-label')]"
+        " | //section[contains(@class, 'tei-div')]/*[self::h2 or self::h3 or self::h4]/span[@class = 'doc-number']")]
+    for label in main.xpath(".//span[@class = 'doc-number']"):
+        label.drop_tree()
+    text = re.sub(r"\s+", " ", main.text_content())
 
     notes = [(li.xpath("string(a[@class='backref'])"), clean(li.xpath("div")[0]))
              for li in main.xpath("//section[contains(@class, 'footnotes') and not(contains(@class, 'apparatus'))]//li")]
@@ -168,6 +200,8 @@ def _decisions_of_html(files: dict[str, str]) -> dict:
     names = {a.get("id"): clean(a.xpath(".//span[@class='entry-label']")[0])
              for page in registers for a in page.xpath("//article[contains(@class, 'entry')]")}
     return {
+        "labels": labels,
+        "note marks": [a.text_content() for a in main.xpath("//a[@class = 'noteref']")],
         "headings": [clean(h) for h in main.xpath("//section[contains(@class, 'tei-div')]/*[self::h2 or self::h3 or self::h4]")],
         "notes": [(n, _words(t)) for n, t in notes],
         "letters": sorted(letters),
@@ -203,6 +237,8 @@ def _decisions_of_typst(source: str) -> dict:
     index = re.findall(r'\(id: (".*?"), kind: ".*?", label: (".*?"),', source[source.index("#te.index"):])
     return {
         "headings": [json.loads(t) for t in re.findall(r'title-text: (".*?"),', body)],
+        "labels": [json.loads(t) for t in re.findall(r'label-text: (".*?"),', body)],
+        "note marks": re.findall(r'te\.note\("(\w*)"', body),
         "notes": notes,
         "letters": sorted(letters),
         "gaps": [json.loads(g) for g in re.findall(r'te\.gap\((".*?")\)', body)],
@@ -230,6 +266,9 @@ def decisions() -> dict[str, dict]:
 def test_the_fixture_exercises_every_decision(decisions):
     text = decisions["text"]
     assert text["headings"] == ["First mainhead about Kim Il Sung", "Second mainhead"]
+    # a label heading of its own, and the label the edition gives a numbered document
+    assert text["labels"] == ["DOCUMENT NO. 1", "Document No. 2"]
+    # (a note that says nothing, only a link to another document, takes no number)
     assert [n for n, _ in text["notes"]] == ["1", "7", "3", "1"]
     assert text["letters"] == sorted([
         ("a", "Lemmaword] Rdgword (B)"), ("b", "Rightcorr] source reads: Wrongsic"),
@@ -241,7 +280,7 @@ def test_the_fixture_exercises_every_decision(decisions):
                                           "p-kang": "강량욱"}
 
 
-@pytest.mark.parametrize("decision", ["headings", "notes", "letters", "gaps", "signs", "section breaks",
+@pytest.mark.parametrize("decision", ["headings", "labels", "note marks", "notes", "letters", "gaps", "signs", "section breaks",
                                       "paragraph kept whole", "block note after"])
 def test_every_format_renders_the_same_decisions(decisions, decision):
     found = {name: record[decision] for name, record in decisions.items()}

@@ -103,15 +103,15 @@ def test_critical_apparatus_letters_and_variants_after_each_unit():
     assert paragraph(text, "Alpha") == ("Alpha lemmaone[a] beta outer innerlem[b] words[c] gamma[1][d]"
                                         " delta firstrdg[e] onlylem Corrword[f].")
     assert "\n[1] Noteword notelem [notelem] noterdg (B)].\n" in text
-    assert ("Variants\n\n[a] lemmaone] readingone (B); readingtwo (C)\n[b] innerlem] innerrdg (B)\n"
+    assert ("Textual notes\n\n[a] lemmaone] readingone (B); readingtwo (C)\n[b] innerlem] innerrdg (B)\n"
             "[c] outer innerlem words] om. C\n[d] ∅] addedrdg (B)\n"
-            "[e] firstrdg] secondrdg (B) — B: Detailword\n[f] Corrword] source reads: Sicword\n\nSecond") in text
+            "[e] firstrdg] secondrdg (B) — B: Detailword\n[f] Corrword] source reads: Sicword\n\nDocument No. 2\nSecond") in text
     assert paragraph(text, "Again") == "Again againlem[a] linked linklem[b] end[1]."
-    assert text.endswith("Variants\n\n[a] againlem] againrdg (B) [Note: Rdgnote]\n[b] linklem] linkrdg (B)\n")
+    assert text.endswith("Textual notes\n\n[a] againlem] againrdg (B) [Note: Rdgnote]\n[b] linklem] linkrdg (B)\n")
     # the variants are the text's witnesses: kept whatever becomes of the notes
     for notes in ("inline", "none"):
         other = text_of(APPARATUS, width=0, notes=notes)
-        assert other.count("Variants\n") == 2 and "[d] ∅] addedrdg (B)" in other
+        assert other.count("Textual notes\n") == 2 and "[d] ∅] addedrdg (B)" in other
     # a long entry hangs under its letter
     narrow = text_of(APPARATUS, width=30)
     assert "[a] lemmaone] readingone (B);\n    readingtwo (C)\n" in narrow

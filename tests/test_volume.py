@@ -108,3 +108,19 @@ def test_a_large_volume_is_printed_in_parts(tmp_path):
     assert "Part 1: 18" in first.pages[0].extract_text()
     numbered = [o.title for o in second.outline if not isinstance(o, list) and o.title[0].isdigit()]
     assert numbered[0].startswith(f"{len([o for o in first.outline if not isinstance(o, list) and o.title[0].isdigit()]) + 1}. ")
+
+
+def test_write_books_for_the_build(tmp_path):
+    coll = collection(tmp_path / "src", letters=4)
+    out = tmp_path / "out"
+    out.mkdir()
+    written, problems = volume.write_books(coll, out, ["html", "text"])
+    assert [p.name for p in written] == ["src.txt"] and problems == []
+    written, problems = volume.write_books(coll, out, ["pdf"], books="per-document")
+    assert written == [] and problems == []
+    written, problems = volume.write_books(coll, out, ["pdf"], books="volume", max_chars=50)
+    assert written == [] and len(problems) == 1 and "over the PDF limit" in problems[0]
+    with pytest.raises(UsageError):
+        volume.write_books(coll, out, ["pdf"], books="all")
+    written, _ = volume.write_books(coll, out, ["pdf", "text"])
+    assert sorted(p.name for p in written if p.suffix in (".pdf", ".txt")) == ["src.pdf", "src.txt"]

@@ -59,3 +59,13 @@ def test_text_conventions_and_identical_rebuilds(written, tmp_path):
     assert unicodedata.is_normalized("NFC", text)
     again = text_volume.write(collection, out, tmp_path / "again.txt")
     assert again.read_bytes() == data
+
+
+def test_a_document_without_title_or_names_is_not_given_any():
+    from tei_edition.collection import CatalogueEntry
+
+    bare = CatalogueEntry("a/b", "a/b.xml", None, "document", "")
+    assert text_volume.catalogue_line(bare, 3) == "3. Untitled document, undated"
+    bare.addressee = [{"name": "Oswald Heer", "key": None}]
+    bare.date, bare.date_text = "1850-01-02", "2 January 1850"
+    assert text_volume.catalogue_line(bare) == "Unknown sender to Oswald Heer, 2 January 1850"

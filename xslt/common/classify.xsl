@@ -182,15 +182,36 @@
   <xsl:variable name="te:block-note-types" as="xs:string+" select="
     'source', 'provenance', 'distribution', 'summary', 'abstract', 'headnote', 'regest'"/>
 
-  <!-- "block": shown as a block where it stands (its type says so, or it stands among
-       blocks with no @place saying otherwise); "foot": a numbered note, its text
-       collected after its unit. -->
+  <!-- "none": a note that says nothing (te:says-something), shown nowhere and given no
+       number; "block": shown as a block where it stands (its type says so, or it
+       stands among blocks with no @place saying otherwise); "foot": a numbered note,
+       its text collected after its unit. -->
   <xsl:function name="te:note-place" as="xs:string">
     <xsl:param name="note" as="element()"/>
     <xsl:sequence select="
-      if ($note/@type = $te:block-note-types) then 'block'
+      if (not(te:says-something($note))) then 'none'
+      else if ($note/@type = $te:block-note-types) then 'block'
       else if ($note/@place[normalize-space()]) then 'foot'
       else if (te:stands-as-block($note)) then 'block'
       else 'foot'"/>
+  </xsl:function>
+
+  <!-- Does a note say anything: a word or a number, a gap, a link that prints its
+       target? A note holding only an empty link to another document and a full stop
+       says nothing. -->
+  <xsl:function name="te:says-something" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="matches(string-join($note//text(), ''), '[\p{L}\p{N}]')
+      or exists($note//tei:gap)
+      or exists($note//(tei:ref | tei:ptr)[not(normalize-space())][te:printed-target(.)])"/>
+  </xsl:function>
+
+  <!-- The target a link without text of its own prints, when a reader can use it (a
+       web address, a date); a pointer to another document or a register entry is an
+       identifier and prints nothing. -->
+  <xsl:function name="te:printed-target" as="xs:string?">
+    <xsl:param name="link" as="element()"/>
+    <xsl:sequence select="tokenize(normalize-space($link/@target), ' ')
+                          [matches(., '^(https?://|\d{4}-\d{2}-\d{2}$|\d{4}-\d{2}$)')][1]"/>
   </xsl:function>
 </xsl:stylesheet>

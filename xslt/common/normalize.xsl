@@ -24,7 +24,9 @@
                    (a footnote carries no notes). Every format prints the letter after
                    the word and the entries after the unit (PDF: as lettered
                    footnotes).
-    note           @te:place "foot" or "block" (te:note-place): a foot note has @te:n,
+    note           @te:place "foot", "block" or "none" (te:note-place): a note that
+                   says nothing (only an empty link to another document) is "none",
+                   @te:kind "skip", shown nowhere and not counted; a foot note has @te:n,
                    its number (its own @n, else counted within its unit, te:unit());
                    notes stay where they are: formats put a marker there, never the text,
                    and list the texts after the unit; a block note (source line,
@@ -33,7 +35,10 @@
                    paragraph, a heading): shown after that block, which stays whole
     divisions      @te:level (1 = outermost), @te:unit="true" on a unit (te:unit: notes
                    and letters restart); a division's heads have @te:heading "main"
-                   (the title every format sets), "label" or "sub" (te:main-head)
+                   (the title every format sets), "label" or "sub" (te:main-head);
+                   @te:division-label, the label a numbered division without a label
+                   heading gets ("Document No. 3", policy.xml): set above its main
+                   heading, or as its heading when it has none
     milestone      @te:section-break="true": a section break (policy.xml)
     lines          @te:own-line="true" on an inline element standing where a block
                    would (the lines of an opener, a stamp, a letterhead): a line of its own
@@ -49,6 +54,11 @@
     lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no");
                    lb has @te:newline="true" where lines are kept (verse, openers,
                    addresses, stamps, headings ...); elsewhere it is a space
+    annotation     a spanGrp in standOff (policy.xml) is shown after the text, in a
+                   division typed "annotations" (te:anchor "te-annotations") headed
+                   "Annotations", the last of the back matter (a back is made for it
+                   when the text has none); each span starts "words] " with the words
+                   it annotates (@target, @from ... @to)
     unknown        an element with no rule keeps all its text; one xsl:message per
                    distinct name: "TE-COVERAGE {name} {count} {first line}"
 -->
@@ -86,6 +96,7 @@
     <!-- ... and text no format shows (metadata inside the text), said as such. -->
     <xsl:for-each-group select="$result//*[@te:kind = 'skip'][empty(ancestor::*[@te:kind = 'skip'])]
                                 [not(self::tei:teiHeader or self::tei:standOff or self::tei:facsimile)]
+                                [not(@te:place = 'none')]
                                 [normalize-space()]"
                         group-by="name()">
       <xsl:sort select="current-grouping-key()"/>
@@ -101,6 +112,82 @@
       <xsl:copy-of select="@*, node()"/>
     </xsl:copy>
   </xsl:template>
+
+  <!-- Annotation in standOff (policy.xml's stand-off-annotations: spanGrp) is text a
+       reader must have: a division at the end of the back matter (made when the text
+       has none), headed "Annotations", holds it (the standOff itself stays metadata). -->
+  <xsl:template match="tei:text[parent::tei:TEI][empty(tei:back)][te:annotations(.)]" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:call-template name="te:children"/>
+      <tei:back te:kind="block">
+        <xsl:call-template name="te:annotations"/>
+      </tei:back>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="tei:back[parent::tei:text[parent::tei:TEI]][te:annotations(..)]" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:call-template name="te:children"/>
+      <xsl:call-template name="te:annotations">
+        <xsl:with-param name="text" select=".."/>
+      </xsl:call-template>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:function name="te:annotations" as="element()*">
+    <xsl:param name="text" as="element()"/>
+    <xsl:sequence select="$text/../tei:standOff//*[local-name() = $te:stand-off-shown]
+      [empty(ancestor::*[local-name() = $te:stand-off-shown])][normalize-space()]"/>
+  </xsl:function>
+
+  <xsl:template name="te:annotations">
+    <xsl:param name="text" as="element()" select="."/>
+    <tei:div type="annotations" te:kind="block" te:anchor="te-annotations" te:level="1">
+      <tei:head te:kind="block" te:anchor="te-annotations.head" te:heading="main">{$te:stand-off-heading}</tei:head>
+      <xsl:for-each select="te:annotations($text)">
+        <xsl:apply-templates select="." mode="te:normalize">
+          <xsl:with-param name="te:path" tunnel="yes" select="'te-annotations.' || local-name() || position()"/>
+        </xsl:apply-templates>
+      </xsl:for-each>
+    </tei:div>
+  </xsl:template>
+
+  <!-- An annotation starts with the words it annotates, as an apparatus entry does
+       ("words] comment"; first … last of a longer passage), when it points to them. -->
+  <xsl:template match="tei:span" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:for-each select="te:annotated-words(.)">
+        <xsl:value-of select=". || '] '"/>
+      </xsl:for-each>
+      <xsl:call-template name="te:children"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:function name="te:annotated-words" as="xs:string?">
+    <xsl:param name="span" as="element()"/>
+    <xsl:variable name="ids" select="($span/@target, $span/@from)[1] ! tokenize(normalize-space(.))
+                                     [starts-with(., '#')] ! substring(., 2)"/>
+    <xsl:variable name="first" select="key('te:by-id', $ids[1], root($span))[1]"/>
+    <xsl:variable name="last" select="if ($span/@target) then key('te:by-id', $ids[last()], root($span))[1]
+      else $span/@to[starts-with(normalize-space(.), '#')] ! key('te:by-id', substring(normalize-space(.), 2), root($span))[1]"/>
+    <xsl:variable name="from" select="tokenize(te:plain-words($first))"/>
+    <xsl:variable name="to" select="if ($last and not($last is $first)) then tokenize(te:plain-words($last)) else ()"/>
+    <xsl:sequence select="
+      if (empty($from)) then ()
+      else if (exists($to)) then $from[1] || ' … ' || $to[last()]
+      else if (count($from) gt 6) then $from[1] || ' … ' || $from[last()]
+      else string-join($from, ' ')"/>
+  </xsl:function>
+
+  <!-- The words of an element as shown: notes and skipped parts left out. -->
+  <xsl:function name="te:plain-words" as="xs:string">
+    <xsl:param name="el" as="element()?"/>
+    <xsl:sequence select="normalize-space(string-join($el//text()
+      [empty(ancestor::*[self::tei:note or te:is-skipped(.)][. >> $el])]))"/>
+  </xsl:function>
 
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
@@ -121,6 +208,9 @@
       <xsl:if test="te:is-unit(.)">
         <xsl:attribute name="te:unit" select="'true'"/>
       </xsl:if>
+      <xsl:for-each select="te:division-label(.)">
+        <xsl:attribute name="te:division-label" select="."/>
+      </xsl:for-each>
     </xsl:if>
     <xsl:if test="self::tei:head and parent::*[te:is-div(.)]">
       <xsl:attribute name="te:heading" select="te:heading-role(.)"/>
@@ -422,24 +512,42 @@
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:attribute name="te:place" select="$place"/>
+      <xsl:if test="$place = 'none'">
+        <xsl:attribute name="te:kind" select="'skip'"/>
+      </xsl:if>
       <xsl:if test="$place = 'block' and not(te:stands-as-block(.))">
         <xsl:attribute name="te:deferred" select="'true'"/>
       </xsl:if>
       <xsl:if test="$place = 'foot'">
-        <xsl:attribute name="te:n" select="(@n[normalize-space()], accumulator-before('te:notes'))[1]"/>
+        <xsl:attribute name="te:n" select="(@n[normalize-space()], head(accumulator-before('te:notes')))[1]"/>
       </xsl:if>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
   </xsl:template>
 
-  <!-- Foot notes are counted within their unit (document, essay, letter, chapter). -->
-  <xsl:accumulator name="te:notes" as="xs:integer" initial-value="0">
+  <!-- Foot notes are counted within their unit (document, essay, letter, chapter): a
+       stack with one counter per open unit, so that the numbering of the text around a
+       unit goes on after it (and the notes of standOff annotations, shown after the
+       text, go on from the text's own). -->
+  <xsl:accumulator name="te:notes" as="xs:integer+" initial-value="0">
     <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]"
-                          select="if (te:is-unit(.)) then 0 else $value"/>
-    <xsl:accumulator-rule match="tei:note[not(ancestor::*[te:is-skipped(.)])]"
-                          select="if (te:note-place(.) = 'foot' and not(te:in-other-reading(.)))
-                                  then $value + 1 else $value"/>
+                          select="if (te:is-unit(.)) then (0, $value) else $value"/>
+    <xsl:accumulator-rule match="tei:div[@type = $te:unit-types] | tei:div1[@type = $te:unit-types]" phase="end"
+                          select="if (te:is-unit(.)) then tail($value) else $value"/>
+    <xsl:accumulator-rule match="tei:note[not(ancestor::*[te:is-skipped(.)]) or te:in-annotation(.)]"
+                          select="if (te:counts-as-foot-note(.)) then (head($value) + 1, tail($value)) else $value"/>
   </xsl:accumulator>
+
+  <xsl:function name="te:counts-as-foot-note" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="te:note-place($note) = 'foot' and not(te:in-other-reading($note))"/>
+  </xsl:function>
+
+  <!-- Whether a node stands in standOff annotation that is shown (policy.xml). -->
+  <xsl:function name="te:in-annotation" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="exists($node/ancestor::*[local-name() = $te:stand-off-shown]/parent::tei:standOff)"/>
+  </xsl:function>
 
   <!-- Listed by name ($te:entity-kinds' keys), so that other elements never test the
        predicate. Which entries a name means is the resolver's decision (te:refs, and

@@ -38,6 +38,27 @@
   <xsl:variable name="te:head-not-main" as="xs:string+" select="tokenize($te:policy/headings/@not-main)"/>
   <xsl:variable name="te:head-never-main" as="xs:string+" select="tokenize($te:policy/headings/@never-main)"/>
 
+  <!-- The label of a numbered division without a label heading ("Document No. 3"),
+       or nothing (policy.xml's <division-labels>; nor when its heading starts with its
+       number already: "12. Alfred Escher to ..."). -->
+  <xsl:function name="te:division-label" as="xs:string?">
+    <xsl:param name="div" as="element()"/>
+    <xsl:variable name="says" select="$te:policy/division-labels/label[@type = $div/@type][1]/@says"/>
+    <xsl:variable name="n" select="normalize-space($div/@n)"/>
+    <xsl:variable name="head" select="normalize-space(string(te:main-head($div)))"/>
+    <xsl:if test="$says and $n
+                  and empty($div/*[local-name() = 'head'][@type = 'label'])
+                  and not(starts-with($head, $n) and not(matches(substring($head, string-length($n) + 1), '^\w')))">
+      <xsl:sequence select="$says || ' ' || normalize-space($div/@n)"/>
+    </xsl:if>
+  </xsl:function>
+
+  <!-- The standOff annotation shown after the text, and its heading. -->
+  <xsl:variable name="te:stand-off-shown" as="xs:string+"
+                select="tokenize($te:policy/stand-off-annotations/@elements)"/>
+  <xsl:variable name="te:stand-off-heading" as="xs:string"
+                select="string($te:policy/stand-off-annotations/@heading)"/>
+
   <!-- Element -> (open, close): the signs around editorial interventions. -->
   <xsl:variable name="te:signs" as="map(xs:string, xs:string*)"
                 select="map:merge($te:policy/signs/sign ! map{string(@element): (string(@open), string(@close))})"/>
@@ -51,6 +72,18 @@
   <xsl:function name="te:mark-legend" as="xs:string*">
     <xsl:param name="for" as="xs:string"/>
     <xsl:sequence select="$te:policy/marks/mark[@for = $for]/(string(@sample), string(@explain))"/>
+  </xsl:function>
+
+  <!-- What the list of notes or of textual notes is headed ("Textual notes"), and
+       what one of them is called ("textual note"). -->
+  <xsl:function name="te:mark-heading" as="xs:string">
+    <xsl:param name="for" as="xs:string"/>
+    <xsl:sequence select="string($te:policy/marks/mark[@for = $for]/@heading)"/>
+  </xsl:function>
+
+  <xsl:function name="te:mark-name" as="xs:string">
+    <xsl:param name="for" as="xs:string"/>
+    <xsl:sequence select="string($te:policy/marks/mark[@for = $for]/@one)"/>
   </xsl:function>
 
   <xsl:function name="te:sign-explanation" as="xs:string?">

@@ -108,11 +108,12 @@
     <xsl:sequence select="exists($el[self::tei:div or self::tei:div1]) and te:is-unit($el)"/>
   </xsl:function>
 
-  <!-- "Document No. 1" for a numbered document, else nothing. -->
+  <!-- "Document No. 1" for a numbered document (policy.xml's division-labels, even
+       where a label heading of its own stands in the text), else nothing. -->
   <xsl:function name="h:document-number" as="xs:string?">
     <xsl:param name="div" as="element()"/>
-    <xsl:sequence select="if ($div/@type = 'document' and normalize-space($div/@n))
-                          then 'Document No. ' || normalize-space($div/@n) else ()"/>
+    <xsl:sequence select="$te:policy/division-labels/label[@type = $div/@type][1]/@says
+                          [normalize-space($div/@n)] ! (. || ' ' || normalize-space($div/@n))"/>
   </xsl:function>
 
   <!-- How a division is named in the contents and in register mentions. -->

@@ -9,7 +9,7 @@
   focus only, on narrow screens and in print the margin copies are hidden. A document's archival source note standing between its
   blocks is its source line, shown where it stands (@te:place="block").
   The critical apparatus works the same way: after a lemma its letter (@te:apparatus)
-  links to the unit's "Variants", listed after its notes, each entry "lemma] reading
+  links to the unit's "Textual notes", listed after its notes, each entry "lemma] reading
   (wit); …" with a link back; the ids are the unit's id, "-app-" and the letter.
 -->
 <xsl:stylesheet version="3.0"
@@ -78,7 +78,7 @@
                           and exists($after)"/>
   </xsl:function>
 
-  <xsl:template match="tei:note" mode="h:text">
+  <xsl:template match="tei:note[not(@te:place = 'none')]" mode="h:text">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:variable name="n" select="string(@te:n)"/>
@@ -107,14 +107,14 @@
   </xsl:template>
 
   <!-- The notes of the current unit (a document, an essay, or the whole text), then its
-       critical apparatus ("Variants"), by letter. -->
+       textual notes (the heading policy.xml gives them), by letter. -->
   <xsl:template name="h:footnotes">
     <xsl:variable name="unit" select="."/>
     <xsl:variable name="notes" select=".//tei:note[@te:place = 'foot'][te:unit(.) is $unit]"/>
     <xsl:if test="$notes">
       <section class="{'footnotes', 'all-in-margin'[every $n in $notes satisfies h:in-margin($n)]}"
-               role="doc-endnotes" aria-label="{h:notes-label('Notes', $unit)}">
-        <h3 class="footnotes-title">Notes</h3>
+               role="doc-endnotes" aria-label="{h:notes-label(te:mark-heading('notes'), $unit)}">
+        <h3 class="footnotes-title">{te:mark-heading('notes')}</h3>
         <ol>
           <xsl:for-each select="$notes">
             <li>
@@ -144,13 +144,13 @@
       </xsl:perform-sort>
     </xsl:variable>
     <xsl:if test="exists($apparatus)">
-      <section class="footnotes apparatus" aria-label="{h:notes-label('Variants', $unit)}">
-        <h3 class="footnotes-title">Variants</h3>
+      <section class="footnotes apparatus" aria-label="{h:notes-label(te:mark-heading('textual-notes'), $unit)}">
+        <h3 class="footnotes-title">{te:mark-heading('textual-notes')}</h3>
         <ol>
           <xsl:for-each select="$apparatus">
             <li class="footnote apparatus-entry" id="{h:apparatus-id(.)}">
               <a class="backref" href="{h:fragment(h:apparatus-id(.) || '-ref')}" role="doc-backlink"
-                 aria-label="Back to the text of variant {@te:apparatus}">{@te:apparatus}</a>
+                 aria-label="Back to the text of {te:mark-name('textual-notes')} {@te:apparatus}">{@te:apparatus}</a>
               <xsl:text> </xsl:text>
               <div class="footnote-body">{@te:apparatus-entry}</div>
             </li>
@@ -191,10 +191,15 @@
       </xsl:when>
       <xsl:otherwise>
         <a class="noteref appref" id="{h:apparatus-id(.)}-ref" href="{h:fragment(h:apparatus-id(.))}"
-           role="doc-noteref" aria-label="Variant {$letter}"><sup>{$letter}</sup></a>
+           role="doc-noteref" aria-label="{h:capitalised(te:mark-name('textual-notes'))} {$letter}"><sup>{$letter}</sup></a>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <xsl:function name="h:capitalised" as="xs:string">
+    <xsl:param name="words" as="xs:string"/>
+    <xsl:sequence select="upper-case(substring($words, 1, 1)) || substring($words, 2)"/>
+  </xsl:function>
 
   <!-- The id of an apparatus entry: its unit's id (a division's anchor; the text,
        "te-text", in a corpus after its TEI), "-app-", its letter. -->

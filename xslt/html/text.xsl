@@ -22,8 +22,17 @@
   xmlns="http://www.w3.org/1999/xhtml"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:mode name="h:text" on-no-match="text-only-copy" on-multiple-match="fail"
+  <!-- Unmatched nodes fail, as in every format: every element has a rule (the generic
+       one below keeps the text of elements with no rule of their own; the common layer
+       reports unknown ones as coverage), text is copied, comments print nothing. -->
+  <xsl:mode name="h:text" on-no-match="fail" on-multiple-match="fail"
             warning-on-multiple-match="yes"/>
+
+  <xsl:template match="text()" mode="h:text" priority="-1">
+    <xsl:value-of select="."/>
+  </xsl:template>
+
+  <xsl:template match="comment() | processing-instruction()" mode="h:text"/>
 
   <!-- Ids that an internal link (#id) may point to: rendered anchors and xml:ids. -->
   <xsl:key name="h:ids" match="*[@te:anchor or @xml:id][empty(ancestor-or-self::*[@te:kind = 'skip'])]"
@@ -146,10 +155,10 @@
           <xsl:call-template name="h:attributes">
             <xsl:with-param name="class" select="'unit'[h:is-unit(current())]"/>
           </xsl:call-template>
-          <xsl:if test="h:document-number(.) and not(tei:head)">
+          <xsl:if test="@te:division-label and not(tei:head)">
             <xsl:element name="h{h:heading-level(.)}">
               <xsl:attribute name="class" select="'generated'"/>
-              <span class="doc-number">{h:document-number(.)}</span>
+              <span class="doc-number">{@te:division-label}</span>
             </xsl:element>
           </xsl:if>
           <xsl:apply-templates mode="h:text"/>
@@ -183,8 +192,8 @@
       <xsl:otherwise>
         <xsl:element name="h{h:heading-level(..)}">
           <xsl:call-template name="h:attributes"/>
-          <xsl:if test="h:document-number(..) and not(../tei:head[@type = 'label'])">
-            <span class="doc-number">{h:document-number(..)}</span>
+          <xsl:if test="../@te:division-label">
+            <span class="doc-number">{../@te:division-label}</span>
             <xsl:text> </xsl:text>
           </xsl:if>
           <xsl:apply-templates mode="h:text">
@@ -448,7 +457,7 @@
   </xsl:template>
 
   <!-- A critical apparatus entry: the lemma (the readings on hover), then its letter,
-       which links to the entry in the unit's variants (notes.xsl). -->
+       which links to the entry in the unit's textual notes (notes.xsl). -->
   <xsl:template match="tei:app" mode="h:text">
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'editorial'"/>

@@ -90,6 +90,25 @@
     <xsl:apply-templates select="tx:block-notes($parts/(self::tei:cell/node(), self::*[not(self::tei:cell)]))" mode="tx:block"/>
   </xsl:template>
 
+  <!-- The label the common layer gives a numbered division (@te:division-label,
+       "Document No. 3"): a line above its main heading, or its heading when it has none. -->
+  <xsl:template match="tei:head[@te:heading = 'main'][../@te:division-label]" mode="tx:block" as="element(tx:b)*">
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <tx:b group="{tx:group(.)}" indent="{$indent}">{../@te:division-label}</tx:b>
+    <xsl:next-match/>
+  </xsl:template>
+
+  <xsl:template match="*[local-name() = $tx:divs][@te:division-label][empty(tei:head)]" mode="tx:block" as="element(tx:b)*">
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <tx:b group="" indent="{$indent}">
+      <xsl:if test="@te:level = '1'">
+        <xsl:attribute name="underline" select="'-'"/>
+      </xsl:if>
+      <xsl:sequence select="string(@te:division-label)"/>
+    </tx:b>
+    <xsl:call-template name="tx:contents"/>
+  </xsl:template>
+
   <!-- A section break (the common layer's @te:section-break) is a centred row of asterisks. -->
   <xsl:template match="*[tx:is-section-break(.)]" mode="tx:block" as="element(tx:b)">
     <tx:b group="" indent="0" align="center">* * *</tx:b>

@@ -2,9 +2,9 @@
 <!--
   The notes of a unit (document, essay, letter, chapter, else the whole text), after
   it: "Notes", then each note as "[n] text", later lines hanging under the text.
-  Then its critical apparatus (@te:apparatus, by letter): "Variants", then each entry
-  as "[a] lemma] reading (wit); reading (wit)". The variants are the text's witnesses:
-  they are listed whatever the notes parameter says.
+  Then its textual notes (@te:apparatus, by letter): "Textual notes" (policy.xml's
+  heading), then each entry as "[a] lemma] reading (wit); reading (wit)". They are the
+  edition's apparatus: they are listed whatever the notes parameter says.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -22,7 +22,7 @@
       else ()"/>
     <xsl:if test="exists($list)">
       <xsl:variable name="group" select="'notes' || generate-id()"/>
-      <tx:b group="" indent="{$indent}">Notes</tx:b>
+      <tx:b group="" indent="{$indent}">{te:mark-heading('notes')}</tx:b>
       <xsl:for-each select="$list">
         <xsl:call-template name="tx:hanging">
           <xsl:with-param name="prefix" select="'[' || @te:n || '] '"/>
@@ -38,7 +38,7 @@
     </xsl:variable>
     <xsl:if test="exists($apparatus)">
       <xsl:variable name="group" select="'variants' || generate-id()"/>
-      <tx:b group="" indent="{$indent}">Variants</tx:b>
+      <tx:b group="" indent="{$indent}">{te:mark-heading('textual-notes')}</tx:b>
       <xsl:for-each select="$apparatus">
         <xsl:variable name="prefix" select="'[' || @te:apparatus || '] '"/>
         <tx:b group="{$group}" indent="{$indent}" prefix="{$prefix}">{tx:clean(@te:apparatus-entry)}</tx:b>

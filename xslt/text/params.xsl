@@ -15,8 +15,8 @@
 
   <!-- "end": markers [1] in the text, the note texts after each unit (document, essay);
        "inline": the note text in brackets where the note stands; "none": dropped.
-       (The variants of a critical apparatus are listed after each unit whatever this
-       says: they are the text's witnesses, notes.xsl.) -->
+       (The textual notes, [a], are listed after each unit whatever this says: they
+       are the edition's apparatus, notes.xsl.) -->
   <xsl:param name="notes" as="xs:string" select="'end'"/>
 
   <!-- Show page breaks as [p. 2]. -->

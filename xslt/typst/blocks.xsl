@@ -213,7 +213,8 @@
   <!-- A chapter-level division without a heading is titled by its type ("Essay 2"). -->
   <xsl:function name="tt:synthetic-title" as="xs:string">
     <xsl:param name="div" as="element()"/>
-    <xsl:sequence select="if (empty($div/tei:head) and tt:div-level($div) le $tt:page-level
+    <xsl:sequence select="if (empty($div/tei:head) and $div/@te:division-label) then string($div/@te:division-label)
+      else if (empty($div/tei:head) and tt:div-level($div) le $tt:page-level
       and $div/@type = $tt:chapter-types)
       then tt:label-of(tt:words($div/@type)) || ($div/@n ! (' ' || normalize-space(.))) else ''"/>
   </xsl:function>
@@ -248,7 +249,9 @@
       except (if ($new-page) then tei:milestone[. &lt;&lt; $first-head] else ())"/>
     <xsl:text>#te.division(level: {$level}, kind: {tt:str-or-none(@type)}, new-page: {$new-page}, </xsl:text>
     <xsl:text>lang: {tt:str-or-none(tt:lang(@xml:lang))},&#10;</xsl:text>
-    <xsl:text>  label-text: {tt:str-or-none(string-join($labels ! tt:plain(.), ' '))}, </xsl:text>
+    <!-- the label the common layer gave a numbered division without a label heading -->
+    <xsl:variable name="given" select="@te:division-label[$head]"/>
+    <xsl:text>  label-text: {tt:str-or-none((string-join($labels ! tt:plain(.), ' ')[.], $given)[1])}, </xsl:text>
     <xsl:text>title-text: {tt:str-or-none(($head ! tt:plain(.), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
     <xsl:if test="$carried or $leading">
       <xsl:text>  pre: [&#10;</xsl:text>
@@ -266,6 +269,9 @@
         </xsl:call-template>
       </xsl:for-each>
       <xsl:text>  }},&#10;</xsl:text>
+    </xsl:if>
+    <xsl:if test="$given and empty($labels)">
+      <xsl:text>  label: {{&#10;{tt:str-or-none(string($given))}&#10;  }},&#10;</xsl:text>
     </xsl:if>
     <xsl:if test="$head">
       <xsl:text>  title: {{{tt:mark($head)}&#10;</xsl:text>

@@ -98,7 +98,7 @@
   <xsl:function name="tt:is-mark" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
     <xsl:sequence select="exists($n/self::tei:note[@te:kind = 'note'][not(@te:place = 'block')]
-                                 [not(@te:deferred = 'true')][tt:prints-words(.)])"/>
+                                 [not(@te:deferred = 'true')])"/>
   </xsl:function>
 
   <!-- In a name, no line break after an initial ("A.M. Puzanov") nor inside a name of
@@ -128,8 +128,7 @@
 
   <xsl:function name="tt:link-text" as="xs:string?">
     <xsl:param name="link" as="element()"/>
-    <xsl:variable name="targets" select="tokenize(normalize-space($link/@target), ' ')"/>
-    <xsl:sequence select="$targets[matches(., '^(https?://|\d{4}-\d{2}-\d{2}$|\d{4}-\d{2}$)')][1]"/>
+    <xsl:sequence select="te:printed-target($link)"/>
   </xsl:function>
 
   <!-- The punctuation that only framed silent links goes with them: "(" and ")" around
@@ -187,7 +186,6 @@
     <xsl:choose>
       <xsl:when test="@te:kind = 'skip'"/>
       <xsl:when test="@te:kind = 'note' and @te:deferred = 'true'"/>
-      <xsl:when test="@te:kind = 'note' and not(tt:prints-words(.))"/>
       <xsl:when test="@te:kind = 'note'">
         <xsl:apply-templates select="." mode="tt:note"/>
       </xsl:when>
@@ -206,15 +204,6 @@
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
-
-  <!-- Does a note say anything (a word, a number, a link that prints, a gap)? A note
-       holding only a link to another document and a full stop is not printed. -->
-  <xsl:function name="tt:prints-words" as="xs:boolean">
-    <xsl:param name="note" as="element()"/>
-    <xsl:sequence select="matches(string-join($note//text(), ''), '[\p{L}\p{N}]')
-      or exists($note//(tei:ref | tei:ptr)[not(normalize-space())][not(tt:silent(.))])
-      or exists($note//tei:gap)"/>
-  </xsl:function>
 
   <!-- "te.fn(args, {" children "})" with the element's source mark. -->
   <xsl:template name="tt:wrap">

@@ -15,7 +15,7 @@ from tei_edition.textsafe import for_line, for_message, for_stdout
               help="Fill lines up to N characters (0: one line per paragraph). Words are never broken.")
 @click.option("--notes", type=click.Choice(["end", "inline", "none"]), default="end", show_default=True,
               help="Note texts after each document with [1] markers, in brackets where they stand, or dropped "
-                   "(the variants of a critical apparatus, [a], are listed whatever this says).")
+                   "(the textual notes, [a], are listed whatever this says).")
 @click.option("--diplomatic", is_flag=True,
               help="Show the original readings (sic, orig, abbr) instead of corr, reg, expan.")
 @click.option("--page-breaks", is_flag=True, help="Show page breaks as [p. 2].")

@@ -29,6 +29,7 @@ How:
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pickle
 import shutil
@@ -73,6 +74,7 @@ class DocumentOutcome:
     id: str = ""
     skipped: bool = False  # unchanged since the last build: its outputs were taken over
     failure: str = ""  # its worker crashed or was stopped at a limit
+    digest: str | None = None  # for the collection site (site.Digest as JSON)
 
     @property
     def ok(self) -> bool:
@@ -130,6 +132,7 @@ class _Task:
     validate: bool
     strict: bool
     document: object = None  # collection.Document: ``parse()`` gives its tree
+    page: bool = False  # its HTML is a page of the collection site
 
 
 def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = True,
@@ -165,6 +168,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
 
     documents = _units(collection)
     plan = _plan(documents, chosen)
+    collection_site = len(documents) > 1 and any(f.name == "html" for f in chosen)
     _refuse_clashes(plan, out, _inputs(collection, paths))
     if not documents:  # nothing to publish: the output folder is left as it is
         progress.start(report, 0)
@@ -190,6 +194,9 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
                                     doc.fragment or "", _register_digest(collection, doc),
                                     _neighbours(doc, documents))
+        site_page = collection_site and not isinstance(doc, _Volume)
+        if site_page:
+            keys[doc_id] = manifest.key(keys[doc_id], "collection page")
         if isinstance(doc, _Volume):
             doc = None  # the whole file is parsed
         outputs = plan[doc_id]
@@ -199,7 +206,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
             entries[doc_id] = taken
             skipped.append(_skipped_outcome(doc_id, path, taken, out))
         else:
-            tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc))
+            tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc, site_page))
 
     journal = manifest.Journal(staging)
     for doc_id, entry in entries.items():
@@ -218,14 +225,15 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
             entry = manifest.Entry(keys[doc_id], str(task.source),
                                    {f.format: [str(p.relative_to(out)) for p in f.outputs]
                                     for f in outcome.formats},
-                                   [w for f in outcome.formats for w in f.warnings])
+                                   [w for f in outcome.formats for w in f.warnings],
+                                   outcome.digest)
             entries[doc_id] = entry
             journal.add(doc_id, entry)
         progress.done(outcome)
 
     by_id = {task.id: task for task in tasks}
     init_args = (_portable(collection.register, paths), [f.name for f in chosen],
-                 xmlparse.current_limits())
+                 xmlparse.current_limits(), collection if collection_site else None)
     try:
         if jobs == 0:
             _run_here(tasks, init_args, finished)
@@ -242,6 +250,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
              if f.ok for p in f.outputs}
     _prune(staging, kept)
+    if collection_site:
+        _write_site(collection, documents, entries, staging / "html", report)
     manifest.save(staging, entries)
     _swap(staging, out, tidy_in_background=tidy_in_background)
     report.documents.sort(key=lambda d: (d.kind != "document", str(d.path)))
@@ -322,7 +332,7 @@ def _neighbours(doc, documents: dict) -> str:
         other = documents.get(getattr(entry, name, None) or "")
         if isinstance(other, _Volume):
             other = None
-        parts.append(f"{name}={other.id}|{other.catalogue.title}|{other.catalogue.date}"
+        parts.append(f"{name}={other.id}|{json.dumps(other.catalogue.to_json(), sort_keys=True)}"
                      if other is not None else f"{name}=")
     return "\n".join(parts)
 
@@ -370,6 +380,27 @@ def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
 def _inputs(collection, paths) -> list[Path]:
     return [Path(d.path) for d in collection.documents] + \
         [Path(p) for p in collection.registers] + xmlparse.collect_xml_files(paths)
+
+
+def _write_site(collection, documents: dict, entries: dict, html: Path,
+                report: BuildReport) -> None:
+    """The collection's own pages (``publish.site``), from every document's digest:
+    rewritten whole on every build (they depend on every document)."""
+    from tei_edition.publish import site
+
+    digests = [site.Digest.from_json(entries[d].digest) for d in documents
+               if d in entries and entries[d].digest]
+    pages = {}
+    for doc in collection.documents:
+        if getattr(doc, "part", None) == "division":
+            pages[doc.id] = f"{doc.id.rsplit('/', 1)[0]}/index.html" + \
+                (f"#{doc.xml_id}" if getattr(doc, "xml_id", None) else "")
+    try:
+        site.write_collection_site(collection, digests, html, pages=pages)
+    except TeiEditionError as exc:
+        report.notes.append(exc.located())
+        report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
+                                                [exc.located()], exit_code=exc.exit_code))
 
 
 # ------------------------------------------------------------- the folder being built
@@ -495,6 +526,7 @@ def _outcome(task: _Task, result, out: Path) -> DocumentOutcome:
 # ------------------------------------------------------------------- in the workers
 
 _held = None  # the worker's collection_register() block, open for its lifetime
+_collection = None  # the collection, in a worker that renders site pages
 
 
 def _portable(register, paths):
@@ -507,12 +539,16 @@ def _portable(register, paths):
     return register
 
 
-def init_worker(register, format_names: list[str], parse_limits) -> None:
+def init_worker(register, format_names: list[str], parse_limits, collection=None) -> None:
     """Once per worker: the parser's limits, the stylesheets compiled, every format
-    resolving names against the collection's register."""
+    resolving names against the collection's register (and the collection itself when
+    the worker renders pages of its site)."""
     from tei_edition.publish import run, transform
 
-    global _held
+    global _held, _collection
+    _collection = collection
+    if collection is not None and isinstance(register, tuple):
+        register = collection.register
     xmlparse.set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
                         xinclude=parse_limits.xinclude)
     if isinstance(register, tuple):
@@ -567,7 +603,20 @@ def render(task: _Task) -> DocumentOutcome:
         return outcome
     chosen = [formats.get(name) for name in task.outputs]
     targets = [safe_child(task.staging, task.outputs[fmt.name]) for fmt in chosen]
-    outcome.formats = _export_all(tree, task.source, chosen, targets)
+    options = {}
+    if task.page and _collection is not None and "html" in task.outputs:
+        from tei_edition.entities.resolve import resolve
+        from tei_edition.publish import site
+
+        resolve(tree, task.source, _collection.register)
+        options["html"] = {"collection_page":
+                           site.page_parameters(_collection, task.document, tree)["collection-page"]}
+    outcome.formats = _export_all(tree, task.source, chosen, targets, options)
+    if options and all(f.ok for f in outcome.formats if f.format == "html"):
+        from tei_edition.publish import site
+
+        site.write_facsimiles(task.document, tree, task.staging / "html")
+        outcome.digest = site.digest(tree, task.document).to_json()
     staging = task.staging.resolve()
     for fmt in outcome.formats:
         fmt.outputs = [Path(p).resolve().relative_to(staging) for p in fmt.outputs]
@@ -589,12 +638,15 @@ def _check(tree, source: Path) -> list[str]:
 
 
 def _export_all(tree, source: Path, chosen: list[formats.Format],
-                targets: list[Path]) -> list[FormatOutcome]:
+                targets: list[Path], options: dict | None = None) -> list[FormatOutcome]:
     """Every chosen format of one document, outcomes in the formats' order. A format
     whose module can ``start`` an export that finishes in the background (PDF: Typst
     compiles in its worker process) is started first; the others are written while it
     runs; then it is waited for."""
-    requests = [ExportRequest(tree=tree, source=source, output=target) for target in targets]
+    options = options or {}
+    requests = [ExportRequest(tree=tree, source=source, output=target,
+                              options=dict(options.get(fmt.name, {})))
+                for fmt, target in zip(chosen, targets)]
     outcomes: dict[str, FormatOutcome] = {}
     started = {}
     try:

@@ -22,9 +22,8 @@ def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
     limits = pool.LIMITS.get()
     if limits is None:
         return _export_here(path, fmt, output, **options)
-    if fmt == "pdf":  # the Typst time limit is the PDF's own option: the worker's is above it
-        timeout = float(options.get("timeout") or 0) + 60
-        limits = pool.Limits(limits.memory, max(limits.timeout, timeout))
+    if options.get("timeout"):  # a format's own time limit (PDF: Typst's): the worker's is above it
+        limits = pool.Limits(limits.memory, max(limits.timeout, float(options["timeout"]) + 60))
     try:
         return pool.run_one(_in_worker, (str(path), fmt, output, options, current_limits()),
                             limits=limits)

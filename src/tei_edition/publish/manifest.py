@@ -24,7 +24,7 @@ from tei_edition import __version__, resources
 
 MANIFEST = ".tei-edition-manifest.json"
 JOURNAL = ".tei-edition-journal.jsonl"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Entry:
     source: str
     outputs: dict[str, list[str]] = field(default_factory=dict)  # format -> paths
     warnings: list[str] = field(default_factory=list)
+    digest: str | None = None  # what the collection site needs of it (site.Digest JSON)
 
 
 def file_digest(path: str | os.PathLike) -> str:

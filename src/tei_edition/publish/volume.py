@@ -301,3 +301,37 @@ def _entries(stand_off, register, used: dict[str, str]) -> None:
                 del inner.attrib[XML_ID]  # nested ids would clash across registers
         entry.set(XML_ID, used[key])
         lists[kind].append(entry)
+
+
+PDF_CHOICES = ("per-document", "volume", "both")
+
+
+def write_books(collection, out_dir, formats, *, books: str = "both",
+                max_chars: int = pdf.DEFAULT_MAX_CHARS) -> tuple[list[Path], list[str]]:
+    """The collection's own books, for ``build`` to call once after the documents:
+    ``DIR/<collection>.txt`` (``text_volume``) when ``text`` is among the ``formats``,
+    and the volume ``DIR/<collection>.pdf`` (or its parts) when ``pdf`` is and ``books``
+    (``build --pdf``) is ``volume`` or ``both``. Reads the documents' text files the
+    build wrote into ``out_dir``. Returns the files written and the problems, one line
+    each (a volume that cannot be made is reported, and the rest of the build stands)."""
+    from tei_edition.errors import TeiEditionError
+    from tei_edition.publish import text_volume
+    from tei_edition.xml.output import safe_child
+
+    if books not in PDF_CHOICES:
+        raise UsageError(f"--pdf must be one of {', '.join(PDF_CHOICES)} (got {books!r})")
+    out = Path(out_dir)
+    name = Path(getattr(collection, "root", "") or "collection").name or "collection"
+    written: list[Path] = []
+    problems: list[str] = []
+    if "text" in formats:
+        try:
+            written.append(text_volume.write(collection, out, safe_child(out, name + ".txt")))
+        except TeiEditionError as exc:
+            problems.append(exc.located())
+    if "pdf" in formats and books in ("volume", "both"):
+        try:
+            written.extend(write_volume(collection, safe_child(out, name + ".pdf"), max_chars=max_chars))
+        except TeiEditionError as exc:
+            problems.append(exc.located())
+    return written, problems

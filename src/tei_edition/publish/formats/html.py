@@ -104,8 +104,11 @@ def export(request: ExportRequest) -> ExportResult:
         staging.chmod(0o755)  # a temporary folder is private; a site is for reading
         for name, text in sorted(site.files.items()):
             safe_child(staging, name).write_bytes(text.encode("utf-8"))
-        (staging / "assets").mkdir()
-        for name in ASSETS:
+        # a page of a collection uses the collection site's assets (publish.site)
+        own_assets = request.options.get("collection_page") is None
+        if own_assets:
+            (staging / "assets").mkdir()
+        for name in ASSETS if own_assets else ():
             source = assets / name
             if not source.is_file():
                 raise ResourceError(f"asset {name} is missing from {assets}; reinstall tei-edition")

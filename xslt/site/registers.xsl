@@ -1,0 +1,245 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The collection site: the registers: index pages per kind and letter, a page per entry with its mentions and letters (a module of site.xsl).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:s="urn:x-tei-edition:site"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:math="http://www.w3.org/2005/xpath-functions/math"
+  xmlns="http://www.w3.org/1999/xhtml"
+  exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- ============================================================ registers -->
+
+  <xsl:template name="s:registers" as="element()">
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="root" select="'../'"/>
+      <xsl:with-param name="page" select="'registers'"/>
+      <xsl:with-param name="title" select="'Registers'"/>
+      <xsl:with-param name="content" as="element()+">
+        <h1>Registers</h1>
+        <xsl:for-each-group select="s:entity" group-by="@kind">
+          <section class="register-kind">
+            <h2>{($s:kinds(current-grouping-key()), current-grouping-key())[1]}
+              <span class="count">({count(current-group())})</span></h2>
+            <xsl:call-template name="s:letters">
+              <xsl:with-param name="kind" select="current-grouping-key()"/>
+              <xsl:with-param name="entities" select="current-group()"/>
+              <xsl:with-param name="prefix" select="''"/>
+            </xsl:call-template>
+          </section>
+        </xsl:for-each-group>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="s:letters" as="element()">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="entities" as="element(s:entity)*"/>
+    <xsl:param name="prefix" as="xs:string"/>
+    <xsl:param name="current" as="xs:string" select="''"/>
+    <nav class="letters" aria-label="{$s:kinds($kind)} by letter">
+      <ul>
+        <xsl:for-each-group select="$entities" group-by="@letter">
+          <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+          <li>
+            <a href="{$prefix}{$kind}-{current-grouping-key()}.html">
+              <xsl:if test="current-grouping-key() = $current">
+                <xsl:attribute name="aria-current" select="'page'"/>
+              </xsl:if>
+              <xsl:text>{if (current-grouping-key() = 'other') then 'other' else current-grouping-key()}</xsl:text>
+              <span class="count">{count(current-group())}</span></a>
+          </li>
+        </xsl:for-each-group>
+      </ul>
+    </nav>
+  </xsl:template>
+
+  <xsl:template name="s:letter-page" as="element()">
+    <xsl:param name="site" as="element(s:site)"/>
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="entities" as="element(s:entity)+"/>
+    <xsl:variable name="letter" select="string($entities[1]/@letter)"/>
+    <xsl:variable name="title" select="$s:kinds($kind) || ': ' || $letter"/>
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="site" select="$site"/>
+      <xsl:with-param name="root" select="'../'"/>
+      <xsl:with-param name="page" select="'registers'"/>
+      <xsl:with-param name="title" select="$title"/>
+      <xsl:with-param name="content" as="element()+">
+        <h1>{$title}</h1>
+        <xsl:call-template name="s:letters">
+          <xsl:with-param name="kind" select="$kind"/>
+          <xsl:with-param name="entities" select="$site/s:entity[@kind = $kind]"/>
+          <xsl:with-param name="prefix" select="''"/>
+          <xsl:with-param name="current" select="$letter"/>
+        </xsl:call-template>
+        <ul class="entries">
+          <xsl:for-each select="$entities">
+            <xsl:sort select="@sort"/>
+            <li>
+              <a href="{$kind}/{@slug}.html">{@label}</a>
+              <xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if>
+              <span class="count" title="mentions in documents">{
+                @count} mention{if (@count = '1') then '' else 's'}{
+                if (s:letter) then ', ' || count(s:letter) || ' letter' || (if (count(s:letter) = 1) then '' else 's') else ''}</span>
+            </li>
+          </xsl:for-each>
+        </ul>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- An entry's page: names, dates, description, identifiers, a correspondent's letters
+       by year, and its mentions grouped by document, $s:per-page documents a page (an
+       entry named in thousands of letters gets several pages, each small). -->
+  <xsl:variable name="s:per-page" as="xs:integer" select="120"/>
+  <!-- A correspondent with more letters than this gets counts by year (linked to the
+       catalogue, filtered) instead of the list. -->
+  <xsl:variable name="s:letters-listed" as="xs:integer" select="200"/>
+
+  <xsl:function name="s:entity-file" as="xs:string">
+    <xsl:param name="entity" as="element(s:entity)"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:sequence select="$entity/@slug || (if ($page gt 1) then '-' || $page else '') || '.html'"/>
+  </xsl:function>
+
+  <xsl:template name="s:entity-page" as="element()">
+    <xsl:param name="site" as="element(s:site)"/>
+    <xsl:param name="entity" as="element(s:entity)"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:param name="pages" as="xs:integer"/>
+    <xsl:param name="docs" as="xs:anyAtomicType*"/>
+    <xsl:for-each select="$entity">
+    <xsl:call-template name="s:page">
+      <xsl:with-param name="site" select="$site"/>
+      <xsl:with-param name="root" select="'../../'"/>
+      <xsl:with-param name="page" select="'registers'"/>
+      <xsl:with-param name="title" select="@label || (if ($page gt 1) then ' (' || $page || ')' else '')"/>
+      <xsl:with-param name="content" as="element()+">
+        <p class="breadcrumb"><a href="../index.html">Registers</a> ›
+          <a href="../{@kind}-{@letter}.html">{$s:kinds(@kind)}: {@letter}</a></p>
+        <article class="entity entity-{@kind}">
+          <h1>{@label}<xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if></h1>
+          <xsl:if test="$page = 1">
+          <xsl:if test="count(s:name) > 1">
+            <p class="names"><span class="label">Also written</span> {string-join(s:name[position() > 1], '; ')}</p>
+          </xsl:if>
+          <xsl:for-each select="s:description">
+            <p class="description">{.}</p>
+          </xsl:for-each>
+          <xsl:if test="s:idno">
+            <ul class="identifiers">
+              <xsl:for-each select="s:idno">
+                <li><span class="label">{s:authority(@type)}</span>{' '}
+                  <xsl:choose>
+                    <xsl:when test="@href"><a href="{@href}" rel="external">{.}</a></xsl:when>
+                    <xsl:otherwise>{.}</xsl:otherwise>
+                  </xsl:choose></li>
+              </xsl:for-each>
+            </ul>
+          </xsl:if>
+          <xsl:for-each select="s:geo">
+            <p class="coordinates"><a href="../../map.html#{$entity/@slug}">On the map</a> ({@lat}, {@lon})</p>
+          </xsl:for-each>
+          <xsl:if test="s:letter">
+            <section class="letters-of" aria-labelledby="te-letters">
+              <h2 id="te-letters">Letters <span class="count">({count(s:letter[@role = 'sent'])} sent,
+                {count(s:letter[@role = 'received'])} received)</span></h2>
+              <xsl:choose>
+                <xsl:when test="count(s:letter) gt $s:letters-listed">
+                  <ul class="year-counts">
+                    <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[.], 'undated')[1]">
+                      <li><a href="../../index.html#person={encode-for-uri($entity/@label)}{
+                        if (current-grouping-key() = 'undated') then '' else '&amp;from=' || current-grouping-key() || '&amp;to=' || current-grouping-key()}">{
+                        current-grouping-key()}</a> <span class="count">{count(current-group())}</span></li>
+                    </xsl:for-each-group>
+                  </ul>
+                </xsl:when>
+                <xsl:otherwise>
+                  <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[.], 'undated')[1]">
+                    <h3>{current-grouping-key()}</h3>
+                    <ul class="doc-list">
+                      <xsl:for-each select="current-group()">
+                        <xsl:variable name="doc" select="key('s:doc', @doc, $site)"/>
+                        <li class="{@role}"><span class="role">{@role}</span>
+                          {' '}<a href="../../{$doc/@href}">{$doc/@line}</a></li>
+                      </xsl:for-each>
+                    </ul>
+                  </xsl:for-each-group>
+                </xsl:otherwise>
+              </xsl:choose>
+            </section>
+          </xsl:if>
+          </xsl:if>
+          <section class="mentions" aria-labelledby="te-mentions">
+            <h2 id="te-mentions">Mentions <span class="count">({@count} in {@documents} document{
+              if (@documents = '1') then '' else 's'})</span></h2>
+            <xsl:if test="$pages gt 1">
+              <xsl:call-template name="s:pager">
+                <xsl:with-param name="entity" select="$entity"/>
+                <xsl:with-param name="page" select="$page"/>
+                <xsl:with-param name="pages" select="$pages"/>
+              </xsl:call-template>
+            </xsl:if>
+            <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
+              <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
+              <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
+              <!-- one passage: the title leads to it; several: each of them a link -->
+              <section class="mention-doc">
+                <xsl:choose>
+                  <xsl:when test="count(current-group()) = 1">
+                    <h3><a href="{$page}#{@anchor}">{$doc/@line}</a></h3>
+                    <p>{.}</p>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <h3><a href="../../{$doc/@href}">{$doc/@line}</a></h3>
+                    <ul>
+                      <xsl:for-each select="current-group()">
+                        <li><a href="{$page}#{@anchor}">{.}</a></li>
+                      </xsl:for-each>
+                    </ul>
+                  </xsl:otherwise>
+                </xsl:choose>
+              </section>
+            </xsl:for-each-group>
+            <xsl:if test="$pages gt 1">
+              <xsl:call-template name="s:pager">
+                <xsl:with-param name="entity" select="$entity"/>
+                <xsl:with-param name="page" select="$page"/>
+                <xsl:with-param name="pages" select="$pages"/>
+              </xsl:call-template>
+            </xsl:if>
+          </section>
+        </article>
+      </xsl:with-param>
+    </xsl:call-template>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template name="s:pager" as="element()">
+    <xsl:param name="entity" as="element(s:entity)"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:param name="pages" as="xs:integer"/>
+    <nav class="pager" aria-label="Pages of mentions">
+      <ul>
+        <xsl:for-each select="1 to $pages">
+          <li>
+            <a href="{s:entity-file($entity, .)}">
+              <xsl:if test=". = $page">
+                <xsl:attribute name="aria-current" select="'page'"/>
+              </xsl:if>{.}</a>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </nav>
+  </xsl:template>
+
+  <xsl:function name="s:authority" as="xs:string">
+    <xsl:param name="type" as="xs:string"/>
+    <xsl:sequence select="(map{'gnd': 'GND', 'viaf': 'VIAF', 'wikidata': 'Wikidata',
+      'geonames': 'GeoNames', 'uri': 'Link', 'url': 'Link'}(lower-case($type)), $type)[1]"/>
+  </xsl:function>
+</xsl:stylesheet>
