@@ -15,7 +15,8 @@
                    words ("lemma] reading (wit); reading (wit)", "policies] source reads:
                    polices", "word] added above the line by another hand: hand note";
                    a long hand note abridged, te:hand-label, every format giving it in
-                   full once, te:hands-in-full); a lemma of more than six words is
+                   full once, te:hands-in-full; the add has it as @te:hand-label, for
+                   hover); a lemma of more than six words is
                    shortened to "first … last"; a reading's notes follow it as
                    "[Note: text]", a witDetail the readings after " — "), and
                    @te:apparatus, its letter (a, b, ... aa; counted within its unit
@@ -268,6 +269,9 @@
       <xsl:call-template name="te:textual-note">
         <xsl:with-param name="entry" select="te:add-entry(., $te:hand-labels)"/>
       </xsl:call-template>
+      <xsl:for-each select="@hand ! $te:hand-labels(substring-after(normalize-space(.), '#'))[.]">
+        <xsl:attribute name="te:hand-label" select="."/>
+      </xsl:for-each>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
   </xsl:template>
