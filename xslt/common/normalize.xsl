@@ -190,6 +190,25 @@
       [empty(ancestor::*[self::tei:note or te:is-skipped(.)][. >> $el])]))"/>
   </xsl:function>
 
+  <!-- An encoder's indentation at the edge of a phrase ("(<placeName>⏎  <hi>Gotthard</hi>⏎
+       </placeName>)") is not a space of the text: it is left out where the text outside
+       already has one or where the phrase meets a bracket or a punctuation mark, so that
+       every format prints "(Gotthard)", not "( Gotthard )". A space the encoder typed
+       (no line break in it) stays, and so does indentation next to a letter, where it
+       may be the only space between two words. -->
+  <xsl:template mode="te:normalize" priority="1"
+                match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
+                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]">
+    <xsl:variable name="before" select="../preceding-sibling::node()[1]"/>
+    <xsl:variable name="after" select="../following-sibling::node()[1]"/>
+    <xsl:variable name="open" select="empty(preceding-sibling::node()) and ($before/self::tei:lb
+      or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
+    <xsl:variable name="close" select="empty(following-sibling::node()) and ($after/self::tei:lb
+      or $after/self::text()[matches(., '^[\s)\]}.,;:!?»›“”’…]')])"/>
+    <xsl:variable name="text" select="if ($open) then replace(., '^\s*\n\s*', '') else string(.)"/>
+    <xsl:value-of select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
+  </xsl:template>
+
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
