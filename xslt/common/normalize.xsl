@@ -15,7 +15,8 @@
                    words ("lemma] reading (wit); reading (wit)", "policies] source reads:
                    polices", "word] added above the line by another hand: hand note";
                    a long hand note abridged, te:hand-label, every format giving it in
-                   full once, te:hands-in-full); a lemma of more than six words is
+                   full once, te:hands-in-full; the add has it as @te:hand-label, for
+                   hover); a lemma of more than six words is
                    shortened to "first … last"; a reading's notes follow it as
                    "[Note: text]", a witDetail the readings after " — "), and
                    @te:apparatus, its letter (a, b, ... aa; counted within its unit
@@ -189,6 +190,25 @@
       [empty(ancestor::*[self::tei:note or te:is-skipped(.)][. >> $el])]))"/>
   </xsl:function>
 
+  <!-- An encoder's indentation at the edge of a phrase ("(<placeName>⏎  <hi>Gotthard</hi>⏎
+       </placeName>)") is not a space of the text: it is left out where the text outside
+       already has one or where the phrase meets a bracket or a punctuation mark, so that
+       every format prints "(Gotthard)", not "( Gotthard )". A space the encoder typed
+       (no line break in it) stays, and so does indentation next to a letter, where it
+       may be the only space between two words. -->
+  <xsl:template mode="te:normalize" priority="1"
+                match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
+                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]">
+    <xsl:variable name="before" select="../preceding-sibling::node()[1]"/>
+    <xsl:variable name="after" select="../following-sibling::node()[1]"/>
+    <xsl:variable name="open" select="empty(preceding-sibling::node()) and ($before/self::tei:lb
+      or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
+    <xsl:variable name="close" select="empty(following-sibling::node()) and ($after/self::tei:lb
+      or $after/self::text()[matches(., '^[\s)\]}.,;:!?»›“”’…]')])"/>
+    <xsl:variable name="text" select="if ($open) then replace(., '^\s*\n\s*', '') else string(.)"/>
+    <xsl:value-of select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
+  </xsl:template>
+
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
@@ -268,6 +288,9 @@
       <xsl:call-template name="te:textual-note">
         <xsl:with-param name="entry" select="te:add-entry(., $te:hand-labels)"/>
       </xsl:call-template>
+      <xsl:for-each select="@hand ! $te:hand-labels(substring-after(normalize-space(.), '#'))[.]">
+        <xsl:attribute name="te:hand-label" select="."/>
+      </xsl:for-each>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
   </xsl:template>
