@@ -325,8 +325,8 @@
         <xsl:variable name="words" select="tokenize($lemma, ' ')"/>
         <xsl:call-template name="te:textual-note">
           <xsl:with-param name="entry" select="
-            (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $lemma[.], '∅')[1]
-            || '] ' || (if (self::tei:app) then string-join($others ! te:apparatus-reading(.), '; ')
+            (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $lemma[.], '∅')[1],
+            (if (self::tei:app) then string-join($others ! te:apparatus-reading(.), '; ')
                         else string-join($others ! te:other-reading(., $shown), '; '))
             || string-join((* except (tei:lem, tei:rdg, tei:rdgGrp, tei:note))[self::tei:witDetail][normalize-space()]
                            ! (' — ' || te:sigla(@wit)[.] ! (. || ': ') || normalize-space(.)))"/>
@@ -336,15 +336,18 @@
     </xsl:copy>
   </xsl:template>
 
-  <!-- A textual note: @te:apparatus-entry, its text in words, and @te:apparatus, its
-       letter (a, b, ... counted within the unit where the element ends), unless it
-       stands inside a foot note (a footnote carries no footnotes: the entry follows
-       the word in brackets there). -->
+  <!-- A textual note: @te:apparatus-entry, its text in words ("lemma] what it says"),
+       and @te:apparatus, its letter (a, b, ... counted within the unit where the element
+       ends), unless it stands inside a foot note (a footnote carries no footnotes: the
+       entry follows the word in brackets there, without repeating the word).
+       $entry: the lemma and what the note says of it. -->
   <xsl:template name="te:textual-note">
-    <xsl:param name="entry" as="xs:string"/>
+    <xsl:param name="entry" as="xs:string+"/>
     <xsl:if test="te:makes-apparatus(.)">
-      <xsl:attribute name="te:apparatus-entry" select="normalize-space($entry)"/>
-      <xsl:if test="not(te:in-foot-note(.))">
+      <xsl:variable name="inline" select="te:in-foot-note(.)"/>
+      <xsl:attribute name="te:apparatus-entry"
+                     select="normalize-space(if ($inline) then $entry[2] else $entry[1] || '] ' || $entry[2])"/>
+      <xsl:if test="not($inline)">
         <xsl:attribute name="te:apparatus" select="format-integer(head(accumulator-after('te:apparatus')), 'a')"/>
       </xsl:if>
     </xsl:if>
@@ -360,15 +363,15 @@
   </xsl:function>
 
   <!-- "Added above the line by another hand: Puzanov's secretary" -->
-  <xsl:function name="te:add-entry" as="xs:string">
+  <xsl:function name="te:add-entry" as="xs:string+">
     <xsl:param name="add" as="element()"/>
     <xsl:param name="hand-labels" as="map(xs:string, xs:string)"/>
     <xsl:variable name="text" select="normalize-space(string-join($add//text()[empty(ancestor::tei:note[. >> $add])]))"/>
     <xsl:variable name="words" select="tokenize($text, ' ')"/>
     <xsl:variable name="hand" select="$add/@hand ! substring-after(normalize-space(.), '#')[.]"/>
     <xsl:sequence select="
-      (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $text[.], '∅')[1] || '] '
-      || string-join((
+      (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $text[.], '∅')[1],
+      string-join((
            'added' || ($add/@place ! (' ' || (te:words-for('places', normalize-space(.)), te:humanize(.))[1]))
            || ' by another hand'[$add/@hand],
            $hand ! $hand-labels(.)[.]), ': ')"/>
