@@ -29,8 +29,24 @@
             warning-on-multiple-match="yes"/>
 
   <xsl:template match="text()" mode="h:text" priority="-1">
-    <xsl:value-of select="."/>
+    <xsl:value-of select="h:collapse(.)"/>
   </xsl:template>
+
+  <!-- The line after a line break of prose that follows a space: that space is the
+       break's (h:beside-space), the line's own indentation is left out. -->
+  <xsl:template match="text()[$collapse-whitespace][preceding-sibling::node()[1]
+                         [self::tei:lb[not(@te:newline or @te:join = 'true')]][h:after-space(.)]]"
+                mode="h:text" priority="-0.5">
+    <xsl:value-of select="h:collapse(replace(., '^\s+', ''))"/>
+  </xsl:template>
+
+  <!-- A run of whitespace as the reader sees it: one line end where the run has one (so
+       that the page's source keeps its lines), else one space (see params.xsl). -->
+  <xsl:function name="h:collapse" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:sequence select="if (not($collapse-whitespace)) then $text
+      else replace(replace($text, '[ \t\r]*\n\s*', '&#10;'), '[ \t\r][ \t\r]+|[\t\r]', ' ')"/>
+  </xsl:function>
 
   <xsl:template match="comment() | processing-instruction()" mode="h:text"/>
 
@@ -555,13 +571,28 @@
       <!-- a line break of prose is a space (the common layer keeps lines, @te:newline,
            only where lines matter: verse, openers, addresses, stamps ...) -->
       <xsl:when test="not(@te:newline)">
-        <xsl:text> </xsl:text>
+        <xsl:if test="not($collapse-whitespace and h:beside-space(.))">
+          <xsl:text> </xsl:text>
+        </xsl:if>
       </xsl:when>
       <xsl:otherwise>
         <br class="tei-lb"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- Whether a node stands beside the source's whitespace, which is written (one
+       character of it, h:collapse) and reads as the space the node would make. -->
+  <xsl:function name="h:beside-space" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="h:after-space($node)
+                          or matches($node/following-sibling::node()[1][self::text()], '^\s')"/>
+  </xsl:function>
+
+  <xsl:function name="h:after-space" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="matches($node/preceding-sibling::node()[1][self::text()], '\s$')"/>
+  </xsl:function>
 
   <xsl:template match="tei:milestone[@te:section-break = 'true']" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>

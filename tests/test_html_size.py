@@ -1,0 +1,74 @@
+"""Size of the HTML edition (issue #15): what the bytes of a page are spent on.
+
+The source's indentation is written as one character per whitespace run; the text a
+reader sees (after CSS collapses whitespace: no element of the pages keeps lines as
+written) is the same as with the source's whitespace kept.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import DOSSIER, FIXTURES, letter_sample
+from tei_edition.publish.formats.html import render
+from tei_edition.xml.parse import parse_file
+
+X = "{http://www.w3.org/1999/xhtml}"
+# Elements whose whitespace a browser would keep (none is written today; if one ever
+# is, its text must keep the source's whitespace).
+KEEPS_LINES = {f"{X}pre", f"{X}textarea", f"{X}script", f"{X}style"}
+SOURCES = [FIXTURES / "html" / "edition.xml", FIXTURES / "html" / "reader.xml",
+           FIXTURES / "text" / "apparatus.xml", DOSSIER] + letter_sample(400)
+
+
+def seen(text: str | None) -> str:
+    """Text as CSS shows it in an element that collapses whitespace."""
+    return re.sub(r"[ \t\n\r\f]+", " ", text or "")
+
+
+def rendered(source: Path, collapse: bool) -> dict[str, str]:
+    site = render(parse_file(source), source, collapse_whitespace=collapse)
+    return {name: text for name, text in site.files.items() if name.endswith(".html")}
+
+
+def nodes(page: str):
+    """Every element with its text and tail, in document order, and whether it is in
+    the reading text (what comes from the source, not from the stylesheets)."""
+    root = etree.fromstring(page.encode("utf-8"))
+    text = set(root.iterfind(f".//{X}div[@id='te-text']//*"))
+    return [(el, el.text, el.tail, el in text) for el in root.iter()]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem[:30])
+def test_collapsed_whitespace_reads_the_same(source):
+    kept, collapsed = rendered(source, False), rendered(source, True)
+    assert kept.keys() == collapsed.keys()
+    saved = 0
+    for name in kept:
+        before, after = nodes(kept[name]), nodes(collapsed[name])
+        assert len(before) == len(after), name
+        extra = [0, 0]  # whitespace characters beyond the first of a run, in the reading text
+        for (a, a_text, a_tail, in_text), (b, b_text, b_tail, _) in zip(before, after):
+            assert (a.tag, dict(a.attrib)) == (b.tag, dict(b.attrib)), name
+            if a.tag in KEEPS_LINES:
+                assert a_text == b_text, (name, a.tag)
+            else:
+                assert seen(a_text) == seen(b_text), (name, a.get("id"), a_text, b_text)
+            assert seen(a_tail) == seen(b_tail), (name, a.get("id"), a_tail, b_tail)
+            if in_text and a.tag not in KEEPS_LINES:
+                for i, texts in enumerate(((a_text, a_tail), (b_text, b_tail))):
+                    extra[i] += sum(len(run) - 1 for text in texts
+                                    for run in re.findall(r"[ \t\n\r]+", text or ""))
+        # the source's text is written collapsed (a run stays two characters only where
+        # the source has two text nodes around something the page leaves out)
+        assert extra[1] <= extra[0] / 10, (name, extra)
+        saved += len(kept[name].encode()) - len(collapsed[name].encode())
+        # the whole page's text, as one string, is the same too
+        assert (seen("".join(etree.fromstring(kept[name].encode()).itertext())).strip()
+                == seen("".join(etree.fromstring(collapsed[name].encode()).itertext())).strip())
+    if source.parent.name == "letters":
+        assert saved > 0, "a real letter's indentation is written shorter"
