@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import DOSSIER, FIXTURES, letter_sample
+from conftest import BROWSER_MARKS, DOSSIER, FIXTURES, letter_sample
+from tei_edition.publish.export import export_file
 from tei_edition.publish.formats.html import render
 from tei_edition.xml.parse import parse_file
 
@@ -72,3 +73,25 @@ def test_collapsed_whitespace_reads_the_same(source):
                 == seen("".join(etree.fromstring(collapsed[name].encode()).itertext())).strip())
     if source.parent.name == "letters":
         assert saved > 0, "a real letter's indentation is written shorter"
+
+
+@BROWSER_MARKS[0]
+@BROWSER_MARKS[1]
+def test_hover_texts_written_once_show_on_hover(new_page, tmp_path):
+    """The hover texts that are the same on thousands of elements are the script's
+    (edition.js, hints): the page shows them as the title it used to carry."""
+    site = tmp_path / "site"
+    export_file(FIXTURES / "html" / "edition.xml", "html", site)
+    page = new_page((site / "index.html").as_uri(), 1400, 1000)
+    page.wait_for_selector("#te-tools:not([hidden])")
+    expected = {
+        "span.name.unresolved": "Not found in the registers",
+        "#body1\\.div1\\.p2 > a.cite": "Link to this passage",
+        "main .tei-choice.shown-corr": "Corrected; the source reads: Bucarest",
+    }
+    for selector, title in expected.items():
+        node = page.locator(selector).first
+        assert node.get_attribute("title") is None, selector
+        node.hover()
+        assert node.get_attribute("title") == title, selector
+    assert page.problems == []

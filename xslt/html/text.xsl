@@ -119,7 +119,8 @@
       'unknown'[$el/@te:kind = ('unknown-block', 'unknown-inline')]"/>
   </xsl:function>
 
-  <!-- A small permalink after a citable block's text (JavaScript copies it). -->
+  <!-- A small permalink after a citable block's text (JavaScript copies it, and shows
+       its label on hover: assets/edition.js, hints). -->
   <xsl:template name="h:cite">
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
@@ -127,7 +128,7 @@
                   and (not(self::tei:note) or @te:place = 'block') and not(self::tei:label[parent::tei:list])
                   and text()[normalize-space()]">
       <xsl:text>&#160;</xsl:text>
-      <a class="cite" href="{h:fragment(h:anchor-id(.))}" title="Link to this passage" aria-label="Link to this passage">¶</a>
+      <a class="cite" href="{h:fragment(h:anchor-id(.))}" aria-label="Link to this passage">¶</a>
     </xsl:if>
   </xsl:template>
 
@@ -446,7 +447,8 @@
   </xsl:template>
 
   <!-- An alternative reading: the shown one, the other one (hidden) for the reading
-       switch, and what the other one is on hover. -->
+       switch, and what the other one is on hover (for a reading the switch changes, the
+       script's hint, assets/edition.js: the explanations below are its READINGS too). -->
   <xsl:template match="tei:choice" mode="h:text">
     <xsl:variable name="shown" select="local-name(*[1])"/>
     <xsl:variable name="switch" select="exists(@te:alt) and $shown = ('sic', 'corr', 'orig', 'reg', 'abbr', 'expan', 'am', 'ex')"/>
@@ -458,7 +460,8 @@
     <span>
       <xsl:call-template name="h:attributes">
         <xsl:with-param name="class" select="'editorial', 'switch'[$switch], 'shown-' || $shown"/>
-        <xsl:with-param name="title" select="if (@te:alt) then ($explain($shown), 'Other reading')[1] || ': ' || @te:alt else ()"/>
+        <!-- a reading the switch changes has its hint from the script (edition.js, READINGS) -->
+        <xsl:with-param name="title" select="if (@te:alt and not($switch)) then ($explain($shown), 'Other reading')[1] || ': ' || @te:alt else ()"/>
       </xsl:call-template>
       <span class="reading-shown">
         <xsl:apply-templates mode="h:text">
@@ -466,7 +469,7 @@
         </xsl:apply-templates>
       </span>
       <xsl:if test="$switch">
-        <span class="reading-other" hidden="hidden">{@te:alt}</span>
+        <span class="reading-other" hidden="">{@te:alt}</span>
       </xsl:if>
     </span>
     <xsl:call-template name="h:textual-note"/>
@@ -684,10 +687,11 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- A name whose key is in no register: marked, and "Not found in the registers" on
+       hover (written once, in assets/edition.js, hints: not on each of thousands). -->
   <xsl:template match="*[@te:unresolved][not(@te:entity)]" mode="h:text" priority="2">
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'name', 'unresolved'"/>
-      <xsl:with-param name="title" select="'Not found in the registers'"/>
     </xsl:call-template>
   </xsl:template>
 
