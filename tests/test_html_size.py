@@ -95,3 +95,14 @@ def test_hover_texts_written_once_show_on_hover(new_page, tmp_path):
         node.hover()
         assert node.get_attribute("title") == title, selector
     assert page.problems == []
+
+
+def test_search_numbers_round_trip():
+    from tei_edition.publish import search_index
+
+    values = [0, 1, 31, 32, 33, 1023, 1024, 4815, 99_999, 2**31 + 7, 0, 5]
+    text = search_index.numbers(values)
+    assert search_index.read_numbers(text) == values
+    assert len(search_index.numbers([31])) == 1 and len(search_index.numbers([1023])) == 2
+    # safe in a JSON string inside a script: no quote, backslash, "<" nor separator
+    assert not set(text) & set("\"\\<>,;:.")
