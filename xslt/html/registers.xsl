@@ -42,13 +42,19 @@
           <xsl:sort select="index-of(('persons', 'places', 'organizations', 'other'), current-grouping-key())"/>
           <h:register page="{current-grouping-key()}.html" key="{current-grouping-key()}"
                       title="{$h:register-pages(current-grouping-key())}">
-            <xsl:for-each-group select="current-group()" group-by="string((@te:key, @xml:id)[1])">
-              <xsl:sort select="h:sort-key(.)"/>
-              <xsl:sort select="current-grouping-key()"/>
-              <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}" sort="{h:sort-key(.)}"
-                       heading="{h:register-heading(.)}"
-                       count="{count(key('h:mentions', current-grouping-key(), $norm))}"/>
-            </xsl:for-each-group>
+            <!-- each entry's name forms made once, then sorted by them -->
+            <xsl:variable name="unsorted" as="element(h:entry)*">
+              <xsl:for-each-group select="current-group()" group-by="string((@te:key, @xml:id)[1])">
+                <xsl:variable name="heading" select="h:register-heading(.)"/>
+                <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}"
+                         sort="{te:sort-form($heading)}" heading="{$heading}"
+                         count="{count(key('h:mentions', current-grouping-key(), $norm))}"/>
+              </xsl:for-each-group>
+            </xsl:variable>
+            <xsl:perform-sort select="$unsorted">
+              <xsl:sort select="string(@sort)"/>
+              <xsl:sort select="string(@id)"/>
+            </xsl:perform-sort>
           </h:register>
         </xsl:for-each-group>
       </xsl:document>
