@@ -64,12 +64,15 @@
 
   <xsl:key name="h:mentions-all" match="*[@te:entity][empty(ancestor::*[@te:kind = 'skip'])]" use="'all'"/>
 
+  <!-- In a collection, where the entries the page names have their pages (by id). -->
+  <xsl:key name="h:page-entity" match="/*/te:entity" use="string(@id)"/>
+
   <!-- The register page an entry is on, with its fragment, or nothing. -->
   <xsl:function name="h:entry-href" as="xs:string?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
     <xsl:sequence select="if (exists($collection-page)) then
-      ($collection-page/*/te:entity[@id = $id])[1]/string(@href)
+      key('h:page-entity', $id, $collection-page)[1]/string(@href)
       else if (empty($catalog)) then () else
       key('h:entry', $id, root($catalog[1]))[1]/../@page ! (. || h:fragment($id))"/>
   </xsl:function>
