@@ -60,12 +60,19 @@
   <xsl:function name="te:is-family-first" as="xs:boolean">
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="lang" select="lower-case(replace(($name/ancestor-or-self::*/@xml:lang)[last()], '-.*', ''))"/>
-    <xsl:variable name="scripts" select="tokenize($te:policy/names/@family-first-blocks)"/>
     <xsl:sequence select="
       ($name/tei:surname and $name/tei:forename and $name/tei:surname[1] &lt;&lt; $name/tei:forename[1])
-      or $lang = tokenize($te:policy/names/@family-first-languages)
-      or (some $s in $scripts satisfies matches(string($name), '\p{Is' || $s || '}'))"/>
+      or $lang = $te:family-first-languages
+      or ($te:family-first-script ! matches(string($name), .))"/>
   </xsl:function>
+
+  <!-- The policy's family-first scripts as one character class, "[\p{IsHiragana}...]"
+       (built once: a pattern made per name is compiled per name), or none. -->
+  <xsl:variable name="te:family-first-script" as="xs:string?"
+    select="tokenize($te:policy/names/@family-first-blocks)[1]
+            ! ('[' || string-join(tokenize($te:policy/names/@family-first-blocks) ! ('\p{Is' || . || '}')) || ']')"/>
+  <xsl:variable name="te:family-first-languages" as="xs:string*"
+    select="tokenize($te:policy/names/@family-first-languages)"/>
 
   <xsl:function name="te:index-form" as="xs:string">
     <xsl:param name="entry" as="element()"/>
@@ -87,7 +94,13 @@
 
   <xsl:function name="te:sort-key" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:sequence select="te:fold(replace(te:index-form($entry), '^[^\p{L}\p{N}]+', ''))"/>
+    <xsl:sequence select="te:sort-form(te:index-form($entry))"/>
+  </xsl:function>
+
+  <!-- The sort key of an index form (te:sort-key, for a caller that has the form). -->
+  <xsl:function name="te:sort-form" as="xs:string">
+    <xsl:param name="index-form" as="xs:string"/>
+    <xsl:sequence select="te:fold(replace($index-form, '^[^\p{L}\p{N}]+', ''))"/>
   </xsl:function>
 
   <!-- Case and diacritics folded, so that Ängström files under A. -->
