@@ -41,3 +41,33 @@ def test_indentation_inside_a_phrase_is_not_a_space(tmp_path, name):
     assert "schrieb Alfred Escher" in text
     # before a comma, not after a space
     assert "Heer Oswald, und Zürich." in text
+
+
+OPENING_BREAKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Breaks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Von Bauma 730.</p>
+      <p rend="left">
+                <lb/>wärend die amtliche Zählung<lb/>
+ im Ganzen nachweisen</p>
+<div type="closer"><p>
+  <lb/>Mich Hochachtungsvollst empfehlend</p></div>
+</body></text></TEI>"""
+
+
+def test_a_paragraph_opening_with_a_line_break_opens_without_a_space(tmp_path):
+    """A real letter's paragraphs after a table and its closing formula each opened with a
+    visible space in the PDF (' wärend die amtliche', ' Mich Hochachtungsvollst'): the
+    line break the encoder put first, after indentation, printed as a space."""
+    from lxml import etree
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "breaks.xml"
+    source.write_text(OPENING_BREAKS, encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    # each paragraph's first line of content (after "#te.p(... { // tei:N p")
+    openings = re.findall(r'#te\.p\(kind: "p", \{[^\n]*\n([^\n]*)\n', typst)
+    assert openings == ['"Von Bauma 730."', '"wärend die amtliche Zählung"',
+                        '"Mich Hochachtungsvollst empfehlend"']
+    # a line break between words is still a space
+    assert '"wärend die amtliche Zählung"\n" "\n"im Ganzen nachweisen"' in typst

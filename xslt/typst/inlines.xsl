@@ -323,7 +323,11 @@
       'address', 'dateline', 'salute', 'signed', 'head', 'titlePart', 'byline', 'docImprint',
       'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine')])"/>
     <xsl:choose>
-      <xsl:when test="@te:join = 'true' or empty($prev) or $prev/self::tei:lb"/>
+      <!-- (nothing before it but the encoder's indentation: a paragraph opening with a
+           line break does not open with a space) -->
+      <xsl:when test="@te:join = 'true' or empty($prev) or $prev/self::tei:lb
+                      or ($prev instance of text() and not(normalize-space($prev))
+                          and (empty(tt:prev-item($prev, $scope)) or tt:prev-item($prev, $scope)/self::tei:lb))"/>
       <xsl:when test="$lines and exists(tt:next-item(., $scope))">te.lb(){tt:mark(.)}&#10;</xsl:when>
       <xsl:otherwise>" "&#10;</xsl:otherwise>
     </xsl:choose>
