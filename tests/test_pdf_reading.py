@@ -215,3 +215,34 @@ def test_running_heads_use_the_short_title(books):
     assert not any(h.rstrip().endswith("…") for h in heads)
     contents = next(t for t in book.texts if t.lstrip().startswith("Contents"))
     assert "Russia Economic Relations" in contents
+
+
+# ----- letters ------------------------------------------------------------------------
+
+def _closing_letters(count: int) -> str:
+    """Letter endings at every height of a page: filler of 1..count lines, then a
+    closing formula and a signature (as the Escher letters encode them, divisions)."""
+    words = "Die Sache steht noch immer so wie ich Ihnen schrieb und ich hoffe auf Antwort. "
+    parts = []
+    for n in range(1, count + 1):
+        parts.append(f"<p>{words * n}</p>"
+                     f'<div type="closer"><p><lb/>Closing formula {n}</p></div>'
+                     f'<div type="signature"><p>Signature {n}.</p></div>')
+    return ("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Endings</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>"""
+            + "".join(parts) + "</body></text></TEI>")
+
+
+@pytest.mark.slow
+def test_a_closing_formula_stays_with_its_signature(tmp_path):
+    """A real letter's 'Mich Hochachtungsvollst empfehlend' stood alone at the foot of a
+    page of the volume, its signature and date overleaf."""
+    source = tmp_path / "endings.xml"
+    source.write_text(_closing_letters(24), encoding="utf-8")
+    book = build(source, tmp_path)
+    pages = [" ".join(text for _, _, text in lines) for lines in page_lines(book.path)]
+    for n in range(1, 25):
+        on = [i for i, text in enumerate(pages) if re.search(rf"Closing formula {n}\b", text)]
+        signed = [i for i, text in enumerate(pages) if re.search(rf"Signature {n}\.", text)]
+        assert on and on == signed, (n, on, signed)
