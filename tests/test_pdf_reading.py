@@ -246,3 +246,25 @@ def test_a_closing_formula_stays_with_its_signature(tmp_path):
         on = [i for i, text in enumerate(pages) if re.search(rf"Closing formula {n}\b", text)]
         signed = [i for i, text in enumerate(pages) if re.search(rf"Signature {n}\.", text)]
         assert on and on == signed, (n, on, signed)
+
+
+@pytest.mark.slow
+def test_a_contents_line_that_runs_over_hangs(tmp_path):
+    """The volume's contents set '11. Johann Heinrich Ammann an Alfred Escher,
+    Schaffhausen, Samstag, 21.' over 'März 1863' flush left, where the next entry's
+    number stands: a reader lost the numbers down the margin."""
+    long = ("Johann Heinrich Ammann an Alfred Escher, Schaffhausen, Samstag, 21. März 1863, "
+            "mit einer Beilage")
+    divs = "".join(f'<div type="letter"><head>{n}. {long}</head><p>Text {n}.</p></div>'
+                   for n in (1, 2))
+    source = tmp_path / "contents.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letters</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>{divs}</body></text></TEI>""",
+                      encoding="utf-8")
+    book = build(source, tmp_path)
+    page = next(lines for lines in page_lines(book.path) if any(t == "Contents" for _, _, t in lines))
+    firsts = [(x, y) for x, y, t in page if re.match(r"^[12]\. Johann", t)]
+    assert len(firsts) == 2
+    runover = [x for x, y, t in page if firsts[0][1] < y < firsts[1][1] and not t.strip().isdigit()]
+    assert runover and all(x > firsts[0][0] + 8 for x in runover), (firsts, page)
