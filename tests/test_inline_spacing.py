@@ -71,3 +71,27 @@ def test_a_paragraph_opening_with_a_line_break_opens_without_a_space(tmp_path):
                         '"Mich Hochachtungsvollst empfehlend"']
     # a line break between words is still a space
     assert '"wärend die amtliche Zählung"\n" "\n"im Ganzen nachweisen"' in typst
+
+
+PAGE_BREAKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Breaks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>von dem wilden <pb n="2"/><lb/>
+Strudel des Lebens, und findest Du <pb n="3"/> es auch, infor<pb n="4" break="no"/>mation.</p>
+</body></text></TEI>"""
+
+
+def test_a_page_break_between_words_stands_in_their_space(tmp_path):
+    """A real letter printed 'von dem wilden| Strudel' (encoded 'wilden <pb/><lb/>
+    Strudel'): the bar touched the word before and the space came after it."""
+    from lxml import etree
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "breaks.xml"
+    source.write_text(PAGE_BREAKS, encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    flat = re.sub(r"\s*//[^\n]*", "", typst)
+    # each break prints exactly one space on one side (the text has one there), none in a word
+    assert re.search(r'"von dem wilden"\nte\.pb\("2", spaced: "before"\)\n" "\n"Strudel', flat), flat
+    assert re.search(r'findest Du "\nte\.pb\("3", spaced: "after"\)\n"es auch', flat), flat
+    assert re.search(r'infor"\nte\.pb\("4", spaced: none\)\n"mation', flat), flat

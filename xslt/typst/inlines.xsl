@@ -347,6 +347,10 @@
         if (empty($prev) or empty($next)) then 'none'
         else if (tt:ends-open($prev) and not($next-open)) then '&quot;after&quot;'
         else if (not(tt:ends-open($prev)) and $next-open) then '&quot;before&quot;'
+        else if (tt:ends-open($prev) and $next-open) then
+          (: the text keeps one of its spaces: the word before keeps its own unless a line
+             break follows, which prints it (tt:text-value); the bar stands in it :)
+          (if ($next/self::tei:lb) then '&quot;before&quot;' else '&quot;after&quot;')
         else 'none'"/>
       <xsl:variable name="n" select="@n[matches(., '[\p{L}\p{N}]')]"/>
       <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}){tt:mark(.)}&#10;</xsl:text>
