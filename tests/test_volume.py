@@ -95,8 +95,9 @@ def test_plan_splits_into_parts_under_the_limit(tmp_path):
 
 
 def _index_pages(index: str, name: str) -> list[int]:
-    """The page numbers an index text gives after ``name`` ("3, 5–7, 12")."""
-    match = re.search(re.escape(name) + r"[^0-9]*((?:\d+(?:–\d+)?(?:, )?)+)", index)
+    """The page numbers an index text gives after ``name`` ("3, 5–7, 12"), past the
+    person's dates ("Heer, Oswald (1809–1883), ... 3, 5")."""
+    match = re.search(re.escape(name) + r"(?: \([^)]*\))?[^0-9]*((?:\d+(?:–\d+)?(?:, )?)+)", index)
     assert match, name
     pages = []
     for item in match.group(1).rstrip(", ").split(", "):
@@ -150,7 +151,7 @@ def test_a_large_volume_is_printed_in_parts_with_one_index(tmp_path):
             checked += 1
             earlier += number < arabic[-1][0]
     assert checked >= 6 and earlier >= 2  # the earlier parts' pages are in the last part's index
-    assert len(re.findall(r"Oswald Heer, Botanist", index)) == 1
+    assert len(re.findall(r"Oswald Heer \(1809–1883\), Botanist", index)) == 1  # dates from every part
 
 
 def test_write_books_for_the_build(tmp_path):
@@ -224,3 +225,12 @@ def test_build_reports_the_volumes_warnings(run, tmp_path, monkeypatch):
     assert reported == ["src.pdf: warning: the text has Hangul characters (e.g. '안') but no installed "
                         "font covers them, so they would print as empty boxes; install fonts-noto-cjk "
                         "(Debian/Ubuntu: apt-get install fonts-noto-cjk)"], result.stderr
+
+
+def test_the_imprint_names_the_collection_not_a_file(book):
+    """The volume's imprint said 'from the TEI P5 file letters.pdf' (the book's own
+    name, as if it were its source)."""
+    coll, written, reader = book
+    imprint = " ".join(reader.pages[1].extract_text().split())
+    assert "Typeset with Typst by tei-edition from the TEI P5 files of the collection." in imprint
+    assert ".pdf" not in imprint

@@ -253,8 +253,10 @@
     </xsl:for-each>
     <xsl:call-template name="tt:imprint-line">
       <xsl:with-param name="label" select="'Encoding'"/>
-      <xsl:with-param name="value" select="'Typeset with Typst by tei-edition from the TEI P5 file '
-                                           || ($source-name[.], 'of this edition')[1] || '.'"/>
+      <!-- (a collection's volume is made from many files: te:book on its root) -->
+      <xsl:with-param name="value" select="'Typeset with Typst by tei-edition from the TEI P5 '
+        || (if ($header/../@te:book = 'collection') then 'files of the collection'
+            else 'file ' || ($source-name[.], 'of this edition')[1]) || '.'"/>
     </xsl:call-template>
     <xsl:text>))&#10;&#10;</xsl:text>
   </xsl:template>

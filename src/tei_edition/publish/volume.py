@@ -164,6 +164,7 @@ def assemble(collection, documents, *, resolve=resolve, part: str | None = None,
     """The book as one TEI document (see the module's description); ``resolve(tree,
     source, register)`` decides each document's names (the collection's resolver)."""
     tei = etree.Element(f"{_T}TEI", nsmap={None: TEI_NS, "te": TE_NS})
+    tei.set(f"{{{TE_NS}}}book", "collection")  # made of many files (the imprint says so)
     languages = [d.catalogue.language for d in documents if d.catalogue.language]
     if languages:
         tei.set(XML_LANG, max(sorted(set(languages)), key=languages.count))
