@@ -268,3 +268,21 @@ def test_a_contents_line_that_runs_over_hangs(tmp_path):
     assert len(firsts) == 2
     runover = [x for x, y, t in page if firsts[0][1] < y < firsts[1][1] and not t.strip().isdigit()]
     assert runover and all(x > firsts[0][0] + 8 for x in runover), (firsts, page)
+
+
+def test_the_imprint_names_the_manuscript_and_the_printed_source(tmp_path):
+    """A real letter's PDF named only where it was printed ('Jung/Fischer, Escher Briefe,
+    Band 2, Nr. 38'), never the archive that holds it, which its text file names."""
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "letter.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letter</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><msDesc><msIdentifier><institution>BAR</institution><idno type="original">CH-BAR#J1.67#1000/1363#176*</idno>
+<idno>J I.67</idno></msIdentifier></msDesc><bibl type="printed">Jung/Fischer, Escher Briefe, Band 2, Nr. 38</bibl>
+</sourceDesc></fileDesc></teiHeader><text><body><p>Lieber Alfred.</p></body></text></TEI>""", encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    imprint = typst[typst.index("#te.imprint(("):]
+    imprint = imprint[:imprint.index("))")]
+    assert '("Source", "BAR, CH-BAR#J1.67#1000/1363#176*, J I.67")' in imprint
+    assert '("Source", "Jung/Fischer, Escher Briefe, Band 2, Nr. 38")' in imprint

@@ -239,7 +239,10 @@
         </xsl:call-template>
       </xsl:for-each>
     </xsl:for-each>
-    <xsl:for-each select="$file/tei:sourceDesc/(tei:bibl, tei:biblStruct, tei:biblFull, tei:p)[1]">
+    <!-- every source, as the text format lists them: a manuscript by its identifier
+         (repository, collection, shelfmark), a printed source by its description -->
+    <xsl:for-each select="$file/tei:sourceDesc/(tei:msDesc/tei:msIdentifier, tei:bibl, tei:biblStruct,
+                          tei:biblFull, tei:p)">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="'Source'"/>
         <xsl:with-param name="value" select="tt:bibl-text(.)"/>
