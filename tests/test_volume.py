@@ -234,3 +234,17 @@ def test_the_imprint_names_the_collection_not_a_file(book):
     imprint = " ".join(reader.pages[1].extract_text().split())
     assert "Typeset with Typst by tei-edition from the TEI P5 files of the collection." in imprint
     assert ".pdf" not in imprint
+
+
+def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):
+    """A real letter's heading in the volume named its archive only, not the printed
+    edition its own PDF and text file name ('Jung/Fischer, Escher Briefe, Band 2, Nr. 38')."""
+    source = tmp_path / "letter.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letter</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><msDesc><msIdentifier><institution>BAR</institution><idno>J I.67</idno></msIdentifier>
+<additional><listBibl><bibl>Not this one</bibl></listBibl></additional></msDesc>
+<bibl type="printed">Jung/Fischer, Escher Briefe, Band 2, Nr. 38</bibl></sourceDesc></fileDesc></teiHeader>
+<text><body><p>Lieber Alfred.</p></body></text></TEI>""", encoding="utf-8")
+    assert volume._source_note(etree.parse(str(source))) == \
+        "BAR, J I.67; Jung/Fischer, Escher Briefe, Band 2, Nr. 38"
