@@ -95,3 +95,22 @@ def test_a_page_break_between_words_stands_in_their_space(tmp_path):
     assert re.search(r'"von dem wilden"\nte\.pb\("2", spaced: "before"\)\n" "\n"Strudel', flat), flat
     assert re.search(r'findest Du "\nte\.pb\("3", spaced: "after"\)\n"es auch', flat), flat
     assert re.search(r'infor"\nte\.pb\("4", spaced: none\)\n"mation', flat), flat
+
+
+def test_a_link_that_prints_nothing_leaves_no_space_before_punctuation(tmp_path):
+    """A real letter's note read 'Vergleiche [abbreviated in the source: Vgl.] .': its
+    pointer to another letter prints nothing, the space before it stayed."""
+    from lxml import etree
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "link.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Link</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Zubrachte.<note><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref type="letter"
+target="K_0174"><!-- Nr. 12 --></ref>.</note> Siehe <ref target="K_0175"/>, und mehr.</p>
+</body></text></TEI>""", encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    flat = re.sub(r"\s*//[^\n]*", "", typst)
+    assert not re.search(r'" "\n"\."', flat) and not re.search(r' "\n"\."', flat), flat
+    assert not re.search(r'Siehe "\n",', flat), flat

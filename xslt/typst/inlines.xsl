@@ -132,7 +132,8 @@
   </xsl:function>
 
   <!-- The punctuation that only framed silent links goes with them: "(" and ")" around
-       them, the commas between them ("(, , und öfter)" becomes "(und öfter)"). -->
+       them, the commas between them ("(, , und öfter)" becomes "(und öfter)"), the space
+       before them where punctuation follows. -->
   <xsl:function name="tt:around-silent" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:param name="s" as="xs:string"/>
@@ -151,8 +152,11 @@
         <xsl:variable name="s" select="if ($after) then replace($s, '^\s*[,;]', '') else $s"/>
         <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
                                        then replace($s, '^\s*\)', '') else $s"/>
-        <xsl:sequence select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
-                              then replace($s, '\s*\(\s*$', '') else $s"/>
+        <xsl:variable name="s" select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
+                                       then replace($s, '\s*\(\s*$', '') else $s"/>
+        <!-- the space before a silent link goes with it where punctuation follows it:
+             "Vergleiche <ref/>." is "Vergleiche.", never "Vergleiche ." -->
+        <xsl:sequence select="if ($before and matches($next, '^[.,;:!?]')) then replace($s, '\s+$', '') else $s"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:function>
