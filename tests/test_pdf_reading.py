@@ -286,3 +286,12 @@ def test_the_imprint_names_the_manuscript_and_the_printed_source(tmp_path):
     imprint = imprint[:imprint.index("))")]
     assert '("Source", "BAR, CH-BAR#J1.67#1000/1363#176*, J I.67")' in imprint
     assert '("Source", "Jung/Fischer, Escher Briefe, Band 2, Nr. 38")' in imprint
+
+
+def test_the_signs_are_explained_in_sentences(dossier):
+    """The legend read 'Deleted in the source.' beside 'a page break of the source, with
+    the number of the new page in the margin' (lower case, no full stop)."""
+    signs = re.findall(r'^  \("[^"]*", "([^"]*)"\),$', dossier.typst[dossier.typst.index("signs: ("):], re.M)
+    assert len(signs) >= 4
+    for meaning in signs:
+        assert meaning[0].isupper() and meaning.endswith("."), meaning
