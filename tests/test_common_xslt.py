@@ -272,6 +272,9 @@ REGISTER_ENTRIES = """<listPerson xmlns="http://www.tei-c.org/ns/1.0">
   <person xml:id="coutin"><persName><forename>Jules</forename><surname>Coutin</surname></persName>
     <birth>gest. 1879</birth></person>
   <person xml:id="anna"><persName>Anna</persName><birth>1756</birth></person>
+  <person xml:id="lydia"><persName><forename>Lydia</forename><surname>Escher-Zollikofer</surname></persName>
+    <note type="bio"><p>Lydia Escher-Zollikofer (von Altenklingen) (1797-1868), Tochter von Elisabetha
+    Zollikofer-Kunkler. Nach dem Bezug des Belvoir 1831 blieb sie dort.</p></note></person>
   <person xml:id="hofmannsthal"><persName>Hugo</persName><birth when="1874-02-01"><date>1874-02-01</date>
     <settlement><placeName>Wien</placeName><location><geo>48,208333 16,373056</geo></location></settlement></birth>
     <death><date when="1929-07-15">15. 7. 1929</date><settlement><placeName>Rodaun</placeName></settlement></death></person>
@@ -307,6 +310,7 @@ def test_index_descriptions_read_one_reading_no_link_labels_and_the_first_clause
     assert short == "Glarner Politiker, Jurist und Redaktor"
     assert rows["coutin"][0] == "gest. 1879"  # as the register writes it
     assert rows["anna"][0] == "* 1756"
+    assert rows["lydia"][2] == "Tochter von Elisabetha Zollikofer-Kunkler"  # not her name again
     assert rows["hofmannsthal"][0] == "1874–1929"  # years, never places or coordinates
     assert rows["aargau"] == ["", "", ""]
     long = rows["long"][2]

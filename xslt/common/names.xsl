@@ -145,7 +145,14 @@
        half, cut at a word with "…"; the register's full text is the site's. -->
   <xsl:function name="te:index-description" as="xs:string">
     <xsl:param name="entry" as="element()"/>
+    <!-- (a description that opens with the name and its dates does not repeat them:
+         "Lydia Escher-Zollikofer (von Altenklingen) (1797-1868), Tochter von ...") -->
+    <xsl:variable name="form" select="te:fullest-name($entry)"/>
+    <xsl:variable name="name" select="if ($form/*) then string-join($form/* ! te:name-text(.)[.], ' ')
+                                      else te:entity-label($entry)"/>
     <xsl:variable name="all" select="te:entity-description($entry)"/>
+    <xsl:variable name="all" select="if ($name and starts-with($all, $name))
+      then replace(substring($all, string-length($name) + 1), '^(\s*\([^)]*\)|[\s,;:.])+', '') else $all"/>
     <xsl:variable name="clause" select="replace($all, '^(.*?(\p{Ll}{3}|\)|\d))[.:;]\s.*$', '$1')"/>
     <xsl:sequence select="if (string-length($clause) le 110) then $clause
                           else replace(substring($clause, 1, 100), '\s+\S*$', '') || ' …'"/>
