@@ -248,3 +248,40 @@ def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):
 <text><body><p>Lieber Alfred.</p></body></text></TEI>""", encoding="utf-8")
     assert volume._source_note(etree.parse(str(source))) == \
         "BAR, J I.67; Jung/Fischer, Escher Briefe, Band 2, Nr. 38"
+
+
+LETTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "letters"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (LETTERS / "registers" / "people.xml").is_file(), reason="the letters corpus is absent")
+def test_a_real_volume_index_reads_as_an_index(tmp_path):
+    """Two real letters and the edition's registers: the index gives each person's dates
+    on one line and a short description, read as the text reads (one reading of each
+    choice), and no place is described by a link's label."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "letters"
+    (folder / "letters").mkdir(parents=True)
+    (folder / "registers").mkdir()
+    for name in ("K_5314_von_Gonzenbach_August_an_Escher_1870-06-24.xml",
+                 "K_0202_Dumrath_Hermann_an_Escher_1839-08-13.xml"):
+        os.symlink(LETTERS / "letters" / name, folder / "letters" / name)
+    for name in ("people.xml", "places.xml"):
+        os.symlink(LETTERS / "registers" / name, folder / "registers" / name)
+    written, _ = volume.write_volume(load([folder]), tmp_path / "letters.pdf")
+    layout = subprocess.run(["pdftotext", "-layout", str(written[0]), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    index = layout[layout.rindex("Index of persons, places and organisations"):]
+    assert "Bonaparte, Charles Louis Napoléon" in index
+    assert "(1808–1873)" in index  # the dates unbroken
+    lines = subprocess.run(["pdftotext", "-bbox-layout", str(written[0]), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    lines = [" ".join(re.findall(r">([^<]*)</word>", line))
+             for line in re.findall(r"<line[^>]*>(.*?)</line>", lines, re.S)]
+    assert not [line for line in lines if re.search(r"\(\d{4}–$", line)]
+    assert "bzw. beziehungsweise" not in index and "u. a. unter anderem" not in index
+    assert "in HLS online" not in index
+    assert "Loeper, Hermann von (1820–1884)" in index
+    assert len(index) < 6000  # short descriptions, not the register's biographies
