@@ -97,7 +97,7 @@
             </xsl:if>
           </div>
           <xsl:if test="$tools">
-            <div class="tools" id="te-tools" hidden="hidden">
+            <div class="tools" id="te-tools" hidden="">
               <button type="button" id="te-reading" aria-pressed="false"
                       data-shown="{$reading}"
                       data-other="{if ($reading = 'normalised') then 'diplomatic' else 'normalised'}">{
@@ -110,7 +110,7 @@
               </span>
             </div>
           </xsl:if>
-          <div class="search-results" id="te-results" hidden="hidden" aria-live="polite"></div>
+          <div class="search-results" id="te-results" hidden="" aria-live="polite"></div>
         </header>
         <main id="te-main" tabindex="-1">
           <xsl:if test="$in">
