@@ -318,7 +318,8 @@ def _on_a_terminal(argv: list[str], cwd) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("validate", "export-html",
+                                                          "entities-cooccur")))
 def test_file_names_cannot_drive_the_terminal(command, tmp_path):
     injected = "\x1b[31mRED\x1b]0;owned\x07"
     missing = tmp_path / f"missing{injected}.xml"
