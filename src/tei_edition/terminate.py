@@ -1,12 +1,16 @@
 """SIGTERM and SIGHUP as exceptions, so that ``finally`` blocks run: child processes
 stopped, temporary folders removed, no half-written output. Python's default action
 would end the process at once. Used by the command line (every command) and by the
-worker pool (a library caller that set no handler)."""
+worker pool (a library caller that set no handler).
+
+And, for worker processes, ``guard``: end (cleaning up) when the parent is gone, even
+killed with SIGKILL, which no handler sees."""
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 _SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
@@ -42,3 +46,33 @@ def terminations_raise():
     finally:
         for number, handler in taken.items():
             signal.signal(number, handler)
+
+
+def guard(parent: int, leave: Callable[[int], None], *, signals: Iterable[int] = (),
+          every: float = 0.2) -> None:
+    """For a worker process: ``leave(code)`` (which cleans up and ends the process with
+    ``os._exit``) as soon as the process ``parent`` is no longer its parent (it died,
+    even by SIGKILL, and this process was adopted), checked every ``every`` seconds by
+    a thread of its own, so that it acts while the main thread computes; at once if it
+    is gone already. With ``signals`` (SIGTERM ...), these are blocked in the calling
+    thread (and so in threads it starts later) and taken by the same thread: ``leave(128
+    + signal)``. The worker's children inherit the blocked signals: only a process that
+    starts no others (Typst's worker) should ask for them."""
+    import os
+    import time
+
+    if os.getppid() != parent:
+        leave(1)
+    waited = frozenset(signals) if hasattr(signal, "sigtimedwait") else frozenset()
+    if waited:
+        signal.pthread_sigmask(signal.SIG_BLOCK, waited)
+
+    def watch() -> None:
+        while True:
+            got = signal.sigtimedwait(waited, every) if waited else time.sleep(every)
+            if got is not None:
+                leave(128 + got.si_signo)
+            if os.getppid() != parent:
+                leave(1)
+
+    threading.Thread(target=watch, name="guard", daemon=True).start()

@@ -79,13 +79,17 @@ def human(size: int) -> str:
     return f"{size / 1024 ** 3:.1f} GB" if size >= 1024 ** 3 else f"{size / MB:.0f} MB"
 
 
+# The worker's command: its module imported once, not as ``__main__`` as well (``-m``).
+_BOOT = "import sys; from tei_edition.publish.pool import _main; _main(*sys.argv[1:])"
+
+
 class _Worker:
-    """One worker process: ``python -m tei_edition.publish.pool``, talking over two
+    """One worker process: ``python -c _BOOT``, talking over two
     pipes (pickled messages), in its own process group so that the terminal's Ctrl-C
     reaches only the parent, which stops it. (Not ``multiprocessing``: its ``spawn`` imports
     the caller's main module again in every worker.)"""
 
-    def __init__(self, function, initializer, initargs):
+    def __init__(self, function, initializer, initargs, *, preload: tuple[str, ...] = ()):
         from_parent, to_child = os.pipe()
         from_child, to_parent = os.pipe()
         env = dict(os.environ)
@@ -94,7 +98,8 @@ class _Worker:
         env["TMPDIR"] = self.tmp
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "tei_edition.publish.pool", str(from_parent), str(to_parent)],
+                [sys.executable, "-c", _BOOT, str(from_parent), str(to_parent), str(os.getpid()),
+                 *preload],
                 pass_fds=(from_parent, to_parent), process_group=0, env=env,
                 stdin=subprocess.DEVNULL)
         except BaseException:
@@ -105,11 +110,15 @@ class _Worker:
             os.close(to_parent)
         self.sender = Connection(to_child, readable=False)
         self.conn = Connection(from_child, writable=False)
-        self.sender.send((function, initializer, initargs))
         self.ready = False
         self.task = None  # (key, payload) while busy
         self.started = 0.0
         self.peak = 0
+        if function is not None:  # else a spare: ``setup`` says later what it runs
+            self.setup(function, initializer, initargs)
+
+    def setup(self, function, initializer, initargs) -> None:
+        self.sender.send((function, initializer, initargs))
 
     def send(self, task) -> None:
         self.task, self.started = task, time.monotonic()
@@ -165,7 +174,8 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
         """Start workers while there are tasks no idle worker will take."""
         while len(workers) < jobs and len(queue) > sum(w.task is None for w in workers):
             usage.workers_started += 1
-            workers.append(_Worker(function, initializer, initargs))
+            workers.append(_take_spare(function, initializer, initargs)
+                           or _Worker(function, initializer, initargs))
 
     try:
         jobs = max(1, jobs)
@@ -193,6 +203,52 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
             worker.close()
 
 
+_spare: _Worker | None = None
+
+
+def prestart(preload: Iterable[str] = ()) -> None:
+    """Start a worker now, before its work is known, for the next ``run`` (or ``call``)
+    to take as its first: a command line starts it before it imports click and reads
+    its options, so that the two Pythons boot side by side. ``preload`` names modules
+    the worker imports meanwhile (``"module"``), or functions it calls (``"module:name"``,
+    e.g. to start a child process of its own early). A spare that no ``run`` took is
+    ended by ``discard_spare``."""
+    global _spare
+    if _spare is None:
+        _spare = _Worker(None, None, None, preload=tuple(preload))
+
+
+def discard_spare() -> None:
+    """End the spare worker if no ``run`` took it (its folder goes with it)."""
+    global _spare
+    spare, _spare = _spare, None
+    if spare is not None:
+        spare.stop()  # ends it at once if it is waiting; killed if not (still importing)
+        try:
+            spare.process.wait(0.05)
+        except subprocess.TimeoutExpired:
+            pass
+        if spare.alive():
+            spare.kill()
+        spare.close()
+
+
+def _take_spare(function, initializer, initargs) -> _Worker | None:
+    global _spare
+    spare, _spare = _spare, None
+    if spare is None:
+        return None
+    if not spare.alive():
+        spare.close()
+        return None
+    try:
+        spare.setup(function, initializer, initargs)
+    except OSError:
+        spare.kill()
+        return None
+    return spare
+
+
 def run_one(function: Callable, payload, *, limits: Limits, initializer: Callable | None = None,
             initargs: tuple = (), overran: Exception | None = None):
     """``function(payload)`` in one worker process within ``limits``: its result, or a
@@ -216,7 +272,8 @@ def run_one(function: Callable, payload, *, limits: Limits, initializer: Callabl
 def call(function: Callable, *args, limits: Limits, **kwargs):
     """``function(*args, **kwargs)`` in a worker process within ``limits``, under the
     caller's XML parser limits: what a command line runs its library call through.
-    ``function`` must be importable (module level), its arguments and result picklable.
+    ``function`` must be importable (module level), or named as ``"module:name"`` so
+    that only the worker imports it; its arguments and result picklable.
     A ``TeiEditionError`` comes back as itself; so do ``RecursionError`` and
     ``MemoryError`` (the command line names them as it would in-process)."""
     from tei_edition.xml.limits import current_limits
@@ -229,6 +286,11 @@ def _called(payload):
     from tei_edition.xml.limits import set_limits
 
     function, args, kwargs, parse_limits = payload
+    if isinstance(function, str):  # "module:name": imported here, not in the caller
+        import importlib
+
+        module, _, name = function.partition(":")
+        function = getattr(importlib.import_module(module), name)
     set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
                xinclude=parse_limits.xinclude)
     try:
@@ -328,17 +390,53 @@ def _terminations_stop_workers():
             raise
 
 
-def _main(receive_fd: int, send_fd: int) -> None:
+def _main(receive_fd: str, send_fd: str, parent: str, *preload: str) -> None:
     """A worker: initialise once, then one task at a time until told to stop (or until
-    the parent is gone); then its private temporary folder goes."""
+    the parent is gone, even killed with SIGKILL: ``terminate.guard``); then it ends at
+    once, with the processes it started and its private temporary folder (no
+    interpreter shutdown: it has delivered all it was asked for)."""
+    from tei_edition.terminate import guard
+
+    guard(int(parent), _leave)
+    code = 1
     try:
-        _serve(receive_fd, send_fd)
+        _preload(preload)
+        _serve(int(receive_fd), int(send_fd))
+        code = 0
     except (EOFError, OSError):  # the parent is gone (killed): there is no one to tell
-        pass
+        code = 0
     finally:
-        tmp = os.environ.get("TMPDIR", "")
-        if os.path.basename(tmp).startswith(_TMP_PREFIX):
-            shutil.rmtree(tmp, ignore_errors=True)
+        _leave(code)
+
+
+def _leave(code: int) -> None:
+    """End this worker now: what it started killed, its folder removed."""
+    kill_tree(os.getpid(), itself=False)
+    tmp = os.environ.get("TMPDIR", "")
+    if os.path.basename(tmp).startswith(_TMP_PREFIX):
+        shutil.rmtree(tmp, ignore_errors=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def _preload(names) -> None:
+    """Import what the coming task will need (``"module"``) or call a function that
+    prepares it (``"module:name"``) while the parent is still reading its options. A
+    failure here is the task's to report, when it needs the module."""
+    import importlib
+
+    for name in names:
+        module, _, function = name.partition(":")
+        try:
+            loaded = importlib.import_module(module)
+            if function:
+                getattr(loaded, function)()
+        except Exception:
+            pass
 
 
 def _serve(receive_fd: int, send_fd: int) -> None:
@@ -347,9 +445,14 @@ def _serve(receive_fd: int, send_fd: int) -> None:
     receive = Connection(receive_fd, writable=False)
     send = Connection(send_fd, readable=False)
     try:
-        function, initializer, initargs = receive.recv()
+        setup = receive.recv()
+        if setup is None:  # a spare worker that no one needed
+            return
+        function, initializer, initargs = setup
         if initializer is not None:
             initializer(*initargs)
+    except (EOFError, OSError):
+        raise
     except BaseException as exc:
         send.send(("init-error", f"{type(exc).__name__}: {exc}"))
         return
@@ -411,13 +514,11 @@ def tree_rss(pid: int) -> int:
     return sum(_rss(p) for p in (pid, *descendants(pid)))
 
 
-def kill_tree(pid: int) -> None:
-    for target in (*reversed(descendants(pid)), pid):
+def kill_tree(pid: int, *, itself: bool = True) -> None:
+    """SIGKILL to ``pid`` and every process it started (``itself=False``: only to those),
+    the youngest first."""
+    for target in (*reversed(descendants(pid)), *((pid,) if itself else ())):
         try:
             os.kill(target, signal.SIGKILL)
         except OSError:
             pass
-
-
-if __name__ == "__main__":
-    _main(int(sys.argv[1]), int(sys.argv[2]))
