@@ -49,7 +49,7 @@ def terminations_raise():
 
 
 def guard(parent: int, leave: Callable[[int], None], *, signals: Iterable[int] = (),
-          every: float = 0.2) -> None:
+          apart: bool = False, every: float = 0.2) -> None:
     """For a worker process: ``leave(code)`` (which cleans up and ends the process with
     ``os._exit``) as soon as the process ``parent`` is no longer its parent (it died,
     even by SIGKILL, and this process was adopted), checked every ``every`` seconds by
@@ -57,12 +57,31 @@ def guard(parent: int, leave: Callable[[int], None], *, signals: Iterable[int] =
     is gone already. With ``signals`` (SIGTERM ...), these are blocked in the calling
     thread (and so in threads it starts later) and taken by the same thread: ``leave(128
     + signal)``. The worker's children inherit the blocked signals: only a process that
-    starts no others (Typst's worker) should ask for them."""
+    starts no others (Typst's worker) should ask for them.
+
+    ``apart``: for a worker whose main thread may hold the interpreter lock for minutes
+    (saxonche does for a whole call), where no thread of its own would get to look. The
+    watching is done by a small process forked now (call it before importing anything
+    large): ``leave(code)`` runs there, with the worker's pid in ``WATCHED``, and must
+    end the worker (``os.kill``) before it cleans up. The watcher ends with the worker."""
     import os
     import time
 
+    global WATCHED
     if os.getppid() != parent:
         leave(1)
+    if apart:
+        worker = os.getpid()
+        if os.fork():
+            return  # the worker goes on; the watcher is its child
+        WATCHED = worker
+        try:
+            while os.getppid() == worker:  # else the worker has ended: nothing to watch
+                if _parent_of(worker) not in (parent, None):
+                    leave(1)
+                time.sleep(every)
+        finally:
+            os._exit(0)
     waited = frozenset(signals) if hasattr(signal, "sigtimedwait") else frozenset()
     if waited:
         signal.pthread_sigmask(signal.SIG_BLOCK, waited)
@@ -76,3 +95,15 @@ def guard(parent: int, leave: Callable[[int], None], *, signals: Iterable[int] =
                 leave(1)
 
     threading.Thread(target=watch, name="guard", daemon=True).start()
+
+
+WATCHED: int | None = None  # in a watcher process (``guard(apart=True)``): the worker
+
+
+def _parent_of(pid: int) -> int | None:
+    """The parent of ``pid`` (Linux: /proc), None if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None

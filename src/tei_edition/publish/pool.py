@@ -397,7 +397,8 @@ def _main(receive_fd: str, send_fd: str, parent: str, *preload: str) -> None:
     interpreter shutdown: it has delivered all it was asked for)."""
     from tei_edition.terminate import guard
 
-    guard(int(parent), _leave)
+    # a process of its own watches: Saxon holds the interpreter lock for a whole call
+    guard(int(parent), _leave_watched, apart=True)
     code = 1
     try:
         _preload(preload)
@@ -420,6 +421,23 @@ def _leave(code: int) -> None:
             stream.flush()
         except (OSError, ValueError):
             pass
+    os._exit(code)
+
+
+def _leave_watched(code: int) -> None:
+    """In the worker's watcher, its parent gone: end the worker, what it started, and
+    its folder."""
+    from tei_edition.terminate import WATCHED
+
+    others = [pid for pid in descendants(WATCHED) if pid != os.getpid()]
+    for target in (WATCHED, *reversed(others)):
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+    tmp = os.environ.get("TMPDIR", "")
+    if os.path.basename(tmp).startswith(_TMP_PREFIX):
+        shutil.rmtree(tmp, ignore_errors=True)
     os._exit(code)
 
 
