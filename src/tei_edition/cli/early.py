@@ -4,15 +4,13 @@ Every command that does work runs it in a worker process (``base.bounded``, ``bu
 and ``export``'s pools). Started only when the work is handed over, that worker's
 Python boots and imports lxml or Saxon after this process has imported click and read
 its options: the two start-ups add up. ``start`` reads the command's name from the raw
-arguments and starts the worker at once (``pool.prestart``), naming the modules it will
+arguments and starts the worker at once (``workerstart.prestart``), naming the modules it will
 need, so that it imports them while this process reads its options; the first worker
 the command asks for is that one. ``discard`` ends it if the command did not take it
-(a usage error, ``--help``). Only the ``pool`` module is imported here.
+(a usage error, ``--help``). Nothing but ``os`` is imported for it.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 # What a command's worker imports while the options are read: "module", or
 # "module:function" to call (the Schematron worker boots while the document is read).
@@ -33,7 +31,7 @@ _NO_WORK = {"-h", "--help", "--version"}
 _ROOT_VALUED = {"--max-bytes"}  # root options that take a value (the others are flags)
 
 
-def preload_for(argv: Sequence[str]) -> tuple[str, ...] | None:
+def preload_for(argv: list[str]) -> tuple[str, ...] | None:
     """What the worker of the command in ``argv`` preloads; None: the command does no
     work in a worker (``doctor``, ``--help``, an unknown name)."""
     if _NO_WORK.intersection(argv):
@@ -58,15 +56,15 @@ def preload_for(argv: Sequence[str]) -> tuple[str, ...] | None:
     return found
 
 
-def start(argv: Sequence[str]) -> None:
+def start(argv: list[str]) -> None:
     """Start the command's worker now, if the command does its work in one."""
     preload = preload_for(argv)
     if preload is None:
         return
-    from tei_edition.publish import pool
+    from tei_edition import workerstart  # only os: pool and subprocess load meanwhile
 
     try:
-        pool.prestart(preload)
+        workerstart.prestart(preload)
     except OSError:  # no worker now: the command starts its own when it needs it
         pass
 
@@ -75,6 +73,6 @@ def discard() -> None:
     """End the worker started early if the command did not take it."""
     import sys
 
-    pool = sys.modules.get("tei_edition.publish.pool")
-    if pool is not None:
-        pool.discard_spare()
+    started = sys.modules.get("tei_edition.workerstart")
+    if started is not None:
+        started.discard_spare()

@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import resource
-import tempfile
 import signal
 import time
 import traceback
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
+from tei_edition import workerstart
 from tei_edition.terminate import Terminated, terminations_raise
 
 MB = 1024 * 1024
@@ -37,7 +37,7 @@ _TICK = 0.05  # how often busy workers are measured
 # Each worker's private temporary folder (its TMPDIR): whatever the worker and the
 # processes it starts leave there (Typst's folder, jing's copies, the Schematron
 # worker's HOME) goes with it, even when it is killed at a limit or by Ctrl-C/SIGTERM.
-_TMP_PREFIX = "tei-edition-worker-"
+_TMP_PREFIX = workerstart.TMP_PREFIX
 
 
 @dataclass(frozen=True)
@@ -79,42 +79,22 @@ def human(size: int) -> str:
     return f"{size / 1024 ** 3:.1f} GB" if size >= 1024 ** 3 else f"{size / MB:.0f} MB"
 
 
-# The worker's command: its module imported once, not as ``__main__`` as well (``-m``).
-_BOOT = "import sys; from tei_edition.publish.pool import _main; _main(*sys.argv[1:])"
-
-
 class _Worker:
-    """One worker process: ``python -c _BOOT``, talking over two
+    """One worker process (``workerstart``: ``python -c BOOT``), talking over two
     pipes (pickled messages), in its own process group so that the terminal's Ctrl-C
     reaches only the parent, which stops it. (Not ``multiprocessing``: its ``spawn`` imports
     the caller's main module again in every worker.)"""
 
-    def __init__(self, function, initializer, initargs, *, preload: tuple[str, ...] = ()):
-        from_parent, to_child = os.pipe()
-        from_child, to_parent = os.pipe()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
-        self.tmp = tempfile.mkdtemp(prefix=_TMP_PREFIX)
-        env["TMPDIR"] = self.tmp
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", _BOOT, str(from_parent), str(to_parent), str(os.getpid()),
-                 *preload],
-                pass_fds=(from_parent, to_parent), process_group=0, env=env,
-                stdin=subprocess.DEVNULL)
-        except BaseException:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            raise
-        finally:
-            os.close(from_parent)
-            os.close(to_parent)
-        self.sender = Connection(to_child, readable=False)
-        self.conn = Connection(from_child, writable=False)
+    def __init__(self, function, initializer, initargs, *, started=None):
+        self.process = started or workerstart.start()
+        self.tmp = self.process.tmp
+        self.sender = Connection(self.process.to_child, readable=False)
+        self.conn = Connection(self.process.from_child, writable=False)
         self.ready = False
         self.task = None  # (key, payload) while busy
         self.started = 0.0
         self.peak = 0
-        if function is not None:  # else a spare: ``setup`` says later what it runs
+        if function is not None:
             self.setup(function, initializer, initargs)
 
     def setup(self, function, initializer, initargs) -> None:
@@ -203,50 +183,34 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
             worker.close()
 
 
-_spare: _Worker | None = None
-
-
 def prestart(preload: Iterable[str] = ()) -> None:
     """Start a worker now, before its work is known, for the next ``run`` (or ``call``)
-    to take as its first: a command line starts it before it imports click and reads
-    its options, so that the two Pythons boot side by side. ``preload`` names modules
-    the worker imports meanwhile (``"module"``), or functions it calls (``"module:name"``,
-    e.g. to start a child process of its own early). A spare that no ``run`` took is
-    ended by ``discard_spare``."""
-    global _spare
-    if _spare is None:
-        _spare = _Worker(None, None, None, preload=tuple(preload))
+    to take as its first (``workerstart.prestart``, which ``cli.early`` calls before
+    this module is imported). ``preload`` names modules the worker imports meanwhile
+    (``"module"``), or functions it calls (``"module:name"``, e.g. to start a child
+    process of its own early). A spare no ``run`` took is ended by ``discard_spare``."""
+    workerstart.prestart(tuple(preload))
 
 
 def discard_spare() -> None:
     """End the spare worker if no ``run`` took it (its folder goes with it)."""
-    global _spare
-    spare, _spare = _spare, None
-    if spare is not None:
-        spare.stop()  # ends it at once if it is waiting; killed if not (still importing)
-        try:
-            spare.process.wait(0.05)
-        except subprocess.TimeoutExpired:
-            pass
-        if spare.alive():
-            spare.kill()
-        spare.close()
+    workerstart.discard_spare()
 
 
 def _take_spare(function, initializer, initargs) -> _Worker | None:
-    global _spare
-    spare, _spare = _spare, None
-    if spare is None:
+    started = workerstart.take_spare()
+    if started is None:
         return None
-    if not spare.alive():
-        spare.close()
+    worker = _Worker(None, None, None, started=started)
+    if not worker.alive():
+        worker.close()
         return None
     try:
-        spare.setup(function, initializer, initargs)
+        worker.setup(function, initializer, initargs)
     except OSError:
-        spare.kill()
+        worker.kill()
         return None
-    return spare
+    return worker
 
 
 def run_one(function: Callable, payload, *, limits: Limits, initializer: Callable | None = None,
