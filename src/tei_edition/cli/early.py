@@ -22,10 +22,10 @@ _PRELOAD: dict[tuple[str, ...], tuple[str, ...]] = {
     ("entities", "show"): ("tei_edition.entities.mentions",),
     ("entities", "cooccur"): ("tei_edition.entities.cooccur",),
     ("entities", "check"): ("tei_edition.entities.check",),
-    ("export", "text"): ("tei_edition.publish.export", "tei_edition.publish.formats.text"),
-    ("export", "html"): ("tei_edition.publish.export", "tei_edition.publish.formats.html"),
-    ("export", "pdf"): ("tei_edition.publish.export", "tei_edition.publish.formats.pdf"),
-    ("build",): ("tei_edition.publish.build",),
+    ("export", "text"): ("tei_edition.publish.export", "tei_edition.cli.jobs:compile_stylesheets text"),
+    ("export", "html"): ("tei_edition.publish.export", "tei_edition.cli.jobs:compile_stylesheets html"),
+    ("export", "pdf"): ("tei_edition.publish.export", "tei_edition.cli.jobs:compile_stylesheets pdf"),
+    ("build",): ("tei_edition.publish.build",),  # and the stylesheets of its formats (below)
 }
 _NO_WORK = {"-h", "--help", "--version"}
 _ROOT_VALUED = {"--max-bytes"}  # root options that take a value (the others are flags)
@@ -53,6 +53,10 @@ def preload_for(argv: list[str]) -> tuple[str, ...] | None:
     if found is _VALIDATE and ("--schema" not in options or "--schematron" in options):
         # our rules or the document's own: the Schematron worker will be needed
         found = (*found, "tei_edition.validation.schematron:prepare")
+    elif words[:1] == ["build"]:
+        only = [value for option, value in zip(argv, argv[1:]) if option == "--only"]
+        only += [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]
+        found = (*found, " ".join(["tei_edition.cli.jobs:compile_stylesheets", *only]))
     return found
 
 

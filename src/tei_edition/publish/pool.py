@@ -407,16 +407,18 @@ def _leave_watched(code: int) -> None:
 
 def _preload(names) -> None:
     """Import what the coming task will need (``"module"``) or call a function that
-    prepares it (``"module:name"``) while the parent is still reading its options. A
-    failure here is the task's to report, when it needs the module."""
+    prepares it (``"module:name"``, with string arguments after spaces: ``"module:name
+    a b"``) while the parent is still reading its options. A failure here is the
+    task's to report, when it needs the module."""
     import importlib
 
     for name in names:
-        module, _, function = name.partition(":")
+        reference, *arguments = name.split()
+        module, _, function = reference.partition(":")
         try:
             loaded = importlib.import_module(module)
             if function:
-                getattr(loaded, function)()
+                getattr(loaded, function)(*arguments)
         except Exception:
             pass
 
