@@ -75,6 +75,8 @@ def guard(parent: int, leave: Callable[[int], None], *, signals: Iterable[int] =
         if os.fork():
             return  # the worker goes on; the watcher is its child
         WATCHED = worker
+        # none of the worker's files held open here: its pipes end when it does
+        os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
         try:
             while os.getppid() == worker:  # else the worker has ended: nothing to watch
                 if _parent_of(worker) not in (parent, None):
