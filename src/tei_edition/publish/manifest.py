@@ -5,8 +5,13 @@ Each document's outputs are recorded under a key: a hash of everything they depe
 package's code, the options). A rebuild whose key for a document is unchanged takes
 the old outputs over instead of rendering them again.
 
+The collection site's own pages (``publish.site``) are recorded the same way, as one
+whole: their key (the catalogue, every document's digest, the register, the options)
+and the files they are. A rebuild whose site key is unchanged links them over.
+
 Two files:
-  * ``MANIFEST`` in a finished build folder: every document's key and outputs;
+  * ``MANIFEST`` in a finished build folder: every document's key and outputs, and
+    the collection site's;
   * ``JOURNAL`` in a build folder under construction: one line per document as it is
     finished, so that an interrupted build resumes where it stopped.
 """
@@ -37,6 +42,15 @@ class Entry:
     outputs: dict[str, list[str]] = field(default_factory=dict)  # format -> paths
     warnings: list[str] = field(default_factory=list)
     digest: str | None = None  # what the collection site needs of it (site.Digest JSON)
+
+
+@dataclass
+class Site:
+    """The collection site's record: its key and its files (relative to the build
+    folder)."""
+
+    key: str
+    files: list[str] = field(default_factory=list)
 
 
 def file_digest(path: str | os.PathLike) -> str:
@@ -86,9 +100,22 @@ def load(folder: Path) -> dict[str, Entry]:
         return {}
 
 
-def save(folder: Path, entries: dict[str, Entry]) -> None:
+def load_site(folder: Path) -> Site | None:
+    """The finished build's collection site record, or None."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT_VERSION or not data.get("site"):
+            return None
+        return Site(**data["site"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def save(folder: Path, entries: dict[str, Entry], site: Site | None = None) -> None:
     data = {"format": FORMAT_VERSION, "tool": __version__,
             "documents": {name: asdict(entry) for name, entry in sorted(entries.items())}}
+    if site is not None:
+        data["site"] = asdict(site)
     (folder / MANIFEST).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
 
