@@ -17,6 +17,7 @@ stop a collection.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
@@ -200,6 +201,7 @@ class _Reader:
         self.corpus_header: dict | None = None
         self.ids: dict[str, str] = {}
         self._decided: dict = {}
+        self._local: dict[str, bool] = {}  # @ref -> whether it has a #id of the document
 
     def read(self, file: Path) -> None:
         rel = self.register.relative(file)
@@ -279,24 +281,34 @@ class _Reader:
         self.ids[ident] = rel
         return ident
 
-    def _decide(self, ref, key, kind, source):
-        """``decide_values``, once per distinct name: ``#id`` depends on the document,
-        keys and ``file#id`` from one folder do not."""
-        memo = (ref, key, kind, source if ref else None)
-        if memo not in self._decided:
-            self._decided[memo] = decide_values(ref, key, kind, source, self.register)
-        return self._decided[memo]
+    def _decide(self, ref, key, kind, source, folder=None):
+        """``decide_values`` as (entries, collection keys, what found none), once per
+        distinct name: ``#id`` depends on the document, ``file#id`` on its folder
+        (``folder``: the document's, when the caller has it), keys on neither."""
+        where = None
+        if ref:
+            local = self._local.get(ref)
+            if local is None:
+                local = self._local[ref] = any(t.startswith("#") for t in ref.split())
+            where = source if local else (posixpath.dirname(source) if folder is None else folder)
+        memo = (ref, key, kind, where)
+        hit = self._decided.get(memo)
+        if hit is None:
+            found, missing = decide_values(ref, key, kind, source, self.register)
+            hit = self._decided[memo] = (found, [self.register.key_of(e) for e in found], missing)
+        return hit
 
     def finish(self, pending: _Pending) -> Document:
         """Resolve a document's names once the register is complete."""
         doc, read = pending.document, pending.read
-        register = self.register
         source = doc.catalogue.source
+        folder = posixpath.dirname(source)
         keys: set[str] = set()
         for (kind, ref, key), line in pending.refs.items():
-            found, missing = self._decide(ref, key, kind, source)
-            keys.update(register.key_of(e) for e in found)
-            doc.unresolved.extend((line, m) for m in missing)
+            _, found, missing = self._decide(ref, key, kind, source, folder)
+            keys.update(found)
+            if missing:
+                doc.unresolved.extend((line, m) for m in missing)
         doc.register_refs = sorted(keys)
         doc.date_line = read.date_where[0] if read.date_where else None
         entry = doc.catalogue
@@ -304,8 +316,8 @@ class _Reader:
         def named(name: cat.Name | None) -> dict | None:
             if name is None:
                 return None
-            found, _ = self._decide(name.ref, name.key, name.kind, source)
-            key = register.key_of(found[0]) if found else None
+            found, found_keys, _ = self._decide(name.ref, name.key, name.kind, source)
+            key = found_keys[0] if found else None
             label = name.name or (found[0].name if found else "")
             return {"name": label, "key": key}
         entry.sender = [named(n) for n in read.senders]
