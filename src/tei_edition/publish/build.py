@@ -564,8 +564,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         key = _site_key(collection, documents, entries, pages, full_registers, options)
         if previous is not None and out is not None and previous.key == key and \
                 all((out / p).is_file() for p in previous.files):
-            for rel in previous.files:
-                _link(out / rel, staging / rel)
+            _link_files(out, staging, previous.files)
             report.site_kept = len(previous.files)
             return previous
         figures = site.write_collection_site(collection, digests, staging / "html", pages=pages,
@@ -646,6 +645,24 @@ def _link(source: Path, target: Path) -> None:
         shutil.copytree(source, target, copy_function=_link_or_copy, symlinks=True)
     else:
         _link_or_copy(source, target)
+
+
+def _link_files(old: Path, staging: Path, files: list[str]) -> None:
+    """Hard links of many files (relative paths) from the old build into the new one,
+    each folder made once."""
+    made: set[Path] = set()
+    for rel in files:
+        target = staging / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(old / rel, target)
+        except FileExistsError:
+            target.unlink()
+            _link_or_copy(old / rel, target)
+        except OSError:
+            shutil.copy2(old / rel, target)
 
 
 def _link_or_copy(source, target) -> None:

@@ -116,7 +116,8 @@ def save(folder: Path, entries: dict[str, Entry], site: Site | None = None) -> N
             "documents": {name: asdict(entry) for name, entry in sorted(entries.items())}}
     if site is not None:
         data["site"] = asdict(site)
-    (folder / MANIFEST).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+    # one line: json's indented form is written by its slow pure-Python encoder
+    (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
 
 
