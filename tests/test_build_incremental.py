@@ -140,3 +140,44 @@ def test_the_tool_and_the_options_invalidate_everything(source, tmp_path, monkey
     # other formats: other outputs
     monkeypatch.undo()
     assert build([source], out, jobs=0, only=["html", "text"]).rendered == 8
+
+
+def test_the_collection_read_from_its_records_is_the_collection_read_anew(source, monkeypatch):
+    """``collection.load``'s cache: unchanged files of one document are not parsed, and
+    what the model holds is what a fresh read gives."""
+    import json
+
+    from tei_edition.collection import model
+
+    first = load([source])
+    records = json.loads(json.dumps(first.records))  # as the build folder keeps them
+    letters = sorted((source / "letters").glob("*.xml"))
+    assert {f"letters/{p.name}" for p in letters} == set(records)  # registers are not cached
+    edited = letters[4]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                      encoding="utf-8")
+    parsed = []
+    real = model.parse_file
+    monkeypatch.setattr(model, "parse_file", lambda path, *a, **k: parsed.append(Path(path).name)
+                        or real(path, *a, **k))
+    cached = load([source], cache=records)
+    assert sorted(parsed) == sorted(["persons.xml", "places.xml", edited.name])
+    monkeypatch.undo()
+    fresh = load([source])
+
+    def seen(collection):
+        return [(d.id, d.catalogue.to_json(), d.register_refs, d.unresolved, d.xml_id)
+                for d in collection.ordered()]
+    assert seen(cached) == seen(fresh)
+    assert cached.register.keys() == fresh.register.keys()
+    assert [p.as_text() for p in cached.problems] == [p.as_text() for p in fresh.problems]
+    assert cached.records[f"letters/{edited.name}"]["sha256"] != records[f"letters/{edited.name}"]["sha256"]
+    # a record whose hash is not the file's is not used
+    stale = dict(records)
+    name = f"letters/{letters[0].name}"
+    stale[name] = {**records[name], "sha256": "0" * 64}
+    parsed.clear()
+    monkeypatch.setattr(model, "parse_file", lambda path, *a, **k: parsed.append(Path(path).name)
+                        or real(path, *a, **k))
+    load([source], cache=stale)
+    assert letters[0].name in parsed

@@ -182,7 +182,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     progress = progress or Progress()
     out = Path(out_dir)
 
-    collection = collection_model.load(paths)
+    collection = collection_model.load(paths, cache=None if force else manifest.load_records(out))
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
     fallback, validation = _validation(validate, strict, fallback_schema, collection.config)
@@ -221,7 +221,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
             continue
         path = Path(doc.path)
         if path not in sources:
-            sources[path] = manifest.file_digest(path)
+            sources[path] = collection.hashes.get(os.path.abspath(path)) or manifest.file_digest(path)
         keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
                                     doc.fragment or "", _register_digest(collection, doc),
                                     _neighbours(doc, documents))
@@ -298,6 +298,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries, site)
+    manifest.save_records(staging, collection.records)
     _swap(staging, out, tidy_in_background=tidy_in_background)
     # this process's own peak (the collection, the collection site) counts too
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

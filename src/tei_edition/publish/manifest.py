@@ -9,6 +9,9 @@ The collection site's own pages (``publish.site``) are recorded the same way, as
 whole: their key (the catalogue, every document's digest, the register, the options)
 and the files they are. A rebuild whose site key is unchanged links them over.
 
+``RECORDS`` keeps what the collection's model read of each file (``collection.load``'s
+cache), so that a rebuild parses only the files that changed.
+
 Two files:
   * ``MANIFEST`` in a finished build folder: every document's key and outputs, and
     the collection site's;
@@ -29,6 +32,9 @@ from tei_edition import __version__, resources
 
 MANIFEST = ".tei-edition-manifest.json"
 JOURNAL = ".tei-edition-journal.jsonl"
+# what ``collection.load`` read of each file of one document, by content hash: the
+# next build's load parses only the files that changed
+RECORDS = ".tei-edition-collection.json"
 FORMAT_VERSION = 2
 
 
@@ -136,6 +142,22 @@ def read_journal(folder: Path) -> dict[str, Entry]:
         except (ValueError, TypeError, KeyError, AttributeError):
             continue
     return entries
+
+
+def load_records(folder: Path) -> dict:
+    """The collection records a finished build kept, when the same tool made them."""
+    try:
+        data = json.loads((folder / RECORDS).read_text(encoding="utf-8"))
+        if data.get("tool") != tool_digest() or not isinstance(data.get("files"), dict):
+            return {}
+        return data["files"]
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def save_records(folder: Path, records: dict) -> None:
+    (folder / RECORDS).write_text(json.dumps({"tool": tool_digest(), "files": records},
+                                             ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 class Journal:
