@@ -92,7 +92,7 @@ def test_apparatus_letters_and_entries_are_decided_once(probe):
         ("a", "lemmaone] readingone (B); readingtwo (C)"),
         ("c", "outer innerlem words] om. C"),
         ("b", "innerlem] innerrdg (B)"),
-        (None, "notelem] noterdg (B)"),
+        (None, "noterdg (B)"),
         ("d", "∅] addedrdg (B)"),
         ("e", "firstrdg] secondrdg (B) — B: Detailword"),
         ("f", "Corrword] source reads: Sicword"),

@@ -153,7 +153,7 @@ def test_assets_ship_with_the_stylesheets_in_the_wheel():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     included = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert included.get("xslt") == "tei_edition/_data/xslt"
-    for name in ("edition.css", "edition.js"):
+    for name in ("palette.css", "edition.css", "edition.js"):
         assert (resources.xslt_dir() / "html" / "assets" / name).is_file()
 
 
@@ -164,7 +164,11 @@ def test_nothing_is_fetched_from_elsewhere(site):
         assert sources and all(not re.match(r"^[a-z]+:|^//", s) for s in sources), sources
         assert not root.xpath("//x:script[not(@src)] | //@style | //x:style", namespaces=X)
     css = (site / "assets" / "edition.css").read_text()
-    assert "@import" not in css and "url(" not in css
+    # its one import is the palette beside it, which imports and loads nothing
+    assert re.findall(r"@import[^;]*;", css) == ['@import url("palette.css");']
+    assert "url(" not in css.replace('@import url("palette.css");', "")
+    palette = (site / "assets" / "palette.css").read_text()
+    assert "--ink" in palette and "@import" not in palette and "url(" not in palette
 
 
 def test_html_content_models_ids_and_internal_links(site):

@@ -102,7 +102,7 @@ def test_critical_apparatus_letters_and_variants_after_each_unit():
     # is not lettered but follows its word in brackets (a footnote carries no notes)
     assert paragraph(text, "Alpha") == ("Alpha lemmaone[a] beta outer innerlem[b] words[c] gamma[1][d]"
                                         " delta firstrdg[e] onlylem Corrword[f].")
-    assert "\n[1] Noteword notelem [notelem] noterdg (B)].\n" in text
+    assert "\n[1] Noteword notelem [noterdg (B)].\n" in text
     assert ("Textual notes\n\n[a] lemmaone] readingone (B); readingtwo (C)\n[b] innerlem] innerrdg (B)\n"
             "[c] outer innerlem words] om. C\n[d] ∅] addedrdg (B)\n"
             "[e] firstrdg] secondrdg (B) — B: Detailword\n[f] Corrword] source reads: Sicword\n\nDocument No. 2\nSecond") in text

@@ -30,7 +30,8 @@ def collection(folder: Path, letters: int = 10):
 def book(tmp_path_factory):
     folder = tmp_path_factory.mktemp("volume")
     coll = collection(folder / "src")
-    written = volume.write_volume(coll, folder / "letters.pdf")
+    written, warnings = volume.write_volume(coll, folder / "letters.pdf")
+    assert warnings == []
     return coll, written, pypdf.PdfReader(str(written[0]))
 
 
@@ -68,7 +69,7 @@ def test_index_page_numbers_print_the_names(book):
 
 def test_rebuild_is_byte_identical(book, tmp_path):
     coll, written, _ = book
-    again = volume.write_volume(coll, tmp_path / "letters.pdf")
+    again, _ = volume.write_volume(coll, tmp_path / "letters.pdf")
     assert again[0].read_bytes() == written[0].read_bytes()
 
 
@@ -108,8 +109,8 @@ def _index_pages(index: str, name: str) -> list[int]:
 def test_a_large_volume_is_printed_in_parts_with_one_index(tmp_path):
     coll = collection(tmp_path / "src", letters=6)
     chars = sum(volume._chars(volume._text_of(d.parse(), d)) for d in coll.ordered())
-    written = volume.write_volume(coll, tmp_path / "letters.pdf",
-                                  max_chars=chars // 3 + 200)
+    written, _ = volume.write_volume(coll, tmp_path / "letters.pdf",
+                                     max_chars=chars // 3 + 200)
     pdfs = [p for p in written if p.suffix == ".pdf"]
     assert [p.name for p in pdfs] == [f"letters-part{n}.pdf" for n in range(1, len(pdfs) + 1)]
     assert len(pdfs) >= 3
@@ -202,3 +203,24 @@ def test_every_kind_of_place_name_points_to_the_books_entry(tmp_path):
         target = ids[name.get("ref").removeprefix("#")]
         assert etree.QName(target).localname == "place"
         assert target.getparent().getparent().tag == "{http://www.tei-c.org/ns/1.0}standOff"
+
+
+def test_build_reports_the_volumes_warnings(run, tmp_path, monkeypatch):
+    """A warning of the volume (here: Korean words and no installed font for them) is
+    reported by ``build`` like a document's: one line, naming the book's file."""
+    from tei_edition.publish import typeset
+
+    source = generate(tmp_path / "src", letters=3)
+    letter = sorted((source / "letters").glob("*.xml"))[0]
+    text = letter.read_text(encoding="utf-8")
+    head, _, last = text.rpartition("</p>")  # the letter's last paragraph
+    letter.write_text(head + " 안녕하세요</p>" + last, encoding="utf-8")
+    monkeypatch.setattr(typeset, "font_families", lambda: frozenset({"Libertinus Serif"}))
+    result = run("build", str(source), "-o", str(tmp_path / "out"), "--only", "pdf", "--pdf", "volume",
+                 "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "src.pdf").read_bytes().startswith(b"%PDF")
+    reported = [line for line in result.stderr.splitlines() if "Hangul" in line]
+    assert reported == ["src.pdf: warning: the text has Hangul characters (e.g. '안') but no installed "
+                        "font covers them, so they would print as empty boxes; install fonts-noto-cjk "
+                        "(Debian/Ubuntu: apt-get install fonts-noto-cjk)"], result.stderr

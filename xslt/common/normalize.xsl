@@ -15,7 +15,8 @@
                    words ("lemma] reading (wit); reading (wit)", "policies] source reads:
                    polices", "word] added above the line by another hand: hand note";
                    a long hand note abridged, te:hand-label, every format giving it in
-                   full once, te:hands-in-full); a lemma of more than six words is
+                   full once, te:hands-in-full; the add has it as @te:hand-label, for
+                   hover); a lemma of more than six words is
                    shortened to "first … last"; a reading's notes follow it as
                    "[Note: text]", a witDetail the readings after " — "), and
                    @te:apparatus, its letter (a, b, ... aa; counted within its unit
@@ -189,6 +190,25 @@
       [empty(ancestor::*[self::tei:note or te:is-skipped(.)][. >> $el])]))"/>
   </xsl:function>
 
+  <!-- An encoder's indentation at the edge of a phrase ("(<placeName>⏎  <hi>Gotthard</hi>⏎
+       </placeName>)") is not a space of the text: it is left out where the text outside
+       already has one or where the phrase meets a bracket or a punctuation mark, so that
+       every format prints "(Gotthard)", not "( Gotthard )". A space the encoder typed
+       (no line break in it) stays, and so does indentation next to a letter, where it
+       may be the only space between two words. -->
+  <xsl:template mode="te:normalize" priority="1"
+                match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
+                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]">
+    <xsl:variable name="before" select="../preceding-sibling::node()[1]"/>
+    <xsl:variable name="after" select="../following-sibling::node()[1]"/>
+    <xsl:variable name="open" select="empty(preceding-sibling::node()) and ($before/self::tei:lb
+      or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
+    <xsl:variable name="close" select="empty(following-sibling::node()) and ($after/self::tei:lb
+      or $after/self::text()[matches(., '^[\s)\]}.,;:!?»›“”’…]')])"/>
+    <xsl:variable name="text" select="if ($open) then replace(., '^\s*\n\s*', '') else string(.)"/>
+    <xsl:value-of select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
+  </xsl:template>
+
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
@@ -268,6 +288,9 @@
       <xsl:call-template name="te:textual-note">
         <xsl:with-param name="entry" select="te:add-entry(., $te:hand-labels)"/>
       </xsl:call-template>
+      <xsl:for-each select="@hand ! $te:hand-labels(substring-after(normalize-space(.), '#'))[.]">
+        <xsl:attribute name="te:hand-label" select="."/>
+      </xsl:for-each>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
   </xsl:template>
@@ -302,8 +325,8 @@
         <xsl:variable name="words" select="tokenize($lemma, ' ')"/>
         <xsl:call-template name="te:textual-note">
           <xsl:with-param name="entry" select="
-            (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $lemma[.], '∅')[1]
-            || '] ' || (if (self::tei:app) then string-join($others ! te:apparatus-reading(.), '; ')
+            (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $lemma[.], '∅')[1],
+            (if (self::tei:app) then string-join($others ! te:apparatus-reading(.), '; ')
                         else string-join($others ! te:other-reading(., $shown), '; '))
             || string-join((* except (tei:lem, tei:rdg, tei:rdgGrp, tei:note))[self::tei:witDetail][normalize-space()]
                            ! (' — ' || te:sigla(@wit)[.] ! (. || ': ') || normalize-space(.)))"/>
@@ -313,15 +336,18 @@
     </xsl:copy>
   </xsl:template>
 
-  <!-- A textual note: @te:apparatus-entry, its text in words, and @te:apparatus, its
-       letter (a, b, ... counted within the unit where the element ends), unless it
-       stands inside a foot note (a footnote carries no footnotes: the entry follows
-       the word in brackets there). -->
+  <!-- A textual note: @te:apparatus-entry, its text in words ("lemma] what it says"),
+       and @te:apparatus, its letter (a, b, ... counted within the unit where the element
+       ends), unless it stands inside a foot note (a footnote carries no footnotes: the
+       entry follows the word in brackets there, without repeating the word).
+       $entry: the lemma and what the note says of it. -->
   <xsl:template name="te:textual-note">
-    <xsl:param name="entry" as="xs:string"/>
+    <xsl:param name="entry" as="xs:string+"/>
     <xsl:if test="te:makes-apparatus(.)">
-      <xsl:attribute name="te:apparatus-entry" select="normalize-space($entry)"/>
-      <xsl:if test="not(te:in-foot-note(.))">
+      <xsl:variable name="inline" select="te:in-foot-note(.)"/>
+      <xsl:attribute name="te:apparatus-entry"
+                     select="normalize-space(if ($inline) then $entry[2] else $entry[1] || '] ' || $entry[2])"/>
+      <xsl:if test="not($inline)">
         <xsl:attribute name="te:apparatus" select="format-integer(head(accumulator-after('te:apparatus')), 'a')"/>
       </xsl:if>
     </xsl:if>
@@ -337,15 +363,15 @@
   </xsl:function>
 
   <!-- "Added above the line by another hand: Puzanov's secretary" -->
-  <xsl:function name="te:add-entry" as="xs:string">
+  <xsl:function name="te:add-entry" as="xs:string+">
     <xsl:param name="add" as="element()"/>
     <xsl:param name="hand-labels" as="map(xs:string, xs:string)"/>
     <xsl:variable name="text" select="normalize-space(string-join($add//text()[empty(ancestor::tei:note[. >> $add])]))"/>
     <xsl:variable name="words" select="tokenize($text, ' ')"/>
     <xsl:variable name="hand" select="$add/@hand ! substring-after(normalize-space(.), '#')[.]"/>
     <xsl:sequence select="
-      (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $text[.], '∅')[1] || '] '
-      || string-join((
+      (if (count($words) gt 6) then $words[1] || ' … ' || $words[last()] else $text[.], '∅')[1],
+      string-join((
            'added' || ($add/@place ! (' ' || (te:words-for('places', normalize-space(.)), te:humanize(.))[1]))
            || ' by another hand'[$add/@hand],
            $hand ! $hand-labels(.)[.]), ': ')"/>

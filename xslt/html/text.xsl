@@ -479,26 +479,18 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Handwritten additions and stamps are set off, with their hand and kind on hover. -->
+  <!-- Handwritten additions and stamps are set off, with their hand and kind on hover:
+       the hand as the common layer names it (@te:hand-label, the start of a long note,
+       which the about page has in full). -->
   <xsl:template match="tei:add" mode="h:text">
-    <xsl:variable name="hand" select="@hand ! key('te:by-id', substring-after(normalize-space(.), '#'), root(current()))[1]"/>
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'editorial'"/>
       <xsl:with-param name="title" select="'Added in the source' ||
         string-join((@place ! ('place: ' || normalize-space(.)),
-                     $hand ! ('hand: ' || h:hand-label(.)))[normalize-space()] ! (', ' || .))"/>
+                     @te:hand-label ! ('hand: ' || .))[normalize-space()] ! (', ' || .))"/>
     </xsl:call-template>
     <xsl:call-template name="h:textual-note"/>
   </xsl:template>
-
-  <!-- A hand as an addition names it: the start of its description (the about page
-       has all of it), so that a long hand note is not copied into every addition. -->
-  <xsl:function name="h:hand-label" as="xs:string">
-    <xsl:param name="hand" as="element()"/>
-    <xsl:variable name="text" select="h:plain($hand)"/>
-    <xsl:sequence select="if (string-length($text) le 80) then $text
-                          else replace(substring($text, 1, 80), '\s+\S*$', '') || ' … (see About)'"/>
-  </xsl:function>
 
   <xsl:template match="tei:stamp" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>

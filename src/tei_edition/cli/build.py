@@ -73,6 +73,7 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, fallback_schema
                        progress=shown, tidy_in_background=True, books=books,
                        fallback_schema=fallback_schema, full_registers=full_registers)
     shown.close()
+    _problems(report.notes[shown.noted:])  # the collection site's and the books', after the documents
     for doc in report.documents:
         if doc.kind == "malformed":
             _problems(doc.problems)
@@ -90,6 +91,7 @@ class _Shown:
         self.bar = None
         self.began = time.monotonic()
         self.count = self.total = 0
+        self.noted = 0  # how many of the report's notes are shown
 
     def start(self, report, total: int) -> None:
         from tei_edition.publish import pool
@@ -98,6 +100,7 @@ class _Shown:
         if not total:
             click.echo("no documents to publish")
             _problems(report.notes)
+            self.noted = len(report.notes)
             return
         workers = min(report.jobs, total) or 1
         registers = sum(1 for d in report.documents if d.kind == "register")
@@ -110,6 +113,7 @@ class _Shown:
         click.echo(head)
         click.echo(for_message(report.validation))
         _problems(report.notes)
+        self.noted = len(report.notes)
         for doc in report.documents:
             if doc.kind == "register":
                 click.echo(f"{for_line(str(doc.path))}: register, used by the documents' "

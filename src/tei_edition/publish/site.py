@@ -52,7 +52,7 @@ STYLESHEET = "site/site.xsl"
 NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
 SITE_NS = "urn:x-tei-edition:site"
 ASSETS = ("site.css", "site.js")
-DOCUMENT_ASSETS = ("edition.css", "edition.js")  # the per-document pages' own assets
+DOCUMENT_ASSETS = ("palette.css", "edition.css", "edition.js")  # the documents' assets; site.css imports palette.css too
 
 _T = f"{{{TEI_NS}}}"
 _S = f"{{{SITE_NS}}}"

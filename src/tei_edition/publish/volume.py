@@ -1,6 +1,6 @@
 """The volume: one printed book of a whole collection (``DIR/<collection>.pdf``).
 
-The engine calls ``write_volume(collection, out_path)`` once per build (``build --pdf
+The engine calls ``write_books`` (``write_volume(collection, out_path)``) once per build (``build --pdf
 volume|both``). The book is made by the PDF format itself (``xslt/typst/typst.xsl`` and
 the layout template ``edition.typ``) from one TEI document assembled here, so the
 volume looks like every other PDF of the edition:
@@ -96,12 +96,14 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
 
 
 def write_volume(collection, out_path, *, max_chars: int = pdf.DEFAULT_MAX_CHARS,
-                 paper: str = "a4", keep_typst: bool = False) -> list[Path]:
-    """Write the collection's volume (or its parts) and return the files written.
-    Each part is one Typst run; see ``plan``."""
+                 paper: str = "a4", keep_typst: bool = False) -> tuple[list[Path], list[str]]:
+    """Write the collection's volume (or its parts); returns the files written and the
+    warnings of the PDF format and of Typst, one line each, named by the part's file
+    (``letters-part2.pdf: warning: ...``). Each part is one Typst run; see ``plan``."""
     out = Path(out_path)
     parts = plan(collection, max_chars=max_chars)
     written: list[Path] = []
+    warnings: list[str] = []
     first_page, earlier = 1, []  # where the next part's pages start; the earlier parts' index
     for part in parts:
         label = part.label() if len(parts) > 1 else None
@@ -121,13 +123,24 @@ def write_volume(collection, out_path, *, max_chars: int = pdf.DEFAULT_MAX_CHARS
                                 output=target, options=options)
         result = pdf.export(request)
         written.extend(result.outputs)
+        warnings.extend(_book_warnings(result.warnings, request.source, target.name))
         if len(parts) > 1 and not last:
             reports = result.queried or []
             if not reports:
                 raise UsageError(f"{target}: the part reported no page numbers for the index")
             first_page = reports[-1]["last-page"] + 1
             earlier.extend(reports[-1]["entries"])
-    return written
+    return written, warnings
+
+
+def _book_warnings(warnings: list[str], source: Path, name: str) -> list[str]:
+    """A part's warnings, named by its file (the format names the book's source, which
+    is no file). The elements without a rendering rule of their own are left out: the
+    documents' builds report them at their own lines, the book only repeats them at
+    lines of the assembled tree, which exists nowhere."""
+    prefix = f"{source}:"
+    return [name + ":" + w[len(prefix):] if w.startswith(prefix) else w
+            for w in warnings if "> has no rendering rule;" not in w]
 
 
 def _part_prelude(first_page: int, index_in: str | None, earlier: list) -> str:
@@ -334,7 +347,8 @@ def write_books(collection, out_dir, formats, *, books: str = "both",
     and the volume ``DIR/<collection>.pdf`` (or its parts) when ``pdf`` is and ``books``
     (``build --pdf``) is ``volume`` or ``both``. Reads the documents' text files the
     build wrote into ``out_dir``. Returns the files written and the problems, one line
-    each (a volume that cannot be made is reported, and the rest of the build stands)."""
+    each: a book that cannot be made (the rest of the build stands) and the volume's
+    warnings (``write_volume``)."""
     from tei_edition.errors import TeiEditionError
     from tei_edition.publish import text_volume
     from tei_edition.xml.output import safe_child
@@ -352,7 +366,9 @@ def write_books(collection, out_dir, formats, *, books: str = "both",
             problems.append(exc.located())
     if "pdf" in formats and books in ("volume", "both"):
         try:
-            written.extend(write_volume(collection, safe_child(out, name + ".pdf"), max_chars=max_chars))
+            pdfs, warnings = write_volume(collection, safe_child(out, name + ".pdf"), max_chars=max_chars)
+            written.extend(pdfs)
+            problems.extend(warnings)
         except TeiEditionError as exc:
             problems.append(exc.located())
     return written, problems

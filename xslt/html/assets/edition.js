@@ -6,6 +6,7 @@
    - permalinks: the ¶ after a passage copies its address
    - search over window.teSearchIndex (search-index.js, loaded by a script tag, so it
      works from file:// where browsers refuse to fetch local files)
+   - a page's facsimile opens in a viewer that zooms and pans
    It builds every element with textContent: document text never becomes markup. */
 (function () {
   "use strict";
@@ -254,6 +255,149 @@
     panel.hidden = false;
   }
 
+  /* ---------- facsimile viewer ---------- */
+  /* A page's facsimile (a.facsimile beside a page break, on a collection's pages) opens
+     in a dialog: zoom in and out with its buttons, + and -, Ctrl+wheel or a trackpad's
+     pinch; 0 or "Fit" shows the page whole; when zoomed, drag or the arrow keys move
+     about (the frame scrolls); Escape closes it. The image's size is set through the CSSOM (style.width), which
+     the Content-Security-Policy allows: no style attribute is written. Without the
+     script the link opens the image itself. Remote images are links only. */
+  var ZOOM_STEP = 1.25;
+  var ZOOM_MAX = 16;
+
+  function facsimileViewer() {
+    var dialog = el("dialog", "te-viewer");
+    dialog.setAttribute("aria-labelledby", "te-viewer-title");
+    dialog.lang = "en";
+    var bar = el("div", "te-viewer-bar");
+    var title = el("h2", "te-viewer-title");
+    title.id = "te-viewer-title";
+    var tools = el("div", "te-viewer-tools");
+    tools.setAttribute("role", "toolbar");
+    tools.setAttribute("aria-label", "Facsimile");
+    var frame = el("div", "te-viewer-frame");
+    frame.tabIndex = 0;
+    frame.setAttribute("role", "group");
+    frame.setAttribute("aria-label", "The image: drag or use the arrow keys to move about when zoomed");
+    var image = el("img");
+    frame.appendChild(image);
+    var scale = 1;     // 1: the whole page fits the frame
+    var fitWidth = 0;  // the image's width at scale 1, in CSS pixels
+
+    function button(text, label, action) {
+      var b = el("button", null, text);
+      b.type = "button";
+      b.title = label;
+      b.setAttribute("aria-label", label);
+      b.addEventListener("click", action);
+      tools.appendChild(b);
+      return b;
+    }
+    var zoomOut = button("\u2212", "Zoom out (-)", function () { zoom(scale / ZOOM_STEP); });
+    var level = el("output", "te-viewer-level", "100%");
+    level.setAttribute("aria-live", "polite");
+    level.setAttribute("aria-label", "Zoom");
+    tools.appendChild(level);
+    var zoomIn = button("+", "Zoom in (+)", function () { zoom(scale * ZOOM_STEP); });
+    button("Fit", "Fit the page (0)", function () { zoom(1); });
+    var alone = el("a", "te-viewer-alone", "Image alone");
+    tools.appendChild(alone);
+    button("\u00d7", "Close", function () { dialog.close(); });
+    bar.appendChild(title);
+    bar.appendChild(tools);
+    dialog.appendChild(bar);
+    dialog.appendChild(frame);
+    doc.body.appendChild(dialog);
+
+    function measure() {
+      var w = image.naturalWidth, h = image.naturalHeight;
+      if (!w || !h) { return false; }
+      fitWidth = Math.max(1, Math.min(frame.clientWidth / w, frame.clientHeight / h) * w);
+      return true;
+    }
+
+    /* zoom to a scale, keeping the point (x, y) of the frame (its middle by default)
+       over the same spot of the image */
+    function zoom(to, x, y) {
+      to = Math.min(ZOOM_MAX, Math.max(1, to));
+      if (!fitWidth && !measure()) { return; }
+      if (x === undefined) { x = frame.clientWidth / 2; y = frame.clientHeight / 2; }
+      var width = image.offsetWidth || fitWidth * scale;
+      var fx = (frame.scrollLeft + x - image.offsetLeft) / width;
+      var fy = (frame.scrollTop + y - image.offsetTop) / (image.offsetHeight || 1);
+      scale = to;
+      image.style.width = fitWidth * scale + "px";
+      frame.classList.toggle("zoomed", scale > 1);
+      frame.scrollLeft = fx * image.offsetWidth + image.offsetLeft - x;
+      frame.scrollTop = fy * image.offsetHeight + image.offsetTop - y;
+      level.textContent = Math.round(scale * 100) + "%";
+      zoomOut.disabled = scale <= 1;
+      zoomIn.disabled = scale >= ZOOM_MAX;
+    }
+
+    function fit() {
+      fitWidth = 0;
+      if (measure()) { zoom(1); }
+    }
+
+    function show(link) {
+      var thumb = link.querySelector("img");
+      title.textContent = (thumb && thumb.alt) || "Facsimile";
+      alone.setAttribute("href", link.getAttribute("href"));
+      image.alt = title.textContent;
+      image.removeAttribute("style");
+      fitWidth = 0;
+      image.onload = fit;
+      image.setAttribute("src", link.getAttribute("href"));
+      if (image.complete) { fit(); }
+    }
+
+    dialog.addEventListener("keydown", function (event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var to = { "+": scale * ZOOM_STEP, "=": scale * ZOOM_STEP, "-": scale / ZOOM_STEP,
+        "_": scale / ZOOM_STEP, "0": 1 }[event.key];
+      if (to !== undefined) { event.preventDefault(); zoom(to); }
+    });
+    frame.addEventListener("wheel", function (event) {
+      if (!event.ctrlKey) { return; }  // a plain wheel scrolls; Ctrl+wheel and pinch zoom
+      event.preventDefault();
+      var box = frame.getBoundingClientRect();
+      zoom(scale * Math.exp(-event.deltaY / 300), event.clientX - box.left, event.clientY - box.top);
+    }, { passive: false });
+
+    var drag = null;
+    frame.addEventListener("pointerdown", function (event) {
+      if (event.button !== 0 || scale <= 1) { return; }
+      drag = { x: event.clientX, y: event.clientY, left: frame.scrollLeft, top: frame.scrollTop };
+      frame.setPointerCapture(event.pointerId);
+      frame.classList.add("dragging");
+      event.preventDefault();
+    });
+    frame.addEventListener("pointermove", function (event) {
+      if (!drag) { return; }
+      frame.scrollLeft = drag.left - (event.clientX - drag.x);
+      frame.scrollTop = drag.top - (event.clientY - drag.y);
+    });
+    function endDrag() { drag = null; frame.classList.remove("dragging"); }
+    frame.addEventListener("pointerup", endDrag);
+    frame.addEventListener("pointercancel", endDrag);
+    window.addEventListener("resize", function () {
+      if (dialog.open) { fitWidth = 0; if (measure()) { zoom(scale); } }
+    });
+
+    var opener = null;
+    dialog.addEventListener("close", function () {
+      if (opener) { opener.focus(); }
+    });
+
+    return function open(link) {
+      opener = link;
+      dialog.showModal();
+      show(link);
+      frame.focus();
+    };
+  }
+
   /* ---------- start ---------- */
   function start() {
     doc.body.appendChild(card);
@@ -308,10 +452,20 @@
         "Show " + reading.dataset.other + " reading", "Show " + reading.dataset.shown + " reading"]);
     }
 
+    var openFacsimile = null;
     doc.addEventListener("click", function (event) {
       if (!event.target.closest) { return; }
       var link = event.target.closest("a.cite");
       if (link) { event.preventDefault(); copyLink(link); return; }
+      // a facsimile opens in the viewer (a modified click still opens the image alone)
+      var facsimile = event.target.closest("a.facsimile:not(.remote)");
+      if (facsimile && !(event.ctrlKey || event.metaKey || event.shiftKey || event.button)
+          && typeof HTMLDialogElement === "function") {
+        event.preventDefault();
+        openFacsimile = openFacsimile || facsimileViewer();
+        openFacsimile(facsimile);
+        return;
+      }
       var name = nameOf(event.target);
       if (name && pointer === "touch" && tapped !== name && entryOf(name)) {
         event.preventDefault();

@@ -99,6 +99,31 @@
     doc.head.appendChild(s);
   }
 
+  /* Data that comes as scripts when first needed (catalogue/t<k>.js, search/s-*.js,
+     search/d<n>.js): each script calls a window function that keeps its data and then
+     arrived(key). need(keys, done) calls done once every key has arrived (has(key)),
+     asking for each key's script once however many wait; a script that fails to load
+     arrives empty through failed(key). */
+  function onDemand(has, src, failed) {
+    var waiting = {};  // key -> callbacks
+    return {
+      arrived: function (key) {
+        (waiting[key] || []).forEach(function (f) { f(); });
+        delete waiting[key];
+      },
+      need: function (keys, done) {
+        var missing = keys.filter(function (key) { return !has(key); });
+        var left = missing.length;
+        if (!left) { done(); return; }
+        missing.forEach(function (key) {
+          var first = !waiting[key];
+          (waiting[key] = waiting[key] || []).push(function () { if (--left === 0) { done(); } });
+          if (first) { loadScript(src(key), function () { failed(key); }); }
+        });
+      }
+    };
+  }
+
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
 
@@ -138,7 +163,9 @@
   /* Ids and titles come in chunks of cat.chunk rows (catalogue/t<k>.js), loaded when
      rows are shown, or all of them to sort by title or filter by text. */
   var chunks = {};  // k -> true once loaded
-  var chunkWaiters = {};
+  var titles = onDemand(function (k) { return chunks[k]; },
+    function (k) { return root + "catalogue/t" + k + ".js"; },
+    function (k) { window.teCatalogueTitles(Number(k), []); });
   window.teCatalogueTitles = function (k, list) {
     list.forEach(function (pair, i) {
       var r = rows[k * cat.chunk + i];
@@ -149,23 +176,13 @@
       r.all = fold([r.dateText, r.date, r.title, r.sender, r.addressee, r.place].join(" | "));
     });
     chunks[k] = true;
-    (chunkWaiters[k] || []).forEach(function (f) { f(); });
-    delete chunkWaiters[k];
+    titles.arrived(k);
   };
 
   function withTitles(numbers, done) {
     var wanted = {};
-    numbers.forEach(function (n) { var k = Math.floor(n / cat.chunk); if (!chunks[k]) { wanted[k] = true; } });
-    var missing = Object.keys(wanted);
-    var left = missing.length;
-    if (!left) { done(); return; }
-    missing.forEach(function (k) {
-      var first = !chunkWaiters[k];
-      (chunkWaiters[k] = chunkWaiters[k] || []).push(function () { if (--left === 0) { done(); } });
-      if (first) {
-        loadScript(root + "catalogue/t" + k + ".js", function () { window.teCatalogueTitles(Number(k), []); });
-      }
-    });
+    numbers.forEach(function (n) { wanted[Math.floor(n / cat.chunk)] = true; });
+    titles.need(Object.keys(wanted), done);
   }
 
   function withAllTitles(done) {
@@ -354,9 +371,13 @@
   function searchPage() {
     var shardList = window.teSearchShards || [];
     var shards = {};  // prefix -> {t, e} once loaded
-    var waiting = {}; // prefix -> [callbacks]
     var texts = {};   // document number -> passages
-    var textWaiting = {};
+    var shardScripts = onDemand(function (p) { return shards[p]; },
+      function (p) { return root + "search/s-" + hex(p) + ".js"; },
+      function (p) { window.teSearchShard(p, { t: {}, e: {} }); });
+    var textScripts = onDemand(function (n) { return texts[n]; },
+      function (n) { return root + "search/d" + n + ".js"; },
+      function (n) { window.teSearchText(n, []); });
     var query = doc.getElementById("te-query");
     var from = doc.getElementById("te-sfrom"), to = doc.getElementById("te-sto");
     var kind = doc.getElementById("te-kind");
@@ -383,37 +404,13 @@
 
     window.teSearchShard = function (prefix, data) {
       shards[prefix] = data;
-      (waiting[prefix] || []).forEach(function (f) { f(); });
-      delete waiting[prefix];
+      shardScripts.arrived(prefix);
     };
     window.teSearchText = function (n, passages) {
       texts[n] = passages;
-      (textWaiting[n] || []).forEach(function (f) { f(); });
-      delete textWaiting[n];
+      textScripts.arrived(n);
     };
 
-    function need(prefixes, done) {
-      var missing = prefixes.filter(function (p) { return !shards[p]; });
-      var left = missing.length;
-      if (!left) { done(); return; }
-      missing.forEach(function (p) {
-        var first = !waiting[p];
-        (waiting[p] = waiting[p] || []).push(function () { if (--left === 0) { done(); } });
-        if (first) {
-          loadScript(root + "search/s-" + hex(p) + ".js", function () {
-            shards[p] = { t: {}, e: {} };
-            window.teSearchShard(p, shards[p]);
-          });
-        }
-      });
-    }
-
-    function needText(n, done) {
-      if (texts[n]) { done(); return; }
-      var first = !textWaiting[n];
-      (textWaiting[n] = textWaiting[n] || []).push(done);
-      if (first) { loadScript(root + "search/d" + n + ".js", function () { window.teSearchText(n, []); }); }
-    }
 
     function b36(s) { return parseInt(s, 36); }
 
@@ -493,7 +490,7 @@
       var prefixes = {};
       units.forEach(function (u) { u.words.forEach(function (w) { var p = shardFor(w); if (p) { prefixes[p] = true; } }); });
       status.textContent = "Searching…";
-      need(Object.keys(prefixes), function () { if (mine === generation) { show(units, q); } });
+      shardScripts.need(Object.keys(prefixes), function () { if (mine === generation) { show(units, q); } });
     }
 
     function show(units, q) {
@@ -596,7 +593,7 @@
       if (matched) {
         var list = el("ul", "snippets");
         li.appendChild(list);
-        needText(d, function () {
+        textScripts.need([d], function () {
           Array.from(matched.keys()).sort(function (a, b) { return a - b; }).slice(0, 3).forEach(function (p) {
             var passage = texts[d][p];
             if (!passage) { return; }

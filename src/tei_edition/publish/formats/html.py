@@ -28,7 +28,7 @@ from tei_edition.xml.output import atomic_directory, safe_child
 STYLESHEET = "html/html.xsl"
 READINGS = ("normalised", "diplomatic")
 # The static files every site carries, from xslt/html/assets/ (shipped in the wheel).
-ASSETS = ("edition.css", "edition.js")
+ASSETS = ("palette.css", "edition.css", "edition.js")
 _SAFE_PATH = re.compile(r"^[a-z][a-z0-9-]*\.(html|js)$")
 
 
