@@ -51,6 +51,18 @@ def test_a_broken_and_a_foreign_file_are_problems_not_crashes(fixture):
     assert ("notes.xml", 2, "warning") in located
 
 
+def test_a_linked_folder_is_left_out_and_said_so(tmp_path):
+    # not followed (it may lead outside the collection), but never silently: a registers
+    # folder linked in would otherwise leave every name unresolved with no word why
+    shutil.copytree(COLLECTION / "letters", tmp_path / "letters")
+    (tmp_path / "registers").symlink_to(COLLECTION / "registers", target_is_directory=True)
+    coll = collection.load([tmp_path])
+    assert coll.registers == []
+    said = [p for p in coll.problems if p.path == str(tmp_path / "registers")]
+    assert [p.severity for p in said] == ["warning"]
+    assert "symbolic link to a folder is not followed" in said[0].message
+
+
 def test_a_teicorpus_is_a_collection_of_its_tei_children(fixture):
     first, second = by_id(fixture, "volumes/corpus/c1"), by_id(fixture, "volumes/corpus/2")
     assert (first.fragment, second.fragment) == ("c1", "2")

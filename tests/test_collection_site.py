@@ -188,16 +188,15 @@ def test_search_shards_hold_postings_with_positions(built):
 
 
 def _postings(text: str) -> list[tuple[int, int, list[int]]]:
-    """(document, passage, word positions) of each posting of a term
-    (``doc.passage:pos,pos;...``, base 36, documents and positions delta-coded, the
-    document left out when it repeats)."""
-    decoded, number = [], 0
-    for posting in text.split(";"):
-        step, rest = posting.split(".")
-        number += int(step, 36) if step else 0
-        passage, _, deltas = rest.partition(":")
-        where = [int(d, 36) for d in deltas.split(",")]
-        decoded.append((number, int(passage, 36), [sum(where[:i + 1]) for i in range(len(where))]))
+    """(document, passage, word positions) of each posting of a term (``search_index``:
+    per posting the document, delta-coded, the passage, the count of positions less one,
+    the positions, delta-coded)."""
+    decoded, number, values = [], 0, search_index.read_numbers(text)
+    while values:
+        step, passage, count, *values = values
+        number += step
+        where, values = values[:count + 1], values[count + 1:]
+        decoded.append((number, passage, [sum(where[:i + 1]) for i in range(len(where))]))
     return decoded
 
 

@@ -260,3 +260,58 @@ def test_error_codes_come_from_the_policy_table(stylesheet):
     with pytest.raises(TransformError) as info:
         transform.run(stylesheet, parse_file(POLICY), {"reading": "sideways"})
     assert "TE0001: reading must be normalised or diplomatic, not sideways" in str(info.value)
+
+
+REGISTER_ENTRIES = """<listPerson xmlns="http://www.tei-c.org/ns/1.0">
+  <person xml:id="blumer"><persName><forename>Johann Jakob</forename><surname>Blumer</surname></persName>
+    <birth>1819</birth><death>1875</death>
+    <note type="bio"><p>Glarner Politiker, Jurist und Redaktor: Ständerat (1848–1872), Gross-
+      <choice><abbr>bzw.</abbr><expan>beziehungsweise</expan></choice> Landrat,
+      <choice><abbr>u. a.</abbr><expan>unter anderem</expan></choice> Bundesrichter.</p>
+      <p>Blumer studierte in Zürich, Bonn und Berlin.</p></note></person>
+  <person xml:id="coutin"><persName><forename>Jules</forename><surname>Coutin</surname></persName>
+    <birth>gest. 1879</birth></person>
+  <person xml:id="anna"><persName>Anna</persName><birth>1756</birth></person>
+  <person xml:id="lydia"><persName><forename>Lydia</forename><surname>Escher-Zollikofer</surname></persName>
+    <note type="bio"><p>Lydia Escher-Zollikofer (von Altenklingen) (1797-1868), Tochter von Elisabetha
+    Zollikofer-Kunkler. Nach dem Bezug des Belvoir 1831 blieb sie dort.</p></note></person>
+  <person xml:id="hofmannsthal"><persName>Hugo</persName><birth when="1874-02-01"><date>1874-02-01</date>
+    <settlement><placeName>Wien</placeName><location><geo>48,208333 16,373056</geo></location></settlement></birth>
+    <death><date when="1929-07-15">15. 7. 1929</date><settlement><placeName>Rodaun</placeName></settlement></death></person>
+  <place xml:id="aargau"><placeName>Aargau</placeName>
+    <desc><ref target="http://www.hls-dhs-dss.ch/textes/d/D7392.php">Artikel Aargau in HLS online</ref></desc></place>
+  <person xml:id="long"><persName>Long</persName><note>Ein Mann mit einer Beschreibung, die lang ist und
+    lang und lang und lang und lang und lang und lang und lang und lang und lang und lang geht, ohne Ende</note></person>
+</listPerson>"""
+
+
+def test_index_descriptions_read_one_reading_no_link_labels_and_the_first_clause(tmp_path):
+    """The real letters' index printed "bzw. beziehungsweise", "u. a. unter anderem"
+    (both readings of a choice), "Artikel Aargau in HLS online" (a link's label without
+    its address) and whole biographies; a person's dates were missing."""
+    from tei_edition import resources
+
+    common = (resources.xslt_dir() / "common" / "common.xsl").as_uri()
+    probe = tmp_path / "probe.xsl"
+    probe.write_text(f"""<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+      xmlns:tei="http://www.tei-c.org/ns/1.0" xmlns:te="urn:x-tei-edition"><xsl:import href="{common}"/>
+      <xsl:output method="text"/>
+      <xsl:template match="/"><xsl:for-each select="//tei:person | //tei:place">
+        <xsl:value-of select="@xml:id, te:life-dates(.), te:entity-description(.), te:index-description(.)"
+                      separator="|"/><xsl:text>&#10;</xsl:text></xsl:for-each></xsl:template>
+    </xsl:stylesheet>""")
+    result = transform.run(probe, etree.ElementTree(etree.fromstring(REGISTER_ENTRIES)), {})
+    rows = {line.split("|")[0]: line.split("|")[1:] for line in result.output.splitlines()}
+    dates, described, short = rows["blumer"]
+    assert dates == "1819–1875"
+    assert "Gross- beziehungsweise Landrat, unter anderem Bundesrichter." in described
+    assert "bzw." not in described and "u. a." not in described
+    assert "Blumer studierte in Zürich" in described  # the whole note for the site
+    assert short == "Glarner Politiker, Jurist und Redaktor"
+    assert rows["coutin"][0] == "gest. 1879"  # as the register writes it
+    assert rows["anna"][0] == "* 1756"
+    assert rows["lydia"][2] == "Tochter von Elisabetha Zollikofer-Kunkler"  # not her name again
+    assert rows["hofmannsthal"][0] == "1874–1929"  # years, never places or coordinates
+    assert rows["aargau"] == ["", "", ""]
+    long = rows["long"][2]
+    assert long.endswith(" …") and len(long) <= 102 and long.startswith("Ein Mann mit einer Beschreibung")

@@ -41,3 +41,76 @@ def test_indentation_inside_a_phrase_is_not_a_space(tmp_path, name):
     assert "schrieb Alfred Escher" in text
     # before a comma, not after a space
     assert "Heer Oswald, und Zürich." in text
+
+
+OPENING_BREAKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Breaks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Von Bauma 730.</p>
+      <p rend="left">
+                <lb/>wärend die amtliche Zählung<lb/>
+ im Ganzen nachweisen</p>
+<div type="closer"><p>
+  <lb/>Mich Hochachtungsvollst empfehlend</p></div>
+</body></text></TEI>"""
+
+
+def test_a_paragraph_opening_with_a_line_break_opens_without_a_space(tmp_path):
+    """A real letter's paragraphs after a table and its closing formula each opened with a
+    visible space in the PDF (' wärend die amtliche', ' Mich Hochachtungsvollst'): the
+    line break the encoder put first, after indentation, printed as a space."""
+    from lxml import etree
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "breaks.xml"
+    source.write_text(OPENING_BREAKS, encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    # each paragraph's first line of content (after "#te.p(... { // tei:N p")
+    openings = re.findall(r'#te\.p\(kind: "p", \{[^\n]*\n([^\n]*)\n', typst)
+    assert openings == ['"Von Bauma 730."', '"wärend die amtliche Zählung"',
+                        '"Mich Hochachtungsvollst empfehlend"']
+    # a line break between words is still a space
+    assert '"wärend die amtliche Zählung"\n" "\n"im Ganzen nachweisen"' in typst
+
+
+PAGE_BREAKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Breaks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>von dem wilden <pb n="2"/><lb/>
+Strudel des Lebens, und findest Du <pb n="3"/> es auch, infor<pb n="4" break="no"/>mation.</p>
+</body></text></TEI>"""
+
+
+def test_a_page_break_between_words_stands_in_their_space(tmp_path):
+    """A real letter printed 'von dem wilden| Strudel' (encoded 'wilden <pb/><lb/>
+    Strudel'): the bar touched the word before and the space came after it."""
+    from lxml import etree
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "breaks.xml"
+    source.write_text(PAGE_BREAKS, encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    flat = re.sub(r"\s*//[^\n]*", "", typst)
+    # each break prints exactly one space on one side (the text has one there), none in a word
+    assert re.search(r'"von dem wilden"\nte\.pb\("2", spaced: "before"\)\n" "\n"Strudel', flat), flat
+    assert re.search(r'findest Du "\nte\.pb\("3", spaced: "after"\)\n"es auch', flat), flat
+    assert re.search(r'infor"\nte\.pb\("4", spaced: none\)\n"mation', flat), flat
+
+
+def test_a_link_that_prints_nothing_leaves_no_space_before_punctuation(tmp_path):
+    """A real letter's note read 'Vergleiche [abbreviated in the source: Vgl.] .': its
+    pointer to another letter prints nothing, the space before it stayed."""
+    from lxml import etree
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "link.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Link</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Zubrachte.<note><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref type="letter"
+target="K_0174"><!-- Nr. 12 --></ref>.</note> Siehe <ref target="K_0175"/>, und mehr.</p>
+</body></text></TEI>""", encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    flat = re.sub(r"\s*//[^\n]*", "", typst)
+    assert not re.search(r'" "\n"\."', flat) and not re.search(r' "\n"\."', flat), flat
+    assert not re.search(r'Siehe "\n",', flat), flat

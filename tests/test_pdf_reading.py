@@ -215,3 +215,83 @@ def test_running_heads_use_the_short_title(books):
     assert not any(h.rstrip().endswith("…") for h in heads)
     contents = next(t for t in book.texts if t.lstrip().startswith("Contents"))
     assert "Russia Economic Relations" in contents
+
+
+# ----- letters ------------------------------------------------------------------------
+
+def _closing_letters(count: int) -> str:
+    """Letter endings at every height of a page: filler of 1..count lines, then a
+    closing formula and a signature (as the Escher letters encode them, divisions)."""
+    words = "Die Sache steht noch immer so wie ich Ihnen schrieb und ich hoffe auf Antwort. "
+    parts = []
+    for n in range(1, count + 1):
+        parts.append(f"<p>{words * n}</p>"
+                     f'<div type="closer"><p><lb/>Closing formula {n}</p></div>'
+                     f'<div type="signature"><p>Signature {n}.</p></div>')
+    return ("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Endings</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>"""
+            + "".join(parts) + "</body></text></TEI>")
+
+
+@pytest.mark.slow
+def test_a_closing_formula_stays_with_its_signature(tmp_path):
+    """A real letter's 'Mich Hochachtungsvollst empfehlend' stood alone at the foot of a
+    page of the volume, its signature and date overleaf."""
+    source = tmp_path / "endings.xml"
+    source.write_text(_closing_letters(24), encoding="utf-8")
+    book = build(source, tmp_path)
+    pages = [" ".join(text for _, _, text in lines) for lines in page_lines(book.path)]
+    for n in range(1, 25):
+        on = [i for i, text in enumerate(pages) if re.search(rf"Closing formula {n}\b", text)]
+        signed = [i for i, text in enumerate(pages) if re.search(rf"Signature {n}\.", text)]
+        assert on and on == signed, (n, on, signed)
+
+
+@pytest.mark.slow
+def test_a_contents_line_that_runs_over_hangs(tmp_path):
+    """The volume's contents set '11. Johann Heinrich Ammann an Alfred Escher,
+    Schaffhausen, Samstag, 21.' over 'März 1863' flush left, where the next entry's
+    number stands: a reader lost the numbers down the margin."""
+    long = ("Johann Heinrich Ammann an Alfred Escher, Schaffhausen, Samstag, 21. März 1863, "
+            "mit einer Beilage")
+    divs = "".join(f'<div type="letter"><head>{n}. {long}</head><p>Text {n}.</p></div>'
+                   for n in (1, 2))
+    source = tmp_path / "contents.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letters</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>{divs}</body></text></TEI>""",
+                      encoding="utf-8")
+    book = build(source, tmp_path)
+    page = next(lines for lines in page_lines(book.path) if any(t == "Contents" for _, _, t in lines))
+    firsts = [(x, y) for x, y, t in page if re.match(r"^[12]\. Johann", t)]
+    assert len(firsts) == 2
+    runover = [x for x, y, t in page if firsts[0][1] < y < firsts[1][1] and not t.strip().isdigit()]
+    assert runover and all(x > firsts[0][0] + 8 for x in runover), (firsts, page)
+
+
+def test_the_imprint_names_the_manuscript_and_the_printed_source(tmp_path):
+    """A real letter's PDF named only where it was printed ('Jung/Fischer, Escher Briefe,
+    Band 2, Nr. 38'), never the archive that holds it, which its text file names."""
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "letter.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letter</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><msDesc><msIdentifier><institution>BAR</institution><idno type="original">CH-BAR#J1.67#1000/1363#176*</idno>
+<idno>J I.67</idno></msIdentifier></msDesc><bibl type="printed">Jung/Fischer, Escher Briefe, Band 2, Nr. 38</bibl>
+</sourceDesc></fileDesc></teiHeader><text><body><p>Lieber Alfred.</p></body></text></TEI>""", encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    imprint = typst[typst.index("#te.imprint(("):]
+    imprint = imprint[:imprint.index("))")]
+    assert '("Source", "BAR, CH-BAR#J1.67#1000/1363#176*, J I.67")' in imprint
+    assert '("Source", "Jung/Fischer, Escher Briefe, Band 2, Nr. 38")' in imprint
+
+
+def test_the_signs_are_explained_in_sentences(dossier):
+    """The legend read 'Deleted in the source.' beside 'a page break of the source, with
+    the number of the new page in the margin' (lower case, no full stop)."""
+    signs = re.findall(r'^  \("[^"]*", "([^"]*)"\),$', dossier.typst[dossier.typst.index("signs: ("):], re.M)
+    assert len(signs) >= 4
+    for meaning in signs:
+        assert meaning[0].isupper() and meaning.endswith("."), meaning

@@ -95,8 +95,9 @@ def test_plan_splits_into_parts_under_the_limit(tmp_path):
 
 
 def _index_pages(index: str, name: str) -> list[int]:
-    """The page numbers an index text gives after ``name`` ("3, 5–7, 12")."""
-    match = re.search(re.escape(name) + r"[^0-9]*((?:\d+(?:–\d+)?(?:, )?)+)", index)
+    """The page numbers an index text gives after ``name`` ("3, 5–7, 12"), past the
+    person's dates ("Heer, Oswald (1809–1883), ... 3, 5")."""
+    match = re.search(re.escape(name) + r"(?: \([^)]*\))?[^0-9]*((?:\d+(?:–\d+)?(?:, )?)+)", index)
     assert match, name
     pages = []
     for item in match.group(1).rstrip(", ").split(", "):
@@ -150,7 +151,7 @@ def test_a_large_volume_is_printed_in_parts_with_one_index(tmp_path):
             checked += 1
             earlier += number < arabic[-1][0]
     assert checked >= 6 and earlier >= 2  # the earlier parts' pages are in the last part's index
-    assert len(re.findall(r"Oswald Heer, Botanist", index)) == 1
+    assert len(re.findall(r"Oswald Heer \(1809–1883\), Botanist", index)) == 1  # dates from every part
 
 
 def test_write_books_for_the_build(tmp_path):
@@ -224,3 +225,63 @@ def test_build_reports_the_volumes_warnings(run, tmp_path, monkeypatch):
     assert reported == ["src.pdf: warning: the text has Hangul characters (e.g. '안') but no installed "
                         "font covers them, so they would print as empty boxes; install fonts-noto-cjk "
                         "(Debian/Ubuntu: apt-get install fonts-noto-cjk)"], result.stderr
+
+
+def test_the_imprint_names_the_collection_not_a_file(book):
+    """The volume's imprint said 'from the TEI P5 file letters.pdf' (the book's own
+    name, as if it were its source)."""
+    coll, written, reader = book
+    imprint = " ".join(reader.pages[1].extract_text().split())
+    assert "Typeset with Typst by tei-edition from the TEI P5 files of the collection." in imprint
+    assert ".pdf" not in imprint
+
+
+def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):
+    """A real letter's heading in the volume named its archive only, not the printed
+    edition its own PDF and text file name ('Jung/Fischer, Escher Briefe, Band 2, Nr. 38')."""
+    source = tmp_path / "letter.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letter</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><msDesc><msIdentifier><institution>BAR</institution><idno>J I.67</idno></msIdentifier>
+<additional><listBibl><bibl>Not this one</bibl></listBibl></additional></msDesc>
+<bibl type="printed">Jung/Fischer, Escher Briefe, Band 2, Nr. 38</bibl></sourceDesc></fileDesc></teiHeader>
+<text><body><p>Lieber Alfred.</p></body></text></TEI>""", encoding="utf-8")
+    assert volume._source_note(etree.parse(str(source))) == \
+        "BAR, J I.67; Jung/Fischer, Escher Briefe, Band 2, Nr. 38"
+
+
+LETTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "letters"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (LETTERS / "registers" / "people.xml").is_file(), reason="the letters corpus is absent")
+def test_a_real_volume_index_reads_as_an_index(tmp_path):
+    """Two real letters and the edition's registers: the index gives each person's dates
+    on one line and a short description, read as the text reads (one reading of each
+    choice), and no place is described by a link's label."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "letters"
+    (folder / "letters").mkdir(parents=True)
+    (folder / "registers").mkdir()
+    for name in ("K_5314_von_Gonzenbach_August_an_Escher_1870-06-24.xml",
+                 "K_0202_Dumrath_Hermann_an_Escher_1839-08-13.xml"):
+        os.symlink(LETTERS / "letters" / name, folder / "letters" / name)
+    for name in ("people.xml", "places.xml"):
+        os.symlink(LETTERS / "registers" / name, folder / "registers" / name)
+    written, _ = volume.write_volume(load([folder]), tmp_path / "letters.pdf")
+    layout = subprocess.run(["pdftotext", "-layout", str(written[0]), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    index = layout[layout.rindex("Index of persons, places and organisations"):]
+    assert "Bonaparte, Charles Louis Napoléon" in index
+    assert "(1808–1873)" in index  # the dates unbroken
+    lines = subprocess.run(["pdftotext", "-bbox-layout", str(written[0]), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    lines = [" ".join(re.findall(r">([^<]*)</word>", line))
+             for line in re.findall(r"<line[^>]*>(.*?)</line>", lines, re.S)]
+    assert not [line for line in lines if re.search(r"\(\d{4}–$", line)]
+    assert "bzw. beziehungsweise" not in index and "u. a. unter anderem" not in index
+    assert "in HLS online" not in index
+    assert "Loeper, Hermann von (1820–1884)" in index
+    assert len(index) < 6000  # short descriptions, not the register's biographies

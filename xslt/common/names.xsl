@@ -11,7 +11,9 @@
                       script) stays as written: "Kim Il Sung", never "Kim, Il Sung";
                       an unstructured name as written (never guessed); others their label
     te:sort-key       the index form folded (case, diacritics, leading punctuation)
-    te:entity-description  the entry's first note (or desc, occupation, role)
+    te:entity-description  the entry's first note (or desc, occupation, role) with words
+    te:life-dates     a person's birth and death, as the register writes them
+    te:index-description  the index's short form of the description: its first clause
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -60,12 +62,19 @@
   <xsl:function name="te:is-family-first" as="xs:boolean">
     <xsl:param name="name" as="element()"/>
     <xsl:variable name="lang" select="lower-case(replace(($name/ancestor-or-self::*/@xml:lang)[last()], '-.*', ''))"/>
-    <xsl:variable name="scripts" select="tokenize($te:policy/names/@family-first-blocks)"/>
     <xsl:sequence select="
       ($name/tei:surname and $name/tei:forename and $name/tei:surname[1] &lt;&lt; $name/tei:forename[1])
-      or $lang = tokenize($te:policy/names/@family-first-languages)
-      or (some $s in $scripts satisfies matches(string($name), '\p{Is' || $s || '}'))"/>
+      or $lang = $te:family-first-languages
+      or ($te:family-first-script ! matches(string($name), .))"/>
   </xsl:function>
+
+  <!-- The policy's family-first scripts as one character class, "[\p{IsHiragana}...]"
+       (built once: a pattern made per name is compiled per name), or none. -->
+  <xsl:variable name="te:family-first-script" as="xs:string?"
+    select="tokenize($te:policy/names/@family-first-blocks)[1]
+            ! ('[' || string-join(tokenize($te:policy/names/@family-first-blocks) ! ('\p{Is' || . || '}')) || ']')"/>
+  <xsl:variable name="te:family-first-languages" as="xs:string*"
+    select="tokenize($te:policy/names/@family-first-languages)"/>
 
   <xsl:function name="te:index-form" as="xs:string">
     <xsl:param name="entry" as="element()"/>
@@ -87,7 +96,13 @@
 
   <xsl:function name="te:sort-key" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:sequence select="te:fold(replace(te:index-form($entry), '^[^\p{L}\p{N}]+', ''))"/>
+    <xsl:sequence select="te:sort-form(te:index-form($entry))"/>
+  </xsl:function>
+
+  <!-- The sort key of an index form (te:sort-key, for a caller that has the form). -->
+  <xsl:function name="te:sort-form" as="xs:string">
+    <xsl:param name="index-form" as="xs:string"/>
+    <xsl:sequence select="te:fold(replace($index-form, '^[^\p{L}\p{N}]+', ''))"/>
   </xsl:function>
 
   <!-- Case and diacritics folded, so that Ängström files under A. -->
@@ -98,7 +113,61 @@
 
   <xsl:function name="te:entity-description" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:sequence select="normalize-space(string(($entry/tei:note, $entry/tei:desc,
-                                                   $entry/tei:occupation, $entry/tei:roleName)[1]))"/>
+    <xsl:sequence select="((($entry/tei:note, $entry/tei:desc, $entry/tei:occupation, $entry/tei:roleName)
+                           ! te:description-text(.))[.][1], '')[1]"/>
+  </xsl:function>
+
+  <!-- The words of a description as the text reads them: one reading of a choice (the
+       one the text would show: "u. a." or "unter anderem", never both), and no label
+       of a link to elsewhere ("Artikel Aargau in HLS online" says nothing without its
+       address). -->
+  <xsl:function name="te:description-text" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="normalize-space(string-join($el//text()
+      [empty(ancestor::*[parent::tei:choice][not(. is te:choice-shown(parent::tei:choice))])]
+      [empty(ancestor::tei:ref[@target][not(starts-with(normalize-space(@target), '#'))])], ''))"/>
+  </xsl:function>
+
+  <!-- A person's dates in an index: "1819–1875" from birth and death as the register
+       writes them; one alone as written ("geb. 1820"), a bare year marked: "* 1756",
+       "† 1836". Empty when the register has neither. -->
+  <xsl:function name="te:life-dates" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="born" select="($entry/tei:birth ! te:life-date(.))[1]"/>
+    <xsl:variable name="died" select="($entry/tei:death ! te:life-date(.))[1]"/>
+    <xsl:sequence select="
+      if ($born and $died) then $born || '–' || $died
+      else if ($born) then (if (matches($born, '^\d+$')) then '* ' || $born else $born)
+      else if ($died) then (if (matches($died, '^\d+$')) then '† ' || $died else $died)
+      else ''"/>
+  </xsl:function>
+
+  <!-- A birth or death: its words when it has nothing else ("geb. 1820"), else the year
+       of its date (@when, a date inside), never its place or coordinates. -->
+  <xsl:function name="te:life-date" as="xs:string?">
+    <xsl:param name="event" as="element()"/>
+    <xsl:variable name="iso" select="($event/@when, $event/@notBefore, $event//tei:date/(@when, @notBefore))[1]"/>
+    <xsl:sequence select="
+      if (empty($event/*) and normalize-space($event)) then normalize-space($event)
+      else if ($iso) then replace($iso, '^(-?\d{4}).*$', '$1')
+      else ($event//tei:date ! normalize-space(.))[.][1]"/>
+  </xsl:function>
+
+  <!-- What an index says of an entry: the description's first sentence or clause (up to
+       its first colon, semicolon or full stop after a word), at most about a line and a
+       half, cut at a word with "…"; the register's full text is the site's. -->
+  <xsl:function name="te:index-description" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <!-- (a description that opens with the name and its dates does not repeat them:
+         "Lydia Escher-Zollikofer (von Altenklingen) (1797-1868), Tochter von ...") -->
+    <xsl:variable name="form" select="te:fullest-name($entry)"/>
+    <xsl:variable name="name" select="if ($form/*) then string-join($form/* ! te:name-text(.)[.], ' ')
+                                      else te:entity-label($entry)"/>
+    <xsl:variable name="all" select="te:entity-description($entry)"/>
+    <xsl:variable name="all" select="if ($name and starts-with($all, $name))
+      then replace(substring($all, string-length($name) + 1), '^(\s*\([^)]*\)|[\s,;:.])+', '') else $all"/>
+    <xsl:variable name="clause" select="replace($all, '^(.*?(\p{Ll}{3}|\)|\d))[.:;]\s.*$', '$1')"/>
+    <xsl:sequence select="if (string-length($clause) le 110) then $clause
+                          else replace(substring($clause, 1, 100), '\s+\S*$', '') || ' …'"/>
   </xsl:function>
 </xsl:stylesheet>

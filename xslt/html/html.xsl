@@ -32,6 +32,7 @@
   <xsl:include href="notes.xsl"/>
   <xsl:include href="registers.xsl"/>
   <xsl:include href="about.xsl"/>
+  <xsl:include href="signs.xsl"/>
   <xsl:include href="search.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
@@ -40,7 +41,7 @@
     <xsl:call-template name="h:check-params"/>
     <xsl:variable name="norm" as="document-node()" select="te:normalized(/)"/>
     <xsl:variable name="catalog" as="element(h:register)*" select="h:registers($norm)"/>
-    <xsl:variable name="mentions" as="map(xs:string, map(xs:string, xs:string))" select="h:mention-table($norm)"/>
+    <xsl:variable name="mentions" as="map(xs:string, map(xs:string, xs:string))" select="h:mention-table($norm, empty($collection-page))"/>
     <xsl:call-template name="h:file">
       <xsl:with-param name="path" select="'index.html'"/>
       <xsl:with-param name="page" as="element()">

@@ -57,7 +57,7 @@
        "jetzt ¹aber" nor "jetzt ¹ aber" (the space before the note moves after it). -->
   <xsl:template match="text()[following-sibling::node()[1][self::tei:note[@te:place = 'foot']]]
                              [matches(., '\s$')][h:after-a-word(.)]" mode="h:text">
-    <xsl:value-of select="replace(., '\s+$', '')"/>
+    <xsl:value-of select="h:collapse(replace(., '\s+$', ''))"/>
   </xsl:template>
 
   <!-- Whether a text ends a word: it has words, or it is the space after an inline

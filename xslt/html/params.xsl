@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The HTML edition has no parameters of its own: it uses the shared ones of
-  ../common/params.xsl ("reading": the reading the page opens with; the other one is
+  The HTML edition's one parameter of its own (collapse-whitespace, below) is for tests;
+  it uses the shared ones of ../common/params.xsl ("reading": the reading the page opens with; the other one is
   one switch away; "registers": register files that @ref values point into).
 -->
 <xsl:stylesheet version="3.0"
@@ -20,6 +20,13 @@
        pages). Set, the page is the document alone: its assets, registers and search are
        the collection's. -->
   <xsl:param name="collection-page" as="document-node()?" select="()"/>
+
+  <!-- The source's indentation inside the text is insignificant (CSS collapses every
+       run of spaces, tabs and line ends to one space, and no element of the page keeps
+       lines as written), so each run is written as one character (h:collapse in
+       text.xsl). False keeps the source's whitespace as it is: only the tests that
+       compare the two renderings set it. -->
+  <xsl:param name="collapse-whitespace" as="xs:boolean" select="true()"/>
 
   <xsl:template name="h:check-params">
     <xsl:call-template name="te:check-params"/>

@@ -42,13 +42,19 @@
           <xsl:sort select="index-of(('persons', 'places', 'organizations', 'other'), current-grouping-key())"/>
           <h:register page="{current-grouping-key()}.html" key="{current-grouping-key()}"
                       title="{$h:register-pages(current-grouping-key())}">
-            <xsl:for-each-group select="current-group()" group-by="string((@te:key, @xml:id)[1])">
-              <xsl:sort select="h:sort-key(.)"/>
-              <xsl:sort select="current-grouping-key()"/>
-              <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}" sort="{h:sort-key(.)}"
-                       heading="{h:register-heading(.)}"
-                       count="{count(key('h:mentions', current-grouping-key(), $norm))}"/>
-            </xsl:for-each-group>
+            <!-- each entry's name forms made once, then sorted by them -->
+            <xsl:variable name="unsorted" as="element(h:entry)*">
+              <xsl:for-each-group select="current-group()" group-by="string((@te:key, @xml:id)[1])">
+                <xsl:variable name="heading" select="h:register-heading(.)"/>
+                <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}"
+                         sort="{te:sort-form($heading)}" heading="{$heading}"
+                         count="{count(key('h:mentions', current-grouping-key(), $norm))}"/>
+              </xsl:for-each-group>
+            </xsl:variable>
+            <xsl:perform-sort select="$unsorted">
+              <xsl:sort select="string(@sort)"/>
+              <xsl:sort select="string(@id)"/>
+            </xsl:perform-sort>
           </h:register>
         </xsl:for-each-group>
       </xsl:document>
@@ -58,12 +64,15 @@
 
   <xsl:key name="h:mentions-all" match="*[@te:entity][empty(ancestor::*[@te:kind = 'skip'])]" use="'all'"/>
 
+  <!-- In a collection, where the entries the page names have their pages (by id). -->
+  <xsl:key name="h:page-entity" match="/*/te:entity" use="string(@id)"/>
+
   <!-- The register page an entry is on, with its fragment, or nothing. -->
   <xsl:function name="h:entry-href" as="xs:string?">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
     <xsl:sequence select="if (exists($collection-page)) then
-      ($collection-page/*/te:entity[@id = $id])[1]/string(@href)
+      key('h:page-entity', $id, $collection-page)[1]/string(@href)
       else if (empty($catalog)) then () else
       key('h:entry', $id, root($catalog[1]))[1]/../@page ! (. || h:fragment($id))"/>
   </xsl:function>
@@ -210,9 +219,11 @@
        generate-id() to map{'id', 'before', 'mark', 'after'}. The id is its block's
        anchor and its place among the block's names ("doc1.p2-n3"); the context is up
        to about ten words either side, with the editorial signs of the reading text
-       ([supplied], […]) and without notes. -->
+       ([supplied], […]) and without notes. Without $contexts (a page of a collection,
+       whose registers are the collection site's) only the ids: map{'id'}. -->
   <xsl:function name="h:mention-table" as="map(xs:string, map(xs:string, xs:string))">
     <xsl:param name="norm" as="document-node()"/>
+    <xsl:param name="contexts" as="xs:boolean"/>
     <xsl:variable name="names" select="key('h:mentions-all', 'all', $norm)"/>
     <xsl:variable name="ids" as="map(xs:string, xs:string)">
       <xsl:map>
@@ -228,29 +239,34 @@
         </xsl:for-each-group>
       </xsl:map>
     </xsl:variable>
-    <xsl:map>
-      <xsl:for-each-group select="$names" group-by="generate-id(te:block-of(.))">
-        <xsl:variable name="block" select="te:block-of(.)"/>
-        <xsl:variable name="flat" as="item()*">
-          <xsl:apply-templates select="if ($block/@te:entity) then $block else $block/node()" mode="h:flat"/>
-        </xsl:variable>
-        <!-- The block's text, and where each name starts and ends in it. -->
-        <xsl:variable name="text" select="string-join($flat[. instance of xs:string], '')"/>
-        <xsl:variable name="at" as="map(xs:string, xs:integer)">
-          <xsl:iterate select="$flat">
-            <xsl:param name="offset" as="xs:integer" select="0"/>
-            <xsl:param name="found" as="map(xs:string, xs:integer)" select="map{}"/>
-            <xsl:on-completion select="$found"/>
-            <xsl:choose>
-              <xsl:when test=". instance of xs:string">
-                <xsl:next-iteration>
-                  <xsl:with-param name="offset" select="$offset + string-length(.)"/>
-                </xsl:next-iteration>
-              </xsl:when>
-              <xsl:otherwise>
-                <xsl:next-iteration>
-                  <xsl:with-param name="found" select="map:put($found, local-name() || @m, $offset)"/>
-                </xsl:next-iteration>
+    <xsl:choose>
+      <xsl:when test="not($contexts)">
+        <xsl:sequence select="map:merge($names ! map{generate-id(.): map{'id': $ids(generate-id(.))}})"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:map>
+          <xsl:for-each-group select="$names" group-by="generate-id(te:block-of(.))">
+            <xsl:variable name="block" select="te:block-of(.)"/>
+            <xsl:variable name="flat" as="item()*">
+              <xsl:apply-templates select="if ($block/@te:entity) then $block else $block/node()" mode="h:flat"/>
+            </xsl:variable>
+            <!-- The block's text, and where each name starts and ends in it. -->
+            <xsl:variable name="text" select="string-join($flat[. instance of xs:string], '')"/>
+            <xsl:variable name="at" as="map(xs:string, xs:integer)">
+              <xsl:iterate select="$flat">
+                <xsl:param name="offset" as="xs:integer" select="0"/>
+                <xsl:param name="found" as="map(xs:string, xs:integer)" select="map{}"/>
+                <xsl:on-completion select="$found"/>
+                <xsl:choose>
+                  <xsl:when test=". instance of xs:string">
+                    <xsl:next-iteration>
+                      <xsl:with-param name="offset" select="$offset + string-length(.)"/>
+                    </xsl:next-iteration>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <xsl:next-iteration>
+                      <xsl:with-param name="found" select="map:put($found, local-name() || @m, $offset)"/>
+                    </xsl:next-iteration>
               </xsl:otherwise>
             </xsl:choose>
           </xsl:iterate>
@@ -266,6 +282,8 @@
         </xsl:for-each>
       </xsl:for-each-group>
     </xsl:map>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <!-- The last words (at most 70 characters) before a name; "… " when cut. -->
@@ -274,7 +292,7 @@
     <xsl:param name="cut" as="xs:boolean"/>
     <xsl:variable name="before" select="normalize-space($raw)"/>
     <xsl:sequence select="if (string-length($before) gt 70 or ($cut and $before))
-      then '… ' || replace(substring($before, string-length($before) - 69), '^\S*\s+', '')
+      then '… ' || h:without-first-word(substring($before, string-length($before) - 69))
       else $before"/>
   </xsl:function>
 
@@ -284,8 +302,25 @@
     <xsl:param name="cut" as="xs:boolean"/>
     <xsl:variable name="after" select="normalize-space($raw)"/>
     <xsl:sequence select="if (string-length($after) gt 70 or ($cut and $after))
-      then replace(substring($after, 1, 70), '\s+\S*$', '') || ' …'
+      then h:without-last-word(substring($after, 1, 70)) || ' …'
       else $after"/>
+  </xsl:function>
+
+  <!-- A normalised string (single spaces) cut to its words: without its first word and
+       the space after it (replace(., '^\S*\s+', '')), or without its last space and
+       what follows (replace(., '\s+\S*$', '')); a string of one word as it is. No
+       pattern: Saxon's regular expressions cost far more per call, and these run for
+       every mention. -->
+  <xsl:function name="h:without-first-word" as="xs:string">
+    <xsl:param name="words" as="xs:string"/>
+    <xsl:sequence select="if (contains($words, ' ')) then substring-after($words, ' ') else $words"/>
+  </xsl:function>
+
+  <xsl:function name="h:without-last-word" as="xs:string">
+    <xsl:param name="words" as="xs:string"/>
+    <xsl:sequence select="if (contains($words, ' '))
+                          then string-join(tokenize($words, ' ')[position() lt last()], ' ')
+                          else $words"/>
   </xsl:function>
 
   <!-- A mention in context, from the table: the name marked. -->

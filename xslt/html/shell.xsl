@@ -97,7 +97,7 @@
             </xsl:if>
           </div>
           <xsl:if test="$tools">
-            <div class="tools" id="te-tools" hidden="hidden">
+            <div class="tools" id="te-tools" hidden="">
               <button type="button" id="te-reading" aria-pressed="false"
                       data-shown="{$reading}"
                       data-other="{if ($reading = 'normalised') then 'diplomatic' else 'normalised'}">{
@@ -110,7 +110,7 @@
               </span>
             </div>
           </xsl:if>
-          <div class="search-results" id="te-results" hidden="hidden" aria-live="polite"></div>
+          <div class="search-results" id="te-results" hidden="" aria-live="polite"></div>
         </header>
         <main id="te-main" tabindex="-1">
           <xsl:if test="$in">
@@ -126,7 +126,12 @@
             <p class="licence">{h:plain($licence)}</p>
           </xsl:if>
           <p>A static edition made with tei-edition from TEI P5. It needs no server or network and works
-            opened from disk. <a href="about.html#te-conventions">Editorial conventions</a>.</p>
+            opened from disk. <xsl:choose>
+              <!-- a collection's pages share the site's about page (a document's own header
+                   is on its page); a single document has its own -->
+              <xsl:when test="$in"><a href="{$root}about.html">Signs and markup in the text</a></xsl:when>
+              <xsl:otherwise><a href="about.html#te-conventions">Editorial conventions</a></xsl:otherwise>
+            </xsl:choose>.</p>
         </footer>
       </body>
     </html>

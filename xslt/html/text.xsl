@@ -29,8 +29,24 @@
             warning-on-multiple-match="yes"/>
 
   <xsl:template match="text()" mode="h:text" priority="-1">
-    <xsl:value-of select="."/>
+    <xsl:value-of select="h:collapse(.)"/>
   </xsl:template>
+
+  <!-- The line after a line break of prose that follows a space: that space is the
+       break's (h:beside-space), the line's own indentation is left out. -->
+  <xsl:template match="text()[$collapse-whitespace][preceding-sibling::node()[1]
+                         [self::tei:lb[not(@te:newline or @te:join = 'true')]][h:after-space(.)]]"
+                mode="h:text" priority="-0.5">
+    <xsl:value-of select="h:collapse(replace(., '^\s+', ''))"/>
+  </xsl:template>
+
+  <!-- A run of whitespace as the reader sees it: one line end where the run has one (so
+       that the page's source keeps its lines), else one space (see params.xsl). -->
+  <xsl:function name="h:collapse" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:sequence select="if (not($collapse-whitespace)) then $text
+      else replace(replace($text, '[ \t\r]*\n\s*', '&#10;'), '[ \t\r][ \t\r]+|[\t\r]', ' ')"/>
+  </xsl:function>
 
   <xsl:template match="comment() | processing-instruction()" mode="h:text"/>
 
@@ -103,7 +119,8 @@
       'unknown'[$el/@te:kind = ('unknown-block', 'unknown-inline')]"/>
   </xsl:function>
 
-  <!-- A small permalink after a citable block's text (JavaScript copies it). -->
+  <!-- A small permalink after a citable block's text (JavaScript copies it, and shows
+       its label on hover: assets/edition.js, hints). -->
   <xsl:template name="h:cite">
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
@@ -111,7 +128,7 @@
                   and (not(self::tei:note) or @te:place = 'block') and not(self::tei:label[parent::tei:list])
                   and text()[normalize-space()]">
       <xsl:text>&#160;</xsl:text>
-      <a class="cite" href="{h:fragment(h:anchor-id(.))}" title="Link to this passage" aria-label="Link to this passage">¶</a>
+      <a class="cite" href="{h:fragment(h:anchor-id(.))}" aria-label="Link to this passage">¶</a>
     </xsl:if>
   </xsl:template>
 
@@ -430,7 +447,8 @@
   </xsl:template>
 
   <!-- An alternative reading: the shown one, the other one (hidden) for the reading
-       switch, and what the other one is on hover. -->
+       switch, and what the other one is on hover (for a reading the switch changes, the
+       script's hint, assets/edition.js: the explanations below are its READINGS too). -->
   <xsl:template match="tei:choice" mode="h:text">
     <xsl:variable name="shown" select="local-name(*[1])"/>
     <xsl:variable name="switch" select="exists(@te:alt) and $shown = ('sic', 'corr', 'orig', 'reg', 'abbr', 'expan', 'am', 'ex')"/>
@@ -442,7 +460,8 @@
     <span>
       <xsl:call-template name="h:attributes">
         <xsl:with-param name="class" select="'editorial', 'switch'[$switch], 'shown-' || $shown"/>
-        <xsl:with-param name="title" select="if (@te:alt) then ($explain($shown), 'Other reading')[1] || ': ' || @te:alt else ()"/>
+        <!-- a reading the switch changes has its hint from the script (edition.js, READINGS) -->
+        <xsl:with-param name="title" select="if (@te:alt and not($switch)) then ($explain($shown), 'Other reading')[1] || ': ' || @te:alt else ()"/>
       </xsl:call-template>
       <span class="reading-shown">
         <xsl:apply-templates mode="h:text">
@@ -450,7 +469,7 @@
         </xsl:apply-templates>
       </span>
       <xsl:if test="$switch">
-        <span class="reading-other" hidden="hidden">{@te:alt}</span>
+        <span class="reading-other" hidden="">{@te:alt}</span>
       </xsl:if>
     </span>
     <xsl:call-template name="h:textual-note"/>
@@ -547,13 +566,28 @@
       <!-- a line break of prose is a space (the common layer keeps lines, @te:newline,
            only where lines matter: verse, openers, addresses, stamps ...) -->
       <xsl:when test="not(@te:newline)">
-        <xsl:text> </xsl:text>
+        <xsl:if test="not($collapse-whitespace and h:beside-space(.))">
+          <xsl:text> </xsl:text>
+        </xsl:if>
       </xsl:when>
       <xsl:otherwise>
         <br class="tei-lb"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- Whether a node stands beside the source's whitespace, which is written (one
+       character of it, h:collapse) and reads as the space the node would make. -->
+  <xsl:function name="h:beside-space" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="h:after-space($node)
+                          or matches($node/following-sibling::node()[1][self::text()], '^\s')"/>
+  </xsl:function>
+
+  <xsl:function name="h:after-space" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="matches($node/preceding-sibling::node()[1][self::text()], '\s$')"/>
+  </xsl:function>
 
   <xsl:template match="tei:milestone[@te:section-break = 'true']" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
@@ -645,10 +679,11 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- A name whose key is in no register: marked, and "Not found in the registers" on
+       hover (written once, in assets/edition.js, hints: not on each of thousands). -->
   <xsl:template match="*[@te:unresolved][not(@te:entity)]" mode="h:text" priority="2">
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'name', 'unresolved'"/>
-      <xsl:with-param name="title" select="'Not found in the registers'"/>
     </xsl:call-template>
   </xsl:template>
 

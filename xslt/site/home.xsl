@@ -42,7 +42,7 @@
         </xsl:if>
         <section class="catalogue" aria-labelledby="te-catalogue-title">
           <h2 id="te-catalogue-title">Documents</h2>
-          <form class="filters" id="te-filters" action="#" hidden="hidden">
+          <form class="filters" id="te-filters" action="#" hidden="">
             <label>From year <input type="number" id="te-from" inputmode="numeric"/></label>
             <label>to <input type="number" id="te-to" inputmode="numeric"/></label>
             <label>Correspondent <input type="text" id="te-person" list="te-people" autocomplete="off"/></label>

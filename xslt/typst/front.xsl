@@ -239,7 +239,10 @@
         </xsl:call-template>
       </xsl:for-each>
     </xsl:for-each>
-    <xsl:for-each select="$file/tei:sourceDesc/(tei:bibl, tei:biblStruct, tei:biblFull, tei:p)[1]">
+    <!-- every source, as the text format lists them: a manuscript by its identifier
+         (repository, collection, shelfmark), a printed source by its description -->
+    <xsl:for-each select="$file/tei:sourceDesc/(tei:msDesc/tei:msIdentifier, tei:bibl, tei:biblStruct,
+                          tei:biblFull, tei:p)">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="'Source'"/>
         <xsl:with-param name="value" select="tt:bibl-text(.)"/>
@@ -253,8 +256,10 @@
     </xsl:for-each>
     <xsl:call-template name="tt:imprint-line">
       <xsl:with-param name="label" select="'Encoding'"/>
-      <xsl:with-param name="value" select="'Typeset with Typst by tei-edition from the TEI P5 file '
-                                           || ($source-name[.], 'of this edition')[1] || '.'"/>
+      <!-- (a collection's volume is made from many files: te:book on its root) -->
+      <xsl:with-param name="value" select="'Typeset with Typst by tei-edition from the TEI P5 '
+        || (if ($header/../@te:book = 'collection') then 'files of the collection'
+            else 'file ' || ($source-name[.], 'of this edition')[1]) || '.'"/>
     </xsl:call-template>
     <xsl:text>))&#10;&#10;</xsl:text>
   </xsl:template>

@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The register data of the index: one entry for every person, place, organisation ...
-  named in the text, with its label, sort key and short description. The page
+  named in the text, with its label, sort key, a person's dates and the short form of
+  the register's description (names.xsl: te:life-dates, te:index-description). The page
   numbers are Typst's: every name in the text leaves a marker (te.entity), and the
   index looks the markers up in the finished layout.
 -->
@@ -24,7 +25,7 @@
       <xsl:sort select="te:sort-key(.)" lang="en"/>
       <xsl:sort select="string(@te:key)"/>
       <xsl:text>  (id: {tt:str(@te:key)}, kind: {tt:str(te:entity-type(.))}, </xsl:text>
-      <xsl:text>label: {tt:str(tt:index-label(.))}, sort: {tt:str(te:sort-key(.))}, description: {tt:str-or-none(te:entity-description(.))}),{tt:mark(.)}&#10;</xsl:text>
+      <xsl:text>label: {tt:str(tt:index-label(.))}, sort: {tt:str(te:sort-key(.))}, dates: {tt:str-or-none(te:life-dates(.))}, description: {tt:str-or-none(te:index-description(.))}),{tt:mark(.)}&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>))&#10;</xsl:text>
   </xsl:template>

@@ -132,7 +132,8 @@
   </xsl:function>
 
   <!-- The punctuation that only framed silent links goes with them: "(" and ")" around
-       them, the commas between them ("(, , und öfter)" becomes "(und öfter)"). -->
+       them, the commas between them ("(, , und öfter)" becomes "(und öfter)"), the space
+       before them where punctuation follows. -->
   <xsl:function name="tt:around-silent" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:param name="s" as="xs:string"/>
@@ -151,8 +152,11 @@
         <xsl:variable name="s" select="if ($after) then replace($s, '^\s*[,;]', '') else $s"/>
         <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
                                        then replace($s, '^\s*\)', '') else $s"/>
-        <xsl:sequence select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
-                              then replace($s, '\s*\(\s*$', '') else $s"/>
+        <xsl:variable name="s" select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
+                                       then replace($s, '\s*\(\s*$', '') else $s"/>
+        <!-- the space before a silent link goes with it where punctuation follows it:
+             "Vergleiche <ref/>." is "Vergleiche.", never "Vergleiche ." -->
+        <xsl:sequence select="if ($before and matches($next, '^[.,;:!?]')) then replace($s, '\s+$', '') else $s"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:function>
@@ -323,7 +327,11 @@
       'address', 'dateline', 'salute', 'signed', 'head', 'titlePart', 'byline', 'docImprint',
       'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine')])"/>
     <xsl:choose>
-      <xsl:when test="@te:join = 'true' or empty($prev) or $prev/self::tei:lb"/>
+      <!-- (nothing before it but the encoder's indentation: a paragraph opening with a
+           line break does not open with a space) -->
+      <xsl:when test="@te:join = 'true' or empty($prev) or $prev/self::tei:lb
+                      or ($prev instance of text() and not(normalize-space($prev))
+                          and (empty(tt:prev-item($prev, $scope)) or tt:prev-item($prev, $scope)/self::tei:lb))"/>
       <xsl:when test="$lines and exists(tt:next-item(., $scope))">te.lb(){tt:mark(.)}&#10;</xsl:when>
       <xsl:otherwise>" "&#10;</xsl:otherwise>
     </xsl:choose>
@@ -343,6 +351,10 @@
         if (empty($prev) or empty($next)) then 'none'
         else if (tt:ends-open($prev) and not($next-open)) then '&quot;after&quot;'
         else if (not(tt:ends-open($prev)) and $next-open) then '&quot;before&quot;'
+        else if (tt:ends-open($prev) and $next-open) then
+          (: the text keeps one of its spaces: the word before keeps its own unless a line
+             break follows, which prints it (tt:text-value); the bar stands in it :)
+          (if ($next/self::tei:lb) then '&quot;before&quot;' else '&quot;after&quot;')
         else 'none'"/>
       <xsl:variable name="n" select="@n[matches(., '[\p{L}\p{N}]')]"/>
       <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}){tt:mark(.)}&#10;</xsl:text>

@@ -69,13 +69,13 @@
     <xsl:if test="$text//tei:pb[normalize-space(@n)]">
       <xsl:call-template name="tt:sign">
         <xsl:with-param name="sign" select="'|  p. 3'"/>
-        <xsl:with-param name="meaning" select="'a page break of the source, with the number of the new page in the margin'"/>
+        <xsl:with-param name="meaning" select="'A page break of the source, with the number of the new page in the margin.'"/>
       </xsl:call-template>
     </xsl:if>
     <xsl:if test="$text//@te:entity">
       <xsl:call-template name="tt:sign">
         <xsl:with-param name="sign" select="'Index'"/>
-        <xsl:with-param name="meaning" select="'the persons, places and organisations named in the text, with a short description from the register of the edition and the pages where they are named'"/>
+        <xsl:with-param name="meaning" select="'The persons, places and organisations named in the text, with their dates, a short description from the register of the edition and the pages where they are named.'"/>
       </xsl:call-template>
     </xsl:if>
     <xsl:text>  ),&#10;)&#10;&#10;</xsl:text>

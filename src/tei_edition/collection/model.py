@@ -35,7 +35,8 @@ from tei_edition.entities.register import Entry, entries_in, normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
 from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, make_parser, parse_file
+from tei_edition.xml.parse import (TEI_NS, XML_NS, collect_xml_files, linked_folders,
+                                    make_parser, parse_file)
 
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -167,6 +168,10 @@ def load(paths, *, config: configuration.Config | None = None,
     _neighbours(documents, reader)
     problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]
     problems += _check_order(config, documents)
+    problems += [Diagnostic(str(link), None, None, "warning", SOURCE,
+                            "a symbolic link to a folder is not followed, so its files are not "
+                            "part of the collection; name its target on the command line to "
+                            "include them") for link in linked_folders(paths)]
     corpus = reader.corpus_header
     return Collection(
         root=root, config=config,

@@ -75,6 +75,15 @@ LIMITS: contextvars.ContextVar[Limits | None] = contextvars.ContextVar(
     "tei_edition_pool_limits", default=None)
 
 
+_in_worker = False  # this process is a pool worker (it runs task after task)
+
+
+def in_worker() -> bool:
+    """Whether this process is a pool worker: what it starts for one task (a Typst
+    worker) may stay for the next."""
+    return _in_worker
+
+
 def human(size: int) -> str:
     return f"{size / 1024 ** 3:.1f} GB" if size >= 1024 ** 3 else f"{size / MB:.0f} MB"
 
@@ -336,6 +345,9 @@ def _main(receive_fd: int, send_fd: int) -> None:
     except (EOFError, OSError):  # the parent is gone (killed): there is no one to tell
         pass
     finally:
+        typeset = sys.modules.get("tei_edition.publish.typeset")
+        if typeset is not None:  # the Typst worker that stayed for the tasks
+            typeset.close_resident()
         tmp = os.environ.get("TMPDIR", "")
         if os.path.basename(tmp).startswith(_TMP_PREFIX):
             shutil.rmtree(tmp, ignore_errors=True)
@@ -344,6 +356,9 @@ def _main(receive_fd: int, send_fd: int) -> None:
 def _serve(receive_fd: int, send_fd: int) -> None:
     from tei_edition.errors import TeiEditionError
 
+    from tei_edition.publish import pool  # this file runs as ``__main__``: the module others see
+
+    pool._in_worker = True
     receive = Connection(receive_fd, writable=False)
     send = Connection(send_fd, readable=False)
     try:
@@ -375,7 +390,8 @@ def _serve(receive_fd: int, send_fd: int) -> None:
 def _own_peak() -> int:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return max(own, children)
+    typeset = sys.modules.get("tei_edition.publish.typeset")  # its worker stays: not waited for
+    return max(own, children, typeset.worker_peak() if typeset is not None else 0)
 
 
 # --------------------------------------------------------------- process trees (Linux)

@@ -48,9 +48,10 @@ class SearchIndex:
 
     Each term maps to its postings: for each passage holding it, the document's number
     (its row in the catalogue), the passage's number in the document and the term's word
-    positions there (for phrase search), written compactly as base-36 text:
-    ``doc.passage:pos,pos;...``, documents and positions delta-coded (a posting in the
-    same document as the one before it leaves the document out: ``.passage:pos``). Shards start at two
+    positions there (for phrase search), written as one string of numbers (``numbers``:
+    base 32, no separators): per posting the document (delta-coded: 0 is the document of
+    the posting before), the passage, the count of positions less one, then the
+    positions (delta-coded). Shards start at two
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
     (its own terms shorter than that stay in it). ``search/shards.js`` lists the shards;
     ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
@@ -82,9 +83,7 @@ class SearchIndex:
                 deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
                 step = number - self.last.get(term, 0)
                 self.last[term] = number
-                self.postings[term].append(  # the same document again: no number
-                    f"{_b36(step) if step or len(self.postings[term]) == 0 else ''}.{_b36(p)}:"
-                    f"{','.join(map(_b36, deltas))}")
+                self.postings[term].append(numbers([step, p, len(where) - 1, *deltas]))
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
         for key, entry in register.items():
@@ -102,7 +101,7 @@ class SearchIndex:
         shards = _shards(self.postings, self.entities)
         files: dict[str, bytes] = {}
         for prefix, members in shards.items():
-            value = {"t": {t: ";".join(self.postings[t]) for t in members if t in self.postings},
+            value = {"t": {t: "".join(self.postings[t]) for t in members if t in self.postings},
                      "e": {t: [self.entity_rows[r] for r in self.entities[t]]
                            for t in members if t in self.entities}}
             files[f"search/s-{shard_name(prefix)}.js"] = script_call("teSearchShard", prefix, value)
@@ -112,6 +111,38 @@ class SearchIndex:
         self.bytes = sum(len(v) for k, v in files.items())
         self.shard_count = len(shards)
         return files
+
+
+# A number is its base-32 digits, most significant first: the last from LAST, the
+# others from MORE, so that numbers follow each other with no separator
+# (xslt/site/assets/site.js reads them with the same two alphabets).
+LAST = "0123456789abcdefghijklmnopqrstuv"
+MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$"
+
+
+def numbers(values) -> str:
+    """Non-negative integers written one after the other (LAST, MORE)."""
+    out = []
+    for n in values:
+        digits = LAST[n & 31]
+        n >>= 5
+        while n:
+            digits = MORE[n & 31] + digits
+            n >>= 5
+        out.append(digits)
+    return "".join(out)
+
+
+def read_numbers(text: str) -> list[int]:
+    """The integers ``numbers`` wrote."""
+    out, n = [], 0
+    for c in text:
+        if c in LAST:
+            out.append(n * 32 + LAST.index(c))
+            n = 0
+        else:
+            n = n * 32 + MORE.index(c)
+    return out
 
 
 def _b36(n: int) -> str:
@@ -127,7 +158,7 @@ def _b36(n: int) -> str:
 def _shards(postings: dict, entities: dict) -> dict[str, list[str]]:
     """Prefix -> terms. Starts from two-character prefixes and splits any shard whose
     postings exceed SHARD_BYTES by one more character, as long as that helps."""
-    size = {t: len(t) + sum(len(p) + 1 for p in postings.get(t, ())) + 40 * len(entities.get(t, ()))
+    size = {t: len(t) + sum(len(p) for p in postings.get(t, ())) + 40 * len(entities.get(t, ()))
             for t in set(postings) | set(entities)}
     shards: dict[str, list[str]] = defaultdict(list)
     for term in sorted(size):

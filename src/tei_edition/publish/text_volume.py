@@ -4,7 +4,8 @@ The engine writes each document's text as ``DIR/<doc id>.txt`` (the text format)
 calls ``write(collection, out_dir)`` once: the collection's title block and
 introduction, then every document in the collection's order, each headed by its
 numbered catalogue line ("12. Alfred Escher to Oswald Heer, Zürich, 12 October 1836"),
-underlined, followed by its text file as it is. A document whose text file is missing
+underlined, followed by its text file as it is (less the file's own title block, when
+that only repeats the catalogue's title). A document whose text file is missing
 (its export failed) keeps its heading and says so. The documents of a file of many,
 which the build exports as that one file, print its text once, under the first of them. The same files give the same bytes:
 UTF-8 (NFC), ``\\n`` line ends, one final newline, like every text output.
@@ -57,7 +58,8 @@ def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
         if name in printed:
             body = f"[Printed above with the other documents of its file, under {printed[name]}.]"
         elif body_file.is_file():
-            body = body_file.read_text(encoding="utf-8").rstrip("\n")
+            body = _without_title(body_file.read_text(encoding="utf-8").rstrip("\n"),
+                                  document.catalogue.title)
             if name != document.id:
                 printed[name] = number
         else:
@@ -66,6 +68,21 @@ def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
     joined = "\n\n\n".join(blocks) + "\n"
     lines = [l.rstrip() for l in unicodedata.normalize("NFC", joined).replace("\r\n", "\n").split("\n")]
     return "\n".join(lines)
+
+
+def _without_title(body: str, title: str) -> str:
+    """A document's text without its own title block when that says what the numbered
+    heading above it says (the title, underlined with ``=``): the book printed every
+    letter's title twice, the second time underlined more heavily than the first."""
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if not line.strip():
+            return body  # the first block ended without an underlined title
+        if i and set(line) == {"="}:
+            if " ".join(" ".join(lines[:i]).split()) == " ".join((title or "").split()):
+                return "\n".join(lines[i + 1:]).lstrip("\n") or body
+            return body
+    return body
 
 
 def _fill(paragraph: str, width: int) -> str:

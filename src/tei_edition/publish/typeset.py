@@ -1,27 +1,36 @@
 """Typst source to PDF, in a worker process with a time limit.
 
-The compile runs in a fresh temporary root holding only the generated ``main.typ``
-and the layout template, with empty package folders, so a document can neither read
-other files nor fetch ``@preview`` packages. It runs in a child process (this module,
-``python -m tei_edition.publish.typeset``) that is killed when it overruns its time. A Typst
-error is mapped back, through the ``// tei:LINE NAME`` marks of the generated source,
-to the TEI element and line that produced the failing code.
+The compile runs in a temporary root holding only the generated ``main.typ`` and the
+layout template (emptied before each job), with empty package folders, so a document
+can neither read other files nor fetch ``@preview`` packages. It runs in a child
+process (this module, ``python -m tei_edition.publish.typeset``) that is killed when
+it overruns its time. A Typst error is mapped back, through the ``// tei:LINE NAME``
+marks of the generated source, to the TEI element and line that produced the failing
+code.
+
+The worker loads Typst and the fonts once and then compiles job after job: a single
+export uses it once; a build's worker process keeps one (``Compile(reuse=True)``) for
+all its documents, each job with its own time limit and memory bound, and replaces it
+when it overran, crashed, ran out of memory or kept much memory from a job.
 
 The ``typst`` package is imported only in the worker (and by ``fonts()``), never when
 the command line starts.
 
-Nothing outlives the command: the worker's output goes to unnamed temporary files, and
-the work folder is removed by whichever side ends first. The parent removes it after
-the compile, on an error, on Ctrl-C and on SIGTERM (``cancel``); the worker removes it
-when it has delivered the PDF, when it gets SIGINT, SIGTERM or SIGHUP, and when its
-parent is gone (killed, or ended by a signal while Saxon held it, see ``transform``).
+Nothing outlives the command: the worker's messages go to an unnamed temporary file,
+and the work folder is removed by whichever side ends first. The parent removes it
+when it closes the worker, on an error, on Ctrl-C and on SIGTERM (``cancel``); the
+worker removes it when its input ends, when it gets SIGINT, SIGTERM or SIGHUP, and
+when its parent is gone (killed, or ended by a signal while Saxon held it, see
+``transform``).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -81,60 +90,184 @@ def start_pdf(source: str, template: Path, *, standards: tuple[str, ...] = (),
         source, template, standards=standards, timestamp=timestamp)
 
 
+class Worker:
+    """A Typst worker process (``python -m tei_edition.publish.typeset``): it loads Typst
+    and the fonts once, then compiles one job after another. A job is a line of JSON on
+    its stdin; the worker writes the PDF into its work folder and a one-line report to
+    its stdout. What it says on stderr (a panic, an allocation failure) goes to an
+    unnamed temporary file. Its root folder is emptied before each job, so a job sees
+    only its own source and the template."""
+
+    def __init__(self):
+        self.work_dir = tempfile.TemporaryDirectory(prefix=_WORK_PREFIX, ignore_cleanup_errors=True)
+        self.work = Path(self.work_dir.name)
+        self.stderr = tempfile.TemporaryFile()
+        self.busy = False  # a ``Compile`` holds it
+        self._unread = b""
+        try:
+            for folder in ("root", "packages", "package-cache"):
+                (self.work / folder).mkdir()
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tei_edition.publish.typeset"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=self.stderr, env=_worker_env(self.work))
+        except BaseException:
+            self.work_dir.cleanup()
+            self.stderr.close()
+            raise
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def fresh_root(self) -> Path:
+        """The root folder, emptied of the last job's files."""
+        root = self.work / "root"
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir()
+        return root
+
+    def send(self, job: dict) -> int:
+        """Hand the worker a job; returns where its stderr for this job begins."""
+        self.stderr.seek(0, os.SEEK_END)
+        offset = self.stderr.tell()
+        try:
+            self.process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the worker died early: ``receive`` finds it gone
+        return offset
+
+    def receive(self, deadline: float) -> dict | None:
+        """The report of the job sent last; None if the worker ended without one.
+        Raises ``TimeoutError`` when none came by ``deadline`` (``time.monotonic``)."""
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self._unread:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return None
+            self._unread += chunk
+        line, _, self._unread = self._unread.partition(b"\n")
+        try:
+            report = json.loads(line.decode("utf-8", "replace"))
+        except ValueError:
+            return None
+        if isinstance(report, dict):
+            global _peak
+            _peak = max(_peak, int(report.get("peak") or 0))
+            return report
+        return None
+
+    def errors(self, offset: int) -> str:
+        """What the worker wrote to stderr since ``offset``."""
+        self.stderr.seek(offset)
+        return self.stderr.read().decode("utf-8", errors="replace")
+
+    def close(self, *, kill: bool = True) -> None:
+        """End the worker (at once, or once it has seen the end of its input) and
+        remove its files (safe to repeat)."""
+        if self.alive() and not kill:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        if self.alive():
+            self.process.kill()
+            self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.work_dir.cleanup()
+        self.stderr.close()
+
+
+# A worker that stays for the life of this process (a build's worker process renders
+# many documents): compiles after the first cost no start and no font loading. It is
+# replaced when it crashed, overran or ran out of memory, and when it kept more memory
+# than ``RETIRE_GROWTH`` from a job.
+_resident: Worker | None = None
+RETIRE_GROWTH = 256 * 1024 * 1024
+_peak = 0  # the largest peak memory (bytes) a worker of this process reported
+
+
+def worker_peak() -> int:
+    """The peak resident memory (bytes) of the Typst workers of this process so far,
+    as they reported it (a worker that stays is not counted by ``RUSAGE_CHILDREN``)."""
+    return _peak
+
+
+def _take_worker(reuse: bool) -> tuple[Worker, bool]:
+    """A worker for one compile, and whether it is the caller's own (to close after)."""
+    global _resident
+    if not reuse:
+        return Worker(), True
+    if _resident is not None and not _resident.alive():
+        _resident.close()
+        _resident = None
+    if _resident is None:
+        _resident = Worker()
+    if _resident.busy:  # another compile holds it
+        return Worker(), True
+    _resident.busy = True
+    return _resident, False
+
+
+def close_resident() -> None:
+    """Stop the worker that stays, if any (at the end of a build worker's life)."""
+    global _resident
+    if _resident is not None:
+        worker, _resident = _resident, None
+        worker.close(kill=worker.busy)
+
+
+atexit.register(close_resident)
+
+
 class Compile:
     """One Typst compile in a worker process.
 
     The worker starts at once (``Compile()``) and loads Typst and the fonts while the
-    caller is still making the Typst source; ``submit`` hands it the source, ``wait``
-    collects the PDF, ``cancel`` stops it. The time limit counts from ``submit``. The
-    worker's output goes to unnamed temporary files, not pipes: nobody reads a pipe
-    while the caller does other work, and a full pipe would stall the worker. Its
-    report comes first, then the PDF's bytes."""
+    caller is still making the Typst source, or (``reuse``) is the worker that stays
+    in this process, already loaded. ``submit`` hands it the source, ``wait`` collects
+    the PDF, ``cancel`` stops it. The time limit counts from ``submit``; the memory
+    bound (``memory_limit``, the worker's heap) holds for each job alone."""
 
     def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, tei_path: str | None = None,
-                 memory_limit: int | None = None, limit_hint: str = ""):
+                 memory_limit: int | None = None, limit_hint: str = "", reuse: bool = False):
         self._timeout, self._tei_path = timeout, tei_path
         # The worker's data segment (heap) is bounded: Typst stops at this many bytes
         # instead of taking the machine's memory. ``limit_hint`` says how to lift it.
         self._memory_limit, self._limit_hint = memory_limit, limit_hint
         self._deadline = None
         self._source, self._template = "", None
-        self._work_dir = tempfile.TemporaryDirectory(prefix=_WORK_PREFIX,
-                                                     ignore_cleanup_errors=True)
-        work = Path(self._work_dir.name)
-        self._stdout, self._stderr = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-        try:
-            for folder in ("root", "packages", "package-cache"):
-                (work / folder).mkdir()
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "tei_edition.publish.typeset"], stdin=subprocess.PIPE,
-                stdout=self._stdout, stderr=self._stderr, env=_worker_env(work))
-        except BaseException:
-            self._close()
-            raise
+        self._offset = 0
+        self._reusable = False  # the job is done and left the worker fit for the next
+        self._worker, self._own = _take_worker(reuse)
+        self._process, self._work_dir = self._worker.process, self._worker.work_dir
 
     def submit(self, source: str, template: Path, *, standards: tuple[str, ...] = (),
                timestamp: int = 0, query: str | None = None) -> "Compile":
         """Give the worker the generated ``source`` (which imports ``TEMPLATE_NAME``)."""
         self._source, self._template = source, template
         self._deadline = time.monotonic() + self._timeout
-        work = Path(self._work_dir.name)
-        root = work / "root"
+        worker = self._worker
         try:
+            root = worker.fresh_root()
             (root / MAIN_NAME).write_text(source, encoding="utf-8")
             shutil.copyfile(template, root / TEMPLATE_NAME)
-            job = {
-                "root": str(root), "main": str(root / MAIN_NAME), "output": str(work / "out.pdf"),
+            output = worker.work / "out.pdf"
+            output.unlink(missing_ok=True)
+            self._offset = worker.send({
+                "root": str(root), "main": str(root / MAIN_NAME), "output": str(output),
                 "standards": list(standards), "timestamp": int(timestamp),
                 "memory_limit": self._memory_limit, "query": query,
-                "package_path": str(work / "packages"),
-                "package_cache_path": str(work / "package-cache"),
-            }
-            try:
-                self._process.stdin.write(json.dumps(job).encode("utf-8"))
-                self._process.stdin.close()
-            except BrokenPipeError:
-                pass  # the worker died early: wait() reports what it said
+                "package_path": str(worker.work / "packages"),
+                "package_cache_path": str(worker.work / "package-cache"),
+            })
         except BaseException:
             self.cancel()
             raise
@@ -143,40 +276,33 @@ class Compile:
     def wait(self) -> Typeset:
         """The PDF, once the worker is done; the worker is stopped at its time limit."""
         try:
+            if self._deadline is None:
+                raise TransformError("nothing was submitted to the Typst worker", path=self._tei_path)
             try:
-                if self._deadline is None:
-                    raise TransformError("nothing was submitted to the Typst worker", path=self._tei_path)
-                self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
+                report = self._worker.receive(self._deadline)
+            except TimeoutError:
                 raise TransformError(f"Typst did not finish typesetting within {self._timeout:g} "
                                      "seconds and was stopped", path=self._tei_path) from None
-            return self._result()
+            return self._result(report)
         finally:
             self.cancel()
 
     def cancel(self) -> None:
-        """Stop the worker if it still runs and remove its files (safe to repeat)."""
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
-        if self._process.stdin and not self._process.stdin.closed:
-            try:
-                self._process.stdin.close()
-            except OSError:
-                pass
-        self._close()
+        """Stop the worker if it still runs and remove its files (safe to repeat); a
+        worker that stays and finished its job cleanly is kept for the next."""
+        global _resident
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return
+        worker.busy = False
+        if self._own or not self._reusable or not worker.alive():
+            if worker is _resident:
+                _resident = None
+            worker.close(kill=not self._reusable)
 
-    def _close(self) -> None:
-        self._work_dir.cleanup()
-        for handle in (self._stdout, self._stderr):
-            handle.close()
-
-    def _result(self) -> Typeset:
-        self._stdout.seek(0)
-        output = self._stdout.read()
-        self._stderr.seek(0)
-        stderr = self._stderr.read().decode("utf-8", errors="replace")
-        report, pdf = _split_output(output)
+    def _result(self, report: dict | None) -> Typeset:
+        worker = self._worker
+        stderr = worker.errors(self._offset) if report is None or not report.get("ok") else ""
         if self._memory_limit and ((report is None and "memory allocation of" in stderr)
                                    or (report or {}).get("memory")):
             raise TransformError(f"Typst needed more than the {self._memory_limit / 1e9:.1f} GB of "
@@ -184,25 +310,19 @@ class Compile:
                                  + (f"; {self._limit_hint}" if self._limit_hint else ""),
                                  path=self._tei_path)
         if report is None:
+            worker.process.wait()
             detail = stderr.strip().splitlines()[-1:] or ["no output"]
             raise TransformError(f"the Typst worker ended without a result (exit "
-                                 f"{self._process.returncode}): {detail[0][:300]}",
+                                 f"{worker.process.returncode}): {detail[0][:300]}",
                                  path=self._tei_path) from None
+        self._reusable = not report.get("memory") and (report.get("grown") or 0) <= RETIRE_GROWTH
         if not report.get("ok"):
             template = self._template.read_text(encoding="utf-8") if self._template else ""
             raise typst_error(report, self._source, self._tei_path, template_source=template)
+        output = worker.work / "out.pdf"
+        pdf = output.read_bytes()
+        output.unlink()
         return Typeset(pdf, report.get("warnings", []), report.get("queried"))
-
-
-def _split_output(output: bytes) -> tuple[dict | None, bytes]:
-    """The worker's report (its last line before the PDF) and the PDF's bytes."""
-    head, _, _ = output.partition(b"\n%PDF")  # the report line never holds a raw newline
-    pdf = output[len(head) + 1:] if len(head) < len(output) else b""
-    try:
-        report = json.loads(head.decode("utf-8", "replace").strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        return None, b""
-    return (report, pdf) if isinstance(report, dict) else (None, b"")
 
 
 def _worker_env(work: Path) -> dict[str, str]:
@@ -368,28 +488,66 @@ def _own_work_dir() -> Path | None:
     return path if ours else None
 
 
+def _data_size() -> int:
+    """The size (bytes) of this process's data segment, what ``RLIMIT_DATA`` bounds
+    (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _peak_memory() -> int:
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _bounded(limit: int | None, base: int):
+    """The heap of this process bounded for one job: to ``limit`` as a fresh worker
+    would be (``base`` is its data size before any job), however much earlier jobs
+    left behind. Returns how to lift the bound again."""
+    if not limit:
+        return lambda: None
+    try:
+        import resource
+    except ImportError:
+        return lambda: None
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    bound = int(limit) + max(0, _data_size() - base)
+    if hard != resource.RLIM_INFINITY:
+        bound = min(bound, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (bound, hard))
+    return lambda: resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
 def main() -> None:
     work = _own_work_dir()
     _guard(work, int(os.environ.get(_PARENT_ENV) or os.getppid()))
-    # Typst and the fonts load while the parent is still making the source.
+    # Typst and the fonts load once, while the parent is still making the first source.
     import typst
 
     fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True)
-    job = json.loads(sys.stdin.read())
-    limit = job.get("memory_limit")
-    if limit:
-        import resource
-
-        # the heap of this process from here on (fonts are mapped files, not counted)
-        hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
-        if hard == resource.RLIM_INFINITY or limit < hard:
-            resource.setrlimit(resource.RLIMIT_DATA, (int(limit), hard))
-    report = _work(job, fonts)
-    pdf = Path(job["output"]).read_bytes() if report.get("ok") else b""
+    base = _data_size()  # (fonts are mapped files, not counted)
     out = sys.stdout.buffer
-    out.write(json.dumps(report).encode("utf-8") + b"\n" + pdf)
-    out.flush()
-    if work is not None:  # delivered: nothing of it is needed any more
+    for line in sys.stdin.buffer:
+        job = json.loads(line)
+        unbound = _bounded(job.get("memory_limit"), base)
+        try:
+            report = _work(job, fonts)
+        finally:
+            unbound()
+        report["grown"] = max(0, _data_size() - base)
+        report["peak"] = _peak_memory()
+        out.write(json.dumps(report).encode("utf-8") + b"\n")
+        out.flush()
+    if work is not None:  # the parent has no more jobs: nothing of it is needed any more
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -164,6 +164,7 @@ def assemble(collection, documents, *, resolve=resolve, part: str | None = None,
     """The book as one TEI document (see the module's description); ``resolve(tree,
     source, register)`` decides each document's names (the collection's resolver)."""
     tei = etree.Element(f"{_T}TEI", nsmap={None: TEI_NS, "te": TE_NS})
+    tei.set(f"{{{TE_NS}}}book", "collection")  # made of many files (the imprint says so)
     languages = [d.catalogue.language for d in documents if d.catalogue.language]
     if languages:
         tei.set(XML_LANG, max(sorted(set(languages)), key=languages.count))
@@ -255,18 +256,23 @@ def _division(tree, document, number: int, used: dict[str, str]):
 
 
 def _source_note(tree) -> str:
+    """Where the document is: its manuscript's identifier ("BAR, CH-BAR#J1.67#1000/1363#176*,
+    J I.67"), then where it is printed ("Jung/Fischer, Escher Briefe, Band 2, Nr. 38"),
+    as the document's own imprint and text file name them."""
     root = tree.getroot()
     found = root.find(f"{_T}teiHeader/{_T}fileDesc/{_T}sourceDesc")
     if found is None:
         return ""
+    sources = []
     ident = found.find(f".//{_T}msIdentifier")
     if ident is not None:
         parts = [normalized_text(c) for c in ident if isinstance(c.tag, str)]
-        return ", ".join(p for p in parts if p)
-    bibl = found.find(f".//{_T}bibl")
-    if bibl is not None:
-        return normalized_text(bibl)
-    return ""
+        sources.append(", ".join(p for p in parts if p))
+    bibls = found.findall(f"{_T}bibl")  # the source's own descriptions
+    if not bibls and ident is None:
+        bibls = found.findall(f".//{_T}bibl")[:1]
+    sources += [normalized_text(bibl) for bibl in bibls]
+    return "; ".join(s for s in sources if s)
 
 
 def _prefix_ids(content, prefix: str) -> None:

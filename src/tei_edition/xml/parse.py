@@ -277,3 +277,15 @@ def collect_xml_files(paths: list[str | os.PathLike]) -> list[Path]:
         else:
             found.append(p)  # a missing file is reported when it is read
     return found
+
+
+def linked_folders(paths: list[str | os.PathLike]) -> list[Path]:
+    """Symbolic links to folders inside the named folders: ``collect_xml_files`` does not
+    follow them (a received collection must not lead the tool outside its folder tree),
+    so that callers can say which were left out."""
+    linked = []
+    for raw in paths:
+        if Path(raw).is_dir():
+            for folder, names, _ in os.walk(raw):
+                linked += [Path(folder, n) for n in sorted(names) if os.path.islink(os.path.join(folder, n))]
+    return linked

@@ -4,6 +4,7 @@
      from window.teEntities in entities.js, written once per entry)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
    - permalinks: the ¶ after a passage copies its address
+   - hints: the hover text that is the same on many elements, set on the first hover
    - search over window.teSearchIndex (search-index.js, loaded by a script tag, so it
      works from file:// where browsers refuse to fetch local files)
    - a page's facsimile opens in a viewer that zooms and pans
@@ -28,6 +29,33 @@
     if (text !== undefined && text !== null) { node.textContent = text; }
     return node;
   }
+
+  /* ---------- hints ---------- */
+  // What shows on hover that is the same on thousands of elements is written here once
+  // and set as the element's title when the pointer first comes over it: a name found
+  // in no register, a permalink, an alternative reading the switch changes (its kind from
+  // its class "shown-…", as xslt/html/text.xsl names them, and the other reading).
+  var READINGS = {
+    corr: "Corrected; the source reads", sic: "As in the source; corrected",
+    expan: "Expanded; the source reads", ex: "Expanded; the source reads",
+    abbr: "Abbreviated in the source; expanded", am: "Abbreviated in the source; expanded",
+    reg: "Regularised; the source reads", orig: "As in the source; regularised" };
+
+  function hint(node) {
+    if (node.classList.contains("unresolved")) { return "Not found in the registers"; }
+    if (node.classList.contains("cite")) { return node.getAttribute("aria-label"); }
+    var other = node.querySelector(":scope > .reading-other");
+    var kind = /(?:^| )shown-(\w+)/.exec(node.className);
+    return other && kind && READINGS[kind[1]] ? READINGS[kind[1]] + ": " + other.textContent : null;
+  }
+
+  doc.addEventListener("mouseover", function (event) {
+    var node = event.target.closest && event.target.closest(".name.unresolved, a.cite, .tei-choice.switch");
+    if (node && !node.hasAttribute("title")) {
+      var text = hint(node);
+      if (text) { node.title = text; }
+    }
+  });
 
   /* ---------- name cards ---------- */
   var card = el("div", "te-card");

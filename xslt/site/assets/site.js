@@ -414,23 +414,36 @@
 
     function b36(s) { return parseInt(s, 36); }
 
+    /* numbers one after the other, base 32, most significant digit first: the last digit
+       of each from "0-9a-v", the others from MORE (search_index.py, numbers) */
+    var LAST = "0123456789abcdefghijklmnopqrstuv", MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$";
+    var DIGIT = {};
+    for (var d = 0; d < 32; d++) { DIGIT[LAST[d]] = d; DIGIT[MORE[d]] = d + 32; }
+    function numbers(raw) {
+      var out = [], n = 0;
+      for (var i = 0; i < raw.length; i++) {
+        var v = DIGIT[raw[i]];
+        if (v < 32) { out.push(n * 32 + v); n = 0; } else { n = n * 32 + v - 32; }
+      }
+      return out;
+    }
+
     /* term -> Map "doc.passage" -> positions */
     function postings(term) {
       var p = shardFor(term);
       var raw = p && shards[p] && shards[p].t[term];
       var found = new Map();
       if (!raw) { return found; }
-      var docNo = 0;
-      raw.split(";").forEach(function (item) {
-        /* "doc.passage:pos,pos": document and positions delta-coded; no document
-           number: the same document as the posting before */
-        var colon = item.indexOf(":");
-        var where = item.slice(0, colon).split(".");
-        if (where[0] !== "") { docNo += b36(where[0]); }
-        var pos = 0;
-        var positions = item.slice(colon + 1).split(",").map(function (d) { pos += b36(d); return pos; });
-        found.set(docNo + "." + b36(where[1]), positions);
-      });
+      /* per posting: document (delta-coded, 0: the one before), passage, count of
+         positions less one, positions (delta-coded) */
+      var n = numbers(raw), docNo = 0;
+      for (var i = 0; i < n.length;) {
+        docNo += n[i];
+        var passage = n[i + 1], count = n[i + 2] + 1, pos = 0, positions = [];
+        i += 3;
+        for (var k = 0; k < count; k++) { pos += n[i++]; positions.push(pos); }
+        found.set(docNo + "." + passage, positions);
+      }
       return found;
     }
 

@@ -41,12 +41,17 @@ class Site:
     coverage: dict[str, int] = field(default_factory=dict)
 
 
-def parameters(*, reading: str = "normalised", collection_page=None) -> dict:
+def parameters(*, reading: str = "normalised", collection_page=None,
+               collapse_whitespace: bool = True) -> dict:
     """The stylesheet's parameters. ``collection_page``: a document's page in a
-    collection site (the tree ``tei_edition.publish.site.page_parameters`` makes)."""
+    collection site (the tree ``tei_edition.publish.site.page_parameters`` makes).
+    ``collapse_whitespace=False`` keeps the source's whitespace runs (for tests that
+    compare the two renderings)."""
     if reading not in READINGS:
         raise UsageError(f"--reading must be one of {', '.join(READINGS)} (got {reading!r})")
     params = {"reading": reading}
+    if not collapse_whitespace:
+        params["collapse-whitespace"] = False
     if collection_page is not None:
         params["collection-page"] = collection_page
     return params

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tei_edition import resources
-from tei_edition.publish import typeset
+from tei_edition.publish import pool, typeset
 from tei_edition.errors import InputError, UsageError
 from tei_edition.publish.run import run_format
 from tei_edition.publish.formats import ExportRequest, ExportResult
@@ -262,12 +262,14 @@ def start(request: ExportRequest) -> "Pending":
     check_size(tree, source, opts["max_chars"])
     # The worker loads Typst and the fonts while the Typst source is made here. Its
     # memory is bounded by what --max-chars promises (the guard's estimate of this
-    # book is below it, so only a wrong estimate meets the bound).
+    # book is below it, so only a wrong estimate meets the bound). In a worker of the
+    # pool (a build), the Typst worker stays for the next document, fonts loaded.
     limit = memory_limit(opts["max_chars"])
     compiling = typeset.Compile(
         timeout=opts["timeout"], tei_path=str(source), memory_limit=limit,
         limit_hint=f"pass --max-chars {opts['max_chars'] * 2} to `tei-edition export pdf` to "
-                   "allow twice as much, if the machine has that memory")
+                   "allow twice as much, if the machine has that memory",
+        reuse=pool.in_worker())
     try:
         date = creation_date(tree)
         fonts, font_warnings = fallback_fonts(tree)
