@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
 
 from tei_edition import __version__
 from tei_edition.cli import cli
+
+from conftest import DOSSIER
+
+CLI_SCRIPT = Path(sys.executable).parent / "tei-edition"
 
 
 def _all_commands(group: click.Group, prefix=()):
@@ -63,6 +69,34 @@ def test_help_imports_no_engine(path):
     done = subprocess.run([sys.executable, "-c", _IMPORTED, *path, "--help"],
                           capture_output=True, text=True, check=True)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+
+
+# The console script's own process: ``main`` (which starts the worker early).
+_MAIN_IMPORTED = _IMPORTED.replace("from tei_edition.cli import cli", "from tei_edition.cli import main").replace(
+    'cli.main(args=sys.argv[1:], prog_name="tei-edition")', "main(sys.argv[1:])")
+
+
+def test_a_command_line_that_hands_its_work_to_its_worker_loads_no_engine(tmp_path):
+    """validate runs in its worker process, started before the options are read: the
+    command line itself imports no lxml or Saxon (it printed the worker's verdict), and
+    no worker process or folder is left behind."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    done = subprocess.run([sys.executable, "-c", _MAIN_IMPORTED, "validate", str(DOSSIER)],
+                          capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp)})
+    assert "1 file, 0 invalid, 0 errors" in done.stdout, done.stderr
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+    assert not list(tmp.iterdir())
+
+
+def test_a_worker_started_early_and_not_needed_leaves_nothing(tmp_path):
+    """A usage error after the worker was started: it is ended, its folder removed."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    done = subprocess.run([str(CLI_SCRIPT), "validate", "--no-such-option", str(DOSSIER)],
+                          capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp)})
+    assert done.returncode == 2 and "No such option" in done.stderr
+    assert not list(tmp.iterdir())
 
 
 def test_doctor_reports_engines_and_resources(run):

@@ -244,3 +244,41 @@ def test_a_build_worker_stopped_at_its_limit_leaves_nothing_behind(tmp_path):
     assert seen, "Typst never started"
     assert proc.returncode == 1 and "time limit" in stderr, (proc.returncode, stderr)
     assert _until(lambda: not list(tmp.iterdir()), deadline=60), f"left behind: {list(tmp.rglob('*'))}"
+
+
+LONG_RULE = ('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+             '<pattern><rule context="/"><assert test="sum(for $i in 1 to 100000, $j in 1 to '
+             '100000 return ($i * $j) mod 7) ge 0">never fails</assert></rule></pattern></schema>')
+
+
+@needs_proc
+@pytest.mark.slow
+@pytest.mark.parametrize("work", ["query", "schematron"])
+def test_a_worker_ends_soon_after_its_command_is_killed(work, tmp_path):
+    """SIGKILL gives the command no chance to stop its worker, busy with minutes of
+    Saxon (a query; Schematron rules in the worker's own child): the worker sees its
+    parent gone (``terminate.guard``) and ends within a few seconds, long before its
+    --timeout, with every process it started; its private folder goes with it."""
+    doc = tmp_path / "doc.xml"
+    doc.write_text(tei("<p>Text.</p>"), encoding="utf-8")
+    rules = tmp_path / "slow.sch"
+    rules.write_text(LONG_RULE, encoding="utf-8")
+    argv = (["query", SLOW_QUERY, str(doc)] if work == "query"
+            else ["validate", str(doc), "--schematron", str(rules)])
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with _running([*argv, "--timeout", "3600"], tmp) as proc:
+        def computing():  # Saxon has been evaluating for a while in some descendant
+            found = [pid for pid in _descendants(proc.pid) if _cpu_seconds(pid) > 2.0]
+            return found and _descendants(proc.pid)
+
+        workers = _until(computing, step=0.05)
+        assert workers, "the worker never computed"
+        assert list(tmp.glob("tei-edition-worker-*")), "the worker has no private folder"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    # a few seconds for what must happen (the guard looks every 0.2 s); without it the
+    # worker would compute for minutes, until its --timeout of an hour
+    assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=10), \
+        "the worker is still running after its command was killed"
+    assert _until(lambda: not list(tmp.iterdir()), deadline=10), f"left behind: {list(tmp.rglob('*'))}"

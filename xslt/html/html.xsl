@@ -32,6 +32,7 @@
   <xsl:include href="notes.xsl"/>
   <xsl:include href="registers.xsl"/>
   <xsl:include href="about.xsl"/>
+  <xsl:include href="signs.xsl"/>
   <xsl:include href="search.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>

@@ -29,10 +29,14 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:s="urn:x-tei-edition:site"
+  xmlns:h="urn:x-tei-edition:html"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns:math="http://www.w3.org/2005/xpath-functions/math"
   xmlns="http://www.w3.org/1999/xhtml"
   exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- the common layer for the signs' legend (about.html), as every format has it -->
+  <xsl:import href="../common/common.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode on-no-match="fail"/>
@@ -50,6 +54,7 @@
   <xsl:include href="registers.xsl"/>
   <xsl:include href="timeline.xsl"/>
   <xsl:include href="map.xsl"/>
+  <xsl:include href="../html/signs.xsl"/>
 
   <xsl:template match="/" as="xs:string+">
     <xsl:apply-templates select="s:site"/>
@@ -67,6 +72,24 @@
       <xsl:with-param name="path" select="'search.html'"/>
       <xsl:with-param name="page" as="element()">
         <xsl:call-template name="s:search"/>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:call-template name="s:file">
+      <xsl:with-param name="path" select="'about.html'"/>
+      <xsl:with-param name="page" as="element()">
+        <xsl:call-template name="s:page">
+          <xsl:with-param name="page" select="'about'"/>
+          <xsl:with-param name="title" select="'About this edition'"/>
+          <xsl:with-param name="styles" select="'assets/edition.css'"/>
+          <xsl:with-param name="content" as="element()+">
+            <h1>About this edition</h1>
+            <p>Each document's page gives its source and how to cite it; the signs below
+              mark what the editors did to the text of every document.</p>
+            <xsl:call-template name="h:signs">
+              <xsl:with-param name="reading" select="'normalised'"/>
+            </xsl:call-template>
+          </xsl:with-param>
+        </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
     <xsl:call-template name="s:file">
@@ -178,6 +201,7 @@
     <xsl:param name="page" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="scripts" as="xs:string*" select="()"/>
+    <xsl:param name="styles" as="xs:string*" select="()"/>
     <xsl:param name="content" as="item()*"/>
     <html lang="en">
       <head>
@@ -187,6 +211,9 @@
         <meta name="referrer" content="no-referrer"/>
         <meta name="generator" content="tei-edition"/>
         <title>{if ($title = $site/@title) then $title else $title || ' · ' || $site/@title}</title>
+        <xsl:for-each select="$styles">
+          <link rel="stylesheet" href="{$root}{.}"/>
+        </xsl:for-each>
         <link rel="stylesheet" href="{$root}assets/site.css"/>
         <xsl:for-each select="$scripts">
           <script src="{$root}{.}" defer="defer"></script>
@@ -227,7 +254,8 @@
         </main>
         <footer class="site-footer">
           <p>A static edition made with tei-edition from TEI P5: {$site/@documents} documents. It needs no
-            server or network and works opened from disk.</p>
+            server or network and works opened from disk. <a href="{$root}about.html">Signs and markup in
+            the text</a>.</p>
         </footer>
       </body>
     </html>

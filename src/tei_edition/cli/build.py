@@ -172,6 +172,10 @@ def _summary(report, seconds: float) -> str:
     parts = [f"{len(documents)} document{'s' * (len(documents) != 1)}: "
              f"{report.rendered} rendered, {report.skipped} unchanged (skipped)",
              f"{written} output{'s' * (written != 1)} written in {for_line(str(report.out_dir))}"]
+    if report.site_kept:
+        parts.append(f"collection site unchanged ({report.site_kept} files kept)")
+    elif report.site_written:
+        parts.append(f"collection site: {report.site_written} files written")
     if failed:
         parts.append(f"{len(failed)} file{'s' * (len(failed) != 1)} with problems")
     parts.append(f"{seconds:.1f} s")

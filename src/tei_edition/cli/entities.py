@@ -44,9 +44,7 @@ def list_(paths, kind, sort, fmt):
     Example:
       tei-edition entities list tei/ --sort mentions
     """
-    from tei_edition.entities import mentions as lib
-
-    rows, not_read = bounded(lib.listing, default_paths(paths), kind=kind, sort=sort)
+    rows, not_read = bounded("tei_edition.entities.mentions:listing", default_paths(paths), kind=kind, sort=sort)
     if fmt == "json":
         click.echo(to_json([r.as_json() for r in rows], indent=2))
     elif fmt == "csv":
@@ -81,9 +79,7 @@ def show(entity_id, paths, words, fmt):
     Example:
       tei-edition entities show puzanov tei/ --context 5
     """
-    from tei_edition.entities import mentions as lib
-
-    record = bounded(lib.show, default_paths(paths), entity_id, words=words)
+    record = bounded("tei_edition.entities.mentions:show", default_paths(paths), entity_id, words=words)
     if fmt == "json":
         click.echo(to_json(record, indent=2))
     else:
@@ -180,9 +176,7 @@ def check(ctx, paths, fmt):
       tei-edition entities check tei/ --format json
     """
     from tei_edition.validation.diagnostics import to_json
-    from tei_edition.entities.check import check as lint
-
-    results = bounded(lint, default_paths(paths))
+    results = bounded("tei_edition.entities.check:check", default_paths(paths))
     found = sum(len(d) for _, d in results)
     if fmt == "json":
         click.echo(to_json(results))

@@ -36,7 +36,7 @@ def text(path, output, width, notes, diplomatic, page_breaks, entities, report_c
     if output == "-":
         from tei_edition.cli.base import bounded
 
-        result = bounded(render_file, path, options)  # within --max-memory and --timeout
+        result = bounded("tei_edition.cli.jobs:render_text", path, options)  # within --max-memory and --timeout
         click.echo(for_stdout(result.text), nl=False)  # a terminal gets no control character
     else:
         from tei_edition.publish.export import export_file
@@ -44,16 +44,6 @@ def text(path, output, width, notes, diplomatic, page_breaks, entities, report_c
         result = export_file(path, "text", output, **options)
         click.echo(f"wrote {for_line(str(result.outputs[0]))}", err=True)
     report_messages(result.warnings, result.coverage, report_coverage)
-
-
-def render_file(path: str, options: dict):
-    """The text of the TEI file at ``path`` (what ``-o -`` prints; run in a worker)."""
-    from pathlib import Path
-
-    from tei_edition.publish.formats.text import render
-    from tei_edition.xml.parse import parse_file
-
-    return render(parse_file(path), Path(path), **options)
 
 
 def report_messages(warnings: list[str], coverage: dict[str, int], full: bool) -> None:

@@ -27,12 +27,11 @@ def query(args, xquery, fmt):
       tei-edition query "//tei:div[@type='document']/tei:head" tei/ --format xml
     """
     from tei_edition.errors import UsageError
-    from tei_edition.query import run
 
     if xquery is None and not args:
         raise UsageError("missing the XPath expression (or --xquery FILE)")
     expr, paths = (None, args) if xquery else (args[0], args[1:])
-    results = bounded(run, expr, default_paths(paths), xquery=xquery)
+    results = bounded("tei_edition.query:run", expr, default_paths(paths), xquery=xquery)
     failed = [r.error for r in results if r.error is not None]
     for error in failed:
         click.echo(for_message(error.located()), err=True)

@@ -46,9 +46,7 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
     svrl:schematron-output per document (several are wrapped in te:svrl-reports);
     other problems (well-formedness, RELAX NG) go to stderr.
     """
-    from tei_edition.validation.validate import validate_paths
-
-    report = bounded(validate_paths, default_paths(paths), schema=schema,
+    report = bounded("tei_edition.validation.validate:validate_paths", default_paths(paths), schema=schema,
                      schematron_files=schematron_files, engine=engine, phase=phase,
                      keep_svrl=fmt == "svrl",
                      progress=_progress() if not quiet and fmt == "text" and sys.stderr.isatty()

@@ -16,10 +16,12 @@ stop a collection.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import posixpath
 import re
 from copy import deepcopy
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -29,11 +31,12 @@ from tei_edition.collection import config as configuration
 from tei_edition.collection.classify import document_divisions, is_register
 from tei_edition.collection.registers import SOURCE, CollectionRegister
 from tei_edition.entities.namefold import fold
-from tei_edition.entities.register import entries_in, normalized_text
+from tei_edition.entities.register import Entry, entries_in, normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
 from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, linked_folders, parse_file
+from tei_edition.xml.parse import (TEI_NS, XML_NS, collect_xml_files, linked_folders,
+                                    make_parser, parse_file)
 
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -90,6 +93,10 @@ class Collection:
     registers: list[Path]
     register: CollectionRegister
     problems: list[Diagnostic]
+    # what was read of each plain document file (path relative to the root -> record),
+    # for the next ``load``'s ``cache``; and each file's SHA-256 (absolute path -> hex)
+    records: dict[str, dict] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
 
     def catalogue(self) -> list[cat.CatalogueEntry]:
         """The catalogue in the collection's order: ``edition.toml``'s ``order`` first
@@ -135,8 +142,14 @@ def _chronological(doc: Document):
     return (date is None, date or "", doc.id)
 
 
-def load(paths, *, config: configuration.Config | None = None) -> Collection:
-    """The collection of every XML file under ``paths`` (files or folders)."""
+def load(paths, *, config: configuration.Config | None = None,
+         cache: dict | None = None) -> Collection:
+    """The collection of every XML file under ``paths`` (files or folders).
+
+    ``cache``: an earlier collection's ``records`` (as JSON gives them back): a file of
+    one document whose bytes hash as its record says is not parsed again; its
+    catalogue entry, names and register entries are taken from the record. (Names are
+    still resolved against the register, which may have changed.)"""
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
     files = list({os.path.abspath(f): f for f in collect_xml_files(paths)}.values())  # once each
     if not files:
@@ -145,7 +158,7 @@ def load(paths, *, config: configuration.Config | None = None) -> Collection:
     if config is None:
         config = configuration.read(root)
     register = CollectionRegister(root)
-    reader = _Reader(root, register, config.roles)
+    reader = _Reader(root, register, config.roles, cache)
     for file in files:
         reader.read(file)
     rules = register.detect_keys(reader.keys_by_kind, config.keys)
@@ -166,7 +179,15 @@ def load(paths, *, config: configuration.Config | None = None) -> Collection:
         editors=config.editors or (corpus or {}).get("editors", []),
         introduction=config.introduction or (corpus or {}).get("introduction"),
         documents=documents, registers=reader.registers, register=register,
-        problems=problems)
+        problems=problems, records=reader.records, hashes=reader.hashes)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _shown(root: Path, rel: str) -> str:
@@ -193,8 +214,13 @@ class _Pending:
 
 
 class _Reader:
-    def __init__(self, root: Path, register: CollectionRegister, roles: str = "as-encoded"):
+    def __init__(self, root: Path, register: CollectionRegister, roles: str = "as-encoded",
+                 cache: dict | None = None):
         self.root = root
+        self.cache = cache or {}
+        self.records: dict[str, dict] = {}
+        self.hashes: dict[str, str] = {}
+        self._record: dict | None = None  # the record of the file being read
         self.roles = roles
         self.register = register
         self.pending: list[_Pending] = []
@@ -204,9 +230,24 @@ class _Reader:
         self.corpus_header: dict | None = None
         self.ids: dict[str, str] = {}
         self._decided: dict = {}
+        self._local: dict[str, bool] = {}  # @ref -> whether it has a #id of the document
 
     def read(self, file: Path) -> None:
         rel = self.register.relative(file)
+        try:
+            digest = _sha256(file)
+        except OSError:
+            digest = None  # parse_file says what is wrong
+        if digest is not None:
+            self.hashes[os.path.abspath(file)] = digest
+            record = self.cache.get(rel)
+            if isinstance(record, dict) and record.get("sha256") == digest:
+                try:
+                    self._from_record(file, rel, record)
+                    self.records[rel] = record
+                    return
+                except (KeyError, TypeError, ValueError, etree.XMLSyntaxError):
+                    pass  # an unreadable record: the file is read
         try:
             tree = parse_file(file)
         except TeiEditionError as exc:
@@ -218,7 +259,11 @@ class _Reader:
         if root.tag == f"{_T}teiCorpus":
             self._corpus(root, file, rel)
         elif root.tag == f"{_T}TEI":
+            self._record = {"sha256": digest} if digest is not None else None
             self._tei(root, file, rel, None, None)
+            if self._record is not None and "document" in self._record:
+                self.records[rel] = self._record
+            self._record = None
         else:
             self.problems.append(Diagnostic(str(file), root.sourceline, None, "warning", SOURCE,
                                             "not a TEI document (its root is not TEI or "
@@ -238,8 +283,14 @@ class _Reader:
         register = is_register(tei)
         # A register file's tree is kept (it is the register); a document's entries are
         # copied out of it, so that its tree can go.
-        for entry in entries_in(tei, rel, keep="element" if register and part is None else True):
+        entries = entries_in(tei, rel, keep="element" if register and part is None else True)
+        for entry in entries:
             self.register.add(entry)
+        if self._record is not None:
+            self._record["entries"] = [
+                [e.id, e.kind, e.names, e.description, e.path, e.line, e.attributes,
+                 etree.tostring(e.element, encoding="unicode", with_tail=False)
+                 if e.element is not None else None] for e in entries]
         if register:
             if part is None:
                 self.registers.append(file)
@@ -247,6 +298,7 @@ class _Reader:
         header = tei.find(f"{_T}teiHeader")
         divisions = document_divisions(tei)
         if part is None and divisions:
+            self._record = None  # a file of many documents is read whole each time
             for n, division in enumerate(divisions, start=1):
                 fragment = division.get(XML_ID) or str(n)
                 self._document(division, header, file, rel, fragment, "division", n)
@@ -270,6 +322,42 @@ class _Reader:
             if key and key.strip():
                 self.keys_by_kind.setdefault(kind, set()).add(" ".join(key.split()))
         self.pending.append(_Pending(doc, read, refs))
+        if self._record is not None and part is None:
+            self._record["document"] = {
+                "entry": read.entry.to_json(), "xml_id": doc.xml_id,
+                "senders": [asdict(n) for n in read.senders],
+                "addressees": [asdict(n) for n in read.addressees],
+                "place_sent": asdict(read.place_sent) if read.place_sent else None,
+                "place_received": asdict(read.place_received) if read.place_received else None,
+                "context": read.context, "date_where": read.date_where,
+                "roles_line": read.roles_line,
+                "refs": [[kind, ref, key, line] for (kind, ref, key), line in refs.items()]}
+
+    def _from_record(self, file: Path, rel: str, record: dict) -> None:
+        """What ``read`` would find in an unchanged file of one document, from its record."""
+        data = record["document"]
+        parser = make_parser()
+        entries = [Entry(*fields, element=etree.fromstring(xml, parser) if xml is not None else None)
+                   for *fields, xml in record["entries"]]
+        ident = self._slug(rel, None)
+        entry = cat.CatalogueEntry(**{**data["entry"], "id": ident, "source": rel})
+
+        def name(value):
+            return cat.Name(**value) if value is not None else None
+        where = data["date_where"]
+        read = cat.Read(entry, [name(n) for n in data["senders"]],
+                        [name(n) for n in data["addressees"]], name(data["place_sent"]),
+                        name(data["place_received"]), dict(data["context"]),
+                        tuple(where) if where is not None else None, data["roles_line"])
+        refs: dict = {}
+        for kind, ref, key, line in data["refs"]:
+            refs[(kind, ref, key)] = line
+            if key and key.strip():
+                self.keys_by_kind.setdefault(kind, set()).add(" ".join(key.split()))
+        for one in entries:
+            self.register.add(one)
+        self.pending.append(_Pending(Document(path=file, id=ident, catalogue=entry,
+                                              xml_id=data["xml_id"]), read, refs))
 
     def _slug(self, rel: str, fragment: str | None) -> str:
         stem = PurePosixPath(rel).with_suffix("").as_posix()
@@ -283,24 +371,34 @@ class _Reader:
         self.ids[ident] = rel
         return ident
 
-    def _decide(self, ref, key, kind, source):
-        """``decide_values``, once per distinct name: ``#id`` depends on the document,
-        keys and ``file#id`` from one folder do not."""
-        memo = (ref, key, kind, source if ref else None)
-        if memo not in self._decided:
-            self._decided[memo] = decide_values(ref, key, kind, source, self.register)
-        return self._decided[memo]
+    def _decide(self, ref, key, kind, source, folder=None):
+        """``decide_values`` as (entries, collection keys, what found none), once per
+        distinct name: ``#id`` depends on the document, ``file#id`` on its folder
+        (``folder``: the document's, when the caller has it), keys on neither."""
+        where = None
+        if ref:
+            local = self._local.get(ref)
+            if local is None:
+                local = self._local[ref] = any(t.startswith("#") for t in ref.split())
+            where = source if local else (posixpath.dirname(source) if folder is None else folder)
+        memo = (ref, key, kind, where)
+        hit = self._decided.get(memo)
+        if hit is None:
+            found, missing = decide_values(ref, key, kind, source, self.register)
+            hit = self._decided[memo] = (found, [self.register.key_of(e) for e in found], missing)
+        return hit
 
     def finish(self, pending: _Pending) -> Document:
         """Resolve a document's names once the register is complete."""
         doc, read = pending.document, pending.read
-        register = self.register
         source = doc.catalogue.source
+        folder = posixpath.dirname(source)
         keys: set[str] = set()
         for (kind, ref, key), line in pending.refs.items():
-            found, missing = self._decide(ref, key, kind, source)
-            keys.update(register.key_of(e) for e in found)
-            doc.unresolved.extend((line, m) for m in missing)
+            _, found, missing = self._decide(ref, key, kind, source, folder)
+            keys.update(found)
+            if missing:
+                doc.unresolved.extend((line, m) for m in missing)
         doc.register_refs = sorted(keys)
         doc.date_line = read.date_where[0] if read.date_where else None
         entry = doc.catalogue
@@ -308,8 +406,8 @@ class _Reader:
         def named(name: cat.Name | None) -> dict | None:
             if name is None:
                 return None
-            found, _ = self._decide(name.ref, name.key, name.kind, source)
-            key = register.key_of(found[0]) if found else None
+            found, found_keys, _ = self._decide(name.ref, name.key, name.kind, source)
+            key = found_keys[0] if found else None
             label = name.name or (found[0].name if found else "")
             return {"name": label, "key": key}
         entry.sender = [named(n) for n in read.senders]

@@ -53,6 +53,7 @@ class CollectionRegister(Register):
         self._by_key_value: dict[tuple[str, str], list[Entry]] = {}
         self._by_basename: dict[str, list[str]] = defaultdict(list)
         self.copies: dict[tuple[str, str], tuple[str, str]] = {}  # (file, id) -> the entry's
+        self._hashed: dict[str, bytes] = {}  # key -> its part of ``digest``, once each
 
     # -- to a worker process and back ------------------------------------------------------
 
@@ -79,6 +80,7 @@ class CollectionRegister(Register):
     # -- building ---------------------------------------------------------------------
 
     def add(self, entry: Entry) -> None:
+        self._hashed.clear()
         if entry.path not in self.files:
             self.files.add(entry.path)
             self._by_basename[PurePosixPath(entry.path).name].append(entry.path)
@@ -231,11 +233,17 @@ class CollectionRegister(Register):
         """A hash of the entries with these keys (and of the key rules): what a
         document's output depends on in the register, for incremental builds."""
         h = hashlib.sha256(repr(sorted(self.key_rules.items())).encode())
+        hashed = self._hashed
         for key in sorted(set(keys)):
-            entry = self.find(key)
-            h.update(key.encode() + b"\0")
-            if entry is not None and entry.element is not None:
-                h.update(etree.tostring(entry.element, with_tail=False, method="c14n"))
+            part = hashed.get(key)
+            if part is None:
+                entry = self.find(key)
+                part = key.encode() + b"\0"
+                if entry is not None and entry.element is not None:
+                    part += hashlib.sha256(etree.tostring(entry.element, with_tail=False,
+                                                          method="c14n")).digest()
+                hashed[key] = part
+            h.update(part)
             h.update(b"\0")
         return h.hexdigest()
 

@@ -99,6 +99,8 @@ class BuildReport:
     usage: pool.Usage = field(default_factory=pool.Usage)
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)  # the collection's problems, reported
+    site_written: int = 0  # files of the collection site written ...
+    site_kept: int = 0  # ... and taken over unchanged from the previous build
 
     @property
     def ok(self) -> bool:
@@ -180,7 +182,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     progress = progress or Progress()
     out = Path(out_dir)
 
-    collection = collection_model.load(paths)
+    collection = collection_model.load(paths, cache=None if force else manifest.load_records(out))
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
     fallback, validation = _validation(validate, strict, fallback_schema, collection.config)
@@ -219,7 +221,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
             continue
         path = Path(doc.path)
         if path not in sources:
-            sources[path] = manifest.file_digest(path)
+            sources[path] = collection.hashes.get(os.path.abspath(path)) or manifest.file_digest(path)
         keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
                                     doc.fragment or "", _register_digest(collection, doc),
                                     _neighbours(doc, documents))
@@ -288,12 +290,15 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
              if f.ok for p in f.outputs}
     _prune(staging, kept)
+    site = None
     if collection_site:
-        _write_site(collection, documents, entries, staging / "html", report,
-                    full_registers=full_registers)
+        site = _write_site(collection, documents, entries, staging, report,
+                           full_registers=full_registers, options=options,
+                           previous=None if force else manifest.load_site(out), out=out)
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
-    manifest.save(staging, entries)
+    manifest.save(staging, entries, site)
+    manifest.save_records(staging, collection.records)
     _swap(staging, out, tidy_in_background=tidy_in_background)
     # this process's own peak (the collection, the collection site) counts too
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -463,14 +468,18 @@ def _register_digest(collection, doc) -> str:
 def _neighbours(doc, documents: dict) -> str:
     """What a document's page shows of the catalogue: its own entry (an edition's
     decision such as ``roles`` changes it without touching the file) and the
-    neighbours it links to, as they are named."""
+    neighbours it links to, as they are named (their catalogue lines: not their own
+    neighbours, so that a letter that moves re-renders the pages that link to it and
+    no more)."""
+    from tei_edition.publish.site import catalogue_line
+
     entry = doc.catalogue
     parts = [json.dumps(entry.to_json(), sort_keys=True)] if entry is not None else []
     for name in ("prev", "next", "corresp_prev", "corresp_next"):
         other = documents.get(getattr(entry, name, None) or "")
         if isinstance(other, _Volume):
             other = None
-        parts.append(f"{name}={other.id}|{json.dumps(other.catalogue.to_json(), sort_keys=True)}"
+        parts.append(f"{name}={other.id}|{catalogue_line(other.catalogue)}"
                      if other is not None else f"{name}=")
     return "\n".join(parts)
 
@@ -539,22 +548,55 @@ def _digests(text: str) -> list:
     return [site.Digest.from_json(text)]
 
 
-def _write_site(collection, documents: dict, entries: dict, html: Path,
-                report: BuildReport, *, full_registers: bool = False) -> None:
-    """The collection's own pages (``publish.site``), from every document's digest:
-    rewritten whole on every build (they depend on every document)."""
+def _write_site(collection, documents: dict, entries: dict, staging: Path,
+                report: BuildReport, *, full_registers: bool = False, options: str = "",
+                previous: manifest.Site | None = None,
+                out: Path | None = None) -> manifest.Site | None:
+    """The collection's own pages (``publish.site``) into ``staging/html``, from every
+    document's digest. They depend on every document's catalogue entry and digest, the
+    register and the options, all in one key: when it is that of the previous build
+    (``previous``, in ``out``), its files are linked over instead of written again."""
     from tei_edition.publish import site
 
     digests = [digest for d in documents if d in entries and entries[d].digest
                for digest in _digests(entries[d].digest)]
     try:
         pages = site.whole_file_pages(collection)
-        site.write_collection_site(collection, digests, html, pages=pages,
-                                   full_registers=full_registers)
+        key = _site_key(collection, documents, entries, pages, full_registers, options)
+        if previous is not None and out is not None and previous.key == key and \
+                all((out / p).is_file() for p in previous.files):
+            _link_files(out, staging, previous.files)
+            report.site_kept = len(previous.files)
+            return previous
+        figures = site.write_collection_site(collection, digests, staging / "html", pages=pages,
+                                             full_registers=full_registers)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
                                                 [exc.located()], exit_code=exc.exit_code))
+        return None
+    report.site_written = len(figures["paths"])
+    return manifest.Site(key, [f"html/{p}" for p in figures["paths"]])
+
+
+def _site_key(collection, documents: dict, entries: dict, pages: dict, full_registers: bool,
+              options: str) -> str:
+    """Everything the collection site is made of: the tool and options, the collection's
+    title, editors, introduction and settings, the whole register, and every document's
+    catalogue entry (in the catalogue's order) and digest."""
+    register = collection.register
+    parts = [manifest.tool_digest(), options, "collection site", str(full_registers),
+             json.dumps(pages, sort_keys=True),
+             json.dumps([collection.title, collection.editors, collection.introduction,
+                         repr(collection.config)], default=str),
+             register.digest(register.keys()) if hasattr(register, "keys") else
+             manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))]
+    for doc in collection.ordered():
+        parts.append(json.dumps(doc.catalogue.to_json(), sort_keys=True))
+    for doc_id in documents:
+        entry = entries.get(doc_id)
+        parts.append(f"{doc_id}\t{entry.digest if entry is not None else ''}")
+    return manifest.key(*parts)
 
 
 # ------------------------------------------------------------- the folder being built
@@ -604,6 +646,24 @@ def _link(source: Path, target: Path) -> None:
         shutil.copytree(source, target, copy_function=_link_or_copy, symlinks=True)
     else:
         _link_or_copy(source, target)
+
+
+def _link_files(old: Path, staging: Path, files: list[str]) -> None:
+    """Hard links of many files (relative paths) from the old build into the new one,
+    each folder made once."""
+    made: set[Path] = set()
+    for rel in files:
+        target = staging / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(old / rel, target)
+        except FileExistsError:
+            target.unlink()
+            _link_or_copy(old / rel, target)
+        except OSError:
+            shutil.copy2(old / rel, target)
 
 
 def _link_or_copy(source, target) -> None:

@@ -5,8 +5,16 @@ Each document's outputs are recorded under a key: a hash of everything they depe
 package's code, the options). A rebuild whose key for a document is unchanged takes
 the old outputs over instead of rendering them again.
 
+The collection site's own pages (``publish.site``) are recorded the same way, as one
+whole: their key (the catalogue, every document's digest, the register, the options)
+and the files they are. A rebuild whose site key is unchanged links them over.
+
+``RECORDS`` keeps what the collection's model read of each file (``collection.load``'s
+cache), so that a rebuild parses only the files that changed.
+
 Two files:
-  * ``MANIFEST`` in a finished build folder: every document's key and outputs;
+  * ``MANIFEST`` in a finished build folder: every document's key and outputs, and
+    the collection site's;
   * ``JOURNAL`` in a build folder under construction: one line per document as it is
     finished, so that an interrupted build resumes where it stopped.
 """
@@ -24,6 +32,9 @@ from tei_edition import __version__, resources
 
 MANIFEST = ".tei-edition-manifest.json"
 JOURNAL = ".tei-edition-journal.jsonl"
+# what ``collection.load`` read of each file of one document, by content hash: the
+# next build's load parses only the files that changed
+RECORDS = ".tei-edition-collection.json"
 FORMAT_VERSION = 2
 
 
@@ -37,6 +48,15 @@ class Entry:
     outputs: dict[str, list[str]] = field(default_factory=dict)  # format -> paths
     warnings: list[str] = field(default_factory=list)
     digest: str | None = None  # what the collection site needs of it (site.Digest JSON)
+
+
+@dataclass
+class Site:
+    """The collection site's record: its key and its files (relative to the build
+    folder)."""
+
+    key: str
+    files: list[str] = field(default_factory=list)
 
 
 def file_digest(path: str | os.PathLike) -> str:
@@ -86,10 +106,24 @@ def load(folder: Path) -> dict[str, Entry]:
         return {}
 
 
-def save(folder: Path, entries: dict[str, Entry]) -> None:
+def load_site(folder: Path) -> Site | None:
+    """The finished build's collection site record, or None."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT_VERSION or not data.get("site"):
+            return None
+        return Site(**data["site"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def save(folder: Path, entries: dict[str, Entry], site: Site | None = None) -> None:
     data = {"format": FORMAT_VERSION, "tool": __version__,
             "documents": {name: asdict(entry) for name, entry in sorted(entries.items())}}
-    (folder / MANIFEST).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+    if site is not None:
+        data["site"] = asdict(site)
+    # one line: json's indented form is written by its slow pure-Python encoder
+    (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
 
 
@@ -108,6 +142,22 @@ def read_journal(folder: Path) -> dict[str, Entry]:
         except (ValueError, TypeError, KeyError, AttributeError):
             continue
     return entries
+
+
+def load_records(folder: Path) -> dict:
+    """The collection records a finished build kept, when the same tool made them."""
+    try:
+        data = json.loads((folder / RECORDS).read_text(encoding="utf-8"))
+        if data.get("tool") != tool_digest() or not isinstance(data.get("files"), dict):
+            return {}
+        return data["files"]
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def save_records(folder: Path, records: dict) -> None:
+    (folder / RECORDS).write_text(json.dumps({"tool": tool_digest(), "files": records},
+                                             ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 class Journal:

@@ -14,20 +14,22 @@ from __future__ import annotations
 
 import contextvars
 import os
+import pickle
+import select
+import struct
 import shutil
 import subprocess
 import sys
 import resource
-import tempfile
 import signal
 import time
 import traceback
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
+from tei_edition import workerstart
 from tei_edition.terminate import Terminated, terminations_raise
 
 MB = 1024 * 1024
@@ -37,7 +39,58 @@ _TICK = 0.05  # how often busy workers are measured
 # Each worker's private temporary folder (its TMPDIR): whatever the worker and the
 # processes it starts leave there (Typst's folder, jing's copies, the Schematron
 # worker's HOME) goes with it, even when it is killed at a limit or by Ctrl-C/SIGTERM.
-_TMP_PREFIX = "tei-edition-worker-"
+_TMP_PREFIX = workerstart.TMP_PREFIX
+
+
+class Connection:
+    """One end of a pipe carrying pickled messages, each after its length: what
+    ``multiprocessing.connection.Connection`` does, without its import (30 ms of CPU in
+    the command line and again in every worker)."""
+
+    def __init__(self, fd: int, *, readable: bool = True, writable: bool = True):
+        self.fd = fd
+        self.closed = False
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def send(self, message) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(struct.pack("!Q", len(data)) + data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def recv(self):
+        (size,) = struct.unpack("!Q", self._read(8))
+        return pickle.loads(self._read(size))
+
+    def _read(self, size: int) -> bytes:
+        chunks, left = [], size
+        while left:
+            chunk = os.read(self.fd, min(left, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        """Whether a message (or the pipe's end) is there to read."""
+        return bool(wait([self], timeout))
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            os.close(self.fd)
+
+
+def wait(connections: list[Connection], timeout: float) -> list[Connection]:
+    """The connections that have something to read (or have ended) within ``timeout``."""
+    poller = select.poll()
+    by_fd = {c.fileno(): c for c in connections}
+    for fd in by_fd:
+        poller.register(fd, select.POLLIN)
+    return [by_fd[fd] for fd, _ in poller.poll(max(0, int(timeout * 1000)))]
 
 
 @dataclass(frozen=True)
@@ -89,36 +142,25 @@ def human(size: int) -> str:
 
 
 class _Worker:
-    """One worker process: ``python -m tei_edition.publish.pool``, talking over two
+    """One worker process (``workerstart``: ``python -c BOOT``), talking over two
     pipes (pickled messages), in its own process group so that the terminal's Ctrl-C
     reaches only the parent, which stops it. (Not ``multiprocessing``: its ``spawn`` imports
     the caller's main module again in every worker.)"""
 
-    def __init__(self, function, initializer, initargs):
-        from_parent, to_child = os.pipe()
-        from_child, to_parent = os.pipe()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
-        self.tmp = tempfile.mkdtemp(prefix=_TMP_PREFIX)
-        env["TMPDIR"] = self.tmp
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tei_edition.publish.pool", str(from_parent), str(to_parent)],
-                pass_fds=(from_parent, to_parent), process_group=0, env=env,
-                stdin=subprocess.DEVNULL)
-        except BaseException:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            raise
-        finally:
-            os.close(from_parent)
-            os.close(to_parent)
-        self.sender = Connection(to_child, readable=False)
-        self.conn = Connection(from_child, writable=False)
-        self.sender.send((function, initializer, initargs))
+    def __init__(self, function, initializer, initargs, *, started=None):
+        self.process = started or workerstart.start()
+        self.tmp = self.process.tmp
+        self.sender = Connection(self.process.to_child, readable=False)
+        self.conn = Connection(self.process.from_child, writable=False)
         self.ready = False
         self.task = None  # (key, payload) while busy
         self.started = 0.0
         self.peak = 0
+        if function is not None:
+            self.setup(function, initializer, initargs)
+
+    def setup(self, function, initializer, initargs) -> None:
+        self.sender.send((function, initializer, initargs))
 
     def send(self, task) -> None:
         self.task, self.started = task, time.monotonic()
@@ -174,7 +216,8 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
         """Start workers while there are tasks no idle worker will take."""
         while len(workers) < jobs and len(queue) > sum(w.task is None for w in workers):
             usage.workers_started += 1
-            workers.append(_Worker(function, initializer, initargs))
+            workers.append(_take_spare(function, initializer, initargs)
+                           or _Worker(function, initializer, initargs))
 
     try:
         jobs = max(1, jobs)
@@ -202,6 +245,36 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
             worker.close()
 
 
+def prestart(preload: Iterable[str] = ()) -> None:
+    """Start a worker now, before its work is known, for the next ``run`` (or ``call``)
+    to take as its first (``workerstart.prestart``, which ``cli.early`` calls before
+    this module is imported). ``preload`` names modules the worker imports meanwhile
+    (``"module"``), or functions it calls (``"module:name"``, e.g. to start a child
+    process of its own early). A spare no ``run`` took is ended by ``discard_spare``."""
+    workerstart.prestart(tuple(preload))
+
+
+def discard_spare() -> None:
+    """End the spare worker if no ``run`` took it (its folder goes with it)."""
+    workerstart.discard_spare()
+
+
+def _take_spare(function, initializer, initargs) -> _Worker | None:
+    started = workerstart.take_spare()
+    if started is None:
+        return None
+    worker = _Worker(None, None, None, started=started)
+    if not worker.alive():
+        worker.close()
+        return None
+    try:
+        worker.setup(function, initializer, initargs)
+    except OSError:
+        worker.kill()
+        return None
+    return worker
+
+
 def run_one(function: Callable, payload, *, limits: Limits, initializer: Callable | None = None,
             initargs: tuple = (), overran: Exception | None = None):
     """``function(payload)`` in one worker process within ``limits``: its result, or a
@@ -225,7 +298,8 @@ def run_one(function: Callable, payload, *, limits: Limits, initializer: Callabl
 def call(function: Callable, *args, limits: Limits, **kwargs):
     """``function(*args, **kwargs)`` in a worker process within ``limits``, under the
     caller's XML parser limits: what a command line runs its library call through.
-    ``function`` must be importable (module level), its arguments and result picklable.
+    ``function`` must be importable (module level), or named as ``"module:name"`` so
+    that only the worker imports it; its arguments and result picklable.
     A ``TeiEditionError`` comes back as itself; so do ``RecursionError`` and
     ``MemoryError`` (the command line names them as it would in-process)."""
     from tei_edition.xml.limits import current_limits
@@ -238,6 +312,11 @@ def _called(payload):
     from tei_edition.xml.limits import set_limits
 
     function, args, kwargs, parse_limits = payload
+    if isinstance(function, str):  # "module:name": imported here, not in the caller
+        import importlib
+
+        module, _, name = function.partition(":")
+        function = getattr(importlib.import_module(module), name)
     set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
                xinclude=parse_limits.xinclude)
     try:
@@ -337,20 +416,75 @@ def _terminations_stop_workers():
             raise
 
 
-def _main(receive_fd: int, send_fd: int) -> None:
+def _main(receive_fd: str, send_fd: str, parent: str, *preload: str) -> None:
     """A worker: initialise once, then one task at a time until told to stop (or until
-    the parent is gone); then its private temporary folder goes."""
+    the parent is gone, even killed with SIGKILL: ``terminate.guard``); then it ends at
+    once, with the processes it started and its private temporary folder (no
+    interpreter shutdown: it has delivered all it was asked for)."""
+    from tei_edition.terminate import guard
+
+    # a process of its own watches: Saxon holds the interpreter lock for a whole call
+    guard(int(parent), _leave_watched, apart=True)
+    code = 1
     try:
-        _serve(receive_fd, send_fd)
+        _preload(preload)
+        _serve(int(receive_fd), int(send_fd))
+        code = 0
     except (EOFError, OSError):  # the parent is gone (killed): there is no one to tell
-        pass
+        code = 0
     finally:
-        typeset = sys.modules.get("tei_edition.publish.typeset")
-        if typeset is not None:  # the Typst worker that stayed for the tasks
-            typeset.close_resident()
-        tmp = os.environ.get("TMPDIR", "")
-        if os.path.basename(tmp).startswith(_TMP_PREFIX):
-            shutil.rmtree(tmp, ignore_errors=True)
+        _leave(code)
+
+
+def _leave(code: int) -> None:
+    """End this worker now: what it started killed (the Typst worker that stayed for
+    the tasks among them: it has delivered every PDF asked of it), its folder removed
+    (with the folders they kept there)."""
+    kill_tree(os.getpid(), itself=False)
+    tmp = os.environ.get("TMPDIR", "")
+    if os.path.basename(tmp).startswith(_TMP_PREFIX):
+        shutil.rmtree(tmp, ignore_errors=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def _leave_watched(code: int) -> None:
+    """In the worker's watcher, its parent gone: end the worker, what it started, and
+    its folder."""
+    from tei_edition.terminate import WATCHED
+
+    others = [pid for pid in descendants(WATCHED) if pid != os.getpid()]
+    for target in (WATCHED, *reversed(others)):
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+    tmp = os.environ.get("TMPDIR", "")
+    if os.path.basename(tmp).startswith(_TMP_PREFIX):
+        shutil.rmtree(tmp, ignore_errors=True)
+    os._exit(code)
+
+
+def _preload(names) -> None:
+    """Import what the coming task will need (``"module"``) or call a function that
+    prepares it (``"module:name"``, with string arguments after spaces: ``"module:name
+    a b"``) while the parent is still reading its options. A failure here is the
+    task's to report, when it needs the module."""
+    import importlib
+
+    for name in names:
+        reference, *arguments = name.split()
+        module, _, function = reference.partition(":")
+        try:
+            loaded = importlib.import_module(module)
+            if function:
+                getattr(loaded, function)(*arguments)
+        except Exception:
+            pass
 
 
 def _serve(receive_fd: int, send_fd: int) -> None:
@@ -362,9 +496,14 @@ def _serve(receive_fd: int, send_fd: int) -> None:
     receive = Connection(receive_fd, writable=False)
     send = Connection(send_fd, readable=False)
     try:
-        function, initializer, initargs = receive.recv()
+        setup = receive.recv()
+        if setup is None:  # a spare worker that no one needed
+            return
+        function, initializer, initargs = setup
         if initializer is not None:
             initializer(*initargs)
+    except (EOFError, OSError):
+        raise
     except BaseException as exc:
         send.send(("init-error", f"{type(exc).__name__}: {exc}"))
         return
@@ -427,13 +566,11 @@ def tree_rss(pid: int) -> int:
     return sum(_rss(p) for p in (pid, *descendants(pid)))
 
 
-def kill_tree(pid: int) -> None:
-    for target in (*reversed(descendants(pid)), pid):
+def kill_tree(pid: int, *, itself: bool = True) -> None:
+    """SIGKILL to ``pid`` and every process it started (``itself=False``: only to those),
+    the youngest first."""
+    for target in (*reversed(descendants(pid)), *((pid,) if itself else ())):
         try:
             os.kill(target, signal.SIGKILL)
         except OSError:
             pass
-
-
-if __name__ == "__main__":
-    _main(int(sys.argv[1]), int(sys.argv[2]))

@@ -406,7 +406,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     relative to ``out_dir`` when it is not ``<id>/index.html`` (a file of many documents
     rendered whole: ``volumes/frus/index.html#d1``). Also copies ``assets/`` (the
     collection's and the documents' pages' own). Returns figures: files written,
-    bytes of the search index and of the text it indexes, shards."""
+    bytes of the search index and of the text it indexes, shards, and ``paths``: every
+    file written, relative to ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     entries = list(collection.catalogue())
@@ -442,19 +443,23 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         target = safe_child(out, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data_bytes)
-    _copy_assets(out)
+    assets = _copy_assets(out)
     return {"files": len(files), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
-            "shards": index.shard_count}
+            "shards": index.shard_count, "paths": sorted([*files, *assets])}
 
 
-def _copy_assets(out: Path) -> None:
+def _copy_assets(out: Path) -> list[str]:
+    """The assets copied into ``out/assets/``, relative to ``out``."""
     (out / "assets").mkdir(exist_ok=True)
+    copied = []
     for folder, names in (("site", ASSETS), ("html", DOCUMENT_ASSETS)):
         source = resources.xslt_dir() / folder / "assets"
         for name in names:
             if not (source / name).is_file():
                 raise ResourceError(f"asset {name} is missing from {source}; reinstall tei-edition")
             (out / "assets" / name).write_bytes((source / name).read_bytes())
+            copied.append(f"assets/{name}")
+    return copied
 
 
 @dataclass

@@ -36,7 +36,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -454,28 +453,15 @@ _STOP_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP
 
 def _guard(work: Path | None, parent: int) -> None:
     """Remove ``work`` and end at once on SIGINT, SIGTERM or SIGHUP, or when the parent
-    is gone. A thread of its own waits for them (the signals are blocked in every other
-    thread), so it acts while Typst computes."""
+    is gone (``terminate.guard``), even while Typst computes."""
+    from tei_edition.terminate import guard
+
     def remove_and_exit(code: int) -> None:
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
         os._exit(code)
 
-    if os.getppid() != parent:
-        remove_and_exit(1)
-    waits = hasattr(signal, "sigtimedwait")
-    if waits:
-        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-
-    def watch() -> None:
-        while True:
-            got = signal.sigtimedwait(_STOP_SIGNALS, 0.2) if waits else time.sleep(0.2)
-            if got is not None:
-                remove_and_exit(128 + got.si_signo)
-            if os.getppid() != parent:
-                remove_and_exit(1)
-
-    threading.Thread(target=watch, name="guard", daemon=True).start()
+    guard(parent, remove_and_exit, signals=_STOP_SIGNALS)
 
 
 def _own_work_dir() -> Path | None:

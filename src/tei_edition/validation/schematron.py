@@ -755,9 +755,11 @@ class _Worker:
         env = {"HOME": self.home, "TMPDIR": self.home, "PATH": os.defpath,
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
         bootstrap = ("import sys, json; sys.path[:0] = json.loads(sys.argv[1]); "
-                     "from tei_edition.validation.schematron import worker_main; worker_main()")
+                     "from tei_edition.validation.schematron import worker_main; "
+                     "worker_main(int(sys.argv[2]))")
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-c", bootstrap, json.dumps([p for p in sys.path if p])],
+            [sys.executable, "-I", "-c", bootstrap, json.dumps([p for p in sys.path if p]),
+             str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, cwd=self.home)
         self.generation += 1
@@ -801,22 +803,23 @@ def time_limit() -> float:
     return value if value > 0 else _DEFAULT_TIME_LIMIT
 
 
-def worker_main() -> None:
+def worker_main(parent: int | None = None) -> None:
     """The child's loop: requests on stdin, replies on a private copy of stdout (fd 1
-    itself goes to /dev/null, so nothing Saxon prints can corrupt the replies)."""
+    itself goes to /dev/null, so nothing Saxon prints can corrupt the replies).
+    ``parent``: the process that started it, whose death ends it."""
     try:
-        _serve_requests()
+        _serve_requests(parent)
     finally:  # the parent may be gone (killed, or ended by a signal): leave nothing behind
         home = Path(os.environ.get("HOME", ""))
         if home.name.startswith(_HOME_PREFIX):
             shutil.rmtree(home, ignore_errors=True)
 
 
-def _serve_requests() -> None:
+def _serve_requests(parent: int | None) -> None:
     replies = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
-    _die_with_parent()
+    _die_with_parent(os.getppid() if parent is None else parent)
     requests = sys.stdin.buffer
     stylesheets: dict[int, tuple] = {}
     from tei_edition.publish import transform
@@ -864,17 +867,21 @@ def _compile_error(text: str, xslt: str) -> dict:
     return reply
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """The worker ends with its parent, removing its HOME first: when its requests end
     (the parent exited or was killed: the pipe closes), when its reply finds no reader,
-    and on SIGTERM (a signal to the whole process group)."""
+    on SIGTERM (a signal to the whole process group), and while it evaluates a rule,
+    as soon as its parent is gone (``terminate.guard``)."""
     import signal
+
+    from tei_edition.terminate import guard
 
     def leave(*_):
         _remove_home()
         os._exit(0)
 
     signal.signal(signal.SIGTERM, leave)
+    guard(parent, leave)
 
 
 def _remove_home() -> None:

@@ -1,0 +1,183 @@
+"""Incremental builds of a collection site (issue 14): a rebuild after one edit renders
+that document and the pages that depend on it, takes the rest over from the previous
+build, and is invalidated by what its outputs are made of (a file, a register, the
+stylesheets and code, the options). Asserted on what was rendered and on the files
+(their inodes: taken over, not written again), never on time."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_collection_site_fixture import generate  # noqa: E402
+
+from tei_edition.collection import load  # noqa: E402
+from tei_edition.publish import manifest  # noqa: E402
+from tei_edition.publish.build import build  # noqa: E402
+
+
+def rendered(report) -> set[str]:
+    return {d.id for d in report.documents if d.kind == "document" and not d.skipped}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def site_files(out: Path) -> set[str]:
+    """The collection site's own files, as the manifest records them."""
+    record = manifest.load_site(out)
+    assert record is not None
+    return set(record.files)
+
+
+def neighbours(source: Path, doc_id: str) -> set[str]:
+    entry = load([source]).document(doc_id).catalogue
+    return {i for i in (entry.prev, entry.next, entry.corresp_prev, entry.corresp_next) if i}
+
+
+@pytest.fixture
+def source(tmp_path) -> Path:
+    return generate(tmp_path / "src", letters=8)
+
+
+def test_a_comment_re_renders_the_letter_alone_and_keeps_the_site(source, tmp_path):
+    out = tmp_path / "out"
+    first = build([source], out, jobs=0, only=["html"])
+    assert first.ok and first.rendered == 8 and first.site_written > 0 and first.site_kept == 0
+    before = inodes(out)
+    site = site_files(out)
+    assert "html/index.html" in site and "html/catalogue.js" in site
+
+    letter = sorted((source / "letters").glob("*.xml"))[0]
+    letter.write_text(letter.read_text(encoding="utf-8").replace("</TEI>", "<!-- edited --></TEI>"),
+                      encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
+    assert again.skipped == 7
+    # nothing the site shows changed: its files are the old ones, linked over
+    assert again.site_written == 0 and again.site_kept == len(site)
+    after = inodes(out)
+    assert all(after[f] == before[f] for f in site)
+    page = f"html/letters/{letter.stem}/index.html"
+    assert after[page] != before[page]
+    kept = [f for f in before if f.startswith("html/letters/") and letter.stem not in f]
+    assert kept and all(after[f] == before[f] for f in kept)
+
+    nothing = build([source], out, jobs=0, only=["html"])
+    assert nothing.rendered == 0 and nothing.site_written == 0
+    outputs = [f for f in after if not f.startswith(".")]  # the manifest is new
+    assert outputs and {f: inodes(out)[f] for f in outputs} == {f: after[f] for f in outputs}
+
+
+def test_an_edit_of_the_text_rewrites_the_site_and_only_that_page(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    before = inodes(out)
+    letter = sorted((source / "letters").glob("*.xml"))[3]
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("Dear friend,", "Dearest friend,"), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert rendered(again) == {f"letters/{letter.stem}"}
+    # the search index holds the passage: the site is written again
+    assert again.site_written > 0 and again.site_kept == 0
+    assert "Dearest" in "".join(p.read_text(encoding="utf-8")
+                                for p in (out / "html" / "search").rglob("*.js"))
+    after = inodes(out)
+    kept = [f for f in before if f.startswith("html/letters/") and letter.stem not in f]
+    assert kept and all(after[f] == before[f] for f in kept)
+
+
+def test_a_new_date_re_renders_the_letter_and_its_neighbours(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    letter = sorted((source / "letters").glob("*.xml"))[2]
+    doc_id = f"letters/{letter.stem}"
+    old_neighbours = neighbours(source, doc_id)
+    text = letter.read_text(encoding="utf-8")
+    start = text.index('<date when="') + len('<date when="')
+    letter.write_text(text[:start] + "1899-01-01" + text[start + 10:], encoding="utf-8")
+    new_neighbours = neighbours(source, doc_id)
+    assert old_neighbours != new_neighbours
+    again = build([source], out, jobs=0, only=["html"])
+    # the letter, the pages that linked to it and those that link to it now
+    assert rendered(again) == {doc_id} | old_neighbours | new_neighbours
+    assert again.skipped == 8 - len(rendered(again)) > 0
+    assert again.site_written > 0
+
+
+def test_a_changed_register_entry_re_renders_the_letters_that_name_it(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    collection = load([source])
+    naming = {d.id for d in collection.documents if "p2" in d.register_refs}
+    assert 0 < len(naming) < 8
+    persons = source / "registers" / "persons.xml"
+    text = persons.read_text(encoding="utf-8")
+    assert text.count("Oswald Heer") >= 1
+    persons.write_text(text.replace("Oswald Heer", "Oswald H. Heer", 1), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert rendered(again) == naming
+    assert again.site_written > 0 and again.site_kept == 0
+
+
+def test_the_tool_and_the_options_invalidate_everything(source, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    # another site option: every page is kept, the site is written again
+    fuller = build([source], out, jobs=0, only=["html"], full_registers=True)
+    assert fuller.rendered == 0 and fuller.site_written > 0
+    again = build([source], out, jobs=0, only=["html"], full_registers=True)
+    assert again.rendered == 0 and again.site_written == 0 and again.site_kept > 0
+    # another version of the stylesheets or code: everything again
+    monkeypatch.setattr(manifest, "tool_digest", lambda: "another tool")
+    changed = build([source], out, jobs=0, only=["html"], full_registers=True)
+    assert changed.rendered == 8 and changed.site_written > 0 and changed.site_kept == 0
+    # other formats: other outputs
+    monkeypatch.undo()
+    assert build([source], out, jobs=0, only=["html", "text"]).rendered == 8
+
+
+def test_the_collection_read_from_its_records_is_the_collection_read_anew(source, monkeypatch):
+    """``collection.load``'s cache: unchanged files of one document are not parsed, and
+    what the model holds is what a fresh read gives."""
+    import json
+
+    from tei_edition.collection import model
+
+    first = load([source])
+    records = json.loads(json.dumps(first.records))  # as the build folder keeps them
+    letters = sorted((source / "letters").glob("*.xml"))
+    assert {f"letters/{p.name}" for p in letters} == set(records)  # registers are not cached
+    edited = letters[4]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                      encoding="utf-8")
+    parsed = []
+    real = model.parse_file
+    monkeypatch.setattr(model, "parse_file", lambda path, *a, **k: parsed.append(Path(path).name)
+                        or real(path, *a, **k))
+    cached = load([source], cache=records)
+    assert sorted(parsed) == sorted(["persons.xml", "places.xml", edited.name])
+    monkeypatch.undo()
+    fresh = load([source])
+
+    def seen(collection):
+        return [(d.id, d.catalogue.to_json(), d.register_refs, d.unresolved, d.xml_id)
+                for d in collection.ordered()]
+    assert seen(cached) == seen(fresh)
+    assert cached.register.keys() == fresh.register.keys()
+    assert [p.as_text() for p in cached.problems] == [p.as_text() for p in fresh.problems]
+    assert cached.records[f"letters/{edited.name}"]["sha256"] != records[f"letters/{edited.name}"]["sha256"]
+    # a record whose hash is not the file's is not used
+    stale = dict(records)
+    name = f"letters/{letters[0].name}"
+    stale[name] = {**records[name], "sha256": "0" * 64}
+    parsed.clear()
+    monkeypatch.setattr(model, "parse_file", lambda path, *a, **k: parsed.append(Path(path).name)
+                        or real(path, *a, **k))
+    load([source], cache=stale)
+    assert letters[0].name in parsed
