@@ -399,3 +399,26 @@ def test_registers_file_names_as_the_common_layer_does(tmp_path):
     assert ("Alfred Escher", "person/p1.html") in listed("A")  # unstructured: as written
     dusch = page(out / "registers" / "person" / "p7.html")
     assert "".join(dusch.xpath("//h:h1//text()", namespaces=XHTML)).strip() == "Ferdinand von Dusch"
+
+
+def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
+    # as in every format: "mir<lb/>meine Eltern" is two words, "ma<lb break='no'/>chen" one
+    # (a real letter's register snippet read "so tragen mirmeine Eltern")
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+    (tmp_path / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1">'
+                                          '<persName>Eltern</persName></person></listPerson>'), encoding="utf-8")
+    (tmp_path / "letter.xml").write_text(head.format("Letter", '<p>so tragen mir<lb/><persName ref="#p1">'
+                                         'meine Eltern</persName> auf, ob Sie ma<lb break="no"/>chen</p>'),
+                                         encoding="utf-8")
+    coll = collections.load([tmp_path])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    found = site.digest(tree, document)
+    assert [text for _, text in found.passages] == ["so tragen mir meine Eltern auf, ob Sie machen"]
+    assert "mir meine Eltern" in found.mentions[0][2]

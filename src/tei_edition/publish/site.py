@@ -61,6 +61,14 @@ _BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
 # The other reading of a choice, and what is never text of the edition.
 _SKIP = frozenset(f"{_T}{n}" for n in ("teiHeader", "facsimile", "standOff", "fw", "figDesc"))
 _ALTERNATES = frozenset(f"{_T}{n}" for n in ("abbr", "sic", "orig"))
+# A line, page or column break is a space between words unless it falls inside a word
+# (@break="no"), as the common layer decides for every format (normalize.xsl, te:join).
+_BREAKS = frozenset(f"{_T}{n}" for n in ("lb", "pb", "cb"))
+
+
+def _break_space(el) -> str:
+    return " " if el.tag in _BREAKS and el.get("break") != "no" else ""
+
 _CHOICE = f"{_T}choice"
 _SPACES = re.compile(r"\s+")
 CONTEXT = 45  # characters each side of a mention in its snippet
@@ -155,8 +163,8 @@ def _walk(el, block, texts, order, names) -> None:
         if isinstance(child.tag, str) and child.tag not in _SKIP and not (
                 child.tag in _ALTERNATES and el.tag == _CHOICE):
             _walk(child, block, texts, order, names)
-        if block is not None and child.tail:
-            texts[block].append(child.tail)
+        if block is not None:
+            texts[block].append(_break_space(child) + (child.tail or ""))
 
 
 def _reading(el):
@@ -166,8 +174,7 @@ def _reading(el):
         if isinstance(child.tag, str) and child.tag not in _SKIP and child.tag != f"{_T}note" and not (
                 child.tag in _ALTERNATES and el.tag == _CHOICE):
             yield from _reading(child)
-        if child.tail:
-            yield child.tail
+        yield _break_space(child) + (child.tail or "")
 
 
 def _snippet(text: str, label: str) -> str:
