@@ -422,3 +422,30 @@ def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
     found = site.digest(tree, document)
     assert [text for _, text in found.passages] == ["so tragen mir meine Eltern auf, ob Sie machen"]
     assert "mir meine Eltern" in found.mentions[0][2]
+
+
+def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):
+    # one reading of a choice, decided by the common layer (the real letters' register
+    # pages read "u. a. unter anderem")
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1"><persName>Heer'
+                                     '</persName><note>Botaniker, <choice><abbr>u. a.</abbr><expan>unter '
+                                     'anderem</expan></choice> in Zürich</note></person></listPerson>'),
+                                     encoding="utf-8")
+    (src / "letter.xml").write_text(head.format("Letter", '<p>Gruss an <persName ref="#p1">Heer</persName></p>'),
+                                    encoding="utf-8")
+    coll = collections.load([src])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    site.write_collection_site(coll, [site.digest(tree, document)], tmp_path / "out")
+    [entry_page] = (tmp_path / "out" / "registers" / "person").glob("*.html")
+    assert page(entry_page).xpath("string(//h:p[@class='description'])", namespaces=XHTML) == \
+        "Botaniker, unter anderem in Zürich"

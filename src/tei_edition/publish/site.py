@@ -530,7 +530,8 @@ def _with_details(collection, keys) -> None:
     for key in wanted:
         entry = entries[key]
         entry.identifiers, entry.dates, entry.geo = extras.get(key, ([], "", None))
-        entry.heading, entry.sort = forms.get(key) or (entry.label, fold(entry.label))
+        entry.heading, entry.sort, entry.description = (
+            forms.get(key) or (entry.label, fold(entry.label), entry.description))
     done.update(wanted)
 
 
@@ -588,17 +589,19 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
     return found
 
 
-def _name_forms(bundle) -> dict[str, tuple[str, str]]:
-    """Key -> (index form, sort key) of each entry of the register's bundle, decided by
-    the common layer (``te:index-form``, ``te:sort-key``). An entry the register has no
-    element for keeps its label, folded."""
+def _name_forms(bundle) -> dict[str, tuple[str, str, str]]:
+    """Key -> (index form, sort key, description) of each entry of the register's
+    bundle, decided by the common layer (``te:index-form``, ``te:sort-key``,
+    ``te:entity-description``: one reading of a choice, as the text shows it). An entry
+    the register has no element for keeps its label, folded, and its description."""
     if bundle is None or not len(bundle.getroot()):
         return {}
     strings = transform.run_strings(NAMES_STYLESHEET, bundle).strings
-    if len(strings) % 3:
-        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not three per entry")
-    triples = iter(strings)
-    return {key: (heading, sort) for key, heading, sort in zip(triples, triples, triples)}
+    if len(strings) % 4:
+        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not four per entry")
+    fours = iter(strings)
+    return {key: (heading, sort, description)
+            for key, heading, sort, description in zip(fours, fours, fours, fours)}
 
 
 def _bundle_extras(bundle) -> dict:
