@@ -172,12 +172,20 @@ def test_bad_size_is_a_usage_error(tmp_path):
 
 
 def test_recursion_and_memory_errors_are_one_line(monkeypatch, tmp_path):
-    import tei_edition.query as query
+    # the command's work runs in its worker: the error crosses back as itself ...
+    from tei_edition.publish import pool
+
+    deep = "(lambda f: f(f))(lambda f: f(f))"
+    for source, error in ((deep, RecursionError), ("bytearray(1 << 62)", MemoryError)):
+        with pytest.raises(error):
+            pool.call(eval, source, limits=pool.Limits(whole=True))
+    # ... and the command line says it in one line, exit 1
+    import tei_edition.cli.query as query_command
 
     for error in (RecursionError("deep"), MemoryError()):
         def boom(*a, _error=error, **k):
             raise _error
-        monkeypatch.setattr(query, "run", boom)
+        monkeypatch.setattr(query_command, "bounded", boom)
         result = _invoke(["query", "1", str(tmp_path)])
         assert result.exit_code == 1 and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1, result.output
