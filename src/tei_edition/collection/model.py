@@ -20,6 +20,7 @@ import hashlib
 import os
 import posixpath
 import re
+import stat
 from copy import deepcopy
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -183,8 +184,13 @@ def load(paths, *, config: configuration.Config | None = None,
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    """The file's hash; OSError for anything but a regular file (a device or a pipe
+    would never end or never open: the parser refuses those with a message)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
