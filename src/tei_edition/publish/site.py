@@ -107,13 +107,14 @@ def digest(tree, document) -> Digest:
                 a.tag == f"{_T}text" for a in body.iterancestors()):
             continue  # a nested text is walked with its outer one
         _walk(body, None, texts, order, names)
+    anchor_of = {block: anchors.anchor(block) for block in order}  # once per block
     for block in order:
         text = _SPACES.sub(" ", "".join(texts[block])).strip()
         if text:
-            found.passages.append((anchors.anchor(block), text))
+            found.passages.append((anchor_of[block], text))
     passage_text = dict(found.passages)
     for el, block in names:
-        anchor = anchors.anchor(block) if block is not None else ""
+        anchor = anchor_of[block] if block is not None else ""
         label = _SPACES.sub(" ", "".join(_reading(el))).strip()
         snippet = _snippet(passage_text.get(anchor, label), label)
         for key in el.get(TE_REFS, "").split():
