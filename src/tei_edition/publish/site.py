@@ -43,7 +43,7 @@ from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, transform
-from tei_edition.publish.search_index import SearchIndex, _script, script_call
+from tei_edition.publish.search_index import SearchIndex, _script, document_postings, script_call
 from tei_edition.xml.output import safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
@@ -79,17 +79,22 @@ class Digest:
     id: str
     passages: list[tuple[str, str]] = field(default_factory=list)
     mentions: list[tuple[str, str, str]] = field(default_factory=list)
+    # its share of the search index (``search_index.document_postings``), None: not made
+    terms: dict[str, str] | None = None
 
     def to_json(self) -> str:
         """For the engine's cache: an incremental build keeps the digests of the
-        documents it does not render again."""
-        return json.dumps({"id": self.id, "passages": self.passages, "mentions": self.mentions},
-                          ensure_ascii=False, separators=(",", ":"))
+        documents it does not render again (their search postings with them)."""
+        data = {"id": self.id, "passages": self.passages, "mentions": self.mentions}
+        if self.terms is not None:
+            data["terms"] = self.terms
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "Digest":
         data = json.loads(text)
-        return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]])
+        return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]],
+                   data.get("terms"))
 
 
 def digest(tree, document) -> Digest:
@@ -119,6 +124,7 @@ def digest(tree, document) -> Digest:
         snippet = _snippet(passage_text.get(anchor, label), label)
         for key in el.get(TE_REFS, "").split():
             found.mentions.append((key, anchor, snippet))
+    found.terms = document_postings(found.passages)
     return found
 
 
