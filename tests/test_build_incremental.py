@@ -116,6 +116,30 @@ def test_an_edit_of_the_text_rewrites_the_site_and_only_that_page(source, tmp_pa
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
+def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    before = inodes(out)
+    letter, text, at = next((p, t, t.find("Heer</persName>", t.index("<text")))
+                            for p in sorted((source / "letters").glob("*.xml"))
+                            for t in [p.read_text(encoding="utf-8")]
+                            if "Heer</persName>" in t[t.index("<text"):])
+    at += len("Heer</persName>")
+    letter.write_text(text[:at] + " unforgettably" + text[at:], encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert rendered(again) == {f"letters/{letter.stem}"}
+    after = inodes(out)
+    rewritten = {f for f in site_files(out) if after[f] != before.get(f)}
+    pages = {f for f in rewritten if f.startswith("html/registers/")}
+    # the snippets of the passage's mentions are on their entries' pages, made again
+    # (Heer's and the place's beside him), no other page
+    assert "html/registers/person/p2.html" in pages and len(pages) <= 3
+    assert all("unforgettably" in (out / page).read_text(encoding="utf-8") for page in pages)
+    assert after["html/registers/index.html"] == before["html/registers/index.html"]
+    assert not [f for f in rewritten if not f.startswith(("html/registers/", "html/search/"))]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
 def test_a_new_date_re_renders_the_letter_and_its_neighbours(source, tmp_path):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
