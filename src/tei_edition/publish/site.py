@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from lxml import etree
 
 from tei_edition import resources
 from tei_edition.entities.namefold import fold
-from tei_edition.errors import ResourceError, TransformError
+from tei_edition.errors import InputError, ResourceError, TransformError
 from tei_edition.publish import anchors, transform
 from tei_edition.publish.search_index import SearchIndex, _script, document_postings, script_call
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -472,13 +473,55 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         key = el.get("key")
         lines_of[key] = lines = _passages_named(mentions.get(key, []))
         named = sorted({line[0] for line in lines} | {x.get("doc") for x in el.iter(f"{_S}letter")})
-        parts[f"entity {key}"] = _key(*base, *shell, etree.tostring(el),
-                                      json.dumps(lines, ensure_ascii=False),
+        parts[f"entity {key}"] = _key(*base, *shell, etree.tostring(el), repr(lines),
                                       *(docs.get(d, b"") for d in named))
     old = previous if previous is not None and previous.folder.is_dir() else None
-    kept_parts = {part for part, key in parts.items()
-                  if old is not None and old.parts.get(part, ("",))[0] == key
-                  and all((old.folder / f).is_file() for f in old.parts[part][1])}
+    folder = SafeFolder(out)
+    hashes: dict[str, str] = {}
+    written = kept = 0
+    made: set[str] = set()
+
+    def link(name: str) -> bool:
+        """The previous build's file linked in (False: it is not there, or its name,
+        from the previous build's record, is no name of a file inside)."""
+        try:
+            target = str(folder.child(name))
+        except InputError:
+            return False
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(os.path.join(old.folder, name), target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # no hard links here: a copy
+            try:
+                shutil.copyfile(os.path.join(old.folder, name), target)
+            except OSError:
+                return False
+        return True
+
+    # the parts whose keys are the previous build's: their files linked over now
+    kept_parts: set[str] = set()
+    for part, key in parts.items():
+        before = old.parts.get(part) if old is not None else None
+        if not before or before[0] != key or not all(f in old.hashes for f in before[1]):
+            continue
+        linked = []
+        for name in before[1]:
+            if not link(name):
+                break
+            linked.append(name)
+        else:
+            kept_parts.add(part)
+            kept += len(linked)
+            hashes.update((name, old.hashes[name]) for name in linked)
+            continue
+        for name in linked:  # a file of it is missing: the part is made again
+            os.unlink(folder.child(name))
+        kept_parts.discard(part)
     if OVERVIEW in kept_parts:
         data.set("overview", "skip")
     for el in data.iter(f"{_S}entity"):
@@ -515,36 +558,24 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     files.update(index.files())
     files.update(_assets())
 
-    folder = SafeFolder(out)
-    hashes: dict[str, str] = {}
-    written = kept = 0
-    made: set[Path] = set()
-
-    def place(name: str, data_bytes: bytes | None, digest: str) -> None:
-        nonlocal written, kept
+    for name, data_bytes in sorted(files.items()):
+        digest = hashes[name] = content_hash(data_bytes)
+        if old is not None and old.hashes.get(name) == digest and link(name):
+            kept += 1
+            continue
         target = folder.child(name)
-        if target.parent not in made:
+        if str(target.parent) not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        hashes[name] = digest
-        if old is not None and old.hashes.get(name) == digest:
+            made.add(str(target.parent))
+        if old is not None:  # never written into: it may be a link to the previous build's file
             try:
-                os.link(old.folder / name, target)
-                kept += 1
-                return
-            except OSError:
-                if data_bytes is None:
-                    data_bytes = (old.folder / name).read_bytes()
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
         target.write_bytes(data_bytes)
         written += 1
-
-    for part in sorted(kept_parts):
+    for part in kept_parts:
         part_files[part] = list(old.parts[part][1])
-        for name in part_files[part]:
-            SafeFolder(old.folder).child(name)  # a name the old manifest gave: inside it
-            place(name, None, old.hashes.get(name) or content_hash((old.folder / name).read_bytes()))
-    for name, data_bytes in sorted(files.items()):
-        place(name, data_bytes, content_hash(data_bytes))
     return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
             "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
             "parts": {part: (parts[part], sorted(names)) for part, names in part_files.items()},
