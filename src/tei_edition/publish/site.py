@@ -468,12 +468,11 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
     shell = [data.get("title", ""), data.get("documents", ""),
              str(any(True for _ in data.iter(f"{_S}geo")))]
-    lines_of: dict[str, list] = {}
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
-        lines_of[key] = lines = _passages_named(mentions.get(key, []))
-        named = sorted({line[0] for line in lines} | {x.get("doc") for x in el.iter(f"{_S}letter")})
-        parts[f"entity {key}"] = _key(*base, *shell, etree.tostring(el), repr(lines),
+        found = mentions.get(key, [])  # its lines are made of these alone
+        named = sorted({m[0] for m in found} | {x.get("doc") for x in el.iter(f"{_S}letter")})
+        parts[f"entity {key}"] = _key(*base, *shell, etree.tostring(el), repr(found),
                                       *(docs.get(d, b"") for d in named))
     old = previous if previous is not None and previous.folder.is_dir() else None
     folder = SafeFolder(out)
@@ -528,7 +527,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         if f"entity {el.get('key')}" in kept_parts:
             el.set("pages", "skip")
         else:
-            _add_mentions(el, lines_of[el.get("key")])
+            _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
 
     files: dict[str, bytes] = {}
     part_files: dict[str, list[str]] = {part: [] for part in parts}
