@@ -39,6 +39,26 @@ def corpus_files() -> list[Path]:
     return sorted(others) + letter_sample()
 
 
+def corpus_sample() -> list[Path]:
+    """One file of each project of ../shared/corpus (its smallest, each project's markup
+    being the point, not its size): what the fast tier reads where ``make test-all``
+    reads every file of ``corpus_files()``."""
+    smallest: dict[str, Path] = {}
+    for path in corpus_files():
+        project = path.relative_to(CORPUS).parts[0]
+        if project not in smallest or path.stat().st_size < smallest[project].stat().st_size:
+            smallest[project] = path
+    return sorted(smallest.values())
+
+
+def corpus_params(ids=lambda p: str(p.relative_to(CORPUS))) -> list:
+    """``pytest.param`` per file of ``corpus_files()``, those outside ``corpus_sample()``
+    marked ``slow``."""
+    fast = set(corpus_sample())
+    return [pytest.param(p, id=ids(p), marks=() if p in fast else pytest.mark.slow)
+            for p in corpus_files()]
+
+
 def letter_sample(step: int = LETTER_SAMPLE) -> list[Path]:
     """Every ``step``-th letter of the letter edition, in name order (stable)."""
     letters = sorted((LETTERS / "letters").glob("*.xml")) if LETTERS.is_dir() else []

@@ -137,9 +137,26 @@ COMMANDS = [
 BATCH_COMMANDS = [c for c in COMMANDS if c.batch]
 
 
-def command_params(commands=COMMANDS):
-    """``pytest.param`` per command, named after it."""
-    return [pytest.param(command, id=command.name) for command in commands]
+# The fast tier (make test) tries each hostile behaviour on a few commands and each
+# command on several behaviours; make test-all runs every command on every input.
+def command_params(commands=COMMANDS, fast: tuple[str, ...] | None = None):
+    """``pytest.param`` per command, named after it; with ``fast`` (command names), the
+    other commands are marked ``slow``."""
+    return [pytest.param(command, id=command.name,
+                         marks=() if fast is None or command.name in fast else pytest.mark.slow)
+            for command in commands]
+
+
+def command_matrix(vectors: list[tuple], ids: list[str], commands=COMMANDS, *, offset: int = 0):
+    """Every (command, *vector) pair, for ``parametrize("command, a, b", ...)``, with ids
+    ``command-vector`` as stacked parametrize decorators would give them. The fast tier
+    keeps a diagonal: each vector once, on the commands in turn from ``offset`` (tests
+    using different offsets spread the commands); every other pair is marked ``slow``."""
+    fast = {(i, (offset + i) % len(commands)) for i in range(len(vectors))}
+    return [pytest.param(command, *vector, id=f"{command.name}-{vector_id}",
+                         marks=() if (i, j) in fast else pytest.mark.slow)
+            for i, (vector, vector_id) in enumerate(zip(vectors, ids))
+            for j, command in enumerate(commands)]
 
 
 @dataclass

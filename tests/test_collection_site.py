@@ -399,3 +399,53 @@ def test_registers_file_names_as_the_common_layer_does(tmp_path):
     assert ("Alfred Escher", "person/p1.html") in listed("A")  # unstructured: as written
     dusch = page(out / "registers" / "person" / "p7.html")
     assert "".join(dusch.xpath("//h:h1//text()", namespaces=XHTML)).strip() == "Ferdinand von Dusch"
+
+
+def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
+    # as in every format: "mir<lb/>meine Eltern" is two words, "ma<lb break='no'/>chen" one
+    # (a real letter's register snippet read "so tragen mirmeine Eltern")
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+    (tmp_path / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1">'
+                                          '<persName>Eltern</persName></person></listPerson>'), encoding="utf-8")
+    (tmp_path / "letter.xml").write_text(head.format("Letter", '<p>so tragen mir<lb/><persName ref="#p1">'
+                                         'meine Eltern</persName> auf, ob Sie ma<lb break="no"/>chen</p>'),
+                                         encoding="utf-8")
+    coll = collections.load([tmp_path])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    found = site.digest(tree, document)
+    assert [text for _, text in found.passages] == ["so tragen mir meine Eltern auf, ob Sie machen"]
+    assert "mir meine Eltern" in found.mentions[0][2]
+
+
+def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):
+    # one reading of a choice, decided by the common layer (the real letters' register
+    # pages read "u. a. unter anderem")
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1"><persName>Heer'
+                                     '</persName><note>Botaniker, <choice><abbr>u. a.</abbr><expan>unter '
+                                     'anderem</expan></choice> in Zürich</note></person></listPerson>'),
+                                     encoding="utf-8")
+    (src / "letter.xml").write_text(head.format("Letter", '<p>Gruss an <persName ref="#p1">Heer</persName></p>'),
+                                    encoding="utf-8")
+    coll = collections.load([src])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    site.write_collection_site(coll, [site.digest(tree, document)], tmp_path / "out")
+    [entry_page] = (tmp_path / "out" / "registers" / "person").glob("*.html")
+    assert page(entry_page).xpath("string(//h:p[@class='description'])", namespaces=XHTML) == \
+        "Botaniker, unter anderem in Zürich"

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import CORPUS, DOSSIER, corpus_files, needs_shared
+from conftest import CORPUS, DOSSIER, corpus_files, corpus_sample, needs_shared
 from tei_edition.publish import anchors
 from tei_edition.entities import mentions as entities
 from tei_edition.entities.check import check
@@ -48,15 +48,18 @@ def test_dossier_query(run):
 
 
 @needs_shared(CORPUS)
+@pytest.mark.parametrize("files", [pytest.param(corpus_sample, id="one-per-project"),
+                                   pytest.param(corpus_files, id="all", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("command", [("entities", "list"), ("entities", "check"),
                                      ("entities", "cooccur"), ("query", "count(//*)")])
-def test_every_corpus_file_without_a_crash(run, command):
-    for path in corpus_files():
+def test_every_corpus_file_without_a_crash(run, command, files):
+    for path in files():
         result = run(*command, str(path))
         assert result.exit_code in (0, 1), (path, result.stderr)
         assert "internal error" not in result.stderr, (path, result.stderr)
 
 
+@pytest.mark.slow  # reads the whole corpus twice
 @needs_shared(CORPUS)
 def test_corpus_folder_with_a_malformed_file_still_answers(run):
     result = run("entities", "list", str(CORPUS), "--format", "json")

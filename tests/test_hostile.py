@@ -17,8 +17,8 @@ import time
 import pytest
 
 from hostile_gen import (BATCH_COMMANDS, COMMANDS, HOSTILE, TRACEBACK, assert_clean_failure,
-                         billion_laughs, command_params, deep, files_under, good_document,
-                         quadratic, run_cli, tei, write_big)
+                         billion_laughs, command_matrix, command_params, deep, files_under,
+                         good_document, quadratic, run_cli, tei, write_big)
 
 # Bugs in other modules, reported; the tests stay, marked, so a fix shows as XPASS.
 
@@ -58,8 +58,8 @@ MALFORMED = [  # fixture, line of the error, a word the message must contain
 ]
 
 
-@pytest.mark.parametrize("fixture, line, word", MALFORMED, ids=[m[0].split("/")[1] for m in MALFORMED])
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command, fixture, line, word",
+                         command_matrix(MALFORMED, [m[0].split("/")[1] for m in MALFORMED]))
 def test_malformed_input_is_one_located_message(command, fixture, line, word, tmp_path):
     path, out = _place(tmp_path, fixture)
     ran = assert_clean_failure(run_cli(command.argv([path], out)), path, line=line)
@@ -67,7 +67,7 @@ def test_malformed_input_is_one_located_message(command, fixture, line, word, tm
     assert files_under(out) == set(), "no output for a malformed input"
 
 
-@pytest.mark.parametrize("command", command_params(BATCH_COMMANDS))
+@pytest.mark.parametrize("command", command_params(BATCH_COMMANDS, fast=("validate", "build")))
 def test_batch_goes_on_after_a_malformed_file(command, tmp_path):
     bad, out = _place(tmp_path, "malformed/unclosed.xml", "a-bad.xml")  # sorted first
     good = bad.parent / "b-good.xml"
@@ -95,8 +95,9 @@ BOM_FIXTURES = ["encoding/utf8-bom.xml", "encoding/utf16le-bom.xml", "encoding/u
 ENCODING_WORDS = ["Encodingword", "café", "Ελληνικά", "кириллица"]
 
 
-@pytest.mark.parametrize("fixture", BOM_FIXTURES, ids=lambda f: f.split("/")[1])
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command, fixture",  # fast: export-text, -html, -pdf, which read words
+                         command_matrix([(f,) for f in BOM_FIXTURES],
+                                        [f.split("/")[1] for f in BOM_FIXTURES], offset=1))
 def test_byte_order_marks_are_read(command, fixture, tmp_path):
     path, out = _place(tmp_path, fixture)
     ran = run_cli(command.argv([path], out))
@@ -126,8 +127,9 @@ BAD_ENCODINGS = [
 ]
 
 
-@pytest.mark.parametrize("fixture, line, word", BAD_ENCODINGS, ids=[b[0].split("/")[1] for b in BAD_ENCODINGS])
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command, fixture, line, word",
+                         command_matrix(BAD_ENCODINGS, [b[0].split("/")[1] for b in BAD_ENCODINGS],
+                                        offset=3))
 def test_bad_encodings_and_control_characters_are_located(command, fixture, line, word, tmp_path):
     path, out = _place(tmp_path, fixture)
     ran = assert_clean_failure(run_cli(command.argv([path], out)), path, line=line)
@@ -138,8 +140,8 @@ def test_bad_encodings_and_control_characters_are_located(command, fixture, line
 
 # ---------------------------------------------------------------------- entity attacks
 
-@pytest.mark.parametrize("kind", ["billion-laughs", "quadratic"])
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command, kind", command_matrix([("billion-laughs",), ("quadratic",)],
+                                                         ["billion-laughs", "quadratic"]))
 def test_entity_bombs_are_refused_quickly_in_bounded_memory(command, kind, tmp_path):
     text = billion_laughs() if kind == "billion-laughs" else quadratic()
     path, out = _write(tmp_path, f"{kind}.xml", text)
@@ -176,7 +178,7 @@ def _external_documents(secret) -> dict[str, tuple[str, bool]]:
     }
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("export-html", "entities-list")))
 def test_external_entities_and_dtds_are_never_read(command, tmp_path):
     secret, token = _sentinel(tmp_path)
     (tmp_path / "in").mkdir()
@@ -196,8 +198,10 @@ def test_external_entities_and_dtds_are_never_read(command, tmp_path):
         assert token not in ran.output and not leaked, f"{name} leaked the sentinel\n{ran}"
 
 
-@pytest.mark.parametrize("fixture", ["entities/xxe-passwd.xml", "entities/xxe-parameter.xml"])
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command, fixture",
+                         command_matrix([("entities/xxe-passwd.xml",), ("entities/xxe-parameter.xml",)],
+                                        ["entities/xxe-passwd.xml", "entities/xxe-parameter.xml"],
+                                        offset=2))
 def test_xxe_to_etc_passwd(command, fixture, tmp_path):
     path, out = _place(tmp_path, fixture)
     ran = assert_clean_failure(run_cli(command.argv([path], out)), path)
@@ -205,7 +209,7 @@ def test_xxe_to_etc_passwd(command, fixture, tmp_path):
     assert "root:" not in ran.output and files_under(out) == set()
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("export-text",)))
 def test_internal_entities_still_expand(command, tmp_path):
     path, out = _place(tmp_path, "entities/internal.xml")
     ran = run_cli(command.argv([path], out))
@@ -216,7 +220,7 @@ def test_internal_entities_still_expand(command, tmp_path):
 
 # ---------------------------------------------------------------------- depth and size
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("export-pdf", "query")))
 def test_deep_nesting_is_refused_with_the_way_to_lift_it(command, tmp_path):
     path, out = _write(tmp_path, "deep.xml", deep(20_000))
     ran = assert_clean_failure(run_cli(command.argv([path], out)), path, line=5)
@@ -227,7 +231,7 @@ def test_deep_nesting_is_refused_with_the_way_to_lift_it(command, tmp_path):
     assert files_under(out) == set()
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("export-text",)))
 def test_deep_but_allowed_nesting_runs_with_huge(command, tmp_path):
     path, out = _write(tmp_path, "deep.xml", deep(1_500))
     ran = run_cli(command.argv([path], out) + ["--huge"])
@@ -236,7 +240,7 @@ def test_deep_but_allowed_nesting_runs_with_huge(command, tmp_path):
         assert ran.code == 0 and "deepword" in (out / "out.txt").read_text("utf-8")
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("validate", "build")))
 def test_size_limit_is_named_with_the_way_to_lift_it(command, tmp_path):
     path, out = _write(tmp_path, "doc.xml", good_document())
     ran = assert_clean_failure(run_cli(["--max-bytes", "100", *command.argv([path], out)]), code=2)
@@ -273,14 +277,14 @@ def test_a_large_file_runs_in_bounded_memory(command, tmp_path):
     print(f"{command.name}: 8 MB file, peak {ran.max_rss_mb:.0f} MB")
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("export-html", "entities-check")))
 def test_gzip_input_is_not_inflated(command, tmp_path):
     path, out = _write(tmp_path, "doc.xml", gzip.compress(good_document().encode()))
     ran = assert_clean_failure(run_cli(command.argv([path], out)), path, line=1)
     assert "gzip" in ran.output and files_under(out) == set()
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("export-text", "entities-list")))
 def test_devices_and_folders_are_not_read(command, tmp_path):
     out = tmp_path / "out"
     out.mkdir()

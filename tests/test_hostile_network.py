@@ -33,8 +33,13 @@ def test_the_listener_sees_a_connection(listener):
     assert listener.connections == 1
 
 
-@pytest.mark.parametrize("xinclude", [False, True], ids=["default", "xinclude"])
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command, xinclude", [  # the fast tier: each command once
+    pytest.param(*param.values, xinclude, id=f"{param.id}-{name}", marks=param.marks)
+    for xinclude, name, fast in [
+        (False, "default", ("validate", "export-html", "export-pdf", "entities-list",
+                            "entities-check", "entities-cooccur", "query")),
+        (True, "xinclude", ("export-text", "build"))]
+    for param in command_params(fast=fast)])
 def test_no_command_opens_a_connection(command, xinclude, listener, tmp_path):
     documents = {"everywhere": network_document(listener.url),
                  **network_entity_documents(listener.url)}

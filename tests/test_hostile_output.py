@@ -44,7 +44,7 @@ HOSTILE_NAMES = ["with space.xml", "quote'single.xml", 'quote"double.xml', "semi
                  "ünïcödé名前.xml", "new\nline.xml"]
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("validate", "build")))
 def test_file_names_with_shell_characters_work(command, tmp_path):
     paths = []
     for index, name in enumerate(HOSTILE_NAMES):
@@ -318,7 +318,8 @@ def _on_a_terminal(argv: list[str], cwd) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("validate", "export-html",
+                                                          "entities-cooccur")))
 def test_file_names_cannot_drive_the_terminal(command, tmp_path):
     injected = "\x1b[31mRED\x1b]0;owned\x07"
     missing = tmp_path / f"missing{injected}.xml"

@@ -138,7 +138,7 @@ def test_parse_bytes_never_expands(tmp_path):
 
 # ---------------------------------------------------------------------- every command
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("export-text", "build", "query")))
 def test_commands_include_only_with_the_option(command, tmp_path):
     root = _files(tmp_path, {"main.xml": _doc('<xi:include href="parts/part.xml"/><p>Mainword</p>'),
                              "parts/part.xml": PART})
@@ -157,7 +157,8 @@ def test_commands_include_only_with_the_option(command, tmp_path):
         assert "Includedword" in (out / "out.txt").read_text("utf-8")
 
 
-@pytest.mark.parametrize("command", command_params())
+@pytest.mark.parametrize("command", command_params(fast=("validate", "export-pdf",
+                                                          "entities-list")))
 def test_commands_refuse_includes_from_outside(command, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("SENTINEL-XI", encoding="utf-8")

@@ -122,7 +122,7 @@ PROFILE = dict(deadline=None, database=None, derandomize=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@pytest.mark.parametrize("fmt", ["text", "html"])
+@pytest.mark.parametrize("fmt", ["text", pytest.param("html", marks=pytest.mark.slow)])
 @settings(max_examples=100, **PROFILE)
 @given(doc=document())
 @example(doc=SPECIAL_DOCUMENT)

@@ -23,7 +23,7 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from conftest import CORPUS, corpus_files, needs_shared
+from conftest import CORPUS, corpus_params, needs_shared
 from tei_edition import resources
 from tei_edition.errors import XmlSyntaxError
 from tei_edition.publish.formats.text import render
@@ -151,7 +151,7 @@ def _readable(path):
 
 
 @needs_shared(CORPUS)
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(CORPUS)))
+@pytest.mark.parametrize("path", corpus_params())  # fast tier: one file per project
 def test_every_word_of_the_text_is_exported(path):
     tree = _readable(path)
     if tree is None:

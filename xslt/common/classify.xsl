@@ -196,12 +196,12 @@
       else 'foot'"/>
   </xsl:function>
 
-  <!-- Does a note say anything: a word or a number, a gap, a link that prints its
-       target? A note holding only an empty link to another document and a full stop
-       says nothing. -->
+  <!-- Does a note say anything: any sign but separators and brackets ("&", "?", "†"
+       say something), a gap, a link that prints its target? A note holding only an
+       empty link to another document and a full stop says nothing. -->
   <xsl:function name="te:says-something" as="xs:boolean">
     <xsl:param name="note" as="element()"/>
-    <xsl:sequence select="matches(string-join($note//text(), ''), '[\p{L}\p{N}]')
+    <xsl:sequence select="matches(string-join($note//text(), ''), '[^\s.,;:·()\[\]]')
       or exists($note//tei:gap)
       or exists($note//(tei:ref | tei:ptr)[not(normalize-space())][te:printed-target(.)])"/>
   </xsl:function>

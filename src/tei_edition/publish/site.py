@@ -64,6 +64,14 @@ _BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
 # The other reading of a choice, and what is never text of the edition.
 _SKIP = frozenset(f"{_T}{n}" for n in ("teiHeader", "facsimile", "standOff", "fw", "figDesc"))
 _ALTERNATES = frozenset(f"{_T}{n}" for n in ("abbr", "sic", "orig"))
+# A line, page or column break is a space between words unless it falls inside a word
+# (@break="no"), as the common layer decides for every format (normalize.xsl, te:join).
+_BREAKS = frozenset(f"{_T}{n}" for n in ("lb", "pb", "cb"))
+
+
+def _break_space(el) -> str:
+    return " " if el.tag in _BREAKS and el.get("break") != "no" else ""
+
 _CHOICE = f"{_T}choice"
 _SPACES = re.compile(r"\s+")
 CONTEXT = 45  # characters each side of a mention in its snippet
@@ -165,8 +173,8 @@ def _walk(el, block, texts, order, names) -> None:
         if isinstance(child.tag, str) and child.tag not in _SKIP and not (
                 child.tag in _ALTERNATES and el.tag == _CHOICE):
             _walk(child, block, texts, order, names)
-        if block is not None and child.tail:
-            texts[block].append(child.tail)
+        if block is not None:
+            texts[block].append(_break_space(child) + (child.tail or ""))
 
 
 def _reading(el):
@@ -176,8 +184,7 @@ def _reading(el):
         if isinstance(child.tag, str) and child.tag not in _SKIP and child.tag != f"{_T}note" and not (
                 child.tag in _ALTERNATES and el.tag == _CHOICE):
             yield from _reading(child)
-        if child.tail:
-            yield child.tail
+        yield _break_space(child) + (child.tail or "")
 
 
 def _snippet(text: str, label: str) -> str:
@@ -662,7 +669,8 @@ def _with_details(collection, keys) -> None:
     for key in wanted:
         entry = entries[key]
         entry.identifiers, entry.dates, entry.geo = extras.get(key, ([], "", None))
-        entry.heading, entry.sort = forms.get(key) or (entry.label, fold(entry.label))
+        entry.heading, entry.sort, entry.description = (
+            forms.get(key) or (entry.label, fold(entry.label), entry.description))
     done.update(wanted)
 
 
@@ -720,17 +728,19 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
     return found
 
 
-def _name_forms(bundle) -> dict[str, tuple[str, str]]:
-    """Key -> (index form, sort key) of each entry of the register's bundle, decided by
-    the common layer (``te:index-form``, ``te:sort-key``). An entry the register has no
-    element for keeps its label, folded."""
+def _name_forms(bundle) -> dict[str, tuple[str, str, str]]:
+    """Key -> (index form, sort key, description) of each entry of the register's
+    bundle, decided by the common layer (``te:index-form``, ``te:sort-key``,
+    ``te:entity-description``: one reading of a choice, as the text shows it). An entry
+    the register has no element for keeps its label, folded, and its description."""
     if bundle is None or not len(bundle.getroot()):
         return {}
     strings = transform.run_strings(NAMES_STYLESHEET, bundle).strings
-    if len(strings) % 3:
-        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not three per entry")
-    triples = iter(strings)
-    return {key: (heading, sort) for key, heading, sort in zip(triples, triples, triples)}
+    if len(strings) % 4:
+        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not four per entry")
+    fours = iter(strings)
+    return {key: (heading, sort, description)
+            for key, heading, sort, description in zip(fours, fours, fours, fours)}
 
 
 def _bundle_extras(bundle) -> dict:
