@@ -35,6 +35,19 @@ def site_files(out: Path) -> set[str]:
     return set(record.files)
 
 
+def same_as_a_full_build(source: Path, out: Path, tmp_path: Path, **options) -> None:
+    """The incremental build's folder holds what a full build (``force``) writes, file
+    by file and byte for byte (what the build keeps for the next one aside)."""
+    fresh = tmp_path / "fresh"
+    build([source], fresh, jobs=0, force=True, **options)
+    ours, theirs = inodes(out), inodes(fresh)
+    kept_for_next = {manifest.MANIFEST, manifest.RECORDS}
+    assert set(ours) - kept_for_next == set(theirs) - kept_for_next
+    different = [f for f in theirs if f not in kept_for_next
+                 and (out / f).read_bytes() != (fresh / f).read_bytes()]
+    assert different == []
+
+
 def neighbours(source: Path, doc_id: str) -> set[str]:
     entry = load([source]).document(doc_id).catalogue
     return {i for i in (entry.prev, entry.next, entry.corresp_prev, entry.corresp_next) if i}
@@ -83,13 +96,73 @@ def test_an_edit_of_the_text_rewrites_the_site_and_only_that_page(source, tmp_pa
     letter.write_text(text.replace("Dear friend,", "Dearest friend,"), encoding="utf-8")
     again = build([source], out, jobs=0, only=["html"])
     assert rendered(again) == {f"letters/{letter.stem}"}
-    # the search index holds the passage: the site is written again
-    assert again.site_written > 0 and again.site_kept == 0
+    # the search index holds the passage: what of it changed is written again, the
+    # rest of the site (its pages, the catalogue, the assets) linked over
+    assert again.site_written > 0 and again.site_kept > 0
+    assert again.site_written + again.site_kept == len(site_files(out))
     assert "Dearest" in "".join(p.read_text(encoding="utf-8")
                                 for p in (out / "html" / "search").rglob("*.js"))
     after = inodes(out)
     kept = [f for f in before if f.startswith("html/letters/") and letter.stem not in f]
     assert kept and all(after[f] == before[f] for f in kept)
+    rewritten = {f for f in site_files(out) if after[f] != before.get(f)}
+    assert len(rewritten) == again.site_written
+    number = [e.id for e in load([source]).catalogue()].index(f"letters/{letter.stem}")
+    assert f"html/search/d{number}.js" in rewritten  # the letter's passages
+    assert all(f.startswith(("html/search/", "html/registers/")) for f in rewritten), rewritten
+    for unchanged in ("html/index.html", "html/catalogue.js", "html/timeline.html",
+                      "html/registers/index.html", "html/assets/site.js"):
+        assert after[unchanged] == before[unchanged]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    before = inodes(out)
+    letter, text, at = next((p, t, t.find("Heer</persName>", t.index("<text")))
+                            for p in sorted((source / "letters").glob("*.xml"))
+                            for t in [p.read_text(encoding="utf-8")]
+                            if "Heer</persName>" in t[t.index("<text"):])
+    at += len("Heer</persName>")
+    letter.write_text(text[:at] + " unforgettably" + text[at:], encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert rendered(again) == {f"letters/{letter.stem}"}
+    after = inodes(out)
+    rewritten = {f for f in site_files(out) if after[f] != before.get(f)}
+    pages = {f for f in rewritten if f.startswith("html/registers/")}
+    # the snippets of the passage's mentions are on their entries' pages, made again
+    # (Heer's and the place's beside him), no other page
+    assert "html/registers/person/p2.html" in pages and len(pages) <= 3
+    assert all("unforgettably" in (out / page).read_text(encoding="utf-8") for page in pages)
+    assert after["html/registers/index.html"] == before["html/registers/index.html"]
+    assert not [f for f in rewritten if not f.startswith(("html/registers/", "html/search/"))]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path):
+    """What the previous build's record says is not trusted beyond its files: a page of
+    a kept part that is missing, or a part whose files the record names outside the
+    folder, is made again."""
+    import json
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    pages = sorted(f for f in site_files(out) if f.startswith("html/registers/person/"))
+    (out / pages[0]).unlink()
+    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+    part = next(p for p, (key, files) in record["site"]["parts"].items()
+                if f"html/{files[0]}" == pages[1])
+    record["site"]["parts"][part][1] = ["../../escaped.html"]
+    record["site"]["hashes"]["../../escaped.html"] = "0"
+    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+    letter = sorted((source / "letters").glob("*.xml"))[1]
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("Dear friend,", "Dear colleague,"), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and again.site_written >= 2
+    assert not (tmp_path / "escaped.html").exists()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
 def test_a_new_date_re_renders_the_letter_and_its_neighbours(source, tmp_path):
@@ -108,6 +181,7 @@ def test_a_new_date_re_renders_the_letter_and_its_neighbours(source, tmp_path):
     assert rendered(again) == {doc_id} | old_neighbours | new_neighbours
     assert again.skipped == 8 - len(rendered(again)) > 0
     assert again.site_written > 0
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
 def test_a_changed_register_entry_re_renders_the_letters_that_name_it(source, tmp_path):
@@ -122,7 +196,12 @@ def test_a_changed_register_entry_re_renders_the_letters_that_name_it(source, tm
     persons.write_text(text.replace("Oswald Heer", "Oswald H. Heer", 1), encoding="utf-8")
     again = build([source], out, jobs=0, only=["html"])
     assert rendered(again) == naming
-    assert again.site_written > 0 and again.site_kept == 0
+    assert again.site_written > 0
+    # the entry's pages and those listing it are written again
+    after = site_files(out)
+    assert any("Oswald H. Heer" in (out / f).read_text(encoding="utf-8")
+               for f in after if f.startswith("html/registers/person/"))
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
 def test_the_tool_and_the_options_invalidate_everything(source, tmp_path, monkeypatch):

@@ -267,3 +267,26 @@ def test_messages_are_one_line_without_controls():
     assert "\n" not in shown and "\x1b" not in shown and "\u202e" not in shown
     assert shown == "a\\x1b[2Jb\\x9b31mc d e\\u202ef\\u2066g\\x07"
     assert for_terminal("tab\tand\nline") == "tab\tand\nline"
+
+
+def test_safe_folder_checks_many_names_as_safe_child_does(tmp_path):
+    from tei_edition.xml.output import SafeFolder
+
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    (out / "sub" / "link").symlink_to(tmp_path)  # a folder link pointing out
+    (tmp_path / "secret.txt").write_text("x")
+    (out / "file-link.html").symlink_to(tmp_path / "secret.txt")  # a file link pointing out
+    (out / "inner").symlink_to(out / "sub")  # a link that stays inside
+    folder = SafeFolder(out)
+    assert folder.child("sub/page.html") == out.resolve() / "sub" / "page.html"
+    assert folder.child("new/deeper/page.html") == out.resolve() / "new" / "deeper" / "page.html"
+    assert folder.child("inner/page.html") == out.resolve() / "sub" / "page.html"
+    for name in ("sub/link/x.html", "file-link.html", "../x", "sub/../../x", "/etc/passwd", ""):
+        with pytest.raises(InputError):
+            folder.child(name)
+    # a folder seen once is not looked at again; one that becomes a link is still refused
+    # when the name itself is the link
+    (out / "sub" / "late").symlink_to(tmp_path)
+    with pytest.raises(InputError):
+        folder.child("sub/late")

@@ -56,133 +56,140 @@
   <xsl:include href="map.xsl"/>
   <xsl:include href="../html/signs.xsl"/>
 
-  <xsl:template match="/" as="xs:string+">
+  <xsl:template match="/" as="xs:string*">
     <xsl:apply-templates select="s:site"/>
   </xsl:template>
 
-  <xsl:template match="s:site" as="xs:string+">
+  <!-- Every page, in parts: the overview (left out when @overview is "skip": an
+       incremental build keeps the previous one) and each entry's pages (those of an entry
+       whose @pages is "skip" are kept too), each after the mark of its part. -->
+  <xsl:template match="s:site" as="xs:string*">
     <xsl:variable name="site" select="."/>
-    <xsl:call-template name="s:file">
-      <xsl:with-param name="path" select="'index.html'"/>
-      <xsl:with-param name="page" as="element()">
-        <xsl:call-template name="s:home"/>
-      </xsl:with-param>
-    </xsl:call-template>
-    <xsl:call-template name="s:file">
-      <xsl:with-param name="path" select="'search.html'"/>
-      <xsl:with-param name="page" as="element()">
-        <xsl:call-template name="s:search"/>
-      </xsl:with-param>
-    </xsl:call-template>
-    <xsl:call-template name="s:file">
-      <xsl:with-param name="path" select="'about.html'"/>
-      <xsl:with-param name="page" as="element()">
-        <xsl:call-template name="s:page">
-          <xsl:with-param name="page" select="'about'"/>
-          <xsl:with-param name="title" select="'About this edition'"/>
-          <xsl:with-param name="styles" select="'assets/edition.css'"/>
-          <xsl:with-param name="content" as="element()+">
-            <h1>About this edition</h1>
-            <p>Each document's page gives its source and how to cite it; the signs below
-              mark what the editors did to the text of every document.</p>
-            <xsl:call-template name="h:signs">
-              <xsl:with-param name="reading" select="'normalised'"/>
-            </xsl:call-template>
-          </xsl:with-param>
-        </xsl:call-template>
-      </xsl:with-param>
-    </xsl:call-template>
-    <xsl:call-template name="s:file">
-      <xsl:with-param name="path" select="'registers/index.html'"/>
-      <xsl:with-param name="page" as="element()">
-        <xsl:call-template name="s:registers"/>
-      </xsl:with-param>
-    </xsl:call-template>
-    <xsl:for-each-group select="s:entity" group-by="@kind">
-      <xsl:sort select="(index-of(('person', 'place', 'org', 'bibl', 'event'), current-grouping-key()), 9)[1]"/>
-      <xsl:variable name="kind" select="current-grouping-key()"/>
-      <xsl:for-each-group select="current-group()" group-by="@letter">
-        <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+    <xsl:if test="not(@overview = 'skip')">
+      <xsl:call-template name="s:file">
+        <xsl:with-param name="path" select="'index.html'"/>
+        <xsl:with-param name="page" as="element()">
+          <xsl:call-template name="s:home"/>
+        </xsl:with-param>
+      </xsl:call-template>
+      <xsl:call-template name="s:file">
+        <xsl:with-param name="path" select="'search.html'"/>
+        <xsl:with-param name="page" as="element()">
+          <xsl:call-template name="s:search"/>
+        </xsl:with-param>
+      </xsl:call-template>
+      <xsl:call-template name="s:file">
+        <xsl:with-param name="path" select="'about.html'"/>
+        <xsl:with-param name="page" as="element()">
+          <xsl:call-template name="s:page">
+            <xsl:with-param name="page" select="'about'"/>
+            <xsl:with-param name="title" select="'About this edition'"/>
+            <xsl:with-param name="styles" select="'assets/edition.css'"/>
+            <xsl:with-param name="content" as="element()+">
+              <h1>About this edition</h1>
+              <p>Each document's page gives its source and how to cite it; the signs below
+                mark what the editors did to the text of every document.</p>
+              <xsl:call-template name="h:signs">
+                <xsl:with-param name="reading" select="'normalised'"/>
+              </xsl:call-template>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:with-param>
+      </xsl:call-template>
+      <xsl:call-template name="s:file">
+        <xsl:with-param name="path" select="'registers/index.html'"/>
+        <xsl:with-param name="page" as="element()">
+          <xsl:call-template name="s:registers"/>
+        </xsl:with-param>
+      </xsl:call-template>
+      <xsl:for-each-group select="s:entity" group-by="@kind">
+        <xsl:sort select="(index-of(('person', 'place', 'org', 'bibl', 'event'), current-grouping-key()), 9)[1]"/>
+        <xsl:variable name="kind" select="current-grouping-key()"/>
+        <xsl:for-each-group select="current-group()" group-by="@letter">
+          <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+          <xsl:call-template name="s:file">
+            <xsl:with-param name="path" select="'registers/' || $kind || '-' || current-grouping-key() || '.html'"/>
+            <xsl:with-param name="page" as="element()">
+              <xsl:call-template name="s:letter-page">
+                <xsl:with-param name="site" select="$site"/>
+                <xsl:with-param name="kind" select="$kind"/>
+                <xsl:with-param name="entities" select="current-group()"/>
+              </xsl:call-template>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:for-each-group>
+      </xsl:for-each-group>
+      <xsl:call-template name="s:file">
+        <xsl:with-param name="path" select="'timeline.html'"/>
+        <xsl:with-param name="page" as="element()">
+          <xsl:call-template name="s:timeline"/>
+        </xsl:with-param>
+      </xsl:call-template>
+      <xsl:for-each-group select="s:doc" group-by="(@year[.], 'undated')[1]">
         <xsl:call-template name="s:file">
-          <xsl:with-param name="path" select="'registers/' || $kind || '-' || current-grouping-key() || '.html'"/>
+          <xsl:with-param name="path" select="'years/' || current-grouping-key() || '.html'"/>
           <xsl:with-param name="page" as="element()">
-            <xsl:call-template name="s:letter-page">
+            <xsl:call-template name="s:year-page">
               <xsl:with-param name="site" select="$site"/>
-              <xsl:with-param name="kind" select="$kind"/>
-              <xsl:with-param name="entities" select="current-group()"/>
+              <xsl:with-param name="year" select="current-grouping-key()"/>
+              <xsl:with-param name="docs" select="current-group()"/>
             </xsl:call-template>
           </xsl:with-param>
         </xsl:call-template>
       </xsl:for-each-group>
-      <xsl:for-each select="current-group()">
-        <xsl:variable name="entity" select="."/>
-        <xsl:variable name="docs" select="distinct-values(s:mention/@doc)"/>
-        <xsl:variable name="pages" select="max((1, xs:integer(ceiling(count($docs) div $s:per-page))))"/>
-        <xsl:for-each select="1 to $pages">
-          <xsl:call-template name="s:file">
-            <xsl:with-param name="path" select="'registers/' || $kind || '/' || s:entity-file($entity, .)"/>
-            <xsl:with-param name="page" as="element()">
-              <xsl:call-template name="s:entity-page">
-                <xsl:with-param name="site" select="$site"/>
-                <xsl:with-param name="entity" select="$entity"/>
-                <xsl:with-param name="page" select="."/>
-                <xsl:with-param name="pages" select="$pages"/>
-                <xsl:with-param name="docs" select="$docs[position() gt (current() - 1) * $s:per-page
-                                                    and position() le current() * $s:per-page]"/>
-              </xsl:call-template>
-            </xsl:with-param>
-          </xsl:call-template>
-        </xsl:for-each>
-      </xsl:for-each>
-    </xsl:for-each-group>
-    <xsl:call-template name="s:file">
-      <xsl:with-param name="path" select="'timeline.html'"/>
-      <xsl:with-param name="page" as="element()">
-        <xsl:call-template name="s:timeline"/>
-      </xsl:with-param>
-    </xsl:call-template>
-    <xsl:for-each-group select="s:doc" group-by="(@year[.], 'undated')[1]">
-      <xsl:call-template name="s:file">
-        <xsl:with-param name="path" select="'years/' || current-grouping-key() || '.html'"/>
-        <xsl:with-param name="page" as="element()">
-          <xsl:call-template name="s:year-page">
-            <xsl:with-param name="site" select="$site"/>
-            <xsl:with-param name="year" select="current-grouping-key()"/>
-            <xsl:with-param name="docs" select="current-group()"/>
-          </xsl:call-template>
-        </xsl:with-param>
-      </xsl:call-template>
-    </xsl:for-each-group>
-    <xsl:for-each-group select="s:doc[@file]" group-by="@file">
-      <xsl:call-template name="s:file">
-        <xsl:with-param name="path" select="current-grouping-key()"/>
-        <xsl:with-param name="page" as="element()">
-          <xsl:call-template name="s:page">
-            <xsl:with-param name="site" select="$site"/>
-            <xsl:with-param name="root" select="'../'"/>
-            <xsl:with-param name="page" select="'index'"/>
-            <xsl:with-param name="title" select="string(@source)"/>
-            <xsl:with-param name="content" as="element()+">
-              <h1>{@source}</h1>
-              <p>{count(current-group())} documents in this file.</p>
-              <ol class="doc-list">
-                <xsl:for-each select="current-group()">
-                  <li><a href="../{@href}">{@line}</a></li>
-                </xsl:for-each>
-              </ol>
-            </xsl:with-param>
-          </xsl:call-template>
-        </xsl:with-param>
-      </xsl:call-template>
-    </xsl:for-each-group>
-    <xsl:if test="s:entity/s:geo">
-      <xsl:call-template name="s:file">
-        <xsl:with-param name="path" select="'map.html'"/>
-        <xsl:with-param name="page" as="element()">
-          <xsl:call-template name="s:map"/>
-        </xsl:with-param>
-      </xsl:call-template>
+      <xsl:for-each-group select="s:doc[@file]" group-by="@file">
+        <xsl:call-template name="s:file">
+          <xsl:with-param name="path" select="current-grouping-key()"/>
+          <xsl:with-param name="page" as="element()">
+            <xsl:call-template name="s:page">
+              <xsl:with-param name="site" select="$site"/>
+              <xsl:with-param name="root" select="'../'"/>
+              <xsl:with-param name="page" select="'index'"/>
+              <xsl:with-param name="title" select="string(@source)"/>
+              <xsl:with-param name="content" as="element()+">
+                <h1>{@source}</h1>
+                <p>{count(current-group())} documents in this file.</p>
+                <ol class="doc-list">
+                  <xsl:for-each select="current-group()">
+                    <li><a href="../{@href}">{@line}</a></li>
+                  </xsl:for-each>
+                </ol>
+              </xsl:with-param>
+            </xsl:call-template>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:for-each-group>
+      <xsl:if test="s:entity/s:geo">
+        <xsl:call-template name="s:file">
+          <xsl:with-param name="path" select="'map.html'"/>
+          <xsl:with-param name="page" as="element()">
+            <xsl:call-template name="s:map"/>
+          </xsl:with-param>
+        </xsl:call-template>
     </xsl:if>
+    </xsl:if>
+    <xsl:for-each select="s:entity[not(@pages = 'skip')]">
+      <!-- the mark of a part (an entry's pages): an empty path, then its name -->
+      <xsl:sequence select="'', 'entity ' || @key"/>
+      <xsl:variable name="entity" select="."/>
+      <xsl:variable name="docs" select="distinct-values(s:mention/@doc)"/>
+      <xsl:variable name="pages" select="max((1, xs:integer(ceiling(count($docs) div $s:per-page))))"/>
+      <xsl:for-each select="1 to $pages">
+        <xsl:call-template name="s:file">
+          <xsl:with-param name="path" select="'registers/' || $entity/@kind || '/' || s:entity-file($entity, .)"/>
+          <xsl:with-param name="page" as="element()">
+            <xsl:call-template name="s:entity-page">
+              <xsl:with-param name="site" select="$site"/>
+              <xsl:with-param name="entity" select="$entity"/>
+              <xsl:with-param name="page" select="."/>
+              <xsl:with-param name="pages" select="$pages"/>
+              <xsl:with-param name="docs" select="$docs[position() gt (current() - 1) * $s:per-page
+                                                  and position() le current() * $s:per-page]"/>
+            </xsl:call-template>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:for-each>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template name="s:file" as="xs:string+">

@@ -172,7 +172,10 @@ def _summary(report, seconds: float) -> str:
     parts = [f"{len(documents)} document{'s' * (len(documents) != 1)}: "
              f"{report.rendered} rendered, {report.skipped} unchanged (skipped)",
              f"{written} output{'s' * (written != 1)} written in {for_line(str(report.out_dir))}"]
-    if report.site_kept:
+    if report.site_kept and report.site_written:
+        parts.append(f"collection site: {report.site_written} files written, "
+                     f"{report.site_kept} unchanged")
+    elif report.site_kept:
         parts.append(f"collection site unchanged ({report.site_kept} files kept)")
     elif report.site_written:
         parts.append(f"collection site: {report.site_written} files written")

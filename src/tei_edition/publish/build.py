@@ -548,6 +548,22 @@ def _digests(text: str) -> list:
     return [site.Digest.from_json(text)]
 
 
+def _previous_site(previous: manifest.Site | None, out: Path | None):
+    """What ``site.write_collection_site`` may take over of the previous build's site
+    (None: nothing, or a record it cannot read)."""
+    from tei_edition.publish import site
+
+    if previous is None or out is None:
+        return None
+    try:
+        parts = {str(part): (str(key), [str(f) for f in files])
+                 for part, (key, files) in previous.parts.items()}
+        hashes = {str(name): str(value) for name, value in previous.hashes.items()}
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return site.Previous(out / "html", parts, hashes)
+
+
 def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 report: BuildReport, *, full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
@@ -555,7 +571,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     """The collection's own pages (``publish.site``) into ``staging/html``, from every
     document's digest. They depend on every document's catalogue entry and digest, the
     register and the options, all in one key: when it is that of the previous build
-    (``previous``, in ``out``), its files are linked over instead of written again."""
+    (``previous``, in ``out``), its files are linked over instead of written again; else
+    the site is made again part by part, the parts and files that did not change
+    linked over."""
     from tei_edition.publish import site
 
     digests = [digest for d in documents if d in entries and entries[d].digest
@@ -568,15 +586,20 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             _link_files(out, staging, previous.files)
             report.site_kept = len(previous.files)
             return previous
-        figures = site.write_collection_site(collection, digests, staging / "html", pages=pages,
-                                             full_registers=full_registers)
+        salt = manifest.key(manifest.tool_digest(), options)
+        before = _previous_site(previous, out) if previous is not None and previous.salt == salt else None
+        figures = site.write_collection_site(
+            collection, digests, staging / "html", pages=pages, full_registers=full_registers,
+            previous=before, salt=salt)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
                                                 [exc.located()], exit_code=exc.exit_code))
         return None
-    report.site_written = len(figures["paths"])
-    return manifest.Site(key, [f"html/{p}" for p in figures["paths"]])
+    report.site_written, report.site_kept = figures["written"], figures["kept"]
+    return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
+                         {part: [k, files] for part, (k, files) in figures["parts"].items()},
+                         figures["hashes"], salt)
 
 
 def _site_key(collection, documents: dict, entries: dict, pages: dict, full_registers: bool,

@@ -7,7 +7,9 @@ the old outputs over instead of rendering them again.
 
 The collection site's own pages (``publish.site``) are recorded the same way, as one
 whole: their key (the catalogue, every document's digest, the register, the options)
-and the files they are. A rebuild whose site key is unchanged links them over.
+and the files they are. A rebuild whose site key is unchanged links them over; one
+whose key changed makes again only the parts of the site whose own keys changed (the
+overview, each register entry's pages) and links every file whose content is the same.
 
 ``RECORDS`` keeps what the collection's model read of each file (``collection.load``'s
 cache), so that a rebuild parses only the files that changed.
@@ -35,7 +37,7 @@ JOURNAL = ".tei-edition-journal.jsonl"
 # what ``collection.load`` read of each file of one document, by content hash: the
 # next build's load parses only the files that changed
 RECORDS = ".tei-edition-collection.json"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the site's parts and hashes, the digests' search postings
 
 
 @dataclass
@@ -53,10 +55,16 @@ class Entry:
 @dataclass
 class Site:
     """The collection site's record: its key and its files (relative to the build
-    folder)."""
+    folder); its parts, each with its own key and files, and each file's content hash
+    (relative to the site's folder, ``html/``), so that a build whose site key changed
+    makes again only the parts whose keys changed and links the files whose contents
+    did not (``site.write_collection_site``)."""
 
     key: str
     files: list[str] = field(default_factory=list)
+    parts: dict[str, list] = field(default_factory=dict)  # part -> [key, [files]]
+    hashes: dict[str, str] = field(default_factory=dict)  # file -> content hash
+    salt: str = ""  # the tool and options that made them: with others, nothing is taken over
 
 
 def file_digest(path: str | os.PathLike) -> str:

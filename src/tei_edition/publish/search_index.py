@@ -71,19 +71,20 @@ class SearchIndex:
         self.shard_count = 0
 
     def add(self, number: int, found) -> None:
-        """Index one document's passages (``found``: its ``site.Digest``, or None)."""
+        """Index one document's passages (``found``: its ``site.Digest``, or None). Its
+        postings are the digest's ``terms`` when it has them (made where the document
+        was rendered, kept by an incremental build), else made here."""
         passages = found.passages if found else []
         self.texts[number] = passages
-        for p, (anchor, text) in enumerate(passages):
-            self.text_bytes += len(text.encode("utf-8"))
-            positions: dict[str, list[int]] = defaultdict(list)
-            for i, term in enumerate(terms(text)):
-                positions[term].append(i)
-            for term, where in positions.items():
-                deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
-                step = number - self.last.get(term, 0)
-                self.last[term] = number
-                self.postings[term].append(numbers([step, p, len(where) - 1, *deltas]))
+        self.text_bytes += sum(len(text.encode("utf-8")) for _, text in passages)
+        own = getattr(found, "terms", None)
+        if own is None:
+            own = document_postings(passages)
+        last, postings = self.last, self.postings
+        for term, part in own.items():
+            step = number - last.get(term, 0)
+            last[term] = number
+            postings[term].append((LAST[step] if step < 32 else numbers((step,))) + part)
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
         for key, entry in register.items():
@@ -111,6 +112,22 @@ class SearchIndex:
         self.bytes = sum(len(v) for k, v in files.items())
         self.shard_count = len(shards)
         return files
+
+
+def document_postings(passages) -> dict[str, str]:
+    """One document's share of the index: for each term, its postings in the document
+    without the document's number (which the index puts before them, delta-coded):
+    passage, count of positions less one, positions, the postings of its passages one
+    after the other, each after the first led by 0 (the same document again)."""
+    found: dict[str, list[str]] = {}
+    for p, (_, text) in enumerate(passages):
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, term in enumerate(terms(text)):
+            positions[term].append(i)
+        for term, where in positions.items():
+            deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
+            found.setdefault(term, []).append(numbers([p, len(where) - 1, *deltas]))
+    return {term: LAST[0].join(parts) for term, parts in found.items()}
 
 
 # A number is its base-32 digits, most significant first: the last from LAST, the

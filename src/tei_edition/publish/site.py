@@ -30,8 +30,11 @@ The same collection and digests give byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import shutil
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -41,10 +44,10 @@ from lxml import etree
 
 from tei_edition import resources
 from tei_edition.entities.namefold import fold
-from tei_edition.errors import ResourceError, TransformError
+from tei_edition.errors import InputError, ResourceError, TransformError
 from tei_edition.publish import anchors, transform
-from tei_edition.publish.search_index import SearchIndex, _script, script_call
-from tei_edition.xml.output import safe_child
+from tei_edition.publish.search_index import SearchIndex, _script, document_postings, script_call
+from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
 
@@ -87,17 +90,22 @@ class Digest:
     id: str
     passages: list[tuple[str, str]] = field(default_factory=list)
     mentions: list[tuple[str, str, str]] = field(default_factory=list)
+    # its share of the search index (``search_index.document_postings``), None: not made
+    terms: dict[str, str] | None = None
 
     def to_json(self) -> str:
         """For the engine's cache: an incremental build keeps the digests of the
-        documents it does not render again."""
-        return json.dumps({"id": self.id, "passages": self.passages, "mentions": self.mentions},
-                          ensure_ascii=False, separators=(",", ":"))
+        documents it does not render again (their search postings with them)."""
+        data = {"id": self.id, "passages": self.passages, "mentions": self.mentions}
+        if self.terms is not None:
+            data["terms"] = self.terms
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "Digest":
         data = json.loads(text)
-        return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]])
+        return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]],
+                   data.get("terms"))
 
 
 def digest(tree, document) -> Digest:
@@ -115,17 +123,19 @@ def digest(tree, document) -> Digest:
                 a.tag == f"{_T}text" for a in body.iterancestors()):
             continue  # a nested text is walked with its outer one
         _walk(body, None, texts, order, names)
+    anchor_of = {block: anchors.anchor(block) for block in order}  # once per block
     for block in order:
         text = _SPACES.sub(" ", "".join(texts[block])).strip()
         if text:
-            found.passages.append((anchors.anchor(block), text))
+            found.passages.append((anchor_of[block], text))
     passage_text = dict(found.passages)
     for el, block in names:
-        anchor = anchors.anchor(block) if block is not None else ""
+        anchor = anchor_of[block] if block is not None else ""
         label = _SPACES.sub(" ", "".join(_reading(el))).strip()
         snippet = _snippet(passage_text.get(anchor, label), label)
         for key in el.get(TE_REFS, "").split():
             found.mentions.append((key, anchor, snippet))
+    found.terms = document_postings(found.passages)
     return found
 
 
@@ -402,8 +412,27 @@ def year_of(entry) -> int | None:
 # ---------------------------------------------------------------- writing the site
 
 
+@dataclass
+class Previous:
+    """The site an earlier build wrote, for ``write_collection_site`` to take over what
+    has not changed: its folder, what each part was made from (part -> (key, its files)),
+    and the content hash of each of its files (all relative to ``folder``)."""
+
+    folder: Path
+    parts: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+
+
+OVERVIEW = "overview"  # the part of the pages every change of the catalogue or registers touches
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
-                          downloads: list[tuple[str, str]] = (), pages: dict | None = None) -> dict:
+                          downloads: list[tuple[str, str]] = (), pages: dict | None = None,
+                          previous: Previous | None = None, salt: str = "") -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -412,9 +441,20 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``("The volume (PDF)", "../letters.pdf")``. ``pages``: document id -> its page
     relative to ``out_dir`` when it is not ``<id>/index.html`` (a file of many documents
     rendered whole: ``volumes/frus/index.html#d1``). Also copies ``assets/`` (the
-    collection's and the documents' pages' own). Returns figures: files written,
-    bytes of the search index and of the text it indexes, shards, and ``paths``: every
-    file written, relative to ``out_dir``."""
+    collection's and the documents' pages' own).
+
+    Incremental with ``previous`` (an earlier build's site, in another folder): the
+    pages are made in parts, the overview (home, registers' indexes, timeline, years,
+    map ...) and each register entry's pages, each under a key (``salt``, what the
+    tool and options are, and the part of the site description its pages read); a part
+    whose key is the previous one's is not made again but its files linked over. Every
+    other file (catalogue, search index, assets) is made and linked over when its
+    content is the previous file's. The files are those a build without ``previous``
+    writes, byte for byte.
+
+    Returns figures: files written and kept (linked over), bytes of the search index and
+    of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
+    ``parts`` and ``hashes`` for the next build's ``Previous``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     entries = list(collection.catalogue())
@@ -427,14 +467,90 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     for label, target in downloads:
         etree.SubElement(data, f"{_S}download", href=target).text = label
     _map_windows(data)
-    result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
-    strings = result.strings
-    if len(strings) % 2:
-        raise TransformError(f"{STYLESHEET} returned an odd number of strings", path=str(out))
+
+    # the parts and their keys: the overview reads all but the mentions; an entry's
+    # pages read the entry, its mentions, the documents they name and the page shell
+    base = [salt, STYLESHEET, str(full_registers)]
+    parts: dict[str, str] = {OVERVIEW: _key(*base, etree.tostring(data))}
+    docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
+    shell = [data.get("title", ""), data.get("documents", ""),
+             str(any(True for _ in data.iter(f"{_S}geo")))]
+    for el in data.iter(f"{_S}entity"):
+        key = el.get("key")
+        found = mentions.get(key, [])  # its lines are made of these alone
+        named = sorted({m[0] for m in found} | {x.get("doc") for x in el.iter(f"{_S}letter")})
+        parts[f"entity {key}"] = _key(*base, *shell, etree.tostring(el), repr(found),
+                                      *(docs.get(d, b"") for d in named))
+    old = previous if previous is not None and previous.folder.is_dir() else None
+    folder = SafeFolder(out)
+    hashes: dict[str, str] = {}
+    written = kept = 0
+    made: set[str] = set()
+
+    def link(name: str) -> bool:
+        """The previous build's file linked in (False: it is not there, or its name,
+        from the previous build's record, is no name of a file inside)."""
+        try:
+            target = str(folder.child(name))
+        except InputError:
+            return False
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(os.path.join(old.folder, name), target)
+        except FileNotFoundError:
+            return False
+        except OSError:  # no hard links here: a copy
+            try:
+                shutil.copyfile(os.path.join(old.folder, name), target)
+            except OSError:
+                return False
+        return True
+
+    # the parts whose keys are the previous build's: their files linked over now
+    kept_parts: set[str] = set()
+    for part, key in parts.items():
+        before = old.parts.get(part) if old is not None else None
+        if not before or before[0] != key or not all(f in old.hashes for f in before[1]):
+            continue
+        linked = []
+        for name in before[1]:
+            if not link(name):
+                break
+            linked.append(name)
+        else:
+            kept_parts.add(part)
+            kept += len(linked)
+            hashes.update((name, old.hashes[name]) for name in linked)
+            continue
+        for name in linked:  # a file of it is missing: the part is made again
+            os.unlink(folder.child(name))
+        kept_parts.discard(part)
+    if OVERVIEW in kept_parts:
+        data.set("overview", "skip")
+    for el in data.iter(f"{_S}entity"):
+        if f"entity {el.get('key')}" in kept_parts:
+            el.set("pages", "skip")
+        else:
+            _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
+
     files: dict[str, bytes] = {}
-    pairs = iter(strings)
-    for name, text in zip(pairs, pairs):
-        files[name] = text.encode("utf-8")
+    part_files: dict[str, list[str]] = {part: [] for part in parts}
+    if len(kept_parts) < len(parts):
+        result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
+        strings = result.strings
+        if len(strings) % 2:
+            raise TransformError(f"{STYLESHEET} returned an odd number of strings", path=str(out))
+        pairs = iter(strings)
+        part = OVERVIEW
+        for name, text in zip(pairs, pairs):
+            if not name:  # the stylesheet's mark: the pages of this part follow
+                part = text
+                continue
+            files[name] = text.encode("utf-8")
+            part_files.setdefault(part, []).append(name)
     files["catalogue.js"] = _script("teCatalogue", _catalogue_json(entries, register))
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
@@ -446,27 +562,50 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         index.add(numbers[entry.id], by_digest.get(entry.id))
     index.add_entities(register, mentions, numbers)
     files.update(index.files())
+    files.update(_assets())
+
     for name, data_bytes in sorted(files.items()):
-        target = safe_child(out, name)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashes[name] = content_hash(data_bytes)
+        if old is not None and old.hashes.get(name) == digest and link(name):
+            kept += 1
+            continue
+        target = folder.child(name)
+        if str(target.parent) not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(str(target.parent))
+        if old is not None:  # never written into: it may be a link to the previous build's file
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
         target.write_bytes(data_bytes)
-    assets = _copy_assets(out)
-    return {"files": len(files), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
-            "shards": index.shard_count, "paths": sorted([*files, *assets])}
+        written += 1
+    for part in kept_parts:
+        part_files[part] = list(old.parts[part][1])
+    return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
+            "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
+            "parts": {part: (parts[part], sorted(names)) for part, names in part_files.items()},
+            "hashes": hashes}
 
 
-def _copy_assets(out: Path) -> list[str]:
-    """The assets copied into ``out/assets/``, relative to ``out``."""
-    (out / "assets").mkdir(exist_ok=True)
-    copied = []
+def _key(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _assets() -> dict[str, bytes]:
+    """``assets/``: the collection's and the documents' pages' own, by path."""
+    found = {}
     for folder, names in (("site", ASSETS), ("html", DOCUMENT_ASSETS)):
         source = resources.xslt_dir() / folder / "assets"
         for name in names:
             if not (source / name).is_file():
                 raise ResourceError(f"asset {name} is missing from {source}; reinstall tei-edition")
-            (out / "assets" / name).write_bytes((source / name).read_bytes())
-            copied.append(f"assets/{name}")
-    return copied
+            found[f"assets/{name}"] = (source / name).read_bytes()
+    return found
 
 
 @dataclass
@@ -698,17 +837,31 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                 idno.set("href", link)
         if entry.geo:
             etree.SubElement(el, f"{_S}geo", lat=f"{entry.geo[0]:.5f}", lon=f"{entry.geo[1]:.5f}")
-        shown = set()
-        for document_id, anchor, snippet in found:
-            if (document_id, anchor) in shown:
-                continue  # one line per passage, however often it names the entry
-            shown.add((document_id, anchor))
-            m = etree.SubElement(el, f"{_S}mention", doc=document_id, anchor=anchor)
-            m.text = snippet
         for document_id, role in sorted(((d, r) for r in ("sent", "received") for d in letters.get(r, [])),
                                         key=lambda pair: numbers[pair[0]]):
             etree.SubElement(el, f"{_S}letter", doc=document_id, role=role)
     return site
+
+
+def _passages_named(found) -> list[tuple[str, str, str]]:
+    """An entry's mentions as its page lists them: one line per passage, however often
+    the passage names it."""
+    shown, lines = set(), []
+    for document_id, anchor, snippet in found:
+        if (document_id, anchor) not in shown:
+            shown.add((document_id, anchor))
+            lines.append((document_id, anchor, snippet))
+    return lines
+
+
+def _add_mentions(el, lines) -> None:
+    """The ``s:mention`` elements of an entity, before its letters."""
+    at = next((i for i, child in enumerate(el) if child.tag == f"{_S}letter"), len(el))
+    for document_id, anchor, snippet in lines:
+        m = etree.Element(f"{_S}mention", doc=document_id, anchor=anchor)
+        m.text = snippet
+        el.insert(at, m)
+        at += 1
 
 
 def _map_windows(site) -> None:
