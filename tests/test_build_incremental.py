@@ -260,3 +260,45 @@ def test_the_collection_read_from_its_records_is_the_collection_read_anew(source
                         or real(path, *a, **k))
     load([source], cache=stale)
     assert letters[0].name in parsed
+
+
+def test_a_file_unchanged_on_disk_is_not_hashed_again_and_a_changed_one_is(source, monkeypatch):
+    """``collection.load`` takes a file whose size, times and inode are those its record
+    saw for unchanged without reading it; any of them different (an edit of the same
+    size, its modification time set back), and it is hashed and read again. A file
+    changed too recently for its times to be trusted is hashed every time."""
+    import json
+    import os
+    import time
+
+    from tei_edition.collection import model
+
+    letters = sorted((source / "letters").glob("*.xml"))
+    just_written = json.loads(json.dumps(load([source]).records))
+    assert not any("seen" in record for record in just_written.values())
+    later = time.time_ns() + 3600 * 10**9  # an hour on, the files have settled
+    monkeypatch.setattr(model, "_now", lambda: later)
+    first = load([source], cache=just_written)
+    records = json.loads(json.dumps(first.records))
+    assert all("seen" in records[f"letters/{p.name}"] for p in letters)
+
+    hashed = []
+    real = model._sha256
+    monkeypatch.setattr(model, "_sha256", lambda path: hashed.append(Path(path).name) or real(path))
+    edited = letters[2]
+    text = edited.read_text(encoding="utf-8")
+    same_size = text.replace("Dear friend,", "Dear fiend!,")
+    assert same_size != text and len(same_size) == len(text)
+    before = edited.stat()
+    edited.write_text(same_size, encoding="utf-8")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    cached = load([source], cache=records)
+    # the registers (never cached) and the edited letter: no other file is read
+    assert sorted(hashed) == sorted(["persons.xml", "places.xml", edited.name])
+    assert cached.records[f"letters/{edited.name}"]["sha256"] != \
+        records[f"letters/{edited.name}"]["sha256"]
+    monkeypatch.undo()
+    fresh = load([source])
+    assert cached.hashes == fresh.hashes
+    assert [(d.id, d.catalogue.to_json()) for d in cached.ordered()] == \
+        [(d.id, d.catalogue.to_json()) for d in fresh.ordered()]

@@ -21,6 +21,7 @@ import os
 import posixpath
 import re
 import stat
+import time
 from copy import deepcopy
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -196,6 +197,32 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A file whose last change is this recent may change again within the same tick of the
+# file system's clock, its size and times the same: its record keeps no ``seen``, and
+# the next load hashes it (what git calls racy files; 2 s covers the coarsest clocks).
+_SETTLED_NS = 2_000_000_000
+_now = time.time_ns
+
+
+def _seen(path: Path) -> list[int] | None:
+    """What the file system says of a regular file (size, modification and change
+    times, inode): while it is the same, the file's bytes are taken to be the same (as
+    make and git take them); None for anything else, or when it cannot say."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def _settled(seen: list[int]) -> bool:
+    """Whether the file's last change (modification or change time) is old enough that
+    a later change would show in its times."""
+    return _now() - max(seen[1], seen[2]) > _SETTLED_NS
+
+
 def _shown(root: Path, rel: str) -> str:
     """A file of the collection as diagnostics name it: relative to the working folder."""
     try:
@@ -240,16 +267,25 @@ class _Reader:
 
     def read(self, file: Path) -> None:
         rel = self.register.relative(file)
-        try:
-            digest = _sha256(file)
-        except OSError:
-            digest = None  # parse_file says what is wrong
+        record = self.cache.get(rel)
+        seen = _seen(file)
+        if seen is not None and isinstance(record, dict) and record.get("seen") == seen and \
+                isinstance(record.get("sha256"), str):
+            digest = record["sha256"]  # unchanged since it was hashed: not read again
+        else:
+            try:
+                digest = _sha256(file)
+            except OSError:
+                digest = None  # parse_file says what is wrong
         if digest is not None:
             self.hashes[os.path.abspath(file)] = digest
-            record = self.cache.get(rel)
             if isinstance(record, dict) and record.get("sha256") == digest:
                 try:
                     self._from_record(file, rel, record)
+                    if record.get("seen") != seen:  # hashed again: what it was seen as now
+                        record = {k: v for k, v in record.items() if k != "seen"}
+                        if seen is not None and _settled(seen):
+                            record["seen"] = seen
                     self.records[rel] = record
                     return
                 except (KeyError, TypeError, ValueError, etree.XMLSyntaxError):
@@ -266,6 +302,8 @@ class _Reader:
             self._corpus(root, file, rel)
         elif root.tag == f"{_T}TEI":
             self._record = {"sha256": digest} if digest is not None else None
+            if self._record is not None and seen is not None and _settled(seen):
+                self._record["seen"] = seen
             self._tei(root, file, rel, None, None)
             if self._record is not None and "document" in self._record:
                 self.records[rel] = self._record
