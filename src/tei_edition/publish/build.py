@@ -266,7 +266,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
                                    {f.format: [str(p.relative_to(out)) for p in f.outputs]
                                     for f in outcome.formats},
                                    [w for f in outcome.formats for w in f.warnings],
-                                   outcome.digest)
+                                   manifest.put_digest(staging, outcome.digest))
             entries[doc_id] = entry
             journal.add(doc_id, entry)
         progress.done(outcome)
@@ -287,6 +287,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     finally:
         journal.close()
     kept = {path for entry in entries.values() for paths in entry.outputs.values() for path in paths}
+    kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
              if f.ok for p in f.outputs}
     _prune(staging, kept)
@@ -576,8 +577,6 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     linked over."""
     from tei_edition.publish import site
 
-    digests = [digest for d in documents if d in entries and entries[d].digest
-               for digest in _digests(entries[d].digest)]
     try:
         pages = site.whole_file_pages(collection)
         key = _site_key(collection, documents, entries, pages, full_registers, options)
@@ -587,6 +586,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             report.site_kept = len(previous.files)
             return previous
         salt = manifest.key(manifest.tool_digest(), options)
+        # read only now: a site taken over whole needs none of them
+        digests = [digest for d in documents if d in entries and entries[d].digest
+                   for digest in _digests(manifest.read_digest(staging, entries[d].digest))]
         before = _previous_site(previous, out) if previous is not None and previous.salt == salt else None
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
@@ -649,6 +651,11 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
             any(paths[:1] != [outputs[name]] for name, paths in entry.outputs.items()):
         return None
     wanted = [p for paths in entry.outputs.values() for p in paths]
+    if entry.digest is not None:  # its site digest, kept beside the outputs
+        try:
+            wanted.append(manifest.digest_path(entry.digest))
+        except (ValueError, TypeError):
+            return None
     if old is None:
         return entry if all((staging / p).exists() for p in wanted) else None
     if not all((old / p).exists() for p in wanted):

@@ -11,6 +11,12 @@ and the files they are. A rebuild whose site key is unchanged links them over; o
 whose key changed makes again only the parts of the site whose own keys changed (the
 overview, each register entry's pages) and links every file whose content is the same.
 
+Each document's site digest (what the collection site needs of it: its passages,
+mentions and search postings, ``site.Digest``) is a file of its own under ``DIGESTS``,
+named by its content hash, which the manifest's entry names: a rebuild links the
+unchanged ones over and reads them only when the site is made again (the manifest
+itself stays small, read and written in milliseconds).
+
 ``RECORDS`` keeps what the collection's model read of each file (``collection.load``'s
 cache), so that a rebuild parses only the files that changed.
 
@@ -37,7 +43,9 @@ JOURNAL = ".tei-edition-journal.jsonl"
 # what ``collection.load`` read of each file of one document, by content hash: the
 # next build's load parses only the files that changed
 RECORDS = ".tei-edition-collection.json"
-FORMAT_VERSION = 3  # 3: the site's parts and hashes, the digests' search postings
+# the documents' site digests, one file each, named by their content hash
+DIGESTS = ".tei-edition-digests"
+FORMAT_VERSION = 4  # 3: the site's parts and hashes, the digests' search postings; 4: DIGESTS
 
 
 @dataclass
@@ -49,7 +57,9 @@ class Entry:
     source: str
     outputs: dict[str, list[str]] = field(default_factory=dict)  # format -> paths
     warnings: list[str] = field(default_factory=list)
-    digest: str | None = None  # what the collection site needs of it (site.Digest JSON)
+    # what the collection site needs of it: the content hash of its site digest, the file
+    # ``digest_path(digest)`` in the build folder (``put_digest``, ``read_digest``)
+    digest: str | None = None
 
 
 @dataclass
@@ -133,6 +143,33 @@ def save(folder: Path, entries: dict[str, Entry], site: Site | None = None) -> N
     # one line: json's indented form is written by its slow pure-Python encoder
     (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
+
+
+def put_digest(folder: Path, text: str | None) -> str | None:
+    """Keep a document's site digest (``site.Digest`` JSON) in the build folder under
+    construction; its name (content hash) for its entry."""
+    if text is None:
+        return None
+    data = text.encode("utf-8", "surrogateescape")
+    name = hashlib.sha256(data).hexdigest()
+    path = folder / digest_path(name)
+    if not path.is_file():
+        path.parent.mkdir(exist_ok=True)
+        partial = path.with_name(f"{name}.{os.getpid()}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, path)  # whole or absent: its name is its content's hash
+    return name
+
+
+def digest_path(name: str) -> str:
+    """Where the digest ``name`` is, relative to the build folder."""
+    if len(name) != 64 or not all(c in "0123456789abcdef" for c in name):
+        raise ValueError(f"not the name of a digest: {name[:80]!r}")
+    return f"{DIGESTS}/{name}.json"
+
+
+def read_digest(folder: Path, name: str) -> str:
+    return (folder / digest_path(name)).read_bytes().decode("utf-8", "surrogateescape")
 
 
 def read_journal(folder: Path) -> dict[str, Entry]:
