@@ -673,9 +673,24 @@ def _link(source: Path, target: Path) -> None:
         target.unlink()
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
-        shutil.copytree(source, target, copy_function=_link_or_copy, symlinks=True)
+        _link_tree(str(source), str(target))
     else:
         _link_or_copy(source, target)
+
+
+def _link_tree(source: str, target: str) -> None:
+    """``shutil.copytree`` with hard links, without its per-file overhead (a site page's
+    folder: a rebuild links thousands of them); symbolic links are copied as links."""
+    os.mkdir(target)
+    with os.scandir(source) as found:
+        for item in found:
+            there = os.path.join(target, item.name)
+            if item.is_symlink():
+                os.symlink(os.readlink(item.path), there)
+            elif item.is_dir():
+                _link_tree(item.path, there)
+            else:
+                _link_or_copy(item.path, there)
 
 
 def _link_files(old: Path, staging: Path, files: list[str]) -> None:
