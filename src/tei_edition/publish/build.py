@@ -696,19 +696,21 @@ def _link_tree(source: str, target: str) -> None:
 def _link_files(old: Path, staging: Path, files: list[str]) -> None:
     """Hard links of many files (relative paths) from the old build into the new one,
     each folder made once."""
-    made: set[Path] = set()
-    for rel in files:
-        target = staging / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+    made: set[str] = set()
+    old_dir, new_dir = str(old), str(staging)
+    for rel in files:  # strings, not paths: thousands of them
+        source, target = os.path.join(old_dir, rel), os.path.join(new_dir, rel)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         try:
-            os.link(old / rel, target)
+            os.link(source, target)
         except FileExistsError:
-            target.unlink()
-            _link_or_copy(old / rel, target)
+            os.unlink(target)
+            _link_or_copy(source, target)
         except OSError:
-            shutil.copy2(old / rel, target)
+            shutil.copy2(source, target)
 
 
 def _link_or_copy(source, target) -> None:
