@@ -272,8 +272,10 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         progress.done(outcome)
 
     by_id = {task.id: task for task in tasks}
-    init_args = (_portable(collection.register, paths), [f.name for f in chosen],
-                 xmlparse.current_limits(), collection if collection_site else None)
+    # the collection, when its site's pages are rendered, brings its register along
+    init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
+                 [f.name for f in chosen], xmlparse.current_limits(),
+                 collection if collection_site else None)
     try:
         if jobs == 0:
             _run_here(tasks, init_args, finished)
