@@ -182,6 +182,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     progress = progress or Progress()
     out = Path(out_dir)
 
+    _ENTRY_JSON.clear()
     collection = collection_model.load(paths, cache=None if force else manifest.load_records(out))
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
@@ -201,6 +202,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     if not documents:  # nothing to publish: the output folder is left as it is
         progress.start(report, 0)
         return report
+    fresh = not out.with_name(f".{out.name}.building").exists()
     staging = _staging(out)
 
     settings = {"formats": [f.name for f in chosen], "validate": validate,
@@ -247,9 +249,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
                                divisions))
 
     journal = manifest.Journal(staging)
-    for doc_id, entry in entries.items():
-        if doc_id not in resumed or resumed[doc_id].key != entry.key:
-            journal.add(doc_id, entry)
+    journal.add_all((doc_id, entry) for doc_id, entry in entries.items()
+                    if doc_id not in resumed or resumed[doc_id].key != entry.key)
     progress.start(report, len(documents))
     for outcome in skipped:
         report.documents.append(outcome)
@@ -292,12 +293,14 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
              if f.ok for p in f.outputs}
-    _prune(staging, kept)
+    if not fresh or not all(d.ok for d in report.documents if d.kind == "document" and not d.skipped):
+        _prune(staging, kept)  # (a new folder holds nothing but this build's outputs)
     site = None
     if collection_site:
         site = _write_site(collection, documents, entries, staging, report,
                            full_registers=full_registers, options=options,
                            previous=None if force else manifest.load_site(out), out=out)
+    _ENTRY_JSON.clear()
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries, site)
@@ -477,7 +480,7 @@ def _neighbours(doc, documents: dict) -> str:
     from tei_edition.publish.site import catalogue_line
 
     entry = doc.catalogue
-    parts = [json.dumps(entry.to_json(), sort_keys=True)] if entry is not None else []
+    parts = [_entry_json(entry)] if entry is not None else []
     for name in ("prev", "next", "corresp_prev", "corresp_next"):
         other = documents.get(getattr(entry, name, None) or "")
         if isinstance(other, _Volume):
@@ -485,6 +488,18 @@ def _neighbours(doc, documents: dict) -> str:
         parts.append(f"{name}={other.id}|{catalogue_line(other.catalogue)}"
                      if other is not None else f"{name}=")
     return "\n".join(parts)
+
+
+_ENTRY_JSON: dict[int, tuple] = {}  # id(catalogue entry) -> (entry, its JSON), for one build
+
+
+def _entry_json(entry) -> str:
+    """A catalogue entry as JSON, made once a build (the documents' keys and the site's
+    read every entry)."""
+    made = _ENTRY_JSON.get(id(entry))
+    if made is None or made[0] is not entry:
+        made = _ENTRY_JSON[id(entry)] = (entry, json.dumps(entry.to_json(), sort_keys=True))
+    return made[1]
 
 
 def _plan(documents: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
@@ -619,7 +634,7 @@ def _site_key(collection, documents: dict, entries: dict, pages: dict, full_regi
              register.digest(register.keys()) if hasattr(register, "keys") else
              manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))]
     for doc in collection.ordered():
-        parts.append(json.dumps(doc.catalogue.to_json(), sort_keys=True))
+        parts.append(_entry_json(doc.catalogue))
     for doc_id in documents:
         entry = entries.get(doc_id)
         parts.append(f"{doc_id}\t{entry.digest if entry is not None else ''}")

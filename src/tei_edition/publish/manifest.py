@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -137,9 +137,9 @@ def load_site(folder: Path) -> Site | None:
 
 def save(folder: Path, entries: dict[str, Entry], site: Site | None = None) -> None:
     data = {"format": FORMAT_VERSION, "tool": __version__,
-            "documents": {name: asdict(entry) for name, entry in sorted(entries.items())}}
+            "documents": {name: _plain(entry) for name, entry in sorted(entries.items())}}
     if site is not None:
-        data["site"] = asdict(site)
+        data["site"] = _plain(site)
     # one line: json's indented form is written by its slow pure-Python encoder
     (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
@@ -170,6 +170,12 @@ def digest_path(name: str) -> str:
 
 def read_digest(folder: Path, name: str) -> str:
     return (folder / digest_path(name)).read_bytes().decode("utf-8", "surrogateescape")
+
+
+def _plain(record) -> dict:
+    """An Entry's or a Site's fields (lists, dicts and strings) for ``json.dumps``:
+    ``asdict``'s deep copy takes a thousand entries a third of a second."""
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 def read_journal(folder: Path) -> dict[str, Entry]:
@@ -212,8 +218,15 @@ class Journal:
         self._handle = open(folder / JOURNAL, "a", encoding="utf-8")
 
     def add(self, name: str, entry: Entry) -> None:
-        self._handle.write(json.dumps({"id": name, **asdict(entry)}, ensure_ascii=False) + "\n")
-        self._handle.flush()
+        self.add_all([(name, entry)])
+
+    def add_all(self, entries) -> None:
+        """Several (name, entry) at once, in one write."""
+        lines = [json.dumps({"id": name, **_plain(entry)}, ensure_ascii=False) + "\n"
+                 for name, entry in entries]
+        if lines:
+            self._handle.write("".join(lines))
+            self._handle.flush()
 
     def close(self) -> None:
         self._handle.close()
