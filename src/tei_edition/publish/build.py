@@ -31,6 +31,7 @@ How:
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import os
@@ -276,7 +277,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     # the collection, when its site's pages are rendered, brings its register along
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
-                 collection if collection_site else None)
+                 _for_workers(collection, tasks) if collection_site else None)
     try:
         if jobs == 0:
             _run_here(tasks, init_args, finished)
@@ -815,6 +816,24 @@ def _portable(register, paths):
     except TypeError:
         return ("load", [str(p) for p in paths])
     return register
+
+
+def _for_workers(collection, tasks: list[_Task]):
+    """The collection as the workers get it: its register, and of its documents those
+    they render and the neighbours their pages link to (what ``site.page_parameters``
+    reads); not the records and hashes of the next build (a rebuild of one letter
+    pickled them all for its one worker)."""
+    wanted: set[str] = set()
+    for task in tasks:
+        if task.document is None:
+            continue
+        wanted.add(task.document.id)
+        entry = task.document.catalogue
+        wanted.update(getattr(entry, name, None) or ""
+                      for name in ("prev", "next", "corresp_prev", "corresp_next"))
+    return dataclasses.replace(collection, documents=[d for d in collection.documents
+                                                      if d.id in wanted],
+                               problems=[], records={}, hashes={})
 
 
 def init_worker(register, format_names: list[str], parse_limits, collection=None) -> None:
