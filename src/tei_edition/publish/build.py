@@ -38,6 +38,7 @@ import os
 import pickle
 import resource
 import shutil
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -534,10 +535,15 @@ def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
                 raise InputError(f"the site of {folders[parent]!r} ({out / parent}) would hold "
                                  f"the outputs of {doc_id!r}; rename one of them")
             parent = parent.rsplit("/", 1)[0] if "/" in parent else None
-    resolved = out.resolve()
-    for path in inputs:
-        source = Path(path).resolve()
-        if source == resolved or resolved in source.parents:
+    resolved = str(out.resolve())
+    folders: dict[str, str] = {}  # each folder resolved once, not each of its files
+    for path in dict.fromkeys(map(str, inputs)):
+        folder, name = os.path.split(os.path.abspath(path))
+        if folder not in folders:
+            folders[folder] = os.path.realpath(folder)
+        source = os.path.realpath(path) if os.path.islink(path) else \
+            os.path.join(folders[folder], name)
+        if source == resolved or source.startswith(resolved.rstrip(os.sep) + os.sep):
             raise InputError(f"the output folder {out} holds the input {path}, and a build "
                              "replaces its output folder as a whole; name another output folder",
                              path=str(path))
@@ -668,30 +674,34 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
             sorted(entry.outputs) != sorted(outputs) or \
             any(paths[:1] != [outputs[name]] for name, paths in entry.outputs.items()):
         return None
-    wanted = [p for paths in entry.outputs.values() for p in paths]
+    wanted = [str(p) for paths in entry.outputs.values() for p in paths]
     if entry.digest is not None:  # its site digest, kept beside the outputs
         try:
             wanted.append(manifest.digest_path(entry.digest))
         except (ValueError, TypeError):
             return None
     if old is None:
-        return entry if all((staging / p).exists() for p in wanted) else None
-    if not all((old / p).exists() for p in wanted):
+        return entry if all(os.path.exists(os.path.join(staging, p)) for p in wanted) else None
+    if not all(os.path.exists(os.path.join(old, p)) for p in wanted):
         return None
     for rel in wanted:
-        _link(old / rel, staging / rel)
+        _link(os.path.join(old, rel), os.path.join(staging, rel))
     return entry
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: str, target: str) -> None:
     """Hard links (no copy) from the old build into the new one."""
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
-    elif target.exists() or target.is_symlink():
-        target.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_dir():
-        _link_tree(str(source), str(target))
+    try:
+        there = os.lstat(target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+    else:  # left by an interrupted build
+        if stat.S_ISDIR(there.st_mode):
+            shutil.rmtree(target)
+        else:
+            os.unlink(target)
+    if os.path.isdir(source):
+        _link_tree(source, target)
     else:
         _link_or_copy(source, target)
 
