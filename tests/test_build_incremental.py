@@ -306,3 +306,18 @@ def test_a_file_unchanged_on_disk_is_not_hashed_again_and_a_changed_one_is(sourc
     assert cached.hashes == fresh.hashes
     assert [(d.id, d.catalogue.to_json()) for d in cached.ordered()] == \
         [(d.id, d.catalogue.to_json()) for d in fresh.ordered()]
+
+
+def test_a_rebuild_of_one_letter_takes_one_worker(source, tmp_path):
+    """One or two documents to render: one worker renders them (a second would start
+    and compile the stylesheets for nothing), within the same limits, and the folder is
+    what a full build writes."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    letter = sorted((source / "letters").glob("*.xml"))[6]
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("Dear friend,", "My dear friend,"), encoding="utf-8")
+    again = build([source], out, jobs=2, only=["html"])
+    assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
+    assert again.usage.workers_started == 1 and again.usage.worker_peak > 0
+    same_as_a_full_build(source, out, tmp_path, only=["html"])

@@ -132,6 +132,9 @@ class Progress:
         pass
 
 
+_ONE_WORKER = 2  # documents to render that one worker takes alone
+
+
 @dataclass
 class _Task:
     """One document for a worker: where it is, where its outputs go (inside the
@@ -283,7 +286,10 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         if jobs == 0:
             _run_here(tasks, init_args, finished)
         else:
-            report.usage = pool.run([(t.id, t) for t in tasks], render, jobs=jobs,
+            # one or two documents: one worker (the one started early) renders them
+            # sooner than a second could start and compile the stylesheets
+            report.usage = pool.run([(t.id, t) for t in tasks], render,
+                                    jobs=min(jobs, 1) if len(tasks) <= _ONE_WORKER else jobs,
                                     initializer=init_worker, initargs=init_args,
                                     limits=limits, on_done=finished)
     except KeyboardInterrupt:
