@@ -138,3 +138,15 @@ def test_pdf_sets_lines_right_and_centred_without_an_indent(tmp_path):
     assert abs(box("Leftline")[0] - left) < 1
     # the two lines of the signature end together: neither is indented
     assert abs(box("Ihr ergebenster")[1] - box("Heinrich Briner")[1]) < 1
+
+
+def test_python_reads_the_same_alignment_table():
+    from tei_edition.policy import policy
+
+    table = policy()
+    assert {"p", "ab", "signed", "dateline", "closer"} <= table.aligned_blocks
+    assert "head" not in table.aligned_blocks  # headings are laid out by each format
+    assert table.alignments[("rend", "right")] == "right"
+    assert table.alignments[("rend", "align(center)")] == table.alignments[("rend", "centre")] == "center"
+    assert table.alignments[("style", "text-align:right")] == "right"
+    assert table.alignments[("rend", "left")] == "left"
