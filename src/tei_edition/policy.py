@@ -1,7 +1,7 @@
 """The editorial policy's tables (``xslt/common/policy.xml``), which the XSLT common
 layer reads too: which elements are mentions and of what kind, register entries and
 their name forms, the preferred-name rule, which register files may be read, the
-citable blocks and the unit types. Python never keeps its own copy of these lists."""
+citable blocks, the unit types and what alignment a @rend or @style asks for. Python never keeps its own copy of these lists."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ class Policy:
     register_files: frozenset[str]  # where a register file named in @ref may lie
     blocks: frozenset[str]  # citable blocks (anchors)
     unit_types: frozenset[str]  # division types that make a unit
+    aligned_blocks: frozenset[str]  # blocks the source may set right or centred
+    alignments: dict[tuple[str, str], str]  # ("rend", token) / ("style", "text-align:right") -> right|center|left
 
 
 def _words(value: str | None) -> list[str]:
@@ -46,4 +48,7 @@ def policy() -> Policy:
         register_files=frozenset(_words(root.find("register-files").get("read"))),
         blocks=frozenset(_words(root.find("blocks").get("anchored"))),
         unit_types=frozenset(_words(root.find("units").get("types"))),
+        aligned_blocks=frozenset(_words(root.find("alignment").get("blocks"))),
+        alignments={(attr, value): a.get("says") for a in root.find("alignment").iter("align")
+                    for attr in ("rend", "style") for value in _words(a.get(attr))},
     )

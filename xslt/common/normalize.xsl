@@ -41,6 +41,9 @@
                    heading gets ("Document No. 3", policy.xml): set above its main
                    heading, or as its heading when it has none
     milestone      @te:section-break="true": a section break (policy.xml)
+    alignment      @te:align "right" or "center" on a block the source sets so (its @rend
+                   or @style, or the nearest block around it; policy.xml's <alignment>):
+                   every format sets it so, without a first-line indent
     lines          @te:own-line="true" on an inline element standing where a block
                    would (the lines of an opener, a stamp, a letterhead): a line of its own
     names          @te:entity (ids), @te:entity-type, @te:label (the display name,
@@ -241,6 +244,9 @@
     <xsl:if test="te:stands-as-line(.)">
       <xsl:attribute name="te:own-line" select="'true'"/>
     </xsl:if>
+    <xsl:for-each select="te:alignment(.)">
+      <xsl:attribute name="te:align" select="."/>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- Process the children of the current element (or only those in $only) with the

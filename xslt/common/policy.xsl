@@ -38,6 +38,28 @@
   <xsl:variable name="te:head-not-main" as="xs:string+" select="tokenize($te:policy/headings/@not-main)"/>
   <xsl:variable name="te:head-never-main" as="xs:string+" select="tokenize($te:policy/headings/@never-main)"/>
 
+  <!-- Alignment (policy.xml's <alignment>): the blocks it applies to, and what a
+       block's own @rend or @style asks for ('right', 'center', 'left'), or nothing. -->
+  <xsl:variable name="te:aligned-blocks" as="xs:string+" select="tokenize($te:policy/alignment/@blocks)"/>
+
+  <xsl:function name="te:own-alignment" as="xs:string?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="rend" select="tokenize(lower-case(normalize-space($el/@rend)))"/>
+    <xsl:variable name="style" select="tokenize(lower-case(replace($el/@style, '\s+', '')), ';')"/>
+    <xsl:sequence select="$te:policy/alignment/align
+      [tokenize(@rend) = $rend or tokenize(@style) = $style][1]/@says ! string(.)"/>
+  </xsl:function>
+
+  <!-- The alignment a block is set with: its own, else that of the nearest aligned
+       block around it; 'left' (the default) is nothing. -->
+  <xsl:function name="te:alignment" as="xs:string?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:if test="local-name($el) = $te:aligned-blocks">
+      <xsl:sequence select="($el/ancestor-or-self::*[local-name() = $te:aligned-blocks]
+                             ! te:own-alignment(.))[last()][. != 'left']"/>
+    </xsl:if>
+  </xsl:function>
+
   <!-- The label of a numbered division without a label heading ("Document No. 3"),
        or nothing (policy.xml's <division-labels>; nor when its heading starts with its
        number already: "12. Alfred Escher to ..."). -->

@@ -90,7 +90,8 @@
     </span>
   </xsl:template>
 
-  <!-- id (the stable anchor, or the xml:id), class naming the TEI element, lang. -->
+  <!-- id (the stable anchor, or the xml:id), class naming the TEI element (and the
+       alignment the common layer decided, @te:align: align-right, align-center), lang. -->
   <xsl:template name="h:attributes">
     <xsl:param name="class" as="xs:string*" select="()"/>
     <xsl:param name="title" as="xs:string?" select="()"/>
@@ -116,6 +117,7 @@
             $el/@type[normalize-space()] ! ('type-' || h:token(.)),
             tokenize(normalize-space($el/@rend)) ! ('rend-' || h:token(.)))
       else 'x-' || h:token(local-name($el)),
+      $el/@te:align ! ('align-' || .),
       'unknown'[$el/@te:kind = ('unknown-block', 'unknown-inline')]"/>
   </xsl:function>
 

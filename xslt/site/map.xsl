@@ -28,13 +28,12 @@
       <xsl:with-param name="content" as="element()+">
         <h1>Places</h1>
         <p>{count($all)} places with coordinates in the register, drawn from them (no map tiles); a
-          circle grows with the mentions of the place and leads to its page.</p>
+          circle grows with the mentions of the place (a small dot: named once) and leads to its page.</p>
         <xsl:if test="@map-detail">
           <h2 id="te-detail">Where most places are named</h2>
           <xsl:call-template name="s:svg-map">
             <xsl:with-param name="places" select="$all[s:inside(., current()/@map-detail)]"/>
             <xsl:with-param name="window" select="string(@map-detail)"/>
-            <xsl:with-param name="ids" select="true()"/>
           </xsl:call-template>
           <h2>All places</h2>
         </xsl:if>
@@ -42,7 +41,6 @@
           <xsl:with-param name="places" select="$all[s:inside(., current()/@map-all)]
                                                  [not(s:inside(., current()/@map-detail))]"/>
           <xsl:with-param name="window" select="string(@map-all)"/>
-          <xsl:with-param name="ids" select="empty(@map-detail)"/>
           <xsl:with-param name="detail" select="string(@map-detail)"/>
         </xsl:call-template>
         <xsl:if test="$all except $shown">
@@ -50,13 +48,34 @@
           <ul class="entries">
             <xsl:for-each select="$all except $shown">
               <xsl:sort select="@sort"/>
-              <li><a href="registers/place/{@slug}.html">{@label}</a> <span class="count">{@count}</span></li>
+              <li id="{@slug}"><a href="registers/place/{@slug}.html">{@label}</a> <span class="count">{@count}</span></li>
             </xsl:for-each>
           </ul>
         </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- The diameter of the dot of a place named once (the radius of a circle for a
+       place named twice is at least 2 + 14 * sqrt(2 / most), so the dot is smaller). -->
+  <xsl:variable name="s:dot" as="xs:integer" select="4"/>
+
+  <!-- A place's position on the map: integer units, x east of the west edge, y south
+       of the north edge. -->
+  <xsl:function name="s:x" as="xs:double">
+    <xsl:param name="place" as="element(s:entity)"/>
+    <xsl:param name="west" as="xs:double"/>
+    <xsl:param name="k" as="xs:double"/>
+    <xsl:param name="scale" as="xs:double"/>
+    <xsl:sequence select="round((xs:double($place/s:geo/@lon) - $west) * $k * $scale)"/>
+  </xsl:function>
+
+  <xsl:function name="s:y" as="xs:double">
+    <xsl:param name="place" as="element(s:entity)"/>
+    <xsl:param name="north" as="xs:double"/>
+    <xsl:param name="scale" as="xs:double"/>
+    <xsl:sequence select="round(($north - xs:double($place/s:geo/@lat)) * $scale)"/>
+  </xsl:function>
 
   <xsl:function name="s:inside" as="xs:boolean">
     <xsl:param name="place" as="element(s:entity)"/>
@@ -70,7 +89,6 @@
   <xsl:template name="s:svg-map" as="element()">
     <xsl:param name="places" as="element(s:entity)*"/>
     <xsl:param name="window" as="xs:string"/>
-    <xsl:param name="ids" as="xs:boolean"/>
     <!-- a window drawn in detail elsewhere: here a frame linking to it -->
     <xsl:param name="detail" as="xs:string" select="''"/>
     <xsl:variable name="w" select="tokenize($window) ! xs:double(.)"/>
@@ -97,14 +115,23 @@
             <title>The places drawn in detail above</title></rect>
         </a>
       </xsl:if>
-      <xsl:for-each select="reverse($by-count)">
-        <a href="registers/place/{@slug}.html">
-          <xsl:if test="$ids"><xsl:attribute name="id" select="@slug"/></xsl:if>
-          <circle cx="{round((xs:double(s:geo/@lon) - $west) * $k * $scale)}"
-                  cy="{round(($north - xs:double(s:geo/@lat)) * $scale)}"
-                  r="{round(2 + 14 * math:sqrt(xs:integer(@count) div $most), 1)}"><title>{@label} ({@count})</title></circle>
-        </a>
+      <!-- Every place a link to its page, named by its title, with its id (the "On
+           the map" links of the place pages land on it). Written compactly, for a map of
+           thousands of places stays a page that loads quickly (issue #15): a place named
+           more than once is a circle growing with its mentions (integer radius); a place
+           named once, the most of them, a dot of one size (a round, zero-length stroke
+           drawn by the group it is in), its title without the count. -->
+      <xsl:for-each select="reverse($by-count)[xs:integer(@count) gt 1]">
+        <a href="registers/place/{@slug}.html" id="{@slug}"><title>{@label} ({@count})</title><circle
+           cx="{s:x(., $west, $k, $scale)}" cy="{s:y(., $north, $scale)}"
+           r="{round(2 + 14 * math:sqrt(xs:integer(@count) div $most))}"/></a>
       </xsl:for-each>
+      <g class="once" stroke-width="{$s:dot}" stroke-linecap="round">
+        <xsl:for-each select="reverse($by-count)[not(xs:integer(@count) gt 1)]">
+          <a href="registers/place/{@slug}.html" id="{@slug}"><title>{@label}</title><path
+             d="M{s:x(., $west, $k, $scale)} {s:y(., $north, $scale)}h0"/></a>
+        </xsl:for-each>
+      </g>
       <!-- labels for the 40 most named places, each where no earlier label is -->
       <xsl:iterate select="$by-count[position() le 40]">
         <xsl:param name="taken" as="xs:double*" select="()"/>

@@ -195,9 +195,12 @@
   <xsl:template name="s:file" as="xs:string+">
     <xsl:param name="path" as="xs:string"/>
     <xsl:param name="page" as="element()"/>
-    <xsl:sequence select="$path, serialize($page, map{
+    <!-- an empty SVG shape is written self-closed ("<circle .../>", valid in HTML and
+         XML), not with an end tag: the map draws thousands -->
+    <xsl:sequence select="$path, replace(serialize($page, map{
       'method': 'xhtml', 'html-version': 5.0, 'include-content-type': false(),
-      'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'}) || '&#10;'"/>
+      'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'}),
+      '(&lt;(path|circle|rect)\s[^&lt;&gt;]*)&gt;&lt;/\2&gt;', '$1/&gt;') || '&#10;'"/>
   </xsl:template>
 
   <!-- ============================================================ the page shell -->

@@ -8,7 +8,8 @@
     @indent        spaces before every line
     @prefix        printed before the first line ("- ", "[3] "); later lines hang under it
     @underline     a line of this character under the block (headings)
-    @align         "center" (section breaks)
+    @align         "center" (section breaks, and blocks the common layer centres,
+                   @te:align) or "right" (signatures, datelines the source sets right)
   The children of a block are read in runs: adjacent inline content (text, inline
   elements, notes, breaks) makes one block; block children are rendered in turn.
 -->
@@ -166,6 +167,9 @@
       <!-- the lines of one run (line breaks kept, @te:newline) stand on consecutive lines -->
       <tx:b group="{if (count($lines) gt 1 and position() gt 1 and $group = '') then 'lines' || generate-id($container) else $group}"
             indent="{$indent}">
+        <xsl:for-each select="$container/@te:align">
+          <xsl:attribute name="align" select="."/>
+        </xsl:for-each>
         <xsl:if test="tx:is-title-head($container) and position() = last()">
           <xsl:attribute name="underline" select="tx:underline($container)"/>
         </xsl:if>

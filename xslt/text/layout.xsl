@@ -39,9 +39,15 @@
     <xsl:variable name="longest" select="max(($lines ! string-length(.), 0)) + $hang"/>
     <xsl:variable name="margin" select="
       if ($block/@align = 'center' and $width gt $longest) then ($width - $longest) idiv 2 else $indent"/>
+    <!-- a block set right or centred: each line on its own, within the line width -->
+    <xsl:variable name="aligned" select="$block/@align = ('right', 'center') and $width gt 0"/>
     <xsl:variable name="out" as="xs:string*" select="
+      if ($aligned) then
+        for $line in ($prefix || $lines[1], $lines[position() gt 1] ! (tx:spaces($hang) || .))
+        return tx:spaces($indent + tx:aligned-margin(string-length($line), $width - $indent, $block/@align)) || $line
+      else (
       tx:spaces($margin) || $prefix || $lines[1],
-      $lines[position() gt 1] ! (tx:spaces($margin + $hang) || .),
+      $lines[position() gt 1] ! (tx:spaces($margin + $hang) || .)),
       for $mark in $block/@underline[. != ''] return
         tx:spaces($margin) || string-join(for $i in 1 to $longest return string($mark))"/>
     <xsl:sequence select="string-join($out ! replace(., '\s+$', ''), '&#10;')"/>
@@ -77,6 +83,14 @@
         </xsl:iterate>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:function>
+
+  <!-- The space before a line of $length characters set right or centred in $room. -->
+  <xsl:function name="tx:aligned-margin" as="xs:integer">
+    <xsl:param name="length" as="xs:integer"/>
+    <xsl:param name="room" as="xs:integer"/>
+    <xsl:param name="align" as="xs:string"/>
+    <xsl:sequence select="max((0, if ($align = 'right') then $room - $length else ($room - $length) idiv 2))"/>
   </xsl:function>
 
   <!-- $n spaces (a margin: cut from a constant, built only when wider than that). -->

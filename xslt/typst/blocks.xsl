@@ -163,11 +163,13 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- A block holding only inline content. -->
+  <!-- A block holding only inline content (a paragraph or a line set right or centred
+       as the common layer decided, @te:align, says so: "alignment: right"). -->
   <xsl:template name="tt:leaf">
     <xsl:param name="function" as="xs:string"/>
     <xsl:param name="args" as="xs:string" select="''"/>
-    <xsl:text>#te.{$function}(kind: {tt:str(local-name())}{$args}, {{{tt:mark(.)}&#10;</xsl:text>
+    <xsl:variable name="align" select="@te:align[$function = ('p', 'line')] ! (', alignment: ' || .)"/>
+    <xsl:text>#te.{$function}(kind: {tt:str(local-name())}{$args}{$align}, {{{tt:mark(.)}&#10;</xsl:text>
     <xsl:call-template name="tt:inline-run">
       <xsl:with-param name="nodes" select="node()"/>
     </xsl:call-template>

@@ -1,0 +1,152 @@
+"""Alignment the source asks for (``rend="right"``, ``"center"``, ``"align(center)"``,
+``style="text-align: right"`` ...), decided once by the common layer (policy.xml's
+<alignment>, ``@te:align``) and set so by every format: the HTML class, the Typst call,
+the text's columns and the printed line's place on the PDF page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+from conftest import FIXTURES
+from tei_edition.publish.export import export_file
+
+LETTER = FIXTURES / "align" / "letter.xml"
+
+# The first words of each block of the fixture, and where the source sets it.
+RIGHT = ["Zürich, den 30.", "Ihr ergebenster", "Heinrich Briner", "Styledright Lehrer",
+         "Closersalute mit", "Closersigned Briner"]
+CENTER = ["Hochgeehrter Herr", "Centredline Postscript"]
+LEFT = ["Ordinarybody opens", "Followingbody is", "Leftline stays"]
+
+
+def test_policy_table_decides_the_alignment_of_each_block(normalise_probe):
+    from test_common_xslt import normalised
+
+    root, _ = normalised(normalise_probe, LETTER)
+    te = "{urn:x-tei-edition}align"
+    decided = {" ".join(el.xpath("string()").split()): el.get(te)
+               for el in root.iter("{http://www.tei-c.org/ns/1.0}p", "{http://www.tei-c.org/ns/1.0}salute",
+                                   "{http://www.tei-c.org/ns/1.0}signed")}
+
+    def align(start):
+        hits = [a for text, a in decided.items() if text.startswith(start)]
+        assert len(hits) == 1, (start, list(decided))
+        return hits[0]
+
+    assert [align(s) for s in RIGHT] == ["right"] * len(RIGHT)
+    assert [align(s) for s in CENTER] == ["center"] * len(CENTER)
+    assert [align(s) for s in LEFT] == [None] * len(LEFT)
+    # the closer itself carries the decision its lines inherit
+    assert root.find(".//{http://www.tei-c.org/ns/1.0}closer").get(te) == "right"
+
+
+def test_html_sets_the_alignment_as_a_class(tmp_path):
+    export_file(LETTER, "html", tmp_path / "site")
+    page = html.parse(str(tmp_path / "site" / "index.html")).getroot()
+    blocks = {" ".join(el.text_content().split()): el.get("class", "").split()
+              for el in page.xpath("//*[@id][contains(concat(' ', @class, ' '), ' tei-p ')"
+                                   " or contains(@class, 'tei-signed') or contains(@class, 'tei-salute')]")}
+
+    def classes(start):
+        hits = [c for text, c in blocks.items() if text.startswith(start)]
+        assert len(hits) == 1, (start, list(blocks))
+        return hits[0]
+
+    for start in RIGHT[1:]:
+        assert "align-right" in classes(start)
+    for start in CENTER:
+        assert "align-center" in classes(start)
+    for start in LEFT:
+        assert not {"align-right", "align-center"} & set(classes(start))
+    css = (tmp_path / "site" / "assets" / "edition.css").read_text(encoding="utf-8")
+    assert re.search(r"\.align-right\s*\{[^}]*text-align:\s*right", css)
+    assert re.search(r"\.align-center\s*\{[^}]*text-align:\s*center", css)
+
+
+def test_text_sets_lines_right_and_centred_within_the_width(tmp_path):
+    out = tmp_path / "letter.txt"
+    export_file(LETTER, "text", out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    width = max(len(line) for line in lines)
+    assert width <= 72
+
+    def line(start):
+        hits = [ln for ln in lines if ln.strip().startswith(start)]
+        assert len(hits) == 1, start
+        return hits[0]
+
+    prose_right = max(len(ln) for ln in lines if ln and not ln.startswith(" ")
+                      and not set(ln) <= {"=", "-"})
+    for start in RIGHT:
+        assert len(line(start)) == 72, line(start)       # ends at the right margin
+        assert line(start).startswith(" " * 20)
+    for start in CENTER:
+        text = line(start)
+        left = len(text) - len(text.lstrip())
+        assert abs(left - (72 - len(text.strip())) / 2) <= 1, text
+    for start in LEFT:
+        assert not line(start).startswith(" ")
+    assert prose_right > 60
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_pdf_sets_lines_right_and_centred_without_an_indent(tmp_path):
+    pdf = tmp_path / "letter.pdf"
+    export_file(LETTER, "pdf", pdf, keep_typst=True)
+    typst = pdf.with_suffix(".typ").read_text(encoding="utf-8")
+    calls = re.findall(r"#te\.(?:p|line)\(kind: \"\w+\"(?:, alignment: (\w+))?, \{[^\n]*\n([^\n]*)", typst)
+    decided = {body.strip().lstrip("\"")[:12]: align for align, body in calls}
+    for start in RIGHT:
+        assert decided[start[:12]] == "right", start
+    for start in CENTER:
+        assert decided[start[:12]] == "center", start
+    for start in LEFT:
+        assert decided[start[:12]] == "", start
+
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                         check=True).stdout
+    root = etree.fromstring(out, etree.HTMLParser(huge_tree=True, encoding="utf-8"))
+    page = next(p for p in root.iter("page") if "Ordinarybody" in etree.tostring(p, encoding=str))
+    lines = [(float(ln.get("xmin")), float(ln.get("xmax")),
+              " ".join(w.text or "" for w in ln.iter("word"))) for ln in page.iter("line")]
+
+    def box(start):
+        hits = [(x0, x1) for x0, x1, text in lines if text.startswith(start)]
+        assert len(hits) == 1, (start, lines)
+        return hits[0]
+
+    # the text block: the justified lines of the opening paragraph (a ragged line ends
+    # within a glyph's side bearing of their edge)
+    prose = [(x0, x1) for x0, x1, text in lines
+             if not any(text.startswith(s) for s in RIGHT + CENTER + LEFT[1:])
+             and x1 - x0 > 250]
+    left, right = min(x0 for x0, _ in prose), max(x1 for _, x1 in prose)
+    middle = (left + right) / 2
+    for start in RIGHT:
+        x0, x1 = box(start)
+        assert abs(x1 - right) < 3 and x0 > middle, (start, x0, x1, left, right)
+    for start in CENTER:
+        x0, x1 = box(start)
+        assert abs((x0 + x1) / 2 - middle) < 3 and x0 > left + 20, (start, x0, x1, middle)
+    assert abs(box("Ordinarybody")[0] - left) < 1
+    assert abs(box("Leftline")[0] - left) < 1
+    # the two lines of the signature end together: neither is indented
+    assert abs(box("Ihr ergebenster")[1] - box("Heinrich Briner")[1]) < 1
+
+
+def test_python_reads_the_same_alignment_table():
+    from tei_edition.policy import policy
+
+    table = policy()
+    assert {"p", "ab", "signed", "dateline", "closer"} <= table.aligned_blocks
+    assert "head" not in table.aligned_blocks  # headings are laid out by each format
+    assert table.alignments[("rend", "right")] == "right"
+    assert table.alignments[("rend", "align(center)")] == table.alignments[("rend", "centre")] == "center"
+    assert table.alignments[("style", "text-align:right")] == "right"
+    assert table.alignments[("rend", "left")] == "left"
