@@ -257,20 +257,6 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
             worker.close()
 
 
-def prestart(preload: Iterable[str] = ()) -> None:
-    """Start a worker now, before its work is known, for the next ``run`` (or ``call``)
-    to take as its first (``workerstart.prestart``, which ``cli.early`` calls before
-    this module is imported). ``preload`` names modules the worker imports meanwhile
-    (``"module"``), or functions it calls (``"module:name"``, e.g. to start a child
-    process of its own early). A spare no ``run`` took is ended by ``discard_spare``."""
-    workerstart.prestart(tuple(preload))
-
-
-def discard_spare() -> None:
-    """End the spare worker if no ``run`` took it (its folder goes with it)."""
-    workerstart.discard_spare()
-
-
 def _take_spare(function, initializer, initargs) -> _Worker | None:
     started = workerstart.take_spare()
     if started is None:
