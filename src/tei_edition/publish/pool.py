@@ -488,9 +488,8 @@ def _preload(names) -> None:
 def _serve(receive_fd: int, send_fd: int) -> None:
     from tei_edition.errors import TeiEditionError
 
-    from tei_edition.publish import pool  # this file runs as ``__main__``: the module others see
-
-    pool._in_worker = True
+    global _in_worker
+    _in_worker = True
     receive = Connection(receive_fd, writable=False)
     send = Connection(send_fd, readable=False)
     try:
