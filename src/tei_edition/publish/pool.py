@@ -47,7 +47,7 @@ class Connection:
     ``multiprocessing.connection.Connection`` does, without its import (30 ms of CPU in
     the command line and again in every worker)."""
 
-    def __init__(self, fd: int, *, readable: bool = True, writable: bool = True):
+    def __init__(self, fd: int):
         self.fd = fd
         self.closed = False
 
@@ -150,8 +150,8 @@ class _Worker:
     def __init__(self, function, initializer, initargs, *, started=None):
         self.process = started or workerstart.start()
         self.tmp = self.process.tmp
-        self.sender = Connection(self.process.to_child, readable=False)
-        self.conn = Connection(self.process.from_child, writable=False)
+        self.sender = Connection(self.process.to_child)
+        self.conn = Connection(self.process.from_child)
         self.ready = False
         self.task = None  # (key, payload) while busy
         self.started = 0.0
@@ -490,8 +490,8 @@ def _serve(receive_fd: int, send_fd: int) -> None:
 
     global _in_worker
     _in_worker = True
-    receive = Connection(receive_fd, writable=False)
-    send = Connection(send_fd, readable=False)
+    receive = Connection(receive_fd)
+    send = Connection(send_fd)
     try:
         setup = receive.recv()
         if setup is None:  # a spare worker that no one needed
