@@ -434,14 +434,19 @@ def _main(receive_fd: str, send_fd: str, parent: str, *preload: str) -> None:
         _leave(code)
 
 
+def _remove_own_tmp() -> None:
+    """Remove this worker's private temporary folder (its TMPDIR, if it is one)."""
+    tmp = os.environ.get("TMPDIR", "")
+    if os.path.basename(tmp).startswith(_TMP_PREFIX):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _leave(code: int) -> None:
     """End this worker now: what it started killed (the Typst worker that stayed for
     the tasks among them: it has delivered every PDF asked of it), its folder removed
     (with the folders they kept there)."""
     kill_tree(os.getpid(), itself=False)
-    tmp = os.environ.get("TMPDIR", "")
-    if os.path.basename(tmp).startswith(_TMP_PREFIX):
-        shutil.rmtree(tmp, ignore_errors=True)
+    _remove_own_tmp()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -461,9 +466,7 @@ def _leave_watched(code: int) -> None:
             os.kill(target, signal.SIGKILL)
         except OSError:
             pass
-    tmp = os.environ.get("TMPDIR", "")
-    if os.path.basename(tmp).startswith(_TMP_PREFIX):
-        shutil.rmtree(tmp, ignore_errors=True)
+    _remove_own_tmp()
     os._exit(code)
 
 
