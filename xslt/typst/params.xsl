@@ -23,4 +23,7 @@
 
   <!-- The path the generated source imports the layout template from. -->
   <xsl:param name="template" as="xs:string" select="'tei-edition.typ'"/>
+  <!-- Typst code run before the book, after the template's import (a volume's part
+       sets te.first-page with it); written by tei_edition.publish.volume, not by input. -->
+  <xsl:param name="prelude" as="xs:string" select="''"/>
 </xsl:stylesheet>

@@ -240,11 +240,11 @@ def fallback_fonts(tree) -> tuple[list[str], list[str]]:
 
 
 def typst_source(tree, source: Path, *, paper: str = "a4", date: datetime | None = None,
-                 fonts: list[str] = (), reading: str = "normalised") -> Source:
+                 fonts: list[str] = (), reading: str = "normalised", prelude: str = "") -> Source:
     """The Typst source of the print edition of a parsed TEI document."""
     day = (date or creation_date(tree)).strftime("%Y-%m-%d")
     params = {"paper": paper, "reading": reading, "date": day, "fonts": "|".join(fonts), "source-name": source.name,
-              "template": typeset.TEMPLATE_NAME}
+              "template": typeset.TEMPLATE_NAME, "prelude": prelude}
     output, messages = run_format(STYLESHEET, tree, source, params)
     return Source(output, messages.warnings, messages.coverage)
 
@@ -274,11 +274,8 @@ def start(request: ExportRequest) -> "Pending":
         date = creation_date(tree)
         fonts, font_warnings = fallback_fonts(tree)
         generated = typst_source(tree, source, paper=opts["paper"], date=date, fonts=fonts,
-                                 reading=opts["reading"])
+                                 reading=opts["reading"], prelude=opts["prelude"])
         template = resources.typst_template()
-        if opts["prelude"]:
-            head, sep, rest = generated.typst.partition(" as te\n")
-            generated.typst = head + sep + opts["prelude"].rstrip("\n") + "\n" + rest
         warnings = [f"{source}: warning: {w}" for w in font_warnings] + generated.warnings
         outputs = []
         if opts["keep_typst"]:
