@@ -166,7 +166,7 @@
             <xsl:call-template name="s:map"/>
           </xsl:with-param>
         </xsl:call-template>
-    </xsl:if>
+      </xsl:if>
     </xsl:if>
     <xsl:for-each select="s:entity[not(@pages = 'skip')]">
       <!-- the mark of a part (an entry's pages): an empty path, then its name -->
