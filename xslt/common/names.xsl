@@ -88,8 +88,7 @@
     <xsl:variable name="main" select="substring($surname, string-length($particles) + 1)"/>
     <xsl:sequence select="
       if ($name/self::tei:persName and $name/tei:surname and not(te:is-family-first($name)))
-      then (if ($main) then $main else $surname)
-           || (normalize-space(string-join(($given, normalize-space($particles)[$main]), ' '))[.] ! (', ' || .))
+      then $main || (normalize-space(string-join(($given, $particles), ' '))[.] ! (', ' || .))
       else if ($name) then te:name-text($name)
       else te:entity-label($entry)"/>
   </xsl:function>

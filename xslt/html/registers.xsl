@@ -267,21 +267,21 @@
                     <xsl:next-iteration>
                       <xsl:with-param name="found" select="map:put($found, local-name() || @m, $offset)"/>
                     </xsl:next-iteration>
-              </xsl:otherwise>
-            </xsl:choose>
-          </xsl:iterate>
-        </xsl:variable>
-        <xsl:for-each select="current-group()">
-          <xsl:variable name="start" select="$at('start' || generate-id())"/>
-          <xsl:variable name="end" select="$at('end' || generate-id())"/>
-          <xsl:map-entry key="generate-id()" select="map{
-            'id': $ids(generate-id()),
-            'before': h:context-before(substring($text, $start - 299, 300), $start gt 300),
-            'mark': normalize-space(substring($text, $start + 1, $end - $start)),
-            'after': h:context-after(substring($text, $end + 1, 300), string-length($text) - $end gt 300)}"/>
-        </xsl:for-each>
-      </xsl:for-each-group>
-    </xsl:map>
+                  </xsl:otherwise>
+                </xsl:choose>
+              </xsl:iterate>
+            </xsl:variable>
+            <xsl:for-each select="current-group()">
+              <xsl:variable name="start" select="$at('start' || generate-id())"/>
+              <xsl:variable name="end" select="$at('end' || generate-id())"/>
+              <xsl:map-entry key="generate-id()" select="map{
+                'id': $ids(generate-id()),
+                'before': h:context-before(substring($text, $start - 299, 300), $start gt 300),
+                'mark': normalize-space(substring($text, $start + 1, $end - $start)),
+                'after': h:context-after(substring($text, $end + 1, 300), string-length($text) - $end gt 300)}"/>
+            </xsl:for-each>
+          </xsl:for-each-group>
+        </xsl:map>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:function>

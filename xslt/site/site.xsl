@@ -162,11 +162,12 @@
       <xsl:if test="s:entity/s:geo">
         <xsl:call-template name="s:file">
           <xsl:with-param name="path" select="'map.html'"/>
+          <xsl:with-param name="shapes" select="true()"/>
           <xsl:with-param name="page" as="element()">
             <xsl:call-template name="s:map"/>
           </xsl:with-param>
         </xsl:call-template>
-    </xsl:if>
+      </xsl:if>
     </xsl:if>
     <xsl:for-each select="s:entity[not(@pages = 'skip')]">
       <!-- the mark of a part (an entry's pages): an empty path, then its name -->
@@ -195,12 +196,14 @@
   <xsl:template name="s:file" as="xs:string+">
     <xsl:param name="path" as="xs:string"/>
     <xsl:param name="page" as="element()"/>
-    <!-- an empty SVG shape is written self-closed ("<circle .../>", valid in HTML and
-         XML), not with an end tag: the map draws thousands -->
-    <xsl:sequence select="$path, replace(serialize($page, map{
+    <!-- a page drawing SVG shapes (the map's thousands): each empty one written
+         self-closed ("<circle .../>", valid in HTML and XML), not with an end tag -->
+    <xsl:param name="shapes" as="xs:boolean" select="false()"/>
+    <xsl:variable name="html" select="serialize($page, map{
       'method': 'xhtml', 'html-version': 5.0, 'include-content-type': false(),
-      'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'}),
-      '(&lt;(path|circle|rect)\s[^&lt;&gt;]*)&gt;&lt;/\2&gt;', '$1/&gt;') || '&#10;'"/>
+      'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'})"/>
+    <xsl:sequence select="$path, (if ($shapes) then replace($html,
+      '(&lt;(path|circle|rect)\s[^&lt;&gt;]*)&gt;&lt;/\2&gt;', '$1/&gt;') else $html) || '&#10;'"/>
   </xsl:template>
 
   <!-- ============================================================ the page shell -->

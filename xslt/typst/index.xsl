@@ -24,8 +24,9 @@
     <xsl:for-each select="$entries">
       <xsl:sort select="te:sort-key(.)" lang="en"/>
       <xsl:sort select="string(@te:key)"/>
+      <xsl:variable name="label" select="tt:index-label(.)"/>
       <xsl:text>  (id: {tt:str(@te:key)}, kind: {tt:str(te:entity-type(.))}, </xsl:text>
-      <xsl:text>label: {tt:str(tt:index-label(.))}, sort: {tt:str(te:sort-key(.))}, dates: {tt:str-or-none(te:life-dates(.))}, description: {tt:str-or-none(te:index-description(.))}),{tt:mark(.)}&#10;</xsl:text>
+      <xsl:text>label: {tt:str($label)}, sort: {tt:str(te:sort-form($label))}, dates: {tt:str-or-none(te:life-dates(.))}, description: {tt:str-or-none(te:index-description(.))}),{tt:mark(.)}&#10;</xsl:text>
     </xsl:for-each>
     <xsl:text>))&#10;</xsl:text>
   </xsl:template>

@@ -323,15 +323,15 @@
   <xsl:template match="tei:lb" mode="tt:inline">
     <xsl:param name="scope" as="node()*" tunnel="yes"/>
     <xsl:variable name="prev" select="tt:prev-item(., $scope)"/>
+    <!-- what stands before it, past the encoder's indentation (a paragraph opening with
+         a line break does not open with a space) -->
+    <xsl:variable name="before" select="if ($prev instance of text() and not(normalize-space($prev)))
+                                        then tt:prev-item($prev, $scope) else $prev"/>
     <xsl:variable name="lines" select="exists(ancestor::*[local-name() = ('l', 'opener', 'closer',
       'address', 'dateline', 'salute', 'signed', 'head', 'titlePart', 'byline', 'docImprint',
       'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine')])"/>
     <xsl:choose>
-      <!-- (nothing before it but the encoder's indentation: a paragraph opening with a
-           line break does not open with a space) -->
-      <xsl:when test="@te:join = 'true' or empty($prev) or $prev/self::tei:lb
-                      or ($prev instance of text() and not(normalize-space($prev))
-                          and (empty(tt:prev-item($prev, $scope)) or tt:prev-item($prev, $scope)/self::tei:lb))"/>
+      <xsl:when test="@te:join = 'true' or empty($before) or $before/self::tei:lb"/>
       <xsl:when test="$lines and exists(tt:next-item(., $scope))">te.lb(){tt:mark(.)}&#10;</xsl:when>
       <xsl:otherwise>" "&#10;</xsl:otherwise>
     </xsl:choose>
