@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +23,16 @@ SOURCE_TEXT = SHARED / "source" / "nkidp-edossier-8.txt"
 FRESH_PYTHON = [sys.executable, "-c",
                 "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)",
                 sys.executable]
+
+
+def cpu_seconds(pid: int) -> float:
+    """Processor time (user and system) a process has used so far, from /proc; 0 when
+    it is gone. For waiting until a child is under way, never for timing asserts."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 LETTERS = CORPUS / "letters"

@@ -58,7 +58,7 @@ def test_html_sets_the_alignment_as_a_class(tmp_path):
         assert len(hits) == 1, (start, list(blocks))
         return hits[0]
 
-    for start in RIGHT[1:]:
+    for start in RIGHT:
         assert "align-right" in classes(start)
     for start in CENTER:
         assert "align-center" in classes(start)

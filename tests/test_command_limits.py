@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path
 
 import pytest
 
+from conftest import DOSSIER
 from hostile_gen import TRACEBACK, good_document, run_cli, tei
-
-ROOT = Path(__file__).resolve().parents[1]
-DOSSIER = ROOT / "tei" / "nkidp-edossier-8.xml"
 
 BOUNDED = [
     ["validate"], ["query"], ["entities", "list"], ["entities", "show"], ["entities", "check"],

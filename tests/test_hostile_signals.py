@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cpu_seconds
 from hostile_gen import CLI, tei
 
 WORDS = ("Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
@@ -108,14 +109,6 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
 
@@ -169,11 +162,11 @@ def test_a_signal_ends_a_long_saxon_evaluation(sig, tmp_path):
     doc = tmp_path / "doc.xml"
     doc.write_text(tei("<p>Text.</p>"), encoding="utf-8")
     with _running(["query", SLOW_QUERY, str(doc)], start_new_session=True) as proc:
-        def cpu_seconds():  # the command's and its workers' (the query runs in one)
-            return sum(_cpu_seconds(pid) for pid in [proc.pid, *_descendants(proc.pid)])
+        def used():  # the command's and its workers' processor time (the query runs in one)
+            return sum(cpu_seconds(pid) for pid in [proc.pid, *_descendants(proc.pid)])
 
         # start-up takes well under this much CPU: past it, Saxon is evaluating
-        assert _until(lambda: proc.poll() is None and cpu_seconds() > 3), "the query never ran"
+        assert _until(lambda: proc.poll() is None and used() > 3), "the query never ran"
         workers = _signal(proc, sig)
     assert proc.returncode in (-sig, 128 + sig), proc.returncode
     assert _until(lambda: not any(_alive(pid) for pid in workers), deadline=30), \
@@ -216,7 +209,7 @@ def test_the_html_worker_goes_with_the_command(sig, tmp_path):
     tmp.mkdir()
     with _running(["export", "html", str(doc), "-o", str(tmp_path / "site")], tmp) as proc:
         def rendering():  # a child that has worked a while: it has the job
-            return [pid for pid in _descendants(proc.pid) if _cpu_seconds(pid) > 1.0]
+            return [pid for pid in _descendants(proc.pid) if cpu_seconds(pid) > 1.0]
 
         assert _until(rendering, step=0.02), "the HTML worker never rendered"
         workers = _signal(proc, sig)
@@ -269,7 +262,7 @@ def test_a_worker_ends_soon_after_its_command_is_killed(work, tmp_path):
     tmp.mkdir()
     with _running([*argv, "--timeout", "3600"], tmp) as proc:
         def computing():  # Saxon has been evaluating for a while in some descendant
-            found = [pid for pid in _descendants(proc.pid) if _cpu_seconds(pid) > 2.0]
+            found = [pid for pid in _descendants(proc.pid) if cpu_seconds(pid) > 2.0]
             return found and _descendants(proc.pid)
 
         workers = _until(computing, step=0.05)

@@ -113,4 +113,6 @@ target="K_0174"><!-- Nr. 12 --></ref>.</note> Siehe <ref target="K_0175"/>, und 
     typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
     flat = re.sub(r"\s*//[^\n]*", "", typst)
     assert not re.search(r'" "\n"\."', flat) and not re.search(r' "\n"\."', flat), flat
+    # ... and the full stop itself stays, right after the expansion
+    assert re.search(r'"Vergleiche"\n[^\n]*\n"\."', flat), flat
     assert not re.search(r'Siehe "\n",', flat), flat

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
+from conftest import LETTERS, needs_shared  # noqa: E402
 from test_collection_site_fixture import generate  # noqa: E402
 
 from tei_edition.collection import load  # noqa: E402
@@ -250,11 +251,8 @@ def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):
         "BAR, J I.67; Jung/Fischer, Escher Briefe, Band 2, Nr. 38"
 
 
-LETTERS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "letters"
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not (LETTERS / "registers" / "people.xml").is_file(), reason="the letters corpus is absent")
+@needs_shared(LETTERS / "registers" / "people.xml")
 def test_a_real_volume_index_reads_as_an_index(tmp_path):
     """Two real letters and the edition's registers: the index gives each person's dates
     on one line and a short description, read as the text reads (one reading of each
