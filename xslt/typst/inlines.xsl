@@ -132,7 +132,7 @@
   </xsl:function>
 
   <!-- The punctuation that only framed silent links goes with them: "(" and ")" around
-       them, the commas between them ("(, , und öfter)" becomes "(und öfter)"), the space
+       them, the commas between them in brackets ("(, , und öfter)" becomes "(und öfter)"), the space
        before them where punctuation follows. -->
   <xsl:function name="tt:around-silent" as="xs:string">
     <xsl:param name="t" as="text()"/>
@@ -149,7 +149,9 @@
       <xsl:otherwise>
         <xsl:variable name="prev" select="tt:beyond-silent($t, false())"/>
         <xsl:variable name="next" select="tt:beyond-silent($t, true())"/>
-        <xsl:variable name="s" select="if ($after) then replace($s, '^\s*[,;]', '') else $s"/>
+        <!-- a comma after silent links opened by "(" only separated them; after a word
+             ("Siehe <ref/>, und mehr") it is the sentence's and stays -->
+        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$')) then replace($s, '^\s*[,;]', '') else $s"/>
         <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
                                        then replace($s, '^\s*\)', '') else $s"/>
         <xsl:variable name="s" select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
