@@ -644,8 +644,7 @@ def _site_key(collection, documents: dict, entries: dict, pages: dict, full_regi
              json.dumps(pages, sort_keys=True),
              json.dumps([collection.title, collection.editors, collection.introduction,
                          repr(collection.config)], default=str),
-             register.digest(register.keys()) if hasattr(register, "keys") else
-             manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))]
+             register.digest(register.keys())]
     for doc in collection.ordered():
         parts.append(_entry_json(doc.catalogue))
     for doc_id in documents:
