@@ -46,7 +46,8 @@ from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import InputError, ResourceError, TransformError
 from tei_edition.publish import anchors, manifest, transform
-from tei_edition.publish.search_index import SearchIndex, _script, document_postings, script_call
+from tei_edition.publish.search_index import (SearchIndex, document_postings, script_call,
+                                               script_value)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
@@ -551,7 +552,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                 continue
             files[name] = text.encode("utf-8")
             part_files.setdefault(part, []).append(name)
-    files["catalogue.js"] = _script("teCatalogue", _catalogue_json(entries, register))
+    files["catalogue.js"] = script_value("teCatalogue", _catalogue_json(entries, register))
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
                  for e in entries[start:start + TITLE_CHUNK]]
