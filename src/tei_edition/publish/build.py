@@ -611,7 +611,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         pages = site.whole_file_pages(collection)
         key = _site_key(collection, documents, entries, pages, full_registers, options)
         if previous is not None and out is not None and previous.key == key and \
-                all((out / p).is_file() for p in previous.files):
+                all(_in_site(p) and (out / p).is_file() for p in previous.files):
             _link_files(out, staging, previous.files)
             report.site_kept = len(previous.files)
             return previous
@@ -632,6 +632,13 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt)
+
+
+def _in_site(name) -> bool:
+    """Whether a file the previous build's record names is a plain name inside the site's
+    folder (``html/...``): the record is not trusted to name only its own files."""
+    parts = name.split("/") if isinstance(name, str) else []
+    return len(parts) > 1 and parts[0] == "html" and not any(p in ("", ".", "..") for p in parts)
 
 
 def _site_key(collection, documents: dict, entries: dict, pages: dict, full_registers: bool,
