@@ -637,8 +637,13 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
 def _in_site(name) -> bool:
     """Whether a file the previous build's record names is a plain name inside the site's
     folder (``html/...``): the record is not trusted to name only its own files."""
-    parts = name.split("/") if isinstance(name, str) else []
-    return len(parts) > 1 and parts[0] == "html" and not any(p in ("", ".", "..") for p in parts)
+    return _plain(name) and name.startswith("html/")
+
+
+def _plain(name) -> bool:
+    """Whether a path a record names is relative and leads nowhere outside (no empty,
+    ``.`` or ``..`` part): what may be linked from the old build into the new."""
+    return isinstance(name, str) and not any(p in ("", ".", "..") for p in name.split("/"))
 
 
 def _site_key(collection, documents: dict, entries: dict, pages: dict, full_registers: bool,
@@ -687,6 +692,8 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
             any(paths[:1] != [outputs[name]] for name, paths in entry.outputs.items()):
         return None
     wanted = [str(p) for paths in entry.outputs.values() for p in paths]
+    if not all(_plain(p) for p in wanted):  # a record naming files outside the folder
+        return None
     if entry.digest is not None:  # its site digest, kept beside the outputs
         try:
             wanted.append(manifest.digest_path(entry.digest))
