@@ -321,3 +321,42 @@ def test_a_rebuild_of_one_letter_takes_one_worker(source, tmp_path):
     assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
     assert again.usage.workers_started == 1 and again.usage.worker_peak > 0
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_an_unchanged_site_whose_record_names_files_outside_is_made_again(source, tmp_path):
+    """A site taken over whole links only files inside the build folder: a record that
+    names one outside (its key unchanged) is not trusted, and the file is left alone."""
+    import json
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    outside = tmp_path / "outside.html"
+    outside.write_text("not the tool's", encoding="utf-8")
+    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+    files = list(record["site"]["files"])
+    record["site"]["files"].append("../outside.html")
+    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and again.site_kept == len(files)  # its own files, linked part by part
+    assert manifest.load_site(out).files == files
+    assert outside.read_text(encoding="utf-8") == "not the tool's"
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_document_whose_record_names_files_outside_is_rendered_again(source, tmp_path):
+    """A document's outputs are taken over only when its record names files inside the
+    build folder: one naming a file outside is rendered again, the file left alone."""
+    import json
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    outside = tmp_path / "outside.html"
+    outside.write_text("not the tool's", encoding="utf-8")
+    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+    doc_id = f"letters/{sorted((source / 'letters').glob('*.xml'))[0].stem}"
+    record["documents"][doc_id]["outputs"]["html"].append("../outside.html")
+    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and rendered(again) == {doc_id}
+    assert outside.read_text(encoding="utf-8") == "not the tool's"
+    same_as_a_full_build(source, out, tmp_path, only=["html"])

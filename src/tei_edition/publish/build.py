@@ -611,7 +611,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         pages = site.whole_file_pages(collection)
         key = _site_key(collection, documents, entries, pages, full_registers, options)
         if previous is not None and out is not None and previous.key == key and \
-                all((out / p).is_file() for p in previous.files):
+                all(_in_site(p) and (out / p).is_file() for p in previous.files):
             _link_files(out, staging, previous.files)
             report.site_kept = len(previous.files)
             return previous
@@ -634,6 +634,18 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                          figures["hashes"], salt)
 
 
+def _in_site(name) -> bool:
+    """Whether a file the previous build's record names is a plain name inside the site's
+    folder (``html/...``): the record is not trusted to name only its own files."""
+    return _plain(name) and name.startswith("html/")
+
+
+def _plain(name) -> bool:
+    """Whether a path a record names is relative and leads nowhere outside (no empty,
+    ``.`` or ``..`` part): what may be linked from the old build into the new."""
+    return isinstance(name, str) and not any(p in ("", ".", "..") for p in name.split("/"))
+
+
 def _site_key(collection, documents: dict, entries: dict, pages: dict, full_registers: bool,
               options: str) -> str:
     """Everything the collection site is made of: the tool and options, the collection's
@@ -644,8 +656,7 @@ def _site_key(collection, documents: dict, entries: dict, pages: dict, full_regi
              json.dumps(pages, sort_keys=True),
              json.dumps([collection.title, collection.editors, collection.introduction,
                          repr(collection.config)], default=str),
-             register.digest(register.keys()) if hasattr(register, "keys") else
-             manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))]
+             register.digest(register.keys())]
     for doc in collection.ordered():
         parts.append(_entry_json(doc.catalogue))
     for doc_id in documents:
@@ -681,6 +692,8 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
             any(paths[:1] != [outputs[name]] for name, paths in entry.outputs.items()):
         return None
     wanted = [str(p) for paths in entry.outputs.values() for p in paths]
+    if not all(_plain(p) for p in wanted):  # a record naming files outside the folder
+        return None
     if entry.digest is not None:  # its site digest, kept beside the outputs
         try:
             wanted.append(manifest.digest_path(entry.digest))

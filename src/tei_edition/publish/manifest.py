@@ -100,10 +100,10 @@ def tool_digest() -> str:
     return digest.hexdigest()
 
 
-def key(*parts: str) -> str:
+def key(*parts: str | bytes) -> str:
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
     return digest.hexdigest()
 

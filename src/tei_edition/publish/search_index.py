@@ -21,7 +21,7 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
-def _script(name: str, value) -> bytes:
+def script_value(name: str, value) -> bytes:
     """A script that sets ``window.<name>`` to ``value``."""
     return f"/* written by tei-edition */\nwindow.{name}={_json(value)};\n".encode("utf-8")
 
@@ -108,7 +108,7 @@ class SearchIndex:
             files[f"search/s-{shard_name(prefix)}.js"] = script_call("teSearchShard", prefix, value)
         for number, passages in self.texts.items():
             files[f"search/d{number}.js"] = script_call("teSearchText", number, passages)
-        files["search/shards.js"] = _script("teSearchShards", sorted(shards))
+        files["search/shards.js"] = script_value("teSearchShards", sorted(shards))
         self.bytes = sum(len(v) for k, v in files.items())
         self.shard_count = len(shards)
         return files

@@ -45,8 +45,9 @@ from lxml import etree
 from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import InputError, ResourceError, TransformError
-from tei_edition.publish import anchors, transform
-from tei_edition.publish.search_index import SearchIndex, _script, document_postings, script_call
+from tei_edition.publish import anchors, manifest, transform
+from tei_edition.publish.search_index import (SearchIndex, document_postings, script_call,
+                                               script_value)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
@@ -471,7 +472,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     # the parts and their keys: the overview reads all but the mentions; an entry's
     # pages read the entry, its mentions, the documents they name and the page shell
     base = [salt, STYLESHEET, str(full_registers)]
-    parts: dict[str, str] = {OVERVIEW: _key(*base, etree.tostring(data))}
+    parts: dict[str, str] = {OVERVIEW: manifest.key(*base, etree.tostring(data))}
     docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
     shell = [data.get("title", ""), data.get("documents", ""),
              str(any(True for _ in data.iter(f"{_S}geo")))]
@@ -479,7 +480,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         key = el.get("key")
         found = mentions.get(key, [])  # its lines are made of these alone
         named = sorted({m[0] for m in found} | {x.get("doc") for x in el.iter(f"{_S}letter")})
-        parts[f"entity {key}"] = _key(*base, *shell, etree.tostring(el), repr(found),
+        parts[f"entity {key}"] = manifest.key(*base, *shell, etree.tostring(el), repr(found),
                                       *(docs.get(d, b"") for d in named))
     old = previous if previous is not None and previous.folder.is_dir() else None
     folder = SafeFolder(out)
@@ -551,7 +552,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                 continue
             files[name] = text.encode("utf-8")
             part_files.setdefault(part, []).append(name)
-    files["catalogue.js"] = _script("teCatalogue", _catalogue_json(entries, register))
+    files["catalogue.js"] = script_value("teCatalogue", _catalogue_json(entries, register))
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
                  for e in entries[start:start + TITLE_CHUNK]]
@@ -586,14 +587,6 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
             "parts": {part: (parts[part], sorted(names)) for part, names in part_files.items()},
             "hashes": hashes}
-
-
-def _key(*parts) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape"))
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _assets() -> dict[str, bytes]:

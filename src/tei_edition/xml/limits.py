@@ -32,9 +32,7 @@ def current_limits() -> Limits:
 def limits(*, huge: bool | None = None, max_bytes: int | None = None,
            xinclude: bool | None = None):
     """Parse with these limits inside the ``with`` block (``None`` keeps the current)."""
-    changes = {k: v for k, v in (("huge", huge), ("max_bytes", max_bytes),
-                                 ("xinclude", xinclude)) if v is not None}
-    token = _limits.set(replace(_limits.get(), **changes))
+    token = _limits.set(_changed(huge, max_bytes, xinclude))
     try:
         yield _limits.get()
     finally:
@@ -44,9 +42,14 @@ def limits(*, huge: bool | None = None, max_bytes: int | None = None,
 def set_limits(*, huge: bool | None = None, max_bytes: int | None = None,
                xinclude: bool | None = None) -> None:
     """Change the limits in force until the enclosing ``limits()`` block ends."""
+    _limits.set(_changed(huge, max_bytes, xinclude))
+
+
+def _changed(huge: bool | None, max_bytes: int | None, xinclude: bool | None) -> Limits:
+    """The current limits with those given (not ``None``) changed."""
     changes = {k: v for k, v in (("huge", huge), ("max_bytes", max_bytes),
                                  ("xinclude", xinclude)) if v is not None}
-    _limits.set(replace(_limits.get(), **changes))
+    return replace(_limits.get(), **changes)
 
 
 def parse_size(text: str) -> int:

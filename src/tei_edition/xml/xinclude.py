@@ -41,7 +41,6 @@ MAX_DEPTH = 8
 MAX_COUNT = 1000
 
 
-
 class _Refused(Exception):
     """A resource that may not or cannot be read: the fallback applies, if any."""
 
