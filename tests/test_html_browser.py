@@ -136,13 +136,37 @@ def test_reading_switch_shows_the_diplomatic_text(open_page):
     page = open_page()
     choice = page.locator("#body1\\.div1\\.p1 .tei-choice").first
     assert choice.inner_text() == "Bucharest"
+    # the script sets the other reading beside the shown one, hidden (from data-other)
+    assert choice.locator(":scope > .reading-shown").inner_text() == "Bucharest"
+    other = choice.locator(":scope > .reading-other")
+    assert other.get_attribute("hidden") == "" and other.is_hidden()
+    assert choice.get_attribute("data-other") is None
     button = page.locator("#te-reading")
+    assert button.get_attribute("data-shown") == "normalised"
+    assert button.get_attribute("data-other") == "diplomatic"
+    assert button.get_attribute("aria-pressed") == "false"
+    assert page.locator("#te-tools").evaluate("t => t.parentNode.className") == "site-header"
     button.click()
     assert choice.inner_text() == "Bucarest"
     assert button.inner_text() == "Show normalised reading"
     shot(page, "diplomatic", full_page=True, clip=_around(page, "#body1\\.div1\\.p1", 120))
     button.click()
     assert choice.inner_text() == "Bucharest"
+
+
+def test_each_paragraph_gets_its_permalink_from_the_script(open_page):
+    page = open_page()
+    page.wait_for_selector("#te-tools:not([hidden])")
+    links = page.evaluate("""() => [...document.querySelectorAll('#te-text p[id]')]
+        .filter(p => !p.closest('.footnotes, .sidenote'))
+        .map(p => [p.id, [...p.querySelectorAll(':scope > a.cite')].map(a =>
+            [a.getAttribute('href'), a.getAttribute('aria-label'), a.textContent,
+             a.previousSibling.data.slice(-1)])])""")
+    assert len(links) >= 8
+    for block, cites in links:
+        assert cites == [["#" + block, "Link to this passage", "\u00b6", "\u00a0"]], block
+    # none in the lists of notes nor in the margin copies
+    assert page.locator(".footnotes a.cite, .sidenote a.cite").count() == 0
 
 
 def test_permalink_puts_the_passage_address_in_the_address_bar(open_page):

@@ -38,7 +38,6 @@
           <xsl:with-param name="phrasing" select="$phrasing or not($flow)" tunnel="yes"/>
           <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
         </xsl:apply-templates>
-        <xsl:call-template name="h:cite"/>
       </xsl:element>
     </xsl:if>
   </xsl:template>
@@ -117,14 +116,19 @@
         <h3 class="footnotes-title">{te:mark-heading('notes')}</h3>
         <ol>
           <xsl:for-each select="$notes">
-            <li>
-              <xsl:call-template name="h:attributes">
-                <xsl:with-param name="class" select="'footnote', 'in-margin'[h:in-margin(current())]"/>
+            <li id="{h:anchor-id(.)}">
+              <xsl:if test="h:in-margin(.)">
+                <xsl:attribute name="class" select="'in-margin'"/>
+              </xsl:if>
+              <xsl:if test="h:lang(@xml:lang)">
+                <xsl:attribute name="lang" select="h:lang(@xml:lang)"/>
+              </xsl:if>
+              <xsl:call-template name="h:backlink">
+                <xsl:with-param name="id" select="h:anchor-id(.)"/>
+                <xsl:with-param name="mark" select="string(@te:n)"/>
               </xsl:call-template>
-              <a class="backref" href="{h:fragment(h:anchor-id(.) || '-ref')}" role="doc-backlink"
-                 aria-label="Back to the text of note {@te:n}">{@te:n}</a>
               <xsl:text> </xsl:text>
-              <div class="footnote-body">
+              <div>
                 <xsl:apply-templates mode="h:text">
                   <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
                   <xsl:with-param name="in-link" select="false()" tunnel="yes"/>
@@ -148,16 +152,26 @@
         <h3 class="footnotes-title">{te:mark-heading('textual-notes')}</h3>
         <ol>
           <xsl:for-each select="$apparatus">
-            <li class="footnote apparatus-entry" id="{h:apparatus-id(.)}">
-              <a class="backref" href="{h:fragment(h:apparatus-id(.) || '-ref')}" role="doc-backlink"
-                 aria-label="Back to the text of {te:mark-name('textual-notes')} {@te:apparatus}">{@te:apparatus}</a>
-              <xsl:text> </xsl:text>
-              <div class="footnote-body">{@te:apparatus-entry}</div>
+            <li id="{h:apparatus-id(.)}">
+              <xsl:call-template name="h:backlink">
+                <xsl:with-param name="id" select="h:apparatus-id(.)"/>
+                <xsl:with-param name="mark" select="string(@te:apparatus)"/>
+              </xsl:call-template>
+              <xsl:text> {@te:apparatus-entry}</xsl:text>
             </li>
           </xsl:for-each>
         </ol>
       </section>
     </xsl:if>
+  </xsl:template>
+
+  <!-- The link from a note back to its marker in the text: the marker's number or
+       letter, described by the page's one "Back to the text" (h:labels, shell.xsl), so
+       that thousands of entries do not each carry the sentence. -->
+  <xsl:template name="h:backlink">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="mark" as="xs:string"/>
+    <a href="{h:fragment($id || '-ref')}" role="doc-backlink" aria-describedby="te-back">{$mark}</a>
   </xsl:template>
 
   <!-- "Notes to Document No. 1": each list of notes is a landmark with its own name. -->

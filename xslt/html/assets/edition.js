@@ -3,7 +3,7 @@
    - name cards: hover or focus a name to see its register entry (label, type, description,
      from window.teEntities in entities.js, written once per entry)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
-   - permalinks: the ¶ after a passage copies its address
+   - permalinks: the ¶ after a passage (made here from its id) copies its address
    - hints: the hover text that is the same on many elements, set on the first hover
    - search over window.teSearchIndex (search-index.js, loaded by a script tag, so it
      works from file:// where browsers refuse to fetch local files)
@@ -136,6 +136,90 @@
     toast.hidden = false;
     clearTimeout(toastTimer);
     toastTimer = setTimeout(function () { toast.hidden = true; }, 2200);
+  }
+
+  // A citable passage (a paragraph, heading, list item or block of the reading text
+  // with an id and text of its own; not a note in the lists, nor the margin copy) gets
+  // its permalink here, from its id: the pages do not carry thousands of them.
+  var CITABLE = "p[id], li[id], div[id], h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]";
+
+  function ownText(node) {
+    for (var child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3 && child.data.trim()) { return true; }
+    }
+    return false;
+  }
+
+  function permalinks() {
+    var texts = doc.querySelectorAll(".edition-text");
+    for (var t = 0; t < texts.length; t++) {
+      var blocks = texts[t].querySelectorAll(CITABLE);
+      for (var i = 0; i < blocks.length; i++) {
+        var block = blocks[i];
+        if (!ownText(block) || block.closest(".footnotes, .sidenote, .tei-list > .tei-label")
+            || block.querySelector(":scope > a.cite")) { continue; }
+        var link = el("a", "cite", "\u00b6");
+        link.setAttribute("href", "#" + encodeURIComponent(block.id));
+        link.setAttribute("aria-label", "Link to this passage");
+        // after the last word with a no-break space: it never wraps onto a line alone
+        var last = block.lastChild;
+        if (last && last.nodeType === 3) { last.data = last.data.replace(/[ \t\n\r\f]+$/, "") + "\u00a0"; }
+        else { block.appendChild(doc.createTextNode("\u00a0")); }
+        block.appendChild(link);
+      }
+    }
+  }
+
+  /* ---------- readings ---------- */
+  // A reading the switch changes carries the other one (data-other); here the shown one
+  // is wrapped and the other set beside it, hidden until the switch shows it.
+  function readings() {
+    var choices = doc.querySelectorAll(".switch[data-other]");
+    for (var i = 0; i < choices.length; i++) {
+      var choice = choices[i];
+      var shown = el("span", "reading-shown");
+      while (choice.firstChild) { shown.appendChild(choice.firstChild); }
+      var other = el("span", "reading-other", choice.getAttribute("data-other"));
+      other.hidden = true;
+      choice.appendChild(shown);
+      choice.appendChild(other);
+      choice.removeAttribute("data-other");
+    }
+  }
+
+  /* ---------- tools ---------- */
+  // The page with the reading text gets its tools here (they work only with the
+  // script): the reading switch, from the reading the text shows (its class
+  // "reading-…", xslt/html/front.xsl), and "Highlight names" with its legend.
+  function makeTools() {
+    var text = doc.getElementById("te-text");
+    var header = doc.querySelector(".site-header");
+    if (!text || !header || doc.getElementById("te-tools")) { return; }
+    var match = /(?:^| )reading-(normalised|diplomatic)(?: |$)/.exec(text.className);
+    var shown = match ? match[1] : "normalised";
+    var other = shown === "normalised" ? "diplomatic" : "normalised";
+    var box = el("div", "tools");
+    box.id = "te-tools";
+    box.hidden = true;
+    var reading = el("button", null, "Show " + other + " reading");
+    reading.id = "te-reading";
+    reading.dataset.shown = shown;
+    reading.dataset.other = other;
+    var highlight = el("button", null, "Highlight names");
+    highlight.id = "te-highlight";
+    [reading, highlight].forEach(function (button) {
+      button.type = "button";
+      button.setAttribute("aria-pressed", "false");
+      box.appendChild(button);
+    });
+    var legend = el("span", "legend");
+    legend.setAttribute("aria-hidden", "true");
+    [["person", "person"], ["place", "place"], ["org", "organization"]].forEach(function (kind) {
+      legend.appendChild(el("span", "name " + kind[0], kind[1]));
+    });
+    box.appendChild(legend);
+    var results = doc.getElementById("te-results");
+    header.insertBefore(box, results && results.parentNode === header ? results : null);
   }
 
   function copyLink(link) {
@@ -428,6 +512,9 @@
 
   /* ---------- start ---------- */
   function start() {
+    readings();
+    permalinks();
+    makeTools();
     doc.body.appendChild(card);
     doc.body.appendChild(toast);
 
