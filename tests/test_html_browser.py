@@ -277,7 +277,7 @@ def test_a_tap_on_a_name_shows_its_card_before_following_it(browser, site):
         context.close()
 
 
-def test_each_note_is_shown_once(open_page):
+def test_each_note_is_shown_once(open_page, browser, site):
     for width in (1400, 420):
         page = open_page(width=width)
         shown = page.evaluate("""() => [...document.querySelectorAll('.sidenote, .footnotes li')]
@@ -286,6 +286,25 @@ def test_each_note_is_shown_once(open_page):
             .map(e => e.innerText.replace(/\\s+/g, ' '))""")
         texts = [t for t in shown if "had met in December 1959" in t]
         assert len(texts) == 1, (width, texts)
+    # the margin copy (the script's) is the note's for the eye only: hidden from
+    # assistive technology, no ids, no tab stops
+    page = open_page()
+    copies = page.evaluate("""() => [...document.querySelectorAll('.sidenote')].map(s => [
+        s.getAttribute('aria-hidden'), s.previousElementSibling.className,
+        s.querySelectorAll('[id]').length,
+        [...s.querySelectorAll('a')].filter(a => a.getAttribute('tabindex') !== '-1').length,
+        s.innerText.replace(/\\s+/g, ' ')])""")
+    assert copies and all(c[:4] == ["true", "noteref", 0, 0] for c in copies), copies
+    assert any("had met in December 1959" in c[4] for c in copies)
+    # without the script every note is in the list after its unit, on a wide screen too
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, java_script_enabled=False)
+    try:
+        bare = context.new_page()
+        bare.goto((site / "index.html").as_uri())
+        assert bare.locator(".sidenote").count() == 0
+        assert bare.locator(".footnotes li", has_text="had met in December 1959").is_visible()
+    finally:
+        context.close()
     # on a wide screen the number leads to the note in the margin
     page = open_page()
     page.locator("#body1\\.div1\\.p1 a.noteref:not(.appref)").click()

@@ -1,12 +1,13 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   Notes (the common layer numbers them, @te:n, within their unit). Where a note stands
-  the text gets a numbered marker linking to the note, plus a copy of the note set in
-  the margin on wide screens (hidden from assistive technology, which reads the list).
-  After each unit (document, essay) comes the numbered list of its notes, each with a
-  link back to its marker; a reader sees each note once: on wide screens the list keeps
-  the notes that stand in the margin (class in-margin) for screen readers and keyboard
-  focus only, on narrow screens and in print the margin copies are hidden. A document's archival source note standing between its
+  the text gets a numbered marker linking to the note. After each unit (document, essay)
+  comes the numbered list of its notes, each with a link back to its marker. The script
+  (edition.js, sidenotes) sets a copy of each note marked in-margin beside its marker,
+  in the margin on wide screens (hidden from assistive technology, which reads the
+  list); a reader sees each note once: on wide screens the list then keeps those notes
+  for screen readers and keyboard focus only, on narrow screens and in print the margin
+  copies are hidden. Without the script the list shows every note. A document's archival source note standing between its
   blocks is its source line, shown where it stands (@te:place="block").
   The critical apparatus works the same way: after a lemma its letter (@te:apparatus)
   links to the unit's "Textual notes", listed after its notes, each entry "lemma] reading
@@ -89,17 +90,10 @@
           </xsl:if>{$n}</sup>
       </xsl:when>
       <xsl:otherwise>
+        <!-- its copy in the margin is the script's (edition.js, sidenotes), from the
+             note's entry in the list: the page carries each note once -->
         <a class="noteref" id="{h:anchor-id(.)}-ref" href="{h:fragment(h:anchor-id(.))}" role="doc-noteref"
            aria-label="Note {$n}"><sup>{$n}</sup></a>
-        <span class="sidenote" aria-hidden="true">
-          <span class="sidenote-n">{$n}</span>
-          <xsl:text> </xsl:text>
-          <xsl:apply-templates mode="h:text">
-            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
-            <xsl:with-param name="copy" select="true()" tunnel="yes"/>
-            <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
-          </xsl:apply-templates>
-        </span>
         <xsl:if test="@te:place = 'foot' and h:space-after-note(.)"><xsl:text> </xsl:text></xsl:if>
       </xsl:otherwise>
     </xsl:choose>

@@ -3,6 +3,7 @@
    - name cards: hover or focus a name to see its register entry (label, type, description,
      from window.teEntities in entities.js, written once per entry)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
+   - notes in the margin: a copy of each note beside its number, from the list of notes
    - permalinks: the ¶ after a passage (made here from its id) copies its address
    - hints: the hover text that is the same on many elements, set on the first hover
    - search over window.teSearchIndex (search-index.js, loaded by a script tag, so it
@@ -185,6 +186,55 @@
       choice.appendChild(other);
       choice.removeAttribute("data-other");
     }
+  }
+
+  /* ---------- notes in the margin ---------- */
+  // A note marked in-margin in the list after its unit gets a copy beside its number,
+  // which the stylesheet sets in the margin on wide screens; the copy is hidden from
+  // assistive technology (which reads the list), has no ids and no tab stops, and the
+  // notes inside it are only their numbers. Then the list keeps those notes for screen
+  // readers only (class te-sidenotes on the root).
+  function marginCopy(body) {
+    var copy = doc.createDocumentFragment();
+    for (var child = body.firstChild; child; child = child.nextSibling) {
+      copy.appendChild(child.cloneNode(true));
+    }
+    var each = function (selector, action) {
+      Array.prototype.forEach.call(copy.querySelectorAll(selector), action);
+    };
+    each(".sidenote, a.facsimile, a.cite", function (node) { node.remove(); });
+    each("a.noteref", function (ref) { ref.replaceWith(el("sup", ref.className, ref.textContent)); });
+    each("[id]", function (node) { node.removeAttribute("id"); });
+    each("a[href]", function (link) { link.setAttribute("tabindex", "-1"); });
+    each(".pb", function (node) { node.classList.add("inline"); });
+    // blocks of the note run on in the margin, as phrasing ("… block": display block)
+    each("p, div", function (block) {
+      var span = el("span", (block.className ? block.className + " " : "") + "block");
+      if (block.lang) { span.lang = block.lang; }
+      while (block.firstChild) { span.appendChild(block.firstChild); }
+      block.replaceWith(span);
+    });
+    return copy;
+  }
+
+  function sidenotes() {
+    var refs = doc.querySelectorAll(".edition-text a.noteref:not(.appref)");
+    var made = 0;
+    for (var i = 0; i < refs.length; i++) {
+      var ref = refs[i];
+      if (ref.closest(".footnotes, .sidenote")) { continue; }
+      var entry = doc.getElementById(decodeURIComponent((ref.getAttribute("href") || "").slice(1)));
+      var body = entry && entry.classList.contains("in-margin") && entry.querySelector(":scope > div");
+      if (!body) { continue; }
+      var side = el("span", "sidenote");
+      side.setAttribute("aria-hidden", "true");
+      side.appendChild(el("span", "sidenote-n", ref.textContent));
+      side.appendChild(doc.createTextNode(" "));
+      side.appendChild(marginCopy(body));
+      ref.parentNode.insertBefore(side, ref.nextSibling);
+      made += 1;
+    }
+    if (made) { doc.documentElement.classList.add("te-sidenotes"); }
   }
 
   /* ---------- tools ---------- */
@@ -513,6 +563,7 @@
   /* ---------- start ---------- */
   function start() {
     readings();
+    sidenotes();
     permalinks();
     makeTools();
     doc.body.appendChild(card);
