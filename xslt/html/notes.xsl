@@ -192,13 +192,13 @@
     <xsl:variable name="letter" select="string(@te:apparatus)"/>
     <xsl:choose>
       <xsl:when test="$in-link or $copy">
-        <sup class="noteref appref">
+        <sup class="appref">
           <xsl:if test="not($copy)">
             <xsl:attribute name="id" select="h:apparatus-id(.) || '-ref'"/>
           </xsl:if>{$letter}</sup>
       </xsl:when>
       <xsl:otherwise>
-        <a class="noteref appref" id="{h:apparatus-id(.)}-ref" href="{h:fragment(h:apparatus-id(.))}"
+        <a class="appref" id="{h:apparatus-id(.)}-ref" href="{h:fragment(h:apparatus-id(.))}"
            role="doc-noteref" aria-label="{h:capitalised(te:mark-name('textual-notes'))} {$letter}"><sup>{$letter}</sup></a>
       </xsl:otherwise>
     </xsl:choose>

@@ -451,12 +451,36 @@
       <xsl:if test="$switch">
         <xsl:attribute name="data-other" select="@te:alt"/>
       </xsl:if>
-      <xsl:apply-templates mode="h:text">
-        <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
-      </xsl:apply-templates>
+      <!-- the shown reading (the class says which it is): its own span only where it
+           has more to say than its name (an id, a rendition, a language) -->
+      <xsl:variable name="first" select="*[1]"/>
+      <xsl:for-each select="node()">
+        <xsl:choose>
+          <xsl:when test=". is $first and h:plain-reading(.)">
+            <xsl:apply-templates mode="h:text">
+              <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            </xsl:apply-templates>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates select="." mode="h:text">
+              <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            </xsl:apply-templates>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
     </span>
     <xsl:call-template name="h:textual-note"/>
   </xsl:template>
+
+  <!-- A reading of a choice that the generic rule would write as a bare span naming
+       its element ("tei-expan"): nothing of its own to show. -->
+  <xsl:function name="h:plain-reading" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="local-name($el) = ('sic', 'corr', 'orig', 'reg', 'abbr', 'expan', 'am', 'ex')
+      and $el/@te:kind = 'inline' and empty($el/(@te:entity, @te:unresolved, @te:apparatus))
+      and empty(h:anchor-id($el)) and empty(h:lang($el/@xml:lang))
+      and deep-equal(h:classes($el), 'tei-' || local-name($el))"/>
+  </xsl:function>
 
   <!-- A critical apparatus entry: the lemma (the readings on hover), then its letter,
        which links to the entry in the unit's textual notes (notes.xsl). -->
@@ -543,9 +567,8 @@
 
   <xsl:template match="tei:lb" mode="h:text">
     <xsl:choose>
-      <xsl:when test="@te:join = 'true'">
-        <span class="tei-lb join"></span>
-      </xsl:when>
+      <!-- a break inside a word: the word's halves join (nothing is written) -->
+      <xsl:when test="@te:join = 'true'"/>
       <!-- a line break of prose is a space (the common layer keeps lines, @te:newline,
            only where lines matter: verse, openers, addresses, stamps ...) -->
       <xsl:when test="not(@te:newline)">
@@ -657,13 +680,25 @@
       <xsl:if test="$copy and not($in-link)">
         <xsl:attribute name="tabindex" select="'-1'"/>
       </xsl:if>
-      <xsl:attribute name="data-entity" select="$id"/>
+      <!-- the entry's id for the card (edition.js, entryOf), unless the link already
+           names it: its fragment, else its file name (what the script reads) -->
+      <xsl:if test="$in-link or empty($page) or h:href-names($page) ne encode-for-uri($id)">
+        <xsl:attribute name="data-entity" select="$id"/>
+      </xsl:if>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
         <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
     </xsl:element>
   </xsl:template>
+
+  <!-- The entry a register link names, as edition.js reads it (entryOf): the fragment
+       of "persons.html#p1", else the file name of "../../registers/person/p1.html". -->
+  <xsl:function name="h:href-names" as="xs:string">
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:sequence select="if (contains($href, '#')) then substring-after($href, '#')
+      else replace(tokenize($href, '/')[last()], '\.html$', '')"/>
+  </xsl:function>
 
   <!-- A name whose key is in no register: marked, and "Not found in the registers" on
        hover (written once, in assets/edition.js, hints: not on each of thousands). -->

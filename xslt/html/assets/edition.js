@@ -67,10 +67,21 @@
   var pointer = "mouse";  // the kind of the last pointer pressed: "touch" taps twice on a name
   var tapped = null;      // the name whose card was open when the last tap began
 
-  // A name carries only its entry's id; the card's data is in entities.js, once.
+  // A name carries only its entry's id (data-entity), or its link names the entry: the
+  // fragment of "persons.html#p1", else the file name of "…/person/p1.html" (as
+  // xslt/html/text.xsl, h:href-names, leaves it out). The card's data is in
+  // entities.js, once.
+  function entityOf(name) {
+    if (name.dataset.entity) { return name.dataset.entity; }
+    var href = name.getAttribute("href") || "";
+    var named = href.indexOf("#") >= 0 ? href.slice(href.indexOf("#") + 1)
+      : href.split("/").pop().replace(/\.html$/, "");
+    try { return decodeURIComponent(named); } catch (e) { return null; }
+  }
+
   function entryOf(name) {
     var entries = window.teEntities || {};
-    var id = name.dataset.entity;
+    var id = entityOf(name);
     return id && Object.prototype.hasOwnProperty.call(entries, id) ? entries[id] : null;
   }
 
@@ -108,7 +119,7 @@
   }
 
   function nameOf(target) {
-    return target && target.closest ? target.closest(".name[data-entity]") : null;
+    return target && target.closest ? target.closest(".name[data-entity], a.name[href]") : null;
   }
 
   /* ---------- toggles ---------- */
@@ -203,7 +214,7 @@
       Array.prototype.forEach.call(copy.querySelectorAll(selector), action);
     };
     each(".sidenote, a.facsimile, a.cite", function (node) { node.remove(); });
-    each("a.noteref", function (ref) { ref.replaceWith(el("sup", ref.className, ref.textContent)); });
+    each("a.noteref, a.appref", function (ref) { ref.replaceWith(el("sup", ref.className, ref.textContent)); });
     each("[id]", function (node) { node.removeAttribute("id"); });
     each("a[href]", function (link) { link.setAttribute("tabindex", "-1"); });
     each(".pb", function (node) { node.classList.add("inline"); });
