@@ -61,7 +61,14 @@
         <xsl:if test="empty($in)">
           <script src="search-index.js" defer="defer"></script>
         </xsl:if>
-        <script src="entities.js" defer="defer"></script>
+        <xsl:choose>
+          <xsl:when test="$in">
+            <script type="application/json" id="te-entities">{h:entity-json($norm, $catalog)}</script>
+          </xsl:when>
+          <xsl:otherwise>
+            <script src="entities.js" defer="defer"></script>
+          </xsl:otherwise>
+        </xsl:choose>
         <script src="{$root}assets/edition.js" defer="defer"></script>
       </head>
       <body class="page-{$page}">
@@ -95,7 +102,10 @@
             </form>
             </xsl:if>
           </div>
-          <div class="search-results" id="te-results" hidden="" aria-live="polite"></div>
+          <!-- the search's results (a collection searches on its own page, search.html) -->
+          <xsl:if test="empty($in)">
+            <div class="search-results" id="te-results" hidden="" aria-live="polite"></div>
+          </xsl:if>
         </header>
         <main id="te-main" tabindex="-1">
           <xsl:if test="$in">

@@ -567,8 +567,9 @@
 
   <xsl:template match="tei:lb" mode="h:text">
     <xsl:choose>
-      <!-- a break inside a word: the word's halves join (nothing is written) -->
-      <xsl:when test="@te:join = 'true'"/>
+      <xsl:when test="@te:join = 'true'">
+        <span class="tei-lb join"></span>
+      </xsl:when>
       <!-- a line break of prose is a space (the common layer keeps lines, @te:newline,
            only where lines matter: verse, openers, addresses, stamps ...) -->
       <xsl:when test="not(@te:newline)">

@@ -1,7 +1,8 @@
 /* The script of a tei-edition HTML edition: small, framework-free, no network.
    Everything it does is an enhancement; the pages read fully without it.
    - name cards: hover or focus a name to see its register entry (label, type, description,
-     from window.teEntities in entities.js, written once per entry)
+     from window.teEntities in entities.js, written once per entry, or a collection
+     document's data block #te-entities)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
    - notes in the margin: a copy of each note beside its number, from the list of notes
    - permalinks: the ¶ after a passage (made here from its id) copies its address
@@ -79,8 +80,18 @@
     try { return decodeURIComponent(named); } catch (e) { return null; }
   }
 
+  // The cards' data: entities.js (window.teEntities), or a collection document's data
+  // block (<script type="application/json" id="te-entities">), read once.
+  function entities() {
+    if (!window.teEntities) {
+      var data = doc.getElementById("te-entities");
+      try { window.teEntities = data ? JSON.parse(data.textContent) : null; } catch (e) { /* none */ }
+    }
+    return window.teEntities || {};
+  }
+
   function entryOf(name) {
-    var entries = window.teEntities || {};
+    var entries = entities();
     var id = entityOf(name);
     return id && Object.prototype.hasOwnProperty.call(entries, id) ? entries[id] : null;
   }
@@ -573,6 +584,7 @@
 
   /* ---------- start ---------- */
   function start() {
+    entities();
     readings();
     sidenotes();
     permalinks();
