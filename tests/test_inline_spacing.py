@@ -118,3 +118,32 @@ target="K_0174"><!-- Nr. 12 --></ref>.</note> Siehe <ref target="K_0175"/>, und 
     # the comma after a pointer that follows a word is the sentence's: it stays, touching
     # the word (only commas between silent links in brackets go, "(, , und öfter)")
     assert re.search(r'" Siehe"\n", und mehr\."', flat), flat
+
+
+SILENT_LINKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Links</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Zubrachte.<note><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref type="letter"
+target="K_0174"><!-- Nr. 12 --></ref>.</note> Siehe <ref target="K_0175"/>, und mehr.
+Erwähnt (<ref target="K_0176"/>, <ref target="K_0177"/>, und öfter) im Jahr
+(<ptr target="K_0178"/>) darauf.</p>
+</body></text></TEI>"""
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACT))
+def test_links_that_print_nothing_take_their_framing_punctuation_in_every_format(tmp_path, name):
+    """The comma and space around a pointer that prints nothing (another letter's
+    identifier) were dropped in the PDF only: the text and the site read 'Siehe , und
+    mehr.' and 'Vergleiche [abbreviated in the source: Vgl.] .'. The common layer
+    decides it once (te:around-silent)."""
+    source = tmp_path / "links.xml"
+    source.write_text(SILENT_LINKS, encoding="utf-8")
+    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
+    result = export_file(source, name, target)
+    text = re.sub(r"\s+", " ", EXTRACT[name](result.outputs[0]))
+    assert "Siehe, und mehr." in text
+    assert "Erwähnt (und öfter) im Jahr darauf." in text
+    assert not re.search(r"\s[.,;]", text.replace(" ...", "")), text
+    assert "()" not in text and "(," not in text and ", ," not in text
+    # the note's full stop follows the expansion (the text format adds the abbreviation)
+    assert re.search(r"Vergleiche(\s*\[[^\]]*\])?\.", text), text

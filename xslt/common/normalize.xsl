@@ -202,15 +202,72 @@
   <xsl:template mode="te:normalize" priority="1"
                 match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
                              [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]">
-    <xsl:variable name="before" select="../preceding-sibling::node()[1]"/>
-    <xsl:variable name="after" select="../following-sibling::node()[1]"/>
-    <xsl:variable name="open" select="empty(preceding-sibling::node()) and ($before/self::tei:lb
-      or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
-    <xsl:variable name="close" select="empty(following-sibling::node()) and ($after/self::tei:lb
-      or $after/self::text()[matches(., '^[\s)\]}.,;:!?»›“”’…]')])"/>
-    <xsl:variable name="text" select="if ($open) then replace(., '^\s*\n\s*', '') else string(.)"/>
-    <xsl:value-of select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
+    <xsl:value-of select="te:phrase-edge(.)"/>
   </xsl:template>
+
+  <xsl:function name="te:phrase-edge" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:variable name="before" select="$t/../preceding-sibling::node()[1]"/>
+    <xsl:variable name="after" select="$t/../following-sibling::node()[1]"/>
+    <xsl:variable name="open" select="empty($t/preceding-sibling::node()) and ($before/self::tei:lb
+      or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
+    <xsl:variable name="close" select="empty($t/following-sibling::node()) and ($after/self::tei:lb
+      or $after/self::text()[matches(., '^[\s)\]}.,;:!?»›“”’…]')])"/>
+    <xsl:variable name="text" select="if ($open) then replace($t, '^\s*\n\s*', '') else string($t)"/>
+    <xsl:sequence select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
+  </xsl:function>
+
+  <!-- A link that prints nothing (te:silent-link: no words of its own, a target no
+       reader can follow, such as another document's identifier) takes with it the
+       punctuation that only framed it, the same in every format: the brackets around
+       such links and the commas between them ("(<ref/>, <ref/>, und öfter)" reads "(und
+       öfter)"), and the space before it where punctuation follows ("Vergleiche <ref/>."
+       reads "Vergleiche.", never "Vergleiche ."). A comma after a word is the
+       sentence's and stays ("Siehe <ref/>, und mehr" reads "Siehe, und mehr"). -->
+  <xsl:template mode="te:normalize" priority="2"
+                match="text()[preceding-sibling::node()[1][te:silent-link(.)]
+                              or following-sibling::node()[1][te:silent-link(.)]]">
+    <xsl:variable name="edge" select="(empty(preceding-sibling::node()) or empty(following-sibling::node()))
+      and matches(., '^\s*\n|\n\s*$') and exists(../../text()[normalize-space()])"/>
+    <xsl:value-of select="te:around-silent(., if ($edge) then te:phrase-edge(.) else string(.))"/>
+  </xsl:template>
+
+  <xsl:function name="te:silent-link" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="exists($n/(self::tei:ref | self::tei:ptr)[not(normalize-space())][empty(*)]
+      [not(te:printed-target(.))][not(starts-with(normalize-space(@target), '#'))])"/>
+  </xsl:function>
+
+  <xsl:function name="te:around-silent" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="after" select="te:silent-link($t/preceding-sibling::node()[1])"/>
+    <xsl:variable name="before" select="te:silent-link($t/following-sibling::node()[1])"/>
+    <xsl:choose>
+      <xsl:when test="$after and $before and matches($s, '^[\s,;]*$')">
+        <xsl:sequence select="''"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="prev" select="te:beyond-silent($t, false())"/>
+        <xsl:variable name="next" select="te:beyond-silent($t, true())"/>
+        <!-- a comma after silent links opened by "(" only separated them -->
+        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$')) then replace(replace($s, '^\s*[,;]', ''), '^\s+', '') else $s"/>
+        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
+                                       then replace($s, '^\s*\)', '') else $s"/>
+        <xsl:variable name="s" select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
+                                       then replace($s, '\s*\(\s*$', '') else $s"/>
+        <xsl:sequence select="if ($before and matches($next, '^[.,;:!?]')) then replace($s, '\s+$', '') else $s"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- The text beyond a run of silent links and the separators between them. -->
+  <xsl:function name="te:beyond-silent" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="forward" as="xs:boolean"/>
+    <xsl:variable name="run" select="if ($forward) then $t/following-sibling::node() else reverse($t/preceding-sibling::node())"/>
+    <xsl:sequence select="string(($run[not(te:silent-link(.) or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
+  </xsl:function>
 
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
