@@ -9,7 +9,7 @@
     @prefix        printed before the first line ("- ", "[3] "); later lines hang under it
     @underline     a line of this character under the block (headings)
     @align         "center" (section breaks, and blocks the common layer centres,
-                   @te:align) or "right" (signatures, datelines the source sets right)
+                   @te:align) or "right" (blocks it sets right: signatures, datelines)
   The children of a block are read in runs: adjacent inline content (text, inline
   elements, notes, breaks) makes one block; block children are rendered in turn.
 -->
