@@ -252,3 +252,75 @@ def test_pdf_sets_the_default_alignments(tmp_path):
         assert abs((x0 + x1) / 2 - middle) < 3 and x0 > left + 20, (start, x0, x1, middle)
     for start in DEFAULT_LEFT:
         assert abs(box(start)[0] - left) < 1, (start, box(start), left)
+
+
+# ----- table cells -------------------------------------------------------------------
+
+TABLE = FIXTURES / "align" / "table.xml"
+CELLS = {"right": ["Rightcell", "Rightother"], "center": ["Centrecell", "Centreother"],
+         "left": ["Leftcell", "Leftother"]}
+
+
+def test_table_cells_take_the_alignment_the_source_asks_for(normalise_probe, tmp_path):
+    from test_common_xslt import normalised
+
+    root, _ = normalised(normalise_probe, TABLE)
+    decided = {cell.xpath("string()").split()[0]: cell.get("{urn:x-tei-edition}align")
+               for cell in root.iter("{http://www.tei-c.org/ns/1.0}cell")}
+    assert decided == {start: (None if align == "left" else align)
+                       for align, starts in CELLS.items() for start in starts}
+
+    # the site: the class the stylesheet sets so
+    export_file(TABLE, "html", tmp_path / "site")
+    page = html.parse(str(tmp_path / "site" / "index.html")).getroot()
+    classes = {" ".join(td.text_content().split()).split()[0]: set(td.get("class", "").split())
+               for td in page.iter("td")}
+    for align, starts in CELLS.items():
+        for start in starts:
+            wanted = set() if align == "left" else {f"align-{align}"}
+            assert classes[start] & {"align-right", "align-center"} == wanted, (start, classes[start])
+
+
+def test_text_sets_table_cells_in_aligned_columns(tmp_path):
+    out = tmp_path / "letter.txt"
+    export_file(TABLE, "text", out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    rows = [ln for ln in lines if "Leftcell" in ln or "Leftother" in ln]
+    assert len(rows) == 2, lines
+    ends = {start: next(r.index(start) + len(r[r.index(start):].split(" | ")[0].rstrip())
+                        for r in rows if start in r) for s in CELLS.values() for start in s}
+    starts = {start: next(r.index(start) for r in rows if start in r) for s in CELLS.values() for start in s}
+    # right-aligned cells end in one column, left ones start in one, centred ones share a middle
+    assert ends["Rightcell"] == ends["Rightother"] and starts["Rightcell"] != starts["Rightother"], rows
+    assert starts["Leftcell"] == starts["Leftother"], rows
+    middle = {s: (starts[s] + ends[s]) / 2 for s in CELLS["center"]}
+    assert abs(middle["Centrecell"] - middle["Centreother"]) <= 1, rows
+    assert starts["Centrecell"] != starts["Centreother"], rows
+    # the columns are separated as any table's are
+    assert all(r.count(" | ") == 2 for r in rows), rows
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_pdf_sets_table_cells_right_and_centred(tmp_path):
+    pdf = tmp_path / "letter.pdf"
+    export_file(TABLE, "pdf", pdf)
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                         check=True).stdout
+    root = etree.fromstring(out, etree.HTMLParser(huge_tree=True, encoding="utf-8"))
+    words = [(w.text or "", float(w.get("xmin")), float(w.get("xmax"))) for w in root.iter("word")]
+
+    def span(start):
+        """The first and last x of the cell whose first word is `start`."""
+        i = next(i for i, (text, _, _) in enumerate(words) if text == start)
+        x0 = words[i][1]
+        j = i
+        while j + 1 < len(words) and words[j + 1][1] > words[j][2] and words[j + 1][1] - words[j][2] < 8:
+            j += 1
+        return x0, words[j][2]
+
+    right = [span(s) for s in CELLS["right"]]
+    centre = [span(s) for s in CELLS["center"]]
+    left = [span(s) for s in CELLS["left"]]
+    assert abs(right[0][1] - right[1][1]) < 3 and abs(right[0][0] - right[1][0]) > 10, right
+    assert abs(sum(centre[0]) / 2 - sum(centre[1]) / 2) < 3 and abs(centre[0][0] - centre[1][0]) > 4, centre
+    assert abs(left[0][0] - left[1][0]) < 1, left
