@@ -311,7 +311,8 @@
        same-named siblings (anchors.xsl defines it). Counting while iterating keeps this
        linear where counting preceding siblings per element is quadratic. -->
   <xsl:template name="te:children">
-    <xsl:param name="only" as="node()*" select="node()"/>
+    <xsl:param name="te:moved" as="node()*" tunnel="yes" select="()"/>
+    <xsl:param name="only" as="node()*" select="node() except $te:moved"/>
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="all" select="count($only) eq count(node())"/>
     <xsl:variable name="wanted" as="map(xs:string, xs:boolean)"
@@ -637,6 +638,56 @@
     <xsl:param name="node" as="node()"/>
     <xsl:sequence select="exists($node/ancestor::*[local-name() = $te:stand-off-shown]/parent::tei:standOff)"/>
   </xsl:function>
+
+  <!-- The editors' cross-references inside a name. A letter edition tags a phrase of
+       the text (<rs>Deinem heftigen Anfall</rs>) and puts at its end a link with a label
+       of its own to the letter or the commentary that treats the matter (<ref
+       target="K_0181">Erkrankung Eschers</ref>): the label is the editors' subject, not
+       the writer's words, and printed as part of the phrase it read "AnfallErkrankung
+       Eschers". A reader gets the writer's words as the name, then the editors' subject
+       apart and marked as theirs: "Anfall [→ Erkrankung Eschers]" (policy.xml's sign for
+       a ref: te:open, te:close, te:explain, the same in every format). It stays in the
+       text (no note: the numbering of the notes is the source's), after the name, so
+       that a name linked to a register links the writer's words only; a second link
+       with the same label (two sections of the commentary) is said once. -->
+  <xsl:template match="(tei:persName | tei:placeName | tei:geogName | tei:settlement
+                        | tei:country | tei:region | tei:bloc | tei:district | tei:orgName
+                        | tei:name | tei:rs)[exists(te:cross-references(.))]" mode="te:normalize" priority="3">
+    <xsl:variable name="refs" select="te:cross-references(.)"/>
+    <xsl:next-match>
+      <xsl:with-param name="te:moved" tunnel="yes" select="$refs"/>
+    </xsl:next-match>
+    <xsl:text> </xsl:text>
+    <xsl:for-each-group select="$refs" group-by="normalize-space()">
+      <xsl:text>{' '[position() gt 1]}</xsl:text>
+      <xsl:apply-templates select="current-group()[1]" mode="te:normalize">
+        <xsl:with-param name="te:moved" tunnel="yes" select="()"/>
+      </xsl:apply-templates>
+    </xsl:for-each-group>
+  </xsl:template>
+
+  <!-- The links at the end of a name (after words of its own, only other links and
+       spaces after them) that carry a label and lead to another document or its
+       commentary: neither a web address nor a place in this text, which a reader can
+       follow as they are. -->
+  <xsl:function name="te:cross-references" as="element()*">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="$name/tei:ref[normalize-space()][normalize-space(@target)]
+      [not(matches(normalize-space(@target), '^(#|https?:|mailto:)'))]
+      [empty(following-sibling::node()[not(self::tei:ref or self::comment() or self::processing-instruction()
+                                           or self::text()[not(normalize-space())])])]
+      [exists(preceding-sibling::node()[not(self::tei:ref or self::comment())][normalize-space()])]"/>
+  </xsl:function>
+
+  <xsl:template match="tei:ref[exists(parent::*/te:cross-references(.)[. is current()])]" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:attribute name="te:open" select="$te:signs('ref')[1]"/>
+      <xsl:attribute name="te:close" select="$te:signs('ref')[2]"/>
+      <xsl:attribute name="te:explain" select="te:sign-explanation('ref')"/>
+      <xsl:call-template name="te:children"/>
+    </xsl:copy>
+  </xsl:template>
 
   <!-- Listed by name ($te:entity-kinds' keys), so that other elements never test the
        predicate. Which entries a name means is the resolver's decision (te:refs, and

@@ -327,6 +327,14 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The editors' cross-reference the common layer set apart from a name: its label
+       between the signs it chose ("[→ Erkrankung Eschers]"). -->
+  <xsl:template match="tei:ref[@te:open]" mode="tt:inline">
+    <xsl:call-template name="tt:wrap">
+      <xsl:with-param name="call" select="'te.xref(' || tt:str(@te:open) || ', ' || tt:str(@te:close) || ', '"/>
+    </xsl:call-template>
+  </xsl:template>
+
   <!-- A gap: its sign, with the reason in words (the common layer's @te:open). -->
   <xsl:template match="tei:gap" mode="tt:inline">
     <xsl:text>te.gap({tt:str(@te:open || @te:close)}){tt:mark(.)}&#10;</xsl:text>
