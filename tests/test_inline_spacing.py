@@ -126,7 +126,12 @@ SILENT_LINKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
 <p>Zubrachte.<note><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref type="letter"
 target="K_0174"><!-- Nr. 12 --></ref>.</note> Siehe <ref target="K_0175"/>, und mehr.
 Erwähnt (<ref target="K_0176"/>, <ref target="K_0177"/>, und öfter) im Jahr
-(<ptr target="K_0178"/>) darauf.</p>
+(<ptr target="K_0178"/>) darauf. Er ging, um fortzusetzen. <ref type="letter" target="K_0161"><!--→ Nr. 24--></ref>;
+<ref target="https://example.org/chronologie">Chronologie Eschers</ref>. So <choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref
+type="letter" target="K_0180"/>; Blumer, Erinnerungen. Wie
+                    <persName>Hasse</persName>
+                    <note>Johann Christian Hasse.</note>
+                , bei dem ich hörte.</p>
 </body></text></TEI>"""
 
 
@@ -143,6 +148,11 @@ def test_links_that_print_nothing_take_their_framing_punctuation_in_every_format
     text = re.sub(r"\s+", " ", EXTRACT[name](result.outputs[0]))
     assert "Siehe, und mehr." in text
     assert "Erwähnt (und öfter) im Jahr darauf." in text
+    # a semicolon after such a link only separated it from the next citation
+    assert "um fortzusetzen. Chronologie Eschers." in text
+    assert re.search(r"So Vergleiche(\[?\w\]?)? Blumer, Erinnerungen", text), text
+    # indentation between a note and a comma is not a space before the comma
+    assert re.search(r"Wie Hasse\s*\[?\d\]?, bei dem", text), text
     assert not re.search(r"\s[.,;]", text.replace(" ...", "")), text
     assert "()" not in text and "(," not in text and ", ," not in text
     # the note's full stop follows the expansion (the text format adds the abbreviation)

@@ -198,12 +198,24 @@
        already has one or where the phrase meets a bracket or a punctuation mark, so that
        every format prints "(Gotthard)", not "( Gotthard )". A space the encoder typed
        (no line break in it) stays, and so does indentation next to a letter, where it
-       may be the only space between two words. -->
+       may be the only space between two words. Nor is indentation between an element
+       and a punctuation mark ("<persName>Hasse</persName>⏎  <note>…</note>⏎  , bei
+       dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). -->
   <xsl:template mode="te:normalize" priority="1"
                 match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
-                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]">
-    <xsl:value-of select="te:phrase-edge(.)"/>
+                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]
+                       | text()[preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[,.;:!?)\]}»›“”’…]')]">
+    <xsl:value-of select="te:indentation-trimmed(.)"/>
   </xsl:template>
+
+  <xsl:function name="te:indentation-trimmed" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:variable name="edge" select="(empty($t/preceding-sibling::node()) or empty($t/following-sibling::node()))
+      and matches($t, '^\s*\n|\n\s*$') and exists($t/../../text()[normalize-space()])"/>
+    <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
+    <xsl:sequence select="if (exists($t/preceding-sibling::node()[1][self::*]))
+      then replace($s, '^\s*\n\s*([,.;:!?)\]}»›“”’…])', '$1') else $s"/>
+  </xsl:function>
 
   <xsl:function name="te:phrase-edge" as="xs:string">
     <xsl:param name="t" as="text()"/>
@@ -227,9 +239,7 @@
   <xsl:template mode="te:normalize" priority="2"
                 match="text()[preceding-sibling::node()[1][te:silent-link(.)]
                               or following-sibling::node()[1][te:silent-link(.)]]">
-    <xsl:variable name="edge" select="(empty(preceding-sibling::node()) or empty(following-sibling::node()))
-      and matches(., '^\s*\n|\n\s*$') and exists(../../text()[normalize-space()])"/>
-    <xsl:value-of select="te:around-silent(., if ($edge) then te:phrase-edge(.) else string(.))"/>
+    <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
   </xsl:template>
 
   <xsl:function name="te:silent-link" as="xs:boolean">
@@ -250,8 +260,15 @@
       <xsl:otherwise>
         <xsl:variable name="prev" select="te:beyond-silent($t, false())"/>
         <xsl:variable name="next" select="te:beyond-silent($t, true())"/>
-        <!-- a comma after silent links opened by "(" only separated them -->
-        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$')) then replace(replace($s, '^\s*[,;]', ''), '^\s+', '') else $s"/>
+        <!-- a semicolon after silent links only separated them from what follows, and
+             so did a comma after "(" or the end of a sentence ("fortzusetzen. <ref/>;
+             Chronologie" reads "fortzusetzen. Chronologie"; "Vgl. <ref/>; Blumer" reads
+             "Vgl. Blumer") -->
+        <xsl:variable name="drop" select="$after and (matches($s, '^\s*;')
+          or (matches($s, '^\s*,') and matches($prev, '[(\[.!?:;]\s*$')))"/>
+        <xsl:variable name="s" select="if (not($drop)) then $s
+          else (if (matches($prev, '[\s(\[]$')) then '' else ' ') || replace($s, '^\s*[,;]\s*', '')"/>
+        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$')) then replace($s, '^\s+', '') else $s"/>
         <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
                                        then replace($s, '^\s*\)', '') else $s"/>
         <xsl:variable name="s" select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
