@@ -157,3 +157,15 @@ def test_links_that_print_nothing_take_their_framing_punctuation_in_every_format
     assert "()" not in text and "(," not in text and ", ," not in text
     # the note's full stop follows the expansion (the text format adds the abbreviation)
     assert re.search(r"Vergleiche(\s*\[[^\]]*\])?\.", text), text
+
+
+@pytest.mark.parametrize("name", ["text", "pdf"])
+def test_a_link_to_a_date_prints_the_date(tmp_path, name):
+    """A link without words whose target is a date prints the date (the common layer's
+    @te:printed): the PDF did, the text printed nothing ("Am kam er")."""
+    source = tmp_path / "date.xml"
+    source.write_text(SILENT_LINKS.replace("hörte.</p>", 'hörte. Am <ref target="1901-04-19"/> kam er.</p>'),
+                      encoding="utf-8")
+    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
+    text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
+    assert "Am 1901-04-19 kam er." in text

@@ -44,6 +44,10 @@
     alignment      @te:align "right" or "center" on a block the source sets so (its @rend
                    or @style, or the nearest block around it; policy.xml's <alignment>):
                    every format sets it so, without a first-line indent
+    links          @te:printed on a link without words of its own whose target a reader
+                   can use (a web address, a date: te:printed-target), which every format
+                   prints; a link that prints nothing takes the punctuation that only
+                   framed it (te:around-silent)
     lines          @te:own-line="true" on an inline element standing where a block
                    would (the lines of an opener, a stamp, a letterhead): a line of its own
     names          @te:entity (ids), @te:entity-type, @te:label (the display name,
@@ -321,6 +325,11 @@
     <xsl:for-each select="te:alignment(.)">
       <xsl:attribute name="te:align" select="."/>
     </xsl:for-each>
+    <xsl:if test="(self::tei:ref or self::tei:ptr) and not(normalize-space())">
+      <xsl:for-each select="te:printed-target(.)">
+        <xsl:attribute name="te:printed" select="."/>
+      </xsl:for-each>
+    </xsl:if>
   </xsl:template>
 
   <!-- Process the children of the current element (or only those in $only) with the

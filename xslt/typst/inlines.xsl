@@ -124,7 +124,7 @@
        that only framed it (te:around-silent). -->
   <xsl:function name="tt:link-text" as="xs:string?">
     <xsl:param name="link" as="element()"/>
-    <xsl:sequence select="te:printed-target($link)"/>
+    <xsl:sequence select="$link/@te:printed ! string(.)"/>
   </xsl:function>
 
   <xsl:template match="tei:ref[not(normalize-space())][not(*)]" mode="tt:inline">
