@@ -131,7 +131,9 @@ Erwähnt (<ref target="K_0176"/>, <ref target="K_0177"/>, und öfter) im Jahr
 type="letter" target="K_0180"/>; Blumer, Erinnerungen. Wie
                     <persName>Hasse</persName>
                     <note>Johann Christian Hasse.</note>
-                , bei dem ich hörte.</p>
+                , bei dem ich hörte. Einen Aufsatz<lb/>, wodurch er
+<lb/>
+    ; und so weiter.</p>
 </body></text></TEI>"""
 
 
@@ -153,6 +155,8 @@ def test_links_that_print_nothing_take_their_framing_punctuation_in_every_format
     assert re.search(r"So Vergleiche(\[?\w\]?)? Blumer, Erinnerungen", text), text
     # indentation between a note and a comma is not a space before the comma
     assert re.search(r"Wie Hasse\s*\[?\d\]?, bei dem", text), text
+    # nor is a line break before one
+    assert "Einen Aufsatz, wodurch er; und so weiter." in text
     assert not re.search(r"\s[.,;]", text.replace(" ...", "")), text
     assert "()" not in text and "(," not in text and ", ," not in text
     # the note's full stop follows the expansion (the text format adds the abbreviation)
@@ -164,7 +168,7 @@ def test_a_link_to_a_date_prints_the_date(tmp_path, name):
     """A link without words whose target is a date prints the date (the common layer's
     @te:printed): the PDF did, the text printed nothing ("Am kam er")."""
     source = tmp_path / "date.xml"
-    source.write_text(SILENT_LINKS.replace("hörte.</p>", 'hörte. Am <ref target="1901-04-19"/> kam er.</p>'),
+    source.write_text(SILENT_LINKS.replace("weiter.</p>", 'weiter. Am <ref target="1901-04-19"/> kam er.</p>'),
                       encoding="utf-8")
     target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
     text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))

@@ -59,7 +59,8 @@
                    signature]", from its <desc>, else its extent and reason);
                    @te:explain, what the sign means; @te:why, the reason in words
                    (@reason, @agent, a gap's <desc>), for hover
-    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no");
+    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no"), or
+                   a line break of prose before a punctuation mark;
                    lb has @te:newline="true" where lines are kept (verse, openers,
                    addresses, stamps, headings ...); elsewhere it is a space
     annotation     a spanGrp in standOff (policy.xml) is shown after the text, in a
@@ -208,17 +209,26 @@
   <xsl:template mode="te:normalize" priority="1"
                 match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
                              [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]
-                       | text()[preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[,.;:!?)\]}»›“”’…]')]">
+                       | text()[preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[,.;:!?)\]}»›“”’…]')]
+                       | text()[following-sibling::node()[1][te:break-before-punctuation(.)]]">
     <xsl:value-of select="te:indentation-trimmed(.)"/>
   </xsl:template>
+
+  <xsl:function name="te:break-before-punctuation" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="exists($n/self::tei:lb[not(ancestor::*[local-name() = $te:line-keeping])]
+      [following-sibling::node()[1][self::text()][matches(., '^\s*[,.;:!?)\]}»›“”’…]')]])"/>
+  </xsl:function>
 
   <xsl:function name="te:indentation-trimmed" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:variable name="edge" select="(empty($t/preceding-sibling::node()) or empty($t/following-sibling::node()))
       and matches($t, '^\s*\n|\n\s*$') and exists($t/../../text()[normalize-space()])"/>
     <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
-    <xsl:sequence select="if (exists($t/preceding-sibling::node()[1][self::*]))
+    <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]))
       then replace($s, '^\s*\n\s*([,.;:!?)\]}»›“”’…])', '$1') else $s"/>
+    <xsl:sequence select="if (te:break-before-punctuation($t/following-sibling::node()[1]))
+      then replace($s, '\s+$', '') else $s"/>
   </xsl:function>
 
   <xsl:function name="te:phrase-edge" as="xs:string">
@@ -754,7 +764,9 @@
   <xsl:template match="tei:lb | tei:pb | tei:cb" mode="te:normalize">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
-      <xsl:if test="@break = 'no'">
+      <!-- (a line break of prose before a punctuation mark is no space either: the
+           writer began the line with the comma, "Aufsatz<lb/>, wodurch") -->
+      <xsl:if test="@break = 'no' or te:break-before-punctuation(.)">
         <xsl:attribute name="te:join" select="'true'"/>
       </xsl:if>
       <xsl:if test="self::tei:lb and not(@break = 'no') and ancestor::*[local-name() = $te:line-keeping]">
