@@ -201,7 +201,7 @@
        may be the only space between two words. -->
   <xsl:template mode="te:normalize" priority="1"
                 match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
-                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]">
+                             [matches(., '^\s*\n|\n\s*\z', ';j')][../../text()[normalize-space()]]">
     <xsl:variable name="before" select="../preceding-sibling::node()[1]"/>
     <xsl:variable name="after" select="../following-sibling::node()[1]"/>
     <xsl:variable name="open" select="empty(preceding-sibling::node()) and ($before/self::tei:lb
