@@ -569,9 +569,7 @@ def frus_export(ctx: Context) -> list[Outcome]:
         met = None if real or r is None or not ours.maxrss else \
             (r <= 0.5 and ours.maxrss <= FRUS_PEAK_GOAL)
         rows.append(Outcome(f"export html, {label}", "(report)" if real else goal, met, ours, ref,
-                            REFERENCE_NAME, r, size=file_size(path),
-                            note=_unmeasured(ours, ref) or
-                            f"peak {fmt_bytes(ours.maxrss)}, reference {fmt_bytes(ref.maxrss)}"))
+                            REFERENCE_NAME, r, size=file_size(path), note=_unmeasured(ours, ref)))
     return rows
 
 

@@ -16,7 +16,7 @@ from lxml import etree
 
 from tei_edition.publish import transform
 from tei_edition.publish.export import export_file
-from tei_edition.publish.formats import html
+from tei_edition.publish.formats import html, text
 from tei_edition.xml.parse import parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,13 +34,22 @@ def test_disposed_tree_gives_the_same_pages_and_is_emptied():
     assert len(list(kept.getroot().iter())) == before  # a caller's tree is left whole
 
 
+def test_disposed_tree_gives_the_same_text():
+    disposed = parse_file(EDITION)
+    assert text.render(disposed, EDITION, dispose=True).text == text.render(parse_file(EDITION), EDITION).text
+    assert len(disposed.getroot()) == 0
+
+
 def test_export_file_output_unchanged(tmp_path):
     """The export that disposes of its tree writes what rendering a kept tree gives."""
     site = tmp_path / "site"
     export_file(EDITION, "html", site, timeout=None)
     expected = html.render(parse_file(EDITION), EDITION).files
-    for name, text in expected.items():
-        assert (site / name).read_text(encoding="utf-8") == text
+    for name, page in expected.items():
+        assert (site / name).read_text(encoding="utf-8") == page
+    export_file(EDITION, "text", tmp_path / "edition.txt")
+    assert (tmp_path / "edition.txt").read_text(encoding="utf-8") == \
+        text.render(parse_file(EDITION), EDITION).text
 
 
 def big_tei(path: Path, paragraphs: int = 4000) -> None:
