@@ -508,6 +508,71 @@ def collection_build(ctx: Context) -> list[Outcome]:
     return rows
 
 
+# -- one large single file (issue 14) -------------------------------------------------------
+
+FRUS = ROOT.parent / "shared" / "corpus" / "frus" / "frus1918Russiav03.xml"
+FRUS_PEAK_GOAL = 215 * 2**20  # the TEI Stylesheets' peak on a 4 MB FRUS volume (issue 14)
+
+
+def frus_file(size: int, source: Path = FRUS, cache: Path = generate.CACHE) -> Path:
+    """A FRUS volume of about ``size`` bytes: the real one with its chapters repeated
+    (fresh ids, the references inside a copy pointing to the copy), made once."""
+    out = cache / f"{source.stem}-{generate.human(size)}-f1.xml"
+    if out.is_file():
+        return out
+    from lxml import etree
+
+    tree = etree.parse(str(source), etree.XMLParser(huge_tree=True, resolve_entities=False))
+    volume = tree.find(f".//{generate.T}body/{generate.T}div")
+    chapters = [c for c in volume if c.tag == f"{generate.T}div"]
+    copy = 1
+    while len(etree.tostring(tree, encoding="utf-8")) < size:
+        copy += 1
+        for chapter in chapters:
+            new = etree.fromstring(etree.tostring(chapter))
+            ids = {}
+            for el in new.iter():
+                if el.get(generate.XML_ID):
+                    ids[el.get(generate.XML_ID)] = el.attrib[generate.XML_ID] = \
+                        f"{el.get(generate.XML_ID)}-r{copy}"
+            for el in new.iter():
+                for name in ("target", "corresp", "ref", "next", "prev"):
+                    if el.get(name):
+                        el.set(name, " ".join(f"#{ids[u[1:]]}" if u[1:] in ids and u[0] == "#" else u
+                                              for u in el.get(name).split()))
+            volume.append(new)
+            if len(etree.tostring(tree, encoding="utf-8")) >= size:
+                break
+    cache.mkdir(parents=True, exist_ok=True)
+    tree.write(str(out.with_suffix(".tmp")), encoding="utf-8", xml_declaration=True)
+    out.with_suffix(".tmp").replace(out)
+    return out
+
+
+def frus_export(ctx: Context) -> list[Outcome]:
+    """``export html`` of the real FRUS volume and of a 4 MB one, beside the reference
+    XSLT on the same engine: time and peak memory (the largest process of the tree)."""
+    goal = "<= 0.5x the reference's time, peak <= 215 MB"
+    if not FRUS.is_file():
+        return [Outcome("export html, 4 MB FRUS volume", goal, None, None,
+                        note=f"skipped: {FRUS} is absent")]
+    rows = []
+    for label, path in (("real FRUS volume", FRUS), ("4 MB FRUS volume", frus_file(4 * MB))):
+        cmd, out = _export_cmd(ctx, "html", path, "frus")
+        ref_out = ctx.work / "frus-ref"
+        ours, ref = measure([cmd, [ctx.python, "-m", "bench.reference.run_xslt", REFERENCE_XSL,
+                                   ref_out, path]],
+                            repeats=max(1, min(ctx.repeats, 3)), warmup=0, timeout=ctx.timeout,
+                            mem_limit=ctx.mem_limit, before_each=_clear(out, ref_out))
+        r = ratio(ours.seconds, ref.seconds)
+        real = path == FRUS
+        met = None if real or r is None or not ours.maxrss else \
+            (r <= 0.5 and ours.maxrss <= FRUS_PEAK_GOAL)
+        rows.append(Outcome(f"export html, {label}", "(report)" if real else goal, met, ours, ref,
+                            REFERENCE_NAME, r, size=file_size(path), note=_unmeasured(ours, ref)))
+    return rows
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -525,6 +590,8 @@ CASES = (
     Case("build", build_dossier, lambda c: ["build", str(c.dossier), "-o", str(c.work / "profile-build")]),
     Case("large", large_exports, lambda c: ["export", "html", str(generate.cached_file(10 * MB)), "-o",
                                             str(c.work / "profile-large-html")]),
+    Case("frus", frus_export, lambda c: ["export", "html", str(frus_file(4 * MB)), "-o",
+                                         str(c.work / "profile-frus-html")]),
     Case("collection", collection_build, lambda c: ["build", str(generate.cached_letters(1000)),
                                                     "-o", str(c.work / "profile-collection"),
                                                     "--only", "html", "--jobs", "2"]),
