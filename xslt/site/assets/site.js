@@ -47,6 +47,27 @@
 
   /* ---------- the header's search box ---------- */
   var box = doc.getElementById("te-search");
+  var header = doc.querySelector(".site-header-inner");
+  if (!box && header) {
+    /* a register entry's page leaves it out (without a script it could not search) */
+    box = el("form", "search");
+    box.id = "te-search";
+    box.setAttribute("role", "search");
+    box.setAttribute("action", "#");
+    box.setAttribute("data-target", root + "search.html");
+    var label = el("label", "visually-hidden", "Search the collection");
+    label.setAttribute("for", "te-q");
+    var input = el("input");
+    input.type = "search";
+    input.id = "te-q";
+    input.name = "q";
+    input.placeholder = "Search the collection";
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("spellcheck", "false");
+    box.appendChild(label);
+    box.appendChild(input);
+    header.appendChild(box);
+  }
   if (box) {
     box.addEventListener("submit", function (event) {
       event.preventDefault();
