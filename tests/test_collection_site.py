@@ -157,7 +157,8 @@ def test_search_shards_hold_postings_with_positions(built):
     shards = script_value(html / "search" / "shards.js", "teSearchShards")
     assert "he" in shards or any(s.startswith("he") for s in shards)
     text = (html / "search" / f"s-{search_index.shard_name('he')}.js").read_text(encoding="utf-8")
-    data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    prefix, data = search_index.read_shard(text)
+    assert prefix == "he" and '"er":' in text  # its terms written without its prefix
     docs = [d for d, _, _ in _postings(data["t"]["heer"])]
     assert docs == sorted(docs) and len(set(docs)) >= 5
     rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
@@ -168,7 +169,9 @@ def test_search_shards_hold_postings_with_positions(built):
     expected = defaultdict(list)
     for number in range(len(titles)):
         text = (html / "search" / f"d{number}.js").read_text(encoding="utf-8")
-        for p, (_, passage) in enumerate(json.loads(text[text.index(",") + 1:text.rindex(")")])):
+        read, passages = search_index.read_passages(text)
+        assert read == number
+        for p, (_, passage) in enumerate(passages):
             where = defaultdict(list)
             for i, term in enumerate(search_index.terms(passage)):
                 where[term].append(i)
@@ -177,14 +180,17 @@ def test_search_shards_hold_postings_with_positions(built):
     indexed = {}
     for name in shards:
         text = (html / "search" / f"s-{search_index.shard_name(name)}.js").read_text(encoding="utf-8")
-        for term, postings in json.loads(text[text.index(",") + 1:text.rindex(")")])["t"].items():
+        prefix, data = search_index.read_shard(text)
+        assert prefix == name and all(term.startswith(name) for term in data["t"])
+        for term, postings in data["t"].items():
             indexed[term] = _postings(postings)
     assert any(len(found) > 1 for term in indexed for _, _, found in indexed[term])
     assert indexed == expected
     # the entity found under any of its name forms: "Turicum" leads to Zürich
     tu = (html / "search" / f"s-{search_index.shard_name('tu')}.js").read_text(encoding="utf-8")
-    entities = json.loads(tu[tu.index(",") + 1:tu.rindex(")")])["e"]
-    assert entities["turicum"][0][:2] == ["Zürich", "registers/place/pl1.html"]
+    entities = search_index.read_shard(tu)[1]["e"]
+    assert entities["turicum"][0][:2] == ["Zürich", "place/pl1"]  # registers/place/pl1.html
+    assert (html / "registers" / "place" / "pl1.html").is_file()
 
 
 def _postings(text: str) -> list[tuple[int, int, list[int]]]:
@@ -226,7 +232,7 @@ def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     assert not second.xpath("//h:p[@class='description']", namespaces=XHTML)
     for shard in (tmp_path / "ob" / "html" / "search").glob("s-*.js"):
         text = shard.read_text(encoding="utf-8")
-        data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        data = search_index.read_shard(text)[1]
         assert shard.stat().st_size <= search_index.SHARD_BYTES * 1.5 or len(data["t"]) == 1
 
 

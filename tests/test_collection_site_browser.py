@@ -196,6 +196,23 @@ def test_register_page_links_to_passages_in_several_documents(open_page):
     assert page.problems == []
 
 
+def test_a_register_page_gets_the_search_box_from_its_script(open_page, built):
+    """An entry's page is written without the header's search box (it needs the script
+    to search); the script draws it, and it searches as on every other page."""
+    written = (built[0] / "registers" / "person" / "p2.html").read_text(encoding="utf-8")
+    assert 'id="te-search"' not in written and 'href="../../search.html"' in written
+    page = open_page("registers/person/p2.html")
+    box = page.locator("header form#te-search[role=search] input#te-q")
+    expect(box).to_have_attribute("placeholder", "Search the collection")
+    assert page.locator("label[for=te-q]").inner_text() == "Search the collection"
+    box.fill("Turicum")
+    box.press("Enter")
+    page.wait_for_selector("#te-hits li")
+    assert page.url.endswith("search.html#q=Turicum")
+    assert page.locator("#te-entity-hits a").inner_text() == "Zürich"
+    assert page.problems == []
+
+
 def test_every_collection_page_holds_the_csp(open_page):
     for name in ("index.html", "search.html#q=heer", "registers/index.html", "registers/person-G.html",
                  "registers/place/pl1.html", "timeline.html", "years/1840.html", "map.html"):

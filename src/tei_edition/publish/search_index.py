@@ -6,6 +6,7 @@ Terms are folded as entity names are (``entities.namefold``)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import defaultdict
 
@@ -53,11 +54,13 @@ class SearchIndex:
     the posting before), the passage, the count of positions less one, then the
     positions (delta-coded). Shards start at two
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
-    (its own terms shorter than that stay in it). ``search/shards.js`` lists the shards;
+    (its own terms shorter than that stay in it). A shard names its terms without its
+    prefix (``read_shard`` gives them whole). ``search/shards.js`` lists the shards;
     ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
-    the results shown. Register entries are found through their name forms: a term of a
-    name maps to the entry and the documents that mention it, so a reader finds a
-    person under any name form the register gives.
+    the results shown, the anchors without the start they share (``read_passages``).
+    Register entries are found through their name forms: a term of a name maps to the
+    entry (its label, its page under ``registers/`` without ``.html``, and the documents
+    that mention it), so a reader finds a person under any name form the register gives.
     """
 
     def __init__(self) -> None:
@@ -93,8 +96,7 @@ class SearchIndex:
                 continue
             docs = sorted({numbers[m[0]] for m in found})
             row = len(self.entity_rows)
-            self.entity_rows.append([entry.label, f"registers/{entry.kind}/{entry.slug}.html",
-                                     entry.kind, ".".join(map(_b36, docs))])
+            self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}", ".".join(map(_b36, docs))])
             for term in sorted({t for name in entry.names for t in terms(name)}):
                 self.entities[term].append(row)
 
@@ -102,16 +104,38 @@ class SearchIndex:
         shards = _shards(self.postings, self.entities)
         files: dict[str, bytes] = {}
         for prefix, members in shards.items():
-            value = {"t": {t: "".join(self.postings[t]) for t in members if t in self.postings},
-                     "e": {t: [self.entity_rows[r] for r in self.entities[t]]
+            cut = len(prefix)
+            value = {"t": {t[cut:]: "".join(self.postings[t]) for t in members if t in self.postings},
+                     "e": {t[cut:]: [self.entity_rows[r] for r in self.entities[t]]
                            for t in members if t in self.entities}}
             files[f"search/s-{shard_name(prefix)}.js"] = script_call("teSearchShard", prefix, value)
         for number, passages in self.texts.items():
-            files[f"search/d{number}.js"] = script_call("teSearchText", number, passages)
+            start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
+            files[f"search/d{number}.js"] = script_call(
+                "teSearchText", number, start, [[anchor[len(start):], text] for anchor, text in passages])
         files["search/shards.js"] = script_value("teSearchShards", sorted(shards))
         self.bytes = sum(len(v) for k, v in files.items())
         self.shard_count = len(shards)
         return files
+
+
+def _arguments(script: str) -> list:
+    """The arguments of a ``script_call`` script."""
+    return json.loads("[" + script[script.index("(") + 1:script.rindex(")")] + "]")
+
+
+def read_shard(script: str) -> tuple[str, dict]:
+    """A shard script (``search/s-*.js``) read back: its prefix and ``{"t": term ->
+    postings, "e": term -> entity rows}``, the terms whole."""
+    prefix, value = _arguments(script)
+    return prefix, {part: {prefix + t: v for t, v in value[part].items()} for part in ("t", "e")}
+
+
+def read_passages(script: str) -> tuple[int, list[tuple[str, str]]]:
+    """A document's passages script (``search/d<n>.js``) read back: its number and its
+    (anchor, text) in order, the anchors whole."""
+    number, start, passages = _arguments(script)
+    return number, [(start + anchor, text) for anchor, text in passages]
 
 
 def document_postings(passages) -> dict[str, str]:

@@ -395,10 +395,10 @@
     var texts = {};   // document number -> passages
     var shardScripts = onDemand(function (p) { return shards[p]; },
       function (p) { return root + "search/s-" + hex(p) + ".js"; },
-      function (p) { window.teSearchShard(p, { t: {}, e: {} }); });
+      function (p) { window.teSearchShard(p, { t: {}, e: {} }); });  /* a shard that failed to load: empty */
     var textScripts = onDemand(function (n) { return texts[n]; },
       function (n) { return root + "search/d" + n + ".js"; },
-      function (n) { window.teSearchText(n, []); });
+      function (n) { window.teSearchText(n, "", []); });
     var query = doc.getElementById("te-query");
     var from = doc.getElementById("te-sfrom"), to = doc.getElementById("te-sto");
     var kind = doc.getElementById("te-kind");
@@ -423,12 +423,14 @@
       return best;
     }
 
+    /* a shard names its terms without its prefix (search_index.py) */
     window.teSearchShard = function (prefix, data) {
       shards[prefix] = data;
       shardScripts.arrived(prefix);
     };
-    window.teSearchText = function (n, passages) {
-      texts[n] = passages;
+    /* a document's passages, their anchors without the start they share */
+    window.teSearchText = function (n, start, passages) {
+      texts[n] = passages.map(function (p) { return [start + p[0], p[1]]; });
       textScripts.arrived(n);
     };
 
@@ -452,7 +454,7 @@
     /* term -> Map "doc.passage" -> positions */
     function postings(term) {
       var p = shardFor(term);
-      var raw = p && shards[p] && shards[p].t[term];
+      var raw = p && shards[p] && shards[p].t[term.slice(p.length)];
       var found = new Map();
       if (!raw) { return found; }
       /* per posting: document (delta-coded, 0: the one before), passage, count of
@@ -472,7 +474,8 @@
     function expand(term) {
       var p = shardFor(term);
       if (!p || !shards[p]) { return [term]; }
-      var out = Object.keys(shards[p].t).filter(function (t) { return t.slice(0, term.length) === term; });
+      var out = Object.keys(shards[p].t).map(function (t) { return p + t; })
+        .filter(function (t) { return t.slice(0, term.length) === term; });
       return out.length ? out.slice(0, 50) : [term];
     }
 
@@ -552,7 +555,7 @@
         var rowsByKey = null;
         words.forEach(function (w) {
           var p = shardFor(w);
-          var list = (p && shards[p] && shards[p].e[w]) || [];
+          var list = (p && shards[p] && shards[p].e[w.slice(p.length)]) || [];
           var keys = new Map(list.map(function (r) { return [r[1], r]; }));
           if (rowsByKey === null) { rowsByKey = keys; } else {
             rowsByKey = new Map(Array.from(rowsByKey).filter(function (kv) { return keys.has(kv[0]); }));
@@ -562,7 +565,7 @@
       }
       var named = new Map(); // doc -> entity labels
       entities.forEach(function (e) {
-        e[3].split(".").forEach(function (d) {
+        e[2].split(".").forEach(function (d) {
           var n = b36(d);
           if (!named.has(n)) { named.set(n, []); }
           named.get(n).push(e[0]);
@@ -584,7 +587,7 @@
         p.appendChild(doc.createTextNode("In the registers: "));
         entities.slice(0, 12).forEach(function (e, i) {
           if (i) { p.appendChild(doc.createTextNode("; ")); }
-          p.appendChild(link(root + e[1], e[0]));
+          p.appendChild(link(root + "registers/" + e[1] + ".html", e[0]));
         });
         entityHits.appendChild(p);
       }
