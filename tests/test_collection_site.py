@@ -195,14 +195,20 @@ def test_search_shards_hold_postings_with_positions(built):
 
 def _postings(text: str) -> list[tuple[int, int, list[int]]]:
     """(document, passage, word positions) of each posting of a term (``search_index``:
-    per posting the document, delta-coded, the passage, the count of positions less one,
-    the positions, delta-coded)."""
+    per posting the document, delta-coded, the passage times two, plus one when the term
+    is there more than once, then the count of positions less two, the positions,
+    delta-coded), read here on its own and by ``search_index.read_postings`` alike."""
     decoded, number, values = [], 0, search_index.read_numbers(text)
     while values:
-        step, passage, count, *values = values
+        step, twice, *values = values
+        count = 1
+        if twice % 2:
+            count, *values = values
+            count += 2
         number += step
-        where, values = values[:count + 1], values[count + 1:]
-        decoded.append((number, passage, [sum(where[:i + 1]) for i in range(len(where))]))
+        where, values = values[:count], values[count:]
+        decoded.append((number, twice // 2, [sum(where[:i + 1]) for i in range(len(where))]))
+    assert decoded == search_index.read_postings(text)
     return decoded
 
 

@@ -51,8 +51,9 @@ class SearchIndex:
     (its row in the catalogue), the passage's number in the document and the term's word
     positions there (for phrase search), written as one string of numbers (``numbers``:
     base 32, no separators): per posting the document (delta-coded: 0 is the document of
-    the posting before), the passage, the count of positions less one, then the
-    positions (delta-coded). Shards start at two
+    the posting before), the passage times two, plus one when the term is there more
+    than once, then (only then) the count of positions less two, then the positions
+    (delta-coded). ``read_postings`` reads them back. Shards start at two
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
     (its own terms shorter than that stay in it). A shard names its terms without its
     prefix (``read_shard`` gives them whole). ``search/shards.js`` lists the shards;
@@ -141,8 +142,9 @@ def read_passages(script: str) -> tuple[int, list[tuple[str, str]]]:
 def document_postings(passages) -> dict[str, str]:
     """One document's share of the index: for each term, its postings in the document
     without the document's number (which the index puts before them, delta-coded):
-    passage, count of positions less one, positions, the postings of its passages one
-    after the other, each after the first led by 0 (the same document again)."""
+    passage times two (plus one, then the count of positions less two, when there are
+    several), positions, the postings of its passages one after the other, each after
+    the first led by 0 (the same document again)."""
     found: dict[str, list[str]] = {}
     for p, (_, text) in enumerate(passages):
         positions: dict[str, list[int]] = defaultdict(list)
@@ -150,7 +152,8 @@ def document_postings(passages) -> dict[str, str]:
             positions[term].append(i)
         for term, where in positions.items():
             deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
-            found.setdefault(term, []).append(numbers([p, len(where) - 1, *deltas]))
+            head = [2 * p] if len(where) == 1 else [2 * p + 1, len(where) - 2]
+            found.setdefault(term, []).append(numbers([*head, *deltas]))
     return {term: LAST[0].join(parts) for term, parts in found.items()}
 
 
@@ -184,6 +187,24 @@ def read_numbers(text: str) -> list[int]:
         else:
             n = n * 32 + MORE.index(c)
     return out
+
+
+def read_postings(text: str) -> list[tuple[int, int, list[int]]]:
+    """(document, passage, word positions) of each posting of a term, as
+    ``SearchIndex`` wrote them (``xslt/site/assets/site.js`` reads them the same way)."""
+    decoded, number, values, i = [], 0, read_numbers(text), 0
+    while i < len(values):
+        number += values[i]
+        passage, several = divmod(values[i + 1], 2)
+        count = values[i + 2] + 2 if several else 1
+        i += 3 if several else 2
+        where, position = [], 0
+        for delta in values[i:i + count]:
+            position += delta
+            where.append(position)
+        i += count
+        decoded.append((number, passage, where))
+    return decoded
 
 
 def _b36(n: int) -> str:

@@ -457,13 +457,15 @@
       var raw = p && shards[p] && shards[p].t[term.slice(p.length)];
       var found = new Map();
       if (!raw) { return found; }
-      /* per posting: document (delta-coded, 0: the one before), passage, count of
-         positions less one, positions (delta-coded) */
+      /* per posting: document (delta-coded, 0: the one before), passage times two
+         (plus one when there are several positions, then their count less two),
+         positions (delta-coded) */
       var n = numbers(raw), docNo = 0;
       for (var i = 0; i < n.length;) {
         docNo += n[i];
-        var passage = n[i + 1], count = n[i + 2] + 1, pos = 0, positions = [];
-        i += 3;
+        var passage = n[i + 1] >> 1, several = n[i + 1] & 1;
+        var count = several ? n[i + 2] + 2 : 1, pos = 0, positions = [];
+        i += several ? 3 : 2;
         for (var k = 0; k < count; k++) { pos += n[i++]; positions.push(pos); }
         found.set(docNo + "." + passage, positions);
       }
