@@ -191,6 +191,8 @@ def test_search_shards_hold_postings_with_positions(built):
     entities = search_index.read_shard(tu)[1]["e"]
     assert entities["turicum"][0][:2] == ["Zürich", "place/pl1"]  # registers/place/pl1.html
     assert (html / "registers" / "place" / "pl1.html").is_file()
+    naming = [n for n, d in enumerate(figures_docs(built)) if "pl1" in open(d.path, encoding="utf-8").read()]
+    assert search_index.read_documents(entities["turicum"][0][2]) == naming and len(naming) > 1
 
 
 def _postings(text: str) -> list[tuple[int, int, list[int]]]:

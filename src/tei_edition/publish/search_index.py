@@ -61,7 +61,7 @@ class SearchIndex:
     the results shown, the anchors without the start they share (``read_passages``).
     Register entries are found through their name forms: a term of a name maps to the
     entry (its label, its page under ``registers/`` without ``.html``, and the documents
-    that mention it), so a reader finds a person under any name form the register gives.
+    that mention it, delta-coded ``numbers``), so a reader finds a person under any name form the register gives.
     """
 
     def __init__(self) -> None:
@@ -97,7 +97,8 @@ class SearchIndex:
                 continue
             docs = sorted({numbers[m[0]] for m in found})
             row = len(self.entity_rows)
-            self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}", ".".join(map(_b36, docs))])
+            self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
+                                     _deltas(docs)])
             for term in sorted({t for name in entry.names for t in terms(name)}):
                 self.entities[term].append(row)
 
@@ -207,14 +208,18 @@ def read_postings(text: str) -> list[tuple[int, int, list[int]]]:
     return decoded
 
 
-def _b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-        if not n:
-            return out
+def _deltas(values: list[int]) -> str:
+    """Ascending integers, delta-coded (``numbers``)."""
+    return numbers(b - a for a, b in zip([0] + values, values))
+
+
+def read_documents(text: str) -> list[int]:
+    """The documents of an entity row (its third field): numbers, delta-coded."""
+    found, number = [], 0
+    for step in read_numbers(text):
+        number += step
+        found.append(number)
+    return found
 
 
 def _shards(postings: dict, entities: dict) -> dict[str, list[str]]:

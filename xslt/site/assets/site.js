@@ -435,8 +435,6 @@
     };
 
 
-    function b36(s) { return parseInt(s, 36); }
-
     /* numbers one after the other, base 32, most significant digit first: the last digit
        of each from "0-9a-v", the others from MORE (search_index.py, numbers) */
     var LAST = "0123456789abcdefghijklmnopqrstuv", MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$";
@@ -567,8 +565,9 @@
       }
       var named = new Map(); // doc -> entity labels
       entities.forEach(function (e) {
-        e[2].split(".").forEach(function (d) {
-          var n = b36(d);
+        var n = 0;  /* the documents naming it, delta-coded */
+        numbers(e[2]).forEach(function (step) {
+          n += step;
           if (!named.has(n)) { named.set(n, []); }
           named.get(n).push(e[0]);
         });
