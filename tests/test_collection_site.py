@@ -114,7 +114,7 @@ def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built)
 def test_register_page_lists_mentions_from_several_documents(built):
     html, figures = built
     heer = page(html / "registers" / "person" / "p2.html")
-    groups = heer.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)
+    groups = heer.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
     assert len(groups) >= 5
     for group in groups:  # the passage: the title's link for one, each snippet's for several
         links = group.xpath(".//h:a[contains(@href, '#')]/@href", namespaces=XHTML)
@@ -234,7 +234,7 @@ def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     person = tmp_path / "ob" / "html" / "registers" / "person"
     first, second = page(person / "p3.html"), page(person / "p3-2.html")
     assert not (person / "p3-3.html").exists()
-    groups = [len(p.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)) for p in (first, second)]
+    groups = [len(p.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)) for p in (first, second)]
     assert groups == [120, 40]
     assert first.xpath("//h:nav[@class='pager'][1]//h:a/@href", namespaces=XHTML) == ["p3.html", "p3-2.html"]
     assert not second.xpath("//h:p[@class='description']", namespaces=XHTML)

@@ -186,7 +186,7 @@ def test_prev_and_next_follow_the_date_order(open_page, built):
 
 def test_register_page_links_to_passages_in_several_documents(open_page):
     page = open_page("registers/person/p2.html")
-    groups = page.locator("section.mention-doc")
+    groups = page.locator("section.mentions > section")
     assert groups.count() >= 5
     groups.nth(1).locator("a[href*='#']").first.click()
     page.wait_for_load_state()

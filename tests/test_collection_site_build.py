@@ -44,7 +44,7 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
         assert page.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)
         assert not (html / "letters" / name / "assets").exists()  # the site's own serve
     heer = etree.parse(str(html / "registers" / "person" / "p2.html"))
-    assert len(heer.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)) == 5
+    assert len(heer.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)) == 5
 
 
 def test_every_link_of_the_site_leads_to_a_file_of_the_site(built):
@@ -108,7 +108,9 @@ def test_build_full_registers_lists_the_entries_no_document_mentions(run, tmp_pa
     page = etree.parse(str(unmentioned))
     assert "Never Mentioned" in page.xpath("string(//h:h1)", namespaces=XHTML)
     assert "An entry no letter names." in " ".join(page.xpath("//text()"))
-    assert not page.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)
+    assert page.xpath("//h:section[@class='mentions']", namespaces=XHTML)
+    assert not page.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
+    assert etree.parse(str(mentioned)).xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
     assert run(*args).exit_code == 0
     assert mentioned.is_file() and not unmentioned.exists()
 
@@ -148,7 +150,7 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
     for key, anchor, title in (("p2", "body1.div1.div1.p1", "Memorandum from Hans Beispiel"),
                                ("p1", "body1.div1.div2.p1", "Telegram to Anna Muster")):
         register = etree.parse(str(html / "registers" / "person" / f"{key}.html"))
-        links = register.xpath("//h:section[@class='mention-doc']/h:h3/h:a", namespaces=XHTML)
+        links = register.xpath("//h:section[@class='mentions']/h:section/h:h3/h:a", namespaces=XHTML)
         target = f"../../volumes/frus/index.html#{anchor}"
         assert [a.text for a in links if a.get("href") == target] == [title] and anchor in ids
     titles = (html / "catalogue" / "t0.js").read_text(encoding="utf-8")

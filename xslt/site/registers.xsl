@@ -188,8 +188,9 @@
             <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
               <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
               <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
-              <!-- one passage: the title leads to it; several: each of them a link -->
-              <section class="mention-doc">
+              <!-- one passage: the title leads to it; several: each of them a link
+                   (a document's section, without a class: "section.mentions > section") -->
+              <section>
                 <xsl:choose>
                   <xsl:when test="count(current-group()) = 1">
                     <h3><a href="{$page}#{@anchor}">{$doc/@line}</a></h3>
