@@ -438,6 +438,8 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
                         repeats=1, warmup=0, timeout=ctx.timeout * 10, mem_limit=ctx.mem_limit,
                         before_each=lambda i: _gone(out, staging) if i == 0 else _gone(ref_out))
     worker, total = _peaks(summary)
+    if ours.status == "ok":
+        rows.append(_site_size(label, out / "html", inputs))
     per_second = (lambda s: count / s.seconds if s.seconds else None)
     r = ratio(per_second(ours), per_second(ref))
     rows.append(Outcome(f"build --only html --jobs 2, {label}", ">= 2x the reference's documents/s",
@@ -487,6 +489,61 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
                             f"per worker {fmt_bytes(worker)}, in all {fmt_bytes(total)}",
                             extra={"ours_docs_per_s": every_per_second}))
     return rows
+
+
+def site_bytes(html: Path) -> tuple[int, int, int, int]:
+    """Of a built site: bytes of its regular files (a file linked twice counted once),
+    bytes as ``du -sb`` counts them (its folders' own size too), files, folders."""
+    files = folders = 0
+    file_bytes = folder_bytes = 0
+    seen: set[tuple[int, int]] = set()
+    for top, dirs, names in os.walk(html):
+        folders += 1
+        folder_bytes += os.lstat(top).st_size
+        for name in names:
+            st = os.lstat(os.path.join(top, name))
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            if os.path.isfile(os.path.join(top, name)) and not os.path.islink(os.path.join(top, name)):
+                files += 1
+                file_bytes += st.st_size
+            else:
+                folder_bytes += st.st_size  # a symbolic link: du counts its own size
+    return file_bytes, file_bytes + folder_bytes, files, folders
+
+
+def tei_bytes(inputs: list[Path]) -> int:
+    """Bytes of the TEI a build reads: every .xml file of its inputs (letters and
+    registers; a file symbolic link is followed)."""
+    total = 0
+    for path in inputs:
+        found = [path] if path.is_file() else sorted(path.rglob("*.xml"))
+        total += sum(p.stat().st_size for p in found if p.is_file())
+    return total
+
+
+def _site_size(label: str, html: Path, inputs: list[Path]) -> Outcome:
+    """Issue 15: the site a build made is at most 3x the TEI it was made from, by file
+    bytes and by what ``du -sb`` counts (folders too). Reads the site already built."""
+    tei = tei_bytes(inputs)
+    file_bytes, du_bytes, files, folders = site_bytes(html)
+    by_du = ratio(du_bytes, tei)
+    by_files = ratio(file_bytes, tei)
+    parts = {}
+    for child in sorted(html.iterdir()) if html.is_dir() else []:
+        if child.is_dir():
+            parts[child.name] = site_bytes(child)[1]
+    biggest = sorted(parts.items(), key=lambda kv: -kv[1])[:4]
+    return Outcome(f"site size / TEI size, {label}", "<= 3x (du -sb and file bytes)",
+                   (by_du <= 3 and by_files <= 3) if by_du is not None else None, None,
+                   ratio=by_du, size=tei,
+                   note=(f"TEI {fmt_bytes(tei)}; site {fmt_bytes(du_bytes)} by du -sb ({by_du or 0:.2f}x), "
+                         f"{fmt_bytes(file_bytes)} in {files:,} files ({by_files or 0:.2f}x), "
+                         f"{folders:,} folders; " + ", ".join(f"{k}/ {fmt_bytes(v)}" for k, v in biggest)),
+                   extra={"tei_bytes": tei, "site_file_bytes": file_bytes, "site_du_bytes": du_bytes,
+                          "site_files": files, "site_folders": folders, "file_ratio": by_files,
+                          "du_ratio": by_du, "parts_du_bytes": parts})
 
 
 def collection_build(ctx: Context) -> list[Outcome]:
