@@ -184,6 +184,27 @@ def test_prev_and_next_follow_the_date_order(open_page, built):
     assert page.problems == []
 
 
+def test_a_name_in_a_document_shows_its_card(open_page, built):
+    """A letter's names carry no entry id: the card's entry is the one the link's file
+    names (registers/person/p3.html), its data the letter's entities.js."""
+    documents = built[1].ordered()
+    page = open_page(documents[0].id + "/index.html")
+    page.wait_for_selector("#te-tools:not([hidden])")
+    names = page.locator("main a.name[href]")
+    assert names.count() >= 1
+    cards = page.evaluate("window.teEntities")
+    for i in range(names.count()):
+        name = names.nth(i)
+        assert name.get_attribute("data-entity") is None
+        entity = name.get_attribute("href").rsplit("/", 1)[1].removesuffix(".html")
+        name.focus()
+        card = page.locator("#te-card")
+        card.wait_for(state="visible")
+        assert cards[entity]["label"] in card.inner_text()
+        assert name.get_attribute("aria-describedby") == "te-card"
+    assert page.problems == []
+
+
 def test_register_page_links_to_passages_in_several_documents(open_page):
     page = open_page("registers/person/p2.html")
     groups = page.locator("section.mentions > section")
