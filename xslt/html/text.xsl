@@ -36,7 +36,7 @@
   <xsl:template match="text()[$collapse-whitespace][preceding-sibling::node()[1]
                          [self::tei:lb[not(@te:newline or @te:join = 'true')]][h:after-space(.)]]"
                 mode="h:text" priority="-0.5">
-    <xsl:value-of select="h:collapse(replace(., '^\s+', ''))"/>
+    <xsl:value-of select="h:collapse(replace(., '^\s+', '', ';j'))"/>
   </xsl:template>
 
   <!-- A run of whitespace as the reader sees it: one line end where the run has one (so
@@ -44,7 +44,7 @@
   <xsl:function name="h:collapse" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:sequence select="if (not($collapse-whitespace)) then $text
-      else replace(replace($text, '[ \t\r]*\n\s*', '&#10;'), '[ \t\r][ \t\r]+|[\t\r]', ' ')"/>
+      else replace(replace($text, '[ \t\r]*\n\s*', '&#10;', ';j'), '[ \t\r][ \t\r]+|[\t\r]', ' ', ';j')"/>
   </xsl:function>
 
   <xsl:template match="comment() | processing-instruction()" mode="h:text"/>
