@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import itertools
 import json
 import os
 import pickle
 import resource
 import shutil
-import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -47,7 +47,7 @@ from typing import Callable
 
 from tei_edition.errors import (EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, InputError,
                                 TeiEditionError, UsageError)
-from tei_edition.publish import formats, manifest, pool, run
+from tei_edition.publish import formats, links, manifest, pool, run
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.xml import parse as xmlparse
 from tei_edition.xml.output import MARKER, _check_replaceable, safe_child
@@ -612,9 +612,13 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         key = _site_key(collection, documents, entries, pages, full_registers, options)
         if previous is not None and out is not None and previous.key == key and \
                 all(_in_site(p) and (out / p).is_file() for p in previous.files):
-            _link_files(out, staging, previous.files)
-            report.site_kept = len(previous.files)
-            return previous
+            linker = links.Linker(out, staging)
+            linked = list(itertools.takewhile(linker.link, previous.files))
+            if len(linked) == len(previous.files):
+                report.site_kept = len(linked)
+                return previous
+            for name in linked:  # one went missing meanwhile: the site is made again
+                os.unlink(staging / name)
         salt = manifest.key(manifest.tool_digest(), options)
         # read only now: a site taken over whole needs none of them
         digests = [digest for d in documents if d in entries and entries[d].digest
@@ -637,13 +641,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
 def _in_site(name) -> bool:
     """Whether a file the previous build's record names is a plain name inside the site's
     folder (``html/...``): the record is not trusted to name only its own files."""
-    return _plain(name) and name.startswith("html/")
-
-
-def _plain(name) -> bool:
-    """Whether a path a record names is relative and leads nowhere outside (no empty,
-    ``.`` or ``..`` part): what may be linked from the old build into the new."""
-    return isinstance(name, str) and not any(p in ("", ".", "..") for p in name.split("/"))
+    return links.plain(name) and name.startswith("html/")
 
 
 def _site_key(collection, documents: dict, entries: dict, pages: dict, full_registers: bool,
@@ -692,7 +690,7 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
             any(paths[:1] != [outputs[name]] for name, paths in entry.outputs.items()):
         return None
     wanted = [str(p) for paths in entry.outputs.values() for p in paths]
-    if not all(_plain(p) for p in wanted):  # a record naming files outside the folder
+    if not all(links.plain(p) for p in wanted):  # a record naming files outside the folder
         return None
     if entry.digest is not None:  # its site digest, kept beside the outputs
         try:
@@ -704,67 +702,8 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
     if not all(os.path.exists(os.path.join(old, p)) for p in wanted):
         return None
     for rel in wanted:
-        _link(os.path.join(old, rel), os.path.join(staging, rel))
+        links.link_path(os.path.join(old, rel), os.path.join(staging, rel))
     return entry
-
-
-def _link(source: str, target: str) -> None:
-    """Hard links (no copy) from the old build into the new one."""
-    try:
-        there = os.lstat(target)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-    else:  # left by an interrupted build
-        if stat.S_ISDIR(there.st_mode):
-            shutil.rmtree(target)
-        else:
-            os.unlink(target)
-    if os.path.isdir(source):
-        _link_tree(source, target)
-    else:
-        _link_or_copy(source, target)
-
-
-def _link_tree(source: str, target: str) -> None:
-    """``shutil.copytree`` with hard links, without its per-file overhead (a site page's
-    folder: a rebuild links thousands of them); symbolic links are copied as links."""
-    os.mkdir(target)
-    with os.scandir(source) as found:
-        for item in found:
-            there = os.path.join(target, item.name)
-            if item.is_symlink():
-                os.symlink(os.readlink(item.path), there)
-            elif item.is_dir():
-                _link_tree(item.path, there)
-            else:
-                _link_or_copy(item.path, there)
-
-
-def _link_files(old: Path, staging: Path, files: list[str]) -> None:
-    """Hard links of many files (relative paths) from the old build into the new one,
-    each folder made once."""
-    made: set[str] = set()
-    old_dir, new_dir = str(old), str(staging)
-    for rel in files:  # strings, not paths: thousands of them
-        source, target = os.path.join(old_dir, rel), os.path.join(new_dir, rel)
-        parent = os.path.dirname(target)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        try:
-            os.link(source, target)
-        except FileExistsError:
-            os.unlink(target)
-            _link_or_copy(source, target)
-        except OSError:
-            shutil.copy2(source, target)
-
-
-def _link_or_copy(source, target) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _prune(staging: Path, kept: set[str]) -> None:

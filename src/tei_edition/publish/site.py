@@ -34,7 +34,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -44,8 +43,8 @@ from lxml import etree
 
 from tei_edition import resources
 from tei_edition.entities.namefold import fold
-from tei_edition.errors import InputError, ResourceError, TransformError
-from tei_edition.publish import anchors, manifest, transform
+from tei_edition.errors import ResourceError, TransformError
+from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.search_index import (SearchIndex, document_postings, script_call,
                                                script_value)
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -488,27 +487,12 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     written = kept = 0
     made: set[str] = set()
 
+    linker = links.Linker(old.folder, out) if old is not None else None
+
     def link(name: str) -> bool:
         """The previous build's file linked in (False: it is not there, or its name,
         from the previous build's record, is no name of a file inside)."""
-        try:
-            target = str(folder.child(name))
-        except InputError:
-            return False
-        parent = os.path.dirname(target)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        try:
-            os.link(os.path.join(old.folder, name), target)
-        except FileNotFoundError:
-            return False
-        except OSError:  # no hard links here: a copy
-            try:
-                shutil.copyfile(os.path.join(old.folder, name), target)
-            except OSError:
-                return False
-        return True
+        return linker.link(name)
 
     # the parts whose keys are the previous build's: their files linked over now
     kept_parts: set[str] = set()
