@@ -623,10 +623,12 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         # read only now: a site taken over whole needs none of them
         digests = [digest for d in documents if d in entries and entries[d].digest
                    for digest in _digests(manifest.read_digest(staging, entries[d].digest))]
-        before = _previous_site(previous, out) if previous is not None and previous.salt == salt else None
+        same = previous is not None and previous.salt == salt
+        before = _previous_site(previous, out) if same else None
+        known = previous.details if same and isinstance(previous.details, dict) else None
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
-            previous=before, salt=salt)
+            previous=before, salt=salt, known=known)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -635,7 +637,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     report.site_written, report.site_kept = figures["written"], figures["kept"]
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
-                         figures["hashes"], salt)
+                         figures["hashes"], salt, figures["details"])
 
 
 def _in_site(name) -> bool:
