@@ -187,7 +187,6 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     progress = progress or Progress()
     out = Path(out_dir)
 
-    _ENTRY_JSON.clear()
     collection = collection_model.load(paths, cache=None if force else manifest.load_records(out))
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
@@ -308,7 +307,6 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         site = _write_site(collection, documents, entries, staging, report,
                            full_registers=full_registers, options=options,
                            previous=None if force else manifest.load_site(out), out=out)
-    _ENTRY_JSON.clear()
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries, site)
@@ -498,16 +496,9 @@ def _neighbours(doc, documents: dict) -> str:
     return "\n".join(parts)
 
 
-_ENTRY_JSON: dict[int, tuple] = {}  # id(catalogue entry) -> (entry, its JSON), for one build
-
-
 def _entry_json(entry) -> str:
-    """A catalogue entry as JSON, made once a build (the documents' keys and the site's
-    read every entry)."""
-    made = _ENTRY_JSON.get(id(entry))
-    if made is None or made[0] is not entry:
-        made = _ENTRY_JSON[id(entry)] = (entry, json.dumps(entry.to_json(), sort_keys=True))
-    return made[1]
+    """A catalogue entry as JSON: what the documents' keys and the site's key read of it."""
+    return json.dumps(entry.to_json(), sort_keys=True)
 
 
 def _plan(documents: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
