@@ -89,6 +89,19 @@ def test_a_command_line_that_hands_its_work_to_its_worker_loads_no_engine(tmp_pa
     assert not list(tmp.iterdir())
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "table"])
+def test_entities_cooccur_leaves_its_engines_to_its_worker(tmp_path, fmt):
+    """entities cooccur: the network is found (and GraphML written) in the worker; the
+    command line unpickles plain data and imports no lxml."""
+    out = tmp_path / f"network.{fmt}"
+    done = subprocess.run([sys.executable, "-c", _MAIN_IMPORTED, "entities", "cooccur",
+                           str(DOSSIER), "--type", "person", "--format", fmt, "-o", str(out)],
+                          capture_output=True, text=True)
+    assert done.stderr.strip() and json.loads(done.stderr.strip().splitlines()[-1]) == [], done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert ("<graphml" in text and "<edge " in text) if fmt == "graphml" else "weight" in text
+
+
 def test_a_worker_started_early_and_not_needed_leaves_nothing(tmp_path):
     """A usage error after the worker was started: it is ended, its folder removed."""
     tmp = tmp_path / "tmp"
