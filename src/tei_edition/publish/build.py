@@ -41,6 +41,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -219,6 +220,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
+    pending_links: list[tuple[str, str]] = []  # outputs taken over, linked while workers render
     sources: dict[Path, str] = {}
     for doc_id, doc in documents.items():
         errors = held.get(os.path.normpath(os.path.abspath(doc.path)))
@@ -244,7 +246,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
             doc = None  # the whole file is parsed
         outputs = plan[doc_id]
         taken = _take_over(doc_id, keys[doc_id], outputs, resumed, staging, None) or \
-            _take_over(doc_id, keys[doc_id], outputs, old, staging, out)
+            _take_over(doc_id, keys[doc_id], outputs, old, staging, out, pending_links)
         if taken is not None:
             entries[doc_id] = taken
             skipped.append(_skipped_outcome(doc_id, path, taken, out))
@@ -277,6 +279,11 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         progress.done(outcome)
 
     by_id = {task.id: task for task in tasks}
+    # while the workers render: the outputs taken over linked in, and the site digests
+    # of the documents taken over read (the collection site needs every one of them)
+    # (with nothing to render, the site is most likely taken over whole: none is read)
+    meanwhile = _Meanwhile(pending_links, out, [entry.digest for entry in entries.values()
+                                                if collection_site and tasks and entry.digest])
     # the collection, when its site's pages are rendered, brings its register along
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
@@ -296,6 +303,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         raise
     finally:
         journal.close()
+        decoded = meanwhile.result()
     kept = {path for entry in entries.values() for paths in entry.outputs.values() for path in paths}
     kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
@@ -304,7 +312,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         _prune(staging, kept)  # (a new folder holds nothing but this build's outputs)
     site = None
     if collection_site:
-        site = _write_site(collection, documents, entries, staging, report,
+        site = _write_site(collection, documents, entries, staging, report, decoded=decoded,
                            full_registers=full_registers, options=options,
                            previous=None if force else manifest.load_site(out), out=out)
     if len(documents) > 1:
@@ -587,7 +595,8 @@ def _previous_site(previous: manifest.Site | None, out: Path | None):
 
 
 def _write_site(collection, documents: dict, entries: dict, staging: Path,
-                report: BuildReport, *, full_registers: bool = False, options: str = "",
+                report: BuildReport, *, decoded: dict | None = None,
+                full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
                 out: Path | None = None) -> manifest.Site | None:
     """The collection's own pages (``publish.site``) into ``staging/html``, from every
@@ -612,8 +621,10 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 os.unlink(staging / name)
         salt = manifest.key(manifest.tool_digest(), options)
         # read only now: a site taken over whole needs none of them
+        decoded = decoded or {}
         digests = [digest for d in documents if d in entries and entries[d].digest
-                   for digest in _digests(manifest.read_digest(staging, entries[d].digest))]
+                   for digest in decoded.get(entries[d].digest) or
+                   _digests(manifest.read_digest(staging, entries[d].digest))]
         same = previous is not None and previous.salt == salt
         before = _previous_site(previous, out) if same else None
         known = previous.details if same and isinstance(previous.details, dict) else None
@@ -674,7 +685,8 @@ def _staging(out: Path) -> Path:
 
 
 def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
-               staging: Path, old: Path | None) -> manifest.Entry | None:
+               staging: Path, old: Path | None,
+               pending: list | None = None) -> manifest.Entry | None:
     """The entry of an unchanged document whose outputs are all there, after linking
     them into the staging folder from the old build (``old``); else None."""
     entry = entries.get(doc_id)
@@ -694,9 +706,46 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
         return entry if all(os.path.exists(os.path.join(staging, p)) for p in wanted) else None
     if not all(os.path.exists(os.path.join(old, p)) for p in wanted):
         return None
-    for rel in wanted:
-        links.link_path(os.path.join(old, rel), os.path.join(staging, rel))
+    for rel in wanted:  # now, or (``pending``) by the caller later
+        link = (os.path.join(old, rel), os.path.join(staging, rel))
+        if pending is not None:
+            pending.append(link)
+        else:
+            links.link_path(*link)
     return entry
+
+
+class _Meanwhile:
+    """What the build does in this process while its workers render: links the outputs
+    taken over from the previous build (``pending``, (source, target) pairs) and reads
+    the site digests ``names`` from ``old`` (decoded: name -> digests). A thread: the
+    links wait on the file system, and this process only waits for its workers."""
+
+    def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str]):
+        self._pending, self._old, self._names = pending, old, names
+        self._decoded: dict[str, list] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="take-over", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for source, target in self._pending:
+                links.link_path(source, target)
+            for name in self._names:
+                try:
+                    self._decoded[name] = _digests(manifest.read_digest(self._old, name))
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue  # read again from the new folder, where its error is raised
+        except BaseException as exc:  # raised in the build's own thread (``result``)
+            self._error = exc
+
+    def result(self) -> dict[str, list]:
+        """Once done: the digests read (an error linking is raised here)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._decoded
 
 
 def _prune(staging: Path, kept: set[str]) -> None:
