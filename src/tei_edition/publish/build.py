@@ -303,18 +303,28 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
         raise
     finally:
         journal.close()
-        decoded = meanwhile.result()
+        decoded = meanwhile.digests()
     kept = {path for entry in entries.values() for paths in entry.outputs.values() for path in paths}
     kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
              if f.ok for p in f.outputs}
     if not fresh or not all(d.ok for d in report.documents if d.kind == "document" and not d.skipped):
+        meanwhile.result()
         _prune(staging, kept)  # (a new folder holds nothing but this build's outputs)
     site = None
-    if collection_site:
-        site = _write_site(collection, documents, entries, staging, report, decoded=decoded,
+    if collection_site:  # (beside the documents' pages still being linked)
+        def digests_of(name: str) -> list:
+            """A document's site digests: read meanwhile, or from the new folder (once
+            everything taken over is linked into it)."""
+            if name not in decoded:
+                meanwhile.result()
+                decoded[name] = _digests(manifest.read_digest(staging, name))
+            return decoded[name]
+
+        site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
                            previous=None if force else manifest.load_site(out), out=out)
+    meanwhile.result()  # every output taken over is in the new folder
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries, site)
@@ -595,7 +605,7 @@ def _previous_site(previous: manifest.Site | None, out: Path | None):
 
 
 def _write_site(collection, documents: dict, entries: dict, staging: Path,
-                report: BuildReport, *, decoded: dict | None = None,
+                report: BuildReport, *, digests_of: Callable[[str], list] | None = None,
                 full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
                 out: Path | None = None) -> manifest.Site | None:
@@ -621,10 +631,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 os.unlink(staging / name)
         salt = manifest.key(manifest.tool_digest(), options)
         # read only now: a site taken over whole needs none of them
-        decoded = decoded or {}
+        digests_of = digests_of or (lambda name: _digests(manifest.read_digest(staging, name)))
         digests = [digest for d in documents if d in entries and entries[d].digest
-                   for digest in decoded.get(entries[d].digest) or
-                   _digests(manifest.read_digest(staging, entries[d].digest))]
+                   for digest in digests_of(entries[d].digest)]
         same = previous is not None and previous.salt == salt
         before = _previous_site(previous, out) if same else None
         known = previous.details if same and isinstance(previous.details, dict) else None
@@ -716,36 +725,46 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
 
 
 class _Meanwhile:
-    """What the build does in this process while its workers render: links the outputs
-    taken over from the previous build (``pending``, (source, target) pairs) and reads
-    the site digests ``names`` from ``old`` (decoded: name -> digests). A thread: the
-    links wait on the file system, and this process only waits for its workers."""
+    """What the build does in this process while its workers render and while it makes
+    the collection site: reads the site digests ``names`` from ``old`` (``digests``),
+    then links the outputs taken over from the previous build (``pending``, (source,
+    target) pairs). A thread: meanwhile this process waits for its workers, and the
+    links wait on the file system."""
 
     def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str]):
         self._pending, self._old, self._names = pending, old, names
         self._decoded: dict[str, list] = {}
         self._error: BaseException | None = None
+        self._read = threading.Event()
         self._thread = threading.Thread(target=self._run, name="take-over", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            for source, target in self._pending:
-                links.link_path(source, target)
             for name in self._names:
                 try:
                     self._decoded[name] = _digests(manifest.read_digest(self._old, name))
                 except (OSError, ValueError, KeyError, TypeError):
                     continue  # read again from the new folder, where its error is raised
+            self._read.set()
+            for source, target in self._pending:
+                links.link_path(source, target)
         except BaseException as exc:  # raised in the build's own thread (``result``)
             self._error = exc
+        finally:
+            self._read.set()
 
-    def result(self) -> dict[str, list]:
-        """Once done: the digests read (an error linking is raised here)."""
+    def digests(self) -> dict[str, list]:
+        """The digests read (name -> its digests), once they are."""
+        self._read.wait()
+        return self._decoded
+
+    def result(self) -> None:
+        """Once everything is linked (an error linking is raised here)."""
         self._thread.join()
         if self._error is not None:
-            raise self._error
-        return self._decoded
+            error, self._error = self._error, None
+            raise error
 
 
 def _prune(staging: Path, kept: set[str]) -> None:
