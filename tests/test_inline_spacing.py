@@ -118,3 +118,58 @@ target="K_0174"><!-- Nr. 12 --></ref>.</note> Siehe <ref target="K_0175"/>, und 
     # the comma after a pointer that follows a word is the sentence's: it stays, touching
     # the word (only commas between silent links in brackets go, "(, , und öfter)")
     assert re.search(r'" Siehe"\n", und mehr\."', flat), flat
+
+
+SILENT_LINKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Links</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Zubrachte.<note><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref type="letter"
+target="K_0174"><!-- Nr. 12 --></ref>.</note> Siehe <ref target="K_0175"/>, und mehr.
+Erwähnt (<ref target="K_0176"/>, <ref target="K_0177"/>, und öfter) im Jahr
+(<ptr target="K_0178"/>) darauf. Er ging, um fortzusetzen. <ref type="letter" target="K_0161"><!--→ Nr. 24--></ref>;
+<ref target="https://example.org/chronologie">Chronologie Eschers</ref>. So <choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref
+type="letter" target="K_0180"/>; Blumer, Erinnerungen. Wie
+                    <persName>Hasse</persName>
+                    <note>Johann Christian Hasse.</note>
+                , bei dem ich hörte. Einen Aufsatz<lb/>, wodurch er
+<lb/>
+    ; und so weiter.</p>
+</body></text></TEI>"""
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACT))
+def test_links_that_print_nothing_take_their_framing_punctuation_in_every_format(tmp_path, name):
+    """The comma and space around a pointer that prints nothing (another letter's
+    identifier) were dropped in the PDF only: the text and the site read 'Siehe , und
+    mehr.' and 'Vergleiche [abbreviated in the source: Vgl.] .'. The common layer
+    decides it once (te:around-silent)."""
+    source = tmp_path / "links.xml"
+    source.write_text(SILENT_LINKS, encoding="utf-8")
+    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
+    result = export_file(source, name, target)
+    text = re.sub(r"\s+", " ", EXTRACT[name](result.outputs[0]))
+    assert "Siehe, und mehr." in text
+    assert "Erwähnt (und öfter) im Jahr darauf." in text
+    # a semicolon after such a link only separated it from the next citation
+    assert "um fortzusetzen. Chronologie Eschers." in text
+    assert re.search(r"So Vergleiche(\[?\w\]?)? Blumer, Erinnerungen", text), text
+    # indentation between a note and a comma is not a space before the comma
+    assert re.search(r"Wie Hasse\s*\[?\d\]?, bei dem", text), text
+    # nor is a line break before one
+    assert "Einen Aufsatz, wodurch er; und so weiter." in text
+    assert not re.search(r"\s[.,;]", text.replace(" ...", "")), text
+    assert "()" not in text and "(," not in text and ", ," not in text
+    # the note's full stop follows the expansion (the text format adds the abbreviation)
+    assert re.search(r"Vergleiche(\s*\[[^\]]*\])?\.", text), text
+
+
+@pytest.mark.parametrize("name", ["text", "pdf"])
+def test_a_link_to_a_date_prints_the_date(tmp_path, name):
+    """A link without words whose target is a date prints the date (the common layer's
+    @te:printed): the PDF did, the text printed nothing ("Am kam er")."""
+    source = tmp_path / "date.xml"
+    source.write_text(SILENT_LINKS.replace("weiter.</p>", 'weiter. Am <ref target="1901-04-19"/> kam er.</p>'),
+                      encoding="utf-8")
+    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
+    text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
+    assert "Am 1901-04-19 kam er." in text

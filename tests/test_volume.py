@@ -283,3 +283,69 @@ def test_a_real_volume_index_reads_as_an_index(tmp_path):
     assert "in HLS online" not in index
     assert "Loeper, Hermann von (1820–1884)" in index
     assert len(index) < 6000  # short descriptions, not the register's biographies
+
+
+# ----- the volume's date ----------------------------------------------------------------
+
+def _small_collection(folder: Path, extra_toml: str = ""):
+    source = generate(folder, letters=2)
+    if extra_toml:
+        with (source / "edition.toml").open("a", encoding="utf-8") as handle:
+            handle.write(extra_toml)
+    return load([source])
+
+
+def test_a_volume_without_a_date_is_undated_not_1970(book):
+    """The assembled header had no date, so the PDF said it was made on 1 January 1970."""
+    _, _, reader = book
+    assert "/CreationDate" not in reader.metadata and "/ModDate" not in reader.metadata
+    xmp = reader.xmp_metadata
+    assert xmp is None or xmp.xmp_create_date is None
+
+
+def test_the_volume_takes_the_date_of_edition_toml(tmp_path):
+    coll = _small_collection(tmp_path / "src", "date = 2024-05-01\n")
+    assert coll.date == "2024-05-01"
+    written, _ = volume.write_volume(coll, tmp_path / "letters.pdf")
+    reader = pypdf.PdfReader(str(written[0]))
+    assert reader.metadata["/CreationDate"].startswith("D:20240501")
+    assert "2024-05-01" in reader.pages[0].extract_text()  # the title page says it too
+    again, _ = volume.write_volume(coll, tmp_path / "again.pdf")
+    assert again[0].read_bytes() == written[0].read_bytes()
+
+
+def test_the_volume_takes_the_date_of_the_corpus_header(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    letter = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letter {n}</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>The text of letter {n}.</p></body></text></TEI>"""
+    (folder / "corpus.xml").write_text(f"""<teiCorpus xmlns="http://www.tei-c.org/ns/1.0">
+<teiHeader><fileDesc><titleStmt><title>Dated letters</title></titleStmt>
+<publicationStmt><publisher>Test</publisher><date when="2021-03-04">4 March 2021</date></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader>
+{letter.format(n=1)}{letter.format(n=2)}</teiCorpus>""", encoding="utf-8")
+    coll = load([folder])
+    assert coll.date == "2021-03-04"
+    written, _ = volume.write_volume(coll, tmp_path / "letters.pdf")
+    assert pypdf.PdfReader(str(written[0])).metadata["/CreationDate"].startswith("D:20210304")
+
+
+@pytest.mark.parametrize("value", ['"yesterday"', '"2024-13-01"', "12"])
+def test_a_date_that_is_not_one_is_refused(tmp_path, value):
+    with pytest.raises(UsageError, match="date: expected a date"):
+        _small_collection(tmp_path / "src", f"date = {value}\n")
+
+
+def test_pdf_a_asks_for_the_date_a_volume_lacks(tmp_path):
+    """PDF/A needs a document date (Typst: 'missing document date'): said in one line."""
+    from tei_edition.publish.formats import ExportRequest, pdf
+
+    coll = _small_collection(tmp_path / "src")
+    tree = volume.assemble(coll, coll.ordered())
+    request = ExportRequest(tree=tree, source=Path(coll.root) / "letters.pdf",
+                            output=tmp_path / "letters.pdf", options={"pdf_standards": ["a-2b"]})
+    with pytest.raises(UsageError, match="needs the document's date.*edition.toml"):
+        pdf.export(request)
+    assert not (tmp_path / "letters.pdf").exists()

@@ -44,6 +44,10 @@
     alignment      @te:align "right" or "center" on a block the source sets so (its @rend
                    or @style, or the nearest block around it; policy.xml's <alignment>):
                    every format sets it so, without a first-line indent
+    links          @te:printed on a link without words of its own whose target a reader
+                   can use (a web address, a date: te:printed-target), which every format
+                   prints; a link that prints nothing takes the punctuation that only
+                   framed it (te:around-silent)
     lines          @te:own-line="true" on an inline element standing where a block
                    would (the lines of an opener, a stamp, a letterhead): a line of its own
     names          @te:entity (ids), @te:entity-type, @te:label (the display name,
@@ -55,7 +59,8 @@
                    signature]", from its <desc>, else its extent and reason);
                    @te:explain, what the sign means; @te:why, the reason in words
                    (@reason, @agent, a gap's <desc>), for hover
-    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no");
+    lb, pb, cb     @te:join="true" when the break falls inside a word (@break="no"), or
+                   a line break of prose before a punctuation mark;
                    lb has @te:newline="true" where lines are kept (verse, openers,
                    addresses, stamps, headings ...); elsewhere it is a space
     annotation     a spanGrp in standOff (policy.xml) is shown after the text, in a
@@ -198,19 +203,102 @@
        already has one or where the phrase meets a bracket or a punctuation mark, so that
        every format prints "(Gotthard)", not "( Gotthard )". A space the encoder typed
        (no line break in it) stays, and so does indentation next to a letter, where it
-       may be the only space between two words. -->
+       may be the only space between two words. Nor is indentation between an element
+       and a punctuation mark ("<persName>Hasse</persName>⏎  <note>…</note>⏎  , bei
+       dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). -->
   <xsl:template mode="te:normalize" priority="1"
                 match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
-                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]">
-    <xsl:variable name="before" select="../preceding-sibling::node()[1]"/>
-    <xsl:variable name="after" select="../following-sibling::node()[1]"/>
-    <xsl:variable name="open" select="empty(preceding-sibling::node()) and ($before/self::tei:lb
-      or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
-    <xsl:variable name="close" select="empty(following-sibling::node()) and ($after/self::tei:lb
-      or $after/self::text()[matches(., '^[\s)\]}.,;:!?»›“”’…]')])"/>
-    <xsl:variable name="text" select="if ($open) then replace(., '^\s*\n\s*', '') else string(.)"/>
-    <xsl:value-of select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
+                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]
+                       | text()[preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[,.;:!?)\]}»›“”’…]')]
+                       | text()[following-sibling::node()[1][te:break-before-punctuation(.)]]">
+    <xsl:value-of select="te:indentation-trimmed(.)"/>
   </xsl:template>
+
+  <xsl:function name="te:break-before-punctuation" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="exists($n/self::tei:lb[not(ancestor::*[local-name() = $te:line-keeping])]
+      [following-sibling::node()[1][self::text()][matches(., '^\s*[,.;:!?)\]}»›“”’…]')]])"/>
+  </xsl:function>
+
+  <xsl:function name="te:indentation-trimmed" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:variable name="edge" select="(empty($t/preceding-sibling::node()) or empty($t/following-sibling::node()))
+      and matches($t, '^\s*\n|\n\s*$') and exists($t/../../text()[normalize-space()])"/>
+    <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
+    <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]))
+      then replace($s, '^\s*\n\s*([,.;:!?)\]}»›“”’…])', '$1') else $s"/>
+    <xsl:sequence select="if (te:break-before-punctuation($t/following-sibling::node()[1]))
+      then replace($s, '\s+$', '') else $s"/>
+  </xsl:function>
+
+  <xsl:function name="te:phrase-edge" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:variable name="before" select="$t/../preceding-sibling::node()[1]"/>
+    <xsl:variable name="after" select="$t/../following-sibling::node()[1]"/>
+    <xsl:variable name="open" select="empty($t/preceding-sibling::node()) and ($before/self::tei:lb
+      or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
+    <xsl:variable name="close" select="empty($t/following-sibling::node()) and ($after/self::tei:lb
+      or $after/self::text()[matches(., '^[\s)\]}.,;:!?»›“”’…]')])"/>
+    <xsl:variable name="text" select="if ($open) then replace($t, '^\s*\n\s*', '') else string($t)"/>
+    <xsl:sequence select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
+  </xsl:function>
+
+  <!-- A link that prints nothing (te:silent-link: no words of its own, a target no
+       reader can follow, such as another document's identifier) takes with it the
+       punctuation that only framed it, the same in every format: the brackets around
+       such links and the commas between them ("(<ref/>, <ref/>, und öfter)" reads "(und
+       öfter)"), and the space before it where punctuation follows ("Vergleiche <ref/>."
+       reads "Vergleiche.", never "Vergleiche ."). A comma after a word is the
+       sentence's and stays ("Siehe <ref/>, und mehr" reads "Siehe, und mehr"). -->
+  <xsl:template mode="te:normalize" priority="2"
+                match="text()[preceding-sibling::node()[1][te:silent-link(.)]
+                              or following-sibling::node()[1][te:silent-link(.)]]">
+    <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
+  </xsl:template>
+
+  <xsl:function name="te:silent-link" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="exists($n/(self::tei:ref | self::tei:ptr)[not(normalize-space())][empty(*)]
+      [not(te:printed-target(.))][not(starts-with(normalize-space(@target), '#'))])"/>
+  </xsl:function>
+
+  <xsl:function name="te:around-silent" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="after" select="te:silent-link($t/preceding-sibling::node()[1])"/>
+    <xsl:variable name="before" select="te:silent-link($t/following-sibling::node()[1])"/>
+    <xsl:choose>
+      <xsl:when test="$after and $before and matches($s, '^[\s,;]*$')">
+        <xsl:sequence select="''"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="prev" select="te:beyond-silent($t, false())"/>
+        <xsl:variable name="next" select="te:beyond-silent($t, true())"/>
+        <!-- a semicolon after silent links only separated them from what follows, and
+             so did a comma after "(" or the end of a sentence ("fortzusetzen. <ref/>;
+             Chronologie" reads "fortzusetzen. Chronologie"; "Vgl. <ref/>; Blumer" reads
+             "Vgl. Blumer") -->
+        <xsl:variable name="drop" select="$after and (matches($s, '^\s*;')
+          or (matches($s, '^\s*,') and matches($prev, '[(\[.!?:;]\s*$')))"/>
+        <xsl:variable name="s" select="if (not($drop)) then $s
+          else (if (matches($prev, '[\s(\[]$')) then '' else ' ') || replace($s, '^\s*[,;]\s*', '')"/>
+        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$')) then replace($s, '^\s+', '') else $s"/>
+        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
+                                       then replace($s, '^\s*\)', '') else $s"/>
+        <xsl:variable name="s" select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
+                                       then replace($s, '\s*\(\s*$', '') else $s"/>
+        <xsl:sequence select="if ($before and matches($next, '^[.,;:!?]')) then replace($s, '\s+$', '') else $s"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- The text beyond a run of silent links and the separators between them. -->
+  <xsl:function name="te:beyond-silent" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="forward" as="xs:boolean"/>
+    <xsl:variable name="run" select="if ($forward) then $t/following-sibling::node() else reverse($t/preceding-sibling::node())"/>
+    <xsl:sequence select="string(($run[not(te:silent-link(.) or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
+  </xsl:function>
 
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
@@ -247,6 +335,11 @@
     <xsl:for-each select="te:alignment(.)">
       <xsl:attribute name="te:align" select="."/>
     </xsl:for-each>
+    <xsl:if test="(self::tei:ref or self::tei:ptr) and not(normalize-space())">
+      <xsl:for-each select="te:printed-target(.)">
+        <xsl:attribute name="te:printed" select="."/>
+      </xsl:for-each>
+    </xsl:if>
   </xsl:template>
 
   <!-- Process the children of the current element (or only those in $only) with the
@@ -254,7 +347,8 @@
        same-named siblings (anchors.xsl defines it). Counting while iterating keeps this
        linear where counting preceding siblings per element is quadratic. -->
   <xsl:template name="te:children">
-    <xsl:param name="only" as="node()*" select="node()"/>
+    <xsl:param name="te:moved" as="node()*" tunnel="yes" select="()"/>
+    <xsl:param name="only" as="node()*" select="node() except $te:moved"/>
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="all" select="count($only) eq count(node())"/>
     <xsl:variable name="wanted" as="map(xs:string, xs:boolean)"
@@ -581,6 +675,56 @@
     <xsl:sequence select="exists($node/ancestor::*[local-name() = $te:stand-off-shown]/parent::tei:standOff)"/>
   </xsl:function>
 
+  <!-- The editors' cross-references inside a name. A letter edition tags a phrase of
+       the text (<rs>Deinem heftigen Anfall</rs>) and puts at its end a link with a label
+       of its own to the letter or the commentary that treats the matter (<ref
+       target="K_0181">Erkrankung Eschers</ref>): the label is the editors' subject, not
+       the writer's words, and printed as part of the phrase it read "AnfallErkrankung
+       Eschers". A reader gets the writer's words as the name, then the editors' subject
+       apart and marked as theirs: "Anfall [→ Erkrankung Eschers]" (policy.xml's sign for
+       a ref: te:open, te:close, te:explain, the same in every format). It stays in the
+       text (no note: the numbering of the notes is the source's), after the name, so
+       that a name linked to a register links the writer's words only; a second link
+       with the same label (two sections of the commentary) is said once. -->
+  <xsl:template match="(tei:persName | tei:placeName | tei:geogName | tei:settlement
+                        | tei:country | tei:region | tei:bloc | tei:district | tei:orgName
+                        | tei:name | tei:rs)[exists(te:cross-references(.))]" mode="te:normalize" priority="3">
+    <xsl:variable name="refs" select="te:cross-references(.)"/>
+    <xsl:next-match>
+      <xsl:with-param name="te:moved" tunnel="yes" select="$refs"/>
+    </xsl:next-match>
+    <xsl:text> </xsl:text>
+    <xsl:for-each-group select="$refs" group-by="normalize-space()">
+      <xsl:text>{' '[position() gt 1]}</xsl:text>
+      <xsl:apply-templates select="current-group()[1]" mode="te:normalize">
+        <xsl:with-param name="te:moved" tunnel="yes" select="()"/>
+      </xsl:apply-templates>
+    </xsl:for-each-group>
+  </xsl:template>
+
+  <!-- The links at the end of a name (after words of its own, only other links and
+       spaces after them) that carry a label and lead to another document or its
+       commentary: neither a web address nor a place in this text, which a reader can
+       follow as they are. -->
+  <xsl:function name="te:cross-references" as="element()*">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="$name/tei:ref[normalize-space()][normalize-space(@target)]
+      [not(matches(normalize-space(@target), '^(#|https?:|mailto:)'))]
+      [empty(following-sibling::node()[not(self::tei:ref or self::comment() or self::processing-instruction()
+                                           or self::text()[not(normalize-space())])])]
+      [exists(preceding-sibling::node()[not(self::tei:ref or self::comment())][normalize-space()])]"/>
+  </xsl:function>
+
+  <xsl:template match="tei:ref[exists(parent::*/te:cross-references(.)[. is current()])]" mode="te:normalize">
+    <xsl:copy>
+      <xsl:call-template name="te:common-attributes"/>
+      <xsl:attribute name="te:open" select="$te:signs('ref')[1]"/>
+      <xsl:attribute name="te:close" select="$te:signs('ref')[2]"/>
+      <xsl:attribute name="te:explain" select="te:sign-explanation('ref')"/>
+      <xsl:call-template name="te:children"/>
+    </xsl:copy>
+  </xsl:template>
+
   <!-- Listed by name ($te:entity-kinds' keys), so that other elements never test the
        predicate. Which entries a name means is the resolver's decision (te:refs, and
        te:unresolved, both kept by te:common-attributes); see entities.xsl. -->
@@ -620,7 +764,9 @@
   <xsl:template match="tei:lb | tei:pb | tei:cb" mode="te:normalize">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
-      <xsl:if test="@break = 'no'">
+      <!-- (a line break of prose before a punctuation mark is no space either: the
+           writer began the line with the comma, "Aufsatz<lb/>, wodurch") -->
+      <xsl:if test="@break = 'no' or te:break-before-punctuation(.)">
         <xsl:attribute name="te:join" select="'true'"/>
       </xsl:if>
       <xsl:if test="self::tei:lb and not(@break = 'no') and ancestor::*[local-name() = $te:line-keeping]">

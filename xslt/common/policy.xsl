@@ -51,13 +51,22 @@
   </xsl:function>
 
   <!-- The alignment a block is set with: its own, else that of the nearest aligned
-       block around it; 'left' (the default) is nothing. -->
+       block around it, else the nearest default (policy.xml's <default>: a dateline
+       is set right, a byline centred); 'left' (the default of prose) is nothing. -->
   <xsl:function name="te:alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
     <xsl:if test="local-name($el) = $te:aligned-blocks">
-      <xsl:sequence select="($el/ancestor-or-self::*[local-name() = $te:aligned-blocks]
-                             ! te:own-alignment(.))[last()][. != 'left']"/>
+      <xsl:variable name="around" select="$el/ancestor-or-self::*
+        [local-name() = $te:aligned-blocks or exists(te:default-alignment(.))]"/>
+      <xsl:sequence select="(($around ! te:own-alignment(.))[last()],
+                             ($around ! te:default-alignment(.))[last()])[1][. != 'left']"/>
     </xsl:if>
+  </xsl:function>
+
+  <xsl:function name="te:default-alignment" as="xs:string?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="$te:policy/alignment/default[tokenize(@element) = local-name($el)]
+      [empty(@type) or tokenize(@type) = tokenize($el/@type)][1]/@says ! string(.)"/>
   </xsl:function>
 
   <!-- The label of a numbered division without a label heading ("Document No. 3"),

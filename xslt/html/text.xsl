@@ -428,7 +428,7 @@
   <!-- ============ editorial interventions ============ -->
 
   <!-- Supplied, gap, unclear, deleted: the common layer's signs, the reason on hover. -->
-  <xsl:template match="tei:supplied | tei:gap | tei:unclear | tei:del" mode="h:text">
+  <xsl:template match="tei:supplied | tei:gap | tei:unclear | tei:del | tei:ref[@te:open]" mode="h:text" priority="1">
     <xsl:variable name="what" select="replace(@te:explain, '\.$', '')"/>
     <xsl:variable name="extent" select="string-join((@extent, @quantity || ' ' || @unit)[normalize-space()] ! normalize-space(.), ', ')"/>
     <span>

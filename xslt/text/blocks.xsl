@@ -9,7 +9,7 @@
     @prefix        printed before the first line ("- ", "[3] "); later lines hang under it
     @underline     a line of this character under the block (headings)
     @align         "center" (section breaks, and blocks the common layer centres,
-                   @te:align) or "right" (signatures, datelines the source sets right)
+                   @te:align) or "right" (blocks it sets right: signatures, datelines)
   The children of a block are read in runs: adjacent inline content (text, inline
   elements, notes, breaks) makes one block; block children are rendered in turn.
 -->
@@ -78,13 +78,57 @@
   </xsl:function>
 
   <!-- A table row is one line, its cells (and any text standing between them)
-       separated by " | ". -->
+       separated by " | ". A table whose cells the common layer sets right or centred
+       (@te:align) is set in columns, each cell padded to its column's width on the side
+       its alignment asks for, when every row is cells only (no spans) and the widest
+       row fits the line; otherwise its rows read as the rows of any table. -->
+  <xsl:template match="tei:table[tei:row/tei:cell/@te:align]" mode="tx:block" as="element(tx:b)*">
+    <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <xsl:call-template name="tx:contents">
+      <xsl:with-param name="columns" tunnel="yes" select="map{'table': ., 'widths': tx:column-widths(., $indent)}"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The width of each column of a table, or nothing when it cannot be set in columns. -->
+  <xsl:function name="tx:column-widths" as="xs:integer*">
+    <xsl:param name="table" as="element()"/>
+    <xsl:param name="indent" as="xs:integer"/>
+    <xsl:variable name="rows" select="$table/tei:row"/>
+    <xsl:variable name="simple" select="every $row in $rows satisfies
+      (empty($row/(text()[normalize-space()], *[not(self::tei:cell or @te:kind = 'skip')], tei:cell[@cols or @colspan])))"/>
+    <xsl:variable name="count" select="max(($rows ! count(tei:cell), 0))"/>
+    <xsl:variable name="widths" select="if ($simple) then
+      for $i in 1 to $count return max(($rows ! tei:cell[$i] ! string-length(tx:cell-text(.)), 0)) else ()"/>
+    <xsl:sequence select="$widths[$width = 0 or sum($widths) + 3 * ($count - 1) + $indent le $width]"/>
+  </xsl:function>
+
+  <xsl:function name="tx:cell-text" as="xs:string">
+    <xsl:param name="cell" as="element()"/>
+    <xsl:sequence select="normalize-space(translate(tx:inline-text($cell/node()), $tx:newline, ' '))"/>
+  </xsl:function>
+
+  <!-- A cell's text padded to $width on the side its alignment asks for. -->
+  <xsl:function name="tx:padded-cell" as="xs:string">
+    <xsl:param name="cell" as="element()"/>
+    <xsl:param name="width" as="xs:integer"/>
+    <xsl:variable name="text" select="tx:cell-text($cell)"/>
+    <xsl:variable name="room" select="max((0, $width - string-length($text)))"/>
+    <xsl:sequence select="
+      if ($cell/@te:align = 'right') then tx:spaces($room) || $text
+      else if ($cell/@te:align = 'center') then tx:spaces($room idiv 2) || $text || tx:spaces($room - $room idiv 2)
+      else $text || tx:spaces($room)"/>
+  </xsl:function>
+
   <xsl:template match="tei:row" mode="tx:block" as="element(tx:b)*">
     <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
+    <xsl:param name="columns" as="map(*)" tunnel="yes" select="map{}"/>
     <xsl:variable name="parts" select="node()[not(@te:kind = 'skip')]
       [self::* or normalize-space()][not(self::* and not(self::tei:cell) and tx:inline-text(.) = '')]"/>
-    <xsl:variable name="text" select="string-join($parts ! (if (self::tei:cell) then tx:inline-text(node())
-                                                           else tx:inline-text(.)), ' | ')"/>
+    <xsl:variable name="widths" select="if (exists($columns?table) and $columns?table is ..) then $columns?widths else ()"/>
+    <xsl:variable name="text" select="
+      if (exists($widths)) then string-join(for $i in 1 to count(tei:cell) return tx:padded-cell(tei:cell[$i], $widths[$i]), ' | ')
+      else string-join($parts ! (if (self::tei:cell) then tx:inline-text(node())
+                                 else tx:inline-text(.)), ' | ')"/>
     <xsl:if test="normalize-space($text)">
       <tx:b group="{tx:group(.)}" indent="{$indent}">{$text}</tx:b>
     </xsl:if>

@@ -63,6 +63,12 @@
 
   <xsl:template match="*[@te:kind = 'skip']" mode="tx:inline" as="empty-sequence()"/>
 
+  <!-- A link without words of its own prints the target a reader can use (the common
+       layer's @te:printed: a web address, a date). -->
+  <xsl:template match="(tei:ref | tei:ptr)[@te:printed]" mode="tx:inline" as="xs:string">
+    <xsl:sequence select="string(@te:printed)"/>
+  </xsl:template>
+
   <!-- Editorial interventions: the signs the common layer chose, around the text. -->
   <xsl:template match="*[@te:open or @te:close]" mode="tx:inline" as="xs:string*">
     <xsl:sequence select="string(@te:open)"/>

@@ -39,8 +39,11 @@
     <xsl:variable name="longest" select="max(($lines ! string-length(.), 0)) + $hang"/>
     <xsl:variable name="margin" select="
       if ($block/@align = 'center' and $width gt $longest) then ($width - $longest) idiv 2 else $indent"/>
-    <!-- a block set right or centred: each line on its own, within the line width -->
+    <!-- a block set right or centred: each line on its own, within the line width;
+         its underline (as long as its longest line) placed as that line is -->
     <xsl:variable name="aligned" select="$block/@align = ('right', 'center') and $width gt 0"/>
+    <xsl:variable name="underline-margin" select="if ($aligned)
+      then $indent + tx:aligned-margin($longest, $width - $indent, $block/@align) else $margin"/>
     <xsl:variable name="out" as="xs:string*" select="
       if ($aligned) then
         for $line in ($prefix || $lines[1], $lines[position() gt 1] ! (tx:spaces($hang) || .))
@@ -49,7 +52,7 @@
       tx:spaces($margin) || $prefix || $lines[1],
       $lines[position() gt 1] ! (tx:spaces($margin + $hang) || .)),
       for $mark in $block/@underline[. != ''] return
-        tx:spaces($margin) || string-join(for $i in 1 to $longest return string($mark))"/>
+        tx:spaces($underline-margin) || string-join(for $i in 1 to $longest return string($mark))"/>
     <xsl:sequence select="string-join($out ! replace(., '\s+$', ''), '&#10;')"/>
   </xsl:function>
 

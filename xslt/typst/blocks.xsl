@@ -465,7 +465,8 @@
       <xsl:variable name="spans" as="xs:integer*" select="tt:spans($cells ! tt:colspan(.), $columns)"/>
       <xsl:for-each select="$cells">
         <xsl:variable name="i" select="position()"/>
-        <xsl:text>  (colspan: {$spans[$i]}, header: {($role, self::*/@role) = 'label'}, body: {{{tt:mark(ancestor-or-self::*[1])}&#10;</xsl:text>
+        <!-- set right or centred as the common layer decided (@te:align) -->
+        <xsl:text>  (colspan: {$spans[$i]}, header: {($role, self::*/@role) = 'label'}, align: {(self::*/@te:align, 'auto')[1]}, body: {{{tt:mark(ancestor-or-self::*[1])}&#10;</xsl:text>
         <xsl:choose>
           <xsl:when test=". instance of text()">
             <xsl:call-template name="tt:inline-run">
@@ -480,7 +481,7 @@
       </xsl:for-each>
       <xsl:variable name="rest" select="sum($spans) mod $columns"/>
       <xsl:if test="$rest gt 0">
-        <xsl:text>  (colspan: {$columns - $rest}, header: false, body: none),&#10;</xsl:text>
+        <xsl:text>  (colspan: {$columns - $rest}, header: false, align: auto, body: none),&#10;</xsl:text>
       </xsl:if>
     </xsl:for-each>
     <xsl:text>  ),&#10;)&#10;</xsl:text>

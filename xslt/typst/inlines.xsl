@@ -86,12 +86,13 @@
       and matches(string($t/preceding-sibling::node()[2][. instance of text()]), '\s$')"/>
     <xsl:variable name="s" select="if (starts-with($s, ' ') and not($after-mark) and tt:ends-open(tt:prev-item($t, $scope)))
                                    then substring($s, 2)
-                                   else if ($after-mark and not(starts-with($s, ' '))) then ' ' || $s else $s"/>
+                                   else if ($after-mark and not(starts-with($s, ' ') or matches($s, '^[,.;:!?)\]}»›“”’…]')))
+                                   then ' ' || $s else $s"/>
     <xsl:variable name="next" select="if (ends-with($s, ' ')) then tt:next-item($t, $scope) else ()"/>
     <xsl:variable name="s" select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb
                                        or tt:is-mark($t/following-sibling::node()[1])))
                           then substring($s, 1, string-length($s) - 1) else $s"/>
-    <xsl:sequence select="tt:name-spaces($t, tt:around-silent($t, $s))"/>
+    <xsl:sequence select="tt:name-spaces($t, $s)"/>
   </xsl:function>
 
   <!-- A note printed as a footnote mark where it stands. -->
@@ -119,56 +120,11 @@
 
   <!-- A link without text of its own prints its target when a reader can use it (a
        web address, a date); a pointer to another document or a register entry is an
-       identifier and prints nothing. -->
-  <xsl:function name="tt:silent" as="xs:boolean">
-    <xsl:param name="n" as="node()?"/>
-    <xsl:sequence select="exists($n/(self::tei:ref | self::tei:ptr)[not(normalize-space())]
-                                  [not(tt:link-text(.))])"/>
-  </xsl:function>
-
+       identifier and prints nothing, and the common layer has taken the punctuation
+       that only framed it (te:around-silent). -->
   <xsl:function name="tt:link-text" as="xs:string?">
     <xsl:param name="link" as="element()"/>
-    <xsl:sequence select="te:printed-target($link)"/>
-  </xsl:function>
-
-  <!-- The punctuation that only framed silent links goes with them: "(" and ")" around
-       them, the commas between them in brackets ("(, , und öfter)" becomes "(und öfter)"), the space
-       before them where punctuation follows. -->
-  <xsl:function name="tt:around-silent" as="xs:string">
-    <xsl:param name="t" as="text()"/>
-    <xsl:param name="s" as="xs:string"/>
-    <xsl:variable name="after" select="tt:silent($t/preceding-sibling::node()[1])"/>
-    <xsl:variable name="before" select="tt:silent($t/following-sibling::node()[1])"/>
-    <xsl:choose>
-      <xsl:when test="not($after or $before)">
-        <xsl:sequence select="$s"/>
-      </xsl:when>
-      <xsl:when test="$after and $before and matches($s, '^[\s,;]*$')">
-        <xsl:sequence select="''"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:variable name="prev" select="tt:beyond-silent($t, false())"/>
-        <xsl:variable name="next" select="tt:beyond-silent($t, true())"/>
-        <!-- a comma after silent links opened by "(" only separated them; after a word
-             ("Siehe <ref/>, und mehr") it is the sentence's and stays -->
-        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$')) then replace($s, '^\s*[,;]', '') else $s"/>
-        <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
-                                       then replace($s, '^\s*\)', '') else $s"/>
-        <xsl:variable name="s" select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
-                                       then replace($s, '\s*\(\s*$', '') else $s"/>
-        <!-- the space before a silent link goes with it where punctuation follows it:
-             "Vergleiche <ref/>." is "Vergleiche.", never "Vergleiche ." -->
-        <xsl:sequence select="if ($before and matches($next, '^[.,;:!?]')) then replace($s, '\s+$', '') else $s"/>
-      </xsl:otherwise>
-    </xsl:choose>
-  </xsl:function>
-
-  <!-- The text beyond a run of silent links and the separators between them. -->
-  <xsl:function name="tt:beyond-silent" as="xs:string">
-    <xsl:param name="t" as="text()"/>
-    <xsl:param name="forward" as="xs:boolean"/>
-    <xsl:variable name="run" select="if ($forward) then $t/following-sibling::node() else reverse($t/preceding-sibling::node())"/>
-    <xsl:sequence select="string(($run[not(tt:silent(.) or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
+    <xsl:sequence select="$link/@te:printed ! string(.)"/>
   </xsl:function>
 
   <xsl:template match="tei:ref[not(normalize-space())][not(*)]" mode="tt:inline">
@@ -369,6 +325,14 @@
     <xsl:call-template name="tt:wrap">
       <xsl:with-param name="call" select="'te.' || local-name() || '(' || tt:str(@te:open) || ', '
                                           || tt:str(@te:close) || ', '"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The editors' cross-reference the common layer set apart from a name: its label
+       between the signs it chose ("[→ Erkrankung Eschers]"). -->
+  <xsl:template match="tei:ref[@te:open]" mode="tt:inline">
+    <xsl:call-template name="tt:wrap">
+      <xsl:with-param name="call" select="'te.xref(' || tt:str(@te:open) || ', ' || tt:str(@te:close) || ', '"/>
     </xsl:call-template>
   </xsl:template>
 

@@ -5,6 +5,7 @@ Every key is optional; a collection without the file builds with the defaults be
     title = "Letters of Alfred Escher"
     editors = ["A. Editor", "B. Editor"]
     introduction = "One paragraph or several, as plain text."
+    date = 2024-05-01      # the edition's date (the volume's title page and PDF date)
     order = ["letters/K_0002", "letters/K_0003.xml"]   # document ids or source paths
     formats = ["html", "pdf", "text"]
     base_url = "https://example.org/escher/"
@@ -32,6 +33,8 @@ match (see ``CollectionRegister.detect_keys``).
 
 from __future__ import annotations
 
+import datetime
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +52,7 @@ class Config:
     title: str | None = None
     editors: list[str] = field(default_factory=list)
     introduction: str | None = None
+    date: str | None = None  # ISO: YYYY, YYYY-MM or YYYY-MM-DD
     order: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=lambda: list(FORMATS))
     base_url: str | None = None
@@ -71,7 +75,7 @@ def parse(data: bytes, path: Path) -> Config:
         raw = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"not a valid TOML file: {exc}", path=str(path)) from None
-    known = {"title", "editors", "introduction", "order", "formats", "base_url", "keys",
+    known = {"title", "editors", "introduction", "date", "order", "formats", "base_url", "keys",
              "correspondence", "fallback_schema"}
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -81,6 +85,7 @@ def parse(data: bytes, path: Path) -> Config:
     config.title = _text(raw, "title", path)
     config.introduction = _text(raw, "introduction", path)
     config.base_url = _text(raw, "base_url", path)
+    config.date = _date(raw.get("date"), path)
     config.fallback_schema = _text(raw, "fallback_schema", path)
     editors = raw.get("editors", [])
     config.editors = [editors] if isinstance(editors, str) else _strings(editors, "editors", path)
@@ -119,6 +124,24 @@ def _text(raw: dict, name: str, path: Path) -> str | None:
     if value is not None and not isinstance(value, str):
         raise UsageError(f"{name}: expected a string", path=str(path))
     return value
+
+
+def _date(value, path: Path) -> str | None:
+    """A TOML date (``date = 2024-05-01``) or a string ``"2024"``, ``"2024-05"``,
+    ``"2024-05-01"``, as ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+        text = value.strip()
+        try:
+            datetime.date.fromisoformat(text + "-01-01"[len(text) - 4:])
+        except ValueError:
+            pass
+        else:
+            return text
+    raise UsageError(f"date: expected a date such as 2024-05-01 (got {value!r})", path=str(path))
 
 
 def _strings(value, name: str, path: Path) -> list[str]:

@@ -99,6 +99,9 @@ class Collection:
     # for the next ``load``'s ``cache``; and each file's SHA-256 (absolute path -> hex)
     records: dict[str, dict] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
+    # the edition's date, ISO (edition.toml's ``date``, else the corpus header's
+    # publicationStmt date), or None: never made up
+    date: str | None = None
 
     def catalogue(self) -> list[cat.CatalogueEntry]:
         """The catalogue in the collection's order: ``edition.toml``'s ``order`` first
@@ -181,7 +184,8 @@ def load(paths, *, config: configuration.Config | None = None,
         editors=config.editors or (corpus or {}).get("editors", []),
         introduction=config.introduction or (corpus or {}).get("introduction"),
         documents=documents, registers=reader.registers, register=register,
-        problems=problems, records=reader.records, hashes=reader.hashes)
+        problems=problems, records=reader.records, hashes=reader.hashes,
+        date=config.date or (corpus or {}).get("date"))
 
 
 def _sha256(path: Path) -> str:
@@ -609,5 +613,12 @@ def _collection_header(header: etree._Element) -> dict:
     if project is not None:
         paragraphs = [normalized_text(p) for p in project.iter(f"{_T}p")]
         introduction = "\n\n".join(p for p in paragraphs if p) or None
+    date = header.find(f"{_T}fileDesc/{_T}publicationStmt/{_T}date")
+    when = None
+    if date is not None:
+        for value in (date.get("when"), normalized_text(date)):
+            if value and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+                when = value.strip()
+                break
     return {"title": normalized_text(title) if title is not None else None,
-            "editors": [e for e in editors if e], "introduction": introduction}
+            "editors": [e for e in editors if e], "introduction": introduction, "date": when}

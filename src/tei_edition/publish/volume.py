@@ -202,7 +202,14 @@ def _header(collection, part: str | None):
     for editor in collection.editors:
         etree.SubElement(title_stmt, f"{_T}editor").text = str(editor)
     publication = etree.SubElement(file_desc, f"{_T}publicationStmt")
-    etree.SubElement(publication, f"{_T}p").text = "Printed from the TEI of the collection."
+    # The edition's date (edition.toml, or the corpus header's) is the volume's: on its
+    # title page and as the PDF's date. Without one the volume is undated (pdf.py's
+    # creation_date), never dated by the day it was built nor by 1970.
+    date = getattr(collection, "date", None)
+    if date:
+        etree.SubElement(publication, f"{_T}date", when=date).text = date
+    else:
+        etree.SubElement(publication, f"{_T}p").text = "Printed from the TEI of the collection."
     source = etree.SubElement(file_desc, f"{_T}sourceDesc")
     etree.SubElement(source, f"{_T}p").text = "The documents of the collection, in catalogue order."
     return header

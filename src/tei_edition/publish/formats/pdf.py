@@ -183,10 +183,11 @@ def check_size(tree, source: Path, max_chars: int = DEFAULT_MAX_CHARS) -> Cost:
         f"or split the edition", path=str(source))
 
 
-def creation_date(tree) -> datetime:
+def creation_date(tree) -> datetime | None:
     """The date the PDF says it was made: ``SOURCE_DATE_EPOCH`` when set, else the
     TEI publication date, else the last revision, else the Unix epoch (never today,
-    so that the same input always gives the same bytes)."""
+    so that the same input always gives the same bytes); a collection's volume (te:book
+    on its root, see volume.py) without a date of its own has none (None)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
@@ -202,6 +203,8 @@ def creation_date(tree) -> datetime:
             found = _iso_date(value)
             if found:
                 return found
+    if root.get("{urn:x-tei-edition}book"):
+        return None
     return datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -242,7 +245,8 @@ def fallback_fonts(tree) -> tuple[list[str], list[str]]:
 def typst_source(tree, source: Path, *, paper: str = "a4", date: datetime | None = None,
                  fonts: list[str] = (), reading: str = "normalised", prelude: str = "") -> Source:
     """The Typst source of the print edition of a parsed TEI document."""
-    day = (date or creation_date(tree)).strftime("%Y-%m-%d")
+    date = date or creation_date(tree)
+    day = date.strftime("%Y-%m-%d") if date else ""
     params = {"paper": paper, "reading": reading, "date": day, "fonts": "|".join(fonts), "source-name": source.name,
               "template": typeset.TEMPLATE_NAME, "prelude": prelude}
     output, messages = run_format(STYLESHEET, tree, source, params)
@@ -272,6 +276,10 @@ def start(request: ExportRequest) -> "Pending":
         reuse=pool.in_worker())
     try:
         date = creation_date(tree)
+        if date is None and opts["standards"]:
+            raise UsageError(f"{', '.join(opts['standards'])} needs the document's date, and the "
+                             "collection gives none: set date in edition.toml (date = 2024-05-01)",
+                             path=str(source))
         fonts, font_warnings = fallback_fonts(tree)
         generated = typst_source(tree, source, paper=opts["paper"], date=date, fonts=fonts,
                                  reading=opts["reading"], prelude=opts["prelude"])
@@ -285,7 +293,7 @@ def start(request: ExportRequest) -> "Pending":
             write_atomic(kept.parent / typeset.TEMPLATE_NAME, template.read_bytes())
             outputs += [kept, kept.parent / typeset.TEMPLATE_NAME]
         compiling.submit(generated.typst, template, standards=opts["standards"],
-                         timestamp=int(date.timestamp()), query=opts["query"])
+                         timestamp=int(date.timestamp()) if date else 0, query=opts["query"])
     except BaseException:
         compiling.cancel()
         raise
