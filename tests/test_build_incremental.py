@@ -387,3 +387,25 @@ def test_a_document_whose_record_names_files_outside_is_rendered_again(source, t
     assert again.ok and rendered(again) == {doc_id}
     assert outside.read_text(encoding="utf-8") == "not the tool's"
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(source, tmp_path, monkeypatch):
+    """The cyclic collector is off while a build runs (it walked every record and
+    digest again and again), and as it was afterwards."""
+    import gc
+
+    from tei_edition.publish import build as build_module
+
+    seen = []
+    write_site = build_module._write_site
+    monkeypatch.setattr(build_module, "_write_site",
+                        lambda *a, **k: seen.append(gc.isenabled()) or write_site(*a, **k))
+    try:
+        assert gc.isenabled()
+        build([source], tmp_path / "out", jobs=0, only=["html"])
+        assert gc.isenabled() and seen == [False]
+        gc.disable()
+        build([source], tmp_path / "out", jobs=0, only=["html"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
