@@ -438,6 +438,8 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
                         repeats=1, warmup=0, timeout=ctx.timeout * 10, mem_limit=ctx.mem_limit,
                         before_each=lambda i: _gone(out, staging) if i == 0 else _gone(ref_out))
     worker, total = _peaks(summary)
+    if ours.status == "ok":
+        rows.append(_site_size(label, out / "html", inputs))
     per_second = (lambda s: count / s.seconds if s.seconds else None)
     r = ratio(per_second(ours), per_second(ref))
     rows.append(Outcome(f"build --only html --jobs 2, {label}", ">= 2x the reference's documents/s",
@@ -489,6 +491,61 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
     return rows
 
 
+def site_bytes(html: Path) -> tuple[int, int, int, int]:
+    """Of a built site: bytes of its regular files (a file linked twice counted once),
+    bytes as ``du -sb`` counts them (its folders' own size too), files, folders."""
+    files = folders = 0
+    file_bytes = folder_bytes = 0
+    seen: set[tuple[int, int]] = set()
+    for top, dirs, names in os.walk(html):
+        folders += 1
+        folder_bytes += os.lstat(top).st_size
+        for name in names:
+            st = os.lstat(os.path.join(top, name))
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            if os.path.isfile(os.path.join(top, name)) and not os.path.islink(os.path.join(top, name)):
+                files += 1
+                file_bytes += st.st_size
+            else:
+                folder_bytes += st.st_size  # a symbolic link: du counts its own size
+    return file_bytes, file_bytes + folder_bytes, files, folders
+
+
+def tei_bytes(inputs: list[Path]) -> int:
+    """Bytes of the TEI a build reads: every .xml file of its inputs (letters and
+    registers; a file symbolic link is followed)."""
+    total = 0
+    for path in inputs:
+        found = [path] if path.is_file() else sorted(path.rglob("*.xml"))
+        total += sum(p.stat().st_size for p in found if p.is_file())
+    return total
+
+
+def _site_size(label: str, html: Path, inputs: list[Path]) -> Outcome:
+    """Issue 15: the site a build made is at most 3x the TEI it was made from, by file
+    bytes and by what ``du -sb`` counts (folders too). Reads the site already built."""
+    tei = tei_bytes(inputs)
+    file_bytes, du_bytes, files, folders = site_bytes(html)
+    by_du = ratio(du_bytes, tei)
+    by_files = ratio(file_bytes, tei)
+    parts = {}
+    for child in sorted(html.iterdir()) if html.is_dir() else []:
+        if child.is_dir():
+            parts[child.name] = site_bytes(child)[1]
+    biggest = sorted(parts.items(), key=lambda kv: -kv[1])[:4]
+    return Outcome(f"site size / TEI size, {label}", "<= 3x (du -sb and file bytes)",
+                   (by_du <= 3 and by_files <= 3) if by_du is not None else None, None,
+                   ratio=by_du, size=tei,
+                   note=(f"TEI {fmt_bytes(tei)}; site {fmt_bytes(du_bytes)} by du -sb ({by_du or 0:.2f}x), "
+                         f"{fmt_bytes(file_bytes)} in {files:,} files ({by_files or 0:.2f}x), "
+                         f"{folders:,} folders; " + ", ".join(f"{k}/ {fmt_bytes(v)}" for k, v in biggest)),
+                   extra={"tei_bytes": tei, "site_file_bytes": file_bytes, "site_du_bytes": du_bytes,
+                          "site_files": files, "site_folders": folders, "file_ratio": by_files,
+                          "du_ratio": by_du, "parts_du_bytes": parts})
+
+
 def collection_build(ctx: Context) -> list[Outcome]:
     """Generated letter collections (1,000; and 5,000 unless --quick) and the real letter
     edition (HTML only: its PDFs would take hours here)."""
@@ -505,6 +562,71 @@ def collection_build(ctx: Context) -> list[Outcome]:
         rows += _collection_rows(ctx, f"{count:,} real letters", [letters / "letters",
                                  letters / "registers"], letters / "letters", count, None,
                                  all_formats=False)
+    return rows
+
+
+# -- one large single file (issue 14) -------------------------------------------------------
+
+FRUS = ROOT.parent / "shared" / "corpus" / "frus" / "frus1918Russiav03.xml"
+FRUS_PEAK_GOAL = 215 * 2**20  # the TEI Stylesheets' peak on a 4 MB FRUS volume (issue 14)
+
+
+def frus_file(size: int, source: Path = FRUS, cache: Path = generate.CACHE) -> Path:
+    """A FRUS volume of about ``size`` bytes: the real one with its chapters repeated
+    (fresh ids, the references inside a copy pointing to the copy), made once."""
+    out = cache / f"{source.stem}-{generate.human(size)}-f1.xml"
+    if out.is_file():
+        return out
+    from lxml import etree
+
+    tree = etree.parse(str(source), etree.XMLParser(huge_tree=True, resolve_entities=False))
+    volume = tree.find(f".//{generate.T}body/{generate.T}div")
+    chapters = [c for c in volume if c.tag == f"{generate.T}div"]
+    copy = 1
+    while len(etree.tostring(tree, encoding="utf-8")) < size:
+        copy += 1
+        for chapter in chapters:
+            new = etree.fromstring(etree.tostring(chapter))
+            ids = {}
+            for el in new.iter():
+                if el.get(generate.XML_ID):
+                    ids[el.get(generate.XML_ID)] = el.attrib[generate.XML_ID] = \
+                        f"{el.get(generate.XML_ID)}-r{copy}"
+            for el in new.iter():
+                for name in ("target", "corresp", "ref", "next", "prev"):
+                    if el.get(name):
+                        el.set(name, " ".join(f"#{ids[u[1:]]}" if u[1:] in ids and u[0] == "#" else u
+                                              for u in el.get(name).split()))
+            volume.append(new)
+            if len(etree.tostring(tree, encoding="utf-8")) >= size:
+                break
+    cache.mkdir(parents=True, exist_ok=True)
+    tree.write(str(out.with_suffix(".tmp")), encoding="utf-8", xml_declaration=True)
+    out.with_suffix(".tmp").replace(out)
+    return out
+
+
+def frus_export(ctx: Context) -> list[Outcome]:
+    """``export html`` of the real FRUS volume and of a 4 MB one, beside the reference
+    XSLT on the same engine: time and peak memory (the largest process of the tree)."""
+    goal = "<= 0.5x the reference's time, peak <= 215 MB"
+    if not FRUS.is_file():
+        return [Outcome("export html, 4 MB FRUS volume", goal, None, None,
+                        note=f"skipped: {FRUS} is absent")]
+    rows = []
+    for label, path in (("real FRUS volume", FRUS), ("4 MB FRUS volume", frus_file(4 * MB))):
+        cmd, out = _export_cmd(ctx, "html", path, "frus")
+        ref_out = ctx.work / "frus-ref"
+        ours, ref = measure([cmd, [ctx.python, "-m", "bench.reference.run_xslt", REFERENCE_XSL,
+                                   ref_out, path]],
+                            repeats=max(1, min(ctx.repeats, 3)), warmup=0, timeout=ctx.timeout,
+                            mem_limit=ctx.mem_limit, before_each=_clear(out, ref_out))
+        r = ratio(ours.seconds, ref.seconds)
+        real = path == FRUS
+        met = None if real or r is None or not ours.maxrss else \
+            (r <= 0.5 and ours.maxrss <= FRUS_PEAK_GOAL)
+        rows.append(Outcome(f"export html, {label}", "(report)" if real else goal, met, ours, ref,
+                            REFERENCE_NAME, r, size=file_size(path), note=_unmeasured(ours, ref)))
     return rows
 
 
@@ -525,6 +647,8 @@ CASES = (
     Case("build", build_dossier, lambda c: ["build", str(c.dossier), "-o", str(c.work / "profile-build")]),
     Case("large", large_exports, lambda c: ["export", "html", str(generate.cached_file(10 * MB)), "-o",
                                             str(c.work / "profile-large-html")]),
+    Case("frus", frus_export, lambda c: ["export", "html", str(frus_file(4 * MB)), "-o",
+                                         str(c.work / "profile-frus-html")]),
     Case("collection", collection_build, lambda c: ["build", str(generate.cached_letters(1000)),
                                                     "-o", str(c.work / "profile-collection"),
                                                     "--only", "html", "--jobs", "2"]),

@@ -125,3 +125,36 @@ def test_a_run_over_its_memory_limit_is_killed_and_reported():
     [series] = harness.measure([hog], repeats=2, warmup=0, mem_limit=200 * 1024 * 1024)
     assert series.status == "over memory" and series.seconds is None
     assert len(series.runs) == 0  # the killed run is not a measurement
+
+
+def test_site_size_counts_files_and_folders_as_du_does(tmp_path: Path):
+    """The bench row "site size / TEI size" (issue 15): file bytes (a hard-linked file
+    once), what ``du -sb`` counts (folders too), against the TEI of the inputs."""
+    import shutil
+    import subprocess
+
+    from bench import cases
+
+    html = tmp_path / "out" / "html"
+    (html / "letters" / "a").mkdir(parents=True)
+    (html / "letters" / "a" / "index.html").write_bytes(b"x" * 3000)
+    (html / "search").mkdir()
+    (html / "search" / "d0.js").write_bytes(b"y" * 500)
+    (html / "search" / "d1.js").hardlink_to(html / "search" / "d0.js")
+    files, du, count, folders = cases.site_bytes(html)
+    assert (files, count, folders) == (3500, 2, 4)
+    assert du == files + sum(p.stat().st_size for p in (html, html / "letters", html / "letters" / "a",
+                                                          html / "search"))
+    if shutil.which("du"):
+        assert du == int(subprocess.run(["du", "-sb", str(html)], capture_output=True, text=True,
+                                        check=True).stdout.split()[0])
+    letters, registers = tmp_path / "in" / "letters", tmp_path / "in" / "registers"
+    letters.mkdir(parents=True)
+    registers.mkdir()
+    (letters / "one.xml").write_bytes(b"<TEI/>" * 100)
+    (letters / "notes.txt").write_bytes(b"not TEI")
+    (registers / "people.xml").symlink_to(letters / "one.xml")  # a file link is followed
+    assert cases.tei_bytes([letters, registers]) == 1200
+    row = cases._site_size("test", html, [letters, registers])
+    assert row.ratio == du / 1200 and row.met is False
+    assert row.extra["site_file_bytes"] == 3500 and row.extra["parts_du_bytes"]["search"] > 500

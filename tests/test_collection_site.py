@@ -114,7 +114,7 @@ def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built)
 def test_register_page_lists_mentions_from_several_documents(built):
     html, figures = built
     heer = page(html / "registers" / "person" / "p2.html")
-    groups = heer.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)
+    groups = heer.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
     assert len(groups) >= 5
     for group in groups:  # the passage: the title's link for one, each snippet's for several
         links = group.xpath(".//h:a[contains(@href, '#')]/@href", namespaces=XHTML)
@@ -157,7 +157,8 @@ def test_search_shards_hold_postings_with_positions(built):
     shards = script_value(html / "search" / "shards.js", "teSearchShards")
     assert "he" in shards or any(s.startswith("he") for s in shards)
     text = (html / "search" / f"s-{search_index.shard_name('he')}.js").read_text(encoding="utf-8")
-    data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+    prefix, data = search_index.read_shard(text)
+    assert prefix == "he" and '"er":' in text  # its terms written without its prefix
     docs = [d for d, _, _ in _postings(data["t"]["heer"])]
     assert docs == sorted(docs) and len(set(docs)) >= 5
     rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
@@ -168,7 +169,9 @@ def test_search_shards_hold_postings_with_positions(built):
     expected = defaultdict(list)
     for number in range(len(titles)):
         text = (html / "search" / f"d{number}.js").read_text(encoding="utf-8")
-        for p, (_, passage) in enumerate(json.loads(text[text.index(",") + 1:text.rindex(")")])):
+        read, passages = search_index.read_passages(text)
+        assert read == number
+        for p, (_, passage) in enumerate(passages):
             where = defaultdict(list)
             for i, term in enumerate(search_index.terms(passage)):
                 where[term].append(i)
@@ -177,26 +180,37 @@ def test_search_shards_hold_postings_with_positions(built):
     indexed = {}
     for name in shards:
         text = (html / "search" / f"s-{search_index.shard_name(name)}.js").read_text(encoding="utf-8")
-        for term, postings in json.loads(text[text.index(",") + 1:text.rindex(")")])["t"].items():
+        prefix, data = search_index.read_shard(text)
+        assert prefix == name and all(term.startswith(name) for term in data["t"])
+        for term, postings in data["t"].items():
             indexed[term] = _postings(postings)
     assert any(len(found) > 1 for term in indexed for _, _, found in indexed[term])
     assert indexed == expected
     # the entity found under any of its name forms: "Turicum" leads to Zürich
     tu = (html / "search" / f"s-{search_index.shard_name('tu')}.js").read_text(encoding="utf-8")
-    entities = json.loads(tu[tu.index(",") + 1:tu.rindex(")")])["e"]
-    assert entities["turicum"][0][:2] == ["Zürich", "registers/place/pl1.html"]
+    entities = search_index.read_shard(tu)[1]["e"]
+    assert entities["turicum"][0][:2] == ["Zürich", "place/pl1"]  # registers/place/pl1.html
+    assert (html / "registers" / "place" / "pl1.html").is_file()
+    naming = [n for n, d in enumerate(figures_docs(built)) if "pl1" in open(d.path, encoding="utf-8").read()]
+    assert search_index.read_documents(entities["turicum"][0][2]) == naming and len(naming) > 1
 
 
 def _postings(text: str) -> list[tuple[int, int, list[int]]]:
     """(document, passage, word positions) of each posting of a term (``search_index``:
-    per posting the document, delta-coded, the passage, the count of positions less one,
-    the positions, delta-coded)."""
+    per posting the document, delta-coded, the passage times two, plus one when the term
+    is there more than once, then the count of positions less two, the positions,
+    delta-coded), read here on its own and by ``search_index.read_postings`` alike."""
     decoded, number, values = [], 0, search_index.read_numbers(text)
     while values:
-        step, passage, count, *values = values
+        step, twice, *values = values
+        count = 1
+        if twice % 2:
+            count, *values = values
+            count += 2
         number += step
-        where, values = values[:count + 1], values[count + 1:]
-        decoded.append((number, passage, [sum(where[:i + 1]) for i in range(len(where))]))
+        where, values = values[:count], values[count:]
+        decoded.append((number, twice // 2, [sum(where[:i + 1]) for i in range(len(where))]))
+    assert decoded == search_index.read_postings(text)
     return decoded
 
 
@@ -220,13 +234,13 @@ def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     person = tmp_path / "ob" / "html" / "registers" / "person"
     first, second = page(person / "p3.html"), page(person / "p3-2.html")
     assert not (person / "p3-3.html").exists()
-    groups = [len(p.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)) for p in (first, second)]
+    groups = [len(p.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)) for p in (first, second)]
     assert groups == [120, 40]
     assert first.xpath("//h:nav[@class='pager'][1]//h:a/@href", namespaces=XHTML) == ["p3.html", "p3-2.html"]
     assert not second.xpath("//h:p[@class='description']", namespaces=XHTML)
     for shard in (tmp_path / "ob" / "html" / "search").glob("s-*.js"):
         text = shard.read_text(encoding="utf-8")
-        data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        data = search_index.read_shard(text)[1]
         assert shard.stat().st_size <= search_index.SHARD_BYTES * 1.5 or len(data["t"]) == 1
 
 

@@ -184,15 +184,53 @@ def test_prev_and_next_follow_the_date_order(open_page, built):
     assert page.problems == []
 
 
+def test_a_name_in_a_document_shows_its_card(open_page, built):
+    """A letter's names carry no entry id: the card's entry is the one the link's file
+    names (registers/person/p3.html), its data the letter's entities.js."""
+    documents = built[1].ordered()
+    page = open_page(documents[0].id + "/index.html")
+    page.wait_for_selector("#te-tools:not([hidden])")
+    names = page.locator("main a.name[href]")
+    assert names.count() >= 1
+    cards = page.evaluate("window.teEntities")
+    for i in range(names.count()):
+        name = names.nth(i)
+        assert name.get_attribute("data-entity") is None
+        entity = name.get_attribute("href").rsplit("/", 1)[1].removesuffix(".html")
+        name.focus()
+        card = page.locator("#te-card")
+        card.wait_for(state="visible")
+        assert cards[entity]["label"] in card.inner_text()
+        assert name.get_attribute("aria-describedby") == "te-card"
+    assert page.problems == []
+
+
 def test_register_page_links_to_passages_in_several_documents(open_page):
     page = open_page("registers/person/p2.html")
-    groups = page.locator("section.mention-doc")
+    groups = page.locator("section.mentions > section")
     assert groups.count() >= 5
     groups.nth(1).locator("a[href*='#']").first.click()
     page.wait_for_load_state()
     anchor = page.url.split("#")[1]
     assert page.locator(f"[id='{anchor}']").inner_text().count("Heer") >= 1
     shot(page, "after-mention")
+    assert page.problems == []
+
+
+def test_a_register_page_gets_the_search_box_from_its_script(open_page, built):
+    """An entry's page is written without the header's search box (it needs the script
+    to search); the script draws it, and it searches as on every other page."""
+    written = (built[0] / "registers" / "person" / "p2.html").read_text(encoding="utf-8")
+    assert 'id="te-search"' not in written and 'href="../../search.html"' in written
+    page = open_page("registers/person/p2.html")
+    box = page.locator("header form#te-search[role=search] input#te-q")
+    expect(box).to_have_attribute("placeholder", "Search the collection")
+    assert page.locator("label[for=te-q]").inner_text() == "Search the collection"
+    box.fill("Turicum")
+    box.press("Enter")
+    page.wait_for_selector("#te-hits li")
+    assert page.url.endswith("search.html#q=Turicum")
+    assert page.locator("#te-entity-hits a").inner_text() == "Zürich"
     assert page.problems == []
 
 

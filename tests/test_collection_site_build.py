@@ -5,7 +5,6 @@ made, and an incremental rebuild that keeps them."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import FIXTURES  # noqa: E402
 from test_collection_site_fixture import generate  # noqa: E402
 
+from tei_edition.publish import search_index  # noqa: E402
 from tei_edition.publish.build import build  # noqa: E402
 
 XHTML = {"h": "http://www.w3.org/1999/xhtml"}
@@ -44,7 +44,7 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
         assert page.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)
         assert not (html / "letters" / name / "assets").exists()  # the site's own serve
     heer = etree.parse(str(html / "registers" / "person" / "p2.html"))
-    assert len(heer.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)) == 5
+    assert len(heer.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)) == 5
 
 
 def test_every_link_of_the_site_leads_to_a_file_of_the_site(built):
@@ -108,7 +108,9 @@ def test_build_full_registers_lists_the_entries_no_document_mentions(run, tmp_pa
     page = etree.parse(str(unmentioned))
     assert "Never Mentioned" in page.xpath("string(//h:h1)", namespaces=XHTML)
     assert "An entry no letter names." in " ".join(page.xpath("//text()"))
-    assert not page.xpath("//h:section[@class='mention-doc']", namespaces=XHTML)
+    assert page.xpath("//h:section[@class='mentions']", namespaces=XHTML)
+    assert not page.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
+    assert etree.parse(str(mentioned)).xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
     assert run(*args).exit_code == 0
     assert mentioned.is_file() and not unmentioned.exists()
 
@@ -121,7 +123,6 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
     without an xml:id) is rendered as one page; each of its documents still has its
     passages in the search index and its mentions on the register pages, linking into
     that page, and a rebuild keeps them from the manifest."""
-    import re
     import shutil
 
     source = tmp_path / "collection"
@@ -135,21 +136,21 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
 
     texts = {}
     for path in (html / "search").glob("d*.js"):
-        number, body = re.fullmatch(r"teSearchText\((\d+),(.*)\);\s*", path.read_text(encoding="utf-8"),
-                                    re.S).groups()
-        texts[int(number)] = dict(json.loads(body))
+        number, passages = search_index.read_passages(path.read_text(encoding="utf-8"))
+        assert path.name == f"d{number}.js"
+        texts[number] = dict(passages)
     memo = next(n for n, passages in texts.items() if "Beispiel reports." in passages.values())
     assert {a for a, t in texts[memo].items() if t == "Beispiel reports."} <= ids
     assert any("No date at all." in passages.values() for passages in texts.values())  # no xml:id
     shard = (html / "search" / "s-72-65.js").read_text(encoding="utf-8")
-    postings = json.loads(shard[shard.index(",") + 1:shard.rindex(")")])["t"]["reports"]
+    postings = search_index.read_shard(shard)[1]["t"]["reports"]
     from test_collection_site import _postings
     assert memo in {number for number, _, _ in _postings(postings)}
 
     for key, anchor, title in (("p2", "body1.div1.div1.p1", "Memorandum from Hans Beispiel"),
                                ("p1", "body1.div1.div2.p1", "Telegram to Anna Muster")):
         register = etree.parse(str(html / "registers" / "person" / f"{key}.html"))
-        links = register.xpath("//h:section[@class='mention-doc']/h:h3/h:a", namespaces=XHTML)
+        links = register.xpath("//h:section[@class='mentions']/h:section/h:h3/h:a", namespaces=XHTML)
         target = f"../../volumes/frus/index.html#{anchor}"
         assert [a.text for a in links if a.get("href") == target] == [title] and anchor in ids
     titles = (html / "catalogue" / "t0.js").read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from lxml import etree
@@ -191,7 +192,6 @@ def test_html_content_models_ids_and_internal_links(site):
             target = target or name
             assert target in ids_of, f"{name}: link to a missing page {href}"
             if fragment:
-                from urllib.parse import unquote
                 assert unquote(fragment) in ids_of[target], f"{name}: dangling link {href}"
 
 
@@ -220,9 +220,10 @@ def test_every_citable_block_has_its_stable_anchor(index, tei):
     assert len(blocks) > 10
     for block in blocks:
         assert anchor(block) in ids, f"no id {anchor(block)} for <{etree.QName(block).localname}>"
-    # each paragraph carries a permalink to itself
-    for p in index.xpath("//x:div[@id='te-text']//x:p[@id]", namespaces=X):
-        assert p.xpath("x:a[@class='cite']/@href", namespaces=X) == ["#" + p.get("id")]
+    # the permalinks are the script's, made from these ids (test_html_browser): the page
+    # does not carry one per paragraph
+    assert index.xpath("//x:div[@id='te-text']//x:p[@id]", namespaces=X)
+    assert not index.xpath("//x:a[@class='cite']", namespaces=X)
 
 
 def test_every_tagged_name_links_to_an_existing_register_entry(site, index, tei):
@@ -238,9 +239,10 @@ def test_every_tagged_name_links_to_an_existing_register_entry(site, index, tei)
         target, _, fragment = link.get("href").partition("#")
         entry = page(site, target).xpath("//x:article[@id=$id]", id=fragment, namespaces=X)
         assert entry, f"{link.get('href')} has no entry"
-        # the card's data is written once, in entities.js; the name holds only the id
-        card = cards[link.get("data-entity")]
-        assert link.get("data-entity") == fragment
+        # the card's data is written once, in entities.js; the name holds only the link,
+        # whose fragment is the entry's id (the script reads it there: no data-entity)
+        card = cards[unquote(fragment)]
+        assert link.get("data-entity") is None
         assert card["label"] and card["type"] in ("person", "place", "org")
         assert link.get("data-description") is None and link.get("title") is None
     # a name whose @ref points nowhere is marked, not linked
@@ -294,11 +296,11 @@ def test_editorial_markup_is_visible_and_explained(index):
     # the common layer's sign says why the text is missing, in words
     assert text_of(gap).startswith("[… ") and "illegible" in gap.get("title")
     choice = index.xpath("//x:span[contains(@class, 'shown-corr')]", namespaces=X)[0]
-    assert text_of(choice.find("x:span[@class='reading-shown']", X)) == "Bucharest"
-    assert choice.find("x:span[@class='reading-other']", X).get("hidden") == ""
-    # what the source reads: the other reading (its hover text is the script's, a
-    # browser test hovers it: test_html_size)
-    assert text_of(choice.find("x:span[@class='reading-other']", X)) == "Bucarest"
+    assert text_of(choice) == "Bucharest"
+    # what the source reads: the other reading, which the script sets beside it, hidden
+    # until the switch shows it (its hover text is the script's too, a browser test
+    # hovers it: test_html_size; the switch: test_html_browser)
+    assert choice.get("data-other") == "Bucarest"
     assert choice.get("title") is None
     assert "hand: Handwritten annotations in ink" in one("tei-add").get("title")
     assert one("tei-stamp").get("title") == "Stamp: received"
@@ -309,18 +311,38 @@ def test_editorial_markup_is_visible_and_explained(index):
     assert len(source) == 2 and text_of(source[0]).startswith("[Source: Bundesarchiv")
 
 
+def backlinks(entry):
+    """Where the backlinks of a note's entry lead: a link that is the entry's number or
+    letter, a backlink to assistive technology, described by the page's one label."""
+    links = entry.xpath("x:a[@role='doc-backlink']", namespaces=X)
+    assert [a.text for a in links] == [entry.xpath("string(x:a[1])", namespaces=X)] and links[0].text
+    assert all(a.get("aria-describedby") == "te-back" for a in links)
+    return [a.get("href") for a in links]
+
+
+def assert_backlinks_described(root):
+    """Every backlink's description is there once, "Back to the text" (hidden: it is
+    read only as the links' description)."""
+    assert root.xpath("//x:a[@role='doc-backlink']", namespaces=X)
+    label = root.xpath("//*[@id='te-back']", namespaces=X)
+    assert len(label) == 1 and label[0].text == "Back to the text" and label[0].get("hidden") == ""
+    assert not root.xpath("//x:a[@role='doc-backlink'][not(@aria-describedby='te-back')]", namespaces=X)
+
+
 def test_notes_are_numbered_footnotes_with_back_links(index):
     refs = index.xpath("//x:a[@class='noteref']", namespaces=X)
     assert [text_of(r) for r in refs] == ["1", "1", "1"]
     for ref in refs:
         note = index.xpath("//x:li[@id=$id]", id=ref.get("href")[1:], namespaces=X)
-        assert note and note[0].xpath("x:a[@class='backref']/@href", namespaces=X) == ["#" + ref.get("id")]
+        assert note and backlinks(note[0]) == ["#" + ref.get("id")]
+    assert_backlinks_described(index)
     # notes never stand in the running text: only a marker and the margin copy
     paragraph = index.xpath("//x:p[@id='body1.div1.p1']", namespaces=X)[0]
     visible = "".join(t for t in paragraph.xpath(".//text()[not(ancestor::x:span[@class='sidenote'])]",
                                                     namespaces=X))
     assert "had met in December" not in visible
-    assert paragraph.xpath("x:span[@class='sidenote']/@aria-hidden", namespaces=X) == ["true"]
+    # the margin copy is the script's (test_html_browser, test_each_note_is_shown_once)
+    assert not index.xpath("//x:span[@class='sidenote']", namespaces=X)
     # a reader sees each note once: the list after the unit marks the notes that stand
     # in the margin (the stylesheet hides them there on wide screens), and each list is
     # a landmark with a name of its own
@@ -344,7 +366,8 @@ def test_critical_apparatus_is_visible_with_letters_and_back_links(tmp_path):
     assert [text_of(r) for r in refs] == ["a", "b", "c", "d", "e", "f", "a"]
     for ref in refs:
         entry = root.xpath("//x:li[@id=$id]", id=ref.get("href")[1:], namespaces=X)
-        assert entry and entry[0].xpath("x:a[@class='backref']/@href", namespaces=X) == ["#" + ref.get("id")]
+        assert entry and backlinks(entry[0]) == ["#" + ref.get("id")]
+    assert_backlinks_described(root)
     # inside a link the letter is not a link of its own, but the entry still links back
     inner = root.xpath("//x:a[starts-with(@href, 'https:')]//x:sup[contains(@class, 'appref')]", namespaces=X)
     assert [text_of(s) for s in inner] == ["b"]
@@ -374,9 +397,11 @@ def test_unknown_elements_keep_their_text_in_a_classed_element(index):
 def test_the_reading_follows_the_common_policy(tmp_path, reading, shown, other):
     root = page(build(EDITION, tmp_path / "site", reading=reading), "index.html")
     choice = root.xpath("//x:span[contains(@class, 'tei-choice')]", namespaces=X)[0]
-    assert text_of(choice.find("x:span[@class='reading-shown']", X)) == shown
-    assert text_of(choice.find("x:span[@class='reading-other']", X)) == other
-    assert root.xpath("//x:button[@id='te-reading']/@data-shown", namespaces=X) == [reading]
+    # the shown reading is the text; the other one is for the switch, which the script
+    # makes (its button's reading from the text's class: test_html_browser)
+    assert text_of(choice) == shown and choice.get("data-other") == other
+    assert "switch" in choice.get("class").split()
+    assert root.xpath("//x:div[@id='te-text']/@class", namespaces=X) == [f"edition-text reading-{reading}"]
 
 
 # ---------------------------------------------------------------- search, about
@@ -479,8 +504,8 @@ def test_header_and_contents_read_as_a_reader_expects(tmp_path):
     assert contents == ["Russia: Economic Relations", "Chapter I. Loans"]
     # a note's number follows its word, and the space moves after it
     paragraph = etree.tostring(root.xpath("//x:p[contains(., 'jezt')]", namespaces=X)[0], encoding="unicode")
-    assert re.search(r'jezt<a class="noteref"[^>]*><sup>1</sup></a><span class="sidenote".*?</span> aber', paragraph)
-    assert re.search(r'then<a class="noteref"[^>]*><sup>2</sup></a><span class="sidenote".*?</span>\.', paragraph)
+    assert re.search(r'jezt<a class="noteref"[^>]*><sup>1</sup></a> aber', paragraph)
+    assert re.search(r'then<a class="noteref"[^>]*><sup>2</sup></a>\.', paragraph)
 
 
 def test_the_bounded_worker_writes_exactly_what_this_process_writes(tmp_path):

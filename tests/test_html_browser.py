@@ -136,13 +136,37 @@ def test_reading_switch_shows_the_diplomatic_text(open_page):
     page = open_page()
     choice = page.locator("#body1\\.div1\\.p1 .tei-choice").first
     assert choice.inner_text() == "Bucharest"
+    # the script sets the other reading beside the shown one, hidden (from data-other)
+    assert choice.locator(":scope > .reading-shown").inner_text() == "Bucharest"
+    other = choice.locator(":scope > .reading-other")
+    assert other.get_attribute("hidden") == "" and other.is_hidden()
+    assert choice.get_attribute("data-other") is None
     button = page.locator("#te-reading")
+    assert button.get_attribute("data-shown") == "normalised"
+    assert button.get_attribute("data-other") == "diplomatic"
+    assert button.get_attribute("aria-pressed") == "false"
+    assert page.locator("#te-tools").evaluate("t => t.parentNode.className") == "site-header"
     button.click()
     assert choice.inner_text() == "Bucarest"
     assert button.inner_text() == "Show normalised reading"
     shot(page, "diplomatic", full_page=True, clip=_around(page, "#body1\\.div1\\.p1", 120))
     button.click()
     assert choice.inner_text() == "Bucharest"
+
+
+def test_each_paragraph_gets_its_permalink_from_the_script(open_page):
+    page = open_page()
+    page.wait_for_selector("#te-tools:not([hidden])")
+    links = page.evaluate("""() => [...document.querySelectorAll('#te-text p[id]')]
+        .filter(p => !p.closest('.footnotes, .sidenote'))
+        .map(p => [p.id, [...p.querySelectorAll(':scope > a.cite')].map(a =>
+            [a.getAttribute('href'), a.getAttribute('aria-label'), a.textContent,
+             a.previousSibling.data.slice(-1)])])""")
+    assert len(links) >= 8
+    for block, cites in links:
+        assert cites == [["#" + block, "Link to this passage", "\u00b6", "\u00a0"]], block
+    # none in the lists of notes nor in the margin copies
+    assert page.locator(".footnotes a.cite, .sidenote a.cite").count() == 0
 
 
 def test_permalink_puts_the_passage_address_in_the_address_bar(open_page):
@@ -253,7 +277,7 @@ def test_a_tap_on_a_name_shows_its_card_before_following_it(browser, site):
         context.close()
 
 
-def test_each_note_is_shown_once(open_page):
+def test_each_note_is_shown_once(open_page, browser, site):
     for width in (1400, 420):
         page = open_page(width=width)
         shown = page.evaluate("""() => [...document.querySelectorAll('.sidenote, .footnotes li')]
@@ -262,6 +286,25 @@ def test_each_note_is_shown_once(open_page):
             .map(e => e.innerText.replace(/\\s+/g, ' '))""")
         texts = [t for t in shown if "had met in December 1959" in t]
         assert len(texts) == 1, (width, texts)
+    # the margin copy (the script's) is the note's for the eye only: hidden from
+    # assistive technology, no ids, no tab stops
+    page = open_page()
+    copies = page.evaluate("""() => [...document.querySelectorAll('.sidenote')].map(s => [
+        s.getAttribute('aria-hidden'), s.previousElementSibling.className,
+        s.querySelectorAll('[id]').length,
+        [...s.querySelectorAll('a')].filter(a => a.getAttribute('tabindex') !== '-1').length,
+        s.innerText.replace(/\\s+/g, ' ')])""")
+    assert copies and all(c[:4] == ["true", "noteref", 0, 0] for c in copies), copies
+    assert any("had met in December 1959" in c[4] for c in copies)
+    # without the script every note is in the list after its unit, on a wide screen too
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, java_script_enabled=False)
+    try:
+        bare = context.new_page()
+        bare.goto((site / "index.html").as_uri())
+        assert bare.locator(".sidenote").count() == 0
+        assert bare.locator(".footnotes li", has_text="had met in December 1959").is_visible()
+    finally:
+        context.close()
     # on a wide screen the number leads to the note in the margin
     page = open_page()
     page.locator("#body1\\.div1\\.p1 a.noteref:not(.appref)").click()

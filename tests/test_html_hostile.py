@@ -78,8 +78,9 @@ def test_an_addition_names_its_hand_briefly(tmp_path):
     index = (site / "index.html").read_text(encoding="utf-8")
     titles = re.findall(r'class="tei-add[^"]*" title="([^"]*)"', index)
     assert len(titles) == 20 and all(len(t) < 160 and "ink ink" in t for t in titles)
-    entries = re.findall(r'<li class="footnote apparatus-entry"[^>]*>.*?<div class="footnote-body">(.*?)</div>',
-                         index)
+    apparatus = re.search(r'<section class="footnotes apparatus".*?</section>', index).group(0)
+    entries = re.findall(r'<li id="[^"]*-app-[^"]*"><a [^>]*role="doc-backlink"[^>]*>[a-z]+</a> (.*?)</li>',
+                         apparatus)
     assert len(entries) == 20
     assert all(e.startswith("an addition] added by another hand: ink ink") and len(e) < 160
                and e.endswith("(see Hands)") for e in entries), entries[0][:300]
@@ -91,7 +92,8 @@ def test_an_addition_names_its_hand_briefly(tmp_path):
 def test_the_long_description_is_written_once_and_the_card_shows_its_start(tmp_path):
     _, _, site = export(tmp_path, "described", described(50))
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert index.count('data-entity="p1"') == 50
+    # each name holds only its link, which names the entry (the card's key)
+    assert index.count('<a href="persons.html#p1" id=') == 50
     assert "word word word" not in index
     cards = json.loads((site / "entities.js").read_text(encoding="utf-8")
                        .split("window.teEntities = ", 1)[1].rstrip().removesuffix(";"))

@@ -192,10 +192,12 @@ def _decisions_of_html(files: dict[str, str]) -> dict:
         label.drop_tree()
     text = re.sub(r"\s+", " ", main.text_content())
 
-    notes = [(li.xpath("string(a[@class='backref'])"), clean(li.xpath("div")[0]))
+    notes = [(li.xpath("string(a[@role='doc-backlink'])"), clean(li.xpath("div")[0]))
              for li in main.xpath("//section[contains(@class, 'footnotes') and not(contains(@class, 'apparatus'))]//li")]
-    letters = [(li.xpath("string(a[@class='backref'])"), clean(li.xpath("div")[0]))
-               for li in main.xpath("//li[contains(@class, 'apparatus-entry')]")]
+    # an apparatus entry: its letter (the backlink), then the entry as text
+    letters = [(li.xpath("string(a[1][@role='doc-backlink'])"),
+                re.sub(r"\s+", " ", "".join(li.xpath("a[1]/following-sibling::node()/descendant-or-self::text()"))).strip())
+               for li in main.xpath("//section[contains(@class, 'apparatus')]/ol/li")]
     registers = [lxml_html.fromstring(page) for name, page in files.items() if name.endswith(".html")]
     names = {a.get("id"): clean(a.xpath(".//span[@class='entry-label']")[0])
              for page in registers for a in page.xpath("//article[contains(@class, 'entry')]")}

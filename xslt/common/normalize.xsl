@@ -208,7 +208,7 @@
        dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). -->
   <xsl:template mode="te:normalize" priority="1"
                 match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
-                             [matches(., '^\s*\n|\n\s*$')][../../text()[normalize-space()]]
+                             [matches(., '^\s*\n|\n\s*\z', ';j')][../../text()[normalize-space()]]
                        | text()[preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[,.;:!?)\]}»›“”’…]')]
                        | text()[following-sibling::node()[1][te:break-before-punctuation(.)]]">
     <xsl:value-of select="te:indentation-trimmed(.)"/>
@@ -223,7 +223,7 @@
   <xsl:function name="te:indentation-trimmed" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:variable name="edge" select="(empty($t/preceding-sibling::node()) or empty($t/following-sibling::node()))
-      and matches($t, '^\s*\n|\n\s*$') and exists($t/../../text()[normalize-space()])"/>
+      and matches($t, '^\s*\n|\n\s*\z', ';j') and exists($t/../../text()[normalize-space()])"/>
     <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
     <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]))
       then replace($s, '^\s*\n\s*([,.;:!?)\]}»›“”’…])', '$1') else $s"/>

@@ -19,7 +19,6 @@
       <xsl:with-param name="norm" select="$norm"/>
       <xsl:with-param name="page" select="'index'"/>
       <xsl:with-param name="title" select="h:site-title($norm)"/>
-      <xsl:with-param name="tools" select="true()"/>
       <xsl:with-param name="content" as="element()*">
         <xsl:call-template name="h:title-block">
           <xsl:with-param name="header" select="($norm/*/tei:teiHeader)[1]"/>

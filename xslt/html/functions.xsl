@@ -27,9 +27,9 @@
     <xsl:param name="el" as="node()?"/>
     <xsl:variable name="breaks" select="$el/descendant::tei:lb[not(@te:join = 'true' or @break = 'no')]"/>
     <xsl:variable name="raw" select="string-join((h:own-text($el) | $breaks) ! (if (self::text()) then string(.) else '&#xE000;'), '')"/>
-    <xsl:variable name="edges" select="replace($raw, '^[\s&#xE000;]+|[\s&#xE000;]+$', '')"/>
+    <xsl:variable name="edges" select="replace($raw, '^[\s&#xE000;]+|[\s&#xE000;]+\z', '', ';j')"/>
     <xsl:sequence select="normalize-space(replace(replace($edges,
-      '([\p{P}])\s*&#xE000;[\s&#xE000;]*', '$1 '), '\s*&#xE000;[\s&#xE000;]*', ': '))"/>
+      '([\p{P}])\s*&#xE000;[\s&#xE000;]*', '$1 ', ';j'), '\s*&#xE000;[\s&#xE000;]*', ': ', ';j'))"/>
   </xsl:function>
 
   <xsl:function name="h:own-text" as="text()*">

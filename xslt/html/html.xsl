@@ -78,7 +78,10 @@
     </xsl:call-template>
     <xsl:sequence select="'search-index.js', h:search-index($norm, $catalog)"/>
     </xsl:if>
-    <xsl:sequence select="'entities.js', h:entity-cards($norm, $catalog)"/>
+    <!-- a collection's document has its cards' data in its page (shell.xsl) -->
+    <xsl:if test="empty($collection-page)">
+      <xsl:sequence select="'entities.js', h:entity-cards($norm, $catalog)"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- One page of the site: its path, then the page serialised as XHTML5 (well-formed

@@ -1,12 +1,13 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   Notes (the common layer numbers them, @te:n, within their unit). Where a note stands
-  the text gets a numbered marker linking to the note, plus a copy of the note set in
-  the margin on wide screens (hidden from assistive technology, which reads the list).
-  After each unit (document, essay) comes the numbered list of its notes, each with a
-  link back to its marker; a reader sees each note once: on wide screens the list keeps
-  the notes that stand in the margin (class in-margin) for screen readers and keyboard
-  focus only, on narrow screens and in print the margin copies are hidden. A document's archival source note standing between its
+  the text gets a numbered marker linking to the note. After each unit (document, essay)
+  comes the numbered list of its notes, each with a link back to its marker. The script
+  (edition.js, sidenotes) sets a copy of each note marked in-margin beside its marker,
+  in the margin on wide screens (hidden from assistive technology, which reads the
+  list); a reader sees each note once: on wide screens the list then keeps those notes
+  for screen readers and keyboard focus only, on narrow screens and in print the margin
+  copies are hidden. Without the script the list shows every note. A document's archival source note standing between its
   blocks is its source line, shown where it stands (@te:place="block").
   The critical apparatus works the same way: after a lemma its letter (@te:apparatus)
   links to the unit's "Textual notes", listed after its notes, each entry "lemma] reading
@@ -38,7 +39,6 @@
           <xsl:with-param name="phrasing" select="$phrasing or not($flow)" tunnel="yes"/>
           <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
         </xsl:apply-templates>
-        <xsl:call-template name="h:cite"/>
       </xsl:element>
     </xsl:if>
   </xsl:template>
@@ -90,17 +90,10 @@
           </xsl:if>{$n}</sup>
       </xsl:when>
       <xsl:otherwise>
+        <!-- its copy in the margin is the script's (edition.js, sidenotes), from the
+             note's entry in the list: the page carries each note once -->
         <a class="noteref" id="{h:anchor-id(.)}-ref" href="{h:fragment(h:anchor-id(.))}" role="doc-noteref"
            aria-label="Note {$n}"><sup>{$n}</sup></a>
-        <span class="sidenote" aria-hidden="true">
-          <span class="sidenote-n">{$n}</span>
-          <xsl:text> </xsl:text>
-          <xsl:apply-templates mode="h:text">
-            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
-            <xsl:with-param name="copy" select="true()" tunnel="yes"/>
-            <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
-          </xsl:apply-templates>
-        </span>
         <xsl:if test="@te:place = 'foot' and h:space-after-note(.)"><xsl:text> </xsl:text></xsl:if>
       </xsl:otherwise>
     </xsl:choose>
@@ -117,14 +110,19 @@
         <h3 class="footnotes-title">{te:mark-heading('notes')}</h3>
         <ol>
           <xsl:for-each select="$notes">
-            <li>
-              <xsl:call-template name="h:attributes">
-                <xsl:with-param name="class" select="'footnote', 'in-margin'[h:in-margin(current())]"/>
+            <li id="{h:anchor-id(.)}">
+              <xsl:if test="h:in-margin(.)">
+                <xsl:attribute name="class" select="'in-margin'"/>
+              </xsl:if>
+              <xsl:if test="h:lang(@xml:lang)">
+                <xsl:attribute name="lang" select="h:lang(@xml:lang)"/>
+              </xsl:if>
+              <xsl:call-template name="h:backlink">
+                <xsl:with-param name="id" select="h:anchor-id(.)"/>
+                <xsl:with-param name="mark" select="string(@te:n)"/>
               </xsl:call-template>
-              <a class="backref" href="{h:fragment(h:anchor-id(.) || '-ref')}" role="doc-backlink"
-                 aria-label="Back to the text of note {@te:n}">{@te:n}</a>
               <xsl:text> </xsl:text>
-              <div class="footnote-body">
+              <div>
                 <xsl:apply-templates mode="h:text">
                   <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
                   <xsl:with-param name="in-link" select="false()" tunnel="yes"/>
@@ -148,16 +146,26 @@
         <h3 class="footnotes-title">{te:mark-heading('textual-notes')}</h3>
         <ol>
           <xsl:for-each select="$apparatus">
-            <li class="footnote apparatus-entry" id="{h:apparatus-id(.)}">
-              <a class="backref" href="{h:fragment(h:apparatus-id(.) || '-ref')}" role="doc-backlink"
-                 aria-label="Back to the text of {te:mark-name('textual-notes')} {@te:apparatus}">{@te:apparatus}</a>
-              <xsl:text> </xsl:text>
-              <div class="footnote-body">{@te:apparatus-entry}</div>
+            <li id="{h:apparatus-id(.)}">
+              <xsl:call-template name="h:backlink">
+                <xsl:with-param name="id" select="h:apparatus-id(.)"/>
+                <xsl:with-param name="mark" select="string(@te:apparatus)"/>
+              </xsl:call-template>
+              <xsl:text> {@te:apparatus-entry}</xsl:text>
             </li>
           </xsl:for-each>
         </ol>
       </section>
     </xsl:if>
+  </xsl:template>
+
+  <!-- The link from a note back to its marker in the text: the marker's number or
+       letter, described by the page's one "Back to the text" (h:labels, shell.xsl), so
+       that thousands of entries do not each carry the sentence. -->
+  <xsl:template name="h:backlink">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="mark" as="xs:string"/>
+    <a href="{h:fragment($id || '-ref')}" role="doc-backlink" aria-describedby="te-back">{$mark}</a>
   </xsl:template>
 
   <!-- "Notes to Document No. 1": each list of notes is a landmark with its own name. -->
@@ -184,13 +192,13 @@
     <xsl:variable name="letter" select="string(@te:apparatus)"/>
     <xsl:choose>
       <xsl:when test="$in-link or $copy">
-        <sup class="noteref appref">
+        <sup class="appref">
           <xsl:if test="not($copy)">
             <xsl:attribute name="id" select="h:apparatus-id(.) || '-ref'"/>
           </xsl:if>{$letter}</sup>
       </xsl:when>
       <xsl:otherwise>
-        <a class="noteref appref" id="{h:apparatus-id(.)}-ref" href="{h:fragment(h:apparatus-id(.))}"
+        <a class="appref" id="{h:apparatus-id(.)}-ref" href="{h:fragment(h:apparatus-id(.))}"
            role="doc-noteref" aria-label="{h:capitalised(te:mark-name('textual-notes'))} {$letter}"><sup>{$letter}</sup></a>
       </xsl:otherwise>
     </xsl:choose>

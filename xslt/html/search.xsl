@@ -97,10 +97,21 @@
   <xsl:template match="tei:note | *[@te:kind = 'skip'] | *[@te:anchor]" mode="h:index-other" priority="1"/>
 
   <!-- The data of the name cards (entities.js), written once per register entry: a
-       name in the text carries only its entry's id (data-entity), so however often a
-       long description is named, it is in the site once. A card shows the start of a
-       description; the register page has all of it. -->
+       name in the text carries only its entry's id (data-entity, or its link names it),
+       so however often a long description is named, it is in the site once. A card shows
+       the start of a description; the register page has all of it. -->
   <xsl:function name="h:entity-cards" as="xs:string">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:param name="catalog" as="element(h:register)*"/>
+    <xsl:sequence select="'/* The register entries the name cards show, written by tei-edition. */&#10;'
+                          || 'window.teEntities = ' || h:entity-json($norm, $catalog) || ';&#10;'"/>
+  </xsl:function>
+
+  <!-- The same data as JSON that may stand in a page's data block (a collection's
+       document carries its own: <script type="application/json" id="te-entities">, which
+       no browser runs, so the CSP stays strict): "<", ">" and "&" are escaped in JSON,
+       so that the page's markup never escapes them (HTML reads a script's text as it is). -->
+  <xsl:function name="h:entity-json" as="xs:string">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
     <xsl:variable name="json" as="element(j:map)">
@@ -119,7 +130,7 @@
         </xsl:for-each-group>
       </j:map>
     </xsl:variable>
-    <xsl:sequence select="'/* The register entries the name cards show, written by tei-edition. */&#10;'
-                          || 'window.teEntities = ' || xml-to-json($json) || ';&#10;'"/>
+    <xsl:sequence select="replace(replace(replace(xml-to-json($json), '&amp;', '\\u0026'),
+                          '&lt;', '\\u003c'), '&gt;', '\\u003e')"/>
   </xsl:function>
 </xsl:stylesheet>

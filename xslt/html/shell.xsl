@@ -42,7 +42,6 @@
     <xsl:param name="page" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="content" as="item()*"/>
-    <xsl:param name="tools" as="xs:boolean" select="false()"/>
     <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
     <xsl:variable name="in" select="$collection-page/*"/>
     <xsl:variable name="root" select="string($in/@root)"/>
@@ -62,7 +61,14 @@
         <xsl:if test="empty($in)">
           <script src="search-index.js" defer="defer"></script>
         </xsl:if>
-        <script src="entities.js" defer="defer"></script>
+        <xsl:choose>
+          <xsl:when test="$in">
+            <script type="application/json" id="te-entities">{h:entity-json($norm, $catalog)}</script>
+          </xsl:when>
+          <xsl:otherwise>
+            <script src="entities.js" defer="defer"></script>
+          </xsl:otherwise>
+        </xsl:choose>
         <script src="{$root}assets/edition.js" defer="defer"></script>
       </head>
       <body class="page-{$page}">
@@ -96,21 +102,10 @@
             </form>
             </xsl:if>
           </div>
-          <xsl:if test="$tools">
-            <div class="tools" id="te-tools" hidden="">
-              <button type="button" id="te-reading" aria-pressed="false"
-                      data-shown="{$reading}"
-                      data-other="{if ($reading = 'normalised') then 'diplomatic' else 'normalised'}">{
-                if ($reading = 'normalised') then 'Show diplomatic reading' else 'Show normalised reading'}</button>
-              <button type="button" id="te-highlight" aria-pressed="false">Highlight names</button>
-              <span class="legend" aria-hidden="true">
-                <span class="name person">person</span>
-                <span class="name place">place</span>
-                <span class="name org">organization</span>
-              </span>
-            </div>
+          <!-- the search's results (a collection searches on its own page, search.html) -->
+          <xsl:if test="empty($in)">
+            <div class="search-results" id="te-results" hidden="" aria-live="polite"></div>
           </xsl:if>
-          <div class="search-results" id="te-results" hidden="" aria-live="polite"></div>
         </header>
         <main id="te-main" tabindex="-1">
           <xsl:if test="$in">
@@ -121,6 +116,10 @@
           <xsl:sequence select="$content"/>
         </main>
         <footer class="site-footer" lang="en">
+          <!-- what every backlink of the notes says, once (notes.xsl, h:backlink) -->
+          <xsl:if test="exists($content/descendant-or-self::*[@aria-describedby = 'te-back'])">
+            <span id="te-back" hidden="">Back to the text</span>
+          </xsl:if>
           <xsl:variable name="licence" select="($norm/*/tei:teiHeader//tei:availability)[1]"/>
           <xsl:if test="$licence">
             <p class="licence">{h:plain($licence)}</p>

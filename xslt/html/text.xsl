@@ -37,7 +37,7 @@
   <xsl:template match="text()[$collapse-whitespace][preceding-sibling::node()[1]
                          [self::tei:lb[not(@te:newline or @te:join = 'true')]][h:after-space(.)]]"
                 mode="h:text" priority="-0.5">
-    <xsl:value-of select="h:collapse(replace(., '^\s+', ''))"/>
+    <xsl:value-of select="h:collapse(replace(., '^\s+', '', ';j'))"/>
   </xsl:template>
 
   <!-- A run of whitespace as the reader sees it: one line end where the run has one (so
@@ -45,7 +45,7 @@
   <xsl:function name="h:collapse" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:sequence select="if (not($collapse-whitespace)) then $text
-      else replace(replace($text, '[ \t\r]*\n\s*', '&#10;'), '[ \t\r][ \t\r]+|[\t\r]', ' ')"/>
+      else replace(replace($text, '[ \t\r]*\n\s*', '&#10;', ';j'), '[ \t\r][ \t\r]+|[\t\r]', ' ', ';j')"/>
   </xsl:function>
 
   <xsl:template match="comment() | processing-instruction()" mode="h:text"/>
@@ -67,7 +67,6 @@
         <div>
           <xsl:call-template name="h:attributes"/>
           <xsl:apply-templates mode="h:text"/>
-          <xsl:call-template name="h:cite"/>
         </div>
       </xsl:when>
       <xsl:otherwise>
@@ -96,11 +95,12 @@
     <xsl:param name="class" as="xs:string*" select="()"/>
     <xsl:param name="title" as="xs:string?" select="()"/>
     <xsl:param name="id" as="xs:string?" select="h:anchor-id(.)"/>
+    <xsl:param name="own" as="xs:string*" select="h:classes(.)"/>
     <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:if test="$id and not($copy)">
       <xsl:attribute name="id" select="$id"/>
     </xsl:if>
-    <xsl:attribute name="class" select="string-join((h:classes(.), $class), ' ')"/>
+    <xsl:attribute name="class" select="string-join(($own, $class), ' ')"/>
     <xsl:if test="h:lang(@xml:lang)">
       <xsl:attribute name="lang" select="h:lang(@xml:lang)"/>
     </xsl:if>
@@ -120,19 +120,6 @@
       $el/@te:align ! ('align-' || .),
       'unknown'[$el/@te:kind = ('unknown-block', 'unknown-inline')]"/>
   </xsl:function>
-
-  <!-- A small permalink after a citable block's text (JavaScript copies it, and shows
-       its label on hover: assets/edition.js, hints). -->
-  <xsl:template name="h:cite">
-    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:if test="@te:anchor and not($copy or $phrasing) and te:is-anchor-block(.)
-                  and (not(self::tei:note) or @te:place = 'block') and not(self::tei:label[parent::tei:list])
-                  and text()[normalize-space()]">
-      <xsl:text>&#160;</xsl:text>
-      <a class="cite" href="{h:fragment(h:anchor-id(.))}" aria-label="Link to this passage">¶</a>
-    </xsl:if>
-  </xsl:template>
 
   <!-- A block that holds other blocks (outside its notes) cannot be an HTML <p>. -->
   <xsl:function name="h:holds-blocks" as="xs:boolean">
@@ -219,7 +206,6 @@
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
             <xsl:with-param name="defer-to" select="." tunnel="yes"/>
           </xsl:apply-templates>
-          <xsl:call-template name="h:cite"/>
         </xsl:element>
         <xsl:call-template name="h:deferred-notes"/>
       </xsl:otherwise>
@@ -244,9 +230,6 @@
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
             <xsl:with-param name="defer-to" select="." tunnel="yes"/>
           </xsl:apply-templates>
-          <xsl:call-template name="h:cite">
-            <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
-          </xsl:call-template>
         </p>
         <xsl:call-template name="h:deferred-notes"/>
       </xsl:otherwise>
@@ -288,7 +271,6 @@
         <li>
           <xsl:call-template name="h:attributes"/>
           <xsl:apply-templates mode="h:text"/>
-          <xsl:call-template name="h:cite"/>
         </li>
       </xsl:otherwise>
     </xsl:choose>
@@ -353,7 +335,6 @@
         <blockquote>
           <xsl:call-template name="h:attributes"/>
           <xsl:apply-templates mode="h:text"/>
-          <xsl:call-template name="h:cite"/>
         </blockquote>
       </xsl:otherwise>
     </xsl:choose>
@@ -461,21 +442,45 @@
       'reg': 'Regularised; the source reads', 'orig': 'As in the source; regularised'}"/>
     <span>
       <xsl:call-template name="h:attributes">
-        <xsl:with-param name="class" select="'editorial', 'switch'[$switch], 'shown-' || $shown"/>
+        <xsl:with-param name="class" select="if ($switch) then ('switch', 'shown-' || $shown) else ('editorial', 'shown-' || $shown)"/>
         <!-- a reading the switch changes has its hint from the script (edition.js, READINGS) -->
         <xsl:with-param name="title" select="if (@te:alt and not($switch)) then ($explain($shown), 'Other reading')[1] || ': ' || @te:alt else ()"/>
       </xsl:call-template>
-      <span class="reading-shown">
-        <xsl:apply-templates mode="h:text">
-          <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
-        </xsl:apply-templates>
-      </span>
+      <!-- the other reading, which only the switch shows: the script sets it beside the
+           shown one (edition.js, readings) -->
       <xsl:if test="$switch">
-        <span class="reading-other" hidden="">{@te:alt}</span>
+        <xsl:attribute name="data-other" select="@te:alt"/>
       </xsl:if>
+      <!-- the shown reading (the class says which it is): its own span only where it
+           has more to say than its name (an id, a rendition, a language) -->
+      <xsl:variable name="first" select="*[1]"/>
+      <xsl:for-each select="node()">
+        <xsl:choose>
+          <xsl:when test=". is $first and h:plain-reading(.)">
+            <xsl:apply-templates mode="h:text">
+              <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            </xsl:apply-templates>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates select="." mode="h:text">
+              <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            </xsl:apply-templates>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
     </span>
     <xsl:call-template name="h:textual-note"/>
   </xsl:template>
+
+  <!-- A reading of a choice that the generic rule would write as a bare span naming
+       its element ("tei-expan"): nothing of its own to show. -->
+  <xsl:function name="h:plain-reading" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="local-name($el) = ('sic', 'corr', 'orig', 'reg', 'abbr', 'expan', 'am', 'ex')
+      and $el/@te:kind = 'inline' and empty($el/(@te:entity, @te:unresolved, @te:apparatus))
+      and empty(h:anchor-id($el)) and empty(h:lang($el/@xml:lang))
+      and deep-equal(h:classes($el), 'tei-' || local-name($el))"/>
+  </xsl:function>
 
   <!-- A critical apparatus entry: the lemma (the readings on hover), then its letter,
        which links to the entry in the unit's textual notes (notes.xsl). -->
@@ -668,18 +673,33 @@
       </xsl:if>
       <xsl:call-template name="h:attributes">
         <xsl:with-param name="id" select="h:mention-id(., $mentions)"/>
+        <!-- "name person", not also the element's name (persName, rs …): the most
+             frequent link of a page says only what the stylesheet and script use -->
+        <xsl:with-param name="own" select="h:classes(.)[not(starts-with(., 'tei-'))]"/>
         <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
       </xsl:call-template>
       <xsl:if test="$copy and not($in-link)">
         <xsl:attribute name="tabindex" select="'-1'"/>
       </xsl:if>
-      <xsl:attribute name="data-entity" select="$id"/>
+      <!-- the entry's id for the card (edition.js, entryOf), unless the link already
+           names it: its fragment, else its file name (what the script reads) -->
+      <xsl:if test="$in-link or empty($page) or h:href-names($page) ne encode-for-uri($id)">
+        <xsl:attribute name="data-entity" select="$id"/>
+      </xsl:if>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
         <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
     </xsl:element>
   </xsl:template>
+
+  <!-- The entry a register link names, as edition.js reads it (entryOf): the fragment
+       of "persons.html#p1", else the file name of "../../registers/person/p1.html". -->
+  <xsl:function name="h:href-names" as="xs:string">
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:sequence select="if (contains($href, '#')) then substring-after($href, '#')
+      else replace(tokenize($href, '/')[last()], '\.html$', '')"/>
+  </xsl:function>
 
   <!-- A name whose key is in no register: marked, and "Not found in the registers" on
        hover (written once, in assets/edition.js, hints: not on each of thousands). -->

@@ -118,10 +118,11 @@
       <xsl:with-param name="site" select="$site"/>
       <xsl:with-param name="root" select="'../../'"/>
       <xsl:with-param name="page" select="'registers'"/>
+      <xsl:with-param name="box" select="false()"/>
       <xsl:with-param name="title" select="@label || (if ($page gt 1) then ' (' || $page || ')' else '')"/>
       <xsl:with-param name="content" as="element()+">
-        <p class="breadcrumb"><a href="../index.html">Registers</a> ›
-          <a href="../{@kind}-{@letter}.html">{$s:kinds(@kind)}: {@letter}</a></p>
+        <p class="breadcrumb"><a href="../index.html">Registers</a>{' › '}<a
+          href="../{@kind}-{@letter}.html">{$s:kinds(@kind)}: {@letter}</a></p>
         <article class="entity entity-{@kind}">
           <h1>{@label}<xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if></h1>
           <xsl:if test="$page = 1">
@@ -134,8 +135,7 @@
           <xsl:if test="s:idno">
             <ul class="identifiers">
               <xsl:for-each select="s:idno">
-                <li><span class="label">{s:authority(@type)}</span>{' '}
-                  <xsl:choose>
+                <li><span class="label">{s:authority(@type)}</span>{' '}<xsl:choose>
                     <xsl:when test="@href"><a href="{@href}" rel="external">{.}</a></xsl:when>
                     <xsl:otherwise>{.}</xsl:otherwise>
                   </xsl:choose></li>
@@ -147,8 +147,8 @@
           </xsl:for-each>
           <xsl:if test="s:letter">
             <section class="letters-of" aria-labelledby="te-letters">
-              <h2 id="te-letters">Letters <span class="count">({count(s:letter[@role = 'sent'])} sent,
-                {count(s:letter[@role = 'received'])} received)</span></h2>
+              <h2 id="te-letters">Letters <span class="count">({count(s:letter[@role = 'sent'])} sent, {
+                count(s:letter[@role = 'received'])} received)</span></h2>
               <xsl:choose>
                 <xsl:when test="count(s:letter) gt $s:letters-listed">
                   <ul class="year-counts">
@@ -165,8 +165,8 @@
                     <ul class="doc-list">
                       <xsl:for-each select="current-group()">
                         <xsl:variable name="doc" select="key('s:doc', @doc, $site)"/>
-                        <li class="{@role}"><span class="role">{@role}</span>
-                          {' '}<a href="../../{$doc/@href}">{$doc/@line}</a></li>
+                        <li><span class="role">{@role}</span>{' '}<a
+                          href="../../{$doc/@href}">{$doc/@line}</a></li>
                       </xsl:for-each>
                     </ul>
                   </xsl:for-each-group>
@@ -188,8 +188,9 @@
             <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
               <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
               <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
-              <!-- one passage: the title leads to it; several: each of them a link -->
-              <section class="mention-doc">
+              <!-- one passage: the title leads to it; several: each of them a link
+                   (a document's section, without a class: "section.mentions > section") -->
+              <section>
                 <xsl:choose>
                   <xsl:when test="count(current-group()) = 1">
                     <h3><a href="{$page}#{@anchor}">{$doc/@line}</a></h3>

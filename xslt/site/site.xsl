@@ -216,13 +216,15 @@
     <xsl:param name="scripts" as="xs:string*" select="()"/>
     <xsl:param name="styles" as="xs:string*" select="()"/>
     <xsl:param name="content" as="item()*"/>
+    <!-- the header's search box, which only a script can work (the CSP sends no form):
+         left for site.js to draw on the register entries' pages (thousands of them) -->
+    <xsl:param name="box" as="xs:boolean" select="true()"/>
     <html lang="en">
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta http-equiv="Content-Security-Policy" content="{$s:csp}"/>
         <meta name="referrer" content="no-referrer"/>
-        <meta name="generator" content="tei-edition"/>
         <title>{if ($title = $site/@title) then $title else $title || ' · ' || $site/@title}</title>
         <xsl:for-each select="$styles">
           <link rel="stylesheet" href="{$root}{.}"/>
@@ -255,20 +257,22 @@
                 </xsl:for-each>
               </ul>
             </nav>
+            <xsl:if test="$box">
             <form class="search" role="search" id="te-search" action="#" data-target="{$root}search.html">
               <label for="te-q" class="visually-hidden">Search the collection</label>
               <input type="search" id="te-q" name="q" placeholder="Search the collection"
                      autocomplete="off" spellcheck="false"/>
             </form>
+            </xsl:if>
           </div>
         </header>
         <main id="te-main" tabindex="-1">
           <xsl:sequence select="$content"/>
         </main>
         <footer class="site-footer">
-          <p>A static edition made with tei-edition from TEI P5: {$site/@documents} documents. It needs no
-            server or network and works opened from disk. <a href="{$root}about.html">Signs and markup in
-            the text</a>.</p>
+          <p>{'A static edition made with tei-edition from TEI P5: ' || $site/@documents
+            || ' documents. It needs no server or network and works opened from disk. '}<a
+            href="{$root}about.html">Signs and markup in the text</a>.</p>
         </footer>
       </body>
     </html>

@@ -65,5 +65,6 @@ def _export_here(path: str | Path, fmt: str, output: str | Path | None = None,
     target = Path(output) if output else fmt_entry.default_output(source, source.parent)
     if target.resolve() == source.resolve():
         raise InputError("refusing to overwrite the input with the export", path=str(source))
-    request = ExportRequest(tree=tree, source=source, output=target, options=options)
+    request = ExportRequest(tree=tree, source=source, output=target, options=options,
+                            disposable=True)
     return fmt_entry.exporter()(request)

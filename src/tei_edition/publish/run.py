@@ -133,7 +133,7 @@ def register_entries(register: CollectionRegister, root, path: Path, *, keep) ->
 
 def run_format(stylesheet: str, tree, source: Path, params: dict, *,
                strings: bool = False, register: CollectionRegister | None = None,
-               bundle=None) -> tuple[object, Messages]:
+               bundle=None, dispose: bool = False) -> tuple[object, Messages]:
     """Run a format's entry stylesheet the way every format does: its parameters, the
     names resolved once (``entities.resolve``: the stylesheets read its decision) and
     the register entries they name, and the messages split into warnings and coverage.
@@ -142,8 +142,9 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
     ``collection_register()``, else the document's own, with the register files it
     points to). ``bundle``: a ready ``register.bundle()`` to hand
     over as it is (a worker builds the whole collection's once), else one is made of
-    the entries this document names. Returns the serialized output (or, with
-    ``strings``, the list of strings)."""
+    the entries this document names. ``dispose``: empty ``tree`` once Saxon holds the
+    document (``transform.run``). Returns the serialized output (or, with ``strings``,
+    the list of strings)."""
     params = dict(params)
     if register is None:
         register = _collection.get()
@@ -160,9 +161,9 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
         bundle = bundle if bundle is not None else register.bundle(keys)
     params["registers"] = bundle
     if strings:
-        result = transform.run_strings(stylesheet, tree, params, path=str(source))
+        result = transform.run_strings(stylesheet, tree, params, path=str(source), dispose=dispose)
         output = result.strings
     else:
-        result = transform.run(stylesheet, tree, params, path=str(source))
+        result = transform.run(stylesheet, tree, params, path=str(source), dispose=dispose)
         output = result.output
     return output, split_messages(result.warnings, str(source))

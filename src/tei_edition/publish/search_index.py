@@ -6,6 +6,7 @@ Terms are folded as entity names are (``entities.namefold``)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import defaultdict
 
@@ -50,14 +51,17 @@ class SearchIndex:
     (its row in the catalogue), the passage's number in the document and the term's word
     positions there (for phrase search), written as one string of numbers (``numbers``:
     base 32, no separators): per posting the document (delta-coded: 0 is the document of
-    the posting before), the passage, the count of positions less one, then the
-    positions (delta-coded). Shards start at two
+    the posting before), the passage times two, plus one when the term is there more
+    than once, then (only then) the count of positions less two, then the positions
+    (delta-coded). ``read_postings`` reads them back. Shards start at two
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
-    (its own terms shorter than that stay in it). ``search/shards.js`` lists the shards;
+    (its own terms shorter than that stay in it). A shard names its terms without its
+    prefix (``read_shard`` gives them whole). ``search/shards.js`` lists the shards;
     ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
-    the results shown. Register entries are found through their name forms: a term of a
-    name maps to the entry and the documents that mention it, so a reader finds a
-    person under any name form the register gives.
+    the results shown, the anchors without the start they share (``read_passages``).
+    Register entries are found through their name forms: a term of a name maps to the
+    entry (its label, its page under ``registers/`` without ``.html``, and the documents
+    that mention it, delta-coded ``numbers``), so a reader finds a person under any name form the register gives.
     """
 
     def __init__(self) -> None:
@@ -93,8 +97,8 @@ class SearchIndex:
                 continue
             docs = sorted({numbers[m[0]] for m in found})
             row = len(self.entity_rows)
-            self.entity_rows.append([entry.label, f"registers/{entry.kind}/{entry.slug}.html",
-                                     entry.kind, ".".join(map(_b36, docs))])
+            self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
+                                     _deltas(docs)])
             for term in sorted({t for name in entry.names for t in terms(name)}):
                 self.entities[term].append(row)
 
@@ -102,23 +106,46 @@ class SearchIndex:
         shards = _shards(self.postings, self.entities)
         files: dict[str, bytes] = {}
         for prefix, members in shards.items():
-            value = {"t": {t: "".join(self.postings[t]) for t in members if t in self.postings},
-                     "e": {t: [self.entity_rows[r] for r in self.entities[t]]
+            cut = len(prefix)
+            value = {"t": {t[cut:]: "".join(self.postings[t]) for t in members if t in self.postings},
+                     "e": {t[cut:]: [self.entity_rows[r] for r in self.entities[t]]
                            for t in members if t in self.entities}}
             files[f"search/s-{shard_name(prefix)}.js"] = script_call("teSearchShard", prefix, value)
         for number, passages in self.texts.items():
-            files[f"search/d{number}.js"] = script_call("teSearchText", number, passages)
+            start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
+            files[f"search/d{number}.js"] = script_call(
+                "teSearchText", number, start, [[anchor[len(start):], text] for anchor, text in passages])
         files["search/shards.js"] = script_value("teSearchShards", sorted(shards))
         self.bytes = sum(len(v) for k, v in files.items())
         self.shard_count = len(shards)
         return files
 
 
+def _arguments(script: str) -> list:
+    """The arguments of a ``script_call`` script."""
+    return json.loads("[" + script[script.index("(") + 1:script.rindex(")")] + "]")
+
+
+def read_shard(script: str) -> tuple[str, dict]:
+    """A shard script (``search/s-*.js``) read back: its prefix and ``{"t": term ->
+    postings, "e": term -> entity rows}``, the terms whole."""
+    prefix, value = _arguments(script)
+    return prefix, {part: {prefix + t: v for t, v in value[part].items()} for part in ("t", "e")}
+
+
+def read_passages(script: str) -> tuple[int, list[tuple[str, str]]]:
+    """A document's passages script (``search/d<n>.js``) read back: its number and its
+    (anchor, text) in order, the anchors whole."""
+    number, start, passages = _arguments(script)
+    return number, [(start + anchor, text) for anchor, text in passages]
+
+
 def document_postings(passages) -> dict[str, str]:
     """One document's share of the index: for each term, its postings in the document
     without the document's number (which the index puts before them, delta-coded):
-    passage, count of positions less one, positions, the postings of its passages one
-    after the other, each after the first led by 0 (the same document again)."""
+    passage times two (plus one, then the count of positions less two, when there are
+    several), positions, the postings of its passages one after the other, each after
+    the first led by 0 (the same document again)."""
     found: dict[str, list[str]] = {}
     for p, (_, text) in enumerate(passages):
         positions: dict[str, list[int]] = defaultdict(list)
@@ -126,7 +153,8 @@ def document_postings(passages) -> dict[str, str]:
             positions[term].append(i)
         for term, where in positions.items():
             deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
-            found.setdefault(term, []).append(numbers([p, len(where) - 1, *deltas]))
+            head = [2 * p] if len(where) == 1 else [2 * p + 1, len(where) - 2]
+            found.setdefault(term, []).append(numbers([*head, *deltas]))
     return {term: LAST[0].join(parts) for term, parts in found.items()}
 
 
@@ -162,14 +190,36 @@ def read_numbers(text: str) -> list[int]:
     return out
 
 
-def _b36(n: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        n, r = divmod(n, 36)
-        out = digits[r] + out
-        if not n:
-            return out
+def read_postings(text: str) -> list[tuple[int, int, list[int]]]:
+    """(document, passage, word positions) of each posting of a term, as
+    ``SearchIndex`` wrote them (``xslt/site/assets/site.js`` reads them the same way)."""
+    decoded, number, values, i = [], 0, read_numbers(text), 0
+    while i < len(values):
+        number += values[i]
+        passage, several = divmod(values[i + 1], 2)
+        count = values[i + 2] + 2 if several else 1
+        i += 3 if several else 2
+        where, position = [], 0
+        for delta in values[i:i + count]:
+            position += delta
+            where.append(position)
+        i += count
+        decoded.append((number, passage, where))
+    return decoded
+
+
+def _deltas(values: list[int]) -> str:
+    """Ascending integers, delta-coded (``numbers``)."""
+    return numbers(b - a for a, b in zip([0] + values, values))
+
+
+def read_documents(text: str) -> list[int]:
+    """The documents of an entity row (its third field): numbers, delta-coded."""
+    found, number = [], 0
+    for step in read_numbers(text):
+        number += step
+        found.append(number)
+    return found
 
 
 def _shards(postings: dict, entities: dict) -> dict[str, list[str]]:

@@ -127,10 +127,32 @@ def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = Tru
                       path=path)
 
 
+def emptied(document) -> None:
+    """Empty an lxml tree in place (its root element stays, bare) and hand the memory
+    its nodes held back to the system: for a tree that Saxon now holds in its own form
+    and that no one reads again (a large document's tree is several times the file)."""
+    root = document.getroot() if isinstance(document, etree._ElementTree) else document
+    root.clear()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    """glibc keeps freed memory for reuse; ``malloc_trim`` returns it (elsewhere: no-op)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
 def run(stylesheet: str | os.PathLike, document, params: dict | None = None,
-        *, path: str | None = None) -> Result:
-    """Transform an lxml ``document`` with typed ``params`` (str, bool, int, float, trees)."""
-    sheet, node = _prepared(stylesheet, document, params, path)
+        *, path: str | None = None, dispose: bool = False) -> Result:
+    """Transform an lxml ``document`` with typed ``params`` (str, bool, int, float, trees).
+
+    ``dispose``: the caller reads ``document`` no more, so it is emptied (``emptied``)
+    as soon as Saxon holds its own copy: its memory is free while the stylesheet runs."""
+    sheet, node = _prepared(stylesheet, document, params, path, dispose)
     executable = sheet.executable
     try:
         output = call_saxon(lambda: executable.transform_to_string(xdm_node=node),
@@ -149,11 +171,12 @@ class Strings:
 
 
 def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = None,
-                *, path: str | None = None) -> Strings:
+                *, path: str | None = None, dispose: bool = False) -> Strings:
     """Like ``run``, for a stylesheet whose result is a sequence of strings (its initial
     template is ``as="xs:string*"``): the strings come back as they are, one Python str
-    each, neither serialised together nor re-parsed (so no parser limit applies)."""
-    sheet, node = _prepared(stylesheet, document, params, path)
+    each, neither serialised together nor re-parsed (so no parser limit applies).
+    ``dispose`` as in ``run``."""
+    sheet, node = _prepared(stylesheet, document, params, path, dispose)
     executable = sheet.executable
     executable.set_result_as_raw_value(True)
     try:
@@ -166,11 +189,14 @@ def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = N
     return Strings(strings, warnings)
 
 
-def _prepared(stylesheet, document, params, path: str | None = None):
-    """The compiled stylesheet, its parameters set, and the document as Saxon's node."""
+def _prepared(stylesheet, document, params, path: str | None = None, dispose: bool = False):
+    """The compiled stylesheet, its parameters set, and the document as Saxon's node
+    (``document`` emptied then, with ``dispose``)."""
     sheet = compiled(stylesheet)
     executable = sheet.executable
     node = to_xdm(sheet.processor, document, path=path)
+    if dispose:
+        emptied(document)
     executable.clear_parameters()
     for name, value in (params or {}).items():
         executable.set_parameter(name, _xdm_value(sheet.processor, value))

@@ -1,9 +1,11 @@
 /* The script of a tei-edition HTML edition: small, framework-free, no network.
    Everything it does is an enhancement; the pages read fully without it.
    - name cards: hover or focus a name to see its register entry (label, type, description,
-     from window.teEntities in entities.js, written once per entry)
+     from window.teEntities in entities.js, written once per entry, or a collection
+     document's data block #te-entities)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
-   - permalinks: the ¶ after a passage copies its address
+   - notes in the margin: a copy of each note beside its number, from the list of notes
+   - permalinks: the ¶ after a passage (made here from its id) copies its address
    - hints: the hover text that is the same on many elements, set on the first hover
    - search over window.teSearchIndex (search-index.js, loaded by a script tag, so it
      works from file:// where browsers refuse to fetch local files)
@@ -66,10 +68,31 @@
   var pointer = "mouse";  // the kind of the last pointer pressed: "touch" taps twice on a name
   var tapped = null;      // the name whose card was open when the last tap began
 
-  // A name carries only its entry's id; the card's data is in entities.js, once.
+  // A name carries only its entry's id (data-entity), or its link names the entry: the
+  // fragment of "persons.html#p1", else the file name of "…/person/p1.html" (as
+  // xslt/html/text.xsl, h:href-names, leaves it out). The card's data is in
+  // entities.js, once.
+  function entityOf(name) {
+    if (name.dataset.entity) { return name.dataset.entity; }
+    var href = name.getAttribute("href") || "";
+    var named = href.indexOf("#") >= 0 ? href.slice(href.indexOf("#") + 1)
+      : href.split("/").pop().replace(/\.html$/, "");
+    try { return decodeURIComponent(named); } catch (e) { return null; }
+  }
+
+  // The cards' data: entities.js (window.teEntities), or a collection document's data
+  // block (<script type="application/json" id="te-entities">), read once.
+  function entities() {
+    if (!window.teEntities) {
+      var data = doc.getElementById("te-entities");
+      try { window.teEntities = data ? JSON.parse(data.textContent) : null; } catch (e) { /* none */ }
+    }
+    return window.teEntities || {};
+  }
+
   function entryOf(name) {
-    var entries = window.teEntities || {};
-    var id = name.dataset.entity;
+    var entries = entities();
+    var id = entityOf(name);
     return id && Object.prototype.hasOwnProperty.call(entries, id) ? entries[id] : null;
   }
 
@@ -107,7 +130,7 @@
   }
 
   function nameOf(target) {
-    return target && target.closest ? target.closest(".name[data-entity]") : null;
+    return target && target.closest ? target.closest(".name[data-entity], a.name[href]") : null;
   }
 
   /* ---------- toggles ---------- */
@@ -136,6 +159,139 @@
     toast.hidden = false;
     clearTimeout(toastTimer);
     toastTimer = setTimeout(function () { toast.hidden = true; }, 2200);
+  }
+
+  // A citable passage (a paragraph, heading, list item or block of the reading text
+  // with an id and text of its own; not a note in the lists, nor the margin copy) gets
+  // its permalink here, from its id: the pages do not carry thousands of them.
+  var CITABLE = "p[id], li[id], div[id], h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]";
+
+  function ownText(node) {
+    for (var child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3 && child.data.trim()) { return true; }
+    }
+    return false;
+  }
+
+  function permalinks() {
+    var texts = doc.querySelectorAll(".edition-text");
+    for (var t = 0; t < texts.length; t++) {
+      var blocks = texts[t].querySelectorAll(CITABLE);
+      for (var i = 0; i < blocks.length; i++) {
+        var block = blocks[i];
+        if (!ownText(block) || block.closest(".footnotes, .sidenote, .tei-list > .tei-label")
+            || block.querySelector(":scope > a.cite")) { continue; }
+        var link = el("a", "cite", "\u00b6");
+        link.setAttribute("href", "#" + encodeURIComponent(block.id));
+        link.setAttribute("aria-label", "Link to this passage");
+        // after the last word with a no-break space: it never wraps onto a line alone
+        var last = block.lastChild;
+        if (last && last.nodeType === 3) { last.data = last.data.replace(/[ \t\n\r\f]+$/, "") + "\u00a0"; }
+        else { block.appendChild(doc.createTextNode("\u00a0")); }
+        block.appendChild(link);
+      }
+    }
+  }
+
+  /* ---------- readings ---------- */
+  // A reading the switch changes carries the other one (data-other); here the shown one
+  // is wrapped and the other set beside it, hidden until the switch shows it.
+  function readings() {
+    var choices = doc.querySelectorAll(".switch[data-other]");
+    for (var i = 0; i < choices.length; i++) {
+      var choice = choices[i];
+      var shown = el("span", "reading-shown");
+      while (choice.firstChild) { shown.appendChild(choice.firstChild); }
+      var other = el("span", "reading-other", choice.getAttribute("data-other"));
+      other.hidden = true;
+      choice.appendChild(shown);
+      choice.appendChild(other);
+      choice.removeAttribute("data-other");
+    }
+  }
+
+  /* ---------- notes in the margin ---------- */
+  // A note marked in-margin in the list after its unit gets a copy beside its number,
+  // which the stylesheet sets in the margin on wide screens; the copy is hidden from
+  // assistive technology (which reads the list), has no ids and no tab stops, and the
+  // notes inside it are only their numbers. Then the list keeps those notes for screen
+  // readers only (class te-sidenotes on the root).
+  function marginCopy(body) {
+    var copy = doc.createDocumentFragment();
+    for (var child = body.firstChild; child; child = child.nextSibling) {
+      copy.appendChild(child.cloneNode(true));
+    }
+    var each = function (selector, action) {
+      Array.prototype.forEach.call(copy.querySelectorAll(selector), action);
+    };
+    each(".sidenote, a.facsimile, a.cite", function (node) { node.remove(); });
+    each("a.noteref, a.appref", function (ref) { ref.replaceWith(el("sup", ref.className, ref.textContent)); });
+    each("[id]", function (node) { node.removeAttribute("id"); });
+    each("a[href]", function (link) { link.setAttribute("tabindex", "-1"); });
+    each(".pb", function (node) { node.classList.add("inline"); });
+    // blocks of the note run on in the margin, as phrasing ("… block": display block)
+    each("p, div", function (block) {
+      var span = el("span", (block.className ? block.className + " " : "") + "block");
+      if (block.lang) { span.lang = block.lang; }
+      while (block.firstChild) { span.appendChild(block.firstChild); }
+      block.replaceWith(span);
+    });
+    return copy;
+  }
+
+  function sidenotes() {
+    var refs = doc.querySelectorAll(".edition-text a.noteref:not(.appref)");
+    var made = 0;
+    for (var i = 0; i < refs.length; i++) {
+      var ref = refs[i];
+      if (ref.closest(".footnotes, .sidenote")) { continue; }
+      var entry = doc.getElementById(decodeURIComponent((ref.getAttribute("href") || "").slice(1)));
+      var body = entry && entry.classList.contains("in-margin") && entry.querySelector(":scope > div");
+      if (!body) { continue; }
+      var side = el("span", "sidenote");
+      side.setAttribute("aria-hidden", "true");
+      side.appendChild(el("span", "sidenote-n", ref.textContent));
+      side.appendChild(doc.createTextNode(" "));
+      side.appendChild(marginCopy(body));
+      ref.parentNode.insertBefore(side, ref.nextSibling);
+      made += 1;
+    }
+    if (made) { doc.documentElement.classList.add("te-sidenotes"); }
+  }
+
+  /* ---------- tools ---------- */
+  // The page with the reading text gets its tools here (they work only with the
+  // script): the reading switch, from the reading the text shows (its class
+  // "reading-…", xslt/html/front.xsl), and "Highlight names" with its legend.
+  function makeTools() {
+    var text = doc.getElementById("te-text");
+    var header = doc.querySelector(".site-header");
+    if (!text || !header || doc.getElementById("te-tools")) { return; }
+    var match = /(?:^| )reading-(normalised|diplomatic)(?: |$)/.exec(text.className);
+    var shown = match ? match[1] : "normalised";
+    var other = shown === "normalised" ? "diplomatic" : "normalised";
+    var box = el("div", "tools");
+    box.id = "te-tools";
+    box.hidden = true;
+    var reading = el("button", null, "Show " + other + " reading");
+    reading.id = "te-reading";
+    reading.dataset.shown = shown;
+    reading.dataset.other = other;
+    var highlight = el("button", null, "Highlight names");
+    highlight.id = "te-highlight";
+    [reading, highlight].forEach(function (button) {
+      button.type = "button";
+      button.setAttribute("aria-pressed", "false");
+      box.appendChild(button);
+    });
+    var legend = el("span", "legend");
+    legend.setAttribute("aria-hidden", "true");
+    [["person", "person"], ["place", "place"], ["org", "organization"]].forEach(function (kind) {
+      legend.appendChild(el("span", "name " + kind[0], kind[1]));
+    });
+    box.appendChild(legend);
+    var results = doc.getElementById("te-results");
+    header.insertBefore(box, results && results.parentNode === header ? results : null);
   }
 
   function copyLink(link) {
@@ -428,6 +584,11 @@
 
   /* ---------- start ---------- */
   function start() {
+    entities();
+    readings();
+    sidenotes();
+    permalinks();
+    makeTools();
     doc.body.appendChild(card);
     doc.body.appendChild(toast);
 

@@ -47,6 +47,27 @@
 
   /* ---------- the header's search box ---------- */
   var box = doc.getElementById("te-search");
+  var header = doc.querySelector(".site-header-inner");
+  if (!box && header) {
+    /* a register entry's page leaves it out (without a script it could not search) */
+    box = el("form", "search");
+    box.id = "te-search";
+    box.setAttribute("role", "search");
+    box.setAttribute("action", "#");
+    box.setAttribute("data-target", root + "search.html");
+    var label = el("label", "visually-hidden", "Search the collection");
+    label.setAttribute("for", "te-q");
+    var input = el("input");
+    input.type = "search";
+    input.id = "te-q";
+    input.name = "q";
+    input.placeholder = "Search the collection";
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("spellcheck", "false");
+    box.appendChild(label);
+    box.appendChild(input);
+    header.appendChild(box);
+  }
   if (box) {
     box.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -374,10 +395,10 @@
     var texts = {};   // document number -> passages
     var shardScripts = onDemand(function (p) { return shards[p]; },
       function (p) { return root + "search/s-" + hex(p) + ".js"; },
-      function (p) { window.teSearchShard(p, { t: {}, e: {} }); });
+      function (p) { window.teSearchShard(p, { t: {}, e: {} }); });  /* a shard that failed to load: empty */
     var textScripts = onDemand(function (n) { return texts[n]; },
       function (n) { return root + "search/d" + n + ".js"; },
-      function (n) { window.teSearchText(n, []); });
+      function (n) { window.teSearchText(n, "", []); });
     var query = doc.getElementById("te-query");
     var from = doc.getElementById("te-sfrom"), to = doc.getElementById("te-sto");
     var kind = doc.getElementById("te-kind");
@@ -402,17 +423,17 @@
       return best;
     }
 
+    /* a shard names its terms without its prefix (search_index.py) */
     window.teSearchShard = function (prefix, data) {
       shards[prefix] = data;
       shardScripts.arrived(prefix);
     };
-    window.teSearchText = function (n, passages) {
-      texts[n] = passages;
+    /* a document's passages, their anchors without the start they share */
+    window.teSearchText = function (n, start, passages) {
+      texts[n] = passages.map(function (p) { return [start + p[0], p[1]]; });
       textScripts.arrived(n);
     };
 
-
-    function b36(s) { return parseInt(s, 36); }
 
     /* numbers one after the other, base 32, most significant digit first: the last digit
        of each from "0-9a-v", the others from MORE (search_index.py, numbers) */
@@ -431,16 +452,18 @@
     /* term -> Map "doc.passage" -> positions */
     function postings(term) {
       var p = shardFor(term);
-      var raw = p && shards[p] && shards[p].t[term];
+      var raw = p && shards[p] && shards[p].t[term.slice(p.length)];
       var found = new Map();
       if (!raw) { return found; }
-      /* per posting: document (delta-coded, 0: the one before), passage, count of
-         positions less one, positions (delta-coded) */
+      /* per posting: document (delta-coded, 0: the one before), passage times two
+         (plus one when there are several positions, then their count less two),
+         positions (delta-coded) */
       var n = numbers(raw), docNo = 0;
       for (var i = 0; i < n.length;) {
         docNo += n[i];
-        var passage = n[i + 1], count = n[i + 2] + 1, pos = 0, positions = [];
-        i += 3;
+        var passage = n[i + 1] >> 1, several = n[i + 1] & 1;
+        var count = several ? n[i + 2] + 2 : 1, pos = 0, positions = [];
+        i += several ? 3 : 2;
         for (var k = 0; k < count; k++) { pos += n[i++]; positions.push(pos); }
         found.set(docNo + "." + passage, positions);
       }
@@ -451,7 +474,8 @@
     function expand(term) {
       var p = shardFor(term);
       if (!p || !shards[p]) { return [term]; }
-      var out = Object.keys(shards[p].t).filter(function (t) { return t.slice(0, term.length) === term; });
+      var out = Object.keys(shards[p].t).map(function (t) { return p + t; })
+        .filter(function (t) { return t.slice(0, term.length) === term; });
       return out.length ? out.slice(0, 50) : [term];
     }
 
@@ -531,7 +555,7 @@
         var rowsByKey = null;
         words.forEach(function (w) {
           var p = shardFor(w);
-          var list = (p && shards[p] && shards[p].e[w]) || [];
+          var list = (p && shards[p] && shards[p].e[w.slice(p.length)]) || [];
           var keys = new Map(list.map(function (r) { return [r[1], r]; }));
           if (rowsByKey === null) { rowsByKey = keys; } else {
             rowsByKey = new Map(Array.from(rowsByKey).filter(function (kv) { return keys.has(kv[0]); }));
@@ -541,8 +565,9 @@
       }
       var named = new Map(); // doc -> entity labels
       entities.forEach(function (e) {
-        e[3].split(".").forEach(function (d) {
-          var n = b36(d);
+        var n = 0;  /* the documents naming it, delta-coded */
+        numbers(e[2]).forEach(function (step) {
+          n += step;
           if (!named.has(n)) { named.set(n, []); }
           named.get(n).push(e[0]);
         });
@@ -563,7 +588,7 @@
         p.appendChild(doc.createTextNode("In the registers: "));
         entities.slice(0, 12).forEach(function (e, i) {
           if (i) { p.appendChild(doc.createTextNode("; ")); }
-          p.appendChild(link(root + e[1], e[0]));
+          p.appendChild(link(root + "registers/" + e[1] + ".html", e[0]));
         });
         entityHits.appendChild(p);
       }

@@ -42,6 +42,10 @@ class ExportRequest:
     source: Path
     output: Path
     options: dict = field(default_factory=dict)
+    # Nothing reads ``tree`` after this export (``export_file`` parsed it for this one):
+    # a format may empty it once Saxon holds the document, so that its memory is free
+    # while the stylesheet runs.
+    disposable: bool = False
 
 
 @dataclass

@@ -57,10 +57,12 @@ def parameters(*, reading: str = "normalised", collection_page=None,
     return params
 
 
-def render(tree, source: Path, **options) -> Site:
+def render(tree, source: Path, *, dispose: bool = False, **options) -> Site:
     """Every page of the edition of a parsed TEI document, as text, rendered in this
-    process (``export_file`` bounds an export's time and memory with a worker)."""
-    strings, messages = run_format(STYLESHEET, tree, source, parameters(**options), strings=True)
+    process (``export_file`` bounds an export's time and memory with a worker).
+    ``dispose``: empty ``tree`` once Saxon holds the document (nothing else reads it)."""
+    strings, messages = run_format(STYLESHEET, tree, source, parameters(**options), strings=True,
+                                   dispose=dispose)
     if len(strings) % 2:
         raise TransformError(f"{STYLESHEET} returned an odd number of strings "
                              "(expected path, text pairs)", path=str(source))
@@ -75,7 +77,7 @@ def render(tree, source: Path, **options) -> Site:
 
 
 def export(request: ExportRequest) -> ExportResult:
-    site = render(request.tree, request.source, **request.options)
+    site = render(request.tree, request.source, dispose=request.disposable, **request.options)
     target = Path(request.output)
     _check_target(target, Path(request.source))
     assets = resources.xslt_dir() / "html" / "assets"

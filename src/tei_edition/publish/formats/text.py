@@ -44,13 +44,14 @@ def parameters(*, width: int = DEFAULT_WIDTH, notes: str = "end", reading: str =
             "entities": entities, "reading": reading}
 
 
-def render(tree, source: Path, **options) -> Rendered:
-    """The plain text of a parsed TEI document (``source`` locates its register files)."""
-    output, messages = run_format(STYLESHEET, tree, source, parameters(**options))
+def render(tree, source: Path, *, dispose: bool = False, **options) -> Rendered:
+    """The plain text of a parsed TEI document (``source`` locates its register files).
+    ``dispose``: empty ``tree`` once Saxon holds the document (nothing else reads it)."""
+    output, messages = run_format(STYLESHEET, tree, source, parameters(**options), dispose=dispose)
     return Rendered(output, messages.warnings, messages.coverage)
 
 
 def export(request: ExportRequest) -> ExportResult:
-    rendered = render(request.tree, request.source, **request.options)
+    rendered = render(request.tree, request.source, dispose=request.disposable, **request.options)
     write_atomic(request.output, rendered.text)
     return ExportResult([request.output], rendered.warnings, rendered.coverage)

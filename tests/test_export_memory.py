@@ -1,0 +1,97 @@
+"""A single-format export frees its parsed tree while the stylesheet runs (issue 14):
+``export_file`` parsed the document for this export alone, so once Saxon holds its own
+copy the lxml tree is emptied and its memory handed back; the output is the same.
+Memory is read from /proc in a fresh process (resident sizes, no wall-clock measure)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei_edition.publish import transform
+from tei_edition.publish.export import export_file
+from tei_edition.publish.formats import html, text
+from tei_edition.xml.parse import parse_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EDITION = FIXTURES / "valid" / "edition.xml"
+TEI = "http://www.tei-c.org/ns/1.0"
+
+
+def test_disposed_tree_gives_the_same_pages_and_is_emptied():
+    kept = parse_file(EDITION)
+    disposed = parse_file(EDITION)
+    before = len(list(disposed.getroot().iter()))
+    assert before > 50
+    assert html.render(disposed, EDITION, dispose=True).files == html.render(kept, EDITION).files
+    assert len(list(disposed.getroot().iter())) == 1  # the bare root element
+    assert len(list(kept.getroot().iter())) == before  # a caller's tree is left whole
+
+
+def test_disposed_tree_gives_the_same_text():
+    disposed = parse_file(EDITION)
+    assert text.render(disposed, EDITION, dispose=True).text == text.render(parse_file(EDITION), EDITION).text
+    assert len(disposed.getroot()) == 0
+
+
+def test_export_file_output_unchanged(tmp_path):
+    """The export that disposes of its tree writes what rendering a kept tree gives."""
+    site = tmp_path / "site"
+    export_file(EDITION, "html", site, timeout=None)
+    expected = html.render(parse_file(EDITION), EDITION).files
+    for name, page in expected.items():
+        assert (site / name).read_text(encoding="utf-8") == page
+    export_file(EDITION, "text", tmp_path / "edition.txt")
+    assert (tmp_path / "edition.txt").read_text(encoding="utf-8") == \
+        text.render(parse_file(EDITION), EDITION).text
+
+
+def big_tei(path: Path, paragraphs: int = 4000) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write(f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>Large</title>'
+                  "</titleStmt><publicationStmt><p>test</p></publicationStmt><sourceDesc>"
+                  "<p>generated</p></sourceDesc></fileDesc></teiHeader><text><body>")
+        for n in range(paragraphs):
+            out.write(f'<div type="document" xml:id="d{n}"><head>Document {n}</head><p>Word '
+                      + " ".join(f'<hi rend="italic">w{i}</hi> <persName>P{i}</persName>'
+                                 for i in range(15)) + "</p></div>")
+        out.write("</body></text></TEI>")
+
+
+MEASURE = textwrap.dedent("""
+    import json, sys
+    from tei_edition.publish import transform
+    from tei_edition.xml.parse import parse_file
+    def rss():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1])
+    start = rss()
+    tree = parse_file(sys.argv[1])
+    parsed = rss()
+    transform.emptied(tree)
+    print(json.dumps({"tree": parsed - start, "kept": rss() - start}))
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_emptied_tree_hands_its_memory_back(tmp_path):
+    source = tmp_path / "large.xml"
+    big_tei(source)
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(source)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    pages = json.loads(done.stdout.strip().splitlines()[-1])
+    assert pages["tree"] > 2 * len(source.read_bytes()) // 4096  # the tree is big: > 2x the file
+    assert pages["kept"] < pages["tree"] / 4  # most of it is back with the system
+
+
+def test_emptied_element_keeps_no_children():
+    root = etree.fromstring("<a><b>x</b><c y='1'/>tail</a>")
+    transform.emptied(root)
+    assert len(root) == 0 and root.text is None and not root.attrib
