@@ -186,13 +186,17 @@ def test_prev_and_next_follow_the_date_order(open_page, built):
 
 def test_a_name_in_a_document_shows_its_card(open_page, built):
     """A letter's names carry no entry id: the card's entry is the one the link's file
-    names (registers/person/p3.html), its data the letter's entities.js."""
+    names (registers/person/p3.html), its data the letter's data block (#te-entities)."""
     documents = built[1].ordered()
     page = open_page(documents[0].id + "/index.html")
     page.wait_for_selector("#te-tools:not([hidden])")
     names = page.locator("main a.name[href]")
     assert names.count() >= 1
-    cards = page.evaluate("window.teEntities")
+    # the data block groups the entries by type, each [label, dates, description]
+    # without the empty ones at its end (issue 15)
+    cards = {key: (kind, fields) for kind, entries in page.evaluate("window.teEntities").items()
+             for key, fields in entries.items()}
+    kinds = {"person": "Person", "place": "Place", "org": "Organization"}
     for i in range(names.count()):
         name = names.nth(i)
         assert name.get_attribute("data-entity") is None
@@ -200,8 +204,14 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
         name.focus()
         card = page.locator("#te-card")
         card.wait_for(state="visible")
-        assert cards[entity]["label"] in card.inner_text()
+        kind, fields = cards[entity]
+        label, dates, description = (fields + ["", ""])[:3]
+        assert card.locator(".card-type").text_content() == kinds[kind]  # (shown in capitals)
+        assert card.locator(".card-label").inner_text() == label
+        assert card.locator(".card-dates").all_inner_texts() == ([dates] if dates else [])
+        assert card.locator(".card-description").all_inner_texts() == ([description] if description else [])
         assert name.get_attribute("aria-describedby") == "te-card"
+    assert any(len(fields) == 3 for _, fields in cards.values()), "no card with a description"
     assert page.problems == []
 
 

@@ -57,9 +57,23 @@ def tei() -> etree._Element:
 
 
 def entity_cards(site: Path) -> dict:
-    """The name cards' data: entities.js assigns one JSON object to window.teEntities."""
+    """The name cards' data: entities.js assigns one JSON object to window.teEntities,
+    the entries grouped by type, each [label, dates, description] without the empty ones
+    at its end; returned as {id: {"type", "label", "dates"?, "description"?}}."""
     script = (site / "entities.js").read_text(encoding="utf-8")
-    return json.loads(script.split("window.teEntities = ", 1)[1].rstrip().removesuffix(";"))
+    assert "\\/" not in script
+    return parse_cards(json.loads(script.split("window.teEntities = ", 1)[1].rstrip().removesuffix(";")))
+
+
+def parse_cards(data: dict) -> dict:
+    cards = {}
+    for kind, entries in data.items():
+        for key, fields in entries.items():
+            assert 1 <= len(fields) <= 3 and all(isinstance(f, str) for f in fields), fields
+            assert fields[0] and (len(fields) == 1 or fields[-1]), f"{key}: an empty field at the end"
+            assert key not in cards, f"{key} twice"
+            cards[key] = {"type": kind, **{k: v for k, v in zip(("label", "dates", "description"), fields) if v}}
+    return cards
 
 
 def text_of(node) -> str:
@@ -248,6 +262,32 @@ def test_every_tagged_name_links_to_an_existing_register_entry(site, index, tei)
     # a name whose @ref points nowhere is marked, not linked
     nobody = index.xpath("//x:span[contains(@class, 'unresolved')]", namespaces=X)
     assert [text_of(n) for n in nobody] == ["Nobody"]
+
+
+def test_a_card_says_what_the_printed_index_says(tmp_path):
+    """A card is a glance (issue 15): the entry's life dates and the index's short form of
+    its description (names.xsl, te:index-description: the first clause, the name and
+    dates it opens with not repeated); the register page keeps the whole note."""
+    source = tmp_path / "card.xml"
+    source.write_text(
+        f'<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Cards</title></titleStmt>'
+        "<publicationStmt><p>test</p></publicationStmt><sourceDesc><p>generated</p></sourceDesc>"
+        "</fileDesc></teiHeader><text><body><p>A letter to <persName ref='#p1'>Lydia</persName>"
+        " from <placeName ref='#pl1'>Enge</placeName>.</p></body></text><standOff><listPerson>"
+        "<person xml:id='p1'><persName><forename>Lydia</forename> <surname>Escher</surname></persName>"
+        "<birth when='1797-05-10'/><death when='1868'/><note>Lydia Escher (1797–1868), daughter of"
+        " a merchant &amp; weaver in Zürich/Enge; married 1820 a <hi>silk</hi> trader. Later she"
+        " founded a school.</note></person></listPerson><listPlace><place xml:id='pl1'>"
+        "<placeName>Enge</placeName></place></listPlace></standOff></TEI>", encoding="utf-8")
+    site = build(source, tmp_path / "site")
+    script = (site / "entities.js").read_text(encoding="utf-8")
+    assert "Zürich/Enge" in script and "\\u0026" in script and "&" not in script
+    assert entity_cards(site) == {
+        "p1": {"type": "person", "label": "Lydia Escher", "dates": "1797–1868",
+               "description": "daughter of a merchant & weaver in Zürich/Enge"},
+        "pl1": {"type": "place", "label": "Enge"}}
+    persons = "".join(page(site, "persons.html").itertext())
+    assert "married 1820 a silk trader. Later she founded a school." in persons
 
 
 def test_every_register_entry_lists_every_mention(site, index, tei):

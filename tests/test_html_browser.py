@@ -57,6 +57,11 @@ def test_focusing_a_name_shows_its_card(open_page):
     card.wait_for(state="visible")
     assert "Aleksandr Puzanov" in card.inner_text()
     assert "Soviet ambassador to the DPRK" in card.inner_text()
+    # what the card shows: the type, the label, the index's short description (no dates
+    # in the register), and where the link leads
+    assert [card.locator(f".card-{part}").all_text_contents() for part in ("type", "label", "dates", "description")] \
+        == [["Person"], ["Aleksandr Puzanov"], [], ["Soviet ambassador to the DPRK, 1957–1962."]]
+    assert card.locator(".card-more").count() == 1
     assert name.get_attribute("aria-describedby") == "te-card"
     shot(page, "name-card", full_page=True, clip=_around(page, "#body1\\.div1\\.p1", 220))
     page.keyboard.press("Escape")

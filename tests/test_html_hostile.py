@@ -89,7 +89,7 @@ def test_an_addition_names_its_hand_briefly(tmp_path):
     assert "ink " * (LONG // 4 - 1) in about
 
 
-def test_the_long_description_is_written_once_and_the_card_shows_its_start(tmp_path):
+def test_the_long_description_is_written_once_and_the_card_shows_its_short_form(tmp_path):
     _, _, site = export(tmp_path, "described", described(50))
     index = (site / "index.html").read_text(encoding="utf-8")
     # each name holds only its link, which names the entry (the card's key)
@@ -97,8 +97,11 @@ def test_the_long_description_is_written_once_and_the_card_shows_its_start(tmp_p
     assert "word word word" not in index
     cards = json.loads((site / "entities.js").read_text(encoding="utf-8")
                        .split("window.teEntities = ", 1)[1].rstrip().removesuffix(";"))
-    assert cards["p1"]["label"] == "Someone"
-    assert 100 < len(cards["p1"]["description"]) <= 302 and cards["p1"]["description"].endswith("…")
+    # a card is a glance: [label, dates, description], the description the index's short
+    # form (names.xsl, te:index-description: at most about a line and a half, cut at a word)
+    [label, dates, description] = cards["person"]["p1"]
+    assert label == "Someone" and dates == ""
+    assert 90 < len(description) <= 102 and description == "word " * 19 + "word …"
     persons = (site / "persons.html").read_text(encoding="utf-8")
     # the register page has all of it, once
     assert "word " * (LONG // 5 - 1) in persons and len(persons) < 1.5 * LONG

@@ -98,8 +98,13 @@
 
   <!-- The data of the name cards (entities.js), written once per register entry: a
        name in the text carries only its entry's id (data-entity, or its link names it),
-       so however often a long description is named, it is in the site once. A card shows
-       the start of a description; the register page has all of it. -->
+       so however often a description is named, it is in the site once. A card is a
+       glance: it says what the printed index says (names.xsl), the entry's life dates
+       and the short form of its description (te:life-dates, te:index-description); the
+       register page has all of it. The entries are grouped by their type, each an array,
+       [label, dates, description], the empty ones at its end left out:
+       {"person": {"p1": ["Anna Muster", "1801–1870", "Zürcher Politikerin"]}, "place": …}
+       (edition.js reads it so). -->
   <xsl:function name="h:entity-cards" as="xs:string">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
@@ -110,27 +115,39 @@
   <!-- The same data as JSON that may stand in a page's data block (a collection's
        document carries its own: <script type="application/json" id="te-entities">, which
        no browser runs, so the CSP stays strict): "<", ">" and "&" are escaped in JSON,
-       so that the page's markup never escapes them (HTML reads a script's text as it is). -->
+       so that the page's markup never escapes them (HTML reads a script's text as it is);
+       "/" is not ("\/" is xml-to-json's habit: no "</" is left once "<" is escaped). -->
   <xsl:function name="h:entity-json" as="xs:string">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
+    <xsl:variable name="cards" as="element(h:card)*">
+      <xsl:for-each-group select="$catalog/h:entry" group-by="string(@id)">
+        <xsl:variable name="entry" select="h:entry-element(@id, $norm)"/>
+        <h:card id="{@id}" type="{$entry ! te:entity-type(.)}">
+          <h:f>{@label}</h:f>
+          <h:f>{$entry ! te:life-dates(.)}</h:f>
+          <h:f>{$entry ! te:index-description(.)}</h:f>
+        </h:card>
+      </xsl:for-each-group>
+    </xsl:variable>
     <xsl:variable name="json" as="element(j:map)">
       <j:map>
-        <xsl:for-each-group select="$catalog/h:entry" group-by="string(@id)">
-          <xsl:variable name="entry" select="h:entry-element(@id, $norm)"/>
-          <xsl:variable name="description" select="$entry ! te:entity-description(.)"/>
-          <j:map key="{@id}">
-            <j:string key="type">{$entry ! te:entity-type(.)}</j:string>
-            <j:string key="label">{@label}</j:string>
-            <xsl:if test="$description">
-              <j:string key="description">{if (string-length($description) le 300) then $description
-                else replace(substring($description, 1, 300), '\s+\S*$', '') || ' …'}</j:string>
-            </xsl:if>
+        <xsl:for-each-group select="$cards" group-by="string(@type)">
+          <j:map key="{current-grouping-key()}">
+            <xsl:for-each select="current-group()">
+              <xsl:variable name="fields" select="h:f/string()"/>
+              <xsl:variable name="last" select="max((1, for $i in 2 to 3 return $i[$fields[$i]]))"/>
+              <j:array key="{@id}">
+                <xsl:for-each select="$fields[position() le $last]">
+                  <j:string>{.}</j:string>
+                </xsl:for-each>
+              </j:array>
+            </xsl:for-each>
           </j:map>
         </xsl:for-each-group>
       </j:map>
     </xsl:variable>
-    <xsl:sequence select="replace(replace(replace(xml-to-json($json), '&amp;', '\\u0026'),
-                          '&lt;', '\\u003c'), '&gt;', '\\u003e')"/>
+    <xsl:sequence select="replace(replace(replace(replace(xml-to-json($json), '\\/', '/'),
+                          '&amp;', '\\u0026'), '&lt;', '\\u003c'), '&gt;', '\\u003e')"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -1,8 +1,8 @@
 /* The script of a tei-edition HTML edition: small, framework-free, no network.
    Everything it does is an enhancement; the pages read fully without it.
-   - name cards: hover or focus a name to see its register entry (label, type, description,
-     from window.teEntities in entities.js, written once per entry, or a collection
-     document's data block #te-entities)
+   - name cards: hover or focus a name to see its register entry (type, label, life dates,
+     the short description the printed index gives, from window.teEntities in entities.js, written once per entry,
+     or a collection document's data block #te-entities)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
    - notes in the margin: a copy of each note beside its number, from the list of notes
    - permalinks: the ¶ after a passage (made here from its id) copies its address
@@ -81,13 +81,28 @@
   }
 
   // The cards' data: entities.js (window.teEntities), or a collection document's data
-  // block (<script type="application/json" id="te-entities">), read once.
+  // block (<script type="application/json" id="te-entities">), read once. It groups the
+  // entries by type, each an array [label, dates, description], the empty ones at its
+  // end left out (xslt/html/search.xsl, h:entity-json); here each id gets its card:
+  // {type, label, dates, description}.
+  var cards = null;
+
   function entities() {
-    if (!window.teEntities) {
-      var data = doc.getElementById("te-entities");
-      try { window.teEntities = data ? JSON.parse(data.textContent) : null; } catch (e) { /* none */ }
+    if (!cards) {
+      if (!window.teEntities) {
+        var data = doc.getElementById("te-entities");
+        try { window.teEntities = data ? JSON.parse(data.textContent) : null; } catch (e) { /* none */ }
+      }
+      cards = Object.create(null);  // (an id may be any name, "__proto__" too)
+      var groups = window.teEntities || {};
+      Object.keys(groups).forEach(function (type) {
+        Object.keys(groups[type]).forEach(function (id) {
+          var f = groups[type][id];
+          cards[id] = { type: type, label: f[0], dates: f[1], description: f[2] };
+        });
+      });
     }
-    return window.teEntities || {};
+    return cards;
   }
 
   function entryOf(name) {
@@ -100,12 +115,10 @@
     var entry = entryOf(name);
     if (!entry) { return; }
     card.textContent = "";
-    var type = entry.type || "";
-    card.appendChild(el("span", "card-type", TYPES[type] || type));
+    card.appendChild(el("span", "card-type", TYPES[entry.type] || entry.type));
     card.appendChild(el("span", "card-label", entry.label));
-    if (entry.description) {
-      card.appendChild(el("span", "card-description", entry.description));
-    }
+    if (entry.dates) { card.appendChild(el("span", "card-dates", entry.dates)); }
+    if (entry.description) { card.appendChild(el("span", "card-description", entry.description)); }
     if (name.getAttribute("href")) {
       card.appendChild(el("span", "card-more", pointer === "touch"
         ? "Tap the name again for every mention in the register."

@@ -1,2 +1,2 @@
 /* The register entries the name cards show, written by tei-edition. */
-window.teEntities = {"p1":{"type":"person","label":"A. M. Puzanov"},"pl1":{"type":"place","label":"Pyongyang"}};
+window.teEntities = {"person":{"p1":["A. M. Puzanov"]},"place":{"pl1":["Pyongyang"]}};
