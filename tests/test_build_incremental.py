@@ -80,7 +80,7 @@ def test_a_comment_re_renders_the_letter_alone_and_keeps_the_site(source, tmp_pa
     assert again.site_written == 0 and again.site_kept == len(site)
     after = inodes(out)
     assert all(after[f] == before[f] for f in site)
-    page = f"html/letters/{letter.stem}/index.html"
+    page = f"html/letters/{letter.stem}.html"
     assert after[page] != before[page]
     kept = [f for f in before if f.startswith("html/letters/") and letter.stem not in f]
     assert kept and all(after[f] == before[f] for f in kept)

@@ -550,18 +550,18 @@ def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
                                  f"{out / rel}; rename one of them")
             owner[rel] = doc_id
             if _is_folder(fmt_name, rel):
-                folders[rel] = doc_id
+                folders[rel] = (doc_id, "site")
             elif fmt_name == "html":  # a page; its facsimiles, if any, in a folder of its own
-                folders[f"html/{facsimile_folder(doc_id)}"] = doc_id
+                folders[f"html/{facsimile_folder(doc_id)}"] = (doc_id, "facsimile folder")
             if pages and fmt_name == "html" and rel.split("/")[1:2] in ([n] for n in SITE_NAMES):
                 raise InputError(f"the output of {doc_id!r} ({out / rel}) would take the place "
                                  "of the collection site's own pages; rename it")
     for rel, doc_id in owner.items():
         parent = rel.rsplit("/", 1)[0] if "/" in rel else None
         while parent:
-            if parent in folders and folders[parent] != doc_id:
-                raise InputError(f"the site of {folders[parent]!r} ({out / parent}) would hold "
-                                 f"the outputs of {doc_id!r}; rename one of them")
+            if parent in folders and folders[parent][0] != doc_id:
+                raise InputError(f"the {folders[parent][1]} of {folders[parent][0]!r} ({out / parent}) "
+                                 f"would hold the outputs of {doc_id!r}; rename one of them")
             parent = parent.rsplit("/", 1)[0] if "/" in parent else None
     resolved = str(out.resolve())
     folders: dict[str, str] = {}  # each folder resolved once, not each of its files
