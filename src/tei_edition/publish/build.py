@@ -224,6 +224,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
     sources: dict[Path, str] = {}
+    page_shell = json.dumps([collection.title, collection.editors,
+                             getattr(collection.config, "base_url", None)], default=str)
     for doc_id, doc in documents.items():
         errors = held.get(os.path.normpath(os.path.abspath(doc.path)))
         if errors:
@@ -236,8 +238,8 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
                                     doc.fragment or "", _register_digest(collection, doc),
                                     _neighbours(doc, documents))
         site_page = collection_site and not isinstance(doc, _Volume)
-        if site_page:
-            keys[doc_id] = manifest.key(keys[doc_id], "collection page")
+        if site_page:  # its page shows the collection's title, editors and address too
+            keys[doc_id] = manifest.key(keys[doc_id], "collection page", page_shell)
         divisions = ()
         if isinstance(doc, _Volume):
             if collection_site:
