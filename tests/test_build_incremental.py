@@ -208,6 +208,33 @@ def test_a_changed_register_entry_re_renders_the_letters_that_name_it(source, tm
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
+def test_register_entries_unchanged_are_not_read_again_for_the_site(source, tmp_path,
+                                                                    monkeypatch):
+    """The site's register pages show each entry's name forms (the common layer's,
+    one stylesheet run over the entries) and details: a rebuild reads again only the
+    entries that changed, the others are taken from the previous build's record."""
+    from tei_edition.publish import site
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    read: list[list[str]] = []
+    name_forms = site._name_forms
+    monkeypatch.setattr(site, "_name_forms", lambda bundle: read.append(
+        [el.get(site.TE_KEY) for el in bundle.getroot()]) or name_forms(bundle))
+    letter = sorted((source / "letters").glob("*.xml"))[3]
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("Dear friend,", "Dearest friend,"), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.site_written > 0 and read == []
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace("Oswald Heer", "Heer, Oswald H.", 1),
+                       encoding="utf-8")
+    build([source], out, jobs=0, only=["html"])
+    p2 = load([source]).register.find("p2")
+    assert read == [[load([source]).register.key_of(p2)]]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
 def test_the_tool_and_the_options_invalidate_everything(source, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
@@ -396,3 +423,25 @@ def test_a_new_collection_title_re_renders_the_pages_that_show_it(source, tmp_pa
     page = next((out / "html" / "letters").glob("*.html")).read_text(encoding="utf-8")
     assert "Letters, a new title" in page and "generated collection" not in page
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(source, tmp_path, monkeypatch):
+    """The cyclic collector is off while a build runs (it walked every record and
+    digest again and again), and as it was afterwards."""
+    import gc
+
+    from tei_edition.publish import build as build_module
+
+    seen = []
+    write_site = build_module._write_site
+    monkeypatch.setattr(build_module, "_write_site",
+                        lambda *a, **k: seen.append(gc.isenabled()) or write_site(*a, **k))
+    try:
+        assert gc.isenabled()
+        build([source], tmp_path / "out", jobs=0, only=["html"])
+        assert gc.isenabled() and seen == [False]
+        gc.disable()
+        build([source], tmp_path / "out", jobs=0, only=["html"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -89,6 +89,38 @@ def test_a_command_line_that_hands_its_work_to_its_worker_loads_no_engine(tmp_pa
     assert not list(tmp.iterdir())
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "table"])
+def test_entities_cooccur_leaves_its_engines_to_its_worker(tmp_path, fmt):
+    """entities cooccur: the network is found (and GraphML written) in the worker; the
+    command line unpickles plain data and imports no lxml."""
+    out = tmp_path / f"network.{fmt}"
+    done = subprocess.run([sys.executable, "-c", _MAIN_IMPORTED, "entities", "cooccur",
+                           str(DOSSIER), "--type", "person", "--format", fmt, "-o", str(out)],
+                          capture_output=True, text=True)
+    assert done.stderr.strip() and json.loads(done.stderr.strip().splitlines()[-1]) == [], done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert ("<graphml" in text and "<edge " in text) if fmt == "graphml" else "weight" in text
+
+
+def test_validate_s_progress_bar_brings_no_click_into_its_worker():
+    """validate's bar is pickled into the worker that draws it: unpickling it there
+    imports no click (nor anything of the command line), and it draws to the end."""
+    import pickle
+
+    from tei_edition.cli.progress import Bar
+
+    bar = pickle.dumps(Bar("validating", start_from=5))
+    code = ("import pickle, sys\nbar = pickle.loads(sys.stdin.buffer.read())\n"
+            "for _ in range(8): bar(1, 8)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'click'))")
+    done = subprocess.run([sys.executable, "-c", code], input=bar, capture_output=True, check=True)
+    assert done.stdout.decode().strip() == "[]"
+    assert done.stderr.decode().endswith("validating  [" + "#" * 36 + "]  100%\n")
+    few = subprocess.run([sys.executable, "-c", code.replace("range(8)", "range(3)").replace(
+        "bar(1, 8)", "bar(1, 3)")], input=bar, capture_output=True, check=True)
+    assert few.stderr == b""
+
+
 def test_a_worker_started_early_and_not_needed_leaves_nothing(tmp_path):
     """A usage error after the worker was started: it is ended, its folder removed."""
     tmp = tmp_path / "tmp"

@@ -442,3 +442,19 @@ def test_a_transcription_without_text_is_a_document(tmp_path):
         '</sourceDoc></TEI>', encoding="utf-8")
     coll = collection.load([tmp_path])
     assert [d.id for d in coll.documents] == ["genetic"] and coll.registers == []
+
+
+def test_a_catalogue_entry_as_json_is_its_fields_copied():
+    from dataclasses import asdict
+
+    from tei_edition.collection.catalogue import CatalogueEntry
+
+    entry = CatalogueEntry("letters/a", "letters/a.xml", None, "letter", "A an B",
+                           date="1850-01-02", sender=[{"name": "A", "key": "p1"}],
+                           addressee=[{"name": "B", "key": None}],
+                           place_sent={"name": "Zürich", "key": "z"})
+    data = entry.to_json()
+    assert data == asdict(entry)
+    data["sender"][0]["name"] = "changed"
+    data["place_sent"]["key"] = "changed"
+    assert entry.sender == [{"name": "A", "key": "p1"}] and entry.place_sent["key"] == "z"

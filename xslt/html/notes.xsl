@@ -80,14 +80,10 @@
 
   <xsl:template match="tei:note[not(@te:place = 'none')]" mode="h:text">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:variable name="n" select="string(@te:n)"/>
     <xsl:choose>
-      <xsl:when test="$in-link or $copy">
-        <sup class="noteref">
-          <xsl:if test="not($copy)">
-            <xsl:attribute name="id" select="h:anchor-id(.) || '-ref'"/>
-          </xsl:if>{$n}</sup>
+      <xsl:when test="$in-link">
+        <sup class="noteref" id="{h:anchor-id(.)}-ref">{$n}</sup>
       </xsl:when>
       <xsl:otherwise>
         <!-- its copy in the margin is the script's (edition.js, sidenotes), from the
@@ -126,7 +122,6 @@
                 <xsl:apply-templates mode="h:text">
                   <xsl:with-param name="phrasing" select="false()" tunnel="yes"/>
                   <xsl:with-param name="in-link" select="false()" tunnel="yes"/>
-                  <xsl:with-param name="copy" select="false()" tunnel="yes"/>
                   <xsl:with-param name="defer-to" select="()" tunnel="yes"/>
                 </xsl:apply-templates>
               </div>
@@ -184,18 +179,14 @@
     <xsl:sequence select="empty($note/ancestor::*[self::tei:note or self::tei:ref or self::tei:ptr or @te:entity])"/>
   </xsl:function>
 
-  <!-- The letter after a lemma: a link to its entry (inside a link, or in the margin
-       copy of a note, only the letter). -->
+  <!-- The letter after a lemma: a link to its entry (inside a link only the letter; in
+       the margin copy of a note the script makes it so, edition.js). -->
   <xsl:template name="h:apparatus-ref">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:variable name="letter" select="string(@te:apparatus)"/>
     <xsl:choose>
-      <xsl:when test="$in-link or $copy">
-        <sup class="appref">
-          <xsl:if test="not($copy)">
-            <xsl:attribute name="id" select="h:apparatus-id(.) || '-ref'"/>
-          </xsl:if>{$letter}</sup>
+      <xsl:when test="$in-link">
+        <sup class="appref" id="{h:apparatus-id(.)}-ref">{$letter}</sup>
       </xsl:when>
       <xsl:otherwise>
         <a class="appref" id="{h:apparatus-id(.)}-ref" href="{h:fragment(h:apparatus-id(.))}"

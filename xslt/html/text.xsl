@@ -10,7 +10,6 @@
   Tunnel parameters:
     phrasing  inside an element whose HTML content model is phrasing (p, span, h2, a):
               blocks become <span class="… block"> so the page stays valid HTML
-    copy      a second rendering (side notes): no ids, no tab stops
     in-link   inside an <a>: nested names and links become spans
 -->
 <xsl:stylesheet version="3.0"
@@ -96,8 +95,7 @@
     <xsl:param name="title" as="xs:string?" select="()"/>
     <xsl:param name="id" as="xs:string?" select="h:anchor-id(.)"/>
     <xsl:param name="own" as="xs:string*" select="h:classes(.)"/>
-    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:if test="$id and not($copy)">
+    <xsl:if test="$id">
       <xsl:attribute name="id" select="$id"/>
     </xsl:if>
     <xsl:attribute name="class" select="string-join(($own, $class), ' ')"/>
@@ -543,16 +541,15 @@
   <!-- A page break of the source: a marginal page number. -->
   <xsl:template match="tei:pb" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:variable name="n" select="normalize-space(@n)"/>
     <xsl:element name="{if ($phrasing) then 'span' else 'div'}">
       <xsl:call-template name="h:attributes">
-        <xsl:with-param name="class" select="'pb', 'inline'[$copy]"/>
+        <xsl:with-param name="class" select="'pb'"/>
         <xsl:with-param name="title" select="if ($n) then 'Page ' || $n || ' of the source begins' else 'A page of the source begins'"/>
       </xsl:call-template>
       <span class="pb-n">{if ($n) then 'p. ' || $n else '|'}</span>
       <!-- in a collection (collection-page): the page's facsimile beside it -->
-      <xsl:for-each select="($collection-page/*/te:facsimile[@facs = normalize-space(current()/@facs)])[1][not($copy)]">
+      <xsl:for-each select="($collection-page/*/te:facsimile[@facs = normalize-space(current()/@facs)])[1]">
         <xsl:choose>
           <xsl:when test="@remote = 'true'">
             <a class="facsimile remote" href="{@href}" rel="noopener noreferrer">Facsimile{if ($n) then ' of p. ' || $n else ''} (external)</a>
@@ -626,7 +623,6 @@
 
   <xsl:template match="tei:ref | tei:ptr" mode="h:text">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
     <xsl:variable name="href" select="h:link-target(., $catalog)"/>
     <xsl:choose>
@@ -637,9 +633,6 @@
           </xsl:call-template>
           <xsl:if test="not(starts-with($href, '#') or contains($href, '.html#'))">
             <xsl:attribute name="rel" select="'noopener noreferrer'"/>
-          </xsl:if>
-          <xsl:if test="$copy">
-            <xsl:attribute name="tabindex" select="'-1'"/>
           </xsl:if>
           <xsl:apply-templates mode="h:text">
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
@@ -662,7 +655,6 @@
        the name carries only the entry's id. -->
   <xsl:template match="*[@te:entity]" mode="h:text" priority="2">
     <xsl:param name="in-link" as="xs:boolean" tunnel="yes" select="false()"/>
-    <xsl:param name="copy" as="xs:boolean" tunnel="yes" select="false()"/>
     <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
     <xsl:param name="mentions" as="map(xs:string, map(xs:string, xs:string))" tunnel="yes" select="map{}"/>
     <xsl:variable name="id" select="tokenize(@te:entity)[1]"/>
@@ -678,9 +670,6 @@
         <xsl:with-param name="own" select="h:classes(.)[not(starts-with(., 'tei-'))]"/>
         <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
       </xsl:call-template>
-      <xsl:if test="$copy and not($in-link)">
-        <xsl:attribute name="tabindex" select="'-1'"/>
-      </xsl:if>
       <!-- the entry's id for the card (edition.js, entryOf), unless the link already
            names it: its fragment, else its file name (what the script reads) -->
       <xsl:if test="$in-link or empty($page) or h:href-names($page) ne encode-for-uri($id)">

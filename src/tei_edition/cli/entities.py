@@ -126,20 +126,23 @@ def cooccur(paths, kind, with_kind, scope, output, fmt):
     Example:
       tei-edition entities cooccur tei/ --type person --format graphml -o people.graphml
     """
-    from tei_edition.entities.cooccur import cooccur as network_of, to_graphml
-
-    network = bounded(network_of, default_paths(paths), kind=kind, with_kind=with_kind,
-                      scope=scope)
+    # by name: the worker imports the module (lxml); this process only unpickles the
+    # network (entities.network) and, for GraphML, the bytes the worker wrote
+    options = {"kind": kind, "with_kind": with_kind, "scope": scope}
+    data: str | bytes
     if fmt == "graphml":
-        data: str | bytes = to_graphml(network)
-    elif fmt == "json":
+        network, data = bounded("tei_edition.entities.cooccur:cooccur_graphml",
+                                default_paths(paths), **options)
+    else:
+        network = bounded("tei_edition.entities.cooccur:cooccur", default_paths(paths), **options)
+    if fmt == "json":
         data = to_json({"nodes": network.nodes, "pairs": [p.as_json() for p in network.pairs]},
                        indent=2) + "\n"
     elif fmt == "csv":
         data = _csv(["source", "source_name", "target", "target_name", "weight"],
                     [[p.source, p.source_name, p.target, p.target_name, p.weight]
                      for p in network.pairs])
-    else:
+    elif fmt == "table":
         data = _table(["source", "name", "target", "name", "weight"],
                       [[p.source, p.source_name, p.target, p.target_name, p.weight]
                        for p in network.pairs]) + "\n"

@@ -7,6 +7,7 @@ import sys
 import click
 
 from tei_edition.cli.base import bound_options, bounded, default_paths, format_option
+from tei_edition.cli.progress import Bar
 from tei_edition.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from tei_edition.textsafe import for_message, for_stdout
 
@@ -49,8 +50,8 @@ def validate(ctx, paths, schema, schematron_files, phase, engine, fmt, quiet):
     report = bounded("tei_edition.validation.validate:validate_paths", default_paths(paths), schema=schema,
                      schematron_files=schematron_files, engine=engine, phase=phase,
                      keep_svrl=fmt == "svrl",
-                     progress=_progress() if not quiet and fmt == "text" and sys.stderr.isatty()
-                     else None)
+                     progress=Bar("validating", start_from=_PROGRESS_FROM)
+                     if not quiet and fmt == "text" and sys.stderr.isatty() else None)
     for problem in report.unreadable:
         click.echo(for_message(problem.located()), err=True)
     if fmt == "json":
@@ -81,21 +82,3 @@ def _print_text(report, quiet: bool) -> None:
                 click.echo(diagnostic.as_text())
     if not (quiet and report.valid):
         click.echo(report.summary())
-
-
-class _progress:
-    """A progress bar on stderr (a terminal), only for more than a few files. It is
-    drawn by the worker process that validates, which shares the terminal."""
-
-    def __init__(self):
-        self.bar = None
-
-    def __call__(self, count: int, total: int) -> None:
-        if total <= _PROGRESS_FROM:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="validating", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(count)
-        if self.bar.pos >= total:  # the last file: the bar ends its line
-            self.bar.__exit__(None, None, None)

@@ -21,7 +21,7 @@ not name the encoded people). The collection decides what a contradiction means
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -73,7 +73,15 @@ class CatalogueEntry:
     roles_note: str | None = None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Its fields as JSON gives them back (what ``asdict`` makes, without its deep
+        copy: a build makes a thousand of them)."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        for name in ("sender", "addressee"):
+            data[name] = [dict(n) if isinstance(n, dict) else n for n in data[name]]
+        for name in ("place_sent", "place_received"):
+            if isinstance(data[name], dict):
+                data[name] = dict(data[name])
+        return data
 
 
 @dataclass

@@ -442,11 +442,20 @@ class _Reader:
         source = doc.catalogue.source
         folder = posixpath.dirname(source)
         keys: set[str] = set()
+        decided, local = self._decided, self._local
         for (kind, ref, key), line in pending.refs.items():
-            _, found, missing = self._decide(ref, key, kind, source, folder)
-            keys.update(found)
-            if missing:
-                doc.unresolved.extend((line, m) for m in missing)
+            # ``_decide`` inlined for the names decided before (a document names a
+            # hundred, a collection a few thousand distinct ones)
+            where = None
+            if ref:
+                is_local = local.get(ref)
+                if is_local is None:
+                    is_local = local[ref] = any(t.startswith("#") for t in ref.split())
+                where = source if is_local else folder
+            hit = decided.get((ref, key, kind, where)) or self._decide(ref, key, kind, source, folder)
+            keys.update(hit[1])
+            if hit[2]:
+                doc.unresolved.extend((line, m) for m in hit[2])
         doc.register_refs = sorted(keys)
         doc.date_line = read.date_where[0] if read.date_where else None
         entry = doc.catalogue

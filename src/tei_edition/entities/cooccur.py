@@ -15,34 +15,14 @@ networkx to prove that it interoperates (and Gephi reads the same keys).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from itertools import combinations
 
 from lxml import etree
 
 from tei_edition.entities.mentions import Corpus, load
+from tei_edition.entities.network import Network, Pair  # noqa: F401 (Pair: the library's too)
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
-
-
-@dataclass(frozen=True)
-class Pair:
-    source: str
-    source_name: str
-    target: str
-    target_name: str
-    weight: int
-
-    def as_json(self) -> dict:
-        return {"source": self.source, "source_name": self.source_name, "target": self.target,
-                "target_name": self.target_name, "weight": self.weight}
-
-
-@dataclass
-class Network:
-    nodes: list[dict]  # id, label, type, mentions
-    pairs: list[Pair]
-    not_read: list[str] = field(default_factory=list)  # malformed files, located errors
 
 
 def cooccur(paths, *, kind: str | None = None, with_kind: str | None = None,
@@ -65,6 +45,13 @@ def cooccur(paths, *, kind: str | None = None, with_kind: str | None = None,
     network = _network(corpus, weights)
     network.not_read = [exc.located() for exc in corpus.malformed]
     return network
+
+
+def cooccur_graphml(paths, **options) -> tuple[Network, bytes]:
+    """``cooccur`` and its network as GraphML, made where it is found (the command
+    line's worker: lxml stays out of the command line's process)."""
+    network = cooccur(paths, **options)
+    return network, to_graphml(network)
 
 
 def _oriented(a, b, kinds, first, second):

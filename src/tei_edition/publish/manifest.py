@@ -75,6 +75,9 @@ class Site:
     parts: dict[str, list] = field(default_factory=dict)  # part -> [key, [files]]
     hashes: dict[str, str] = field(default_factory=dict)  # file -> content hash
     salt: str = ""  # the tool and options that made them: with others, nothing is taken over
+    # the register entries' details its pages show (``site.details``): key -> [the
+    # register's digest of the entry, identifiers, dates, coordinates, name forms ...]
+    details: dict = field(default_factory=dict)
 
 
 def file_digest(path: str | os.PathLike) -> str:

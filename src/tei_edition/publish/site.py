@@ -35,7 +35,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,8 +44,8 @@ from lxml import etree
 
 from tei_edition import resources
 from tei_edition.entities.namefold import fold
-from tei_edition.errors import InputError, ResourceError, TransformError
-from tei_edition.publish import anchors, manifest, transform
+from tei_edition.errors import ResourceError, TransformError
+from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.search_index import (SearchIndex, document_postings, script_call,
                                                script_value)
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -456,7 +455,8 @@ def content_hash(data: bytes) -> str:
 
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
-                          previous: Previous | None = None, salt: str = "") -> dict:
+                          previous: Previous | None = None, salt: str = "",
+                          known: dict | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -476,9 +476,13 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     content is the previous file's. The files are those a build without ``previous``
     writes, byte for byte.
 
+    ``known``: the register entries' details an earlier build found (its ``details``),
+    taken over for the entries that did not change (made with the same ``salt``).
+
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
-    ``parts`` and ``hashes`` for the next build's ``Previous``."""
+    ``parts`` and ``hashes`` for the next build's ``Previous``, ``details`` for its
+    ``known``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     entries = list(collection.catalogue())
@@ -487,7 +491,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     register = _register_entries(collection)
     mentions = _mentions(entries, by_digest, register)
     pages = dict(pages or {})
-    data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages)
+    data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
+                      known)
     for label, target in downloads:
         etree.SubElement(data, f"{_S}download", href=target).text = label
     _map_windows(data)
@@ -511,27 +516,12 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     written = kept = 0
     made: set[str] = set()
 
+    linker = links.Linker(old.folder, out) if old is not None else None
+
     def link(name: str) -> bool:
         """The previous build's file linked in (False: it is not there, or its name,
         from the previous build's record, is no name of a file inside)."""
-        try:
-            target = str(folder.child(name))
-        except InputError:
-            return False
-        parent = os.path.dirname(target)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
-        try:
-            os.link(os.path.join(old.folder, name), target)
-        except FileNotFoundError:
-            return False
-        except OSError:  # no hard links here: a copy
-            try:
-                shutil.copyfile(os.path.join(old.folder, name), target)
-            except OSError:
-                return False
-        return True
+        return linker.link(name)
 
     # the parts whose keys are the previous build's: their files linked over now
     kept_parts: set[str] = set()
@@ -609,7 +599,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
             "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
             "parts": {part: (parts[part], sorted(names)) for part, names in part_files.items()},
-            "hashes": hashes}
+            "hashes": hashes,
+            "details": details(collection, (el.get("key") for el in data.iter(f"{_S}entity")))}
 
 
 def _assets() -> dict[str, bytes]:
@@ -665,20 +656,39 @@ def _register_entries(collection) -> dict[str, RegisterEntry]:
     return _once(collection, "entries", _read_entries)
 
 
-def _with_details(collection, keys) -> None:
+def _with_details(collection, keys, known: dict | None = None) -> None:
     """Fill in, for the entries with these keys (those the site shows), what their
     pages show besides their names: identifiers (``idno``), life dates and coordinates
     (``location/geo``) from the entries themselves, as the register's ``bundle()``
     hands them to the stylesheets (each marked with its key), and the index form and
     sort key from the common layer's name forms over that bundle
     (``site/names.xsl``), as the dossier's registers and index file them. Once per
-    entry: a register of thousands is not read whole for a site that shows a few."""
+    entry: a register of thousands is not read whole for a site that shows a few.
+    ``known``: what an earlier build found (``details``); an entry whose stamp is the
+    same is taken from it, not read again."""
     entries = _register_entries(collection)
     done = _once(collection, "detailed", lambda c: set())
     wanted = sorted({key for key in keys if key in entries} - done)
+    register = collection.register
+    if known and wanted and hasattr(register, "digest"):
+        left = []
+        for key in wanted:
+            found = known.get(key)
+            try:
+                stamp, identifiers, dates, geo, heading, sort, description = found
+                if stamp != register.digest([key]):
+                    raise ValueError("changed")
+                entry = entries[key]
+                entry.identifiers = [(str(t), str(v)) for t, v in identifiers]
+                entry.geo = (float(geo[0]), float(geo[1])) if geo else None
+                entry.dates, entry.heading, entry.sort, entry.description = (
+                    str(dates), str(heading), str(sort), str(description))
+            except (TypeError, ValueError, IndexError):
+                left.append(key)
+        done.update(set(wanted) - set(left))
+        wanted = left
     if not wanted:
         return
-    register = collection.register
     bundle = register.bundle(wanted) if hasattr(register, "bundle") else None
     extras = _bundle_extras(bundle)
     forms = _name_forms(bundle)
@@ -688,6 +698,21 @@ def _with_details(collection, keys) -> None:
         entry.heading, entry.sort, entry.description = (
             forms.get(key) or (entry.label, fold(entry.label), entry.description))
     done.update(wanted)
+
+
+def details(collection, keys) -> dict:
+    """What ``_with_details`` found of these entries, for the next build (``known``):
+    key -> [stamp (the register's digest of the entry), identifiers, dates, coordinates,
+    index form, sort key, description]; empty when the register has no digests."""
+    register = collection.register
+    if not hasattr(register, "digest"):
+        return {}
+    entries = _register_entries(collection)
+    done = _once(collection, "detailed", lambda c: set())
+    return {key: [register.digest([key]), entries[key].identifiers, entries[key].dates,
+                  entries[key].geo, entries[key].heading, entries[key].sort,
+                  entries[key].description]
+            for key in sorted(keys) if key in done}
 
 
 def _entry_pages(collection) -> dict[str, str]:
@@ -811,7 +836,8 @@ def _letter(sort: str) -> str:
     return first if "A" <= first <= "Z" else "other"
 
 
-def _site_data(collection, entries, register, mentions, numbers, full_registers, pages):
+def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
+               known=None):
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
@@ -832,7 +858,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                 if person.get("key") in register:
                     letters_of[person["key"]][role].append(entry.id)
     shown = [key for key in register if mentions.get(key) or letters_of.get(key) or full_registers]
-    _with_details(collection, shown)
+    _with_details(collection, shown, known)
     for key in shown:
         entry, found, letters = register[key], mentions.get(key, []), letters_of.get(key, {})
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,

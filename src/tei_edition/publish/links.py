@@ -1,0 +1,115 @@
+"""Files taken over from an earlier build into the one being made: hard links (no
+copy; a copy where the file system has none), for ``build`` (a document's outputs, a
+site taken over whole) and ``site`` (the collection site's unchanged files).
+
+The names come from the earlier build's record, which is not trusted to name only its
+own files: a name is linked only when it is a plain relative path (no empty, ``.`` or
+``..`` part) and no folder on its way inside the new folder is a symbolic link.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+
+
+def plain(name) -> bool:
+    """Whether ``name`` is a relative path that leads nowhere outside (no empty, ``.``
+    or ``..`` part, no control character)."""
+    return (isinstance(name, str) and not any(p in ("", ".", "..") for p in name.split("/"))
+            and not any(ord(c) < 32 or c == "\x7f" for c in name))
+
+
+class Linker:
+    """Links names (relative paths) from folder ``old`` into folder ``new``, each
+    folder on the way made (and checked to be no link) once."""
+
+    def __init__(self, old, new):
+        self.old, self.new = str(old), str(new)
+        self._real: set[str] = set()  # folders under ``new`` made or seen, none a link
+
+    def link(self, name: str) -> bool:
+        """``old/name`` linked (or copied) as ``new/name``, replacing what is there;
+        False when the name is not plain, a folder on its way is a link, or there is
+        no such file in ``old``."""
+        if not plain(name):
+            return False
+        target = os.path.join(self.new, name)
+        if not self._folder(os.path.dirname(target)):
+            return False
+        source = os.path.join(self.old, name)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            return False
+        except FileExistsError:  # left by an interrupted build (a link is replaced, not followed)
+            if stat.S_ISDIR(os.lstat(target).st_mode):
+                return False
+            os.unlink(target)
+            return self._copy(source, target)
+        except OSError:
+            return self._copy(source, target)
+        return True
+
+    def _copy(self, source: str, target: str) -> bool:
+        """A hard link where it can be made, else a copy."""
+        try:
+            link_or_copy(source, target)
+        except OSError:
+            return False
+        return True
+
+    def _folder(self, folder: str) -> bool:
+        """``folder`` (under ``new``) made, no part of it a symbolic link."""
+        if folder in self._real or folder == self.new:
+            return True
+        if not self._folder(os.path.dirname(folder)):
+            return False
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):  # a link, or a file
+                return False
+        self._real.add(folder)
+        return True
+
+
+def link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def link_path(source: str, target: str) -> None:
+    """A file, or a folder with everything in it, linked from ``source`` as ``target``
+    (whatever ``target`` was is replaced)."""
+    try:
+        there = os.lstat(target)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+    else:  # left by an interrupted build
+        if stat.S_ISDIR(there.st_mode):
+            shutil.rmtree(target)
+        else:
+            os.unlink(target)
+    if os.path.isdir(source):
+        _link_tree(source, target)
+    else:
+        link_or_copy(source, target)
+
+
+def _link_tree(source: str, target: str) -> None:
+    """``shutil.copytree`` with hard links, without its per-file overhead (a site page's
+    folder: a rebuild links thousands of them); symbolic links are copied as links."""
+    os.mkdir(target)
+    with os.scandir(source) as found:
+        for item in found:
+            there = os.path.join(target, item.name)
+            if item.is_symlink():
+                os.symlink(os.readlink(item.path), there)
+            elif item.is_dir():
+                _link_tree(item.path, there)
+            else:
+                link_or_copy(item.path, there)
