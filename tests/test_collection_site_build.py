@@ -49,6 +49,10 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
     assert all(f.split("/")[0] in pages for f in folders) and \
         all(f.split("/")[1:2] in ([], ["facsimile"]) for f in folders), folders
     assert not list(html.rglob(".tei-edition-output")) and not list(html.rglob("entities.js"))
+    # what the site writes at its top is what the build keeps documents' pages out of
+    from tei_edition.publish.site import SITE_NAMES
+
+    assert {p.name for p in html.iterdir()} - {"letters"} <= SITE_NAMES
     heer = etree.parse(str(html / "registers" / "person" / "p2.html"))
     assert len(heer.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)) == 5
 
