@@ -163,10 +163,10 @@ def test_links_that_print_nothing_take_their_framing_punctuation_in_every_format
     assert re.search(r"Vergleiche(\s*\[[^\]]*\])?\.", text), text
 
 
-@pytest.mark.parametrize("name", ["text", "pdf"])
+@pytest.mark.parametrize("name", ["text", "pdf", "html"])
 def test_a_link_to_a_date_prints_the_date(tmp_path, name):
     """A link without words whose target is a date prints the date (the common layer's
-    @te:printed): the PDF did, the text printed nothing ("Am kam er")."""
+    @te:printed): the PDF did, the text and the site printed nothing ("Am kam er")."""
     source = tmp_path / "date.xml"
     source.write_text(SILENT_LINKS.replace("weiter.</p>", 'weiter. Am <ref target="1901-04-19"/> kam er.</p>'),
                       encoding="utf-8")

@@ -638,8 +638,17 @@
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
             <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
           </xsl:apply-templates>
-          <xsl:if test="self::tei:ptr">{if (starts-with($href, '#')) then '→' else $href}</xsl:if>
+          <xsl:choose>
+            <xsl:when test="@te:printed">{@te:printed}</xsl:when>
+            <xsl:when test="self::tei:ptr">{if (starts-with($href, '#')) then '→' else $href}</xsl:when>
+          </xsl:choose>
         </a>
+      </xsl:when>
+      <xsl:when test="@te:printed">
+        <span>
+          <xsl:call-template name="h:attributes"/>
+          <xsl:value-of select="@te:printed"/>
+        </span>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="h:span"/>
