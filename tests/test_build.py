@@ -107,9 +107,13 @@ def test_outputs_keep_the_collection_folders():
     one = build_module._plan({"letter": None}, chosen)
     assert one == {"letter": {"html": "html", "pdf": "letter.pdf", "text": "letter.txt"}}
     several = build_module._plan({"a/letter": None, "b/letter": None}, chosen)
-    assert several["a/letter"] == {"html": "html/a/letter", "pdf": "a/letter.pdf",
-                                   "text": "a/letter.txt"}
-    assert several["b/letter"]["html"] == "html/b/letter"
+    assert several["a/letter"] == {"html": "html/a/letter.html", "pdf": "a/letter.pdf",
+                                   "text": "a/letter.txt"}  # a page of the collection site
+    assert several["b/letter"]["html"] == "html/b/letter.html"
+    # a file of many documents rendered whole keeps its folder (its own edition)
+    volume = build_module._Volume(Path("v.xml"), "volumes/frus", [])
+    whole = build_module._plan({"a/letter": None, "volumes/frus": volume}, chosen)
+    assert whole["volumes/frus"]["html"] == "html/volumes/frus"
 
 
 def test_missing_path_is_an_input_error(tmp_path):

@@ -7,6 +7,7 @@ file), not copied from anywhere."""
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
     pages = [p for p in (tmp_path / "one" / "html" / "registers").rglob("*.html")
              if "Ben Example" in p.read_text(encoding="utf-8")]
     assert pages
-    assert (tmp_path / "one" / "html" / "letter-1" / "index.html").is_file()
+    assert (tmp_path / "one" / "html" / "letter-1.html").is_file()
+    assert not (tmp_path / "one" / "html" / "letter-1").exists()
     assert not (tmp_path / "one" / "persons.txt").exists()
     assert not (tmp_path / "one" / "html" / "persons").exists()
 
@@ -160,18 +162,42 @@ def test_same_name_in_two_folders_keeps_the_folders(tmp_path):
     assert "From folder a." in (out / "a" / "letter.txt").read_text(encoding="utf-8")
     assert "From folder b." in (out / "b" / "letter.txt").read_text(encoding="utf-8")
     for folder in ("a", "b"):
-        page = (out / "html" / folder / "letter" / "index.html").read_text(encoding="utf-8")
+        page = (out / "html" / folder / "letter.html").read_text(encoding="utf-8")
         assert f"From folder {folder}." in page
 
 
 def test_clashes_are_refused_before_any_work(tmp_path):
     tei = tmp_path / "tei"
-    (tei / "a").mkdir(parents=True)
+    (tei / "a" / "facsimile").mkdir(parents=True)
     (tei / "a.xml").write_text(letter(1, names=False), encoding="utf-8")
-    (tei / "a" / "letter.xml").write_text(letter(2, names=False), encoding="utf-8")
-    with pytest.raises(InputError, match=r"site of 'a'.*would hold the outputs of 'a/letter'"):
+    (tei / "a" / "facsimile" / "letter.xml").write_text(letter(2, names=False), encoding="utf-8")
+    # a's page is html/a.html, its facsimiles in html/a/facsimile/: no page goes there
+    with pytest.raises(InputError, match=r"facsimile folder of 'a'.*would hold the outputs of "
+                                         r"'a/facsimile/letter'"):
         build([tei], tmp_path / "out", jobs=1, only=["html", "text"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tei"]  # nothing written
+    shutil.rmtree(tei / "a")
+    (tei / "search.xml").write_text(letter(2, names=False), encoding="utf-8")
+    # html/search.html is the collection's search page
+    with pytest.raises(InputError, match=r"output of 'search' .*search\.html\) would take the "
+                                         r"place of the collection site's own pages"):
+        build([tei], tmp_path / "out", jobs=1, only=["html", "text"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tei"]
+
+
+def test_a_page_and_a_folder_of_the_same_name_live_side_by_side(tmp_path):
+    """A document's page is a file (html/a.html): a folder of documents named like it
+    (html/a/letter.html) is no clash."""
+    tei = tmp_path / "tei"
+    (tei / "a").mkdir(parents=True)
+    (tei / "a.xml").write_text(letter(1, names=False, words="The page of a."), encoding="utf-8")
+    (tei / "a" / "letter.xml").write_text(letter(2, names=False, words="A letter in a."),
+                                          encoding="utf-8")
+    out = tmp_path / "out"
+    assert build([tei], out, jobs=0, only=["html", "text"]).ok
+    assert "The page of a." in (out / "html" / "a.html").read_text(encoding="utf-8")
+    assert "A letter in a." in (out / "html" / "a" / "letter.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (out / "html" / "a").iterdir()) == ["letter.html"]
 
 
 def test_an_output_never_replaces_an_input(tmp_path):

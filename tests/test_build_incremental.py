@@ -80,7 +80,7 @@ def test_a_comment_re_renders_the_letter_alone_and_keeps_the_site(source, tmp_pa
     assert again.site_written == 0 and again.site_kept == len(site)
     after = inodes(out)
     assert all(after[f] == before[f] for f in site)
-    page = f"html/letters/{letter.stem}/index.html"
+    page = f"html/letters/{letter.stem}.html"
     assert after[page] != before[page]
     kept = [f for f in before if f.startswith("html/letters/") and letter.stem not in f]
     assert kept and all(after[f] == before[f] for f in kept)
@@ -386,6 +386,42 @@ def test_a_document_whose_record_names_files_outside_is_rendered_again(source, t
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and rendered(again) == {doc_id}
     assert outside.read_text(encoding="utf-8") == "not the tool's"
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_page_s_facsimiles_are_recorded_with_it_and_taken_over(source, tmp_path):
+    """A page is one file (html/letters/<id>.html); its local facsimiles, in a folder
+    named after it, are among its recorded outputs: a rebuild links them over with the
+    page, and a build after their page's letter is gone leaves neither behind."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    doc_id = "letters/letter_11_001"
+    image = f"html/{doc_id}/facsimile/001-letter-1.png"
+    assert manifest.load(out)[doc_id].outputs["html"] == [f"html/{doc_id}.html", image]
+    before = inodes(out)
+    other = sorted((source / "letters").glob("*.xml"))[5]
+    other.write_text(other.read_text(encoding="utf-8").replace("</TEI>", "<!-- x --></TEI>"),
+                     encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert doc_id not in rendered(again)
+    after = inodes(out)
+    assert after[image] == before[image] and after[f"html/{doc_id}.html"] == before[f"html/{doc_id}.html"]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    (source / "letters" / "letter_11_001.xml").unlink()
+    assert build([source], out, jobs=0, only=["html"]).ok
+    assert not (out / "html" / doc_id).exists() and not (out / "html" / f"{doc_id}.html").exists()
+
+
+def test_a_new_collection_title_re_renders_the_pages_that_show_it(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    toml = source / "edition.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "Letters of a generated collection", "Letters, a new title"), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert len(rendered(again)) == 8
+    page = next((out / "html" / "letters").glob("*.html")).read_text(encoding="utf-8")
+    assert "Letters, a new title" in page and "generated collection" not in page
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 

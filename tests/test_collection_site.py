@@ -63,33 +63,38 @@ def test_document_pages_link_neighbours_in_date_order(built):
     html, figures = built
     ids = [d.id for d in figures["collection"].ordered()]
     for before, current, after in zip(ids, ids[1:], ids[2:]):
-        doc = page(html / current / "index.html")
+        doc = page(html / f"{current}.html")
         prev = doc.xpath("//h:head/h:link[@rel='prev']/@href", namespaces=XHTML)
         nxt = doc.xpath("//h:head/h:link[@rel='next']/@href", namespaces=XHTML)
-        assert prev == [f"../../{before}/index.html"]
-        assert nxt == [f"../../{after}/index.html"]
-    first = page(html / ids[0] / "index.html")
+        assert prev == [f"../{before}.html"]
+        assert nxt == [f"../{after}.html"]
+        assert (html / current).with_name(prev[0][3:].rsplit("/", 1)[-1]).is_file()
+    first = page(html / f"{ids[0]}.html")
     assert not first.xpath("//h:head/h:link[@rel='prev']", namespaces=XHTML)
-    # the document's own page carries no per-document registers or search index
-    assert not list((html / ids[0]).glob("persons.html"))
-    assert first.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]
+    # the document's own page is one file: no folder of per-document registers, search
+    # index, cards' data or marker beside it (a folder only for facsimiles)
+    for document_id in ids:
+        beside = html / document_id
+        assert not beside.exists() or [p.name for p in beside.iterdir()] == ["facsimile"], document_id
+    assert not list(html.rglob(".tei-edition-output")) and not list(html.rglob("entities.js"))
+    assert first.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../assets/edition.css"]
     facts = first.xpath("//h:section[@class='collection-doc']//h:dt/text()", namespaces=XHTML)
     assert facts[:3] == ["Date", "From", "To"]
     citation = first.xpath("string(//h:p[@class='citation'])", namespaces=XHTML)
     assert "Letters of a generated collection, ed. by A. Editor, B. Editor." in citation
-    assert f"https://example.org/letters/{ids[0]}/index.html" in citation  # edition.toml's base_url
+    assert f"https://example.org/letters/{ids[0]}.html" in citation  # edition.toml's base_url
 
 
 def test_names_in_a_document_link_to_the_collection_register(built):
     html, figures = built
     hrefs = set()
     for doc in figures["collection"].ordered():
-        tree = page(html / doc.id / "index.html")
+        tree = page(html / f"{doc.id}.html")
         found = set(tree.xpath("//h:a[contains(@class, 'name')]/@href", namespaces=XHTML))
         for href in found:
-            assert (html / doc.id / href).resolve().is_file(), href
+            assert (html / doc.id).parent.joinpath(href).resolve().is_file(), href
         hrefs |= found
-    assert {"../../registers/person/p3.html", "../../registers/place/pl1.html"} <= hrefs
+    assert {"../registers/person/p3.html", "../registers/place/pl1.html"} <= hrefs
 
 
 def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built):
@@ -305,21 +310,24 @@ def test_a_file_of_many_documents_gets_a_contents_page(tmp_path):
     contents = page(html / "files" / "volumes-frus.html")
     links = contents.xpath("//h:ol[@class='doc-list']/h:li/h:a/@href", namespaces=XHTML)
     ids = [d.id for d in figures["collection"].ordered() if d.catalogue.source == "volumes/frus.xml"]
-    assert links == [f"../{i}/index.html" for i in ids] and len(ids) == 3
+    assert links == [f"../{i}.html" for i in ids] and len(ids) == 3
     for document_id in ids:
-        doc = page(html / document_id / "index.html")
+        assert (html / "files").joinpath(f"../{document_id}.html").resolve().is_file()
+        doc = page(html / f"{document_id}.html")
         up = doc.xpath("//h:nav[@class='neighbours']/h:a[@class='contents']/@href", namespaces=XHTML)
         assert up == [site.root_prefix(document_id) + "files/volumes-frus.html"]
 
 
 def test_facsimiles_beside_their_page(built):
     html, _ = built
-    local = page(html / "letters" / "letter_11_001" / "index.html")
+    local = page(html / "letters" / "letter_11_001.html")
     images = local.xpath("//h:*[contains(@class, 'pb')]/h:a[@class='facsimile']/h:img/@src", namespaces=XHTML)
-    assert images == ["facsimile/001-letter-1.png"]
+    assert images == ["letter_11_001/facsimile/001-letter-1.png"]
     copied = html / "letters" / "letter_11_001" / "facsimile" / "001-letter-1.png"
+    assert (html / "letters" / images[0]).samefile(copied)
     assert copied.read_bytes().startswith(b"\x89PNG")
-    remote = page(html / "letters" / "letter_22_002" / "index.html")
+    assert not (html / "letters" / "letter_22_002").exists()  # no folder without local images
+    remote = page(html / "letters" / "letter_22_002.html")
     assert not remote.xpath("//h:img", namespaces=XHTML)  # never fetched, only linked
     assert remote.xpath("//h:a[@class='facsimile remote']/@href", namespaces=XHTML) == [
         "https://iiif.example.org/iiif/letter-2/full/max/0/default.jpg"]
@@ -371,11 +379,14 @@ def test_a_collection_page_uses_the_sites_assets(built, tmp_path):
     collection = figures["collection"]
     document = collection.ordered()[0]
     param = site.page_parameters(collection, document)["collection-page"]
-    request = ExportRequest(tree=document.parse(), source=Path(document.path), output=tmp_path / "page",
+    target = tmp_path / "letters" / "page.html"
+    request = ExportRequest(tree=document.parse(), source=Path(document.path), output=target,
                             options={"collection_page": param})
-    html_format.export(request)
-    assert (tmp_path / "page" / "index.html").is_file()
-    assert not (tmp_path / "page" / "assets").exists()
+    result = html_format.export(request)
+    assert result.outputs == [target]
+    page(target)  # the one page, whole: no folder, assets, marker or cards' script beside it
+    assert [p.name for p in (tmp_path / "letters").iterdir()] == ["page.html"]
+    assert '<script type="application/json" id="te-entities">' in target.read_text(encoding="utf-8")
     assert (html / "assets" / "edition.css").is_file() and (html / "assets" / "edition.js").is_file()
 
 

@@ -170,17 +170,40 @@ def test_search_filters_by_year(open_page, built):
 
 def test_prev_and_next_follow_the_date_order(open_page, built):
     documents = built[1].ordered()
-    page = open_page(documents[0].id + "/index.html")
+    page = open_page(documents[0].id + ".html")
     page.click("a.next")
     page.wait_for_load_state()
-    assert page.url.endswith(documents[1].id + "/index.html")
+    assert page.url.endswith(documents[1].id + ".html")
     page.click("a.next")
     page.wait_for_load_state()
-    assert page.url.endswith(documents[2].id + "/index.html")
+    assert page.url.endswith(documents[2].id + ".html")
     page.click("a.prev")
     page.wait_for_load_state()
-    assert page.url.endswith(documents[1].id + "/index.html")
+    assert page.url.endswith(documents[1].id + ".html")
     shot(page, "document")
+    assert page.problems == []
+
+
+def test_catalogue_rows_and_search_hits_open_the_document_pages(open_page, built):
+    """The catalogue and the search build each document's address from its id
+    (site.js): ``letters/<id>.html``, a file of its own."""
+    documents = built[1].ordered()
+    page = open_page()
+    page.wait_for_selector("#te-rows tr:not(.spacer)")
+    page.locator("#te-rows tr:not(.spacer) a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/" + documents[0].id + ".html")
+    assert page.locator("section.collection-doc").count() == 1 and page.problems == []
+    page = open_page("search.html#q=heer")
+    page.wait_for_selector("#te-hits li.hit a")
+    link = page.locator("#te-hits li.hit a").first
+    target = link.get_attribute("href")
+    link.click()
+    page.wait_for_load_state()
+    path, _, anchor = page.url.partition("#")
+    assert path.endswith(".html") and not path.endswith("/index.html") and "/letters/" in path, target
+    assert page.locator("section.collection-doc").count() == 1
+    assert not anchor or page.locator(f"[id='{anchor}']").count() == 1
     assert page.problems == []
 
 
@@ -188,7 +211,7 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
     """A letter's names carry no entry id: the card's entry is the one the link's file
     names (registers/person/p3.html), its data the letter's data block (#te-entities)."""
     documents = built[1].ordered()
-    page = open_page(documents[0].id + "/index.html")
+    page = open_page(documents[0].id + ".html")
     page.wait_for_selector("#te-tools:not([hidden])")
     names = page.locator("main a.name[href]")
     assert names.count() >= 1
@@ -318,13 +341,13 @@ def test_ten_thousand_rows_load_titles_for_what_is_shown(browser, ten_thousand):
 
 
 def test_a_facsimile_shows_beside_its_page_and_nothing_leaves_the_site(open_page):
-    page = open_page("letters/letter_11_001/index.html")
+    page = open_page("letters/letter_11_001.html")
     image = page.locator(".pb a.facsimile img")
     expect(image).to_be_visible()
     assert page.evaluate("document.querySelector('.pb a.facsimile img').naturalWidth") == 40
     shot(page, "facsimile")
     assert page.problems == []
-    remote = open_page("letters/letter_22_002/index.html")
+    remote = open_page("letters/letter_22_002.html")
     expect(remote.locator("a.facsimile.remote")).to_have_text("Facsimile of p. 1 (external)")
     assert remote.problems == []  # the IIIF image is linked, not loaded
 
@@ -332,7 +355,7 @@ def test_a_facsimile_shows_beside_its_page_and_nothing_leaves_the_site(open_page
 def test_a_facsimile_zooms_and_pans_in_its_viewer(open_page):
     """A click on the page's facsimile opens it in a dialog, whole; buttons, + - 0 and
     Ctrl+wheel zoom, a drag moves about, Escape closes it and gives focus back."""
-    page = open_page("letters/letter_11_001/index.html")
+    page = open_page("letters/letter_11_001.html")
     page.click(".pb a.facsimile")
     viewer = page.get_by_role("dialog", name="Facsimile of p. 1")
     expect(viewer).to_be_visible()
@@ -377,7 +400,7 @@ def test_a_facsimile_zooms_and_pans_in_its_viewer(open_page):
     after = frame.evaluate("f => [f.scrollLeft, f.scrollTop]")
     assert after == pytest.approx([before[0] + 120, before[1] + 90], abs=1)  # dragged along
     shot(page, "facsimile-zoomed")
-    assert viewer.get_by_role("link", name="Image alone").get_attribute("href") == "facsimile/001-letter-1.png"
+    assert viewer.get_by_role("link", name="Image alone").get_attribute("href") == "letter_11_001/facsimile/001-letter-1.png"
 
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()

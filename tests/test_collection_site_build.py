@@ -36,13 +36,23 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
     home = etree.parse(str(html / "index.html"))
     assert home.xpath("string(//h:h1)", namespaces=XHTML) == "Letters of a generated collection"
     assert (html / "catalogue.js").is_file() and (html / "search" / "shards.js").is_file()
-    pages = sorted(p.parent.name for p in (html / "letters").glob("*/index.html"))
+    pages = sorted(p.stem for p in (html / "letters").glob("*.html"))
     assert len(pages) == 10
     for name in pages:
-        page = etree.parse(str(html / "letters" / name / "index.html"))
-        assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]
+        page = etree.parse(str(html / "letters" / f"{name}.html"))
+        assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../assets/edition.css"]
         assert page.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)
-        assert not (html / "letters" / name / "assets").exists()  # the site's own serve
+        assert page.xpath("//h:script[@id='te-entities']", namespaces=XHTML)  # its cards' data
+    # one file a page: no folder (assets, cards' script, marker) but a page's facsimiles
+    folders = {p.relative_to(html / "letters").as_posix() for p in (html / "letters").rglob("*")
+               if p.is_dir()}
+    assert all(f.split("/")[0] in pages for f in folders) and \
+        all(f.split("/")[1:2] in ([], ["facsimile"]) for f in folders), folders
+    assert not list(html.rglob(".tei-edition-output")) and not list(html.rglob("entities.js"))
+    # what the site writes at its top is what the build keeps documents' pages out of
+    from tei_edition.publish.site import SITE_NAMES
+
+    assert {p.name for p in html.iterdir()} - {"letters"} <= SITE_NAMES
     heer = etree.parse(str(html / "registers" / "person" / "p2.html"))
     assert len(heer.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)) == 5
 

@@ -198,10 +198,11 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
         params = {"reading": "normalised", **site.page_parameters(collection, document, tree)}
         strings, _ = run_format("html/html.xsl", tree, Path(document.path), params, strings=True,
                                 register=collection.register, bundle=bundle)
-        target = safe_child(html, document.id)
-        target.mkdir(parents=True, exist_ok=True)
-        for name, text in zip(strings[::2], strings[1::2]):  # index.html, entities.js
-            safe_child(target, name).write_text(text, encoding="utf-8")
+        files = dict(zip(strings[::2], strings[1::2]))
+        assert list(files) == ["index.html"]  # one page, its cards' data inside it
+        target = safe_child(html, site.href(document.id))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(files["index.html"], encoding="utf-8")
         site.write_facsimiles(document, tree, html)
         digests.append(site.digest(tree, document))
     figures = site.write_collection_site(collection, digests, html)

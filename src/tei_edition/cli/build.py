@@ -49,7 +49,7 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, fallback_schema
     or no text) are merged into the collection's register that names link to, and are
     not published themselves. Writes DIR/html/ (the site), DIR/<name>.pdf and
     DIR/<name>.txt; with several documents each keeps its place in the collection
-    (DIR/html/<folder>/<name>/, DIR/<folder>/<name>.pdf ...).
+    (DIR/html/<folder>/<name>.html, DIR/<folder>/<name>.pdf ...).
 
     A document is checked against the schemas it declares (<?xml-model?>), one that
     declares none against --fallback-schema (with jing), else against no schema; errors

@@ -8,7 +8,10 @@ against, and are never exported themselves. Other XML files are left alone.
 
 Where: ``DIR/html/`` (the site), ``DIR/<stem>.pdf`` and ``DIR/<stem>.txt`` for one
 document; for several, each keeps its path inside the collection:
-``DIR/html/<folder>/<stem>/``, ``DIR/<folder>/<stem>.pdf``, ``DIR/<folder>/<stem>.txt``.
+``DIR/html/<folder>/<stem>.html`` (one page of the collection site, its local
+facsimiles, if any, in ``DIR/html/<folder>/<stem>/facsimile/``), ``DIR/<folder>/<stem>.pdf``,
+``DIR/<folder>/<stem>.txt``; a file of many documents rendered whole keeps a folder
+(``DIR/html/<folder>/<stem>/``: its own edition, registers and all).
 Outputs never overwrite an input or each other: a clash is refused before any work.
 
 How:
@@ -251,6 +254,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     keys, tasks, skipped = {}, [], []
     pending_links: list[tuple[str, str]] = []  # outputs taken over, linked while workers render
     sources: dict[Path, str] = {}
+    page_shell = json.dumps([collection.title, collection.editors,
+                             getattr(collection.config, "base_url", None)], default=str)
     for doc_id, doc in documents.items():
         errors = held.get(os.path.normpath(os.path.abspath(doc.path)))
         if errors:
@@ -263,8 +268,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                                     doc.fragment or "", _register_digest(collection, doc),
                                     _neighbours(doc, documents))
         site_page = collection_site and not isinstance(doc, _Volume)
-        if site_page:
-            keys[doc_id] = manifest.key(keys[doc_id], "collection page")
+        if site_page:  # its page shows the collection's title, editors and address too
+            keys[doc_id] = manifest.key(keys[doc_id], "collection page", page_shell)
         divisions = ()
         if isinstance(doc, _Volume):
             if collection_site:
@@ -549,35 +554,54 @@ def _entry_json(entry) -> str:
 
 
 def _plan(documents: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
-    """Every document's outputs, relative to the build folder."""
+    """Every document's outputs, relative to the build folder. In a collection a
+    document's site is one page of the collection site, a file (``html/<id>.html``); a
+    file of many documents rendered whole keeps its folder (``html/<id>``)."""
     single = len(documents) == 1
     plan = {}
-    for doc_id in documents:
+    for doc_id, doc in documents.items():
         stem = doc_id.rsplit("/", 1)[-1] if single else doc_id
-        plan[doc_id] = {fmt.name: (fmt.name if single else f"{fmt.name}/{doc_id}")
+        folder = "" if single or isinstance(doc, _Volume) else ".html"
+        plan[doc_id] = {fmt.name: (fmt.name if single else f"{fmt.name}/{doc_id}{folder}")
                         if not fmt.suffix else f"{stem}{fmt.suffix}" for fmt in chosen}
     return plan
 
 
+def _is_folder(fmt_name: str, rel: str) -> bool:
+    """Whether a planned output is a folder (a single document's site, a file of many
+    rendered whole), not a file."""
+    return not formats.get(fmt_name).suffix and not (fmt_name == "html" and rel.endswith(".html")
+                                                     and rel.startswith("html/"))
+
+
 def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
-    """Before any work: no two outputs in the same place, no site folder holding
-    another output, no input inside the build folder (it is replaced as a whole)."""
+    """Before any work: no two outputs in the same place, no site folder (nor a page's
+    facsimile folder) holding another output, no page where the collection site has
+    its own pages, no input inside the build folder (it is replaced as a whole)."""
+    from tei_edition.publish.site import SITE_NAMES, facsimile_folder
+
     owner: dict[str, str] = {}
     folders = {}
+    pages = len(plan) > 1
     for doc_id, outputs in plan.items():
         for fmt_name, rel in outputs.items():
             if rel in owner:
                 raise InputError(f"the outputs of {owner[rel]!r} and {doc_id!r} would both be "
                                  f"{out / rel}; rename one of them")
             owner[rel] = doc_id
-            if not formats.get(fmt_name).suffix:
-                folders[rel] = doc_id
+            if _is_folder(fmt_name, rel):
+                folders[rel] = (doc_id, "site")
+            elif fmt_name == "html":  # a page; its facsimiles, if any, in a folder of its own
+                folders[f"html/{facsimile_folder(doc_id)}"] = (doc_id, "facsimile folder")
+            if pages and fmt_name == "html" and rel.split("/")[1:2] in ([n] for n in SITE_NAMES):
+                raise InputError(f"the output of {doc_id!r} ({out / rel}) would take the place "
+                                 "of the collection site's own pages; rename it")
     for rel, doc_id in owner.items():
         parent = rel.rsplit("/", 1)[0] if "/" in rel else None
         while parent:
-            if parent in folders and folders[parent] != doc_id:
-                raise InputError(f"the site of {folders[parent]!r} ({out / parent}) would hold "
-                                 f"the outputs of {doc_id!r}; rename one of them")
+            if parent in folders and folders[parent][0] != doc_id:
+                raise InputError(f"the {folders[parent][1]} of {folders[parent][0]!r} ({out / parent}) "
+                                 f"would hold the outputs of {doc_id!r}; rename one of them")
             parent = parent.rsplit("/", 1)[0] if "/" in parent else None
     resolved = str(out.resolve())
     folders: dict[str, str] = {}  # each folder resolved once, not each of its files
@@ -984,7 +1008,10 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
     if options and all(f.ok for f in outcome.formats if f.format == "html"):
         from tei_edition.publish import site
 
-        site.write_facsimiles(task.document, tree, task.staging / "html")
+        images = site.write_facsimiles(task.document, tree, task.staging / "html")
+        for fmt in outcome.formats:  # recorded with the page: taken over and kept with it
+            if fmt.format == "html":
+                fmt.outputs = list(fmt.outputs) + images
         outcome.digest = site.digest(tree, task.document).to_json()
     elif task.divisions and _collection is not None and "html" in task.outputs and \
             all(f.ok for f in outcome.formats if f.format == "html"):

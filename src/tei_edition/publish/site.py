@@ -1,6 +1,7 @@
 """The collection site: the pages that belong to a collection rather than to one of its
 documents (issue 15). The engine (``publish/build.py``) renders every document's own
-page into ``DIR/html/<doc id>/`` and then calls, once per build:
+page into ``DIR/html/<doc id>.html`` (one file, no folder: 4,816 letters made 4,816
+folders) and then calls, once per build:
 
 - ``digest(tree, document)`` in the worker that rendered a document (after
   ``entities.resolve`` wrote ``te:refs`` on its names): the document's passages (anchor
@@ -55,6 +56,11 @@ STYLESHEET = "site/site.xsl"
 NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
 SITE_NS = "urn:x-tei-edition:site"
 ASSETS = ("site.css", "site.js")
+# What the collection site writes at its top (``DIR/html/``): no document's page or
+# folder may take one of these places.
+SITE_NAMES = frozenset(("index.html", "about.html", "search.html", "timeline.html", "map.html",
+                        "catalogue.js", "assets", "catalogue", "registers", "search", "years",
+                        "files"))
 DOCUMENT_ASSETS = ("palette.css", "edition.css", "edition.js")  # the documents' assets; site.css imports palette.css too
 
 _T = f"{{{TEI_NS}}}"
@@ -202,8 +208,9 @@ def _snippet(text: str, label: str) -> str:
 
 
 def href(document_id: str) -> str:
-    """A document's page, relative to the site root (``DIR/html/``)."""
-    return f"{document_id}/index.html"
+    """A document's page, relative to the site root (``DIR/html/``): one file,
+    ``letters/L001.html``."""
+    return f"{document_id}.html"
 
 
 def file_page(source: str) -> str:
@@ -237,8 +244,9 @@ def whole_file_pages(collection) -> dict[str, str]:
 
 
 def root_prefix(document_id: str) -> str:
-    """From a document's page back to the site root."""
-    return "../" * (document_id.count("/") + 1)
+    """From a document's page (``href``) back to the site root: one ``../`` per folder
+    the page is in."""
+    return "../" * document_id.count("/")
 
 
 def page_parameters(collection, document, tree=None, *, base_url: str | None = None,
@@ -263,7 +271,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                          label=str(entry.source))
     for label, value in _facts(entry):
         etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
-    to_out = "../" * (document.id.count("/") + 2)  # from DIR/html/<id>/ to DIR
+    to_out = "../" * (document.id.count("/") + 1)  # from DIR/html/<id>.html to DIR
     for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
         if name in formats:  # the build's other formats, beside DIR/html/
             etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
@@ -301,6 +309,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
 
 # ---------------------------------------------------------------- facsimiles
 
+FACSIMILE = "facsimile"
 _IMAGE = re.compile(r"\.(jpe?g|png|gif|webp|avif)$", re.I)
 _REMOTE = re.compile(r"^https?://", re.I)
 
@@ -308,8 +317,10 @@ _REMOTE = re.compile(r"^https?://", re.I)
 @dataclass
 class Facsimile:
     """The image of one page break (``pb/@facs``, directly or through a ``surface``):
-    a local file copied into the document's folder of the site (``href`` relative to
-    its page), or a remote one (http, IIIF) that is only linked, never fetched."""
+    a local file copied into a folder of the site named after the document, beside its
+    page (``DIR/html/letters/L001/facsimile/001-p1.jpg`` for ``letters/L001.html``;
+    ``href`` relative to the page), or a remote one (http, IIIF) that is only linked,
+    never fetched."""
 
     facs: str  # the pb/@facs value it answers
     href: str
@@ -345,18 +356,30 @@ def facsimiles(document, tree) -> list[Facsimile]:
         if folder not in local.parents or not local.is_file() or not _IMAGE.search(local.name):
             continue
         name = f"{len(found) + 1:03d}-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", local.name)
-        found.append(Facsimile(facs, f"facsimile/{name}", local))
+        found.append(Facsimile(facs, f"{_leaf(document.id)}/{FACSIMILE}/{name}", local))
     return found
+
+
+def facsimile_folder(document_id: str) -> str:
+    """The folder of a document's local facsimiles, relative to the site root (made
+    only for a document that has some)."""
+    return f"{document_id}/{FACSIMILE}"
+
+
+def _leaf(document_id: str) -> str:
+    return document_id.rsplit("/", 1)[-1]
 
 
 def write_facsimiles(document, tree, html_dir) -> list[Path]:
     """Copy the document's local facsimile images beside its page
-    (``DIR/html/<doc id>/facsimile/``); the engine calls it with the page."""
+    (``DIR/html/<doc id>/facsimile/``); the engine calls it with the page and records
+    the files among the page's outputs."""
     written = []
     for facsimile in facsimiles(document, tree):
         if facsimile.source is None:
             continue
-        target = safe_child(Path(html_dir), f"{document.id}/{facsimile.href}")
+        name = facsimile.href.rsplit("/", 1)[-1]
+        target = safe_child(Path(html_dir), f"{facsimile_folder(document.id)}/{name}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(facsimile.source.read_bytes())
         written.append(target)
@@ -440,7 +463,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     mentions). ``full_registers``: list entries no document mentions too.
     ``downloads``: (label, path relative to ``out_dir``) shown on the home page, e.g.
     ``("The volume (PDF)", "../letters.pdf")``. ``pages``: document id -> its page
-    relative to ``out_dir`` when it is not ``<id>/index.html`` (a file of many documents
+    relative to ``out_dir`` when it is not ``<id>.html`` (a file of many documents
     rendered whole: ``volumes/frus/index.html#d1``). Also copies ``assets/`` (the
     collection's and the documents' pages' own).
 

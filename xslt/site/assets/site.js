@@ -193,7 +193,7 @@
       if (!r) { return; }
       r.id = pair[0];
       r.title = pair[1];
-      r.page = pair[2] || r.id + "/index.html";  /* a page of its own, else a part of one */
+      r.page = pair[2] || r.id + ".html";  /* a page of its own, else a part of one */
       r.all = fold([r.dateText, r.date, r.title, r.sender, r.addressee, r.place].join(" | "));
     });
     chunks[k] = true;

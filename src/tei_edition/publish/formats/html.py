@@ -1,6 +1,9 @@
 """The static HTML edition: ``xslt/html/html.xsl`` makes every page and the search
 index; this module checks the options, hands the document and its registers to
-Saxon, and writes the site folder atomically with the static assets beside it.
+Saxon, and writes the site folder atomically with the static assets beside it. A
+document's page in a collection site (``collection_page``) is one file instead: the
+output names the page itself (``DIR/html/letters/L001.html``), written atomically with
+no folder, assets or marker beside it (the collection site has them once).
 
 The stylesheet returns a sequence of strings, each file's path then its text, already
 serialised; Python only writes them (no markup is built here, and none is re-parsed:
@@ -23,7 +26,7 @@ from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish.run import run_format
 from tei_edition.publish.formats import ExportRequest, ExportResult
-from tei_edition.xml.output import atomic_directory, safe_child
+from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
 
 STYLESHEET = "html/html.xsl"
 READINGS = ("normalised", "diplomatic")
@@ -79,21 +82,32 @@ def render(tree, source: Path, *, dispose: bool = False, **options) -> Site:
 def export(request: ExportRequest) -> ExportResult:
     site = render(request.tree, request.source, dispose=request.disposable, **request.options)
     target = Path(request.output)
+    if request.options.get("collection_page") is not None:
+        return _export_page(site, target, Path(request.source))
     _check_target(target, Path(request.source))
     assets = resources.xslt_dir() / "html" / "assets"
     with atomic_directory(target) as staging:
         staging.chmod(0o755)  # a temporary folder is private; a site is for reading
         for name, text in sorted(site.files.items()):
             safe_child(staging, name).write_bytes(text.encode("utf-8"))
-        # a page of a collection uses the collection site's assets (publish.site)
-        own_assets = request.options.get("collection_page") is None
-        if own_assets:
-            (staging / "assets").mkdir()
-        for name in ASSETS if own_assets else ():
+        (staging / "assets").mkdir()
+        for name in ASSETS:
             source = assets / name
             if not source.is_file():
                 raise ResourceError(f"asset {name} is missing from {assets}; reinstall tei-edition")
             (staging / "assets" / name).write_bytes(source.read_bytes())
+    return ExportResult([target], site.warnings, site.coverage)
+
+
+def _export_page(site: Site, target: Path, source: Path) -> ExportResult:
+    """A page of a collection: the one page the stylesheet made, as the file
+    ``target`` (its cards' data are inside it; the site's assets serve it)."""
+    if set(site.files) != {"index.html"}:
+        raise TransformError(f"{STYLESHEET} returned {', '.join(sorted(site.files))} for a page "
+                             "of a collection (expected index.html alone)", path=str(source))
+    if target.resolve() == source.resolve():
+        raise InputError("refusing to replace the source document", path=str(target))
+    write_atomic(target, site.files["index.html"].encode("utf-8"))
     return ExportResult([target], site.warnings, site.coverage)
 
 
