@@ -6,6 +6,7 @@ file), not copied from anywhere."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import textwrap
@@ -15,7 +16,7 @@ import pytest
 
 from conftest import LETTERS, letter_sample, needs_shared
 from tei_edition.errors import InputError
-from tei_edition.publish import pool
+from tei_edition.publish import manifest, pool
 from tei_edition.publish.build import Progress, build
 
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -55,6 +56,25 @@ def files(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def outputs(folder: Path) -> dict[str, object]:
+    """The files of a build, its record of the input files read as data without what
+    it saw of each file's times (a file settled only between two builds is recorded
+    as seen in the second alone: a cache's difference, not the output's)."""
+    found = files(folder)
+    records = manifest.RECORDS
+    if records in found:
+        found[records] = _unseen(json.loads(found[records]))
+    return found
+
+
+def _unseen(value):
+    if isinstance(value, dict):
+        return {k: _unseen(v) for k, v in value.items() if k != "seen"}
+    if isinstance(value, list):
+        return [_unseen(v) for v in value]
+    return value
+
+
 def inodes(folder: Path) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_ino
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -66,7 +86,7 @@ def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
     two = build([collection], tmp_path / "two", jobs=2, only=["html", "text"])
     assert one.ok and two.ok and one.rendered == two.rendered == 6
     assert two.usage.workers_started == 2
-    assert files(tmp_path / "one") == files(tmp_path / "two")
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
     # the names resolve in the register file, which is never exported itself: the
     # collection site has a page for the person
     pages = [p for p in (tmp_path / "one" / "html" / "registers").rglob("*.html")
