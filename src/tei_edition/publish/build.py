@@ -352,7 +352,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             everything taken over is linked into it)."""
             if name not in decoded:
                 meanwhile.result()
-                decoded[name] = _digests(manifest.read_digest(staging, name))
+                decoded[name] = _digests(manifest.read_digest(staging, name), name)
             return decoded[name]
 
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
@@ -631,14 +631,21 @@ def _write_books(collection, staging: Path, chosen, books: str, report: BuildRep
     report.notes.extend(problems)
 
 
-def _digests(text: str) -> list:
+def _digests(text: str, name: str | None = None) -> list:
     """The site digests kept in a manifest entry: one document's (``Digest`` JSON), or
-    those of every document of a file of many rendered whole (a JSON list of them)."""
+    those of every document of a file of many rendered whole (a JSON list of them).
+    ``name``: the entry's name for them (their content's hash), kept as each digest's
+    ``stamp``."""
     from tei_edition.publish import site
 
     if text.startswith("["):
-        return [site.Digest.from_json(one) for one in json.loads(text)]
-    return [site.Digest.from_json(text)]
+        found = [site.Digest.from_json(one) for one in json.loads(text)]
+    else:
+        found = [site.Digest.from_json(text)]
+    if name is not None:
+        for n, one in enumerate(found):
+            one.stamp = f"{name}:{n}"
+    return found
 
 
 def _previous_site(previous: manifest.Site | None, out: Path | None):
@@ -684,7 +691,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 os.unlink(staging / name)
         salt = manifest.key(manifest.tool_digest(), options)
         # read only now: a site taken over whole needs none of them
-        digests_of = digests_of or (lambda name: _digests(manifest.read_digest(staging, name)))
+        digests_of = digests_of or (lambda name: _digests(manifest.read_digest(staging, name), name))
         digests = [digest for d in documents if d in entries and entries[d].digest
                    for digest in digests_of(entries[d].digest)]
         same = previous is not None and previous.salt == salt
@@ -796,7 +803,7 @@ class _Meanwhile:
         try:
             for name in self._names:
                 try:
-                    self._decoded[name] = _digests(manifest.read_digest(self._old, name))
+                    self._decoded[name] = _digests(manifest.read_digest(self._old, name), name)
                 except (OSError, ValueError, KeyError, TypeError):
                     continue  # read again from the new folder, where its error is raised
             self._read.set()

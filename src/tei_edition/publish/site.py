@@ -47,7 +47,7 @@ from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.search_index import (SearchIndex, document_postings, script_call,
-                                               script_value)
+                                               script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
@@ -98,6 +98,9 @@ class Digest:
     mentions: list[tuple[str, str, str]] = field(default_factory=list)
     # its share of the search index (``search_index.document_postings``), None: not made
     terms: dict[str, str] | None = None
+    # what identifies its content (the engine's name for the digest it kept: a hash of
+    # it), None: not known; not part of its JSON
+    stamp: str | None = field(default=None, compare=False)
 
     def to_json(self) -> str:
         """For the engine's cache: an incremental build keeps the digests of the
@@ -504,12 +507,34 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
     shell = [data.get("title", ""), data.get("documents", ""),
              str(any(True for _ in data.iter(f"{_S}geo")))]
+    # an entry's mentions are those its documents' digests hold under its key: what a
+    # digest holds is named by its stamp (a hash of it), else by its mentions
+    stamped = all(d.stamp is not None for d in by_digest.values())
+    if stamped:
+        docs = {d: b + by_digest[d].stamp.encode() if d in by_digest else b
+                for d, b in docs.items()}
+    shown = [el.get("key") for el in data.iter(f"{_S}entity")]
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
         found = mentions.get(key, [])  # its lines are made of these alone
         named = sorted({m[0] for m in found} | {x.get("doc") for x in el.iter(f"{_S}letter")})
-        parts[f"entity {key}"] = manifest.key(*base, *shell, etree.tostring(el), repr(found),
-                                      *(docs.get(d, b"") for d in named))
+        parts[f"entity {key}"] = manifest.key(*base, *shell, etree.tostring(el),
+                                              "" if stamped else repr(found),
+                                              *(docs.get(d, b"") for d in named))
+    # the search index in parts too (when every digest has its stamp): the shards of
+    # each group of terms, read from the documents holding them, and each document's
+    # passages
+    index = SearchIndex()
+    for entry in entries:
+        index.add(numbers[entry.id], by_digest.get(entry.id))
+    index.add_entities(register, mentions, numbers)
+    index_parts: dict[str, str] = {}
+    if stamped:
+        stamps = {numbers[e.id]: by_digest[e.id].stamp if e.id in by_digest else "" for e in entries}
+        for group, made_of in index.group_keys(stamps).items():
+            index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
+        for number, stamp in stamps.items():
+            index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
     old = previous if previous is not None and previous.folder.is_dir() else None
     folder = SafeFolder(out)
     hashes: dict[str, str] = {}
@@ -525,7 +550,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     # the parts whose keys are the previous build's: their files linked over now
     kept_parts: set[str] = set()
-    for part, key in parts.items():
+    for part, key in [*parts.items(), *index_parts.items()]:
         before = old.parts.get(part) if old is not None else None
         if not before or before[0] != key or not all(f in old.hashes for f in before[1]):
             continue
@@ -544,15 +569,20 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         kept_parts.discard(part)
     if OVERVIEW in kept_parts:
         data.set("overview", "skip")
-    for el in data.iter(f"{_S}entity"):
+    mapped = False  # an entry kept for the pages' "Map" link alone
+    for el in list(data.iter(f"{_S}entity")):
         if f"entity {el.get('key')}" in kept_parts:
-            el.set("pages", "skip")
+            if OVERVIEW in kept_parts and (mapped or el.find(f"{_S}geo") is None):
+                data.remove(el)  # only the overview reads the entries whose pages are kept
+            else:
+                mapped = mapped or el.find(f"{_S}geo") is not None
+                el.set("pages", "skip")
         else:
             _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
 
     files: dict[str, bytes] = {}
     part_files: dict[str, list[str]] = {part: [] for part in parts}
-    if len(kept_parts) < len(parts):
+    if not kept_parts.issuperset(parts):
         result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
         strings = result.strings
         if len(strings) % 2:
@@ -571,11 +601,24 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                  for e in entries[start:start + TITLE_CHUNK]]
         files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
             "teCatalogueTitles", start // TITLE_CHUNK, chunk)
-    index = SearchIndex()
-    for entry in entries:
-        index.add(numbers[entry.id], by_digest.get(entry.id))
-    index.add_entities(register, mentions, numbers)
-    files.update(index.files())
+    if index_parts:
+        kept_groups = {part[len("search "):] for part in kept_parts
+                       if part.startswith("search ") and not part.startswith("search text ")}
+        files.update(index.files(
+            groups={part[len("search "):] for part in index_parts
+                    if not part.startswith("search text ")} - kept_groups,
+            documents={number for number in index.texts if f"search text {number}" not in kept_parts},
+            other_prefixes=[prefix for group in kept_groups for name in old.parts[f"search {group}"][1]
+                            if (prefix := shard_prefix(name)) is not None]))
+        for group, names in index.shard_files.items():
+            part_files[f"search {group}"] = names
+        for number in index.texts:
+            if f"search text {number}" not in kept_parts:
+                part_files[f"search text {number}"] = [f"search/d{number}.js"]
+        index.bytes += sum(os.path.getsize(folder.child(name)) for part in kept_parts
+                           if part.startswith("search ") for name in old.parts[part][1])
+    else:
+        files.update(index.files())
     files.update(_assets())
 
     for name, data_bytes in sorted(files.items()):
@@ -598,9 +641,10 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         part_files[part] = list(old.parts[part][1])
     return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
             "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
-            "parts": {part: (parts[part], sorted(names)) for part, names in part_files.items()},
+            "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
+                      for part, names in part_files.items()},
             "hashes": hashes,
-            "details": details(collection, (el.get("key") for el in data.iter(f"{_S}entity")))}
+            "details": details(collection, shown)}
 
 
 def _assets() -> dict[str, bytes]:
