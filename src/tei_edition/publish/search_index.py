@@ -5,6 +5,7 @@ Terms are folded as entity names are (``entities.namefold``)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -66,6 +67,7 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.own: dict[int, dict[str, str]] = {}  # document -> its share (document_postings)
+        self.groups: dict[int, dict[str, list]] = {}  # document -> its groups (document_groups)
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.entity_rows: list = []
         self.texts: dict[int, list] = {}
@@ -83,7 +85,12 @@ class SearchIndex:
         self.texts[number] = passages
         self.text_bytes += sum(len(text.encode("utf-8")) for _, text in passages)
         own = getattr(found, "terms", None)
-        self.own[number] = document_postings(passages) if own is None else own
+        own = document_postings(passages) if own is None else own
+        groups = getattr(found, "groups", None)
+        if groups is None:  # (a digest made elsewhere: its terms in order, its groups)
+            own = dict(sorted(own.items()))
+            groups = document_groups(own)
+        self.own[number], self.groups[number] = own, groups
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
         for key, entry in register.items():
@@ -97,16 +104,15 @@ class SearchIndex:
             for term in sorted({t for name in entry.names for t in terms(name)}):
                 self.entities[term].append(row)
 
-    def group_keys(self, stamps: dict[int, str]) -> dict[str, str]:
+    def group_keys(self) -> dict[str, str]:
         """Group (a term's first two characters: the shards of one group are split
         apart from the others') -> what its shards are made of: the documents holding
-        its terms (number and ``stamps``, what identifies their share) and its terms'
-        entity rows. The same key, the same shards."""
+        its terms (number and the signature of their share) and its terms' entity
+        rows. The same key, the same shards."""
         holders: dict[str, list[str]] = defaultdict(list)
-        for number, own in self.own.items():
-            mark = f"{number}:{stamps[number]}"
-            for group in {term[:2] for term in own}:
-                holders[group].append(mark)
+        for number, groups in self.groups.items():
+            for group, (mark, _, _) in groups.items():
+                holders[group].append(f"{number}:{mark}")
         rows: dict[str, list] = defaultdict(list)
         for term in sorted(self.entities):
             rows[term[:2]].append([term, [self.entity_rows[r] for r in self.entities[term]]])
@@ -120,9 +126,15 @@ class SearchIndex:
         postings: dict[str, list[str]] = defaultdict(list)
         last: dict[str, int] = {}  # term -> the document of its last posting
         for number, own in self.own.items():
-            for term, part in own.items():
-                if groups is not None and term[:2] not in groups:
+            if groups is None:
+                found = own.items()
+            else:  # the ranges of the groups wanted among its terms (in order)
+                held = [self.groups[number][g] for g in groups if g in self.groups[number]]
+                if not held:
                     continue
+                items = list(own.items())
+                found = [item for _, start, count in held for item in items[start:start + count]]
+            for term, part in found:
                 step = number - last.get(term, 0)
                 last[term] = number
                 postings[term].append((LAST[step] if step < 32 else numbers((step,))) + part)
@@ -197,7 +209,24 @@ def document_postings(passages) -> dict[str, str]:
             deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
             head = [2 * p] if len(where) == 1 else [2 * p + 1, len(where) - 2]
             found.setdefault(term, []).append(numbers([*head, *deltas]))
-    return {term: LAST[0].join(parts) for term, parts in found.items()}
+    return {term: LAST[0].join(found[term]) for term in sorted(found)}
+
+
+def document_groups(own: dict[str, str]) -> dict[str, list]:
+    """A document's share of the index (``document_postings``, its terms in order) by
+    group (a term's first two characters, as shards are split): group -> [signature of
+    its terms and postings there, index of its first term, count of its terms]."""
+    groups: dict[str, list] = {}
+    start, group, digest = 0, None, None
+    for i, (term, part) in enumerate(own.items()):
+        if term[:2] != group:
+            if group is not None:
+                groups[group] = [digest.hexdigest(), start, i - start]
+            group, start, digest = term[:2], i, hashlib.blake2b(digest_size=10)
+        digest.update(f"{term}\t{part}\n".encode("utf-8", "surrogateescape"))
+    if group is not None:
+        groups[group] = [digest.hexdigest(), start, len(own) - start]
+    return groups
 
 
 # A number is its base-32 digits, most significant first: the last from LAST, the

@@ -46,8 +46,8 @@ from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
-from tei_edition.publish.search_index import (SearchIndex, document_postings, script_call,
-                                               script_value, shard_prefix)
+from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
+                                               script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
@@ -98,6 +98,10 @@ class Digest:
     mentions: list[tuple[str, str, str]] = field(default_factory=list)
     # its share of the search index (``search_index.document_postings``), None: not made
     terms: dict[str, str] | None = None
+    # its share of the index by group of terms (``search_index.document_groups``) and
+    # a signature of its mentions of each entry (``mention_marks``), None: not made
+    groups: dict[str, list] | None = None
+    marks: dict[str, str] | None = None
     # what identifies its content (the engine's name for the digest it kept: a hash of
     # it), None: not known; not part of its JSON
     stamp: str | None = field(default=None, compare=False)
@@ -106,15 +110,16 @@ class Digest:
         """For the engine's cache: an incremental build keeps the digests of the
         documents it does not render again (their search postings with them)."""
         data = {"id": self.id, "passages": self.passages, "mentions": self.mentions}
-        if self.terms is not None:
-            data["terms"] = self.terms
+        for name in ("terms", "groups", "marks"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "Digest":
         data = json.loads(text)
         return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]],
-                   data.get("terms"))
+                   data.get("terms"), data.get("groups"), data.get("marks"))
 
 
 def digest(tree, document) -> Digest:
@@ -145,7 +150,19 @@ def digest(tree, document) -> Digest:
         for key in el.get(TE_REFS, "").split():
             found.mentions.append((key, anchor, snippet))
     found.terms = document_postings(found.passages)
+    found.groups = document_groups(found.terms)
+    found.marks = mention_marks(found.mentions)
     return found
+
+
+def mention_marks(mentions) -> dict[str, str]:
+    """Collection key -> a signature of a document's mentions of it (anchor and
+    snippet, in order): what of the document the entry's pages show."""
+    by_key: dict[str, list] = defaultdict(list)
+    for key, anchor, snippet in mentions:
+        by_key[key].append([anchor, snippet])
+    return {key: hashlib.blake2b(json.dumps(found, ensure_ascii=False).encode(
+        "utf-8", "surrogateescape"), digest_size=10).hexdigest() for key, found in by_key.items()}
 
 
 def _fragment(root, fragment, document=None):
@@ -507,20 +524,18 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
     shell = [data.get("title", ""), data.get("documents", ""),
              str(any(True for _ in data.iter(f"{_S}geo")))]
-    # an entry's mentions are those its documents' digests hold under its key: what a
-    # digest holds is named by its stamp (a hash of it), else by its mentions
-    stamped = all(d.stamp is not None for d in by_digest.values())
-    if stamped:
-        docs = {d: b + by_digest[d].stamp.encode() if d in by_digest else b
-                for d, b in docs.items()}
+    # an entry's mentions are those its documents' digests hold under its key (in
+    # the documents' order): named by the signatures of them the digests hold
+    marks = {d: found.marks if found.marks is not None else mention_marks(found.mentions)
+             for d, found in by_digest.items()}
     shown = [el.get("key") for el in data.iter(f"{_S}entity")]
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
         found = mentions.get(key, [])  # its lines are made of these alone
         named = sorted({m[0] for m in found} | {x.get("doc") for x in el.iter(f"{_S}letter")})
-        parts[f"entity {key}"] = manifest.key(*base, *shell, etree.tostring(el),
-                                              "" if stamped else repr(found),
-                                              *(docs.get(d, b"") for d in named))
+        parts[f"entity {key}"] = manifest.key(
+            *base, *shell, etree.tostring(el),
+            *(docs.get(d, b"") + marks.get(d, {}).get(key, "").encode() for d in named))
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
@@ -529,9 +544,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         index.add(numbers[entry.id], by_digest.get(entry.id))
     index.add_entities(register, mentions, numbers)
     index_parts: dict[str, str] = {}
-    if stamped:
+    if all(d.stamp is not None for d in by_digest.values()):
         stamps = {numbers[e.id]: by_digest[e.id].stamp if e.id in by_digest else "" for e in entries}
-        for group, made_of in index.group_keys(stamps).items():
+        for group, made_of in index.group_keys().items():
             index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
         for number, stamp in stamps.items():
             index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
