@@ -205,6 +205,26 @@ def test_clashes_are_refused_before_any_work(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tei"]
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_page_s_facsimile_folder_is_never_another_output(tmp_path, order):
+    """A file of many documents x/facsimile.xml keeps its folder html/x/facsimile, which
+    is where the page x.html keeps its facsimiles: refused, in either order."""
+    from tei_edition.publish.build import _refuse_clashes
+
+    plan = dict(list({"x": {"html": "html/x.html"},
+                      "x/facsimile": {"html": "html/x/facsimile"}}.items())[::order])
+    with pytest.raises(InputError, match=r"'x'.*'x/facsimile'|'x/facsimile'.*'x'"):
+        _refuse_clashes(plan, tmp_path / "out", [])
+
+
+def test_a_site_page_is_refused_whatever_its_case(tmp_path):
+    from tei_edition.publish.build import _refuse_clashes
+
+    plan = {"Search": {"html": "html/Search.html"}, "a": {"html": "html/a.html"}}
+    with pytest.raises(InputError, match="collection site's own pages"):
+        _refuse_clashes(plan, tmp_path / "out", [])
+
+
 def test_a_page_and_a_folder_of_the_same_name_live_side_by_side(tmp_path):
     """A document's page is a file (html/a.html): a folder of documents named like it
     (html/a/letter.html) is no clash."""
