@@ -98,6 +98,18 @@ def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
     assert not (tmp_path / "one" / "html" / "persons").exists()
 
 
+def test_undated_documents_have_their_year_page(collection, tmp_path):
+    """Documents without a date are listed on the timeline's "undated" page, which
+    exists (it was written as the hidden years/.html, so the link led nowhere)."""
+    out = tmp_path / "out"
+    assert build([collection], out, jobs=0, only=["html"]).ok
+    years = out / "html" / "years"
+    assert sorted(p.name for p in years.iterdir()) == ["undated.html"]
+    assert 'href="years/undated.html"' in (out / "html" / "timeline.html").read_text(encoding="utf-8")
+    page = (years / "undated.html").read_text(encoding="utf-8")
+    assert all(f"Letter {n}" in page for n in range(1, 7))
+
+
 def test_rebuild_renders_only_what_changed(collection, tmp_path):
     out = tmp_path / "out"
     first = build([collection], out, jobs=2, only=["text"])
