@@ -98,6 +98,21 @@ def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
     assert not (tmp_path / "one" / "html" / "persons").exists()
 
 
+def test_files_named_with_dots_only_make_pages_of_their_own(tmp_path):
+    """A file "sub/...xml" has the stem "..": its id, and so its page, must not be the
+    folder above (html/sub/.. is html itself)."""
+    tei = tmp_path / "tei"
+    (tei / "sub").mkdir(parents=True)
+    (tei / "sub" / "...xml").write_text(letter(1, names=False, words="Dots in sub."), encoding="utf-8")
+    (tei / "..xml").write_text(letter(2, names=False, words="Dots at the top."), encoding="utf-8")
+    (tei / "plain.xml").write_text(letter(3, names=False), encoding="utf-8")
+    out = tmp_path / "out"
+    report = build([tei], out, jobs=0, only=["html"])
+    assert report.ok and report.rendered == 3
+    assert "Dots in sub." in (out / "html" / "sub" / "--.html").read_text(encoding="utf-8")
+    assert "Dots at the top." in (out / "html" / "-.html").read_text(encoding="utf-8")
+
+
 def test_undated_documents_have_their_year_page(collection, tmp_path):
     """Documents without a date are listed on the timeline's "undated" page, which
     exists (it was written as the hidden years/.html, so the link led nowhere)."""
