@@ -65,3 +65,6 @@ def test_real_letters_read_their_cross_references_apart(tmp_path):
         assert "Erkrankung Eschers" in text
         assert not re.search(r"\w(?<!→ )Erkrankung Eschers", text), text
         assert re.search(r"\w \[→ Erkrankung Eschers\]", text)
+        # the arrow stays with its label where the text is wrapped (K_0177 and K_0186
+        # wrapped "[→" at a line's end, the label on the next line)
+        assert not re.search(r"→\s*$", out.read_text(encoding="utf-8"), re.M)
