@@ -267,14 +267,19 @@ def test_a_register_page_gets_the_search_box_from_its_script(open_page, built):
     assert page.problems == []
 
 
-def test_every_collection_page_holds_the_csp(open_page):
+def test_every_collection_page_holds_the_csp(open_page, built):
+    document = built[1].ordered()[0].id + ".html"
     for name in ("index.html", "search.html#q=heer", "registers/index.html", "registers/person-G.html",
-                 "registers/place/pl1.html", "timeline.html", "years/1840.html", "map.html"):
+                 "registers/place/pl1.html", "timeline.html", "years/1840.html", "map.html", document):
         page = open_page(name)
         page.wait_for_load_state("load")
         page.wait_for_timeout(150)
         csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
         assert "script-src 'self'" in csp and "default-src 'none'" in csp
+        # no script in the page's own text but data (a document's cards, #te-entities)
+        inline = page.evaluate("""() => [...document.scripts].filter(s => !s.src)
+            .map(s => s.type + ' ' + s.id)""")
+        assert inline == (["application/json te-entities"] if name == document else []), name
         assert page.problems == [], name
         if name == "map.html":
             shot(page, "map")
