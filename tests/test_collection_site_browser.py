@@ -443,3 +443,19 @@ def test_the_site_works_from_a_web_server_too(browser, built):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_collection_pages_have_no_accessibility_violations(open_page, built, width):
+    """axe-core over the pages a reader of the collection meets: a document (with the
+    script's tools, permalinks and margin notes), a register entry (with the search box
+    its script draws), the home page and a search."""
+    from test_html_browser import axe_violations
+
+    document = built[1].ordered()[0].id + ".html"
+    for name in (document, "registers/person/p2.html", "index.html", "search.html#q=heer"):
+        page = open_page(name, width=width)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(150)
+        assert page.problems == [], name  # (before axe, whose own fetches the CSP refuses)
+        assert axe_violations(page) == [], name
