@@ -459,3 +459,42 @@ def test_collection_pages_have_no_accessibility_violations(open_page, built, wid
         page.wait_for_timeout(150)
         assert page.problems == [], name  # (before axe, whose own fetches the CSP refuses)
         assert axe_violations(page) == [], name
+
+
+def test_a_register_entry_s_markup_in_a_document_s_data_block_stays_text(new_page, tmp_path):
+    """A register's label and note reach a document's page in its data block
+    (#te-entities, JSON in a script element): markup in them ("</script>", "<!--", "&")
+    neither ends the block nor runs; the card shows it as text (textContent)."""
+    source = generate(tmp_path / "src", letters=6)
+    persons = source / "registers" / "persons.xml"
+    hostile = "Gottfried </script><img src=x id=te-pwn> <!-- & Keller"
+    note = "Writer & <script>window.tePwned = 1</script> state </script> clerk"
+    xml = persons.read_text(encoding="utf-8")
+    assert "<persName type=\"reg\">Gottfried Keller</persName>" in xml and "Writer, state clerk of Zurich." in xml
+    escape = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
+    persons.write_text(xml.replace("<persName type=\"reg\">Gottfried Keller</persName>",
+                                   f"<persName type=\"reg\">{escape(hostile)}</persName>")
+                       .replace("Writer, state clerk of Zurich.", escape(note)), encoding="utf-8")
+    figures = build_site(source, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    for document in figures["collection"].ordered():
+        written = (html / f"{document.id}.html").read_text(encoding="utf-8")
+        block = written.split('<script type="application/json" id="te-entities">', 1)[1].split("</script>", 1)[0]
+        if "u003c/script" not in block:
+            continue
+        assert "<" not in block and "&" not in block  # (">" too: escaped as \u003e)
+        page = new_page((html / f"{document.id}.html").as_uri())
+        page.wait_for_selector("#te-tools:not([hidden])")
+        cards = page.evaluate("JSON.parse(document.getElementById('te-entities').textContent)")
+        key = next(k for k, fields in cards["person"].items() if "te-pwn" in fields[0])
+        name = page.locator(f"main a.name[href$='/{key}.html']").first
+        name.focus()
+        page.locator("#te-card").wait_for(state="visible")
+        assert page.locator("#te-card .card-label").text_content() == cards["person"][key][0]
+        assert "</script>" in page.locator("#te-card .card-label").text_content()
+        assert page.locator("#te-pwn").count() == 0 and page.evaluate("window.tePwned") is None
+        assert page.locator("script").count() == 2  # the data block and edition.js, no more
+        assert page.problems == []
+        break
+    else:
+        pytest.fail("no document names the entry")
