@@ -267,6 +267,26 @@ def test_a_register_page_gets_the_search_box_from_its_script(open_page, built):
     assert page.problems == []
 
 
+def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
+    """The header keeps the place of the box the script draws on an entry's page: with
+    and without the script it is as high, and its links stand where they stand."""
+    where = """() => [document.querySelector('.site-header').getBoundingClientRect().height,
+        document.querySelector('.site-nav').getBoundingClientRect().x, !!document.getElementById('te-q')]"""
+    for width in (1400, 390):
+        found = []
+        for script in (False, True):
+            context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=script)
+            try:
+                page = context.new_page()
+                page.goto((built[0] / "registers" / "person" / "p2.html").as_uri())
+                found.append(page.evaluate(where))
+            finally:
+                context.close()
+        (bare_height, bare_x, bare_box), (height, x, box) = found
+        assert (bare_box, box) == (False, True)
+        assert height == pytest.approx(bare_height, abs=0.5) and x == pytest.approx(bare_x, abs=0.5), width
+
+
 def test_every_collection_page_holds_the_csp(open_page, built):
     document = built[1].ordered()[0].id + ".html"
     for name in ("index.html", "search.html#q=heer", "registers/index.html", "registers/person-G.html",
