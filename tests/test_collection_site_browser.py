@@ -487,7 +487,7 @@ def test_a_register_entry_s_markup_in_a_document_s_data_block_stays_text(new_pag
     neither ends the block nor runs; the card shows it as text (textContent)."""
     source = generate(tmp_path / "src", letters=6)
     persons = source / "registers" / "persons.xml"
-    hostile = "Gottfried </script><img src=x id=te-pwn> <!-- & Keller"
+    hostile = "Gottfried </script><img src=x id=te-pwn> <!-- & Keller\u2028\u0085"
     note = "Writer & <script>window.tePwned = 1</script> state </script> clerk"
     xml = persons.read_text(encoding="utf-8")
     assert "<persName type=\"reg\">Gottfried Keller</persName>" in xml and "Writer, state clerk of Zurich." in xml
@@ -512,6 +512,7 @@ def test_a_register_entry_s_markup_in_a_document_s_data_block_stays_text(new_pag
         page.locator("#te-card").wait_for(state="visible")
         assert page.locator("#te-card .card-label").text_content() == cards["person"][key][0]
         assert "</script>" in page.locator("#te-card .card-label").text_content()
+        assert cards["person"][key][0].endswith("Keller\u2028\u0085")  # not "&#x2028;" as text
         assert page.locator("#te-pwn").count() == 0 and page.evaluate("window.tePwned") is None
         assert page.locator("script").count() == 2  # the data block and edition.js, no more
         assert page.problems == []
