@@ -206,7 +206,8 @@ def _header(collection, part: str | None):
     # title page and as the PDF's date. Without one the volume is undated (pdf.py's
     # creation_date), never dated by the day it was built nor by 1970.
     if collection.date:
-        etree.SubElement(publication, f"{_T}date", when=collection.date).text = collection.date
+        # (the title page, as a book's, gives the year)
+        etree.SubElement(publication, f"{_T}date", when=collection.date).text = collection.date[:4]
     else:
         etree.SubElement(publication, f"{_T}p").text = "Printed from the TEI of the collection."
     source = etree.SubElement(file_desc, f"{_T}sourceDesc")
