@@ -476,3 +476,19 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(source, tmp_path, m
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_unchanged_collection_records_are_linked_over_and_changed_ones_written(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    records = out / manifest.RECORDS
+    first = records.stat().st_ino
+    build([source], out, jobs=0, only=["html"])
+    assert records.stat().st_ino == first  # the same records: the file taken over
+    letter = sorted((source / "letters").glob("*.xml"))[2]
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                      encoding="utf-8")
+    build([source], out, jobs=0, only=["html"])
+    assert records.stat().st_ino != first
+    rel = f"letters/{letter.name}"
+    assert manifest.load_records(out)[rel]["sha256"] == load([source]).hashes[str(letter.resolve())]

@@ -220,7 +220,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     progress = progress or Progress()
     out = Path(out_dir)
 
-    collection = collection_model.load(paths, cache=None if force else manifest.load_records(out))
+    records = {} if force else manifest.load_records(out)
+    collection = collection_model.load(paths, cache=records or None)
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
     fallback, validation = _validation(validate, strict, fallback_schema, collection.config)
@@ -362,7 +363,10 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries, site)
-    manifest.save_records(staging, collection.records)
+    if records and collection.records == records and list(collection.records) == list(records):
+        _keep_records(out, staging, records)  # the same (for the most part the same objects)
+    else:
+        manifest.save_records(staging, collection.records)
     _swap(staging, out, tidy_in_background=tidy_in_background)
     # this process's own peak (the collection, the collection site) counts too
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -716,6 +720,20 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt, figures["details"])
+
+
+def _keep_records(out: Path, staging: Path, records: dict) -> None:
+    """The previous build's collection records, unchanged, linked into the new folder
+    (written anew when they cannot be)."""
+    target = staging / manifest.RECORDS
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    try:
+        links.link_or_copy(str(out / manifest.RECORDS), str(target))
+    except OSError:
+        manifest.save_records(staging, records)
 
 
 def _in_site(name) -> bool:
