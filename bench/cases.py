@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -505,7 +506,7 @@ def site_bytes(html: Path) -> tuple[int, int, int, int]:
             if (st.st_dev, st.st_ino) in seen:
                 continue
             seen.add((st.st_dev, st.st_ino))
-            if os.path.isfile(os.path.join(top, name)) and not os.path.islink(os.path.join(top, name)):
+            if stat.S_ISREG(st.st_mode):  # (from the lstat: a link is no file)
                 files += 1
                 file_bytes += st.st_size
             else:

@@ -52,6 +52,26 @@ def test_export_file_output_unchanged(tmp_path):
         text.render(parse_file(EDITION), EDITION).text
 
 
+@pytest.mark.parametrize("fmt", ["html", "text"])
+def test_export_file_disposes_of_the_tree_it_parsed(tmp_path, monkeypatch, fmt):
+    """export_file hands its own tree over as disposable: emptied once, after Saxon has
+    the document (the page still has its text)."""
+    emptied = []
+    real = transform.emptied
+
+    def record(document):
+        root = document.getroot() if isinstance(document, etree._ElementTree) else document
+        emptied.append(len(list(root.iter())))
+        real(document)
+
+    monkeypatch.setattr(transform, "emptied", record)
+    output = tmp_path / ("site" if fmt == "html" else "edition.txt")
+    export_file(EDITION, fmt, output, **({"timeout": None} if fmt == "html" else {}))
+    assert len(emptied) == 1 and emptied[0] > 50  # the whole tree, emptied once
+    written = (output / "index.html") if fmt == "html" else output
+    assert len(written.read_text(encoding="utf-8")) > 1000
+
+
 def big_tei(path: Path, paragraphs: int = 4000) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write(f'<TEI xmlns="{TEI}"><teiHeader><fileDesc><titleStmt><title>Large</title>'

@@ -63,3 +63,34 @@ def test_link_path_links_a_folder_whole(tmp_path):
     links.link_path(str(old / "a"), str(target))
     assert os.path.samefile(target / "b" / "page.html", old / "a" / "b" / "page.html")
     assert os.readlink(target / "b" / "image.png") == "page.html"
+
+
+def test_never_follows_a_link_in_the_old_folder(tmp_path):
+    """A build's outputs are never links: one found in the old folder (a file's, or a
+    folder's on the way) is not followed into the new build."""
+    old, new = _old(tmp_path), tmp_path / "new"
+    secret = tmp_path / "secret"
+    (secret / "b").mkdir(parents=True)
+    (secret / "b" / "page.html").write_text("private", encoding="utf-8")
+    (old / "key.js").symlink_to(secret / "b" / "page.html")
+    (old / "linked").symlink_to(secret, target_is_directory=True)
+    new.mkdir()
+    linker = links.Linker(old, new)
+    assert not linker.link("key.js")
+    assert not linker.link("linked/b/page.html")
+    assert linker.link("a/b/page.html")  # a plain file still is
+    assert sorted(os.listdir(new)) == ["a"]
+
+
+def test_link_path_takes_a_link_over_as_a_link(tmp_path):
+    old = _old(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private", encoding="utf-8")
+    (old / "out.txt").symlink_to(secret)
+    target = tmp_path / "new" / "out.txt"
+    links.link_path(str(old / "out.txt"), str(target))
+    assert target.is_symlink() and os.readlink(target) == str(secret)
+    assert not os.path.samefile(os.path.dirname(secret), target.parent)
+    (old / "folder").symlink_to(old / "a", target_is_directory=True)
+    links.link_path(str(old / "folder"), str(tmp_path / "new" / "folder"))
+    assert (tmp_path / "new" / "folder").is_symlink()  # not walked as a folder

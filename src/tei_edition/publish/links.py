@@ -4,7 +4,10 @@ site taken over whole) and ``site`` (the collection site's unchanged files).
 
 The names come from the earlier build's record, which is not trusted to name only its
 own files: a name is linked only when it is a plain relative path (no empty, ``.`` or
-``..`` part) and no folder on its way inside the new folder is a symbolic link.
+``..`` part), no folder on its way, inside the old folder or the new, is a symbolic link,
+and the old file is a file, not a link: a build's outputs never are, so a link found
+there was put there by someone else, and following it would publish whatever it points
+to (a file outside, readable by the one who builds).
 """
 
 from __future__ import annotations
@@ -26,21 +29,24 @@ class Linker:
     folder on the way made (and checked to be no link) once."""
 
     def __init__(self, old, new):
-        self.old, self.new = str(old), str(new)
+        self.old, self.new = os.path.normpath(old), str(new)
         self._real: set[str] = set()  # folders under ``new`` made or seen, none a link
+        self._old_real: set[str] = {self.old}  # folders under ``old`` seen to be no link
 
     def link(self, name: str) -> bool:
         """``old/name`` linked (or copied) as ``new/name``, replacing what is there;
         False when the name is not plain, a folder on its way is a link, or there is
-        no such file in ``old``."""
+        no such file in ``old`` (a link there is none)."""
         if not plain(name):
+            return False
+        source = os.path.join(self.old, name)
+        if not self._old_file(source):
             return False
         target = os.path.join(self.new, name)
         if not self._folder(os.path.dirname(target)):
             return False
-        source = os.path.join(self.old, name)
         try:
-            os.link(source, target)
+            os.link(source, target, follow_symlinks=False)
         except FileNotFoundError:
             return False
         except FileExistsError:  # left by an interrupted build (a link is replaced, not followed)
@@ -60,6 +66,27 @@ class Linker:
             return False
         return True
 
+    def _old_file(self, source: str) -> bool:
+        """Whether ``source`` (under ``old``) is a plain file, no folder on its way a link."""
+        try:
+            if not stat.S_ISREG(os.lstat(source).st_mode):
+                return False
+        except OSError:
+            return False
+        folder, checked = os.path.dirname(source), []
+        while folder not in self._old_real:
+            if folder == os.path.dirname(folder):  # (not under ``old``: no plain name)
+                return False
+            try:
+                if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                    return False
+            except OSError:
+                return False
+            checked.append(folder)
+            folder = os.path.dirname(folder)
+        self._old_real.update(checked)
+        return True
+
     def _folder(self, folder: str) -> bool:
         """``folder`` (under ``new``) made, no part of it a symbolic link."""
         if folder in self._real or folder == self.new:
@@ -76,15 +103,18 @@ class Linker:
 
 
 def link_or_copy(source: str, target: str) -> None:
+    """A hard link of ``source`` as ``target``, else a copy; a symbolic link is taken
+    over as the link it is, never followed."""
     try:
-        os.link(source, target)
+        os.link(source, target, follow_symlinks=False)
     except OSError:
-        shutil.copy2(source, target)
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def link_path(source: str, target: str) -> None:
     """A file, or a folder with everything in it, linked from ``source`` as ``target``
-    (whatever ``target`` was is replaced)."""
+    (whatever ``target`` was is replaced); a symbolic link at ``source`` is taken over
+    as a link, not followed."""
     try:
         there = os.lstat(target)
     except FileNotFoundError:
@@ -94,7 +124,7 @@ def link_path(source: str, target: str) -> None:
             shutil.rmtree(target)
         else:
             os.unlink(target)
-    if os.path.isdir(source):
+    if stat.S_ISDIR(os.lstat(source).st_mode):
         _link_tree(source, target)
     else:
         link_or_copy(source, target)
