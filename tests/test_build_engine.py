@@ -98,6 +98,33 @@ def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
     assert not (tmp_path / "one" / "html" / "persons").exists()
 
 
+def test_files_named_with_dots_only_make_pages_of_their_own(tmp_path):
+    """A file "sub/...xml" has the stem "..": its id, and so its page, must not be the
+    folder above (html/sub/.. is html itself)."""
+    tei = tmp_path / "tei"
+    (tei / "sub").mkdir(parents=True)
+    (tei / "sub" / "...xml").write_text(letter(1, names=False, words="Dots in sub."), encoding="utf-8")
+    (tei / "..xml").write_text(letter(2, names=False, words="Dots at the top."), encoding="utf-8")
+    (tei / "plain.xml").write_text(letter(3, names=False), encoding="utf-8")
+    out = tmp_path / "out"
+    report = build([tei], out, jobs=0, only=["html"])
+    assert report.ok and report.rendered == 3
+    assert "Dots in sub." in (out / "html" / "sub" / "--.html").read_text(encoding="utf-8")
+    assert "Dots at the top." in (out / "html" / "-.html").read_text(encoding="utf-8")
+
+
+def test_undated_documents_have_their_year_page(collection, tmp_path):
+    """Documents without a date are listed on the timeline's "undated" page, which
+    exists (it was written as the hidden years/.html, so the link led nowhere)."""
+    out = tmp_path / "out"
+    assert build([collection], out, jobs=0, only=["html"]).ok
+    years = out / "html" / "years"
+    assert sorted(p.name for p in years.iterdir()) == ["undated.html"]
+    assert 'href="years/undated.html"' in (out / "html" / "timeline.html").read_text(encoding="utf-8")
+    page = (years / "undated.html").read_text(encoding="utf-8")
+    assert all(f"Letter {n}" in page for n in range(1, 7))
+
+
 def test_rebuild_renders_only_what_changed(collection, tmp_path):
     out = tmp_path / "out"
     first = build([collection], out, jobs=2, only=["text"])
@@ -203,6 +230,26 @@ def test_clashes_are_refused_before_any_work(tmp_path):
                                          r"place of the collection site's own pages"):
         build([tei], tmp_path / "out", jobs=1, only=["html", "text"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tei"]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_page_s_facsimile_folder_is_never_another_output(tmp_path, order):
+    """A file of many documents x/facsimile.xml keeps its folder html/x/facsimile, which
+    is where the page x.html keeps its facsimiles: refused, in either order."""
+    from tei_edition.publish.build import _refuse_clashes
+
+    plan = dict(list({"x": {"html": "html/x.html"},
+                      "x/facsimile": {"html": "html/x/facsimile"}}.items())[::order])
+    with pytest.raises(InputError, match=r"'x'.*'x/facsimile'|'x/facsimile'.*'x'"):
+        _refuse_clashes(plan, tmp_path / "out", [])
+
+
+def test_a_site_page_is_refused_whatever_its_case(tmp_path):
+    from tei_edition.publish.build import _refuse_clashes
+
+    plan = {"Search": {"html": "html/Search.html"}, "a": {"html": "html/a.html"}}
+    with pytest.raises(InputError, match="collection site's own pages"):
+        _refuse_clashes(plan, tmp_path / "out", [])
 
 
 def test_a_page_and_a_folder_of_the_same_name_live_side_by_side(tmp_path):

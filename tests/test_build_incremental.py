@@ -389,6 +389,23 @@ def test_a_document_whose_record_names_files_outside_is_rendered_again(source, t
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
+def test_a_document_whose_record_names_the_site_s_files_is_rendered_again(source, tmp_path):
+    """A document's record may name, besides its page, only files in its own facsimile
+    folder: one naming the site's home page (linked by the document while the site is
+    written) is not trusted, and the build is what a full build writes."""
+    import json
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+    doc_id = f"letters/{sorted((source / 'letters').glob('*.xml'))[0].stem}"
+    record["documents"][doc_id]["outputs"]["html"].append("html/index.html")
+    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and rendered(again) == {doc_id}
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
 def test_a_page_s_facsimiles_are_recorded_with_it_and_taken_over(source, tmp_path):
     """A page is one file (html/letters/<id>.html); its local facsimiles, in a folder
     named after it, are among its recorded outputs: a rebuild links them over with the

@@ -267,14 +267,39 @@ def test_a_register_page_gets_the_search_box_from_its_script(open_page, built):
     assert page.problems == []
 
 
-def test_every_collection_page_holds_the_csp(open_page):
+def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
+    """The header keeps the place of the box the script draws on an entry's page: with
+    and without the script it is as high, and its links stand where they stand."""
+    where = """() => [document.querySelector('.site-header').getBoundingClientRect().height,
+        document.querySelector('.site-nav').getBoundingClientRect().x, !!document.getElementById('te-q')]"""
+    for width in (1400, 390):
+        found = []
+        for script in (False, True):
+            context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=script)
+            try:
+                page = context.new_page()
+                page.goto((built[0] / "registers" / "person" / "p2.html").as_uri())
+                found.append(page.evaluate(where))
+            finally:
+                context.close()
+        (bare_height, bare_x, bare_box), (height, x, box) = found
+        assert (bare_box, box) == (False, True)
+        assert height == pytest.approx(bare_height, abs=0.5) and x == pytest.approx(bare_x, abs=0.5), width
+
+
+def test_every_collection_page_holds_the_csp(open_page, built):
+    document = built[1].ordered()[0].id + ".html"
     for name in ("index.html", "search.html#q=heer", "registers/index.html", "registers/person-G.html",
-                 "registers/place/pl1.html", "timeline.html", "years/1840.html", "map.html"):
+                 "registers/place/pl1.html", "timeline.html", "years/1840.html", "map.html", document):
         page = open_page(name)
         page.wait_for_load_state("load")
         page.wait_for_timeout(150)
         csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
         assert "script-src 'self'" in csp and "default-src 'none'" in csp
+        # no script in the page's own text but data (a document's cards, #te-entities)
+        inline = page.evaluate("""() => [...document.scripts].filter(s => !s.src)
+            .map(s => s.type + ' ' + s.id)""")
+        assert inline == (["application/json te-entities"] if name == document else []), name
         assert page.problems == [], name
         if name == "map.html":
             shot(page, "map")
@@ -438,3 +463,59 @@ def test_the_site_works_from_a_web_server_too(browser, built):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_collection_pages_have_no_accessibility_violations(open_page, built, width):
+    """axe-core over the pages a reader of the collection meets: a document (with the
+    script's tools, permalinks and margin notes), a register entry (with the search box
+    its script draws), the home page and a search."""
+    from test_html_browser import axe_violations
+
+    document = built[1].ordered()[0].id + ".html"
+    for name in (document, "registers/person/p2.html", "index.html", "search.html#q=heer"):
+        page = open_page(name, width=width)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(150)
+        assert page.problems == [], name  # (before axe, whose own fetches the CSP refuses)
+        assert axe_violations(page) == [], name
+
+
+def test_a_register_entry_s_markup_in_a_document_s_data_block_stays_text(new_page, tmp_path):
+    """A register's label and note reach a document's page in its data block
+    (#te-entities, JSON in a script element): markup in them ("</script>", "<!--", "&")
+    neither ends the block nor runs; the card shows it as text (textContent)."""
+    source = generate(tmp_path / "src", letters=6)
+    persons = source / "registers" / "persons.xml"
+    hostile = "Gottfried </script><img src=x id=te-pwn> <!-- & Keller\u2028\u0085"
+    note = "Writer & <script>window.tePwned = 1</script> state </script> clerk"
+    xml = persons.read_text(encoding="utf-8")
+    assert "<persName type=\"reg\">Gottfried Keller</persName>" in xml and "Writer, state clerk of Zurich." in xml
+    escape = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
+    persons.write_text(xml.replace("<persName type=\"reg\">Gottfried Keller</persName>",
+                                   f"<persName type=\"reg\">{escape(hostile)}</persName>")
+                       .replace("Writer, state clerk of Zurich.", escape(note)), encoding="utf-8")
+    figures = build_site(source, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    for document in figures["collection"].ordered():
+        written = (html / f"{document.id}.html").read_text(encoding="utf-8")
+        block = written.split('<script type="application/json" id="te-entities">', 1)[1].split("</script>", 1)[0]
+        if "u003c/script" not in block:
+            continue
+        assert "<" not in block and "&" not in block  # (">" too: escaped as \u003e)
+        page = new_page((html / f"{document.id}.html").as_uri())
+        page.wait_for_selector("#te-tools:not([hidden])")
+        cards = page.evaluate("JSON.parse(document.getElementById('te-entities').textContent)")
+        key = next(k for k, fields in cards["person"].items() if "te-pwn" in fields[0])
+        name = page.locator(f"main a.name[href$='/{key}.html']").first
+        name.focus()
+        page.locator("#te-card").wait_for(state="visible")
+        assert page.locator("#te-card .card-label").text_content() == cards["person"][key][0]
+        assert "</script>" in page.locator("#te-card .card-label").text_content()
+        assert cards["person"][key][0].endswith("Keller\u2028\u0085")  # not "&#x2028;" as text
+        assert page.locator("#te-pwn").count() == 0 and page.evaluate("window.tePwned") is None
+        assert page.locator("script").count() == 2  # the data block and edition.js, no more
+        assert page.problems == []
+        break
+    else:
+        pytest.fail("no document names the entry")

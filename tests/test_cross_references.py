@@ -26,6 +26,7 @@ und des <rs>
   <ref type="sum" target="Umwaelzung_d1.5">Sonderbund</ref>
 </rs>, so die <rs><ref type="sum" target="Kurswechsel_c4">Ständige Kommission</ref></rs>
 und <rs>Escher<ref target="https://example.org/escher">Webseite</ref></rs>.</p>
+<p>Wie ich in meinem <ref target="K_0181">Brief vom 4. Mai</ref></p>
 </body></text></TEI>"""
 
 
@@ -43,6 +44,8 @@ def test_a_cross_reference_reads_apart_from_the_name_in_every_format(tmp_path, n
     # a link that is the whole phrase is the writer's words; a web link is the reader's
     assert "so die Ständige Kommission und" in text and "[→ Ständige" not in text
     assert "[→ Webseite" not in text
+    # a paragraph's own link at its end is the writer's words, not inside a name
+    assert "Wie ich in meinem Brief vom 4. Mai" in text and "[→ Brief" not in text
 
 
 def test_the_sign_is_explained_where_the_signs_are(tmp_path):
@@ -65,3 +68,6 @@ def test_real_letters_read_their_cross_references_apart(tmp_path):
         assert "Erkrankung Eschers" in text
         assert not re.search(r"\w(?<!→ )Erkrankung Eschers", text), text
         assert re.search(r"\w \[→ Erkrankung Eschers\]", text)
+        # the arrow stays with its label where the text is wrapped (K_0177 and K_0186
+        # wrapped "[→" at a line's end, the label on the next line)
+        assert not re.search(r"→\s*$", out.read_text(encoding="utf-8"), re.M)

@@ -613,3 +613,23 @@ def test_search_index_says_where_each_passage_is(tmp_path):
     assert where["Words of a division with no heading."] == "Section"
     assert where["Words of the memorandum."] == "Document No. 8"
     assert where["Words of its annex."] == "Document No. 8"
+
+
+def test_notes_headings_follow_the_page_s_heading_order(tmp_path):
+    """A letter without divisions has its title as h1: its notes are headed h2, not h3
+    (axe's heading-order rule failed on every real letter with notes)."""
+    source = tmp_path / "letter.xml"
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A letter'
+        '</title></titleStmt><publicationStmt><p>Test</p></publicationStmt><sourceDesc><p>Made'
+        '</p></sourceDesc></fileDesc></teiHeader><text><body><p>Dear friend<note place="foot">'
+        'A note.</note>, <choice><abbr>u.</abbr><expan>und</expan></choice> more.</p></body>'
+        '</text></TEI>', encoding="utf-8")
+    export_file(source, "html", tmp_path / "out")
+    import lxml.html
+
+    page = lxml.html.parse(str(tmp_path / "out" / "index.html")).getroot()
+    levels = [int(h.tag[1]) for h in page.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    titles = [h.text_content() for h in page.xpath("//*[contains(@class, 'footnotes-title')]")]
+    assert len(titles) == 2 and levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels

@@ -168,8 +168,12 @@ def test_a_link_to_a_date_prints_the_date(tmp_path, name):
     """A link without words whose target is a date prints the date (the common layer's
     @te:printed): the PDF did, the text and the site printed nothing ("Am kam er")."""
     source = tmp_path / "date.xml"
-    source.write_text(SILENT_LINKS.replace("weiter.</p>", 'weiter. Am <ref target="1901-04-19"/> kam er.</p>'),
+    source.write_text(SILENT_LINKS.replace("weiter.</p>", 'weiter. Am <ref target="1901-04-19"/> kam er.'
+                                           ' Am <ptr target="1901-04-20"/> ging er, siehe'
+                                           ' <ptr target="https://example.org/y"/> und so.</p>'),
                       encoding="utf-8")
     target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
     text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
     assert "Am 1901-04-19 kam er." in text
+    # a pointer as well (the PDF printed "Am ging er" and "https://example.org/yund")
+    assert "Am 1901-04-20 ging er, siehe https://example.org/y und so." in text

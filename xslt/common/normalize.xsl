@@ -710,14 +710,22 @@
        follow as they are. -->
   <xsl:function name="te:cross-references" as="element()*">
     <xsl:param name="name" as="element()"/>
-    <xsl:sequence select="$name/tei:ref[normalize-space()][normalize-space(@target)]
+    <xsl:sequence select="$name/tei:ref[te:is-cross-reference(.)]"/>
+  </xsl:function>
+
+  <!-- One link's test, asked of itself (never of all its siblings again): only a link
+       inside a name; a paragraph's own link at its end is the writer's words. -->
+  <xsl:function name="te:is-cross-reference" as="xs:boolean">
+    <xsl:param name="ref" as="element(tei:ref)"/>
+    <xsl:sequence select="exists($ref[normalize-space()][normalize-space(@target)]
+      [..[namespace-uri() = 'http://www.tei-c.org/ns/1.0' and map:contains($te:entity-kinds, local-name())]]
       [not(matches(normalize-space(@target), '^(#|https?:|mailto:)'))]
       [empty(following-sibling::node()[not(self::tei:ref or self::comment() or self::processing-instruction()
                                            or self::text()[not(normalize-space())])])]
-      [exists(preceding-sibling::node()[not(self::tei:ref or self::comment())][normalize-space()])]"/>
+      [exists(preceding-sibling::node()[not(self::tei:ref or self::comment())][normalize-space()])])"/>
   </xsl:function>
 
-  <xsl:template match="tei:ref[exists(parent::*/te:cross-references(.)[. is current()])]" mode="te:normalize">
+  <xsl:template match="tei:ref[te:is-cross-reference(.)]" mode="te:normalize">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
       <xsl:attribute name="te:open" select="$te:signs('ref')[1]"/>

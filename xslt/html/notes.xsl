@@ -103,7 +103,10 @@
     <xsl:if test="$notes">
       <section class="{'footnotes', 'all-in-margin'[every $n in $notes satisfies h:in-margin($n)]}"
                role="doc-endnotes" aria-label="{h:notes-label(te:mark-heading('notes'), $unit)}">
-        <h3 class="footnotes-title">{te:mark-heading('notes')}</h3>
+        <xsl:element name="h{h:notes-heading-level($unit)}">
+          <xsl:attribute name="class" select="'footnotes-title'"/>
+          <xsl:sequence select="te:mark-heading('notes')"/>
+        </xsl:element>
         <ol>
           <xsl:for-each select="$notes">
             <li id="{h:anchor-id(.)}">
@@ -138,7 +141,10 @@
     </xsl:variable>
     <xsl:if test="exists($apparatus)">
       <section class="footnotes apparatus" aria-label="{h:notes-label(te:mark-heading('textual-notes'), $unit)}">
-        <h3 class="footnotes-title">{te:mark-heading('textual-notes')}</h3>
+        <xsl:element name="h{h:notes-heading-level($unit)}">
+          <xsl:attribute name="class" select="'footnotes-title'"/>
+          <xsl:sequence select="te:mark-heading('textual-notes')"/>
+        </xsl:element>
         <ol>
           <xsl:for-each select="$apparatus">
             <li id="{h:apparatus-id(.)}">
@@ -164,6 +170,14 @@
   </xsl:template>
 
   <!-- "Notes to Document No. 1": each list of notes is a landmark with its own name. -->
+  <!-- The notes' heading, one level below their unit's: a division's heading (h2 in
+       the dossier, notes h3), or the page's title (h1 of a letter, notes h2). -->
+  <xsl:function name="h:notes-heading-level" as="xs:integer">
+    <xsl:param name="unit" as="element()"/>
+    <xsl:sequence select="if ($unit[local-name() = $h:div-names]) then min((6, h:heading-level($unit) + 1))
+                          else 2"/>
+  </xsl:function>
+
   <xsl:function name="h:notes-label" as="xs:string">
     <xsl:param name="what" as="xs:string"/>
     <xsl:param name="unit" as="element()"/>

@@ -147,7 +147,17 @@
         </xsl:for-each-group>
       </j:map>
     </xsl:variable>
-    <xsl:sequence select="replace(replace(replace(replace(xml-to-json($json), '\\/', '/'),
+    <xsl:variable name="text" select="replace(replace(replace(replace(xml-to-json($json), '\\/', '/'),
                           '&amp;', '\\u0026'), '&lt;', '\\u003c'), '&gt;', '\\u003e')"/>
+    <!-- characters the page's serialiser writes as references (&#x2028;), which a script
+         element's text keeps as they are: escaped in JSON instead -->
+    <xsl:sequence select="string-join(analyze-string($text, '[&#x7F;-&#x9F;&#x2028;&#x2029;]')/*
+      ! (if (self::j:match) then h:json-escape(string-to-codepoints(.)) else string(.)))"/>
+  </xsl:function>
+
+  <xsl:function name="h:json-escape" as="xs:string">
+    <xsl:param name="code" as="xs:integer"/>
+    <xsl:sequence select="'\u' || string-join(for $d in (4096, 256, 16, 1)
+                          return substring('0123456789abcdef', $code idiv $d mod 16 + 1, 1))"/>
   </xsl:function>
 </xsl:stylesheet>

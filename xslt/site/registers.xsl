@@ -152,7 +152,7 @@
               <xsl:choose>
                 <xsl:when test="count(s:letter) gt $s:letters-listed">
                   <ul class="year-counts">
-                    <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[.], 'undated')[1]">
+                    <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[normalize-space()], 'undated')[1]">
                       <li><a href="../../index.html#person={encode-for-uri($entity/@label)}{
                         if (current-grouping-key() = 'undated') then '' else '&amp;from=' || current-grouping-key() || '&amp;to=' || current-grouping-key()}">{
                         current-grouping-key()}</a> <span class="count">{count(current-group())}</span></li>
@@ -160,7 +160,7 @@
                   </ul>
                 </xsl:when>
                 <xsl:otherwise>
-                  <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[.], 'undated')[1]">
+                  <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[normalize-space()], 'undated')[1]">
                     <h3>{current-grouping-key()}</h3>
                     <ul class="doc-list">
                       <xsl:for-each select="current-group()">

@@ -125,7 +125,7 @@
           <xsl:call-template name="s:timeline"/>
         </xsl:with-param>
       </xsl:call-template>
-      <xsl:for-each-group select="s:doc" group-by="(@year[.], 'undated')[1]">
+      <xsl:for-each-group select="s:doc" group-by="(@year[normalize-space()], 'undated')[1]">
         <xsl:call-template name="s:file">
           <xsl:with-param name="path" select="'years/' || current-grouping-key() || '.html'"/>
           <xsl:with-param name="page" as="element()">

@@ -16,7 +16,7 @@
   <xsl:template name="s:timeline" as="element()">
     <xsl:variable name="years" as="map(xs:string, xs:integer)">
       <xsl:map>
-        <xsl:for-each-group select="s:doc" group-by="(@year[.], 'undated')[1]">
+        <xsl:for-each-group select="s:doc" group-by="(@year[normalize-space()], 'undated')[1]">
           <xsl:map-entry key="string(current-grouping-key())" select="count(current-group())"/>
         </xsl:for-each-group>
       </xsl:map>

@@ -41,7 +41,7 @@
     <xsl:param name="from" as="node()"/>
     <xsl:sequence select="($n instance of text() or $n/self::tei:lb or $n/self::tei:gap
                            or $n/self::tei:space
-                           or $n/self::tei:ref[not(normalize-space())][not(*)][tt:link-text(.)])
+                           or $n/(self::tei:ref | self::tei:ptr)[not(normalize-space())][not(*)][tt:link-text(.)])
                           and empty(($n/ancestor::tei:note | $n/ancestor::*[@te:kind = 'skip'])
                                     except $from/ancestor::*)"/>
   </xsl:function>
@@ -242,9 +242,15 @@
     <xsl:text>}})&#10;</xsl:text>
   </xsl:template>
 
+  <!-- A pointer prints its web addresses, and the date the common layer printed
+       (@te:printed), as the other formats do ("Am <ptr target="1901-04-19"/> kam er"). -->
   <xsl:template match="tei:ptr" mode="tt:inline">
-    <xsl:for-each select="tokenize(normalize-space(@target), ' ')[matches(., '^https?://')]">
-      <xsl:text>te.url({tt:str(.)})&#10;</xsl:text>
+    <xsl:variable name="printed" select="tt:link-text(.)"/>
+    <xsl:for-each select="tokenize(normalize-space(@target), ' ')[matches(., '^https?://') or . = $printed]">
+      <xsl:choose>
+        <xsl:when test="matches(., '^https?://')">te.url({tt:str(.)})&#10;</xsl:when>
+        <xsl:otherwise>{tt:str(.)}&#10;</xsl:otherwise>
+      </xsl:choose>
     </xsl:for-each>
   </xsl:template>
 

@@ -39,6 +39,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tei_edition.collection.catalogue import is_real_date
 from tei_edition.errors import UsageError
 
 FILE_NAME = "edition.toml"
@@ -133,14 +134,9 @@ def _date(value, path: Path) -> str | None:
         return None
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value.isoformat()
-    if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
-        text = value.strip()
-        try:
-            datetime.date.fromisoformat(text + "-01-01"[len(text) - 4:])
-        except ValueError:
-            pass
-        else:
-            return text
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) and is_real_date(text):
+        return text
     raise UsageError(f"date: expected a date such as 2024-05-01 (got {value!r})", path=str(path))
 
 

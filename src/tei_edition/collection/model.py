@@ -45,6 +45,13 @@ XML_ID = f"{{{XML_NS}}}id"
 _UNSAFE = re.compile(r"[^\w.\-/]+")
 
 
+def _safe_id(path: str) -> str:
+    """A document's id from its path: a name of the site's pages, so no part of it is
+    "." or ".." ("sub/...xml" would be the page html/sub/.. otherwise)."""
+    parts = _UNSAFE.sub("-", path).strip("-").split("/")
+    return "/".join(part if part.strip(".") else part.replace(".", "-") for part in parts)
+
+
 @dataclass
 class Document:
     """One document of the collection: a file, a ``TEI`` of a ``teiCorpus``, or a
@@ -409,13 +416,17 @@ class _Reader:
 
     def _slug(self, rel: str, fragment: str | None) -> str:
         stem = PurePosixPath(rel).with_suffix("").as_posix()
-        ident = _UNSAFE.sub("-", stem + (f"/{fragment}" if fragment else "")).strip("-")
+        ident = _safe_id(stem + (f"/{fragment}" if fragment else ""))
         if ident in self.ids:
             self.problems.append(Diagnostic(_shown(self.root, rel), None, None, "warning", SOURCE,
                                             f"document id {ident!r} is also that of "
                                             f"{self.ids[ident]}; this one keeps its suffix",
                                             "duplicate-document"))
-            ident = _UNSAFE.sub("-", rel + (f"/{fragment}" if fragment else ""))
+            ident = base = _safe_id(rel + (f"/{fragment}" if fragment else ""))
+            number = 1
+            while ident in self.ids:  # a file named like another's id with its suffix
+                number += 1
+                ident = f"{base}-{number}"
         self.ids[ident] = rel
         return ident
 

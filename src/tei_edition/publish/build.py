@@ -585,15 +585,22 @@ def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
     pages = len(plan) > 1
     for doc_id, outputs in plan.items():
         for fmt_name, rel in outputs.items():
-            if rel in owner:
-                raise InputError(f"the outputs of {owner[rel]!r} and {doc_id!r} would both be "
+            if rel in owner or folders.get(rel, (doc_id,))[0] != doc_id:
+                other = owner.get(rel) or folders[rel][0]
+                raise InputError(f"the outputs of {other!r} and {doc_id!r} would both be "
                                  f"{out / rel}; rename one of them")
             owner[rel] = doc_id
             if _is_folder(fmt_name, rel):
                 folders[rel] = (doc_id, "site")
             elif fmt_name == "html":  # a page; its facsimiles, if any, in a folder of its own
-                folders[f"html/{facsimile_folder(doc_id)}"] = (doc_id, "facsimile folder")
-            if pages and fmt_name == "html" and rel.split("/")[1:2] in ([n] for n in SITE_NAMES):
+                facsimiles = f"html/{facsimile_folder(doc_id)}"
+                taken = owner.get(facsimiles) or folders.get(facsimiles, (None,))[0]
+                if taken not in (None, doc_id):
+                    raise InputError(f"the facsimile folder of {doc_id!r} ({out / facsimiles}) "
+                                     f"would be an output of {taken!r}; rename one of them")
+                folders[facsimiles] = (doc_id, "facsimile folder")
+            top = rel.split("/")[1].casefold() if rel.count("/") >= 1 else ""
+            if pages and fmt_name == "html" and top in {n.casefold() for n in SITE_NAMES}:
                 raise InputError(f"the output of {doc_id!r} ({out / rel}) would take the place "
                                  "of the collection site's own pages; rename it")
     for rel, doc_id in owner.items():
@@ -746,6 +753,15 @@ def _staging(out: Path) -> Path:
     return staging
 
 
+def _owned(doc_id: str, fmt_name: str, rel: str) -> bool:
+    """Whether a recorded output besides the first is the document's own: inside the
+    folder of its site, or (a page) inside its facsimile folder."""
+    from tei_edition.publish.site import facsimile_folder
+
+    return any(rel.startswith(prefix) for prefix in (
+        f"{fmt_name}/{doc_id}/", f"html/{facsimile_folder(doc_id)}/"))
+
+
 def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
                staging: Path, old: Path | None,
                pending: list | None = None) -> manifest.Entry | None:
@@ -758,6 +774,9 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
         return None
     wanted = [str(p) for paths in entry.outputs.values() for p in paths]
     if not all(links.plain(p) for p in wanted):  # a record naming files outside the folder
+        return None
+    if not all(_owned(doc_id, name, str(p)) for name, paths in entry.outputs.items()
+               for p in paths[1:]):  # a record naming another document's or the site's files
         return None
     if entry.digest is not None:  # its site digest, kept beside the outputs
         try:
