@@ -205,12 +205,14 @@
        (no line break in it) stays, and so does indentation next to a letter, where it
        may be the only space between two words. Nor is indentation between an element
        and a punctuation mark ("<persName>Hasse</persName>⏎  <note>…</note>⏎  , bei
-       dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). -->
+       dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). Every text node is
+       matched against these patterns, so each first asks what is cheap and rules most
+       out (a line end in it, the element beside it) before its expression. -->
   <xsl:template mode="te:normalize" priority="1"
-                match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
+                match="text()[contains(., '&#10;')][empty(preceding-sibling::node()) or empty(following-sibling::node())]
                              [matches(., '^\s*\n|\n\s*\z', ';j')][../../text()[normalize-space()]]
-                       | text()[preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[,.;:!?)\]}»›“”’…]')]
-                       | text()[following-sibling::node()[1][te:break-before-punctuation(.)]]">
+                       | text()[contains(., '&#10;')][preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[,.;:!?)\]}»›“”’…]')]
+                       | text()[following-sibling::node()[1][self::tei:lb][te:break-before-punctuation(.)]]">
     <xsl:value-of select="te:indentation-trimmed(.)"/>
   </xsl:template>
 
@@ -251,8 +253,8 @@
        reads "Vergleiche.", never "Vergleiche ."). A comma after a word is the
        sentence's and stays ("Siehe <ref/>, und mehr" reads "Siehe, und mehr"). -->
   <xsl:template mode="te:normalize" priority="2"
-                match="text()[preceding-sibling::node()[1][te:silent-link(.)]
-                              or following-sibling::node()[1][te:silent-link(.)]]">
+                match="text()[preceding-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]
+                              or following-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]]">
     <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
   </xsl:template>
 
