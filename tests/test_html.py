@@ -578,6 +578,43 @@ def test_inside_a_build_the_collection_register_is_used_in_this_process(monkeypa
     assert started == [] and "index.html" in site.files
 
 
+def _search_passages(site: Path) -> list[dict]:
+    script = (site / "search-index.js").read_text(encoding="utf-8")
+    return json.loads(re.search(r"window\.teSearchIndex = (.*);\n$", script, re.S).group(1))["passages"]
+
+
+WHERE_TEI = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Where</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>
+</sourceDesc></fileDesc></teiHeader><text><body>
+<p>Loose words before any division.</p>
+<div type="chapter" n="1"><head>First chapter</head>
+  <div type="document" n="7"><head>A telegram</head><p>Words of the telegram.</p>
+    <div type="section"><head>Inner part</head><p>Words of the inner part.</p></div>
+  </div>
+  <div type="section" n="2"><head>Notes on it</head><p>Words of the chapter's section.</p></div>
+</div>
+<div><p>Words of a division with no heading.</p></div>
+<div type="document" n="8"><head>A memorandum</head><p>Words of the memorandum.</p>
+  <div type="section"><head>Annex</head><p>Words of its annex.</p></div></div>
+</body></text></TEI>"""
+
+
+def test_search_index_says_where_each_passage_is(tmp_path):
+    """A passage is placed in its unit (the outermost unit-typed division: a document
+    inside a chapter is not one, its chapter is), named by its number when it has one
+    ("Document No. 8"), else by its heading; outside any division it is in the "Text"."""
+    source = tmp_path / "where.xml"
+    source.write_text(WHERE_TEI, encoding="utf-8")
+    where = {p["text"]: p["where"] for p in _search_passages(build(source, tmp_path / "site"))}
+    assert where["Loose words before any division."] == "Text"
+    assert where["Words of the telegram."] == "First chapter"
+    assert where["Words of the inner part."] == "First chapter"
+    assert where["Words of the chapter's section."] == "First chapter"
+    assert where["Words of a division with no heading."] == "Section"
+    assert where["Words of the memorandum."] == "Document No. 8"
+    assert where["Words of its annex."] == "Document No. 8"
+
+
 def test_notes_headings_follow_the_page_s_heading_order(tmp_path):
     """A letter without divisions has its title as h1: its notes are headed h2, not h3
     (axe's heading-order rule failed on every real letter with notes)."""

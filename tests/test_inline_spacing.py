@@ -177,3 +177,26 @@ def test_a_link_to_a_date_prints_the_date(tmp_path, name):
     assert "Am 1901-04-19 kam er." in text
     # a pointer as well (the PDF printed "Am ging er" and "https://example.org/yund")
     assert "Am 1901-04-20 ging er, siehe https://example.org/y und so." in text
+
+
+QUOTES = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Quotes</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Er sagte<lb/>
+    »Komm« und <hi>said</hi>
+    “Go” und <persName>Hasse</persName>
+    »Zitat«, <persName>Heer</persName>
+    , dann Ende.</p>
+</body></text></TEI>"""
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACT))
+def test_a_quotation_mark_that_may_open_keeps_its_space(tmp_path, name):
+    """» › “ open a quotation in German and English: a line break or indentation before
+    one is a space ("Er sagte»Komm«" was printed); a comma after indentation still
+    follows its word."""
+    source = tmp_path / "quotes.xml"
+    source.write_text(QUOTES, encoding="utf-8")
+    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
+    text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
+    assert "Er sagte »Komm« und said “Go” und Hasse »Zitat«, Heer, dann Ende." in text

@@ -91,9 +91,23 @@ def _tei(el, *names) -> bool:
     return qname.namespace == TEI_NS and (not names or qname.localname in names)
 
 
+NAMES = {"persName", "placeName", "geogName", "settlement", "country", "region", "bloc",
+         "district", "orgName", "name", "rs"}
+
+
+def _cross_reference(el) -> bool:
+    """A labelled link inside a name to another document or its commentary: the common
+    layer sets it after the name as the editors' ("Anfall [→ Erkrankung Eschers]")."""
+    parent, target = el.getparent(), " ".join((el.get("target") or "").split())
+    return (_tei(el, "ref") and parent is not None and _tei(parent) and _local(parent) in NAMES
+            and bool("".join(el.itertext()).strip()) and bool(target)
+            and not re.match(r"(#|https?:|mailto:)", target))
+
+
 def _set_apart(el) -> bool:
-    """Whether the export separates the element from its neighbours (a block)."""
-    if _tei(el) and _local(el) in BLOCKS:
+    """Whether the export separates the element from its neighbours (a block, or an
+    editors' cross-reference)."""
+    if _tei(el) and _local(el) in BLOCKS or _cross_reference(el):
         return True
     parent = el.getparent()
     loose = parent is not None and any((t or "").strip() for t in [parent.text] + [c.tail for c in parent])

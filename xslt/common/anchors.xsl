@@ -10,14 +10,17 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:te="urn:x-tei-edition"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
   <xsl:function name="te:is-anchor-block" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
     <xsl:sequence select="namespace-uri($el) = 'http://www.tei-c.org/ns/1.0'
-                          and local-name($el) = $te:anchor-blocks"/>
+                          and map:contains($te:anchor-block-names, local-name($el))"/>
   </xsl:function>
 
+  <xsl:variable name="te:anchor-block-names" as="map(xs:string, xs:boolean)"
+                select="map:merge($te:anchor-blocks ! map{.: true()}, map{'duplicates': 'use-first'})"/>
   <!-- The nearest citable ancestor-or-self: a block, else a div, else the element. -->
   <xsl:function name="te:block-of" as="element()">
     <xsl:param name="el" as="element()"/>

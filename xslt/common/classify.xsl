@@ -66,8 +66,15 @@
   <xsl:function name="te:is-skipped" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
     <xsl:sequence select="namespace-uri($el) = 'http://www.tei-c.org/ns/1.0'
-                          and local-name($el) = $te:skipped"/>
+                          and map:contains($te:skipped-names, local-name($el))"/>
   </xsl:function>
+
+  <!-- The lists above as sets of names, for the tests asked of every element (a map
+       lookup, where comparing a name with a list costs one comparison per name). -->
+  <xsl:variable name="te:skipped-names" as="map(xs:string, xs:boolean)"
+                select="map:merge($te:skipped ! map{.: true()}, map{'duplicates': 'use-first'})"/>
+  <xsl:variable name="te:block-names" as="map(xs:string, xs:boolean)"
+                select="map:merge($te:blocks ! map{.: true()}, map{'duplicates': 'use-first'})"/>
 
   <!-- Each known TEI name and what it is, looked up once per element (a map, where
        comparing a name with the lists above costs hundreds of comparisons each).
@@ -98,7 +105,7 @@
     <xsl:param name="el" as="element()"/>
     <xsl:variable name="parent" select="$el/parent::*"/>
     <xsl:sequence select="
-      exists($el/*[local-name() = $te:blocks])
+      exists($el/*[map:contains($te:block-names, local-name())])
       or (exists($parent) and local-name($parent) = ('body', 'front', 'back', 'div', 'div1',
           'div2', 'div3', 'div4', 'div5', 'div6', 'div7', 'sp', 'lg', 'list', 'listBibl',
           'opener', 'closer', 'postscript', 'text', 'group', 'floatingText', 'cit',
@@ -137,7 +144,8 @@
 
   <xsl:function name="te:is-div" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="exists($el/self::tei:*) and matches(local-name($el), '^div[1-7]?$')"/>
+    <xsl:sequence select="exists($el/self::tei:*) and starts-with(local-name($el), 'div')
+                          and matches(local-name($el), '^div[1-7]?$')"/>
   </xsl:function>
 
   <!-- The main heading of a division (policy.xml's <headings>): the title every format
@@ -160,10 +168,10 @@
        registry number among the lines of an opener): a line of its own. -->
   <xsl:function name="te:stands-as-line" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="te:kind($el) = ('inline', 'unknown-inline')
+    <xsl:sequence select="exists($el/parent::*[local-name() = $te:line-containers])
+      and te:kind($el) = ('inline', 'unknown-inline')
       and not($el/self::tei:note or $el/self::tei:pb or $el/self::tei:lb or $el/self::tei:milestone
               or $el/self::tei:anchor or $el/self::tei:cb or $el/self::tei:gb)
-      and exists($el/parent::*[local-name() = $te:line-containers])
       and not(te:has-loose-text($el/parent::*))"/>
   </xsl:function>
 

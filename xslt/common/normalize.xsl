@@ -205,19 +205,26 @@
        (no line break in it) stays, and so does indentation next to a letter, where it
        may be the only space between two words. Nor is indentation between an element
        and a punctuation mark ("<persName>Hasse</persName>⏎  <note>…</note>⏎  , bei
-       dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). -->
+       dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). Every text node is
+       matched against these patterns, so each first asks what is cheap and rules most
+       out (a line end in it, the element beside it) before its expression. -->
   <xsl:template mode="te:normalize" priority="1"
-                match="text()[empty(preceding-sibling::node()) or empty(following-sibling::node())]
+                match="text()[contains(., '&#10;')][empty(preceding-sibling::node()) or empty(following-sibling::node())]
                              [matches(., '^\s*\n|\n\s*\z', ';j')][../../text()[normalize-space()]]
-                       | text()[preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[,.;:!?)\]}»›“”’…]')]
-                       | text()[following-sibling::node()[1][te:break-before-punctuation(.)]]">
+                       | text()[contains(., '&#10;')][preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[' || $te:closing-marks || ']')]
+                       | text()[following-sibling::node()[1][self::tei:lb][te:break-before-punctuation(.)]]">
     <xsl:value-of select="te:indentation-trimmed(.)"/>
   </xsl:template>
+
+  <!-- The marks that close what stands before them, written without a space (a regex
+       class's content). Never a quotation mark that may open: » › “ open a quotation in
+       German or English text ("sagte »Komm«", "said “Go”"), so a space before them stays. -->
+  <xsl:variable name="te:closing-marks" as="xs:string" select="',.;:!?)\]}”’…'"/>
 
   <xsl:function name="te:break-before-punctuation" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
     <xsl:sequence select="exists($n/self::tei:lb[not(ancestor::*[local-name() = $te:line-keeping])]
-      [following-sibling::node()[1][self::text()][matches(., '^\s*[,.;:!?)\]}»›“”’…]')]])"/>
+      [following-sibling::node()[1][self::text()][matches(., '^\s*[' || $te:closing-marks || ']')]])"/>
   </xsl:function>
 
   <xsl:function name="te:indentation-trimmed" as="xs:string">
@@ -226,7 +233,7 @@
       and matches($t, '^\s*\n|\n\s*\z', ';j') and exists($t/../../text()[normalize-space()])"/>
     <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
     <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]))
-      then replace($s, '^\s*\n\s*([,.;:!?)\]}»›“”’…])', '$1') else $s"/>
+      then replace($s, '^\s*\n\s*([' || $te:closing-marks || '])', '$1') else $s"/>
     <xsl:sequence select="if (te:break-before-punctuation($t/following-sibling::node()[1]))
       then replace($s, '\s+$', '') else $s"/>
   </xsl:function>
@@ -238,7 +245,7 @@
     <xsl:variable name="open" select="empty($t/preceding-sibling::node()) and ($before/self::tei:lb
       or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
     <xsl:variable name="close" select="empty($t/following-sibling::node()) and ($after/self::tei:lb
-      or $after/self::text()[matches(., '^[\s)\]}.,;:!?»›“”’…]')])"/>
+      or $after/self::text()[matches(., '^[\s' || $te:closing-marks || ']')])"/>
     <xsl:variable name="text" select="if ($open) then replace($t, '^\s*\n\s*', '') else string($t)"/>
     <xsl:sequence select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
   </xsl:function>
@@ -251,8 +258,8 @@
        reads "Vergleiche.", never "Vergleiche ."). A comma after a word is the
        sentence's and stays ("Siehe <ref/>, und mehr" reads "Siehe, und mehr"). -->
   <xsl:template mode="te:normalize" priority="2"
-                match="text()[preceding-sibling::node()[1][te:silent-link(.)]
-                              or following-sibling::node()[1][te:silent-link(.)]]">
+                match="text()[preceding-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]
+                              or following-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]]">
     <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
   </xsl:template>
 

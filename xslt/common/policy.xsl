@@ -44,10 +44,12 @@
 
   <xsl:function name="te:own-alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
+    <xsl:if test="exists($el/@rend | $el/@style)">
     <xsl:variable name="rend" select="tokenize(lower-case(normalize-space($el/@rend)))"/>
     <xsl:variable name="style" select="tokenize(lower-case(replace($el/@style, '\s+', '')), ';')"/>
     <xsl:sequence select="$te:policy/alignment/align
       [tokenize(@rend) = $rend or tokenize(@style) = $style][1]/@says ! string(.)"/>
+    </xsl:if>
   </xsl:function>
 
   <!-- The alignment a block is set with: its own, else that of the nearest aligned
@@ -55,9 +57,9 @@
        is set right, a byline centred); 'left' (the default of prose) is nothing. -->
   <xsl:function name="te:alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
-    <xsl:if test="local-name($el) = $te:aligned-blocks">
+    <xsl:if test="map:contains($te:aligned-block-names, local-name($el))">
       <xsl:variable name="around" select="$el/ancestor-or-self::*
-        [local-name() = $te:aligned-blocks or exists(te:default-alignment(.))]"/>
+        [map:contains($te:aligned-block-names, local-name()) or exists(te:default-alignment(.))]"/>
       <xsl:sequence select="(($around ! te:own-alignment(.))[last()],
                              ($around ! te:default-alignment(.))[last()])[1][. != 'left']"/>
     </xsl:if>
@@ -65,9 +67,17 @@
 
   <xsl:function name="te:default-alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="$te:policy/alignment/default[tokenize(@element) = local-name($el)]
+    <xsl:sequence select="$te:alignment-defaults(local-name($el))
       [empty(@type) or tokenize(@type) = tokenize($el/@type)][1]/@says ! string(.)"/>
   </xsl:function>
+  <!-- The same lists as maps, looked up once per element and ancestor (comparing each
+       name with the lists, and reading the table, for every ancestor of every block
+       cost more than the rest of the pre-pass). -->
+  <xsl:variable name="te:aligned-block-names" as="map(xs:string, xs:boolean)"
+                select="map:merge($te:aligned-blocks ! map{.: true()})"/>
+  <xsl:variable name="te:alignment-defaults" as="map(xs:string, element(default)+)" select="map:merge(
+    for $name in distinct-values($te:policy/alignment/default/tokenize(@element))
+    return map{$name: $te:policy/alignment/default[tokenize(@element) = $name]})"/>
 
   <!-- The label of a numbered division without a label heading ("Document No. 3"),
        or nothing (policy.xml's <division-labels>; nor when its heading starts with its

@@ -127,14 +127,29 @@
             string-join((h:humanize(($div/@type[normalize-space()], 'section')[1]), $div/@n), ' '))[1]"/>
   </xsl:function>
 
-  <!-- Where a node sits, for a reader: its unit (document, essay) or nearest division. -->
+  <!-- Where a node sits, for a reader: its unit (document, essay) or nearest division.
+       Asked for every passage of the search index and every register mention, so it
+       finds the unit with one te:unit() (in a document, the nearest unit around a node
+       is te:unit() when that is a division, else the outermost element when that is
+       one) rather than asking h:is-unit() of every ancestor (each a te:unit()). -->
   <xsl:function name="h:where" as="xs:string">
     <xsl:param name="node" as="node()"/>
-    <xsl:variable name="div" select="($node/ancestor-or-self::*[h:is-unit(.)][1],
-      $node/ancestor-or-self::*[matches(local-name(), '^div\d?$')][1])[1]"/>
-    <xsl:variable name="document" select="$div/(ancestor::tei:div | ancestor::tei:div1)[h:document-number(.)][1]"/>
+    <xsl:variable name="top" select="$node/ancestor-or-self::*[last()]"/>
+    <xsl:variable name="div" select="
+      if (not(root($node) instance of document-node()))
+      then ($node/ancestor-or-self::*[h:is-unit(.)][1],
+            $node/ancestor-or-self::*[matches(local-name(), '^div\d?$')][1])[1]
+      else (te:unit($node)[self::tei:div or self::tei:div1][exists($top)],
+            $top[self::tei:div or self::tei:div1],
+            $node/ancestor-or-self::*[matches(local-name(), '^div\d?$')][1])[1]"/>
+    <xsl:sequence select="if ($div) then h:where-in($div) else 'Text'"/>
+  </xsl:function>
+
+  <xsl:function name="h:where-in" as="xs:string">
+    <xsl:param name="div" as="element()"/>
+    <xsl:variable name="document" select="$div/(ancestor::tei:div | ancestor::tei:div1)
+                                          [normalize-space(@n)][h:document-number(.)][1]"/>
     <xsl:sequence select="if ($document) then h:document-number($document)
-                          else if ($div) then (h:document-number($div), h:div-label($div))[1]
-                          else 'Text'"/>
+                          else (h:document-number($div), h:div-label($div))[1]"/>
   </xsl:function>
 </xsl:stylesheet>

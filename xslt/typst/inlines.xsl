@@ -86,7 +86,7 @@
       and matches(string($t/preceding-sibling::node()[2][. instance of text()]), '\s$')"/>
     <xsl:variable name="s" select="if (starts-with($s, ' ') and not($after-mark) and tt:ends-open(tt:prev-item($t, $scope)))
                                    then substring($s, 2)
-                                   else if ($after-mark and not(starts-with($s, ' ') or matches($s, '^[,.;:!?)\]}»›“”’…]')))
+                                   else if ($after-mark and not(starts-with($s, ' ') or matches($s, '^[' || $te:closing-marks || ']')))
                                    then ' ' || $s else $s"/>
     <xsl:variable name="next" select="if (ends-with($s, ' ')) then tt:next-item($t, $scope) else ()"/>
     <xsl:variable name="s" select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb
