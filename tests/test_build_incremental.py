@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_collection_site_fixture import generate  # noqa: E402
 
 from tei_edition.collection import load  # noqa: E402
-from tei_edition.publish import manifest  # noqa: E402
+from tei_edition.publish import manifest, search_index  # noqa: E402
 from tei_edition.publish.build import build  # noqa: E402
 
 
@@ -91,14 +91,20 @@ def test_a_comment_re_renders_the_letter_alone_and_keeps_the_site(source, tmp_pa
     assert outputs and {f: inodes(out)[f] for f in outputs} == {f: after[f] for f in outputs}
 
 
-def test_an_edit_of_the_text_rewrites_the_site_and_only_that_page(source, tmp_path):
+def test_an_edit_of_the_text_rewrites_the_site_and_only_that_page(source, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
     before = inodes(out)
     letter = sorted((source / "letters").glob("*.xml"))[3]
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("Dear friend,", "Dearest friend,"), encoding="utf-8")
+    made = []  # the index's scripts made (not taken over): (function, first argument)
+    script_call = search_index.script_call
+    monkeypatch.setattr(search_index, "script_call",
+                        lambda function, *args: made.append((function, args[0])) or
+                        script_call(function, *args))
     again = build([source], out, jobs=0, only=["html"])
+    monkeypatch.undo()
     assert rendered(again) == {f"letters/{letter.stem}"}
     # the search index holds the passage: what of it changed is written again, the
     # rest of the site (its pages, the catalogue, the assets) linked over
@@ -114,6 +120,14 @@ def test_an_edit_of_the_text_rewrites_the_site_and_only_that_page(source, tmp_pa
     number = [e.id for e in load([source]).catalogue()].index(f"letters/{letter.stem}")
     assert f"html/search/d{number}.js" in rewritten  # the letter's passages
     assert all(f.startswith(("html/search/", "html/registers/")) for f in rewritten), rewritten
+    # of the index, the letter's passages and the shards of the terms it changed ("dear"
+    # has new postings, "dearest" is new: both in the shards of "de"), no other shard
+    shards = {f for f in rewritten if f.startswith("html/search/s-")}
+    assert shards and all(search_index.shard_prefix(f).startswith("de") for f in shards), shards
+    assert len([f for f in after if f.startswith("html/search/s-")]) > 10 * len(shards)
+    # ... and the others not even made again: taken over, as what they are made of is
+    assert {prefix[:2] for function, prefix in made if function == "teSearchShard"} == {"de"}
+    assert [n for function, n in made if function == "teSearchText"] == [number]
     for unchanged in ("html/index.html", "html/catalogue.js", "html/timeline.html",
                       "html/registers/index.html", "html/assets/site.js"):
         assert after[unchanged] == before[unchanged]
@@ -462,3 +476,19 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(source, tmp_path, m
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_unchanged_collection_records_are_linked_over_and_changed_ones_written(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    records = out / manifest.RECORDS
+    first = records.stat().st_ino
+    build([source], out, jobs=0, only=["html"])
+    assert records.stat().st_ino == first  # the same records: the file taken over
+    letter = sorted((source / "letters").glob("*.xml"))[2]
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                      encoding="utf-8")
+    build([source], out, jobs=0, only=["html"])
+    assert records.stat().st_ino != first
+    rel = f"letters/{letter.name}"
+    assert manifest.load_records(out)[rel]["sha256"] == load([source]).hashes[str(letter.resolve())]

@@ -220,7 +220,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     progress = progress or Progress()
     out = Path(out_dir)
 
-    collection = collection_model.load(paths, cache=None if force else manifest.load_records(out))
+    records = {} if force else manifest.load_records(out)
+    collection = collection_model.load(paths, cache=records or None)
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
     fallback, validation = _validation(validate, strict, fallback_schema, collection.config)
@@ -352,7 +353,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             everything taken over is linked into it)."""
             if name not in decoded:
                 meanwhile.result()
-                decoded[name] = _digests(manifest.read_digest(staging, name))
+                decoded[name] = _digests(manifest.read_digest(staging, name), name)
             return decoded[name]
 
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
@@ -362,7 +363,10 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries, site)
-    manifest.save_records(staging, collection.records)
+    if records and collection.records == records and list(collection.records) == list(records):
+        _keep_records(out, staging, records)  # the same (for the most part the same objects)
+    else:
+        manifest.save_records(staging, collection.records)
     _swap(staging, out, tidy_in_background=tidy_in_background)
     # this process's own peak (the collection, the collection site) counts too
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -638,14 +642,21 @@ def _write_books(collection, staging: Path, chosen, books: str, report: BuildRep
     report.notes.extend(problems)
 
 
-def _digests(text: str) -> list:
+def _digests(text: str, name: str | None = None) -> list:
     """The site digests kept in a manifest entry: one document's (``Digest`` JSON), or
-    those of every document of a file of many rendered whole (a JSON list of them)."""
+    those of every document of a file of many rendered whole (a JSON list of them).
+    ``name``: the entry's name for them (their content's hash), kept as each digest's
+    ``stamp``."""
     from tei_edition.publish import site
 
     if text.startswith("["):
-        return [site.Digest.from_json(one) for one in json.loads(text)]
-    return [site.Digest.from_json(text)]
+        found = [site.Digest.from_json(one) for one in json.loads(text)]
+    else:
+        found = [site.Digest.from_json(text)]
+    if name is not None:
+        for n, one in enumerate(found):
+            one.stamp = f"{name}:{n}"
+    return found
 
 
 def _previous_site(previous: manifest.Site | None, out: Path | None):
@@ -691,7 +702,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 os.unlink(staging / name)
         salt = manifest.key(manifest.tool_digest(), options)
         # read only now: a site taken over whole needs none of them
-        digests_of = digests_of or (lambda name: _digests(manifest.read_digest(staging, name)))
+        digests_of = digests_of or (lambda name: _digests(manifest.read_digest(staging, name), name))
         digests = [digest for d in documents if d in entries and entries[d].digest
                    for digest in digests_of(entries[d].digest)]
         same = previous is not None and previous.salt == salt
@@ -709,6 +720,20 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt, figures["details"])
+
+
+def _keep_records(out: Path, staging: Path, records: dict) -> None:
+    """The previous build's collection records, unchanged, linked into the new folder
+    (written anew when they cannot be)."""
+    target = staging / manifest.RECORDS
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        pass
+    try:
+        links.link_or_copy(str(out / manifest.RECORDS), str(target))
+    except OSError:
+        manifest.save_records(staging, records)
 
 
 def _in_site(name) -> bool:
@@ -815,7 +840,7 @@ class _Meanwhile:
         try:
             for name in self._names:
                 try:
-                    self._decoded[name] = _digests(manifest.read_digest(self._old, name))
+                    self._decoded[name] = _digests(manifest.read_digest(self._old, name), name)
                 except (OSError, ValueError, KeyError, TypeError):
                     continue  # read again from the new folder, where its error is raised
             self._read.set()

@@ -13,15 +13,19 @@ to (a file outside, readable by the one who builds).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def plain(name) -> bool:
     """Whether ``name`` is a relative path that leads nowhere outside (no empty, ``.``
     or ``..`` part, no control character)."""
-    return (isinstance(name, str) and not any(p in ("", ".", "..") for p in name.split("/"))
-            and not any(ord(c) < 32 or c == "\x7f" for c in name))
+    return (isinstance(name, str) and _CONTROL.search(name) is None
+            and not any(p in ("", ".", "..") for p in name.split("/")))
 
 
 class Linker:

@@ -5,6 +5,7 @@ Terms are folded as entity names are (``entities.namefold``)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -65,30 +66,31 @@ class SearchIndex:
     """
 
     def __init__(self) -> None:
-        self.postings: dict[str, list[str]] = defaultdict(list)
-        self.last: dict[str, int] = {}  # term -> the document of its last posting
+        self.own: dict[int, dict[str, str]] = {}  # document -> its share (document_postings)
+        self.groups: dict[int, dict[str, list]] = {}  # document -> its groups (document_groups)
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.entity_rows: list = []
         self.texts: dict[int, list] = {}
         self.text_bytes = 0
         self.bytes = 0
         self.shard_count = 0
+        self.shard_files: dict[str, list[str]] = {}  # group -> its shards' files (``files``)
 
     def add(self, number: int, found) -> None:
-        """Index one document's passages (``found``: its ``site.Digest``, or None). Its
-        postings are the digest's ``terms`` when it has them (made where the document
-        was rendered, kept by an incremental build), else made here."""
+        """Index one document's passages (``found``: its ``site.Digest``, or None), the
+        documents in ascending order. Its postings are the digest's ``terms`` when it
+        has them (made where the document was rendered, kept by an incremental build),
+        else made here."""
         passages = found.passages if found else []
         self.texts[number] = passages
         self.text_bytes += sum(len(text.encode("utf-8")) for _, text in passages)
         own = getattr(found, "terms", None)
-        if own is None:
-            own = document_postings(passages)
-        last, postings = self.last, self.postings
-        for term, part in own.items():
-            step = number - last.get(term, 0)
-            last[term] = number
-            postings[term].append((LAST[step] if step < 32 else numbers((step,))) + part)
+        own = document_postings(passages) if own is None else own
+        groups = getattr(found, "groups", None)
+        if groups is None:  # (a digest made elsewhere: its terms in order, its groups)
+            own = dict(sorted(own.items()))
+            groups = document_groups(own)
+        self.own[number], self.groups[number] = own, groups
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
         for key, entry in register.items():
@@ -102,23 +104,75 @@ class SearchIndex:
             for term in sorted({t for name in entry.names for t in terms(name)}):
                 self.entities[term].append(row)
 
-    def files(self) -> dict[str, bytes]:
-        shards = _shards(self.postings, self.entities)
+    def group_keys(self) -> dict[str, str]:
+        """Group (a term's first two characters: the shards of one group are split
+        apart from the others') -> what its shards are made of: the documents holding
+        its terms (number and the signature of their share) and its terms' entity
+        rows. The same key, the same shards."""
+        holders: dict[str, list[str]] = defaultdict(list)
+        for number, groups in self.groups.items():
+            for group, (mark, _, _) in groups.items():
+                holders[group].append(f"{number}:{mark}")
+        rows: dict[str, list] = defaultdict(list)
+        for term in sorted(self.entities):
+            rows[term[:2]].append([term, [self.entity_rows[r] for r in self.entities[term]]])
+        return {group: "\n".join(holders.get(group, ())) + "\n" + _json(rows.get(group, []))
+                for group in set(holders) | set(rows)}
+
+    def files(self, groups=None, documents=None, other_prefixes=()) -> dict[str, bytes]:
+        """The index's files: the shards of ``groups`` (None: all), the passages of
+        ``documents`` (None: all) and the list of shards, which names
+        ``other_prefixes`` too (the shards of the other groups, kept)."""
+        postings: dict[str, list[str]] = defaultdict(list)
+        last: dict[str, int] = {}  # term -> the document of its last posting
+        for number, own in self.own.items():
+            if groups is None:
+                found = own.items()
+            else:  # the ranges of the groups wanted among its terms (in order)
+                held = [self.groups[number][g] for g in groups if g in self.groups[number]]
+                if not held:
+                    continue
+                items = list(own.items())
+                found = [item for _, start, count in held for item in items[start:start + count]]
+            for term, part in found:
+                step = number - last.get(term, 0)
+                last[term] = number
+                postings[term].append((LAST[step] if step < 32 else numbers((step,))) + part)
+        entities = self.entities if groups is None else \
+            {t: rows for t, rows in self.entities.items() if t[:2] in groups}
+        shards = _shards(postings, entities)
         files: dict[str, bytes] = {}
+        self.shard_files = {}
         for prefix, members in shards.items():
             cut = len(prefix)
-            value = {"t": {t[cut:]: "".join(self.postings[t]) for t in members if t in self.postings},
-                     "e": {t[cut:]: [self.entity_rows[r] for r in self.entities[t]]
-                           for t in members if t in self.entities}}
-            files[f"search/s-{shard_name(prefix)}.js"] = script_call("teSearchShard", prefix, value)
+            value = {"t": {t[cut:]: "".join(postings[t]) for t in members if t in postings},
+                     "e": {t[cut:]: [self.entity_rows[r] for r in entities[t]]
+                           for t in members if t in entities}}
+            name = f"search/s-{shard_name(prefix)}.js"
+            files[name] = script_call("teSearchShard", prefix, value)
+            self.shard_files.setdefault(prefix[:2], []).append(name)
         for number, passages in self.texts.items():
+            if documents is not None and number not in documents:
+                continue
             start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
             files[f"search/d{number}.js"] = script_call(
                 "teSearchText", number, start, [[anchor[len(start):], text] for anchor, text in passages])
-        files["search/shards.js"] = script_value("teSearchShards", sorted(shards))
+        files["search/shards.js"] = script_value("teSearchShards", sorted({*shards, *other_prefixes}))
         self.bytes = sum(len(v) for k, v in files.items())
-        self.shard_count = len(shards)
+        self.shard_count = len(shards) + len(set(other_prefixes) - set(shards))
         return files
+
+
+def shard_prefix(name: str) -> str | None:
+    """The prefix of a shard's file (``search/s-*.js``, ``shard_name``), None for
+    another file."""
+    stem = name.rpartition("/")[2]
+    if not (stem.startswith("s-") and stem.endswith(".js")):
+        return None
+    try:
+        return "".join(chr(int(code, 16)) for code in stem[2:-3].split("-"))
+    except ValueError:
+        return None
 
 
 def _arguments(script: str) -> list:
@@ -155,7 +209,24 @@ def document_postings(passages) -> dict[str, str]:
             deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
             head = [2 * p] if len(where) == 1 else [2 * p + 1, len(where) - 2]
             found.setdefault(term, []).append(numbers([*head, *deltas]))
-    return {term: LAST[0].join(parts) for term, parts in found.items()}
+    return {term: LAST[0].join(found[term]) for term in sorted(found)}
+
+
+def document_groups(own: dict[str, str]) -> dict[str, list]:
+    """A document's share of the index (``document_postings``, its terms in order) by
+    group (a term's first two characters, as shards are split): group -> [signature of
+    its terms and postings there, index of its first term, count of its terms]."""
+    groups: dict[str, list] = {}
+    start, group, digest = 0, None, None
+    for i, (term, part) in enumerate(own.items()):
+        if term[:2] != group:
+            if group is not None:
+                groups[group] = [digest.hexdigest(), start, i - start]
+            group, start, digest = term[:2], i, hashlib.blake2b(digest_size=10)
+        digest.update(f"{term}\t{part}\n".encode("utf-8", "surrogateescape"))
+    if group is not None:
+        groups[group] = [digest.hexdigest(), start, len(own) - start]
+    return groups
 
 
 # A number is its base-32 digits, most significant first: the last from LAST, the

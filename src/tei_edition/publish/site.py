@@ -46,8 +46,8 @@ from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
-from tei_edition.publish.search_index import (SearchIndex, document_postings, script_call,
-                                               script_value)
+from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
+                                               script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.xml.parse import TE_NS, TEI_NS
@@ -98,20 +98,28 @@ class Digest:
     mentions: list[tuple[str, str, str]] = field(default_factory=list)
     # its share of the search index (``search_index.document_postings``), None: not made
     terms: dict[str, str] | None = None
+    # its share of the index by group of terms (``search_index.document_groups``) and
+    # a signature of its mentions of each entry (``mention_marks``), None: not made
+    groups: dict[str, list] | None = None
+    marks: dict[str, str] | None = None
+    # what identifies its content (the engine's name for the digest it kept: a hash of
+    # it), None: not known; not part of its JSON
+    stamp: str | None = field(default=None, compare=False)
 
     def to_json(self) -> str:
         """For the engine's cache: an incremental build keeps the digests of the
         documents it does not render again (their search postings with them)."""
         data = {"id": self.id, "passages": self.passages, "mentions": self.mentions}
-        if self.terms is not None:
-            data["terms"] = self.terms
+        for name in ("terms", "groups", "marks"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name)
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "Digest":
         data = json.loads(text)
         return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]],
-                   data.get("terms"))
+                   data.get("terms"), data.get("groups"), data.get("marks"))
 
 
 def digest(tree, document) -> Digest:
@@ -142,7 +150,19 @@ def digest(tree, document) -> Digest:
         for key in el.get(TE_REFS, "").split():
             found.mentions.append((key, anchor, snippet))
     found.terms = document_postings(found.passages)
+    found.groups = document_groups(found.terms)
+    found.marks = mention_marks(found.mentions)
     return found
+
+
+def mention_marks(mentions) -> dict[str, str]:
+    """Collection key -> a signature of a document's mentions of it (anchor and
+    snippet, in order): what of the document the entry's pages show."""
+    by_key: dict[str, list] = defaultdict(list)
+    for key, anchor, snippet in mentions:
+        by_key[key].append([anchor, snippet])
+    return {key: hashlib.blake2b(json.dumps(found, ensure_ascii=False).encode(
+        "utf-8", "surrogateescape"), digest_size=10).hexdigest() for key, found in by_key.items()}
 
 
 def _fragment(root, fragment, document=None):
@@ -504,12 +524,32 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
     shell = [data.get("title", ""), data.get("documents", ""),
              str(any(True for _ in data.iter(f"{_S}geo")))]
+    # an entry's mentions are those its documents' digests hold under its key (in
+    # the documents' order): named by the signatures of them the digests hold
+    marks = {d: found.marks if found.marks is not None else mention_marks(found.mentions)
+             for d, found in by_digest.items()}
+    shown = [el.get("key") for el in data.iter(f"{_S}entity")]
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
         found = mentions.get(key, [])  # its lines are made of these alone
         named = sorted({m[0] for m in found} | {x.get("doc") for x in el.iter(f"{_S}letter")})
-        parts[f"entity {key}"] = manifest.key(*base, *shell, etree.tostring(el), repr(found),
-                                      *(docs.get(d, b"") for d in named))
+        parts[f"entity {key}"] = manifest.key(
+            *base, *shell, etree.tostring(el),
+            *(docs.get(d, b"") + marks.get(d, {}).get(key, "").encode() for d in named))
+    # the search index in parts too (when every digest has its stamp): the shards of
+    # each group of terms, read from the documents holding them, and each document's
+    # passages
+    index = SearchIndex()
+    for entry in entries:
+        index.add(numbers[entry.id], by_digest.get(entry.id))
+    index.add_entities(register, mentions, numbers)
+    index_parts: dict[str, str] = {}
+    if all(d.stamp is not None for d in by_digest.values()):
+        stamps = {numbers[e.id]: by_digest[e.id].stamp if e.id in by_digest else "" for e in entries}
+        for group, made_of in index.group_keys().items():
+            index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
+        for number, stamp in stamps.items():
+            index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
     old = previous if previous is not None and previous.folder.is_dir() else None
     folder = SafeFolder(out)
     hashes: dict[str, str] = {}
@@ -525,7 +565,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     # the parts whose keys are the previous build's: their files linked over now
     kept_parts: set[str] = set()
-    for part, key in parts.items():
+    for part, key in [*parts.items(), *index_parts.items()]:
         before = old.parts.get(part) if old is not None else None
         if not before or before[0] != key or not all(f in old.hashes for f in before[1]):
             continue
@@ -544,15 +584,20 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         kept_parts.discard(part)
     if OVERVIEW in kept_parts:
         data.set("overview", "skip")
-    for el in data.iter(f"{_S}entity"):
+    mapped = False  # an entry kept for the pages' "Map" link alone
+    for el in list(data.iter(f"{_S}entity")):
         if f"entity {el.get('key')}" in kept_parts:
-            el.set("pages", "skip")
+            if OVERVIEW in kept_parts and (mapped or el.find(f"{_S}geo") is None):
+                data.remove(el)  # only the overview reads the entries whose pages are kept
+            else:
+                mapped = mapped or el.find(f"{_S}geo") is not None
+                el.set("pages", "skip")
         else:
             _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
 
     files: dict[str, bytes] = {}
     part_files: dict[str, list[str]] = {part: [] for part in parts}
-    if len(kept_parts) < len(parts):
+    if not kept_parts.issuperset(parts):
         result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
         strings = result.strings
         if len(strings) % 2:
@@ -571,11 +616,24 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                  for e in entries[start:start + TITLE_CHUNK]]
         files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
             "teCatalogueTitles", start // TITLE_CHUNK, chunk)
-    index = SearchIndex()
-    for entry in entries:
-        index.add(numbers[entry.id], by_digest.get(entry.id))
-    index.add_entities(register, mentions, numbers)
-    files.update(index.files())
+    if index_parts:
+        kept_groups = {part[len("search "):] for part in kept_parts
+                       if part.startswith("search ") and not part.startswith("search text ")}
+        files.update(index.files(
+            groups={part[len("search "):] for part in index_parts
+                    if not part.startswith("search text ")} - kept_groups,
+            documents={number for number in index.texts if f"search text {number}" not in kept_parts},
+            other_prefixes=[prefix for group in kept_groups for name in old.parts[f"search {group}"][1]
+                            if (prefix := shard_prefix(name)) is not None]))
+        for group, names in index.shard_files.items():
+            part_files[f"search {group}"] = names
+        for number in index.texts:
+            if f"search text {number}" not in kept_parts:
+                part_files[f"search text {number}"] = [f"search/d{number}.js"]
+        index.bytes += sum(os.path.getsize(folder.child(name)) for part in kept_parts
+                           if part.startswith("search ") for name in old.parts[part][1])
+    else:
+        files.update(index.files())
     files.update(_assets())
 
     for name, data_bytes in sorted(files.items()):
@@ -598,9 +656,10 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         part_files[part] = list(old.parts[part][1])
     return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
             "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
-            "parts": {part: (parts[part], sorted(names)) for part, names in part_files.items()},
+            "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
+                      for part, names in part_files.items()},
             "hashes": hashes,
-            "details": details(collection, (el.get("key") for el in data.iter(f"{_S}entity")))}
+            "details": details(collection, shown)}
 
 
 def _assets() -> dict[str, bytes]:
