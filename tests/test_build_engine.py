@@ -339,6 +339,33 @@ def test_a_crashing_worker_costs_only_its_document(tmp_path, monkeypatch):
     assert usage.workers_started >= 2  # a fresh worker replaces it when work is left
 
 
+HOGGING = textwrap.dedent("""
+    import os
+    kept = []
+    def work(payload):
+        kept.append("x" * (48 << 20))  # held: the worker grows 48 MB a document
+        return os.getpid()
+    """)
+
+
+def test_a_worker_grown_too_large_is_renewed_between_documents(tmp_path, monkeypatch):
+    """A worker whose memory grew above pool.RENEW_ABOVE is replaced before its next
+    document (Saxon's heap grows with a long run): every document is rendered, and a
+    worker's peak stays near the bound, not the collection's size."""
+    (tmp_path / "te_hogging_work.py").write_text(HOGGING)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import te_hogging_work
+
+    monkeypatch.setattr(pool, "RENEW_ABOVE", 160 * pool.MB)
+    results = {}
+    usage = pool.run([(n, n) for n in range(12)], te_hogging_work.work, jobs=1,
+                     on_done=results.__setitem__)
+    assert sorted(results) == list(range(12)) and all(isinstance(r, int) for r in results.values())
+    assert usage.workers_renewed >= 2
+    assert len(set(results.values())) == usage.workers_started == usage.workers_renewed + 1
+    assert usage.worker_peak < 160 * pool.MB + 2 * 48 * pool.MB  # 12 documents held: 600 MB
+
+
 @pytest.mark.slow
 @needs_shared(LETTERS)
 def test_real_letters_publish_and_registers_do_not(tmp_path):
