@@ -109,17 +109,8 @@ def test_pdf_sets_lines_right_and_centred_without_an_indent(tmp_path):
     for start in LEFT:
         assert decided[start[:12]] == "", start
 
-    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
-                         check=True).stdout
-    root = etree.fromstring(out, etree.HTMLParser(huge_tree=True, encoding="utf-8"))
-    page = next(p for p in root.iter("page") if "Ordinarybody" in etree.tostring(p, encoding=str))
-    lines = [(float(ln.get("xmin")), float(ln.get("xmax")),
-              " ".join(w.text or "" for w in ln.iter("word"))) for ln in page.iter("line")]
-
-    def box(start):
-        hits = [(x0, x1) for x0, x1, text in lines if text.startswith(start)]
-        assert len(hits) == 1, (start, lines)
-        return hits[0]
+    lines = _pdf_lines(pdf)
+    box = _box(lines)
 
     # the text block: the justified lines of the opening paragraph (a ragged line ends
     # within a glyph's side bearing of their edge)
@@ -229,17 +220,8 @@ def test_text_sets_the_default_alignments(tmp_path):
 def test_pdf_sets_the_default_alignments(tmp_path):
     pdf = tmp_path / "letter.pdf"
     export_file(DEFAULTS, "pdf", pdf)
-    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
-                         check=True).stdout
-    root = etree.fromstring(out, etree.HTMLParser(huge_tree=True, encoding="utf-8"))
-    page = next(p for p in root.iter("page") if "Ordinarybody" in etree.tostring(p, encoding=str))
-    lines = [(float(ln.get("xmin")), float(ln.get("xmax")),
-              " ".join(w.text or "" for w in ln.iter("word"))) for ln in page.iter("line")]
-
-    def box(start):
-        hits = [(x0, x1) for x0, x1, text in lines if text.startswith(start)]
-        assert len(hits) == 1, (start, lines)
-        return hits[0]
+    lines = _pdf_lines(pdf)
+    box = _box(lines)
 
     prose = [(x0, x1) for x0, x1, text in lines if x1 - x0 > 250]
     left, right = min(x0 for x0, _ in prose), max(x1 for _, x1 in prose)
@@ -324,3 +306,22 @@ def test_pdf_sets_table_cells_right_and_centred(tmp_path):
     assert abs(right[0][1] - right[1][1]) < 3 and abs(right[0][0] - right[1][0]) > 10, right
     assert abs(sum(centre[0]) / 2 - sum(centre[1]) / 2) < 3 and abs(centre[0][0] - centre[1][0]) > 4, centre
     assert abs(left[0][0] - left[1][0]) < 1, left
+
+
+def _pdf_lines(pdf):
+    """The lines of the letter's body page: (left, right, text), from pdftotext."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                         check=True).stdout
+    root = etree.fromstring(out, etree.HTMLParser(huge_tree=True, encoding="utf-8"))
+    page = next(p for p in root.iter("page") if "Ordinarybody" in etree.tostring(p, encoding=str))
+    return [(float(ln.get("xmin")), float(ln.get("xmax")),
+             " ".join(w.text or "" for w in ln.iter("word"))) for ln in page.iter("line")]
+
+
+def _box(lines):
+    """The (left, right) of the one line that starts so."""
+    def box(start):
+        hits = [(x0, x1) for x0, x1, text in lines if text.startswith(start)]
+        assert len(hits) == 1, (start, lines)
+        return hits[0]
+    return box
