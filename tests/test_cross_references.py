@@ -11,8 +11,7 @@ import re
 import pytest
 
 from conftest import LETTERS, needs_shared
-from test_policy import EXTRACT
-from tei_edition.publish import formats
+from test_policy import EXTRACT, exported_text
 from tei_edition.publish.export import export_file
 
 LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
@@ -32,10 +31,7 @@ und <rs>Escher<ref target="https://example.org/escher">Webseite</ref></rs>.</p>
 
 @pytest.mark.parametrize("name", sorted(EXTRACT))
 def test_a_cross_reference_reads_apart_from_the_name_in_every_format(tmp_path, name):
-    source = tmp_path / "refs.xml"
-    source.write_text(LETTER, encoding="utf-8")
-    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
-    text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
+    text = exported_text(LETTER, name, tmp_path)
     assert "AnfallErkrankung" not in text
     assert "Deinem heftigen Anfall [→ Erkrankung Eschers] wieder hergestellt" in text
     # two sections of the commentary under one label: said once

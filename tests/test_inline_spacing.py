@@ -8,9 +8,7 @@ import re
 
 import pytest
 
-from test_policy import EXTRACT
-from tei_edition.publish import formats
-from tei_edition.publish.export import export_file
+from test_policy import EXTRACT, exported_text
 
 LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>Spacing</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
@@ -31,11 +29,7 @@ LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><title
 
 @pytest.mark.parametrize("name", sorted(EXTRACT))
 def test_indentation_inside_a_phrase_is_not_a_space(tmp_path, name):
-    source = tmp_path / "spacing.xml"
-    source.write_text(LETTER, encoding="utf-8")
-    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
-    result = export_file(source, name, target)
-    text = re.sub(r"\s+", " ", EXTRACT[name](result.outputs[0]))
+    text = exported_text(LETTER, name, tmp_path)
     assert "(Gotthard & Nordostbahn) wegen" in text
     # indentation that is the only space between two words is kept
     assert "schrieb Alfred Escher" in text
@@ -143,11 +137,7 @@ def test_links_that_print_nothing_take_their_framing_punctuation_in_every_format
     identifier) were dropped in the PDF only: the text and the site read 'Siehe , und
     mehr.' and 'Vergleiche [abbreviated in the source: Vgl.] .'. The common layer
     decides it once (te:around-silent)."""
-    source = tmp_path / "links.xml"
-    source.write_text(SILENT_LINKS, encoding="utf-8")
-    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
-    result = export_file(source, name, target)
-    text = re.sub(r"\s+", " ", EXTRACT[name](result.outputs[0]))
+    text = exported_text(SILENT_LINKS, name, tmp_path)
     assert "Siehe, und mehr." in text
     assert "Erwähnt (und öfter) im Jahr darauf." in text
     # a semicolon after such a link only separated it from the next citation
@@ -167,13 +157,10 @@ def test_links_that_print_nothing_take_their_framing_punctuation_in_every_format
 def test_a_link_to_a_date_prints_the_date(tmp_path, name):
     """A link without words whose target is a date prints the date (the common layer's
     @te:printed): the PDF did, the text and the site printed nothing ("Am kam er")."""
-    source = tmp_path / "date.xml"
-    source.write_text(SILENT_LINKS.replace("weiter.</p>", 'weiter. Am <ref target="1901-04-19"/> kam er.'
-                                           ' Am <ptr target="1901-04-20"/> ging er, siehe'
-                                           ' <ptr target="https://example.org/y"/> und so.</p>'),
-                      encoding="utf-8")
-    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
-    text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
+    text = exported_text(SILENT_LINKS.replace("weiter.</p>", 'weiter. Am <ref target="1901-04-19"/> kam er.'
+                                              ' Am <ptr target="1901-04-20"/> ging er, siehe'
+                                              ' <ptr target="https://example.org/y"/> und so.</p>'),
+                         name, tmp_path)
     assert "Am 1901-04-19 kam er." in text
     # a pointer as well (the PDF printed "Am ging er" and "https://example.org/yund")
     assert "Am 1901-04-20 ging er, siehe https://example.org/y und so." in text
@@ -195,8 +182,5 @@ def test_a_quotation_mark_that_may_open_keeps_its_space(tmp_path, name):
     """» › “ open a quotation in German and English: a line break or indentation before
     one is a space ("Er sagte»Komm«" was printed); a comma after indentation still
     follows its word."""
-    source = tmp_path / "quotes.xml"
-    source.write_text(QUOTES, encoding="utf-8")
-    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
-    text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
+    text = exported_text(QUOTES, name, tmp_path)
     assert "Er sagte »Komm« und said “Go” und Hasse »Zitat«, Heer, dann Ende." in text

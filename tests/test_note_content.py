@@ -8,9 +8,7 @@ import re
 
 import pytest
 
-from test_policy import EXTRACT
-from tei_edition.publish import formats
-from tei_edition.publish.export import export_file
+from test_policy import EXTRACT, exported_text
 
 DOC = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>Notes</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
@@ -21,10 +19,7 @@ delta<note n="4">†</note> omega.</p></div></body></text></TEI>"""
 
 @pytest.mark.parametrize("name", sorted(EXTRACT))
 def test_a_sign_is_a_note_and_separators_are_not(tmp_path, name):
-    source = tmp_path / "notes.xml"
-    source.write_text(DOC, encoding="utf-8")
-    target = formats.REGISTRY[name].default_output(source, tmp_path / "out")
-    text = re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
+    text = exported_text(DOC, name, tmp_path)
     after = text[text.rindex("omega."):]
     for sign in ("&", "?", "†"):
         assert sign in after, (sign, after)

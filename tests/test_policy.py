@@ -55,6 +55,15 @@ EXTRACT = {
 }
 
 
+def exported_text(tei: str, name: str, folder: Path) -> str:
+    """``tei`` exported in format ``name`` (into ``folder``) and read back as a reader
+    sees it, runs of whitespace as one space."""
+    source = folder / "source.xml"
+    source.write_text(tei, encoding="utf-8")
+    target = formats.REGISTRY[name].default_output(source, folder / "out")
+    return re.sub(r"\s+", " ", EXTRACT[name](export_file(source, name, target).outputs[0]))
+
+
 @pytest.fixture(params=sorted(EXTRACT))
 def render(request, tmp_path):
     name = request.param
