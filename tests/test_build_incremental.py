@@ -384,9 +384,12 @@ def test_an_unchanged_site_whose_record_names_files_outside_is_made_again(source
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
-def test_a_document_whose_record_names_files_outside_is_rendered_again(source, tmp_path):
-    """A document's outputs are taken over only when its record names files inside the
-    build folder: one naming a file outside is rendered again, the file left alone."""
+@pytest.mark.parametrize("named", ["../outside.html", "html/index.html"])
+def test_a_document_whose_record_names_files_not_its_own_is_rendered_again(source, tmp_path, named):
+    """A document's outputs are taken over only when its record names its own files: one
+    naming a file outside the build folder, or the site's home page (linked by the
+    document while the site is written), is not trusted; the file outside is left
+    alone, and the build is what a full build writes."""
     import json
 
     out = tmp_path / "out"
@@ -395,28 +398,11 @@ def test_a_document_whose_record_names_files_outside_is_rendered_again(source, t
     outside.write_text("not the tool's", encoding="utf-8")
     record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
     doc_id = f"letters/{sorted((source / 'letters').glob('*.xml'))[0].stem}"
-    record["documents"][doc_id]["outputs"]["html"].append("../outside.html")
+    record["documents"][doc_id]["outputs"]["html"].append(named)
     (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and rendered(again) == {doc_id}
     assert outside.read_text(encoding="utf-8") == "not the tool's"
-    same_as_a_full_build(source, out, tmp_path, only=["html"])
-
-
-def test_a_document_whose_record_names_the_site_s_files_is_rendered_again(source, tmp_path):
-    """A document's record may name, besides its page, only files in its own facsimile
-    folder: one naming the site's home page (linked by the document while the site is
-    written) is not trusted, and the build is what a full build writes."""
-    import json
-
-    out = tmp_path / "out"
-    build([source], out, jobs=0, only=["html"])
-    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
-    doc_id = f"letters/{sorted((source / 'letters').glob('*.xml'))[0].stem}"
-    record["documents"][doc_id]["outputs"]["html"].append("html/index.html")
-    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
-    again = build([source], out, jobs=0, only=["html"])
-    assert again.ok and rendered(again) == {doc_id}
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
