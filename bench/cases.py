@@ -584,7 +584,8 @@ def frus_file(size: int, source: Path = FRUS, cache: Path = generate.CACHE) -> P
     volume = tree.find(f".//{generate.T}body/{generate.T}div")
     chapters = [c for c in volume if c.tag == f"{generate.T}div"]
     copy = 1
-    while len(etree.tostring(tree, encoding="utf-8")) < size:
+    written = len(etree.tostring(tree, encoding="utf-8"))  # then counted chapter by chapter
+    while written < size:
         copy += 1
         for chapter in chapters:
             new = etree.fromstring(etree.tostring(chapter))
@@ -599,7 +600,8 @@ def frus_file(size: int, source: Path = FRUS, cache: Path = generate.CACHE) -> P
                         el.set(name, " ".join(f"#{ids[u[1:]]}" if u[1:] in ids and u[0] == "#" else u
                                               for u in el.get(name).split()))
             volume.append(new)
-            if len(etree.tostring(tree, encoding="utf-8")) >= size:
+            written += len(etree.tostring(new, encoding="utf-8"))
+            if written >= size:
                 break
     cache.mkdir(parents=True, exist_ok=True)
     tree.write(str(out.with_suffix(".tmp")), encoding="utf-8", xml_declaration=True)
