@@ -110,8 +110,10 @@ def compiled(stylesheet: str | os.PathLike) -> Compiled:
 
 
 def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = True,
-           path: str | None = None):
-    """Hand a tree from our safe parser to Saxon (as text: no DOCTYPE travels with it)."""
+           path: str | None = None, restore: bool = True):
+    """Hand a tree from our safe parser to Saxon (as text: no DOCTYPE travels with it).
+    ``restore``: the line-number attributes are taken off the tree again (not when the
+    caller empties it next)."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     marked = []
     if lines:
@@ -121,7 +123,7 @@ def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = Tru
     try:
         text = etree.tostring(root, encoding="unicode")
     finally:
-        for el in marked:
+        for el in marked if restore else ():
             del el.attrib[LINE_ATTR]
     return call_saxon(lambda: proc.parse_xml(xml_text=text), "cannot hand the document to Saxon",
                       path=path)
@@ -194,7 +196,7 @@ def _prepared(stylesheet, document, params, path: str | None = None, dispose: bo
     (``document`` emptied then, with ``dispose``)."""
     sheet = compiled(stylesheet)
     executable = sheet.executable
-    node = to_xdm(sheet.processor, document, path=path)
+    node = to_xdm(sheet.processor, document, path=path, restore=not dispose)
     if dispose:
         emptied(document)
     executable.clear_parameters()
