@@ -1,23 +1,27 @@
 """Our collection search beside staticSearch, the Endings project's engine (issue #15).
 
-Indexes the same letters with both and prints, side by side, the index size on disk (our
-``html/search/`` against staticSearch's output folder) and the first-result time of a few
-queries (a common word, a name, a phrase) in Debian's Chromium driven by Playwright: the
-median of several runs, each in a fresh browser context (nothing cached), timed inside the
-page from the query's submission to the first hit in the list.
+Indexes the same document pages with both and prints, side by side, the index size on disk:
+our ``html/search/`` against the JSON and text staticSearch writes into its output folder
+(its JavaScript and CSS left out, as our site.js is). Then it times our first result for a
+few queries (a common word, a name, a phrase) in Debian's Chromium driven by Playwright, from
+file:// and from a local http.server: the median of several runs, each in a fresh browser
+context (nothing cached), timed inside the page from the query's submission to the first hit.
 
-staticSearch is not on pip, npm or apt: point ``STATICSEARCH`` at a checkout of
-projectEndings/staticSearch (its ``build.xml`` with its ``lib/`` jars; ``ant`` on PATH).
-Without it this says so and exits 0. It indexes copies of our document pages
-(``html/letters/*.html``, never the site's own folder) with stemming off (the identity
-stemmer: we do not stem, and its default stemmer is English), phrasal search on (we find
-phrases) and the site's header, navigation and footer left out, as ours leaves them out.
-staticSearch fetches its index with ``fetch()``, which Chromium refuses from file://, so
-both are timed from a local http.server; ours is timed from file:// too.
+staticSearch is not on pip, npm or apt: point ``STATICSEARCH`` at a copy of the sources of
+projectEndings/staticSearch (``xsl/``, ``stemmers/``, ``schema/``); without it this says so and
+exits 0. Its index stages run here on SaxonC-HE, over copies of our pages
+(``html/letters/*.html``), configured as our search works: no stemming (the identity stemmer;
+its default stemmer is English), phrasal search on (we find phrases, and staticSearch finds them
+only from a context kept for every occurrence), every word indexed (no stopwords, words of one
+letter up), the site's header, navigation and footer left out as ours leaves them out.
 
     STATICSEARCH=/work/ref/staticSearch python -m bench.search_reference [--letters 1000]
     STATICSEARCH=... python -m bench.search_reference --corpus ../shared/corpus/letters \\
         --site /tmp/real --query Escher --query '"lieber Freund"'
+
+staticSearch's build holds every tokenized page in memory (about 2 GB for 1,000 generated
+letters) and writes one context per occurrence of each word: index a few hundred or a
+thousand letters, not the 4,816 real ones, on a shared machine.
 """
 
 from __future__ import annotations
@@ -60,9 +64,6 @@ FIRST_HIT = """([query, input, form, list, hit]) => new Promise((resolve, reject
 
 OURS = {"page": "search.html", "input": "#te-query", "form": "#te-search-form",
         "list": "#te-hits", "hit": "li.hit"}
-THEIRS = {"page": "letters/search.html", "input": "#ssQuery", "form": "#ssDoSearch",
-          "list": "#ssResults", "hit": "li"}
-
 CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
 <config xmlns="http://hcmc.uvic.ca/ns/staticSearch" version="2">
   <params>
@@ -72,7 +73,13 @@ CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
     <phrasalSearch>true</phrasalSearch>
     <wildcardSearch>false</wildcardSearch>
     <createContexts>true</createContexts>
-    <minWordLength>1</minWordLength>
+    <minWordLength>{min_length}</minWordLength>
+    <maxKwicsToHarvest>5</maxKwicsToHarvest>
+    <totalKwicLength>15</totalKwicLength>
+    <kwicTruncateString>...</kwicTruncateString>
+    <linkToFragmentId>true</linkToFragmentId>
+    <stopwordsFile>{stopwords}</stopwordsFile>
+    <verbose>false</verbose>
     <indentJSON>false</indentJSON>
     <outputFolder>staticSearch</outputFolder>
   </params>
@@ -103,23 +110,63 @@ def our_sizes(site: Path) -> dict[str, int]:
     return {"total": file_size(search), "terms": shards, "texts": texts}
 
 
-def staticsearch_index(home: Path, site: Path, work: Path) -> tuple[Path, float]:
-    """Runs staticSearch's own ant build over copies of our document pages; returns its
-    site folder and how long the build took."""
+# The index-building targets of staticSearch's build.xml (config, tokenize, json, clean), run
+# stage by stage on SaxonC-HE (saxonche, already ours) instead of ant and its Java Saxon, so a
+# checkout of its sources is enough (ant-contrib and Saxon are jars in its lib/).
+def _saxon_run(processor, stylesheet: Path, source: Path, params: dict[str, str] | None = None,
+               output: Path | None = None) -> None:
+    xslt = processor.new_xslt30_processor()
+    executable = xslt.compile_stylesheet(stylesheet_file=str(stylesheet))
+    if executable is None:
+        raise RuntimeError(f"{stylesheet}: {xslt.error_message}")
+    for name, value in (params or {}).items():
+        executable.set_parameter(name, processor.make_string_value(value))
+    if output is None:
+        executable.transform_to_value(source_file=str(source))
+    else:
+        executable.transform_to_file(source_file=str(source), output_file=str(output))
+
+
+def staticsearch_index(home: Path, site: Path, work: Path, *, stopwords: str = "",
+                       min_length: int = 1) -> tuple[Path, float]:
+    """Indexes copies of our document pages with staticSearch; returns its site folder and
+    the seconds its stages took."""
     import time
+
+    from saxonche import PySaxonProcessor
 
     root = work / "ss-site"
     if root.exists():
         shutil.rmtree(root)
-    (root / "letters").mkdir(parents=True)
+    letters = root / "letters"
+    letters.mkdir(parents=True)
     for page in sorted((site / "letters").glob("*.html")):
-        shutil.copyfile(page, root / "letters" / page.name)
+        shutil.copyfile(page, letters / page.name)
+    (work / "ss-stopwords.txt").write_text(stopwords, encoding="utf-8")
     config = work / "ss-config.xml"
-    config.write_text(CONFIG.format(search=(root / "letters" / "search.html").relative_to(work)),
-                      encoding="utf-8")
+    config.write_text(CONFIG.format(search="ss-site/letters/search.html", stopwords="ss-stopwords.txt",
+                                    min_length=min_length), encoding="utf-8")
+    out = letters / "staticSearch"
+    temp = out / "ssTemp"
     start = time.perf_counter()
-    subprocess.run(["ant", "-f", str(home / "build.xml"), f"-DssConfigFile={config}",
-                    "allButValidate"], cwd=home, check=True, stdout=subprocess.DEVNULL)
+    with PySaxonProcessor(license=False) as saxon:
+        _saxon_run(saxon, home / "xsl" / "create_config_xsl.xsl", home / "xsl" / "create_config_xsl.xsl",
+                   {"configFile": config.as_uri(), "ssBaseDir": str(home), "ssVerbose": "false",
+                    "ssPatternsetFile": (temp / "patternset.txt").as_uri()})
+        xslt = saxon.new_xslt30_processor()
+        tokenize = xslt.compile_stylesheet(stylesheet_file=str(home / "xsl" / "tokenize.xsl"))
+        if tokenize is None:
+            raise RuntimeError(f"tokenize.xsl: {xslt.error_message}")
+        for page in sorted(letters.glob("*.html")):
+            if page.name == "search.html":
+                continue
+            target = temp / f"{page.stem}_tokenized.html"
+            tokenize.transform_to_file(source_file=str(page), output_file=str(target))
+            if target.is_file() and target.stat().st_size == 0:
+                target.unlink()
+        _saxon_run(saxon, home / "xsl" / "json.xsl", home / "xsl" / "json.xsl")
+    shutil.rmtree(temp, ignore_errors=True)
+    shutil.rmtree(out / "dicts", ignore_errors=True)
     return root, time.perf_counter() - start
 
 
@@ -142,6 +189,7 @@ class Server:
 
         handler = functools.partial(Quiet, directory=str(folder))
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.handle_error = lambda request, address: None  # a page closed mid-download
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -170,6 +218,10 @@ def first_hits(browser, base: str, engine: dict, queries, runs: int) -> dict[str
     return times
 
 
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f} ms"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.search_reference",
                                      description=__doc__.splitlines()[0])
@@ -181,12 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     home = os.environ.get("STATICSEARCH")
-    if not home or not (Path(home) / "build.xml").is_file():
-        print("staticSearch is absent: set STATICSEARCH to a checkout of "
-              "projectEndings/staticSearch (with its build.xml) to compare; nothing measured.")
-        return 0
-    if shutil.which("ant") is None:
-        print("staticSearch needs ant on PATH; nothing measured.")
+    needed = ("xsl/create_config_xsl.xsl", "xsl/tokenize.xsl", "xsl/json.xsl")
+    if not home or not all((Path(home) / name).is_file() for name in needed):
+        print("staticSearch is absent: set STATICSEARCH to a copy of projectEndings/staticSearch "
+              "(with its xsl/ and stemmers/) to compare; nothing measured.")
         return 0
     home_path = Path(home).resolve()
     collection = args.corpus or generate.cached_letters(args.letters)
@@ -202,45 +252,36 @@ def main(argv: list[str] | None = None) -> int:
         text = text_bytes(site)
         print(f"{len(list((site / 'letters').glob('*.html')))} document pages, "
               f"{fmt_bytes(text)} of HTML; staticSearch built its index in {seconds:.0f} s")
+        their_index = theirs["index"]
         rows = [
-            ["index on disk", fmt_bytes(ours["total"]), fmt_bytes(theirs["total"]),
-             f"{ratio(ours['total'], theirs['total']):.2f}"],
+            ["index on disk", fmt_bytes(ours["total"]), fmt_bytes(their_index),
+             f"{ratio(ours['total'], their_index):.3f}"],
             ["  term files", fmt_bytes(ours["terms"]), fmt_bytes(theirs["terms"]),
-             f"{ratio(ours['terms'], theirs['terms']):.2f}"],
-            ["  index per byte of pages", f"{ours['total'] / text:.2f}",
-             f"{theirs['index'] / text:.2f}", ""],
+             f"{ratio(ours['terms'], theirs['terms']):.3f}"],
+            ["  document texts (snippets, phrases)", fmt_bytes(ours["texts"]), "in term files", ""],
+            ["  per byte of pages", f"{ours['total'] / text:.2f}", f"{their_index / text:.2f}", ""],
         ]
-        timed = []
-        if CHROMIUM.is_file():
-            from playwright import sync_api
-
-            ours_http, theirs_http = Server(site), Server(root)
-            try:
-                with sync_api.sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                         headless=True, args=CHROMIUM_ARGS)
-                    try:
-                        ours_file = first_hits(browser, site.as_uri() + "/", OURS, queries, args.runs)
-                        ours_web = first_hits(browser, ours_http.url, OURS, queries, args.runs)
-                        theirs_web = first_hits(browser, theirs_http.url, THEIRS, queries, args.runs)
-                    finally:
-                        browser.close()
-            finally:
-                ours_http.close()
-                theirs_http.close()
-            for query in queries:
-                a, b, c = ours_file[query], ours_web[query], theirs_web[query]
-                timed.append([f"first result: {query}", "-" if b is None else f"{b:.0f} ms",
-                              "-" if c is None else f"{c:.0f} ms",
-                              f"{ratio(b, c):.2f}" if ratio(b, c) is not None else "-",
-                              "-" if a is None else f"{a:.0f} ms"])
         print(table(["measure", "ours", "staticSearch", "ours/theirs"], rows))
-        if timed:
-            print()
-            print(table([f"median of {args.runs}, http", "ours", "staticSearch", "ours/theirs",
-                         "ours file://"], timed))
-        else:
+        if not CHROMIUM.is_file():
             print("Debian's Chromium is not installed: no first-result times.")
+            return 0
+        from playwright import sync_api
+
+        server = Server(site)
+        try:
+            with sync_api.sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                     headless=True, args=CHROMIUM_ARGS)
+                try:
+                    from_file = first_hits(browser, site.as_uri() + "/", OURS, queries, args.runs)
+                    from_web = first_hits(browser, server.url, OURS, queries, args.runs)
+                finally:
+                    browser.close()
+        finally:
+            server.close()
+        print()
+        print(table([f"our first result, median of {args.runs}", "file://", "http"],
+                    [[query, _ms(from_file[query]), _ms(from_web[query])] for query in queries]))
     return 0
 
 
