@@ -357,7 +357,7 @@ def test_the_principles_printed_for_readers_speak_of_the_text_not_the_markup(tre
     jargon = re.compile(r"\b(encod\w*|element|attribute|markup|tagged)\b", re.I)
     assert [p for p in printed if jargon.search(p)] == []
     brackets = next(p for p in printed if "Square brackets" in p)
-    assert "marked as the kind of intervention it is" in brackets and "list of signs" in brackets
+    assert "marked with the sign for its kind of intervention (see the signs below)" in brackets
 
 
 def test_archival_identifiers(tree):
