@@ -70,7 +70,7 @@ CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
     <searchFile>{search}</searchFile>
     <recurse>false</recurse>
     <stemmerFolder>identity</stemmerFolder>
-    <phrasalSearch>true</phrasalSearch>
+    <phrasalSearch>{phrasal}</phrasalSearch>
     <wildcardSearch>false</wildcardSearch>
     <createContexts>true</createContexts>
     <minWordLength>{min_length}</minWordLength>
@@ -128,7 +128,7 @@ def _saxon_run(processor, stylesheet: Path, source: Path, params: dict[str, str]
 
 
 def staticsearch_index(home: Path, site: Path, work: Path, *, stopwords: str = "",
-                       min_length: int = 1) -> tuple[Path, float]:
+                       min_length: int = 1, phrasal: bool = True) -> tuple[Path, float]:
     """Indexes copies of our document pages with staticSearch; returns its site folder and
     the seconds its stages took."""
     import time
@@ -145,7 +145,8 @@ def staticsearch_index(home: Path, site: Path, work: Path, *, stopwords: str = "
     (work / "ss-stopwords.txt").write_text(stopwords, encoding="utf-8")
     config = work / "ss-config.xml"
     config.write_text(CONFIG.format(search="ss-site/letters/search.html", stopwords="ss-stopwords.txt",
-                                    min_length=min_length), encoding="utf-8")
+                                    min_length=min_length, phrasal=str(phrasal).lower()),
+                      encoding="utf-8")
     out = letters / "staticSearch"
     temp = out / "ssTemp"
     start = time.perf_counter()
@@ -230,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="our build folder (reused when built)")
     parser.add_argument("--query", action="append", help="a query (repeatable)")
     parser.add_argument("--runs", type=int, default=5, help="runs per query (default 5)")
+    parser.add_argument("--no-phrases", action="store_true",
+                        help="staticSearch without phrasal search: 5 contexts per word and page")
     args = parser.parse_args(argv)
 
     home = os.environ.get("STATICSEARCH")
@@ -247,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="search-reference-") as tmp:
         work = Path(tmp)
         site = build_site(collection / "letters", collection / "registers", args.site or work / "ours")
-        root, seconds = staticsearch_index(home_path, site, work)
+        root, seconds = staticsearch_index(home_path, site, work, phrasal=not args.no_phrases)
         ours, theirs = our_sizes(site), their_sizes(root)
         text = text_bytes(site)
         print(f"{len(list((site / 'letters').glob('*.html')))} document pages, "
