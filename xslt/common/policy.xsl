@@ -140,11 +140,13 @@
   <!-- The editorial principles written for readers (policy.xml, principles), the same
        in every format: one map per declaration that has such paragraphs, in the order
        of the encoding, with its 'title' (policy.xml's wording), the 'declaration' and
-       its 'paragraphs' for readers (those that name no element, attribute or value
-       and hold no encoded example: those are the encoders' and stay in the TEI). -->
+       its 'paragraphs' for readers (those that name no element, attribute or value,
+       neither marked up nor written out, and hold no encoded example: those are the
+       encoders' and stay in the TEI). -->
   <xsl:variable name="te:principle-titles" as="map(xs:string, xs:string)"
                 select="map:merge($te:policy/principles/declaration ! map{string(@element): string(@title)})"/>
   <xsl:variable name="te:principles-markup" as="xs:string+" select="tokenize($te:policy/principles/@markup)"/>
+  <xsl:variable name="te:principles-written" as="xs:string" select="string($te:policy/principles/@written)"/>
 
   <xsl:function name="te:principles-for-readers" as="map(xs:string, item()*)*">
     <xsl:param name="header" as="element()?"/>
@@ -155,7 +157,8 @@
         (if (self::tei:editorialDecl)
          then * except tei:*[map:contains($te:principle-titles, local-name())]
          else *)[normalize-space()]
-               [empty(descendant-or-self::*[local-name() = $te:principles-markup])]"/>
+               [empty(descendant-or-self::*[local-name() = $te:principles-markup])]
+               [not(matches(string-join(.//text()), $te:principles-written))]"/>
       <xsl:if test="exists($paragraphs)">
         <xsl:sequence select="map{'title': $te:principle-titles(local-name()),
                                   'declaration': ., 'paragraphs': $paragraphs}"/>

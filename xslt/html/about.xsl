@@ -144,15 +144,17 @@
   <xsl:template name="h:record" as="element()?">
     <xsl:param name="header" as="element()?"/>
     <xsl:variable name="pub" select="$header/tei:fileDesc/tei:publicationStmt"/>
-    <xsl:variable name="published" select="h:plain-list($pub/(tei:publisher, tei:distributor,
-      tei:authority, tei:pubPlace, tei:date), ', ')"/>
+    <xsl:variable name="published" select="(h:plain-list($pub/(tei:publisher, tei:distributor,
+      tei:authority, tei:pubPlace, tei:date), ', ')[.], $pub/(tei:p, tei:ab) ! h:plain(.)[.])"/>
     <xsl:variable name="identifiers" select="$pub/tei:idno[h:plain(.)]"/>
     <xsl:variable name="rights" select="$pub/tei:availability/(tei:p, tei:ab, tei:licence)[h:plain(.) or h:safe-url(@target)]"/>
     <xsl:variable name="sources" select="$header/tei:fileDesc/tei:sourceDesc/(tei:msDesc,
-      tei:listWit/tei:witness/tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*, tei:p,
+      tei:bibl, tei:biblStruct, tei:listBibl/*, tei:p,
       tei:biblFull, tei:recordingStmt)[exists(h:record-lines(.))]"/>
+    <!-- the witnesses by the sigla the textual notes cite them by -->
+    <xsl:variable name="witnesses" select="$header/tei:fileDesc/tei:sourceDesc//tei:listWit//tei:witness"/>
     <xsl:variable name="changes" select="$header/tei:revisionDesc/(tei:change, tei:listChange//tei:change)[h:plain(.)]"/>
-    <xsl:if test="$published or $identifiers or $rights or $sources or $changes">
+    <xsl:if test="exists($published) or $identifiers or $rights or $sources or $witnesses or $changes">
       <section id="te-record" aria-labelledby="te-record-h">
         <h2 id="te-record-h">Record of the edition</h2>
         <p>What the edition records of its publication, its sources and its history; its
@@ -160,7 +162,9 @@
         <dl class="meta record">
           <xsl:if test="$published">
             <dt>Published</dt>
-            <dd>{$published}</dd>
+            <xsl:for-each select="$published">
+              <dd>{.}</dd>
+            </xsl:for-each>
           </xsl:if>
           <xsl:if test="$identifiers">
             <dt>Identifier{if (count($identifiers) gt 1) then 's' else ''}</dt>
@@ -189,6 +193,13 @@
                   <p>{.}</p>
                 </xsl:for-each>
               </dd>
+            </xsl:for-each>
+          </xsl:if>
+          <xsl:if test="$witnesses">
+            <dt>Witnesses</dt>
+            <xsl:for-each select="$witnesses">
+              <xsl:variable name="described" select="string-join((tei:msDesc, .)[1] ! h:record-lines(.), ' ')"/>
+              <dd>{string-join((normalize-space(@xml:id)[.], $described[. ne normalize-space(current()/@xml:id)]), ': ')}</dd>
             </xsl:for-each>
           </xsl:if>
           <xsl:if test="$changes">
