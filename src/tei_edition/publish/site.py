@@ -714,6 +714,12 @@ def _once(collection, what: str, make):
     return cached[1][what]
 
 
+def prepare(collection) -> None:
+    """Make now what the collection's pages read of its register (kept for
+    ``write_collection_site``): a build does it while its workers render."""
+    _register_entries(collection)
+
+
 def _register_entries(collection) -> dict[str, RegisterEntry]:
     """Collection key -> entry: its names and description, from the collection
     register, and its page (kind, slug). What its page shows besides is read for the
