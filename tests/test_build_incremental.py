@@ -563,3 +563,38 @@ def test_unchanged_collection_records_are_linked_over_and_changed_ones_written(s
     assert records.stat().st_ino != first
     rel = f"letters/{letter.name}"
     assert manifest.load_records(out)[rel]["sha256"] == load([source]).hashes[str(letter.resolve())]
+
+
+def test_an_interrupted_build_resumed_keeps_the_records_of_what_it_read(source, tmp_path):
+    """The collection's records are written while the workers render: a build stopped
+    after that and resumed keeps the records of the collection it read (names resolved
+    against its register), not the interrupted run's nor the previous build's."""
+    import json
+
+    from tei_edition.publish.build import Progress
+
+    class StopAfterOne(Progress):
+        def done(self, outcome) -> None:
+            if not outcome.skipped:
+                raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    build([source], out, jobs=2, only=["html"])
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace('n="Heer Oswald"', 'n="Heer O."'),
+                       encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        build([source], out, jobs=2, only=["html"], progress=StopAfterOne())
+    letter = sorted((source / "letters").glob("*.xml"))[1]
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                      encoding="utf-8")
+    resumed = build([source], out, jobs=2, only=["html"])
+    assert resumed.ok
+
+    def unseen(records):
+        return {name: {k: v for k, v in record.items() if k != "seen"}
+                for name, record in records.items()}
+    kept = unseen(manifest.load_records(out))
+    assert kept == unseen(json.loads(json.dumps(load([source]).records)))
+    assert kept[f"letters/{letter.name}"]["sha256"] == manifest.file_digest(letter)
+    same_as_a_full_build(source, out, tmp_path, only=["html"])

@@ -161,8 +161,11 @@ def load(paths, *, config: configuration.Config | None = None,
 
     ``cache``: an earlier collection's ``records`` (as JSON gives them back): a file of
     one document whose bytes hash as its record says is not parsed again; its
-    catalogue entry, names and register entries are taken from the record. (Names are
-    still resolved against the register, which may have changed.)"""
+    catalogue entry, names and register entries are taken from the record, and so are
+    its names as resolved when the register was what it is now (the record's
+    ``resolved``, under a stamp of the files that gave the register its entries and the
+    key rules: ``_Reader.resolution_stamp``); under another register they are resolved
+    again."""
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
     files = list({os.path.abspath(f): f for f in collect_xml_files(paths)}.values())  # once each
     if not files:
