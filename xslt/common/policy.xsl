@@ -30,6 +30,10 @@
                 select="map:merge($te:policy/entries/entry ! map{string(@element): tokenize(@forms)})"/>
   <xsl:variable name="te:preferred-types" as="xs:string+"
                 select="tokenize($te:policy/entries/@preferred)"/>
+  <!-- A register's cross-reference in a name form ("(s. a. Affoltern, Enge)"). -->
+  <xsl:variable name="te:see-also" as="xs:string" select="string($te:policy/entries/see-also/@pattern)"/>
+  <!-- A name form that is only the register's addition in brackets ("(Stadt)"). -->
+  <xsl:variable name="te:bracket-alone" as="xs:string" select="string($te:policy/entries/see-also/@alone)"/>
 
   <xsl:variable name="te:anchor-blocks" as="xs:string+" select="tokenize($te:policy/blocks/@anchored)"/>
   <xsl:variable name="te:unit-types" as="xs:string+" select="tokenize($te:policy/units/@types)"/>
