@@ -44,6 +44,27 @@ def test_a_cross_reference_reads_apart_from_the_name_in_every_format(tmp_path, n
     assert "Wie ich in meinem Brief vom 4. Mai" in text and "[→ Brief" not in text
 
 
+SEVERAL = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Cross-references</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Die <rs>Jesuitenfrage<ref type="sum" target="A_d1">Brief 0</ref><ref type="sum" target="A_d2">Brief 1</ref></rs> und
+<rs>Sache <ref target="K_1">Brief 2</ref>
+ <ref target="K_2">Brief 3</ref><ref target="K_3">Brief 2</ref></rs> weiter.</p>
+</body></text></TEI>"""
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACT))
+def test_several_cross_references_are_set_apart_from_each_other_in_every_format(tmp_path, name):
+    """Two editors' links with different labels at the end of one name printed glued,
+    "[→ Brief 0][→ Brief 1]", in every format: the common layer's separator was never
+    written (its test asked position() of a one-item sequence)."""
+    text = exported_text(SEVERAL, name, tmp_path)
+    assert "Die Jesuitenfrage [→ Brief 0] [→ Brief 1] und" in text
+    # the same label twice is said once, in the order of its first link
+    assert "Sache [→ Brief 2] [→ Brief 3] weiter." in text
+    assert "][" not in text
+
+
 def test_the_sign_is_explained_where_the_signs_are(tmp_path):
     source = tmp_path / "refs.xml"
     source.write_text(LETTER, encoding="utf-8")

@@ -343,6 +343,23 @@ def test_header(tree):
     assert "rs" in "".join(header.find(".//t:editorialDecl", NS).itertext())
 
 
+def test_the_principles_printed_for_readers_speak_of_the_text_not_the_markup(tree):
+    """The book and the site print the declarations written for readers (those without
+    markup names in them). One said the source's square brackets were "encoded by the
+    element that says what kind of intervention it is": the encoder's wording, in the
+    book's editorial principles. It now says what a reader finds instead."""
+    header = tree.getroot().find("t:teiHeader", NS)
+    markup = {f"{{{TEI}}}{name}" for name in ("gi", "att", "tag", "val", "egXML")}
+    printed = [" ".join("".join(p.itertext()).split())
+               for p in header.iterfind("t:encodingDesc//t:p", NS)
+               if not any(el.tag in markup for el in p.iter())]
+    assert any(p.startswith("No spelling, capitalisation") for p in printed)
+    jargon = re.compile(r"\b(encod\w*|element|attribute|markup|tagged)\b", re.I)
+    assert [p for p in printed if jargon.search(p)] == []
+    brackets = next(p for p in printed if "Square brackets" in p)
+    assert "marked with the sign for its kind of intervention (see the signs below)" in brackets
+
+
 def test_archival_identifiers(tree):
     header = tree.getroot().find("t:teiHeader", NS)
     ms1 = header.xpath(".//t:msDesc[@xml:id='ms-doc1']/t:msIdentifier", namespaces=NS)[0]

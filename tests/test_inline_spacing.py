@@ -184,3 +184,33 @@ def test_a_quotation_mark_that_may_open_keeps_its_space(tmp_path, name):
     follows its word."""
     text = exported_text(QUOTES, name, tmp_path)
     assert "Er sagte »Komm« und said “Go” und Hasse »Zitat«, Heer, dann Ende." in text
+
+
+MARK_AFTER_PAGE_BREAK = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Mark</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>viel zur Realisirung <pb n="1"/><lb/><note type="transcript">Fortsetzung auf Seite 1 oben:</note>
+ dieses Wunsches, aufgeopfert <pb n="2"/><lb/><note>Umschlag</note>werde, und<lb/>
+<lb/>mehr.</p>
+</body></text></TEI>"""
+
+
+def test_a_note_after_a_page_break_keeps_the_space_after_its_mark(tmp_path):
+    """A real letter (K_0200, 'viel zur Realisirung <pb/><lb/><note/> dieses') printed
+    'Realisirung | ¹⁶dieses' in the PDF: the line break's space stood before the mark and
+    the space after the note was dropped. The mark stands where the note is anchored,
+    after the bar, and the words keep their space after it: 'Realisirung |¹⁶ dieses'."""
+    from lxml import etree
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "mark.xml"
+    source.write_text(MARK_AFTER_PAGE_BREAK, encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    flat = re.sub(r"\s*//[^\n]*", "", typst)
+    assert re.search(r'Realisirung"\nte\.pb\("1", spaced: "before"\)\nte\.note\("1", '
+                     r'"transcript", \{\n"Fortsetzung auf Seite 1 oben:"\n\}\)\n" dieses', flat), flat
+    # the same with no space in the source after the note: the line break's space moves after it
+    assert re.search(r'aufgeopfert"\nte\.pb\("2", spaced: "before"\)\nte\.note\("2", [^\n]*\n'
+                     r'"Umschlag"\n\}\)\n" werde', flat), flat
+    # a line break between words is still one space, two in a row too
+    assert re.search(r'" werde, und"\n" "\n"mehr\."', flat), flat

@@ -1,6 +1,6 @@
 """The editorial policy's tables (``xslt/common/policy.xml``), which the XSLT common
 layer reads too: which elements are mentions and of what kind, register entries and
-their name forms, the preferred-name rule, which register files may be read, the
+their name forms, the preferred-name rule, the cross-references a name form may carry, which register files may be read, the
 citable blocks, the unit types and what alignment a @rend or @style asks for. Python never keeps its own copy of these lists."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ class Policy:
     entry_kinds: dict[str, str]  # entry element -> kind
     entry_forms: dict[str, frozenset[str]]  # entry kind -> its name-form elements
     preferred_types: frozenset[str]  # @type values of a preferred name form
+    see_also: str  # regex of a register's cross-reference inside a name form ("(s. a. …)")
+    bracket_alone: str  # regex of a name form that is only brackets ("(Stadt)"): no name
     register_files: frozenset[str]  # where a register file named in @ref may lie
     blocks: frozenset[str]  # citable blocks (anchors)
     unit_types: frozenset[str]  # division types that make a unit
@@ -45,6 +47,8 @@ def policy() -> Policy:
         entry_kinds={e.get("element"): e.get("kind") for e in entries.iter("entry")},
         entry_forms={kind: frozenset(names) for kind, names in forms.items()},
         preferred_types=frozenset(_words(entries.get("preferred"))),
+        see_also=entries.find("see-also").get("pattern"),
+        bracket_alone=entries.find("see-also").get("alone"),
         register_files=frozenset(_words(root.find("register-files").get("read"))),
         blocks=frozenset(_words(root.find("blocks").get("anchored"))),
         unit_types=frozenset(_words(root.find("units").get("types"))),

@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   Name forms of register entries, decided once for every format:
-    te:entity-label   the display name: the form typed preferred (policy.xml), else the first
+    te:entity-label   the display name: the form typed preferred (policy.xml), else the first,
+                      without the register's cross-references ("(s. a. …)", te:see-also)
     te:fullest-name   a person's fullest form: preferred, else one with forename and surname
     te:index-form     how the index and the registers file an entry: a person under
                       "Surname, Forename" when the name is structured and written forename
@@ -39,16 +40,33 @@
     <xsl:sequence select="($names[@type = $te:preferred-types], $names)[1]"/>
   </xsl:function>
 
+  <!-- (a form that is only the register's cross-references names nothing: the next) -->
   <xsl:function name="te:entity-label" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="best" select="te:preferred-name($entry)"/>
-    <xsl:sequence select="if ($best) then te:name-text($best) else string($entry/@xml:id)"/>
+    <xsl:sequence select="((($best, te:name-forms($entry) except $best) ! te:name-text(.))[.], string($entry/@xml:id))[1]"/>
   </xsl:function>
 
-  <!-- The text of a name form: its words, parts separated by a space. -->
+  <!-- The text of a name form: its words, parts separated by a space, without the
+       register's cross-references (policy.xml's see-also: "Zürich (Stadt) (s. a.
+       Affoltern, …)" is "Zürich (Stadt)"). -->
   <xsl:function name="te:name-text" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:sequence select="normalize-space(string-join($name//text()[empty(ancestor::tei:note)], ''))"/>
+    <xsl:variable name="text" select="normalize-space(string-join($name//text()[empty(ancestor::tei:note)], ''))"/>
+    <xsl:variable name="text" select="normalize-space(replace($text, $te:see-also, ''))"/>
+    <xsl:sequence select="if (starts-with($text, '(') and matches($text, $te:bracket-alone)) then '' else $text"/>
+  </xsl:function>
+
+  <!-- What the register's cross-references in an entry's name forms name, each once
+       ("Affoltern, Altstetten, …"), unless it is one of the entry's own names ("Bad
+       Ragaz (← Ragaz)" with a form "Ragaz"): its page's "See also". -->
+  <xsl:function name="te:see-also" as="xs:string*">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="forms" select="te:name-forms($entry)"/>
+    <xsl:variable name="own" select="$forms ! te:name-text(.)"/>
+    <xsl:sequence select="distinct-values($forms
+      ! normalize-space(string-join(.//text()[empty(ancestor::tei:note)], ''))
+      ! analyze-string(., $te:see-also)/*:match/*:group[@nr = 4] ! normalize-space(.))[not(. = $own)]"/>
   </xsl:function>
 
   <xsl:function name="te:fullest-name" as="element()?">

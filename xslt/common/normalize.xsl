@@ -702,7 +702,10 @@
     </xsl:next-match>
     <xsl:text> </xsl:text>
     <xsl:for-each-group select="$refs" group-by="normalize-space()">
-      <xsl:text>{' '[position() gt 1]}</xsl:text>
+      <!-- (position() inside a predicate is the predicate's own: always 1 for one item) -->
+      <xsl:if test="position() gt 1">
+        <xsl:text> </xsl:text>
+      </xsl:if>
       <xsl:apply-templates select="current-group()[1]" mode="te:normalize">
         <xsl:with-param name="te:moved" tunnel="yes" select="()"/>
       </xsl:apply-templates>

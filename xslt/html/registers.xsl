@@ -161,9 +161,14 @@
         <span class="count">{if ($count = 0) then 'not named in the text' else if ($count = 1) then '1 mention'
                              else $count || ' mentions'}</span>
       </h3>
-      <xsl:variable name="others" select="distinct-values($names ! h:plain(.)[.][. ne $summary/@label])"/>
+      <xsl:variable name="others" select="distinct-values($names ! te:name-text(.)[.][. ne $summary/@label])"/>
       <xsl:if test="exists($others)">
         <p class="entry-names">Also: {string-join($others, '; ')}</p>
+      </xsl:if>
+      <!-- the register's own cross-references, which the entry's names leave out -->
+      <xsl:variable name="see-also" select="te:see-also($entry)"/>
+      <xsl:if test="exists($see-also)">
+        <p class="entry-see-also">See also: {string-join($see-also, '; ')}</p>
       </xsl:if>
       <xsl:for-each select="$entry/(tei:note, tei:desc)">
         <p class="entry-description">{h:plain(.)}</p>

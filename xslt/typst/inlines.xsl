@@ -83,7 +83,8 @@
     <!-- a footnote mark stands close to the word before it ("method³ of", never
          "method ³of"): the space before a note goes after it -->
     <xsl:variable name="after-mark" select="tt:is-mark($t/preceding-sibling::node()[1])
-      and matches(string($t/preceding-sibling::node()[2][. instance of text()]), '\s$')"/>
+      and (matches(string($t/preceding-sibling::node()[2][. instance of text()]), '\s$')
+           or $t/preceding-sibling::node()[2]/self::tei:lb[tt:lb-space(., $scope)])"/>
     <xsl:variable name="s" select="if (starts-with($s, ' ') and not($after-mark) and tt:ends-open(tt:prev-item($t, $scope)))
                                    then substring($s, 2)
                                    else if ($after-mark and not(starts-with($s, ' ') or matches($s, '^[' || $te:closing-marks || ']')))
@@ -286,20 +287,43 @@
 
   <xsl:template match="tei:lb" mode="tt:inline">
     <xsl:param name="scope" as="node()*" tunnel="yes"/>
-    <xsl:variable name="prev" select="tt:prev-item(., $scope)"/>
-    <!-- what stands before it, past the encoder's indentation (a paragraph opening with
-         a line break does not open with a space) -->
-    <xsl:variable name="before" select="if ($prev instance of text() and not(normalize-space($prev)))
-                                        then tt:prev-item($prev, $scope) else $prev"/>
-    <xsl:variable name="lines" select="exists(ancestor::*[local-name() = ('l', 'opener', 'closer',
-      'address', 'dateline', 'salute', 'signed', 'head', 'titlePart', 'byline', 'docImprint',
-      'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine')])"/>
     <xsl:choose>
-      <xsl:when test="@te:join = 'true' or empty($before) or $before/self::tei:lb"/>
-      <xsl:when test="$lines and exists(tt:next-item(., $scope))">te.lb(){tt:mark(.)}&#10;</xsl:when>
-      <xsl:otherwise>" "&#10;</xsl:otherwise>
+      <xsl:when test="tt:lb-kept(.) and exists(tt:lb-before(., $scope))
+                      and exists(tt:next-item(., $scope))">te.lb(){tt:mark(.)}&#10;</xsl:when>
+      <!-- a footnote mark right after it takes the space after itself, as after a word
+           (tt:text-value): "Realisirung |¹⁶ dieses", never "Realisirung | ¹⁶dieses" -->
+      <xsl:when test="tt:lb-space(., $scope) and tt:is-mark(following-sibling::node()[1])"/>
+      <xsl:when test="tt:lb-space(., $scope)">" "&#10;</xsl:when>
     </xsl:choose>
   </xsl:template>
+
+  <!-- What stands before a line break, past the encoder's indentation (a paragraph
+       opening with a line break does not open with a space); none when the break
+       prints nothing there (inside a word, at the start, after another break). -->
+  <xsl:function name="tt:lb-before" as="node()?">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:param name="scope" as="node()*"/>
+    <xsl:variable name="prev" select="tt:prev-item($lb, $scope)"/>
+    <xsl:variable name="before" select="if ($prev instance of text() and not(normalize-space($prev)))
+                                        then tt:prev-item($prev, $scope) else $prev"/>
+    <xsl:sequence select="if ($lb/@te:join = 'true' or $before/self::tei:lb) then () else $before"/>
+  </xsl:function>
+
+  <!-- Whether the lines of the element around a break are kept. -->
+  <xsl:function name="tt:lb-kept" as="xs:boolean">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:sequence select="exists($lb/ancestor::*[local-name() = ('l', 'opener', 'closer',
+      'address', 'dateline', 'salute', 'signed', 'head', 'titlePart', 'byline', 'docImprint',
+      'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine')])"/>
+  </xsl:function>
+
+  <!-- Whether a line break is a space between words. -->
+  <xsl:function name="tt:lb-space" as="xs:boolean">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:param name="scope" as="node()*"/>
+    <xsl:sequence select="exists(tt:lb-before($lb, $scope))
+      and not(tt:lb-kept($lb) and exists(tt:next-item($lb, $scope)))"/>
+  </xsl:function>
 
   <!-- A page break between words keeps a space on the side where the text has one
        ("insistent | that"); inside a word the bar stands close ("infor|mation"). -->

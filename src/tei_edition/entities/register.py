@@ -3,7 +3,8 @@
 A register entry is a ``person``/``personGrp``, ``place`` or ``org`` with an
 ``xml:id``, wherever it sits: ``standOff``, the header (``particDesc``,
 ``settingDesc``), ``back``, or a separate register file. Its name forms are its own
-name children (not those of nested entries); the preferred one is the first typed
+name children (not those of nested entries), without the register's cross-references
+written into them ("(s. a. …)", policy.xml); the preferred one is the first typed
 ``preferred``/``reg``/``main``/``full``, else the first; its description is its
 first ``note`` (or ``desc``).
 
@@ -34,6 +35,10 @@ ENTRY_KINDS = {f"{_T}{name}": kind for name, kind in policy().entry_kinds.items(
 KINDS = tuple(dict.fromkeys(ENTRY_KINDS.values()))
 _FORM_TAGS = {kind: {f"{_T}{name}" for name in names} for kind, names in policy().entry_forms.items()}
 _PREFERRED = policy().preferred_types
+# A register's cross-reference written into a name form ("Zürich (Stadt) (s. a.
+# Affoltern, …)"): not part of the name (policy.xml's see-also, as te:name-text).
+_SEE_ALSO = re.compile(policy().see_also)
+_BRACKET_ALONE = re.compile(policy().bracket_alone)
 _SPACES = re.compile(r"\s+")
 
 
@@ -93,6 +98,14 @@ def normalized_text(el: etree._Element) -> str:
     return _SPACES.sub(" ", "".join(el.itertext())).strip()
 
 
+def name_text(form: etree._Element) -> str:
+    """A name form's words without the register's cross-references in it
+    ("Zürich (Stadt) (s. a. Affoltern, …)" is "Zürich (Stadt)"; a form that is only
+    brackets, "(Stadt)", is none), as the common layer's ``te:name-text`` reads it."""
+    text = _SPACES.sub(" ", _SEE_ALSO.sub("", normalized_text(form))).strip()
+    return "" if text.startswith("(") and _BRACKET_ALONE.match(text) else text
+
+
 def entries_in(root: etree._Element, path: str, *, keep: bool | str = False) -> list[Entry]:
     """Every register entry in a document, in document order. ``keep``: each with a
     detached copy of its element (True), or with the element itself (``"element"``,
@@ -106,7 +119,7 @@ def entries_in(root: etree._Element, path: str, *, keep: bool | str = False) -> 
         forms = [child for child in el if child.tag in _FORM_TAGS[kind]]
         preferred = [f for f in forms if f.get("type") in _PREFERRED]
         ordered = preferred[:1] + [f for f in forms if f not in preferred[:1]]
-        names = _unique(normalized_text(f) for f in ordered)
+        names = _unique(name_text(f) for f in ordered)
         note = next((c for c in el if c.tag in (f"{_T}note", f"{_T}desc")), None)
         attributes = {k: " ".join(v.split()) for k, v in el.attrib.items()
                       if isinstance(k, str) and k != XML_ID}

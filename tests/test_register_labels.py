@@ -1,0 +1,102 @@
+"""A register's own cross-references written into a name form are not the name. The
+real letters' place register writes "Zürich <add>(Stadt) (s. a. Affoltern, Altstetten,
+… Wollishofen)</add>" and "Bad Ragaz <add>(← Ragaz)</add>": every label (name cards,
+the registers and the index, links' titles, an entry's heading, `entities list`)
+printed the whole see-also list. The label is the name with its qualifier, "Zürich
+(Stadt)"; the cross-references are the entry's "See also" (policy.xml's see-also, read
+by the common layer and by Python alike)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from lxml import etree
+
+from conftest import LETTERS, needs_shared
+from test_policy import EXTRACT, exported_text
+from tei_edition.entities import mentions as entities
+from tei_edition.publish.export import export_file
+
+LETTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Places</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader>
+<standOff><listPlace>
+<place xml:id="zh"><placeName type="main">Zürich <add>(Stadt) (s. a. Affoltern, Enge,
+    Wollishofen)</add></placeName><placeName type="add">(Stadt) (s. a. Affoltern, Enge,
+    Wollishofen)</placeName></place>
+<place xml:id="ragaz"><placeName type="main">Bad Ragaz <add>(← Ragaz)</add></placeName>
+  <placeName type="variant">Ragaz</placeName></place>
+<place xml:id="aalen"><placeName type="main">Aalen <add>(D) (s. a. Wasseralfingen)</add></placeName></place>
+</listPlace></standOff>
+<text><body>
+<p>Nach <placeName ref="#zh">Zürich</placeName>, dann <placeName ref="#ragaz">Ragatz</placeName>
+und <placeName ref="#aalen">Aalen</placeName>.</p>
+</body></text></TEI>"""
+
+
+def test_entities_list_labels_leave_the_cross_references_out(tmp_path):
+    source = tmp_path / "places.xml"
+    source.write_text(LETTER, encoding="utf-8")
+    rows = {r.id: r for r in entities.rows(entities.load([str(source)]))}
+    assert rows["zh"].name == "Zürich (Stadt)"
+    assert rows["ragaz"].name == "Bad Ragaz" and "Ragaz" in rows["ragaz"].names
+    assert rows["aalen"].name == "Aalen (D)"
+    # a form that is only the register's addition in brackets is no name form
+    assert not [n for r in rows.values() for n in r.names if "s. a." in n or n.startswith("(")]
+
+
+def test_every_label_of_the_html_edition_is_the_name(tmp_path):
+    source = tmp_path / "places.xml"
+    source.write_text(LETTER, encoding="utf-8")
+    export_file(source, "html", tmp_path / "site")
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "site").glob("*.*")}
+    everything = "".join(pages.values())
+    assert "s. a." not in everything and "←" not in everything
+    # the name cards and the register's headings
+    cards = json.loads(re.search(r"=\s*(\{.*\})\s*;?\s*$", pages["entities.js"], re.S).group(1))
+    labels = json.dumps(cards, ensure_ascii=False)
+    assert "Zürich (Stadt)" in labels and "Bad Ragaz" in labels and "Aalen (D)" in labels
+    assert '<span class="entry-label">Zürich (Stadt)</span>' in pages["places.html"]
+    # the cross-references are the entry's own "See also" (not the variant it already has)
+    assert "See also: Affoltern, Enge, Wollishofen" in pages["places.html"]
+    assert "See also: Wasseralfingen" in pages["places.html"]
+    ragaz = pages["places.html"].split('id="ragaz"')[1].split("</article>")[0]
+    assert "See also" not in ragaz and "Also: Ragaz" in ragaz
+
+
+def test_the_index_of_the_pdf_files_the_name(tmp_path):
+    from tei_edition.publish.formats import pdf
+
+    source = tmp_path / "places.xml"
+    source.write_text(LETTER, encoding="utf-8")
+    typst = pdf.typst_source(etree.parse(str(source)), source, fonts=[]).typst
+    assert "s. a." not in typst and "←" not in typst
+    assert '"Zürich (Stadt)"' in typst and '"Aalen (D)"' in typst
+
+
+@needs_shared(LETTERS / "registers" / "places.xml")
+def test_the_real_place_register_labels_are_names(tmp_path):
+    """Every label of the real register: no see-also list, and the qualifier kept."""
+    register = LETTERS / "registers" / "places.xml"
+    rows = {r.id: r for r in entities.rows(entities.load([str(register)]))}
+    assert rows["Zürich_Stadt"].name == "Zürich (Stadt)"
+    assert rows["Aadorf"].name == "Aadorf"
+    assert rows["Aalen_D"].name == "Aalen (D)"
+    assert rows["Bad_Ragaz"].name == "Bad Ragaz"
+    assert len(rows) > 2000
+    assert [r.name for r in rows.values() if "s. a." in r.name or "←" in r.name] == []
+
+
+def test_a_see_also_without_brackets_at_the_end_is_left_out_too(tmp_path):
+    """Three real entries write it bare: "Balsthal <add>s. a. Klus</add>"."""
+    source = tmp_path / "places.xml"
+    source.write_text(LETTER.replace("Aalen <add>(D) (s. a. Wasseralfingen)</add>",
+                                     "Aalen <add>s. a. Wasseralfingen</add>"), encoding="utf-8")
+    rows = {r.id: r for r in entities.rows(entities.load([str(source)]))}
+    assert rows["aalen"].name == "Aalen"
+    export_file(source, "html", tmp_path / "site")
+    places = (tmp_path / "site" / "places.html").read_text(encoding="utf-8")
+    assert '<span class="entry-label">Aalen</span>' in places
+    assert "See also: Wasseralfingen" in places
