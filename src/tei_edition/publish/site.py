@@ -582,34 +582,41 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         for name in linked:  # a file of it is missing: the part is made again
             os.unlink(folder.child(name))
         kept_parts.discard(part)
-    if OVERVIEW in kept_parts:
-        data.set("overview", "skip")
-    mapped = False  # an entry kept for the pages' "Map" link alone
+    pending = []  # the entries whose pages are made, a batch at a time (below)
     for el in list(data.iter(f"{_S}entity")):
         if f"entity {el.get('key')}" in kept_parts:
-            if OVERVIEW in kept_parts and (mapped or el.find(f"{_S}geo") is None):
+            if OVERVIEW in kept_parts and el.find(f"{_S}geo") is None:
                 data.remove(el)  # only the overview reads the entries whose pages are kept
-            else:
-                mapped = mapped or el.find(f"{_S}geo") is not None
-                el.set("pages", "skip")
         else:
-            _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
+            pending.append(el)
+        el.set("pages", "skip")
+
+    def write(name: str, data_bytes: bytes) -> None:
+        """One file of the site: linked over when it is the previous build's, else written."""
+        nonlocal written, kept
+        digest = hashes[name] = content_hash(data_bytes)
+        if old is not None and old.hashes.get(name) == digest and link(name):
+            kept += 1
+            return
+        target = folder.child(name)
+        if str(target.parent) not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(str(target.parent))
+        if old is not None:  # never written into: it may be a link to the previous build's file
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+        target.write_bytes(data_bytes)
+        written += 1
+
+    part_files: dict[str, list[str]] = {part: [] for part in parts}
+    for tree in _stylesheet_inputs(data, pending, mentions, overview=OVERVIEW not in kept_parts):
+        for part, name, text in _pages(tree, out):
+            write(name, text.encode("utf-8"))
+            part_files.setdefault(part, []).append(name)
 
     files: dict[str, bytes] = {}
-    part_files: dict[str, list[str]] = {part: [] for part in parts}
-    if not kept_parts.issuperset(parts):
-        result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
-        strings = result.strings
-        if len(strings) % 2:
-            raise TransformError(f"{STYLESHEET} returned an odd number of strings", path=str(out))
-        pairs = iter(strings)
-        part = OVERVIEW
-        for name, text in zip(pairs, pairs):
-            if not name:  # the stylesheet's mark: the pages of this part follow
-                part = text
-                continue
-            files[name] = text.encode("utf-8")
-            part_files.setdefault(part, []).append(name)
     files["catalogue.js"] = script_value("teCatalogue", _catalogue_json(entries, register))
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
@@ -637,21 +644,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     files.update(_assets())
 
     for name, data_bytes in sorted(files.items()):
-        digest = hashes[name] = content_hash(data_bytes)
-        if old is not None and old.hashes.get(name) == digest and link(name):
-            kept += 1
-            continue
-        target = folder.child(name)
-        if str(target.parent) not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(str(target.parent))
-        if old is not None:  # never written into: it may be a link to the previous build's file
-            try:
-                os.unlink(target)
-            except FileNotFoundError:
-                pass
-        target.write_bytes(data_bytes)
-        written += 1
+        write(name, data_bytes)
     for part in kept_parts:
         part_files[part] = list(old.parts[part][1])
     return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
@@ -660,6 +653,48 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                       for part, names in part_files.items()},
             "hashes": hashes,
             "details": details(collection, shown)}
+
+
+# Entries whose pages one stylesheet call makes: the site's memory is bounded by a
+# batch's mentions, not by the collection's (5,000 letters name about a million times).
+PAGE_BATCH = 500
+
+
+def _stylesheet_inputs(data, pending: list, mentions: dict, *, overview: bool):
+    """The site stylesheet's inputs, one after the other: the overview's (``data``, every
+    entry without its mentions, made when ``overview``), then batches of the ``pending``
+    entries (moved out of ``data``) with their mentions, beside the documents, which their
+    pages read, and one place with coordinates, for the pages' "Map" link."""
+    if overview:
+        yield data.getroottree()
+    data.set("overview", "skip")
+    docs = [el for el in data if el.tag == f"{_S}doc"]
+    mapped = next((etree.tostring(el) for el in data.iter(f"{_S}entity")
+                   if el.find(f"{_S}geo") is not None), None)  # its pages "skip"
+    for start in range(0, len(pending), PAGE_BATCH):
+        batch = etree.Element(data.tag, dict(data.attrib))
+        batch.extend(etree.fromstring(etree.tostring(el)) for el in docs)
+        if mapped is not None:
+            batch.append(etree.fromstring(mapped))
+        for el in pending[start:start + PAGE_BATCH]:
+            batch.append(el)
+            del el.attrib["pages"]
+            _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
+        yield batch.getroottree()
+
+
+def _pages(tree, out: Path):
+    """(part, file name, page) of each page the site stylesheet makes of ``tree``."""
+    strings = transform.run_strings(STYLESHEET, tree, {}, path=str(out)).strings
+    if len(strings) % 2:
+        raise TransformError(f"{STYLESHEET} returned an odd number of strings", path=str(out))
+    pairs = iter(strings)
+    part = OVERVIEW
+    for name, text in zip(pairs, pairs):
+        if not name:  # the stylesheet's mark: the pages of this part follow
+            part = text
+            continue
+        yield part, name, text
 
 
 def _assets() -> dict[str, bytes]:
