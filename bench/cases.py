@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from bench import generate
+from bench import generate, reference
 from bench.harness import Series, file_size, fmt_bytes, measure, ratio
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -375,9 +375,8 @@ def entities_corpus(ctx: Context) -> list[Outcome]:
 
 # -- collections (issue 14) ----------------------------------------------------------------
 
-REFERENCE_XSL = Path(__file__).resolve().parent / "reference" / "tei-html.xsl"
-REFERENCE_NAME = ("generic TEI->HTML XSLT, one Saxon process, compiled once (the TEI "
-                  "Stylesheets are not installable here)")
+REFERENCE = reference.chosen()  # TEI_STYLESHEETS names the TEI Stylesheets; else the stand-in
+REFERENCE_XSL, REFERENCE_NAME = REFERENCE.xsl, REFERENCE.name
 _PEAKS = re.compile(r"peak memory ([\d.]+) (MB|GB) per worker, ([\d.]+) (MB|GB) in all")
 
 
@@ -443,7 +442,8 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
         rows.append(_site_size(label, out / "html", inputs))
     per_second = (lambda s: count / s.seconds if s.seconds else None)
     r = ratio(per_second(ours), per_second(ref))
-    rows.append(Outcome(f"build --only html --jobs 2, {label}", ">= 2x the reference's documents/s",
+    rows.append(Outcome(f"build --only html --jobs 2, {label}, {REFERENCE.label}",
+                        ">= 2x the reference's documents/s",
                         r >= 2 if r is not None else None, ours, ref, REFERENCE_NAME, r,
                         size=file_size(documents), note=_unmeasured(ours, ref),
                         extra={"documents": count, "ours_docs_per_s": per_second(ours),
@@ -483,7 +483,7 @@ def _collection_rows(ctx: Context, label: str, inputs: list[Path], documents: Pa
         every_per_second = 200 / every.seconds if every.seconds else None
         r = ratio(every_per_second, per_second(ref))
         worker, total = _peaks(summary)
-        rows.append(Outcome(f"build all formats --jobs 2, 200 of the {label}",
+        rows.append(Outcome(f"build all formats --jobs 2, 200 of the {label}, {REFERENCE.label}",
                             "within 3x of the reference's documents/s (>= 0.33x)",
                             r >= 1 / 3 if r is not None else None, every, ref, REFERENCE_NAME, r,
                             note=_unmeasured(every, ref) or
@@ -614,7 +614,7 @@ def frus_export(ctx: Context) -> list[Outcome]:
     XSLT on the same engine: time and peak memory (the largest process of the tree)."""
     goal = "<= 0.5x the reference's time, peak <= 215 MB"
     if not FRUS.is_file():
-        return [Outcome("export html, 4 MB FRUS volume", goal, None, None,
+        return [Outcome(f"export html, 4 MB FRUS volume, {REFERENCE.label}", goal, None, None,
                         note=f"skipped: {FRUS} is absent")]
     rows = []
     for label, path in (("real FRUS volume", FRUS), ("4 MB FRUS volume", frus_file(4 * MB))):
@@ -628,7 +628,8 @@ def frus_export(ctx: Context) -> list[Outcome]:
         real = path == FRUS
         met = None if real or r is None or not ours.maxrss else \
             (r <= 0.5 and ours.maxrss <= FRUS_PEAK_GOAL)
-        rows.append(Outcome(f"export html, {label}", "(report)" if real else goal, met, ours, ref,
+        rows.append(Outcome(f"export html, {label}, {REFERENCE.label}", "(report)" if real else goal,
+                            met, ours, ref,
                             REFERENCE_NAME, r, size=file_size(path), note=_unmeasured(ours, ref)))
     return rows
 

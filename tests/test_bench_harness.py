@@ -158,3 +158,42 @@ def test_site_size_counts_files_and_folders_as_du_does(tmp_path: Path):
     row = cases._site_size("test", html, [letters, registers])
     assert row.ratio == du / 1200 and row.met is False
     assert row.extra["site_file_bytes"] == 3500 and row.extra["parts_du_bytes"]["search"] > 500
+
+
+def test_the_reference_stylesheet_is_chosen_by_TEI_STYLESHEETS(tmp_path: Path):
+    """Issue 14: TEI_STYLESHEETS names a TEI Stylesheets checkout (or its html.xsl) and
+    the HTML cases are measured against it; unset, the lean stand-in, as before; a value
+    naming no html/html.xsl stops the run rather than quietly measuring the stand-in."""
+    from bench import reference
+
+    lean = reference.chosen({})
+    assert lean.xsl == reference.LEAN_XSL and lean.xsl.is_file() and "stand-in" in lean.label
+    assert reference.chosen({"TEI_STYLESHEETS": " "}) == lean
+    (tmp_path / "Stylesheets" / "html").mkdir(parents=True)
+    html_xsl = tmp_path / "Stylesheets" / "html" / "html.xsl"
+    html_xsl.write_text("<xsl:stylesheet/>", encoding="utf-8")
+    for value in (tmp_path / "Stylesheets", html_xsl):
+        theirs = reference.chosen({"TEI_STYLESHEETS": str(value)})
+        assert theirs.xsl == html_xsl.resolve()
+        assert theirs.label == "vs TEI Stylesheets" and str(html_xsl.resolve()) in theirs.name
+    with pytest.raises(SystemExit, match="TEI_STYLESHEETS=.*no html/html.xsl"):
+        reference.chosen({"TEI_STYLESHEETS": str(tmp_path)})
+
+
+def test_the_reference_runs_one_saxon_over_every_document(tmp_path: Path):
+    """run_xslt: one output file per input document, from the stylesheet it is given."""
+    from bench.reference import run_xslt
+
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    for name, title in (("a.xml", "Alpha"), ("sub/b.xml", "Beta")):
+        (src / name).write_text(f"<doc><title>{title}</title></doc>", encoding="utf-8")
+    xsl = tmp_path / "t.xsl"
+    xsl.write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                   '<xsl:output method="html"/><xsl:template match="/"><h1>'
+                   '<xsl:value-of select="doc/title"/></h1></xsl:template></xsl:stylesheet>',
+                   encoding="utf-8")
+    assert run_xslt.main([str(xsl), str(tmp_path / "out"), str(src)]) == 0
+    pages = sorted((tmp_path / "out").iterdir())
+    assert [p.name for p in pages] == ["00000-a.html", "00001-b.html"]
+    assert "<h1>Alpha</h1>" in pages[0].read_text() and "<h1>Beta</h1>" in pages[1].read_text()

@@ -349,6 +349,91 @@ def test_a_file_unchanged_on_disk_is_not_hashed_again_and_a_changed_one_is(sourc
         [(d.id, d.catalogue.to_json()) for d in fresh.ordered()]
 
 
+
+def _resolution(collection):
+    """What resolving names gives: each document's keys, unresolved pointers and the
+    catalogue's people and places (their keys), in catalogue order."""
+    return [(d.id, d.register_refs, d.unresolved, d.catalogue.sender, d.catalogue.addressee,
+             d.catalogue.place_sent, d.catalogue.place_received) for d in collection.ordered()]
+
+
+def _counting_decisions(monkeypatch) -> list:
+    from tei_edition.collection import model
+
+    decided = []
+    real = model.decide_values
+    monkeypatch.setattr(model, "decide_values",
+                        lambda *a, **k: decided.append(a[:3]) or real(*a, **k))
+    return decided
+
+
+def test_names_resolved_by_the_records_are_taken_only_under_the_same_register(source, monkeypatch):
+    """``collection.load`` keeps each document's resolved names in its record with a
+    stamp of what they depend on (the files that gave the register its entries, the key
+    rules): the same stamp, none is decided again; a changed register or key rule, and
+    every document's names are resolved anew, as a fresh load resolves them."""
+    import json
+
+    def cached_records():
+        return json.loads(json.dumps(load([source]).records))  # as the build folder keeps them
+
+    records = cached_records()
+    assert all(r["resolved"]["stamp"] for r in records.values())
+    decided = _counting_decisions(monkeypatch)
+    again = load([source], cache=records)
+    assert decided == []  # nothing resolved again
+    assert again.records == records  # (so the build folder's records are linked over)
+    monkeypatch.undo()
+    assert _resolution(again) == _resolution(load([source]))
+
+    # a register entry's id and key changed: names that found it find nothing now
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8")
+                       .replace('xml:id="p3"', 'xml:id="p3-renamed"')
+                       .replace('n="Heer Oswald"', 'n="Heer O."'), encoding="utf-8")
+    fresh = load([source])
+    assert _resolution(fresh) != _resolution(again)  # the edit changes what names resolve to
+    decided = _counting_decisions(monkeypatch)
+    cached = load([source], cache=records)
+    assert decided  # resolved anew
+    monkeypatch.undo()
+    assert _resolution(cached) == _resolution(fresh)
+    assert [p.as_text() for p in cached.problems] == [p.as_text() for p in fresh.problems]
+    assert cached.records != records  # new resolutions kept for the next load
+
+    # another key rule (edition.toml): resolved anew, as a fresh load does
+    records = cached_records()
+    toml = source / "edition.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[keys]\nperson = "xml:id"\n',
+                    encoding="utf-8")
+    fresh = load([source])
+    assert _resolution(fresh) != _resolution(cached)
+    assert _resolution(load([source], cache=records)) == _resolution(fresh)
+
+
+def test_names_resolved_by_the_records_follow_a_letter_that_gives_the_register_entries(
+        source, monkeypatch):
+    """A letter's own list of persons is part of the register: when it changes, the
+    other letters' names are resolved anew against it too."""
+    import json
+
+    letter = sorted((source / "letters").glob("*.xml"))[3]
+    text = letter.read_text(encoding="utf-8")
+    own = ('<standOff><listPerson><person xml:id="p9"><persName>Nine Person</persName>'
+           '</person></listPerson></standOff></TEI>')
+    letter.write_text(text.replace("</TEI>", own), encoding="utf-8")
+    other = sorted((source / "letters").glob("*.xml"))[5]
+    other.write_text(other.read_text(encoding="utf-8").replace(
+        "Dear friend,", f'Dear <persName ref="{letter.name}#p9">Nine</persName>,'), encoding="utf-8")
+    records = json.loads(json.dumps(load([source]).records))
+    rel = f"letters/{other.name}"
+    assert any(k.endswith("p9") for k in records[rel]["resolved"]["keys"])
+    letter.write_text(text, encoding="utf-8")  # its list gone: the name finds nothing
+    fresh = load([source])
+    cached = load([source], cache=records)
+    assert _resolution(cached) == _resolution(fresh)
+    assert not any(k.endswith("p9") for k in cached.document(f"letters/{other.stem}").register_refs)
+
 def test_a_rebuild_of_one_letter_takes_one_worker(source, tmp_path):
     """One or two documents to render: one worker renders them (a second would start
     and compile the stylesheets for nothing), within the same limits, and the folder is
@@ -478,3 +563,38 @@ def test_unchanged_collection_records_are_linked_over_and_changed_ones_written(s
     assert records.stat().st_ino != first
     rel = f"letters/{letter.name}"
     assert manifest.load_records(out)[rel]["sha256"] == load([source]).hashes[str(letter.resolve())]
+
+
+def test_an_interrupted_build_resumed_keeps_the_records_of_what_it_read(source, tmp_path):
+    """The collection's records are written while the workers render: a build stopped
+    after that and resumed keeps the records of the collection it read (names resolved
+    against its register), not the interrupted run's nor the previous build's."""
+    import json
+
+    from tei_edition.publish.build import Progress
+
+    class StopAfterOne(Progress):
+        def done(self, outcome) -> None:
+            if not outcome.skipped:
+                raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    build([source], out, jobs=2, only=["html"])
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace('n="Heer Oswald"', 'n="Heer O."'),
+                       encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        build([source], out, jobs=2, only=["html"], progress=StopAfterOne())
+    letter = sorted((source / "letters").glob("*.xml"))[1]
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                      encoding="utf-8")
+    resumed = build([source], out, jobs=2, only=["html"])
+    assert resumed.ok
+
+    def unseen(records):
+        return {name: {k: v for k, v in record.items() if k != "seen"}
+                for name, record in records.items()}
+    kept = unseen(manifest.load_records(out))
+    assert kept == unseen(json.loads(json.dumps(load([source]).records)))
+    assert kept[f"letters/{letter.name}"]["sha256"] == manifest.file_digest(letter)
+    same_as_a_full_build(source, out, tmp_path, only=["html"])

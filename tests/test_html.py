@@ -467,9 +467,20 @@ def test_about_page_explains_conventions_signs_and_header(site):
     assert "Corrections" in text and "Normalisation" in text
     signs = [text_of(td) for td in root.xpath("//x:table[@class='signs']//x:tr/x:td[1]", namespaces=X)]
     assert signs[:4] == ["[text]", "[… illegible]", "text[?]", "⟦text⟧"]
-    assert "hand-ink" in text and "Korean (romanised) (ko)" in text
-    tree = root.xpath("//x:dl[@class='header-tree']//x:code", namespaces=X)
-    assert {"teiHeader", "revisionDesc", "msIdentifier"} <= {c.text for c in tree}
+    # a hand is named in words, not by its identifier ("hand-ink")
+    assert "Hand 1 (ink)" in text and "hand-ink" not in text and "Korean (romanised) (ko)" in text
+    # the header's every detail, in words: publication, sources (identifier and contents),
+    # revisions with their date and who made them; no tree of element names
+    record = {text_of(dt) for dt in root.xpath("//x:section[@id='te-record']//x:dt", namespaces=X)}
+    assert "Example Documentation Project, Washington, DC, November 2011" in text
+    assert "Creative Commons Attribution 4.0" in text
+    assert "Moscow, Archive of the Foreign Policy of the Russian Federation (AVPRF), Fond 0102, " \
+           "opis 16, delo 7, listi 8-10" in text
+    assert "Journal of the Soviet ambassador (document 2)." in text
+    assert "1 May 2024, Bernd Schaefer: First encoding." in text
+    assert {"Published", "Rights", "Sources", "Revisions"} <= record
+    assert not root.xpath("//x:code | //*[contains(@class, 'header-tree')]", namespaces=X)
+    assert not re.search(r"\b(teiHeader|revisionDesc|msIdentifier|xml:id)\b", text)
 
 
 # ---------------------------------------------------------------- safety, determinism

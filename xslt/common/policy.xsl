@@ -8,6 +8,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:te="urn:x-tei-edition"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
@@ -134,6 +135,35 @@
   <xsl:function name="te:sign-explanation" as="xs:string?">
     <xsl:param name="element" as="xs:string"/>
     <xsl:sequence select="$te:policy/signs/sign[@element = $element]/@explain ! string(.)"/>
+  </xsl:function>
+
+  <!-- The editorial principles written for readers (policy.xml, principles), the same
+       in every format: one map per declaration that has such paragraphs, in the order
+       of the encoding, with its 'title' (policy.xml's wording), the 'declaration' and
+       its 'paragraphs' for readers (those that name no element, attribute or value,
+       neither marked up nor written out, and hold no encoded example: those are the
+       encoders' and stay in the TEI). -->
+  <xsl:variable name="te:principle-titles" as="map(xs:string, xs:string)"
+                select="map:merge($te:policy/principles/declaration ! map{string(@element): string(@title)})"/>
+  <xsl:variable name="te:principles-markup" as="xs:string+" select="tokenize($te:policy/principles/@markup)"/>
+  <xsl:variable name="te:principles-written" as="xs:string" select="string($te:policy/principles/@written)"/>
+
+  <xsl:function name="te:principles-for-readers" as="map(xs:string, item()*)*">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:for-each select="$header/tei:encodingDesc/(tei:projectDesc | tei:samplingDecl | tei:editorialDecl
+                          | tei:editorialDecl/tei:*[local-name() ne 'editorialDecl']
+                                                  [map:contains($te:principle-titles, local-name())])">
+      <xsl:variable name="paragraphs" select="
+        (if (self::tei:editorialDecl)
+         then * except tei:*[map:contains($te:principle-titles, local-name())]
+         else *)[normalize-space()]
+               [empty(descendant-or-self::*[local-name() = $te:principles-markup])]
+               [not(matches(string-join(.//text()), $te:principles-written))]"/>
+      <xsl:if test="exists($paragraphs)">
+        <xsl:sequence select="map{'title': $te:principle-titles(local-name()),
+                                  'declaration': ., 'paragraphs': $paragraphs}"/>
+      </xsl:if>
+    </xsl:for-each>
   </xsl:function>
 
   <xsl:function name="te:words-for" as="xs:string?">

@@ -102,7 +102,7 @@
         </xsl:if>
       </dl>
       <xsl:if test="empty($collection-page)">
-        <p class="about-link"><a href="about.html">About this edition</a>: editorial conventions, signs, and the full header.</p>
+        <p class="about-link"><a href="about.html">About this edition</a>: editorial principles, signs, and the record of the edition.</p>
       </xsl:if>
     </header>
   </xsl:template>

@@ -12,24 +12,14 @@
   xmlns:tt="urn:x-tei-edition:typst"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:variable name="tt:decl-titles" as="map(xs:string, xs:string)" select="map{
-    'projectDesc': 'The edition', 'samplingDecl': 'Selection', 'correction': 'Corrections',
-    'normalization': 'Normalisation', 'quotation': 'Quotation', 'hyphenation': 'Hyphenation',
-    'segmentation': 'Segmentation', 'interpretation': 'Interpretation',
-    'punctuation': 'Punctuation', 'stdVals': 'Standard values', 'editorialDecl': 'Editorial practice'}"/>
-
   <xsl:template name="tt:principles">
-    <xsl:variable name="encoding" select="tt:header(.)/tei:encodingDesc"/>
     <xsl:variable name="text" select="//tei:text[not(ancestor::tei:teiHeader)]"/>
-    <!-- Written for readers: paragraphs that speak of the markup (element and
-         attribute names, encoded examples) are the encoders' and stay in the TEI, as
-         do declarations made only of attributes. -->
-    <xsl:variable name="sections" select="$encoding/(tei:projectDesc, tei:samplingDecl,
-      tei:editorialDecl/(* except tei:p), tei:editorialDecl[tei:p])[exists(tt:for-readers(.))]"/>
     <xsl:text>#te.principles(&#10;  sections: (&#10;</xsl:text>
-    <xsl:for-each select="$sections">
-      <xsl:text>  (title: {tt:str(($tt:decl-titles(local-name()), tt:label-of(local-name()))[1])}, body: [{tt:mark(.)}&#10;</xsl:text>
-      <xsl:for-each select="tt:for-readers(.)">
+    <!-- the declarations written for readers, as the common layer selects and titles
+         them (te:principles-for-readers) -->
+    <xsl:for-each select="te:principles-for-readers(tt:header(.))">
+      <xsl:text>  (title: {tt:str(?title)}, body: [{tt:mark(?declaration)}&#10;</xsl:text>
+      <xsl:for-each select="?paragraphs">
         <xsl:apply-templates select="." mode="tt:block"/>
         <xsl:call-template name="tt:apparatus-after">
           <xsl:with-param name="nodes" select="."/>
@@ -80,13 +70,6 @@
     </xsl:if>
     <xsl:text>  ),&#10;)&#10;&#10;</xsl:text>
   </xsl:template>
-
-  <xsl:function name="tt:for-readers" as="element()*">
-    <xsl:param name="decl" as="element()"/>
-    <xsl:sequence select="(if ($decl/self::tei:editorialDecl) then $decl/tei:p else $decl/*)
-      [normalize-space()][empty(descendant-or-self::*[self::tei:gi or self::tei:att
-                                or self::tei:tag or self::tei:val or self::tei:egXML])]"/>
-  </xsl:function>
 
   <xsl:template name="tt:sign">
     <xsl:param name="sign" as="xs:string"/>

@@ -28,7 +28,7 @@ def html(path, output, reading, report_coverage, timeout):
 
     Pages: index.html (title block, contents, the text with notes), one register
     page per kind of entry (persons, places, organizations), about.html (editorial
-    conventions, the full header); search-index.js, entities.js and assets/ make search, name
+    principles, signs, the record of the edition); search-index.js, entities.js and assets/ make search, name
     cards, highlighting and the reading switch work without a server or network.
 
     \b

@@ -17,6 +17,7 @@ stop a collection.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import posixpath
 import re
@@ -160,8 +161,11 @@ def load(paths, *, config: configuration.Config | None = None,
 
     ``cache``: an earlier collection's ``records`` (as JSON gives them back): a file of
     one document whose bytes hash as its record says is not parsed again; its
-    catalogue entry, names and register entries are taken from the record. (Names are
-    still resolved against the register, which may have changed.)"""
+    catalogue entry, names and register entries are taken from the record, and so are
+    its names as resolved when the register was what it is now (the record's
+    ``resolved``, under a stamp of the files that gave the register its entries and the
+    key rules: ``_Reader.resolution_stamp``); under another register they are resolved
+    again."""
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
     files = list({os.path.abspath(f): f for f in collect_xml_files(paths)}.values())  # once each
     if not files:
@@ -174,6 +178,7 @@ def load(paths, *, config: configuration.Config | None = None,
     for file in files:
         reader.read(file)
     rules = register.detect_keys(reader.keys_by_kind, config.keys)
+    reader.stamp = reader.resolution_stamp(rules)
     problems = list(reader.problems)
     _check_keys(reader, rules, problems)
     documents = [reader.finish(pending) for pending in reader.pending]
@@ -255,6 +260,8 @@ class _Pending:
     document: Document
     read: cat.Read
     refs: dict[tuple[str | None, str | None, str | None], int | None]  # (kind, ref, key) -> line
+    # its names as resolved by an earlier load (its record's ``resolved``), or None
+    resolved: dict | None = None
 
 
 class _Reader:
@@ -275,9 +282,33 @@ class _Reader:
         self.ids: dict[str, str] = {}
         self._decided: dict = {}
         self._local: dict[str, bool] = {}  # @ref -> whether it has a #id of the document
+        # the files that gave the register entries, in the order read: (path, SHA-256)
+        self.contributors: list[tuple[str, str | None]] = []
+        self._gave = False  # whether the file being read gave the register an entry
+        self.stamp = ""  # what the names' resolution depends on (``resolution_stamp``)
+
+    def _add(self, entry: Entry) -> None:
+        self.register.add(entry)
+        self._gave = True
 
     def read(self, file: Path) -> None:
         rel = self.register.relative(file)
+        self._gave = False
+        try:
+            self._read(file, rel)
+        finally:
+            if self._gave:
+                self.contributors.append((rel, self.hashes.get(os.path.abspath(file))))
+
+    def resolution_stamp(self, rules: dict[str, str]) -> str:
+        """What resolving a name depends on: the register's entries (the files that gave
+        them, in order, by content) and the key rules. A document's names resolved
+        under the same stamp resolve the same way again."""
+        return hashlib.sha256(json.dumps([sorted(rules.items()), self.contributors],
+                                         ensure_ascii=False).encode("utf-8", "surrogateescape")
+                              ).hexdigest()
+
+    def _read(self, file: Path, rel: str) -> None:
         record = self.cache.get(rel)
         seen = _seen(file)
         if seen is not None and isinstance(record, dict) and record.get("seen") == seen and \
@@ -330,7 +361,7 @@ class _Reader:
         if header is not None and self.corpus_header is None:
             self.corpus_header = _collection_header(header)
         for entry in entries_in(header, rel, keep=True) if header is not None else []:
-            self.register.add(entry)
+            self._add(entry)
         for position, child in enumerate(_corpus_children(corpus), start=1):
             self._tei(child, file, rel, "corpus", position)
 
@@ -340,7 +371,7 @@ class _Reader:
         # copied out of it, so that its tree can go.
         entries = entries_in(tei, rel, keep="element" if register and part is None else True)
         for entry in entries:
-            self.register.add(entry)
+            self._add(entry)
         if self._record is not None:
             self._record["entries"] = [
                 [e.id, e.kind, e.names, e.description, e.path, e.line, e.attributes,
@@ -410,9 +441,11 @@ class _Reader:
             if key and key.strip():
                 self.keys_by_kind.setdefault(kind, set()).add(" ".join(key.split()))
         for one in entries:
-            self.register.add(one)
+            self._add(one)
+        resolved = record.get("resolved")
         self.pending.append(_Pending(Document(path=file, id=ident, catalogue=entry,
-                                              xml_id=data["xml_id"]), read, refs))
+                                              xml_id=data["xml_id"]), read, refs,
+                                     resolved if isinstance(resolved, dict) else None))
 
     def _slug(self, rel: str, fragment: str | None) -> str:
         stem = PurePosixPath(rel).with_suffix("").as_posix()
@@ -448,13 +481,55 @@ class _Reader:
         return hit
 
     def finish(self, pending: _Pending) -> Document:
-        """Resolve a document's names once the register is complete."""
+        """Resolve a document's names once the register is complete; those of a file
+        whose record resolved them under the same ``stamp`` are taken from its record,
+        and a record that did not is given them (for the next load)."""
         doc, read = pending.document, pending.read
         source = doc.catalogue.source
+        cached = pending.resolved
+        if cached is not None and cached.get("stamp") == self.stamp:
+            try:
+                return self._resolved(doc, read, cached)
+            except (KeyError, TypeError, ValueError):
+                pass  # an unreadable record: resolved again
+        self._resolve(doc, read, pending.refs, source)
+        record = self.records.get(source) if doc.part is None else None
+        if record is not None and self.stamp:
+            entry = doc.catalogue
+            self.records[source] = {**record, "resolved": {
+                "stamp": self.stamp, "keys": doc.register_refs,
+                "unresolved": [list(u) for u in doc.unresolved],
+                "names": [[dict(n) for n in entry.sender], [dict(n) for n in entry.addressee],
+                          _copy(entry.place_sent), _copy(entry.place_received)]}}
+        self._roles(doc, read)
+        return doc
+
+    def _resolved(self, doc: Document, read: cat.Read, cached: dict) -> Document:
+        """``finish`` from a record's resolution of the same stamp."""
+        keys, unresolved = cached["keys"], cached["unresolved"]
+        sender, addressee, place_sent, place_received = cached["names"]
+        if not (isinstance(keys, list) and isinstance(unresolved, list)
+                and isinstance(sender, list) and isinstance(addressee, list)):
+            raise ValueError("not a resolution")
+        doc.register_refs = list(keys)
+        doc.unresolved = [(line, pointer) for line, pointer in unresolved]
+        doc.date_line = read.date_where[0] if read.date_where else None
+        entry = doc.catalogue
+        entry.sender, entry.addressee = [dict(n) for n in sender], [dict(n) for n in addressee]
+        entry.place_sent, entry.place_received = _copy(place_sent), _copy(place_received)
+        self._roles(doc, read)
+        return doc
+
+    def _roles(self, doc: Document, read: cat.Read) -> None:
+        doc.roles_line = read.roles_line
+        _decide_roles(doc, self.roles)
+
+    def _resolve(self, doc: Document, read: cat.Read, refs: dict, source: str) -> None:
+        """A document's names resolved against the register."""
         folder = posixpath.dirname(source)
         keys: set[str] = set()
         decided, local = self._decided, self._local
-        for (kind, ref, key), line in pending.refs.items():
+        for (kind, ref, key), line in refs.items():
             # ``_decide`` inlined for the names decided before (a document names a
             # hundred, a collection a few thousand distinct ones)
             where = None
@@ -480,11 +555,12 @@ class _Reader:
             return {"name": label, "key": key}
         entry.sender = [named(n) for n in read.senders]
         entry.addressee = [named(n) for n in read.addressees]
-        doc.roles_line = read.roles_line
-        _decide_roles(doc, self.roles)
         entry.place_sent = named(read.place_sent)
         entry.place_received = named(read.place_received)
-        return doc
+
+
+def _copy(name: dict | None) -> dict | None:
+    return dict(name) if name is not None else None
 
 
 ROLES_NOTES = {

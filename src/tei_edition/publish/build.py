@@ -319,6 +319,9 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # (with nothing to render, the site is most likely taken over whole: none is read)
     meanwhile = _Meanwhile(pending_links, out, [entry.digest for entry in entries.values()
                                                 if collection_site and tasks and entry.digest])
+    # meanwhile too: the collection's records written and what the site reads of the
+    # register made (neither depends on what the workers render)
+    ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks))
     # the collection, when its site's pages are rendered, brings its register along
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
@@ -339,6 +342,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     finally:
         journal.close()
         decoded = meanwhile.digests()
+        ahead.result()
     kept = {path for entry in entries.values() for paths in entry.outputs.values() for path in paths}
     kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
@@ -363,10 +367,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
     manifest.save(staging, entries, site)
-    if records and collection.records == records and list(collection.records) == list(records):
+    if not ahead.saved:
         _keep_records(out, staging, records)  # the same (for the most part the same objects)
-    else:
-        manifest.save_records(staging, collection.records)
     _swap(staging, out, tidy_in_background=tidy_in_background)
     # this process's own peak (the collection, the collection site) counts too
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -821,6 +823,44 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
     return entry
 
 
+class _Ahead:
+    """What the end of a build needs that no document's rendering changes, made in a
+    thread of this process while it waits for its workers: the collection's records
+    written into the build folder (``saved``; unless they are the previous build's
+    ``records``, which the end links over) and, for the collection site, what its key
+    and pages read of the register (each entry's hash, the entries' pages)."""
+
+    def __init__(self, collection, staging: Path, records: dict, *, site: bool):
+        self._collection, self._staging, self._records, self._site = collection, staging, records, site
+        self.saved = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            collection, records = self._collection, self._records
+            if not (records and collection.records == records
+                    and list(collection.records) == list(records)):
+                manifest.save_records(self._staging, collection.records)
+                self.saved = True
+            if self._site:
+                from tei_edition.publish import site
+
+                register = collection.register
+                register.digest(register.keys())  # each entry's part, kept by the register
+                site.prepare(collection)
+        except BaseException as exc:  # raised in the build's own thread (``result``)
+            self._error = exc
+
+    def result(self) -> None:
+        """Once done (an error is raised here)."""
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
 class _Meanwhile:
     """What the build does in this process while its workers render and while it makes
     the collection site: reads the site digests ``names`` from ``old`` (``digests``),
@@ -870,7 +910,7 @@ def _prune(staging: Path, kept: set[str]) -> None:
     ancestors = {parent for p in keep for parent in p.parents}
     for path in sorted(staging.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         rel = path.relative_to(staging)
-        if rel.name in (MARKER, manifest.JOURNAL) and rel.parent == Path("."):
+        if rel.name in (MARKER, manifest.JOURNAL, manifest.RECORDS) and rel.parent == Path("."):
             continue
         if rel in keep or rel in ancestors or any(p in keep for p in rel.parents):
             continue

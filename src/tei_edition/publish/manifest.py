@@ -18,7 +18,9 @@ unchanged ones over and reads them only when the site is made again (the manifes
 itself stays small, read and written in milliseconds).
 
 ``RECORDS`` keeps what the collection's model read of each file (``collection.load``'s
-cache), so that a rebuild parses only the files that changed.
+cache), so that a rebuild parses only the files that changed, with each document's
+names as resolved against the register, so that an unchanged register resolves none
+again. A build writes it while its workers render.
 
 Two files:
   * ``MANIFEST`` in a finished build folder: every document's key and outputs, and

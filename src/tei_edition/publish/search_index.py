@@ -236,17 +236,23 @@ LAST = "0123456789abcdefghijklmnopqrstuv"
 MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$"
 
 
+def _number(n: int) -> str:
+    digits = LAST[n & 31]
+    n >>= 5
+    while n:
+        digits = MORE[n & 31] + digits
+        n >>= 5
+    return digits
+
+
+# the numbers below 1,024 (one or two digits: most deltas and passages), written once
+_WRITTEN = [_number(n) for n in range(1024)]
+
+
 def numbers(values) -> str:
     """Non-negative integers written one after the other (LAST, MORE)."""
-    out = []
-    for n in values:
-        digits = LAST[n & 31]
-        n >>= 5
-        while n:
-            digits = MORE[n & 31] + digits
-            n >>= 5
-        out.append(digits)
-    return "".join(out)
+    written = _WRITTEN
+    return "".join([written[n] if 0 <= n < 1024 else _number(n) for n in values])
 
 
 def read_numbers(text: str) -> list[int]:

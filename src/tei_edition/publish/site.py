@@ -529,13 +529,19 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     marks = {d: found.marks if found.marks is not None else mention_marks(found.mentions)
              for d, found in by_digest.items()}
     shown = [el.get("key") for el in data.iter(f"{_S}entity")]
+    # each document as an entry's pages show it (its catalogue line), hashed once: an
+    # entry's key names each of its documents by that hash and its mark (a hundred
+    # thousand of them in a thousand letters)
+    shown_as = {d: hashlib.blake2b(line, digest_size=16).hexdigest() for d, line in docs.items()}
+    head = manifest.key(*base, *shell)
+    no_marks: dict[str, str] = {}
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
-        found = mentions.get(key, [])  # its lines are made of these alone
-        named = sorted({m[0] for m in found} | {x.get("doc") for x in el.iter(f"{_S}letter")})
-        parts[f"entity {key}"] = manifest.key(
-            *base, *shell, etree.tostring(el),
-            *(docs.get(d, b"") + marks.get(d, {}).get(key, "").encode() for d in named))
+        named = {m[0] for m in mentions.get(key, ())}  # its lines are made of these alone
+        named.update(x.get("doc") for x in el.iter(f"{_S}letter"))
+        parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
+            [f"{shown_as.get(d, '-')} {(marks.get(d) or no_marks).get(key, '')}"
+             for d in sorted(named)]))
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
@@ -741,6 +747,12 @@ def _once(collection, what: str, make):
     if what not in cached[1]:
         cached[1][what] = make(collection)
     return cached[1][what]
+
+
+def prepare(collection) -> None:
+    """Make now what the collection's pages read of its register (kept for
+    ``write_collection_site``): a build does it while its workers render."""
+    _register_entries(collection)
 
 
 def _register_entries(collection) -> dict[str, RegisterEntry]:

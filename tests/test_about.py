@@ -1,0 +1,148 @@
+"""The editorial principles as readers see them, on the site's "About this edition"
+page, in the PDF and in the text export (task about). One rule in the common layer
+(te:principles-for-readers, policy.xml's principles) picks the declarations and the
+paragraphs every format prints, under the same titles: a paragraph that names the
+markup (marked up with gi/att/tag/val, or written out, "the attribute @source") and the
+encoding's own declarations (tags, references, prefixes) are the encoders'
+documentation and stay in the TEI. The header's details are given as the record of the
+edition, in words, not as a tree of element names."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import CORPUS, DOSSIER
+from tei_edition.publish.export import export_file
+from tei_edition.publish.formats import pdf
+from tei_edition.xml.parse import parse_file
+
+X = {"x": "http://www.w3.org/1999/xhtml"}
+# "<choice>", "</sic>", "<div type="essay">", "@n", "resp="#encoder"": markup a reader
+# should not meet (an address like someone@example.org is not one)
+MARKUP = re.compile(r'</?[A-Za-z_][\w:.-]*(\s+[\w:.-]+="[^"]*")*\s*/?>|(^|[^\w.@/])@[A-Za-z_][\w:-]*'
+                    r'|[A-Za-z_][\w:.-]*="')
+
+PTA = CORPUS / "pta-apparatus" / "pta0039.pta001.pta-grc2.xml"      # editorialDecl with "@source"
+STYLESHEETS = CORPUS / "tei-stylesheets" / "test.xml"               # tagsDecl, prefixDef with <code>
+FREEDICT = CORPUS / "freedict" / "eng-pol.xml"                      # projectDesc, tagsDecl values
+
+
+def needs(path: Path):
+    return pytest.mark.skipif(not path.is_file(), reason=f"{path} is not available")
+
+
+def about(source: Path, folder: Path) -> etree._Element:
+    export_file(source, "html", folder / "site")
+    return etree.parse(str(folder / "site" / "about.html")).getroot()
+
+
+def visible(node) -> str:
+    """The text a reader sees: every text node but scripts and styles."""
+    return " ".join("".join(node.xpath(".//text()[not(ancestor::x:script or ancestor::x:style)]",
+                                       namespaces=X)).split())
+
+
+def html_principles(root) -> list[tuple[str, list[str]]]:
+    """(title, paragraphs) per section of the page's editorial conventions."""
+    return [(visible(s.find("x:h3", X)), [visible(p) for p in s.xpath("x:p | x:ul | x:h4", namespaces=X)])
+            for s in root.xpath("//x:section[@id='te-conventions']/x:section", namespaces=X)]
+
+
+def pdf_principles(source: Path) -> list[tuple[str, list[str]]]:
+    """(title, paragraphs) per section of the PDF's editorial principles, from the Typst
+    source the stylesheet writes (the hands, given in full there, are the about page's
+    own section)."""
+    typst = pdf.typst_source(parse_file(source), source, fonts=[]).typst
+    block = typst.split("#te.principles(", 1)[1].split("\n  signs: (", 1)[0]
+    sections = []
+    for m in re.finditer(r'^  \(title: ("(?:[^"\\]|\\.)*"), body: \[(.*?)^  \]\),$', block, re.M | re.S):
+        paragraphs = [" ".join("".join(json.loads(s) for s in re.findall(r'"(?:[^"\\]|\\.)*"',
+                                                                          p.split("{", 1)[1])).split())
+                      for p in re.split(r"^#te\.p\(", m.group(2), flags=re.M)[1:]]
+        sections.append((json.loads(m.group(1)), paragraphs))
+    return [s for s in sections if s[0] != "Hands"]
+
+
+@pytest.fixture(scope="module")
+def dossier(tmp_path_factory) -> etree._Element:
+    return about(DOSSIER, tmp_path_factory.mktemp("about"))
+
+
+def test_the_dossiers_about_page_prints_the_principles_for_readers_only(dossier):
+    text = visible(dossier.find("x:body/x:main", X))
+    # the encoders' documentation of the dossier is not on the page ...
+    assert not MARKUP.search(text), MARKUP.search(text).group(0)
+    for encoders in ("corrected visibly with", "with the page number in", "Role-based references",
+                     "Dates carry ISO 8601 values", "TEI header", "element and attribute"):
+        assert encoders not in text
+    # ... what is written for readers is, under the PDF's titles, in the PDF's order
+    sections = html_principles(dossier)
+    assert [title for title, _ in sections] == ["The edition", "Normalisation", "Hyphenation"]
+    assert sections[1][1][0].startswith("No spelling, capitalisation or punctuation is normalised")
+    assert sections == pdf_principles(DOSSIER)
+
+
+def test_the_full_header_is_the_record_of_the_edition_in_words(dossier):
+    record = dossier.find(".//x:section[@id='te-record']", X)
+    terms = [visible(dt) for dt in record.iterfind(".//x:dt", X)]
+    assert terms == ["Published", "Rights", "Sources", "Revisions"]
+    text = visible(record)
+    assert "tei-edition project, 2026" in text
+    assert "the terms under which the source text was published are not stated" in text
+    # every source in full: the identifiers, the contents, the history, the notes
+    assert "Bundesarchiv, SAPMO-BA, DY 30, IV 2/20/137" in text
+    assert "K. Schneidewind, Note about a Conversation in the Soviet Embassy with Comrade Puzanov" in text
+    assert "Pyongyang, 19 September 1960" in text and "incoming stamp, number 02044s" in text
+    assert "Encoded from the text layer of the published PDF" in text
+    # the revision with its date in words and who made it (the header's #encoder)
+    assert "27 November 2026, tei-edition project: Complete encoding" in text
+    assert not dossier.xpath("//x:code | //x:details", namespaces=X)
+    # the hand is named in words, not by its identifier or scope ("h1, minor")
+    hands = [visible(dt) for dt in dossier.iterfind(".//x:section[@id='te-hands']//x:dt", X)]
+    assert hands == ["Hand 1 (an occasional hand)"]
+
+
+def test_the_text_export_prints_no_markup_of_the_declarations(tmp_path):
+    export_file(DOSSIER, "text", tmp_path / "dossier.txt")
+    text = (tmp_path / "dossier.txt").read_text(encoding="utf-8")
+    assert "corrected visibly with" not in text and not MARKUP.search(" ".join(text.split()))
+
+
+@needs(PTA)
+def test_a_declaration_that_writes_an_attribute_out_is_the_encoders(tmp_path):
+    """The Patristic Text Archive's interpretation says where references go "in the
+    attribute @source": that paragraph is the encoders', its neighbours are the readers'."""
+    root = about(PTA, tmp_path)
+    text = visible(root.find("x:body/x:main", X))
+    assert not MARKUP.search(text), MARKUP.search(text).group(0)
+    assert "@source" not in text
+    sections = html_principles(root)
+    assert [title for title, _ in sections] == ["Interpretation"]
+    assert any(p.startswith("Places are partially annotated") for p in sections[0][1])
+    # refsDecl's patterns and their notes document the encoding, not the edition
+    assert "Noted are references to a biblical book" not in text and "#xpath(" not in text
+    assert sections == pdf_principles(PTA)
+
+
+@needs(STYLESHEETS)
+@needs(FREEDICT)
+def test_the_encodings_own_declarations_stay_in_the_tei(tmp_path):
+    stylesheets = visible(about(STYLESHEETS, tmp_path / "a").find("x:body/x:main", X))
+    # tagsDecl's CSS renditions and listPrefixDef's notes were printed as "Tags: content:..."
+    assert "content:" not in stylesheets and "Private URIs" not in stylesheets
+    assert "The edition states no editorial principles for its readers." in stylesheets
+    freedict = about(FREEDICT, tmp_path / "b")
+    text = visible(freedict.find("x:body/x:main", X))
+    assert [title for title, _ in html_principles(freedict)] == ["The edition"]
+    assert "It is part of the FreeDict project." in text
+    # the part-of-speech values its tagsDecl lists for the encoders are not
+    assert "N Comp" not in text and "V Phras V Refl" not in text
+    conventions = visible(freedict.find(".//x:section[@id='te-conventions']", X))
+    assert not MARKUP.search(conventions)
+    # its revisions stay as its encoders wrote them, "<subc>" and all: a record, quoted
+    assert "prepared the representation for the so far non-existent <subc>" in text
