@@ -33,10 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -476,7 +479,7 @@ def content_hash(data: bytes) -> str:
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
                           previous: Previous | None = None, salt: str = "",
-                          known: dict | None = None) -> dict:
+                          known: dict | None = None, jobs: int = 1) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -498,6 +501,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     ``known``: the register entries' details an earlier build found (its ``details``),
     taken over for the entries that did not change (made with the same ``salt``).
+    ``jobs``: child processes making the pages when they are more than one batch
+    (``PAGE_BATCH`` entries), which keeps this process's memory to what it holds.
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -617,10 +622,11 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         written += 1
 
     part_files: dict[str, list[str]] = {part: [] for part in parts}
-    for tree in _stylesheet_inputs(data, pending, mentions, overview=OVERVIEW not in kept_parts):
-        for part, name, text in _pages(tree, out):
-            write(name, text.encode("utf-8"))
-            part_files.setdefault(part, []).append(name)
+    inputs = _stylesheet_inputs(data, pending, mentions, overview=OVERVIEW not in kept_parts)
+    calls = (OVERVIEW not in kept_parts) + -(-len(pending) // PAGE_BATCH)
+    for part, name, text in _made_pages(inputs, out, jobs if calls > 1 else 1):
+        write(name, text.encode("utf-8"))
+        part_files.setdefault(part, []).append(name)
 
     files: dict[str, bytes] = {}
     files["catalogue.js"] = script_value("teCatalogue", _catalogue_json(entries, register))
@@ -701,6 +707,50 @@ def _pages(tree, out: Path):
             part = text
             continue
         yield part, name, text
+
+
+# Stylesheet calls one child process makes before it ends: Saxon's heap grows with what
+# it allocates, not with what it keeps, and goes back to the system only with its process.
+CALLS_PER_CHILD = 4
+
+
+def _made_pages(inputs, out: Path, jobs: int):
+    """The pages of each input tree, in order: here with ``jobs`` <= 1; else made by
+    ``jobs`` child processes (a standard library pool, each child renewed after
+    ``CALLS_PER_CHILD`` calls), at most two calls a child in flight, so that neither
+    this process nor a child holds more than a few batches' pages."""
+    if jobs <= 1:
+        for tree in inputs:
+            yield from _pages(tree, out)
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               max_tasks_per_child=CALLS_PER_CHILD)
+    try:
+        waiting: deque = deque()
+        for tree in inputs:
+            waiting.append(pool.submit(_pages_of, etree.tostring(tree), str(out)))
+            del tree
+            while len(waiting) >= 2 * jobs:
+                yield from _result(waiting.popleft(), out)
+        while waiting:
+            yield from _result(waiting.popleft(), out)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pages_of(xml: bytes, out: str) -> list[tuple[str, str, str]]:
+    """In a child process: ``_pages`` of a tree sent as its text (our own markup)."""
+    tree = etree.ElementTree(etree.fromstring(xml, etree.XMLParser(huge_tree=True)))
+    del xml
+    return list(_pages(tree, Path(out)))
+
+
+def _result(future, out: Path) -> list[tuple[str, str, str]]:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise TransformError(f"a process making the site's pages ended without its result "
+                             f"({exc})", path=str(out)) from None
 
 
 def _assets() -> dict[str, bytes]:
