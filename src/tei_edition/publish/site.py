@@ -623,8 +623,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     part_files: dict[str, list[str]] = {part: [] for part in parts}
     inputs = _stylesheet_inputs(data, pending, mentions, overview=OVERVIEW not in kept_parts)
-    calls = (OVERVIEW not in kept_parts) + -(-len(pending) // PAGE_BATCH)
-    for part, name, text in _made_pages(inputs, out, jobs if calls > 1 else 1):
+    # (child processes cost their start: not for the few entries of a rebuild)
+    for part, name, text in _made_pages(inputs, out, jobs if len(pending) > PAGE_BATCH else 1):
         write(name, text.encode("utf-8"))
         part_files.setdefault(part, []).append(name)
 
@@ -688,11 +688,14 @@ def _stylesheet_inputs(data, pending: list, mentions: dict, *, overview: bool):
         batch.extend(etree.fromstring(etree.tostring(el)) for el in docs)
         if mapped is not None:
             batch.append(etree.fromstring(mapped))
-        for el in pending[start:start + PAGE_BATCH]:
+        chosen = pending[start:start + PAGE_BATCH]
+        for el in chosen:
             batch.append(el)
             del el.attrib["pages"]
             _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
         yield batch.getroottree()
+        for el in chosen:  # made: its mentions are not kept for the rest
+            el.clear()
 
 
 def _pages(tree, out: Path):
