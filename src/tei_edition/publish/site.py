@@ -36,6 +36,7 @@ import json
 import multiprocessing
 import os
 import re
+import sys
 import unicodedata
 from collections import defaultdict, deque
 from concurrent.futures import ProcessPoolExecutor
@@ -121,8 +122,13 @@ class Digest:
     @classmethod
     def from_json(cls, text: str) -> "Digest":
         data = json.loads(text)
-        return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]],
-                   data.get("terms"), data.get("groups"), data.get("marks"))
+        # keys and anchors recur (a collection's digests hold a million mentions): one
+        # string each
+        return cls(data["id"], [tuple(p) for p in data["passages"]],
+                   [(sys.intern(k), sys.intern(a), s) for k, a, s in data["mentions"]],
+                   data.get("terms"), data.get("groups"),
+                   {sys.intern(k): v for k, v in data["marks"].items()} if data.get("marks") else
+                   data.get("marks"))
 
 
 def digest(tree, document) -> Digest:
