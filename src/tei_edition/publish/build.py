@@ -86,7 +86,8 @@ class DocumentOutcome:
     id: str = ""
     skipped: bool = False  # unchanged since the last build: its outputs were taken over
     failure: str = ""  # its worker crashed or was stopped at a limit
-    digest: str | None = None  # for the collection site (site.Digest as JSON)
+    # for the collection site (site.Digest as JSON), until the build keeps it in its folder
+    digest: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -309,6 +310,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                                     for f in outcome.formats},
                                    [w for f in outcome.formats for w in f.warnings],
                                    manifest.put_digest(staging, outcome.digest))
+            outcome.digest = None  # kept in the build folder, read from there by the site
             entries[doc_id] = entry
             journal.add(doc_id, entry)
         progress.done(outcome)
