@@ -508,7 +508,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``known``: the register entries' details an earlier build found (its ``details``),
     taken over for the entries that did not change (made with the same ``salt``).
     ``jobs``: child processes making the pages when they are more than one batch
-    (``PAGE_BATCH`` entries), which keeps this process's memory to what it holds.
+    (``_batches``), which keeps this process's memory to what it holds.
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -628,9 +628,10 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         written += 1
 
     part_files: dict[str, list[str]] = {part: [] for part in parts}
-    inputs = _stylesheet_inputs(data, pending, mentions, overview=OVERVIEW not in kept_parts)
+    batches = _batches(pending, mentions)
+    inputs = _stylesheet_inputs(data, batches, mentions, overview=OVERVIEW not in kept_parts)
     # (child processes cost their start: not for the few entries of a rebuild)
-    for part, name, text in _made_pages(inputs, out, jobs if len(pending) > PAGE_BATCH else 1):
+    for part, name, text in _made_pages(inputs, out, jobs if len(batches) > 1 else 1):
         write(name, text.encode("utf-8"))
         part_files.setdefault(part, []).append(name)
 
@@ -673,28 +674,42 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             "details": details(collection, shown)}
 
 
-# Entries whose pages one stylesheet call makes: the site's memory is bounded by a
-# batch's mentions, not by the collection's (5,000 letters name about a million times).
+# What one stylesheet call makes: the pages of at most this many entries, or of fewer
+# when they list more mentions than this. The site's memory is bounded by a batch's
+# mentions, not by the collection's (5,000 generated letters name about a million times).
 PAGE_BATCH = 500
+BATCH_MENTIONS = 20_000
 
 
-def _stylesheet_inputs(data, pending: list, mentions: dict, *, overview: bool):
+def _batches(pending: list, mentions: dict) -> list[list]:
+    """The ``pending`` entries cut into batches (``PAGE_BATCH``, ``BATCH_MENTIONS``)."""
+    batches, size = [[]], 0
+    for el in pending:
+        count = len(mentions.get(el.get("key"), ()))
+        if batches[-1] and (len(batches[-1]) >= PAGE_BATCH or size + count > BATCH_MENTIONS):
+            batches.append([])
+            size = 0
+        batches[-1].append(el)
+        size += count
+    return [batch for batch in batches if batch]
+
+
+def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: bool):
     """The site stylesheet's inputs, one after the other: the overview's (``data``, every
-    entry without its mentions, made when ``overview``), then batches of the ``pending``
-    entries (moved out of ``data``) with their mentions, beside the documents, which their
-    pages read, and one place with coordinates, for the pages' "Map" link."""
+    entry without its mentions, made when ``overview``), then the ``batches`` of entries
+    (moved out of ``data``) with their mentions, beside the documents, which their pages
+    read, and one place with coordinates, for the pages' "Map" link."""
     if overview:
         yield data.getroottree()
     data.set("overview", "skip")
     docs = [el for el in data if el.tag == f"{_S}doc"]
     mapped = next((etree.tostring(el) for el in data.iter(f"{_S}entity")
                    if el.find(f"{_S}geo") is not None), None)  # its pages "skip"
-    for start in range(0, len(pending), PAGE_BATCH):
+    for chosen in batches:
         batch = etree.Element(data.tag, dict(data.attrib))
         batch.extend(etree.fromstring(etree.tostring(el)) for el in docs)
         if mapped is not None:
             batch.append(etree.fromstring(mapped))
-        chosen = pending[start:start + PAGE_BATCH]
         for el in chosen:
             batch.append(el)
             del el.attrib["pages"]
