@@ -14,6 +14,7 @@
   xmlns:te="urn:x-tei-edition"
   xmlns:h="urn:x-tei-edition:html"
   xmlns:j="http://www.w3.org/2005/xpath-functions"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
   <xsl:function name="h:search-index" as="xs:string">
@@ -24,7 +25,13 @@
     <xsl:variable name="json" as="element(j:map)">
       <j:map>
         <j:array key="passages">
-          <xsl:for-each select="$blocks">
+          <!-- each division's name (h:where) made once, not once per passage -->
+          <xsl:iterate select="$blocks">
+            <xsl:param name="named" as="map(xs:string, xs:string)" select="map{}"/>
+            <xsl:variable name="division" select="h:where-division(.)"/>
+            <xsl:variable name="key" select="string($division ! generate-id(.))"/>
+            <xsl:variable name="where" select="if (empty($division)) then 'Text'
+              else if (map:contains($named, $key)) then $named($key) else h:where-in($division)"/>
             <xsl:variable name="parts" as="xs:string*">
               <xsl:apply-templates mode="h:index-text"/>
             </xsl:variable>
@@ -35,14 +42,18 @@
               </xsl:variable>
               <j:map>
                 <j:string key="id">{h:anchor-id(.)}</j:string>
-                <j:string key="where">{h:where(.)}{self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
+                <j:string key="where">{$where}{self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
                 <j:string key="text">{$text}</j:string>
                 <xsl:if test="exists($other)">
                   <j:string key="other">{string-join(distinct-values($other), ' · ')}</j:string>
                 </xsl:if>
               </j:map>
             </xsl:if>
-          </xsl:for-each>
+            <xsl:next-iteration>
+              <xsl:with-param name="named" select="if (empty($division)) then $named
+                                                   else map:put($named, $key, $where)"/>
+            </xsl:next-iteration>
+          </xsl:iterate>
         </j:array>
         <j:array key="entries">
           <xsl:for-each select="$catalog/h:entry">
