@@ -15,6 +15,11 @@
     te:entity-description  the entry's first note (or desc, occupation, role) with words
     te:life-dates     a person's birth and death, as the register writes them
     te:index-description  the index's short form of the description: its first clause
+  Each of these (but te:fullest-name) is decided by te:decided-*; an entry handed over in
+  $registers by a build's worker carries what was decided for it already (te:form-label,
+  -index, -sort, -dates, -description, -summary: entry-forms.xsl, made once per entry and
+  process), which is read instead (te:handed-over): the same entry is named by hundreds
+  of pages, and deciding its forms was a third of a letter page's time.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"

@@ -158,13 +158,24 @@
         </xsl:for-each-group>
       </j:map>
     </xsl:variable>
-    <xsl:variable name="text" select="replace(replace(replace(replace(xml-to-json($json), '\\/', '/'),
-                          '&amp;', '\\u0026'), '&lt;', '\\u003c'), '&gt;', '\\u003e')"/>
+    <!-- (each pattern applied only where its text is there: a regular expression scans
+         the whole string, a page's data included, where contains() is a plain search) -->
+    <xsl:variable name="text" select="xml-to-json($json)"/>
+    <xsl:variable name="text" select="if (contains($text, '\/')) then replace($text, '\\/', '/') else $text"/>
+    <xsl:variable name="text" select="if (contains($text, '&amp;')) then replace($text, '&amp;', '\\u0026') else $text"/>
+    <xsl:variable name="text" select="if (contains($text, '&lt;')) then replace($text, '&lt;', '\\u003c') else $text"/>
+    <xsl:variable name="text" select="if (contains($text, '&gt;')) then replace($text, '&gt;', '\\u003e') else $text"/>
     <!-- characters the page's serialiser writes as references (&#x2028;), which a script
          element's text keeps as they are: escaped in JSON instead -->
-    <xsl:sequence select="string-join(analyze-string($text, '[&#x7F;-&#x9F;&#x2028;&#x2029;]')/*
-      ! (if (self::j:match) then h:json-escape(string-to-codepoints(.)) else string(.)))"/>
+    <xsl:sequence select="if (string-length(translate($text, $h:script-unsafe, '')) eq string-length($text))
+      then $text
+      else string-join(analyze-string($text, '[&#x7F;-&#x9F;&#x2028;&#x2029;]')/*
+        ! (if (self::j:match) then h:json-escape(string-to-codepoints(.)) else string(.)))"/>
   </xsl:function>
+
+  <!-- The characters of that class, for translate(). -->
+  <xsl:variable name="h:script-unsafe" as="xs:string"
+                select="codepoints-to-string((127 to 159, 8232, 8233))"/>
 
   <xsl:function name="h:json-escape" as="xs:string">
     <xsl:param name="code" as="xs:integer"/>
