@@ -99,6 +99,30 @@ def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
     assert not (tmp_path / "one" / "html" / "persons").exists()
 
 
+@pytest.mark.slow
+def test_register_pages_made_in_batches_by_child_processes_are_the_same(collection, tmp_path,
+                                                                       monkeypatch):
+    """A site of more entries than one batch has its entries' pages made in batches,
+    by child processes when the build has more than one job: the same files."""
+    from tei_edition.publish import site
+
+    one = build([collection], tmp_path / "one", jobs=1, only=["html"])
+    submitted = []
+
+    class Pool(site.ProcessPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            submitted.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(site, "PAGE_BATCH", 1)
+    monkeypatch.setattr(site, "ProcessPoolExecutor", Pool)
+    two = build([collection], tmp_path / "two", jobs=2, only=["html"])
+    assert one.ok and two.ok
+    # the overview, then one call for each of the three persons named
+    assert submitted == ["_pages_of"] * 4
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
 def test_files_named_with_dots_only_make_pages_of_their_own(tmp_path):
     """A file "sub/...xml" has the stem "..": its id, and so its page, must not be the
     folder above (html/sub/.. is html itself)."""

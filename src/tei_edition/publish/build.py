@@ -362,7 +362,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
 
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
-                           previous=None if force else manifest.load_site(out), out=out)
+                           previous=None if force else manifest.load_site(out), out=out,
+                           jobs=jobs)
     meanwhile.result()  # every output taken over is in the new folder
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
@@ -681,7 +682,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 report: BuildReport, *, digests_of: Callable[[str], list] | None = None,
                 full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
-                out: Path | None = None) -> manifest.Site | None:
+                out: Path | None = None, jobs: int = 1) -> manifest.Site | None:
     """The collection's own pages (``publish.site``) into ``staging/html``, from every
     document's digest. They depend on every document's catalogue entry and digest, the
     register and the options, all in one key: when it is that of the previous build
@@ -712,7 +713,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         known = previous.details if same and isinstance(previous.details, dict) else None
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
-            previous=before, salt=salt, known=known)
+            previous=before, salt=salt, known=known, jobs=jobs)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",

@@ -33,10 +33,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+import sys
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,8 +122,13 @@ class Digest:
     @classmethod
     def from_json(cls, text: str) -> "Digest":
         data = json.loads(text)
-        return cls(data["id"], [tuple(p) for p in data["passages"]], [tuple(m) for m in data["mentions"]],
-                   data.get("terms"), data.get("groups"), data.get("marks"))
+        # keys and anchors recur (a collection's digests hold a million mentions): one
+        # string each
+        return cls(data["id"], [tuple(p) for p in data["passages"]],
+                   [(sys.intern(k), sys.intern(a), s) for k, a, s in data["mentions"]],
+                   data.get("terms"), data.get("groups"),
+                   {sys.intern(k): v for k, v in data["marks"].items()} if data.get("marks") else
+                   data.get("marks"))
 
 
 def digest(tree, document) -> Digest:
@@ -476,7 +485,7 @@ def content_hash(data: bytes) -> str:
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
                           previous: Previous | None = None, salt: str = "",
-                          known: dict | None = None) -> dict:
+                          known: dict | None = None, jobs: int = 1) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -498,6 +507,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     ``known``: the register entries' details an earlier build found (its ``details``),
     taken over for the entries that did not change (made with the same ``salt``).
+    ``jobs``: child processes making the pages when they are more than one batch
+    (``PAGE_BATCH`` entries), which keeps this process's memory to what it holds.
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -588,34 +599,42 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         for name in linked:  # a file of it is missing: the part is made again
             os.unlink(folder.child(name))
         kept_parts.discard(part)
-    if OVERVIEW in kept_parts:
-        data.set("overview", "skip")
-    mapped = False  # an entry kept for the pages' "Map" link alone
+    pending = []  # the entries whose pages are made, a batch at a time (below)
     for el in list(data.iter(f"{_S}entity")):
         if f"entity {el.get('key')}" in kept_parts:
-            if OVERVIEW in kept_parts and (mapped or el.find(f"{_S}geo") is None):
+            if OVERVIEW in kept_parts and el.find(f"{_S}geo") is None:
                 data.remove(el)  # only the overview reads the entries whose pages are kept
-            else:
-                mapped = mapped or el.find(f"{_S}geo") is not None
-                el.set("pages", "skip")
         else:
-            _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
+            pending.append(el)
+        el.set("pages", "skip")
+
+    def write(name: str, data_bytes: bytes) -> None:
+        """One file of the site: linked over when it is the previous build's, else written."""
+        nonlocal written, kept
+        digest = hashes[name] = content_hash(data_bytes)
+        if old is not None and old.hashes.get(name) == digest and link(name):
+            kept += 1
+            return
+        target = folder.child(name)
+        if str(target.parent) not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(str(target.parent))
+        if old is not None:  # never written into: it may be a link to the previous build's file
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+        target.write_bytes(data_bytes)
+        written += 1
+
+    part_files: dict[str, list[str]] = {part: [] for part in parts}
+    inputs = _stylesheet_inputs(data, pending, mentions, overview=OVERVIEW not in kept_parts)
+    # (child processes cost their start: not for the few entries of a rebuild)
+    for part, name, text in _made_pages(inputs, out, jobs if len(pending) > PAGE_BATCH else 1):
+        write(name, text.encode("utf-8"))
+        part_files.setdefault(part, []).append(name)
 
     files: dict[str, bytes] = {}
-    part_files: dict[str, list[str]] = {part: [] for part in parts}
-    if not kept_parts.issuperset(parts):
-        result = transform.run_strings(STYLESHEET, data.getroottree(), {}, path=str(out))
-        strings = result.strings
-        if len(strings) % 2:
-            raise TransformError(f"{STYLESHEET} returned an odd number of strings", path=str(out))
-        pairs = iter(strings)
-        part = OVERVIEW
-        for name, text in zip(pairs, pairs):
-            if not name:  # the stylesheet's mark: the pages of this part follow
-                part = text
-                continue
-            files[name] = text.encode("utf-8")
-            part_files.setdefault(part, []).append(name)
     files["catalogue.js"] = script_value("teCatalogue", _catalogue_json(entries, register))
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
@@ -643,21 +662,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     files.update(_assets())
 
     for name, data_bytes in sorted(files.items()):
-        digest = hashes[name] = content_hash(data_bytes)
-        if old is not None and old.hashes.get(name) == digest and link(name):
-            kept += 1
-            continue
-        target = folder.child(name)
-        if str(target.parent) not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(str(target.parent))
-        if old is not None:  # never written into: it may be a link to the previous build's file
-            try:
-                os.unlink(target)
-            except FileNotFoundError:
-                pass
-        target.write_bytes(data_bytes)
-        written += 1
+        write(name, data_bytes)
     for part in kept_parts:
         part_files[part] = list(old.parts[part][1])
     return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
@@ -666,6 +671,95 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                       for part, names in part_files.items()},
             "hashes": hashes,
             "details": details(collection, shown)}
+
+
+# Entries whose pages one stylesheet call makes: the site's memory is bounded by a
+# batch's mentions, not by the collection's (5,000 letters name about a million times).
+PAGE_BATCH = 500
+
+
+def _stylesheet_inputs(data, pending: list, mentions: dict, *, overview: bool):
+    """The site stylesheet's inputs, one after the other: the overview's (``data``, every
+    entry without its mentions, made when ``overview``), then batches of the ``pending``
+    entries (moved out of ``data``) with their mentions, beside the documents, which their
+    pages read, and one place with coordinates, for the pages' "Map" link."""
+    if overview:
+        yield data.getroottree()
+    data.set("overview", "skip")
+    docs = [el for el in data if el.tag == f"{_S}doc"]
+    mapped = next((etree.tostring(el) for el in data.iter(f"{_S}entity")
+                   if el.find(f"{_S}geo") is not None), None)  # its pages "skip"
+    for start in range(0, len(pending), PAGE_BATCH):
+        batch = etree.Element(data.tag, dict(data.attrib))
+        batch.extend(etree.fromstring(etree.tostring(el)) for el in docs)
+        if mapped is not None:
+            batch.append(etree.fromstring(mapped))
+        chosen = pending[start:start + PAGE_BATCH]
+        for el in chosen:
+            batch.append(el)
+            del el.attrib["pages"]
+            _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
+        yield batch.getroottree()
+        for el in chosen:  # made: its mentions are not kept for the rest
+            el.clear()
+
+
+def _pages(tree, out: Path):
+    """(part, file name, page) of each page the site stylesheet makes of ``tree``."""
+    strings = transform.run_strings(STYLESHEET, tree, {}, path=str(out)).strings
+    if len(strings) % 2:
+        raise TransformError(f"{STYLESHEET} returned an odd number of strings", path=str(out))
+    pairs = iter(strings)
+    part = OVERVIEW
+    for name, text in zip(pairs, pairs):
+        if not name:  # the stylesheet's mark: the pages of this part follow
+            part = text
+            continue
+        yield part, name, text
+
+
+# Stylesheet calls one child process makes before it ends: Saxon's heap grows with what
+# it allocates, not with what it keeps, and goes back to the system only with its process.
+CALLS_PER_CHILD = 4
+
+
+def _made_pages(inputs, out: Path, jobs: int):
+    """The pages of each input tree, in order: here with ``jobs`` <= 1; else made by
+    ``jobs`` child processes (a standard library pool, each child renewed after
+    ``CALLS_PER_CHILD`` calls), at most two calls a child in flight, so that neither
+    this process nor a child holds more than a few batches' pages."""
+    if jobs <= 1:
+        for tree in inputs:
+            yield from _pages(tree, out)
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               max_tasks_per_child=CALLS_PER_CHILD)
+    try:
+        waiting: deque = deque()
+        for tree in inputs:
+            waiting.append(pool.submit(_pages_of, etree.tostring(tree), str(out)))
+            del tree
+            while len(waiting) >= 2 * jobs:
+                yield from _result(waiting.popleft(), out)
+        while waiting:
+            yield from _result(waiting.popleft(), out)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pages_of(xml: bytes, out: str) -> list[tuple[str, str, str]]:
+    """In a child process: ``_pages`` of a tree sent as its text (our own markup)."""
+    tree = etree.ElementTree(etree.fromstring(xml, etree.XMLParser(huge_tree=True)))
+    del xml
+    return list(_pages(tree, Path(out)))
+
+
+def _result(future, out: Path) -> list[tuple[str, str, str]]:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise TransformError(f"a process making the site's pages ended without its result "
+                             f"({exc})", path=str(out)) from None
 
 
 def _assets() -> dict[str, bytes]:
