@@ -15,5 +15,6 @@
   <xsl:include href="anchors.xsl"/>
   <xsl:include href="entities.xsl"/>
   <xsl:include href="names.xsl"/>
+  <xsl:include href="entry-forms.xsl"/>
   <xsl:include href="normalize.xsl"/>
 </xsl:stylesheet>

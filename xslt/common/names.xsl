@@ -15,6 +15,11 @@
     te:entity-description  the entry's first note (or desc, occupation, role) with words
     te:life-dates     a person's birth and death, as the register writes them
     te:index-description  the index's short form of the description: its first clause
+  Each of these (but te:fullest-name) is decided by te:decided-*; an entry handed over in
+  $registers by a build's worker carries what was decided for it already (te:form-label,
+  -index, -sort, -dates, -description, -summary: entry-forms.xsl, made once per entry and
+  process), which is read instead (te:handed-over): the same entry is named by hundreds
+  of pages, and deciding its forms was a third of a letter page's time.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -22,6 +27,14 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:te="urn:x-tei-edition"
   exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- An entry's forms made once per process (entry-forms.xsl; tei_edition.publish.run
+       writes them on the entries of $registers as te:form-label, -index, -sort, -dates,
+       -description and -summary): read there, never from a document's own entries. -->
+  <xsl:function name="te:handed-over" as="xs:boolean">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="exists($registers[. is root($entry)])"/>
+  </xsl:function>
 
   <!-- The entry's own name forms (policy.xml), in document order. -->
   <xsl:function name="te:name-forms" as="element()*">
@@ -42,6 +55,12 @@
 
   <!-- (a form that is only the register's cross-references names nothing: the next) -->
   <xsl:function name="te:entity-label" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="made" select="$entry/@te:form-label[te:handed-over($entry)]"/>
+    <xsl:sequence select="if ($made) then string($made) else te:decided-entity-label($entry)"/>
+  </xsl:function>
+
+  <xsl:function name="te:decided-entity-label" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="best" select="te:preferred-name($entry)"/>
     <xsl:sequence select="((($best, te:name-forms($entry) except $best) ! te:name-text(.))[.], string($entry/@xml:id))[1]"/>
@@ -96,6 +115,12 @@
 
   <xsl:function name="te:index-form" as="xs:string">
     <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="made" select="$entry/@te:form-index[te:handed-over($entry)]"/>
+    <xsl:sequence select="if ($made) then string($made) else te:decided-index-form($entry)"/>
+  </xsl:function>
+
+  <xsl:function name="te:decided-index-form" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
     <xsl:variable name="name" select="te:fullest-name($entry)"/>
     <xsl:variable name="given" select="string-join($name/(tei:forename, tei:addName) ! te:name-text(.)[.], ' ')"/>
     <xsl:variable name="surname" select="normalize-space(string-join(($name/tei:nameLink, $name/tei:surname) ! te:name-text(.), ' '))"/>
@@ -113,6 +138,12 @@
 
   <xsl:function name="te:sort-key" as="xs:string">
     <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="made" select="$entry/@te:form-sort[te:handed-over($entry)]"/>
+    <xsl:sequence select="if ($made) then string($made) else te:decided-sort-key($entry)"/>
+  </xsl:function>
+
+  <xsl:function name="te:decided-sort-key" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
     <xsl:sequence select="te:sort-form(te:index-form($entry))"/>
   </xsl:function>
 
@@ -129,6 +160,12 @@
   </xsl:function>
 
   <xsl:function name="te:entity-description" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="made" select="$entry/@te:form-description[te:handed-over($entry)]"/>
+    <xsl:sequence select="if ($made) then string($made) else te:decided-entity-description($entry)"/>
+  </xsl:function>
+
+  <xsl:function name="te:decided-entity-description" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:sequence select="((($entry/tei:note, $entry/tei:desc, $entry/tei:occupation, $entry/tei:roleName)
                            ! te:description-text(.))[.][1], '')[1]"/>
@@ -149,6 +186,12 @@
        writes them; one alone as written ("geb. 1820"), a bare year marked: "* 1756",
        "† 1836". Empty when the register has neither. -->
   <xsl:function name="te:life-dates" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="made" select="$entry/@te:form-dates[te:handed-over($entry)]"/>
+    <xsl:sequence select="if ($made) then string($made) else te:decided-life-dates($entry)"/>
+  </xsl:function>
+
+  <xsl:function name="te:decided-life-dates" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="born" select="($entry/tei:birth ! te:life-date(.))[1]"/>
     <xsl:variable name="died" select="($entry/tei:death ! te:life-date(.))[1]"/>
@@ -174,6 +217,12 @@
        its first colon, semicolon or full stop after a word), at most about a line and a
        half, cut at a word with "…"; the register's full text is the site's. -->
   <xsl:function name="te:index-description" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="made" select="$entry/@te:form-summary[te:handed-over($entry)]"/>
+    <xsl:sequence select="if ($made) then string($made) else te:decided-index-description($entry)"/>
+  </xsl:function>
+
+  <xsl:function name="te:decided-index-description" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <!-- (a description that opens with the name and its dates does not repeat them:
          "Lydia Escher-Zollikofer (von Altenklingen) (1797-1868), Tochter von ...") -->

@@ -134,6 +134,14 @@
        one) rather than asking h:is-unit() of every ancestor (each a te:unit()). -->
   <xsl:function name="h:where" as="xs:string">
     <xsl:param name="node" as="node()"/>
+    <xsl:variable name="div" select="h:where-division($node)"/>
+    <xsl:sequence select="if ($div) then h:where-in($div) else 'Text'"/>
+  </xsl:function>
+
+  <!-- The division h:where names a node by (none: 'Text'); many nodes share one, and
+       its name is the dear part (h:search-index names each division once). -->
+  <xsl:function name="h:where-division" as="element()?">
+    <xsl:param name="node" as="node()"/>
     <xsl:variable name="top" select="$node/ancestor-or-self::*[last()]"/>
     <xsl:variable name="div" select="
       if (not(root($node) instance of document-node()))
@@ -142,7 +150,7 @@
       else (te:unit($node)[self::tei:div or self::tei:div1][exists($top)],
             $top[self::tei:div or self::tei:div1],
             $node/ancestor-or-self::*[matches(local-name(), '^div\d?$')][1])[1]"/>
-    <xsl:sequence select="if ($div) then h:where-in($div) else 'Text'"/>
+    <xsl:sequence select="$div"/>
   </xsl:function>
 
   <xsl:function name="h:where-in" as="xs:string">

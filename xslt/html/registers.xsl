@@ -47,7 +47,7 @@
               <xsl:for-each-group select="current-group()" group-by="string((@te:key, @xml:id)[1])">
                 <xsl:variable name="heading" select="h:register-heading(.)"/>
                 <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}"
-                         sort="{te:sort-form($heading)}" heading="{$heading}"
+                         sort="{te:sort-key(.)}" heading="{$heading}"
                          count="{count(key('h:mentions', current-grouping-key(), $norm))}"/>
               </xsl:for-each-group>
             </xsl:variable>

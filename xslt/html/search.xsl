@@ -14,6 +14,7 @@
   xmlns:te="urn:x-tei-edition"
   xmlns:h="urn:x-tei-edition:html"
   xmlns:j="http://www.w3.org/2005/xpath-functions"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
   <xsl:function name="h:search-index" as="xs:string">
@@ -24,7 +25,13 @@
     <xsl:variable name="json" as="element(j:map)">
       <j:map>
         <j:array key="passages">
-          <xsl:for-each select="$blocks">
+          <!-- each division's name (h:where) made once, not once per passage -->
+          <xsl:iterate select="$blocks">
+            <xsl:param name="named" as="map(xs:string, xs:string)" select="map{}"/>
+            <xsl:variable name="division" select="h:where-division(.)"/>
+            <xsl:variable name="key" select="string($division ! generate-id(.))"/>
+            <xsl:variable name="where" select="if (empty($division)) then 'Text'
+              else if (map:contains($named, $key)) then $named($key) else h:where-in($division)"/>
             <xsl:variable name="parts" as="xs:string*">
               <xsl:apply-templates mode="h:index-text"/>
             </xsl:variable>
@@ -35,14 +42,18 @@
               </xsl:variable>
               <j:map>
                 <j:string key="id">{h:anchor-id(.)}</j:string>
-                <j:string key="where">{h:where(.)}{self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
+                <j:string key="where">{$where}{self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
                 <j:string key="text">{$text}</j:string>
                 <xsl:if test="exists($other)">
                   <j:string key="other">{string-join(distinct-values($other), ' · ')}</j:string>
                 </xsl:if>
               </j:map>
             </xsl:if>
-          </xsl:for-each>
+            <xsl:next-iteration>
+              <xsl:with-param name="named" select="if (empty($division)) then $named
+                                                   else map:put($named, $key, $where)"/>
+            </xsl:next-iteration>
+          </xsl:iterate>
         </j:array>
         <j:array key="entries">
           <xsl:for-each select="$catalog/h:entry">
@@ -147,13 +158,24 @@
         </xsl:for-each-group>
       </j:map>
     </xsl:variable>
-    <xsl:variable name="text" select="replace(replace(replace(replace(xml-to-json($json), '\\/', '/'),
-                          '&amp;', '\\u0026'), '&lt;', '\\u003c'), '&gt;', '\\u003e')"/>
+    <!-- (each pattern applied only where its text is there: a regular expression scans
+         the whole string, a page's data included, where contains() is a plain search) -->
+    <xsl:variable name="text" select="xml-to-json($json)"/>
+    <xsl:variable name="text" select="if (contains($text, '\/')) then replace($text, '\\/', '/') else $text"/>
+    <xsl:variable name="text" select="if (contains($text, '&amp;')) then replace($text, '&amp;', '\\u0026') else $text"/>
+    <xsl:variable name="text" select="if (contains($text, '&lt;')) then replace($text, '&lt;', '\\u003c') else $text"/>
+    <xsl:variable name="text" select="if (contains($text, '&gt;')) then replace($text, '&gt;', '\\u003e') else $text"/>
     <!-- characters the page's serialiser writes as references (&#x2028;), which a script
          element's text keeps as they are: escaped in JSON instead -->
-    <xsl:sequence select="string-join(analyze-string($text, '[&#x7F;-&#x9F;&#x2028;&#x2029;]')/*
-      ! (if (self::j:match) then h:json-escape(string-to-codepoints(.)) else string(.)))"/>
+    <xsl:sequence select="if (string-length(translate($text, $h:script-unsafe, '')) eq string-length($text))
+      then $text
+      else string-join(analyze-string($text, '[&#x7F;-&#x9F;&#x2028;&#x2029;]')/*
+        ! (if (self::j:match) then h:json-escape(string-to-codepoints(.)) else string(.)))"/>
   </xsl:function>
+
+  <!-- The characters of that class, for translate(). -->
+  <xsl:variable name="h:script-unsafe" as="xs:string"
+                select="codepoints-to-string((127 to 159, 8232, 8233))"/>
 
   <xsl:function name="h:json-escape" as="xs:string">
     <xsl:param name="code" as="xs:integer"/>

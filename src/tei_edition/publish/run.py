@@ -8,15 +8,19 @@ import contextvars
 import os
 import re
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
+from lxml import etree
+
 from tei_edition.collection.registers import CollectionRegister
+from tei_edition.errors import TransformError
 from tei_edition.entities.register import entries_in
 from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
-from tei_edition.xml.parse import parse_file
+from tei_edition.xml.parse import TE_NS, parse_file
 from tei_edition.xml.uri import SCHEME
 
 
@@ -131,6 +135,52 @@ def register_entries(register: CollectionRegister, root, path: Path, *, keep) ->
         register.add(entry)
 
 
+# An entry's name forms (xslt/common/entry-forms.xsl), made once per process: key ->
+# the te:form-* attributes' values, keyed by the reading and the entry's serialization.
+FORMS_TEMPLATE = "{urn:x-tei-edition}entry-forms"
+_FORM_NAMES = tuple(f"{{{TE_NS}}}form-{name}"
+                    for name in ("label", "index", "sort", "dates", "description", "summary"))
+_TE_KEY = f"{{{TE_NS}}}key"
+_FORMS_HELD = 100_000  # entries; past that the cache starts again
+_forms: dict[tuple[str, bytes], tuple[str, ...]] = {}
+
+
+def with_forms(stylesheet: str, bundle, reading: str) -> None:
+    """Write on each entry of a register ``bundle`` (its top level) the name forms the
+    common layer decides for it (te:form-label, -index, -sort, -dates, -description,
+    -summary; names.xsl reads them instead of deciding again), each entry's forms made
+    once per process: a collection's entries recur from document to document. Those
+    not made yet are made together, by one call of the stylesheet's
+    ``te:entry-forms`` template (every format's stylesheet has it: no other is
+    compiled). The forms depend on the entry alone and the reading (a choice in a
+    description); an entry that already has them is left as it is."""
+    root = bundle.getroot() if hasattr(bundle, "getroot") else bundle
+    wanted: list[tuple[etree._Element, tuple[str, bytes]]] = []
+    for entry in root:
+        if not isinstance(entry.tag, str) or entry.get(_TE_KEY) is None or \
+                entry.get(_FORM_NAMES[0]) is not None:
+            continue
+        wanted.append((entry, (reading, etree.tostring(entry))))
+    missing = [(entry, key) for entry, key in wanted if key not in _forms]
+    if missing:
+        if len(_forms) + len(missing) > _FORMS_HELD:
+            _forms.clear()
+        part = etree.Element(root.tag, nsmap=root.nsmap)
+        for entry, _ in missing:
+            part.append(deepcopy(entry))
+        strings = transform.call_template_strings(stylesheet, FORMS_TEMPLATE, part.getroottree(),
+                                                  {"reading": reading} if reading else None).strings
+        size = 1 + len(_FORM_NAMES)
+        if len(strings) != size * len(missing):
+            raise TransformError(f"{stylesheet}: te:entry-forms returned {len(strings)} strings "
+                                 f"for {len(missing)} entries")
+        for (entry, key), at in zip(missing, range(0, len(strings), size)):
+            _forms[key] = tuple(strings[at + 1:at + size])
+    for entry, key in wanted:
+        for name, value in zip(_FORM_NAMES, _forms[key]):
+            entry.set(name, value)
+
+
 def run_format(stylesheet: str, tree, source: Path, params: dict, *,
                strings: bool = False, register: CollectionRegister | None = None,
                bundle=None, dispose: bool = False) -> tuple[object, Messages]:
@@ -159,6 +209,8 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
     else:
         keys = resolve(tree, source, register)
         bundle = bundle if bundle is not None else register.bundle(keys)
+    if register is _collection.get():  # the entries recur from document to document
+        with_forms(stylesheet, bundle, params.get("reading", ""))
     params["registers"] = bundle
     if strings:
         result = transform.run_strings(stylesheet, tree, params, path=str(source), dispose=dispose)

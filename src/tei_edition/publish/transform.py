@@ -66,6 +66,7 @@ class Compiled:
 
     processor: object
     executable: object
+    caller: object = None  # a clone for call_template_strings (its own context item)
 
 
 def sandboxed_processor(*, latched: bool = True):
@@ -187,6 +188,32 @@ def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = N
     finally:
         executable.set_result_as_raw_value(False)
         warnings = _messages(executable)
+    strings = [] if value is None else [value.item_at(i).string_value for i in range(value.size)]
+    return Strings(strings, warnings)
+
+
+def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
+                          params: dict | None = None, *, path: str | None = None) -> Strings:
+    """A named template (``{namespace}local``) of a compiled stylesheet whose result is
+    a sequence of strings, with the lxml tree ``context`` as the global context item
+    and only ``params`` set. It runs on a clone of the executable, which shares its
+    compiled code: the executable's own transformations keep their settings."""
+    sheet = compiled(stylesheet)
+    if sheet.caller is None:
+        sheet.caller = sheet.executable.clone()
+    caller = sheet.caller
+    node = to_xdm(sheet.processor, context, lines=False, path=path)
+    caller.clear_parameters()
+    for name, value in (params or {}).items():
+        caller.set_parameter(name, _xdm_value(sheet.processor, value))
+    caller.set_global_context_item(xdm_item=node)
+    caller.set_result_as_raw_value(True)
+    caller.set_save_xsl_message(True, None)
+    try:
+        value = call_saxon(lambda: caller.call_template_returning_value(template),
+                           f"{Path(str(stylesheet)).name} failed", path=path)
+    finally:
+        warnings = _messages(caller)
     strings = [] if value is None else [value.item_at(i).string_value for i in range(value.size)]
     return Strings(strings, warnings)
 

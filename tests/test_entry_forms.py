@@ -1,0 +1,118 @@
+"""Register entries' name forms are decided once per entry and process, not once per
+page (issue 14): a build's worker hands each entry's forms (label, index form, sort key,
+life dates, descriptions: xslt/common/entry-forms.xsl) to every page that names it, and
+the pages are the same as when every page decides them itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import LETTERS, needs_shared  # noqa: E402
+from test_collection_site_fixture import generate  # noqa: E402
+
+from tei_edition.publish import run, transform  # noqa: E402
+from tei_edition.publish.build import build  # noqa: E402
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """Every page and text the build wrote (not its records: they name the tool)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix in (".html", ".txt", ".js")}
+
+
+def _build_both(source: list[Path], tmp_path: Path, monkeypatch, only) -> tuple[dict, dict, list]:
+    """The outputs with the forms handed over, those with every page deciding them, and
+    the entries of each call that made forms."""
+    made: list[int] = []
+    real = transform.call_template_strings
+
+    def counted(stylesheet, template, context, params=None, **kw):
+        made.append(len(context.getroot()))
+        return real(stylesheet, template, context, params, **kw)
+
+    run._forms.clear()
+    with monkeypatch.context() as m:
+        m.setattr(transform, "call_template_strings", counted)
+        report = build(source, tmp_path / "handed", jobs=0, only=only)
+    assert report.exit_code == 0
+    with monkeypatch.context() as m:
+        m.setattr(run, "with_forms", lambda *a, **k: None)
+        report = build(source, tmp_path / "decided", jobs=0, only=only)
+    assert report.exit_code == 0
+    return _outputs(tmp_path / "handed"), _outputs(tmp_path / "decided"), made
+
+
+def test_pages_are_the_same_with_the_forms_handed_over(tmp_path, monkeypatch):
+    source = generate(tmp_path / "src", letters=6)
+    handed, decided, made = _build_both([source], tmp_path, monkeypatch, ["html", "text"])
+    assert handed == decided
+    assert any(name.startswith("html/letters/") for name in handed)
+    # each entry named by the letters made once, though several letters name it
+    assert made and sum(made) == len(run._forms)
+
+
+@pytest.mark.slow
+@needs_shared(LETTERS)
+def test_real_letters_and_their_registers_are_the_same_with_the_forms_handed_over(tmp_path, monkeypatch):
+    """The real register: structured names, see-also lists in name forms, choices in
+    descriptions, life dates written out (a dozen letters and both registers)."""
+    subset = tmp_path / "letters"
+    (subset / "letters").mkdir(parents=True)
+    (subset / "registers").mkdir()
+    for path in sorted((LETTERS / "letters").glob("*.xml"))[100:112]:
+        (subset / "letters" / path.name).symlink_to(path)
+    for path in sorted((LETTERS / "registers").glob("*.xml")):
+        (subset / "registers" / path.name).symlink_to(path)
+    handed, decided, made = _build_both([subset], tmp_path, monkeypatch, ["html"])
+    assert handed == decided
+    assert sum(made) == len(run._forms) > 12
+
+
+def test_forms_are_read_only_from_the_entries_handed_over(tmp_path):
+    """A document's own entry carrying te:form-* attributes is decided all the same: only
+    the entries of $registers have forms made for them."""
+    from tei_edition.publish.formats import html
+    from tei_edition.xml.parse import parse_file
+
+    source = tmp_path / "doc.xml"
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:te="urn:x-tei-edition"><teiHeader><fileDesc>'
+        "<titleStmt><title>T</title></titleStmt><publicationStmt><p>P</p></publicationStmt>"
+        "<sourceDesc><listPerson><person xml:id=\"p1\" te:form-label=\"Forged label\" "
+        "te:form-index=\"Forged index\"><persName>Anna Muster</persName></person></listPerson>"
+        "</sourceDesc></fileDesc></teiHeader><text><body><p><persName ref=\"#p1\">Anna</persName> "
+        "wrote.</p></body></text></TEI>", encoding="utf-8")
+    site = html.render(parse_file(source), source)
+    text = "".join(site.files.values())
+    assert "Anna Muster" in text and "Forged" not in text
+
+
+def test_an_entry_has_its_forms_once_per_reading(monkeypatch):
+    """The forms depend on the reading (a choice in a description): made per reading."""
+    from lxml import etree
+
+    bundle = etree.fromstring(
+        '<te:registers xmlns:te="urn:x-tei-edition"><person xmlns="http://www.tei-c.org/ns/1.0" '
+        'xml:id="p1" te:key="p1"><persName>Anna Muster</persName><note>wrote '
+        "<choice><abbr>u.</abbr><expan>und</expan></choice> read</note></person></te:registers>")
+    run._forms.clear()
+    forms = {}
+    for reading in ("normalised", "diplomatic"):
+        copy = etree.fromstring(etree.tostring(bundle))
+        run.with_forms("html/html.xsl", copy, reading)
+        entry = copy[0]
+        forms[reading] = {k.split("}")[1]: v for k, v in entry.attrib.items() if "form-" in k}
+    assert forms["normalised"]["form-label"] == forms["diplomatic"]["form-label"] == "Anna Muster"
+    assert forms["normalised"]["form-description"] == "wrote und read"
+    assert forms["diplomatic"]["form-description"] == "wrote u. read"
+    assert len(run._forms) == 2
+
+
+@pytest.fixture(autouse=True)
+def _fresh_forms():
+    yield
+    run._forms.clear()

@@ -1,0 +1,26 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The name forms of register entries (names.xsl), made once per entry and process
+  rather than once per document: the same entry of a collection's register is named by
+  hundreds of its documents, and deciding its forms is among the dearest things a page
+  does. Every format's compiled stylesheet has this template (common.xsl includes it),
+  so no other stylesheet is compiled for it: tei_edition.publish.run calls it with a
+  register bundle as the context item (te:registers, each entry marked with @te:key)
+  and writes what it returns on the entries of the documents' $registers, as te:form-*
+  attributes, which names.xsl reads instead of deciding again (te:handed-over).
+  Output: seven strings per entry at the bundle's top level: its key, te:entity-label,
+  te:index-form, te:sort-key, te:life-dates, te:entity-description, te:index-description.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:te="urn:x-tei-edition"
+  exclude-result-prefixes="#all">
+
+  <xsl:template name="te:entry-forms" as="xs:string*">
+    <xsl:for-each select="/*/*[@te:key]">
+      <xsl:sequence select="string(@te:key), te:entity-label(.), te:index-form(.), te:sort-key(.),
+                            te:life-dates(.), te:entity-description(.), te:index-description(.)"/>
+    </xsl:for-each>
+  </xsl:template>
+</xsl:stylesheet>
