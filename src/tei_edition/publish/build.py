@@ -722,6 +722,10 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                                                 [exc.located()], exit_code=exc.exit_code))
         return None
     report.site_written, report.site_kept = figures["written"], figures["kept"]
+    if figures["child_peak"]:  # the process that made the site's pages, beside this one
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        report.usage.worker_peak = max(report.usage.worker_peak, figures["child_peak"])
+        report.usage.total_peak = max(report.usage.total_peak, own + figures["child_peak"])
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt, figures["details"])

@@ -36,6 +36,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import sys
 import unicodedata
 from collections import defaultdict, deque
@@ -507,8 +508,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     ``known``: the register entries' details an earlier build found (its ``details``),
     taken over for the entries that did not change (made with the same ``salt``).
-    ``jobs``: child processes making the pages when they are more than one batch
-    (``_batches``), which keeps this process's memory to what it holds.
+    ``jobs``: above 1, a child process makes the pages when they are more than one
+    batch (``_batches``), which keeps this process's memory to what it holds (the
+    figures' ``child_peak``).
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -631,7 +633,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     batches = _batches(pending, mentions)
     inputs = _stylesheet_inputs(data, batches, mentions, overview=OVERVIEW not in kept_parts)
     # (child processes cost their start: not for the few entries of a rebuild)
-    for part, name, text in _made_pages(inputs, out, jobs if len(batches) > 1 else 1):
+    peak = [0]
+    for part, name, text in _made_pages(inputs, out, jobs > 1 and len(batches) > 1, peak):
         write(name, text.encode("utf-8"))
         part_files.setdefault(part, []).append(name)
 
@@ -671,7 +674,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
                       for part, names in part_files.items()},
             "hashes": hashes,
-            "details": details(collection, shown)}
+            "details": details(collection, shown), "child_peak": peak[0]}
 
 
 # What one stylesheet call makes: the pages of at most this many entries, or of fewer
@@ -738,43 +741,48 @@ def _pages(tree, out: Path):
 CALLS_PER_CHILD = 4
 
 
-def _made_pages(inputs, out: Path, jobs: int):
-    """The pages of each input tree, in order: here with ``jobs`` <= 1; else made by
-    ``jobs`` child processes (a standard library pool, each child renewed after
-    ``CALLS_PER_CHILD`` calls), at most two calls a child in flight, so that neither
-    this process nor a child holds more than a few batches' pages."""
-    if jobs <= 1:
+def _made_pages(inputs, out: Path, in_child: bool, peak: list[int]):
+    """The pages of each input tree, in order: here, or with ``in_child`` by one child
+    process (a standard library pool of one, renewed after ``CALLS_PER_CHILD`` calls;
+    one, as the build's memory is what all its processes hold at once), two calls in
+    flight, so that neither process holds more than a few batches' pages. ``peak``
+    gets the largest child's peak memory (bytes)."""
+    if not in_child:
         for tree in inputs:
             yield from _pages(tree, out)
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                max_tasks_per_child=CALLS_PER_CHILD)
     try:
         waiting: deque = deque()
         for tree in inputs:
             waiting.append(pool.submit(_pages_of, etree.tostring(tree), str(out)))
             del tree
-            while len(waiting) >= 2 * jobs:
-                yield from _result(waiting.popleft(), out)
+            while len(waiting) >= 2:
+                yield from _result(waiting.popleft(), out, peak)
         while waiting:
-            yield from _result(waiting.popleft(), out)
+            yield from _result(waiting.popleft(), out, peak)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pages_of(xml: bytes, out: str) -> list[tuple[str, str, str]]:
-    """In a child process: ``_pages`` of a tree sent as its text (our own markup)."""
+def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str]], int]:
+    """In a child process: ``_pages`` of a tree sent as its text (our own markup), and
+    the child's peak memory so far."""
     tree = etree.ElementTree(etree.fromstring(xml, etree.XMLParser(huge_tree=True)))
     del xml
-    return list(_pages(tree, Path(out)))
+    pages = list(_pages(tree, Path(out)))
+    return pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _result(future, out: Path) -> list[tuple[str, str, str]]:
+def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str]]:
     try:
-        return future.result()
+        pages, used = future.result()
     except BrokenProcessPool as exc:
         raise TransformError(f"a process making the site's pages ended without its result "
                              f"({exc})", path=str(out)) from None
+    peak[0] = max(peak[0], used)
+    return pages
 
 
 def _assets() -> dict[str, bytes]:
