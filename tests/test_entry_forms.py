@@ -55,6 +55,30 @@ def test_pages_are_the_same_with_the_forms_handed_over(tmp_path, monkeypatch):
     assert made and sum(made) == len(run._forms)
 
 
+def test_the_pages_read_the_forms_handed_over(tmp_path, monkeypatch):
+    """The pages name an entry by the forms handed over to them, not by deciding again:
+    a label changed after it was made is the one the letter pages print."""
+    from tei_edition.xml.parse import TE_NS
+
+    real = run.with_forms
+    label, key = f"{{{TE_NS}}}form-label", f"{{{TE_NS}}}key"
+
+    def relabelled(stylesheet, bundle, reading):
+        real(stylesheet, bundle, reading)
+        root = bundle.getroot() if hasattr(bundle, "getroot") else bundle
+        for entry in root:
+            if isinstance(entry.tag, str) and entry.get(label) is not None:
+                entry.set(label, f"Handed-over {entry.get(key)}")
+
+    run._forms.clear()
+    monkeypatch.setattr(run, "with_forms", relabelled)
+    source = generate(tmp_path / "src", letters=2)
+    assert build([source], tmp_path / "out", jobs=0, only=["html"]).exit_code == 0
+    letters = {name: page.decode() for name, page in _outputs(tmp_path / "out").items()
+               if name.startswith("html/letters/")}
+    assert letters and all("Handed-over " in page for page in letters.values())
+
+
 @pytest.mark.slow
 @needs_shared(LETTERS)
 def test_real_letters_and_their_registers_are_the_same_with_the_forms_handed_over(tmp_path, monkeypatch):

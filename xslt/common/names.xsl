@@ -71,9 +71,14 @@
        Affoltern, …)" is "Zürich (Stadt)"). -->
   <xsl:function name="te:name-text" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:variable name="text" select="normalize-space(string-join($name//text()[empty(ancestor::tei:note)], ''))"/>
-    <xsl:variable name="text" select="normalize-space(replace($text, $te:see-also, ''))"/>
+    <xsl:variable name="text" select="normalize-space(replace(te:name-words($name), $te:see-also, ''))"/>
     <xsl:sequence select="if (starts-with($text, '(') and matches($text, $te:bracket-alone)) then '' else $text"/>
+  </xsl:function>
+
+  <!-- A name form's words as written, its notes left out, cross-references kept. -->
+  <xsl:function name="te:name-words" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:sequence select="normalize-space(string-join($name//text()[empty(ancestor::tei:note)], ''))"/>
   </xsl:function>
 
   <!-- What the register's cross-references in an entry's name forms name, each once
@@ -84,7 +89,7 @@
     <xsl:variable name="forms" select="te:name-forms($entry)"/>
     <xsl:variable name="own" select="$forms ! te:name-text(.)"/>
     <xsl:sequence select="distinct-values($forms
-      ! normalize-space(string-join(.//text()[empty(ancestor::tei:note)], ''))
+      ! te:name-words(.)
       ! analyze-string(., $te:see-also)/*:match/*:group[@nr = 4] ! normalize-space(.))[not(. = $own)]"/>
   </xsl:function>
 

@@ -171,9 +171,11 @@ def with_forms(stylesheet: str, bundle, reading: str) -> None:
         strings = transform.call_template_strings(stylesheet, FORMS_TEMPLATE, part.getroottree(),
                                                   {"reading": reading} if reading else None).strings
         size = 1 + len(_FORM_NAMES)
-        if len(strings) != size * len(missing):
+        # (each entry's forms follow its key: checked, so that none lands on another)
+        if len(strings) != size * len(missing) or \
+                strings[::size] != [entry.get(_TE_KEY) for entry, _ in missing]:
             raise TransformError(f"{stylesheet}: te:entry-forms returned {len(strings)} strings "
-                                 f"for {len(missing)} entries")
+                                 f"not the forms of its {len(missing)} entries in order")
         for (entry, key), at in zip(missing, range(0, len(strings), size)):
             _forms[key] = tuple(strings[at + 1:at + size])
     for entry, key in wanted:
