@@ -486,6 +486,7 @@ class _Reader:
         and a record that did not is given them (for the next load)."""
         doc, read = pending.document, pending.read
         source = doc.catalogue.source
+        doc.date_line = read.date_where[0] if read.date_where else None
         cached = pending.resolved
         if cached is not None and cached.get("stamp") == self.stamp:
             try:
@@ -513,7 +514,6 @@ class _Reader:
             raise ValueError("not a resolution")
         doc.register_refs = list(keys)
         doc.unresolved = [(line, pointer) for line, pointer in unresolved]
-        doc.date_line = read.date_where[0] if read.date_where else None
         entry = doc.catalogue
         entry.sender, entry.addressee = [dict(n) for n in sender], [dict(n) for n in addressee]
         entry.place_sent, entry.place_received = _copy(place_sent), _copy(place_received)
@@ -543,7 +543,6 @@ class _Reader:
             if hit[2]:
                 doc.unresolved.extend((line, m) for m in hit[2])
         doc.register_refs = sorted(keys)
-        doc.date_line = read.date_where[0] if read.date_where else None
         entry = doc.catalogue
 
         def named(name: cat.Name | None) -> dict | None:
