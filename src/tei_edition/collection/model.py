@@ -512,11 +512,13 @@ class _Reader:
         if not (isinstance(keys, list) and isinstance(unresolved, list)
                 and isinstance(sender, list) and isinstance(addressee, list)):
             raise ValueError("not a resolution")
-        doc.register_refs = list(keys)
-        doc.unresolved = [(line, pointer) for line, pointer in unresolved]
+        # all read before any is set: an unreadable record leaves the document as it was
+        missing = [(line, pointer) for line, pointer in unresolved]
+        people = [dict(n) for n in sender], [dict(n) for n in addressee]
+        places = _copy(place_sent), _copy(place_received)
+        doc.register_refs, doc.unresolved = list(keys), missing
         entry = doc.catalogue
-        entry.sender, entry.addressee = [dict(n) for n in sender], [dict(n) for n in addressee]
-        entry.place_sent, entry.place_received = _copy(place_sent), _copy(place_received)
+        (entry.sender, entry.addressee), (entry.place_sent, entry.place_received) = people, places
         self._roles(doc, read)
         return doc
 
