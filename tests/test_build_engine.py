@@ -123,6 +123,24 @@ def test_register_pages_made_in_batches_by_child_processes_are_the_same(collecti
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
 
 
+def test_an_interrupted_build_raises_its_interruption_not_what_failed_meanwhile(
+        collection, tmp_path, monkeypatch):
+    """What the build does while its workers render (the records written) failing too
+    does not hide what stopped the build."""
+    class StopAtOnce(Progress):
+        def done(self, outcome) -> None:
+            raise KeyboardInterrupt
+
+    def save_records(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(manifest, "save_records", save_records)
+    with pytest.raises(KeyboardInterrupt):
+        build([collection], tmp_path / "out", jobs=2, only=["html"], progress=StopAtOnce())
+    with pytest.raises(OSError, match="disk full"):  # alone, it is raised
+        build([collection], tmp_path / "out2", jobs=2, only=["html"])
+
+
 def test_files_named_with_dots_only_make_pages_of_their_own(tmp_path):
     """A file "sub/...xml" has the stem "..": its id, and so its page, must not be the
     folder above (html/sub/.. is html itself)."""

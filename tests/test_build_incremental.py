@@ -411,6 +411,19 @@ def test_names_resolved_by_the_records_are_taken_only_under_the_same_register(so
     assert _resolution(load([source], cache=records)) == _resolution(fresh)
 
 
+def test_a_record_whose_resolution_cannot_be_read_is_resolved_again(source):
+    """A record's ``resolved`` of the right stamp but unreadable (its unresolved names
+    readable, its people not): the document's names are resolved as a fresh load
+    resolves them, nothing of the unreadable record kept beside them."""
+    import json
+
+    records = json.loads(json.dumps(load([source]).records))
+    for record in records.values():
+        record["resolved"]["unresolved"] = [[1, "#nowhere"]]
+        record["resolved"]["names"][0] = ["not a name"]
+    assert _resolution(load([source], cache=records)) == _resolution(load([source]))
+
+
 def test_names_resolved_by_the_records_follow_a_letter_that_gives_the_register_entries(
         source, monkeypatch):
     """A letter's own list of persons is part of the register: when it changes, the

@@ -486,6 +486,7 @@ class _Reader:
         and a record that did not is given them (for the next load)."""
         doc, read = pending.document, pending.read
         source = doc.catalogue.source
+        doc.date_line = read.date_where[0] if read.date_where else None
         cached = pending.resolved
         if cached is not None and cached.get("stamp") == self.stamp:
             try:
@@ -511,12 +512,13 @@ class _Reader:
         if not (isinstance(keys, list) and isinstance(unresolved, list)
                 and isinstance(sender, list) and isinstance(addressee, list)):
             raise ValueError("not a resolution")
-        doc.register_refs = list(keys)
-        doc.unresolved = [(line, pointer) for line, pointer in unresolved]
-        doc.date_line = read.date_where[0] if read.date_where else None
+        # all read before any is set: an unreadable record leaves the document as it was
+        missing = [(line, pointer) for line, pointer in unresolved]
+        people = [dict(n) for n in sender], [dict(n) for n in addressee]
+        places = _copy(place_sent), _copy(place_received)
+        doc.register_refs, doc.unresolved = list(keys), missing
         entry = doc.catalogue
-        entry.sender, entry.addressee = [dict(n) for n in sender], [dict(n) for n in addressee]
-        entry.place_sent, entry.place_received = _copy(place_sent), _copy(place_received)
+        (entry.sender, entry.addressee), (entry.place_sent, entry.place_received) = people, places
         self._roles(doc, read)
         return doc
 
@@ -543,7 +545,6 @@ class _Reader:
             if hit[2]:
                 doc.unresolved.extend((line, m) for m in hit[2])
         doc.register_refs = sorted(keys)
-        doc.date_line = read.date_where[0] if read.date_where else None
         entry = doc.catalogue
 
         def named(name: cat.Name | None) -> dict | None:

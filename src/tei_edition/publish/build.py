@@ -344,7 +344,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     finally:
         journal.close()
         decoded = meanwhile.digests()
-        ahead.result()
+        ahead.wait()  # its error, if any, raised below: not over the one that stopped the build
+    ahead.result()
     kept = {path for entry in entries.values() for paths in entry.outputs.values() for path in paths}
     kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
@@ -859,6 +860,10 @@ class _Ahead:
                 site.prepare(collection)
         except BaseException as exc:  # raised in the build's own thread (``result``)
             self._error = exc
+
+    def wait(self) -> None:
+        """Once done (an error is kept for ``result``)."""
+        self._thread.join()
 
     def result(self) -> None:
         """Once done (an error is raised here)."""

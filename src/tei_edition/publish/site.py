@@ -40,6 +40,7 @@ import resource
 import sys
 import unicodedata
 from collections import defaultdict, deque
+from copy import deepcopy
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -706,13 +707,13 @@ def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: b
         yield data.getroottree()
     data.set("overview", "skip")
     docs = [el for el in data if el.tag == f"{_S}doc"]
-    mapped = next((etree.tostring(el) for el in data.iter(f"{_S}entity")
+    mapped = next((deepcopy(el) for el in data.iter(f"{_S}entity")
                    if el.find(f"{_S}geo") is not None), None)  # its pages "skip"
     for chosen in batches:
         batch = etree.Element(data.tag, dict(data.attrib))
-        batch.extend(etree.fromstring(etree.tostring(el)) for el in docs)
+        batch.extend(deepcopy(el) for el in docs)
         if mapped is not None:
-            batch.append(etree.fromstring(mapped))
+            batch.append(deepcopy(mapped))
         for el in chosen:
             batch.append(el)
             del el.attrib["pages"]
