@@ -42,7 +42,6 @@ import itertools
 import json
 import os
 import pickle
-import resource
 import shutil
 import subprocess
 import sys
@@ -54,6 +53,7 @@ from typing import Callable
 from tei_edition.errors import (EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, InputError,
                                 TeiEditionError, UsageError)
 from tei_edition.publish import formats, links, manifest, pool, run
+from tei_edition.publish.peak import own_peak
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.xml import parse as xmlparse
 from tei_edition.xml.output import MARKER, _check_replaceable, safe_child
@@ -375,7 +375,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         _keep_records(out, staging, records)  # the same (for the most part the same objects)
     _swap(staging, out, tidy_in_background=tidy_in_background)
     # this process's own peak (the collection, the collection site) counts too
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    own = own_peak()
     report.usage.total_peak = max(report.usage.total_peak, own)
     report.documents.sort(key=lambda d: (d.kind != "document", str(d.path)))
     return report
@@ -724,7 +724,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         return None
     report.site_written, report.site_kept = figures["written"], figures["kept"]
     if figures["child_peak"]:  # the process that made the site's pages, beside this one
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        own = own_peak()
         report.usage.worker_peak = max(report.usage.worker_peak, figures["child_peak"])
         report.usage.total_peak = max(report.usage.total_peak, own + figures["child_peak"])
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from tei_edition import workerstart
+from tei_edition.publish.peak import own_peak
 from tei_edition.terminate import Terminated, terminations_raise
 
 MB = 1024 * 1024
@@ -558,7 +559,7 @@ def _serve(receive_fd: int, send_fd: int) -> None:
 
 
 def _own_peak() -> int:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    own = own_peak()  # (not ru_maxrss: it counts the parent's memory before exec)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     typeset = sys.modules.get("tei_edition.publish.typeset")  # its worker stays: not waited for
     return max(own, children, typeset.worker_peak() if typeset is not None else 0)

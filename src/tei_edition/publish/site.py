@@ -36,7 +36,6 @@ import json
 import multiprocessing
 import os
 import re
-import resource
 import sys
 import unicodedata
 from collections import defaultdict, deque
@@ -52,6 +51,7 @@ from tei_edition import resources
 from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
+from tei_edition.publish.peak import own_peak
 from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
                                                script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -773,7 +773,7 @@ def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str]], int]:
     tree = etree.ElementTree(etree.fromstring(xml, etree.XMLParser(huge_tree=True)))
     del xml
     pages = list(_pages(tree, Path(out)))
-    return pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return pages, own_peak()
 
 
 def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str]]:

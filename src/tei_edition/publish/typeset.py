@@ -488,11 +488,9 @@ def _data_size() -> int:
 
 
 def _peak_memory() -> int:
-    try:
-        import resource
-    except ImportError:
-        return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    from tei_edition.publish.peak import own_peak
+
+    return own_peak()
 
 
 def _bounded(limit: int | None, base: int):
