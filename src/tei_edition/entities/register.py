@@ -3,8 +3,9 @@
 A register entry is a ``person``/``personGrp``, ``place`` or ``org`` with an
 ``xml:id``, wherever it sits: ``standOff``, the header (``particDesc``,
 ``settingDesc``), ``back``, or a separate register file. Its name forms are its own
-name children (not those of nested entries), without the register's cross-references
-written into them ("(s. a. …)", policy.xml); the preferred one is the first typed
+name children (not those of nested entries), without the notes in them and the
+register's cross-references written into them ("(s. a. …)", policy.xml: what these
+name is the entry's "See also"); the preferred one is the first typed
 ``preferred``/``reg``/``main``/``full``, else the first; its description is its
 first ``note`` (or ``desc``).
 
