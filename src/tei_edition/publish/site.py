@@ -491,7 +491,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
-    mentions). ``full_registers``: list entries no document mentions too.
+    mentions), any iterable: given one at a time, what is not kept of them is freed
+    once read. ``full_registers``: list entries no document mentions too.
     ``downloads``: (label, path relative to ``out_dir``) shown on the home page, e.g.
     ``("The volume (PDF)", "../letters.pdf")``. ``pages``: document id -> its page
     relative to ``out_dir`` when it is not ``<id>.html`` (a file of many documents
@@ -556,6 +557,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
             [f"{shown_as.get(d, '-')} {(marks.get(d) or no_marks).get(key, '')}"
              for d in sorted(named)]))
+    del marks
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
@@ -570,6 +572,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
         for number, stamp in stamps.items():
             index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
+    # what is kept of the digests is in ``mentions`` and the index: the rest (their
+    # mentions as read, their marks) goes now, unless the caller holds them
+    del by_digest
     old = previous if previous is not None and previous.folder.is_dir() else None
     folder = SafeFolder(out)
     hashes: dict[str, str] = {}
