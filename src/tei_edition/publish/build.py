@@ -725,10 +725,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                                                 [exc.located()], exit_code=exc.exit_code))
         return None
     report.site_written, report.site_kept = figures["written"], figures["kept"]
-    if figures["child_peak"]:  # the process that made the site's pages, beside this one
-        own = own_peak()
-        report.usage.worker_peak = max(report.usage.worker_peak, figures["child_peak"])
-        report.usage.total_peak = max(report.usage.total_peak, own + figures["child_peak"])
+    # the process that made the site's pages, and it and this one together
+    report.usage.worker_peak = max(report.usage.worker_peak, figures["child_peak"])
+    report.usage.total_peak = max(report.usage.total_peak, figures["together_peak"])
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt, figures["details"])

@@ -52,6 +52,7 @@ from tei_edition.entities.namefold import fold
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.peak import own_peak
+from tei_edition.publish.pool import tree_rss
 from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
                                                script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -512,7 +513,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     taken over for the entries that did not change (made with the same ``salt``).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
-    figures' ``child_peak``).
+    figures' ``child_peak``, and ``together_peak`` with this process's).
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -639,7 +640,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     batches = _batches(pending, mentions)
     inputs = _stylesheet_inputs(data, batches, mentions, overview=OVERVIEW not in kept_parts)
     # (child processes cost their start: not for the few entries of a rebuild)
-    peak = [0]
+    peak = [0, 0]  # the child's own peak; the peak of this process and it together
     for part, name, text in _made_pages(inputs, out, jobs > 1 and len(batches) > 1, peak):
         write(name, text.encode("utf-8"))
         part_files.setdefault(part, []).append(name)
@@ -680,7 +681,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
                       for part, names in part_files.items()},
             "hashes": hashes,
-            "details": details(collection, shown), "child_peak": peak[0]}
+            "details": details(collection, shown), "child_peak": peak[0],
+            "together_peak": peak[1]}
 
 
 # What one stylesheet call makes: the pages of at most this many entries, or of fewer
@@ -752,7 +754,7 @@ def _made_pages(inputs, out: Path, in_child: bool, peak: list[int]):
     process (a standard library pool of one, renewed after ``CALLS_PER_CHILD`` calls;
     one, as the build's memory is what all its processes hold at once), two calls in
     flight, so that neither process holds more than a few batches' pages. ``peak``
-    gets the largest child's peak memory (bytes)."""
+    gets the child's peak memory and that of both processes together (bytes)."""
     if not in_child:
         for tree in inputs:
             yield from _pages(tree, out)
@@ -782,8 +784,15 @@ def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str]], int]:
 
 
 def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str]]:
+    """A call's pages; meanwhile, this process's memory and its children's, together,
+    measured several times a second (``peak[1]``)."""
     try:
-        pages, used = future.result()
+        while True:
+            try:
+                pages, used = future.result(timeout=0.2)
+                break
+            except TimeoutError:
+                peak[1] = max(peak[1], tree_rss(os.getpid()))
     except BrokenProcessPool as exc:
         raise TransformError(f"a process making the site's pages ended without its result "
                              f"({exc})", path=str(out)) from None
