@@ -357,11 +357,12 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if collection_site:  # (beside the documents' pages still being linked)
         def digests_of(name: str) -> list:
             """A document's site digests: read meanwhile, or from the new folder (once
-            everything taken over is linked into it)."""
-            if name not in decoded:
+            everything taken over is linked into it); handed over, not kept here."""
+            found = decoded.pop(name, None)
+            if found is None:
                 meanwhile.result()
-                decoded[name] = _digests(manifest.read_digest(staging, name), name)
-            return decoded[name]
+                found = _digests(manifest.read_digest(staging, name), name)
+            return found
 
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
@@ -709,8 +710,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         salt = manifest.key(manifest.tool_digest(), options)
         # read only now: a site taken over whole needs none of them
         digests_of = digests_of or (lambda name: _digests(manifest.read_digest(staging, name), name))
-        digests = [digest for d in documents if d in entries and entries[d].digest
-                   for digest in digests_of(entries[d].digest)]
+        # one at a time, held by the site alone (what it does not keep of them goes)
+        digests = (digest for d in documents if d in entries and entries[d].digest
+                   for digest in digests_of(entries[d].digest))
         same = previous is not None and previous.salt == salt
         before = _previous_site(previous, out) if same else None
         known = previous.details if same and isinstance(previous.details, dict) else None
@@ -723,10 +725,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                                                 [exc.located()], exit_code=exc.exit_code))
         return None
     report.site_written, report.site_kept = figures["written"], figures["kept"]
-    if figures["child_peak"]:  # the process that made the site's pages, beside this one
-        own = own_peak()
-        report.usage.worker_peak = max(report.usage.worker_peak, figures["child_peak"])
-        report.usage.total_peak = max(report.usage.total_peak, own + figures["child_peak"])
+    # the process that made the site's pages, and it and this one together
+    report.usage.worker_peak = max(report.usage.worker_peak, figures["child_peak"])
+    report.usage.total_peak = max(report.usage.total_peak, figures["together_peak"])
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt, figures["details"])

@@ -53,6 +53,7 @@ from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.peak import own_peak
+from tei_edition.publish.pool import tree_rss
 from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
                                                script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -492,7 +493,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
-    mentions). ``full_registers``: list entries no document mentions too.
+    mentions), any iterable: given one at a time, what is not kept of them is freed
+    once read. ``full_registers``: list entries no document mentions too.
     ``downloads``: (label, path relative to ``out_dir``) shown on the home page, e.g.
     ``("The volume (PDF)", "../letters.pdf")``. ``pages``: document id -> its page
     relative to ``out_dir`` when it is not ``<id>.html`` (a file of many documents
@@ -512,7 +514,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     taken over for the entries that did not change (made with the same ``salt``).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
-    figures' ``child_peak``).
+    figures' ``child_peak``, and ``together_peak`` with this process's).
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -557,6 +559,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
             [f"{shown_as.get(d, '-')} {(marks.get(d) or no_marks).get(key, '')}"
              for d in sorted(named)]))
+    del marks
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
@@ -571,6 +574,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
         for number, stamp in stamps.items():
             index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
+    # what is kept of the digests is in ``mentions`` and the index: the rest (their
+    # mentions as read, their marks) goes now, unless the caller holds them
+    del by_digest
     old = previous if previous is not None and previous.folder.is_dir() else None
     folder = SafeFolder(out)
     hashes: dict[str, str] = {}
@@ -635,7 +641,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     batches = _batches(pending, mentions)
     inputs = _stylesheet_inputs(data, batches, mentions, overview=OVERVIEW not in kept_parts)
     # (child processes cost their start: not for the few entries of a rebuild)
-    peak = [0]
+    peak = [0, 0]  # the child's own peak; the peak of this process and it together
     for part, name, text in _made_pages(inputs, out, jobs > 1 and len(batches) > 1, peak):
         write(name, text.encode("utf-8"))
         part_files.setdefault(part, []).append(name)
@@ -676,7 +682,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
                       for part, names in part_files.items()},
             "hashes": hashes,
-            "details": details(collection, shown), "child_peak": peak[0]}
+            "details": details(collection, shown), "child_peak": peak[0],
+            "together_peak": peak[1]}
 
 
 # What one stylesheet call makes: the pages of at most this many entries, or of fewer
@@ -748,7 +755,7 @@ def _made_pages(inputs, out: Path, in_child: bool, peak: list[int]):
     process (a standard library pool of one, renewed after ``CALLS_PER_CHILD`` calls;
     one, as the build's memory is what all its processes hold at once), two calls in
     flight, so that neither process holds more than a few batches' pages. ``peak``
-    gets the largest child's peak memory (bytes)."""
+    gets the child's peak memory and that of both processes together (bytes)."""
     if not in_child:
         for tree in inputs:
             yield from _pages(tree, out)
@@ -778,8 +785,15 @@ def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str]], int]:
 
 
 def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str]]:
+    """A call's pages; meanwhile, this process's memory and its children's, together,
+    measured several times a second (``peak[1]``)."""
     try:
-        pages, used = future.result()
+        while True:
+            try:
+                pages, used = future.result(timeout=0.2)
+                break
+            except TimeoutError:
+                peak[1] = max(peak[1], tree_rss(os.getpid()))
     except BrokenProcessPool as exc:
         raise TransformError(f"a process making the site's pages ended without its result "
                              f"({exc})", path=str(out)) from None
