@@ -100,3 +100,129 @@ def test_a_see_also_without_brackets_at_the_end_is_left_out_too(tmp_path):
     places = (tmp_path / "site" / "places.html").read_text(encoding="utf-8")
     assert '<span class="entry-label">Aalen</span>' in places
     assert "See also: Wasseralfingen" in places
+
+
+# -- the collection site's entry pages ---------------------------------------------------
+
+XHTML = {"h": "http://www.w3.org/1999/xhtml"}
+
+
+def _site_entry_pages(folder, out):
+    """The collection site of the TEI files in ``folder`` (their document pages left
+    out): entry page file name -> its "Also written" and "See also" lines."""
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+    from tei_edition.publish import site
+
+    coll = collections.load([folder])
+    digests = []
+    for document in coll.documents:
+        tree = document.parse()
+        resolve(tree, document.path, coll.register)
+        digests.append(site.digest(tree, document))
+    site.write_collection_site(coll, digests, out)
+    lines = {}
+    for path in sorted((out / "registers").glob("*/*.html")):
+        html = etree.parse(str(path))
+        lines[path.name] = {cls: " ".join(html.xpath(f"string(//h:p[@class='{cls}'])", namespaces=XHTML).split())
+                            for cls in ("names", "see-also")}
+    return lines
+
+
+def test_the_collection_sites_entry_page_shows_see_also(tmp_path):
+    """As the single-document register: the cross-references on a "See also" line,
+    without the names the entry lists already ("Bad Ragaz (← Ragaz)" with "Ragaz")."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "places.xml").write_text(LETTER.replace("<p>Nach", "<p>Register</p><!--").replace(
+        "</p>\n</body>", "-->\n</body>"), encoding="utf-8")
+    (src / "letter.xml").write_text(LETTER.replace("<standOff>", "<!--").replace("</standOff>", "-->")
+                                    .replace('ref="#', 'ref="places.xml#'), encoding="utf-8")
+    pages = _site_entry_pages(src, tmp_path / "out")
+    assert pages["zh.html"]["see-also"] == "See also Affoltern, Enge, Wollishofen"
+    assert pages["aalen.html"]["see-also"] == "See also Wasseralfingen"
+    assert pages["ragaz.html"] == {"names": "Also written Ragaz", "see-also": ""}
+    everything = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.html"))
+    assert "s. a." not in everything and "←" not in everything
+
+
+@needs_shared(LETTERS / "registers" / "places.xml")
+def test_the_real_place_registers_see_also_on_the_collection_site(tmp_path):
+    """Five real letters naming Zürich, with the real place register."""
+    src = tmp_path / "letters"
+    (src / "registers").mkdir(parents=True)
+    (src / "registers" / "places.xml").symlink_to(LETTERS / "registers" / "places.xml")
+    zurich = [p for p in sorted((LETTERS / "letters").glob("K_00*.xml"))
+              if 'key="Zürich (Stadt)"' in p.read_text(encoding="utf-8")][:5]
+    assert len(zurich) == 5
+    for letter in zurich:
+        (src / letter.name).symlink_to(letter)
+    pages = _site_entry_pages(src, tmp_path / "out")
+    [zh] = [lines for name, lines in pages.items() if name.startswith("Z") and "Stadt" in name]
+    assert zh["see-also"].startswith("See also Affoltern, Altstetten, Albisrieden,")
+    assert zh["see-also"].endswith("Witikon, Wollishofen")
+    assert zh["names"] == ""  # the form that is only the register's addition names nothing
+    assert not [name for name, lines in pages.items() if "s. a." in lines["names"] or "←" in lines["names"]]
+
+
+# -- Python and the common layer read a name form alike ------------------------------------
+
+PROBE = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:te="urn:x-tei-edition"
+  xmlns:tei="http://www.tei-c.org/ns/1.0" exclude-result-prefixes="#all">
+  <xsl:import href="{common}"/>
+  <xsl:template match="/" as="xs:string*">
+    <xsl:for-each select="//(tei:person, tei:personGrp, tei:place, tei:org)[@xml:id]">
+      <xsl:sequence select="string(@xml:id), te:entity-label(.),
+        string-join(te:name-forms(.) ! te:name-text(.), '|'), string-join(te:see-also(.), '|')"/>
+    </xsl:for-each>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+def _both_sides(source, folder):
+    """Each entry of ``source`` as (id, label, the text of each name form, see also),
+    read by the common layer (te:entity-label, te:name-text, te:see-also) and by Python
+    (entities.register), side by side."""
+    from tei_edition import resources
+    from tei_edition.entities import register
+    from tei_edition.publish import transform
+
+    probe = folder / "probe.xsl"
+    probe.write_text(PROBE.format(common=(resources.xslt_dir() / "common" / "common.xsl").as_uri()),
+                     encoding="utf-8")
+    tree = etree.parse(str(source))
+    strings = transform.run_strings(probe, tree, path=str(source)).strings
+    fours = iter(strings)
+    xslt = [tuple(four) for four in zip(fours, fours, fours, fours)]
+    entries = register.entries_in(tree.getroot(), str(source), keep="element")
+    python = [(e.id, e.name, "|".join(map(register.name_text, register.name_forms(e.element))),
+               "|".join(register.see_also(e.element))) for e in entries]
+    return xslt, python
+
+
+def test_a_note_in_a_name_form_is_no_part_of_the_name(tmp_path):
+    """A note inside a name form is the register's comment, not the name: Python (the
+    `entities` commands) named "Heer" "Heer Schreibung unsicher", the pages "Heer"."""
+    source = tmp_path / "persons.xml"
+    source.write_text(LETTER.replace("<standOff>", """<standOff><listPerson>
+<person xml:id="heer"><persName type="main">Heer <note>Schreibung unsicher</note></persName>
+  <persName>Oswald <note>so im Brief</note>Heer</persName></person>
+</listPerson>"""), encoding="utf-8")
+    xslt, python = _both_sides(source, tmp_path)
+    assert python == xslt
+    assert ("heer", "Heer", "Heer|Oswald Heer", "") in python
+    rows = {r.id: r for r in entities.rows(entities.load([str(source)]))}
+    assert rows["heer"].names == ["Heer", "Oswald Heer"]
+
+
+@pytest.mark.parametrize("name, entries", [("places.xml", 2000), ("people.xml", 3000)])
+def test_python_reads_the_real_registers_as_the_common_layer(tmp_path, name, entries):
+    source = LETTERS / "registers" / name
+    if not source.exists():
+        pytest.skip(f"{source} is not available")
+    xslt, python = _both_sides(source, tmp_path)
+    assert len(python) > entries
+    assert python == xslt
+    if name == "places.xml":
+        assert sum(1 for *_, also in python if also) > 50

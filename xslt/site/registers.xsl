@@ -129,6 +129,10 @@
           <xsl:if test="count(s:name) > 1">
             <p class="names"><span class="label">Also written</span> {string-join(s:name[position() > 1], '; ')}</p>
           </xsl:if>
+          <!-- the register's own cross-references, which the entry's names leave out -->
+          <xsl:if test="s:see-also">
+            <p class="see-also"><span class="label">See also</span> {string-join(s:see-also, '; ')}</p>
+          </xsl:if>
           <xsl:for-each select="s:description">
             <p class="description">{.}</p>
           </xsl:for-each>

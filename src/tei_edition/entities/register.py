@@ -3,8 +3,9 @@
 A register entry is a ``person``/``personGrp``, ``place`` or ``org`` with an
 ``xml:id``, wherever it sits: ``standOff``, the header (``particDesc``,
 ``settingDesc``), ``back``, or a separate register file. Its name forms are its own
-name children (not those of nested entries), without the register's cross-references
-written into them ("(s. a. …)", policy.xml); the preferred one is the first typed
+name children (not those of nested entries), without the notes in them and the
+register's cross-references written into them ("(s. a. …)", policy.xml: what these
+name is the entry's "See also"); the preferred one is the first typed
 ``preferred``/``reg``/``main``/``full``, else the first; its description is its
 first ``note`` (or ``desc``).
 
@@ -98,12 +99,41 @@ def normalized_text(el: etree._Element) -> str:
     return _SPACES.sub(" ", "".join(el.itertext())).strip()
 
 
+# A name form's text outside its notes, as the common layer's ``te:name-words`` reads it.
+_WORDS = etree.XPath(".//text()[not(ancestor::tei:note)]", namespaces={"tei": TEI_NS})
+
+
+def name_words(form: etree._Element) -> str:
+    """A name form's words as written, its notes left out, cross-references kept
+    (``te:name-words``)."""
+    return _SPACES.sub(" ", "".join(_WORDS(form))).strip()
+
+
 def name_text(form: etree._Element) -> str:
     """A name form's words without the register's cross-references in it
     ("Zürich (Stadt) (s. a. Affoltern, …)" is "Zürich (Stadt)"; a form that is only
-    brackets, "(Stadt)", is none), as the common layer's ``te:name-text`` reads it."""
-    text = _SPACES.sub(" ", _SEE_ALSO.sub("", normalized_text(form))).strip()
+    brackets, "(Stadt)", is none) and without its notes, as the common layer's
+    ``te:name-text`` reads it."""
+    text = _SPACES.sub(" ", _SEE_ALSO.sub("", name_words(form))).strip()
     return "" if text.startswith("(") and _BRACKET_ALONE.match(text) else text
+
+
+def name_forms(el: etree._Element) -> list[etree._Element]:
+    """A register entry's own name forms (policy.xml), in document order."""
+    allowed = _FORM_TAGS.get(ENTRY_KINDS.get(el.tag), ())
+    return [child for child in el if child.tag in allowed]
+
+
+def see_also(el: etree._Element) -> list[str]:
+    """What the register's cross-references in an entry's name forms name, each once
+    ("Affoltern, Altstetten, …"), unless it is one of the entry's own names ("Bad
+    Ragaz (← Ragaz)" with a form "Ragaz"): its page's "See also", as the common
+    layer's ``te:see-also`` finds it."""
+    forms = name_forms(el)
+    own = {name_text(f) for f in forms}
+    found = (_SPACES.sub(" ", m.group(4)).strip() for f in forms
+             for m in _SEE_ALSO.finditer(name_words(f)))
+    return [name for name in _unique(found) if name not in own]
 
 
 def entries_in(root: etree._Element, path: str, *, keep: bool | str = False) -> list[Entry]:
@@ -116,7 +146,7 @@ def entries_in(root: etree._Element, path: str, *, keep: bool | str = False) -> 
         if not ident:
             continue  # an entry nobody can point to
         kind = ENTRY_KINDS[el.tag]
-        forms = [child for child in el if child.tag in _FORM_TAGS[kind]]
+        forms = name_forms(el)
         preferred = [f for f in forms if f.get("type") in _PREFERRED]
         ordered = preferred[:1] + [f for f in forms if f not in preferred[:1]]
         names = _unique(name_text(f) for f in ordered)

@@ -49,6 +49,7 @@ from lxml import etree
 
 from tei_edition import resources
 from tei_edition.entities.namefold import fold
+from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.peak import own_peak
@@ -824,6 +825,9 @@ class RegisterEntry:
     slug: str = ""
     heading: str = ""  # the index form ("Surname, Forename"), from the common layer
     sort: str = ""     # its sort key, from the common layer
+    # what the register's cross-references in its name forms name ("(s. a. Affoltern,
+    # …)"), but its own names: its page's "See also" (entities.register.see_also)
+    see_also: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -1062,14 +1066,20 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                     letters_of[person["key"]][role].append(entry.id)
     shown = [key for key in register if mentions.get(key) or letters_of.get(key) or full_registers]
     _with_details(collection, shown, known)
+    source = getattr(getattr(collection, "register", None), "find", None) or dict(_register_pairs(collection)).get
     for key in shown:
         entry, found, letters = register[key], mentions.get(key, []), letters_of.get(key, {})
+        element = getattr(source(key), "element", None)
+        entry.see_also = [name for name in (see_also(element) if element is not None else [])
+                          if name not in entry.names]
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
                               letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
                               documents=str(len({m[0] for m in found})))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name
+        for name in entry.see_also:
+            etree.SubElement(el, f"{_S}see-also").text = name
         if entry.dates:
             el.set("dates", entry.dates)
         if entry.description:
