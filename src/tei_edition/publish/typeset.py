@@ -42,6 +42,7 @@ from functools import cache
 from pathlib import Path
 
 from tei_edition.errors import TransformError
+from tei_edition.publish.peak import own_peak, status
 
 # The PDF standards Typst can target (its own names).
 STANDARDS = ("1.4", "1.5", "1.6", "1.7", "2.0", "a-1a", "a-1b", "a-2a", "a-2b", "a-2u",
@@ -477,20 +478,7 @@ def _own_work_dir() -> Path | None:
 def _data_size() -> int:
     """The size (bytes) of this process's data segment, what ``RLIMIT_DATA`` bounds
     (0 where /proc does not say)."""
-    try:
-        with open("/proc/self/status", "rb") as status:
-            for line in status:
-                if line.startswith(b"VmData:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def _peak_memory() -> int:
-    from tei_edition.publish.peak import own_peak
-
-    return own_peak()
+    return status("VmData") or 0
 
 
 def _bounded(limit: int | None, base: int):
@@ -528,7 +516,7 @@ def main() -> None:
         finally:
             unbound()
         report["grown"] = max(0, _data_size() - base)
-        report["peak"] = _peak_memory()
+        report["peak"] = own_peak()
         out.write(json.dumps(report).encode("utf-8") + b"\n")
         out.flush()
     if work is not None:  # the parent has no more jobs: nothing of it is needed any more
