@@ -15,7 +15,6 @@ import shutil
 import tempfile
 import weakref
 from collections import defaultdict
-from pathlib import Path
 
 from tei_edition.entities.namefold import fold
 
@@ -59,14 +58,14 @@ class _Spill:
     characters are, then appended to a file per key in ``folder`` (None: all held).
     ``read`` gives a key's text whole, in the order it was appended."""
 
-    def __init__(self, folder: Path | None, name: str, limit: int) -> None:
+    def __init__(self, folder: str | None, name: str, limit: int) -> None:
         self.folder, self.name, self.limit = folder, name, limit
         self.held: dict[str, list[str]] = defaultdict(list)
         self.size = 0
         self.written: set[str] = set()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{self.name}-{shard_name(key)}"
+    def _path(self, key: str) -> str:
+        return os.path.join(self.folder, f"{self.name}-{shard_name(key)}")
 
     def add(self, key: str, text: str) -> None:
         self.held[key].append(text)
@@ -86,15 +85,16 @@ class _Spill:
         held = "".join(self.held.get(key, ()))
         if key not in self.written:
             return held
-        return self._path(key).read_text(encoding="utf-8", errors="surrogatepass") + held
+        with open(self._path(key), encoding="utf-8", errors="surrogatepass") as file:
+            return file.read() + held
 
 
 class _Blobs:
     """Bytes appended one after the other to a file in ``folder`` (None: held), each
     read back by where it is."""
 
-    def __init__(self, folder: Path | None, name: str) -> None:
-        self.file = open(folder / name, "w+b") if folder is not None else io.BytesIO()
+    def __init__(self, folder: str | None, name: str) -> None:
+        self.file = open(os.path.join(folder, name), "w+b") if folder is not None else io.BytesIO()
         self.end = 0
 
     def add(self, data: bytes) -> tuple[int, int]:
@@ -139,8 +139,8 @@ class SearchIndex:
     files are the same.
     """
 
-    def __init__(self, spill: str | Path | None = None, spill_bytes: int = SPILL_BYTES) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix=".search-", dir=spill)) if spill is not None else None
+    def __init__(self, spill: str | os.PathLike | None = None, spill_bytes: int = SPILL_BYTES) -> None:
+        self.folder = tempfile.mkdtemp(prefix=".search-", dir=spill) if spill is not None else None
         # (removed with the index, or at exit, if ``close`` is not reached)
         self._finalize = weakref.finalize(self, shutil.rmtree, self.folder, True) \
             if self.folder is not None else None
