@@ -43,7 +43,7 @@ from collections import defaultdict, deque
 from copy import deepcopy
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
 
@@ -525,8 +525,19 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     entries = list(collection.catalogue())
-    by_digest = {d.id: d for d in digests}
     numbers = {e.id: n for n, e in enumerate(entries)}
+    # the search index made as the digests are read, spilled to files as it is built
+    # (not held here): of each digest only its mentions are kept, and what names them
+    index = SearchIndex(spill=out)
+    by_digest = {}
+    for found in digests:
+        if found.id in numbers:
+            index.add(numbers[found.id], found)
+        by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
+        del found
+    for entry in entries:
+        if entry.id not in by_digest:
+            index.add(numbers[entry.id], None)
     register = _register_entries(collection)
     mentions = _mentions(entries, by_digest, register)
     pages = dict(pages or {})
@@ -565,9 +576,6 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
-    index = SearchIndex(spill=out)  # (spilled to files as it is built: not held here)
-    for entry in entries:
-        index.add(numbers[entry.id], by_digest.get(entry.id))
     index.add_entities(register, mentions, numbers)
     index_parts: dict[str, str] = {}
     if all(d.stamp is not None for d in by_digest.values()):
@@ -666,7 +674,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                             if (prefix := shard_prefix(name)) is not None])
         for group, names in index.shard_files.items():
             part_files[f"search {group}"] = names
-        for number in index.texts:
+        for number in sorted(index.texts):
             if f"search text {number}" not in kept_parts:
                 part_files[f"search text {number}"] = [f"search/d{number}.js"]
         index.bytes += sum(os.path.getsize(folder.child(name)) for part in kept_parts
