@@ -214,10 +214,12 @@ class SearchIndex:
             rows[term[:2]].append([term, [self.entity_rows[r] for r in self.entities[term]]])
         for group in self._groups():
             holders = []
-            for line in self._holders.read(group).splitlines():
+            for line in self._holders.read(group).split("\n")[:-1]:
                 number, serial, mark = line.split(" ")
                 if self._latest[int(number)] == int(serial):
                     holders.append((int(number), f"{number}:{mark}"))
+            if not holders and group not in rows:
+                continue  # (held only by documents added again since, without it)
             holders.sort(key=lambda holder: holder[0])
             yield group, "\n".join(h for _, h in holders) + "\n" + _json(rows.get(group, []))
 
@@ -233,7 +235,7 @@ class SearchIndex:
         postings: dict[str, list[str]] = defaultdict(list)
         last: dict[str, int] = {}  # term -> the document of its last posting
         for number, lines in shares:
-            for line in lines.splitlines():
+            for line in lines.split("\n")[:-1]:
                 term, _, part = line.partition("\t")
                 step = number - last.get(term, 0)
                 last[term] = number
