@@ -261,8 +261,9 @@ def _index_files(index, digests, times=1) -> dict[str, bytes]:
 
 
 def test_the_index_spilled_to_files_is_the_index_held(built, tmp_path):
-    html, _ = built
+    html, figures = built
     assert not list(html.glob(".search-*"))  # the site's spill is gone
+    assert figures["index_bytes"] == sum(p.stat().st_size for p in (html / "search").iterdir())
     digests = _indexed(built)
     held = _index_files(search_index.SearchIndex(), digests)
     # a limit of a few characters: every document's postings go to files at once
