@@ -244,7 +244,18 @@ def call_saxon(action, context: str, *, path: str | None = None):
     raise as_transform_error(failure, context, stderr.text, path=path)
 
 
+@dataclass(frozen=True)
+class XmlText:
+    """A stylesheet parameter that is XML ``text`` made by us (never a document's: no
+    DOCTYPE), which Saxon parses as it is: a tree without line numbers."""
+
+    text: str
+
+
 def _xdm_value(proc, value):
+    if isinstance(value, XmlText):
+        return call_saxon(lambda: proc.parse_xml(xml_text=value.text),
+                          "cannot hand a parameter to Saxon")
     if isinstance(value, bool):
         return proc.make_boolean_value(value)
     if isinstance(value, int):
