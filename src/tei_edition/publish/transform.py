@@ -214,7 +214,8 @@ def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
                           params: dict | None = None, *, path: str | None = None) -> Strings:
     """A named template (``{namespace}local``) of a compiled stylesheet whose result is
     a sequence of strings, with the lxml tree ``context`` as the global context item
-    and only ``params`` set. It runs on a clone of the executable, which shares its
+    and only ``params`` set (an empty result and one empty string are both ``[]``, as
+    in ``run_strings``). It runs on a clone of the executable, which shares its
     compiled code: the executable's own transformations keep their settings."""
     sheet = compiled(stylesheet)
     if sheet.caller is None:
@@ -227,13 +228,16 @@ def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
     caller.set_global_context_item(xdm_item=node)
     caller.set_result_as_raw_value(True)
     caller.set_save_xsl_message(True, None)
+    # (in one piece, as ``run_strings``: not a Saxon call per string)
+    caller.set_property("!method", "text")
+    caller.set_property("!item-separator", _SEPARATOR)
     try:
-        value = call_saxon(lambda: caller.call_template_returning_value(template),
-                           f"{Path(str(stylesheet)).name} failed", path=path)
+        text = call_saxon(lambda: caller.call_template_returning_string(template),
+                          f"{Path(str(stylesheet)).name} failed", path=path)
     finally:
         warnings = _messages(caller)
-    strings = [] if value is None else [value.item_at(i).string_value for i in range(value.size)]
-    return Strings(strings, warnings)
+        caller.clear_properties()
+    return Strings(text.split(_SEPARATOR) if text else [], warnings)
 
 
 def _prepared(stylesheet, document, params, path: str | None = None, dispose: bool = False):
