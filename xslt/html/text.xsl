@@ -40,10 +40,13 @@
   </xsl:template>
 
   <!-- A run of whitespace as the reader sees it: one line end where the run has one (so
-       that the page's source keeps its lines), else one space (see params.xsl). -->
+       that the page's source keeps its lines), else one space (see params.xsl). Most
+       text has no such run (no line end, tab or two spaces): it is as it was. -->
   <xsl:function name="h:collapse" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:sequence select="if (not($collapse-whitespace)) then $text
+      else if (not(contains($text, '&#10;') or contains($text, '  ') or contains($text, '&#9;')
+                   or contains($text, '&#13;'))) then $text
       else replace(replace($text, '[ \t\r]*\n\s*', '&#10;', ';j'), '[ \t\r][ \t\r]+|[\t\r]', ' ', ';j')"/>
   </xsl:function>
 
