@@ -95,7 +95,7 @@ def parse_args(argv):
     parser.add_argument("--stylesheet", type=Path, action="append", default=[],
                         help="another page stylesheet, timed beside ours letter by letter (one "
                              "that imports xslt/html/html.xsl and leaves out a part of it: to "
-                             "bisect; its pages go to OUT/<its stem>/); may be repeated")
+                             "bisect; its pages go to OUT/<n>-<its stem>/); may be repeated")
     parser.add_argument("--replay", type=int, default=0, metavar="ROUNDS",
                         help="then run our page's timed transformations again ROUNDS times with "
                              "every stylesheet, the documents handed to Saxon beforehand")
@@ -139,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     tasks = [build._Task(doc_id, Path(documents[doc_id].path), out, plan[doc_id], validate=False,
                          strict=False, document=documents[doc_id], page=True) for doc_id in ids]
     ours = html.STYLESHEET
-    variants = [("page", ours, out)] + [(f"page:{path.stem}", str(path.resolve()), out / path.stem)
-                                        for path in args.stylesheet]
+    variants = [("page", ours, out)] + [(f"page:{n}-{path.stem}", str(path.resolve()), out / f"{n}-{path.stem}")
+                                        for n, path in enumerate(args.stylesheet, 1)]
     started = time.process_time()
     build.init_worker(None, ["html"], xmlparse.current_limits(), build._for_workers(collection, tasks))
     init_cpu = time.process_time() - started

@@ -112,10 +112,10 @@
 
   <!-- The policy's family-first scripts as one character class, "[\p{IsHiragana}...]"
        (built once: a pattern made per name is compiled per name), or none. -->
-  <xsl:variable name="te:family-first-script" as="xs:string?"
+  <xsl:variable name="te:family-first-script" static="yes" as="xs:string?"
     select="tokenize($te:policy/names/@family-first-blocks)[1]
             ! ('[' || string-join(tokenize($te:policy/names/@family-first-blocks) ! ('\p{Is' || . || '}')) || ']')"/>
-  <xsl:variable name="te:family-first-languages" as="xs:string*"
+  <xsl:variable name="te:family-first-languages" static="yes" as="xs:string*"
     select="tokenize($te:policy/names/@family-first-languages)"/>
 
   <xsl:function name="te:index-form" as="xs:string">

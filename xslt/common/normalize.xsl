@@ -219,7 +219,7 @@
   <!-- The marks that close what stands before them, written without a space (a regex
        class's content). Never a quotation mark that may open: » › “ open a quotation in
        German or English text ("sagte »Komm«", "said “Go”"), so a space before them stays. -->
-  <xsl:variable name="te:closing-marks" as="xs:string" select="',.;:!?)\]}”’…'"/>
+  <xsl:variable name="te:closing-marks" static="yes" as="xs:string" select="',.;:!?)\]}”’…'"/>
 
   <xsl:function name="te:break-before-punctuation" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
@@ -529,8 +529,8 @@
       [string-length(te:hand-text(.)) gt $te:hand-brief]"/>
   </xsl:function>
 
-  <xsl:variable name="te:hand-brief" as="xs:integer" select="xs:integer($te:policy/hands/@brief)"/>
-  <xsl:variable name="te:hands-title" as="xs:string" select="string($te:policy/hands/@title)"/>
+  <xsl:variable name="te:hand-brief" static="yes" as="xs:integer" select="xs:integer($te:policy/hands/@brief)"/>
+  <xsl:variable name="te:hands-title" static="yes" as="xs:string" select="string($te:policy/hands/@title)"/>
 
   <!-- Why text is missing, in words: its own description when it has words, else the
        extent and the reason ("3 lines illegible", "date off the page"). -->
