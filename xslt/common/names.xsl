@@ -241,7 +241,10 @@
     <xsl:variable name="all" select="te:entity-description($entry)"/>
     <xsl:variable name="all" select="if ($name and starts-with($all, $name))
       then replace(substring($all, string-length($name) + 1), '^(\s*\([^)]*\)|[\s,;:.])+', '') else $all"/>
-    <xsl:variable name="clause" select="replace($all, '^(.*?(\p{Ll}{3}|\)|\d))[.:;]\s.*$', '$1')"/>
+    <!-- (the description's whitespace is normalised: a clause ends at ". ", ": " or "; ",
+         and one without any is whole, asked without a regular expression) -->
+    <xsl:variable name="clause" select="if (not(contains($all, '. ') or contains($all, ': ') or contains($all, '; ')))
+      then $all else replace($all, '^(.*?(\p{Ll}{3}|\)|\d))[.:;]\s.*$', '$1')"/>
     <xsl:sequence select="if (string-length($clause) le 110) then $clause
                           else replace(substring($clause, 1, 100), '\s+\S*$', '') || ' …'"/>
   </xsl:function>
