@@ -5,21 +5,27 @@ spent in Saxon beside the reference stylesheets' on the same letters, in the sam
 process and run.
 
 Usage: ``python -m bench.page_profile [--letters N] [--warmup K] [--out DIR]
-[--reference XSL ...] [COLLECTION_FOLDER]``
+[--stylesheet XSL ...] [--replay ROUNDS] [--reference XSL ...] [COLLECTION_FOLDER]``
 
 COLLECTION_FOLDER holds ``letters/`` and ``registers/`` (default: the 1,000 generated
 letters, ``bench.generate.cached_letters(1000)``). ``--out`` keeps the pages made (to
 compare two stylesheet versions with ``diff -r``); otherwise a temporary folder is used.
+``--stylesheet`` renders every letter again with another page stylesheet, right after
+ours (to bisect: one that imports xslt/html/html.xsl and overrides a part; or a copy of
+an earlier xslt/ folder, for before and after). ``--replay`` then runs every captured
+page transformation again with each stylesheet in turn, the documents handed to Saxon
+beforehand: Saxon's time alone, the stylesheets interleaved.
 
 Figures are CPU time of this process (``time.process_time``: Saxon's own threads
-included) around each call, so a busy machine moves them less than wall time:
+included) around each call, so a busy machine moves them less than wall time (but
+still some: compare stylesheets in one run, never across runs):
 
   * ``page``: the page stylesheet's transformation (``transform.run_strings`` without
-    handing the document over),
+    handing the document over); ``replay:page`` the same replayed,
   * ``to_xdm``: handing documents and the register bundle to Saxon (lxml -> text -> Saxon),
   * ``forms``: the entries' name forms (``run.with_forms``: ``te:entry-forms``, made once
-    per entry per process),
-  * ``render``: the whole ``build.render`` (parse, resolve, page parameters, digest ...),
+    per entry per process: dear for the first letters, then less and less),
+  * ``render``: the rest of ``build.render`` (parse, resolve, page parameters, digest ...),
   * each reference stylesheet's transformation of the same letter files (parsed by Saxon
     from the file, not timed).
 """
@@ -27,13 +33,13 @@ included) around each call, so a busy machine moves them less than wall time:
 from __future__ import annotations
 
 import argparse
-from copy import deepcopy
 import dataclasses
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from copy import deepcopy
 from pathlib import Path
 
 from lxml import etree
@@ -181,10 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         if clock.calls.get(name):
             per = clock.calls[name] if name in replayed else n
             print(f"{name:<34}{clock.cpu[name] * 1000 / per:>8.2f}{clock.wall[name] * 1000 / per:>8.2f}")
-    ours = clock.cpu["page"] / n
+    mine = {"page": clock.cpu["page"] / n}
+    if "replay:page" in replayed:
+        mine["replay:page"] = clock.cpu["replay:page"] / clock.calls["replay:page"]
     for name in references:
         theirs = clock.cpu[name] / n
-        print(f"page / {name}: {ours / theirs:.2f}x")
+        for label, value in mine.items():
+            print(f"{label} / {name}: {value / theirs:.2f}x")
     return 0
 
 
