@@ -82,6 +82,7 @@ class Clock:
             with self.timing(name):
                 return original(*args, **kwargs)
 
+        timed.__wrapped__ = original
         setattr(module, attribute, timed)
 
     def reset(self) -> None:
@@ -208,7 +209,7 @@ def _replay(transform, variants, captured, rounds: int, clock) -> list[str]:
     for document, params, path in captured:
         for name, (_, stylesheet, _) in zip(names, variants):
             sheet = transform.compiled(stylesheet)
-            node = transform.to_xdm(sheet.processor, document)
+            node = getattr(transform.to_xdm, "__wrapped__", transform.to_xdm)(sheet.processor, document)
             values = {key: transform._xdm_value(sheet.processor, value) for key, value in params.items()}
             prepared.append((name, sheet.executable, node, values))
     for _ in range(rounds):
