@@ -593,7 +593,6 @@ def collection_build(ctx: Context) -> list[Outcome]:
 # -- one large single file (issue 14) -------------------------------------------------------
 
 FRUS = ROOT.parent / "shared" / "corpus" / "frus" / "frus1918Russiav03.xml"
-FRUS_PEAK_GOAL = 215 * 2**20  # the TEI Stylesheets' peak on a 4 MB FRUS volume (issue 14)
 
 
 def frus_file(size: int, source: Path = FRUS, cache: Path = generate.CACHE) -> Path:
@@ -633,10 +632,25 @@ def frus_file(size: int, source: Path = FRUS, cache: Path = generate.CACHE) -> P
     return out
 
 
+def frus_goal_met(ratio_: float | None, ours_peak: int | None, ref_peak: int | None) -> bool | None:
+    """Issue 14's goal for the 4 MB FRUS volume: at most half the reference's time and a
+    peak no higher than the reference's own, measured in the same run (None: either
+    side unmeasured)."""
+    if ratio_ is None or not ours_peak or not ref_peak:
+        return None
+    return ratio_ <= 0.5 and ours_peak <= ref_peak
+
+
+def frus_note(ours: Series, ref: Series) -> str:
+    """Both sides' time and peak, side by side in the row."""
+    return (f"time {ours.seconds:.2f} s vs {ref.seconds:.2f} s; "
+            f"peak {fmt_bytes(ours.maxrss)} vs {fmt_bytes(ref.maxrss)} (ours vs reference)")
+
+
 def frus_export(ctx: Context) -> list[Outcome]:
     """``export html`` of the real FRUS volume and of a 4 MB one, beside the reference
     XSLT on the same engine: time and peak memory (the largest process of the tree)."""
-    goal = "<= 0.5x the reference's time, peak <= 215 MB"
+    goal = "<= 0.5x the reference's time, peak <= the reference's"
     if not FRUS.is_file():
         return [Outcome(f"export html, 4 MB FRUS volume, {REFERENCE.label}", goal, None, None,
                         note=f"skipped: {FRUS} is absent")]
@@ -650,11 +664,10 @@ def frus_export(ctx: Context) -> list[Outcome]:
                             mem_limit=ctx.mem_limit, before_each=_clear(out, ref_out))
         r = ratio(ours.seconds, ref.seconds)
         real = path == FRUS
-        met = None if real or r is None or not ours.maxrss else \
-            (r <= 0.5 and ours.maxrss <= FRUS_PEAK_GOAL)
+        met = None if real else frus_goal_met(r, ours.maxrss, ref.maxrss)
         rows.append(Outcome(f"export html, {label}, {REFERENCE.label}", "(report)" if real else goal,
-                            met, ours, ref,
-                            REFERENCE_NAME, r, size=file_size(path), note=_unmeasured(ours, ref)))
+                            met, ours, ref, REFERENCE_NAME, r, size=file_size(path),
+                            note=_unmeasured(ours, ref) or frus_note(ours, ref)))
     return rows
 
 
