@@ -233,6 +233,16 @@
     var drawn = "";
     form.hidden = false;
     frame.classList.add("virtual");
+    /* a column no document fills (the letters of an edition that names no language, or
+       no place) is left out, not shown empty down the whole table */
+    var optional = ["place", "lang"].filter(function (key) {
+      return !rows.some(function (r) { return r[key]; });
+    });
+    optional.forEach(function (key) {
+      var th = table.querySelector("th[data-key='" + key + "']");
+      if (th) { th.parentNode.removeChild(th); }
+    });
+    var columns = table.querySelectorAll("thead th").length;
 
     function fill(listId, values) {
       var list = doc.getElementById(listId);
@@ -310,7 +320,7 @@
       var tr = el("tr", "spacer");
       tr.setAttribute("aria-hidden", "true");
       var td = el("td");
-      td.colSpan = 6;
+      td.colSpan = columns;
       tr.appendChild(td);
       tr.style.height = height + "px";
       return tr;
@@ -327,8 +337,8 @@
       }
       cell(tr, people(r.senders));
       cell(tr, people(r.addressees));
-      cell(tr, r.place);
-      cell(tr, r.lang).className = "lang";
+      if (optional.indexOf("place") < 0) { cell(tr, r.place); }
+      if (optional.indexOf("lang") < 0) { cell(tr, r.lang).className = "lang"; }
       return tr;
     }
 
