@@ -185,6 +185,12 @@
             <ul class="identifiers">
               <xsl:for-each select="s:idno">
                 <li><span class="label">{s:authority(@type)}</span>{' '}<xsl:choose>
+                    <!-- an address for an identifier shows as its site's name (the whole
+                         address on hover): "http://www.hls-dhs-dss.ch/textes/d/D28847.php"
+                         read as a code -->
+                    <xsl:when test="@href and matches(., '^https?://[^/\s]+')">
+                      <a href="{@href}" rel="external" title="{.}">{replace(., '^https?://(www\.)?([^/:?#\s]+).*$', '$2')}</a>
+                    </xsl:when>
                     <xsl:when test="@href"><a href="{@href}" rel="external">{.}</a></xsl:when>
                     <xsl:otherwise>{.}</xsl:otherwise>
                   </xsl:choose></li>
