@@ -508,3 +508,17 @@ def test_an_identifier_that_is_an_address_shows_its_site(tmp_path):
         ("116553146", "https://d-nb.info/gnd/116553146", None),
         ("Q69056", "https://www.wikidata.org/wiki/Q69056", None),
         ("hls-dhs-dss.ch", address, address)]
+
+
+def test_the_registers_page_lists_persons_before_places(tmp_path):
+    """The kinds came in the order of each one's first entry: "Places" stood above
+    "Persons" when the places were read first (the real letters)."""
+    source = generate(tmp_path / "src", letters=6)
+    for path in [source / "registers" / "places.xml", *(source / "letters").glob("*.xml")]:
+        # the places' ids sort before the persons' (as "Aarau" before "Abegg-Hans-Heinrich")
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('xml:id="pl', 'xml:id="apl').replace('"#pl', '"#apl'), encoding="utf-8")
+    build_site(source, tmp_path / "out")
+    kinds = page(tmp_path / "out" / "html" / "registers" / "index.html").xpath(
+        "//h:section[@class='register-kind']/h:h2/text()[1]", namespaces=XHTML)
+    assert [k.strip() for k in kinds] == ["Persons", "Places"]
