@@ -557,3 +557,32 @@ def test_a_column_no_document_fills_is_left_out(browser, tmp_path):
     shot(page, "no-language-column")
     assert problems == []
     context.close()
+
+
+@pytest.mark.parametrize("kinds", [("letter",), ("letter", "report")])
+def test_the_search_offers_a_type_only_among_several(browser, tmp_path, kinds):
+    """Every real letter is a letter: the search form offered "Type: any / letter", a
+    choice that chose nothing. It is offered when the documents are of several kinds."""
+    from types import SimpleNamespace
+
+    from tei_edition.collection import CatalogueEntry
+    from tei_edition.publish import site
+
+    documents = []
+    for n in range(6):
+        entry = CatalogueEntry(f"letters/l{n:02d}", "", None, kinds[n % len(kinds)], title=f"Document {n:02d}",
+                               date=f"18{40 + n}-05-01", date_text=None)
+        documents.append(SimpleNamespace(id=entry.id, catalogue=entry))
+    collection = SimpleNamespace(title="Kinds", editors=[], introduction=None, register=None,
+                                 documents=documents, catalogue=lambda: [d.catalogue for d in documents])
+    site.write_collection_site(collection, [], tmp_path)
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto((tmp_path / "search.html").as_uri())
+    expect(page.locator("#te-kind option")).to_have_count(len(kinds) + 1)
+    assert page.locator("#te-kind").is_visible() == (len(kinds) > 1)
+    assert page.locator("#te-query").is_visible()
+    assert problems == []
+    context.close()

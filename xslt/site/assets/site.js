@@ -419,6 +419,9 @@
     var PAGE = 30;
 
     cat.kinds.forEach(function (k) { var o = el("option", null, k); o.value = k; kind.appendChild(o); });
+    /* one kind of document only (every one a letter): a choice between "any" and it
+       chooses nothing */
+    if (cat.kinds.length < 2 && kind.parentNode.tagName === "LABEL") { kind.parentNode.hidden = true; }
 
     function hex(prefix) {
       return Array.from(prefix).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
