@@ -336,14 +336,29 @@ def document_postings(passages) -> dict[str, str]:
     several), positions, the postings of its passages one after the other, each after
     the first led by 0 (the same document again)."""
     found: dict[str, list[str]] = {}
+    written = _WRITTEN
     for p, (_, text) in enumerate(passages):
-        positions: dict[str, list[int]] = defaultdict(list)
+        positions: dict[str, list[int] | int] = {}
         for i, term in enumerate(terms(text)):
-            positions[term].append(i)
+            where = positions.get(term)
+            if where is None:
+                positions[term] = i  # (most terms are once in a passage: no list)
+            elif where.__class__ is int:
+                positions[term] = [where, i]
+            else:
+                where.append(i)
+        once = written[2 * p] if 2 * p < 1024 else _number(2 * p)
         for term, where in positions.items():
-            deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
-            head = [2 * p] if len(where) == 1 else [2 * p + 1, len(where) - 2]
-            found.setdefault(term, []).append(numbers([*head, *deltas]))
+            if where.__class__ is int:
+                posting = once + (written[where] if where < 1024 else _number(where))
+            else:  # (several, then)
+                posting = numbers([2 * p + 1, len(where) - 2, where[0],
+                                   *[b - a for a, b in zip(where, where[1:])]])
+            postings = found.get(term)
+            if postings is None:
+                found[term] = [posting]
+            else:
+                postings.append(posting)
     return {term: LAST[0].join(found[term]) for term in sorted(found)}
 
 
