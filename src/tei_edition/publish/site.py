@@ -32,6 +32,7 @@ The same collection and digests give byte-identical files.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import multiprocessing
 import os
@@ -42,7 +43,8 @@ from collections import defaultdict, deque
 from copy import deepcopy
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 
 from lxml import etree
@@ -523,8 +525,19 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     entries = list(collection.catalogue())
-    by_digest = {d.id: d for d in digests}
     numbers = {e.id: n for n, e in enumerate(entries)}
+    # the search index made as the digests are read, spilled to files as it is built
+    # (not held here): of each digest only its mentions are kept, and what names them
+    index = SearchIndex(spill=out)
+    by_digest = {}
+    for found in digests:
+        if found.id in numbers:
+            index.add(numbers[found.id], found)
+        by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
+        del found
+    for entry in entries:
+        if entry.id not in by_digest:
+            index.add(numbers[entry.id], None)
     register = _register_entries(collection)
     mentions = _mentions(entries, by_digest, register)
     pages = dict(pages or {})
@@ -563,14 +576,11 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
-    index = SearchIndex()
-    for entry in entries:
-        index.add(numbers[entry.id], by_digest.get(entry.id))
     index.add_entities(register, mentions, numbers)
     index_parts: dict[str, str] = {}
     if all(d.stamp is not None for d in by_digest.values()):
         stamps = {numbers[e.id]: by_digest[e.id].stamp if e.id in by_digest else "" for e in entries}
-        for group, made_of in index.group_keys().items():
+        for group, made_of in index.group_keys():
             index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
         for number, stamp in stamps.items():
             index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
@@ -656,25 +666,27 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     if index_parts:
         kept_groups = {part[len("search "):] for part in kept_parts
                        if part.startswith("search ") and not part.startswith("search text ")}
-        files.update(index.files(
+        index_files = index.files(
             groups={part[len("search "):] for part in index_parts
                     if not part.startswith("search text ")} - kept_groups,
             documents={number for number in index.texts if f"search text {number}" not in kept_parts},
             other_prefixes=[prefix for group in kept_groups for name in old.parts[f"search {group}"][1]
-                            if (prefix := shard_prefix(name)) is not None]))
+                            if (prefix := shard_prefix(name)) is not None])
         for group, names in index.shard_files.items():
             part_files[f"search {group}"] = names
-        for number in index.texts:
+        for number in sorted(index.texts):
             if f"search text {number}" not in kept_parts:
                 part_files[f"search text {number}"] = [f"search/d{number}.js"]
         index.bytes += sum(os.path.getsize(folder.child(name)) for part in kept_parts
                            if part.startswith("search ") for name in old.parts[part][1])
     else:
-        files.update(index.files())
+        index_files = index.files()
     files.update(_assets())
 
-    for name, data_bytes in sorted(files.items()):
+    # (the index's files read one at a time from where they were made)
+    for name, data_bytes in heapq.merge(sorted(files.items()), index_files, key=itemgetter(0)):
         write(name, data_bytes)
+    index.close()
     for part in kept_parts:
         part_files[part] = list(old.parts[part][1])
     return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
