@@ -692,28 +692,34 @@ def _batches(pending: list, mentions: dict) -> list[list]:
 
 
 def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: bool):
-    """The site stylesheet's inputs, one after the other: the overview's (``data``, every
-    entry without its mentions, made when ``overview``), then the ``batches`` of entries
-    (moved out of ``data``) with their mentions, beside the documents, which their pages
-    read, and one place with coordinates, for the pages' "Map" link."""
+    """The site stylesheet's inputs, one after the other, as their text: the overview's
+    (``data``, every entry without its mentions, made when ``overview``), then the
+    ``batches`` of entries (taken out of ``data``) with their mentions, beside the
+    documents, which their pages read, and one place with coordinates, for the pages'
+    "Map" link. What every batch has (the documents, the place) is serialised once."""
     if overview:
-        yield data.getroottree()
+        yield etree.tostring(data)
     data.set("overview", "skip")
-    docs = [el for el in data if el.tag == f"{_S}doc"]
+    shell = etree.Element(data.tag, dict(data.attrib))
+    shell.extend(deepcopy(el) for el in data if el.tag == f"{_S}doc")
     mapped = next((deepcopy(el) for el in data.iter(f"{_S}entity")
                    if el.find(f"{_S}geo") is not None), None)  # its pages "skip"
+    if mapped is not None:
+        shell.append(mapped)
+    shell.append(etree.Comment("entries"))  # where each batch's entries go
+    head, mark, tail = etree.tostring(shell).rpartition(b"<!--entries-->")
+    if not mark:
+        raise TransformError("the site description lost its place for the entries")
+    del shell
     for chosen in batches:
-        batch = etree.Element(data.tag, dict(data.attrib))
-        batch.extend(deepcopy(el) for el in docs)
-        if mapped is not None:
-            batch.append(deepcopy(mapped))
         for el in chosen:
-            batch.append(el)
             del el.attrib["pages"]
             _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
-        yield batch.getroottree()
+        yield head + b"".join(etree.tostring(el, with_tail=False) for el in chosen) + tail
         for el in chosen:  # made: its mentions are not kept for the rest
             el.clear()
+            if el.getparent() is not None:
+                el.getparent().remove(el)
 
 
 class _Writer:
@@ -753,7 +759,7 @@ class _Writer:
 
 def _pages(tree, out: Path):
     """(part, file name, page) of each page the site stylesheet makes of ``tree`` (an
-    lxml tree, or the text of one: our own markup, handed to Saxon as it is)."""
+    lxml tree, or the text of one, ours: handed to Saxon as it is)."""
     if isinstance(tree, bytes):
         strings = _run_text(tree, str(out))
     else:
@@ -795,7 +801,7 @@ CALLS_PER_CHILD = 4
 
 
 def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None):
-    """(part, file name, content hash, written) of the pages of each input tree, in
+    """(part, file name, content hash, written) of the pages of each input (text), in
     order, each written (or linked over) by ``writer``: here, or by ``children`` child
     processes (a standard library pool, each child renewed after ``CALLS_PER_CHILD``
     calls), which write the pages themselves; one call more than children in flight.
@@ -817,7 +823,7 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
     try:
         waiting: deque = deque()
         for tree in inputs:
-            waiting.append(pool.submit(_pages_of, etree.tostring(tree), str(out)))
+            waiting.append(pool.submit(_pages_of, tree, str(out)))
             del tree
             if meanwhile is not None and len(waiting) > children:
                 meanwhile()
