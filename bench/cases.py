@@ -524,6 +524,27 @@ def tei_bytes(inputs: list[Path]) -> int:
     return total
 
 
+_LOADS = re.compile(rb'<(?:script[^>]*\ssrc|link[^>]*rel="stylesheet"[^>]*\shref)="([^"]+)"')
+
+
+def heaviest_page(html: Path) -> tuple[int, str]:
+    """Issue 15: every page loads under 300 KB of HTML, script and data before images.
+    The largest such load of the site's pages (the page and the scripts and stylesheets
+    it names; a shared one counted for every page that loads it), and which page."""
+    sizes: dict[Path, int] = {}
+    heaviest = (0, "")
+    for page in html.rglob("*.html"):
+        data = page.read_bytes()
+        load = len(data)
+        for ref in _LOADS.findall(data[:data.find(b"<body")] if b"<body" in data else data):
+            target = (page.parent / ref.decode()).resolve()
+            if target not in sizes:
+                sizes[target] = target.stat().st_size if target.is_file() else 0
+            load += sizes[target]
+        heaviest = max(heaviest, (load, str(page.relative_to(html))))
+    return heaviest
+
+
 def _site_size(label: str, html: Path, inputs: list[Path]) -> Outcome:
     """Issue 15: the site a build made is at most 3x the TEI it was made from, by file
     bytes and by what ``du -sb`` counts (folders too). Reads the site already built."""
@@ -536,15 +557,18 @@ def _site_size(label: str, html: Path, inputs: list[Path]) -> Outcome:
         if child.is_dir():
             parts[child.name] = site_bytes(child)[1]
     biggest = sorted(parts.items(), key=lambda kv: -kv[1])[:4]
+    load, page = heaviest_page(html) if html.is_dir() else (0, "")
     return Outcome(f"site size / TEI size, {label}", "<= 3x (du -sb and file bytes)",
                    (by_du <= 3 and by_files <= 3) if by_du is not None else None, None,
                    ratio=by_du, size=tei,
-                   note=(f"TEI {fmt_bytes(tei)}; site {fmt_bytes(du_bytes)} by du -sb ({by_du or 0:.2f}x), "
+                   note=(f"heaviest page {page} loads {fmt_bytes(load)} (goal < 300 KB); "
+                         f"TEI {fmt_bytes(tei)}; site {fmt_bytes(du_bytes)} by du -sb ({by_du or 0:.2f}x), "
                          f"{fmt_bytes(file_bytes)} in {files:,} files ({by_files or 0:.2f}x), "
                          f"{folders:,} folders; " + ", ".join(f"{k}/ {fmt_bytes(v)}" for k, v in biggest)),
                    extra={"tei_bytes": tei, "site_file_bytes": file_bytes, "site_du_bytes": du_bytes,
                           "site_files": files, "site_folders": folders, "file_ratio": by_files,
-                          "du_ratio": by_du, "parts_du_bytes": parts})
+                          "du_ratio": by_du, "parts_du_bytes": parts,
+                          "heaviest_page": page, "heaviest_page_load_bytes": load})
 
 
 def collection_build(ctx: Context) -> list[Outcome]:
@@ -569,7 +593,6 @@ def collection_build(ctx: Context) -> list[Outcome]:
 # -- one large single file (issue 14) -------------------------------------------------------
 
 FRUS = ROOT.parent / "shared" / "corpus" / "frus" / "frus1918Russiav03.xml"
-FRUS_PEAK_GOAL = 215 * 2**20  # the TEI Stylesheets' peak on a 4 MB FRUS volume (issue 14)
 
 
 def frus_file(size: int, source: Path = FRUS, cache: Path = generate.CACHE) -> Path:
@@ -609,10 +632,25 @@ def frus_file(size: int, source: Path = FRUS, cache: Path = generate.CACHE) -> P
     return out
 
 
+def frus_goal_met(ratio_: float | None, ours_peak: int | None, ref_peak: int | None) -> bool | None:
+    """Issue 14's goal for the 4 MB FRUS volume: at most half the reference's time and a
+    peak no higher than the reference's own, measured in the same run (None: either
+    side unmeasured)."""
+    if ratio_ is None or not ours_peak or not ref_peak:
+        return None
+    return ratio_ <= 0.5 and ours_peak <= ref_peak
+
+
+def frus_note(ours: Series, ref: Series) -> str:
+    """Both sides' time and peak, side by side in the row."""
+    return (f"time {ours.seconds:.2f} s vs {ref.seconds:.2f} s; "
+            f"peak {fmt_bytes(ours.maxrss)} vs {fmt_bytes(ref.maxrss)} (ours vs reference)")
+
+
 def frus_export(ctx: Context) -> list[Outcome]:
     """``export html`` of the real FRUS volume and of a 4 MB one, beside the reference
     XSLT on the same engine: time and peak memory (the largest process of the tree)."""
-    goal = "<= 0.5x the reference's time, peak <= 215 MB"
+    goal = "<= 0.5x the reference's time, peak <= the reference's"
     if not FRUS.is_file():
         return [Outcome(f"export html, 4 MB FRUS volume, {REFERENCE.label}", goal, None, None,
                         note=f"skipped: {FRUS} is absent")]
@@ -626,11 +664,10 @@ def frus_export(ctx: Context) -> list[Outcome]:
                             mem_limit=ctx.mem_limit, before_each=_clear(out, ref_out))
         r = ratio(ours.seconds, ref.seconds)
         real = path == FRUS
-        met = None if real or r is None or not ours.maxrss else \
-            (r <= 0.5 and ours.maxrss <= FRUS_PEAK_GOAL)
+        met = None if real else frus_goal_met(r, ours.maxrss, ref.maxrss)
         rows.append(Outcome(f"export html, {label}, {REFERENCE.label}", "(report)" if real else goal,
-                            met, ours, ref,
-                            REFERENCE_NAME, r, size=file_size(path), note=_unmeasured(ours, ref)))
+                            met, ours, ref, REFERENCE_NAME, r, size=file_size(path),
+                            note=_unmeasured(ours, ref) or frus_note(ours, ref)))
     return rows
 
 

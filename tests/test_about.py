@@ -146,3 +146,23 @@ def test_the_encodings_own_declarations_stay_in_the_tei(tmp_path):
     assert not MARKUP.search(conventions)
     # its revisions stay as its encoders wrote them, "<subc>" and all: a record, quoted
     assert "prepared the representation for the so far non-existent <subc>" in text
+
+
+def test_the_about_pages_languages_are_named_for_readers_not_by_their_tags(dossier, tmp_path):
+    # The dossier describes each language in words: the words alone, no "(ru-Latn)".
+    listed = [visible(li) for li in dossier.xpath("//x:section[@id='te-languages']//x:li", namespaces=X)]
+    assert listed[0] == "English: the essay and the translations."
+    assert len(listed) == 5 and not any(re.search(r"\((en|de|ru|ru-Latn|ko-Latn)\)", li) for li in listed)
+    # A language the header leaves without words is named from its tag, script and all;
+    # a tag the policy does not know is given as written, the only fact there is.
+    text = DOSSIER.read_text(encoding="utf-8")
+    for tag in ("de", "ru-Latn", "ko-Latn"):
+        text, n = re.subn(rf'<language ident="{tag}">[^<]*</language>',
+                          f'<language ident="{"xx-Yyyy" if tag == "ko-Latn" else tag}"/>', text)
+        assert n == 1
+    source = tmp_path / "languages.xml"
+    source.write_text(text, encoding="utf-8")
+    root = about(source, tmp_path)
+    listed = [visible(li) for li in root.xpath("//x:section[@id='te-languages']//x:li", namespaces=X)]
+    assert listed[1:] == ["German", "Russian: the language of the original of Document No. 2 (not reproduced).",
+                          "Russian in Latin script", "xx-Yyyy"]

@@ -197,3 +197,22 @@ def test_the_reference_runs_one_saxon_over_every_document(tmp_path: Path):
     pages = sorted((tmp_path / "out").iterdir())
     assert [p.name for p in pages] == ["00000-a.html", "00001-b.html"]
     assert "<h1>Alpha</h1>" in pages[0].read_text() and "<h1>Beta</h1>" in pages[1].read_text()
+
+
+def test_the_frus_goal_compares_our_peak_with_the_references_in_the_same_run():
+    """Issue 14: the 4 MB FRUS export must take at most half the reference's time and
+    hold no more memory than the reference did in the same run (not a fixed figure);
+    the row says both sides' time and peak."""
+    from bench import cases
+
+    MB = 2**20
+    assert cases.frus_goal_met(0.45, 300 * MB, 310 * MB) is True
+    assert cases.frus_goal_met(0.45, 300 * MB, 290 * MB) is False  # over the reference's peak
+    assert cases.frus_goal_met(0.55, 200 * MB, 290 * MB) is False  # too slow
+    assert cases.frus_goal_met(0.45, 300 * MB, 300 * MB) is True
+    assert cases.frus_goal_met(None, 300 * MB, 310 * MB) is None
+    assert cases.frus_goal_met(0.45, 300 * MB, None) is None
+    ours = harness.Series(["ours"], runs=[harness.Run(2.5, 300 * MB, 0), harness.Run(3.5, 320 * MB, 0)])
+    theirs = harness.Series(["theirs"], runs=[harness.Run(7.0, 268 * MB, 0)])
+    assert cases.frus_note(ours, theirs) == \
+        "time 3.00 s vs 7.00 s; peak 310.0 MB vs 268.0 MB (ours vs reference)"

@@ -170,3 +170,34 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
     again = build([source], out, jobs=0, only=["html"])
     assert again.rendered == 0
     assert (html / "registers" / "person" / "p2.html").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_letter_of_the_register_with_many_entries_is_split_into_small_pages(tmp_path):
+    """Every page loads under 300 KB (issue 15), also the index of a letter that most of
+    a register's names share: it lists at most a thousand entries a page, in order, and
+    each page names the range of every page, as a dictionary's running heads do."""
+    source = generate(tmp_path / "src", letters=2)
+    persons = "".join(f'<person xml:id="m{n:04d}"><persName>Mueller {n:04d}</persName></person>'
+                      for n in range(2100))
+    (source / "registers" / "many.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Many</title>'
+        '</titleStmt><publicationStmt><p>Test.</p></publicationStmt><sourceDesc><p>Generated.</p>'
+        f'</sourceDesc></fileDesc></teiHeader><text><body><listPerson>{persons}</listPerson></body></text></TEI>',
+        encoding="utf-8")
+    out = tmp_path / "out"
+    assert build([source], out, jobs=0, only=["html"], full_registers=True).exit_code == 0
+    registers = out / "html" / "registers"
+    pages = [registers / name for name in ("person-M.html", "person-M-2.html", "person-M-3.html")]
+    assert all(p.is_file() for p in pages) and not (registers / "person-M-4.html").exists()
+    listed = [etree.parse(str(p)).xpath("//h:ul[@class='entries']/h:li/h:a/text()", namespaces=XHTML)
+              for p in pages]
+    assert [len(names) for names in listed[:2]] == [1000, 1000] and 100 <= len(listed[2]) < 1000
+    mueller = [n for names in listed for n in names if n.startswith("Mueller")]
+    assert mueller == [f"Mueller {n:04d}" for n in range(2100)]
+    heads = etree.parse(str(pages[1])).xpath("//h:nav[@class='pager']//h:a", namespaces=XHTML)
+    assert [a.get("href") for a in heads] == ["person-M.html", "person-M-2.html", "person-M-3.html"]
+    assert heads[1].get("aria-current") == "page"
+    assert heads[1].text == f"{listed[1][0]} – {listed[1][-1]}"
+    assert "(2 of 3)" in etree.parse(str(pages[1])).xpath("string(//h:h1)", namespaces=XHTML)
+    assert max(p.stat().st_size for p in registers.glob("*.html")) < 300_000

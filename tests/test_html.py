@@ -468,7 +468,7 @@ def test_about_page_explains_conventions_signs_and_header(site):
     signs = [text_of(td) for td in root.xpath("//x:table[@class='signs']//x:tr/x:td[1]", namespaces=X)]
     assert signs[:4] == ["[text]", "[… illegible]", "text[?]", "⟦text⟧"]
     # a hand is named in words, not by its identifier ("hand-ink")
-    assert "Hand 1 (ink)" in text and "hand-ink" not in text and "Korean (romanised) (ko)" in text
+    assert "Hand 1 (ink)" in text and "hand-ink" not in text and "Korean (romanised)" in text and "(ko)" not in text
     # the header's every detail, in words: publication, sources (identifier and contents),
     # revisions with their date and who made them; no tree of element names
     record = {text_of(dt) for dt in root.xpath("//x:section[@id='te-record']//x:dt", namespaces=X)}

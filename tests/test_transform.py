@@ -76,3 +76,33 @@ def test_broken_stylesheet_is_a_transform_error(tmp_path):
                     '<xsl:template match="/"><xsl:value-of select="1 +"/></xsl:template></xsl:stylesheet>')
     with pytest.raises(TransformError, match="cannot compile stylesheet broken.xsl: XPST0003"):
         transform.compiled(path)
+
+
+STRINGS_XSL = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" exclude-result-prefixes="#all">
+  <xsl:output method="xml" indent="yes"/>
+  <xsl:template match="/" as="xs:string*">
+    <xsl:message>made {count(//s)}</xsl:message>
+    <xsl:sequence select="//s ! string(.), '', 'a &amp; b &lt;c/> ]]&gt;', 'last'"/>
+  </xsl:template>
+  <xsl:template name="page" as="element()">
+    <p>x &amp; y</p>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+def test_run_strings_returns_each_string_as_it_is(tmp_path):
+    """run_strings takes Saxon's strings in one piece and splits them: each comes back
+    whole (markup characters unescaped, line ends, spaces, empty strings, other
+    scripts), the messages are kept, and the stylesheet's own serialisation is the
+    same for the next run (its xsl:output)."""
+    path = tmp_path / "strings.xsl"
+    path.write_text(STRINGS_XSL.replace("<xsl:message>", '<xsl:message expand-text="yes">'),
+                    encoding="utf-8")
+    doc = parse_bytes("<d><s>  two\nlines  </s><s/><s>Zürich — Île  </s><s> </s></d>".encode())
+    for _ in range(2):
+        result = transform.run_strings(path, doc)
+        assert result.strings == ["  two\nlines  ", "", "Zürich — Île  ", " ", "",
+                                  "a & b <c/> ]]>", "last"]
+        assert result.warnings == ["made 4"]
+    assert transform.run(path, doc).output.startswith("<?xml")  # xsl:output's method again

@@ -172,6 +172,19 @@
     <xsl:sequence select="$te:policy/*[local-name() = $table]/*[@value = $value or @element = $value][1]/@says ! string(.)"/>
   </xsl:function>
 
+  <!-- A header's language as readers name it: its own words when it has any, else the
+       policy's name of its tag ("ru-Latn": "Russian in Latin script"), else the tag. -->
+  <xsl:function name="te:language-name" as="xs:string">
+    <xsl:param name="language" as="element()"/>
+    <xsl:variable name="tags" select="tokenize(string($language/@ident), '-')"/>
+    <xsl:variable name="name" select="$te:policy/languages/language[@value = $tags[1]]/@says"/>
+    <xsl:variable name="script" select="$te:policy/languages/script[@value = $tags[2]]/@says"/>
+    <xsl:sequence select="if (normalize-space($language)) then normalize-space($language)
+                          else if ($name and (count($tags) eq 1 or $script))
+                          then string-join(($name, $script), ' ')
+                          else string($language/@ident)"/>
+  </xsl:function>
+
   <!-- Raise one of the policy's errors: "TE0101: notes must be ..., not X". -->
   <xsl:function name="te:fail" as="empty-sequence()">
     <xsl:param name="code" as="xs:string"/>

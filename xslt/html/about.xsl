@@ -72,7 +72,7 @@
             <h2 id="te-languages-h">Languages</h2>
             <ul>
               <xsl:for-each select="$header//tei:langUsage/tei:language">
-                <li>{h:plain(.)[.]}{@ident ! (' (' || normalize-space(.) || ')')}</li>
+                <li>{te:language-name(.)}</li>
               </xsl:for-each>
             </ul>
           </section>

@@ -57,12 +57,29 @@
     </nav>
   </xsl:template>
 
+  <!-- A letter's index page lists at most this many entries; a letter with more (a
+       register whose names mostly share an initial) gets several pages, each headed by
+       the range of names it holds, so that every page stays small. -->
+  <xsl:variable name="s:index-per-page" as="xs:integer" select="1000"/>
+
+  <xsl:function name="s:index-file" as="xs:string">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="letter" as="xs:string"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:sequence select="$kind || '-' || $letter || (if ($page gt 1) then '-' || $page else '') || '.html'"/>
+  </xsl:function>
+
+  <!-- The index page of a kind and letter: its entries, sorted; $entities all the
+       letter's entries in order, $page which thousand of them this page lists. -->
   <xsl:template name="s:letter-page" as="element()">
     <xsl:param name="site" as="element(s:site)"/>
     <xsl:param name="kind" as="xs:string"/>
     <xsl:param name="entities" as="element(s:entity)+"/>
+    <xsl:param name="page" as="xs:integer" select="1"/>
     <xsl:variable name="letter" select="string($entities[1]/@letter)"/>
-    <xsl:variable name="title" select="$s:kinds($kind) || ': ' || $letter"/>
+    <xsl:variable name="pages" select="(count($entities) + $s:index-per-page - 1) idiv $s:index-per-page"/>
+    <xsl:variable name="title" select="$s:kinds($kind) || ': ' || $letter
+                                       || (if ($pages gt 1) then ' (' || $page || ' of ' || $pages || ')' else '')"/>
     <xsl:call-template name="s:page">
       <xsl:with-param name="site" select="$site"/>
       <xsl:with-param name="root" select="'../'"/>
@@ -76,10 +93,16 @@
           <xsl:with-param name="prefix" select="''"/>
           <xsl:with-param name="current" select="$letter"/>
         </xsl:call-template>
+        <xsl:if test="$pages gt 1">
+          <xsl:call-template name="s:index-pager">
+            <xsl:with-param name="kind" select="$kind"/>
+            <xsl:with-param name="entities" select="$entities"/>
+            <xsl:with-param name="page" select="$page"/>
+            <xsl:with-param name="pages" select="$pages"/>
+          </xsl:call-template>
+        </xsl:if>
         <ul class="entries">
-          <xsl:for-each select="$entities">
-            <xsl:sort select="@sort"/>
-            <xsl:sort select="@key"/>
+          <xsl:for-each select="subsequence($entities, ($page - 1) * $s:index-per-page + 1, $s:index-per-page)">
             <li>
               <a href="{$kind}/{@slug}.html">{@heading}</a>
               <xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if>
@@ -91,6 +114,28 @@
         </ul>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The pages of a letter, each named by its first and last entries, as a dictionary's
+       running heads are ("Person 1 – Person 2798"). -->
+  <xsl:template name="s:index-pager" as="element()">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:param name="entities" as="element(s:entity)+"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:param name="pages" as="xs:integer"/>
+    <nav class="pager" aria-label="Pages of this letter">
+      <ul>
+        <xsl:for-each select="1 to $pages">
+          <xsl:variable name="part" select="subsequence($entities, (. - 1) * $s:index-per-page + 1, $s:index-per-page)"/>
+          <li>
+            <a href="{s:index-file($kind, $entities[1]/@letter, .)}">
+              <xsl:if test=". = $page">
+                <xsl:attribute name="aria-current" select="'page'"/>
+              </xsl:if>{$part[1]/@heading} – {$part[last()]/@heading}</a>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </nav>
   </xsl:template>
 
   <!-- An entry's page: names, dates, description, identifiers, a correspondent's letters

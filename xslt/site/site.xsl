@@ -107,16 +107,26 @@
         <xsl:variable name="kind" select="current-grouping-key()"/>
         <xsl:for-each-group select="current-group()" group-by="@letter">
           <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
-          <xsl:call-template name="s:file">
-            <xsl:with-param name="path" select="'registers/' || $kind || '-' || current-grouping-key() || '.html'"/>
-            <xsl:with-param name="page" as="element()">
-              <xsl:call-template name="s:letter-page">
-                <xsl:with-param name="site" select="$site"/>
-                <xsl:with-param name="kind" select="$kind"/>
-                <xsl:with-param name="entities" select="current-group()"/>
-              </xsl:call-template>
-            </xsl:with-param>
-          </xsl:call-template>
+          <xsl:variable name="entries" as="element(s:entity)+">
+            <xsl:perform-sort select="current-group()">
+              <xsl:sort select="@sort"/>
+              <xsl:sort select="@key"/>
+            </xsl:perform-sort>
+          </xsl:variable>
+          <xsl:variable name="pages" select="(count($entries) + $s:index-per-page - 1) idiv $s:index-per-page"/>
+          <xsl:for-each select="1 to $pages">
+            <xsl:call-template name="s:file">
+              <xsl:with-param name="path" select="'registers/' || s:index-file($kind, $entries[1]/@letter, .)"/>
+              <xsl:with-param name="page" as="element()">
+                <xsl:call-template name="s:letter-page">
+                  <xsl:with-param name="site" select="$site"/>
+                  <xsl:with-param name="kind" select="$kind"/>
+                  <xsl:with-param name="entities" select="$entries"/>
+                  <xsl:with-param name="page" select="."/>
+                </xsl:call-template>
+              </xsl:with-param>
+            </xsl:call-template>
+          </xsl:for-each>
         </xsl:for-each-group>
       </xsl:for-each-group>
       <xsl:call-template name="s:file">
