@@ -778,7 +778,8 @@ def _pages(tree, out: Path):
 def _run_text(xml: bytes, path: str) -> list[str]:
     """The site stylesheet's strings for the text of a site description, parsed by Saxon
     alone (``transform.run_strings`` takes an lxml tree, which a child process would
-    parse first, and mark with line numbers the site stylesheet never reads)."""
+    parse first, and mark with line numbers the site stylesheet never reads); the
+    strings cross from Saxon in one piece, as ``run_strings`` has them."""
     sheet = transform.compiled(STYLESHEET)
     executable = sheet.executable
     node = transform.call_saxon(lambda: sheet.processor.parse_xml(xml_text=xml.decode("utf-8")),
@@ -786,13 +787,16 @@ def _run_text(xml: bytes, path: str) -> list[str]:
     executable.clear_parameters()
     executable.set_save_xsl_message(True, None)
     executable.set_result_as_raw_value(True)
+    executable.set_property("!method", "text")
+    executable.set_property("!item-separator", transform._SEPARATOR)
     try:
-        value = transform.call_saxon(lambda: executable.transform_to_value(xdm_node=node),
-                                     f"{STYLESHEET} failed", path=path)
+        text = transform.call_saxon(lambda: executable.transform_to_string(xdm_node=node),
+                                    f"{STYLESHEET} failed", path=path)
     finally:
         executable.set_result_as_raw_value(False)
         transform._messages(executable)  # (cleared: the site stylesheet's are not reported)
-    return [] if value is None else [value.item_at(i).string_value for i in range(value.size)]
+        executable.clear_properties()
+    return text.split(transform._SEPARATOR) if text else []
 
 
 # Stylesheet calls one child process makes before it ends: Saxon's heap grows with what
