@@ -156,6 +156,30 @@ def test_child_processes_link_the_unchanged_pages_of_a_part_made_again(collectio
     assert fresh.ok and files(out / "html") == files(tmp_path / "fresh" / "html")
 
 
+def test_a_new_site_reads_its_entries_details_while_the_workers_render(collection, tmp_path,
+                                                                       monkeypatch):
+    """A site made afresh has what its entries' pages show besides their names read
+    ahead; a rebuild takes them over from the previous site instead (none read ahead),
+    and both sites are those of a build that reads them at the end."""
+    from tei_edition.publish import site
+
+    asked = []
+    prepare = site.prepare
+
+    def recorded(collection, *, details=False):
+        asked.append(details)
+        prepare(collection, details=details)
+
+    monkeypatch.setattr(site, "prepare", recorded)
+    out = tmp_path / "out"
+    assert build([collection], out, jobs=2, only=["html"]).ok
+    (collection / "letter-2.xml").write_text(letter(2, words="Amended."), encoding="utf-8")
+    assert build([collection], out, jobs=2, only=["html"]).rendered == 1
+    assert asked == [True, False]
+    at_the_end = build([collection], tmp_path / "end", jobs=0, only=["html"])
+    assert at_the_end.ok and files(out / "html") == files(tmp_path / "end" / "html")
+
+
 def test_an_interrupted_build_raises_its_interruption_not_what_failed_meanwhile(
         collection, tmp_path, monkeypatch):
     """What the build does while its workers render (the records written) failing too

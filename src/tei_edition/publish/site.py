@@ -925,10 +925,14 @@ def _once(collection, what: str, make):
     return cached[1][what]
 
 
-def prepare(collection) -> None:
+def prepare(collection, *, details: bool = False) -> None:
     """Make now what the collection's pages read of its register (kept for
-    ``write_collection_site``): a build does it while its workers render."""
-    _register_entries(collection)
+    ``write_collection_site``): a build does it while its workers render. ``details``:
+    what every entry's pages show besides its names (``_with_details``), for a site
+    made afresh that will show most of the register's entries."""
+    entries = _register_entries(collection)
+    if details:
+        _with_details(collection, list(entries))
 
 
 def _register_entries(collection) -> dict[str, RegisterEntry]:
