@@ -487,3 +487,38 @@ def test_entry_pages_are_made_in_batches_bounded_by_entries_and_mentions(monkeyp
     # k2 would bring the first batch to 12 mentions; k3 alone is over the bound, and is
     # a batch of its own; a batch holds at most three entries
     assert batches == [["k0", "k1"], ["k2"], ["k3"], ["k4", "k5", "k6"]]
+
+
+def test_an_identifier_that_is_an_address_shows_its_site(tmp_path):
+    """The real register gives a person's article as ``<idno type="URI">http://www.hls-
+    dhs-dss.ch/textes/d/D28847.php</idno>``: the page printed the address as if it were
+    a code. It shows the site's name, linking to (and naming on hover) the address;
+    an authority's number still shows as the number."""
+    source = generate(tmp_path / "src", letters=6)
+    persons = source / "registers" / "persons.xml"
+    address = "http://www.hls-dhs-dss.ch/textes/d/D28847.php"
+    text = persons.read_text(encoding="utf-8")
+    persons.write_text(text.replace('<idno type="wikidata">Q69056</idno>',
+                                    f'<idno type="wikidata">Q69056</idno><idno type="URI">{address}</idno>'),
+                       encoding="utf-8")
+    build_site(source, tmp_path / "out")
+    heer = page(tmp_path / "out" / "html" / "registers" / "person" / "p2.html")
+    links = heer.xpath("//h:ul[@class='identifiers']//h:a", namespaces=XHTML)
+    assert [(a.text, a.get("href"), a.get("title")) for a in links] == [
+        ("116553146", "https://d-nb.info/gnd/116553146", None),
+        ("Q69056", "https://www.wikidata.org/wiki/Q69056", None),
+        ("hls-dhs-dss.ch", address, address)]
+
+
+def test_the_registers_page_lists_persons_before_places(tmp_path):
+    """The kinds came in the order of each one's first entry: "Places" stood above
+    "Persons" when the places were read first (the real letters)."""
+    source = generate(tmp_path / "src", letters=6)
+    for path in [source / "registers" / "places.xml", *(source / "letters").glob("*.xml")]:
+        # the places' ids sort before the persons' (as "Aarau" before "Abegg-Hans-Heinrich")
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('xml:id="pl', 'xml:id="apl').replace('"#pl', '"#apl'), encoding="utf-8")
+    build_site(source, tmp_path / "out")
+    kinds = page(tmp_path / "out" / "html" / "registers" / "index.html").xpath(
+        "//h:section[@class='register-kind']/h:h2/text()[1]", namespaces=XHTML)
+    assert [k.strip() for k in kinds] == ["Persons", "Places"]

@@ -19,7 +19,7 @@
                           and map:contains($te:anchor-block-names, local-name($el))"/>
   </xsl:function>
 
-  <xsl:variable name="te:anchor-block-names" as="map(xs:string, xs:boolean)"
+  <xsl:variable name="te:anchor-block-names" static="yes" as="map(xs:string, xs:boolean)"
                 select="map:merge($te:anchor-blocks ! map{.: true()}, map{'duplicates': 'use-first'})"/>
   <!-- The nearest citable ancestor-or-self: a block, else a div, else the element. -->
   <xsl:function name="te:block-of" as="element()">

@@ -13,14 +13,14 @@
   exclude-result-prefixes="#all" expand-text="yes">
 
   <!-- Metadata and annotation that never appears in the reading text. -->
-  <xsl:variable name="te:skipped" as="xs:string+" select="
+  <xsl:variable name="te:skipped" static="yes" as="xs:string+" select="
     'teiHeader', 'standOff', 'facsimile', 'interpGrp', 'interp',
     'linkGrp', 'link', 'join', 'joinGrp', 'alt', 'altGrp', 'timeline', 'xenoData',
     'index', 'certainty', 'precision', 'respons', 'listAnnotation', 'fs', 'fLib', 'fvLib',
     'witDetail', 'substJoin', 'graphic', 'media', 'binaryObject'"/>
 
   <!-- Block-level structure: starts on its own line / paragraph in every format. -->
-  <xsl:variable name="te:blocks" as="xs:string+" select="
+  <xsl:variable name="te:blocks" static="yes" as="xs:string+" select="
     'TEI', 'teiCorpus', 'text', 'group', 'front', 'body', 'back', 'div', 'div1', 'div2', 'div3', 'div4', 'div5',
     'div6', 'div7', 'p', 'ab', 'head', 'lg', 'l', 'list', 'item', 'table', 'row', 'cell',
     'figure', 'figDesc', 'opener', 'closer', 'dateline', 'salute', 'signed', 'postscript',
@@ -34,13 +34,13 @@
     'sourceDoc', 'surfaceGrp', 'surface', 'zone', 'line', 'spanGrp'"/>
 
   <!-- Elements that are blocks only where they stand between blocks. -->
-  <xsl:variable name="te:sometimes-blocks" as="xs:string+" select="
+  <xsl:variable name="te:sometimes-blocks" static="yes" as="xs:string+" select="
     'quote', 'q', 'bibl', 'stage', 'label', 'note', 'stamp', 'address', 'def', 'gram',
     'docAuthor', 'docDate', 'span',
     'gramGrp', 'etym', 'usg', 'xr', 're'"/>
 
   <!-- Inline phrase-level elements with a known rendering (beyond keeping their text). -->
-  <xsl:variable name="te:inlines" as="xs:string+" select="
+  <xsl:variable name="te:inlines" static="yes" as="xs:string+" select="
     'hi', 'emph', 'foreign', 'term', 'gloss', 'title', 'date', 'time', 'num', 'measure',
     'measureGrp', 'name', 'persName', 'placeName', 'orgName', 'geogName', 'settlement',
     'country', 'region', 'bloc', 'district', 'roleName', 'forename', 'surname', 'genName',
@@ -61,7 +61,7 @@
     'institution', 'altIdentifier', 'msIdentifier', 'def', 'usg', 'xr', 'etym', 'gramGrp',
     'gram', 're', 'address', 'listRef', 'floruit', 'event', 'objectName', 'object'"/>
 
-  <xsl:variable name="te:breaks" as="xs:string+" select="'pb', 'lb', 'cb', 'milestone', 'gb', 'anchor'"/>
+  <xsl:variable name="te:breaks" static="yes" as="xs:string+" select="'pb', 'lb', 'cb', 'milestone', 'gb', 'anchor'"/>
 
   <xsl:function name="te:is-skipped" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
@@ -71,15 +71,15 @@
 
   <!-- The lists above as sets of names, for the tests asked of every element (a map
        lookup, where comparing a name with a list costs one comparison per name). -->
-  <xsl:variable name="te:skipped-names" as="map(xs:string, xs:boolean)"
+  <xsl:variable name="te:skipped-names" static="yes" as="map(xs:string, xs:boolean)"
                 select="map:merge($te:skipped ! map{.: true()}, map{'duplicates': 'use-first'})"/>
-  <xsl:variable name="te:block-names" as="map(xs:string, xs:boolean)"
+  <xsl:variable name="te:block-names" static="yes" as="map(xs:string, xs:boolean)"
                 select="map:merge($te:blocks ! map{.: true()}, map{'duplicates': 'use-first'})"/>
 
   <!-- Each known TEI name and what it is, looked up once per element (a map, where
        comparing a name with the lists above costs hundreds of comparisons each).
        Later entries win: the order below is the precedence of the lists. -->
-  <xsl:variable name="te:kind-of-name" as="map(xs:string, xs:string)" select="map:merge((
+  <xsl:variable name="te:kind-of-name" static="yes" as="map(xs:string, xs:string)" select="map:merge((
     $te:inlines ! map{.: 'inline'},
     $te:sometimes-blocks ! map{.: 'sometimes'},
     $te:blocks ! map{.: 'block'},
@@ -176,18 +176,18 @@
   </xsl:function>
 
   <!-- Containers whose inline children without loose text between them are lines. -->
-  <xsl:variable name="te:line-containers" as="xs:string+" select="
+  <xsl:variable name="te:line-containers" static="yes" as="xs:string+" select="
     'opener', 'closer', 'address', 'postscript', 'docTitle', 'titlePage', 'argument',
     'epigraph', 'stamp', 'zone', 'surface'"/>
 
   <!-- Where a line break (lb) is a new line in every format (elsewhere it is a space). -->
-  <xsl:variable name="te:line-keeping" as="xs:string+" select="
+  <xsl:variable name="te:line-keeping" static="yes" as="xs:string+" select="
     'l', 'opener', 'closer', 'address', 'dateline', 'salute', 'signed', 'head', 'titlePart',
     'byline', 'docImprint', 'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine'"/>
 
   <!-- Note types that are part of the document's apparatus, shown as a block where they
        stand (a source line under a heading), never as a numbered note. -->
-  <xsl:variable name="te:block-note-types" as="xs:string+" select="
+  <xsl:variable name="te:block-note-types" static="yes" as="xs:string+" select="
     'source', 'provenance', 'distribution', 'summary', 'abstract', 'headnote', 'regest'"/>
 
   <!-- "none": a note that says nothing (te:says-something), shown nowhere and given no

@@ -68,11 +68,15 @@
 
   <!-- The text of a name form: its words, parts separated by a space, without the
        register's cross-references (policy.xml's see-also: "Zürich (Stadt) (s. a.
-       Affoltern, …)" is "Zürich (Stadt)"). -->
+       Affoltern, …)" is "Zürich (Stadt)"). The policy's patterns are read the same by
+       Python (entities.register), by Java's regular expressions (flag "j") and by
+       XPath's on text whose whitespace is normalised, as here; Java's are several times
+       quicker with a pattern that is not written in the stylesheet (an entry's forms
+       ask for the text of its names four or five times). -->
   <xsl:function name="te:name-text" as="xs:string">
     <xsl:param name="name" as="element()"/>
-    <xsl:variable name="text" select="normalize-space(replace(te:name-words($name), $te:see-also, ''))"/>
-    <xsl:sequence select="if (starts-with($text, '(') and matches($text, $te:bracket-alone)) then '' else $text"/>
+    <xsl:variable name="text" select="normalize-space(replace(te:name-words($name), $te:see-also, '', ';j'))"/>
+    <xsl:sequence select="if (starts-with($text, '(') and matches($text, $te:bracket-alone, ';j')) then '' else $text"/>
   </xsl:function>
 
   <!-- A name form's words as written, its notes left out, cross-references kept. -->
@@ -90,7 +94,7 @@
     <xsl:variable name="own" select="$forms ! te:name-text(.)"/>
     <xsl:sequence select="distinct-values($forms
       ! te:name-words(.)
-      ! analyze-string(., $te:see-also)/*:match/*:group[@nr = 4] ! normalize-space(.))[not(. = $own)]"/>
+      ! analyze-string(., $te:see-also, ';j')/*:match/*:group[@nr = 4] ! normalize-space(.))[not(. = $own)]"/>
   </xsl:function>
 
   <xsl:function name="te:fullest-name" as="element()?">
@@ -112,10 +116,10 @@
 
   <!-- The policy's family-first scripts as one character class, "[\p{IsHiragana}...]"
        (built once: a pattern made per name is compiled per name), or none. -->
-  <xsl:variable name="te:family-first-script" as="xs:string?"
+  <xsl:variable name="te:family-first-script" static="yes" as="xs:string?"
     select="tokenize($te:policy/names/@family-first-blocks)[1]
             ! ('[' || string-join(tokenize($te:policy/names/@family-first-blocks) ! ('\p{Is' || . || '}')) || ']')"/>
-  <xsl:variable name="te:family-first-languages" as="xs:string*"
+  <xsl:variable name="te:family-first-languages" static="yes" as="xs:string*"
     select="tokenize($te:policy/names/@family-first-languages)"/>
 
   <xsl:function name="te:index-form" as="xs:string">
@@ -237,7 +241,10 @@
     <xsl:variable name="all" select="te:entity-description($entry)"/>
     <xsl:variable name="all" select="if ($name and starts-with($all, $name))
       then replace(substring($all, string-length($name) + 1), '^(\s*\([^)]*\)|[\s,;:.])+', '') else $all"/>
-    <xsl:variable name="clause" select="replace($all, '^(.*?(\p{Ll}{3}|\)|\d))[.:;]\s.*$', '$1')"/>
+    <!-- (the description's whitespace is normalised: a clause ends at ". ", ": " or "; ",
+         and one without any is whole, asked without a regular expression) -->
+    <xsl:variable name="clause" select="if (not(contains($all, '. ') or contains($all, ': ') or contains($all, '; ')))
+      then $all else replace($all, '^(.*?(\p{Ll}{3}|\)|\d))[.:;]\s.*$', '$1')"/>
     <xsl:sequence select="if (string-length($clause) le 110) then $clause
                           else replace(substring($clause, 1, 100), '\s+\S*$', '') || ' …'"/>
   </xsl:function>

@@ -219,7 +219,7 @@
   <!-- The marks that close what stands before them, written without a space (a regex
        class's content). Never a quotation mark that may open: » › “ open a quotation in
        German or English text ("sagte »Komm«", "said “Go”"), so a space before them stays. -->
-  <xsl:variable name="te:closing-marks" as="xs:string" select="',.;:!?)\]}”’…'"/>
+  <xsl:variable name="te:closing-marks" static="yes" as="xs:string" select="',.;:!?)\]}”’…'"/>
 
   <xsl:function name="te:break-before-punctuation" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
@@ -358,24 +358,32 @@
     <xsl:param name="only" as="node()*" select="node() except $te:moved"/>
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="all" select="count($only) eq count(node())"/>
-    <xsl:variable name="wanted" as="map(xs:string, xs:boolean)"
-                  select="if ($all) then map{} else map:merge($only ! map{generate-id(.): true()})"/>
-    <xsl:iterate select="node()">
-      <xsl:param name="seen" as="map(xs:QName, xs:integer)" select="map{}"/>
-      <xsl:variable name="n" as="xs:integer"
-                    select="if (self::*) then ($seen(node-name()), 0)[1] + 1 else 0"/>
-      <xsl:if test="$all or map:contains($wanted, generate-id())">
-        <xsl:apply-templates select="." mode="te:normalize">
-          <xsl:with-param name="te:path" tunnel="yes"
-                          select="if (not(self::*)) then $te:path
-                                  else if (self::tei:text and empty(ancestor::tei:text)) then ''
-                                  else string-join(($te:path[.], local-name() || $n), '.')"/>
-        </xsl:apply-templates>
-      </xsl:if>
-      <xsl:next-iteration>
-        <xsl:with-param name="seen" select="if (self::*) then map:put($seen, node-name(), $n) else $seen"/>
-      </xsl:next-iteration>
-    </xsl:iterate>
+    <xsl:choose>
+      <!-- (no element among them, as in most names and phrases: no path to count) -->
+      <xsl:when test="$all and empty(*)">
+        <xsl:apply-templates mode="te:normalize"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="wanted" as="map(xs:string, xs:boolean)"
+                      select="if ($all) then map{} else map:merge($only ! map{generate-id(.): true()})"/>
+        <xsl:iterate select="node()">
+          <xsl:param name="seen" as="map(xs:QName, xs:integer)" select="map{}"/>
+          <xsl:variable name="n" as="xs:integer"
+                        select="if (self::*) then ($seen(node-name()), 0)[1] + 1 else 0"/>
+          <xsl:if test="$all or map:contains($wanted, generate-id())">
+            <xsl:apply-templates select="." mode="te:normalize">
+              <xsl:with-param name="te:path" tunnel="yes"
+                              select="if (not(self::*)) then $te:path
+                                      else if (self::tei:text and empty(ancestor::tei:text)) then ''
+                                      else string-join(($te:path[.], local-name() || $n), '.')"/>
+            </xsl:apply-templates>
+          </xsl:if>
+          <xsl:next-iteration>
+            <xsl:with-param name="seen" select="if (self::*) then map:put($seen, node-name(), $n) else $seen"/>
+          </xsl:next-iteration>
+        </xsl:iterate>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- Alternative readings: keep the one the policy shows, record the other(s). -->
@@ -521,8 +529,8 @@
       [string-length(te:hand-text(.)) gt $te:hand-brief]"/>
   </xsl:function>
 
-  <xsl:variable name="te:hand-brief" as="xs:integer" select="xs:integer($te:policy/hands/@brief)"/>
-  <xsl:variable name="te:hands-title" as="xs:string" select="string($te:policy/hands/@title)"/>
+  <xsl:variable name="te:hand-brief" static="yes" as="xs:integer" select="xs:integer($te:policy/hands/@brief)"/>
+  <xsl:variable name="te:hands-title" static="yes" as="xs:string" select="string($te:policy/hands/@title)"/>
 
   <!-- Why text is missing, in words: its own description when it has words, else the
        extent and the reason ("3 lines illegible", "date off the page"). -->

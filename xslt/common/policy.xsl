@@ -14,38 +14,38 @@
 
   <!-- Read at compile time (static), before the sandbox closes file access. -->
   <xsl:variable name="te:policy-table" static="yes" as="document-node()" select="doc('policy.xml')"/>
-  <xsl:variable name="te:policy" as="element(policy)" select="$te:policy-table/policy"/>
+  <xsl:variable name="te:policy" static="yes" as="element(policy)" select="$te:policy-table/policy"/>
 
   <!-- Name element -> the entry kind it names ('' : from @type or the entry). -->
-  <xsl:variable name="te:entity-kinds" as="map(xs:string, xs:string)"
+  <xsl:variable name="te:entity-kinds" static="yes" as="map(xs:string, xs:string)"
                 select="map:merge($te:policy/mentions/name ! map{string(@element): string(@kind)})"/>
 
   <!-- Where names are the register's own name forms, not mentions. -->
-  <xsl:variable name="te:register-parts" as="xs:string+"
+  <xsl:variable name="te:register-parts" static="yes" as="xs:string+"
                 select="tokenize($te:policy/mentions/@where-not)"/>
 
   <!-- Register entry element -> its kind; and -> its name-form elements. -->
-  <xsl:variable name="te:entry-kinds" as="map(xs:string, xs:string)"
+  <xsl:variable name="te:entry-kinds" static="yes" as="map(xs:string, xs:string)"
                 select="map:merge($te:policy/entries/entry ! map{string(@element): string(@kind)})"/>
-  <xsl:variable name="te:entry-forms" as="map(xs:string, xs:string*)"
+  <xsl:variable name="te:entry-forms" static="yes" as="map(xs:string, xs:string*)"
                 select="map:merge($te:policy/entries/entry ! map{string(@element): tokenize(@forms)})"/>
-  <xsl:variable name="te:preferred-types" as="xs:string+"
+  <xsl:variable name="te:preferred-types" static="yes" as="xs:string+"
                 select="tokenize($te:policy/entries/@preferred)"/>
   <!-- A register's cross-reference in a name form ("(s. a. Affoltern, Enge)"). -->
-  <xsl:variable name="te:see-also" as="xs:string" select="string($te:policy/entries/see-also/@pattern)"/>
+  <xsl:variable name="te:see-also" static="yes" as="xs:string" select="string($te:policy/entries/see-also/@pattern)"/>
   <!-- A name form that is only the register's addition in brackets ("(Stadt)"). -->
-  <xsl:variable name="te:bracket-alone" as="xs:string" select="string($te:policy/entries/see-also/@alone)"/>
+  <xsl:variable name="te:bracket-alone" static="yes" as="xs:string" select="string($te:policy/entries/see-also/@alone)"/>
 
-  <xsl:variable name="te:anchor-blocks" as="xs:string+" select="tokenize($te:policy/blocks/@anchored)"/>
-  <xsl:variable name="te:unit-types" as="xs:string+" select="tokenize($te:policy/units/@types)"/>
-  <xsl:variable name="te:section-break-units" as="xs:string+"
+  <xsl:variable name="te:anchor-blocks" static="yes" as="xs:string+" select="tokenize($te:policy/blocks/@anchored)"/>
+  <xsl:variable name="te:unit-types" static="yes" as="xs:string+" select="tokenize($te:policy/units/@types)"/>
+  <xsl:variable name="te:section-break-units" static="yes" as="xs:string+"
                 select="tokenize($te:policy/section-breaks/@units)"/>
-  <xsl:variable name="te:head-not-main" as="xs:string+" select="tokenize($te:policy/headings/@not-main)"/>
-  <xsl:variable name="te:head-never-main" as="xs:string+" select="tokenize($te:policy/headings/@never-main)"/>
+  <xsl:variable name="te:head-not-main" static="yes" as="xs:string+" select="tokenize($te:policy/headings/@not-main)"/>
+  <xsl:variable name="te:head-never-main" static="yes" as="xs:string+" select="tokenize($te:policy/headings/@never-main)"/>
 
   <!-- Alignment (policy.xml's <alignment>): the blocks it applies to, and what a
        block's own @rend or @style asks for ('right', 'center', 'left'), or nothing. -->
-  <xsl:variable name="te:aligned-blocks" as="xs:string+" select="tokenize($te:policy/alignment/@blocks)"/>
+  <xsl:variable name="te:aligned-blocks" static="yes" as="xs:string+" select="tokenize($te:policy/alignment/@blocks)"/>
 
   <xsl:function name="te:own-alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
@@ -78,9 +78,9 @@
   <!-- The same lists as maps, looked up once per element and ancestor (comparing each
        name with the lists, and reading the table, for every ancestor of every block
        cost more than the rest of the pre-pass). -->
-  <xsl:variable name="te:aligned-block-names" as="map(xs:string, xs:boolean)"
+  <xsl:variable name="te:aligned-block-names" static="yes" as="map(xs:string, xs:boolean)"
                 select="map:merge($te:aligned-blocks ! map{.: true()})"/>
-  <xsl:variable name="te:alignment-defaults" as="map(xs:string, element(default)+)" select="map:merge(
+  <xsl:variable name="te:alignment-defaults" static="yes" as="map(xs:string, element(default)+)" select="map:merge(
     for $name in distinct-values($te:policy/alignment/default/tokenize(@element))
     return map{$name: $te:policy/alignment/default[tokenize(@element) = $name]})"/>
 
@@ -100,13 +100,13 @@
   </xsl:function>
 
   <!-- The standOff annotation shown after the text, and its heading. -->
-  <xsl:variable name="te:stand-off-shown" as="xs:string+"
+  <xsl:variable name="te:stand-off-shown" static="yes" as="xs:string+"
                 select="tokenize($te:policy/stand-off-annotations/@elements)"/>
-  <xsl:variable name="te:stand-off-heading" as="xs:string"
+  <xsl:variable name="te:stand-off-heading" static="yes" as="xs:string"
                 select="string($te:policy/stand-off-annotations/@heading)"/>
 
   <!-- Element -> (open, close): the signs around editorial interventions. -->
-  <xsl:variable name="te:signs" as="map(xs:string, xs:string*)"
+  <xsl:variable name="te:signs" static="yes" as="map(xs:string, xs:string*)"
                 select="map:merge($te:policy/signs/sign ! map{string(@element): (string(@open), string(@close))})"/>
 
   <!-- The legend of the signs, for every format's editorial principles. -->
@@ -143,10 +143,10 @@
        its 'paragraphs' for readers (those that name no element, attribute or value,
        neither marked up nor written out, and hold no encoded example: those are the
        encoders' and stay in the TEI). -->
-  <xsl:variable name="te:principle-titles" as="map(xs:string, xs:string)"
+  <xsl:variable name="te:principle-titles" static="yes" as="map(xs:string, xs:string)"
                 select="map:merge($te:policy/principles/declaration ! map{string(@element): string(@title)})"/>
-  <xsl:variable name="te:principles-markup" as="xs:string+" select="tokenize($te:policy/principles/@markup)"/>
-  <xsl:variable name="te:principles-written" as="xs:string" select="string($te:policy/principles/@written)"/>
+  <xsl:variable name="te:principles-markup" static="yes" as="xs:string+" select="tokenize($te:policy/principles/@markup)"/>
+  <xsl:variable name="te:principles-written" static="yes" as="xs:string" select="string($te:policy/principles/@written)"/>
 
   <xsl:function name="te:principles-for-readers" as="map(xs:string, item()*)*">
     <xsl:param name="header" as="element()?"/>

@@ -42,13 +42,17 @@
           <xsl:sort select="index-of(('persons', 'places', 'organizations', 'other'), current-grouping-key())"/>
           <h:register page="{current-grouping-key()}.html" key="{current-grouping-key()}"
                       title="{$h:register-pages(current-grouping-key())}">
-            <!-- each entry's name forms made once, then sorted by them -->
+            <!-- each entry's name forms made once, then sorted by them (a collection's
+                 page has neither register pages nor a search index: no heading or count
+                 is read there, only the cards' order and labels) -->
             <xsl:variable name="unsorted" as="element(h:entry)*">
               <xsl:for-each-group select="current-group()" group-by="string((@te:key, @xml:id)[1])">
-                <xsl:variable name="heading" select="h:register-heading(.)"/>
-                <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}"
-                         sort="{te:sort-key(.)}" heading="{$heading}"
-                         count="{count(key('h:mentions', current-grouping-key(), $norm))}"/>
+                <h:entry id="{current-grouping-key()}" label="{te:entity-label(.)}" sort="{te:sort-key(.)}">
+                  <xsl:if test="empty($collection-page)">
+                    <xsl:attribute name="heading" select="h:register-heading(.)"/>
+                    <xsl:attribute name="count" select="count(key('h:mentions', current-grouping-key(), $norm))"/>
+                  </xsl:if>
+                </h:entry>
               </xsl:for-each-group>
             </xsl:variable>
             <xsl:perform-sort select="$unsorted">

@@ -127,55 +127,59 @@
        document carries its own: <script type="application/json" id="te-entities">, which
        no browser runs, so the CSP stays strict): "<", ">" and "&" are escaped in JSON,
        so that the page's markup never escapes them (HTML reads a script's text as it is);
-       "/" is not ("\/" is xml-to-json's habit: no "</" is left once "<" is escaped). -->
+       "/" is not (no "</" is left once "<" is escaped). Written as a string, card by
+       card: a page names a hundred entries and more, and a tree of j:map and j:string
+       elements for xml-to-json cost more than the cards' forms themselves. -->
   <xsl:function name="h:entity-json" as="xs:string">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
-    <xsl:variable name="cards" as="element(h:card)*">
+    <!-- each card: its type, the entry's id, its fields without the empty ones at the end -->
+    <xsl:variable name="cards" as="array(xs:string*)*">
       <xsl:for-each-group select="$catalog/h:entry" group-by="string(@id)">
         <xsl:variable name="entry" select="h:entry-element(@id, $norm)"/>
-        <h:card id="{@id}" type="{$entry ! te:entity-type(.)}">
-          <h:f>{@label}</h:f>
-          <h:f>{$entry ! te:life-dates(.)}</h:f>
-          <h:f>{$entry ! te:index-description(.)}</h:f>
-        </h:card>
+        <xsl:variable name="fields" select="string(@label), string($entry ! te:life-dates(.)),
+                                            string($entry ! te:index-description(.))"/>
+        <xsl:variable name="last" select="max((1, for $i in 2 to 3 return $i[$fields[$i]]))"/>
+        <xsl:sequence select="[string($entry ! te:entity-type(.)), string(@id),
+                               $fields[position() le $last]]"/>
       </xsl:for-each-group>
     </xsl:variable>
-    <xsl:variable name="json" as="element(j:map)">
-      <j:map>
-        <xsl:for-each-group select="$cards" group-by="string(@type)">
-          <j:map key="{current-grouping-key()}">
-            <xsl:for-each select="current-group()">
-              <xsl:variable name="fields" select="h:f/string()"/>
-              <xsl:variable name="last" select="max((1, for $i in 2 to 3 return $i[$fields[$i]]))"/>
-              <j:array key="{@id}">
-                <xsl:for-each select="$fields[position() le $last]">
-                  <j:string>{.}</j:string>
-                </xsl:for-each>
-              </j:array>
-            </xsl:for-each>
-          </j:map>
-        </xsl:for-each-group>
-      </j:map>
+    <xsl:variable name="types" as="xs:string*">
+      <xsl:for-each-group select="$cards" group-by="?1">
+        <xsl:sequence select="h:json-string(current-grouping-key()) || ':{'
+          || string-join(current-group() ! (h:json-string(?2) || ':['
+                                            || string-join(?3 ! h:json-string(.), ',') || ']'), ',')
+          || '}'"/>
+      </xsl:for-each-group>
     </xsl:variable>
-    <!-- (each pattern applied only where its text is there: a regular expression scans
-         the whole string, a page's data included, where contains() is a plain search) -->
-    <xsl:variable name="text" select="xml-to-json($json)"/>
-    <xsl:variable name="text" select="if (contains($text, '\/')) then replace($text, '\\/', '/') else $text"/>
-    <xsl:variable name="text" select="if (contains($text, '&amp;')) then replace($text, '&amp;', '\\u0026') else $text"/>
-    <xsl:variable name="text" select="if (contains($text, '&lt;')) then replace($text, '&lt;', '\\u003c') else $text"/>
-    <xsl:variable name="text" select="if (contains($text, '&gt;')) then replace($text, '&gt;', '\\u003e') else $text"/>
-    <!-- characters the page's serialiser writes as references (&#x2028;), which a script
-         element's text keeps as they are: escaped in JSON instead -->
-    <xsl:sequence select="if (string-length(translate($text, $h:script-unsafe, '')) eq string-length($text))
-      then $text
-      else string-join(analyze-string($text, '[&#x7F;-&#x9F;&#x2028;&#x2029;]')/*
-        ! (if (self::j:match) then h:json-escape(string-to-codepoints(.)) else string(.)))"/>
+    <xsl:sequence select="'{' || string-join($types, ',') || '}'"/>
   </xsl:function>
 
-  <!-- The characters of that class, for translate(). -->
-  <xsl:variable name="h:script-unsafe" as="xs:string"
-                select="codepoints-to-string((127 to 159, 8232, 8233))"/>
+  <!-- A JSON string as xml-to-json writes one ("\\", "\"", "\t", "\n", "\r", U+007F to
+       U+009F as "\u007F" ...), but for "/", which stays, and "&", "<", ">", U+2028 and
+       U+2029, escaped as "\u0026", "\u003c", "\u003e", "\u2028", "\u2029" (a page's
+       serialiser would write them as references, which a script element's text keeps
+       as they are); most strings have none of these and are quoted as they are. -->
+  <xsl:function name="h:json-string" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:sequence select="'&quot;'
+      || (if (string-length(translate($s, $h:json-special, '')) eq string-length($s)) then $s
+          else string-join(string-to-codepoints($s) ! h:json-char(.)))
+      || '&quot;'"/>
+  </xsl:function>
+
+  <xsl:variable name="h:json-special" as="xs:string"
+                select="'\&quot;&#9;&#10;&#13;&amp;&lt;&gt;' || codepoints-to-string((127 to 159, 8232, 8233))"/>
+
+  <xsl:function name="h:json-char" as="xs:string">
+    <xsl:param name="code" as="xs:integer"/>
+    <xsl:sequence select="
+      if ($code eq 92) then '\\' else if ($code eq 34) then '\&quot;'
+      else if ($code eq 9) then '\t' else if ($code eq 10) then '\n' else if ($code eq 13) then '\r'
+      else if ($code = (38, 60, 62, 8232, 8233)) then h:json-escape($code)
+      else if ($code ge 127 and $code le 159) then '\u' || upper-case(substring(h:json-escape($code), 3))
+      else codepoints-to-string($code)"/>
+  </xsl:function>
 
   <xsl:function name="h:json-escape" as="xs:string">
     <xsl:param name="code" as="xs:integer"/>

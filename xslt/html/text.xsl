@@ -40,10 +40,13 @@
   </xsl:template>
 
   <!-- A run of whitespace as the reader sees it: one line end where the run has one (so
-       that the page's source keeps its lines), else one space (see params.xsl). -->
+       that the page's source keeps its lines), else one space (see params.xsl). Most
+       text has no such run (no line end, tab or two spaces): it is as it was. -->
   <xsl:function name="h:collapse" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:sequence select="if (not($collapse-whitespace)) then $text
+      else if (not(contains($text, '&#10;') or contains($text, '  ') or contains($text, '&#9;')
+                   or contains($text, '&#13;'))) then $text
       else replace(replace($text, '[ \t\r]*\n\s*', '&#10;', ';j'), '[ \t\r][ \t\r]+|[\t\r]', ' ', ';j')"/>
   </xsl:function>
 
@@ -672,13 +675,28 @@
       <xsl:if test="not($in-link) and $page">
         <xsl:attribute name="href" select="$page"/>
       </xsl:if>
-      <xsl:call-template name="h:attributes">
-        <xsl:with-param name="id" select="h:mention-id(., $mentions)"/>
-        <!-- "name person", not also the element's name (persName, rs …): the most
-             frequent link of a page says only what the stylesheet and script use -->
-        <xsl:with-param name="own" select="h:classes(.)[not(starts-with(., 'tei-'))]"/>
-        <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
-      </xsl:call-template>
+      <!-- "name person", not also the element's name (persName, rs …): the most
+           frequent link of a page says only what the stylesheet and script use -->
+      <xsl:choose>
+        <!-- (most names have no class or language of their own: h:attributes' result
+             made without asking for each) -->
+        <xsl:when test="empty(@type | @rend | @te:align | @xml:lang)
+                        and namespace-uri() = 'http://www.tei-c.org/ns/1.0'
+                        and not(@te:kind = ('unknown-block', 'unknown-inline'))">
+          <xsl:variable name="mention" select="h:mention-id(., $mentions)"/>
+          <xsl:if test="$mention">
+            <xsl:attribute name="id" select="$mention"/>
+          </xsl:if>
+          <xsl:attribute name="class" select="'name ' || h:token(@te:entity-type)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="h:attributes">
+            <xsl:with-param name="id" select="h:mention-id(., $mentions)"/>
+            <xsl:with-param name="own" select="h:classes(.)[not(starts-with(., 'tei-'))]"/>
+            <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
+          </xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
       <!-- the entry's id for the card (edition.js, entryOf), unless the link already
            names it: its fragment, else its file name (what the script reads) -->
       <xsl:if test="$in-link or empty($page) or h:href-names($page) ne encode-for-uri($id)">
