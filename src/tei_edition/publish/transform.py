@@ -367,9 +367,10 @@ def captured_stderr():
     """Saxon prints its diagnostics (with locations) to file descriptor 2: keep them off
     the user's screen and hand them to the error mapping, which reports one clean line.
     Every Saxon call runs inside this block, so signals end the process meanwhile
-    (``signals_end_the_process``)."""
+    (``signals_end_the_process``). One thread at a time (a build reads ahead in a
+    thread of its own): file descriptor 2 and ``_StderrFile`` are the process's."""
     sink = _Sink()
-    with signals_end_the_process():
+    with _CAPTURING, signals_end_the_process():
         try:
             saved = os.dup(2)
         except OSError:
@@ -377,6 +378,9 @@ def captured_stderr():
             return
         with _redirected(saved, sink):
             yield sink
+
+
+_CAPTURING = threading.RLock()  # (re-entered: a capture inside another has its own file)
 
 
 _STDERR_HELD = 65536  # bytes of what Saxon printed that are read
