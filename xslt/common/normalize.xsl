@@ -318,14 +318,19 @@
     </xsl:copy>
   </xsl:template>
 
+  <!-- The decisions recorded on every element. Most hold for a few names only: each
+       is asked after a cheap test of the name (or the parent's), so that a phrase
+       (hi, persName, ref ...) costs its kind and little else. -->
   <xsl:template name="te:common-attributes">
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
+    <xsl:variable name="name" select="local-name()"/>
+    <xsl:variable name="kind" select="te:kind(.)"/>
     <xsl:copy-of select="@*"/>
-    <xsl:attribute name="te:kind" select="te:kind(.)"/>
+    <xsl:attribute name="te:kind" select="$kind"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
-      <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], local-name())[1]"/>
+      <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], $name)[1]"/>
     </xsl:if>
-    <xsl:if test="te:is-div(.)">
+    <xsl:if test="starts-with($name, 'div') and te:is-div(.)">
       <xsl:attribute name="te:level" select="count(ancestor-or-self::*[te:is-div(.)])"/>
       <xsl:if test="te:is-unit(.)">
         <xsl:attribute name="te:unit" select="'true'"/>
@@ -340,12 +345,15 @@
     <xsl:if test="self::tei:milestone[@unit = $te:section-break-units]">
       <xsl:attribute name="te:section-break" select="'true'"/>
     </xsl:if>
-    <xsl:if test="te:stands-as-line(.)">
+    <xsl:if test="$kind = ('inline', 'unknown-inline') and parent::*[local-name() = $te:line-containers]
+                  and te:stands-as-line(.)">
       <xsl:attribute name="te:own-line" select="'true'"/>
     </xsl:if>
-    <xsl:for-each select="te:alignment(.)">
-      <xsl:attribute name="te:align" select="."/>
-    </xsl:for-each>
+    <xsl:if test="map:contains($te:aligned-block-names, $name)">
+      <xsl:for-each select="te:alignment(.)">
+        <xsl:attribute name="te:align" select="."/>
+      </xsl:for-each>
+    </xsl:if>
     <xsl:if test="(self::tei:ref or self::tei:ptr) and not(normalize-space())">
       <xsl:for-each select="te:printed-target(.)">
         <xsl:attribute name="te:printed" select="."/>

@@ -60,24 +60,17 @@
   <!-- The alignment a block is set with: its own, else that of the nearest aligned
        block around it, else the nearest default (policy.xml's <default>: a dateline
        is set right, a byline centred); 'left' (the default of prose) is nothing.
-       For an element of the source document (te:alignments keeps what its ancestors
-       ask for as the pass goes down, so no block walks its ancestors again). -->
+       Only an aligned block with a @rend or @style, or an element with a default, can
+       say anything: the others around are not asked (two lookups each, no call). -->
   <xsl:function name="te:alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
     <xsl:if test="map:contains($te:aligned-block-names, local-name($el))">
-      <xsl:sequence select="subsequence($el ! accumulator-before('te:alignments'), 1, 2)[.][1][. != 'left']"/>
+      <xsl:variable name="around" select="$el/ancestor-or-self::*[@rend or @style][map:contains($te:aligned-block-names, local-name())]
+        | $el/ancestor-or-self::*[map:contains($te:alignment-defaults, local-name())][exists(te:default-alignment(.))]"/>
+      <xsl:sequence select="(($around ! te:own-alignment(.))[last()],
+                             ($around ! te:default-alignment(.))[last()])[1][. != 'left']"/>
     </xsl:if>
   </xsl:function>
-
-  <!-- A stack of two strings for each open aligned block or element with a default
-       alignment (te:default-alignment), the innermost first: the nearest own alignment
-       around (or ''), then the nearest default around (or ''). -->
-  <xsl:accumulator name="te:alignments" as="xs:string+" initial-value="'', ''">
-    <xsl:accumulator-rule match="*[map:contains($te:aligned-block-names, local-name()) or exists(te:default-alignment(.))]"
-                          select="(te:own-alignment(.), $value[1])[1], (te:default-alignment(.), $value[2])[1], $value"/>
-    <xsl:accumulator-rule match="*[map:contains($te:aligned-block-names, local-name()) or exists(te:default-alignment(.))]"
-                          phase="end" select="subsequence($value, 3)"/>
-  </xsl:accumulator>
 
   <xsl:function name="te:default-alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
