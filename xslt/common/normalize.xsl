@@ -232,7 +232,7 @@
   <xsl:function name="te:break-before-punctuation" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
     <xsl:sequence select="exists($n/self::tei:lb[not(ancestor::*[local-name() = $te:line-keeping])]
-      [following-sibling::node()[1][self::text()][matches(., '^\s*[' || $te:closing-marks || ']')]])"/>
+      [following-sibling::node()[1][self::text()][matches(., '^\s*[' || $te:closing-marks || ']', ';j')]])"/>
   </xsl:function>
 
   <xsl:function name="te:indentation-trimmed" as="xs:string">
@@ -241,9 +241,9 @@
       and matches($t, '^\s*\n|\n\s*\z', ';j') and exists($t/../parent::*[te:has-loose-text(.)])"/>
     <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
     <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]))
-      then replace($s, '^\s*\n\s*([' || $te:closing-marks || '])', '$1') else $s"/>
+      then replace($s, '^\s*\n\s*([' || $te:closing-marks || '])', '$1', ';j') else $s"/>
     <xsl:sequence select="if (te:break-before-punctuation($t/following-sibling::node()[1]))
-      then replace($s, '\s+$', '') else $s"/>
+      then replace($s, '\s+\z', '', ';j') else $s"/>
   </xsl:function>
 
   <xsl:function name="te:phrase-edge" as="xs:string">
