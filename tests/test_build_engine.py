@@ -123,6 +123,63 @@ def test_register_pages_made_in_batches_by_child_processes_are_the_same(collecti
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
 
 
+@pytest.mark.slow
+def test_child_processes_link_the_unchanged_pages_of_a_part_made_again(collection, tmp_path,
+                                                                      monkeypatch):
+    """Pages of the previous site gone: their parts (the overview, two entries' pages)
+    are made again by two child processes at once, which link over the pages whose
+    content is the previous build's and write the others: the files of a fresh build."""
+    from tei_edition.publish import site
+
+    submitted = []
+
+    class Pool(site.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            submitted.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(site, "PAGE_BATCH", 1)
+    monkeypatch.setattr(site, "ProcessPoolExecutor", Pool)
+    out = tmp_path / "out"
+    assert build([collection], out, jobs=2, only=["html"]).ok
+    people = sorted((out / "html" / "registers" / "person").glob("*.html"))
+    assert len(people) == 3
+    index = (out / "html" / "index.html").stat().st_ino
+    for gone in (out / "html" / "about.html", people[0], people[1]):
+        gone.unlink()
+    again = build([collection], out, jobs=2, only=["html"])
+    assert again.ok and again.rendered == 0
+    assert submitted == [2, 2]  # the first build's batches, then the three parts
+    assert again.site_written == 3 and again.site_kept > 3
+    assert (out / "html" / "index.html").stat().st_ino == index  # linked over, not written
+    fresh = build([collection], tmp_path / "fresh", jobs=1, only=["html"])
+    assert fresh.ok and files(out / "html") == files(tmp_path / "fresh" / "html")
+
+
+def test_a_new_site_reads_its_entries_details_while_the_workers_render(collection, tmp_path,
+                                                                       monkeypatch):
+    """A site made afresh has what its entries' pages show besides their names read
+    ahead; a rebuild takes them over from the previous site instead (none read ahead),
+    and both sites are those of a build that reads them at the end."""
+    from tei_edition.publish import site
+
+    asked = []
+    prepare = site.prepare
+
+    def recorded(collection, *, details=False):
+        asked.append(details)
+        prepare(collection, details=details)
+
+    monkeypatch.setattr(site, "prepare", recorded)
+    out = tmp_path / "out"
+    assert build([collection], out, jobs=2, only=["html"]).ok
+    (collection / "letter-2.xml").write_text(letter(2, words="Amended."), encoding="utf-8")
+    assert build([collection], out, jobs=2, only=["html"]).rendered == 1
+    assert asked == [True, False]
+    at_the_end = build([collection], tmp_path / "end", jobs=0, only=["html"])
+    assert at_the_end.ok and files(out / "html") == files(tmp_path / "end" / "html")
+
+
 def test_an_interrupted_build_raises_its_interruption_not_what_failed_meanwhile(
         collection, tmp_path, monkeypatch):
     """What the build does while its workers render (the records written) failing too

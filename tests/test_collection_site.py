@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tracemalloc
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from lxml import etree
@@ -226,6 +228,92 @@ def figures_docs(built):
 def test_terms_are_folded_like_entity_names():
     assert search_index.terms("Zürich, ZURICH; Chruschtschow’s Kim Il-sung") == [
         "zurich", "zurich", "chruschtschow", "s", "kim", "il", "sung"]
+
+
+
+def _indexed(built) -> list:
+    """The digests of the built site's documents as the index reads them (their
+    passages, from its files)."""
+    html, _ = built
+    found = []
+    for number, document in enumerate(figures_docs(built)):
+        read, passages = search_index.read_passages(
+            (html / "search" / f"d{number}.js").read_text(encoding="utf-8"))
+        assert read == number and passages
+        found.append(site.Digest(document.id, passages))
+    return found
+
+
+def _index_files(index, digests, times=1) -> dict[str, bytes]:
+    """The files of ``index`` made of ``digests`` (``times`` over), added last first, one
+    of them twice (the second replaces the first), with an entry named in two of them."""
+    numbers = {}
+    for again in range(times):
+        for n, found in enumerate(digests):
+            numbers[f"{found.id}/{again}"] = again * len(digests) + n
+    for number in sorted(numbers.values(), reverse=True):
+        index.add(number, digests[number % len(digests)])
+    index.add(3, digests[3])
+    zurich = SimpleNamespace(label="Zürich", kind="place", slug="pl1", names=["Zürich", "Turicum"])
+    index.add_entities({"pl1": zurich}, {"pl1": [(f"{digests[1].id}/0", "", ""),
+                                                   (f"{digests[5].id}/0", "", "")]}, numbers)
+    return dict(index.files())
+
+
+def test_the_index_spilled_to_files_is_the_index_held(built, tmp_path):
+    html, figures = built
+    assert not list(html.glob(".search-*"))  # the site's spill is gone
+    assert figures["index_bytes"] == sum(p.stat().st_size for p in (html / "search").iterdir())
+    digests = _indexed(built)
+    held = _index_files(search_index.SearchIndex(), digests)
+    # a limit of a few characters: every document's postings go to files at once
+    index = search_index.SearchIndex(spill=tmp_path, spill_bytes=10)
+    spilled = _index_files(index, digests)
+    folder = Path(index.folder)
+    assert folder.parent == tmp_path and len(list(folder.iterdir())) > 2 * len(index.shard_files)
+    index.close()
+    assert not folder.exists()
+    assert spilled == held
+    # ... and what the site wrote: each document's passages, each term's postings
+    assert {name: data for name, data in held.items() if name.startswith("search/d")} == \
+        {f"search/{p.name}": p.read_bytes() for p in (html / "search").glob("d*.js")}
+    written = {}
+    for path in (html / "search").glob("s-*.js"):
+        written.update(search_index.read_shard(path.read_text(encoding="utf-8"))[1]["t"])
+    ours = {}
+    for name, data in held.items():
+        if name.startswith("search/s-"):
+            prefix, value = search_index.read_shard(data.decode("utf-8"))
+            ours.update(value["t"])
+            if "turicum" in value["e"]:
+                assert search_index.read_documents(value["e"]["turicum"][0][2]) == [1, 5]
+    assert ours == written and len(ours) >= 100
+
+
+def test_the_index_held_while_it_is_built_does_not_grow_with_it(built, tmp_path):
+    """With a spill, what the index holds of each document is a few numbers (where
+    its passages are, which add of it is the latest), not its postings or text."""
+    digests = _indexed(built)
+    text = sum(len(t.encode("utf-8")) for found in digests for _, t in found.passages)
+
+    def held_by(index, times):
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for again in range(times):
+                for n, found in enumerate(digests):
+                    index.add(again * len(digests) + n, found)
+            return tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+
+    times = 20
+    spilled = search_index.SearchIndex(spill=tmp_path, spill_bytes=1000)
+    small, large = held_by(spilled, times), held_by(search_index.SearchIndex(), times)
+    spilled.close()
+    assert large > text * times  # held: its text, its postings
+    assert small < large / 8
+    assert small < 500 * len(digests) * times  # a few numbers a document
 
 
 @pytest.mark.slow
@@ -487,3 +575,38 @@ def test_entry_pages_are_made_in_batches_bounded_by_entries_and_mentions(monkeyp
     # k2 would bring the first batch to 12 mentions; k3 alone is over the bound, and is
     # a batch of its own; a batch holds at most three entries
     assert batches == [["k0", "k1"], ["k2"], ["k3"], ["k4", "k5", "k6"]]
+
+
+def test_an_identifier_that_is_an_address_shows_its_site(tmp_path):
+    """The real register gives a person's article as ``<idno type="URI">http://www.hls-
+    dhs-dss.ch/textes/d/D28847.php</idno>``: the page printed the address as if it were
+    a code. It shows the site's name, linking to (and naming on hover) the address;
+    an authority's number still shows as the number."""
+    source = generate(tmp_path / "src", letters=6)
+    persons = source / "registers" / "persons.xml"
+    address = "http://www.hls-dhs-dss.ch/textes/d/D28847.php"
+    text = persons.read_text(encoding="utf-8")
+    persons.write_text(text.replace('<idno type="wikidata">Q69056</idno>',
+                                    f'<idno type="wikidata">Q69056</idno><idno type="URI">{address}</idno>'),
+                       encoding="utf-8")
+    build_site(source, tmp_path / "out")
+    heer = page(tmp_path / "out" / "html" / "registers" / "person" / "p2.html")
+    links = heer.xpath("//h:ul[@class='identifiers']//h:a", namespaces=XHTML)
+    assert [(a.text, a.get("href"), a.get("title")) for a in links] == [
+        ("116553146", "https://d-nb.info/gnd/116553146", None),
+        ("Q69056", "https://www.wikidata.org/wiki/Q69056", None),
+        ("hls-dhs-dss.ch", address, address)]
+
+
+def test_the_registers_page_lists_persons_before_places(tmp_path):
+    """The kinds came in the order of each one's first entry: "Places" stood above
+    "Persons" when the places were read first (the real letters)."""
+    source = generate(tmp_path / "src", letters=6)
+    for path in [source / "registers" / "places.xml", *(source / "letters").glob("*.xml")]:
+        # the places' ids sort before the persons' (as "Aarau" before "Abegg-Hans-Heinrich")
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('xml:id="pl', 'xml:id="apl').replace('"#pl', '"#apl'), encoding="utf-8")
+    build_site(source, tmp_path / "out")
+    kinds = page(tmp_path / "out" / "html" / "registers" / "index.html").xpath(
+        "//h:section[@class='register-kind']/h:h2/text()[1]", namespaces=XHTML)
+    assert [k.strip() for k in kinds] == ["Persons", "Places"]

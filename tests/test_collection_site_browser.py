@@ -519,3 +519,70 @@ def test_a_register_entry_s_markup_in_a_document_s_data_block_stays_text(new_pag
         break
     else:
         pytest.fail("no document names the entry")
+
+
+def test_a_column_no_document_fills_is_left_out(browser, tmp_path):
+    """The real letters name no language: the table had a Language column empty down
+    its whole length. A column no row fills is not shown; one some rows fill is."""
+    from types import SimpleNamespace
+
+    from tei_edition.collection import CatalogueEntry
+    from tei_edition.publish import site
+
+    documents = []
+    for n in range(12):
+        entry = CatalogueEntry(
+            f"letters/l{n:02d}", "", None, "letter", title=f"Letter {n:02d}",
+            date=f"18{40 + n}-05-01", date_text=None,
+            sender=[{"name": f"Person {n}", "key": None}], addressee=[{"name": "Alfred Escher", "key": None}],
+            place_sent={"name": "Zürich", "key": None} if n % 3 else None, language=None)
+        documents.append(SimpleNamespace(id=entry.id, catalogue=entry))
+    collection = SimpleNamespace(title="No languages", editors=[], introduction=None, register=None,
+                                 documents=documents, catalogue=lambda: [d.catalogue for d in documents])
+    site.write_collection_site(collection, [], tmp_path)
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto((tmp_path / "index.html").as_uri())
+    expect(page.locator("#te-count")).to_have_text("12 documents")
+    headers = page.locator("#te-catalogue thead th").all_inner_texts()
+    assert [h.strip(" ▲▼") for h in headers] == ["Date", "Title", "From", "To", "Place"]
+    cells = page.locator("#te-rows tr:not(.spacer)").first.locator("td").all_inner_texts()
+    assert cells[2:] == ["Person 0", "Alfred Escher", ""]
+    assert page.locator("#te-rows tr:not(.spacer)").nth(1).locator("td").nth(4).inner_text() == "Zürich"
+    assert page.eval_on_selector("#te-rows tr.spacer td", "td => td.colSpan") == 5
+    page.click("button.sort[data-key='place']")
+    assert page.locator("#te-rows tr:not(.spacer) td:nth-child(5)").all_inner_texts()[-1] == "Zürich"
+    shot(page, "no-language-column")
+    assert problems == []
+    context.close()
+
+
+@pytest.mark.parametrize("kinds", [("letter",), ("letter", "report")])
+def test_the_search_offers_a_type_only_among_several(browser, tmp_path, kinds):
+    """Every real letter is a letter: the search form offered "Type: any / letter", a
+    choice that chose nothing. It is offered when the documents are of several kinds."""
+    from types import SimpleNamespace
+
+    from tei_edition.collection import CatalogueEntry
+    from tei_edition.publish import site
+
+    documents = []
+    for n in range(6):
+        entry = CatalogueEntry(f"letters/l{n:02d}", "", None, kinds[n % len(kinds)], title=f"Document {n:02d}",
+                               date=f"18{40 + n}-05-01", date_text=None)
+        documents.append(SimpleNamespace(id=entry.id, catalogue=entry))
+    collection = SimpleNamespace(title="Kinds", editors=[], introduction=None, register=None,
+                                 documents=documents, catalogue=lambda: [d.catalogue for d in documents])
+    site.write_collection_site(collection, [], tmp_path)
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto((tmp_path / "search.html").as_uri())
+    expect(page.locator("#te-kind option")).to_have_count(len(kinds) + 1)
+    assert page.locator("#te-kind").is_visible() == (len(kinds) > 1)
+    assert page.locator("#te-query").is_visible()
+    assert problems == []
+    context.close()

@@ -140,3 +140,45 @@ def test_an_entry_has_its_forms_once_per_reading(monkeypatch):
 def _fresh_forms():
     yield
     run._forms.clear()
+
+
+def test_the_handed_bundle_is_the_bundle_with_its_forms(tmp_path, monkeypatch):
+    """``run.handed_bundle`` (a worker's $registers: each entry's text made once per
+    process) is, as a tree, the register's ``bundle()`` with the forms ``with_forms``
+    writes, entry for entry and in the same order; an entry named again is not made
+    again; a register changed since (``stamp``) makes its entries again."""
+    from lxml import etree
+
+    from tei_edition import collection
+
+    register = collection.load([generate(tmp_path / "src", letters=2)]).register
+    keys = register.keys()
+    assert len(keys) > 6
+    first, second = sorted(keys[:5]), keys[3:8]  # two documents naming some entries both
+
+    def expected(wanted):
+        bundle = register.bundle(wanted)
+        run.with_forms("html/html.xsl", bundle, "normalised")
+        return etree.tostring(bundle, method="c14n")
+
+    def handed(wanted):
+        text = run.handed_bundle("html/html.xsl", register, wanted, "normalised").text
+        return etree.tostring(etree.fromstring(text).getroottree(), method="c14n")
+
+    run._handed.clear()
+    made: list[int] = []
+    real = run.with_forms
+
+    def counted(stylesheet, bundle, reading):
+        made.append(len(bundle.getroot() if hasattr(bundle, "getroot") else bundle))
+        real(stylesheet, bundle, reading)
+
+    monkeypatch.setattr(run, "with_forms", counted)
+    assert handed(first + ["no-such-key"]) == expected(first)
+    assert handed(second) == expected(second)
+    assert b"form-label" in handed(second)
+    assert made[0] == 5 and made[2] == len(set(second) - set(first))  # (odd calls: expected())
+    stamp = register.stamp
+    register.add(next(iter(register)))  # a copy of an entry: the register changed
+    assert register.stamp != stamp
+    assert handed(second) == expected(second) and made[-2] == len(set(second))

@@ -560,3 +560,30 @@ def test_dossier_book(dossier):
     assert "translated by bernd schaefer and gary goldberg" in text
     for n in root.xpath("//tei:text//tei:pb/@n", namespaces=NS):
         assert f"p. {n}" in text
+
+
+GERMAN = ("Wirtschaftsliberaler Unternehmer und Geschäftsreglementsverfasser, "
+          "Eisenbahnverwaltungsratsmitglied und Direktionspräsident, ") * 12
+
+
+@pytest.mark.parametrize("lang", [None, "de"])
+def test_a_text_of_no_declared_language_is_not_hyphenated(tmp_path, lang):
+    """The real letters declare no language: the book took them for English and broke
+    their German by English rules ("Wirtschaft-sliberaler", "mitgeth-eilten"). A text
+    without a language is set without hyphenation; one that declares German is
+    hyphenated, by German rules."""
+    attribute = f' xml:lang="{lang}"' if lang else ""
+    source = tmp_path / "brief.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"{attribute}><teiHeader><fileDesc>
+<titleStmt><title>Brief</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Test</p></sourceDesc></fileDesc></teiHeader>
+<text><body><p>{GERMAN}</p></body></text></TEI>""", encoding="utf-8")
+    book = build(source, tmp_path)
+    text = subprocess.run(["pdftotext", str(book.path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    broken = re.findall(r"(\w+)[\u00ad-]\n(\w+)", text)
+    if lang is None:
+        assert broken == []
+    else:
+        assert broken and all(a + b in GERMAN for a, b in broken)
+    assert ("hyphenate: false" in book.typst) == (lang is None)

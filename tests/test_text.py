@@ -228,3 +228,18 @@ def test_dossier_text_keeps_the_words_of_the_tei_text():
     missing = source - exported
     kept = 1 - sum(missing.values()) / sum(source.values())
     assert kept >= 0.995, f"{kept:.4f} of the words kept; missing: {missing.most_common(10)}"
+
+
+def test_the_sources_spaces_at_a_signs_edges_go_outside_it(tmp_path):
+    """A real letter's deletion ends in the source's line break
+    (``<del><add>...</add> </del>``): the text printed "⟦... ⟧". The signs close on the
+    text; the spaces stay between the words."""
+    source = tmp_path / "brief.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>Brief</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Test</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>mein Bestreben, <del>
+    <add>...</add> </del> <del><add>...</add></del> durch mein <del> Betragen</del>ihr
+Urtheil <del> </del> nach</p></body></text></TEI>""", encoding="utf-8")
+    text = text_of(source)
+    assert paragraph(text, "mein") == "mein Bestreben, ⟦...⟧ ⟦...⟧ durch mein ⟦Betragen⟧ihr Urtheil ⟦ ⟧ nach"

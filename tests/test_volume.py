@@ -235,6 +235,9 @@ def test_the_imprint_names_the_collection_not_a_file(book):
     imprint = " ".join(reader.pages[1].extract_text().split())
     assert "Typeset with Typst by tei-edition from the TEI P5 files of the collection." in imprint
     assert ".pdf" not in imprint
+    # an undated collection's imprint says nothing of publication (not "Printed from
+    # the TEI of the collection.")
+    assert coll.date is None and "Printed from" not in imprint
 
 
 def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):

@@ -20,7 +20,11 @@
       <xsl:with-param name="title" select="'Registers'"/>
       <xsl:with-param name="content" as="element()+">
         <h1>Registers</h1>
+        <!-- persons, places, organisations ... in that order (they came in the order
+             of each kind's first entry: "Places" above "Persons" on the real letters) -->
         <xsl:for-each-group select="s:entity" group-by="@kind">
+          <xsl:sort select="(index-of(('person', 'place', 'org', 'bibl', 'event'), current-grouping-key()), 99)[1]"/>
+          <xsl:sort select="current-grouping-key()"/>
           <section class="register-kind">
             <h2>{($s:kinds(current-grouping-key()), current-grouping-key())[1]}
               <span class="count">({count(current-group())})</span></h2>
@@ -185,6 +189,12 @@
             <ul class="identifiers">
               <xsl:for-each select="s:idno">
                 <li><span class="label">{s:authority(@type)}</span>{' '}<xsl:choose>
+                    <!-- an address for an identifier shows as its site's name (the whole
+                         address on hover): "http://www.hls-dhs-dss.ch/textes/d/D28847.php"
+                         read as a code -->
+                    <xsl:when test="@href and matches(., '^https?://[^/\s]+')">
+                      <a href="{@href}" rel="external" title="{.}">{replace(., '^https?://(www\.)?([^/:?#\s]+).*$', '$2')}</a>
+                    </xsl:when>
                     <xsl:when test="@href"><a href="{@href}" rel="external">{.}</a></xsl:when>
                     <xsl:otherwise>{.}</xsl:otherwise>
                   </xsl:choose></li>

@@ -69,11 +69,20 @@
     <xsl:sequence select="string(@te:printed)"/>
   </xsl:template>
 
-  <!-- Editorial interventions: the signs the common layer chose, around the text. -->
+  <!-- Editorial interventions: the signs the common layer chose, around the text. The
+       source's spaces at the edges of the text go outside the signs: a deletion ending
+       in a line break of the source printed "⟦... ⟧". -->
   <xsl:template match="*[@te:open or @te:close]" mode="tx:inline" as="xs:string*">
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:apply-templates select="node()" mode="tx:inline"/>
+    </xsl:variable>
+    <xsl:variable name="inner" select="string-join($parts)"/>
+    <xsl:variable name="core" select="replace($inner, '^[ \t\n\r]+|[ \t\n\r]+$', '')"/>
+    <xsl:sequence select="if ($core ne '' and matches($inner, '^[ \t\n\r]')) then ' ' else ()"/>
     <xsl:sequence select="string(@te:open)"/>
-    <xsl:apply-templates select="node()" mode="tx:inline"/>
+    <xsl:sequence select="if ($core ne '') then $core else $parts"/>
     <xsl:sequence select="string(@te:close)"/>
+    <xsl:sequence select="if ($core ne '' and matches($inner, '[ \t\n\r]$')) then ' ' else ()"/>
   </xsl:template>
 
   <!-- Notes: a marker (the text goes after the unit), the text in brackets, or nothing.

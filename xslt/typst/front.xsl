@@ -109,6 +109,12 @@
     <xsl:text>  keywords: {tt:strs(distinct-values(($terms, tt:frequent-entities(/))[.]))},&#10;</xsl:text>
     <xsl:text>  description: {tt:str-or-none(string-join(($series, tt:subtitle($header))[.], '. '))},&#10;</xsl:text>
     <xsl:text>  lang: {tt:str(tt:lang($lang-tag))},&#10;</xsl:text>
+    <!-- A text that declares no language is not hyphenated: English patterns broke the
+         German of the real letters wrongly ("Wirtschaft-sliberaler", "mitgeth-eilten"). -->
+    <xsl:if test="not((/*/@xml:lang, /*/tei:text/@xml:lang,
+      $header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[tt:lang(.)])">
+      <xsl:text>  hyphenate: false,&#10;</xsl:text>
+    </xsl:if>
     <xsl:text>  region: {tt:str-or-none(tt:region($lang-tag))},&#10;</xsl:text>
     <xsl:text>  date: {if (count($ymd) = 3 and (every $p in $ymd satisfies $p castable as xs:integer))
       then 'datetime(year: ' || xs:integer($ymd[1]) || ', month: ' || xs:integer($ymd[2]) || ', day: ' || xs:integer($ymd[3]) || ')'

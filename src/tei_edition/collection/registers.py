@@ -16,6 +16,7 @@ the collection's root). A name reaches an entry three ways, all decided here:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import posixpath
 from copy import deepcopy
@@ -33,6 +34,7 @@ from tei_edition.xml.parse import TE_NS, make_parser
 SOURCE = "collection"
 # A detected key attribute must match at least this share of the distinct keys.
 DETECT_SHARE = 0.5
+_STAMPS = itertools.count(1)  # a register's ``stamp``: unique in the process
 
 
 def _same(one: Entry, other: Entry) -> bool:
@@ -54,6 +56,9 @@ class CollectionRegister(Register):
         self._by_basename: dict[str, list[str]] = defaultdict(list)
         self.copies: dict[tuple[str, str], tuple[str, str]] = {}  # (file, id) -> the entry's
         self._hashed: dict[str, bytes] = {}  # key -> its part of ``digest``, once each
+        # what its entries are now: a new stamp (unique in the process) whenever one is
+        # added, so that what is made of an entry can be kept under its key and stamp
+        self.stamp = next(_STAMPS)
 
     # -- to a worker process and back ------------------------------------------------------
 
@@ -81,6 +86,7 @@ class CollectionRegister(Register):
 
     def add(self, entry: Entry) -> None:
         self._hashed.clear()
+        self.stamp = next(_STAMPS)
         if entry.path not in self.files:
             self.files.add(entry.path)
             self._by_basename[PurePosixPath(entry.path).name].append(entry.path)
@@ -256,12 +262,18 @@ class CollectionRegister(Register):
         root = etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS})
         entries = self if keys is None else filter(None, map(self.find, sorted(set(keys))))
         for entry in entries:
-            if entry.element is None:
-                continue
-            copy = deepcopy(entry.element)
-            copy.tail = None
-            root.append(copy)
-            copy.set(TE_KEY, self.key_of(entry))
-            if entry.id and copy.get(XML_ID) is None:
-                copy.set(XML_ID, entry.id)
+            self.bundle_entry(root, entry)
         return root.getroottree()
+
+    def bundle_entry(self, root: etree._Element, entry: Entry) -> etree._Element | None:
+        """Append to a bundle's ``root`` the copy of ``entry`` that ``bundle`` holds
+        (None: an entry without an element, which a bundle leaves out)."""
+        if entry.element is None:
+            return None
+        copy = deepcopy(entry.element)
+        copy.tail = None
+        root.append(copy)
+        copy.set(TE_KEY, self.key_of(entry))
+        if entry.id and copy.get(XML_ID) is None:
+            copy.set(XML_ID, entry.id)
+        return copy

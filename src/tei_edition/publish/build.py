@@ -323,7 +323,9 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                                                 if collection_site and tasks and entry.digest])
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
-    ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks))
+    previous_site = None if force or not collection_site else manifest.load_site(out)
+    ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
+                   details=_details_ahead(collection, previous_site, options, len(tasks)))
     # the collection, when its site's pages are rendered, brings its register along
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
@@ -366,7 +368,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
 
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
-                           previous=None if force else manifest.load_site(out), out=out,
+                           previous=previous_site, out=out,
                            jobs=jobs)
     meanwhile.result()  # every output taken over is in the new folder
     if len(documents) > 1:
@@ -832,6 +834,25 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
     return entry
 
 
+# A site made afresh reads the details of the entries it shows (``site._with_details``:
+# a stylesheet over the register's bundle) ahead, while the workers render, for every
+# entry of the register when it has no more than this many entries per document to render
+# (the entries a site shows are about those its documents name; a register of thousands
+# is not read whole for a few documents)
+_DETAILS_AHEAD = 10
+
+
+def _details_ahead(collection, previous: manifest.Site | None, options: str, rendered: int) -> bool:
+    """Whether the site's entries' details are made ahead: none are known from the previous
+    site (made with the same tool and options), and the register is not much larger than
+    what the documents rendered name."""
+    if previous is not None and previous.salt == manifest.key(manifest.tool_digest(), options) \
+            and isinstance(previous.details, dict) and previous.details:
+        return False
+    register = collection.register
+    return hasattr(register, "bundle") and len(register.keys()) <= _DETAILS_AHEAD * rendered
+
+
 class _Ahead:
     """What the end of a build needs that no document's rendering changes, made in a
     thread of this process while it waits for its workers: the collection's records
@@ -839,8 +860,10 @@ class _Ahead:
     ``records``, which the end links over) and, for the collection site, what its key
     and pages read of the register (each entry's hash, the entries' pages)."""
 
-    def __init__(self, collection, staging: Path, records: dict, *, site: bool):
+    def __init__(self, collection, staging: Path, records: dict, *, site: bool,
+                 details: bool = False):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
+        self._details = details
         self.saved = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
@@ -858,7 +881,7 @@ class _Ahead:
 
                 register = collection.register
                 register.digest(register.keys())  # each entry's part, kept by the register
-                site.prepare(collection)
+                site.prepare(collection, details=self._details)
         except BaseException as exc:  # raised in the build's own thread (``result``)
             self._error = exc
 

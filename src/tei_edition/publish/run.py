@@ -183,6 +183,41 @@ def with_forms(stylesheet: str, bundle, reading: str) -> None:
             entry.set(name, value)
 
 
+# The entries of a collection's register as ``handed_bundle`` serializes them, each once
+# per process: (register stamp, reading, key) -> the entry's XML ("": no entry).
+_handed: dict[tuple[int, str, str], str] = {}
+_BUNDLE_START = f'<te:registers xmlns:te="{TE_NS}">'
+_BUNDLE_END = "</te:registers>"
+
+
+def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
+                  reading: str) -> transform.XmlText:
+    """``register.bundle(keys)`` with each entry's name forms (``with_forms``), as the
+    XML text Saxon parses: the same tree, made of each entry's text, made once per
+    process for the register as it is (its ``stamp``) and the reading. A worker's
+    documents name the same entries again and again: none is copied, given its forms
+    or serialized again, and no bundle is built or serialized per document."""
+    stamp = register.stamp
+    wanted = sorted(set(keys))
+    missing = [key for key in wanted if (stamp, reading, key) not in _handed]
+    if missing:
+        if len(_handed) + len(missing) > _FORMS_HELD or \
+                next(iter(_handed), (stamp,))[0] != stamp:  # (only the register at hand's)
+            _handed.clear()
+            missing = wanted
+        part = etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS})
+        copies = []
+        for key in missing:
+            entry = register.find(key)
+            copies.append(None if entry is None else register.bundle_entry(part, entry))
+        with_forms(stylesheet, part, reading)
+        for key, copy in zip(missing, copies):
+            _handed[(stamp, reading, key)] = "" if copy is None else \
+                etree.tostring(copy, encoding="unicode")
+    return transform.XmlText(_BUNDLE_START + "".join([_handed[(stamp, reading, key)]
+                                                      for key in wanted]) + _BUNDLE_END)
+
+
 def run_format(stylesheet: str, tree, source: Path, params: dict, *,
                strings: bool = False, register: CollectionRegister | None = None,
                bundle=None, dispose: bool = False) -> tuple[object, Messages]:
@@ -203,15 +238,18 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
     if register is None:
         register = document_register(tree, source)
     done = _resolved.get()
+    collection = register is _collection.get()  # its entries recur from document to document
     if done is not None and done.tree is tree and done.source == source and done.register is register:
         if bundle is None:  # resolved once for all formats (``resolved``), bundled once
             if done.bundle is None:
-                done.bundle = register.bundle(done.keys)
+                done.bundle = handed_bundle(stylesheet, register, done.keys,
+                                            params.get("reading", "")) if collection \
+                    else register.bundle(done.keys)
             bundle = done.bundle
     else:
         keys = resolve(tree, source, register)
         bundle = bundle if bundle is not None else register.bundle(keys)
-    if register is _collection.get():  # the entries recur from document to document
+    if collection and not isinstance(bundle, transform.XmlText):
         with_forms(stylesheet, bundle, params.get("reading", ""))
     params["registers"] = bundle
     if strings:

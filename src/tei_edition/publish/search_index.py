@@ -6,9 +6,14 @@ Terms are folded as entity names are (``entities.namefold``)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import marshal
 import os
 import re
+import shutil
+import tempfile
+import weakref
 from collections import defaultdict
 
 from tei_edition.entities.namefold import fold
@@ -45,6 +50,67 @@ def shard_name(prefix: str) -> str:
     return "-".join(f"{ord(c):x}" for c in prefix)
 
 
+SPILL_BYTES = 8_000_000  # postings held (characters) before they go to the spill files
+
+
+class _Spill:
+    """Text appended under keys (the groups of terms), held until ``limit``
+    characters are, then appended to a file per key in ``folder`` (None: all held).
+    ``read`` gives a key's text whole, in the order it was appended."""
+
+    def __init__(self, folder: str | None, name: str, limit: int) -> None:
+        self.folder, self.name, self.limit = folder, name, limit
+        self.held: dict[str, list[str]] = defaultdict(list)
+        self.size = 0
+        self.written: set[str] = set()
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.folder, f"{self.name}-{shard_name(key)}")
+
+    def add(self, key: str, text: str) -> None:
+        self.held[key].append(text)
+        self.size += len(text)
+        if self.folder is not None and self.size > self.limit:
+            self.flush()
+
+    def flush(self) -> None:
+        for key, parts in self.held.items():
+            with open(self._path(key), "a", encoding="utf-8", errors="surrogatepass") as file:
+                file.write("".join(parts))
+            self.written.add(key)
+        self.held.clear()
+        self.size = 0
+
+    def read(self, key: str) -> str:
+        held = "".join(self.held.get(key, ()))
+        if key not in self.written:
+            return held
+        with open(self._path(key), encoding="utf-8", errors="surrogatepass") as file:
+            return file.read() + held
+
+
+class _Blobs:
+    """Bytes appended one after the other to a file in ``folder`` (None: held), each
+    read back by where it is."""
+
+    def __init__(self, folder: str | None, name: str) -> None:
+        self.file = open(os.path.join(folder, name), "w+b") if folder is not None else io.BytesIO()
+        self.end = 0
+
+    def add(self, data: bytes) -> tuple[int, int]:
+        self.file.seek(self.end)
+        self.file.write(data)
+        self.end += len(data)
+        return self.end - len(data), len(data)
+
+    def read(self, where: tuple[int, int]) -> bytes:
+        self.file.seek(where[0])
+        return self.file.read(where[1])
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class SearchIndex:
     """An inverted index split into shards by term prefix.
 
@@ -63,34 +129,64 @@ class SearchIndex:
     Register entries are found through their name forms: a term of a name maps to the
     entry (its label, its page under ``registers/`` without ``.html``, and the documents
     that mention it, delta-coded ``numbers``), so a reader finds a person under any name form the register gives.
+
+    The index is not held while it is built: with ``spill`` (a folder, which the index
+    makes a folder of its own in and removes on ``close``), each document's postings
+    are appended to a file per group of terms (a term's first two characters; the
+    shards of one group are split apart from the others') once ``spill_bytes`` of them
+    are held, its passages to one file; the shards are then made group by group, each
+    group's read back from its file. Without ``spill`` all that is held, and the
+    files are the same.
     """
 
-    def __init__(self) -> None:
-        self.own: dict[int, dict[str, str]] = {}  # document -> its share (document_postings)
-        self.groups: dict[int, dict[str, list]] = {}  # document -> its groups (document_groups)
+    def __init__(self, spill: str | os.PathLike | None = None, spill_bytes: int = SPILL_BYTES) -> None:
+        self.folder = tempfile.mkdtemp(prefix=".search-", dir=spill) if spill is not None else None
+        # (removed with the index, or at exit, if ``close`` is not reached)
+        self._finalize = weakref.finalize(self, shutil.rmtree, self.folder, True) \
+            if self.folder is not None else None
+        self._postings = _Spill(self.folder, "t", spill_bytes)  # group -> its documents' shares
+        self._holders = _Spill(self.folder, "h", spill_bytes)  # group -> its documents' marks
+        self._blobs = _Blobs(self.folder, "b")  # passages, then shards, as written
+        self._latest: dict[int, int] = {}  # document -> the number of its latest ``add``
+        self._serial = 0
+        self.texts: dict[int, tuple[int, int]] = {}  # document -> where its passages' file is
+        self._text_bytes: dict[int, int] = {}
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.entity_rows: list = []
-        self.texts: dict[int, list] = {}
-        self.text_bytes = 0
         self.bytes = 0
         self.shard_count = 0
         self.shard_files: dict[str, list[str]] = {}  # group -> its shards' files (``files``)
 
+    @property
+    def text_bytes(self) -> int:
+        return sum(self._text_bytes.values())
+
     def add(self, number: int, found) -> None:
-        """Index one document's passages (``found``: its ``site.Digest``, or None), the
-        documents in ascending order. Its postings are the digest's ``terms`` when it
-        has them (made where the document was rendered, kept by an incremental build),
-        else made here."""
+        """Index one document's passages (``found``: its ``site.Digest``, or None); a
+        document added again replaces what it was. Its postings are the digest's
+        ``terms`` when it has them (made where the document was rendered, kept by an
+        incremental build), else made here. Nothing of ``found`` is kept."""
         passages = found.passages if found else []
-        self.texts[number] = passages
-        self.text_bytes += sum(len(text.encode("utf-8")) for _, text in passages)
+        # (its file made only if it is written: kept from an earlier build, it is not)
+        try:
+            kept = marshal.dumps(passages)
+        except ValueError:  # (a string of a kind of its own: as strings)
+            kept = marshal.dumps([(str(anchor), str(text)) for anchor, text in passages])
+        self.texts[number] = self._blobs.add(kept)
+        self._text_bytes[number] = sum(len(text.encode("utf-8")) for _, text in passages)
         own = getattr(found, "terms", None)
         own = document_postings(passages) if own is None else own
         groups = getattr(found, "groups", None)
         if groups is None:  # (a digest made elsewhere: its terms in order, its groups)
             own = dict(sorted(own.items()))
             groups = document_groups(own)
-        self.own[number], self.groups[number] = own, groups
+        self._serial += 1
+        serial = self._latest[number] = self._serial
+        items = list(own.items())
+        for group, (mark, first, count) in groups.items():
+            self._postings.add(group, f"#{number} {serial}\n" + "".join(
+                [f"{term}\t{part}\n" for term, part in items[first:first + count]]))
+            self._holders.add(group, f"{number} {serial} {mark}\n")
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
         for key, entry in register.items():
@@ -104,63 +200,102 @@ class SearchIndex:
             for term in sorted({t for name in entry.names for t in terms(name)}):
                 self.entities[term].append(row)
 
-    def group_keys(self) -> dict[str, str]:
-        """Group (a term's first two characters: the shards of one group are split
-        apart from the others') -> what its shards are made of: the documents holding
-        its terms (number and the signature of their share) and its terms' entity
-        rows. The same key, the same shards."""
-        holders: dict[str, list[str]] = defaultdict(list)
-        for number, groups in self.groups.items():
-            for group, (mark, _, _) in groups.items():
-                holders[group].append(f"{number}:{mark}")
+    def _groups(self) -> list[str]:
+        """Every group of terms, in order: of the documents' terms and the entities'."""
+        return sorted(self._holders.written | set(self._holders.held)
+                      | {term[:2] for term in self.entities})
+
+    def group_keys(self):
+        """(group, what its shards are made of) for each group of terms: the
+        documents holding its terms (number and the signature of their share) and
+        its terms' entity rows. The same key, the same shards."""
         rows: dict[str, list] = defaultdict(list)
         for term in sorted(self.entities):
             rows[term[:2]].append([term, [self.entity_rows[r] for r in self.entities[term]]])
-        return {group: "\n".join(holders.get(group, ())) + "\n" + _json(rows.get(group, []))
-                for group in set(holders) | set(rows)}
+        for group in self._groups():
+            holders = []
+            for line in self._holders.read(group).split("\n")[:-1]:
+                number, serial, mark = line.split(" ")
+                if self._latest[int(number)] == int(serial):
+                    holders.append((int(number), f"{number}:{mark}"))
+            if not holders and group not in rows:
+                continue  # (held only by documents added again since, without it)
+            holders.sort(key=lambda holder: holder[0])
+            yield group, "\n".join(h for _, h in holders) + "\n" + _json(rows.get(group, []))
 
-    def files(self, groups=None, documents=None, other_prefixes=()) -> dict[str, bytes]:
-        """The index's files: the shards of ``groups`` (None: all), the passages of
-        ``documents`` (None: all) and the list of shards, which names
-        ``other_prefixes`` too (the shards of the other groups, kept)."""
+    def _group_postings(self, group: str) -> dict[str, list[str]]:
+        """Term -> its postings, of the terms of ``group``, read from its spill."""
+        shares = []
+        for record in self._postings.read(group).split("#")[1:]:
+            head, _, lines = record.partition("\n")
+            number, serial = map(int, head.split(" "))
+            if self._latest[number] == serial:
+                shares.append((number, lines))
+        shares.sort(key=lambda share: share[0])
         postings: dict[str, list[str]] = defaultdict(list)
         last: dict[str, int] = {}  # term -> the document of its last posting
-        for number, own in self.own.items():
-            if groups is None:
-                found = own.items()
-            else:  # the ranges of the groups wanted among its terms (in order)
-                held = [self.groups[number][g] for g in groups if g in self.groups[number]]
-                if not held:
-                    continue
-                items = list(own.items())
-                found = [item for _, start, count in held for item in items[start:start + count]]
-            for term, part in found:
+        for number, lines in shares:
+            for line in lines.split("\n")[:-1]:
+                term, _, part = line.partition("\t")
                 step = number - last.get(term, 0)
                 last[term] = number
                 postings[term].append((LAST[step] if step < 32 else numbers((step,))) + part)
-        entities = self.entities if groups is None else \
-            {t: rows for t, rows in self.entities.items() if t[:2] in groups}
-        shards = _shards(postings, entities)
-        files: dict[str, bytes] = {}
+        return postings
+
+    def files(self, groups=None, documents=None, other_prefixes=()):
+        """The index's files, (name, content) in the order of their names: the shards
+        of ``groups`` (None: all), the passages of ``documents`` (None: all) and the
+        list of shards, which names ``other_prefixes`` too (the shards of the other
+        groups, kept). The shards are made now (``shard_files``, ``shard_count``,
+        ``bytes``), a group at a time, and kept aside; the files are read as they are
+        given."""
+        made: dict[str, tuple[int, int]] = {}  # shard -> where it is
         self.shard_files = {}
-        for prefix, members in shards.items():
-            cut = len(prefix)
-            value = {"t": {t[cut:]: "".join(postings[t]) for t in members if t in postings},
-                     "e": {t[cut:]: [self.entity_rows[r] for r in entities[t]]
-                           for t in members if t in entities}}
-            name = f"search/s-{shard_name(prefix)}.js"
-            files[name] = script_call("teSearchShard", prefix, value)
-            self.shard_files.setdefault(prefix[:2], []).append(name)
-        for number, passages in self.texts.items():
-            if documents is not None and number not in documents:
+        prefixes: set[str] = set()
+        by_group: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        for term, rows in self.entities.items():
+            by_group[term[:2]][term] = rows
+        for group in self._groups():
+            if groups is not None and group not in groups:
                 continue
-            start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
-            files[f"search/d{number}.js"] = script_call(
-                "teSearchText", number, start, [[anchor[len(start):], text] for anchor, text in passages])
-        files["search/shards.js"] = script_value("teSearchShards", sorted({*shards, *other_prefixes}))
-        self.bytes = sum(len(v) for k, v in files.items())
-        self.shard_count = len(shards) + len(set(other_prefixes) - set(shards))
-        return files
+            postings, entities = self._group_postings(group), by_group.get(group, {})
+            for prefix, members in _shards(postings, entities).items():
+                cut = len(prefix)
+                value = {"t": {t[cut:]: "".join(postings[t]) for t in members if t in postings},
+                         "e": {t[cut:]: [self.entity_rows[r] for r in entities[t]]
+                               for t in members if t in entities}}
+                name = f"search/s-{shard_name(prefix)}.js"
+                made[name] = self._blobs.add(script_call("teSearchShard", prefix, value))
+                self.shard_files.setdefault(prefix[:2], []).append(name)
+                prefixes.add(prefix)
+            del postings
+        texts = {f"search/d{number}.js": number for number in self.texts
+                 if documents is None or number in documents}
+        listing = script_value("teSearchShards", sorted({*prefixes, *other_prefixes}))
+        self.bytes = sum(length for _, length in made.values()) + len(listing)
+        self.shard_count = len(prefixes) + len(set(other_prefixes) - prefixes)
+
+        def read():
+            for name in sorted([*made, *texts, "search/shards.js"]):
+                if name in made:
+                    yield name, self._blobs.read(made[name])
+                elif name in texts:
+                    number = texts[name]
+                    passages = marshal.loads(self._blobs.read(self.texts[number]))
+                    start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
+                    data = script_call("teSearchText", number, start,
+                                       [[anchor[len(start):], text] for anchor, text in passages])
+                    self.bytes += len(data)
+                    yield name, data
+                else:
+                    yield name, listing
+        return read()
+
+    def close(self) -> None:
+        """Removes the spill (an index without one keeps nothing on disk)."""
+        self._blobs.close()
+        if self._finalize is not None:
+            self._finalize()
 
 
 def shard_prefix(name: str) -> str | None:
@@ -201,14 +336,29 @@ def document_postings(passages) -> dict[str, str]:
     several), positions, the postings of its passages one after the other, each after
     the first led by 0 (the same document again)."""
     found: dict[str, list[str]] = {}
+    written = _WRITTEN
     for p, (_, text) in enumerate(passages):
-        positions: dict[str, list[int]] = defaultdict(list)
+        positions: dict[str, list[int] | int] = {}
         for i, term in enumerate(terms(text)):
-            positions[term].append(i)
+            where = positions.get(term)
+            if where is None:
+                positions[term] = i  # (most terms are once in a passage: no list)
+            elif where.__class__ is int:
+                positions[term] = [where, i]
+            else:
+                where.append(i)
+        once = written[2 * p] if 2 * p < 1024 else _number(2 * p)
         for term, where in positions.items():
-            deltas = [where[0]] + [b - a for a, b in zip(where, where[1:])]
-            head = [2 * p] if len(where) == 1 else [2 * p + 1, len(where) - 2]
-            found.setdefault(term, []).append(numbers([*head, *deltas]))
+            if where.__class__ is int:
+                posting = once + (written[where] if where < 1024 else _number(where))
+            else:  # (several, then)
+                posting = numbers([2 * p + 1, len(where) - 2, where[0],
+                                   *[b - a for a, b in zip(where, where[1:])]])
+            postings = found.get(term)
+            if postings is None:
+                found[term] = [posting]
+            else:
+                postings.append(posting)
     return {term: LAST[0].join(found[term]) for term in sorted(found)}
 
 

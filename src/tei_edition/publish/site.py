@@ -32,6 +32,7 @@ The same collection and digests give byte-identical files.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import multiprocessing
 import os
@@ -42,7 +43,8 @@ from collections import defaultdict, deque
 from copy import deepcopy
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 
 from lxml import etree
@@ -523,8 +525,19 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     entries = list(collection.catalogue())
-    by_digest = {d.id: d for d in digests}
     numbers = {e.id: n for n, e in enumerate(entries)}
+    # the search index made as the digests are read, spilled to files as it is built
+    # (not held here): of each digest only its mentions are kept, and what names them
+    index = SearchIndex(spill=out)
+    by_digest = {}
+    for found in digests:
+        if found.id in numbers:
+            index.add(numbers[found.id], found)
+        by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
+        del found
+    for entry in entries:
+        if entry.id not in by_digest:
+            index.add(numbers[entry.id], None)
     register = _register_entries(collection)
     mentions = _mentions(entries, by_digest, register)
     pages = dict(pages or {})
@@ -563,14 +576,11 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
-    index = SearchIndex()
-    for entry in entries:
-        index.add(numbers[entry.id], by_digest.get(entry.id))
     index.add_entities(register, mentions, numbers)
     index_parts: dict[str, str] = {}
     if all(d.stamp is not None for d in by_digest.values()):
         stamps = {numbers[e.id]: by_digest[e.id].stamp if e.id in by_digest else "" for e in entries}
-        for group, made_of in index.group_keys().items():
+        for group, made_of in index.group_keys():
             index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
         for number, stamp in stamps.items():
             index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
@@ -578,17 +588,10 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     # mentions as read, their marks) goes now, unless the caller holds them
     del by_digest
     old = previous if previous is not None and previous.folder.is_dir() else None
-    folder = SafeFolder(out)
+    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
+    folder = writer.folder
     hashes: dict[str, str] = {}
     written = kept = 0
-    made: set[str] = set()
-
-    linker = links.Linker(old.folder, out) if old is not None else None
-
-    def link(name: str) -> bool:
-        """The previous build's file linked in (False: it is not there, or its name,
-        from the previous build's record, is no name of a file inside)."""
-        return linker.link(name)
 
     # the parts whose keys are the previous build's: their files linked over now
     kept_parts: set[str] = set()
@@ -598,7 +601,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             continue
         linked = []
         for name in before[1]:
-            if not link(name):
+            if not writer.link(name):
                 break
             linked.append(name)
         else:
@@ -618,63 +621,57 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             pending.append(el)
         el.set("pages", "skip")
 
-    def write(name: str, data_bytes: bytes) -> None:
-        """One file of the site: linked over when it is the previous build's, else written."""
-        nonlocal written, kept
-        digest = hashes[name] = content_hash(data_bytes)
-        if old is not None and old.hashes.get(name) == digest and link(name):
-            kept += 1
-            return
-        target = folder.child(name)
-        if str(target.parent) not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(str(target.parent))
-        if old is not None:  # never written into: it may be a link to the previous build's file
-            try:
-                os.unlink(target)
-            except FileNotFoundError:
-                pass
-        target.write_bytes(data_bytes)
-        written += 1
-
     part_files: dict[str, list[str]] = {part: [] for part in parts}
+    files_written: list[tuple[str, str, bool]] = []  # (name, hash, written) of the files below
+
+    def write_files() -> None:
+        """The catalogue, the search index and the assets (while the pages are made, when
+        child processes make them)."""
+        files: dict[str, bytes] = {}
+        files["catalogue.js"] = script_value("teCatalogue", _catalogue_json(entries, register))
+        for start in range(0, len(entries), TITLE_CHUNK):
+            chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
+                     for e in entries[start:start + TITLE_CHUNK]]
+            files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
+                "teCatalogueTitles", start // TITLE_CHUNK, chunk)
+        if index_parts:
+            kept_groups = {part[len("search "):] for part in kept_parts
+                           if part.startswith("search ") and not part.startswith("search text ")}
+            index_files = index.files(
+                groups={part[len("search "):] for part in index_parts
+                        if not part.startswith("search text ")} - kept_groups,
+                documents={number for number in index.texts if f"search text {number}" not in kept_parts},
+                other_prefixes=[prefix for group in kept_groups for name in old.parts[f"search {group}"][1]
+                                if (prefix := shard_prefix(name)) is not None])
+            for number in sorted(index.texts):
+                if f"search text {number}" not in kept_parts:
+                    part_files[f"search text {number}"] = [f"search/d{number}.js"]
+            index.bytes += sum(os.path.getsize(folder.child(name)) for part in kept_parts
+                               if part.startswith("search ") for name in old.parts[part][1])
+        else:
+            index_files = index.files()
+        files.update(_assets())
+
+        # (the index's files read one at a time from where they were made)
+        for name, data_bytes in heapq.merge(sorted(files.items()), index_files, key=itemgetter(0)):
+            files_written.append((name, *writer.write(name, data_bytes)))
+        for group, names in index.shard_files.items() if index_parts else ():
+            part_files[f"search {group}"] = names
+
     batches = _batches(pending, mentions)
     inputs = _stylesheet_inputs(data, batches, mentions, overview=OVERVIEW not in kept_parts)
     # (child processes cost their start: not for the few entries of a rebuild)
-    peak = [0, 0]  # the child's own peak; the peak of this process and it together
-    for part, name, text in _made_pages(inputs, out, jobs > 1 and len(batches) > 1, peak):
-        write(name, text.encode("utf-8"))
+    peak = [0, 0]  # the children's own peak; the peak of this process and them together
+    children = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
+        if jobs > 1 and len(batches) > 1 else 0
+    for part, name, digest, wrote in _made_pages(inputs, writer, children, peak, write_files):
+        hashes[name] = digest
+        written, kept = written + wrote, kept + (not wrote)
         part_files.setdefault(part, []).append(name)
-
-    files: dict[str, bytes] = {}
-    files["catalogue.js"] = script_value("teCatalogue", _catalogue_json(entries, register))
-    for start in range(0, len(entries), TITLE_CHUNK):
-        chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
-                 for e in entries[start:start + TITLE_CHUNK]]
-        files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
-            "teCatalogueTitles", start // TITLE_CHUNK, chunk)
-    if index_parts:
-        kept_groups = {part[len("search "):] for part in kept_parts
-                       if part.startswith("search ") and not part.startswith("search text ")}
-        files.update(index.files(
-            groups={part[len("search "):] for part in index_parts
-                    if not part.startswith("search text ")} - kept_groups,
-            documents={number for number in index.texts if f"search text {number}" not in kept_parts},
-            other_prefixes=[prefix for group in kept_groups for name in old.parts[f"search {group}"][1]
-                            if (prefix := shard_prefix(name)) is not None]))
-        for group, names in index.shard_files.items():
-            part_files[f"search {group}"] = names
-        for number in index.texts:
-            if f"search text {number}" not in kept_parts:
-                part_files[f"search text {number}"] = [f"search/d{number}.js"]
-        index.bytes += sum(os.path.getsize(folder.child(name)) for part in kept_parts
-                           if part.startswith("search ") for name in old.parts[part][1])
-    else:
-        files.update(index.files())
-    files.update(_assets())
-
-    for name, data_bytes in sorted(files.items()):
-        write(name, data_bytes)
+    for name, digest, wrote in files_written:  # after the pages, as they were made
+        hashes[name] = digest
+        written, kept = written + wrote, kept + (not wrote)
+    index.close()
     for part in kept_parts:
         part_files[part] = list(old.parts[part][1])
     return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
@@ -707,33 +704,78 @@ def _batches(pending: list, mentions: dict) -> list[list]:
 
 
 def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: bool):
-    """The site stylesheet's inputs, one after the other: the overview's (``data``, every
-    entry without its mentions, made when ``overview``), then the ``batches`` of entries
-    (moved out of ``data``) with their mentions, beside the documents, which their pages
-    read, and one place with coordinates, for the pages' "Map" link."""
+    """The site stylesheet's inputs, one after the other, as their text: the overview's
+    (``data``, every entry without its mentions, made when ``overview``), then the
+    ``batches`` of entries (taken out of ``data``) with their mentions, beside the
+    documents, which their pages read, and one place with coordinates, for the pages'
+    "Map" link. What every batch has (the documents, the place) is serialised once."""
     if overview:
-        yield data.getroottree()
+        yield etree.tostring(data)
     data.set("overview", "skip")
-    docs = [el for el in data if el.tag == f"{_S}doc"]
+    shell = etree.Element(data.tag, dict(data.attrib))
+    shell.extend(deepcopy(el) for el in data if el.tag == f"{_S}doc")
     mapped = next((deepcopy(el) for el in data.iter(f"{_S}entity")
                    if el.find(f"{_S}geo") is not None), None)  # its pages "skip"
+    if mapped is not None:
+        shell.append(mapped)
+    shell.append(etree.Comment("entries"))  # where each batch's entries go
+    head, mark, tail = etree.tostring(shell).rpartition(b"<!--entries-->")
+    if not mark:
+        raise TransformError("the site description lost its place for the entries")
+    del shell
     for chosen in batches:
-        batch = etree.Element(data.tag, dict(data.attrib))
-        batch.extend(deepcopy(el) for el in docs)
-        if mapped is not None:
-            batch.append(deepcopy(mapped))
         for el in chosen:
-            batch.append(el)
             del el.attrib["pages"]
             _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
-        yield batch.getroottree()
+        yield head + b"".join(etree.tostring(el, with_tail=False) for el in chosen) + tail
         for el in chosen:  # made: its mentions are not kept for the rest
             el.clear()
+            if el.getparent() is not None:
+                el.getparent().remove(el)
+
+
+class _Writer:
+    """The site's files into ``out``: each linked over from the previous build's folder
+    (``old``, its files' content hashes ``old_hashes``) when its content is the same,
+    else written. In this process, and in each child process that makes pages."""
+
+    def __init__(self, out, old=None, old_hashes: dict | None = None):
+        self.folder = SafeFolder(out)
+        self._linker = links.Linker(old, out) if old is not None else None
+        self._old_hashes = old_hashes or {}
+        self._made: set[str] = set()
+
+    def link(self, name: str) -> bool:
+        """The previous build's file linked in (False: there is no previous build, the
+        file is not there, or its name, from the previous build's record, is no name of
+        a file inside)."""
+        return self._linker is not None and self._linker.link(name)
+
+    def write(self, name: str, data: bytes) -> tuple[str, bool]:
+        """One file: its content hash, and whether it was written (else linked over)."""
+        digest = content_hash(data)
+        if self._old_hashes.get(name) == digest and self.link(name):
+            return digest, False
+        target = self.folder.child(name)
+        if str(target.parent) not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(str(target.parent))
+        if self._linker is not None:  # never written into: it may be a link to the previous build's file
+            try:
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+        target.write_bytes(data)
+        return digest, True
 
 
 def _pages(tree, out: Path):
-    """(part, file name, page) of each page the site stylesheet makes of ``tree``."""
-    strings = transform.run_strings(STYLESHEET, tree, {}, path=str(out)).strings
+    """(part, file name, page) of each page the site stylesheet makes of ``tree`` (an
+    lxml tree, or the text of one, ours: handed to Saxon as it is)."""
+    if isinstance(tree, bytes):
+        strings = _run_text(tree, str(out))
+    else:
+        strings = transform.run_strings(STYLESHEET, tree, {}, path=str(out)).strings
     if len(strings) % 2:
         raise TransformError(f"{STYLESHEET} returned an odd number of strings", path=str(out))
     pairs = iter(strings)
@@ -745,52 +787,97 @@ def _pages(tree, out: Path):
         yield part, name, text
 
 
+def _run_text(xml: bytes, path: str) -> list[str]:
+    """The site stylesheet's strings for the text of a site description, parsed by Saxon
+    alone (``transform.run_strings`` takes an lxml tree, which a child process would
+    parse first, and mark with line numbers the site stylesheet never reads); the
+    strings cross from Saxon in one piece, as ``run_strings`` has them."""
+    sheet = transform.compiled(STYLESHEET)
+    executable = sheet.executable
+    node = transform.call_saxon(lambda: sheet.processor.parse_xml(xml_text=xml.decode("utf-8")),
+                                "cannot hand the site to Saxon", path=path)
+    executable.clear_parameters()
+    executable.set_save_xsl_message(True, None)
+    executable.set_result_as_raw_value(True)
+    executable.set_property("!method", "text")
+    executable.set_property("!item-separator", transform._SEPARATOR)
+    try:
+        text = transform.call_saxon(lambda: executable.transform_to_string(xdm_node=node),
+                                    f"{STYLESHEET} failed", path=path)
+    finally:
+        executable.set_result_as_raw_value(False)
+        transform._messages(executable)  # (cleared: the site stylesheet's are not reported)
+        executable.clear_properties()
+    return text.split(transform._SEPARATOR) if text else []
+
+
 # Stylesheet calls one child process makes before it ends: Saxon's heap grows with what
 # it allocates, not with what it keeps, and goes back to the system only with its process.
 CALLS_PER_CHILD = 4
 
 
-def _made_pages(inputs, out: Path, in_child: bool, peak: list[int]):
-    """The pages of each input tree, in order: here, or with ``in_child`` by one child
-    process (a standard library pool of one, renewed after ``CALLS_PER_CHILD`` calls;
-    one, as the build's memory is what all its processes hold at once), two calls in
-    flight, so that neither process holds more than a few batches' pages. ``peak``
-    gets the child's peak memory and that of both processes together (bytes)."""
-    if not in_child:
+def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None):
+    """(part, file name, content hash, written) of the pages of each input (text), in
+    order, each written (or linked over) by ``writer``: here, or by ``children`` child
+    processes (a standard library pool, each child renewed after ``CALLS_PER_CHILD``
+    calls), which write the pages themselves; one call more than children in flight.
+    ``meanwhile()`` is called once: while the children make the first pages, else after
+    the pages. ``peak`` gets the children's peak memory and that of this process and
+    them together (bytes)."""
+    if not children:
         for tree in inputs:
-            yield from _pages(tree, out)
+            for part, name, text in _pages(tree, writer.folder.folder):
+                yield part, name, *writer.write(name, text.encode("utf-8"))
+        if meanwhile is not None:
+            meanwhile()
         return
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               max_tasks_per_child=CALLS_PER_CHILD)
+    out = writer.folder.folder
+    pool = ProcessPoolExecutor(max_workers=children, mp_context=multiprocessing.get_context("spawn"),
+                               max_tasks_per_child=CALLS_PER_CHILD, initializer=_start_child,
+                               initargs=(str(out), writer._linker.old if writer._linker else None,
+                                         writer._old_hashes))
     try:
         waiting: deque = deque()
         for tree in inputs:
-            waiting.append(pool.submit(_pages_of, etree.tostring(tree), str(out)))
+            waiting.append(pool.submit(_pages_of, tree, str(out)))
             del tree
-            while len(waiting) >= 2:
+            if meanwhile is not None and len(waiting) > children:
+                meanwhile()
+                meanwhile = None
+            while len(waiting) > children:
                 yield from _result(waiting.popleft(), out, peak)
+        if meanwhile is not None:
+            meanwhile()
         while waiting:
             yield from _result(waiting.popleft(), out, peak)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str]], int]:
-    """In a child process: ``_pages`` of a tree sent as its text (our own markup), and
+_child_writer: _Writer | None = None  # in a child process making pages: how it writes them
+
+
+def _start_child(out: str, old: str | None, old_hashes: dict) -> None:
+    global _child_writer
+    _child_writer = _Writer(out, old, old_hashes)
+
+
+def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str, bool]], int]:
+    """In a child process: the pages of a tree sent as its text (our own markup),
+    written (``_start_child``'s writer), as (part, name, content hash, written); and
     the child's peak memory so far."""
-    tree = etree.ElementTree(etree.fromstring(xml, etree.XMLParser(huge_tree=True)))
-    del xml
-    pages = list(_pages(tree, Path(out)))
-    return pages, own_peak()
+    made = [(part, name, *_child_writer.write(name, text.encode("utf-8")))
+            for part, name, text in _pages(xml, Path(out))]
+    return made, own_peak()
 
 
-def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str]]:
+def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str, bool]]:
     """A call's pages; meanwhile, this process's memory and its children's, together,
     measured several times a second (``peak[1]``)."""
     try:
         while True:
             try:
-                pages, used = future.result(timeout=0.2)
+                made, used = future.result(timeout=0.2)
                 break
             except TimeoutError:
                 peak[1] = max(peak[1], tree_rss(os.getpid()))
@@ -798,7 +885,7 @@ def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str]]:
         raise TransformError(f"a process making the site's pages ended without its result "
                              f"({exc})", path=str(out)) from None
     peak[0] = max(peak[0], used)
-    return pages
+    return made
 
 
 def _assets() -> dict[str, bytes]:
@@ -850,10 +937,14 @@ def _once(collection, what: str, make):
     return cached[1][what]
 
 
-def prepare(collection) -> None:
+def prepare(collection, *, details: bool = False) -> None:
     """Make now what the collection's pages read of its register (kept for
-    ``write_collection_site``): a build does it while its workers render."""
-    _register_entries(collection)
+    ``write_collection_site``): a build does it while its workers render. ``details``:
+    what every entry's pages show besides its names (``_with_details``), for a site
+    made afresh that will show most of the register's entries."""
+    entries = _register_entries(collection)
+    if details:
+        _with_details(collection, list(entries))
 
 
 def _register_entries(collection) -> dict[str, RegisterEntry]:

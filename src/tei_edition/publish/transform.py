@@ -44,6 +44,7 @@ _SAXON_FEATURES = {
 _ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
 
 _executables: dict[Path, "Compiled"] = {}
+_named: dict[str, "Compiled"] = {}  # each name ``compiled`` was asked for -> its stylesheet
 
 
 @dataclass
@@ -91,6 +92,9 @@ def saxon_version() -> str:
 
 def compiled(stylesheet: str | os.PathLike) -> Compiled:
     """The compiled stylesheet (a path, or a name under ``xslt/``), once per process."""
+    found = _named.get(stylesheet)
+    if found is not None:  # (a name asked for before: not resolved on the disk again)
+        return found
     path = Path(stylesheet)
     if not path.is_absolute():
         path = resources.stylesheet(str(stylesheet))
@@ -107,6 +111,8 @@ def compiled(stylesheet: str | os.PathLike) -> Compiled:
         finally:
             proc.set_configuration_property(_ALLOWED_PROTOCOLS, "none")
         _executables[path] = Compiled(proc, executable)
+    if isinstance(stylesheet, str):
+        _named[stylesheet] = _executables[path]
     return _executables[path]
 
 
@@ -208,7 +214,8 @@ def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
                           params: dict | None = None, *, path: str | None = None) -> Strings:
     """A named template (``{namespace}local``) of a compiled stylesheet whose result is
     a sequence of strings, with the lxml tree ``context`` as the global context item
-    and only ``params`` set. It runs on a clone of the executable, which shares its
+    and only ``params`` set (an empty result and one empty string are both ``[]``, as
+    in ``run_strings``). It runs on a clone of the executable, which shares its
     compiled code: the executable's own transformations keep their settings."""
     sheet = compiled(stylesheet)
     if sheet.caller is None:
@@ -221,13 +228,16 @@ def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
     caller.set_global_context_item(xdm_item=node)
     caller.set_result_as_raw_value(True)
     caller.set_save_xsl_message(True, None)
+    # (in one piece, as ``run_strings``: not a Saxon call per string)
+    caller.set_property("!method", "text")
+    caller.set_property("!item-separator", _SEPARATOR)
     try:
-        value = call_saxon(lambda: caller.call_template_returning_value(template),
-                           f"{Path(str(stylesheet)).name} failed", path=path)
+        text = call_saxon(lambda: caller.call_template_returning_string(template),
+                          f"{Path(str(stylesheet)).name} failed", path=path)
     finally:
         warnings = _messages(caller)
-    strings = [] if value is None else [value.item_at(i).string_value for i in range(value.size)]
-    return Strings(strings, warnings)
+        caller.clear_properties()
+    return Strings(text.split(_SEPARATOR) if text else [], warnings)
 
 
 def _prepared(stylesheet, document, params, path: str | None = None, dispose: bool = False):
@@ -256,7 +266,18 @@ def call_saxon(action, context: str, *, path: str | None = None):
     raise as_transform_error(failure, context, stderr.text, path=path)
 
 
+@dataclass(frozen=True)
+class XmlText:
+    """A stylesheet parameter that is XML ``text`` made by us (never a document's: no
+    DOCTYPE), which Saxon parses as it is: a tree without line numbers."""
+
+    text: str
+
+
 def _xdm_value(proc, value):
+    if isinstance(value, XmlText):
+        return call_saxon(lambda: proc.parse_xml(xml_text=value.text),
+                          "cannot hand a parameter to Saxon")
     if isinstance(value, bool):
         return proc.make_boolean_value(value)
     if isinstance(value, int):
@@ -358,14 +379,49 @@ def captured_stderr():
             yield sink
 
 
+_STDERR_HELD = 65536  # bytes of what Saxon printed that are read
+
+
+class _StderrFile:
+    """The file without a name that Saxon's stderr goes to, one per process, emptied
+    after each call (a new file per call cost a worker two system calls more each time,
+    and a read even when Saxon printed nothing, as it mostly does)."""
+
+    fd: int | None = None
+    pid = 0
+    busy = False
+
+
 @contextmanager
 def _redirected(saved: int, sink: _Sink):
-    with tempfile.TemporaryFile() as handle:
-        os.dup2(handle.fileno(), 2)
+    shared = _StderrFile
+    if shared.busy:  # inside another capture: a file of its own
+        with tempfile.TemporaryFile() as handle:
+            os.dup2(handle.fileno(), 2)
+            try:
+                yield sink
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+                handle.seek(0)
+                sink.text = handle.read(_STDERR_HELD).decode("utf-8", "replace")
+        return
+    if shared.fd is None or shared.pid != os.getpid():  # (a forked child has its own)
+        with tempfile.TemporaryFile(buffering=0) as handle:
+            shared.fd, shared.pid = os.dup(handle.fileno()), os.getpid()
+    fd = shared.fd
+    shared.busy = True
+    try:
+        os.dup2(fd, 2)
         try:
             yield sink
         finally:
             os.dup2(saved, 2)
             os.close(saved)
-            handle.seek(0)
-            sink.text = handle.read(65536).decode("utf-8", "replace")
+            if os.lseek(fd, 0, os.SEEK_CUR):  # Saxon printed something
+                os.lseek(fd, 0, os.SEEK_SET)
+                sink.text = os.read(fd, _STDERR_HELD).decode("utf-8", "replace")
+                os.ftruncate(fd, 0)
+                os.lseek(fd, 0, os.SEEK_SET)
+    finally:
+        shared.busy = False

@@ -204,12 +204,12 @@ def _header(collection, part: str | None):
     publication = etree.SubElement(file_desc, f"{_T}publicationStmt")
     # The edition's date (edition.toml, or the corpus header's) is the volume's: on its
     # title page and as the PDF's date. Without one the volume is undated (pdf.py's
-    # creation_date), never dated by the day it was built nor by 1970.
+    # creation_date), never dated by the day it was built nor by 1970. Without one the
+    # imprint says nothing of publication (it printed "Printed from the TEI of the
+    # collection.": the encoding's name, and no fact of the edition).
     if collection.date:
         # (the title page, as a book's, gives the year)
         etree.SubElement(publication, f"{_T}date", when=collection.date).text = collection.date[:4]
-    else:
-        etree.SubElement(publication, f"{_T}p").text = "Printed from the TEI of the collection."
     source = etree.SubElement(file_desc, f"{_T}sourceDesc")
     etree.SubElement(source, f"{_T}p").text = "The documents of the collection, in catalogue order."
     return header

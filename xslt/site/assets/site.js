@@ -233,6 +233,16 @@
     var drawn = "";
     form.hidden = false;
     frame.classList.add("virtual");
+    /* a column no document fills (the letters of an edition that names no language, or
+       no place) is left out, not shown empty down the whole table */
+    var optional = ["place", "lang"].filter(function (key) {
+      return !rows.some(function (r) { return r[key]; });
+    });
+    optional.forEach(function (key) {
+      var th = table.querySelector("th[data-key='" + key + "']");
+      if (th) { th.parentNode.removeChild(th); }
+    });
+    var columns = table.querySelectorAll("thead th").length;
 
     function fill(listId, values) {
       var list = doc.getElementById(listId);
@@ -310,7 +320,7 @@
       var tr = el("tr", "spacer");
       tr.setAttribute("aria-hidden", "true");
       var td = el("td");
-      td.colSpan = 6;
+      td.colSpan = columns;
       tr.appendChild(td);
       tr.style.height = height + "px";
       return tr;
@@ -327,8 +337,8 @@
       }
       cell(tr, people(r.senders));
       cell(tr, people(r.addressees));
-      cell(tr, r.place);
-      cell(tr, r.lang).className = "lang";
+      if (optional.indexOf("place") < 0) { cell(tr, r.place); }
+      if (optional.indexOf("lang") < 0) { cell(tr, r.lang).className = "lang"; }
       return tr;
     }
 
@@ -409,6 +419,9 @@
     var PAGE = 30;
 
     cat.kinds.forEach(function (k) { var o = el("option", null, k); o.value = k; kind.appendChild(o); });
+    /* one kind of document only (every one a letter): a choice between "any" and it
+       chooses nothing */
+    if (cat.kinds.length < 2 && kind.parentNode.tagName === "LABEL") { kind.parentNode.hidden = true; }
 
     function hex(prefix) {
       return Array.from(prefix).map(function (c) { return c.codePointAt(0).toString(16); }).join("-");
