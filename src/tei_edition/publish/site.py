@@ -60,6 +60,7 @@ from tei_edition.publish.search_index import (SearchIndex, document_groups, docu
                                                script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
+from tei_edition.collection.model import COLLECTION_ROLES_NOTES
 from tei_edition.xml.parse import TE_NS, TEI_NS
 
 STYLESHEET = "site/site.xsl"
@@ -306,17 +307,23 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                          label=str(entry.source))
     for label, value in _facts(entry):
         etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
+    if getattr(entry, "roles_note", None):  # sender and addressee as the editors decided
+        etree.SubElement(page, f"{{{TE_NS}}}roles-note").text = entry.roles_note
     to_out = "../" * (document.id.count("/") + 1)  # from DIR/html/<id>.html to DIR
     for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
         if name in formats:  # the build's other formats, beside DIR/html/
             etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
     base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
-    url = (base_url.rstrip("/") + "/" + href(document.id)) if base_url else href(document.id)
     citation = f"{_line(entry)}. In: {_title(collection)}"
     editors = [str(e) for e in getattr(collection, "editors", None) or []]
     if editors:
         citation += ", ed. by " + ", ".join(editors)
-    etree.SubElement(page, f"{{{TE_NS}}}citation", url=url).text = citation + "."
+    cite = etree.SubElement(page, f"{{{TE_NS}}}citation")
+    if base_url:
+        cite.set("url", base_url.rstrip("/") + "/" + href(document.id))
+    elif entry.identifier:  # no address to cite (a page's relative path is none): its shelfmark
+        citation += f". {entry.identifier.rstrip('.')}"
+    cite.text = citation + "."
     register = _entry_pages(collection)
     seen: set[str] = set()
     if tree is not None:
@@ -1142,6 +1149,9 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
     intro = etree.SubElement(site, f"{_S}introduction")
     for para in _paragraphs(getattr(collection, "introduction", None)):
         etree.SubElement(intro, f"{_S}p").text = para
+    decided = next((e.roles for e in entries if getattr(e, "roles_note", None)), None)
+    if decided in COLLECTION_ROLES_NOTES:  # an editorial decision, said where roles are shown
+        etree.SubElement(site, f"{_S}roles-note").text = COLLECTION_ROLES_NOTES[decided]
     letters_of: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=pages.get(entry.id) or href(entry.id),
