@@ -922,6 +922,8 @@ class RegisterEntry:
     # what the register's cross-references in its name forms name ("(s. a. Affoltern,
     # …)"), but its own names: its page's "See also" (entities.register.see_also)
     see_also: list[str] = field(default_factory=list)
+    # the register's literature on it ("Vgl. …"), each bibl as the text reads it
+    literature: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -980,7 +982,7 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
         for key in wanted:
             found = known.get(key)
             try:
-                stamp, identifiers, dates, geo, heading, sort, description = found
+                stamp, identifiers, dates, geo, heading, sort, description, literature = found
                 if stamp != register.digest([key]):
                     raise ValueError("changed")
                 entry = entries[key]
@@ -988,6 +990,7 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
                 entry.geo = (float(geo[0]), float(geo[1])) if geo else None
                 entry.dates, entry.heading, entry.sort, entry.description = (
                     str(dates), str(heading), str(sort), str(description))
+                entry.literature = [str(one) for one in literature]
             except (TypeError, ValueError, IndexError):
                 left.append(key)
         done.update(set(wanted) - set(left))
@@ -1000,15 +1003,15 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
     for key in wanted:
         entry = entries[key]
         entry.identifiers, entry.dates, entry.geo = extras.get(key, ([], "", None))
-        entry.heading, entry.sort, entry.description = (
-            forms.get(key) or (entry.label, fold(entry.label), entry.description))
+        entry.heading, entry.sort, entry.description, entry.literature = (
+            forms.get(key) or (entry.label, fold(entry.label), entry.description, []))
     done.update(wanted)
 
 
 def details(collection, keys) -> dict:
     """What ``_with_details`` found of these entries, for the next build (``known``):
     key -> [stamp (the register's digest of the entry), identifiers, dates, coordinates,
-    index form, sort key, description]; empty when the register has no digests."""
+    index form, sort key, description, literature]; empty when the register has no digests."""
     register = collection.register
     if not hasattr(register, "digest"):
         return {}
@@ -1016,7 +1019,7 @@ def details(collection, keys) -> dict:
     done = _once(collection, "detailed", lambda c: set())
     return {key: [register.digest([key]), entries[key].identifiers, entries[key].dates,
                   entries[key].geo, entries[key].heading, entries[key].sort,
-                  entries[key].description]
+                  entries[key].description, entries[key].literature]
             for key in sorted(keys) if key in done}
 
 
@@ -1074,19 +1077,20 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
     return found
 
 
-def _name_forms(bundle) -> dict[str, tuple[str, str, str]]:
-    """Key -> (index form, sort key, description) of each entry of the register's
-    bundle, decided by the common layer (``te:index-form``, ``te:sort-key``,
-    ``te:entity-description``: one reading of a choice, as the text shows it). An entry
-    the register has no element for keeps its label, folded, and its description."""
+def _name_forms(bundle) -> dict[str, tuple[str, str, str, list[str]]]:
+    """Key -> (index form, sort key, description, literature) of each entry of the
+    register's bundle, decided by the common layer (``te:index-form``, ``te:sort-key``,
+    ``te:entity-description``: one reading of a choice, as the text shows it; its
+    paragraphs a line end apart) and the literature its ``bibl``s give. An entry the
+    register has no element for keeps its label, folded, and its description."""
     if bundle is None or not len(bundle.getroot()):
         return {}
     strings = transform.run_strings(NAMES_STYLESHEET, bundle).strings
-    if len(strings) % 4:
-        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not four per entry")
-    fours = iter(strings)
-    return {key: (heading, sort, description)
-            for key, heading, sort, description in zip(fours, fours, fours, fours)}
+    if len(strings) % 5:
+        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not five per entry")
+    fives = iter(strings)
+    return {key: (heading, sort, description, literature.split("\n") if literature else [])
+            for key, heading, sort, description, literature in zip(fives, fives, fives, fives, fives)}
 
 
 def _bundle_extras(bundle) -> dict:
@@ -1183,8 +1187,11 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             etree.SubElement(el, f"{_S}see-also").text = name
         if entry.dates:
             el.set("dates", entry.dates)
-        if entry.description:
-            etree.SubElement(el, f"{_S}description").text = entry.description
+        for paragraph in entry.description.split("\n"):  # the register's paragraphs
+            if paragraph.strip():
+                etree.SubElement(el, f"{_S}description").text = paragraph
+        for work in entry.literature:
+            etree.SubElement(el, f"{_S}literature").text = work
         for kind, value in entry.identifiers:
             link = _authority(kind, value)
             idno = etree.SubElement(el, f"{_S}idno", type=kind or "identifier")
