@@ -644,3 +644,17 @@ def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
     assert html.xpath("string(//h:p[@class='literature'])", namespaces=XHTML) == \
         "Literature Vergleiche Schweizer, Aufzeichnungen; HLS online, Schweizer"
     assert "Fotografie" not in entry_page.read_text(encoding="utf-8")  # the portrait is left out
+
+
+def test_the_footer_and_the_map_speak_to_readers(built):
+    # who made the edition and how large it is; no word of tools, formats or servers
+    html, _ = built
+    pages = [html / "index.html", html / "map.html", html / "timeline.html",
+             next((html / "registers" / "person").glob("*.html"))]
+    for path in pages:
+        footer = page(path).xpath("//h:footer[@class='site-footer']", namespaces=XHTML)[0]
+        text = " ".join(footer.xpath("string()").split())
+        assert text == ("Letters of a generated collection, ed. by A. Editor, B. Editor. 24 documents. "
+                        "Signs and markup in the text."), (path, text)
+    intro = page(html / "map.html").xpath("string(//h:main/h:p[1])", namespaces=XHTML)
+    assert "tiles" not in intro and "places of the register" in intro

@@ -714,13 +714,13 @@ def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: b
     """The site stylesheet's inputs, one after the other, as their text: the overview's
     (``data``, every entry without its mentions, made when ``overview``), then the
     ``batches`` of entries (taken out of ``data``) with their mentions, beside the
-    documents, which their pages read, and one place with coordinates, for the pages'
-    "Map" link. What every batch has (the documents, the place) is serialised once."""
+    documents and the editors, which their pages read, and one place with coordinates,
+    for the pages' "Map" link. What every batch has (the documents, the place) is serialised once."""
     if overview:
         yield etree.tostring(data)
     data.set("overview", "skip")
     shell = etree.Element(data.tag, dict(data.attrib))
-    shell.extend(deepcopy(el) for el in data if el.tag == f"{_S}doc")
+    shell.extend(deepcopy(el) for el in data if el.tag in (f"{_S}doc", f"{_S}editor"))  # the footer's
     mapped = next((deepcopy(el) for el in data.iter(f"{_S}entity")
                    if el.find(f"{_S}geo") is not None), None)  # its pages "skip"
     if mapped is not None:
