@@ -154,6 +154,9 @@
           <dd>{.}</dd>
         </xsl:for-each>
       </dl>
+      <xsl:for-each select="$in/te:roles-note">
+        <p class="roles-note">{.}</p>
+      </xsl:for-each>
       <xsl:if test="$in/te:format">
         <p class="formats">Also as
           <xsl:for-each select="$in/te:format">
@@ -162,7 +165,7 @@
           </xsl:for-each></p>
       </xsl:if>
       <xsl:for-each select="$in/te:citation">
-        <p class="citation"><span class="label">Cite as</span>{' '}{.} <span class="url">{@url}</span></p>
+        <p class="citation"><span class="label">Cite as</span>{' '}{.}<xsl:if test="@url">{' '}<span class="url">{@url}</span></xsl:if></p>
       </xsl:for-each>
     </section>
   </xsl:template>
