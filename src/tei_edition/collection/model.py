@@ -274,6 +274,7 @@ def _registers_only(path: Path, parsed: dict[str, etree._ElementTree]) -> bool:
     """Whether every file under ``path`` is a register (a file that cannot be read
     counts as a document: it is reported where it is)."""
     files = collect_xml_files([path])
+    trees = {}
     for file in files:
         try:
             tree = parse_file(file)
@@ -282,7 +283,8 @@ def _registers_only(path: Path, parsed: dict[str, etree._ElementTree]) -> bool:
         top = tree.getroot()
         if top.tag != f"{_T}TEI" or not is_register(top):
             return False
-        parsed[os.path.abspath(file)] = tree  # read once
+        trees[os.path.abspath(file)] = tree
+    parsed.update(trees)
     return bool(files)
 
 
