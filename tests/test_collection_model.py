@@ -458,29 +458,3 @@ def test_a_catalogue_entry_as_json_is_its_fields_copied():
     data["sender"][0]["name"] = "changed"
     data["place_sent"]["key"] = "changed"
     assert entry.sender == [{"name": "A", "key": "p1"}] and entry.place_sent["key"] == "z"
-
-
-def test_registers_given_apart_do_not_widen_the_root(tmp_path):
-    # `build letters/ /elsewhere/registers/`: the documents' folder is the root, so the
-    # pages and citations are named from it (not from the folder both share, which for
-    # far-apart folders is "/", and every page name would carry the absolute path)
-    shutil.copytree(COLLECTION / "letters", tmp_path / "ed" / "letters")
-    shutil.copytree(COLLECTION / "registers", tmp_path / "ed" / "registers")
-    shutil.copy(COLLECTION / "edition.toml", tmp_path / "ed")
-    whole = collection.load([tmp_path / "ed"])
-    apart = collection.load([tmp_path / "ed" / "letters", tmp_path / "ed" / "registers"])
-    assert apart.root == tmp_path / "ed" / "letters"
-    assert sorted(d.id for d in apart.documents) == sorted(
-        d.id.removeprefix("letters/") for d in whole.documents)
-    assert all(d.catalogue.source == d.id + ".xml" for d in apart.documents)
-    # the registers are read all the same, and the edition.toml above the root too
-    assert sorted(p.name for p in apart.registers) == ["orgs.xml", "persons.xml", "places.xml"]
-    # (an id two registers define is keyed by its file, named from the root, never absolute)
-    assert [sorted(d.register_refs) for d in sorted(apart.documents, key=lambda d: d.id)] == \
-        [sorted(r.replace("registers/", "../registers/") for r in d.register_refs)
-         for d in sorted(whole.documents, key=lambda d: d.id)]
-    assert "../registers/places.xml#n1" in apart.register.keys()
-    assert apart.title == "Letters of the Fixture Family"
-    # a letters folder's own edition.toml is the collection's
-    (tmp_path / "ed" / "letters" / "edition.toml").write_text('title = "Own"\n')
-    assert collection.load([tmp_path / "ed" / "letters", tmp_path / "ed" / "registers"]).title == "Own"

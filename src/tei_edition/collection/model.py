@@ -170,13 +170,11 @@ def load(paths, *, config: configuration.Config | None = None,
     files = list({os.path.abspath(f): f for f in collect_xml_files(paths)}.values())  # once each
     if not files:
         raise UsageError("no XML files found in the PATHs given")
-    parsed: dict[str, etree._ElementTree] = {}
-    root = _root(paths, parsed)
+    root = _root(paths)
     if config is None:
-        config = _config(root, paths)
+        config = configuration.read(root)
     register = CollectionRegister(root)
     reader = _Reader(root, register, config.roles, cache)
-    reader.parsed = parsed
     for file in files:
         reader.read(file)
     rules = register.detect_keys(reader.keys_by_kind, config.keys)
@@ -249,57 +247,10 @@ def _shown(root: Path, rel: str) -> str:
         return str(root / rel)
 
 
-def _folder(path: Path) -> Path:
+def _root(paths: list[Path]) -> Path:
     # Absolute, symbolic links kept (a resolved root would not contain the given paths).
-    return Path(os.path.abspath(path if path.is_dir() else path.parent))
-
-
-def _root(paths: list[Path], parsed: dict[str, etree._ElementTree]) -> Path:
-    """The collection's root: the folder holding the documents' paths. Its documents'
-    ids (their pages, citations and records) are their paths relative to it. Registers
-    are never pages, so a path that holds only registers does not widen it (``letters/
-    /elsewhere/registers/`` is rooted at ``letters/``, not at ``/``). To know, the files
-    of each of several paths are parsed until one is not a register; the registers'
-    trees are kept in ``parsed`` (absolute path -> tree) for the reader."""
-    if not paths:
-        return Path.cwd()
-    if len(paths) > 1:
-        documents = [p for p in paths if not _registers_only(p, parsed)]
-        if documents:
-            paths = documents
-    return Path(os.path.commonpath([_folder(p) for p in paths]))
-
-
-def _registers_only(path: Path, parsed: dict[str, etree._ElementTree]) -> bool:
-    """Whether every file under ``path`` is a register (a file that cannot be read
-    counts as a document: it is reported where it is)."""
-    files = collect_xml_files([path])
-    trees = {}
-    for file in files:
-        try:
-            tree = parse_file(file)
-        except TeiEditionError:
-            return False
-        top = tree.getroot()
-        if top.tag != f"{_T}TEI" or not is_register(top):
-            return False
-        trees[os.path.abspath(file)] = tree
-    parsed.update(trees)
-    return bool(files)
-
-
-def _config(root: Path, paths: list[Path]) -> configuration.Config:
-    """The ``edition.toml`` of the collection: the root's, else the nearest one above it
-    up to the folder that holds every path given (``ed/letters ed/registers`` reads
-    ``ed/edition.toml``)."""
-    top = Path(os.path.commonpath([_folder(p) for p in paths])) if paths else root
-    folder = root
-    while True:
-        config = configuration.read(folder)
-        if config.path is not None or folder == top or folder == folder.parent \
-                or top not in folder.parents:
-            return config
-        folder = folder.parent
+    folders = [Path(os.path.abspath(p if p.is_dir() else p.parent)) for p in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
 
 @dataclass
@@ -335,7 +286,6 @@ class _Reader:
         self.contributors: list[tuple[str, str | None]] = []
         self._gave = False  # whether the file being read gave the register an entry
         self.stamp = ""  # what the names' resolution depends on (``resolution_stamp``)
-        self.parsed: dict[str, etree._ElementTree] = {}  # registers parsed to find the root
 
     def _add(self, entry: Entry) -> None:
         self.register.add(entry)
@@ -383,9 +333,7 @@ class _Reader:
                 except (KeyError, TypeError, ValueError, etree.XMLSyntaxError):
                     pass  # an unreadable record: the file is read
         try:
-            tree = self.parsed.pop(os.path.abspath(file), None)
-            if tree is None:
-                tree = parse_file(file)
+            tree = parse_file(file)
         except TeiEditionError as exc:
             source = "xml" if isinstance(exc, XmlSyntaxError) else "input"
             self.problems.append(Diagnostic(exc.path or str(file), exc.line, exc.column, "error",

@@ -119,15 +119,14 @@ class CollectionRegister(Register):
 
     def relative(self, path) -> str:
         """A file as this register names it: relative to the root, POSIX separators
-        (symbolic links are not resolved, as the root's are not). A register given from
-        outside the root (the documents' folder) is named from it with ``..``, as a
-        ``file.xml#id`` of a document would point to it; absolute only on another drive."""
+        (symbolic links are not resolved, as the root's are not)."""
         if self.root is None:
             return Path(path).as_posix()
-        try:
-            return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
-        except ValueError:  # another drive
-            return Path(os.path.abspath(path)).as_posix()
+        absolute = os.path.abspath(path)
+        root = os.path.abspath(self.root)
+        if absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep):
+            return Path(os.path.relpath(absolute, root)).as_posix()
+        return Path(absolute).as_posix()
 
     # -- keys ---------------------------------------------------------------------------
 
