@@ -124,8 +124,7 @@
           <xsl:if test="$licence">
             <p class="licence">{h:plain($licence)}</p>
           </xsl:if>
-          <p>A static edition made with tei-edition from TEI P5. It needs no server or network and works
-            opened from disk. <xsl:choose>
+          <p>{$site}{if (matches($site, '[.!?]$')) then '' else '.'} <xsl:choose>
               <!-- a collection's pages share the site's about page (a document's own header
                    is on its page); a single document has its own -->
               <xsl:when test="$in"><a href="{$root}about.html">Signs and markup in the text</a></xsl:when>
