@@ -805,17 +805,9 @@ def _run_text(xml: bytes, path: str) -> list[str]:
                                 "cannot hand the site to Saxon", path=path)
     executable.clear_parameters()
     executable.set_save_xsl_message(True, None)
-    executable.set_result_as_raw_value(True)
-    executable.set_property("!method", "text")
-    executable.set_property("!item-separator", transform._SEPARATOR)
-    try:
-        text = transform.call_saxon(lambda: executable.transform_to_string(xdm_node=node),
-                                    f"{STYLESHEET} failed", path=path)
-    finally:
-        executable.set_result_as_raw_value(False)
-        transform._messages(executable)  # (cleared: the site stylesheet's are not reported)
-        executable.clear_properties()
-    return text.split(transform._SEPARATOR) if text else []
+    # (its messages are not reported: the site stylesheet's are the pages' own)
+    return transform.strings_of(executable, lambda: executable.transform_to_string(xdm_node=node),
+                                f"{STYLESHEET} failed", path=path).strings
 
 
 # Stylesheet calls one child process makes before it ends: Saxon's heap grows with what
