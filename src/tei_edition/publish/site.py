@@ -141,13 +141,13 @@ class Digest:
                    {sys.intern(k): v for k, v in data["marks"].items()} if data.get("marks") else
                    data.get("marks"))
 
-
     def pack(self) -> tuple:
         """As plain values (the build folder keeps it ``marshal``-led, which reads
-        back ten times faster than its JSON): id, mentions, marks, then its share of
-        the search index as ``SearchIndex.add`` writes it, each group of terms (group,
-        mark, its lines ``term<TAB>postings``), and its passages marshalled with their
-        length in UTF-8 (read back only when its search text is made again)."""
+        back ten times faster than its JSON): id, mentions (keys, anchors and snippets,
+        each a list), marks, then its share of the search index as ``SearchIndex.add``
+        writes it, each group of terms (group, mark, its lines ``term<TAB>postings``),
+        and its passages marshalled with their length in UTF-8 (read back only when its
+        search text is made again)."""
         terms, groups = self.terms, self.groups
         if terms is None:
             terms = document_postings(self.passages)
@@ -159,7 +159,7 @@ class Digest:
                                           in items[first:first + count]]))
                   for group, (mark, first, count) in groups.items()]
         passages = [(str(anchor), str(text)) for anchor, text in self.passages]
-        return (self.id, [tuple(map(str, m)) for m in self.mentions],
+        return (self.id, [[str(m[n]) for m in self.mentions] for n in range(3)],
                 None if self.marks is None else dict(self.marks), blocks,
                 marshal.dumps(passages, 2),
                 sum(len(text.encode("utf-8", "surrogatepass")) for _, text in passages))
@@ -168,9 +168,9 @@ class Digest:
     def unpack(cls, values: tuple) -> "Digest":
         """``pack``'s values as a digest: its passages, terms and groups left packed
         (``packed``) for ``SearchIndex.add``."""
-        doc_id, mentions, marks, blocks, passages, size = values
+        doc_id, (keys, anchors, snippets), marks, blocks, passages, size = values
         intern = sys.intern  # (as ``from_json``: keys and anchors recur)
-        return cls(doc_id, [], [(intern(k), intern(a), s) for k, a, s in mentions],
+        return cls(doc_id, [], list(zip(map(intern, keys), map(intern, anchors), snippets)),
                    marks=None if marks is None else {intern(k): v for k, v in marks.items()},
                    packed=(blocks, passages, size))
 
