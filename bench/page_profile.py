@@ -33,7 +33,9 @@ still some: compare stylesheets in one run, never across runs):
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
+import shutil
 import sys
 import tempfile
 import time
@@ -142,7 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [formats.get("html")]
     plan = build._plan(documents, chosen)
     ids = list(documents)[: args.warmup + args.letters]
-    out = args.out or Path(tempfile.mkdtemp(prefix="page-profile-"))
+    out = args.out
+    if out is None:  # (a temporary folder: removed when the profile ends)
+        out = Path(tempfile.mkdtemp(prefix="page-profile-"))
+        atexit.register(shutil.rmtree, out, True)
     tasks = [build._Task(doc_id, Path(documents[doc_id].path), out, plan[doc_id], validate=False,
                          strict=False, document=documents[doc_id], page=True) for doc_id in ids]
     ours = html.STYLESHEET

@@ -75,6 +75,7 @@ def main(argv: list[str]) -> int:
     transform.call_saxon = call_saxon
     for module, name in ((transform, "to_xdm"), (transform, "_prepared"),
                          (transform, "call_template_strings"), (run, "with_forms"),
+                         (run, "handed_bundle"),
                          (run, "resolve"), (site, "digest"), (site, "page_parameters"),
                          (site, "document_postings"), (build, "_check"),
                          (build, "_export_all"), (output, "write_atomic"),
@@ -84,9 +85,6 @@ def main(argv: list[str]) -> int:
     from tei_edition.publish.formats import html
     html.write_atomic = _timed("output.write_atomic", html.write_atomic)
     html.run_format = _timed("run.run_format", html.run_format)
-    from tei_edition import collection as collection_model
-    for cls in {type(d) for d in []}:
-        pass
     start = {}
 
     def run_here(tasks, init_args, finished):

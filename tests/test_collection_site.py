@@ -633,3 +633,51 @@ def test_the_registers_page_lists_persons_before_places(tmp_path):
     kinds = page(tmp_path / "out" / "html" / "registers" / "index.html").xpath(
         "//h:section[@class='register-kind']/h:h2/text()[1]", namespaces=XHTML)
     assert [k.strip() for k in kinds] == ["Persons", "Places"]
+
+
+def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
+    # as the real letters' people.xml writes an entry: a note of paragraphs, a bibl
+    # ("Vgl. …", links to works), a portrait whose graphic is a file of that edition
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+    src = tmp_path / "src"
+    src.mkdir()
+    person = ('<listPerson><person xml:id="p1"><persName>Schweizer</persName>'
+              '<figure><graphic url="Schweizer_01.jpg"><desc>Fotografie um 1865.</desc></graphic></figure>'
+              '<note type="bio"><p>Theologe in\n  Zürich.</p><p>Studierte in Berlin.</p></note>'
+              '<bibl><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> '
+              '<ref type="lit">Schweizer, Aufzeichnungen</ref>; <ref target="https://hls.example/1">'
+              '<ref type="lit">HLS online</ref>, Schweizer</ref></bibl></person></listPerson>')
+    (src / "persons.xml").write_text(head.format("Persons", person), encoding="utf-8")
+    (src / "letter.xml").write_text(head.format("Letter", '<p>Gruss an <persName ref="#p1">Schweizer'
+                                                '</persName></p>'), encoding="utf-8")
+    coll = collections.load([src])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    site.write_collection_site(coll, [site.digest(tree, document)], tmp_path / "out")
+    [entry_page] = (tmp_path / "out" / "registers" / "person").glob("*.html")
+    html = page(entry_page)
+    assert [p.xpath("string()") for p in html.xpath("//h:p[@class='description']", namespaces=XHTML)] == \
+        ["Theologe in Zürich.", "Studierte in Berlin."]
+    assert html.xpath("string(//h:p[@class='literature'])", namespaces=XHTML) == \
+        "Literature Vergleiche Schweizer, Aufzeichnungen; HLS online, Schweizer"
+    assert "Fotografie" not in entry_page.read_text(encoding="utf-8")  # the portrait is left out
+
+
+def test_the_footer_and_the_map_speak_to_readers(built):
+    # who made the edition and how large it is; no word of tools, formats or servers
+    html, _ = built
+    pages = [html / "index.html", html / "map.html", html / "timeline.html",
+             next((html / "registers" / "person").glob("*.html"))]
+    for path in pages:
+        footer = page(path).xpath("//h:footer[@class='site-footer']", namespaces=XHTML)[0]
+        text = " ".join(footer.xpath("string()").split())
+        assert text == ("Letters of a generated collection, ed. by A. Editor, B. Editor. 24 documents. "
+                        "Signs and markup in the text."), (path, text)
+    intro = page(html / "map.html").xpath("string(//h:main/h:p[1])", namespaces=XHTML)
+    assert "tiles" not in intro and "places of the register" in intro

@@ -201,3 +201,37 @@ def test_a_letter_of_the_register_with_many_entries_is_split_into_small_pages(tm
     assert heads[1].text == f"{listed[1][0]} – {listed[1][-1]}"
     assert "(2 of 3)" in etree.parse(str(pages[1])).xpath("string(//h:h1)", namespaces=XHTML)
     assert max(p.stat().st_size for p in registers.glob("*.html")) < 300_000
+
+
+def test_the_editors_roles_are_marked_and_a_citation_names_no_path(tmp_path):
+    # edition.toml's roles = "swapped" is an editorial decision: said above the catalogue
+    # and beside each letter's From/To. Without a base_url a letter is cited by title,
+    # collection and shelfmark: a page's relative path is no citation.
+    source = generate(tmp_path / "src", letters=3)
+    toml = source / "edition.toml"
+    toml.write_text("\n".join(line for line in toml.read_text(encoding="utf-8").splitlines()
+                              if not line.startswith("base_url")) +
+                    '\n[correspondence]\nroles = "swapped"\n', encoding="utf-8")
+    report = build([source], tmp_path / "out", jobs=0, only=["html"])
+    assert report.exit_code == 0
+    html = tmp_path / "out" / "html"
+    home = etree.parse(str(html / "index.html"))
+    assert home.xpath("string(//h:section[@class='catalogue']/h:p[@class='roles-note'])",
+                      namespaces=XHTML).startswith("Sender and addressee as the editors read them")
+    pages = sorted((html / "letters").glob("*.html"))
+    assert len(pages) == 3
+    for path in pages:
+        page = etree.parse(str(path))
+        doc = page.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)[0]
+        assert doc.xpath("string(h:p[@class='roles-note'])", namespaces=XHTML).startswith(
+            "Sender and addressee as the editors read them")
+        # the swap: the title's writer is now the addressee
+        title = page.xpath("string(//h:title)", namespaces=XHTML)
+        writer = title.split(" to ")[0]
+        facts = dict(zip((e.xpath("string()") for e in doc.xpath("h:dl/h:dt", namespaces=XHTML)),
+                         (e.xpath("string()") for e in doc.xpath("h:dl/h:dd", namespaces=XHTML))))
+        assert facts["To"] == writer
+        citation = doc.xpath("string(h:p[@class='citation'])", namespaces=XHTML)
+        assert ".html" not in citation and "letters/" not in citation
+        assert "In: Letters of a generated collection, ed. by A. Editor, B. Editor. Box " in citation
+        assert not doc.xpath("h:p[@class='citation']/h:span[@class='url']", namespaces=XHTML)

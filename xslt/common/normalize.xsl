@@ -205,15 +205,23 @@
        (no line break in it) stays, and so does indentation next to a letter, where it
        may be the only space between two words. Nor is indentation between an element
        and a punctuation mark ("<persName>Hasse</persName>⏎  <note>…</note>⏎  , bei
-       dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). Every text node is
-       matched against these patterns, so each first asks what is cheap and rules most
-       out (a line end in it, the element beside it) before its expression. -->
-  <xsl:template mode="te:normalize" priority="1"
-                match="text()[contains(., '&#10;')][empty(preceding-sibling::node()) or empty(following-sibling::node())]
-                             [matches(., '^\s*\n|\n\s*\z', ';j')][../../text()[normalize-space()]]
-                       | text()[contains(., '&#10;')][preceding-sibling::node()[1][self::*]][matches(., '^\s*\n\s*[' || $te:closing-marks || ']')]
-                       | text()[following-sibling::node()[1][self::tei:lb][te:break-before-punctuation(.)]]">
-    <xsl:value-of select="te:indentation-trimmed(.)"/>
+       dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). One template takes every
+       text node (matching each against several patterns cost more than the trimming):
+       a text node beside a link that prints nothing (te:around-silent, below) or with
+       a line end in it or a line break after it is trimmed; any other is as typed. -->
+  <xsl:template match="text()" mode="te:normalize">
+    <xsl:choose>
+      <xsl:when test="preceding-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]
+                      or following-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]">
+        <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
+      </xsl:when>
+      <xsl:when test="contains(., '&#10;') or following-sibling::node()[1][self::tei:lb]">
+        <xsl:value-of select="te:indentation-trimmed(.)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="."/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- The marks that close what stands before them, written without a space (a regex
@@ -224,18 +232,18 @@
   <xsl:function name="te:break-before-punctuation" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
     <xsl:sequence select="exists($n/self::tei:lb[not(ancestor::*[local-name() = $te:line-keeping])]
-      [following-sibling::node()[1][self::text()][matches(., '^\s*[' || $te:closing-marks || ']')]])"/>
+      [following-sibling::node()[1][self::text()][matches(., '^\s*[' || $te:closing-marks || ']', ';j')]])"/>
   </xsl:function>
 
   <xsl:function name="te:indentation-trimmed" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:variable name="edge" select="(empty($t/preceding-sibling::node()) or empty($t/following-sibling::node()))
-      and matches($t, '^\s*\n|\n\s*\z', ';j') and exists($t/../../text()[normalize-space()])"/>
+      and matches($t, '^\s*\n|\n\s*\z', ';j') and exists($t/../parent::*[te:has-loose-text(.)])"/>
     <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
     <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]))
-      then replace($s, '^\s*\n\s*([' || $te:closing-marks || '])', '$1') else $s"/>
+      then replace($s, '^\s*\n\s*([' || $te:closing-marks || '])', '$1', ';j') else $s"/>
     <xsl:sequence select="if (te:break-before-punctuation($t/following-sibling::node()[1]))
-      then replace($s, '\s+$', '') else $s"/>
+      then replace($s, '\s+\z', '', ';j') else $s"/>
   </xsl:function>
 
   <xsl:function name="te:phrase-edge" as="xs:string">
@@ -256,12 +264,8 @@
        such links and the commas between them ("(<ref/>, <ref/>, und öfter)" reads "(und
        öfter)"), and the space before it where punctuation follows ("Vergleiche <ref/>."
        reads "Vergleiche.", never "Vergleiche ."). A comma after a word is the
-       sentence's and stays ("Siehe <ref/>, und mehr" reads "Siehe, und mehr"). -->
-  <xsl:template mode="te:normalize" priority="2"
-                match="text()[preceding-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]
-                              or following-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]]">
-    <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
-  </xsl:template>
+       sentence's and stays ("Siehe <ref/>, und mehr" reads "Siehe, und mehr"). The text
+       template above trims the text on either side of such a link (te:around-silent). -->
 
   <xsl:function name="te:silent-link" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
@@ -314,14 +318,19 @@
     </xsl:copy>
   </xsl:template>
 
+  <!-- The decisions recorded on every element. Most hold for a few names only: each
+       is asked after a cheap test of the name (or the parent's), so that a phrase
+       (hi, persName, ref ...) costs its kind and little else. -->
   <xsl:template name="te:common-attributes">
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
+    <xsl:variable name="name" select="local-name()"/>
+    <xsl:variable name="kind" select="te:kind(.)"/>
     <xsl:copy-of select="@*"/>
-    <xsl:attribute name="te:kind" select="te:kind(.)"/>
+    <xsl:attribute name="te:kind" select="$kind"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
-      <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], local-name())[1]"/>
+      <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], $name)[1]"/>
     </xsl:if>
-    <xsl:if test="te:is-div(.)">
+    <xsl:if test="starts-with($name, 'div') and te:is-div(.)">
       <xsl:attribute name="te:level" select="count(ancestor-or-self::*[te:is-div(.)])"/>
       <xsl:if test="te:is-unit(.)">
         <xsl:attribute name="te:unit" select="'true'"/>
@@ -336,12 +345,15 @@
     <xsl:if test="self::tei:milestone[@unit = $te:section-break-units]">
       <xsl:attribute name="te:section-break" select="'true'"/>
     </xsl:if>
-    <xsl:if test="te:stands-as-line(.)">
+    <xsl:if test="$kind = ('inline', 'unknown-inline') and parent::*[local-name() = $te:line-containers]
+                  and te:stands-as-line(.)">
       <xsl:attribute name="te:own-line" select="'true'"/>
     </xsl:if>
-    <xsl:for-each select="te:alignment(.)">
-      <xsl:attribute name="te:align" select="."/>
-    </xsl:for-each>
+    <xsl:if test="map:contains($te:aligned-block-names, $name)">
+      <xsl:for-each select="te:alignment(.)">
+        <xsl:attribute name="te:align" select="."/>
+      </xsl:for-each>
+    </xsl:if>
     <xsl:if test="(self::tei:ref or self::tei:ptr) and not(normalize-space())">
       <xsl:for-each select="te:printed-target(.)">
         <xsl:attribute name="te:printed" select="."/>

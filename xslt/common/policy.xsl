@@ -59,12 +59,14 @@
 
   <!-- The alignment a block is set with: its own, else that of the nearest aligned
        block around it, else the nearest default (policy.xml's <default>: a dateline
-       is set right, a byline centred); 'left' (the default of prose) is nothing. -->
+       is set right, a byline centred); 'left' (the default of prose) is nothing.
+       Only an aligned block with a @rend or @style, or an element with a default, can
+       say anything: the others around are not asked (two lookups each, no call). -->
   <xsl:function name="te:alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
     <xsl:if test="map:contains($te:aligned-block-names, local-name($el))">
-      <xsl:variable name="around" select="$el/ancestor-or-self::*
-        [map:contains($te:aligned-block-names, local-name()) or exists(te:default-alignment(.))]"/>
+      <xsl:variable name="around" select="$el/ancestor-or-self::*[@rend or @style][map:contains($te:aligned-block-names, local-name())]
+        | $el/ancestor-or-self::*[map:contains($te:alignment-defaults, local-name())][exists(te:default-alignment(.))]"/>
       <xsl:sequence select="(($around ! te:own-alignment(.))[last()],
                              ($around ! te:default-alignment(.))[last()])[1][. != 'left']"/>
     </xsl:if>

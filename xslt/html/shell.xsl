@@ -124,8 +124,7 @@
           <xsl:if test="$licence">
             <p class="licence">{h:plain($licence)}</p>
           </xsl:if>
-          <p>A static edition made with tei-edition from TEI P5. It needs no server or network and works
-            opened from disk. <xsl:choose>
+          <p>{$site}{if (matches($site, '[.!?]$')) then '' else '.'} <xsl:choose>
               <!-- a collection's pages share the site's about page (a document's own header
                    is on its page); a single document has its own -->
               <xsl:when test="$in"><a href="{$root}about.html">Signs and markup in the text</a></xsl:when>
@@ -154,6 +153,9 @@
           <dd>{.}</dd>
         </xsl:for-each>
       </dl>
+      <xsl:for-each select="$in/te:roles-note">
+        <p class="roles-note">{.}</p>
+      </xsl:for-each>
       <xsl:if test="$in/te:format">
         <p class="formats">Also as
           <xsl:for-each select="$in/te:format">
@@ -162,7 +164,7 @@
           </xsl:for-each></p>
       </xsl:if>
       <xsl:for-each select="$in/te:citation">
-        <p class="citation"><span class="label">Cite as</span>{' '}{.} <span class="url">{@url}</span></p>
+        <p class="citation"><span class="label">Cite as</span>{' '}{.}<xsl:if test="@url">{' '}<span class="url">{@url}</span></xsl:if></p>
       </xsl:for-each>
     </section>
   </xsl:template>

@@ -42,6 +42,9 @@
         </xsl:if>
         <section class="catalogue" aria-labelledby="te-catalogue-title">
           <h2 id="te-catalogue-title">Documents</h2>
+          <xsl:for-each select="s:roles-note">
+            <p class="roles-note">{.}</p>
+          </xsl:for-each>
           <form class="filters" id="te-filters" action="#" hidden="">
             <label>From year <input type="number" id="te-from" inputmode="numeric"/></label>
             <label>to <input type="number" id="te-to" inputmode="numeric"/></label>

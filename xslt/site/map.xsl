@@ -27,8 +27,9 @@
       <xsl:with-param name="title" select="'Map'"/>
       <xsl:with-param name="content" as="element()+">
         <h1>Places</h1>
-        <p>{count($all)} places with coordinates in the register, drawn from them (no map tiles); a
-          circle grows with the mentions of the place (a small dot: named once) and leads to its page.</p>
+        <p>{count($all)} places of the register, drawn where their coordinates put them (there is no
+          background map); a circle grows with the mentions of the place (a small dot: named once)
+          and leads to its page.</p>
         <xsl:if test="@map-detail">
           <h2 id="te-detail">Where most places are named</h2>
           <xsl:call-template name="s:svg-map">

@@ -185,6 +185,9 @@
           <xsl:for-each select="s:description">
             <p class="description">{.}</p>
           </xsl:for-each>
+          <xsl:if test="s:literature">
+            <p class="literature"><span class="label">Literature</span>{' '}{string-join(s:literature, '; ')}</p>
+          </xsl:if>
           <xsl:if test="s:idno">
             <ul class="identifiers">
               <xsl:for-each select="s:idno">

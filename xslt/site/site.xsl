@@ -18,7 +18,7 @@
                           every mention grouped by document (date, title, snippet, link
                           to the passage)
     timeline.html, years/YYYY.html  documents by year (also the table without script)
-    map.html              places with coordinates on an SVG drawn here (no tiles)
+    map.html              places with coordinates on an SVG drawn here (no background map)
 
   Modules: site.xsl (this entry, the page shell), home.xsl (home and search),
   registers.xsl, timeline.xsl, map.xsl.
@@ -280,8 +280,9 @@
           <xsl:sequence select="$content"/>
         </main>
         <footer class="site-footer">
-          <p>{'A static edition made with tei-edition from TEI P5: ' || $site/@documents
-            || ' documents. It needs no server or network and works opened from disk. '}<a
+          <!-- for readers: whose edition this is and how large, and how to read its text -->
+          <p>{string-join(($site/@title, $site/s:editor[1] ! ('ed. by ' || string-join($site/s:editor, ', '))), ', ')
+            || '. ' || $site/@documents || (if ($site/@documents = '1') then ' document. ' else ' documents. ')}<a
             href="{$root}about.html">Signs and markup in the text</a>.</p>
         </footer>
       </body>

@@ -571,6 +571,14 @@ ROLES_NOTES = {
                   "decision): the source's description of the letter names them the other "
                   "way round.",
 }
+# The same decision said once for the whole collection (above its catalogue).
+COLLECTION_ROLES_NOTES = {
+    "swapped": "Sender and addressee as the editors read them: the sources' descriptions "
+               "of the letters name them the other way round.",
+    "from-title": "Where a letter's title names sender and addressee the other way round "
+                  "from the source's description of the letter, they are given as the title "
+                  "names them (the editors' decision).",
+}
 
 
 def _decide_roles(doc: Document, rule: str) -> None:

@@ -731,7 +731,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                    for digest in digests_of(entries[d].digest))
         same = previous is not None and previous.salt == salt
         before = _previous_site(previous, out) if same else None
-        known = previous.details if same and isinstance(previous.details, dict) else None
+        known = _known_details(previous, salt)
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
             previous=before, salt=salt, known=known, jobs=jobs)
@@ -860,11 +860,18 @@ def _details_ahead(collection, previous: manifest.Site | None, options: str, ren
     """Whether the site's entries' details are made ahead: none are known from the previous
     site (made with the same tool and options), and the register is not much larger than
     what the documents rendered name."""
-    if previous is not None and previous.salt == manifest.key(manifest.tool_digest(), options) \
-            and isinstance(previous.details, dict) and previous.details:
+    if _known_details(previous, manifest.key(manifest.tool_digest(), options)):
         return False
     register = collection.register
-    return hasattr(register, "bundle") and len(register.keys()) <= _DETAILS_AHEAD * rendered
+    return hasattr(register, "bundle") and len(register) <= _DETAILS_AHEAD * rendered
+
+
+def _known_details(previous: manifest.Site | None, salt: str) -> dict | None:
+    """The register entries' details the previous site found (``site.details``), when it
+    was made with this ``salt`` (the same tool and options); else None."""
+    if previous is None or previous.salt != salt or not isinstance(previous.details, dict):
+        return None
+    return previous.details
 
 
 class _Ahead:

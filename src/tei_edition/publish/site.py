@@ -61,6 +61,7 @@ from tei_edition.publish.search_index import (SearchIndex, document_groups, docu
                                                script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
+from tei_edition.collection.model import COLLECTION_ROLES_NOTES
 from tei_edition.xml.parse import TE_NS, TEI_NS
 
 STYLESHEET = "site/site.xsl"
@@ -344,17 +345,23 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                          label=str(entry.source))
     for label, value in _facts(entry):
         etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
+    if getattr(entry, "roles_note", None):  # sender and addressee as the editors decided
+        etree.SubElement(page, f"{{{TE_NS}}}roles-note").text = entry.roles_note
     to_out = "../" * (document.id.count("/") + 1)  # from DIR/html/<id>.html to DIR
     for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
         if name in formats:  # the build's other formats, beside DIR/html/
             etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
     base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
-    url = (base_url.rstrip("/") + "/" + href(document.id)) if base_url else href(document.id)
     citation = f"{_line(entry)}. In: {_title(collection)}"
     editors = [str(e) for e in getattr(collection, "editors", None) or []]
     if editors:
         citation += ", ed. by " + ", ".join(editors)
-    etree.SubElement(page, f"{{{TE_NS}}}citation", url=url).text = citation + "."
+    cite = etree.SubElement(page, f"{{{TE_NS}}}citation")
+    if base_url:
+        cite.set("url", base_url.rstrip("/") + "/" + href(document.id))
+    elif entry.identifier:  # no address to cite (a page's relative path is none): its shelfmark
+        citation += f". {entry.identifier.rstrip('.')}"
+    cite.text = citation + "."
     register = _entry_pages(collection)
     seen: set[str] = set()
     if tree is not None:
@@ -745,13 +752,13 @@ def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: b
     """The site stylesheet's inputs, one after the other, as their text: the overview's
     (``data``, every entry without its mentions, made when ``overview``), then the
     ``batches`` of entries (taken out of ``data``) with their mentions, beside the
-    documents, which their pages read, and one place with coordinates, for the pages'
-    "Map" link. What every batch has (the documents, the place) is serialised once."""
+    documents and the editors, which their pages read, and one place with coordinates,
+    for the pages' "Map" link. What every batch has (the documents, the place) is serialised once."""
     if overview:
         yield etree.tostring(data)
     data.set("overview", "skip")
     shell = etree.Element(data.tag, dict(data.attrib))
-    shell.extend(deepcopy(el) for el in data if el.tag == f"{_S}doc")
+    shell.extend(deepcopy(el) for el in data if el.tag in (f"{_S}doc", f"{_S}editor"))  # the footer's
     mapped = next((deepcopy(el) for el in data.iter(f"{_S}entity")
                    if el.find(f"{_S}geo") is not None), None)  # its pages "skip"
     if mapped is not None:
@@ -953,6 +960,8 @@ class RegisterEntry:
     # what the register's cross-references in its name forms name ("(s. a. Affoltern,
     # …)"), but its own names: its page's "See also" (entities.register.see_also)
     see_also: list[str] = field(default_factory=list)
+    # the register's literature on it ("Vgl. …"), each bibl as the text reads it
+    literature: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -1011,7 +1020,7 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
         for key in wanted:
             found = known.get(key)
             try:
-                stamp, identifiers, dates, geo, heading, sort, description = found
+                stamp, identifiers, dates, geo, heading, sort, description, literature = found
                 if stamp != register.digest([key]):
                     raise ValueError("changed")
                 entry = entries[key]
@@ -1019,6 +1028,7 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
                 entry.geo = (float(geo[0]), float(geo[1])) if geo else None
                 entry.dates, entry.heading, entry.sort, entry.description = (
                     str(dates), str(heading), str(sort), str(description))
+                entry.literature = [str(one) for one in literature]
             except (TypeError, ValueError, IndexError):
                 left.append(key)
         done.update(set(wanted) - set(left))
@@ -1031,15 +1041,15 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
     for key in wanted:
         entry = entries[key]
         entry.identifiers, entry.dates, entry.geo = extras.get(key, ([], "", None))
-        entry.heading, entry.sort, entry.description = (
-            forms.get(key) or (entry.label, fold(entry.label), entry.description))
+        entry.heading, entry.sort, entry.description, entry.literature = (
+            forms.get(key) or (entry.label, fold(entry.label), entry.description, []))
     done.update(wanted)
 
 
 def details(collection, keys) -> dict:
     """What ``_with_details`` found of these entries, for the next build (``known``):
     key -> [stamp (the register's digest of the entry), identifiers, dates, coordinates,
-    index form, sort key, description]; empty when the register has no digests."""
+    index form, sort key, description, literature]; empty when the register has no digests."""
     register = collection.register
     if not hasattr(register, "digest"):
         return {}
@@ -1047,7 +1057,7 @@ def details(collection, keys) -> dict:
     done = _once(collection, "detailed", lambda c: set())
     return {key: [register.digest([key]), entries[key].identifiers, entries[key].dates,
                   entries[key].geo, entries[key].heading, entries[key].sort,
-                  entries[key].description]
+                  entries[key].description, entries[key].literature]
             for key in sorted(keys) if key in done}
 
 
@@ -1105,19 +1115,20 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
     return found
 
 
-def _name_forms(bundle) -> dict[str, tuple[str, str, str]]:
-    """Key -> (index form, sort key, description) of each entry of the register's
-    bundle, decided by the common layer (``te:index-form``, ``te:sort-key``,
-    ``te:entity-description``: one reading of a choice, as the text shows it). An entry
-    the register has no element for keeps its label, folded, and its description."""
+def _name_forms(bundle) -> dict[str, tuple[str, str, str, list[str]]]:
+    """Key -> (index form, sort key, description, literature) of each entry of the
+    register's bundle, decided by the common layer (``te:index-form``, ``te:sort-key``,
+    ``te:entity-description``: one reading of a choice, as the text shows it; its
+    paragraphs a line end apart) and the literature its ``bibl``s give. An entry the
+    register has no element for keeps its label, folded, and its description."""
     if bundle is None or not len(bundle.getroot()):
         return {}
     strings = transform.run_strings(NAMES_STYLESHEET, bundle).strings
-    if len(strings) % 4:
-        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not four per entry")
-    fours = iter(strings)
-    return {key: (heading, sort, description)
-            for key, heading, sort, description in zip(fours, fours, fours, fours)}
+    if len(strings) % 5:
+        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not five per entry")
+    fives = iter(strings)
+    return {key: (heading, sort, description, literature.split("\n") if literature else [])
+            for key, heading, sort, description, literature in zip(fives, fives, fives, fives, fives)}
 
 
 def _bundle_extras(bundle) -> dict:
@@ -1180,6 +1191,9 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
     intro = etree.SubElement(site, f"{_S}introduction")
     for para in _paragraphs(getattr(collection, "introduction", None)):
         etree.SubElement(intro, f"{_S}p").text = para
+    decided = next((e.roles for e in entries if getattr(e, "roles_note", None)), None)
+    if decided in COLLECTION_ROLES_NOTES:  # an editorial decision, said where roles are shown
+        etree.SubElement(site, f"{_S}roles-note").text = COLLECTION_ROLES_NOTES[decided]
     letters_of: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=pages.get(entry.id) or href(entry.id),
@@ -1211,8 +1225,11 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             etree.SubElement(el, f"{_S}see-also").text = name
         if entry.dates:
             el.set("dates", entry.dates)
-        if entry.description:
-            etree.SubElement(el, f"{_S}description").text = entry.description
+        for paragraph in entry.description.split("\n"):  # the register's paragraphs
+            if paragraph.strip():
+                etree.SubElement(el, f"{_S}description").text = paragraph
+        for work in entry.literature:
+            etree.SubElement(el, f"{_S}literature").text = work
         for kind, value in entry.identifiers:
             link = _authority(kind, value)
             idno = etree.SubElement(el, f"{_S}idno", type=kind or "identifier")

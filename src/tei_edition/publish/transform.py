@@ -194,20 +194,28 @@ def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = N
     are both ``[]``; every caller expects pairs or fours.)"""
     sheet, node = _prepared(stylesheet, document, params, path, dispose)
     executable = sheet.executable
+    return strings_of(executable, lambda: executable.transform_to_string(xdm_node=node),
+                      f"{Path(str(stylesheet)).name} failed", path=path)
+
+
+_SEPARATOR = "\x01"  # between run_strings' strings: no XML character
+
+
+def strings_of(executable, call, context: str, *, path: str | None = None) -> Strings:
+    """What ``call`` (a transformation of ``executable`` to a string) makes of a
+    stylesheet whose result is ``xs:string*``, and its messages: the strings cross from
+    Saxon in one piece, ``_SEPARATOR`` between them (``run_strings``), and are split
+    here. The executable's output properties are cleared after."""
     executable.set_result_as_raw_value(True)
     executable.set_property("!method", "text")
     executable.set_property("!item-separator", _SEPARATOR)
     try:
-        text = call_saxon(lambda: executable.transform_to_string(xdm_node=node),
-                          f"{Path(str(stylesheet)).name} failed", path=path)
+        text = call_saxon(call, context, path=path)
     finally:
         executable.set_result_as_raw_value(False)
         warnings = _messages(executable)
         executable.clear_properties()
     return Strings(text.split(_SEPARATOR) if text else [], warnings)
-
-
-_SEPARATOR = "\x01"  # between run_strings' strings: no XML character
 
 
 def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
@@ -226,18 +234,10 @@ def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
     for name, value in (params or {}).items():
         caller.set_parameter(name, _xdm_value(sheet.processor, value))
     caller.set_global_context_item(xdm_item=node)
-    caller.set_result_as_raw_value(True)
     caller.set_save_xsl_message(True, None)
     # (in one piece, as ``run_strings``: not a Saxon call per string)
-    caller.set_property("!method", "text")
-    caller.set_property("!item-separator", _SEPARATOR)
-    try:
-        text = call_saxon(lambda: caller.call_template_returning_string(template),
-                          f"{Path(str(stylesheet)).name} failed", path=path)
-    finally:
-        warnings = _messages(caller)
-        caller.clear_properties()
-    return Strings(text.split(_SEPARATOR) if text else [], warnings)
+    return strings_of(caller, lambda: caller.call_template_returning_string(template),
+                      f"{Path(str(stylesheet)).name} failed", path=path)
 
 
 def _prepared(stylesheet, document, params, path: str | None = None, dispose: bool = False):
@@ -367,9 +367,10 @@ def captured_stderr():
     """Saxon prints its diagnostics (with locations) to file descriptor 2: keep them off
     the user's screen and hand them to the error mapping, which reports one clean line.
     Every Saxon call runs inside this block, so signals end the process meanwhile
-    (``signals_end_the_process``)."""
+    (``signals_end_the_process``). One thread at a time (a build reads ahead in a
+    thread of its own): file descriptor 2 and ``_StderrFile`` are the process's."""
     sink = _Sink()
-    with signals_end_the_process():
+    with _CAPTURING, signals_end_the_process():
         try:
             saved = os.dup(2)
         except OSError:
@@ -377,6 +378,9 @@ def captured_stderr():
             return
         with _redirected(saved, sink):
             yield sink
+
+
+_CAPTURING = threading.RLock()  # (re-entered: a capture inside another has its own file)
 
 
 _STDERR_HELD = 65536  # bytes of what Saxon printed that are read
