@@ -7,6 +7,7 @@ file), not copied from anywhere."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 from collections import Counter
 import shutil
@@ -64,7 +65,7 @@ def outputs(folder: Path) -> dict[str, object]:
     found = files(folder)
     records = manifest.RECORDS
     if records in found:
-        found[records] = _unseen(json.loads(found[records]))
+        found[records] = _unseen(marshal.loads(found[records]))
     return found
 
 

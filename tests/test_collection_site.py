@@ -260,6 +260,29 @@ def _index_files(index, digests, times=1) -> dict[str, bytes]:
     return dict(index.files())
 
 
+def test_packed_digests_are_indexed_as_the_digests_they_were(built):
+    """A digest as the build folder keeps it (``Digest.pack``, read back by ``unpack``
+    with its passages and postings left packed for ``SearchIndex.add``) keeps its id,
+    mentions and marks and makes the same search index, also when it was made without
+    its postings."""
+    import marshal
+    from dataclasses import replace
+
+    digests = _indexed(built)
+    digests[2] = replace(digests[2], terms=None, groups=None)
+    unpacked = [site.Digest.unpack(marshal.loads(marshal.dumps(d.pack(), 2))) for d in digests]
+    assert [(d.id, d.mentions, d.marks) for d in unpacked] == \
+        [(d.id, d.mentions, d.marks) for d in digests]
+    assert all(d.packed is not None and not d.passages for d in unpacked)
+    plain, packed = search_index.SearchIndex(), search_index.SearchIndex()
+    for number, (found, again) in enumerate(zip(digests, unpacked)):
+        plain.add(number, found)
+        packed.add(number, again)
+    assert again.packed is None  # taken over by the index
+    assert packed.text_bytes == plain.text_bytes > 0
+    assert dict(packed.files()) == dict(plain.files())
+
+
 def test_the_index_spilled_to_files_is_the_index_held(built, tmp_path):
     html, figures = built
     assert not list(html.glob(".search-*"))  # the site's spill is gone

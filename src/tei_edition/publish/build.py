@@ -40,6 +40,7 @@ import gc
 import importlib
 import itertools
 import json
+import marshal
 import os
 import pickle
 import shutil
@@ -86,8 +87,8 @@ class DocumentOutcome:
     id: str = ""
     skipped: bool = False  # unchanged since the last build: its outputs were taken over
     failure: str = ""  # its worker crashed or was stopped at a limit
-    # for the collection site (site.Digest as JSON), until the build keeps it in its folder
-    digest: str | None = None
+    # for the collection site (``_pack``), until the build keeps it in its folder
+    digest: bytes | None = None
 
     @property
     def ok(self) -> bool:
@@ -651,17 +652,30 @@ def _write_books(collection, staging: Path, chosen, books: str, report: BuildRep
     report.notes.extend(problems)
 
 
-def _digests(text: str, name: str | None = None) -> list:
-    """The site digests kept in a manifest entry: one document's (``Digest`` JSON), or
-    those of every document of a file of many rendered whole (a JSON list of them).
-    ``name``: the entry's name for them (their content's hash), kept as each digest's
-    ``stamp``."""
+# what a build folder's digest files are (``_pack``): another is read as no digest
+_PACKED = "tei-edition digests 1"
+
+
+def _pack(digests: list) -> bytes:
+    """The site digests of one document (or of every document of a file of many
+    rendered whole) as the build folder keeps them: ``site.Digest.pack``'s plain
+    values marshalled (version 2: no references nor interning flags, so that the same
+    digests are always the same bytes, under the same name)."""
+    return marshal.dumps((_PACKED, [one.pack() for one in digests]), 2)
+
+
+def _digests(data: bytes, name: str | None = None) -> list:
+    """The site digests kept in a manifest entry (``_pack``). ``name``: the entry's name
+    for them (their content's hash), kept as each digest's ``stamp``."""
     from tei_edition.publish import site
 
-    if text.startswith("["):
-        found = [site.Digest.from_json(one) for one in json.loads(text)]
-    else:
-        found = [site.Digest.from_json(text)]
+    try:
+        kind, values = marshal.loads(data)
+    except (EOFError, TypeError) as exc:
+        raise ValueError(f"not a digest file: {exc}") from None
+    if kind != _PACKED:
+        raise ValueError("not a digest file of this version")
+    found = [site.Digest.unpack(one) for one in values]
     if name is not None:
         for n, one in enumerate(found):
             one.stamp = f"{name}:{n}"
@@ -1139,12 +1153,12 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
         for fmt in outcome.formats:  # recorded with the page: taken over and kept with it
             if fmt.format == "html":
                 fmt.outputs = list(fmt.outputs) + images
-        outcome.digest = site.digest(tree, task.document).to_json()
+        outcome.digest = _pack([site.digest(tree, task.document)])
     elif task.divisions and _collection is not None and "html" in task.outputs and \
             all(f.ok for f in outcome.formats if f.format == "html"):
         from tei_edition.publish import site
 
-        outcome.digest = json.dumps([site.digest(tree, d).to_json() for d in task.divisions])
+        outcome.digest = _pack([site.digest(tree, d) for d in task.divisions])
 
 
 def _check(tree, source: Path) -> list[str]:

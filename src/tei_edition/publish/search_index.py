@@ -166,6 +166,18 @@ class SearchIndex:
         document added again replaces what it was. Its postings are the digest's
         ``terms`` when it has them (made where the document was rendered, kept by an
         incremental build), else made here. Nothing of ``found`` is kept."""
+        packed = getattr(found, "packed", None)
+        if packed is not None:  # (``Digest.unpack``: as written here, taken over)
+            found.packed = None
+            blocks, kept, size = packed
+            self.texts[number] = self._blobs.add(kept)
+            self._text_bytes[number] = size
+            self._serial += 1
+            serial = self._latest[number] = self._serial
+            for group, mark, lines in blocks:
+                self._postings.add(group, f"#{number} {serial}\n" + lines)
+                self._holders.add(group, f"{number} {serial} {mark}\n")
+            return
         passages = found.passages if found else []
         # (its file made only if it is written: kept from an earlier build, it is not)
         try:

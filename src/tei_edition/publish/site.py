@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import marshal
 import multiprocessing
 import os
 import re
@@ -116,6 +117,10 @@ class Digest:
     # what identifies its content (the engine's name for the digest it kept: a hash of
     # it), None: not known; not part of its JSON
     stamp: str | None = field(default=None, compare=False)
+    # read from the build folder (``unpack``): its share of the search index as
+    # ``SearchIndex.add`` takes it, passages not decoded (which that ``add`` takes
+    # over), None: not packed; not part of its JSON
+    packed: tuple | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> str:
         """For the engine's cache: an incremental build keeps the digests of the
@@ -136,6 +141,39 @@ class Digest:
                    data.get("terms"), data.get("groups"),
                    {sys.intern(k): v for k, v in data["marks"].items()} if data.get("marks") else
                    data.get("marks"))
+
+    def pack(self) -> tuple:
+        """As plain values (the build folder keeps it ``marshal``-led, which reads
+        back ten times faster than its JSON): id, mentions (keys, anchors and snippets,
+        each a list), marks, then its share of the search index as ``SearchIndex.add``
+        writes it, each group of terms (group, mark, its lines ``term<TAB>postings``),
+        and its passages marshalled with their length in UTF-8 (read back only when its
+        search text is made again)."""
+        terms, groups = self.terms, self.groups
+        if terms is None:
+            terms = document_postings(self.passages)
+        if groups is None:  # (a digest made elsewhere: its terms in order, its groups)
+            terms = dict(sorted(terms.items()))
+            groups = document_groups(terms)
+        items = list(terms.items())
+        blocks = [(group, mark, "".join([f"{term}\t{part}\n" for term, part
+                                          in items[first:first + count]]))
+                  for group, (mark, first, count) in groups.items()]
+        passages = [(str(anchor), str(text)) for anchor, text in self.passages]
+        return (self.id, [[str(m[n]) for m in self.mentions] for n in range(3)],
+                None if self.marks is None else dict(self.marks), blocks,
+                marshal.dumps(passages, 2),
+                sum(len(text.encode("utf-8", "surrogatepass")) for _, text in passages))
+
+    @classmethod
+    def unpack(cls, values: tuple) -> "Digest":
+        """``pack``'s values as a digest: its passages, terms and groups left packed
+        (``packed``) for ``SearchIndex.add``."""
+        doc_id, (keys, anchors, snippets), marks, blocks, passages, size = values
+        intern = sys.intern  # (as ``from_json``: keys and anchors recur)
+        return cls(doc_id, [], list(zip(map(intern, keys), map(intern, anchors), snippets)),
+                   marks=None if marks is None else {intern(k): v for k, v in marks.items()},
+                   packed=(blocks, passages, size))
 
 
 def digest(tree, document) -> Digest:
