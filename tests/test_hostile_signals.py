@@ -41,8 +41,11 @@ def _running(argv: list[str], tmp: Path | None = None, **popen):
     if tmp is not None:
         env["TMPDIR"] = str(tmp)
     env.pop("TEI_EDITION_DEBUG", None)
+    # As from a terminal: Ctrl-C at its default, even when the tests themselves run in a
+    # background job of a shell, which starts them with SIGINT ignored (inherited).
     proc = subprocess.Popen([str(CLI), *argv], env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **popen)
     try:
         yield proc
     finally:
