@@ -563,8 +563,6 @@ def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
 def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):
     # one reading of a choice, decided by the common layer (the real letters' register
     # pages read "u. a. unter anderem")
-    from tei_edition import collection as collections
-    from tei_edition.entities.resolve import resolve
 
     head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
             '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
@@ -577,12 +575,7 @@ def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):
                                      encoding="utf-8")
     (src / "letter.xml").write_text(head.format("Letter", '<p>Gruss an <persName ref="#p1">Heer</persName></p>'),
                                     encoding="utf-8")
-    coll = collections.load([src])
-    [document] = coll.documents
-    tree = document.parse()
-    resolve(tree, document.path, coll.register)
-    site.write_collection_site(coll, [site.digest(tree, document)], tmp_path / "out")
-    [entry_page] = (tmp_path / "out" / "registers" / "person").glob("*.html")
+    entry_page = _one_entry_page(src, tmp_path / "out")
     assert page(entry_page).xpath("string(//h:p[@class='description'])", namespaces=XHTML) == \
         "Botaniker, unter anderem in Zürich"
 
@@ -638,8 +631,6 @@ def test_the_registers_page_lists_persons_before_places(tmp_path):
 def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
     # as the real letters' people.xml writes an entry: a note of paragraphs, a bibl
     # ("Vgl. …", links to works), a portrait whose graphic is a file of that edition
-    from tei_edition import collection as collections
-    from tei_edition.entities.resolve import resolve
 
     head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
             '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
@@ -655,12 +646,7 @@ def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
     (src / "persons.xml").write_text(head.format("Persons", person), encoding="utf-8")
     (src / "letter.xml").write_text(head.format("Letter", '<p>Gruss an <persName ref="#p1">Schweizer'
                                                 '</persName></p>'), encoding="utf-8")
-    coll = collections.load([src])
-    [document] = coll.documents
-    tree = document.parse()
-    resolve(tree, document.path, coll.register)
-    site.write_collection_site(coll, [site.digest(tree, document)], tmp_path / "out")
-    [entry_page] = (tmp_path / "out" / "registers" / "person").glob("*.html")
+    entry_page = _one_entry_page(src, tmp_path / "out")
     html = page(entry_page)
     assert [p.xpath("string()") for p in html.xpath("//h:p[@class='description']", namespaces=XHTML)] == \
         ["Theologe in Zürich.", "Studierte in Berlin."]
@@ -681,3 +667,18 @@ def test_the_footer_and_the_map_speak_to_readers(built):
                         "Signs and markup in the text."), (path, text)
     intro = page(html / "map.html").xpath("string(//h:main/h:p[1])", namespaces=XHTML)
     assert "tiles" not in intro and "places of the register" in intro
+
+
+def _one_entry_page(src: Path, out: Path) -> Path:
+    """The site of the one-letter collection in ``src`` (its names resolved, its digest
+    made as a worker makes it), written to ``out``; the page of its one person."""
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    coll = collections.load([src])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    site.write_collection_site(coll, [site.digest(tree, document)], out)
+    [entry_page] = (out / "registers" / "person").glob("*.html")
+    return entry_page

@@ -314,7 +314,6 @@ def ten_thousand(tmp_path_factory):
     from types import SimpleNamespace
 
     from tei_edition.collection import CatalogueEntry
-    from tei_edition.publish import site
 
     people = [f"Person {chr(65 + i % 26)}{i}" for i in range(300)]
     documents = []
@@ -327,10 +326,8 @@ def ten_thousand(tmp_path_factory):
             addressee=[{"name": people[(n * 7) % 300], "key": None}],
             place_sent={"name": f"Town {n % 50}", "key": None}, language="de")
         documents.append(SimpleNamespace(id=entry.id, catalogue=entry))
-    collection = SimpleNamespace(title="Ten thousand", editors=[], introduction=None, register=None,
-                                 documents=documents, catalogue=lambda: [d.catalogue for d in documents])
     folder = tmp_path_factory.mktemp("ten-thousand")
-    site.write_collection_site(collection, [], folder)
+    _write_catalogue_only(folder, "Ten thousand", documents)
     return folder
 
 
@@ -527,7 +524,6 @@ def test_a_column_no_document_fills_is_left_out(browser, tmp_path):
     from types import SimpleNamespace
 
     from tei_edition.collection import CatalogueEntry
-    from tei_edition.publish import site
 
     documents = []
     for n in range(12):
@@ -537,14 +533,7 @@ def test_a_column_no_document_fills_is_left_out(browser, tmp_path):
             sender=[{"name": f"Person {n}", "key": None}], addressee=[{"name": "Alfred Escher", "key": None}],
             place_sent={"name": "Zürich", "key": None} if n % 3 else None, language=None)
         documents.append(SimpleNamespace(id=entry.id, catalogue=entry))
-    collection = SimpleNamespace(title="No languages", editors=[], introduction=None, register=None,
-                                 documents=documents, catalogue=lambda: [d.catalogue for d in documents])
-    site.write_collection_site(collection, [], tmp_path)
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
-    page = context.new_page()
-    problems = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto((tmp_path / "index.html").as_uri())
+    context, page, problems = _catalogue_only_site(browser, tmp_path, "No languages", documents, "index.html")
     expect(page.locator("#te-count")).to_have_text("12 documents")
     headers = page.locator("#te-catalogue thead th").all_inner_texts()
     assert [h.strip(" ▲▼") for h in headers] == ["Date", "Title", "From", "To", "Place"]
@@ -566,23 +555,39 @@ def test_the_search_offers_a_type_only_among_several(browser, tmp_path, kinds):
     from types import SimpleNamespace
 
     from tei_edition.collection import CatalogueEntry
-    from tei_edition.publish import site
 
     documents = []
     for n in range(6):
         entry = CatalogueEntry(f"letters/l{n:02d}", "", None, kinds[n % len(kinds)], title=f"Document {n:02d}",
                                date=f"18{40 + n}-05-01", date_text=None)
         documents.append(SimpleNamespace(id=entry.id, catalogue=entry))
-    collection = SimpleNamespace(title="Kinds", editors=[], introduction=None, register=None,
-                                 documents=documents, catalogue=lambda: [d.catalogue for d in documents])
-    site.write_collection_site(collection, [], tmp_path)
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
-    page = context.new_page()
-    problems = []
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto((tmp_path / "search.html").as_uri())
+    context, page, problems = _catalogue_only_site(browser, tmp_path, "Kinds", documents, "search.html")
     expect(page.locator("#te-kind option")).to_have_count(len(kinds) + 1)
     assert page.locator("#te-kind").is_visible() == (len(kinds) > 1)
     assert page.locator("#te-query").is_visible()
     assert problems == []
     context.close()
+
+
+def _catalogue_only_site(browser, folder: Path, title: str, documents: list, opened: str):
+    """``_write_catalogue_only``, its page ``opened`` in a new browser context:
+    (context, page, the page's script errors)."""
+    _write_catalogue_only(folder, title, documents)
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto((folder / opened).as_uri())
+    return context, page, problems
+
+
+def _write_catalogue_only(folder: Path, title: str, documents: list) -> None:
+    """The site of a collection that is only its catalogue (``documents``: id and
+    catalogue entry each; no register, no digests), written to ``folder``."""
+    from types import SimpleNamespace
+
+    from tei_edition.publish import site
+
+    collection = SimpleNamespace(title=title, editors=[], introduction=None, register=None,
+                                 documents=documents, catalogue=lambda: [d.catalogue for d in documents])
+    site.write_collection_site(collection, [], folder)
