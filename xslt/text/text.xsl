@@ -46,23 +46,35 @@
     <xsl:variable name="text" select="$norm//*:text"/>
     <xsl:variable name="marks" select="function($for) { string-join(
       tokenize(te:mark-legend($for)[1], ',\s*') ! ('[' || . || ']'), ', ') }"/>
-    <xsl:variable name="entries" as="element(tx:b)*">
+    <xsl:variable name="entries" as="element()*">
       <xsl:for-each select="for $s in te:sign-legend() return $s[exists($text//*[local-name() = $s/@element][@te:open or @te:close])]">
-        <tx:b group="key" indent="0" prefix="{@sample}  ">{@explain}</tx:b>
+        <entry sign="{@sample}">{@explain}</entry>
       </xsl:for-each>
       <xsl:if test="$notes = 'end' and $text//*[@te:kind = 'note'][@te:place = 'foot'][@te:n]">
-        <tx:b group="key" indent="0" prefix="{$marks('notes')}  ">{te:mark-legend('notes')[2]}</tx:b>
+        <entry sign="{$marks('notes')}">{te:mark-legend('notes')[2]}</entry>
       </xsl:if>
       <xsl:if test="$text//@te:apparatus">
-        <tx:b group="key" indent="0" prefix="{$marks('textual-notes')}  ">{te:mark-legend('textual-notes')[2]}</tx:b>
+        <entry sign="{$marks('textual-notes')}">{te:mark-legend('textual-notes')[2]}</entry>
       </xsl:if>
       <xsl:if test="$page-breaks and $text//*:pb">
-        <tx:b group="key" indent="0" prefix="[p. 3]  ">A page break of the source, with the number of the new page.</tx:b>
+        <entry sign="[p. 3]">A page break of the source, with the number of the new page.</entry>
       </xsl:if>
     </xsl:variable>
     <xsl:if test="exists($entries)">
       <tx:b group="" indent="0">{$te:sign-key}</tx:b>
-      <xsl:sequence select="$entries"/>
+      <!-- the sign, its meaning hanging beside it; in narrow lines (the sign wider
+           than a third of them) the meaning on the lines below -->
+      <xsl:for-each select="$entries">
+        <xsl:choose>
+          <xsl:when test="$width = 0 or 3 * (string-length(@sign) + 2) le $width">
+            <tx:b group="key" indent="0" prefix="{@sign}  ">{.}</tx:b>
+          </xsl:when>
+          <xsl:otherwise>
+            <tx:b group="key" indent="0">{@sign}</tx:b>
+            <tx:b group="key" indent="2">{.}</tx:b>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
     </xsl:if>
   </xsl:template>
 </xsl:stylesheet>
