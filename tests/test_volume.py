@@ -233,7 +233,7 @@ def test_the_imprint_names_the_collection_not_a_file(book):
     name, as if it were its source)."""
     coll, written, reader = book
     imprint = " ".join(reader.pages[1].extract_text().split())
-    assert "This printing: The documents of the edition, as its website and text files give them." in imprint
+    assert "This printing: From the edition Letters of a generated collection, edited by A. Editor, B. Editor." in imprint
     assert ".pdf" not in imprint
     # what a reader needs, not the software's name nor the encoding's
     assert not re.search(r"Typst|tei-edition|TEI P5|Typeset", imprint), imprint
@@ -318,7 +318,7 @@ def test_the_volume_takes_the_date_of_edition_toml(tmp_path):
     assert "2024" in title_page and "2024-05-01" not in title_page  # its year, as a book's
     # the imprint dates the printing by the edition's date, in words (never the build's day)
     imprint = " ".join(reader.pages[1].extract_text().split())
-    assert "as its website and text files give them, as of 1 May 2024." in imprint, imprint
+    assert ", as it stood on 1 May 2024." in imprint, imprint
     again, _ = volume.write_volume(coll, tmp_path / "again.pdf")
     assert again[0].read_bytes() == written[0].read_bytes()
 

@@ -261,15 +261,16 @@
       </xsl:call-template>
     </xsl:for-each>
     <!-- What this printing is, in a reader's words (not the software's nor the
-         encoding's): a collection's volume prints the documents of the edition, whose
-         title and editors the lines above give, as of the edition's date when it has
-         one (never the day of the build); a single text, the edition's file. -->
+         encoding's): a collection's volume prints the edition (its title, its
+         editors), as it stood on the edition's date when it has one (never the day of
+         the build); a single text, the edition's file. -->
     <xsl:call-template name="tt:imprint-line">
       <xsl:with-param name="label" select="'This printing'"/>
       <xsl:with-param name="value" select="
         if ($header/../@te:book = 'collection')
-        then 'The documents of the edition, as its website and text files give them'
-             || ($file/tei:publicationStmt/tei:date/@when[te:date-words(.)] ! (', as of ' || te:date-words(.)))
+        then 'From the edition ' || tt:plain($main)
+             || (tt:names($file/tei:titleStmt/tei:editor)[1] ! (', edited by ' || string-join(tt:names($file/tei:titleStmt/tei:editor), ', ')))
+             || ($file/tei:publicationStmt/tei:date/@when[te:date-words(.)] ! (', as it stood on ' || te:date-words(.)))
              || '.'
         else if ($source-name[.]) then 'From the edition’s source file ' || $source-name || '.'
         else ''"/>
