@@ -717,3 +717,15 @@ def test_a_letters_page_prints_its_date_by_the_editions_rule_and_its_shelfmark_o
         assert shelfmark.startswith("Box ") and "Identifier" not in facts
         shown = [t for t in doc.xpath("//h:main//text()", namespaces=XHTML) if shelfmark in t]
         assert len(shown) == 1 and shown[0].startswith("Bern, Archive, Box "), shown
+
+
+def test_a_years_page_counts_its_documents_in_words_a_reader_reads(built):
+    """A year of one letter was headed "1836 (1 documents)"."""
+    html, figures = built
+    counts = {}
+    for path in sorted((html / "years").glob("*.html")):
+        heading = page(path).xpath("string(//h:h1)", namespaces=XHTML)
+        year, count = re.fullmatch(r"(\d{4}) \((\d+) documents?\)", " ".join(heading.split())).groups()
+        assert heading.endswith("document)" if count == "1" else "documents)"), heading
+        counts[year] = int(count)
+    assert 1 in counts.values() and sum(counts.values()) == 24
