@@ -507,8 +507,8 @@ def printed_date(entry) -> str:
     """The date as the edition prints it (``collection/dates.py``, the rule of
     ``xslt/common/dates.xsl``): "9 April 1843", "April 1836?", "1845"; a source's date
     in no ISO value as written; else "undated"."""
-    words = getattr(entry, "date_words", None)
-    if words:
+    words = getattr(entry, "date_words", None) or (entry.date and dates.words(entry.date, entry.date_text))
+    if words:  # (an entry made without the catalogue's reading: its words made here)
         return words
     if entry.date_sort or entry.date:  # a value the rule cannot put in words: as written
         return entry.date_text or entry.date
