@@ -58,3 +58,21 @@ def test_a_text_without_signs_has_no_key(tmp_path):
     # notes printed in the text itself have no marks to explain
     inline = render("I write<note>A note.</note>.", tmp_path, notes="inline")
     assert KEY not in inline
+
+
+def test_every_format_lists_the_note_marks_in_one_order():
+    """The PDF's principles put the lettered notes before the numbered ones, the site's
+    About page and the plain text's key the other way round."""
+    from datetime import datetime, timezone
+
+    from conftest import FIXTURES
+    from tei_edition.publish.formats import html, pdf
+    from tei_edition.xml.parse import parse_file
+
+    source = FIXTURES / "text" / "apparatus.xml"
+    typst = pdf.typst_source(parse_file(source), source, date=datetime(2000, 1, 1, tzinfo=timezone.utc)).typst
+    plain = text.render(parse_file(source), source).text
+    about = html.render(parse_file(source), source).files["about.html"]
+    for shown, numbered, lettered in ((typst, '("1, 2, 3"', '("a, b, c"'), (plain, "\n[1], [2], [3]", "\n[a], [b], [c]"),
+                                      (about, ">1, 2, 3<", ">a, b, c<")):
+        assert -1 < shown.index(numbered) < shown.index(lettered)
