@@ -272,7 +272,7 @@
              || (tt:names($file/tei:titleStmt/tei:editor)[1] ! (', edited by ' || string-join(tt:names($file/tei:titleStmt/tei:editor), ', ')))
              || ($file/tei:publicationStmt/tei:date/@when[te:date-words(.)] ! (', as it stood on ' || te:date-words(.)))
              || '.'
-        else if ($source-name[.]) then 'From the edition’s source file ' || $source-name || '.'
+        else if ($source-name[.]) then 'From the source file ' || $source-name || ' of the edition.'
         else ''"/>
     </xsl:call-template>
     <xsl:text>))&#10;&#10;</xsl:text>
