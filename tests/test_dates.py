@@ -71,3 +71,17 @@ def test_the_stylesheets_print_dates_by_the_rule(xslt_dates):
 def test_the_catalogue_prints_dates_as_the_stylesheets_do(xslt_dates):
     python = [dates.of(when, from_, to, nb, na, source_words=text) for when, from_, to, nb, na, text, _ in CASES]
     assert [p or "-" for p in python] == xslt_dates
+
+
+def test_an_untitled_documents_catalogue_line_prints_its_date_by_the_rule():
+    """The volume's and the text file's headings of a document without a title are
+    made from its metadata: its date as the edition prints it, not the source's words."""
+    from tei_edition.collection import CatalogueEntry
+    from tei_edition.publish.site import catalogue_line
+
+    entry = CatalogueEntry("l1", "l1.xml", None, "letter", title="", date="1850-03", date_sort="1850-03",
+                           date_text="März 1850", sender=[{"name": "Anna Muster", "key": None}],
+                           addressee=[{"name": "Hans Beispiel", "key": None}])
+    assert catalogue_line(entry, 3) == "3. Anna Muster to Hans Beispiel, March 1850"
+    entry.date = entry.date_sort = entry.date_text = None
+    assert catalogue_line(entry) == "Anna Muster to Hans Beispiel, undated"
