@@ -44,6 +44,13 @@ def _table() -> _Table:
         source=re.compile("^(?:%s)" % "|".join(f"(?:{m.get('source')})" for m in months)))
 
 
+def month_names() -> list[str]:
+    """The months' names in the site's language, January first (the catalogue's script
+    writes a full date with them: ``catalogue.js``'s ``months``)."""
+    months = _table().months
+    return [months[n] for n in sorted(months)]
+
+
 def words(value: str | None, source_words: str | None = None) -> str | None:
     """One ISO date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; a time after it ignored) in
     words, as precise as the value and the source's words both say; None for what is

@@ -1332,7 +1332,8 @@ _DEFAULTS = ("", "", [], [], -1, 0, 0)
 
 def _date_text(entry) -> str:
     """The date as the edition prints it (``printed_date``), for the table; left out
-    when it is what the script makes of a complete ISO date ("1 December 1852")."""
+    when it is what the script makes of a complete ISO date ("1 December 1852", with
+    the month names the rule's table gives it: ``months``)."""
     text = printed_date(entry)
     match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", entry.date or "")
     if match and text == dates.words(entry.date):
@@ -1373,7 +1374,8 @@ def _catalogue_json(entries, register) -> dict:
             row.pop()  # the script reads a missing field as its default
         rows.append(row)
     out = {"fields": ["date", "dateText", "senders", "addressees", "place", "lang", "kind"],
-           "chunk": TITLE_CHUNK, "rows": rows}
+           "chunk": TITLE_CHUNK, "rows": rows,
+           "months": dates.month_names()}  # the script writes a full date: "1 December 1852"
     for table, values in tables.items():
         out[table] = list(values)
     return out
