@@ -103,7 +103,11 @@
         <xsl:choose>
           <xsl:when test="ends-with($path, '.js')">
             <xsl:result-document href="{$output-folder}{$path}" method="text" encoding="UTF-8">
-              <xsl:value-of select="h:script($path, $norm, $catalog)"/>
+              <xsl:call-template name="h:script">
+                <xsl:with-param name="path" select="$path"/>
+                <xsl:with-param name="norm" select="$norm"/>
+                <xsl:with-param name="catalog" select="$catalog"/>
+              </xsl:call-template>
             </xsl:result-document>
           </xsl:when>
           <xsl:otherwise>
@@ -122,7 +126,14 @@
         <xsl:sequence select="$path"/>
       </xsl:when>
       <xsl:when test="ends-with($path, '.js')">
-        <xsl:sequence select="$path, h:script($path, $norm, $catalog)"/>
+        <xsl:variable name="text" as="text()*">
+          <xsl:call-template name="h:script">
+            <xsl:with-param name="path" select="$path"/>
+            <xsl:with-param name="norm" select="$norm"/>
+            <xsl:with-param name="catalog" select="$catalog"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:sequence select="$path, string-join($text)"/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:variable name="page" as="element()">
@@ -164,12 +175,22 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- A script's text: the search index, or the name cards' data. -->
-  <xsl:function name="h:script" as="xs:string">
+  <!-- A script's text: the search index (written as it is made), or the name cards'
+       data. -->
+  <xsl:template name="h:script">
     <xsl:param name="path" as="xs:string"/>
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
-    <xsl:sequence select="if ($path = 'search-index.js') then h:search-index($norm, $catalog)
-                          else h:entity-cards($norm, $catalog)"/>
-  </xsl:function>
+    <xsl:choose>
+      <xsl:when test="$path = 'search-index.js'">
+        <xsl:call-template name="h:search-index">
+          <xsl:with-param name="norm" select="$norm"/>
+          <xsl:with-param name="catalog" select="$catalog"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="h:entity-cards($norm, $catalog)"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 </xsl:stylesheet>
