@@ -16,8 +16,10 @@ import re
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from conftest import FIXTURES
+from tei_edition import resources
 from tei_edition.publish import formats
 from tei_edition.publish.export import export_file
 
@@ -48,8 +50,12 @@ def _pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
 
 
+# the heading of the key of signs that ends a text export (policy.xml's signs/@key)
+TEXT_KEY = "\n\n" + etree.parse(str(resources.xslt_dir() / "common" / "policy.xml")).getroot() \
+    .find("signs").get("key") + "\n\n"
 EXTRACT = {
-    "text": lambda out: out.read_text(encoding="utf-8"),
+    # (the text before its key of signs: the key shows each sign once, as an example)
+    "text": lambda out: out.read_text(encoding="utf-8").split(TEXT_KEY)[0],
     "html": _visible_html,
     "pdf": _pdf_text,
 }
@@ -268,9 +274,7 @@ def decisions() -> dict[str, dict]:
 
     tree = parse_file(FEATURES)
     return {
-        # (the key of signs at the text's end explains the signs: it is not the text)
-        "text": _decisions_of_text(text.render(tree, FEATURES, width=0).text.split(
-            "\n\nSigns used in the text\n\n")[0]),
+        "text": _decisions_of_text(text.render(tree, FEATURES, width=0).text.split(TEXT_KEY)[0]),
         "html": _decisions_of_html(html.render(tree, FEATURES).files),
         "pdf": _decisions_of_typst(pdf.typst_source(tree, FEATURES).typst),
     }
