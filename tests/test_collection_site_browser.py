@@ -240,7 +240,7 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
 
 def test_register_page_links_to_passages_in_several_documents(open_page):
     page = open_page("registers/person/p2.html")
-    groups = page.locator("section.mentions > section")
+    groups = page.locator("section.mentions > ul.by-document > li")
     assert groups.count() >= 5
     groups.nth(1).locator("a[href*='#']").first.click()
     page.wait_for_load_state()

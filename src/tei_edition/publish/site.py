@@ -92,7 +92,11 @@ def _break_space(el) -> str:
 
 _CHOICE = f"{_T}choice"
 _SPACES = re.compile(r"\s+")
-CONTEXT = 45  # characters each side of a mention in its snippet
+# A mention's snippet: the name with up to CONTEXT_WORDS words either side (fewer when
+# they run past CONTEXT characters), cut at word boundaries: what a reader needs to
+# recognise the passage (a register lists a hundred thousand of them).
+CONTEXT_WORDS = 6
+CONTEXT = 40
 TITLE_CHUNK = 250  # catalogue rows per file of ids and titles
 AUTHORITIES = {
     "gnd": "https://d-nb.info/gnd/{}", "viaf": "https://viaf.org/viaf/{}",
@@ -196,11 +200,13 @@ def digest(tree, document) -> Digest:
         text = _SPACES.sub(" ", "".join(texts[block])).strip()
         if text:
             found.passages.append((anchor_of[block], text))
-    passage_text = dict(found.passages)
-    for el, block in names:
+    whole = _names_whole(texts, names)
+    for el, block, start, end in names:
         anchor = anchor_of[block] if block is not None else ""
-        label = _SPACES.sub(" ", "".join(_reading(el))).strip()
-        snippet = _snippet(passage_text.get(anchor, label), label)
+        if block is not None and _SPACES.sub(" ", "".join(texts[block])).strip():
+            snippet = _snippet(whole[block], start, end)
+        else:  # a name outside any passage: the name alone
+            snippet = _SPACES.sub(" ", "".join(_reading(el))).strip()
         for key in el.get(TE_REFS, "").split():
             found.mentions.append((key, anchor, snippet))
     found.terms = document_postings(found.passages)
@@ -245,8 +251,12 @@ def _walk(el, block, texts, order, names) -> None:
         if block not in texts:
             texts[block] = []
             order.append(block)
-    if el.tag in _NAMES and el.get(TE_REFS):
-        names.append((el, block))
+    # a name: where its text is among its block's pieces (from, to), for its snippet
+    name = [el, block, None, None] if el.tag in _NAMES and el.get(TE_REFS) else None
+    if name is not None:
+        names.append(name)
+        if block is not None:
+            name[2] = len(texts[block])
     if block is not None and el.text:
         texts[block].append(el.text)
     for child in el:
@@ -255,6 +265,8 @@ def _walk(el, block, texts, order, names) -> None:
             _walk(child, block, texts, order, names)
         if block is not None:
             texts[block].append(_break_space(child) + (child.tail or ""))
+    if name is not None and block is not None:
+        name[3] = len(texts[block])
 
 
 def _reading(el):
@@ -267,15 +279,71 @@ def _reading(el):
         yield _break_space(child) + (child.tail or "")
 
 
-def _snippet(text: str, label: str) -> str:
-    at = text.find(label) if label else -1
-    if at < 0 or len(text) <= 2 * CONTEXT + len(label):
-        return text if len(text) <= 2 * CONTEXT + len(label) else text[:2 * CONTEXT].rstrip() + " …"
-    start, end = max(0, at - CONTEXT), min(len(text), at + len(label) + CONTEXT)
-    start = text.rfind(" ", 0, start + 1) + 1 if start else 0
-    stop = text.find(" ", end)
-    end = len(text) if stop < 0 else stop
-    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+_NAME_SPACE = "\x00"  # a space inside a name, for its snippets: never cut there
+_EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)
+
+
+def _names_whole(texts: dict, names: list) -> dict:
+    """Each block's text pieces with the spaces inside its names made ``_NAME_SPACE``
+    (a name's pieces are ``start`` to ``end``), so that a snippet cut at a space never
+    cuts a name ("… 1811 the while" of "Place 1811")."""
+    whole = {}
+    for _, block, start, end in names:
+        if block is None or start is None:
+            continue
+        pieces = whole.setdefault(block, list(texts[block]))
+        for n in range(start, end):
+            lead, inner, trail = _EDGES.fullmatch(pieces[n]).groups()
+            if n != start:
+                lead, inner = "", lead + inner
+            if n != end - 1:
+                inner, trail = inner + trail, ""
+            pieces[n] = (" " if lead else "") + _SPACES.sub(_NAME_SPACE, inner) + (" " if trail else "")
+    return whole
+
+
+def _snippet(pieces: list[str], start: int, end: int) -> str:
+    """A name in its passage (the block's text ``pieces``, the name ``start`` to
+    ``end``): the name whole, with up to ``CONTEXT_WORDS`` words either side, cut at
+    word boundaries, "…" where the passage goes on. The word the name is part of
+    ("(Zürich" or "Escher's") is kept whole."""
+    name = _SPACES.sub(" ", "".join(pieces[start:end]))
+    before, more_before = _near(pieces, range(start - 1, -1, -1))
+    after, more_after = _near(pieces, range(end, len(pieces)))
+    left, right = before.split(" "), after.split(" ")  # left[-1], right[0]: touching the name
+    left_words, right_words = [w for w in left[:-1] if w], [w for w in right[1:] if w]
+    kept_left = _words(left_words[::-1])[::-1]
+    kept_right = _words(right_words)
+    text = _SPACES.sub(" ", " ".join([*kept_left, left[-1] + name + right[0], *kept_right])).strip()
+    return (("… " if more_before or len(kept_left) < len(left_words) else "") + text + (
+        " …" if more_after or len(kept_right) < len(right_words) else "")).replace(_NAME_SPACE, " ")
+
+
+def _near(pieces: list[str], order: range) -> tuple[str, bool]:
+    """The text of ``pieces`` in ``order`` (forwards or backwards from a name), in
+    reading order, whitespace made single spaces, until there is more than a snippet
+    needs (a long passage is not joined for each of its names); and whether there
+    is more."""
+    taken, size = [], 0
+    for n in order:
+        taken.append(pieces[n])
+        size += len(pieces[n])
+        if size > 2 * CONTEXT * CONTEXT_WORDS:
+            return _SPACES.sub(" ", "".join(taken[::-1] if order.step < 0 else taken)), n != order[-1]
+    return _SPACES.sub(" ", "".join(taken[::-1] if order.step < 0 else taken)), False
+
+
+def _words(words: list[str]) -> list[str]:
+    """The first of ``words`` (nearest the name first) a snippet shows: up to
+    ``CONTEXT_WORDS`` of them, fewer when they run past ``CONTEXT`` characters (at
+    least one, however long)."""
+    kept, size = [], 0
+    for word in words:
+        if len(kept) == CONTEXT_WORDS or (kept and size + len(word) > CONTEXT):
+            break
+        kept.append(word)
+        size += len(word) + 1
+    return kept
 
 
 # ---------------------------------------------------------------- the collection
@@ -1192,6 +1260,8 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                                n=str(numbers[entry.id] + 1), date=entry.date or "",
                                year=str(year_of(entry) or ""), line=_line(entry))
         doc.text = entry.date_text or entry.date or "undated"
+        if dated := mention_date(entry, doc.get("line")):
+            doc.set("dated", dated)
         if getattr(entry, "fragment", None) and entry.source:
             doc.set("file", file_page(entry.source))
             doc.set("source", str(entry.source))
@@ -1332,6 +1402,32 @@ def _date_text(entry) -> str:
                 and len(re.findall(r"[^\W\d_]+", text)) <= 1:
             return ""
     return text
+
+
+def display_date(entry) -> str:
+    """The date as the catalogue shows it: the source's words when they say more than
+    the complete ISO date (``_date_text``), else "1 December 1852" (as the script
+    writes it), else the date as given, else "undated"."""
+    text = _date_text(entry)
+    if text:
+        return text
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", entry.date or "")
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{int(match.group(3))} {MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
+    return entry.date or "undated"
+
+
+def mention_date(entry, line: str | None) -> str:
+    """The date a register page's mentions show beside a document's title: the
+    catalogue's (``display_date``), "" when the title already says it (every number and
+    word of it is in the title: a real letter's "…, Glarus, 08. August 1841")."""
+    date = display_date(entry)
+    words = lambda text: {w.lstrip("0") or "0" for w in re.findall(r"\w+", text.casefold())}  # noqa: E731
+    return "" if line and words(date) <= words(line) else date
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
 def _one(numbers: list[int]):
