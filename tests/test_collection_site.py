@@ -613,6 +613,8 @@ def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():
     assert site.mention_date(entry(date="1841-08-08", date_text=None),
                              "Johann Jakob Blumer an Alfred Escher, Glarus, Sonntag, 08. August 1841") == ""
     assert site.mention_date(entry(date="1841-08-08", date_text=None), "Letter of 8 May 1841") == "8 August 1841"
+    assert site.mention_date(entry(date="1843-03-09", date_text=None),
+                             "Heinrich Lukas Zwicky an Alfred Escher, Zürich, 09. / 11. März 1843") == ""
 
 
 def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):

@@ -1422,12 +1422,20 @@ def mention_date(entry, line: str | None) -> str:
     catalogue's (``display_date``), "" when the title already says it (every number and
     word of it is in the title: a real letter's "…, Glarus, 08. August 1841")."""
     date = display_date(entry)
-    words = lambda text: {w.lstrip("0") or "0" for w in re.findall(r"\w+", text.casefold())}  # noqa: E731
+    words = lambda text: {_MONTH_WORDS.get(w, w.lstrip("0") or "0")  # noqa: E731
+                          for w in re.findall(r"\w+", text.casefold())}
     return "" if line and words(date) <= words(line) else date
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
+# a month's name in the languages of the editions at hand, as the English one (a German
+# title's "09. März 1843" says "9 March 1843")
+_MONTH_WORDS = {other: english.casefold() for english, others in zip(MONTHS, (
+    "januar jänner janvier gennaio", "februar feber février febbraio", "märz maerz mars marzo",
+    "april avril aprile", "mai maggio", "juni juin giugno", "juli juillet luglio",
+    "august août agosto", "september septembre settembre", "oktober octobre ottobre",
+    "november novembre", "dezember décembre dicembre")) for other in others.split()}
 
 
 def _one(numbers: list[int]):
