@@ -45,6 +45,7 @@ from copy import deepcopy
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
@@ -196,15 +197,18 @@ def digest(tree, document) -> Digest:
             continue  # a nested text is walked with its outer one
         _walk(body, None, texts, order, names)
     anchor_of = {block: anchors.anchor(block) for block in order}  # once per block
+    with_text = set()
     for block in order:
         text = _SPACES.sub(" ", "".join(texts[block])).strip()
         if text:
             found.passages.append((anchor_of[block], text))
-    whole = _names_whole(texts, names)
+            with_text.add(block)
+    joined = _snippet_texts(texts, names)
     for el, block, start, end in names:
         anchor = anchor_of[block] if block is not None else ""
-        if block is not None and _SPACES.sub(" ", "".join(texts[block])).strip():
-            snippet = _snippet(whole[block], start, end)
+        if block in with_text:
+            text, starts = joined[block]
+            snippet = _snippet(text, starts[start], starts[end])
         else:  # a name outside any passage: the name alone
             snippet = _SPACES.sub(" ", "".join(_reading(el))).strip()
         for key in el.get(TE_REFS, "").split():
@@ -283,66 +287,59 @@ _NAME_SPACE = "\x00"  # a space inside a name, for its snippets: never cut there
 _EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)
 
 
-def _names_whole(texts: dict, names: list) -> dict:
-    """Each block's text pieces with the spaces inside its names made ``_NAME_SPACE``
-    (a name's pieces are ``start`` to ``end``), so that a snippet cut at a space never
-    cuts a name ("… 1811 the while" of "Place 1811")."""
-    whole = {}
+def _snippet_texts(texts: dict, names: list) -> dict:
+    """Each block that holds names as its snippets read it: its text with whitespace
+    made spaces and the spaces inside its names ``_NAME_SPACE`` (so that a snippet cut
+    at a space never cuts a name: "… 1811 the while" of "Place 1811"), and where each
+    of its pieces starts in it (a name's pieces are ``start`` to ``end``)."""
+    joined = {}
+    by_block = defaultdict(list)
     for _, block, start, end in names:
-        if block is None or start is None:
-            continue
-        pieces = whole.setdefault(block, list(texts[block]))
-        for n in range(start, end):
-            lead, inner, trail = _EDGES.fullmatch(pieces[n]).groups()
-            if n != start:
-                lead, inner = "", lead + inner
-            if n != end - 1:
-                inner, trail = inner + trail, ""
-            pieces[n] = (" " if lead else "") + _SPACES.sub(_NAME_SPACE, inner) + (" " if trail else "")
-    return whole
+        if block is not None and start is not None:
+            by_block[block].append((start, end))
+    for block, spans in by_block.items():
+        # one pass over the block (its pieces apart: no piece holds the separator)
+        pieces = _SPACES.sub(" ", "\x03".join(texts[block])).split("\x03")
+        for start, end in spans:
+            for n in range(start, end):
+                piece = pieces[n]
+                lead = n == start and piece.startswith(" ")
+                trail = n == end - 1 and piece.endswith(" ") and len(piece) > lead
+                inner = piece[1 if lead else 0:len(piece) - 1 if trail else len(piece)]
+                pieces[n] = (" " if lead else "") + inner.replace(" ", _NAME_SPACE) + (" " if trail else "")
+        joined[block] = ("".join(pieces), list(accumulate(map(len, pieces), initial=0)))
+    return joined
 
 
-def _snippet(pieces: list[str], start: int, end: int) -> str:
-    """A name in its passage (the block's text ``pieces``, the name ``start`` to
-    ``end``): the name whole, with up to ``CONTEXT_WORDS`` words either side, cut at
-    word boundaries, "…" where the passage goes on. The word the name is part of
-    ("(Zürich" or "Escher's") is kept whole."""
-    name = _SPACES.sub(" ", "".join(pieces[start:end]))
-    before, more_before = _near(pieces, range(start - 1, -1, -1))
-    after, more_after = _near(pieces, range(end, len(pieces)))
-    left, right = before.split(" "), after.split(" ")  # left[-1], right[0]: touching the name
-    left_words, right_words = [w for w in left[:-1] if w], [w for w in right[1:] if w]
-    kept_left = _words(left_words[::-1])[::-1]
+def _snippet(text: str, start: int, end: int) -> str:
+    """A name in its passage (the block's ``text``, the name from ``start`` to ``end``):
+    the name whole, with up to ``CONTEXT_WORDS`` words either side, cut at word
+    boundaries, "…" where the passage goes on. The word the name is part of ("(Zürich"
+    or "Escher's") is kept whole. Only what is near the name is read (a long passage
+    is not read again for each of its names)."""
+    low, high = max(0, start - 4 * CONTEXT), end + 4 * CONTEXT
+    left, right = text[low:start].split(" "), text[end:high].split(" ")
+    # left[-1], right[0]: what touches the name; a word the window cut is not shown
+    left_words = [w for w in left[1 if low else 0:-1] if w]
+    right_words = [w for w in right[1:-1 if high < len(text) else None] if w]
+    kept_left = _words(left_words[:-CONTEXT_WORDS - 1:-1])[::-1]
     kept_right = _words(right_words)
-    text = _SPACES.sub(" ", " ".join([*kept_left, left[-1] + name + right[0], *kept_right])).strip()
-    return (("… " if more_before or len(kept_left) < len(left_words) else "") + text + (
-        " …" if more_after or len(kept_right) < len(right_words) else "")).replace(_NAME_SPACE, " ")
-
-
-def _near(pieces: list[str], order: range) -> tuple[str, bool]:
-    """The text of ``pieces`` in ``order`` (forwards or backwards from a name), in
-    reading order, whitespace made single spaces, until there is more than a snippet
-    needs (a long passage is not joined for each of its names); and whether there
-    is more."""
-    taken, size = [], 0
-    for n in order:
-        taken.append(pieces[n])
-        size += len(pieces[n])
-        if size > 2 * CONTEXT * CONTEXT_WORDS:
-            return _SPACES.sub(" ", "".join(taken[::-1] if order.step < 0 else taken)), n != order[-1]
-    return _SPACES.sub(" ", "".join(taken[::-1] if order.step < 0 else taken)), False
+    middle = (left[-1] + text[start:end] + right[0]).strip(" ")
+    if "  " in middle:
+        middle = _SPACES.sub(" ", middle)
+    shown = " ".join([*kept_left, middle, *kept_right]) if middle else " ".join([*kept_left, *kept_right])
+    return (("… " if low or len(kept_left) < len(left_words) else "") + shown + (
+        " …" if high < len(text) or len(kept_right) < len(right_words) else "")).replace(_NAME_SPACE, " ")
 
 
 def _words(words: list[str]) -> list[str]:
     """The first of ``words`` (nearest the name first) a snippet shows: up to
     ``CONTEXT_WORDS`` of them, fewer when they run past ``CONTEXT`` characters (at
     least one, however long)."""
-    kept, size = [], 0
-    for word in words:
-        if len(kept) == CONTEXT_WORDS or (kept and size + len(word) > CONTEXT):
-            break
-        kept.append(word)
-        size += len(word) + 1
+    kept = words[:CONTEXT_WORDS]
+    size = sum(map(len, kept)) + len(kept)
+    while size > CONTEXT + 1 and len(kept) > 1:
+        size -= len(kept.pop()) + 1
     return kept
 
 
