@@ -284,7 +284,6 @@ def _reading(el):
 
 
 _NAME_SPACE = "\x00"  # a space inside a name, for its snippets: never cut there
-_EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)
 
 
 def _snippet_texts(texts: dict, names: list) -> dict:
