@@ -43,6 +43,10 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
         assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../assets/edition.css"]
         assert page.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)
         assert page.xpath("//h:script[@id='te-entities']", namespaces=XHTML)  # its cards' data
+        # its names link to their entries without an id each: the registers link to
+        # the paragraph (a single document's own register pages link to the name)
+        names = page.xpath("//h:a[contains(concat(' ', @class, ' '), ' name ')]", namespaces=XHTML)
+        assert names and not [a.get("id") for a in names if a.get("id")]
     # one file a page: no folder (assets, cards' script, marker) but a page's facsimiles
     folders = {p.relative_to(html / "letters").as_posix() for p in (html / "letters").rglob("*")
                if p.is_dir()}
