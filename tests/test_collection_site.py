@@ -602,18 +602,20 @@ def test_a_snippet_is_its_own_name_with_a_few_whole_words_and_names_around(tmp_p
 
 
 def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():
-    from types import SimpleNamespace as entry
+    from types import SimpleNamespace
 
-    assert site.mention_date(entry(date="1852-03-19", date_text=None), "Generated letter 242") == "19 March 1852"
-    # the source's words when they say more than the ISO date
-    assert site.mention_date(entry(date="1842-11-12", date_text="[12. November 1842]"), "Letter") == \
-        "[12. November 1842]"
-    assert site.mention_date(entry(date="", date_text=None), "A note") == "undated"
+    def entry(date, date_text=None):
+        return SimpleNamespace(date=date, date_text=date_text, date_sort=date or None)
+
+    assert site.mention_date(entry("1852-03-19"), "Generated letter 242") == "19 March 1852"
+    # as the catalogue prints it (the date rule: no more precise than the source's words)
+    assert site.mention_date(entry("1845-01-01", "[1845]"), "Letter") == site.printed_date(entry("1845-01-01", "[1845]"))
+    assert site.mention_date(entry(""), "A note") == "undated"
     # a real letter's title: "…, Glarus, Sonntag, 08. August 1841"
-    assert site.mention_date(entry(date="1841-08-08", date_text=None),
+    assert site.mention_date(entry("1841-08-08"),
                              "Johann Jakob Blumer an Alfred Escher, Glarus, Sonntag, 08. August 1841") == ""
-    assert site.mention_date(entry(date="1841-08-08", date_text=None), "Letter of 8 May 1841") == "8 August 1841"
-    assert site.mention_date(entry(date="1843-03-09", date_text=None),
+    assert site.mention_date(entry("1841-08-08"), "Letter of 8 May 1841") == "8 August 1841"
+    assert site.mention_date(entry("1843-03-09"),
                              "Heinrich Lukas Zwicky an Alfred Escher, Zürich, 09. / 11. März 1843") == ""
 
 
@@ -739,3 +741,50 @@ def _one_entry_page(src: Path, out: Path) -> Path:
     site.write_collection_site(coll, [site.digest(tree, document)], out)
     [entry_page] = (out / "registers" / "person").glob("*.html")
     return entry_page
+
+
+def test_a_letters_page_prints_its_date_by_the_editions_rule_and_its_shelfmark_once(tmp_path):
+    """The real letters: a date known to the month or the year showed the source's German
+    ("[Mai? 1878?]") beside the table's English full dates ("27 April 1850"), and the
+    shelfmark stood twice on a letter's page, under "Identifier" and under "Source"."""
+    source = generate(tmp_path / "src", letters=6)
+    filled = {"L001": ("1878-05-01", "[Mai? 1878?]", "May 1878?"),  # as the real letters
+              "L002": ("1845-01-01", "[1845]", "1845")}             # fill out their values
+    for path in (source / "letters").glob("*.xml"):
+        text = path.read_text(encoding="utf-8")
+        for ident, (when, words, _) in filled.items():
+            if f'xml:id="{ident}"' in text:
+                text = re.sub(r'<date when="[^"]*">[^<]*</date>', f'<date when="{when}">{words}</date>', text)
+                path.write_text(text, encoding="utf-8")
+    figures = build_site(source, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    printed = {when: shown for when, _, shown in filled.values()}
+    rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
+    # the table's own dates: the rule's words where the script would not write them so
+    assert {r[0]: r[1] for r in rows if r[1]} == printed
+    documents = figures["collection"].ordered()
+    assert len(documents) == 6
+    for document in documents:
+        doc = page(html / f"{document.id}.html")
+        head = doc.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)[0]
+        facts = dict(zip(head.xpath(".//h:dt/text()", namespaces=XHTML), head.xpath(".//h:dd/text()", namespaces=XHTML)))
+        if document.catalogue.date in printed:
+            assert facts["Date"] == printed[document.catalogue.date]
+        else:
+            assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", facts["Date"]), facts["Date"]
+        shelfmark = document.catalogue.identifier
+        assert shelfmark.startswith("Box ") and "Identifier" not in facts
+        shown = [t for t in doc.xpath("//h:main//text()", namespaces=XHTML) if shelfmark in t]
+        assert len(shown) == 1 and shown[0].startswith("Bern, Archive, Box "), shown
+
+
+def test_a_years_page_counts_its_documents_in_words_a_reader_reads(built):
+    """A year of one letter was headed "1836 (1 documents)"."""
+    html, figures = built
+    counts = {}
+    for path in sorted((html / "years").glob("*.html")):
+        heading = page(path).xpath("string(//h:h1)", namespaces=XHTML)
+        year, count = re.fullmatch(r"(\d{4}) \((\d+) documents?\)", " ".join(heading.split())).groups()
+        assert heading.endswith("document)" if count == "1" else "documents)"), heading
+        counts[year] = int(count)
+    assert 1 in counts.values() and sum(counts.values()) == 24

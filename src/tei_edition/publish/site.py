@@ -45,6 +45,7 @@ from copy import deepcopy
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
@@ -52,6 +53,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei_edition import resources
+from tei_edition.collection import dates
 from tei_edition.entities.namefold import fold
 from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
@@ -531,7 +533,7 @@ def write_facsimiles(document, tree, html_dir) -> list[Path]:
 
 
 def _facts(entry) -> list[tuple[str, str]]:
-    facts = [("Date", entry.date_text or entry.date or "undated")]
+    facts = [("Date", printed_date(entry))]
     for label, people in (("From", entry.sender), ("To", entry.addressee)):
         names = "; ".join(p.get("name") or "" for p in (people or []) if p.get("name"))
         if names:
@@ -562,8 +564,20 @@ def _line(entry) -> str:
         parts = ["Untitled document"]
     if entry.place_sent and entry.place_sent.get("name"):
         parts.append(entry.place_sent["name"])
-    parts.append(entry.date_text or entry.date or "undated")
+    parts.append(printed_date(entry))
     return ", ".join(parts)
+
+
+def printed_date(entry) -> str:
+    """The date as the edition prints it (``collection/dates.py``, the rule of
+    ``xslt/common/dates.xsl``): "9 April 1843", "April 1836?", "1845"; a source's date
+    in no ISO value as written; else "undated"."""
+    words = getattr(entry, "date_words", None) or (entry.date and dates.words(entry.date, entry.date_text))
+    if words:  # (an entry made without the catalogue's reading: its words made here)
+        return words
+    if entry.date_sort or entry.date:  # a value the rule cannot put in words: as written
+        return entry.date_text or entry.date
+    return "undated"
 
 
 def catalogue_line(entry, number: int | None = None) -> str:
@@ -1255,7 +1269,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
         doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=pages.get(entry.id) or href(entry.id),
                                n=str(numbers[entry.id] + 1), date=entry.date or "",
                                year=str(year_of(entry) or ""), line=_line(entry))
-        doc.text = entry.date_text or entry.date or "undated"
+        doc.text = printed_date(entry)
         if dated := mention_date(entry, doc.get("line")):
             doc.set("dated", dated)
         if getattr(entry, "fragment", None) and entry.source:
@@ -1384,54 +1398,49 @@ _DEFAULTS = ("", "", [], [], -1, 0, 0)
 
 
 def _date_text(entry) -> str:
-    """The date as the source writes it, for the table; left out when it says no more
-    than the complete ISO date (the script writes that as "1 December 1852"), kept when
-    it adds anything (brackets, a question mark, a weekday, a partial date ...)."""
-    text, date = (entry.date_text or "").strip(), entry.date or ""
-    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", date)
-    if not text or text == date:
-        return ""
-    if match and not re.search(r"[\[\]?()/]|\b(ca?|um|vor|nach|circa)\b", text, re.I):
-        year, day = match.group(1), str(int(match.group(3)))
-        numbers = re.findall(r"\d+", text)
-        if numbers and [str(int(n)) for n in numbers] in ([day, year], [day, str(int(match.group(2))), year]) \
-                and len(re.findall(r"[^\W\d_]+", text)) <= 1:
-            return ""
-    return text
-
-
-def display_date(entry) -> str:
-    """The date as the catalogue shows it: the source's words when they say more than
-    the complete ISO date (``_date_text``), else "1 December 1852" (as the script
-    writes it), else the date as given, else "undated"."""
-    text = _date_text(entry)
-    if text:
-        return text
+    """The date as the edition prints it (``printed_date``), for the table; left out
+    when it is what the script makes of a complete ISO date ("1 December 1852", with
+    the month names the rule's table gives it: ``months``)."""
+    text = printed_date(entry)
     match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", entry.date or "")
-    if match and 1 <= int(match.group(2)) <= 12:
-        return f"{int(match.group(3))} {MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
-    return entry.date or "undated"
+    if match and text == dates.words(entry.date):
+        return ""
+    return "" if text == "undated" and not entry.date else text
 
 
 def mention_date(entry, line: str | None) -> str:
     """The date a register page's mentions show beside a document's title: the
-    catalogue's (``display_date``), "" when the title already says it (every number and
-    word of it is in the title: a real letter's "…, Glarus, 08. August 1841")."""
-    date = display_date(entry)
-    words = lambda text: {_MONTH_WORDS.get(w, w.lstrip("0") or "0")  # noqa: E731
-                          for w in re.findall(r"\w+", text.casefold())}
-    return "" if line and words(date) <= words(line) else date
+    catalogue's (``printed_date``), "" when the title already says it (every number and
+    word of it is in the title: a real letter's "…, Glarus, 08. August 1841", or an
+    untitled document's line, which ends in its date)."""
+    date = printed_date(entry)
+    return "" if line and _date_words(date) <= _date_words(line) else date
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-# a month's name in the languages of the editions at hand, as the English one (a German
-# title's "09. März 1843" says "9 March 1843")
-_MONTH_WORDS = {other: english.casefold() for english, others in zip(MONTHS, (
-    "januar jänner janvier gennaio", "februar feber février febbraio", "märz maerz mars marzo",
-    "april avril aprile", "mai maggio", "juni juin giugno", "juli juillet luglio",
-    "august août agosto", "september septembre settembre", "oktober octobre ottobre",
-    "november novembre", "dezember décembre dicembre")) for other in others.split()}
+def _date_words(text: str) -> set[str]:
+    """The words and numbers of a text as a date's (a month by its number, in any of the
+    languages at hand: "März" is "March"; "08" is "8")."""
+    months = _month_words()
+    return {months.get(w, w.lstrip("0") or "0") for w in re.findall(r"\w+", text.casefold())}
+
+
+@cache
+def _month_words() -> dict[str, str]:
+    found = {}
+    for n, names in enumerate(zip(dates.month_names(), _MONTHS_AT_HAND), start=1):
+        for name in (names[0], *names[1].split()):
+            found[name.casefold()] = f"month {n}"
+    return found
+
+
+# the months' names in the languages of the editions at hand (beside the site's, which
+# the date rule's table gives), for a title's date: a German title's "09. März 1843"
+# says "9 March 1843"
+_MONTHS_AT_HAND = (
+    "january januar jänner janvier gennaio", "february februar feber février febbraio",
+    "march märz maerz mars marzo", "april avril aprile", "may mai maggio", "june juni juin giugno",
+    "july juli juillet luglio", "august août agosto", "september septembre settembre",
+    "october oktober octobre ottobre", "november novembre", "december dezember décembre dicembre")
 
 
 def _one(numbers: list[int]):
@@ -1467,7 +1476,8 @@ def _catalogue_json(entries, register) -> dict:
             row.pop()  # the script reads a missing field as its default
         rows.append(row)
     out = {"fields": ["date", "dateText", "senders", "addressees", "place", "lang", "kind"],
-           "chunk": TITLE_CHUNK, "rows": rows}
+           "chunk": TITLE_CHUNK, "rows": rows,
+           "months": dates.month_names()}  # the script writes a full date: "1 December 1852"
     for table, values in tables.items():
         out[table] = list(values)
     return out
