@@ -121,16 +121,27 @@ def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built)
 def test_register_page_lists_mentions_from_several_documents(built):
     html, figures = built
     heer = page(html / "registers" / "person" / "p2.html")
-    groups = heer.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
+    groups = heer.xpath("//h:section[@class='mentions']/h:ul[@class='by-document']/h:li", namespaces=XHTML)
     assert len(groups) >= 5
-    for group in groups:  # the passage: the title's link for one, each snippet's for several
-        links = group.xpath(".//h:a[contains(@href, '#')]/@href", namespaces=XHTML)
-        assert links
+    for group in groups:
+        # a list item per document: its title and date (here the title says the date:
+        # "Emil Welti to Jakob Dubs, Zürich, 17 January 1839"), then its snippets
+        title = group.xpath("string(h:a[1])", namespaces=XHTML)
+        assert re.search(r", \d{1,2} [A-Z][a-z]+ \d{4}$", title), title
+        # the passage: the title's link for one (its snippet a paragraph under it), each
+        # snippet's for several (the title's the document's)
+        single, several = group.xpath("h:p", namespaces=XHTML), group.xpath("h:a[position() > 1]", namespaces=XHTML)
+        assert bool(single) != bool(several) and len(single) <= 1 and len(several) != 1
+        snippets = single or several
+        links = group.xpath("h:a[contains(@href, '#')]/@href", namespaces=XHTML)
+        assert len(links) == len(several) or len(links) == 1 == len(single)
         for link in links:
             target, anchor = link.split("#")
             target_page = page((html / "registers" / "person" / target).resolve())
             assert "Heer" in "".join(target_page.xpath(f"//*[@id='{anchor}']//text()", namespaces=XHTML)), link
-        assert "Heer" in "".join(group.xpath("(h:p | h:ul)//text()", namespaces=XHTML))
+        for snippet in snippets:  # the name with a few words either side, cut at words
+            text = "".join(snippet.itertext())
+            assert "Heer" in text and len(text.split()) <= 2 * site.CONTEXT_WORDS + 3, text
     # identifiers become links to the authorities
     assert heer.xpath("//h:ul[@class='identifiers']//h:a/@href", namespaces=XHTML) == [
         "https://d-nb.info/gnd/116553146", "https://www.wikidata.org/wiki/Q69056"]
@@ -350,7 +361,7 @@ def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     person = tmp_path / "ob" / "html" / "registers" / "person"
     first, second = page(person / "p3.html"), page(person / "p3-2.html")
     assert not (person / "p3-3.html").exists()
-    groups = [len(p.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)) for p in (first, second)]
+    groups = [len(p.xpath("//h:section[@class='mentions']/h:ul[@class='by-document']/h:li", namespaces=XHTML)) for p in (first, second)]
     assert groups == [120, 40]
     assert first.xpath("//h:nav[@class='pager'][1]//h:a/@href", namespaces=XHTML) == ["p3.html", "p3-2.html"]
     assert not second.xpath("//h:p[@class='description']", namespaces=XHTML)
@@ -558,6 +569,54 @@ def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
     found = site.digest(tree, document)
     assert [text for _, text in found.passages] == ["so tragen mir meine Eltern auf, ob Sie machen"]
     assert "mir meine Eltern" in found.mentions[0][2]
+
+
+def test_a_snippet_is_its_own_name_with_a_few_whole_words_and_names_around(tmp_path):
+    # each mention's own place, not the first string like it ("Heer" in "Heerbrugg"
+    # came first: its snippet showed another passage's part); a few words either side,
+    # a name next to it whole ("… Ragaz a b" once cut "Bad Ragaz")
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+    (tmp_path / "persons.xml").write_text(head.format("Persons", '<listPerson>'
+        '<person xml:id="p1"><persName>Heer</persName></person>'
+        '<person xml:id="p2"><persName>Bad Ragaz</persName></person></listPerson>'), encoding="utf-8")
+    words = " ".join(f"w{n}" for n in range(30))
+    (tmp_path / "letter.xml").write_text(head.format("Letter", f'<p>Heerbrugg {words} <persName ref="#p2">'
+        'Bad  Ragaz</persName> a b c d e <persName ref="#p1">Heer</persName>, der x1 x2 x3 x4 x5 x6 x7 '
+        f'<persName ref="#p1">Heer</persName>.</p>'), encoding="utf-8")
+    coll = collections.load([tmp_path])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    snippets = {}
+    for key, _, snippet in site.digest(tree, document).mentions:
+        snippets.setdefault(key.rsplit("#", 1)[-1].rsplit(":", 1)[-1], []).append(snippet)
+    ragaz, (first, second) = snippets["p2"][0], snippets["p1"]
+    assert ragaz == "… w24 w25 w26 w27 w28 w29 Bad Ragaz a b c d e Heer, …"
+    assert first == "… Bad Ragaz a b c d e Heer, der x1 x2 x3 x4 x5 …"
+    assert second == "… x2 x3 x4 x5 x6 x7 Heer."
+
+
+def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():
+    from types import SimpleNamespace
+
+    def entry(date, date_text=None):
+        return SimpleNamespace(date=date, date_text=date_text, date_sort=date or None)
+
+    assert site.mention_date(entry("1852-03-19"), "Generated letter 242") == "19 March 1852"
+    # as the catalogue prints it (the date rule: no more precise than the source's words)
+    assert site.mention_date(entry("1845-01-01", "[1845]"), "Letter") == site.printed_date(entry("1845-01-01", "[1845]"))
+    assert site.mention_date(entry(""), "A note") == "undated"
+    # a real letter's title: "…, Glarus, Sonntag, 08. August 1841"
+    assert site.mention_date(entry("1841-08-08"),
+                             "Johann Jakob Blumer an Alfred Escher, Glarus, Sonntag, 08. August 1841") == ""
+    assert site.mention_date(entry("1841-08-08"), "Letter of 8 May 1841") == "8 August 1841"
+    assert site.mention_date(entry("1843-03-09"),
+                             "Heinrich Lukas Zwicky an Alfred Escher, Zürich, 09. / 11. März 1843") == ""
 
 
 def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):

@@ -240,8 +240,15 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
 
 def test_register_page_links_to_passages_in_several_documents(open_page):
     page = open_page("registers/person/p2.html")
-    groups = page.locator("section.mentions > section")
+    groups = page.locator("section.mentions > ul.by-document > li")
     assert groups.count() >= 5
+    # a document's line (its title, which says its date here), its snippet under it,
+    # indented, as a paragraph of its own, naming the entry
+    title, snippet = groups.first.locator("a").first, groups.first.locator("p")
+    assert re.search(r", \d{1,2} [A-Z][a-z]+ \d{4}$", title.inner_text())
+    assert "Heer" in snippet.inner_text()
+    above, below = title.bounding_box(), snippet.bounding_box()
+    assert below["y"] >= above["y"] + above["height"] - 1 and below["x"] > above["x"]
     groups.nth(1).locator("a[href*='#']").first.click()
     page.wait_for_load_state()
     anchor = page.url.split("#")[1]

@@ -43,6 +43,10 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
         assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../assets/edition.css"]
         assert page.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)
         assert page.xpath("//h:script[@id='te-entities']", namespaces=XHTML)  # its cards' data
+        # its names link to their entries without an id each: the registers link to
+        # the paragraph (a single document's own register pages link to the name)
+        names = page.xpath("//h:a[contains(concat(' ', @class, ' '), ' name ')]", namespaces=XHTML)
+        assert names and not [a.get("id") for a in names if a.get("id")]
     # one file a page: no folder (assets, cards' script, marker) but a page's facsimiles
     folders = {p.relative_to(html / "letters").as_posix() for p in (html / "letters").rglob("*")
                if p.is_dir()}
@@ -54,7 +58,7 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
 
     assert {p.name for p in html.iterdir()} - {"letters"} <= SITE_NAMES
     heer = etree.parse(str(html / "registers" / "person" / "p2.html"))
-    assert len(heer.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)) == 5
+    assert len(heer.xpath("//h:section[@class='mentions']/h:ul[@class='by-document']/h:li", namespaces=XHTML)) == 5
 
 
 def test_every_link_of_the_site_leads_to_a_file_of_the_site(built):
@@ -119,8 +123,8 @@ def test_build_full_registers_lists_the_entries_no_document_mentions(run, tmp_pa
     assert "Never Mentioned" in page.xpath("string(//h:h1)", namespaces=XHTML)
     assert "An entry no letter names." in " ".join(page.xpath("//text()"))
     assert page.xpath("//h:section[@class='mentions']", namespaces=XHTML)
-    assert not page.xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
-    assert etree.parse(str(mentioned)).xpath("//h:section[@class='mentions']/h:section", namespaces=XHTML)
+    assert not page.xpath("//h:section[@class='mentions']/h:ul[@class='by-document']/h:li", namespaces=XHTML)
+    assert etree.parse(str(mentioned)).xpath("//h:section[@class='mentions']/h:ul[@class='by-document']/h:li", namespaces=XHTML)
     assert run(*args).exit_code == 0
     assert mentioned.is_file() and not unmentioned.exists()
 
@@ -157,12 +161,16 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
     from test_collection_site import _postings
     assert memo in {number for number, _, _ in _postings(postings)}
 
-    for key, anchor, title in (("p2", "body1.div1.div1.p1", "Memorandum from Hans Beispiel"),
-                               ("p1", "body1.div1.div2.p1", "Telegram to Anna Muster")):
+    for key, anchor, title, date in (
+            ("p2", "body1.div1.div1.p1", "Memorandum from Hans Beispiel", "10 January 1872"),
+            ("p1", "body1.div1.div2.p1", "Telegram to Anna Muster", "12 January 1872")):
         register = etree.parse(str(html / "registers" / "person" / f"{key}.html"))
-        links = register.xpath("//h:section[@class='mentions']/h:section/h:h3/h:a", namespaces=XHTML)
+        links = register.xpath("//h:section[@class='mentions']/h:ul/h:li/h:a[1]", namespaces=XHTML)
         target = f"../../volumes/frus/index.html#{anchor}"
         assert [a.text for a in links if a.get("href") == target] == [title] and anchor in ids
+        # the date as the catalogue shows it, beside the title (which does not say it)
+        [link] = [a for a in links if a.get("href") == target]
+        assert link.tail == f", {date}"
     titles = (html / "catalogue" / "t0.js").read_text(encoding="utf-8")
     assert '"volumes/frus/index.html#body1.div2"]' in titles and "body1.div2" in ids
 

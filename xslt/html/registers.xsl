@@ -229,7 +229,8 @@
        anchor and its place among the block's names ("doc1.p2-n3"); the context is up
        to about ten words either side, with the editorial signs of the reading text
        ([supplied], […]) and without notes. Without $contexts (a page of a collection,
-       whose registers are the collection site's) only the ids: map{'id'}. -->
+       whose registers are the collection site's, linking to paragraphs): none, its
+       names have no ids (h:name-id). -->
   <xsl:function name="h:mention-table" as="map(xs:string, map(xs:string, xs:string))">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="contexts" as="xs:boolean"/>
@@ -250,7 +251,7 @@
     </xsl:variable>
     <xsl:choose>
       <xsl:when test="not($contexts)">
-        <xsl:sequence select="map:merge($names ! map{generate-id(.): map{'id': $ids(generate-id(.))}})"/>
+        <xsl:sequence select="map{}"/>
       </xsl:when>
       <xsl:otherwise>
         <xsl:map>

@@ -683,7 +683,7 @@
         <xsl:when test="empty(@type | @rend | @te:align | @xml:lang)
                         and namespace-uri() = 'http://www.tei-c.org/ns/1.0'
                         and not(@te:kind = ('unknown-block', 'unknown-inline'))">
-          <xsl:variable name="mention" select="h:mention-id(., $mentions)"/>
+          <xsl:variable name="mention" select="h:name-id(., $mentions)"/>
           <xsl:if test="$mention">
             <xsl:attribute name="id" select="$mention"/>
           </xsl:if>
@@ -691,7 +691,7 @@
         </xsl:when>
         <xsl:otherwise>
           <xsl:call-template name="h:attributes">
-            <xsl:with-param name="id" select="h:mention-id(., $mentions)"/>
+            <xsl:with-param name="id" select="h:name-id(., $mentions)"/>
             <xsl:with-param name="own" select="h:classes(.)[not(starts-with(., 'tei-'))]"/>
             <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
           </xsl:call-template>
@@ -724,6 +724,16 @@
       <xsl:with-param name="class" select="'name', 'unresolved'"/>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- A name's id: where a document's own register pages link its mentions
+       (h:mention-id); on a collection's page, whose registers link to the paragraph,
+       only the name's own (its xml:id, which a reference may target), not an id on
+       each of the page's thousand names that nothing links to. -->
+  <xsl:function name="h:name-id" as="xs:string?">
+    <xsl:param name="name" as="element()"/>
+    <xsl:param name="mentions" as="map(xs:string, map(xs:string, xs:string))"/>
+    <xsl:sequence select="if (exists($collection-page)) then h:anchor-id($name) else h:mention-id($name, $mentions)"/>
+  </xsl:function>
 
   <!-- The id of one mention (registers link here), looked up in the table that
        h:mention-table made in one pass: its block's anchor and its place among the

@@ -247,28 +247,32 @@
                 <xsl:with-param name="pages" select="$pages"/>
               </xsl:call-template>
             </xsl:if>
-            <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
-              <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
-              <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
-              <!-- one passage: the title leads to it; several: each of them a link
-                   (a document's section, without a class: "section.mentions > section") -->
-              <section>
-                <xsl:choose>
-                  <xsl:when test="count(current-group()) = 1">
-                    <h3><a href="{$page}#{@anchor}">{$doc/@line}</a></h3>
-                    <p>{.}</p>
-                  </xsl:when>
-                  <xsl:otherwise>
-                    <h3><a href="../../{$doc/@href}">{$doc/@line}</a></h3>
-                    <ul>
+            <!-- a list item per document: its title (a link to the passage when it is
+                 the only one, else to the document), its date unless the title says it,
+                 and its passages' snippets, each a link to its paragraph when there are
+                 several; compact, for an entry named in thousands of passages -->
+            <ul class="by-document">
+              <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
+                <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
+                <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
+                <li>
+                  <xsl:choose>
+                    <xsl:when test="count(current-group()) = 1">
+                      <a href="{$page}#{@anchor}">{$doc/@line}</a>
+                      <xsl:if test="$doc/@dated">, {$doc/@dated}</xsl:if>
+                      <p>{.}</p>
+                    </xsl:when>
+                    <xsl:otherwise>
+                      <a href="../../{$doc/@href}">{$doc/@line}</a>
+                      <xsl:if test="$doc/@dated">, {$doc/@dated}</xsl:if>
                       <xsl:for-each select="current-group()">
-                        <li><a href="{$page}#{@anchor}">{.}</a></li>
+                        <a href="{$page}#{@anchor}">{.}</a>
                       </xsl:for-each>
-                    </ul>
-                  </xsl:otherwise>
-                </xsl:choose>
-              </section>
-            </xsl:for-each-group>
+                    </xsl:otherwise>
+                  </xsl:choose>
+                </li>
+              </xsl:for-each-group>
+            </ul>
             <xsl:if test="$pages gt 1">
               <xsl:call-template name="s:pager">
                 <xsl:with-param name="entity" select="$entity"/>

@@ -45,6 +45,8 @@ from copy import deepcopy
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import cache
+from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
@@ -93,7 +95,11 @@ def _break_space(el) -> str:
 
 _CHOICE = f"{_T}choice"
 _SPACES = re.compile(r"\s+")
-CONTEXT = 45  # characters each side of a mention in its snippet
+# A mention's snippet: the name with up to CONTEXT_WORDS words either side (fewer when
+# they run past CONTEXT characters), cut at word boundaries: what a reader needs to
+# recognise the passage (a register lists a hundred thousand of them).
+CONTEXT_WORDS = 6
+CONTEXT = 40
 TITLE_CHUNK = 250  # catalogue rows per file of ids and titles
 AUTHORITIES = {
     "gnd": "https://d-nb.info/gnd/{}", "viaf": "https://viaf.org/viaf/{}",
@@ -193,15 +199,20 @@ def digest(tree, document) -> Digest:
             continue  # a nested text is walked with its outer one
         _walk(body, None, texts, order, names)
     anchor_of = {block: anchors.anchor(block) for block in order}  # once per block
+    with_text = set()
     for block in order:
         text = _SPACES.sub(" ", "".join(texts[block])).strip()
         if text:
             found.passages.append((anchor_of[block], text))
-    passage_text = dict(found.passages)
-    for el, block in names:
+            with_text.add(block)
+    joined = _snippet_texts(texts, names)
+    for el, block, start, end in names:
         anchor = anchor_of[block] if block is not None else ""
-        label = _SPACES.sub(" ", "".join(_reading(el))).strip()
-        snippet = _snippet(passage_text.get(anchor, label), label)
+        if block in with_text:
+            text, starts = joined[block]
+            snippet = _snippet(text, starts[start], starts[end])
+        else:  # a name outside any passage: the name alone
+            snippet = _SPACES.sub(" ", "".join(_reading(el))).strip()
         for key in el.get(TE_REFS, "").split():
             found.mentions.append((key, anchor, snippet))
     found.terms = document_postings(found.passages)
@@ -246,8 +257,12 @@ def _walk(el, block, texts, order, names) -> None:
         if block not in texts:
             texts[block] = []
             order.append(block)
-    if el.tag in _NAMES and el.get(TE_REFS):
-        names.append((el, block))
+    # a name: where its text is among its block's pieces (from, to), for its snippet
+    name = [el, block, None, None] if el.tag in _NAMES and el.get(TE_REFS) else None
+    if name is not None:
+        names.append(name)
+        if block is not None:
+            name[2] = len(texts[block])
     if block is not None and el.text:
         texts[block].append(el.text)
     for child in el:
@@ -256,6 +271,8 @@ def _walk(el, block, texts, order, names) -> None:
             _walk(child, block, texts, order, names)
         if block is not None:
             texts[block].append(_break_space(child) + (child.tail or ""))
+    if name is not None and block is not None:
+        name[3] = len(texts[block])
 
 
 def _reading(el):
@@ -268,15 +285,63 @@ def _reading(el):
         yield _break_space(child) + (child.tail or "")
 
 
-def _snippet(text: str, label: str) -> str:
-    at = text.find(label) if label else -1
-    if at < 0 or len(text) <= 2 * CONTEXT + len(label):
-        return text if len(text) <= 2 * CONTEXT + len(label) else text[:2 * CONTEXT].rstrip() + " …"
-    start, end = max(0, at - CONTEXT), min(len(text), at + len(label) + CONTEXT)
-    start = text.rfind(" ", 0, start + 1) + 1 if start else 0
-    stop = text.find(" ", end)
-    end = len(text) if stop < 0 else stop
-    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+_NAME_SPACE = "\x00"  # a space inside a name, for its snippets: never cut there
+
+
+def _snippet_texts(texts: dict, names: list) -> dict:
+    """Each block that holds names as its snippets read it: its text with whitespace
+    made spaces and the spaces inside its names ``_NAME_SPACE`` (so that a snippet cut
+    at a space never cuts a name: "… 1811 the while" of "Place 1811"), and where each
+    of its pieces starts in it (a name's pieces are ``start`` to ``end``)."""
+    joined = {}
+    by_block = defaultdict(list)
+    for _, block, start, end in names:
+        if block is not None and start is not None:
+            by_block[block].append((start, end))
+    for block, spans in by_block.items():
+        # one pass over the block (its pieces apart: no piece holds the separator)
+        pieces = _SPACES.sub(" ", "\x03".join(texts[block])).split("\x03")
+        for start, end in spans:
+            for n in range(start, end):
+                piece = pieces[n]
+                lead = n == start and piece.startswith(" ")
+                trail = n == end - 1 and piece.endswith(" ") and len(piece) > lead
+                inner = piece[1 if lead else 0:len(piece) - 1 if trail else len(piece)]
+                pieces[n] = (" " if lead else "") + inner.replace(" ", _NAME_SPACE) + (" " if trail else "")
+        joined[block] = ("".join(pieces), list(accumulate(map(len, pieces), initial=0)))
+    return joined
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    """A name in its passage (the block's ``text``, the name from ``start`` to ``end``):
+    the name whole, with up to ``CONTEXT_WORDS`` words either side, cut at word
+    boundaries, "…" where the passage goes on. The word the name is part of ("(Zürich"
+    or "Escher's") is kept whole. Only what is near the name is read (a long passage
+    is not read again for each of its names)."""
+    low, high = max(0, start - 4 * CONTEXT), end + 4 * CONTEXT
+    left, right = text[low:start].split(" "), text[end:high].split(" ")
+    # left[-1], right[0]: what touches the name; a word the window cut is not shown
+    left_words = [w for w in left[1 if low else 0:-1] if w]
+    right_words = [w for w in right[1:-1 if high < len(text) else None] if w]
+    kept_left = _words(left_words[:-CONTEXT_WORDS - 1:-1])[::-1]
+    kept_right = _words(right_words)
+    middle = (left[-1] + text[start:end] + right[0]).strip(" ")
+    if "  " in middle:
+        middle = _SPACES.sub(" ", middle)
+    shown = " ".join([*kept_left, middle, *kept_right]) if middle else " ".join([*kept_left, *kept_right])
+    return (("… " if low or len(kept_left) < len(left_words) else "") + shown + (
+        " …" if high < len(text) or len(kept_right) < len(right_words) else "")).replace(_NAME_SPACE, " ")
+
+
+def _words(words: list[str]) -> list[str]:
+    """The first of ``words`` (nearest the name first) a snippet shows: up to
+    ``CONTEXT_WORDS`` of them, fewer when they run past ``CONTEXT`` characters (at
+    least one, however long)."""
+    kept = words[:CONTEXT_WORDS]
+    size = sum(map(len, kept)) + len(kept)
+    while size > CONTEXT + 1 and len(kept) > 1:
+        size -= len(kept.pop()) + 1
+    return kept
 
 
 # ---------------------------------------------------------------- the collection
@@ -1205,6 +1270,8 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                                n=str(numbers[entry.id] + 1), date=entry.date or "",
                                year=str(year_of(entry) or ""), line=_line(entry))
         doc.text = printed_date(entry)
+        if dated := mention_date(entry, doc.get("line")):
+            doc.set("dated", dated)
         if getattr(entry, "fragment", None) and entry.source:
             doc.set("file", file_page(entry.source))
             doc.set("source", str(entry.source))
@@ -1339,6 +1406,41 @@ def _date_text(entry) -> str:
     if match and text == dates.words(entry.date):
         return ""
     return "" if text == "undated" and not entry.date else text
+
+
+def mention_date(entry, line: str | None) -> str:
+    """The date a register page's mentions show beside a document's title: the
+    catalogue's (``printed_date``), "" when the title already says it (every number and
+    word of it is in the title: a real letter's "…, Glarus, 08. August 1841", or an
+    untitled document's line, which ends in its date)."""
+    date = printed_date(entry)
+    return "" if line and _date_words(date) <= _date_words(line) else date
+
+
+def _date_words(text: str) -> set[str]:
+    """The words and numbers of a text as a date's (a month by its number, in any of the
+    languages at hand: "März" is "March"; "08" is "8")."""
+    months = _month_words()
+    return {months.get(w, w.lstrip("0") or "0") for w in re.findall(r"\w+", text.casefold())}
+
+
+@cache
+def _month_words() -> dict[str, str]:
+    found = {}
+    for n, names in enumerate(zip(dates.month_names(), _MONTHS_AT_HAND), start=1):
+        for name in (names[0], *names[1].split()):
+            found[name.casefold()] = f"month {n}"
+    return found
+
+
+# the months' names in the languages of the editions at hand (beside the site's, which
+# the date rule's table gives), for a title's date: a German title's "09. März 1843"
+# says "9 March 1843"
+_MONTHS_AT_HAND = (
+    "january januar jänner janvier gennaio", "february februar feber février febbraio",
+    "march märz maerz mars marzo", "april avril aprile", "may mai maggio", "june juni juin giugno",
+    "july juli juillet luglio", "august août agosto", "september septembre settembre",
+    "october oktober octobre ottobre", "november novembre", "december dezember décembre dicembre")
 
 
 def _one(numbers: list[int]):
