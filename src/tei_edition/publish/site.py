@@ -213,10 +213,11 @@ def mention_marks(mentions) -> dict[str, str]:
     """Collection key -> a signature of a document's mentions of it (anchor and
     snippet, in order): what of the document the entry's pages show."""
     by_key: dict[str, list] = defaultdict(list)
-    for key, anchor, snippet in mentions:
-        by_key[key].append([anchor, snippet])
-    return {key: hashlib.blake2b(json.dumps(found, ensure_ascii=False).encode(
-        "utf-8", "surrogateescape"), digest_size=10).hexdigest() for key, found in by_key.items()}
+    for key, anchor, snippet in mentions:  # (U+0001, U+0002: in no XML text)
+        by_key[key].append(f"{anchor}\x01{snippet}")
+    blake2b = hashlib.blake2b
+    return {key: blake2b("\x02".join(found).encode("utf-8", "surrogateescape"),
+                         digest_size=10).hexdigest() for key, found in by_key.items()}
 
 
 def _fragment(root, fragment, document=None):
@@ -771,8 +772,8 @@ def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: b
     for chosen in batches:
         for el in chosen:
             del el.attrib["pages"]
-            _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
-        yield head + b"".join(etree.tostring(el, with_tail=False) for el in chosen) + tail
+        yield head + b"".join(_with_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
+                              for el in chosen) + tail
         for el in chosen:  # made: its mentions are not kept for the rest
             el.clear()
             if el.getparent() is not None:
@@ -1239,22 +1240,45 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
 def _passages_named(found) -> list[tuple[str, str, str]]:
     """An entry's mentions as its page lists them: one line per passage, however often
     the passage names it."""
-    shown, lines = set(), []
-    for document_id, anchor, snippet in found:
-        if (document_id, anchor) not in shown:
-            shown.add((document_id, anchor))
-            lines.append((document_id, anchor, snippet))
-    return lines
+    lines: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for mention in found:  # (the first of a passage's mentions: its snippet)
+        lines.setdefault(mention[:2], mention)
+    return list(lines.values())
 
 
-def _add_mentions(el, lines) -> None:
-    """The ``s:mention`` elements of an entity, before its letters."""
-    at = next((i for i, child in enumerate(el) if child.tag == f"{_S}letter"), len(el))
-    for document_id, anchor, snippet in lines:
-        m = etree.Element(f"{_S}mention", doc=document_id, anchor=anchor)
-        m.text = snippet
-        el.insert(at, m)
-        at += 1
+_ESCAPED = re.compile(r'[&<>"\t\n\r]')  # what XML text (and a value in "") cannot hold as itself
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
+            "\r": "&#13;"}
+
+
+def _escaped(value: str) -> str:
+    """``value`` as XML text, or as an attribute value between double quotes."""
+    if _ESCAPED.search(value) is None:  # (most are)
+        return value
+    return _ESCAPED.sub(lambda match: _ESCAPES[match.group()], value)
+
+
+def _with_mentions(el, lines) -> bytes:
+    """The XML text of an entity with its ``s:mention`` elements, before its letters.
+    The mentions are written as text where a comment holds their place (a hundred
+    thousand of them made as elements took this process a second, which the pages'
+    child processes waited for); no text or value of the entity can hold the
+    comment's tag, whose "<" it would have escaped."""
+    letter = el.find(f"{_S}letter")
+    mark = etree.Comment("mentions")
+    if letter is not None:
+        letter.addprevious(mark)
+    else:
+        el.append(mark)
+    name = f"{el.prefix}:mention" if el.prefix else "mention"
+    text = etree.tostring(el, with_tail=False, encoding="unicode")
+    el.remove(mark)
+    before, found, after = text.partition("<!--mentions-->")
+    if not found:
+        raise TransformError("the site description lost the place of an entry's mentions")
+    return "".join([before, *[f'<{name} doc="{_escaped(document_id)}" anchor="{_escaped(anchor)}">'
+                              f'{_escaped(snippet)}</{name}>' for document_id, anchor, snippet in lines],
+                    after]).encode("utf-8")
 
 
 def _map_windows(site) -> None:
