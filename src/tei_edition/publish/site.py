@@ -56,7 +56,7 @@ from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.peak import own_peak
-from tei_edition.publish.pool import tree_rss
+from tei_edition.publish.pool import human, kill_tree, tree_rss
 from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
                                                script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -537,7 +537,8 @@ def content_hash(data: bytes) -> str:
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
                           previous: Previous | None = None, salt: str = "",
-                          known: dict | None = None, jobs: int = 1) -> dict:
+                          known: dict | None = None, jobs: int = 1,
+                          memory: int | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -562,7 +563,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     taken over for the entries that did not change (made with the same ``salt``).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
-    figures' ``child_peak``, and ``together_peak`` with this process's).
+    figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
+    a child whose memory passes it (bytes; a build's ``--max-memory`` per worker) is
+    stopped, and the site with it (a ``TransformError``).
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -710,7 +713,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     peak = [0, 0]  # the children's own peak; the peak of this process and them together
     children = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
         if jobs > 1 and len(batches) > 1 else 0
-    for part, name, digest, wrote in _made_pages(inputs, writer, children, peak, write_files):
+    for part, name, digest, wrote in _made_pages(inputs, writer, children, peak, write_files,
+                                                 memory=memory):
         hashes[name] = digest
         written, kept = written + wrote, kept + (not wrote)
         part_files.setdefault(part, []).append(name)
@@ -854,14 +858,17 @@ def _run_text(xml: bytes, path: str) -> list[str]:
 CALLS_PER_CHILD = 4
 
 
-def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None):
+def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None, *,
+                memory: int | None = None):
     """(part, file name, content hash, written) of the pages of each input (text), in
     order, each written (or linked over) by ``writer``: here, or by ``children`` child
     processes (a standard library pool, each child renewed after ``CALLS_PER_CHILD``
     calls), which write the pages themselves; one call more than children in flight.
     ``meanwhile()`` is called once: while the children make the first pages, else after
     the pages. ``peak`` gets the children's peak memory and that of this process and
-    them together (bytes)."""
+    them together (bytes). A child whose memory passes ``memory`` (bytes) is stopped,
+    and the pages with it: a ``TransformError``, as a worker over the limit fails its
+    document."""
     if not children:
         for tree in inputs:
             for part, name, text in _pages(tree, writer.folder.folder):
@@ -883,11 +890,11 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
                 meanwhile()
                 meanwhile = None
             while len(waiting) > children:
-                yield from _result(waiting.popleft(), out, peak)
+                yield from _result(waiting.popleft(), out, peak, pool, memory)
         if meanwhile is not None:
             meanwhile()
         while waiting:
-            yield from _result(waiting.popleft(), out, peak)
+            yield from _result(waiting.popleft(), out, peak, pool, memory)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -909,11 +916,20 @@ def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str, bool]], i
     return made, own_peak()
 
 
-def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str, bool]]:
+def _result(future, out: Path, peak: list[int], pool=None,
+            memory: int | None = None) -> list[tuple[str, str, str, bool]]:
     """A call's pages; meanwhile, this process's memory and its children's, together,
-    measured several times a second (``peak[1]``)."""
+    measured several times a second (``peak[1]``), and each child of ``pool`` stopped
+    when its own (with what it started) passes ``memory``."""
     try:
         while True:
+            for pid in list(getattr(pool, "_processes", None) or ()) if memory else ():
+                if tree_rss(pid) > memory:
+                    kill_tree(pid)
+                    raise TransformError(
+                        f"a process making the site's pages was stopped: it needed more than "
+                        f"the memory limit of {human(memory)} per worker (--max-memory lifts it)",
+                        path=str(out))
             try:
                 made, used = future.result(timeout=0.2)
                 break
