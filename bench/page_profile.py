@@ -39,56 +39,15 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
-from contextlib import contextmanager
 from copy import deepcopy
 from pathlib import Path
 
 from lxml import etree
 
+from bench.clock import Clock
+
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCES = ("/work/ref/tei-stylesheets/html/html.xsl", str(ROOT / "bench/reference/tei-html.xsl"))
-
-
-class Clock:
-    """CPU (and wall) seconds spent inside named calls; nested calls of another name are
-    taken out of the outer one's figure (``page`` excludes its own ``to_xdm``)."""
-
-    def __init__(self) -> None:
-        self.cpu: dict[str, float] = defaultdict(float)
-        self.wall: dict[str, float] = defaultdict(float)
-        self.calls: dict[str, int] = defaultdict(int)
-        self._stack: list[list[float]] = []
-
-    @contextmanager
-    def timing(self, name: str):
-        frame = [0.0, 0.0]  # time spent in nested timed calls
-        self._stack.append(frame)
-        cpu, wall = time.process_time(), time.perf_counter()
-        try:
-            yield
-        finally:
-            spent_cpu, spent_wall = time.process_time() - cpu, time.perf_counter() - wall
-            self._stack.pop()
-            self.cpu[name] += spent_cpu - frame[0]
-            self.wall[name] += spent_wall - frame[1]
-            self.calls[name] += 1
-            if self._stack:
-                self._stack[-1][0] += spent_cpu
-                self._stack[-1][1] += spent_wall
-
-    def wrap(self, module, attribute: str, name: str) -> None:
-        original = getattr(module, attribute)
-
-        def timed(*args, **kwargs):
-            with self.timing(name):
-                return original(*args, **kwargs)
-
-        timed.__wrapped__ = original
-        setattr(module, attribute, timed)
-
-    def reset(self) -> None:
-        self.cpu.clear(), self.wall.clear(), self.calls.clear()
 
 
 def parse_args(argv):

@@ -10,37 +10,14 @@ Nothing is written outside a temporary folder."""
 
 from __future__ import annotations
 
-import functools
 import sys
 import tempfile
-import time
-from collections import defaultdict
 from pathlib import Path
 
-_cpu: dict[str, float] = defaultdict(float)
-_wall: dict[str, float] = defaultdict(float)
-_calls: dict[str, int] = defaultdict(int)
-_counting = [False]
+from bench.clock import Clock
 
-
-def _timed(label, function):
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        if not _counting[0]:
-            return function(*args, **kwargs)
-        c, w = time.process_time(), time.perf_counter()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            _cpu[label] += time.process_time() - c
-            _wall[label] += time.perf_counter() - w
-            _calls[label] += 1
-    return wrapper
-
-
-def _patch(module, name, label=None):
-    setattr(module, name, _timed(label or f"{module.__name__.rsplit('.', 1)[-1]}.{name}",
-                                 getattr(module, name)))
+clock = Clock(inclusive=True)
+clock.counting = False
 
 
 class _Stop(Exception):
@@ -60,17 +37,9 @@ def main(argv: list[str]) -> int:
     saxon = transform.call_saxon
 
     def call_saxon(action, context, **kwargs):
-        if not _counting[0]:
+        with clock.timing("saxon: hand over (parse_xml)" if context.startswith("cannot hand")
+                          else "saxon: transform/template"):
             return saxon(action, context, **kwargs)
-        label = "saxon: hand over (parse_xml)" if context.startswith("cannot hand") else \
-            "saxon: transform/template"
-        c, w = time.process_time(), time.perf_counter()
-        try:
-            return saxon(action, context, **kwargs)
-        finally:
-            _cpu[label] += time.process_time() - c
-            _wall[label] += time.perf_counter() - w
-            _calls[label] += 1
 
     transform.call_saxon = call_saxon
     for module, name in ((transform, "to_xdm"), (transform, "_prepared"),
@@ -81,30 +50,25 @@ def main(argv: list[str]) -> int:
                          (build, "_export_all"), (output, "write_atomic"),
                          (registers.CollectionRegister, "bundle"),
                          (site, "write_facsimiles")):
-        _patch(module, name)
+        clock.wrap(module, name)
     from tei_edition.publish.formats import html
-    html.write_atomic = _timed("output.write_atomic", html.write_atomic)
-    html.run_format = _timed("run.run_format", html.run_format)
-    start = {}
+    clock.wrap(html, "write_atomic", "output.write_atomic")
+    clock.wrap(html, "run_format", "run.run_format")
+
+    start = Clock()  # (the worker's start, on its own: the parts' clock is not counting yet)
 
     def run_here(tasks, init_args, finished):
-        c, w = time.process_time(), time.perf_counter()
-        build.init_worker(*init_args)
-        start["cpu"], start["wall"] = time.process_time() - c, time.perf_counter() - w
+        with start.timing("init_worker"):
+            build.init_worker(*init_args)
         chosen = tasks[:count + skip]
-        parse = type(chosen[0].document).parse
-        type(chosen[0].document).parse = _timed("Document.parse", parse)
+        clock.wrap(type(chosen[0].document), "parse", "Document.parse")
         for n, task in enumerate(chosen):
-            _counting[0] = n >= skip
-            c, w = time.process_time(), time.perf_counter()
-            outcome = build.render(task)
-            if _counting[0]:
-                _cpu["build.render"] += time.process_time() - c
-                _wall["build.render"] += time.perf_counter() - w
-                _calls["build.render"] += 1
+            clock.counting = n >= skip
+            with clock.timing("build.render"):
+                outcome = build.render(task)
             if not outcome.ok:
                 print(outcome, file=sys.stderr)
-        _counting[0] = False
+        clock.counting = False
         raise _Stop
 
     build._run_here = run_here
@@ -114,17 +78,18 @@ def main(argv: list[str]) -> int:
                         only=["html"], jobs=0, force=True)
         except _Stop:
             pass
-    n = _calls["build.render"]
-    print(f"worker start (init_worker): {start['cpu'] * 1000:.0f} ms CPU, "
-          f"{start['wall'] * 1000:.0f} ms wall")
+    cpu, wall, calls = clock.cpu, clock.wall, clock.calls
+    n = calls["build.render"]
+    print(f"worker start (init_worker): {start.cpu['init_worker'] * 1000:.0f} ms CPU, "
+          f"{start.wall['init_worker'] * 1000:.0f} ms wall")
     print(f"{n} letters; CPU ms per letter (wall), calls per letter")
-    for label in sorted(_cpu, key=lambda k: -_cpu[k]):
-        print(f"  {label:34} {_cpu[label] / n * 1000:7.2f} ({_wall[label] / n * 1000:6.2f})"
-              f"  {_calls[label] / n:5.2f}")
-    inside = _cpu["saxon: transform/template"] + _cpu["saxon: hand over (parse_xml)"]
-    print(f"  {'render outside Saxon calls':34} {(_cpu['build.render'] - inside) / n * 1000:7.2f}")
+    for label in sorted(cpu, key=lambda k: -cpu[k]):
+        print(f"  {label:34} {cpu[label] / n * 1000:7.2f} ({wall[label] / n * 1000:6.2f})"
+              f"  {calls[label] / n:5.2f}")
+    inside = cpu["saxon: transform/template"] + cpu["saxon: hand over (parse_xml)"]
+    print(f"  {'render outside Saxon calls':34} {(cpu['build.render'] - inside) / n * 1000:7.2f}")
     print(f"  {'render outside the transform':34} "
-          f"{(_cpu['build.render'] - _cpu['saxon: transform/template']) / n * 1000:7.2f}")
+          f"{(cpu['build.render'] - cpu['saxon: transform/template']) / n * 1000:7.2f}")
     return 0
 
 

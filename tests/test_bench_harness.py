@@ -216,3 +216,28 @@ def test_the_frus_goal_compares_our_peak_with_the_references_in_the_same_run():
     theirs = harness.Series(["theirs"], runs=[harness.Run(7.0, 268 * MB, 0)])
     assert cases.frus_note(ours, theirs) == \
         "time 3.00 s vs 7.00 s; peak 310.0 MB vs 268.0 MB (ours vs reference)"
+
+
+@pytest.mark.parametrize("inclusive", [False, True])
+def test_the_profiles_clock_takes_nested_calls_out_or_keeps_them(inclusive, monkeypatch):
+    """bench.clock.Clock, the timing of both profiles: a nested timed call's time is
+    taken out of the outer one's (page_profile) or kept in it (worker_profile); nothing
+    is counted while ``counting`` is False; a wrapped function keeps its original."""
+    from types import SimpleNamespace
+
+    from bench import clock as clock_module
+
+    ticks = iter(range(0, 1000, 1))  # each reading of a clock: one second later
+    monkeypatch.setattr(clock_module.time, "process_time", lambda: float(next(ticks)))
+    monkeypatch.setattr(clock_module.time, "perf_counter", lambda: 0.0)
+    clock = clock_module.Clock(inclusive=inclusive)
+    owner = SimpleNamespace(__name__="pkg.owner", inner=lambda x: x + 1)
+    clock.wrap(owner, "inner")
+    with clock.timing("outer"):  # outer reads 0 ... 3: 3 s, 1 of them (1 -> 2) inner's
+        assert owner.inner(1) == 2
+    assert owner.inner.__wrapped__(5) == 6
+    assert dict(clock.cpu) == {"owner.inner": 1.0, "outer": 3.0 if inclusive else 2.0}
+    assert dict(clock.calls) == {"owner.inner": 1, "outer": 1}
+    clock.counting = False
+    owner.inner(1)
+    assert dict(clock.calls) == {"owner.inner": 1, "outer": 1}

@@ -157,6 +157,32 @@ def test_child_processes_link_the_unchanged_pages_of_a_part_made_again(collectio
     assert fresh.ok and files(out / "html") == files(tmp_path / "fresh" / "html")
 
 
+@pytest.mark.slow
+def test_a_child_making_pages_over_the_memory_limit_is_stopped(collection, tmp_path, monkeypatch):
+    """The child processes that make the site's pages are held to the memory limit of a
+    worker: one over it is stopped, and the build says so (the site is not made)."""
+    import multiprocessing
+
+    from tei_edition.publish import site
+
+    made = site.write_collection_site
+    limits = []
+
+    def tiny(*args, **kwargs):
+        limits.append(kwargs["memory"])
+        return made(*args, **{**kwargs, "memory": 1})  # (no process lives in one byte)
+
+    monkeypatch.setattr(site, "PAGE_BATCH", 1)
+    monkeypatch.setattr(site, "write_collection_site", tiny)
+    report = build([collection], tmp_path / "out", jobs=2, only=["html"],
+                   limits=pool.Limits(memory=1536 * pool.MB))
+    assert limits == [1536 * pool.MB]  # the workers' limit, handed to the site
+    assert not report.ok
+    assert any("making the site's pages was stopped" in note and "memory limit" in note
+               and "--max-memory" in note for note in report.notes)
+    assert multiprocessing.active_children() == []  # the children are gone
+
+
 def test_a_new_site_reads_its_entries_details_while_the_workers_render(collection, tmp_path,
                                                                        monkeypatch):
     """A site made afresh has what its entries' pages show besides their names read

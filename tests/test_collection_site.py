@@ -743,6 +743,29 @@ def _one_entry_page(src: Path, out: Path) -> Path:
     return entry_page
 
 
+@pytest.mark.parametrize("letters", [True, False])
+def test_mentions_written_as_text_are_the_elements_they_stand_for(letters):
+    """An entry's mentions go into the site stylesheet's input as text (``_with_mentions``):
+    parsed, they are the ``s:mention`` elements before the entry's letters, their values
+    and snippets as they were, whatever characters these hold."""
+    S = f"{{{site.SITE_NS}}}"
+    data = etree.Element(f"{S}site")
+    entity = etree.SubElement(data, f"{S}entity", key="p1")
+    etree.SubElement(entity, f"{S}name").text = "Anna & <Bertha>"
+    if letters:
+        etree.SubElement(entity, f"{S}letter", doc="L1", role="sent")
+        etree.SubElement(entity, f"{S}letter", doc="L2", role="received")
+    lines = [("L1", "d1.p1", 'a < b && c > d "quoted"\r\n\ttabbed <!--mentions--> ]]>'),
+             ("L\"2&", "x\ty\nz", "Zürich – 北京 \U0001F600"), ("L3", "", "")]
+    parsed = etree.fromstring(site._with_mentions(entity, lines))
+    assert [child.tag.split("}")[1] for child in parsed] == \
+        ["name", "mention", "mention", "mention"] + (["letter", "letter"] if letters else [])
+    mentions = parsed.findall(f"{S}mention")
+    assert [(m.get("doc"), m.get("anchor"), m.text or "") for m in mentions] == lines
+    assert parsed.findtext(f"{S}name") == "Anna & <Bertha>"
+    assert len(entity) == (3 if letters else 1)  # the entity itself as it was
+
+
 def test_a_letters_page_prints_its_date_by_the_editions_rule_and_its_shelfmark_once(tmp_path):
     """The real letters: a date known to the month or the year showed the source's German
     ("[Mai? 1878?]") beside the table's English full dates ("27 April 1850"), and the

@@ -734,7 +734,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         known = _known_details(previous, salt)
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
-            previous=before, salt=salt, known=known, jobs=jobs)
+            previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",

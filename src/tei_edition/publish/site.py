@@ -59,7 +59,7 @@ from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.peak import own_peak
-from tei_edition.publish.pool import tree_rss
+from tei_edition.publish.pool import human, kill_tree, tree_rss
 from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
                                                script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -225,10 +225,11 @@ def mention_marks(mentions) -> dict[str, str]:
     """Collection key -> a signature of a document's mentions of it (anchor and
     snippet, in order): what of the document the entry's pages show."""
     by_key: dict[str, list] = defaultdict(list)
-    for key, anchor, snippet in mentions:
-        by_key[key].append([anchor, snippet])
-    return {key: hashlib.blake2b(json.dumps(found, ensure_ascii=False).encode(
-        "utf-8", "surrogateescape"), digest_size=10).hexdigest() for key, found in by_key.items()}
+    for key, anchor, snippet in mentions:  # (U+0001, U+0002: in no XML text)
+        by_key[key].append(f"{anchor}\x01{snippet}")
+    blake2b = hashlib.blake2b
+    return {key: blake2b("\x02".join(found).encode("utf-8", "surrogateescape"),
+                         digest_size=10).hexdigest() for key, found in by_key.items()}
 
 
 def _fragment(root, fragment, document=None):
@@ -614,7 +615,8 @@ def content_hash(data: bytes) -> str:
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
                           previous: Previous | None = None, salt: str = "",
-                          known: dict | None = None, jobs: int = 1) -> dict:
+                          known: dict | None = None, jobs: int = 1,
+                          memory: int | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -639,7 +641,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     taken over for the entries that did not change (made with the same ``salt``).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
-    figures' ``child_peak``, and ``together_peak`` with this process's).
+    figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
+    a child whose memory passes it (bytes; a build's ``--max-memory`` per worker) is
+    stopped, and the site with it (a ``TransformError``).
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -787,7 +791,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     peak = [0, 0]  # the children's own peak; the peak of this process and them together
     children = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
         if jobs > 1 and len(batches) > 1 else 0
-    for part, name, digest, wrote in _made_pages(inputs, writer, children, peak, write_files):
+    for part, name, digest, wrote in _made_pages(inputs, writer, children, peak, write_files,
+                                                 memory=memory):
         hashes[name] = digest
         written, kept = written + wrote, kept + (not wrote)
         part_files.setdefault(part, []).append(name)
@@ -849,8 +854,8 @@ def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: b
     for chosen in batches:
         for el in chosen:
             del el.attrib["pages"]
-            _add_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
-        yield head + b"".join(etree.tostring(el, with_tail=False) for el in chosen) + tail
+        yield head + b"".join(_with_mentions(el, _passages_named(mentions.get(el.get("key"), [])))
+                              for el in chosen) + tail
         for el in chosen:  # made: its mentions are not kept for the rest
             el.clear()
             if el.getparent() is not None:
@@ -931,14 +936,17 @@ def _run_text(xml: bytes, path: str) -> list[str]:
 CALLS_PER_CHILD = 4
 
 
-def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None):
+def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None, *,
+                memory: int | None = None):
     """(part, file name, content hash, written) of the pages of each input (text), in
     order, each written (or linked over) by ``writer``: here, or by ``children`` child
     processes (a standard library pool, each child renewed after ``CALLS_PER_CHILD``
     calls), which write the pages themselves; one call more than children in flight.
     ``meanwhile()`` is called once: while the children make the first pages, else after
     the pages. ``peak`` gets the children's peak memory and that of this process and
-    them together (bytes)."""
+    them together (bytes). A child whose memory passes ``memory`` (bytes) is stopped,
+    and the pages with it: a ``TransformError``, as a worker over the limit fails its
+    document."""
     if not children:
         for tree in inputs:
             for part, name, text in _pages(tree, writer.folder.folder):
@@ -960,11 +968,11 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
                 meanwhile()
                 meanwhile = None
             while len(waiting) > children:
-                yield from _result(waiting.popleft(), out, peak)
+                yield from _result(waiting.popleft(), out, peak, pool, memory)
         if meanwhile is not None:
             meanwhile()
         while waiting:
-            yield from _result(waiting.popleft(), out, peak)
+            yield from _result(waiting.popleft(), out, peak, pool, memory)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -986,11 +994,20 @@ def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str, bool]], i
     return made, own_peak()
 
 
-def _result(future, out: Path, peak: list[int]) -> list[tuple[str, str, str, bool]]:
+def _result(future, out: Path, peak: list[int], pool=None,
+            memory: int | None = None) -> list[tuple[str, str, str, bool]]:
     """A call's pages; meanwhile, this process's memory and its children's, together,
-    measured several times a second (``peak[1]``)."""
+    measured several times a second (``peak[1]``), and each child of ``pool`` stopped
+    when its own (with what it started) passes ``memory``."""
     try:
         while True:
+            for pid in list(getattr(pool, "_processes", None) or ()) if memory else ():
+                if tree_rss(pid) > memory:
+                    kill_tree(pid)
+                    raise TransformError(
+                        f"a process making the site's pages was stopped: it needed more than "
+                        f"the memory limit of {human(memory)} per worker (--max-memory lifts it)",
+                        path=str(out))
             try:
                 made, used = future.result(timeout=0.2)
                 break
@@ -1319,22 +1336,45 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
 def _passages_named(found) -> list[tuple[str, str, str]]:
     """An entry's mentions as its page lists them: one line per passage, however often
     the passage names it."""
-    shown, lines = set(), []
-    for document_id, anchor, snippet in found:
-        if (document_id, anchor) not in shown:
-            shown.add((document_id, anchor))
-            lines.append((document_id, anchor, snippet))
-    return lines
+    lines: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for mention in found:  # (the first of a passage's mentions: its snippet)
+        lines.setdefault(mention[:2], mention)
+    return list(lines.values())
 
 
-def _add_mentions(el, lines) -> None:
-    """The ``s:mention`` elements of an entity, before its letters."""
-    at = next((i for i, child in enumerate(el) if child.tag == f"{_S}letter"), len(el))
-    for document_id, anchor, snippet in lines:
-        m = etree.Element(f"{_S}mention", doc=document_id, anchor=anchor)
-        m.text = snippet
-        el.insert(at, m)
-        at += 1
+_ESCAPED = re.compile(r'[&<>"\t\n\r]')  # what XML text (and a value in "") cannot hold as itself
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
+            "\r": "&#13;"}
+
+
+def _escaped(value: str) -> str:
+    """``value`` as XML text, or as an attribute value between double quotes."""
+    if _ESCAPED.search(value) is None:  # (most are)
+        return value
+    return _ESCAPED.sub(lambda match: _ESCAPES[match.group()], value)
+
+
+def _with_mentions(el, lines) -> bytes:
+    """The XML text of an entity with its ``s:mention`` elements, before its letters.
+    The mentions are written as text where a comment holds their place (a hundred
+    thousand of them made as elements took this process a second, which the pages'
+    child processes waited for); no text or value of the entity can hold the
+    comment's tag, whose "<" it would have escaped."""
+    letter = el.find(f"{_S}letter")
+    mark = etree.Comment("mentions")
+    if letter is not None:
+        letter.addprevious(mark)
+    else:
+        el.append(mark)
+    name = f"{el.prefix}:mention" if el.prefix else "mention"
+    text = etree.tostring(el, with_tail=False, encoding="unicode")
+    el.remove(mark)
+    before, found, after = text.partition("<!--mentions-->")
+    if not found:
+        raise TransformError("the site description lost the place of an entry's mentions")
+    return "".join([before, *[f'<{name} doc="{_escaped(document_id)}" anchor="{_escaped(anchor)}">'
+                              f'{_escaped(snippet)}</{name}>' for document_id, anchor, snippet in lines],
+                    after]).encode("utf-8")
 
 
 def _map_windows(site) -> None:
