@@ -313,6 +313,37 @@ def test_the_index_spilled_to_files_is_the_index_held(built, tmp_path):
     assert ours == written and len(ours) >= 100
 
 
+def test_the_index_counts_its_bytes_once_every_file_is_read(built, tmp_path):
+    digests = _indexed(built)
+    index = search_index.SearchIndex(spill=tmp_path)
+    for number, found in enumerate(digests):
+        index.add(number, found)
+    reader = index.files()
+    first = next(reader)
+    assert index.bytes == 0  # not a part of the files, counted before they are read
+    rest = list(reader)
+    assert index.bytes == sum(len(data) for _, data in [first, *rest]) > 0
+    index.close()
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
+def test_the_sites_spill_is_removed_when_it_stops_early(built, tmp_path, monkeypatch, stop):
+    html, figures = built
+    made = []
+
+    def interrupted(*args, **kwargs):  # once the index has every document's postings
+        made.extend(p for p in tmp_path.iterdir() if p.name.startswith(".search-"))
+        raise stop("stopped")
+
+    monkeypatch.setattr(site, "_site_data", interrupted)
+    with pytest.raises(stop) as caught:
+        site.write_collection_site(figures["collection"], _indexed(built), tmp_path)
+    # gone at once, not when the index is freed (the error, still held, holds it)
+    assert caught.value.__traceback__ is not None
+    assert made and not made[0].exists()
+    assert not list(tmp_path.glob(".search-*"))
+
+
 def test_the_index_held_while_it_is_built_does_not_grow_with_it(built, tmp_path):
     """With a spill, what the index holds of each document is a few numbers (where
     its passages are, which add of it is the latest), not its postings or text."""

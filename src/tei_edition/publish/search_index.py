@@ -258,9 +258,9 @@ class SearchIndex:
         """The index's files, (name, content) in the order of their names: the shards
         of ``groups`` (None: all), the passages of ``documents`` (None: all) and the
         list of shards, which names ``other_prefixes`` too (the shards of the other
-        groups, kept). The shards are made now (``shard_files``, ``shard_count``,
-        ``bytes``), a group at a time, and kept aside; the files are read as they are
-        given."""
+        groups, kept). The shards are made now (``shard_files``, ``shard_count``), a
+        group at a time, and kept aside; the files are read as they are given, and
+        ``bytes`` is their size once the last is read (0 until then)."""
         made: dict[str, tuple[int, int]] = {}  # shard -> where it is
         self.shard_files = {}
         prefixes: set[str] = set()
@@ -284,23 +284,25 @@ class SearchIndex:
         texts = {f"search/d{number}.js": number for number in self.texts
                  if documents is None or number in documents}
         listing = script_value("teSearchShards", sorted({*prefixes, *other_prefixes}))
-        self.bytes = sum(length for _, length in made.values()) + len(listing)
         self.shard_count = len(prefixes) + len(set(other_prefixes) - prefixes)
+        self.bytes = 0  # (counted once every file is read)
 
         def read():
+            count = 0
             for name in sorted([*made, *texts, "search/shards.js"]):
                 if name in made:
-                    yield name, self._blobs.read(made[name])
+                    data = self._blobs.read(made[name])
                 elif name in texts:
                     number = texts[name]
                     passages = marshal.loads(self._blobs.read(self.texts[number]))
                     start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
                     data = script_call("teSearchText", number, start,
                                        [[anchor[len(start):], text] for anchor, text in passages])
-                    self.bytes += len(data)
-                    yield name, data
                 else:
-                    yield name, listing
+                    data = listing
+                count += len(data)
+                yield name, data
+            self.bytes = count
         return read()
 
     def close(self) -> None:
@@ -308,6 +310,14 @@ class SearchIndex:
         self._blobs.close()
         if self._finalize is not None:
             self._finalize()
+
+    def __enter__(self) -> "SearchIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """The spill removed however the block ends (an error, Ctrl-C): none is left in
+        the folder it was made in."""
+        self.close()
 
 
 def shard_prefix(name: str) -> str | None:

@@ -569,11 +569,24 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``known``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # the search index made as the digests are read, spilled to files as it is built
+    # (not held here), in a folder of ``out`` removed however the site ends (an error,
+    # Ctrl-C: none is left in the build folder)
+    with SearchIndex(spill=out) as index:
+        return _write_collection_site(collection, digests, out, index,
+                                      full_registers=full_registers, downloads=downloads,
+                                      pages=pages, previous=previous, salt=salt, known=known,
+                                      jobs=jobs)
+
+
+def _write_collection_site(collection, digests, out: Path, index: SearchIndex, *,
+                           full_registers: bool, downloads, pages: dict | None,
+                           previous: Previous | None, salt: str, known: dict | None,
+                           jobs: int) -> dict:
+    """``write_collection_site`` with its search index (``index``, closed by the caller)."""
     entries = list(collection.catalogue())
     numbers = {e.id: n for n, e in enumerate(entries)}
-    # the search index made as the digests are read, spilled to files as it is built
-    # (not held here): of each digest only its mentions are kept, and what names them
-    index = SearchIndex(spill=out)
+    # of each digest only its mentions are kept, and what names them
     by_digest = {}
     for found in digests:
         if found.id in numbers:
@@ -668,6 +681,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     part_files: dict[str, list[str]] = {part: [] for part in parts}
     files_written: list[tuple[str, str, bool]] = []  # (name, hash, written) of the files below
+    index_bytes = [0]  # the search index's files (``write_files``)
 
     def write_files() -> None:
         """The catalogue, the search index and the assets (while the pages are made, when
@@ -691,8 +705,6 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             for number in sorted(index.texts):
                 if f"search text {number}" not in kept_parts:
                     part_files[f"search text {number}"] = [f"search/d{number}.js"]
-            index.bytes += sum(os.path.getsize(folder.child(name)) for part in kept_parts
-                               if part.startswith("search ") for name in old.parts[part][1])
         else:
             index_files = index.files()
         files.update(_assets())
@@ -700,6 +712,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         # (the index's files read one at a time from where they were made)
         for name, data_bytes in heapq.merge(sorted(files.items()), index_files, key=itemgetter(0)):
             files_written.append((name, *writer.write(name, data_bytes)))
+        index_bytes[0] = index.bytes + sum(  # (those it made, once all are read, and those kept)
+            os.path.getsize(folder.child(name)) for part in kept_parts
+            if part.startswith("search ") for name in old.parts[part][1]) if index_parts else index.bytes
         for group, names in index.shard_files.items() if index_parts else ():
             part_files[f"search {group}"] = names
 
@@ -716,10 +731,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     for name, digest, wrote in files_written:  # after the pages, as they were made
         hashes[name] = digest
         written, kept = written + wrote, kept + (not wrote)
-    index.close()
     for part in kept_parts:
         part_files[part] = list(old.parts[part][1])
-    return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
+    return {"files": len(hashes), "index_bytes": index_bytes[0], "text_bytes": index.text_bytes,
             "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
             "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
                       for part, names in part_files.items()},
