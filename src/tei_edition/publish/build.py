@@ -209,7 +209,7 @@ def _no_cycle_collection():
 def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progress,
            tidy_in_background, books, full_registers, fallback_schema) -> BuildReport:
     paths = list(paths or DEFAULT_PATHS)
-    _check_paths(paths)
+    found = _check_paths(paths)
     from tei_edition.publish.volume import PDF_CHOICES
 
     if books not in PDF_CHOICES:
@@ -238,7 +238,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         chosen = [f for f in chosen if f.name != "pdf"]  # the volume instead of a PDF each
     plan = _plan(documents, chosen)
     collection_site = len(documents) > 1 and any(f.name == "html" for f in chosen)
-    _refuse_clashes(plan, out, _inputs(collection, paths))
+    _refuse_clashes(plan, out, _inputs(collection, found))
     if not documents:  # nothing to publish: the output folder is left as it is
         progress.start(report, 0)
         return report
@@ -326,7 +326,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # register made (neither depends on what the workers render)
     previous_site = None if force or not collection_site else manifest.load_site(out)
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
-                   details=_details_ahead(collection, previous_site, options, len(tasks)))
+                   details=_details_ahead(collection, previous_site, options, len(tasks)),
+                   stylesheet=len(tasks) <= _PAGES_HERE)
     # the collection, when its site's pages are rendered, brings its register along
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
@@ -479,12 +480,16 @@ def _validate_against(batch: list[tuple[Path, object]], schema: Path) -> dict[Pa
 
 # ------------------------------------------------------------------ what goes where
 
-def _check_paths(paths: list) -> None:
+def _check_paths(paths: list) -> list[Path]:
+    """The XML files under ``paths`` (``xmlparse.collect_xml_files``); an error when a
+    path does not exist or there are none."""
     for raw in paths:
         if not Path(raw).exists():
             raise InputError("no such file or folder", path=str(raw))
-    if not xmlparse.collect_xml_files(paths):
+    found = xmlparse.collect_xml_files(paths)
+    if not found:
         raise UsageError(f"no XML files found in {', '.join(map(str, paths))}")
+    return found
 
 
 def _problems(collection, report: BuildReport, strict: bool) -> dict[str, list[str]]:
@@ -638,9 +643,11 @@ def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
                              path=str(path))
 
 
-def _inputs(collection, paths) -> list[Path]:
+def _inputs(collection, files: list[Path]) -> list[Path]:
+    """Every input: the documents, the registers and the other XML ``files`` under the
+    paths (``_check_paths``)."""
     return [Path(d.path) for d in collection.documents] + \
-        [Path(p) for p in collection.registers] + xmlparse.collect_xml_files(paths)
+        [Path(p) for p in collection.registers] + list(files)
 
 
 def _write_books(collection, staging: Path, chosen, books: str, report: BuildReport) -> None:
@@ -874,17 +881,24 @@ def _known_details(previous: manifest.Site | None, salt: str) -> dict | None:
     return previous.details
 
 
+# Documents to render up to which the collection site's pages are most likely made in
+# this process (the few entries a rebuild of a few letters changes: ``site._made_pages``
+# starts no child for one batch), so that the site stylesheet is compiled here ahead
+_PAGES_HERE = 10
+
+
 class _Ahead:
     """What the end of a build needs that no document's rendering changes, made in a
     thread of this process while it waits for its workers: the collection's records
     written into the build folder (``saved``; unless they are the previous build's
     ``records``, which the end links over) and, for the collection site, what its key
-    and pages read of the register (each entry's hash, the entries' pages)."""
+    and pages read of the register (each entry's hash, the entries' pages) and, with
+    ``stylesheet``, the site stylesheet compiled (for pages made in this process)."""
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
-                 details: bool = False):
+                 details: bool = False, stylesheet: bool = False):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
-        self._details = details
+        self._details, self._stylesheet = details, stylesheet
         self.saved = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
@@ -903,6 +917,10 @@ class _Ahead:
                 register = collection.register
                 register.digest(register.keys())  # each entry's part, kept by the register
                 site.prepare(collection, details=self._details)
+                if self._stylesheet:
+                    from tei_edition.publish import transform
+
+                    transform.compiled(site.STYLESHEET)
         except BaseException as exc:  # raised in the build's own thread (``result``)
             self._error = exc
 

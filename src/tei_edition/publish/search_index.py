@@ -73,6 +73,16 @@ class _Spill:
         if self.folder is not None and self.size > self.limit:
             self.flush()
 
+    def add_all(self, items) -> None:
+        """``add`` of each (key, text), the limit checked once after them."""
+        held, size = self.held, 0
+        for key, text in items:
+            held[key].append(text)
+            size += len(text)
+        self.size += size
+        if self.folder is not None and self.size > self.limit:
+            self.flush()
+
     def flush(self) -> None:
         for key, parts in self.held.items():
             with open(self._path(key), "a", encoding="utf-8", errors="surrogatepass") as file:
@@ -174,9 +184,9 @@ class SearchIndex:
             self._text_bytes[number] = size
             self._serial += 1
             serial = self._latest[number] = self._serial
-            for group, mark, lines in blocks:
-                self._postings.add(group, f"#{number} {serial}\n" + lines)
-                self._holders.add(group, f"{number} {serial} {mark}\n")
+            head, tag = f"#{number} {serial}\n", f"{number} {serial} "
+            self._postings.add_all([(group, head + lines) for group, _, lines in blocks])
+            self._holders.add_all([(group, f"{tag}{mark}\n") for group, mark, _ in blocks])
             return
         passages = found.passages if found else []
         # (its file made only if it is written: kept from an earlier build, it is not)
@@ -224,11 +234,12 @@ class SearchIndex:
         rows: dict[str, list] = defaultdict(list)
         for term in sorted(self.entities):
             rows[term[:2]].append([term, [self.entity_rows[r] for r in self.entities[term]]])
+        latest = {str(number): str(serial) for number, serial in self._latest.items()}
         for group in self._groups():
             holders = []
             for line in self._holders.read(group).split("\n")[:-1]:
                 number, serial, mark = line.split(" ")
-                if self._latest[int(number)] == int(serial):
+                if latest[number] == serial:
                     holders.append((int(number), f"{number}:{mark}"))
             if not holders and group not in rows:
                 continue  # (held only by documents added again since, without it)

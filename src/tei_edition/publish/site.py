@@ -622,15 +622,22 @@ def _write_collection_site(collection, digests, out: Path, index: SearchIndex, *
     # thousand of them in a thousand letters)
     shown_as = {d: hashlib.blake2b(line, digest_size=16).hexdigest() for d, line in docs.items()}
     head = manifest.key(*base, *shell)
+    # (the marks by entry: key -> document -> its mark, one pass over them all)
+    marked: dict[str, dict[str, str]] = defaultdict(dict)
+    for d, found in marks.items():
+        for key, mark in found.items():
+            marked[key][d] = mark
+    del marks
     no_marks: dict[str, str] = {}
+    first = itemgetter(0)
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
-        named = {m[0] for m in mentions.get(key, ())}  # its lines are made of these alone
+        named = set(map(first, mentions.get(key, ())))  # its lines are made of these alone
         named.update(x.get("doc") for x in el.iter(f"{_S}letter"))
+        own = marked.get(key, no_marks)
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
-            [f"{shown_as.get(d, '-')} {(marks.get(d) or no_marks).get(key, '')}"
-             for d in sorted(named)]))
-    del marks
+            [f"{shown_as.get(d, '-')} {own.get(d, '')}" for d in sorted(named)]))
+    del marked
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
@@ -1224,7 +1231,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
                               letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
-                              documents=str(len({m[0] for m in found})))
+                              documents=str(len(set(map(itemgetter(0), found)))))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name
         for name in entry.see_also:
