@@ -18,6 +18,7 @@ from lxml import etree
 sys.path.insert(0, str(Path(__file__).parent))
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
+from tei_edition.collection import load  # noqa: E402
 from tei_edition.publish import search_index, site  # noqa: E402
 
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "svg": "http://www.w3.org/2000/svg"}
@@ -424,6 +425,27 @@ def test_rebuild_is_byte_identical(built, tmp_path):
     assert files_a == files_b
     for name in files_a:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_what_is_read_of_every_entry_ahead_makes_the_same_site(built, tmp_path):
+    """A build that renders a few documents reads every register entry's "See also" and
+    search terms while it waits for them (``prepare(every_entry=True)``): the site is
+    the one made without."""
+    html, figures = built
+    digests = _indexed(built)
+    site.write_collection_site(figures["collection"], digests, tmp_path / "plain")
+    again = load([Path(figures["collection"].root)])
+    site.prepare(again, every_entry=True)
+    entries = site._register_entries(again)
+    assert all(entry.terms for entry in entries.values())
+    site.write_collection_site(again, _indexed(built), tmp_path / "ahead")
+    files = sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*")
+                   if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "ahead") for p in (tmp_path / "ahead").rglob("*")
+                           if p.is_file())
+    assert any(name.parts[0] == "registers" for name in files)
+    for name in files:
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "ahead" / name).read_bytes()
 
 
 def test_every_page_is_well_formed_and_small(built):

@@ -327,7 +327,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     previous_site = None if force or not collection_site else manifest.load_site(out)
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
-                   stylesheet=len(tasks) <= _PAGES_HERE)
+                   few=len(tasks) <= _FEW)
     # the collection, when its site's pages are rendered, brings its register along
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
@@ -881,10 +881,12 @@ def _known_details(previous: manifest.Site | None, salt: str) -> dict | None:
     return previous.details
 
 
-# Documents to render up to which the collection site's pages are most likely made in
-# this process (the few entries a rebuild of a few letters changes: ``site._made_pages``
-# starts no child for one batch), so that the site stylesheet is compiled here ahead
-_PAGES_HERE = 10
+# Documents to render up to which the collection site is most likely made again around
+# them: what it reads of every register entry is then most of its work, made ahead; and
+# its pages are made in this process (the few entries a rebuild of a few letters
+# changes: ``site._made_pages`` starts no child for one batch), so that the site
+# stylesheet is compiled here ahead
+_FEW = 10
 
 
 class _Ahead:
@@ -893,12 +895,13 @@ class _Ahead:
     written into the build folder (``saved``; unless they are the previous build's
     ``records``, which the end links over) and, for the collection site, what its key
     and pages read of the register (each entry's hash, the entries' pages) and, with
-    ``stylesheet``, the site stylesheet compiled (for pages made in this process)."""
+    ``few`` documents rendered (``_FEW``), what it reads of every entry and the site
+    stylesheet compiled (for pages made in this process)."""
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
-                 details: bool = False, stylesheet: bool = False):
+                 details: bool = False, few: bool = False):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
-        self._details, self._stylesheet = details, stylesheet
+        self._details, self._few = details, few
         self.saved = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
@@ -916,8 +919,8 @@ class _Ahead:
 
                 register = collection.register
                 register.digest(register.keys())  # each entry's part, kept by the register
-                site.prepare(collection, details=self._details)
-                if self._stylesheet:
+                site.prepare(collection, details=self._details, every_entry=self._few)
+                if self._few:
                     from tei_edition.publish import transform
 
                     transform.compiled(site.STYLESHEET)

@@ -44,6 +44,12 @@ def terms(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def name_terms(names) -> list[str]:
+    """The search terms of an entry's name forms, each once, in order: a reader finds
+    the entry under any of them."""
+    return sorted({t for name in names for t in terms(name)})
+
+
 def shard_name(prefix: str) -> str:
     """A shard's file stem: the prefix's code points in hex (safe on any file system,
     computed the same way by the script)."""
@@ -219,7 +225,8 @@ class SearchIndex:
             row = len(self.entity_rows)
             self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
                                      _deltas(docs)])
-            for term in sorted({t for name in entry.names for t in terms(name)}):
+            found_terms = getattr(entry, "terms", None)
+            for term in name_terms(entry.names) if found_terms is None else found_terms:
                 self.entities[term].append(row)
 
     def _groups(self) -> list[str]:

@@ -58,7 +58,7 @@ from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.peak import own_peak
 from tei_edition.publish.pool import tree_rss
 from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
-                                               script_call, script_value, shard_prefix)
+                                               name_terms, script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.collection.model import COLLECTION_ROLES_NOTES
@@ -975,6 +975,8 @@ class RegisterEntry:
     see_also: list[str] = field(default_factory=list)
     # the register's literature on it ("Vgl. …"), each bibl as the text reads it
     literature: list[str] = field(default_factory=list)
+    # the search terms of its names (``search_index.name_terms``), None: not made yet
+    terms: list[str] | None = None
 
     @property
     def label(self) -> str:
@@ -997,14 +999,40 @@ def _once(collection, what: str, make):
     return cached[1][what]
 
 
-def prepare(collection, *, details: bool = False) -> None:
+def prepare(collection, *, details: bool = False, every_entry: bool = False) -> None:
     """Make now what the collection's pages read of its register (kept for
     ``write_collection_site``): a build does it while its workers render. ``details``:
     what every entry's pages show besides its names (``_with_details``), for a site
-    made afresh that will show most of the register's entries."""
+    made afresh that will show most of the register's entries. ``every_entry``: each
+    entry's "See also" and the search terms of its names too, for a site made again
+    after a few documents changed (what it reads of the register is then most of its
+    work)."""
     entries = _register_entries(collection)
     if details:
         _with_details(collection, list(entries))
+    if every_entry:
+        _see_also(collection, list(entries))
+        for entry in entries.values():
+            if entry.terms is None:
+                entry.terms = name_terms(entry.names)
+
+
+def _see_also(collection, keys) -> dict[str, list[str]]:
+    """Collection key -> the names its register entry's cross-references give
+    (``entities.register.see_also``) but its own names, of the entries with these
+    ``keys`` (at least). Kept for the collection."""
+    known = _once(collection, "see also", lambda _: {})
+    missing = [key for key in keys if key not in known]
+    if missing:
+        register = _register_entries(collection)
+        source = getattr(getattr(collection, "register", None), "find", None) or \
+            dict(_register_pairs(collection)).get
+        for key in missing:
+            element = getattr(source(key), "element", None)
+            names = register[key].names
+            known[key] = [name for name in (see_also(element) if element is not None else [])
+                          if name not in names]
+    return known
 
 
 def _register_entries(collection) -> dict[str, RegisterEntry]:
@@ -1222,12 +1250,10 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                     letters_of[person["key"]][role].append(entry.id)
     shown = [key for key in register if mentions.get(key) or letters_of.get(key) or full_registers]
     _with_details(collection, shown, known)
-    source = getattr(getattr(collection, "register", None), "find", None) or dict(_register_pairs(collection)).get
+    named_also = _see_also(collection, shown)
     for key in shown:
         entry, found, letters = register[key], mentions.get(key, []), letters_of.get(key, {})
-        element = getattr(source(key), "element", None)
-        entry.see_also = [name for name in (see_also(element) if element is not None else [])
-                          if name not in entry.names]
+        entry.see_also = named_also[key]
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
                               letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
