@@ -164,12 +164,13 @@ def test_a_new_site_reads_its_entries_details_while_the_workers_render(collectio
     and both sites are those of a build that reads them at the end."""
     from tei_edition.publish import site
 
-    asked = []
+    asked, every = [], []
     prepare = site.prepare
 
-    def recorded(collection, *, details=False):
+    def recorded(collection, *, details=False, every_entry=False):
         asked.append(details)
-        prepare(collection, details=details)
+        every.append(every_entry)
+        prepare(collection, details=details, every_entry=every_entry)
 
     monkeypatch.setattr(site, "prepare", recorded)
     out = tmp_path / "out"
@@ -177,6 +178,7 @@ def test_a_new_site_reads_its_entries_details_while_the_workers_render(collectio
     (collection / "letter-2.xml").write_text(letter(2, words="Amended."), encoding="utf-8")
     assert build([collection], out, jobs=2, only=["html"]).rendered == 1
     assert asked == [True, False]
+    assert every[1]  # a rebuild of one letter reads every entry's See also and terms ahead
     at_the_end = build([collection], tmp_path / "end", jobs=0, only=["html"])
     assert at_the_end.ok and files(out / "html") == files(tmp_path / "end" / "html")
 

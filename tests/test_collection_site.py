@@ -448,6 +448,30 @@ def test_what_is_read_of_every_entry_ahead_makes_the_same_site(built, tmp_path):
         assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "ahead" / name).read_bytes()
 
 
+def test_digests_taken_in_ahead_make_the_same_site(built, tmp_path):
+    """A build takes the digests of the letters it does not render into the site while
+    its workers render the others (``site.Intake``), in any order: the site is the one
+    made of them all at once, and the intake's spill is gone with it."""
+    html, figures = built
+    collection = figures["collection"]
+    site.write_collection_site(collection, _indexed(built), tmp_path / "whole")
+    digests = _indexed(built)
+    intake = site.Intake(collection, tmp_path / "parts")
+    for found in reversed(digests[len(digests) // 2:]):
+        intake.add(found)
+    assert list((tmp_path / "parts").glob(".search-*"))
+    site.write_collection_site(collection, digests[:len(digests) // 2], tmp_path / "parts",
+                               intake=intake)
+    assert not list((tmp_path / "parts").glob(".search-*"))
+    files = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*")
+                   if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "parts") for p in (tmp_path / "parts").rglob("*")
+                           if p.is_file())
+    assert any(name.parts[0] == "search" for name in files)
+    for name in files:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "parts" / name).read_bytes()
+
+
 def test_every_page_is_well_formed_and_small(built):
     html, _ = built
     for path in html.rglob("*.html"):

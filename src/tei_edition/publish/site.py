@@ -536,7 +536,8 @@ def content_hash(data: bytes) -> str:
 def write_collection_site(collection, digests, out_dir, *, full_registers: bool = False,
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
                           previous: Previous | None = None, salt: str = "",
-                          known: dict | None = None, jobs: int = 1) -> dict:
+                          known: dict | None = None, jobs: int = 1,
+                          intake: "Intake | None" = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -559,6 +560,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     ``known``: the register entries' details an earlier build found (its ``details``),
     taken over for the entries that did not change (made with the same ``salt``).
+    ``intake``: the digests taken in so far (``Intake``, for ``out_dir``: ``digests``
+    are the others), closed here.
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's).
@@ -568,31 +571,55 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``parts`` and ``hashes`` for the next build's ``Previous``, ``details`` for its
     ``known``."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     # the search index made as the digests are read, spilled to files as it is built
     # (not held here), in a folder of ``out`` removed however the site ends (an error,
     # Ctrl-C: none is left in the build folder)
-    with SearchIndex(spill=out) as index:
-        return _write_collection_site(collection, digests, out, index,
-                                      full_registers=full_registers, downloads=downloads,
-                                      pages=pages, previous=previous, salt=salt, known=known,
-                                      jobs=jobs)
+    with intake if intake is not None else Intake(collection, out) as taken:
+        for found in digests:
+            taken.add(found)
+            del found
+        return _write_collection_site(collection, taken, out, full_registers=full_registers,
+                                      downloads=downloads, pages=pages, previous=previous,
+                                      salt=salt, known=known, jobs=jobs)
 
 
-def _write_collection_site(collection, digests, out: Path, index: SearchIndex, *,
-                           full_registers: bool, downloads, pages: dict | None,
-                           previous: Previous | None, salt: str, known: dict | None,
-                           jobs: int) -> dict:
-    """``write_collection_site`` with its search index (``index``, closed by the caller)."""
-    entries = list(collection.catalogue())
-    numbers = {e.id: n for n, e in enumerate(entries)}
-    # of each digest only its mentions are kept, and what names them
-    by_digest = {}
-    for found in digests:
-        if found.id in numbers:
-            index.add(numbers[found.id], found)
-        by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
-        del found
+class Intake:
+    """The digests as the collection site takes them in, one at a time, in any order:
+    each document's passages and postings into the search index (``index``, spilled to
+    a folder of its own in ``out``, removed by ``close``) and what the site's pages read
+    of it kept (``by_digest``: its mentions and their marks). A build takes in the
+    digests of the documents it did not render while its workers render the others."""
+
+    def __init__(self, collection, out) -> None:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        self.entries = list(collection.catalogue())
+        self.numbers = {e.id: n for n, e in enumerate(self.entries)}
+        self.index = SearchIndex(spill=out)
+        self.by_digest: dict[str, Digest] = {}
+
+    def add(self, found: Digest) -> None:
+        """One document's digest (nothing of it kept but its mentions and marks)."""
+        if found.id in self.numbers:
+            self.index.add(self.numbers[found.id], found)
+        self.by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
+
+    def close(self) -> None:
+        """The index's spill removed (again: nothing)."""
+        self.index.close()
+
+    def __enter__(self) -> "Intake":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _write_collection_site(collection, taken: Intake, out: Path, *, full_registers: bool,
+                           downloads, pages: dict | None, previous: Previous | None, salt: str,
+                           known: dict | None, jobs: int) -> dict:
+    """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
+    entries, numbers, index, by_digest = taken.entries, taken.numbers, taken.index, taken.by_digest
+    taken.by_digest = {}  # (what the site does not keep of them goes with it, below)
     for entry in entries:
         if entry.id not in by_digest:
             index.add(numbers[entry.id], None)
