@@ -105,6 +105,7 @@ def test_a_letters_catalogue_entry(fixture):
         "id": "letters/letter-01", "source": "letters/letter-01.xml", "fragment": None,
         "kind": "letter", "title": "Anna Muster an Hans Beispiel, Altstadt, 15. März 1870",
         "date": "1870-03-15", "date_sort": "1870-03-15", "date_text": "15. März 1870",
+        "date_words": "15 March 1870",
         "sender": [{"name": "Anna Muster", "key": "p1"}],
         "addressee": [{"name": "Hans Beispiel", "key": "p2"}],
         "place_sent": {"name": "Altstadt", "key": "pl1"},
@@ -128,6 +129,21 @@ def test_a_letters_catalogue_entry(fixture):
 def test_dates_come_from_the_first_source_that_has_one(fixture, ident, date, date_sort, date_text):
     entry = by_id(fixture, ident).catalogue
     assert (entry.date, entry.date_sort, entry.date_text) == (date, date_sort, date_text)
+
+
+@pytest.mark.parametrize("ident, words", [
+    ("letters/letter-01", "15 March 1870"),
+    ("letters/letter-03", "May 1870"),  # month precision kept, in the site's language
+    ("letters/letter-04", "June 1870"),  # notBefore 1870-06-01, notAfter 1870-06-30
+    ("letters/note-05", "1871"),
+    ("volumes/corpus/c1", "24 December 1869"),
+    ("letters/diary-07", "1 July 1872"),  # the title's ISO date
+    ("letters/note-09", None),  # undated
+])
+def test_the_catalogue_prints_dates_in_the_sites_language(fixture, ident, words):
+    """The site printed the source's German ("Mai 1870") beside English dates ("15
+    March 1870"); the edition's own dates follow one rule (xslt/common/dates.xsl)."""
+    assert by_id(fixture, ident).catalogue.date_words == words
 
 
 def test_chronological_neighbours_run_through_the_whole_collection(fixture):

@@ -759,3 +759,50 @@ def _one_entry_page(src: Path, out: Path) -> Path:
     site.write_collection_site(coll, [site.digest(tree, document)], out)
     [entry_page] = (out / "registers" / "person").glob("*.html")
     return entry_page
+
+
+def test_a_letters_page_prints_its_date_by_the_editions_rule_and_its_shelfmark_once(tmp_path):
+    """The real letters: a date known to the month or the year showed the source's German
+    ("[Mai? 1878?]") beside the table's English full dates ("27 April 1850"), and the
+    shelfmark stood twice on a letter's page, under "Identifier" and under "Source"."""
+    source = generate(tmp_path / "src", letters=6)
+    filled = {"L001": ("1878-05-01", "[Mai? 1878?]", "May 1878?"),  # as the real letters
+              "L002": ("1845-01-01", "[1845]", "1845")}             # fill out their values
+    for path in (source / "letters").glob("*.xml"):
+        text = path.read_text(encoding="utf-8")
+        for ident, (when, words, _) in filled.items():
+            if f'xml:id="{ident}"' in text:
+                text = re.sub(r'<date when="[^"]*">[^<]*</date>', f'<date when="{when}">{words}</date>', text)
+                path.write_text(text, encoding="utf-8")
+    figures = build_site(source, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    printed = {when: shown for when, _, shown in filled.values()}
+    rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
+    # the table's own dates: the rule's words where the script would not write them so
+    assert {r[0]: r[1] for r in rows if r[1]} == printed
+    documents = figures["collection"].ordered()
+    assert len(documents) == 6
+    for document in documents:
+        doc = page(html / f"{document.id}.html")
+        head = doc.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)[0]
+        facts = dict(zip(head.xpath(".//h:dt/text()", namespaces=XHTML), head.xpath(".//h:dd/text()", namespaces=XHTML)))
+        if document.catalogue.date in printed:
+            assert facts["Date"] == printed[document.catalogue.date]
+        else:
+            assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", facts["Date"]), facts["Date"]
+        shelfmark = document.catalogue.identifier
+        assert shelfmark.startswith("Box ") and "Identifier" not in facts
+        shown = [t for t in doc.xpath("//h:main//text()", namespaces=XHTML) if shelfmark in t]
+        assert len(shown) == 1 and shown[0].startswith("Bern, Archive, Box "), shown
+
+
+def test_a_years_page_counts_its_documents_in_words_a_reader_reads(built):
+    """A year of one letter was headed "1836 (1 documents)"."""
+    html, figures = built
+    counts = {}
+    for path in sorted((html / "years").glob("*.html")):
+        heading = page(path).xpath("string(//h:h1)", namespaces=XHTML)
+        year, count = re.fullmatch(r"(\d{4}) \((\d+) documents?\)", " ".join(heading.split())).groups()
+        assert heading.endswith("document)" if count == "1" else "documents)"), heading
+        counts[year] = int(count)
+    assert 1 in counts.values() and sum(counts.values()) == 24

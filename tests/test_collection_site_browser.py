@@ -340,6 +340,8 @@ def test_ten_thousand_rows_load_titles_for_what_is_shown(browser, ten_thousand):
     page.goto((ten_thousand / "index.html").as_uri())
     expect(page.locator("#te-count")).to_have_text("10000 documents")
     expect(page.locator("#te-rows tr:not(.spacer) td.title a").first).to_have_text("Letter 00000 from Person A0")
+    # "1.1.1800" printed by the edition's date rule, the month named from its table
+    assert page.locator("#te-rows tr:not(.spacer) td.date").first.inner_text() == "1 January 1800"
     assert page.locator("#te-rows tr:not(.spacer)").count() < 60
     chunks = lambda: sorted(u.rsplit("/", 1)[1] for u in requests if "/catalogue/t" in u)  # noqa: E731
     assert chunks() == ["t0.js"]

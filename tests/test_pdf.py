@@ -45,8 +45,10 @@ class Book:
 
 def flatten(text: str) -> str:
     """Extracted text as one comparable line: words hyphenated at a line end joined,
-    white space collapsed, case folded."""
-    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    white space collapsed, case folded. The hyphen glyph extracts as whichever character
+    first used it: after a hyphenation (Typst maps that one to U+00AD, the others by
+    /ActualText, which pypdf does not read) every hyphen of the font reads as U+00AD."""
+    text = re.sub(r"(\w)[-\xad]\s*\n\s*(\w)", r"\1\2", text).replace("\xad", "-")
     return re.sub(r"\s+", " ", text).casefold()
 
 

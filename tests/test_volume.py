@@ -233,8 +233,10 @@ def test_the_imprint_names_the_collection_not_a_file(book):
     name, as if it were its source)."""
     coll, written, reader = book
     imprint = " ".join(reader.pages[1].extract_text().split())
-    assert "Typeset with Typst by tei-edition from the TEI P5 files of the collection." in imprint
+    assert "This printing: From the edition Letters of a generated collection, edited by A. Editor, B. Editor." in imprint
     assert ".pdf" not in imprint
+    # what a reader needs, not the software's name nor the encoding's
+    assert not re.search(r"Typst|tei-edition|TEI P5|Typeset", imprint), imprint
     # an undated collection's imprint says nothing of publication (not "Printed from
     # the TEI of the collection.")
     assert coll.date is None and "Printed from" not in imprint
@@ -314,6 +316,9 @@ def test_the_volume_takes_the_date_of_edition_toml(tmp_path):
     assert reader.metadata["/CreationDate"].startswith("D:20240501")
     title_page = reader.pages[0].extract_text()
     assert "2024" in title_page and "2024-05-01" not in title_page  # its year, as a book's
+    # the imprint dates the printing by the edition's date, in words (never the build's day)
+    imprint = " ".join(reader.pages[1].extract_text().split())
+    assert ", as it stood on 1 May 2024." in imprint, imprint
     again, _ = volume.write_volume(coll, tmp_path / "again.pdf")
     assert again[0].read_bytes() == written[0].read_bytes()
 

@@ -92,3 +92,31 @@ def test_documents_of_one_file_print_its_text_once(tmp_path):
     assert content.count("THE WHOLE FILE") == 1
     numbers = [n for n, d in enumerate(collection.ordered(), 1) if d.catalogue.source == "volumes/frus.xml"]
     assert content.count(f"[Printed above with the other documents of its file, under {numbers[0]}.]") == 2
+
+
+def test_the_book_prints_one_key_of_all_its_documents_signs(tmp_path):
+    """Each document's text ends with the key of its signs; the book printed them all,
+    one after each letter: it prints one, at its end, of every sign it uses."""
+    from tei_edition.policy import policy
+
+    source = generate(tmp_path / "src", letters=3)
+    signs = ["<del>struck</del>", "<supplied>added</supplied>", "<del>gone</del> <unclear>maybe</unclear>"]
+    for path, sign in zip(sorted((source / "letters").glob("*.xml")), signs):
+        content = path.read_text(encoding="utf-8")
+        path.write_text(content.replace("<salute>Dear friend,</salute>", f"<salute>Dear {sign} friend,</salute>", 1),
+                        encoding="utf-8")
+    collection = load([source])
+    out = tmp_path / "out"
+    for document in collection.ordered():
+        target = safe_child(out, document.id + ".txt")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rendered = text_format.render(document.parse(), Path(document.path)).text
+        assert f"\n{policy().sign_key}\n" in rendered  # each document's own key
+        target.write_text(rendered, encoding="utf-8")
+    book = text_volume.write(collection, out).read_text(encoding="utf-8")
+    heading = f"\n{policy().sign_key}\n"
+    assert book.count(heading) == 1
+    key = book.split(heading, 1)[1]
+    assert book.rindex(heading) > book.index(f"\n{len(collection.ordered())}. ")  # at the end
+    starts = [line.split("  ", 1)[0] for line in key.strip("\n").split("\n") if line and line[0] != " "]
+    assert starts == ["[text]", "text[?]", "⟦text⟧"]  # the policy's order, each once

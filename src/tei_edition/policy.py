@@ -27,6 +27,7 @@ class Policy:
     unit_types: frozenset[str]  # division types that make a unit
     aligned_blocks: frozenset[str]  # blocks the source may set right or centred
     alignments: dict[tuple[str, str], str]  # ("rend", token) / ("style", "text-align:right") -> right|center|left
+    sign_key: str  # the heading of the plain text's key of its signs
 
 
 def _words(value: str | None) -> list[str]:
@@ -55,4 +56,5 @@ def policy() -> Policy:
         aligned_blocks=frozenset(_words(root.find("alignment").get("blocks"))),
         alignments={(attr, value): a.get("says") for a in root.find("alignment").iter("align")
                     for attr in ("rend", "style") for value in _words(a.get(attr))},
+        sign_key=root.find("signs").get("key"),
     )

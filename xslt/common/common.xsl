@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The shared layer every format imports: parameters, classification, anchors, entity
-  lookup and the editorial policy pre-pass (normalize.xsl). A format's entry stylesheet:
+  lookup, dates in words (dates.xsl) and the editorial policy pre-pass (normalize.xsl). A format's entry stylesheet:
 
     <xsl:import href="../common/common.xsl"/>
     <xsl:template match="/">
@@ -11,6 +11,7 @@
 <xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:include href="params.xsl"/>
   <xsl:include href="policy.xsl"/>
+  <xsl:include href="dates.xsl"/>
   <xsl:include href="classify.xsl"/>
   <xsl:include href="anchors.xsl"/>
   <xsl:include href="entities.xsl"/>

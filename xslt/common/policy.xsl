@@ -116,6 +116,9 @@
     <xsl:sequence select="$te:policy/signs/sign"/>
   </xsl:function>
 
+  <!-- The heading of the plain text's key of its signs. -->
+  <xsl:variable name="te:sign-key" static="yes" as="xs:string" select="string($te:policy/signs/@key)"/>
+
   <!-- The marks of numbered and lettered notes: (sample, explanation). -->
   <xsl:function name="te:mark-legend" as="xs:string*">
     <xsl:param name="for" as="xs:string"/>

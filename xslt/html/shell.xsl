@@ -111,6 +111,7 @@
           <xsl:if test="$in">
             <xsl:call-template name="h:collection-head">
               <xsl:with-param name="in" select="$in"/>
+              <xsl:with-param name="sources" select="$content/descendant-or-self::*:header[@class = 'title-block'][1]/*:dl[@class = 'meta']/*:dd/string()"/>
             </xsl:call-template>
           </xsl:if>
           <xsl:sequence select="$content"/>
@@ -139,6 +140,9 @@
        and how to cite it, above the text. -->
   <xsl:template name="h:collection-head" as="element()">
     <xsl:param name="in" as="element()"/>
+    <!-- what the title block below says of the document's sources: the shelfmark
+         ("Identifier") is shown once, there, with its archive ("Source") -->
+    <xsl:param name="sources" as="xs:string*" select="()"/>
     <section class="collection-doc" aria-label="About this document" lang="en">
       <nav class="neighbours" aria-label="Neighbouring documents">
         <xsl:for-each select="$in/te:link">
@@ -148,7 +152,7 @@
         </xsl:for-each>
       </nav>
       <dl class="meta">
-        <xsl:for-each select="$in/te:fact">
+        <xsl:for-each select="$in/te:fact[not(@label = 'Identifier' and (some $s in $sources satisfies contains($s, .)))]">
           <dt>{@label}</dt>
           <dd>{.}</dd>
         </xsl:for-each>

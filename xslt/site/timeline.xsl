@@ -68,7 +68,7 @@
       <xsl:with-param name="title" select="$year"/>
       <xsl:with-param name="content" as="element()+">
         <p class="breadcrumb"><a href="../timeline.html">Timeline</a></p>
-        <h1>{$year} <span class="count">({count($docs)} documents)</span></h1>
+        <h1>{$year} <span class="count">({count($docs)} document{if (count($docs) = 1) then '' else 's'})</span></h1>
         <ol class="doc-list">
           <xsl:for-each select="$docs">
             <li value="{@n}"><a href="../{@href}">{@line}</a></li>

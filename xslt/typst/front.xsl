@@ -260,12 +260,20 @@
         <xsl:with-param name="value" select="string-join((@when, tt:plain(.)), ': ')"/>
       </xsl:call-template>
     </xsl:for-each>
+    <!-- What this printing is, in a reader's words (not the software's nor the
+         encoding's): a collection's volume prints the edition (its title, its
+         editors), as it stood on the edition's date when it has one (never the day of
+         the build); a single text, the edition's file. -->
     <xsl:call-template name="tt:imprint-line">
-      <xsl:with-param name="label" select="'Encoding'"/>
-      <!-- (a collection's volume is made from many files: te:book on its root) -->
-      <xsl:with-param name="value" select="'Typeset with Typst by tei-edition from the TEI P5 '
-        || (if ($header/../@te:book = 'collection') then 'files of the collection'
-            else 'file ' || ($source-name[.], 'of this edition')[1]) || '.'"/>
+      <xsl:with-param name="label" select="'This printing'"/>
+      <xsl:with-param name="value" select="
+        if ($header/../@te:book = 'collection')
+        then 'From the edition ' || tt:plain($main)
+             || (tt:names($file/tei:titleStmt/tei:editor)[1] ! (', edited by ' || string-join(tt:names($file/tei:titleStmt/tei:editor), ', ')))
+             || ($file/tei:publicationStmt/tei:date/@when[te:date-words(.)] ! (', as it stood on ' || te:date-words(.)))
+             || '.'
+        else if ($source-name[.]) then 'From the source file ' || $source-name || ' of the edition.'
+        else ''"/>
     </xsl:call-template>
     <xsl:text>))&#10;&#10;</xsl:text>
   </xsl:template>

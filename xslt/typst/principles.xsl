@@ -44,16 +44,18 @@
         <xsl:with-param name="meaning" select="string(@explain)"/>
       </xsl:call-template>
     </xsl:for-each>
-    <xsl:if test="$text//@te:apparatus">
-      <xsl:call-template name="tt:sign">
-        <xsl:with-param name="sign" select="te:mark-legend('textual-notes')[1]"/>
-        <xsl:with-param name="meaning" select="te:mark-legend('textual-notes')[2]"/>
-      </xsl:call-template>
-    </xsl:if>
+    <!-- numbered notes before lettered ones, as the site's About page and the plain
+         text's key list them -->
     <xsl:if test="$text//@te:n">
       <xsl:call-template name="tt:sign">
         <xsl:with-param name="sign" select="te:mark-legend('notes')[1]"/>
         <xsl:with-param name="meaning" select="te:mark-legend('notes')[2]"/>
+      </xsl:call-template>
+    </xsl:if>
+    <xsl:if test="$text//@te:apparatus">
+      <xsl:call-template name="tt:sign">
+        <xsl:with-param name="sign" select="te:mark-legend('textual-notes')[1]"/>
+        <xsl:with-param name="meaning" select="te:mark-legend('textual-notes')[2]"/>
       </xsl:call-template>
     </xsl:if>
     <xsl:if test="$text//tei:pb[normalize-space(@n)]">

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tei_edition.collection import dates
 from tei_edition.entities.namefold import fold
 from tei_edition.entities.register import normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, kind_of
@@ -55,7 +56,10 @@ class CatalogueEntry:
     title: str
     date: str | None = None  # ISO, as the source gives it
     date_sort: str | None = None
-    date_text: str | None = None
+    date_text: str | None = None  # the source's words
+    # the date as the edition prints it (collection/dates.py: "9 April 1843", "1845?"),
+    # from the ISO value, no more precise than the source's words; None: undated
+    date_words: str | None = None
     sender: list[dict] = field(default_factory=list)  # [{name, key}]
     addressee: list[dict] = field(default_factory=list)
     place_sent: dict | None = None  # {name, key}
@@ -269,6 +273,7 @@ def _date(unit, header, division: bool, found: Read) -> None:
     if match:
         found.entry.date = found.entry.date_sort = match.group(1)
         found.entry.date_text = title
+        found.entry.date_words = dates.words(match.group(1))
 
 
 def _docdate_children(candidates):
@@ -288,6 +293,7 @@ def _set_date(el: etree._Element, found: Read) -> bool:
         entry.date = when.split("T")[0]
         entry.date_sort = entry.date
         entry.date_text = text or entry.date
+        entry.date_words = dates.of(when, source_words=text)
         found.date_where = (el.sourceline, when)
         return True
     start = next((el.get(a).strip() for a in ("notBefore", "from", "notAfter", "to")
@@ -297,6 +303,8 @@ def _set_date(el: etree._Element, found: Read) -> bool:
         low = (el.get("notBefore") or el.get("from") or "").strip()
         high = (el.get("notAfter") or el.get("to") or "").strip()
         entry.date_text = text or "–".join(v for v in (low, high) if v)
+        entry.date_words = dates.of(None, el.get("from"), el.get("to"), el.get("notBefore"),
+                                    el.get("notAfter"))
         found.date_where = (el.sourceline, start)
         return True
     return False

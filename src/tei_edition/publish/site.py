@@ -51,6 +51,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei_edition import resources
+from tei_edition.collection import dates
 from tei_edition.entities.namefold import fold
 from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
@@ -467,7 +468,7 @@ def write_facsimiles(document, tree, html_dir) -> list[Path]:
 
 
 def _facts(entry) -> list[tuple[str, str]]:
-    facts = [("Date", entry.date_text or entry.date or "undated")]
+    facts = [("Date", printed_date(entry))]
     for label, people in (("From", entry.sender), ("To", entry.addressee)):
         names = "; ".join(p.get("name") or "" for p in (people or []) if p.get("name"))
         if names:
@@ -498,8 +499,20 @@ def _line(entry) -> str:
         parts = ["Untitled document"]
     if entry.place_sent and entry.place_sent.get("name"):
         parts.append(entry.place_sent["name"])
-    parts.append(entry.date_text or entry.date or "undated")
+    parts.append(printed_date(entry))
     return ", ".join(parts)
+
+
+def printed_date(entry) -> str:
+    """The date as the edition prints it (``collection/dates.py``, the rule of
+    ``xslt/common/dates.xsl``): "9 April 1843", "April 1836?", "1845"; a source's date
+    in no ISO value as written; else "undated"."""
+    words = getattr(entry, "date_words", None) or (entry.date and dates.words(entry.date, entry.date_text))
+    if words:  # (an entry made without the catalogue's reading: its words made here)
+        return words
+    if entry.date_sort or entry.date:  # a value the rule cannot put in words: as written
+        return entry.date_text or entry.date
+    return "undated"
 
 
 def catalogue_line(entry, number: int | None = None) -> str:
@@ -1267,7 +1280,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
         doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=pages.get(entry.id) or href(entry.id),
                                n=str(numbers[entry.id] + 1), date=entry.date or "",
                                year=str(year_of(entry) or ""), line=_line(entry))
-        doc.text = entry.date_text or entry.date or "undated"
+        doc.text = printed_date(entry)
         if getattr(entry, "fragment", None) and entry.source:
             doc.set("file", file_page(entry.source))
             doc.set("source", str(entry.source))
@@ -1392,20 +1405,14 @@ _DEFAULTS = ("", "", [], [], -1, 0, 0)
 
 
 def _date_text(entry) -> str:
-    """The date as the source writes it, for the table; left out when it says no more
-    than the complete ISO date (the script writes that as "1 December 1852"), kept when
-    it adds anything (brackets, a question mark, a weekday, a partial date ...)."""
-    text, date = (entry.date_text or "").strip(), entry.date or ""
-    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", date)
-    if not text or text == date:
+    """The date as the edition prints it (``printed_date``), for the table; left out
+    when it is what the script makes of a complete ISO date ("1 December 1852", with
+    the month names the rule's table gives it: ``months``)."""
+    text = printed_date(entry)
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", entry.date or "")
+    if match and text == dates.words(entry.date):
         return ""
-    if match and not re.search(r"[\[\]?()/]|\b(ca?|um|vor|nach|circa)\b", text, re.I):
-        year, day = match.group(1), str(int(match.group(3)))
-        numbers = re.findall(r"\d+", text)
-        if numbers and [str(int(n)) for n in numbers] in ([day, year], [day, str(int(match.group(2))), year]) \
-                and len(re.findall(r"[^\W\d_]+", text)) <= 1:
-            return ""
-    return text
+    return "" if text == "undated" and not entry.date else text
 
 
 def _one(numbers: list[int]):
@@ -1441,7 +1448,8 @@ def _catalogue_json(entries, register) -> dict:
             row.pop()  # the script reads a missing field as its default
         rows.append(row)
     out = {"fields": ["date", "dateText", "senders", "addressees", "place", "lang", "kind"],
-           "chunk": TITLE_CHUNK, "rows": rows}
+           "chunk": TITLE_CHUNK, "rows": rows,
+           "months": dates.month_names()}  # the script writes a full date: "1 December 1852"
     for table, values in tables.items():
         out[table] = list(values)
     return out

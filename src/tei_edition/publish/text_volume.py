@@ -7,7 +7,10 @@ numbered catalogue line ("12. Alfred Escher to Oswald Heer, Zürich, 12 October 
 underlined, followed by its text file as it is (less the file's own title block, when
 that only repeats the catalogue's title). A document whose text file is missing
 (its export failed) keeps its heading and says so. The documents of a file of many,
-which the build exports as that one file, print its text once, under the first of them. The same files give the same bytes:
+which the build exports as that one file, print its text once, under the first of them.
+Each document's text ends with a key of the signs it uses (policy.xml's ``signs/@key``):
+the book prints one key at its end, of every sign its documents use, in the order the
+keys give them. The same files give the same bytes:
 UTF-8 (NFC), ``\\n`` line ends, one final newline, like every text output.
 """
 
@@ -17,6 +20,7 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
+from tei_edition.policy import policy
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line
 from tei_edition.publish.volume import book_name
 from tei_edition.xml.output import safe_child, write_atomic
@@ -48,6 +52,7 @@ def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
                                   _paragraphs(collection.introduction)]
     blocks = ["\n\n".join(front)]
     printed: dict[str, int] = {}  # a file of many documents, exported whole -> where
+    key: list[str] = []  # the signs the documents' keys explain, each once
     for number, document in enumerate(collection.ordered(), 1):
         line = catalogue_line(document.catalogue, number)
         heading = "\n".join(_fill(line, width).split("\n") + ["-" * min(len(line), width or len(line))])
@@ -60,11 +65,14 @@ def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
         elif body_file.is_file():
             body = _without_title(body_file.read_text(encoding="utf-8").rstrip("\n"),
                                   document.catalogue.title)
+            body = _without_key(body, key)
             if name != document.id:
                 printed[name] = number
         else:
             body = "[The text of this document could not be written.]"
         blocks.append(heading + "\n\n" + body)
+    if key:
+        blocks.append(policy().sign_key + "\n\n" + "\n".join(key))
     joined = "\n\n\n".join(blocks) + "\n"
     lines = [l.rstrip() for l in unicodedata.normalize("NFC", joined).replace("\r\n", "\n").split("\n")]
     return "\n".join(lines)
@@ -83,6 +91,31 @@ def _without_title(body: str, title: str) -> str:
                 return "\n".join(lines[i + 1:]).lstrip("\n") or body
             return body
     return body
+
+
+def _without_key(body: str, key: list[str]) -> str:
+    """A document's text without the key of signs at its end; the key's entries (a
+    line beginning with the sign, then the lines hanging under it) not yet in ``key``
+    are put there after the entry that precedes them in this document's key (every
+    key lists its signs in the policy's order, so the book's key keeps it)."""
+    marker = "\n\n" + policy().sign_key + "\n\n"
+    at = body.rfind(marker)
+    if at < 0:
+        return body
+    entries: list[str] = []
+    for line in body[at + len(marker):].split("\n"):
+        if entries and (not line or line[0] == " "):
+            entries[-1] += "\n" + line
+        else:
+            entries.append(line)
+    position = 0
+    for entry in entries:
+        if entry in key:
+            position = key.index(entry) + 1
+        else:
+            key.insert(position, entry)
+            position += 1
+    return body[:at]
 
 
 def _fill(paragraph: str, width: int) -> str:

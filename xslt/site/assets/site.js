@@ -145,9 +145,6 @@
     };
   }
 
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December"];
-
   /* ---------- the catalogue ---------- */
   var cat = window.teCatalogue;
   var rows = [];
@@ -178,7 +175,8 @@
   function isoText(date) {
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date || "");
     if (!m) { return date || "undated"; }
-    return Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1];
+    /* the months as the edition's date rule names them (policy.xml's <dates>) */
+    return Number(m[3]) + " " + cat.months[Number(m[2]) - 1] + " " + m[1];
   }
 
   /* Ids and titles come in chunks of cat.chunk rows (catalogue/t<k>.js), loaded when

@@ -1,0 +1,87 @@
+"""Dates the edition prints itself: one rule (xslt/common/dates.xsl and policy.xml's
+<dates>), which the catalogue (collection/dates.py) follows through the same table."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from tei_edition import resources
+from tei_edition.collection import dates
+from tei_edition.publish import transform
+
+# (when, from, to, notBefore, notAfter, the source's words) -> as the edition prints it
+CASES = [
+    ("1843-04-09", "", "", "", "", "[09. April 1843]", "9 April 1843"),
+    ("1850-04-27", "", "", "", "", "", "27 April 1850"),
+    ("1850-03", "", "", "", "", "März 1850", "March 1850"),
+    ("1850", "", "", "", "", "1850", "1850"),
+    # the real letters fill out a month or a year to its first day: the words decide
+    ("1878-05-01", "", "", "", "", "[Mai? 1878?]", "May 1878?"),
+    ("1845-01-01", "", "", "", "", "[1845]", "1845"),
+    ("1871-12-01", "", "", "", "", "[Dezember 1871]", "December 1871"),
+    ("1842-02-07", "", "", "", "", "07. [Februar] 1842", "7 February 1842"),
+    ("1844-10-05", "", "", "", "", "05. [Oktober? 1844?]", "5 October 1844?"),
+    ("1841-06-03", "", "", "", "", "03.06.1841", "3 June 1841"),
+    ("1841-06-01", "", "", "", "", "Sonntag", "1 June 1841"),  # words without a year
+    ("1869-12-24", "", "", "", "", "Heiligabend 1869", "24 December 1869"),  # not filled out
+    ("1870-01-01", "", "", "", "", "Neujahr 1870", "1870"),  # filled out, or so it seems
+    ("1870-01-01", "", "", "", "", "1. Januar 1870", "1 January 1870"),
+    ("1870-03-01", "", "", "", "", "[März 1870]", "March 1870"),
+    ("1849-07-01T10:00", "", "", "", "", "", "1 July 1849"),
+    ("", "1841-06-03", "1841-06-05", "", "", "", "3 June 1841 – 5 June 1841"),
+    ("", "", "", "1850-03", "1850-04", "", "between March 1850 and April 1850"),
+    ("", "", "", "1850", "", "", "not before 1850"),
+    ("", "", "", "1870-06-01", "1870-06-30", "Juni 1870", "June 1870"),  # a whole month
+    ("", "", "", "1868-02-01", "1868-02-29", "", "February 1868"),
+    ("", "1870-01-01", "1870-12-31", "", "", "", "1870"),
+    ("", "", "", "1870-06", "1870-06", "", "June 1870"),
+    ("", "", "", "", "1850-12-31", "", "not after 31 December 1850"),
+    ("0000-00-00", "", "", "", "", "s.d.", None),
+    ("1850-13-01", "", "", "", "", "", None),
+    ("not a date", "", "", "", "", "", None),
+]
+
+_PROBE = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:te="urn:x-tei-edition">
+  <xsl:import href="{common}"/>
+  <xsl:template match="/" as="xs:string*">
+    <xsl:for-each select="//case">
+      <xsl:sequence select="(te:date-of(@when, @from, @to, @nb, @na, string(.)), '-')[1]"/>
+    </xsl:for-each>
+  </xsl:template>
+</xsl:stylesheet>"""
+
+
+@pytest.fixture(scope="module")
+def xslt_dates(tmp_path_factory):
+    probe = tmp_path_factory.mktemp("dates") / "probe.xsl"
+    common = (resources.xslt_dir() / "common" / "common.xsl").as_uri()
+    probe.write_text(_PROBE.format(common=common), encoding="utf-8")
+    cases = etree.Element("cases")
+    for when, from_, to, nb, na, text, _ in CASES:
+        etree.SubElement(cases, "case", when=when, attrib={"from": from_, "to": to, "nb": nb, "na": na}).text = text
+    return transform.run_strings(probe, etree.ElementTree(cases)).strings
+
+
+def test_the_stylesheets_print_dates_by_the_rule(xslt_dates):
+    assert xslt_dates == [expected or "-" for *_, expected in CASES]
+
+
+def test_the_catalogue_prints_dates_as_the_stylesheets_do(xslt_dates):
+    python = [dates.of(when, from_, to, nb, na, source_words=text) for when, from_, to, nb, na, text, _ in CASES]
+    assert [p or "-" for p in python] == xslt_dates
+
+
+def test_an_untitled_documents_catalogue_line_prints_its_date_by_the_rule():
+    """The volume's and the text file's headings of a document without a title are
+    made from its metadata: its date as the edition prints it, not the source's words."""
+    from tei_edition.collection import CatalogueEntry
+    from tei_edition.publish.site import catalogue_line
+
+    entry = CatalogueEntry("l1", "l1.xml", None, "letter", title="", date="1850-03", date_sort="1850-03",
+                           date_text="März 1850", sender=[{"name": "Anna Muster", "key": None}],
+                           addressee=[{"name": "Hans Beispiel", "key": None}])
+    assert catalogue_line(entry, 3) == "3. Anna Muster to Hans Beispiel, March 1850"
+    entry.date = entry.date_sort = entry.date_text = None
+    assert catalogue_line(entry) == "Anna Muster to Hans Beispiel, undated"
