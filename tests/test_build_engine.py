@@ -190,12 +190,13 @@ def test_a_new_site_reads_its_entries_details_while_the_workers_render(collectio
     and both sites are those of a build that reads them at the end."""
     from tei_edition.publish import site
 
-    asked = []
+    asked, every = [], []
     prepare = site.prepare
 
-    def recorded(collection, *, details=False):
+    def recorded(collection, *, details=False, every_entry=False):
         asked.append(details)
-        prepare(collection, details=details)
+        every.append(every_entry)
+        prepare(collection, details=details, every_entry=every_entry)
 
     monkeypatch.setattr(site, "prepare", recorded)
     out = tmp_path / "out"
@@ -203,6 +204,7 @@ def test_a_new_site_reads_its_entries_details_while_the_workers_render(collectio
     (collection / "letter-2.xml").write_text(letter(2, words="Amended."), encoding="utf-8")
     assert build([collection], out, jobs=2, only=["html"]).rendered == 1
     assert asked == [True, False]
+    assert every[1]  # a rebuild of one letter reads every entry's See also and terms ahead
     at_the_end = build([collection], tmp_path / "end", jobs=0, only=["html"])
     assert at_the_end.ok and files(out / "html") == files(tmp_path / "end" / "html")
 
@@ -223,6 +225,40 @@ def test_an_interrupted_build_raises_its_interruption_not_what_failed_meanwhile(
         build([collection], tmp_path / "out", jobs=2, only=["html"], progress=StopAtOnce())
     with pytest.raises(OSError, match="disk full"):  # alone, it is raised
         build([collection], tmp_path / "out2", jobs=2, only=["html"])
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
+def test_a_rebuild_stopped_in_its_site_leaves_no_spill_in_its_folder(collection, tmp_path,
+                                                                      monkeypatch, stop):
+    """The letters taken over are taken into the site's search index while the others
+    render (a spill in the build folder): a rebuild stopped before the site is written
+    (Ctrl-C, an error) leaves none of it in the folder the next run resumes from, and
+    the next run's site is the site of a build made at once."""
+    from tei_edition.publish import site
+
+    out = tmp_path / "out"
+    assert build([collection], out, jobs=0, only=["html"]).ok
+    (collection / "letter-2.xml").write_text(letter(2, words="Amended."), encoding="utf-8")
+    taken = []
+    site_data = site._site_data
+
+    def stopped(*args, **kwargs):
+        taken.extend(tmp_path.rglob(".search-*"))
+        raise stop("stopped")
+
+    monkeypatch.setattr(site, "_site_data", stopped)
+    with pytest.raises(stop) as caught:
+        build([collection], out, jobs=0, only=["html"])
+    # gone at once, not when the index is freed (the error, still held, holds it)
+    assert caught.value.__traceback__ is not None
+    assert taken and not any(path.exists() for path in taken)  # there, then gone
+    assert not list(tmp_path.rglob(".search-*"))
+    assert (tmp_path / ".out.building").is_dir()  # (what the next run resumes from)
+    monkeypatch.setattr(site, "_site_data", site_data)
+    assert build([collection], out, jobs=0, only=["html"]).ok
+    assert not list(tmp_path.rglob(".search-*"))
+    assert build([collection], tmp_path / "at-once", jobs=0, only=["html"]).ok
+    assert files(out / "html") == files(tmp_path / "at-once" / "html")
 
 
 def test_files_named_with_dots_only_make_pages_of_their_own(tmp_path):

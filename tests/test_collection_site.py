@@ -18,6 +18,7 @@ from lxml import etree
 sys.path.insert(0, str(Path(__file__).parent))
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
+from tei_edition.collection import load  # noqa: E402
 from tei_edition.publish import search_index, site  # noqa: E402
 
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "svg": "http://www.w3.org/2000/svg"}
@@ -324,6 +325,37 @@ def test_the_index_spilled_to_files_is_the_index_held(built, tmp_path):
     assert ours == written and len(ours) >= 100
 
 
+def test_the_index_counts_its_bytes_once_every_file_is_read(built, tmp_path):
+    digests = _indexed(built)
+    index = search_index.SearchIndex(spill=tmp_path)
+    for number, found in enumerate(digests):
+        index.add(number, found)
+    reader = index.files()
+    first = next(reader)
+    assert index.bytes == 0  # not a part of the files, counted before they are read
+    rest = list(reader)
+    assert index.bytes == sum(len(data) for _, data in [first, *rest]) > 0
+    index.close()
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError])
+def test_the_sites_spill_is_removed_when_it_stops_early(built, tmp_path, monkeypatch, stop):
+    html, figures = built
+    made = []
+
+    def interrupted(*args, **kwargs):  # once the index has every document's postings
+        made.extend(p for p in tmp_path.iterdir() if p.name.startswith(".search-"))
+        raise stop("stopped")
+
+    monkeypatch.setattr(site, "_site_data", interrupted)
+    with pytest.raises(stop) as caught:
+        site.write_collection_site(figures["collection"], _indexed(built), tmp_path)
+    # gone at once, not when the index is freed (the error, still held, holds it)
+    assert caught.value.__traceback__ is not None
+    assert made and not made[0].exists()
+    assert not list(tmp_path.glob(".search-*"))
+
+
 def test_the_index_held_while_it_is_built_does_not_grow_with_it(built, tmp_path):
     """With a spill, what the index holds of each document is a few numbers (where
     its passages are, which add of it is the latest), not its postings or text."""
@@ -404,6 +436,51 @@ def test_rebuild_is_byte_identical(built, tmp_path):
     assert files_a == files_b
     for name in files_a:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_what_is_read_of_every_entry_ahead_makes_the_same_site(built, tmp_path):
+    """A build that renders a few documents reads every register entry's "See also" and
+    search terms while it waits for them (``prepare(every_entry=True)``): the site is
+    the one made without."""
+    html, figures = built
+    digests = _indexed(built)
+    site.write_collection_site(figures["collection"], digests, tmp_path / "plain")
+    again = load([Path(figures["collection"].root)])
+    site.prepare(again, every_entry=True)
+    entries = site._register_entries(again)
+    assert all(entry.terms for entry in entries.values())
+    site.write_collection_site(again, _indexed(built), tmp_path / "ahead")
+    files = sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*")
+                   if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "ahead") for p in (tmp_path / "ahead").rglob("*")
+                           if p.is_file())
+    assert any(name.parts[0] == "registers" for name in files)
+    for name in files:
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "ahead" / name).read_bytes()
+
+
+def test_digests_taken_in_ahead_make_the_same_site(built, tmp_path):
+    """A build takes the digests of the letters it does not render into the site while
+    its workers render the others (``site.Intake``), in any order: the site is the one
+    made of them all at once, and the intake's spill is gone with it."""
+    html, figures = built
+    collection = figures["collection"]
+    site.write_collection_site(collection, _indexed(built), tmp_path / "whole")
+    digests = _indexed(built)
+    intake = site.Intake(collection, tmp_path / "parts")
+    for found in reversed(digests[len(digests) // 2:]):
+        intake.add(found)
+    assert list((tmp_path / "parts").glob(".search-*"))
+    site.write_collection_site(collection, digests[:len(digests) // 2], tmp_path / "parts",
+                               intake=intake)
+    assert not list((tmp_path / "parts").glob(".search-*"))
+    files = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*")
+                   if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "parts") for p in (tmp_path / "parts").rglob("*")
+                           if p.is_file())
+    assert any(name.parts[0] == "search" for name in files)
+    for name in files:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "parts" / name).read_bytes()
 
 
 def test_every_page_is_well_formed_and_small(built):

@@ -186,11 +186,12 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     document's record and site digest (a million small objects for a thousand
     letters), which each of its full passes walked again, an eighth of a rebuild's
     time, to find nothing (the build makes no cycles worth the walk)."""
-    with _no_cycle_collection():
+    with _no_cycle_collection(), contextlib.ExitStack() as closing:
         return _build(paths, out_dir, validate=validate, strict=strict, only=only, jobs=jobs,
                       force=force, limits=limits, progress=progress,
                       tidy_in_background=tidy_in_background, books=books,
-                      full_registers=full_registers, fallback_schema=fallback_schema)
+                      full_registers=full_registers, fallback_schema=fallback_schema,
+                      closing=closing)
 
 
 @contextlib.contextmanager
@@ -207,9 +208,11 @@ def _no_cycle_collection():
 
 
 def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progress,
-           tidy_in_background, books, full_registers, fallback_schema) -> BuildReport:
+           tidy_in_background, books, full_registers, fallback_schema,
+           closing: contextlib.ExitStack) -> BuildReport:
+    """``build``; what it leaves open (the site's intake) is closed by ``closing``."""
     paths = list(paths or DEFAULT_PATHS)
-    _check_paths(paths)
+    found = _check_paths(paths)
     from tei_edition.publish.volume import PDF_CHOICES
 
     if books not in PDF_CHOICES:
@@ -238,7 +241,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         chosen = [f for f in chosen if f.name != "pdf"]  # the volume instead of a PDF each
     plan = _plan(documents, chosen)
     collection_site = len(documents) > 1 and any(f.name == "html" for f in chosen)
-    _refuse_clashes(plan, out, _inputs(collection, paths))
+    _refuse_clashes(plan, out, _inputs(collection, found))
     if not documents:  # nothing to publish: the output folder is left as it is
         progress.start(report, 0)
         return report
@@ -318,15 +321,24 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
 
     by_id = {task.id: task for task in tasks}
     # while the workers render: the outputs taken over linked in, and the site digests
-    # of the documents taken over read (the collection site needs every one of them)
+    # of the documents taken over read (the collection site needs every one of them),
+    # each taken into the site as it is read (``site.Intake``: its search index, what
+    # its pages read; its spill removed however the build ends)
     # (with nothing to render, the site is most likely taken over whole: none is read)
+    intake = None
+    if collection_site and tasks and entries:
+        from tei_edition.publish.site import Intake
+
+        intake = closing.enter_context(Intake(collection, staging / "html"))
     meanwhile = _Meanwhile(pending_links, out, [entry.digest for entry in entries.values()
-                                                if collection_site and tasks and entry.digest])
+                                                if collection_site and tasks and entry.digest],
+                           intake)
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
     previous_site = None if force or not collection_site else manifest.load_site(out)
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
-                   details=_details_ahead(collection, previous_site, options, len(tasks)))
+                   details=_details_ahead(collection, previous_site, options, len(tasks)),
+                   few=len(tasks) <= _FEW)
     # the collection, when its site's pages are rendered, brings its register along
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
@@ -353,14 +365,17 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
     kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
              if f.ok for p in f.outputs}
+    if intake is not None:  # (the site's spill, in the folder)
+        kept.add(os.path.relpath(intake.index.folder, staging))
     if not fresh or not all(d.ok for d in report.documents if d.kind == "document" and not d.skipped):
         meanwhile.result()
         _prune(staging, kept)  # (a new folder holds nothing but this build's outputs)
     site = None
     if collection_site:  # (beside the documents' pages still being linked)
         def digests_of(name: str) -> list:
-            """A document's site digests: read meanwhile, or from the new folder (once
-            everything taken over is linked into it); handed over, not kept here."""
+            """A document's site digests: read meanwhile (none: taken in already), or
+            from the new folder (once everything taken over is linked into it); handed
+            over, not kept here."""
             found = decoded.pop(name, None)
             if found is None:
                 meanwhile.result()
@@ -370,7 +385,9 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
                            previous=previous_site, out=out,
-                           jobs=jobs)
+                           jobs=jobs, intake=intake)
+    if intake is not None:  # (a site taken over whole did not: its spill goes before the swap)
+        intake.close()
     meanwhile.result()  # every output taken over is in the new folder
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
@@ -479,12 +496,16 @@ def _validate_against(batch: list[tuple[Path, object]], schema: Path) -> dict[Pa
 
 # ------------------------------------------------------------------ what goes where
 
-def _check_paths(paths: list) -> None:
+def _check_paths(paths: list) -> list[Path]:
+    """The XML files under ``paths`` (``xmlparse.collect_xml_files``); an error when a
+    path does not exist or there are none."""
     for raw in paths:
         if not Path(raw).exists():
             raise InputError("no such file or folder", path=str(raw))
-    if not xmlparse.collect_xml_files(paths):
+    found = xmlparse.collect_xml_files(paths)
+    if not found:
         raise UsageError(f"no XML files found in {', '.join(map(str, paths))}")
+    return found
 
 
 def _problems(collection, report: BuildReport, strict: bool) -> dict[str, list[str]]:
@@ -638,9 +659,11 @@ def _refuse_clashes(plan: dict, out: Path, inputs: list[Path]) -> None:
                              path=str(path))
 
 
-def _inputs(collection, paths) -> list[Path]:
+def _inputs(collection, files: list[Path]) -> list[Path]:
+    """Every input: the documents, the registers and the other XML ``files`` under the
+    paths (``_check_paths``)."""
     return [Path(d.path) for d in collection.documents] + \
-        [Path(p) for p in collection.registers] + xmlparse.collect_xml_files(paths)
+        [Path(p) for p in collection.registers] + list(files)
 
 
 def _write_books(collection, staging: Path, chosen, books: str, report: BuildReport) -> None:
@@ -702,13 +725,14 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 report: BuildReport, *, digests_of: Callable[[str], list] | None = None,
                 full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
-                out: Path | None = None, jobs: int = 1) -> manifest.Site | None:
+                out: Path | None = None, jobs: int = 1, intake=None) -> manifest.Site | None:
     """The collection's own pages (``publish.site``) into ``staging/html``, from every
     document's digest. They depend on every document's catalogue entry and digest, the
     register and the options, all in one key: when it is that of the previous build
     (``previous``, in ``out``), its files are linked over instead of written again; else
     the site is made again part by part, the parts and files that did not change
-    linked over."""
+    linked over. ``intake``: the digests taken in so far (``site.Intake``; ``digests_of``
+    gives the others), for the site made again."""
     from tei_edition.publish import site
 
     try:
@@ -734,7 +758,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         known = _known_details(previous, salt)
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
-            previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory)
+            previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
+            intake=intake)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -874,17 +899,27 @@ def _known_details(previous: manifest.Site | None, salt: str) -> dict | None:
     return previous.details
 
 
+# Documents to render up to which the collection site is most likely made again around
+# them: what it reads of every register entry is then most of its work, made ahead; and
+# its pages are made in this process (the few entries a rebuild of a few letters
+# changes: ``site._made_pages`` starts no child for one batch), so that the site
+# stylesheet is compiled here ahead
+_FEW = 10
+
+
 class _Ahead:
     """What the end of a build needs that no document's rendering changes, made in a
     thread of this process while it waits for its workers: the collection's records
     written into the build folder (``saved``; unless they are the previous build's
     ``records``, which the end links over) and, for the collection site, what its key
-    and pages read of the register (each entry's hash, the entries' pages)."""
+    and pages read of the register (each entry's hash, the entries' pages) and, with
+    ``few`` documents rendered (``_FEW``), what it reads of every entry and the site
+    stylesheet compiled (for pages made in this process)."""
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
-                 details: bool = False):
+                 details: bool = False, few: bool = False):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
-        self._details = details
+        self._details, self._few = details, few
         self.saved = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
@@ -902,7 +937,11 @@ class _Ahead:
 
                 register = collection.register
                 register.digest(register.keys())  # each entry's part, kept by the register
-                site.prepare(collection, details=self._details)
+                site.prepare(collection, details=self._details, every_entry=self._few)
+                if self._few:
+                    from tei_edition.publish import transform
+
+                    transform.compiled(site.STYLESHEET)
         except BaseException as exc:  # raised in the build's own thread (``result``)
             self._error = exc
 
@@ -921,12 +960,14 @@ class _Ahead:
 class _Meanwhile:
     """What the build does in this process while its workers render and while it makes
     the collection site: reads the site digests ``names`` from ``old`` (``digests``),
-    then links the outputs taken over from the previous build (``pending``, (source,
-    target) pairs). A thread: meanwhile this process waits for its workers, and the
-    links wait on the file system."""
+    each taken into the site's ``intake`` when there is one (``site.Intake``: then
+    ``digests`` names them with no digests), then links the outputs taken over from the
+    previous build (``pending``, (source, target) pairs). A thread: meanwhile this
+    process waits for its workers, and the links wait on the file system."""
 
-    def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str]):
-        self._pending, self._old, self._names = pending, old, names
+    def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str],
+                 intake=None):
+        self._pending, self._old, self._names, self._intake = pending, old, names, intake
         self._decoded: dict[str, list] = {}
         self._error: BaseException | None = None
         self._read = threading.Event()
@@ -937,9 +978,14 @@ class _Meanwhile:
         try:
             for name in self._names:
                 try:
-                    self._decoded[name] = _digests(manifest.read_digest(self._old, name), name)
+                    found = _digests(manifest.read_digest(self._old, name), name)
                 except (OSError, ValueError, KeyError, TypeError):
                     continue  # read again from the new folder, where its error is raised
+                if self._intake is not None:
+                    for one in found:
+                        self._intake.add(one)
+                    found = []
+                self._decoded[name] = found
             self._read.set()
             for source, target in self._pending:
                 links.link_path(source, target)

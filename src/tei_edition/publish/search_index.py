@@ -44,6 +44,12 @@ def terms(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def name_terms(names) -> list[str]:
+    """The search terms of an entry's name forms, each once, in order: a reader finds
+    the entry under any of them."""
+    return sorted({t for name in names for t in terms(name)})
+
+
 def shard_name(prefix: str) -> str:
     """A shard's file stem: the prefix's code points in hex (safe on any file system,
     computed the same way by the script)."""
@@ -70,6 +76,16 @@ class _Spill:
     def add(self, key: str, text: str) -> None:
         self.held[key].append(text)
         self.size += len(text)
+        if self.folder is not None and self.size > self.limit:
+            self.flush()
+
+    def add_all(self, items) -> None:
+        """``add`` of each (key, text), the limit checked once after them."""
+        held, size = self.held, 0
+        for key, text in items:
+            held[key].append(text)
+            size += len(text)
+        self.size += size
         if self.folder is not None and self.size > self.limit:
             self.flush()
 
@@ -174,9 +190,9 @@ class SearchIndex:
             self._text_bytes[number] = size
             self._serial += 1
             serial = self._latest[number] = self._serial
-            for group, mark, lines in blocks:
-                self._postings.add(group, f"#{number} {serial}\n" + lines)
-                self._holders.add(group, f"{number} {serial} {mark}\n")
+            head, tag = f"#{number} {serial}\n", f"{number} {serial} "
+            self._postings.add_all([(group, head + lines) for group, _, lines in blocks])
+            self._holders.add_all([(group, f"{tag}{mark}\n") for group, mark, _ in blocks])
             return
         passages = found.passages if found else []
         # (its file made only if it is written: kept from an earlier build, it is not)
@@ -209,7 +225,8 @@ class SearchIndex:
             row = len(self.entity_rows)
             self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
                                      _deltas(docs)])
-            for term in sorted({t for name in entry.names for t in terms(name)}):
+            found_terms = getattr(entry, "terms", None)
+            for term in name_terms(entry.names) if found_terms is None else found_terms:
                 self.entities[term].append(row)
 
     def _groups(self) -> list[str]:
@@ -224,11 +241,12 @@ class SearchIndex:
         rows: dict[str, list] = defaultdict(list)
         for term in sorted(self.entities):
             rows[term[:2]].append([term, [self.entity_rows[r] for r in self.entities[term]]])
+        latest = {str(number): str(serial) for number, serial in self._latest.items()}
         for group in self._groups():
             holders = []
             for line in self._holders.read(group).split("\n")[:-1]:
                 number, serial, mark = line.split(" ")
-                if self._latest[int(number)] == int(serial):
+                if latest[number] == serial:
                     holders.append((int(number), f"{number}:{mark}"))
             if not holders and group not in rows:
                 continue  # (held only by documents added again since, without it)
@@ -258,9 +276,9 @@ class SearchIndex:
         """The index's files, (name, content) in the order of their names: the shards
         of ``groups`` (None: all), the passages of ``documents`` (None: all) and the
         list of shards, which names ``other_prefixes`` too (the shards of the other
-        groups, kept). The shards are made now (``shard_files``, ``shard_count``,
-        ``bytes``), a group at a time, and kept aside; the files are read as they are
-        given."""
+        groups, kept). The shards are made now (``shard_files``, ``shard_count``), a
+        group at a time, and kept aside; the files are read as they are given, and
+        ``bytes`` is their size once the last is read (0 until then)."""
         made: dict[str, tuple[int, int]] = {}  # shard -> where it is
         self.shard_files = {}
         prefixes: set[str] = set()
@@ -284,23 +302,25 @@ class SearchIndex:
         texts = {f"search/d{number}.js": number for number in self.texts
                  if documents is None or number in documents}
         listing = script_value("teSearchShards", sorted({*prefixes, *other_prefixes}))
-        self.bytes = sum(length for _, length in made.values()) + len(listing)
         self.shard_count = len(prefixes) + len(set(other_prefixes) - prefixes)
+        self.bytes = 0  # (counted once every file is read)
 
         def read():
+            count = 0
             for name in sorted([*made, *texts, "search/shards.js"]):
                 if name in made:
-                    yield name, self._blobs.read(made[name])
+                    data = self._blobs.read(made[name])
                 elif name in texts:
                     number = texts[name]
                     passages = marshal.loads(self._blobs.read(self.texts[number]))
                     start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
                     data = script_call("teSearchText", number, start,
                                        [[anchor[len(start):], text] for anchor, text in passages])
-                    self.bytes += len(data)
-                    yield name, data
                 else:
-                    yield name, listing
+                    data = listing
+                count += len(data)
+                yield name, data
+            self.bytes = count
         return read()
 
     def close(self) -> None:
@@ -308,6 +328,14 @@ class SearchIndex:
         self._blobs.close()
         if self._finalize is not None:
             self._finalize()
+
+    def __enter__(self) -> "SearchIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """The spill removed however the block ends (an error, Ctrl-C): none is left in
+        the folder it was made in."""
+        self.close()
 
 
 def shard_prefix(name: str) -> str | None:

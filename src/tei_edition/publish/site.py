@@ -61,7 +61,7 @@ from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.peak import own_peak
 from tei_edition.publish.pool import human, kill_tree, tree_rss
 from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
-                                               script_call, script_value, shard_prefix)
+                                               name_terms, script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.collection.model import COLLECTION_ROLES_NOTES
@@ -616,7 +616,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
                           previous: Previous | None = None, salt: str = "",
                           known: dict | None = None, jobs: int = 1,
-                          memory: int | None = None) -> dict:
+                          memory: int | None = None, intake: "Intake | None" = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -639,6 +639,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     ``known``: the register entries' details an earlier build found (its ``details``),
     taken over for the entries that did not change (made with the same ``salt``).
+    ``intake``: the digests taken in so far (``Intake``, for ``out_dir``: ``digests``
+    are the others), closed here.
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
@@ -650,18 +652,55 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``parts`` and ``hashes`` for the next build's ``Previous``, ``details`` for its
     ``known``."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    entries = list(collection.catalogue())
-    numbers = {e.id: n for n, e in enumerate(entries)}
     # the search index made as the digests are read, spilled to files as it is built
-    # (not held here): of each digest only its mentions are kept, and what names them
-    index = SearchIndex(spill=out)
-    by_digest = {}
-    for found in digests:
-        if found.id in numbers:
-            index.add(numbers[found.id], found)
-        by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
-        del found
+    # (not held here), in a folder of ``out`` removed however the site ends (an error,
+    # Ctrl-C: none is left in the build folder)
+    with intake if intake is not None else Intake(collection, out) as taken:
+        for found in digests:
+            taken.add(found)
+            del found
+        return _write_collection_site(collection, taken, out, full_registers=full_registers,
+                                      downloads=downloads, pages=pages, previous=previous,
+                                      salt=salt, known=known, jobs=jobs, memory=memory)
+
+
+class Intake:
+    """The digests as the collection site takes them in, one at a time, in any order:
+    each document's passages and postings into the search index (``index``, spilled to
+    a folder of its own in ``out``, removed by ``close``) and what the site's pages read
+    of it kept (``by_digest``: its mentions and their marks). A build takes in the
+    digests of the documents it did not render while its workers render the others."""
+
+    def __init__(self, collection, out) -> None:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        self.entries = list(collection.catalogue())
+        self.numbers = {e.id: n for n, e in enumerate(self.entries)}
+        self.index = SearchIndex(spill=out)
+        self.by_digest: dict[str, Digest] = {}
+
+    def add(self, found: Digest) -> None:
+        """One document's digest (nothing of it kept but its mentions and marks)."""
+        if found.id in self.numbers:
+            self.index.add(self.numbers[found.id], found)
+        self.by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
+
+    def close(self) -> None:
+        """The index's spill removed (again: nothing)."""
+        self.index.close()
+
+    def __enter__(self) -> "Intake":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _write_collection_site(collection, taken: Intake, out: Path, *, full_registers: bool,
+                           downloads, pages: dict | None, previous: Previous | None, salt: str,
+                           known: dict | None, jobs: int, memory: int | None) -> dict:
+    """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
+    entries, numbers, index, by_digest = taken.entries, taken.numbers, taken.index, taken.by_digest
+    taken.by_digest = {}  # (what the site does not keep of them goes with it, below)
     for entry in entries:
         if entry.id not in by_digest:
             index.add(numbers[entry.id], None)
@@ -691,15 +730,22 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     # thousand of them in a thousand letters)
     shown_as = {d: hashlib.blake2b(line, digest_size=16).hexdigest() for d, line in docs.items()}
     head = manifest.key(*base, *shell)
+    # (the marks by entry: key -> document -> its mark, one pass over them all)
+    marked: dict[str, dict[str, str]] = defaultdict(dict)
+    for d, found in marks.items():
+        for key, mark in found.items():
+            marked[key][d] = mark
+    del marks
     no_marks: dict[str, str] = {}
+    first = itemgetter(0)
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
-        named = {m[0] for m in mentions.get(key, ())}  # its lines are made of these alone
+        named = set(map(first, mentions.get(key, ())))  # its lines are made of these alone
         named.update(x.get("doc") for x in el.iter(f"{_S}letter"))
+        own = marked.get(key, no_marks)
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
-            [f"{shown_as.get(d, '-')} {(marks.get(d) or no_marks).get(key, '')}"
-             for d in sorted(named)]))
-    del marks
+            [f"{shown_as.get(d, '-')} {own.get(d, '')}" for d in sorted(named)]))
+    del marked
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
@@ -750,6 +796,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
     part_files: dict[str, list[str]] = {part: [] for part in parts}
     files_written: list[tuple[str, str, bool]] = []  # (name, hash, written) of the files below
+    index_bytes = [0]  # the search index's files (``write_files``)
 
     def write_files() -> None:
         """The catalogue, the search index and the assets (while the pages are made, when
@@ -773,8 +820,6 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             for number in sorted(index.texts):
                 if f"search text {number}" not in kept_parts:
                     part_files[f"search text {number}"] = [f"search/d{number}.js"]
-            index.bytes += sum(os.path.getsize(folder.child(name)) for part in kept_parts
-                               if part.startswith("search ") for name in old.parts[part][1])
         else:
             index_files = index.files()
         files.update(_assets())
@@ -782,6 +827,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         # (the index's files read one at a time from where they were made)
         for name, data_bytes in heapq.merge(sorted(files.items()), index_files, key=itemgetter(0)):
             files_written.append((name, *writer.write(name, data_bytes)))
+        index_bytes[0] = index.bytes + sum(  # (those it made, once all are read, and those kept)
+            os.path.getsize(folder.child(name)) for part in kept_parts
+            if part.startswith("search ") for name in old.parts[part][1]) if index_parts else index.bytes
         for group, names in index.shard_files.items() if index_parts else ():
             part_files[f"search {group}"] = names
 
@@ -799,10 +847,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     for name, digest, wrote in files_written:  # after the pages, as they were made
         hashes[name] = digest
         written, kept = written + wrote, kept + (not wrote)
-    index.close()
     for part in kept_parts:
         part_files[part] = list(old.parts[part][1])
-    return {"files": len(hashes), "index_bytes": index.bytes, "text_bytes": index.text_bytes,
+    return {"files": len(hashes), "index_bytes": index_bytes[0], "text_bytes": index.text_bytes,
             "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
             "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
                       for part, names in part_files.items()},
@@ -1049,6 +1096,8 @@ class RegisterEntry:
     see_also: list[str] = field(default_factory=list)
     # the register's literature on it ("Vgl. …"), each bibl as the text reads it
     literature: list[str] = field(default_factory=list)
+    # the search terms of its names (``search_index.name_terms``), None: not made yet
+    terms: list[str] | None = None
 
     @property
     def label(self) -> str:
@@ -1071,14 +1120,40 @@ def _once(collection, what: str, make):
     return cached[1][what]
 
 
-def prepare(collection, *, details: bool = False) -> None:
+def prepare(collection, *, details: bool = False, every_entry: bool = False) -> None:
     """Make now what the collection's pages read of its register (kept for
     ``write_collection_site``): a build does it while its workers render. ``details``:
     what every entry's pages show besides its names (``_with_details``), for a site
-    made afresh that will show most of the register's entries."""
+    made afresh that will show most of the register's entries. ``every_entry``: each
+    entry's "See also" and the search terms of its names too, for a site made again
+    after a few documents changed (what it reads of the register is then most of its
+    work)."""
     entries = _register_entries(collection)
     if details:
         _with_details(collection, list(entries))
+    if every_entry:
+        _see_also(collection, list(entries))
+        for entry in entries.values():
+            if entry.terms is None:
+                entry.terms = name_terms(entry.names)
+
+
+def _see_also(collection, keys) -> dict[str, list[str]]:
+    """Collection key -> the names its register entry's cross-references give
+    (``entities.register.see_also``) but its own names, of the entries with these
+    ``keys`` (at least). Kept for the collection."""
+    known = _once(collection, "see also", lambda _: {})
+    missing = [key for key in keys if key not in known]
+    if missing:
+        register = _register_entries(collection)
+        source = getattr(getattr(collection, "register", None), "find", None) or \
+            dict(_register_pairs(collection)).get
+        for key in missing:
+            element = getattr(source(key), "element", None)
+            names = register[key].names
+            known[key] = [name for name in (see_also(element) if element is not None else [])
+                          if name not in names]
+    return known
 
 
 def _register_entries(collection) -> dict[str, RegisterEntry]:
@@ -1298,16 +1373,14 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                     letters_of[person["key"]][role].append(entry.id)
     shown = [key for key in register if mentions.get(key) or letters_of.get(key) or full_registers]
     _with_details(collection, shown, known)
-    source = getattr(getattr(collection, "register", None), "find", None) or dict(_register_pairs(collection)).get
+    named_also = _see_also(collection, shown)
     for key in shown:
         entry, found, letters = register[key], mentions.get(key, []), letters_of.get(key, {})
-        element = getattr(source(key), "element", None)
-        entry.see_also = [name for name in (see_also(element) if element is not None else [])
-                          if name not in entry.names]
+        entry.see_also = named_also[key]
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
                               letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
-                              documents=str(len({m[0] for m in found})))
+                              documents=str(len(set(map(itemgetter(0), found)))))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name
         for name in entry.see_also:
