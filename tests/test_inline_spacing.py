@@ -214,3 +214,24 @@ def test_a_note_after_a_page_break_keeps_the_space_after_its_mark(tmp_path):
                      r'"Umschlag"\n\}\)\n" werde', flat), flat
     # a line break between words is still one space, two in a row too
     assert re.search(r'" werde, und"\n" "\n"mehr\."', flat), flat
+
+
+CLOSING_SPACE = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Closing space</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>bei <persName>Ortgies</persName> (in <hi><placeName>Genth</placeName> </hi>) habe ich,
+mit <persName>Voegeli-Escher </persName>, am <date>3. <hi>Mai</hi> 1858 </date>. Dann
+<persName>Heer </persName>und <persName>Blumer </persName> »Komm« <hi>sagte </hi>[sic]
+weiter.</p>
+</body></text></TEI>"""
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACT))
+def test_a_phrase_s_closing_space_before_punctuation_is_left_out(tmp_path, name):
+    """A real letter printed "(in Genth )" and another "Voegeli-Escher ,": the space
+    the encoder left at the end of a phrase stood before the punctuation after it."""
+    text = exported_text(CLOSING_SPACE, name, tmp_path)
+    assert "(in Genth) habe ich" in text
+    assert "mit Voegeli-Escher, am 3. Mai 1858. Dann" in text
+    # a phrase's space before a word, a quotation mark or an opening bracket stays
+    assert "Heer und Blumer »Komm« sagte [sic]" in text
