@@ -240,6 +240,29 @@ def test_the_imprint_names_the_collection_not_a_file(book):
     # an undated collection's imprint says nothing of publication (not "Printed from
     # the TEI of the collection.")
     assert coll.date is None and "Printed from" not in imprint
+    # how the documents are ordered, as a reader says it (it said "The documents of the
+    # collection, in catalogue order.")
+    assert "Source: The documents of the edition, printed by date." in imprint
+    assert "catalogue" not in imprint
+
+
+def test_the_imprint_says_the_order_the_editors_gave():
+    from types import SimpleNamespace
+
+    def doc(ident, date):
+        return SimpleNamespace(id=ident, catalogue=SimpleNamespace(date_sort=date, source=f"{ident}.xml"))
+
+    docs = [doc("a", "1850-01-01"), doc("b", None), doc("c", "1849-01-01")]
+
+    def coll(order):
+        return SimpleNamespace(documents=docs, config=SimpleNamespace(order=order),
+                               ordered=lambda: sorted(docs, key=lambda d: (d.id not in order, d.id)))
+
+    assert volume._order_words(coll([])) == "The documents of the edition, printed by date, the undated ones last."
+    assert volume._order_words(coll(["c", "a.xml", "b"])) == \
+        "The documents of the edition, printed in the order the editors gave them."
+    assert volume._order_words(coll(["c"])) == ("The documents of the edition, printed in the order the editors "
+                                                "gave them, the others after them by date, the undated ones last.")
 
 
 def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):
