@@ -381,3 +381,29 @@ def test_pdf_a_asks_for_the_date_a_volume_lacks(tmp_path):
     with pytest.raises(UsageError, match="needs the document's date.*edition.toml"):
         pdf.export(request)
     assert not (tmp_path / "letters.pdf").exists()
+
+
+def test_a_letters_own_pdf_names_the_edition_as_the_volume_does(tmp_path):
+    """A letter's own PDF in a collection said "From the source file L004.xml of the
+    edition." (its stylesheet was not given the collection): it names the edition, its
+    title and editors, as the volume's imprint does; a text of its own keeps its file."""
+    from tei_edition.publish import build
+
+    source = generate(tmp_path / "src", letters=2)
+    report = build.build([source], tmp_path / "out", only=["pdf"], jobs=0, books="per-document")
+    pdfs = sorted((tmp_path / "out").rglob("*.pdf"))
+    assert len(pdfs) == 2, [d.problems for d in report.documents]
+    for path in pdfs:
+        imprint = " ".join(pypdf.PdfReader(str(path)).pages[1].extract_text().split())
+        assert "This printing: From the edition Letters of a generated collection, edited by A. Editor, " \
+               "B. Editor." in imprint, imprint
+        assert "source file" not in imprint
+    # one letter alone is a text of its own: its file is its source
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    first = next((source / "letters").glob("*.xml"))
+    (alone / first.name).write_bytes(first.read_bytes())
+    build.build([alone], tmp_path / "out-alone", only=["pdf"], jobs=0)
+    [path] = (tmp_path / "out-alone").rglob("*.pdf")
+    imprint = " ".join(pypdf.PdfReader(str(path)).pages[1].extract_text().split())
+    assert f"This printing: From the source file {first.name} of the edition." in imprint, imprint
