@@ -560,6 +560,28 @@ def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
     assert "mir meine Eltern" in found.mentions[0][2]
 
 
+def test_a_phrase_s_closing_space_before_punctuation_is_left_out_of_passages_and_snippets(tmp_path):
+    # as in every format (spacing.xsl): a real letter's register snippet read "wie Sinz ,"
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+    (tmp_path / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1">'
+                                          '<persName>Sinz</persName></person></listPerson>'), encoding="utf-8")
+    (tmp_path / "letter.xml").write_text(head.format("Letter", '<p>Pläne, wie <rs><persName ref="#p1">Sinz'
+                                         '</persName> </rs>, nächsten (in <hi>Genth </hi>) Sommer</p>'),
+                                         encoding="utf-8")
+    coll = collections.load([tmp_path])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    found = site.digest(tree, document)
+    assert [text for _, text in found.passages] == ["Pläne, wie Sinz, nächsten (in Genth) Sommer"]
+    assert "wie Sinz, nächsten" in found.mentions[0][2]
+
+
 def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):
     # one reading of a choice, decided by the common layer (the real letters' register
     # pages read "u. a. unter anderem")
