@@ -115,3 +115,33 @@ def test_emptied_element_keeps_no_children():
     root = etree.fromstring("<a><b>x</b><c y='1'/>tail</a>")
     transform.emptied(root)
     assert len(root) == 0 and root.text is None and not root.attrib
+
+
+def test_pages_written_by_saxon_are_the_serialised_strings(tmp_path, monkeypatch):
+    """The site Saxon writes itself, page by page (the ``output-folder`` parameter), has
+    the bytes of the pages the stylesheet returns as strings without it, and the export
+    leaves no temporary folder behind."""
+    from tei_edition.publish.run import run_format
+
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(private))
+    site = tmp_path / "site"
+    export_file(EDITION, "html", site, timeout=None)
+    assert list(private.iterdir()) == []
+    strings, _ = run_format(html.STYLESHEET, parse_file(EDITION), EDITION, html.parameters(),
+                            strings=True)
+    served = dict(zip(strings[::2], strings[1::2]))
+    assert {"index.html", "about.html", "search-index.js", "entities.js"} <= set(served)
+    written = sorted(p.name for p in site.iterdir() if p.is_file() and not p.name.startswith("."))
+    assert written == sorted(served)
+    for name, text in served.items():
+        assert (site / name).read_bytes() == text.encode("utf-8"), name
+
+
+def test_write_site_refuses_a_folder_with_files_it_did_not_name(tmp_path):
+    (tmp_path / "stray.html").write_text("x", encoding="utf-8")
+    from tei_edition.errors import TransformError
+
+    with pytest.raises(TransformError, match="other files"):
+        html.write_site(parse_file(EDITION), EDITION, tmp_path)

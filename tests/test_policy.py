@@ -270,7 +270,9 @@ def decisions() -> dict[str, dict]:
 
     tree = parse_file(FEATURES)
     return {
-        "text": _decisions_of_text(text.render(tree, FEATURES, width=0).text),
+        # (the key of signs at the text's end explains the signs: it is not the text)
+        "text": _decisions_of_text(text.render(tree, FEATURES, width=0).text.split(
+            "\n\nSigns used in the text\n\n")[0]),
         "html": _decisions_of_html(html.render(tree, FEATURES).files),
         "pdf": _decisions_of_typst(pdf.typst_source(tree, FEATURES).typst),
     }

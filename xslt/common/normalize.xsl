@@ -244,10 +244,21 @@
     <xsl:variable name="edge" select="(empty($t/preceding-sibling::node()) or empty($t/following-sibling::node()))
       and matches($t, '^\s*\n|\n\s*\z', ';j') and exists($t/../parent::*[te:has-loose-text(.)])"/>
     <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
-    <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]))
+    <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]) and te:may-open-closing($s))
       then replace($s, '^\s*\n\s*([' || $te:closing-marks || '])', '$1', ';j') else $s"/>
     <xsl:sequence select="if (te:break-before-punctuation($t/following-sibling::node()[1]))
       then replace($s, '\s+\z', '', ';j') else $s"/>
+  </xsl:function>
+
+  <!-- Whether the expression above may find anything in $s (its first character is
+       whitespace, and its first other character may be a closing mark): a test of a
+       few characters, where the regular expression costs a copy of every text. -->
+  <xsl:function name="te:may-open-closing" as="xs:boolean">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="head" select="normalize-space(substring($s, 1, 64))"/>
+    <xsl:sequence select="$s ne '' and normalize-space(substring($s, 1, 1)) = ''
+      and (if ($head = '') then string-length($s) gt 64
+           else contains($te:closing-marks, substring($head, 1, 1)))"/>
   </xsl:function>
 
   <xsl:function name="te:phrase-edge" as="xs:string">

@@ -17,59 +17,66 @@
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
-  <xsl:function name="h:search-index" as="xs:string">
+  <!-- Written passage by passage, as text (no template type: the text goes to the
+       file as it is made): each passage's j:map is made and written with xml-to-json
+       on its own, so neither a tree of every passage nor the index as one string is
+       ever held. The bytes are those xml-to-json makes of the whole j:map (it puts
+       nothing between items but a comma). -->
+  <xsl:template name="h:search-index">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="catalog" as="element(h:register)*"/>
     <xsl:variable name="blocks" select="$norm//tei:text[not(ancestor::tei:text)]//*[@te:anchor]
       [empty(ancestor-or-self::*[@te:kind = 'skip'])]"/>
-    <xsl:variable name="json" as="element(j:map)">
-      <j:map>
-        <j:array key="passages">
-          <!-- each division's name (h:where) made once, not once per passage -->
-          <xsl:iterate select="$blocks">
-            <xsl:param name="named" as="map(xs:string, xs:string)" select="map{}"/>
-            <xsl:variable name="division" select="h:where-division(.)"/>
-            <xsl:variable name="key" select="string($division ! generate-id(.))"/>
-            <xsl:variable name="where" select="if (empty($division)) then 'Text'
-              else if (map:contains($named, $key)) then $named($key) else h:where-in($division)"/>
-            <xsl:variable name="parts" as="xs:string*">
-              <xsl:apply-templates mode="h:index-text"/>
-            </xsl:variable>
-            <xsl:variable name="text" select="normalize-space(string-join($parts, ''))"/>
-            <xsl:if test="$text">
-              <xsl:variable name="other" as="xs:string*">
-                <xsl:apply-templates mode="h:index-other"/>
-              </xsl:variable>
-              <j:map>
-                <j:string key="id">{h:anchor-id(.)}</j:string>
-                <j:string key="where">{$where}{self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
-                <j:string key="text">{$text}</j:string>
-                <xsl:if test="exists($other)">
-                  <j:string key="other">{string-join(distinct-values($other), ' · ')}</j:string>
-                </xsl:if>
-              </j:map>
+    <xsl:value-of select="'/* Search index of the edition, written by tei-edition. */&#10;'
+                          || 'window.teSearchIndex = {&quot;passages&quot;:['"/>
+    <!-- each division's name (h:where) made once, not once per passage -->
+    <xsl:iterate select="$blocks">
+      <xsl:param name="named" as="map(xs:string, xs:string)" select="map{}"/>
+      <xsl:param name="first" as="xs:boolean" select="true()"/>
+      <xsl:variable name="division" select="h:where-division(.)"/>
+      <xsl:variable name="key" select="string($division ! generate-id(.))"/>
+      <xsl:variable name="where" select="if (empty($division)) then 'Text'
+        else if (map:contains($named, $key)) then $named($key) else h:where-in($division)"/>
+      <xsl:variable name="parts" as="xs:string*">
+        <xsl:apply-templates mode="h:index-text"/>
+      </xsl:variable>
+      <xsl:variable name="text" select="normalize-space(string-join($parts, ''))"/>
+      <xsl:if test="$text">
+        <xsl:variable name="other" as="xs:string*">
+          <xsl:apply-templates mode="h:index-other"/>
+        </xsl:variable>
+        <xsl:variable name="passage" as="element(j:map)">
+          <j:map>
+            <j:string key="id">{h:anchor-id(.)}</j:string>
+            <j:string key="where">{$where}{self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
+            <j:string key="text">{$text}</j:string>
+            <xsl:if test="exists($other)">
+              <j:string key="other">{string-join(distinct-values($other), ' · ')}</j:string>
             </xsl:if>
-            <xsl:next-iteration>
-              <xsl:with-param name="named" select="if (empty($division)) then $named
-                                                   else map:put($named, $key, $where)"/>
-            </xsl:next-iteration>
-          </xsl:iterate>
-        </j:array>
-        <j:array key="entries">
-          <xsl:for-each select="$catalog/h:entry">
-            <j:map>
-              <j:string key="label">{@label}</j:string>
-              <j:string key="register">{../@title}</j:string>
-              <j:string key="href">{../@page}{h:fragment(@id)}</j:string>
-              <j:number key="mentions">{@count}</j:number>
-            </j:map>
-          </xsl:for-each>
-        </j:array>
-      </j:map>
+          </j:map>
+        </xsl:variable>
+        <xsl:value-of select="','[not($first)] || xml-to-json($passage)"/>
+      </xsl:if>
+      <xsl:next-iteration>
+        <xsl:with-param name="named" select="if (empty($division)) then $named
+                                             else map:put($named, $key, $where)"/>
+        <xsl:with-param name="first" select="$first and not($text)"/>
+      </xsl:next-iteration>
+    </xsl:iterate>
+    <xsl:variable name="entries" as="element(j:array)">
+      <j:array>
+        <xsl:for-each select="$catalog/h:entry">
+          <j:map>
+            <j:string key="label">{@label}</j:string>
+            <j:string key="register">{../@title}</j:string>
+            <j:string key="href">{../@page}{h:fragment(@id)}</j:string>
+            <j:number key="mentions">{@count}</j:number>
+          </j:map>
+        </xsl:for-each>
+      </j:array>
     </xsl:variable>
-    <xsl:sequence select="'/* Search index of the edition, written by tei-edition. */&#10;'
-                          || 'window.teSearchIndex = ' || xml-to-json($json) || ';&#10;'"/>
-  </xsl:function>
+    <xsl:value-of select="'],&quot;entries&quot;:' || xml-to-json($entries) || '};&#10;'"/>
+  </xsl:template>
 
   <!-- A passage's text as a reader sees it: the editorial signs ([supplied], […]) in,
        a space where a block or a line ends, notes and parts with their own passage

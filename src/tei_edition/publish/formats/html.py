@@ -5,9 +5,14 @@ document's page in a collection site (``collection_page``) is one file instead: 
 output names the page itself (``DIR/html/letters/L001.html``), written atomically with
 no folder, assets or marker beside it (the collection site has them once).
 
-The stylesheet returns a sequence of strings, each file's path then its text, already
-serialised; Python only writes them (no markup is built here, and none is re-parsed:
-a page of any size goes through, whatever the XML parser's limits).
+An export's site is written by Saxon itself, file by file, into a private folder
+(the ``output-folder`` parameter: each page goes from the templates straight to the
+serialiser, and no page's text is held as one string, in Saxon or here), then moved
+into the site folder, which replaces the old one as a whole; the stylesheet returns
+the files' paths, which are checked. A collection's page, and ``render`` for
+callers that want the texts, take the files as strings (a path then its text,
+already serialised; no markup is built here, and none is re-parsed: a page of any
+size goes through, whatever the XML parser's limits).
 
 Time bound: Saxon holds the interpreter while it transforms, so nothing in this
 process can stop it. ``export_file`` therefore runs the whole export in a worker of
@@ -18,7 +23,10 @@ this module in its own pool workers, bounded the same way.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +71,14 @@ def parameters(*, reading: str = "normalised", collection_page=None,
 def render(tree, source: Path, *, dispose: bool = False, **options) -> Site:
     """Every page of the edition of a parsed TEI document, as text, rendered in this
     process (``export_file`` bounds an export's time and memory with a worker).
-    ``dispose``: empty ``tree`` once Saxon holds the document (nothing else reads it)."""
+    ``dispose``: empty ``tree`` once Saxon holds the document (nothing else reads it).
+    A site's files are made as an export makes them (``write_site``), then read."""
+    if options.get("collection_page") is None:
+        with tempfile.TemporaryDirectory(prefix="tei-edition-html-") as made:
+            written = write_site(tree, source, Path(made), dispose=dispose, **options)
+            files = {name: (Path(made) / name).read_bytes().decode("utf-8")
+                     for name in written.files}
+        return Site(files, written.warnings, written.coverage)
     strings, messages = run_format(STYLESHEET, tree, source, parameters(**options), strings=True,
                                    dispose=dispose)
     if len(strings) % 2:
@@ -72,31 +87,69 @@ def render(tree, source: Path, *, dispose: bool = False, **options) -> Site:
     files: dict[str, str] = {}
     pairs = iter(strings)
     for name, text in zip(pairs, pairs):
-        if not _SAFE_PATH.match(name) or name in files:
-            raise TransformError(f"{STYLESHEET} returned an unexpected file name {name!r}",
-                                 path=str(source))
+        _check_name(name, files, source)
         files[name] = text
     return Site(files, messages.warnings, messages.coverage)
 
 
+@dataclass
+class Written:
+    """The files ``write_site`` wrote (paths inside its folder), warnings and coverage."""
+
+    files: list[str]
+    warnings: list[str] = field(default_factory=list)
+    coverage: dict[str, int] = field(default_factory=dict)
+
+
+def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
+               **options) -> Written:
+    """Every file of the edition of a parsed TEI document, written by the stylesheet into
+    ``folder`` (empty, made by the caller, private to it: the files are whole only once
+    this returns). ``dispose`` as in ``render``."""
+    params = parameters(**options)
+    params["output-folder"] = Path(folder).resolve().as_uri().rstrip("/") + "/"
+    names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
+                                 dispose=dispose)
+    seen: dict[str, None] = {}
+    for name in names:
+        _check_name(name, seen, source)
+        seen[name] = None
+    if sorted(os.listdir(folder)) != sorted(seen):
+        raise TransformError(f"{STYLESHEET} wrote other files than the {len(seen)} it named",
+                             path=str(source))
+    return Written(list(seen), messages.warnings, messages.coverage)
+
+
+def _check_name(name: str, files, source: Path) -> None:
+    if not _SAFE_PATH.match(name) or name in files:
+        raise TransformError(f"{STYLESHEET} returned an unexpected file name {name!r}",
+                             path=str(source))
+
+
 def export(request: ExportRequest) -> ExportResult:
-    site = render(request.tree, request.source, dispose=request.disposable, **request.options)
     target = Path(request.output)
     if request.options.get("collection_page") is not None:
+        site = render(request.tree, request.source, dispose=request.disposable,
+                      **request.options)
         return _export_page(site, target, Path(request.source))
     _check_target(target, Path(request.source))
     assets = resources.xslt_dir() / "html" / "assets"
-    with atomic_directory(target) as staging:
-        staging.chmod(0o755)  # a temporary folder is private; a site is for reading
-        for name, text in sorted(site.files.items()):
-            safe_child(staging, name).write_bytes(text.encode("utf-8"))
-        (staging / "assets").mkdir()
-        for name in ASSETS:
-            source = assets / name
-            if not source.is_file():
-                raise ResourceError(f"asset {name} is missing from {assets}; reinstall tei-edition")
-            (staging / "assets" / name).write_bytes(source.read_bytes())
-    return ExportResult([target], site.warnings, site.coverage)
+    # Saxon writes into a private temporary folder (a worker's own, removed with it even
+    # when it is stopped at a limit): the site folder is made only once every file is whole
+    with tempfile.TemporaryDirectory(prefix="tei-edition-html-") as made:
+        written = write_site(request.tree, request.source, Path(made),
+                             dispose=request.disposable, **request.options)
+        with atomic_directory(target) as staging:
+            staging.chmod(0o755)  # a temporary folder is private; a site is for reading
+            for name in sorted(written.files):
+                shutil.move(Path(made) / name, safe_child(staging, name))
+            (staging / "assets").mkdir()
+            for name in ASSETS:
+                source = assets / name
+                if not source.is_file():
+                    raise ResourceError(f"asset {name} is missing from {assets}; reinstall tei-edition")
+                (staging / "assets" / name).write_bytes(source.read_bytes())
+    return ExportResult([target], written.warnings, written.coverage)
 
 
 def _export_page(site: Site, target: Path, source: Path) -> ExportResult:
