@@ -152,8 +152,6 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _decisions_of_text(text: str) -> dict:
-    # the text's own decisions, not the examples of its key of signs at its end
-    text = text.split("\nSigns used in the text\n")[0]
     lines = text.split("\n")
     headings = [lines[i - 1] for i, line in enumerate(lines) if i and re.fullmatch(r"-+", line)]
     # a division's label: the line just above its heading, in the heading's group
