@@ -644,3 +644,27 @@ def test_notes_headings_follow_the_page_s_heading_order(tmp_path):
     titles = [h.text_content() for h in page.xpath("//*[contains(@class, 'footnotes-title')]")]
     assert len(titles) == 2 and levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_organisations_are_spelt_as_the_edition_spells_its_words(site):
+    """The site said "Organizations", the PDF's index and the collection site
+    "organisations": one spelling, the one of the edition's other words ("normalised",
+    "regularised"), in the pages, the name cards' script and the PDF."""
+    from datetime import datetime, timezone
+
+    from tei_edition import resources
+    from tei_edition.publish.formats import pdf
+
+    seen = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".js"):
+            # (the register's file name and the class of its page are no words of the text)
+            words = re.sub(r"organizations\.html|page-organizations", "", path.read_text(encoding="utf-8"))
+            seen += [(path.name, w) for w in re.findall(r"organi[sz]ations?", words, re.I)]
+    typst = pdf.typst_source(parse_file(EDITION), EDITION, date=datetime(2000, 1, 1, tzinfo=timezone.utc),
+                             fonts=[]).typst
+    seen += [("typst", w) for w in re.findall(r"organi[sz]ations?", typst, re.I)]
+    template = resources.typst_template().read_text(encoding="utf-8")
+    seen += [("edition.typ", w) for w in re.findall(r"organi[sz]ations?", template, re.I)]
+    assert {name for name, _ in seen} >= {"organizations.html", "edition.js", "edition.typ"}
+    assert [s for s in seen if "z" in s[1].lower()] == []

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The shared layer every format imports: parameters, classification, anchors, entity
-  lookup, dates in words (dates.xsl) and the editorial policy pre-pass (normalize.xsl). A format's entry stylesheet:
+  lookup, dates in words (dates.xsl), the encoding's spaces (spacing.xsl) and the editorial policy pre-pass (normalize.xsl). A format's entry stylesheet:
 
     <xsl:import href="../common/common.xsl"/>
     <xsl:template match="/">
@@ -17,5 +17,6 @@
   <xsl:include href="entities.xsl"/>
   <xsl:include href="names.xsl"/>
   <xsl:include href="entry-forms.xsl"/>
+  <xsl:include href="spacing.xsl"/>
   <xsl:include href="normalize.xsl"/>
 </xsl:stylesheet>

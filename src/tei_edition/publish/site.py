@@ -271,9 +271,25 @@ def _walk(el, block, texts, order, names) -> None:
                 child.tag in _ALTERNATES and el.tag == _CHOICE):
             _walk(child, block, texts, order, names)
         if block is not None:
-            texts[block].append(_break_space(child) + (child.tail or ""))
+            space, tail = _break_space(child), child.tail or ""
+            if not space and child.tag not in _BLOCKS and _CLOSING.match(tail):
+                _trim_end(texts[block])
+            texts[block].append(space + tail)
     if name is not None and block is not None:
         name[3] = len(texts[block])
+
+
+# A phrase's closing space before a closing mark is the encoding's, as every format has
+# it (xslt/common/spacing.xsl): "wie <persName>Sinz </persName>, nächsten" reads "wie Sinz,
+# nächsten" in passages and snippets too.
+_CLOSING = re.compile(r"[,.;:!?)\]]")
+
+
+def _trim_end(pieces: list[str]) -> None:
+    for i in range(len(pieces) - 1, -1, -1):
+        pieces[i] = pieces[i].rstrip()
+        if pieces[i]:
+            return
 
 
 def _reading(el):

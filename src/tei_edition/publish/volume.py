@@ -211,8 +211,25 @@ def _header(collection, part: str | None):
         # (the title page, as a book's, gives the year)
         etree.SubElement(publication, f"{_T}date", when=collection.date).text = collection.date[:4]
     source = etree.SubElement(file_desc, f"{_T}sourceDesc")
-    etree.SubElement(source, f"{_T}p").text = "The documents of the collection, in catalogue order."
+    etree.SubElement(source, f"{_T}p").text = _order_words(collection)
     return header
+
+
+def _order_words(collection) -> str:
+    """The imprint's source, in a reader's words: the edition's documents and the order
+    they are printed in (it said "The documents of the collection, in catalogue order.",
+    which told a reader nothing). The order is ``Collection.ordered``'s: the one
+    ``edition.toml`` gives, then by date, the undated last."""
+    undated = any(d.catalogue.date_sort is None for d in collection.documents)
+    by_date = "by date, the undated ones last" if undated else "by date"
+    if not collection.config.order:
+        return f"The documents of the edition, printed {by_date}."
+    ordered = collection.ordered()
+    rank = set(collection.config.order) | {n.removesuffix(".xml") for n in collection.config.order}
+    chosen = [d for d in ordered if d.id in rank or d.catalogue.source in rank]
+    if len(chosen) == len(ordered):
+        return "The documents of the edition, printed in the order the editors gave them."
+    return f"The documents of the edition, printed in the order the editors gave them, the others after them {by_date}."
 
 
 def _text_of(tree, document):
