@@ -39,6 +39,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from tei_edition.collection import dates
 from tei_edition.errors import UsageError
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.publish.formats import pdf
@@ -208,8 +209,13 @@ def _header(collection, part: str | None):
     # imprint says nothing of publication (it printed "Printed from the TEI of the
     # collection.": the encoding's name, and no fact of the edition).
     if collection.date:
-        # (the title page, as a book's, gives the year)
-        etree.SubElement(publication, f"{_T}date", when=collection.date).text = collection.date[:4]
+        # (the title page, as a book's, gives the year; the imprint, te:words, the date
+        # as the edition prints it: collection/dates.py, the one rule)
+        date = etree.SubElement(publication, f"{_T}date", when=collection.date)
+        date.text = collection.date[:4]
+        words = dates.words(collection.date)
+        if words:
+            date.set(f"{{{TE_NS}}}words", words)
     source = etree.SubElement(file_desc, f"{_T}sourceDesc")
     etree.SubElement(source, f"{_T}p").text = _order_words(collection)
     return header
