@@ -586,8 +586,9 @@ def _line(entry) -> str:
 
 
 def printed_date(entry) -> str:
-    """The date as the edition prints it (``collection/dates.py``, the one rule): "9 April 1843", "April 1836?", "1845"; a source's date
-    in no ISO value as written; else "undated"."""
+    """The date as the edition prints it (``collection/dates.py``, the one rule): "9 April
+    1843", "April 1836?", "1845"; a source's date in no ISO value as written; else
+    "undated"."""
     words = getattr(entry, "date_words", None) or (entry.date and dates.words(entry.date, entry.date_text))
     if words:  # (an entry made without the catalogue's reading: its words made here)
         return words
