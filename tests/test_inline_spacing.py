@@ -254,3 +254,36 @@ def test_a_line_break_between_letters_is_a_space_unless_marked_inside_a_word(tmp
     pairs of words, 460 of them in the 40 letters the reader read)."""
     text = exported_text(BREAKS_BETWEEN_LETTERS, name, tmp_path)
     assert "nicht sondern nur erinnern, die Verdammungsurtheile, der Elsasser." in text
+
+
+CHOICES = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Choices</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>an <choice><abbr>Hrn.</abbr><expan>Herrn</expan></choice> <persName>Escher </persName>,
+der <choice><orig>Bothe</orig><reg>Bote</reg></choice> kam<lb/>heute, ge<choice>
+  <abbr>m.</abbr>
+  <expan>macht</expan>
+</choice> <choice><seg>eins</seg><seg>zwei</seg></choice> <choice><am>Hr</am><ex>Herr</ex></choice>
+<choice><sic>teh</sic></choice> <choice><corr>the</corr><sic>teh</sic></choice>.</p>
+</body></text></TEI>"""
+
+
+@pytest.mark.parametrize("tei", [CLOSING_SPACE, BREAKS_BETWEEN_LETTERS, CHOICES],
+                         ids=["closing-space", "breaks", "choices"])
+def test_the_sites_passages_read_as_the_formats_print(tmp_path, tei):
+    """The collection site reads its passages and snippets in Python (site.digest), by
+    the common layer's rules mirrored there (a phrase's closing space, the spaces of
+    breaks, the reading of a choice, whatever its children and their order): a
+    paragraph's passage is the text the text format prints for it, word for word (less
+    its apparatus marks, "Herrn[a]"). The site read "ge macht" for a pretty-printed
+    choice, "einszwei" for two readings of one, nothing for a choice of a lone sic."""
+    import types
+
+    from lxml import etree
+    from tei_edition.publish import site
+
+    found = site.digest(etree.ElementTree(etree.fromstring(tei.encode("utf-8"))),
+                        types.SimpleNamespace(id="d", fragment=None))
+    [(_, passage)] = found.passages
+    printed = re.sub(r"(?<=\w)\[[a-z]\]", "", exported_text(tei, "text", tmp_path))
+    assert passage in printed, (passage, printed)
