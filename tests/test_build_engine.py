@@ -660,3 +660,18 @@ def test_export_has_a_time_limit_that_holds(run, tmp_path):
 def test_export_pdf_takes_no_more_memory_than_it_announces(run, tmp_path):
     _export_stopped_at_its_limit(run, tmp_path, "pdf", 2500, "--max-memory", "600M",
                                  "memory limit of 600 MB")
+
+
+@pytest.mark.slow
+def test_a_file_of_many_documents_gets_its_pdf_and_pages_in_an_edition(tmp_path):
+    # a letter's PDF names the edition (edition.toml's title): the option given to the
+    # PDF format once made a file of many documents (no page of its own) take the path
+    # of a collection page, and fail with an internal error
+    out = tmp_path / "out"
+    report = build([COLLECTION / "letters" / "letter-01.xml", COLLECTION / "volumes" / "frus.xml",
+                    COLLECTION / "registers"], out,
+                   jobs=1, only=["html", "pdf"], books="per-document")
+    assert not [n for n in report.notes if "internal error" in n], report.notes
+    assert report.exit_code == 0, report.notes
+    assert (out / "volumes" / "frus.pdf").is_file()
+    assert (out / "html" / "volumes" / "frus" / "index.html").is_file()

@@ -1201,7 +1201,7 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
                            site.page_parameters(_collection, task.document, tree,
                                                 formats=list(task.outputs))["collection-page"]}
     outcome.formats = _export_all(tree, task.source, chosen, targets, options)
-    if options and all(f.ok for f in outcome.formats if f.format == "html"):
+    if "html" in options and all(f.ok for f in outcome.formats if f.format == "html"):
         from tei_edition.publish import site
 
         images = site.write_facsimiles(task.document, tree, task.staging / "html")
