@@ -611,3 +611,40 @@ def test_an_interrupted_build_resumed_keeps_the_records_of_what_it_read(source, 
     assert kept == unseen(marshal.loads(marshal.dumps(load([source]).records)))
     assert kept[f"letters/{letter.name}"]["sha256"] == manifest.file_digest(letter)
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_documents_register_digest_is_kept_in_its_record(source, tmp_path, monkeypatch):
+    """What a document's outputs depend on in the register (``register.digest`` of the
+    entries it names) is kept in its record beside its resolved names: a rebuild under
+    the same register digests no document's entries again; a changed entry changes the
+    register's stamp, and the documents naming it are made again, as a full build
+    makes them."""
+    from tei_edition.collection.registers import CollectionRegister
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    records = manifest.load_records(out)
+    named = [r["resolved"]["keys"] for r in records.values() if len(r["resolved"]["keys"]) > 1]
+    assert named and all(isinstance(r["resolved"].get("register"), str)
+                         for r in records.values() if r["resolved"]["keys"])
+    asked: list[list[str]] = []
+    digest = CollectionRegister.digest
+    monkeypatch.setattr(CollectionRegister, "digest",
+                        lambda self, keys: asked.append(sorted(set(keys))) or digest(self, keys))
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.rendered == 0 and asked  # (the site's key digests the whole register)
+    assert not any(keys in asked for keys in named)
+    monkeypatch.undo()
+
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace("Oswald Heer", "Heer, Oswald H.", 1),
+                       encoding="utf-8")
+    p2 = load([source]).register.find("p2")
+    key = load([source]).register.key_of(p2)
+    changed = build([source], out, jobs=0, only=["html"])
+    assert rendered(changed) == {d.id for d in load([source]).documents if key in d.register_refs}
+    assert rendered(changed)
+    records = manifest.load_records(out)
+    assert all(isinstance(r["resolved"].get("register"), str)
+               for r in records.values() if r["resolved"]["keys"])
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
