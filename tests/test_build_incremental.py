@@ -608,6 +608,12 @@ def test_an_interrupted_build_resumed_keeps_the_records_of_what_it_read(source, 
         return {name: {k: v for k, v in record.items() if k != "seen"}
                 for name, record in records.items()}
     kept = unseen(manifest.load_records(out))
+    # (beside the names, the build keeps the register's digest of them: this register's)
+    register = load([source]).register
+    for record in kept.values():
+        resolved = record["resolved"]
+        if resolved["keys"]:
+            assert resolved.pop("register") == register.digest(resolved["keys"])
     assert kept == unseen(marshal.loads(marshal.dumps(load([source]).records)))
     assert kept[f"letters/{letter.name}"]["sha256"] == manifest.file_digest(letter)
     same_as_a_full_build(source, out, tmp_path, only=["html"])
