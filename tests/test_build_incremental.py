@@ -654,3 +654,37 @@ def test_a_documents_register_digest_is_kept_in_its_record(source, tmp_path, mon
     assert all(isinstance(r["resolved"].get("register"), str)
                for r in records.values() if r["resolved"]["keys"])
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def folders(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_dir()}
+
+
+def test_the_previous_site_linked_ahead_leaves_no_page_the_site_no_longer_has(source, tmp_path):
+    """A rebuild links the previous site's files in before it knows which it keeps
+    (``site._LinksAhead``): the pages of entries no document names any more are gone
+    again, with the folders they leave empty, as a full build never made them; the
+    pages kept are the previous build's files."""
+    import re
+
+    toml = source / "edition.toml"  # (the key rules decided: not by the names found)
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[keys]\nperson = "n"\nplace = "n"\n',
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    places = {f for f in site_files(out) if f.startswith("html/registers/place/")}
+    persons = {f for f in site_files(out) if f.startswith("html/registers/person/")}
+    assert places and persons and "html/registers/place" in folders(out)
+    before = inodes(out)
+    for letter in (source / "letters").glob("*.xml"):  # no letter names a place any more
+        text = letter.read_text(encoding="utf-8")
+        letter.write_text(re.sub(r"<placeName\b[^>]*>(.*?)</placeName>", r"\1", text), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and again.site_kept > 0
+    assert not any(f.startswith("html/registers/place/") for f in site_files(out))
+    assert not places & set(inodes(out)) and "html/registers/place" not in folders(out)
+    after = inodes(out)
+    assert after["html/assets/site.css"] == before["html/assets/site.css"]  # (linked, not written)
+    assert persons <= set(after)
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    assert folders(out) == folders(tmp_path / "fresh")
