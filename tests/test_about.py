@@ -166,3 +166,28 @@ def test_the_about_pages_languages_are_named_for_readers_not_by_their_tags(dossi
     listed = [visible(li) for li in root.xpath("//x:section[@id='te-languages']//x:li", namespaces=X)]
     assert listed[1:] == ["German", "Russian: the language of the original of Document No. 2 (not reproduced).",
                           "Russian in Latin script", "xx-Yyyy"]
+
+
+def test_the_dossier_speaks_of_itself_in_readers_words():
+    """The dossier's header showed readers "a TEI P5 encoding" (its subtitle) and "TEI
+    encoding, register of names, …: tei-edition project" (who did what), on the site,
+    in the PDF and in the text: the same facts, in words a reader uses."""
+    from datetime import datetime, timezone
+
+    from tei_edition.publish.formats import html, text
+
+    tree = parse_file(DOSSIER)
+    outputs = {"text": text.render(tree, DOSSIER).text,
+               "typst": pdf.typst_source(tree, DOSSIER, date=datetime(2000, 1, 1, tzinfo=timezone.utc),
+                                         fonts=[]).typst,
+               **{name: page for name, page in html.render(tree, DOSSIER).files.items() if name.endswith(".html")}}
+    for name, output in outputs.items():
+        words = " ".join(output.split())
+        assert not re.search(r"TEI P5|TEI encoding|this encoding", words), name
+    # the facts stay: what the edition is, what the project did, who publishes it
+    for name in ("text", "typst", "index.html"):
+        words = " ".join(outputs[name].split())
+        assert "NKIDP e-Dossier no. 8: a digital edition" in words, name
+        assert re.search(r"[Dd]igital text, register of names, editorial corrections and notes", words), name
+    assert "editorial notes of this edition are the work of the tei-edition project, which publishes them" in \
+        " ".join(outputs["about.html"].split())

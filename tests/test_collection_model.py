@@ -142,7 +142,7 @@ def test_dates_come_from_the_first_source_that_has_one(fixture, ident, date, dat
 ])
 def test_the_catalogue_prints_dates_in_the_sites_language(fixture, ident, words):
     """The site printed the source's German ("Mai 1870") beside English dates ("15
-    March 1870"); the edition's own dates follow one rule (xslt/common/dates.xsl)."""
+    March 1870"); the edition's own dates follow one rule (collection/dates.py)."""
     assert by_id(fixture, ident).catalogue.date_words == words
 
 

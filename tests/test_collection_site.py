@@ -696,6 +696,28 @@ def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():
                              "Heinrich Lukas Zwicky an Alfred Escher, Zürich, 09. / 11. März 1843") == ""
 
 
+def test_a_phrase_s_closing_space_before_punctuation_is_left_out_of_passages_and_snippets(tmp_path):
+    # as in every format (spacing.xsl): a real letter's register snippet read "wie Sinz ,"
+    from tei_edition import collection as collections
+    from tei_edition.entities.resolve import resolve
+
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+    (tmp_path / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1">'
+                                          '<persName>Sinz</persName></person></listPerson>'), encoding="utf-8")
+    (tmp_path / "letter.xml").write_text(head.format("Letter", '<p>Pläne, wie <rs><persName ref="#p1">Sinz'
+                                         '</persName> </rs>, nächsten (in <hi>Genth </hi>) Sommer</p>'),
+                                         encoding="utf-8")
+    coll = collections.load([tmp_path])
+    [document] = coll.documents
+    tree = document.parse()
+    resolve(tree, document.path, coll.register)
+    found = site.digest(tree, document)
+    assert [text for _, text in found.passages] == ["Pläne, wie Sinz, nächsten (in Genth) Sommer"]
+    assert "wie Sinz, nächsten" in found.mentions[0][2]
+
+
 def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):
     # one reading of a choice, decided by the common layer (the real letters' register
     # pages read "u. a. unter anderem")
@@ -778,7 +800,10 @@ def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
               '<note type="bio"><p>Theologe in\n  Zürich.</p><p>Studierte in Berlin.</p></note>'
               '<bibl><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> '
               '<ref type="lit">Schweizer, Aufzeichnungen</ref>; <ref target="https://hls.example/1">'
-              '<ref type="lit">HLS online</ref>, Schweizer</ref></bibl></person></listPerson>')
+              '<ref type="lit">HLS online</ref>, Schweizer</ref></bibl><bibl><!-- to come --></bibl>'
+              '<bibl><ref type="lit">Verzeichnis</ref>, <choice><abbr>S.</abbr><expan>Seite(n)</expan>'
+              '</choice> 15; <ref type="sum" target="F_p19"><!--Jung, Briefe--></ref>.</bibl>'
+              '<bibl> ; </bibl></person></listPerson>')
     (src / "persons.xml").write_text(head.format("Persons", person), encoding="utf-8")
     (src / "letter.xml").write_text(head.format("Letter", '<p>Gruss an <persName ref="#p1">Schweizer'
                                                 '</persName></p>'), encoding="utf-8")
@@ -786,8 +811,10 @@ def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
     html = page(entry_page)
     assert [p.xpath("string()") for p in html.xpath("//h:p[@class='description']", namespaces=XHTML)] == \
         ["Theologe in Zürich.", "Studierte in Berlin."]
+    # a citation that prints nothing (an empty link: "; <ref><!--comment--></ref>.") left
+    # "Seite(n) 15; ." on the real letters' pages, and an empty bibl a "; " of its own
     assert html.xpath("string(//h:p[@class='literature'])", namespaces=XHTML) == \
-        "Literature Vergleiche Schweizer, Aufzeichnungen; HLS online, Schweizer"
+        "Literature Vergleiche Schweizer, Aufzeichnungen; HLS online, Schweizer; Verzeichnis, Seite(n) 15."
     assert "Fotografie" not in entry_page.read_text(encoding="utf-8")  # the portrait is left out
 
 
@@ -888,3 +915,21 @@ def test_a_years_page_counts_its_documents_in_words_a_reader_reads(built):
         assert heading.endswith("document)" if count == "1" else "documents)"), heading
         counts[year] = int(count)
     assert 1 in counts.values() and sum(counts.values()) == 24
+
+
+def test_a_correspondent_s_letters_are_counted_without_a_part_that_counts_none(tmp_path):
+    """The real letters' register pages said "(4 sent, 0 received)"."""
+    source = generate(tmp_path / "src", letters=6)
+    for n, path in enumerate(sorted((source / "letters").glob("*.xml"))):
+        # p1 writes every letter; p2 receives the first, p3 the others
+        text = re.sub(r'(<correspAction type="sent"><persName ref=")#p\d(">)[^<]*', r"\1#p1\2Alfred Escher",
+                      path.read_text(encoding="utf-8"))
+        text = re.sub(r'(<correspAction type="received"><persName ref=")#p\d(">)[^<]*',
+                      r"\1#p2\2Oswald Heer" if n == 0 else r"\1#p3\2Gottfried Keller", text)
+        path.write_text(text, encoding="utf-8")
+    build_site(source, tmp_path / "out")
+    counts = {}
+    for path in (tmp_path / "out" / "html" / "registers" / "person").glob("*.html"):
+        for span in page(path).xpath("//h:h2[@id='te-letters']/h:span[@class='count']", namespaces=XHTML):
+            counts[path.stem] = span.xpath("string()")
+    assert counts == {"p1": "(6 sent)", "p2": "(1 received)", "p3": "(5 received)"}

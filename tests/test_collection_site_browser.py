@@ -219,7 +219,7 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
     # without the empty ones at its end (issue 15)
     cards = {key: (kind, fields) for kind, entries in page.evaluate("window.teEntities").items()
              for key, fields in entries.items()}
-    kinds = {"person": "Person", "place": "Place", "org": "Organization"}
+    kinds = {"person": "Person", "place": "Place", "org": "Organisation"}
     for i in range(names.count()):
         name = names.nth(i)
         assert name.get_attribute("data-entity") is None

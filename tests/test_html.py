@@ -644,3 +644,60 @@ def test_notes_headings_follow_the_page_s_heading_order(tmp_path):
     titles = [h.text_content() for h in page.xpath("//*[contains(@class, 'footnotes-title')]")]
     assert len(titles) == 2 and levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_organisations_are_spelt_as_the_edition_spells_its_words(site):
+    """The site said "Organizations", the PDF's index and the collection site
+    "organisations": one spelling, the one of the edition's other words ("normalised",
+    "regularised"), in the pages, the name cards' script and the PDF."""
+    from datetime import datetime, timezone
+
+    from tei_edition import resources
+    from tei_edition.publish.formats import pdf
+
+    seen = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".js"):
+            # (the register's file name and the class of its page are no words of the text)
+            words = re.sub(r"organizations\.html|page-organizations", "", path.read_text(encoding="utf-8"))
+            seen += [(path.name, w) for w in re.findall(r"organi[sz]ations?", words, re.I)]
+    typst = pdf.typst_source(parse_file(EDITION), EDITION, date=datetime(2000, 1, 1, tzinfo=timezone.utc),
+                             fonts=[]).typst
+    seen += [("typst", w) for w in re.findall(r"organi[sz]ations?", typst, re.I)]
+    template = resources.typst_template().read_text(encoding="utf-8")
+    seen += [("edition.typ", w) for w in re.findall(r"organi[sz]ations?", template, re.I)]
+    assert {name for name, _ in seen} >= {"organizations.html", "edition.js", "edition.typ"}
+    assert [s for s in seen if "z" in s[1].lower()] == []
+
+
+def test_no_input_chooses_a_file_the_export_writes(tmp_path):
+    """Saxon writes the export's files itself (xsl:result-document into a private
+    folder): a document whose ids, keys, types and titles look like file names or
+    paths still gets the site's fixed files, inside its folder, and nothing beside it."""
+    source = tmp_path / "in" / "paths.xml"
+    source.parent.mkdir()
+    source.write_text(f"""<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc>
+      <titleStmt><title>../../outside.html</title></titleStmt>
+      <publicationStmt><p>index.html</p></publicationStmt>
+      <sourceDesc><p>/etc/passwd</p></sourceDesc></fileDesc></teiHeader>
+      <standOff><listPerson type="../../lists"><person xml:id="index.html" type="../persons">
+        <persName>Person</persName></person></listPerson>
+        <listPlace><place xml:id="about"><placeName>../../places.html</placeName></place></listPlace>
+        <listOrg><org xml:id="x.js"><orgName>Org</orgName></org></listOrg></standOff>
+      <text><body><div type="../../div" xml:id="search-index.js">
+        <p><persName ref="#index.html" type="../../../escape">Person</persName>,
+           <placeName ref="#about">Place</placeName>, <orgName ref="#x.js">Org</orgName>,
+           <name type="../thing" key="../../../../tmp/evil.html">Thing</name>,
+           <ref target="../../outside.html">a link</ref>.</p></div></body></text></TEI>""",
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    site = build(source, out / "site")
+    written = sorted(str(p.relative_to(site)) for p in site.rglob("*")
+                     if p.is_file() and not p.name.startswith("."))
+    pages = [n for n in written if not n.startswith("assets/")]
+    assert pages == sorted(["index.html", "persons.html", "places.html", "organizations.html",
+                            "about.html", "search-index.js", "entities.js"]), written
+    assert [p.name for p in out.iterdir()] == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+    assert [p.name for p in source.parent.iterdir()] == ["paths.xml"]

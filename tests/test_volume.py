@@ -240,6 +240,29 @@ def test_the_imprint_names_the_collection_not_a_file(book):
     # an undated collection's imprint says nothing of publication (not "Printed from
     # the TEI of the collection.")
     assert coll.date is None and "Printed from" not in imprint
+    # how the documents are ordered, as a reader says it (it said "The documents of the
+    # collection, in catalogue order.")
+    assert "Source: The documents of the edition, printed by date." in imprint
+    assert "catalogue" not in imprint
+
+
+def test_the_imprint_says_the_order_the_editors_gave():
+    from types import SimpleNamespace
+
+    def doc(ident, date):
+        return SimpleNamespace(id=ident, catalogue=SimpleNamespace(date_sort=date, source=f"{ident}.xml"))
+
+    docs = [doc("a", "1850-01-01"), doc("b", None), doc("c", "1849-01-01")]
+
+    def coll(order):
+        return SimpleNamespace(documents=docs, config=SimpleNamespace(order=order),
+                               ordered=lambda: sorted(docs, key=lambda d: (d.id not in order, d.id)))
+
+    assert volume._order_words(coll([])) == "The documents of the edition, printed by date, the undated ones last."
+    assert volume._order_words(coll(["c", "a.xml", "b"])) == \
+        "The documents of the edition, printed in the order the editors gave them."
+    assert volume._order_words(coll(["c"])) == ("The documents of the edition, printed in the order the editors "
+                                                "gave them, the others after them by date, the undated ones last.")
 
 
 def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):
@@ -358,3 +381,29 @@ def test_pdf_a_asks_for_the_date_a_volume_lacks(tmp_path):
     with pytest.raises(UsageError, match="needs the document's date.*edition.toml"):
         pdf.export(request)
     assert not (tmp_path / "letters.pdf").exists()
+
+
+def test_a_letters_own_pdf_names_the_edition_as_the_volume_does(tmp_path):
+    """A letter's own PDF in a collection said "From the source file L004.xml of the
+    edition." (its stylesheet was not given the collection): it names the edition, its
+    title and editors, as the volume's imprint does; a text of its own keeps its file."""
+    from tei_edition.publish import build
+
+    source = generate(tmp_path / "src", letters=2)
+    report = build.build([source], tmp_path / "out", only=["pdf"], jobs=0, books="per-document")
+    pdfs = sorted((tmp_path / "out").rglob("*.pdf"))
+    assert len(pdfs) == 2, [d.problems for d in report.documents]
+    for path in pdfs:
+        imprint = " ".join(pypdf.PdfReader(str(path)).pages[1].extract_text().split())
+        assert "This printing: From the edition Letters of a generated collection, edited by A. Editor, " \
+               "B. Editor." in imprint, imprint
+        assert "source file" not in imprint
+    # one letter alone is a text of its own: its file is its source
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    first = next((source / "letters").glob("*.xml"))
+    (alone / first.name).write_bytes(first.read_bytes())
+    build.build([alone], tmp_path / "out-alone", only=["pdf"], jobs=0)
+    [path] = (tmp_path / "out-alone").rglob("*.pdf")
+    imprint = " ".join(pypdf.PdfReader(str(path)).pages[1].extract_text().split())
+    assert f"This printing: From the source file {first.name} of the edition." in imprint, imprint

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   The shared layer every format imports: parameters, classification, anchors, entity
-  lookup, dates in words (dates.xsl) and the editorial policy pre-pass (normalize.xsl). A format's entry stylesheet:
+  lookup, the encoding's spaces (spacing.xsl) and the editorial policy pre-pass (normalize.xsl). A format's entry stylesheet:
 
     <xsl:import href="../common/common.xsl"/>
     <xsl:template match="/">
@@ -11,11 +11,11 @@
 <xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:include href="params.xsl"/>
   <xsl:include href="policy.xsl"/>
-  <xsl:include href="dates.xsl"/>
   <xsl:include href="classify.xsl"/>
   <xsl:include href="anchors.xsl"/>
   <xsl:include href="entities.xsl"/>
   <xsl:include href="names.xsl"/>
   <xsl:include href="entry-forms.xsl"/>
+  <xsl:include href="spacing.xsl"/>
   <xsl:include href="normalize.xsl"/>
 </xsl:stylesheet>

@@ -210,6 +210,7 @@
        a text node beside a link that prints nothing (te:around-silent, below) or with
        a line end in it or a line break after it is trimmed; any other is as typed. -->
   <xsl:template match="text()" mode="te:normalize">
+    <xsl:variable name="text" as="xs:string?">
     <xsl:choose>
       <xsl:when test="preceding-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]
                       or following-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]">
@@ -222,6 +223,9 @@
         <xsl:value-of select="."/>
       </xsl:otherwise>
     </xsl:choose>
+    </xsl:variable>
+    <!-- a phrase's closing space before a closing mark is the encoding's (spacing.xsl) -->
+    <xsl:value-of select="if (te:space-before-closing-mark(.)) then replace($text, '\s+\z', '', ';j') else $text"/>
   </xsl:template>
 
   <!-- The marks that close what stands before them, written without a space (a regex

@@ -116,6 +116,14 @@
     <xsl:sequence select="$te:policy/signs/sign"/>
   </xsl:function>
 
+  <!-- The legend's signs a text uses (an element of the sign's that the pre-pass marked
+       with it), in the legend's order: what a format's key or principles list. -->
+  <xsl:function name="te:signs-used" as="element(sign)*">
+    <xsl:param name="text" as="node()*"/>
+    <xsl:variable name="signed" select="distinct-values($text//*[@te:open or @te:close]/local-name())"/>
+    <xsl:sequence select="te:sign-legend()[@element = $signed]"/>
+  </xsl:function>
+
   <!-- The heading of the plain text's key of its signs. -->
   <xsl:variable name="te:sign-key" static="yes" as="xs:string" select="string($te:policy/signs/@key)"/>
 

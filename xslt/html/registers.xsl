@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  The registers: one page per kind of entry (persons, places, organizations, other).
+  The registers: one page per kind of entry (persons, places, organisations, other).
   h:registers() builds the catalogue every page uses (which entry is on which page,
   its label, sort key and number of mentions); the page template renders the entries
   alphabetically, each with its names, description, facts, identifiers (authority
@@ -23,7 +23,7 @@
   <xsl:key name="h:entry" match="h:entry" use="@id"/>
 
   <xsl:variable name="h:register-pages" as="map(xs:string, xs:string)" select="map{
-    'persons': 'Persons', 'places': 'Places', 'organizations': 'Organizations', 'other': 'Other entities'}"/>
+    'persons': 'Persons', 'places': 'Places', 'organizations': 'Organisations', 'other': 'Other entities'}"/>
 
   <xsl:function name="h:register-key" as="xs:string">
     <xsl:param name="type" as="xs:string"/>

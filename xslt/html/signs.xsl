@@ -55,8 +55,8 @@
           </tr>
           <tr>
             <td><span class="name person">Name</span></td>
-            <td>A person, place or organization in the registers; “Highlight names” sets persons,
-              places and organizations apart.</td>
+            <td>A person, place or organisation in the registers; “Highlight names” sets persons,
+              places and organisations apart.</td>
           </tr>
           <tr>
             <td><span class="cite demo">¶</span></td>

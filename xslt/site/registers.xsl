@@ -185,8 +185,9 @@
           <xsl:for-each select="s:description">
             <p class="description">{.}</p>
           </xsl:for-each>
-          <xsl:if test="s:literature">
-            <p class="literature"><span class="label">Literature</span>{' '}{string-join(s:literature, '; ')}</p>
+          <xsl:variable name="literature" select="s:literature ! s:citation(.)[.]"/>
+          <xsl:if test="exists($literature)">
+            <p class="literature"><span class="label">Literature</span>{' '}{string-join($literature, '; ')}</p>
           </xsl:if>
           <xsl:if test="s:idno">
             <ul class="identifiers">
@@ -209,8 +210,10 @@
           </xsl:for-each>
           <xsl:if test="s:letter">
             <section class="letters-of" aria-labelledby="te-letters">
-              <h2 id="te-letters">Letters <span class="count">({count(s:letter[@role = 'sent'])} sent, {
-                count(s:letter[@role = 'received'])} received)</span></h2>
+              <!-- a part that counts none is left out: "(4 sent)", never "(4 sent, 0 received)" -->
+              <h2 id="te-letters">Letters <span class="count">({string-join(
+                (count(s:letter[@role = 'sent'])[. gt 0] ! (. || ' sent'),
+                 count(s:letter[@role = 'received'])[. gt 0] ! (. || ' received')), ', ')})</span></h2>
               <xsl:choose>
                 <xsl:when test="count(s:letter) gt $s:letters-listed">
                   <ul class="year-counts">
@@ -304,6 +307,17 @@
       </ul>
     </nav>
   </xsl:template>
+
+  <!-- A citation of the register's literature as a reader reads it: the separators a
+       citation that prints nothing leaves (an empty link, whose words are a comment of the
+       encoder's) are left out ("Verzeichnis, Seite(n) 15; ." reads "Verzeichnis, Seite(n)
+       15."), and a citation without a letter or a digit is none. -->
+  <xsl:function name="s:citation" as="xs:string">
+    <xsl:param name="work" as="xs:string"/>
+    <xsl:variable name="s" select="replace(replace(normalize-space($work), '(\s*[,;:])+\s*([.,;:]|$)', '$2'),
+                                   '^[\s,;:.]+', '')"/>
+    <xsl:sequence select="if (matches($s, '[\p{L}\p{N}]')) then $s else ''"/>
+  </xsl:function>
 
   <xsl:function name="s:authority" as="xs:string">
     <xsl:param name="type" as="xs:string"/>

@@ -47,7 +47,7 @@
     <xsl:variable name="marks" select="function($for) { string-join(
       tokenize(te:mark-legend($for)[1], ',\s*') ! ('[' || . || ']'), ', ') }"/>
     <xsl:variable name="entries" as="element()*">
-      <xsl:for-each select="for $s in te:sign-legend() return $s[exists($text//*[local-name() = $s/@element][@te:open or @te:close])]">
+      <xsl:for-each select="te:signs-used($text)">
         <entry sign="{@sample}">{@explain}</entry>
       </xsl:for-each>
       <xsl:if test="$notes = 'end' and $text//*[@te:kind = 'note'][@te:place = 'foot'][@te:n]">

@@ -263,14 +263,19 @@
     <!-- What this printing is, in a reader's words (not the software's nor the
          encoding's): a collection's volume prints the edition (its title, its
          editors), as it stood on the edition's date when it has one (never the day of
-         the build); a single text, the edition's file. -->
+         the build; volume.py gives it in words, te:words); a document of a collection, the same edition (pdf.py's edition
+         option: the stylesheet reads no collection); a single text, the edition's file. -->
     <xsl:call-template name="tt:imprint-line">
       <xsl:with-param name="label" select="'This printing'"/>
       <xsl:with-param name="value" select="
         if ($header/../@te:book = 'collection')
         then 'From the edition ' || tt:plain($main)
              || (tt:names($file/tei:titleStmt/tei:editor)[1] ! (', edited by ' || string-join(tt:names($file/tei:titleStmt/tei:editor), ', ')))
-             || ($file/tei:publicationStmt/tei:date/@when[te:date-words(.)] ! (', as it stood on ' || te:date-words(.)))
+             || ($file/tei:publicationStmt/tei:date/@te:words[normalize-space()] ! (', as it stood on ' || normalize-space(.)))
+             || '.'
+        else if (normalize-space($edition-title)) then 'From the edition ' || normalize-space($edition-title)
+             || (tokenize($edition-editors, '&#10;')[normalize-space()][1] ! (', edited by '
+                 || string-join(tokenize($edition-editors, '&#10;')[normalize-space()], ', ')))
              || '.'
         else if ($source-name[.]) then 'From the source file ' || $source-name || ' of the edition.'
         else ''"/>

@@ -21,6 +21,11 @@
   <!-- The file name of the TEI source, printed on the imprint page. -->
   <xsl:param name="source-name" as="xs:string" select="''"/>
 
+  <!-- The edition a document of a collection belongs to (its title; its editors, one a
+       line), named on the imprint page instead of the source file; '' for a text of its own. -->
+  <xsl:param name="edition-title" as="xs:string" select="''"/>
+  <xsl:param name="edition-editors" as="xs:string" select="''"/>
+
   <!-- The path the generated source imports the layout template from. -->
   <xsl:param name="template" as="xs:string" select="'tei-edition.typ'"/>
   <!-- Typst code run before the book, after the template's import (a volume's part

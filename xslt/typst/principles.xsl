@@ -38,7 +38,7 @@
     </xsl:if>
     <xsl:text>  ),&#10;  signs: (&#10;</xsl:text>
     <!-- the signs and marks as the common layer explains them (policy.xml) -->
-    <xsl:for-each select="for $s in te:sign-legend() return $s[exists($text//*[local-name() = $s/@element][@te:open or @te:close])]">
+    <xsl:for-each select="te:signs-used($text)">
       <xsl:call-template name="tt:sign">
         <xsl:with-param name="sign" select="string(@sample)"/>
         <xsl:with-param name="meaning" select="string(@explain)"/>

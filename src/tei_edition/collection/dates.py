@@ -1,10 +1,10 @@
-"""Dates the edition prints itself ("9 April 1843", "April 1843", "1843?"), by the rule
-of ``xslt/common/dates.xsl`` and its table, ``policy.xml``'s ``<dates>`` (month names,
-how months begin in the sources' languages, the words of ranges), which both read: the
-catalogue's dates are the stylesheets' dates. Never more precise than the source's words
-beside the value say (a value filled out to the first of a month or a year, as
-"1845-01-01" for "[1845]", loses what the words do not name); the transcription keeps
-the source's words. ``tests/test_dates.py`` holds the two to one another."""
+"""Dates the edition prints itself ("9 April 1843", "April 1843", "1843?"): the one rule,
+by its table, ``policy.xml``'s ``<dates>`` (month names, how months begin in the sources'
+languages, the words of ranges). The stylesheets print no date of their own making: the
+volume's imprint takes its date's words from here (volume.py, ``te:words``). Never more
+precise than the source's words beside the value say (a value filled out to the first of
+a month or a year, as "1845-01-01" for "[1845]", loses what the words do not name); the
+transcription keeps the source's words."""
 
 from __future__ import annotations
 

@@ -117,15 +117,11 @@ class Collection:
         return [d.catalogue for d in self.ordered()]
 
     def ordered(self) -> list[Document]:
-        rank = {}
-        for i, name in enumerate(self.config.order):
-            rank.setdefault(name, i)
-            rank.setdefault(name.removesuffix(".xml"), i)
-        last = len(rank)
+        given, last = given_place(self.config.order), len(self.config.order)
 
         def place(doc: Document):
-            wanted = min(rank.get(doc.id, last), rank.get(doc.catalogue.source, last))
-            return (wanted, *_chronological(doc))
+            wanted = given(doc)
+            return (last if wanted is None else wanted, *_chronological(doc))
         return sorted(self.documents, key=place)
 
     def index(self) -> dict[str, list[str]]:
@@ -148,6 +144,21 @@ class Collection:
         if getattr(self, "_by_id", None) is None or len(self._by_id) != len(self.documents):
             self._by_id = {d.id: d for d in self.documents}
         return self._by_id.get(id)
+
+
+def given_place(order):
+    """A document -> its place in ``edition.toml``'s ``order`` (named there by its id or
+    its file, with or without ".xml"; the first place where it recurs), None when the
+    order does not name it: what ``Collection.ordered`` puts first."""
+    rank: dict[str, int] = {}
+    for i, name in enumerate(order):
+        rank.setdefault(name, i)
+        rank.setdefault(name.removesuffix(".xml"), i)
+
+    def place(doc) -> int | None:
+        found = [rank[n] for n in (doc.id, doc.catalogue.source) if n in rank]
+        return min(found) if found else None
+    return place
 
 
 def _chronological(doc: Document):

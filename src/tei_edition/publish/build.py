@@ -160,6 +160,7 @@ class _Task:
     # digested for the collection site from the whole file's tree
     divisions: tuple = ()
     findings: list[str] = field(default_factory=list)  # errors against the fallback schema
+    edition: tuple | None = None  # (title, editors) of the collection, for its PDF's imprint
 
 
 def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = True,
@@ -262,6 +263,10 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     sources: dict[Path, str] = {}
     page_shell = json.dumps([collection.title, collection.editors,
                              getattr(collection.config, "base_url", None)], default=str)
+    # a document's own PDF in a collection names the edition (its title and editors, as
+    # the volume's imprint does), not its source file
+    edition = (str(collection.title or "Collection"), tuple(str(e) for e in collection.editors)) \
+        if len(documents) > 1 and any(f.name == "pdf" for f in chosen) else None
     for doc_id, doc in documents.items():
         errors = held.get(os.path.normpath(os.path.abspath(doc.path)))
         if errors:
@@ -273,6 +278,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
                                     doc.fragment or "", _register_digest(collection, doc),
                                     _neighbours(doc, documents))
+        if edition:
+            keys[doc_id] = manifest.key(keys[doc_id], "edition", json.dumps(edition))
         site_page = collection_site and not isinstance(doc, _Volume)
         if site_page:  # its page shows the collection's title, editors and address too
             keys[doc_id] = manifest.key(keys[doc_id], "collection page", page_shell)
@@ -292,7 +299,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             skipped.append(_skipped_outcome(doc_id, path, taken, out))
         else:
             tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc, site_page,
-                               divisions))
+                               divisions, edition=edition))
 
     journal = manifest.Journal(staging)
     journal.add_all((doc_id, entry) for doc_id, entry in entries.items()
@@ -1201,6 +1208,8 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
     """Every format of a document whose names are resolved; in a collection site, its
     page's parameters before and its digest (and facsimiles) after."""
     options = {}
+    if task.edition and "pdf" in task.outputs:
+        options["pdf"] = {"edition": task.edition}
     if task.page and _collection is not None and "html" in task.outputs:
         from tei_edition.publish import site
 

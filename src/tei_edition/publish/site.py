@@ -83,9 +83,8 @@ _T = f"{{{TEI_NS}}}"
 _S = f"{{{SITE_NS}}}"
 _NAMES = frozenset(NAME_KINDS)  # the policy's mentions (settlement, country ... too)
 _BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
-# The other reading of a choice, and what is never text of the edition.
+# What is never text of the edition.
 _SKIP = frozenset(f"{_T}{n}" for n in ("teiHeader", "facsimile", "standOff", "fw", "figDesc"))
-_ALTERNATES = frozenset(f"{_T}{n}" for n in ("abbr", "sic", "orig"))
 # A line, page or column break is a space between words unless it falls inside a word
 # (@break="no"), as the common layer decides for every format (normalize.xsl, te:join).
 _BREAKS = frozenset(f"{_T}{n}" for n in ("lb", "pb", "cb"))
@@ -95,6 +94,17 @@ def _break_space(el) -> str:
     return " " if el.tag in _BREAKS and el.get("break") != "no" else ""
 
 _CHOICE = f"{_T}choice"
+# The reading of a choice a reader reads, as the common layer shows it (normalize.xsl,
+# te:choice-shown, the normalised reading): the first of these, else its first child;
+# the others, and the spaces between them, are not the text.
+_SHOWN = tuple(f"{_T}{n}" for n in ("corr", "reg", "expan", "ex"))
+
+
+def _choice_shown(choice):
+    children = [c for c in choice if isinstance(c.tag, str)]
+    return next((c for tag in _SHOWN for c in children if c.tag == tag),
+                children[0] if children else None)
+
 _SPACES = re.compile(r"\s+")
 # A mention's snippet: the name with up to CONTEXT_WORDS words either side (fewer when
 # they run past CONTEXT characters), cut at word boundaries: what a reader needs to
@@ -265,24 +275,48 @@ def _walk(el, block, texts, order, names) -> None:
         names.append(name)
         if block is not None:
             name[2] = len(texts[block])
+    if el.tag == _CHOICE:
+        shown = _choice_shown(el)
+        if shown is not None and shown.tag not in _SKIP:
+            _walk(shown, block, texts, order, names)
+        return
     if block is not None and el.text:
         texts[block].append(el.text)
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in _SKIP and not (
-                child.tag in _ALTERNATES and el.tag == _CHOICE):
+        if isinstance(child.tag, str) and child.tag not in _SKIP:
             _walk(child, block, texts, order, names)
         if block is not None:
-            texts[block].append(_break_space(child) + (child.tail or ""))
+            space, tail = _break_space(child), child.tail or ""
+            if not space and child.tag not in _BLOCKS and _CLOSING.match(tail):
+                _trim_end(texts[block])
+            texts[block].append(space + tail)
     if name is not None and block is not None:
         name[3] = len(texts[block])
 
 
+# A phrase's closing space before a closing mark is the encoding's, as every format has
+# it (xslt/common/spacing.xsl): "wie <persName>Sinz </persName>, nächsten" reads "wie Sinz,
+# nächsten" in passages and snippets too.
+_CLOSING = re.compile(r"[,.;:!?)\]]")
+
+
+def _trim_end(pieces: list[str]) -> None:
+    for i in range(len(pieces) - 1, -1, -1):
+        pieces[i] = pieces[i].rstrip()
+        if pieces[i]:
+            return
+
+
 def _reading(el):
+    if el.tag == _CHOICE:
+        shown = _choice_shown(el)
+        if shown is not None and shown.tag not in _SKIP:
+            yield from _reading(shown)
+        return
     if el.text:
         yield el.text
     for child in el:
-        if isinstance(child.tag, str) and child.tag not in _SKIP and child.tag != f"{_T}note" and not (
-                child.tag in _ALTERNATES and el.tag == _CHOICE):
+        if isinstance(child.tag, str) and child.tag not in _SKIP and child.tag != f"{_T}note":
             yield from _reading(child)
         yield _break_space(child) + (child.tail or "")
 
@@ -571,9 +605,9 @@ def _line(entry) -> str:
 
 
 def printed_date(entry) -> str:
-    """The date as the edition prints it (``collection/dates.py``, the rule of
-    ``xslt/common/dates.xsl``): "9 April 1843", "April 1836?", "1845"; a source's date
-    in no ISO value as written; else "undated"."""
+    """The date as the edition prints it (``collection/dates.py``, the one rule): "9 April
+    1843", "April 1836?", "1845"; a source's date in no ISO value as written; else
+    "undated"."""
     words = getattr(entry, "date_words", None) or (entry.date and dates.words(entry.date, entry.date_text))
     if words:  # (an entry made without the catalogue's reading: its words made here)
         return words

@@ -39,6 +39,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from tei_edition.collection import dates
+from tei_edition.collection.model import given_place
 from tei_edition.errors import UsageError
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.publish.formats import pdf
@@ -208,11 +210,31 @@ def _header(collection, part: str | None):
     # imprint says nothing of publication (it printed "Printed from the TEI of the
     # collection.": the encoding's name, and no fact of the edition).
     if collection.date:
-        # (the title page, as a book's, gives the year)
-        etree.SubElement(publication, f"{_T}date", when=collection.date).text = collection.date[:4]
+        # (the title page, as a book's, gives the year; the imprint, te:words, the date
+        # as the edition prints it: collection/dates.py, the one rule)
+        date = etree.SubElement(publication, f"{_T}date", when=collection.date)
+        date.text = collection.date[:4]
+        words = dates.words(collection.date)
+        if words:
+            date.set(f"{{{TE_NS}}}words", words)
     source = etree.SubElement(file_desc, f"{_T}sourceDesc")
-    etree.SubElement(source, f"{_T}p").text = "The documents of the collection, in catalogue order."
+    etree.SubElement(source, f"{_T}p").text = _order_words(collection)
     return header
+
+
+def _order_words(collection) -> str:
+    """The imprint's source, in a reader's words: the edition's documents and the order
+    they are printed in (it said "The documents of the collection, in catalogue order.",
+    which told a reader nothing). The order is ``Collection.ordered``'s: the one
+    ``edition.toml`` gives, then by date, the undated last."""
+    undated = any(d.catalogue.date_sort is None for d in collection.documents)
+    by_date = "by date, the undated ones last" if undated else "by date"
+    if not collection.config.order:
+        return f"The documents of the edition, printed {by_date}."
+    given = given_place(collection.config.order)
+    if all(given(d) is not None for d in collection.documents):
+        return "The documents of the edition, printed in the order the editors gave them."
+    return f"The documents of the edition, printed in the order the editors gave them, the others after them {by_date}."
 
 
 def _text_of(tree, document):

@@ -15,7 +15,7 @@
   "use strict";
 
   var doc = document;
-  var TYPES = { person: "Person", place: "Place", org: "Organization" };
+  var TYPES = { person: "Person", place: "Place", org: "Organisation" };
 
   function store(key, value) {
     try {
@@ -299,7 +299,7 @@
     });
     var legend = el("span", "legend");
     legend.setAttribute("aria-hidden", "true");
-    [["person", "person"], ["place", "place"], ["org", "organization"]].forEach(function (kind) {
+    [["person", "person"], ["place", "place"], ["org", "organisation"]].forEach(function (kind) {
       legend.appendChild(el("span", "name " + kind[0], kind[1]));
     });
     box.appendChild(legend);

@@ -129,11 +129,13 @@ class Source:
 def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
             timeout: float = typeset.DEFAULT_TIMEOUT, reading: str | None = None,
             diplomatic: bool = False, max_chars: int | None = None, prelude: str = "",
-            query: str | None = None) -> dict:
+            query: str | None = None, edition: tuple[str, tuple[str, ...]] | None = None) -> dict:
     """The PDF options, checked. ``prelude`` (Typst code run before the book, after the
     template's import, e.g. a volume's part setting ``te.first-page``) and ``query`` (a
     selector whose metadata values come back as ``ExportResult.queried``) are for callers
-    in Python, such as the volume."""
+    in Python, such as the volume. ``edition``: (title, editors) of the edition a
+    document of a collection belongs to, which its imprint names (as the volume's does)
+    instead of its source file."""
     reading = reading or ("diplomatic" if diplomatic else "normalised")
     if reading not in READINGS:
         raise UsageError(f"the reading must be one of {', '.join(READINGS)} (got {reading!r})")
@@ -151,7 +153,8 @@ def options(*, paper: str = "a4", pdf_standards=(), keep_typst: bool = False,
         raise UsageError(f"--max-chars must be a positive whole number (got {max_chars!r})")
     return {"paper": paper, "standards": standards, "keep_typst": bool(keep_typst),
             "timeout": float(timeout), "reading": reading, "max_chars": max_chars,
-            "prelude": prelude, "query": query}
+            "prelude": prelude, "query": query,
+            "edition": (str(edition[0]), tuple(str(e) for e in edition[1])) if edition else None}
 
 
 def memory_limit(max_chars: int) -> int:
@@ -243,12 +246,18 @@ def fallback_fonts(tree) -> tuple[list[str], list[str]]:
 
 
 def typst_source(tree, source: Path, *, paper: str = "a4", date: datetime | None = None,
-                 fonts: list[str] = (), reading: str = "normalised", prelude: str = "") -> Source:
-    """The Typst source of the print edition of a parsed TEI document."""
+                 fonts: list[str] = (), reading: str = "normalised", prelude: str = "",
+                 edition: tuple[str, tuple[str, ...]] | None = None) -> Source:
+    """The Typst source of the print edition of a parsed TEI document (``edition``: see
+    ``options``)."""
     date = date or creation_date(tree)
     day = date.strftime("%Y-%m-%d") if date else ""
     params = {"paper": paper, "reading": reading, "date": day, "fonts": "|".join(fonts), "source-name": source.name,
               "template": typeset.TEMPLATE_NAME, "prelude": prelude}
+    if edition:
+        params["edition-title"] = edition[0]
+        # (one a line: a name has none, its whitespace made single spaces)
+        params["edition-editors"] = "\n".join(" ".join(e.split()) for e in edition[1])
     output, messages = run_format(STYLESHEET, tree, source, params)
     return Source(output, messages.warnings, messages.coverage)
 
@@ -282,7 +291,7 @@ def start(request: ExportRequest) -> "Pending":
                              path=str(source))
         fonts, font_warnings = fallback_fonts(tree)
         generated = typst_source(tree, source, paper=opts["paper"], date=date, fonts=fonts,
-                                 reading=opts["reading"], prelude=opts["prelude"])
+                                 reading=opts["reading"], prelude=opts["prelude"], edition=opts["edition"])
         template = resources.typst_template()
         warnings = [f"{source}: warning: {w}" for w in font_warnings] + generated.warnings
         outputs = []

@@ -1,0 +1,35 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Spaces of the text that are the encoding's, not the writer's, decided once for every
+  format (the pre-pass, normalize.xsl, applies them to the text nodes it copies).
+
+  A space at the end of a phrase's text that a closing punctuation mark follows directly
+  ("(in <hi><placeName>Genth</placeName> </hi>)", "<persName>Voegeli-Escher </persName>,")
+  is left out: every format prints "(in Genth)", "Voegeli-Escher,", never "Genth )". The
+  marks are those that close what stands before them (, . ; : ! ? ) ]); the phrase may be
+  nested (the space ends the innermost element, the mark follows the outermost); only
+  inline elements count (a paragraph's text ends the paragraph, whatever follows it).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:te="urn:x-tei-edition"
+  exclude-result-prefixes="#all">
+
+  <!-- Whether a text node ends its phrase with a space a closing mark follows. -->
+  <xsl:function name="te:space-before-closing-mark" as="xs:boolean">
+    <xsl:param name="t" as="text()"/>
+    <xsl:sequence select="empty($t/following-sibling::node()) and matches($t, '\s$')
+                          and te:phrase-before-closing-mark($t/..)"/>
+  </xsl:function>
+
+  <!-- Whether an inline element, or the inline element it ends, stands directly before a
+       closing mark (the text after it starts with one). -->
+  <xsl:function name="te:phrase-before-closing-mark" as="xs:boolean">
+    <xsl:param name="el" as="node()?"/>
+    <xsl:variable name="next" select="$el/following-sibling::node()[1]"/>
+    <xsl:sequence select="exists($el/self::*) and te:kind($el) = ('inline', 'unknown-inline')
+      and (if (exists($next)) then exists($next/self::text()[matches(., '^[,.;:!?)\]]')])
+           else te:phrase-before-closing-mark($el/..))"/>
+  </xsl:function>
+</xsl:stylesheet>
