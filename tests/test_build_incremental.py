@@ -660,11 +660,10 @@ def folders(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_dir()}
 
 
-def test_the_previous_site_linked_ahead_leaves_no_page_the_site_no_longer_has(source, tmp_path):
-    """A rebuild links the previous site's files in before it knows which it keeps
-    (``site._LinksAhead``): the pages of entries no document names any more are gone
-    again, with the folders they leave empty, as a full build never made them; the
-    pages kept are the previous build's files."""
+def test_a_rebuild_leaves_no_page_the_site_no_longer_has(source, tmp_path):
+    """A rebuild takes over what it keeps of the previous site: the pages of entries
+    no document names any more are not among them, nor the folders they leave empty,
+    as a full build never made them; the files kept are the previous build's."""
     import re
 
     toml = source / "edition.toml"  # (the key rules decided: not by the names found)

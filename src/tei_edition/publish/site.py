@@ -39,7 +39,6 @@ import multiprocessing
 import os
 import re
 import sys
-import threading
 import unicodedata
 from collections import defaultdict, deque
 from copy import deepcopy
@@ -736,26 +735,6 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
     entries, numbers, index, by_digest = taken.entries, taken.numbers, taken.index, taken.by_digest
     taken.by_digest = {}  # (what the site does not keep of them goes with it, below)
-    old = previous if previous is not None and previous.folder.is_dir() else None
-    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
-    # the previous site's files linked in now, in a thread (the file system's work, on
-    # the core the workers have left), while this one finds which parts are the same
-    ahead = _LinksAhead(writer, sorted(old.hashes)) if old is not None else None
-    try:
-        return _site_parts(collection, entries, numbers, index, by_digest, out, writer, ahead,
-                           full_registers=full_registers, downloads=downloads, pages=pages,
-                           old=old, salt=salt, known=known, jobs=jobs, memory=memory)
-    finally:
-        if ahead is not None:
-            ahead.wait()
-
-
-def _site_parts(collection, entries, numbers, index, by_digest, out: Path, writer: "_Writer",
-                ahead: "_LinksAhead | None", *, full_registers: bool, downloads, pages: dict | None,
-                old: Previous | None, salt: str, known: dict | None, jobs: int,
-                memory: int | None) -> dict:
-    """``_write_collection_site`` with its ``writer`` (and the previous site's files it
-    links ``ahead``)."""
     for entry in entries:
         if entry.id not in by_digest:
             index.add(numbers[entry.id], None)
@@ -815,9 +794,9 @@ def _site_parts(collection, entries, numbers, index, by_digest, out: Path, write
     # what is kept of the digests is in ``mentions`` and the index: the rest (their
     # mentions as read, their marks) goes now, unless the caller holds them
     del by_digest
+    old = previous if previous is not None and previous.folder.is_dir() else None
+    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
     folder = writer.folder
-    if ahead is not None:  # (done: the writer is this thread's again)
-        writer.linked = ahead.result()
     hashes: dict[str, str] = {}
     written = kept = 0
 
@@ -839,7 +818,6 @@ def _site_parts(collection, entries, numbers, index, by_digest, out: Path, write
             continue
         for name in linked:  # a file of it is missing: the part is made again
             os.unlink(folder.child(name))
-            writer.linked.discard(name)
         kept_parts.discard(part)
     pending = []  # the entries whose pages are made, a batch at a time (below)
     for el in list(data.iter(f"{_S}entity")):
@@ -905,7 +883,6 @@ def _site_parts(collection, entries, numbers, index, by_digest, out: Path, write
         written, kept = written + wrote, kept + (not wrote)
     for part in kept_parts:
         part_files[part] = list(old.parts[part][1])
-    writer.drop_unused(hashes)
     return {"files": len(hashes), "index_bytes": index_bytes[0], "text_bytes": index.text_bytes,
             "shards": index.shard_count, "paths": sorted(hashes), "written": written, "kept": kept,
             "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
@@ -976,43 +953,18 @@ class _Writer:
         self._linker = links.Linker(old, out) if old is not None else None
         self._old_hashes = old_hashes or {}
         self._made: set[str] = set()
-        # the previous build's files linked in ahead (``_LinksAhead``), whether the
-        # site keeps them or not (``drop_unused`` removes those it does not)
-        self.linked: set[str] = set()
 
     def link(self, name: str) -> bool:
         """The previous build's file linked in (False: there is no previous build, the
         file is not there, or its name, from the previous build's record, is no name of
         a file inside)."""
-        if name in self.linked:
-            return True
         return self._linker is not None and self._linker.link(name)
-
-    def drop_unused(self, kept) -> None:
-        """The files linked ahead that the site does not have (not in ``kept``) removed,
-        and the folders they leave empty: the folder holds what a build without a
-        previous one writes."""
-        for name in sorted(self.linked.difference(kept)):
-            target = self.folder.child(name)
-            try:
-                os.unlink(target)
-            except FileNotFoundError:
-                continue
-            parent, top = target.parent, self.folder.root
-            while parent != top and top in parent.parents:
-                try:
-                    parent.rmdir()
-                except OSError:
-                    break  # not empty
-                parent = parent.parent
-        self.linked = set()
 
     def write(self, name: str, data: bytes) -> tuple[str, bool]:
         """One file: its content hash, and whether it was written (else linked over)."""
         digest = content_hash(data)
         if self._old_hashes.get(name) == digest and self.link(name):
             return digest, False
-        self.linked.discard(name)
         target = self.folder.child(name)
         if str(target.parent) not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -1024,40 +976,6 @@ class _Writer:
                 pass
         target.write_bytes(data)
         return digest, True
-
-
-class _LinksAhead:
-    """The previous site's files (``names``) linked into the new one by ``writer``, in
-    a thread of their own: most of them are kept (a rebuild of one letter keeps eight
-    thousand), and linking is the file system's work, done while this process finds
-    which parts are kept. ``result`` gives the names linked; until then no one else
-    uses the writer."""
-
-    def __init__(self, writer: _Writer, names: list[str]):
-        self._writer, self._names = writer, names
-        self._linked: set[str] = set()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="site links", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            link, linked = self._writer.link, self._linked
-            for name in self._names:
-                if link(name):
-                    linked.add(name)
-        except BaseException as exc:  # raised in the site's own thread (``result``)
-            self._error = exc
-
-    def wait(self) -> None:
-        self._thread.join()
-
-    def result(self) -> set[str]:
-        self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        return self._linked
 
 
 def _pages(tree, out: Path):
