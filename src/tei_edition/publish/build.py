@@ -562,13 +562,29 @@ def _units(collection) -> dict:
 
 def _register_digest(collection, doc) -> str:
     """What the document's outputs depend on in the register: the entries it names
-    (the whole register files when the register cannot say)."""
+    (the whole register files when the register cannot say). Kept in the document's
+    record, beside the names it resolved: the record's resolution is the one of this
+    register (the collection's load took it over, or made it, under a stamp of the
+    files that gave the register its entries and of its key rules), so its entries
+    are those the kept digest was made of (a rebuild of one letter digested a
+    thousand lists of entries)."""
     if not doc.register_refs:
         return ""
     digest = getattr(collection.register, "digest", None)
-    if digest is not None:
+    if digest is None:
+        return manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))
+    source = getattr(getattr(doc, "catalogue", None), "source", None)
+    record = collection.records.get(source) if source and getattr(doc, "part", "") is None else None
+    resolved = record.get("resolved") if isinstance(record, dict) else None
+    if not isinstance(resolved, dict) or resolved.get("keys") != doc.register_refs:
         return digest(doc.register_refs)
-    return manifest.key(*(manifest.file_digest(p) for p in sorted(map(str, collection.registers))))
+    kept = resolved.get("register")
+    if isinstance(kept, str):
+        return kept
+    made = digest(doc.register_refs)
+    # a new record (the loaded ones are the previous build's, which are kept if equal)
+    collection.records[source] = {**record, "resolved": {**resolved, "register": made}}
+    return made
 
 
 def _neighbours(doc, documents: dict) -> str:

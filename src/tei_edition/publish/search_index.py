@@ -216,12 +216,22 @@ class SearchIndex:
                 [f"{term}\t{part}\n" for term, part in items[first:first + count]]))
             self._holders.add(group, f"{number} {serial} {mark}\n")
 
-    def add_entities(self, register: dict, mentions: dict, numbers: dict) -> None:
+    def add_entities(self, register: dict, mentions: dict, numbers: dict,
+                     documents: dict | None = None) -> None:
+        """Each entry that ``mentions`` (key -> (document id, ...) each) names, found
+        through the terms of its names. ``documents``: key -> the ids of the documents
+        that mention it, each once (what is read of ``mentions`` then)."""
         for key, entry in register.items():
-            found = mentions.get(key)
-            if not found:
-                continue
-            docs = sorted({numbers[m[0]] for m in found})
+            if documents is not None:
+                named = documents.get(key)
+                if not named:
+                    continue
+                docs = sorted({numbers[d] for d in named})
+            else:
+                found = mentions.get(key)
+                if not found:
+                    continue
+                docs = sorted({numbers[m[0]] for m in found})
             row = len(self.entity_rows)
             self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
                                      _deltas(docs)])

@@ -740,9 +740,10 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
             index.add(numbers[entry.id], None)
     register = _register_entries(collection)
     mentions = _mentions(entries, by_digest, register)
+    documents = _documents(entries, by_digest, register)
     pages = dict(pages or {})
     data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
-                      known)
+                      known, documents)
     for label, target in downloads:
         etree.SubElement(data, f"{_S}download", href=target).text = label
     _map_windows(data)
@@ -771,10 +772,9 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
             marked[key][d] = mark
     del marks
     no_marks: dict[str, str] = {}
-    first = itemgetter(0)
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
-        named = set(map(first, mentions.get(key, ())))  # its lines are made of these alone
+        named = set(documents.get(key, ()))  # its lines are made of these alone
         named.update(x.get("doc") for x in el.iter(f"{_S}letter"))
         own = marked.get(key, no_marks)
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
@@ -783,7 +783,8 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
-    index.add_entities(register, mentions, numbers)
+    index.add_entities(register, mentions, numbers, documents)
+    del documents
     index_parts: dict[str, str] = {}
     if all(d.stamp is not None for d in by_digest.values()):
         stamps = {numbers[e.id]: by_digest[e.id].stamp if e.id in by_digest else "" for e in entries}
@@ -1217,7 +1218,7 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
             found = known.get(key)
             try:
                 stamp, identifiers, dates, geo, heading, sort, description, literature = found
-                if stamp != register.digest([key]):
+                if stamp != _entry_stamp(collection, key):
                     raise ValueError("changed")
                 entry = entries[key]
                 entry.identifiers = [(str(t), str(v)) for t, v in identifiers]
@@ -1251,10 +1252,23 @@ def details(collection, keys) -> dict:
         return {}
     entries = _register_entries(collection)
     done = _once(collection, "detailed", lambda c: set())
-    return {key: [register.digest([key]), entries[key].identifiers, entries[key].dates,
+    return {key: [_entry_stamp(collection, key), entries[key].identifiers, entries[key].dates,
                   entries[key].geo, entries[key].heading, entries[key].sort,
                   entries[key].description, entries[key].literature]
             for key in sorted(keys) if key in done}
+
+
+def _entry_stamp(collection, key: str) -> str:
+    """The register's digest of one entry (``details``' stamp), made once per entry and
+    state of the register (its ``stamp``, a new one with every entry added, and its key
+    rules)."""
+    register = collection.register
+    state = (getattr(register, "stamp", None), tuple(getattr(register, "key_rules", {}).items()))
+    made = _once(collection, "stamps", lambda c: {}).setdefault(state, {})
+    found = made.get(key)
+    if found is None:
+        found = made[key] = register.digest([key])
+    return found
 
 
 def _entry_pages(collection) -> dict[str, str]:
@@ -1372,6 +1386,20 @@ def _mentions(entries, by_digest, register) -> dict[str, list[tuple[str, str, st
     return found
 
 
+def _documents(entries, by_digest, register) -> dict[str, list[str]]:
+    """Collection key -> the documents that mention it (ids, in catalogue order): read
+    from the digests' marks, one per document and key (not from each mention)."""
+    found: dict[str, list] = defaultdict(list)
+    for entry in entries:
+        d = by_digest.get(entry.id)
+        if d is None:
+            continue
+        for key in d.marks if d.marks is not None else mention_marks(d.mentions):
+            if key in register:
+                found[key].append(entry.id)
+    return found
+
+
 def _letter(sort: str) -> str:
     """The index page an entry is on: the first letter of its sort key, A to Z, else
     "other"."""
@@ -1380,7 +1408,12 @@ def _letter(sort: str) -> str:
 
 
 def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
-               known=None):
+               known=None, documents=None):
+    """The site's description. ``documents``: ``_documents`` (else read from
+    ``mentions``)."""
+    if documents is None:
+        documents = {key: list(dict.fromkeys(map(itemgetter(0), found)))
+                     for key, found in mentions.items()}
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
@@ -1414,7 +1447,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
                               letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
-                              documents=str(len(set(map(itemgetter(0), found)))))
+                              documents=str(len(documents.get(key, ()))))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name
         for name in entry.see_also:
