@@ -198,6 +198,14 @@
       [empty(ancestor::*[self::tei:note or te:is-skipped(.)][. >> $el])]))"/>
   </xsl:function>
 
+  <!-- A phrase's closing space before a closing mark is the encoding's (spacing.xsl):
+       the text as the template below makes it, without its closing space. -->
+  <xsl:template match="text()[empty(following-sibling::node())][te:space-before-closing-mark(.)]"
+                mode="te:normalize" priority="1">
+    <xsl:variable name="text" as="xs:string"><xsl:next-match/></xsl:variable>
+    <xsl:value-of select="replace($text, '\s+\z', '', ';j')"/>
+  </xsl:template>
+
   <!-- An encoder's indentation at the edge of a phrase ("(<placeName>⏎  <hi>Gotthard</hi>⏎
        </placeName>)") is not a space of the text: it is left out where the text outside
        already has one or where the phrase meets a bracket or a punctuation mark, so that
@@ -206,11 +214,11 @@
        may be the only space between two words. Nor is indentation between an element
        and a punctuation mark ("<persName>Hasse</persName>⏎  <note>…</note>⏎  , bei
        dem" reads "Hasse¹, bei dem", never "Hasse¹ , bei dem"). One template takes every
-       text node (matching each against several patterns cost more than the trimming):
+       text node but a phrase's last (matching each against several patterns cost
+       more than the trimming):
        a text node beside a link that prints nothing (te:around-silent, below) or with
        a line end in it or a line break after it is trimmed; any other is as typed. -->
   <xsl:template match="text()" mode="te:normalize">
-    <xsl:variable name="text" as="xs:string?">
     <xsl:choose>
       <xsl:when test="preceding-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]
                       or following-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]">
@@ -223,9 +231,6 @@
         <xsl:value-of select="."/>
       </xsl:otherwise>
     </xsl:choose>
-    </xsl:variable>
-    <!-- a phrase's closing space before a closing mark is the encoding's (spacing.xsl) -->
-    <xsl:value-of select="if (te:space-before-closing-mark(.)) then replace($text, '\s+\z', '', ';j') else $text"/>
   </xsl:template>
 
   <!-- The marks that close what stands before them, written without a space (a regex
