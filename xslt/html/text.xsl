@@ -44,10 +44,14 @@
        text has no such run (no line end, tab or two spaces): it is as it was. -->
   <xsl:function name="h:collapse" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
+    <!-- (each pass only where it may find something: after the first, most text of an
+         indented source has no two spaces, tab or carriage return left) -->
     <xsl:sequence select="if (not($collapse-whitespace)) then $text
-      else if (not(contains($text, '&#10;') or contains($text, '  ') or contains($text, '&#9;')
-                   or contains($text, '&#13;'))) then $text
-      else replace(replace($text, '[ \t\r]*\n\s*', '&#10;', ';j'), '[ \t\r][ \t\r]+|[\t\r]', ' ', ';j')"/>
+      else let $lines := if (contains($text, '&#10;'))
+                         then replace($text, '[ \t\r]*\n\s*', '&#10;', ';j') else $text
+      return if (not(contains($lines, '  ') or contains($lines, '&#9;') or contains($lines, '&#13;')))
+             then $lines
+             else replace($lines, '[ \t\r][ \t\r]+|[\t\r]', ' ', ';j')"/>
   </xsl:function>
 
   <xsl:template match="comment() | processing-instruction()" mode="h:text"/>
