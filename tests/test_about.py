@@ -100,7 +100,7 @@ def test_the_full_header_is_the_record_of_the_edition_in_words(dossier):
     assert "Pyongyang, 19 September 1960" in text and "incoming stamp, number 02044s" in text
     assert "Encoded from the text layer of the published PDF" in text
     # the revision with its date in words and who made it (the header's #encoder)
-    assert "27 November 2026, tei-edition project: Complete encoding" in text
+    assert "27 November 2026, tei-edition project: Complete digital text of the essay" in text
     assert not dossier.xpath("//x:code | //x:details", namespaces=X)
     # the hand is named in words, not by its identifier or scope ("h1, minor")
     hands = [visible(dt) for dt in dossier.iterfind(".//x:section[@id='te-hands']//x:dt", X)]
@@ -191,3 +191,35 @@ def test_the_dossier_speaks_of_itself_in_readers_words():
         assert re.search(r"[Dd]igital text, register of names, editorial corrections and notes", words), name
     assert "editorial notes of this edition are the work of the tei-edition project, which publishes them" in \
         " ".join(outputs["about.html"].split())
+
+
+def _imprint(tree, source: Path) -> dict[str, str]:
+    """The imprint page's lines (label -> text) from the Typst source the stylesheet writes."""
+    typst = pdf.typst_source(tree, source, fonts=[]).typst
+    block = typst.split("#te.imprint((", 1)[1].split("\n))", 1)[0]
+    return {json.loads(label): json.loads(value)
+            for label, value in re.findall(r'^  \(("(?:[^"\\]|\\.)*"), ("(?:[^"\\]|\\.)*")\),$', block, re.M)}
+
+
+def test_the_imprint_dates_the_revision_and_the_printing_in_words(tmp_path):
+    """The dossier's imprint printed "Revision: 2026-11-27: Complete encoding …" and "This
+    printing: From the source file nkidp-edossier-8.xml of the edition.": the date in
+    words (collection/dates.py), the printing for a reader of a book (no file name)."""
+    imprint = _imprint(parse_file(DOSSIER), DOSSIER)
+    assert imprint["Revision"].startswith("27 November 2026: Complete digital text of the essay and of "
+                                          "Documents No. 1 and 2"), imprint
+    assert imprint["This printing"] == "From the edition's text as revised on 27 November 2026."
+    lines = " ".join(imprint.values())
+    assert not re.search(r"2026-11-27|\.xml|source file|encoding", lines), lines
+    # a revision dated by a range, and a text with no revision: nothing made up
+    source = tmp_path / "text.xml"
+    ranged = DOSSIER.read_text(encoding="utf-8").replace(
+        '<change when="2026-11-27"', '<change notBefore="2026-11" notAfter="2026-12"')
+    source.write_text(ranged, encoding="utf-8")
+    imprint = _imprint(parse_file(source), source)
+    assert imprint["Revision"].startswith("between November 2026 and December 2026: Complete digital text")
+    assert imprint["This printing"] == \
+        "From the edition's text as last revised (between November 2026 and December 2026)."
+    source.write_text(re.sub(r"<revisionDesc>.*?</revisionDesc>", "", ranged, flags=re.S), encoding="utf-8")
+    imprint = _imprint(parse_file(source), source)
+    assert "Revision" not in imprint and imprint["This printing"] == "From the edition's text."

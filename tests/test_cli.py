@@ -48,6 +48,14 @@ def test_every_command_has_help_with_an_example(run, path):
     assert "tei-edition " in result.output.split("Example:", 1)[1]
 
 
+@pytest.mark.parametrize("path", [(), *(p for p, _ in _all_commands(cli))], ids=" ".join)
+def test_help_spells_as_the_edition_does(run, path):
+    # the edition's spelling, as its pages print it: "Organisations"
+    result = run(*path, "--help")
+    assert result.exit_code == 0, result.output
+    assert "organiz" not in result.output.lower()
+
+
 # What ``--help`` of every command imported, in a fresh interpreter each (one process
 # for them all would count what an earlier command imported).
 _IMPORTED = """

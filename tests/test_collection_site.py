@@ -694,6 +694,8 @@ def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():
     assert site.mention_date(entry("1841-08-08"), "Letter of 8 May 1841") == "8 August 1841"
     assert site.mention_date(entry("1843-03-09"),
                              "Heinrich Lukas Zwicky an Alfred Escher, Zürich, 09. / 11. März 1843") == ""
+    # a month's name in any of the sources' languages the date rule knows (policy.xml)
+    assert site.mention_date(entry("1843-03-09"), "Epistola ad Alfredum Escher, Turici, 9. Martii 1843") == ""
 
 
 def test_a_phrase_s_closing_space_before_punctuation_is_left_out_of_passages_and_snippets(tmp_path):

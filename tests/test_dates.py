@@ -54,3 +54,11 @@ def test_an_untitled_documents_catalogue_line_prints_its_date_by_the_rule():
     assert catalogue_line(entry, 3) == "3. Anna Muster to Hans Beispiel, March 1850"
     entry.date = entry.date_sort = entry.date_text = None
     assert catalogue_line(entry) == "Anna Muster to Hans Beispiel, undated"
+
+
+def test_a_word_names_its_month_by_the_rule_s_table():
+    # the site's names and how a month's name begins in the sources' languages
+    # (policy.xml's month/@source), the one table the register pages read titles by
+    assert [dates.month(w) for w in ("December", "märz", "Jänner", "août", "Martii", "maggio", "Mai")] \
+        == [12, 3, 1, 8, 3, 5, 5]
+    assert [dates.month(w) for w in ("Maier", "Zürich", "1843", "")] == [None] * 4

@@ -386,7 +386,8 @@ def test_pdf_a_asks_for_the_date_a_volume_lacks(tmp_path):
 def test_a_letters_own_pdf_names_the_edition_as_the_volume_does(tmp_path):
     """A letter's own PDF in a collection said "From the source file L004.xml of the
     edition." (its stylesheet was not given the collection): it names the edition, its
-    title and editors, as the volume's imprint does; a text of its own keeps its file."""
+    title and editors, as the volume's imprint does; a text of its own, the edition's
+    text (never its file's name)."""
     from tei_edition.publish import build
 
     source = generate(tmp_path / "src", letters=2)
@@ -406,4 +407,7 @@ def test_a_letters_own_pdf_names_the_edition_as_the_volume_does(tmp_path):
     build.build([alone], tmp_path / "out-alone", only=["pdf"], jobs=0)
     [path] = (tmp_path / "out-alone").rglob("*.pdf")
     imprint = " ".join(pypdf.PdfReader(str(path)).pages[1].extract_text().split())
-    assert f"This printing: From the source file {first.name} of the edition." in imprint, imprint
+    # (a reader of a book learns nothing from a file's name: the text's own revision)
+    assert re.search(r"This printing: From the edition's text( as revised on \d{1,2} [A-Z][a-z]+ \d{4}"
+                     r"| as last revised \([^)]+\))?\.", imprint), imprint
+    assert first.name not in imprint and "source file" not in imprint

@@ -257,14 +257,16 @@
     <xsl:for-each select="($header/tei:revisionDesc//tei:change)[last()]">
       <xsl:call-template name="tt:imprint-line">
         <xsl:with-param name="label" select="'Revision'"/>
-        <xsl:with-param name="value" select="string-join((@when, tt:plain(.)), ': ')"/>
+        <xsl:with-param name="value" select="string-join((normalize-space($revision-date)[.], tt:plain(.)), ': ')"/>
       </xsl:call-template>
     </xsl:for-each>
     <!-- What this printing is, in a reader's words (not the software's nor the
          encoding's): a collection's volume prints the edition (its title, its
          editors), as it stood on the edition's date when it has one (never the day of
          the build; volume.py gives it in words, te:words); a document of a collection, the same edition (pdf.py's edition
-         option: the stylesheet reads no collection); a single text, the edition's file. -->
+         option: the stylesheet reads no collection); a single text, the edition's text as
+         its last revision left it (its date in words, the revision-date parameter; never
+         its file's name, which means nothing to a reader of a book). -->
     <xsl:call-template name="tt:imprint-line">
       <xsl:with-param name="label" select="'This printing'"/>
       <xsl:with-param name="value" select="
@@ -277,8 +279,10 @@
              || (tokenize($edition-editors, '&#10;')[normalize-space()][1] ! (', edited by '
                  || string-join(tokenize($edition-editors, '&#10;')[normalize-space()], ', ')))
              || '.'
-        else if ($source-name[.]) then 'From the source file ' || $source-name || ' of the edition.'
-        else ''"/>
+        else 'From the edition''s text'
+             || (normalize-space($revision-date)[.] ! (if (($header/tei:revisionDesc//tei:change)[last()]/@when)
+                                                     then ' as revised on ' || . else ' as last revised (' || . || ')'))
+             || '.'"/>
     </xsl:call-template>
     <xsl:text>))&#10;&#10;</xsl:text>
   </xsl:template>

@@ -26,6 +26,10 @@
   <xsl:param name="edition-title" as="xs:string" select="''"/>
   <xsl:param name="edition-editors" as="xs:string" select="''"/>
 
+  <!-- The date of the revision the imprint prints (the header's last change) in words,
+       as the edition prints dates (collection/dates.py), or ''. -->
+  <xsl:param name="revision-date" as="xs:string" select="''"/>
+
   <!-- The path the generated source imports the layout template from. -->
   <xsl:param name="template" as="xs:string" select="'tei-edition.typ'"/>
   <!-- Typst code run before the book, after the template's import (a volume's part

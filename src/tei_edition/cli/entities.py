@@ -16,7 +16,7 @@ KINDS = ("person", "place", "org")
 
 @click.group()
 def entities():
-    """Query the persons, places and organizations tagged in TEI documents.
+    """Query the persons, places and organisations tagged in TEI documents.
 
     Registers (listPerson, listPlace, listOrg) may sit in the documents or in register
     files; a folder of files is one corpus. Names match across case, accents,

@@ -27,7 +27,7 @@ def html(path, output, reading, report_coverage, timeout):
     """A static HTML edition: a folder that opens from disk or any web server.
 
     Pages: index.html (title block, contents, the text with notes), one register
-    page per kind of entry (persons, places, organizations), about.html (editorial
+    page per kind of entry (persons, places, organisations), about.html (editorial
     principles, signs, the record of the edition); search-index.js, entities.js and assets/ make search, name
     cards, highlighting and the reading switch work without a server or network.
 

@@ -30,6 +30,7 @@ class _Table:
     before: str
     months: dict[int, str]  # number -> name in the site's language
     source: re.Pattern  # how a month's name begins in the sources' words
+    sources: dict[int, re.Pattern]  # number -> how that month's name begins
 
 
 @cache
@@ -41,7 +42,8 @@ def _table() -> _Table:
         doubt=dates.get("doubt"), range=dates.get("range"), between=dates.get("between"),
         after=dates.get("after"), before=dates.get("before"),
         months={int(m.get("n")): m.get("name") for m in months},
-        source=re.compile("^(?:%s)" % "|".join(f"(?:{m.get('source')})" for m in months)))
+        source=re.compile("^(?:%s)" % "|".join(f"(?:{m.get('source')})" for m in months)),
+        sources={int(m.get("n")): re.compile(f"^(?:{m.get('source')})") for m in months})
 
 
 def month_names() -> list[str]:
@@ -49,6 +51,16 @@ def month_names() -> list[str]:
     writes a full date with them: ``catalogue.js``'s ``months``)."""
     months = _table().months
     return [months[n] for n in sorted(months)]
+
+
+def month(word: str) -> int | None:
+    """The month a word names (1-12): its name in the site's language, or a word as a
+    month's name begins in the sources' languages ("März", "Martii", "août");
+    None for any other word."""
+    word = word.strip().casefold()
+    table = _table()
+    return next((n for n, name in table.months.items() if name.casefold() == word), None) \
+        or next((n for n, source in table.sources.items() if source.match(word)), None)
 
 
 def words(value: str | None, source_words: str | None = None) -> str | None:

@@ -1599,28 +1599,15 @@ def mention_date(entry, line: str | None) -> str:
 
 def _date_words(text: str) -> set[str]:
     """The words and numbers of a text as a date's (a month by its number, in any of the
-    languages at hand: "März" is "March"; "08" is "8")."""
-    months = _month_words()
-    return {months.get(w, w.lstrip("0") or "0") for w in re.findall(r"\w+", text.casefold())}
+    sources' languages the date rule knows, ``dates.month``: "März" is "March"; "08" is
+    "8")."""
+    return {_month_word(w) or w.lstrip("0") or "0" for w in re.findall(r"\w+", text.casefold())}
 
 
 @cache
-def _month_words() -> dict[str, str]:
-    found = {}
-    for n, names in enumerate(zip(dates.month_names(), _MONTHS_AT_HAND), start=1):
-        for name in (names[0], *names[1].split()):
-            found[name.casefold()] = f"month {n}"
-    return found
-
-
-# the months' names in the languages of the editions at hand (beside the site's, which
-# the date rule's table gives), for a title's date: a German title's "09. März 1843"
-# says "9 March 1843"
-_MONTHS_AT_HAND = (
-    "january januar jänner janvier gennaio", "february februar feber février febbraio",
-    "march märz maerz mars marzo", "april avril aprile", "may mai maggio", "june juni juin giugno",
-    "july juli juillet luglio", "august août agosto", "september septembre settembre",
-    "october oktober octobre ottobre", "november novembre", "december dezember décembre dicembre")
+def _month_word(word: str) -> str | None:
+    n = dates.month(word) if not word.isdigit() else None
+    return f"month {n}" if n else None
 
 
 def _one(numbers: list[int]):

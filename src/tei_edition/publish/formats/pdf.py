@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tei_edition import resources
+from tei_edition.collection import dates
 from tei_edition.publish import pool, typeset
 from tei_edition.errors import InputError, UsageError
 from tei_edition.publish.run import run_format
@@ -211,6 +212,23 @@ def creation_date(tree) -> datetime | None:
     return datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+def revision_words(tree) -> str:
+    """The date of the revision the imprint prints (its header's last change, as
+    front.xsl's ``tt:imprint`` takes it) in words, by the edition's one rule
+    (collection/dates.py): "27 November 2026"; '' when it gives none."""
+    root = tree.getroot()
+    header = root.find(f"{TEI}teiHeader")
+    if header is None:
+        header = next(root.iter(f"{TEI}teiHeader"), None)
+    changes = [] if header is None else \
+        [c for desc in header.findall(f"{TEI}revisionDesc") for c in desc.iter(f"{TEI}change")]
+    if not changes:
+        return ""
+    last = changes[-1]
+    return dates.of(last.get("when"), last.get("from"), last.get("to"), last.get("notBefore"),
+                    last.get("notAfter")) or ""
+
+
 def _iso_date(value: str | None) -> datetime | None:
     match = re.search(r"\b(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\b", value or "")
     if not match:
@@ -253,7 +271,7 @@ def typst_source(tree, source: Path, *, paper: str = "a4", date: datetime | None
     date = date or creation_date(tree)
     day = date.strftime("%Y-%m-%d") if date else ""
     params = {"paper": paper, "reading": reading, "date": day, "fonts": "|".join(fonts), "source-name": source.name,
-              "template": typeset.TEMPLATE_NAME, "prelude": prelude}
+              "template": typeset.TEMPLATE_NAME, "prelude": prelude, "revision-date": revision_words(tree)}
     if edition:
         params["edition-title"] = edition[0]
         # (one a line: a name has none, its whitespace made single spaces)
