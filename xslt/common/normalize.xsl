@@ -247,6 +247,7 @@
   <xsl:function name="te:indentation-trimmed" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:variable name="edge" select="(empty($t/preceding-sibling::node()) or empty($t/following-sibling::node()))
+      and (normalize-space(substring($t, 1, 1)) = '' or normalize-space(substring($t, string-length($t))) = '')
       and matches($t, '^\s*\n|\n\s*\z', ';j') and exists($t/../parent::*[te:has-loose-text(.)])"/>
     <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
     <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]) and te:may-open-closing($s))
@@ -271,11 +272,12 @@
     <xsl:variable name="before" select="$t/../preceding-sibling::node()[1]"/>
     <xsl:variable name="after" select="$t/../following-sibling::node()[1]"/>
     <xsl:variable name="open" select="empty($t/preceding-sibling::node()) and ($before/self::tei:lb
-      or $before/self::text()[matches(., '[\s(\[{„‚«‹¿¡]$')])"/>
+      or $before/self::text()[matches(substring(., string-length(.)), '[\s(\[{„‚«‹¿¡]')])"/>
     <xsl:variable name="close" select="empty($t/following-sibling::node()) and ($after/self::tei:lb
       or $after/self::text()[matches(., '^[\s' || $te:closing-marks || ']')])"/>
     <xsl:variable name="text" select="if ($open) then replace($t, '^\s*\n\s*', '') else string($t)"/>
-    <xsl:sequence select="if ($close) then replace($text, '\s*\n\s*$', '') else $text"/>
+    <xsl:sequence select="if ($close and matches(substring($text, string-length($text)), '\s'))
+                          then replace($text, '\s*\n\s*$', '') else $text"/>
   </xsl:function>
 
   <!-- A link that prints nothing (te:silent-link: no words of its own, a target no

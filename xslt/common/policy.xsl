@@ -74,8 +74,14 @@
 
   <xsl:function name="te:default-alignment" as="xs:string?">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="$te:alignment-defaults(local-name($el))
-      [empty(@type) or tokenize(@type) = tokenize($el/@type)][1]/@says ! string(.)"/>
+    <xsl:variable name="name" select="local-name($el)"/>
+    <!-- (the table read only when a row may hold: a division of another type, around
+         every block, is answered by two lookups) -->
+    <xsl:if test="map:contains($te:alignment-untyped, $name)
+                  or tokenize($el/@type) = $te:alignment-default-types($name)">
+      <xsl:sequence select="$te:alignment-defaults($name)
+        [empty(@type) or tokenize(@type) = tokenize($el/@type)][1]/@says ! string(.)"/>
+    </xsl:if>
   </xsl:function>
   <!-- The same lists as maps, looked up once per element and ancestor (comparing each
        name with the lists, and reading the table, for every ancestor of every block
@@ -85,6 +91,11 @@
   <xsl:variable name="te:alignment-defaults" static="yes" as="map(xs:string, element(default)+)" select="map:merge(
     for $name in distinct-values($te:policy/alignment/default/tokenize(@element))
     return map{$name: $te:policy/alignment/default[tokenize(@element) = $name]})"/>
+  <xsl:variable name="te:alignment-untyped" static="yes" as="map(xs:string, xs:boolean)" select="map:merge(
+    $te:policy/alignment/default[empty(@type)]/tokenize(@element) ! map{.: true()})"/>
+  <xsl:variable name="te:alignment-default-types" static="yes" as="map(xs:string, xs:string*)" select="map:merge(
+    for $name in distinct-values($te:policy/alignment/default/tokenize(@element))
+    return map{$name: $te:policy/alignment/default[tokenize(@element) = $name]/tokenize(@type)})"/>
 
   <!-- The label of a numbered division without a label heading ("Document No. 3"),
        or nothing (policy.xml's <division-labels>; nor when its heading starts with its

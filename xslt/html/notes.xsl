@@ -56,8 +56,8 @@
   <!-- A note's number follows its word: "jetzt <note/> aber" reads "jetzt¹ aber", never
        "jetzt ¹aber" nor "jetzt ¹ aber" (the space before the note moves after it). -->
   <xsl:template match="text()[following-sibling::node()[1][self::tei:note[@te:place = 'foot']]]
-                             [matches(., '\s$')][h:after-a-word(.)]" mode="h:text">
-    <xsl:value-of select="h:collapse(replace(., '\s+$', ''))"/>
+                             [h:ends-in-space(.)][h:after-a-word(.)]" mode="h:text">
+    <xsl:value-of select="h:collapse(replace(., '\s+\z', '', ';j'))"/>
   </xsl:template>
 
   <!-- Whether a text ends a word: it has words, or it is the space after an inline
@@ -72,7 +72,7 @@
     <xsl:param name="note" as="element()"/>
     <xsl:variable name="before" select="$note/preceding-sibling::node()[1]"/>
     <xsl:variable name="after" select="$note/following-sibling::node()[1]"/>
-    <xsl:sequence select="exists($before[self::text()][matches(., '\s$')][h:after-a-word(.)])
+    <xsl:sequence select="exists($before[self::text()][h:ends-in-space(.)][h:after-a-word(.)])
                           and not($after[self::text()][matches(., '^\s')])
                           and not($after[self::text()][matches(., '^[\p{Pe}\p{Po}]')])
                           and exists($after)"/>

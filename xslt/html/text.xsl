@@ -44,10 +44,14 @@
        text has no such run (no line end, tab or two spaces): it is as it was. -->
   <xsl:function name="h:collapse" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
+    <!-- (each pass only where it may find something: after the first, most text of an
+         indented source has no two spaces, tab or carriage return left) -->
     <xsl:sequence select="if (not($collapse-whitespace)) then $text
-      else if (not(contains($text, '&#10;') or contains($text, '  ') or contains($text, '&#9;')
-                   or contains($text, '&#13;'))) then $text
-      else replace(replace($text, '[ \t\r]*\n\s*', '&#10;', ';j'), '[ \t\r][ \t\r]+|[\t\r]', ' ', ';j')"/>
+      else let $lines := if (contains($text, '&#10;'))
+                         then replace($text, '[ \t\r]*\n\s*', '&#10;', ';j') else $text
+      return if (not(contains($lines, '  ') or contains($lines, '&#9;') or contains($lines, '&#13;')))
+             then $lines
+             else replace($lines, '[ \t\r][ \t\r]+|[\t\r]', ' ', ';j')"/>
   </xsl:function>
 
   <xsl:template match="comment() | processing-instruction()" mode="h:text"/>
@@ -593,7 +597,14 @@
 
   <xsl:function name="h:after-space" as="xs:boolean">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="matches($node/preceding-sibling::node()[1][self::text()], '\s$')"/>
+    <xsl:sequence select="exists($node/preceding-sibling::node()[1][self::text()][h:ends-in-space(.)])"/>
+  </xsl:function>
+
+  <!-- Whether a text ends in whitespace (its last character tested: Saxon's regular
+       expression '\s$' tries every position of the text). -->
+  <xsl:function name="h:ends-in-space" as="xs:boolean">
+    <xsl:param name="text" as="xs:string?"/>
+    <xsl:sequence select="matches(substring($text, string-length($text)), '\s')"/>
   </xsl:function>
 
   <xsl:template match="tei:milestone[@te:section-break = 'true']" mode="h:text">
