@@ -1394,7 +1394,8 @@ def _documents(entries, by_digest, register) -> dict[str, list[str]]:
         d = by_digest.get(entry.id)
         if d is None:
             continue
-        for key in d.marks if d.marks is not None else mention_marks(d.mentions):
+        # (its marks' keys, else its mentions' keys: no mark hashed only to be dropped)
+        for key in d.marks if d.marks is not None else dict.fromkeys(m[0] for m in d.mentions):
             if key in register:
                 found[key].append(entry.id)
     return found
