@@ -1409,12 +1409,9 @@ def _letter(sort: str) -> str:
 
 
 def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
-               known=None, documents=None):
-    """The site's description. ``documents``: ``_documents`` (else read from
-    ``mentions``)."""
-    if documents is None:
-        documents = {key: list(dict.fromkeys(map(itemgetter(0), found)))
-                     for key, found in mentions.items()}
+               known, documents):
+    """The site's description. ``documents``: the documents naming each entry
+    (``_documents``)."""
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
