@@ -222,16 +222,11 @@ class SearchIndex:
         through the terms of its names. ``documents``: key -> the ids of the documents
         that mention it, each once (what is read of ``mentions`` then)."""
         for key, entry in register.items():
-            if documents is not None:
-                named = documents.get(key)
-                if not named:
-                    continue
-                docs = sorted({numbers[d] for d in named})
-            else:
-                found = mentions.get(key)
-                if not found:
-                    continue
-                docs = sorted({numbers[m[0]] for m in found})
+            named = documents.get(key) if documents is not None else \
+                [m[0] for m in mentions.get(key) or ()]
+            if not named:
+                continue
+            docs = sorted({numbers[d] for d in named})
             row = len(self.entity_rows)
             self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
                                      _deltas(docs)])

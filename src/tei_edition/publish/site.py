@@ -1394,7 +1394,8 @@ def _documents(entries, by_digest, register) -> dict[str, list[str]]:
         d = by_digest.get(entry.id)
         if d is None:
             continue
-        for key in d.marks if d.marks is not None else mention_marks(d.mentions):
+        # (its marks' keys, else its mentions' keys: no mark hashed only to be dropped)
+        for key in d.marks if d.marks is not None else dict.fromkeys(m[0] for m in d.mentions):
             if key in register:
                 found[key].append(entry.id)
     return found
@@ -1408,12 +1409,9 @@ def _letter(sort: str) -> str:
 
 
 def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
-               known=None, documents=None):
-    """The site's description. ``documents``: ``_documents`` (else read from
-    ``mentions``)."""
-    if documents is None:
-        documents = {key: list(dict.fromkeys(map(itemgetter(0), found)))
-                     for key, found in mentions.items()}
+               known, documents):
+    """The site's description. ``documents``: the documents naming each entry
+    (``_documents``)."""
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
