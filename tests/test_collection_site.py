@@ -628,22 +628,9 @@ def test_registers_file_names_as_the_common_layer_does(tmp_path):
 def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
     # as in every format: "mir<lb/>meine Eltern" is two words, "ma<lb break='no'/>chen" one
     # (a real letter's register snippet read "so tragen mirmeine Eltern")
-    from tei_edition import collection as collections
-    from tei_edition.entities.resolve import resolve
-
-    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
-            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
-            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
-    (tmp_path / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1">'
-                                          '<persName>Eltern</persName></person></listPerson>'), encoding="utf-8")
-    (tmp_path / "letter.xml").write_text(head.format("Letter", '<p>so tragen mir<lb/><persName ref="#p1">'
-                                         'meine Eltern</persName> auf, ob Sie ma<lb break="no"/>chen</p>'),
-                                         encoding="utf-8")
-    coll = collections.load([tmp_path])
-    [document] = coll.documents
-    tree = document.parse()
-    resolve(tree, document.path, coll.register)
-    found = site.digest(tree, document)
+    _, found = _one_letter(tmp_path, '<listPerson><person xml:id="p1"><persName>Eltern</persName></person>'
+                           '</listPerson>', '<p>so tragen mir<lb/><persName ref="#p1">meine Eltern</persName> '
+                           'auf, ob Sie ma<lb break="no"/>chen</p>')
     assert [text for _, text in found.passages] == ["so tragen mir meine Eltern auf, ob Sie machen"]
     assert "mir meine Eltern" in found.mentions[0][2]
 
@@ -652,25 +639,14 @@ def test_a_snippet_is_its_own_name_with_a_few_whole_words_and_names_around(tmp_p
     # each mention's own place, not the first string like it ("Heer" in "Heerbrugg"
     # came first: its snippet showed another passage's part); a few words either side,
     # a name next to it whole ("… Ragaz a b" once cut "Bad Ragaz")
-    from tei_edition import collection as collections
-    from tei_edition.entities.resolve import resolve
-
-    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
-            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
-            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
-    (tmp_path / "persons.xml").write_text(head.format("Persons", '<listPerson>'
-        '<person xml:id="p1"><persName>Heer</persName></person>'
-        '<person xml:id="p2"><persName>Bad Ragaz</persName></person></listPerson>'), encoding="utf-8")
     words = " ".join(f"w{n}" for n in range(30))
-    (tmp_path / "letter.xml").write_text(head.format("Letter", f'<p>Heerbrugg {words} <persName ref="#p2">'
-        'Bad  Ragaz</persName> a b c d e <persName ref="#p1">Heer</persName>, der x1 x2 x3 x4 x5 x6 x7 '
-        f'<persName ref="#p1">Heer</persName>.</p>'), encoding="utf-8")
-    coll = collections.load([tmp_path])
-    [document] = coll.documents
-    tree = document.parse()
-    resolve(tree, document.path, coll.register)
+    _, found = _one_letter(tmp_path, '<listPerson><person xml:id="p1"><persName>Heer</persName></person>'
+                           '<person xml:id="p2"><persName>Bad Ragaz</persName></person></listPerson>',
+                           f'<p>Heerbrugg {words} <persName ref="#p2">Bad  Ragaz</persName> a b c d e '
+                           '<persName ref="#p1">Heer</persName>, der x1 x2 x3 x4 x5 x6 x7 '
+                           '<persName ref="#p1">Heer</persName>.</p>')
     snippets = {}
-    for key, _, snippet in site.digest(tree, document).mentions:
+    for key, _, snippet in found.mentions:
         snippets.setdefault(key.rsplit("#", 1)[-1].rsplit(":", 1)[-1], []).append(snippet)
     ragaz, (first, second) = snippets["p2"][0], snippets["p1"]
     assert ragaz == "… w24 w25 w26 w27 w28 w29 Bad Ragaz a b c d e Heer, …"
@@ -700,22 +676,9 @@ def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():
 
 def test_a_phrase_s_closing_space_before_punctuation_is_left_out_of_passages_and_snippets(tmp_path):
     # as in every format (spacing.xsl): a real letter's register snippet read "wie Sinz ,"
-    from tei_edition import collection as collections
-    from tei_edition.entities.resolve import resolve
-
-    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
-            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
-            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
-    (tmp_path / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1">'
-                                          '<persName>Sinz</persName></person></listPerson>'), encoding="utf-8")
-    (tmp_path / "letter.xml").write_text(head.format("Letter", '<p>Pläne, wie <rs><persName ref="#p1">Sinz'
-                                         '</persName> </rs>, nächsten (in <hi>Genth </hi>) Sommer</p>'),
-                                         encoding="utf-8")
-    coll = collections.load([tmp_path])
-    [document] = coll.documents
-    tree = document.parse()
-    resolve(tree, document.path, coll.register)
-    found = site.digest(tree, document)
+    _, found = _one_letter(tmp_path, '<listPerson><person xml:id="p1"><persName>Sinz</persName></person>'
+                           '</listPerson>', '<p>Pläne, wie <rs><persName ref="#p1">Sinz</persName> </rs>, '
+                           'nächsten (in <hi>Genth </hi>) Sommer</p>')
     assert [text for _, text in found.passages] == ["Pläne, wie Sinz, nächsten (in Genth) Sommer"]
     assert "wie Sinz, nächsten" in found.mentions[0][2]
 
@@ -723,19 +686,10 @@ def test_a_phrase_s_closing_space_before_punctuation_is_left_out_of_passages_and
 def test_an_entry_page_reads_its_description_as_the_text_would(tmp_path):
     # one reading of a choice, decided by the common layer (the real letters' register
     # pages read "u. a. unter anderem")
-
-    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
-            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
-            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "persons.xml").write_text(head.format("Persons", '<listPerson><person xml:id="p1"><persName>Heer'
-                                     '</persName><note>Botaniker, <choice><abbr>u. a.</abbr><expan>unter '
-                                     'anderem</expan></choice> in Zürich</note></person></listPerson>'),
-                                     encoding="utf-8")
-    (src / "letter.xml").write_text(head.format("Letter", '<p>Gruss an <persName ref="#p1">Heer</persName></p>'),
-                                    encoding="utf-8")
-    entry_page = _one_entry_page(src, tmp_path / "out")
+    entry_page = _one_entry_page(tmp_path, '<listPerson><person xml:id="p1"><persName>Heer</persName><note>'
+                                 'Botaniker, <choice><abbr>u. a.</abbr><expan>unter anderem</expan></choice> in '
+                                 'Zürich</note></person></listPerson>',
+                                 '<p>Gruss an <persName ref="#p1">Heer</persName></p>')
     assert page(entry_page).xpath("string(//h:p[@class='description'])", namespaces=XHTML) == \
         "Botaniker, unter anderem in Zürich"
 
@@ -791,12 +745,6 @@ def test_the_registers_page_lists_persons_before_places(tmp_path):
 def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
     # as the real letters' people.xml writes an entry: a note of paragraphs, a bibl
     # ("Vgl. …", links to works), a portrait whose graphic is a file of that edition
-
-    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
-            '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
-            '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
-    src = tmp_path / "src"
-    src.mkdir()
     person = ('<listPerson><person xml:id="p1"><persName>Schweizer</persName>'
               '<figure><graphic url="Schweizer_01.jpg"><desc>Fotografie um 1865.</desc></graphic></figure>'
               '<note type="bio"><p>Theologe in\n  Zürich.</p><p>Studierte in Berlin.</p></note>'
@@ -806,10 +754,7 @@ def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
               '<bibl><ref type="lit">Verzeichnis</ref>, <choice><abbr>S.</abbr><expan>Seite(n)</expan>'
               '</choice> 15; <ref type="sum" target="F_p19"><!--Jung, Briefe--></ref>.</bibl>'
               '<bibl> ; </bibl></person></listPerson>')
-    (src / "persons.xml").write_text(head.format("Persons", person), encoding="utf-8")
-    (src / "letter.xml").write_text(head.format("Letter", '<p>Gruss an <persName ref="#p1">Schweizer'
-                                                '</persName></p>'), encoding="utf-8")
-    entry_page = _one_entry_page(src, tmp_path / "out")
+    entry_page = _one_entry_page(tmp_path, person, '<p>Gruss an <persName ref="#p1">Schweizer</persName></p>')
     html = page(entry_page)
     assert [p.xpath("string()") for p in html.xpath("//h:p[@class='description']", namespaces=XHTML)] == \
         ["Theologe in Zürich.", "Studierte in Berlin."]
@@ -834,17 +779,33 @@ def test_the_footer_and_the_map_speak_to_readers(built):
     assert "tiles" not in intro and "places of the register" in intro
 
 
-def _one_entry_page(src: Path, out: Path) -> Path:
-    """The site of the one-letter collection in ``src`` (its names resolved, its digest
-    made as a worker makes it), written to ``out``; the page of its one person."""
-    from tei_edition import collection as collections
+_TEI = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{}</title>'
+        '</titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc>'
+        '</fileDesc></teiHeader><text><body>{}</body></text></TEI>')
+
+
+def _one_letter(src: Path, persons: str, letter: str):
+    """A collection written to ``src``: a register of persons (``persons``, its
+    ``listPerson``) and one letter (``letter``, its body). The collection and the
+    letter's digest, its names resolved, made as a worker makes it."""
     from tei_edition.entities.resolve import resolve
 
-    coll = collections.load([src])
+    src.mkdir(exist_ok=True)
+    for name, title, body in (("persons.xml", "Persons", persons), ("letter.xml", "Letter", letter)):
+        (src / name).write_text(_TEI.format(title, body), encoding="utf-8")
+    coll = load([src])
     [document] = coll.documents
     tree = document.parse()
     resolve(tree, document.path, coll.register)
-    site.write_collection_site(coll, [site.digest(tree, document)], out)
+    return coll, site.digest(tree, document)
+
+
+def _one_entry_page(tmp_path: Path, persons: str, letter: str) -> Path:
+    """The site of the collection of ``_one_letter`` (in ``tmp_path``/src), written to
+    ``tmp_path``/out; the page of its one person."""
+    out = tmp_path / "out"
+    coll, found = _one_letter(tmp_path / "src", persons, letter)
+    site.write_collection_site(coll, [found], out)
     [entry_page] = (out / "registers" / "person").glob("*.html")
     return entry_page
 

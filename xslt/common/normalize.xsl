@@ -276,7 +276,7 @@
     <xsl:variable name="close" select="empty($t/following-sibling::node()) and ($after/self::tei:lb
       or $after/self::text()[matches(., '^[\s' || $te:closing-marks || ']')])"/>
     <xsl:variable name="text" select="if ($open) then replace($t, '^\s*\n\s*', '') else string($t)"/>
-    <xsl:sequence select="if ($close and matches(substring($text, string-length($text)), '\s'))
+    <xsl:sequence select="if ($close and te:ends-in-space($text))
                           then replace($text, '\s*\n\s*$', '') else $text"/>
   </xsl:function>
 

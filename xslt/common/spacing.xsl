@@ -19,11 +19,17 @@
   <!-- Whether a text node ends its phrase with a space a closing mark follows. -->
   <xsl:function name="te:space-before-closing-mark" as="xs:boolean">
     <xsl:param name="t" as="text()"/>
-    <!-- (its last character tested, not the text with '\s$': Saxon's regular expression
-         tried every position of every text node, half a second on a 4 MB volume) -->
     <xsl:sequence select="empty($t/following-sibling::node())
-                          and matches(substring($t, string-length($t)), '\s')
+                          and te:ends-in-space($t)
                           and te:phrase-before-closing-mark($t/..)"/>
+  </xsl:function>
+
+  <!-- Whether a text ends in whitespace: its last character tested, not the text with
+       '\s$' (Saxon's regular expression tries every position of the text: half a second
+       on a 4 MB volume). -->
+  <xsl:function name="te:ends-in-space" as="xs:boolean">
+    <xsl:param name="text" as="xs:string?"/>
+    <xsl:sequence select="matches(substring($text, string-length($text)), '\s')"/>
   </xsl:function>
 
   <!-- Whether an inline element, or the inline element it ends, stands directly before a

@@ -56,7 +56,7 @@
   <!-- A note's number follows its word: "jetzt <note/> aber" reads "jetzt¹ aber", never
        "jetzt ¹aber" nor "jetzt ¹ aber" (the space before the note moves after it). -->
   <xsl:template match="text()[following-sibling::node()[1][self::tei:note[@te:place = 'foot']]]
-                             [h:ends-in-space(.)][h:after-a-word(.)]" mode="h:text">
+                             [te:ends-in-space(.)][h:after-a-word(.)]" mode="h:text">
     <xsl:value-of select="h:collapse(replace(., '\s+\z', '', ';j'))"/>
   </xsl:template>
 
@@ -72,7 +72,7 @@
     <xsl:param name="note" as="element()"/>
     <xsl:variable name="before" select="$note/preceding-sibling::node()[1]"/>
     <xsl:variable name="after" select="$note/following-sibling::node()[1]"/>
-    <xsl:sequence select="exists($before[self::text()][h:ends-in-space(.)][h:after-a-word(.)])
+    <xsl:sequence select="exists($before[self::text()][te:ends-in-space(.)][h:after-a-word(.)])
                           and not($after[self::text()][matches(., '^\s')])
                           and not($after[self::text()][matches(., '^[\p{Pe}\p{Po}]')])
                           and exists($after)"/>

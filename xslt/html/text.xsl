@@ -597,14 +597,7 @@
 
   <xsl:function name="h:after-space" as="xs:boolean">
     <xsl:param name="node" as="node()"/>
-    <xsl:sequence select="exists($node/preceding-sibling::node()[1][self::text()][h:ends-in-space(.)])"/>
-  </xsl:function>
-
-  <!-- Whether a text ends in whitespace (its last character tested: Saxon's regular
-       expression '\s$' tries every position of the text). -->
-  <xsl:function name="h:ends-in-space" as="xs:boolean">
-    <xsl:param name="text" as="xs:string?"/>
-    <xsl:sequence select="matches(substring($text, string-length($text)), '\s')"/>
+    <xsl:sequence select="exists($node/preceding-sibling::node()[1][self::text()][te:ends-in-space(.)])"/>
   </xsl:function>
 
   <xsl:template match="tei:milestone[@te:section-break = 'true']" mode="h:text">

@@ -258,16 +258,15 @@
               <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
                 <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
                 <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
+                <xsl:variable name="one" select="count(current-group()) = 1"/>
                 <li>
+                  <a href="{if ($one) then $page || '#' || @anchor else '../../' || $doc/@href}">{$doc/@line}</a>
+                  <xsl:if test="$doc/@dated">, {$doc/@dated}</xsl:if>
                   <xsl:choose>
-                    <xsl:when test="count(current-group()) = 1">
-                      <a href="{$page}#{@anchor}">{$doc/@line}</a>
-                      <xsl:if test="$doc/@dated">, {$doc/@dated}</xsl:if>
+                    <xsl:when test="$one">
                       <p>{.}</p>
                     </xsl:when>
                     <xsl:otherwise>
-                      <a href="../../{$doc/@href}">{$doc/@line}</a>
-                      <xsl:if test="$doc/@dated">, {$doc/@dated}</xsl:if>
                       <xsl:for-each select="current-group()">
                         <a href="{$page}#{@anchor}">{.}</a>
                       </xsl:for-each>

@@ -77,6 +77,14 @@
        else $names[string(@xml:lang) = (string($names[1]/@xml:lang), '')] ! tt:plain(.))[.])"/>
   </xsl:function>
 
+  <!-- The imprint's printing line of an edition: "From the edition Title, edited by A, B". -->
+  <xsl:function name="tt:from-edition" as="xs:string">
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="editors" as="xs:string*"/>
+    <xsl:sequence select="'From the edition ' || $title
+                          || (if (exists($editors)) then ', edited by ' || string-join($editors, ', ') else '')"/>
+  </xsl:function>
+
   <!-- A bibliographic description with its parts punctuated: "Author, Title, Series". -->
   <xsl:function name="tt:bibl-text" as="xs:string">
     <xsl:param name="bibl" as="element()"/>
@@ -271,13 +279,11 @@
       <xsl:with-param name="label" select="'This printing'"/>
       <xsl:with-param name="value" select="
         if ($header/../@te:book = 'collection')
-        then 'From the edition ' || tt:plain($main)
-             || (tt:names($file/tei:titleStmt/tei:editor)[1] ! (', edited by ' || string-join(tt:names($file/tei:titleStmt/tei:editor), ', ')))
+        then tt:from-edition(tt:plain($main), tt:names($file/tei:titleStmt/tei:editor))
              || ($file/tei:publicationStmt/tei:date/@te:words[normalize-space()] ! (', as it stood on ' || normalize-space(.)))
              || '.'
-        else if (normalize-space($edition-title)) then 'From the edition ' || normalize-space($edition-title)
-             || (tokenize($edition-editors, '&#10;')[normalize-space()][1] ! (', edited by '
-                 || string-join(tokenize($edition-editors, '&#10;')[normalize-space()], ', ')))
+        else if (normalize-space($edition-title))
+        then tt:from-edition(normalize-space($edition-title), tokenize($edition-editors, '&#10;')[normalize-space()])
              || '.'
         else 'From the edition''s text'
              || (normalize-space($revision-date)[.] ! (if (($header/tei:revisionDesc//tei:change)[last()]/@when)
