@@ -41,6 +41,7 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode on-no-match="fail"/>
   <xsl:mode name="s:names" on-no-match="shallow-skip"/>
+  <xsl:mode name="s:entry" on-no-match="fail"/>
 
   <xsl:variable name="s:csp" as="xs:string" select="
     &quot;default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; &quot;
@@ -251,7 +252,9 @@
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="scripts" as="xs:string*" select="()"/>
     <xsl:param name="styles" as="xs:string*" select="()"/>
-    <xsl:param name="content" as="item()*"/>
+    <xsl:param name="content" as="item()*" select="()"/>
+    <!-- or the register entry whose page this is: its content is made by mode s:entry -->
+    <xsl:param name="entry" as="element(s:entity)?" select="()"/>
     <!-- the header's search box, which only a script can work (the CSP sends no form):
          left for site.js to draw on the register entries' pages (thousands of them) -->
     <xsl:param name="box" as="xs:boolean" select="true()"/>
@@ -299,6 +302,7 @@
         </header>
         <main id="te-main" tabindex="-1">
           <xsl:sequence select="$content"/>
+          <xsl:apply-templates select="$entry" mode="s:entry"/>
         </main>
         <footer class="site-footer">
           <!-- for readers: whose edition this is and how large, and how to read its text -->
