@@ -295,3 +295,28 @@ def test_the_signs_are_explained_in_sentences(dossier):
     assert len(signs) >= 4
     for meaning in signs:
         assert meaning[0].isupper() and meaning.endswith("."), meaning
+
+
+@pytest.mark.slow
+def test_a_page_break_between_list_items_or_opening_a_cell_prints_no_empty_item_or_bar(tmp_path):
+    """FRUS 1918 Russia III: its contents put a page break between two chapters' items,
+    which the PDF printed as a dash with nothing after it ('–' alone on a line, the page
+    number lost), and its list of papers opens a row's first cell with one, printed
+    '| 1275' (a bar with no word before it)."""
+    source = tmp_path / "breaks.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Breaks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<list><item>Efforts to stabilize the currency</item><pb n="IV"/>
+<item>Commercial relations and relief</item><pb n="V"/></list>
+<table><row><cell>1386</cell><cell>May 7</cell></row>
+<row><cell><pb n="XII"/>1275</cell><cell>May 11</cell></row></table>
+<p><pb n="7"/>Opening words of a page.</p>
+</body></text></TEI>""", encoding="utf-8")
+    book = build(source, tmp_path)
+    text = raw_text(book.path)
+    assert not re.search(r"^\s*[–•-]\s*$", text, re.M), text
+    for n in ("IV", "V", "XII", "7"):
+        assert f"p. {n}" in text, n
+    assert "Commercial relations and relief" in text
+    assert not re.search(r"\|\s*1275", text) and not re.search(r"\|\s*Opening", text), text

@@ -345,7 +345,9 @@
           (if ($next/self::tei:lb) then '&quot;before&quot;' else '&quot;after&quot;')
         else 'none'"/>
       <xsl:variable name="n" select="@n[matches(., '[\p{L}\p{N}]')]"/>
-      <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}){tt:mark(.)}&#10;</xsl:text>
+      <!-- (at the very start of a block the page opens with it: the number in the
+           margin, no bar with nothing before it) -->
+      <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}{if (empty($prev)) then ', bar: false' else ''}){tt:mark(.)}&#10;</xsl:text>
     </xsl:if>
   </xsl:template>
 
