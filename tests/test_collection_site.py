@@ -896,3 +896,19 @@ def test_a_correspondent_s_letters_are_counted_without_a_part_that_counts_none(t
         for span in page(path).xpath("//h:h2[@id='te-letters']/h:span[@class='count']", namespaces=XHTML):
             counts[path.stem] = span.xpath("string()")
     assert counts == {"p1": "(6 sent)", "p2": "(1 received)", "p3": "(5 received)"}
+
+
+def test_a_timeline_link_names_its_year_and_count(built):
+    # A screen reader read the timeline as "link 1, link 1, link 2": the year stood
+    # outside each year's link, the count alone inside it.
+    html, _ = built
+    links = page(html / "timeline.html").xpath("//h:ol[@class='timeline']//h:a", namespaces=XHTML)
+    assert links
+    for link in links:
+        name = " ".join(link.xpath("string()").split())
+        year = link.get("href").removeprefix("years/").removesuffix(".html")
+        m = re.fullmatch(r"(\d{4}|undated): (\d+) documents?", name)
+        assert m and m.group(1) == year, name
+        assert (m.group(2) == "1") == name.endswith("document"), name
+        listed = page(html / link.get("href")).xpath("//h:main//h:li", namespaces=XHTML)
+        assert len(listed) == int(m.group(2)), name
