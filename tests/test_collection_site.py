@@ -169,6 +169,10 @@ def test_letter_index_pages_count_entries(built):
     total = sum(int(a.xpath("string(h:span)", namespaces=XHTML)) for a in counts)
     written = len(list((html / "registers").glob("*/*.html")))
     assert total == written
+    # a screen reader read "H 12": each link says what it counts
+    for a in counts:
+        n = int(a.xpath("string(h:span)", namespaces=XHTML))
+        assert " ".join(a.xpath("string()").split()).endswith(f"{n} {'entry' if n == 1 else 'entries'}")
 
 
 def test_search_shards_hold_postings_with_positions(built):

@@ -54,7 +54,9 @@
                 <xsl:attribute name="aria-current" select="'page'"/>
               </xsl:if>
               <xsl:text>{if (current-grouping-key() = 'other') then 'other' else current-grouping-key()}</xsl:text>
-              <span class="count">{count(current-group())}</span></a>
+              <span class="count">{count(current-group())}</span>
+              <!-- read out "H 12 entries", not "H 12" -->
+              <span class="visually-hidden">{if (count(current-group()) = 1) then ' entry' else ' entries'}</span></a>
           </li>
         </xsl:for-each-group>
       </ul>
