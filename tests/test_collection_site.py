@@ -514,6 +514,16 @@ def test_a_file_of_many_documents_gets_a_contents_page(tmp_path):
     links = contents.xpath("//h:ol[@class='doc-list']/h:li/h:a/@href", namespaces=XHTML)
     ids = [d.id for d in figures["collection"].ordered() if d.catalogue.source == "volumes/frus.xml"]
     assert links == [f"../{i}.html" for i in ids] and len(ids) == 3
+    # each document with its date (FRUS 1918 Russia III listed 478 titles, "The
+    # Ambassador in Russia (Francis) to the Secretary of State" over and over, no date)
+    items = [" ".join(li.xpath("string()").split())
+             for li in contents.xpath("//h:ol[@class='doc-list']/h:li", namespaces=XHTML)]
+    assert items[:2] == ["Memorandum from Hans Beispiel, 10 January 1872",
+                         "Telegram to Anna Muster, 12 January 1872"], items
+    year = page(html / "years" / "1872.html")
+    listed = [" ".join(li.xpath("string()").split())
+              for li in year.xpath("//h:ol[@class='doc-list']/h:li", namespaces=XHTML)]
+    assert "Memorandum from Hans Beispiel, 10 January 1872" in listed, listed
     for document_id in ids:
         assert (html / "files").joinpath(f"../{document_id}.html").resolve().is_file()
         doc = page(html / f"{document_id}.html")

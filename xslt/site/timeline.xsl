@@ -86,7 +86,8 @@
         <h1>{$year} <span class="count">({count($docs)} document{if (count($docs) = 1) then '' else 's'})</span></h1>
         <ol class="doc-list">
           <xsl:for-each select="$docs">
-            <li value="{@n}"><a href="../{@href}">{@line}</a></li>
+            <!-- (its date where its title does not say it; on the page of the undated, none) -->
+            <li value="{@n}"><a href="../{@href}">{@line}</a><xsl:if test="@dated and @year != ''">, {@dated}</xsl:if></li>
           </xsl:for-each>
         </ol>
       </xsl:with-param>
