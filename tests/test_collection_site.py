@@ -926,3 +926,20 @@ def test_a_timeline_link_names_its_year_and_count(built):
         assert (m.group(2) == "1") == name.endswith("document"), name
         listed = page(html / link.get("href")).xpath("//h:main//h:li", namespaces=XHTML)
         assert len(listed) == int(m.group(2)), name
+
+
+def test_a_correspondent_never_named_in_a_text_is_not_given_an_empty_count(built):
+    # Oswald Heer's page (40 real letters) closed on "Mentions (0 in 0 documents)", a
+    # heading over nothing: his letters are listed, no text names him.
+    html, _ = built
+    seen = 0
+    for path in (html / "registers" / "person").glob("*.html"):
+        doc = page(path)
+        heading = " ".join(doc.xpath("string(//h:h2[@id='te-mentions'])", namespaces=XHTML).split())
+        assert "(0 in 0 documents)" not in heading, path
+        if heading == "Mentions":
+            seen += 1
+            said = doc.xpath("string(//h:section[@class='mentions']/h:p)", namespaces=XHTML)
+            assert said == "No document names this person in its text.", (path, said)
+            assert doc.xpath("//h:section[@class='letters-of']", namespaces=XHTML), path
+    assert seen
