@@ -250,3 +250,23 @@ def test_the_sources_spaces_at_a_signs_edges_go_outside_it(tmp_path):
 Urtheil <del> </del> nach</p></body></text></TEI>""", encoding="utf-8")
     text = text_of(source)
     assert paragraph(text, "mein") == "mein Bestreben, ⟦...⟧ ⟦...⟧ durch mein ⟦Betragen⟧ihr Urtheil ⟦ ⟧ nach"
+
+
+def test_a_note_before_a_division_s_heading_follows_the_heading(tmp_path):
+    # FRUS 1918 Russia III puts each document's "File No." note before its heading:
+    # the text printed it as the last line of the document before ("Lansing / File No.
+    # 861.51/134 / Document No. 4 / The Ambassador ..."); the PDF sets it under the title.
+    source = tmp_path / "frus.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div type="chapter"><head>Chapter I</head>
+<div type="document" n="3"><head>The Secretary of State to the Ambassador</head>
+<p>Loans will be made at par.</p><closer><signed>Lansing</signed></closer></div>
+<div type="document" n="4"><note rend="inline" type="source">File No. 861.51/134</note>
+<head>The Ambassador to the Secretary of State</head>
+<note rend="inline" type="source">[Telegram]</note><p>Answering your 1313.</p></div>
+</div></body></text></TEI>""", encoding="utf-8")
+    text = text_of(source)
+    order = [text.index(s) for s in ("Lansing", "Document No. 4", "The Ambassador to the",
+                                     "File No. 861.51/134", "[Telegram]", "Answering")]
+    assert order == sorted(order), text

@@ -164,8 +164,31 @@
     <xsl:sequence select="$el/@te:section-break = 'true'"/>
   </xsl:function>
 
+  <!-- A division whose heading stands after some of its content (FRUS: a document's
+       "File No." note before its title): its headings first, then the rest, as the PDF
+       sets it; otherwise the content read as the end of the division before. -->
+  <xsl:template match="*[local-name() = $tx:divs][tx:late-heads(.)]" mode="tx:block" as="element(tx:b)*">
+    <xsl:variable name="heads" select="tx:late-heads(.)"/>
+    <xsl:call-template name="tx:contents">
+      <xsl:with-param name="nodes" select="$heads, node() except $heads"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A division's main heading and the label headings before it, when content (no
+       break) stands before them; else none. -->
+  <xsl:function name="tx:late-heads" as="element()*">
+    <xsl:param name="div" as="element()"/>
+    <xsl:variable name="head" select="$div/tei:head[@te:heading = 'main'][1]"/>
+    <xsl:variable name="heads" select="$div/tei:head[. &lt;&lt; $head or . is $head]"/>
+    <xsl:sequence select="if (exists($head) and exists($head/preceding-sibling::*[not(self::tei:head
+                            or @te:kind = ('break', 'skip'))])) then $heads else ()"/>
+  </xsl:function>
+
   <xsl:template name="tx:contents" as="element(tx:b)*">
-    <xsl:call-template name="tx:flow"/>
+    <xsl:param name="nodes" as="node()*" select="node()"/>
+    <xsl:call-template name="tx:flow">
+      <xsl:with-param name="nodes" select="$nodes"/>
+    </xsl:call-template>
     <xsl:if test="te:is-unit(.)">
       <xsl:call-template name="tx:notes-section"/>
     </xsl:if>
@@ -244,7 +267,8 @@
   <xsl:function name="tx:is-leading-head" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
     <xsl:sequence select="exists($el/self::tei:head[local-name(..) = $tx:divs])
-      and empty($el/preceding-sibling::*[not(self::tei:head or @te:kind = ('break', 'skip'))])"/>
+      and (empty($el/preceding-sibling::*[not(self::tei:head or @te:kind = ('break', 'skip'))])
+           or exists(tx:late-heads($el/..)[. is $el]))"/>
   </xsl:function>
 
   <!-- A division's main heading (the common layer's @te:heading) is underlined, by level. -->
