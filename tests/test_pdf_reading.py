@@ -214,7 +214,7 @@ def test_running_heads_use_the_short_title(books):
     assert any("Russia, Volume III" in h for h in heads)
     assert not any(h.rstrip().endswith("…") for h in heads)
     contents = next(t for t in book.texts if t.lstrip().startswith("Contents"))
-    assert "Russia Economic Relations" in contents
+    assert "Russia: Economic Relations" in contents  # the heading's line break, a separator
 
 
 # ----- letters ------------------------------------------------------------------------
@@ -320,3 +320,23 @@ def test_a_page_break_between_list_items_or_opening_a_cell_prints_no_empty_item_
         assert f"p. {n}" in text, n
     assert "Commercial relations and relief" in text
     assert not re.search(r"\|\s*1275", text) and not re.search(r"\|\s*Opening", text), text
+
+
+@pytest.mark.slow
+def test_a_heading_in_two_lines_is_named_on_one_in_the_contents(tmp_path):
+    """FRUS 1918 Russia III's part heading 'Russia / Economic Relations' (a line break
+    between) stood in the PDF's contents and running heads as 'Russia Economic
+    Relations', one title run into the other; the site's contents read 'Russia:
+    Economic Relations'."""
+    filler = "<p>" + "Words of a long document fill the page and the next. " * 60 + "</p>"
+    source = tmp_path / "parts.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div type="compilation">
+<head>Russia<lb/>Economic Relations</head><div type="chapter"><head>Chapter I. Loans</head>
+{filler * 3}</div></div></body></text></TEI>""", encoding="utf-8")
+    book = build(source, tmp_path)
+    contents = next(t for t in book.texts if "Contents" in t)
+    assert "Russia: Economic Relations" in " ".join(contents.split()), contents
+    heads = [t.split("\n", 1)[0] for t in book.texts]
+    assert not any("Russia Economic" in h for h in heads), heads
