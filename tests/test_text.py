@@ -270,3 +270,24 @@ def test_a_note_before_a_division_s_heading_follows_the_heading(tmp_path):
     order = [text.index(s) for s in ("Lansing", "Document No. 4", "The Ambassador to the",
                                      "File No. 861.51/134", "[Telegram]", "Answering")]
     assert order == sorted(order), text
+
+
+def test_the_title_block_names_a_volume_once_and_its_series_apart(tmp_path):
+    # FRUS 1918 Russia III: the text opened "Papers ... 1918, Russia, Volume III",
+    # then "Papers ..., 1918", "Volume III" and "Russia" as titles, "Russia" underlined;
+    # Schnitzler's letters opened on their series and a machine date ("1906-08-03"), and
+    # named one of their two editors (an editor element holding two names).
+    source = tmp_path / "volume.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title type="complete">Papers Relating to the Foreign Relations, 1918, Russia, Volume III</title>
+<title type="series">Papers Relating to the Foreign Relations, 1918</title>
+<title type="subseries"/><title type="volumenumber">Volume III</title>
+<title type="volume">Russia</title><title type="iso-date">1918-01-01</title>
+<editor><name>Müller, Martin</name><name>Susen, Gerd</name></editor></titleStmt>
+<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>Printed book</p></sourceDesc>
+</fileDesc></teiHeader><text><body><p>Text.</p></body></text></TEI>""", encoding="utf-8")
+    lines = text_of(source).split("\n")
+    title = "Papers Relating to the Foreign Relations, 1918, Russia, Volume III"
+    assert lines[:5] == [title, "=" * len(title), "edited by Müller, Martin and Susen, Gerd",
+                         "Series: Papers Relating to the Foreign Relations, 1918",
+                         "Source: Printed book"], lines[:6]
