@@ -340,3 +340,23 @@ def test_a_heading_in_two_lines_is_named_on_one_in_the_contents(tmp_path):
     assert "Russia: Economic Relations" in " ".join(contents.split()), contents
     heads = [t.split("\n", 1)[0] for t in book.texts]
     assert not any("Russia Economic" in h for h in heads), heads
+
+
+@pytest.mark.slow
+def test_the_page_before_a_title_page_is_marked_on_it(tmp_path):
+    """FRUS 1918 Russia III opens on page [I], its title page; the PDF set 'p. [I]–III'
+    beside the contents, as if they began on the title page's page."""
+    source = tmp_path / "front.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><front><pb n="[I]"/><titlePage><docTitle>
+<titlePart>RUSSIA</titlePart></docTitle><docImprint>WASHINGTON: 1932 <pb n="[II]"/>Publication
+No. 390</docImprint></titlePage><pb n="III"/><div type="toc"><head>Contents</head>
+<p>Chapter I</p></div></front><body><div><head>Chapter I</head><p>Text.</p></div></body>
+</text></TEI>""", encoding="utf-8")
+    pages = raw_text(build(source, tmp_path).path).split("\f")
+    title = next(t for t in pages if "RUSSIA" in t)
+    assert "p. [I]" in title and "p. [II]" in title, title
+    contents = next(t for t in pages if re.search(r"^\s*Contents\s*$", t, re.M) and "Chapter I" in t
+                    and "Editorial principles" not in t)
+    assert "p. III" in contents and "[I]" not in contents, contents

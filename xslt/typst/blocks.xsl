@@ -232,8 +232,19 @@
        (so that its marginal number stands by the heading, not alone on a page). -->
   <xsl:function name="tt:carrier" as="element()?">
     <xsl:param name="pb" as="element()"/>
-    <xsl:sequence select="$pb/following-sibling::*[not(self::tei:pb or self::tei:milestone
+    <xsl:sequence select="if (tt:opens-title-page($pb)) then ()
+      else $pb/following-sibling::*[not(self::tei:pb or self::tei:milestone
       or @te:kind = 'skip' or . is tt:own-title-page(.))][1][tt:starts-page(.)]"/>
+  </xsl:function>
+
+  <!-- Does a page break open the text's own title page (FRUS: "[I]" before it)? Its
+       number is set on the title page (tt:title-page), not carried past it to the page
+       after ("p. [I]–III" beside the contents). -->
+  <xsl:function name="tt:opens-title-page" as="xs:boolean">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:variable name="next" select="$pb/following-sibling::*[not(self::tei:pb or self::tei:milestone
+      or @te:kind = 'skip')][1]"/>
+    <xsl:sequence select="exists($next) and $next is tt:own-title-page($pb)"/>
   </xsl:function>
 
   <xsl:template match="*[tt:is-div(.)]" mode="tt:block">
@@ -567,7 +578,7 @@
        their own would be printed over each other. The first of such a run prints it. -->
   <xsl:template match="tei:pb" mode="tt:block-break">
     <xsl:param name="carry" as="xs:boolean" select="true()"/>
-    <xsl:if test="not($carry and exists(tt:carrier(.))) and not(tt:follows-pb(.))">
+    <xsl:if test="not($carry and exists(tt:carrier(.))) and not(tt:follows-pb(.)) and not(tt:opens-title-page(.))">
       <xsl:call-template name="tt:page-mark">
         <xsl:with-param name="run" select="., tt:pb-run(.)"/>
       </xsl:call-template>
