@@ -291,3 +291,22 @@ def test_the_title_block_names_a_volume_once_and_its_series_apart(tmp_path):
     assert lines[:5] == [title, "=" * len(title), "edited by Müller, Martin and Susen, Gerd",
                          "Series: Papers Relating to the Foreign Relations, 1918",
                          "Source: Printed book"], lines[:6]
+
+
+def test_a_table_row_that_runs_over_hangs_under_its_first_line(tmp_path):
+    # FRUS's list of papers in the text: each row ran over onto lines flush left like
+    # the next row's ("| 2" alone on a line), the rows could not be told apart.
+    subject = "Acceptance of credit by the Russian Government and suggestion of terms."
+    source = tmp_path / "table.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><table>
+<row><cell>1161</cell><cell>Apr. 6</cell><cell>From the Ambassador in Russia (tel.)</cell>
+<cell>{subject}</cell><cell>2</cell></row>
+<row><cell>1313</cell><cell>Apr. 13</cell><cell>To the Ambassador in Russia (tel.)</cell>
+<cell>{subject}</cell><cell>3</cell></row></table></body></text></TEI>""", encoding="utf-8")
+    lines = [line for line in text_of(source, width=60).split("\n")]
+    first = lines.index(next(line for line in lines if line.startswith("1161 |")))
+    second = lines.index(next(line for line in lines if line.startswith("1313 |")))
+    assert second - first > 1, lines
+    assert all(line.startswith("  ") and line.strip() for line in lines[first + 1:second]), lines

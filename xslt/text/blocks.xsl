@@ -130,7 +130,8 @@
       else string-join($parts ! (if (self::tei:cell) then tx:inline-text(node())
                                  else tx:inline-text(.)), ' | ')"/>
     <xsl:if test="normalize-space($text)">
-      <tx:b group="{tx:group(.)}" indent="{$indent}">{$text}</tx:b>
+      <!-- a row that runs over hangs, the next row's first line flush: rows told apart -->
+      <tx:b group="{tx:group(.)}" indent="{$indent}" hang="2">{$text}</tx:b>
     </xsl:if>
     <xsl:apply-templates select="tx:block-notes($parts/(self::tei:cell/node(), self::*[not(self::tei:cell)]))" mode="tx:block"/>
   </xsl:template>
