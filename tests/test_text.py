@@ -310,3 +310,27 @@ def test_a_table_row_that_runs_over_hangs_under_its_first_line(tmp_path):
     second = lines.index(next(line for line in lines if line.startswith("1313 |")))
     assert second - first > 1, lines
     assert all(line.startswith("  ") and line.strip() for line in lines[first + 1:second]), lines
+
+
+def test_a_list_item_stands_on_the_line_of_its_short_label(tmp_path):
+    # FRUS's decree annulling the state loans, in the text: "1." alone on a line, then
+    # " All state loans ..." a space in; the PDF sets "1.  All state loans ...".
+    source = tmp_path / "decree.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><list>
+<label>1.</label><item>All state loans concluded by the governments of the Russian landowners
+and Russian bourgeoisie are annulled as from December 1, 1917.</item>
+<label>2.</label><item>In the same way all guaranties are being annulled.</item>
+<label>A very long label of a glossary</label><item>Its explanation.</item>
+</list><list><item>Outer</item><item><list><label>25</label><item>nested first</item>
+<label>35</label><item>nested second</item></list></item></list></body></text></TEI>""",
+                      encoding="utf-8")
+    lines = text_of(source, width=60).split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("1. "))
+    assert lines[first] == "1. All state loans concluded by the governments of the", lines
+    assert lines[first + 1].startswith("   Russian landowners"), lines
+    assert "2. In the same way all guaranties are being annulled." in lines, lines
+    assert "A very long label of a glossary" in lines and "1." not in lines, lines
+    # a list opening an item keeps its first label after the item's mark
+    assert "- 25 nested first" in lines and "  35 nested second" in lines, lines

@@ -71,11 +71,25 @@
     <xsl:variable name="list" select="$item/parent::*"/>
     <xsl:sequence select="
       if ($item/@n[normalize-space()]) then normalize-space($item/@n)
+      else if (exists(tx:short-label($item))) then tx:inline-text(tx:short-label($item))
       else if ($list/tei:label) then ''
       else if (matches(string-join($list/(@rend, @type), ' '), 'order|number|enum|arabic', 'i'))
         then (count($item/preceding-sibling::tei:item) + 1) || '.'
       else '-'"/>
   </xsl:function>
+
+  <!-- A list's label short enough to stand before its item on the item's line ("1.",
+       "(a)"), as the PDF sets it: the label just before the item, at most 8 characters,
+       holding no note. A longer label (a glossary's) keeps a line of its own. -->
+  <xsl:function name="tx:short-label" as="element()?">
+    <xsl:param name="item" as="element()"/>
+    <xsl:sequence select="$item/preceding-sibling::*[1][self::tei:label][not(.//tei:note)]
+      [string-length(tx:inline-text(.)) le 8][normalize-space(tx:inline-text(.))]"/>
+  </xsl:function>
+
+  <!-- (such a label is printed as its item's mark) -->
+  <xsl:template match="tei:label[following-sibling::*[1][self::tei:item][tx:short-label(.) is current()]]"
+                mode="tx:block" as="element(tx:b)*"/>
 
   <!-- A table row is one line, its cells (and any text standing between them)
        separated by " | ". A table whose cells the common layer sets right or centred
@@ -300,7 +314,10 @@
         <xsl:attribute name="group" select="$group"/>
         <xsl:if test="position() = 1">
           <xsl:attribute name="indent" select="$indent"/>
-          <xsl:attribute name="prefix" select="$prefix"/>
+          <!-- (a block opening with a mark of its own, the first item of a list that
+               opens the item, keeps it after this one: "2. 25 first item") -->
+          <xsl:attribute name="prefix" select="$prefix || (if (@prefix != '') then
+            tx:spaces(xs:integer(@indent) - $indent - string-length($prefix)) || @prefix else '')"/>
         </xsl:if>
         <xsl:copy-of select="node()"/>
       </xsl:copy>
