@@ -627,3 +627,22 @@ def test_the_catalogue_is_readable_on_a_phone_and_its_sort_buttons_are_named_pla
     assert "Date" in names and "Title" in names, names
     assert not [n for n in names if "▲" in n or "▼" in n], names
     shot(page, "catalogue-390")
+
+
+def test_a_long_word_in_a_heading_stays_on_a_phone_s_screen(new_page, tmp_path):
+    """A file's contents page is headed by its file name, "frus1918Russiav03.xml": at
+    390 px it ran off the screen, cut, and the page scrolled sideways."""
+    import shutil
+
+    source = tmp_path / "collection"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "collection", source,
+                    ignore=shutil.ignore_patterns("broken.xml"))
+    (source / "volumes" / "frus.xml").rename(source / "volumes" / "frus1918Russiav03volumeiii.xml")
+    build_site(source, tmp_path / "out")
+    contents = tmp_path / "out" / "html" / "files" / "volumes-frus1918Russiav03volumeiii.html"
+    page = new_page(contents.as_uri(), 390, 900)
+    heading = page.locator("h1")
+    assert "frus1918Russiav03volumeiii" in heading.inner_text()
+    assert heading.evaluate("h => h.scrollWidth <= h.clientWidth"), heading.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.problems == []
