@@ -360,3 +360,18 @@ No. 390</docImprint></titlePage><pb n="III"/><div type="toc"><head>Contents</hea
     contents = next(t for t in pages if re.search(r"^\s*Contents\s*$", t, re.M) and "Chapter I" in t
                     and "Editorial principles" not in t)
     assert "p. III" in contents and "[I]" not in contents, contents
+
+
+@pytest.mark.slow
+def test_a_day_and_its_month_stay_on_one_line_in_a_heading(tmp_path):
+    """The volume of 40 real letters headed one "4. Melchior Esslinger an Alfred Escher,
+    s.l., Freitag, 18." over "Juli 1845": the day at a line's end, its month below."""
+    source = tmp_path / "heading.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letters</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div type="letter">
+<head>4. Melchior Esslinger an Alfred Escher, s.l., Freitag, 18. Juli 1845</head><p>Text.</p>
+</div></body></text></TEI>""", encoding="utf-8")
+    text = raw_text(build(source, tmp_path).path)
+    assert "Freitag, 18." in text.replace("\xa0", " ")
+    assert not re.search(r"\b18\.\s*\n", text), text
