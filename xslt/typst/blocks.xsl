@@ -587,10 +587,9 @@
 
   <xsl:template name="tt:page-mark">
     <xsl:param name="run" as="element()*"/>
-    <xsl:variable name="numbers" select="$run/@n[matches(., '[\p{L}\p{N}]')] ! normalize-space(.)"/>
-    <xsl:if test="exists($numbers)">
-      <xsl:text>#te.pb({tt:str(string-join(distinct-values(($numbers[1], $numbers[last()])), '–'))}, block: true){tt:mark($run[1])}&#10;</xsl:text>
-    </xsl:if>
+    <xsl:for-each select="tt:page-numbers($run)">
+      <xsl:text>#te.pb({.}, block: true){tt:mark($run[1])}&#10;</xsl:text>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- Does a page break directly follow another (only white space between)? -->
