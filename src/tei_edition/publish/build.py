@@ -339,7 +339,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         intake = closing.enter_context(Intake(collection, staging / "html"))
     meanwhile = _Meanwhile(pending_links, out, [entry.digest for entry in entries.values()
                                                 if collection_site and tasks and entry.digest],
-                           intake)
+                           intake, kept=None if force else out / manifest.SITE_INTAKE)
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
     previous_site = None if force or not collection_site else manifest.load_site(out)
@@ -767,6 +767,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             linked = list(itertools.takewhile(linker.link, previous.files))
             if len(linked) == len(previous.files):
                 report.site_kept = len(linked)
+                _keep_intake(out, staging)
                 return previous
             for name in linked:  # one went missing meanwhile: the site is made again
                 os.unlink(staging / name)
@@ -782,7 +783,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
-            intake=intake)
+            intake=intake, keep=staging / manifest.SITE_INTAKE)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -795,6 +796,17 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt, figures["details"])
+
+
+def _keep_intake(out: Path, staging: Path) -> None:
+    """The previous build's site intake (``site.Intake.keep``) linked into the new folder
+    with the site it made, taken over whole (none: the next build reads every digest)."""
+    target = staging / manifest.SITE_INTAKE
+    try:
+        target.unlink(missing_ok=True)
+        links.link_or_copy(str(out / manifest.SITE_INTAKE), str(target))
+    except OSError:
+        pass
 
 
 def _keep_records(out: Path, staging: Path, records: dict) -> None:
@@ -986,11 +998,14 @@ class _Meanwhile:
     each taken into the site's ``intake`` when there is one (``site.Intake``: then
     ``digests`` names them with no digests), then links the outputs taken over from the
     previous build (``pending``, (source, target) pairs). A thread: meanwhile this
-    process waits for its workers, and the links wait on the file system."""
+    process waits for its workers, and the links wait on the file system. ``kept``: the
+    previous build's ``manifest.SITE_INTAKE``, from which the ``intake`` takes the
+    digests that did not change in at once (``site.Intake.restore``): those are not read."""
 
     def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str],
-                 intake=None):
+                 intake=None, kept: Path | None = None):
         self._pending, self._old, self._names, self._intake = pending, old, names, intake
+        self._kept = kept
         self._decoded: dict[str, list] = {}
         self._error: BaseException | None = None
         self._read = threading.Event()
@@ -999,7 +1014,14 @@ class _Meanwhile:
 
     def _run(self) -> None:
         try:
+            restored = set()
+            if self._intake is not None and self._kept is not None:
+                # (what the previous build took in of the digests that did not change)
+                restored = self._intake.restore(self._kept, self._names)
+                self._decoded.update((name, []) for name in restored)
             for name in self._names:
+                if name in restored:
+                    continue
                 try:
                     found = _digests(manifest.read_digest(self._old, name), name)
                 except (OSError, ValueError, KeyError, TypeError):

@@ -48,6 +48,10 @@ JOURNAL = ".tei-edition-journal.jsonl"
 # what ``collection.load`` read of each file of one document, by content hash: the
 # next build's load parses only the files that changed
 RECORDS = ".tei-edition-collection.marshal"
+# what the collection site took in of every document's digest (``site.Intake.keep``):
+# the next build takes the unchanged ones in from it, and reads only the digests that
+# changed (a missing, stale or unreadable one: every digest is read)
+SITE_INTAKE = ".tei-edition-site-intake.marshal"
 # the documents' site digests, one file each, named by their content hash
 DIGESTS = ".tei-edition-digests"
 # 3: the site's parts and hashes, the digests' search postings; 4: DIGESTS; 5: the

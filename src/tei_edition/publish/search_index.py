@@ -216,6 +216,48 @@ class SearchIndex:
                 [f"{term}\t{part}\n" for term, part in items[first:first + count]]))
             self._holders.add(group, f"{number} {serial} {mark}\n")
 
+    def state(self) -> dict:
+        """What the documents added so far gave the index, as plain values (for
+        ``marshal``): each group's postings and holders, each document's passages, its
+        latest ``add``; a document added again is there once. Before ``add_entities``."""
+        latest = self._latest
+
+        def fresh(number: str, serial: str) -> bool:
+            return latest.get(int(number)) == int(serial)
+
+        postings, holders = {}, {}
+        for group in sorted(self._holders.written | set(self._holders.held)):
+            records = self._postings.read(group).split("#")[1:]  # "number serial\nlines"
+            postings[group] = "".join(["#" + record for record in records
+                                       if fresh(*record.partition("\n")[0].split(" "))])
+            lines = self._holders.read(group).split("\n")[:-1]  # "number serial mark"
+            holders[group] = "".join([line + "\n" for line in lines if fresh(*line.split(" ")[:2])])
+        return {"postings": {g: t for g, t in postings.items() if t},
+                "holders": {g: t for g, t in holders.items() if t},
+                "texts": {n: self._blobs.read(where) for n, where in self.texts.items()},
+                "text_bytes": dict(self._text_bytes), "latest": dict(latest),
+                "serial": self._serial}
+
+    def restore(self, state: dict) -> None:
+        """The documents of a ``state`` added again, as they were (into an index to which
+        nothing is added yet)."""
+        if self._serial or self.texts:
+            raise ValueError("an index is restored before anything is added to it")
+        self._postings.add_all(state["postings"].items())
+        self._holders.add_all(state["holders"].items())
+        for number, data in state["texts"].items():
+            self.texts[int(number)] = self._blobs.add(data)
+        self._text_bytes.update(state["text_bytes"])
+        self._latest.update(state["latest"])
+        self._serial = int(state["serial"])
+
+    def drop(self, number: int) -> None:
+        """A document taken out of the index (restored, and no longer wanted)."""
+        if number in self._latest:
+            self._latest[number] = 0  # (serials start at 1: none of its postings is read)
+        self.texts.pop(number, None)
+        self._text_bytes.pop(number, None)
+
     def add_entities(self, register: dict, mentions: dict, numbers: dict,
                      documents: dict | None = None) -> None:
         """Each entry that ``mentions`` (key -> (document id, ...) each) names, found

@@ -650,7 +650,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
                           previous: Previous | None = None, salt: str = "",
                           known: dict | None = None, jobs: int = 1,
-                          memory: int | None = None, intake: "Intake | None" = None) -> dict:
+                          memory: int | None = None, intake: "Intake | None" = None,
+                          keep: str | os.PathLike | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -674,7 +675,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``known``: the register entries' details an earlier build found (its ``details``),
     taken over for the entries that did not change (made with the same ``salt``).
     ``intake``: the digests taken in so far (``Intake``, for ``out_dir``: ``digests``
-    are the others), closed here.
+    are the others), closed here. ``keep``: a file to keep what was taken in for the
+    next build's ``Intake.restore`` (written when every digest has its stamp).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
@@ -695,7 +697,12 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             del found
         return _write_collection_site(collection, taken, out, full_registers=full_registers,
                                       downloads=downloads, pages=pages, previous=previous,
-                                      salt=salt, known=known, jobs=jobs, memory=memory)
+                                      salt=salt, known=known, jobs=jobs, memory=memory,
+                                      keep=keep)
+
+
+# what ``Intake.keep`` writes (another version is read as none)
+_KEPT = "tei-edition site intake 1"
 
 
 class Intake:
@@ -703,7 +710,12 @@ class Intake:
     each document's passages and postings into the search index (``index``, spilled to
     a folder of its own in ``out``, removed by ``close``) and what the site's pages read
     of it kept (``by_digest``: its mentions and their marks). A build takes in the
-    digests of the documents it did not render while its workers render the others."""
+    digests of the documents it did not render while its workers render the others.
+
+    What it took in is kept in the build folder (``keep``: the index's share of each
+    document, the mentions by entry and their marks, each document's digest stamp), so
+    that the next build takes the unchanged documents in at once (``restore``) and
+    reads only the digests that changed."""
 
     def __init__(self, collection, out) -> None:
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -711,12 +723,102 @@ class Intake:
         self.numbers = {e.id: n for n, e in enumerate(self.entries)}
         self.index = SearchIndex(spill=out)
         self.by_digest: dict[str, Digest] = {}
+        self._out = out
+        # restored (``restore``): document -> its digest's stamp; entry key -> the
+        # mentions of those documents (document, anchor, snippet; in the catalogue's
+        # order); entry key -> document -> its mark
+        self.restored: dict[str, str] = {}
+        self._mentions: dict[str, list] = {}
+        self._marked: dict[str, dict[str, str]] = {}
 
     def add(self, found: Digest) -> None:
         """One document's digest (nothing of it kept but its mentions and marks)."""
+        if found.id in self.restored:  # (a digest of it restored: this one instead)
+            self._drop({found.id})
         if found.id in self.numbers:
             self.index.add(self.numbers[found.id], found)
         self.by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
+
+    def restore(self, path, names) -> set[str]:
+        """Take in what ``keep`` wrote in ``path`` of the digests named ``names`` (the
+        stamps' names: the build folder's names of the digest files), when it was kept
+        for this catalogue (the same documents in the same order) by this version;
+        the digests named and read there, if any. Nothing is taken in from a
+        file that is missing, unreadable, of another version or another catalogue."""
+        if self.restored or self.by_digest or not names:
+            return set()
+        try:
+            with open(path, "rb") as file:
+                kind, tool, numbers, stamps, index, mentions, marked = marshal.load(file)
+            if kind != _KEPT or tool != manifest.tool_digest() or numbers != self.numbers or \
+                    not isinstance(stamps, dict) or not isinstance(mentions, dict) or \
+                    not isinstance(marked, dict):
+                return set()
+            wanted = set(names)
+            taken = {d: stamp for d, stamp in stamps.items()
+                     if isinstance(stamp, str) and stamp.partition(":")[0] in wanted}
+            self.index.restore(index)
+        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+            self.index.close()  # (what the index took in of it, if any, goes)
+            self.index = SearchIndex(spill=self._out)
+            return set()
+        self.restored, self._mentions, self._marked = stamps, mentions, marked
+        self._drop(set(stamps) - set(taken))
+        return {stamp.partition(":")[0] for stamp in taken.values()}
+
+    def _drop(self, documents: set[str]) -> None:
+        """Restored documents taken out again (their digests changed, or they went)."""
+        if not documents:
+            return
+        for d in documents:
+            self.restored.pop(d, None)
+            if d in self.numbers:
+                self.index.drop(self.numbers[d])
+        for key, own in self._marked.items():
+            if any(d in own for d in documents):
+                for d in documents:
+                    own.pop(d, None)
+        for key, found in self._mentions.items():
+            if any(m[0] in documents for m in found):
+                found[:] = [m for m in found if m[0] not in documents]
+
+    def tables(self) -> tuple[dict, dict, dict]:
+        """Of every digest taken in: entry key -> its mentions (document, anchor,
+        snippet; documents in the catalogue's order), entry key -> document -> its mark
+        of the entry, document -> its digest's stamp (None: not known)."""
+        mentions: dict[str, list] = defaultdict(list, self._mentions)
+        marked: dict[str, dict[str, str]] = defaultdict(dict, self._marked)
+        stamps: dict[str, str | None] = dict(self.restored)
+        stamps.update((d, found.stamp) for d, found in self.by_digest.items())
+        touched = set()
+        for entry in self.entries:
+            d = entry.id
+            found = self.by_digest.get(d)
+            if found is None:
+                continue
+            for key, anchor, snippet in found.mentions:
+                mentions[key].append((d, anchor, snippet))
+                touched.add(key)
+            for key, mark in (found.marks if found.marks is not None
+                              else mention_marks(found.mentions)).items():
+                marked[key][d] = mark
+        if self.restored:  # (the documents taken in now among those restored)
+            numbers = self.numbers
+            for key in touched:
+                mentions[key].sort(key=lambda m: numbers[m[0]])
+        return mentions, marked, stamps
+
+    def keep(self, path, tables: tuple[dict, dict, dict]) -> None:
+        """What was taken in (``tables``: ``tables()``), for the next build's ``restore``
+        (written whole or not at all); before the index is read for the site."""
+        mentions, marked, stamps = tables
+        if any(stamp is None for stamp in stamps.values()):
+            return  # (digests not from a build folder: nothing to name them by)
+        data = marshal.dumps((_KEPT, manifest.tool_digest(), self.numbers, stamps,
+                              self.index.state(), dict(mentions), dict(marked)))
+        partial = Path(f"{path}.{os.getpid()}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, path)
 
     def close(self) -> None:
         """The index's spill removed (again: nothing)."""
@@ -731,16 +833,23 @@ class Intake:
 
 def _write_collection_site(collection, taken: Intake, out: Path, *, full_registers: bool,
                            downloads, pages: dict | None, previous: Previous | None, salt: str,
-                           known: dict | None, jobs: int, memory: int | None) -> dict:
+                           known: dict | None, jobs: int, memory: int | None,
+                           keep: Path | None = None) -> dict:
     """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
-    entries, numbers, index, by_digest = taken.entries, taken.numbers, taken.index, taken.by_digest
+    entries, numbers, index = taken.entries, taken.numbers, taken.index
+    every_mention, marked, stamp_of = taken.tables()
+    if keep is not None:
+        taken.keep(keep, (every_mention, marked, stamp_of))
     taken.by_digest = {}  # (what the site does not keep of them goes with it, below)
     for entry in entries:
-        if entry.id not in by_digest:
+        if entry.id not in stamp_of:
             index.add(numbers[entry.id], None)
     register = _register_entries(collection)
-    mentions = _mentions(entries, by_digest, register)
-    documents = _documents(entries, by_digest, register)
+    mentions = {key: found for key, found in every_mention.items() if found and key in register}
+    del every_mention
+    # the documents that mention each entry (in the catalogue's order), from their marks
+    documents = {key: sorted(own, key=numbers.__getitem__) for key, own in marked.items()
+                 if own and key in register}
     pages = dict(pages or {})
     data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
                       known, documents)
@@ -756,21 +865,13 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     shell = [data.get("title", ""), data.get("documents", ""),
              str(any(True for _ in data.iter(f"{_S}geo")))]
     # an entry's mentions are those its documents' digests hold under its key (in
-    # the documents' order): named by the signatures of them the digests hold
-    marks = {d: found.marks if found.marks is not None else mention_marks(found.mentions)
-             for d, found in by_digest.items()}
+    # the documents' order): named by the signatures of them the digests hold (``marked``)
     shown = [el.get("key") for el in data.iter(f"{_S}entity")]
     # each document as an entry's pages show it (its catalogue line), hashed once: an
     # entry's key names each of its documents by that hash and its mark (a hundred
     # thousand of them in a thousand letters)
     shown_as = {d: hashlib.blake2b(line, digest_size=16).hexdigest() for d, line in docs.items()}
     head = manifest.key(*base, *shell)
-    # (the marks by entry: key -> document -> its mark, one pass over them all)
-    marked: dict[str, dict[str, str]] = defaultdict(dict)
-    for d, found in marks.items():
-        for key, mark in found.items():
-            marked[key][d] = mark
-    del marks
     no_marks: dict[str, str] = {}
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
@@ -786,15 +887,15 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     index.add_entities(register, mentions, numbers, documents)
     del documents
     index_parts: dict[str, str] = {}
-    if all(d.stamp is not None for d in by_digest.values()):
-        stamps = {numbers[e.id]: by_digest[e.id].stamp if e.id in by_digest else "" for e in entries}
+    if all(stamp is not None for stamp in stamp_of.values()):
+        stamps = {numbers[e.id]: stamp_of.get(e.id) or "" for e in entries}
         for group, made_of in index.group_keys():
             index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
         for number, stamp in stamps.items():
             index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
     # what is kept of the digests is in ``mentions`` and the index: the rest (their
     # mentions as read, their marks) goes now, unless the caller holds them
-    del by_digest
+    del stamp_of
     old = previous if previous is not None and previous.folder.is_dir() else None
     writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
     folder = writer.folder
@@ -1370,35 +1471,6 @@ def _bundle_extras(bundle) -> dict:
                 pass  # not "lat lon": no point on the map
         extras[key] = ([(t, v) for t, v in identifiers if v], dates, geo)
     return extras
-
-
-def _mentions(entries, by_digest, register) -> dict[str, list[tuple[str, str, str]]]:
-    """Collection key -> mentions (document id, anchor, snippet), documents in
-    catalogue order."""
-    found: dict[str, list] = defaultdict(list)
-    for entry in entries:
-        d = by_digest.get(entry.id)
-        if d is None:
-            continue
-        for key, anchor, snippet in d.mentions:
-            if key in register:
-                found[key].append((entry.id, anchor, snippet))
-    return found
-
-
-def _documents(entries, by_digest, register) -> dict[str, list[str]]:
-    """Collection key -> the documents that mention it (ids, in catalogue order): read
-    from the digests' marks, one per document and key (not from each mention)."""
-    found: dict[str, list] = defaultdict(list)
-    for entry in entries:
-        d = by_digest.get(entry.id)
-        if d is None:
-            continue
-        # (its marks' keys, else its mentions' keys: no mark hashed only to be dropped)
-        for key in d.marks if d.marks is not None else dict.fromkeys(m[0] for m in d.mentions):
-            if key in register:
-                found[key].append(entry.id)
-    return found
 
 
 def _letter(sort: str) -> str:
