@@ -164,6 +164,7 @@ class SearchIndex:
         self._holders = _Spill(self.folder, "h", spill_bytes)  # group -> its documents' marks
         self._blobs = _Blobs(self.folder, "b")  # passages, then shards, as written
         self._latest: dict[int, int] = {}  # document -> the number of its latest ``add``
+        self._stale: set[int] = set()  # documents added again or dropped (``state``)
         self._serial = 0
         self.texts: dict[int, tuple[int, int]] = {}  # document -> where its passages' file is
         self._text_bytes: dict[int, int] = {}
@@ -182,6 +183,8 @@ class SearchIndex:
         document added again replaces what it was. Its postings are the digest's
         ``terms`` when it has them (made where the document was rendered, kept by an
         incremental build), else made here. Nothing of ``found`` is kept."""
+        if number in self._latest:
+            self._stale.add(number)
         packed = getattr(found, "packed", None)
         if packed is not None:  # (``Digest.unpack``: as written here, taken over)
             found.packed = None
@@ -221,16 +224,24 @@ class SearchIndex:
         ``marshal``): each group's postings and holders, each document's passages, its
         latest ``add``; a document added again is there once. Before ``add_entities``."""
         latest = self._latest
+        # (a group's records are read one by one only when a document added again, or
+        # dropped, may have left records there that are no longer its latest)
+        stale = re.compile("(?m)^(?:%s) " % "|".join(map(str, sorted(self._stale)))) \
+            if self._stale else None
 
         def fresh(number: str, serial: str) -> bool:
             return latest.get(int(number)) == int(serial)
 
         postings, holders = {}, {}
         for group in sorted(self._holders.written | set(self._holders.held)):
-            records = self._postings.read(group).split("#")[1:]  # "number serial\nlines"
+            held, shares = self._holders.read(group), self._postings.read(group)
+            if stale is None or not stale.search(held):
+                postings[group], holders[group] = shares, held
+                continue
+            records = shares.split("#")[1:]  # "number serial\nlines"
             postings[group] = "".join(["#" + record for record in records
                                        if fresh(*record.partition("\n")[0].split(" "))])
-            lines = self._holders.read(group).split("\n")[:-1]  # "number serial mark"
+            lines = held.split("\n")[:-1]  # "number serial mark"
             holders[group] = "".join([line + "\n" for line in lines if fresh(*line.split(" ")[:2])])
         return {"postings": {g: t for g, t in postings.items() if t},
                 "holders": {g: t for g, t in holders.items() if t},
@@ -255,6 +266,7 @@ class SearchIndex:
         """A document taken out of the index (restored, and no longer wanted)."""
         if number in self._latest:
             self._latest[number] = 0  # (serials start at 1: none of its postings is read)
+            self._stale.add(number)
         self.texts.pop(number, None)
         self._text_bytes.pop(number, None)
 

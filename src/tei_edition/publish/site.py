@@ -702,7 +702,51 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
 
 # what ``Intake.keep`` writes (another version is read as none)
-_KEPT = "tei-edition site intake 1"
+_KEPT = "tei-edition site intake 2"
+# the separators of what it keeps packed, one string per entry: before each document
+# (or mention), and between a document and its mark (a mention's fields); neither is
+# in any XML text, name or identifier
+_ITEM, _FIELD = "\x1e", "\x1f"
+
+
+class Mentions:
+    """Entry key -> its mentions (document, anchor, snippet; documents in the catalogue's
+    order): a list each, or packed (one string, as ``Intake.keep`` keeps them) until the
+    entry's mentions are read (``get``); ``count`` reads none."""
+
+    def __init__(self, lists: dict[str, list] | None = None,
+                 packed: dict[str, tuple[int, str]] | None = None) -> None:
+        self.lists = lists if lists is not None else {}
+        self.packed = packed if packed is not None else {}
+
+    def get(self, key: str, default=None):
+        found = self.lists.get(key)
+        if found is None:
+            packed = self.packed.get(key)
+            if packed is None:
+                return default
+            found = self.lists[key] = [tuple(item.split(_FIELD)) for item in packed[1].split(_ITEM)[1:]]
+        return found
+
+    def count(self, key: str) -> int:
+        found = self.lists.get(key)
+        if found is not None:
+            return len(found)
+        return self.packed[key][0] if key in self.packed else 0
+
+    def keys(self) -> set[str]:
+        return {key for key in (*self.lists, *self.packed) if self.count(key)}
+
+    def packed_all(self) -> dict[str, tuple[int, str]]:
+        """Every entry's mentions packed (``Intake.keep``)."""
+        packed = dict(self.packed)
+        for key, found in self.lists.items():
+            if found:
+                packed[key] = (len(found), "".join([f"{_ITEM}{d}{_FIELD}{a}{_FIELD}{s}"
+                                                    for d, a, s in found]))
+            else:
+                packed.pop(key, None)
+        return packed
 
 
 class Intake:
@@ -713,9 +757,10 @@ class Intake:
     digests of the documents it did not render while its workers render the others.
 
     What it took in is kept in the build folder (``keep``: the index's share of each
-    document, the mentions by entry and their marks, each document's digest stamp), so
-    that the next build takes the unchanged documents in at once (``restore``) and
-    reads only the digests that changed."""
+    document, the mentions and marks by entry, each document's digest stamp), so that
+    the next build takes the unchanged documents in at once (``restore``) and reads
+    only the digests that changed: it then reads the entries those documents name, and
+    of the others only their counts and marks, packed."""
 
     def __init__(self, collection, out) -> None:
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -725,11 +770,12 @@ class Intake:
         self.by_digest: dict[str, Digest] = {}
         self._out = out
         # restored (``restore``): document -> its digest's stamp; entry key -> the
-        # mentions of those documents (document, anchor, snippet; in the catalogue's
-        # order); entry key -> document -> its mark
+        # mentions of those documents (``Mentions.packed``); entry key -> the documents
+        # that mention it and their marks of it (each joined by ``_ITEM``, in the
+        # catalogue's order)
         self.restored: dict[str, str] = {}
-        self._mentions: dict[str, list] = {}
-        self._marked: dict[str, dict[str, str]] = {}
+        self._mentions: dict[str, tuple[int, str]] = {}
+        self._marked: dict[str, tuple[str, str]] = {}
 
     def add(self, found: Digest) -> None:
         """One document's digest (nothing of it kept but its mentions and marks)."""
@@ -743,16 +789,14 @@ class Intake:
         """Take in what ``keep`` wrote in ``path`` of the digests named ``names`` (the
         stamps' names: the build folder's names of the digest files), when it was kept
         for this catalogue (the same documents in the same order) by this version;
-        the digests named and read there, if any. Nothing is taken in from a
-        file that is missing, unreadable, of another version or another catalogue."""
+        the names of the digests taken in. Nothing is taken in from a file that is
+        missing, unreadable, of another version or of another catalogue."""
         if self.restored or self.by_digest or not names:
             return set()
         try:
-            with open(path, "rb") as file:
-                kind, tool, numbers, stamps, index, mentions, marked = marshal.load(file)
+            kind, tool, numbers, stamps, index, mentions, marked = marshal.loads(Path(path).read_bytes())
             if kind != _KEPT or tool != manifest.tool_digest() or numbers != self.numbers or \
-                    not isinstance(stamps, dict) or not isinstance(mentions, dict) or \
-                    not isinstance(marked, dict):
+                    not all(isinstance(one, dict) for one in (stamps, index, mentions, marked)):
                 return set()
             wanted = set(names)
             taken = {d: stamp for d, stamp in stamps.items()
@@ -774,48 +818,63 @@ class Intake:
             self.restored.pop(d, None)
             if d in self.numbers:
                 self.index.drop(self.numbers[d])
-        for key, own in self._marked.items():
-            if any(d in own for d in documents):
-                for d in documents:
-                    own.pop(d, None)
-        for key, found in self._mentions.items():
-            if any(m[0] in documents for m in found):
-                found[:] = [m for m in found if m[0] not in documents]
+        signs = [f"{_ITEM}{d}{_FIELD}" for d in documents]
+        for key, (count, text) in list(self._mentions.items()):
+            if any(sign in text for sign in signs):
+                left = [item for item in text.split(_ITEM)[1:]
+                        if item.partition(_FIELD)[0] not in documents]
+                self._mentions[key] = (len(left), "".join(_ITEM + item for item in left))
+        signs = [f"{_ITEM}{d}{_ITEM}" for d in documents]
+        for key, (named, marks) in list(self._marked.items()):
+            if any(sign in f"{_ITEM}{named}{_ITEM}" for sign in signs):
+                ids = named.split(_ITEM)
+                pairs = [(d, m) for d, m in zip(ids, marks.split(_ITEM)) if d not in documents]
+                self._marked[key] = (_ITEM.join(d for d, _ in pairs), _ITEM.join(m for _, m in pairs))
 
-    def tables(self) -> tuple[dict, dict, dict]:
-        """Of every digest taken in: entry key -> its mentions (document, anchor,
-        snippet; documents in the catalogue's order), entry key -> document -> its mark
-        of the entry, document -> its digest's stamp (None: not known)."""
-        mentions: dict[str, list] = defaultdict(list, self._mentions)
-        marked: dict[str, dict[str, str]] = defaultdict(dict, self._marked)
-        stamps: dict[str, str | None] = dict(self.restored)
-        stamps.update((d, found.stamp) for d, found in self.by_digest.items())
-        touched = set()
+    def tables(self) -> tuple[Mentions, dict, dict]:
+        """Of every digest taken in: entry key -> its mentions (``Mentions``), entry key
+        -> (the documents that mention it, their marks of it; each joined by ``_ITEM``,
+        in the catalogue's order), document -> its digest's stamp (None: not known)."""
+        numbers = self.numbers
+        lists: dict[str, list] = defaultdict(list)
+        pairs: dict[str, list] = defaultdict(list)
         for entry in self.entries:
             d = entry.id
             found = self.by_digest.get(d)
             if found is None:
                 continue
             for key, anchor, snippet in found.mentions:
-                mentions[key].append((d, anchor, snippet))
-                touched.add(key)
+                lists[key].append((d, anchor, snippet))
             for key, mark in (found.marks if found.marks is not None
                               else mention_marks(found.mentions)).items():
-                marked[key][d] = mark
-        if self.restored:  # (the documents taken in now among those restored)
-            numbers = self.numbers
-            for key in touched:
-                mentions[key].sort(key=lambda m: numbers[m[0]])
+                pairs[key].append((d, mark))
+        packed = {key: value for key, value in self._mentions.items() if value[0]}
+        mentions = Mentions(packed=packed)
+        for key, found in lists.items():
+            if key in packed:  # (the documents taken in now among those restored: in order)
+                found = mentions.get(key) + found
+                found.sort(key=lambda m: numbers[m[0]])
+            mentions.lists[key] = found
+        marked = dict(self._marked)
+        for key, found in pairs.items():
+            if key in marked and marked[key][0]:
+                named, marks = marked[key]
+                found = sorted([*zip(named.split(_ITEM), marks.split(_ITEM)), *found],
+                               key=lambda pair: numbers[pair[0]])
+            marked[key] = (_ITEM.join(d for d, _ in found), _ITEM.join(m for _, m in found))
+        marked = {key: value for key, value in marked.items() if value[0]}
+        stamps: dict[str, str | None] = dict(self.restored)
+        stamps.update((d, found.stamp) for d, found in self.by_digest.items())
         return mentions, marked, stamps
 
-    def keep(self, path, tables: tuple[dict, dict, dict]) -> None:
+    def keep(self, path, tables: tuple[Mentions, dict, dict]) -> None:
         """What was taken in (``tables``: ``tables()``), for the next build's ``restore``
         (written whole or not at all); before the index is read for the site."""
         mentions, marked, stamps = tables
         if any(stamp is None for stamp in stamps.values()):
             return  # (digests not from a build folder: nothing to name them by)
         data = marshal.dumps((_KEPT, manifest.tool_digest(), self.numbers, stamps,
-                              self.index.state(), dict(mentions), dict(marked)))
+                              self.index.state(), mentions.packed_all(), marked))
         partial = Path(f"{path}.{os.getpid()}.partial")
         partial.write_bytes(data)
         os.replace(partial, path)
@@ -837,19 +896,16 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
                            keep: Path | None = None) -> dict:
     """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
     entries, numbers, index = taken.entries, taken.numbers, taken.index
-    every_mention, marked, stamp_of = taken.tables()
+    mentions, marked, stamp_of = taken.tables()
     if keep is not None:
-        taken.keep(keep, (every_mention, marked, stamp_of))
+        taken.keep(keep, (mentions, marked, stamp_of))
     taken.by_digest = {}  # (what the site does not keep of them goes with it, below)
     for entry in entries:
         if entry.id not in stamp_of:
             index.add(numbers[entry.id], None)
     register = _register_entries(collection)
-    mentions = {key: found for key, found in every_mention.items() if found and key in register}
-    del every_mention
     # the documents that mention each entry (in the catalogue's order), from their marks
-    documents = {key: sorted(own, key=numbers.__getitem__) for key, own in marked.items()
-                 if own and key in register}
+    documents = {key: named.split(_ITEM) for key, (named, _) in marked.items() if key in register}
     pages = dict(pages or {})
     data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
                       known, documents)
@@ -872,14 +928,13 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # thousand of them in a thousand letters)
     shown_as = {d: hashlib.blake2b(line, digest_size=16).hexdigest() for d, line in docs.items()}
     head = manifest.key(*base, *shell)
-    no_marks: dict[str, str] = {}
+    no_marks = ("", "")
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
         named = set(documents.get(key, ()))  # its lines are made of these alone
         named.update(x.get("doc") for x in el.iter(f"{_S}letter"))
-        own = marked.get(key, no_marks)
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
-            [f"{shown_as.get(d, '-')} {own.get(d, '')}" for d in sorted(named)]))
+            [shown_as.get(d, "-") for d in sorted(named)]), *marked.get(key, no_marks))
     del marked
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
@@ -1001,11 +1056,16 @@ PAGE_BATCH = 500
 BATCH_MENTIONS = 20_000
 
 
-def _batches(pending: list, mentions: dict) -> list[list]:
+def _count(mentions, key: str) -> int:
+    """How many mentions an entry has (``mentions``: a ``Mentions``, or a dict of lists)."""
+    return mentions.count(key) if isinstance(mentions, Mentions) else len(mentions.get(key, ()))
+
+
+def _batches(pending: list, mentions) -> list[list]:
     """The ``pending`` entries cut into batches (``PAGE_BATCH``, ``BATCH_MENTIONS``)."""
     batches, size = [[]], 0
     for el in pending:
-        count = len(mentions.get(el.get("key"), ()))
+        count = _count(mentions, el.get("key"))
         if batches[-1] and (len(batches[-1]) >= PAGE_BATCH or size + count > BATCH_MENTIONS):
             batches.append([])
             size = 0
@@ -1508,15 +1568,15 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             for person in people or []:
                 if person.get("key") in register:
                     letters_of[person["key"]][role].append(entry.id)
-    shown = [key for key in register if mentions.get(key) or letters_of.get(key) or full_registers]
+    shown = [key for key in register if _count(mentions, key) or letters_of.get(key) or full_registers]
     _with_details(collection, shown, known)
     named_also = _see_also(collection, shown)
     for key in shown:
-        entry, found, letters = register[key], mentions.get(key, []), letters_of.get(key, {})
+        entry, letters = register[key], letters_of.get(key, {})
         entry.see_also = named_also[key]
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
-                              letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
+                              letter=_letter(entry.sort), sort=entry.sort, count=str(_count(mentions, key)),
                               documents=str(len(documents.get(key, ()))))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name
