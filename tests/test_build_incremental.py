@@ -6,6 +6,8 @@ stylesheets and code, the options). Asserted on what was rendered and on the fil
 
 from __future__ import annotations
 
+import marshal
+import shutil
 import sys
 from pathlib import Path
 
@@ -716,3 +718,108 @@ def test_a_register_digest_gone_wrong_in_a_record_never_makes_a_wrong_page(sourc
     # (the other digest stays the key's part, until the register changes: the pages are
     # a full build's, the key of that document is not)
     same_as_a_full_build(source, out, tmp_path, same_keys=False, only=["html"])
+
+
+def _digests_read(monkeypatch) -> list[str]:
+    """The names of the site digests a build decodes (``build._digests``), as it reads them."""
+    import tei_edition.publish.build as build_module
+
+    read: list[str] = []
+    real = build_module._digests
+    monkeypatch.setattr(build_module, "_digests",
+                        lambda data, name=None: read.append(name) or real(data, name))
+    return read
+
+
+def _edit(source: Path, n: int, old: str = "Dear friend,", new: str = "Dearest friend,") -> None:
+    letter = sorted((source / "letters").glob("*.xml"))[n]
+    letter.write_text(letter.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_takes_the_unchanged_digests_from_the_kept_intake(source, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    assert (out / manifest.SITE_INTAKE).is_file()
+    _edit(source, 3)
+    read = _digests_read(monkeypatch)
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and again.rendered == 1
+    # only the new digest of the letter edited is decoded; the seven others are taken
+    # in from what the previous build kept
+    assert len(read) == 1 and read[0] == manifest.load(out)[f"letters/{sorted((source / 'letters').glob('*.xml'))[3].stem}"].digest
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    # and the next rebuild takes its own kept intake in the same way
+    _edit(source, 5)
+    read = _digests_read(monkeypatch)
+    build([source], out, jobs=0, only=["html"])
+    assert len(read) == 1
+    monkeypatch.undo()
+    shutil.rmtree(tmp_path / "fresh")
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+@pytest.mark.parametrize("spoil", ["missing", "corrupt", "truncated", "stale", "other version"])
+def test_a_kept_intake_missing_stale_or_unreadable_means_every_digest_is_read(
+        source, tmp_path, monkeypatch, spoil):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    kept = out / manifest.SITE_INTAKE
+    data = kept.read_bytes()
+    if spoil == "missing":
+        kept.unlink()
+    elif spoil == "corrupt":
+        kept.write_bytes(b"\x00garbage" * 100)
+    elif spoil == "truncated":
+        kept.write_bytes(data[:len(data) // 2])
+    elif spoil == "other version":
+        kept.write_bytes(marshal.dumps(("tei-edition site intake 0",) + marshal.loads(data)[1:]))
+    else:  # what another collection's build kept (other documents in the catalogue)
+        other = generate(tmp_path / "other", letters=6)
+        build([other], tmp_path / "other-out", jobs=0, only=["html"])
+        kept.write_bytes((tmp_path / "other-out" / manifest.SITE_INTAKE).read_bytes())
+    _edit(source, 3)
+    read = _digests_read(monkeypatch)
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and again.rendered == 1
+    assert len(read) == 8  # the seven taken over and the new one: the site's whole path
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_kept_intake_is_not_taken_for_another_catalogue(source, tmp_path, monkeypatch):
+    """A letter added or removed renumbers the catalogue: nothing kept is taken in, and
+    the site is the one a full build makes."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    letters = sorted((source / "letters").glob("*.xml"))
+    (source / "letters" / "letter_99_009.xml").write_text(
+        letters[2].read_text(encoding="utf-8").replace("L003", "L009"), encoding="utf-8")
+    build([source], out, jobs=0, only=["html"])
+    same_as_a_full_build(source, out, tmp_path, same_keys=False, only=["html"])
+    letters[4].unlink()
+    read = _digests_read(monkeypatch)
+    build([source], out, jobs=0, only=["html"])
+    assert read  # (the neighbours of the letter removed: their digests; the others too)
+    monkeypatch.undo()
+    shutil.rmtree(tmp_path / "fresh")
+    same_as_a_full_build(source, out, tmp_path, same_keys=False, only=["html"])
+
+
+def test_an_older_kept_intake_gives_only_the_digests_that_are_still_the_same(source, tmp_path,
+                                                                            monkeypatch):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    older = (out / manifest.SITE_INTAKE).read_bytes()
+    _edit(source, 3)
+    build([source], out, jobs=0, only=["html"])
+    (out / manifest.SITE_INTAKE).unlink()
+    (out / manifest.SITE_INTAKE).write_bytes(older)  # kept before the letter was edited
+    _edit(source, 5)
+    read = _digests_read(monkeypatch)
+    build([source], out, jobs=0, only=["html"])
+    # the edited letter's digest as the older intake has it is not this build's: read,
+    # with the new one of the letter edited now
+    assert len(read) == 2
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
