@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_collection_site_fixture import generate  # noqa: E402
 
 from tei_edition.collection import load  # noqa: E402
-from tei_edition.publish import manifest, search_index  # noqa: E402
+from tei_edition.publish import manifest, search_index, site  # noqa: E402
 from tei_edition.publish.build import build  # noqa: E402
 
 
@@ -739,7 +739,7 @@ def _edit(source: Path, n: int, old: str = "Dear friend,", new: str = "Dearest f
 def test_a_rebuild_takes_the_unchanged_digests_from_the_kept_intake(source, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
-    assert (out / manifest.SITE_INTAKE).is_file()
+    kept_first = (out / manifest.SITE_INTAKE).stat().st_ino
     _edit(source, 3)
     read = _digests_read(monkeypatch)
     again = build([source], out, jobs=0, only=["html"])
@@ -749,9 +749,18 @@ def test_a_rebuild_takes_the_unchanged_digests_from_the_kept_intake(source, tmp_
     assert len(read) == 1 and read[0] == manifest.load(out)[f"letters/{sorted((source / 'letters').glob('*.xml'))[3].stem}"].digest
     monkeypatch.undo()
     same_as_a_full_build(source, out, tmp_path, only=["html"])
-    # and the next rebuild takes its own kept intake in the same way
+    # that rebuild linked the kept intake over (one digest apart from it): the next
+    # reads the digest of the letter edited before too, and writes the intake anew once
+    # more than ``KEPT_APART`` are apart
+    assert (out / manifest.SITE_INTAKE).stat().st_ino == kept_first
     _edit(source, 5)
     read = _digests_read(monkeypatch)
+    monkeypatch.setattr(site, "KEPT_APART", 1)
+    build([source], out, jobs=0, only=["html"])
+    assert len(read) == 2
+    assert (out / manifest.SITE_INTAKE).stat().st_ino != kept_first
+    _edit(source, 6)
+    read.clear()
     build([source], out, jobs=0, only=["html"])
     assert len(read) == 1
     monkeypatch.undo()

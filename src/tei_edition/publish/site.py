@@ -703,6 +703,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
 # what ``Intake.keep`` writes (another version is read as none)
 _KEPT = "tei-edition site intake 2"
+# documents whose digests the intake kept may no longer hold (read again by every
+# build) before it is written anew: at least this many, or a fiftieth of the documents
+KEPT_APART = 16
 # the separators of what it keeps packed, one string per entry: before each document
 # (or mention), and between a document and its mark (a mention's fields); neither is
 # in any XML text, name or identifier
@@ -776,6 +779,7 @@ class Intake:
         self.restored: dict[str, str] = {}
         self._mentions: dict[str, tuple[int, str]] = {}
         self._marked: dict[str, tuple[str, str]] = {}
+        self._kept_from: str | None = None  # the file restored from
 
     def add(self, found: Digest) -> None:
         """One document's digest (nothing of it kept but its mentions and marks)."""
@@ -808,6 +812,7 @@ class Intake:
             return set()
         self.restored, self._mentions, self._marked = stamps, mentions, marked
         self._drop(set(stamps) - set(taken))
+        self._kept_from = str(path)
         return {stamp.partition(":")[0] for stamp in taken.values()}
 
     def _drop(self, documents: set[str]) -> None:
@@ -869,10 +874,23 @@ class Intake:
 
     def keep(self, path, tables: tuple[Mentions, dict, dict]) -> None:
         """What was taken in (``tables``: ``tables()``), for the next build's ``restore``
-        (written whole or not at all); before the index is read for the site."""
+        (written whole or not at all); before the index is read for the site. When
+        all but a few digests (``KEPT_APART``) were restored, the file restored from is
+        linked over instead."""
         mentions, marked, stamps = tables
         if any(stamp is None for stamp in stamps.values()):
             return  # (digests not from a build folder: nothing to name them by)
+        if self._kept_from is not None and \
+                len(stamps) - len(self.restored) <= max(KEPT_APART, len(self.numbers) // 50):
+            # the file restored from, as it is: the next build takes in from it what is
+            # still the same and reads the few digests that are not (a rebuild of a
+            # letter or two rewrites no file of every document's share)
+            try:
+                Path(path).unlink(missing_ok=True)
+                links.link_or_copy(self._kept_from, str(path))
+                return
+            except OSError:
+                pass
         data = marshal.dumps((_KEPT, manifest.tool_digest(), self.numbers, stamps,
                               self.index.state(), mentions.packed_all(), marked))
         partial = Path(f"{path}.{os.getpid()}.partial")
