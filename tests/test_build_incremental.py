@@ -163,27 +163,37 @@ def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, t
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
-def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path):
+@pytest.mark.parametrize("apart,escaped", [(site.LINK_APART, True), (0, True), (0, False)],
+                         ids=["linked here", "not plain: linked here", "linked by a process"])
+def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path, monkeypatch,
+                                                               apart, escaped):
     """What the previous build's record says is not trusted beyond its files: a page of
     a kept part that is missing, or a part whose files the record names outside the
-    folder, is made again."""
+    folder, is made again. (The site's files linked over here, or by a process of their
+    own when they are more than ``LINK_APART``.)"""
     import json
 
+    monkeypatch.setattr(site, "LINK_APART", apart)
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
     pages = sorted(f for f in site_files(out) if f.startswith("html/registers/person/"))
     (out / pages[0]).unlink()
     record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
-    part = next(p for p, (key, files) in record["site"]["parts"].items()
-                if f"html/{files[0]}" == pages[1])
-    record["site"]["parts"][part][1] = ["../../escaped.html"]
-    record["site"]["hashes"]["../../escaped.html"] = "0"
+    if escaped:
+        part = next(p for p, (key, files) in record["site"]["parts"].items()
+                    if f"html/{files[0]}" == pages[1])
+        record["site"]["parts"][part][1] = ["../../escaped.html"]
+        record["site"]["hashes"]["../../escaped.html"] = "0"
     (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
     letter = sorted((source / "letters").glob("*.xml"))[1]
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("Dear friend,", "Dear colleague,"), encoding="utf-8")
+    fed, feed = [], site._PartLinks._feed
+    monkeypatch.setattr(site._PartLinks, "_feed", lambda self, names: fed.append(names) or
+                        feed(self, names))
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and again.site_written >= 2
+    assert bool(fed) == (apart == 0)  # (a name not plain: the entries' parts linked here)
     assert not (tmp_path / "escaped.html").exists()
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 

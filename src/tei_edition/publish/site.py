@@ -33,12 +33,15 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import json
 import marshal
 import multiprocessing
 import os
 import re
+import subprocess
 import sys
+import threading
 import unicodedata
 from collections import defaultdict, deque
 from copy import deepcopy
@@ -954,6 +957,11 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
             [shown_as.get(d, "-") for d in sorted(named)]), *marked.get(key, no_marks))
     del marked
+    # the overview's and the entries' parts whose keys are the previous build's: their
+    # files linked over meanwhile (by a process of its own when they are many)
+    old = previous if previous is not None and previous.folder.is_dir() else None
+    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
+    linking = _PartLinks(old, writer, parts)
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
@@ -969,31 +977,18 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # what is kept of the digests is in ``mentions`` and the index: the rest (their
     # mentions as read, their marks) goes now, unless the caller holds them
     del stamp_of
-    old = previous if previous is not None and previous.folder.is_dir() else None
-    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
     folder = writer.folder
     hashes: dict[str, str] = {}
     written = kept = 0
 
-    # the parts whose keys are the previous build's: their files linked over now
+    # the parts whose keys are the previous build's: their files linked over (those of
+    # the search index now, the others' meanwhile)
     kept_parts: set[str] = set()
-    for part, key in [*parts.items(), *index_parts.items()]:
-        before = old.parts.get(part) if old is not None else None
-        if not before or before[0] != key or not all(f in old.hashes for f in before[1]):
-            continue
-        linked = []
-        for name in before[1]:
-            if not writer.link(name):
-                break
-            linked.append(name)
-        else:
+    for linked in (_PartLinks(old, writer, index_parts), linking):
+        for part, names in linked.kept().items():
             kept_parts.add(part)
-            kept += len(linked)
-            hashes.update((name, old.hashes[name]) for name in linked)
-            continue
-        for name in linked:  # a file of it is missing: the part is made again
-            os.unlink(folder.child(name))
-        kept_parts.discard(part)
+            kept += len(names)
+            hashes.update((name, old.hashes[name]) for name in names)
     pending = []  # the entries whose pages are made, a batch at a time (below)
     for el in list(data.iter(f"{_S}entity")):
         if f"entity {el.get('key')}" in kept_parts:
@@ -1121,6 +1116,80 @@ def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: b
             el.clear()
             if el.getparent() is not None:
                 el.getparent().remove(el)
+
+
+# Files of the previous build's site linked over, from which on a process of their own
+# links them (on the other core, while this one goes on): a link costs tens of
+# microseconds of the file system, which a site of thousands of files adds up
+LINK_APART = 1000
+# the process that links them: ``links.Linker`` over the names read from its input (NUL
+# apart), those it could not link written out (NUL apart)
+_LINKER = """import sys
+sys.path.insert(0, sys.argv[1])
+from tei_edition.publish.links import Linker
+linker = Linker(sys.argv[2], sys.argv[3])
+names = sys.stdin.buffer.read().decode("utf-8", "surrogatepass").split("\\0")
+failed = [name for name in names if name and not linker.link(name)]
+sys.stdout.buffer.write("\\0".join(failed).encode("utf-8", "surrogatepass"))
+"""
+
+
+class _PartLinks:
+    """The files of the ``parts`` (part -> key) whose keys are those of the previous
+    build's (``old``), linked over by ``writer``: here, or, when they are more than
+    ``LINK_APART``, by a process of their own, started now (``kept`` waits for it). A
+    part a file of which cannot be linked is made again (its files linked are removed)."""
+
+    def __init__(self, old: Previous | None, writer: "_Writer", parts: dict[str, str]):
+        self._writer = writer
+        self._parts: dict[str, list[str]] = {}
+        for part, key in parts.items():
+            before = old.parts.get(part) if old is not None else None
+            if before and before[0] == key and all(f in old.hashes for f in before[1]):
+                self._parts[part] = list(before[1])
+        names = [name for files in self._parts.values() for name in files]
+        self._process = None
+        if len(names) > LINK_APART and writer._linker is not None and \
+                all(links.plain(name) for name in names):
+            try:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-S", "-c", _LINKER, str(Path(links.__file__).parents[2]),
+                     writer._linker.old, str(writer.folder.folder)],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            except OSError:
+                self._process = None
+            else:  # (its names handed over by a thread: a pipe holds 64 KB)
+                self._feeding = threading.Thread(target=self._feed, args=(names,), daemon=True)
+                self._feeding.start()
+
+    def _feed(self, names: list[str]) -> None:
+        try:
+            with self._process.stdin as pipe:
+                pipe.write("\0".join(names).encode("utf-8", "surrogatepass"))
+        except OSError:
+            pass  # (it ended early: its exit status says so)
+
+    def kept(self) -> dict[str, list[str]]:
+        """Part -> its files, linked over, of each part kept."""
+        failed: set[str] | None = None
+        if self._process is not None:
+            with self._process.stdout as pipe:
+                out = pipe.read()
+            self._feeding.join()
+            if self._process.wait() == 0:
+                failed = set(out.decode("utf-8", "surrogatepass").split("\0")) - {""}
+        kept = {}
+        for part, names in self._parts.items():
+            if failed is None:  # (linked here: one at a time, up to the first missing)
+                linked = list(itertools.takewhile(self._writer.link, names))
+            else:
+                linked = [name for name in names if name not in failed]
+            if len(linked) == len(names):
+                kept[part] = names
+                continue
+            for name in linked:  # a file of it is missing: the part is made again
+                os.unlink(self._writer.folder.child(name))
+        return kept
 
 
 class _Writer:
