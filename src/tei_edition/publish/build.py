@@ -259,6 +259,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
+    digested: dict[str, str] = {}  # the records' register digests made (``_register_digest``)
     pending_links: list[tuple[str, str]] = []  # outputs taken over, linked while workers render
     sources: dict[Path, str] = {}
     page_shell = json.dumps([collection.title, collection.editors,
@@ -276,7 +277,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         if path not in sources:
             sources[path] = collection.hashes.get(os.path.abspath(path)) or manifest.file_digest(path)
         keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
-                                    doc.fragment or "", _register_digest(collection, doc),
+                                    doc.fragment or "", _register_digest(collection, doc, digested),
                                     _neighbours(doc, documents))
         if edition:
             keys[doc_id] = manifest.key(keys[doc_id], "edition", json.dumps(edition))
@@ -301,6 +302,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc, site_page,
                                divisions, edition=edition))
 
+    _keep_register_digests(collection.records, digested)  # (saved by ``_Ahead``)
     journal = manifest.Journal(staging)
     journal.add_all((doc_id, entry) for doc_id, entry in entries.items()
                     if doc_id not in resumed or resumed[doc_id].key != entry.key)
@@ -560,14 +562,15 @@ def _units(collection) -> dict:
     return units
 
 
-def _register_digest(collection, doc) -> str:
+def _register_digest(collection, doc, made: dict | None = None) -> str:
     """What the document's outputs depend on in the register: the entries it names
     (the whole register files when the register cannot say). Kept in the document's
     record, beside the names it resolved: the record's resolution is the one of this
     register (the collection's load took it over, or made it, under a stamp of the
     files that gave the register its entries and of its key rules), so its entries
     are those the kept digest was made of (a rebuild of one letter digested a
-    thousand lists of entries)."""
+    thousand lists of entries). A digest made anew for a record is put in ``made``
+    (its source -> the digest), for ``_keep_register_digests`` to write in the records."""
     if not doc.register_refs:
         return ""
     digest = getattr(collection.register, "digest", None)
@@ -581,10 +584,18 @@ def _register_digest(collection, doc) -> str:
     kept = resolved.get("register")
     if isinstance(kept, str):
         return kept
-    made = digest(doc.register_refs)
-    # a new record (the loaded ones are the previous build's, which are kept if equal)
-    collection.records[source] = {**record, "resolved": {**resolved, "register": made}}
-    return made
+    found = digest(doc.register_refs)
+    if made is not None:
+        made[source] = found
+    return found
+
+
+def _keep_register_digests(records: dict, made: dict) -> None:
+    """The register digests ``_register_digest`` made, each in its document's record
+    (a new record: the loaded ones are the previous build's, which are kept if equal)."""
+    for source, found in made.items():
+        record = records[source]
+        records[source] = {**record, "resolved": {**record["resolved"], "register": found}}
 
 
 def _neighbours(doc, documents: dict) -> str:

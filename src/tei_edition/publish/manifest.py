@@ -221,12 +221,9 @@ def load_records(folder: Path) -> dict:
 
 
 def save_records(folder: Path, records: dict) -> None:
-    data = {"tool": tool_digest(), "files": records}
-    try:
-        packed = marshal.dumps(data)
-    except ValueError:  # (a string of a kind of its own, as lxml gives: as plain values)
-        packed = marshal.dumps(json.loads(json.dumps(data, ensure_ascii=False)))
-    (folder / RECORDS).write_bytes(packed)
+    """The collection's records (``collection.load`` makes them of plain values: no
+    string of lxml's own kind, which ``marshal`` refuses)."""
+    (folder / RECORDS).write_bytes(marshal.dumps({"tool": tool_digest(), "files": records}))
 
 
 class Journal:
