@@ -383,12 +383,17 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if collection_site:  # (beside the documents' pages still being linked)
         def digests_of(name: str) -> list:
             """A document's site digests: read meanwhile (none: taken in already), or
-            from the new folder (once everything taken over is linked into it); handed
-            over, not kept here."""
+            from the new folder (where a document rendered now has its own; one taken
+            over once everything taken over is linked into it); handed over, not kept
+            here."""
             found = decoded.pop(name, None)
             if found is None:
-                meanwhile.result()
-                found = _digests(manifest.read_digest(staging, name), name)
+                try:  # (one this build rendered is there already)
+                    data = manifest.read_digest(staging, name)
+                except FileNotFoundError:
+                    meanwhile.result()
+                    data = manifest.read_digest(staging, name)
+                found = _digests(data, name)
             return found
 
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
