@@ -984,7 +984,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # the parts whose keys are the previous build's: their files linked over (those of
     # the search index now, the others' meanwhile)
     kept_parts: set[str] = set()
-    for linked in (_PartLinks(old, writer, index_parts), linking):
+    for linked in (_PartLinks(old, writer, index_parts, here=True), linking):
         for part, names in linked.kept().items():
             kept_parts.add(part)
             kept += len(names)
@@ -1137,10 +1137,12 @@ sys.stdout.buffer.write("\\0".join(failed).encode("utf-8", "surrogatepass"))
 class _PartLinks:
     """The files of the ``parts`` (part -> key) whose keys are those of the previous
     build's (``old``), linked over by ``writer``: here, or, when they are more than
-    ``LINK_APART``, by a process of their own, started now (``kept`` waits for it). A
-    part a file of which cannot be linked is made again (its files linked are removed)."""
+    ``LINK_APART`` (and not ``here``: when nothing is done meanwhile), by a process of
+    their own, started now (``kept`` waits for it). A part a file of which cannot be
+    linked is made again (its files linked are removed)."""
 
-    def __init__(self, old: Previous | None, writer: "_Writer", parts: dict[str, str]):
+    def __init__(self, old: Previous | None, writer: "_Writer", parts: dict[str, str], *,
+                 here: bool = False):
         self._writer = writer
         self._parts: dict[str, list[str]] = {}
         for part, key in parts.items():
@@ -1149,7 +1151,7 @@ class _PartLinks:
                 self._parts[part] = list(before[1])
         names = [name for files in self._parts.values() for name in files]
         self._process = None
-        if len(names) > LINK_APART and writer._linker is not None and \
+        if not here and len(names) > LINK_APART and writer._linker is not None and \
                 all(links.plain(name) for name in names):
             try:
                 self._process = subprocess.Popen(
