@@ -24,6 +24,12 @@ cache), so that a rebuild parses only the files that changed, with each document
 names as resolved against the register, so that an unchanged register resolves none
 again. A build writes it while its workers render.
 
+``SITE_INTAKE`` keeps what the collection site took in of every document's digest
+(``site.Intake.keep``: the search index's share of each, the mentions and marks by
+register entry), under each digest's name and the catalogue's order, so that a
+rebuild takes the unchanged ones in at once and reads only the digests that changed;
+one that is missing, unreadable or for another catalogue or tool is not used.
+
 Two files:
   * ``MANIFEST`` in a finished build folder: every document's key and outputs, and
     the collection site's;
