@@ -54,7 +54,9 @@
                 <xsl:attribute name="aria-current" select="'page'"/>
               </xsl:if>
               <xsl:text>{if (current-grouping-key() = 'other') then 'other' else current-grouping-key()}</xsl:text>
-              <span class="count">{count(current-group())}</span></a>
+              <span class="count">{count(current-group())}</span>
+              <!-- read out "H 12 entries", not "H 12" -->
+              <span class="visually-hidden">{if (count(current-group()) = 1) then ' entry' else ' entries'}</span></a>
           </li>
         </xsl:for-each-group>
       </ul>
@@ -241,8 +243,18 @@
           </xsl:if>
           </xsl:if>
           <section class="mentions" aria-labelledby="te-mentions">
-            <h2 id="te-mentions">Mentions <span class="count">({@count} in {@documents} document{
-              if (@documents = '1') then '' else 's'})</span></h2>
+            <xsl:choose>
+              <xsl:when test="xs:integer(@count) gt 0">
+                <h2 id="te-mentions">Mentions <span class="count">({@count} in {@documents} document{
+                  if (@documents = '1') then '' else 's'})</span></h2>
+              </xsl:when>
+              <!-- a correspondent no text names: no heading over nothing ("0 in 0") -->
+              <xsl:otherwise>
+                <h2 id="te-mentions">Mentions</h2>
+                <p>No document names this {(map{'person': 'person', 'place': 'place', 'org':
+                  'organisation', 'bibl': 'work', 'event': 'event'}(string(@kind)), 'entry')[1]} in its text.</p>
+              </xsl:otherwise>
+            </xsl:choose>
             <xsl:if test="$pages gt 1">
               <xsl:call-template name="s:pager">
                 <xsl:with-param name="entity" select="$entity"/>

@@ -161,7 +161,9 @@
                 <p>{count(current-group())} documents in this file.</p>
                 <ol class="doc-list">
                   <xsl:for-each select="current-group()">
-                    <li><a href="../{@href}">{@line}</a></li>
+                    <!-- with its date where its title does not say it: a volume's
+                         titles repeat ("The Secretary of State to the Ambassador") -->
+                    <li><a href="../{@href}">{@line}</a><xsl:if test="@dated">, {@dated}</xsl:if></li>
                   </xsl:for-each>
                 </ol>
               </xsl:with-param>

@@ -456,7 +456,7 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
         if name in formats:  # the build's other formats, beside DIR/html/
             etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
     base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
-    citation = f"{_line(entry)}. In: {_title(collection)}"
+    citation = f"{_line(entry).rstrip('.')}. In: {_title(collection)}"  # "s.d.": one stop
     editors = [str(e) for e in getattr(collection, "editors", None) or []]
     if editors:
         citation += ", ed. by " + ", ".join(editors)
