@@ -39,7 +39,6 @@ import marshal
 import multiprocessing
 import os
 import re
-import subprocess
 import sys
 import threading
 import unicodedata
@@ -1118,26 +1117,16 @@ def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: b
                 el.getparent().remove(el)
 
 
-# Files of the previous build's site linked over, from which on a process of their own
-# links them (on the other core, while this one goes on): a link costs tens of
-# microseconds of the file system, which a site of thousands of files adds up
+# Files of the previous build's site linked over, from which on by a thread of their own
+# (``os.link`` and ``os.lstat`` release the GIL: the file system's tens of microseconds
+# a link, which a site of thousands of files adds up, are spent while this one goes on)
 LINK_APART = 1000
-# the process that links them: ``links.Linker`` over the names read from its input (NUL
-# apart), those it could not link written out (NUL apart)
-_LINKER = """import sys
-sys.path.insert(0, sys.argv[1])
-from tei_edition.publish.links import Linker
-linker = Linker(sys.argv[2], sys.argv[3])
-names = sys.stdin.buffer.read().decode("utf-8", "surrogatepass").split("\\0")
-failed = [name for name in names if name and not linker.link(name)]
-sys.stdout.buffer.write("\\0".join(failed).encode("utf-8", "surrogatepass"))
-"""
 
 
 class _PartLinks:
     """The files of the ``parts`` (part -> key) whose keys are those of the previous
     build's (``old``), linked over by ``writer``: here, or, when they are more than
-    ``LINK_APART`` (and not ``here``: when nothing is done meanwhile), by a process of
+    ``LINK_APART`` (and not ``here``: when nothing is done meanwhile), by a thread of
     their own, started now (``kept`` waits for it). A part a file of which cannot be
     linked is made again (its files linked are removed)."""
 
@@ -1150,42 +1139,29 @@ class _PartLinks:
             if before and before[0] == key and all(f in old.hashes for f in before[1]):
                 self._parts[part] = list(before[1])
         names = [name for files in self._parts.values() for name in files]
-        self._process = None
-        if not here and len(names) > LINK_APART and writer._linker is not None and \
-                all(links.plain(name) for name in names):
-            try:
-                self._process = subprocess.Popen(
-                    [sys.executable, "-S", "-c", _LINKER, str(Path(links.__file__).parents[2]),
-                     writer._linker.old, str(writer.folder.folder)],
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            except OSError:
-                self._process = None
-            else:  # (its names handed over by a thread: a pipe holds 64 KB)
-                self._feeding = threading.Thread(target=self._feed, args=(names,), daemon=True)
-                self._feeding.start()
+        self._thread = None
+        self._failed: set[str] = set()
+        if not here and len(names) > LINK_APART and writer._linker is not None:
+            self._thread = threading.Thread(target=self._link_apart, args=(names,), daemon=True)
+            self._thread.start()
 
-    def _feed(self, names: list[str]) -> None:
-        try:
-            with self._process.stdin as pipe:
-                pipe.write("\0".join(names).encode("utf-8", "surrogatepass"))
-        except OSError:
-            pass  # (it ended early: its exit status says so)
+    def _link_apart(self, names: list[str]) -> None:
+        """``names`` linked by a linker of their own (its folders made apart from the
+        writer's), those it could not link in ``_failed``."""
+        self._failed = set(names)  # (until it is done: an error in it fails them all)
+        linker = links.Linker(self._writer._linker.old, self._writer._linker.new)
+        self._failed = {name for name in names if not linker.link(name)}
 
     def kept(self) -> dict[str, list[str]]:
         """Part -> its files, linked over, of each part kept."""
-        failed: set[str] | None = None
-        if self._process is not None:
-            with self._process.stdout as pipe:
-                out = pipe.read()
-            self._feeding.join()
-            if self._process.wait() == 0:
-                failed = set(out.decode("utf-8", "surrogatepass").split("\0")) - {""}
+        if self._thread is not None:
+            self._thread.join()
         kept = {}
         for part, names in self._parts.items():
-            if failed is None:  # (linked here: one at a time, up to the first missing)
+            if self._thread is None:  # (linked here: one at a time, up to the first missing)
                 linked = list(itertools.takewhile(self._writer.link, names))
             else:
-                linked = [name for name in names if name not in failed]
+                linked = [name for name in names if name not in self._failed]
             if len(linked) == len(names):
                 kept[part] = names
                 continue
