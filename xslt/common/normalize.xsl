@@ -347,7 +347,10 @@
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="name" select="local-name()"/>
     <xsl:variable name="kind" select="te:kind(.)"/>
-    <xsl:copy-of select="@*"/>
+    <!-- (te:line, the source line our parser gave, only where the coverage messages
+         above read it: a tree the size of the document is held while every page is made) -->
+    <xsl:copy-of select="if ($kind = ('unknown-block', 'unknown-inline', 'skip')) then @*
+                         else @* except @te:line"/>
     <xsl:attribute name="te:kind" select="$kind"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
       <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], $name)[1]"/>
@@ -395,6 +398,13 @@
     <xsl:choose>
       <!-- (no element among them, as in most names and phrases: no path to count) -->
       <xsl:when test="$all and empty(*)">
+        <xsl:apply-templates mode="te:normalize"/>
+      </xsl:when>
+      <!-- (nor any child that reads its path: none is citable (te:common-attributes'
+           test) and none holds elements, which might be; a paragraph of names and
+           phrases: no path to count either) -->
+      <xsl:when test="$all and empty(*[* or te:is-anchor-block(.) or self::tei:div or self::tei:div1
+                                          or self::tei:div2])">
         <xsl:apply-templates mode="te:normalize"/>
       </xsl:when>
       <xsl:otherwise>
