@@ -414,14 +414,20 @@
           <xsl:param name="seen" as="map(xs:QName, xs:integer)" select="map{}"/>
           <xsl:variable name="n" as="xs:integer"
                         select="if (self::*) then ($seen(node-name()), 0)[1] + 1 else 0"/>
-          <xsl:if test="$all or map:contains($wanted, generate-id())">
-            <xsl:apply-templates select="." mode="te:normalize">
-              <xsl:with-param name="te:path" tunnel="yes"
-                              select="if (not(self::*)) then $te:path
-                                      else if (self::tei:text and empty(ancestor::tei:text)) then ''
-                                      else string-join(($te:path[.], local-name() || $n), '.')"/>
-            </xsl:apply-templates>
-          </xsl:if>
+          <xsl:choose>
+            <xsl:when test="not($all or map:contains($wanted, generate-id()))"/>
+            <!-- (text and the like: the tunnelled path goes on as it came, no new binding) -->
+            <xsl:when test="not(self::*)">
+              <xsl:apply-templates select="." mode="te:normalize"/>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:apply-templates select="." mode="te:normalize">
+                <xsl:with-param name="te:path" tunnel="yes"
+                                select="if (self::tei:text and empty(ancestor::tei:text)) then ''
+                                        else string-join(($te:path[.], local-name() || $n), '.')"/>
+              </xsl:apply-templates>
+            </xsl:otherwise>
+          </xsl:choose>
           <xsl:next-iteration>
             <xsl:with-param name="seen" select="if (self::*) then map:put($seen, node-name(), $n) else $seen"/>
           </xsl:next-iteration>
