@@ -347,10 +347,7 @@
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="name" select="local-name()"/>
     <xsl:variable name="kind" select="te:kind(.)"/>
-    <!-- (te:line, the source line our parser gave, only where the coverage messages
-         above read it: a tree the size of the document is held while every page is made) -->
-    <xsl:copy-of select="if ($kind = ('unknown-block', 'unknown-inline', 'skip')) then @*
-                         else @* except @te:line"/>
+    <xsl:copy-of select="@*"/>
     <xsl:attribute name="te:kind" select="$kind"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
       <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], $name)[1]"/>
