@@ -333,6 +333,12 @@
     <xsl:sequence select="string(($run[not(te:silent-link(.) or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
   </xsl:function>
 
+  <!-- Whether every element of the normalised tree keeps its source line (te:line, from
+       our parser): the Typst source carries it, so that a Typst error names the TEI line.
+       A format that reads it nowhere sets this false() (html.xsl): the line is then kept
+       only where the coverage messages above read it (unknown and skipped elements). -->
+  <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="true()"/>
+
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
@@ -347,7 +353,8 @@
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="name" select="local-name()"/>
     <xsl:variable name="kind" select="te:kind(.)"/>
-    <xsl:copy-of select="@*"/>
+    <xsl:copy-of select="if ($te:lines-everywhere or $kind = ('unknown-block', 'unknown-inline', 'skip'))
+                         then @* else @* except @te:line"/>
     <xsl:attribute name="te:kind" select="$kind"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
       <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], $name)[1]"/>
