@@ -94,6 +94,17 @@
     <xsl:sequence select="string(@te:close)[.], ' '[$block]"/>
   </xsl:template>
 
+  <!-- A name that names register entries, its edges marked when asked (passages.xsl:
+       the collection site's passages say where each name is): its id, an xs:NCName,
+       before and after its text. No text is one (a text node's string is an xs:string). -->
+  <xsl:template match="*[@te:refs]" mode="h:index-text" as="xs:string*">
+    <xsl:param name="h:marked" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:variable name="mark" select="if ($h:marked) then xs:NCName(generate-id()) else ()"/>
+    <xsl:sequence select="$mark"/>
+    <xsl:next-match/>
+    <xsl:sequence select="$mark"/>
+  </xsl:template>
+
   <xsl:template match="tei:lb | tei:pb | tei:cb" mode="h:index-text" as="xs:string?">
     <xsl:sequence select="if (@te:join = 'true') then () else ' '"/>
   </xsl:template>
