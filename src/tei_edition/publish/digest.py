@@ -153,42 +153,119 @@ def passages_of(strings: list[str]) -> tuple[list[str], list[str] | None]:
 def digests(records: list[str], ids: list[str]) -> list[Digest]:
     """The digests of a document's parts (the whole text, or each division asked for,
     in order; ``ids``, their documents' ids) from the HTML stylesheet's passages
-    (passages.xsl: "d" a part, "p" a passage, "m" a name in it with where it stands,
-    "n" a name outside any passage)."""
-    parts: list[tuple[list, list]] = []
+    (passages.xsl: "d" a part, "r" its own text around its blocks, "p" a block; each
+    text marked, with its names' keys)."""
+    parts: list[list[tuple]] = []
     values = iter(records)
-    for tag in values:
-        if tag == "d":
-            parts.append(([], []))
-        elif tag == "p" and parts:
-            parts[-1][0].append((next(values), next(values), next(values)))
-        elif tag == "m" and parts:
-            parts[-1][1].append((next(values), next(values), int(next(values)), int(next(values))))
-        elif tag == "n" and parts:
-            parts[-1][1].append((next(values), None, next(values), next(values)))
-        else:
-            raise TransformError(f"the HTML stylesheet's passages hold an unexpected record {tag!r}")
+    try:
+        for tag in values:
+            if tag == "d":
+                parts.append([])
+            elif tag == "r" and parts and not parts[-1]:
+                parts[-1].append((None, next(values), next(values)))
+            elif tag == "p" and parts and parts[-1]:
+                parts[-1].append((next(values), next(values), next(values)))
+            else:
+                raise TransformError(f"the HTML stylesheet's passages hold an unexpected record {tag!r}")
+    except StopIteration:
+        raise TransformError("the HTML stylesheet's passages end inside a record") from None
     if len(parts) != len(ids):
         raise TransformError(f"the HTML stylesheet gave the passages of {len(parts)} parts, "
                              f"not of {len(ids)}")
-    return [_digest(doc_id, passages, names) for doc_id, (passages, names) in zip(ids, parts)]
+    return [_digest(doc_id, blocks) for doc_id, blocks in zip(ids, parts)]
 
 
-def _digest(doc_id: str, passages: list, names: list) -> Digest:
-    found = Digest(doc_id, [(anchor, text) for _, anchor, text in passages])
-    by_id = {ident: (anchor, text) for ident, anchor, text in passages}
-    joined = _snippet_texts(by_id, names)
-    for keys, block, start, end in names:
-        if block is None:  # a name outside any passage: the name alone (``end``: its text)
-            anchor, snippet = start, end
-        else:
-            anchor, snippet = by_id[block][0], _snippet(joined[block], start, end)
-        for key in keys.split():
-            found.mentions.append((key, anchor, snippet))
+def _digest(doc_id: str, blocks: list[tuple]) -> Digest:
+    """One part's digest: ``blocks``, its own text (no anchor), then each block in
+    document order (anchor, marked text, keys); the mentions in document order, a
+    nested block's where its mark stands in the text around it."""
+    read = [_read(text, keys) for _, text, keys in blocks]
+    found = Digest(doc_id, [(anchor, text) for (anchor, _, _), (text, _) in zip(blocks[1:], read[1:])
+                            if text])
+    mentions = found.mentions
+
+    def walk(at: int) -> int:
+        """The mentions of block ``at`` and of the blocks in it; the block after them."""
+        anchor, (text, marks) = blocks[at][0], read[at]
+        after = at + 1
+        joined = _snippet_text(text, marks) if anchor is not None and text else None
+        for mark in marks:
+            if mark is None:  # a nested block
+                if after >= len(blocks):
+                    raise TransformError("the HTML stylesheet's passages mark more blocks than they hold")
+                after = walk(after)
+                continue
+            keys, start, end = mark
+            # a name outside any block (or in a block without text): the name alone
+            snippet = text[start:end] if joined is None else _snippet(joined, start, end)
+            for key in keys.split():
+                mentions.append((key, anchor or "", snippet))
+        return after
+
+    if blocks and walk(0) != len(blocks):
+        raise TransformError("the HTML stylesheet's passages hold blocks whose place is not marked")
     found.terms = document_postings(found.passages)
     found.groups = document_groups(found.terms)
     found.marks = mention_marks(found.mentions)
     return found
+
+
+# The marks in a passage's text (search.xsl, mode h:marked-text): a name begins, a name
+# ends, a nested block stands here. Its text is whitespace-normalised as XPath's
+# normalize-space does (XML's four whitespace characters), as the export's index is.
+_NAME, _END, _BLOCK = "\ufdd0", "\ufdd1", "\ufdd2"
+_MARKS = re.compile("([\ufdd0-\ufdd2])")
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+_XML_SPACES = " \t\n\r"
+
+
+def _read(marked: str, keys: str) -> tuple[str, list]:
+    """A marked text's words (its whitespace normalised) and its marks in order: None
+    for a nested block, [keys, start, end] for a name (where its words start and end in
+    the text; a name without words stands where it is)."""
+    if _NAME not in marked and _BLOCK not in marked:
+        return _XML_SPACE.sub(" ", marked).strip(" "), []
+    names = iter(keys.split("\t") if keys else ())
+    words: list[str] = []
+    length, space = 0, False
+    marks: list = []
+    open_: list = []  # names begun, not ended
+    waiting: list = []  # names begun before any word of theirs
+    try:
+        for n, piece in enumerate(_MARKS.split(marked)):
+            if n % 2:
+                if piece == _NAME:
+                    mark = [next(names), None, None]
+                    marks.append(mark)
+                    open_.append(mark)
+                    waiting.append(mark)
+                elif piece == _END:
+                    mark = open_.pop()
+                    if mark[1] is None:
+                        waiting.remove(mark)
+                        mark[1] = length
+                    mark[2] = length
+                else:
+                    marks.append(None)
+            elif piece:
+                text = _XML_SPACE.sub(" ", piece).strip(" ")
+                if not text:
+                    space = True
+                    continue
+                if length and (space or piece[0] in _XML_SPACES):
+                    words.append(" ")
+                    length += 1
+                for mark in waiting:
+                    mark[1] = length
+                waiting.clear()
+                words.append(text)
+                length += len(text)
+                space = piece[-1] in _XML_SPACES
+    except (StopIteration, IndexError):
+        raise TransformError("the HTML stylesheet's passages mark other names than they name") from None
+    if open_ or next(names, None) is not None:
+        raise TransformError("the HTML stylesheet's passages mark other names than they name")
+    return "".join(words), marks
 
 
 def mention_marks(mentions) -> dict[str, str]:
@@ -224,18 +301,15 @@ def _fragment(root, fragment, document=None):
 _NAME_SPACE = "\x00"  # a space inside a name, for its snippets: never cut there
 
 
-def _snippet_texts(passages: dict, names: list) -> dict:
-    """The text of each passage that holds names as its snippets read it: the spaces
-    inside its names ``_NAME_SPACE`` (so that a snippet cut at a space never cuts a name:
-    "… 1811 the while" of "Place 1811")."""
-    joined = {}
-    for _, block, start, end in names:
-        if block is not None and start < end:
-            text = joined.get(block) or passages[block][1]
-            joined[block] = text[:start] + text[start:end].replace(" ", _NAME_SPACE) + text[end:]
-        elif block is not None and block not in joined:
-            joined[block] = passages[block][1]
-    return joined
+def _snippet_text(text: str, marks: list) -> str:
+    """A passage's text as its names' snippets read it: the spaces inside its names
+    ``_NAME_SPACE`` (so that a snippet cut at a space never cuts a name: "… 1811 the
+    while" of "Place 1811")."""
+    for mark in marks:
+        if mark is not None and " " in text[mark[1]:mark[2]]:
+            start, end = mark[1], mark[2]
+            text = text[:start] + text[start:end].replace(" ", _NAME_SPACE) + text[end:]
+    return text
 
 
 def _snippet(text: str, start: int, end: int) -> str:
