@@ -216,15 +216,15 @@ def _digest(doc_id: str, blocks: list[tuple]) -> Digest:
 _NAME, _END, _BLOCK = "\ufdd0", "\ufdd1", "\ufdd2"
 _MARKS = re.compile("([\ufdd0-\ufdd2])")
 _XML_SPACE = re.compile(r"[ \t\n\r]+")
-_XML_SPACES = " \t\n\r"
 
 
 def _read(marked: str, keys: str) -> tuple[str, list]:
     """A marked text's words (its whitespace normalised) and its marks in order: None
     for a nested block, [keys, start, end] for a name (where its words start and end in
     the text; a name without words stands where it is)."""
+    marked = _XML_SPACE.sub(" ", marked)  # (the marks are no whitespace)
     if _NAME not in marked and _BLOCK not in marked:
-        return _XML_SPACE.sub(" ", marked).strip(" "), []
+        return marked.strip(" "), []
     names = iter(keys.split("\t") if keys else ())
     words: list[str] = []
     length, space = 0, False
@@ -248,11 +248,11 @@ def _read(marked: str, keys: str) -> tuple[str, list]:
                 else:
                     marks.append(None)
             elif piece:
-                text = _XML_SPACE.sub(" ", piece).strip(" ")
+                text = piece.strip(" ")
                 if not text:
                     space = True
                     continue
-                if length and (space or piece[0] in _XML_SPACES):
+                if length and (space or piece[0] == " "):
                     words.append(" ")
                     length += 1
                 for mark in waiting:
@@ -260,7 +260,7 @@ def _read(marked: str, keys: str) -> tuple[str, list]:
                 waiting.clear()
                 words.append(text)
                 length += len(text)
-                space = piece[-1] in _XML_SPACES
+                space = piece[-1] == " "
     except (StopIteration, IndexError):
         raise TransformError("the HTML stylesheet's passages mark other names than they name") from None
     if open_ or next(names, None) is not None:
