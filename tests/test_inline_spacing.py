@@ -373,3 +373,33 @@ def test_the_sites_passages_are_the_exports_search_index_passages(tmp_path):
                         "Der Sache (Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [… illegible] Heer Herr.",
                         "… Alfred ⟦nicht⟧ [an] [… illegible] Heer Herr.",
                         "und leer", "und leer"]  # (names without text: their neighbours)
+
+
+def test_the_sites_mentions_outside_passages_nested_and_beside_the_marks_characters():
+    """A name outside any passage is mentioned with no anchor and its own words; a name
+    inside a name is mentioned after it, a note's names where the note stands (document
+    order); a text that holds the characters the passages are marked with internally
+    (Unicode's noncharacters U+FDD0-U+FDD2) is read whole, those as U+FFFD."""
+    import types
+
+    from lxml import etree
+    from tei_edition.entities.resolve import TE_REFS
+    from tei_edition.publish import site
+
+    tei = f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Marks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<persName>Außen   Name</persName>
+<p>Ein \ufdd0 <persName>Hans <placeName>Zürich</placeName>er</persName> \ufdd2 und
+<note><persName>Anna</persName> \ufdd1</note> <persName>Otto</persName>.</p>
+</body></text></TEI>"""
+    tree = etree.ElementTree(etree.fromstring(tei.encode("utf-8")))
+    names = tree.getroot().xpath("//*[local-name() = 'persName' or local-name() = 'placeName']")
+    for n, name in enumerate(names):
+        name.set(TE_REFS, f"k{n}")
+    found = site.digest(tree, types.SimpleNamespace(id="d", fragment=None))
+    paragraph = "Ein \ufffd Hans Züricher \ufffd und Otto."
+    assert found.passages == [("body1.p1", paragraph), ("body1.p1.note1", "Anna \ufffd")]
+    assert found.mentions == [("k0", "", "Außen Name"), ("k1", "body1.p1", paragraph),
+                              ("k2", "body1.p1", paragraph), ("k3", "body1.p1.note1", "Anna \ufffd"),
+                              ("k4", "body1.p1", paragraph)]
