@@ -5,9 +5,10 @@ snippet) for the registers.
 Every rule of the text is the common layer's: the worker that renders a document's
 page runs the HTML stylesheet with ``passages`` (``xslt/html/passages.xsl``), which
 gives, beside the page, each citable block's anchor and text as the export's search
-index reads it (the same templates) and where each name that names register entries
-stands in it. This module only cuts the snippets' windows (a rule of the site) and
-makes the digest's share of the search index from them."""
+index reads it (the same templates), marked where each name that names register
+entries begins and ends and where each nested block stands. This module only reads
+the marks (the names' places, in document order), cuts the snippets' windows (a rule
+of the site) and makes the digest's share of the search index."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tei_edition.errors import TransformError
 from tei_edition.publish import anchors
@@ -110,8 +110,6 @@ class Digest:
         return cls(doc_id, [], list(zip(map(intern, keys), map(intern, anchors), snippets)),
                    marks=None if marks is None else {intern(k): v for k, v in marks.items()},
                    packed=(blocks, passages, size))
-
-
 
 
 def digest(tree, document) -> Digest:
