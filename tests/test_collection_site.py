@@ -169,6 +169,10 @@ def test_letter_index_pages_count_entries(built):
     total = sum(int(a.xpath("string(h:span)", namespaces=XHTML)) for a in counts)
     written = len(list((html / "registers").glob("*/*.html")))
     assert total == written
+    # a screen reader read "H 12": each link says what it counts
+    for a in counts:
+        n = int(a.xpath("string(h:span)", namespaces=XHTML))
+        assert " ".join(a.xpath("string()").split()).endswith(f"{n} {'entry' if n == 1 else 'entries'}")
 
 
 def test_search_shards_hold_postings_with_positions(built):
@@ -510,6 +514,16 @@ def test_a_file_of_many_documents_gets_a_contents_page(tmp_path):
     links = contents.xpath("//h:ol[@class='doc-list']/h:li/h:a/@href", namespaces=XHTML)
     ids = [d.id for d in figures["collection"].ordered() if d.catalogue.source == "volumes/frus.xml"]
     assert links == [f"../{i}.html" for i in ids] and len(ids) == 3
+    # each document with its date (FRUS 1918 Russia III listed 478 titles, "The
+    # Ambassador in Russia (Francis) to the Secretary of State" over and over, no date)
+    items = [" ".join(li.xpath("string()").split())
+             for li in contents.xpath("//h:ol[@class='doc-list']/h:li", namespaces=XHTML)]
+    assert items[:2] == ["Memorandum from Hans Beispiel, 10 January 1872",
+                         "Telegram to Anna Muster, 12 January 1872"], items
+    year = page(html / "years" / "1872.html")
+    listed = [" ".join(li.xpath("string()").split())
+              for li in year.xpath("//h:ol[@class='doc-list']/h:li", namespaces=XHTML)]
+    assert "Memorandum from Hans Beispiel, 10 January 1872" in listed, listed
     for document_id in ids:
         assert (html / "files").joinpath(f"../{document_id}.html").resolve().is_file()
         doc = page(html / f"{document_id}.html")
@@ -896,3 +910,36 @@ def test_a_correspondent_s_letters_are_counted_without_a_part_that_counts_none(t
         for span in page(path).xpath("//h:h2[@id='te-letters']/h:span[@class='count']", namespaces=XHTML):
             counts[path.stem] = span.xpath("string()")
     assert counts == {"p1": "(6 sent)", "p2": "(1 received)", "p3": "(5 received)"}
+
+
+def test_a_timeline_link_names_its_year_and_count(built):
+    # A screen reader read the timeline as "link 1, link 1, link 2": the year stood
+    # outside each year's link, the count alone inside it.
+    html, _ = built
+    links = page(html / "timeline.html").xpath("//h:ol[@class='timeline']//h:a", namespaces=XHTML)
+    assert links
+    for link in links:
+        name = " ".join(link.xpath("string()").split())
+        year = link.get("href").removeprefix("years/").removesuffix(".html")
+        m = re.fullmatch(r"(\d{4}|undated): (\d+) documents?", name)
+        assert m and m.group(1) == year, name
+        assert (m.group(2) == "1") == name.endswith("document"), name
+        listed = page(html / link.get("href")).xpath("//h:main//h:li", namespaces=XHTML)
+        assert len(listed) == int(m.group(2)), name
+
+
+def test_a_correspondent_never_named_in_a_text_is_not_given_an_empty_count(built):
+    # Oswald Heer's page (40 real letters) closed on "Mentions (0 in 0 documents)", a
+    # heading over nothing: his letters are listed, no text names him.
+    html, _ = built
+    seen = 0
+    for path in (html / "registers" / "person").glob("*.html"):
+        doc = page(path)
+        heading = " ".join(doc.xpath("string(//h:h2[@id='te-mentions'])", namespaces=XHTML).split())
+        assert "(0 in 0 documents)" not in heading, path
+        if heading == "Mentions":
+            seen += 1
+            said = doc.xpath("string(//h:section[@class='mentions']/h:p)", namespaces=XHTML)
+            assert said == "No document names this person in its text.", (path, said)
+            assert doc.xpath("//h:section[@class='letters-of']", namespaces=XHTML), path
+    assert seen

@@ -600,3 +600,49 @@ def _write_catalogue_only(folder: Path, title: str, documents: list) -> None:
     collection = SimpleNamespace(title=title, editors=[], introduction=None, register=None,
                                  documents=documents, catalogue=lambda: [d.catalogue for d in documents])
     site.write_collection_site(collection, [], folder)
+
+
+def _accessible_names(page, role: str) -> list[str]:
+    """The names Chromium gives a screen reader for the elements of a role."""
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    return [n.get("name", {}).get("value", "") for n in tree["nodes"]
+            if n.get("role", {}).get("value") == role and not n.get("ignored")]
+
+
+def test_the_catalogue_is_readable_on_a_phone_and_its_sort_buttons_are_named_plainly(open_page):
+    """At 390 px the catalogue's From, To and Place columns were 21 px wide, a letter
+    each ('O', 'A'); the sorted column's button was read out as 'Date ▲' (its arrow is
+    the header's sort state, which a screen reader says from aria-sort)."""
+    page = open_page(width=390)
+    page.wait_for_selector("#te-rows tr:not(.spacer)")
+    widths = page.evaluate("[...document.querySelectorAll('#te-catalogue thead th')]"
+                           ".map(th => th.getBoundingClientRect().width)")
+    assert len(widths) >= 4 and min(widths) >= 80, widths
+    # the table scrolls within its frame; the page itself does not scroll sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    frame = page.locator("#te-frame")
+    assert frame.evaluate("f => f.scrollWidth > f.clientWidth")
+    assert page.locator("th[data-key='date']").get_attribute("aria-sort") == "ascending"
+    names = _accessible_names(page, "button")
+    assert "Date" in names and "Title" in names, names
+    assert not [n for n in names if "▲" in n or "▼" in n], names
+    shot(page, "catalogue-390")
+
+
+def test_a_long_word_in_a_heading_stays_on_a_phone_s_screen(new_page, tmp_path):
+    """A file's contents page is headed by its file name, "frus1918Russiav03.xml": at
+    390 px it ran off the screen, cut, and the page scrolled sideways."""
+    import shutil
+
+    source = tmp_path / "collection"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "collection", source,
+                    ignore=shutil.ignore_patterns("broken.xml"))
+    (source / "volumes" / "frus.xml").rename(source / "volumes" / "frus1918Russiav03volumeiii.xml")
+    build_site(source, tmp_path / "out")
+    contents = tmp_path / "out" / "html" / "files" / "volumes-frus1918Russiav03volumeiii.html"
+    page = new_page(contents.as_uri(), 390, 900)
+    heading = page.locator("h1")
+    assert "frus1918Russiav03volumeiii" in heading.inner_text()
+    assert heading.evaluate("h => h.scrollWidth <= h.clientWidth"), heading.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.problems == []

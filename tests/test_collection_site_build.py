@@ -5,6 +5,7 @@ made, and an incremental rebuild that keeps them."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -243,3 +244,20 @@ def test_the_editors_roles_are_marked_and_a_citation_names_no_path(tmp_path):
         assert ".html" not in citation and "letters/" not in citation
         assert "In: Letters of a generated collection, ed. by A. Editor, B. Editor. Box " in citation
         assert not doc.xpath("h:p[@class='citation']/h:span[@class='url']", namespaces=XHTML)
+
+
+def test_a_title_ending_in_a_full_stop_is_cited_with_one(tmp_path):
+    # The real letters' titles end "..., Freitag, s.d.": the page cited them
+    # "Alfred Escher an Oswald Heer, s.l., Freitag, s.d.. In: ...", two full stops.
+    source = generate(tmp_path / "src", letters=2)
+    letter = sorted((source / "letters").glob("*.xml"))[0]
+    text = letter.read_text(encoding="utf-8")
+    title = re.search(r"<title>([^<]*)</title>", text).group(1)
+    letter.write_text(text.replace(f"<title>{title}</title>", f"<title>{title}, s.d.</title>", 1),
+                      encoding="utf-8")
+    report = build([source], tmp_path / "out", jobs=0, only=["html"])
+    assert report.exit_code == 0
+    page = etree.parse(str(tmp_path / "out" / "html" / "letters" / (letter.stem + ".html")))
+    citation = page.xpath("string(//h:p[@class='citation'])", namespaces=XHTML)
+    assert f"{title}, s.d. In: Letters of a generated collection" in citation, citation
+    assert ".." not in citation

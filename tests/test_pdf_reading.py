@@ -214,7 +214,7 @@ def test_running_heads_use_the_short_title(books):
     assert any("Russia, Volume III" in h for h in heads)
     assert not any(h.rstrip().endswith("…") for h in heads)
     contents = next(t for t in book.texts if t.lstrip().startswith("Contents"))
-    assert "Russia Economic Relations" in contents
+    assert "Russia: Economic Relations" in contents  # the heading's line break, a separator
 
 
 # ----- letters ------------------------------------------------------------------------
@@ -295,3 +295,83 @@ def test_the_signs_are_explained_in_sentences(dossier):
     assert len(signs) >= 4
     for meaning in signs:
         assert meaning[0].isupper() and meaning.endswith("."), meaning
+
+
+@pytest.mark.slow
+def test_a_page_break_between_list_items_or_opening_a_cell_prints_no_empty_item_or_bar(tmp_path):
+    """FRUS 1918 Russia III: its contents put a page break between two chapters' items,
+    which the PDF printed as a dash with nothing after it ('–' alone on a line, the page
+    number lost), and its list of papers opens a row's first cell with one, printed
+    '| 1275' (a bar with no word before it)."""
+    source = tmp_path / "breaks.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Breaks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<list><item>Efforts to stabilize the currency</item><pb n="IV"/>
+<item>Commercial relations and relief</item><pb n="V"/></list>
+<table><row><cell>1386</cell><cell>May 7</cell></row>
+<row><cell><pb n="XII"/>1275</cell><cell>May 11</cell></row></table>
+<p><pb n="7"/>Opening words of a page.</p>
+</body></text></TEI>""", encoding="utf-8")
+    book = build(source, tmp_path)
+    text = raw_text(book.path)
+    assert not re.search(r"^\s*[–•-]\s*$", text, re.M), text
+    for n in ("IV", "V", "XII", "7"):
+        assert f"p. {n}" in text, n
+    assert "Commercial relations and relief" in text
+    assert not re.search(r"\|\s*1275", text) and not re.search(r"\|\s*Opening", text), text
+
+
+@pytest.mark.slow
+def test_a_heading_in_two_lines_is_named_on_one_in_the_contents(tmp_path):
+    """FRUS 1918 Russia III's part heading 'Russia / Economic Relations' (a line break
+    between) stood in the PDF's contents and running heads as 'Russia Economic
+    Relations', one title run into the other; the site's contents read 'Russia:
+    Economic Relations'."""
+    filler = "<p>" + "Words of a long document fill the page and the next. " * 60 + "</p>"
+    source = tmp_path / "parts.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div type="compilation">
+<head>Russia<lb/>Economic Relations</head><div type="chapter"><head>Chapter I. Loans</head>
+{filler * 3}</div></div></body></text></TEI>""", encoding="utf-8")
+    book = build(source, tmp_path)
+    contents = next(t for t in book.texts if "Contents" in t)
+    assert "Russia: Economic Relations" in " ".join(contents.split()), contents
+    heads = [t.split("\n", 1)[0] for t in book.texts]
+    assert not any("Russia Economic" in h for h in heads), heads
+
+
+@pytest.mark.slow
+def test_the_page_before_a_title_page_is_marked_on_it(tmp_path):
+    """FRUS 1918 Russia III opens on page [I], its title page; the PDF set 'p. [I]–III'
+    beside the contents, as if they began on the title page's page."""
+    source = tmp_path / "front.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><front><pb n="[I]"/><titlePage><docTitle>
+<titlePart>RUSSIA</titlePart></docTitle><docImprint>WASHINGTON: 1932 <pb n="[II]"/>Publication
+No. 390</docImprint></titlePage><pb n="III"/><div type="toc"><head>Contents</head>
+<p>Chapter I</p></div></front><body><div><head>Chapter I</head><p>Text.</p></div></body>
+</text></TEI>""", encoding="utf-8")
+    pages = raw_text(build(source, tmp_path).path).split("\f")
+    title = next(t for t in pages if "RUSSIA" in t)
+    assert "p. [I]" in title and "p. [II]" in title, title
+    contents = next(t for t in pages if re.search(r"^\s*Contents\s*$", t, re.M) and "Chapter I" in t
+                    and "Editorial principles" not in t)
+    assert "p. III" in contents and "[I]" not in contents, contents
+
+
+@pytest.mark.slow
+def test_a_day_and_its_month_stay_on_one_line_in_a_heading(tmp_path):
+    """The volume of 40 real letters headed one "4. Melchior Esslinger an Alfred Escher,
+    s.l., Freitag, 18." over "Juli 1845": the day at a line's end, its month below."""
+    source = tmp_path / "heading.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letters</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div type="letter">
+<head>4. Melchior Esslinger an Alfred Escher, s.l., Freitag, 18. Juli 1845</head><p>Text.</p>
+</div></body></text></TEI>""", encoding="utf-8")
+    text = raw_text(build(source, tmp_path).path)
+    assert "Freitag, 18." in text.replace("\xa0", " ")
+    assert not re.search(r"\b18\.\s*\n", text), text

@@ -250,3 +250,87 @@ def test_the_sources_spaces_at_a_signs_edges_go_outside_it(tmp_path):
 Urtheil <del> </del> nach</p></body></text></TEI>""", encoding="utf-8")
     text = text_of(source)
     assert paragraph(text, "mein") == "mein Bestreben, ⟦...⟧ ⟦...⟧ durch mein ⟦Betragen⟧ihr Urtheil ⟦ ⟧ nach"
+
+
+def test_a_note_before_a_division_s_heading_follows_the_heading(tmp_path):
+    # FRUS 1918 Russia III puts each document's "File No." note before its heading:
+    # the text printed it as the last line of the document before ("Lansing / File No.
+    # 861.51/134 / Document No. 4 / The Ambassador ..."); the PDF sets it under the title.
+    source = tmp_path / "frus.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div type="chapter"><head>Chapter I</head>
+<div type="document" n="3"><head>The Secretary of State to the Ambassador</head>
+<p>Loans will be made at par.</p><closer><signed>Lansing</signed></closer></div>
+<div type="document" n="4"><note rend="inline" type="source">File No. 861.51/134</note>
+<head>The Ambassador to the Secretary of State</head>
+<note rend="inline" type="source">[Telegram]</note><p>Answering your 1313.</p></div>
+</div></body></text></TEI>""", encoding="utf-8")
+    text = text_of(source)
+    order = [text.index(s) for s in ("Lansing", "Document No. 4", "The Ambassador to the",
+                                     "File No. 861.51/134", "[Telegram]", "Answering")]
+    assert order == sorted(order), text
+
+
+def test_the_title_block_names_a_volume_once_and_its_series_apart(tmp_path):
+    # FRUS 1918 Russia III: the text opened "Papers ... 1918, Russia, Volume III",
+    # then "Papers ..., 1918", "Volume III" and "Russia" as titles, "Russia" underlined;
+    # Schnitzler's letters opened on their series and a machine date ("1906-08-03"), and
+    # named one of their two editors (an editor element holding two names).
+    source = tmp_path / "volume.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title type="complete">Papers Relating to the Foreign Relations, 1918, Russia, Volume III</title>
+<title type="series">Papers Relating to the Foreign Relations, 1918</title>
+<title type="subseries"/><title type="volumenumber">Volume III</title>
+<title type="volume">Russia</title><title type="iso-date">1918-01-01</title>
+<editor><name>Müller, Martin</name><name>Susen, Gerd</name></editor></titleStmt>
+<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>Printed book</p></sourceDesc>
+</fileDesc></teiHeader><text><body><p>Text.</p></body></text></TEI>""", encoding="utf-8")
+    lines = text_of(source).split("\n")
+    title = "Papers Relating to the Foreign Relations, 1918, Russia, Volume III"
+    assert lines[:5] == [title, "=" * len(title), "edited by Müller, Martin and Susen, Gerd",
+                         "Series: Papers Relating to the Foreign Relations, 1918",
+                         "Source: Printed book"], lines[:6]
+
+
+def test_a_table_row_that_runs_over_hangs_under_its_first_line(tmp_path):
+    # FRUS's list of papers in the text: each row ran over onto lines flush left like
+    # the next row's ("| 2" alone on a line), the rows could not be told apart.
+    subject = "Acceptance of credit by the Russian Government and suggestion of terms."
+    source = tmp_path / "table.xml"
+    source.write_text(f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><table>
+<row><cell>1161</cell><cell>Apr. 6</cell><cell>From the Ambassador in Russia (tel.)</cell>
+<cell>{subject}</cell><cell>2</cell></row>
+<row><cell>1313</cell><cell>Apr. 13</cell><cell>To the Ambassador in Russia (tel.)</cell>
+<cell>{subject}</cell><cell>3</cell></row></table></body></text></TEI>""", encoding="utf-8")
+    lines = [line for line in text_of(source, width=60).split("\n")]
+    first = lines.index(next(line for line in lines if line.startswith("1161 |")))
+    second = lines.index(next(line for line in lines if line.startswith("1313 |")))
+    assert second - first > 1, lines
+    assert all(line.startswith("  ") and line.strip() for line in lines[first + 1:second]), lines
+
+
+def test_a_list_item_stands_on_the_line_of_its_short_label(tmp_path):
+    # FRUS's decree annulling the state loans, in the text: "1." alone on a line, then
+    # " All state loans ..." a space in; the PDF sets "1.  All state loans ...".
+    source = tmp_path / "decree.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Papers</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><list>
+<label>1.</label><item>All state loans concluded by the governments of the Russian landowners
+and Russian bourgeoisie are annulled as from December 1, 1917.</item>
+<label>2.</label><item>In the same way all guaranties are being annulled.</item>
+<label>A very long label of a glossary</label><item>Its explanation.</item>
+</list><list><item>Outer</item><item><list><label>25</label><item>nested first</item>
+<label>35</label><item>nested second</item></list></item></list></body></text></TEI>""",
+                      encoding="utf-8")
+    lines = text_of(source, width=60).split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("1. "))
+    assert lines[first] == "1. All state loans concluded by the governments of the", lines
+    assert lines[first + 1].startswith("   Russian landowners"), lines
+    assert "2. In the same way all guaranties are being annulled." in lines, lines
+    assert "A very long label of a glossary" in lines and "1." not in lines, lines
+    # a list opening an item keeps its first label after the item's mark
+    assert "- 25 nested first" in lines and "  35 nested second" in lines, lines

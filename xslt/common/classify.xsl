@@ -157,6 +157,21 @@
                            $div/tei:head[not(@type = $te:head-never-main)])[1]"/>
   </xsl:function>
 
+  <!-- A heading's text on one line, where it is named elsewhere (contents, running
+       heads): its line breaks become a separator, "Russia: Economic Relations", or a
+       space after punctuation ("Chapter I. Loans"); its notes and skipped metadata left
+       out. (The site's contents, xslt/html's h:one-line, follow the same rule.) -->
+  <xsl:function name="te:one-line" as="xs:string">
+    <xsl:param name="el" as="node()?"/>
+    <xsl:variable name="breaks" select="$el/descendant::tei:lb[not(@te:join = 'true' or @break = 'no')]"/>
+    <xsl:variable name="texts" select="$el/descendant::text()
+      [empty(ancestor::*[(self::tei:note or @te:kind = 'skip') and . >> $el])]"/>
+    <xsl:variable name="raw" select="string-join(($texts | $breaks) ! (if (self::text()) then string(.) else '&#xE000;'), '')"/>
+    <xsl:variable name="edges" select="replace($raw, '^[\s&#xE000;]+|[\s&#xE000;]+\z', '', ';j')"/>
+    <xsl:sequence select="normalize-space(replace(replace($edges,
+      '([\p{P}])\s*&#xE000;[\s&#xE000;]*', '$1 ', ';j'), '\s*&#xE000;[\s&#xE000;]*', ': ', ';j'))"/>
+  </xsl:function>
+
   <!-- main | label | sub -->
   <xsl:function name="te:heading-role" as="xs:string">
     <xsl:param name="head" as="element()"/>

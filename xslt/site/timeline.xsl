@@ -39,8 +39,10 @@
               <xsl:choose>
                 <xsl:when test="$n > 0">
                   <a class="bar" href="years/{.}.html" data-width="{round(100 * $n div $most)}">
-                    <span class="fill" aria-hidden="true"></span>
-                    <span class="n">{$n}</span></a>
+                    <xsl:call-template name="s:year-link-text">
+                      <xsl:with-param name="year" select="string(.)"/>
+                      <xsl:with-param name="n" select="$n"/>
+                    </xsl:call-template></a>
                 </xsl:when>
                 <xsl:otherwise><span class="bar empty"><span class="n">0</span></span></xsl:otherwise>
               </xsl:choose>
@@ -50,11 +52,24 @@
           <xsl:if test="map:contains($years, 'undated')">
             <li><span class="year">undated</span>
               <a class="bar" href="years/undated.html" data-width="{round(100 * $years('undated') div $most)}">
-                <span class="fill" aria-hidden="true"></span><span class="n">{$years('undated')}</span></a></li>
+                <xsl:call-template name="s:year-link-text">
+                  <xsl:with-param name="year" select="'undated'"/>
+                  <xsl:with-param name="n" select="$years('undated')"/>
+                </xsl:call-template></a></li>
           </xsl:if>
         </ol>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- A year's bar and count, read out "1836: 3 documents" (the year beside the bar is
+       no part of the link: a screen reader said "link 3" alone). -->
+  <xsl:template name="s:year-link-text" as="element()+">
+    <xsl:param name="year" as="xs:string"/>
+    <xsl:param name="n" as="xs:integer"/>
+    <span class="visually-hidden">{$year}: </span>
+    <span class="fill" aria-hidden="true"></span>
+    <span class="n">{$n}<span class="visually-hidden"> document{if ($n = 1) then '' else 's'}</span></span>
   </xsl:template>
 
   <xsl:template name="s:year-page" as="element()">
@@ -71,7 +86,8 @@
         <h1>{$year} <span class="count">({count($docs)} document{if (count($docs) = 1) then '' else 's'})</span></h1>
         <ol class="doc-list">
           <xsl:for-each select="$docs">
-            <li value="{@n}"><a href="../{@href}">{@line}</a></li>
+            <!-- (its date where its title does not say it; on the page of the undated, none) -->
+            <li value="{@n}"><a href="../{@href}">{@line}</a><xsl:if test="@dated and @year != ''">, {@dated}</xsl:if></li>
           </xsl:for-each>
         </ol>
       </xsl:with-param>

@@ -71,11 +71,25 @@
     <xsl:variable name="list" select="$item/parent::*"/>
     <xsl:sequence select="
       if ($item/@n[normalize-space()]) then normalize-space($item/@n)
+      else if (exists(tx:short-label($item))) then tx:inline-text(tx:short-label($item))
       else if ($list/tei:label) then ''
       else if (matches(string-join($list/(@rend, @type), ' '), 'order|number|enum|arabic', 'i'))
         then (count($item/preceding-sibling::tei:item) + 1) || '.'
       else '-'"/>
   </xsl:function>
+
+  <!-- A list's label short enough to stand before its item on the item's line ("1.",
+       "(a)"), as the PDF sets it: the label just before the item, at most 8 characters,
+       holding no note. A longer label (a glossary's) keeps a line of its own. -->
+  <xsl:function name="tx:short-label" as="element()?">
+    <xsl:param name="item" as="element()"/>
+    <xsl:sequence select="$item/preceding-sibling::*[1][self::tei:label][not(.//tei:note)]
+      [string-length(tx:inline-text(.)) le 8][normalize-space(tx:inline-text(.))]"/>
+  </xsl:function>
+
+  <!-- (such a label is printed as its item's mark) -->
+  <xsl:template match="tei:label[following-sibling::*[1][self::tei:item][tx:short-label(.) is current()]]"
+                mode="tx:block" as="element(tx:b)*"/>
 
   <!-- A table row is one line, its cells (and any text standing between them)
        separated by " | ". A table whose cells the common layer sets right or centred
@@ -130,7 +144,8 @@
       else string-join($parts ! (if (self::tei:cell) then tx:inline-text(node())
                                  else tx:inline-text(.)), ' | ')"/>
     <xsl:if test="normalize-space($text)">
-      <tx:b group="{tx:group(.)}" indent="{$indent}">{$text}</tx:b>
+      <!-- a row that runs over hangs, the next row's first line flush: rows told apart -->
+      <tx:b group="{tx:group(.)}" indent="{$indent}" hang="2">{$text}</tx:b>
     </xsl:if>
     <xsl:apply-templates select="tx:block-notes($parts/(self::tei:cell/node(), self::*[not(self::tei:cell)]))" mode="tx:block"/>
   </xsl:template>
@@ -164,8 +179,31 @@
     <xsl:sequence select="$el/@te:section-break = 'true'"/>
   </xsl:function>
 
+  <!-- A division whose heading stands after some of its content (FRUS: a document's
+       "File No." note before its title): its headings first, then the rest, as the PDF
+       sets it; otherwise the content read as the end of the division before. -->
+  <xsl:template match="*[local-name() = $tx:divs][tx:late-heads(.)]" mode="tx:block" as="element(tx:b)*">
+    <xsl:variable name="heads" select="tx:late-heads(.)"/>
+    <xsl:call-template name="tx:contents">
+      <xsl:with-param name="nodes" select="$heads, node() except $heads"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- A division's main heading and the label headings before it, when content (no
+       break) stands before them; else none. -->
+  <xsl:function name="tx:late-heads" as="element()*">
+    <xsl:param name="div" as="element()"/>
+    <xsl:variable name="head" select="$div/tei:head[@te:heading = 'main'][1]"/>
+    <xsl:variable name="heads" select="$div/tei:head[. &lt;&lt; $head or . is $head]"/>
+    <xsl:sequence select="if (exists($head) and exists($head/preceding-sibling::*[not(self::tei:head
+                            or @te:kind = ('break', 'skip'))])) then $heads else ()"/>
+  </xsl:function>
+
   <xsl:template name="tx:contents" as="element(tx:b)*">
-    <xsl:call-template name="tx:flow"/>
+    <xsl:param name="nodes" as="node()*" select="node()"/>
+    <xsl:call-template name="tx:flow">
+      <xsl:with-param name="nodes" select="$nodes"/>
+    </xsl:call-template>
     <xsl:if test="te:is-unit(.)">
       <xsl:call-template name="tx:notes-section"/>
     </xsl:if>
@@ -244,7 +282,8 @@
   <xsl:function name="tx:is-leading-head" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
     <xsl:sequence select="exists($el/self::tei:head[local-name(..) = $tx:divs])
-      and empty($el/preceding-sibling::*[not(self::tei:head or @te:kind = ('break', 'skip'))])"/>
+      and (empty($el/preceding-sibling::*[not(self::tei:head or @te:kind = ('break', 'skip'))])
+           or exists(tx:late-heads($el/..)[. is $el]))"/>
   </xsl:function>
 
   <!-- A division's main heading (the common layer's @te:heading) is underlined, by level. -->
@@ -275,7 +314,10 @@
         <xsl:attribute name="group" select="$group"/>
         <xsl:if test="position() = 1">
           <xsl:attribute name="indent" select="$indent"/>
-          <xsl:attribute name="prefix" select="$prefix"/>
+          <!-- (a block opening with a mark of its own, the first item of a list that
+               opens the item, keeps it after this one: "2. 25 first item") -->
+          <xsl:attribute name="prefix" select="$prefix || (if (@prefix != '') then
+            tx:spaces(xs:integer(@indent) - $indent - string-length($prefix)) || @prefix else '')"/>
         </xsl:if>
         <xsl:copy-of select="node()"/>
       </xsl:copy>

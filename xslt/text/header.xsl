@@ -19,14 +19,22 @@
   <xsl:template name="tx:title-block" as="element(tx:b)*">
     <xsl:variable name="file" select="tei:teiHeader/tei:fileDesc"/>
     <xsl:variable name="titles" select="$file/tei:titleStmt/tei:title[tx:text(.)]"/>
-    <xsl:variable name="major" select="$titles[not(@type = $tx:minor-titles)]"/>
-    <xsl:variable name="main" select="if (exists($major)) then $major else $titles[1]"/>
+    <!-- (as the PDF's title page: a series title goes to the "Series:" line, a machine
+         date is no title, and a title another one holds, "Volume III" of "Papers ...,
+         Russia, Volume III", is not printed again) -->
+    <xsl:variable name="series" select="$titles[@level = 's' or @type = ('series', 'subseries')]"/>
+    <xsl:variable name="major" select="$titles[not(@type = $tx:minor-titles)]
+                                        [not(contains(@type, 'date'))] except $series"/>
+    <xsl:variable name="candidates" select="if (exists($major)) then $major else $titles[1]"/>
+    <xsl:variable name="main" select="for $t in $candidates return $t[not(some $other in ($candidates except $t)
+      satisfies (contains(tx:text($other), tx:text($t)) and (tx:text($other) ne tx:text($t) or $other &lt;&lt; $t)))]"/>
     <xsl:variable name="lines" as="xs:string*" select="
       ($titles[@type = ('sub', 'subordinate')] except $main) ! tx:text(.),
       tx:names('by', $file/tei:titleStmt/tei:author),
       tx:names('edited by', $file/tei:titleStmt/tei:editor),
       $file/tei:titleStmt/tei:respStmt ! tx:responsibility(.),
       $file/tei:seriesStmt ! tx:labelled('Series', string-join((tei:title, tei:biblScope, tei:idno) ! tx:text(.), ', ')),
+      (if ($file/tei:seriesStmt/tei:title[tx:text(.)]) then () else ($series except $main)[1] ! tx:labelled('Series', tx:text(.))),
       $file/tei:sourceDesc/* ! tx:labelled('Source', tx:source(.))"/>
     <xsl:for-each select="$main">
       <tx:b group="title" indent="0">
@@ -62,8 +70,10 @@
   <xsl:function name="tx:names" as="xs:string?">
     <xsl:param name="label" as="xs:string"/>
     <xsl:param name="names" as="element()*"/>
-    <!-- a name inside (an author with persName and idno children) is the name -->
-    <xsl:variable name="texts" select="$names ! tx:text((tei:persName | tei:name | tei:orgName, .)[1])[.]"/>
+    <!-- the names inside (an author with persName and idno children; an editor
+         element holding two names, Schnitzler's letters) are the names -->
+    <xsl:variable name="texts" select="$names ! (if (tei:persName | tei:name | tei:orgName)
+      then tei:persName | tei:name | tei:orgName else .) ! tx:text(.)[.]"/>
     <xsl:sequence select="
       if (empty($texts)) then ()
       else $label || ' ' || string-join($texts[position() lt last()], ', ')

@@ -33,7 +33,9 @@
     <xsl:param name="block" as="element(tx:b)"/>
     <xsl:variable name="indent" select="xs:integer($block/@indent)"/>
     <xsl:variable name="prefix" select="string($block/@prefix)"/>
-    <xsl:variable name="hang" select="string-length($prefix)"/>
+    <!-- the lines after the first stand under the prefix's end, or @hang further in (a
+         table row that runs over) -->
+    <xsl:variable name="hang" select="string-length($prefix) + xs:integer(($block/@hang, 0)[1])"/>
     <xsl:variable name="lines" select="tx:wrap(replace(string($block), '\s*&#xFDD2;\s*', ' '),
       if ($width = 0) then 0 else max((1, $width - $indent - $hang)))"/>
     <xsl:variable name="longest" select="max(($lines ! string-length(.), 0)) + $hang"/>

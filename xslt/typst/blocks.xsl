@@ -232,8 +232,19 @@
        (so that its marginal number stands by the heading, not alone on a page). -->
   <xsl:function name="tt:carrier" as="element()?">
     <xsl:param name="pb" as="element()"/>
-    <xsl:sequence select="$pb/following-sibling::*[not(self::tei:pb or self::tei:milestone
+    <xsl:sequence select="if (tt:opens-title-page($pb)) then ()
+      else $pb/following-sibling::*[not(self::tei:pb or self::tei:milestone
       or @te:kind = 'skip' or . is tt:own-title-page(.))][1][tt:starts-page(.)]"/>
+  </xsl:function>
+
+  <!-- Does a page break open the text's own title page (FRUS: "[I]" before it)? Its
+       number is set on the title page (tt:title-page), not carried past it to the page
+       after ("p. [I]–III" beside the contents). -->
+  <xsl:function name="tt:opens-title-page" as="xs:boolean">
+    <xsl:param name="pb" as="element()"/>
+    <xsl:variable name="next" select="$pb/following-sibling::*[not(self::tei:pb or self::tei:milestone
+      or @te:kind = 'skip')][1]"/>
+    <xsl:sequence select="exists($next) and $next is tt:own-title-page($pb)"/>
   </xsl:function>
 
   <xsl:template match="*[tt:is-div(.)]" mode="tt:block">
@@ -254,7 +265,7 @@
     <!-- the label the common layer gave a numbered division without a label heading -->
     <xsl:variable name="given" select="@te:division-label[$head]"/>
     <xsl:text>  label-text: {tt:str-or-none((string-join($labels ! tt:plain(.), ' ')[.], $given)[1])}, </xsl:text>
-    <xsl:text>title-text: {tt:str-or-none(($head ! tt:plain(.), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
+    <xsl:text>title-text: {tt:str-or-none(($head ! te:one-line(.), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
     <xsl:if test="$carried or $leading">
       <xsl:text>  pre: [&#10;</xsl:text>
       <xsl:call-template name="tt:page-mark">
@@ -397,6 +408,9 @@
           <xsl:text>  }}),&#10;</xsl:text>
         </xsl:when>
         <xsl:when test="@te:kind = 'skip'"/>
+        <!-- a break between items is no item (it printed as a dash with nothing after
+             it): a page break's number goes into the margin beside the next item -->
+        <xsl:when test="tt:list-break(.)"/>
         <xsl:when test="self::tei:label">
           <xsl:text>  (label: {{{tt:mark(.)}&#10;</xsl:text>
           <xsl:call-template name="tt:inline-run">
@@ -406,19 +420,54 @@
         </xsl:when>
         <xsl:otherwise>
           <xsl:text>  (item: {{{tt:mark(.)}&#10;</xsl:text>
-          <xsl:call-template name="tt:cell-content"/>
+          <xsl:call-template name="tt:cell-content">
+            <xsl:with-param name="pages" select="tt:page-numbers(tt:breaks-before(.)/self::tei:pb)"/>
+          </xsl:call-template>
           <xsl:text>  }}),&#10;</xsl:text>
         </xsl:otherwise>
       </xsl:choose>
     </xsl:for-each>
     <xsl:text>  ),&#10;)&#10;</xsl:text>
+    <!-- page breaks after the last item: the next page opens after the list -->
+    <xsl:for-each select="tt:page-numbers(tei:pb[empty(following-sibling::*[not(tt:list-break(.))])])">
+      <xsl:text>#te.pb({.}, block: true)&#10;</xsl:text>
+    </xsl:for-each>
   </xsl:template>
+
+  <!-- A list's child that prints nothing between its items: a page, line or column
+       break, a milestone, an anchor. -->
+  <xsl:function name="tt:list-break" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="exists($node/(self::tei:pb | self::tei:lb | self::tei:cb
+                          | self::tei:milestone | self::tei:anchor))"/>
+  </xsl:function>
+
+  <!-- The breaks standing directly before a list's item (after the item before it). -->
+  <xsl:function name="tt:breaks-before" as="element()*">
+    <xsl:param name="item" as="element()"/>
+    <xsl:variable name="before" select="$item/preceding-sibling::*[not(tt:list-break(.))][1]"/>
+    <xsl:sequence select="$item/preceding-sibling::*[tt:list-break(.)][empty($before) or . >> $before]"/>
+  </xsl:function>
+
+  <!-- The source's page numbers of a run of page breaks as one Typst string ("IV", a
+       run "IV–V"), or none when they have none. -->
+  <xsl:function name="tt:page-numbers" as="xs:string?">
+    <xsl:param name="run" as="element()*"/>
+    <xsl:variable name="numbers" select="$run/@n[matches(., '[\p{L}\p{N}]')] ! normalize-space(.)"/>
+    <xsl:sequence select="if (exists($numbers))
+                          then tt:str(string-join(distinct-values(($numbers[1], $numbers[last()])), '–'))
+                          else ()"/>
+  </xsl:function>
 
   <!-- The content of a list item or table cell: inline, or a flow when it holds blocks. -->
   <xsl:template name="tt:cell-content">
+    <!-- the page numbers of page breaks just before it (a list's item that opens a page):
+         in the margin beside its first line -->
+    <xsl:param name="pages" as="xs:string?"/>
     <xsl:choose>
       <xsl:when test="tt:is-container(.)">
         <xsl:text>[&#10;</xsl:text>
+        <xsl:if test="exists($pages)">#te.pb({$pages}, bar: false, block: true)&#10;</xsl:if>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="."/>
           <xsl:with-param name="nested" select="true()" tunnel="yes"/>
@@ -428,6 +477,7 @@
       <xsl:when test=".//tei:note[@te:deferred = 'true']">
         <!-- a block note standing in the cell follows its text, inside the cell -->
         <xsl:text>[#{{&#10;</xsl:text>
+        <xsl:if test="exists($pages)">te.pb({$pages}, bar: false)&#10;</xsl:if>
         <xsl:call-template name="tt:inline-run">
           <xsl:with-param name="nodes" select="node()"/>
         </xsl:call-template>
@@ -438,6 +488,7 @@
         <xsl:text>]&#10;</xsl:text>
       </xsl:when>
       <xsl:otherwise>
+        <xsl:if test="exists($pages)">te.pb({$pages}, bar: false)&#10;</xsl:if>
         <xsl:call-template name="tt:inline-run">
           <xsl:with-param name="nodes" select="node()"/>
         </xsl:call-template>
@@ -527,7 +578,7 @@
        their own would be printed over each other. The first of such a run prints it. -->
   <xsl:template match="tei:pb" mode="tt:block-break">
     <xsl:param name="carry" as="xs:boolean" select="true()"/>
-    <xsl:if test="not($carry and exists(tt:carrier(.))) and not(tt:follows-pb(.))">
+    <xsl:if test="not($carry and exists(tt:carrier(.))) and not(tt:follows-pb(.)) and not(tt:opens-title-page(.))">
       <xsl:call-template name="tt:page-mark">
         <xsl:with-param name="run" select="., tt:pb-run(.)"/>
       </xsl:call-template>
@@ -536,10 +587,9 @@
 
   <xsl:template name="tt:page-mark">
     <xsl:param name="run" as="element()*"/>
-    <xsl:variable name="numbers" select="$run/@n[matches(., '[\p{L}\p{N}]')] ! normalize-space(.)"/>
-    <xsl:if test="exists($numbers)">
-      <xsl:text>#te.pb({tt:str(string-join(distinct-values(($numbers[1], $numbers[last()])), '–'))}, block: true){tt:mark($run[1])}&#10;</xsl:text>
-    </xsl:if>
+    <xsl:for-each select="tt:page-numbers($run)">
+      <xsl:text>#te.pb({.}, block: true){tt:mark($run[1])}&#10;</xsl:text>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- Does a page break directly follow another (only white space between)? -->

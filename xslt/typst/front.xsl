@@ -173,6 +173,10 @@
     <xsl:choose>
       <xsl:when test="$page">
         <xsl:text>  own: [{tt:mark($page)}&#10;</xsl:text>
+        <!-- the source's page the title page is (a page break just before it) -->
+        <xsl:for-each select="tt:page-numbers($page/preceding-sibling::tei:pb[tt:opens-title-page(.)])">
+          <xsl:text>#te.pb({.}, bar: false, block: true)&#10;</xsl:text>
+        </xsl:for-each>
         <xsl:call-template name="tt:flow">
           <xsl:with-param name="container" select="$page"/>
           <xsl:with-param name="nested" select="true()" tunnel="yes"/>

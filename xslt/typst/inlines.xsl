@@ -93,7 +93,39 @@
     <xsl:variable name="s" select="if (ends-with($s, ' ') and (empty($next) or $next/self::tei:lb
                                        or tt:is-mark($t/following-sibling::node()[1])))
                           then substring($s, 1, string-length($s) - 1) else $s"/>
-    <xsl:sequence select="tt:name-spaces($t, $s)"/>
+    <xsl:sequence select="tt:day-month($t, tt:name-spaces($t, $s))"/>
+  </xsl:function>
+
+  <!-- In a heading a day and its month stay on one line ("Freitag, 18.&#xA0;Juli 1845",
+       "April&#xA0;20, 1917"): a title broke "18." | "Juli 1845". Months by the words the
+       date rule reads them by (policy.xml's <dates>). -->
+  <xsl:variable name="tt:month-words" as="xs:string"
+                select="'^(' || string-join($te:policy/dates/month/@source, '|') || ')'"/>
+
+  <xsl:function name="tt:day-month" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:choose>
+      <xsl:when test="empty($t/ancestor::tei:head) or not(matches($s, '\d \p{L}|\p{L} \d'))">
+        <xsl:sequence select="$s"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="parts" as="xs:string*">
+          <xsl:analyze-string select="$s" regex="(\d{{1,2}}\.?) (\p{{L}}+)|(\p{{L}}+) (\d{{1,2}})(\D|$)">
+            <xsl:matching-substring>
+              <xsl:variable name="month" select="(regex-group(2), regex-group(3))[.][1]"/>
+              <xsl:variable name="glue" select="if (matches(lower-case($month), $tt:month-words)) then '&#xA0;' else ' '"/>
+              <xsl:sequence select="if (regex-group(1)) then regex-group(1) || $glue || regex-group(2)
+                                    else regex-group(3) || $glue || regex-group(4) || regex-group(5)"/>
+            </xsl:matching-substring>
+            <xsl:non-matching-substring>
+              <xsl:sequence select="."/>
+            </xsl:non-matching-substring>
+          </xsl:analyze-string>
+        </xsl:variable>
+        <xsl:sequence select="string-join($parts)"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <!-- A note printed as a footnote mark where it stands. -->
@@ -345,7 +377,9 @@
           (if ($next/self::tei:lb) then '&quot;before&quot;' else '&quot;after&quot;')
         else 'none'"/>
       <xsl:variable name="n" select="@n[matches(., '[\p{L}\p{N}]')]"/>
-      <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}){tt:mark(.)}&#10;</xsl:text>
+      <!-- (at the very start of a block the page opens with it: the number in the
+           margin, no bar with nothing before it) -->
+      <xsl:text>te.pb({tt:str-or-none($n)}, spaced: {$spaced}{if (empty($prev)) then ', bar: false' else ''}){tt:mark(.)}&#10;</xsl:text>
     </xsl:if>
   </xsl:template>
 
