@@ -415,10 +415,35 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
 
 # what ``Intake.keep`` writes (another version is read as none)
-_KEPT = "tei-edition site intake 2"
+_KEPT = "tei-edition site intake 3"
 # documents whose digests the intake kept may no longer hold (read again by every
 # build) before it is written anew: at least this many, or a fiftieth of the documents
 KEPT_APART = 16
+# what it keeps is written and read in pieces (``marshal`` records one after the other:
+# its head, then each table's size and its items, at most this many a record), so that
+# neither holds the file's bytes whole beside its values (240 MB for 5,000 letters)
+KEPT_PIECE = 500
+
+
+def _dump_table(count: int, items, file) -> None:
+    """A table of ``count`` (key, value) ``items`` written to ``file`` in pieces."""
+    marshal.dump(count, file)
+    items = iter(items)
+    while piece := dict(itertools.islice(items, KEPT_PIECE)):
+        marshal.dump(piece, file)
+
+
+def _load_table(file) -> dict:
+    """A table ``_dump_table`` wrote (ValueError, EOFError: not one)."""
+    count, table = marshal.load(file), {}
+    if not isinstance(count, int):
+        raise ValueError("no table kept here")
+    while len(table) < count:
+        piece = marshal.load(file)
+        if not isinstance(piece, dict) or not piece:
+            raise ValueError("no table kept here")
+        table.update(piece)
+    return table
 # the separators of what it keeps packed, one string per entry: before each document
 # (or mention), and between a document and its mark (a mention's fields); neither is
 # in any XML text, name or identifier
@@ -511,10 +536,17 @@ class Intake:
         if self.restored or self.by_digest or not names:
             return set()
         try:
-            kind, tool, numbers, stamps, index, mentions, marked = marshal.loads(Path(path).read_bytes())
-            if kind != _KEPT or tool != manifest.tool_digest() or numbers != self.numbers or \
-                    not all(isinstance(one, dict) for one in (stamps, index, mentions, marked)):
-                return set()
+            with open(path, "rb") as file:  # (its head first: nothing more of another's)
+                kind, tool, numbers, stamps = marshal.load(file)
+                if kind != _KEPT or tool != manifest.tool_digest() or numbers != self.numbers or \
+                        not isinstance(stamps, dict):
+                    return set()
+                index = marshal.load(file)
+                if not isinstance(index, dict):
+                    return set()
+                for table in ("postings", "holders", "texts"):
+                    index[table] = _load_table(file)
+                mentions, marked = _load_table(file), _load_table(file)
             wanted = set(names)
             taken = {d: stamp for d, stamp in stamps.items()
                      if isinstance(stamp, str) and stamp.partition(":")[0] in wanted}
@@ -604,11 +636,25 @@ class Intake:
                 return
             except OSError:
                 pass
-        data = marshal.dumps((_KEPT, manifest.tool_digest(), self.numbers, stamps,
-                              self.index.state(), mentions.packed_all(), marked))
         partial = Path(f"{path}.{os.getpid()}.partial")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        try:
+            with open(partial, "wb") as file:
+                marshal.dump((_KEPT, manifest.tool_digest(), self.numbers, stamps), file)
+                index = self.index.state(texts=False)
+                tables = {table: index.pop(table) for table in ("postings", "holders")}
+                marshal.dump(index, file)
+                for table in tables.values():
+                    _dump_table(len(table), table.items(), file)
+                del tables
+                _dump_table(len(self.index.texts), self.index.text_items(), file)
+                packed = mentions.packed_all()
+                _dump_table(len(packed), packed.items(), file)
+                del packed
+                _dump_table(len(marked), marked.items(), file)
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
 
     def close(self) -> None:
         """The index's spill removed (again: nothing)."""
@@ -668,7 +714,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
             [shown_as.get(d, "-") for d in sorted(named)]), *marked.get(key, no_marks))
     del marked
     # the overview's and the entries' parts whose keys are the previous build's: their
-    # files linked over meanwhile (by a process of its own when they are many)
+    # files linked over meanwhile (by a thread of their own when they are many)
     old = previous if previous is not None and previous.folder.is_dir() else None
     writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
     linking = _PartLinks(old, writer, parts)
