@@ -907,7 +907,10 @@ class _PartLinks:
         writer's), those it could not link in ``_failed``."""
         self._failed = set(names)  # (until it is done: an error in it fails them all)
         linker = links.Linker(self._writer._linker.old, self._writer._linker.new)
-        self._failed = {name for name in names if not linker.link(name)}
+        try:
+            self._failed = {name for name in names if not linker.link(name)}
+        except OSError:
+            pass  # (their parts are made again, here: an error that lasts is told there)
 
     def kept(self) -> dict[str, list[str]]:
         """Part -> its files, linked over, of each part kept."""
