@@ -215,7 +215,7 @@ def test_a_letter_of_the_register_with_many_entries_is_split_into_small_pages(tm
 def test_the_editors_roles_are_marked_and_a_citation_names_no_path(tmp_path):
     # edition.toml's roles = "swapped" is an editorial decision: said above the catalogue
     # and beside each letter's From/To. Without a base_url a letter is cited by title,
-    # collection and shelfmark: a page's relative path is no citation.
+    # collection and its source as the Source line names it: a page's relative path is no citation.
     source = generate(tmp_path / "src", letters=3)
     toml = source / "edition.toml"
     toml.write_text("\n".join(line for line in toml.read_text(encoding="utf-8").splitlines()
@@ -242,7 +242,11 @@ def test_the_editors_roles_are_marked_and_a_citation_names_no_path(tmp_path):
         assert facts["To"] == writer
         citation = doc.xpath("string(h:p[@class='citation'])", namespaces=XHTML)
         assert ".html" not in citation and "letters/" not in citation
-        assert "In: Letters of a generated collection, ed. by A. Editor, B. Editor. Box " in citation
+        # named as the Source line names it, archive and shelfmark (was the shelfmark alone)
+        assert "In: Letters of a generated collection, ed. by A. Editor, B. Editor. Bern, Archive, Box " in citation
+        source_line = page.xpath("string(//h:header[@class='title-block']/h:dl/h:dt[. = 'Source']"
+                                 "/following-sibling::h:dd[1])", namespaces=XHTML)
+        assert source_line.startswith("Bern, Archive, Box ") and citation.endswith(f" {source_line}.")
         assert not doc.xpath("h:p[@class='citation']/h:span[@class='url']", namespaces=XHTML)
 
 

@@ -460,9 +460,11 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     cite = etree.SubElement(page, f"{{{TE_NS}}}citation")
     if base_url:
         cite.set("url", base_url.rstrip("/") + "/" + href(document.id))
-    elif entry.identifier:  # no address to cite (a page's relative path is none): its shelfmark
-        citation += f". {entry.identifier.rstrip('.')}"
-    cite.text = citation + "."
+    elif entry.identifier:  # no address to cite (a page's relative path is none): its
+        # shelfmark, which the page names as its Source line does (xslt/html, h:sources)
+        cite.set("shelfmark", entry.identifier)
+        citation += "."
+    cite.text = citation
     register = _entry_pages(collection)
     seen: set[str] = set()
     if tree is not None:
