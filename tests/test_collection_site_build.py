@@ -181,6 +181,45 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
     assert (html / "registers" / "person" / "p2.html").read_bytes() == before
 
 
+def test_a_file_of_many_rendered_whole_is_a_page_of_the_collection(tmp_path):
+    """The whole page of a FRUS-style file is one page of the collection site, as a
+    letter's: the collection's header (its home, registers and search), the way to the
+    file's contents page, its names linked to the collection's registers; no site of
+    its own beside it (its own about page, assets, a search of that file alone). Its
+    contents page is headed by the file's title, not its file name."""
+    import shutil
+
+    source = tmp_path / "collection"
+    shutil.copytree(FIXTURE, source, ignore=shutil.ignore_patterns("broken.xml"))
+    report = build([source], tmp_path / "out", jobs=0, only=["html", "text"])
+    assert report.exit_code == 0, report.notes
+    html = tmp_path / "out" / "html"
+    assert sorted(p.name for p in (html / "volumes" / "frus").iterdir()) == ["index.html"]
+    whole = etree.parse(str(html / "volumes" / "frus" / "index.html"))
+    assert whole.xpath("//h:header[@class='site-header']//h:p[@class='site-title']/h:a/@href",
+                       namespaces=XHTML) == ["../../index.html"]
+    assert whole.xpath("//h:nav[@class='site-nav']//h:a/@href", namespaces=XHTML) == [
+        "../../index.html", "../../registers/index.html", "../../search.html"]
+    assert not whole.xpath("//h:form[@role='search']", namespaces=XHTML)  # the collection's search
+    assert whole.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]
+    [contents] = whole.xpath("//h:nav[@class='neighbours']/h:a[@class='contents']", namespaces=XHTML)
+    assert contents.get("href") == "../../files/volumes-frus.html"
+    assert contents.xpath("string()") == "Contents of A volume of many documents"
+    assert (html / "files" / "volumes-frus.html").resolve() == \
+        (html / "volumes" / "frus" / contents.get("href")).resolve()
+    [beispiel] = whole.xpath("//h:a[contains(concat(' ', @class, ' '), ' name ')][. = 'Beispiel']",
+                             namespaces=XHTML)
+    assert beispiel.get("href") == "../../registers/person/p2.html"
+    assert whole.xpath("//h:p[@class='formats']/h:a/@href", namespaces=XHTML) == ["../../../volumes/frus.txt"]
+    assert (tmp_path / "out" / "volumes" / "frus.txt").is_file()
+    assert not whole.xpath("//h:section[@class='collection-doc']/h:dl", namespaces=XHTML)  # no facts of its own
+    file_page = etree.parse(str(html / "files" / "volumes-frus.html"))
+    assert file_page.xpath("string(//h:h1)", namespaces=XHTML) == "A volume of many documents"
+    assert file_page.xpath("string(//h:title)", namespaces=XHTML).startswith("A volume of many documents · ")
+    assert file_page.xpath("string(//h:main/h:p[1])", namespaces=XHTML) == \
+        "3 documents in this file (volumes/frus.xml)."
+
+
 @pytest.mark.slow
 def test_a_letter_of_the_register_with_many_entries_is_split_into_small_pages(tmp_path):
     """Every page loads under 300 KB (issue 15), also the index of a letter that most of

@@ -152,12 +152,15 @@
             'corresp-next': 'Next in this correspondence →', 'contents': 'Contents of ' || @label}(string(@rel))}</a>
         </xsl:for-each>
       </nav>
-      <dl class="meta">
-        <xsl:for-each select="$in/te:fact[not(@label = 'Identifier' and (some $s in $sources satisfies contains($s, .)))]">
-          <dt>{@label}</dt>
-          <dd>{.}</dd>
-        </xsl:for-each>
-      </dl>
+      <xsl:variable name="facts" select="$in/te:fact[not(@label = 'Identifier' and (some $s in $sources satisfies contains($s, .)))]"/>
+      <xsl:if test="$facts">
+        <dl class="meta">
+          <xsl:for-each select="$facts">
+            <dt>{@label}</dt>
+            <dd>{.}</dd>
+          </xsl:for-each>
+        </dl>
+      </xsl:if>
       <xsl:for-each select="$in/te:roles-note">
         <p class="roles-note">{.}</p>
       </xsl:for-each>
