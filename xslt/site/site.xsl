@@ -158,7 +158,7 @@
               <xsl:with-param name="title" select="string(@file-title)"/>
               <xsl:with-param name="content" as="element()+">
                 <h1>{@file-title}</h1>
-                <p>{count(current-group())} documents in this file ({@source}).</p>
+                <p>{count(current-group())} documents in this file.</p>
                 <ol class="doc-list">
                   <xsl:for-each select="current-group()">
                     <!-- with its date where its title does not say it: a volume's
