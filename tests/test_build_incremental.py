@@ -6,6 +6,8 @@ stylesheets and code, the options). Asserted on what was rendered and on the fil
 
 from __future__ import annotations
 
+import marshal
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_collection_site_fixture import generate  # noqa: E402
 
 from tei_edition.collection import load  # noqa: E402
-from tei_edition.publish import manifest, search_index  # noqa: E402
+from tei_edition.publish import manifest, search_index, site  # noqa: E402
 from tei_edition.publish.build import build  # noqa: E402
 
 
@@ -43,7 +45,7 @@ def same_as_a_full_build(source: Path, out: Path, tmp_path: Path, *, same_keys: 
     fresh = tmp_path / "fresh"
     build([source], fresh, jobs=0, force=True, **options)
     ours, theirs = inodes(out), inodes(fresh)
-    kept_for_next = {manifest.MANIFEST, manifest.RECORDS}
+    kept_for_next = {manifest.MANIFEST, manifest.RECORDS, manifest.SITE_INTAKE}
     assert set(ours) - kept_for_next == set(theirs) - kept_for_next
     different = [f for f in theirs if f not in kept_for_next
                  and (out / f).read_bytes() != (fresh / f).read_bytes()]
@@ -161,27 +163,37 @@ def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, t
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
-def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path):
+@pytest.mark.parametrize("apart,escaped", [(site.LINK_APART, True), (0, True), (0, False)],
+                         ids=["linked here", "not plain: linked here", "linked by a process"])
+def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path, monkeypatch,
+                                                               apart, escaped):
     """What the previous build's record says is not trusted beyond its files: a page of
     a kept part that is missing, or a part whose files the record names outside the
-    folder, is made again."""
+    folder, is made again. (The site's files linked over here, or by a process of their
+    own when they are more than ``LINK_APART``.)"""
     import json
 
+    monkeypatch.setattr(site, "LINK_APART", apart)
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
     pages = sorted(f for f in site_files(out) if f.startswith("html/registers/person/"))
     (out / pages[0]).unlink()
     record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
-    part = next(p for p, (key, files) in record["site"]["parts"].items()
-                if f"html/{files[0]}" == pages[1])
-    record["site"]["parts"][part][1] = ["../../escaped.html"]
-    record["site"]["hashes"]["../../escaped.html"] = "0"
+    if escaped:
+        part = next(p for p, (key, files) in record["site"]["parts"].items()
+                    if f"html/{files[0]}" == pages[1])
+        record["site"]["parts"][part][1] = ["../../escaped.html"]
+        record["site"]["hashes"]["../../escaped.html"] = "0"
     (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
     letter = sorted((source / "letters").glob("*.xml"))[1]
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("Dear friend,", "Dear colleague,"), encoding="utf-8")
+    fed, feed = [], site._PartLinks._feed
+    monkeypatch.setattr(site._PartLinks, "_feed", lambda self, names: fed.append(names) or
+                        feed(self, names))
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and again.site_written >= 2
+    assert bool(fed) == (apart == 0 and not escaped)  # (a name not plain: linked here)
     assert not (tmp_path / "escaped.html").exists()
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
@@ -716,3 +728,117 @@ def test_a_register_digest_gone_wrong_in_a_record_never_makes_a_wrong_page(sourc
     # (the other digest stays the key's part, until the register changes: the pages are
     # a full build's, the key of that document is not)
     same_as_a_full_build(source, out, tmp_path, same_keys=False, only=["html"])
+
+
+def _digests_read(monkeypatch) -> list[str]:
+    """The names of the site digests a build decodes (``build._digests``), as it reads them."""
+    import tei_edition.publish.build as build_module
+
+    read: list[str] = []
+    real = build_module._digests
+    monkeypatch.setattr(build_module, "_digests",
+                        lambda data, name=None: read.append(name) or real(data, name))
+    return read
+
+
+def _edit(source: Path, n: int, old: str = "Dear friend,", new: str = "Dearest friend,") -> None:
+    letter = sorted((source / "letters").glob("*.xml"))[n]
+    letter.write_text(letter.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_takes_the_unchanged_digests_from_the_kept_intake(source, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    kept_first = (out / manifest.SITE_INTAKE).stat().st_ino
+    _edit(source, 3)
+    read = _digests_read(monkeypatch)
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and again.rendered == 1
+    # only the new digest of the letter edited is decoded; the seven others are taken
+    # in from what the previous build kept
+    assert len(read) == 1 and read[0] == manifest.load(out)[f"letters/{sorted((source / 'letters').glob('*.xml'))[3].stem}"].digest
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    # that rebuild linked the kept intake over (one digest apart from it): the next
+    # reads the digest of the letter edited before too, and writes the intake anew once
+    # more than ``KEPT_APART`` are apart
+    assert (out / manifest.SITE_INTAKE).stat().st_ino == kept_first
+    _edit(source, 5)
+    read = _digests_read(monkeypatch)
+    monkeypatch.setattr(site, "KEPT_APART", 1)
+    build([source], out, jobs=0, only=["html"])
+    assert len(read) == 2
+    assert (out / manifest.SITE_INTAKE).stat().st_ino != kept_first
+    _edit(source, 6)
+    read.clear()
+    build([source], out, jobs=0, only=["html"])
+    assert len(read) == 1
+    monkeypatch.undo()
+    shutil.rmtree(tmp_path / "fresh")
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+@pytest.mark.parametrize("spoil", ["missing", "corrupt", "truncated", "stale", "other version"])
+def test_a_kept_intake_missing_stale_or_unreadable_means_every_digest_is_read(
+        source, tmp_path, monkeypatch, spoil):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    kept = out / manifest.SITE_INTAKE
+    data = kept.read_bytes()
+    if spoil == "missing":
+        kept.unlink()
+    elif spoil == "corrupt":
+        kept.write_bytes(b"\x00garbage" * 100)
+    elif spoil == "truncated":
+        kept.write_bytes(data[:len(data) // 2])
+    elif spoil == "other version":
+        kept.write_bytes(marshal.dumps(("tei-edition site intake 0",) + marshal.loads(data)[1:]))
+    else:  # what another collection's build kept (other documents in the catalogue)
+        other = generate(tmp_path / "other", letters=6)
+        build([other], tmp_path / "other-out", jobs=0, only=["html"])
+        kept.write_bytes((tmp_path / "other-out" / manifest.SITE_INTAKE).read_bytes())
+    _edit(source, 3)
+    read = _digests_read(monkeypatch)
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and again.rendered == 1
+    assert len(read) == 8  # the seven taken over and the new one: the site's whole path
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_kept_intake_is_not_taken_for_another_catalogue(source, tmp_path, monkeypatch):
+    """A letter added or removed renumbers the catalogue: nothing kept is taken in, and
+    the site is the one a full build makes."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    letters = sorted((source / "letters").glob("*.xml"))
+    (source / "letters" / "letter_99_009.xml").write_text(
+        letters[2].read_text(encoding="utf-8").replace("L003", "L009"), encoding="utf-8")
+    build([source], out, jobs=0, only=["html"])
+    same_as_a_full_build(source, out, tmp_path, same_keys=False, only=["html"])
+    letters[4].unlink()
+    read = _digests_read(monkeypatch)
+    build([source], out, jobs=0, only=["html"])
+    assert read  # (the neighbours of the letter removed: their digests; the others too)
+    monkeypatch.undo()
+    shutil.rmtree(tmp_path / "fresh")
+    same_as_a_full_build(source, out, tmp_path, same_keys=False, only=["html"])
+
+
+def test_an_older_kept_intake_gives_only_the_digests_that_are_still_the_same(source, tmp_path,
+                                                                            monkeypatch):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    older = (out / manifest.SITE_INTAKE).read_bytes()
+    _edit(source, 3)
+    build([source], out, jobs=0, only=["html"])
+    (out / manifest.SITE_INTAKE).unlink()
+    (out / manifest.SITE_INTAKE).write_bytes(older)  # kept before the letter was edited
+    _edit(source, 5)
+    read = _digests_read(monkeypatch)
+    build([source], out, jobs=0, only=["html"])
+    # the edited letter's digest as the older intake has it is not this build's: read,
+    # with the new one of the letter edited now
+    assert len(read) == 2
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])

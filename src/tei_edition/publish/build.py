@@ -259,6 +259,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
+    digested: dict[str, str] = {}  # the records' register digests made (``_register_digest``)
     pending_links: list[tuple[str, str]] = []  # outputs taken over, linked while workers render
     sources: dict[Path, str] = {}
     page_shell = json.dumps([collection.title, collection.editors,
@@ -276,7 +277,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         if path not in sources:
             sources[path] = collection.hashes.get(os.path.abspath(path)) or manifest.file_digest(path)
         keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
-                                    doc.fragment or "", _register_digest(collection, doc),
+                                    doc.fragment or "", _register_digest(collection, doc, digested),
                                     _neighbours(doc, documents))
         if edition:
             keys[doc_id] = manifest.key(keys[doc_id], "edition", json.dumps(edition))
@@ -301,6 +302,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             tasks.append(_Task(doc_id, path, staging, outputs, validate, strict, doc, site_page,
                                divisions, edition=edition))
 
+    _keep_register_digests(collection.records, digested)  # (saved by ``_Ahead``)
     journal = manifest.Journal(staging)
     journal.add_all((doc_id, entry) for doc_id, entry in entries.items()
                     if doc_id not in resumed or resumed[doc_id].key != entry.key)
@@ -339,7 +341,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         intake = closing.enter_context(Intake(collection, staging / "html"))
     meanwhile = _Meanwhile(pending_links, out, [entry.digest for entry in entries.values()
                                                 if collection_site and tasks and entry.digest],
-                           intake)
+                           intake, kept=None if force else out / manifest.SITE_INTAKE)
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
     previous_site = None if force or not collection_site else manifest.load_site(out)
@@ -381,12 +383,17 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if collection_site:  # (beside the documents' pages still being linked)
         def digests_of(name: str) -> list:
             """A document's site digests: read meanwhile (none: taken in already), or
-            from the new folder (once everything taken over is linked into it); handed
-            over, not kept here."""
+            from the new folder (where a document rendered now has its own; one taken
+            over once everything taken over is linked into it); handed over, not kept
+            here."""
             found = decoded.pop(name, None)
             if found is None:
-                meanwhile.result()
-                found = _digests(manifest.read_digest(staging, name), name)
+                try:  # (one this build rendered is there already)
+                    data = manifest.read_digest(staging, name)
+                except FileNotFoundError:
+                    meanwhile.result()
+                    data = manifest.read_digest(staging, name)
+                found = _digests(data, name)
             return found
 
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
@@ -560,14 +567,15 @@ def _units(collection) -> dict:
     return units
 
 
-def _register_digest(collection, doc) -> str:
+def _register_digest(collection, doc, made: dict | None = None) -> str:
     """What the document's outputs depend on in the register: the entries it names
     (the whole register files when the register cannot say). Kept in the document's
     record, beside the names it resolved: the record's resolution is the one of this
     register (the collection's load took it over, or made it, under a stamp of the
     files that gave the register its entries and of its key rules), so its entries
     are those the kept digest was made of (a rebuild of one letter digested a
-    thousand lists of entries)."""
+    thousand lists of entries). A digest made anew for a record is put in ``made``
+    (its source -> the digest), for ``_keep_register_digests`` to write in the records."""
     if not doc.register_refs:
         return ""
     digest = getattr(collection.register, "digest", None)
@@ -581,10 +589,18 @@ def _register_digest(collection, doc) -> str:
     kept = resolved.get("register")
     if isinstance(kept, str):
         return kept
-    made = digest(doc.register_refs)
-    # a new record (the loaded ones are the previous build's, which are kept if equal)
-    collection.records[source] = {**record, "resolved": {**resolved, "register": made}}
-    return made
+    found = digest(doc.register_refs)
+    if made is not None:
+        made[source] = found
+    return found
+
+
+def _keep_register_digests(records: dict, made: dict) -> None:
+    """The register digests ``_register_digest`` made, each in its document's record
+    (a new record: the loaded ones are the previous build's, which are kept if equal)."""
+    for source, found in made.items():
+        record = records[source]
+        records[source] = {**record, "resolved": {**record["resolved"], "register": found}}
 
 
 def _neighbours(doc, documents: dict) -> str:
@@ -769,6 +785,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             linked = list(itertools.takewhile(linker.link, previous.files))
             if len(linked) == len(previous.files):
                 report.site_kept = len(linked)
+                _keep_intake(out, staging)
                 return previous
             for name in linked:  # one went missing meanwhile: the site is made again
                 os.unlink(staging / name)
@@ -784,7 +801,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
-            intake=intake)
+            intake=intake, keep=staging / manifest.SITE_INTAKE)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -797,6 +814,17 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt, figures["details"])
+
+
+def _keep_intake(out: Path, staging: Path) -> None:
+    """The previous build's site intake (``site.Intake.keep``) linked into the new folder
+    with the site it made, taken over whole (none: the next build reads every digest)."""
+    target = staging / manifest.SITE_INTAKE
+    try:
+        target.unlink(missing_ok=True)
+        links.link_or_copy(str(out / manifest.SITE_INTAKE), str(target))
+    except OSError:
+        pass
 
 
 def _keep_records(out: Path, staging: Path, records: dict) -> None:
@@ -989,11 +1017,14 @@ class _Meanwhile:
     each taken into the site's ``intake`` when there is one (``site.Intake``: then
     ``digests`` names them with no digests), then links the outputs taken over from the
     previous build (``pending``, (source, target) pairs). A thread: meanwhile this
-    process waits for its workers, and the links wait on the file system."""
+    process waits for its workers, and the links wait on the file system. ``kept``: the
+    previous build's ``manifest.SITE_INTAKE``, from which the ``intake`` takes the
+    digests that did not change in at once (``site.Intake.restore``): those are not read."""
 
     def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str],
-                 intake=None):
+                 intake=None, kept: Path | None = None):
         self._pending, self._old, self._names, self._intake = pending, old, names, intake
+        self._kept = kept
         self._decoded: dict[str, list] = {}
         self._error: BaseException | None = None
         self._read = threading.Event()
@@ -1002,7 +1033,14 @@ class _Meanwhile:
 
     def _run(self) -> None:
         try:
+            restored = set()
+            if self._intake is not None and self._kept is not None:
+                # (what the previous build took in of the digests that did not change)
+                restored = self._intake.restore(self._kept, self._names)
+                self._decoded.update((name, []) for name in restored)
             for name in self._names:
+                if name in restored:
+                    continue
                 try:
                     found = _digests(manifest.read_digest(self._old, name), name)
                 except (OSError, ValueError, KeyError, TypeError):

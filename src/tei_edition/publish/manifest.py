@@ -24,6 +24,12 @@ cache), so that a rebuild parses only the files that changed, with each document
 names as resolved against the register, so that an unchanged register resolves none
 again. A build writes it while its workers render.
 
+``SITE_INTAKE`` keeps what the collection site took in of every document's digest
+(``site.Intake.keep``: the search index's share of each, the mentions and marks by
+register entry), under each digest's name and the catalogue's order, so that a
+rebuild takes the unchanged ones in at once and reads only the digests that changed;
+one that is missing, unreadable or for another catalogue or tool is not used.
+
 Two files:
   * ``MANIFEST`` in a finished build folder: every document's key and outputs, and
     the collection site's;
@@ -48,6 +54,10 @@ JOURNAL = ".tei-edition-journal.jsonl"
 # what ``collection.load`` read of each file of one document, by content hash: the
 # next build's load parses only the files that changed
 RECORDS = ".tei-edition-collection.marshal"
+# what the collection site took in of every document's digest (``site.Intake.keep``):
+# the next build takes the unchanged ones in from it, and reads only the digests that
+# changed (a missing, stale or unreadable one: every digest is read)
+SITE_INTAKE = ".tei-edition-site-intake.marshal"
 # the documents' site digests, one file each, named by their content hash
 DIGESTS = ".tei-edition-digests"
 # 3: the site's parts and hashes, the digests' search postings; 4: DIGESTS; 5: the
@@ -217,12 +227,9 @@ def load_records(folder: Path) -> dict:
 
 
 def save_records(folder: Path, records: dict) -> None:
-    data = {"tool": tool_digest(), "files": records}
-    try:
-        packed = marshal.dumps(data)
-    except ValueError:  # (a string of a kind of its own, as lxml gives: as plain values)
-        packed = marshal.dumps(json.loads(json.dumps(data, ensure_ascii=False)))
-    (folder / RECORDS).write_bytes(packed)
+    """The collection's records (``collection.load`` makes them of plain values: no
+    string of lxml's own kind, which ``marshal`` refuses)."""
+    (folder / RECORDS).write_bytes(marshal.dumps({"tool": tool_digest(), "files": records}))
 
 
 class Journal:

@@ -164,6 +164,7 @@ class SearchIndex:
         self._holders = _Spill(self.folder, "h", spill_bytes)  # group -> its documents' marks
         self._blobs = _Blobs(self.folder, "b")  # passages, then shards, as written
         self._latest: dict[int, int] = {}  # document -> the number of its latest ``add``
+        self._stale: set[int] = set()  # documents added again or dropped (``state``)
         self._serial = 0
         self.texts: dict[int, tuple[int, int]] = {}  # document -> where its passages' file is
         self._text_bytes: dict[int, int] = {}
@@ -182,6 +183,8 @@ class SearchIndex:
         document added again replaces what it was. Its postings are the digest's
         ``terms`` when it has them (made where the document was rendered, kept by an
         incremental build), else made here. Nothing of ``found`` is kept."""
+        if number in self._latest:
+            self._stale.add(number)
         packed = getattr(found, "packed", None)
         if packed is not None:  # (``Digest.unpack``: as written here, taken over)
             found.packed = None
@@ -215,6 +218,57 @@ class SearchIndex:
             self._postings.add(group, f"#{number} {serial}\n" + "".join(
                 [f"{term}\t{part}\n" for term, part in items[first:first + count]]))
             self._holders.add(group, f"{number} {serial} {mark}\n")
+
+    def state(self) -> dict:
+        """What the documents added so far gave the index, as plain values (for
+        ``marshal``): each group's postings and holders, each document's passages, its
+        latest ``add``; a document added again is there once. Before ``add_entities``."""
+        latest = self._latest
+        # (a group's records are read one by one only when a document added again, or
+        # dropped, may have left records there that are no longer its latest)
+        stale = re.compile("(?m)^(?:%s) " % "|".join(map(str, sorted(self._stale)))) \
+            if self._stale else None
+
+        def fresh(number: str, serial: str) -> bool:
+            return latest.get(int(number)) == int(serial)
+
+        postings, holders = {}, {}
+        for group in sorted(self._holders.written | set(self._holders.held)):
+            held, shares = self._holders.read(group), self._postings.read(group)
+            if stale is None or not stale.search(held):
+                postings[group], holders[group] = shares, held
+                continue
+            records = shares.split("#")[1:]  # "number serial\nlines"
+            postings[group] = "".join(["#" + record for record in records
+                                       if fresh(*record.partition("\n")[0].split(" "))])
+            lines = held.split("\n")[:-1]  # "number serial mark"
+            holders[group] = "".join([line + "\n" for line in lines if fresh(*line.split(" ")[:2])])
+        return {"postings": {g: t for g, t in postings.items() if t},
+                "holders": {g: t for g, t in holders.items() if t},
+                "texts": {n: self._blobs.read(where) for n, where in self.texts.items()},
+                "text_bytes": dict(self._text_bytes), "latest": dict(latest),
+                "serial": self._serial}
+
+    def restore(self, state: dict) -> None:
+        """The documents of a ``state`` added again, as they were (into an index to which
+        nothing is added yet)."""
+        if self._serial or self.texts:
+            raise ValueError("an index is restored before anything is added to it")
+        self._postings.add_all(state["postings"].items())
+        self._holders.add_all(state["holders"].items())
+        for number, data in state["texts"].items():
+            self.texts[int(number)] = self._blobs.add(data)
+        self._text_bytes.update(state["text_bytes"])
+        self._latest.update(state["latest"])
+        self._serial = int(state["serial"])
+
+    def drop(self, number: int) -> None:
+        """A document taken out of the index (restored, and no longer wanted)."""
+        if number in self._latest:
+            self._latest[number] = 0  # (serials start at 1: none of its postings is read)
+            self._stale.add(number)
+        self.texts.pop(number, None)
+        self._text_bytes.pop(number, None)
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict,
                      documents: dict | None = None) -> None:

@@ -33,12 +33,15 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import json
 import marshal
 import multiprocessing
 import os
 import re
+import subprocess
 import sys
+import threading
 import unicodedata
 from collections import defaultdict, deque
 from copy import deepcopy
@@ -709,7 +712,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                           downloads: list[tuple[str, str]] = (), pages: dict | None = None,
                           previous: Previous | None = None, salt: str = "",
                           known: dict | None = None, jobs: int = 1,
-                          memory: int | None = None, intake: "Intake | None" = None) -> dict:
+                          memory: int | None = None, intake: "Intake | None" = None,
+                          keep: str | os.PathLike | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -733,7 +737,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``known``: the register entries' details an earlier build found (its ``details``),
     taken over for the entries that did not change (made with the same ``salt``).
     ``intake``: the digests taken in so far (``Intake``, for ``out_dir``: ``digests``
-    are the others), closed here.
+    are the others), closed here. ``keep``: a file to keep what was taken in for the
+    next build's ``Intake.restore`` (written when every digest has its stamp).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
@@ -754,7 +759,59 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
             del found
         return _write_collection_site(collection, taken, out, full_registers=full_registers,
                                       downloads=downloads, pages=pages, previous=previous,
-                                      salt=salt, known=known, jobs=jobs, memory=memory)
+                                      salt=salt, known=known, jobs=jobs, memory=memory,
+                                      keep=keep)
+
+
+# what ``Intake.keep`` writes (another version is read as none)
+_KEPT = "tei-edition site intake 2"
+# documents whose digests the intake kept may no longer hold (read again by every
+# build) before it is written anew: at least this many, or a fiftieth of the documents
+KEPT_APART = 16
+# the separators of what it keeps packed, one string per entry: before each document
+# (or mention), and between a document and its mark (a mention's fields); neither is
+# in any XML text, name or identifier
+_ITEM, _FIELD = "\x1e", "\x1f"
+
+
+class Mentions:
+    """Entry key -> its mentions (document, anchor, snippet; documents in the catalogue's
+    order): a list each, or packed (one string, as ``Intake.keep`` keeps them) until the
+    entry's mentions are read (``get``); ``count`` reads none."""
+
+    def __init__(self, lists: dict[str, list] | None = None,
+                 packed: dict[str, tuple[int, str]] | None = None) -> None:
+        self.lists = lists if lists is not None else {}
+        self.packed = packed if packed is not None else {}
+
+    def get(self, key: str, default=None):
+        found = self.lists.get(key)
+        if found is None:
+            packed = self.packed.get(key)
+            if packed is None:
+                return default
+            found = self.lists[key] = [tuple(item.split(_FIELD)) for item in packed[1].split(_ITEM)[1:]]
+        return found
+
+    def count(self, key: str) -> int:
+        found = self.lists.get(key)
+        if found is not None:
+            return len(found)
+        return self.packed[key][0] if key in self.packed else 0
+
+    def keys(self) -> set[str]:
+        return {key for key in (*self.lists, *self.packed) if self.count(key)}
+
+    def packed_all(self) -> dict[str, tuple[int, str]]:
+        """Every entry's mentions packed (``Intake.keep``)."""
+        packed = dict(self.packed)
+        for key, found in self.lists.items():
+            if found:
+                packed[key] = (len(found), "".join([f"{_ITEM}{d}{_FIELD}{a}{_FIELD}{s}"
+                                                    for d, a, s in found]))
+            else:
+                packed.pop(key, None)
+        return packed
 
 
 class Intake:
@@ -762,7 +819,13 @@ class Intake:
     each document's passages and postings into the search index (``index``, spilled to
     a folder of its own in ``out``, removed by ``close``) and what the site's pages read
     of it kept (``by_digest``: its mentions and their marks). A build takes in the
-    digests of the documents it did not render while its workers render the others."""
+    digests of the documents it did not render while its workers render the others.
+
+    What it took in is kept in the build folder (``keep``: the index's share of each
+    document, the mentions and marks by entry, each document's digest stamp), so that
+    the next build takes the unchanged documents in at once (``restore``) and reads
+    only the digests that changed: it then reads the entries those documents name, and
+    of the others only their counts and marks, packed."""
 
     def __init__(self, collection, out) -> None:
         Path(out).mkdir(parents=True, exist_ok=True)
@@ -770,12 +833,131 @@ class Intake:
         self.numbers = {e.id: n for n, e in enumerate(self.entries)}
         self.index = SearchIndex(spill=out)
         self.by_digest: dict[str, Digest] = {}
+        self._out = out
+        # restored (``restore``): document -> its digest's stamp; entry key -> the
+        # mentions of those documents (``Mentions.packed``); entry key -> the documents
+        # that mention it and their marks of it (each joined by ``_ITEM``, in the
+        # catalogue's order)
+        self.restored: dict[str, str] = {}
+        self._mentions: dict[str, tuple[int, str]] = {}
+        self._marked: dict[str, tuple[str, str]] = {}
+        self._kept_from: str | None = None  # the file restored from
 
     def add(self, found: Digest) -> None:
         """One document's digest (nothing of it kept but its mentions and marks)."""
+        if found.id in self.restored:  # (a digest of it restored: this one instead)
+            self._drop({found.id})
         if found.id in self.numbers:
             self.index.add(self.numbers[found.id], found)
         self.by_digest[found.id] = replace(found, passages=[], terms=None, groups=None)
+
+    def restore(self, path, names) -> set[str]:
+        """Take in what ``keep`` wrote in ``path`` of the digests named ``names`` (the
+        stamps' names: the build folder's names of the digest files), when it was kept
+        for this catalogue (the same documents in the same order) by this version;
+        the names of the digests taken in. Nothing is taken in from a file that is
+        missing, unreadable, of another version or of another catalogue."""
+        if self.restored or self.by_digest or not names:
+            return set()
+        try:
+            kind, tool, numbers, stamps, index, mentions, marked = marshal.loads(Path(path).read_bytes())
+            if kind != _KEPT or tool != manifest.tool_digest() or numbers != self.numbers or \
+                    not all(isinstance(one, dict) for one in (stamps, index, mentions, marked)):
+                return set()
+            wanted = set(names)
+            taken = {d: stamp for d, stamp in stamps.items()
+                     if isinstance(stamp, str) and stamp.partition(":")[0] in wanted}
+            self.index.restore(index)
+        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+            self.index.close()  # (what the index took in of it, if any, goes)
+            self.index = SearchIndex(spill=self._out)
+            return set()
+        self.restored, self._mentions, self._marked = stamps, mentions, marked
+        self._drop(set(stamps) - set(taken))
+        self._kept_from = str(path)
+        return {stamp.partition(":")[0] for stamp in taken.values()}
+
+    def _drop(self, documents: set[str]) -> None:
+        """Restored documents taken out again (their digests changed, or they went)."""
+        if not documents:
+            return
+        for d in documents:
+            self.restored.pop(d, None)
+            if d in self.numbers:
+                self.index.drop(self.numbers[d])
+        signs = [f"{_ITEM}{d}{_FIELD}" for d in documents]
+        for key, (count, text) in list(self._mentions.items()):
+            if any(sign in text for sign in signs):
+                left = [item for item in text.split(_ITEM)[1:]
+                        if item.partition(_FIELD)[0] not in documents]
+                self._mentions[key] = (len(left), "".join(_ITEM + item for item in left))
+        signs = [f"{_ITEM}{d}{_ITEM}" for d in documents]
+        for key, (named, marks) in list(self._marked.items()):
+            if any(sign in f"{_ITEM}{named}{_ITEM}" for sign in signs):
+                ids = named.split(_ITEM)
+                pairs = [(d, m) for d, m in zip(ids, marks.split(_ITEM)) if d not in documents]
+                self._marked[key] = (_ITEM.join(d for d, _ in pairs), _ITEM.join(m for _, m in pairs))
+
+    def tables(self) -> tuple[Mentions, dict, dict]:
+        """Of every digest taken in: entry key -> its mentions (``Mentions``), entry key
+        -> (the documents that mention it, their marks of it; each joined by ``_ITEM``,
+        in the catalogue's order), document -> its digest's stamp (None: not known)."""
+        numbers = self.numbers
+        lists: dict[str, list] = defaultdict(list)
+        pairs: dict[str, list] = defaultdict(list)
+        for entry in self.entries:
+            d = entry.id
+            found = self.by_digest.get(d)
+            if found is None:
+                continue
+            for key, anchor, snippet in found.mentions:
+                lists[key].append((d, anchor, snippet))
+            for key, mark in (found.marks if found.marks is not None
+                              else mention_marks(found.mentions)).items():
+                pairs[key].append((d, mark))
+        packed = {key: value for key, value in self._mentions.items() if value[0]}
+        mentions = Mentions(packed=packed)
+        for key, found in lists.items():
+            if key in packed:  # (the documents taken in now among those restored: in order)
+                found = mentions.get(key) + found
+                found.sort(key=lambda m: numbers[m[0]])
+            mentions.lists[key] = found
+        marked = dict(self._marked)
+        for key, found in pairs.items():
+            if key in marked and marked[key][0]:
+                named, marks = marked[key]
+                found = sorted([*zip(named.split(_ITEM), marks.split(_ITEM)), *found],
+                               key=lambda pair: numbers[pair[0]])
+            marked[key] = (_ITEM.join(d for d, _ in found), _ITEM.join(m for _, m in found))
+        marked = {key: value for key, value in marked.items() if value[0]}
+        stamps: dict[str, str | None] = dict(self.restored)
+        stamps.update((d, found.stamp) for d, found in self.by_digest.items())
+        return mentions, marked, stamps
+
+    def keep(self, path, tables: tuple[Mentions, dict, dict]) -> None:
+        """What was taken in (``tables``: ``tables()``), for the next build's ``restore``
+        (written whole or not at all); before the index is read for the site. When
+        all but a few digests (``KEPT_APART``) were restored, the file restored from is
+        linked over instead."""
+        mentions, marked, stamps = tables
+        if any(stamp is None for stamp in stamps.values()):
+            return  # (digests not from a build folder: nothing to name them by)
+        if self._kept_from is not None and \
+                len(stamps) - len(self.restored) <= max(KEPT_APART, len(self.numbers) // 50):
+            # the file restored from, as it is: the next build takes in from it what is
+            # still the same and reads the few digests that are not (a rebuild of a
+            # letter or two rewrites no file of every document's share)
+            try:
+                Path(path).unlink(missing_ok=True)
+                links.link_or_copy(self._kept_from, str(path))
+                return
+            except OSError:
+                pass
+        data = marshal.dumps((_KEPT, manifest.tool_digest(), self.numbers, stamps,
+                              self.index.state(), mentions.packed_all(), marked))
+        partial = Path(f"{path}.{os.getpid()}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, path)
 
     def close(self) -> None:
         """The index's spill removed (again: nothing)."""
@@ -790,16 +972,20 @@ class Intake:
 
 def _write_collection_site(collection, taken: Intake, out: Path, *, full_registers: bool,
                            downloads, pages: dict | None, previous: Previous | None, salt: str,
-                           known: dict | None, jobs: int, memory: int | None) -> dict:
+                           known: dict | None, jobs: int, memory: int | None,
+                           keep: Path | None = None) -> dict:
     """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
-    entries, numbers, index, by_digest = taken.entries, taken.numbers, taken.index, taken.by_digest
+    entries, numbers, index = taken.entries, taken.numbers, taken.index
+    mentions, marked, stamp_of = taken.tables()
+    if keep is not None:
+        taken.keep(keep, (mentions, marked, stamp_of))
     taken.by_digest = {}  # (what the site does not keep of them goes with it, below)
     for entry in entries:
-        if entry.id not in by_digest:
+        if entry.id not in stamp_of:
             index.add(numbers[entry.id], None)
     register = _register_entries(collection)
-    mentions = _mentions(entries, by_digest, register)
-    documents = _documents(entries, by_digest, register)
+    # the documents that mention each entry (in the catalogue's order), from their marks
+    documents = {key: named.split(_ITEM) for key, (named, _) in marked.items() if key in register}
     pages = dict(pages or {})
     data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
                       known, documents)
@@ -815,70 +1001,53 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     shell = [data.get("title", ""), data.get("documents", ""),
              str(any(True for _ in data.iter(f"{_S}geo")))]
     # an entry's mentions are those its documents' digests hold under its key (in
-    # the documents' order): named by the signatures of them the digests hold
-    marks = {d: found.marks if found.marks is not None else mention_marks(found.mentions)
-             for d, found in by_digest.items()}
+    # the documents' order): named by the signatures of them the digests hold (``marked``)
     shown = [el.get("key") for el in data.iter(f"{_S}entity")]
     # each document as an entry's pages show it (its catalogue line), hashed once: an
     # entry's key names each of its documents by that hash and its mark (a hundred
     # thousand of them in a thousand letters)
     shown_as = {d: hashlib.blake2b(line, digest_size=16).hexdigest() for d, line in docs.items()}
     head = manifest.key(*base, *shell)
-    # (the marks by entry: key -> document -> its mark, one pass over them all)
-    marked: dict[str, dict[str, str]] = defaultdict(dict)
-    for d, found in marks.items():
-        for key, mark in found.items():
-            marked[key][d] = mark
-    del marks
-    no_marks: dict[str, str] = {}
+    no_marks = ("", "")
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
         named = set(documents.get(key, ()))  # its lines are made of these alone
         named.update(x.get("doc") for x in el.iter(f"{_S}letter"))
-        own = marked.get(key, no_marks)
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
-            [f"{shown_as.get(d, '-')} {own.get(d, '')}" for d in sorted(named)]))
+            [shown_as.get(d, "-") for d in sorted(named)]), *marked.get(key, no_marks))
     del marked
+    # the overview's and the entries' parts whose keys are the previous build's: their
+    # files linked over meanwhile (by a process of its own when they are many)
+    old = previous if previous is not None and previous.folder.is_dir() else None
+    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
+    linking = _PartLinks(old, writer, parts)
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
     index.add_entities(register, mentions, numbers, documents)
     del documents
     index_parts: dict[str, str] = {}
-    if all(d.stamp is not None for d in by_digest.values()):
-        stamps = {numbers[e.id]: by_digest[e.id].stamp if e.id in by_digest else "" for e in entries}
+    if all(stamp is not None for stamp in stamp_of.values()):
+        stamps = {numbers[e.id]: stamp_of.get(e.id) or "" for e in entries}
         for group, made_of in index.group_keys():
             index_parts[f"search {group}"] = manifest.key(*base, "search", group, made_of)
         for number, stamp in stamps.items():
             index_parts[f"search text {number}"] = manifest.key(*base, "search text", str(number), stamp)
     # what is kept of the digests is in ``mentions`` and the index: the rest (their
     # mentions as read, their marks) goes now, unless the caller holds them
-    del by_digest
-    old = previous if previous is not None and previous.folder.is_dir() else None
-    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
+    del stamp_of
     folder = writer.folder
     hashes: dict[str, str] = {}
     written = kept = 0
 
-    # the parts whose keys are the previous build's: their files linked over now
+    # the parts whose keys are the previous build's: their files linked over (those of
+    # the search index now, the others' meanwhile)
     kept_parts: set[str] = set()
-    for part, key in [*parts.items(), *index_parts.items()]:
-        before = old.parts.get(part) if old is not None else None
-        if not before or before[0] != key or not all(f in old.hashes for f in before[1]):
-            continue
-        linked = []
-        for name in before[1]:
-            if not writer.link(name):
-                break
-            linked.append(name)
-        else:
+    for linked in (_PartLinks(old, writer, index_parts, here=True), linking):
+        for part, names in linked.kept().items():
             kept_parts.add(part)
-            kept += len(linked)
-            hashes.update((name, old.hashes[name]) for name in linked)
-            continue
-        for name in linked:  # a file of it is missing: the part is made again
-            os.unlink(folder.child(name))
-        kept_parts.discard(part)
+            kept += len(names)
+            hashes.update((name, old.hashes[name]) for name in names)
     pending = []  # the entries whose pages are made, a batch at a time (below)
     for el in list(data.iter(f"{_S}entity")):
         if f"entity {el.get('key')}" in kept_parts:
@@ -959,11 +1128,16 @@ PAGE_BATCH = 500
 BATCH_MENTIONS = 20_000
 
 
-def _batches(pending: list, mentions: dict) -> list[list]:
+def _count(mentions, key: str) -> int:
+    """How many mentions an entry has (``mentions``: a ``Mentions``, or a dict of lists)."""
+    return mentions.count(key) if isinstance(mentions, Mentions) else len(mentions.get(key, ()))
+
+
+def _batches(pending: list, mentions) -> list[list]:
     """The ``pending`` entries cut into batches (``PAGE_BATCH``, ``BATCH_MENTIONS``)."""
     batches, size = [[]], 0
     for el in pending:
-        count = len(mentions.get(el.get("key"), ()))
+        count = _count(mentions, el.get("key"))
         if batches[-1] and (len(batches[-1]) >= PAGE_BATCH or size + count > BATCH_MENTIONS):
             batches.append([])
             size = 0
@@ -1001,6 +1175,82 @@ def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: b
             el.clear()
             if el.getparent() is not None:
                 el.getparent().remove(el)
+
+
+# Files of the previous build's site linked over, from which on a process of their own
+# links them (on the other core, while this one goes on): a link costs tens of
+# microseconds of the file system, which a site of thousands of files adds up
+LINK_APART = 1000
+# the process that links them: ``links.Linker`` over the names read from its input (NUL
+# apart), those it could not link written out (NUL apart)
+_LINKER = """import sys
+sys.path.insert(0, sys.argv[1])
+from tei_edition.publish.links import Linker
+linker = Linker(sys.argv[2], sys.argv[3])
+names = sys.stdin.buffer.read().decode("utf-8", "surrogatepass").split("\\0")
+failed = [name for name in names if name and not linker.link(name)]
+sys.stdout.buffer.write("\\0".join(failed).encode("utf-8", "surrogatepass"))
+"""
+
+
+class _PartLinks:
+    """The files of the ``parts`` (part -> key) whose keys are those of the previous
+    build's (``old``), linked over by ``writer``: here, or, when they are more than
+    ``LINK_APART`` (and not ``here``: when nothing is done meanwhile), by a process of
+    their own, started now (``kept`` waits for it). A part a file of which cannot be
+    linked is made again (its files linked are removed)."""
+
+    def __init__(self, old: Previous | None, writer: "_Writer", parts: dict[str, str], *,
+                 here: bool = False):
+        self._writer = writer
+        self._parts: dict[str, list[str]] = {}
+        for part, key in parts.items():
+            before = old.parts.get(part) if old is not None else None
+            if before and before[0] == key and all(f in old.hashes for f in before[1]):
+                self._parts[part] = list(before[1])
+        names = [name for files in self._parts.values() for name in files]
+        self._process = None
+        if not here and len(names) > LINK_APART and writer._linker is not None and \
+                all(links.plain(name) for name in names):
+            try:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-S", "-c", _LINKER, str(Path(links.__file__).parents[2]),
+                     writer._linker.old, str(writer.folder.folder)],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            except OSError:
+                self._process = None
+            else:  # (its names handed over by a thread: a pipe holds 64 KB)
+                self._feeding = threading.Thread(target=self._feed, args=(names,), daemon=True)
+                self._feeding.start()
+
+    def _feed(self, names: list[str]) -> None:
+        try:
+            with self._process.stdin as pipe:
+                pipe.write("\0".join(names).encode("utf-8", "surrogatepass"))
+        except OSError:
+            pass  # (it ended early: its exit status says so)
+
+    def kept(self) -> dict[str, list[str]]:
+        """Part -> its files, linked over, of each part kept."""
+        failed: set[str] | None = None
+        if self._process is not None:
+            with self._process.stdout as pipe:
+                out = pipe.read()
+            self._feeding.join()
+            if self._process.wait() == 0:
+                failed = set(out.decode("utf-8", "surrogatepass").split("\0")) - {""}
+        kept = {}
+        for part, names in self._parts.items():
+            if failed is None:  # (linked here: one at a time, up to the first missing)
+                linked = list(itertools.takewhile(self._writer.link, names))
+            else:
+                linked = [name for name in names if name not in failed]
+            if len(linked) == len(names):
+                kept[part] = names
+                continue
+            for name in linked:  # a file of it is missing: the part is made again
+                os.unlink(self._writer.folder.child(name))
+        return kept
 
 
 class _Writer:
@@ -1431,35 +1681,6 @@ def _bundle_extras(bundle) -> dict:
     return extras
 
 
-def _mentions(entries, by_digest, register) -> dict[str, list[tuple[str, str, str]]]:
-    """Collection key -> mentions (document id, anchor, snippet), documents in
-    catalogue order."""
-    found: dict[str, list] = defaultdict(list)
-    for entry in entries:
-        d = by_digest.get(entry.id)
-        if d is None:
-            continue
-        for key, anchor, snippet in d.mentions:
-            if key in register:
-                found[key].append((entry.id, anchor, snippet))
-    return found
-
-
-def _documents(entries, by_digest, register) -> dict[str, list[str]]:
-    """Collection key -> the documents that mention it (ids, in catalogue order): read
-    from the digests' marks, one per document and key (not from each mention)."""
-    found: dict[str, list] = defaultdict(list)
-    for entry in entries:
-        d = by_digest.get(entry.id)
-        if d is None:
-            continue
-        # (its marks' keys, else its mentions' keys: no mark hashed only to be dropped)
-        for key in d.marks if d.marks is not None else dict.fromkeys(m[0] for m in d.mentions):
-            if key in register:
-                found[key].append(entry.id)
-    return found
-
-
 def _letter(sort: str) -> str:
     """The index page an entry is on: the first letter of its sort key, A to Z, else
     "other"."""
@@ -1496,15 +1717,15 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             for person in people or []:
                 if person.get("key") in register:
                     letters_of[person["key"]][role].append(entry.id)
-    shown = [key for key in register if mentions.get(key) or letters_of.get(key) or full_registers]
+    shown = [key for key in register if _count(mentions, key) or letters_of.get(key) or full_registers]
     _with_details(collection, shown, known)
     named_also = _see_also(collection, shown)
     for key in shown:
-        entry, found, letters = register[key], mentions.get(key, []), letters_of.get(key, {})
+        entry, letters = register[key], letters_of.get(key, {})
         entry.see_also = named_also[key]
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
-                              letter=_letter(entry.sort), sort=entry.sort, count=str(len(found)),
+                              letter=_letter(entry.sort), sort=entry.sort, count=str(_count(mentions, key)),
                               documents=str(len(documents.get(key, ()))))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name
