@@ -146,10 +146,15 @@
     <xsl:param name="sources" as="xs:string*" select="()"/>
     <section class="collection-doc" aria-label="About this document" lang="en">
       <nav class="neighbours" aria-label="Neighbouring documents">
+        <!-- the arrows are for the eye: a screen reader says the words alone -->
         <xsl:for-each select="$in/te:link">
-          <a class="{@rel}" href="{@href}" title="{@label}">{map{'prev': '← Previous',
-            'next': 'Next →', 'corresp-prev': '← Previous in this correspondence',
-            'corresp-next': 'Next in this correspondence →', 'contents': 'Contents of ' || @label}(string(@rel))}</a>
+          <a class="{@rel}" href="{@href}" title="{@label}">
+            <xsl:if test="@rel = ('prev', 'corresp-prev')"><span aria-hidden="true">←</span>{' '}</xsl:if>
+            <xsl:sequence select="map{'prev': 'Previous', 'next': 'Next',
+              'corresp-prev': 'Previous in this correspondence', 'corresp-next': 'Next in this correspondence',
+              'contents': 'Contents of ' || @label}(string(@rel))"/>
+            <xsl:if test="@rel = ('next', 'corresp-next')">{' '}<span aria-hidden="true">→</span></xsl:if>
+          </a>
         </xsl:for-each>
       </nav>
       <xsl:variable name="facts" select="$in/te:fact[not(@label = 'Identifier' and (some $s in $sources satisfies contains($s, .)))]"/>
