@@ -164,141 +164,157 @@
     <xsl:param name="page" as="xs:integer"/>
     <xsl:param name="pages" as="xs:integer"/>
     <xsl:param name="docs" as="xs:anyAtomicType*"/>
-    <xsl:for-each select="$entity">
     <xsl:call-template name="s:page">
       <xsl:with-param name="site" select="$site"/>
       <xsl:with-param name="root" select="'../../'"/>
       <xsl:with-param name="page" select="'registers'"/>
       <xsl:with-param name="box" select="false()"/>
-      <xsl:with-param name="title" select="@label || (if ($page gt 1) then ' (' || $page || ')' else '')"/>
-      <xsl:with-param name="content" as="element()+">
-        <p class="breadcrumb"><a href="../index.html">Registers</a>{' › '}<a
-          href="../{@kind}-{@letter}.html">{$s:kinds(@kind)}: {@letter}</a></p>
-        <article class="entity entity-{@kind}">
-          <h1>{@label}<xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if></h1>
-          <xsl:if test="$page = 1">
-          <xsl:if test="count(s:name) > 1">
-            <p class="names"><span class="label">Also written</span> {string-join(s:name[position() > 1], '; ')}</p>
-          </xsl:if>
-          <!-- the register's own cross-references, which the entry's names leave out -->
-          <xsl:if test="s:see-also">
-            <p class="see-also"><span class="label">See also</span> {string-join(s:see-also, '; ')}</p>
-          </xsl:if>
-          <xsl:for-each select="s:description">
-            <p class="description">{.}</p>
+      <xsl:with-param name="title" select="$entity/@label || (if ($page gt 1) then ' (' || $page || ')' else '')"/>
+      <!-- (its content made in its place in the page, mode s:entry: these pages are most
+           of the site, and content handed over as a parameter is built apart, then copied) -->
+      <xsl:with-param name="entry" select="$entity"/>
+      <xsl:with-param name="entry-site" select="$site" tunnel="yes"/>
+      <xsl:with-param name="entry-page" select="$page" tunnel="yes"/>
+      <xsl:with-param name="entry-pages" select="$pages" tunnel="yes"/>
+      <xsl:with-param name="entry-docs" select="$docs" tunnel="yes"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The content of an entry's page $page of $pages, which lists the mentions in $docs. -->
+  <xsl:template match="s:entity" mode="s:entry" as="element()+">
+    <xsl:param name="entry-site" as="element(s:site)" tunnel="yes"/>
+    <xsl:param name="entry-page" as="xs:integer" tunnel="yes"/>
+    <xsl:param name="entry-pages" as="xs:integer" tunnel="yes"/>
+    <xsl:param name="entry-docs" as="xs:anyAtomicType*" tunnel="yes"/>
+    <xsl:variable name="site" select="$entry-site"/>
+    <xsl:variable name="page" select="$entry-page"/>
+    <xsl:variable name="pages" select="$entry-pages"/>
+    <xsl:variable name="docs" select="$entry-docs"/>
+    <xsl:variable name="entity" select="."/>
+    <p class="breadcrumb"><a href="../index.html">Registers</a>{' › '}<a
+      href="../{@kind}-{@letter}.html">{$s:kinds(@kind)}: {@letter}</a></p>
+    <article class="entity entity-{@kind}">
+      <h1>{@label}<xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if></h1>
+      <xsl:if test="$page = 1">
+      <xsl:if test="count(s:name) > 1">
+        <p class="names"><span class="label">Also written</span> {string-join(s:name[position() > 1], '; ')}</p>
+      </xsl:if>
+      <!-- the register's own cross-references, which the entry's names leave out -->
+      <xsl:if test="s:see-also">
+        <p class="see-also"><span class="label">See also</span> {string-join(s:see-also, '; ')}</p>
+      </xsl:if>
+      <xsl:for-each select="s:description">
+        <p class="description">{.}</p>
+      </xsl:for-each>
+      <xsl:variable name="literature" select="s:literature ! s:citation(.)[.]"/>
+      <xsl:if test="exists($literature)">
+        <p class="literature"><span class="label">Literature</span>{' '}{string-join($literature, '; ')}</p>
+      </xsl:if>
+      <xsl:if test="s:idno">
+        <ul class="identifiers">
+          <xsl:for-each select="s:idno">
+            <li><span class="label">{s:authority(@type)}</span>{' '}<xsl:choose>
+                <!-- an address for an identifier shows as its site's name (the whole
+                     address on hover): "http://www.hls-dhs-dss.ch/textes/d/D28847.php"
+                     read as a code -->
+                <xsl:when test="@href and matches(., '^https?://[^/\s]+')">
+                  <a href="{@href}" rel="external" title="{.}">{replace(., '^https?://(www\.)?([^/:?#\s]+).*$', '$2')}</a>
+                </xsl:when>
+                <xsl:when test="@href"><a href="{@href}" rel="external">{.}</a></xsl:when>
+                <xsl:otherwise>{.}</xsl:otherwise>
+              </xsl:choose></li>
           </xsl:for-each>
-          <xsl:variable name="literature" select="s:literature ! s:citation(.)[.]"/>
-          <xsl:if test="exists($literature)">
-            <p class="literature"><span class="label">Literature</span>{' '}{string-join($literature, '; ')}</p>
-          </xsl:if>
-          <xsl:if test="s:idno">
-            <ul class="identifiers">
-              <xsl:for-each select="s:idno">
-                <li><span class="label">{s:authority(@type)}</span>{' '}<xsl:choose>
-                    <!-- an address for an identifier shows as its site's name (the whole
-                         address on hover): "http://www.hls-dhs-dss.ch/textes/d/D28847.php"
-                         read as a code -->
-                    <xsl:when test="@href and matches(., '^https?://[^/\s]+')">
-                      <a href="{@href}" rel="external" title="{.}">{replace(., '^https?://(www\.)?([^/:?#\s]+).*$', '$2')}</a>
-                    </xsl:when>
-                    <xsl:when test="@href"><a href="{@href}" rel="external">{.}</a></xsl:when>
-                    <xsl:otherwise>{.}</xsl:otherwise>
-                  </xsl:choose></li>
-              </xsl:for-each>
-            </ul>
-          </xsl:if>
-          <xsl:for-each select="s:geo">
-            <p class="coordinates"><a href="../../map.html#{$entity/@slug}">On the map</a> ({@lat}, {@lon})</p>
-          </xsl:for-each>
-          <xsl:if test="s:letter">
-            <section class="letters-of" aria-labelledby="te-letters">
-              <!-- a part that counts none is left out: "(4 sent)", never "(4 sent, 0 received)" -->
-              <h2 id="te-letters">Letters <span class="count">({string-join(
-                (count(s:letter[@role = 'sent'])[. gt 0] ! (. || ' sent'),
-                 count(s:letter[@role = 'received'])[. gt 0] ! (. || ' received')), ', ')})</span></h2>
+        </ul>
+      </xsl:if>
+      <xsl:for-each select="s:geo">
+        <p class="coordinates"><a href="../../map.html#{$entity/@slug}">On the map</a> ({@lat}, {@lon})</p>
+      </xsl:for-each>
+      <xsl:if test="s:letter">
+        <section class="letters-of" aria-labelledby="te-letters">
+          <!-- a part that counts none is left out: "(4 sent)", never "(4 sent, 0 received)" -->
+          <h2 id="te-letters">Letters <span class="count">({string-join(
+            (count(s:letter[@role = 'sent'])[. gt 0] ! (. || ' sent'),
+             count(s:letter[@role = 'received'])[. gt 0] ! (. || ' received')), ', ')})</span></h2>
+          <xsl:choose>
+            <xsl:when test="count(s:letter) gt $s:letters-listed">
+              <ul class="year-counts">
+                <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[normalize-space()], 'undated')[1]">
+                  <li><a href="../../index.html#person={encode-for-uri($entity/@label)}{
+                    if (current-grouping-key() = 'undated') then '' else '&amp;from=' || current-grouping-key() || '&amp;to=' || current-grouping-key()}">{
+                    current-grouping-key()}</a> <span class="count">{count(current-group())}</span></li>
+                </xsl:for-each-group>
+              </ul>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[normalize-space()], 'undated')[1]">
+                <h3>{current-grouping-key()}</h3>
+                <ul class="doc-list">
+                  <xsl:for-each select="current-group()">
+                    <xsl:variable name="doc" select="key('s:doc', @doc, $site)"/>
+                    <li><span class="role">{@role}</span>{' '}<a
+                      href="../../{$doc/@href}">{$doc/@line}</a></li>
+                  </xsl:for-each>
+                </ul>
+              </xsl:for-each-group>
+            </xsl:otherwise>
+          </xsl:choose>
+        </section>
+      </xsl:if>
+      </xsl:if>
+      <section class="mentions" aria-labelledby="te-mentions">
+        <xsl:choose>
+          <xsl:when test="xs:integer(@count) gt 0">
+            <h2 id="te-mentions">Mentions <span class="count">({@count} in {@documents} document{
+              if (@documents = '1') then '' else 's'})</span></h2>
+          </xsl:when>
+          <!-- a correspondent no text names: no heading over nothing ("0 in 0") -->
+          <xsl:otherwise>
+            <h2 id="te-mentions">Mentions</h2>
+            <p>No document names this {(map{'person': 'person', 'place': 'place', 'org':
+              'organisation', 'bibl': 'work', 'event': 'event'}(string(@kind)), 'entry')[1]} in its text.</p>
+          </xsl:otherwise>
+        </xsl:choose>
+        <xsl:if test="$pages gt 1">
+          <xsl:call-template name="s:pager">
+            <xsl:with-param name="entity" select="$entity"/>
+            <xsl:with-param name="page" select="$page"/>
+            <xsl:with-param name="pages" select="$pages"/>
+          </xsl:call-template>
+        </xsl:if>
+        <!-- a list item per document: its title (a link to the passage when it is
+             the only one, else to the document), its date unless the title says it,
+             and its passages' snippets, each a link to its paragraph when there are
+             several; compact, for an entry named in thousands of passages -->
+        <ul class="by-document">
+          <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
+            <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
+            <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
+            <xsl:variable name="one" select="count(current-group()) = 1"/>
+            <li>
+              <a href="{if ($one) then $page || '#' || @anchor else '../../' || $doc/@href}">{$doc/@line}</a>
+              <xsl:if test="$doc/@dated">, {$doc/@dated}</xsl:if>
               <xsl:choose>
-                <xsl:when test="count(s:letter) gt $s:letters-listed">
-                  <ul class="year-counts">
-                    <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[normalize-space()], 'undated')[1]">
-                      <li><a href="../../index.html#person={encode-for-uri($entity/@label)}{
-                        if (current-grouping-key() = 'undated') then '' else '&amp;from=' || current-grouping-key() || '&amp;to=' || current-grouping-key()}">{
-                        current-grouping-key()}</a> <span class="count">{count(current-group())}</span></li>
-                    </xsl:for-each-group>
-                  </ul>
+                <xsl:when test="$one">
+                  <p>{.}</p>
                 </xsl:when>
                 <xsl:otherwise>
-                  <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[normalize-space()], 'undated')[1]">
-                    <h3>{current-grouping-key()}</h3>
-                    <ul class="doc-list">
-                      <xsl:for-each select="current-group()">
-                        <xsl:variable name="doc" select="key('s:doc', @doc, $site)"/>
-                        <li><span class="role">{@role}</span>{' '}<a
-                          href="../../{$doc/@href}">{$doc/@line}</a></li>
-                      </xsl:for-each>
-                    </ul>
-                  </xsl:for-each-group>
+                  <xsl:for-each select="current-group()">
+                    <a href="{$page}#{@anchor}">{.}</a>
+                  </xsl:for-each>
                 </xsl:otherwise>
               </xsl:choose>
-            </section>
-          </xsl:if>
-          </xsl:if>
-          <section class="mentions" aria-labelledby="te-mentions">
-            <xsl:choose>
-              <xsl:when test="xs:integer(@count) gt 0">
-                <h2 id="te-mentions">Mentions <span class="count">({@count} in {@documents} document{
-                  if (@documents = '1') then '' else 's'})</span></h2>
-              </xsl:when>
-              <!-- a correspondent no text names: no heading over nothing ("0 in 0") -->
-              <xsl:otherwise>
-                <h2 id="te-mentions">Mentions</h2>
-                <p>No document names this {(map{'person': 'person', 'place': 'place', 'org':
-                  'organisation', 'bibl': 'work', 'event': 'event'}(string(@kind)), 'entry')[1]} in its text.</p>
-              </xsl:otherwise>
-            </xsl:choose>
-            <xsl:if test="$pages gt 1">
-              <xsl:call-template name="s:pager">
-                <xsl:with-param name="entity" select="$entity"/>
-                <xsl:with-param name="page" select="$page"/>
-                <xsl:with-param name="pages" select="$pages"/>
-              </xsl:call-template>
-            </xsl:if>
-            <!-- a list item per document: its title (a link to the passage when it is
-                 the only one, else to the document), its date unless the title says it,
-                 and its passages' snippets, each a link to its paragraph when there are
-                 several; compact, for an entry named in thousands of passages -->
-            <ul class="by-document">
-              <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
-                <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
-                <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
-                <xsl:variable name="one" select="count(current-group()) = 1"/>
-                <li>
-                  <a href="{if ($one) then $page || '#' || @anchor else '../../' || $doc/@href}">{$doc/@line}</a>
-                  <xsl:if test="$doc/@dated">, {$doc/@dated}</xsl:if>
-                  <xsl:choose>
-                    <xsl:when test="$one">
-                      <p>{.}</p>
-                    </xsl:when>
-                    <xsl:otherwise>
-                      <xsl:for-each select="current-group()">
-                        <a href="{$page}#{@anchor}">{.}</a>
-                      </xsl:for-each>
-                    </xsl:otherwise>
-                  </xsl:choose>
-                </li>
-              </xsl:for-each-group>
-            </ul>
-            <xsl:if test="$pages gt 1">
-              <xsl:call-template name="s:pager">
-                <xsl:with-param name="entity" select="$entity"/>
-                <xsl:with-param name="page" select="$page"/>
-                <xsl:with-param name="pages" select="$pages"/>
-              </xsl:call-template>
-            </xsl:if>
-          </section>
-        </article>
-      </xsl:with-param>
-    </xsl:call-template>
-    </xsl:for-each>
+            </li>
+          </xsl:for-each-group>
+        </ul>
+        <xsl:if test="$pages gt 1">
+          <xsl:call-template name="s:pager">
+            <xsl:with-param name="entity" select="$entity"/>
+            <xsl:with-param name="page" select="$page"/>
+            <xsl:with-param name="pages" select="$pages"/>
+          </xsl:call-template>
+        </xsl:if>
+      </section>
+    </article>
   </xsl:template>
 
   <xsl:template name="s:pager" as="element()">

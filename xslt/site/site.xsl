@@ -41,6 +41,7 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode on-no-match="fail"/>
   <xsl:mode name="s:names" on-no-match="shallow-skip"/>
+  <xsl:mode name="s:entry" on-no-match="fail"/>
 
   <xsl:variable name="s:csp" as="xs:string" select="
     &quot;default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; &quot;
@@ -220,6 +221,32 @@
 
   <!-- ============================================================ the page shell -->
 
+  <!-- What every page's header and footer read of the site, made once per call (the
+       site description is the global context item) rather than once per page: a call
+       makes thousands of pages, and the description holds a thousand documents before
+       its first entry. -->
+  <xsl:variable name="s:site" as="element(s:site)?" select="/s:site"/>
+  <xsl:variable name="s:nav" as="map(xs:string, xs:string)+" select="s:nav($s:site)"/>
+  <xsl:variable name="s:footer" as="xs:string" select="s:footer($s:site)"/>
+
+  <!-- the header's links: page, target and label of each -->
+  <xsl:function name="s:nav" as="map(xs:string, xs:string)+">
+    <xsl:param name="site" as="element(s:site)?"/>
+    <xsl:sequence select="
+      map{'page': 'index', 'href': 'index.html', 'label': 'Documents'},
+      map{'page': 'registers', 'href': 'registers/index.html', 'label': 'Registers'},
+      map{'page': 'timeline', 'href': 'timeline.html', 'label': 'Timeline'},
+      $site[s:entity/s:geo] ! map{'page': 'map', 'href': 'map.html', 'label': 'Map'},
+      map{'page': 'search', 'href': 'search.html', 'label': 'Search'}"/>
+  </xsl:function>
+
+  <!-- the footer's line, before its link: whose edition this is and how large -->
+  <xsl:function name="s:footer" as="xs:string">
+    <xsl:param name="site" as="element(s:site)?"/>
+    <xsl:sequence select="string-join(($site/@title, $site/s:editor[1] ! ('ed. by ' || string-join($site/s:editor, ', '))), ', ')
+      || '. ' || $site/@documents || (if ($site/@documents = '1') then ' document. ' else ' documents. ')"/>
+  </xsl:function>
+
   <xsl:template name="s:page" as="element()">
     <xsl:param name="site" as="element(s:site)" select="."/>
     <xsl:param name="root" as="xs:string" select="''"/>
@@ -227,7 +254,9 @@
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="scripts" as="xs:string*" select="()"/>
     <xsl:param name="styles" as="xs:string*" select="()"/>
-    <xsl:param name="content" as="item()*"/>
+    <xsl:param name="content" as="item()*" select="()"/>
+    <!-- or the register entry whose page this is: its content is made by mode s:entry -->
+    <xsl:param name="entry" as="element(s:entity)?" select="()"/>
     <!-- the header's search box, which only a script can work (the CSP sends no form):
          left for site.js to draw on the register entries' pages (thousands of them) -->
     <xsl:param name="box" as="xs:boolean" select="true()"/>
@@ -254,12 +283,7 @@
             <p class="site-title"><a href="{$root}index.html">{$site/@title}</a></p>
             <nav class="site-nav" aria-label="Collection">
               <ul>
-                <xsl:for-each select="(
-                  map{'page': 'index', 'href': 'index.html', 'label': 'Documents'},
-                  map{'page': 'registers', 'href': 'registers/index.html', 'label': 'Registers'},
-                  map{'page': 'timeline', 'href': 'timeline.html', 'label': 'Timeline'},
-                  $site[s:entity/s:geo] ! map{'page': 'map', 'href': 'map.html', 'label': 'Map'},
-                  map{'page': 'search', 'href': 'search.html', 'label': 'Search'})">
+                <xsl:for-each select="if ($site is $s:site) then $s:nav else s:nav($site)">
                   <li>
                     <a href="{$root}{?href}">
                       <xsl:if test="?page = $page">
@@ -280,11 +304,11 @@
         </header>
         <main id="te-main" tabindex="-1">
           <xsl:sequence select="$content"/>
+          <xsl:apply-templates select="$entry" mode="s:entry"/>
         </main>
         <footer class="site-footer">
           <!-- for readers: whose edition this is and how large, and how to read its text -->
-          <p>{string-join(($site/@title, $site/s:editor[1] ! ('ed. by ' || string-join($site/s:editor, ', '))), ', ')
-            || '. ' || $site/@documents || (if ($site/@documents = '1') then ' document. ' else ' documents. ')}<a
+          <p>{if ($site is $s:site) then $s:footer else s:footer($site)}<a
             href="{$root}about.html">Signs and markup in the text</a>.</p>
         </footer>
       </body>

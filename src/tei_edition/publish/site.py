@@ -62,7 +62,7 @@ from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
 from tei_edition.publish.peak import own_peak
-from tei_edition.publish.pool import human, kill_tree, tree_rss
+from tei_edition.publish.pool import descendants, human, kill_tree, tree_rss
 from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
                                                name_terms, script_call, script_value, shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
@@ -1346,10 +1346,12 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
             meanwhile()
         return
     out = writer.folder.folder
-    pool = ProcessPoolExecutor(max_workers=children, mp_context=multiprocessing.get_context("spawn"),
+    context = multiprocessing.get_context("spawn")
+    started = _Started(context.SimpleQueue())
+    pool = ProcessPoolExecutor(max_workers=children, mp_context=context,
                                max_tasks_per_child=CALLS_PER_CHILD, initializer=_start_child,
                                initargs=(str(out), writer._linker.old if writer._linker else None,
-                                         writer._old_hashes))
+                                         writer._old_hashes, started.queue))
     try:
         waiting: deque = deque()
         for tree in inputs:
@@ -1359,20 +1361,39 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
                 meanwhile()
                 meanwhile = None
             while len(waiting) > children:
-                yield from _result(waiting.popleft(), out, peak, pool, memory)
+                yield from _result(waiting.popleft(), out, peak, started, memory)
         if meanwhile is not None:
             meanwhile()
         while waiting:
-            yield from _result(waiting.popleft(), out, peak, pool, memory)
+            yield from _result(waiting.popleft(), out, peak, started, memory)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        started.queue.close()
+
+
+class _Started:
+    """The child processes of a pool making pages, as each announces itself
+    (``_start_child`` puts its pid on ``queue``): their memory is watched by pid."""
+
+    def __init__(self, queue) -> None:
+        self.queue = queue
+        self.pids: set[int] = set()
+
+    def alive(self) -> list[int]:
+        """The pids announced whose processes are still children of this one (a pid of
+        one that ended may be another process's by now)."""
+        while not self.queue.empty():
+            self.pids.add(self.queue.get())
+        self.pids &= set(descendants(os.getpid()))
+        return sorted(self.pids)
 
 
 _child_writer: _Writer | None = None  # in a child process making pages: how it writes them
 
 
-def _start_child(out: str, old: str | None, old_hashes: dict) -> None:
+def _start_child(out: str, old: str | None, old_hashes: dict, started) -> None:
     global _child_writer
+    started.put(os.getpid())  # (the parent watches its memory: ``_Started``)
     _child_writer = _Writer(out, old, old_hashes)
 
 
@@ -1385,14 +1406,14 @@ def _pages_of(xml: bytes, out: str) -> tuple[list[tuple[str, str, str, bool]], i
     return made, own_peak()
 
 
-def _result(future, out: Path, peak: list[int], pool=None,
+def _result(future, out: Path, peak: list[int], started: _Started,
             memory: int | None = None) -> list[tuple[str, str, str, bool]]:
     """A call's pages; meanwhile, this process's memory and its children's, together,
-    measured several times a second (``peak[1]``), and each child of ``pool`` stopped
+    measured several times a second (``peak[1]``), and each child ``started`` stopped
     when its own (with what it started) passes ``memory``."""
     try:
         while True:
-            for pid in list(getattr(pool, "_processes", None) or ()) if memory else ():
+            for pid in started.alive() if memory else ():
                 if tree_rss(pid) > memory:
                     kill_tree(pid)
                     raise TransformError(
