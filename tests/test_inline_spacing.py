@@ -268,22 +268,138 @@ der <choice><orig>Bothe</orig><reg>Bote</reg></choice> kam<lb/>heute, ge<choice>
 </body></text></TEI>"""
 
 
-@pytest.mark.parametrize("tei", [CLOSING_SPACE, BREAKS_BETWEEN_LETTERS, CHOICES],
-                         ids=["closing-space", "breaks", "choices"])
-def test_the_sites_passages_read_as_the_formats_print(tmp_path, tei):
-    """The collection site reads its passages and snippets in Python (site.digest), by
-    the common layer's rules mirrored there (a phrase's closing space, the spaces of
-    breaks, the reading of a choice, whatever its children and their order): a
-    paragraph's passage is the text the text format prints for it, word for word (less
-    its apparatus marks, "Herrn[a]"). The site read "ge macht" for a pretty-printed
-    choice, "einszwei" for two readings of one, nothing for a choice of a lone sic."""
+SILENT_LINK = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Silent link</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Vermutlich <persName>Karl Keller</persName> (1814–1878), von <placeName>Meilen</placeName>,
+Privatlehrer. <ref type="letter" target="K_0159_c8"><!-- → Nr. 22 (Kommentar)--></ref>. –
+<persName>Keller</persName> weilte in Paris.</p>
+</body></text></TEI>"""
+
+
+# (a case, what its passage reads, what a reading by rules mirrored in Python read)
+@pytest.mark.parametrize("tei, read, misread", [
+    (CLOSING_SPACE, "mit Voegeli-Escher, am 3. Mai 1858. Dann", "Voegeli-Escher ,"),
+    (BREAKS_BETWEEN_LETTERS, "sondern nur erinnern, die Verdammungsurtheile", "Verdammungs urtheile"),
+    (CHOICES, "der Bote kam heute, gemacht eins Herr teh the.", "ge macht"),
+    (LETTER, "Der Sache (Gotthard & Nordostbahn) wegen, schrieb Alfred Escher", "( Gotthard"),
+    (SILENT_LINK, "Privatlehrer.", "Privatlehrer. .")],
+    ids=["closing-space", "breaks", "choices", "phrase-edge", "silent-element"])
+def test_the_sites_passages_read_as_the_formats_print(tmp_path, tei, read, misread):
+    """The collection site's passages and snippets are read by the common layer (the
+    HTML stylesheet gives them beside the page, as its export's search index reads the
+    text: passages.xsl), not by rules mirrored in Python: a paragraph's passage is the
+    text the text format prints for it, word for word (less its apparatus marks,
+    "Herrn[a]"), and so is each name's snippet. Python's mirror read "ge macht" for a
+    pretty-printed choice, "einszwei" for two readings of one, nothing for a choice of a
+    lone sic, "Der Sache ( Gotthard" for a real letter's indented phrase and
+    "Privatlehrer. ." around a link that prints nothing."""
     import types
 
     from lxml import etree
+    from tei_edition.entities.resolve import TE_REFS
     from tei_edition.publish import site
 
-    found = site.digest(etree.ElementTree(etree.fromstring(tei.encode("utf-8"))),
-                        types.SimpleNamespace(id="d", fragment=None))
-    [(_, passage)] = found.passages
+    tree = etree.ElementTree(etree.fromstring(tei.encode("utf-8")))
+    names = tree.getroot().xpath("//*[local-name() = 'persName' or local-name() = 'placeName'"
+                                 " or local-name() = 'rs']")
+    for n, name in enumerate(names):  # (as the resolver marks them: one key each)
+        name.set(TE_REFS, f"k{n}")
+    found = site.digest(tree, types.SimpleNamespace(id="d", fragment=None))
+    [(anchor, passage)] = found.passages
     printed = re.sub(r"(?<=\w)\[[a-z]\]", "", exported_text(tei, "text", tmp_path))
     assert passage in printed, (passage, printed)
+    assert read in passage and misread not in passage, (read, passage)
+    # each name's snippet: words of the passage around it, as printed
+    assert [key for key, _, _ in found.mentions] == [f"k{n}" for n in range(len(names))]
+    for _, where, snippet in found.mentions:
+        assert where == anchor and snippet.strip("… ") in passage, (snippet, passage)
+
+
+NOTES_AND_SIGNS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Notes and signs</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body><div>
+<head>An <persName>Oswald Heer</persName></head>
+<p>Der Sache<lb/>
+(<placeName>
+    <hi rend="underline">Gotthard</hi>
+  </placeName>) wegen<note>Vermutlich <persName>Karl
+  Keller</persName>, Privatlehrer. <ref type="letter" target="K_0159_c8"/>.</note> schrieb
+<persName>Alfred</persName> <del>nicht</del> <supplied>an</supplied> <gap reason="illegible"/>
+<persName>Heer <choice><abbr>Hr.</abbr><expan>Herr</expan></choice></persName>.</p>
+<p><persName/> und <rs> </rs> leer</p>
+</div></body></text></TEI>"""
+
+
+def test_the_sites_passages_are_the_exports_search_index_passages(tmp_path):
+    """One reading of a passage's text for the site and the export (passages.xsl reads
+    it with search.xsl's templates): every passage of the export's search index, anchor
+    and text, is the collection site's, in the same order, editorial signs and notes (a
+    passage of their own) included; each name's mention has its passage's anchor and a
+    snippet of it whose words are the name's and their neighbours'."""
+    import json
+    import types
+
+    from lxml import etree
+    from tei_edition.entities.resolve import TE_REFS
+    from tei_edition.publish import export, site
+
+    source = tmp_path / "signs.xml"
+    source.write_text(NOTES_AND_SIGNS, encoding="utf-8")
+    result = export.export_file(source, "html", tmp_path / "out")
+    script = (result.outputs[0] / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(script[script.index("{"):script.rindex("}") + 1])
+    exported = [(p["id"], p["text"]) for p in index["passages"]]
+
+    tree = etree.parse(str(source))
+    names = tree.getroot().xpath("//*[local-name() = 'persName' or local-name() = 'placeName'"
+                                 " or local-name() = 'rs']")
+    for n, name in enumerate(names):
+        name.set(TE_REFS, f"k{n} also{n}" if n == 1 else f"k{n}")
+    found = site.digest(tree, types.SimpleNamespace(id="d", fragment=None))
+    assert found.passages == exported
+    passages = dict(exported)
+    note = passages["body1.div1.p1.note1"]  # (its silent link's framing as the formats print it)
+    assert note.startswith("Vermutlich Karl Keller, Privatlehrer.") and "Privatlehrer. ." not in note
+    assert "(Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [" in passages["body1.div1.p1"]
+    assert [(key, anchor) for key, anchor, _ in found.mentions] == [
+        ("k0", "body1.div1.head1"), ("k1", "body1.div1.p1"), ("also1", "body1.div1.p1"),
+        ("k2", "body1.div1.p1.note1"), ("k3", "body1.div1.p1"), ("k4", "body1.div1.p1"),
+        ("k5", "body1.div1.p2"), ("k6", "body1.div1.p2")]
+    snippets = [snippet for _, _, snippet in found.mentions]
+    # up to six words either side ("[…" the gap's sign), a name of two words whole
+    assert snippets == ["An Oswald Heer", *["Der Sache (Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [… …"] * 2,
+                        note,
+                        "Der Sache (Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [… illegible] Heer Herr.",
+                        "… Alfred ⟦nicht⟧ [an] [… illegible] Heer Herr.",
+                        "und leer", "und leer"]  # (names without text: their neighbours)
+
+
+def test_the_sites_mentions_outside_passages_nested_and_beside_the_marks_characters():
+    """A name outside any passage is mentioned with no anchor and its own words; a name
+    inside a name is mentioned after it, a note's names where the note stands (document
+    order); a text that holds the characters the passages are marked with internally
+    (Unicode's noncharacters U+FDD0-U+FDD2) is read whole, those as U+FFFD."""
+    import types
+
+    from lxml import etree
+    from tei_edition.entities.resolve import TE_REFS
+    from tei_edition.publish import site
+
+    tei = f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Marks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<persName>Außen   Name</persName>
+<p>Ein \ufdd0 <persName>Hans <placeName>Zürich</placeName>er</persName> \ufdd2 und
+<note><persName>Anna</persName> \ufdd1</note> <persName>Otto</persName>.</p>
+</body></text></TEI>"""
+    tree = etree.ElementTree(etree.fromstring(tei.encode("utf-8")))
+    names = tree.getroot().xpath("//*[local-name() = 'persName' or local-name() = 'placeName']")
+    for n, name in enumerate(names):
+        name.set(TE_REFS, f"k{n}")
+    found = site.digest(tree, types.SimpleNamespace(id="d", fragment=None))
+    paragraph = "Ein \ufffd Hans Züricher \ufffd und Otto."
+    assert found.passages == [("body1.p1", paragraph), ("body1.p1.note1", "Anna \ufffd")]
+    assert found.mentions == [("k0", "", "Außen Name"), ("k1", "body1.p1", paragraph),
+                              ("k2", "body1.p1", paragraph), ("k3", "body1.p1.note1", "Anna \ufffd"),
+                              ("k4", "body1.p1", paragraph)]

@@ -8,6 +8,8 @@
 
     'index.html', 'persons.html', …, 'search-index.js', 'entities.js'
 
+  then, with $passages, the document's passages for a collection site (passages.xsl).
+
   Without it (a collection's page, tests), it returns every file as strings, a path
   then its text, already serialised: 'index.html', '&lt;!DOCTYPE html>…', …
   Python takes the strings as they are (transform.run_strings: no XML envelope to
@@ -37,6 +39,7 @@
   <xsl:include href="about.xsl"/>
   <xsl:include href="signs.xsl"/>
   <xsl:include href="search.xsl"/>
+  <xsl:include href="passages.xsl"/>
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
@@ -84,6 +87,12 @@
         <xsl:with-param name="path" select="'entities.js'"/>
         <xsl:with-param name="norm" select="$norm"/>
         <xsl:with-param name="catalog" select="$catalog" tunnel="yes"/>
+      </xsl:call-template>
+    </xsl:if>
+    <!-- a collection site's passages of the document (passages.xsl), after its files -->
+    <xsl:if test="$passages">
+      <xsl:call-template name="h:passages">
+        <xsl:with-param name="norm" select="$norm"/>
       </xsl:call-template>
     </xsl:if>
   </xsl:template>

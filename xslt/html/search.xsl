@@ -87,18 +87,44 @@
     <xsl:sequence select="string(.)"/>
   </xsl:template>
 
-  <xsl:template match="*" mode="h:index-text" as="xs:string*">
+  <xsl:template match="*" mode="h:index-text h:marked-text" as="xs:string*">
     <xsl:variable name="block" select="@te:kind = ('block', 'unknown-block')"/>
     <xsl:sequence select="' '[$block], string(@te:open)[.]"/>
-    <xsl:apply-templates mode="h:index-text"/>
+    <xsl:apply-templates mode="#current"/>
     <xsl:sequence select="string(@te:close)[.], ' '[$block]"/>
   </xsl:template>
 
-  <xsl:template match="tei:lb | tei:pb | tei:cb" mode="h:index-text" as="xs:string?">
+  <xsl:template match="tei:lb | tei:pb | tei:cb" mode="h:index-text h:marked-text" as="xs:string?">
     <xsl:sequence select="if (@te:join = 'true') then () else ' '"/>
   </xsl:template>
 
-  <xsl:template match="tei:note | *[@te:kind = 'skip'] | *[@te:anchor]" mode="h:index-text" priority="1"/>
+  <xsl:template match="tei:note | *[@te:kind = 'skip'] | *[@te:anchor]" mode="h:index-text h:marked-text"
+                priority="1"/>
+
+  <!-- The same text marked (h:marked-text, for passages.xsl: the collection site's
+       passages say where each name and each nested passage is): it holds $h:marks, the
+       first where a name that names register entries begins, followed by its keys (an
+       xs:token: no text is one), the second where the name ends, the third where a
+       nested passage stands. The text's own such characters (Unicode's noncharacters
+       U+FDD0-U+FDD2, for a program's internal use) read as U+FFFD there. -->
+  <xsl:mode name="h:marked-text" on-no-match="shallow-skip"/>
+
+  <xsl:variable name="h:marks" as="xs:string" select="'&#xFDD0;&#xFDD1;&#xFDD2;'"/>
+
+  <xsl:template match="text()" mode="h:marked-text" as="xs:string">
+    <xsl:sequence select="translate(., $h:marks, '&#xFFFD;&#xFFFD;&#xFFFD;')"/>
+  </xsl:template>
+
+  <xsl:template match="*[@te:refs]" mode="h:marked-text" as="xs:string*">
+    <xsl:sequence select="'&#xFDD0;', xs:token(normalize-space(@te:refs))"/>
+    <xsl:next-match/>
+    <xsl:sequence select="'&#xFDD1;'"/>
+  </xsl:template>
+
+  <xsl:template match="*[@te:anchor][not(@te:kind = 'skip')]" mode="h:marked-text" as="xs:string"
+                priority="2">
+    <xsl:sequence select="'&#xFDD2;'"/>
+  </xsl:template>
 
   <!-- The other reading of the passage's alternatives (the source's own spellings in
        the normalised reading, the corrections in the diplomatic one), so that both

@@ -74,6 +74,7 @@ class FormatOutcome:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     coverage: dict[str, int] = field(default_factory=dict)
+    passages: list[str] | None = None  # the HTML format's, for the site's digest (worker only)
 
 
 @dataclass
@@ -1248,32 +1249,36 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
                      targets: list[Path]) -> None:
     """Every format of a document whose names are resolved; in a collection site, its
     page's parameters before and its digest (and facsimiles) after."""
+    from tei_edition.publish import digest
+
     options = {}
     if task.edition and "pdf" in task.outputs:
         options["pdf"] = {"edition": task.edition}
     if task.page and _collection is not None and "html" in task.outputs:
         from tei_edition.publish import site
 
-        made = site.page_parameters(_collection, task.document, tree, formats=list(task.outputs)) \
+        # a letter's page, or the page of a file of many rendered whole (each of its
+        # divisions digested)
+        page = site.page_parameters(_collection, task.document, tree, formats=list(task.outputs)) \
             if task.document is not None else \
             site.whole_file_parameters(_collection, task.id, task.divisions, tree,
                                        formats=list(task.outputs))
-        options["html"] = {"collection_page": made["collection-page"]}
+        options["html"] = {"collection_page": page["collection-page"], "passages": True}
+        if task.divisions:
+            root = tree.getroot()
+            options["html"]["divisions"] = [digest.division_anchor(root, d) for d in task.divisions]
     outcome.formats = _export_all(tree, task.source, chosen, targets, options)
-    if "html" in options and task.document is not None and \
-            all(f.ok for f in outcome.formats if f.format == "html"):
+    html = next((f for f in outcome.formats if f.format == "html"), None)
+    if html is None or not html.ok or html.passages is None:
+        return
+    # the site's digests, of what the page's stylesheet read (``publish.digest``)
+    records, html.passages = html.passages, None
+    outcome.digest = _pack(digest.digests(records, [d.id for d in task.divisions] or [task.document.id]))
+    if task.document is not None:
         from tei_edition.publish import site
 
         images = site.write_facsimiles(task.document, tree, task.staging / "html")
-        for fmt in outcome.formats:  # recorded with the page: taken over and kept with it
-            if fmt.format == "html":
-                fmt.outputs = list(fmt.outputs) + images
-        outcome.digest = _pack([site.digest(tree, task.document)])
-    elif task.divisions and _collection is not None and "html" in task.outputs and \
-            all(f.ok for f in outcome.formats if f.format == "html"):
-        from tei_edition.publish import site
-
-        outcome.digest = _pack([site.digest(tree, d) for d in task.divisions])
+        html.outputs = list(html.outputs) + images  # recorded with the page: taken over and kept with it
 
 
 def _check(tree, source: Path) -> list[str]:
@@ -1336,4 +1341,4 @@ def _outcome_of(fmt: formats.Format, result) -> FormatOutcome:
     if isinstance(result, FormatOutcome):
         return result
     return FormatOutcome(fmt.name, True, result.outputs, warnings=result.warnings,
-                         coverage=result.coverage)
+                         coverage=result.coverage, passages=result.passages)

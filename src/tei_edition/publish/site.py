@@ -3,9 +3,10 @@ documents (issue 15). The engine (``publish/build.py``) renders every document's
 page into ``DIR/html/<doc id>.html`` (one file, no folder: 4,816 letters made 4,816
 folders) and then calls, once per build:
 
-- ``digest(tree, document)`` in the worker that rendered a document (after
-  ``entities.resolve`` wrote ``te:refs`` on its names): the document's passages (anchor
-  and text) and mentions (collection key, anchor, context), small and picklable;
+- ``publish.digest``: the document's digest, in the worker that rendered it, from
+  what its page's stylesheet gave beside the page (``xslt/html/passages.xsl``, after
+  ``entities.resolve`` wrote ``te:refs`` on its names): its passages (anchor and text)
+  and mentions (collection key, anchor, context), small and picklable;
 - ``page_parameters(collection, document)`` for the HTML stylesheet of each document's
   page (``collection-page``: header with catalogue data, citation, prev/next, formats,
   links of its names to the collection's registers, its facsimiles), and
@@ -34,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import itertools
-import json
 import marshal
 import multiprocessing
 import os
@@ -49,7 +49,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import cache
-from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
@@ -61,10 +60,12 @@ from tei_edition.entities.namefold import fold
 from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
+# (a document's digest: made beside its page, ``publish.digest``)
+from tei_edition.publish.digest import CONTEXT_WORDS, Digest, digest, mention_marks  # noqa: F401
 from tei_edition.publish.peak import own_peak
 from tei_edition.publish.pool import descendants, human, kill_tree, tree_rss
-from tei_edition.publish.search_index import (SearchIndex, document_groups, document_postings,
-                                               name_terms, script_call, script_value, shard_prefix)
+from tei_edition.publish.search_index import (SearchIndex, name_terms, script_call, script_value,
+                                               shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.collection.catalogue import header_title
@@ -85,302 +86,12 @@ DOCUMENT_ASSETS = ("palette.css", "edition.css", "edition.js")  # the documents'
 _T = f"{{{TEI_NS}}}"
 _S = f"{{{SITE_NS}}}"
 _NAMES = frozenset(NAME_KINDS)  # the policy's mentions (settlement, country ... too)
-_BLOCKS = frozenset(f"{_T}{n}" for n in anchors.BLOCKS)
-# What is never text of the edition.
-_SKIP = frozenset(f"{_T}{n}" for n in ("teiHeader", "facsimile", "standOff", "fw", "figDesc"))
-# A line, page or column break is a space between words unless it falls inside a word
-# (@break="no"), as the common layer decides for every format (normalize.xsl, te:join).
-_BREAKS = frozenset(f"{_T}{n}" for n in ("lb", "pb", "cb"))
-
-
-def _break_space(el) -> str:
-    return " " if el.tag in _BREAKS and el.get("break") != "no" else ""
-
-_CHOICE = f"{_T}choice"
-# The reading of a choice a reader reads, as the common layer shows it (normalize.xsl,
-# te:choice-shown, the normalised reading): the first of these, else its first child;
-# the others, and the spaces between them, are not the text.
-_SHOWN = tuple(f"{_T}{n}" for n in ("corr", "reg", "expan", "ex"))
-
-
-def _choice_shown(choice):
-    children = [c for c in choice if isinstance(c.tag, str)]
-    return next((c for tag in _SHOWN for c in children if c.tag == tag),
-                children[0] if children else None)
-
 _SPACES = re.compile(r"\s+")
-# A mention's snippet: the name with up to CONTEXT_WORDS words either side (fewer when
-# they run past CONTEXT characters), cut at word boundaries: what a reader needs to
-# recognise the passage (a register lists a hundred thousand of them).
-CONTEXT_WORDS = 6
-CONTEXT = 40
 TITLE_CHUNK = 250  # catalogue rows per file of ids and titles
 AUTHORITIES = {
     "gnd": "https://d-nb.info/gnd/{}", "viaf": "https://viaf.org/viaf/{}",
     "wikidata": "https://www.wikidata.org/wiki/{}", "geonames": "https://www.geonames.org/{}",
 }
-
-
-@dataclass
-class Digest:
-    """What the collection pages need of one rendered document: its passages (anchor,
-    text, in reading order) and its mentions (collection key, anchor, snippet)."""
-
-    id: str
-    passages: list[tuple[str, str]] = field(default_factory=list)
-    mentions: list[tuple[str, str, str]] = field(default_factory=list)
-    # its share of the search index (``search_index.document_postings``), None: not made
-    terms: dict[str, str] | None = None
-    # its share of the index by group of terms (``search_index.document_groups``) and
-    # a signature of its mentions of each entry (``mention_marks``), None: not made
-    groups: dict[str, list] | None = None
-    marks: dict[str, str] | None = None
-    # what identifies its content (the engine's name for the digest it kept: a hash of
-    # it), None: not known; not part of its JSON
-    stamp: str | None = field(default=None, compare=False)
-    # read from the build folder (``unpack``): its share of the search index as
-    # ``SearchIndex.add`` takes it, passages not decoded (which that ``add`` takes
-    # over), None: not packed; not part of its JSON
-    packed: tuple | None = field(default=None, compare=False, repr=False)
-
-    def to_json(self) -> str:
-        """For the engine's cache: an incremental build keeps the digests of the
-        documents it does not render again (their search postings with them)."""
-        data = {"id": self.id, "passages": self.passages, "mentions": self.mentions}
-        for name in ("terms", "groups", "marks"):
-            if getattr(self, name) is not None:
-                data[name] = getattr(self, name)
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> "Digest":
-        data = json.loads(text)
-        # keys and anchors recur (a collection's digests hold a million mentions): one
-        # string each
-        return cls(data["id"], [tuple(p) for p in data["passages"]],
-                   [(sys.intern(k), sys.intern(a), s) for k, a, s in data["mentions"]],
-                   data.get("terms"), data.get("groups"),
-                   {sys.intern(k): v for k, v in data["marks"].items()} if data.get("marks") else
-                   data.get("marks"))
-
-    def pack(self) -> tuple:
-        """As plain values (the build folder keeps it ``marshal``-led, which reads
-        back ten times faster than its JSON): id, mentions (keys, anchors and snippets,
-        each a list), marks, then its share of the search index as ``SearchIndex.add``
-        writes it, each group of terms (group, mark, its lines ``term<TAB>postings``),
-        and its passages marshalled with their length in UTF-8 (read back only when its
-        search text is made again)."""
-        terms, groups = self.terms, self.groups
-        if terms is None:
-            terms = document_postings(self.passages)
-        if groups is None:  # (a digest made elsewhere: its terms in order, its groups)
-            terms = dict(sorted(terms.items()))
-            groups = document_groups(terms)
-        items = list(terms.items())
-        blocks = [(group, mark, "".join([f"{term}\t{part}\n" for term, part
-                                          in items[first:first + count]]))
-                  for group, (mark, first, count) in groups.items()]
-        passages = [(str(anchor), str(text)) for anchor, text in self.passages]
-        return (self.id, [[str(m[n]) for m in self.mentions] for n in range(3)],
-                None if self.marks is None else dict(self.marks), blocks,
-                marshal.dumps(passages, 2),
-                sum(len(text.encode("utf-8", "surrogatepass")) for _, text in passages))
-
-    @classmethod
-    def unpack(cls, values: tuple) -> "Digest":
-        """``pack``'s values as a digest: its passages, terms and groups left packed
-        (``packed``) for ``SearchIndex.add``."""
-        doc_id, (keys, anchors, snippets), marks, blocks, passages, size = values
-        intern = sys.intern  # (as ``from_json``: keys and anchors recur)
-        return cls(doc_id, [], list(zip(map(intern, keys), map(intern, anchors), snippets)),
-                   marks=None if marks is None else {intern(k): v for k, v in marks.items()},
-                   packed=(blocks, passages, size))
-
-
-def digest(tree, document) -> Digest:
-    """Passages and mentions of one document whose names carry ``te:refs`` (the
-    collection keys ``entities.resolve`` writes). For a document that is one ``div`` of a
-    file of many (``document.fragment``), only that division is read."""
-    root = tree.getroot() if hasattr(tree, "getroot") else tree
-    start = _fragment(root, getattr(document, "fragment", None), document)
-    found = Digest(document.id)
-    texts: dict = {}
-    order: list = []
-    names: list = []
-    for body in ([start] if start is not None else root.iter(f"{_T}text")):
-        if start is None and body.getparent() is not None and any(
-                a.tag == f"{_T}text" for a in body.iterancestors()):
-            continue  # a nested text is walked with its outer one
-        _walk(body, None, texts, order, names)
-    anchor_of = {block: anchors.anchor(block) for block in order}  # once per block
-    with_text = set()
-    for block in order:
-        text = _SPACES.sub(" ", "".join(texts[block])).strip()
-        if text:
-            found.passages.append((anchor_of[block], text))
-            with_text.add(block)
-    joined = _snippet_texts(texts, names)
-    for el, block, start, end in names:
-        anchor = anchor_of[block] if block is not None else ""
-        if block in with_text:
-            text, starts = joined[block]
-            snippet = _snippet(text, starts[start], starts[end])
-        else:  # a name outside any passage: the name alone
-            snippet = _SPACES.sub(" ", "".join(_reading(el))).strip()
-        for key in el.get(TE_REFS, "").split():
-            found.mentions.append((key, anchor, snippet))
-    found.terms = document_postings(found.passages)
-    found.groups = document_groups(found.terms)
-    found.marks = mention_marks(found.mentions)
-    return found
-
-
-def mention_marks(mentions) -> dict[str, str]:
-    """Collection key -> a signature of a document's mentions of it (anchor and
-    snippet, in order): what of the document the entry's pages show."""
-    by_key: dict[str, list] = defaultdict(list)
-    for key, anchor, snippet in mentions:  # (U+0001, U+0002: in no XML text)
-        by_key[key].append(f"{anchor}\x01{snippet}")
-    blake2b = hashlib.blake2b
-    return {key: blake2b("\x02".join(found).encode("utf-8", "surrogateescape"),
-                         digest_size=10).hexdigest() for key, found in by_key.items()}
-
-
-def _fragment(root, fragment, document=None):
-    """The division that is the document, in the tree of its whole file: by the model's
-    position among the file's document divisions, else by its xml:id; None for a tree
-    that is the document alone."""
-    position = getattr(document, "position", None)
-    if getattr(document, "part", None) == "division" and position:
-        from tei_edition.collection.classify import document_divisions
-
-        divisions = document_divisions(root)
-        if position <= len(divisions):
-            return divisions[position - 1]
-    if not fragment:
-        return None
-    for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):
-        if el.get("{http://www.w3.org/XML/1998/namespace}id") == fragment:
-            return el
-    return None
-
-
-def _walk(el, block, texts, order, names) -> None:
-    """Text of each block (a block's own text, without that of blocks inside it)."""
-    if el.tag in _BLOCKS:
-        block = el
-        if block not in texts:
-            texts[block] = []
-            order.append(block)
-    # a name: where its text is among its block's pieces (from, to), for its snippet
-    name = [el, block, None, None] if el.tag in _NAMES and el.get(TE_REFS) else None
-    if name is not None:
-        names.append(name)
-        if block is not None:
-            name[2] = len(texts[block])
-    if el.tag == _CHOICE:
-        shown = _choice_shown(el)
-        if shown is not None and shown.tag not in _SKIP:
-            _walk(shown, block, texts, order, names)
-        return
-    if block is not None and el.text:
-        texts[block].append(el.text)
-    for child in el:
-        if isinstance(child.tag, str) and child.tag not in _SKIP:
-            _walk(child, block, texts, order, names)
-        if block is not None:
-            space, tail = _break_space(child), child.tail or ""
-            if not space and child.tag not in _BLOCKS and _CLOSING.match(tail):
-                _trim_end(texts[block])
-            texts[block].append(space + tail)
-    if name is not None and block is not None:
-        name[3] = len(texts[block])
-
-
-# A phrase's closing space before a closing mark is the encoding's, as every format has
-# it (xslt/common/spacing.xsl): "wie <persName>Sinz </persName>, nächsten" reads "wie Sinz,
-# nächsten" in passages and snippets too.
-_CLOSING = re.compile(r"[,.;:!?)\]]")
-
-
-def _trim_end(pieces: list[str]) -> None:
-    for i in range(len(pieces) - 1, -1, -1):
-        pieces[i] = pieces[i].rstrip()
-        if pieces[i]:
-            return
-
-
-def _reading(el):
-    if el.tag == _CHOICE:
-        shown = _choice_shown(el)
-        if shown is not None and shown.tag not in _SKIP:
-            yield from _reading(shown)
-        return
-    if el.text:
-        yield el.text
-    for child in el:
-        if isinstance(child.tag, str) and child.tag not in _SKIP and child.tag != f"{_T}note":
-            yield from _reading(child)
-        yield _break_space(child) + (child.tail or "")
-
-
-_NAME_SPACE = "\x00"  # a space inside a name, for its snippets: never cut there
-
-
-def _snippet_texts(texts: dict, names: list) -> dict:
-    """Each block that holds names as its snippets read it: its text with whitespace
-    made spaces and the spaces inside its names ``_NAME_SPACE`` (so that a snippet cut
-    at a space never cuts a name: "… 1811 the while" of "Place 1811"), and where each
-    of its pieces starts in it (a name's pieces are ``start`` to ``end``)."""
-    joined = {}
-    by_block = defaultdict(list)
-    for _, block, start, end in names:
-        if block is not None and start is not None:
-            by_block[block].append((start, end))
-    for block, spans in by_block.items():
-        # one pass over the block (its pieces apart: no piece holds the separator)
-        pieces = _SPACES.sub(" ", "\x03".join(texts[block])).split("\x03")
-        for start, end in spans:
-            for n in range(start, end):
-                piece = pieces[n]
-                lead = n == start and piece.startswith(" ")
-                trail = n == end - 1 and piece.endswith(" ") and len(piece) > lead
-                inner = piece[1 if lead else 0:len(piece) - 1 if trail else len(piece)]
-                pieces[n] = (" " if lead else "") + inner.replace(" ", _NAME_SPACE) + (" " if trail else "")
-        joined[block] = ("".join(pieces), list(accumulate(map(len, pieces), initial=0)))
-    return joined
-
-
-def _snippet(text: str, start: int, end: int) -> str:
-    """A name in its passage (the block's ``text``, the name from ``start`` to ``end``):
-    the name whole, with up to ``CONTEXT_WORDS`` words either side, cut at word
-    boundaries, "…" where the passage goes on. The word the name is part of ("(Zürich"
-    or "Escher's") is kept whole. Only what is near the name is read (a long passage
-    is not read again for each of its names)."""
-    low, high = max(0, start - 4 * CONTEXT), end + 4 * CONTEXT
-    left, right = text[low:start].split(" "), text[end:high].split(" ")
-    # left[-1], right[0]: what touches the name; a word the window cut is not shown
-    left_words = [w for w in left[1 if low else 0:-1] if w]
-    right_words = [w for w in right[1:-1 if high < len(text) else None] if w]
-    kept_left = _words(left_words[:-CONTEXT_WORDS - 1:-1])[::-1]
-    kept_right = _words(right_words)
-    middle = (left[-1] + text[start:end] + right[0]).strip(" ")
-    if "  " in middle:
-        middle = _SPACES.sub(" ", middle)
-    shown = " ".join([*kept_left, middle, *kept_right]) if middle else " ".join([*kept_left, *kept_right])
-    return (("… " if low or len(kept_left) < len(left_words) else "") + shown + (
-        " …" if high < len(text) or len(kept_right) < len(right_words) else "")).replace(_NAME_SPACE, " ")
-
-
-def _words(words: list[str]) -> list[str]:
-    """The first of ``words`` (nearest the name first) a snippet shows: up to
-    ``CONTEXT_WORDS`` of them, fewer when they run past ``CONTEXT`` characters (at
-    least one, however long)."""
-    kept = words[:CONTEXT_WORDS]
-    size = sum(map(len, kept)) + len(kept)
-    while size > CONTEXT + 1 and len(kept) > 1:
-        size -= len(kept.pop()) + 1
-    return kept
 
 
 # ---------------------------------------------------------------- the collection

@@ -56,6 +56,9 @@ class ExportResult:
     coverage: dict[str, int] = field(default_factory=dict)
     # what the PDF format's ``query`` option found in the layout (parsed JSON), if asked
     queried: object = None
+    # the HTML format's ``passages`` option: the document's passages for a collection
+    # site, as the stylesheet gives them (``publish.digest.digests`` reads them)
+    passages: list[str] | None = None
 
 
 REGISTRY: dict[str, Format] = {

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
+from tei_edition.publish.digest import passages_of
 from tei_edition.publish.run import run_format
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
@@ -50,14 +51,18 @@ class Site:
     files: dict[str, str]
     warnings: list[str] = field(default_factory=list)
     coverage: dict[str, int] = field(default_factory=dict)
+    passages: list[str] | None = None  # asked for (``parameters``): their records
 
 
 def parameters(*, reading: str = "normalised", collection_page=None,
-               collapse_whitespace: bool = True) -> dict:
+               collapse_whitespace: bool = True, passages: bool = False,
+               divisions=()) -> dict:
     """The stylesheet's parameters. ``collection_page``: a document's page in a
     collection site (the tree ``tei_edition.publish.site.page_parameters`` makes).
     ``collapse_whitespace=False`` keeps the source's whitespace runs (for tests that
-    compare the two renderings)."""
+    compare the two renderings). ``passages``: the document's passages for a collection
+    site too (``publish.digest``; ``Site.passages``, ``ExportResult.passages``), of the
+    whole text, or of each division whose anchor ``divisions`` names (a file of many)."""
     if reading not in READINGS:
         raise UsageError(f"--reading must be one of {', '.join(READINGS)} (got {reading!r})")
     params = {"reading": reading}
@@ -65,6 +70,9 @@ def parameters(*, reading: str = "normalised", collection_page=None,
         params["collapse-whitespace"] = False
     if collection_page is not None:
         params["collection-page"] = collection_page
+    if passages:
+        params["passages"] = True
+        params["passage-divisions"] = " ".join(divisions)
     return params
 
 
@@ -78,9 +86,10 @@ def render(tree, source: Path, *, dispose: bool = False, **options) -> Site:
             written = write_site(tree, source, Path(made), dispose=dispose, **options)
             files = {name: (Path(made) / name).read_bytes().decode("utf-8")
                      for name in written.files}
-        return Site(files, written.warnings, written.coverage)
+        return Site(files, written.warnings, written.coverage, written.passages)
     strings, messages = run_format(STYLESHEET, tree, source, parameters(**options), strings=True,
                                    dispose=dispose)
+    strings, passages = passages_of(strings)
     if len(strings) % 2:
         raise TransformError(f"{STYLESHEET} returned an odd number of strings "
                              "(expected path, text pairs)", path=str(source))
@@ -89,7 +98,7 @@ def render(tree, source: Path, *, dispose: bool = False, **options) -> Site:
     for name, text in zip(pairs, pairs):
         _check_name(name, files, source)
         files[name] = text
-    return Site(files, messages.warnings, messages.coverage)
+    return Site(files, messages.warnings, messages.coverage, passages)
 
 
 @dataclass
@@ -99,6 +108,7 @@ class Written:
     files: list[str]
     warnings: list[str] = field(default_factory=list)
     coverage: dict[str, int] = field(default_factory=dict)
+    passages: list[str] | None = None
 
 
 def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
@@ -110,6 +120,7 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
     params["output-folder"] = Path(folder).resolve().as_uri().rstrip("/") + "/"
     names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
                                  dispose=dispose)
+    names, passages = passages_of(names)
     seen: dict[str, None] = {}
     for name in names:
         _check_name(name, seen, source)
@@ -117,7 +128,7 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
     if sorted(os.listdir(folder)) != sorted(seen):
         raise TransformError(f"{STYLESHEET} wrote other files than the {len(seen)} it named",
                              path=str(source))
-    return Written(list(seen), messages.warnings, messages.coverage)
+    return Written(list(seen), messages.warnings, messages.coverage, passages)
 
 
 def _check_name(name: str, files, source: Path) -> None:
@@ -149,7 +160,7 @@ def export(request: ExportRequest) -> ExportResult:
                 if not source.is_file():
                     raise ResourceError(f"asset {name} is missing from {assets}; reinstall tei-edition")
                 (staging / "assets" / name).write_bytes(source.read_bytes())
-    return ExportResult([target], written.warnings, written.coverage)
+    return ExportResult([target], written.warnings, written.coverage, passages=written.passages)
 
 
 def _export_page(site: Site, target: Path, source: Path) -> ExportResult:
@@ -161,7 +172,7 @@ def _export_page(site: Site, target: Path, source: Path) -> ExportResult:
     if target.resolve() == source.resolve():
         raise InputError("refusing to replace the source document", path=str(target))
     write_atomic(target, site.files["index.html"].encode("utf-8"))
-    return ExportResult([target], site.warnings, site.coverage)
+    return ExportResult([target], site.warnings, site.coverage, passages=site.passages)
 
 
 def _check_target(target: Path, source: Path) -> None:
