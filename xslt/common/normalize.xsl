@@ -333,6 +333,12 @@
     <xsl:sequence select="string(($run[not(te:silent-link(.) or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
   </xsl:function>
 
+  <!-- Whether every element of the normalised tree keeps its source line (te:line, from
+       our parser): the Typst source carries it, so that a Typst error names the TEI line.
+       A format that reads it nowhere sets this false() (html.xsl): the line is then kept
+       only where the coverage messages above read it (unknown and skipped elements). -->
+  <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="true()"/>
+
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
@@ -347,7 +353,8 @@
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="name" select="local-name()"/>
     <xsl:variable name="kind" select="te:kind(.)"/>
-    <xsl:copy-of select="@*"/>
+    <xsl:copy-of select="if ($te:lines-everywhere or $kind = ('unknown-block', 'unknown-inline', 'skip'))
+                         then @* else @* except @te:line"/>
     <xsl:attribute name="te:kind" select="$kind"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
       <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], $name)[1]"/>
@@ -397,6 +404,13 @@
       <xsl:when test="$all and empty(*)">
         <xsl:apply-templates mode="te:normalize"/>
       </xsl:when>
+      <!-- (nor any child that reads its path: none is citable (te:common-attributes'
+           test) and none holds elements, which might be; a paragraph of names and
+           phrases: no path to count either) -->
+      <xsl:when test="$all and empty(*[* or te:is-anchor-block(.) or self::tei:div or self::tei:div1
+                                          or self::tei:div2])">
+        <xsl:apply-templates mode="te:normalize"/>
+      </xsl:when>
       <xsl:otherwise>
         <xsl:variable name="wanted" as="map(xs:string, xs:boolean)"
                       select="if ($all) then map{} else map:merge($only ! map{generate-id(.): true()})"/>
@@ -404,14 +418,20 @@
           <xsl:param name="seen" as="map(xs:QName, xs:integer)" select="map{}"/>
           <xsl:variable name="n" as="xs:integer"
                         select="if (self::*) then ($seen(node-name()), 0)[1] + 1 else 0"/>
-          <xsl:if test="$all or map:contains($wanted, generate-id())">
-            <xsl:apply-templates select="." mode="te:normalize">
-              <xsl:with-param name="te:path" tunnel="yes"
-                              select="if (not(self::*)) then $te:path
-                                      else if (self::tei:text and empty(ancestor::tei:text)) then ''
-                                      else string-join(($te:path[.], local-name() || $n), '.')"/>
-            </xsl:apply-templates>
-          </xsl:if>
+          <xsl:choose>
+            <xsl:when test="not($all or map:contains($wanted, generate-id()))"/>
+            <!-- (text and the like: the tunnelled path goes on as it came, no new binding) -->
+            <xsl:when test="not(self::*)">
+              <xsl:apply-templates select="." mode="te:normalize"/>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:apply-templates select="." mode="te:normalize">
+                <xsl:with-param name="te:path" tunnel="yes"
+                                select="if (self::tei:text and empty(ancestor::tei:text)) then ''
+                                        else string-join(($te:path[.], local-name() || $n), '.')"/>
+              </xsl:apply-templates>
+            </xsl:otherwise>
+          </xsl:choose>
           <xsl:next-iteration>
             <xsl:with-param name="seen" select="if (self::*) then map:put($seen, node-name(), $n) else $seen"/>
           </xsl:next-iteration>

@@ -43,6 +43,10 @@
 
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
+  <!-- No page reads an element's source line: the normalised tree keeps it only where
+       the common layer's coverage messages need it (normalize.xsl). -->
+  <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="false()"/>
+
   <!-- Set (a folder's file: URI, ending in "/"), the site's files are written into that
        folder as they are made (xsl:result-document: a page goes from its templates
        straight to the serialiser, never held as a tree or as a string, and no file's

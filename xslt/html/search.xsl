@@ -42,8 +42,11 @@
       </xsl:variable>
       <xsl:variable name="text" select="normalize-space(string-join($parts, ''))"/>
       <xsl:if test="$text">
+        <!-- (most passages have no alternatives: their nodes are not visited again) -->
         <xsl:variable name="other" as="xs:string*">
-          <xsl:apply-templates mode="h:index-other"/>
+          <xsl:if test=".//@te:alt">
+            <xsl:apply-templates mode="h:index-other"/>
+          </xsl:if>
         </xsl:variable>
         <xsl:variable name="passage" as="element(j:map)">
           <j:map>
