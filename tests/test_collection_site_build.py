@@ -241,6 +241,20 @@ def test_a_file_of_many_rendered_whole_is_a_page_of_the_collection(tmp_path):
     assert whole.xpath("//h:p[@class='formats']/h:a/@href", namespaces=XHTML) == ["../../../volumes/frus.txt"]
     assert (tmp_path / "out" / "volumes" / "frus.txt").is_file()
     assert not whole.xpath("//h:section[@class='collection-doc']/h:dl", namespaces=XHTML)  # no facts of its own
+    # a letter beside one of its documents in date order links to it there (it linked
+    # to volumes/frus/d1.html, a page that is not there)
+    neighbours = {}
+    for path in html.rglob("*.html"):
+        for a in etree.parse(str(path)).xpath("//h:nav[@class='neighbours']/h:a[@class != 'contents']",
+                                              namespaces=XHTML):
+            neighbours[a.get("href")] = path
+    into = {h: p for h, p in neighbours.items() if "volumes/frus/" in h}
+    assert into and all(h.split("#")[0].endswith("volumes/frus/index.html") for h in into), into
+    for h, p in neighbours.items():
+        target = (p.parent / h.split("#")[0]).resolve()
+        assert target.is_file(), (p, h)
+        if "#" in h:
+            assert etree.parse(str(target)).xpath("//*[@id = $a]", a=h.split("#")[1]), (p, h)
     file_page = etree.parse(str(html / "files" / "volumes-frus.html"))
     assert file_page.xpath("string(//h:h1)", namespaces=XHTML) == "A volume of many documents"
     assert file_page.xpath("string(//h:title)", namespaces=XHTML).startswith("A volume of many documents · ")

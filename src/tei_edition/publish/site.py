@@ -148,14 +148,14 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     register entry it names has its page on the collection site. The engine passes it
     to ``xslt/html/html.xsl`` with the document."""
     entry = document.catalogue
-    by_id = _once(collection, "catalogue", lambda c: {d.id: d.catalogue for d in c.documents})
+    by_id = _once(collection, "documents", lambda c: {d.id: d for d in c.documents})
     up = root_prefix(document.id)
     page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
     for rel, target in (("prev", entry.prev), ("next", entry.next),
                         ("corresp-prev", entry.corresp_prev), ("corresp-next", entry.corresp_next)):
         if target and target in by_id:
-            etree.SubElement(page, f"{{{TE_NS}}}link", rel=rel, href=up + href(target),
-                             label=_line(by_id[target]))
+            etree.SubElement(page, f"{{{TE_NS}}}link", rel=rel, href=up + _neighbour(by_id[target]),
+                             label=_line(by_id[target].catalogue))
     if getattr(entry, "fragment", None) and entry.source:
         etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(entry.source),
                          label=file_titles(collection).get(str(entry.source)) or str(entry.source))
@@ -171,6 +171,18 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
             etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
                              href=facsimile.href, remote=str(facsimile.source is None).lower())
     return {"collection-page": page.getroottree()}
+
+
+def _neighbour(document) -> str:
+    """A neighbour's page, relative to the site root. A division of a file of many is
+    on the file's page (``whole_file_pages``, as the build renders it): at its own
+    anchor when it has an xml:id, else at the top of the page (its anchor needs the
+    whole file read; a letter beside it linked to ``<file>/3.html``, a page that is
+    not there)."""
+    if getattr(document, "part", None) != "division":
+        return href(document.id)
+    unit = document.id.rsplit("/", 1)[0]
+    return f"{unit}/index.html" + (f"#{document.xml_id}" if getattr(document, "xml_id", None) else "")
 
 
 def whole_file_parameters(collection, file_id: str, divisions, tree, *,
