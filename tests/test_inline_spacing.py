@@ -253,8 +253,8 @@ type="lit">Projekt Gutenberg online</ref> </ref><!--(14. Januar 2008)-->. Dann <
 def test_a_phrase_s_closing_space_before_indentation_and_punctuation_is_left_out(tmp_path, name):
     """Real letters printed "Voegeli-Escher , denn" and "Projekt Gutenberg online .": the
     phrase's closing space stood before indentation, the end of the phrase around it (or
-    a comment) and only then the comma; what prints nothing between them does not keep
-    the space."""
+    a comment) and only then the comma (49 places in the 4,816 letters); what prints
+    nothing between them does not keep the space."""
     text = exported_text(INDENTED_CLOSING_SPACE, name, tmp_path)
     assert re.search(r"Salomon Voegeli-Escher(\[\w\])?, denn das ist\)", text), text
     assert re.search(r"Projekt Gutenberg online(\[\w\])?\. Dann", text), text
@@ -321,9 +321,10 @@ Fortzusetzen. <ref target="K_0161"/>; Chronologie.</p>
 def test_one_mark_where_the_source_has_one_on_either_side_of_a_silent_link(tmp_path, name):
     """A real letter's note read "Privatlehrer.. – Keller" and another's "S. 67-68;.":
     a link that prints nothing stood between two marks, and both printed. The corpus has
-    the mark on both sides of such a link 1,291 times (". <ref/>." 399, "; <ref/>." 614,
-    "; <ref/>;" 216, ". <ref/>;" 62): it reads with one, the full stop that ends the
-    sentence; a mark around words or a target that print stays."""
+    the mark on both sides of such a link 1,291 times (". <ref/>." 399 and "; <ref/>." 614,
+    which printed both, "; <ref/>;" 216 and ". <ref/>;" 62, which printed one): it reads
+    with one, the full stop that ends the sentence; a mark around words or a target that
+    print stays (". <ref>Nr. 22</ref>." 51 times)."""
     text = exported_text(MARKS_AROUND_SILENT_LINKS, name, tmp_path)
     assert "Privatlehrer. – Keller weilte in Paris." in text
     assert "Pamphletist." in text and "Pamphletist.." not in text, text
