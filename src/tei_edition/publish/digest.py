@@ -134,7 +134,7 @@ def digest(tree, document) -> Digest:
 def division_anchor(root, document) -> str | None:
     """The anchor of the division that is ``document`` in the tree of its whole file
     (``root``), None when the tree is the document alone."""
-    division = _fragment(root, getattr(document, "fragment", None), document)
+    division = _division(root, document)
     return None if division is None else anchors.anchor(division)
 
 
@@ -277,10 +277,10 @@ def mention_marks(mentions) -> dict[str, str]:
                          digest_size=10).hexdigest() for key, found in by_key.items()}
 
 
-def _fragment(root, fragment, document=None):
+def _division(root, document):
     """The division that is the document, in the tree of its whole file: by the model's
-    position among the file's document divisions, else by its xml:id; None for a tree
-    that is the document alone."""
+    position among the file's document divisions, else by its xml:id (its
+    ``fragment``); None for a tree that is the document alone."""
     position = getattr(document, "position", None)
     if getattr(document, "part", None) == "division" and position:
         from tei_edition.collection.classify import document_divisions
@@ -288,6 +288,7 @@ def _fragment(root, fragment, document=None):
         divisions = document_divisions(root)
         if position <= len(divisions):
             return divisions[position - 1]
+    fragment = getattr(document, "fragment", None)
     if not fragment:
         return None
     for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):
