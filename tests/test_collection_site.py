@@ -714,7 +714,8 @@ def test_entry_pages_are_made_in_batches_bounded_by_entries_and_mentions(monkeyp
     monkeypatch.setattr(site, "PAGE_BATCH", 3)
     monkeypatch.setattr(site, "BATCH_MENTIONS", 10)
     entries = [etree.Element("entity", key=f"k{n}") for n in range(7)]
-    mentions = {"k0": [()] * 4, "k1": [()] * 4, "k2": [()] * 4, "k3": [()] * 25, "k4": [()]}
+    mentions = site.Mentions({"k0": [()] * 4, "k1": [()] * 4, "k2": [()] * 4, "k3": [()] * 25,
+                              "k4": [()]})
     batches = [[el.get("key") for el in batch] for batch in site._batches(entries, mentions)]
     # k2 would bring the first batch to 12 mentions; k3 alone is over the bound, and is
     # a batch of its own; a batch holds at most three entries
