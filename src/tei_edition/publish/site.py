@@ -793,7 +793,7 @@ def _batches(pending: list, mentions: Mentions) -> list[list]:
     return [batch for batch in batches if batch]
 
 
-def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: bool):
+def _stylesheet_inputs(data, batches: list[list], mentions: Mentions, *, overview: bool):
     """The site stylesheet's inputs, one after the other, as their text: the overview's
     (``data``, every entry without its mentions, made when ``overview``), then the
     ``batches`` of entries (taken out of ``data``) with their mentions, beside the
@@ -1358,8 +1358,9 @@ def _letter(sort: str) -> str:
 
 def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
                known, documents):
-    """The site's description. ``documents``: the documents naming each entry
-    (``_documents``)."""
+    """The site's description. ``mentions``: each entry's (``Mentions``);
+    ``documents``: the documents naming each entry (ids, in the catalogue's order, read
+    from the digests' marks)."""
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
