@@ -413,13 +413,9 @@
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="all" select="count($only) eq count(node())"/>
     <xsl:choose>
-      <!-- (no element among them, as in most names and phrases: no path to count) -->
-      <xsl:when test="$all and empty(*)">
-        <xsl:apply-templates mode="te:normalize"/>
-      </xsl:when>
-      <!-- (nor any child that reads its path: none is citable (te:common-attributes'
-           test) and none holds elements, which might be; a paragraph of names and
-           phrases: no path to count either) -->
+      <!-- (no child that reads its path: none is citable (te:common-attributes' test)
+           and none holds elements, which might be; as in most names and phrases, and a
+           paragraph of them: no path to count) -->
       <xsl:when test="$all and empty(*[* or te:is-anchor-block(.) or self::tei:div or self::tei:div1
                                           or self::tei:div2])">
         <xsl:apply-templates mode="te:normalize"/>
