@@ -851,16 +851,11 @@ PAGE_BATCH = 500
 BATCH_MENTIONS = 20_000
 
 
-def _count(mentions, key: str) -> int:
-    """How many mentions an entry has (``mentions``: a ``Mentions``, or a dict of lists)."""
-    return mentions.count(key) if isinstance(mentions, Mentions) else len(mentions.get(key, ()))
-
-
-def _batches(pending: list, mentions) -> list[list]:
+def _batches(pending: list, mentions: Mentions) -> list[list]:
     """The ``pending`` entries cut into batches (``PAGE_BATCH``, ``BATCH_MENTIONS``)."""
     batches, size = [[]], 0
     for el in pending:
-        count = _count(mentions, el.get("key"))
+        count = mentions.count(el.get("key"))
         if batches[-1] and (len(batches[-1]) >= PAGE_BATCH or size + count > BATCH_MENTIONS):
             batches.append([])
             size = 0
@@ -869,7 +864,7 @@ def _batches(pending: list, mentions) -> list[list]:
     return [batch for batch in batches if batch]
 
 
-def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: bool):
+def _stylesheet_inputs(data, batches: list[list], mentions: Mentions, *, overview: bool):
     """The site stylesheet's inputs, one after the other, as their text: the overview's
     (``data``, every entry without its mentions, made when ``overview``), then the
     ``batches`` of entries (taken out of ``data``) with their mentions, beside the
@@ -1434,8 +1429,9 @@ def _letter(sort: str) -> str:
 
 def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
                known, documents):
-    """The site's description. ``documents``: the documents naming each entry
-    (``_documents``)."""
+    """The site's description. ``mentions``: each entry's (``Mentions``);
+    ``documents``: the documents naming each entry (ids, in the catalogue's order, read
+    from the digests' marks)."""
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
@@ -1461,7 +1457,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             for person in people or []:
                 if person.get("key") in register:
                     letters_of[person["key"]][role].append(entry.id)
-    shown = [key for key in register if _count(mentions, key) or letters_of.get(key) or full_registers]
+    shown = [key for key in register if mentions.count(key) or letters_of.get(key) or full_registers]
     _with_details(collection, shown, known)
     named_also = _see_also(collection, shown)
     for key in shown:
@@ -1469,7 +1465,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
         entry.see_also = named_also[key]
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
-                              letter=_letter(entry.sort), sort=entry.sort, count=str(_count(mentions, key)),
+                              letter=_letter(entry.sort), sort=entry.sort, count=str(mentions.count(key)),
                               documents=str(len(documents.get(key, ()))))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name
