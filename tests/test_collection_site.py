@@ -75,6 +75,13 @@ def test_document_pages_link_neighbours_in_date_order(built):
         assert (html / current).with_name(prev[0][3:].rsplit("/", 1)[-1]).is_file()
     first = page(html / f"{ids[0]}.html")
     assert not first.xpath("//h:head/h:link[@rel='prev']", namespaces=XHTML)
+    # the arrows are seen, not read out: a screen reader says "Previous", "Next"
+    middle = page(html / f"{ids[1]}.html")
+    for rel, seen, heard in (("prev", "← Previous", "Previous"), ("next", "Next →", "Next")):
+        [link] = middle.xpath(f"//h:nav[@class='neighbours']/h:a[@class='{rel}']", namespaces=XHTML)
+        assert " ".join(link.xpath("string()").split()) == seen
+        assert " ".join("".join(link.xpath("text()[normalize-space()] | *[not(@aria-hidden = 'true')]//text()")).split()) == heard
+        assert [s.text for s in link.xpath("h:span[@aria-hidden='true']", namespaces=XHTML)] == [seen.replace(heard, "").strip()]
     # the document's own page is one file: no folder of per-document registers, search
     # index, cards' data or marker beside it (a folder only for facsimiles)
     for document_id in ids:
