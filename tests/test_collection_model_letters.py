@@ -40,9 +40,7 @@ def test_keys_link_to_the_registers_n_attribute_without_configuration(sample):
 
 
 def test_a_real_letters_catalogue_entry(sample):
-    # the letters given from their folder, the registers from theirs: the ids (the
-    # pages' addresses) are relative to the letters' folder (were "letters/K_...")
-    entry = sample.document(WELTI[1]).catalogue
+    entry = sample.document(f"letters/{WELTI[1]}").catalogue
     assert (entry.date, entry.date_text, entry.identifier) == (
         "1876-02-28", "28. Februar 1876", "VGB_GB_SBBGB02_045")
     # As the edition encodes it (its title says the reverse: edition.toml decides, see below).
@@ -50,11 +48,11 @@ def test_a_real_letters_catalogue_entry(sample):
     assert entry.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
     assert (entry.place_sent["name"], entry.place_received["name"]) == ("Zürich", "Bern")
     # correspContext: previous-in-corresp B7378, next-in-corresp B7380
-    assert (entry.corresp_prev, entry.corresp_next) == (WELTI[0], WELTI[2])
+    assert (entry.corresp_prev, entry.corresp_next) == (f"letters/{WELTI[0]}", f"letters/{WELTI[2]}")
 
 
 def test_resolve_marks_key_links_in_a_real_letter(sample):
-    doc = sample.document(WELTI[1])
+    doc = sample.document(f"letters/{WELTI[1]}")
     tree = doc.parse()
     used = resolve(tree, doc.path, sample.register)
     welti = [el for el in tree.iter("{*}persName") if el.get("key") == "Welti Emil"]
@@ -97,7 +95,7 @@ def test_a_letter_exported_with_the_collections_register_links_its_names(sample)
     from tei_edition.publish.formats import html
     from tei_edition.publish.run import collection_register
 
-    doc = sample.document(WELTI[1])
+    doc = sample.document(f"letters/{WELTI[1]}")
     alone = html.render(doc.parse(), doc.path).files["index.html"]
     with collection_register(sample.register):
         site = html.render(doc.parse(), doc.path).files
@@ -121,12 +119,12 @@ def test_roles_against_the_titles_one_warning_and_the_setting_turns_the_table_ri
     assert len(warnings) == 1
     assert warnings[0].message.startswith(f"{len(contradicted)} letters' titles name sender")
     assert len(contradicted) > len(coll.documents) // 2  # the edition does it throughout
-    heer = coll.document(HEER.stem).catalogue
+    heer = coll.document(f"letters/{HEER.stem}").catalogue
     assert heer.sender[0]["name"] == "Alfred Escher" and heer.roles == "as-encoded"
 
     swapped = collection.load([*files, LETTERS / "registers"],
                               config=collection.Config(roles="swapped"))
-    heer = swapped.document(HEER.stem).catalogue
+    heer = swapped.document(f"letters/{HEER.stem}").catalogue
     assert heer.sender == [{"name": "Oswald Heer", "key": "Heer-Oswald"}]
     assert heer.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
     assert heer.roles == "swapped" and heer.roles_note

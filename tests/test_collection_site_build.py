@@ -182,10 +182,10 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
 
 
 def test_registers_in_a_folder_of_their_own_do_not_move_the_pages(tmp_path):
-    """The pages' root is the folder of the PATHs that hold documents: registers given
-    from an unrelated folder (``build /tmp/x/real40 .../letters/registers``) made every
-    page ``html/tmp/x/real40/letter.html``, the folders' common path. (A collection
-    given as one folder keeps ``html/letters/...``: the other tests here.)"""
+    """Registers given from an unrelated folder (``build /tmp/x/real40
+    .../letters/registers``) made every page ``html/tmp/x/real40/letter.html``, the
+    folders' common path. The pages keep their own folder, as when the collection is
+    given as one folder: ``html/letters/letter.html``."""
     import shutil
 
     source = generate(tmp_path / "a" / "src", letters=3)
@@ -195,18 +195,17 @@ def test_registers_in_a_folder_of_their_own_do_not_move_the_pages(tmp_path):
     report = build([source / "letters", registers], tmp_path / "out", jobs=0, only=["html", "text"])
     assert report.exit_code == 0, report.notes
     html = tmp_path / "out" / "html"
-    assert sorted(p.name for p in html.glob("*.html") if p.name not in
-                  {"index.html", "about.html", "search.html", "timeline.html", "map.html"}) == \
-        [f"{p.stem}.html" for p in letters]
-    # the other formats beside them (and the collection's book, after its root folder)
-    assert {f"{p.stem}.txt" for p in letters} < {p.name for p in (tmp_path / "out").glob("*.txt")}
+    assert sorted(p.name for p in (html / "letters").glob("*.html")) == [f"{p.stem}.html" for p in letters]
+    assert not (html / "a").exists() and not (html / "tmp").exists()
+    # the other formats beside them
+    assert {f"{p.stem}.txt" for p in letters} == {p.name for p in (tmp_path / "out" / "letters").glob("*.txt")}
     names = [p for p in (html / "registers").rglob("*.html") if p.parent.name != "registers"]
     hrefs = {h for p in names for h in etree.parse(str(p)).xpath(
         "//h:section[@class='mentions']//h:a/@href", namespaces=XHTML)}
-    assert hrefs and all(h.startswith("../../letter") and (html / "registers" / "x" / h).resolve()
+    assert hrefs and all(h.startswith("../../letters/letter") and (html / "registers" / "x" / h).resolve()
                          .with_suffix(".html").is_file() for h in (h.split("#")[0] for h in hrefs)), hrefs
-    page = etree.parse(str(html / f"{letters[1].stem}.html"))
-    assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["assets/edition.css"]
+    page = etree.parse(str(html / "letters" / f"{letters[1].stem}.html"))
+    assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../assets/edition.css"]
 
 
 def test_a_file_of_many_rendered_whole_is_a_page_of_the_collection(tmp_path):

@@ -267,11 +267,14 @@ def _root(paths: list[Path]) -> Path:
 
 def _page_ids(documents: list[Document], paths: list[Path], root: Path) -> None:
     """The documents' ids, which are their pages' addresses, relative to the folder
-    that holds every PATH holding documents, not to ``root``: registers given in a
-    folder of their own are no pages, and do not move the pages up to the folder the
-    two share (``/tmp/x/real40`` with ``/work/letters/registers`` made the letter's
-    page ``html/tmp/x/real40/letter.html``). A collection given as one folder keeps
-    its ids. (Files keep their names relative to ``root``: ``catalogue.source``.)"""
+    above the one that holds every PATH holding documents, when ``root`` (the folders'
+    common path) lies further up: registers given from an unrelated folder are no pages
+    and do not move the pages up to what the two share (``/tmp/x/real40`` with
+    ``/work/letters/registers`` made the letter's page ``html/tmp/x/real40/letter.html``;
+    it is ``html/real40/letter.html``). The documents' own folder stays in the address,
+    so ``build L`` and ``build L/letters L/registers`` give the same pages
+    (``html/letters/...``). (Files keep their names relative to ``root``:
+    ``catalogue.source``.)"""
     folders = {os.path.abspath(p if p.is_dir() else p.parent) for p in paths}
     holding = set()
     for doc in documents:
@@ -280,9 +283,10 @@ def _page_ids(documents: list[Document], paths: list[Path], root: Path) -> None:
     if not holding:
         return
     pages = os.path.commonpath(sorted(holding))
-    if pages == os.path.abspath(root):
+    base = os.path.dirname(pages) if pages != os.path.abspath(root) else pages
+    if base == os.path.abspath(root):
         return
-    prefix = _safe_id(Path(os.path.relpath(pages, root)).as_posix()) + "/"
+    prefix = _safe_id(Path(os.path.relpath(base, root)).as_posix()) + "/"
     if not all(doc.id.startswith(prefix) for doc in documents):
         return
     for doc in documents:
