@@ -5,6 +5,7 @@ shards. Browser behaviour is in test_collection_site_browser.py."""
 from __future__ import annotations
 
 import json
+import marshal
 import re
 import sys
 import tracemalloc
@@ -74,6 +75,13 @@ def test_document_pages_link_neighbours_in_date_order(built):
         assert (html / current).with_name(prev[0][3:].rsplit("/", 1)[-1]).is_file()
     first = page(html / f"{ids[0]}.html")
     assert not first.xpath("//h:head/h:link[@rel='prev']", namespaces=XHTML)
+    # the arrows are seen, not read out: a screen reader says "Previous", "Next"
+    middle = page(html / f"{ids[1]}.html")
+    for rel, seen, heard in (("prev", "← Previous", "Previous"), ("next", "Next →", "Next")):
+        [link] = middle.xpath(f"//h:nav[@class='neighbours']/h:a[@class='{rel}']", namespaces=XHTML)
+        assert " ".join(link.xpath("string()").split()) == seen
+        assert " ".join("".join(link.xpath("text()[normalize-space()] | *[not(@aria-hidden = 'true')]//text()")).split()) == heard
+        assert [s.text for s in link.xpath("h:span[@aria-hidden='true']", namespaces=XHTML)] == [seen.replace(heard, "").strip()]
     # the document's own page is one file: no folder of per-document registers, search
     # index, cards' data or marker beside it (a folder only for facsimiles)
     for document_id in ids:
@@ -281,7 +289,6 @@ def test_packed_digests_are_indexed_as_the_digests_they_were(built):
     with its passages and postings left packed for ``SearchIndex.add``) keeps its id,
     mentions and marks and makes the same search index, also when it was made without
     its postings."""
-    import marshal
     from dataclasses import replace
 
     digests = _indexed(built)
@@ -417,7 +424,16 @@ def test_digests_round_trip_and_downloads_are_linked(built, tmp_path):
     resolve(tree, document.path, collection.register)
     found = site.digest(tree, document)
     assert found.mentions and found.passages
-    assert site.Digest.from_json(found.to_json()) == found
+    # as the build folder keeps it (``pack``, marshalled) and reads it back: whole
+    kept = site.Digest.unpack(marshal.loads(marshal.dumps(found.pack(), 2)))
+    assert (kept.id, kept.mentions, kept.marks) == (found.id, found.mentions, found.marks)
+    blocks, passages, size = kept.packed
+    assert marshal.loads(passages) == found.passages
+    assert size == sum(len(text.encode("utf-8")) for _, text in found.passages)
+    terms = dict(line.split("\t", 1) for _, _, lines in blocks for line in lines.split("\n")[:-1])
+    assert terms == found.terms and search_index.document_groups(terms) == found.groups
+    assert [(group, mark) for group, mark, _ in blocks] == \
+        [(group, mark) for group, (mark, _, _) in found.groups.items()]
     whole = {document.id: "letters/all/index.html#L001"}  # a page that is part of another
     site.write_collection_site(collection, [found], tmp_path, pages=whole,
                                downloads=[("The volume (PDF)", "../src.pdf")])
@@ -714,7 +730,8 @@ def test_entry_pages_are_made_in_batches_bounded_by_entries_and_mentions(monkeyp
     monkeypatch.setattr(site, "PAGE_BATCH", 3)
     monkeypatch.setattr(site, "BATCH_MENTIONS", 10)
     entries = [etree.Element("entity", key=f"k{n}") for n in range(7)]
-    mentions = {"k0": [()] * 4, "k1": [()] * 4, "k2": [()] * 4, "k3": [()] * 25, "k4": [()]}
+    mentions = site.Mentions({"k0": [()] * 4, "k1": [()] * 4, "k2": [()] * 4, "k3": [()] * 25,
+                              "k4": [()]})
     batches = [[el.get("key") for el in batch] for batch in site._batches(entries, mentions)]
     # k2 would bring the first batch to 12 mentions; k3 alone is over the bound, and is
     # a batch of its own; a batch holds at most three entries

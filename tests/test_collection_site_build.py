@@ -181,6 +181,86 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
     assert (html / "registers" / "person" / "p2.html").read_bytes() == before
 
 
+def test_registers_in_a_folder_of_their_own_do_not_move_the_pages(tmp_path):
+    """Registers given from an unrelated folder (``build /tmp/x/real40
+    .../letters/registers``) made every page ``html/tmp/x/real40/letter.html``, the
+    folders' common path. The pages keep their own folder, as when the collection is
+    given as one folder: ``html/letters/letter.html``."""
+    import shutil
+
+    source = generate(tmp_path / "a" / "src", letters=3)
+    registers = tmp_path / "b" / "elsewhere" / "registers"
+    shutil.move(str(source / "registers"), registers)
+    letters = sorted((source / "letters").glob("*.xml"))
+    report = build([source / "letters", registers], tmp_path / "out", jobs=0, only=["html", "text"])
+    assert report.exit_code == 0, report.notes
+    html = tmp_path / "out" / "html"
+    assert sorted(p.name for p in (html / "letters").glob("*.html")) == [f"{p.stem}.html" for p in letters]
+    assert not (html / "a").exists() and not (html / "tmp").exists()
+    # the other formats beside them
+    assert {f"{p.stem}.txt" for p in letters} == {p.name for p in (tmp_path / "out" / "letters").glob("*.txt")}
+    names = [p for p in (html / "registers").rglob("*.html") if p.parent.name != "registers"]
+    hrefs = {h for p in names for h in etree.parse(str(p)).xpath(
+        "//h:section[@class='mentions']//h:a/@href", namespaces=XHTML)}
+    assert hrefs and all(h.startswith("../../letters/letter") and (html / "registers" / "x" / h).resolve()
+                         .with_suffix(".html").is_file() for h in (h.split("#")[0] for h in hrefs)), hrefs
+    page = etree.parse(str(html / "letters" / f"{letters[1].stem}.html"))
+    assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../assets/edition.css"]
+
+
+def test_a_file_of_many_rendered_whole_is_a_page_of_the_collection(tmp_path):
+    """The whole page of a FRUS-style file is one page of the collection site, as a
+    letter's: the collection's header (its home, registers and search), the way to the
+    file's contents page, its names linked to the collection's registers; no site of
+    its own beside it (its own about page, assets, a search of that file alone). Its
+    contents page is headed by the file's title, not its file name."""
+    import shutil
+
+    source = tmp_path / "collection"
+    shutil.copytree(FIXTURE, source, ignore=shutil.ignore_patterns("broken.xml"))
+    report = build([source], tmp_path / "out", jobs=0, only=["html", "text"])
+    assert report.exit_code == 0, report.notes
+    html = tmp_path / "out" / "html"
+    assert sorted(p.name for p in (html / "volumes" / "frus").iterdir()) == ["index.html"]
+    whole = etree.parse(str(html / "volumes" / "frus" / "index.html"))
+    assert whole.xpath("//h:header[@class='site-header']//h:p[@class='site-title']/h:a/@href",
+                       namespaces=XHTML) == ["../../index.html"]
+    assert whole.xpath("//h:nav[@class='site-nav']//h:a/@href", namespaces=XHTML) == [
+        "../../index.html", "../../registers/index.html", "../../search.html"]
+    assert not whole.xpath("//h:form[@role='search']", namespaces=XHTML)  # the collection's search
+    assert whole.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]
+    [contents] = whole.xpath("//h:nav[@class='neighbours']/h:a[@class='contents']", namespaces=XHTML)
+    assert contents.get("href") == "../../files/volumes-frus.html"
+    assert contents.xpath("string()") == "Contents of A volume of many documents"
+    assert (html / "files" / "volumes-frus.html").resolve() == \
+        (html / "volumes" / "frus" / contents.get("href")).resolve()
+    [beispiel] = whole.xpath("//h:a[contains(concat(' ', @class, ' '), ' name ')][. = 'Beispiel']",
+                             namespaces=XHTML)
+    assert beispiel.get("href") == "../../registers/person/p2.html"
+    assert whole.xpath("//h:p[@class='formats']/h:a/@href", namespaces=XHTML) == ["../../../volumes/frus.txt"]
+    assert (tmp_path / "out" / "volumes" / "frus.txt").is_file()
+    assert not whole.xpath("//h:section[@class='collection-doc']/h:dl", namespaces=XHTML)  # no facts of its own
+    # a letter beside one of its documents in date order links to it there (it linked
+    # to volumes/frus/d1.html, a page that is not there)
+    neighbours = {}
+    for path in html.rglob("*.html"):
+        for a in etree.parse(str(path)).xpath("//h:nav[@class='neighbours']/h:a[@class != 'contents']",
+                                              namespaces=XHTML):
+            neighbours[a.get("href")] = path
+    into = {h: p for h, p in neighbours.items() if "volumes/frus/" in h}
+    assert into and all(h.split("#")[0].endswith("volumes/frus/index.html") for h in into), into
+    for h, p in neighbours.items():
+        target = (p.parent / h.split("#")[0]).resolve()
+        assert target.is_file(), (p, h)
+        if "#" in h:
+            assert etree.parse(str(target)).xpath("//*[@id = $a]", a=h.split("#")[1]), (p, h)
+    file_page = etree.parse(str(html / "files" / "volumes-frus.html"))
+    assert file_page.xpath("string(//h:h1)", namespaces=XHTML) == "A volume of many documents"
+    assert file_page.xpath("string(//h:title)", namespaces=XHTML).startswith("A volume of many documents · ")
+    assert file_page.xpath("string(//h:main/h:p[1])", namespaces=XHTML) == \
+        "3 documents in this file."  # no file name: the title says which
+
+
 @pytest.mark.slow
 def test_a_letter_of_the_register_with_many_entries_is_split_into_small_pages(tmp_path):
     """Every page loads under 300 KB (issue 15), also the index of a letter that most of
@@ -215,7 +295,7 @@ def test_a_letter_of_the_register_with_many_entries_is_split_into_small_pages(tm
 def test_the_editors_roles_are_marked_and_a_citation_names_no_path(tmp_path):
     # edition.toml's roles = "swapped" is an editorial decision: said above the catalogue
     # and beside each letter's From/To. Without a base_url a letter is cited by title,
-    # collection and shelfmark: a page's relative path is no citation.
+    # collection and its source as the Source line names it: a page's relative path is no citation.
     source = generate(tmp_path / "src", letters=3)
     toml = source / "edition.toml"
     toml.write_text("\n".join(line for line in toml.read_text(encoding="utf-8").splitlines()
@@ -242,7 +322,11 @@ def test_the_editors_roles_are_marked_and_a_citation_names_no_path(tmp_path):
         assert facts["To"] == writer
         citation = doc.xpath("string(h:p[@class='citation'])", namespaces=XHTML)
         assert ".html" not in citation and "letters/" not in citation
-        assert "In: Letters of a generated collection, ed. by A. Editor, B. Editor. Box " in citation
+        # named as the Source line names it, archive and shelfmark (was the shelfmark alone)
+        assert "In: Letters of a generated collection, ed. by A. Editor, B. Editor. Bern, Archive, Box " in citation
+        source_line = page.xpath("string(//h:header[@class='title-block']/h:dl/h:dt[. = 'Source']"
+                                 "/following-sibling::h:dd[1])", namespaces=XHTML)
+        assert source_line.startswith("Bern, Archive, Box ") and citation.endswith(f" {source_line}.")
         assert not doc.xpath("h:p[@class='citation']/h:span[@class='url']", namespaces=XHTML)
 
 

@@ -157,10 +157,10 @@
                            $div/tei:head[not(@type = $te:head-never-main)])[1]"/>
   </xsl:function>
 
-  <!-- A heading's text on one line, where it is named elsewhere (contents, running
-       heads): its line breaks become a separator, "Russia: Economic Relations", or a
+  <!-- A heading's text on one line, where it is named elsewhere (contents, registers,
+       running heads): its line breaks become a separator, "Russia: Economic Relations", or a
        space after punctuation ("Chapter I. Loans"); its notes and skipped metadata left
-       out. (The site's contents, xslt/html's h:one-line, follow the same rule.) -->
+       out. -->
   <xsl:function name="te:one-line" as="xs:string">
     <xsl:param name="el" as="node()?"/>
     <xsl:variable name="breaks" select="$el/descendant::tei:lb[not(@te:join = 'true' or @break = 'no')]"/>

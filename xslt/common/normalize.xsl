@@ -285,7 +285,8 @@
        punctuation that only framed it, the same in every format: the brackets around
        such links and the commas between them ("(<ref/>, <ref/>, und öfter)" reads "(und
        öfter)"), and the space before it where punctuation follows ("Vergleiche <ref/>."
-       reads "Vergleiche.", never "Vergleiche ."). A comma after a word is the
+       reads "Vergleiche.", never "Vergleiche ."), and one of two marks around it
+       ("Privatlehrer. <ref/>." reads "Privatlehrer."). A comma after a word is the
        sentence's and stays ("Siehe <ref/>, und mehr" reads "Siehe, und mehr"). The text
        template above trims the text on either side of such a link (te:around-silent). -->
 
@@ -310,17 +311,29 @@
         <!-- a semicolon after silent links only separated them from what follows, and
              so did a comma after "(" or the end of a sentence ("fortzusetzen. <ref/>;
              Chronologie" reads "fortzusetzen. Chronologie"; "Vgl. <ref/>; Blumer" reads
-             "Vgl. Blumer") -->
+             "Vgl. Blumer"); the space it leaves is the one the text before had, which
+             that text gave up before the mark, unless only the mark follows) -->
         <xsl:variable name="drop" select="$after and (matches($s, '^\s*;')
           or (matches($s, '^\s*,') and matches($prev, '[(\[.!?:;]\s*$')))"/>
         <xsl:variable name="s" select="if (not($drop)) then $s
-          else (if (matches($prev, '[\s(\[]$')) then '' else ' ') || replace($s, '^\s*[,;]\s*', '')"/>
+          else (if (matches($prev, '[(\[]\s*$') or (matches($prev, '\s$') and matches($s, '^[\s,;]*$')))
+                then '' else ' ') || replace($s, '^\s*[,;]\s*', '')"/>
         <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$')) then replace($s, '^\s+', '') else $s"/>
         <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
                                        then replace($s, '^\s*\)', '') else $s"/>
         <xsl:variable name="s" select="if ($before and matches($s, '\(\s*$') and matches($next, '^[\s,;]*\)'))
                                        then replace($s, '\s*\(\s*$', '') else $s"/>
-        <xsl:sequence select="if ($before and matches($next, '^[.,;:!?]')) then replace($s, '\s+$', '') else $s"/>
+        <!-- one closing mark where the source has one on either side of links that
+             print nothing: a full stop after the end of a sentence went with the link
+             ("Privatlehrer. <ref/>. – Keller" reads "Privatlehrer. – Keller"), and so did
+             a separator before the end of the sentence ("S. 67-68; <ref/>." reads "S.
+             67-68."), and the space before a closing bracket; a mark around a link
+             that prints (its words, its target) is never dropped -->
+        <xsl:variable name="s" select="if ($after and matches($s, '^\s*\.') and matches($prev, '[.!?…]\s*$'))
+                                       then replace($s, '^\s*\.', '') else $s"/>
+        <xsl:variable name="s" select="if ($before and matches($next, '^[.!?)\]]') and matches($s, '[,;:]\s*$'))
+                                       then replace($s, '\s*[,;:]\s*$', '') else $s"/>
+        <xsl:sequence select="if ($before and matches($next, '^[.,;:!?)\]]')) then replace($s, '\s+$', '') else $s"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:function>
@@ -400,13 +413,9 @@
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
     <xsl:variable name="all" select="count($only) eq count(node())"/>
     <xsl:choose>
-      <!-- (no element among them, as in most names and phrases: no path to count) -->
-      <xsl:when test="$all and empty(*)">
-        <xsl:apply-templates mode="te:normalize"/>
-      </xsl:when>
-      <!-- (nor any child that reads its path: none is citable (te:common-attributes'
-           test) and none holds elements, which might be; a paragraph of names and
-           phrases: no path to count either) -->
+      <!-- (no child that reads its path: none is citable (te:common-attributes' test)
+           and none holds elements, which might be; as in most names and phrases, and a
+           paragraph of them: no path to count) -->
       <xsl:when test="$all and empty(*[* or te:is-anchor-block(.) or self::tei:div or self::tei:div1
                                           or self::tei:div2])">
         <xsl:apply-templates mode="te:normalize"/>

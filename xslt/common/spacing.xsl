@@ -33,10 +33,17 @@
   </xsl:function>
 
   <!-- Whether an inline element, or the inline element it ends, stands directly before a
-       closing mark (the text after it starts with one). -->
+       closing mark (the text after it starts with one). What prints nothing between the
+       phrase and the mark does not stand between them: indentation (a whitespace-only
+       text that ends the element around it: "<persName><hi>Escher </hi>⏎  </persName>,"),
+       a comment, the end of an element. -->
   <xsl:function name="te:phrase-before-closing-mark" as="xs:boolean">
     <xsl:param name="el" as="node()?"/>
-    <xsl:variable name="next" select="$el/following-sibling::node()[1]"/>
+    <!-- the first node after it that may print (the next sibling in most phrases: its
+         first character tested before the whole text, which may be a paragraph's) -->
+    <xsl:variable name="next" select="$el/following-sibling::node()
+      [not(self::comment() or self::processing-instruction()
+           or self::text()[normalize-space(substring(., 1, 1)) = ''][normalize-space() = ''])][1]"/>
     <!-- (the mark after it tested first: most phrases have none, and their kind is
          then never looked up) -->
     <xsl:sequence select="exists($el/self::*)

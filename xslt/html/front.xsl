@@ -82,13 +82,7 @@
           <dt>{upper-case(substring($resp, 1, 1)) || substring($resp, 2)}</dt>
           <dd>{h:plain-list(current-group()/(* except tei:resp), ', ')}</dd>
         </xsl:for-each-group>
-        <xsl:variable name="sources" select="$header/tei:fileDesc/tei:sourceDesc"/>
-        <xsl:variable name="described" as="xs:string*" select="
-          $sources/(tei:msDesc, tei:listWit/tei:witness/tei:msDesc, tei:bibl, tei:biblStruct, tei:listBibl/*,
-                    tei:p, tei:biblFull, tei:recordingStmt)
-          ! (if (self::tei:msDesc) then h:plain-list(tei:msIdentifier/*, ', ')
-             else if (* and not(text()[normalize-space()])) then h:plain-list(* except tei:note, ', ')
-             else h:plain(.))[.]"/>
+        <xsl:variable name="described" as="xs:string*" select="h:sources($header)"/>
         <xsl:if test="exists($described)">
           <dt>Source{if (count($described) gt 1) then 's' else ''}</dt>
           <xsl:for-each select="$described">
@@ -106,6 +100,20 @@
       </xsl:if>
     </header>
   </xsl:template>
+
+  <!-- What the title block's Source line says of each of the header's sources, in
+       order: a manuscript by its identifier ("ZBZ, Nachl. O. Heer 184.1"), a printed
+       one by its citation. A collection's page cites the document by the same words
+       (shell.xsl, h:collection-head). -->
+  <xsl:function name="h:sources" as="xs:string*">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:sequence select="
+      $header/tei:fileDesc/tei:sourceDesc/(tei:msDesc, tei:listWit/tei:witness/tei:msDesc, tei:bibl,
+        tei:biblStruct, tei:listBibl/*, tei:p, tei:biblFull, tei:recordingStmt)
+      ! (if (self::tei:msDesc) then h:plain-list(tei:msIdentifier/*, ', ')
+         else if (* and not(text()[normalize-space()])) then h:plain-list(* except tei:note, ', ')
+         else h:plain(.))[.]"/>
+  </xsl:function>
 
   <!-- The text's own title page when it repeats the header's title (as the dossier's
        does): it then makes the title block, once, and is not shown again before the

@@ -20,18 +20,6 @@
     <xsl:sequence select="normalize-space(string-join((h:own-text($el) | $breaks) ! (if (self::text()) then string(.) else ' '), ''))"/>
   </xsl:function>
 
-  <!-- The same on one line, for a heading named elsewhere (contents, registers): its
-       line breaks become a separator, "Russia: Economic Relations" (a space after
-       punctuation, "Chapter I. Loans"). -->
-  <xsl:function name="h:one-line" as="xs:string">
-    <xsl:param name="el" as="node()?"/>
-    <xsl:variable name="breaks" select="$el/descendant::tei:lb[not(@te:join = 'true' or @break = 'no')]"/>
-    <xsl:variable name="raw" select="string-join((h:own-text($el) | $breaks) ! (if (self::text()) then string(.) else '&#xE000;'), '')"/>
-    <xsl:variable name="edges" select="replace($raw, '^[\s&#xE000;]+|[\s&#xE000;]+\z', '', ';j')"/>
-    <xsl:sequence select="normalize-space(replace(replace($edges,
-      '([\p{P}])\s*&#xE000;[\s&#xE000;]*', '$1 ', ';j'), '\s*&#xE000;[\s&#xE000;]*', ': ', ';j'))"/>
-  </xsl:function>
-
   <xsl:function name="h:own-text" as="text()*">
     <xsl:param name="el" as="node()?"/>
     <xsl:sequence select="$el/descendant::text()
@@ -119,7 +107,7 @@
   <!-- How a division is named in the contents and in register mentions. -->
   <xsl:function name="h:div-label" as="xs:string">
     <xsl:param name="div" as="element()"/>
-    <xsl:variable name="head" select="h:one-line(($div/tei:head[@te:heading = 'main'], $div/tei:head)[1])"/>
+    <xsl:variable name="head" select="te:one-line(($div/tei:head[@te:heading = 'main'], $div/tei:head)[1])"/>
     <xsl:variable name="number" select="h:document-number($div)"/>
     <xsl:sequence select="
       if ($number and $head) then $number || ': ' || $head

@@ -15,7 +15,8 @@
 
   <!-- A document's page inside a collection site (tei_edition.publish.site.page_parameters):
        te:page/@root leads back to the collection; te:link (rel prev/next/corresp-prev/
-       corresp-next, href, label), te:fact (label, text), te:citation (url, text),
+       corresp-next, href, label), te:fact (label, text), te:citation (url, text
+       without its closing full stop, shelfmark: the source to name after it),
        te:format (label, href), te:entity (id, href: register entries on the collection's
        pages). Set, the page is the document alone: its assets, registers and search are
        the collection's. -->

@@ -36,15 +36,18 @@
        own in a file of many, space-separated: a part each; empty, the whole text is one. -->
   <xsl:param name="passage-divisions" as="xs:string" select="''"/>
 
+  <!-- A division of $passage-divisions by its anchor (te:anchor, or xml:id). -->
+  <xsl:key name="h:passage-part" match="*[@te:anchor or @xml:id]" use="@te:anchor, @xml:id"/>
+
   <xsl:template name="h:passages" as="xs:string*">
     <xsl:param name="norm" as="document-node()"/>
     <xsl:variable name="texts" select="$norm//tei:text[not(ancestor::tei:text)]"/>
     <xsl:sequence select="'#passages'"/>
     <xsl:choose>
       <xsl:when test="normalize-space($passage-divisions)">
+        <!-- (by a key: a file of many holds hundreds of divisions, each looked up) -->
         <xsl:for-each select="tokenize($passage-divisions)">
-          <xsl:variable name="anchor" select="."/>
-          <xsl:sequence select="h:passages-of(($texts//*[@te:anchor = $anchor or @xml:id = $anchor])[1])"/>
+          <xsl:sequence select="h:passages-of(key('h:passage-part', ., $norm)[ancestor::tei:text][1])"/>
         </xsl:for-each>
       </xsl:when>
       <xsl:otherwise>

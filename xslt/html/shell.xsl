@@ -111,7 +111,7 @@
           <xsl:if test="$in">
             <xsl:call-template name="h:collection-head">
               <xsl:with-param name="in" select="$in"/>
-              <xsl:with-param name="sources" select="$content/descendant-or-self::*:header[@class = 'title-block'][1]/*:dl[@class = 'meta']/*:dd/string()"/>
+              <xsl:with-param name="sources" select="h:sources(($norm/*/tei:teiHeader)[1])"/>
             </xsl:call-template>
           </xsl:if>
           <xsl:sequence select="$content"/>
@@ -140,23 +140,32 @@
        and how to cite it, above the text. -->
   <xsl:template name="h:collection-head" as="element()">
     <xsl:param name="in" as="element()"/>
-    <!-- what the title block below says of the document's sources: the shelfmark
-         ("Identifier") is shown once, there, with its archive ("Source") -->
+    <!-- what the title block below says of the document's sources (its Source line):
+         the shelfmark ("Identifier") is shown once, there, with its archive, and the
+         citation names the source by those words ("ZBZ, Nachl. O. Heer 184.1") -->
     <xsl:param name="sources" as="xs:string*" select="()"/>
     <section class="collection-doc" aria-label="About this document" lang="en">
       <nav class="neighbours" aria-label="Neighbouring documents">
+        <!-- the arrows are for the eye: a screen reader says the words alone -->
         <xsl:for-each select="$in/te:link">
-          <a class="{@rel}" href="{@href}" title="{@label}">{map{'prev': '← Previous',
-            'next': 'Next →', 'corresp-prev': '← Previous in this correspondence',
-            'corresp-next': 'Next in this correspondence →', 'contents': 'Contents of ' || @label}(string(@rel))}</a>
+          <a class="{@rel}" href="{@href}" title="{@label}">
+            <xsl:if test="@rel = ('prev', 'corresp-prev')"><span aria-hidden="true">←</span>{' '}</xsl:if>
+            <xsl:sequence select="map{'prev': 'Previous', 'next': 'Next',
+              'corresp-prev': 'Previous in this correspondence', 'corresp-next': 'Next in this correspondence',
+              'contents': 'Contents of ' || @label}(string(@rel))"/>
+            <xsl:if test="@rel = ('next', 'corresp-next')">{' '}<span aria-hidden="true">→</span></xsl:if>
+          </a>
         </xsl:for-each>
       </nav>
-      <dl class="meta">
-        <xsl:for-each select="$in/te:fact[not(@label = 'Identifier' and (some $s in $sources satisfies contains($s, .)))]">
-          <dt>{@label}</dt>
-          <dd>{.}</dd>
-        </xsl:for-each>
-      </dl>
+      <xsl:variable name="facts" select="$in/te:fact[not(@label = 'Identifier' and (some $s in $sources satisfies contains($s, .)))]"/>
+      <xsl:if test="$facts">
+        <dl class="meta">
+          <xsl:for-each select="$facts">
+            <dt>{@label}</dt>
+            <dd>{.}</dd>
+          </xsl:for-each>
+        </dl>
+      </xsl:if>
       <xsl:for-each select="$in/te:roles-note">
         <p class="roles-note">{.}</p>
       </xsl:for-each>
@@ -168,7 +177,10 @@
           </xsl:for-each></p>
       </xsl:if>
       <xsl:for-each select="$in/te:citation">
-        <p class="citation"><span class="label">Cite as</span>{' '}{.}<xsl:if test="@url">{' '}<span class="url">{@url}</span></xsl:if></p>
+        <xsl:variable name="shelfmark" select="string(@shelfmark)"/>
+        <p class="citation"><span class="label">Cite as</span>{' '}{.}{
+          if ($shelfmark) then ' ' || replace(($sources[contains(., $shelfmark)], $shelfmark)[1], '\.$', '')
+          else ''}.<xsl:if test="@url">{' '}<span class="url">{@url}</span></xsl:if></p>
       </xsl:for-each>
     </section>
   </xsl:template>

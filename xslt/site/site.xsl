@@ -156,9 +156,9 @@
               <xsl:with-param name="site" select="$site"/>
               <xsl:with-param name="root" select="'../'"/>
               <xsl:with-param name="page" select="'index'"/>
-              <xsl:with-param name="title" select="string(@source)"/>
+              <xsl:with-param name="title" select="string(@file-title)"/>
               <xsl:with-param name="content" as="element()+">
-                <h1>{@source}</h1>
+                <h1>{@file-title}</h1>
                 <p>{count(current-group())} documents in this file.</p>
                 <ol class="doc-list">
                   <xsl:for-each select="current-group()">

@@ -135,6 +135,12 @@ def _title(unit, header, division: bool) -> str:
     if division:
         head = unit.find(f"{_T}head")
         return normalized_text(head) if head is not None else ""
+    return header_title(header)
+
+
+def header_title(header: etree._Element | None) -> str:
+    """A ``teiHeader``'s title (its main title, else its first): a document's, or the
+    title of a file of many documents."""
     if header is None:
         return ""
     titles = header.findall(f"{_T}fileDesc/{_T}titleStmt/{_T}title")

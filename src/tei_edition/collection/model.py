@@ -193,6 +193,7 @@ def load(paths, *, config: configuration.Config | None = None,
     problems = list(reader.problems)
     _check_keys(reader, rules, problems)
     documents = [reader.finish(pending) for pending in reader.pending]
+    _page_ids(documents, paths, root)
     _neighbours(documents, reader)
     problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]
     problems += _check_order(config, documents)
@@ -262,6 +263,34 @@ def _root(paths: list[Path]) -> Path:
     # Absolute, symbolic links kept (a resolved root would not contain the given paths).
     folders = [Path(os.path.abspath(p if p.is_dir() else p.parent)) for p in paths]
     return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def _page_ids(documents: list[Document], paths: list[Path], root: Path) -> None:
+    """The documents' ids, which are their pages' addresses, relative to the folder
+    above the one that holds every PATH holding documents, when ``root`` (the folders'
+    common path) lies further up: registers given from an unrelated folder are no pages
+    and do not move the pages up to what the two share (``/tmp/x/real40`` with
+    ``/work/letters/registers`` made the letter's page ``html/tmp/x/real40/letter.html``;
+    it is ``html/real40/letter.html``). The documents' own folder stays in the address,
+    so ``build L`` and ``build L/letters L/registers`` give the same pages
+    (``html/letters/...``). (Files keep their names relative to ``root``:
+    ``catalogue.source``.)"""
+    folders = {os.path.abspath(p if p.is_dir() else p.parent) for p in paths}
+    holding = set()
+    for doc in documents:
+        absolute = os.path.abspath(doc.path)
+        holding.update(f for f in folders if absolute.startswith(f.rstrip(os.sep) + os.sep))
+    if not holding:
+        return
+    pages = os.path.commonpath(sorted(holding))
+    base = os.path.dirname(pages) if pages != os.path.abspath(root) else pages
+    if base == os.path.abspath(root):
+        return
+    prefix = _safe_id(Path(os.path.relpath(base, root)).as_posix()) + "/"
+    if not all(doc.id.startswith(prefix) for doc in documents):
+        return
+    for doc in documents:
+        doc.id = doc.catalogue.id = doc.id[len(prefix):]
 
 
 @dataclass

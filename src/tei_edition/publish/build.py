@@ -282,7 +282,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                                     _neighbours(doc, documents))
         if edition:
             keys[doc_id] = manifest.key(keys[doc_id], "edition", json.dumps(edition))
-        site_page = collection_site and not isinstance(doc, _Volume)
+        site_page = collection_site  # a file of many rendered whole too: one page of it
         if site_page:  # its page shows the collection's title, editors and address too
             keys[doc_id] = manifest.key(keys[doc_id], "collection page", page_shell)
         divisions = ()
@@ -631,12 +631,13 @@ def _entry_json(entry) -> str:
 def _plan(documents: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
     """Every document's outputs, relative to the build folder. In a collection a
     document's site is one page of the collection site, a file (``html/<id>.html``); a
-    file of many documents rendered whole keeps its folder (``html/<id>``)."""
+    file of many documents rendered whole is one page in its own folder
+    (``html/<id>/index.html``: its documents' addresses are anchors of it)."""
     single = len(documents) == 1
     plan = {}
     for doc_id, doc in documents.items():
         stem = doc_id.rsplit("/", 1)[-1] if single else doc_id
-        folder = "" if single or isinstance(doc, _Volume) else ".html"
+        folder = "" if single else "/index.html" if isinstance(doc, _Volume) else ".html"
         plan[doc_id] = {fmt.name: (fmt.name if single else f"{fmt.name}/{doc_id}{folder}")
                         if not fmt.suffix else f"{stem}{fmt.suffix}" for fmt in chosen}
     return plan
@@ -777,7 +778,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
 
     try:
         pages = site.whole_file_pages(collection)
-        key = _site_key(collection, documents, entries, pages, full_registers, options)
+        key = _site_key(collection, documents, entries, [pages, site.file_titles(collection)],
+                        full_registers, options)
         if previous is not None and out is not None and previous.key == key and \
                 all(_in_site(p) and (out / p).is_file() for p in previous.files):
             linker = links.Linker(out, staging)
@@ -846,11 +848,12 @@ def _in_site(name) -> bool:
     return links.plain(name) and name.startswith("html/")
 
 
-def _site_key(collection, documents: dict, entries: dict, pages: dict, full_registers: bool,
+def _site_key(collection, documents: dict, entries: dict, pages, full_registers: bool,
               options: str) -> str:
     """Everything the collection site is made of: the tool and options, the collection's
     title, editors, introduction and settings, the whole register, and every document's
-    catalogue entry (in the catalogue's order) and digest."""
+    catalogue entry (in the catalogue's order) and digest; ``pages``: the documents'
+    pages in a file rendered whole and the titles of files of many (JSON)."""
     register = collection.register
     parts = [manifest.tool_digest(), options, "collection site", str(full_registers),
              json.dumps(pages, sort_keys=True),
@@ -1254,15 +1257,16 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
     if task.page and _collection is not None and "html" in task.outputs:
         from tei_edition.publish import site
 
-        options["html"] = {"collection_page":
-                           site.page_parameters(_collection, task.document, tree,
-                                                formats=list(task.outputs))["collection-page"],
-                           "passages": True}
-    elif task.divisions and _collection is not None and "html" in task.outputs:
-        # a file of many rendered whole: no page of its own, each division digested
-        root = tree.getroot()
-        options["html"] = {"passages": True, "divisions": [digest.division_anchor(root, d)
-                                                           for d in task.divisions]}
+        # a letter's page, or the page of a file of many rendered whole (each of its
+        # divisions digested)
+        page = site.page_parameters(_collection, task.document, tree, formats=list(task.outputs)) \
+            if task.document is not None else \
+            site.whole_file_parameters(_collection, task.id, task.divisions, tree,
+                                       formats=list(task.outputs))
+        options["html"] = {"collection_page": page["collection-page"], "passages": True}
+        if task.divisions:
+            root = tree.getroot()
+            options["html"]["divisions"] = [digest.division_anchor(root, d) for d in task.divisions]
     outcome.formats = _export_all(tree, task.source, chosen, targets, options)
     html = next((f for f in outcome.formats if f.format == "html"), None)
     if html is None or not html.ok or html.passages is None:
@@ -1270,7 +1274,7 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
     # the site's digests, of what the page's stylesheet read (``publish.digest``)
     records, html.passages = html.passages, None
     outcome.digest = _pack(digest.digests(records, [d.id for d in task.divisions] or [task.document.id]))
-    if task.page:
+    if task.document is not None:
         from tei_edition.publish import site
 
         images = site.write_facsimiles(task.document, tree, task.staging / "html")

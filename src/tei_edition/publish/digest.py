@@ -13,7 +13,6 @@ of the site) and makes the digest's share of the search index."""
 from __future__ import annotations
 
 import hashlib
-import json
 import marshal
 import re
 import sys
@@ -51,36 +50,16 @@ class Digest:
     groups: dict[str, list] | None = None
     marks: dict[str, str] | None = None
     # what identifies its content (the engine's name for the digest it kept: a hash of
-    # it), None: not known; not part of its JSON
+    # it), None: not known; not compared
     stamp: str | None = field(default=None, compare=False)
     # read from the build folder (``unpack``): its share of the search index as
     # ``SearchIndex.add`` takes it, passages not decoded (which that ``add`` takes
-    # over), None: not packed; not part of its JSON
+    # over), None: not packed; not compared
     packed: tuple | None = field(default=None, compare=False, repr=False)
-
-    def to_json(self) -> str:
-        """For the engine's cache: an incremental build keeps the digests of the
-        documents it does not render again (their search postings with them)."""
-        data = {"id": self.id, "passages": self.passages, "mentions": self.mentions}
-        for name in ("terms", "groups", "marks"):
-            if getattr(self, name) is not None:
-                data[name] = getattr(self, name)
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> "Digest":
-        data = json.loads(text)
-        # keys and anchors recur (a collection's digests hold a million mentions): one
-        # string each
-        return cls(data["id"], [tuple(p) for p in data["passages"]],
-                   [(sys.intern(k), sys.intern(a), s) for k, a, s in data["mentions"]],
-                   data.get("terms"), data.get("groups"),
-                   {sys.intern(k): v for k, v in data["marks"].items()} if data.get("marks") else
-                   data.get("marks"))
 
     def pack(self) -> tuple:
         """As plain values (the build folder keeps it ``marshal``-led, which reads
-        back ten times faster than its JSON): id, mentions (keys, anchors and snippets,
+        back ten times faster than JSON): id, mentions (keys, anchors and snippets,
         each a list), marks, then its share of the search index as ``SearchIndex.add``
         writes it, each group of terms (group, mark, its lines ``term<TAB>postings``),
         and its passages marshalled with their length in UTF-8 (read back only when its
@@ -106,7 +85,9 @@ class Digest:
         """``pack``'s values as a digest: its passages, terms and groups left packed
         (``packed``) for ``SearchIndex.add``."""
         doc_id, (keys, anchors, snippets), marks, blocks, passages, size = values
-        intern = sys.intern  # (as ``from_json``: keys and anchors recur)
+        # (keys and anchors recur, a collection's digests hold a million mentions: one
+        # string each)
+        intern = sys.intern
         return cls(doc_id, [], list(zip(map(intern, keys), map(intern, anchors), snippets)),
                    marks=None if marks is None else {intern(k): v for k, v in marks.items()},
                    packed=(blocks, passages, size))
@@ -134,7 +115,7 @@ def digest(tree, document) -> Digest:
 def division_anchor(root, document) -> str | None:
     """The anchor of the division that is ``document`` in the tree of its whole file
     (``root``), None when the tree is the document alone."""
-    division = _fragment(root, getattr(document, "fragment", None), document)
+    division = _division(root, document)
     return None if division is None else anchors.anchor(division)
 
 
@@ -277,10 +258,10 @@ def mention_marks(mentions) -> dict[str, str]:
                          digest_size=10).hexdigest() for key, found in by_key.items()}
 
 
-def _fragment(root, fragment, document=None):
+def _division(root, document):
     """The division that is the document, in the tree of its whole file: by the model's
-    position among the file's document divisions, else by its xml:id; None for a tree
-    that is the document alone."""
+    position among the file's document divisions, else by its xml:id (its
+    ``fragment``); None for a tree that is the document alone."""
     position = getattr(document, "position", None)
     if getattr(document, "part", None) == "division" and position:
         from tei_edition.collection.classify import document_divisions
@@ -288,6 +269,7 @@ def _fragment(root, fragment, document=None):
         divisions = document_divisions(root)
         if position <= len(divisions):
             return divisions[position - 1]
+    fragment = getattr(document, "fragment", None)
     if not fragment:
         return None
     for el in root.iter(f"{_T}div", f"{_T}div1", f"{_T}text"):

@@ -67,8 +67,9 @@ from tei_edition.publish.search_index import (SearchIndex, name_terms, script_ca
                                                shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
+from tei_edition.collection.catalogue import header_title
 from tei_edition.collection.model import COLLECTION_ROLES_NOTES
-from tei_edition.xml.parse import TE_NS, TEI_NS
+from tei_edition.xml.parse import TE_NS, TEI_NS, first_element
 
 STYLESHEET = "site/site.xsl"
 NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
@@ -146,36 +147,111 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     register entry it names has its page on the collection site. The engine passes it
     to ``xslt/html/html.xsl`` with the document."""
     entry = document.catalogue
-    by_id = _once(collection, "catalogue", lambda c: {d.id: d.catalogue for d in c.documents})
+    by_id = _once(collection, "documents", lambda c: {d.id: d for d in c.documents})
     up = root_prefix(document.id)
     page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
     for rel, target in (("prev", entry.prev), ("next", entry.next),
                         ("corresp-prev", entry.corresp_prev), ("corresp-next", entry.corresp_next)):
         if target and target in by_id:
-            etree.SubElement(page, f"{{{TE_NS}}}link", rel=rel, href=up + href(target),
-                             label=_line(by_id[target]))
+            etree.SubElement(page, f"{{{TE_NS}}}link", rel=rel, href=up + _neighbour(by_id[target]),
+                             label=_line(by_id[target].catalogue))
     if getattr(entry, "fragment", None) and entry.source:
         etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(entry.source),
-                         label=str(entry.source))
+                         label=file_titles(collection).get(str(entry.source)) or str(entry.source))
     for label, value in _facts(entry):
         etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
     if getattr(entry, "roles_note", None):  # sender and addressee as the editors decided
         etree.SubElement(page, f"{{{TE_NS}}}roles-note").text = entry.roles_note
-    to_out = "../" * (document.id.count("/") + 1)  # from DIR/html/<id>.html to DIR
+    _formats(page, document.id, "../" * (document.id.count("/") + 1), formats)  # DIR/html/<id>.html
+    _citation(page, collection, _line(entry), href(document.id), base_url, entry.identifier)
+    _entities(page, collection, up, tree, document)
+    if tree is not None:
+        for facsimile in facsimiles(document, tree):
+            etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
+                             href=facsimile.href, remote=str(facsimile.source is None).lower())
+    return {"collection-page": page.getroottree()}
+
+
+def _neighbour(document) -> str:
+    """A neighbour's page, relative to the site root. A division of a file of many is
+    on the file's page (``whole_file_pages``, as the build renders it): at its own
+    anchor when it has an xml:id, else at the top of the page (its anchor needs the
+    whole file read; a letter beside it linked to ``<file>/3.html``, a page that is
+    not there)."""
+    if getattr(document, "part", None) != "division":
+        return href(document.id)
+    unit = document.id.rsplit("/", 1)[0]
+    return f"{unit}/index.html" + (f"#{document.xml_id}" if getattr(document, "xml_id", None) else "")
+
+
+def whole_file_parameters(collection, file_id: str, divisions, tree, *,
+                          base_url: str | None = None, formats=("pdf", "text")) -> dict:
+    """``collection-page`` for the page of a file of many documents rendered whole
+    (``DIR/html/<file id>/index.html``, ``whole_file_pages``): the collection's header
+    as on a letter's page, the way to the file's contents page, its other formats, how
+    to cite it and where the names it holds have their register pages. No catalogue
+    data or neighbours: those are its documents' (``divisions``), on its contents page."""
+    up = "../" * (file_id.count("/") + 1)
+    page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
+    root = tree.getroot()
+    title = header_title(root.find(f"{_T}teiHeader")) or _leaf(file_id)
+    source = next((d.catalogue.source for d in divisions
+                   if getattr(getattr(d, "catalogue", None), "source", None)), None)
+    if source:
+        etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(source),
+                         label=title)
+    _formats(page, file_id, up + "../", formats)
+    _citation(page, collection, title, f"{file_id}/index.html", base_url, None)
+    _entities(page, collection, up, tree, None)
+    return {"collection-page": page.getroottree()}
+
+
+def file_titles(collection) -> dict[str, str]:
+    """The title of each file of many documents (its header's, ``header_title``), by
+    its source as the catalogue names it: what its contents page is headed by. Only
+    the header is read."""
+    def read(collection) -> dict[str, str]:
+        titles: dict[str, str] = {}
+        for document in getattr(collection, "documents", []):
+            entry = getattr(document, "catalogue", None)
+            if not getattr(entry, "fragment", None) or not entry.source or entry.source in titles:
+                continue
+            titles[str(entry.source)] = header_title(first_element(document.path, f"{_T}teiHeader"))
+        return titles
+    return _once(collection, "file titles", read)
+
+
+def _formats(page, document_id: str, to_out: str, formats) -> None:
+    """The document's other formats, beside ``DIR/html/`` (``to_out`` leads there from
+    its page)."""
     for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
-        if name in formats:  # the build's other formats, beside DIR/html/
-            etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document.id + suffix)
+        if name in formats:
+            etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document_id + suffix)
+
+
+def _citation(page, collection, line: str, path: str, base_url: str | None,
+              identifier: str | None) -> None:
+    """How to cite a page: its catalogue line, the collection and its editors, and its
+    address (``base_url`` + ``path``) or, with none, its shelfmark, which the page
+    names as its Source line does (xslt/html, h:sources)."""
     base_url = base_url or getattr(getattr(collection, "config", None), "base_url", None)
-    citation = f"{_line(entry).rstrip('.')}. In: {_title(collection)}"  # "s.d.": one stop
+    citation = f"{line.rstrip('.')}. In: {_title(collection)}"  # "s.d.": one stop
     editors = [str(e) for e in getattr(collection, "editors", None) or []]
     if editors:
         citation += ", ed. by " + ", ".join(editors)
     cite = etree.SubElement(page, f"{{{TE_NS}}}citation")
     if base_url:
-        cite.set("url", base_url.rstrip("/") + "/" + href(document.id))
-    elif entry.identifier:  # no address to cite (a page's relative path is none): its shelfmark
-        citation += f". {entry.identifier.rstrip('.')}"
-    cite.text = citation + "."
+        cite.set("url", base_url.rstrip("/") + "/" + path)
+    elif identifier:  # no address to cite (a page's relative path is none)
+        cite.set("shelfmark", identifier)
+        citation += "."
+    cite.text = citation
+
+
+def _entities(page, collection, up: str, tree, document) -> None:
+    """Where each register entry the page names has its page on the collection site:
+    from the resolved ``tree``, else the keys the collection model recorded for the
+    ``document``."""
     register = _entry_pages(collection)
     seen: set[str] = set()
     if tree is not None:
@@ -189,16 +265,11 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
                 if ident not in seen:
                     seen.add(ident)
                     etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
-    else:  # the keys the collection model recorded for the document
+    elif document is not None:
         for key in sorted(set(getattr(document, "register_refs", None) or [])):
             if key in register:
                 etree.SubElement(page, f"{{{TE_NS}}}entity", id=key,
                                  href=f"{up}registers/{register[key]}.html")
-    if tree is not None:
-        for facsimile in facsimiles(document, tree):
-            etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
-                             href=facsimile.href, remote=str(facsimile.source is None).lower())
-    return {"collection-page": page.getroottree()}
 
 
 # ---------------------------------------------------------------- facsimiles
@@ -825,16 +896,11 @@ PAGE_BATCH = 500
 BATCH_MENTIONS = 20_000
 
 
-def _count(mentions, key: str) -> int:
-    """How many mentions an entry has (``mentions``: a ``Mentions``, or a dict of lists)."""
-    return mentions.count(key) if isinstance(mentions, Mentions) else len(mentions.get(key, ()))
-
-
-def _batches(pending: list, mentions) -> list[list]:
+def _batches(pending: list, mentions: Mentions) -> list[list]:
     """The ``pending`` entries cut into batches (``PAGE_BATCH``, ``BATCH_MENTIONS``)."""
     batches, size = [[]], 0
     for el in pending:
-        count = _count(mentions, el.get("key"))
+        count = mentions.count(el.get("key"))
         if batches[-1] and (len(batches[-1]) >= PAGE_BATCH or size + count > BATCH_MENTIONS):
             batches.append([])
             size = 0
@@ -843,7 +909,7 @@ def _batches(pending: list, mentions) -> list[list]:
     return [batch for batch in batches if batch]
 
 
-def _stylesheet_inputs(data, batches: list[list], mentions: dict, *, overview: bool):
+def _stylesheet_inputs(data, batches: list[list], mentions: Mentions, *, overview: bool):
     """The site stylesheet's inputs, one after the other, as their text: the overview's
     (``data``, every entry without its mentions, made when ``overview``), then the
     ``batches`` of entries (taken out of ``data``) with their mentions, beside the
@@ -1388,8 +1454,9 @@ def _letter(sort: str) -> str:
 
 def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
                known, documents):
-    """The site's description. ``documents``: the documents naming each entry
-    (``_documents``)."""
+    """The site's description. ``mentions``: each entry's (``Mentions``);
+    ``documents``: the documents naming each entry (ids, in the catalogue's order, read
+    from the digests' marks)."""
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
@@ -1410,11 +1477,12 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
         if getattr(entry, "fragment", None) and entry.source:
             doc.set("file", file_page(entry.source))
             doc.set("source", str(entry.source))
+            doc.set("file-title", file_titles(collection).get(str(entry.source)) or str(entry.source))
         for role, people in (("sent", entry.sender), ("received", entry.addressee)):
             for person in people or []:
                 if person.get("key") in register:
                     letters_of[person["key"]][role].append(entry.id)
-    shown = [key for key in register if _count(mentions, key) or letters_of.get(key) or full_registers]
+    shown = [key for key in register if mentions.count(key) or letters_of.get(key) or full_registers]
     _with_details(collection, shown, known)
     named_also = _see_also(collection, shown)
     for key in shown:
@@ -1422,7 +1490,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
         entry.see_also = named_also[key]
         el = etree.SubElement(site, f"{_S}entity", key=key, kind=entry.kind, slug=entry.slug,
                               label=entry.label, heading=entry.heading or entry.label,
-                              letter=_letter(entry.sort), sort=entry.sort, count=str(_count(mentions, key)),
+                              letter=_letter(entry.sort), sort=entry.sort, count=str(mentions.count(key)),
                               documents=str(len(documents.get(key, ()))))
         for name in dict.fromkeys(entry.names):
             etree.SubElement(el, f"{_S}name").text = name

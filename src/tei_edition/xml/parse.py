@@ -178,6 +178,24 @@ def parse_file(path: str | os.PathLike, *, huge: bool | None = None,
     return tree
 
 
+def first_element(path: str | os.PathLike, tag: str, *, chunk: int = 1 << 16) -> etree._Element | None:
+    """The first ``tag`` element of a file, whole, read only as far as its end (a file's
+    ``teiHeader`` without the text after it), with the safe parser's settings; None if
+    there is none or the file cannot be read as XML that far."""
+    parser = etree.XMLPullParser(events=("end",), tag=tag, resolve_entities="internal",
+                                 no_network=True, load_dtd=False, huge_tree=True, collect_ids=False)
+    parser.resolvers.add(_NothingOutside())
+    try:
+        with open(path, "rb") as stream:
+            while data := stream.read(chunk):
+                parser.feed(data)
+                for _, el in parser.read_events():
+                    return el
+    except (OSError, etree.XMLSyntaxError):
+        pass
+    return None
+
+
 # UTF-16/32 without a byte order mark, per XML 1.0 appendix F ("<" then a letter or "?").
 _WIDE = re.compile(rb"\x00\x00\x00<|<\x00\x00\x00|\x00<\x00[^\x00]|<\x00[^\x00]\x00")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
