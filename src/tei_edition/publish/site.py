@@ -39,7 +39,6 @@ import marshal
 import multiprocessing
 import os
 import re
-import subprocess
 import sys
 import threading
 import unicodedata
@@ -487,10 +486,35 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
 
 
 # what ``Intake.keep`` writes (another version is read as none)
-_KEPT = "tei-edition site intake 2"
+_KEPT = "tei-edition site intake 3"
 # documents whose digests the intake kept may no longer hold (read again by every
 # build) before it is written anew: at least this many, or a fiftieth of the documents
 KEPT_APART = 16
+# what it keeps is written and read in pieces (``marshal`` records one after the other:
+# its head, then each table's size and its items, at most this many a record), so that
+# neither holds the file's bytes whole beside its values (240 MB for 5,000 letters)
+KEPT_PIECE = 500
+
+
+def _dump_table(count: int, items, file) -> None:
+    """A table of ``count`` (key, value) ``items`` written to ``file`` in pieces."""
+    marshal.dump(count, file)
+    items = iter(items)
+    while piece := dict(itertools.islice(items, KEPT_PIECE)):
+        marshal.dump(piece, file)
+
+
+def _load_table(file) -> dict:
+    """A table ``_dump_table`` wrote (ValueError, EOFError: not one)."""
+    count, table = marshal.load(file), {}
+    if not isinstance(count, int):
+        raise ValueError("no table kept here")
+    while len(table) < count:
+        piece = marshal.load(file)
+        if not isinstance(piece, dict) or not piece:
+            raise ValueError("no table kept here")
+        table.update(piece)
+    return table
 # the separators of what it keeps packed, one string per entry: before each document
 # (or mention), and between a document and its mark (a mention's fields); neither is
 # in any XML text, name or identifier
@@ -583,10 +607,17 @@ class Intake:
         if self.restored or self.by_digest or not names:
             return set()
         try:
-            kind, tool, numbers, stamps, index, mentions, marked = marshal.loads(Path(path).read_bytes())
-            if kind != _KEPT or tool != manifest.tool_digest() or numbers != self.numbers or \
-                    not all(isinstance(one, dict) for one in (stamps, index, mentions, marked)):
-                return set()
+            with open(path, "rb") as file:  # (its head first: nothing more of another's)
+                kind, tool, numbers, stamps = marshal.load(file)
+                if kind != _KEPT or tool != manifest.tool_digest() or numbers != self.numbers or \
+                        not isinstance(stamps, dict):
+                    return set()
+                index = marshal.load(file)
+                if not isinstance(index, dict):
+                    return set()
+                for table in ("postings", "holders", "texts"):
+                    index[table] = _load_table(file)
+                mentions, marked = _load_table(file), _load_table(file)
             wanted = set(names)
             taken = {d: stamp for d, stamp in stamps.items()
                      if isinstance(stamp, str) and stamp.partition(":")[0] in wanted}
@@ -676,11 +707,25 @@ class Intake:
                 return
             except OSError:
                 pass
-        data = marshal.dumps((_KEPT, manifest.tool_digest(), self.numbers, stamps,
-                              self.index.state(), mentions.packed_all(), marked))
         partial = Path(f"{path}.{os.getpid()}.partial")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        try:
+            with open(partial, "wb") as file:
+                marshal.dump((_KEPT, manifest.tool_digest(), self.numbers, stamps), file)
+                index = self.index.state(texts=False)
+                tables = {table: index.pop(table) for table in ("postings", "holders")}
+                marshal.dump(index, file)
+                for table in tables.values():
+                    _dump_table(len(table), table.items(), file)
+                del tables
+                _dump_table(len(self.index.texts), self.index.text_items(), file)
+                packed = mentions.packed_all()
+                _dump_table(len(packed), packed.items(), file)
+                del packed
+                _dump_table(len(marked), marked.items(), file)
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
 
     def close(self) -> None:
         """The index's spill removed (again: nothing)."""
@@ -740,7 +785,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
             [shown_as.get(d, "-") for d in sorted(named)]), *marked.get(key, no_marks))
     del marked
     # the overview's and the entries' parts whose keys are the previous build's: their
-    # files linked over meanwhile (by a process of its own when they are many)
+    # files linked over meanwhile (by a thread of their own when they are many)
     old = previous if previous is not None and previous.folder.is_dir() else None
     writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
     linking = _PartLinks(old, writer, parts)
@@ -895,26 +940,16 @@ def _stylesheet_inputs(data, batches: list[list], mentions: Mentions, *, overvie
                 el.getparent().remove(el)
 
 
-# Files of the previous build's site linked over, from which on a process of their own
-# links them (on the other core, while this one goes on): a link costs tens of
-# microseconds of the file system, which a site of thousands of files adds up
+# Files of the previous build's site linked over, from which on by a thread of their own
+# (``os.link`` and ``os.lstat`` release the GIL: the file system's tens of microseconds
+# a link, which a site of thousands of files adds up, are spent while this one goes on)
 LINK_APART = 1000
-# the process that links them: ``links.Linker`` over the names read from its input (NUL
-# apart), those it could not link written out (NUL apart)
-_LINKER = """import sys
-sys.path.insert(0, sys.argv[1])
-from tei_edition.publish.links import Linker
-linker = Linker(sys.argv[2], sys.argv[3])
-names = sys.stdin.buffer.read().decode("utf-8", "surrogatepass").split("\\0")
-failed = [name for name in names if name and not linker.link(name)]
-sys.stdout.buffer.write("\\0".join(failed).encode("utf-8", "surrogatepass"))
-"""
 
 
 class _PartLinks:
     """The files of the ``parts`` (part -> key) whose keys are those of the previous
     build's (``old``), linked over by ``writer``: here, or, when they are more than
-    ``LINK_APART`` (and not ``here``: when nothing is done meanwhile), by a process of
+    ``LINK_APART`` (and not ``here``: when nothing is done meanwhile), by a thread of
     their own, started now (``kept`` waits for it). A part a file of which cannot be
     linked is made again (its files linked are removed)."""
 
@@ -927,42 +962,32 @@ class _PartLinks:
             if before and before[0] == key and all(f in old.hashes for f in before[1]):
                 self._parts[part] = list(before[1])
         names = [name for files in self._parts.values() for name in files]
-        self._process = None
-        if not here and len(names) > LINK_APART and writer._linker is not None and \
-                all(links.plain(name) for name in names):
-            try:
-                self._process = subprocess.Popen(
-                    [sys.executable, "-S", "-c", _LINKER, str(Path(links.__file__).parents[2]),
-                     writer._linker.old, str(writer.folder.folder)],
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            except OSError:
-                self._process = None
-            else:  # (its names handed over by a thread: a pipe holds 64 KB)
-                self._feeding = threading.Thread(target=self._feed, args=(names,), daemon=True)
-                self._feeding.start()
+        self._thread = None
+        self._failed: set[str] = set()
+        if not here and len(names) > LINK_APART and writer._linker is not None:
+            self._thread = threading.Thread(target=self._link_apart, args=(names,), daemon=True)
+            self._thread.start()
 
-    def _feed(self, names: list[str]) -> None:
+    def _link_apart(self, names: list[str]) -> None:
+        """``names`` linked by a linker of their own (its folders made apart from the
+        writer's), those it could not link in ``_failed``."""
+        self._failed = set(names)  # (until it is done: an error in it fails them all)
+        linker = links.Linker(self._writer._linker.old, self._writer._linker.new)
         try:
-            with self._process.stdin as pipe:
-                pipe.write("\0".join(names).encode("utf-8", "surrogatepass"))
+            self._failed = {name for name in names if not linker.link(name)}
         except OSError:
-            pass  # (it ended early: its exit status says so)
+            pass  # (their parts are made again, here: an error that lasts is told there)
 
     def kept(self) -> dict[str, list[str]]:
         """Part -> its files, linked over, of each part kept."""
-        failed: set[str] | None = None
-        if self._process is not None:
-            with self._process.stdout as pipe:
-                out = pipe.read()
-            self._feeding.join()
-            if self._process.wait() == 0:
-                failed = set(out.decode("utf-8", "surrogatepass").split("\0")) - {""}
+        if self._thread is not None:
+            self._thread.join()
         kept = {}
         for part, names in self._parts.items():
-            if failed is None:  # (linked here: one at a time, up to the first missing)
+            if self._thread is None:  # (linked here: one at a time, up to the first missing)
                 linked = list(itertools.takewhile(self._writer.link, names))
             else:
-                linked = [name for name in names if name not in failed]
+                linked = [name for name in names if name not in self._failed]
             if len(linked) == len(names):
                 kept[part] = names
                 continue
