@@ -21,6 +21,7 @@ from test_collection_site_fixture import build_site, generate  # noqa: E402
 
 from tei_edition.collection import load  # noqa: E402
 from tei_edition.publish import search_index, site  # noqa: E402
+from tei_edition.publish import digest as site_digest  # noqa: E402
 
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "svg": "http://www.w3.org/2000/svg"}
 
@@ -150,7 +151,7 @@ def test_register_page_lists_mentions_from_several_documents(built):
             assert "Heer" in "".join(target_page.xpath(f"//*[@id='{anchor}']//text()", namespaces=XHTML)), link
         for snippet in snippets:  # the name with a few words either side, cut at words
             text = "".join(snippet.itertext())
-            assert "Heer" in text and len(text.split()) <= 2 * site.CONTEXT_WORDS + 3, text
+            assert "Heer" in text and len(text.split()) <= 2 * site_digest.CONTEXT_WORDS + 3, text
     # identifiers become links to the authorities
     assert heer.xpath("//h:ul[@class='identifiers']//h:a/@href", namespaces=XHTML) == [
         "https://d-nb.info/gnd/116553146", "https://www.wikidata.org/wiki/Q69056"]
@@ -264,7 +265,7 @@ def _indexed(built) -> list:
         read, passages = search_index.read_passages(
             (html / "search" / f"d{number}.js").read_text(encoding="utf-8"))
         assert read == number and passages
-        found.append(site.Digest(document.id, passages))
+        found.append(site_digest.Digest(document.id, passages))
     return found
 
 
@@ -293,7 +294,7 @@ def test_packed_digests_are_indexed_as_the_digests_they_were(built):
 
     digests = _indexed(built)
     digests[2] = replace(digests[2], terms=None, groups=None)
-    unpacked = [site.Digest.unpack(marshal.loads(marshal.dumps(d.pack(), 2))) for d in digests]
+    unpacked = [site_digest.Digest.unpack(marshal.loads(marshal.dumps(d.pack(), 2))) for d in digests]
     assert [(d.id, d.mentions, d.marks) for d in unpacked] == \
         [(d.id, d.mentions, d.marks) for d in digests]
     assert all(d.packed is not None and not d.passages for d in unpacked)
@@ -422,10 +423,10 @@ def test_digests_round_trip_and_downloads_are_linked(built, tmp_path):
     from tei_edition.entities.resolve import resolve
 
     resolve(tree, document.path, collection.register)
-    found = site.digest(tree, document)
+    found = site_digest.digest(tree, document)
     assert found.mentions and found.passages
     # as the build folder keeps it (``pack``, marshalled) and reads it back: whole
-    kept = site.Digest.unpack(marshal.loads(marshal.dumps(found.pack(), 2)))
+    kept = site_digest.Digest.unpack(marshal.loads(marshal.dumps(found.pack(), 2)))
     assert (kept.id, kept.mentions, kept.marks) == (found.id, found.mentions, found.marks)
     blocks, passages, size = kept.packed
     assert marshal.loads(passages) == found.passages
@@ -595,7 +596,7 @@ def test_pages_of_documents_rendered_as_their_whole_file(tmp_path):
     from tei_edition.xml.parse import parse_file
 
     third = next(d for d in collection.documents if d.id == "volumes/frus/3")
-    found = site.digest(parse_file(third.path), third)
+    found = site_digest.digest(parse_file(third.path), third)
     assert [a for a, _ in found.passages] == ["body1.div2.head1", "body1.div2.p1"]
 
 
@@ -828,7 +829,7 @@ def _one_letter(src: Path, persons: str, letter: str):
     [document] = coll.documents
     tree = document.parse()
     resolve(tree, document.path, coll.register)
-    return coll, site.digest(tree, document)
+    return coll, site_digest.digest(tree, document)
 
 
 def _one_entry_page(tmp_path: Path, persons: str, letter: str) -> Path:

@@ -181,6 +181,25 @@ def test_documents_of_a_file_of_many_are_searched_and_in_the_registers(tmp_path)
     assert (html / "registers" / "person" / "p2.html").read_bytes() == before
 
 
+def test_a_file_of_many_whose_division_is_gone_is_reported_not_a_crash(tmp_path, monkeypatch):
+    """A file of many whose document division cannot be found again when its page is
+    made (the file changed after the collection was read) is one located problem of that
+    file; the rest of the collection is built."""
+    import shutil
+
+    from tei_edition.publish import digest
+
+    source = tmp_path / "collection"
+    shutil.copytree(FIXTURE, source, ignore=shutil.ignore_patterns("broken.xml"))
+    monkeypatch.setattr(digest, "division_anchor", lambda root, document: None)
+    report = build([source], tmp_path / "out", jobs=0, only=["html"])
+    assert report.exit_code != 0
+    [failed] = [d for d in report.documents if d.problems]
+    assert failed.path.name == "frus.xml"
+    assert "changed while the build read it" in failed.problems[0], failed.problems
+    assert any(d.ok for d in report.documents)
+
+
 def test_registers_in_a_folder_of_their_own_do_not_move_the_pages(tmp_path):
     """Registers given from an unrelated folder (``build /tmp/x/real40
     .../letters/registers``) made every page ``html/tmp/x/real40/letter.html``, the

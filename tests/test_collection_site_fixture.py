@@ -175,6 +175,7 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
     the HTML stylesheet with its ``collection-page`` parameter, then the collection's
     own pages. (What the engine does in its workers, one process here.)"""
     from tei_edition.publish import site
+    from tei_edition.publish import digest as site_digest
     from tei_edition.publish.run import run_format
     from tei_edition.xml.output import safe_child
 
@@ -204,7 +205,7 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(files["index.html"], encoding="utf-8")
         site.write_facsimiles(document, tree, html)
-        digests.append(site.digest(tree, document))
+        digests.append(site_digest.digest(tree, document))
     figures = site.write_collection_site(collection, digests, html)
     figures["collection"] = collection
     return figures

@@ -357,14 +357,14 @@ def test_the_sites_passages_read_as_the_formats_print(tmp_path, tei, read, misre
 
     from lxml import etree
     from tei_edition.entities.resolve import TE_REFS
-    from tei_edition.publish import site
+    from tei_edition.publish import digest as site_digest
 
     tree = etree.ElementTree(etree.fromstring(tei.encode("utf-8")))
     names = tree.getroot().xpath("//*[local-name() = 'persName' or local-name() = 'placeName'"
                                  " or local-name() = 'rs']")
     for n, name in enumerate(names):  # (as the resolver marks them: one key each)
         name.set(TE_REFS, f"k{n}")
-    found = site.digest(tree, types.SimpleNamespace(id="d", fragment=None))
+    found = site_digest.digest(tree, types.SimpleNamespace(id="d", fragment=None))
     [(anchor, passage)] = found.passages
     printed = re.sub(r"(?<=\w)\[[a-z]\]", "", exported_text(tei, "text", tmp_path))
     assert passage in printed, (passage, printed)
@@ -401,7 +401,8 @@ def test_the_sites_passages_are_the_exports_search_index_passages(tmp_path):
 
     from lxml import etree
     from tei_edition.entities.resolve import TE_REFS
-    from tei_edition.publish import export, site
+    from tei_edition.publish import digest as site_digest
+    from tei_edition.publish import export
 
     source = tmp_path / "signs.xml"
     source.write_text(NOTES_AND_SIGNS, encoding="utf-8")
@@ -415,7 +416,7 @@ def test_the_sites_passages_are_the_exports_search_index_passages(tmp_path):
                                  " or local-name() = 'rs']")
     for n, name in enumerate(names):
         name.set(TE_REFS, f"k{n} also{n}" if n == 1 else f"k{n}")
-    found = site.digest(tree, types.SimpleNamespace(id="d", fragment=None))
+    found = site_digest.digest(tree, types.SimpleNamespace(id="d", fragment=None))
     assert found.passages == exported
     passages = dict(exported)
     note = passages["body1.div1.p1.note1"]  # (its silent link's framing as the formats print it)
@@ -443,7 +444,7 @@ def test_the_sites_mentions_outside_passages_nested_and_beside_the_marks_charact
 
     from lxml import etree
     from tei_edition.entities.resolve import TE_REFS
-    from tei_edition.publish import site
+    from tei_edition.publish import digest as site_digest
 
     tei = f"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>Marks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
@@ -456,7 +457,7 @@ def test_the_sites_mentions_outside_passages_nested_and_beside_the_marks_charact
     names = tree.getroot().xpath("//*[local-name() = 'persName' or local-name() = 'placeName']")
     for n, name in enumerate(names):
         name.set(TE_REFS, f"k{n}")
-    found = site.digest(tree, types.SimpleNamespace(id="d", fragment=None))
+    found = site_digest.digest(tree, types.SimpleNamespace(id="d", fragment=None))
     paragraph = "Ein \ufffd Hans Züricher \ufffd und Otto."
     assert found.passages == [("body1.p1", paragraph), ("body1.p1.note1", "Anna \ufffd")]
     assert found.mentions == [("k0", "", "Außen Name"), ("k1", "body1.p1", paragraph),

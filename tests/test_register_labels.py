@@ -113,13 +113,14 @@ def _site_entry_pages(folder, out):
     from tei_edition import collection as collections
     from tei_edition.entities.resolve import resolve
     from tei_edition.publish import site
+    from tei_edition.publish import digest as site_digest
 
     coll = collections.load([folder])
     digests = []
     for document in coll.documents:
         tree = document.parse()
         resolve(tree, document.path, coll.register)
-        digests.append(site.digest(tree, document))
+        digests.append(site_digest.digest(tree, document))
     site.write_collection_site(coll, digests, out)
     lines = {}
     for path in sorted((out / "registers").glob("*/*.html")):

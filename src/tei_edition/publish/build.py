@@ -722,7 +722,7 @@ _PACKED = "tei-edition digests 1"
 
 def _pack(digests: list) -> bytes:
     """The site digests of one document (or of every document of a file of many
-    rendered whole) as the build folder keeps them: ``site.Digest.pack``'s plain
+    rendered whole) as the build folder keeps them: ``digest.Digest.pack``'s plain
     values marshalled (version 2: no references nor interning flags, so that the same
     digests are always the same bytes, under the same name)."""
     return marshal.dumps((_PACKED, [one.pack() for one in digests]), 2)
@@ -731,7 +731,7 @@ def _pack(digests: list) -> bytes:
 def _digests(data: bytes, name: str | None = None) -> list:
     """The site digests kept in a manifest entry (``_pack``). ``name``: the entry's name
     for them (their content's hash), kept as each digest's ``stamp``."""
-    from tei_edition.publish import site
+    from tei_edition.publish.digest import Digest
 
     try:
         kind, values = marshal.loads(data)
@@ -739,7 +739,7 @@ def _digests(data: bytes, name: str | None = None) -> list:
         raise ValueError(f"not a digest file: {exc}") from None
     if kind != _PACKED:
         raise ValueError("not a digest file of this version")
-    found = [site.Digest.unpack(one) for one in values]
+    found = [Digest.unpack(one) for one in values]
     if name is not None:
         for n, one in enumerate(found):
             one.stamp = f"{name}:{n}"
@@ -1235,9 +1235,13 @@ def render(task: _Task) -> DocumentOutcome:
         return outcome
     chosen = [formats.get(name) for name in task.outputs]
     targets = [safe_child(task.staging, task.outputs[fmt.name]) for fmt in chosen]
-    with run.resolved(tree, task.source, run.active_collection_register()):
-        # names resolved once, for every format, the page and the digest
-        _export_resolved(task, tree, outcome, chosen, targets)
+    try:
+        with run.resolved(tree, task.source, run.active_collection_register()):
+            # names resolved once, for every format, the page and the digest
+            _export_resolved(task, tree, outcome, chosen, targets)
+    except TeiEditionError as exc:  # (one format's failure is its outcome's, not this)
+        outcome.problems, outcome.exit_code = [exc.located()], exc.exit_code
+        return outcome
     staging = task.staging.resolve()
     for fmt in outcome.formats:
         fmt.outputs = [Path(p).resolve().relative_to(staging) for p in fmt.outputs]
@@ -1266,7 +1270,11 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
         options["html"] = {"collection_page": page["collection-page"], "passages": True}
         if task.divisions:
             root = tree.getroot()
-            options["html"]["divisions"] = [digest.division_anchor(root, d) for d in task.divisions]
+            anchors = [digest.division_anchor(root, d) for d in task.divisions]
+            if None in anchors:  # the file changed after the collection was read
+                raise InputError("its documents changed while the build read it; build again",
+                                 path=str(task.source))
+            options["html"]["divisions"] = anchors
     outcome.formats = _export_all(tree, task.source, chosen, targets, options)
     html = next((f for f in outcome.formats if f.format == "html"), None)
     if html is None or not html.ok or html.passages is None:

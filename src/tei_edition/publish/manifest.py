@@ -12,8 +12,8 @@ whose key changed makes again only the parts of the site whose own keys changed 
 overview, each register entry's pages) and links every file whose content is the same.
 
 Each document's site digest (what the collection site needs of it: its passages,
-mentions and search postings, ``site.Digest``) is a file of its own under ``DIGESTS``
-(marshalled plain values, ``site.Digest.pack``: a rebuild reads a thousand in a tenth
+mentions and search postings, ``digest.Digest``) is a file of its own under ``DIGESTS``
+(marshalled plain values, ``digest.Digest.pack``: a rebuild reads a thousand in a tenth
 of the time their JSON took),
 named by its content hash, which the manifest's entry names: a rebuild links the
 unchanged ones over and reads them only when the site is made again (the manifest
@@ -48,6 +48,7 @@ from functools import cache
 from pathlib import Path
 
 from tei_edition import __version__, resources
+from tei_edition.xml.output import write_atomic
 
 MANIFEST = ".tei-edition-manifest.json"
 JOURNAL = ".tei-edition-journal.jsonl"
@@ -61,7 +62,7 @@ SITE_INTAKE = ".tei-edition-site-intake.marshal"
 # the documents' site digests, one file each, named by their content hash
 DIGESTS = ".tei-edition-digests"
 # 3: the site's parts and hashes, the digests' search postings; 4: DIGESTS; 5: the
-# digests marshalled (``site.Digest.pack``), not JSON
+# digests marshalled (``digest.Digest.pack``), not JSON
 FORMAT_VERSION = 5
 
 
@@ -174,9 +175,7 @@ def put_digest(folder: Path, data: bytes | None) -> str | None:
     path = folder / digest_path(name)
     if not path.is_file():
         path.parent.mkdir(exist_ok=True)
-        partial = path.with_name(f"{name}.{os.getpid()}.partial")
-        partial.write_bytes(data)
-        os.replace(partial, path)  # whole or absent: its name is its content's hash
+        write_atomic(path, data)  # whole or absent: its name is its content's hash
     return name
 
 

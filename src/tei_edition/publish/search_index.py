@@ -179,7 +179,7 @@ class SearchIndex:
         return sum(self._text_bytes.values())
 
     def add(self, number: int, found) -> None:
-        """Index one document's passages (``found``: its ``site.Digest``, or None); a
+        """Index one document's passages (``found``: its ``digest.Digest``, or None); a
         document added again replaces what it was. Its postings are the digest's
         ``terms`` when it has them (made where the document was rendered, kept by an
         incremental build), else made here. Nothing of ``found`` is kept."""

@@ -39,7 +39,6 @@ import marshal
 import multiprocessing
 import os
 import re
-import sys
 import threading
 import unicodedata
 from collections import defaultdict, deque
@@ -60,7 +59,7 @@ from tei_edition.entities.register import see_also
 from tei_edition.errors import ResourceError, TransformError
 from tei_edition.publish import anchors, links, manifest, transform
 # (a document's digest: made beside its page, ``publish.digest``)
-from tei_edition.publish.digest import CONTEXT_WORDS, Digest, digest, mention_marks  # noqa: F401
+from tei_edition.publish.digest import Digest, mention_marks
 from tei_edition.publish.peak import own_peak
 from tei_edition.publish.pool import descendants, human, kill_tree, tree_rss
 from tei_edition.publish.search_index import (SearchIndex, name_terms, script_call, script_value,
