@@ -110,10 +110,12 @@ def test_outputs_keep_the_collection_folders():
     assert several["a/letter"] == {"html": "html/a/letter.html", "pdf": "a/letter.pdf",
                                    "text": "a/letter.txt"}  # a page of the collection site
     assert several["b/letter"]["html"] == "html/b/letter.html"
-    # a file of many documents rendered whole keeps its folder (its own edition)
+    # a file of many documents rendered whole is one page of the collection site, in the
+    # folder its documents' links point into
     volume = build_module._Volume(Path("v.xml"), "volumes/frus", [])
     whole = build_module._plan({"a/letter": None, "volumes/frus": volume}, chosen)
-    assert whole["volumes/frus"]["html"] == "html/volumes/frus"
+    assert whole["volumes/frus"] == {"html": "html/volumes/frus/index.html",
+                                     "pdf": "volumes/frus.pdf", "text": "volumes/frus.txt"}
 
 
 def test_missing_path_is_an_input_error(tmp_path):
