@@ -191,7 +191,7 @@ def test_a_file_of_many_whose_division_is_gone_is_reported_not_a_crash(tmp_path,
 
     source = tmp_path / "collection"
     shutil.copytree(FIXTURE, source, ignore=shutil.ignore_patterns("broken.xml"))
-    monkeypatch.setattr(digest, "division_anchor", lambda root, document: None)
+    monkeypatch.setattr(digest, "division_anchors", lambda root, documents: [None] * len(documents))
     report = build([source], tmp_path / "out", jobs=0, only=["html"])
     assert report.exit_code != 0
     [failed] = [d for d in report.documents if d.problems]

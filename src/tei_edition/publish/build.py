@@ -568,7 +568,7 @@ def _units(collection) -> dict:
     return units
 
 
-def _register_digest(collection, doc, made: dict | None = None) -> str:
+def _register_digest(collection, doc, made: dict) -> str:
     """What the document's outputs depend on in the register: the entries it names
     (the whole register files when the register cannot say). Kept in the document's
     record, beside the names it resolved: the record's resolution is the one of this
@@ -590,9 +590,7 @@ def _register_digest(collection, doc, made: dict | None = None) -> str:
     kept = resolved.get("register")
     if isinstance(kept, str):
         return kept
-    found = digest(doc.register_refs)
-    if made is not None:
-        made[source] = found
+    found = made[source] = digest(doc.register_refs)
     return found
 
 
@@ -820,10 +818,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
 def _keep_intake(out: Path, staging: Path) -> None:
     """The previous build's site intake (``site.Intake.keep``) linked into the new folder
     with the site it made, taken over whole (none: the next build reads every digest)."""
-    target = staging / manifest.SITE_INTAKE
     try:
-        target.unlink(missing_ok=True)
-        links.link_or_copy(str(out / manifest.SITE_INTAKE), str(target))
+        links.link_path(str(out / manifest.SITE_INTAKE), str(staging / manifest.SITE_INTAKE))
     except OSError:
         pass
 
@@ -831,13 +827,8 @@ def _keep_intake(out: Path, staging: Path) -> None:
 def _keep_records(out: Path, staging: Path, records: dict) -> None:
     """The previous build's collection records, unchanged, linked into the new folder
     (written anew when they cannot be)."""
-    target = staging / manifest.RECORDS
     try:
-        target.unlink()
-    except FileNotFoundError:
-        pass
-    try:
-        links.link_or_copy(str(out / manifest.RECORDS), str(target))
+        links.link_path(str(out / manifest.RECORDS), str(staging / manifest.RECORDS))
     except OSError:
         manifest.save_records(staging, records)
 
@@ -1269,8 +1260,7 @@ def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[f
                                        formats=list(task.outputs))
         options["html"] = {"collection_page": page["collection-page"], "passages": True}
         if task.divisions:
-            root = tree.getroot()
-            anchors = [digest.division_anchor(root, d) for d in task.divisions]
+            anchors = digest.division_anchors(tree.getroot(), task.divisions)
             if None in anchors:  # the file changed after the collection was read
                 raise InputError("its documents changed while the build read it; build again",
                                  path=str(task.source))

@@ -115,8 +115,18 @@ def digest(tree, document) -> Digest:
 def division_anchor(root, document) -> str | None:
     """The anchor of the division that is ``document`` in the tree of its whole file
     (``root``), None when the tree is the document alone."""
-    division = _division(root, document)
-    return None if division is None else anchors.anchor(division)
+    [found] = division_anchors(root, [document])
+    return found
+
+
+def division_anchors(root, documents) -> list[str | None]:
+    """``division_anchor`` of each of ``documents`` (the file's document divisions
+    found once, not once for each)."""
+    from tei_edition.collection.classify import document_divisions
+
+    divisions = document_divisions(root)
+    return [None if (found := _division(root, document, divisions)) is None
+            else anchors.anchor(found) for document in documents]
 
 
 def passages_of(strings: list[str]) -> tuple[list[str], list[str] | None]:
@@ -258,15 +268,12 @@ def mention_marks(mentions) -> dict[str, str]:
                          digest_size=10).hexdigest() for key, found in by_key.items()}
 
 
-def _division(root, document):
+def _division(root, document, divisions: list):
     """The division that is the document, in the tree of its whole file: by the model's
-    position among the file's document divisions, else by its xml:id (its
-    ``fragment``); None for a tree that is the document alone."""
+    position among the file's document divisions (``divisions``), else by its xml:id
+    (its ``fragment``); None for a tree that is the document alone."""
     position = getattr(document, "position", None)
     if getattr(document, "part", None) == "division" and position:
-        from tei_edition.collection.classify import document_divisions
-
-        divisions = document_divisions(root)
         if position <= len(divisions):
             return divisions[position - 1]
     fragment = getattr(document, "fragment", None)

@@ -219,11 +219,11 @@ class SearchIndex:
                 [f"{term}\t{part}\n" for term, part in items[first:first + count]]))
             self._holders.add(group, f"{number} {serial} {mark}\n")
 
-    def state(self, texts: bool = True) -> dict:
+    def state(self) -> dict:
         """What the documents added so far gave the index, as plain values (for
-        ``marshal``): each group's postings and holders, each document's passages (not
-        unless ``texts``: ``text_items`` reads them one at a time), its latest ``add``; a
-        document added again is there once. Before ``add_entities``."""
+        ``marshal``): each group's postings and holders, each document's latest ``add``
+        (its passages not: ``text_items`` reads them one at a time); a document added
+        again is there once. Before ``add_entities``."""
         latest = self._latest
         # (a group's records are read one by one only when a document added again, or
         # dropped, may have left records there that are no longer its latest)
@@ -246,7 +246,6 @@ class SearchIndex:
             holders[group] = "".join([line + "\n" for line in lines if fresh(*line.split(" ")[:2])])
         return {"postings": {g: t for g, t in postings.items() if t},
                 "holders": {g: t for g, t in holders.items() if t},
-                **({"texts": dict(self.text_items())} if texts else {}),
                 "text_bytes": dict(self._text_bytes), "latest": dict(latest),
                 "serial": self._serial}
 

@@ -545,9 +545,6 @@ class Mentions:
             return len(found)
         return self.packed[key][0] if key in self.packed else 0
 
-    def keys(self) -> set[str]:
-        return {key for key in (*self.lists, *self.packed) if self.count(key)}
-
     def packed_all(self) -> dict[str, tuple[int, str]]:
         """Every entry's mentions packed (``Intake.keep``)."""
         packed = dict(self.packed)
@@ -701,8 +698,7 @@ class Intake:
             # still the same and reads the few digests that are not (a rebuild of a
             # letter or two rewrites no file of every document's share)
             try:
-                Path(path).unlink(missing_ok=True)
-                links.link_or_copy(self._kept_from, str(path))
+                links.link_path(self._kept_from, str(path))
                 return
             except OSError:
                 pass
@@ -710,7 +706,7 @@ class Intake:
         try:
             with open(partial, "wb") as file:
                 marshal.dump((_KEPT, manifest.tool_digest(), self.numbers, stamps), file)
-                index = self.index.state(texts=False)
+                index = self.index.state()
                 tables = {table: index.pop(table) for table in ("postings", "holders")}
                 marshal.dump(index, file)
                 for table in tables.values():
