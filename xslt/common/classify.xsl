@@ -163,13 +163,24 @@
        out. -->
   <xsl:function name="te:one-line" as="xs:string">
     <xsl:param name="el" as="node()?"/>
-    <xsl:variable name="breaks" select="$el/descendant::tei:lb[not(@te:join = 'true' or @break = 'no')]"/>
-    <xsl:variable name="texts" select="$el/descendant::text()
-      [empty(ancestor::*[(self::tei:note or @te:kind = 'skip') and . >> $el])]"/>
-    <xsl:variable name="raw" select="string-join(($texts | $breaks) ! (if (self::text()) then string(.) else '&#xE000;'), '')"/>
+    <xsl:variable name="raw" select="string-join((te:own-text($el) | te:line-breaks($el))
+                                                 ! (if (self::text()) then string(.) else '&#xE000;'), '')"/>
     <xsl:variable name="edges" select="replace($raw, '^[\s&#xE000;]+|[\s&#xE000;]+\z', '', ';j')"/>
     <xsl:sequence select="normalize-space(replace(replace($edges,
       '([\p{P}])\s*&#xE000;[\s&#xE000;]*', '$1 ', ';j'), '\s*&#xE000;[\s&#xE000;]*', ': ', ';j'))"/>
+  </xsl:function>
+
+  <!-- The text of an element a reader sees: without its notes or skipped metadata. -->
+  <xsl:function name="te:own-text" as="text()*">
+    <xsl:param name="el" as="node()?"/>
+    <xsl:sequence select="$el/descendant::text()
+      [empty(ancestor::*[(self::tei:note or @te:kind = 'skip') and . >> $el])]"/>
+  </xsl:function>
+
+  <!-- The line breaks in an element that are a space between words (not inside one). -->
+  <xsl:function name="te:line-breaks" as="element()*">
+    <xsl:param name="el" as="node()?"/>
+    <xsl:sequence select="$el/descendant::tei:lb[not(@te:join = 'true' or @break = 'no')]"/>
   </xsl:function>
 
   <!-- main | label | sub -->

@@ -16,14 +16,8 @@
        skipped metadata inside it, whitespace normalised. -->
   <xsl:function name="h:plain" as="xs:string">
     <xsl:param name="el" as="node()?"/>
-    <xsl:variable name="breaks" select="$el/descendant::tei:lb[not(@te:join = 'true' or @break = 'no')]"/>
-    <xsl:sequence select="normalize-space(string-join((h:own-text($el) | $breaks) ! (if (self::text()) then string(.) else ' '), ''))"/>
-  </xsl:function>
-
-  <xsl:function name="h:own-text" as="text()*">
-    <xsl:param name="el" as="node()?"/>
-    <xsl:sequence select="$el/descendant::text()
-      [empty(ancestor::*[(self::tei:note or @te:kind = 'skip') and . >> $el])]"/>
+    <xsl:sequence select="normalize-space(string-join((te:own-text($el) | te:line-breaks($el))
+                                                      ! (if (self::text()) then string(.) else ' '), ''))"/>
   </xsl:function>
 
   <!-- Only web and mail addresses become links: javascript:, data:, file: and any

@@ -41,7 +41,6 @@
 
   <xsl:template name="h:passages" as="xs:string*">
     <xsl:param name="norm" as="document-node()"/>
-    <xsl:variable name="texts" select="$norm//tei:text[not(ancestor::tei:text)]"/>
     <xsl:sequence select="'#passages'"/>
     <xsl:choose>
       <xsl:when test="normalize-space($passage-divisions)">
@@ -51,7 +50,7 @@
         </xsl:for-each>
       </xsl:when>
       <xsl:otherwise>
-        <xsl:sequence select="h:passages-of($texts)"/>
+        <xsl:sequence select="h:passages-of($norm//tei:text[not(ancestor::tei:text)])"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

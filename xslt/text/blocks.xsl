@@ -69,9 +69,10 @@
   <xsl:function name="tx:item-mark" as="xs:string">
     <xsl:param name="item" as="element()"/>
     <xsl:variable name="list" select="$item/parent::*"/>
+    <xsl:variable name="label" select="tx:short-label($item)"/>
     <xsl:sequence select="
       if ($item/@n[normalize-space()]) then normalize-space($item/@n)
-      else if (exists(tx:short-label($item))) then tx:inline-text(tx:short-label($item))
+      else if (exists($label)) then tx:inline-text($label)
       else if ($list/tei:label) then ''
       else if (matches(string-join($list/(@rend, @type), ' '), 'order|number|enum|arabic', 'i'))
         then (count($item/preceding-sibling::tei:item) + 1) || '.'
@@ -84,7 +85,7 @@
   <xsl:function name="tx:short-label" as="element()?">
     <xsl:param name="item" as="element()"/>
     <xsl:sequence select="$item/preceding-sibling::*[1][self::tei:label][not(.//tei:note)]
-      [string-length(tx:inline-text(.)) le 8][normalize-space(tx:inline-text(.))]"/>
+      [let $text := tx:inline-text(.) return string-length($text) le 8 and normalize-space($text)]"/>
   </xsl:function>
 
   <!-- (such a label is printed as its item's mark) -->

@@ -200,9 +200,14 @@
     <xsl:text>)&#10;&#10;</xsl:text>
   </xsl:template>
 
+  <!-- (by a key: it is asked for each page break, and a volume has thousands) -->
+  <xsl:key name="tt:title-pages" match="tei:text//tei:titlePage[not(ancestor::tei:group)]" use="'all'"/>
+
   <xsl:function name="tt:own-title-page" as="element()?">
     <xsl:param name="context" as="node()"/>
-    <xsl:sequence select="(root($context)//tei:text//tei:titlePage[not(ancestor::tei:group)])[1]"/>
+    <xsl:variable name="root" select="root($context)"/>
+    <xsl:sequence select="if ($root instance of document-node()) then key('tt:title-pages', 'all', $root)[1]
+                          else ($root//tei:text//tei:titlePage[not(ancestor::tei:group)])[1]"/>
   </xsl:function>
 
   <!-- The back of the title page: who made what, where the text comes from. -->
