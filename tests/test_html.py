@@ -626,6 +626,22 @@ def test_search_index_says_where_each_passage_is(tmp_path):
     assert where["Words of its annex."] == "Document No. 8"
 
 
+def test_search_passages_are_escaped_as_xml_to_json_escapes_them(tmp_path):
+    """The index's passages are written as JSON text, each string quoted as
+    xml-to-json quotes one (its entries still are xml-to-json's): quotation marks,
+    backslashes and solidi escaped, a C1 control as \\u0085, markup characters and the
+    line separator as they are; the strings read back unchanged."""
+    source = tmp_path / "escapes.xml"
+    said = 'He wrote "1/2" \\ <&> \u0085 \u2028 end.'
+    source.write_text(WHERE_TEI.replace("Loose words before any division.",
+                                        said.replace("&", "&amp;").replace("<", "&lt;")
+                                        .replace(">", "&gt;")), encoding="utf-8")
+    site = build(source, tmp_path / "site")
+    script = (site / "search-index.js").read_text(encoding="utf-8")
+    assert r'"text":"He wrote \"1\/2\" \\ <&> \u0085' + " \u2028 end.\"" in script
+    assert said in [p["text"] for p in _search_passages(site)]
+
+
 def test_notes_headings_follow_the_page_s_heading_order(tmp_path):
     """A letter without divisions has its title as h1: its notes are headed h2, not h3
     (axe's heading-order rule failed on every real letter with notes)."""

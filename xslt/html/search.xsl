@@ -48,17 +48,13 @@
             <xsl:apply-templates mode="h:index-other"/>
           </xsl:if>
         </xsl:variable>
-        <xsl:variable name="passage" as="element(j:map)">
-          <j:map>
-            <j:string key="id">{h:anchor-id(.)}</j:string>
-            <j:string key="where">{$where}{self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)}</j:string>
-            <j:string key="text">{$text}</j:string>
-            <xsl:if test="exists($other)">
-              <j:string key="other">{string-join(distinct-values($other), ' · ')}</j:string>
-            </xsl:if>
-          </j:map>
-        </xsl:variable>
-        <xsl:value-of select="','[not($first)] || xml-to-json($passage)"/>
+        <!-- (as xml-to-json writes a j:map of these j:strings, made as text: no tree
+             per passage) -->
+        <xsl:value-of select="','[not($first)] || '{&quot;id&quot;:' || h:json-text(string(h:anchor-id(.)))
+          || ',&quot;where&quot;:' || h:json-text($where || string(self::tei:note[@te:place = 'foot'] ! (', note ' || @te:n)))
+          || ',&quot;text&quot;:' || h:json-text($text)
+          || string(exists($other)[.] ! (',&quot;other&quot;:' || h:json-text(string-join(distinct-values($other), ' · '))))
+          || '}'"/>
       </xsl:if>
       <xsl:next-iteration>
         <xsl:with-param name="named" select="if (empty($division)) then $named
@@ -202,6 +198,32 @@
       || (if (string-length(translate($s, $h:json-special, '')) eq string-length($s)) then $s
           else string-join(string-to-codepoints($s) ! h:json-char(.)))
       || '&quot;'"/>
+  </xsl:function>
+
+  <!-- A JSON string as xml-to-json writes one: "\\", "\&quot;" and "\/" escaped, and the
+       characters JSON or XML cannot hold as they are ("\t", "\n", "\r", U+007F to U+009F
+       as "\u007F" ...); most strings have none of these and are quoted as they are. -->
+  <xsl:function name="h:json-text" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:sequence select="'&quot;'
+      || (if (string-length(translate($s, $h:json-text-special, '')) eq string-length($s)) then $s
+          else if (string-length(translate($s, $h:json-text-rare, '')) eq string-length($s))
+          then replace(replace(replace($s, '\\', '\\\\'), '&quot;', '\\&quot;'), '/', '\\/')
+          else string-join(string-to-codepoints($s) ! h:json-text-char(.)))
+      || '&quot;'"/>
+  </xsl:function>
+
+  <xsl:variable name="h:json-text-rare" as="xs:string"
+                select="'&#9;&#10;&#13;' || codepoints-to-string(127 to 159)"/>
+  <xsl:variable name="h:json-text-special" as="xs:string" select="'\&quot;/' || $h:json-text-rare"/>
+
+  <xsl:function name="h:json-text-char" as="xs:string">
+    <xsl:param name="code" as="xs:integer"/>
+    <xsl:sequence select="
+      if ($code = (34, 47, 92)) then '\' || codepoints-to-string($code)
+      else if ($code eq 9) then '\t' else if ($code eq 10) then '\n' else if ($code eq 13) then '\r'
+      else if ($code ge 127 and $code le 159) then '\u' || upper-case(substring(h:json-escape($code), 3))
+      else codepoints-to-string($code)"/>
   </xsl:function>
 
   <xsl:variable name="h:json-special" as="xs:string"
