@@ -264,6 +264,43 @@ def test_register_entries_unchanged_are_not_read_again_for_the_site(source, tmp_
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
+@pytest.mark.parametrize("jobs", [0, 1])
+def test_see_also_and_name_terms_of_unchanged_entries_are_taken_from_the_record(
+        source, tmp_path, monkeypatch, jobs):
+    """Each register entry's "See also" and the search terms of its names are kept in
+    the site's record with its details: a rebuild makes them again only for the entries
+    that changed (in this process, or ahead while the workers render)."""
+    out = tmp_path / "out"
+    build([source], out, jobs=jobs, only=["html"])
+    read: list = []  # entries' ids (See also), and lists of names (search terms)
+    see_also, name_terms = site.see_also, site.name_terms
+    monkeypatch.setattr(site, "see_also", lambda el: read.append(el.get(
+        "{http://www.w3.org/XML/1998/namespace}id")) or see_also(el))
+    monkeypatch.setattr(site, "name_terms", lambda names: read.append(list(names)) or name_terms(names))
+    _edit(source, 3)
+    again = build([source], out, jobs=jobs, only=["html"])
+    assert again.ok and again.rendered == 1
+    register = load([source]).register
+    shown = set(manifest.load_site(out).details)
+    names_shown = [register.find(key).names for key in shown]
+    assert {"p1", "p2", "pl1"} <= shown
+    # (ahead, every entry's are made: those of the entries no document names too)
+    def of_shown(r) -> bool:
+        return r in shown if isinstance(r, str) else r in names_shown
+
+    assert not [r for r in read if of_shown(r)]
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace("Oswald Heer", "Heer, Oswald H.", 1),
+                       encoding="utf-8")
+    read.clear()
+    build([source], out, jobs=jobs, only=["html"])
+    names_p2 = load([source]).register.find("p2").names
+    assert "p2" in read and names_p2 in read
+    assert not [r for r in read if of_shown(r) and r not in ("p2", names_p2)]
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
 def test_the_tool_and_the_options_invalidate_everything(source, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
