@@ -614,6 +614,26 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(source, tmp_path, m
         gc.enable()
 
 
+def test_a_build_keeps_nothing_made_of_its_collection_once_done(source, tmp_path, monkeypatch):
+    """What the site made of the collection (its register's entries, pages ...) is
+    dropped when the build ends, however it ends: the collection is freed then, not
+    at the interpreter's exit."""
+    import weakref
+
+    from tei_edition.publish import build as build_module
+
+    made = []
+    write_site = build_module._write_site
+    monkeypatch.setattr(build_module, "_write_site", lambda collection, *a, **k: made.append(
+        weakref.ref(collection)) or write_site(collection, *a, **k))
+    assert build([source], tmp_path / "out", jobs=1, only=["html"]).ok
+    assert made and site._MADE == {} and made[0]() is None
+    monkeypatch.setattr(build_module, "_write_books", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        build([source], tmp_path / "out", jobs=1, only=["html"], force=True)
+    assert site._MADE == {}
+
+
 def test_unchanged_collection_records_are_linked_over_and_changed_ones_written(source, tmp_path):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])

@@ -1228,6 +1228,13 @@ def _once(collection, what: str, make):
     return cached[1][what]
 
 
+def forget() -> None:
+    """What was made of a collection (``_once``) dropped: a build is done with it. (Kept,
+    it keeps the collection alive, its register and records, millions of objects that
+    the interpreter's exit then walks and frees, slower than this.)"""
+    _MADE.clear()
+
+
 def prepare(collection, *, details: bool = False, every_entry: bool = False,
             known: dict | None = None) -> None:
     """Make now what the collection's pages read of its register (kept for
