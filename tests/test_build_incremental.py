@@ -886,6 +886,51 @@ def test_a_kept_intake_is_not_taken_for_another_catalogue(source, tmp_path, monk
     same_as_a_full_build(source, out, tmp_path, same_keys=False, only=["html"])
 
 
+def test_mentions_added_and_removed_and_a_new_correspondent_make_a_full_build_s_site(
+        source, tmp_path):
+    """Each rebuild after a mention added, a mention removed (the letter's digest taken
+    out of what the kept intake gave) and a correspondent changed gives the site a full
+    build gives, and the entries' pages show the change."""
+    import re
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    letters = sorted((source / "letters").glob("*.xml"))
+
+    def page(key: str) -> str:
+        return (out / "html" / "registers" / "person" / f"{key}.html").read_text(encoding="utf-8")
+
+    def rebuilt(letter: Path) -> None:
+        again = build([source], out, jobs=0, only=["html"])
+        assert again.ok and rendered(again) >= {f"letters/{letter.stem}"}
+        same_as_a_full_build(source, out, tmp_path, only=["html"])
+        shutil.rmtree(tmp_path / "fresh")
+
+    # (a) a mention of p5 added where no letter names p5 in its text
+    adding = letters[1]
+    assert f"letters/{adding.stem}" not in page("p5")
+    _edit(source, 1, "Dear friend,", 'Dear <persName ref="#p5">friend</persName>,')
+    rebuilt(adding)
+    assert f"{adding.stem}" in page("p5")
+    # (b) every mention of Heer (p2) in one letter's text removed
+    removing = next(p for p in letters if '>Heer</persName>' in p.read_text(encoding="utf-8"))
+    assert removing.stem in page("p2")
+    text = removing.read_text(encoding="utf-8")
+    removing.write_text(re.sub(r'<persName (?:ref|key)="[^"]*">Heer</persName>', "Heer", text),
+                        encoding="utf-8")
+    rebuilt(removing)
+    # (c) the addressee of a letter changed: its catalogue line and both correspondents' pages
+    changing = letters[4]
+    text = changing.read_text(encoding="utf-8")
+    received = re.search(r'<correspAction type="received"><persName ref="#(p\d)">([^<]*)</persName>', text)
+    sender = re.search(r'<correspAction type="sent"><persName ref="#(p\d)">', text).group(1)
+    other = next(p for p in ("p1", "p2", "p3", "p4", "p5") if p not in (received.group(1), sender))
+    changing.write_text(text.replace(received.group(0), received.group(0).replace(
+        f'ref="#{received.group(1)}">{received.group(2)}<', f'ref="#{other}">Someone else<')),
+        encoding="utf-8")
+    rebuilt(changing)
+
+
 def test_an_older_kept_intake_gives_only_the_digests_that_are_still_the_same(source, tmp_path,
                                                                             monkeypatch):
     out = tmp_path / "out"
