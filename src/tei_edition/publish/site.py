@@ -779,10 +779,12 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     no_marks = ("", "")
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
-        named = set(documents.get(key, ()))  # its lines are made of these alone
-        named.update(x.get("doc") for x in el.iter(f"{_S}letter"))
+        # its lines are made of these alone: the documents that mention it (each once, in
+        # the catalogue's order) and its letters (in that order too), each once
+        named = dict.fromkeys(documents.get(key, ()))
+        named.update(dict.fromkeys(x.get("doc") for x in el.iter(f"{_S}letter")))
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
-            [shown_as.get(d, "-") for d in sorted(named)]), *marked.get(key, no_marks))
+            [shown_as.get(d, "-") for d in named]), *marked.get(key, no_marks))
     del marked
     # the overview's and the entries' parts whose keys are the previous build's: their
     # files linked over meanwhile (by a thread of their own when they are many)
