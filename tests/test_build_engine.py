@@ -190,13 +190,14 @@ def test_a_new_site_reads_its_entries_details_while_the_workers_render(collectio
     and both sites are those of a build that reads them at the end."""
     from tei_edition.publish import site
 
-    asked, every = [], []
+    asked, every, knowns = [], [], []
     prepare = site.prepare
 
-    def recorded(collection, *, details=False, every_entry=False):
+    def recorded(collection, *, details=False, every_entry=False, known=None):
         asked.append(details)
         every.append(every_entry)
-        prepare(collection, details=details, every_entry=every_entry)
+        knowns.append(known)
+        prepare(collection, details=details, every_entry=every_entry, known=known)
 
     monkeypatch.setattr(site, "prepare", recorded)
     out = tmp_path / "out"
@@ -205,6 +206,8 @@ def test_a_new_site_reads_its_entries_details_while_the_workers_render(collectio
     assert build([collection], out, jobs=2, only=["html"]).rendered == 1
     assert asked == [True, False]
     assert every[1]  # a rebuild of one letter reads every entry's See also and terms ahead
+    # (those of the entries that did not change from the previous site's record)
+    assert knowns[0] is None and knowns[1] and all(len(v) == len(site._DETAILS) for v in knowns[1].values())
     at_the_end = build([collection], tmp_path / "end", jobs=0, only=["html"])
     assert at_the_end.ok and files(out / "html") == files(tmp_path / "end" / "html")
 

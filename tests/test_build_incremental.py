@@ -264,6 +264,43 @@ def test_register_entries_unchanged_are_not_read_again_for_the_site(source, tmp_
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
+@pytest.mark.parametrize("jobs", [0, 1])
+def test_see_also_and_name_terms_of_unchanged_entries_are_taken_from_the_record(
+        source, tmp_path, monkeypatch, jobs):
+    """Each register entry's "See also" and the search terms of its names are kept in
+    the site's record with its details: a rebuild makes them again only for the entries
+    that changed (in this process, or ahead while the workers render)."""
+    out = tmp_path / "out"
+    build([source], out, jobs=jobs, only=["html"])
+    read: list = []  # entries' ids (See also), and lists of names (search terms)
+    see_also, name_terms = site.see_also, site.name_terms
+    monkeypatch.setattr(site, "see_also", lambda el: read.append(el.get(
+        "{http://www.w3.org/XML/1998/namespace}id")) or see_also(el))
+    monkeypatch.setattr(site, "name_terms", lambda names: read.append(list(names)) or name_terms(names))
+    _edit(source, 3)
+    again = build([source], out, jobs=jobs, only=["html"])
+    assert again.ok and again.rendered == 1
+    register = load([source]).register
+    shown = set(manifest.load_site(out).details)
+    names_shown = [register.find(key).names for key in shown]
+    assert {"p1", "p2", "pl1"} <= shown
+    # (ahead, every entry's are made: those of the entries no document names too)
+    def of_shown(r) -> bool:
+        return r in shown if isinstance(r, str) else r in names_shown
+
+    assert not [r for r in read if of_shown(r)]
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace("Oswald Heer", "Heer, Oswald H.", 1),
+                       encoding="utf-8")
+    read.clear()
+    build([source], out, jobs=jobs, only=["html"])
+    names_p2 = load([source]).register.find("p2").names
+    assert "p2" in read and names_p2 in read
+    assert not [r for r in read if of_shown(r) and r not in ("p2", names_p2)]
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
 def test_the_tool_and_the_options_invalidate_everything(source, tmp_path, monkeypatch):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
@@ -577,6 +614,26 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(source, tmp_path, m
         gc.enable()
 
 
+def test_a_build_keeps_nothing_made_of_its_collection_once_done(source, tmp_path, monkeypatch):
+    """What the site made of the collection (its register's entries, pages ...) is
+    dropped when the build ends, however it ends: the collection is freed then, not
+    at the interpreter's exit."""
+    import weakref
+
+    from tei_edition.publish import build as build_module
+
+    made = []
+    write_site = build_module._write_site
+    monkeypatch.setattr(build_module, "_write_site", lambda collection, *a, **k: made.append(
+        weakref.ref(collection)) or write_site(collection, *a, **k))
+    assert build([source], tmp_path / "out", jobs=1, only=["html"]).ok
+    assert made and site._MADE == {} and made[0]() is None
+    monkeypatch.setattr(build_module, "_write_books", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        build([source], tmp_path / "out", jobs=1, only=["html"], force=True)
+    assert site._MADE == {}
+
+
 def test_unchanged_collection_records_are_linked_over_and_changed_ones_written(source, tmp_path):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
@@ -827,6 +884,51 @@ def test_a_kept_intake_is_not_taken_for_another_catalogue(source, tmp_path, monk
     monkeypatch.undo()
     shutil.rmtree(tmp_path / "fresh")
     same_as_a_full_build(source, out, tmp_path, same_keys=False, only=["html"])
+
+
+def test_mentions_added_and_removed_and_a_new_correspondent_make_a_full_build_s_site(
+        source, tmp_path):
+    """Each rebuild after a mention added, a mention removed (the letter's digest taken
+    out of what the kept intake gave) and a correspondent changed gives the site a full
+    build gives, and the entries' pages show the change."""
+    import re
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    letters = sorted((source / "letters").glob("*.xml"))
+
+    def page(key: str) -> str:
+        return (out / "html" / "registers" / "person" / f"{key}.html").read_text(encoding="utf-8")
+
+    def rebuilt(letter: Path) -> None:
+        again = build([source], out, jobs=0, only=["html"])
+        assert again.ok and rendered(again) >= {f"letters/{letter.stem}"}
+        same_as_a_full_build(source, out, tmp_path, only=["html"])
+        shutil.rmtree(tmp_path / "fresh")
+
+    # (a) a mention of p5 added where no letter names p5 in its text
+    adding = letters[1]
+    assert f"letters/{adding.stem}" not in page("p5")
+    _edit(source, 1, "Dear friend,", 'Dear <persName ref="#p5">friend</persName>,')
+    rebuilt(adding)
+    assert f"{adding.stem}" in page("p5")
+    # (b) every mention of Heer (p2) in one letter's text removed
+    removing = next(p for p in letters if '>Heer</persName>' in p.read_text(encoding="utf-8"))
+    assert removing.stem in page("p2")
+    text = removing.read_text(encoding="utf-8")
+    removing.write_text(re.sub(r'<persName (?:ref|key)="[^"]*">Heer</persName>', "Heer", text),
+                        encoding="utf-8")
+    rebuilt(removing)
+    # (c) the addressee of a letter changed: its catalogue line and both correspondents' pages
+    changing = letters[4]
+    text = changing.read_text(encoding="utf-8")
+    received = re.search(r'<correspAction type="received"><persName ref="#(p\d)">([^<]*)</persName>', text)
+    sender = re.search(r'<correspAction type="sent"><persName ref="#(p\d)">', text).group(1)
+    other = next(p for p in ("p1", "p2", "p3", "p4", "p5") if p not in (received.group(1), sender))
+    changing.write_text(text.replace(received.group(0), received.group(0).replace(
+        f'ref="#{received.group(1)}">{received.group(2)}<', f'ref="#{other}">Someone else<')),
+        encoding="utf-8")
+    rebuilt(changing)
 
 
 def test_an_older_kept_intake_gives_only_the_digests_that_are_still_the_same(source, tmp_path,

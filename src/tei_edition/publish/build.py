@@ -189,11 +189,21 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     letters), which each of its full passes walked again, an eighth of a rebuild's
     time, to find nothing (the build makes no cycles worth the walk)."""
     with _no_cycle_collection(), contextlib.ExitStack() as closing:
+        closing.callback(_forget_collection)
         return _build(paths, out_dir, validate=validate, strict=strict, only=only, jobs=jobs,
                       force=force, limits=limits, progress=progress,
                       tidy_in_background=tidy_in_background, books=books,
                       full_registers=full_registers, fallback_schema=fallback_schema,
                       closing=closing)
+
+
+def _forget_collection() -> None:
+    """What the collection site made of the collection dropped once the build is done
+    (``site.forget``): freed here, not walked by the interpreter's exit (a third of a
+    second for a thousand letters). Only when the site was made, i.e. imported."""
+    site = sys.modules.get("tei_edition.publish.site")
+    if site is not None:
+        site.forget()
 
 
 @contextlib.contextmanager
@@ -348,7 +358,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     previous_site = None if force or not collection_site else manifest.load_site(out)
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
-                   few=len(tasks) <= _FEW)
+                   few=len(tasks) <= _FEW,
+                   known=_known_details(previous_site, manifest.key(manifest.tool_digest(), options)))
     # the collection, when its site's pages are rendered, brings its register along
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
@@ -959,13 +970,14 @@ class _Ahead:
     written into the build folder (``saved``; unless they are the previous build's
     ``records``, which the end links over) and, for the collection site, what its key
     and pages read of the register (each entry's hash, the entries' pages) and, with
-    ``few`` documents rendered (``_FEW``), what it reads of every entry and the site
-    stylesheet compiled (for pages made in this process)."""
+    ``few`` documents rendered (``_FEW``), what it reads of every entry (taken from the
+    previous site's record of the entries, ``known``, where they did not change) and the
+    site stylesheet compiled (for pages made in this process)."""
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
-                 details: bool = False, few: bool = False):
+                 details: bool = False, few: bool = False, known: dict | None = None):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
-        self._details, self._few = details, few
+        self._details, self._few, self._known = details, few, known
         self.saved = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
@@ -983,7 +995,8 @@ class _Ahead:
 
                 register = collection.register
                 register.digest(register.keys())  # each entry's part, kept by the register
-                site.prepare(collection, details=self._details, every_entry=self._few)
+                site.prepare(collection, details=self._details, every_entry=self._few,
+                             known=self._known)
                 if self._few:
                     from tei_edition.publish import transform
 

@@ -635,18 +635,23 @@ class Intake:
             self.restored.pop(d, None)
             if d in self.numbers:
                 self.index.drop(self.numbers[d])
-        signs = [f"{_ITEM}{d}{_FIELD}" for d in documents]
-        for key, (count, text) in list(self._mentions.items()):
-            if any(sign in text for sign in signs):
-                left = [item for item in text.split(_ITEM)[1:]
-                        if item.partition(_FIELD)[0] not in documents]
-                self._mentions[key] = (len(left), "".join(_ITEM + item for item in left))
+        # the entries they mention: those whose marks name them (a document marks each
+        # entry it mentions, ``mention_marks``), found in the short lists of documents
+        # (not in every entry's mentions, the bulk of what was kept)
         signs = [f"{_ITEM}{d}{_ITEM}" for d in documents]
-        for key, (named, marks) in list(self._marked.items()):
+        named_by = []
+        for key, (named, marks) in self._marked.items():
             if any(sign in f"{_ITEM}{named}{_ITEM}" for sign in signs):
-                ids = named.split(_ITEM)
-                pairs = [(d, m) for d, m in zip(ids, marks.split(_ITEM)) if d not in documents]
-                self._marked[key] = (_ITEM.join(d for d, _ in pairs), _ITEM.join(m for _, m in pairs))
+                named_by.append(key)
+        for key in named_by:
+            named, marks = self._marked[key]
+            pairs = [(d, m) for d, m in zip(named.split(_ITEM), marks.split(_ITEM)) if d not in documents]
+            self._marked[key] = (_ITEM.join(d for d, _ in pairs), _ITEM.join(m for _, m in pairs))
+            if key not in self._mentions:
+                continue
+            left = [item for item in self._mentions[key][1].split(_ITEM)[1:]
+                    if item.partition(_FIELD)[0] not in documents]
+            self._mentions[key] = (len(left), "".join(_ITEM + item for item in left))
 
     def tables(self) -> tuple[Mentions, dict, dict]:
         """Of every digest taken in: entry key -> its mentions (``Mentions``), entry key
@@ -774,10 +779,12 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     no_marks = ("", "")
     for el in data.iter(f"{_S}entity"):
         key = el.get("key")
-        named = set(documents.get(key, ()))  # its lines are made of these alone
-        named.update(x.get("doc") for x in el.iter(f"{_S}letter"))
+        # its lines are made of these alone: the documents that mention it (each once, in
+        # the catalogue's order) and its letters (in that order too), each once
+        named = dict.fromkeys(documents.get(key, ()))
+        named.update(dict.fromkeys(x.get("doc") for x in el.iter(f"{_S}letter")))
         parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
-            [shown_as.get(d, "-") for d in sorted(named)]), *marked.get(key, no_marks))
+            [shown_as.get(d, "-") for d in named]), *marked.get(key, no_marks))
     del marked
     # the overview's and the entries' parts whose keys are the previous build's: their
     # files linked over meanwhile (by a thread of their own when they are many)
@@ -1223,18 +1230,30 @@ def _once(collection, what: str, make):
     return cached[1][what]
 
 
-def prepare(collection, *, details: bool = False, every_entry: bool = False) -> None:
+def forget() -> None:
+    """What was made of a collection (``_once``) dropped: a build is done with it. (Kept,
+    it keeps the collection alive, its register and records, millions of objects that
+    the interpreter's exit then walks and frees, slower than this.)"""
+    _MADE.clear()
+
+
+def prepare(collection, *, details: bool = False, every_entry: bool = False,
+            known: dict | None = None) -> None:
     """Make now what the collection's pages read of its register (kept for
     ``write_collection_site``): a build does it while its workers render. ``details``:
     what every entry's pages show besides its names (``_with_details``), for a site
     made afresh that will show most of the register's entries. ``every_entry``: each
     entry's "See also" and the search terms of its names too, for a site made again
     after a few documents changed (what it reads of the register is then most of its
-    work)."""
+    work): taken from ``known`` (an earlier build's ``details``) for the entries that
+    did not change, made for the others."""
     entries = _register_entries(collection)
     if details:
         _with_details(collection, list(entries))
     if every_entry:
+        for key, found in (known or {}).items():
+            if key in entries and isinstance(found, list) and len(found) == len(_DETAILS):
+                _take_names(collection, key, found)
         _see_also(collection, list(entries))
         for entry in entries.values():
             if entry.terms is None:
@@ -1285,8 +1304,8 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
         for key in wanted:
             found = known.get(key)
             try:
-                stamp, identifiers, dates, geo, heading, sort, description, literature = found
-                if stamp != _entry_stamp(collection, key):
+                stamp, identifiers, dates, geo, heading, sort, description, literature, *_ = found
+                if len(found) != len(_DETAILS) or stamp != _entry_stamp(collection, key):
                     raise ValueError("changed")
                 entry = entries[key]
                 entry.identifiers = [(str(t), str(v)) for t, v in identifiers]
@@ -1294,6 +1313,7 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
                 entry.dates, entry.heading, entry.sort, entry.description = (
                     str(dates), str(heading), str(sort), str(description))
                 entry.literature = [str(one) for one in literature]
+                _take_names(collection, key, found)
             except (TypeError, ValueError, IndexError):
                 left.append(key)
         done.update(set(wanted) - set(left))
@@ -1311,19 +1331,48 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
     done.update(wanted)
 
 
+# What ``details`` keeps of an entry, in this order (a record of another length is
+# taken for none: made again)
+_DETAILS = ("stamp", "identifiers", "dates", "geo", "heading", "sort", "description",
+            "literature", "see also", "terms")
+
+
 def details(collection, keys) -> dict:
     """What ``_with_details`` found of these entries, for the next build (``known``):
     key -> [stamp (the register's digest of the entry), identifiers, dates, coordinates,
-    index form, sort key, description, literature]; empty when the register has no digests."""
+    index form, sort key, description, literature, "See also", search terms of its
+    names] (``_DETAILS``); empty when the register has no digests."""
     register = collection.register
     if not hasattr(register, "digest"):
         return {}
     entries = _register_entries(collection)
     done = _once(collection, "detailed", lambda c: set())
-    return {key: [_entry_stamp(collection, key), entries[key].identifiers, entries[key].dates,
-                  entries[key].geo, entries[key].heading, entries[key].sort,
-                  entries[key].description, entries[key].literature]
-            for key in sorted(keys) if key in done}
+    named_also = _see_also(collection, [key for key in keys if key in done])
+    found = {}
+    for key in sorted(keys):
+        if key not in done:
+            continue
+        entry = entries[key]
+        if entry.terms is None:
+            entry.terms = name_terms(entry.names)
+        found[key] = [_entry_stamp(collection, key), entry.identifiers, entry.dates, entry.geo,
+                      entry.heading, entry.sort, entry.description, entry.literature,
+                      named_also[key], entry.terms]
+    return found
+
+
+def _take_names(collection, key: str, found: list) -> None:
+    """An entry's "See also" and search terms from an earlier build's record of it
+    (``details``), when its stamp is the entry's now (else nothing: made when read)."""
+    try:
+        stamp, *_, named_also, terms = found
+        if stamp != _entry_stamp(collection, key):
+            return
+        named_also, terms = [str(n) for n in named_also], [str(t) for t in terms]
+    except (TypeError, ValueError):
+        return
+    _once(collection, "see also", lambda _: {})[key] = named_also
+    _register_entries(collection)[key].terms = terms
 
 
 def _entry_stamp(collection, key: str) -> str:
