@@ -432,6 +432,29 @@ def test_unknown_elements_keep_their_text_in_a_classed_element(index):
     assert text_of(zzz[0]) == "kept words" and "block words" in text_of(mystery[0])
 
 
+def test_a_page_break_between_list_items_keeps_every_item_in_the_list(tmp_path):
+    """FRUS 1918 Russia III's contents put page breaks between chapters' items: the list
+    was written as plain blocks, every item without its bullet, the page number among
+    them. A break before an item opens that item; one after the last follows the list."""
+    source = tmp_path / "contents.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Contents</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div><head>Contents</head><list type="toc">
+<item>Loans</item><item>Currency</item><pb n="IV" xml:id="pg_IV"/><item>Relief</item>
+<item>Railways</item><pb n="V" xml:id="pg_V"/></list><p>After the list.</p></div></body></text></TEI>""",
+                      encoding="utf-8")
+    root = page(build(source, tmp_path / "site"), "index.html")
+    lists = root.xpath("//x:div[@id='te-text']//x:ul", namespaces=X)
+    assert len(lists) == 1
+    assert [child.tag for child in lists[0]] == ["{http://www.w3.org/1999/xhtml}li"] * 4
+    words = ".//text()[not(ancestor::*[contains(@class, 'pb')])]"
+    assert ["".join(li.xpath(words)) for li in lists[0]] == ["Loans", "Currency", "Relief", "Railways"]
+    # the page opens the item it stands before, its number first; the last page follows the list
+    assert lists[0][2][0].get("id") == "pg_IV" and "pb" in lists[0][2][0].get("class").split()
+    after = lists[0].getnext()
+    assert after.get("id") == "pg_V" and text_of(after) == "p. V"
+
+
 @pytest.mark.parametrize("reading, shown, other", [("normalised", "Bucharest", "Bucarest"),
                                                    ("diplomatic", "Bucarest", "Bucharest")])
 def test_the_reading_follows_the_common_policy(tmp_path, reading, shown, other):
