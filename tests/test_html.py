@@ -290,6 +290,26 @@ def test_a_card_says_what_the_printed_index_says(tmp_path):
     assert "married 1820 a silk trader. Later she founded a school." in persons
 
 
+def test_an_entry_s_literature_reads_as_the_text_does(tmp_path):
+    """A register entry's bibl stood on its register page under "Bibl" (the element's
+    name), its text raw: both readings of a choice ("Vgl.Vergleiche") and the marks around
+    a reference that prints nothing ("Seite(n) 15; ."). It reads as the collection
+    site's pages read it (te:literature)."""
+    source = tmp_path / "literature.xml"
+    source.write_text(
+        f'<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Literature</title></titleStmt>'
+        "<publicationStmt><p>test</p></publicationStmt><sourceDesc><p>generated</p></sourceDesc>"
+        "</fileDesc></teiHeader><text><body><p>A letter to <persName ref='#p1'>Lydia</persName>."
+        "</p></body></text><standOff><listPerson><person xml:id='p1'><persName>Lydia Escher</persName>"
+        "<bibl><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref type='lit'>Verzeichnis"
+        "</ref>, <choice><abbr>S.</abbr><expan>Seite(n)</expan></choice> 15; <ref type='sum' "
+        "target='F_p19'><!--Jung, Briefe--></ref>.</bibl></person></listPerson></standOff></TEI>",
+        encoding="utf-8")
+    entry = page(build(source, tmp_path / "site"), "persons.html").xpath("//x:article[@id='p1']", namespaces=X)[0]
+    facts = [(el.tag.split("}")[1], text_of(el)) for el in entry.xpath(".//x:dl/*", namespaces=X)]
+    assert facts == [("dt", "Literature"), ("dd", "Vergleiche Verzeichnis, Seite(n) 15.")], facts
+
+
 def test_every_register_entry_lists_every_mention(site, index, tei):
     refs = {}
     for name in tei.find("tei:text", NS).xpath(".//*[@ref]"):
