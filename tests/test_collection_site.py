@@ -826,6 +826,27 @@ def test_an_entry_s_literature_reads_as_the_text_does_around_what_prints_nothing
         "Verhandlungen Nordbahn 1846 (Seite(n) 24); Heer, Biographische Daten; Weber, Welti"), literature
 
 
+def test_the_map_link_is_the_register_s_and_its_page_says_when_no_named_place_is_on_it(tmp_path):
+    """A document's page is made before the site knows which places its documents name:
+    its header (the site's, header.xsl) shows the Map when the register has coordinates
+    (``site.has_map``), and so does every page of the site; the map page is there then,
+    and says so when none of the places named has them (no link leads nowhere)."""
+    register = ('<listPerson><person xml:id="p1"><persName>Anna</persName></person></listPerson>'
+                '<listPlace><place xml:id="pl1"><placeName>Bern</placeName>'
+                '<location><geo>46.95 7.45</geo></location></place></listPlace>')
+    coll, found = _one_letter(tmp_path / "src", register, '<p>Gruss an <persName ref="#p1">Anna</persName></p>')
+    assert site.has_map(coll)
+    [document] = coll.documents
+    assert site.page_parameters(coll, document)["collection-page"].getroot().get("map") == "true"
+    out = tmp_path / "out"
+    site.write_collection_site(coll, [found], out)
+    home = page(out / "index.html")
+    assert home.xpath("//h:nav[@class='site-nav']//h:a/text()", namespaces=XHTML) == [
+        "Documents", "Registers", "Timeline", "Map", "Search"]
+    assert "None of the places the documents name has coordinates" in \
+        page(out / "map.html").xpath("string(//h:main)", namespaces=XHTML)
+
+
 def test_the_footer_and_the_map_speak_to_readers(built):
     # who made the edition and how large it is; no word of tools, formats or servers
     html, _ = built
