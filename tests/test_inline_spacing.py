@@ -347,7 +347,9 @@ SILENT_PHRASES = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDes
         <ref type="sum" target="Vollendung_d1.2"><!-- Band 1, S. 665--></ref><!--<ref>Telegramm</ref>;-->
     </rs>, qui joindra le Nord. Des <add>Unternehmens</add><note>Korrektur.</note> <!--Bereinigung-->, deren
 Sie gedenken, und der Beschluss<note>Flüchtlinge.</note> <!--<transcript>Beschluss</transcript> -->. Dann
-die Pläne<!--Umlaut ergänzt-->, wie jene des Gemeinsinns<!--Lesung korrigiert-->; der Gesang.</p>
+die Pläne<!--Umlaut ergänzt-->, wie jene des Gemeinsinns<!--Lesung korrigiert-->; der Gesang.
+<rs>Wenn Sie nur gesund wären;<ref type="letter" target="K_3138_c11"><!--Nr. 342--></ref>
+    </rs> ich würde kommen.</p>
 </body></text></TEI>"""
 
 
@@ -364,6 +366,9 @@ def test_what_prints_nothing_after_a_note_takes_no_space_before_the_comma(tmp_pa
     assert re.search(rf"Des Unternehmens{note}, deren Sie", text), text
     assert re.search(rf"der Beschluss{note}\. Dann", text), text
     assert "die Pläne, wie jene des Gemeinsinns; der Gesang." in text
+    # a separator before what prints nothing at a phrase's end is the sentence's when the
+    # sentence goes on after the phrase (K_3155)
+    assert "Wenn Sie nur gesund wären; ich würde kommen." in text
     assert not re.search(r"\s[.,;]", text.replace(" ...", "")), text
 
 

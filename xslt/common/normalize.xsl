@@ -344,11 +344,13 @@
     </xsl:choose>
   </xsl:function>
 
-  <!-- Whether only what prints nothing, and separators, follow a text in its element. -->
+  <!-- Whether only what prints nothing, and separators, follow a node to the end of its
+       block (a phrase's end is not the sentence's: "wären;<ref/></rs> ich würde"). -->
   <xsl:function name="te:ends-in-silence" as="xs:boolean">
-    <xsl:param name="t" as="text()"/>
-    <xsl:sequence select="empty($t/following-sibling::node()[not(te:prints-nothing(.) or self::comment()
-      or self::processing-instruction() or self::text()[matches(., '^[\s,;]*$')])])"/>
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="empty($n/following-sibling::node()[not(te:prints-nothing(.) or self::comment()
+      or self::processing-instruction() or self::text()[matches(., '^[\s,;]*$')])])
+      and (empty($n/parent::*) or not(te:kind($n/..) = ('inline', 'unknown-inline')) or te:ends-in-silence($n/..))"/>
   </xsl:function>
 
   <!-- The text beyond a run of silent links and the separators between them. A note
