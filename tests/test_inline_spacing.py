@@ -349,7 +349,8 @@ SILENT_PHRASES = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDes
 Sie gedenken, und der Beschluss<note>Flüchtlinge.</note> <!--<transcript>Beschluss</transcript> -->. Dann
 die Pläne<!--Umlaut ergänzt-->, wie jene des Gemeinsinns<!--Lesung korrigiert-->; der Gesang.
 <rs>Wenn Sie nur gesund wären;<ref type="letter" target="K_3138_c11"><!--Nr. 342--></ref>
-    </rs> ich würde kommen.</p>
+    </rs> ich würde kommen. Er sagte es. <ref type="letter" target="K_2929"><!--Nr. 274--></ref><!--Nr. 274-->.
+Möge ich mich irren!</p>
 </body></text></TEI>"""
 
 
@@ -369,6 +370,9 @@ def test_what_prints_nothing_after_a_note_takes_no_space_before_the_comma(tmp_pa
     # a separator before what prints nothing at a phrase's end is the sentence's when the
     # sentence goes on after the phrase (K_3155)
     assert "Wenn Sie nur gesund wären; ich würde kommen." in text
+    # a comment after a link that prints nothing prints nothing with it (K_2912 read
+    # "bestünden. ." and, with the link alone seen, "bestünden..")
+    assert "Er sagte es. Möge ich mich irren!" in text
     assert not re.search(r"\s[.,;]", text.replace(" ...", "")), text
 
 

@@ -57,9 +57,10 @@
   <!-- What prints nothing where a reference stood, so that the marks that only framed
        it go with it (te:around-silent, normalize.xsl): a link that prints nothing
        (te:silent-link); an encoder's comment standing apart from the word before it,
-       after a space or a separator, as a reference commented out does ("Seite(n) 617;
-       [comment] ; ." reads "Seite(n) 617."), where a comment against a word remarks on
-       that word and the mark after it is the sentence's ("Pläne[comment], wie"); and a
+       after a space, a separator or what prints nothing, as a reference commented out
+       does ("Seite(n) 617; [comment] ; ." reads "Seite(n) 617."), where a comment
+       against a word remarks on that word and the mark after it is the sentence's
+       ("Pläne[comment], wie"); and a
        phrase that holds nothing else (a name's reference to a summary elsewhere:
        "Gothard<note/> <rs><ref target="…">[comment]</ref></rs>, qui" reads "Gothard¹,
        qui"). (Asked of every text's neighbours: the cheap tests first, words of its own
@@ -77,6 +78,7 @@
     <xsl:param name="c" as="comment()"/>
     <xsl:variable name="before" select="$c/preceding-sibling::node()[1]"/>
     <xsl:sequence select="empty($before)
-      or exists($before/self::text()[matches(substring(., string-length(.)), '[\s,;(\[]')])"/>
+      or exists($before/self::text()[matches(substring(., string-length(.)), '[\s,;(\[]')])
+      or ($before instance of element() and te:prints-nothing($before))"/>
   </xsl:function>
 </xsl:stylesheet>
