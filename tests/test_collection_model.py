@@ -86,6 +86,24 @@ def test_without_edition_toml_the_corpus_header_gives_title_and_editors(tmp_path
     assert coll.config.formats == ["html", "pdf", "text"]
 
 
+def test_registers_from_an_unrelated_folder_leave_the_collection_where_its_documents_are(tmp_path):
+    """``build /tmp/x/real40 /work/…/letters/registers``: the folders' common path was the
+    collection's root (``/``), its edition.toml beside the documents' folder was never
+    read and the site was titled "Collection". The collection's own folder is the one
+    above the documents' (where their pages are), as in ``build letters/ registers/``."""
+    home = tmp_path / "a" / "x"
+    shutil.copytree(COLLECTION / "letters", home / "real40", ignore=shutil.ignore_patterns("broken.xml"))
+    shutil.copytree(COLLECTION / "registers", tmp_path / "b" / "elsewhere" / "registers")
+    (home / "edition.toml").write_text('title = "Letters of the Fixture Family"\n'
+                                       '[correspondence]\nroles = "swapped"\n', encoding="utf-8")
+    coll = collection.load([home / "real40", tmp_path / "b" / "elsewhere" / "registers"])
+    assert coll.title == "Letters of the Fixture Family"
+    assert Path(coll.root) == home and coll.config.path == home / "edition.toml"
+    assert "real40/letter-01" in {d.id for d in coll.documents}  # the pages stay where they were
+    assert coll.document("real40/letter-01").catalogue.roles  # its decision on roles is taken
+    assert len(coll.registers) == 3
+
+
 def test_a_file_of_many_documents_is_catalogued_per_document(fixture):
     d1, d2, third = (by_id(fixture, f"volumes/frus/{f}") for f in ("d1", "d2", "3"))
     assert [d.catalogue.title for d in (d1, d2, third)] == [

@@ -797,6 +797,56 @@ def test_an_entry_page_keeps_the_registers_paragraphs_and_literature(tmp_path):
     assert "Fotografie" not in entry_page.read_text(encoding="utf-8")  # the portrait is left out
 
 
+def test_an_entry_s_literature_reads_as_the_text_does_around_what_prints_nothing(tmp_path):
+    """The real letters' people.xml (Stockar Kaspar, Evrard, Arnaboldi, Escher-Hess,
+    Welti): a reference commented out, a link that prints nothing, indentation before a
+    separator or inside brackets. The register pages read "Seite(n) 617; ; .",
+    "Vergleiche ; Dagant", "Vergleiche .", "( Seite(n) 24)", "online ;": their literature
+    was made apart from the common layer's rule for what prints nothing
+    (te:around-silent), with a copy of it that saw some of these and not others. One
+    citation that ends its sentence is not followed by "; " ("617.; Vergleiche")."""
+    vgl = "<choice>\n  <abbr>Vgl.</abbr>\n  <expan>Vergleiche</expan>\n </choice>"
+    page_ = "<choice>\n  <abbr>S.</abbr>\n  <expan>Seite(n)</expan>\n </choice>"
+    person = ('<listPerson><person xml:id="p1"><persName>Stockar</persName>'
+              f'<bibl>{vgl}\n <ref type="lit">Gemeinnützige Gesellschaft</ref>, {page_} 617;'
+              '<!-- <ref type="lit">Jung/Fischer, Escher Briefe</ref>, Nr. 15 -->\n   ; .\n </bibl>'
+              f'<bibl>{vgl} <!-- Brief von Charles Evrard an Alfred Escher -->; '
+              f'<ref type="lit">Dagant, Construction</ref>, {page_} 55.</bibl>'
+              f'<bibl>{vgl} <!--Brief Pietro Arnaboldi an Alfred Escher-->.</bibl>'
+              '<bibl><ref type="lit">Verhandlungen Nordbahn</ref> 1846 ('
+              f'{page_}\n   24); <ref target="http://www.genealogienetz.de/b.pdf">\n  '
+              '<ref type="lit">Heer, Biographische Daten</ref>\n  </ref>; <ref type="lit">Weber, Welti</ref>;'
+              '\n  <ref type="sum" target="Gotthardbahn_d1.7"><!-- Jung, Escher Briefe --></ref>\n </bibl>'
+              '</person></listPerson>')
+    entry_page = _one_entry_page(tmp_path, person, '<p>Gruss an <persName ref="#p1">Stockar</persName></p>')
+    literature = page(entry_page).xpath("string(//h:p[@class='literature'])", namespaces=XHTML)
+    assert literature == (
+        "Literature Vergleiche Gemeinnützige Gesellschaft, Seite(n) 617. "
+        "Vergleiche Dagant, Construction, Seite(n) 55. Vergleiche. "
+        "Verhandlungen Nordbahn 1846 (Seite(n) 24); Heer, Biographische Daten; Weber, Welti"), literature
+
+
+def test_the_map_link_is_the_register_s_and_its_page_says_when_no_named_place_is_on_it(tmp_path):
+    """A document's page is made before the site knows which places its documents name:
+    its header (the site's, header.xsl) shows the Map when the register has coordinates
+    (``site.has_map``), and so does every page of the site; the map page is there then,
+    and says so when none of the places named has them (no link leads nowhere)."""
+    register = ('<listPerson><person xml:id="p1"><persName>Anna</persName></person></listPerson>'
+                '<listPlace><place xml:id="pl1"><placeName>Bern</placeName>'
+                '<location><geo>46.95 7.45</geo></location></place></listPlace>')
+    coll, found = _one_letter(tmp_path / "src", register, '<p>Gruss an <persName ref="#p1">Anna</persName></p>')
+    assert site.has_map(coll)
+    [document] = coll.documents
+    assert site.page_parameters(coll, document)["collection-page"].getroot().get("map") == "true"
+    out = tmp_path / "out"
+    site.write_collection_site(coll, [found], out)
+    home = page(out / "index.html")
+    assert home.xpath("//h:nav[@class='site-nav']//h:a/text()", namespaces=XHTML) == [
+        "Documents", "Registers", "Timeline", "Map", "Search"]
+    assert "None of the places the documents name has coordinates" in \
+        page(out / "map.html").xpath("string(//h:main)", namespaces=XHTML)
+
+
 def test_the_footer_and_the_map_speak_to_readers(built):
     # who made the edition and how large it is; no word of tools, formats or servers
     html, _ = built

@@ -274,6 +274,29 @@ def test_a_register_page_gets_the_search_box_from_its_script(open_page, built):
     assert page.problems == []
 
 
+def test_a_document_page_has_the_site_s_header_and_its_box_searches_the_site(open_page, built):
+    """A letter's page had a header of its own (Documents, Registers, Search: no
+    Timeline, no Map, no search box) under the site's title: one site, one header. Its
+    links are the home page's, and its box opens the site's search."""
+    def header(page):
+        return page.evaluate("""() => [document.querySelector('.site-title').textContent,
+            [...document.querySelectorAll('.site-nav a')].map(a => [a.textContent, a.href]),
+            document.querySelector('.site-header-inner').getBoundingClientRect().height,
+            !!document.querySelector('.site-header form#te-search input#te-q')]""")
+
+    home = header(open_page())
+    letter = open_page("letters/letter_11_001.html")
+    assert header(letter) == home
+    assert [label for label, _ in home[1]][:3] == ["Documents", "Registers", "Timeline"] and home[3]
+    shot(letter, "letter-header", clip={"x": 0, "y": 0, "width": 1300, "height": 120})
+    box = letter.locator("header form#te-search input#te-q")
+    box.fill("Turicum")
+    box.press("Enter")
+    letter.wait_for_selector("#te-hits li")
+    assert letter.url.endswith("search.html#q=Turicum")
+    assert letter.problems == []
+
+
 def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
     """The header keeps the place of the box the script draws on an entry's page: with
     and without the script it is as high, and its links stand where they stand."""

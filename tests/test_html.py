@@ -290,6 +290,26 @@ def test_a_card_says_what_the_printed_index_says(tmp_path):
     assert "married 1820 a silk trader. Later she founded a school." in persons
 
 
+def test_an_entry_s_literature_reads_as_the_text_does(tmp_path):
+    """A register entry's bibl stood on its register page under "Bibl" (the element's
+    name), its text raw: both readings of a choice ("Vgl.Vergleiche") and the marks around
+    a reference that prints nothing ("Seite(n) 15; ."). It reads as the collection
+    site's pages read it (te:literature)."""
+    source = tmp_path / "literature.xml"
+    source.write_text(
+        f'<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Literature</title></titleStmt>'
+        "<publicationStmt><p>test</p></publicationStmt><sourceDesc><p>generated</p></sourceDesc>"
+        "</fileDesc></teiHeader><text><body><p>A letter to <persName ref='#p1'>Lydia</persName>."
+        "</p></body></text><standOff><listPerson><person xml:id='p1'><persName>Lydia Escher</persName>"
+        "<bibl><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref type='lit'>Verzeichnis"
+        "</ref>, <choice><abbr>S.</abbr><expan>Seite(n)</expan></choice> 15; <ref type='sum' "
+        "target='F_p19'><!--Jung, Briefe--></ref>.</bibl></person></listPerson></standOff></TEI>",
+        encoding="utf-8")
+    entry = page(build(source, tmp_path / "site"), "persons.html").xpath("//x:article[@id='p1']", namespaces=X)[0]
+    facts = [(el.tag.split("}")[1], text_of(el)) for el in entry.xpath(".//x:dl/*", namespaces=X)]
+    assert facts == [("dt", "Literature"), ("dd", "Vergleiche Verzeichnis, Seite(n) 15.")], facts
+
+
 def test_every_register_entry_lists_every_mention(site, index, tei):
     refs = {}
     for name in tei.find("tei:text", NS).xpath(".//*[@ref]"):
@@ -430,6 +450,29 @@ def test_unknown_elements_keep_their_text_in_a_classed_element(index):
     zzz = index.xpath("//x:span[@class='tei-zzz unknown']", namespaces=X)
     mystery = index.xpath("//x:div[@class='tei-mystery unknown']", namespaces=X)
     assert text_of(zzz[0]) == "kept words" and "block words" in text_of(mystery[0])
+
+
+def test_a_page_break_between_list_items_keeps_every_item_in_the_list(tmp_path):
+    """FRUS 1918 Russia III's contents put page breaks between chapters' items: the list
+    was written as plain blocks, every item without its bullet, the page number among
+    them. A break before an item opens that item; one after the last follows the list."""
+    source = tmp_path / "contents.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Contents</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div><head>Contents</head><list type="toc">
+<item>Loans</item><item>Currency</item><pb n="IV" xml:id="pg_IV"/><item>Relief</item>
+<item>Railways</item><pb n="V" xml:id="pg_V"/></list><p>After the list.</p></div></body></text></TEI>""",
+                      encoding="utf-8")
+    root = page(build(source, tmp_path / "site"), "index.html")
+    lists = root.xpath("//x:div[@id='te-text']//x:ul", namespaces=X)
+    assert len(lists) == 1
+    assert [child.tag for child in lists[0]] == ["{http://www.w3.org/1999/xhtml}li"] * 4
+    words = ".//text()[not(ancestor::*[contains(@class, 'pb')])]"
+    assert ["".join(li.xpath(words)) for li in lists[0]] == ["Loans", "Currency", "Relief", "Railways"]
+    # the page opens the item it stands before, its number first; the last page follows the list
+    assert lists[0][2][0].get("id") == "pg_IV" and "pb" in lists[0][2][0].get("class").split()
+    after = lists[0].getnext()
+    assert after.get("id") == "pg_V" and text_of(after) == "p. V"
 
 
 @pytest.mark.parametrize("reading, shown, other", [("normalised", "Bucharest", "Bucarest"),

@@ -354,6 +354,27 @@ def test_labels_pages_and_address_lines_keep_their_places(open_page, tmp_path):
         assert axe_violations(page) == []
 
 
+def test_a_page_that_opens_a_list_item_is_numbered_clear_of_its_bullet(open_page, tmp_path):
+    """FRUS contents: a page break before a nested item put its number over the item's
+    bullet (the margin number stood in the list's indent)."""
+    source = tmp_path / "contents.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Contents</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><div><head>Contents</head><list>
+<item>Chapter I<list><item>Loans</item><pb n="IV"/><item>Credits</item></list></item>
+<pb n="V"/><item>Chapter II</item></list></div></body></text></TEI>""", encoding="utf-8")
+    folder = tmp_path / "site"
+    export_file(source, "html", folder)
+    page = open_page(folder=folder, width=1200)
+    boxes = page.evaluate("""() => [...document.querySelectorAll('li > div.pb')].map(pb => {
+        const n = pb.querySelector('.pb-n').getBoundingClientRect();
+        const li = pb.parentElement.getBoundingClientRect();
+        const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+        return [n.left >= 0, n.right <= li.left - 1.5 * rem, Math.abs(n.top - li.top) < rem]; })""")
+    assert boxes == [[True, True, True]] * 2, boxes
+    shot(page, "list-pages")
+
+
 # ---------------------------------------------------------------- accessibility (axe-core)
 
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"  # vendored from npm: see its README

@@ -335,6 +335,47 @@ def test_one_mark_where_the_source_has_one_on_either_side_of_a_silent_link(tmp_p
     assert not re.search(r"[.;,:]\s?[.;,:]", text.replace("...", "")), text
 
 
+SILENT_PHRASES = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Silent</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Le percement du <placeName>Gothard</placeName>
+    <note><choice><abbr>Vgl.</abbr><expan>Vergleiche</expan></choice> <ref type="telegram">Telegramm an
+    Escher (<ref type="lit">BAR J I.67</ref>)<!--Nr. 391-->
+    </ref>.</note>
+
+    <rs>
+        <ref type="sum" target="Vollendung_d1.2"><!-- Band 1, S. 665--></ref><!--<ref>Telegramm</ref>;-->
+    </rs>, qui joindra le Nord. Des <add>Unternehmens</add><note>Korrektur.</note> <!--Bereinigung-->, deren
+Sie gedenken, und der Beschluss<note>Flüchtlinge.</note> <!--<transcript>Beschluss</transcript> -->. Dann
+die Pläne<!--Umlaut ergänzt-->, wie jene des Gemeinsinns<!--Lesung korrigiert-->; der Gesang.
+<rs>Wenn Sie nur gesund wären;<ref type="letter" target="K_3138_c11"><!--Nr. 342--></ref>
+    </rs> ich würde kommen. Er sagte es. <ref type="letter" target="K_2929"><!--Nr. 274--></ref><!--Nr. 274-->.
+Möge ich mich irren!</p>
+</body></text></TEI>"""
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACT))
+def test_what_prints_nothing_after_a_note_takes_no_space_before_the_comma(tmp_path, name):
+    """Real letters read "Gothard¹ , qui" (K_0005: a name's reference to a summary,
+    silent inside an rs, after a note) and "Unternehmens¹ , deren" (K_3272: an encoder's
+    comment standing where a word was): what prints nothing stands apart from the word
+    before it, the comma after it is the sentence's; a comment against a word remarks on
+    that word and its marks stay."""
+    text = exported_text(SILENT_PHRASES, name, tmp_path)
+    note = r"\s*(\[\d\]|\d)?"  # the note's mark, as the format prints it
+    assert re.search(rf"du Gothard{note}, qui joindra", text), text
+    assert re.search(rf"Des Unternehmens{note}, deren Sie", text), text
+    assert re.search(rf"der Beschluss{note}\. Dann", text), text
+    assert "die Pläne, wie jene des Gemeinsinns; der Gesang." in text
+    # a separator before what prints nothing at a phrase's end is the sentence's when the
+    # sentence goes on after the phrase (K_3155)
+    assert "Wenn Sie nur gesund wären; ich würde kommen." in text
+    # a comment after a link that prints nothing prints nothing with it (K_2912 read
+    # "bestünden. ." and, with the link alone seen, "bestünden..")
+    assert "Er sagte es. Möge ich mich irren!" in text
+    assert not re.search(r"\s[.,;]", text.replace(" ...", "")), text
+
+
 # (a case, what its passage reads, what a reading by rules mirrored in Python read)
 @pytest.mark.parametrize("tei, read, misread", [
     (CLOSING_SPACE, "mit Voegeli-Escher, am 3. Mai 1858. Dann", "Voegeli-Escher ,"),

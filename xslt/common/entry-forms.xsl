@@ -15,6 +15,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:te="urn:x-tei-edition"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all">
 
   <xsl:template name="te:entry-forms" as="xs:string*">
@@ -23,4 +24,20 @@
                             te:life-dates(.), te:entity-description(.), te:index-description(.)"/>
     </xsl:for-each>
   </xsl:template>
+
+  <!-- An entry's literature (its bibls, in a listBibl too), each as the text reads it:
+       what the pre-pass makes of it (normalize.xsl: one reading of a choice, "Vergleiche";
+       the marks that framed a reference that prints nothing gone with it, "Seite(n) 617;
+       <ref/>; ." reading "Seite(n) 617."; no encoder's indentation before a closing mark),
+       without its notes; a citation without a letter or a digit is none. -->
+  <xsl:function name="te:literature" as="xs:string*">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:for-each select="$entry/tei:bibl | $entry/tei:listBibl/tei:bibl">
+      <xsl:variable name="read" as="element()">
+        <xsl:apply-templates select="." mode="te:normalize"/>
+      </xsl:variable>
+      <xsl:sequence select="normalize-space(string-join((te:own-text($read) | te:line-breaks($read))
+                            ! (if (self::text()) then string(.) else ' '), ''))[matches(., '[\p{L}\p{N}]')]"/>
+    </xsl:for-each>
+  </xsl:function>
 </xsl:stylesheet>

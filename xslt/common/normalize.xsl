@@ -220,8 +220,8 @@
        a line end in it or a line break after it is trimmed; any other is as typed. -->
   <xsl:template match="text()" mode="te:normalize">
     <xsl:choose>
-      <xsl:when test="preceding-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]
-                      or following-sibling::node()[1][self::tei:ref or self::tei:ptr][te:silent-link(.)]">
+      <xsl:when test="te:prints-nothing(preceding-sibling::node()[1])
+                      or te:prints-nothing(following-sibling::node()[1])">
         <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
       </xsl:when>
       <xsl:when test="contains(., '&#10;') or following-sibling::node()[1][self::tei:lb]">
@@ -299,8 +299,8 @@
   <xsl:function name="te:around-silent" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:param name="s" as="xs:string"/>
-    <xsl:variable name="after" select="te:silent-link($t/preceding-sibling::node()[1])"/>
-    <xsl:variable name="before" select="te:silent-link($t/following-sibling::node()[1])"/>
+    <xsl:variable name="after" select="te:prints-nothing($t/preceding-sibling::node()[1])"/>
+    <xsl:variable name="before" select="te:prints-nothing($t/following-sibling::node()[1])"/>
     <xsl:choose>
       <xsl:when test="$after and $before and matches($s, '^[\s,;]*$')">
         <xsl:sequence select="''"/>
@@ -312,12 +312,15 @@
              so did a comma after "(" or the end of a sentence ("fortzusetzen. <ref/>;
              Chronologie" reads "fortzusetzen. Chronologie"; "Vgl. <ref/>; Blumer" reads
              "Vgl. Blumer"); the space it leaves is the one the text before had, which
-             that text gave up before the mark, unless only the mark follows) -->
+             that text gave up before the mark, unless only the mark follows or a
+             closing mark does: "S. 617; <ref/>; ." reads "S. 617.") -->
         <xsl:variable name="drop" select="$after and (matches($s, '^\s*;')
           or (matches($s, '^\s*,') and matches($prev, '[(\[.!?:;]\s*$')))"/>
+        <xsl:variable name="rest" select="replace($s, '^\s*[,;]\s*', '')"/>
         <xsl:variable name="s" select="if (not($drop)) then $s
-          else (if (matches($prev, '[(\[]\s*$') or (matches($prev, '\s$') and matches($s, '^[\s,;]*$')))
-                then '' else ' ') || replace($s, '^\s*[,;]\s*', '')"/>
+          else (if (matches($prev, '[(\[]\s*$') or (matches($prev, '\s$') and matches($s, '^[\s,;]*$'))
+                    or matches($rest, '^[.,;:!?)\]]'))
+                then '' else ' ') || $rest"/>
         <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$')) then replace($s, '^\s+', '') else $s"/>
         <xsl:variable name="s" select="if ($after and matches($prev, '\(\s*$') and matches($s, '^\s*\)'))
                                        then replace($s, '^\s*\)', '') else $s"/>
@@ -327,23 +330,40 @@
              print nothing: a full stop after the end of a sentence went with the link
              ("Privatlehrer. <ref/>. – Keller" reads "Privatlehrer. – Keller"), and so did
              a separator before the end of the sentence ("S. 67-68; <ref/>." reads "S.
-             67-68."), and the space before a closing bracket; a mark around a link
-             that prints (its words, its target) is never dropped -->
+             67-68.") or of the phrase ("Welti; <ref/></bibl>" reads "Welti"), and the
+             space before a closing bracket; a mark around a link that prints (its
+             words, its target) is never dropped -->
         <xsl:variable name="s" select="if ($after and matches($s, '^\s*\.') and matches($prev, '[.!?…]\s*$'))
                                        then replace($s, '^\s*\.', '') else $s"/>
-        <xsl:variable name="s" select="if ($before and matches($next, '^[.!?)\]]') and matches($s, '[,;:]\s*$'))
+        <xsl:variable name="s" select="if ($before and matches($s, '[,;:]\s*$')
+                                           and (matches($next, '^[\s,;]*[.!?)\]]')
+                                                or (matches($s, '[,;]\s*$') and te:ends-in-silence($t))))
                                        then replace($s, '\s*[,;:]\s*$', '') else $s"/>
         <xsl:sequence select="if ($before and matches($next, '^[.,;:!?)\]]')) then replace($s, '\s+$', '') else $s"/>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:function>
 
-  <!-- The text beyond a run of silent links and the separators between them. -->
+  <!-- Whether only what prints nothing, and separators, follow a node to the end of its
+       block (a phrase's end is not the sentence's: "wären;<ref/></rs> ich würde"). -->
+  <xsl:function name="te:ends-in-silence" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="empty($n/following-sibling::node()[not(te:prints-nothing(.) or self::comment()
+      or self::processing-instruction() or self::text()[matches(., '^[\s,;]*$')])])
+      and (empty($n/parent::*) or not(te:kind($n/..) = ('inline', 'unknown-inline')) or te:ends-in-silence($n/..))"/>
+  </xsl:function>
+
+  <!-- The text beyond a run of silent links and the separators between them. A note
+       there is its marker, which says nothing of the sentence: the text beyond it does
+       (a note's own text ends in a full stop, which is not the sentence's); nor does a
+       comment. -->
   <xsl:function name="te:beyond-silent" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:param name="forward" as="xs:boolean"/>
     <xsl:variable name="run" select="if ($forward) then $t/following-sibling::node() else reverse($t/preceding-sibling::node())"/>
-    <xsl:sequence select="string(($run[not(te:silent-link(.) or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
+    <xsl:sequence select="string(($run[not(te:prints-nothing(.) or self::tei:note or self::comment()
+                                           or self::processing-instruction()
+                                           or (. instance of text() and matches(., '^[\s,;]*$')))])[1])"/>
   </xsl:function>
 
   <!-- Whether every element of the normalised tree keeps its source line (te:line, from

@@ -14,6 +14,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:te="urn:x-tei-edition"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
   exclude-result-prefixes="#all">
 
   <!-- Whether a text node ends its phrase with a space a closing mark follows. -->
@@ -51,5 +52,33 @@
            else true())
       and te:kind($el) = ('inline', 'unknown-inline')
       and (exists($next) or te:phrase-before-closing-mark($el/..))"/>
+  </xsl:function>
+
+  <!-- What prints nothing where a reference stood, so that the marks that only framed
+       it go with it (te:around-silent, normalize.xsl): a link that prints nothing
+       (te:silent-link); an encoder's comment standing apart from the word before it,
+       after a space, a separator or what prints nothing, as a reference commented out
+       does ("Seite(n) 617; [comment] ; ." reads "Seite(n) 617."), where a comment
+       against a word remarks on that word and the mark after it is the sentence's
+       ("Pläne[comment], wie"); and a
+       phrase that holds nothing else (a name's reference to a summary elsewhere:
+       "Gothard<note/> <rs><ref target="…">[comment]</ref></rs>, qui" reads "Gothard¹,
+       qui"). (Asked of every text's neighbours: the cheap tests first, words of its own
+       ending most.) -->
+  <xsl:function name="te:prints-nothing" as="xs:boolean">
+    <xsl:param name="n" as="node()?"/>
+    <xsl:sequence select="
+      if ($n/self::tei:ref or $n/self::tei:ptr) then te:silent-link($n)
+      else if ($n/self::comment()) then te:comment-in-a-slot($n)
+      else exists($n/self::*[empty(text()[normalize-space()])][exists(* | comment())]
+                            [te:kind(.) = 'inline'][every $c in * satisfies te:prints-nothing($c)])"/>
+  </xsl:function>
+
+  <xsl:function name="te:comment-in-a-slot" as="xs:boolean">
+    <xsl:param name="c" as="comment()"/>
+    <xsl:variable name="before" select="$c/preceding-sibling::node()[1]"/>
+    <xsl:sequence select="empty($before)
+      or exists($before/self::text()[matches(substring(., string-length(.)), '[\s,;(\[]')])
+      or ($before instance of element() and te:prints-nothing($before))"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -71,7 +71,10 @@
   <xsl:function name="h:space-after-note" as="xs:boolean">
     <xsl:param name="note" as="element()"/>
     <xsl:variable name="before" select="$note/preceding-sibling::node()[1]"/>
-    <xsl:variable name="after" select="$note/following-sibling::node()[1]"/>
+    <!-- (what prints nothing after it is not there: "Gothard <note/><rs><ref/></rs>, qui"
+         reads "Gothard¹, qui", te:prints-nothing) -->
+    <xsl:variable name="after" select="$note/following-sibling::node()[not(te:prints-nothing(.) or self::comment()
+                                                                           or self::processing-instruction())][1]"/>
     <xsl:sequence select="exists($before[self::text()][te:ends-in-space(.)][h:after-a-word(.)])
                           and not($after[self::text()][matches(., '^\s')])
                           and not($after[self::text()][matches(., '^[\p{Pe}\p{Po}]')])

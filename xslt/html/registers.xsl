@@ -178,14 +178,23 @@
         <p class="entry-description">{h:plain(.)}</p>
       </xsl:for-each>
       <xsl:variable name="facts" select="$entry/* except ($names, $entry/(tei:note, tei:desc, tei:idno,
-        tei:person, tei:place, tei:org, tei:personGrp, tei:listPerson, tei:listPlace, tei:listOrg))"/>
-      <xsl:if test="$facts[normalize-space() or @when or @from or @to or @notBefore or @notAfter]">
+        tei:person, tei:place, tei:org, tei:personGrp, tei:listPerson, tei:listPlace, tei:listOrg,
+        tei:bibl, tei:listBibl))"/>
+      <!-- its literature as the text reads it, as the collection site's pages do -->
+      <xsl:variable name="literature" select="te:literature($entry)"/>
+      <xsl:if test="$facts[normalize-space() or @when or @from or @to or @notBefore or @notAfter] or exists($literature)">
         <dl class="facts">
           <xsl:for-each select="$facts[normalize-space() or @when or @from or @to or @notBefore or @notAfter]">
             <dt>{h:humanize(local-name())}</dt>
             <dd>{(h:plain(.)[.], string-join((@when, @from, @notBefore) ! string(), ', ')
                   || (@to, @notAfter)[1] ! ('–' || .))[1]}</dd>
           </xsl:for-each>
+          <xsl:if test="exists($literature)">
+            <dt>Literature</dt>
+            <xsl:for-each select="$literature">
+              <dd>{.}</dd>
+            </xsl:for-each>
+          </xsl:if>
         </dl>
       </xsl:if>
       <xsl:variable name="ids" select="$entry/tei:idno, tokenize(normalize-space($entry/@sameAs))"/>

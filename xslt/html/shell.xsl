@@ -11,8 +11,12 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:te="urn:x-tei-edition"
   xmlns:h="urn:x-tei-edition:html"
+  xmlns:s="urn:x-tei-edition:site"
   xmlns="http://www.w3.org/1999/xhtml"
   exclude-result-prefixes="#all" expand-text="yes">
+
+  <!-- a page of a collection has the collection site's header -->
+  <xsl:include href="../site/header.xsl"/>
 
   <!-- Scripts only from the site's own files (no inline script can run), styles only
        from its stylesheet, no plugin, frame, form target or network connection. -->
@@ -73,18 +77,22 @@
       </head>
       <body class="page-{$page}">
         <a class="skip-link" href="#te-main" lang="en">Skip to the content</a>
+        <xsl:if test="$in">
+          <xsl:call-template name="s:header">
+            <xsl:with-param name="title" select="$site"/>
+            <xsl:with-param name="root" select="$root"/>
+            <xsl:with-param name="nav" select="s:nav($in/@map = 'true')"/>
+          </xsl:call-template>
+        </xsl:if>
+        <xsl:if test="empty($in)">
         <header class="site-header" lang="en">
           <div class="site-header-inner">
             <p class="site-title"><a href="{$root}index.html">{$site}</a></p>
             <nav class="site-nav" aria-label="Edition">
               <ul>
-                <xsl:for-each select="if ($in) then (
-                  map{'page': $root || 'index.html', 'label': 'Documents'},
-                  map{'page': $root || 'registers/index.html', 'label': 'Registers'},
-                  map{'page': $root || 'search.html', 'label': 'Search'})
-                  else (map{'page': 'index.html', 'label': 'Text'},
+                <xsl:for-each select="map{'page': 'index.html', 'label': 'Text'},
                   $catalog ! map{'page': string(@page), 'label': string(@title)},
-                  map{'page': 'about.html', 'label': 'About'})">
+                  map{'page': 'about.html', 'label': 'About'}">
                   <li>
                     <a href="{?page}">
                       <xsl:if test="?page = $page || '.html'">
@@ -94,19 +102,16 @@
                 </xsl:for-each>
               </ul>
             </nav>
-            <xsl:if test="empty($in)">
             <form class="search" role="search" id="te-search" action="#">
               <label for="te-q" class="visually-hidden">Search the edition</label>
               <input type="search" id="te-q" name="q" placeholder="Search the edition"
                      autocomplete="off" spellcheck="false" aria-controls="te-results"/>
             </form>
-            </xsl:if>
           </div>
           <!-- the search's results (a collection searches on its own page, search.html) -->
-          <xsl:if test="empty($in)">
-            <div class="search-results" id="te-results" hidden="" aria-live="polite"></div>
-          </xsl:if>
+          <div class="search-results" id="te-results" hidden="" aria-live="polite"></div>
         </header>
+        </xsl:if>
         <main id="te-main" tabindex="-1">
           <xsl:if test="$in">
             <xsl:call-template name="h:collection-head">

@@ -241,10 +241,12 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- A list of items (and headings) is an HTML list; any other list stays generic. -->
+  <!-- A list of items (and headings, and breaks between them) is an HTML list; any other
+       list stays generic. -->
   <xsl:function name="h:plain-list-structure" as="xs:boolean">
     <xsl:param name="list" as="element()"/>
-    <xsl:sequence select="exists($list/tei:item) and empty($list/(* except (tei:item, tei:head)))
+    <xsl:sequence select="exists($list/tei:item)
+                          and empty($list/(* except (tei:item, tei:head))[not(@te:kind = ('break', 'skip'))])
                           and not(normalize-space(string-join($list/text(), '')))"/>
   </xsl:function>
 
@@ -258,9 +260,17 @@
         <div>
           <xsl:call-template name="h:attributes"/>
           <xsl:apply-templates select="tei:head" mode="h:text"/>
+          <!-- a page break between items (FRUS contents) is no child of the HTML list:
+               it opens the next item, as the page does; breaks after the last item
+               follow the list -->
           <xsl:element name="{if (@type = ('ordered', 'numbered') or contains(@rend, 'numbered')) then 'ol' else 'ul'}">
-            <xsl:apply-templates select="tei:item" mode="h:text"/>
+            <xsl:for-each-group select="tei:item | *[@te:kind = 'break']" group-ending-with="tei:item">
+              <xsl:apply-templates select="current-group()[last()][self::tei:item]" mode="h:text">
+                <xsl:with-param name="breaks" select="current-group()[not(self::tei:item)]"/>
+              </xsl:apply-templates>
+            </xsl:for-each-group>
           </xsl:element>
+          <xsl:apply-templates select="tei:item[last()]/following-sibling::*[@te:kind = 'break']" mode="h:text"/>
         </div>
       </xsl:otherwise>
     </xsl:choose>
@@ -268,6 +278,8 @@
 
   <xsl:template match="tei:item[parent::tei:list[h:plain-list-structure(.)]]" mode="h:text">
     <xsl:param name="phrasing" as="xs:boolean" tunnel="yes" select="false()"/>
+    <!-- the list's breaks standing just before this item -->
+    <xsl:param name="breaks" as="element()*" select="()"/>
     <xsl:choose>
       <xsl:when test="$phrasing">
         <xsl:next-match/>
@@ -275,6 +287,7 @@
       <xsl:otherwise>
         <li>
           <xsl:call-template name="h:attributes"/>
+          <xsl:apply-templates select="$breaks" mode="h:text"/>
           <xsl:apply-templates mode="h:text"/>
         </li>
       </xsl:otherwise>

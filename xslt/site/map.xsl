@@ -27,6 +27,12 @@
       <xsl:with-param name="title" select="'Map'"/>
       <xsl:with-param name="content" as="element()+">
         <h1>Places</h1>
+        <!-- (the register has coordinates, the site its map: none of the places the
+             documents name may have them) -->
+        <xsl:if test="empty($all)">
+          <p>None of the places the documents name has coordinates in the register.</p>
+        </xsl:if>
+        <xsl:if test="exists($all)">
         <p>{count($all)} places of the register, drawn where their coordinates put them (there is no
           background map); a circle grows with the mentions of the place (a small dot: named once)
           and leads to its page.</p>
@@ -52,6 +58,7 @@
               <li id="{@slug}"><a href="registers/place/{@slug}.html">{@label}</a> <span class="count">{@count}</span></li>
             </xsl:for-each>
           </ul>
+        </xsl:if>
         </xsl:if>
       </xsl:with-param>
     </xsl:call-template>

@@ -7,8 +7,8 @@
   per entry: its key, its index form ("Surname, Forename"; "Kim Il Sung" as written),
   its sort key, its description as the text reads it (one reading of a choice), its
   paragraphs apart (a line end between two), and its literature (each bibl as the text
-  reads it, a line end between two; empty when it has none). A portrait (figure) is
-  left out: its graphic is a file of the register's edition, not of the site.
+  reads it, te:literature, a line end between two; empty when it has none). A portrait
+  (figure) is left out: its graphic is a file of the register's edition, not of the site.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -19,14 +19,6 @@
   exclude-result-prefixes="#all">
   <xsl:import href="../common/common.xsl"/>
 
-  <!-- A bibliographic reference as a reader reads it: one reading of a choice ("Vgl."
-       or "Vergleiche"), a link's label kept (in literature it names the work). -->
-  <xsl:function name="s:reading" as="xs:string">
-    <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="normalize-space(string-join($el//text()
-      [empty(ancestor::*[parent::tei:choice][not(. is te:choice-shown(parent::tei:choice))])], ''))"/>
-  </xsl:function>
-
   <xsl:template match="/" as="xs:string*">
     <xsl:for-each select="/*/*[@te:key]">
       <xsl:variable name="described" select="((tei:note, tei:desc, tei:occupation, tei:roleName)
@@ -34,7 +26,7 @@
       <xsl:variable name="paragraphs" select="($described/tei:p ! te:description-text(.))[.]"/>
       <xsl:sequence select="string(@te:key), te:index-form(.), te:sort-key(.),
         if (count($paragraphs) > 1) then string-join($paragraphs, '&#10;') else te:entity-description(.),
-        string-join((tei:bibl, tei:listBibl/tei:bibl) ! s:reading(.)[.], '&#10;')"/>
+        string-join(te:literature(.), '&#10;')"/>
     </xsl:for-each>
   </xsl:template>
 </xsl:stylesheet>

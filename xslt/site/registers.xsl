@@ -206,9 +206,13 @@
       <xsl:for-each select="s:description">
         <p class="description">{.}</p>
       </xsl:for-each>
-      <xsl:variable name="literature" select="s:literature ! s:citation(.)[.]"/>
+      <xsl:variable name="literature" select="s:literature[normalize-space()] ! string()"/>
       <xsl:if test="exists($literature)">
-        <p class="literature"><span class="label">Literature</span>{' '}{string-join($literature, '; ')}</p>
+        <!-- one citation after another: after one that ends its sentence, no "; " -->
+        <p class="literature"><span class="label">Literature</span>{' '}{string-join(
+          for $i in 1 to count($literature)
+          return $literature[$i] || (if ($i = count($literature)) then ''
+                                     else if (matches($literature[$i], '[.!?]$')) then ' ' else '; '), '')}</p>
       </xsl:if>
       <xsl:if test="s:idno">
         <ul class="identifiers">
@@ -334,17 +338,6 @@
       </ul>
     </nav>
   </xsl:template>
-
-  <!-- A citation of the register's literature as a reader reads it: the separators a
-       citation that prints nothing leaves (an empty link, whose words are a comment of the
-       encoder's) are left out ("Verzeichnis, Seite(n) 15; ." reads "Verzeichnis, Seite(n)
-       15."), and a citation without a letter or a digit is none. -->
-  <xsl:function name="s:citation" as="xs:string">
-    <xsl:param name="work" as="xs:string"/>
-    <xsl:variable name="s" select="replace(replace(normalize-space($work), '(\s*[,;:])+\s*([.,;:]|$)', '$2'),
-                                   '^[\s,;:.]+', '')"/>
-    <xsl:sequence select="if (matches($s, '[\p{L}\p{N}]')) then $s else ''"/>
-  </xsl:function>
 
   <xsl:function name="s:authority" as="xs:string">
     <xsl:param name="type" as="xs:string"/>

@@ -55,6 +55,7 @@
   <xsl:include href="registers.xsl"/>
   <xsl:include href="timeline.xsl"/>
   <xsl:include href="map.xsl"/>
+  <xsl:include href="header.xsl"/>
   <xsl:include href="../html/signs.xsl"/>
 
   <xsl:template match="/" as="xs:string*">
@@ -172,7 +173,7 @@
           </xsl:with-param>
         </xsl:call-template>
       </xsl:for-each-group>
-      <xsl:if test="s:entity/s:geo">
+      <xsl:if test="@map = 'true'">
         <xsl:call-template name="s:file">
           <xsl:with-param name="path" select="'map.html'"/>
           <xsl:with-param name="shapes" select="true()"/>
@@ -226,19 +227,8 @@
        makes thousands of pages, and the description holds a thousand documents before
        its first entry. -->
   <xsl:variable name="s:site" as="element(s:site)?" select="/s:site"/>
-  <xsl:variable name="s:nav" as="map(xs:string, xs:string)+" select="s:nav($s:site)"/>
+  <xsl:variable name="s:nav" as="map(xs:string, xs:string)+" select="s:nav($s:site/@map = 'true')"/>
   <xsl:variable name="s:footer" as="xs:string" select="s:footer($s:site)"/>
-
-  <!-- the header's links: page, target and label of each -->
-  <xsl:function name="s:nav" as="map(xs:string, xs:string)+">
-    <xsl:param name="site" as="element(s:site)?"/>
-    <xsl:sequence select="
-      map{'page': 'index', 'href': 'index.html', 'label': 'Documents'},
-      map{'page': 'registers', 'href': 'registers/index.html', 'label': 'Registers'},
-      map{'page': 'timeline', 'href': 'timeline.html', 'label': 'Timeline'},
-      $site[s:entity/s:geo] ! map{'page': 'map', 'href': 'map.html', 'label': 'Map'},
-      map{'page': 'search', 'href': 'search.html', 'label': 'Search'}"/>
-  </xsl:function>
 
   <!-- the footer's line, before its link: whose edition this is and how large -->
   <xsl:function name="s:footer" as="xs:string">
@@ -257,8 +247,7 @@
     <xsl:param name="content" as="item()*" select="()"/>
     <!-- or the register entry whose page this is: its content is made by mode s:entry -->
     <xsl:param name="entry" as="element(s:entity)?" select="()"/>
-    <!-- the header's search box, which only a script can work (the CSP sends no form):
-         left for site.js to draw on the register entries' pages (thousands of them) -->
+    <!-- the header's search box (header.xsl) -->
     <xsl:param name="box" as="xs:boolean" select="true()"/>
     <html lang="en">
       <head>
@@ -278,30 +267,14 @@
       </head>
       <body class="page-{$page}" data-root="{$root}">
         <a class="skip-link" href="#te-main">Skip to the content</a>
-        <header class="site-header">
-          <div class="site-header-inner">
-            <p class="site-title"><a href="{$root}index.html">{$site/@title}</a></p>
-            <nav class="site-nav" aria-label="Collection">
-              <ul>
-                <xsl:for-each select="if ($site is $s:site) then $s:nav else s:nav($site)">
-                  <li>
-                    <a href="{$root}{?href}">
-                      <xsl:if test="?page = $page">
-                        <xsl:attribute name="aria-current" select="'page'"/>
-                      </xsl:if>{?label}</a>
-                  </li>
-                </xsl:for-each>
-              </ul>
-            </nav>
-            <xsl:if test="$box">
-            <form class="search" role="search" id="te-search" action="#" data-target="{$root}search.html">
-              <label for="te-q" class="visually-hidden">Search the collection</label>
-              <input type="search" id="te-q" name="q" placeholder="Search the collection"
-                     autocomplete="off" spellcheck="false"/>
-            </form>
-            </xsl:if>
-          </div>
-        </header>
+        <!-- the header every page of the site has, its documents' too (header.xsl) -->
+        <xsl:call-template name="s:header">
+          <xsl:with-param name="title" select="string($site/@title)"/>
+          <xsl:with-param name="root" select="$root"/>
+          <xsl:with-param name="page" select="$page"/>
+          <xsl:with-param name="nav" select="if ($site is $s:site) then $s:nav else s:nav($site/@map = 'true')"/>
+          <xsl:with-param name="box" select="$box"/>
+        </xsl:call-template>
         <main id="te-main" tabindex="-1">
           <xsl:sequence select="$content"/>
           <xsl:apply-templates select="$entry" mode="s:entry"/>

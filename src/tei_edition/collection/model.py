@@ -182,12 +182,15 @@ def load(paths, *, config: configuration.Config | None = None,
     if not files:
         raise UsageError("no XML files found in the PATHs given")
     root = _root(paths)
-    if config is None:
-        config = configuration.read(root)
     register = CollectionRegister(root)
-    reader = _Reader(root, register, config.roles, cache)
+    reader = _Reader(root, register, cache=cache)
     for file in files:
         reader.read(file)
+    # the collection's own folder, where its edition.toml is: known once its documents are
+    home = _home(paths, [p.document.path for p in reader.pending], root)
+    if config is None:
+        config = configuration.read(home)
+    reader.roles = config.roles  # (decided as each document is finished, below)
     rules = register.detect_keys(reader.keys_by_kind, config.keys)
     reader.stamp = reader.resolution_stamp(rules)
     problems = list(reader.problems)
@@ -203,8 +206,8 @@ def load(paths, *, config: configuration.Config | None = None,
                             "include them") for link in linked_folders(paths)]
     corpus = reader.corpus_header
     return Collection(
-        root=root, config=config,
-        title=config.title or (corpus or {}).get("title") or root.name,
+        root=home, config=config,
+        title=config.title or (corpus or {}).get("title") or home.name,
         editors=config.editors or (corpus or {}).get("editors", []),
         introduction=config.introduction or (corpus or {}).get("introduction"),
         documents=documents, registers=reader.registers, register=register,
@@ -265,26 +268,43 @@ def _root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
 
-def _page_ids(documents: list[Document], paths: list[Path], root: Path) -> None:
-    """The documents' ids, which are their pages' addresses, relative to the folder
-    above the one that holds every PATH holding documents, when ``root`` (the folders'
-    common path) lies further up: registers given from an unrelated folder are no pages
-    and do not move the pages up to what the two share (``/tmp/x/real40`` with
-    ``/work/letters/registers`` made the letter's page ``html/tmp/x/real40/letter.html``;
-    it is ``html/real40/letter.html``). The documents' own folder stays in the address,
-    so ``build L`` and ``build L/letters L/registers`` give the same pages
-    (``html/letters/...``). (Files keep their names relative to ``root``:
-    ``catalogue.source``.)"""
+def _pages_base(paths: list[Path], documents, root: Path) -> str | None:
+    """The folder above the one that holds every PATH holding ``documents`` (their
+    files), when ``root`` (the folders' common path) lies further up; else None:
+    registers given from an unrelated folder do not move the collection up to what the
+    two share (``/tmp/x/real40`` with ``/work/letters/registers``: ``/tmp/x``)."""
     folders = {os.path.abspath(p if p.is_dir() else p.parent) for p in paths}
     holding = set()
-    for doc in documents:
-        absolute = os.path.abspath(doc.path)
+    for path in documents:
+        absolute = os.path.abspath(path)
         holding.update(f for f in folders if absolute.startswith(f.rstrip(os.sep) + os.sep))
     if not holding:
-        return
+        return None
     pages = os.path.commonpath(sorted(holding))
     base = os.path.dirname(pages) if pages != os.path.abspath(root) else pages
-    if base == os.path.abspath(root):
+    return None if base == os.path.abspath(root) else base
+
+
+def _home(paths: list[Path], documents, root: Path) -> Path:
+    """The collection's own folder: ``root``, the folders' common path, unless registers
+    from an unrelated folder put that further up; then the folder above the documents'
+    own (``_pages_base``), under which their pages are, and where their ``edition.toml``
+    is, as it is beside the documents' folder in ``build letters/ registers/``
+    (``/tmp/x/real40`` with ``/work/letters/registers``: ``/tmp/x``, not ``/``)."""
+    base = _pages_base(paths, documents, root)
+    return root if base is None else Path(base)
+
+
+def _page_ids(documents: list[Document], paths: list[Path], root: Path) -> None:
+    """The documents' ids, which are their pages' addresses, relative to the collection's
+    own folder (``_home``) when ``root`` (the folders' common path) lies further up
+    (``/tmp/x/real40`` with ``/work/letters/registers`` made the letter's page
+    ``html/tmp/x/real40/letter.html``; it is ``html/real40/letter.html``). The
+    documents' own folder stays in the address, so ``build L`` and ``build L/letters
+    L/registers`` give the same pages (``html/letters/...``). (Files keep their names
+    relative to ``root``: ``catalogue.source``.)"""
+    base = _pages_base(paths, [doc.path for doc in documents], root)
+    if base is None:
         return
     prefix = _safe_id(Path(os.path.relpath(base, root)).as_posix()) + "/"
     if not all(doc.id.startswith(prefix) for doc in documents):

@@ -273,8 +273,10 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     digested: dict[str, str] = {}  # the records' register digests made (``_register_digest``)
     pending_links: list[tuple[str, str]] = []  # outputs taken over, linked while workers render
     sources: dict[Path, str] = {}
+    from tei_edition.publish.site import has_map  # (its header's Map link)
     page_shell = json.dumps([collection.title, collection.editors,
-                             getattr(collection.config, "base_url", None)], default=str)
+                             getattr(collection.config, "base_url", None),
+                             bool(collection_site) and has_map(collection)], default=str)
     # a document's own PDF in a collection names the edition (its title and editors, as
     # the volume's imprint does), not its source file
     edition = (str(collection.title or "Collection"), tuple(str(e) for e in collection.editors)) \

@@ -149,6 +149,8 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     by_id = _once(collection, "documents", lambda c: {d.id: d for d in c.documents})
     up = root_prefix(document.id)
     page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
+    if has_map(collection):
+        page.set("map", "true")
     for rel, target in (("prev", entry.prev), ("next", entry.next),
                         ("corresp-prev", entry.corresp_prev), ("corresp-next", entry.corresp_next)):
         if target and target in by_id:
@@ -192,6 +194,8 @@ def whole_file_parameters(collection, file_id: str, divisions, tree, *,
     data or neighbours: those are its documents' (``divisions``), on its contents page."""
     up = "../" * (file_id.count("/") + 1)
     page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
+    if has_map(collection):
+        page.set("map", "true")
     root = tree.getroot()
     title = header_title(root.find(f"{_T}teiHeader")) or _leaf(file_id)
     source = next((d.catalogue.source for d in divisions
@@ -766,8 +770,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     base = [salt, STYLESHEET, str(full_registers)]
     parts: dict[str, str] = {OVERVIEW: manifest.key(*base, etree.tostring(data))}
     docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
-    shell = [data.get("title", ""), data.get("documents", ""),
-             str(any(True for _ in data.iter(f"{_S}geo")))]
+    shell = [data.get("title", ""), data.get("documents", ""), data.get("map", "")]
     # an entry's mentions are those its documents' digests hold under its key (in
     # the documents' order): named by the signatures of them the digests hold (``marked``)
     shown = [el.get("key") for el in data.iter(f"{_S}entity")]
@@ -1476,17 +1479,30 @@ def _bundle_extras(bundle) -> dict:
                 life.append(_SPACES.sub(" ", "".join(found.itertext())).strip()
                             or found.get("when", "") or found.get("notBefore", ""))
         dates = "–".join(life) if any(life) else ""
-        geo = None
-        point = el.find(f"{_T}location/{_T}geo")
-        if point is not None:
-            try:
-                lat, lon = (float(v) for v in "".join(point.itertext()).replace(",", " ").split())
-                if -90 <= lat <= 90 and -180 <= lon <= 180:
-                    geo = (lat, lon)
-            except ValueError:
-                pass  # not "lat lon": no point on the map
-        extras[key] = ([(t, v) for t, v in identifiers if v], dates, geo)
+        extras[key] = ([(t, v) for t, v in identifiers if v], dates, _geo(el))
     return extras
+
+
+def _geo(el) -> tuple[float, float] | None:
+    """An entry's coordinates (``location/geo``, "lat lon"), or None."""
+    point = el.find(f"{_T}location/{_T}geo")
+    if point is None:
+        return None
+    try:
+        lat, lon = (float(v) for v in "".join(point.itertext()).replace(",", " ").split())
+    except ValueError:
+        return None  # not "lat lon": no point on the map
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+
+def has_map(collection) -> bool:
+    """Whether the site has a map: some entry of the register has coordinates. Decided
+    from the register alone, once per collection, so that a document's page, made
+    before the site knows which places its documents name, has the header the site's
+    own pages have (xslt/site/header.xsl: its Map link)."""
+    return _once(collection, "map", lambda c: any(
+        _geo(e.element) is not None for _, e in _register_pairs(c)
+        if getattr(e, "element", None) is not None))
 
 
 def _letter(sort: str) -> str:
@@ -1502,6 +1518,8 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
     ``documents``: the documents naming each entry (ids, in the catalogue's order, read
     from the digests' marks)."""
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
+    if has_map(collection):
+        site.set("map", "true")
     for editor in getattr(collection, "editors", None) or []:
         etree.SubElement(site, f"{_S}editor").text = str(editor)
     intro = etree.SubElement(site, f"{_S}introduction")

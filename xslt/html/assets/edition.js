@@ -705,6 +705,13 @@
         clearTimeout(timer);
         timer = setTimeout(function () { search(input.value, panel); }, 150);
       });
+    } else if (form && input && form.getAttribute("data-target")) {
+      // a page of a collection: the header's box searches on the site's search page
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var q = input.value.trim();
+        if (q) { window.location.href = form.getAttribute("data-target") + "#q=" + encodeURIComponent(q); }
+      });
     }
 
     if (location.hash) {
