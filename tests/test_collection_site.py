@@ -616,7 +616,9 @@ def test_a_collection_page_uses_the_sites_assets(built, tmp_path):
     assert result.outputs == [target]
     page(target)  # the one page, whole: no folder, assets, marker or cards' script beside it
     assert [p.name for p in (tmp_path / "letters").iterdir()] == ["page.html"]
-    assert '<script type="application/json" id="te-entities">' in target.read_text(encoding="utf-8")
+    # its names' cards are the site's, beside the register pages (registers/person/p1.js)
+    assert 'id="te-entities"' not in target.read_text(encoding="utf-8")
+    assert list((html / "registers").glob("*/*.js"))
     assert (html / "assets" / "edition.css").is_file() and (html / "assets" / "edition.js").is_file()
 
 

@@ -17,6 +17,8 @@
                           identifiers as links, letters sent and received by year,
                           every mention grouped by document (date, title, snippet, link
                           to the passage)
+    registers/KIND/SLUG.js    its name card's data, which the documents' pages load
+                          (assets/edition.js) when a reader points at its name
     timeline.html, years/YYYY.html  documents by year (also the table without script)
     map.html              places with coordinates on an SVG drawn here (no background map)
 
@@ -188,6 +190,13 @@
       <xsl:variable name="entity" select="."/>
       <xsl:variable name="docs" select="distinct-values(s:mention/@doc)"/>
       <xsl:variable name="pages" select="max((1, xs:integer(ceiling(count($docs) div $s:per-page))))"/>
+      <!-- its name card, beside its first page (KIND/SLUG.js): the documents' pages load
+           it when a reader points at a name linked to that page, rather than each
+           carrying the cards of all its names (most of a letter's page, else) -->
+      <xsl:if test="@card">
+        <xsl:sequence select="'registers/' || @kind || '/' || @slug || '.js',
+          'teCard(' || serialize(string(@slug), map{'method': 'json'}) || ',' || @card || ');&#10;'"/>
+      </xsl:if>
       <xsl:for-each select="1 to $pages">
         <xsl:call-template name="s:file">
           <xsl:with-param name="path" select="'registers/' || $entity/@kind || '/' || s:entity-file($entity, .)"/>
