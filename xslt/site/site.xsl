@@ -193,10 +193,10 @@
       <!-- its name card, beside its first page (KIND/SLUG.js): the documents' pages load
            it when a reader points at a name linked to that page, rather than each
            carrying the cards of all its names (most of a letter's page, else) -->
-      <xsl:if test="@card">
-        <xsl:sequence select="'registers/' || @kind || '/' || @slug || '.js',
-          'teCard(' || serialize(string(@slug), map{'method': 'json'}) || ',' || @card || ');&#10;'"/>
-      </xsl:if>
+      <xsl:for-each select="s:card">
+        <xsl:sequence select="'registers/' || $entity/@kind || '/' || $entity/@slug || '.js',
+          'teCard(' || serialize(string($entity/@slug), map{'method': 'json'}) || ',' || . || ');&#10;'"/>
+      </xsl:for-each>
       <xsl:for-each select="1 to $pages">
         <xsl:call-template name="s:file">
           <xsl:with-param name="path" select="'registers/' || $entity/@kind || '/' || s:entity-file($entity, .)"/>

@@ -1497,13 +1497,13 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             etree.SubElement(el, f"{_S}see-also").text = name
         if entry.dates:
             el.set("dates", entry.dates)
-        if entry.card:
-            el.set("card", entry.card)
         for paragraph in entry.description.split("\n"):  # the register's paragraphs
             if paragraph.strip():
                 etree.SubElement(el, f"{_S}description").text = paragraph
         for work in entry.literature:
             etree.SubElement(el, f"{_S}literature").text = work
+        if entry.card:  # (text: its quotes, as references in an attribute, cost Saxon's parser)
+            etree.SubElement(el, f"{_S}card").text = entry.card
         for kind, value in entry.identifiers:
             link = _authority(kind, value)
             idno = etree.SubElement(el, f"{_S}idno", type=kind or "identifier")
