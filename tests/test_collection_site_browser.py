@@ -313,6 +313,26 @@ def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
         assert height == pytest.approx(bare_height, abs=0.5) and x == pytest.approx(bare_x, abs=0.5), width
 
 
+def test_a_tap_on_a_name_loads_its_card_before_following_it(browser, built):
+    """On a touch screen the first tap on a name shows its card (loaded then, from
+    beside the entry's page); the second follows the link."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(built[0].joinpath(built[1].ordered()[0].id + ".html").as_uri())
+        page.wait_for_selector("#te-tools:not([hidden])")
+        name = page.locator("main a.name[href$='/p3.html']").first
+        name.scroll_into_view_if_needed()
+        name.tap()
+        page.locator("#te-card").wait_for(state="visible")
+        assert page.url.endswith(".html") and "/registers/" not in page.url
+        assert "Gottfried Keller" in page.locator("#te-card").inner_text()
+        name.tap()
+        page.wait_for_url(re.compile(r"registers/person/p3\.html$"))
+    finally:
+        context.close()
+
+
 def test_every_collection_page_holds_the_csp(open_page, built):
     document = built[1].ordered()[0].id + ".html"
     for name in ("index.html", "search.html#q=heer", "registers/index.html", "registers/person-G.html",

@@ -122,6 +122,13 @@
     return !window.teEntities && /^[^#?]*\.html$/.test(href) ? href.replace(/\.html$/, ".js") : null;
   }
 
+  // whether a name has a card, or may have one not loaded yet (an entry the register
+  // has no element for has none: a tap on its name follows the link at once)
+  function hasCard(name) {
+    var src = cardScript(name);
+    return !!(entryOf(name) || (src && loaded[src] !== "missing"));
+  }
+
   function loadCard(name) {
     var src = cardScript(name);
     awaited = name;
@@ -132,6 +139,7 @@
     script.onload = function () {
       if (awaited && cardScript(awaited) === src) { showCard(awaited); }
     };
+    script.onerror = function () { loaded[src] = "missing"; };
     doc.head.appendChild(script);
   }
 
@@ -695,7 +703,7 @@
         return;
       }
       var name = nameOf(event.target);
-      if (name && pointer === "touch" && tapped !== name && (entryOf(name) || cardScript(name))) {
+      if (name && pointer === "touch" && tapped !== name && hasCard(name)) {
         event.preventDefault();
         showCard(name);
         return;
