@@ -190,13 +190,6 @@
       <xsl:variable name="entity" select="."/>
       <xsl:variable name="docs" select="distinct-values(s:mention/@doc)"/>
       <xsl:variable name="pages" select="max((1, xs:integer(ceiling(count($docs) div $s:per-page))))"/>
-      <!-- its name card, beside its first page (KIND/SLUG.js): the documents' pages load
-           it when a reader points at a name linked to that page, rather than each
-           carrying the cards of all its names (most of a letter's page, else) -->
-      <xsl:for-each select="s:card">
-        <xsl:sequence select="'registers/' || $entity/@kind || '/' || $entity/@slug || '.js',
-          'teCard(' || serialize(string($entity/@slug), map{'method': 'json'}) || ',' || . || ');&#10;'"/>
-      </xsl:for-each>
       <xsl:for-each select="1 to $pages">
         <xsl:call-template name="s:file">
           <xsl:with-param name="path" select="'registers/' || $entity/@kind || '/' || s:entity-file($entity, .)"/>
@@ -211,6 +204,13 @@
             </xsl:call-template>
           </xsl:with-param>
         </xsl:call-template>
+      </xsl:for-each>
+      <!-- its name card, after its pages, beside the first (KIND/SLUG.js): the documents'
+           pages load it when a reader points at a name linked to that page, rather than
+           each carrying the cards of all its names (most of a letter's page, else) -->
+      <xsl:for-each select="s:card">
+        <xsl:sequence select="'registers/' || $entity/@kind || '/' || $entity/@slug || '.js',
+          'teCard(' || serialize(string($entity/@slug), map{'method': 'json'}) || ',' || . || ');&#10;'"/>
       </xsl:for-each>
     </xsl:for-each>
   </xsl:template>
