@@ -109,6 +109,25 @@ def test_names_in_a_document_link_to_the_collection_register(built):
     assert {"../registers/person/p3.html", "../registers/place/pl1.html"} <= hrefs
 
 
+def test_each_entry_s_name_card_is_a_script_beside_its_page(built):
+    """A document's page carries no name cards (they were a quarter of the letters'
+    pages); each entry's card is a script beside its register page, which the page
+    loads when a reader points at the name: its type, label, life dates and short
+    description, as the common layer gives a card (issue 15)."""
+    html, figures = built
+    for doc in figures["collection"].ordered():
+        assert 'id="te-entities"' not in (html / f"{doc.id}.html").read_text(encoding="utf-8")
+    cards = {p.relative_to(html).as_posix(): p.read_text(encoding="utf-8")
+             for p in (html / "registers").glob("*/*.js")}
+    assert cards["registers/person/p3.js"] == (
+        'teCard("p3",["person","Gottfried Keller","1819\u20131890","Writer, state clerk of Zurich."]);\n')
+    assert cards["registers/place/pl1.js"] == 'teCard("pl1",["place","Zürich"]);\n'
+    # one beside each entry's page, none for an entry without one
+    pages = {p.with_suffix(".js").relative_to(html).as_posix()
+             for p in (html / "registers").glob("*/*.html") if "-" not in p.stem}
+    assert set(cards) == pages and "registers/person/p6.js" not in cards
+
+
 def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built):
     html, figures = built
     collection = figures["collection"]
@@ -616,7 +635,9 @@ def test_a_collection_page_uses_the_sites_assets(built, tmp_path):
     assert result.outputs == [target]
     page(target)  # the one page, whole: no folder, assets, marker or cards' script beside it
     assert [p.name for p in (tmp_path / "letters").iterdir()] == ["page.html"]
-    assert '<script type="application/json" id="te-entities">' in target.read_text(encoding="utf-8")
+    # its names' cards are the site's, beside the register pages (registers/person/p1.js)
+    assert 'id="te-entities"' not in target.read_text(encoding="utf-8")
+    assert list((html / "registers").glob("*/*.js"))
     assert (html / "assets" / "edition.css").is_file() and (html / "assets" / "edition.js").is_file()
 
 

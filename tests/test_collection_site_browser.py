@@ -10,6 +10,7 @@ Screenshots go to tests/artifacts/collection/ (git-ignored) for a person to look
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -207,18 +208,33 @@ def test_catalogue_rows_and_search_hits_open_the_document_pages(open_page, built
     assert page.problems == []
 
 
+def card_scripts(html: Path) -> dict:
+    """Entry id -> (type, [label, dates, description] without the empty ones at its end):
+    the name cards' data, a script beside each entry's register page
+    (registers/person/p3.js: teCard("p3", ["person", label, ...]);)."""
+    cards = {}
+    for script in html.glob("registers/*/*.js"):
+        call = re.fullmatch(r'teCard\(("[^"]*"),(\[.*\])\);\n', script.read_text(encoding="utf-8"), re.S)
+        assert call, script
+        key, fields = json.loads(call[1]), json.loads(call[2])
+        assert key == script.stem and fields[0] == script.parent.name, script
+        cards[key] = (fields[0], fields[1:])
+    return cards
+
+
 def test_a_name_in_a_document_shows_its_card(open_page, built):
     """A letter's names carry no entry id: the card's entry is the one the link's file
-    names (registers/person/p3.html), its data the letter's data block (#te-entities)."""
+    names (registers/person/p3.html), its data a script beside that page (p3.js), which
+    the letter loads when a reader points at the name: the page carries no cards."""
     documents = built[1].ordered()
     page = open_page(documents[0].id + ".html")
     page.wait_for_selector("#te-tools:not([hidden])")
     names = page.locator("main a.name[href]")
     assert names.count() >= 1
-    # the data block groups the entries by type, each [label, dates, description]
-    # without the empty ones at its end (issue 15)
-    cards = {key: (kind, fields) for kind, entries in page.evaluate("window.teEntities").items()
-             for key, fields in entries.items()}
+    cards = card_scripts(built[0])
+    assert page.locator("#te-entities").count() == 0
+    scripts = lambda: page.evaluate("[...document.scripts].map(s => s.getAttribute('src'))")  # noqa: E731
+    assert scripts() == ["../assets/edition.js"]  # none loaded before a name is pointed at
     kinds = {"person": "Person", "place": "Place", "org": "Organisation"}
     for i in range(names.count()):
         name = names.nth(i)
@@ -235,6 +251,9 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
         assert card.locator(".card-description").all_inner_texts() == ([description] if description else [])
         assert name.get_attribute("aria-describedby") == "te-card"
     assert any(len(fields) == 3 for _, fields in cards.values()), "no card with a description"
+    # each card loaded once, however often its name stands in the letter
+    loaded = scripts()[1:]
+    assert len(loaded) == len(set(loaded)) == len({names.nth(i).get_attribute("href") for i in range(names.count())})
     assert page.problems == []
 
 
@@ -317,6 +336,26 @@ def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
         assert height == pytest.approx(bare_height, abs=0.5) and x == pytest.approx(bare_x, abs=0.5), width
 
 
+def test_a_tap_on_a_name_loads_its_card_before_following_it(browser, built):
+    """On a touch screen the first tap on a name shows its card (loaded then, from
+    beside the entry's page); the second follows the link."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(built[0].joinpath(built[1].ordered()[0].id + ".html").as_uri())
+        page.wait_for_selector("#te-tools:not([hidden])")
+        name = page.locator("main a.name[href$='/p3.html']").first
+        name.scroll_into_view_if_needed()
+        name.tap()
+        page.locator("#te-card").wait_for(state="visible")
+        assert page.url.endswith(".html") and "/registers/" not in page.url
+        assert "Gottfried Keller" in page.locator("#te-card").inner_text()
+        name.tap()
+        page.wait_for_url(re.compile(r"registers/person/p3\.html$"))
+    finally:
+        context.close()
+
+
 def test_every_collection_page_holds_the_csp(open_page, built):
     document = built[1].ordered()[0].id + ".html"
     for name in ("index.html", "search.html#q=heer", "registers/index.html", "registers/person-G.html",
@@ -326,10 +365,10 @@ def test_every_collection_page_holds_the_csp(open_page, built):
         page.wait_for_timeout(150)
         csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
         assert "script-src 'self'" in csp and "default-src 'none'" in csp
-        # no script in the page's own text but data (a document's cards, #te-entities)
+        # no script in the page's own text (a document's cards load from files)
         inline = page.evaluate("""() => [...document.scripts].filter(s => !s.src)
             .map(s => s.type + ' ' + s.id)""")
-        assert inline == (["application/json te-entities"] if name == document else []), name
+        assert inline == [], name
         assert page.problems == [], name
         if name == "map.html":
             shot(page, "map")
@@ -510,10 +549,10 @@ def test_collection_pages_have_no_accessibility_violations(open_page, built, wid
         assert axe_violations(page) == [], name
 
 
-def test_a_register_entry_s_markup_in_a_document_s_data_block_stays_text(new_page, tmp_path):
-    """A register's label and note reach a document's page in its data block
-    (#te-entities, JSON in a script element): markup in them ("</script>", "<!--", "&")
-    neither ends the block nor runs; the card shows it as text (textContent)."""
+def test_a_register_entry_s_markup_in_its_card_stays_text(new_page, tmp_path):
+    """A register's label and note reach a document's page in the entry's card script
+    (registers/person/p1.js, JSON): markup in them ("</script>", "<!--", "&") never
+    runs; the card shows it as text (textContent)."""
     source = generate(tmp_path / "src", letters=6)
     persons = source / "registers" / "persons.xml"
     hostile = "Gottfried </script><img src=x id=te-pwn> <!-- & Keller\u2028\u0085"
@@ -526,24 +565,22 @@ def test_a_register_entry_s_markup_in_a_document_s_data_block_stays_text(new_pag
                        .replace("Writer, state clerk of Zurich.", escape(note)), encoding="utf-8")
     figures = build_site(source, tmp_path / "out")
     html = tmp_path / "out" / "html"
+    cards = card_scripts(html)
+    key = next(k for k, (_, fields) in cards.items() if "te-pwn" in fields[0])
     for document in figures["collection"].ordered():
         written = (html / f"{document.id}.html").read_text(encoding="utf-8")
-        block = written.split('<script type="application/json" id="te-entities">', 1)[1].split("</script>", 1)[0]
-        if "u003c/script" not in block:
+        if f"/{key}.html" not in written:
             continue
-        assert "<" not in block and "&" not in block  # (">" too: escaped as \u003e)
         page = new_page((html / f"{document.id}.html").as_uri())
         page.wait_for_selector("#te-tools:not([hidden])")
-        cards = page.evaluate("JSON.parse(document.getElementById('te-entities').textContent)")
-        key = next(k for k, fields in cards["person"].items() if "te-pwn" in fields[0])
         name = page.locator(f"main a.name[href$='/{key}.html']").first
         name.focus()
         page.locator("#te-card").wait_for(state="visible")
-        assert page.locator("#te-card .card-label").text_content() == cards["person"][key][0]
+        assert page.locator("#te-card .card-label").text_content() == cards[key][1][0]
         assert "</script>" in page.locator("#te-card .card-label").text_content()
-        assert cards["person"][key][0].endswith("Keller\u2028\u0085")  # not "&#x2028;" as text
+        assert cards[key][1][0].endswith("Keller\u2028\u0085")  # not "&#x2028;" as text
         assert page.locator("#te-pwn").count() == 0 and page.evaluate("window.tePwned") is None
-        assert page.locator("script").count() == 2  # the data block and edition.js, no more
+        assert page.locator("script").count() == 2  # edition.js and the card's, no more
         assert page.problems == []
         break
     else:

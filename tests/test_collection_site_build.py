@@ -43,7 +43,8 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
         page = etree.parse(str(html / "letters" / f"{name}.html"))
         assert page.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../assets/edition.css"]
         assert page.xpath("//h:section[@class='collection-doc']", namespaces=XHTML)
-        assert page.xpath("//h:script[@id='te-entities']", namespaces=XHTML)  # its cards' data
+        # no cards' data: each entry's card is a script beside its register page
+        assert not page.xpath("//h:script[@id='te-entities']", namespaces=XHTML)
         # its names link to their entries without an id each: the registers link to
         # the paragraph (a single document's own register pages link to the name)
         names = page.xpath("//h:a[contains(concat(' ', @class, ' '), ' name ')]", namespaces=XHTML)

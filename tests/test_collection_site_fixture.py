@@ -200,7 +200,7 @@ def build_site(source: Path, out: Path, *, load=None, resolve=None, limit: int |
         strings, _ = run_format("html/html.xsl", tree, Path(document.path), params, strings=True,
                                 register=collection.register, bundle=bundle)
         files = dict(zip(strings[::2], strings[1::2]))
-        assert list(files) == ["index.html"]  # one page, its cards' data inside it
+        assert list(files) == ["index.html"]  # one page (its cards are the site's)
         target = safe_child(html, site.href(document.id))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(files["index.html"], encoding="utf-8")

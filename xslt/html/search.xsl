@@ -156,10 +156,9 @@
   </xsl:function>
 
   <!-- The same data as JSON that may stand in a page's data block (a collection's
-       document carries its own: <script type="application/json" id="te-entities">, which
-       no browser runs, so the CSP stays strict): "<", ">" and "&" are escaped in JSON,
-       so that the page's markup never escapes them (HTML reads a script's text as it is);
-       "/" is not (no "</" is left once "<" is escaped). Written as a string, card by
+       documents load each card from the site instead: site/names.xsl, s:card): "<", ">"
+       and "&" are escaped in JSON, so that a page's markup never escapes them (HTML reads
+       a script's text as it is); "/" is not (no "</" is left once "<" is escaped). Written as a string, card by
        card: a page names a hundred entries and more, and a tree of j:map and j:string
        elements for xml-to-json cost more than the cards' forms themselves. -->
   <xsl:function name="h:entity-json" as="xs:string">

@@ -65,14 +65,11 @@
         <xsl:if test="empty($in)">
           <script src="search-index.js" defer="defer"></script>
         </xsl:if>
-        <xsl:choose>
-          <xsl:when test="$in">
-            <script type="application/json" id="te-entities">{h:entity-json($norm, $catalog)}</script>
-          </xsl:when>
-          <xsl:otherwise>
-            <script src="entities.js" defer="defer"></script>
-          </xsl:otherwise>
-        </xsl:choose>
+        <!-- the name cards' data: a collection's page loads each card beside its entry's
+             page when a reader points at the name (edition.js), not all of them here -->
+        <xsl:if test="empty($in)">
+          <script src="entities.js" defer="defer"></script>
+        </xsl:if>
         <script src="{$root}assets/edition.js" defer="defer"></script>
       </head>
       <body class="page-{$page}">

@@ -17,6 +17,8 @@
                           identifiers as links, letters sent and received by year,
                           every mention grouped by document (date, title, snippet, link
                           to the passage)
+    registers/KIND/SLUG.js    its name card's data, which the documents' pages load
+                          (assets/edition.js) when a reader points at its name
     timeline.html, years/YYYY.html  documents by year (also the table without script)
     map.html              places with coordinates on an SVG drawn here (no background map)
 
@@ -203,6 +205,13 @@
             </xsl:call-template>
           </xsl:with-param>
         </xsl:call-template>
+      </xsl:for-each>
+      <!-- its name card, after its pages, beside the first (KIND/SLUG.js): the documents'
+           pages load it when a reader points at a name linked to that page, rather than
+           each carrying the cards of all its names (most of a letter's page, else) -->
+      <xsl:for-each select="s:card">
+        <xsl:sequence select="'registers/' || $entity/@kind || '/' || $entity/@slug || '.js',
+          'teCard(' || serialize(string($entity/@slug), map{'method': 'json'}) || ',' || . || ');&#10;'"/>
       </xsl:for-each>
     </xsl:for-each>
   </xsl:template>

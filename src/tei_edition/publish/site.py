@@ -1209,6 +1209,8 @@ class RegisterEntry:
     see_also: list[str] = field(default_factory=list)
     # the register's literature on it ("Vgl. …"), each bibl as the text reads it
     literature: list[str] = field(default_factory=list)
+    # its name card's fields as JSON (site/names.xsl), "": none made
+    card: str = ""
     # the search terms of its names (``search_index.name_terms``), None: not made yet
     terms: list[str] | None = None
 
@@ -1307,7 +1309,7 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
         for key in wanted:
             found = known.get(key)
             try:
-                stamp, identifiers, dates, geo, heading, sort, description, literature, *_ = found
+                stamp, identifiers, dates, geo, heading, sort, description, literature, card, *_ = found
                 if len(found) != len(_DETAILS) or stamp != _entry_stamp(collection, key):
                     raise ValueError("changed")
                 entry = entries[key]
@@ -1316,6 +1318,7 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
                 entry.dates, entry.heading, entry.sort, entry.description = (
                     str(dates), str(heading), str(sort), str(description))
                 entry.literature = [str(one) for one in literature]
+                entry.card = str(card)
                 _take_names(collection, key, found)
             except (TypeError, ValueError, IndexError):
                 left.append(key)
@@ -1329,22 +1332,22 @@ def _with_details(collection, keys, known: dict | None = None) -> None:
     for key in wanted:
         entry = entries[key]
         entry.identifiers, entry.dates, entry.geo = extras.get(key, ([], "", None))
-        entry.heading, entry.sort, entry.description, entry.literature = (
-            forms.get(key) or (entry.label, fold(entry.label), entry.description, []))
+        entry.heading, entry.sort, entry.description, entry.literature, entry.card = (
+            forms.get(key) or (entry.label, fold(entry.label), entry.description, [], ""))
     done.update(wanted)
 
 
 # What ``details`` keeps of an entry, in this order (a record of another length is
 # taken for none: made again)
 _DETAILS = ("stamp", "identifiers", "dates", "geo", "heading", "sort", "description",
-            "literature", "see also", "terms")
+            "literature", "card", "see also", "terms")
 
 
 def details(collection, keys) -> dict:
     """What ``_with_details`` found of these entries, for the next build (``known``):
     key -> [stamp (the register's digest of the entry), identifiers, dates, coordinates,
-    index form, sort key, description, literature, "See also", search terms of its
-    names] (``_DETAILS``); empty when the register has no digests."""
+    index form, sort key, description, literature, name card, "See also", search terms
+    of its names] (``_DETAILS``); empty when the register has no digests."""
     register = collection.register
     if not hasattr(register, "digest"):
         return {}
@@ -1360,7 +1363,7 @@ def details(collection, keys) -> dict:
             entry.terms = name_terms(entry.names)
         found[key] = [_entry_stamp(collection, key), entry.identifiers, entry.dates, entry.geo,
                       entry.heading, entry.sort, entry.description, entry.literature,
-                      named_also[key], entry.terms]
+                      entry.card, named_also[key], entry.terms]
     return found
 
 
@@ -1445,20 +1448,21 @@ def _read_entries(collection) -> dict[str, RegisterEntry]:
     return found
 
 
-def _name_forms(bundle) -> dict[str, tuple[str, str, str, list[str]]]:
-    """Key -> (index form, sort key, description, literature) of each entry of the
+def _name_forms(bundle) -> dict[str, tuple[str, str, str, list[str], str]]:
+    """Key -> (index form, sort key, description, literature, card) of each entry of the
     register's bundle, decided by the common layer (``te:index-form``, ``te:sort-key``,
     ``te:entity-description``: one reading of a choice, as the text shows it; its
-    paragraphs a line end apart) and the literature its ``bibl``s give. An entry the
-    register has no element for keeps its label, folded, and its description."""
+    paragraphs a line end apart), the literature its ``bibl``s give and its name card's
+    fields (JSON). An entry the register has no element for keeps its label, folded, and
+    its description, and has no card."""
     if bundle is None or not len(bundle.getroot()):
         return {}
     strings = transform.run_strings(NAMES_STYLESHEET, bundle).strings
-    if len(strings) % 5:
-        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not five per entry")
-    fives = iter(strings)
-    return {key: (heading, sort, description, literature.split("\n") if literature else [])
-            for key, heading, sort, description, literature in zip(fives, fives, fives, fives, fives)}
+    if len(strings) % 6:
+        raise TransformError(f"{NAMES_STYLESHEET} returned {len(strings)} strings, not six per entry")
+    six = [iter(strings)] * 6
+    return {key: (heading, sort, description, literature.split("\n") if literature else [], card)
+            for key, heading, sort, description, literature, card in zip(*six)}
 
 
 def _bundle_extras(bundle) -> dict:
@@ -1565,6 +1569,8 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                 etree.SubElement(el, f"{_S}description").text = paragraph
         for work in entry.literature:
             etree.SubElement(el, f"{_S}literature").text = work
+        if entry.card:  # (text: its quotes, as references in an attribute, cost Saxon's parser)
+            etree.SubElement(el, f"{_S}card").text = entry.card
         for kind, value in entry.identifiers:
             link = _authority(kind, value)
             idno = etree.SubElement(el, f"{_S}idno", type=kind or "identifier")

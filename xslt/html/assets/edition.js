@@ -2,7 +2,7 @@
    Everything it does is an enhancement; the pages read fully without it.
    - name cards: hover or focus a name to see its register entry (type, label, life dates,
      the short description the printed index gives, from window.teEntities in entities.js, written once per entry,
-     or a collection document's data block #te-entities)
+     or, on a collection's page, the entry's own card script beside its register page)
    - "Highlight names" and the reading switch (normalised / diplomatic), remembered
    - notes in the margin: a copy of each note beside its number, from the list of notes
    - permalinks: the ¶ after a passage (made here from its id) copies its address
@@ -80,19 +80,14 @@
     try { return decodeURIComponent(named); } catch (e) { return null; }
   }
 
-  // The cards' data: entities.js (window.teEntities), or a collection document's data
-  // block (<script type="application/json" id="te-entities">), read once. It groups the
-  // entries by type, each an array [label, dates, description], the empty ones at its
-  // end left out (xslt/html/search.xsl, h:entity-json); here each id gets its card:
+  // The cards' data: entities.js (window.teEntities), read once. It groups the entries
+  // by type, each an array [label, dates, description], the empty ones at its end left
+  // out (xslt/html/search.xsl, h:entity-json); here each id gets its card:
   // {type, label, dates, description}.
   var cards = null;
 
   function entities() {
     if (!cards) {
-      if (!window.teEntities) {
-        var data = doc.getElementById("te-entities");
-        try { window.teEntities = data ? JSON.parse(data.textContent) : null; } catch (e) { /* none */ }
-      }
       cards = Object.create(null);  // (an id may be any name, "__proto__" too)
       var groups = window.teEntities || {};
       Object.keys(groups).forEach(function (type) {
@@ -111,9 +106,47 @@
     return id && Object.prototype.hasOwnProperty.call(entries, id) ? entries[id] : null;
   }
 
+  // A collection's page carries no cards: each entry's is a script beside its register
+  // page (registers/person/p3.js beside p3.html, xslt/site/site.xsl), loaded the first
+  // time a reader points at one of its names (a script, as the search's shards: it
+  // loads from file:// too). It calls teCard(id, [type, label, dates, description]);
+  // the card then shows if the reader is still at that name.
+  var loaded = Object.create(null);
+  var awaited = null;  // the name whose card is loading
+  window.teCard = function (id, fields) {
+    entities()[id] = { type: fields[0], label: fields[1], dates: fields[2], description: fields[3] };
+  };
+
+  function cardScript(name) {
+    var href = name.getAttribute("href") || "";
+    return !window.teEntities && /^[^#?]*\.html$/.test(href) ? href.replace(/\.html$/, ".js") : null;
+  }
+
+  // whether a name has a card, or may have one not loaded yet (an entry the register
+  // has no element for has none: a tap on its name follows the link at once)
+  function hasCard(name) {
+    var src = cardScript(name);
+    return !!(entryOf(name) || (src && loaded[src] !== "missing"));
+  }
+
+  function loadCard(name) {
+    var src = cardScript(name);
+    awaited = name;
+    if (!src || loaded[src]) { return; }
+    loaded[src] = true;
+    var script = doc.createElement("script");
+    script.src = src;
+    script.onload = function () {
+      if (awaited && cardScript(awaited) === src) { showCard(awaited); }
+    };
+    script.onerror = function () { loaded[src] = "missing"; };
+    doc.head.appendChild(script);
+  }
+
   function showCard(name) {
     var entry = entryOf(name);
-    if (!entry) { return; }
+    if (!entry) { loadCard(name); return; }
+    awaited = null;
     card.textContent = "";
     card.appendChild(el("span", "card-type", TYPES[entry.type] || entry.type));
     card.appendChild(el("span", "card-label", entry.label));
@@ -137,6 +170,7 @@
   }
 
   function hideCard() {
+    awaited = null;
     if (cardFor) { cardFor.removeAttribute("aria-describedby"); cardFor.classList.remove("te-card-open"); }
     card.hidden = true;
     cardFor = null;
@@ -609,7 +643,7 @@
       if (pointer === "touch") { return; }  // a tap's emulated hover: the click decides
       var name = nameOf(event.target);
       if (name && name !== cardFor) { showCard(name); }
-      else if (!name && cardFor && !card.contains(event.target)) { hideCard(); }
+      else if (!name && !card.contains(event.target)) { awaited = null; if (cardFor) { hideCard(); } }
     });
     doc.addEventListener("focusin", function (event) {
       if (pointer === "touch") { return; }
@@ -669,7 +703,7 @@
         return;
       }
       var name = nameOf(event.target);
-      if (name && pointer === "touch" && tapped !== name && entryOf(name)) {
+      if (name && pointer === "touch" && tapped !== name && hasCard(name)) {
         event.preventDefault();
         showCard(name);
         return;
