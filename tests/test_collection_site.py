@@ -1018,16 +1018,21 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     listed = json.loads(split["search/shards.js"].split("=", 1)[1].rstrip(";\n"))
     prefix = max((p for p in listed if "person".startswith(p)), key=len)
     shard = search_index.read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
-    starts = shard["t"]["person"]
+    starts, firsts = shard["t"]["person"]
     assert starts[0] == 0 and starts == sorted(set(starts)) and "person" not in shard["e"]
-    # the parts hold the documents of their ranges, each its number written whole
+    assert firsts[0] == 0 and firsts == sorted(firsts)
+    # the parts hold the documents of their ranges, each entry written once, in the
+    # part of its first document
+    labels = []
     for i, start in enumerate(starts):
         value = search_index.read_part(split[search_index.part_name("person", i)])[2]
         end = starts[i + 1] if i + 1 < len(starts) else 10 ** 6
-        docs = [d for _, _, named in value["e"] for d in search_index.read_documents(named)]
-        assert all(start <= d < end for d in docs)
+        assert all(start <= d < end for d, _, _ in search_index.read_postings(value["t"]))
+        assert len(labels) == firsts[i]
+        labels += [label for label, _ in value["e"]]
+    assert sorted(labels) == sorted(f"The Person {n}" for n in range(60))
     first = search_index.read_part(split[search_index.part_name("the", 0)])[2]
-    assert ["The Correspondent", "person/p99", ""] in first["e"]  # (in the first part)
+    assert first["e"][0] == ["The Correspondent", "person/p99"]  # (in the first part, first)
     # (a split term's entries come part by part: those of the first documents first)
     ordered = lambda whole: {t: (text, sorted(rows)) for t, (text, rows) in whole.items()}  # noqa: E731
     assert ordered(_whole_terms(split)) == ordered(_whole_terms(plain))

@@ -144,10 +144,11 @@ class SearchIndex:
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
     (its own terms shorter than that stay in it). A term larger than ``PART_BYTES``
     (a word of every letter) is cut by document range into parts of about that size
-    (``search/p-<term>.<n>.js``: its postings and entity rows of those documents, each
-    part's first document written whole), its shard holding only the list of the
-    documents each part starts at: a search loads the parts it needs, never a shard
-    or part much over the limits. A shard names its terms without its
+    (``search/p-<term>.<n>.js``: its postings in those documents, the entries first
+    named there and which of its entries each document names; ``_parts``), its shard
+    holding only where each part starts (its first document, the number of its first
+    entry): a search loads the parts it needs, never a shard or part much over the
+    limits. A shard names its terms without its
     prefix (``read_shard`` gives them whole). ``search/shards.js`` lists the shards;
     ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
     the results shown, the anchors without the start they share (``read_passages``).
@@ -349,21 +350,33 @@ class SearchIndex:
                 postings[term].append((number, part))
         return postings
 
-    def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> list[tuple[int, dict]]:
+    def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> tuple[list, list]:
         """A large term's postings (``shares``) and entity rows cut by document range
-        into parts of about ``PART_BYTES``: (first document, {"t": its postings there,
-        "e": its rows, each with its documents there}) each. The first part starts at
-        0 and holds the rows of entries no document names."""
+        into parts of about ``PART_BYTES``: where each part starts (its first document;
+        the first part starts at 0), the number of the first entry each part names
+        (below), and each part's value: {"t": its postings there, "e": the entries
+        whose first document is there ([label, page] each, numbered on from the part
+        before's; the first part's first those no document names), "n": for each
+        document there that names entries, its number (delta-coded, the first whole),
+        the count of those entries and their numbers (delta-coded)}. An entry is
+        written once, wherever its documents are."""
+        order = sorted(rows, key=lambda r: (self.entity_documents[r][:1] or [-1], r))
+        number_of = {r: i for i, r in enumerate(order)}
         cost: dict[int, int] = defaultdict(int)
         for number, share in shares:
             cost[number] += len(share) + 2
+        named: dict[int, list[int]] = defaultdict(list)  # document -> its entries' numbers
         unnamed = 0
-        for r in rows:
+        for r in order:
             label, page, _ = self.entity_rows[r]
-            each = len(label) + len(page) + 12
-            unnamed += each if not self.entity_documents[r] else 0
-            for number in self.entity_documents[r]:
-                cost[number] += each
+            docs = self.entity_documents[r]
+            if docs:
+                cost[docs[0]] += len(label) + len(page) + 8
+            else:
+                unnamed += len(label) + len(page) + 8
+            for number in docs:
+                named[number].append(number_of[r])
+                cost[number] += 3
         starts, size = [0], unnamed
         for number in sorted(cost):
             if size and size + cost[number] > PART_BYTES:
@@ -371,19 +384,22 @@ class SearchIndex:
                 size = 0
             size += cost[number]
         numbered = [number for number, _ in shares]
-        parts = []
+        first_docs = [(self.entity_documents[r][:1] or [-1])[0] for r in order]
+        firsts, parts = [], []
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else float("inf")
-            ours = []
-            for r in rows:
-                named = self.entity_documents[r]
-                docs = named[bisect_left(named, start):bisect_left(named, end)]
-                if docs or (i == 0 and not named):
-                    label, page, _ = self.entity_rows[r]
-                    ours.append([label, page, _deltas(docs)])
+            low = 0 if i == 0 else bisect_left(first_docs, start)
+            high = bisect_left(first_docs, end)
+            firsts.append(low)
+            refs, last = [], 0
+            for number in sorted(d for d in named if start <= d < end):
+                ours = named[number]
+                refs.extend([number - last, len(ours), *[b - a for a, b in zip([0] + ours, ours)]])
+                last = number
             text = _joined(shares[bisect_left(numbered, start):bisect_left(numbered, end)])
-            parts.append((start, {"t": text, "e": ours}))
-        return parts
+            parts.append({"t": text, "e": [self.entity_rows[r][:2] for r in order[low:high]],
+                          "n": numbers(refs)})
+        return [starts, firsts], parts
 
     def files(self, groups=None, documents=None, other_prefixes=()):
         """The index's files, (name, content) in the order of their names: the shards
@@ -408,15 +424,15 @@ class SearchIndex:
             # (a term over a part's size: its shard lists where its parts start)
             split = {t: self._parts(postings.get(t, []), entities.get(t, []))
                      for t in sorted(size) if size[t] > PART_BYTES}
-            for term, parts in split.items():
-                size[term] = len(term) + 4 * len(parts)
-                for i, (_, value) in enumerate(parts):
+            for term, (listed, parts) in split.items():
+                size[term] = len(term) + len(_json(listed))
+                for i, value in enumerate(parts):
                     name = part_name(term, i)
                     made[name] = self._blobs.add(script_call("teSearchPart", term, i, value))
                     self.shard_files.setdefault(term[:2], []).append(name)
             for prefix, members in _shards(size).items():
                 cut = len(prefix)
-                value = {"t": {t[cut:]: [start for start, _ in split[t]] if t in split
+                value = {"t": {t[cut:]: split[t][0] if t in split
                                else _joined(postings[t]) for t in members if t in postings or t in split},
                          "e": {t[cut:]: [self.entity_rows[r] for r in entities[t]]
                                for t in members if t in entities and t not in split}}
@@ -504,21 +520,30 @@ def read_part(script: str) -> tuple[str, int, dict]:
 def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
     """A term's postings and entity rows whole (``read_shard``'s value of its shard;
     ``parts``: part number -> ``read_part``'s value, read for a term split in parts):
-    the postings as one string, an entry's rows of several parts one row."""
+    the postings as one string, the rows as a shard holds them (in the order of
+    their first documents)."""
     listed = shard["t"].get(term)
     if not isinstance(listed, list):
         return listed or "", shard["e"].get(term, [])
-    text, rows, last = "", {}, 0
-    for i, start in enumerate(listed):
+    text, entries, docs, last = "", [], defaultdict(list), 0
+    for i in range(len(listed[0])):
         value = parts[i]
         decoded = read_numbers(value["t"])
         if decoded:  # (the part's first document written whole: from the part before)
             decoded[0] -= last
             text += numbers(decoded)
             last = max(d for d, _, _ in read_postings(value["t"]))
-        for label, page, docs in value["e"]:
-            rows.setdefault(page, [label, page, []])[2].extend(read_documents(docs))
-    return text, [[label, page, _deltas(docs)] for label, page, docs in rows.values()]
+        assert len(entries) == listed[1][i]
+        entries.extend(value["e"])
+        refs, j, number = read_numbers(value["n"]), 0, 0
+        while j < len(refs):
+            number += refs[j]
+            count, j, entry = refs[j + 1], j + 2, 0
+            for step in refs[j:j + count]:
+                entry += step
+                docs[entry].append(number)
+            j += count
+    return text, [[label, page, _deltas(docs[i])] for i, (label, page) in enumerate(entries)]
 
 
 def read_passages(script: str) -> tuple[int, list[tuple[str, str]]]:

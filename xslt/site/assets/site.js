@@ -407,7 +407,7 @@
     var parts = {};   // "term i" -> {t, e}: a part of a term cut by document range
     var partScripts = onDemand(function (key) { return parts[key]; },
       function (key) { var k = key.split(" "); return root + "search/p-" + hex(k[0]) + "." + k[1] + ".js"; },
-      function (key) { var k = key.split(" "); window.teSearchPart(k[0], Number(k[1]), { t: "", e: [] }); });
+      function (key) { var k = key.split(" "); window.teSearchPart(k[0], Number(k[1]), { t: "", e: [], n: "" }); });
     var textScripts = onDemand(function (n) { return texts[n]; },
       function (n) { return root + "search/d" + n + ".js"; },
       function (n) { window.teSearchText(n, "", []); });
@@ -469,15 +469,21 @@
     }
 
     /* a term's entry in its shard: its postings (a string), or, for a term cut by
-       document range into parts (search_index.py, PART_BYTES), the documents each
-       part starts at (an array) */
+       document range into parts (search_index.py, PART_BYTES), where each part starts:
+       [its first documents, the numbers of the first entries each part names] */
     function entry(term) {
       var p = shardFor(term);
       return p && shards[p] ? shards[p].t[term.slice(p.length)] : undefined;
     }
     function partsOf(term) {
       var v = entry(term);
-      return Array.isArray(v) ? v : null;
+      return Array.isArray(v) ? v[0] : null;
+    }
+    /* the part that names entry ``number`` of a term in parts */
+    function namingPart(term, number) {
+      var firsts = entry(term)[1], i = 0;
+      while (i + 1 < firsts.length && firsts[i + 1] <= number) { i++; }
+      return i;
     }
     function partKey(term, i) { return term + " " + i; }
     /* term -> Map "doc.passage" -> positions, of its parts loaded so far when it has parts */
@@ -510,21 +516,40 @@
       var n = 0;  /* delta-coded */
       return numbers(raw).map(function (step) { n += step; return n; });
     }
-    /* register entries under a term: Map page -> {label, page, docs} (an entry whose
-       documents span several parts is in each of them, with its documents there) */
-    function entriesOf(term) {
+    /* register entries under a term: Map page -> {label, page, docs}. A term in parts
+       names each entry once, in the part of its first document ([label, page], numbered
+       on from the part before), and which entries each document names (its number,
+       delta-coded, their count, their numbers, delta-coded); ``missing`` gets the
+       parts that name entries the parts read refer to. */
+    function entriesOf(term, missing) {
       var found = new Map();
-      function add(r) {
-        var e = found.get(r[1]);
-        if (!e) { found.set(r[1], e = { label: r[0], page: r[1], docs: [] }); }
-        e.docs = e.docs.concat(documentsOf(r[2]));
-      }
       var starts = partsOf(term);
-      if (starts) {
-        starts.forEach(function (s, i) { var v = parts[partKey(term, i)]; if (v) { v.e.forEach(add); } });
-      } else {
+      if (!starts) {
         var p = shardFor(term);
-        ((p && shards[p] && shards[p].e[term.slice(p.length)]) || []).forEach(add);
+        ((p && shards[p] && shards[p].e[term.slice(p.length)]) || []).forEach(function (r) {
+          found.set(r[1], { label: r[0], page: r[1], docs: documentsOf(r[2]) });
+        });
+        return found;
+      }
+      var firsts = entry(term)[1], named = [], docsOf = {};
+      starts.forEach(function (s, i) {
+        var v = parts[partKey(term, i)];
+        if (!v) { return; }
+        v.e.forEach(function (r, k) { named[firsts[i] + k] = r; });
+        var n = numbers(v.n), d = 0;
+        for (var j = 0; j < n.length;) {
+          d += n[j];
+          var count = n[j + 1], e = 0;
+          j += 2;
+          for (var c = 0; c < count; c++) { e += n[j++]; (docsOf[e] = docsOf[e] || []).push(d); }
+        }
+      });
+      named.forEach(function (r, e) { if (r) { found.set(r[1], { label: r[0], page: r[1], docs: docsOf[e] || [] }); } });
+      if (missing) {
+        Object.keys(docsOf).forEach(function (e) {
+          var key = partKey(term, namingPart(term, Number(e)));
+          if (!named[e] && !parts[key]) { missing[key] = true; }  /* (once: a part that failed is empty) */
+        });
       }
       return found;
     }
@@ -670,6 +695,15 @@
     /* Read the terms' parts, the first documents first, until ``wanted`` documents
        are found among those read (or all are read), then ``done``. */
     function advance(search, wanted, done) {
+      /* (entries the parts read refer to, named in parts not read: those first) */
+      var missing = {};
+      search.words.forEach(function (w) { if (partsOf(w)) { entriesOf(w, missing); } });
+      if (Object.keys(missing).length) {
+        partScripts.need(Object.keys(missing), function () {
+          if (search.mine === generation) { advance(search, wanted, done); }
+        });
+        return;
+      }
       for (;;) {
         var upTo = reach(search);
         search.result = evaluate(search, upTo);
