@@ -355,13 +355,15 @@ class SearchIndex:
         into parts of about ``PART_BYTES``: where each part starts (its first document;
         the first part starts at 0), the number of the first entry each part names
         (below), and each part's value: {"t": its postings there, "e": the entries
-        whose first document is there ([label, page] each, numbered on from the part
-        before's; the first part's first those no document names), "n": for each
+        whose first document is there ([label, page, its place among the term's
+        entries in the register's order] each, numbered on from the part before's; the
+        first part's first those no document names), "n": for each
         document there that names entries, its number (delta-coded, the first whole),
         the count of those entries and their numbers (delta-coded)}. An entry is
         written once, wherever its documents are."""
         order = sorted(rows, key=lambda r: (self.entity_documents[r][:1] or [-1], r))
         number_of = {r: i for i, r in enumerate(order)}
+        rank = {r: i for i, r in enumerate(rows)}
         cost: dict[int, int] = defaultdict(int)
         for number, share in shares:
             cost[number] += len(share) + 2
@@ -397,7 +399,7 @@ class SearchIndex:
                 refs.extend([number - last, len(ours), *[b - a for a, b in zip([0] + ours, ours)]])
                 last = number
             text = _joined(shares[bisect_left(numbered, start):bisect_left(numbered, end)])
-            parts.append({"t": text, "e": [self.entity_rows[r][:2] for r in order[low:high]],
+            parts.append({"t": text, "e": [[*self.entity_rows[r][:2], rank[r]] for r in order[low:high]],
                           "n": numbers(refs)})
         return [starts, firsts], parts
 
@@ -520,8 +522,7 @@ def read_part(script: str) -> tuple[str, int, dict]:
 def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
     """A term's postings and entity rows whole (``read_shard``'s value of its shard;
     ``parts``: part number -> ``read_part``'s value, read for a term split in parts):
-    the postings as one string, the rows as a shard holds them (in the order of
-    their first documents)."""
+    the postings as one string, the rows as a shard holds them."""
     listed = shard["t"].get(term)
     if not isinstance(listed, list):
         return listed or "", shard["e"].get(term, [])
@@ -543,7 +544,8 @@ def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
                 entry += step
                 docs[entry].append(number)
             j += count
-    return text, [[label, page, _deltas(docs[i])] for i, (label, page) in enumerate(entries)]
+    rows = sorted((rank, [label, page, _deltas(docs[i])]) for i, (label, page, rank) in enumerate(entries))
+    return text, [row for _, row in rows]
 
 
 def read_passages(script: str) -> tuple[int, list[tuple[str, str]]]:

@@ -516,9 +516,10 @@
       var n = 0;  /* delta-coded */
       return numbers(raw).map(function (step) { n += step; return n; });
     }
-    /* register entries under a term: Map page -> {label, page, docs}. A term in parts
-       names each entry once, in the part of its first document ([label, page], numbered
-       on from the part before), and which entries each document names (its number,
+    /* register entries under a term: Map page -> {label, page, docs}, in the register's
+       order. A term in parts names each entry once, in the part of its first document
+       ([label, page, place in that order], numbered on from the part before), and
+       which entries each document names (its number,
        delta-coded, their count, their numbers, delta-coded); ``missing`` gets the
        parts that name entries the parts read refer to. */
     function entriesOf(term, missing) {
@@ -544,7 +545,9 @@
           for (var c = 0; c < count; c++) { e += n[j++]; (docsOf[e] = docsOf[e] || []).push(d); }
         }
       });
-      named.forEach(function (r, e) { if (r) { found.set(r[1], { label: r[0], page: r[1], docs: docsOf[e] || [] }); } });
+      named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
+        .sort(function (a, b) { return a[0][2] - b[0][2]; })
+        .forEach(function (re) { found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docsOf[re[1]] || [] }); });
       if (missing) {
         Object.keys(docsOf).forEach(function (e) {
           var key = partKey(term, namingPart(term, Number(e)));
