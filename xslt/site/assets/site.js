@@ -519,9 +519,9 @@
     /* register entries under a term: Map page -> {label, page, docs}, in the register's
        order. A term in parts names each entry once, in the part of its first document
        ([label, page, place in that order], numbered on from the part before), and
-       which entries each document names (its number,
-       delta-coded, their count, their numbers, delta-coded); ``missing`` gets the
-       parts that name entries the parts read refer to. */
+       which entries each document names (its number, delta-coded, their count, their
+       numbers, delta-coded); ``missing`` gets the parts that name entries the parts
+       read refer to. */
     function entriesOf(term, missing) {
       var found = new Map();
       var starts = partsOf(term);
