@@ -139,6 +139,32 @@ def test_an_edit_of_the_text_rewrites_the_site_and_only_that_page(source, tmp_pa
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
+def test_an_edit_rewrites_the_parts_of_a_frequent_term_and_keeps_the_others(source, tmp_path, monkeypatch):
+    """The parts of a term cut by document range (``search_index.PART_BYTES``, here
+    small) are made again with their group of terms, as shards are, and those that
+    did not change kept."""
+    monkeypatch.setattr(search_index, "PART_BYTES", 40)
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    before = inodes(out)
+    parts = {f for f in site_files(out) if f.startswith("html/search/p-")}
+    terms = {search_index.read_part((out / f).read_text(encoding="utf-8"))[0] for f in parts}
+    assert "the" in terms and {t for t in terms if not t.startswith("th")}
+    letter = sorted((source / "letters").glob("*.xml"))[3]
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("Dear friend,", "Dear friend, the"), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["html"])
+    assert rendered(again) == {f"letters/{letter.stem}"}
+    after = inodes(out)
+    rewritten = {f for f in site_files(out) if after[f] != before.get(f)}
+    # a part of "the" (the letter's) written again, the parts of other terms kept
+    of_the = {f for f in parts if f"p-{search_index.shard_name('the')}." in f}
+    assert {f for f in rewritten if f.startswith("html/search/p-")} < of_the
+    assert rewritten & of_the
+    assert all(after[f] == before[f] for f in parts - of_the)
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
 def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, tmp_path):
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])

@@ -428,10 +428,9 @@ def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     assert groups == [120, 40]
     assert first.xpath("//h:nav[@class='pager'][1]//h:a/@href", namespaces=XHTML) == ["p3.html", "p3-2.html"]
     assert not second.xpath("//h:p[@class='description']", namespaces=XHTML)
-    for shard in (tmp_path / "ob" / "html" / "search").glob("s-*.js"):
-        text = shard.read_text(encoding="utf-8")
-        data = search_index.read_shard(text)[1]
-        assert shard.stat().st_size <= search_index.SHARD_BYTES * 1.5 or len(data["t"]) == 1
+    # every shard and part bounded: a frequent term is cut in parts, never one large shard
+    for shard in (tmp_path / "ob" / "html" / "search").glob("[sp]-*.js"):
+        assert shard.stat().st_size <= search_index.SHARD_BYTES * 1.5
 
 
 def test_digests_round_trip_and_downloads_are_linked(built, tmp_path):
@@ -1032,3 +1031,91 @@ def test_a_correspondent_never_named_in_a_text_is_not_given_an_empty_count(built
             assert said == "No document names this person in its text.", (path, said)
             assert doc.xpath("//h:section[@class='letters-of']", namespaces=XHTML), path
     assert seen
+
+
+def _split_index(digests, times, entities) -> dict[str, str]:
+    """The files of an index of ``digests`` (``times`` over, in order) with the
+    register entries ``entities`` (key -> (entry, the documents naming it)), as text."""
+    index = search_index.SearchIndex()
+    numbers = {}
+    for again in range(times):
+        for n, found in enumerate(digests):
+            numbers[f"{found.id}/{again}"] = number = again * len(digests) + n
+            index.add(number, found)
+    register = {key: entry for key, (entry, _) in entities.items()}
+    named = {key: [f"{digests[n % len(digests)].id}/{n // len(digests)}" for n in docs]
+             for key, (_, docs) in entities.items() if docs}
+    index.add_entities(register, {}, numbers, named, shown=list(register))
+    return {name: data.decode("utf-8") for name, data in index.files()}
+
+
+def _whole_terms(files: dict[str, str]) -> dict[str, tuple[str, list]]:
+    """Term -> its postings and entity rows whole, read from the shards and parts."""
+    parts = defaultdict(dict)
+    for name, text in files.items():
+        if name.startswith("search/p-"):
+            term, number, value = search_index.read_part(text)
+            assert name == search_index.part_name(term, number)
+            parts[term][number] = value
+    whole = {}
+    for name, text in files.items():
+        if name.startswith("search/s-"):
+            _, shard = search_index.read_shard(text)
+            for term in {*shard["t"], *shard["e"]}:
+                whole[term] = search_index.term_whole(shard, term, parts[term])
+    return whole
+
+
+def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatch):
+    """A term whose postings and entries pass ``PART_BYTES`` is cut into parts by
+    document range, each about that size, its shard listing where each starts; read
+    back whole they are what one shard held."""
+    digests = _indexed(built)
+    entry = lambda label, slug: SimpleNamespace(label=label, kind="person", slug=slug,  # noqa: E731
+                                                names=[label])
+    entities = {f"p{n}": (entry(f"The Person {n}", f"p{n}"), list(range(n % 7, 3 * len(digests), 5 + n % 3)))
+                for n in range(60)}
+    entities["p99"] = (entry("The Correspondent", "p99"), [])  # (shown, named by no text)
+    plain = _split_index(digests, 3, entities)
+    assert not [name for name in plain if name.startswith("search/p-")]  # (all under the limit)
+    monkeypatch.setattr(search_index, "PART_BYTES", 1500)
+    split = _split_index(digests, 3, entities)
+    parted = {name for name in split if name.startswith("search/p-")}
+    terms = {search_index.read_part(split[name])[0] for name in parted}
+    assert {"the", "person"} <= terms and len(parted) > 2 * len(terms)
+    # every part is about the limit: none over it by more than a document's share
+    assert max(len(split[name].encode("utf-8")) for name in parted) < 2 * 1500
+    listed = json.loads(split["search/shards.js"].split("=", 1)[1].rstrip(";\n"))
+    prefix = max((p for p in listed if "person".startswith(p)), key=len)
+    shard = search_index.read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
+    starts, firsts = shard["t"]["person"]
+    assert starts[0] == 0 and starts == sorted(set(starts)) and "person" not in shard["e"]
+    assert firsts[0] == 0 and firsts == sorted(firsts)
+    # the parts hold the documents of their ranges, each entry written once, in the
+    # part of its first document
+    labels = []
+    for i, start in enumerate(starts):
+        value = search_index.read_part(split[search_index.part_name("person", i)])[2]
+        end = starts[i + 1] if i + 1 < len(starts) else 10 ** 6
+        assert all(start <= d < end for d, _, _ in search_index.read_postings(value["t"]))
+        assert len(labels) == firsts[i]
+        labels += [label for label, _, _ in value["e"]]
+    assert sorted(labels) == sorted(f"The Person {n}" for n in range(60))
+    first = search_index.read_part(split[search_index.part_name("the", 0)])[2]
+    assert first["e"][0][:2] == ["The Correspondent", "person/p99"]  # (in the first part, first)
+    assert _whole_terms(split) == _whole_terms(plain)
+    assert _whole_terms(plain)["person"][1][:2] == [["The Person 0", "person/p0", search_index._deltas(
+        entities["p0"][1])], ["The Person 1", "person/p1", search_index._deltas(entities["p1"][1])]]
+
+
+def test_an_entry_shown_on_the_site_is_found_though_no_text_names_it():
+    """A correspondent whom no letter's text names has a page: the index finds it by
+    its names (with no documents of its own), an entry neither named nor shown not."""
+    index = search_index.SearchIndex()
+    index.add(0, None)
+    heer = SimpleNamespace(label="Oswald Heer", kind="person", slug="heer", names=["Oswald Heer", "Heer, Oswald"])
+    other = SimpleNamespace(label="Hans Heer", kind="person", slug="hans", names=["Hans Heer"])
+    index.add_entities({"heer": heer, "hans": other}, {}, {"d": 0}, {}, shown=["heer"])
+    files = {name: data.decode("utf-8") for name, data in index.files()}
+    shard = search_index.read_shard(files[f"search/s-{search_index.shard_name('he')}.js"])[1]
+    assert shard["e"] == {"heer": [["Oswald Heer", "person/heer", ""]]}

@@ -711,3 +711,105 @@ def test_a_long_word_in_a_heading_stays_on_a_phone_s_screen(new_page, tmp_path):
     assert heading.evaluate("h => h.scrollWidth <= h.clientWidth"), heading.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.problems == []
+
+
+def test_a_correspondent_no_text_names_is_found_in_the_registers(open_page, built):
+    """Jakob Dubs writes and receives letters but no letter's text names him: his page
+    is in the registers, and a search for his name offers it."""
+    assert (built[0] / "registers" / "person" / "p4.html").is_file()
+    page = open_page("search.html#q=Dubs")
+    page.wait_for_selector("#te-entity-hits a")
+    link = page.locator("#te-entity-hits a")
+    assert link.all_inner_texts() == ["Jakob Dubs"]
+    assert link.get_attribute("href") == "registers/person/p4.html"
+    assert page.problems == []
+
+
+@pytest.fixture(scope="module")
+def parted(tmp_path_factory, built):
+    """The site of ``built``'s collection with parts of 150 bytes: the words
+    of every letter are cut into many parts, as those of thousands of letters are."""
+    from tei_edition.publish import search_index
+
+    folder = tmp_path_factory.mktemp("collection-parts")
+    size, search_index.PART_BYTES = search_index.PART_BYTES, 150
+    try:
+        build_site(generate(folder / "src", letters=40), folder / "out")
+    finally:
+        search_index.PART_BYTES = size
+    return folder / "out" / "html"
+
+
+def wait_until(page, condition):
+    """Waits until the script ``condition`` holds (``wait_for_function`` evaluates a
+    string as script when it polls, which the pages' CSP refuses)."""
+    for _ in range(600):
+        if page.evaluate(f"() => {condition}"):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"never: {condition}")
+
+
+def all_hits(page):
+    """The documents a search found, each page of them read ("More results"), with
+    their titles and snippets."""
+    wait_until(page, "/\\S/.test(document.getElementById('te-search-status').textContent) && "
+                     "document.getElementById('te-search-status').textContent.indexOf('Searching') < 0")
+    while page.locator("#te-more").count():
+        shown = page.locator("#te-hits li.hit").count()
+        page.click("#te-more")
+        wait_until(page, f"document.querySelectorAll('#te-hits li.hit').length > {shown} "
+                         "|| !document.getElementById('te-more')")
+    wait_until(page, "Array.from(document.querySelectorAll('#te-hits li.hit')).every("
+                     "h => h.querySelector('.hit-title') && Array.from(h.querySelectorAll('ul.snippets'))"
+                     ".every(u => u.children.length))")
+    return page.locator("#te-hits li.hit").evaluate_all("hits => hits.map(h => h.textContent)")
+
+
+def part_requests(page):
+    return sorted({u.rsplit("/", 1)[1] for u in page.requests if "/search/p-" in u})
+
+
+@pytest.mark.parametrize(("address", "in_parts"), [
+    ("q=the", True), ("q=heer", False), ('q="the railway question"', True), ("q=the&from=1840&to=1841", True),
+    ("q=the+gotthard", True), ("q=heer+oswald", False), ("q=Gottfried+the", True)])
+def test_a_term_in_parts_finds_what_it_found_whole(new_page, built, parted, address, in_parts):
+    """Searching a site whose frequent terms are cut in parts finds the same documents,
+    with the same snippets and register entries, as one whose terms are whole."""
+    def search(html):
+        page = new_page((html / "search.html").as_uri() + "#" + address)
+        found = all_hits(page)
+        entries = page.locator("#te-entity-hits a").all_inner_texts()
+        assert page.problems == []
+        return page, found, entries
+
+    _, whole, whole_entries = search(built[0])
+    page, found, entries = search(parted)
+    assert found == whole and len(whole) > 0
+    assert entries == whole_entries
+    assert bool(part_requests(page)) == in_parts  # (a rare name's postings are whole)
+    assert "so far" not in page.locator("#te-search-status").inner_text()
+
+
+def test_a_frequent_term_loads_its_first_part_first_and_only_the_parts_it_needs(new_page, parted):
+    from tei_edition.publish import search_index
+
+    every = {p.name for p in (parted / "search").glob(f"p-{search_index.shard_name('the')}.*.js")}
+    assert len(every) > 4
+    page = new_page((parted / "search.html").as_uri() + "#q=the")
+    page.wait_for_selector("#te-hits li.hit")
+    # the first results from the first parts, before the rest is asked for
+    status = page.locator("#te-search-status").inner_text()
+    assert status.endswith("documents for the so far"), status
+    first = set(part_requests(page))
+    assert search_index.part_name("the", 0).rpartition("/")[2] in first and len(first) < len(every)
+    assert page.locator("#te-more").count() == 1
+    all_hits(page)
+    assert set(part_requests(page)) == every
+    assert page.locator("#te-search-status").inner_text() == "40 documents for the"
+    # a year chosen: only the parts of that year's letters (and the first, for the
+    # register entries no letter names)
+    page = new_page((parted / "search.html").as_uri() + "#q=the&from=1850&to=1850")
+    found = all_hits(page)
+    assert found and len(part_requests(page)) < len(every) / 2
+    assert page.problems == []

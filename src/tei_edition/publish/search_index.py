@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+from bisect import bisect_left
 import weakref
 from collections import defaultdict
 
@@ -20,6 +21,9 @@ from tei_edition.entities.namefold import fold
 
 _WORD = re.compile(r"\w+")
 SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
+# a term whose postings and entries are more than this is split by document range into
+# parts of about this size (``search/p-*.js``), its shard listing where each part starts
+PART_BYTES = 40_000
 
 
 def _json(value) -> str:
@@ -138,13 +142,20 @@ class SearchIndex:
     than once, then (only then) the count of positions less two, then the positions
     (delta-coded). ``read_postings`` reads them back. Shards start at two
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
-    (its own terms shorter than that stay in it). A shard names its terms without its
+    (its own terms shorter than that stay in it). A term larger than ``PART_BYTES``
+    (a word of every letter) is cut by document range into parts of about that size
+    (``search/p-<term>.<n>.js``: its postings in those documents, the entries first
+    named there and which of its entries each document names; ``_parts``), its shard
+    holding only where each part starts (its first document, the number of its first
+    entry): a search loads the parts it needs, never a shard or part much over the
+    limits. A shard names its terms without its
     prefix (``read_shard`` gives them whole). ``search/shards.js`` lists the shards;
     ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
     the results shown, the anchors without the start they share (``read_passages``).
     Register entries are found through their name forms: a term of a name maps to the
     entry (its label, its page under ``registers/`` without ``.html``, and the documents
-    that mention it, delta-coded ``numbers``), so a reader finds a person under any name form the register gives.
+    that mention it, delta-coded ``numbers``), so a reader finds a person under any name form the register gives;
+    an entry the site shows that no document mentions (a correspondent) has no documents.
 
     The index is not held while it is built: with ``spill`` (a folder, which the index
     makes a folder of its own in and removes on ``close``), each document's postings
@@ -170,6 +181,7 @@ class SearchIndex:
         self._text_bytes: dict[int, int] = {}
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.entity_rows: list = []
+        self.entity_documents: list[list[int]] = []  # each row's documents (``_parts``)
         self.bytes = 0
         self.shard_count = 0
         self.shard_files: dict[str, list[str]] = {}  # group -> its shards' files (``files``)
@@ -276,19 +288,23 @@ class SearchIndex:
         self._text_bytes.pop(number, None)
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict,
-                     documents: dict | None = None) -> None:
-        """Each entry that ``mentions`` (key -> (document id, ...) each) names, found
-        through the terms of its names. ``documents``: key -> the ids of the documents
-        that mention it, each once (what is read of ``mentions`` then)."""
+                     documents: dict | None = None, shown=()) -> None:
+        """Each entry that ``mentions`` (key -> (document id, ...) each) names, and each
+        entry of ``shown`` (the keys of those the site has a page for: a correspondent
+        whom no text names), found through the terms of its names. ``documents``: key ->
+        the ids of the documents that mention it, each once (what is read of
+        ``mentions`` then)."""
+        shown = set(shown)
         for key, entry in register.items():
             named = documents.get(key) if documents is not None else \
                 [m[0] for m in mentions.get(key) or ()]
-            if not named:
+            if not named and key not in shown:
                 continue
-            docs = sorted({numbers[d] for d in named})
+            docs = sorted({numbers[d] for d in named or ()})
             row = len(self.entity_rows)
             self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
                                      _deltas(docs)])
+            self.entity_documents.append(docs)
             found_terms = getattr(entry, "terms", None)
             for term in name_terms(entry.names) if found_terms is None else found_terms:
                 self.entities[term].append(row)
@@ -317,8 +333,9 @@ class SearchIndex:
             holders.sort(key=lambda holder: holder[0])
             yield group, "\n".join(h for _, h in holders) + "\n" + _json(rows.get(group, []))
 
-    def _group_postings(self, group: str) -> dict[str, list[str]]:
-        """Term -> its postings, of the terms of ``group``, read from its spill."""
+    def _group_postings(self, group: str) -> dict[str, list[tuple[int, str]]]:
+        """Term -> its postings, of the terms of ``group``, read from its spill: per
+        document holding it, in order, its number and its share (``_joined``)."""
         shares = []
         for record in self._postings.read(group).split("#")[1:]:
             head, _, lines = record.partition("\n")
@@ -326,15 +343,65 @@ class SearchIndex:
             if self._latest[number] == serial:
                 shares.append((number, lines))
         shares.sort(key=lambda share: share[0])
-        postings: dict[str, list[str]] = defaultdict(list)
-        last: dict[str, int] = {}  # term -> the document of its last posting
+        postings: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for number, lines in shares:
             for line in lines.split("\n")[:-1]:
                 term, _, part = line.partition("\t")
-                step = number - last.get(term, 0)
-                last[term] = number
-                postings[term].append((LAST[step] if step < 32 else numbers((step,))) + part)
+                postings[term].append((number, part))
         return postings
+
+    def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> tuple[list, list]:
+        """A large term's postings (``shares``) and entity rows cut by document range
+        into parts of about ``PART_BYTES``: where each part starts (its first document;
+        the first part starts at 0), the number of the first entry each part names
+        (below), and each part's value: {"t": its postings there, "e": the entries
+        whose first document is there ([label, page, its place among the term's
+        entries in the register's order] each, numbered on from the part before's; the
+        first part's first those no document names), "n": for each
+        document there that names entries, its number (delta-coded, the first whole),
+        the count of those entries and their numbers (delta-coded)}. An entry is
+        written once, wherever its documents are."""
+        order = sorted(rows, key=lambda r: (self.entity_documents[r][:1] or [-1], r))
+        number_of = {r: i for i, r in enumerate(order)}
+        rank = {r: i for i, r in enumerate(rows)}
+        cost: dict[int, int] = defaultdict(int)
+        for number, share in shares:
+            cost[number] += len(share) + 2
+        named: dict[int, list[int]] = defaultdict(list)  # document -> its entries' numbers
+        unnamed = 0
+        for r in order:
+            label, page, _ = self.entity_rows[r]
+            docs = self.entity_documents[r]
+            if docs:
+                cost[docs[0]] += len(label) + len(page) + 8
+            else:
+                unnamed += len(label) + len(page) + 8
+            for number in docs:
+                named[number].append(number_of[r])
+                cost[number] += 3
+        starts, size = [0], unnamed
+        for number in sorted(cost):
+            if size and size + cost[number] > PART_BYTES:
+                starts.append(number)
+                size = 0
+            size += cost[number]
+        numbered = [number for number, _ in shares]
+        first_docs = [(self.entity_documents[r][:1] or [-1])[0] for r in order]
+        firsts, parts = [], []
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else float("inf")
+            low = 0 if i == 0 else bisect_left(first_docs, start)
+            high = bisect_left(first_docs, end)
+            firsts.append(low)
+            refs, last = [], 0
+            for number in sorted(d for d in named if start <= d < end):
+                ours = named[number]
+                refs.extend([number - last, len(ours), *[b - a for a, b in zip([0] + ours, ours)]])
+                last = number
+            text = _joined(shares[bisect_left(numbered, start):bisect_left(numbered, end)])
+            parts.append({"t": text, "e": [[*self.entity_rows[r][:2], rank[r]] for r in order[low:high]],
+                          "n": numbers(refs)})
+        return [starts, firsts], parts
 
     def files(self, groups=None, documents=None, other_prefixes=()):
         """The index's files, (name, content) in the order of their names: the shards
@@ -353,11 +420,24 @@ class SearchIndex:
             if groups is not None and group not in groups:
                 continue
             postings, entities = self._group_postings(group), by_group.get(group, {})
-            for prefix, members in _shards(postings, entities).items():
+            row_size = [len(label) + len(page) + len(docs) + 10 for label, page, docs in self.entity_rows]
+            size = {t: len(t) + sum(len(share) + 1 for _, share in postings.get(t, ()))
+                    + sum(row_size[r] for r in entities.get(t, ())) for t in set(postings) | set(entities)}
+            # (a term over a part's size: its shard lists where its parts start)
+            split = {t: self._parts(postings.get(t, []), entities.get(t, []))
+                     for t in sorted(size) if size[t] > PART_BYTES}
+            for term, (listed, parts) in split.items():
+                size[term] = len(term) + len(_json(listed))
+                for i, value in enumerate(parts):
+                    name = part_name(term, i)
+                    made[name] = self._blobs.add(script_call("teSearchPart", term, i, value))
+                    self.shard_files.setdefault(term[:2], []).append(name)
+            for prefix, members in _shards(size).items():
                 cut = len(prefix)
-                value = {"t": {t[cut:]: "".join(postings[t]) for t in members if t in postings},
+                value = {"t": {t[cut:]: split[t][0] if t in split
+                               else _joined(postings[t]) for t in members if t in postings or t in split},
                          "e": {t[cut:]: [self.entity_rows[r] for r in entities[t]]
-                               for t in members if t in entities}}
+                               for t in members if t in entities and t not in split}}
                 name = f"search/s-{shard_name(prefix)}.js"
                 made[name] = self._blobs.add(script_call("teSearchShard", prefix, value))
                 self.shard_files.setdefault(prefix[:2], []).append(name)
@@ -402,6 +482,12 @@ class SearchIndex:
         self.close()
 
 
+def part_name(term: str, number: int) -> str:
+    """The file of a large term's part (``SearchIndex._parts``): not a shard's, so that
+    ``shard_prefix`` gives None for it; computed the same way by the script."""
+    return f"search/p-{shard_name(term)}.{number}.js"
+
+
 def shard_prefix(name: str) -> str | None:
     """The prefix of a shard's file (``search/s-*.js``, ``shard_name``), None for
     another file."""
@@ -424,6 +510,42 @@ def read_shard(script: str) -> tuple[str, dict]:
     postings, "e": term -> entity rows}``, the terms whole."""
     prefix, value = _arguments(script)
     return prefix, {part: {prefix + t: v for t, v in value[part].items()} for part in ("t", "e")}
+
+
+def read_part(script: str) -> tuple[str, int, dict]:
+    """A part of a large term (``search/p-*.js``) read back: the term, the part's
+    number and ``{"t": its postings there, "e": its entity rows there}``."""
+    term, number, value = _arguments(script)
+    return term, number, value
+
+
+def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
+    """A term's postings and entity rows whole (``read_shard``'s value of its shard;
+    ``parts``: part number -> ``read_part``'s value, read for a term split in parts):
+    the postings as one string, the rows as a shard holds them."""
+    listed = shard["t"].get(term)
+    if not isinstance(listed, list):
+        return listed or "", shard["e"].get(term, [])
+    text, entries, docs, last = "", [], defaultdict(list), 0
+    for i in range(len(listed[0])):
+        value = parts[i]
+        decoded = read_numbers(value["t"])
+        if decoded:  # (the part's first document written whole: from the part before)
+            decoded[0] -= last
+            text += numbers(decoded)
+            last = max(d for d, _, _ in read_postings(value["t"]))
+        assert len(entries) == listed[1][i]
+        entries.extend(value["e"])
+        refs, j, number = read_numbers(value["n"]), 0, 0
+        while j < len(refs):
+            number += refs[j]
+            count, j, entry = refs[j + 1], j + 2, 0
+            for step in refs[j:j + count]:
+                entry += step
+                docs[entry].append(number)
+            j += count
+    rows = sorted((rank, [label, page, _deltas(docs[i])]) for i, (label, page, rank) in enumerate(entries))
+    return text, [row for _, row in rows]
 
 
 def read_passages(script: str) -> tuple[int, list[tuple[str, str]]]:
@@ -539,6 +661,16 @@ def read_postings(text: str) -> list[tuple[int, int, list[int]]]:
     return decoded
 
 
+def _joined(shares: list[tuple[int, str]]) -> str:
+    """A term's postings (``SearchIndex``) from its shares, (document, its postings
+    there) in order: each share led by its document, delta-coded (the first from 0)."""
+    last, out = 0, []
+    for number, share in shares:
+        step, last = number - last, number
+        out.append((LAST[step] if step < 32 else numbers((step,))) + share)
+    return "".join(out)
+
+
 def _deltas(values: list[int]) -> str:
     """Ascending integers, delta-coded (``numbers``)."""
     return numbers(b - a for a, b in zip([0] + values, values))
@@ -553,11 +685,10 @@ def read_documents(text: str) -> list[int]:
     return found
 
 
-def _shards(postings: dict, entities: dict) -> dict[str, list[str]]:
-    """Prefix -> terms. Starts from two-character prefixes and splits any shard whose
-    postings exceed SHARD_BYTES by one more character, as long as that helps."""
-    size = {t: len(t) + sum(len(p) for p in postings.get(t, ())) + 40 * len(entities.get(t, ()))
-            for t in set(postings) | set(entities)}
+def _shards(size: dict[str, int]) -> dict[str, list[str]]:
+    """Prefix -> terms (``size``: term -> its size in a shard). Starts from
+    two-character prefixes and splits any shard whose terms exceed SHARD_BYTES by one
+    more character, as long as that helps."""
     shards: dict[str, list[str]] = defaultdict(list)
     for term in sorted(size):
         shards[term[:2]].append(term)

@@ -404,6 +404,10 @@
     var shardScripts = onDemand(function (p) { return shards[p]; },
       function (p) { return root + "search/s-" + hex(p) + ".js"; },
       function (p) { window.teSearchShard(p, { t: {}, e: {} }); });  /* a shard that failed to load: empty */
+    var parts = {};   // "term i" -> {t, e}: a part of a term cut by document range
+    var partScripts = onDemand(function (key) { return parts[key]; },
+      function (key) { var k = key.split(" "); return root + "search/p-" + hex(k[0]) + "." + k[1] + ".js"; },
+      function (key) { var k = key.split(" "); window.teSearchPart(k[0], Number(k[1]), { t: "", e: [], n: "" }); });
     var textScripts = onDemand(function (n) { return texts[n]; },
       function (n) { return root + "search/d" + n + ".js"; },
       function (n) { window.teSearchText(n, "", []); });
@@ -439,6 +443,10 @@
       shards[prefix] = data;
       shardScripts.arrived(prefix);
     };
+    window.teSearchPart = function (term, i, data) {
+      parts[partKey(term, i)] = data;
+      partScripts.arrived(partKey(term, i));
+    };
     /* a document's passages, their anchors without the start they share */
     window.teSearchText = function (n, start, passages) {
       texts[n] = passages.map(function (p) { return [start + p[0], p[1]]; });
@@ -460,12 +468,37 @@
       return out;
     }
 
-    /* term -> Map "doc.passage" -> positions */
-    function postings(term) {
+    /* a term's entry in its shard: its postings (a string), or, for a term cut by
+       document range into parts (search_index.py, PART_BYTES), where each part starts:
+       [its first documents, the numbers of the first entries each part names] */
+    function entry(term) {
       var p = shardFor(term);
-      var raw = p && shards[p] && shards[p].t[term.slice(p.length)];
+      return p && shards[p] ? shards[p].t[term.slice(p.length)] : undefined;
+    }
+    function partsOf(term) {
+      var v = entry(term);
+      return Array.isArray(v) ? v[0] : null;
+    }
+    /* the part that names entry ``number`` of a term in parts */
+    function namingPart(term, number) {
+      var firsts = entry(term)[1], i = 0;
+      while (i + 1 < firsts.length && firsts[i + 1] <= number) { i++; }
+      return i;
+    }
+    function partKey(term, i) { return term + " " + i; }
+    /* term -> Map "doc.passage" -> positions, of its parts loaded so far when it has parts */
+    function postings(term) {
       var found = new Map();
-      if (!raw) { return found; }
+      var starts = partsOf(term);
+      if (starts) {
+        starts.forEach(function (s, i) { var v = parts[partKey(term, i)]; if (v) { decode(v.t, found); } });
+        return found;
+      }
+      decode(entry(term), found);
+      return found;
+    }
+    function decode(raw, found) {
+      if (!raw) { return; }
       /* per posting: document (delta-coded, 0: the one before), passage times two
          (plus one when there are several positions, then their count less two),
          positions (delta-coded) */
@@ -477,6 +510,49 @@
         i += several ? 3 : 2;
         for (var k = 0; k < count; k++) { pos += n[i++]; positions.push(pos); }
         found.set(docNo + "." + passage, positions);
+      }
+    }
+    function documentsOf(raw) {
+      var n = 0;  /* delta-coded */
+      return numbers(raw).map(function (step) { n += step; return n; });
+    }
+    /* register entries under a term: Map page -> {label, page, docs}, in the register's
+       order. A term in parts names each entry once, in the part of its first document
+       ([label, page, place in that order], numbered on from the part before), and
+       which entries each document names (its number, delta-coded, their count, their
+       numbers, delta-coded); ``missing`` gets the parts that name entries the parts
+       read refer to. */
+    function entriesOf(term, missing) {
+      var found = new Map();
+      var starts = partsOf(term);
+      if (!starts) {
+        var p = shardFor(term);
+        ((p && shards[p] && shards[p].e[term.slice(p.length)]) || []).forEach(function (r) {
+          found.set(r[1], { label: r[0], page: r[1], docs: documentsOf(r[2]) });
+        });
+        return found;
+      }
+      var firsts = entry(term)[1], named = [], docsOf = {};
+      starts.forEach(function (s, i) {
+        var v = parts[partKey(term, i)];
+        if (!v) { return; }
+        v.e.forEach(function (r, k) { named[firsts[i] + k] = r; });
+        var n = numbers(v.n), d = 0;
+        for (var j = 0; j < n.length;) {
+          d += n[j];
+          var count = n[j + 1], e = 0;
+          j += 2;
+          for (var c = 0; c < count; c++) { e += n[j++]; (docsOf[e] = docsOf[e] || []).push(d); }
+        }
+      });
+      named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
+        .sort(function (a, b) { return a[0][2] - b[0][2]; })
+        .forEach(function (re) { found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docsOf[re[1]] || [] }); });
+      if (missing) {
+        Object.keys(docsOf).forEach(function (e) {
+          var key = partKey(term, namingPart(term, Number(e)));
+          if (!named[e] && !parts[key]) { missing[key] = true; }  /* (once: a part that failed is empty) */
+        });
       }
       return found;
     }
@@ -495,8 +571,7 @@
          a phrase: passages where its words follow each other */
       if (unit.words.length === 1) {
         var found = new Map();
-        var words = postings(unit.words[0]).size || unit.exact ? [unit.words[0]] : expand(unit.words[0]);
-        words.forEach(function (w) { postings(w).forEach(function (v, k) { found.set(k, v); }); });
+        unit.terms.forEach(function (w) { postings(w).forEach(function (v, k) { found.set(k, v); }); });
         return found;
       }
       var lists = unit.words.map(postings);
@@ -532,25 +607,142 @@
       writeHash({ q: q, from: from.value, to: to.value, kind: kind.value });
       hitsList.textContent = "";
       entityHits.textContent = "";
+      removeMore();
       if (!q) { status.textContent = ""; return; }
       var units = parse(q);
       if (!units.length) { status.textContent = "Type a word."; return; }
       var prefixes = {};
       units.forEach(function (u) { u.words.forEach(function (w) { var p = shardFor(w); if (p) { prefixes[p] = true; } }); });
       status.textContent = "Searching…";
-      shardScripts.need(Object.keys(prefixes), function () { if (mine === generation) { show(units, q); } });
+      shardScripts.need(Object.keys(prefixes), function () {
+        if (mine !== generation) { return; }
+        units.forEach(function (u) {
+          var w = u.words[0];
+          u.terms = u.words.length > 1 || u.exact || entry(w) ? u.words : expand(w);
+        });
+        var search = plan(units, q);
+        search.mine = mine;
+        advance(search, PAGE, function () { show(search); });
+      });
     }
 
-    function show(units, q) {
-      /* documents holding every unit, with the passages that match */
+    /* What a query needs: its units, the words that may name register entries, the
+       terms cut in parts (each with the count of its leading parts read or passed),
+       and the documents that can be found at all (null: any), known from the terms
+       held whole (the rarest) and the year and type chosen: the parts of the others
+       are read only where those documents are, the first documents first. */
+    function plan(units, q) {
+      var words = units.every(function (u) { return !u.phrase; }) ? units.map(function (u) { return u.words[0]; }) : [];
+      var split = {};
+      units.forEach(function (u) { u.terms.concat(u.words).forEach(function (t) { if (partsOf(t)) { split[t] = 0; } }); });
+      words.forEach(function (w) { if (partsOf(w)) { split[w] = 0; } });
+      function docsOf(list) {
+        var s = new Set();
+        list.forEach(function (t) { postings(t).forEach(function (v, key) { s.add(Number(key.split(".")[0])); }); });
+        return s;
+      }
+      function meet(a, b) { return a === null ? b : b === null ? a : new Set(Array.from(a).filter(function (d) { return b.has(d); })); }
+      var text = null;
+      units.forEach(function (u) {
+        var bound = null;
+        if (u.words.length === 1) {
+          if (!u.terms.some(partsOf)) { bound = docsOf(u.terms); }
+        } else {
+          u.words.forEach(function (w) { if (!partsOf(w)) { bound = meet(bound, docsOf([w])); } });
+        }
+        text = meet(text, bound);
+      });
+      var named = words.length ? null : new Set();
+      var whole = words.filter(function (w) { return !partsOf(w); });
+      if (words.length && whole.length) {
+        named = new Set();
+        var keys = null;
+        whole.forEach(function (w) { var m = entriesOf(w); keys = keys === null ? m : new Map(Array.from(keys).filter(function (kv) { return m.has(kv[0]); })); });
+        keys.forEach(function (e) { e.docs.forEach(function (d) { named.add(d); }); });
+      }
+      var can = text === null || named === null ? null : new Set(Array.from(text).concat(Array.from(named)));
+      var yFrom = parseInt(from.value, 10), yTo = parseInt(to.value, 10), k = kind.value;
+      var chosen = function (d) {
+        var r = rows[d];
+        if (!r) { return false; }
+        if (!isNaN(yFrom) && (r.year === null || r.year < yFrom)) { return false; }
+        if (!isNaN(yTo) && (r.year === null || r.year > yTo)) { return false; }
+        return !k || r.kind === k;
+      };
+      if (can !== null) { can = Array.from(can).filter(chosen); }
+      else if (!isNaN(yFrom) || !isNaN(yTo) || k) { can = rows.map(function (r) { return r.n; }).filter(chosen); }
+      if (can !== null) { can.sort(function (a, b) { return a - b; }); }
+      return { units: units, q: q, words: words, split: split, can: can, chosen: chosen, shown: 0 };
+    }
+
+    /* the documents up to which every term in parts is read (Infinity: all) */
+    function reach(search) {
+      var upTo = Infinity;
+      Object.keys(search.split).forEach(function (t) {
+        var starts = partsOf(t), done = search.split[t];
+        if (done < starts.length) { upTo = Math.min(upTo, starts[done]); }
+      });
+      return upTo;
+    }
+
+    /* a part is needed if one of the documents that can be found is in its range (the
+       first part always when entries are looked for: it holds those no document names) */
+    function needed(search, t, i) {
+      if (search.can === null || (i === 0 && search.words.length)) { return true; }
+      var starts = partsOf(t), lo = starts[i], hi = i + 1 < starts.length ? starts[i + 1] : Infinity;
+      var can = search.can, a = 0, b = can.length;
+      while (a < b) { var mid = (a + b) >> 1; if (can[mid] < lo) { a = mid + 1; } else { b = mid; } }
+      return a < can.length && can[a] < hi;
+    }
+
+    /* Read the terms' parts, the first documents first, until ``wanted`` documents
+       are found among those read (or all are read), then ``done``. */
+    function advance(search, wanted, done) {
+      /* (entries the parts read refer to, named in parts not read: those first) */
+      var missing = {};
+      search.words.forEach(function (w) { if (partsOf(w)) { entriesOf(w, missing); } });
+      if (Object.keys(missing).length) {
+        partScripts.need(Object.keys(missing), function () {
+          if (search.mine === generation) { advance(search, wanted, done); }
+        });
+        return;
+      }
+      for (;;) {
+        var upTo = reach(search);
+        search.result = evaluate(search, upTo);
+        search.complete = upTo === Infinity;
+        if (search.complete || search.result.found.length >= wanted) { done(); return; }
+        var keys = [], next = {};
+        Object.keys(search.split).forEach(function (t) {
+          var starts = partsOf(t), i = search.split[t];
+          if (i >= starts.length || starts[i] !== upTo) { return; }
+          while (i < starts.length && !needed(search, t, i)) { i++; }
+          search.split[t] = i;
+          if (i < starts.length) { next[t] = i; keys.push(partKey(t, i)); }
+        });
+        if (!keys.length) { continue; }  /* (parts passed: read on) */
+        partScripts.need(keys, function () {
+          if (search.mine !== generation) { return; }
+          Object.keys(next).forEach(function (t) { search.split[t] = next[t] + 1; });
+          advance(search, wanted, done);
+        });
+        return;
+      }
+    }
+
+    /* The documents found below ``upTo`` (every term read that far): those holding
+       every unit, with the passages that match, and those naming a register entry
+       whose name forms hold every word. */
+    function evaluate(search, upTo) {
       var docs = null;
       var passages = new Map();  // doc -> Map(passage -> [[start, length]])
-      units.forEach(function (unit) {
+      search.units.forEach(function (unit) {
         var matches = unitMatches(unit);
         var here = new Set();
         matches.forEach(function (positions, key) {
           var parts = key.split(".");
           var d = Number(parts[0]), p = Number(parts[1]);
+          if (d >= upTo) { return; }
           here.add(d);
           if (!passages.has(d)) { passages.set(d, new Map()); }
           var list = passages.get(d).get(p) || [];
@@ -559,69 +751,65 @@
         });
         docs = docs === null ? here : new Set(Array.from(docs).filter(function (d) { return here.has(d); }));
       });
-      /* register entries whose name forms hold every word */
-      var words = units.filter(function (u) { return !u.phrase; }).map(function (u) { return u.words[0]; });
       var entities = [];
-      if (words.length && words.length === units.length) {
-        var rowsByKey = null;
-        words.forEach(function (w) {
-          var p = shardFor(w);
-          var list = (p && shards[p] && shards[p].e[w.slice(p.length)]) || [];
-          var keys = new Map(list.map(function (r) { return [r[1], r]; }));
-          if (rowsByKey === null) { rowsByKey = keys; } else {
-            rowsByKey = new Map(Array.from(rowsByKey).filter(function (kv) { return keys.has(kv[0]); }));
-          }
+      if (search.words.length) {
+        /* (an entry's documents from a word held whole when there is one) */
+        var byKey = null;
+        search.words.slice().sort(function (a, b) { return !!partsOf(a) - !!partsOf(b); }).forEach(function (w) {
+          var m = entriesOf(w);
+          byKey = byKey === null ? m : new Map(Array.from(byKey).filter(function (kv) { return m.has(kv[0]); }));
         });
-        entities = rowsByKey ? Array.from(rowsByKey.values()) : [];
+        entities = Array.from(byKey.values());
       }
       var named = new Map(); // doc -> entity labels
       entities.forEach(function (e) {
-        var n = 0;  /* the documents naming it, delta-coded */
-        numbers(e[2]).forEach(function (step) {
-          n += step;
+        e.docs.forEach(function (n) {
+          if (n >= upTo) { return; }
           if (!named.has(n)) { named.set(n, []); }
-          named.get(n).push(e[0]);
+          named.get(n).push(e.label);
         });
       });
       var all = new Set(docs || []);
       named.forEach(function (v, d) { all.add(d); });
-      var yFrom = parseInt(from.value, 10), yTo = parseInt(to.value, 10), k = kind.value;
-      var found = Array.from(all).filter(function (d) {
-        var r = rows[d];
-        if (!r) { return false; }
-        if (!isNaN(yFrom) && (r.year === null || r.year < yFrom)) { return false; }
-        if (!isNaN(yTo) && (r.year === null || r.year > yTo)) { return false; }
-        return !k || r.kind === k;
-      }).sort(function (a, b) { return a - b; });
+      var found = Array.from(all).filter(search.chosen).sort(function (a, b) { return a - b; });
+      return { found: found, passages: passages, named: named, entities: entities };
+    }
 
-      if (entities.length) {
+    function removeMore() {
+      var old = doc.getElementById("te-more");
+      if (old) { old.parentNode.removeChild(old); }
+    }
+
+    function show(search) {
+      var res = search.result, q = search.q;
+      entityHits.textContent = "";
+      if (res.entities.length) {
         var p = el("p", "entity-hits");
         p.appendChild(doc.createTextNode("In the registers: "));
-        entities.slice(0, 12).forEach(function (e, i) {
+        res.entities.slice(0, 12).forEach(function (e, i) {
           if (i) { p.appendChild(doc.createTextNode("; ")); }
-          p.appendChild(link(root + "registers/" + e[1] + ".html", e[0]));
+          p.appendChild(link(root + "registers/" + e.page + ".html", e.label));
         });
         entityHits.appendChild(p);
       }
-      status.textContent = found.length ? found.length + " document" + (found.length === 1 ? "" : "s") + " for " + q
-        : "Nothing found for " + q + ".";
-      var shownCount = 0;
-      function more() {
-        found.slice(shownCount, shownCount + PAGE).forEach(function (d) {
-          hitsList.appendChild(hit(d, passages.get(d), named.get(d)));
+      var count = res.found.length;
+      status.textContent = !count && search.complete ? "Nothing found for " + q + "."
+        : count + " document" + (count === 1 ? "" : "s") + " for " + q + (search.complete ? "" : " so far");
+      res.found.slice(search.shown, search.shown + PAGE).forEach(function (d) {
+        hitsList.appendChild(hit(d, res.passages.get(d), res.named.get(d)));
+      });
+      search.shown = Math.min(search.shown + PAGE, res.found.length);
+      removeMore();
+      if (search.shown < res.found.length || !search.complete) {
+        var b = el("button", "more", "More results");
+        b.id = "te-more";
+        b.type = "button";
+        b.addEventListener("click", function () {
+          b.disabled = true;
+          advance(search, search.shown + PAGE, function () { show(search); });
         });
-        shownCount += PAGE;
-        var old = doc.getElementById("te-more");
-        if (old) { old.parentNode.removeChild(old); }
-        if (shownCount < found.length) {
-          var b = el("button", "more", "More results");
-          b.id = "te-more";
-          b.type = "button";
-          b.addEventListener("click", more);
-          hitsList.parentNode.insertBefore(b, hitsList.nextSibling);
-        }
+        hitsList.parentNode.insertBefore(b, hitsList.nextSibling);
       }
-      more();
     }
 
     function hit(d, matched, names) {
