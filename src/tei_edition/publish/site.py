@@ -1061,8 +1061,8 @@ def _run_text(xml: bytes, path: str) -> list[str]:
     strings cross from Saxon in one piece, as ``run_strings`` has them."""
     sheet = transform.compiled(STYLESHEET)
     executable = sheet.executable
-    node = transform.call_saxon(lambda: sheet.processor.parse_xml(xml_text=xml.decode("utf-8")),
-                                "cannot hand the site to Saxon", path=path)
+    node = transform.parse_text(sheet.processor, xml.decode("utf-8"), "cannot hand the site to Saxon",
+                                path=path)
     executable.clear_parameters()
     executable.set_save_xsl_message(True, None)
     # (its messages are not reported: the site stylesheet's are the pages' own)

@@ -116,6 +116,32 @@ def compiled(stylesheet: str | os.PathLike) -> Compiled:
     return _executables[path]
 
 
+# Saxon's XML parser (the JDK's) counts every &amp;, &lt;, &gt;, &quot; and &apos; it
+# expands and refuses a text past 100,000 of them ("accumulated size of entities"): a
+# 2 MB letter book full of "&" could not be handed over. Character references
+# (&#38;) are not entities and are not counted. The limit guards against entity
+# expansion, and nothing we hand over declares an entity.
+_ENTITY_LIMIT = 90_000
+_PREDEFINED = re.compile(r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|&(amp|lt|gt|quot|apos);", re.S)
+_CHARACTER = {"amp": "&#38;", "lt": "&#60;", "gt": "&#62;", "quot": "&#34;", "apos": "&#39;"}
+
+
+def saxon_text(text: str) -> str:
+    """XML text as Saxon's parser takes it whatever its size: the predefined entity
+    references written as character references (the same characters), comments,
+    processing instructions and CDATA sections as they are. Text with fewer
+    ampersands than the limit is returned as it is (most is)."""
+    if text.count("&") < _ENTITY_LIMIT:
+        return text
+    return _PREDEFINED.sub(lambda m: _CHARACTER[m.group(1)] if m.group(1) else m.group(), text)
+
+
+def parse_text(proc, text: str, context: str, *, path: str | None = None):
+    """Saxon's tree of XML text we made (``saxon_text``), a failure named by ``context``."""
+    text = saxon_text(text)
+    return call_saxon(lambda: proc.parse_xml(xml_text=text), context, path=path)
+
+
 def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = True,
            path: str | None = None, restore: bool = True):
     """Hand a tree from our safe parser to Saxon (as text: no DOCTYPE travels with it).
@@ -132,8 +158,7 @@ def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = Tru
     finally:
         for el in marked if restore else ():
             del el.attrib[LINE_ATTR]
-    return call_saxon(lambda: proc.parse_xml(xml_text=text), "cannot hand the document to Saxon",
-                      path=path)
+    return parse_text(proc, text, "cannot hand the document to Saxon", path=path)
 
 
 def emptied(document) -> None:
@@ -276,8 +301,7 @@ class XmlText:
 
 def _xdm_value(proc, value):
     if isinstance(value, XmlText):
-        return call_saxon(lambda: proc.parse_xml(xml_text=value.text),
-                          "cannot hand a parameter to Saxon")
+        return parse_text(proc, value.text, "cannot hand a parameter to Saxon")
     if isinstance(value, bool):
         return proc.make_boolean_value(value)
     if isinstance(value, int):

@@ -911,8 +911,7 @@ def _serve(request: dict, stylesheets: dict) -> dict:
         documents = etree.fromstring(xslt.encode("utf-8")).get(f"{{{TE_NS}}}documents") == "yes"
         return {"xslt": xslt, "key": key, "documents": documents}
     proc, executable = stylesheets[request["key"]]
-    node = transform.call_saxon(lambda: proc.parse_xml(xml_text=request["document"]),
-                                "cannot hand the document to Saxon")
+    node = transform.parse_text(proc, request["document"], "cannot hand the document to Saxon")
     executable.clear_parameters()
     executable.set_global_context_item(xdm_item=node)
     if request.get("uri"):
@@ -925,7 +924,7 @@ def _serve(request: dict, stylesheets: dict) -> dict:
         uris = [[d.get("pattern"), d.text or ""] for d in (root if root is not None else [])]
         return {"uris": uris}
     if request.get("subordinate"):
-        subordinate = transform.call_saxon(lambda: proc.parse_xml(xml_text=request["subordinate"]),
+        subordinate = transform.parse_text(proc, request["subordinate"],
                                            "cannot hand the subordinate documents to Saxon")
         executable.set_parameter(f"{{{TE_NS}}}documents", subordinate)
     try:
