@@ -26,6 +26,8 @@
 
   <!-- The edition page's content, made by the page around it (shell.xsl, h:page) as it
        writes <main>: the whole text goes to the output as it is made. -->
+  <xsl:mode name="h:page-content" on-no-match="fail"/>
+
   <xsl:template match="/" mode="h:page-content">
     <xsl:call-template name="h:title-block">
       <xsl:with-param name="header" select="(*/tei:teiHeader)[1]"/>
