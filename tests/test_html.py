@@ -760,3 +760,28 @@ def test_no_input_chooses_a_file_the_export_writes(tmp_path):
     assert [p.name for p in out.iterdir()] == ["site"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
     assert [p.name for p in source.parent.iterdir()] == ["paths.xml"]
+
+
+BACK_TEI = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Back'
+            '</title></titleStmt><publicationStmt><p>Test</p></publicationStmt><sourceDesc><p>Made'
+            '<note place="foot">A note of the header.</note></p></sourceDesc></fileDesc></teiHeader>'
+            '<text><body>{}</body></text></TEI>')
+
+
+@pytest.mark.parametrize("body, back", [
+    ('<p>Words with no note.</p>', False),
+    ('<div type="document" n="1"><head>One</head><p>Dear <app><lem>friend</lem><rdg wit="#B">'
+     'fiend</rdg></app>.</p></div>', True),
+    ('<p>Dear friend<note place="foot">A note.</note>.</p>', True),
+])
+def test_back_to_the_text_is_said_on_a_page_whose_notes_link_back(tmp_path, body, back):
+    """The page's one "Back to the text" (the backlinks' description) stands where a list
+    of notes or textual notes links back to the text, and nowhere else: not for a note
+    of the header, which no list holds."""
+    source = tmp_path / "back.xml"
+    source.write_text(BACK_TEI.format(body), encoding="utf-8")
+    root = page(build(source, tmp_path / "site"), "index.html")
+    if back:
+        assert_backlinks_described(root)
+    else:
+        assert not root.xpath("//x:a[@role='doc-backlink'] | //*[@id='te-back']", namespaces=X)

@@ -19,18 +19,25 @@
       <xsl:with-param name="norm" select="$norm"/>
       <xsl:with-param name="page" select="'index'"/>
       <xsl:with-param name="title" select="h:site-title($norm)"/>
-      <xsl:with-param name="content" as="element()*">
-        <xsl:call-template name="h:title-block">
-          <xsl:with-param name="header" select="($norm/*/tei:teiHeader)[1]"/>
-        </xsl:call-template>
-        <xsl:call-template name="h:contents">
-          <xsl:with-param name="norm" select="$norm"/>
-        </xsl:call-template>
-        <div class="edition-text reading-{$reading}" id="te-text">
-          <xsl:apply-templates select="$norm/*" mode="h:text"/>
-        </div>
-      </xsl:with-param>
+      <xsl:with-param name="text" select="$norm"/>
+      <xsl:with-param name="back" select="h:back-referenced($norm)"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The edition page's content, made by the page around it (shell.xsl, h:page) as it
+       writes <main>: the whole text goes to the output as it is made. -->
+  <xsl:mode name="h:page-content" on-no-match="fail"/>
+
+  <xsl:template match="/" mode="h:page-content">
+    <xsl:call-template name="h:title-block">
+      <xsl:with-param name="header" select="(*/tei:teiHeader)[1]"/>
+    </xsl:call-template>
+    <xsl:call-template name="h:contents">
+      <xsl:with-param name="norm" select="."/>
+    </xsl:call-template>
+    <div class="edition-text reading-{$reading}" id="te-text">
+      <xsl:apply-templates select="*" mode="h:text"/>
+    </div>
   </xsl:template>
 
   <!-- Title, subtitle, authors, responsibilities, series, source, publication. -->

@@ -172,6 +172,15 @@
     <a href="{h:fragment($id || '-ref')}" role="doc-backlink" aria-describedby="te-back">{$mark}</a>
   </xsl:template>
 
+  <!-- Whether a page of the whole text has a link back from a note: a unit's list of
+       notes (h:footnotes) holds its notes and apparatus entries, and each unit that
+       lists them is the outermost text or a division made a section (text.xsl). -->
+  <xsl:function name="h:back-referenced" as="xs:boolean">
+    <xsl:param name="norm" as="document-node()"/>
+    <xsl:sequence select="exists($norm//(tei:note[@te:place = 'foot'] | *[@te:apparatus])
+      [te:unit(.)[self::tei:text or (self::tei:div | self::tei:div1)/@te:kind = 'block']])"/>
+  </xsl:function>
+
   <!-- "Notes to Document No. 1": each list of notes is a landmark with its own name. -->
   <!-- The notes' heading, one level below their unit's: a division's heading (h2 in
        the dossier, notes h3), or the page's title (h1 of a letter, notes h2). -->

@@ -45,7 +45,13 @@
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="page" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
-    <xsl:param name="content" as="item()*"/>
+    <xsl:param name="content" as="item()*" select="()"/>
+    <!-- a page made from the whole text (the edition page, front.xsl) names the text:
+         its content is made here, in mode h:page-content, straight into <main> (never
+         built as a tree first and then copied) -->
+    <xsl:param name="text" as="document-node()?" select="()"/>
+    <!-- whether the page's notes link back to the text (h:back-referenced, notes.xsl) -->
+    <xsl:param name="back" as="xs:boolean" select="false()"/>
     <xsl:param name="catalog" as="element(h:register)*" tunnel="yes"/>
     <xsl:variable name="in" select="$collection-page/*"/>
     <xsl:variable name="root" select="string($in/@root)"/>
@@ -117,10 +123,11 @@
             </xsl:call-template>
           </xsl:if>
           <xsl:sequence select="$content"/>
+          <xsl:apply-templates select="$text" mode="h:page-content"/>
         </main>
         <footer class="site-footer" lang="en">
           <!-- what every backlink of the notes says, once (notes.xsl, h:backlink) -->
-          <xsl:if test="exists($content/descendant-or-self::*[@aria-describedby = 'te-back'])">
+          <xsl:if test="$back">
             <span id="te-back" hidden="">Back to the text</span>
           </xsl:if>
           <xsl:variable name="licence" select="($norm/*/tei:teiHeader//tei:availability)[1]"/>
