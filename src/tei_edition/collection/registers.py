@@ -52,6 +52,8 @@ def elements_of(texts, count: int | None = None) -> list[etree._Element]:
     no count is given), with an id each and nothing between them."""
     texts = list(texts)
     count = len(texts) if count is None else count
+    if not texts and not count:
+        return []  # (most letters give the register nothing)
     if not texts:
         joined = b""
     elif isinstance(texts[0], str):
