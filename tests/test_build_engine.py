@@ -678,3 +678,34 @@ def test_a_file_of_many_documents_gets_its_pdf_and_pages_in_an_edition(tmp_path)
     assert report.exit_code == 0, report.notes
     assert (out / "volumes" / "frus.pdf").is_file()
     assert (out / "html" / "volumes" / "frus" / "index.html").is_file()
+
+
+def test_the_register_a_worker_receives_is_the_register_sent(collection):
+    """A pool's workers get the collection's register pickled (its elements as one
+    text, parsed in one go): every entry, element, copy, key rule and problem comes
+    back, and so does what a page depends on (its keys, its digests)."""
+    import pickle
+
+    from lxml import etree
+
+    from tei_edition.collection import load
+
+    (collection / "letter-3.xml").write_text(letter(3).replace(
+        "</TEI>", '<standOff><listPerson><person xml:id="p1"><persName>Ben Example</persName>'
+        '</person><person xml:id="p7" n="Seven"><persName>Seven</persName></person>'
+        '<person xml:id="p7"><persName>Again</persName></person>'
+        '</listPerson></standOff></TEI>'), encoding="utf-8")
+    register = load([collection]).register
+    register.detect_keys({"person": {"Seven"}})
+    sent = pickle.loads(pickle.dumps(register))
+
+    def whole(r):
+        return ([(e.id, e.kind, e.names, e.description, e.path, e.line, e.attributes,
+                  etree.tostring(e.element, method="c14n") if e.element is not None else None,
+                  r.key_of(e)) for e in r],
+                r.copies, r.key_rules, [p.as_text() for p in r.problems], sorted(r.files),
+                r.in_file("letter-3.xml", "p1").path, r.lookup_key("Seven", "person").id)
+    assert whole(sent) == whole(register)
+    assert register.copies and register.problems  # (the copy of p1; p7 twice)
+    assert sent.digest(register.keys()) == register.digest(register.keys())
+    assert etree.tostring(sent.bundle()) == etree.tostring(register.bundle())

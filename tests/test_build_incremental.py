@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_collection_site_fixture import generate  # noqa: E402
@@ -345,8 +346,8 @@ def test_the_tool_and_the_options_invalidate_everything(source, tmp_path, monkey
 
 
 def test_the_collection_read_from_its_records_is_the_collection_read_anew(source, monkeypatch):
-    """``collection.load``'s cache: unchanged files of one document are not parsed, and
-    what the model holds is what a fresh read gives."""
+    """``collection.load``'s cache: unchanged files of one document, and unchanged
+    register files, are not parsed, and what the model holds is what a fresh read gives."""
     import json
 
     from tei_edition.collection import model
@@ -354,7 +355,8 @@ def test_the_collection_read_from_its_records_is_the_collection_read_anew(source
     first = load([source])
     records = json.loads(json.dumps(first.records))  # as the build folder keeps them
     letters = sorted((source / "letters").glob("*.xml"))
-    assert {f"letters/{p.name}" for p in letters} == set(records)  # registers are not cached
+    registers = {"registers/persons.xml", "registers/places.xml"}
+    assert {f"letters/{p.name}" for p in letters} | registers == set(records)
     edited = letters[4]
     edited.write_text(edited.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
                       encoding="utf-8")
@@ -363,7 +365,7 @@ def test_the_collection_read_from_its_records_is_the_collection_read_anew(source
     monkeypatch.setattr(model, "parse_file", lambda path, *a, **k: parsed.append(Path(path).name)
                         or real(path, *a, **k))
     cached = load([source], cache=records)
-    assert sorted(parsed) == sorted(["persons.xml", "places.xml", edited.name])
+    assert parsed == [edited.name]
     monkeypatch.undo()
     fresh = load([source])
 
@@ -372,6 +374,8 @@ def test_the_collection_read_from_its_records_is_the_collection_read_anew(source
                 for d in collection.ordered()]
     assert seen(cached) == seen(fresh)
     assert cached.register.keys() == fresh.register.keys()
+    assert _entries(cached.register) == _entries(fresh.register)
+    assert cached.registers == fresh.registers
     assert [p.as_text() for p in cached.problems] == [p.as_text() for p in fresh.problems]
     assert cached.records[f"letters/{edited.name}"]["sha256"] != records[f"letters/{edited.name}"]["sha256"]
     # a record whose hash is not the file's is not used
@@ -383,6 +387,50 @@ def test_the_collection_read_from_its_records_is_the_collection_read_anew(source
                         or real(path, *a, **k))
     load([source], cache=stale)
     assert letters[0].name in parsed
+
+
+def _entries(register) -> list:
+    """A register's entries as a document's pages and digests see them."""
+    return [(e.id, e.kind, e.names, e.description, e.path, e.line, e.attributes,
+             etree.tostring(e.element, method="c14n") if e.element is not None else None,
+             register.key_of(e), register.key_value(e)) for e in register]
+
+
+@pytest.mark.parametrize("damage", ["stale", "unreadable", "another entry", "one more element",
+                                    "another id", "not an entry"])
+def test_a_register_read_from_a_damaged_record_is_read_anew(source, monkeypatch, damage):
+    """A register file's record whose hash is not the file's, or whose entries are not
+    what it says (a build folder's file may be damaged), is not used: the file is parsed,
+    and the register is what a fresh read gives."""
+    import json
+
+    from tei_edition.collection import model
+
+    fresh = load([source])
+    records = json.loads(json.dumps(fresh.records))
+    record = records["registers/persons.xml"]
+    first = record["entries"][0]
+    if damage == "stale":
+        record["sha256"] = "0" * 64
+    elif damage == "unreadable":
+        record["entries"] = "persons"
+    elif damage == "another entry":
+        first[0] = "someone-else"
+    elif damage == "one more element":
+        first[7] += first[7]
+    elif damage == "another id":
+        first[7] = first[7].replace(f'xml:id="{first[0]}"', 'xml:id="p-forged"')
+    else:
+        first[7] = "<note>not an entry</note>"
+    parsed = []
+    real = model.parse_file
+    monkeypatch.setattr(model, "parse_file", lambda path, *a, **k: parsed.append(Path(path).name)
+                        or real(path, *a, **k))
+    again = load([source], cache=records)
+    assert parsed == ["persons.xml"]
+    assert _entries(again.register) == _entries(fresh.register)
+    assert again.registers == fresh.registers
+    assert not again.register.duplicates and not [p for p in again.problems if "twice" in p.message]
 
 
 def test_a_file_unchanged_on_disk_is_not_hashed_again_and_a_changed_one_is(source, monkeypatch):
@@ -404,6 +452,7 @@ def test_a_file_unchanged_on_disk_is_not_hashed_again_and_a_changed_one_is(sourc
     first = load([source], cache=just_written)
     records = json.loads(json.dumps(first.records))
     assert all("seen" in records[f"letters/{p.name}"] for p in letters)
+    assert all("seen" in records[f"registers/{name}"] for name in ("persons.xml", "places.xml"))
 
     hashed = []
     real = model._sha256
@@ -416,8 +465,8 @@ def test_a_file_unchanged_on_disk_is_not_hashed_again_and_a_changed_one_is(sourc
     edited.write_text(same_size, encoding="utf-8")
     os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
     cached = load([source], cache=records)
-    # the registers (never cached) and the edited letter: no other file is read
-    assert sorted(hashed) == sorted(["persons.xml", "places.xml", edited.name])
+    # the edited letter: no other file is read (the registers' records are taken too)
+    assert hashed == [edited.name]
     assert cached.records[f"letters/{edited.name}"]["sha256"] != \
         records[f"letters/{edited.name}"]["sha256"]
     monkeypatch.undo()
@@ -433,6 +482,11 @@ def _resolution(collection):
     catalogue's people and places (their keys), in catalogue order."""
     return [(d.id, d.register_refs, d.unresolved, d.catalogue.sender, d.catalogue.addressee,
              d.catalogue.place_sent, d.catalogue.place_received) for d in collection.ordered()]
+
+
+def _of_documents(records: dict) -> dict:
+    """The records of documents' files (not of register files: no names of their own)."""
+    return {name: record for name, record in records.items() if "document" in record}
 
 
 def _counting_decisions(monkeypatch) -> list:
@@ -456,7 +510,7 @@ def test_names_resolved_by_the_records_are_taken_only_under_the_same_register(so
         return json.loads(json.dumps(load([source]).records))  # as the build folder keeps them
 
     records = cached_records()
-    assert all(r["resolved"]["stamp"] for r in records.values())
+    assert all(r["resolved"]["stamp"] for r in _of_documents(records).values())
     decided = _counting_decisions(monkeypatch)
     again = load([source], cache=records)
     assert decided == []  # nothing resolved again
@@ -496,7 +550,7 @@ def test_a_record_whose_resolution_cannot_be_read_is_resolved_again(source):
     import json
 
     records = json.loads(json.dumps(load([source]).records))
-    for record in records.values():
+    for record in _of_documents(records).values():
         record["resolved"]["unresolved"] = [[1, "#nowhere"]]
         record["resolved"]["names"][0] = ["not a name"]
     assert _resolution(load([source], cache=records)) == _resolution(load([source]))
@@ -708,7 +762,7 @@ def test_an_interrupted_build_resumed_keeps_the_records_of_what_it_read(source, 
     kept = unseen(manifest.load_records(out))
     # (beside the names, the build keeps the register's digest of them: this register's)
     register = load([source]).register
-    for record in kept.values():
+    for record in _of_documents(kept).values():
         resolved = record["resolved"]
         if resolved["keys"]:
             assert resolved.pop("register") == register.digest(resolved["keys"])
@@ -727,7 +781,7 @@ def test_a_documents_register_digest_is_kept_in_its_record(source, tmp_path, mon
 
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
-    records = manifest.load_records(out)
+    records = _of_documents(manifest.load_records(out))
     named = [r["resolved"]["keys"] for r in records.values() if len(r["resolved"]["keys"]) > 1]
     assert named and all(isinstance(r["resolved"].get("register"), str)
                          for r in records.values() if r["resolved"]["keys"])
@@ -748,7 +802,7 @@ def test_a_documents_register_digest_is_kept_in_its_record(source, tmp_path, mon
     changed = build([source], out, jobs=0, only=["html"])
     assert rendered(changed) == {d.id for d in load([source]).documents if key in d.register_refs}
     assert rendered(changed)
-    records = manifest.load_records(out)
+    records = _of_documents(manifest.load_records(out))
     assert all(isinstance(r["resolved"].get("register"), str)
                for r in records.values() if r["resolved"]["keys"])
     same_as_a_full_build(source, out, tmp_path, only=["html"])
@@ -797,7 +851,7 @@ def test_a_register_digest_gone_wrong_in_a_record_never_makes_a_wrong_page(sourc
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
     data = marshal.loads((out / manifest.RECORDS).read_bytes())
-    named = sorted(name for name, r in data["files"].items() if r["resolved"]["keys"])
+    named = sorted(name for name, r in _of_documents(data["files"]).items() if r["resolved"]["keys"])
     wrong, unreadable = named[0], named[1]
     data["files"][wrong]["resolved"]["register"] = "0" * 64
     data["files"][unreadable]["resolved"]["register"] = 12345

@@ -32,14 +32,13 @@ from lxml import etree
 from tei_edition.collection import catalogue as cat
 from tei_edition.collection import config as configuration
 from tei_edition.collection.classify import document_divisions, is_register
-from tei_edition.collection.registers import SOURCE, CollectionRegister
+from tei_edition.collection.registers import SOURCE, CollectionRegister, elements_of
 from tei_edition.entities.namefold import fold
-from tei_edition.entities.register import Entry, entries_in, normalized_text
+from tei_edition.entities.register import ENTRY_KINDS, Entry, entries_in, normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
 from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import (TEI_NS, XML_NS, collect_xml_files, linked_folders,
-                                    make_parser, parse_file)
+from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, linked_folders, parse_file
 
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -324,6 +323,25 @@ class _Pending:
     resolved: dict | None = None
 
 
+def _recorded_entries(recorded: list, rel: str) -> list[Entry]:
+    """A file's register entries as its record keeps them, their elements parsed in one
+    go; ``ValueError`` (or another error of a damaged record) unless each is an entry of
+    this file with the id and kind its element has."""
+    entries = [Entry(ident, kind, list(names), description, path, line, dict(attributes))
+               for ident, kind, names, description, path, line, attributes, _ in recorded]
+    texts = [xml for *_, xml in recorded]
+    elements = iter(elements_of([t for t in texts if t is not None]))
+    for entry, text in zip(entries, texts):
+        if not (isinstance(entry.id, str) and isinstance(entry.description, str)
+                and entry.path == rel and all(isinstance(n, str) for n in entry.names)):
+            raise ValueError("not this file's register entries")
+        if text is not None:
+            entry.element = next(elements)
+            if entry.element.get(XML_ID) != entry.id or ENTRY_KINDS[entry.element.tag] != entry.kind:
+                raise ValueError("not this file's register entries")
+    return entries
+
+
 class _Reader:
     def __init__(self, root: Path, register: CollectionRegister, roles: str = "as-encoded",
                  cache: dict | None = None):
@@ -407,7 +425,7 @@ class _Reader:
             if self._record is not None and seen is not None and _settled(seen):
                 self._record["seen"] = seen
             self._tei(root, file, rel, None, None)
-            if self._record is not None and "document" in self._record:
+            if self._record is not None and ("document" in self._record or "register" in self._record):
                 self.records[rel] = self._record
             self._record = None
         else:
@@ -433,6 +451,8 @@ class _Reader:
         for entry in entries:
             self._add(entry)
         if self._record is not None:
+            if register and part is None:  # a register file's entries, kept to be taken again
+                self._record["register"] = True
             self._record["entries"] = [
                 [e.id, e.kind, e.names, e.description, e.path, e.line, e.attributes,
                  etree.tostring(e.element, encoding="unicode", with_tail=False)
@@ -480,11 +500,15 @@ class _Reader:
                 "refs": [[kind, ref, key, line] for (kind, ref, key), line in refs.items()]}
 
     def _from_record(self, file: Path, rel: str, record: dict) -> None:
-        """What ``read`` would find in an unchanged file of one document, from its record."""
+        """What ``read`` would find in an unchanged file of one document, or of a register,
+        from its record (checked: anything amiss in it raises, and the file is read)."""
+        entries = _recorded_entries(record["entries"], rel)
+        if record.get("register") is True:
+            for one in entries:
+                self._add(one)
+            self.registers.append(file)
+            return
         data = record["document"]
-        parser = make_parser()
-        entries = [Entry(*fields, element=etree.fromstring(xml, parser) if xml is not None else None)
-                   for *fields, xml in record["entries"]]
         ident = self._slug(rel, None)
         entry = cat.CatalogueEntry(**{**data["entry"], "id": ident, "source": rel})
 
