@@ -55,28 +55,66 @@ def test_pages_are_the_same_with_the_forms_handed_over(tmp_path, monkeypatch):
     assert made and sum(made) == len(run._forms)
 
 
-def test_the_pages_read_the_forms_handed_over(tmp_path, monkeypatch):
-    """The pages name an entry by the forms handed over to them, not by deciding again:
-    a label changed after it was made is the one the letter pages print."""
+def test_the_print_edition_reads_the_forms_handed_over(tmp_path, monkeypatch):
+    """In a collection, the output that prints an entry's forms (the PDF's index: index
+    form, life dates, short description; its metadata: the labels of its most frequent
+    names) prints those handed over to it, not forms decided again: forms changed after
+    they were made are the ones its Typst source carries."""
+    from tei_edition.publish.formats import pdf
     from tei_edition.xml.parse import TE_NS
 
-    real = run.with_forms
-    label, key = f"{{{TE_NS}}}form-label", f"{{{TE_NS}}}key"
+    real, real_source = run.with_forms, pdf.typst_source
+    key = f"{{{TE_NS}}}key"
+    changed = {"index": "Handed-index", "label": "Handed-label", "dates": "Handed-dates",
+               "summary": "Handed-summary"}
 
-    def relabelled(stylesheet, bundle, reading):
-        real(stylesheet, bundle, reading)
+    def changing(stylesheet, bundle, reading, forms=run.FORMS):
+        real(stylesheet, bundle, reading, forms)
         root = bundle.getroot() if hasattr(bundle, "getroot") else bundle
         for entry in root:
-            if isinstance(entry.tag, str) and entry.get(label) is not None:
-                entry.set(label, f"Handed-over {entry.get(key)}")
+            for name, word in changed.items():
+                if isinstance(entry.tag, str) and entry.get(f"{{{TE_NS}}}form-{name}") is not None:
+                    entry.set(f"{{{TE_NS}}}form-{name}", f"{word} {entry.get(key)}")
+
+    sources = []
+
+    def kept(tree, source, **kwargs):
+        made = real_source(tree, source, **kwargs)
+        if source.suffix == ".xml":  # (a letter's; the volume's entries are its own)
+            sources.append(made.typst)
+        return made
 
     run._forms.clear()
-    monkeypatch.setattr(run, "with_forms", relabelled)
+    monkeypatch.setattr(run, "with_forms", changing)
+    monkeypatch.setattr(pdf, "typst_source", kept)
     source = generate(tmp_path / "src", letters=2)
-    assert build([source], tmp_path / "out", jobs=0, only=["html"]).exit_code == 0
-    letters = {name: page.decode() for name, page in _outputs(tmp_path / "out").items()
-               if name.startswith("html/letters/")}
-    assert letters and all("Handed-over " in page for page in letters.values())
+    assert build([source], tmp_path / "out", jobs=0, only=["pdf"]).exit_code == 0
+    assert len(sources) == 2
+    for typst in sources:
+        index = typst[typst.index("#te.index(("):]
+        entries = [line for line in index.splitlines() if line.lstrip().startswith("(id:")]
+        assert entries and all('label: "Handed-index ' in line for line in entries)
+        assert any('dates: "Handed-dates ' in line for line in entries)
+        assert all('description: "Handed-summary ' in line for line in entries)
+        assert "Handed-label " in typst  # (the keywords of its metadata)
+
+
+def test_each_format_is_handed_the_forms_it_reads(tmp_path, monkeypatch):
+    """A collection's letter pages print no entry's forms (their name cards are the
+    site's scripts): html and text are handed only the few their common layer reads,
+    the PDF those its index prints; none is decided again on a page."""
+    asked: dict[str, set] = {}
+    real = run.with_forms
+
+    def recorded(stylesheet, bundle, reading, forms=run.FORMS):
+        asked.setdefault(stylesheet, set()).add(tuple(forms))
+        real(stylesheet, bundle, reading, forms)
+
+    monkeypatch.setattr(run, "with_forms", recorded)
+    source = generate(tmp_path / "src", letters=2)
+    assert build([source], tmp_path / "out", jobs=0, only=["html", "text"]).exit_code == 0
+    assert asked == {"html/html.xsl": {("label", "sort")}, "text/text.xsl": {("label",)}}
+    assert run.forms_read("typst/typst.xsl") == ("label", "index", "sort", "dates", "summary")
 
 
 @pytest.mark.slow
@@ -169,9 +207,9 @@ def test_the_handed_bundle_is_the_bundle_with_its_forms(tmp_path, monkeypatch):
     made: list[int] = []
     real = run.with_forms
 
-    def counted(stylesheet, bundle, reading):
+    def counted(stylesheet, bundle, reading, forms=run.FORMS):
         made.append(len(bundle.getroot() if hasattr(bundle, "getroot") else bundle))
-        real(stylesheet, bundle, reading)
+        real(stylesheet, bundle, reading, forms)
 
     monkeypatch.setattr(run, "with_forms", counted)
     assert handed(first + ["no-such-key"]) == expected(first)
