@@ -220,3 +220,45 @@ def test_the_handed_bundle_is_the_bundle_with_its_forms(tmp_path, monkeypatch):
     register.add(next(iter(register)))  # a copy of an entry: the register changed
     assert register.stamp != stamp
     assert handed(second) == expected(second) and made[-2] == len(set(second))
+
+
+def test_an_entry_s_card_is_the_same_in_the_collection_site_and_in_a_document_alone(tmp_path):
+    """A collection's entry's card (its script beside its register page, site/names.xsl)
+    and the card a document exported on its own carries for the same entry (in its
+    page's data, html/search.xsl) are one common rule read in two places: the same type,
+    label, life dates and short description, down to a choice's reading and a clause cut."""
+    import json
+    import re
+
+    from tei_edition.publish.formats import html
+    from tei_edition.xml.parse import parse_file
+
+    source = generate(tmp_path / "src", letters=2)
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace(
+        "<note>Botanist and entomologist.</note>",
+        "<note>Botanist <choice><abbr>u.</abbr><expan>und</expan></choice> entomologist: "
+        "professor at Zurich; author of the <hi>Flora tertiaria Helvetiae</hi>.</note>"), encoding="utf-8")
+    assert build([source], tmp_path / "out", jobs=0, only=["html"]).exit_code == 0
+    collection = {}
+    for script in (tmp_path / "out" / "html" / "registers").glob("*/*.js"):
+        key, card = re.fullmatch(r'teCard\("([^"]+)",(\[.*\])\);\n', script.read_text(encoding="utf-8")).groups()
+        collection[key] = json.loads(card)
+
+    alone = tmp_path / "alone"
+    (alone / "registers").mkdir(parents=True)
+    for register in (source / "registers").glob("*.xml"):
+        (alone / "registers" / register.name).write_bytes(register.read_bytes())
+    letter = alone / "letter.xml"
+    text = (source / "letters" / "letter_22_002.xml").read_text(encoding="utf-8")
+    text = re.sub(r'ref="#(p|pl)(\d+)"', lambda m: f'ref="registers/{"places" if m[1] == "pl" else "persons"}'
+                  f'.xml#{m[1]}{m[2]}"', text)  # (the register files beside it, as it stands alone)
+    letter.write_text(text.replace('"../registers/', '"registers/'), encoding="utf-8")
+    data = html.render(parse_file(letter), letter).files["entities.js"]
+    cards = json.loads(re.search(r"=\s*(\{.*\})\s*;\s*$", data, re.S).group(1))
+    document = {key.rsplit("#", 1)[-1]: [kind, *fields]
+                for kind, entries in cards.items() for key, fields in entries.items()}
+    assert document["p2"] == ["person", "Oswald Heer", "1809\u20131883", "Botanist und entomologist"]
+    shared = set(document) & set(collection)
+    assert "p2" in shared and len(shared) > 1
+    assert {key: document[key] for key in shared} == {key: collection[key] for key in shared}
