@@ -1,7 +1,7 @@
 """Register entries' name forms are decided once per entry and process, not once per
 page (issue 14): a build's worker hands each entry's forms (label, index form, sort key,
-life dates, descriptions: xslt/common/entry-forms.xsl) to every page that names it, and
-the pages are the same as when every page decides them itself."""
+life dates, descriptions: xslt/common/entry-forms.xsl), those its format reads, to every
+page that names it, and the pages are the same as when every page decides them itself."""
 
 from __future__ import annotations
 
