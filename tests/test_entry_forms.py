@@ -1,7 +1,7 @@
 """Register entries' name forms are decided once per entry and process, not once per
 page (issue 14): a build's worker hands each entry's forms (label, index form, sort key,
-life dates, descriptions: xslt/common/entry-forms.xsl) to every page that names it, and
-the pages are the same as when every page decides them itself."""
+life dates, descriptions: xslt/common/entry-forms.xsl), those its format reads, to every
+page that names it, and the pages are the same as when every page decides them itself."""
 
 from __future__ import annotations
 
@@ -55,28 +55,66 @@ def test_pages_are_the_same_with_the_forms_handed_over(tmp_path, monkeypatch):
     assert made and sum(made) == len(run._forms)
 
 
-def test_the_pages_read_the_forms_handed_over(tmp_path, monkeypatch):
-    """The pages name an entry by the forms handed over to them, not by deciding again:
-    a label changed after it was made is the one the letter pages print."""
+def test_the_print_edition_reads_the_forms_handed_over(tmp_path, monkeypatch):
+    """In a collection, the output that prints an entry's forms (the PDF's index: index
+    form, life dates, short description; its metadata: the labels of its most frequent
+    names) prints those handed over to it, not forms decided again: forms changed after
+    they were made are the ones its Typst source carries."""
+    from tei_edition.publish.formats import pdf
     from tei_edition.xml.parse import TE_NS
 
-    real = run.with_forms
-    label, key = f"{{{TE_NS}}}form-label", f"{{{TE_NS}}}key"
+    real, real_source = run.with_forms, pdf.typst_source
+    key = f"{{{TE_NS}}}key"
+    changed = {"index": "Handed-index", "label": "Handed-label", "dates": "Handed-dates",
+               "summary": "Handed-summary"}
 
-    def relabelled(stylesheet, bundle, reading):
-        real(stylesheet, bundle, reading)
+    def changing(stylesheet, bundle, reading, forms=run.FORMS):
+        real(stylesheet, bundle, reading, forms)
         root = bundle.getroot() if hasattr(bundle, "getroot") else bundle
         for entry in root:
-            if isinstance(entry.tag, str) and entry.get(label) is not None:
-                entry.set(label, f"Handed-over {entry.get(key)}")
+            for name, word in changed.items():
+                if isinstance(entry.tag, str) and entry.get(f"{{{TE_NS}}}form-{name}") is not None:
+                    entry.set(f"{{{TE_NS}}}form-{name}", f"{word} {entry.get(key)}")
+
+    sources = []
+
+    def kept(tree, source, **kwargs):
+        made = real_source(tree, source, **kwargs)
+        if source.suffix == ".xml":  # (a letter's; the volume's entries are its own)
+            sources.append(made.typst)
+        return made
 
     run._forms.clear()
-    monkeypatch.setattr(run, "with_forms", relabelled)
+    monkeypatch.setattr(run, "with_forms", changing)
+    monkeypatch.setattr(pdf, "typst_source", kept)
     source = generate(tmp_path / "src", letters=2)
-    assert build([source], tmp_path / "out", jobs=0, only=["html"]).exit_code == 0
-    letters = {name: page.decode() for name, page in _outputs(tmp_path / "out").items()
-               if name.startswith("html/letters/")}
-    assert letters and all("Handed-over " in page for page in letters.values())
+    assert build([source], tmp_path / "out", jobs=0, only=["pdf"]).exit_code == 0
+    assert len(sources) == 2
+    for typst in sources:
+        index = typst[typst.index("#te.index(("):]
+        entries = [line for line in index.splitlines() if line.lstrip().startswith("(id:")]
+        assert entries and all('label: "Handed-index ' in line for line in entries)
+        assert any('dates: "Handed-dates ' in line for line in entries)
+        assert all('description: "Handed-summary ' in line for line in entries)
+        assert "Handed-label " in typst  # (the keywords of its metadata)
+
+
+def test_each_format_is_handed_the_forms_it_reads(tmp_path, monkeypatch):
+    """A collection's letter pages print no entry's forms (their name cards are the
+    site's scripts): html and text are handed only the few their common layer reads,
+    the PDF those its index prints; none is decided again on a page."""
+    asked: dict[str, set] = {}
+    real = run.with_forms
+
+    def recorded(stylesheet, bundle, reading, forms=run.FORMS):
+        asked.setdefault(stylesheet, set()).add(tuple(forms))
+        real(stylesheet, bundle, reading, forms)
+
+    monkeypatch.setattr(run, "with_forms", recorded)
+    source = generate(tmp_path / "src", letters=2)
+    assert build([source], tmp_path / "out", jobs=0, only=["html", "text"]).exit_code == 0
+    assert asked == {"html/html.xsl": {("label", "sort")}, "text/text.xsl": {("label",)}}
+    assert run.forms_read("typst/typst.xsl") == ("label", "index", "sort", "dates", "summary")
 
 
 @pytest.mark.slow
@@ -169,9 +207,9 @@ def test_the_handed_bundle_is_the_bundle_with_its_forms(tmp_path, monkeypatch):
     made: list[int] = []
     real = run.with_forms
 
-    def counted(stylesheet, bundle, reading):
+    def counted(stylesheet, bundle, reading, forms=run.FORMS):
         made.append(len(bundle.getroot() if hasattr(bundle, "getroot") else bundle))
-        real(stylesheet, bundle, reading)
+        real(stylesheet, bundle, reading, forms)
 
     monkeypatch.setattr(run, "with_forms", counted)
     assert handed(first + ["no-such-key"]) == expected(first)
@@ -182,3 +220,45 @@ def test_the_handed_bundle_is_the_bundle_with_its_forms(tmp_path, monkeypatch):
     register.add(next(iter(register)))  # a copy of an entry: the register changed
     assert register.stamp != stamp
     assert handed(second) == expected(second) and made[-2] == len(set(second))
+
+
+def test_an_entry_s_card_is_the_same_in_the_collection_site_and_in_a_document_alone(tmp_path):
+    """A collection's entry's card (its script beside its register page, site/names.xsl)
+    and the card a document exported on its own carries for the same entry (in its
+    page's data, html/search.xsl) are one common rule read in two places: the same type,
+    label, life dates and short description, down to a choice's reading and a clause cut."""
+    import json
+    import re
+
+    from tei_edition.publish.formats import html
+    from tei_edition.xml.parse import parse_file
+
+    source = generate(tmp_path / "src", letters=2)
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace(
+        "<note>Botanist and entomologist.</note>",
+        "<note>Botanist <choice><abbr>u.</abbr><expan>und</expan></choice> entomologist: "
+        "professor at Zurich; author of the <hi>Flora tertiaria Helvetiae</hi>.</note>"), encoding="utf-8")
+    assert build([source], tmp_path / "out", jobs=0, only=["html"]).exit_code == 0
+    collection = {}
+    for script in (tmp_path / "out" / "html" / "registers").glob("*/*.js"):
+        key, card = re.fullmatch(r'teCard\("([^"]+)",(\[.*\])\);\n', script.read_text(encoding="utf-8")).groups()
+        collection[key] = json.loads(card)
+
+    alone = tmp_path / "alone"
+    (alone / "registers").mkdir(parents=True)
+    for register in (source / "registers").glob("*.xml"):
+        (alone / "registers" / register.name).write_bytes(register.read_bytes())
+    letter = alone / "letter.xml"
+    text = (source / "letters" / "letter_22_002.xml").read_text(encoding="utf-8")
+    text = re.sub(r'ref="#(p|pl)(\d+)"', lambda m: f'ref="registers/{"places" if m[1] == "pl" else "persons"}'
+                  f'.xml#{m[1]}{m[2]}"', text)  # (the register files beside it, as it stands alone)
+    letter.write_text(text.replace('"../registers/', '"registers/'), encoding="utf-8")
+    data = html.render(parse_file(letter), letter).files["entities.js"]
+    cards = json.loads(re.search(r"=\s*(\{.*\})\s*;\s*$", data, re.S).group(1))
+    document = {key.rsplit("#", 1)[-1]: [kind, *fields]
+                for kind, entries in cards.items() for key, fields in entries.items()}
+    assert document["p2"] == ["person", "Oswald Heer", "1809\u20131883", "Botanist und entomologist"]
+    shared = set(document) & set(collection)
+    assert "p2" in shared and len(shared) > 1
+    assert {key: document[key] for key in shared} == {key: collection[key] for key in shared}

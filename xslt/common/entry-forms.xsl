@@ -8,8 +8,12 @@
   register bundle as the context item (te:registers, each entry marked with @te:key)
   and writes what it returns on the entries of the documents' $registers, as te:form-*
   attributes, which names.xsl reads instead of deciding again (te:handed-over).
-  Output: seven strings per entry at the bundle's top level: its key, te:entity-label,
-  te:index-form, te:sort-key, te:life-dates, te:entity-description, te:index-description.
+  Only the forms the bundle's @te:forms names ("label sort": those a format's pages
+  read, run.FORMS_READ; all six without it) are made.
+  Output: per entry at the bundle's top level, its key, then of te:entity-label,
+  te:index-form, te:sort-key, te:life-dates, te:entity-description and
+  te:index-description those asked for ("label", "index", "sort", "dates",
+  "description", "summary"), in that order.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -19,9 +23,16 @@
   exclude-result-prefixes="#all">
 
   <xsl:template name="te:entry-forms" as="xs:string*">
+    <xsl:variable name="asked" select="if (/*/@te:forms) then tokenize(/*/@te:forms)
+                                       else ('label', 'index', 'sort', 'dates', 'description', 'summary')"/>
     <xsl:for-each select="/*/*[@te:key]">
-      <xsl:sequence select="string(@te:key), te:entity-label(.), te:index-form(.), te:sort-key(.),
-                            te:life-dates(.), te:entity-description(.), te:index-description(.)"/>
+      <xsl:sequence select="string(@te:key),
+                            (if ($asked = 'label') then te:entity-label(.) else ()),
+                            (if ($asked = 'index') then te:index-form(.) else ()),
+                            (if ($asked = 'sort') then te:sort-key(.) else ()),
+                            (if ($asked = 'dates') then te:life-dates(.) else ()),
+                            (if ($asked = 'description') then te:entity-description(.) else ()),
+                            (if ($asked = 'summary') then te:index-description(.) else ())"/>
     </xsl:for-each>
   </xsl:template>
 

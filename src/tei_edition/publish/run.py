@@ -76,13 +76,14 @@ def active_collection_register() -> CollectionRegister | None:
 @dataclass
 class _Resolved:
     """A document resolved by ``resolved()``: the keys it names and, once a format
-    asked for it, the bundle of their entries (the same for every format)."""
+    asked for it, the bundle of their entries (the same for every format that reads
+    the same forms of them: ``forms_read``)."""
 
     tree: object
     source: Path
     register: CollectionRegister
     keys: set[str]
-    bundle: object = None
+    bundles: dict = field(default_factory=dict)
 
 
 _resolved: contextvars.ContextVar[_Resolved | None] = contextvars.ContextVar(
@@ -136,41 +137,66 @@ def register_entries(register: CollectionRegister, root, path: Path, *, keep) ->
 
 
 # An entry's name forms (xslt/common/entry-forms.xsl), made once per process: key ->
-# the te:form-* attributes' values, keyed by the reading and the entry's serialization.
+# the te:form-* attributes' values, keyed by the reading, the forms asked for and the
+# entry's serialization.
 FORMS_TEMPLATE = "{urn:x-tei-edition}entry-forms"
-_FORM_NAMES = tuple(f"{{{TE_NS}}}form-{name}"
-                    for name in ("label", "index", "sort", "dates", "description", "summary"))
+FORMS = ("label", "index", "sort", "dates", "description", "summary")
 _TE_KEY = f"{{{TE_NS}}}key"
+_TE_FORMS = f"{{{TE_NS}}}forms"
 _FORMS_HELD = 100_000  # entries; past that the cache starts again
-_forms: dict[tuple[str, bytes], tuple[str, ...]] = {}
+_forms: dict[tuple[str, tuple[str, ...], bytes], tuple[str, ...]] = {}
+
+# The forms a format's pages in a collection read of the entries handed over (names.xsl,
+# te:handed-over); a format not listed reads them all. A collection's letter page prints
+# no entry's forms (its name cards are the site's scripts: site/names.xsl): only the
+# label the common layer writes on every name (normalize.xsl, te:label) and the sort of
+# its register catalogue read them, and neither is printed. The plain text prints none
+# of them but that label; the PDF prints its index (index form, sort key, life dates,
+# short description) and puts the labels of its most frequent names in its metadata.
+FORMS_READ = {
+    "html/html.xsl": ("label", "sort"),
+    "text/text.xsl": ("label",),
+    "typst/typst.xsl": ("label", "index", "sort", "dates", "summary"),
+}
 
 
-def with_forms(stylesheet: str, bundle, reading: str) -> None:
+def forms_read(stylesheet: str) -> tuple[str, ...]:
+    """The forms ``stylesheet``'s pages read of the entries handed over (``FORMS_READ``)."""
+    return FORMS_READ.get(str(stylesheet), FORMS)
+
+
+def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = FORMS) -> None:
     """Write on each entry of a register ``bundle`` (its top level) the name forms the
-    common layer decides for it (te:form-label, -index, -sort, -dates, -description,
-    -summary; names.xsl reads them instead of deciding again), each entry's forms made
-    once per process: a collection's entries recur from document to document. Those
-    not made yet are made together, by one call of the stylesheet's
-    ``te:entry-forms`` template (every format's stylesheet has it: no other is
-    compiled). The forms depend on the entry alone and the reading (a choice in a
-    description); an entry that already has them is left as it is."""
+    common layer decides for it, those of ``forms`` (te:form-label, -index, -sort,
+    -dates, -description, -summary; names.xsl reads them instead of deciding again, and
+    decides those not handed over), each entry's forms made once per process: a
+    collection's entries recur from document to document. Those not made yet are made
+    together, by one call of the stylesheet's ``te:entry-forms`` template (every
+    format's stylesheet has it: no other is compiled). The forms depend on the entry
+    alone and the reading (a choice in a description); an entry that already has forms
+    is left as it is."""
+    forms = tuple(name for name in FORMS if name in forms)
+    if not forms:
+        return
+    names = [f"{{{TE_NS}}}form-{name}" for name in forms]
     root = bundle.getroot() if hasattr(bundle, "getroot") else bundle
-    wanted: list[tuple[etree._Element, tuple[str, bytes]]] = []
+    wanted: list[tuple[etree._Element, tuple[str, tuple[str, ...], bytes]]] = []
     for entry in root:
         if not isinstance(entry.tag, str) or entry.get(_TE_KEY) is None or \
-                entry.get(_FORM_NAMES[0]) is not None:
+                any(entry.get(f"{{{TE_NS}}}form-{name}") is not None for name in FORMS):
             continue
-        wanted.append((entry, (reading, etree.tostring(entry))))
+        wanted.append((entry, (reading, forms, etree.tostring(entry))))
     missing = [(entry, key) for entry, key in wanted if key not in _forms]
     if missing:
         if len(_forms) + len(missing) > _FORMS_HELD:
             _forms.clear()
         part = etree.Element(root.tag, nsmap=root.nsmap)
+        part.set(_TE_FORMS, " ".join(forms))
         for entry, _ in missing:
             part.append(deepcopy(entry))
         strings = transform.call_template_strings(stylesheet, FORMS_TEMPLATE, part.getroottree(),
                                                   {"reading": reading} if reading else None).strings
-        size = 1 + len(_FORM_NAMES)
+        size = 1 + len(forms)
         # (each entry's forms follow its key: checked, so that none lands on another)
         if len(strings) != size * len(missing) or \
                 strings[::size] != [entry.get(_TE_KEY) for entry, _ in missing]:
@@ -179,27 +205,28 @@ def with_forms(stylesheet: str, bundle, reading: str) -> None:
         for (entry, key), at in zip(missing, range(0, len(strings), size)):
             _forms[key] = tuple(strings[at + 1:at + size])
     for entry, key in wanted:
-        for name, value in zip(_FORM_NAMES, _forms[key]):
+        for name, value in zip(names, _forms[key]):
             entry.set(name, value)
 
 
 # The entries of a collection's register as ``handed_bundle`` serializes them, each once
-# per process: (register stamp, reading, key) -> the entry's XML ("": no entry).
-_handed: dict[tuple[int, str, str], str] = {}
+# per process: (register stamp, reading, forms, key) -> the entry's XML ("": no entry).
+_handed: dict[tuple[int, str, tuple[str, ...], str], str] = {}
 _BUNDLE_START = f'<te:registers xmlns:te="{TE_NS}">'
 _BUNDLE_END = "</te:registers>"
 
 
 def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
-                  reading: str) -> transform.XmlText:
-    """``register.bundle(keys)`` with each entry's name forms (``with_forms``), as the
-    XML text Saxon parses: the same tree, made of each entry's text, made once per
-    process for the register as it is (its ``stamp``) and the reading. A worker's
-    documents name the same entries again and again: none is copied, given its forms
-    or serialized again, and no bundle is built or serialized per document."""
+                  reading: str, forms: tuple[str, ...] = FORMS) -> transform.XmlText:
+    """``register.bundle(keys)`` with each entry's name forms of ``forms``
+    (``with_forms``), as the XML text Saxon parses: the same tree, made of each entry's
+    text, made once per process for the register as it is (its ``stamp``), the reading
+    and the forms. A worker's documents name the same entries again and again: none is
+    copied, given its forms or serialized again, and no bundle is built or serialized
+    per document."""
     stamp = register.stamp
     wanted = sorted(set(keys))
-    missing = [key for key in wanted if (stamp, reading, key) not in _handed]
+    missing = [key for key in wanted if (stamp, reading, forms, key) not in _handed]
     if missing:
         if len(_handed) + len(missing) > _FORMS_HELD or \
                 next(iter(_handed), (stamp,))[0] != stamp:  # (only the register at hand's)
@@ -210,11 +237,11 @@ def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
         for key in missing:
             entry = register.find(key)
             copies.append(None if entry is None else register.bundle_entry(part, entry))
-        with_forms(stylesheet, part, reading)
+        with_forms(stylesheet, part, reading, forms)
         for key, copy in zip(missing, copies):
-            _handed[(stamp, reading, key)] = "" if copy is None else \
+            _handed[(stamp, reading, forms, key)] = "" if copy is None else \
                 etree.tostring(copy, encoding="unicode")
-    return transform.XmlText(_BUNDLE_START + "".join([_handed[(stamp, reading, key)]
+    return transform.XmlText(_BUNDLE_START + "".join([_handed[(stamp, reading, forms, key)]
                                                       for key in wanted]) + _BUNDLE_END)
 
 
@@ -241,16 +268,17 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
     collection = register is _collection.get()  # its entries recur from document to document
     if done is not None and done.tree is tree and done.source == source and done.register is register:
         if bundle is None:  # resolved once for all formats (``resolved``), bundled once
-            if done.bundle is None:
-                done.bundle = handed_bundle(stylesheet, register, done.keys,
-                                            params.get("reading", "")) if collection \
-                    else register.bundle(done.keys)
-            bundle = done.bundle
+            forms = forms_read(stylesheet) if collection else ()  # (for the forms they read)
+            if forms not in done.bundles:
+                done.bundles[forms] = handed_bundle(stylesheet, register, done.keys,
+                                                    params.get("reading", ""), forms) \
+                    if collection else register.bundle(done.keys)
+            bundle = done.bundles[forms]
     else:
         keys = resolve(tree, source, register)
         bundle = bundle if bundle is not None else register.bundle(keys)
     if collection and not isinstance(bundle, transform.XmlText):
-        with_forms(stylesheet, bundle, params.get("reading", ""))
+        with_forms(stylesheet, bundle, params.get("reading", ""), forms_read(stylesheet))
     params["registers"] = bundle
     if strings:
         result = transform.run_strings(stylesheet, tree, params, path=str(source), dispose=dispose)
