@@ -587,6 +587,33 @@ def test_a_register_entry_s_markup_in_its_card_stays_text(new_page, tmp_path):
         pytest.fail("no document names the entry")
 
 
+def test_a_name_whose_entry_id_is_not_its_page_s_name_shows_its_card(new_page, tmp_path):
+    """An entry's page and card script are named by its slug ("p3.ü": p3-u.html, p3-u.js),
+    the name on a document's page by its id (data-entity="p3.ü"): the real letters'
+    "Zürich_Stadt" (Zurich_Stadt.js) showed no card. The card is the one its link's
+    script gives."""
+    source = generate(tmp_path / "src", letters=6)
+    persons = source / "registers" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace('xml:id="p3"', 'xml:id="p3.\u00fc"'),
+                       encoding="utf-8")
+    for letter in (source / "letters").glob("*.xml"):
+        letter.write_text(letter.read_text(encoding="utf-8").replace('ref="#p3"', 'ref="#p3.\u00fc"'),
+                          encoding="utf-8")
+    figures = build_site(source, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    label = card_scripts(html)["p3-u"][1][0]
+    document = next(d for d in figures["collection"].ordered()
+                    if "/p3-u.html" in (html / f"{d.id}.html").read_text(encoding="utf-8"))
+    page = new_page((html / f"{document.id}.html").as_uri())
+    page.wait_for_selector("#te-tools:not([hidden])")
+    name = page.locator("main a.name[href$='/p3-u.html']").first
+    assert name.get_attribute("data-entity") == "p3.\u00fc"
+    name.focus()
+    page.locator("#te-card").wait_for(state="visible")
+    assert page.locator("#te-card .card-label").text_content() == label
+    assert page.problems == []
+
+
 def test_a_column_no_document_fills_is_left_out(browser, tmp_path):
     """The real letters name no language: the table had a Language column empty down
     its whole length. A column no row fills is not shown; one some rows fill is."""

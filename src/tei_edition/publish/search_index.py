@@ -416,11 +416,12 @@ class SearchIndex:
         by_group: dict[str, dict[str, list[int]]] = defaultdict(dict)
         for term, rows in self.entities.items():
             by_group[term[:2]][term] = rows
+        # (once, not per group: hundreds of groups, tens of thousands of rows)
+        row_size = [len(label) + len(page) + len(docs) + 10 for label, page, docs in self.entity_rows]
         for group in self._groups():
             if groups is not None and group not in groups:
                 continue
             postings, entities = self._group_postings(group), by_group.get(group, {})
-            row_size = [len(label) + len(page) + len(docs) + 10 for label, page, docs in self.entity_rows]
             size = {t: len(t) + sum(len(share) + 1 for _, share in postings.get(t, ()))
                     + sum(row_size[r] for r in entities.get(t, ())) for t in set(postings) | set(entities)}
             # (a term over a part's size: its shard lists where its parts start)

@@ -101,20 +101,25 @@
   }
 
   function entryOf(name) {
-    var entries = entities();
-    var id = entityOf(name);
+    var src = cardScript(name);
+    var entries = src ? scripted : entities();
+    // (a card script's card under its file's name, the entry's page's: "Zurich_Stadt",
+    // where the name says the entry's id, "Zürich_Stadt")
+    var id = src ? src.split("/").pop().replace(/\.js$/, "") : entityOf(name);
     return id && Object.prototype.hasOwnProperty.call(entries, id) ? entries[id] : null;
   }
 
   // A collection's page carries no cards: each entry's is a script beside its register
   // page (registers/person/p3.js beside p3.html, xslt/site/site.xsl), loaded the first
   // time a reader points at one of its names (a script, as the search's shards: it
-  // loads from file:// too). It calls teCard(id, [type, label, dates, description]);
-  // the card then shows if the reader is still at that name.
+  // loads from file:// too). It calls teCard(slug, [type, label, dates, description]),
+  // the slug its page's and its own file's name; the card then shows if the reader is
+  // still at that name.
   var loaded = Object.create(null);
+  var scripted = Object.create(null);  // slug -> card, of the card scripts loaded
   var awaited = null;  // the name whose card is loading
-  window.teCard = function (id, fields) {
-    entities()[id] = { type: fields[0], label: fields[1], dates: fields[2], description: fields[3] };
+  window.teCard = function (slug, fields) {
+    scripted[slug] = { type: fields[0], label: fields[1], dates: fields[2], description: fields[3] };
   };
 
   function cardScript(name) {
