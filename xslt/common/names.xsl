@@ -54,6 +54,17 @@
   </xsl:function>
 
   <!-- (a form that is only the register's cross-references names nothing: the next) -->
+  <!-- What a name card shows of an entry at a glance: its label, life dates and the short
+       form of its description, the empty ones at the end left out (the label stays). One
+       rule for a document's cards (html/search.xsl) and the collection site's (site/names.xsl). -->
+  <xsl:function name="te:card-fields" as="xs:string+">
+    <xsl:param name="entry" as="element()?"/>
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:variable name="fields" select="$label, string($entry ! te:life-dates(.)),
+                                        string($entry ! te:index-description(.))"/>
+    <xsl:sequence select="$fields[position() le max((1, for $i in 2 to 3 return $i[$fields[$i]]))]"/>
+  </xsl:function>
+
   <xsl:function name="te:entity-label" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="made" select="$entry/@te:form-label[te:handed-over($entry)]"/>

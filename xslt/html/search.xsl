@@ -168,11 +168,8 @@
     <xsl:variable name="cards" as="array(xs:string*)*">
       <xsl:for-each-group select="$catalog/h:entry" group-by="string(@id)">
         <xsl:variable name="entry" select="h:entry-element(@id, $norm)"/>
-        <xsl:variable name="fields" select="string(@label), string($entry ! te:life-dates(.)),
-                                            string($entry ! te:index-description(.))"/>
-        <xsl:variable name="last" select="max((1, for $i in 2 to 3 return $i[$fields[$i]]))"/>
         <xsl:sequence select="[string($entry ! te:entity-type(.)), string(@id),
-                               $fields[position() le $last]]"/>
+                               te:card-fields($entry, string(@label))]"/>
       </xsl:for-each-group>
     </xsl:variable>
     <xsl:variable name="types" as="xs:string*">

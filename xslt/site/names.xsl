@@ -22,14 +22,13 @@
   exclude-result-prefixes="#all">
   <xsl:import href="../common/common.xsl"/>
 
-  <!-- ["person", "Anna Muster", "1801–1870", "Zürcher Politikerin"], the fields of
-       h:entity-json's card after its type, read by the same common rules -->
+  <!-- ["person", "Anna Muster", "1801–1870", "Zürcher Politikerin"]: the entry's type and
+       its card's fields (te:card-fields), as a document's cards give them (h:entity-json) -->
   <xsl:function name="s:card" as="xs:string">
     <xsl:param name="entry" as="element()"/>
-    <xsl:variable name="fields" select="te:entity-type($entry), te:entity-label($entry),
-                                        te:life-dates($entry), te:index-description($entry)"/>
-    <xsl:variable name="last" select="max((2, for $i in 3 to 4 return $i[$fields[$i]]))"/>
-    <xsl:sequence select="serialize(array{$fields[position() le $last]}, map{'method': 'json'})"/>
+    <xsl:sequence select="serialize(array{te:entity-type($entry),
+                                          te:card-fields($entry, te:entity-label($entry))},
+                                    map{'method': 'json'})"/>
   </xsl:function>
 
   <xsl:template match="/" as="xs:string*">
