@@ -528,7 +528,8 @@
       if (!starts) {
         var p = shardFor(term);
         ((p && shards[p] && shards[p].e[term.slice(p.length)]) || []).forEach(function (r) {
-          found.set(r[1], { label: r[0], page: r[1], docs: documentsOf(r[2]) });
+          var docs = documentsOf(r[2]);
+          found.set(r[1], { label: r[0], page: r[1], docs: docs, count: docs.length });
         });
         return found;
       }
@@ -547,7 +548,11 @@
       });
       named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
         .sort(function (a, b) { return a[0][2] - b[0][2]; })
-        .forEach(function (re) { found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docsOf[re[1]] || [] }); });
+        .forEach(function (re) {
+          var docs = docsOf[re[1]] || [];  /* (those of the parts read: the count is all) */
+          found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docs,
+                                count: re[0].length > 3 ? re[0][3] : docs.length });
+        });
       if (missing) {
         Object.keys(docsOf).forEach(function (e) {
           var key = partKey(term, namingPart(term, Number(e)));
@@ -780,13 +785,22 @@
       if (old) { old.parentNode.removeChild(old); }
     }
 
+    /* The entries found, the most named first (a reader searching a name looks for
+       the one the documents name most), then in the registers' order. (Every entry
+       found holds every word of the query whole: ``evaluate`` keeps only those.) */
+    function ranked(entities) {
+      return entities.map(function (e, i) { return [e, i]; })
+        .sort(function (a, b) { return b[0].count - a[0].count || a[1] - b[1]; })
+        .map(function (ei) { return ei[0]; });
+    }
+
     function show(search) {
       var res = search.result, q = search.q;
       entityHits.textContent = "";
       if (res.entities.length) {
         var p = el("p", "entity-hits");
         p.appendChild(doc.createTextNode("In the registers: "));
-        res.entities.slice(0, 12).forEach(function (e, i) {
+        ranked(res.entities).slice(0, 12).forEach(function (e, i) {
           if (i) { p.appendChild(doc.createTextNode("; ")); }
           p.appendChild(link(root + "registers/" + e.page + ".html", e.label));
         });
