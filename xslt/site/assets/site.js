@@ -548,10 +548,9 @@
       });
       named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
         .sort(function (a, b) { return a[0][2] - b[0][2]; })
-        .forEach(function (re) {
-          var docs = docsOf[re[1]] || [];  /* (those of the parts read: the count is all) */
-          found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docs,
-                                count: re[0].length > 3 ? re[0][3] : docs.length });
+        .forEach(function (re) {  /* (docs: of the parts read; count: all) */
+          var docs = docsOf[re[1]] || [];
+          found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docs, count: re[0][3] || docs.length });
         });
       if (missing) {
         Object.keys(docsOf).forEach(function (e) {
@@ -785,22 +784,15 @@
       if (old) { old.parentNode.removeChild(old); }
     }
 
-    /* The entries found, the most named first (a reader searching a name looks for
-       the one the documents name most), then in the registers' order. (Every entry
-       found holds every word of the query whole: ``evaluate`` keeps only those.) */
-    function ranked(entities) {
-      return entities.map(function (e, i) { return [e, i]; })
-        .sort(function (a, b) { return b[0].count - a[0].count || a[1] - b[1]; })
-        .map(function (ei) { return ei[0]; });
-    }
-
     function show(search) {
       var res = search.result, q = search.q;
       entityHits.textContent = "";
       if (res.entities.length) {
         var p = el("p", "entity-hits");
         p.appendChild(doc.createTextNode("In the registers: "));
-        ranked(res.entities).slice(0, 12).forEach(function (e, i) {
+        /* (the most named first, then in the registers' order: a stable sort) */
+        var ranked = res.entities.slice().sort(function (a, b) { return b.count - a.count; });
+        ranked.slice(0, 12).forEach(function (e, i) {
           if (i) { p.appendChild(doc.createTextNode("; ")); }
           p.appendChild(link(root + "registers/" + e.page + ".html", e.label));
         });
