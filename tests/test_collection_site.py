@@ -1093,14 +1093,19 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     assert firsts[0] == 0 and firsts == sorted(firsts)
     # the parts hold the documents of their ranges, each entry written once, in the
     # part of its first document
-    labels = []
+    # (with the count of its documents, known before the parts holding them are read)
+    labels, counts = [], {}
     for i, start in enumerate(starts):
         value = search_index.read_part(split[search_index.part_name("person", i)])[2]
         end = starts[i + 1] if i + 1 < len(starts) else 10 ** 6
         assert all(start <= d < end for d, _, _ in search_index.read_postings(value["t"]))
         assert len(labels) == firsts[i]
-        labels += [label for label, _, _ in value["e"]]
+        labels += [label for label, *_ in value["e"]]
+        counts.update((label, count) for label, _, _, count in value["e"])
     assert sorted(labels) == sorted(f"The Person {n}" for n in range(60))
+    assert counts == {label: len(search_index.read_documents(docs))
+                      for label, _, docs in _whole_terms(plain)["person"][1]}
+    assert len(set(counts.values())) > 1
     first = search_index.read_part(split[search_index.part_name("the", 0)])[2]
     assert first["e"][0][:2] == ["The Correspondent", "person/p99"]  # (in the first part, first)
     assert _whole_terms(split) == _whole_terms(plain)

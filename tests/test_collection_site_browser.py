@@ -752,6 +752,63 @@ def test_a_correspondent_no_text_names_is_found_in_the_registers(open_page, buil
     assert page.problems == []
 
 
+NAMESAKES = ["Adam", "Adele", "Agnes", "Albert", "Alma", "Anna", "Anton", "August", "Barbara",
+             "Benedikt", "Berta", "Carl", "Clara", "David"]
+
+
+@pytest.fixture(scope="module", params=[None, 150], ids=["whole", "in-parts"])
+def namesakes(tmp_path_factory, request):
+    """The site of a generated collection whose persons' register starts with fourteen
+    other Kellers, each named by one letter, before Gottfried Keller, whom every
+    letter names; its terms whole, or cut in parts of 150 bytes (``parted``)."""
+    from tei_edition.publish import search_index
+
+    folder = tmp_path_factory.mktemp("collection-namesakes")
+    source = generate(folder / "src", letters=len(NAMESAKES))
+    register = source / "registers" / "persons.xml"
+    others = "".join(f'<person xml:id="k{i:02d}" n="Keller {first}"><persName type="reg">{first} Keller'
+                     f'</persName><note>A namesake.</note></person>' for i, first in enumerate(NAMESAKES))
+    register.write_text(register.read_text(encoding="utf-8").replace("<listPerson>", "<listPerson>" + others),
+                        encoding="utf-8")
+    def name(n, k):
+        path = next((source / "letters").glob(f"letter_*_{n:03d}.xml"))
+        paragraph = f'<p xml:id="L{n:03d}_p3">'
+        named = f'{paragraph}<persName ref="../registers/persons.xml#k{k:02d}">{NAMESAKES[k]} Keller</persName> '
+        path.write_text(path.read_text(encoding="utf-8").replace(paragraph, named), encoding="utf-8")
+
+    for n in range(1, len(NAMESAKES) + 1):
+        name(n, n - 1)
+    for n in (9, 11):  # (Clara Keller, named by the first letter in date order, 13, by the next two too)
+        name(n, NAMESAKES.index("Clara"))
+    size = search_index.PART_BYTES
+    search_index.PART_BYTES = request.param or size
+    try:
+        build_site(source, folder / "out")
+    finally:
+        search_index.PART_BYTES = size
+    return folder / "out" / "html"
+
+
+def test_the_registers_list_the_entry_most_named_first(new_page, namesakes):
+    """More than twelve entries are called Keller and the one every letter names comes
+    last in the registers: the search offers him first (the rest by their documents,
+    then in the registers' order), and the documents found are those of every Keller."""
+    page = new_page((namesakes / "search.html").as_uri() + "#q=Keller")
+    found = all_hits(page)
+    entries = page.locator("#te-entity-hits a").all_inner_texts()
+    assert entries[:2] == ["Gottfried Keller", "Clara Keller"]
+    assert entries[2:] == [f"{first} Keller" for first in NAMESAKES if first != "Clara"][:10]
+    assert len(found) == len(NAMESAKES)
+    assert page.problems == []
+    # the same when only the first letter's year is chosen: in parts, only the first
+    # part is read, where Clara Keller is named as often as he is (his count is known
+    # before his documents are read)
+    page = new_page((namesakes / "search.html").as_uri() + "#q=Keller&from=1837&to=1837")
+    assert len(all_hits(page)) == 1
+    assert page.locator("#te-entity-hits a").all_inner_texts()[:2] == ["Gottfried Keller", "Clara Keller"]
+    assert page.problems == []
+
+
 @pytest.fixture(scope="module")
 def parted(tmp_path_factory, built):
     """The site of ``built``'s collection with parts of 150 bytes: the words

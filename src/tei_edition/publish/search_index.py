@@ -356,7 +356,8 @@ class SearchIndex:
         the first part starts at 0), the number of the first entry each part names
         (below), and each part's value: {"t": its postings there, "e": the entries
         whose first document is there ([label, page, its place among the term's
-        entries in the register's order] each, numbered on from the part before's; the
+        entries in the register's order, the count of its documents: the site ranks
+        by it before all parts are read] each, numbered on from the part before's; the
         first part's first those no document names), "n": for each
         document there that names entries, its number (delta-coded, the first whole),
         the count of those entries and their numbers (delta-coded)}. An entry is
@@ -373,9 +374,9 @@ class SearchIndex:
             label, page, _ = self.entity_rows[r]
             docs = self.entity_documents[r]
             if docs:
-                cost[docs[0]] += len(label) + len(page) + 8
+                cost[docs[0]] += len(label) + len(page) + len(str(len(docs))) + 9
             else:
-                unnamed += len(label) + len(page) + 8
+                unnamed += len(label) + len(page) + 10
             for number in docs:
                 named[number].append(number_of[r])
                 cost[number] += 3
@@ -399,7 +400,8 @@ class SearchIndex:
                 refs.extend([number - last, len(ours), *[b - a for a, b in zip([0] + ours, ours)]])
                 last = number
             text = _joined(shares[bisect_left(numbered, start):bisect_left(numbered, end)])
-            parts.append({"t": text, "e": [[*self.entity_rows[r][:2], rank[r]] for r in order[low:high]],
+            parts.append({"t": text, "e": [[*self.entity_rows[r][:2], rank[r], len(self.entity_documents[r])]
+                                               for r in order[low:high]],
                           "n": numbers(refs)})
         return [starts, firsts], parts
 
@@ -545,7 +547,7 @@ def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
                 entry += step
                 docs[entry].append(number)
             j += count
-    rows = sorted((rank, [label, page, _deltas(docs[i])]) for i, (label, page, rank) in enumerate(entries))
+    rows = sorted((rank, [label, page, _deltas(docs[i])]) for i, (label, page, rank, _) in enumerate(entries))
     return text, [row for _, row in rows]
 
 

@@ -528,7 +528,8 @@
       if (!starts) {
         var p = shardFor(term);
         ((p && shards[p] && shards[p].e[term.slice(p.length)]) || []).forEach(function (r) {
-          found.set(r[1], { label: r[0], page: r[1], docs: documentsOf(r[2]) });
+          var docs = documentsOf(r[2]);
+          found.set(r[1], { label: r[0], page: r[1], docs: docs, count: docs.length });
         });
         return found;
       }
@@ -547,7 +548,10 @@
       });
       named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
         .sort(function (a, b) { return a[0][2] - b[0][2]; })
-        .forEach(function (re) { found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docsOf[re[1]] || [] }); });
+        .forEach(function (re) {  /* (docs: of the parts read; count: all) */
+          var docs = docsOf[re[1]] || [];
+          found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docs, count: re[0][3] || docs.length });
+        });
       if (missing) {
         Object.keys(docsOf).forEach(function (e) {
           var key = partKey(term, namingPart(term, Number(e)));
@@ -786,7 +790,9 @@
       if (res.entities.length) {
         var p = el("p", "entity-hits");
         p.appendChild(doc.createTextNode("In the registers: "));
-        res.entities.slice(0, 12).forEach(function (e, i) {
+        /* (the most named first, then in the registers' order: a stable sort) */
+        var ranked = res.entities.slice().sort(function (a, b) { return b.count - a.count; });
+        ranked.slice(0, 12).forEach(function (e, i) {
           if (i) { p.appendChild(doc.createTextNode("; ")); }
           p.appendChild(link(root + "registers/" + e.page + ".html", e.label));
         });
