@@ -343,7 +343,7 @@ def _recorded_entries(recorded: list, rel: str) -> list[Entry]:
 
 
 class _Reader:
-    def __init__(self, root: Path, register: CollectionRegister, roles: str = "as-encoded",
+    def __init__(self, root: Path, register: CollectionRegister, roles: str = "auto",
                  cache: dict | None = None):
         self.root = root
         self.cache = cache or {}
@@ -496,7 +496,7 @@ class _Reader:
                 "place_sent": asdict(read.place_sent) if read.place_sent else None,
                 "place_received": asdict(read.place_received) if read.place_received else None,
                 "context": read.context, "date_where": read.date_where,
-                "roles_line": read.roles_line,
+                "roles_line": read.roles_line, "roles_conflict": read.roles_conflict,
                 "refs": [[kind, ref, key, line] for (kind, ref, key), line in refs.items()]}
 
     def _from_record(self, file: Path, rel: str, record: dict) -> None:
@@ -518,7 +518,8 @@ class _Reader:
         read = cat.Read(entry, [name(n) for n in data["senders"]],
                         [name(n) for n in data["addressees"]], name(data["place_sent"]),
                         name(data["place_received"]), dict(data["context"]),
-                        tuple(where) if where is not None else None, data["roles_line"])
+                        tuple(where) if where is not None else None, data["roles_line"],
+                        bool(data["roles_conflict"]))
         refs: dict = {}
         for kind, ref, key, line in data["refs"]:
             refs[(kind, ref, key)] = line
@@ -608,7 +609,7 @@ class _Reader:
 
     def _roles(self, doc: Document, read: cat.Read) -> None:
         doc.roles_line = read.roles_line
-        _decide_roles(doc, self.roles)
+        _decide_roles(doc, self.roles, read.roles_conflict)
 
     def _resolve(self, doc: Document, read: cat.Read, refs: dict, source: str) -> None:
         """A document's names resolved against the register."""
@@ -649,6 +650,8 @@ def _copy(name: dict | None) -> dict | None:
 
 
 ROLES_NOTES = {
+    "auto": "Sender and addressee as the letter's title names them: the source's "
+            "description of the letter contradicts itself, and names them the other way round.",
     "swapped": "Sender and addressee as the editors read them: the source's description "
                "of the letter names them the other way round.",
     "from-title": "Sender and addressee as the letter's title names them (the editors' "
@@ -657,6 +660,11 @@ ROLES_NOTES = {
 }
 # The same decision said once for the whole collection (above its catalogue).
 COLLECTION_ROLES_NOTES = {
+    "auto": "Where the source's description of a letter contradicts itself about who wrote "
+            "it and names sender and addressee the other way round from the letter's title, "
+            "they are given as the title names them.",
+    "auto": "Sender and addressee as the letter's title names them: the source's "
+            "description of the letter contradicts itself, and names them the other way round.",
     "swapped": "Sender and addressee as the editors read them: the sources' descriptions "
                "of the letters name them the other way round.",
     "from-title": "Where a letter's title names sender and addressee the other way round "
@@ -665,12 +673,13 @@ COLLECTION_ROLES_NOTES = {
 }
 
 
-def _decide_roles(doc: Document, rule: str) -> None:
+def _decide_roles(doc: Document, rule: str, conflict: bool = False) -> None:
     """Sender and addressee by edition.toml's ``[correspondence] roles``: as encoded,
     swapped in every letter, or (``from-title``) as the title names them where it names
-    the encoded people the other way round. A changed entry says so (``roles``,
-    ``roles_note``); then ``doc.roles_contradiction`` says whether the title still
-    contradicts the result."""
+    the encoded people the other way round; ``auto`` (the default) does the latter only
+    where the encoding contradicts itself (``conflict``: a name typed against its
+    action). A changed entry says so (``roles``, ``roles_note``); then
+    ``doc.roles_contradiction`` says whether the title still contradicts the result."""
     entry = doc.catalogue
 
     def names(people):
@@ -678,7 +687,7 @@ def _decide_roles(doc: Document, rule: str) -> None:
     if entry.kind == "letter" and rule == "swapped" and (entry.sender or entry.addressee):
         entry.sender, entry.addressee = entry.addressee, entry.sender
         entry.roles, entry.roles_note = rule, ROLES_NOTES[rule]
-    elif entry.kind == "letter" and rule == "from-title":
+    elif entry.kind == "letter" and (rule == "from-title" or rule == "auto" and conflict):
         stand, split = cat.title_roles(entry.title, names(entry.sender), names(entry.addressee))
         if stand == "reversed":
             encoded = {fold(p["name"]): p for p in entry.sender + entry.addressee}
