@@ -185,8 +185,10 @@ def load(paths, *, config: configuration.Config | None = None,
     reader = _Reader(root, register, cache=cache)
     for file in files:
         reader.read(file)
-    # the collection's own folder, where its edition.toml is: known once its documents are
-    home = _home(paths, [p.document.path for p in reader.pending], root)
+    # the collection's own folder, where its edition.toml is and what its pages' addresses
+    # are relative to: known once its documents are (``_pages_base``)
+    base = _pages_base(paths, [p.document.path for p in reader.pending], root)
+    home = root if base is None else Path(base)
     if config is None:
         config = configuration.read(home)
     reader.roles = config.roles  # (decided as each document is finished, below)
@@ -195,7 +197,7 @@ def load(paths, *, config: configuration.Config | None = None,
     problems = list(reader.problems)
     _check_keys(reader, rules, problems)
     documents = [reader.finish(pending) for pending in reader.pending]
-    _page_ids(documents, paths, root)
+    _page_ids(documents, base, root)
     _neighbours(documents, reader)
     problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]
     problems += _check_order(config, documents)
@@ -268,10 +270,13 @@ def _root(paths: list[Path]) -> Path:
 
 
 def _pages_base(paths: list[Path], documents, root: Path) -> str | None:
-    """The folder above the one that holds every PATH holding ``documents`` (their
-    files), when ``root`` (the folders' common path) lies further up; else None:
-    registers given from an unrelated folder do not move the collection up to what the
-    two share (``/tmp/x/real40`` with ``/work/letters/registers``: ``/tmp/x``)."""
+    """The collection's own folder when ``root`` (the folders' common path) lies further
+    up than the folder above the one that holds every PATH holding ``documents`` (their
+    files); else None, and ``root`` is it. Registers given from an unrelated folder do
+    not move the collection up to what the two share (``/tmp/x/real40`` with
+    ``/work/letters/registers``: ``/tmp/x``, not ``/``): its pages are under it, and its
+    ``edition.toml`` is there, as it is beside the documents' folder in ``build
+    letters/ registers/``."""
     folders = {os.path.abspath(p if p.is_dir() else p.parent) for p in paths}
     holding = set()
     for path in documents:
@@ -284,25 +289,14 @@ def _pages_base(paths: list[Path], documents, root: Path) -> str | None:
     return None if base == os.path.abspath(root) else base
 
 
-def _home(paths: list[Path], documents, root: Path) -> Path:
-    """The collection's own folder: ``root``, the folders' common path, unless registers
-    from an unrelated folder put that further up; then the folder above the documents'
-    own (``_pages_base``), under which their pages are, and where their ``edition.toml``
-    is, as it is beside the documents' folder in ``build letters/ registers/``
-    (``/tmp/x/real40`` with ``/work/letters/registers``: ``/tmp/x``, not ``/``)."""
-    base = _pages_base(paths, documents, root)
-    return root if base is None else Path(base)
-
-
-def _page_ids(documents: list[Document], paths: list[Path], root: Path) -> None:
+def _page_ids(documents: list[Document], base: str | None, root: Path) -> None:
     """The documents' ids, which are their pages' addresses, relative to the collection's
-    own folder (``_home``) when ``root`` (the folders' common path) lies further up
-    (``/tmp/x/real40`` with ``/work/letters/registers`` made the letter's page
+    own folder ``base`` (``_pages_base``) when ``root`` (the folders' common path) lies
+    further up (``/tmp/x/real40`` with ``/work/letters/registers`` made the letter's page
     ``html/tmp/x/real40/letter.html``; it is ``html/real40/letter.html``). The
     documents' own folder stays in the address, so ``build L`` and ``build L/letters
     L/registers`` give the same pages (``html/letters/...``). (Files keep their names
     relative to ``root``: ``catalogue.source``.)"""
-    base = _pages_base(paths, [doc.path for doc in documents], root)
     if base is None:
         return
     prefix = _safe_id(Path(os.path.relpath(base, root)).as_posix()) + "/"
