@@ -15,6 +15,7 @@ from lxml import etree
 from conftest import FIXTURES
 from tei_edition import collection
 from tei_edition.collection import config as configuration
+from tei_edition.collection import model
 from tei_edition.entities.resolve import TE_KEY, TE_REFS, TE_UNRESOLVED, resolve
 from tei_edition.errors import UsageError
 from tei_edition.xml.parse import NS
@@ -86,7 +87,8 @@ def test_without_edition_toml_the_corpus_header_gives_title_and_editors(tmp_path
     assert coll.config.formats == ["html", "pdf", "text"]
 
 
-def test_registers_from_an_unrelated_folder_leave_the_collection_where_its_documents_are(tmp_path):
+def test_registers_from_an_unrelated_folder_leave_the_collection_where_its_documents_are(
+        tmp_path, monkeypatch):
     """``build /tmp/x/real40 /work/…/letters/registers``: the folders' common path was the
     collection's root (``/``), its edition.toml beside the documents' folder was never
     read and the site was titled "Collection". The collection's own folder is the one
@@ -96,7 +98,11 @@ def test_registers_from_an_unrelated_folder_leave_the_collection_where_its_docum
     shutil.copytree(COLLECTION / "registers", tmp_path / "b" / "elsewhere" / "registers")
     (home / "edition.toml").write_text('title = "Letters of the Fixture Family"\n'
                                        '[correspondence]\nroles = "swapped"\n', encoding="utf-8")
+    bases = []
+    real = model._pages_base
+    monkeypatch.setattr(model, "_pages_base", lambda *a: bases.append(real(*a)) or bases[-1])
     coll = collection.load([home / "real40", tmp_path / "b" / "elsewhere" / "registers"])
+    assert bases == [str(home)]  # worked out once, for its home and its pages' addresses
     assert coll.title == "Letters of the Fixture Family"
     assert Path(coll.root) == home and coll.config.path == home / "edition.toml"
     assert "real40/letter-01" in {d.id for d in coll.documents}  # the pages stay where they were

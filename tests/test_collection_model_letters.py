@@ -11,6 +11,7 @@ import pytest
 
 from conftest import FRESH_PYTHON, LETTERS, letter_sample, needs_shared
 from tei_edition import collection
+from tei_edition.collection import catalogue as cat
 from tei_edition.entities.resolve import TE_REFS, resolve
 
 pytestmark = needs_shared(LETTERS)
@@ -43,9 +44,10 @@ def test_a_real_letters_catalogue_entry(sample):
     entry = sample.document(f"letters/{WELTI[1]}").catalogue
     assert (entry.date, entry.date_text, entry.identifier) == (
         "1876-02-28", "28. Februar 1876", "VGB_GB_SBBGB02_045")
-    # As the edition encodes it (its title says the reverse: edition.toml decides, see below).
-    assert entry.sender == [{"name": "Emil Welti", "key": "Welti-Emil"}]
-    assert entry.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
+    # As its title says ("Alfred Escher an Emil Welti"): the encoding contradicts itself
+    # (Escher typed addressee inside the sending action), see below.
+    assert entry.sender == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
+    assert entry.addressee == [{"name": "Emil Welti", "key": "Welti-Emil"}]
     assert (entry.place_sent["name"], entry.place_received["name"]) == ("Zürich", "Bern")
     # correspContext: previous-in-corresp B7378, next-in-corresp B7380
     assert (entry.corresp_prev, entry.corresp_next) == (f"letters/{WELTI[0]}", f"letters/{WELTI[2]}")
@@ -65,6 +67,7 @@ _WHOLE = """
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 ** 2, 1536 * 1024 ** 2))
 from tei_edition import collection
+from tei_edition.collection import catalogue as cat
 started = time.process_time()
 coll = collection.load([sys.argv[1]])
 catalogue = coll.catalogue()
@@ -110,9 +113,11 @@ HEER = LETTERS / "letters" / "K_1625_Heer_Oswald_an_Escher_1857-05-31.xml"
 @needs_shared(HEER)
 def test_roles_against_the_titles_one_warning_and_the_setting_turns_the_table_right():
     """The edition's correspDesc types Heer the addressee of "Oswald Heer an Alfred
-    Escher": reported once for the collection; roles = "swapped" makes Heer the sender."""
+    Escher", inside the sending action: as encoded, reported once for the collection;
+    roles = "swapped", and the default (the encoding contradicts itself, the title
+    decides), make Heer the sender."""
     files = sorted(set(letter_sample(100)) | {HEER})
-    coll = collection.load([*files, LETTERS / "registers"])
+    coll = collection.load([*files, LETTERS / "registers"], config=collection.Config(roles="as-encoded"))
     contradicted = coll.roles_contradicted()
     assert HEER in [d.path for d in contradicted]
     warnings = [d for d in collection.check(coll) if d.rule == "roles-contradict-title"]
@@ -122,10 +127,28 @@ def test_roles_against_the_titles_one_warning_and_the_setting_turns_the_table_ri
     heer = coll.document(f"letters/{HEER.stem}").catalogue
     assert heer.sender[0]["name"] == "Alfred Escher" and heer.roles == "as-encoded"
 
-    swapped = collection.load([*files, LETTERS / "registers"],
-                              config=collection.Config(roles="swapped"))
-    heer = swapped.document(f"letters/{HEER.stem}").catalogue
-    assert heer.sender == [{"name": "Oswald Heer", "key": "Heer-Oswald"}]
-    assert heer.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
-    assert heer.roles == "swapped" and heer.roles_note
-    assert not [d for d in collection.check(swapped) if d.rule == "roles-contradict-title"]
+    for rule in ("swapped", None):
+        decided = collection.load([*files, LETTERS / "registers"],
+                                  config=collection.Config(roles=rule) if rule else None)
+        heer = decided.document(f"letters/{HEER.stem}").catalogue
+        assert heer.sender == [{"name": "Oswald Heer", "key": "Heer-Oswald"}]
+        assert heer.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
+        assert heer.roles == (rule or "auto") and heer.roles_note
+        assert not [d for d in collection.check(decided) if d.rule == "roles-contradict-title"]
+
+
+@needs_shared(LETTERS / "letters" / "K_0005_Bianchetti_Felice_an_Escher_1880-03-00.xml")
+def test_by_default_every_real_letter_agrees_with_its_title():
+    """"Felice Bianchetti an Alfred Escher" was catalogued from Escher to Bianchetti, and
+    so were all the letters of this sample (all 4,816 of the edition: 4,816 before, 0
+    after): the edition types each writer "addressee" inside the sending action."""
+    bianchetti = LETTERS / "letters" / "K_0005_Bianchetti_Felice_an_Escher_1880-03-00.xml"
+    files = sorted(set(letter_sample(100)) | {bianchetti})
+    coll = collection.load([*files, LETTERS / "registers"])
+    entry = coll.document(f"letters/{bianchetti.stem}").catalogue
+    assert entry.sender == [{"name": "Felice Bianchetti", "key": "Bianchetti-Felice"}]
+    assert entry.addressee == [{"name": "Alfred Escher", "key": "Escher-_vom-Glas-Alfred"}]
+    assert coll.roles_contradicted() == []
+    assert all(cat.title_roles(e.title, [p["name"] for p in e.sender],
+                               [p["name"] for p in e.addressee])[0] == "agrees"
+               for e in coll.catalogue())

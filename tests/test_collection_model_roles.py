@@ -5,9 +5,11 @@ entry records. On a small collection generated here (made-up people, no real let
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from tei_edition import collection
 from tei_edition.collection import catalogue as cat
@@ -78,8 +80,8 @@ def people(found: list[dict]) -> list[tuple[str, str | None]]:
     return [(p["name"], p["key"]) for p in found]
 
 
-def test_as_encoded_by_default_and_the_contradiction_is_one_warning(tmp_path):
-    coll = collection.load([make(tmp_path / "c")])
+def test_as_encoded_keeps_the_encoding_and_the_contradiction_is_one_warning(tmp_path):
+    coll = collection.load([make(tmp_path / "c", "as-encoded")])
     assert coll.config.roles == "as-encoded"
     assert people(entry(coll, "a1.xml").sender) == [("Hans Beispiel", "hans")]  # never changed
     assert all(e.roles == "as-encoded" and e.roles_note is None for e in coll.catalogue())
@@ -100,6 +102,63 @@ def test_as_encoded_by_default_and_the_contradiction_is_one_warning(tmp_path):
     assert "<persName" in lines[first.roles_line - 1]  # the line of its first encoded name
     assert '[correspondence] roles = "swapped"' in warning.message
     assert '"from-title"' in warning.message
+
+
+# A letter whose encoding agrees with itself (an untyped name in the sending action is
+# its sender) but not with its title.
+CONSISTENT = ("d1.xml", "Eva Probe an Hans Beispiel, 7. März 1870",
+              '<persName ref="#hans">Hans Beispiel</persName>')
+
+
+def test_by_default_the_title_decides_only_where_the_encoding_contradicts_itself(tmp_path):
+    """The real letter edition types the writer "addressee" inside the sending action
+    (and the addressee "sender") in every letter: the encoding contradicts itself, and
+    the title, which names them the other way round, decides."""
+    root = make(tmp_path / "c")
+    name, title, names = CONSISTENT
+    (root / "letters" / name).write_text(LETTER.format(title=title, names=names, date="1870-03-07"),
+                                         encoding="utf-8")
+    coll = collection.load([root])
+    assert coll.config.roles == "auto"
+    one = entry(coll, "a1.xml")
+    assert people(one.sender) == [("Anna Muster", "anna")]  # as its title, keys kept
+    assert people(one.addressee) == [("Hans Beispiel", "hans")]
+    assert (one.roles, one.roles_note) == ("auto", configuration_note("auto"))
+    three = entry(coll, "a3.xml")
+    assert people(three.sender) == [("Anna Muster", "anna"), ("Eva Probe", "eva")]
+    assert people(three.addressee) == [("Hans Beispiel", "hans")]
+    # agreeing; naming nobody encoded; contradicting itself with a title that tells no
+    # roles (c2); agreeing with itself against its title (d1): all as encoded
+    for name in ("b1.xml", "c1.xml", "c2.xml", "d1.xml"):
+        assert (entry(coll, name).roles, entry(coll, name).roles_note) == ("as-encoded", None)
+    assert people(entry(coll, "d1.xml").sender) == [("Hans Beispiel", "hans")]
+    assert [d.path.name for d in coll.roles_contradicted()] == ["d1.xml"]
+    [warning] = [d for d in collection.check(coll) if d.rule == "roles-contradict-title"]
+    assert warning.message.startswith("1 letter's title names sender and addressee the other "
+                                      "way round from their encoding")
+    # a load from the records decides the same (the conflict is part of what is recorded)
+    again = collection.load([root], cache=json.loads(json.dumps(coll.records)))
+    assert [e.to_json() for e in again.catalogue()] == [e.to_json() for e in coll.catalogue()]
+
+
+@pytest.mark.parametrize("actions, conflict", [
+    ('<correspAction type="sent"><persName type="addressee">A</persName>'
+     '<persName type="sender">B</persName></correspAction>', True),
+    ('<correspAction type="received"><persName type="sender">A</persName></correspAction>', True),
+    ('<correspAction type="sent"><persName type="sender">A</persName></correspAction>'
+     '<correspAction type="received"><persName type="addressee">B</persName></correspAction>', False),
+    ('<correspAction type="sent"><persName>A</persName></correspAction>'
+     '<correspAction type="received"><persName>B</persName></correspAction>', False),
+    ('<correspAction><persName type="sender">A</persName>'
+     '<persName type="addressee">B</persName></correspAction>', False),
+])
+def test_a_name_typed_against_its_action_is_a_conflict(actions, conflict):
+    header = etree.fromstring(
+        f'<teiHeader xmlns="http://www.tei-c.org/ns/1.0"><fileDesc><titleStmt><title>T</title>'
+        f'</titleStmt></fileDesc><profileDesc><correspDesc>{actions}</correspDesc></profileDesc>'
+        f'</teiHeader>')
+    found = cat.read(etree.Element("TEI"), header, id="x", source="x.xml", fragment=None)
+    assert found.roles_conflict is conflict
 
 
 def test_swapped_turns_every_letter_and_says_so(tmp_path):

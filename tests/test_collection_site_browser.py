@@ -336,6 +336,26 @@ def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
         assert height == pytest.approx(bare_height, abs=0.5) and x == pytest.approx(bare_x, abs=0.5), width
 
 
+@pytest.mark.parametrize("name", ["index.html", "registers/person/p2.html"])
+def test_text_scrolled_under_the_header_does_not_show_through(open_page, name):
+    """The header was 97% opaque: the text scrolled under it showed through. With its
+    own content hidden, the header looks the same over the text as over nothing."""
+    page = open_page(name, 1300, 500)
+    page.wait_for_load_state("load")
+    page.evaluate("() => window.scrollTo(0, 260)")
+    wait_until(page, "window.scrollY > 200")
+    shot(page, f"scrolled-under-the-header-{name.replace('/', '-')}",
+         clip={"x": 0, "y": 0, "width": 1300, "height": 200})
+    page.evaluate("() => { for (const el of document.querySelectorAll('.site-header-inner > *'))"
+                  " el.style.visibility = 'hidden'; }")
+    box = page.evaluate("() => { const r = document.querySelector('.site-header')"
+                        ".getBoundingClientRect(); return {x: 0, y: 0, width: 1300, height: r.bottom - 1}; }")
+    over_text = page.screenshot(clip=box)
+    page.evaluate("() => { document.querySelector('main').style.visibility = 'hidden'; }")
+    assert page.screenshot(clip=box) == over_text
+    assert page.problems == []
+
+
 def test_a_tap_on_a_name_loads_its_card_before_following_it(browser, built):
     """On a touch screen the first tap on a name shows its card (loaded then, from
     beside the entry's page); the second follows the link."""

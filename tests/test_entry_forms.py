@@ -14,6 +14,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import LETTERS, needs_shared  # noqa: E402
 from test_collection_site_fixture import generate  # noqa: E402
 
+from tei_edition import resources  # noqa: E402
+from tei_edition.errors import TransformError  # noqa: E402
 from tei_edition.publish import run, transform  # noqa: E402
 from tei_edition.publish.build import build  # noqa: E402
 
@@ -115,6 +117,45 @@ def test_each_format_is_handed_the_forms_it_reads(tmp_path, monkeypatch):
     assert build([source], tmp_path / "out", jobs=0, only=["html", "text"]).exit_code == 0
     assert asked == {"html/html.xsl": {("label", "sort")}, "text/text.xsl": {("label",)}}
     assert run.forms_read("typst/typst.xsl") == ("label", "index", "sort", "dates", "summary")
+
+
+STYLESHEET = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:te="urn:x-tei-edition">
+  <xsl:import href="{base}"/>{declared}
+</xsl:stylesheet>"""
+DECLARED = """<xsl:template name="te:forms-read" as="xs:string*">
+  <xsl:sequence select="{forms}"/></xsl:template>"""
+
+
+@pytest.mark.parametrize("base, forms, expected", [
+    ("text/text.xsl", "'sort', 'label'", ("label", "sort")),  # in the order forms are made
+    ("text/text.xsl", "()", ()),
+    ("site/names.xsl", None, run.FORMS),  # a stylesheet that says nothing reads them all
+])
+def test_the_forms_read_are_what_the_stylesheet_declares(tmp_path, base, forms, expected):
+    """Which forms a format's pages read is a fact of its stylesheet: Python asks the
+    stylesheet (its te:forms-read, in its params.xsl) rather than keeping a copy."""
+    path = tmp_path / "format.xsl"
+    declared = "" if forms is None else DECLARED.format(forms=forms)
+    path.write_text(STYLESHEET.format(base=resources.stylesheet(base).as_uri(), declared=declared),
+                    encoding="utf-8")
+    assert run.forms_read(str(path)) == expected
+
+
+def test_a_form_no_format_knows_is_refused(tmp_path):
+    path = tmp_path / "format.xsl"
+    path.write_text(STYLESHEET.format(base=resources.stylesheet("text/text.xsl").as_uri(),
+                                      declared=DECLARED.format(forms="'label', 'nickname'")),
+                    encoding="utf-8")
+    with pytest.raises(TransformError, match="names no form nickname"):
+        run.forms_read(str(path))
+
+
+def test_each_format_declares_the_forms_it_reads():
+    assert {name: run.forms_read(name) for name in ("html/html.xsl", "text/text.xsl", "typst/typst.xsl")} == {
+        "html/html.xsl": ("label", "sort"), "text/text.xsl": ("label",),
+        "typst/typst.xsl": ("label", "index", "sort", "dates", "summary")}
+    assert not hasattr(run, "FORMS_READ")  # the one place is the stylesheets
 
 
 @pytest.mark.slow

@@ -332,8 +332,34 @@ def test_source_date_epoch_sets_the_date(tmp_path, monkeypatch):
     assert pypdf.PdfReader(str(tmp_path / "h.pdf")).metadata["/CreationDate"].startswith("D:20000101")
 
 
+def assert_clean(path: Path) -> None:
+    """A tagged PDF that poppler reads without a complaint ("Syntax Error: Suspects object
+    is wrong type (boolean)" was printed for every PDF: Typst's valid ``/Suspects false``,
+    which poppler 22.12 misreads), its every object where its cross-reference table says."""
+    data = path.read_bytes()
+    assert b"/Suspects" not in data
+    reader = pypdf.PdfReader(str(path), strict=True)
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])  # still tagged
+    table = data[int(re.findall(rb"startxref\s+(\d+)", data)[-1]):]
+    first, count = map(int, re.match(rb"xref\s+(\d+) (\d+)", table).groups())
+    offsets = re.findall(rb"(\d{10}) \d{5} n", table.split(b"trailer")[0])
+    assert len(offsets) == count - 1 and first == 0  # entry 0 is the free head
+    for number, offset in enumerate(offsets, start=1):
+        assert re.match(rb"%d 0 obj" % number, data[int(offset):]), number
+    if shutil.which("pdfinfo"):
+        for command in (["pdfinfo", str(path)], ["pdftoppm", "-r", "9", "-f", "1", "-l", "1",
+                                                 str(path), str(path.with_suffix(""))]):
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            assert done.stderr == "", (command[0], done.stderr)
+
+
+def test_the_pdf_is_clean(book):
+    assert_clean(book.path)
+
+
 def test_pdf_a_identification(tmp_path):
     export_file(EDITION, "pdf", tmp_path / "a.pdf", pdf_standards=("a-2b",), paper="us-letter")
+    assert_clean(tmp_path / "a.pdf")
     reader = pypdf.PdfReader(str(tmp_path / "a.pdf"))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     assert re.search(r"pdfaid:part(>|=\")2", xmp) and re.search(r"pdfaid:conformance(>|=\")B", xmp)

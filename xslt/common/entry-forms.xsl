@@ -9,7 +9,7 @@
   and writes what it returns on the entries of the documents' $registers, as te:form-*
   attributes, which names.xsl reads instead of deciding again (te:handed-over).
   Only the forms the bundle's @te:forms names ("label sort": those a format's pages
-  read, run.FORMS_READ; all six without it) are made.
+  read, as each declares in its te:forms-read; all six without it) are made.
   Output: per entry at the bundle's top level, its key, then of te:entity-label,
   te:index-form, te:sort-key, te:life-dates, te:entity-description and
   te:index-description those asked for ("label", "index", "sort", "dates",

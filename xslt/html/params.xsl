@@ -29,6 +29,16 @@
        compare the two renderings set it. -->
   <xsl:param name="collapse-whitespace" as="xs:boolean" select="true()"/>
 
+  <!-- The name forms of register entries this format's pages read when a collection
+       hands them over (../common/names.xsl, te:handed-over): tei_edition.publish.run
+       asks for them and makes only these. A collection's letter page prints no entry's
+       forms (its name cards are the site's scripts: site/names.xsl): only the label the
+       common layer writes on every name (normalize.xsl, te:label) and the sort of its
+       register catalogue read them, and neither is printed. -->
+  <xsl:template name="te:forms-read" as="xs:string*">
+    <xsl:sequence select="'label', 'sort'"/>
+  </xsl:template>
+
   <xsl:template name="h:check-params">
     <xsl:call-template name="te:check-params"/>
   </xsl:template>

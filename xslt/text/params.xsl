@@ -25,6 +25,14 @@
   <!-- "inline": a resolved name is followed by [person: id]; "none": names as written. -->
   <xsl:param name="entities" as="xs:string" select="'none'"/>
 
+  <!-- The name forms of register entries this format's pages read when a collection
+       hands them over (../common/names.xsl, te:handed-over): tei_edition.publish.run
+       asks for them and makes only these. The plain text prints none of them but the
+       label the common layer writes on every name (normalize.xsl, te:label). -->
+  <xsl:template name="te:forms-read" as="xs:string*">
+    <xsl:sequence select="'label'"/>
+  </xsl:template>
+
   <!-- The error codes and messages are the policy's (../common/policy.xml, te:fail). -->
   <xsl:template name="tx:check-params">
     <xsl:call-template name="te:check-params"/>

@@ -7,6 +7,7 @@
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tt="urn:x-tei-edition:typst"
+  xmlns:te="urn:x-tei-edition"
   exclude-result-prefixes="#all" expand-text="yes">
 
   <!-- Paper size: "a4" or "us-letter" (a Typst paper name). -->
@@ -35,4 +36,13 @@
   <!-- Typst code run before the book, after the template's import (a volume's part
        sets te.first-page with it); written by tei_edition.publish.volume, not by input. -->
   <xsl:param name="prelude" as="xs:string" select="''"/>
+
+  <!-- The name forms of register entries this format's pages read when a collection
+       hands them over (../common/names.xsl, te:handed-over): tei_edition.publish.run
+       asks for them and makes only these. The book prints its index (index form, sort
+       key, life dates, short description) and puts the labels of its most frequent
+       names in its metadata. -->
+  <xsl:template name="te:forms-read" as="xs:string*">
+    <xsl:sequence select="'label', 'index', 'sort', 'dates', 'summary'"/>
+  </xsl:template>
 </xsl:stylesheet>

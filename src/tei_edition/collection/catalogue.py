@@ -7,7 +7,9 @@ date is ISO as the source gives it (``@when``: ``YYYY``, ``YYYY-MM`` or
 ``YYYY-MM-DD``), never completed or guessed; a range (``notBefore``/``notAfter``,
 ``from``/``to``) gives no date but a sort key and its text. Sender and addressee:
 names in the sending and receiving ``correspAction`` (a name's own ``@type`` sender
-or addressee wins, as some editions write both in one action); places likewise.
+or addressee wins, as some editions write both in one action); places likewise. A
+name typed against its action (an addressee in the sending action) makes the encoding
+contradict itself: ``Read.roles_conflict``, for the collection to weigh against the title.
 
 Roles against the title: a title of the form "A an B" (``TITLE_WORDS``: an, to, à;
 several people joined by und, and, et, & or a comma) names A as sender and B (up to
@@ -111,6 +113,9 @@ class Read:
     context: dict[str, str] = field(default_factory=dict)  # "prev"/"next" -> target
     date_where: tuple[int | None, str | None] | None = None  # line and @when read
     roles_line: int | None = None  # where the encoded roles are (the first name's line)
+    # a name's own @type says the opposite of its correspAction's (an "addressee" in the
+    # "sent" action): the encoding contradicts itself about who wrote
+    roles_conflict: bool = False
 
 
 def read(unit: etree._Element, header: etree._Element | None, *, id: str, source: str,
@@ -157,6 +162,8 @@ def _correspondence(corresp: etree._Element, found: Read) -> None:
                 continue  # an rs/name typed place
             own = el.get("type")
             which = own if own in SENDER_TYPES | ADDRESSEE_TYPES else role
+            if _opposite(own, role):
+                found.roles_conflict = True
             if which in SENDER_TYPES:
                 found.senders.append(_name(el))
             elif which in ADDRESSEE_TYPES:
@@ -180,6 +187,12 @@ def _correspondence(corresp: etree._Element, found: Read) -> None:
     context = corresp.find(f"{_T}correspContext")
     if context is not None:
         found.context = _context(context)
+
+
+def _opposite(own: str | None, role: str | None) -> bool:
+    """Whether a name's own type and its action's say opposite things."""
+    return (own in SENDER_TYPES and role in ADDRESSEE_TYPES) or \
+        (own in ADDRESSEE_TYPES and role in SENDER_TYPES)
 
 
 def title_splits(title: str) -> list[tuple[str, str]]:

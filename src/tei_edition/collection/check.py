@@ -64,7 +64,7 @@ def _roles(collection) -> list[Diagnostic]:
     examples = ", ".join(f"{d.path}:{d.roles_line}" if d.roles_line else str(d.path)
                          for d in letters[:2])
     many = f"{len(letters):,} letters' titles name" if len(letters) > 1 else "1 letter's title names"
-    if rule == "as-encoded":
+    if rule in ("auto", "as-encoded"):  # (auto changes no letter whose encoding agrees with itself)
         how = "their encoding in correspDesc"
         fix = ('if the titles are right, decide it in edition.toml: [correspondence] '
                'roles = "swapped" (every letter\'s encoding is reversed) or "from-title" '

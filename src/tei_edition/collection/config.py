@@ -18,14 +18,18 @@ Every key is optional; a collection without the file builds with the defaults be
     # "*" = "n" applies to every kind
 
     [correspondence]       # an editorial decision, shown with each letter it changes
-    roles = "as-encoded"   # sender and addressee as the correspDesc encodes them (default)
+    roles = "auto"         # as encoded, unless the encoding contradicts itself (default)
+    # roles = "as-encoded" # sender and addressee as the correspDesc encodes them, always
     # roles = "swapped"    # the edition's encoding has them the other way round throughout
     # roles = "from-title" # as each letter's title names them ("A an B", "A to B", "A à B")
 
 ``roles`` answers the ``roles-contradict-title`` warning of ``check``: letters whose
-titles name sender and addressee the other way round from their encoding. With
-"swapped" or "from-title" every catalogue entry the decision changes says so
-(``roles``, ``roles_note``); the TEI is never changed.
+titles name sender and addressee the other way round from their encoding. "auto"
+keeps the encoding except where it contradicts itself (a name typed addressee in the
+sending ``correspAction``, or sender in the receiving one: the real letter edition
+does so in every letter) and the title names the people the other way round; there
+the title, the one unambiguous statement, decides. Every catalogue entry a rule
+changes says so (``roles``, ``roles_note``); the TEI is never changed.
 
 Without ``[keys]`` the attribute is detected: the one most of the documents' keys
 match (see ``CollectionRegister.detect_keys``).
@@ -45,7 +49,7 @@ from tei_edition.errors import UsageError
 FILE_NAME = "edition.toml"
 FORMATS = ("html", "pdf", "text")
 KEY_KINDS = ("person", "place", "org", "*")
-ROLES = ("as-encoded", "swapped", "from-title")
+ROLES = ("auto", "as-encoded", "swapped", "from-title")
 
 
 @dataclass
@@ -58,7 +62,7 @@ class Config:
     formats: list[str] = field(default_factory=lambda: list(FORMATS))
     base_url: str | None = None
     keys: dict[str, str] = field(default_factory=dict)  # kind (or "*") -> attribute name
-    roles: str = "as-encoded"  # [correspondence] roles: one of ROLES
+    roles: str = "auto"  # [correspondence] roles: one of ROLES
     fallback_schema: str | None = None  # RELAX NG for documents declaring none (build)
     path: Path | None = None  # the file it was read from, if any
 
@@ -112,7 +116,7 @@ def parse(data: bytes, path: Path) -> Config:
     if unknown:
         raise UsageError(f"correspondence: unknown setting(s) {', '.join(unknown)} "
                          f"(known: roles)", path=str(path))
-    roles = correspondence.get("roles", "as-encoded")
+    roles = correspondence.get("roles", "auto")
     if roles not in ROLES:
         raise UsageError(f"correspondence: roles = {roles!r}: expected one of "
                          f"{', '.join(repr(r) for r in ROLES)}", path=str(path))

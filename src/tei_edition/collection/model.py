@@ -185,8 +185,10 @@ def load(paths, *, config: configuration.Config | None = None,
     reader = _Reader(root, register, cache=cache)
     for file in files:
         reader.read(file)
-    # the collection's own folder, where its edition.toml is: known once its documents are
-    home = _home(paths, [p.document.path for p in reader.pending], root)
+    # the collection's own folder, where its edition.toml is and what its pages' addresses
+    # are relative to: known once its documents are (``_pages_base``)
+    base = _pages_base(paths, [p.document.path for p in reader.pending], root)
+    home = root if base is None else Path(base)
     if config is None:
         config = configuration.read(home)
     reader.roles = config.roles  # (decided as each document is finished, below)
@@ -195,7 +197,7 @@ def load(paths, *, config: configuration.Config | None = None,
     problems = list(reader.problems)
     _check_keys(reader, rules, problems)
     documents = [reader.finish(pending) for pending in reader.pending]
-    _page_ids(documents, paths, root)
+    _page_ids(documents, base, root)
     _neighbours(documents, reader)
     problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]
     problems += _check_order(config, documents)
@@ -268,10 +270,13 @@ def _root(paths: list[Path]) -> Path:
 
 
 def _pages_base(paths: list[Path], documents, root: Path) -> str | None:
-    """The folder above the one that holds every PATH holding ``documents`` (their
-    files), when ``root`` (the folders' common path) lies further up; else None:
-    registers given from an unrelated folder do not move the collection up to what the
-    two share (``/tmp/x/real40`` with ``/work/letters/registers``: ``/tmp/x``)."""
+    """The collection's own folder when ``root`` (the folders' common path) lies further
+    up than the folder above the one that holds every PATH holding ``documents`` (their
+    files); else None, and ``root`` is it. Registers given from an unrelated folder do
+    not move the collection up to what the two share (``/tmp/x/real40`` with
+    ``/work/letters/registers``: ``/tmp/x``, not ``/``): its pages are under it, and its
+    ``edition.toml`` is there, as it is beside the documents' folder in ``build
+    letters/ registers/``."""
     folders = {os.path.abspath(p if p.is_dir() else p.parent) for p in paths}
     holding = set()
     for path in documents:
@@ -284,25 +289,14 @@ def _pages_base(paths: list[Path], documents, root: Path) -> str | None:
     return None if base == os.path.abspath(root) else base
 
 
-def _home(paths: list[Path], documents, root: Path) -> Path:
-    """The collection's own folder: ``root``, the folders' common path, unless registers
-    from an unrelated folder put that further up; then the folder above the documents'
-    own (``_pages_base``), under which their pages are, and where their ``edition.toml``
-    is, as it is beside the documents' folder in ``build letters/ registers/``
-    (``/tmp/x/real40`` with ``/work/letters/registers``: ``/tmp/x``, not ``/``)."""
-    base = _pages_base(paths, documents, root)
-    return root if base is None else Path(base)
-
-
-def _page_ids(documents: list[Document], paths: list[Path], root: Path) -> None:
+def _page_ids(documents: list[Document], base: str | None, root: Path) -> None:
     """The documents' ids, which are their pages' addresses, relative to the collection's
-    own folder (``_home``) when ``root`` (the folders' common path) lies further up
-    (``/tmp/x/real40`` with ``/work/letters/registers`` made the letter's page
+    own folder ``base`` (``_pages_base``) when ``root`` (the folders' common path) lies
+    further up (``/tmp/x/real40`` with ``/work/letters/registers`` made the letter's page
     ``html/tmp/x/real40/letter.html``; it is ``html/real40/letter.html``). The
     documents' own folder stays in the address, so ``build L`` and ``build L/letters
     L/registers`` give the same pages (``html/letters/...``). (Files keep their names
     relative to ``root``: ``catalogue.source``.)"""
-    base = _pages_base(paths, [doc.path for doc in documents], root)
     if base is None:
         return
     prefix = _safe_id(Path(os.path.relpath(base, root)).as_posix()) + "/"
@@ -343,7 +337,7 @@ def _recorded_entries(recorded: list, rel: str) -> list[Entry]:
 
 
 class _Reader:
-    def __init__(self, root: Path, register: CollectionRegister, roles: str = "as-encoded",
+    def __init__(self, root: Path, register: CollectionRegister, roles: str = "auto",
                  cache: dict | None = None):
         self.root = root
         self.cache = cache or {}
@@ -496,7 +490,7 @@ class _Reader:
                 "place_sent": asdict(read.place_sent) if read.place_sent else None,
                 "place_received": asdict(read.place_received) if read.place_received else None,
                 "context": read.context, "date_where": read.date_where,
-                "roles_line": read.roles_line,
+                "roles_line": read.roles_line, "roles_conflict": read.roles_conflict,
                 "refs": [[kind, ref, key, line] for (kind, ref, key), line in refs.items()]}
 
     def _from_record(self, file: Path, rel: str, record: dict) -> None:
@@ -518,7 +512,8 @@ class _Reader:
         read = cat.Read(entry, [name(n) for n in data["senders"]],
                         [name(n) for n in data["addressees"]], name(data["place_sent"]),
                         name(data["place_received"]), dict(data["context"]),
-                        tuple(where) if where is not None else None, data["roles_line"])
+                        tuple(where) if where is not None else None, data["roles_line"],
+                        bool(data["roles_conflict"]))
         refs: dict = {}
         for kind, ref, key, line in data["refs"]:
             refs[(kind, ref, key)] = line
@@ -608,7 +603,7 @@ class _Reader:
 
     def _roles(self, doc: Document, read: cat.Read) -> None:
         doc.roles_line = read.roles_line
-        _decide_roles(doc, self.roles)
+        _decide_roles(doc, self.roles, read.roles_conflict)
 
     def _resolve(self, doc: Document, read: cat.Read, refs: dict, source: str) -> None:
         """A document's names resolved against the register."""
@@ -649,6 +644,8 @@ def _copy(name: dict | None) -> dict | None:
 
 
 ROLES_NOTES = {
+    "auto": "Sender and addressee as the letter's title names them: the source's "
+            "description of the letter contradicts itself, and names them the other way round.",
     "swapped": "Sender and addressee as the editors read them: the source's description "
                "of the letter names them the other way round.",
     "from-title": "Sender and addressee as the letter's title names them (the editors' "
@@ -657,6 +654,11 @@ ROLES_NOTES = {
 }
 # The same decision said once for the whole collection (above its catalogue).
 COLLECTION_ROLES_NOTES = {
+    "auto": "Where the source's description of a letter contradicts itself about who wrote "
+            "it and names sender and addressee the other way round from the letter's title, "
+            "they are given as the title names them.",
+    "auto": "Sender and addressee as the letter's title names them: the source's "
+            "description of the letter contradicts itself, and names them the other way round.",
     "swapped": "Sender and addressee as the editors read them: the sources' descriptions "
                "of the letters name them the other way round.",
     "from-title": "Where a letter's title names sender and addressee the other way round "
@@ -665,12 +667,13 @@ COLLECTION_ROLES_NOTES = {
 }
 
 
-def _decide_roles(doc: Document, rule: str) -> None:
+def _decide_roles(doc: Document, rule: str, conflict: bool = False) -> None:
     """Sender and addressee by edition.toml's ``[correspondence] roles``: as encoded,
     swapped in every letter, or (``from-title``) as the title names them where it names
-    the encoded people the other way round. A changed entry says so (``roles``,
-    ``roles_note``); then ``doc.roles_contradiction`` says whether the title still
-    contradicts the result."""
+    the encoded people the other way round; ``auto`` (the default) does the latter only
+    where the encoding contradicts itself (``conflict``: a name typed against its
+    action). A changed entry says so (``roles``, ``roles_note``); then
+    ``doc.roles_contradiction`` says whether the title still contradicts the result."""
     entry = doc.catalogue
 
     def names(people):
@@ -678,7 +681,7 @@ def _decide_roles(doc: Document, rule: str) -> None:
     if entry.kind == "letter" and rule == "swapped" and (entry.sender or entry.addressee):
         entry.sender, entry.addressee = entry.addressee, entry.sender
         entry.roles, entry.roles_note = rule, ROLES_NOTES[rule]
-    elif entry.kind == "letter" and rule == "from-title":
+    elif entry.kind == "letter" and (rule == "from-title" or rule == "auto" and conflict):
         stand, split = cat.title_roles(entry.title, names(entry.sender), names(entry.addressee))
         if stand == "reversed":
             encoded = {fold(p["name"]): p for p in entry.sender + entry.addressee}

@@ -10,6 +10,7 @@ import re
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 
@@ -146,23 +147,30 @@ _TE_FORMS = f"{{{TE_NS}}}forms"
 _FORMS_HELD = 100_000  # entries; past that the cache starts again
 _forms: dict[tuple[str, tuple[str, ...], bytes], tuple[str, ...]] = {}
 
-# The forms a format's pages in a collection read of the entries handed over (names.xsl,
-# te:handed-over); a format not listed reads them all. A collection's letter page prints
-# no entry's forms (its name cards are the site's scripts: site/names.xsl): only the
-# label the common layer writes on every name (normalize.xsl, te:label) and the sort of
-# its register catalogue read them, and neither is printed. The plain text prints none
-# of them but that label; the PDF prints its index (index form, sort key, life dates,
-# short description) and puts the labels of its most frequent names in its metadata.
-FORMS_READ = {
-    "html/html.xsl": ("label", "sort"),
-    "text/text.xsl": ("label",),
-    "typst/typst.xsl": ("label", "index", "sort", "dates", "summary"),
-}
+# Which forms a format's pages in a collection read of the entries handed over (names.xsl,
+# te:handed-over) is its stylesheet's to say: its template te:forms-read (in its
+# params.xsl) returns them; a stylesheet without one reads them all.
+FORMS_READ_TEMPLATE = "{urn:x-tei-edition}forms-read"
+_NO_TEMPLATE = "XTDE0040"  # (Saxon: no template of that name)
 
 
+@cache
 def forms_read(stylesheet: str) -> tuple[str, ...]:
-    """The forms ``stylesheet``'s pages read of the entries handed over (``FORMS_READ``)."""
-    return FORMS_READ.get(str(stylesheet), FORMS)
+    """The forms ``stylesheet``'s pages read of the entries handed over, as the
+    stylesheet declares them (``FORMS_READ_TEMPLATE``), in ``FORMS`` order; asked once
+    per process."""
+    context = etree.ElementTree(etree.Element(f"{{{TE_NS}}}registers"))
+    try:
+        declared = transform.call_template_strings(stylesheet, FORMS_READ_TEMPLATE, context).strings
+    except TransformError as exc:
+        if _NO_TEMPLATE not in exc.message:
+            raise
+        return FORMS
+    unknown = sorted(set(declared) - set(FORMS))
+    if unknown:
+        raise TransformError(f"{stylesheet}: te:forms-read names no form {', '.join(unknown)} "
+                             f"(known: {', '.join(FORMS)})")
+    return tuple(name for name in FORMS if name in declared)
 
 
 def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = FORMS) -> None:

@@ -320,9 +320,27 @@ class Compile:
             template = self._template.read_text(encoding="utf-8") if self._template else ""
             raise typst_error(report, self._source, self._tei_path, template_source=template)
         output = worker.work / "out.pdf"
-        pdf = output.read_bytes()
+        pdf = quiet_mark_info(output.read_bytes())
         output.unlink()
         return Typeset(pdf, report.get("warnings", []), report.get("queried"))
+
+
+# Typst tags every PDF it makes here (``pdf_tags=True``, PDF/A or not) and writes the
+# catalogue's ``/MarkInfo<</Marked true/Suspects false>>``. ``/Suspects false`` is valid
+# (and the default), but poppler (22.12, Debian 12's: pdftoppm, pdfinfo, the viewers built
+# on it) reads a false value as a wrong type and prints "Syntax Error: Suspects object
+# is wrong type (boolean)" for every file. The entry is blanked with as many spaces:
+# every object keeps its offset, so the cross-reference table holds as Typst wrote it.
+_SUSPECTS_FALSE = b"/MarkInfo<</Marked true/Suspects false>>"
+_MARKED = b"/MarkInfo<</Marked true" + b" " * len(b"/Suspects false") + b">>"
+
+
+def quiet_mark_info(pdf: bytes) -> bytes:
+    """``pdf`` without its catalogue's default ``/Suspects false`` (when it is there
+    once, as Typst writes it; anything else is left as it is)."""
+    if pdf.count(_SUSPECTS_FALSE) != 1:
+        return pdf
+    return pdf.replace(_SUSPECTS_FALSE, _MARKED)
 
 
 def _worker_env(work: Path) -> dict[str, str]:
