@@ -336,7 +336,7 @@ def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
         assert height == pytest.approx(bare_height, abs=0.5) and x == pytest.approx(bare_x, abs=0.5), width
 
 
-@pytest.mark.parametrize("name", ["index.html", "registers/person/p2.html"])
+@pytest.mark.parametrize("name", ["index.html", "registers/person/p2.html", "letters/letter_11_001.html"])
 def test_text_scrolled_under_the_header_does_not_show_through(open_page, name):
     """The header was 97% opaque: the text scrolled under it showed through. With its
     own content hidden, the header looks the same over the text as over nothing."""
