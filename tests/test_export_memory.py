@@ -145,3 +145,25 @@ def test_write_site_refuses_a_folder_with_files_it_did_not_name(tmp_path):
 
     with pytest.raises(TransformError, match="other files"):
         html.write_site(parse_file(EDITION), EDITION, tmp_path)
+
+
+# An HTML export in a fresh process, as its worker runs it: which modules it loaded.
+_EXPORT_MODULES = """
+import json, sys
+from tei_edition.publish.export import _export_here
+_export_here(sys.argv[1], "html", sys.argv[2])
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_an_html_export_loads_no_openssl(tmp_path):
+    """Nothing an export does hashes: hashlib (OpenSSL's libcrypto, 3.5 MB resident) is
+    imported where something is hashed (a build's records, a collection page's
+    passages), never by the modules an export's worker loads."""
+    done = subprocess.run([sys.executable, "-c", _EXPORT_MODULES, str(EDITION), str(tmp_path / "site")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "site" / "index.html").is_file()
+    modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "tei_edition.publish.formats.html" in modules
+    assert not {"hashlib", "_hashlib"} & set(modules)

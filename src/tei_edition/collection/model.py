@@ -16,7 +16,6 @@ stop a collection.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import posixpath
@@ -223,6 +222,8 @@ def _sha256(path: Path) -> str:
     with open(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise OSError(f"not a regular file: {path}")
+        import hashlib  # (here: OpenSSL is loaded only where something is hashed)
+
         digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
@@ -376,6 +377,8 @@ class _Reader:
         """What resolving a name depends on: the register's entries (the files that gave
         them, in order, by content) and the key rules. A document's names resolved
         under the same stamp resolve the same way again."""
+        import hashlib
+
         return hashlib.sha256(json.dumps([sorted(rules.items()), self.contributors],
                                          ensure_ascii=False).encode("utf-8", "surrogateescape")
                               ).hexdigest()

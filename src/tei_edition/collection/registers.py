@@ -15,7 +15,6 @@ the collection's root). A name reaches an entry three ways, all decided here:
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import posixpath
@@ -279,6 +278,8 @@ class CollectionRegister(Register):
     def digest(self, keys) -> str:
         """A hash of the entries with these keys (and of the key rules): what a
         document's output depends on in the register, for incremental builds."""
+        import hashlib  # (here: OpenSSL is loaded only where something is hashed)
+
         h = hashlib.sha256(repr(sorted(self.key_rules.items())).encode())
         hashed = self._hashed
         parts = []

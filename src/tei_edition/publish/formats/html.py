@@ -32,7 +32,6 @@ from pathlib import Path
 
 from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
-from tei_edition.publish.digest import passages_of
 from tei_edition.publish.run import run_format
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
@@ -87,9 +86,9 @@ def render(tree, source: Path, *, dispose: bool = False, **options) -> Site:
             files = {name: (Path(made) / name).read_bytes().decode("utf-8")
                      for name in written.files}
         return Site(files, written.warnings, written.coverage, written.passages)
-    strings, messages = run_format(STYLESHEET, tree, source, parameters(**options), strings=True,
-                                   dispose=dispose)
-    strings, passages = passages_of(strings)
+    params = parameters(**options)
+    strings, messages = run_format(STYLESHEET, tree, source, params, strings=True, dispose=dispose)
+    strings, passages = _passages_of(strings, params)
     if len(strings) % 2:
         raise TransformError(f"{STYLESHEET} returned an odd number of strings "
                              "(expected path, text pairs)", path=str(source))
@@ -120,7 +119,7 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
     params["output-folder"] = Path(folder).resolve().as_uri().rstrip("/") + "/"
     names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
                                  dispose=dispose)
-    names, passages = passages_of(names)
+    names, passages = _passages_of(names, params)
     seen: dict[str, None] = {}
     for name in names:
         _check_name(name, seen, source)
@@ -129,6 +128,17 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
         raise TransformError(f"{STYLESHEET} wrote other files than the {len(seen)} it named",
                              path=str(source))
     return Written(list(seen), messages.warnings, messages.coverage, passages)
+
+
+def _passages_of(strings: list[str], params: dict):
+    """``publish.digest.passages_of`` when the passages were asked for (the stylesheet
+    returns none otherwise): an export asks for none, and its worker need not load the
+    digest's modules (and with them OpenSSL, 3.5 MB resident)."""
+    if not params.get("passages"):
+        return strings, None
+    from tei_edition.publish.digest import passages_of
+
+    return passages_of(strings)
 
 
 def _check_name(name: str, files, source: Path) -> None:
