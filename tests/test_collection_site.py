@@ -97,6 +97,20 @@ def test_document_pages_link_neighbours_in_date_order(built):
     assert f"https://example.org/letters/{ids[0]}.html" in citation  # edition.toml's base_url
 
 
+def test_a_document_page_reads_neighbours_title_then_its_catalogue_data(built):
+    """A reader meets the way to the neighbouring letters, then the letter's title, then
+    what the catalogue says of it (date, correspondents, citation), then the text: the
+    catalogue data stood above the title before."""
+    html, figures = built
+    middle = figures["collection"].ordered()[1]
+    main = page(html / f"{middle.id}.html").xpath("//h:main", namespaces=XHTML)[0]
+    order = [(el.get("class") or el.tag.split("}")[1]) for el in main.iter(
+        f"{{{XHTML['h']}}}nav", f"{{{XHTML['h']}}}h1", f"{{{XHTML['h']}}}section", f"{{{XHTML['h']}}}div")
+        if el.tag.endswith("h1") or (el.get("class") or "").split(" ")[0] in
+        ("neighbours", "collection-doc", "edition-text")]
+    assert order == ["neighbours", "h1", "collection-doc", order[3]] and order[3].startswith("edition-text"), order
+
+
 def test_names_in_a_document_link_to_the_collection_register(built):
     html, figures = built
     hrefs = set()

@@ -29,9 +29,17 @@
   <xsl:mode name="h:page-content" on-no-match="fail"/>
 
   <xsl:template match="/" mode="h:page-content">
+    <xsl:variable name="header" select="(*/tei:teiHeader)[1]"/>
     <xsl:call-template name="h:title-block">
-      <xsl:with-param name="header" select="(*/tei:teiHeader)[1]"/>
+      <xsl:with-param name="header" select="$header"/>
     </xsl:call-template>
+    <!-- in a collection: what its catalogue says of the document (shell.xsl) -->
+    <xsl:for-each select="$collection-page/*">
+      <xsl:call-template name="h:collection-about">
+        <xsl:with-param name="in" select="."/>
+        <xsl:with-param name="sources" select="h:sources($header)"/>
+      </xsl:call-template>
+    </xsl:for-each>
     <xsl:call-template name="h:contents">
       <xsl:with-param name="norm" select="."/>
     </xsl:call-template>
@@ -111,7 +119,7 @@
   <!-- What the title block's Source line says of each of the header's sources, in
        order: a manuscript by its identifier ("ZBZ, Nachl. O. Heer 184.1"), a printed
        one by its citation. A collection's page cites the document by the same words
-       (shell.xsl, h:collection-head). -->
+       (shell.xsl, h:collection-about). -->
   <xsl:function name="h:sources" as="xs:string*">
     <xsl:param name="header" as="element()?"/>
     <xsl:sequence select="

@@ -116,8 +116,12 @@
         </header>
         </xsl:if>
         <main id="te-main" tabindex="-1">
-          <xsl:if test="$in">
-            <xsl:call-template name="h:collection-head">
+          <!-- in a collection: the way to the neighbouring documents first; what the
+               catalogue says of the document follows its title (front.xsl) or, on a page
+               with no title block of its own, comes here -->
+          <xsl:apply-templates select="$in" mode="h:neighbours"/>
+          <xsl:if test="$in and empty($text)">
+            <xsl:call-template name="h:collection-about">
               <xsl:with-param name="in" select="$in"/>
               <xsl:with-param name="sources" select="h:sources(($norm/*/tei:teiHeader)[1])"/>
             </xsl:call-template>
@@ -145,18 +149,13 @@
     </html>
   </xsl:template>
 
-  <!-- In a collection: the document's catalogue data, its neighbours, the other formats
-       and how to cite it, above the text. -->
-  <xsl:template name="h:collection-head" as="element()">
-    <xsl:param name="in" as="element()"/>
-    <!-- what the title block below says of the document's sources (its Source line):
-         the shelfmark ("Identifier") is shown once, there, with its archive, and the
-         citation names the source by those words ("ZBZ, Nachl. O. Heer 184.1") -->
-    <xsl:param name="sources" as="xs:string*" select="()"/>
-    <section class="collection-doc" aria-label="About this document" lang="en">
-      <nav class="neighbours" aria-label="Neighbouring documents">
+  <!-- In a collection: the previous and next documents, in date order and within the
+       correspondence, above the page's title. -->
+  <xsl:template match="*" mode="h:neighbours" as="element()?">
+    <xsl:if test="te:link">
+      <nav class="neighbours" aria-label="Neighbouring documents" lang="en">
         <!-- the arrows are for the eye: a screen reader says the words alone -->
-        <xsl:for-each select="$in/te:link">
+        <xsl:for-each select="te:link">
           <a class="{@rel}" href="{@href}" title="{@label}">
             <xsl:if test="@rel = ('prev', 'corresp-prev')"><span aria-hidden="true">←</span>{' '}</xsl:if>
             <xsl:sequence select="map{'prev': 'Previous', 'next': 'Next',
@@ -166,6 +165,18 @@
           </a>
         </xsl:for-each>
       </nav>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- In a collection: the document's catalogue data, the other formats and how to cite
+       it, below its title. -->
+  <xsl:template name="h:collection-about" as="element()">
+    <xsl:param name="in" as="element()"/>
+    <!-- what the title block says of the document's sources (its Source line):
+         the shelfmark ("Identifier") is shown once, there, with its archive, and the
+         citation names the source by those words ("ZBZ, Nachl. O. Heer 184.1") -->
+    <xsl:param name="sources" as="xs:string*" select="()"/>
+    <section class="collection-doc" aria-label="About this document" lang="en">
       <xsl:variable name="facts" select="$in/te:fact[not(@label = 'Identifier' and (some $s in $sources satisfies contains($s, .)))]"/>
       <xsl:if test="$facts">
         <dl class="meta">
