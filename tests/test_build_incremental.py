@@ -1028,3 +1028,69 @@ def test_an_older_kept_intake_gives_only_the_digests_that_are_still_the_same(sou
     assert len(read) == 2
     monkeypatch.undo()
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def _descriptions(monkeypatch) -> list:
+    """The entries each call of the site's description described (None: every one)."""
+    calls = []
+    site_data = site._site_data
+
+    def spy(*args, only=None, **kwargs):
+        made = site_data(*args, only=only, **kwargs)
+        calls.append(None if only is None else
+                     [el.get("key") for el in made.iter(f"{{{site.SITE_NS}}}entity")])
+        return made
+    monkeypatch.setattr(site, "_site_data", spy)
+    return calls
+
+
+@pytest.mark.parametrize("kept", ["as made", "damaged", "gone"])
+def test_a_rebuild_describes_only_the_entries_whose_pages_are_made_again(
+        source, tmp_path, monkeypatch, kept):
+    """A rebuild whose site description is made of what the previous one's was (the
+    catalogue, the register, every entry's count of mentions and the documents that name
+    it) takes its keys over from the build folder and describes only the entries whose
+    pages it makes again (and the first with a place, for the pages' Map link); one whose
+    kept description is damaged or gone describes every entry. The site is a full build's."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    assert (out / manifest.SITE_DESCRIBED).is_file()
+    if kept == "damaged":
+        (out / manifest.SITE_DESCRIBED).write_bytes(b"\x00not a description")
+    elif kept == "gone":
+        (out / manifest.SITE_DESCRIBED).unlink()
+    letter, text, at = next((p, t, t.find("Heer</persName>", t.index("<text")))
+                            for p in sorted((source / "letters").glob("*.xml"))
+                            for t in [p.read_text(encoding="utf-8")]
+                            if "Heer</persName>" in t[t.index("<text"):])
+    at += len("Heer</persName>")
+    letter.write_text(text[:at] + " unforgettably" + text[at:], encoding="utf-8")
+    calls = _descriptions(monkeypatch)
+    again = build([source], out, jobs=0, only=["html"])
+    monkeypatch.undo()
+    assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
+    if kept == "as made":
+        # Heer's page (p2) and the place's beside him made again: those described, and
+        # no more than one other (the first entry with a place)
+        assert len(calls) == 1 and calls[0] is not None
+        assert "p2" in calls[0] and len(calls[0]) <= 4
+        assert "unforgettably" in (out / "html/registers/person/p2.html").read_text(encoding="utf-8")
+    else:
+        assert calls == [None]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    # (what it keeps for the next build is a full build's too)
+    assert (out / manifest.SITE_DESCRIBED).read_bytes() == \
+        (tmp_path / "fresh" / manifest.SITE_DESCRIBED).read_bytes()
+
+
+def test_a_new_mention_describes_every_entry_again(source, tmp_path, monkeypatch):
+    """A mention added changes an entry's count: the site's description is made whole
+    again, and the site is a full build's."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    _edit(source, 1, "Dear friend,", 'Dear <persName ref="#p5">friend</persName>,')
+    calls = _descriptions(monkeypatch)
+    again = build([source], out, jobs=0, only=["html"])
+    monkeypatch.undo()
+    assert again.ok and calls == [None]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])

@@ -813,7 +813,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
-            intake=intake, keep=staging / manifest.SITE_INTAKE)
+            intake=intake, keep=staging / manifest.SITE_INTAKE,
+            described=(out / manifest.SITE_DESCRIBED if out is not None else None,
+                       staging / manifest.SITE_DESCRIBED))
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -829,12 +831,15 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
 
 
 def _keep_intake(out: Path, staging: Path) -> None:
-    """The previous build's site intake (``site.Intake.keep``) linked into the new folder
-    with the site it made, taken over whole (none: the next build reads every digest)."""
-    try:
-        links.link_path(str(out / manifest.SITE_INTAKE), str(staging / manifest.SITE_INTAKE))
-    except OSError:
-        pass
+    """The previous build's site intake (``site.Intake.keep``) and what its description
+    was made of (``manifest.SITE_DESCRIBED``) linked into the new folder with the site
+    they made, taken over whole (none: the next build reads every digest, or describes
+    every entry)."""
+    for name in (manifest.SITE_INTAKE, manifest.SITE_DESCRIBED):
+        try:
+            links.link_path(str(out / name), str(staging / name))
+        except OSError:
+            pass
 
 
 def _keep_records(out: Path, staging: Path, records: dict) -> None:

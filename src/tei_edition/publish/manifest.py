@@ -59,6 +59,10 @@ RECORDS = ".tei-edition-collection.marshal"
 # the next build takes the unchanged ones in from it, and reads only the digests that
 # changed (a missing, stale or unreadable one: every digest is read)
 SITE_INTAKE = ".tei-edition-site-intake.marshal"
+# what the collection site's description was made of and the keys of its parts
+# (``site._Described``): the next build whose description is made of the same takes
+# them over and describes only the register entries whose pages it makes again
+SITE_DESCRIBED = ".tei-edition-site-description.marshal"
 # the documents' site digests, one file each, named by their content hash
 DIGESTS = ".tei-edition-digests"
 # 3: the site's parts and hashes, the digests' search postings; 4: DIGESTS; 5: the
