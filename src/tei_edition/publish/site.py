@@ -466,9 +466,12 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``intake``: the digests taken in so far (``Intake``, for ``out_dir``: ``digests``
     are the others), closed here. ``keep``: a file to keep what was taken in for the
     next build's ``Intake.restore`` (written when every digest has its stamp).
-    ``described``: (the previous build's file, this build's) of what the site's
-    description was made of and the keys it gave (``_Described``): when it was made of
-    the same, the description is made only of the entries whose pages are made again.
+    ``described``: (the previous build's file, this build's, a key of the collection)
+    of what the site's description was made of and the keys it gave (``_Described``):
+    when it was made of the same, the description is made only of the entries whose
+    pages are made again. The key of the collection is the caller's: of everything the
+    site reads of it but the digests (its words and settings, the catalogue in order,
+    the register, the tool and options, the pages and titles of files of many).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
@@ -777,7 +780,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # what the description is made of: when the previous build's was made of the same
     # (and its entries' details are known), its keys are taken over and the description
     # is made later, of the entries whose pages are made again
-    source = _Described.source(collection, entries, mentions, marked, base, pages,
+    source = _Described.source(described[2], register, mentions, marked, base, pages,
                                downloads) if described is not None else None
     before = _Described.read(described[0], source) \
         if source is not None and known is not None else None
@@ -940,28 +943,19 @@ class _Described:
     mapped: str | None
 
     @staticmethod
-    def source(collection, entries, mentions: Mentions, marked: dict, base: list[str],
-               pages: dict, downloads) -> str | None:
-        """A key of what the description is made of: the collection's own words, the
-        catalogue, the register (its digest), each entry's count of mentions and the
-        documents that name it, the pages of files of many, the downloads and ``base``
-        (the tool, options and stylesheet). None: the register gives no digest."""
-        register = getattr(collection, "register", None)
-        digest = getattr(register, "digest", None)
-        if digest is None:
+    def source(collection_key: str, register: dict, mentions: Mentions, marked: dict,
+               base: list[str], pages: dict, downloads) -> str | None:
+        """A key of what the description is made of: the collection (``collection_key``,
+        the caller's: its words, catalogue and register), each ``register`` entry's count
+        of mentions and the documents that name it, the pages of files of many, the
+        downloads and ``base`` (the tool, options and stylesheet). None: no key given."""
+        if not collection_key:
             return None
-        keys = list(_register_entries(collection))
-        head = json.dumps([_title(collection), [str(e) for e in getattr(collection, "editors", None) or []],
-                           _paragraphs(getattr(collection, "introduction", None)),
-                           repr(getattr(collection, "config", None)), has_map(collection),
-                           sorted(pages.items()), [list(d) for d in downloads],
-                           sorted(file_titles(collection).items())], default=str)
         no_marks = ("", "")
-        return manifest.key(*base, "site description", head, digest(register.keys()),
-                            "\n".join([json.dumps(e.to_json(), sort_keys=True, default=str)
-                                       for e in entries]),
+        return manifest.key(*base, "site description", collection_key,
+                            json.dumps([sorted(pages.items()), [list(d) for d in downloads]]),
                             "\n".join([f"{key}\t{mentions.count(key)}\t{marked.get(key, no_marks)[0]}"
-                                       for key in keys]))
+                                       for key in register]))
 
     @staticmethod
     def of(data, base: list[str], documents: dict, made_of: str | None) -> "_Described":
