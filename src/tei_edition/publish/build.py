@@ -201,6 +201,7 @@ def _forget_collection() -> None:
     """What the collection site made of the collection dropped once the build is done
     (``site.forget``): freed here, not walked by the interpreter's exit (a third of a
     second for a thousand letters). Only when the site was made, i.e. imported."""
+    _MADE.clear()
     site = sys.modules.get("tei_edition.publish.site")
     if site is not None:
         site.forget()
@@ -266,7 +267,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if fallback is not None:  # absent otherwise: earlier builds' keys stay valid
         settings["fallback"] = [str(fallback), manifest.file_digest(fallback)]
     options = manifest.options_digest(settings)
-    old = {} if force else manifest.load(out)
+    old, previous_site = ({}, None) if force else manifest.load_all(out)
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
@@ -347,6 +348,12 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # each taken into the site as it is read (``site.Intake``: its search index, what
     # its pages read; its spill removed however the build ends)
     # (with nothing to render, the site is most likely taken over whole: none is read)
+    # the collection, when its site's pages are rendered, brings its register along;
+    # pickled for the workers now, before the threads below contend with it
+    init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
+                 [f.name for f in chosen], xmlparse.current_limits(),
+                 _for_workers(collection, tasks) if collection_site else None)
+    packed = pool.pack(render, init_worker, init_args) if jobs and tasks else None
     intake = None
     if collection_site and tasks and entries:
         from tei_edition.publish.site import Intake
@@ -357,15 +364,11 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                            intake, kept=None if force else out / manifest.SITE_INTAKE)
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
-    previous_site = None if force or not collection_site else manifest.load_site(out)
+    previous_site = previous_site if collection_site else None
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
                    few=len(tasks) <= _FEW,
                    known=_known_details(previous_site, manifest.key(manifest.tool_digest(), options)))
-    # the collection, when its site's pages are rendered, brings its register along
-    init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
-                 [f.name for f in chosen], xmlparse.current_limits(),
-                 _for_workers(collection, tasks) if collection_site else None)
     try:
         if jobs == 0:
             _run_here(tasks, init_args, finished)
@@ -375,7 +378,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             report.usage = pool.run([(t.id, t) for t in tasks], render,
                                     jobs=min(jobs, 1) if len(tasks) <= _ONE_WORKER else jobs,
                                     initializer=init_worker, initargs=init_args,
-                                    limits=limits, on_done=finished)
+                                    limits=limits, on_done=finished, packed=packed)
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -629,14 +632,32 @@ def _neighbours(doc, documents: dict) -> str:
         other = documents.get(getattr(entry, name, None) or "")
         if isinstance(other, _Volume):
             other = None
-        parts.append(f"{name}={other.id}|{catalogue_line(other.catalogue)}"
+        parts.append(f"{name}={other.id}|{_once(catalogue_line, other.catalogue)}"
                      if other is not None else f"{name}=")
     return "\n".join(parts)
 
 
 def _entry_json(entry) -> str:
     """A catalogue entry as JSON: what the documents' keys and the site's key read of it."""
+    return _once(_as_json, entry)
+
+
+def _as_json(entry) -> str:
     return json.dumps(entry.to_json(), sort_keys=True)
+
+
+# what ``_once`` made in this build: (function, id of the entry) -> (the entry, what it made)
+_MADE: dict[tuple, tuple] = {}
+
+
+def _once(make: Callable, entry):
+    """``make(entry)`` of a catalogue entry, made once in a build (the documents' keys and
+    the site's read each entry's JSON and each neighbour's catalogue line: four or five
+    times each). Dropped with the collection (``_forget_collection``)."""
+    found = _MADE.get((make, id(entry)))
+    if found is None or found[0] is not entry:
+        found = _MADE[(make, id(entry))] = (entry, make(entry))
+    return found[1]
 
 
 def _plan(documents: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
@@ -789,8 +810,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
 
     try:
         pages = site.whole_file_pages(collection)
-        key = _site_key(collection, documents, entries, [pages, site.file_titles(collection)],
-                        full_registers, options)
+        key, collection_key = _site_key(collection, documents, entries,
+                                        [pages, site.file_titles(collection)],
+                                        full_registers, options)
         if previous is not None and out is not None and previous.key == key and \
                 all(_in_site(p) and (out / p).is_file() for p in previous.files):
             linker = links.Linker(out, staging)
@@ -815,7 +837,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
             intake=intake, keep=staging / manifest.SITE_INTAKE,
             described=(out / manifest.SITE_DESCRIBED if out is not None else None,
-                       staging / manifest.SITE_DESCRIBED))
+                       staging / manifest.SITE_DESCRIBED, collection_key))
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -858,11 +880,13 @@ def _in_site(name) -> bool:
 
 
 def _site_key(collection, documents: dict, entries: dict, pages, full_registers: bool,
-              options: str) -> str:
+              options: str) -> tuple[str, str]:
     """Everything the collection site is made of: the tool and options, the collection's
     title, editors, introduction and settings, the whole register, and every document's
     catalogue entry (in the catalogue's order) and digest; ``pages``: the documents'
-    pages in a file rendered whole and the titles of files of many (JSON)."""
+    pages in a file rendered whole and the titles of files of many (JSON). With the key
+    of all that but the digests (what the site's description reads of the collection,
+    ``site._Described``)."""
     register = collection.register
     parts = [manifest.tool_digest(), options, "collection site", str(full_registers),
              json.dumps(pages, sort_keys=True),
@@ -871,10 +895,12 @@ def _site_key(collection, documents: dict, entries: dict, pages, full_registers:
              register.digest(register.keys())]
     for doc in collection.ordered():
         parts.append(_entry_json(doc.catalogue))
+    collection_key = manifest.key(*parts)
+    digests = [collection_key]
     for doc_id in documents:
         entry = entries.get(doc_id)
-        parts.append(f"{doc_id}\t{entry.digest if entry is not None else ''}")
-    return manifest.key(*parts)
+        digests.append(f"{doc_id}\t{entry.digest if entry is not None else ''}")
+    return manifest.key(*digests), collection_key
 
 
 # ------------------------------------------------------------- the folder being built
