@@ -62,6 +62,12 @@ from tei_edition.xml.parse import parse_file
 
 from tei_edition import collection as collection_model
 
+# the collection site's module, which a worker imports to render a page of it: imported
+# with this one, so that a worker started early (``cli.early`` preloads this module) has
+# it before its first page (45 ms of a one-letter rebuild's worker; this process reads
+# the site's header from it in every build)
+import tei_edition.publish.site  # noqa: E402,F401
+
 DEFAULT_PATHS = ("tei",)
 DEFAULT_OUT = "build"
 
