@@ -46,7 +46,8 @@ def same_as_a_full_build(source: Path, out: Path, tmp_path: Path, *, same_keys: 
     fresh = tmp_path / "fresh"
     build([source], fresh, jobs=0, force=True, **options)
     ours, theirs = inodes(out), inodes(fresh)
-    kept_for_next = {manifest.MANIFEST, manifest.RECORDS, manifest.SITE_INTAKE}
+    kept_for_next = {manifest.MANIFEST, manifest.RECORDS, manifest.RECORDS_CHANGED,
+                     manifest.SITE_INTAKE}
     assert set(ours) - kept_for_next == set(theirs) - kept_for_next
     different = [f for f in theirs if f not in kept_for_next
                  and (out / f).read_bytes() != (fresh / f).read_bytes()]
@@ -725,9 +726,60 @@ def test_unchanged_collection_records_are_linked_over_and_changed_ones_written(s
     letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
                       encoding="utf-8")
     build([source], out, jobs=0, only=["html"])
-    assert records.stat().st_ino != first
+    # the letter's record changed: written beside the whole file, which is linked over
+    assert records.stat().st_ino == first
+    assert (out / manifest.RECORDS_CHANGED).is_file()
     rel = f"letters/{letter.name}"
     assert manifest.load_records(out)[rel]["sha256"] == load([source]).hashes[str(letter.resolve())]
+
+
+def _unseen(records: dict) -> dict:
+    """Records without what was seen of each file's times and the register's digest of
+    the names it resolved (which a build adds)."""
+    def plain(record):
+        found = {k: v for k, v in record.items() if k != "seen"}
+        if isinstance(found.get("resolved"), dict):
+            found["resolved"] = {k: v for k, v in found["resolved"].items() if k != "register"}
+        return found
+    return {name: plain(record) for name, record in records.items()}
+
+
+def test_changed_records_are_kept_apart_until_they_are_many(source, tmp_path, monkeypatch):
+    """A rebuild writes the records that changed beside the previous whole file (linked
+    over), the changes since then accumulating, until they are more than
+    ``RECORDS_APART``: then all are written whole again. Read back, they are the
+    records of the collection as it is; a changes file of another whole file is not read."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    records = out / manifest.RECORDS
+    first = records.stat().st_ino
+    letters = sorted((source / "letters").glob("*.xml"))
+    monkeypatch.setattr(manifest, "RECORDS_APART", 2)
+    for n, letter in enumerate(letters[:3]):
+        letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                          encoding="utf-8")
+        assert build([source], out, jobs=0, only=["html"]).ok
+        assert _unseen(manifest.load_records(out)) == \
+            _unseen(marshal.loads(marshal.dumps(load([source]).records)))
+        if n < 2:  # one, then two changed since the whole file
+            assert records.stat().st_ino == first
+            changed = marshal.loads((out / manifest.RECORDS_CHANGED).read_bytes())["files"]
+            assert set(changed) == {f"letters/{p.name}" for p in letters[:n + 1]}
+        else:  # three: all written whole, nothing apart
+            assert records.stat().st_ino != first
+            assert not (out / manifest.RECORDS_CHANGED).exists()
+    # a changes file kept for another whole file: the whole file's records alone
+    letters[3].write_text(letters[3].read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                          encoding="utf-8")
+    build([source], out, jobs=0, only=["html"])
+    stale = marshal.loads((out / manifest.RECORDS_CHANGED).read_bytes())
+    stale["of"] = "another"
+    (out / manifest.RECORDS_CHANGED).write_bytes(marshal.dumps(stale))
+    whole = marshal.loads(records.read_bytes())["files"]
+    assert manifest.load_records(out) == whole
+    assert build([source], out, jobs=0, only=["html"]).ok  # (the letter's record made again)
+    assert _unseen(manifest.load_records(out)) == \
+        _unseen(marshal.loads(marshal.dumps(load([source]).records)))
 
 
 def test_an_interrupted_build_resumed_keeps_the_records_of_what_it_read(source, tmp_path):

@@ -244,7 +244,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     progress = progress or Progress()
     out = Path(out_dir)
 
-    records = {} if force else manifest.load_records(out)
+    records_base: dict = {}  # (the whole file of the records, for their changes alone)
+    records = {} if force else manifest.load_records(out, records_base)
     collection = collection_model.load(paths, cache=records or None)
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
@@ -372,6 +373,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # register made (neither depends on what the workers render)
     previous_site = previous_site if collection_site else None
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
+                   previous=(out, records_base),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
                    few=len(tasks) <= _FEW,
                    known=_known_details(previous_site, manifest.key(manifest.tool_digest(), options)))
@@ -875,6 +877,11 @@ def _keep_records(out: Path, staging: Path, records: dict) -> None:
     (written anew when they cannot be)."""
     try:
         links.link_path(str(out / manifest.RECORDS), str(staging / manifest.RECORDS))
+        if (out / manifest.RECORDS_CHANGED).is_file():
+            links.link_path(str(out / manifest.RECORDS_CHANGED),
+                            str(staging / manifest.RECORDS_CHANGED))
+        else:
+            (staging / manifest.RECORDS_CHANGED).unlink(missing_ok=True)
     except OSError:
         manifest.save_records(staging, records)
 
@@ -1014,8 +1021,10 @@ class _Ahead:
     site stylesheet compiled (for pages made in this process)."""
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
-                 details: bool = False, few: bool = False, known: dict | None = None):
+                 details: bool = False, few: bool = False, known: dict | None = None,
+                 previous: tuple = (None, None)):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
+        self._previous = previous  # (the previous build's folder, its records' whole file)
         self._details, self._few, self._known = details, few, known
         self.saved = False
         self._error: BaseException | None = None
@@ -1027,7 +1036,8 @@ class _Ahead:
             collection, records = self._collection, self._records
             if not (records and collection.records == records
                     and list(collection.records) == list(records)):
-                manifest.save_records(self._staging, collection.records)
+                manifest.save_records(self._staging, collection.records,
+                                      previous=self._previous[0], base=self._previous[1])
                 self.saved = True
             if self._site:
                 from tei_edition.publish import site
@@ -1121,7 +1131,8 @@ def _prune(staging: Path, kept: set[str]) -> None:
     ancestors = {parent for p in keep for parent in p.parents}
     for path in sorted(staging.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         rel = path.relative_to(staging)
-        if rel.name in (MARKER, manifest.JOURNAL, manifest.RECORDS) and rel.parent == Path("."):
+        if rel.name in (MARKER, manifest.JOURNAL, manifest.RECORDS, manifest.RECORDS_CHANGED) \
+                and rel.parent == Path("."):
             continue
         if rel in keep or rel in ancestors or any(p in keep for p in rel.parents):
             continue
