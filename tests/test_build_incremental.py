@@ -1106,7 +1106,10 @@ def test_a_rebuild_describes_only_the_entries_whose_pages_are_made_again(
     kept description is damaged or gone describes every entry. The site is a full build's."""
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
-    assert (out / manifest.SITE_DESCRIBED).is_file()
+    described = (out / manifest.SITE_DESCRIBED).stat().st_ino
+    nothing = build([source], out, jobs=0, only=["html"])  # (the site taken over whole: it too)
+    assert nothing.site_kept and not nothing.site_written
+    assert (out / manifest.SITE_DESCRIBED).stat().st_ino == described
     if kept == "damaged":
         (out / manifest.SITE_DESCRIBED).write_bytes(b"\x00not a description")
     elif kept == "gone":
