@@ -1149,3 +1149,29 @@ def test_a_new_mention_describes_every_entry_again(source, tmp_path, monkeypatch
     monkeypatch.undo()
     assert again.ok and calls == [None]
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+@pytest.mark.parametrize("gone", [None, "first", "last"])
+def test_a_site_taken_over_whole_is_linked_by_two_threads(source, tmp_path, monkeypatch, gone):
+    """A site taken over whole has its files linked over, half of them by a thread of
+    their own when they are many (here, from two); one of them gone from the previous
+    build (in either half) and the site is made again, as a full build makes it, with
+    nothing of the halves left over."""
+    from tei_edition.publish import build as build_module
+
+    monkeypatch.setattr(build_module, "_LINK_SPLIT", 2)
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    files = manifest.load_site(out).files
+    before = inodes(out)
+    if gone:
+        (out / files[0 if gone == "first" else -1]).unlink()
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok
+    after = inodes(out)
+    if gone is None:
+        assert again.site_kept == len(files) and not again.site_written
+        assert all(after[f] == before[f] for f in files)
+    else:
+        assert again.site_written >= 1
+        same_as_a_full_build(source, out, tmp_path, only=["html"])
