@@ -1067,8 +1067,9 @@ class _PartLinks:
     """The files of the ``parts`` (part -> key) whose keys are those of the previous
     build's (``old``), linked over by ``writer``: here, or, when they are more than
     ``LINK_APART`` (and not ``here``: when nothing is done meanwhile), by a thread of
-    their own, started now (``kept`` waits for it). A part a file of which cannot be
-    linked is made again (its files linked are removed)."""
+    their own, or two, each half of them, when they are more than twice that (their
+    links overlap), started now (``kept`` waits for them). A part a file of which cannot
+    be linked is made again (its files linked are removed)."""
 
     def __init__(self, old: Previous | None, writer: "_Writer", parts: dict[str, str], *,
                  here: bool = False):
@@ -1079,32 +1080,36 @@ class _PartLinks:
             if before and before[0] == key and all(f in old.hashes for f in before[1]):
                 self._parts[part] = list(before[1])
         names = [name for files in self._parts.values() for name in files]
-        self._thread = None
-        self._failed: set[str] = set()
+        self._threads: list[threading.Thread] = []
+        self._failed: list[set[str]] = []  # each thread's names it could not link
         if not here and len(names) > LINK_APART and writer._linker is not None:
-            self._thread = threading.Thread(target=self._link_apart, args=(names,), daemon=True)
-            self._thread.start()
+            middle = len(names) // 2 if len(names) > 2 * LINK_APART else len(names)
+            for number, some in enumerate(n for n in (names[:middle], names[middle:]) if n):
+                self._failed.append(set(some))  # (until it is done: an error fails them all)
+                thread = threading.Thread(target=self._link_apart, args=(some, number), daemon=True)
+                self._threads.append(thread)
+                thread.start()
 
-    def _link_apart(self, names: list[str]) -> None:
+    def _link_apart(self, names: list[str], number: int) -> None:
         """``names`` linked by a linker of their own (its folders made apart from the
-        writer's), those it could not link in ``_failed``."""
-        self._failed = set(names)  # (until it is done: an error in it fails them all)
+        writer's), those it could not link in ``_failed[number]``."""
         linker = links.Linker(self._writer._linker.old, self._writer._linker.new)
         try:
-            self._failed = {name for name in names if not linker.link(name)}
+            self._failed[number] = {name for name in names if not linker.link(name)}
         except OSError:
             pass  # (their parts are made again, here: an error that lasts is told there)
 
     def kept(self) -> dict[str, list[str]]:
         """Part -> its files, linked over, of each part kept."""
-        if self._thread is not None:
-            self._thread.join()
+        for thread in self._threads:
+            thread.join()
+        failed = set().union(*self._failed)
         kept = {}
         for part, names in self._parts.items():
-            if self._thread is None:  # (linked here: one at a time, up to the first missing)
+            if not self._threads:  # (linked here: one at a time, up to the first missing)
                 linked = list(itertools.takewhile(self._writer.link, names))
             else:
-                linked = [name for name in names if name not in self._failed]
+                linked = [name for name in names if name not in failed]
             if len(linked) == len(names):
                 kept[part] = names
                 continue
