@@ -217,11 +217,13 @@ def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path,
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("Dear friend,", "Dear colleague,"), encoding="utf-8")
     fed, feed = [], site._PartLinks._link_apart
-    monkeypatch.setattr(site._PartLinks, "_link_apart", lambda self, names: fed.append(names) or
-                        feed(self, names))
+    monkeypatch.setattr(site._PartLinks, "_link_apart", lambda self, names, number:
+                        fed.append(names) or feed(self, names, number))
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and again.site_written >= 2
     assert bool(fed) == (apart == 0)
+    if fed:  # more than twice LINK_APART: two threads, each half of them
+        assert len(fed) == 2 and not set(fed[0]) & set(fed[1]) and abs(len(fed[0]) - len(fed[1])) <= 1
     assert not (tmp_path / "escaped.html").exists()
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
