@@ -46,7 +46,8 @@ def same_as_a_full_build(source: Path, out: Path, tmp_path: Path, *, same_keys: 
     fresh = tmp_path / "fresh"
     build([source], fresh, jobs=0, force=True, **options)
     ours, theirs = inodes(out), inodes(fresh)
-    kept_for_next = {manifest.MANIFEST, manifest.RECORDS, manifest.SITE_INTAKE}
+    kept_for_next = {manifest.MANIFEST, manifest.RECORDS, manifest.RECORDS_CHANGED,
+                     manifest.SITE_INTAKE}
     assert set(ours) - kept_for_next == set(theirs) - kept_for_next
     different = [f for f in theirs if f not in kept_for_next
                  and (out / f).read_bytes() != (fresh / f).read_bytes()]
@@ -216,11 +217,13 @@ def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path,
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("Dear friend,", "Dear colleague,"), encoding="utf-8")
     fed, feed = [], site._PartLinks._link_apart
-    monkeypatch.setattr(site._PartLinks, "_link_apart", lambda self, names: fed.append(names) or
-                        feed(self, names))
+    monkeypatch.setattr(site._PartLinks, "_link_apart", lambda self, names, number:
+                        fed.append(names) or feed(self, names, number))
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and again.site_written >= 2
     assert bool(fed) == (apart == 0)
+    if fed:  # more than twice LINK_APART: two threads, each half of them
+        assert len(fed) == 2 and not set(fed[0]) & set(fed[1]) and abs(len(fed[0]) - len(fed[1])) <= 1
     assert not (tmp_path / "escaped.html").exists()
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
@@ -725,9 +728,60 @@ def test_unchanged_collection_records_are_linked_over_and_changed_ones_written(s
     letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
                       encoding="utf-8")
     build([source], out, jobs=0, only=["html"])
-    assert records.stat().st_ino != first
+    # the letter's record changed: written beside the whole file, which is linked over
+    assert records.stat().st_ino == first
+    assert (out / manifest.RECORDS_CHANGED).is_file()
     rel = f"letters/{letter.name}"
     assert manifest.load_records(out)[rel]["sha256"] == load([source]).hashes[str(letter.resolve())]
+
+
+def _unseen(records: dict) -> dict:
+    """Records without what was seen of each file's times and the register's digest of
+    the names it resolved (which a build adds)."""
+    def plain(record):
+        found = {k: v for k, v in record.items() if k != "seen"}
+        if isinstance(found.get("resolved"), dict):
+            found["resolved"] = {k: v for k, v in found["resolved"].items() if k != "register"}
+        return found
+    return {name: plain(record) for name, record in records.items()}
+
+
+def test_changed_records_are_kept_apart_until_they_are_many(source, tmp_path, monkeypatch):
+    """A rebuild writes the records that changed beside the previous whole file (linked
+    over), the changes since then accumulating, until they are more than
+    ``RECORDS_APART``: then all are written whole again. Read back, they are the
+    records of the collection as it is; a changes file of another whole file is not read."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    records = out / manifest.RECORDS
+    first = records.stat().st_ino
+    letters = sorted((source / "letters").glob("*.xml"))
+    monkeypatch.setattr(manifest, "RECORDS_APART", 2)
+    for n, letter in enumerate(letters[:3]):
+        letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                          encoding="utf-8")
+        assert build([source], out, jobs=0, only=["html"]).ok
+        assert _unseen(manifest.load_records(out)) == \
+            _unseen(marshal.loads(marshal.dumps(load([source]).records)))
+        if n < 2:  # one, then two changed since the whole file
+            assert records.stat().st_ino == first
+            changed = marshal.loads((out / manifest.RECORDS_CHANGED).read_bytes())["files"]
+            assert set(changed) == {f"letters/{p.name}" for p in letters[:n + 1]}
+        else:  # three: all written whole, nothing apart
+            assert records.stat().st_ino != first
+            assert not (out / manifest.RECORDS_CHANGED).exists()
+    # a changes file kept for another whole file: the whole file's records alone
+    letters[3].write_text(letters[3].read_text(encoding="utf-8").replace("Dear friend,", "Dear Sir,"),
+                          encoding="utf-8")
+    build([source], out, jobs=0, only=["html"])
+    stale = marshal.loads((out / manifest.RECORDS_CHANGED).read_bytes())
+    stale["of"] = "another"
+    (out / manifest.RECORDS_CHANGED).write_bytes(marshal.dumps(stale))
+    whole = marshal.loads(records.read_bytes())["files"]
+    assert manifest.load_records(out) == whole
+    assert build([source], out, jobs=0, only=["html"]).ok  # (the letter's record made again)
+    assert _unseen(manifest.load_records(out)) == \
+        _unseen(marshal.loads(marshal.dumps(load([source]).records)))
 
 
 def test_an_interrupted_build_resumed_keeps_the_records_of_what_it_read(source, tmp_path):
@@ -1028,3 +1082,98 @@ def test_an_older_kept_intake_gives_only_the_digests_that_are_still_the_same(sou
     assert len(read) == 2
     monkeypatch.undo()
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def _descriptions(monkeypatch) -> list:
+    """The entries each call of the site's description described (None: every one)."""
+    calls = []
+    site_data = site._site_data
+
+    def spy(*args, only=None, **kwargs):
+        made = site_data(*args, only=only, **kwargs)
+        calls.append(None if only is None else
+                     [el.get("key") for el in made.iter(f"{{{site.SITE_NS}}}entity")])
+        return made
+    monkeypatch.setattr(site, "_site_data", spy)
+    return calls
+
+
+@pytest.mark.parametrize("kept", ["as made", "damaged", "gone"])
+def test_a_rebuild_describes_only_the_entries_whose_pages_are_made_again(
+        source, tmp_path, monkeypatch, kept):
+    """A rebuild whose site description is made of what the previous one's was (the
+    catalogue, the register, every entry's count of mentions and the documents that name
+    it) takes its keys over from the build folder and describes only the entries whose
+    pages it makes again (and the first with a place, for the pages' Map link); one whose
+    kept description is damaged or gone describes every entry. The site is a full build's."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    described = (out / manifest.SITE_DESCRIBED).stat().st_ino
+    nothing = build([source], out, jobs=0, only=["html"])  # (the site taken over whole: it too)
+    assert nothing.site_kept and not nothing.site_written
+    assert (out / manifest.SITE_DESCRIBED).stat().st_ino == described
+    if kept == "damaged":
+        (out / manifest.SITE_DESCRIBED).write_bytes(b"\x00not a description")
+    elif kept == "gone":
+        (out / manifest.SITE_DESCRIBED).unlink()
+    letter, text, at = next((p, t, t.find("Heer</persName>", t.index("<text")))
+                            for p in sorted((source / "letters").glob("*.xml"))
+                            for t in [p.read_text(encoding="utf-8")]
+                            if "Heer</persName>" in t[t.index("<text"):])
+    at += len("Heer</persName>")
+    letter.write_text(text[:at] + " unforgettably" + text[at:], encoding="utf-8")
+    calls = _descriptions(monkeypatch)
+    again = build([source], out, jobs=0, only=["html"])
+    monkeypatch.undo()
+    assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
+    if kept == "as made":
+        # Heer's page (p2) and the place's beside him made again: those described, and
+        # no more than one other (the first entry with a place)
+        assert len(calls) == 1 and calls[0] is not None
+        assert "p2" in calls[0] and len(calls[0]) <= 4
+        assert "unforgettably" in (out / "html/registers/person/p2.html").read_text(encoding="utf-8")
+    else:
+        assert calls == [None]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    # (what it keeps for the next build is a full build's too)
+    assert (out / manifest.SITE_DESCRIBED).read_bytes() == \
+        (tmp_path / "fresh" / manifest.SITE_DESCRIBED).read_bytes()
+
+
+def test_a_new_mention_describes_every_entry_again(source, tmp_path, monkeypatch):
+    """A mention added changes an entry's count: the site's description is made whole
+    again, and the site is a full build's."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    _edit(source, 1, "Dear friend,", 'Dear <persName ref="#p5">friend</persName>,')
+    calls = _descriptions(monkeypatch)
+    again = build([source], out, jobs=0, only=["html"])
+    monkeypatch.undo()
+    assert again.ok and calls == [None]
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+@pytest.mark.parametrize("gone", [None, "first", "last"])
+def test_a_site_taken_over_whole_is_linked_by_two_threads(source, tmp_path, monkeypatch, gone):
+    """A site taken over whole has its files linked over, half of them by a thread of
+    their own when they are many (here, from two); one of them gone from the previous
+    build (in either half) and the site is made again, as a full build makes it, with
+    nothing of the halves left over."""
+    from tei_edition.publish import build as build_module
+
+    monkeypatch.setattr(build_module, "_LINK_SPLIT", 2)
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    files = manifest.load_site(out).files
+    before = inodes(out)
+    if gone:
+        (out / files[0 if gone == "first" else -1]).unlink()
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok
+    after = inodes(out)
+    if gone is None:
+        assert again.site_kept == len(files) and not again.site_written
+        assert all(after[f] == before[f] for f in files)
+    else:
+        assert again.site_written >= 1
+        same_as_a_full_build(source, out, tmp_path, only=["html"])

@@ -38,7 +38,6 @@ import contextlib
 import dataclasses
 import gc
 import importlib
-import itertools
 import json
 import marshal
 import os
@@ -61,6 +60,12 @@ from tei_edition.xml.output import MARKER, _check_replaceable, safe_child
 from tei_edition.xml.parse import parse_file
 
 from tei_edition import collection as collection_model
+
+# the collection site's module, which a worker imports to render a page of it: imported
+# with this one, so that a worker started early (``cli.early`` preloads this module) has
+# it before its first page (45 ms of a one-letter rebuild's worker; this process reads
+# the site's header from it in every build)
+import tei_edition.publish.site  # noqa: E402,F401
 
 DEFAULT_PATHS = ("tei",)
 DEFAULT_OUT = "build"
@@ -201,6 +206,7 @@ def _forget_collection() -> None:
     """What the collection site made of the collection dropped once the build is done
     (``site.forget``): freed here, not walked by the interpreter's exit (a third of a
     second for a thousand letters). Only when the site was made, i.e. imported."""
+    _MADE.clear()
     site = sys.modules.get("tei_edition.publish.site")
     if site is not None:
         site.forget()
@@ -237,7 +243,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     progress = progress or Progress()
     out = Path(out_dir)
 
-    records = {} if force else manifest.load_records(out)
+    records_base: dict = {}  # (the whole file of the records, for their changes alone)
+    records = {} if force else manifest.load_records(out, records_base)
     collection = collection_model.load(paths, cache=records or None)
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
@@ -266,7 +273,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if fallback is not None:  # absent otherwise: earlier builds' keys stay valid
         settings["fallback"] = [str(fallback), manifest.file_digest(fallback)]
     options = manifest.options_digest(settings)
-    old = {} if force else manifest.load(out)
+    old, previous_site = ({}, None) if force else manifest.load_all(out)
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
@@ -347,6 +354,12 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # each taken into the site as it is read (``site.Intake``: its search index, what
     # its pages read; its spill removed however the build ends)
     # (with nothing to render, the site is most likely taken over whole: none is read)
+    # the collection, when its site's pages are rendered, brings its register along;
+    # pickled for the workers now, before the threads below contend with it
+    init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
+                 [f.name for f in chosen], xmlparse.current_limits(),
+                 _for_workers(collection, tasks) if collection_site else None)
+    packed = pool.pack(render, init_worker, init_args) if jobs and tasks else None
     intake = None
     if collection_site and tasks and entries:
         from tei_edition.publish.site import Intake
@@ -357,15 +370,12 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                            intake, kept=None if force else out / manifest.SITE_INTAKE)
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
-    previous_site = None if force or not collection_site else manifest.load_site(out)
+    previous_site = previous_site if collection_site else None
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
+                   previous=(out, records_base),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
                    few=len(tasks) <= _FEW,
                    known=_known_details(previous_site, manifest.key(manifest.tool_digest(), options)))
-    # the collection, when its site's pages are rendered, brings its register along
-    init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
-                 [f.name for f in chosen], xmlparse.current_limits(),
-                 _for_workers(collection, tasks) if collection_site else None)
     try:
         if jobs == 0:
             _run_here(tasks, init_args, finished)
@@ -375,7 +385,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             report.usage = pool.run([(t.id, t) for t in tasks], render,
                                     jobs=min(jobs, 1) if len(tasks) <= _ONE_WORKER else jobs,
                                     initializer=init_worker, initargs=init_args,
-                                    limits=limits, on_done=finished)
+                                    limits=limits, on_done=finished, packed=packed)
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -629,14 +639,32 @@ def _neighbours(doc, documents: dict) -> str:
         other = documents.get(getattr(entry, name, None) or "")
         if isinstance(other, _Volume):
             other = None
-        parts.append(f"{name}={other.id}|{catalogue_line(other.catalogue)}"
+        parts.append(f"{name}={other.id}|{_once(catalogue_line, other.catalogue)}"
                      if other is not None else f"{name}=")
     return "\n".join(parts)
 
 
 def _entry_json(entry) -> str:
     """A catalogue entry as JSON: what the documents' keys and the site's key read of it."""
+    return _once(_as_json, entry)
+
+
+def _as_json(entry) -> str:
     return json.dumps(entry.to_json(), sort_keys=True)
+
+
+# what ``_once`` made in this build: (function, id of the entry) -> (the entry, what it made)
+_MADE: dict[tuple, tuple] = {}
+
+
+def _once(make: Callable, entry):
+    """``make(entry)`` of a catalogue entry, made once in a build (the documents' keys and
+    the site's read each entry's JSON and each neighbour's catalogue line: four or five
+    times each). Dropped with the collection (``_forget_collection``)."""
+    found = _MADE.get((make, id(entry)))
+    if found is None or found[0] is not entry:
+        found = _MADE[(make, id(entry))] = (entry, make(entry))
+    return found[1]
 
 
 def _plan(documents: dict, chosen: list[formats.Format]) -> dict[str, dict[str, str]]:
@@ -789,18 +817,17 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
 
     try:
         pages = site.whole_file_pages(collection)
-        key = _site_key(collection, documents, entries, [pages, site.file_titles(collection)],
-                        full_registers, options)
+        key, collection_key = _site_key(collection, documents, entries,
+                                        [pages, site.file_titles(collection)],
+                                        full_registers, options)
+        # (a file of it that is not there, or no file, is found by the linker, which
+        # stops there: the site is made again)
         if previous is not None and out is not None and previous.key == key and \
-                all(_in_site(p) and (out / p).is_file() for p in previous.files):
-            linker = links.Linker(out, staging)
-            linked = list(itertools.takewhile(linker.link, previous.files))
-            if len(linked) == len(previous.files):
-                report.site_kept = len(linked)
+                all(_in_site(p) for p in previous.files):
+            if _link_over(out, staging, previous.files):
+                report.site_kept = len(previous.files)
                 _keep_intake(out, staging)
                 return previous
-            for name in linked:  # one went missing meanwhile: the site is made again
-                os.unlink(staging / name)
         salt = manifest.key(manifest.tool_digest(), options)
         # read only now: a site taken over whole needs none of them
         digests_of = digests_of or (lambda name: _digests(manifest.read_digest(staging, name), name))
@@ -813,7 +840,9 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         figures = site.write_collection_site(
             collection, digests, staging / "html", pages=pages, full_registers=full_registers,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
-            intake=intake, keep=staging / manifest.SITE_INTAKE)
+            intake=intake, keep=staging / manifest.SITE_INTAKE,
+            described=(out / manifest.SITE_DESCRIBED if out is not None else None,
+                       staging / manifest.SITE_DESCRIBED, collection_key))
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -828,13 +857,61 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                          figures["hashes"], salt, figures["details"])
 
 
-def _keep_intake(out: Path, staging: Path) -> None:
-    """The previous build's site intake (``site.Intake.keep``) linked into the new folder
-    with the site it made, taken over whole (none: the next build reads every digest)."""
+# Files to link over from which a second thread links half of them (``os.link`` lets go
+# of the interpreter lock: the two threads' links overlap, a no-op rebuild's 15,000 site
+# files among them)
+_LINK_SPLIT = 2000
+
+
+def _link_over(out: Path, staging: Path, names: list[str]) -> bool:
+    """``names`` linked from ``out`` into ``staging`` (``links.Linker``), half of them by
+    a thread of their own when they are many (``_LINK_SPLIT``); False, none of them left
+    linked, when one could not be (not there, not a file, not a plain name)."""
+    middle = len(names) // 2 if len(names) >= _LINK_SPLIT else len(names)
+    halves = [names[:middle], names[middle:]]
+    linked: list[list[str]] = [[], []]
+    whole = [False, False]
+
+    def link(half: int) -> None:
+        linker = links.Linker(out, staging)
+        done = linked[half]
+        try:
+            for name in halves[half]:
+                if not linker.link(name):
+                    return
+                done.append(name)
+        except OSError:
+            if half == 0:
+                raise
+            return  # (the other thread's error: its half is not whole)
+        whole[half] = True
+
+    other = threading.Thread(target=link, args=(1,), name="link-over", daemon=True)
+    if halves[1]:
+        other.start()
+    else:
+        whole[1] = True
     try:
-        links.link_path(str(out / manifest.SITE_INTAKE), str(staging / manifest.SITE_INTAKE))
-    except OSError:
-        pass
+        link(0)
+    finally:
+        if halves[1]:
+            other.join()
+        if not all(whole):  # one went missing meanwhile: the site is made again
+            for name in linked[0] + linked[1]:
+                os.unlink(staging / name)
+    return all(whole)
+
+
+def _keep_intake(out: Path, staging: Path) -> None:
+    """The previous build's site intake (``site.Intake.keep``) and what its description
+    was made of (``manifest.SITE_DESCRIBED``) linked into the new folder with the site
+    they made, taken over whole (none: the next build reads every digest, or describes
+    every entry)."""
+    for name in (manifest.SITE_INTAKE, manifest.SITE_DESCRIBED):
+        try:
+            links.link_path(str(out / name), str(staging / name))
+        except OSError:
+            pass
 
 
 def _keep_records(out: Path, staging: Path, records: dict) -> None:
@@ -842,6 +919,11 @@ def _keep_records(out: Path, staging: Path, records: dict) -> None:
     (written anew when they cannot be)."""
     try:
         links.link_path(str(out / manifest.RECORDS), str(staging / manifest.RECORDS))
+        if (out / manifest.RECORDS_CHANGED).is_file():
+            links.link_path(str(out / manifest.RECORDS_CHANGED),
+                            str(staging / manifest.RECORDS_CHANGED))
+        else:
+            (staging / manifest.RECORDS_CHANGED).unlink(missing_ok=True)
     except OSError:
         manifest.save_records(staging, records)
 
@@ -853,11 +935,13 @@ def _in_site(name) -> bool:
 
 
 def _site_key(collection, documents: dict, entries: dict, pages, full_registers: bool,
-              options: str) -> str:
+              options: str) -> tuple[str, str]:
     """Everything the collection site is made of: the tool and options, the collection's
     title, editors, introduction and settings, the whole register, and every document's
     catalogue entry (in the catalogue's order) and digest; ``pages``: the documents'
-    pages in a file rendered whole and the titles of files of many (JSON)."""
+    pages in a file rendered whole and the titles of files of many (JSON). With the key
+    of all that but the digests (what the site's description reads of the collection,
+    ``site._Described``)."""
     register = collection.register
     parts = [manifest.tool_digest(), options, "collection site", str(full_registers),
              json.dumps(pages, sort_keys=True),
@@ -866,10 +950,12 @@ def _site_key(collection, documents: dict, entries: dict, pages, full_registers:
              register.digest(register.keys())]
     for doc in collection.ordered():
         parts.append(_entry_json(doc.catalogue))
+    collection_key = manifest.key(*parts)
+    digests = [collection_key]
     for doc_id in documents:
         entry = entries.get(doc_id)
-        parts.append(f"{doc_id}\t{entry.digest if entry is not None else ''}")
-    return manifest.key(*parts)
+        digests.append(f"{doc_id}\t{entry.digest if entry is not None else ''}")
+    return manifest.key(*digests), collection_key
 
 
 # ------------------------------------------------------------- the folder being built
@@ -977,8 +1063,10 @@ class _Ahead:
     site stylesheet compiled (for pages made in this process)."""
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
-                 details: bool = False, few: bool = False, known: dict | None = None):
+                 details: bool = False, few: bool = False, known: dict | None = None,
+                 previous: tuple = (None, None)):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
+        self._previous = previous  # (the previous build's folder, its records' whole file)
         self._details, self._few, self._known = details, few, known
         self.saved = False
         self._error: BaseException | None = None
@@ -990,7 +1078,8 @@ class _Ahead:
             collection, records = self._collection, self._records
             if not (records and collection.records == records
                     and list(collection.records) == list(records)):
-                manifest.save_records(self._staging, collection.records)
+                manifest.save_records(self._staging, collection.records,
+                                      previous=self._previous[0], base=self._previous[1])
                 self.saved = True
             if self._site:
                 from tei_edition.publish import site
@@ -1084,7 +1173,8 @@ def _prune(staging: Path, kept: set[str]) -> None:
     ancestors = {parent for p in keep for parent in p.parents}
     for path in sorted(staging.rglob("*"), key=lambda p: len(p.parts), reverse=True):
         rel = path.relative_to(staging)
-        if rel.name in (MARKER, manifest.JOURNAL, manifest.RECORDS) and rel.parent == Path("."):
+        if rel.name in (MARKER, manifest.JOURNAL, manifest.RECORDS, manifest.RECORDS_CHANGED) \
+                and rel.parent == Path("."):
             continue
         if rel in keep or rel in ancestors or any(p in keep for p in rel.parents):
             continue

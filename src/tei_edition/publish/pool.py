@@ -172,7 +172,7 @@ class _Worker:
 
     def setup(self, function, initializer, initargs) -> None:
         """Send what the worker runs; ``function`` may be that already pickled
-        (``_packed``: the same initializer's arguments, pickled once for every worker)."""
+        (``pack``: the same initializer's arguments, pickled once for every worker)."""
         self.sender.send(function if isinstance(function, bytes) else
                          (function, initializer, initargs))
 
@@ -209,29 +209,35 @@ class _Worker:
 def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int,
         initializer: Callable | None = None, initargs: tuple = (), limits: Limits = Limits(),
         on_done: Callable[[object, object], None] = lambda key, result: None,
-        on_start: Callable[[object], None] = lambda key: None) -> Usage:
+        on_start: Callable[[object], None] = lambda key: None,
+        packed: bytes | None = None) -> Usage:
     """Run ``function(payload)`` for every ``(key, payload)`` in worker processes and
     call ``on_done(key, result)`` in the parent as each finishes; ``result`` is what
     the function returned or a ``Failure``. Ctrl-C (or SIGTERM) stops every worker and
-    everything they started before it propagates."""
+    everything they started before it propagates. ``packed``: what ``pack`` made of
+    ``function``, ``initializer`` and ``initargs`` (pickled ahead)."""
     queue = deque(tasks)
     usage = Usage()
     if not queue:
         return usage
     with _terminations_stop_workers():
-        _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage)
+        _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage,
+             packed)
     return usage
 
 
-def _packed(function, initializer, initargs) -> bytes:
+def pack(function, initializer, initargs) -> bytes:
     """What every worker of a run is sent first, pickled once (a collection's register
-    can take a tenth of a second to pickle)."""
+    can take a tenth of a second to pickle): for ``run``'s ``packed``, made ahead by a
+    caller that would make it while its own threads run (pickling contends with them
+    for the interpreter lock, three times as long for a thousand letters' register)."""
     return pickle.dumps((function, initializer, initargs), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage) -> None:
+
+def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage,
+         packed: bytes | None = None) -> None:
     workers: list[_Worker] = []
-    packed = None
 
     def spawn():
         """Start workers while there are tasks no idle worker will take."""
@@ -239,7 +245,7 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
         while len(workers) < jobs and len(queue) > sum(w.task is None for w in workers):
             usage.workers_started += 1
             if packed is None:
-                packed = _packed(function, initializer, initargs)
+                packed = pack(function, initializer, initargs)
             workers.append(_take_spare(packed, None, None) or _Worker(packed, None, None))
 
     renewed: list[_Worker] = []  # asked to end, left to finish on their own
@@ -529,7 +535,7 @@ def _serve(receive_fd: int, send_fd: int) -> None:
         setup = receive.recv()
         if setup is None:  # a spare worker that no one needed
             return
-        if isinstance(setup, bytes):  # pickled once for every worker (``_packed``)
+        if isinstance(setup, bytes):  # pickled once for every worker (``pack``)
             setup = pickle.loads(setup)
         function, initializer, initargs = setup
         if initializer is not None:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import itertools
+import json
 import marshal
 import multiprocessing
 import os
@@ -64,7 +65,7 @@ from tei_edition.publish.peak import own_peak
 from tei_edition.publish.pool import descendants, human, kill_tree, tree_rss
 from tei_edition.publish.search_index import (SearchIndex, name_terms, script_call, script_value,
                                                shard_prefix)
-from tei_edition.xml.output import SafeFolder, safe_child
+from tei_edition.xml.output import SafeFolder, safe_child, write_atomic
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.collection.catalogue import header_title
 from tei_edition.collection.model import COLLECTION_ROLES_NOTES
@@ -438,7 +439,8 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                           previous: Previous | None = None, salt: str = "",
                           known: dict | None = None, jobs: int = 1,
                           memory: int | None = None, intake: "Intake | None" = None,
-                          keep: str | os.PathLike | None = None) -> dict:
+                          keep: str | os.PathLike | None = None,
+                          described: tuple | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -464,6 +466,12 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``intake``: the digests taken in so far (``Intake``, for ``out_dir``: ``digests``
     are the others), closed here. ``keep``: a file to keep what was taken in for the
     next build's ``Intake.restore`` (written when every digest has its stamp).
+    ``described``: (the previous build's file, this build's, a key of the collection)
+    of what the site's description was made of and the keys it gave (``_Described``):
+    when it was made of the same, the description is made only of the entries whose
+    pages are made again. The key of the collection is the caller's: of everything the
+    site reads of it but the digests (its words and settings, the catalogue in order,
+    the register, the tool and options, the pages and titles of files of many).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
@@ -485,7 +493,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         return _write_collection_site(collection, taken, out, full_registers=full_registers,
                                       downloads=downloads, pages=pages, previous=previous,
                                       salt=salt, known=known, jobs=jobs, memory=memory,
-                                      keep=keep)
+                                      keep=keep, described=described)
 
 
 # what ``Intake.keep`` writes (another version is read as none)
@@ -745,7 +753,7 @@ class Intake:
 def _write_collection_site(collection, taken: Intake, out: Path, *, full_registers: bool,
                            downloads, pages: dict | None, previous: Previous | None, salt: str,
                            known: dict | None, jobs: int, memory: int | None,
-                           keep: Path | None = None) -> dict:
+                           keep: Path | None = None, described: tuple | None = None) -> dict:
     """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
     entries, numbers, index = taken.entries, taken.numbers, taken.index
     mentions, marked, stamp_of = taken.tables()
@@ -759,36 +767,41 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # the documents that mention each entry (in the catalogue's order), from their marks
     documents = {key: named.split(_ITEM) for key, (named, _) in marked.items() if key in register}
     pages = dict(pages or {})
-    data = _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
-                      known, documents)
-    for label, target in downloads:
-        etree.SubElement(data, f"{_S}download", href=target).text = label
-    _map_windows(data)
-
-    # the parts and their keys: the overview reads all but the mentions; an entry's
-    # pages read the entry, its mentions, the documents they name and the page shell
     base = [salt, STYLESHEET, str(full_registers)]
-    parts: dict[str, str] = {OVERVIEW: manifest.key(*base, etree.tostring(data))}
-    docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
-    shell = [data.get("title", ""), data.get("documents", ""), data.get("map", "")]
-    # an entry's mentions are those its documents' digests hold under its key (in
-    # the documents' order): named by the signatures of them the digests hold (``marked``)
-    shown = [el.get("key") for el in data.iter(f"{_S}entity")]
-    # each document as an entry's pages show it (its catalogue line), hashed once: an
-    # entry's key names each of its documents by that hash and its mark (a hundred
-    # thousand of them in a thousand letters)
-    shown_as = {d: hashlib.blake2b(line, digest_size=16).hexdigest() for d, line in docs.items()}
-    head = manifest.key(*base, *shell)
+
+    def described_whole():
+        made = _site_data(collection, entries, register, mentions, numbers, full_registers,
+                          pages, known, documents)
+        for label, target in downloads:
+            etree.SubElement(made, f"{_S}download", href=target).text = label
+        _map_windows(made)
+        return made
+
+    # what the description is made of: when the previous build's was made of the same
+    # (and its entries' details are known), its keys are taken over and the description
+    # is made later, of the entries whose pages are made again
+    source = _Described.source(described[2], register, mentions, marked, base, pages,
+                               downloads) if described is not None else None
+    before = _Described.read(described[0], source) \
+        if source is not None and known is not None else None
+    data = None
+    if before is None:
+        data = described_whole()
+        now = _Described.of(data, base, documents, source)
+    else:
+        now = before
+    # the parts and their keys: the overview reads all but the mentions; an entry's
+    # pages read the entry, the documents that name it and the page shell
+    # (``_Described``), and its mentions, named by the signatures of them the digests
+    # hold (``marked``)
+    shown = now.shown
     no_marks = ("", "")
-    for el in data.iter(f"{_S}entity"):
-        key = el.get("key")
-        # its lines are made of these alone: the documents that mention it (each once, in
-        # the catalogue's order) and its letters (in that order too), each once
-        named = dict.fromkeys(documents.get(key, ()))
-        named.update(dict.fromkeys(x.get("doc") for x in el.iter(f"{_S}letter")))
-        parts[f"entity {key}"] = manifest.key(head, etree.tostring(el), "\n".join(
-            [shown_as.get(d, "-") for d in named]), *marked.get(key, no_marks))
+    parts: dict[str, str] = {OVERVIEW: now.overview}
+    for key, made_of in zip(shown, now.entities):
+        parts[f"entity {key}"] = manifest.key(made_of, *marked.get(key, no_marks))
     del marked
+    if source is not None:
+        now.write(described[1])
     # the overview's and the entries' parts whose keys are the previous build's: their
     # files linked over meanwhile (by a thread of their own when they are many)
     old = previous if previous is not None and previous.folder.is_dir() else None
@@ -798,7 +811,8 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # each group of terms, read from the documents holding them, and each document's
     # passages
     index.add_entities(register, mentions, numbers, documents, shown)
-    del documents
+    if data is not None:
+        del documents  # (else the entries described later read it)
     index_parts: dict[str, str] = {}
     if all(stamp is not None for stamp in stamp_of.values()):
         stamps = {numbers[e.id]: stamp_of.get(e.id) or "" for e in entries}
@@ -821,6 +835,15 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
             kept_parts.add(part)
             kept += len(names)
             hashes.update((name, old.hashes[name]) for name in names)
+    if data is None:  # (described as before: made now, of what its pages read)
+        if OVERVIEW not in kept_parts:
+            data = described_whole()
+        else:  # the entries made again, and the first with a place (the pages' Map link)
+            again = {key for key in shown if f"entity {key}" not in kept_parts}
+            data = _site_data(collection, entries, register, mentions, numbers, full_registers,
+                              pages, known, documents, only=again | {now.mapped})
+            data.attrib.clear()
+            data.attrib.update(now.attrib)
     pending = []  # the entries whose pages are made, a batch at a time (below)
     for el in list(data.iter(f"{_S}entity")):
         if f"entity {el.get('key')}" in kept_parts:
@@ -890,8 +913,97 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
             "parts": {part: (parts[part] if part in parts else index_parts[part], sorted(names))
                       for part, names in part_files.items()},
             "hashes": hashes,
-            "details": details(collection, shown), "child_peak": peak[0],
+            "details": details(collection, shown) if before is None else known,
+            "child_peak": peak[0],
             "together_peak": peak[1]}
+
+
+# what ``_Described.write`` keeps (another version is read as none)
+_DESCRIBED = "tei-edition site description 1"
+
+
+@dataclass
+class _Described:
+    """What the site's description (``_site_data``) was made of (``made_of``: a key of
+    all it reads) and what the keys of the site's parts read of it: the overview's key,
+    the entries it shows (in its order) and, for each, a key of its element, the
+    documents that name it and the page shell (its part's key adds its mentions' marks,
+    which the description does not read); the description's own attributes (the map's
+    windows) and the first entry with a place (the pages' Map link). A rebuild whose
+    description would be made of the same takes these over from the build folder
+    (``read``) and describes only the entries whose pages are made again: a letter's
+    edit that changes no entry's mentions but their snippets made the description of
+    every entry again (seven thousand for a thousand letters) to find the same keys."""
+
+    made_of: str
+    overview: str
+    shown: list[str]
+    entities: list[str]
+    attrib: dict[str, str]
+    mapped: str | None
+
+    @staticmethod
+    def source(collection_key: str, register: dict, mentions: Mentions, marked: dict,
+               base: list[str], pages: dict, downloads) -> str | None:
+        """A key of what the description is made of: the collection (``collection_key``,
+        the caller's: its words, catalogue and register), each ``register`` entry's count
+        of mentions and the documents that name it, the pages of files of many, the
+        downloads and ``base`` (the tool, options and stylesheet). None: no key given."""
+        if not collection_key:
+            return None
+        no_marks = ("", "")
+        return manifest.key(*base, "site description", collection_key,
+                            json.dumps([sorted(pages.items()), [list(d) for d in downloads]]),
+                            "\n".join([f"{key}\t{mentions.count(key)}\t{marked.get(key, no_marks)[0]}"
+                                       for key in register]))
+
+    @staticmethod
+    def of(data, base: list[str], documents: dict, made_of: str | None) -> "_Described":
+        """The keys of the description ``data`` (``documents``: key -> the documents
+        that mention it)."""
+        docs = {el.get("id"): etree.tostring(el) for el in data.iter(f"{_S}doc")}
+        shell = [data.get("title", ""), data.get("documents", ""), data.get("map", "")]
+        # each document as an entry's pages show it (its catalogue line), hashed once: an
+        # entry's key names each of its documents by that hash (a hundred thousand of
+        # them in a thousand letters)
+        shown_as = {d: hashlib.blake2b(line, digest_size=16).hexdigest() for d, line in docs.items()}
+        head = manifest.key(*base, *shell)
+        shown, entities, mapped = [], [], None
+        for el in data.iter(f"{_S}entity"):
+            key = el.get("key")
+            # its lines are made of these alone: the documents that mention it (each once,
+            # in the catalogue's order) and its letters (in that order too), each once
+            named = dict.fromkeys(documents.get(key, ()))
+            named.update(dict.fromkeys(x.get("doc") for x in el.iter(f"{_S}letter")))
+            shown.append(key)
+            entities.append(manifest.key(head, etree.tostring(el), "\n".join(
+                [shown_as.get(d, "-") for d in named])))
+            if mapped is None and el.find(f"{_S}geo") is not None:
+                mapped = key
+        return _Described(made_of or "", manifest.key(*base, etree.tostring(data)), shown,
+                          entities, dict(data.attrib), mapped)
+
+    def write(self, path) -> None:
+        write_atomic(path, marshal.dumps((_DESCRIBED, self.made_of, self.overview, self.shown,
+                                          self.entities, self.attrib, self.mapped), 2))
+
+    @staticmethod
+    def read(path, made_of: str) -> "_Described | None":
+        """What ``write`` kept in ``path``, when it was made of ``made_of``; else None."""
+        try:
+            kind, source, overview, shown, entities, attrib, mapped = marshal.loads(
+                Path(path).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if kind != _DESCRIBED or source != made_of or not isinstance(overview, str) or \
+                not isinstance(shown, list) or not isinstance(entities, list) or \
+                len(shown) != len(entities) or \
+                not all(isinstance(x, str) for x in (*shown, *entities)) or \
+                not isinstance(attrib, dict) or \
+                not all(isinstance(x, str) for x in (*attrib, *attrib.values())) or \
+                not (mapped is None or isinstance(mapped, str)):
+            return None
+        return _Described(made_of, overview, shown, entities, attrib, mapped)
 
 
 # What one stylesheet call makes: the pages of at most this many entries, or of fewer
@@ -955,8 +1067,9 @@ class _PartLinks:
     """The files of the ``parts`` (part -> key) whose keys are those of the previous
     build's (``old``), linked over by ``writer``: here, or, when they are more than
     ``LINK_APART`` (and not ``here``: when nothing is done meanwhile), by a thread of
-    their own, started now (``kept`` waits for it). A part a file of which cannot be
-    linked is made again (its files linked are removed)."""
+    their own, or two, each half of them, when they are more than twice that (their
+    links overlap), started now (``kept`` waits for them). A part a file of which cannot
+    be linked is made again (its files linked are removed)."""
 
     def __init__(self, old: Previous | None, writer: "_Writer", parts: dict[str, str], *,
                  here: bool = False):
@@ -967,32 +1080,36 @@ class _PartLinks:
             if before and before[0] == key and all(f in old.hashes for f in before[1]):
                 self._parts[part] = list(before[1])
         names = [name for files in self._parts.values() for name in files]
-        self._thread = None
-        self._failed: set[str] = set()
+        self._threads: list[threading.Thread] = []
+        self._failed: list[set[str]] = []  # each thread's names it could not link
         if not here and len(names) > LINK_APART and writer._linker is not None:
-            self._thread = threading.Thread(target=self._link_apart, args=(names,), daemon=True)
-            self._thread.start()
+            middle = len(names) // 2 if len(names) > 2 * LINK_APART else len(names)
+            for number, some in enumerate(n for n in (names[:middle], names[middle:]) if n):
+                self._failed.append(set(some))  # (until it is done: an error fails them all)
+                thread = threading.Thread(target=self._link_apart, args=(some, number), daemon=True)
+                self._threads.append(thread)
+                thread.start()
 
-    def _link_apart(self, names: list[str]) -> None:
+    def _link_apart(self, names: list[str], number: int) -> None:
         """``names`` linked by a linker of their own (its folders made apart from the
-        writer's), those it could not link in ``_failed``."""
-        self._failed = set(names)  # (until it is done: an error in it fails them all)
+        writer's), those it could not link in ``_failed[number]``."""
         linker = links.Linker(self._writer._linker.old, self._writer._linker.new)
         try:
-            self._failed = {name for name in names if not linker.link(name)}
+            self._failed[number] = {name for name in names if not linker.link(name)}
         except OSError:
             pass  # (their parts are made again, here: an error that lasts is told there)
 
     def kept(self) -> dict[str, list[str]]:
         """Part -> its files, linked over, of each part kept."""
-        if self._thread is not None:
-            self._thread.join()
+        for thread in self._threads:
+            thread.join()
+        failed = set().union(*self._failed)
         kept = {}
         for part, names in self._parts.items():
-            if self._thread is None:  # (linked here: one at a time, up to the first missing)
+            if not self._threads:  # (linked here: one at a time, up to the first missing)
                 linked = list(itertools.takewhile(self._writer.link, names))
             else:
-                linked = [name for name in names if name not in self._failed]
+                linked = [name for name in names if name not in failed]
             if len(linked) == len(names):
                 kept[part] = names
                 continue
@@ -1517,10 +1634,11 @@ def _letter(sort: str) -> str:
 
 
 def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
-               known, documents):
+               known, documents, only: set | None = None):
     """The site's description. ``mentions``: each entry's (``Mentions``);
     ``documents``: the documents naming each entry (ids, in the catalogue's order, read
-    from the digests' marks)."""
+    from the digests' marks). ``only``: of the entries it shows, these alone (the
+    others' details are not read)."""
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     if has_map(collection):
         site.set("map", "true")
@@ -1549,6 +1667,8 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                 if person.get("key") in register:
                     letters_of[person["key"]][role].append(entry.id)
     shown = [key for key in register if mentions.count(key) or letters_of.get(key) or full_registers]
+    if only is not None:
+        shown = [key for key in shown if key in only]
     _with_details(collection, shown, known)
     named_also = _see_also(collection, shown)
     for key in shown:
