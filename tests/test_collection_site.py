@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
+from search_files import read_part, read_passages, read_shard, term_whole  # noqa: E402
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
 from tei_edition.collection import load  # noqa: E402
@@ -208,7 +209,7 @@ def test_search_shards_hold_postings_with_positions(built):
     shards = script_value(html / "search" / "shards.js", "teSearchShards")
     assert "he" in shards or any(s.startswith("he") for s in shards)
     text = (html / "search" / f"s-{search_index.shard_name('he')}.js").read_text(encoding="utf-8")
-    prefix, data = search_index.read_shard(text)
+    prefix, data = read_shard(text)
     assert prefix == "he" and '"er":' in text  # its terms written without its prefix
     docs = [d for d, _, _ in _postings(data["t"]["heer"])]
     assert docs == sorted(docs) and len(set(docs)) >= 5
@@ -219,9 +220,7 @@ def test_search_shards_hold_postings_with_positions(built):
     # positions there (the phrase search relies on them)
     expected = defaultdict(list)
     for number in range(len(titles)):
-        text = (html / "search" / f"d{number}.js").read_text(encoding="utf-8")
-        read, passages = search_index.read_passages(text)
-        assert read == number
+        passages = read_passages(lambda name: (html / name).read_text(encoding="utf-8"), number)
         for p, (_, passage) in enumerate(passages):
             where = defaultdict(list)
             for i, term in enumerate(search_index.terms(passage)):
@@ -231,7 +230,7 @@ def test_search_shards_hold_postings_with_positions(built):
     indexed = {}
     for name in shards:
         text = (html / "search" / f"s-{search_index.shard_name(name)}.js").read_text(encoding="utf-8")
-        prefix, data = search_index.read_shard(text)
+        prefix, data = read_shard(text)
         assert prefix == name and all(term.startswith(name) for term in data["t"])
         for term, postings in data["t"].items():
             indexed[term] = _postings(postings)
@@ -239,7 +238,7 @@ def test_search_shards_hold_postings_with_positions(built):
     assert indexed == expected
     # the entity found under any of its name forms: "Turicum" leads to Zürich
     tu = (html / "search" / f"s-{search_index.shard_name('tu')}.js").read_text(encoding="utf-8")
-    entities = search_index.read_shard(tu)[1]["e"]
+    entities = read_shard(tu)[1]["e"]
     assert entities["turicum"][0][:2] == ["Zürich", "place/pl1"]  # registers/place/pl1.html
     assert (html / "registers" / "place" / "pl1.html").is_file()
     naming = [n for n, d in enumerate(figures_docs(built)) if "pl1" in open(d.path, encoding="utf-8").read()]
@@ -281,9 +280,8 @@ def _indexed(built) -> list:
     html, _ = built
     found = []
     for number, document in enumerate(figures_docs(built)):
-        read, passages = search_index.read_passages(
-            (html / "search" / f"d{number}.js").read_text(encoding="utf-8"))
-        assert read == number and passages
+        passages = read_passages(lambda name: (html / name).read_text(encoding="utf-8"), number)
+        assert passages
         found.append(site_digest.Digest(document.id, passages))
     return found
 
@@ -345,11 +343,11 @@ def test_the_index_spilled_to_files_is_the_index_held(built, tmp_path):
         {f"search/{p.name}": p.read_bytes() for p in (html / "search").glob("d*.js")}
     written = {}
     for path in (html / "search").glob("s-*.js"):
-        written.update(search_index.read_shard(path.read_text(encoding="utf-8"))[1]["t"])
+        written.update(read_shard(path.read_text(encoding="utf-8"))[1]["t"])
     ours = {}
     for name, data in held.items():
         if name.startswith("search/s-"):
-            prefix, value = search_index.read_shard(data.decode("utf-8"))
+            prefix, value = read_shard(data.decode("utf-8"))
             ours.update(value["t"])
             if "turicum" in value["e"]:
                 assert search_index.read_documents(value["e"]["turicum"][0][2]) == [1, 5]
@@ -1054,15 +1052,15 @@ def _whole_terms(files: dict[str, str]) -> dict[str, tuple[str, list]]:
     parts = defaultdict(dict)
     for name, text in files.items():
         if name.startswith("search/p-"):
-            term, number, value = search_index.read_part(text)
+            term, number, value = read_part(text)
             assert name == search_index.part_name(term, number)
             parts[term][number] = value
     whole = {}
     for name, text in files.items():
         if name.startswith("search/s-"):
-            _, shard = search_index.read_shard(text)
+            _, shard = read_shard(text)
             for term in {*shard["t"], *shard["e"]}:
-                whole[term] = search_index.term_whole(shard, term, parts[term])
+                whole[term] = term_whole(shard, term, parts[term])
     return whole
 
 
@@ -1081,13 +1079,13 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     monkeypatch.setattr(search_index, "PART_BYTES", 1500)
     split = _split_index(digests, 3, entities)
     parted = {name for name in split if name.startswith("search/p-")}
-    terms = {search_index.read_part(split[name])[0] for name in parted}
+    terms = {read_part(split[name])[0] for name in parted}
     assert {"the", "person"} <= terms and len(parted) > 2 * len(terms)
     # every part is about the limit: none over it by more than a document's share
     assert max(len(split[name].encode("utf-8")) for name in parted) < 2 * 1500
     listed = json.loads(split["search/shards.js"].split("=", 1)[1].rstrip(";\n"))
     prefix = max((p for p in listed if "person".startswith(p)), key=len)
-    shard = search_index.read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
+    shard = read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
     starts, firsts = shard["t"]["person"]
     assert starts[0] == 0 and starts == sorted(set(starts)) and "person" not in shard["e"]
     assert firsts[0] == 0 and firsts == sorted(firsts)
@@ -1096,7 +1094,7 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     # (with the count of its documents, known before the parts holding them are read)
     labels, counts = [], {}
     for i, start in enumerate(starts):
-        value = search_index.read_part(split[search_index.part_name("person", i)])[2]
+        value = read_part(split[search_index.part_name("person", i)])[2]
         end = starts[i + 1] if i + 1 < len(starts) else 10 ** 6
         assert all(start <= d < end for d, _, _ in search_index.read_postings(value["t"]))
         assert len(labels) == firsts[i]
@@ -1106,7 +1104,7 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     assert counts == {label: len(search_index.read_documents(docs))
                       for label, _, docs in _whole_terms(plain)["person"][1]}
     assert len(set(counts.values())) > 1
-    first = search_index.read_part(split[search_index.part_name("the", 0)])[2]
+    first = read_part(split[search_index.part_name("the", 0)])[2]
     assert first["e"][0][:2] == ["The Correspondent", "person/p99"]  # (in the first part, first)
     assert _whole_terms(split) == _whole_terms(plain)
     assert _whole_terms(plain)["person"][1][:2] == [["The Person 0", "person/p0", search_index._deltas(
@@ -1122,5 +1120,5 @@ def test_an_entry_shown_on_the_site_is_found_though_no_text_names_it():
     other = SimpleNamespace(label="Hans Heer", kind="person", slug="hans", names=["Hans Heer"])
     index.add_entities({"heer": heer, "hans": other}, {}, {"d": 0}, {}, shown=["heer"])
     files = {name: data.decode("utf-8") for name, data in index.files()}
-    shard = search_index.read_shard(files[f"search/s-{search_index.shard_name('he')}.js"])[1]
+    shard = read_shard(files[f"search/s-{search_index.shard_name('he')}.js"])[1]
     assert shard["e"] == {"heer": [["Oswald Heer", "person/heer", ""]]}

@@ -157,7 +157,7 @@ def test_search_filters_by_year(open_page, built):
     """The years given keep exactly the hits of those years, both years included."""
     def hits(address):
         page = open_page(address)
-        page.wait_for_selector("#te-hits li")
+        all_hits(page)  # (every page of them: ten are shown at a time)
         found = page.locator("#te-hits li.hit").evaluate_all(
             "hits => hits.map(h => [h.querySelector('.date').textContent, h.textContent])")
         assert page.problems == []

@@ -16,6 +16,7 @@ import tempfile
 from bisect import bisect_left
 import weakref
 from collections import defaultdict
+from operator import itemgetter
 
 from tei_edition.entities.namefold import fold
 
@@ -24,6 +25,9 @@ SHARD_BYTES = 60_000  # a shard larger than this is split by one more character 
 # a term whose postings and entries are more than this is split by document range into
 # parts of about this size (``search/p-*.js``), its shard listing where each part starts
 PART_BYTES = 40_000
+# a document's passages (the snippets' text) are written in files of about this size,
+# by passage range (``search/d<n>.<c>.js``), so that a snippet loads about this much
+TEXT_BYTES = 2_500
 
 
 def _json(value) -> str:
@@ -149,9 +153,11 @@ class SearchIndex:
     holding only where each part starts (its first document, the number of its first
     entry): a search loads the parts it needs, never a shard or part much over the
     limits. A shard names its terms without its
-    prefix (``read_shard`` gives them whole). ``search/shards.js`` lists the shards;
-    ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
-    the results shown, the anchors without the start they share (``read_passages``).
+    prefix. ``search/shards.js`` lists the shards. A document's passages (anchor and
+    text), for the snippets of the results shown, are cut by passage range into files
+    of about ``TEXT_BYTES`` (``search/d<n>.<c>.js``, the anchors without the start they
+    share), ``search/d<n>.js`` listing the first passage of each (``text_files``): a
+    snippet loads the passages near its own, never a long document's whole text.
     Register entries are found through their name forms: a term of a name maps to the
     entry (its label, its page under ``registers/`` without ``.html``, and the documents
     that mention it, delta-coded ``numbers``), so a reader finds a person under any name form the register gives;
@@ -457,18 +463,26 @@ class SearchIndex:
             for name in sorted([*made, *texts, "search/shards.js"]):
                 if name in made:
                     data = self._blobs.read(made[name])
-                elif name in texts:
-                    number = texts[name]
-                    passages = marshal.loads(self._blobs.read(self.texts[number]))
-                    start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
-                    data = script_call("teSearchText", number, start,
-                                       [[anchor[len(start):], text] for anchor, text in passages])
+                elif name in texts:  # (its passages' files, then the list of them)
+                    for name, data in text_files(texts[name], self.passages(texts[name])):
+                        count += len(data)
+                        yield name, data
+                    continue
                 else:
                     data = listing
                 count += len(data)
                 yield name, data
             self.bytes = count
         return read()
+
+    def passages(self, number: int) -> list:
+        """A document's passages (anchor, text), as added."""
+        return marshal.loads(self._blobs.read(self.texts[number]))
+
+    def text_names(self, number: int) -> list[str]:
+        """The files of a document's passages (``text_files``), in order."""
+        return sorted(f"search/d{number}.{c}.js" for c in range(len(text_starts(self.passages(number))))) \
+            + [f"search/d{number}.js"]
 
     def close(self) -> None:
         """Removes the spill (an index without one keeps nothing on disk)."""
@@ -483,6 +497,34 @@ class SearchIndex:
         """The spill removed however the block ends (an error, Ctrl-C): none is left in
         the folder it was made in."""
         self.close()
+
+
+def text_starts(passages) -> list[int]:
+    """Where a document's passages are cut into files (the first passage of each): a
+    file is about ``TEXT_BYTES``, or one passage longer than that."""
+    starts, size = [0] if passages else [], 0
+    for p, (anchor, text) in enumerate(passages):
+        cost = len(anchor) + len(text.encode("utf-8")) + 8
+        if size and size + cost > TEXT_BYTES:
+            starts.append(p)
+            size = 0
+        size += cost
+    return starts
+
+
+def text_files(number: int, passages) -> list[tuple[str, bytes]]:
+    """A document's passages as files, in the order of their names: each range of
+    passages (``text_starts``) ``search/d<n>.<c>.js`` (its anchors without the start
+    they share), and ``search/d<n>.js``, the first passage of each range."""
+    starts = text_starts(passages)
+    files = []
+    for c, first in enumerate(starts):
+        own = passages[first:starts[c + 1] if c + 1 < len(starts) else len(passages)]
+        start = os.path.commonprefix([anchor for anchor, _ in own]) if own else ""
+        files.append((f"search/d{number}.{c}.js", script_call(
+            "teSearchPassages", number, c, start, [[anchor[len(start):], text] for anchor, text in own])))
+    files.sort(key=itemgetter(0))
+    return files + [(f"search/d{number}.js", script_call("teSearchText", number, starts))]
 
 
 def part_name(term: str, number: int) -> str:
@@ -501,61 +543,6 @@ def shard_prefix(name: str) -> str | None:
         return "".join(chr(int(code, 16)) for code in stem[2:-3].split("-"))
     except ValueError:
         return None
-
-
-def _arguments(script: str) -> list:
-    """The arguments of a ``script_call`` script."""
-    return json.loads("[" + script[script.index("(") + 1:script.rindex(")")] + "]")
-
-
-def read_shard(script: str) -> tuple[str, dict]:
-    """A shard script (``search/s-*.js``) read back: its prefix and ``{"t": term ->
-    postings, "e": term -> entity rows}``, the terms whole."""
-    prefix, value = _arguments(script)
-    return prefix, {part: {prefix + t: v for t, v in value[part].items()} for part in ("t", "e")}
-
-
-def read_part(script: str) -> tuple[str, int, dict]:
-    """A part of a large term (``search/p-*.js``) read back: the term, the part's
-    number and ``{"t": its postings there, "e": its entity rows there}``."""
-    term, number, value = _arguments(script)
-    return term, number, value
-
-
-def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
-    """A term's postings and entity rows whole (``read_shard``'s value of its shard;
-    ``parts``: part number -> ``read_part``'s value, read for a term split in parts):
-    the postings as one string, the rows as a shard holds them."""
-    listed = shard["t"].get(term)
-    if not isinstance(listed, list):
-        return listed or "", shard["e"].get(term, [])
-    text, entries, docs, last = "", [], defaultdict(list), 0
-    for i in range(len(listed[0])):
-        value = parts[i]
-        decoded = read_numbers(value["t"])
-        if decoded:  # (the part's first document written whole: from the part before)
-            decoded[0] -= last
-            text += numbers(decoded)
-            last = max(d for d, _, _ in read_postings(value["t"]))
-        assert len(entries) == listed[1][i]
-        entries.extend(value["e"])
-        refs, j, number = read_numbers(value["n"]), 0, 0
-        while j < len(refs):
-            number += refs[j]
-            count, j, entry = refs[j + 1], j + 2, 0
-            for step in refs[j:j + count]:
-                entry += step
-                docs[entry].append(number)
-            j += count
-    rows = sorted((rank, [label, page, _deltas(docs[i])]) for i, (label, page, rank, _) in enumerate(entries))
-    return text, [row for _, row in rows]
-
-
-def read_passages(script: str) -> tuple[int, list[tuple[str, str]]]:
-    """A document's passages script (``search/d<n>.js``) read back: its number and its
-    (anchor, text) in order, the anchors whole."""
-    number, start, passages = _arguments(script)
-    return number, [(start + anchor, text) for anchor, text in passages]
 
 
 def document_postings(passages) -> dict[str, str]:

@@ -6,7 +6,9 @@
      so 10,000 rows stay fast. The state is kept in the address (#from=1840&sort=-date).
    - search.html: an inverted index in shards by term prefix (search/shards.js lists
      them); a query loads only the shards of its terms, as scripts, and for the results
-     shown the documents' passages (search/d<n>.js) for the snippets. Terms are folded
+     shown (ten at a time) the passages of their snippets: a document's passages come
+     in files by passage range (search/d<n>.<c>.js, listed by search/d<n>.js), only
+     those holding the passages shown are loaded. Terms are folded
      as the build folds them (tei_edition.entities.namefold): case, diacritics,
      apostrophes, dashes. "Quoted words" are a phrase; register name forms find the
      entries and the documents that mention them, whatever spelling the text uses.
@@ -121,7 +123,7 @@
   }
 
   /* Data that comes as scripts when first needed (catalogue/t<k>.js, search/s-*.js,
-     search/d<n>.js): each script calls a window function that keeps its data and then
+     search/d<n>.<c>.js): each script calls a window function that keeps its data and then
      arrived(key). need(keys, done) calls done once every key has arrived (has(key)),
      asking for each key's script once however many wait; a script that fails to load
      arrives empty through failed(key). */
@@ -400,7 +402,8 @@
   function searchPage() {
     var shardList = window.teSearchShards || [];
     var shards = {};  // prefix -> {t, e} once loaded
-    var texts = {};   // document number -> passages
+    var ranges = {};  // document number -> the first passage of each of its files
+    var texts = {};   // "n c" -> [anchor, text] of the passages of file c of document n
     var shardScripts = onDemand(function (p) { return shards[p]; },
       function (p) { return root + "search/s-" + hex(p) + ".js"; },
       function (p) { window.teSearchShard(p, { t: {}, e: {} }); });  /* a shard that failed to load: empty */
@@ -408,9 +411,12 @@
     var partScripts = onDemand(function (key) { return parts[key]; },
       function (key) { var k = key.split(" "); return root + "search/p-" + hex(k[0]) + "." + k[1] + ".js"; },
       function (key) { var k = key.split(" "); window.teSearchPart(k[0], Number(k[1]), { t: "", e: [], n: "" }); });
-    var textScripts = onDemand(function (n) { return texts[n]; },
+    var rangeScripts = onDemand(function (n) { return ranges[n]; },
       function (n) { return root + "search/d" + n + ".js"; },
-      function (n) { window.teSearchText(n, "", []); });
+      function (n) { window.teSearchText(Number(n), []); });
+    var textScripts = onDemand(function (key) { return texts[key]; },
+      function (key) { var k = key.split(" "); return root + "search/d" + k[0] + "." + k[1] + ".js"; },
+      function (key) { var k = key.split(" "); window.teSearchPassages(Number(k[0]), Number(k[1]), "", []); });
     var query = doc.getElementById("te-query");
     var from = doc.getElementById("te-sfrom"), to = doc.getElementById("te-sto");
     var kind = doc.getElementById("te-kind");
@@ -418,7 +424,7 @@
     var hitsList = doc.getElementById("te-hits");
     var entityHits = doc.getElementById("te-entity-hits");
     var generation = 0;
-    var PAGE = 30;
+    var PAGE = 10;  /* results shown at a time: their snippets' passages are loaded */
 
     cat.kinds.forEach(function (k) { var o = el("option", null, k); o.value = k; kind.appendChild(o); });
     /* one kind of document only (every one a letter): a choice between "any" and it
@@ -447,11 +453,35 @@
       parts[partKey(term, i)] = data;
       partScripts.arrived(partKey(term, i));
     };
-    /* a document's passages, their anchors without the start they share */
-    window.teSearchText = function (n, start, passages) {
-      texts[n] = passages.map(function (p) { return [start + p[0], p[1]]; });
-      textScripts.arrived(n);
+    /* where a document's passages are cut into files: the first passage of each */
+    window.teSearchText = function (n, starts) {
+      ranges[n] = starts;
+      rangeScripts.arrived(String(n));
     };
+    /* the passages of one of those files, their anchors without the start they share */
+    window.teSearchPassages = function (n, c, start, passages) {
+      var key = n + " " + c;
+      texts[key] = passages.map(function (p) { return [start + p[0], p[1]]; });
+      textScripts.arrived(key);
+    };
+    /* the file (its key) that holds passage p of document n */
+    function rangeOf(n, p) {
+      var starts = ranges[n] || [], c = 0;
+      while (c + 1 < starts.length && starts[c + 1] <= p) { c++; }
+      return c < starts.length ? n + " " + c : null;
+    }
+    function passageText(n, p) {
+      var key = rangeOf(n, p);
+      return key && texts[key] ? texts[key][p - ranges[n][Number(key.split(" ")[1])]] : undefined;
+    }
+    /* done() once the passages ``ps`` of document n are loaded */
+    function withPassages(n, ps, done) {
+      rangeScripts.need([String(n)], function () {
+        var keys = {};
+        ps.forEach(function (p) { var key = rangeOf(n, p); if (key) { keys[key] = true; } });
+        textScripts.need(Object.keys(keys), done);
+      });
+    }
 
 
     /* numbers one after the other, base 32, most significant digit first: the last digit
@@ -836,9 +866,10 @@
       if (matched) {
         var list = el("ul", "snippets");
         li.appendChild(list);
-        textScripts.need([d], function () {
-          Array.from(matched.keys()).sort(function (a, b) { return a - b; }).slice(0, 3).forEach(function (p) {
-            var passage = texts[d][p];
+        var first = Array.from(matched.keys()).sort(function (a, b) { return a - b; }).slice(0, 3);
+        withPassages(d, first, function () {
+          first.forEach(function (p) {
+            var passage = passageText(d, p);
             if (!passage) { return; }
             var item = el("li");
             var a = link(docHref(r, passage[0]), null, "snippet");
