@@ -855,7 +855,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
                                 if (prefix := shard_prefix(name)) is not None])
             for number in sorted(index.texts):
                 if f"search text {number}" not in kept_parts:
-                    part_files[f"search text {number}"] = [f"search/d{number}.js"]
+                    part_files[f"search text {number}"] = index.text_names(number)
         else:
             index_files = index.files()
         files.update(_assets())
