@@ -516,6 +516,12 @@
       return i;
     }
     function partKey(term, i) { return term + " " + i; }
+    /* the part of a term in parts whose documents hold document d */
+    function partHolding(term, d) {
+      var starts = partsOf(term), i = 0;
+      while (i + 1 < starts.length && starts[i + 1] <= d) { i++; }
+      return i;
+    }
     /* term -> Map "doc.passage" -> positions, of its parts loaded so far when it has parts */
     function postings(term) {
       var found = new Map();
@@ -688,9 +694,9 @@
       });
       var named = words.length ? null : new Set();
       var whole = words.filter(function (w) { return !partsOf(w); });
+      var keys = null;  /* the entries a word held whole names (all its documents known) */
       if (words.length && whole.length) {
         named = new Set();
-        var keys = null;
         whole.forEach(function (w) { var m = entriesOf(w); keys = keys === null ? m : new Map(Array.from(keys).filter(function (kv) { return m.has(kv[0]); })); });
         keys.forEach(function (e) { e.docs.forEach(function (d) { named.add(d); }); });
       }
@@ -706,7 +712,8 @@
       if (can !== null) { can = Array.from(can).filter(chosen); }
       else if (!isNaN(yFrom) || !isNaN(yTo) || k) { can = rows.map(function (r) { return r.n; }).filter(chosen); }
       if (can !== null) { can.sort(function (a, b) { return a - b; }); }
-      return { units: units, q: q, words: words, split: split, can: can, chosen: chosen, shown: 0 };
+      return { units: units, q: q, words: words, split: split, can: can, chosen: chosen, shown: 0,
+        candidates: keys };
     }
 
     /* the documents up to which every term in parts is read (Infinity: all) */
@@ -722,7 +729,7 @@
     /* a part is needed if one of the documents that can be found is in its range (the
        first part always when entries are looked for: it holds those no document names) */
     function needed(search, t, i) {
-      if (search.can === null || (i === 0 && search.words.length)) { return true; }
+      if (search.can === null || (i === 0 && search.words.length && !search.candidates)) { return true; }
       var starts = partsOf(t), lo = starts[i], hi = i + 1 < starts.length ? starts[i + 1] : Infinity;
       var can = search.can, a = 0, b = can.length;
       while (a < b) { var mid = (a + b) >> 1; if (can[mid] < lo) { a = mid + 1; } else { b = mid; } }
@@ -732,9 +739,18 @@
     /* Read the terms' parts, the first documents first, until ``wanted`` documents
        are found among those read (or all are read), then ``done``. */
     function advance(search, wanted, done) {
-      /* (entries the parts read refer to, named in parts not read: those first) */
+      /* (entries the parts read refer to, named in parts not read: those first; when a
+         word is held whole, only the entries it names can be found, each named in the
+         part of its first document by a word in parts) */
       var missing = {};
-      search.words.forEach(function (w) { if (partsOf(w)) { entriesOf(w, missing); } });
+      search.words.forEach(function (w) {
+        if (!partsOf(w)) { return; }
+        if (!search.candidates) { entriesOf(w, missing); return; }
+        search.candidates.forEach(function (e) {
+          var key = partKey(w, e.docs.length ? partHolding(w, e.docs[0]) : 0);
+          if (!parts[key]) { missing[key] = true; }
+        });
+      });
       if (Object.keys(missing).length) {
         partScripts.need(Object.keys(missing), function () {
           if (search.mine === generation) { advance(search, wanted, done); }
