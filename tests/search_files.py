@@ -54,7 +54,8 @@ def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
                 entry += step
                 docs[entry].append(number)
             j += count
-    rows = sorted((rank, [label, page, _deltas(docs[i])]) for i, (label, page, rank, _) in enumerate(entries))
+    rows = sorted((rank, [label, page, _deltas(docs[i])] + ([count] if count > len(docs[i]) else []))
+                  for i, (label, page, rank, count) in enumerate(entries))
     return text, [row for _, row in rows]
 
 

@@ -1111,6 +1111,24 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
         entities["p0"][1])], ["The Person 1", "person/p1", search_index._deltas(entities["p1"][1])]]
 
 
+def test_an_entry_s_row_counts_a_correspondent_s_letters():
+    """The search ranks the entries found by their documents: a correspondent's row
+    counts the letters sent and received with those that name him (each once), an
+    entry no letter concerns keeps its count, that of its documents."""
+    index = search_index.SearchIndex()
+    for number in range(4):
+        index.add(number, None)
+    escher = SimpleNamespace(label="Alfred Escher", kind="person", slug="p1", names=["Alfred Escher"])
+    other = SimpleNamespace(label="Clara Escher", kind="person", slug="p9", names=["Clara Escher"])
+    index.add_entities({"p1": escher, "p9": other}, {}, {f"d{n}": n for n in range(4)},
+                       {"p1": ["d0"], "p9": ["d1", "d2"]}, shown=["p1", "p9"],
+                       letters={"p1": ["d0", "d1", "d3"]})
+    files = {name: data.decode("utf-8") for name, data in index.files()}
+    shard = read_shard(files[f"search/s-{search_index.shard_name('es')}.js"])[1]
+    assert shard["e"]["escher"] == [["Alfred Escher", "person/p1", search_index.numbers([0]), 3],
+                                    ["Clara Escher", "person/p9", search_index.numbers([1, 1])]]
+
+
 def test_an_entry_shown_on_the_site_is_found_though_no_text_names_it():
     """A correspondent whom no letter's text names has a page: the index finds it by
     its names (with no documents of its own), an entry neither named nor shown not."""

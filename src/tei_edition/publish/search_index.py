@@ -159,9 +159,12 @@ class SearchIndex:
     share), ``search/d<n>.js`` listing the first passage of each (``text_files``): a
     snippet loads the passages near its own, never a long document's whole text.
     Register entries are found through their name forms: a term of a name maps to the
-    entry (its label, its page under ``registers/`` without ``.html``, and the documents
-    that mention it, delta-coded ``numbers``), so a reader finds a person under any name form the register gives;
-    an entry the site shows that no document mentions (a correspondent) has no documents.
+    entry (its label, its page under ``registers/`` without ``.html``, the documents
+    that mention it, delta-coded ``numbers``, and for a correspondent the count of those
+    and the letters sent and received, when that is more: the search lists the entries
+    with the most documents first), so a reader finds a person under any name form the
+    register gives; an entry the site shows that no document mentions (a correspondent)
+    has no documents.
 
     The index is not held while it is built: with ``spill`` (a folder, which the index
     makes a folder of its own in and removes on ``close``), each document's postings
@@ -294,22 +297,27 @@ class SearchIndex:
         self._text_bytes.pop(number, None)
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict,
-                     documents: dict | None = None, shown=()) -> None:
+                     documents: dict | None = None, shown=(), letters: dict | None = None) -> None:
         """Each entry that ``mentions`` (key -> (document id, ...) each) names, and each
         entry of ``shown`` (the keys of those the site has a page for: a correspondent
         whom no text names), found through the terms of its names. ``documents``: key ->
         the ids of the documents that mention it, each once (what is read of
-        ``mentions`` then)."""
+        ``mentions`` then); ``letters``: key -> the ids of the letters a correspondent
+        sent and received. An entry's row holds the documents that mention it, and,
+        when it is more than their count, the count of those and its letters together
+        (the search lists the entries with the most documents first)."""
         shown = set(shown)
+        letters = letters or {}
         for key, entry in register.items():
             named = documents.get(key) if documents is not None else \
                 [m[0] for m in mentions.get(key) or ()]
             if not named and key not in shown:
                 continue
             docs = sorted({numbers[d] for d in named or ()})
+            count = len(set(docs).union(numbers[d] for d in letters.get(key, ()) if d in numbers))
             row = len(self.entity_rows)
-            self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
-                                     _deltas(docs)])
+            self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}", _deltas(docs)]
+                                    + ([count] if count > len(docs) else []))
             self.entity_documents.append(docs)
             found_terms = getattr(entry, "terms", None)
             for term in name_terms(entry.names) if found_terms is None else found_terms:
@@ -362,8 +370,8 @@ class SearchIndex:
         the first part starts at 0), the number of the first entry each part names
         (below), and each part's value: {"t": its postings there, "e": the entries
         whose first document is there ([label, page, its place among the term's
-        entries in the register's order, the count of its documents: the site ranks
-        by it before all parts are read] each, numbered on from the part before's; the
+        entries in the register's order, the count of its documents, a correspondent's
+        letters with them: the site ranks by it before all parts are read] each, numbered on from the part before's; the
         first part's first those no document names), "n": for each
         document there that names entries, its number (delta-coded, the first whole),
         the count of those entries and their numbers (delta-coded)}. An entry is
@@ -377,7 +385,7 @@ class SearchIndex:
         named: dict[int, list[int]] = defaultdict(list)  # document -> its entries' numbers
         unnamed = 0
         for r in order:
-            label, page, _ = self.entity_rows[r]
+            label, page, *_ = self.entity_rows[r]
             docs = self.entity_documents[r]
             if docs:
                 cost[docs[0]] += len(label) + len(page) + len(str(len(docs))) + 9
@@ -393,6 +401,7 @@ class SearchIndex:
                 size = 0
             size += cost[number]
         numbered = [number for number, _ in shares]
+        counts = {r: (self.entity_rows[r][3:] or [len(self.entity_documents[r])])[0] for r in order}
         first_docs = [(self.entity_documents[r][:1] or [-1])[0] for r in order]
         firsts, parts = [], []
         for i, start in enumerate(starts):
@@ -406,8 +415,7 @@ class SearchIndex:
                 refs.extend([number - last, len(ours), *[b - a for a, b in zip([0] + ours, ours)]])
                 last = number
             text = _joined(shares[bisect_left(numbered, start):bisect_left(numbered, end)])
-            parts.append({"t": text, "e": [[*self.entity_rows[r][:2], rank[r], len(self.entity_documents[r])]
-                                               for r in order[low:high]],
+            parts.append({"t": text, "e": [[*self.entity_rows[r][:2], rank[r], counts[r]] for r in order[low:high]],
                           "n": numbers(refs)})
         return [starts, firsts], parts
 
@@ -425,7 +433,7 @@ class SearchIndex:
         for term, rows in self.entities.items():
             by_group[term[:2]][term] = rows
         # (once, not per group: hundreds of groups, tens of thousands of rows)
-        row_size = [len(label) + len(page) + len(docs) + 10 for label, page, docs in self.entity_rows]
+        row_size = [len(label) + len(page) + len(docs) + 10 for label, page, docs, *_ in self.entity_rows]
         for group in self._groups():
             if groups is not None and group not in groups:
                 continue

@@ -565,7 +565,8 @@
         var p = shardFor(term);
         ((p && shards[p] && shards[p].e[term.slice(p.length)]) || []).forEach(function (r) {
           var docs = documentsOf(r[2]);
-          found.set(r[1], { label: r[0], page: r[1], docs: docs, count: docs.length });
+          /* (count: with a correspondent's letters, when more than those naming the entry) */
+          found.set(r[1], { label: r[0], page: r[1], docs: docs, count: r[3] || docs.length });
         });
         return found;
       }
