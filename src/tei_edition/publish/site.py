@@ -797,7 +797,8 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
-    index.add_entities(register, mentions, numbers, documents, shown)
+    index.add_entities(register, mentions, numbers, documents, shown, letters={
+        el.get("key"): [x.get("doc") for x in el.iter(f"{_S}letter")] for el in data.iter(f"{_S}entity")})
     del documents
     index_parts: dict[str, str] = {}
     if all(stamp is not None for stamp in stamp_of.values()):
