@@ -29,10 +29,18 @@ def read_part(script: str) -> tuple[str, int, dict]:
     return term, number, value
 
 
-def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
+def read_names(script: str) -> tuple[str, int, list]:
+    """A file of a large term's entries (``search/e-*.js``) read back: the term, the
+    file's number and its entries ([label, page, rank, count] each)."""
+    term, number, rows = _arguments(script)
+    return term, number, rows
+
+
+def term_whole(shard: dict, term: str, parts, names) -> tuple[str, list]:
     """A term's postings and entity rows whole (``read_shard``'s value of its shard;
-    ``parts``: part number -> ``read_part``'s value, read for a term split in parts):
-    the postings as one string, the rows as a shard holds them."""
+    for a term split in parts, ``parts``: part number -> ``read_part``'s value, and
+    ``names``: file number -> ``read_names``' rows): the postings as one string, the
+    rows as a shard holds them."""
     listed = shard["t"].get(term)
     if not isinstance(listed, list):
         return listed or "", shard["e"].get(term, [])
@@ -44,8 +52,6 @@ def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
             decoded[0] -= last
             text += numbers(decoded)
             last = max(d for d, _, _ in read_postings(value["t"]))
-        assert len(entries) == listed[1][i]
-        entries.extend(value["e"])
         refs, j, number = read_numbers(value["n"]), 0, 0
         while j < len(refs):
             number += refs[j]
@@ -54,6 +60,11 @@ def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
                 entry += step
                 docs[entry].append(number)
             j += count
+    for i, first in enumerate(listed[1] if len(listed) > 1 else []):
+        assert len(entries) == first
+        entries.extend(names[i])
+        # (each file's first entry's first document, -1 for none)
+        assert (docs[first][:1] or [-1])[0] == listed[2][i]
     rows = sorted((rank, [label, page, _deltas(docs[i])] + ([count] if count > len(docs[i]) else []))
                   for i, (label, page, rank, count) in enumerate(entries))
     return text, [row for _, row in rows]

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
-from search_files import read_part, read_passages, read_shard, term_whole  # noqa: E402
+from search_files import read_names, read_part, read_passages, read_shard, term_whole  # noqa: E402
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
 from tei_edition.collection import load  # noqa: E402
@@ -1048,26 +1048,32 @@ def _split_index(digests, times, entities) -> dict[str, str]:
 
 
 def _whole_terms(files: dict[str, str]) -> dict[str, tuple[str, list]]:
-    """Term -> its postings and entity rows whole, read from the shards and parts."""
-    parts = defaultdict(dict)
+    """Term -> its postings and entity rows whole, read from the shards, parts and
+    files of entries."""
+    parts, names = defaultdict(dict), defaultdict(dict)
     for name, text in files.items():
         if name.startswith("search/p-"):
             term, number, value = read_part(text)
             assert name == search_index.part_name(term, number)
             parts[term][number] = value
+        elif name.startswith("search/e-"):
+            term, number, rows = read_names(text)
+            assert name == search_index.names_name(term, number)
+            names[term][number] = rows
     whole = {}
     for name, text in files.items():
         if name.startswith("search/s-"):
             _, shard = read_shard(text)
             for term in {*shard["t"], *shard["e"]}:
-                whole[term] = term_whole(shard, term, parts[term])
+                whole[term] = term_whole(shard, term, parts[term], names[term])
     return whole
 
 
 def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatch):
     """A term whose postings and entries pass ``PART_BYTES`` is cut into parts by
-    document range, each about that size, its shard listing where each starts; read
-    back whole they are what one shard held."""
+    document range, each about that size, its entries written apart in files of
+    about ``NAMES_BYTES``, its shard listing where each starts; read back whole they
+    are what one shard held."""
     digests = _indexed(built)
     entry = lambda label, slug: SimpleNamespace(label=label, kind="person", slug=slug,  # noqa: E731
                                                 names=[label])
@@ -1077,6 +1083,7 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     plain = _split_index(digests, 3, entities)
     assert not [name for name in plain if name.startswith("search/p-")]  # (all under the limit)
     monkeypatch.setattr(search_index, "PART_BYTES", 1500)
+    monkeypatch.setattr(search_index, "NAMES_BYTES", 500)
     split = _split_index(digests, 3, entities)
     parted = {name for name in split if name.startswith("search/p-")}
     terms = {read_part(split[name])[0] for name in parted}
@@ -1086,26 +1093,34 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     listed = json.loads(split["search/shards.js"].split("=", 1)[1].rstrip(";\n"))
     prefix = max((p for p in listed if "person".startswith(p)), key=len)
     shard = read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
-    starts, firsts = shard["t"]["person"]
+    starts, firsts, first_docs = shard["t"]["person"]
     assert starts[0] == 0 and starts == sorted(set(starts)) and "person" not in shard["e"]
-    assert firsts[0] == 0 and firsts == sorted(firsts)
-    # the parts hold the documents of their ranges, each entry written once, in the
-    # part of its first document
+    assert firsts[0] == 0 and firsts == sorted(set(firsts)) and len(firsts) > 2
+    assert first_docs == sorted(first_docs) and first_docs[0] >= 0
+    # the parts hold the documents of their ranges; each entry is written once, in
+    # the order of their first documents
     # (with the count of its documents, known before the parts holding them are read)
-    labels, counts = [], {}
     for i, start in enumerate(starts):
         value = read_part(split[search_index.part_name("person", i)])[2]
         end = starts[i + 1] if i + 1 < len(starts) else 10 ** 6
         assert all(start <= d < end for d, _, _ in search_index.read_postings(value["t"]))
-        assert len(labels) == firsts[i]
-        labels += [label for label, *_ in value["e"]]
-        counts.update((label, count) for label, _, _, count in value["e"])
+    labels, counts = [], {}
+    for i, first in enumerate(firsts):
+        term, number, rows = read_names(split[search_index.names_name("person", i)])
+        assert (term, number, len(labels)) == ("person", i, first)
+        assert len(split[search_index.names_name("person", i)]) < 2 * 500
+        labels += [label for label, *_ in rows]
+        counts.update((label, count) for label, _, _, count in rows)
     assert sorted(labels) == sorted(f"The Person {n}" for n in range(60))
+    # the entries no document names first (a correspondent), their first document -1
+    prefix = max((p for p in listed if "the".startswith(p)), key=len)
+    shard = read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
+    assert shard["t"]["the"][2][0] == -1
+    first = read_names(split[search_index.names_name("the", 0)])[2]
+    assert first[0][:2] == ["The Correspondent", "person/p99"]
     assert counts == {label: len(search_index.read_documents(docs))
                       for label, _, docs in _whole_terms(plain)["person"][1]}
     assert len(set(counts.values())) > 1
-    first = read_part(split[search_index.part_name("the", 0)])[2]
-    assert first["e"][0][:2] == ["The Correspondent", "person/p99"]  # (in the first part, first)
     assert _whole_terms(split) == _whole_terms(plain)
     assert _whole_terms(plain)["person"][1][:2] == [["The Person 0", "person/p0", search_index._deltas(
         entities["p0"][1])], ["The Person 1", "person/p1", search_index._deltas(entities["p1"][1])]]

@@ -28,6 +28,9 @@ PART_BYTES = 40_000
 # a document's passages (the snippets' text) are written in files of about this size,
 # by passage range (``search/d<n>.<c>.js``), so that a snippet loads about this much
 TEXT_BYTES = 2_500
+# a large term's entity rows (the register entries its name forms give) are written
+# apart from its postings, in files of about this size (``search/e-*.js``)
+NAMES_BYTES = 10_000
 
 
 def _json(value) -> str:
@@ -148,10 +151,11 @@ class SearchIndex:
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
     (its own terms shorter than that stay in it). A term larger than ``PART_BYTES``
     (a word of every letter) is cut by document range into parts of about that size
-    (``search/p-<term>.<n>.js``: its postings in those documents, the entries first
-    named there and which of its entries each document names; ``_parts``), its shard
-    holding only where each part starts (its first document, the number of its first
-    entry): a search loads the parts it needs, never a shard or part much over the
+    (``search/p-<term>.<n>.js``: its postings in those documents and which of its
+    entries each document names; ``_parts``), its entries written apart
+    (``search/e-<term>.<n>.js``, in the order of their first documents), its shard
+    holding only where each part and each file of entries starts: a search loads the
+    parts it needs, and the entries it can find, never a shard or part much over the
     limits. A shard names its terms without its
     prefix. ``search/shards.js`` lists the shards. A document's passages (anchor and
     text), for the snippets of the results shown, are cut by passage range into files
@@ -364,18 +368,21 @@ class SearchIndex:
                 postings[term].append((number, part))
         return postings
 
-    def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> tuple[list, list]:
-        """A large term's postings (``shares``) and entity rows cut by document range
-        into parts of about ``PART_BYTES``: where each part starts (its first document;
-        the first part starts at 0), the number of the first entry each part names
-        (below), and each part's value: {"t": its postings there, "e": the entries
-        whose first document is there ([label, page, its place among the term's
-        entries in the register's order, the count of its documents, a correspondent's
-        letters with them: the site ranks by it before all parts are read] each, numbered on from the part before's; the
-        first part's first those no document names), "n": for each
-        document there that names entries, its number (delta-coded, the first whole),
-        the count of those entries and their numbers (delta-coded)}. An entry is
-        written once, wherever its documents are."""
+    def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> tuple[list, list, list]:
+        """A large term's postings (``shares``) cut by document range into parts of
+        about ``PART_BYTES``, and its entity rows, in the order of their first
+        documents (those no document names first), cut into files of about
+        ``NAMES_BYTES``: what its shard lists (where each part starts, its first
+        document, the first part at 0; when it names entries, the number of the first
+        entry of each file of them, and that entry's first document, -1 for none),
+        each part's value ({"t": its postings there, "n": for each document there that
+        names entries, its number (delta-coded, the first whole), the count of those
+        entries and their numbers (delta-coded)}) and each file's entries ([label,
+        page, its place among the term's entries in the register's order, the count of
+        its documents, a correspondent's letters with them: the site ranks by it before
+        all parts are read] each). An entry is written once, wherever its documents
+        are; a search that can find only some entries (another word's) reads only
+        their files."""
         order = sorted(rows, key=lambda r: (self.entity_documents[r][:1] or [-1], r))
         number_of = {r: i for i, r in enumerate(order)}
         rank = {r: i for i, r in enumerate(rows)}
@@ -383,41 +390,41 @@ class SearchIndex:
         for number, share in shares:
             cost[number] += len(share) + 2
         named: dict[int, list[int]] = defaultdict(list)  # document -> its entries' numbers
-        unnamed = 0
         for r in order:
-            label, page, *_ = self.entity_rows[r]
-            docs = self.entity_documents[r]
-            if docs:
-                cost[docs[0]] += len(label) + len(page) + len(str(len(docs))) + 9
-            else:
-                unnamed += len(label) + len(page) + 10
-            for number in docs:
+            for number in self.entity_documents[r]:
                 named[number].append(number_of[r])
                 cost[number] += 3
-        starts, size = [0], unnamed
+        starts, size = [0], 0
         for number in sorted(cost):
             if size and size + cost[number] > PART_BYTES:
                 starts.append(number)
                 size = 0
             size += cost[number]
         numbered = [number for number, _ in shares]
-        counts = {r: (self.entity_rows[r][3:] or [len(self.entity_documents[r])])[0] for r in order}
-        first_docs = [(self.entity_documents[r][:1] or [-1])[0] for r in order]
-        firsts, parts = [], []
+        parts = []
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else float("inf")
-            low = 0 if i == 0 else bisect_left(first_docs, start)
-            high = bisect_left(first_docs, end)
-            firsts.append(low)
             refs, last = [], 0
             for number in sorted(d for d in named if start <= d < end):
                 ours = named[number]
                 refs.extend([number - last, len(ours), *[b - a for a, b in zip([0] + ours, ours)]])
                 last = number
             text = _joined(shares[bisect_left(numbered, start):bisect_left(numbered, end)])
-            parts.append({"t": text, "e": [[*self.entity_rows[r][:2], rank[r], counts[r]] for r in order[low:high]],
-                          "n": numbers(refs)})
-        return [starts, firsts], parts
+            parts.append({"t": text, "n": numbers(refs)})
+        if not order:
+            return [starts], parts, []
+        firsts, first_docs, names, size = [], [], [], 0
+        for i, r in enumerate(order):
+            label, page, *_ = self.entity_rows[r]
+            row = [label, page, rank[r], (self.entity_rows[r][3:] or [len(self.entity_documents[r])])[0]]
+            if not names or size + len(label) + len(page) + 16 > NAMES_BYTES:
+                firsts.append(i)
+                first_docs.append((self.entity_documents[r][:1] or [-1])[0])
+                names.append([])
+                size = 0
+            names[-1].append(row)
+            size += len(label) + len(page) + 16
+        return [starts, firsts, first_docs], parts, names
 
     def files(self, groups=None, documents=None, other_prefixes=()):
         """The index's files, (name, content) in the order of their names: the shards
@@ -443,11 +450,15 @@ class SearchIndex:
             # (a term over a part's size: its shard lists where its parts start)
             split = {t: self._parts(postings.get(t, []), entities.get(t, []))
                      for t in sorted(size) if size[t] > PART_BYTES}
-            for term, (listed, parts) in split.items():
+            for term, (listed, parts, names) in split.items():
                 size[term] = len(term) + len(_json(listed))
                 for i, value in enumerate(parts):
                     name = part_name(term, i)
                     made[name] = self._blobs.add(script_call("teSearchPart", term, i, value))
+                    self.shard_files.setdefault(term[:2], []).append(name)
+                for i, value in enumerate(names):
+                    name = names_name(term, i)
+                    made[name] = self._blobs.add(script_call("teSearchNames", term, i, value))
                     self.shard_files.setdefault(term[:2], []).append(name)
             for prefix, members in _shards(size).items():
                 cut = len(prefix)
@@ -539,6 +550,11 @@ def part_name(term: str, number: int) -> str:
     """The file of a large term's part (``SearchIndex._parts``): not a shard's, so that
     ``shard_prefix`` gives None for it; computed the same way by the script."""
     return f"search/p-{shard_name(term)}.{number}.js"
+
+
+def names_name(term: str, number: int) -> str:
+    """The file of a large term's entries (``SearchIndex._parts``), as ``part_name``."""
+    return f"search/e-{shard_name(term)}.{number}.js"
 
 
 def shard_prefix(name: str) -> str | None:

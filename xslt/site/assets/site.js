@@ -410,7 +410,11 @@
     var parts = {};   // "term i" -> {t, e}: a part of a term cut by document range
     var partScripts = onDemand(function (key) { return parts[key]; },
       function (key) { var k = key.split(" "); return root + "search/p-" + hex(k[0]) + "." + k[1] + ".js"; },
-      function (key) { var k = key.split(" "); window.teSearchPart(k[0], Number(k[1]), { t: "", e: [], n: "" }); });
+      function (key) { var k = key.split(" "); window.teSearchPart(k[0], Number(k[1]), { t: "", n: "" }); });
+    var names = {};   // "term i" -> the entries of file i of a term in parts
+    var nameScripts = onDemand(function (key) { return names[key]; },
+      function (key) { var k = key.split(" "); return root + "search/e-" + hex(k[0]) + "." + k[1] + ".js"; },
+      function (key) { var k = key.split(" "); window.teSearchNames(k[0], Number(k[1]), []); });
     var rangeScripts = onDemand(function (n) { return ranges[n]; },
       function (n) { return root + "search/d" + n + ".js"; },
       function (n) { window.teSearchText(Number(n), []); });
@@ -452,6 +456,10 @@
     window.teSearchPart = function (term, i, data) {
       parts[partKey(term, i)] = data;
       partScripts.arrived(partKey(term, i));
+    };
+    window.teSearchNames = function (term, i, rows) {
+      names[partKey(term, i)] = rows;
+      nameScripts.arrived(partKey(term, i));
     };
     /* where a document's passages are cut into files: the first passage of each */
     window.teSearchText = function (n, starts) {
@@ -499,8 +507,9 @@
     }
 
     /* a term's entry in its shard: its postings (a string), or, for a term cut by
-       document range into parts (search_index.py, PART_BYTES), where each part starts:
-       [its first documents, the numbers of the first entries each part names] */
+       document range into parts (search_index.py, PART_BYTES), where each part starts,
+       [its first documents], and when it names entries, where each file of them starts
+       (its first entry's number, and that entry's first document, -1 for none) */
     function entry(term) {
       var p = shardFor(term);
       return p && shards[p] ? shards[p].t[term.slice(p.length)] : undefined;
@@ -509,18 +518,21 @@
       var v = entry(term);
       return Array.isArray(v) ? v[0] : null;
     }
-    /* the part that names entry ``number`` of a term in parts */
-    function namingPart(term, number) {
+    /* the file of a term in parts that names entry ``number`` */
+    function namingFile(term, number) {
       var firsts = entry(term)[1], i = 0;
       while (i + 1 < firsts.length && firsts[i + 1] <= number) { i++; }
       return i;
     }
     function partKey(term, i) { return term + " " + i; }
-    /* the part of a term in parts whose documents hold document d */
-    function partHolding(term, d) {
-      var starts = partsOf(term), i = 0;
-      while (i + 1 < starts.length && starts[i + 1] <= d) { i++; }
-      return i;
+    /* the files of a term in parts that may name an entry whose first document is d
+       (-1: none) */
+    function namingFirst(term, d) {
+      var docs = entry(term)[2] || [], out = [];
+      docs.forEach(function (first, i) {
+        if (first <= d && (i + 1 === docs.length || docs[i + 1] >= d)) { out.push(partKey(term, i)); }
+      });
+      return out;
     }
     /* term -> Map "doc.passage" -> positions, of its parts loaded so far when it has parts */
     function postings(term) {
@@ -553,11 +565,11 @@
       return numbers(raw).map(function (step) { n += step; return n; });
     }
     /* register entries under a term: Map page -> {label, page, docs}, in the register's
-       order. A term in parts names each entry once, in the part of its first document
-       ([label, page, place in that order], numbered on from the part before), and
-       which entries each document names (its number, delta-coded, their count, their
-       numbers, delta-coded); ``missing`` gets the parts that name entries the parts
-       read refer to. */
+       order. A term in parts names each entry once, in files of their own in the order
+       of their first documents ([label, page, place in the register's order, count],
+       numbered on from the file before), its parts which entries each document names
+       (its number, delta-coded, their count, their numbers, delta-coded); ``missing``
+       gets the files that name entries the parts read refer to. */
     function entriesOf(term, missing) {
       var found = new Map();
       var starts = partsOf(term);
@@ -570,11 +582,13 @@
         });
         return found;
       }
-      var firsts = entry(term)[1], named = [], docsOf = {};
+      var firsts = entry(term)[1] || [], named = [], docsOf = {};
+      firsts.forEach(function (first, i) {
+        (names[partKey(term, i)] || []).forEach(function (r, k) { named[first + k] = r; });
+      });
       starts.forEach(function (s, i) {
         var v = parts[partKey(term, i)];
-        if (!v) { return; }
-        v.e.forEach(function (r, k) { named[firsts[i] + k] = r; });
+        if (!v || !v.n) { return; }
         var n = numbers(v.n), d = 0;
         for (var j = 0; j < n.length;) {
           d += n[j];
@@ -591,8 +605,8 @@
         });
       if (missing) {
         Object.keys(docsOf).forEach(function (e) {
-          var key = partKey(term, namingPart(term, Number(e)));
-          if (!named[e] && !parts[key]) { missing[key] = true; }  /* (once: a part that failed is empty) */
+          var key = partKey(term, namingFile(term, Number(e)));
+          if (!named[e] && !names[key]) { missing[key] = true; }  /* (once: a file that failed is empty) */
         });
       }
       return found;
@@ -727,10 +741,9 @@
       return upTo;
     }
 
-    /* a part is needed if one of the documents that can be found is in its range (the
-       first part always when entries are looked for: it holds those no document names) */
+    /* a part is needed if one of the documents that can be found is in its range */
     function needed(search, t, i) {
-      if (search.can === null || (i === 0 && search.words.length && !search.candidates)) { return true; }
+      if (search.can === null) { return true; }
       var starts = partsOf(t), lo = starts[i], hi = i + 1 < starts.length ? starts[i + 1] : Infinity;
       var can = search.can, a = 0, b = can.length;
       while (a < b) { var mid = (a + b) >> 1; if (can[mid] < lo) { a = mid + 1; } else { b = mid; } }
@@ -740,20 +753,23 @@
     /* Read the terms' parts, the first documents first, until ``wanted`` documents
        are found among those read (or all are read), then ``done``. */
     function advance(search, wanted, done) {
-      /* (entries the parts read refer to, named in parts not read: those first; when a
-         word is held whole, only the entries it names can be found, each named in the
-         part of its first document by a word in parts) */
+      /* (the entries no document names, and those the parts read refer to, first; when
+         a word is held whole, only the entries it names can be found: of a word in
+         parts, only the files that may name those are read) */
       var missing = {};
       search.words.forEach(function (w) {
-        if (!partsOf(w)) { return; }
-        if (!search.candidates) { entriesOf(w, missing); return; }
-        search.candidates.forEach(function (e) {
-          var key = partKey(w, e.docs.length ? partHolding(w, e.docs[0]) : 0);
-          if (!parts[key]) { missing[key] = true; }
-        });
+        if (!partsOf(w) || !entry(w)[1]) { return; }
+        var keys = [];
+        if (search.candidates) {
+          search.candidates.forEach(function (e) { keys = keys.concat(namingFirst(w, e.docs.length ? e.docs[0] : -1)); });
+        } else {
+          keys = namingFirst(w, -1);
+          entriesOf(w, missing);
+        }
+        keys.forEach(function (key) { if (!names[key]) { missing[key] = true; } });
       });
       if (Object.keys(missing).length) {
-        partScripts.need(Object.keys(missing), function () {
+        nameScripts.need(Object.keys(missing), function () {
           if (search.mine === generation) { advance(search, wanted, done); }
         });
         return;
