@@ -21,16 +21,16 @@ from operator import itemgetter
 from tei_edition.entities.namefold import fold
 
 _WORD = re.compile(r"\w+")
-SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
+SHARD_BYTES = 32_000  # a shard larger than this is split by one more character of prefix
 # a term whose postings and entries are more than this is split by document range into
 # parts of about this size (``search/p-*.js``), its shard listing where each part starts
-PART_BYTES = 40_000
+PART_BYTES = 12_000
 # a document's passages (the snippets' text) are written in files of about this size,
 # by passage range (``search/d<n>.<c>.js``), so that a snippet loads about this much
 TEXT_BYTES = 2_500
 # a large term's entity rows (the register entries its name forms give) are written
 # apart from its postings, in files of about this size (``search/e-*.js``)
-NAMES_BYTES = 10_000
+NAMES_BYTES = 5_000
 
 
 def _json(value) -> str:
@@ -370,22 +370,22 @@ class SearchIndex:
 
     def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> tuple[list, list, list]:
         """A large term's postings (``shares``) cut by document range into parts of
-        about ``PART_BYTES``, and its entity rows, in the order of their first
-        documents (those no document names first), cut into files of about
-        ``NAMES_BYTES``: what its shard lists (where each part starts, its first
-        document, the first part at 0; when it names entries, the number of the first
-        entry of each file of them, and that entry's first document, -1 for none),
-        each part's value ({"t": its postings there, "n": for each document there that
-        names entries, its number (delta-coded, the first whole), the count of those
-        entries and their numbers (delta-coded)}) and each file's entries ([label,
-        page, its place among the term's entries in the register's order, the count of
-        its documents, a correspondent's letters with them: the site ranks by it before
-        all parts are read] each). An entry is written once, wherever its documents
-        are; a search that can find only some entries (another word's) reads only
-        their files."""
-        order = sorted(rows, key=lambda r: (self.entity_documents[r][:1] or [-1], r))
-        number_of = {r: i for i, r in enumerate(order)}
+        about ``PART_BYTES``, and its entity rows, the most documents first (then in
+        the register's order), cut into files of about ``NAMES_BYTES``: what its shard
+        lists (where each part starts, its first document, the first part at 0; when
+        it names entries, the number of the first entry of each file of them, and that
+        entry's count of documents), each part's value ({"t": its postings there, "n":
+        for each document there that names entries, its number (delta-coded, the first
+        whole), the count of those entries and their numbers (delta-coded)}) and each
+        file's entries ([label, page, its place among the term's entries in the
+        register's order, the count of its documents, a correspondent's letters with
+        them] each). A search reads the first file (the entries most named), and of the
+        others those of the entries it needs (a word held whole finds them, with their
+        counts), never all of a frequent word's entries."""
+        count = {r: (self.entity_rows[r][3:] or [len(self.entity_documents[r])])[0] for r in rows}
         rank = {r: i for i, r in enumerate(rows)}
+        order = sorted(rows, key=lambda r: (-count[r], rank[r]))
+        number_of = {r: i for i, r in enumerate(order)}
         cost: dict[int, int] = defaultdict(int)
         for number, share in shares:
             cost[number] += len(share) + 2
@@ -406,25 +406,24 @@ class SearchIndex:
             end = starts[i + 1] if i + 1 < len(starts) else float("inf")
             refs, last = [], 0
             for number in sorted(d for d in named if start <= d < end):
-                ours = named[number]
+                ours = sorted(named[number])
                 refs.extend([number - last, len(ours), *[b - a for a, b in zip([0] + ours, ours)]])
                 last = number
             text = _joined(shares[bisect_left(numbered, start):bisect_left(numbered, end)])
             parts.append({"t": text, "n": numbers(refs)})
         if not order:
             return [starts], parts, []
-        firsts, first_docs, names, size = [], [], [], 0
+        firsts, counts, names, size = [], [], [], 0
         for i, r in enumerate(order):
             label, page, *_ = self.entity_rows[r]
-            row = [label, page, rank[r], (self.entity_rows[r][3:] or [len(self.entity_documents[r])])[0]]
             if not names or size + len(label) + len(page) + 16 > NAMES_BYTES:
                 firsts.append(i)
-                first_docs.append((self.entity_documents[r][:1] or [-1])[0])
+                counts.append(count[r])
                 names.append([])
                 size = 0
-            names[-1].append(row)
+            names[-1].append([label, page, rank[r], count[r]])
             size += len(label) + len(page) + 16
-        return [starts, firsts, first_docs], parts, names
+        return [starts, firsts, counts], parts, names
 
     def files(self, groups=None, documents=None, other_prefixes=()):
         """The index's files, (name, content) in the order of their names: the shards

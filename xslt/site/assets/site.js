@@ -509,7 +509,7 @@
     /* a term's entry in its shard: its postings (a string), or, for a term cut by
        document range into parts (search_index.py, PART_BYTES), where each part starts,
        [its first documents], and when it names entries, where each file of them starts
-       (its first entry's number, and that entry's first document, -1 for none) */
+       (its first entry's number, and that entry's count of documents: the most first) */
     function entry(term) {
       var p = shardFor(term);
       return p && shards[p] ? shards[p].t[term.slice(p.length)] : undefined;
@@ -518,19 +518,12 @@
       var v = entry(term);
       return Array.isArray(v) ? v[0] : null;
     }
-    /* the file of a term in parts that names entry ``number`` */
-    function namingFile(term, number) {
-      var firsts = entry(term)[1], i = 0;
-      while (i + 1 < firsts.length && firsts[i + 1] <= number) { i++; }
-      return i;
-    }
     function partKey(term, i) { return term + " " + i; }
-    /* the files of a term in parts that may name an entry whose first document is d
-       (-1: none) */
-    function namingFirst(term, d) {
-      var docs = entry(term)[2] || [], out = [];
-      docs.forEach(function (first, i) {
-        if (first <= d && (i + 1 === docs.length || docs[i + 1] >= d)) { out.push(partKey(term, i)); }
+    /* the files of a term in parts that may name an entry of ``count`` documents */
+    function namingCount(term, count) {
+      var counts = entry(term)[2] || [], out = [];
+      counts.forEach(function (first, i) {
+        if (first >= count && (i + 1 === counts.length || counts[i + 1] <= count)) { out.push(partKey(term, i)); }
       });
       return out;
     }
@@ -565,12 +558,13 @@
       return numbers(raw).map(function (step) { n += step; return n; });
     }
     /* register entries under a term: Map page -> {label, page, docs}, in the register's
-       order. A term in parts names each entry once, in files of their own in the order
-       of their first documents ([label, page, place in the register's order, count],
-       numbered on from the file before), its parts which entries each document names
-       (its number, delta-coded, their count, their numbers, delta-coded); ``missing``
-       gets the files that name entries the parts read refer to. */
-    function entriesOf(term, missing) {
+       order. A term in parts names each entry once, in files of their own, the most
+       named first ([label, page, place in the register's order, count], numbered on
+       from the file before), its parts which entries each document names (its number,
+       delta-coded, their count, their numbers, delta-coded): of those, the entries of
+       the files read; ``anyDocs`` gets the documents of the parts read that name one of
+       its entries, whichever. */
+    function entriesOf(term, anyDocs) {
       var found = new Map();
       var starts = partsOf(term);
       if (!starts) {
@@ -595,6 +589,7 @@
           var count = n[j + 1], e = 0;
           j += 2;
           for (var c = 0; c < count; c++) { e += n[j++]; (docsOf[e] = docsOf[e] || []).push(d); }
+          if (anyDocs && count) { anyDocs.add(d); }
         }
       });
       named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
@@ -603,12 +598,6 @@
           var docs = docsOf[re[1]] || [];
           found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docs, count: re[0][3] || docs.length });
         });
-      if (missing) {
-        Object.keys(docsOf).forEach(function (e) {
-          var key = partKey(term, namingFile(term, Number(e)));
-          if (!named[e] && !names[key]) { missing[key] = true; }  /* (once: a file that failed is empty) */
-        });
-      }
       return found;
     }
 
@@ -753,20 +742,18 @@
     /* Read the terms' parts, the first documents first, until ``wanted`` documents
        are found among those read (or all are read), then ``done``. */
     function advance(search, wanted, done) {
-      /* (the entries no document names, and those the parts read refer to, first; when
-         a word is held whole, only the entries it names can be found: of a word in
-         parts, only the files that may name those are read) */
+      /* (of a word in parts, the file of the entries most named; when a word is held
+         whole, only the entries it names can be found: the files that may hold those,
+         by their counts, instead) */
       var missing = {};
       search.words.forEach(function (w) {
         if (!partsOf(w) || !entry(w)[1]) { return; }
-        var keys = [];
+        var keys = [partKey(w, 0)];
         if (search.candidates) {
-          search.candidates.forEach(function (e) { keys = keys.concat(namingFirst(w, e.docs.length ? e.docs[0] : -1)); });
-        } else {
-          keys = namingFirst(w, -1);
-          entriesOf(w, missing);
+          keys = [];
+          search.candidates.forEach(function (e) { keys = keys.concat(namingCount(w, e.count)); });
         }
-        keys.forEach(function (key) { if (!names[key]) { missing[key] = true; } });
+        keys.forEach(function (key) { if (!names[key]) { missing[key] = true; } });  /* (once: a file that failed is empty) */
       });
       if (Object.keys(missing).length) {
         nameScripts.need(Object.keys(missing), function () {
@@ -829,6 +816,11 @@
         entities = Array.from(byKey.values());
       }
       var named = new Map(); // doc -> entity labels
+      /* (one word in parts: a document that names any of its entries is found, the
+         labels those of its entries read) */
+      var anyDocs = new Set();
+      if (search.words.length === 1 && partsOf(search.words[0])) { entriesOf(search.words[0], anyDocs); }
+      anyDocs.forEach(function (n) { if (n < upTo) { named.set(n, []); } });
       entities.forEach(function (e) {
         e.docs.forEach(function (n) {
           if (n >= upTo) { return; }
@@ -895,7 +887,7 @@
       head.appendChild(doc.createTextNode(" "));
       head.appendChild(link(docHref(r), r.title, "hit-title"));
       li.appendChild(head);
-      if (names) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
+      if (names && names.length) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
       if (matched) {
         var list = el("ul", "snippets");
         li.appendChild(list);
