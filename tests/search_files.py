@@ -63,7 +63,8 @@ def term_whole(shard: dict, term: str, parts, names) -> tuple[str, list]:
     for i, first in enumerate(listed[1] if len(listed) > 1 else []):
         assert len(entries) == first
         entries.extend(names[i])
-        assert entries[first][3] == listed[2][i]  # (each file's first entry's count)
+        # (each file's first entry's count and page)
+        assert [entries[first][3], entries[first][1]] == [listed[2][i], listed[3][i]]
     rows = sorted((rank, [label, page, _deltas(docs[i])] + ([count] if count > len(docs[i]) else []))
                   for i, (label, page, rank, count) in enumerate(entries))
     return text, [row for _, row in rows]

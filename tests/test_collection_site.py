@@ -1093,12 +1093,12 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     listed = json.loads(split["search/shards.js"].split("=", 1)[1].rstrip(";\n"))
     prefix = max((p for p in listed if "person".startswith(p)), key=len)
     shard = read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
-    starts, firsts, first_counts = shard["t"]["person"]
+    starts, firsts, first_counts, first_pages = shard["t"]["person"]
     assert starts[0] == 0 and starts == sorted(set(starts)) and "person" not in shard["e"]
     assert firsts[0] == 0 and firsts == sorted(set(firsts)) and len(firsts) > 2
-    assert first_counts == sorted(first_counts, reverse=True)
+    assert [(-c, p) for c, p in zip(first_counts, first_pages)] == sorted(zip([-c for c in first_counts], first_pages))
     # the parts hold the documents of their ranges; each entry is written once, the
-    # most named first, then in the register's order
+    # most named first, then by page
     # (with the count of its documents, known before the parts holding them are read)
     for i, start in enumerate(starts):
         value = read_part(split[search_index.part_name("person", i)])[2]
@@ -1112,7 +1112,7 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
         labels += [label for label, *_ in rows]
         counts.update((label, count) for label, _, _, count in rows)
     assert sorted(labels) == sorted(f"The Person {n}" for n in range(60))
-    assert labels == [label for label, _ in sorted(counts.items(), key=lambda lc: (-lc[1], int(lc[0].split()[-1])))]
+    assert labels == [label for label, _ in sorted(counts.items(), key=lambda lc: (-lc[1], "person/p" + lc[0].split()[-1]))]
     # an entry no document names (a correspondent) last
     prefix = max((p for p in listed if "the".startswith(p)), key=len)
     shard = read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]

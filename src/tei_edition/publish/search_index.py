@@ -24,7 +24,7 @@ _WORD = re.compile(r"\w+")
 SHARD_BYTES = 32_000  # a shard larger than this is split by one more character of prefix
 # a term whose postings and entries are more than this is split by document range into
 # parts of about this size (``search/p-*.js``), its shard listing where each part starts
-PART_BYTES = 12_000
+PART_BYTES = 6_000
 # a document's passages (the snippets' text) are written in files of about this size,
 # by passage range (``search/d<n>.<c>.js``), so that a snippet loads about this much
 TEXT_BYTES = 2_500
@@ -370,11 +370,11 @@ class SearchIndex:
 
     def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> tuple[list, list, list]:
         """A large term's postings (``shares``) cut by document range into parts of
-        about ``PART_BYTES``, and its entity rows, the most documents first (then in
-        the register's order), cut into files of about ``NAMES_BYTES``: what its shard
-        lists (where each part starts, its first document, the first part at 0; when
-        it names entries, the number of the first entry of each file of them, and that
-        entry's count of documents), each part's value ({"t": its postings there, "n":
+        about ``PART_BYTES``, and its entity rows, the most documents first (then by
+        their pages), cut into files of about ``NAMES_BYTES``: what its shard lists
+        (where each part starts, its first document, the first part at 0; when it names
+        entries, the number of the first entry of each file of them, and that entry's
+        count of documents and page), each part's value ({"t": its postings there, "n":
         for each document there that names entries, its number (delta-coded, the first
         whole), the count of those entries and their numbers (delta-coded)}) and each
         file's entries ([label, page, its place among the term's entries in the
@@ -384,7 +384,7 @@ class SearchIndex:
         counts), never all of a frequent word's entries."""
         count = {r: (self.entity_rows[r][3:] or [len(self.entity_documents[r])])[0] for r in rows}
         rank = {r: i for i, r in enumerate(rows)}
-        order = sorted(rows, key=lambda r: (-count[r], rank[r]))
+        order = sorted(rows, key=lambda r: (-count[r], self.entity_rows[r][1]))
         number_of = {r: i for i, r in enumerate(order)}
         cost: dict[int, int] = defaultdict(int)
         for number, share in shares:
@@ -413,17 +413,18 @@ class SearchIndex:
             parts.append({"t": text, "n": numbers(refs)})
         if not order:
             return [starts], parts, []
-        firsts, counts, names, size = [], [], [], 0
+        firsts, counts, pages, names, size = [], [], [], [], 0
         for i, r in enumerate(order):
             label, page, *_ = self.entity_rows[r]
             if not names or size + len(label) + len(page) + 16 > NAMES_BYTES:
                 firsts.append(i)
                 counts.append(count[r])
+                pages.append(page)
                 names.append([])
                 size = 0
             names[-1].append([label, page, rank[r], count[r]])
             size += len(label) + len(page) + 16
-        return [starts, firsts, counts], parts, names
+        return [starts, firsts, counts, pages], parts, names
 
     def files(self, groups=None, documents=None, other_prefixes=()):
         """The index's files, (name, content) in the order of their names: the shards

@@ -509,7 +509,8 @@
     /* a term's entry in its shard: its postings (a string), or, for a term cut by
        document range into parts (search_index.py, PART_BYTES), where each part starts,
        [its first documents], and when it names entries, where each file of them starts
-       (its first entry's number, and that entry's count of documents: the most first) */
+       (its first entry's number, and that entry's count of documents and page: the
+       most named first, then by page) */
     function entry(term) {
       var p = shardFor(term);
       return p && shards[p] ? shards[p].t[term.slice(p.length)] : undefined;
@@ -519,13 +520,12 @@
       return Array.isArray(v) ? v[0] : null;
     }
     function partKey(term, i) { return term + " " + i; }
-    /* the files of a term in parts that may name an entry of ``count`` documents */
-    function namingCount(term, count) {
-      var counts = entry(term)[2] || [], out = [];
-      counts.forEach(function (first, i) {
-        if (first >= count && (i + 1 === counts.length || counts[i + 1] <= count)) { out.push(partKey(term, i)); }
-      });
-      return out;
+    /* the file of a term in parts that would name entry ``e`` (its count and page) */
+    function namingFile(term, e) {
+      var counts = entry(term)[2] || [], pages = entry(term)[3] || [], i = 0;
+      function before(j) { return counts[j] > e.count || (counts[j] === e.count && pages[j] <= e.page); }
+      while (i + 1 < counts.length && before(i + 1)) { i++; }
+      return partKey(term, i);
     }
     /* term -> Map "doc.passage" -> positions, of its parts loaded so far when it has parts */
     function postings(term) {
@@ -751,7 +751,7 @@
         var keys = [partKey(w, 0)];
         if (search.candidates) {
           keys = [];
-          search.candidates.forEach(function (e) { keys = keys.concat(namingCount(w, e.count)); });
+          search.candidates.forEach(function (e) { keys.push(namingFile(w, e)); });
         }
         keys.forEach(function (key) { if (!names[key]) { missing[key] = true; } });  /* (once: a file that failed is empty) */
       });
