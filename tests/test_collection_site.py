@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
+from search_files import read_names, read_part, read_passages, read_shard, term_whole  # noqa: E402
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
 from tei_edition.collection import load  # noqa: E402
@@ -222,7 +223,7 @@ def test_search_shards_hold_postings_with_positions(built):
     shards = script_value(html / "search" / "shards.js", "teSearchShards")
     assert "he" in shards or any(s.startswith("he") for s in shards)
     text = (html / "search" / f"s-{search_index.shard_name('he')}.js").read_text(encoding="utf-8")
-    prefix, data = search_index.read_shard(text)
+    prefix, data = read_shard(text)
     assert prefix == "he" and '"er":' in text  # its terms written without its prefix
     docs = [d for d, _, _ in _postings(data["t"]["heer"])]
     assert docs == sorted(docs) and len(set(docs)) >= 5
@@ -233,9 +234,7 @@ def test_search_shards_hold_postings_with_positions(built):
     # positions there (the phrase search relies on them)
     expected = defaultdict(list)
     for number in range(len(titles)):
-        text = (html / "search" / f"d{number}.js").read_text(encoding="utf-8")
-        read, passages = search_index.read_passages(text)
-        assert read == number
+        passages = read_passages(lambda name: (html / name).read_text(encoding="utf-8"), number)
         for p, (_, passage) in enumerate(passages):
             where = defaultdict(list)
             for i, term in enumerate(search_index.terms(passage)):
@@ -245,7 +244,7 @@ def test_search_shards_hold_postings_with_positions(built):
     indexed = {}
     for name in shards:
         text = (html / "search" / f"s-{search_index.shard_name(name)}.js").read_text(encoding="utf-8")
-        prefix, data = search_index.read_shard(text)
+        prefix, data = read_shard(text)
         assert prefix == name and all(term.startswith(name) for term in data["t"])
         for term, postings in data["t"].items():
             indexed[term] = _postings(postings)
@@ -253,7 +252,7 @@ def test_search_shards_hold_postings_with_positions(built):
     assert indexed == expected
     # the entity found under any of its name forms: "Turicum" leads to Zürich
     tu = (html / "search" / f"s-{search_index.shard_name('tu')}.js").read_text(encoding="utf-8")
-    entities = search_index.read_shard(tu)[1]["e"]
+    entities = read_shard(tu)[1]["e"]
     assert entities["turicum"][0][:2] == ["Zürich", "place/pl1"]  # registers/place/pl1.html
     assert (html / "registers" / "place" / "pl1.html").is_file()
     naming = [n for n, d in enumerate(figures_docs(built)) if "pl1" in open(d.path, encoding="utf-8").read()]
@@ -295,9 +294,8 @@ def _indexed(built) -> list:
     html, _ = built
     found = []
     for number, document in enumerate(figures_docs(built)):
-        read, passages = search_index.read_passages(
-            (html / "search" / f"d{number}.js").read_text(encoding="utf-8"))
-        assert read == number and passages
+        passages = read_passages(lambda name: (html / name).read_text(encoding="utf-8"), number)
+        assert passages
         found.append(site_digest.Digest(document.id, passages))
     return found
 
@@ -359,11 +357,11 @@ def test_the_index_spilled_to_files_is_the_index_held(built, tmp_path):
         {f"search/{p.name}": p.read_bytes() for p in (html / "search").glob("d*.js")}
     written = {}
     for path in (html / "search").glob("s-*.js"):
-        written.update(search_index.read_shard(path.read_text(encoding="utf-8"))[1]["t"])
+        written.update(read_shard(path.read_text(encoding="utf-8"))[1]["t"])
     ours = {}
     for name, data in held.items():
         if name.startswith("search/s-"):
-            prefix, value = search_index.read_shard(data.decode("utf-8"))
+            prefix, value = read_shard(data.decode("utf-8"))
             ours.update(value["t"])
             if "turicum" in value["e"]:
                 assert search_index.read_documents(value["e"]["turicum"][0][2]) == [1, 5]
@@ -1064,26 +1062,32 @@ def _split_index(digests, times, entities) -> dict[str, str]:
 
 
 def _whole_terms(files: dict[str, str]) -> dict[str, tuple[str, list]]:
-    """Term -> its postings and entity rows whole, read from the shards and parts."""
-    parts = defaultdict(dict)
+    """Term -> its postings and entity rows whole, read from the shards, parts and
+    files of entries."""
+    parts, names = defaultdict(dict), defaultdict(dict)
     for name, text in files.items():
         if name.startswith("search/p-"):
-            term, number, value = search_index.read_part(text)
+            term, number, value = read_part(text)
             assert name == search_index.part_name(term, number)
             parts[term][number] = value
+        elif name.startswith("search/e-"):
+            term, number, rows = read_names(text)
+            assert name == search_index.names_name(term, number)
+            names[term][number] = rows
     whole = {}
     for name, text in files.items():
         if name.startswith("search/s-"):
-            _, shard = search_index.read_shard(text)
+            _, shard = read_shard(text)
             for term in {*shard["t"], *shard["e"]}:
-                whole[term] = search_index.term_whole(shard, term, parts[term])
+                whole[term] = term_whole(shard, term, parts[term], names[term])
     return whole
 
 
 def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatch):
     """A term whose postings and entries pass ``PART_BYTES`` is cut into parts by
-    document range, each about that size, its shard listing where each starts; read
-    back whole they are what one shard held."""
+    document range, each about that size, its entries written apart in files of
+    about ``NAMES_BYTES``, its shard listing where each starts; read back whole they
+    are what one shard held."""
     digests = _indexed(built)
     entry = lambda label, slug: SimpleNamespace(label=label, kind="person", slug=slug,  # noqa: E731
                                                 names=[label])
@@ -1093,38 +1097,65 @@ def test_a_frequent_term_is_split_by_document_range_into_parts(built, monkeypatc
     plain = _split_index(digests, 3, entities)
     assert not [name for name in plain if name.startswith("search/p-")]  # (all under the limit)
     monkeypatch.setattr(search_index, "PART_BYTES", 1500)
+    monkeypatch.setattr(search_index, "NAMES_BYTES", 500)
     split = _split_index(digests, 3, entities)
     parted = {name for name in split if name.startswith("search/p-")}
-    terms = {search_index.read_part(split[name])[0] for name in parted}
+    terms = {read_part(split[name])[0] for name in parted}
     assert {"the", "person"} <= terms and len(parted) > 2 * len(terms)
     # every part is about the limit: none over it by more than a document's share
     assert max(len(split[name].encode("utf-8")) for name in parted) < 2 * 1500
     listed = json.loads(split["search/shards.js"].split("=", 1)[1].rstrip(";\n"))
     prefix = max((p for p in listed if "person".startswith(p)), key=len)
-    shard = search_index.read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
-    starts, firsts = shard["t"]["person"]
+    shard = read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
+    starts, firsts, first_counts, first_pages = shard["t"]["person"]
     assert starts[0] == 0 and starts == sorted(set(starts)) and "person" not in shard["e"]
-    assert firsts[0] == 0 and firsts == sorted(firsts)
-    # the parts hold the documents of their ranges, each entry written once, in the
-    # part of its first document
+    assert firsts[0] == 0 and firsts == sorted(set(firsts)) and len(firsts) > 2
+    assert [(-c, p) for c, p in zip(first_counts, first_pages)] == sorted(zip([-c for c in first_counts], first_pages))
+    # the parts hold the documents of their ranges; each entry is written once, the
+    # most named first, then by page
     # (with the count of its documents, known before the parts holding them are read)
-    labels, counts = [], {}
     for i, start in enumerate(starts):
-        value = search_index.read_part(split[search_index.part_name("person", i)])[2]
+        value = read_part(split[search_index.part_name("person", i)])[2]
         end = starts[i + 1] if i + 1 < len(starts) else 10 ** 6
         assert all(start <= d < end for d, _, _ in search_index.read_postings(value["t"]))
-        assert len(labels) == firsts[i]
-        labels += [label for label, *_ in value["e"]]
-        counts.update((label, count) for label, _, _, count in value["e"])
+    labels, counts = [], {}
+    for i, first in enumerate(firsts):
+        term, number, rows = read_names(split[search_index.names_name("person", i)])
+        assert (term, number, len(labels)) == ("person", i, first)
+        assert len(split[search_index.names_name("person", i)]) < 2 * 500
+        labels += [label for label, *_ in rows]
+        counts.update((label, count) for label, _, _, count in rows)
     assert sorted(labels) == sorted(f"The Person {n}" for n in range(60))
+    assert labels == [label for label, _ in sorted(counts.items(), key=lambda lc: (-lc[1], "person/p" + lc[0].split()[-1]))]
+    # an entry no document names (a correspondent) last
+    prefix = max((p for p in listed if "the".startswith(p)), key=len)
+    shard = read_shard(split[f"search/s-{search_index.shard_name(prefix)}.js"])[1]
+    last = read_names(split[search_index.names_name("the", len(shard["t"]["the"][1]) - 1)])[2]
+    assert last[-1] == ["The Correspondent", "person/p99", 60, 0]  # (after the 60 persons in the register)
     assert counts == {label: len(search_index.read_documents(docs))
                       for label, _, docs in _whole_terms(plain)["person"][1]}
     assert len(set(counts.values())) > 1
-    first = search_index.read_part(split[search_index.part_name("the", 0)])[2]
-    assert first["e"][0][:2] == ["The Correspondent", "person/p99"]  # (in the first part, first)
     assert _whole_terms(split) == _whole_terms(plain)
     assert _whole_terms(plain)["person"][1][:2] == [["The Person 0", "person/p0", search_index._deltas(
         entities["p0"][1])], ["The Person 1", "person/p1", search_index._deltas(entities["p1"][1])]]
+
+
+def test_an_entry_s_row_counts_a_correspondent_s_letters():
+    """The search ranks the entries found by their documents: a correspondent's row
+    counts the letters sent and received with those that name him (each once), an
+    entry no letter concerns keeps its count, that of its documents."""
+    index = search_index.SearchIndex()
+    for number in range(4):
+        index.add(number, None)
+    escher = SimpleNamespace(label="Alfred Escher", kind="person", slug="p1", names=["Alfred Escher"])
+    other = SimpleNamespace(label="Clara Escher", kind="person", slug="p9", names=["Clara Escher"])
+    index.add_entities({"p1": escher, "p9": other}, {}, {f"d{n}": n for n in range(4)},
+                       {"p1": ["d0"], "p9": ["d1", "d2"]}, shown=["p1", "p9"],
+                       letters={"p1": ["d0", "d1", "d3"]})
+    files = {name: data.decode("utf-8") for name, data in index.files()}
+    shard = read_shard(files[f"search/s-{search_index.shard_name('es')}.js"])[1]
+    assert shard["e"]["escher"] == [["Alfred Escher", "person/p1", search_index.numbers([0]), 3],
+                                    ["Clara Escher", "person/p9", search_index.numbers([1, 1])]]
 
 
 def test_an_entry_shown_on_the_site_is_found_though_no_text_names_it():
@@ -1136,5 +1167,5 @@ def test_an_entry_shown_on_the_site_is_found_though_no_text_names_it():
     other = SimpleNamespace(label="Hans Heer", kind="person", slug="hans", names=["Hans Heer"])
     index.add_entities({"heer": heer, "hans": other}, {}, {"d": 0}, {}, shown=["heer"])
     files = {name: data.decode("utf-8") for name, data in index.files()}
-    shard = search_index.read_shard(files[f"search/s-{search_index.shard_name('he')}.js"])[1]
+    shard = read_shard(files[f"search/s-{search_index.shard_name('he')}.js"])[1]
     assert shard["e"] == {"heer": [["Oswald Heer", "person/heer", ""]]}

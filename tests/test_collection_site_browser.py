@@ -157,7 +157,7 @@ def test_search_filters_by_year(open_page, built):
     """The years given keep exactly the hits of those years, both years included."""
     def hits(address):
         page = open_page(address)
-        page.wait_for_selector("#te-hits li")
+        all_hits(page)  # (every page of them: ten are shown at a time)
         found = page.locator("#te-hits li.hit").evaluate_all(
             "hits => hits.map(h => [h.querySelector('.date').textContent, h.textContent])")
         assert page.problems == []
@@ -780,7 +780,9 @@ NAMESAKES = ["Adam", "Adele", "Agnes", "Albert", "Alma", "Anna", "Anton", "Augus
 def namesakes(tmp_path_factory, request):
     """The site of a generated collection whose persons' register starts with fourteen
     other Kellers, each named by one letter, before Gottfried Keller, whom every
-    letter names; its terms whole, or cut in parts of 150 bytes (``parted``)."""
+    letter names, and with Hans Dubs, named by two letters (Jakob Dubs, who writes and
+    receives letters, by none); its terms whole, or cut in parts of 150 bytes
+    (``parted``)."""
     from tei_edition.publish import search_index
 
     folder = tmp_path_factory.mktemp("collection-namesakes")
@@ -788,18 +790,22 @@ def namesakes(tmp_path_factory, request):
     register = source / "registers" / "persons.xml"
     others = "".join(f'<person xml:id="k{i:02d}" n="Keller {first}"><persName type="reg">{first} Keller'
                      f'</persName><note>A namesake.</note></person>' for i, first in enumerate(NAMESAKES))
+    others += '<person xml:id="d01"><persName type="reg">Hans Dubs</persName><note>A namesake.</note></person>'
     register.write_text(register.read_text(encoding="utf-8").replace("<listPerson>", "<listPerson>" + others),
                         encoding="utf-8")
-    def name(n, k):
+    def name(n, k, key=None, label=None):
         path = next((source / "letters").glob(f"letter_*_{n:03d}.xml"))
         paragraph = f'<p xml:id="L{n:03d}_p3">'
-        named = f'{paragraph}<persName ref="../registers/persons.xml#k{k:02d}">{NAMESAKES[k]} Keller</persName> '
+        key, label = key or f"k{k:02d}", label or f"{NAMESAKES[k]} Keller"
+        named = f'{paragraph}<persName ref="../registers/persons.xml#{key}">{label}</persName> '
         path.write_text(path.read_text(encoding="utf-8").replace(paragraph, named), encoding="utf-8")
 
     for n in range(1, len(NAMESAKES) + 1):
         name(n, n - 1)
     for n in (9, 11):  # (Clara Keller, named by the first letter in date order, 13, by the next two too)
         name(n, NAMESAKES.index("Clara"))
+    for n in (2, 5):
+        name(n, None, "d01", "Hans Dubs")
     size = search_index.PART_BYTES
     search_index.PART_BYTES = request.param or size
     try:
@@ -827,6 +833,26 @@ def test_the_registers_list_the_entry_most_named_first(new_page, namesakes):
     assert len(all_hits(page)) == 1
     assert page.locator("#te-entity-hits a").all_inner_texts()[:2] == ["Gottfried Keller", "Clara Keller"]
     assert page.problems == []
+
+
+def test_a_correspondent_s_letters_count_in_the_registers_order(new_page, namesakes):
+    """Jakob Dubs writes and receives letters that no text names him in, Hans Dubs is
+    named by two: a search for "Dubs" offers Jakob Dubs first, his letters counted as
+    his documents (in 40 real letters to Alfred Escher, "Escher" listed him last)."""
+    rows = json.loads((namesakes / "catalogue.js").read_text(encoding="utf-8").split("=", 1)[1].rstrip(";\n"))
+    dubs = rows["names"].index(next(n for n in rows["names"] if n.startswith("Jakob Dubs\t")))
+    letters = [r for r in rows["rows"] if dubs in [*_names(r, 2), *_names(r, 3)]]
+    assert len(letters) > 2
+    page = new_page((namesakes / "search.html").as_uri() + "#q=Dubs")
+    all_hits(page)
+    assert page.locator("#te-entity-hits a").all_inner_texts() == ["Jakob Dubs", "Hans Dubs"]
+    assert page.problems == []
+
+
+def _names(row, field):
+    """The names of a catalogue row's field (a number when there is one)."""
+    value = row[field] if len(row) > field else []
+    return [value] if isinstance(value, int) else value
 
 
 @pytest.fixture(scope="module")

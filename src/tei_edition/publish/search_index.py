@@ -16,14 +16,21 @@ import tempfile
 from bisect import bisect_left
 import weakref
 from collections import defaultdict
+from operator import itemgetter
 
 from tei_edition.entities.namefold import fold
 
 _WORD = re.compile(r"\w+")
-SHARD_BYTES = 60_000  # a shard larger than this is split by one more character of prefix
+SHARD_BYTES = 32_000  # a shard larger than this is split by one more character of prefix
 # a term whose postings and entries are more than this is split by document range into
 # parts of about this size (``search/p-*.js``), its shard listing where each part starts
-PART_BYTES = 40_000
+PART_BYTES = 6_000
+# a document's passages (the snippets' text) are written in files of about this size,
+# by passage range (``search/d<n>.<c>.js``), so that a snippet loads about this much
+TEXT_BYTES = 2_500
+# a large term's entity rows (the register entries its name forms give) are written
+# apart from its postings, in files of about this size (``search/e-*.js``)
+NAMES_BYTES = 5_000
 
 
 def _json(value) -> str:
@@ -144,18 +151,24 @@ class SearchIndex:
     characters of prefix; a shard over ``SHARD_BYTES`` is split by one more character
     (its own terms shorter than that stay in it). A term larger than ``PART_BYTES``
     (a word of every letter) is cut by document range into parts of about that size
-    (``search/p-<term>.<n>.js``: its postings in those documents, the entries first
-    named there and which of its entries each document names; ``_parts``), its shard
-    holding only where each part starts (its first document, the number of its first
-    entry): a search loads the parts it needs, never a shard or part much over the
+    (``search/p-<term>.<n>.js``: its postings in those documents and which of its
+    entries each document names; ``_parts``), its entries written apart
+    (``search/e-<term>.<n>.js``, in the order of their first documents), its shard
+    holding only where each part and each file of entries starts: a search loads the
+    parts it needs, and the entries it can find, never a shard or part much over the
     limits. A shard names its terms without its
-    prefix (``read_shard`` gives them whole). ``search/shards.js`` lists the shards;
-    ``search/d<n>.js`` holds a document's passages (anchor and text) for the snippets of
-    the results shown, the anchors without the start they share (``read_passages``).
+    prefix. ``search/shards.js`` lists the shards. A document's passages (anchor and
+    text), for the snippets of the results shown, are cut by passage range into files
+    of about ``TEXT_BYTES`` (``search/d<n>.<c>.js``, the anchors without the start they
+    share), ``search/d<n>.js`` listing the first passage of each (``text_files``): a
+    snippet loads the passages near its own, never a long document's whole text.
     Register entries are found through their name forms: a term of a name maps to the
-    entry (its label, its page under ``registers/`` without ``.html``, and the documents
-    that mention it, delta-coded ``numbers``), so a reader finds a person under any name form the register gives;
-    an entry the site shows that no document mentions (a correspondent) has no documents.
+    entry (its label, its page under ``registers/`` without ``.html``, the documents
+    that mention it, delta-coded ``numbers``, and for a correspondent the count of those
+    and the letters sent and received, when that is more: the search lists the entries
+    with the most documents first), so a reader finds a person under any name form the
+    register gives; an entry the site shows that no document mentions (a correspondent)
+    has no documents.
 
     The index is not held while it is built: with ``spill`` (a folder, which the index
     makes a folder of its own in and removes on ``close``), each document's postings
@@ -288,22 +301,27 @@ class SearchIndex:
         self._text_bytes.pop(number, None)
 
     def add_entities(self, register: dict, mentions: dict, numbers: dict,
-                     documents: dict | None = None, shown=()) -> None:
+                     documents: dict | None = None, shown=(), letters: dict | None = None) -> None:
         """Each entry that ``mentions`` (key -> (document id, ...) each) names, and each
         entry of ``shown`` (the keys of those the site has a page for: a correspondent
         whom no text names), found through the terms of its names. ``documents``: key ->
         the ids of the documents that mention it, each once (what is read of
-        ``mentions`` then)."""
+        ``mentions`` then); ``letters``: key -> the ids of the letters a correspondent
+        sent and received. An entry's row holds the documents that mention it, and,
+        when it is more than their count, the count of those and its letters together
+        (the search lists the entries with the most documents first)."""
         shown = set(shown)
+        letters = letters or {}
         for key, entry in register.items():
             named = documents.get(key) if documents is not None else \
                 [m[0] for m in mentions.get(key) or ()]
             if not named and key not in shown:
                 continue
             docs = sorted({numbers[d] for d in named or ()})
+            count = len(set(docs).union(numbers[d] for d in letters.get(key, ()) if d in numbers))
             row = len(self.entity_rows)
-            self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}",
-                                     _deltas(docs)])
+            self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}", _deltas(docs)]
+                                    + ([count] if count > len(docs) else []))
             self.entity_documents.append(docs)
             found_terms = getattr(entry, "terms", None)
             for term in name_terms(entry.names) if found_terms is None else found_terms:
@@ -350,60 +368,63 @@ class SearchIndex:
                 postings[term].append((number, part))
         return postings
 
-    def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> tuple[list, list]:
-        """A large term's postings (``shares``) and entity rows cut by document range
-        into parts of about ``PART_BYTES``: where each part starts (its first document;
-        the first part starts at 0), the number of the first entry each part names
-        (below), and each part's value: {"t": its postings there, "e": the entries
-        whose first document is there ([label, page, its place among the term's
-        entries in the register's order, the count of its documents: the site ranks
-        by it before all parts are read] each, numbered on from the part before's; the
-        first part's first those no document names), "n": for each
-        document there that names entries, its number (delta-coded, the first whole),
-        the count of those entries and their numbers (delta-coded)}. An entry is
-        written once, wherever its documents are."""
-        order = sorted(rows, key=lambda r: (self.entity_documents[r][:1] or [-1], r))
-        number_of = {r: i for i, r in enumerate(order)}
+    def _parts(self, shares: list[tuple[int, str]], rows: list[int]) -> tuple[list, list, list]:
+        """A large term's postings (``shares``) cut by document range into parts of
+        about ``PART_BYTES``, and its entity rows, the most documents first (then by
+        their pages), cut into files of about ``NAMES_BYTES``: what its shard lists
+        (where each part starts, its first document, the first part at 0; when it names
+        entries, the number of the first entry of each file of them, and that entry's
+        count of documents and page), each part's value ({"t": its postings there, "n":
+        for each document there that names entries, its number (delta-coded, the first
+        whole), the count of those entries and their numbers (delta-coded)}) and each
+        file's entries ([label, page, its place among the term's entries in the
+        register's order, the count of its documents, a correspondent's letters with
+        them] each). A search reads the first file (the entries most named), and of the
+        others those of the entries it needs (a word held whole finds them, with their
+        counts), never all of a frequent word's entries."""
+        count = {r: (self.entity_rows[r][3:] or [len(self.entity_documents[r])])[0] for r in rows}
         rank = {r: i for i, r in enumerate(rows)}
+        order = sorted(rows, key=lambda r: (-count[r], self.entity_rows[r][1]))
+        number_of = {r: i for i, r in enumerate(order)}
         cost: dict[int, int] = defaultdict(int)
         for number, share in shares:
             cost[number] += len(share) + 2
         named: dict[int, list[int]] = defaultdict(list)  # document -> its entries' numbers
-        unnamed = 0
         for r in order:
-            label, page, _ = self.entity_rows[r]
-            docs = self.entity_documents[r]
-            if docs:
-                cost[docs[0]] += len(label) + len(page) + len(str(len(docs))) + 9
-            else:
-                unnamed += len(label) + len(page) + 10
-            for number in docs:
+            for number in self.entity_documents[r]:
                 named[number].append(number_of[r])
                 cost[number] += 3
-        starts, size = [0], unnamed
+        starts, size = [0], 0
         for number in sorted(cost):
             if size and size + cost[number] > PART_BYTES:
                 starts.append(number)
                 size = 0
             size += cost[number]
         numbered = [number for number, _ in shares]
-        first_docs = [(self.entity_documents[r][:1] or [-1])[0] for r in order]
-        firsts, parts = [], []
+        parts = []
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else float("inf")
-            low = 0 if i == 0 else bisect_left(first_docs, start)
-            high = bisect_left(first_docs, end)
-            firsts.append(low)
             refs, last = [], 0
             for number in sorted(d for d in named if start <= d < end):
-                ours = named[number]
+                ours = sorted(named[number])
                 refs.extend([number - last, len(ours), *[b - a for a, b in zip([0] + ours, ours)]])
                 last = number
             text = _joined(shares[bisect_left(numbered, start):bisect_left(numbered, end)])
-            parts.append({"t": text, "e": [[*self.entity_rows[r][:2], rank[r], len(self.entity_documents[r])]
-                                               for r in order[low:high]],
-                          "n": numbers(refs)})
-        return [starts, firsts], parts
+            parts.append({"t": text, "n": numbers(refs)})
+        if not order:
+            return [starts], parts, []
+        firsts, counts, pages, names, size = [], [], [], [], 0
+        for i, r in enumerate(order):
+            label, page, *_ = self.entity_rows[r]
+            if not names or size + len(label) + len(page) + 16 > NAMES_BYTES:
+                firsts.append(i)
+                counts.append(count[r])
+                pages.append(page)
+                names.append([])
+                size = 0
+            names[-1].append([label, page, rank[r], count[r]])
+            size += len(label) + len(page) + 16
+        return [starts, firsts, counts, pages], parts, names
 
     def files(self, groups=None, documents=None, other_prefixes=()):
         """The index's files, (name, content) in the order of their names: the shards
@@ -419,7 +440,7 @@ class SearchIndex:
         for term, rows in self.entities.items():
             by_group[term[:2]][term] = rows
         # (once, not per group: hundreds of groups, tens of thousands of rows)
-        row_size = [len(label) + len(page) + len(docs) + 10 for label, page, docs in self.entity_rows]
+        row_size = [len(label) + len(page) + len(docs) + 10 for label, page, docs, *_ in self.entity_rows]
         for group in self._groups():
             if groups is not None and group not in groups:
                 continue
@@ -429,11 +450,15 @@ class SearchIndex:
             # (a term over a part's size: its shard lists where its parts start)
             split = {t: self._parts(postings.get(t, []), entities.get(t, []))
                      for t in sorted(size) if size[t] > PART_BYTES}
-            for term, (listed, parts) in split.items():
+            for term, (listed, parts, names) in split.items():
                 size[term] = len(term) + len(_json(listed))
                 for i, value in enumerate(parts):
                     name = part_name(term, i)
                     made[name] = self._blobs.add(script_call("teSearchPart", term, i, value))
+                    self.shard_files.setdefault(term[:2], []).append(name)
+                for i, value in enumerate(names):
+                    name = names_name(term, i)
+                    made[name] = self._blobs.add(script_call("teSearchNames", term, i, value))
                     self.shard_files.setdefault(term[:2], []).append(name)
             for prefix, members in _shards(size).items():
                 cut = len(prefix)
@@ -457,18 +482,26 @@ class SearchIndex:
             for name in sorted([*made, *texts, "search/shards.js"]):
                 if name in made:
                     data = self._blobs.read(made[name])
-                elif name in texts:
-                    number = texts[name]
-                    passages = marshal.loads(self._blobs.read(self.texts[number]))
-                    start = os.path.commonprefix([anchor for anchor, _ in passages]) if passages else ""
-                    data = script_call("teSearchText", number, start,
-                                       [[anchor[len(start):], text] for anchor, text in passages])
+                elif name in texts:  # (its passages' files, then the list of them)
+                    for name, data in text_files(texts[name], self.passages(texts[name])):
+                        count += len(data)
+                        yield name, data
+                    continue
                 else:
                     data = listing
                 count += len(data)
                 yield name, data
             self.bytes = count
         return read()
+
+    def passages(self, number: int) -> list:
+        """A document's passages (anchor, text), as added."""
+        return marshal.loads(self._blobs.read(self.texts[number]))
+
+    def text_names(self, number: int) -> list[str]:
+        """The files of a document's passages (``text_files``), in order."""
+        return sorted(f"search/d{number}.{c}.js" for c in range(len(text_starts(self.passages(number))))) \
+            + [f"search/d{number}.js"]
 
     def close(self) -> None:
         """Removes the spill (an index without one keeps nothing on disk)."""
@@ -485,10 +518,43 @@ class SearchIndex:
         self.close()
 
 
+def text_starts(passages) -> list[int]:
+    """Where a document's passages are cut into files (the first passage of each): a
+    file is about ``TEXT_BYTES``, or one passage longer than that."""
+    starts, size = [0] if passages else [], 0
+    for p, (anchor, text) in enumerate(passages):
+        cost = len(anchor) + len(text.encode("utf-8")) + 8
+        if size and size + cost > TEXT_BYTES:
+            starts.append(p)
+            size = 0
+        size += cost
+    return starts
+
+
+def text_files(number: int, passages) -> list[tuple[str, bytes]]:
+    """A document's passages as files, in the order of their names: each range of
+    passages (``text_starts``) ``search/d<n>.<c>.js`` (its anchors without the start
+    they share), and ``search/d<n>.js``, the first passage of each range."""
+    starts = text_starts(passages)
+    files = []
+    for c, first in enumerate(starts):
+        own = passages[first:starts[c + 1] if c + 1 < len(starts) else len(passages)]
+        start = os.path.commonprefix([anchor for anchor, _ in own]) if own else ""
+        files.append((f"search/d{number}.{c}.js", script_call(
+            "teSearchPassages", number, c, start, [[anchor[len(start):], text] for anchor, text in own])))
+    files.sort(key=itemgetter(0))
+    return files + [(f"search/d{number}.js", script_call("teSearchText", number, starts))]
+
+
 def part_name(term: str, number: int) -> str:
     """The file of a large term's part (``SearchIndex._parts``): not a shard's, so that
     ``shard_prefix`` gives None for it; computed the same way by the script."""
     return f"search/p-{shard_name(term)}.{number}.js"
+
+
+def names_name(term: str, number: int) -> str:
+    """The file of a large term's entries (``SearchIndex._parts``), as ``part_name``."""
+    return f"search/e-{shard_name(term)}.{number}.js"
 
 
 def shard_prefix(name: str) -> str | None:
@@ -501,61 +567,6 @@ def shard_prefix(name: str) -> str | None:
         return "".join(chr(int(code, 16)) for code in stem[2:-3].split("-"))
     except ValueError:
         return None
-
-
-def _arguments(script: str) -> list:
-    """The arguments of a ``script_call`` script."""
-    return json.loads("[" + script[script.index("(") + 1:script.rindex(")")] + "]")
-
-
-def read_shard(script: str) -> tuple[str, dict]:
-    """A shard script (``search/s-*.js``) read back: its prefix and ``{"t": term ->
-    postings, "e": term -> entity rows}``, the terms whole."""
-    prefix, value = _arguments(script)
-    return prefix, {part: {prefix + t: v for t, v in value[part].items()} for part in ("t", "e")}
-
-
-def read_part(script: str) -> tuple[str, int, dict]:
-    """A part of a large term (``search/p-*.js``) read back: the term, the part's
-    number and ``{"t": its postings there, "e": its entity rows there}``."""
-    term, number, value = _arguments(script)
-    return term, number, value
-
-
-def term_whole(shard: dict, term: str, parts) -> tuple[str, list]:
-    """A term's postings and entity rows whole (``read_shard``'s value of its shard;
-    ``parts``: part number -> ``read_part``'s value, read for a term split in parts):
-    the postings as one string, the rows as a shard holds them."""
-    listed = shard["t"].get(term)
-    if not isinstance(listed, list):
-        return listed or "", shard["e"].get(term, [])
-    text, entries, docs, last = "", [], defaultdict(list), 0
-    for i in range(len(listed[0])):
-        value = parts[i]
-        decoded = read_numbers(value["t"])
-        if decoded:  # (the part's first document written whole: from the part before)
-            decoded[0] -= last
-            text += numbers(decoded)
-            last = max(d for d, _, _ in read_postings(value["t"]))
-        assert len(entries) == listed[1][i]
-        entries.extend(value["e"])
-        refs, j, number = read_numbers(value["n"]), 0, 0
-        while j < len(refs):
-            number += refs[j]
-            count, j, entry = refs[j + 1], j + 2, 0
-            for step in refs[j:j + count]:
-                entry += step
-                docs[entry].append(number)
-            j += count
-    rows = sorted((rank, [label, page, _deltas(docs[i])]) for i, (label, page, rank, _) in enumerate(entries))
-    return text, [row for _, row in rows]
-
-
-def read_passages(script: str) -> tuple[int, list[tuple[str, str]]]:
-    """A document's passages script (``search/d<n>.js``) read back: its number and its
-    (anchor, text) in order, the anchors whole."""
-    number, start, passages = _arguments(script)
-    return number, [(start + anchor, text) for anchor, text in passages]
 
 
 def document_postings(passages) -> dict[str, str]:

@@ -810,7 +810,8 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
-    index.add_entities(register, mentions, numbers, documents, shown)
+    index.add_entities(register, mentions, numbers, documents, shown,
+                       letters=_letters_of(entries, register))
     if data is not None:
         del documents  # (else the entries described later read it)
     index_parts: dict[str, str] = {}
@@ -878,7 +879,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
                                 if (prefix := shard_prefix(name)) is not None])
             for number in sorted(index.texts):
                 if f"search text {number}" not in kept_parts:
-                    part_files[f"search text {number}"] = [f"search/d{number}.js"]
+                    part_files[f"search text {number}"] = index.text_names(number)
         else:
             index_files = index.files()
         files.update(_assets())
@@ -1650,7 +1651,6 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
     decided = next((e.roles for e in entries if getattr(e, "roles_note", None)), None)
     if decided in COLLECTION_ROLES_NOTES:  # an editorial decision, said where roles are shown
         etree.SubElement(site, f"{_S}roles-note").text = COLLECTION_ROLES_NOTES[decided]
-    letters_of: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         doc = etree.SubElement(site, f"{_S}doc", id=entry.id, href=pages.get(entry.id) or href(entry.id),
                                n=str(numbers[entry.id] + 1), date=entry.date or "",
@@ -1662,10 +1662,7 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             doc.set("file", file_page(entry.source))
             doc.set("source", str(entry.source))
             doc.set("file-title", file_titles(collection).get(str(entry.source)) or str(entry.source))
-        for role, people in (("sent", entry.sender), ("received", entry.addressee)):
-            for person in people or []:
-                if person.get("key") in register:
-                    letters_of[person["key"]][role].append(entry.id)
+    letters_of = _letters_by_role(entries, register)
     shown = [key for key in register if mentions.count(key) or letters_of.get(key) or full_registers]
     if only is not None:
         shown = [key for key in shown if key in only]
@@ -1703,6 +1700,24 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
                                         key=lambda pair: numbers[pair[0]]):
             etree.SubElement(el, f"{_S}letter", doc=document_id, role=role)
     return site
+
+
+def _letters_by_role(entries, register) -> dict[str, dict[str, list[str]]]:
+    """Each correspondent's letters, sent and received (register key -> role -> document
+    ids, in the catalogue's order)."""
+    letters: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        for role, people in (("sent", entry.sender), ("received", entry.addressee)):
+            for person in people or []:
+                if person.get("key") in register:
+                    letters[person["key"]][role].append(entry.id)
+    return letters
+
+
+def _letters_of(entries, register) -> dict[str, list[str]]:
+    """Each correspondent's letters, sent or received (register key -> document ids)."""
+    return {key: [d for ids in roles.values() for d in ids]
+            for key, roles in _letters_by_role(entries, register).items()}
 
 
 def _passages_named(found) -> list[tuple[str, str, str]]:

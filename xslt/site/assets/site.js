@@ -6,7 +6,9 @@
      so 10,000 rows stay fast. The state is kept in the address (#from=1840&sort=-date).
    - search.html: an inverted index in shards by term prefix (search/shards.js lists
      them); a query loads only the shards of its terms, as scripts, and for the results
-     shown the documents' passages (search/d<n>.js) for the snippets. Terms are folded
+     shown (ten at a time) the passages of their snippets: a document's passages come
+     in files by passage range (search/d<n>.<c>.js, listed by search/d<n>.js), only
+     those holding the passages shown are loaded. Terms are folded
      as the build folds them (tei_edition.entities.namefold): case, diacritics,
      apostrophes, dashes. "Quoted words" are a phrase; register name forms find the
      entries and the documents that mention them, whatever spelling the text uses.
@@ -121,7 +123,7 @@
   }
 
   /* Data that comes as scripts when first needed (catalogue/t<k>.js, search/s-*.js,
-     search/d<n>.js): each script calls a window function that keeps its data and then
+     search/d<n>.<c>.js): each script calls a window function that keeps its data and then
      arrived(key). need(keys, done) calls done once every key has arrived (has(key)),
      asking for each key's script once however many wait; a script that fails to load
      arrives empty through failed(key). */
@@ -400,17 +402,25 @@
   function searchPage() {
     var shardList = window.teSearchShards || [];
     var shards = {};  // prefix -> {t, e} once loaded
-    var texts = {};   // document number -> passages
+    var ranges = {};  // document number -> the first passage of each of its files
+    var texts = {};   // "n c" -> [anchor, text] of the passages of file c of document n
     var shardScripts = onDemand(function (p) { return shards[p]; },
       function (p) { return root + "search/s-" + hex(p) + ".js"; },
       function (p) { window.teSearchShard(p, { t: {}, e: {} }); });  /* a shard that failed to load: empty */
     var parts = {};   // "term i" -> {t, e}: a part of a term cut by document range
     var partScripts = onDemand(function (key) { return parts[key]; },
       function (key) { var k = key.split(" "); return root + "search/p-" + hex(k[0]) + "." + k[1] + ".js"; },
-      function (key) { var k = key.split(" "); window.teSearchPart(k[0], Number(k[1]), { t: "", e: [], n: "" }); });
-    var textScripts = onDemand(function (n) { return texts[n]; },
+      function (key) { var k = key.split(" "); window.teSearchPart(k[0], Number(k[1]), { t: "", n: "" }); });
+    var names = {};   // "term i" -> the entries of file i of a term in parts
+    var nameScripts = onDemand(function (key) { return names[key]; },
+      function (key) { var k = key.split(" "); return root + "search/e-" + hex(k[0]) + "." + k[1] + ".js"; },
+      function (key) { var k = key.split(" "); window.teSearchNames(k[0], Number(k[1]), []); });
+    var rangeScripts = onDemand(function (n) { return ranges[n]; },
       function (n) { return root + "search/d" + n + ".js"; },
-      function (n) { window.teSearchText(n, "", []); });
+      function (n) { window.teSearchText(Number(n), []); });
+    var textScripts = onDemand(function (key) { return texts[key]; },
+      function (key) { var k = key.split(" "); return root + "search/d" + k[0] + "." + k[1] + ".js"; },
+      function (key) { var k = key.split(" "); window.teSearchPassages(Number(k[0]), Number(k[1]), "", []); });
     var query = doc.getElementById("te-query");
     var from = doc.getElementById("te-sfrom"), to = doc.getElementById("te-sto");
     var kind = doc.getElementById("te-kind");
@@ -418,7 +428,7 @@
     var hitsList = doc.getElementById("te-hits");
     var entityHits = doc.getElementById("te-entity-hits");
     var generation = 0;
-    var PAGE = 30;
+    var PAGE = 10;  /* results shown at a time: their snippets' passages are loaded */
 
     cat.kinds.forEach(function (k) { var o = el("option", null, k); o.value = k; kind.appendChild(o); });
     /* one kind of document only (every one a letter): a choice between "any" and it
@@ -447,11 +457,39 @@
       parts[partKey(term, i)] = data;
       partScripts.arrived(partKey(term, i));
     };
-    /* a document's passages, their anchors without the start they share */
-    window.teSearchText = function (n, start, passages) {
-      texts[n] = passages.map(function (p) { return [start + p[0], p[1]]; });
-      textScripts.arrived(n);
+    window.teSearchNames = function (term, i, rows) {
+      names[partKey(term, i)] = rows;
+      nameScripts.arrived(partKey(term, i));
     };
+    /* where a document's passages are cut into files: the first passage of each */
+    window.teSearchText = function (n, starts) {
+      ranges[n] = starts;
+      rangeScripts.arrived(String(n));
+    };
+    /* the passages of one of those files, their anchors without the start they share */
+    window.teSearchPassages = function (n, c, start, passages) {
+      var key = n + " " + c;
+      texts[key] = passages.map(function (p) { return [start + p[0], p[1]]; });
+      textScripts.arrived(key);
+    };
+    /* the file (its key) that holds passage p of document n */
+    function rangeOf(n, p) {
+      var starts = ranges[n] || [], c = 0;
+      while (c + 1 < starts.length && starts[c + 1] <= p) { c++; }
+      return c < starts.length ? n + " " + c : null;
+    }
+    function passageText(n, p) {
+      var key = rangeOf(n, p);
+      return key && texts[key] ? texts[key][p - ranges[n][Number(key.split(" ")[1])]] : undefined;
+    }
+    /* done() once the passages ``ps`` of document n are loaded */
+    function withPassages(n, ps, done) {
+      rangeScripts.need([String(n)], function () {
+        var keys = {};
+        ps.forEach(function (p) { var key = rangeOf(n, p); if (key) { keys[key] = true; } });
+        textScripts.need(Object.keys(keys), done);
+      });
+    }
 
 
     /* numbers one after the other, base 32, most significant digit first: the last digit
@@ -469,8 +507,10 @@
     }
 
     /* a term's entry in its shard: its postings (a string), or, for a term cut by
-       document range into parts (search_index.py, PART_BYTES), where each part starts:
-       [its first documents, the numbers of the first entries each part names] */
+       document range into parts (search_index.py, PART_BYTES), where each part starts,
+       [its first documents], and when it names entries, where each file of them starts
+       (its first entry's number, and that entry's count of documents and page: the
+       most named first, then by page) */
     function entry(term) {
       var p = shardFor(term);
       return p && shards[p] ? shards[p].t[term.slice(p.length)] : undefined;
@@ -479,13 +519,14 @@
       var v = entry(term);
       return Array.isArray(v) ? v[0] : null;
     }
-    /* the part that names entry ``number`` of a term in parts */
-    function namingPart(term, number) {
-      var firsts = entry(term)[1], i = 0;
-      while (i + 1 < firsts.length && firsts[i + 1] <= number) { i++; }
-      return i;
-    }
     function partKey(term, i) { return term + " " + i; }
+    /* the file of a term in parts that would name entry ``e`` (its count and page) */
+    function namingFile(term, e) {
+      var counts = entry(term)[2] || [], pages = entry(term)[3] || [], i = 0;
+      function before(j) { return counts[j] > e.count || (counts[j] === e.count && pages[j] <= e.page); }
+      while (i + 1 < counts.length && before(i + 1)) { i++; }
+      return partKey(term, i);
+    }
     /* term -> Map "doc.passage" -> positions, of its parts loaded so far when it has parts */
     function postings(term) {
       var found = new Map();
@@ -517,33 +558,38 @@
       return numbers(raw).map(function (step) { n += step; return n; });
     }
     /* register entries under a term: Map page -> {label, page, docs}, in the register's
-       order. A term in parts names each entry once, in the part of its first document
-       ([label, page, place in that order], numbered on from the part before), and
-       which entries each document names (its number, delta-coded, their count, their
-       numbers, delta-coded); ``missing`` gets the parts that name entries the parts
-       read refer to. */
-    function entriesOf(term, missing) {
+       order. A term in parts names each entry once, in files of their own, the most
+       named first ([label, page, place in the register's order, count], numbered on
+       from the file before), its parts which entries each document names (its number,
+       delta-coded, their count, their numbers, delta-coded): of those, the entries of
+       the files read; ``anyDocs`` gets the documents of the parts read that name one of
+       its entries, whichever. */
+    function entriesOf(term, anyDocs) {
       var found = new Map();
       var starts = partsOf(term);
       if (!starts) {
         var p = shardFor(term);
         ((p && shards[p] && shards[p].e[term.slice(p.length)]) || []).forEach(function (r) {
           var docs = documentsOf(r[2]);
-          found.set(r[1], { label: r[0], page: r[1], docs: docs, count: docs.length });
+          /* (count: with a correspondent's letters, when more than those naming the entry) */
+          found.set(r[1], { label: r[0], page: r[1], docs: docs, count: r[3] || docs.length });
         });
         return found;
       }
-      var firsts = entry(term)[1], named = [], docsOf = {};
+      var firsts = entry(term)[1] || [], named = [], docsOf = {};
+      firsts.forEach(function (first, i) {
+        (names[partKey(term, i)] || []).forEach(function (r, k) { named[first + k] = r; });
+      });
       starts.forEach(function (s, i) {
         var v = parts[partKey(term, i)];
-        if (!v) { return; }
-        v.e.forEach(function (r, k) { named[firsts[i] + k] = r; });
+        if (!v || !v.n) { return; }
         var n = numbers(v.n), d = 0;
         for (var j = 0; j < n.length;) {
           d += n[j];
           var count = n[j + 1], e = 0;
           j += 2;
           for (var c = 0; c < count; c++) { e += n[j++]; (docsOf[e] = docsOf[e] || []).push(d); }
+          if (anyDocs && count) { anyDocs.add(d); }
         }
       });
       named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
@@ -552,12 +598,6 @@
           var docs = docsOf[re[1]] || [];
           found.set(re[0][1], { label: re[0][0], page: re[0][1], docs: docs, count: re[0][3] || docs.length });
         });
-      if (missing) {
-        Object.keys(docsOf).forEach(function (e) {
-          var key = partKey(term, namingPart(term, Number(e)));
-          if (!named[e] && !parts[key]) { missing[key] = true; }  /* (once: a part that failed is empty) */
-        });
-      }
       return found;
     }
 
@@ -658,9 +698,9 @@
       });
       var named = words.length ? null : new Set();
       var whole = words.filter(function (w) { return !partsOf(w); });
+      var keys = null;  /* the entries a word held whole names (all its documents known) */
       if (words.length && whole.length) {
         named = new Set();
-        var keys = null;
         whole.forEach(function (w) { var m = entriesOf(w); keys = keys === null ? m : new Map(Array.from(keys).filter(function (kv) { return m.has(kv[0]); })); });
         keys.forEach(function (e) { e.docs.forEach(function (d) { named.add(d); }); });
       }
@@ -676,7 +716,8 @@
       if (can !== null) { can = Array.from(can).filter(chosen); }
       else if (!isNaN(yFrom) || !isNaN(yTo) || k) { can = rows.map(function (r) { return r.n; }).filter(chosen); }
       if (can !== null) { can.sort(function (a, b) { return a - b; }); }
-      return { units: units, q: q, words: words, split: split, can: can, chosen: chosen, shown: 0 };
+      return { units: units, q: q, words: words, split: split, can: can, chosen: chosen, shown: 0,
+        candidates: keys };
     }
 
     /* the documents up to which every term in parts is read (Infinity: all) */
@@ -689,10 +730,9 @@
       return upTo;
     }
 
-    /* a part is needed if one of the documents that can be found is in its range (the
-       first part always when entries are looked for: it holds those no document names) */
+    /* a part is needed if one of the documents that can be found is in its range */
     function needed(search, t, i) {
-      if (search.can === null || (i === 0 && search.words.length)) { return true; }
+      if (search.can === null) { return true; }
       var starts = partsOf(t), lo = starts[i], hi = i + 1 < starts.length ? starts[i + 1] : Infinity;
       var can = search.can, a = 0, b = can.length;
       while (a < b) { var mid = (a + b) >> 1; if (can[mid] < lo) { a = mid + 1; } else { b = mid; } }
@@ -702,11 +742,21 @@
     /* Read the terms' parts, the first documents first, until ``wanted`` documents
        are found among those read (or all are read), then ``done``. */
     function advance(search, wanted, done) {
-      /* (entries the parts read refer to, named in parts not read: those first) */
+      /* (of a word in parts, the file of the entries most named; when a word is held
+         whole, only the entries it names can be found: the files that may hold those,
+         by their counts, instead) */
       var missing = {};
-      search.words.forEach(function (w) { if (partsOf(w)) { entriesOf(w, missing); } });
+      search.words.forEach(function (w) {
+        if (!partsOf(w) || !entry(w)[1]) { return; }
+        var keys = [partKey(w, 0)];
+        if (search.candidates) {
+          keys = [];
+          search.candidates.forEach(function (e) { keys.push(namingFile(w, e)); });
+        }
+        keys.forEach(function (key) { if (!names[key]) { missing[key] = true; } });  /* (once: a file that failed is empty) */
+      });
       if (Object.keys(missing).length) {
-        partScripts.need(Object.keys(missing), function () {
+        nameScripts.need(Object.keys(missing), function () {
           if (search.mine === generation) { advance(search, wanted, done); }
         });
         return;
@@ -766,6 +816,11 @@
         entities = Array.from(byKey.values());
       }
       var named = new Map(); // doc -> entity labels
+      /* (one word in parts: a document that names any of its entries is found, the
+         labels those of its entries read) */
+      var anyDocs = new Set();
+      if (search.words.length === 1 && partsOf(search.words[0])) { entriesOf(search.words[0], anyDocs); }
+      anyDocs.forEach(function (n) { if (n < upTo) { named.set(n, []); } });
       entities.forEach(function (e) {
         e.docs.forEach(function (n) {
           if (n >= upTo) { return; }
@@ -832,13 +887,14 @@
       head.appendChild(doc.createTextNode(" "));
       head.appendChild(link(docHref(r), r.title, "hit-title"));
       li.appendChild(head);
-      if (names) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
+      if (names && names.length) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
       if (matched) {
         var list = el("ul", "snippets");
         li.appendChild(list);
-        textScripts.need([d], function () {
-          Array.from(matched.keys()).sort(function (a, b) { return a - b; }).slice(0, 3).forEach(function (p) {
-            var passage = texts[d][p];
+        var first = Array.from(matched.keys()).sort(function (a, b) { return a - b; }).slice(0, 3);
+        withPassages(d, first, function () {
+          first.forEach(function (p) {
+            var passage = passageText(d, p);
             if (!passage) { return; }
             var item = el("li");
             var a = link(docHref(r, passage[0]), null, "snippet");
