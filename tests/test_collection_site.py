@@ -688,21 +688,32 @@ def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
 
 def test_a_snippet_is_its_own_name_with_a_few_whole_words_and_names_around(tmp_path):
     # each mention's own place, not the first string like it ("Heer" in "Heerbrugg"
-    # came first: its snippet showed another passage's part); a few words either side,
-    # a name next to it whole ("… Ragaz a b" once cut "Bad Ragaz")
+    # came first: its snippet showed another passage's part); four words either side
+    # (six made the registers' pages a third snippets), a name next to it whole
+    # ("… Ragaz a b" once cut "Bad Ragaz")
     words = " ".join(f"w{n}" for n in range(30))
     _, found = _one_letter(tmp_path, '<listPerson><person xml:id="p1"><persName>Heer</persName></person>'
                            '<person xml:id="p2"><persName>Bad Ragaz</persName></person></listPerson>',
-                           f'<p>Heerbrugg {words} <persName ref="#p2">Bad  Ragaz</persName> a b c d e '
+                           f'<p>Heerbrugg {words} <persName ref="#p2">Bad  Ragaz</persName> a b '
                            '<persName ref="#p1">Heer</persName>, der x1 x2 x3 x4 x5 x6 x7 '
                            '<persName ref="#p1">Heer</persName>.</p>')
     snippets = {}
     for key, _, snippet in found.mentions:
         snippets.setdefault(key.rsplit("#", 1)[-1].rsplit(":", 1)[-1], []).append(snippet)
     ragaz, (first, second) = snippets["p2"][0], snippets["p1"]
-    assert ragaz == "… w24 w25 w26 w27 w28 w29 Bad Ragaz a b c d e Heer, …"
-    assert first == "… Bad Ragaz a b c d e Heer, der x1 x2 x3 x4 x5 …"
-    assert second == "… x2 x3 x4 x5 x6 x7 Heer."
+    assert ragaz == "… w26 w27 w28 w29 Bad Ragaz a b Heer, der …"
+    assert first == "… w29 Bad Ragaz a b Heer, der x1 x2 x3 …"
+    assert second == "… x4 x5 x6 x7 Heer."
+
+
+def test_a_snippet_of_long_words_holds_fewer_of_them(tmp_path):
+    # a real letter's sentence: four words of its left are 27 characters, four of its
+    # right 38, past the 30 a side a snippet shows (the farthest word left out)
+    _, found = _one_letter(tmp_path, '<listPerson><person xml:id="p1"><persName>Welti</persName></person>'
+                           '</listPerson>', '<p>Wie Herr Schenk und Herr Bundesrath <persName ref="#p1">Welti'
+                           '</persName> würden wohl allfällige Informationen geben.</p>')
+    assert [snippet for _, _, snippet in found.mentions] == [
+        "… Schenk und Herr Bundesrath Welti würden wohl allfällige …"]
 
 
 def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():
