@@ -201,6 +201,15 @@ def test_letter_index_pages_count_entries(built):
     for a in counts:
         n = int(a.xpath("string(h:span)", namespaces=XHTML))
         assert " ".join(a.xpath("string()").split()).endswith(f"{n} {'entry' if n == 1 else 'entries'}")
+    # a letter's page: each entry's link and its counts in words, which say what they
+    # count ("3 mentions, 1 letter"), with no hover text saying it again (thousands of them)
+    letter = page(html / "registers" / counts[0].get("href"))
+    entries = letter.xpath("//h:ul[@class='entries']/h:li", namespaces=XHTML)
+    assert entries
+    for entry in entries:
+        count = entry.xpath("h:span[@class='count']", namespaces=XHTML)[-1]
+        assert re.fullmatch(r"\d+ mentions?(, \d+ letters?)?", count.text), count.text
+        assert not entry.xpath(".//@title")
 
 
 def test_search_shards_hold_postings_with_positions(built):

@@ -112,7 +112,7 @@
             <li>
               <a href="{$kind}/{@slug}.html">{@heading}</a>
               <xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if>
-              <span class="count" title="mentions in documents">{
+              <span class="count">{
                 @count} mention{if (@count = '1') then '' else 's'}{
                 if (s:letter) then ', ' || count(s:letter) || ' letter' || (if (count(s:letter) = 1) then '' else 's') else ''}</span>
             </li>
