@@ -216,6 +216,15 @@ def test_letter_index_pages_count_entries(built):
     for a in counts:
         n = int(a.xpath("string(h:span)", namespaces=XHTML))
         assert " ".join(a.xpath("string()").split()).endswith(f"{n} {'entry' if n == 1 else 'entries'}")
+    # a letter's page: each entry's link and its counts in words, which say what they
+    # count ("3 mentions, 1 letter"), with no hover text saying it again (thousands of them)
+    letter = page(html / "registers" / counts[0].get("href"))
+    entries = letter.xpath("//h:ul[@class='entries']/h:li", namespaces=XHTML)
+    assert entries
+    for entry in entries:
+        count = entry.xpath("h:span[@class='count']", namespaces=XHTML)[-1]
+        assert re.fullmatch(r"\d+ mentions?(, \d+ letters?)?", count.text), count.text
+        assert not entry.xpath(".//@title")
 
 
 def test_search_shards_hold_postings_with_positions(built):
@@ -428,16 +437,16 @@ def test_the_index_held_while_it_is_built_does_not_grow_with_it(built, tmp_path)
 @pytest.mark.slow
 def test_index_grows_linearly_and_shards_stay_small(tmp_path):
     small = build_site(generate(tmp_path / "a", letters=40), tmp_path / "oa")
-    large = build_site(generate(tmp_path / "b", letters=160), tmp_path / "ob")
+    large = build_site(generate(tmp_path / "b", letters=260), tmp_path / "ob")
     ratio_small = small["index_bytes"] / small["text_bytes"]
     ratio_large = large["index_bytes"] / large["text_bytes"]
     assert ratio_large <= ratio_small * 1.1
-    # Keller is named in each of the 160 letters: his mentions take two pages
+    # Keller is named in each of the 260 letters: his mentions take two pages
     person = tmp_path / "ob" / "html" / "registers" / "person"
     first, second = page(person / "p3.html"), page(person / "p3-2.html")
     assert not (person / "p3-3.html").exists()
     groups = [len(p.xpath("//h:section[@class='mentions']/h:ul[@class='by-document']/h:li", namespaces=XHTML)) for p in (first, second)]
-    assert groups == [120, 40]
+    assert groups == [250, 10]
     assert first.xpath("//h:nav[@class='pager'][1]//h:a/@href", namespaces=XHTML) == ["p3.html", "p3-2.html"]
     assert not second.xpath("//h:p[@class='description']", namespaces=XHTML)
     # every shard and part bounded: a frequent term is cut in parts, never one large shard
@@ -700,21 +709,32 @@ def test_a_line_break_is_a_space_in_passages_and_snippets(tmp_path):
 
 def test_a_snippet_is_its_own_name_with_a_few_whole_words_and_names_around(tmp_path):
     # each mention's own place, not the first string like it ("Heer" in "Heerbrugg"
-    # came first: its snippet showed another passage's part); a few words either side,
-    # a name next to it whole ("… Ragaz a b" once cut "Bad Ragaz")
+    # came first: its snippet showed another passage's part); four words either side
+    # (six made the registers' pages a third snippets), a name next to it whole
+    # ("… Ragaz a b" once cut "Bad Ragaz")
     words = " ".join(f"w{n}" for n in range(30))
     _, found = _one_letter(tmp_path, '<listPerson><person xml:id="p1"><persName>Heer</persName></person>'
                            '<person xml:id="p2"><persName>Bad Ragaz</persName></person></listPerson>',
-                           f'<p>Heerbrugg {words} <persName ref="#p2">Bad  Ragaz</persName> a b c d e '
+                           f'<p>Heerbrugg {words} <persName ref="#p2">Bad  Ragaz</persName> a b '
                            '<persName ref="#p1">Heer</persName>, der x1 x2 x3 x4 x5 x6 x7 '
                            '<persName ref="#p1">Heer</persName>.</p>')
     snippets = {}
     for key, _, snippet in found.mentions:
         snippets.setdefault(key.rsplit("#", 1)[-1].rsplit(":", 1)[-1], []).append(snippet)
     ragaz, (first, second) = snippets["p2"][0], snippets["p1"]
-    assert ragaz == "… w24 w25 w26 w27 w28 w29 Bad Ragaz a b c d e Heer, …"
-    assert first == "… Bad Ragaz a b c d e Heer, der x1 x2 x3 x4 x5 …"
-    assert second == "… x2 x3 x4 x5 x6 x7 Heer."
+    assert ragaz == "… w26 w27 w28 w29 Bad Ragaz a b Heer, der …"
+    assert first == "… w29 Bad Ragaz a b Heer, der x1 x2 x3 …"
+    assert second == "… x4 x5 x6 x7 Heer."
+
+
+def test_a_snippet_of_long_words_holds_fewer_of_them(tmp_path):
+    # a real letter's sentence: four words of its left are 27 characters, four of its
+    # right 38, past the 30 a side a snippet shows (the farthest word left out)
+    _, found = _one_letter(tmp_path, '<listPerson><person xml:id="p1"><persName>Welti</persName></person>'
+                           '</listPerson>', '<p>Wie Herr Schenk und Herr Bundesrath <persName ref="#p1">Welti'
+                           '</persName> würden wohl allfällige Informationen geben.</p>')
+    assert [snippet for _, _, snippet in found.mentions] == [
+        "… Schenk und Herr Bundesrath Welti würden wohl allfällige …"]
 
 
 def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():

@@ -468,11 +468,11 @@ def test_the_sites_passages_are_the_exports_search_index_passages(tmp_path):
         ("k2", "body1.div1.p1.note1"), ("k3", "body1.div1.p1"), ("k4", "body1.div1.p1"),
         ("k5", "body1.div1.p2"), ("k6", "body1.div1.p2")]
     snippets = [snippet for _, _, snippet in found.mentions]
-    # up to six words either side ("[…" the gap's sign), a name of two words whole
-    assert snippets == ["An Oswald Heer", *["Der Sache (Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [… …"] * 2,
+    # up to four words either side ("[…" the gap's sign), a name of two words whole
+    assert snippets == ["An Oswald Heer", *["Der Sache (Gotthard) wegen schrieb Alfred ⟦nicht⟧ …"] * 2,
                         note,
-                        "Der Sache (Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [… illegible] Heer Herr.",
-                        "… Alfred ⟦nicht⟧ [an] [… illegible] Heer Herr.",
+                        "… Sache (Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [… illegible] …",
+                        "… ⟦nicht⟧ [an] [… illegible] Heer Herr.",
                         "und leer", "und leer"]  # (names without text: their neighbours)
 
 
@@ -503,4 +503,4 @@ def test_the_sites_mentions_outside_passages_nested_and_beside_the_marks_charact
     assert found.passages == [("body1.p1", paragraph), ("body1.p1.note1", "Anna \ufffd")]
     assert found.mentions == [("k0", "", "Außen Name"), ("k1", "body1.p1", paragraph),
                               ("k2", "body1.p1", paragraph), ("k3", "body1.p1.note1", "Anna \ufffd"),
-                              ("k4", "body1.p1", paragraph)]
+                              ("k4", "body1.p1", "… " + paragraph[4:])]  # (four words before it)

@@ -112,7 +112,7 @@
             <li>
               <a href="{$kind}/{@slug}.html">{@heading}</a>
               <xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if>
-              <span class="count" title="mentions in documents">{
+              <span class="count">{
                 @count} mention{if (@count = '1') then '' else 's'}{
                 if (s:letter) then ', ' || count(s:letter) || ' letter' || (if (count(s:letter) = 1) then '' else 's') else ''}</span>
             </li>
@@ -146,8 +146,11 @@
 
   <!-- An entry's page: names, dates, description, identifiers, a correspondent's letters
        by year, and its mentions grouped by document, $s:per-page documents a page (an
-       entry named in thousands of letters gets several pages, each small). -->
-  <xsl:variable name="s:per-page" as="xs:integer" select="120"/>
+       entry named in thousands of letters gets several pages, each well under 300 KB:
+       ~90 KB of the real letters' long titles and links; with 120 a page, half the
+       entries of 5,000 generated letters had a second page, its header and pagers
+       written again). -->
+  <xsl:variable name="s:per-page" as="xs:integer" select="250"/>
   <!-- A correspondent with more letters than this gets counts by year (linked to the
        catalogue, filtered) instead of the list. -->
   <xsl:variable name="s:letters-listed" as="xs:integer" select="200"/>

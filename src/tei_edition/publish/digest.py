@@ -28,9 +28,10 @@ _T = f"{{{TEI_NS}}}"
 _SPACES = re.compile(r"\s+")
 # A mention's snippet: the name with up to CONTEXT_WORDS words either side (fewer when
 # they run past CONTEXT characters), cut at word boundaries: what a reader needs to
-# recognise the passage (a register lists a hundred thousand of them).
-CONTEXT_WORDS = 6
-CONTEXT = 40
+# recognise the passage, whose link is beside it (a register lists a hundred thousand
+# of them: they were a third of its pages with six words and 40 characters a side).
+CONTEXT_WORDS = 4
+CONTEXT = 30
 # What the HTML stylesheet puts before the passages, after the files (passages.xsl).
 PASSAGES = "#passages"
 
