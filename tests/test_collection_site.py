@@ -1032,6 +1032,24 @@ def test_a_correspondent_s_letters_are_counted_without_a_part_that_counts_none(t
     assert counts == {"p1": "(6 sent)", "p2": "(1 received)", "p3": "(5 received)"}
 
 
+def test_a_correspondent_of_many_letters_lists_years_each_with_its_count_apart(tmp_path):
+    """Past 200 letters a correspondent's page lists years with counts: "1831 (8)". The
+    year and its count ran together ("18318"), to the eye and to a screen reader."""
+    source = generate(tmp_path / "src", letters=201)
+    for path in (source / "letters").glob("*.xml"):
+        text = re.sub(r'(<correspAction type="sent"><persName ref=")#p\d(">)[^<]*', r"\1#p1\2Alfred Escher",
+                      path.read_text(encoding="utf-8"))
+        path.write_text(text, encoding="utf-8")
+    build_site(source, tmp_path / "out")
+    entry = page(tmp_path / "out" / "html" / "registers" / "person" / "p1.html")
+    said = [" ".join(li.xpath("string()").split())
+            for li in entry.xpath("//h:ul[@class='year-counts']/h:li", namespaces=XHTML)]
+    assert said and all(re.fullmatch(r"(\d{4}|undated) \(\d+\)", one) for one in said), said
+    heading = entry.xpath("string(//h:h2[@id='te-letters']/h:span[@class='count'])", namespaces=XHTML)
+    assert sum(int(one.split("(")[1][:-1]) for one in said) == sum(map(int, re.findall(r"\d+", heading)))
+    assert heading.startswith("(201 sent")
+
+
 def test_a_timeline_link_names_its_year_and_count(built):
     # A screen reader read the timeline as "link 1, link 1, link 2": the year stood
     # outside each year's link, the count alone inside it.

@@ -248,7 +248,7 @@
                 <xsl:for-each-group select="s:letter" group-by="(key('s:doc', @doc, $site)/@year[normalize-space()], 'undated')[1]">
                   <li><a href="../../index.html#person={encode-for-uri($entity/@label)}{
                     if (current-grouping-key() = 'undated') then '' else '&amp;from=' || current-grouping-key() || '&amp;to=' || current-grouping-key()}">{
-                    current-grouping-key()}</a> <span class="count">{count(current-group())}</span></li>
+                    current-grouping-key()}</a>{' '}<span class="count">({count(current-group())})</span></li>
                 </xsl:for-each-group>
               </ul>
             </xsl:when>
