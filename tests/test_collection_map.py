@@ -89,3 +89,8 @@ def test_map_of_many_places_loads_under_300_kb_and_every_place_is_on_it(tmp_path
             assert fragment in ids, (page.name, fragment)
             fragments += 1
     assert fragments == PLACES  # every place has coordinates: every page links to the map
+    # the places beyond the map, each read with its count apart, as the map's own titles
+    # give it (the name and its count ran together: "Bachegg 171")
+    beyond = [" ".join("".join(li.itertext()).split())
+              for li in root.iter("{http://www.w3.org/1999/xhtml}li") if li.get("id")]
+    assert beyond and all(re.fullmatch(r".+ \d+ \(\d+\)", one) for one in beyond), beyond[:3]

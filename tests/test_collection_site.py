@@ -1050,6 +1050,16 @@ def test_a_correspondent_of_many_letters_lists_years_each_with_its_count_apart(t
     assert heading.startswith("(201 sent")
 
 
+def test_a_register_index_reads_each_entry_s_count_as_words_of_its_own(built):
+    """An index line read "Heer, Oswald (1809–1883)32 mentions": the count ran into the
+    dates (or the name) for a screen reader and in copied text."""
+    html, _ = built
+    lines = [" ".join("".join(li.itertext()).split())
+             for index in (html / "registers").glob("*-*.html")
+             for li in page(index).xpath("//h:ul[@class='entries']/h:li", namespaces=XHTML)]
+    assert lines and all(re.search(r"[^\s(] \d+ mentions?(, \d+ letters?)?$", one) for one in lines), lines[:5]
+
+
 def test_a_timeline_link_names_its_year_and_count(built):
     # A screen reader read the timeline as "link 1, link 1, link 2": the year stood
     # outside each year's link, the count alone inside it.

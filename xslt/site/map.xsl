@@ -55,7 +55,7 @@
           <ul class="entries">
             <xsl:for-each select="$all except $shown">
               <xsl:sort select="@sort"/>
-              <li id="{@slug}"><a href="registers/place/{@slug}.html">{@label}</a> <span class="count">{@count}</span></li>
+              <li id="{@slug}"><a href="registers/place/{@slug}.html">{@label}</a>{' '}<span class="count">({@count})</span></li>
             </xsl:for-each>
           </ul>
         </xsl:if>

@@ -112,6 +112,8 @@
             <li>
               <a href="{$kind}/{@slug}.html">{@heading}</a>
               <xsl:if test="@dates"> <span class="dates"> ({@dates})</span></xsl:if>
+              <!-- the space: read aloud or copied, the count is a word of its own -->
+              <xsl:text> </xsl:text>
               <span class="count">{
                 @count} mention{if (@count = '1') then '' else 's'}{
                 if (s:letter) then ', ' || count(s:letter) || ' letter' || (if (count(s:letter) = 1) then '' else 's') else ''}</span>
