@@ -8,6 +8,12 @@ schema its documents follow, with every problem ``load`` found:
   date-not-real    error    a date that names no real day (``1876-02-30``, ``0000``)
   duplicate-doc-id warning  two documents with one ``xml:id`` (``correspContext`` cannot
                             tell them apart)
+  date-outlier     warning  dates whose year is more than a century away from the body
+                            of the collection's dates and not in their own words
+                            ("1000-04-05" for "05. April": a placeholder for an unknown
+                            year, as one real letter edition writes it): one warning
+                            per such year, with examples and the edition.toml setting
+                            that declares it a placeholder (``_outliers``)
   roles-contradict-title
                    warning  letters whose titles ("A an B") name sender and addressee the
                             other way round from the catalogue: ONE warning for the
@@ -24,6 +30,7 @@ against ``tei_all`` when one is given and the jing engine is there.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tei_edition.collection.catalogue import is_real_date
@@ -53,6 +60,7 @@ def check(collection) -> list[Diagnostic]:
                                         f"document id {doc.xml_id!r} is also that of "
                                         f"{other.path}", "duplicate-doc-id"))
     found += _roles(collection)
+    found += _outliers(collection)
     return sorted(found, key=lambda d: (d.path, d.line or 0, d.column or 0, d.message))
 
 
@@ -77,6 +85,73 @@ def _roles(collection) -> list[Diagnostic]:
     return [Diagnostic(path, None, None, "warning", SOURCE,
                        f"{many} sender and addressee the other way round from {how} "
                        f"(e.g. {examples}); {fix}", "roles-contradict-title")]
+
+
+CENTURY = 100  # years: a gap this wide or wider parts a date from the body of the dates
+_YEAR = re.compile(r"^-?(\d{4})")
+_VALUES = re.compile(r"\s*-?\d{4}(?:-\d{2}){0,2}(?:\s*–\s*-?\d{4}(?:-\d{2}){0,2})?\s*")
+
+
+def _outliers(collection) -> list[Diagnostic]:
+    """Dates far outside the collection's: the body of its dates is the largest run of
+    years with no gap over a century between them, holding most dated documents; a
+    date more than a century before or after it is suspect when its own words do not
+    give its year (a year the words give is the source's: a document quoted from
+    centuries before). One warning per such year."""
+    dated = sorted(((int(m.group(1)), doc) for doc in collection.ordered()
+                    if (m := _YEAR.match(doc.catalogue.date_sort or "")) and int(m.group(1))),
+                   key=lambda one: one[0])
+    if not dated:
+        return []
+    runs, run = [], [dated[0]]
+    for one in dated[1:]:
+        if one[0] - run[-1][0] > CENTURY:
+            runs.append(run)
+            run = []
+        run.append(one)
+    runs.append(run)
+    body = max(runs, key=len)
+    if 2 * len(body) <= len(dated):
+        return []  # no body of dates to stand apart from
+    low, high = body[0][0], body[-1][0]
+    by_year: dict[int, list] = {}
+    for year, doc in dated:
+        if not low <= year <= high and not _says_year(doc.catalogue, year):
+            by_year.setdefault(year, []).append(doc)
+    return [_outlier(collection, year, docs, low, high) for year, docs in by_year.items()]
+
+
+def _says_year(entry, year: int) -> bool:
+    """Whether the date's own words give its year (not the value repeated: a date with
+    no words of its own says nothing)."""
+    text = entry.date_text or ""
+    if _VALUES.fullmatch(text):
+        return False
+    return re.search(rf"(?<!\d)0*{year}(?!\d)", text) is not None
+
+
+def _outlier(collection, year: int, docs: list, low: int, high: int) -> Diagnostic:
+    side = "before" if year < low else "after"
+    span = f"{low}" if low == high else f"{low}–{high}"
+    where = [(str(d.path), d.date_line) for d in docs]
+    fix = (f"if {year} stands for an unknown year, declare it in edition.toml: [dates] "
+           f"unknown_year = {year} (the catalogue then gives the day and month with the year "
+           f"unknown, and lists {'it' if len(docs) == 1 else 'them'} with the undated); "
+           f"else correct {'the date' if len(docs) == 1 else 'their dates'}")
+    far = f"more than a century {side} the collection's other dates ({span})"
+    if len(docs) == 1:
+        entry = docs[0].catalogue
+        return Diagnostic(where[0][0], where[0][1], None, "warning", SOURCE,
+                          f"the date {entry.date or entry.date_sort!r} is {far}, and its own "
+                          f"words ({entry.date_text!r}) do not give that year; {fix}",
+                          "date-outlier")
+    examples = ", ".join(f"{p}:{line} {d.catalogue.date_text!r}" if line else f"{p} {d.catalogue.date_text!r}"
+                         for (p, line), d in zip(where[:2], docs))
+    path = str(collection.config.path or collection.root)
+    return Diagnostic(path, None, None, "warning", SOURCE,
+                      f"{len(docs):,} documents are dated in the year {year}, {far}, and their "
+                      f"own words do not give that year (e.g. {examples}); {fix}",
+                      "date-outlier")
 
 
 def validate_declared(paths, *, tei_all: Path | None = None, engine: str = "auto"):
