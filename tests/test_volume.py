@@ -70,6 +70,27 @@ def test_index_page_numbers_print_the_names(book):
     assert checked >= 6
 
 
+def test_the_index_gives_each_correspondent_the_pages_of_their_letters(book):
+    """Named only in a letter's heading (its sender or addressee, "Jakob Dubs to Alfred
+    Escher"), a correspondent was missing from the index; a printed letter edition's
+    index gives the pages of their letters."""
+    coll, written, reader = book
+    labels = reader.page_labels
+    starts = {o.title.replace("\xa0", " "): int(labels[reader.get_destination_page_number(o)])
+              for o in reader.outline if not isinstance(o, list) and re.match(r"^\d+\. ", o.title)}
+    index_page = next(i for i, p in enumerate(reader.pages)
+                      if p.extract_text().startswith("Index of persons"))
+    index = re.sub(r"\s+", " ", " ".join(reader.pages[i].extract_text()
+                                         for i in range(index_page, len(reader.pages))))
+    checked = 0
+    for name in ("Jakob Dubs", "Emil Welti", "Alfred Escher"):  # named in no letter's text
+        letters = sorted({page for title, page in starts.items() if name in title.split(", ")[0]})
+        if letters:
+            assert _index_pages(index, name) == letters, name
+            checked += 1
+    assert checked >= 2
+
+
 def test_rebuild_is_byte_identical(book, tmp_path):
     coll, written, _ = book
     again, _ = volume.write_volume(coll, tmp_path / "letters.pdf")

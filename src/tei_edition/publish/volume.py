@@ -187,7 +187,7 @@ def assemble(collection, documents, *, resolve=resolve, part: str | None = None,
         number = first_number + offset
         tree = document.parse()
         resolve(tree, Path(document.path), register)
-        body.append(_division(tree, document, number, used))
+        body.append(_division(tree, document, number, used, register))
     _entries(stand_off, register, used)
     if not len(stand_off):
         tei.remove(stand_off)
@@ -253,13 +253,14 @@ def _chars(el) -> int:
     return pdf.weighted_chars(el)
 
 
-def _division(tree, document, number: int, used: dict[str, str]):
+def _division(tree, document, number: int, used: dict[str, str], register=None):
     """One document of the book: numbered heading with its source note, then its text,
     ids prefixed and names pointing to the book's register entries."""
     div = etree.Element(f"{_T}div", type="document", n=str(number))
     div.set(XML_ID, f"d{number}")
     head = etree.SubElement(div, f"{_T}head")
     head.text = catalogue_line(document.catalogue, number)
+    _correspondents(head, document.catalogue, used, register)
     source = _source_note(tree)
     if source:
         etree.SubElement(head, f"{_T}note", type="source").text = source
@@ -282,6 +283,41 @@ def _division(tree, document, number: int, used: dict[str, str]):
         elif isinstance(child.tag, str):
             div.append(child)
     return div
+
+
+_NAME_TAGS = {"person": "persName", "personGrp": "persName", "org": "orgName", "place": "placeName"}
+
+
+def _correspondents(head, entry, used: dict[str, str], register) -> None:
+    """A letter's sender and addressee, where the heading names them ("Oswald Heer an
+    Alfred Escher, ..."), become names pointing to their register entries: the index
+    gives the page of each letter they wrote or received, as a printed letter edition's
+    does (named only in the catalogue, not in the text, they were not in it at all)."""
+    text, spans = head.text, []
+    for person in (entry.sender or []) + (entry.addressee or []):
+        key, name = person.get("key"), (person.get("name") or "").strip()
+        found = register.find(key) if register is not None and key and name else None
+        where = text.find(name) if found is not None else -1
+        if where >= 0 and not any(a < where + len(name) and where < b for a, b, *_ in spans):
+            spans.append((where, where + len(name), key, found.kind))
+    spans.sort()
+    if not spans:
+        return
+    head.text = text[:spans[0][0]]
+    for n, (a, b, key, kind) in enumerate(spans):
+        el = etree.SubElement(head, f"{_T}{_NAME_TAGS.get(kind, 'name')}", ref="#" + _book_id(key, used))
+        el.set(TE_REFS, key)
+        el.text = text[a:b]
+        el.tail = text[b:spans[n + 1][0] if n + 1 < len(spans) else None]
+
+
+def _book_id(key: str, used: dict[str, str]) -> str:
+    """The id in the book of the entry with this collection key: the same in every part
+    of a volume (the index merges the parts by it)."""
+    if key not in used:
+        digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+        used[key] = "e-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip("-") + f"-{digest}"
+    return used[key]
 
 
 def _source_note(tree) -> str:
@@ -334,14 +370,7 @@ def _point_names(content, used: dict[str, str]) -> None:
                 continue  # the document's own entry, or an authority URI
             del el.attrib["ref"]
             continue
-        ids = []
-        for key in keys:
-            if key not in used:
-                # the same id in every part of a volume (the index merges the parts by it)
-                digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-                used[key] = "e-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip("-") + f"-{digest}"
-            ids.append("#" + used[key])
-        el.set("ref", " ".join(ids))
+        el.set("ref", " ".join("#" + _book_id(key, used) for key in keys))
 
 
 def _entries(stand_off, register, used: dict[str, str]) -> None:
