@@ -286,6 +286,13 @@ def test_the_imprint_says_the_order_the_editors_gave():
         "The documents of the edition, printed in the order the editors gave them."
     assert volume._order_words(coll(["c"])) == ("The documents of the edition, printed in the order the editors "
                                                 "gave them, the others after them by date, the undated ones last.")
+    # a year the editors declare unknown (edition.toml's [dates] unknown_year): said so
+    docs[1].catalogue.date_words = "5 April, year unknown"
+    assert volume._order_words(coll([])) == ("The documents of the edition, printed by date, those "
+                                             "whose year is unknown last.")
+    docs.append(doc("d", None))
+    assert volume._order_words(coll([])) == ("The documents of the edition, printed by date, those "
+                                             "whose year is unknown and the undated ones last.")
 
 
 def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):

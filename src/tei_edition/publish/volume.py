@@ -227,8 +227,13 @@ def _order_words(collection) -> str:
     they are printed in (it said "The documents of the collection, in catalogue order.",
     which told a reader nothing). The order is ``Collection.ordered``'s: the one
     ``edition.toml`` gives, then by date, the undated last."""
-    undated = any(d.catalogue.date_sort is None for d in collection.documents)
-    by_date = "by date, the undated ones last" if undated else "by date"
+    last = [d.catalogue for d in collection.documents if d.catalogue.date_sort is None]
+    # (a date whose year the editors declare unknown, edition.toml's [dates] unknown_year,
+    # has no sort key but its words: "5 April, year unknown")
+    unknown = sum(1 for e in last if getattr(e, "date_words", None) and e.date_words != "undated")
+    by_date = "by date" + ("" if not last else ", the undated ones last" if not unknown
+                           else ", those whose year is unknown last" if unknown == len(last)
+                           else ", those whose year is unknown and the undated ones last")
     if not collection.config.order:
         return f"The documents of the edition, printed {by_date}."
     given = given_place(collection.config.order)
