@@ -89,6 +89,10 @@ def test_the_index_gives_each_correspondent_the_pages_of_their_letters(book):
             assert _index_pages(index, name) == letters, name
             checked += 1
     assert checked >= 2
+    principles = next(" ".join(p.extract_text().split()) for p in reader.pages
+                      if "Signs and notes in this edition" in p.extract_text())
+    assert ("Index The persons, places and organisations named in the text, and the writers "
+            "and addressees of the letters, with their dates") in principles, principles
 
 
 def test_rebuild_is_byte_identical(book, tmp_path):
