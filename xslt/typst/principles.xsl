@@ -71,8 +71,8 @@
              where its heading names them: volume.py) -->
         <xsl:with-param name="meaning" select="'The persons, places and organisations named in the text'
           || (if (/*/@te:book = 'collection' and $text//tei:div[@type = 'document']/tei:head//@te:entity)
-              then ', and the writers and addressees of the letters,' else '')
-          || ' with their dates, a short description from the register of the edition and the pages where they are named.'"/>
+              then ', and the writers and addressees of the letters' else '')
+          || ', with their dates, a short description from the register of the edition and the pages where they are named.'"/>
       </xsl:call-template>
     </xsl:if>
     <xsl:text>  ),&#10;)&#10;&#10;</xsl:text>
