@@ -118,3 +118,17 @@ def test_several_unknown_years(tmp_path):
     (tmp_path / "edition.toml").write_text("[dates]\nunknown_year = [1111, 1000, 1000]\n",
                                            encoding="utf-8")
     assert configuration.read(tmp_path).unknown_years == [1000, 1111]
+
+
+def test_the_setting_holds_for_a_collection_loaded_from_its_records(tmp_path):
+    """A rebuild reads unchanged files from the last load's records: the setting
+    applies to them, and is undone when it is taken away (the records keep the
+    source's date)."""
+    root = make(tmp_path, BODY + PLACEHOLDERS)
+    records = collection.load([root]).records
+    (root / "edition.toml").write_text("[dates]\nunknown_year = 1000\n", encoding="utf-8")
+    declared = collection.load([root], cache=records)
+    assert declared.document("letters/p1").catalogue.date is None
+    (root / "edition.toml").unlink()
+    again = collection.load([root], cache=declared.records)
+    assert again.document("letters/p1").catalogue.date_words == "5 April 1000"
