@@ -63,6 +63,12 @@ def test_one_placeholder_is_located_at_its_date(tmp_path):
     assert "the date '1000-04-05' is more than a century before" in found.message
 
 
+def test_a_placeholder_with_no_words_of_its_own_is_found_too(tmp_path):
+    coll = collection.load([make(tmp_path, BODY + [("p1.xml", "1000-04-05", "")])])
+    [found] = outliers(coll)
+    assert "and it has no words of its own to give that year" in found.message
+
+
 @pytest.mark.parametrize("extra", [
     [("old.xml", "1291-08-01", "1. August 1291")],  # the words give the year: the source's
     [("p1.xml", "1869-04-05", "05. April")],  # within the body of the dates

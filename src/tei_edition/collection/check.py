@@ -121,13 +121,16 @@ def _outliers(collection) -> list[Diagnostic]:
     return [_outlier(collection, year, docs, low, high) for year, docs in by_year.items()]
 
 
-def _says_year(entry, year: int) -> bool:
-    """Whether the date's own words give its year (not the value repeated: a date with
-    no words of its own says nothing)."""
+def _words(entry) -> str:
+    """The date's own words: "" for none (its text is then its value, repeated)."""
     text = entry.date_text or ""
-    if _VALUES.fullmatch(text):
-        return False
-    return re.search(rf"(?<!\d)0*{year}(?!\d)", text) is not None
+    return "" if _VALUES.fullmatch(text) else text
+
+
+def _says_year(entry, year: int) -> bool:
+    """Whether the date's own words give its year (a date with no words of its own
+    says nothing)."""
+    return re.search(rf"(?<!\d)0*{year}(?!\d)", _words(entry)) is not None
 
 
 def _outlier(collection, year: int, docs: list, low: int, high: int) -> Diagnostic:
@@ -141,11 +144,12 @@ def _outlier(collection, year: int, docs: list, low: int, high: int) -> Diagnost
     far = f"more than a century {side} the collection's other dates ({span})"
     if len(docs) == 1:
         entry = docs[0].catalogue
+        words = _words(entry)
+        said = f"its own words ({words!r}) do not" if words else "it has no words of its own to"
         return Diagnostic(where[0][0], where[0][1], None, "warning", SOURCE,
-                          f"the date {entry.date or entry.date_sort!r} is {far}, and its own "
-                          f"words ({entry.date_text!r}) do not give that year; {fix}",
-                          "date-outlier")
-    examples = ", ".join(f"{p}:{line} {d.catalogue.date_text!r}" if line else f"{p} {d.catalogue.date_text!r}"
+                          f"the date {entry.date or entry.date_sort!r} is {far}, and {said} "
+                          f"give that year; {fix}", "date-outlier")
+    examples = ", ".join((f"{p}:{line}" if line else p) + (f" {w!r}" if (w := _words(d.catalogue)) else "")
                          for (p, line), d in zip(where[:2], docs))
     path = str(collection.config.path or collection.root)
     return Diagnostic(path, None, None, "warning", SOURCE,
