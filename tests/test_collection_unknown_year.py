@@ -1,8 +1,10 @@
-"""Dates far outside the collection's: a year that stands for "unknown" (one real letter
-edition dates "05. April" as 1000-04-05) is found by ``check`` (``date-outlier``), and
-declared a placeholder by the editors in edition.toml (``[dates] unknown_year``): the
-catalogue then gives the day and month with the year unknown and lists the document
-with the undated. On a small collection generated here (made-up letters)."""
+"""The collection checks a reader of its volume prompted, on a small collection
+generated here (made-up letters). Dates far outside the collection's: a year that
+stands for "unknown" (one real letter edition dates "05. April" as 1000-04-05) is
+found by ``check`` (``date-outlier``), and declared a placeholder by the editors in
+edition.toml (``[dates] unknown_year``): the catalogue then gives the day and month
+with the year unknown and lists the document with the undated. A collection with no
+title of its own is told so (``no-title``)."""
 
 from __future__ import annotations
 
@@ -138,3 +140,13 @@ def test_the_setting_holds_for_a_collection_loaded_from_its_records(tmp_path):
     (root / "edition.toml").unlink()
     again = collection.load([root], cache=declared.records)
     assert again.document("letters/p1").catalogue.date_words == "5 April 1000"
+
+
+def test_a_collection_titled_by_its_folder_is_told_so(tmp_path):
+    """The volume of 60 real letters had the title page "vol60": its folder's name."""
+    def untitled(coll):
+        return [d for d in collection.check(coll) if d.rule == "no-title"]
+    [found] = untitled(collection.load([make(tmp_path / "vol60", BODY)]))
+    assert "titled by its folder's name ('vol60')" in found.message
+    assert "edition.toml" in found.message
+    assert untitled(collection.load([make(tmp_path / "titled", BODY, 'title = "Briefe"\n')])) == []

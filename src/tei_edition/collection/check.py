@@ -20,6 +20,9 @@ schema its documents follow, with every problem ``load`` found:
                             collection, with the count, two examples and the
                             edition.toml setting that resolves it (each letter's detail:
                             ``Collection.roles_contradicted``)
+  no-title         warning  a collection of several files with no title of its own
+                            (edition.toml, teiCorpus header): its volume's title page,
+                            text and site are titled by its folder's name ("letters")
   (and what ``load`` reports: files not well-formed, files that are not TEI, keys
   matching no register attribute)
 
@@ -61,6 +64,7 @@ def check(collection) -> list[Diagnostic]:
                                         f"{other.path}", "duplicate-doc-id"))
     found += _roles(collection)
     found += _outliers(collection)
+    found += _untitled(collection)
     return sorted(found, key=lambda d: (d.path, d.line or 0, d.column or 0, d.message))
 
 
@@ -85,6 +89,19 @@ def _roles(collection) -> list[Diagnostic]:
     return [Diagnostic(path, None, None, "warning", SOURCE,
                        f"{many} sender and addressee the other way round from {how} "
                        f"(e.g. {examples}); {fix}", "roles-contradict-title")]
+
+
+def _untitled(collection) -> list[Diagnostic]:
+    """A collection titled by its folder's name: the volume's title page said "vol60"."""
+    folder = Path(collection.root).name
+    files = {str(d.path) for d in collection.documents}
+    if len(files) < 2 or collection.config.title or collection.title != folder:
+        return []  # (one file of many documents: left to its own header, see model.py)
+    return [Diagnostic(str(collection.root), None, None, "warning", SOURCE,
+                       f"the collection has no title of its own: its volume, text and site are "
+                       f"titled by its folder's name ({folder!r}); give one in edition.toml "
+                       f"(title = \"...\", with editors = [...]) or in a teiCorpus header",
+                       "no-title")]
 
 
 CENTURY = 100  # years: a gap this wide or wider parts a date from the body of the dates
