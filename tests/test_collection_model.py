@@ -468,7 +468,8 @@ def test_copies_of_an_entry_in_each_letter_are_one_entity(tmp_path):
             '</listPerson></standOff><text><body><p><persName ref="#pmb1">A.</persName></p>'
             '</body></text></TEI>', encoding="utf-8")
     coll = collection.load([tmp_path])
-    assert coll.register.keys() == ["pmb1"] and collection.check(coll) == []
+    assert coll.register.keys() == ["pmb1"]
+    assert [d for d in collection.check(coll) if d.rule != "no-title"] == []  # (untitled)
     assert [d.register_refs for d in coll.documents] == [["pmb1"], ["pmb1"]]
     import pickle
 

@@ -152,3 +152,32 @@ def test_by_default_every_real_letter_agrees_with_its_title():
     assert all(cat.title_roles(e.title, [p["name"] for p in e.sender],
                                [p["name"] for p in e.addressee])[0] == "agrees"
                for e in coll.catalogue())
+
+
+PLACEHOLDERS = ["K_0083_Stocker_Johann_Gustav_an_Escher_0000-04-05",
+                "K_0091_Unbekannt_an_Escher_0000-10-26",
+                "K_5513_Behn-Eschenburg_Hermann_an_Escher_0000-08-19"]
+
+
+@needs_shared(LETTERS / "letters" / f"{PLACEHOLDERS[0]}.xml")
+def test_the_editions_placeholder_year_is_one_warning_and_can_be_declared():
+    """Three letters are dated 1000-..., the edition's placeholder for an unknown year
+    ("05. April"): listed first, as "5 April 1000", until the editors declare it."""
+    files = sorted(set(letter_sample(100)) | {LETTERS / "letters" / f"{n}.xml" for n in PLACEHOLDERS})
+    coll = collection.load([*files, LETTERS / "registers"])
+    [warning] = [d for d in collection.check(coll) if d.rule == "date-outlier"]
+    assert warning.message.startswith("3 documents are dated in the year 1000, more than a "
+                                      "century before the collection's other dates (18")
+    assert coll.ordered()[0].catalogue.date_words == "5 April 1000"
+
+    declared = collection.load([*files, LETTERS / "registers"],
+                               config=collection.Config(unknown_years=[1000]))
+    assert not [d for d in collection.check(declared) if d.rule == "date-outlier"]
+    entries = declared.catalogue()
+    unknown = [e for e in entries if e.source.removeprefix("letters/").removesuffix(".xml")
+               in PLACEHOLDERS]
+    assert [(e.date, e.date_words) for e in unknown] == [
+        (None, "5 April, year unknown"), (None, "26 October, year unknown"),
+        (None, "19 August, year unknown")]
+    last_dated = max(i for i, e in enumerate(entries) if e.date_sort)
+    assert all(entries.index(e) > last_dated for e in unknown)  # with the undated

@@ -375,3 +375,24 @@ def test_a_day_and_its_month_stay_on_one_line_in_a_heading(tmp_path):
     text = raw_text(build(source, tmp_path).path)
     assert "Freitag, 18." in text.replace("\xa0", " ")
     assert not re.search(r"\b18\.\s*\n", text), text
+
+
+def test_a_day_and_its_month_stay_together_without_a_year_and_in_the_contents(tmp_path):
+    """A real letter's heading in the volume ended "…, s.l., 05." over "April" (a day
+    with its full stop and no year after the month was not glued), and the contents
+    broke "Sonntag, 27." | "April 1834" (its line was the heading's text as written)."""
+    from tei_edition.publish.formats import pdf
+    from tei_edition.xml.parse import parse_file
+
+    source = tmp_path / "headings.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letters</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body>
+<div type="letter"><head>1. Johann Gustav Stocker an Alfred Escher, s.l., 05. April</head><p>A.</p></div>
+<div type="letter"><head>2. Egbert Friedrich von Mülinen an Alfred Escher, Neuenburg, Sonntag, 27. April 1834</head>
+<p>B.</p></div></body></text></TEI>""", encoding="utf-8")
+    typst = pdf.typst_source(parse_file(source), source).typst
+    titles = re.findall(r'title-text: ("(?:[^"\\]|\\.)*")', typst)
+    assert [t.endswith(', 05.\xa0April"') for t in titles[:1]] == [True], titles
+    assert "Sonntag, 27.\xa0April 1834" in titles[1], titles
+    assert typst.count("s.l., 05.\xa0April") == 2  # the contents line and the heading

@@ -312,6 +312,26 @@ def test_a_table_row_that_runs_over_hangs_under_its_first_line(tmp_path):
     assert all(line.startswith("  ") and line.strip() for line in lines[first + 1:second]), lines
 
 
+def test_a_table_that_fits_the_line_is_set_in_columns(tmp_path):
+    # A real letter's election results, in the volume's text: "absolutes Mehr: | 3266 |
+    # |  |" over " | Brunner | 3330 | Graffenried | 2511", columns nowhere (only tables
+    # whose cells the source aligns were set in columns).
+    source = tmp_path / "table.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Letter</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><p>Das Ergebnis:</p><table>
+<row><cell>absolutes Mehr:</cell><cell>3266</cell><cell/><cell/></row>
+<row><cell>Stimmen erhielten:</cell><cell>v. Büren</cell><cell>3995</cell><cell>Weber</cell><cell>2657</cell></row>
+<row><cell/><cell>Brunner</cell><cell>3330</cell><cell>Graffenried</cell><cell>2511</cell></row>
+</table></body></text></TEI>""", encoding="utf-8")
+    lines = text_of(source).split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("absolutes Mehr:"))
+    assert lines[first:first + 3] == [
+        "absolutes Mehr:    | 3266     |      |",
+        "Stimmen erhielten: | v. Büren | 3995 | Weber       | 2657",
+        "                   | Brunner  | 3330 | Graffenried | 2511"], lines
+
+
 def test_a_list_item_stands_on_the_line_of_its_short_label(tmp_path):
     # FRUS's decree annulling the state loans, in the text: "1." alone on a line, then
     # " All state loans ..." a space in; the PDF sets "1.  All state loans ...".

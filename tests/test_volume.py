@@ -70,6 +70,31 @@ def test_index_page_numbers_print_the_names(book):
     assert checked >= 6
 
 
+def test_the_index_gives_each_correspondent_the_pages_of_their_letters(book):
+    """Named only in a letter's heading (its sender or addressee, "Jakob Dubs to Alfred
+    Escher"), a correspondent was missing from the index; a printed letter edition's
+    index gives the pages of their letters."""
+    coll, written, reader = book
+    labels = reader.page_labels
+    starts = {o.title.replace("\xa0", " "): int(labels[reader.get_destination_page_number(o)])
+              for o in reader.outline if not isinstance(o, list) and re.match(r"^\d+\. ", o.title)}
+    index_page = next(i for i, p in enumerate(reader.pages)
+                      if p.extract_text().startswith("Index of persons"))
+    index = re.sub(r"\s+", " ", " ".join(reader.pages[i].extract_text()
+                                         for i in range(index_page, len(reader.pages))))
+    checked = 0
+    for name in ("Jakob Dubs", "Emil Welti", "Alfred Escher"):  # named in no letter's text
+        letters = sorted({page for title, page in starts.items() if name in title.split(", ")[0]})
+        if letters:
+            assert _index_pages(index, name) == letters, name
+            checked += 1
+    assert checked >= 2
+    principles = next(" ".join(p.extract_text().split()) for p in reader.pages
+                      if "Signs and notes in this edition" in p.extract_text())
+    assert ("Index The persons, places and organisations named in the text, and the writers "
+            "and addressees of the letters, with their dates") in principles, principles
+
+
 def test_rebuild_is_byte_identical(book, tmp_path):
     coll, written, _ = book
     again, _ = volume.write_volume(coll, tmp_path / "letters.pdf")
@@ -265,6 +290,13 @@ def test_the_imprint_says_the_order_the_editors_gave():
         "The documents of the edition, printed in the order the editors gave them."
     assert volume._order_words(coll(["c"])) == ("The documents of the edition, printed in the order the editors "
                                                 "gave them, the others after them by date, the undated ones last.")
+    # a year the editors declare unknown (edition.toml's [dates] unknown_year): said so
+    docs[1].catalogue.date_words = "5 April, year unknown"
+    assert volume._order_words(coll([])) == ("The documents of the edition, printed by date, those "
+                                             "whose year is unknown last.")
+    docs.append(doc("d", None))
+    assert volume._order_words(coll([])) == ("The documents of the edition, printed by date, those "
+                                             "whose year is unknown and the undated ones last.")
 
 
 def test_the_source_note_names_the_manuscript_and_where_it_is_printed(tmp_path):

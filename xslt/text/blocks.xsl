@@ -93,11 +93,13 @@
                 mode="tx:block" as="element(tx:b)*"/>
 
   <!-- A table row is one line, its cells (and any text standing between them)
-       separated by " | ". A table whose cells the common layer sets right or centred
-       (@te:align) is set in columns, each cell padded to its column's width on the side
-       its alignment asks for, when every row is cells only (no spans) and the widest
-       row fits the line; otherwise its rows read as the rows of any table. -->
-  <xsl:template match="tei:table[tei:row/tei:cell/@te:align]" mode="tx:block" as="element(tx:b)*">
+       separated by " | ". A table is set in columns, each cell padded to its column's
+       width on the side its alignment asks for (@te:align, the common layer's: right
+       or centred; else left), when every row is cells only (no spans) and the widest
+       row fits the line; otherwise its rows read as the rows of any table. (Only
+       tables with aligned cells were: a real letter's election results read
+       "absolutes Mehr: | 3266 |  |  |" over " | Brunner | 3330 | Graffenried | 2511".) -->
+  <xsl:template match="tei:table" mode="tx:block" as="element(tx:b)*">
     <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
     <xsl:call-template name="tx:contents">
       <xsl:with-param name="columns" tunnel="yes" select="map{'table': ., 'widths': tx:column-widths(., $indent)}"/>

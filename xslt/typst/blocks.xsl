@@ -265,7 +265,7 @@
     <!-- the label the common layer gave a numbered division without a label heading -->
     <xsl:variable name="given" select="@te:division-label[$head]"/>
     <xsl:text>  label-text: {tt:str-or-none((string-join($labels ! tt:plain(.), ' ')[.], $given)[1])}, </xsl:text>
-    <xsl:text>title-text: {tt:str-or-none(($head ! te:one-line(.), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
+    <xsl:text>title-text: {tt:str-or-none(($head ! tt:keep-day-month(te:one-line(.)), $synthetic)[1])},{tt:mark(.)}&#10;</xsl:text>
     <xsl:if test="$carried or $leading">
       <xsl:text>  pre: [&#10;</xsl:text>
       <xsl:call-template name="tt:page-mark">

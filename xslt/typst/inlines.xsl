@@ -97,16 +97,23 @@
   </xsl:function>
 
   <!-- In a heading a day and its month stay on one line ("Freitag, 18.&#xA0;Juli 1845",
-       "April&#xA0;20, 1917"): a title broke "18." | "Juli 1845". Months by the words the
-       date rule reads them by (policy.xml's <dates>). -->
+       "April&#xA0;20, 1917", "05.&#xA0;April"): a title broke "18." | "Juli 1845". Months
+       by the words the date rule reads them by (policy.xml's <dates>). The contents line
+       and running head of a heading (its one-line text, blocks.xsl) likewise. -->
   <xsl:variable name="tt:month-words" as="xs:string"
                 select="'^(' || string-join($te:policy/dates/month/@source, '|') || ')'"/>
 
   <xsl:function name="tt:day-month" as="xs:string">
     <xsl:param name="t" as="text()"/>
     <xsl:param name="s" as="xs:string"/>
+    <xsl:sequence select="if (empty($t/ancestor::tei:head)) then $s else tt:keep-day-month($s)"/>
+  </xsl:function>
+
+  <xsl:function name="tt:keep-day-month" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
     <xsl:choose>
-      <xsl:when test="empty($t/ancestor::tei:head) or not(matches($s, '\d \p{L}|\p{L} \d'))">
+      <!-- (a day with its full stop before the month: "05. April") -->
+      <xsl:when test="not(matches($s, '\d\.? \p{L}|\p{L} \d'))">
         <xsl:sequence select="$s"/>
       </xsl:when>
       <xsl:otherwise>

@@ -67,7 +67,12 @@
     <xsl:if test="$text//@te:entity">
       <xsl:call-template name="tt:sign">
         <xsl:with-param name="sign" select="'Index'"/>
-        <xsl:with-param name="meaning" select="'The persons, places and organisations named in the text, with their dates, a short description from the register of the edition and the pages where they are named.'"/>
+        <!-- (a collection's volume indexes each letter's writers and addressees too,
+             where its heading names them: volume.py) -->
+        <xsl:with-param name="meaning" select="'The persons, places and organisations named in the text'
+          || (if (/*/@te:book = 'collection' and $text//tei:div[@type = 'document']/tei:head//@te:entity)
+              then ', and the writers and addressees of the letters' else '')
+          || ', with their dates, a short description from the register of the edition and the pages where they are named.'"/>
       </xsl:call-template>
     </xsl:if>
     <xsl:text>  ),&#10;)&#10;&#10;</xsl:text>

@@ -329,6 +329,20 @@ def _set_date(el: etree._Element, found: Read) -> bool:
     return False
 
 
+def year_unknown(entry: CatalogueEntry, years) -> bool:
+    """Take out of the entry a year the editors declare a placeholder for an unknown
+    year (edition.toml's ``[dates] unknown_year``): the date is then its day and month
+    with the year unknown ("5 April, year unknown"), no ISO date and no sort key (it
+    is listed with the undated); its words (``date_text``) stay the source's. True if
+    the entry was changed."""
+    match = _ISO.match(entry.date_sort or "")
+    if not years or not match or int(match.group(1)) not in years:
+        return False
+    entry.date_words = dates.year_unknown(entry.date, entry.date_text)
+    entry.date = entry.date_sort = None
+    return True
+
+
 def _language(unit, header) -> str | None:
     for el in (unit, unit.find(f"{_T}text")):
         if el is not None and el.get(XML_LANG):

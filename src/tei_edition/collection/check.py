@@ -8,12 +8,21 @@ schema its documents follow, with every problem ``load`` found:
   date-not-real    error    a date that names no real day (``1876-02-30``, ``0000``)
   duplicate-doc-id warning  two documents with one ``xml:id`` (``correspContext`` cannot
                             tell them apart)
+  date-outlier     warning  dates whose year is more than a century away from the body
+                            of the collection's dates and not in their own words
+                            ("1000-04-05" for "05. April": a placeholder for an unknown
+                            year, as one real letter edition writes it): one warning
+                            per such year, with examples and the edition.toml setting
+                            that declares it a placeholder (``_outliers``)
   roles-contradict-title
                    warning  letters whose titles ("A an B") name sender and addressee the
                             other way round from the catalogue: ONE warning for the
                             collection, with the count, two examples and the
                             edition.toml setting that resolves it (each letter's detail:
                             ``Collection.roles_contradicted``)
+  no-title         warning  a collection of several files with no title of its own
+                            (edition.toml, teiCorpus header): its volume's title page,
+                            text and site are titled by its folder's name ("letters")
   (and what ``load`` reports: files not well-formed, files that are not TEI, keys
   matching no register attribute)
 
@@ -24,6 +33,7 @@ against ``tei_all`` when one is given and the jing engine is there.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tei_edition.collection.catalogue import is_real_date
@@ -53,6 +63,8 @@ def check(collection) -> list[Diagnostic]:
                                         f"document id {doc.xml_id!r} is also that of "
                                         f"{other.path}", "duplicate-doc-id"))
     found += _roles(collection)
+    found += _outliers(collection)
+    found += _untitled(collection)
     return sorted(found, key=lambda d: (d.path, d.line or 0, d.column or 0, d.message))
 
 
@@ -77,6 +89,90 @@ def _roles(collection) -> list[Diagnostic]:
     return [Diagnostic(path, None, None, "warning", SOURCE,
                        f"{many} sender and addressee the other way round from {how} "
                        f"(e.g. {examples}); {fix}", "roles-contradict-title")]
+
+
+def _untitled(collection) -> list[Diagnostic]:
+    """A collection titled by its folder's name: the volume's title page said "vol60"."""
+    folder = Path(collection.root).name
+    files = {str(d.path) for d in collection.documents}
+    if len(files) < 2 or collection.config.title or collection.title != folder:
+        return []  # (one file of many documents: left to its own header, see model.py)
+    return [Diagnostic(str(collection.root), None, None, "warning", SOURCE,
+                       f"the collection has no title of its own: its volume, text and site are "
+                       f"titled by its folder's name ({folder!r}); give one in edition.toml "
+                       f"(title = \"...\", with editors = [...]) or in a teiCorpus header",
+                       "no-title")]
+
+
+CENTURY = 100  # years: a gap this wide or wider parts a date from the body of the dates
+_YEAR = re.compile(r"^-?(\d{4})")
+_VALUES = re.compile(r"\s*-?\d{4}(?:-\d{2}){0,2}(?:\s*–\s*-?\d{4}(?:-\d{2}){0,2})?\s*")
+
+
+def _outliers(collection) -> list[Diagnostic]:
+    """Dates far outside the collection's: the body of its dates is the largest run of
+    years with no gap over a century between them, holding most dated documents; a
+    date more than a century before or after it is suspect when its own words do not
+    give its year (a year the words give is the source's: a document quoted from
+    centuries before). One warning per such year."""
+    dated = sorted(((int(m.group(1)), doc) for doc in collection.ordered()
+                    if (m := _YEAR.match(doc.catalogue.date_sort or "")) and int(m.group(1))),
+                   key=lambda one: one[0])
+    if not dated:
+        return []
+    runs, run = [], [dated[0]]
+    for one in dated[1:]:
+        if one[0] - run[-1][0] > CENTURY:
+            runs.append(run)
+            run = []
+        run.append(one)
+    runs.append(run)
+    body = max(runs, key=len)
+    if 2 * len(body) <= len(dated):
+        return []  # no body of dates to stand apart from
+    low, high = body[0][0], body[-1][0]
+    by_year: dict[int, list] = {}
+    for year, doc in dated:
+        if not low <= year <= high and not _says_year(doc.catalogue, year):
+            by_year.setdefault(year, []).append(doc)
+    return [_outlier(collection, year, docs, low, high) for year, docs in by_year.items()]
+
+
+def _words(entry) -> str:
+    """The date's own words: "" for none (its text is then its value, repeated)."""
+    text = entry.date_text or ""
+    return "" if _VALUES.fullmatch(text) else text
+
+
+def _says_year(entry, year: int) -> bool:
+    """Whether the date's own words give its year (a date with no words of its own
+    says nothing)."""
+    return re.search(rf"(?<!\d)0*{year}(?!\d)", _words(entry)) is not None
+
+
+def _outlier(collection, year: int, docs: list, low: int, high: int) -> Diagnostic:
+    side = "before" if year < low else "after"
+    span = f"{low}" if low == high else f"{low}–{high}"
+    where = [(str(d.path), d.date_line) for d in docs]
+    fix = (f"if {year} stands for an unknown year, declare it in edition.toml: [dates] "
+           f"unknown_year = {year} (the catalogue then gives the day and month with the year "
+           f"unknown, and lists {'it' if len(docs) == 1 else 'them'} with the undated); "
+           f"else correct {'the date' if len(docs) == 1 else 'their dates'}")
+    far = f"more than a century {side} the collection's other dates ({span})"
+    if len(docs) == 1:
+        entry = docs[0].catalogue
+        words = _words(entry)
+        said = f"its own words ({words!r}) do not" if words else "it has no words of its own to"
+        return Diagnostic(where[0][0], where[0][1], None, "warning", SOURCE,
+                          f"the date {entry.date or entry.date_sort!r} is {far}, and {said} "
+                          f"give that year; {fix}", "date-outlier")
+    examples = ", ".join((f"{p}:{line}" if line else p) + (f" {w!r}" if (w := _words(d.catalogue)) else "")
+                         for (p, line), d in zip(where[:2], docs))
+    path = str(collection.config.path or collection.root)
+    return Diagnostic(path, None, None, "warning", SOURCE,
+                      f"{len(docs):,} documents are dated in the year {year}, {far}, and their "
+                      f"own words do not give that year (e.g. {examples}); {fix}",
+                      "date-outlier")
 
 
 def validate_declared(paths, *, tei_all: Path | None = None, engine: str = "auto"):

@@ -23,6 +23,10 @@ Every key is optional; a collection without the file builds with the defaults be
     # roles = "swapped"    # the edition's encoding has them the other way round throughout
     # roles = "from-title" # as each letter's title names them ("A an B", "A to B", "A à B")
 
+    [dates]                # an editorial decision, said with each date it changes
+    unknown_year = 1000    # the edition's placeholder for a year it does not know
+    # unknown_year = [1000, 1111]
+
 ``roles`` answers the ``roles-contradict-title`` warning of ``check``: letters whose
 titles name sender and addressee the other way round from their encoding. "auto"
 keeps the encoding except where it contradicts itself (a name typed addressee in the
@@ -30,6 +34,12 @@ sending ``correspAction``, or sender in the receiving one: the real letter editi
 does so in every letter) and the title names the people the other way round; there
 the title, the one unambiguous statement, decides. Every catalogue entry a rule
 changes says so (``roles``, ``roles_note``); the TEI is never changed.
+
+``unknown_year`` answers the ``date-outlier`` warning of ``check``: dates whose year is
+centuries away from the rest of the collection and not in their own words, as a
+placeholder for an unknown year is ("1000-04-05" for "05. April"). The catalogue then
+gives such a date as its day and month with the year unknown ("5 April, year
+unknown"), and lists the document with the undated ones; the TEI is never changed.
 
 Without ``[keys]`` the attribute is detected: the one most of the documents' keys
 match (see ``CollectionRegister.detect_keys``).
@@ -63,6 +73,7 @@ class Config:
     base_url: str | None = None
     keys: dict[str, str] = field(default_factory=dict)  # kind (or "*") -> attribute name
     roles: str = "auto"  # [correspondence] roles: one of ROLES
+    unknown_years: list[int] = field(default_factory=list)  # [dates] unknown_year
     fallback_schema: str | None = None  # RELAX NG for documents declaring none (build)
     path: Path | None = None  # the file it was read from, if any
 
@@ -81,7 +92,7 @@ def parse(data: bytes, path: Path) -> Config:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"not a valid TOML file: {exc}", path=str(path)) from None
     known = {"title", "editors", "introduction", "date", "order", "formats", "base_url", "keys",
-             "correspondence", "fallback_schema"}
+             "correspondence", "dates", "fallback_schema"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise UsageError(f"unknown setting(s) {', '.join(unknown)} (known: "
@@ -121,7 +132,24 @@ def parse(data: bytes, path: Path) -> Config:
         raise UsageError(f"correspondence: roles = {roles!r}: expected one of "
                          f"{', '.join(repr(r) for r in ROLES)}", path=str(path))
     config.roles = roles
+    config.unknown_years = _unknown_years(raw.get("dates", {}), path)
     return config
+
+
+def _unknown_years(table, path: Path) -> list[int]:
+    """``[dates] unknown_year``: one year or a list of them."""
+    if not isinstance(table, dict):
+        raise UsageError("dates: expected a table ([dates])", path=str(path))
+    unknown = sorted(set(table) - {"unknown_year"})
+    if unknown:
+        raise UsageError(f"dates: unknown setting(s) {', '.join(unknown)} "
+                         f"(known: unknown_year)", path=str(path))
+    value = table.get("unknown_year", [])
+    years = value if isinstance(value, list) else [value]
+    if not all(isinstance(y, int) and not isinstance(y, bool) and 0 < y <= 9999 for y in years):
+        raise UsageError(f"dates: unknown_year = {value!r}: expected a year such as 1000, "
+                         f"or a list of years", path=str(path))
+    return sorted(set(years))
 
 
 def _text(raw: dict, name: str, path: Path) -> str | None:

@@ -28,6 +28,8 @@ class _Table:
     between: str
     after: str
     before: str
+    undated: str
+    unknown_year: str  # "{1}, year unknown": a day and month whose year is unknown
     months: dict[int, str]  # number -> name in the site's language
     source: re.Pattern  # how a month's name begins in the sources' words
     sources: dict[int, re.Pattern]  # number -> how that month's name begins
@@ -40,7 +42,8 @@ def _table() -> _Table:
     months = list(dates.iter("month"))
     return _Table(
         doubt=dates.get("doubt"), range=dates.get("range"), between=dates.get("between"),
-        after=dates.get("after"), before=dates.get("before"),
+        after=dates.get("after"), before=dates.get("before"), undated=dates.get("undated"),
+        unknown_year=dates.get("unknown-year"),
         months={int(m.get("n")): m.get("name") for m in months},
         source=re.compile("^(?:%s)" % "|".join(f"(?:{m.get('source')})" for m in months)),
         sources={int(m.get("n")): re.compile(f"^(?:{m.get('source')})") for m in months})
@@ -63,10 +66,11 @@ def month(word: str) -> int | None:
         or next((n for n, source in table.sources.items() if source.match(word)), None)
 
 
-def words(value: str | None, source_words: str | None = None) -> str | None:
+def words(value: str | None, source_words: str | None = None, *, year: bool = True) -> str | None:
     """One ISO date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; a time after it ignored) in
     words, as precise as the value and the source's words both say; None for what is
-    no such date (or year 0000, "unknown")."""
+    no such date (or year 0000, "unknown"). Without ``year``: its day and month only
+    ("5 April"; "" for a year alone), for a year the editors declare unknown."""
     match = _ISO.match((value or "").strip().split("T")[0])
     if not match or match.group(1) == "0000":
         return None
@@ -83,8 +87,17 @@ def words(value: str | None, source_words: str | None = None) -> str | None:
     if (month and not 1 <= parts[1] <= 12) or (day and not 1 <= parts[2] <= 31):
         return None
     out = " ".join(([str(parts[2])] if day else []) + ([table.months[parts[1]]] if month else [])
-                   + [f"{parts[0]:04d}"])
-    return out + (table.doubt if said and "?" in source_words else "")
+                   + ([f"{parts[0]:04d}"] if year else []))
+    return out + (table.doubt if year and said and "?" in source_words else "")
+
+
+def year_unknown(value: str | None, source_words: str | None = None) -> str:
+    """A date whose year the editors declare a placeholder (edition.toml's ``[dates]
+    unknown_year``), in words: its day and month, saying that the year is unknown
+    ("5 April, year unknown"); "undated" when it gives neither."""
+    table = _table()
+    day_month = words(value, source_words, year=False) if value else None
+    return table.unknown_year.replace("{1}", day_month) if day_month else table.undated
 
 
 def of(when=None, from_=None, to=None, not_before=None, not_after=None,

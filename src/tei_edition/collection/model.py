@@ -196,6 +196,8 @@ def load(paths, *, config: configuration.Config | None = None,
     problems = list(reader.problems)
     _check_keys(reader, rules, problems)
     documents = [reader.finish(pending) for pending in reader.pending]
+    for doc in documents:  # before the neighbours: such a date sorts with the undated
+        cat.year_unknown(doc.catalogue, config.unknown_years)
     _page_ids(documents, base, root)
     _neighbours(documents, reader)
     problems += [replace(p, path=_shown(root, p.path)) for p in register.problems]

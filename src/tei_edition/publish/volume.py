@@ -187,7 +187,7 @@ def assemble(collection, documents, *, resolve=resolve, part: str | None = None,
         number = first_number + offset
         tree = document.parse()
         resolve(tree, Path(document.path), register)
-        body.append(_division(tree, document, number, used))
+        body.append(_division(tree, document, number, used, register))
     _entries(stand_off, register, used)
     if not len(stand_off):
         tei.remove(stand_off)
@@ -227,8 +227,13 @@ def _order_words(collection) -> str:
     they are printed in (it said "The documents of the collection, in catalogue order.",
     which told a reader nothing). The order is ``Collection.ordered``'s: the one
     ``edition.toml`` gives, then by date, the undated last."""
-    undated = any(d.catalogue.date_sort is None for d in collection.documents)
-    by_date = "by date, the undated ones last" if undated else "by date"
+    last = [d.catalogue for d in collection.documents if d.catalogue.date_sort is None]
+    # (a date whose year the editors declare unknown, edition.toml's [dates] unknown_year,
+    # has no sort key but its words: "5 April, year unknown")
+    unknown = sum(1 for e in last if getattr(e, "date_words", None) and e.date_words != "undated")
+    by_date = "by date" + ("" if not last else ", the undated ones last" if not unknown
+                           else ", those whose year is unknown last" if unknown == len(last)
+                           else ", those whose year is unknown and the undated ones last")
     if not collection.config.order:
         return f"The documents of the edition, printed {by_date}."
     given = given_place(collection.config.order)
@@ -253,13 +258,14 @@ def _chars(el) -> int:
     return pdf.weighted_chars(el)
 
 
-def _division(tree, document, number: int, used: dict[str, str]):
+def _division(tree, document, number: int, used: dict[str, str], register=None):
     """One document of the book: numbered heading with its source note, then its text,
     ids prefixed and names pointing to the book's register entries."""
     div = etree.Element(f"{_T}div", type="document", n=str(number))
     div.set(XML_ID, f"d{number}")
     head = etree.SubElement(div, f"{_T}head")
     head.text = catalogue_line(document.catalogue, number)
+    _correspondents(head, document.catalogue, used, register)
     source = _source_note(tree)
     if source:
         etree.SubElement(head, f"{_T}note", type="source").text = source
@@ -282,6 +288,41 @@ def _division(tree, document, number: int, used: dict[str, str]):
         elif isinstance(child.tag, str):
             div.append(child)
     return div
+
+
+_NAME_TAGS = {"person": "persName", "personGrp": "persName", "org": "orgName", "place": "placeName"}
+
+
+def _correspondents(head, entry, used: dict[str, str], register) -> None:
+    """A letter's sender and addressee, where the heading names them ("Oswald Heer an
+    Alfred Escher, ..."), become names pointing to their register entries: the index
+    gives the page of each letter they wrote or received, as a printed letter edition's
+    does (named only in the catalogue, not in the text, they were not in it at all)."""
+    text, spans = head.text, []
+    for person in (entry.sender or []) + (entry.addressee or []):
+        key, name = person.get("key"), (person.get("name") or "").strip()
+        found = register.find(key) if register is not None and key and name else None
+        where = text.find(name) if found is not None else -1
+        if where >= 0 and not any(a < where + len(name) and where < b for a, b, *_ in spans):
+            spans.append((where, where + len(name), key, found.kind))
+    spans.sort()
+    if not spans:
+        return
+    head.text = text[:spans[0][0]]
+    for n, (a, b, key, kind) in enumerate(spans):
+        el = etree.SubElement(head, f"{_T}{_NAME_TAGS.get(kind, 'name')}", ref="#" + _book_id(key, used))
+        el.set(TE_REFS, key)
+        el.text = text[a:b]
+        el.tail = text[b:spans[n + 1][0] if n + 1 < len(spans) else None]
+
+
+def _book_id(key: str, used: dict[str, str]) -> str:
+    """The id in the book of the entry with this collection key: the same in every part
+    of a volume (the index merges the parts by it)."""
+    if key not in used:
+        digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+        used[key] = "e-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip("-") + f"-{digest}"
+    return used[key]
 
 
 def _source_note(tree) -> str:
@@ -334,14 +375,7 @@ def _point_names(content, used: dict[str, str]) -> None:
                 continue  # the document's own entry, or an authority URI
             del el.attrib["ref"]
             continue
-        ids = []
-        for key in keys:
-            if key not in used:
-                # the same id in every part of a volume (the index merges the parts by it)
-                digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-                used[key] = "e-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", key).strip("-") + f"-{digest}"
-            ids.append("#" + used[key])
-        el.set("ref", " ".join(ids))
+        el.set("ref", " ".join("#" + _book_id(key, used) for key in keys))
 
 
 def _entries(stand_off, register, used: dict[str, str]) -> None:
