@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES
+from conftest import DOSSIER, FIXTURES
 from tei_edition import collection
 from tei_edition.collection import config as configuration
 from tei_edition.collection import model
@@ -85,6 +85,19 @@ def test_without_edition_toml_the_corpus_header_gives_title_and_editors(tmp_path
     coll = collection.load([tmp_path / "c"])
     assert (coll.title, coll.editors) == ("Fixture corpus", ["Corpus Editor"])
     assert coll.config.formats == ["html", "pdf", "text"]
+
+
+def test_one_file_of_many_documents_is_titled_by_its_own_header(tmp_path):
+    """The dossier, one file of an essay and translated documents, was titled "tei", its
+    folder's name: its volume, text and site are now titled as its header titles it."""
+    shutil.copy(DOSSIER, tmp_path / "dossier.xml")
+    coll = collection.load([tmp_path])
+    assert len(coll.documents) > 1 and all(d.catalogue.fragment for d in coll.documents)
+    assert coll.title == ("New East German and Soviet Evidence on North Korean Support to South "
+                          "Korean Political Parties and Labor Unions")
+    # a folder of several files, each one document, keeps the folder's name
+    shutil.copytree(COLLECTION / "letters", tmp_path / "letters", ignore=shutil.ignore_patterns("broken.xml"))
+    assert collection.load([tmp_path / "letters"]).title == "letters"
 
 
 def test_registers_from_an_unrelated_folder_leave_the_collection_where_its_documents_are(

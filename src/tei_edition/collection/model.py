@@ -37,7 +37,8 @@ from tei_edition.entities.register import ENTRY_KINDS, Entry, entries_in, normal
 from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
 from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, linked_folders, parse_file
+from tei_edition.xml.parse import (TEI_NS, XML_NS, collect_xml_files, first_element, linked_folders,
+                                   parse_file)
 
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -209,12 +210,20 @@ def load(paths, *, config: configuration.Config | None = None,
     corpus = reader.corpus_header
     return Collection(
         root=home, config=config,
-        title=config.title or (corpus or {}).get("title") or home.name,
+        title=config.title or (corpus or {}).get("title") or _one_file_title(documents) or home.name,
         editors=config.editors or (corpus or {}).get("editors", []),
         introduction=config.introduction or (corpus or {}).get("introduction"),
         documents=documents, registers=reader.registers, register=register,
         problems=problems, records=reader.records, hashes=reader.hashes,
         date=config.date or (corpus or {}).get("date"))
+
+
+def _one_file_title(documents) -> str:
+    """The title of a collection that is one file of many documents (a FRUS volume):
+    that file's own, from its header ("" for anything else)."""
+    if not documents or any(not d.catalogue.fragment or d.path != documents[0].path for d in documents):
+        return ""
+    return cat.header_title(first_element(documents[0].path, f"{_T}teiHeader"))
 
 
 def _sha256(path: Path) -> str:
