@@ -887,8 +887,11 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
         # (the index's files read one at a time from where they were made)
         for name, data_bytes in heapq.merge(sorted(files.items()), index_files, key=itemgetter(0)):
             files_written.append((name, *writer.write(name, data_bytes)))
-        index_bytes[0] = index.bytes + sum(  # (those it made, once all are read, and those kept)
-            os.path.getsize(folder.child(name)) for part in kept_parts
+        # (those it made, once all are read, and those kept: linked, so plain names of
+        # files under ``folder``, whose sizes are read without following anything)
+        root = str(folder.root)
+        index_bytes[0] = index.bytes + sum(
+            os.lstat(os.path.join(root, name)).st_size for part in kept_parts
             if part.startswith("search ") for name in old.parts[part][1]) if index_parts else index.bytes
         for group, names in index.shard_files.items() if index_parts else ():
             part_files[f"search {group}"] = names
