@@ -319,7 +319,8 @@ class SearchIndex:
             if not named and key not in shown:
                 continue
             docs = sorted({numbers[d] for d in named or ()})
-            count = len(set(docs).union(numbers[d] for d in letters.get(key, ()) if d in numbers))
+            theirs = letters.get(key)  # (a correspondent's letters: most entries have none)
+            count = len(set(docs).union(numbers[d] for d in theirs if d in numbers)) if theirs else len(docs)
             row = len(self.entity_rows)
             self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}", _deltas(docs)]
                                     + ([count] if count > len(docs) else []))
