@@ -650,10 +650,12 @@ class Intake:
         # the entries they mention: those whose marks name them (a document marks each
         # entry it mentions, ``mention_marks``), found in the short lists of documents
         # (not in every entry's mentions, the bulk of what was kept)
+        # (each list searched as it is first, without a copy of it ended by separators)
         signs = [f"{_ITEM}{d}{_ITEM}" for d in documents]
         named_by = []
         for key, (named, marks) in self._marked.items():
-            if any(sign in f"{_ITEM}{named}{_ITEM}" for sign in signs):
+            if any(d in named for d in documents) and \
+                    any(sign in f"{_ITEM}{named}{_ITEM}" for sign in signs):
                 named_by.append(key)
         for key in named_by:
             named, marks = self._marked[key]
