@@ -1178,3 +1178,21 @@ def test_a_site_taken_over_whole_is_linked_by_two_threads(source, tmp_path, monk
     else:
         assert again.site_written >= 1
         same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_rebuild_counts_the_search_files_it_kept_in_the_index_size(source, tmp_path, monkeypatch):
+    """The index's size a rebuild reports is that of its folder: the files it made and
+    those it linked over from the previous build."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    letter = sorted((source / "letters").glob("*.xml"))[3]
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Dearest friend,"),
+                      encoding="utf-8")
+    figures = []
+    write = site.write_collection_site
+    monkeypatch.setattr(site, "write_collection_site",
+                        lambda *a, **k: figures.append(write(*a, **k)) or figures[-1])
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.site_kept > 0 and len(figures) == 1
+    search = out / "html" / "search"
+    assert figures[0]["index_bytes"] == sum(p.stat().st_size for p in search.rglob("*") if p.is_file())

@@ -94,3 +94,23 @@ def test_link_path_takes_a_link_over_as_a_link(tmp_path):
     (old / "folder").symlink_to(old / "a", target_is_directory=True)
     links.link_path(str(old / "folder"), str(tmp_path / "new" / "folder"))
     assert (tmp_path / "new" / "folder").is_symlink()  # not walked as a folder
+
+
+def test_lists_each_old_folder_once_instead_of_each_file(tmp_path, monkeypatch):
+    """A rebuild links thousands of a folder's files: the folder is listed once, no file
+    looked at by a call of its own."""
+    old, new = _old(tmp_path), tmp_path / "new"
+    for n in range(40):
+        (old / "a" / "b" / f"p{n}.html").write_text(str(n), encoding="utf-8")
+    (old / "a" / "b" / "link.html").symlink_to("p1.html")
+    new.mkdir()
+    listed, looked_at = [], []
+    scandir, lstat = os.scandir, os.lstat
+    monkeypatch.setattr(os, "scandir", lambda p: listed.append(p) or scandir(p))
+    monkeypatch.setattr(os, "lstat", lambda p, **kw: looked_at.append(p) or lstat(p, **kw))
+    linker = links.Linker(old, new)
+    assert all(linker.link(f"a/b/p{n}.html") for n in range(40))
+    assert not linker.link("a/b/link.html") and not linker.link("a/b/gone.html")
+    assert listed == [str(old / "a" / "b")]
+    assert not [p for p in looked_at if str(p).endswith(".html")]
+    assert (new / "a" / "b" / "p39.html").read_text(encoding="utf-8") == "39"

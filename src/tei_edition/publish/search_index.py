@@ -21,6 +21,7 @@ from operator import itemgetter
 from tei_edition.entities.namefold import fold
 
 _WORD = re.compile(r"\w+")
+_SERIAL = re.compile(r" \d+ ")  # a holder's serial, between its number and mark (``group_keys``)
 SHARD_BYTES = 32_000  # a shard larger than this is split by one more character of prefix
 # a term whose postings and entries are more than this is split by document range into
 # parts of about this size (``search/p-*.js``), its shard listing where each part starts
@@ -318,7 +319,8 @@ class SearchIndex:
             if not named and key not in shown:
                 continue
             docs = sorted({numbers[d] for d in named or ()})
-            count = len(set(docs).union(numbers[d] for d in letters.get(key, ()) if d in numbers))
+            theirs = letters.get(key)  # (a correspondent's letters: most entries have none)
+            count = len(set(docs).union(numbers[d] for d in theirs if d in numbers)) if theirs else len(docs)
             row = len(self.entity_rows)
             self.entity_rows.append([entry.label, f"{entry.kind}/{entry.slug}", _deltas(docs)]
                                     + ([count] if count > len(docs) else []))
@@ -336,20 +338,28 @@ class SearchIndex:
         """(group, what its shards are made of) for each group of terms: the
         documents holding its terms (number and the signature of their share) and
         its terms' entity rows. The same key, the same shards."""
-        rows: dict[str, list] = defaultdict(list)
+        # its terms' rows: a line each, the term then its rows, each row's fields written
+        # once (a row is under each term of its names) and joined by a character no
+        # text, name or address holds
+        written = ["\x1f".join(map(str, row)) for row in self.entity_rows]
+        rows: dict[str, list[str]] = defaultdict(list)
         for term in sorted(self.entities):
-            rows[term[:2]].append([term, [self.entity_rows[r] for r in self.entities[term]]])
-        latest = {str(number): str(serial) for number, serial in self._latest.items()}
+            rows[term[:2]].append("\x1e".join([term, *[written[r] for r in self.entities[term]]]))
+        # the records of a document added again, or dropped, that are not its latest
+        # (its serial now: 0 when dropped) left out, and each holder's serial, in C
+        # (a rebuild keys each group of a thousand holders each)
+        stale = re.compile("(?m)^(?:%s)\\d+ [^\n]*\n" % "|".join(
+            f"{number} (?!{self._latest.get(number, 0)} )" for number in sorted(self._stale))) \
+            if self._stale else None
         for group in self._groups():
-            holders = []
-            for line in self._holders.read(group).split("\n")[:-1]:
-                number, serial, mark = line.split(" ")
-                if latest[number] == serial:
-                    holders.append((int(number), f"{number}:{mark}"))
+            held = self._holders.read(group)
+            if stale is not None:
+                held = stale.sub("", held)
+            holders = _SERIAL.sub(":", held).split("\n")[:-1]
             if not holders and group not in rows:
                 continue  # (held only by documents added again since, without it)
-            holders.sort(key=lambda holder: holder[0])
-            yield group, "\n".join(h for _, h in holders) + "\n" + _json(rows.get(group, []))
+            holders.sort()  # (in the order of their text: the same holders, the same key)
+            yield group, "\n".join(holders) + "\n\n" + "\n".join(rows.get(group, ()))
 
     def _group_postings(self, group: str) -> dict[str, list[tuple[int, str]]]:
         """Term -> its postings, of the terms of ``group``, read from its spill: per

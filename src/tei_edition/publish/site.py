@@ -650,10 +650,12 @@ class Intake:
         # the entries they mention: those whose marks name them (a document marks each
         # entry it mentions, ``mention_marks``), found in the short lists of documents
         # (not in every entry's mentions, the bulk of what was kept)
+        # (each list searched as it is first, without a copy of it ended by separators)
         signs = [f"{_ITEM}{d}{_ITEM}" for d in documents]
         named_by = []
         for key, (named, marks) in self._marked.items():
-            if any(sign in f"{_ITEM}{named}{_ITEM}" for sign in signs):
+            if any(d in named for d in documents) and \
+                    any(sign in f"{_ITEM}{named}{_ITEM}" for sign in signs):
                 named_by.append(key)
         for key in named_by:
             named, marks = self._marked[key]
@@ -887,8 +889,11 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
         # (the index's files read one at a time from where they were made)
         for name, data_bytes in heapq.merge(sorted(files.items()), index_files, key=itemgetter(0)):
             files_written.append((name, *writer.write(name, data_bytes)))
-        index_bytes[0] = index.bytes + sum(  # (those it made, once all are read, and those kept)
-            os.path.getsize(folder.child(name)) for part in kept_parts
+        # (those it made, once all are read, and those kept: linked, so plain names of
+        # files under ``folder``, whose sizes are read without following anything)
+        root = str(folder.root)
+        index_bytes[0] = index.bytes + sum(
+            os.lstat(os.path.join(root, name)).st_size for part in kept_parts
             if part.startswith("search ") for name in old.parts[part][1]) if index_parts else index.bytes
         for group, names in index.shard_files.items() if index_parts else ():
             part_files[f"search {group}"] = names
