@@ -388,6 +388,11 @@
        only where the coverage messages above read it (unknown and skipped elements). -->
   <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="true()"/>
 
+  <!-- Whether every name linked to an entry carries the entry's label (te:label): a
+       format that reads it nowhere sets this false() (html.xsl), and no entry's label is
+       made for each of its mentions. -->
+  <xsl:variable name="te:names-labelled" as="xs:boolean" select="true()"/>
+
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
       <xsl:call-template name="te:common-attributes"/>
@@ -862,7 +867,9 @@
       <xsl:if test="$entries">
         <xsl:attribute name="te:entity" select="string-join($entries/@te:key, ' ')"/>
         <xsl:attribute name="te:entity-type" select="te:entity-type($entries[1])"/>
-        <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
+        <xsl:if test="$te:names-labelled">
+          <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
+        </xsl:if>
       </xsl:if>
       <xsl:call-template name="te:children"/>
     </xsl:copy>
