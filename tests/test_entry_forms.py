@@ -103,8 +103,9 @@ def test_the_print_edition_reads_the_forms_handed_over(tmp_path, monkeypatch):
 
 def test_each_format_is_handed_the_forms_it_reads(tmp_path, monkeypatch):
     """A collection's letter pages print no entry's forms (their name cards are the
-    site's scripts): html and text are handed only the few their common layer reads,
-    the PDF those its index prints; none is decided again on a page."""
+    site's scripts): html is handed none (it reads none there), text only the label its
+    common layer reads, the PDF those its index prints; none is decided again on a
+    page."""
     asked: dict[str, set] = {}
     real = run.with_forms
 
@@ -115,7 +116,7 @@ def test_each_format_is_handed_the_forms_it_reads(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "with_forms", recorded)
     source = generate(tmp_path / "src", letters=2)
     assert build([source], tmp_path / "out", jobs=0, only=["html", "text"]).exit_code == 0
-    assert asked == {"html/html.xsl": {("label", "sort")}, "text/text.xsl": {("label",)}}
+    assert asked == {"html/html.xsl": {()}, "text/text.xsl": {("label",)}}
     assert run.forms_read("typst/typst.xsl") == ("label", "index", "sort", "dates", "summary")
 
 
@@ -153,7 +154,7 @@ def test_a_form_no_format_knows_is_refused(tmp_path):
 
 def test_each_format_declares_the_forms_it_reads():
     assert {name: run.forms_read(name) for name in ("html/html.xsl", "text/text.xsl", "typst/typst.xsl")} == {
-        "html/html.xsl": ("label", "sort"), "text/text.xsl": ("label",),
+        "html/html.xsl": (), "text/text.xsl": ("label",),
         "typst/typst.xsl": ("label", "index", "sort", "dates", "summary")}
     assert not hasattr(run, "FORMS_READ")  # the one place is the stylesheets
 
@@ -170,7 +171,7 @@ def test_real_letters_and_their_registers_are_the_same_with_the_forms_handed_ove
         (subset / "letters" / path.name).symlink_to(path)
     for path in sorted((LETTERS / "registers").glob("*.xml")):
         (subset / "registers" / path.name).symlink_to(path)
-    handed, decided, made = _build_both([subset], tmp_path, monkeypatch, ["html"])
+    handed, decided, made = _build_both([subset], tmp_path, monkeypatch, ["html", "text"])
     assert handed == decided
     assert sum(made) == len(run._forms) > 12
 

@@ -217,14 +217,17 @@
        text node but a phrase's last (matching each against several patterns cost
        more than the trimming):
        a text node beside a link that prints nothing (te:around-silent, below) or with
-       a line end in it or a line break after it is trimmed; any other is as typed. -->
+       a line end in it or a line break after it is trimmed; any other is as typed. So
+       is, without asking te:indentation-trimmed, a text with a line end in it that
+       has nothing it could trim (te:as-typed): most of a pretty-printed file's. -->
   <xsl:template match="text()" mode="te:normalize">
+    <xsl:variable name="after" select="following-sibling::node()[1]"/>
     <xsl:choose>
-      <xsl:when test="te:prints-nothing(preceding-sibling::node()[1])
-                      or te:prints-nothing(following-sibling::node()[1])">
+      <xsl:when test="te:prints-nothing(preceding-sibling::node()[1]) or te:prints-nothing($after)">
         <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
       </xsl:when>
-      <xsl:when test="contains(., '&#10;') or following-sibling::node()[1][self::tei:lb]">
+      <xsl:when test="exists($after/self::tei:lb)
+                      or (contains(., '&#10;') and not(te:as-typed(., exists($after))))">
         <xsl:value-of select="te:indentation-trimmed(.)"/>
       </xsl:when>
       <xsl:otherwise>
@@ -242,6 +245,19 @@
     <xsl:param name="n" as="node()?"/>
     <xsl:sequence select="exists($n/self::tei:lb[not(ancestor::*[local-name() = $te:line-keeping])]
       [following-sibling::node()[1][self::text()][matches(., '^\s*[' || $te:closing-marks || ']', ';j')]])"/>
+  </xsl:function>
+
+  <!-- Whether te:indentation-trimmed leaves a text as it is, asked of a few characters
+       where it asks of the whole text (a line break does not follow the text): a text
+       that neither starts nor ends with a space has no edge to trim and no indentation
+       before a mark; indentation between two nodes (whitespace only, neither first nor
+       last) is a phrase's edge for neither, and holds no mark. -->
+  <xsl:function name="te:as-typed" as="xs:boolean">
+    <xsl:param name="t" as="text()"/>
+    <xsl:param name="followed" as="xs:boolean"/>
+    <xsl:sequence select="if (normalize-space(substring($t, 1, 1)) != '')
+      then normalize-space(substring($t, string-length($t))) != ''
+      else $followed and exists($t/preceding-sibling::node()) and not(normalize-space($t))"/>
   </xsl:function>
 
   <xsl:function name="te:indentation-trimmed" as="xs:string">
@@ -371,6 +387,11 @@
        A format that reads it nowhere sets this false() (html.xsl): the line is then kept
        only where the coverage messages above read it (unknown and skipped elements). -->
   <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="true()"/>
+
+  <!-- Whether every name linked to an entry carries the entry's label (te:label): a
+       format that reads it nowhere sets this false() (html.xsl), and no entry's label is
+       made for each of its mentions. -->
+  <xsl:variable name="te:names-labelled" as="xs:boolean" select="true()"/>
 
   <xsl:template match="*" mode="te:normalize" priority="-1">
     <xsl:copy>
@@ -846,7 +867,9 @@
       <xsl:if test="$entries">
         <xsl:attribute name="te:entity" select="string-join($entries/@te:key, ' ')"/>
         <xsl:attribute name="te:entity-type" select="te:entity-type($entries[1])"/>
-        <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
+        <xsl:if test="$te:names-labelled">
+          <xsl:attribute name="te:label" select="te:entity-label($entries[1])"/>
+        </xsl:if>
       </xsl:if>
       <xsl:call-template name="te:children"/>
     </xsl:copy>

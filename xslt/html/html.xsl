@@ -47,6 +47,10 @@
        the common layer's coverage messages need it (normalize.xsl). -->
   <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="false()"/>
 
+  <!-- Nor a name's label (the register catalogue makes each entry's once, and a
+       collection's page none: its name cards are the site's scripts). -->
+  <xsl:variable name="te:names-labelled" as="xs:boolean" select="false()"/>
+
   <!-- Set (a folder's file: URI, ending in "/"), the site's files are written into that
        folder as they are made (xsl:result-document: a page goes from its templates
        straight to the serialiser, never held as a tree or as a string, and no file's
@@ -57,7 +61,10 @@
   <xsl:template match="/" as="xs:string+">
     <xsl:call-template name="h:check-params"/>
     <xsl:variable name="norm" as="document-node()" select="te:normalized(/)"/>
-    <xsl:variable name="catalog" as="element(h:register)*" select="h:registers($norm)"/>
+    <!-- (a collection's page links names to the pages the collection hands over, and
+         prints no register, search index or card data: no catalogue to make) -->
+    <xsl:variable name="catalog" as="element(h:register)*"
+                  select="if (exists($collection-page)) then () else h:registers($norm)"/>
     <xsl:variable name="mentions" as="map(xs:string, map(xs:string, xs:string))" select="h:mention-table($norm, empty($collection-page))"/>
     <xsl:call-template name="h:file">
       <xsl:with-param name="path" select="'index.html'"/>

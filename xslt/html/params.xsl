@@ -32,11 +32,11 @@
   <!-- The name forms of register entries this format's pages read when a collection
        hands them over (../common/names.xsl, te:handed-over): tei_edition.publish.run
        asks for them and makes only these. A collection's letter page prints no entry's
-       forms (its name cards are the site's scripts: site/names.xsl): only the label the
-       common layer writes on every name (normalize.xsl, te:label) and the sort of its
-       register catalogue read them, and neither is printed. -->
+       forms (its name cards are the site's scripts: site/names.xsl), and reads none:
+       it makes no register catalogue (html.xsl), and no name carries a label here
+       (te:names-labelled). -->
   <xsl:template name="te:forms-read" as="xs:string*">
-    <xsl:sequence select="'label', 'sort'"/>
+    <xsl:sequence select="()"/>
   </xsl:template>
 
   <xsl:template name="h:check-params">
