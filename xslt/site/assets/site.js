@@ -1,7 +1,8 @@
 /* The script of a tei-edition collection site: small, framework-free, no network.
    - every page: the header's search box opens search.html#q=...; timeline bars drawn
-   - index.html: the catalogue (window.teCatalogue, from catalogue.js loaded by a script
-     tag, so that it works from file://) as a table: sort by any column, filter by year
+   - index.html: the catalogue (window.teCatalogue and teCatalogueNames, from
+     catalogue.js and catalogue/names.js loaded by script tags, so that it works from
+     file://; ids and titles come in chunks as rows are shown) as a table: sort by any column, filter by year
      range, correspondent, place and free text; only the rows in view are in the DOM,
      so 10,000 rows stay fast. The state is kept in the address (#from=1840&sort=-date).
    - search.html: an inverted index in shards by term prefix (search/shards.js lists
@@ -148,22 +149,22 @@
   }
 
   /* ---------- the catalogue ---------- */
+  /* catalogue.js: each row's date (a number YYYYMMDD as its step from the row before,
+     or a text), its date as the edition prints it where the script would print it
+     otherwise, language and kind; catalogue/names.js (the home page's only): its
+     senders, addressees and place, numbers into tables of names and places */
   var cat = window.teCatalogue;
+  var who = window.teCatalogueNames;
   var rows = [];
   if (cat) {
-    rows = cat.rows.map(function (r, i) {
-      /* a row may leave its last fields off (their defaults); a single name is a number */
-      var names = function (list) {
-        if (list === undefined) { return []; }
-        return (typeof list === "number" ? [list] : list).map(function (n) {
-          var v = cat.names[n].split("\t");
-          return { name: v[0], href: v[1] ? "registers/" + v[1] + ".html" : "" };
-        });
-      };
-      var place = r[4] === undefined ? -1 : r[4];
-      var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || isoText(r[0]),
-        senders: names(r[2]), addressees: names(r[3]), place: place >= 0 ? cat.places[place] : "",
-        lang: cat.langs[r[5] || 0] || "", kind: cat.kinds[r[6] || 0] || "" };
+    var at = 0;
+    rows = cat.dates.map(function (d, i) {
+      if (typeof d === "number") { at += d; d = isoDate(at); }
+      var place = who ? who.place[i] : -1;
+      var row = { n: i, id: null, title: null, date: d, dateText: cat.texts[i] || isoText(d),
+        senders: names(who && who.from[i]), addressees: names(who && who.to[i]),
+        place: place >= 0 ? who.places[place] : "",
+        lang: cat.langs[cat.lang ? cat.lang[i] : 0] || "", kind: cat.kinds[cat.kind ? cat.kind[i] : 0] || "" };
       var year = /^(\d{4})/.exec(row.date || "");
       row.year = year && year[1] !== "0000" ? Number(year[1]) : null;
       row.sender = row.senders.map(function (p) { return p.name; }).join("; ");
@@ -172,6 +173,22 @@
       row.where = fold(row.place);
       return row;
     });
+  }
+
+  /* a single name is a number; their pages come with the titles */
+  function names(list) {
+    if (list === undefined || list === null) { return []; }
+    return (typeof list === "number" ? [list] : list).map(function (n) {
+      return { name: who.names[n], href: "" };
+    });
+  }
+
+  function isoDate(number) {
+    var year = String(Math.floor(number / 10000)), month = Math.floor(number / 100) % 100;
+    var day = number % 100;
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    while (year.length < 4) { year = "0" + year; }
+    return year + (month ? "-" + two(month) + (day ? "-" + two(day) : "") : "");
   }
 
   function isoText(date) {
@@ -193,7 +210,11 @@
       if (!r) { return; }
       r.id = pair[0];
       r.title = pair[1];
-      r.page = pair[2] || r.id + ".html";  /* a page of its own, else a part of one */
+      (pair[2] || []).forEach(function (page, j) {  /* the senders' pages, the addressees' */
+        var p = j < r.senders.length ? r.senders[j] : r.addressees[j - r.senders.length];
+        if (p && page) { p.href = "registers/" + page + ".html"; }
+      });
+      r.page = pair[3] || r.id + ".html";  /* a page of its own, else a part of one */
       r.all = fold([r.dateText, r.date, r.title, r.sender, r.addressee, r.place].join(" | "));
     });
     chunks[k] = true;
@@ -217,7 +238,7 @@
   }
 
   var table = doc.getElementById("te-catalogue");
-  if (table && cat) { catalogueTable(); }
+  if (table && cat && who) { catalogueTable(); }
 
   function catalogueTable() {
     var body = doc.getElementById("te-rows");
@@ -248,10 +269,8 @@
       var list = doc.getElementById(listId);
       values.forEach(function (v) { var o = el("option"); o.value = v; list.appendChild(o); });
     }
-    var known = {};
-    cat.names.forEach(function (n) { known[n.split("\t")[0]] = true; });
-    fill("te-people", Object.keys(known).sort());
-    fill("te-places", cat.places.slice().sort());
+    fill("te-people", who.names.slice().sort());
+    fill("te-places", who.places.slice().sort());
 
     var state = readHash();
     Object.keys(inputs).forEach(function (key) { if (state[key]) { inputs[key].value = state[key]; } });
