@@ -1,5 +1,5 @@
-"""The collection site's catalogue (``catalogue.js``, ``catalogue/names.js``,
-``catalogue/t<k>.js``, written by ``tei_edition.publish.site``) read back, for the
+"""The collection site's catalogue (``catalogue.js``, ``catalogue/t<k>.js``,
+``catalogue/names.js``, written by ``tei_edition.publish.site``) read back, for the
 tests: one dict per row, as the site's script reads it."""
 
 from __future__ import annotations
@@ -23,34 +23,44 @@ def iso_date(number: int) -> str:
 
 def read_rows(html: Path) -> list[dict]:
     """Each row: date (ISO), date_text (as the edition prints it, where the script does
-    not make it from the date: else ""), senders and addressees ([(name, page)]),
-    place, lang, kind, id, title and page (a part of a page, else "")."""
+    not make it from the date: else ""), lang and kind (``catalogue.js``); id, title,
+    senders and addressees ([(name, page)]), place and page (a part of a page, else "")
+    (``catalogue/t<k>.js``). The correspondents and places of every row in
+    ``catalogue/names.js`` are checked against the chunks'."""
     catalogue = script_value(html / "catalogue.js", "teCatalogue")
-    names = script_value(html / "catalogue" / "names.js", "teCatalogueNames")
     rows, at = [], 0
     for n, step in enumerate(catalogue["dates"]):
         if isinstance(step, int):
             at += step
-        place = names["place"][n]
         rows.append({"date": iso_date(at) if isinstance(step, int) else step,
                      "date_text": catalogue["texts"].get(str(n), ""),
-                     "senders": [names["names"][k] for k in _numbers(names["from"][n])],
-                     "addressees": [names["names"][k] for k in _numbers(names["to"][n])],
-                     "place": names["places"][place] if place >= 0 else "",
                      "lang": catalogue["langs"][catalogue["lang"][n] if "lang" in catalogue else 0],
                      "kind": catalogue["kinds"][catalogue["kind"][n] if "kind" in catalogue else 0]})
     for path in (html / "catalogue").glob("t*.js"):
-        text = path.read_text(encoding="utf-8")
-        k, chunk = json.loads("[" + text[text.index("(") + 1:text.rindex(")")] + "]")
+        k, chunk = _arguments(path)
         for i, item in enumerate(chunk):
-            row = rows[k * catalogue["chunk"] + i]
-            pages = item[2] if len(item) > 2 else []
-            people = row["senders"] + row["addressees"]
-            pages += [""] * (len(people) - len(pages))
-            row["senders"] = list(zip(row["senders"], pages))
-            row["addressees"] = list(zip(row["addressees"], pages[len(row["senders"]):]))
-            row.update(id=item[0], title=item[1], page=item[3] if len(item) > 3 else "")
+            item += [[], [], "", ""][len(item) - 2:]
+            rows[k * catalogue["chunk"] + i].update(
+                id=item[0], title=item[1], senders=[_person(p) for p in item[2]],
+                addressees=[_person(p) for p in item[3]], place=item[4], page=item[5])
+    [names] = _arguments(html / "catalogue" / "names.js")
+    for n, row in enumerate(rows):
+        place = names["place"][n]
+        assert ([names["names"][k] for k in _numbers(names["from"][n])] == [p for p, _ in row["senders"]]
+                and [names["names"][k] for k in _numbers(names["to"][n])] == [p for p, _ in row["addressees"]]
+                and (names["places"][place] if place >= 0 else "") == row["place"]), (n, row)
     return rows
+
+
+def _arguments(path: Path) -> list:
+    """The arguments of a ``script_call`` script."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads("[" + text[text.index("(") + 1:text.rindex(")")] + "]")
+
+
+def _person(value: str) -> tuple[str, str]:
+    name, _, page = value.partition("\t")
+    return name, page
 
 
 def _numbers(value) -> list[int]:

@@ -63,7 +63,7 @@ def test_catalogue_lists_every_document_in_date_order(built):
     assert any(pages.values())
     home = page(html / "index.html")
     scripts = home.xpath("//h:script/@src", namespaces=XHTML)
-    assert scripts == ["catalogue.js", "catalogue/names.js", "assets/site.js"]
+    assert scripts == ["catalogue.js", "assets/site.js"]
     assert home.xpath("string(//h:h1)", namespaces=XHTML) == "Letters of a generated collection"
     assert "Edited by A. Editor, B. Editor" in home.xpath("string(//h:p[@class='editors'])", namespaces=XHTML)
 

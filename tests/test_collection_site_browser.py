@@ -65,6 +65,9 @@ def test_catalogue_sorts_by_any_column(open_page, built):
     titles = [d.catalogue.title for d in collection.ordered()]
     assert column(page, 2)[:5] == titles[:5]  # date order first
     page.click("button.sort[data-key='sender']")
+    # (sorted once every row's correspondents are loaded: catalogue/names.js)
+    expect(page.locator("th[data-key='sender']")).to_have_attribute("aria-sort", "ascending")
+    assert [u.rsplit("/", 1)[1] for u in page.requests if "/catalogue/" in u] == ["t0.js", "names.js"]
     senders = column(page, 3)
     assert senders == sorted(senders) and len(set(senders)) > 1
     page.click("button.sort[data-key='sender']")

@@ -17,7 +17,7 @@
     <xsl:call-template name="s:page">
       <xsl:with-param name="page" select="'index'"/>
       <xsl:with-param name="title" select="string(@title)"/>
-      <xsl:with-param name="scripts" select="('catalogue.js', 'catalogue/names.js')"/>
+      <xsl:with-param name="scripts" select="'catalogue.js'"/>
       <xsl:with-param name="content" as="element()+">
         <header class="collection-head">
           <h1>{@title}</h1>

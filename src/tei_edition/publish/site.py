@@ -1816,10 +1816,11 @@ def _authority(kind: str, value: str) -> str | None:
     return None
 
 
-# The catalogue of the home page, in three parts: ``catalogue.js`` (every row's date and
-# kind, what the search page reads too), ``catalogue/names.js`` (correspondents and
-# places, the home page's table only) and ``catalogue/t<k>.js`` (ids, titles and the
-# correspondents' pages, TITLE_CHUNK rows each, loaded for the rows in view).
+# The catalogue of the home page, in three parts: ``catalogue.js`` (every row's date,
+# language and kind: what the pages load, the search page too), ``catalogue/t<k>.js``
+# (TITLE_CHUNK rows each: ids, titles, correspondents with their pages, places; loaded
+# for the rows in view) and ``catalogue/names.js`` (every row's correspondents and
+# place, loaded when the table is filtered or sorted by them).
 _ISO_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -1879,39 +1880,38 @@ def _one(numbers: list[int]):
 
 
 def _catalogue_files(entries, register, pages: dict[str, str]) -> dict[str, bytes]:
-    """The home page's table (``catalogue.js``, ``catalogue/names.js``,
-    ``catalogue/t<k>.js``: what each holds is said above ``_ISO_DAY``)."""
-    people = [[_person(p, register) for p in e.sender or [] if p.get("name")]
-              + [None] + [_person(p, register) for p in e.addressee or [] if p.get("name")]
-              for e in entries]  # (name, page) of the senders, None, those of the addressees
+    """The home page's table (``catalogue.js``, ``catalogue/t<k>.js``,
+    ``catalogue/names.js``: what each holds is said above ``_ISO_DAY``)."""
+    sides = [([_person(p, register) for p in e.sender or [] if p.get("name")],
+              [_person(p, register) for p in e.addressee or [] if p.get("name")])
+             for e in entries]  # (name, page) of each sender, of each addressee
     places = [(e.place_sent or {}).get("name") or "" for e in entries]
     langs, kinds = _table(e.language or "" for e in entries), _table(e.kind or "document" for e in entries)
     rows = {"chunk": TITLE_CHUNK, "months": dates.month_names(),  # the script writes "1 December 1852"
             "dates": _date_steps([e.date or "" for e in entries]),
             "texts": {str(n): text for n, e in enumerate(entries) if (text := _date_text(e))},
-            "langs": list(langs), "kinds": list(kinds)}
+            "langs": list(langs), "kinds": list(kinds), "withPlace": any(places)}
     for key, table, values in (("lang", langs, [e.language or "" for e in entries]),
                                ("kind", kinds, [e.kind or "document" for e in entries])):
         if len(table) > 1:  # (one value: every row's, no column)
             rows[key] = [table[v] for v in values]
     # names and places numbered by how many rows name them: the commonest take the
     # shortest numbers
-    names = _table(name for row in people for person in row if person for name in [person[0]])
+    names = _table(name for side in sides for people in side for name, _ in people)
     place_numbers = _table(place for place in places if place)
-    sides = [(row[:row.index(None)], row[row.index(None) + 1:]) for row in people]
     correspondents = {"names": list(names), "places": list(place_numbers),
-                      "from": [_one([names[p[0]] for p in side[0]]) for side in sides],
-                      "to": [_one([names[p[0]] for p in side[1]]) for side in sides],
+                      "from": [_one([names[name] for name, _ in side[0]]) for side in sides],
+                      "to": [_one([names[name] for name, _ in side[1]]) for side in sides],
                       "place": [place_numbers[p] if p else -1 for p in places]}
     files = {"catalogue.js": script_value("teCatalogue", rows),
-             "catalogue/names.js": script_value("teCatalogueNames", correspondents)}
+             "catalogue/names.js": script_call("teCatalogueNames", correspondents)}
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk = []
-        for e, row in zip(entries[start:start + TITLE_CHUNK], people[start:start + TITLE_CHUNK]):
-            links = [p[1] for p in row if p]  # the senders' pages, then the addressees'
-            item = [e.id, e.title or _line(e), links if any(links) else []]
-            if e.id in pages:
-                item.append(pages[e.id])  # a part of a page, not a page of its own
+        for e, side, place in zip(entries[start:start + TITLE_CHUNK], sides[start:start + TITLE_CHUNK],
+                                  places[start:start + TITLE_CHUNK]):
+            item = [e.id, e.title or _line(e), *(["\t".join(filter(None, p)) for p in people]
+                                                  for people in side),  # "name<tab>page"
+                    place, pages.get(e.id, "")]  # (a part of a page, not a page of its own)
             while len(item) > 2 and not item[-1]:
                 item.pop()
             chunk.append(item)
