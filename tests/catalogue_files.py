@@ -37,12 +37,12 @@ def read_rows(html: Path) -> list[dict]:
                      "lang": catalogue["langs"][catalogue["lang"][n] if "lang" in catalogue else 0],
                      "kind": catalogue["kinds"][catalogue["kind"][n] if "kind" in catalogue else 0]})
     for path in (html / "catalogue").glob("t*.js"):
-        k, chunk = _arguments(path)
+        k, chunk, people = _arguments(path)
         for i, item in enumerate(chunk):
             item += [[], [], "", ""][len(item) - 2:]
             rows[k * catalogue["chunk"] + i].update(
-                id=item[0], title=item[1], senders=[_person(p) for p in item[2]],
-                addressees=[_person(p) for p in item[3]], place=item[4], page=item[5])
+                id=item[0], title=item[1], senders=[_person(people[p]) for p in _numbers(item[2])],
+                addressees=[_person(people[p]) for p in _numbers(item[3])], place=item[4], page=item[5])
     [names] = _arguments(html / "catalogue" / "names.js")
     for n, row in enumerate(rows):
         place = names["place"][n]

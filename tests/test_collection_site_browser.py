@@ -453,7 +453,7 @@ def test_ten_thousand_rows_load_titles_for_what_is_shown(browser, ten_thousand):
     weight = sum(p.stat().st_size for p in (ten_thousand / "index.html", ten_thousand / "catalogue.js",
                                             ten_thousand / "assets" / "site.js", ten_thousand / "assets" / "site.css",
                                             ten_thousand / "catalogue" / "t0.js"))
-    assert weight < 600_000  # 10,000 rows: dates, names, places in one script, titles in chunks
+    assert weight < 300_000  # 10,000 rows: dates in one script, titles and names in chunks
     context.close()
 
 

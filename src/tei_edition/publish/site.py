@@ -1906,17 +1906,18 @@ def _catalogue_files(entries, register, pages: dict[str, str]) -> dict[str, byte
     files = {"catalogue.js": script_value("teCatalogue", rows),
              "catalogue/names.js": script_call("teCatalogueNames", correspondents)}
     for start in range(0, len(entries), TITLE_CHUNK):
-        chunk = []
+        chunk, people = [], {}  # its correspondents once each, "name<tab>page"
         for e, side, place in zip(entries[start:start + TITLE_CHUNK], sides[start:start + TITLE_CHUNK],
                                   places[start:start + TITLE_CHUNK]):
-            item = [e.id, e.title or _line(e), *(["\t".join(filter(None, p)) for p in people]
-                                                  for people in side),  # "name<tab>page"
+            item = [e.id, e.title or _line(e),
+                    *(_one([people.setdefault("\t".join(filter(None, p)), len(people)) for p in named])
+                      for named in side),
                     place, pages.get(e.id, "")]  # (a part of a page, not a page of its own)
-            while len(item) > 2 and not item[-1]:
+            while len(item) > 2 and item[-1] in ("", []):
                 item.pop()
             chunk.append(item)
         files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
-            "teCatalogueTitles", start // TITLE_CHUNK, chunk)
+            "teCatalogueTitles", start // TITLE_CHUNK, chunk, list(people))
     return files
 
 

@@ -191,14 +191,14 @@
   var titles = onDemand(function (k) { return chunks[k]; },
     function (k) { return root + "catalogue/t" + k + ".js"; },
     function (k) { window.teCatalogueTitles(Number(k), []); });
-  window.teCatalogueTitles = function (k, list) {
+  window.teCatalogueTitles = function (k, list, names) {
     list.forEach(function (item, i) {
       var r = rows[k * cat.chunk + i];
       if (!r) { return; }
       r.id = item[0];
       r.title = item[1];
-      r.senders = correspondents(item[2]);
-      r.addressees = correspondents(item[3]);
+      r.senders = correspondents(item[2], names);
+      r.addressees = correspondents(item[3], names);
       r.place = item[4] || "";
       r.page = item[5] || r.id + ".html";  /* a page of its own, else a part of one */
       r.all = fold([r.dateText, r.date, r.title, r.senders.map(nameOf).join(" "),
@@ -208,10 +208,12 @@
     titles.arrived(k);
   };
 
-  /* "name" or "name<tab>page" (registers/<page>.html) */
-  function correspondents(list) {
-    return (list || []).map(function (value) {
-      var v = value.split("\t");
+  /* numbers (one: a number) into the chunk's names, "name" or "name<tab>page"
+     (registers/<page>.html) */
+  function correspondents(list, names) {
+    if (list === undefined) { return []; }
+    return (typeof list === "number" ? [list] : list).map(function (n) {
+      var v = names[n].split("\t");
       return { name: v[0], href: v[1] ? "registers/" + v[1] + ".html" : "" };
     });
   }
