@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
-from catalogue_files import read_rows  # noqa: E402
+from catalogue_files import iso_date, read_rows  # noqa: E402
 from search_files import read_names, read_part, read_passages, read_shard, term_whole  # noqa: E402
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
@@ -66,6 +66,20 @@ def test_catalogue_lists_every_document_in_date_order(built):
     assert scripts == ["catalogue.js", "assets/site.js"]
     assert home.xpath("string(//h:h1)", namespaces=XHTML) == "Letters of a generated collection"
     assert "Edited by A. Editor, B. Editor" in home.xpath("string(//h:p[@class='editors'])", namespaces=XHTML)
+
+
+def test_catalogue_dates_are_steps_between_day_numbers():
+    """A row's date is the number YYYYMMDD less the one before it (00 for a month or a
+    day not known); a date not in those digits is its text and steps over nothing."""
+    values = ["0950-03-01", "1850-01-01", "1850-01-05", "1850-02", "", "1851", "-0044-03-15",
+              "1851-00-04", "1851-01-01"]
+    steps = site._date_steps(values)
+    assert steps == [9500301, 18500101 - 9500301, 4, 95, "", 9800, "-0044-03-15", "1851-00-04", 101]
+    at, read = 0, []
+    for step in steps:
+        at += step if isinstance(step, int) else 0
+        read.append(iso_date(at) if isinstance(step, int) else step)
+    assert read == values
 
 
 def test_document_pages_link_neighbours_in_date_order(built):

@@ -16,8 +16,9 @@ folders) and then calls, once per build:
 
   ``index.html`` (title, editors, introduction, the catalogue table), ``catalogue.js``
   and ``catalogue/*.js`` (the catalogue as scripts, so that the table sorts and filters
-  from ``file://``: dates for every page that lists documents, names for the table, ids
-  and titles in chunks loaded for the rows in view),
+  from ``file://``: the dates for the pages that list documents, titles and
+  correspondents in chunks loaded for the rows in view, every row's correspondents
+  when the table is filtered or sorted by them),
   ``search.html`` with ``search/*.js`` (the index in shards by term prefix, loaded on
   demand, and each document's passages for snippets), ``registers/`` (an index page per
   kind and letter with counts, a page per entry with its identifiers and its mentions
@@ -1839,7 +1840,7 @@ def _date_steps(values: list[str]) -> list:
     """The rows' ISO dates, short: a date as the number YYYYMMDD (a month's or a year's
     with 00 for what it leaves out, so that numbers sort as the dates do) written as its
     difference from the number before it (rows in date order step by a few days); any
-    other date ("", a year before 1000 written otherwise) as its text, which leaves the
+    other date ("": none, a year before the common era) as its text, which leaves the
     running number as it was."""
     out, at = [], 0
     for value in values:
