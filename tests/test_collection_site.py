@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
+from catalogue_files import iso_date, read_rows  # noqa: E402
 from search_files import read_names, read_part, read_passages, read_shard, term_whole  # noqa: E402
 from test_collection_site_fixture import build_site, generate  # noqa: E402
 
@@ -47,22 +48,38 @@ def script_value(path: Path, name: str):
 
 def test_catalogue_lists_every_document_in_date_order(built):
     html, figures = built
-    catalogue = script_value(html / "catalogue.js", "teCatalogue")
-    rows = catalogue["rows"]
+    rows = read_rows(html)
     assert len(rows) == 24
-    dates = [r[0] for r in rows]
+    dates = [r["date"] for r in rows]
     assert dates == sorted(dates)
-    text = (html / "catalogue" / "t0.js").read_text(encoding="utf-8")
-    titles = json.loads(text[text.index(",") + 1:text.rindex(")")])
     documents = figures["collection"].ordered()
-    assert titles == [[d.id, d.catalogue.title] for d in documents]
+    assert [(r["id"], r["title"], r["date"]) for r in rows] == [
+        (d.id, d.catalogue.title, d.catalogue.date) for d in documents]
     first = rows[0]
-    assert catalogue["names"][first[2]].split("\t")[0] in titles[0][1]  # sender in the title
+    assert first["senders"][0][0] in first["title"]  # sender in the title
+    # each correspondent with a register entry links to its page
+    pages = {name: page for r in rows for name, page in r["senders"] + r["addressees"]}
+    assert pages and all((html / "registers" / f"{page}.html").is_file() for page in pages.values() if page)
+    assert any(pages.values())
     home = page(html / "index.html")
     scripts = home.xpath("//h:script/@src", namespaces=XHTML)
     assert scripts == ["catalogue.js", "assets/site.js"]
     assert home.xpath("string(//h:h1)", namespaces=XHTML) == "Letters of a generated collection"
     assert "Edited by A. Editor, B. Editor" in home.xpath("string(//h:p[@class='editors'])", namespaces=XHTML)
+
+
+def test_catalogue_dates_are_steps_between_day_numbers():
+    """A row's date is the number YYYYMMDD less the one before it (00 for a month or a
+    day not known); a date not in those digits is its text and steps over nothing."""
+    values = ["0950-03-01", "1850-01-01", "1850-01-05", "1850-02", "", "1851", "-0044-03-15",
+              "1851-00-04", "1851-01-01"]
+    steps = site._date_steps(values)
+    assert steps == [9500301, 18500101 - 9500301, 4, 95, "", 9800, "-0044-03-15", "1851-00-04", 101]
+    at, read = 0, []
+    for step in steps:
+        at += step if isinstance(step, int) else 0
+        read.append(iso_date(at) if isinstance(step, int) else step)
+    assert read == values
 
 
 def test_document_pages_link_neighbours_in_date_order(built):
@@ -236,7 +253,7 @@ def test_search_shards_hold_postings_with_positions(built):
     assert prefix == "he" and '"er":' in text  # its terms written without its prefix
     docs = [d for d, _, _ in _postings(data["t"]["heer"])]
     assert docs == sorted(docs) and len(set(docs)) >= 5
-    rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
+    rows = read_rows(html)
     titles = [d.catalogue.title for d in figures_docs(built)]
     assert len(rows) == len(titles)
     # every term of every shard: exactly the passages that hold it, at exactly its word
@@ -479,8 +496,8 @@ def test_digests_round_trip_and_downloads_are_linked(built, tmp_path):
                                downloads=[("The volume (PDF)", "../src.pdf")])
     home = page(tmp_path / "index.html")
     assert home.xpath("//h:p[@class='downloads']/h:a/@href", namespaces=XHTML) == ["../src.pdf"]
-    chunk = (tmp_path / "catalogue" / "t0.js").read_text(encoding="utf-8")
-    assert f'["{document.id}","{document.catalogue.title}","letters/all/index.html#L001"]' in chunk
+    row = next(r for r in read_rows(tmp_path) if r["id"] == document.id)
+    assert (row["title"], row["page"]) == (document.catalogue.title, "letters/all/index.html#L001")
     key, anchor, _ = found.mentions[0]
     mentioned = collection.register.find(key)
     entry_page = next((tmp_path / "registers").glob(f"*/{mentioned.id}.html"))
@@ -983,9 +1000,9 @@ def test_a_letters_page_prints_its_date_by_the_editions_rule_and_its_shelfmark_o
     figures = build_site(source, tmp_path / "out")
     html = tmp_path / "out" / "html"
     printed = {when: shown for when, _, shown in filled.values()}
-    rows = script_value(html / "catalogue.js", "teCatalogue")["rows"]
+    rows = read_rows(html)
     # the table's own dates: the rule's words where the script would not write them so
-    assert {r[0]: r[1] for r in rows if r[1]} == printed
+    assert {r["date"]: r["date_text"] for r in rows if r["date_text"]} == printed
     documents = figures["collection"].ordered()
     assert len(documents) == 6
     for document in documents:

@@ -15,7 +15,10 @@ folders) and then calls, once per build:
   into ``out_dir`` (``DIR/html/``):
 
   ``index.html`` (title, editors, introduction, the catalogue table), ``catalogue.js``
-  (the catalogue as one script, so that the table sorts and filters from ``file://``),
+  and ``catalogue/*.js`` (the catalogue as scripts, so that the table sorts and filters
+  from ``file://``: the dates for the pages that list documents, titles and
+  correspondents in chunks loaded for the rows in view, every row's correspondents
+  when the table is filtered or sorted by them),
   ``search.html`` with ``search/*.js`` (the index in shards by term prefix, loaded on
   demand, and each document's passages for snippets), ``registers/`` (an index page per
   kind and letter with counts, a page per entry with its identifiers and its mentions
@@ -42,7 +45,7 @@ import os
 import re
 import threading
 import unicodedata
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from copy import deepcopy
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -864,12 +867,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
         """The catalogue, the search index and the assets (while the pages are made, when
         child processes make them)."""
         files: dict[str, bytes] = {}
-        files["catalogue.js"] = script_value("teCatalogue", _catalogue_json(entries, register))
-        for start in range(0, len(entries), TITLE_CHUNK):
-            chunk = [[e.id, e.title or _line(e)] + ([pages[e.id]] if e.id in pages else [])
-                     for e in entries[start:start + TITLE_CHUNK]]
-            files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
-                "teCatalogueTitles", start // TITLE_CHUNK, chunk)
+        files.update(_catalogue_files(entries, register, pages))
         if index_parts:
             kept_groups = {part[len("search "):] for part in kept_parts
                            if part.startswith("search ") and not part.startswith("search text ")}
@@ -1824,9 +1822,12 @@ def _authority(kind: str, value: str) -> str | None:
     return None
 
 
-# A catalogue row's fields and the defaults a row may leave off its end: date, date as
-# written, senders, addressees (a name's number, or a list of them), place, language, kind.
-_DEFAULTS = ("", "", [], [], -1, 0, 0)
+# The catalogue of the home page, in three parts: ``catalogue.js`` (every row's date,
+# language and kind: what the pages load, the search page too), ``catalogue/t<k>.js``
+# (TITLE_CHUNK rows each: ids, titles, correspondents with their pages, places; loaded
+# for the rows in view) and ``catalogue/names.js`` (every row's correspondents and
+# place, loaded when the table is filtered or sorted by them).
+_ISO_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def _date_text(entry) -> str:
@@ -1838,6 +1839,24 @@ def _date_text(entry) -> str:
     if match and text == dates.words(entry.date):
         return ""
     return "" if text == "undated" and not entry.date else text
+
+
+def _date_steps(values: list[str]) -> list:
+    """The rows' ISO dates, short: a date as the number YYYYMMDD (a month's or a year's
+    with 00 for what it leaves out, so that numbers sort as the dates do) written as its
+    difference from the number before it (rows in date order step by a few days); any
+    other date ("": none, a year before the common era) as its text, which leaves the
+    running number as it was."""
+    out, at = [], 0
+    for value in values:
+        match = _ISO_DAY.match(value)
+        if not match or "00" in match.groups()[1:]:
+            out.append(value)
+            continue
+        number = int(match[1]) * 10000 + int(match[2] or 0) * 100 + int(match[3] or 0)
+        out.append(number - at)
+        at = number
+    return out
 
 
 def mention_date(entry, line: str | None) -> str:
@@ -1866,37 +1885,57 @@ def _one(numbers: list[int]):
     return numbers[0] if len(numbers) == 1 else numbers
 
 
-def _catalogue_json(entries, register) -> dict:
-    """The table of the home page, compact: what sorting and filtering need (date,
-    date as written, senders, addressees, place, language, kind), with names, places,
-    languages and kinds once each in a table and a row pointing into them. Ids and
-    titles, the bulk, are in ``catalogue/t<k>.js`` (TITLE_CHUNK rows each), loaded for
-    the rows in view, or all at once to sort by title or filter by text."""
-    tables: dict[str, dict[str, int]] = {"names": {}, "places": {}, "langs": {}, "kinds": {}}
+def _catalogue_files(entries, register, pages: dict[str, str]) -> dict[str, bytes]:
+    """The home page's table (``catalogue.js``, ``catalogue/t<k>.js``,
+    ``catalogue/names.js``: what each holds is said above ``_ISO_DAY``)."""
+    sides = [([_person(p, register) for p in e.sender or [] if p.get("name")],
+              [_person(p, register) for p in e.addressee or [] if p.get("name")])
+             for e in entries]  # (name, page) of each sender, of each addressee
+    places = [(e.place_sent or {}).get("name") or "" for e in entries]
+    langs, kinds = _table(e.language or "" for e in entries), _table(e.kind or "document" for e in entries)
+    rows = {"chunk": TITLE_CHUNK, "months": dates.month_names(),  # the script writes "1 December 1852"
+            "dates": _date_steps([e.date or "" for e in entries]),
+            "texts": {str(n): text for n, e in enumerate(entries) if (text := _date_text(e))},
+            "langs": list(langs), "kinds": list(kinds), "withPlace": any(places)}
+    for key, table, values in (("lang", langs, [e.language or "" for e in entries]),
+                               ("kind", kinds, [e.kind or "document" for e in entries])):
+        if len(table) > 1:  # (one value: every row's, no column)
+            rows[key] = [table[v] for v in values]
+    # names and places numbered by how many rows name them: the commonest take the
+    # shortest numbers
+    names = _table(name for side in sides for people in side for name, _ in people)
+    place_numbers = _table(place for place in places if place)
+    correspondents = {"names": list(names), "places": list(place_numbers),
+                      "from": [_one([names[name] for name, _ in side[0]]) for side in sides],
+                      "to": [_one([names[name] for name, _ in side[1]]) for side in sides],
+                      "place": [place_numbers[p] if p else -1 for p in places]}
+    files = {"catalogue.js": script_value("teCatalogue", rows),
+             "catalogue/names.js": script_call("teCatalogueNames", correspondents)}
+    for start in range(0, len(entries), TITLE_CHUNK):
+        chunk, people = [], {}  # its correspondents once each, "name<tab>page"
+        for e, side, place in zip(entries[start:start + TITLE_CHUNK], sides[start:start + TITLE_CHUNK],
+                                  places[start:start + TITLE_CHUNK]):
+            item = [e.id, e.title or _line(e),
+                    *(_one([people.setdefault("\t".join(filter(None, p)), len(people)) for p in named])
+                      for named in side),
+                    place, pages.get(e.id, "")]  # (a part of a page, not a page of its own)
+            while len(item) > 2 and item[-1] in ("", []):
+                item.pop()
+            chunk.append(item)
+        files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
+            "teCatalogueTitles", start // TITLE_CHUNK, chunk, list(people))
+    return files
 
-    def ref(table: str, value: str) -> int:
-        return tables[table].setdefault(value, len(tables[table]))
 
-    def person(p) -> int:
-        key = p.get("key")
-        label = p.get("name") or (register[key].label if key in register else "")
-        link = f"{register[key].kind}/{register[key].slug}" if key in register else ""
-        return ref("names", label + "\t" + link)  # the page: registers/<link>.html
+def _person(p: dict, register) -> tuple[str, str]:
+    """A correspondent's name and page (``registers/<page>.html``; "": none)."""
+    key = p.get("key")
+    entry = register.get(key) if register and key else None
+    return (p.get("name") or (entry.label if entry else ""),
+            f"{entry.kind}/{entry.slug}" if entry else "")
 
-    rows = []
-    for e in entries:
-        place = (e.place_sent or {}).get("name") or ""
-        row = [e.date or "", _date_text(e),
-               _one([person(p) for p in e.sender or [] if p.get("name")]),
-               _one([person(p) for p in e.addressee or [] if p.get("name")]),
-               ref("places", place) if place else -1, ref("langs", e.language or ""),
-               ref("kinds", e.kind or "document")]
-        while len(row) > 2 and row[-1] == _DEFAULTS[len(row) - 1]:
-            row.pop()  # the script reads a missing field as its default
-        rows.append(row)
-    out = {"fields": ["date", "dateText", "senders", "addressees", "place", "lang", "kind"],
-           "chunk": TITLE_CHUNK, "rows": rows,
-           "months": dates.month_names()}  # the script writes a full date: "1 December 1852"
-    for table, values in tables.items():
-        out[table] = list(values)
-    return out
+
+def _table(values) -> dict[str, int]:
+    """Each value -> its number, the values counted most often first (then in order)."""
+    counts = Counter(values)
+    return {value: n for n, value in enumerate(sorted(counts, key=lambda v: -counts[v]))}

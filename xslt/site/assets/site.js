@@ -1,7 +1,9 @@
 /* The script of a tei-edition collection site: small, framework-free, no network.
    - every page: the header's search box opens search.html#q=...; timeline bars drawn
    - index.html: the catalogue (window.teCatalogue, from catalogue.js loaded by a script
-     tag, so that it works from file://) as a table: sort by any column, filter by year
+     tag, so that it works from file://; titles and correspondents come in chunks as
+     rows are shown, every row's correspondents when they are filtered or sorted by) as
+     a table: sort by any column, filter by year
      range, correspondent, place and free text; only the rows in view are in the DOM,
      so 10,000 rows stay fast. The state is kept in the address (#from=1840&sort=-date).
    - search.html: an inverted index in shards by term prefix (search/shards.js lists
@@ -148,30 +150,32 @@
   }
 
   /* ---------- the catalogue ---------- */
+  /* catalogue.js: each row's date (a number YYYYMMDD as its step from the row before,
+     or a text), its date as the edition prints it where the script would print it
+     otherwise, language and kind. Its title, correspondents and place come with its
+     chunk of titles; catalogue/names.js, every row's correspondents and place, when
+     the table is filtered or sorted by them. */
   var cat = window.teCatalogue;
   var rows = [];
   if (cat) {
-    rows = cat.rows.map(function (r, i) {
-      /* a row may leave its last fields off (their defaults); a single name is a number */
-      var names = function (list) {
-        if (list === undefined) { return []; }
-        return (typeof list === "number" ? [list] : list).map(function (n) {
-          var v = cat.names[n].split("\t");
-          return { name: v[0], href: v[1] ? "registers/" + v[1] + ".html" : "" };
-        });
-      };
-      var place = r[4] === undefined ? -1 : r[4];
-      var row = { n: i, id: null, title: null, date: r[0], dateText: r[1] || isoText(r[0]),
-        senders: names(r[2]), addressees: names(r[3]), place: place >= 0 ? cat.places[place] : "",
-        lang: cat.langs[r[5] || 0] || "", kind: cat.kinds[r[6] || 0] || "" };
+    var at = 0;
+    rows = cat.dates.map(function (d, i) {
+      if (typeof d === "number") { at += d; d = isoDate(at); }
+      var row = { n: i, id: null, title: null, date: d, dateText: cat.texts[i] || isoText(d),
+        senders: [], addressees: [], place: "",
+        lang: cat.langs[cat.lang ? cat.lang[i] : 0] || "", kind: cat.kinds[cat.kind ? cat.kind[i] : 0] || "" };
       var year = /^(\d{4})/.exec(row.date || "");
       row.year = year && year[1] !== "0000" ? Number(year[1]) : null;
-      row.sender = row.senders.map(function (p) { return p.name; }).join("; ");
-      row.addressee = row.addressees.map(function (p) { return p.name; }).join("; ");
-      row.people = fold(row.sender + " | " + row.addressee);
-      row.where = fold(row.place);
       return row;
     });
+  }
+
+  function isoDate(number) {
+    var year = String(Math.floor(number / 10000)), month = Math.floor(number / 100) % 100;
+    var day = number % 100;
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    while (year.length < 4) { year = "0" + year; }
+    return year + (month ? "-" + two(month) + (day ? "-" + two(day) : "") : "");
   }
 
   function isoText(date) {
@@ -187,17 +191,55 @@
   var titles = onDemand(function (k) { return chunks[k]; },
     function (k) { return root + "catalogue/t" + k + ".js"; },
     function (k) { window.teCatalogueTitles(Number(k), []); });
-  window.teCatalogueTitles = function (k, list) {
-    list.forEach(function (pair, i) {
+  window.teCatalogueTitles = function (k, list, names) {
+    list.forEach(function (item, i) {
       var r = rows[k * cat.chunk + i];
       if (!r) { return; }
-      r.id = pair[0];
-      r.title = pair[1];
-      r.page = pair[2] || r.id + ".html";  /* a page of its own, else a part of one */
-      r.all = fold([r.dateText, r.date, r.title, r.sender, r.addressee, r.place].join(" | "));
+      r.id = item[0];
+      r.title = item[1];
+      r.senders = correspondents(item[2], names);
+      r.addressees = correspondents(item[3], names);
+      r.place = item[4] || "";
+      r.page = item[5] || r.id + ".html";  /* a page of its own, else a part of one */
+      r.all = fold([r.dateText, r.date, r.title, r.senders.map(nameOf).join(" "),
+        r.addressees.map(nameOf).join(" "), r.place].join(" | "));
     });
     chunks[k] = true;
     titles.arrived(k);
+  };
+
+  /* numbers (one: a number) into the chunk's names, "name" or "name<tab>page"
+     (registers/<page>.html) */
+  function correspondents(list, names) {
+    if (list === undefined) { return []; }
+    return (typeof list === "number" ? [list] : list).map(function (n) {
+      var v = names[n].split("\t");
+      return { name: v[0], href: v[1] ? "registers/" + v[1] + ".html" : "" };
+    });
+  }
+
+  function nameOf(p) { return p.name; }
+
+  /* Every row's correspondents and place (catalogue/names.js: tables of names and
+     places, a row's numbers into them, a single name as a number), to filter and sort by. */
+  var who = null;
+  var whoScript = onDemand(function () { return who; },
+    function () { return root + "catalogue/names.js"; },
+    function () { window.teCatalogueNames({ names: [], places: [], from: [], to: [], place: [] }); });
+  window.teCatalogueNames = function (data) {
+    var named = function (list) {
+      if (list === undefined) { return ""; }
+      return (typeof list === "number" ? [list] : list).map(function (n) { return data.names[n]; }).join("; ");
+    };
+    rows.forEach(function (r) {
+      r.sender = named(data.from[r.n]);
+      r.addressee = named(data.to[r.n]);
+      r.place = data.place[r.n] >= 0 ? data.places[data.place[r.n]] : "";
+      r.people = fold(r.sender + " | " + r.addressee);
+      r.where = fold(r.place);
+    });
+    who = data;
+    whoScript.arrived("names");
   };
 
   function withTitles(numbers, done) {
@@ -236,7 +278,7 @@
     /* a column no document fills (the letters of an edition that names no language, or
        no place) is left out, not shown empty down the whole table */
     var optional = ["place", "lang"].filter(function (key) {
-      return !rows.some(function (r) { return r[key]; });
+      return key === "place" ? !cat.withPlace : !rows.some(function (r) { return r[key]; });
     });
     optional.forEach(function (key) {
       var th = table.querySelector("th[data-key='" + key + "']");
@@ -248,10 +290,16 @@
       var list = doc.getElementById(listId);
       values.forEach(function (v) { var o = el("option"); o.value = v; list.appendChild(o); });
     }
-    var known = {};
-    cat.names.forEach(function (n) { known[n.split("\t")[0]] = true; });
-    fill("te-people", Object.keys(known).sort());
-    fill("te-places", cat.places.slice().sort());
+    var listed = false;
+    function lists() {  /* the names and places to choose from, once they are loaded */
+      if (listed) { return; }
+      listed = true;
+      fill("te-people", who.names.slice().sort());
+      fill("te-places", who.places.slice().sort());
+    }
+    [inputs.person, inputs.place].forEach(function (input) {
+      input.addEventListener("focus", function () { whoScript.need(["names"], lists); });
+    });
 
     var state = readHash();
     Object.keys(inputs).forEach(function (key) { if (state[key]) { inputs[key].value = state[key]; } });
@@ -270,6 +318,13 @@
       if (needsTitles && !chunks.all) {
         count.textContent = "Loading titles…";
         withAllTitles(function () { chunks.all = true; apply(); });
+        return;
+      }
+      var needsNames = ["sender", "addressee", "place"].indexOf(sort.replace(/^-/, "")) >= 0 ||
+        fold(inputs.person.value) || fold(inputs.place.value);
+      if (needsNames && !who) {
+        count.textContent = "Loading names…";
+        whoScript.need(["names"], function () { lists(); apply(); });
         return;
       }
       var from = parseInt(inputs.from.value, 10), to = parseInt(inputs.to.value, 10);
@@ -335,8 +390,9 @@
       } else {
         cell(tr, link(docHref(r), r.title)).className = "title";
       }
-      cell(tr, people(r.senders));
-      cell(tr, people(r.addressees));
+      /* until its chunk comes, the names without their pages, if they are loaded */
+      cell(tr, r.title === null ? r.sender || "" : people(r.senders));
+      cell(tr, r.title === null ? r.addressee || "" : people(r.addressees));
       if (optional.indexOf("place") < 0) { cell(tr, r.place); }
       if (optional.indexOf("lang") < 0) { cell(tr, r.lang).className = "lang"; }
       return tr;
