@@ -87,6 +87,7 @@
       <xsl:with-param name="page" select="'search'"/>
       <xsl:with-param name="title" select="'Search'"/>
       <xsl:with-param name="scripts" select="('catalogue.js', 'search/shards.js')"/>
+      <xsl:with-param name="own-scripts" select="'assets/search.js'"/>
       <xsl:with-param name="content" as="element()+">
         <h1>Search</h1>
         <form class="search-form" id="te-search-form" action="#">

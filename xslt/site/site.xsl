@@ -10,7 +10,7 @@
 
     index.html            title, editors, introduction, the catalogue table (filled by
                           assets/site.js from catalogue.js)
-    search.html           search across the collection (assets/site.js, search/*.js)
+    search.html           search across the collection (assets/search.js, search/*.js)
     registers/index.html  the registers, each kind with its letters and counts
     registers/KIND-L.html one index page per kind and letter, entries with counts
     registers/KIND/SLUG.html  one page per entry: names, dates, description,
@@ -252,6 +252,8 @@
     <xsl:param name="page" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="scripts" as="xs:string*" select="()"/>
+    <!-- the page's own scripts, which build on site.js (so come after it) -->
+    <xsl:param name="own-scripts" as="xs:string*" select="()"/>
     <xsl:param name="styles" as="xs:string*" select="()"/>
     <xsl:param name="content" as="item()*" select="()"/>
     <!-- or the register entry whose page this is: its content is made by mode s:entry -->
@@ -273,6 +275,9 @@
           <script src="{$root}{.}" defer="defer"></script>
         </xsl:for-each>
         <script src="{$root}assets/site.js" defer="defer"></script>
+        <xsl:for-each select="$own-scripts">
+          <script src="{$root}{.}" defer="defer"></script>
+        </xsl:for-each>
       </head>
       <body class="page-{$page}" data-root="{$root}">
         <a class="skip-link" href="#te-main">Skip to the content</a>

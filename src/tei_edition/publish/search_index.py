@@ -1,5 +1,5 @@
 """The collection site's search index: an inverted index in shards by term prefix,
-written as scripts (``search/*.js``) that ``xslt/site/assets/site.js`` loads on demand,
+written as scripts (``search/*.js``) that ``xslt/site/assets/search.js`` loads on demand,
 so that search works from ``file://`` and loads only the shards of the query's terms.
 Terms are folded as entity names are (``entities.namefold``)."""
 
@@ -631,7 +631,7 @@ def document_groups(own: dict[str, str]) -> dict[str, list]:
 
 # A number is its base-32 digits, most significant first: the last from LAST, the
 # others from MORE, so that numbers follow each other with no separator
-# (xslt/site/assets/site.js reads them with the same two alphabets).
+# (xslt/site/assets/search.js reads them with the same two alphabets).
 LAST = "0123456789abcdefghijklmnopqrstuv"
 MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$"
 
@@ -669,7 +669,7 @@ def read_numbers(text: str) -> list[int]:
 
 def read_postings(text: str) -> list[tuple[int, int, list[int]]]:
     """(document, passage, word positions) of each posting of a term, as
-    ``SearchIndex`` wrote them (``xslt/site/assets/site.js`` reads them the same way)."""
+    ``SearchIndex`` wrote them (``xslt/site/assets/search.js`` reads them the same way)."""
     decoded, number, values, i = [], 0, read_numbers(text), 0
     while i < len(values):
         number += values[i]

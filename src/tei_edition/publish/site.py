@@ -77,7 +77,7 @@ from tei_edition.xml.parse import TE_NS, TEI_NS, first_element
 STYLESHEET = "site/site.xsl"
 NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
 SITE_NS = "urn:x-tei-edition:site"
-ASSETS = ("site.css", "site.js")
+ASSETS = ("site.css", "site.js", "search.js")  # search.js: the search page's alone
 # What the collection site writes at its top (``DIR/html/``): no document's page or
 # folder may take one of these places.
 SITE_NAMES = frozenset(("index.html", "about.html", "search.html", "timeline.html", "map.html",
