@@ -120,30 +120,31 @@ def parse(data: bytes, path: Path) -> Config:
             raise UsageError(f"keys: {kind} = {attribute!r}: expected one of "
                              f"{', '.join(KEY_KINDS)} = \"attribute name\"", path=str(path))
         config.keys[kind] = attribute.strip().removeprefix("@")
-    correspondence = raw.get("correspondence", {})
-    if not isinstance(correspondence, dict):
-        raise UsageError("correspondence: expected a table ([correspondence])", path=str(path))
-    unknown = sorted(set(correspondence) - {"roles"})
-    if unknown:
-        raise UsageError(f"correspondence: unknown setting(s) {', '.join(unknown)} "
-                         f"(known: roles)", path=str(path))
+    correspondence = _table(raw, "correspondence", ("roles",), path)
     roles = correspondence.get("roles", "auto")
     if roles not in ROLES:
         raise UsageError(f"correspondence: roles = {roles!r}: expected one of "
                          f"{', '.join(repr(r) for r in ROLES)}", path=str(path))
     config.roles = roles
-    config.unknown_years = _unknown_years(raw.get("dates", {}), path)
+    config.unknown_years = _unknown_years(_table(raw, "dates", ("unknown_year",), path), path)
     return config
 
 
-def _unknown_years(table, path: Path) -> list[int]:
-    """``[dates] unknown_year``: one year or a list of them."""
+def _table(raw: dict, name: str, known: tuple[str, ...], path: Path) -> dict:
+    """The table ``[name]`` (empty when absent), refused when it is not a table or holds
+    a setting not ``known``."""
+    table = raw.get(name, {})
     if not isinstance(table, dict):
-        raise UsageError("dates: expected a table ([dates])", path=str(path))
-    unknown = sorted(set(table) - {"unknown_year"})
+        raise UsageError(f"{name}: expected a table ([{name}])", path=str(path))
+    unknown = sorted(set(table) - set(known))
     if unknown:
-        raise UsageError(f"dates: unknown setting(s) {', '.join(unknown)} "
-                         f"(known: unknown_year)", path=str(path))
+        raise UsageError(f"{name}: unknown setting(s) {', '.join(unknown)} "
+                         f"(known: {', '.join(known)})", path=str(path))
+    return table
+
+
+def _unknown_years(table: dict, path: Path) -> list[int]:
+    """``[dates] unknown_year``: one year or a list of them."""
     value = table.get("unknown_year", [])
     years = value if isinstance(value, list) else [value]
     if not all(isinstance(y, int) and not isinstance(y, bool) and 0 < y <= 9999 for y in years):
