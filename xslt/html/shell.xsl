@@ -119,7 +119,9 @@
           <!-- in a collection: the way to the neighbouring documents first; what the
                catalogue says of the document follows its title (front.xsl) or, on a page
                with no title block of its own, comes here -->
-          <xsl:apply-templates select="$in" mode="h:neighbours"/>
+          <xsl:call-template name="h:neighbours">
+            <xsl:with-param name="in" select="$in"/>
+          </xsl:call-template>
           <xsl:if test="$in and empty($text)">
             <xsl:call-template name="h:collection-about">
               <xsl:with-param name="in" select="$in"/>
@@ -151,11 +153,12 @@
 
   <!-- In a collection: the previous and next documents, in date order and within the
        correspondence, above the page's title. -->
-  <xsl:template match="*" mode="h:neighbours" as="element()?">
-    <xsl:if test="te:link">
+  <xsl:template name="h:neighbours" as="element()?">
+    <xsl:param name="in" as="element()?"/>
+    <xsl:if test="$in/te:link">
       <nav class="neighbours" aria-label="Neighbouring documents" lang="en">
         <!-- the arrows are for the eye: a screen reader says the words alone -->
-        <xsl:for-each select="te:link">
+        <xsl:for-each select="$in/te:link">
           <a class="{@rel}" href="{@href}" title="{@label}">
             <xsl:if test="@rel = ('prev', 'corresp-prev')"><span aria-hidden="true">←</span>{' '}</xsl:if>
             <xsl:sequence select="map{'prev': 'Previous', 'next': 'Next',
