@@ -141,6 +141,21 @@ def test_by_default_the_title_decides_only_where_the_encoding_contradicts_itself
     assert [e.to_json() for e in again.catalogue()] == [e.to_json() for e in coll.catalogue()]
 
 
+def test_the_site_says_the_default_decision_once_for_the_collection_and_per_letter(tmp_path):
+    """The home page said one letter's note ("as the letter's title names them") for the
+    whole collection: the collection's own words were overwritten by a second "auto"."""
+    from tei_edition.publish.build import build
+    XHTML = {"h": "http://www.w3.org/1999/xhtml"}
+    root = make(tmp_path / "c")
+    assert build([root], tmp_path / "out", jobs=0, only=["html"]).exit_code == 0
+    html = tmp_path / "out" / "html"
+    home = etree.parse(str(html / "index.html"))
+    said = home.xpath("string(//h:p[@class='roles-note'])", namespaces=XHTML)
+    assert said.startswith("Where the source's description of a letter contradicts itself"), said
+    letter = etree.parse(str(next((html / "letters").glob("a1*.html"))))
+    assert letter.xpath("string(//h:p[@class='roles-note'])", namespaces=XHTML) == configuration_note("auto")
+
+
 @pytest.mark.parametrize("actions, conflict", [
     ('<correspAction type="sent"><persName type="addressee">A</persName>'
      '<persName type="sender">B</persName></correspAction>', True),

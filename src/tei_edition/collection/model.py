@@ -671,8 +671,6 @@ COLLECTION_ROLES_NOTES = {
     "auto": "Where the source's description of a letter contradicts itself about who wrote "
             "it and names sender and addressee the other way round from the letter's title, "
             "they are given as the title names them.",
-    "auto": "Sender and addressee as the letter's title names them: the source's "
-            "description of the letter contradicts itself, and names them the other way round.",
     "swapped": "Sender and addressee as the editors read them: the sources' descriptions "
                "of the letters name them the other way round.",
     "from-title": "Where a letter's title names sender and addressee the other way round "
