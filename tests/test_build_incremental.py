@@ -168,16 +168,22 @@ def test_an_edit_rewrites_the_parts_of_a_frequent_term_and_keeps_the_others(sour
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
-def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, tmp_path):
-    out = tmp_path / "out"
-    build([source], out, jobs=0, only=["html"])
-    before = inodes(out)
+def edit_beside_a_name(source: Path) -> Path:
+    """Add a word after the first "Heer" a letter's text names; the letter edited."""
     letter, text, at = next((p, t, t.find("Heer</persName>", t.index("<text")))
                             for p in sorted((source / "letters").glob("*.xml"))
                             for t in [p.read_text(encoding="utf-8")]
                             if "Heer</persName>" in t[t.index("<text"):])
     at += len("Heer</persName>")
     letter.write_text(text[:at] + " unforgettably" + text[at:], encoding="utf-8")
+    return letter
+
+
+def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, tmp_path):
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    before = inodes(out)
+    letter = edit_beside_a_name(source)
     again = build([source], out, jobs=0, only=["html"])
     assert rendered(again) == {f"letters/{letter.stem}"}
     after = inodes(out)
@@ -1117,12 +1123,7 @@ def test_a_rebuild_describes_only_the_entries_whose_pages_are_made_again(
         (out / manifest.SITE_DESCRIBED).write_bytes(b"\x00not a description")
     elif kept == "gone":
         (out / manifest.SITE_DESCRIBED).unlink()
-    letter, text, at = next((p, t, t.find("Heer</persName>", t.index("<text")))
-                            for p in sorted((source / "letters").glob("*.xml"))
-                            for t in [p.read_text(encoding="utf-8")]
-                            if "Heer</persName>" in t[t.index("<text"):])
-    at += len("Heer</persName>")
-    letter.write_text(text[:at] + " unforgettably" + text[at:], encoding="utf-8")
+    letter = edit_beside_a_name(source)
     calls = _descriptions(monkeypatch)
     again = build([source], out, jobs=0, only=["html"])
     monkeypatch.undo()

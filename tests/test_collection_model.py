@@ -341,6 +341,10 @@ def test_edition_toml_is_read(fixture):
     ('formats = ["html", "docx"]\n', "unknown format(s) docx"),
     ('[keys]\nperson = 3\n', "keys: person = 3"),
     ('title = \n', "not a valid TOML file"),
+    ('[dates]\nunknown_year = "1000"\n', "dates: unknown_year = '1000': expected a year"),
+    ('[dates]\nunknown_years = 1000\n', "dates: unknown setting(s) unknown_years"),
+    ('dates = 1000\n', "dates: expected a table"),
+    ('[correspondence]\nrole = "auto"\n', "correspondence: unknown setting(s) role"),
 ])
 def test_a_bad_edition_toml_is_one_located_error(tmp_path, text, message):
     (tmp_path / "edition.toml").write_text(text, encoding="utf-8")

@@ -15,7 +15,6 @@ import pytest
 from tei_edition import collection
 from tei_edition.collection import config as configuration
 from tei_edition.collection import dates
-from tei_edition.errors import UsageError
 from tei_edition.publish.site import printed_date, year_of
 
 LETTER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -108,18 +107,6 @@ def test_a_declared_unknown_year_is_the_day_and_month_listed_with_the_undated(tm
 ])
 def test_a_date_with_its_year_unknown_in_words(value, words, printed):
     assert dates.year_unknown(value, words) == printed
-
-
-@pytest.mark.parametrize("text, message", [
-    ('[dates]\nunknown_year = "1000"\n', "dates: unknown_year = '1000': expected a year"),
-    ('[dates]\nunknown_years = 1000\n', "dates: unknown setting(s) unknown_years"),
-    ('dates = 1000\n', "dates: expected a table"),
-])
-def test_a_bad_dates_setting_is_one_located_error(tmp_path, text, message):
-    (tmp_path / "edition.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(UsageError) as caught:
-        configuration.read(tmp_path)
-    assert message in caught.value.message and caught.value.path.endswith("edition.toml")
 
 
 def test_several_unknown_years(tmp_path):
