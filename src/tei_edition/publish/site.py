@@ -771,12 +771,13 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     register = _register_entries(collection)
     # the documents that mention each entry (in the catalogue's order), from their marks
     documents = {key: named.split(_ITEM) for key, (named, _) in marked.items() if key in register}
+    letters = _letters_by_role(entries, register)  # each correspondent's, sent and received
     pages = dict(pages or {})
     base = [salt, STYLESHEET, str(full_registers)]
 
     def described_whole():
         made = _site_data(collection, entries, register, mentions, numbers, full_registers,
-                          pages, known, documents)
+                          pages, known, documents, letters)
         for label, target in downloads:
             etree.SubElement(made, f"{_S}download", href=target).text = label
         _map_windows(made)
@@ -816,7 +817,8 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # each group of terms, read from the documents holding them, and each document's
     # passages
     index.add_entities(register, mentions, numbers, documents, shown,
-                       letters=_letters_of(entries, register))
+                       letters={key: [d for ids in roles.values() for d in ids]
+                                for key, roles in letters.items()})
     if data is not None:
         del documents  # (else the entries described later read it)
     index_parts: dict[str, str] = {}
@@ -847,7 +849,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
         else:  # the entries made again, and the first with a place (the pages' Map link)
             again = {key for key in shown if f"entity {key}" not in kept_parts}
             data = _site_data(collection, entries, register, mentions, numbers, full_registers,
-                              pages, known, documents, only=again | {now.mapped})
+                              pages, known, documents, letters, only=again | {now.mapped})
             data.attrib.clear()
             data.attrib.update(now.attrib)
     pending = []  # the entries whose pages are made, a batch at a time (below)
@@ -1638,10 +1640,11 @@ def _letter(sort: str) -> str:
 
 
 def _site_data(collection, entries, register, mentions, numbers, full_registers, pages,
-               known, documents, only: set | None = None):
+               known, documents, letters_of, only: set | None = None):
     """The site's description. ``mentions``: each entry's (``Mentions``);
     ``documents``: the documents naming each entry (ids, in the catalogue's order, read
-    from the digests' marks). ``only``: of the entries it shows, these alone (the
+    from the digests' marks); ``letters_of``: each correspondent's letters by role
+    (``_letters_by_role``). ``only``: of the entries it shows, these alone (the
     others' details are not read)."""
     site = etree.Element(f"{_S}site", title=_title(collection), documents=str(len(entries)))
     if has_map(collection):
@@ -1665,7 +1668,6 @@ def _site_data(collection, entries, register, mentions, numbers, full_registers,
             doc.set("file", file_page(entry.source))
             doc.set("source", str(entry.source))
             doc.set("file-title", file_titles(collection).get(str(entry.source)) or str(entry.source))
-    letters_of = _letters_by_role(entries, register)
     shown = [key for key in register if mentions.count(key) or letters_of.get(key) or full_registers]
     if only is not None:
         shown = [key for key in shown if key in only]
@@ -1715,12 +1717,6 @@ def _letters_by_role(entries, register) -> dict[str, dict[str, list[str]]]:
                 if person.get("key") in register:
                     letters[person["key"]][role].append(entry.id)
     return letters
-
-
-def _letters_of(entries, register) -> dict[str, list[str]]:
-    """Each correspondent's letters, sent or received (register key -> document ids)."""
-    return {key: [d for ids in roles.values() for d in ids]
-            for key, roles in _letters_by_role(entries, register).items()}
 
 
 def _passages_named(found) -> list[tuple[str, str, str]]:
