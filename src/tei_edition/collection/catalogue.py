@@ -31,7 +31,7 @@ from tei_edition.collection import dates
 from tei_edition.entities.namefold import fold
 from tei_edition.entities.register import normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, kind_of
-from tei_edition.xml.parse import TEI_NS, XML_NS
+from tei_edition.xml.parse import TEI_NS, XML_NS, first_element
 
 _T = f"{{{TEI_NS}}}"
 XML_LANG = f"{{{XML_NS}}}lang"
@@ -151,6 +151,11 @@ def header_title(header: etree._Element | None) -> str:
     titles = header.findall(f"{_T}fileDesc/{_T}titleStmt/{_T}title")
     best = next((t for t in titles if t.get("type") == "main"), titles[0] if titles else None)
     return normalized_text(best) if best is not None else ""
+
+
+def file_title(path) -> str:
+    """The title of a file's header (``header_title``), read from its header alone."""
+    return header_title(first_element(path, f"{_T}teiHeader"))
 
 
 def _correspondence(corresp: etree._Element, found: Read) -> None:

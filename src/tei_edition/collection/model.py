@@ -37,8 +37,7 @@ from tei_edition.entities.register import ENTRY_KINDS, Entry, entries_in, normal
 from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
 from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.validation.diagnostics import Diagnostic
-from tei_edition.xml.parse import (TEI_NS, XML_NS, collect_xml_files, first_element, linked_folders,
-                                   parse_file)
+from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, linked_folders, parse_file
 
 _T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -223,7 +222,7 @@ def _one_file_title(documents) -> str:
     that file's own, from its header ("" for anything else)."""
     if not documents or any(not d.catalogue.fragment or d.path != documents[0].path for d in documents):
         return ""
-    return cat.header_title(first_element(documents[0].path, f"{_T}teiHeader"))
+    return cat.file_title(documents[0].path)
 
 
 def _sha256(path: Path) -> str:

@@ -70,9 +70,9 @@ from tei_edition.publish.search_index import (SearchIndex, name_terms, script_ca
                                                shard_prefix)
 from tei_edition.xml.output import SafeFolder, safe_child, write_atomic
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
-from tei_edition.collection.catalogue import header_title
+from tei_edition.collection.catalogue import file_title, header_title
 from tei_edition.collection.model import COLLECTION_ROLES_NOTES
-from tei_edition.xml.parse import TE_NS, TEI_NS, first_element
+from tei_edition.xml.parse import TE_NS, TEI_NS
 
 STYLESHEET = "site/site.xsl"
 NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
@@ -223,7 +223,7 @@ def file_titles(collection) -> dict[str, str]:
             entry = getattr(document, "catalogue", None)
             if not getattr(entry, "fragment", None) or not entry.source or entry.source in titles:
                 continue
-            titles[str(entry.source)] = header_title(first_element(document.path, f"{_T}teiHeader"))
+            titles[str(entry.source)] = file_title(document.path)
         return titles
     return _once(collection, "file titles", read)
 
