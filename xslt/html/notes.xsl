@@ -165,11 +165,12 @@
 
   <!-- The link from a note back to its marker in the text: the marker's number or
        letter, described by the page's one "Back to the text" (h:labels, shell.xsl), so
-       that thousands of entries do not each carry the sentence. -->
+       that thousands of entries do not each carry the sentence; the script points each
+       backlink at it (edition.js, backlinks), not thousands of attributes a page. -->
   <xsl:template name="h:backlink">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="mark" as="xs:string"/>
-    <a href="{h:fragment($id || '-ref')}" role="doc-backlink" aria-describedby="te-back">{$mark}</a>
+    <a href="{h:fragment($id || '-ref')}" role="doc-backlink">{$mark}</a>
   </xsl:template>
 
   <!-- Whether a page of the whole text has a link back from a note: a unit's list of

@@ -105,7 +105,9 @@
     <xsl:if test="$id">
       <xsl:attribute name="id" select="$id"/>
     </xsl:if>
-    <xsl:attribute name="class" select="string-join(($own, $class), ' ')"/>
+    <xsl:if test="exists(($own, $class))">
+      <xsl:attribute name="class" select="string-join(($own, $class), ' ')"/>
+    </xsl:if>
     <xsl:if test="h:lang(@xml:lang)">
       <xsl:attribute name="lang" select="h:lang(@xml:lang)"/>
     </xsl:if>
@@ -230,7 +232,10 @@
       </xsl:when>
       <xsl:otherwise>
         <p>
-          <xsl:call-template name="h:attributes"/>
+          <!-- (a paragraph is a <p>: no class "tei-p" on each of a page's hundreds) -->
+          <xsl:call-template name="h:attributes">
+            <xsl:with-param name="own" select="h:classes(.)[. ne 'tei-p']"/>
+          </xsl:call-template>
           <xsl:apply-templates mode="h:text">
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
             <xsl:with-param name="defer-to" select="." tunnel="yes"/>
@@ -387,6 +392,9 @@
         else if ($rend = ('italic', 'italics', 'i', 'it')) then 'i'
         else if ($rend = ('bold', 'b')) then 'b'
         else 'span'"/>
+      <!-- italic as <i>, bold as <b>, and nothing else: the element says it, no class -->
+      <xsl:with-param name="own" select="h:classes(.)[not(count($rend) = 1 and $rend = ('italic', 'italics', 'i', 'it', 'bold', 'b')
+                                                          and (. = 'tei-hi' or starts-with(., 'rend-')))]"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -416,8 +424,11 @@
 
   <xsl:template name="h:inline-as">
     <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="own" as="xs:string*" select="h:classes(.)"/>
     <xsl:element name="{$name}">
-      <xsl:call-template name="h:attributes"/>
+      <xsl:call-template name="h:attributes">
+        <xsl:with-param name="own" select="$own"/>
+      </xsl:call-template>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
@@ -693,7 +704,12 @@
         <xsl:attribute name="href" select="$page"/>
       </xsl:if>
       <!-- "name person", not also the element's name (persName, rs …): the most
-           frequent link of a page says only what the stylesheet and script use -->
+           frequent link of a page says only what the stylesheet and script use. On a
+           collection's page not even that: its link says it, "…/registers/person/p1.html"
+           (the stylesheet and script find names by it, edition.css and .js), and
+           thousands of links a page spend no class on it. -->
+      <xsl:variable name="kind" select="if (exists($collection-page) and not($in-link) and $page)
+                                        then () else ('name', h:token(@te:entity-type))"/>
       <xsl:choose>
         <!-- (most names have no class or language of their own: h:attributes' result
              made without asking for each) -->
@@ -704,13 +720,15 @@
           <xsl:if test="$mention">
             <xsl:attribute name="id" select="$mention"/>
           </xsl:if>
-          <xsl:attribute name="class" select="'name ' || h:token(@te:entity-type)"/>
+          <xsl:if test="exists($kind)">
+            <xsl:attribute name="class" select="string-join($kind, ' ')"/>
+          </xsl:if>
         </xsl:when>
         <xsl:otherwise>
           <xsl:call-template name="h:attributes">
             <xsl:with-param name="id" select="h:name-id(., $mentions)"/>
             <xsl:with-param name="own" select="h:classes(.)[not(starts-with(., 'tei-'))]"/>
-            <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
+            <xsl:with-param name="class" select="$kind"/>
           </xsl:call-template>
         </xsl:otherwise>
       </xsl:choose>

@@ -181,8 +181,12 @@
     cardFor = null;
   }
 
+  // a name: ".name" on a document's own page; on a collection's page a link of the
+  // text to a register page says it without a class (xslt/html/text.xsl)
+  var NAME = ".name[data-entity], a.name[href], .edition-text a[href*='registers/']";
+
   function nameOf(target) {
-    return target && target.closest ? target.closest(".name[data-entity], a.name[href]") : null;
+    return target && target.closest ? target.closest(NAME) : null;
   }
 
   /* ---------- toggles ---------- */
@@ -634,8 +638,45 @@
     };
   }
 
+  /* ---------- backlinks and the header's search box ---------- */
+  // Each note's link back to the text is described by the page's one "Back to the text"
+  // (#te-back, xslt/html/shell.xsl), set here rather than written on each of thousands.
+  function backlinks() {
+    if (!doc.getElementById("te-back")) { return; }
+    Array.prototype.forEach.call(doc.querySelectorAll("a[role='doc-backlink']"), function (a) {
+      a.setAttribute("aria-describedby", "te-back");
+    });
+  }
+
+  // A collection's document page has no search box (only a script could work it): drawn
+  // here, opening the site's search page, the one its header's "Search" links to.
+  function searchBox() {
+    var header = doc.querySelector(".site-header-inner");
+    var target = header && header.querySelector(".site-nav a[href$='search.html']");
+    if (doc.getElementById("te-search") || !target) { return; }
+    var box = el("form", "search");
+    box.id = "te-search";
+    box.setAttribute("role", "search");
+    box.setAttribute("action", "#");
+    box.setAttribute("data-target", target.getAttribute("href"));
+    var label = el("label", "visually-hidden", "Search the collection");
+    label.setAttribute("for", "te-q");
+    var input = el("input");
+    input.type = "search";
+    input.id = "te-q";
+    input.name = "q";
+    input.placeholder = "Search the collection";
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("spellcheck", "false");
+    box.appendChild(label);
+    box.appendChild(input);
+    header.appendChild(box);
+  }
+
   /* ---------- start ---------- */
   function start() {
+    searchBox();
+    backlinks();
     entities();
     readings();
     sidenotes();
