@@ -267,7 +267,7 @@
   }
 
   /* ---------- notes in the margin ---------- */
-  // A note marked in-margin in the list after its unit gets a copy beside its number,
+  // A note marked in-margin (or in a list all-in-margin) after its unit gets a copy beside its number,
   // which the stylesheet sets in the margin on wide screens; the copy is hidden from
   // assistive technology (which reads the list), has no ids and no tab stops, and the
   // notes inside it are only their numbers. Then the list keeps those notes for screen
@@ -302,7 +302,8 @@
       var ref = refs[i];
       if (ref.closest(".footnotes, .sidenote")) { continue; }
       var entry = doc.getElementById(decodeURIComponent((ref.getAttribute("href") || "").slice(1)));
-      var body = entry && entry.classList.contains("in-margin") && entry.querySelector(":scope > div");
+      var body = entry && (entry.classList.contains("in-margin") || entry.closest(".all-in-margin"))
+        && entry.querySelector(":scope > div");
       if (!body) { continue; }
       var side = el("span", "sidenote");
       side.setAttribute("aria-hidden", "true");
