@@ -391,10 +391,13 @@
         else if ($rend = ('sub', 'subscript')) then 'sub'
         else if ($rend = ('italic', 'italics', 'i', 'it')) then 'i'
         else if ($rend = ('bold', 'b')) then 'b'
+        else if ($rend = ('underline', 'u')) then 'u'
         else 'span'"/>
-      <!-- italic as <i>, bold as <b>, and nothing else: the element says it, no class -->
-      <xsl:with-param name="own" select="h:classes(.)[not(count($rend) = 1 and $rend = ('italic', 'italics', 'i', 'it', 'bold', 'b')
-                                                          and (. = 'tei-hi' or starts-with(., 'rend-')))]"/>
+      <!-- italic as <i>, bold as <b>, underlined as <u>, and nothing else: the element
+           says it, no class -->
+      <xsl:with-param name="own" select="h:classes(.)[not(count($rend) = 1
+        and $rend = ('italic', 'italics', 'i', 'it', 'bold', 'b', 'underline', 'u')
+        and (. = 'tei-hi' or starts-with(., 'rend-')))]"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -538,11 +541,13 @@
        the hand as the common layer names it (@te:hand-label, the start of a long note,
        which the about page has in full). -->
   <xsl:template match="tei:add" mode="h:text">
+    <!-- where and by whose hand; "Added in the source" alone is the script's hint
+         (edition.js, hints), not written on each of hundreds -->
+    <xsl:variable name="more" select="string-join((@place ! ('place: ' || normalize-space(.)),
+      @te:hand-label ! ('hand: ' || .))[normalize-space()] ! (', ' || .))"/>
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'editorial'"/>
-      <xsl:with-param name="title" select="'Added in the source' ||
-        string-join((@place ! ('place: ' || normalize-space(.)),
-                     @te:hand-label ! ('hand: ' || .))[normalize-space()] ! (', ' || .))"/>
+      <xsl:with-param name="title" select="if ($more) then 'Added in the source' || $more else ()"/>
     </xsl:call-template>
     <xsl:call-template name="h:textual-note"/>
   </xsl:template>
@@ -576,8 +581,9 @@
     <xsl:element name="{if ($phrasing) then 'span' else 'div'}">
       <xsl:call-template name="h:attributes">
         <xsl:with-param name="class" select="'pb'"/>
-        <xsl:with-param name="title" select="if ($n) then 'Page ' || $n || ' of the source begins' else 'A page of the source begins'"/>
       </xsl:call-template>
+      <!-- (its hover text, "Page 2 of the source begins", is the script's, from the
+           number: edition.js, hints) -->
       <span class="pb-n">{if ($n) then 'p. ' || $n else '|'}</span>
       <!-- in a collection (collection-page): the page's facsimile beside it -->
       <xsl:for-each select="($collection-page/*/te:facsimile[@facs = normalize-space(current()/@facs)])[1]">

@@ -36,7 +36,8 @@
   // What shows on hover that is the same on thousands of elements is written here once
   // and set as the element's title when the pointer first comes over it: a name found
   // in no register, a permalink, an alternative reading the switch changes (its kind from
-  // its class "shown-…", as xslt/html/text.xsl names them, and the other reading).
+  // its class "shown-…", as xslt/html/text.xsl names them, and the other reading), an
+  // addition (one that names no place or hand) and a page break (from its number).
   var READINGS = {
     corr: "Corrected; the source reads", sic: "As in the source; corrected",
     expan: "Expanded; the source reads", ex: "Expanded; the source reads",
@@ -46,13 +47,18 @@
   function hint(node) {
     if (node.classList.contains("unresolved")) { return "Not found in the registers"; }
     if (node.classList.contains("cite")) { return node.getAttribute("aria-label"); }
+    if (node.classList.contains("tei-add")) { return "Added in the source"; }
+    if (node.classList.contains("pb")) {
+      var n = /^p\. (.+)$/.exec((node.querySelector(":scope > .pb-n") || {}).textContent || "");
+      return n ? "Page " + n[1] + " of the source begins" : "A page of the source begins";
+    }
     var other = node.querySelector(":scope > .reading-other");
     var kind = /(?:^| )shown-(\w+)/.exec(node.className);
     return other && kind && READINGS[kind[1]] ? READINGS[kind[1]] + ": " + other.textContent : null;
   }
 
   doc.addEventListener("mouseover", function (event) {
-    var node = event.target.closest && event.target.closest(".name.unresolved, a.cite, .tei-choice.switch");
+    var node = event.target.closest && event.target.closest(".name.unresolved, a.cite, .tei-choice.switch, .tei-add.editorial, .pb");
     if (node && !node.hasAttribute("title")) {
       var text = hint(node);
       if (text) { node.title = text; }
