@@ -710,12 +710,14 @@
         <xsl:attribute name="href" select="$page"/>
       </xsl:if>
       <!-- "name person", not also the element's name (persName, rs …): the most
-           frequent link of a page says only what the stylesheet and script use. On a
-           collection's page not even that: its link says it, "…/registers/person/p1.html"
-           (the stylesheet and script find names by it, edition.css and .js), and
-           thousands of links a page spend no class on it. -->
-      <xsl:variable name="kind" select="if (exists($collection-page) and not($in-link) and $page)
-                                        then () else ('name', h:token(@te:entity-type))"/>
+           frequent link of a page says only what the stylesheet and script use. A link
+           to a register says not even that: its target says it, "…/registers/person/p1.html"
+           on a collection's page, "persons.html#p1" on a document's own (h:entry-href;
+           edition.css and .js find names by it), and thousands of links a page spend
+           no class on it. -->
+      <xsl:variable name="kind" select="
+        if (not($in-link) and $page and (exists($collection-page) or @te:entity-type = ('person', 'place', 'org')))
+        then () else ('name', h:token(@te:entity-type))"/>
       <xsl:choose>
         <!-- (most names have no class or language of their own: h:attributes' result
              made without asking for each) -->

@@ -187,9 +187,11 @@
     cardFor = null;
   }
 
-  // a name: ".name" on a document's own page; on a collection's page a link of the
-  // text to a register page says it without a class (xslt/html/text.xsl)
-  var NAME = ".name[data-entity], a.name[href], .edition-text a[href*='registers/']";
+  // a name: its link to a register page says it, without a class (xslt/html/text.xsl):
+  // "…/registers/person/p1.html" on a collection's page, "persons.html#p1" on a
+  // document's own; a name with no link, or in one, is ".name"
+  var NAME = ".name[data-entity], a.name[href], .edition-text :is(a[href*='registers/'], " +
+    "a[href^='persons.html#'], a[href^='places.html#'], a[href^='organizations.html#'])";
 
   function nameOf(target) {
     return target && target.closest ? target.closest(NAME) : null;
