@@ -125,6 +125,25 @@ def test_an_addition_and_a_page_break_have_their_hover_texts_from_the_script(new
     assert page.problems == []
 
 
+def test_what_the_element_says_carries_no_class(tmp_path):
+    """A paragraph is a <p>, italic an <i>, bold a <b>, underlined a <u>: no class
+    "tei-p", "tei-hi rend-italic" on each of thousands; what the element does not say
+    keeps its class (another rendition, two at once)."""
+    source = tmp_path / "doc.xml"
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A letter'
+        '</title></titleStmt><publicationStmt><p>Test</p></publicationStmt><sourceDesc><p>Test</p>'
+        '</sourceDesc></fileDesc></teiHeader><text><body><p xml:id="p1">An <hi rend="italic">italic</hi>,'
+        ' <hi rend="bold">bold</hi>, <hi rend="underline">underlined</hi>, <hi rend="italic underline">both'
+        '</hi> and <hi rend="spaced">spaced</hi> word.</p><p xml:id="p2" rend="indent">Indented.</p>'
+        '</body></text></TEI>', encoding="utf-8")
+    page = render(parse_file(source), source).files["index.html"]
+    assert ('<p id="p1">An <i>italic</i>, <b>bold</b>, <u>underlined</u>, '
+            '<i class="tei-hi rend-italic rend-underline">both</i> and '
+            '<span class="tei-hi rend-spaced">spaced</span> word.</p>') in page
+    assert '<p id="p2" class="rend-indent">Indented.</p>' in page
+
+
 def test_search_numbers_round_trip():
     from tei_edition.publish import search_index
 
