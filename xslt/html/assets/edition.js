@@ -190,8 +190,9 @@
   // a name: its link to a register page says it, without a class (xslt/html/text.xsl):
   // "…/registers/person/p1.html" on a collection's page, "persons.html#p1" on a
   // document's own; a name with no link, or in one, is ".name"
-  var NAME = ".name[data-entity], a.name[href], .edition-text :is(a[href*='registers/'], " +
-    "a[href^='persons.html#'], a[href^='places.html#'], a[href^='organizations.html#'])";
+  var NAME = [".name[data-entity]", "a.name[href]"].concat(
+    ["[href*='registers/']", "[href^='persons.html#']", "[href^='places.html#']", "[href^='organizations.html#']"]
+      .map(function (link) { return ".edition-text a" + link; })).join(", ");
 
   function nameOf(target) {
     return target && target.closest ? target.closest(NAME) : null;
