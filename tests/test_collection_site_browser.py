@@ -226,14 +226,43 @@ def card_scripts(html: Path) -> dict:
     return cards
 
 
+def test_a_documents_page_gets_its_search_box_and_backlinks_described_by_the_script(new_page, tmp_path):
+    """What only a script can use is the script's, not written on each of thousands of
+    pages: the header's search box (which opens the site's search page) and each note's
+    backlink described by the page's one "Back to the text"; notes all in the margin
+    are marked so once, on their list, and still get their margin copies."""
+    source = generate(tmp_path / "src", letters=3)
+    letter = sorted((source / "letters").glob("*.xml"))[0]
+    letter.write_text(letter.read_text(encoding="utf-8").replace(
+        "_p1\">", "_p1\"><note>An editor's note.</note>", 1), encoding="utf-8")
+    figures = build_site(source, tmp_path / "out")
+    html = tmp_path / "out" / "html"
+    document = next(d for d in figures["collection"].ordered() if Path(d.path).name == letter.name)
+    written = (html / f"{document.id}.html").read_text(encoding="utf-8")
+    assert 'role="doc-backlink"' in written and 'class="footnotes all-in-margin"' in written
+    assert 'id="te-search"' not in written and "aria-describedby" not in written
+    assert 'class="in-margin"' not in written
+    page = new_page((html / f"{document.id}.html").as_uri(), 1400, 900)
+    page.wait_for_selector("#te-tools:not([hidden])")
+    assert page.locator("header #te-search[role='search'] label[for='te-q']").count() == 1
+    assert page.get_attribute("#te-search", "data-target") == "../search.html"
+    described = page.evaluate("[...document.querySelectorAll('a[role=doc-backlink]')]"
+                              ".map(a => a.getAttribute('aria-describedby'))")
+    assert described == ["te-back"]
+    assert page.locator(".sidenote").inner_text().endswith("An editor's note.")
+    assert page.problems == []
+
+
 def test_a_name_in_a_document_shows_its_card(open_page, built):
     """A letter's names carry no entry id: the card's entry is the one the link's file
     names (registers/person/p3.html), its data a script beside that page (p3.js), which
-    the letter loads when a reader points at the name: the page carries no cards."""
+    the letter loads when a reader points at the name: the page carries no cards. Nor
+    a class on each name: its link says it is one, and of which kind (edition.css and
+    .js find names by it), and "Highlight names" marks them by kind."""
     documents = built[1].ordered()
     page = open_page(documents[0].id + ".html")
     page.wait_for_selector("#te-tools:not([hidden])")
-    names = page.locator("main a.name[href]")
+    names = page.locator("#te-text a[href*='registers/']")
     assert names.count() >= 1
     cards = card_scripts(built[0])
     assert page.locator("#te-entities").count() == 0
@@ -242,7 +271,7 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
     kinds = {"person": "Person", "place": "Place", "org": "Organisation"}
     for i in range(names.count()):
         name = names.nth(i)
-        assert name.get_attribute("data-entity") is None
+        assert name.get_attribute("data-entity") is None and name.get_attribute("class") is None
         entity = name.get_attribute("href").rsplit("/", 1)[1].removesuffix(".html")
         name.focus()
         card = page.locator("#te-card")
@@ -258,6 +287,11 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
     # each card loaded once, however often its name stands in the letter
     loaded = scripts()[1:]
     assert len(loaded) == len(set(loaded)) == len({names.nth(i).get_attribute("href") for i in range(names.count())})
+    decoration = "getComputedStyle(document.querySelector(\"#te-text a[href*='registers/%s/']\")).%s"
+    assert page.evaluate(decoration % ("person", "textDecorationLine")) == "none"
+    page.click("#te-highlight")
+    assert page.evaluate(decoration % ("person", "textDecorationStyle")) == "solid"
+    assert page.evaluate(decoration % ("place", "textDecorationStyle")) == "dotted"
     assert page.problems == []
 
 
@@ -320,10 +354,12 @@ def test_a_document_page_has_the_site_s_header_and_its_box_searches_the_site(ope
     assert letter.problems == []
 
 
-def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
-    """The header keeps the place of the box the script draws on an entry's page: with
-    and without the script it is as high, and its links stand where they stand."""
-    where = """() => [document.querySelector('.site-header').getBoundingClientRect().height,
+@pytest.mark.parametrize("name", ["registers/person/p2.html", "letters/letter_11_001.html"])
+def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built, name):
+    """The header keeps the place of the box the script draws on an entry's and a
+    document's page: with and without the script it is as high, and its links stand
+    where they stand."""
+    where = """() => [document.querySelector('.site-header-inner').getBoundingClientRect().height,
         document.querySelector('.site-nav').getBoundingClientRect().x, !!document.getElementById('te-q')]"""
     for width in (1400, 390):
         found = []
@@ -331,7 +367,7 @@ def test_the_drawn_search_box_moves_nothing_in_the_header(browser, built):
             context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=script)
             try:
                 page = context.new_page()
-                page.goto((built[0] / "registers" / "person" / "p2.html").as_uri())
+                page.goto((built[0] / name).as_uri())
                 found.append(page.evaluate(where))
             finally:
                 context.close()
@@ -368,7 +404,7 @@ def test_a_tap_on_a_name_loads_its_card_before_following_it(browser, built):
         page = context.new_page()
         page.goto(built[0].joinpath(built[1].ordered()[0].id + ".html").as_uri())
         page.wait_for_selector("#te-tools:not([hidden])")
-        name = page.locator("main a.name[href$='/p3.html']").first
+        name = page.locator("#te-text a[href$='/p3.html']").first
         name.scroll_into_view_if_needed()
         name.tap()
         page.locator("#te-card").wait_for(state="visible")
@@ -597,7 +633,7 @@ def test_a_register_entry_s_markup_in_its_card_stays_text(new_page, tmp_path):
             continue
         page = new_page((html / f"{document.id}.html").as_uri())
         page.wait_for_selector("#te-tools:not([hidden])")
-        name = page.locator(f"main a.name[href$='/{key}.html']").first
+        name = page.locator(f"#te-text a[href$='/{key}.html']").first
         name.focus()
         page.locator("#te-card").wait_for(state="visible")
         assert page.locator("#te-card .card-label").text_content() == cards[key][1][0]
@@ -630,7 +666,7 @@ def test_a_name_whose_entry_id_is_not_its_page_s_name_shows_its_card(new_page, t
                     if "/p3-u.html" in (html / f"{d.id}.html").read_text(encoding="utf-8"))
     page = new_page((html / f"{document.id}.html").as_uri())
     page.wait_for_selector("#te-tools:not([hidden])")
-    name = page.locator("main a.name[href$='/p3-u.html']").first
+    name = page.locator("#te-text a[href$='/p3-u.html']").first
     assert name.get_attribute("data-entity") == "p3.\u00fc"
     name.focus()
     page.locator("#te-card").wait_for(state="visible")

@@ -47,9 +47,10 @@ def test_build_writes_the_collection_site_beside_the_pages(built):
         # no cards' data: each entry's card is a script beside its register page
         assert not page.xpath("//h:script[@id='te-entities']", namespaces=XHTML)
         # its names link to their entries without an id each: the registers link to
-        # the paragraph (a single document's own register pages link to the name)
-        names = page.xpath("//h:a[contains(concat(' ', @class, ' '), ' name ')]", namespaces=XHTML)
-        assert names and not [a.get("id") for a in names if a.get("id")]
+        # the paragraph (a single document's own register pages link to the name); nor
+        # a class each: the link's folder says it is a name, and of which kind
+        names = page.xpath("//h:div[@id='te-text']//h:a[contains(@href, 'registers/')]", namespaces=XHTML)
+        assert names and not [a.get("id") or a.get("class") for a in names if a.get("id") or a.get("class")]
     # one file a page: no folder (assets, cards' script, marker) but a page's facsimiles
     folders = {p.relative_to(html / "letters").as_posix() for p in (html / "letters").rglob("*")
                if p.is_dir()}
@@ -254,14 +255,17 @@ def test_a_file_of_many_rendered_whole_is_a_page_of_the_collection(tmp_path):
     assert [(a.get("href"), a.xpath("string()")) for a in whole.xpath(
         "//h:nav[@class='site-nav']//h:a", namespaces=XHTML)] == [("../../" + h, t) for h, t in links]
     assert [t for _, t in links][:3] == ["Documents", "Registers", "Timeline"]
-    assert whole.xpath("//h:form[@role='search']/@data-target", namespaces=XHTML) == ["../../search.html"]
+    # (its search box is the script's, searching where the header's Search link leads:
+    # edition.js, searchBox; test_collection_site_browser)
+    assert not whole.xpath("//h:form[@role='search']", namespaces=XHTML)
+    assert whole.xpath("//h:nav[@class='site-nav']//h:a[. = 'Search']/@href", namespaces=XHTML) == ["../../search.html"]
     assert whole.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]
     [contents] = whole.xpath("//h:nav[@class='neighbours']/h:a[@class='contents']", namespaces=XHTML)
     assert contents.get("href") == "../../files/volumes-frus.html"
     assert contents.xpath("string()") == "Contents of A volume of many documents"
     assert (html / "files" / "volumes-frus.html").resolve() == \
         (html / "volumes" / "frus" / contents.get("href")).resolve()
-    [beispiel] = whole.xpath("//h:a[contains(concat(' ', @class, ' '), ' name ')][. = 'Beispiel']",
+    [beispiel] = whole.xpath("//h:div[@id='te-text']//h:a[contains(@href, 'registers/')][. = 'Beispiel']",
                              namespaces=XHTML)
     assert beispiel.get("href") == "../../registers/person/p2.html"
     assert whole.xpath("//h:p[@class='formats']/h:a/@href", namespaces=XHTML) == ["../../../volumes/frus.txt"]

@@ -123,12 +123,12 @@ def test_highlighting_sets_kinds_of_names_apart_beyond_colour(open_page):
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
     styles = {kind: page.evaluate(
-        f"getComputedStyle(document.querySelector('main .name.{kind}')).textDecorationStyle")
-        for kind in ("person", "place", "org")}
-    assert styles == {"person": "solid", "place": "dotted", "org": "double"}
+        f"getComputedStyle(document.querySelector(\"main a[href^='{kind}.html#']\")).textDecorationStyle")
+        for kind in ("persons", "places", "organizations")}
+    assert styles == {"persons": "solid", "places": "dotted", "organizations": "double"}
     markers = {kind: page.evaluate(
-        f"getComputedStyle(document.querySelector('main .name.{kind}'), '::before').content")
-        for kind in ("person", "place", "org")}
+        f"getComputedStyle(document.querySelector(\"main a[href^='{kind}.html#']\"), '::before').content")
+        for kind in ("persons", "places", "organizations")}
     assert len(set(markers.values())) == 3 and "none" not in markers.values()
     shot(page, "highlight", full_page=True, clip=_around(page, "#front1\\.div1\\.p1", 160))
     page.reload()  # the choice is remembered
@@ -255,9 +255,9 @@ def test_search_keeps_keyboard_focus_where_the_reader_is(open_page):
 
 def test_names_are_underlined_only_when_highlighted_or_pointed_at(open_page):
     page = open_page()
-    style = "getComputedStyle(document.querySelector('main a.name.person')).textDecorationLine"
+    style = "getComputedStyle(document.querySelector(\"main a[href^='persons.html#']\")).textDecorationLine"
     assert page.evaluate(style) == "none"
-    page.locator("main a.name.person").first.hover()
+    page.locator("main a[href^='persons.html#']").first.hover()
     assert page.evaluate(style) == "underline"
     page.mouse.move(0, 0)
     page.locator("#te-highlight").click()

@@ -97,6 +97,53 @@ def test_hover_texts_written_once_show_on_hover(new_page, tmp_path):
     assert page.problems == []
 
 
+@BROWSER_MARKS[0]
+@BROWSER_MARKS[1]
+def test_an_addition_and_a_page_break_have_their_hover_texts_from_the_script(new_page, tmp_path):
+    """"Added in the source" (an addition that names no place or hand) and "Page 7 of
+    the source begins" are the script's, not written on each of hundreds."""
+    source = tmp_path / "letter.xml"
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A letter'
+        '</title></titleStmt><publicationStmt><p>Test</p></publicationStmt><sourceDesc><p>Test</p>'
+        '</sourceDesc></fileDesc></teiHeader><text><body><p>Words <add>added</add> and more'
+        '<pb n="7"/> words, <add place="above">above</add>, <pb/> the end.</p></body></text></TEI>',
+        encoding="utf-8")
+    export_file(source, "html", tmp_path / "site")
+    written = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "of the source begins" not in written and written.count('title="Added in the source') == 1
+    page = new_page((tmp_path / "site" / "index.html").as_uri(), 1400, 1000)
+    page.wait_for_selector("#te-tools:not([hidden])")
+    expected = [("main .tei-add >> nth=0", "Added in the source"),
+                ("main .tei-add >> nth=1", "Added in the source, place: above"),
+                ("main .pb >> nth=0", "Page 7 of the source begins"),
+                ("main .pb >> nth=1", "A page of the source begins")]
+    for selector, title in expected:
+        node = page.locator(selector)
+        node.hover()
+        assert node.get_attribute("title") == title, selector
+    assert page.problems == []
+
+
+def test_what_the_element_says_carries_no_class(tmp_path):
+    """A paragraph is a <p>, italic an <i>, bold a <b>, underlined a <u>: no class
+    "tei-p", "tei-hi rend-italic" on each of thousands; what the element does not say
+    keeps its class (another rendition, two at once)."""
+    source = tmp_path / "doc.xml"
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A letter'
+        '</title></titleStmt><publicationStmt><p>Test</p></publicationStmt><sourceDesc><p>Test</p>'
+        '</sourceDesc></fileDesc></teiHeader><text><body><p xml:id="p1">An <hi rend="italic">italic</hi>,'
+        ' <hi rend="bold">bold</hi>, <hi rend="underline">underlined</hi>, <hi rend="italic underline">both'
+        '</hi> and <hi rend="spaced">spaced</hi> word.</p><p xml:id="p2" rend="indent">Indented.</p>'
+        '</body></text></TEI>', encoding="utf-8")
+    page = render(parse_file(source), source).files["index.html"]
+    assert ('<p id="p1">An <i>italic</i>, <b>bold</b>, <u>underlined</u>, '
+            '<i class="tei-hi rend-italic rend-underline">both</i> and '
+            '<span class="tei-hi rend-spaced">spaced</span> word.</p>') in page
+    assert '<p id="p2" class="rend-indent">Indented.</p>' in page
+
+
 def test_search_numbers_round_trip():
     from tei_edition.publish import search_index
 

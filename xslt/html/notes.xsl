@@ -104,7 +104,9 @@
     <xsl:variable name="unit" select="."/>
     <xsl:variable name="notes" select=".//tei:note[@te:place = 'foot'][te:unit(.) is $unit]"/>
     <xsl:if test="$notes">
-      <section class="{'footnotes', 'all-in-margin'[every $n in $notes satisfies h:in-margin($n)]}"
+      <!-- every note in the margin (the usual case): the list says it, not each entry -->
+      <xsl:variable name="all-in-margin" select="every $n in $notes satisfies h:in-margin($n)"/>
+      <section class="{'footnotes', 'all-in-margin'[$all-in-margin]}"
                role="doc-endnotes" aria-label="{h:notes-label(te:mark-heading('notes'), $unit)}">
         <xsl:element name="h{h:notes-heading-level($unit)}">
           <xsl:attribute name="class" select="'footnotes-title'"/>
@@ -113,7 +115,7 @@
         <ol>
           <xsl:for-each select="$notes">
             <li id="{h:anchor-id(.)}">
-              <xsl:if test="h:in-margin(.)">
+              <xsl:if test="not($all-in-margin) and h:in-margin(.)">
                 <xsl:attribute name="class" select="'in-margin'"/>
               </xsl:if>
               <xsl:if test="h:lang(@xml:lang)">
@@ -165,11 +167,12 @@
 
   <!-- The link from a note back to its marker in the text: the marker's number or
        letter, described by the page's one "Back to the text" (h:labels, shell.xsl), so
-       that thousands of entries do not each carry the sentence. -->
+       that thousands of entries do not each carry the sentence; the script points each
+       backlink at it (edition.js, backlinks), not thousands of attributes a page. -->
   <xsl:template name="h:backlink">
     <xsl:param name="id" as="xs:string"/>
     <xsl:param name="mark" as="xs:string"/>
-    <a href="{h:fragment($id || '-ref')}" role="doc-backlink" aria-describedby="te-back">{$mark}</a>
+    <a href="{h:fragment($id || '-ref')}" role="doc-backlink">{$mark}</a>
   </xsl:template>
 
   <!-- Whether a page of the whole text has a link back from a note: a unit's list of

@@ -85,6 +85,9 @@
             <xsl:with-param name="title" select="$site"/>
             <xsl:with-param name="root" select="$root"/>
             <xsl:with-param name="nav" select="s:nav($in/@map = 'true')"/>
+            <!-- the search box only a script can work: edition.js draws it (searchBox),
+                 not each of thousands of pages -->
+            <xsl:with-param name="box" select="false()"/>
           </xsl:call-template>
         </xsl:if>
         <xsl:if test="empty($in)">

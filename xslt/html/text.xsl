@@ -105,7 +105,9 @@
     <xsl:if test="$id">
       <xsl:attribute name="id" select="$id"/>
     </xsl:if>
-    <xsl:attribute name="class" select="string-join(($own, $class), ' ')"/>
+    <xsl:if test="exists(($own, $class))">
+      <xsl:attribute name="class" select="string-join(($own, $class), ' ')"/>
+    </xsl:if>
     <xsl:if test="h:lang(@xml:lang)">
       <xsl:attribute name="lang" select="h:lang(@xml:lang)"/>
     </xsl:if>
@@ -230,7 +232,10 @@
       </xsl:when>
       <xsl:otherwise>
         <p>
-          <xsl:call-template name="h:attributes"/>
+          <!-- (a paragraph is a <p>: no class "tei-p" on each of a page's hundreds) -->
+          <xsl:call-template name="h:attributes">
+            <xsl:with-param name="own" select="h:classes(.)[. ne 'tei-p']"/>
+          </xsl:call-template>
           <xsl:apply-templates mode="h:text">
             <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
             <xsl:with-param name="defer-to" select="." tunnel="yes"/>
@@ -386,7 +391,13 @@
         else if ($rend = ('sub', 'subscript')) then 'sub'
         else if ($rend = ('italic', 'italics', 'i', 'it')) then 'i'
         else if ($rend = ('bold', 'b')) then 'b'
+        else if ($rend = ('underline', 'u')) then 'u'
         else 'span'"/>
+      <!-- italic as <i>, bold as <b>, underlined as <u>, and nothing else: the element
+           says it, no class -->
+      <xsl:with-param name="own" select="h:classes(.)[not(count($rend) = 1
+        and $rend = ('italic', 'italics', 'i', 'it', 'bold', 'b', 'underline', 'u')
+        and (. = 'tei-hi' or starts-with(., 'rend-')))]"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -416,8 +427,11 @@
 
   <xsl:template name="h:inline-as">
     <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="own" as="xs:string*" select="h:classes(.)"/>
     <xsl:element name="{$name}">
-      <xsl:call-template name="h:attributes"/>
+      <xsl:call-template name="h:attributes">
+        <xsl:with-param name="own" select="$own"/>
+      </xsl:call-template>
       <xsl:apply-templates mode="h:text">
         <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
       </xsl:apply-templates>
@@ -527,11 +541,13 @@
        the hand as the common layer names it (@te:hand-label, the start of a long note,
        which the about page has in full). -->
   <xsl:template match="tei:add" mode="h:text">
+    <!-- where and by whose hand; "Added in the source" alone is the script's hint
+         (edition.js, hints), not written on each of hundreds -->
+    <xsl:variable name="more" select="string-join((@place ! ('place: ' || normalize-space(.)),
+      @te:hand-label ! ('hand: ' || .))[normalize-space()] ! (', ' || .))"/>
     <xsl:call-template name="h:span">
       <xsl:with-param name="class" select="'editorial'"/>
-      <xsl:with-param name="title" select="'Added in the source' ||
-        string-join((@place ! ('place: ' || normalize-space(.)),
-                     @te:hand-label ! ('hand: ' || .))[normalize-space()] ! (', ' || .))"/>
+      <xsl:with-param name="title" select="if ($more) then 'Added in the source' || $more else ()"/>
     </xsl:call-template>
     <xsl:call-template name="h:textual-note"/>
   </xsl:template>
@@ -565,8 +581,9 @@
     <xsl:element name="{if ($phrasing) then 'span' else 'div'}">
       <xsl:call-template name="h:attributes">
         <xsl:with-param name="class" select="'pb'"/>
-        <xsl:with-param name="title" select="if ($n) then 'Page ' || $n || ' of the source begins' else 'A page of the source begins'"/>
       </xsl:call-template>
+      <!-- (its hover text, "Page 2 of the source begins", is the script's, from the
+           number: edition.js, hints) -->
       <span class="pb-n">{if ($n) then 'p. ' || $n else '|'}</span>
       <!-- in a collection (collection-page): the page's facsimile beside it -->
       <xsl:for-each select="($collection-page/*/te:facsimile[@facs = normalize-space(current()/@facs)])[1]">
@@ -693,7 +710,14 @@
         <xsl:attribute name="href" select="$page"/>
       </xsl:if>
       <!-- "name person", not also the element's name (persName, rs …): the most
-           frequent link of a page says only what the stylesheet and script use -->
+           frequent link of a page says only what the stylesheet and script use. A link
+           to a register says not even that: its target says it, "…/registers/person/p1.html"
+           on a collection's page, "persons.html#p1" on a document's own (h:entry-href;
+           edition.css and .js find names by it), and thousands of links a page spend
+           no class on it. -->
+      <xsl:variable name="kind" select="
+        if (not($in-link) and $page and (exists($collection-page) or @te:entity-type = ('person', 'place', 'org')))
+        then () else ('name', h:token(@te:entity-type))"/>
       <xsl:choose>
         <!-- (most names have no class or language of their own: h:attributes' result
              made without asking for each) -->
@@ -704,13 +728,15 @@
           <xsl:if test="$mention">
             <xsl:attribute name="id" select="$mention"/>
           </xsl:if>
-          <xsl:attribute name="class" select="'name ' || h:token(@te:entity-type)"/>
+          <xsl:if test="exists($kind)">
+            <xsl:attribute name="class" select="string-join($kind, ' ')"/>
+          </xsl:if>
         </xsl:when>
         <xsl:otherwise>
           <xsl:call-template name="h:attributes">
             <xsl:with-param name="id" select="h:name-id(., $mentions)"/>
             <xsl:with-param name="own" select="h:classes(.)[not(starts-with(., 'tei-'))]"/>
-            <xsl:with-param name="class" select="'name', h:token(@te:entity-type)"/>
+            <xsl:with-param name="class" select="$kind"/>
           </xsl:call-template>
         </xsl:otherwise>
       </xsl:choose>

@@ -36,7 +36,8 @@
   // What shows on hover that is the same on thousands of elements is written here once
   // and set as the element's title when the pointer first comes over it: a name found
   // in no register, a permalink, an alternative reading the switch changes (its kind from
-  // its class "shown-…", as xslt/html/text.xsl names them, and the other reading).
+  // its class "shown-…", as xslt/html/text.xsl names them, and the other reading), an
+  // addition (one that names no place or hand) and a page break (from its number).
   var READINGS = {
     corr: "Corrected; the source reads", sic: "As in the source; corrected",
     expan: "Expanded; the source reads", ex: "Expanded; the source reads",
@@ -46,13 +47,18 @@
   function hint(node) {
     if (node.classList.contains("unresolved")) { return "Not found in the registers"; }
     if (node.classList.contains("cite")) { return node.getAttribute("aria-label"); }
+    if (node.classList.contains("tei-add")) { return "Added in the source"; }
+    if (node.classList.contains("pb")) {
+      var n = /^p\. (.+)$/.exec((node.querySelector(":scope > .pb-n") || {}).textContent || "");
+      return n ? "Page " + n[1] + " of the source begins" : "A page of the source begins";
+    }
     var other = node.querySelector(":scope > .reading-other");
     var kind = /(?:^| )shown-(\w+)/.exec(node.className);
     return other && kind && READINGS[kind[1]] ? READINGS[kind[1]] + ": " + other.textContent : null;
   }
 
   doc.addEventListener("mouseover", function (event) {
-    var node = event.target.closest && event.target.closest(".name.unresolved, a.cite, .tei-choice.switch");
+    var node = event.target.closest && event.target.closest(".name.unresolved, a.cite, .tei-choice.switch, .tei-add.editorial, .pb");
     if (node && !node.hasAttribute("title")) {
       var text = hint(node);
       if (text) { node.title = text; }
@@ -181,8 +187,15 @@
     cardFor = null;
   }
 
+  // a name: its link to a register page says it, without a class (xslt/html/text.xsl):
+  // "…/registers/person/p1.html" on a collection's page, "persons.html#p1" on a
+  // document's own; a name with no link, or in one, is ".name"
+  var NAME = [".name[data-entity]", "a.name[href]"].concat(
+    ["[href*='registers/']", "[href^='persons.html#']", "[href^='places.html#']", "[href^='organizations.html#']"]
+      .map(function (link) { return ".edition-text a" + link; })).join(", ");
+
   function nameOf(target) {
-    return target && target.closest ? target.closest(".name[data-entity], a.name[href]") : null;
+    return target && target.closest ? target.closest(NAME) : null;
   }
 
   /* ---------- toggles ---------- */
@@ -263,7 +276,7 @@
   }
 
   /* ---------- notes in the margin ---------- */
-  // A note marked in-margin in the list after its unit gets a copy beside its number,
+  // A note marked in-margin (or in a list all-in-margin) after its unit gets a copy beside its number,
   // which the stylesheet sets in the margin on wide screens; the copy is hidden from
   // assistive technology (which reads the list), has no ids and no tab stops, and the
   // notes inside it are only their numbers. Then the list keeps those notes for screen
@@ -298,7 +311,8 @@
       var ref = refs[i];
       if (ref.closest(".footnotes, .sidenote")) { continue; }
       var entry = doc.getElementById(decodeURIComponent((ref.getAttribute("href") || "").slice(1)));
-      var body = entry && entry.classList.contains("in-margin") && entry.querySelector(":scope > div");
+      var body = entry && (entry.classList.contains("in-margin") || entry.closest(".all-in-margin"))
+        && entry.querySelector(":scope > div");
       if (!body) { continue; }
       var side = el("span", "sidenote");
       side.setAttribute("aria-hidden", "true");
@@ -634,8 +648,45 @@
     };
   }
 
+  /* ---------- backlinks and the header's search box ---------- */
+  // Each note's link back to the text is described by the page's one "Back to the text"
+  // (#te-back, xslt/html/shell.xsl), set here rather than written on each of thousands.
+  function backlinks() {
+    if (!doc.getElementById("te-back")) { return; }
+    Array.prototype.forEach.call(doc.querySelectorAll("a[role='doc-backlink']"), function (a) {
+      a.setAttribute("aria-describedby", "te-back");
+    });
+  }
+
+  // A collection's document page has no search box (only a script could work it): drawn
+  // here, opening the site's search page, the one its header's "Search" links to.
+  function searchBox() {
+    var header = doc.querySelector(".site-header-inner");
+    var target = header && header.querySelector(".site-nav a[href$='search.html']");
+    if (doc.getElementById("te-search") || !target) { return; }
+    var box = el("form", "search");
+    box.id = "te-search";
+    box.setAttribute("role", "search");
+    box.setAttribute("action", "#");
+    box.setAttribute("data-target", target.getAttribute("href"));
+    var label = el("label", "visually-hidden", "Search the collection");
+    label.setAttribute("for", "te-q");
+    var input = el("input");
+    input.type = "search";
+    input.id = "te-q";
+    input.name = "q";
+    input.placeholder = "Search the collection";
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("spellcheck", "false");
+    box.appendChild(label);
+    box.appendChild(input);
+    header.appendChild(box);
+  }
+
   /* ---------- start ---------- */
   function start() {
+    searchBox();
+    backlinks();
     entities();
     readings();
     sidenotes();
