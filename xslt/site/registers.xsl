@@ -328,8 +328,9 @@
 
   <!-- A mention's snippet (the context s:mention) in its paragraph or link: its words
        without the ellipses, which site.css draws where the passage goes on ("… " before,
-       " …" after: in 5,000 letters' registers 870,000 snippets, 7 MB of ellipses); a
-       snippet that begins its passage is marked "start", one that ends it "end". -->
+       " …" after: 870,000 snippets of 5,000 letters' registers held 6.4 MB of them, 4.8 MB
+       net of the marks); a snippet that begins its passage is marked "start", one that
+       ends it "end". -->
   <xsl:template name="s:snippet" as="node()*">
     <xsl:variable name="text" select="string(.)"/>
     <xsl:variable name="cut" select="starts-with($text, '… '), ends-with($text, ' …')"/>
