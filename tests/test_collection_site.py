@@ -764,6 +764,23 @@ def test_a_snippet_of_long_words_holds_fewer_of_them(tmp_path):
         "… Schenk und Herr Bundesrath Welti würden wohl allfällige …"]
 
 
+def test_a_snippet_s_ellipses_are_the_stylesheet_s_and_a_snippet_at_its_passage_s_end_says_so(tmp_path):
+    """A snippet is written without its "… " and " …" (site.css draws them: 870,000
+    snippets of 5,000 letters' registers held 6.4 MB of them, 4.8 MB net of the marks);
+    one that begins its passage is marked "start", one that ends it "end", so that no
+    ellipsis is drawn that side."""
+    words = " ".join(f"w{n}" for n in range(12))
+    entry_page = _one_entry_page(
+        tmp_path, '<listPerson><person xml:id="p1"><persName>Heer</persName></person></listPerson>',
+        f'<p><persName ref="#p1">Heer</persName> {words}</p><p>{words} <persName ref="#p1">Heer</persName> '
+        f'{words}</p><p>{words} <persName ref="#p1">Heer</persName>.</p><p>Mit <persName ref="#p1">Heer'
+        '</persName>.</p>')
+    snippets = page(entry_page).xpath("//h:ul[@class='by-document']/h:li/h:a[position() > 1]", namespaces=XHTML)
+    assert [(a.get("class"), a.text) for a in snippets] == [
+        ("start", "Heer w0 w1 w2 w3"), (None, "w8 w9 w10 w11 Heer w0 w1 w2 w3"), ("end", "w8 w9 w10 w11 Heer."),
+        ("start end", "Mit Heer.")]
+
+
 def test_a_mention_shows_the_catalogue_date_unless_the_title_says_it():
     from types import SimpleNamespace
 

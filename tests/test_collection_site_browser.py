@@ -306,11 +306,38 @@ def test_register_page_links_to_passages_in_several_documents(open_page):
     assert "Heer" in snippet.inner_text()
     above, below = title.bounding_box(), snippet.bounding_box()
     assert below["y"] >= above["y"] + above["height"] - 1 and below["x"] > above["x"]
+    # its ellipses drawn by the stylesheet where the passage goes on, none where it
+    # starts or ends (the page's text holds none: registers.xsl, s:snippet)
+    assert_ellipses_drawn(page)
     groups.nth(1).locator("a[href*='#']").first.click()
     page.wait_for_load_state()
     anchor = page.url.split("#")[1]
     assert page.locator(f"[id='{anchor}']").inner_text().count("Heer") >= 1
     shot(page, "after-mention")
+    assert page.problems == []
+
+
+def assert_ellipses_drawn(page) -> set[str]:
+    """A register page's snippets: their text holds no ellipsis, the stylesheet draws one
+    on each side their passage goes on (not after one marked "end" ...); the marks seen."""
+    drawn = page.evaluate("""() => [...document.querySelectorAll('.by-document p, .by-document a ~ a')].map(
+        s => [s.className, getComputedStyle(s, '::before').content, getComputedStyle(s, '::after').content,
+              s.textContent])""")
+    assert drawn and not any("…" in text for *_, text in drawn)
+    for marks, before, after, _ in drawn:
+        assert before == ("none" if "start" in marks.split() else '"… "')
+        assert after == ("none" if "end" in marks.split() else '" …"')
+    return {mark for marks, *_ in drawn for mark in marks.split()}
+
+
+def test_a_snippet_that_starts_or_ends_its_passage_has_no_ellipsis_that_side(open_page, built):
+    page = next(open_page(path.relative_to(built[0]).as_posix())
+                for path in sorted((built[0] / "registers").glob("*/*.html"))
+                if 'class="start' in path.read_text(encoding="utf-8"))
+    assert "start" in assert_ellipses_drawn(page)
+    # (no generated letter here names an entry last in its paragraph: one marked so)
+    page.evaluate("document.querySelector('.by-document p:not(.start)').className = 'end'")
+    assert assert_ellipses_drawn(page) == {"start", "end"}
     assert page.problems == []
 
 
