@@ -372,14 +372,15 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # register made (neither depends on what the workers render)
     previous_site = previous_site if collection_site else None
     few = len(tasks) <= _FEW
-    # the site's few pages made again by a process of its own (``_PagesMaker``), started
-    # once the documents are rendered (beside their workers it would slow them)
+    # the site's few pages made again by a process of its own, started now
     maker = None
-    apart = bool(collection_site and tasks and few and jobs > 1)
+    if collection_site and tasks and few and jobs > 1:
+        maker = _PagesMaker(limits)
+        closing.callback(maker.close)
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
                    previous=(out, records_base),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
-                   few=few, compile_site=few and not apart,
+                   few=few, compile_site=few and maker is None,
                    known=_known_details(previous_site, manifest.key(manifest.tool_digest(), options)))
     try:
         if jobs == 0:
@@ -391,9 +392,6 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                                     jobs=min(jobs, 1) if len(tasks) <= _ONE_WORKER else jobs,
                                     initializer=init_worker, initargs=init_args,
                                     limits=limits, on_done=finished, packed=packed)
-        if apart:
-            maker = _PagesMaker(limits)
-            closing.callback(maker.close)
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -1122,11 +1120,10 @@ class _Ahead:
 
 class _PagesMaker:
     """The collection site's pages that a rebuild of a few documents makes again (the
-    entries those name), made by a worker process of their own, started once the
-    documents' workers are done and compiling the site stylesheet while this process
-    makes the rest of the site (``compile_site_stylesheet``), on a core it would leave
-    idle: this process neither compiles it (a tenth of a second, holding the interpreter
-    lock) nor runs it.
+    entries those name), made by a worker process of their own, started as the
+    documents' workers are and compiling the site stylesheet meanwhile
+    (``compile_site_stylesheet``), on a core this process would leave idle: this process
+    neither compiles it (a tenth of a second, holding the interpreter lock) nor runs it.
     ``site._made_pages`` calls it with the inputs; the pages come back as text and are
     written there. Its work is limited as the documents' workers' is; when it fails
     (it crashed, or ran over a limit) the pages are made in this process."""
