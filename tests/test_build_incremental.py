@@ -198,59 +198,6 @@ def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, t
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
-def test_a_rebuild_s_entry_pages_are_made_by_a_process_of_their_own(source, tmp_path,
-                                                                     monkeypatch):
-    """A rebuild of a few documents with workers to spare has the pages of the register
-    entries it makes again made by a worker process of their own (which compiled the
-    site stylesheet as it started): this process neither compiles nor runs the site
-    stylesheet, and the pages are those a full build writes."""
-    from tei_edition.publish import transform
-
-    out = tmp_path / "out"
-    build([source], out, jobs=0, only=["html"])
-    before = inodes(out)
-    letter = edit_beside_a_name(source)
-    compiled = []
-    real = transform.compiled
-    monkeypatch.setattr(transform, "compiled",
-                        lambda stylesheet, *a, **k: compiled.append(stylesheet) or real(stylesheet, *a, **k))
-    again = build([source], out, jobs=2, only=["html"])
-    monkeypatch.undo()
-    assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
-    assert site.STYLESHEET not in compiled
-    after = inodes(out)
-    pages = {f for f in site_files(out) if after[f] != before.get(f) and f.startswith("html/registers/")}
-    assert "html/registers/person/p2.html" in pages
-    assert all("unforgettably" in (out / page).read_text(encoding="utf-8") for page in pages)
-    same_as_a_full_build(source, out, tmp_path, only=["html"])
-
-
-def test_entry_pages_the_process_of_their_own_did_not_make_are_made_here(source, tmp_path,
-                                                                        monkeypatch):
-    """When the process making a rebuild's entry pages gives none back (it crashed, or
-    ran over a limit), this process makes them: the site is what a full build writes."""
-    from tei_edition.publish import build as build_module
-
-    out = tmp_path / "out"
-    build([source], out, jobs=0, only=["html"])
-    edit_beside_a_name(source)
-    asked = []
-
-    def gave_nothing(self, inputs, folder, meanwhile=None):
-        asked.append(len(inputs))
-        self.close()
-        if meanwhile is not None:
-            meanwhile()
-        return None
-    monkeypatch.setattr(build_module._PagesMaker, "__call__", gave_nothing)
-    again = build([source], out, jobs=2, only=["html"])
-    monkeypatch.undo()
-    assert again.ok and asked and asked[0] > 0
-    pages = [p for p in (out / "html" / "registers" / "person").glob("p2.html")]
-    assert pages and "unforgettably" in pages[0].read_text(encoding="utf-8")
-    same_as_a_full_build(source, out, tmp_path, only=["html"])
-
-
 @pytest.mark.parametrize("apart,escaped", [(site.LINK_APART, True), (0, True), (0, False)],
                          ids=["linked here", "linked by a thread, one not plain", "linked by a thread"])
 def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path, monkeypatch,

@@ -134,12 +134,8 @@ def discard_spare() -> None:
     is the end of its input) and, if still busy booting, killed with its process group
     (what it started for its preloading); its folder removed."""
     spare = take_spare()
-    if spare is not None:
-        discard(spare)
-
-
-def discard(spare: Started) -> None:
-    """End a worker that was given no work (``discard_spare``)."""
+    if spare is None:
+        return
     os.close(spare.to_child)
     os.close(spare.from_child)
     try:

@@ -371,16 +371,10 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
     previous_site = previous_site if collection_site else None
-    few = len(tasks) <= _FEW
-    # the site's few pages made again by a process of its own, started now
-    maker = None
-    if collection_site and tasks and few and jobs > 1:
-        maker = _PagesMaker(limits)
-        closing.callback(maker.close)
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
                    previous=(out, records_base),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
-                   few=few, compile_site=few and maker is None,
+                   few=len(tasks) <= _FEW,
                    known=_known_details(previous_site, manifest.key(manifest.tool_digest(), options)))
     try:
         if jobs == 0:
@@ -429,7 +423,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
                            previous=previous_site, out=out,
-                           jobs=jobs, intake=intake, maker=maker)
+                           jobs=jobs, intake=intake)
     if intake is not None:  # (a site taken over whole did not: its spill goes before the swap)
         intake.close()
     meanwhile.result()  # every output taken over is in the new folder
@@ -811,16 +805,14 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 report: BuildReport, *, digests_of: Callable[[str], list] | None = None,
                 full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
-                out: Path | None = None, jobs: int = 1, intake=None,
-                maker=None) -> manifest.Site | None:
+                out: Path | None = None, jobs: int = 1, intake=None) -> manifest.Site | None:
     """The collection's own pages (``publish.site``) into ``staging/html``, from every
     document's digest. They depend on every document's catalogue entry and digest, the
     register and the options, all in one key: when it is that of the previous build
     (``previous``, in ``out``), its files are linked over instead of written again; else
     the site is made again part by part, the parts and files that did not change
     linked over. ``intake``: the digests taken in so far (``site.Intake``; ``digests_of``
-    gives the others), for the site made again. ``maker``: what makes its few pages made
-    again in a process of its own (``_PagesMaker``)."""
+    gives the others), for the site made again."""
     from tei_edition.publish import site
 
     try:
@@ -850,7 +842,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
             intake=intake, keep=staging / manifest.SITE_INTAKE,
             described=(out / manifest.SITE_DESCRIBED if out is not None else None,
-                       staging / manifest.SITE_DESCRIBED, collection_key), maker=maker)
+                       staging / manifest.SITE_DESCRIBED, collection_key))
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -858,8 +850,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         return None
     report.site_written, report.site_kept = figures["written"], figures["kept"]
     # the process that made the site's pages, and it and this one together
-    report.usage.worker_peak = max(report.usage.worker_peak, figures["child_peak"],
-                                   maker.peak if maker is not None else 0)
+    report.usage.worker_peak = max(report.usage.worker_peak, figures["child_peak"])
     report.usage.total_peak = max(report.usage.total_peak, figures["together_peak"])
     return manifest.Site(key, [f"html/{p}" for p in figures["paths"]],
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
@@ -1068,17 +1059,15 @@ class _Ahead:
     ``records``, which the end links over) and, for the collection site, what its key
     and pages read of the register (each entry's hash, the entries' pages) and, with
     ``few`` documents rendered (``_FEW``), what it reads of every entry (taken from the
-    previous site's record of the entries, ``known``, where they did not change) and,
-    with ``compile_site``, the site stylesheet compiled (for pages made in this process;
-    Saxon holds the interpreter lock while it compiles)."""
+    previous site's record of the entries, ``known``, where they did not change) and the
+    site stylesheet compiled (for pages made in this process)."""
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
                  details: bool = False, few: bool = False, known: dict | None = None,
-                 previous: tuple = (None, None), compile_site: bool = False):
+                 previous: tuple = (None, None)):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
         self._previous = previous  # (the previous build's folder, its records' whole file)
         self._details, self._few, self._known = details, few, known
-        self._compile = compile_site
         self.saved = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
@@ -1099,7 +1088,7 @@ class _Ahead:
                 register.digest(register.keys())  # each entry's part, kept by the register
                 site.prepare(collection, details=self._details, every_entry=self._few,
                              known=self._known)
-                if self._compile:
+                if self._few:
                     from tei_edition.publish import transform
 
                     transform.compiled(site.STYLESHEET)
@@ -1116,78 +1105,6 @@ class _Ahead:
         if self._error is not None:
             error, self._error = self._error, None
             raise error
-
-
-class _PagesMaker:
-    """The collection site's pages that a rebuild of a few documents makes again (the
-    entries those name), made by a worker process of their own, started as the
-    documents' workers are and compiling the site stylesheet meanwhile
-    (``compile_site_stylesheet``), on a core this process would leave idle: this process
-    neither compiles it (a tenth of a second, holding the interpreter lock) nor runs it.
-    ``site._made_pages`` calls it with the inputs; the pages come back as text and are
-    written there. Its work is limited as the documents' workers' is; when it fails
-    (it crashed, or ran over a limit) the pages are made in this process."""
-
-    def __init__(self, limits: pool.Limits):
-        from tei_edition import workerstart
-
-        self._limits = limits
-        self._started = workerstart.start((f"{__name__}:compile_site_stylesheet",))
-        self.peak = 0  # its own peak memory (bytes)
-
-    def __call__(self, inputs: list[bytes], out, meanwhile=None) -> list | None:
-        """(part, file name, page) of each page of ``inputs``, while this process calls
-        ``meanwhile`` (a thread of it: the worker's run stays in this one); None: not
-        made."""
-        started, self._started = self._started, None
-        failed: list[BaseException] = []
-
-        def call_meanwhile() -> None:
-            try:
-                meanwhile()
-            except BaseException as exc:  # raised here once the pages are back
-                failed.append(exc)
-        thread = threading.Thread(target=call_meanwhile, name="site-files", daemon=True)
-        if meanwhile is not None:
-            thread.start()
-        results: dict = {}
-        try:
-            if started is not None:
-                usage = pool.run([(0, (inputs, str(out)))], make_site_pages, jobs=1,
-                                 limits=self._limits, on_done=results.__setitem__, started=started)
-                self.peak = usage.worker_peak
-        finally:
-            if meanwhile is not None:
-                thread.join()
-        if failed:
-            raise failed[0]
-        made = results.get(0)
-        if isinstance(made, TeiEditionError):  # the stylesheet's own error, as made here
-            raise made
-        return made if isinstance(made, list) else None
-
-    def close(self) -> None:
-        """The process ended if it was given nothing to make."""
-        started, self._started = self._started, None
-        if started is not None:
-            from tei_edition import workerstart
-
-            workerstart.discard(started)
-
-
-def compile_site_stylesheet() -> None:
-    """In ``_PagesMaker``'s process as it starts: the site stylesheet compiled."""
-    from tei_edition.publish import site, transform
-
-    transform.compiled(site.STYLESHEET)
-
-
-def make_site_pages(payload) -> list:
-    """In ``_PagesMaker``'s process: the pages of the site stylesheet's inputs."""
-    from tei_edition.publish import site
-
-    inputs, out = payload
-    return site.pages_made(inputs, out)
 
 
 class _Meanwhile:

@@ -210,24 +210,19 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
         initializer: Callable | None = None, initargs: tuple = (), limits: Limits = Limits(),
         on_done: Callable[[object, object], None] = lambda key, result: None,
         on_start: Callable[[object], None] = lambda key: None,
-        packed: bytes | None = None, started: workerstart.Started | None = None) -> Usage:
+        packed: bytes | None = None) -> Usage:
     """Run ``function(payload)`` for every ``(key, payload)`` in worker processes and
     call ``on_done(key, result)`` in the parent as each finishes; ``result`` is what
     the function returned or a ``Failure``. Ctrl-C (or SIGTERM) stops every worker and
     everything they started before it propagates. ``packed``: what ``pack`` made of
-    ``function``, ``initializer`` and ``initargs`` (pickled ahead). ``started``: a
-    worker process the caller started (``workerstart.start``, its preloading under
-    way), the first worker instead of the spare (``workerstart.prestart``); ended
-    with the run, or at once when there is nothing to run."""
+    ``function``, ``initializer`` and ``initargs`` (pickled ahead)."""
     queue = deque(tasks)
     usage = Usage()
     if not queue:
-        if started is not None:
-            workerstart.discard(started)
         return usage
     with _terminations_stop_workers():
         _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage,
-             packed, started)
+             packed)
     return usage
 
 
@@ -241,9 +236,8 @@ def pack(function, initializer, initargs) -> bytes:
 
 
 def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage,
-         packed: bytes | None = None, started: workerstart.Started | None = None) -> None:
+         packed: bytes | None = None) -> None:
     workers: list[_Worker] = []
-    given = [started] if started is not None else []  # the caller's worker, taken first
 
     def spawn():
         """Start workers while there are tasks no idle worker will take."""
@@ -252,8 +246,7 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
             usage.workers_started += 1
             if packed is None:
                 packed = pack(function, initializer, initargs)
-            workers.append(_take_spare(packed, None, None, given.pop() if given else None)
-                           or _Worker(packed, None, None))
+            workers.append(_take_spare(packed, None, None) or _Worker(packed, None, None))
 
     renewed: list[_Worker] = []  # asked to end, left to finish on their own
     try:
@@ -300,11 +293,8 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
             worker.close()
 
 
-def _take_spare(function, initializer, initargs,
-                started: workerstart.Started | None = None) -> _Worker | None:
-    """The spare worker (``workerstart.prestart``), or ``started``, set up to run
-    ``function``; None when there is none or it is gone."""
-    started = started or workerstart.take_spare()
+def _take_spare(function, initializer, initargs) -> _Worker | None:
+    started = workerstart.take_spare()
     if started is None:
         return None
     worker = _Worker(None, None, None, started=started)
