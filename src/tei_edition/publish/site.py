@@ -443,7 +443,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                           known: dict | None = None, jobs: int = 1,
                           memory: int | None = None, intake: "Intake | None" = None,
                           keep: str | os.PathLike | None = None,
-                          described: tuple | None = None, maker=None) -> dict:
+                          described: tuple | None = None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -479,8 +479,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
     a child whose memory passes it (bytes; a build's ``--max-memory`` per worker) is
-    stopped, and the site with it (a ``TransformError``). ``maker``: what makes the
-    pages elsewhere when this process would (``_made_pages``).
+    stopped, and the site with it (a ``TransformError``).
 
     Returns figures: files written and kept (linked over), bytes of the search index and
     of the text it indexes, shards, ``paths``: every file, relative to ``out_dir``;
@@ -497,7 +496,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         return _write_collection_site(collection, taken, out, full_registers=full_registers,
                                       downloads=downloads, pages=pages, previous=previous,
                                       salt=salt, known=known, jobs=jobs, memory=memory,
-                                      keep=keep, described=described, maker=maker)
+                                      keep=keep, described=described)
 
 
 # what ``Intake.keep`` writes (another version is read as none)
@@ -759,8 +758,7 @@ class Intake:
 def _write_collection_site(collection, taken: Intake, out: Path, *, full_registers: bool,
                            downloads, pages: dict | None, previous: Previous | None, salt: str,
                            known: dict | None, jobs: int, memory: int | None,
-                           keep: Path | None = None, described: tuple | None = None,
-                           maker=None) -> dict:
+                           keep: Path | None = None, described: tuple | None = None) -> dict:
     """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
     entries, numbers, index = taken.entries, taken.numbers, taken.index
     mentions, marked, stamp_of = taken.tables()
@@ -907,7 +905,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     children = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
         if jobs > 1 and len(batches) > 1 else 0
     for part, name, digest, wrote in _made_pages(inputs, writer, children, peak, write_files,
-                                                 memory=memory, maker=maker):
+                                                 memory=memory):
         hashes[name] = digest
         written, kept = written + wrote, kept + (not wrote)
         part_files.setdefault(part, []).append(name)
@@ -1179,12 +1177,6 @@ def _pages(tree, out: Path):
         yield part, name, text
 
 
-def pages_made(inputs: list[bytes], out: str) -> list[tuple[str, str, str]]:
-    """(part, file name, page) of the pages of each of ``inputs`` (``_made_pages``'s
-    ``maker``, in the process that makes them)."""
-    return [made for xml in inputs for made in _pages(xml, Path(out))]
-
-
 def _run_text(xml: bytes, path: str) -> list[str]:
     """The site stylesheet's strings for the text of a site description, parsed by Saxon
     alone (``transform.run_strings`` takes an lxml tree, which a child process would
@@ -1207,7 +1199,7 @@ CALLS_PER_CHILD = 4
 
 
 def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None, *,
-                memory: int | None = None, maker=None):
+                memory: int | None = None):
     """(part, file name, content hash, written) of the pages of each input (text), in
     order, each written (or linked over) by ``writer``: here, or by ``children`` child
     processes (a standard library pool, each child renewed after ``CALLS_PER_CHILD``
@@ -1216,19 +1208,7 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
     the pages. ``peak`` gets the children's peak memory and that of this process and
     them together (bytes). A child whose memory passes ``memory`` (bytes) is stopped,
     and the pages with it: a ``TransformError``, as a worker over the limit fails its
-    document. ``maker`` (without ``children``): ``maker(inputs, out, meanwhile)`` makes
-    the pages of the inputs (a list) in a process of its own whose site stylesheet is
-    compiled ahead (``pages_made`` there), calling ``meanwhile`` meanwhile: (part, file
-    name, page) of each, which are written here; None when it could not, and they are
-    made here."""
-    if not children and maker is not None:
-        inputs = list(inputs)
-        made = maker(inputs, writer.folder.folder, meanwhile)
-        meanwhile = None  # (called by ``maker``)
-        if made is not None:
-            for part, name, text in made:
-                yield part, name, *writer.write(name, text.encode("utf-8"))
-            return
+    document."""
     if not children:
         for tree in inputs:
             for part, name, text in _pages(tree, writer.folder.folder):
