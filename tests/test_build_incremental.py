@@ -523,6 +523,27 @@ def test_a_damaged_record_of_what_a_file_was_seen_as_is_not_trusted(source, monk
     assert [(d.id, d.catalogue.to_json()) for d in again.ordered()] == \
         [(d.id, d.catalogue.to_json()) for d in fresh.ordered()]
 
+
+def test_a_build_looks_for_the_collection_s_files_once(source, tmp_path, monkeypatch):
+    """A build finds the XML files under its paths once (to check them) and hands them
+    to the collection's load, which reads those and no other (``load(files=...)``)."""
+    from tei_edition.collection import model
+    from tei_edition.xml import parse as xmlparse
+
+    calls = []
+    real = xmlparse.collect_xml_files
+    counting = lambda paths: calls.append(list(paths)) or real(paths)  # noqa: E731
+    monkeypatch.setattr(xmlparse, "collect_xml_files", counting)
+    monkeypatch.setattr(model, "collect_xml_files", counting)
+    report = build([source], tmp_path / "out", jobs=0, only=["html"])
+    assert report.ok and len(calls) == 1
+    monkeypatch.undo()
+    letters = sorted((source / "letters").glob("*.xml"))
+    registers = sorted((source / "registers").glob("*.xml"))
+    some = load([source], files=[letters[0], *registers])
+    assert [d.id for d in some.ordered()] == [f"letters/{letters[0].stem}"]
+    assert some.register.keys() == load([source]).register.keys()
+
 def _resolution(collection):
     """What resolving names gives: each document's keys, unresolved pointers and the
     catalogue's people and places (their keys), in catalogue order."""
