@@ -487,6 +487,63 @@ def test_a_file_unchanged_on_disk_is_not_hashed_again_and_a_changed_one_is(sourc
 
 
 
+
+@pytest.mark.parametrize("damage", ["not a list", "too short", "one more", "not numbers",
+                                    "another size", "hash not a string"])
+def test_a_damaged_record_of_what_a_file_was_seen_as_is_not_trusted(source, monkeypatch, damage):
+    """A record whose stat fields (size, times, inode) are damaged, or whose hash is
+    not one, is no reason to take the file as unchanged: it is hashed (and read) again,
+    and the collection is what a fresh load gives."""
+    import json
+    import time
+
+    from tei_edition.collection import model
+
+    later = time.time_ns() + 3600 * 10**9  # an hour on, the files have settled
+    monkeypatch.setattr(model, "_now", lambda: later)
+    records = json.loads(json.dumps(load([source]).records))
+    name = sorted(n for n in records if n.startswith("letters/"))[1]
+    record = records[name]
+    seen = record["seen"]
+    record["seen"] = {"not a list": "12 34 56 78", "too short": seen[:3],
+                      "one more": seen + [0], "not numbers": [str(v) for v in seen],
+                      "another size": [seen[0] + 1, *seen[1:]],
+                      "hash not a string": seen}[damage]
+    if damage == "hash not a string":
+        record["sha256"] = None
+    hashed = []
+    real = model._sha256
+    monkeypatch.setattr(model, "_sha256", lambda path: hashed.append(Path(path).name) or real(path))
+    again = load([source], cache=records)
+    assert hashed == [name.rsplit("/", 1)[1]]
+    assert again.records[name]["seen"] == seen  # what it is seen as now, recorded again
+    monkeypatch.undo()
+    fresh = load([source])
+    assert again.hashes == fresh.hashes
+    assert [(d.id, d.catalogue.to_json()) for d in again.ordered()] == \
+        [(d.id, d.catalogue.to_json()) for d in fresh.ordered()]
+
+
+def test_a_build_looks_for_the_collection_s_files_once(source, tmp_path, monkeypatch):
+    """A build finds the XML files under its paths once (to check them) and hands them
+    to the collection's load, which reads those and no other (``load(files=...)``)."""
+    from tei_edition.collection import model
+    from tei_edition.xml import parse as xmlparse
+
+    calls = []
+    real = xmlparse.collect_xml_files
+    counting = lambda paths: calls.append(list(paths)) or real(paths)  # noqa: E731
+    monkeypatch.setattr(xmlparse, "collect_xml_files", counting)
+    monkeypatch.setattr(model, "collect_xml_files", counting)
+    report = build([source], tmp_path / "out", jobs=0, only=["html"])
+    assert report.ok and len(calls) == 1
+    monkeypatch.undo()
+    letters = sorted((source / "letters").glob("*.xml"))
+    registers = sorted((source / "registers").glob("*.xml"))
+    some = load([source], files=[letters[0], *registers])
+    assert [d.id for d in some.ordered()] == [f"letters/{letters[0].stem}"]
+    assert some.register.keys() == load([source]).register.keys()
+
 def _resolution(collection):
     """What resolving names gives: each document's keys, unresolved pointers and the
     catalogue's people and places (their keys), in catalogue order."""

@@ -165,7 +165,7 @@ def _chronological(doc: Document):
 
 
 def load(paths, *, config: configuration.Config | None = None,
-         cache: dict | None = None) -> Collection:
+         cache: dict | None = None, files: list[Path] | None = None) -> Collection:
     """The collection of every XML file under ``paths`` (files or folders).
 
     ``cache``: an earlier collection's ``records`` (as JSON gives them back): a file of
@@ -174,9 +174,11 @@ def load(paths, *, config: configuration.Config | None = None,
     its names as resolved when the register was what it is now (the record's
     ``resolved``, under a stamp of the files that gave the register its entries and the
     key rules: ``_Reader.resolution_stamp``); under another register they are resolved
-    again."""
+    again. ``files``: what ``collect_xml_files`` gives of ``paths``, when the caller
+    has it (a build checks the paths first)."""
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
-    files = list({os.path.abspath(f): f for f in collect_xml_files(paths)}.values())  # once each
+    found = collect_xml_files(paths) if files is None else files
+    files = list({os.path.abspath(f): f for f in found}.values())  # once each
     if not files:
         raise UsageError("no XML files found in the PATHs given")
     root = _root(paths)

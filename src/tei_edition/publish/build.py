@@ -245,7 +245,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
 
     records_base: dict = {}  # (the whole file of the records, for their changes alone)
     records = {} if force else manifest.load_records(out, records_base)
-    collection = collection_model.load(paths, cache=records or None)
+    collection = collection_model.load(paths, cache=records or None, files=found)
     if not only and collection.config.formats:
         chosen = [formats.get(name) for name in collection.config.formats]
     fallback, validation = _validation(validate, strict, fallback_schema, collection.config)
@@ -394,13 +394,14 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         decoded = meanwhile.digests()
         ahead.wait()  # its error, if any, raised below: not over the one that stopped the build
     ahead.result()
-    kept = {path for entry in entries.values() for paths in entry.outputs.values() for path in paths}
-    kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
-    kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
-             if f.ok for p in f.outputs}
-    if intake is not None:  # (the site's spill, in the folder)
-        kept.add(os.path.relpath(intake.index.folder, staging))
     if not fresh or not all(d.ok for d in report.documents if d.kind == "document" and not d.skipped):
+        # (what is to be kept: worked out only here, a new folder holding nothing else)
+        kept = {path for entry in entries.values() for paths in entry.outputs.values() for path in paths}
+        kept |= {manifest.digest_path(entry.digest) for entry in entries.values() if entry.digest}
+        kept |= {str(p.relative_to(out)) for d in report.documents for f in d.formats
+                 if f.ok for p in f.outputs}
+        if intake is not None:  # (the site's spill, in the folder)
+            kept.add(os.path.relpath(intake.index.folder, staging))
         meanwhile.result()
         _prune(staging, kept)  # (a new folder holds nothing but this build's outputs)
     site = None

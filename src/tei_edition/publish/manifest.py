@@ -43,6 +43,7 @@ import hashlib
 import json
 import marshal
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -210,9 +211,12 @@ def put_digest(folder: Path, data: bytes | None) -> str | None:
     return name
 
 
+_DIGEST_NAME = re.compile("[0-9a-f]{64}")
+
+
 def digest_path(name: str) -> str:
     """Where the digest ``name`` is, relative to the build folder."""
-    if len(name) != 64 or not all(c in "0123456789abcdef" for c in name):
+    if not isinstance(name, str) or _DIGEST_NAME.fullmatch(name) is None:
         raise ValueError(f"not the name of a digest: {name[:80]!r}")
     return f"{DIGESTS}/{name}.marshal"
 
