@@ -37,6 +37,18 @@ def test_indentation_inside_a_phrase_is_not_a_space(tmp_path, name):
     assert "Heer Oswald, und Zürich." in text
 
 
+@pytest.mark.parametrize("name", sorted(EXTRACT))
+def test_indentation_beyond_the_edge_read_is_indentation_too(tmp_path, name):
+    """The indentation test reads a text's first and last 64 characters unless they
+    are all whitespace: a line end after longer whitespace (trailing spaces on the
+    encoder's line) is found all the same."""
+    deep = LETTER.replace("(<placeName>\n    <hi rend=\"underline\">Gotthard</hi>\n  </placeName>",
+                          "(<placeName>" + " " * 80 + "\n    Gotthard</placeName>")
+    assert deep != LETTER
+    text = exported_text(deep, name, tmp_path)
+    assert "(Gotthard & Nordostbahn) wegen" in text
+
+
 OPENING_BREAKS = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>Breaks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
 <sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>

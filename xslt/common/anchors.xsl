@@ -9,14 +9,14 @@
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:te="urn:x-tei-edition"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all" expand-text="yes">
 
   <xsl:function name="te:is-anchor-block" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="namespace-uri($el) = 'http://www.tei-c.org/ns/1.0'
-                          and map:contains($te:anchor-block-names, local-name($el))"/>
+    <xsl:sequence select="exists($el/self::tei:*) and map:contains($te:anchor-block-names, local-name($el))"/>
   </xsl:function>
 
   <xsl:variable name="te:anchor-block-names" static="yes" as="map(xs:string, xs:boolean)"

@@ -65,8 +65,7 @@
 
   <xsl:function name="te:is-skipped" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="namespace-uri($el) = 'http://www.tei-c.org/ns/1.0'
-                          and map:contains($te:skipped-names, local-name($el))"/>
+    <xsl:sequence select="exists($el/self::tei:*) and map:contains($te:skipped-names, local-name($el))"/>
   </xsl:function>
 
   <!-- The lists above as sets of names, for the tests asked of every element (a map
@@ -91,8 +90,7 @@
   <xsl:function name="te:kind" as="xs:string">
     <xsl:param name="el" as="element()"/>
     <xsl:variable name="known" select="
-      if (namespace-uri($el) = 'http://www.tei-c.org/ns/1.0')
-      then $te:kind-of-name(local-name($el)) else ()"/>
+      if ($el/self::tei:*) then $te:kind-of-name(local-name($el)) else ()"/>
     <xsl:sequence select="
       if ($known = 'sometimes') then (if (te:stands-as-block($el)) then 'block' else 'inline')
       else if (exists($known)) then $known
@@ -194,7 +192,7 @@
        registry number among the lines of an opener): a line of its own. -->
   <xsl:function name="te:stands-as-line" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="exists($el/parent::*[local-name() = $te:line-containers])
+    <xsl:sequence select="exists($el/parent::*[map:contains($te:line-container-names, local-name())])
       and te:kind($el) = ('inline', 'unknown-inline')
       and not($el/self::tei:note or $el/self::tei:pb or $el/self::tei:lb or $el/self::tei:milestone
               or $el/self::tei:anchor or $el/self::tei:cb or $el/self::tei:gb)
@@ -205,6 +203,8 @@
   <xsl:variable name="te:line-containers" static="yes" as="xs:string+" select="
     'opener', 'closer', 'address', 'postscript', 'docTitle', 'titlePage', 'argument',
     'epigraph', 'stamp', 'zone', 'surface'"/>
+  <xsl:variable name="te:line-container-names" static="yes" as="map(xs:string, xs:boolean)"
+                select="map:merge($te:line-containers ! map{.: true()})"/>
 
   <!-- Where a line break (lb) is a new line in every format (elsewhere it is a space). -->
   <xsl:variable name="te:line-keeping" static="yes" as="xs:string+" select="

@@ -264,12 +264,23 @@
     <xsl:param name="t" as="text()"/>
     <xsl:variable name="edge" select="(empty($t/preceding-sibling::node()) or empty($t/following-sibling::node()))
       and (normalize-space(substring($t, 1, 1)) = '' or normalize-space(substring($t, string-length($t))) = '')
-      and matches($t, '^\s*\n|\n\s*\z', ';j') and exists($t/../parent::*[te:has-loose-text(.)])"/>
+      and exists($t/../parent::*[te:has-loose-text(.)]) and te:indented($t)"/>
     <xsl:variable name="s" select="if ($edge) then te:phrase-edge($t) else string($t)"/>
     <xsl:variable name="s" select="if (exists($t/preceding-sibling::node()[1][self::*]) and te:may-open-closing($s))
       then replace($s, '^\s*\n\s*([' || $te:closing-marks || '])', '$1', ';j') else $s"/>
     <xsl:sequence select="if (te:break-before-punctuation($t/following-sibling::node()[1]))
       then replace($s, '\s+\z', '', ';j') else $s"/>
+  </xsl:function>
+
+  <!-- Whether a text's leading or trailing whitespace holds a line end: each edge read
+       from its last (first) 64 characters when they hold more than whitespace, where
+       the whole text's expression ('^\s*\n|\n\s*\z') is tried at every character. -->
+  <xsl:function name="te:indented" as="xs:boolean">
+    <xsl:param name="t" as="xs:string"/>
+    <xsl:variable name="head" select="substring($t, 1, 64)"/>
+    <xsl:variable name="tail" select="substring($t, string-length($t) - 63)"/>
+    <xsl:sequence select="matches(if (normalize-space($head)) then $head else $t, '^\s*\n', ';j')
+                          or matches(if (normalize-space($tail)) then $tail else $t, '\n\s*\z', ';j')"/>
   </xsl:function>
 
   <!-- Whether the expression above may find anything in $s (its first character is
@@ -428,7 +439,7 @@
     <xsl:if test="self::tei:milestone[@unit = $te:section-break-units]">
       <xsl:attribute name="te:section-break" select="'true'"/>
     </xsl:if>
-    <xsl:if test="$kind = ('inline', 'unknown-inline') and parent::*[local-name() = $te:line-containers]
+    <xsl:if test="$kind = ('inline', 'unknown-inline') and parent::*[map:contains($te:line-container-names, local-name())]
                   and te:stands-as-line(.)">
       <xsl:attribute name="te:own-line" select="'true'"/>
     </xsl:if>
@@ -471,7 +482,9 @@
           <xsl:choose>
             <xsl:when test="not($all or map:contains($wanted, generate-id()))"/>
             <!-- (text and the like: the tunnelled path goes on as it came, no new binding) -->
-            <xsl:when test="not(self::*)">
+            <!-- (nor a child that holds no element and is not citable: it reads no path) -->
+            <xsl:when test="not(self::*) or empty(*) and not(te:is-anchor-block(.) or self::tei:div
+                                                          or self::tei:div1 or self::tei:div2)">
               <xsl:apply-templates select="." mode="te:normalize"/>
             </xsl:when>
             <xsl:otherwise>

@@ -64,14 +64,15 @@
        phrase that holds nothing else (a name's reference to a summary elsewhere:
        "Gothard<note/> <rs><ref target="…">[comment]</ref></rs>, qui" reads "Gothard¹,
        qui"). (Asked of every text's neighbours: the cheap tests first, words of its own
-       ending most.) -->
+       ending most; of an element, whether it holds
+       anything but text before its text is read.) -->
   <xsl:function name="te:prints-nothing" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
     <xsl:sequence select="
       if ($n/self::tei:ref or $n/self::tei:ptr) then te:silent-link($n)
       else if ($n/self::comment()) then te:comment-in-a-slot($n)
-      else exists($n/self::*[empty(text()[normalize-space()])][exists(* | comment())]
-                            [te:kind(.) = 'inline'][every $c in * satisfies te:prints-nothing($c)])"/>
+      else exists($n/self::*[exists(* | comment())][te:kind(.) = 'inline'][empty(text()[normalize-space()])]
+                            [every $c in * satisfies te:prints-nothing($c)])"/>
   </xsl:function>
 
   <xsl:function name="te:comment-in-a-slot" as="xs:boolean">
