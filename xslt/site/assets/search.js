@@ -2,9 +2,10 @@
    site.js, whose helpers and catalogue rows it takes from window.teSite): an inverted
    index in shards by term prefix (search/shards.js lists them); a query loads only the
    shards of its terms, as scripts, and for the results shown (ten at a time) the
-   passages of their snippets: a document's passages come in files by passage range
-   (search/d<n>.<c>.js, listed by search/d<n>.js), only those holding the passages shown
-   are loaded. Terms are folded as the build folds them (tei_edition.entities.namefold):
+   passages of their snippets: a document's passages come compressed in one file
+   (search/d<n>.js), or a long document's in files by passage range (search/d<n>.<c>.js,
+   listed by search/d<n>.js, which holds the first): only those holding the passages
+   shown are loaded. Terms are folded as the build folds them (tei_edition.entities.namefold):
    case, diacritics, apostrophes, dashes. "Quoted words" are a phrase; register name
    forms find the entries and the documents that mention them, whatever spelling the
    text uses. Every element is built with textContent: no document text becomes markup. */
@@ -41,7 +42,7 @@
       function (n) { window.teSearchText(Number(n), []); });
     var textScripts = onDemand(function (key) { return texts[key]; },
       function (key) { var k = key.split(" "); return root + "search/d" + k[0] + "." + k[1] + ".js"; },
-      function (key) { var k = key.split(" "); window.teSearchPassages(Number(k[0]), Number(k[1]), "", []); });
+      function (key) { var k = key.split(" "); window.teSearchPassages(Number(k[0]), Number(k[1]), ""); });
     var query = doc.getElementById("te-query");
     var from = doc.getElementById("te-sfrom"), to = doc.getElementById("te-sto");
     var kind = doc.getElementById("te-kind");
@@ -82,17 +83,44 @@
       names[partKey(term, i)] = rows;
       nameScripts.arrived(partKey(term, i));
     };
-    /* where a document's passages are cut into files: the first passage of each */
-    window.teSearchText = function (n, starts) {
-      ranges[n] = starts;
-      rangeScripts.arrived(String(n));
+    /* where a document's passages are cut into files (the first passage of each), and
+       the passages of the first (a letter's all), compressed */
+    window.teSearchText = function (n, starts, packed) {
+      inflate(starts.length ? packed : "", function (value) {
+        if (starts.length) { texts[n + " 0"] = passagesOf(value); }
+        ranges[n] = starts;
+        rangeScripts.arrived(String(n));
+      });
     };
-    /* the passages of one of those files, their anchors without the start they share */
-    window.teSearchPassages = function (n, c, start, passages) {
+    /* the passages of one of the others */
+    window.teSearchPassages = function (n, c, packed) {
       var key = n + " " + c;
-      texts[key] = passages.map(function (p) { return [start + p[0], p[1]]; });
-      textScripts.arrived(key);
+      inflate(packed, function (value) {
+        texts[key] = passagesOf(value);
+        textScripts.arrived(key);
+      });
     };
+    /* [anchor, text] of passages written [the start their anchors share, [[anchor
+       without it, text], ...]] (none: a file that failed to load or to inflate) */
+    function passagesOf(value) {
+      return value ? value[1].map(function (p) { return [value[0] + p[0], p[1]]; }) : [];
+    }
+    /* the value of JSON compressed (zlib) and written in base64 (search_index.py,
+       packed_text), given to done (null when it cannot be read) */
+    function inflate(packed, done) {
+      if (!packed || typeof window.DecompressionStream !== "function") { done(null); return; }
+      var stream;
+      try {
+        var binary = window.atob(packed), bytes = new Uint8Array(binary.length);
+        for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+        stream = new Blob([bytes]).stream().pipeThrough(new window.DecompressionStream("deflate"));
+      } catch (e) { done(null); return; }
+      new Response(stream).text().then(function (text) {
+        var value = null;
+        try { value = JSON.parse(text); } catch (e) { value = null; }
+        done(value);
+      }, function () { done(null); });
+    }
     /* the file (its key) that holds passage p of document n */
     function rangeOf(n, p) {
       var starts = ranges[n] || [], c = 0;
