@@ -211,8 +211,8 @@
        named first ([label, page, place in the register's order, count], numbered on
        from the file before), its parts which entries each document names (its number,
        delta-coded, their count, their numbers, delta-coded): of those, the entries of
-       the files read; ``anyDocs`` gets the documents of the parts read that name one of
-       its entries, whichever. */
+       the files read; ``anyDocs`` (a Map) gets the documents of the parts read that
+       name one of its entries, whichever, each with the count of its entries it names. */
     function entriesOf(term, anyDocs) {
       var found = new Map();
       var starts = partsOf(term);
@@ -238,7 +238,7 @@
           var count = n[j + 1], e = 0;
           j += 2;
           for (var c = 0; c < count; c++) { e += n[j++]; (docsOf[e] = docsOf[e] || []).push(d); }
-          if (anyDocs && count) { anyDocs.add(d); }
+          if (anyDocs && count) { anyDocs.set(d, count); }
         }
       });
       named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
@@ -467,9 +467,9 @@
       var named = new Map(); // doc -> entity labels
       /* (one word in parts: a document that names any of its entries is found, the
          labels those of its entries read) */
-      var anyDocs = new Set();
+      var anyDocs = new Map();  /* (and how many of its entries each names) */
       if (search.words.length === 1 && partsOf(search.words[0])) { entriesOf(search.words[0], anyDocs); }
-      anyDocs.forEach(function (n) { if (n < upTo) { named.set(n, []); } });
+      anyDocs.forEach(function (count, n) { if (n < upTo) { named.set(n, []); } });
       entities.forEach(function (e) {
         e.docs.forEach(function (n) {
           if (n >= upTo) { return; }
@@ -480,7 +480,7 @@
       var all = new Set(docs || []);
       named.forEach(function (v, d) { all.add(d); });
       var found = Array.from(all).filter(search.chosen).sort(function (a, b) { return a - b; });
-      return { found: found, passages: passages, named: named, entities: entities };
+      return { found: found, passages: passages, named: named, entities: entities, namedCount: anyDocs };
     }
 
     function removeMore() {
@@ -506,7 +506,7 @@
       status.textContent = !count && search.complete ? "Nothing found for " + q + "."
         : count + " document" + (count === 1 ? "" : "s") + " for " + q + (search.complete ? "" : " so far");
       res.found.slice(search.shown, search.shown + PAGE).forEach(function (d) {
-        hitsList.appendChild(hit(d, res.passages.get(d), res.named.get(d)));
+        hitsList.appendChild(hit(d, res.passages.get(d), mentions(res.named.get(d), res.namedCount.get(d), q)));
       });
       search.shown = Math.min(search.shown + PAGE, res.found.length);
       removeMore();
@@ -520,6 +520,17 @@
         });
         hitsList.parentNode.insertBefore(b, hitsList.nextSibling);
       }
+    }
+
+    /* A result's line of the register entries it names: their labels, and when the
+       entries of a frequent word are many (only the most named are read), how many
+       others it names, said as such. */
+    function mentions(labels, count, q) {
+      labels = labels || [];
+      var others = (count || 0) - labels.length;
+      if (others <= 0) { return labels.length ? "Mentions " + labels.join("; ") : ""; }
+      var entries = (others === 1 ? " entry" : " entries") + " named “" + q + "”";
+      return "Mentions " + (labels.length ? labels.join("; ") + " and " + others + " other" : others) + entries;
     }
 
     function hit(d, matched, names) {
@@ -536,7 +547,7 @@
       head.appendChild(doc.createTextNode(" "));
       head.appendChild(link(docHref(r), r.title, "hit-title"));
       li.appendChild(head);
-      if (names && names.length) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
+      if (names) { li.appendChild(el("p", "hit-names", names)); }
       if (matched) {
         var list = el("ul", "snippets");
         li.appendChild(list);
