@@ -148,7 +148,7 @@ class SearchIndex:
     Each term maps to its postings: for each passage holding it, the document's number
     (its row in the catalogue), the passage's number in the document and the term's word
     positions there (for phrase search), written as one string of numbers (``numbers``:
-    base 32, no separators): per posting the document (delta-coded: 0 is the document of
+    no separators): per posting the document (delta-coded: 0 is the document of
     the posting before), the passage times two, plus one when the term is there more
     than once, then (only then) the count of positions less two, then the positions
     (delta-coded). ``read_postings`` reads them back. Shards start at two
@@ -654,24 +654,27 @@ def document_groups(own: dict[str, str]) -> dict[str, list]:
     return groups
 
 
-# A number is its base-32 digits, most significant first: the last from LAST, the
-# others from MORE, so that numbers follow each other with no separator
-# (xslt/site/assets/search.js reads them with the same two alphabets).
-LAST = "0123456789abcdefghijklmnopqrstuv"
-MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$"
+# A number is its last digit, base 64, from LAST, after the number of the others (n //
+# 64), base 26, most significant first, from MORE: numbers follow each other with no
+# separator, in characters a JSON string holds as they are (no quote, backslash or
+# "<"), and no "#" (a record's mark in the spill, ``_Spill``) nor white space; most
+# take one character (xslt/site/assets/search.js reads them the same way).
+LAST = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
+MORE = "!%&'()*+,-./:;=>?@[]^`{|}~"
 
 
 def _number(n: int) -> str:
-    digits = LAST[n & 31]
-    n >>= 5
+    n, last = divmod(n, len(LAST))
+    digits = LAST[last]
     while n:
-        digits = MORE[n & 31] + digits
-        n >>= 5
+        n, more = divmod(n, len(MORE))
+        digits = MORE[more] + digits
     return digits
 
 
 # the numbers below 1,024 (one or two digits: most deltas and passages), written once
 _WRITTEN = [_number(n) for n in range(1024)]
+_DIGIT = {c: (True, d) for d, c in enumerate(LAST)} | {c: (False, d) for d, c in enumerate(MORE)}
 
 
 def numbers(values) -> str:
@@ -684,11 +687,12 @@ def read_numbers(text: str) -> list[int]:
     """The integers ``numbers`` wrote."""
     out, n = [], 0
     for c in text:
-        if c in LAST:
-            out.append(n * 32 + LAST.index(c))
+        last, d = _DIGIT[c]
+        if last:
+            out.append(n * len(LAST) + d)
             n = 0
         else:
-            n = n * 32 + MORE.index(c)
+            n = n * len(MORE) + d
     return out
 
 
@@ -716,7 +720,7 @@ def _joined(shares: list[tuple[int, str]]) -> str:
     last, out = 0, []
     for number, share in shares:
         step, last = number - last, number
-        out.append((LAST[step] if step < 32 else numbers((step,))) + share)
+        out.append((LAST[step] if step < len(LAST) else numbers((step,))) + share)
     return "".join(out)
 
 

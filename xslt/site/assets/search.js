@@ -141,16 +141,18 @@
     }
 
 
-    /* numbers one after the other, base 32, most significant digit first: the last digit
-       of each from "0-9a-v", the others from MORE (search_index.py, numbers) */
-    var LAST = "0123456789abcdefghijklmnopqrstuv", MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$";
+    /* numbers one after the other: each its last digit, base 64, from LAST, after the
+       others (base 26, most significant first) from MORE (search_index.py, numbers) */
+    var LAST = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$",
+      MORE = "!%&'()*+,-./:;=>?@[]^`{|}~";
     var DIGIT = {};
-    for (var d = 0; d < 32; d++) { DIGIT[LAST[d]] = d; DIGIT[MORE[d]] = d + 32; }
+    for (var d = 0; d < LAST.length; d++) { DIGIT[LAST[d]] = d; }
+    for (d = 0; d < MORE.length; d++) { DIGIT[MORE[d]] = LAST.length + d; }
     function numbers(raw) {
       var out = [], n = 0;
       for (var i = 0; i < raw.length; i++) {
         var v = DIGIT[raw[i]];
-        if (v < 32) { out.push(n * 32 + v); n = 0; } else { n = n * 32 + v - 32; }
+        if (v < 64) { out.push(n * 64 + v); n = 0; } else { n = n * 26 + v - 64; }
       }
       return out;
     }
