@@ -30,8 +30,8 @@ SHARD_BYTES = 32_000  # a shard larger than this is split by one more character 
 PART_BYTES = 6_000
 # a document's passages (the snippets' text) are written whole when they are up to this
 # size, else cut by passage range into files of about the same size (at most this), each
-# compressed (``text_files``): a letter is one file, a snippet loads a few KB of it
-TEXT_BYTES = 24_000
+# compressed (``text_files``): a letter is one file or two, a snippet loads a few KB
+TEXT_BYTES = 12_000
 # a large term's entity rows (the register entries its name forms give) are written
 # apart from its postings, in files of about this size (``search/e-*.js``)
 NAMES_BYTES = 5_000
