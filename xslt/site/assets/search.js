@@ -84,7 +84,7 @@
       nameScripts.arrived(partKey(term, i));
     };
     /* where a document's passages are cut into files (the first passage of each), and
-       the passages of the first (a letter's all), compressed */
+       the passages of the first (a short letter's all), compressed */
     window.teSearchText = function (n, starts, packed) {
       inflate(starts.length ? packed : "", function (value) {
         if (starts.length) { texts[n + " 0"] = passagesOf(value); }
