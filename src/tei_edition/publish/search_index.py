@@ -555,7 +555,7 @@ def packed_text(value) -> str:
     are half their size or less so (the site's script inflates them,
     ``DecompressionStream("deflate")``)."""
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
 
 
 def unpacked_text(text: str):
