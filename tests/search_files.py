@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from tei_edition.publish.search_index import _deltas, numbers, read_numbers, read_postings
+from tei_edition.publish.search_index import _deltas, numbers, read_numbers, read_postings, unpacked_text
 
 
 def _arguments(script: str) -> list:
@@ -72,12 +72,19 @@ def term_whole(shard: dict, term: str, parts, names) -> tuple[str, list]:
 
 def read_passages(read, number: int) -> list[tuple[str, str]]:
     """A document's passages (anchor, text) in order, the anchors whole, read from its
-    files (``search/d<n>.js`` and the ranges it lists; ``read(name)``: a file's text)."""
-    listed, starts = _arguments(read(f"search/d{number}.js"))
-    assert listed == number
+    files (``search/d<n>.js``, its first range of passages and where each starts, then
+    ``search/d<n>.<c>.js``, the others; ``read(name)``: a file's text), inflated
+    (``unpacked_text``)."""
+    listed, starts, *first = _arguments(read(f"search/d{number}.js"))
+    assert listed == number and len(first) == (1 if starts else 0)
     passages = []
-    for c, first in enumerate(starts):
-        own, part, start, texts = _arguments(read(f"search/d{number}.{c}.js"))
-        assert (own, part, len(passages)) == (number, c, first)
+    for c, at in enumerate(starts):
+        if c:
+            own, part, packed = _arguments(read(f"search/d{number}.{c}.js"))
+            assert (own, part) == (number, c)
+        else:
+            packed = first[0]
+        start, texts = unpacked_text(packed)
+        assert len(passages) == at
         passages += [(start + anchor, text) for anchor, text in texts]
     return passages

@@ -323,6 +323,30 @@ def test_terms_are_folded_like_entity_names():
         "zurich", "zurich", "chruschtschow", "s", "kim", "il", "sung"]
 
 
+def test_a_letter_s_passages_are_one_compressed_file_a_long_document_s_a_few():
+    """A document's passages, for the snippets: one file (a letter), its text
+    compressed; a long document's cut into files of about the same size, at most about
+    ``TEXT_BYTES`` each before compression, the first with the list of where each
+    starts. Read back (as the script does), they are the passages whole."""
+    letter = [(f"body1.p{i}", f"Dear friend, the railway is open {i}. " * 10) for i in range(20)]
+    files = dict(search_index.text_files(3, letter))
+    assert list(files) == ["search/d3.js"]
+    assert read_passages(lambda name: files[name].decode("utf-8"), 3) == letter
+    assert len(files["search/d3.js"]) < sum(len(text) for _, text in letter) / 2
+    long = [(f"body1.div{i // 40}.p{i}", f"Passage {i} of the long report, ‘quoted’ </p>. " * 12)
+            for i in range(400)]
+    files = dict(search_index.text_files(4, long))
+    starts = search_index.text_starts(long)
+    raw = sum(len(anchor) + len(text.encode("utf-8")) + 8 for anchor, text in long)
+    assert len(starts) == -(-raw // search_index.TEXT_BYTES) > 2
+    assert sorted(files) == sorted(["search/d4.js"] + [f"search/d4.{c}.js" for c in range(1, len(starts))])
+    assert read_passages(lambda name: files[name].decode("utf-8"), 4) == long
+    for c, first in enumerate(starts):
+        end = starts[c + 1] if c + 1 < len(starts) else len(long)
+        size = sum(len(anchor) + len(text.encode("utf-8")) + 8 for anchor, text in long[first:end])
+        assert raw / len(starts) * 0.9 < size < search_index.TEXT_BYTES * 1.05
+    assert all(b"</" not in data for data in files.values())
+
 
 def _indexed(built) -> list:
     """The digests of the built site's documents as the index reads them (their

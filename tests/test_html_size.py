@@ -7,6 +7,8 @@ written) is the same as with the source's whitespace kept.
 
 from __future__ import annotations
 
+import json
+
 import re
 from pathlib import Path
 
@@ -147,12 +149,16 @@ def test_what_the_element_says_carries_no_class(tmp_path):
 def test_search_numbers_round_trip():
     from tei_edition.publish import search_index
 
-    values = [0, 1, 31, 32, 33, 1023, 1024, 4815, 99_999, 2**31 + 7, 0, 5]
+    values = [0, 1, 31, 32, 63, 64, 1023, 1024, 1663, 1664, 4815, 99_999, 2**31 + 7, 0, 5]
     text = search_index.numbers(values)
     assert search_index.read_numbers(text) == values
-    assert len(search_index.numbers([31])) == 1 and len(search_index.numbers([1023])) == 2
-    # safe in a JSON string inside a script: no quote, backslash, "<" nor separator
-    assert not set(text) & set("\"\\<>,;:.")
+    # most numbers (passages, positions, steps) one character, a position of a long
+    # passage two
+    assert [len(search_index.numbers([n])) for n in (31, 63, 64, 1023, 1663, 1664)] == [1, 1, 2, 2, 2, 3]
+    # safe in a JSON string inside a script: no quote, backslash, "<"; no "#" (the
+    # spill's records) nor white space
+    assert not set(search_index.LAST + search_index.MORE) & set("\"\\<# \t\n")
+    assert json.dumps(text) == f'"{text}"'
 
 
 def load_size(page: Path, site: Path) -> int:

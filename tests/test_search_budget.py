@@ -8,6 +8,7 @@ asked for, once, at its size on disk."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -82,4 +83,29 @@ def test_every_result_is_shown_ten_at_a_time(new_page, letters):
     found = all_hits(page)
     status = page.locator("#te-search-status").inner_text()
     assert status == f"{len(found)} documents for Place 12" and len(found) > 10
+    assert page.problems == []
+
+
+def test_a_result_says_how_many_entries_of_a_frequent_word_it_names(new_page, letters):
+    """A search for "person" reads the entries most named only (5,000 persons): a
+    result lists those its letter names and says how many others named "person" it
+    names, as many in all as the persons its letter names."""
+    page = new_page((letters / "search.html").as_uri() + "#q=person")
+    shown(page)
+    hits = page.locator("#te-hits li.hit").evaluate_all(
+        "hits => hits.map(h => [h.dataset.doc, (h.querySelector('.hit-names') || {}).textContent])")
+    source = letters.parent.parent / "src"
+    others = 0
+    for doc, line in hits:
+        tei = next(source.rglob(doc.rpartition("/")[2] + ".xml")).read_text(encoding="utf-8")
+        body, whole = (len(set(re.findall(r'<persName ref="[^"]*#([^"]+)"', text)))
+                       for text in (tei[tei.index("<text"):], tei))
+        found = re.fullmatch(r"Mentions (?:(.+?) and (\d+) other entries|(\d+) entries) named “person”"
+                             r"|Mentions (.+)", line)
+        assert found, line
+        listed = found[1] or found[4]
+        count = (len(listed.split("; ")) if listed else 0) + int(found[2] or found[3] or 0)
+        assert body <= count <= whole, (doc, line)
+        others += int(found[2] or found[3] or 0)
+    assert others > 0
     assert page.problems == []

@@ -5,6 +5,7 @@ Terms are folded as entity names are (``entities.namefold``)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -13,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import zlib
 from bisect import bisect_left
 import weakref
 from collections import defaultdict
@@ -26,9 +28,10 @@ SHARD_BYTES = 32_000  # a shard larger than this is split by one more character 
 # a term whose postings and entries are more than this is split by document range into
 # parts of about this size (``search/p-*.js``), its shard listing where each part starts
 PART_BYTES = 6_000
-# a document's passages (the snippets' text) are written in files of about this size,
-# by passage range (``search/d<n>.<c>.js``), so that a snippet loads about this much
-TEXT_BYTES = 2_500
+# a document's passages (the snippets' text) are written whole when they are up to this
+# size, else cut by passage range into files of about the same size (at most this), each
+# compressed (``text_files``): a letter is one file or two, a snippet loads a few KB
+TEXT_BYTES = 12_000
 # a large term's entity rows (the register entries its name forms give) are written
 # apart from its postings, in files of about this size (``search/e-*.js``)
 NAMES_BYTES = 5_000
@@ -145,7 +148,7 @@ class SearchIndex:
     Each term maps to its postings: for each passage holding it, the document's number
     (its row in the catalogue), the passage's number in the document and the term's word
     positions there (for phrase search), written as one string of numbers (``numbers``:
-    base 32, no separators): per posting the document (delta-coded: 0 is the document of
+    no separators): per posting the document (delta-coded: 0 is the document of
     the posting before), the passage times two, plus one when the term is there more
     than once, then (only then) the count of positions less two, then the positions
     (delta-coded). ``read_postings`` reads them back. Shards start at two
@@ -159,10 +162,11 @@ class SearchIndex:
     parts it needs, and the entries it can find, never a shard or part much over the
     limits. A shard names its terms without its
     prefix. ``search/shards.js`` lists the shards. A document's passages (anchor and
-    text), for the snippets of the results shown, are cut by passage range into files
-    of about ``TEXT_BYTES`` (``search/d<n>.<c>.js``, the anchors without the start they
-    share), ``search/d<n>.js`` listing the first passage of each (``text_files``): a
-    snippet loads the passages near its own, never a long document's whole text.
+    text), for the snippets of the results shown, are written compressed, in one file
+    ``search/d<n>.js`` (a letter), or a long document's cut by passage range into files
+    of at most about ``TEXT_BYTES`` before compression, ``search/d<n>.js`` listing
+    where each starts (``text_files``): a snippet loads a few KB, never a long
+    document's whole text.
     Register entries are found through their name forms: a term of a name maps to the
     entry (its label, its page under ``registers/`` without ``.html``, the documents
     that mention it, delta-coded ``numbers``, and for a correspondent the count of those
@@ -510,8 +514,8 @@ class SearchIndex:
 
     def text_names(self, number: int) -> list[str]:
         """The files of a document's passages (``text_files``), in order."""
-        return sorted(f"search/d{number}.{c}.js" for c in range(len(text_starts(self.passages(number))))) \
-            + [f"search/d{number}.js"]
+        return sorted([f"search/d{number}.js"] + [f"search/d{number}.{c}.js" for c in
+                                                  range(1, len(text_starts(self.passages(number))))])
 
     def close(self) -> None:
         """Removes the spill (an index without one keeps nothing on disk)."""
@@ -529,31 +533,52 @@ class SearchIndex:
 
 
 def text_starts(passages) -> list[int]:
-    """Where a document's passages are cut into files (the first passage of each): a
-    file is about ``TEXT_BYTES``, or one passage longer than that."""
-    starts, size = [0] if passages else [], 0
-    for p, (anchor, text) in enumerate(passages):
-        cost = len(anchor) + len(text.encode("utf-8")) + 8
-        if size and size + cost > TEXT_BYTES:
+    """Where a document's passages are cut into files (the first passage of each): all
+    in one when they are up to ``TEXT_BYTES``, else in as few files of about the same
+    size as keep each about that size at most (each passage in the file its middle
+    falls in)."""
+    if not passages:
+        return []
+    costs = [len(anchor) + len(text.encode("utf-8")) + 8 for anchor, text in passages]
+    count = -(-sum(costs) // TEXT_BYTES)
+    size = sum(costs) / count
+    starts, done = [0], 0
+    for p, cost in enumerate(costs):
+        if p and (done + cost / 2) // size >= len(starts) and len(starts) < count:
             starts.append(p)
-            size = 0
-        size += cost
+        done += cost
     return starts
 
 
+def packed_text(value) -> str:
+    """A value as JSON compressed (zlib) and written in base64: a document's passages
+    are half their size or less so (the site's script inflates them,
+    ``DecompressionStream("deflate")``)."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def unpacked_text(text: str):
+    """The value ``packed_text`` wrote."""
+    return json.loads(zlib.decompress(base64.b64decode(text)).decode("utf-8", "surrogatepass"))
+
+
 def text_files(number: int, passages) -> list[tuple[str, bytes]]:
-    """A document's passages as files, in the order of their names: each range of
-    passages (``text_starts``) ``search/d<n>.<c>.js`` (its anchors without the start
-    they share), and ``search/d<n>.js``, the first passage of each range."""
+    """A document's passages as files, in the order of their names, each range of
+    passages (``text_starts``) compressed (``packed_text``: [the start their anchors
+    share, [[anchor without it, text], ...]]): ``search/d<n>.js``, the list of where
+    each range starts and the first range, then ``search/d<n>.<c>.js``, the others (a
+    letter has one range, its one file)."""
     starts = text_starts(passages)
-    files = []
+    packed = []
     for c, first in enumerate(starts):
         own = passages[first:starts[c + 1] if c + 1 < len(starts) else len(passages)]
-        start = os.path.commonprefix([anchor for anchor, _ in own]) if own else ""
-        files.append((f"search/d{number}.{c}.js", script_call(
-            "teSearchPassages", number, c, start, [[anchor[len(start):], text] for anchor, text in own])))
-    files.sort(key=itemgetter(0))
-    return files + [(f"search/d{number}.js", script_call("teSearchText", number, starts))]
+        start = os.path.commonprefix([anchor for anchor, _ in own])
+        packed.append(packed_text([start, [[anchor[len(start):], text] for anchor, text in own]]))
+    files = [(f"search/d{number}.js", script_call("teSearchText", number, starts, *packed[:1]))]
+    files += [(f"search/d{number}.{c}.js", script_call("teSearchPassages", number, c, packed[c]))
+              for c in range(1, len(starts))]
+    return sorted(files, key=itemgetter(0))
 
 
 def part_name(term: str, number: int) -> str:
@@ -629,24 +654,27 @@ def document_groups(own: dict[str, str]) -> dict[str, list]:
     return groups
 
 
-# A number is its base-32 digits, most significant first: the last from LAST, the
-# others from MORE, so that numbers follow each other with no separator
-# (xslt/site/assets/search.js reads them with the same two alphabets).
-LAST = "0123456789abcdefghijklmnopqrstuv"
-MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$"
+# A number is its last digit, base 64, from LAST, after the number of the others (n //
+# 64), base 26, most significant first, from MORE: numbers follow each other with no
+# separator, in characters a JSON string holds as they are (no quote, backslash or
+# "<"), and no "#" (a record's mark in the spill, ``_Spill``) nor white space; most
+# take one character (xslt/site/assets/search.js reads them the same way).
+LAST = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
+MORE = "!%&'()*+,-./:;=>?@[]^`{|}~"
 
 
 def _number(n: int) -> str:
-    digits = LAST[n & 31]
-    n >>= 5
+    n, last = divmod(n, len(LAST))
+    digits = LAST[last]
     while n:
-        digits = MORE[n & 31] + digits
-        n >>= 5
+        n, more = divmod(n, len(MORE))
+        digits = MORE[more] + digits
     return digits
 
 
 # the numbers below 1,024 (one or two digits: most deltas and passages), written once
 _WRITTEN = [_number(n) for n in range(1024)]
+_DIGIT = {c: (True, d) for d, c in enumerate(LAST)} | {c: (False, d) for d, c in enumerate(MORE)}
 
 
 def numbers(values) -> str:
@@ -659,11 +687,12 @@ def read_numbers(text: str) -> list[int]:
     """The integers ``numbers`` wrote."""
     out, n = [], 0
     for c in text:
-        if c in LAST:
-            out.append(n * 32 + LAST.index(c))
+        last, d = _DIGIT[c]
+        if last:
+            out.append(n * len(LAST) + d)
             n = 0
         else:
-            n = n * 32 + MORE.index(c)
+            n = n * len(MORE) + d
     return out
 
 
@@ -691,7 +720,7 @@ def _joined(shares: list[tuple[int, str]]) -> str:
     last, out = 0, []
     for number, share in shares:
         step, last = number - last, number
-        out.append((LAST[step] if step < 32 else numbers((step,))) + share)
+        out.append((LAST[step] if step < len(LAST) else numbers((step,))) + share)
     return "".join(out)
 
 

@@ -2,9 +2,10 @@
    site.js, whose helpers and catalogue rows it takes from window.teSite): an inverted
    index in shards by term prefix (search/shards.js lists them); a query loads only the
    shards of its terms, as scripts, and for the results shown (ten at a time) the
-   passages of their snippets: a document's passages come in files by passage range
-   (search/d<n>.<c>.js, listed by search/d<n>.js), only those holding the passages shown
-   are loaded. Terms are folded as the build folds them (tei_edition.entities.namefold):
+   passages of their snippets: a document's passages come compressed in one file
+   (search/d<n>.js), or a long document's in files by passage range (search/d<n>.<c>.js,
+   listed by search/d<n>.js, which holds the first): only those holding the passages
+   shown are loaded. Terms are folded as the build folds them (tei_edition.entities.namefold):
    case, diacritics, apostrophes, dashes. "Quoted words" are a phrase; register name
    forms find the entries and the documents that mention them, whatever spelling the
    text uses. Every element is built with textContent: no document text becomes markup. */
@@ -41,7 +42,7 @@
       function (n) { window.teSearchText(Number(n), []); });
     var textScripts = onDemand(function (key) { return texts[key]; },
       function (key) { var k = key.split(" "); return root + "search/d" + k[0] + "." + k[1] + ".js"; },
-      function (key) { var k = key.split(" "); window.teSearchPassages(Number(k[0]), Number(k[1]), "", []); });
+      function (key) { var k = key.split(" "); window.teSearchPassages(Number(k[0]), Number(k[1]), ""); });
     var query = doc.getElementById("te-query");
     var from = doc.getElementById("te-sfrom"), to = doc.getElementById("te-sto");
     var kind = doc.getElementById("te-kind");
@@ -82,17 +83,44 @@
       names[partKey(term, i)] = rows;
       nameScripts.arrived(partKey(term, i));
     };
-    /* where a document's passages are cut into files: the first passage of each */
-    window.teSearchText = function (n, starts) {
-      ranges[n] = starts;
-      rangeScripts.arrived(String(n));
+    /* where a document's passages are cut into files (the first passage of each), and
+       the passages of the first (a short letter's all), compressed */
+    window.teSearchText = function (n, starts, packed) {
+      inflate(starts.length ? packed : "", function (value) {
+        if (starts.length) { texts[n + " 0"] = passagesOf(value); }
+        ranges[n] = starts;
+        rangeScripts.arrived(String(n));
+      });
     };
-    /* the passages of one of those files, their anchors without the start they share */
-    window.teSearchPassages = function (n, c, start, passages) {
+    /* the passages of one of the others */
+    window.teSearchPassages = function (n, c, packed) {
       var key = n + " " + c;
-      texts[key] = passages.map(function (p) { return [start + p[0], p[1]]; });
-      textScripts.arrived(key);
+      inflate(packed, function (value) {
+        texts[key] = passagesOf(value);
+        textScripts.arrived(key);
+      });
     };
+    /* [anchor, text] of passages written [the start their anchors share, [[anchor
+       without it, text], ...]] (none: a file that failed to load or to inflate) */
+    function passagesOf(value) {
+      return value ? value[1].map(function (p) { return [value[0] + p[0], p[1]]; }) : [];
+    }
+    /* the value of JSON compressed (zlib) and written in base64 (search_index.py,
+       packed_text), given to done (null when it cannot be read) */
+    function inflate(packed, done) {
+      if (!packed || typeof window.DecompressionStream !== "function") { done(null); return; }
+      var stream;
+      try {
+        var binary = window.atob(packed), bytes = new Uint8Array(binary.length);
+        for (var i = 0; i < binary.length; i++) { bytes[i] = binary.charCodeAt(i); }
+        stream = new Blob([bytes]).stream().pipeThrough(new window.DecompressionStream("deflate"));
+      } catch (e) { done(null); return; }
+      new Response(stream).text().then(function (text) {
+        var value = null;
+        try { value = JSON.parse(text); } catch (e) { value = null; }
+        done(value);
+      }, function () { done(null); });
+    }
     /* the file (its key) that holds passage p of document n */
     function rangeOf(n, p) {
       var starts = ranges[n] || [], c = 0;
@@ -113,16 +141,18 @@
     }
 
 
-    /* numbers one after the other, base 32, most significant digit first: the last digit
-       of each from "0-9a-v", the others from MORE (search_index.py, numbers) */
-    var LAST = "0123456789abcdefghijklmnopqrstuv", MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZwxyz_$";
+    /* numbers one after the other: each its last digit, base 64, from LAST, after the
+       others (base 26, most significant first) from MORE (search_index.py, numbers) */
+    var LAST = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$",
+      MORE = "!%&'()*+,-./:;=>?@[]^`{|}~";
     var DIGIT = {};
-    for (var d = 0; d < 32; d++) { DIGIT[LAST[d]] = d; DIGIT[MORE[d]] = d + 32; }
+    for (var d = 0; d < LAST.length; d++) { DIGIT[LAST[d]] = d; }
+    for (d = 0; d < MORE.length; d++) { DIGIT[MORE[d]] = LAST.length + d; }
     function numbers(raw) {
       var out = [], n = 0;
       for (var i = 0; i < raw.length; i++) {
         var v = DIGIT[raw[i]];
-        if (v < 32) { out.push(n * 32 + v); n = 0; } else { n = n * 32 + v - 32; }
+        if (v < 64) { out.push(n * 64 + v); n = 0; } else { n = n * 26 + v - 64; }
       }
       return out;
     }
@@ -183,8 +213,8 @@
        named first ([label, page, place in the register's order, count], numbered on
        from the file before), its parts which entries each document names (its number,
        delta-coded, their count, their numbers, delta-coded): of those, the entries of
-       the files read; ``anyDocs`` gets the documents of the parts read that name one of
-       its entries, whichever. */
+       the files read; ``anyDocs`` (a Map) gets the documents of the parts read that
+       name one of its entries, whichever, each with the count of its entries it names. */
     function entriesOf(term, anyDocs) {
       var found = new Map();
       var starts = partsOf(term);
@@ -210,7 +240,7 @@
           var count = n[j + 1], e = 0;
           j += 2;
           for (var c = 0; c < count; c++) { e += n[j++]; (docsOf[e] = docsOf[e] || []).push(d); }
-          if (anyDocs && count) { anyDocs.add(d); }
+          if (anyDocs && count) { anyDocs.set(d, count); }
         }
       });
       named.map(function (r, e) { return [r, e]; }).filter(function (re) { return re[0]; })
@@ -439,9 +469,9 @@
       var named = new Map(); // doc -> entity labels
       /* (one word in parts: a document that names any of its entries is found, the
          labels those of its entries read) */
-      var anyDocs = new Set();
+      var anyDocs = new Map();  /* (and how many of its entries each names) */
       if (search.words.length === 1 && partsOf(search.words[0])) { entriesOf(search.words[0], anyDocs); }
-      anyDocs.forEach(function (n) { if (n < upTo) { named.set(n, []); } });
+      anyDocs.forEach(function (count, n) { if (n < upTo) { named.set(n, []); } });
       entities.forEach(function (e) {
         e.docs.forEach(function (n) {
           if (n >= upTo) { return; }
@@ -452,7 +482,7 @@
       var all = new Set(docs || []);
       named.forEach(function (v, d) { all.add(d); });
       var found = Array.from(all).filter(search.chosen).sort(function (a, b) { return a - b; });
-      return { found: found, passages: passages, named: named, entities: entities };
+      return { found: found, passages: passages, named: named, entities: entities, namedCount: anyDocs };
     }
 
     function removeMore() {
@@ -478,7 +508,7 @@
       status.textContent = !count && search.complete ? "Nothing found for " + q + "."
         : count + " document" + (count === 1 ? "" : "s") + " for " + q + (search.complete ? "" : " so far");
       res.found.slice(search.shown, search.shown + PAGE).forEach(function (d) {
-        hitsList.appendChild(hit(d, res.passages.get(d), res.named.get(d)));
+        hitsList.appendChild(hit(d, res.passages.get(d), mentions(res.named.get(d), res.namedCount.get(d), q)));
       });
       search.shown = Math.min(search.shown + PAGE, res.found.length);
       removeMore();
@@ -492,6 +522,17 @@
         });
         hitsList.parentNode.insertBefore(b, hitsList.nextSibling);
       }
+    }
+
+    /* A result's line of the register entries it names: their labels, and when the
+       entries of a frequent word are many (only the most named are read), how many
+       others it names, said as such. */
+    function mentions(labels, count, q) {
+      labels = labels || [];
+      var others = (count || 0) - labels.length;
+      if (others <= 0) { return labels.length ? "Mentions " + labels.join("; ") : ""; }
+      var entries = (others === 1 ? " entry" : " entries") + " named “" + q + "”";
+      return "Mentions " + (labels.length ? labels.join("; ") + " and " + others + " other" : others) + entries;
     }
 
     function hit(d, matched, names) {
@@ -508,7 +549,7 @@
       head.appendChild(doc.createTextNode(" "));
       head.appendChild(link(docHref(r), r.title, "hit-title"));
       li.appendChild(head);
-      if (names && names.length) { li.appendChild(el("p", "hit-names", "Mentions " + names.join("; "))); }
+      if (names) { li.appendChild(el("p", "hit-names", names)); }
       if (matched) {
         var list = el("ul", "snippets");
         li.appendChild(list);
