@@ -268,8 +268,9 @@ def test_the_imprint_names_the_collection_not_a_file(book):
     # the TEI of the collection.")
     assert coll.date is None and "Printed from" not in imprint
     # how the documents are ordered, as a reader says it (it said "The documents of the
-    # collection, in catalogue order.")
-    assert "Source: The documents of the edition, printed by date." in imprint
+    # collection, in catalogue order."), and not as its source (it was labelled "Source:")
+    assert "The documents of the edition, printed by date." in imprint
+    assert "Source" not in imprint, imprint
     assert "catalogue" not in imprint
 
 

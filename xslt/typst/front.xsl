@@ -263,11 +263,13 @@
       </xsl:for-each>
     </xsl:for-each>
     <!-- every source, as the text format lists them: a manuscript by its identifier
-         (repository, collection, shelfmark), a printed source by its description -->
+         (repository, collection, shelfmark), a printed source by its description; a
+         collection's volume has none but its documents, and its sentence says how they
+         are printed (volume.py), not a source: no label -->
     <xsl:for-each select="$file/tei:sourceDesc/(tei:msDesc/tei:msIdentifier, tei:bibl, tei:biblStruct,
                           tei:biblFull, tei:p)">
       <xsl:call-template name="tt:imprint-line">
-        <xsl:with-param name="label" select="'Source'"/>
+        <xsl:with-param name="label" select="if ($header/../@te:book = 'collection') then '' else 'Source'"/>
         <xsl:with-param name="value" select="tt:bibl-text(.)"/>
       </xsl:call-template>
     </xsl:for-each>
