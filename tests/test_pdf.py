@@ -615,3 +615,21 @@ def test_a_text_of_no_declared_language_is_not_hyphenated(tmp_path, lang):
     else:
         assert broken and all(a + b in GERMAN for a, b in broken)
     assert ("hyphenate: false" in book.typst) == (lang is None)
+
+
+def test_two_marks_on_one_word_are_parted(tmp_path):
+    """A real letter's 'Panner' carries two notes ('Panner: Fahne, Banner.' and 'sic!'):
+    the volume printed 'Panner⁵⁶', note 56 to a reader. A comma parts adjacent marks,
+    numbered or a lettered one before a number; a single mark stays as it was."""
+    source = tmp_path / "marks.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Marks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Halten Sie das Panner<note>Panner: Fahne, Banner.</note> <note type="transcript">sic!</note> der
+Einheit fest, <choice><abbr>Hr.</abbr><expan>Herr</expan></choice><note>Ein Zusatz.</note> Gujer
+und Loeper<note>Hermann von Loeper.</note> dazu.</p>
+</body></text></TEI>""", encoding="utf-8")
+    text = " ".join(build(source, tmp_path).texts)
+    assert re.search(r"Panner ?1,2 der", text), text
+    assert re.search(r"Herr ?a,3 Gujer", text), text
+    assert re.search(r"Loeper ?4 dazu", text), text
