@@ -122,6 +122,28 @@ def test_plan_splits_into_parts_under_the_limit(tmp_path):
         volume.plan(coll, max_chars=900, sizes=sizes)
 
 
+def test_a_parts_time_limit_grows_with_its_size(tmp_path, monkeypatch):
+    """The real letters' volume was stopped: 'letters.pdf: error: Typst did not finish
+    typesetting within 300 seconds' (its first part, 1,434 letters, had the time limit of
+    one document). Each part is given the limit per million characters it weighs."""
+    from tei_edition.publish import typeset
+    from tei_edition.publish.formats import pdf
+
+    coll = collection(tmp_path / "src", letters=4)
+    asked = []
+
+    def export(request):
+        asked.append((request.options["timeout"], request.options["max_chars"]))
+        raise UsageError("stop here")
+
+    monkeypatch.setattr(pdf, "export", export)
+    with pytest.raises(UsageError):
+        volume.write_volume(coll, tmp_path / "letters.pdf", timeout=100)
+    assert asked and asked[0][0] == 100  # a small book: the limit of one document
+    assert volume.part_timeout(9_999_635) == 10 * typeset.DEFAULT_TIMEOUT
+    assert volume.part_timeout(2_500_000, 60) == 180 and volume.part_timeout(10, 60) == 60
+
+
 def _index_pages(index: str, name: str) -> list[int]:
     """The page numbers an index text gives after ``name`` ("3, 5–7, 12"), past the
     person's dates ("Heer, Oswald (1809–1883), ... 3, 5")."""
