@@ -633,3 +633,41 @@ und Loeper<note>Hermann von Loeper.</note> dazu.</p>
     assert re.search(r"Panner ?1,2 der", text), text
     assert re.search(r"Herr ?a,3 Gujer", text), text
     assert re.search(r"Loeper ?4 dazu", text), text
+
+
+def _column_ends(pdf: Path, page: int) -> tuple[float, float, float]:
+    """The bottom of the last line of the left and of the right column of a two-column
+    page (pdftotext's word boxes, in points from the top, the folio left out), and the
+    distance from one line to the next."""
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    words = [(float(x0), float(y1)) for x0, y1 in
+             re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">', boxes)]
+    body = [(x, y) for x, y in words if y < 770]  # above the folio
+    left = sorted({round(y, 1) for x, y in body if x < 595.276 / 2})
+    right = [y for x, y in body if x >= 595.276 / 2]
+    # (words of one line differ in depth by a point or so: lines are further apart)
+    return left[-1], max(right), min(b - a for a, b in zip(left, left[1:]) if b - a > 3)
+
+
+@needs_poppler
+def test_index_columns_are_filled_to_the_foot(tmp_path):
+    """The volume's index left the right column of a page short by up to three lines
+    when the next entry had three (a paragraph of three lines could not be split, the
+    rules against a line alone at a column's foot or head): an index entry may break
+    anywhere, as its hanging indent shows it goes on."""
+    marks = "\n".join(f'#te.entity(("p{i}",), "person")[Name{i}]' for i in range(160))
+    entries = ",\n".join(
+        f'(id: "p{i}", kind: "person", label: "Surname{i:03}, Given", sort: "surname{i:03}", '
+        f'dates: "1801–1880", description: "{"Politiker und Unternehmer, " * (1 + i % 4)}Jurist")'
+        for i in range(160))
+    source = ('#import "tei-edition.typ" as te\n#show: te.book.with(title: "Index")\n'
+              f'#te.main-matter[\n{marks}\n#te.index(({entries},))\n]\n')
+    pdf = tmp_path / "index.pdf"
+    pdf.write_bytes(typeset.compile_pdf(source, pdf_format.resources.typst_template(), timeout=120).pdf)
+    pages = len(pypdf.PdfReader(str(pdf)).pages)
+    assert pages >= 4
+    # every index page but the last: both columns reach the foot (within a line)
+    for page in range(2, pages):
+        left, right, line = _column_ends(pdf, page)
+        assert abs(left - right) < line, (page, left, right, line)
