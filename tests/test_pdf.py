@@ -159,7 +159,9 @@ def mentions(path: Path) -> dict[str, set[str]]:
 
 def index_entries(book: Book) -> dict[str, list[str]]:
     """label -> the page labels the printed index gives for it."""
-    start = max(i for i, t in enumerate(book.texts) if t.lstrip().startswith(INDEX_TITLE))
+    # (the index's opening page: its heading alone on the first line, not a later page's
+    # running head "Index of persons, places and organisations 11")
+    start = max(i for i, t in enumerate(book.texts) if t.strip() and t.strip().splitlines()[0].strip() == INDEX_TITLE)
     lines = []
     for i in range(start, len(book.texts)):
         page = [ln.strip() for ln in book.texts[i].splitlines() if ln.strip()]
