@@ -167,6 +167,10 @@ def test_a_large_volume_is_printed_in_parts_with_one_index(tmp_path):
     assert len(pdfs) >= 3
     readers = [pypdf.PdfReader(str(p)) for p in pdfs]
     assert "Part 1: 18" in readers[0].pages[0].extract_text()
+    # the back of the title names the part as the title page does (it read "Subtitle:
+    # Part 1: 1000–1857" in the real letters' volume)
+    imprint = readers[0].pages[1].extract_text()
+    assert "Part 1: 18" in imprint and "Subtitle" not in imprint, imprint
     numbered = [[o.title for o in r.outline if not isinstance(o, list) and o.title[0].isdigit()]
                 for r in readers]
     assert numbered[1][0].startswith(f"{len(numbered[0]) + 1}. ")
