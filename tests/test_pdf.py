@@ -159,7 +159,9 @@ def mentions(path: Path) -> dict[str, set[str]]:
 
 def index_entries(book: Book) -> dict[str, list[str]]:
     """label -> the page labels the printed index gives for it."""
-    start = max(i for i, t in enumerate(book.texts) if t.lstrip().startswith(INDEX_TITLE))
+    # (the index's opening page: its heading alone on the first line, not a later page's
+    # running head "Index of persons, places and organisations 11")
+    start = max(i for i, t in enumerate(book.texts) if t.strip() and t.strip().splitlines()[0].strip() == INDEX_TITLE)
     lines = []
     for i in range(start, len(book.texts)):
         page = [ln.strip() for ln in book.texts[i].splitlines() if ln.strip()]
@@ -615,3 +617,59 @@ def test_a_text_of_no_declared_language_is_not_hyphenated(tmp_path, lang):
     else:
         assert broken and all(a + b in GERMAN for a, b in broken)
     assert ("hyphenate: false" in book.typst) == (lang is None)
+
+
+def test_two_marks_on_one_word_are_parted(tmp_path):
+    """A real letter's 'Panner' carries two notes ('Panner: Fahne, Banner.' and 'sic!'):
+    the volume printed 'Panner⁵⁶', note 56 to a reader. A comma parts adjacent marks,
+    numbered or a lettered one before a number; a single mark stays as it was."""
+    source = tmp_path / "marks.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Marks</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader><text><body>
+<p>Halten Sie das Panner<note>Panner: Fahne, Banner.</note> <note type="transcript">sic!</note> der
+Einheit fest, <choice><abbr>Hr.</abbr><expan>Herr</expan></choice><note>Ein Zusatz.</note> Gujer
+und Loeper<note>Hermann von Loeper.</note> dazu.</p>
+</body></text></TEI>""", encoding="utf-8")
+    text = " ".join(build(source, tmp_path).texts)
+    assert re.search(r"Panner ?1,2 der", text), text
+    assert re.search(r"Herr ?a,3 Gujer", text), text
+    assert re.search(r"Loeper ?4 dazu", text), text
+
+
+def _column_ends(pdf: Path, page: int) -> tuple[float, float, float]:
+    """The bottom of the last line of the left and of the right column of a two-column
+    page (pdftotext's word boxes, in points from the top, the folio left out), and the
+    distance from one line to the next."""
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    words = [(float(x0), float(y1)) for x0, y1 in
+             re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">', boxes)]
+    body = [(x, y) for x, y in words if y < 770]  # above the folio
+    left = sorted({round(y, 1) for x, y in body if x < 595.276 / 2})
+    right = [y for x, y in body if x >= 595.276 / 2]
+    # (words of one line differ in depth by a point or so: lines are further apart)
+    return left[-1], max(right), min(b - a for a, b in zip(left, left[1:]) if b - a > 3)
+
+
+@needs_poppler
+def test_index_columns_are_filled_to_the_foot(tmp_path):
+    """The volume's index left the right column of a page short by up to three lines
+    when the next entry had three (a paragraph of three lines could not be split, the
+    rules against a line alone at a column's foot or head): an index entry may break
+    anywhere, as its hanging indent shows it goes on."""
+    marks = "\n".join(f'#te.entity(("p{i}",), "person")[Name{i}]' for i in range(160))
+    entries = ",\n".join(
+        f'(id: "p{i}", kind: "person", label: "Surname{i:03}, Given", sort: "surname{i:03}", '
+        f'dates: "1801–1880", description: "{"Politiker und Unternehmer, " * (1 + i % 4)}Jurist")'
+        for i in range(160))
+    source = ('#import "tei-edition.typ" as te\n#show: te.book.with(title: "Index")\n'
+              f'#te.main-matter[\n{marks}\n#te.index(({entries},))\n]\n')
+    pdf = tmp_path / "index.pdf"
+    pdf.write_bytes(typeset.compile_pdf(source, pdf_format.resources.typst_template(), timeout=120).pdf)
+    pages = len(pypdf.PdfReader(str(pdf)).pages)
+    assert pages >= 4
+    # every index page but the last: both columns reach the foot (within a line)
+    for page in range(2, pages):
+        left, right, line = _column_ends(pdf, page)
+        assert abs(left - right) < line, (page, left, right, line)

@@ -127,6 +127,17 @@ def test_variant_readings_are_kept_after_the_text(render):
     assert re.search(r"Lemmaword\s*\] Rdgword \(B\)", text)
 
 
+def test_an_expanded_abbreviation_is_noted_by_its_source_form_alone(render):
+    # the real letters expand some 40,000 abbreviations: every lettered note of the
+    # volume read "und] abbreviated in the source: u"; the source's form follows the
+    # bracket, as the principles' key of lettered notes says once
+    text = render("normalised")
+    assert re.search(r"Expanded\s*\] Abbrv", text) and re.search(r"Longform\s*\] Shrt", text), text
+    assert "abbreviated" not in text
+    # the other kinds keep their words
+    assert re.search(r"Rightcorr\s*\] source reads: Wrongsic", text), text
+
+
 def test_the_lettered_notes_are_textual_notes_in_every_format():
     # they hold corrections, regularisations and additions besides readings of
     # witnesses: headed and named as policy.xml says, never "Variants"

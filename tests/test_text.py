@@ -354,3 +354,20 @@ and Russian bourgeoisie are annulled as from December 1, 1917.</item>
     assert "A very long label of a glossary" in lines and "1." not in lines, lines
     # a list opening an item keeps its first label after the item's mark
     assert "- 25 nested first" in lines and "  35 nested second" in lines, lines
+
+
+def test_the_kept_lines_of_a_paragraph_stand_together(tmp_path):
+    """A real letter's postscript (its lines kept, as the common layer keeps the lines of
+    a postscript) printed a blank line after its first line: 'Gemüsesamens' / '' /
+    'nicht vergessen'. The lines of one paragraph stand on consecutive lines."""
+    source = tmp_path / "ps.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Postscript</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><p>Lieber Freund.</p>
+<closer><signed>Alfred.</signed></closer>
+<postscript><p rend="indent"><lb/>
+  Mamma läßt Ihnen sagen, daß sie Ihren Auftrag<lb/>
+  nicht vergessen habe.<lb/> Sie freut sich.</p></postscript></body></text></TEI>""", encoding="utf-8")
+    text = text_of(source)
+    assert "Auftrag\nnicht vergessen habe.\nSie freut sich." in text, text
+    assert "Alfred.\n\nMamma" in text, text

@@ -122,6 +122,28 @@ def test_plan_splits_into_parts_under_the_limit(tmp_path):
         volume.plan(coll, max_chars=900, sizes=sizes)
 
 
+def test_a_parts_time_limit_grows_with_its_size(tmp_path, monkeypatch):
+    """The real letters' volume was stopped: 'letters.pdf: error: Typst did not finish
+    typesetting within 300 seconds' (its first part, 1,434 letters, had the time limit of
+    one document). Each part is given the limit per million characters it weighs."""
+    from tei_edition.publish import typeset
+    from tei_edition.publish.formats import pdf
+
+    coll = collection(tmp_path / "src", letters=4)
+    asked = []
+
+    def export(request):
+        asked.append((request.options["timeout"], request.options["max_chars"]))
+        raise UsageError("stop here")
+
+    monkeypatch.setattr(pdf, "export", export)
+    with pytest.raises(UsageError):
+        volume.write_volume(coll, tmp_path / "letters.pdf", timeout=100)
+    assert asked and asked[0][0] == 100  # a small book: the limit of one document
+    assert volume.part_timeout(9_999_635) == 10 * typeset.DEFAULT_TIMEOUT
+    assert volume.part_timeout(2_500_000, 60) == 180 and volume.part_timeout(10, 60) == 60
+
+
 def _index_pages(index: str, name: str) -> list[int]:
     """The page numbers an index text gives after ``name`` ("3, 5–7, 12"), past the
     person's dates ("Heer, Oswald (1809–1883), ... 3, 5")."""
@@ -145,6 +167,10 @@ def test_a_large_volume_is_printed_in_parts_with_one_index(tmp_path):
     assert len(pdfs) >= 3
     readers = [pypdf.PdfReader(str(p)) for p in pdfs]
     assert "Part 1: 18" in readers[0].pages[0].extract_text()
+    # the back of the title names the part as the title page does (it read "Subtitle:
+    # Part 1: 1000–1857" in the real letters' volume)
+    imprint = readers[0].pages[1].extract_text()
+    assert "Part 1: 18" in imprint and "Subtitle" not in imprint, imprint
     numbered = [[o.title for o in r.outline if not isinstance(o, list) and o.title[0].isdigit()]
                 for r in readers]
     assert numbered[1][0].startswith(f"{len(numbered[0]) + 1}. ")
@@ -268,8 +294,9 @@ def test_the_imprint_names_the_collection_not_a_file(book):
     # the TEI of the collection.")
     assert coll.date is None and "Printed from" not in imprint
     # how the documents are ordered, as a reader says it (it said "The documents of the
-    # collection, in catalogue order.")
-    assert "Source: The documents of the edition, printed by date." in imprint
+    # collection, in catalogue order."), and not as its source (it was labelled "Source:")
+    assert "The documents of the edition, printed by date." in imprint
+    assert "Source" not in imprint, imprint
     assert "catalogue" not in imprint
 
 

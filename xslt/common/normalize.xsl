@@ -585,13 +585,14 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- "source reads: polices" - another reading of a choice, named by what it is. -->
+  <!-- "source reads: polices" - another reading of a choice, named by what it is;
+       "u" alone for an abbreviation (policy.xml names it with no words). -->
   <xsl:function name="te:other-reading" as="xs:string">
     <xsl:param name="el" as="element()"/>
     <xsl:param name="shown" as="element()?"/>
     <xsl:variable name="says" select="(te:words-for('readings', local-name($el))
       [not(local-name($el) = local-name($shown) and . = 'or')], 'or')[1]"/>
-    <xsl:sequence select="$says || ': ' || te:reading-text($el)"/>
+    <xsl:sequence select="$says[.] ! (. || ': ') || te:reading-text($el)"/>
   </xsl:function>
 
   <!-- "Added above the line by another hand: Puzanov's secretary" -->

@@ -249,8 +249,10 @@
     <xsl:variable name="lines" select="tokenize(tx:inline-text($nodes), $tx:newline)[normalize-space()] ! normalize-space(.)"/>
     <xsl:variable name="group" select="if (tx:is-tight($container)) then generate-id($container) else tx:group($container)"/>
     <xsl:for-each select="$lines">
-      <!-- the lines of one run (line breaks kept, @te:newline) stand on consecutive lines -->
-      <tx:b group="{if (count($lines) gt 1 and position() gt 1 and $group = '') then 'lines' || generate-id($container) else $group}"
+      <!-- the lines of one run (line breaks kept, @te:newline) stand on consecutive lines,
+           the first with them (a group of its own, the lines' group, set a blank line
+           between the first line and the others) -->
+      <tx:b group="{if (count($lines) gt 1 and $group = '') then 'lines' || generate-id($container) else $group}"
             indent="{$indent}">
         <xsl:for-each select="$container/@te:align">
           <xsl:attribute name="align" select="."/>

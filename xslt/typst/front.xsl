@@ -219,8 +219,11 @@
     <xsl:for-each select="$main, (tt:titles($header) except $main)[not(contains(tt:plain($main), tt:plain(.)))],
                           ($file/tei:titleStmt/tei:title[normalize-space()] except tt:titles($header))
                           [not(@level = 's' or @type = ('series', 'subseries') or contains(@type, 'date'))]">
+      <!-- (a collection's volume printed in parts: its subtitle is the part, "Part 1:
+           1836–1848", which says what it is without the label "Subtitle") -->
       <xsl:call-template name="tt:imprint-line">
-        <xsl:with-param name="label" select="if (@type = 'sub') then 'Subtitle' else 'Title'"/>
+        <xsl:with-param name="label" select="if (@type = 'sub' and $header/../@te:book = 'collection') then ''
+                                             else if (@type = 'sub') then 'Subtitle' else 'Title'"/>
         <xsl:with-param name="value" select="tt:plain(.)"/>
       </xsl:call-template>
     </xsl:for-each>
@@ -263,11 +266,13 @@
       </xsl:for-each>
     </xsl:for-each>
     <!-- every source, as the text format lists them: a manuscript by its identifier
-         (repository, collection, shelfmark), a printed source by its description -->
+         (repository, collection, shelfmark), a printed source by its description; a
+         collection's volume has none but its documents, and its sentence says how they
+         are printed (volume.py), not a source: no label -->
     <xsl:for-each select="$file/tei:sourceDesc/(tei:msDesc/tei:msIdentifier, tei:bibl, tei:biblStruct,
                           tei:biblFull, tei:p)">
       <xsl:call-template name="tt:imprint-line">
-        <xsl:with-param name="label" select="'Source'"/>
+        <xsl:with-param name="label" select="if ($header/../@te:book = 'collection') then '' else 'Source'"/>
         <xsl:with-param name="value" select="tt:bibl-text(.)"/>
       </xsl:call-template>
     </xsl:for-each>

@@ -44,10 +44,20 @@
 
   <xsl:template match="tei:note" mode="tt:note">
     <xsl:param name="in-note" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:if test="not($in-note) and tt:follows-mark(.)">te.mark-sep()&#10;</xsl:if>
     <xsl:text>{if ($in-note) then 'te.inline-note' else 'te.note'}({tt:str(@te:n)}, {tt:str-or-none(@type)}, {{{tt:mark(.)}&#10;</xsl:text>
     <xsl:call-template name="tt:note-body"/>
     <xsl:text>}})&#10;</xsl:text>
   </xsl:template>
+
+  <!-- Does a note's mark follow another mark with nothing between (two notes on one
+       word, "Panner⁵⁶" read as note 56; a lettered mark then a number)? The space
+       between them is not printed (tt:text-value), so a comma parts them: "Panner⁵,⁶". -->
+  <xsl:function name="tt:follows-mark" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:variable name="before" select="$note/preceding-sibling::node()[not(self::text()[not(normalize-space())])][1]"/>
+    <xsl:sequence select="tt:is-mark($before) or exists($before/@te:apparatus)"/>
+  </xsl:function>
 
   <xsl:template name="tt:note-body">
     <xsl:param name="footnote" as="xs:boolean" select="true()"/>

@@ -26,6 +26,11 @@ one index of the whole volume, its page numbers taken from every part's layout (
 part reports its entries and the pages it printed them on through Typst metadata,
 ``<te-index-pages>``, which the last part's index merges with its own). ``plan`` tells
 before any work how the volume will be divided.
+
+Time: a part is one Typst run over up to ``max_chars`` of text, not one document: its
+time limit grows with its size (``part_timeout``), so that a limit meant to stop a
+runaway document does not stop a long book (the real letters' first part, 1,434
+letters, was stopped after 300 seconds on a loaded machine).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from tei_edition.collection.model import given_place
 from tei_edition.errors import UsageError
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.publish.formats import pdf
+from tei_edition.publish import typeset
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line, year_of
 from tei_edition.entities.register import normalized_text
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS, resolve
@@ -97,11 +103,25 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
     return parts
 
 
+# A part's Typst time limit: the limit of one document (typeset.DEFAULT_TIMEOUT) for
+# each million characters it weighs (Typst set 1.5 million characters of real letters
+# in about 10 seconds of CPU time, 37 seconds on a loaded machine: a wide margin).
+TIMEOUT_CHARS = 1_000_000
+
+
+def part_timeout(chars: int, timeout: float = typeset.DEFAULT_TIMEOUT) -> float:
+    """The time limit of a Typst run over ``chars`` characters of text (as ``plan``
+    weighs them): ``timeout`` per started million, never less than ``timeout``."""
+    return timeout * max(1, -(-chars // TIMEOUT_CHARS))
+
+
 def write_volume(collection, out_path, *, max_chars: int = pdf.DEFAULT_MAX_CHARS,
-                 paper: str = "a4", keep_typst: bool = False) -> tuple[list[Path], list[str]]:
+                 paper: str = "a4", keep_typst: bool = False,
+                 timeout: float = typeset.DEFAULT_TIMEOUT) -> tuple[list[Path], list[str]]:
     """Write the collection's volume (or its parts); returns the files written and the
     warnings of the PDF format and of Typst, one line each, named by the part's file
-    (``letters-part2.pdf: warning: ...``). Each part is one Typst run; see ``plan``."""
+    (``letters-part2.pdf: warning: ...``). Each part is one Typst run; see ``plan``;
+    its time limit is ``part_timeout`` of its size (``timeout`` per million characters)."""
     out = Path(out_path)
     parts = plan(collection, max_chars=max_chars)
     written: list[Path] = []
@@ -116,7 +136,8 @@ def write_volume(collection, out_path, *, max_chars: int = pdf.DEFAULT_MAX_CHARS
         # introduction and the register entries it indexes
         extra = _chars(tree) - part.chars
         last = part is parts[-1]
-        options = {"paper": paper, "max_chars": max_chars + max(extra, 0), "keep_typst": keep_typst}
+        options = {"paper": paper, "max_chars": max_chars + max(extra, 0), "keep_typst": keep_typst,
+                   "timeout": part_timeout(part.chars + max(extra, 0), timeout)}
         if len(parts) > 1:
             options["prelude"] = _part_prelude(first_page, None if last else f"Part {len(parts)}", earlier)
             if not last:
@@ -410,14 +431,15 @@ def book_name(collection) -> str:
 
 
 def write_books(collection, out_dir, formats, *, books: str = "both",
-                max_chars: int = pdf.DEFAULT_MAX_CHARS) -> tuple[list[Path], list[str]]:
+                max_chars: int = pdf.DEFAULT_MAX_CHARS,
+                timeout: float = typeset.DEFAULT_TIMEOUT) -> tuple[list[Path], list[str]]:
     """The collection's own books, for ``build`` to call once after the documents:
     ``DIR/<collection>.txt`` (``text_volume``) when ``text`` is among the ``formats``,
     and the volume ``DIR/<collection>.pdf`` (or its parts) when ``pdf`` is and ``books``
     (``build --pdf``) is ``volume`` or ``both``. Reads the documents' text files the
     build wrote into ``out_dir``. Returns the files written and the problems, one line
     each: a book that cannot be made (the rest of the build stands) and the volume's
-    warnings (``write_volume``)."""
+    warnings (``write_volume``; ``timeout``: its time limit per million characters)."""
     from tei_edition.errors import TeiEditionError
     from tei_edition.publish import text_volume
     from tei_edition.xml.output import safe_child
@@ -435,7 +457,8 @@ def write_books(collection, out_dir, formats, *, books: str = "both",
             problems.append(exc.located())
     if "pdf" in formats and books in ("volume", "both"):
         try:
-            pdfs, warnings = write_volume(collection, safe_child(out, name + ".pdf"), max_chars=max_chars)
+            pdfs, warnings = write_volume(collection, safe_child(out, name + ".pdf"), max_chars=max_chars,
+                                          timeout=timeout)
             written.extend(pdfs)
             problems.extend(warnings)
         except TeiEditionError as exc:
