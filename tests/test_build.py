@@ -351,3 +351,26 @@ def test_cli_fallback_schema_from_edition_toml(run, undeclared, tmp_path):
     assert any(line.startswith(str(undeclared / "bad.xml")) and "bogus" in line
                for line in result.stderr.splitlines())
     assert "good.xml" not in result.stderr
+
+
+def test_a_collection_book_not_made_fails_the_build(run, tmp_path, monkeypatch):
+    # the real letters' volume once stopped at its time limit, reported in one line, while
+    # the build still exited 0: a book asked for and not made is a failed build
+    from test_collection_site_fixture import generate
+    from tei_edition.errors import TransformError
+    from tei_edition.publish import text_volume
+
+    source = generate(tmp_path / "src", letters=3)
+    out = tmp_path / "out"
+    assert run("build", str(source), "-o", str(out), "--only", "text", "--jobs", "1").exit_code == 0
+    assert (out / "src.txt").is_file()
+
+    def stopped(*args, **kwargs):
+        raise TransformError("Typst did not finish: stopped at its time limit", path=str(out / "src.txt"))
+
+    monkeypatch.setattr(text_volume, "write", stopped)
+    result = run("build", str(source), "-o", str(out), "--only", "text", "--jobs", "1", "--force")
+    assert result.exit_code == 1, result.output
+    assert "stopped at its time limit" in result.output
+    assert "not made: src.txt" in result.stdout
+    assert len(list((out / "letters").glob("*.txt"))) == 3  # the documents stand

@@ -181,6 +181,8 @@ def _summary(report, seconds: float) -> str:
         parts.append(f"collection site: {report.site_written} files written")
     if failed:
         parts.append(f"{len(failed)} file{'s' * (len(failed) != 1)} with problems")
+    if report.books_missing:
+        parts.append(f"not made: {', '.join(report.books_missing)}")
     parts.append(f"{seconds:.1f} s")
     if report.usage.worker_peak:
         parts.append(f"peak memory {pool.human(report.usage.worker_peak)} per worker, "

@@ -117,6 +117,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # the collection's problems, reported
     site_written: int = 0  # files of the collection site written ...
     site_kept: int = 0  # ... and taken over unchanged from the previous build
+    books_missing: list[str] = field(default_factory=list)  # the collection's books not made
 
     @property
     def ok(self) -> bool:
@@ -133,7 +134,8 @@ class BuildReport:
     @property
     def exit_code(self) -> int:
         """0 all good; else the worst failure: unreadable input (2) over problems (1)."""
-        return max((d.exit_code for d in self.documents if not d.ok), default=EXIT_OK)
+        worst = max((d.exit_code for d in self.documents if not d.ok), default=EXIT_OK)
+        return max(worst, EXIT_PROBLEMS) if self.books_missing else worst
 
 
 class Progress:
@@ -749,11 +751,19 @@ def _inputs(collection, files: list[Path]) -> list[Path]:
 
 def _write_books(collection, staging: Path, chosen, books: str, report: BuildReport) -> None:
     """The collection's text file and its volume (``publish.volume.write_books``), from
-    the documents' outputs; a volume that cannot be made is reported, the rest stands."""
+    the documents' outputs; a book that cannot be made is reported, the rest stands,
+    and the build exits 1 (``BuildReport.books_missing``)."""
     from tei_edition.publish import volume
 
-    _, problems = volume.write_books(collection, staging, [f.name for f in chosen], books=books)
+    formats = [f.name for f in chosen]
+    written, problems = volume.write_books(collection, staging, formats, books=books,
+                                           timeout=report.limits.timeout)
     report.notes.extend(problems)
+    made = {p.suffix for p in written}
+    expected = {".txt"} if "text" in formats else set()
+    if "pdf" in formats and books in ("volume", "both"):
+        expected.add(".pdf")
+    report.books_missing = sorted(f"{volume.book_name(collection)}{suffix}" for suffix in expected - made)
 
 
 # what a build folder's digest files are (``_pack``): another is read as no digest
