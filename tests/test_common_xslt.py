@@ -12,7 +12,7 @@ from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
 from tei_edition.publish.run import document_register
 from tei_edition.publish.anchors import anchor
-from tei_edition.xml.parse import NS, parse_file
+from tei_edition.xml.parse import NS, TEI_NS, parse_file
 
 TE = "urn:x-tei-edition"
 POLICY = FIXTURES / "common" / "policy.xml"
@@ -79,6 +79,27 @@ def test_xslt_anchors_equal_python_anchors(probe):
                 and etree.QName(el).localname in {"p", "head", "note", "div"}
                 and el.xpath("ancestor::tei:text", namespaces=NS)]
     assert from_xslt == expected
+
+
+def test_anchors_leave_out_the_body_unless_that_takes_an_id_of_the_encoding(probe, tmp_path):
+    # "p2" rather than "body1.p2" on thousands of links to a collection's paragraphs;
+    # where the short path spells an xml:id the encoding gave ("p1" is a person here,
+    # "div2.p1" the back's paragraph), "body1." comes back so that no id is given twice
+    source = tmp_path / "anchors.xml"
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A</title>'
+        '</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc>'
+        '</fileDesc><profileDesc><particDesc><listPerson><person xml:id="p1"><persName>B</persName>'
+        '</person></listPerson></particDesc></profileDesc></teiHeader><text><front><p>f</p></front>'
+        '<body><p>one</p><p>two</p><div><p>three</p><p>four</p></div>'
+        '<div><p>five</p><p>six</p></div></body><back><p xml:id="div2.p1">b</p></back></text></TEI>', encoding="utf-8")
+    root, _ = normalised(probe, source)
+    from_xslt = [el.get(te("anchor")) for el in root.iter() if el.get(te("anchor"))]
+    assert from_xslt == ["front1.p1", "body1.p1", "p2", "div1", "div1.p1", "div1.p2", "div2",
+                         "body1.div2.p1", "div2.p2", "div2.p1"]
+    tree = parse_file(source)
+    assert [anchor(el) for el in tree.iter(f"{{{TEI_NS}}}p", f"{{{TEI_NS}}}div")
+            if el.xpath("ancestor::tei:text", namespaces=NS)] == from_xslt
 
 
 def test_apparatus_letters_and_entries_are_decided_once(probe):

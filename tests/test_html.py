@@ -401,7 +401,7 @@ def test_notes_are_numbered_footnotes_with_back_links(index):
         assert note and backlinks(note[0]) == ["#" + ref.get("id")]
     assert_backlinks_described(index)
     # notes never stand in the running text: only a marker and the margin copy
-    paragraph = index.xpath("//x:p[@id='body1.div1.p1']", namespaces=X)[0]
+    paragraph = index.xpath("//x:p[@id='div1.p1']", namespaces=X)[0]
     visible = "".join(t for t in paragraph.xpath(".//text()[not(ancestor::x:span[@class='sidenote'])]",
                                                     namespaces=X))
     assert "had met in December" not in visible

@@ -51,7 +51,7 @@ def test_index_runs_its_script_under_the_csp_without_errors(open_page):
 
 def test_focusing_a_name_shows_its_card(open_page):
     page = open_page()
-    name = page.locator("#body1\\.div1\\.p1-n1")
+    name = page.locator("#div1\\.p1-n1")
     name.focus()
     card = page.locator("#te-card")
     card.wait_for(state="visible")
@@ -63,17 +63,17 @@ def test_focusing_a_name_shows_its_card(open_page):
         == [["Person"], ["Aleksandr Puzanov"], [], ["Soviet ambassador to the DPRK, 1957–1962."]]
     assert card.locator(".card-more").count() == 1
     assert name.get_attribute("aria-describedby") == "te-card"
-    shot(page, "name-card", full_page=True, clip=_around(page, "#body1\\.div1\\.p1", 220))
+    shot(page, "name-card", full_page=True, clip=_around(page, "#div1\\.p1", 220))
     page.keyboard.press("Escape")
     card.wait_for(state="hidden")
-    page.locator("#body1\\.div1\\.p2-n1").hover()
+    page.locator("#div1\\.p2-n1").hover()
     card.wait_for(state="visible")
     assert "Kim Il Sung" in card.inner_text()
 
 
 def test_a_name_leads_to_its_register_entry_and_back(open_page):
     page = open_page()
-    page.locator("#body1\\.div1\\.p1-n1").click()
+    page.locator("#div1\\.p1-n1").click()
     page.wait_for_url(re.compile(r"persons\.html#p-puzanov$"))
     entry = page.locator("#p-puzanov")
     assert entry.is_visible() and "3 mentions" in entry.inner_text()
@@ -84,9 +84,9 @@ def test_a_name_leads_to_its_register_entry_and_back(open_page):
     page.go_forward()
     # from the register to the exact mention in the text
     page.locator("#p-puzanov .mentions a").nth(1).click()
-    page.wait_for_url(re.compile(r"index\.html#body1\.div1\.p1-n1$"))
-    assert _in_viewport(page, "#body1\\.div1\\.p1-n1")
-    assert page.evaluate("document.querySelector(':target').id") == "body1.div1.p1-n1"
+    page.wait_for_url(re.compile(r"index\.html#div1\.p1-n1$"))
+    assert _in_viewport(page, "#div1\\.p1-n1")
+    assert page.evaluate("document.querySelector(':target').id") == "div1.p1-n1"
     assert page.problems == []
 
 
@@ -100,8 +100,8 @@ def test_search_finds_a_passage_and_reaches_it(open_page):
     assert hit.locator("mark").first.inner_text() == "Bucharest"
     shot(page, "search-results")
     hit.click()
-    page.wait_for_url(re.compile(r"#body1\.div1\.p1$"))
-    assert _in_viewport(page, "#body1\\.div1\\.p1")
+    page.wait_for_url(re.compile(r"#div1\.p1$"))
+    assert _in_viewport(page, "#div1\\.p1")
     assert results.is_hidden()
     # names are found too, and diacritics do not matter
     page.locator("#te-q").fill("angstrom")
@@ -113,8 +113,8 @@ def test_search_from_a_register_page_leads_into_the_text(open_page):
     page = open_page("places.html")
     page.locator("#te-q").fill("skachkoobraznoe")
     page.locator("#te-results a.search-hit").first.click()
-    page.wait_for_url(re.compile(r"index\.html#body1\.div2\.p1\.note1$"))
-    assert _in_viewport(page, "#body1\\.div2\\.p1\\.note1")
+    page.wait_for_url(re.compile(r"index\.html#div2\.p1\.note1$"))
+    assert _in_viewport(page, "#div2\\.p1\\.note1")
 
 
 def test_highlighting_sets_kinds_of_names_apart_beyond_colour(open_page):
@@ -139,7 +139,7 @@ def test_highlighting_sets_kinds_of_names_apart_beyond_colour(open_page):
 
 def test_reading_switch_shows_the_diplomatic_text(open_page):
     page = open_page()
-    choice = page.locator("#body1\\.div1\\.p1 .tei-choice").first
+    choice = page.locator("#div1\\.p1 .tei-choice").first
     assert choice.inner_text() == "Bucharest"
     # the script sets the other reading beside the shown one, hidden (from data-other)
     assert choice.locator(":scope > .reading-shown").inner_text() == "Bucharest"
@@ -154,7 +154,7 @@ def test_reading_switch_shows_the_diplomatic_text(open_page):
     button.click()
     assert choice.inner_text() == "Bucarest"
     assert button.inner_text() == "Show normalised reading"
-    shot(page, "diplomatic", full_page=True, clip=_around(page, "#body1\\.div1\\.p1", 120))
+    shot(page, "diplomatic", full_page=True, clip=_around(page, "#div1\\.p1", 120))
     button.click()
     assert choice.inner_text() == "Bucharest"
 
@@ -176,10 +176,10 @@ def test_each_paragraph_gets_its_permalink_from_the_script(open_page):
 
 def test_permalink_puts_the_passage_address_in_the_address_bar(open_page):
     page = open_page()
-    paragraph = page.locator("#body1\\.div1\\.p2")
+    paragraph = page.locator("#div1\\.p2")
     paragraph.hover()
     paragraph.locator("a.cite").click()
-    assert page.url.endswith("#body1.div1.p2")
+    assert page.url.endswith("#div1.p2")
     page.locator(".te-toast").wait_for(state="visible")
 
 
@@ -271,7 +271,7 @@ def test_a_tap_on_a_name_shows_its_card_before_following_it(browser, site):
     try:
         page = context.new_page()
         page.goto(site.joinpath("index.html").as_uri())
-        name = page.locator("#body1\\.div1\\.p1-n1")
+        name = page.locator("#div1\\.p1-n1")
         name.scroll_into_view_if_needed()
         name.tap()
         page.locator("#te-card").wait_for(state="visible")
@@ -312,8 +312,8 @@ def test_each_note_is_shown_once(open_page, browser, site):
         context.close()
     # on a wide screen the number leads to the note in the margin
     page = open_page()
-    page.locator("#body1\\.div1\\.p1 a.noteref:not(.appref)").click()
-    assert page.evaluate("document.querySelector('#body1\\\\.div1\\\\.p1 .sidenote').classList.contains('te-flash')")
+    page.locator("#div1\\.p1 a.noteref:not(.appref)").click()
+    assert page.evaluate("document.querySelector('#div1\\\\.p1 .sidenote').classList.contains('te-flash')")
 
 
 def test_page_numbers_and_permalinks_keep_their_place_on_a_phone(open_page):

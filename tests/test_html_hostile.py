@@ -116,6 +116,7 @@ def test_work_per_name_is_constant_in_a_crowded_paragraph(tmp_path):
         _, _, site = export(tmp_path, f"crowded{n}", crowded(n), timeout=None)
         spent = time.process_time() - start
         persons = (site / "persons.html").read_text(encoding="utf-8")
+        # (the person is xml:id "p1": the paragraph's path takes back "body1." so as not to take it)
         assert persons.count('<li><a href="index.html#body1.p1-n') == n  # every mention listed
         assert f'href="index.html#body1.p1-n{n}"' in persons
         return spent

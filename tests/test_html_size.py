@@ -88,7 +88,7 @@ def test_hover_texts_written_once_show_on_hover(new_page, tmp_path):
     page.wait_for_selector("#te-tools:not([hidden])")
     expected = {
         "span.name.unresolved": "Not found in the registers",
-        "#body1\\.div1\\.p2 > a.cite": "Link to this passage",
+        "#div1\\.p2 > a.cite": "Link to this passage",
         "main .tei-choice.shown-corr": "Corrected; the source reads: Bucarest",
     }
     for selector, title in expected.items():

@@ -472,13 +472,13 @@ def test_the_sites_passages_are_the_exports_search_index_passages(tmp_path):
     found = site_digest.digest(tree, types.SimpleNamespace(id="d", fragment=None))
     assert found.passages == exported
     passages = dict(exported)
-    note = passages["body1.div1.p1.note1"]  # (its silent link's framing as the formats print it)
+    note = passages["div1.p1.note1"]  # (its silent link's framing as the formats print it)
     assert note.startswith("Vermutlich Karl Keller, Privatlehrer.") and "Privatlehrer. ." not in note
-    assert "(Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [" in passages["body1.div1.p1"]
+    assert "(Gotthard) wegen schrieb Alfred ⟦nicht⟧ [an] [" in passages["div1.p1"]
     assert [(key, anchor) for key, anchor, _ in found.mentions] == [
-        ("k0", "body1.div1.head1"), ("k1", "body1.div1.p1"), ("also1", "body1.div1.p1"),
-        ("k2", "body1.div1.p1.note1"), ("k3", "body1.div1.p1"), ("k4", "body1.div1.p1"),
-        ("k5", "body1.div1.p2"), ("k6", "body1.div1.p2")]
+        ("k0", "div1.head1"), ("k1", "div1.p1"), ("also1", "div1.p1"),
+        ("k2", "div1.p1.note1"), ("k3", "div1.p1"), ("k4", "div1.p1"),
+        ("k5", "div1.p2"), ("k6", "div1.p2")]
     snippets = [snippet for _, _, snippet in found.mentions]
     # up to four words either side ("[…" the gap's sign), a name of two words whole
     assert snippets == ["An Oswald Heer", *["Der Sache (Gotthard) wegen schrieb Alfred ⟦nicht⟧ …"] * 2,
@@ -512,7 +512,7 @@ def test_the_sites_mentions_outside_passages_nested_and_beside_the_marks_charact
         name.set(TE_REFS, f"k{n}")
     found = site_digest.digest(tree, types.SimpleNamespace(id="d", fragment=None))
     paragraph = "Ein \ufffd Hans Züricher \ufffd und Otto."
-    assert found.passages == [("body1.p1", paragraph), ("body1.p1.note1", "Anna \ufffd")]
-    assert found.mentions == [("k0", "", "Außen Name"), ("k1", "body1.p1", paragraph),
-                              ("k2", "body1.p1", paragraph), ("k3", "body1.p1.note1", "Anna \ufffd"),
-                              ("k4", "body1.p1", "… " + paragraph[4:])]  # (four words before it)
+    assert found.passages == [("p1", paragraph), ("p1.note1", "Anna \ufffd")]
+    assert found.mentions == [("k0", "", "Außen Name"), ("k1", "p1", paragraph),
+                              ("k2", "p1", paragraph), ("k3", "p1.note1", "Anna \ufffd"),
+                              ("k4", "p1", "… " + paragraph[4:])]  # (four words before it)

@@ -422,7 +422,7 @@
                          then @* else @* except @te:line"/>
     <xsl:attribute name="te:kind" select="$kind"/>
     <xsl:if test="te:is-anchor-block(.) or self::tei:div or self::tei:div1 or self::tei:div2">
-      <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.], $name)[1]"/>
+      <xsl:attribute name="te:anchor" select="(@xml:id, $te:path[.] ! te:unclaimed-anchor(., root(current())), $name)[1]"/>
     </xsl:if>
     <xsl:if test="starts-with($name, 'div') and te:is-div(.)">
       <xsl:attribute name="te:level" select="count(ancestor-or-self::*[te:is-div(.)])"/>
@@ -491,6 +491,7 @@
               <xsl:apply-templates select="." mode="te:normalize">
                 <xsl:with-param name="te:path" tunnel="yes"
                                 select="if (self::tei:text and empty(ancestor::tei:text)) then ''
+                                        else if (self::tei:body and $n eq 1 and $te:path eq '') then ''
                                         else string-join(($te:path[.], local-name() || $n), '.')"/>
               </xsl:apply-templates>
             </xsl:otherwise>

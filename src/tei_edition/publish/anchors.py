@@ -7,7 +7,10 @@ other).
 
 anchor(block) = the block's ``xml:id`` when it has one; otherwise the steps from the
 outermost ``<text>`` down to the block, each ``local-name + position among siblings of
-the same name``, joined by ``.`` — for example ``body1.div2.p3``. The steps depend only
+the same name``, joined by ``.`` — for example ``div2.p3`` or ``front1.p2``. The text's
+body is no step (its blocks are most of what is cited, and every link to one carried
+``body1.``), unless the steps spell an ``xml:id`` of the document: then ``body1.`` is
+put back, so that a path never takes an id the encoding gave. The steps depend only
 on the document's structure, so rebuilds give identical anchors.
 """
 
@@ -67,7 +70,23 @@ def anchor(el: etree._Element) -> str:
     chain = list(_ancestors_or_self(el))
     outermost_text = max((i for i, a in enumerate(chain) if _is_tei(a, "text")), default=None)
     steps = chain[:outermost_text] if outermost_text is not None else chain[:-1]
-    return ".".join(f"{_local(s)}{_position(s)}" for s in reversed(steps)) or _local(el)
+    if outermost_text is not None and steps and _is_tei(steps[-1], "body") and _position(steps[-1]) == 1:
+        steps = steps[:-1]  # the text's body: no step (the module's note)
+    path = ".".join(f"{_local(s)}{_position(s)}" for s in reversed(steps))
+    if not path:
+        return _local(el)
+    return f"body1.{path}" if path in _ids(chain[-1]) else path
+
+
+# the last document's xml:ids, found once for all its anchors (``anchor`` is asked for
+# every mention's block, a document at a time; lxml elements take no weak reference)
+_LAST_IDS: list = [None, frozenset()]
+
+
+def _ids(root: etree._Element) -> frozenset[str]:
+    if _LAST_IDS[0] is not root:
+        _LAST_IDS[:] = [root, frozenset(root.xpath("//@xml:id", namespaces={"xml": XML_NS}))]
+    return _LAST_IDS[1]
 
 
 def _ancestors_or_self(el: etree._Element):
