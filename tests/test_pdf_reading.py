@@ -37,7 +37,7 @@ def page_lines(pdf: Path) -> list[list[tuple[float, float, str]]]:
     """Per page, its lines as (x, y, text), from ``pdftotext -bbox-layout``."""
     out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
                          check=True).stdout
-    root = etree.fromstring(out, etree.HTMLParser(huge_tree=True))
+    root = etree.fromstring(out, etree.HTMLParser(huge_tree=True, encoding="utf-8"))
     return [[(float(line.get("xmin")), float(line.get("ymin")),
               " ".join(w.text or "" for w in line.iter("word"))) for line in page.iter("line")]
             for page in root.iter("page")]
@@ -246,6 +246,24 @@ def test_a_closing_formula_stays_with_its_signature(tmp_path):
         on = [i for i, text in enumerate(pages) if re.search(rf"Closing formula {n}\b", text)]
         signed = [i for i, text in enumerate(pages) if re.search(rf"Signature {n}\.", text)]
         assert on and on == signed, (n, on, signed)
+
+
+@pytest.mark.slow
+def test_a_postscript_paragraph_flows_and_a_closer_keeps_its_lines(tmp_path):
+    """A real letter's postscript kept the source's line breaks in the volume ("Sie freut
+    / sich / recht"): its paragraphs fill the line like the letter's; a closing formula
+    keeps its lines."""
+    source = tmp_path / "ps.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Postscript</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><p>Lieber Freund.</p>
+<closer><lb/>Mit herzlichem<lb/> Gruß</closer>
+<postscript><p><lb/>Mamma läßt sagen, daß sie<lb/> es nicht vergessen habe.<lb/> Sie freut<lb/>
+sich<lb/> recht.</p></postscript></body></text></TEI>""", encoding="utf-8")
+    book = build(source, tmp_path)
+    lines = [text for page in page_lines(book.path) for _, _, text in page]
+    assert "Mamma läßt sagen, daß sie es nicht vergessen habe. Sie freut sich recht." in lines, lines
+    assert "Mit herzlichem" in lines and "Gruß" in lines, lines
 
 
 @pytest.mark.slow

@@ -356,10 +356,24 @@ and Russian bourgeoisie are annulled as from December 1, 1917.</item>
     assert "- 25 nested first" in lines and "  35 nested second" in lines, lines
 
 
-def test_the_kept_lines_of_a_paragraph_stand_together(tmp_path):
-    """A real letter's postscript (its lines kept, as the common layer keeps the lines of
-    a postscript) printed a blank line after its first line: 'Gemüsesamens' / '' /
-    'nicht vergessen'. The lines of one paragraph stand on consecutive lines."""
+def test_the_kept_lines_of_a_block_stand_together(tmp_path):
+    """A real letter's kept lines printed a blank line after the first: 'Gemüsesamens' /
+    '' / 'nicht vergessen'. The lines of one block stand on consecutive lines."""
+    source = tmp_path / "closer.xml"
+    source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
+<title>Closer</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
+</sourceDesc></fileDesc></teiHeader><text><body><p>Lieber Freund.</p>
+<closer><lb/>
+  Mamma läßt Ihnen sagen, daß sie Ihren Auftrag<lb/>
+  nicht vergessen habe.<lb/> Alfred.</closer></body></text></TEI>""", encoding="utf-8")
+    text = text_of(source)
+    assert "Lieber Freund.\n\nMamma läßt Ihnen sagen, daß sie Ihren Auftrag\n" \
+           "nicht vergessen habe.\nAlfred." in text, text
+
+
+def test_a_postscript_paragraph_flows_like_any_paragraph(tmp_path):
+    """A real letter's postscript kept the source's line breaks ("Sie freut / sich /
+    recht"): its paragraphs are prose, filled to the width like the letter's."""
     source = tmp_path / "ps.xml"
     source.write_text("""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>
 <title>Postscript</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p>
@@ -367,7 +381,8 @@ def test_the_kept_lines_of_a_paragraph_stand_together(tmp_path):
 <closer><signed>Alfred.</signed></closer>
 <postscript><p rend="indent"><lb/>
   Mamma läßt Ihnen sagen, daß sie Ihren Auftrag<lb/>
-  nicht vergessen habe.<lb/> Sie freut sich.</p></postscript></body></text></TEI>""", encoding="utf-8")
+  nicht vergessen habe.<lb/> Sie freut<lb/> sich<lb/> recht.</p></postscript></body></text></TEI>""",
+                      encoding="utf-8")
     text = text_of(source)
-    assert "Auftrag\nnicht vergessen habe.\nSie freut sich." in text, text
-    assert "Alfred.\n\nMamma" in text, text
+    assert "Alfred.\n\nMamma läßt Ihnen sagen, daß sie Ihren Auftrag nicht vergessen habe. " \
+           "Sie\nfreut sich recht.\n" in text, text

@@ -206,10 +206,13 @@
   <xsl:variable name="te:line-container-names" static="yes" as="map(xs:string, xs:boolean)"
                 select="map:merge($te:line-containers ! map{.: true()})"/>
 
-  <!-- Where a line break (lb) is a new line in every format (elsewhere it is a space). -->
+  <!-- Where a line break (lb) is a new line in every format (elsewhere it is a space).
+       Never a postscript: it holds paragraphs, which flow like any paragraph (a real
+       letter's postscript read "Sie freut / sich / recht"); a line of its own inside
+       one (a signature, an address) is kept by its own element. -->
   <xsl:variable name="te:line-keeping" static="yes" as="xs:string+" select="
     'l', 'opener', 'closer', 'address', 'dateline', 'salute', 'signed', 'head', 'titlePart',
-    'byline', 'docImprint', 'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine'"/>
+    'byline', 'docImprint', 'trailer', 'item', 'cell', 'stamp', 'addrLine'"/>
 
   <!-- Note types that are part of the document's apparatus, shown as a block where they
        stand (a source line under a heading), never as a numbered note. -->

@@ -348,12 +348,11 @@
     <xsl:sequence select="if ($lb/@te:join = 'true' or $before/self::tei:lb) then () else $before"/>
   </xsl:function>
 
-  <!-- Whether the lines of the element around a break are kept. -->
+  <!-- Whether the lines of the element around a break are kept (the common layer
+       decides it once, @te:newline: a postscript's paragraphs flow, a verse keeps lines). -->
   <xsl:function name="tt:lb-kept" as="xs:boolean">
     <xsl:param name="lb" as="element()"/>
-    <xsl:sequence select="exists($lb/ancestor::*[local-name() = ('l', 'opener', 'closer',
-      'address', 'dateline', 'salute', 'signed', 'head', 'titlePart', 'byline', 'docImprint',
-      'postscript', 'trailer', 'item', 'cell', 'stamp', 'addrLine')])"/>
+    <xsl:sequence select="$lb/@te:newline = 'true'"/>
   </xsl:function>
 
   <!-- Whether a line break is a space between words. -->
