@@ -63,11 +63,12 @@ def test_catalogue_lists_every_document_in_date_order(built):
     assert any(pages.values())
     home = page(html / "index.html")
     scripts = home.xpath("//h:script/@src", namespaces=XHTML)
-    assert scripts == ["catalogue.js", "assets/site.js"]
+    assert scripts == ["catalogue.js", "assets/site.js", "assets/search-box.js"]
     # the search's script is the search page's alone (a map of 2,400 places went over
     # its 300 KB with the search inside site.js)
     searching = page(html / "search.html").xpath("//h:script/@src", namespaces=XHTML)
-    assert searching == ["catalogue.js", "search/shards.js", "assets/site.js", "assets/search.js"]
+    assert searching == ["catalogue.js", "search/shards.js", "assets/site.js", "assets/search-box.js",
+                         "assets/search.js"]
     assert (html / "assets" / "search.js").is_file()
     for other in ("timeline.html", "registers/index.html"):
         assert "assets/search.js" not in " ".join(page(html / other).xpath("//h:script/@src", namespaces=XHTML))

@@ -267,7 +267,7 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
     cards = card_scripts(built[0])
     assert page.locator("#te-entities").count() == 0
     scripts = lambda: page.evaluate("[...document.scripts].map(s => s.getAttribute('src'))")  # noqa: E731
-    assert scripts() == ["../assets/edition.js"]  # none loaded before a name is pointed at
+    assert scripts() == ["../assets/edition.js", "../assets/search-box.js"]  # no card before a name is pointed at
     kinds = {"person": "Person", "place": "Place", "org": "Organisation"}
     for i in range(names.count()):
         name = names.nth(i)
@@ -285,7 +285,7 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
         assert name.get_attribute("aria-describedby") == "te-card"
     assert any(len(fields) == 3 for _, fields in cards.values()), "no card with a description"
     # each card loaded once, however often its name stands in the letter
-    loaded = scripts()[1:]
+    loaded = scripts()[2:]
     assert len(loaded) == len(set(loaded)) == len({names.nth(i).get_attribute("href") for i in range(names.count())})
     decoration = "getComputedStyle(document.querySelector(\"#te-text a[href*='registers/%s/']\")).%s"
     assert page.evaluate(decoration % ("person", "textDecorationLine")) == "none"
@@ -667,7 +667,7 @@ def test_a_register_entry_s_markup_in_its_card_stays_text(new_page, tmp_path):
         assert "</script>" in page.locator("#te-card .card-label").text_content()
         assert cards[key][1][0].endswith("Keller\u2028\u0085")  # not "&#x2028;" as text
         assert page.locator("#te-pwn").count() == 0 and page.evaluate("window.tePwned") is None
-        assert page.locator("script").count() == 2  # edition.js and the card's, no more
+        assert page.locator("script").count() == 3  # edition.js, search-box.js and the card's, no more
         assert page.problems == []
         break
     else:

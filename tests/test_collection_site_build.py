@@ -256,7 +256,7 @@ def test_a_file_of_many_rendered_whole_is_a_page_of_the_collection(tmp_path):
         "//h:nav[@class='site-nav']//h:a", namespaces=XHTML)] == [("../../" + h, t) for h, t in links]
     assert [t for _, t in links][:3] == ["Documents", "Registers", "Timeline"]
     # (its search box is the script's, searching where the header's Search link leads:
-    # edition.js, searchBox; test_collection_site_browser)
+    # search-box.js; test_collection_site_browser)
     assert not whole.xpath("//h:form[@role='search']", namespaces=XHTML)
     assert whole.xpath("//h:nav[@class='site-nav']//h:a[. = 'Search']/@href", namespaces=XHTML) == ["../../search.html"]
     assert whole.xpath("//h:link[@rel='stylesheet']/@href", namespaces=XHTML) == ["../../assets/edition.css"]

@@ -189,7 +189,8 @@ def test_every_page_of_a_collection_loads_under_300_kb(tmp_path):
     assert len(pages) > 60
     loads = {p: load_size(p, site) for p in pages}
     assert max(loads.values()) < 300_000, max(loads.items(), key=lambda kv: kv[1])
-    # a letter's page is its letter and the shared assets (edition.js and .css, 56 KB),
+    # a letter's page is its letter and the shared assets (edition.js and .css, the
+    # header's search-box.js: 62 KB),
     # never the collection's data (catalogue, search index, name cards: those load on
     # demand): the smallest stays small
     letters = [p for p in pages if p.parent.name == "letters"]  # letters/<id>.html
@@ -198,7 +199,7 @@ def test_every_page_of_a_collection_loads_under_300_kb(tmp_path):
         loaded = etree.fromstring(page.read_bytes()[page.read_bytes().index(b"<html"):]).xpath(
             "//x:script/@src | //x:link[@rel='stylesheet']/@href", namespaces={"x": X[1:-1]})
         assert all(ref.startswith("../assets/") for ref in loaded), (page, loaded)
-    assert min(loads[p] for p in letters) < 64_000
+    assert min(loads[p] for p in letters) < 66_000
 
 
 @pytest.mark.slow

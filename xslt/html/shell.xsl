@@ -77,6 +77,10 @@
           <script src="entities.js" defer="defer"></script>
         </xsl:if>
         <script src="{$root}assets/edition.js" defer="defer"></script>
+        <!-- a collection's page: the header's search box (search-box.js draws it) -->
+        <xsl:if test="$in">
+          <script src="{$root}assets/search-box.js" defer="defer"></script>
+        </xsl:if>
       </head>
       <body class="page-{$page}">
         <a class="skip-link" href="#te-main" lang="en">Skip to the content</a>
@@ -85,8 +89,8 @@
             <xsl:with-param name="title" select="$site"/>
             <xsl:with-param name="root" select="$root"/>
             <xsl:with-param name="nav" select="s:nav($in/@map = 'true')"/>
-            <!-- the search box only a script can work: edition.js draws it (searchBox),
-                 not each of thousands of pages -->
+            <!-- the search box only a script can work: search-box.js draws it, not
+                 each of thousands of pages -->
             <xsl:with-param name="box" select="false()"/>
           </xsl:call-template>
         </xsl:if>

@@ -4,7 +4,7 @@
   shell) and its documents' (xslt/html/shell.xsl, a page of a collection): the
   collection's title, its navigation (Documents, Registers, Timeline, Map when the
   register has places with coordinates, Search) and the search box, which opens the
-  site's search page (site.js, edition.js: the CSP sends no form).
+  site's search page (search-box.js: the CSP sends no form).
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -31,7 +31,7 @@
     <!-- the page's own link (aria-current), none on a document's page -->
     <xsl:param name="page" as="xs:string" select="''"/>
     <xsl:param name="nav" as="map(xs:string, xs:string)+"/>
-    <!-- the search box, which only a script can work: left for site.js to draw on the
+    <!-- the search box, which only a script can work: left for search-box.js to draw on the
          register entries' pages (thousands of them) -->
     <xsl:param name="box" as="xs:boolean" select="true()"/>
     <header class="site-header" lang="en">

@@ -275,6 +275,7 @@
           <script src="{$root}{.}" defer="defer"></script>
         </xsl:for-each>
         <script src="{$root}assets/site.js" defer="defer"></script>
+        <script src="{$root}assets/search-box.js" defer="defer"></script>
         <xsl:for-each select="$own-scripts">
           <script src="{$root}{.}" defer="defer"></script>
         </xsl:for-each>

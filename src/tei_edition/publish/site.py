@@ -77,7 +77,7 @@ from tei_edition.xml.parse import TE_NS, TEI_NS
 STYLESHEET = "site/site.xsl"
 NAMES_STYLESHEET = "site/names.xsl"  # the common layer's index form and sort key per entry
 SITE_NS = "urn:x-tei-edition:site"
-ASSETS = ("site.css", "site.js", "search.js")  # search.js: the search page's alone
+ASSETS = ("site.css", "site.js", "search.js", "search-box.js")  # search.js: the search page's alone; search-box.js: every page's header
 # What the collection site writes at its top (``DIR/html/``): no document's page or
 # folder may take one of these places.
 SITE_NAMES = frozenset(("index.html", "about.html", "search.html", "timeline.html", "map.html",

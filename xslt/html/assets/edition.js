@@ -648,7 +648,7 @@
     };
   }
 
-  /* ---------- backlinks and the header's search box ---------- */
+  /* ---------- backlinks ---------- */
   // Each note's link back to the text is described by the page's one "Back to the text"
   // (#te-back, xslt/html/shell.xsl), set here rather than written on each of thousands.
   function backlinks() {
@@ -658,34 +658,8 @@
     });
   }
 
-  // A collection's document page has no search box (only a script could work it): drawn
-  // here, opening the site's search page, the one its header's "Search" links to.
-  function searchBox() {
-    var header = doc.querySelector(".site-header-inner");
-    var target = header && header.querySelector(".site-nav a[href$='search.html']");
-    if (doc.getElementById("te-search") || !target) { return; }
-    var box = el("form", "search");
-    box.id = "te-search";
-    box.setAttribute("role", "search");
-    box.setAttribute("action", "#");
-    box.setAttribute("data-target", target.getAttribute("href"));
-    var label = el("label", "visually-hidden", "Search the collection");
-    label.setAttribute("for", "te-q");
-    var input = el("input");
-    input.type = "search";
-    input.id = "te-q";
-    input.name = "q";
-    input.placeholder = "Search the collection";
-    input.setAttribute("autocomplete", "off");
-    input.setAttribute("spellcheck", "false");
-    box.appendChild(label);
-    box.appendChild(input);
-    header.appendChild(box);
-  }
-
   /* ---------- start ---------- */
   function start() {
-    searchBox();
     backlinks();
     entities();
     readings();
@@ -795,14 +769,8 @@
         clearTimeout(timer);
         timer = setTimeout(function () { search(input.value, panel); }, 150);
       });
-    } else if (form && input && form.getAttribute("data-target")) {
-      // a page of a collection: the header's box searches on the site's search page
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        var q = input.value.trim();
-        if (q) { window.location.href = form.getAttribute("data-target") + "#q=" + encodeURIComponent(q); }
-      });
     }
+    // (a collection's page: its header's box is search-box.js's, the site's pages' too)
 
     if (location.hash) {
       flash(doc.getElementById(decodeURIComponent(location.hash.slice(1))));

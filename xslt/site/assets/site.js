@@ -1,5 +1,5 @@
 /* The script of a tei-edition collection site: small, framework-free, no network.
-   - every page: the header's search box opens search.html#q=...; timeline bars drawn
+   - every page: timeline bars drawn (the header's search box is search-box.js's)
    - index.html: the catalogue (window.teCatalogue, from catalogue.js loaded by a script
      tag, so that it works from file://; titles and correspondents come in chunks as
      rows are shown, every row's correspondents when they are filtered or sorted by) as
@@ -41,43 +41,6 @@
 
   function terms(text) {
     return fold(text).match(/[\p{L}\p{N}_]+/gu) || [];
-  }
-
-  /* ---------- the header's search box ---------- */
-  var box = doc.getElementById("te-search");
-  var header = doc.querySelector(".site-header-inner");
-  if (!box && header) {
-    /* a register entry's page leaves it out (without a script it could not search) */
-    box = el("form", "search");
-    box.id = "te-search";
-    box.setAttribute("role", "search");
-    box.setAttribute("action", "#");
-    box.setAttribute("data-target", root + "search.html");
-    var label = el("label", "visually-hidden", "Search the collection");
-    label.setAttribute("for", "te-q");
-    var input = el("input");
-    input.type = "search";
-    input.id = "te-q";
-    input.name = "q";
-    input.placeholder = "Search the collection";
-    input.setAttribute("autocomplete", "off");
-    input.setAttribute("spellcheck", "false");
-    box.appendChild(label);
-    box.appendChild(input);
-    header.appendChild(box);
-  }
-  if (box) {
-    box.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var q = doc.getElementById("te-q").value.trim();
-      if (!q) { return; }
-      var target = box.getAttribute("data-target") + "#q=" + encodeURIComponent(q);
-      if (doc.body.classList.contains("page-search")) {
-        window.location.hash = "q=" + encodeURIComponent(q);
-      } else {
-        window.location.href = target;
-      }
-    });
   }
 
   /* ---------- timeline bars ---------- */
