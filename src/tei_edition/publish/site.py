@@ -89,7 +89,8 @@ _T = f"{{{TEI_NS}}}"
 _S = f"{{{SITE_NS}}}"
 _NAMES = frozenset(NAME_KINDS)  # the policy's mentions (settlement, country ... too)
 _SPACES = re.compile(r"\s+")
-TITLE_CHUNK = 250  # catalogue rows per file of ids and titles
+TITLE_CHUNK = 25  # catalogue rows per file of ids and titles (a sorted table's rows in view
+# come from as many files as there are rows: each stays small)
 AUTHORITIES = {
     "gnd": "https://d-nb.info/gnd/{}", "viaf": "https://viaf.org/viaf/{}",
     "wikidata": "https://www.wikidata.org/wiki/{}", "geonames": "https://www.geonames.org/{}",
@@ -1818,11 +1819,14 @@ def _authority(kind: str, value: str) -> str | None:
     return None
 
 
-# The catalogue of the home page, in three parts: ``catalogue.js`` (every row's date,
-# language and kind: what the pages load, the search page too), ``catalogue/t<k>.js``
-# (TITLE_CHUNK rows each: ids, titles, correspondents with their pages, places; loaded
-# for the rows in view) and ``catalogue/names.js`` (every row's correspondents and
-# place, loaded when the table is filtered or sorted by them).
+# The catalogue of the home page: ``catalogue.js`` (every row's date, language and
+# kind: what the pages load, the search page too), ``catalogue/t<k>.js`` (TITLE_CHUNK
+# rows each: ids, titles, correspondents with their pages, places; loaded for the rows
+# in view), ``catalogue/o-<column>.js`` (the rows in the order of a column, loaded when
+# the table is first sorted by it), ``catalogue/people.js`` and ``catalogue/places.js``
+# (each correspondent's or place's name once, with its rows: loaded when the table is
+# filtered by them) and ``catalogue/names.js`` (every row's correspondents and place,
+# joined as the table shows them: for a filter that spans two names, "A; B").
 _ISO_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -1905,8 +1909,20 @@ def _catalogue_files(entries, register, pages: dict[str, str]) -> dict[str, byte
                       "from": [_one([names[name] for name, _ in side[0]]) for side in sides],
                       "to": [_one([names[name] for name, _ in side[1]]) for side in sides],
                       "place": [place_numbers[p] if p else -1 for p in places]}
+    rows["sorted"] = list(SORTED)
     files = {"catalogue.js": script_value("teCatalogue", rows),
              "catalogue/names.js": script_call("teCatalogueNames", correspondents)}
+    columns = {"title": [e.title or _line(e) for e in entries],
+               "sender": ["; ".join(name for name, _ in side[0]) for side in sides],
+               "addressee": ["; ".join(name for name, _ in side[1]) for side in sides],
+               "place": places}
+    for key in SORTED:
+        files[f"catalogue/o-{key}.js"] = script_call("teCatalogueOrder", key, _pack(
+            _order(columns[key]), len(entries)))
+    files["catalogue/people.js"] = script_call("teCatalogueRows", "people", *_rows_of(
+        [[name for people in side for name, _ in people] for side in sides], len(entries)))
+    files["catalogue/places.js"] = script_call("teCatalogueRows", "places", *_rows_of(
+        [[place] if place else [] for place in places], len(entries)))
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk, people = [], {}  # its correspondents once each, "name<tab>page"
         for e, side, place in zip(entries[start:start + TITLE_CHUNK], sides[start:start + TITLE_CHUNK],
@@ -1921,6 +1937,39 @@ def _catalogue_files(entries, register, pages: dict[str, str]) -> dict[str, byte
         files[f"catalogue/t{start // TITLE_CHUNK}.js"] = script_call(
             "teCatalogueTitles", start // TITLE_CHUNK, chunk, list(people))
     return files
+
+
+SORTED = ("title", "sender", "addressee", "place")  # the columns sorted by an order file
+_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+
+
+def _order(values: list[str]) -> list[int]:
+    """The rows in the order the table's script sorts them by a column: its text as
+    JavaScript compares strings (UTF-16 code units), then the row's number."""
+    return sorted(range(len(values)), key=lambda n: (values[n].encode("utf-16-be"), n))
+
+
+def _pack(numbers: list[int], count: int) -> str:
+    """Row numbers (below ``count``) as one string of base-64 digits, each number
+    the same few digits wide (3 up to 262,144 rows): a fifth of their JSON."""
+    width = 1
+    while len(_DIGITS) ** width < count:
+        width += 1
+    out = []
+    for number in numbers:
+        out.append("".join(_DIGITS[number >> 6 * (width - 1 - i) & 63] for i in range(width)))
+    return "".join(out)
+
+
+def _rows_of(named: list[list[str]], count: int) -> tuple[list[str], list[str]]:
+    """Each name once (most rows first) and its rows (``_pack``), from every row's
+    names."""
+    rows: dict[str, list[int]] = {}
+    for n, names in enumerate(named):
+        for name in dict.fromkeys(names):
+            rows.setdefault(name, []).append(n)
+    ranked = sorted(rows, key=lambda name: -len(rows[name]))
+    return ranked, [_pack(rows[name], count) for name in ranked]
 
 
 def _person(p: dict, register) -> tuple[str, str]:

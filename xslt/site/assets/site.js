@@ -236,6 +236,52 @@
     whoScript.arrived("names");
   };
 
+  /* A column's order (catalogue/o-<key>.js, for the columns in cat.sorted: the rows
+     in order, each row's number in the same few base-64 digits), kept as each row's
+     rank; to sort by a column needs neither every title nor every name. */
+  var ranks = {};  // key -> Int32Array of each row's place in the order, false: none
+  var orders = onDemand(function (key) { return key in ranks; },
+    function (key) { return root + "catalogue/o-" + key + ".js"; },
+    function (key) { ranks[key] = false; orders.arrived(key); });
+  window.teCatalogueOrder = function (key, packed) {
+    var rank = new Int32Array(rows.length);
+    unpack(packed).forEach(function (n, i) { rank[n] = i; });
+    ranks[key] = rank;
+    orders.arrived(key);
+  };
+
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  function unpack(packed) {
+    var width = 1, out = [];
+    while (Math.pow(64, width) < rows.length) { width++; }
+    for (var i = 0; i < packed.length; i += width) {
+      var n = 0;
+      for (var j = 0; j < width; j++) { n = n * 64 + DIGITS.indexOf(packed.charAt(i + j)); }
+      out.push(n);
+    }
+    return out;
+  }
+
+  /* Each correspondent's and place's name once with its rows (catalogue/people.js,
+     catalogue/places.js), to filter by: a row is kept when one of its names holds the
+     words asked for, as when its names were read row by row. */
+  var lists = {};  // "people" | "places" -> { names, folded, rows (packed) }
+  var listScript = onDemand(function (kind) { return kind in lists; },
+    function (kind) { return root + "catalogue/" + kind + ".js"; },
+    function (kind) { window.teCatalogueRows(kind, [], []); });
+  window.teCatalogueRows = function (kind, names, packed) {
+    lists[kind] = { names: names, folded: names.map(fold), rows: packed };
+    listScript.arrived(kind);
+  };
+
+  function rowsNamed(kind, words) {
+    var list = lists[kind], keep = new Uint8Array(rows.length);
+    list.folded.forEach(function (name, i) {
+      if (name.indexOf(words) >= 0) { unpack(list.rows[i]).forEach(function (n) { keep[n] = 1; }); }
+    });
+    return keep;
+  }
+
   function withTitles(numbers, done) {
     var wanted = {};
     numbers.forEach(function (n) { wanted[Math.floor(n / cat.chunk)] = true; });
@@ -284,15 +330,16 @@
       var list = doc.getElementById(listId);
       values.forEach(function (v) { var o = el("option"); o.value = v; list.appendChild(o); });
     }
-    var listed = false;
-    function lists() {  /* the names and places to choose from, once they are loaded */
-      if (listed) { return; }
-      listed = true;
-      fill("te-people", who.names.slice().sort());
-      fill("te-places", who.places.slice().sort());
+    var listed = {};
+    function choices(kind, listId) {  /* the names or places to choose from, once loaded */
+      if (listed[kind]) { return; }
+      listed[kind] = true;
+      fill(listId, lists[kind].names.slice().sort());
     }
-    [inputs.person, inputs.place].forEach(function (input) {
-      input.addEventListener("focus", function () { whoScript.need(["names"], lists); });
+    [[inputs.person, "people", "te-people"], [inputs.place, "places", "te-places"]].forEach(function (f) {
+      f[0].addEventListener("focus", function () {
+        listScript.need([f[1]], function () { choices(f[1], f[2]); });
+      });
     });
 
     var state = readHash();
@@ -300,6 +347,8 @@
     if (state.sort) { sort = state.sort; }
 
     function compare(key) {
+      var rank = ranks[key];
+      if (rank) { return function (a, b) { return rank[a.n] - rank[b.n]; }; }
       return function (a, b) {
         var x = a[key] || "", y = b[key] || "";
         if (key === "date") { x = a.date || "9999"; y = b.date || "9999"; }
@@ -308,31 +357,46 @@
     }
 
     function apply() {
-      var needsTitles = sort.replace(/^-/, "") === "title" || fold(inputs.q.value);
+      var key = sort.replace(/^-/, "");
+      var person = fold(inputs.person.value), place = fold(inputs.place.value);
+      var ordered = (cat.sorted || []).indexOf(key) >= 0 && ranks[key] !== false;
+      if (ordered && !ranks[key]) {
+        count.textContent = "Sorting…";
+        orders.need([key], apply);
+        return;
+      }
+      /* a name asked for across two ("A; B") is looked for in each row's names joined */
+      var joined = /[;|]/.test(person);
+      var wanted = (person && !joined ? ["people"] : []).concat(place ? ["places"] : []);
+      if (wanted.some(function (kind) { return !lists[kind]; })) {
+        count.textContent = "Loading names…";
+        listScript.need(wanted, apply);
+        return;
+      }
+      var needsTitles = (key === "title" && !ordered) || fold(inputs.q.value);
       if (needsTitles && !chunks.all) {
         count.textContent = "Loading titles…";
         withAllTitles(function () { chunks.all = true; apply(); });
         return;
       }
-      var needsNames = ["sender", "addressee", "place"].indexOf(sort.replace(/^-/, "")) >= 0 ||
-        fold(inputs.person.value) || fold(inputs.place.value);
+      var needsNames = (["sender", "addressee", "place"].indexOf(key) >= 0 && !ordered) || joined;
       if (needsNames && !who) {
         count.textContent = "Loading names…";
-        whoScript.need(["names"], function () { lists(); apply(); });
+        whoScript.need(["names"], apply);
         return;
       }
       var from = parseInt(inputs.from.value, 10), to = parseInt(inputs.to.value, 10);
-      var person = fold(inputs.person.value), place = fold(inputs.place.value);
+      var byPerson = person && !joined ? rowsNamed("people", person) : null;
+      var byPlace = place ? rowsNamed("places", place) : null;
       var words = fold(inputs.q.value).split(" ").filter(Boolean);
       shown = rows.filter(function (r) {
         if (!isNaN(from) && (r.year === null || r.year < from)) { return false; }
         if (!isNaN(to) && (r.year === null || r.year > to)) { return false; }
-        if (person && r.people.indexOf(person) < 0) { return false; }
-        if (place && r.where.indexOf(place) < 0) { return false; }
+        if (byPerson ? !byPerson[r.n] : person && r.people.indexOf(person) < 0) { return false; }
+        if (byPlace && !byPlace[r.n]) { return false; }
         for (var i = 0; i < words.length; i++) { if (r.all.indexOf(words[i]) < 0) { return false; } }
         return true;
       });
-      var key = sort.replace(/^-/, "");
       shown.sort(compare(key));
       if (sort.charAt(0) === "-") { shown.reverse(); }
       Array.prototype.forEach.call(table.querySelectorAll("th"), function (th) {
@@ -410,9 +474,11 @@
       var part = doc.createDocumentFragment();
       var untitled = [];
       part.appendChild(spacer(first * rowHeight));
+      /* titles for the rows in view only: in a sorted table each may be in a file of its own */
+      var top = Math.floor(frame.scrollTop / rowHeight), bottom = top + Math.ceil(view / rowHeight) + 1;
       for (var i = first; i < last; i++) {
         shown[i].index = i;
-        if (shown[i].title === null) { untitled.push(shown[i].n); }
+        if (shown[i].title === null && i >= top && i < bottom) { untitled.push(shown[i].n); }
         part.appendChild(render(shown[i]));
       }
       if (untitled.length) { withTitles(untitled, function () { drawn = ""; draw(); }); }
