@@ -181,3 +181,25 @@ def test_the_search_page_reads_the_dates_not_the_names(new_page, catalogue):
     assert not [f for f in files if f.endswith("/catalogue/names.js")]
     assert sum(files.values()) < BUDGET / 2, files
     assert page.problems == []
+
+
+def test_a_filter_by_text_loads_under_300_kb(new_page, catalogue):
+    """The words of every row's title, names and place come once each
+    (catalogue/words.js), not every title: the same rows as looking for each word in a
+    row's date, title, names and place, in any case."""
+    from tei_edition.collection import dates
+
+    page = new_page((catalogue / "index.html").as_uri())
+    expect(page.locator("#te-count")).to_have_text(f"{LETTERS} documents")
+    words = "12 letter PERSON 4"  # "12": a title's, a name's, or December's date
+    kept = [d.id for d in catalogue.documents if all(w in " | ".join(
+        [dates.words(d.catalogue.date), d.catalogue.date, d.catalogue.title,
+         *(column_text(d, key) for key in ("sender", "addressee", "place"))]).lower()
+        for w in words.lower().split())]
+    assert 10 < len(kept) < LETTERS
+    page.fill("#te-text", words)
+    expect(page.locator("#te-count")).to_have_text(f"{len(kept)} of {LETTERS} documents")
+    rows = shown(page)
+    assert len(rows) > 10 and rows == kept[:len(rows)]
+    files = within_budget(page, f"filter by text {words!r}")
+    assert f"{catalogue}/catalogue/words.js" in files

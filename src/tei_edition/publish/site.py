@@ -1825,7 +1825,9 @@ def _authority(kind: str, value: str) -> str | None:
 # in view), ``catalogue/o-<column>.js`` (the rows in the order of a column, loaded when
 # the table is first sorted by it), ``catalogue/people.js`` and ``catalogue/places.js``
 # (each correspondent's or place's name once, with its rows: loaded when the table is
-# filtered by them) and ``catalogue/names.js`` (every row's correspondents and place,
+# filtered by them), ``catalogue/words.js`` (the words of every row's title, names and
+# place, each word once: loaded when the table is filtered by text) and
+# ``catalogue/names.js`` (every row's correspondents and place,
 # joined as the table shows them: for a filter that spans two names, "A; B").
 _ISO_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -1923,6 +1925,9 @@ def _catalogue_files(entries, register, pages: dict[str, str]) -> dict[str, byte
         [[name for people in side for name, _ in people] for side in sides], len(entries)))
     files["catalogue/places.js"] = script_call("teCatalogueRows", "places", *_rows_of(
         [[place] if place else [] for place in places], len(entries)))
+    files["catalogue/words.js"] = script_call("teCatalogueWords", *_words_of(
+        [[columns["title"][n], *(name for side in sides[n] for name, _ in side), places[n]]
+         for n in range(len(entries))]))
     for start in range(0, len(entries), TITLE_CHUNK):
         chunk, people = [], {}  # its correspondents once each, "name<tab>page"
         for e, side, place in zip(entries[start:start + TITLE_CHUNK], sides[start:start + TITLE_CHUNK],
@@ -1970,6 +1975,25 @@ def _rows_of(named: list[list[str]], count: int) -> tuple[list[str], list[str]]:
             rows.setdefault(name, []).append(n)
     ranked = sorted(rows, key=lambda name: -len(rows[name]))
     return ranked, [_pack(rows[name], count) for name in ranked]
+
+
+def _words_of(texts: list[list[str]]) -> tuple[list[str], str]:
+    """The words of each row's texts (folded, split at spaces: a word looked for, which
+    has no space, is found in one of them or not at all), each word once (the commonest
+    first) and each row's words as their numbers, in base-32 digits of 5 bits (a digit
+    from the upper half of ``_DIGITS`` says another digit follows), rows split by ".":
+    a row of a title, two names and a place in ~20 characters."""
+    rows = [dict.fromkeys(word for text in row for word in fold(text).split(" ") if word) for row in texts]
+    numbers = _table(word for row in rows for word in row)
+    return list(numbers), ".".join("".join(_varint(numbers[word]) for word in row) for row in rows)
+
+
+def _varint(number: int) -> str:
+    digits = [_DIGITS[number & 31]]
+    while number > 31:
+        number >>= 5
+        digits.append(_DIGITS[32 + (number & 31)])
+    return "".join(reversed(digits))
 
 
 def _person(p: dict, register) -> tuple[str, str]:

@@ -282,6 +282,41 @@
     return keep;
   }
 
+  /* The words of every row's title, names and place (catalogue/words.js: each word once,
+     each row's words as their numbers), to filter by text: a row is kept when each word
+     asked for is part of one of its words or of its date, as when its title, names,
+     place and date were read row by row. */
+  var wordIndex = null;  // { words (folded), rows: [[word numbers]] }, false: none
+  var wordScript = onDemand(function () { return wordIndex !== null; },
+    function () { return root + "catalogue/words.js"; },
+    function () { wordIndex = false; wordScript.arrived("words"); });
+  window.teCatalogueWords = function (words, packed) {
+    var numbers = packed.split(".").map(function (row) {
+      var list = [], n = 0;
+      for (var i = 0; i < row.length; i++) {
+        var c = DIGITS.indexOf(row.charAt(i));
+        if (c >= 32) { n = n * 32 + c - 32; } else { list.push(n * 32 + c); n = 0; }
+      }
+      return list;
+    });
+    wordIndex = { words: words.map(fold), rows: numbers };
+    wordScript.arrived("words");
+  };
+
+  function rowsWithWords(asked) {
+    var keep = new Uint8Array(rows.length).fill(1);
+    asked.forEach(function (w) {
+      var hit = wordIndex.words.map(function (word) { return word.indexOf(w) >= 0; });
+      var always = "|".indexOf(w) >= 0;  /* (the table's text joins its parts with " | ") */
+      rows.forEach(function (r, n) {
+        if (!keep[n] || always) { return; }
+        if (r.when === undefined) { r.when = fold(r.dateText + " " + (r.date || "")); }
+        keep[n] = r.when.indexOf(w) >= 0 || (wordIndex.rows[n] || []).some(function (k) { return hit[k]; }) ? 1 : 0;
+      });
+    });
+    return keep;
+  }
+
   function withTitles(numbers, done) {
     var wanted = {};
     numbers.forEach(function (n) { wanted[Math.floor(n / cat.chunk)] = true; });
@@ -373,7 +408,13 @@
         listScript.need(wanted, apply);
         return;
       }
-      var needsTitles = (key === "title" && !ordered) || fold(inputs.q.value);
+      var words = fold(inputs.q.value).split(" ").filter(Boolean);
+      if (words.length && wordIndex === null) {
+        count.textContent = "Loading words…";
+        wordScript.need(["words"], apply);
+        return;
+      }
+      var needsTitles = (key === "title" && !ordered) || (words.length && !wordIndex);
       if (needsTitles && !chunks.all) {
         count.textContent = "Loading titles…";
         withAllTitles(function () { chunks.all = true; apply(); });
@@ -388,12 +429,13 @@
       var from = parseInt(inputs.from.value, 10), to = parseInt(inputs.to.value, 10);
       var byPerson = person && !joined ? rowsNamed("people", person) : null;
       var byPlace = place ? rowsNamed("places", place) : null;
-      var words = fold(inputs.q.value).split(" ").filter(Boolean);
+      var byWords = words.length && wordIndex ? rowsWithWords(words) : null;
       shown = rows.filter(function (r) {
         if (!isNaN(from) && (r.year === null || r.year < from)) { return false; }
         if (!isNaN(to) && (r.year === null || r.year > to)) { return false; }
         if (byPerson ? !byPerson[r.n] : person && r.people.indexOf(person) < 0) { return false; }
         if (byPlace && !byPlace[r.n]) { return false; }
+        if (byWords) { return byWords[r.n] === 1; }
         for (var i = 0; i < words.length; i++) { if (r.all.indexOf(words[i]) < 0) { return false; } }
         return true;
       });
