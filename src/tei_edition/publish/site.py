@@ -1960,10 +1960,12 @@ def _pack(numbers: list[int], count: int) -> str:
     width = 1
     while len(_DIGITS) ** width < count:
         width += 1
-    out = []
-    for number in numbers:
-        out.append("".join(_DIGITS[number >> 6 * (width - 1 - i) & 63] for i in range(width)))
-    return "".join(out)
+    return "".join([_digits(number, width) for number in numbers])
+
+
+@cache  # (the same numbers, 0 to the rows' count, in every file)
+def _digits(number: int, width: int) -> str:
+    return "".join(_DIGITS[number >> 6 * (width - 1 - i) & 63] for i in range(width))
 
 
 def _rows_of(named: list[list[str]], count: int) -> tuple[list[str], list[str]]:
@@ -1983,11 +1985,14 @@ def _words_of(texts: list[list[str]]) -> tuple[list[str], str]:
     first) and each row's words as their numbers, in base-32 digits of 5 bits (a digit
     from the upper half of ``_DIGITS`` says another digit follows), rows split by ".":
     a row of a title, two names and a place in ~20 characters."""
-    rows = [dict.fromkeys(word for text in row for word in fold(text).split(" ") if word) for row in texts]
+    rows = [dict.fromkeys(fold(" ".join(row)).split(" ")) for row in texts]
+    for row in rows:
+        row.pop("", None)
     numbers = _table(word for row in rows for word in row)
-    return list(numbers), ".".join("".join(_varint(numbers[word]) for word in row) for row in rows)
+    return list(numbers), ".".join(["".join([_varint(numbers[word]) for word in row]) for row in rows])
 
 
+@cache
 def _varint(number: int) -> str:
     digits = [_DIGITS[number & 31]]
     while number > 31:
