@@ -203,3 +203,23 @@ def test_a_filter_by_text_loads_under_300_kb(new_page, catalogue):
     assert len(rows) > 10 and rows == kept[:len(rows)]
     files = within_budget(page, f"filter by text {words!r}")
     assert f"{catalogue}/catalogue/words.js" in files
+
+
+def test_without_the_lists_of_names_the_filters_read_every_row_s_names(new_page, catalogue, tmp_path):
+    """A site whose lists of names did not load (people.js, places.js) filters by
+    every row's names (names.js), to the same rows."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(catalogue, copy)
+    for name in ("people.js", "places.js"):
+        (copy / "catalogue" / name).unlink()
+    page = new_page((copy / "index.html").as_uri())
+    expect(page.locator("#te-count")).to_have_text(f"{LETTERS} documents")
+    for field, words, keys in (("#te-person", "Person 12", ("sender", "addressee")), ("#te-place", "place 7", ("place",))):
+        kept = [d.id for d in catalogue.documents if any(words.lower() in column_text(d, key).lower() for key in keys)]
+        page.fill(field, words)
+        expect(page.locator("#te-count")).to_have_text(f"{len(kept)} of {LETTERS} documents")
+        assert shown(page) == kept[:len(shown(page))]
+        page.fill(field, "")
+    assert any(u.endswith("/catalogue/names.js") for u in page.requests)

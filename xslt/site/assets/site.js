@@ -265,10 +265,10 @@
   /* Each correspondent's and place's name once with its rows (catalogue/people.js,
      catalogue/places.js), to filter by: a row is kept when one of its names holds the
      words asked for, as when its names were read row by row. */
-  var lists = {};  // "people" | "places" -> { names, folded, rows (packed) }
+  var lists = {};  // "people" | "places" -> { names, folded, rows (packed) }, false: none
   var listScript = onDemand(function (kind) { return kind in lists; },
     function (kind) { return root + "catalogue/" + kind + ".js"; },
-    function (kind) { window.teCatalogueRows(kind, [], []); });
+    function (kind) { lists[kind] = false; listScript.arrived(kind); });
   window.teCatalogueRows = function (kind, names, packed) {
     lists[kind] = { names: names, folded: names.map(fold), rows: packed };
     listScript.arrived(kind);
@@ -367,7 +367,7 @@
     }
     var listed = {};
     function choices(kind, listId) {  /* the names or places to choose from, once loaded */
-      if (listed[kind]) { return; }
+      if (listed[kind] || !lists[kind]) { return; }
       listed[kind] = true;
       fill(listId, lists[kind].names.slice().sort());
     }
@@ -400,10 +400,9 @@
         orders.need([key], apply);
         return;
       }
-      /* a name asked for across two ("A; B") is looked for in each row's names joined */
-      var joined = /[;|]/.test(person);
-      var wanted = (person && !joined ? ["people"] : []).concat(place ? ["places"] : []);
-      if (wanted.some(function (kind) { return !lists[kind]; })) {
+      var across = /[;|]/.test(person);
+      var wanted = (person && !across ? ["people"] : []).concat(place ? ["places"] : []);
+      if (wanted.some(function (kind) { return !(kind in lists); })) {
         count.textContent = "Loading names…";
         listScript.need(wanted, apply);
         return;
@@ -420,7 +419,11 @@
         withAllTitles(function () { chunks.all = true; apply(); });
         return;
       }
-      var needsNames = (["sender", "addressee", "place"].indexOf(key) >= 0 && !ordered) || joined;
+      /* a name asked for across two ("A; B"), or names with no list of their own, are
+         looked for in each row's names joined (catalogue/names.js) */
+      var joined = person && (across || !lists.people);
+      var placed = place && !lists.places;
+      var needsNames = (["sender", "addressee", "place"].indexOf(key) >= 0 && !ordered) || joined || placed;
       if (needsNames && !who) {
         count.textContent = "Loading names…";
         whoScript.need(["names"], apply);
@@ -428,13 +431,13 @@
       }
       var from = parseInt(inputs.from.value, 10), to = parseInt(inputs.to.value, 10);
       var byPerson = person && !joined ? rowsNamed("people", person) : null;
-      var byPlace = place ? rowsNamed("places", place) : null;
+      var byPlace = place && !placed ? rowsNamed("places", place) : null;
       var byWords = words.length && wordIndex ? rowsWithWords(words) : null;
       shown = rows.filter(function (r) {
         if (!isNaN(from) && (r.year === null || r.year < from)) { return false; }
         if (!isNaN(to) && (r.year === null || r.year > to)) { return false; }
         if (byPerson ? !byPerson[r.n] : person && r.people.indexOf(person) < 0) { return false; }
-        if (byPlace && !byPlace[r.n]) { return false; }
+        if (byPlace ? !byPlace[r.n] : place && r.where.indexOf(place) < 0) { return false; }
         if (byWords) { return byWords[r.n] === 1; }
         for (var i = 0; i < words.length; i++) { if (r.all.indexOf(words[i]) < 0) { return false; } }
         return true;
