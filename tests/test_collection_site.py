@@ -73,7 +73,23 @@ def test_catalogue_lists_every_document_in_date_order(built):
     for other in ("timeline.html", "registers/index.html"):
         assert "assets/search.js" not in " ".join(page(html / other).xpath("//h:script/@src", namespaces=XHTML))
     assert home.xpath("string(//h:h1)", namespaces=XHTML) == "Letters of a generated collection"
+    # the text filter says what it looks in
+    assert home.xpath("string(//h:input[@id='te-text']/@placeholder)", namespaces=XHTML) == \
+        "title, names, place or date"
     assert "Edited by A. Editor, B. Editor" in home.xpath("string(//h:p[@class='editors'])", namespaces=XHTML)
+
+
+def test_a_column_s_order_is_the_one_the_table_s_script_sorts_by():
+    """The orders written at build time compare texts as JavaScript does (UTF-16 code
+    units: a character beyond U+FFFF before U+FF21), then by row; packed, each row's
+    number is the same few base-64 digits."""
+    from tei_edition.publish.site import _order, _pack, _words_of
+
+    assert _order(["\uff21", "\U0001f600", "a", "", "a"]) == [3, 2, 4, 1, 0]
+    assert _pack([0, 63, 64, 4999], 5000) == "000" + "00_" + "010" + "1E7"  # 4999 = 1·64² + 14·64 + 7
+    words, packed = _words_of([["Brief an Heer", "Oswald Heer"], ["Heer"], []])
+    assert words[0] == "heer" and packed.split(".")[2] == ""
+    assert len(packed.split(".")[0]) == 4  # brief, an, heer, oswald: each once
 
 
 def test_catalogue_dates_are_steps_between_day_numbers():

@@ -65,9 +65,10 @@ def test_catalogue_sorts_by_any_column(open_page, built):
     titles = [d.catalogue.title for d in collection.ordered()]
     assert column(page, 2)[:5] == titles[:5]  # date order first
     page.click("button.sort[data-key='sender']")
-    # (sorted once every row's correspondents are loaded: catalogue/names.js)
+    # (sorted by the order written at build time: catalogue/o-sender.js, not every row's names)
     expect(page.locator("th[data-key='sender']")).to_have_attribute("aria-sort", "ascending")
-    assert [u.rsplit("/", 1)[1] for u in page.requests if "/catalogue/" in u] == ["t0.js", "names.js"]
+    loaded = [u.rsplit("/", 1)[1] for u in page.requests if "/catalogue/" in u]
+    assert "o-sender.js" in loaded and "names.js" not in loaded
     senders = column(page, 3)
     assert senders == sorted(senders) and len(set(senders)) > 1
     page.click("button.sort[data-key='sender']")
@@ -500,14 +501,15 @@ def test_ten_thousand_rows_load_titles_for_what_is_shown(browser, ten_thousand):
     assert page.locator("#te-rows tr:not(.spacer) td.date").first.inner_text() == "1 January 1800"
     assert page.locator("#te-rows tr:not(.spacer)").count() < 60
     chunks = lambda: sorted(u.rsplit("/", 1)[1] for u in requests if "/catalogue/t" in u)  # noqa: E731
-    assert chunks() == ["t0.js"]
+    first = chunks()
+    assert first and len(first) <= 2  # (25 rows a file: the rows in view)
     page.evaluate("document.getElementById('te-frame').scrollTop = 1e9")
     expect(page.locator("#te-rows tr:not(.spacer) td.title a").last).to_have_text(re.compile("Letter 09999"))
-    assert chunks() == ["t0.js", "t39.js"]
+    assert "t399.js" in chunks() and len(chunks()) <= 4
     page.click("button.sort[data-key='title']")
     page.click("button.sort[data-key='title']")  # descending
     expect(page.locator("#te-rows tr:not(.spacer) td.title a").first).to_have_text(re.compile("Letter 09999"))
-    assert len(chunks()) == 40
+    assert len(chunks()) <= 6  # the order of titles comes from the build, not from every title
     page.fill("#te-from", "1850")
     page.fill("#te-to", "1850")
     expect(page.locator("#te-count")).to_have_text("120 of 10000 documents")

@@ -52,7 +52,8 @@
             <datalist id="te-people"></datalist>
             <label>Place <input type="text" id="te-place" list="te-places" autocomplete="off"/></label>
             <datalist id="te-places"></datalist>
-            <label>Text <input type="search" id="te-text" autocomplete="off"/></label>
+            <label>Text <input type="search" id="te-text" autocomplete="off"
+              placeholder="title, names, place or date"/></label>
             <button type="reset" id="te-reset">Clear</button>
             <output id="te-count" aria-live="polite"></output>
           </form>

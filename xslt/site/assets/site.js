@@ -199,6 +199,87 @@
     whoScript.arrived("names");
   };
 
+  /* A column's order (catalogue/o-<key>.js, for the columns in cat.sorted: the rows
+     in order, each row's number in the same few base-64 digits), kept as each row's
+     rank; to sort by a column needs neither every title nor every name. */
+  var ranks = {};  // key -> Int32Array of each row's place in the order, false: none
+  var orders = onDemand(function (key) { return key in ranks; },
+    function (key) { return root + "catalogue/o-" + key + ".js"; },
+    function (key) { ranks[key] = false; orders.arrived(key); });
+  window.teCatalogueOrder = function (key, packed) {
+    var rank = new Int32Array(rows.length);
+    unpack(packed).forEach(function (n, i) { rank[n] = i; });
+    ranks[key] = rank;
+    orders.arrived(key);
+  };
+
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  function unpack(packed) {
+    var width = 1, out = [];
+    while (Math.pow(64, width) < rows.length) { width++; }
+    for (var i = 0; i < packed.length; i += width) {
+      var n = 0;
+      for (var j = 0; j < width; j++) { n = n * 64 + DIGITS.indexOf(packed.charAt(i + j)); }
+      out.push(n);
+    }
+    return out;
+  }
+
+  /* Each correspondent's and place's name once with its rows (catalogue/people.js,
+     catalogue/places.js), to filter by: a row is kept when one of its names holds the
+     words asked for, as when its names were read row by row. */
+  var lists = {};  // "people" | "places" -> { names, folded, rows (packed) }, false: none
+  var listScript = onDemand(function (kind) { return kind in lists; },
+    function (kind) { return root + "catalogue/" + kind + ".js"; },
+    function (kind) { lists[kind] = false; listScript.arrived(kind); });
+  window.teCatalogueRows = function (kind, names, packed) {
+    lists[kind] = { names: names, folded: names.map(fold), rows: packed };
+    listScript.arrived(kind);
+  };
+
+  function rowsNamed(kind, words) {
+    var list = lists[kind], keep = new Uint8Array(rows.length);
+    list.folded.forEach(function (name, i) {
+      if (name.indexOf(words) >= 0) { unpack(list.rows[i]).forEach(function (n) { keep[n] = 1; }); }
+    });
+    return keep;
+  }
+
+  /* The words of every row's title, names and place (catalogue/words.js: each word once,
+     each row's words as their numbers), to filter by text: a row is kept when each word
+     asked for is part of one of its words or of its date, as when its title, names,
+     place and date were read row by row. */
+  var wordIndex = null;  // { words (folded), rows: [[word numbers]] }, false: none
+  var wordScript = onDemand(function () { return wordIndex !== null; },
+    function () { return root + "catalogue/words.js"; },
+    function () { wordIndex = false; wordScript.arrived("words"); });
+  window.teCatalogueWords = function (words, packed) {
+    var numbers = packed.split(".").map(function (row) {
+      var list = [], n = 0;
+      for (var i = 0; i < row.length; i++) {
+        var c = DIGITS.indexOf(row.charAt(i));
+        if (c >= 32) { n = n * 32 + c - 32; } else { list.push(n * 32 + c); n = 0; }
+      }
+      return list;
+    });
+    wordIndex = { words: words.map(fold), rows: numbers };
+    wordScript.arrived("words");
+  };
+
+  function rowsWithWords(asked) {
+    var keep = new Uint8Array(rows.length).fill(1);
+    asked.forEach(function (w) {
+      var hit = wordIndex.words.map(function (word) { return word.indexOf(w) >= 0; });
+      var always = "|".indexOf(w) >= 0;  /* (the table's text joins its parts with " | ") */
+      rows.forEach(function (r, n) {
+        if (!keep[n] || always) { return; }
+        if (r.when === undefined) { r.when = fold(r.dateText + " " + (r.date || "")); }
+        keep[n] = r.when.indexOf(w) >= 0 || (wordIndex.rows[n] || []).some(function (k) { return hit[k]; }) ? 1 : 0;
+      });
+    });
+    return keep;
+  }
+
   function withTitles(numbers, done) {
     var wanted = {};
     numbers.forEach(function (n) { wanted[Math.floor(n / cat.chunk)] = true; });
@@ -247,15 +328,16 @@
       var list = doc.getElementById(listId);
       values.forEach(function (v) { var o = el("option"); o.value = v; list.appendChild(o); });
     }
-    var listed = false;
-    function lists() {  /* the names and places to choose from, once they are loaded */
-      if (listed) { return; }
-      listed = true;
-      fill("te-people", who.names.slice().sort());
-      fill("te-places", who.places.slice().sort());
+    var listed = {};
+    function choices(kind, listId) {  /* the names or places to choose from, once loaded */
+      if (listed[kind] || !lists[kind]) { return; }
+      listed[kind] = true;
+      fill(listId, lists[kind].names.slice().sort());
     }
-    [inputs.person, inputs.place].forEach(function (input) {
-      input.addEventListener("focus", function () { whoScript.need(["names"], lists); });
+    [[inputs.person, "people", "te-people"], [inputs.place, "places", "te-places"]].forEach(function (f) {
+      f[0].addEventListener("focus", function () {
+        listScript.need([f[1]], function () { choices(f[1], f[2]); });
+      });
     });
 
     var state = readHash();
@@ -263,6 +345,8 @@
     if (state.sort) { sort = state.sort; }
 
     function compare(key) {
+      var rank = ranks[key];
+      if (rank) { return function (a, b) { return rank[a.n] - rank[b.n]; }; }
       return function (a, b) {
         var x = a[key] || "", y = b[key] || "";
         if (key === "date") { x = a.date || "9999"; y = b.date || "9999"; }
@@ -271,31 +355,56 @@
     }
 
     function apply() {
-      var needsTitles = sort.replace(/^-/, "") === "title" || fold(inputs.q.value);
+      var key = sort.replace(/^-/, "");
+      var person = fold(inputs.person.value), place = fold(inputs.place.value);
+      var ordered = (cat.sorted || []).indexOf(key) >= 0 && ranks[key] !== false;
+      if (ordered && !ranks[key]) {
+        count.textContent = "Sorting…";
+        orders.need([key], apply);
+        return;
+      }
+      var across = /[;|]/.test(person);
+      var wanted = (person && !across ? ["people"] : []).concat(place ? ["places"] : []);
+      if (wanted.some(function (kind) { return !(kind in lists); })) {
+        count.textContent = "Loading names…";
+        listScript.need(wanted, apply);
+        return;
+      }
+      var words = fold(inputs.q.value).split(" ").filter(Boolean);
+      if (words.length && wordIndex === null) {
+        count.textContent = "Loading words…";
+        wordScript.need(["words"], apply);
+        return;
+      }
+      var needsTitles = (key === "title" && !ordered) || (words.length && !wordIndex);
       if (needsTitles && !chunks.all) {
         count.textContent = "Loading titles…";
         withAllTitles(function () { chunks.all = true; apply(); });
         return;
       }
-      var needsNames = ["sender", "addressee", "place"].indexOf(sort.replace(/^-/, "")) >= 0 ||
-        fold(inputs.person.value) || fold(inputs.place.value);
+      /* a name asked for across two ("A; B"), or names with no list of their own, are
+         looked for in each row's names joined (catalogue/names.js) */
+      var joined = person && (across || !lists.people);
+      var placed = place && !lists.places;
+      var needsNames = (["sender", "addressee", "place"].indexOf(key) >= 0 && !ordered) || joined || placed;
       if (needsNames && !who) {
         count.textContent = "Loading names…";
-        whoScript.need(["names"], function () { lists(); apply(); });
+        whoScript.need(["names"], apply);
         return;
       }
       var from = parseInt(inputs.from.value, 10), to = parseInt(inputs.to.value, 10);
-      var person = fold(inputs.person.value), place = fold(inputs.place.value);
-      var words = fold(inputs.q.value).split(" ").filter(Boolean);
+      var byPerson = person && !joined ? rowsNamed("people", person) : null;
+      var byPlace = place && !placed ? rowsNamed("places", place) : null;
+      var byWords = words.length && wordIndex ? rowsWithWords(words) : null;
       shown = rows.filter(function (r) {
         if (!isNaN(from) && (r.year === null || r.year < from)) { return false; }
         if (!isNaN(to) && (r.year === null || r.year > to)) { return false; }
-        if (person && r.people.indexOf(person) < 0) { return false; }
-        if (place && r.where.indexOf(place) < 0) { return false; }
+        if (byPerson ? !byPerson[r.n] : person && r.people.indexOf(person) < 0) { return false; }
+        if (byPlace ? !byPlace[r.n] : place && r.where.indexOf(place) < 0) { return false; }
+        if (byWords) { return byWords[r.n] === 1; }
         for (var i = 0; i < words.length; i++) { if (r.all.indexOf(words[i]) < 0) { return false; } }
         return true;
       });
-      var key = sort.replace(/^-/, "");
       shown.sort(compare(key));
       if (sort.charAt(0) === "-") { shown.reverse(); }
       Array.prototype.forEach.call(table.querySelectorAll("th"), function (th) {
@@ -373,9 +482,11 @@
       var part = doc.createDocumentFragment();
       var untitled = [];
       part.appendChild(spacer(first * rowHeight));
+      /* titles for the rows in view only: in a sorted table each may be in a file of its own */
+      var top = Math.floor(frame.scrollTop / rowHeight), bottom = top + Math.ceil(view / rowHeight) + 1;
       for (var i = first; i < last; i++) {
         shown[i].index = i;
-        if (shown[i].title === null) { untitled.push(shown[i].n); }
+        if (shown[i].title === null && i >= top && i < bottom) { untitled.push(shown[i].n); }
         part.appendChild(render(shown[i]));
       }
       if (untitled.length) { withTitles(untitled, function () { drawn = ""; draw(); }); }
