@@ -374,3 +374,22 @@ def test_a_collection_book_not_made_fails_the_build(run, tmp_path, monkeypatch):
     assert "stopped at its time limit" in result.output
     assert "not made: src.txt" in result.stdout
     assert len(list((out / "letters").glob("*.txt"))) == 3  # the documents stand
+
+
+def test_the_volume_s_memory_limit_is_announced_before_any_work(run, tmp_path, monkeypatch):
+    # the volume is typeset after the workers, by a Typst run with its own limit: the
+    # opening line says it beside theirs (the real letters' volume took 5.9 GB)
+    from test_collection_site_fixture import generate
+    from tei_edition.publish import volume
+    from tei_edition.publish.formats import pdf
+    from tei_edition.publish.pool import human
+
+    source = generate(tmp_path / "src", letters=3)
+    monkeypatch.setattr(volume, "write_volume", lambda *a, **k: ([], []))  # (no Typst here)
+    result = run("build", str(source), "-o", str(tmp_path / "out"), "--only", "text", "--only", "pdf",
+                 "--pdf", "volume", "--jobs", "1")
+    head = result.stdout.splitlines()[0]
+    assert f"then the volume, each part's typesetting limited to {human(pdf.memory_limit(pdf.DEFAULT_MAX_CHARS))}" in head
+    assert "not made: src.pdf" in result.stdout  # (the stand-in wrote none)
+    result = run("build", str(source), "-o", str(tmp_path / "out2"), "--only", "text", "--jobs", "1")
+    assert "then the volume" not in result.stdout and result.exit_code == 0

@@ -109,7 +109,9 @@ class _Shown:
                 + (f" with {workers} worker{'s' * (workers != 1)}, each limited to "
                    f"{report.limits.describe()} (--max-memory, --timeout); at most "
                    f"{pool.human(workers * report.limits.memory)} for the workers" if report.jobs else
-                   " in this process"))
+                   " in this process")
+                + (f"; then the volume, each part's typesetting limited to "
+                   f"{pool.human(report.volume_memory)}" if report.volume_memory else ""))
         click.echo(head)
         click.echo(for_message(report.validation))
         _problems(report.notes)

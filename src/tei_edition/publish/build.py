@@ -118,6 +118,7 @@ class BuildReport:
     site_written: int = 0  # files of the collection site written ...
     site_kept: int = 0  # ... and taken over unchanged from the previous build
     books_missing: list[str] = field(default_factory=list)  # the collection's books not made
+    volume_memory: int = 0  # what the volume's Typst run may take (bytes), after the workers
 
     @property
     def ok(self) -> bool:
@@ -260,6 +261,10 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     made_of = chosen  # what the collection's own books are made from
     if len(documents) > 1 and books == "volume":
         chosen = [f for f in chosen if f.name != "pdf"]  # the volume instead of a PDF each
+    if len(documents) > 1 and books in ("volume", "both") and any(f.name == "pdf" for f in made_of):
+        from tei_edition.publish.formats import pdf
+
+        report.volume_memory = pdf.memory_limit(pdf.DEFAULT_MAX_CHARS)  # (announced before any work)
     plan = _plan(documents, chosen)
     collection_site = len(documents) > 1 and any(f.name == "html" for f in chosen)
     _refuse_clashes(plan, out, _inputs(collection, found))
