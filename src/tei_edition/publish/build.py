@@ -234,10 +234,10 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     """``build``; what it leaves open (the site's intake) is closed by ``closing``."""
     paths = list(paths or DEFAULT_PATHS)
     found = _check_paths(paths)
-    from tei_edition.publish.volume import PDF_CHOICES
+    from tei_edition.publish import volume
 
-    if books not in PDF_CHOICES:
-        raise UsageError(f"--pdf must be one of {', '.join(PDF_CHOICES)} (got {books!r})")
+    if books not in volume.PDF_CHOICES:
+        raise UsageError(f"--pdf must be one of {', '.join(volume.PDF_CHOICES)} (got {books!r})")
     chosen = [formats.get(name) for name in (only or formats.REGISTRY)]
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if jobs < 0:
@@ -261,7 +261,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     made_of = chosen  # what the collection's own books are made from
     if len(documents) > 1 and books == "volume":
         chosen = [f for f in chosen if f.name != "pdf"]  # the volume instead of a PDF each
-    if len(documents) > 1 and books in ("volume", "both") and any(f.name == "pdf" for f in made_of):
+    if len(documents) > 1 and ".pdf" in volume.books_asked([f.name for f in made_of], books):
         from tei_edition.publish.formats import pdf
 
         report.volume_memory = pdf.memory_limit(pdf.DEFAULT_MAX_CHARS)  # (announced before any work)
@@ -765,10 +765,8 @@ def _write_books(collection, staging: Path, chosen, books: str, report: BuildRep
                                            timeout=report.limits.timeout)
     report.notes.extend(problems)
     made = {p.suffix for p in written}
-    expected = {".txt"} if "text" in formats else set()
-    if "pdf" in formats and books in ("volume", "both"):
-        expected.add(".pdf")
-    report.books_missing = sorted(f"{volume.book_name(collection)}{suffix}" for suffix in expected - made)
+    report.books_missing = [f"{volume.book_name(collection)}{suffix}"
+                            for suffix in volume.books_asked(formats, books) if suffix not in made]
 
 
 # what a build folder's digest files are (``_pack``): another is read as no digest

@@ -430,6 +430,13 @@ def book_name(collection) -> str:
     return Path(collection.root).name or "collection"
 
 
+def books_asked(formats, books: str) -> list[str]:
+    """The suffixes of the collection's own books that ``formats`` and ``books`` (``build
+    --pdf``) ask for: ``.txt`` with text, ``.pdf`` with pdf as a volume."""
+    return ([".txt"] if "text" in formats else []) + \
+        ([".pdf"] if "pdf" in formats and books in ("volume", "both") else [])
+
+
 def write_books(collection, out_dir, formats, *, books: str = "both",
                 max_chars: int = pdf.DEFAULT_MAX_CHARS,
                 timeout: float = typeset.DEFAULT_TIMEOUT) -> tuple[list[Path], list[str]]:
@@ -450,12 +457,13 @@ def write_books(collection, out_dir, formats, *, books: str = "both",
     name = book_name(collection)
     written: list[Path] = []
     problems: list[str] = []
-    if "text" in formats:
+    asked = books_asked(formats, books)
+    if ".txt" in asked:
         try:
             written.append(text_volume.write(collection, out, safe_child(out, name + ".txt")))
         except TeiEditionError as exc:
             problems.append(exc.located())
-    if "pdf" in formats and books in ("volume", "both"):
+    if ".pdf" in asked:
         try:
             pdfs, warnings = write_volume(collection, safe_child(out, name + ".pdf"), max_chars=max_chars,
                                           timeout=timeout)
