@@ -389,7 +389,7 @@ class _Reader:
         """What resolving a name depends on: the register's entries (the files that gave
         them, in order, by content) and the key rules. A document's names resolved
         under the same stamp resolve the same way again."""
-        import hashlib
+        import hashlib  # (here: OpenSSL is loaded only where something is hashed)
 
         return hashlib.sha256(json.dumps([sorted(rules.items()), self.contributors],
                                          ensure_ascii=False).encode("utf-8", "surrogateescape")
