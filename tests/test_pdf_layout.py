@@ -3,6 +3,7 @@ checked on real output (the pages pypdf reads from the PDF)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdf
@@ -101,3 +102,49 @@ def test_a_short_book_lists_every_page(tmp_path):
     text = index_text(compile_pages(book_of_mentions({"daily": range(1, 31)}, 30), tmp_path))
     assert "Daily, Name 1–30" in text, text
     assert "passim" not in text
+
+
+def closers_tei(count: int) -> str:
+    """Chapters, each on a page of its own: a paragraph a few words longer than the
+    chapter before, a closing formula with a lettered note (an abbreviation expanded),
+    and a postscript. One chapter after another, the closer moves down the page to its
+    foot and over it, where the layout keeps it with the postscript on the next page."""
+    words = ("Ein Satz des Briefes der eine Zeile der Seite füllt und noch ein wenig mehr " * 60).split()
+    parts = []
+    for k in range(count):
+        parts.append(f"<div type='chapter'><head>Brief {k}</head><p>{' '.join(words[:530 + 3 * k])}.</p>"
+                     f"<closer><p>Mit freundlichem <choice><abbr>Grß{k}.</abbr>"
+                     f"<expan>Grusswort{k}</expan></choice> verbleibe ich</p></closer>"
+                     f"<postscript><p>Nachschrift {k}.</p></postscript></div>")
+    return f"""<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:lang="de"><teiHeader><fileDesc>
+<titleStmt><title>Briefe</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>
+<sourceDesc><p>Generated</p></sourceDesc></fileDesc></teiHeader>
+<text><body>{"".join(parts)}</body></text></TEI>"""
+
+
+COUNT = 30
+
+
+def test_a_lettered_note_is_never_printed_before_its_mark(tmp_path):
+    """A closer's lettered notes were printed on the page before their mark when the
+    closer, kept with what follows it, moved to the next page: Typst left the notes'
+    float, which came between the two, on the page it had first laid them on (the real
+    volume's letter 115 to von Dusch: notes ct-cx on p. 223, their marks on p. 224).
+    The notes of a block kept with the next now follow that next block: on its page, or
+    on the next where that page has no room left for them."""
+    source = tmp_path / "closers.xml"
+    source.write_text(closers_tei(COUNT), encoding="utf-8")
+    out = tmp_path / "closers.pdf"
+    export_file(source, "pdf", out)
+    pages = [" ".join((page.extract_text() or "").split()) for page in pypdf.PdfReader(str(out)).pages]
+    over = 0  # chapters whose closer or its note went over to a second page
+    for k in range(COUNT):
+        word = f"Grusswort{k}"
+        [entry] = [n for n, text in enumerate(pages) if f"{word}] Grß{k}." in text]
+        [mark] = [n for n, text in enumerate(pages) if re.search(word + r"(?!\d|\] )", text)]
+        [head] = [n for n, text in enumerate(pages) if f"Brief {k} Ein Satz" in text]
+        # on the page of the mark, or (no room left there) on the next, as any float
+        # that does not fit: never on a page before the mark
+        assert mark <= entry <= mark + 1, (k, mark, entry)
+        over += max(mark, entry) > head
+    assert over >= 3, "no closer or note went over a page: the test tests nothing"
