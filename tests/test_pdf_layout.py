@@ -66,9 +66,9 @@ def index_text(pages: list[str]) -> str:
     return " ".join(pages[start:])
 
 
-def book_of_mentions(named: dict[str, range], pages: int) -> str:
+def book_of_mentions(named: dict[str, range], pages: int, rule: str = "") -> str:
     """Typst for a book of ``pages`` pages, each naming the entries whose ranges hold
-    its number, then the index of those entries."""
+    its number, then the index of those entries (``rule``: its passim arguments)."""
     body = []
     for page in range(1, pages + 1):
         names = " ".join(f'#te.entity(("{key}",), "person")[{key.title()}]'
@@ -76,29 +76,34 @@ def book_of_mentions(named: dict[str, range], pages: int) -> str:
         body.append(f"Page text {page}. {names}\n#pagebreak()")
     entries = ", ".join(f'(id: "{key}", kind: "person", label: "{key.title()}, Name", '
                         f'sort: "{key}", description: none)' for key in named)
-    return "\n".join(body) + f"\n#te.index(({entries},))"
+    return "\n".join(body) + f"\n#te.index(({entries},){rule})"
 
 
-def test_a_name_on_a_third_of_the_pages_is_indexed_passim(tmp_path):
+def test_a_name_on_many_pages_is_indexed_passim(tmp_path):
     """The real letters' volume listed Alfred Escher, writer or addressee of nearly every
-    letter, with 21,000 characters of page numbers. A name on a third of the book's pages
-    or more (and on 50 at least) is indexed "passim"; a name on fewer keeps its pages,
-    in ranges where they follow each other."""
+    letter, with 21,000 characters of page numbers, Zürich with 11,000. A name on a
+    share of the book's pages or more, and on a least number of pages (a tenth and 200
+    in a book; here a fifth and 20, in a book of 150 pages), is indexed "passim"; a name
+    on fewer keeps its pages, in ranges where they follow each other."""
     named = {"everywhere": range(1, 151, 2),   # 75 of 150 pages
-             "third": range(1, 151, 3),        # 50 of 150
-             "often": range(10, 130, 4),       # 30 of 150: below the 50 pages
+             "fifth": range(1, 151, 5),        # 30 of 150: a fifth
+             "often": range(1, 145, 6),        # 24 of 150: under a fifth
+             "few": range(100, 119),           # 19 pages in a row: under 20
              "run": range(40, 50)}             # ten pages in a row
-    text = index_text(compile_pages(book_of_mentions(named, 150), tmp_path))
+    source = book_of_mentions(named, 150, rule=", passim-share: 1 / 5, passim-least: 20")
+    text = index_text(compile_pages(source, tmp_path))
     assert "Everywhere, Name passim" in text, text
-    assert "Third, Name passim" in text, text
+    assert "Fifth, Name passim" in text, text
     assert "Often, Name " + ", ".join(str(p) for p in named["often"]) in text, text
+    assert "Few, Name 100–118" in text, text
     assert "Run, Name 40–49" in text, text
     # the word is explained once, at the head of the index
-    assert text.count("passim: named throughout the book, on a third of its pages or more") == 1
+    assert text.count("passim: named throughout the book, on 20% of its pages or more") == 1
 
 
 def test_a_short_book_lists_every_page(tmp_path):
-    """In a book of 30 pages a name on every page still has its pages: 1–30."""
+    """In a book of 30 pages a name on every page still has its pages (the book's rule:
+    a tenth of the pages and 200 at least): 1–30."""
     text = index_text(compile_pages(book_of_mentions({"daily": range(1, 31)}, 30), tmp_path))
     assert "Daily, Name 1–30" in text, text
     assert "passim" not in text
