@@ -77,10 +77,21 @@
       <xsl:choose>
         <xsl:when test="current-grouping-key()">
           <xsl:for-each select="current-group()">
-            <xsl:apply-templates select="." mode="tt:block"/>
-            <xsl:if test="not(tt:is-div(.) or local-name() = $tt:transparent)">
+            <!-- the lettered notes of a block kept with the next one (te.section's closer,
+                 a heading) follow that next block: a float between the two stayed on
+                 the page before when Typst moved the kept block to the next page, the
+                 notes on the page before their marks -->
+            <xsl:variable name="holds" select="tt:keeps-with-next(.)
+              and tt:can-carry(tt:next-block(., $loose))"/>
+            <xsl:variable name="held" select="tt:previous-block(., $loose)
+              [tt:keeps-with-next(.) and tt:can-carry(current())]"/>
+            <xsl:apply-templates select="." mode="tt:block">
+              <xsl:with-param name="held" select="$held"/>
+              <xsl:with-param name="holds" select="$holds"/>
+            </xsl:apply-templates>
+            <xsl:if test="not(tt:is-div(.) or local-name() = $tt:transparent) and not($holds)">
               <xsl:call-template name="tt:apparatus-after">
-                <xsl:with-param name="nodes" select="."/>
+                <xsl:with-param name="nodes" select="$held, ."/>
               </xsl:call-template>
             </xsl:if>
           </xsl:for-each>
@@ -118,6 +129,39 @@
       </xsl:choose>
     </xsl:for-each-group>
   </xsl:template>
+
+  <!-- Blocks the layout keeps with the next (te.section: a closer; te.subhead: a
+       heading that is not its division's title). -->
+  <xsl:function name="tt:keeps-with-next" as="xs:boolean">
+    <xsl:param name="node" as="node()"/>
+    <xsl:sequence select="exists($node/(self::tei:closer[tt:is-container(.)] | self::tei:head
+      | self::*[tt:is-div(.)][@type = 'closer'][empty(tt:main-head(.))]))"/>
+  </xsl:function>
+
+  <!-- The block next to one in its flow, white space aside (none if text stands
+       between). -->
+  <xsl:function name="tt:next-block" as="element()?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:param name="loose" as="xs:boolean"/>
+    <xsl:sequence select="$node/following-sibling::node()[not(self::text()[not(normalize-space())]
+      or self::comment() or self::processing-instruction())][1][tt:flows-as-block(., $loose)]"/>
+  </xsl:function>
+
+  <xsl:function name="tt:previous-block" as="element()?">
+    <xsl:param name="node" as="node()"/>
+    <xsl:param name="loose" as="xs:boolean"/>
+    <xsl:sequence select="$node/preceding-sibling::node()[not(self::text()[not(normalize-space())]
+      or self::comment() or self::processing-instruction())][1][tt:flows-as-block(., $loose)]"/>
+  </xsl:function>
+
+  <!-- Can a block print the lettered notes of the one before it after itself: a block
+       followed by its notes (not a division of its own, but a letter's part, which is). -->
+  <xsl:function name="tt:can-carry" as="xs:boolean">
+    <xsl:param name="node" as="node()?"/>
+    <xsl:sequence select="exists($node) and not($node/local-name() = $tt:transparent)
+      and not($node/@te:kind = ('skip', 'note', 'break')) and not(tt:keeps-with-next($node))
+      and (not(tt:is-div($node)) or (empty(tt:main-head($node)) and $node/@type = $tt:letter-parts))"/>
+  </xsl:function>
 
   <!-- ===== dispatch by kind ===== -->
 
@@ -249,6 +293,10 @@
 
   <xsl:template match="*[tt:is-div(.)]" mode="tt:block">
     <xsl:param name="nested" as="xs:boolean" select="false()" tunnel="yes"/>
+    <!-- (a letter's part: the block before it, whose lettered notes follow it; whether
+         its own follow the next block: tt:flow) -->
+    <xsl:param name="held" as="node()*" select="()"/>
+    <xsl:param name="holds" as="xs:boolean" select="false()"/>
     <xsl:variable name="level" select="tt:div-level(.)"/>
     <xsl:variable name="head" select="tt:main-head(.)"/>
     <xsl:variable name="labels" select="tei:head[@type = 'label'] except $head"/>
@@ -307,9 +355,9 @@
       <xsl:with-param name="nested" select="$part or $nested" tunnel="yes"/>
     </xsl:call-template>
     <xsl:text>])&#10;&#10;</xsl:text>
-    <xsl:if test="$part">
+    <xsl:if test="$part and not($holds)">
       <xsl:call-template name="tt:apparatus-after">
-        <xsl:with-param name="nodes" select="$body"/>
+        <xsl:with-param name="nodes" select="$held, $body"/>
       </xsl:call-template>
     </xsl:if>
   </xsl:template>
