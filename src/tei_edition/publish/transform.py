@@ -28,7 +28,8 @@ from tei_edition.errors import ResourceError, TransformError
 from tei_edition.xml.parse import TE_NS, TEI_NS
 
 # Elements carry their source line in this attribute while a stylesheet runs, so that
-# outputs (and error messages) can point back at the TEI line that produced them.
+# outputs (and error messages) can point back at the TEI line that produced them: those
+# whose line the stylesheet reads (``lines_unread``).
 LINE_ATTR = f"{{{TE_NS}}}line"
 etree.register_namespace("te", TE_NS)
 
