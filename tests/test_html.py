@@ -790,3 +790,21 @@ def test_back_to_the_text_is_said_on_a_page_whose_notes_link_back(tmp_path, body
         assert_backlinks_described(root)
     else:
         assert not root.xpath("//x:a[@role='doc-backlink'] | //*[@id='te-back']", namespaces=X)
+
+
+def test_coverage_names_the_source_lines_of_unknown_and_skipped_elements(tmp_path):
+    """A page marks the source lines of unknown and skipped elements alone
+    (transform.lines_unread): the warnings still name them."""
+    source = tmp_path / "lines.xml"
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+        '<title>T</title></titleStmt><publicationStmt><p>P</p></publicationStmt>'
+        '<sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>\n'
+        '<text><body>\n<p>One\n<foo>kept</foo></p>\n\n'
+        '<p>Two <interpGrp><interp>hidden words</interp></interpGrp></p>\n'
+        '</body></text></TEI>', encoding="utf-8")
+    result = export_file(source, "html", tmp_path / "site", timeout=None)
+    assert any(w.startswith(f"{source}:4: warning: <foo> has no rendering rule")
+               for w in result.warnings), result.warnings
+    assert any("<interpGrp> element(s) hold text that is not shown" in w and "first at line 6" in w
+               for w in result.warnings), result.warnings

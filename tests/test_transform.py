@@ -129,3 +129,29 @@ def test_saxon_text_writes_references_as_characters_only_where_they_stand_for_on
     written = transform.saxon_text(text)
     assert written.startswith("<a t=\"&#34;\">&#38;&#60;<!-- &amp; --><?pi &gt;?><![CDATA[&lt;]]></a>")
     assert transform.saxon_text("<a>&amp;</a>") == "<a>&amp;</a>"  # (few: as it is)
+
+
+LINES_XSL = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:te="urn:x-tei-edition"
+  expand-text="yes" exclude-result-prefixes="#all">
+  <xsl:output method="text"/>
+  <xsl:template name="te:lines-unread" as="xs:string*">
+    <xsl:sequence select="'p', 'TEI'"/>
+  </xsl:template>
+  <xsl:template match="/">{string-join(//*[@te:line] ! (local-name() || ':' || @te:line), ' ')}</xsl:template>
+</xsl:stylesheet>"""
+
+
+def test_a_stylesheet_names_the_tei_elements_whose_lines_it_never_reads(tmp_path):
+    """Only the other elements carry their source line to Saxon (te:lines-unread: a
+    page reads the lines of unknown and skipped elements alone)."""
+    path = tmp_path / "lines.xsl"
+    path.write_text(LINES_XSL)
+    doc = parse_bytes(b'<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<p/>\n<foo/>\n'
+                      b'<x:p xmlns:x="urn:other"/></TEI>')
+    assert transform.run(path, doc).output == "foo:3 p:4"
+    tei = "{http://www.tei-c.org/ns/1.0}"
+    page = transform.lines_unread("html/html.xsl")
+    assert {tei + "p", tei + "persName", tei + "note"} <= page
+    assert not {tei + "teiHeader", tei + "interpGrp", tei + "foo"} & page
+    assert transform.lines_unread("text/text.xsl") == frozenset()  # every line read

@@ -399,6 +399,16 @@
        only where the coverage messages above read it (unknown and skipped elements). -->
   <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="true()"/>
 
+  <!-- The TEI elements whose source line this stylesheet never reads (local names), for
+       Python to mark only the others (publish.transform.to_xdm): with the lines kept
+       only on unknown and skipped elements, every name that is neither; else none
+       (every element's line is read). An attribute on each of a large document's
+       elements cost its handing over and its normalisation. -->
+  <xsl:template name="te:lines-unread" as="xs:string*">
+    <xsl:sequence select="if ($te:lines-everywhere) then ()
+                          else map:keys($te:kind-of-name)[$te:kind-of-name(.) ne 'skip']"/>
+  </xsl:template>
+
   <!-- Whether every name linked to an entry carries the entry's label (te:label): a
        format that reads it nowhere sets this false() (html.xsl), and no entry's label is
        made for each of its mentions. -->

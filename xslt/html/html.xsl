@@ -44,7 +44,8 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
   <!-- No page reads an element's source line: the normalised tree keeps it only where
-       the common layer's coverage messages need it (normalize.xsl). -->
+       the common layer's coverage messages need it (normalize.xsl), and only those
+       elements carry it here (te:lines-unread). -->
   <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="false()"/>
 
   <!-- Nor a name's label (the register catalogue makes each entry's once, and a

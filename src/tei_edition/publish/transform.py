@@ -25,10 +25,11 @@ from lxml import etree
 
 from tei_edition import resources
 from tei_edition.errors import ResourceError, TransformError
-from tei_edition.xml.parse import TE_NS
+from tei_edition.xml.parse import TE_NS, TEI_NS
 
 # Elements carry their source line in this attribute while a stylesheet runs, so that
-# outputs (and error messages) can point back at the TEI line that produced them.
+# outputs (and error messages) can point back at the TEI line that produced them: those
+# whose line the stylesheet reads (``lines_unread``).
 LINE_ATTR = f"{{{TE_NS}}}line"
 etree.register_namespace("te", TE_NS)
 
@@ -68,6 +69,7 @@ class Compiled:
     processor: object
     executable: object
     caller: object = None  # a clone for call_template_strings (its own context item)
+    unread: frozenset[str] | None = None  # ``lines_unread``, once asked
 
 
 def sandboxed_processor(*, latched: bool = True):
@@ -143,14 +145,15 @@ def parse_text(proc, text: str, context: str, *, path: str | None = None):
 
 
 def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = True,
-           path: str | None = None, restore: bool = True):
+           path: str | None = None, restore: bool = True, unread: frozenset[str] = frozenset()):
     """Hand a tree from our safe parser to Saxon (as text: no DOCTYPE travels with it).
-    ``restore``: the line-number attributes are taken off the tree again (not when the
-    caller empties it next)."""
+    ``lines``: each element carries its source line (``LINE_ATTR``), but those named in
+    ``unread`` (``lines_unread``). ``restore``: the line-number attributes are taken off
+    the tree again (not when the caller empties it next)."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     marked = []
     if lines:
-        marked = [el for el in root.iter(etree.Element) if el.sourceline]
+        marked = [el for el in root.iter(etree.Element) if el.sourceline and el.tag not in unread]
         for el in marked:
             el.set(LINE_ATTR, str(el.sourceline))
     try:
@@ -265,12 +268,37 @@ def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
                       f"{Path(str(stylesheet)).name} failed", path=path)
 
 
+LINES_TEMPLATE = "{urn:x-tei-edition}lines-unread"
+_NO_TEMPLATE = "XTDE0040"  # (Saxon: no template of that name)
+
+
+def lines_unread(stylesheet: str | os.PathLike) -> frozenset[str]:
+    """The elements (Clark names) whose source line ``stylesheet`` never reads, as it
+    declares them (its template ``LINES_TEMPLATE``: TEI local names; none declared,
+    every line is read), asked once per process: a page reads the lines of unknown
+    and skipped elements only (xslt/common/normalize.xsl), and the attribute on each
+    of a 4 MB volume's 38,500 elements cost a tenth of a second to write and parse
+    and more to normalise."""
+    sheet = compiled(stylesheet)
+    if sheet.unread is None:
+        context = etree.ElementTree(etree.Element(f"{{{TE_NS}}}lines"))
+        try:
+            names = call_template_strings(stylesheet, LINES_TEMPLATE, context).strings
+        except TransformError as exc:
+            if _NO_TEMPLATE not in exc.message:
+                raise
+            names = []
+        sheet.unread = frozenset(f"{{{TEI_NS}}}{name}" for name in names)
+    return sheet.unread
+
+
 def _prepared(stylesheet, document, params, path: str | None = None, dispose: bool = False):
     """The compiled stylesheet, its parameters set, and the document as Saxon's node
     (``document`` emptied then, with ``dispose``)."""
     sheet = compiled(stylesheet)
     executable = sheet.executable
-    node = to_xdm(sheet.processor, document, path=path, restore=not dispose)
+    node = to_xdm(sheet.processor, document, path=path, restore=not dispose,
+                  unread=lines_unread(stylesheet))
     if dispose:
         emptied(document)
     executable.clear_parameters()
