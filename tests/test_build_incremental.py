@@ -623,6 +623,30 @@ def test_a_record_whose_resolution_cannot_be_read_is_resolved_again(source):
     assert _resolution(load([source], cache=records)) == _resolution(load([source]))
 
 
+@pytest.mark.parametrize("damage", ["names unreadable", "names of another kind", "keys unreadable"])
+def test_a_record_whose_names_cannot_be_read_resolves_as_a_fresh_load(source, damage):
+    """A record keeps a document's names packed (one string, read only when they are
+    resolved again) and their keys apart (for the key rules). Names that cannot be read
+    are read from the file when the register changed; keys that cannot be read, and the
+    file is read again. Either way the names resolve as a fresh load resolves them."""
+    import json
+
+    records = json.loads(json.dumps(load([source]).records))
+    assert all(isinstance(r["document"]["refs"], str) for r in _of_documents(records).values())
+    assert any(r["document"]["keys"] for r in _of_documents(records).values())  # key="Heer Oswald"
+    for record in _of_documents(records).values():
+        if damage == "names unreadable":
+            record["document"]["refs"] = record["document"]["refs"][:-7]
+        elif damage == "names of another kind":
+            record["document"]["refs"] = '[[1, 2, 3, "four"]]'
+        else:
+            record["document"]["keys"] = [["person", 3]]
+        record["resolved"]["stamp"] = "another register"  # (so that they are resolved again)
+    assert _resolution(load([source], cache=records)) == _resolution(load([source]))
+    assert [p.as_text() for p in load([source], cache=records).problems] == \
+        [p.as_text() for p in load([source]).problems]
+
+
 def test_names_resolved_by_the_records_follow_a_letter_that_gives_the_register_entries(
         source, monkeypatch):
     """A letter's own list of persons is part of the register: when it changes, the
