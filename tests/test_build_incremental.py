@@ -1223,6 +1223,50 @@ def test_a_rebuild_describes_only_the_entries_whose_pages_are_made_again(
         (tmp_path / "fresh" / manifest.SITE_DESCRIBED).read_bytes()
 
 
+@pytest.mark.parametrize("kept", ["as made", "damaged", "truncated", "of another shape",
+                                  "of another description", "gone"])
+def test_a_rebuild_takes_the_search_entities_over_when_the_description_is_the_same(
+        source, tmp_path, monkeypatch, kept):
+    """The search index's entities (each register entry's row, documents and terms) are
+    kept in the build folder under what the site's description is made of: a rebuild
+    whose edit changes no entry's mentions takes them over (linked, not made again); a
+    kept file damaged, of another shape, made of another description or gone, and they
+    are made again. The site, and what is kept, are a full build's."""
+    from tei_edition.publish.search_index import SearchIndex
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    kept_file = out / manifest.SITE_ENTITIES
+    head = marshal.dumps((site._ENTITIES, "x"), 2)
+    if kept == "damaged":
+        kept_file.write_bytes(b"\x00not entities")
+    elif kept == "truncated":
+        kept_file.write_bytes(kept_file.read_bytes()[:-200])
+    elif kept == "of another shape":
+        made_of = marshal.loads(kept_file.read_bytes())[1]
+        kept_file.write_bytes(marshal.dumps((site._ENTITIES, made_of), 2)
+                              + marshal.dumps(([["a", "b", "c"]], [[0]], {"t": [5]}), 2))
+    elif kept == "of another description":
+        data = kept_file.read_bytes()
+        first = marshal.loads(data)
+        rest = data[len(marshal.dumps(first, 2)):]
+        kept_file.write_bytes(head + rest)
+    elif kept == "gone":
+        kept_file.unlink()
+    letter = edit_beside_a_name(source)
+    made = []
+    real = SearchIndex.add_entities
+    monkeypatch.setattr(SearchIndex, "add_entities",
+                        lambda self, *a, **k: made.append(1) or real(self, *a, **k))
+    again = build([source], out, jobs=0, only=["html"])
+    monkeypatch.undo()
+    assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
+    assert made == ([] if kept == "as made" else [1])
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    assert (out / manifest.SITE_ENTITIES).read_bytes() == \
+        (tmp_path / "fresh" / manifest.SITE_ENTITIES).read_bytes()
+
+
 def test_a_new_mention_describes_every_entry_again(source, tmp_path, monkeypatch):
     """A mention added changes an entry's count: the site's description is made whole
     again, and the site is a full build's."""

@@ -917,11 +917,12 @@ def _link_over(out: Path, staging: Path, names: list[str]) -> bool:
 
 
 def _keep_intake(out: Path, staging: Path) -> None:
-    """The previous build's site intake (``site.Intake.keep``) and what its description
-    was made of (``manifest.SITE_DESCRIBED``) linked into the new folder with the site
-    they made, taken over whole (none: the next build reads every digest, or describes
-    every entry)."""
-    for name in (manifest.SITE_INTAKE, manifest.SITE_DESCRIBED):
+    """The previous build's site intake (``site.Intake.keep``), what its description
+    was made of (``manifest.SITE_DESCRIBED``) and its search index's entities
+    (``manifest.SITE_ENTITIES``) linked into the new folder with the site they made,
+    taken over whole (none: the next build reads every digest, describes every entry
+    or makes the entities again)."""
+    for name in (manifest.SITE_INTAKE, manifest.SITE_DESCRIBED, manifest.SITE_ENTITIES):
         try:
             links.link_path(str(out / name), str(staging / name))
         except OSError:

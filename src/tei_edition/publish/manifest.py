@@ -71,6 +71,10 @@ SITE_INTAKE = ".tei-edition-site-intake.marshal"
 # (``site._Described``): the next build whose description is made of the same takes
 # them over and describes only the register entries whose pages it makes again
 SITE_DESCRIBED = ".tei-edition-site-description.marshal"
+# what the collection site's search index made of the register's entries (their rows,
+# documents and terms, ``site._search_entities``), under what the description is made
+# of: the next build whose description is made of the same takes them over
+SITE_ENTITIES = ".tei-edition-site-entities.marshal"
 # the documents' site digests, one file each, named by their content hash
 DIGESTS = ".tei-edition-digests"
 # 3: the site's parts and hashes, the digests' search postings; 4: DIGESTS; 5: the

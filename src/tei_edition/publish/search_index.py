@@ -333,6 +333,39 @@ class SearchIndex:
             for term in name_terms(entry.names) if found_terms is None else found_terms:
                 self.entities[term].append(row)
 
+    def entity_state(self) -> tuple[list, list, dict]:
+        """What ``add_entities`` made, as plain values (for ``marshal``): the rows, each
+        row's documents and term -> its rows."""
+        return self.entity_rows, self.entity_documents, dict(self.entities)
+
+    def restore_entities(self, state) -> bool:
+        """What ``entity_state`` gave, in place of ``add_entities`` of the same entries
+        and documents (into an index with no entities yet); False, and nothing taken,
+        when ``state`` is not what it gives (a damaged file)."""
+        if self.entity_rows or self.entities:
+            raise ValueError("entities are restored before any is added")
+        try:
+            rows, documents, entities = state
+            if not (type(rows) is list and type(documents) is list and type(entities) is dict
+                    and len(rows) == len(documents)):
+                return False
+            for row, docs in zip(rows, documents):
+                if not (type(row) is list and 3 <= len(row) <= 4 and type(row[0]) is str
+                        and type(row[1]) is str and type(row[2]) is str
+                        and all(type(x) is int for x in row[3:]) and type(docs) is list
+                        and all(type(n) is int and n >= 0 for n in docs)):
+                    return False
+            count = len(rows)
+            for term, found in entities.items():
+                if not (type(term) is str and type(found) is list and found
+                        and all(type(r) is int and 0 <= r < count for r in found)):
+                    return False
+        except (TypeError, ValueError):
+            return False
+        self.entity_rows, self.entity_documents = rows, documents
+        self.entities = defaultdict(list, entities)
+        return True
+
     def _groups(self) -> list[str]:
         """Every group of terms, in order: of the documents' terms and the entities'."""
         return sorted(self._holders.written | set(self._holders.held)

@@ -817,9 +817,9 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
-    index.add_entities(register, mentions, numbers, documents, shown,
-                       letters={key: [d for ids in roles.values() for d in ids]
-                                for key, roles in letters.items()})
+    _search_entities(index, described, source, lambda: index.add_entities(
+        register, mentions, numbers, documents, shown,
+        letters={key: [d for ids in roles.values() for d in ids] for key, roles in letters.items()}))
     if data is not None:
         del documents  # (else the entries described later read it)
     index_parts: dict[str, str] = {}
@@ -923,6 +923,47 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
             "details": details(collection, shown) if before is None else known,
             "child_peak": peak[0],
             "together_peak": peak[1]}
+
+
+# what ``_search_entities`` keeps (another version is read as none)
+_ENTITIES = "tei-edition site entities 1"
+
+
+def _search_entities(index: SearchIndex, described: tuple | None, made_of: str | None, add) -> None:
+    """The search index's entities (``SearchIndex.add_entities``: each entry's row, its
+    documents and its terms), which read nothing but what the site's description is
+    made of (``made_of``, ``_Described.source``): taken over from the previous build's
+    folder when its were made of the same (``described``: its file and this build's,
+    beside which they are kept, ``manifest.SITE_ENTITIES``), else made (``add()``) and
+    kept for the next build. A rebuild whose letter's edit changed no entry's mentions
+    but their snippets made them again (seven thousand entries for a thousand letters)."""
+    if made_of is None or described is None or described[1] is None:
+        add()
+        return
+    old, new = (Path(p).with_name(manifest.SITE_ENTITIES) if p is not None else None
+                for p in described[:2])
+    restored = False
+    if old is not None:
+        try:
+            with open(old, "rb") as file:
+                kind, source = marshal.load(file)
+                restored = kind == _ENTITIES and source == made_of and \
+                    index.restore_entities(marshal.load(file))
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    if restored:  # (the file as it is, linked over; written anew if it cannot be)
+        try:
+            links.link_path(str(old), str(new))
+            return
+        except OSError:
+            pass
+    else:
+        add()
+    try:
+        kept = marshal.dumps((_ENTITIES, made_of), 2) + marshal.dumps(index.entity_state(), 2)
+    except ValueError:  # (a string of a kind of its own: not kept, made again next time)
+        return
+    write_atomic(new, kept)
 
 
 # what ``_Described.write`` keeps (another version is read as none)
