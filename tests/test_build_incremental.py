@@ -47,8 +47,8 @@ def same_as_a_full_build(source: Path, out: Path, tmp_path: Path, *, same_keys: 
     fresh = tmp_path / "fresh"
     build([source], fresh, jobs=0, force=True, **options)
     ours, theirs = inodes(out), inodes(fresh)
-    kept_for_next = {manifest.MANIFEST, manifest.RECORDS, manifest.RECORDS_CHANGED,
-                     manifest.SITE_INTAKE}
+    kept_for_next = {manifest.MANIFEST, manifest.SITE_RECORD, manifest.RECORDS,
+                     manifest.RECORDS_CHANGED, manifest.SITE_INTAKE}
     assert set(ours) - kept_for_next == set(theirs) - kept_for_next
     different = [f for f in theirs if f not in kept_for_next
                  and (out / f).read_bytes() != (fresh / f).read_bytes()]
@@ -206,20 +206,18 @@ def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path,
     a kept part that is missing, or a part whose files the record names outside the
     folder, is made again. (The site's files linked over here, or by a thread of their
     own when they are more than ``LINK_APART``.)"""
-    import json
-
     monkeypatch.setattr(site, "LINK_APART", apart)
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
     pages = sorted(f for f in site_files(out) if f.startswith("html/registers/person/") and f.endswith(".html"))
     (out / pages[0]).unlink()
-    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+    kind, record = marshal.loads((out / manifest.SITE_RECORD).read_bytes())
     if escaped:
-        part = next(p for p, (key, files) in record["site"]["parts"].items()
+        part = next(p for p, (key, files) in record["parts"].items()
                     if f"html/{files[0]}" == pages[1])
-        record["site"]["parts"][part][1] = ["../../escaped.html"]
-        record["site"]["hashes"]["../../escaped.html"] = "0"
-    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+        record["parts"][part][1] = ["../../escaped.html"]
+        record["hashes"]["../../escaped.html"] = "0"
+    (out / manifest.SITE_RECORD).write_bytes(marshal.dumps((kind, record)))
     letter = sorted((source / "letters").glob("*.xml"))[1]
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("Dear friend,", "Dear colleague,"), encoding="utf-8")
@@ -688,21 +686,49 @@ def test_a_rebuild_of_one_letter_takes_one_worker(source, tmp_path):
 def test_an_unchanged_site_whose_record_names_files_outside_is_made_again(source, tmp_path):
     """A site taken over whole links only files inside the build folder: a record that
     names one outside (its key unchanged) is not trusted, and the file is left alone."""
-    import json
-
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
     outside = tmp_path / "outside.html"
     outside.write_text("not the tool's", encoding="utf-8")
-    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
-    files = list(record["site"]["files"])
-    record["site"]["files"].append("../outside.html")
-    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+    kind, record = marshal.loads((out / manifest.SITE_RECORD).read_bytes())
+    files = list(record["files"])
+    record["files"].append("../outside.html")
+    (out / manifest.SITE_RECORD).write_bytes(marshal.dumps((kind, record)))
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and again.site_kept == len(files)  # its own files, linked part by part
     assert manifest.load_site(out).files == files
     assert outside.read_text(encoding="utf-8") == "not the tool's"
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+@pytest.mark.parametrize("spoil", [None, "damaged", "of another site", "gone"])
+def test_the_site_record_is_kept_beside_the_manifest_and_linked_over_with_the_site(
+        source, tmp_path, spoil):
+    """The site's record is a file of its own (``manifest.SITE_RECORD``), which the
+    manifest names by the site's key: a site taken over whole links it over; one damaged,
+    of another site or gone, and the site is made again, as a full build makes it."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    record = out / manifest.SITE_RECORD
+    files = manifest.load_site(out).files
+    if spoil == "damaged":
+        record.write_bytes(record.read_bytes()[:-100])
+    elif spoil == "of another site":
+        kind, data = marshal.loads(record.read_bytes())
+        record.write_bytes(marshal.dumps((kind, {**data, "key": "another"})))
+    elif spoil == "gone":
+        record.unlink()
+    before = record.stat().st_ino if spoil is None else None
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and not rendered(again)
+    if spoil is None:
+        assert again.site_kept == len(files) and not again.site_written
+        assert record.stat().st_ino == before  # (linked over, not written again)
+    else:
+        assert manifest.load_site(out).files == files
+        assert again.site_written
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    assert manifest.load_site(out) == manifest.load_site(tmp_path / "fresh")
 
 
 @pytest.mark.parametrize("named", ["../outside.html", "html/index.html"])

@@ -437,7 +437,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     meanwhile.result()  # every output taken over is in the new folder
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
-    manifest.save(staging, entries, site)
+    manifest.save(staging, entries, site,
+                  site_from=out if site is not None and site is previous_site else None)
     if not ahead.saved:
         _keep_records(out, staging, records)  # the same (for the most part the same objects)
     _swap(staging, out, tidy_in_background=tidy_in_background)

@@ -926,7 +926,7 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
 
 
 # what ``_search_entities`` keeps (another version is read as none)
-_ENTITIES = "tei-edition site entities 1"
+_ENTITIES = "tei-edition site entities 2"
 
 
 def _search_entities(index: SearchIndex, described: tuple | None, made_of: str | None, add) -> None:
