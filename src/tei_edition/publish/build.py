@@ -1168,9 +1168,10 @@ class _Meanwhile:
     """What the build does in this process while its workers render and while it makes
     the collection site: reads the site digests ``names`` from ``old`` (``digests``),
     each taken into the site's ``intake`` when there is one (``site.Intake``: then
-    ``digests`` names them with no digests), then links the outputs taken over from the
-    previous build (``pending``, (source, target) pairs). A thread: meanwhile this
-    process waits for its workers, and the links wait on the file system. ``kept``: the
+    ``digests`` names them with no digests), and, by a thread of its own, links the
+    outputs taken over from the previous build (``pending``, (source, target) pairs).
+    Threads: meanwhile this process waits for its workers, and the links wait on the
+    file system. ``kept``: the
     previous build's ``manifest.SITE_INTAKE``, from which the ``intake`` takes the
     digests that did not change in at once (``site.Intake.restore``): those are not read.
     ``ahead``: files of the previous build (names relative to it: the previous site's)
@@ -1185,9 +1186,14 @@ class _Meanwhile:
         self.ahead: set[str] = set()  # those of ``ahead`` linked into ``staging``
         self._decoded: dict[str, list] = {}
         self._error: BaseException | None = None
+        self._link_error: BaseException | None = None
         self._read = threading.Event()
         self._thread = threading.Thread(target=self._run, name="take-over", daemon=True)
         self._thread.start()
+        # the links by a thread of their own, beside the reading (``os.link`` lets go of
+        # the interpreter lock: the file system's time overlaps the reading's)
+        self._linking = threading.Thread(target=self._link, name="link-over", daemon=True)
+        self._linking.start()
 
     def _run(self) -> None:
         try:
@@ -1208,7 +1214,13 @@ class _Meanwhile:
                         self._intake.add(one)
                     found = []
                 self._decoded[name] = found
+        except BaseException as exc:  # raised in the build's own thread (``result``)
+            self._error = exc
+        finally:
             self._read.set()
+
+    def _link(self) -> None:
+        try:
             for source, target in self._pending:
                 links.link_path(source, target)
             if self._ahead:
@@ -1217,9 +1229,7 @@ class _Meanwhile:
                     if linker.link(name):
                         linked.add(name)
         except BaseException as exc:  # raised in the build's own thread (``result``)
-            self._error = exc
-        finally:
-            self._read.set()
+            self._link_error = exc
 
     def digests(self) -> dict[str, list]:
         """The digests read (name -> its digests), once they are."""
@@ -1227,11 +1237,14 @@ class _Meanwhile:
         return self._decoded
 
     def result(self) -> None:
-        """Once everything is linked (an error linking is raised here)."""
+        """Once everything is read and linked (an error reading or linking is raised here)."""
         self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        self._linking.join()
+        for name in ("_error", "_link_error"):
+            error = getattr(self, name)
+            if error is not None:
+                setattr(self, name, None)
+                raise error
 
 
 def _prune(staging: Path, kept: set[str]) -> None:
