@@ -47,8 +47,8 @@ def same_as_a_full_build(source: Path, out: Path, tmp_path: Path, *, same_keys: 
     fresh = tmp_path / "fresh"
     build([source], fresh, jobs=0, force=True, **options)
     ours, theirs = inodes(out), inodes(fresh)
-    kept_for_next = {manifest.MANIFEST, manifest.RECORDS, manifest.RECORDS_CHANGED,
-                     manifest.SITE_INTAKE}
+    kept_for_next = {manifest.MANIFEST, manifest.SITE_RECORD, manifest.RECORDS,
+                     manifest.RECORDS_CHANGED, manifest.SITE_INTAKE}
     assert set(ours) - kept_for_next == set(theirs) - kept_for_next
     different = [f for f in theirs if f not in kept_for_next
                  and (out / f).read_bytes() != (fresh / f).read_bytes()]
@@ -198,28 +198,32 @@ def test_an_edit_beside_a_name_rewrites_that_entry_s_page_and_no_other(source, t
     same_as_a_full_build(source, out, tmp_path, only=["html"])
 
 
-@pytest.mark.parametrize("apart,escaped", [(site.LINK_APART, True), (0, True), (0, False)],
-                         ids=["linked here", "linked by a thread, one not plain", "linked by a thread"])
+@pytest.mark.parametrize("apart,escaped,ahead", [(site.LINK_APART, True, False), (0, True, False),
+                                                (0, False, False), (site.LINK_APART, True, True),
+                                                (site.LINK_APART, False, True)],
+                         ids=["linked here", "linked by a thread, one not plain", "linked by a thread",
+                              "linked ahead, one not plain", "linked ahead"])
 def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path, monkeypatch,
-                                                               apart, escaped):
+                                                               apart, escaped, ahead):
     """What the previous build's record says is not trusted beyond its files: a page of
     a kept part that is missing, or a part whose files the record names outside the
     folder, is made again. (The site's files linked over here, or by a thread of their
-    own when they are more than ``LINK_APART``.)"""
-    import json
+    own when they are more than ``LINK_APART``, or while the letter renders, ``ahead``.)"""
+    from tei_edition.publish import build as build_module
 
     monkeypatch.setattr(site, "LINK_APART", apart)
+    monkeypatch.setattr(build_module, "_LINK_AHEAD", ahead)
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
     pages = sorted(f for f in site_files(out) if f.startswith("html/registers/person/") and f.endswith(".html"))
     (out / pages[0]).unlink()
-    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+    kind, record = marshal.loads((out / manifest.SITE_RECORD).read_bytes())
     if escaped:
-        part = next(p for p, (key, files) in record["site"]["parts"].items()
+        part = next(p for p, (key, files) in record["parts"].items()
                     if f"html/{files[0]}" == pages[1])
-        record["site"]["parts"][part][1] = ["../../escaped.html"]
-        record["site"]["hashes"]["../../escaped.html"] = "0"
-    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+        record["parts"][part][1] = ["../../escaped.html"]
+        record["hashes"]["../../escaped.html"] = "0"
+    (out / manifest.SITE_RECORD).write_bytes(marshal.dumps((kind, record)))
     letter = sorted((source / "letters").glob("*.xml"))[1]
     text = letter.read_text(encoding="utf-8")
     letter.write_text(text.replace("Dear friend,", "Dear colleague,"), encoding="utf-8")
@@ -228,7 +232,7 @@ def test_a_site_file_gone_or_a_record_gone_wrong_is_made_again(source, tmp_path,
                         fed.append(names) or feed(self, names, number))
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and again.site_written >= 2
-    assert bool(fed) == (apart == 0)
+    assert bool(fed) == (apart == 0 and not ahead)
     if fed:  # more than twice LINK_APART: two threads, each half of them
         assert len(fed) == 2 and not set(fed[0]) & set(fed[1]) and abs(len(fed[0]) - len(fed[1])) <= 1
     assert not (tmp_path / "escaped.html").exists()
@@ -623,6 +627,30 @@ def test_a_record_whose_resolution_cannot_be_read_is_resolved_again(source):
     assert _resolution(load([source], cache=records)) == _resolution(load([source]))
 
 
+@pytest.mark.parametrize("damage", ["names unreadable", "names of another kind", "keys unreadable"])
+def test_a_record_whose_names_cannot_be_read_resolves_as_a_fresh_load(source, damage):
+    """A record keeps a document's names packed (one string, read only when they are
+    resolved again) and their keys apart (for the key rules). Names that cannot be read
+    are read from the file when the register changed; keys that cannot be read, and the
+    file is read again. Either way the names resolve as a fresh load resolves them."""
+    import json
+
+    records = json.loads(json.dumps(load([source]).records))
+    assert all(isinstance(r["document"]["refs"], str) for r in _of_documents(records).values())
+    assert any(r["document"]["keys"] for r in _of_documents(records).values())  # key="Heer Oswald"
+    for record in _of_documents(records).values():
+        if damage == "names unreadable":
+            record["document"]["refs"] = record["document"]["refs"][:-7]
+        elif damage == "names of another kind":
+            record["document"]["refs"] = '[[1, 2, 3, "four"]]'
+        else:
+            record["document"]["keys"] = [["person", 3]]
+        record["resolved"]["stamp"] = "another register"  # (so that they are resolved again)
+    assert _resolution(load([source], cache=records)) == _resolution(load([source]))
+    assert [p.as_text() for p in load([source], cache=records).problems] == \
+        [p.as_text() for p in load([source]).problems]
+
+
 def test_names_resolved_by_the_records_follow_a_letter_that_gives_the_register_entries(
         source, monkeypatch):
     """A letter's own list of persons is part of the register: when it changes, the
@@ -664,21 +692,49 @@ def test_a_rebuild_of_one_letter_takes_one_worker(source, tmp_path):
 def test_an_unchanged_site_whose_record_names_files_outside_is_made_again(source, tmp_path):
     """A site taken over whole links only files inside the build folder: a record that
     names one outside (its key unchanged) is not trusted, and the file is left alone."""
-    import json
-
     out = tmp_path / "out"
     build([source], out, jobs=0, only=["html"])
     outside = tmp_path / "outside.html"
     outside.write_text("not the tool's", encoding="utf-8")
-    record = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
-    files = list(record["site"]["files"])
-    record["site"]["files"].append("../outside.html")
-    (out / manifest.MANIFEST).write_text(json.dumps(record), encoding="utf-8")
+    kind, record = marshal.loads((out / manifest.SITE_RECORD).read_bytes())
+    files = list(record["files"])
+    record["files"].append("../outside.html")
+    (out / manifest.SITE_RECORD).write_bytes(marshal.dumps((kind, record)))
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok and again.site_kept == len(files)  # its own files, linked part by part
     assert manifest.load_site(out).files == files
     assert outside.read_text(encoding="utf-8") == "not the tool's"
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+@pytest.mark.parametrize("spoil", [None, "damaged", "of another site", "gone"])
+def test_the_site_record_is_kept_beside_the_manifest_and_linked_over_with_the_site(
+        source, tmp_path, spoil):
+    """The site's record is a file of its own (``manifest.SITE_RECORD``), which the
+    manifest names by the site's key: a site taken over whole links it over; one damaged,
+    of another site or gone, and the site is made again, as a full build makes it."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    record = out / manifest.SITE_RECORD
+    files = manifest.load_site(out).files
+    if spoil == "damaged":
+        record.write_bytes(record.read_bytes()[:-100])
+    elif spoil == "of another site":
+        kind, data = marshal.loads(record.read_bytes())
+        record.write_bytes(marshal.dumps((kind, {**data, "key": "another"})))
+    elif spoil == "gone":
+        record.unlink()
+    before = record.stat().st_ino if spoil is None else None
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and not rendered(again)
+    if spoil is None:
+        assert again.site_kept == len(files) and not again.site_written
+        assert record.stat().st_ino == before  # (linked over, not written again)
+    else:
+        assert manifest.load_site(out).files == files
+        assert again.site_written
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    assert manifest.load_site(out) == manifest.load_site(tmp_path / "fresh")
 
 
 @pytest.mark.parametrize("named", ["../outside.html", "html/index.html"])
@@ -1197,6 +1253,50 @@ def test_a_rebuild_describes_only_the_entries_whose_pages_are_made_again(
     # (what it keeps for the next build is a full build's too)
     assert (out / manifest.SITE_DESCRIBED).read_bytes() == \
         (tmp_path / "fresh" / manifest.SITE_DESCRIBED).read_bytes()
+
+
+@pytest.mark.parametrize("kept", ["as made", "damaged", "truncated", "of another shape",
+                                  "of another description", "gone"])
+def test_a_rebuild_takes_the_search_entities_over_when_the_description_is_the_same(
+        source, tmp_path, monkeypatch, kept):
+    """The search index's entities (each register entry's row, documents and terms) are
+    kept in the build folder under what the site's description is made of: a rebuild
+    whose edit changes no entry's mentions takes them over (linked, not made again); a
+    kept file damaged, of another shape, made of another description or gone, and they
+    are made again. The site, and what is kept, are a full build's."""
+    from tei_edition.publish.search_index import SearchIndex
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    kept_file = out / manifest.SITE_ENTITIES
+    head = marshal.dumps((site._ENTITIES, "x"), 2)
+    if kept == "damaged":
+        kept_file.write_bytes(b"\x00not entities")
+    elif kept == "truncated":
+        kept_file.write_bytes(kept_file.read_bytes()[:-200])
+    elif kept == "of another shape":
+        made_of = marshal.loads(kept_file.read_bytes())[1]
+        kept_file.write_bytes(marshal.dumps((site._ENTITIES, made_of), 2)
+                              + marshal.dumps(([["a", "b", "c"]], [[0]], {"t": [5]}), 2))
+    elif kept == "of another description":
+        data = kept_file.read_bytes()
+        first = marshal.loads(data)
+        rest = data[len(marshal.dumps(first, 2)):]
+        kept_file.write_bytes(head + rest)
+    elif kept == "gone":
+        kept_file.unlink()
+    letter = edit_beside_a_name(source)
+    made = []
+    real = SearchIndex.add_entities
+    monkeypatch.setattr(SearchIndex, "add_entities",
+                        lambda self, *a, **k: made.append(1) or real(self, *a, **k))
+    again = build([source], out, jobs=0, only=["html"])
+    monkeypatch.undo()
+    assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
+    assert made == ([] if kept == "as made" else [1])
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+    assert (out / manifest.SITE_ENTITIES).read_bytes() == \
+        (tmp_path / "fresh" / manifest.SITE_ENTITIES).read_bytes()
 
 
 def test_a_new_mention_describes_every_entry_again(source, tmp_path, monkeypatch):

@@ -325,9 +325,64 @@ class _Pending:
 
     document: Document
     read: cat.Read
-    refs: dict[tuple[str | None, str | None, str | None], int | None]  # (kind, ref, key) -> line
+    # (kind, ref, key) -> line; from a record, as the record keeps them (``_packed_refs``:
+    # one string, read only when the names are resolved again)
+    refs: dict[tuple[str | None, str | None, str | None], int | None] | str
     # its names as resolved by an earlier load (its record's ``resolved``), or None
     resolved: dict | None = None
+
+    def names(self) -> dict:
+        """``refs`` read; from a record that cannot say them, from the file again."""
+        if not isinstance(self.refs, str):
+            return self.refs
+        try:
+            self.refs = _unpacked_refs(self.refs)
+        except (ValueError, TypeError):
+            try:
+                self.refs = _refs_of(parse_file(self.document.path).getroot(), {})
+            except TeiEditionError:  # (changed since it was hashed: its worker says how)
+                self.refs = {}
+        return self.refs
+
+
+def _packed_refs(refs: dict) -> str:
+    """A document's names (``_Pending.refs``) as its record keeps them: one string (JSON),
+    not a list each: a rebuild reads a thousand letters' records, a hundred names each,
+    and resolves none of them again while the register is the same."""
+    return json.dumps([[kind, ref, key, line] for (kind, ref, key), line in refs.items()],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _unpacked_refs(packed: str) -> dict:
+    """``_packed_refs`` read back (ValueError: not what it wrote)."""
+    refs = {}
+    for kind, ref, key, line in json.loads(packed):
+        if not all(v is None or isinstance(v, str) for v in (kind, ref, key)) or \
+                not (line is None or isinstance(line, int)):
+            raise ValueError("not a document's names")
+        refs[(kind, ref, key)] = line
+    return refs
+
+
+def _refs_of(unit, keys_by_kind: dict) -> dict:
+    """The names of a document (``unit``) that point somewhere: (kind, ref, key) -> the
+    line of the first; each key, normalised, added to ``keys_by_kind`` (kind -> keys)."""
+    refs: dict = {}
+    for el in unit.iter(*NAME_KINDS):
+        ref, key = el.get("ref"), el.get("key")
+        if ref is None and key is None:
+            continue
+        kind = kind_of(el)
+        refs.setdefault((kind, ref, key), el.sourceline)
+        if key and key.strip():
+            keys_by_kind.setdefault(kind, set()).add(" ".join(key.split()))
+    return refs
+
+
+def _keys_of(refs: dict) -> list[list]:
+    """The keys of a document's names, normalised, as [kind, key] pairs, once each (what
+    its record keeps beside ``_packed_refs``, for the key rules)."""
+    return sorted({(kind or "", " ".join(key.split())) for kind, _, key in refs if key and key.strip()})
 
 
 def _recorded_entries(recorded: list, rel: str) -> list[Entry]:
@@ -487,15 +542,7 @@ class _Reader:
         read = cat.read(unit, header, id=ident, source=rel, fragment=fragment, division=division)
         doc = Document(path=file, id=ident, catalogue=read.entry, fragment=fragment,
                        xml_id=unit.get(XML_ID), part=part, position=position)
-        refs: dict = {}
-        for el in unit.iter(*NAME_KINDS):
-            ref, key = el.get("ref"), el.get("key")
-            if ref is None and key is None:
-                continue
-            kind = kind_of(el)
-            refs.setdefault((kind, ref, key), el.sourceline)
-            if key and key.strip():
-                self.keys_by_kind.setdefault(kind, set()).add(" ".join(key.split()))
+        refs = _refs_of(unit, self.keys_by_kind)
         self.pending.append(_Pending(doc, read, refs))
         if self._record is not None and part is None:
             self._record["document"] = {
@@ -506,7 +553,7 @@ class _Reader:
                 "place_received": asdict(read.place_received) if read.place_received else None,
                 "context": read.context, "date_where": read.date_where,
                 "roles_line": read.roles_line, "roles_conflict": read.roles_conflict,
-                "refs": [[kind, ref, key, line] for (kind, ref, key), line in refs.items()]}
+                "refs": _packed_refs(refs), "keys": [list(pair) for pair in _keys_of(refs)]}
 
     def _from_record(self, file: Path, rel: str, record: dict) -> None:
         """What ``read`` would find in an unchanged file of one document, or of a register,
@@ -518,8 +565,8 @@ class _Reader:
             self.registers.append(file)
             return
         data = record["document"]
-        ident = self._slug(rel, None)
-        entry = cat.CatalogueEntry(**{**data["entry"], "id": ident, "source": rel})
+        # (its id taken only once the record is read: one read again takes it then)
+        entry = cat.CatalogueEntry(**{**data["entry"], "id": "", "source": rel})
 
         def name(value):
             return cat.Name(**value) if value is not None else None
@@ -529,11 +576,13 @@ class _Reader:
                         name(data["place_received"]), dict(data["context"]),
                         tuple(where) if where is not None else None, data["roles_line"],
                         bool(data["roles_conflict"]))
-        refs: dict = {}
-        for kind, ref, key, line in data["refs"]:
-            refs[(kind, ref, key)] = line
-            if key and key.strip():
-                self.keys_by_kind.setdefault(kind, set()).add(" ".join(key.split()))
+        refs, keys = data["refs"], data["keys"]
+        if not isinstance(refs, str) or not isinstance(keys, list) or \
+                not all(isinstance(kind, str) and isinstance(key, str) for kind, key in keys):
+            raise ValueError("not a document's names")
+        ident = entry.id = self._slug(rel, None)
+        for kind, key in keys:
+            self.keys_by_kind.setdefault(kind or None, set()).add(key)
         for one in entries:
             self._add(one)
         resolved = record.get("resolved")
@@ -587,7 +636,7 @@ class _Reader:
                 return self._resolved(doc, read, cached)
             except (KeyError, TypeError, ValueError):
                 pass  # an unreadable record: resolved again
-        self._resolve(doc, read, pending.refs, source)
+        self._resolve(doc, read, pending.names(), source)
         record = self.records.get(source) if doc.part is None else None
         if record is not None and self.stamp:
             entry = doc.catalogue

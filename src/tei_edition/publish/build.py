@@ -372,9 +372,17 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         from tei_edition.publish.site import Intake
 
         intake = closing.enter_context(Intake(collection, staging / "html"))
+    # the previous site's files linked ahead too, when its parts may be taken over (the
+    # same tool and options) by a site made again around the documents rendered: its
+    # few files that change are written over them, those it no longer has removed
+    ahead = sorted(f"html/{name}" for name in previous_site.hashes) \
+        if _LINK_AHEAD and collection_site and tasks and fresh and previous_site is not None and \
+        previous_site.salt == manifest.key(manifest.tool_digest(), options) and \
+        isinstance(previous_site.hashes, dict) else []
     meanwhile = _Meanwhile(pending_links, out, [entry.digest for entry in entries.values()
                                                 if collection_site and tasks and entry.digest],
-                           intake, kept=None if force else out / manifest.SITE_INTAKE)
+                           intake, kept=None if force else out / manifest.SITE_INTAKE,
+                           ahead=ahead, staging=staging)
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
     previous_site = previous_site if collection_site else None
@@ -410,6 +418,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         if intake is not None:  # (the site's spill, in the folder)
             kept.add(os.path.relpath(intake.index.folder, staging))
         meanwhile.result()
+        kept |= meanwhile.ahead  # (the site's: kept or removed once it is made)
         _prune(staging, kept)  # (a new folder holds nothing but this build's outputs)
     site = None
     if collection_site:  # (beside the documents' pages still being linked)
@@ -428,16 +437,25 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                 found = _digests(data, name)
             return found
 
+        def linked_ahead() -> set[str]:
+            """The previous site's files linked ahead (relative to ``html/``)."""
+            meanwhile.result()
+            return {name[len("html/"):] for name in meanwhile.ahead}
+
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
                            previous=previous_site, out=out,
-                           jobs=jobs, intake=intake)
+                           jobs=jobs, intake=intake, ahead=linked_ahead if ahead else None)
+        if ahead:  # (those the site does not have: none, when it failed)
+            meanwhile.result()
+            _remove(staging, meanwhile.ahead - set(site.files if site is not None else ()))
     if intake is not None:  # (a site taken over whole did not: its spill goes before the swap)
         intake.close()
     meanwhile.result()  # every output taken over is in the new folder
     if len(documents) > 1:
         _write_books(collection, staging, made_of, books, report)
-    manifest.save(staging, entries, site)
+    manifest.save(staging, entries, site,
+                  site_from=out if site is not None and site is previous_site else None)
     if not ahead.saved:
         _keep_records(out, staging, records)  # the same (for the most part the same objects)
     _swap(staging, out, tidy_in_background=tidy_in_background)
@@ -819,14 +837,16 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 report: BuildReport, *, digests_of: Callable[[str], list] | None = None,
                 full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
-                out: Path | None = None, jobs: int = 1, intake=None) -> manifest.Site | None:
+                out: Path | None = None, jobs: int = 1, intake=None,
+                ahead: Callable[[], set] | None = None) -> manifest.Site | None:
     """The collection's own pages (``publish.site``) into ``staging/html``, from every
     document's digest. They depend on every document's catalogue entry and digest, the
     register and the options, all in one key: when it is that of the previous build
     (``previous``, in ``out``), its files are linked over instead of written again; else
     the site is made again part by part, the parts and files that did not change
     linked over. ``intake``: the digests taken in so far (``site.Intake``; ``digests_of``
-    gives the others), for the site made again."""
+    gives the others), for the site made again. ``ahead``: a call giving the previous
+    site's files linked in ahead (``site.write_collection_site``)."""
     from tei_edition.publish import site
 
     try:
@@ -838,7 +858,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
         # stops there: the site is made again)
         if previous is not None and out is not None and previous.key == key and \
                 all(_in_site(p) for p in previous.files):
-            if _link_over(out, staging, previous.files):
+            linked = {f"html/{name}" for name in ahead()} if ahead is not None else set()
+            if _link_over(out, staging, [f for f in previous.files if f not in linked]):
                 report.site_kept = len(previous.files)
                 _keep_intake(out, staging)
                 return previous
@@ -856,7 +877,7 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
             intake=intake, keep=staging / manifest.SITE_INTAKE,
             described=(out / manifest.SITE_DESCRIBED if out is not None else None,
-                       staging / manifest.SITE_DESCRIBED, collection_key))
+                       staging / manifest.SITE_DESCRIBED, collection_key), ahead=ahead)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -870,6 +891,12 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                          {part: [k, files] for part, (k, files) in figures["parts"].items()},
                          figures["hashes"], salt, figures["details"])
 
+
+# Whether the previous site's files are linked into the new folder while the documents
+# render, when the site will be made again around them (``_Meanwhile``): its parts kept
+# and its files whose contents are the same are then there, and only its files that
+# change are written after the documents (off: the site links those itself)
+_LINK_AHEAD = True
 
 # Files to link over from which a second thread links half of them (``os.link`` lets go
 # of the interpreter lock: the two threads' links overlap, a no-op rebuild's 15,000 site
@@ -916,12 +943,28 @@ def _link_over(out: Path, staging: Path, names: list[str]) -> bool:
     return all(whole)
 
 
+def _remove(folder: Path, names) -> None:
+    """The files ``names`` (relative to ``folder``) removed, and the folders they leave
+    empty (a full build never made them)."""
+    parents = set()
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
+        parents.update(Path(name).parents)
+    parents.discard(Path("."))
+    for parent in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        try:
+            (folder / parent).rmdir()
+        except OSError:  # (not empty: it holds what the build made)
+            pass
+
+
 def _keep_intake(out: Path, staging: Path) -> None:
-    """The previous build's site intake (``site.Intake.keep``) and what its description
-    was made of (``manifest.SITE_DESCRIBED``) linked into the new folder with the site
-    they made, taken over whole (none: the next build reads every digest, or describes
-    every entry)."""
-    for name in (manifest.SITE_INTAKE, manifest.SITE_DESCRIBED):
+    """The previous build's site intake (``site.Intake.keep``), what its description
+    was made of (``manifest.SITE_DESCRIBED``) and its search index's entities
+    (``manifest.SITE_ENTITIES``) linked into the new folder with the site they made,
+    taken over whole (none: the next build reads every digest, describes every entry
+    or makes the entities again)."""
+    for name in (manifest.SITE_INTAKE, manifest.SITE_DESCRIBED, manifest.SITE_ENTITIES):
         try:
             links.link_path(str(out / name), str(staging / name))
         except OSError:
@@ -1125,21 +1168,32 @@ class _Meanwhile:
     """What the build does in this process while its workers render and while it makes
     the collection site: reads the site digests ``names`` from ``old`` (``digests``),
     each taken into the site's ``intake`` when there is one (``site.Intake``: then
-    ``digests`` names them with no digests), then links the outputs taken over from the
-    previous build (``pending``, (source, target) pairs). A thread: meanwhile this
-    process waits for its workers, and the links wait on the file system. ``kept``: the
+    ``digests`` names them with no digests), and, by a thread of its own, links the
+    outputs taken over from the previous build (``pending``, (source, target) pairs).
+    Threads: meanwhile this process waits for its workers, and the links wait on the
+    file system. ``kept``: the
     previous build's ``manifest.SITE_INTAKE``, from which the ``intake`` takes the
-    digests that did not change in at once (``site.Intake.restore``): those are not read."""
+    digests that did not change in at once (``site.Intake.restore``): those are not read.
+    ``ahead``: files of the previous build (names relative to it: the previous site's)
+    linked into ``staging`` last, those linked named in ``ahead`` (``result`` first)."""
 
     def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str],
-                 intake=None, kept: Path | None = None):
+                 intake=None, kept: Path | None = None, ahead: list[str] = (),
+                 staging: Path | None = None):
         self._pending, self._old, self._names, self._intake = pending, old, names, intake
         self._kept = kept
+        self._ahead, self._staging = ahead, staging
+        self.ahead: set[str] = set()  # those of ``ahead`` linked into ``staging``
         self._decoded: dict[str, list] = {}
         self._error: BaseException | None = None
+        self._link_error: BaseException | None = None
         self._read = threading.Event()
         self._thread = threading.Thread(target=self._run, name="take-over", daemon=True)
         self._thread.start()
+        # the links by a thread of their own, beside the reading (``os.link`` lets go of
+        # the interpreter lock: the file system's time overlaps the reading's)
+        self._linking = threading.Thread(target=self._link, name="link-over", daemon=True)
+        self._linking.start()
 
     def _run(self) -> None:
         try:
@@ -1160,13 +1214,22 @@ class _Meanwhile:
                         self._intake.add(one)
                     found = []
                 self._decoded[name] = found
-            self._read.set()
-            for source, target in self._pending:
-                links.link_path(source, target)
         except BaseException as exc:  # raised in the build's own thread (``result``)
             self._error = exc
         finally:
             self._read.set()
+
+    def _link(self) -> None:
+        try:
+            for source, target in self._pending:
+                links.link_path(source, target)
+            if self._ahead:
+                linker, linked = links.Linker(self._old, self._staging), self.ahead
+                for name in self._ahead:
+                    if linker.link(name):
+                        linked.add(name)
+        except BaseException as exc:  # raised in the build's own thread (``result``)
+            self._link_error = exc
 
     def digests(self) -> dict[str, list]:
         """The digests read (name -> its digests), once they are."""
@@ -1174,11 +1237,14 @@ class _Meanwhile:
         return self._decoded
 
     def result(self) -> None:
-        """Once everything is linked (an error linking is raised here)."""
+        """Once everything is read and linked (an error reading or linking is raised here)."""
         self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        self._linking.join()
+        for name in ("_error", "_link_error"):
+            error = getattr(self, name)
+            if error is not None:
+                setattr(self, name, None)
+                raise error
 
 
 def _prune(staging: Path, kept: set[str]) -> None:

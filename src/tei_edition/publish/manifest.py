@@ -53,6 +53,11 @@ from tei_edition.publish import links
 from tei_edition.xml.output import write_atomic
 
 MANIFEST = ".tei-edition-manifest.json"
+# the collection site's record (``Site``), beside the manifest, which names it by its
+# key: a thousand letters' site has seventeen thousand files, each with its hash, whose
+# JSON took a rebuild a tenth of a second to read and write; marshalled, and linked
+# over as it is when the site is taken over whole
+SITE_RECORD = ".tei-edition-site.marshal"
 JOURNAL = ".tei-edition-journal.jsonl"
 # what ``collection.load`` read of each file of one document, by content hash: the
 # next build's load parses only the files that changed
@@ -71,11 +76,16 @@ SITE_INTAKE = ".tei-edition-site-intake.marshal"
 # (``site._Described``): the next build whose description is made of the same takes
 # them over and describes only the register entries whose pages it makes again
 SITE_DESCRIBED = ".tei-edition-site-description.marshal"
+# what the collection site's search index made of the register's entries (their rows,
+# documents and terms, ``site._search_entities``), under what the description is made
+# of: the next build whose description is made of the same takes them over
+SITE_ENTITIES = ".tei-edition-site-entities.marshal"
 # the documents' site digests, one file each, named by their content hash
 DIGESTS = ".tei-edition-digests"
 # 3: the site's parts and hashes, the digests' search postings; 4: DIGESTS; 5: the
-# digests marshalled (``digest.Digest.pack``), not JSON
-FORMAT_VERSION = 5
+# digests marshalled (``digest.Digest.pack``), not JSON; 6: the site's record apart
+# (``SITE_RECORD``)
+FORMAT_VERSION = 6
 
 
 @dataclass
@@ -153,14 +163,13 @@ def load(folder: Path) -> dict[str, Entry]:
 
 def load_site(folder: Path) -> Site | None:
     """The finished build's collection site record, or None."""
-    return _site(_read(folder))
+    return _site(folder, _read(folder))
 
 
 def load_all(folder: Path) -> tuple[dict[str, Entry], Site | None]:
-    """``load`` and ``load_site`` of one reading of the manifest (a thousand letters'
-    is read in a thirtieth of a second)."""
+    """``load`` and ``load_site`` of one reading of the manifest."""
     data = _read(folder)
-    return _entries(data), _site(data)
+    return _entries(data), _site(folder, data)
 
 
 def _read(folder: Path):
@@ -179,20 +188,43 @@ def _entries(data) -> dict[str, Entry]:
         return {}
 
 
-def _site(data) -> Site | None:
+def _site(folder: Path, data) -> Site | None:
+    """The site record (``SITE_RECORD``) the manifest ``data`` names by its key; None
+    when it names none, or the file is missing, unreadable or of another site."""
     try:
-        if data.get("format") != FORMAT_VERSION or not data.get("site"):
+        if data.get("format") != FORMAT_VERSION or not isinstance(data.get("site"), str):
             return None
-        return Site(**data["site"])
-    except (ValueError, TypeError, KeyError, AttributeError):
+        kind, record = marshal.loads((folder / SITE_RECORD).read_bytes())
+        if kind != _SITE_KIND or not isinstance(record, dict) or record.get("key") != data["site"]:
+            return None
+        return Site(**record)
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return None
 
 
-def save(folder: Path, entries: dict[str, Entry], site: Site | None = None) -> None:
+# what ``SITE_RECORD`` holds (another version is read as none)
+_SITE_KIND = "tei-edition site record 1"
+
+
+def save(folder: Path, entries: dict[str, Entry], site: Site | None = None, *,
+         site_from: Path | None = None) -> None:
+    """The manifest, and the site's record beside it; ``site_from``: the previous build's
+    folder, whose record ``site`` is (taken over whole), linked over."""
     data = {"format": FORMAT_VERSION, "tool": __version__,
             "documents": {name: _plain(entry) for name, entry in sorted(entries.items())}}
+    (folder / SITE_RECORD).unlink(missing_ok=True)  # (a file left by an interrupted build)
     if site is not None:
-        data["site"] = _plain(site)
+        data["site"] = site.key
+        try:
+            if site_from is None:
+                raise OSError("no record to take over")
+            links.link_path(str(site_from / SITE_RECORD), str(folder / SITE_RECORD))
+        except OSError:
+            try:
+                kept = marshal.dumps((_SITE_KIND, _plain(site)), 2)
+            except ValueError:  # (a string of a kind of its own: as JSON gives it back)
+                kept = marshal.dumps((_SITE_KIND, json.loads(json.dumps(_plain(site)))), 2)
+            write_atomic(folder / SITE_RECORD, kept)
     # one line: json's indented form is written by its slow pure-Python encoder
     (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False) + "\n",
                                    encoding="utf-8")

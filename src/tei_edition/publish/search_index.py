@@ -200,6 +200,7 @@ class SearchIndex:
         self.entities: dict[str, list[int]] = defaultdict(list)
         self.entity_rows: list = []
         self.entity_documents: list[list[int]] = []  # each row's documents (``_parts``)
+        self._rows_by_group: dict[str, str] | None = None  # (``_group_rows``)
         self.bytes = 0
         self.shard_count = 0
         self.shard_files: dict[str, list[str]] = {}  # group -> its shards' files (``files``)
@@ -317,6 +318,7 @@ class SearchIndex:
         (the search lists the entries with the most documents first)."""
         shown = set(shown)
         letters = letters or {}
+        self._rows_by_group = None
         for key, entry in register.items():
             named = documents.get(key) if documents is not None else \
                 [m[0] for m in mentions.get(key) or ()]
@@ -333,6 +335,56 @@ class SearchIndex:
             for term in name_terms(entry.names) if found_terms is None else found_terms:
                 self.entities[term].append(row)
 
+    def entity_state(self) -> tuple[list, list, dict, dict]:
+        """What ``add_entities`` made, as plain values (for ``marshal``): the rows, each
+        row's documents, term -> its rows, and group -> its terms' rows as the group's
+        key reads them (``_group_rows``)."""
+        return self.entity_rows, self.entity_documents, dict(self.entities), self._group_rows()
+
+    def _group_rows(self) -> dict[str, str]:
+        """Group -> its terms' rows (what ``group_keys`` reads of the entities): a line
+        each, the term then its rows, each row's fields written once (a row is under
+        each term of its names) and joined by a character no text, name or address
+        holds. Made once."""
+        if self._rows_by_group is None:
+            written = ["\x1f".join(map(str, row)) for row in self.entity_rows]
+            rows: dict[str, list[str]] = defaultdict(list)
+            for term in sorted(self.entities):
+                rows[term[:2]].append("\x1e".join([term, *[written[r] for r in self.entities[term]]]))
+            self._rows_by_group = {group: "\n".join(lines) for group, lines in rows.items()}
+        return self._rows_by_group
+
+    def restore_entities(self, state) -> bool:
+        """What ``entity_state`` gave, in place of ``add_entities`` of the same entries
+        and documents (into an index with no entities yet); False, and nothing taken,
+        when ``state`` is not what it gives (a damaged file)."""
+        if self.entity_rows or self.entities:
+            raise ValueError("entities are restored before any is added")
+        try:
+            rows, documents, entities, by_group = state
+            if not (type(rows) is list and type(documents) is list and type(entities) is dict
+                    and len(rows) == len(documents) and type(by_group) is dict
+                    and all(type(g) is str and type(t) is str for g, t in by_group.items())
+                    and set(by_group) == {term[:2] for term in entities}):
+                return False
+            for row, docs in zip(rows, documents):
+                if not (type(row) is list and 3 <= len(row) <= 4 and type(row[0]) is str
+                        and type(row[1]) is str and type(row[2]) is str
+                        and all(type(x) is int for x in row[3:]) and type(docs) is list
+                        and all(type(n) is int and n >= 0 for n in docs)):
+                    return False
+            count = len(rows)
+            for term, found in entities.items():
+                if not (type(term) is str and type(found) is list and found
+                        and all(type(r) is int and 0 <= r < count for r in found)):
+                    return False
+        except (TypeError, ValueError):
+            return False
+        self.entity_rows, self.entity_documents = rows, documents
+        self.entities = defaultdict(list, entities)
+        self._rows_by_group = by_group
+        return True
+
     def _groups(self) -> list[str]:
         """Every group of terms, in order: of the documents' terms and the entities'."""
         return sorted(self._holders.written | set(self._holders.held)
@@ -342,13 +394,7 @@ class SearchIndex:
         """(group, what its shards are made of) for each group of terms: the
         documents holding its terms (number and the signature of their share) and
         its terms' entity rows. The same key, the same shards."""
-        # its terms' rows: a line each, the term then its rows, each row's fields written
-        # once (a row is under each term of its names) and joined by a character no
-        # text, name or address holds
-        written = ["\x1f".join(map(str, row)) for row in self.entity_rows]
-        rows: dict[str, list[str]] = defaultdict(list)
-        for term in sorted(self.entities):
-            rows[term[:2]].append("\x1e".join([term, *[written[r] for r in self.entities[term]]]))
+        rows = self._group_rows()
         # the records of a document added again, or dropped, that are not its latest
         # (its serial now: 0 when dropped) left out, and each holder's serial, in C
         # (a rebuild keys each group of a thousand holders each)
@@ -363,7 +409,7 @@ class SearchIndex:
             if not holders and group not in rows:
                 continue  # (held only by documents added again since, without it)
             holders.sort()  # (in the order of their text: the same holders, the same key)
-            yield group, "\n".join(holders) + "\n\n" + "\n".join(rows.get(group, ()))
+            yield group, "\n".join(holders) + "\n\n" + rows.get(group, "")
 
     def _group_postings(self, group: str) -> dict[str, list[tuple[int, str]]]:
         """Term -> its postings, of the terms of ``group``, read from its spill: per

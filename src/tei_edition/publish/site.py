@@ -444,7 +444,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                           known: dict | None = None, jobs: int = 1,
                           memory: int | None = None, intake: "Intake | None" = None,
                           keep: str | os.PathLike | None = None,
-                          described: tuple | None = None) -> dict:
+                          described: tuple | None = None, ahead=None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -476,6 +476,10 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     pages are made again. The key of the collection is the caller's: of everything the
     site reads of it but the digests (its words and settings, the catalogue in order,
     the register, the tool and options, the pages and titles of files of many).
+    ``ahead``: a call giving the names of the previous site's files (relative to
+    ``out``) linked into ``out`` ahead, while the documents were rendered: those of the
+    parts kept, and the files whose contents are the same, are not linked again; the
+    caller removes those the site does not have.
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
@@ -497,7 +501,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
         return _write_collection_site(collection, taken, out, full_registers=full_registers,
                                       downloads=downloads, pages=pages, previous=previous,
                                       salt=salt, known=known, jobs=jobs, memory=memory,
-                                      keep=keep, described=described)
+                                      keep=keep, described=described, ahead=ahead)
 
 
 # what ``Intake.keep`` writes (another version is read as none)
@@ -759,7 +763,8 @@ class Intake:
 def _write_collection_site(collection, taken: Intake, out: Path, *, full_registers: bool,
                            downloads, pages: dict | None, previous: Previous | None, salt: str,
                            known: dict | None, jobs: int, memory: int | None,
-                           keep: Path | None = None, described: tuple | None = None) -> dict:
+                           keep: Path | None = None, described: tuple | None = None,
+                           ahead=None) -> dict:
     """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
     entries, numbers, index = taken.entries, taken.numbers, taken.index
     mentions, marked, stamp_of = taken.tables()
@@ -812,14 +817,20 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     # the overview's and the entries' parts whose keys are the previous build's: their
     # files linked over meanwhile (by a thread of their own when they are many)
     old = previous if previous is not None and previous.folder.is_dir() else None
-    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None)
+    linked = ahead() if ahead is not None else set()
+    if old is None:  # (nothing to take over: none of them is kept, nor written into)
+        for name in linked:
+            Path(out, name).unlink(missing_ok=True)
+        linked = set()
+    writer = _Writer(out, old.folder if old is not None else None, old.hashes if old is not None else None,
+                     linked=linked)
     linking = _PartLinks(old, writer, parts)
     # the search index in parts too (when every digest has its stamp): the shards of
     # each group of terms, read from the documents holding them, and each document's
     # passages
-    index.add_entities(register, mentions, numbers, documents, shown,
-                       letters={key: [d for ids in roles.values() for d in ids]
-                                for key, roles in letters.items()})
+    _search_entities(index, described, source, lambda: index.add_entities(
+        register, mentions, numbers, documents, shown,
+        letters={key: [d for ids in roles.values() for d in ids] for key, roles in letters.items()}))
     if data is not None:
         del documents  # (else the entries described later read it)
     index_parts: dict[str, str] = {}
@@ -923,6 +934,47 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
             "details": details(collection, shown) if before is None else known,
             "child_peak": peak[0],
             "together_peak": peak[1]}
+
+
+# what ``_search_entities`` keeps (another version is read as none)
+_ENTITIES = "tei-edition site entities 2"
+
+
+def _search_entities(index: SearchIndex, described: tuple | None, made_of: str | None, add) -> None:
+    """The search index's entities (``SearchIndex.add_entities``: each entry's row, its
+    documents and its terms), which read nothing but what the site's description is
+    made of (``made_of``, ``_Described.source``): taken over from the previous build's
+    folder when its were made of the same (``described``: its file and this build's,
+    beside which they are kept, ``manifest.SITE_ENTITIES``), else made (``add()``) and
+    kept for the next build. A rebuild whose letter's edit changed no entry's mentions
+    but their snippets made them again (seven thousand entries for a thousand letters)."""
+    if made_of is None or described is None or described[1] is None:
+        add()
+        return
+    old, new = (Path(p).with_name(manifest.SITE_ENTITIES) if p is not None else None
+                for p in described[:2])
+    restored = False
+    if old is not None:
+        try:
+            with open(old, "rb") as file:
+                kind, source = marshal.load(file)
+                restored = kind == _ENTITIES and source == made_of and \
+                    index.restore_entities(marshal.load(file))
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    if restored:  # (the file as it is, linked over; written anew if it cannot be)
+        try:
+            links.link_path(str(old), str(new))
+            return
+        except OSError:
+            pass
+    else:
+        add()
+    try:
+        kept = marshal.dumps((_ENTITIES, made_of), 2) + marshal.dumps(index.entity_state(), 2)
+    except ValueError:  # (a string of a kind of its own: not kept, made again next time)
+        return
+    write_atomic(new, kept)
 
 
 # what ``_Described.write`` keeps (another version is read as none)
@@ -1086,7 +1138,8 @@ class _PartLinks:
             before = old.parts.get(part) if old is not None else None
             if before and before[0] == key and all(f in old.hashes for f in before[1]):
                 self._parts[part] = list(before[1])
-        names = [name for files in self._parts.values() for name in files]
+        names = [name for files in self._parts.values() for name in files
+                 if name not in writer.linked]
         self._threads: list[threading.Thread] = []
         self._failed: list[set[str]] = []  # each thread's names it could not link
         if not here and len(names) > LINK_APART and writer._linker is not None:
@@ -1116,12 +1169,13 @@ class _PartLinks:
             if not self._threads:  # (linked here: one at a time, up to the first missing)
                 linked = list(itertools.takewhile(self._writer.link, names))
             else:
-                linked = [name for name in names if name not in failed]
+                linked = [name for name in names if name not in failed]  # (or linked ahead)
             if len(linked) == len(names):
                 kept[part] = names
                 continue
             for name in linked:  # a file of it is missing: the part is made again
                 os.unlink(self._writer.folder.child(name))
+                self._writer.linked.discard(name)
         return kept
 
 
@@ -1130,16 +1184,21 @@ class _Writer:
     (``old``, its files' content hashes ``old_hashes``) when its content is the same,
     else written. In this process, and in each child process that makes pages."""
 
-    def __init__(self, out, old=None, old_hashes: dict | None = None):
+    def __init__(self, out, old=None, old_hashes: dict | None = None, *,
+                 linked: set[str] | None = None):
         self.folder = SafeFolder(out)
         self._linker = links.Linker(old, out) if old is not None else None
         self._old_hashes = old_hashes or {}
         self._made: set[str] = set()
+        # the previous build's files already linked in (ahead, by the caller)
+        self.linked = linked if linked is not None and old is not None else set()
 
     def link(self, name: str) -> bool:
         """The previous build's file linked in (False: there is no previous build, the
         file is not there, or its name, from the previous build's record, is no name of
         a file inside)."""
+        if name in self.linked:
+            return True
         return self._linker is not None and self._linker.link(name)
 
     def write(self, name: str, data: bytes) -> tuple[str, bool]:
@@ -1156,6 +1215,7 @@ class _Writer:
                 os.unlink(target)
             except FileNotFoundError:
                 pass
+            self.linked.discard(name)
         target.write_bytes(data)
         return digest, True
 
