@@ -412,7 +412,7 @@ def test_text_scrolled_under_the_header_does_not_show_through(open_page, name):
     """The header was 97% opaque: the text scrolled under it showed through. With its
     own content hidden, the header looks the same over the text as over nothing."""
     page = open_page(name, 1300, 500)
-    page.wait_for_load_state("load")
+    settled(page)
     page.evaluate("() => window.scrollTo(0, 260)")
     wait_until(page, "window.scrollY > 200")
     shot(page, f"scrolled-under-the-header-{name.replace('/', '-')}",
