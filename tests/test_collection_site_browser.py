@@ -297,6 +297,32 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
     assert page.problems == []
 
 
+def test_a_name_whose_card_has_not_come_leaves_no_other_name_s_card_open(new_page, built, tmp_path):
+    """A name's card comes when a reader points at it: pointing at a second name while
+    the first's card was open left that card open beside the first name until the
+    second's came, and for good when it never came (here its script is gone); the
+    first name stayed described by it."""
+    import shutil
+
+    site = tmp_path / "html"
+    shutil.copytree(built[0], site)
+    document = site / (built[1].ordered()[0].id + ".html")
+    page = new_page(document.as_uri())
+    page.wait_for_selector("#te-tools:not([hidden])")
+    names = page.locator("#te-text a[href*='registers/']")
+    hrefs = names.evaluate_all("names => names.map(n => n.getAttribute('href'))")
+    other = next(i for i, href in enumerate(hrefs) if href != hrefs[0])
+    (document.parent / hrefs[other]).with_suffix(".js").unlink()
+    first, second = names.nth(0), names.nth(other)
+    first.focus()
+    expect(first).to_have_class("te-card-open")
+    expect(page.locator("#te-card")).to_be_visible()
+    second.focus()
+    expect(page.locator("#te-card")).to_be_hidden()
+    assert first.get_attribute("aria-describedby") is None
+    assert "te-card-open" not in first.get_attribute("class")
+
+
 def test_register_page_links_to_passages_in_several_documents(open_page):
     page = open_page("registers/person/p2.html")
     groups = page.locator("section.mentions > ul.by-document > li")
