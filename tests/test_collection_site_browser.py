@@ -162,6 +162,26 @@ def test_search_folds_case_and_diacritics_and_finds_a_phrase(open_page):
     assert page.problems == []
 
 
+def test_words_typed_and_entered_are_searched_once(open_page):
+    """Enter searched at once, and the typing's own search came 250 ms after the last
+    key anyway: the results were drawn again, the reader's place in them (focus, "More
+    results") lost. Typed and entered within the 250 ms, the words are searched once."""
+    page = open_page("search.html")
+    page.evaluate("""() => { window.teSearches = 0;  // each search first says "Searching…"
+        new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(
+            n => { if (n.data === "Searching\u2026") { window.teSearches += 1; } })))
+          .observe(document.getElementById("te-search-status"), {childList: true}); }""")
+    page.evaluate("""() => { const query = document.getElementById("te-query");
+        query.value = "heer";
+        query.dispatchEvent(new Event("input", {bubbles: true}));  // typed ...
+        document.getElementById("te-search-form").requestSubmit(); }""")  # ... and entered
+    expect(page.locator("#te-hits li.hit").first).to_be_attached()
+    # the typing's search has had its turn: a timer set now, as long, fires after it
+    page.evaluate("() => new Promise(done => setTimeout(done, 250))")
+    assert page.evaluate("window.teSearches") == 1
+    assert page.problems == []
+
+
 def test_search_filters_by_year(open_page, built):
     """The years given keep exactly the hits of those years, both years included."""
     def hits(address):
