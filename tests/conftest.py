@@ -124,6 +124,9 @@ def browser():
     """One headless Chromium for every browser test."""
     from playwright import sync_api
 
+    # what the pages' scripts load and draw is awaited with expect(): 5 s by default,
+    # which a loaded 2-core machine can need for the larger sites' first sort or filter
+    sync_api.expect.set_options(timeout=15_000)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=CHROMIUM_ARGS)

@@ -76,8 +76,8 @@ def test_catalogue_sorts_by_any_column(open_page, built):
     senders = column(page, 3)
     assert senders == sorted(senders) and len(set(senders)) > 1
     page.click("button.sort[data-key='sender']")
+    expect(page.locator("th[data-key='sender']")).to_have_attribute("aria-sort", "descending")
     assert column(page, 3) == sorted(column(page, 3), reverse=True)
-    assert page.get_attribute("th[data-key='sender']", "aria-sort") == "descending"
     shot(page, "home-sorted")
     assert page.problems == []
 
@@ -91,21 +91,24 @@ def test_catalogue_filters_by_year_correspondent_place_and_text(open_page, built
     expected = [d for d in collection.ordered() if "1840" <= d.catalogue.date[:4] <= "1842"]
     expect(page.locator("#te-count")).to_have_text(f"{len(expected)} of 40 documents")
     assert column(page, 2) == [d.catalogue.title for d in expected]
+    # (each filter is applied 120 ms after the typing, once its list of names or words
+    # has come: the table is redrawn as the state is written in the address)
     page.fill("#te-person", "oswald heer")  # case does not matter
-    page.wait_for_timeout(300)
+    expect(page).to_have_url(re.compile(r"person=oswald%20heer"))
     expected = [d for d in expected if any(p["name"] == "Oswald Heer"
                                            for p in d.catalogue.sender + d.catalogue.addressee)]
+    expect(page.locator("#te-count")).to_have_text(f"{len(expected)} of 40 documents")
     assert column(page, 2) == [d.catalogue.title for d in expected]
     page.click("#te-reset")
     page.fill("#te-place", "geneve")  # diacritics folded
-    page.wait_for_timeout(300)
+    expect(page).to_have_url(re.compile(r"#place=geneve$"))  # the state is in the address
     places = set(column(page, 5))
     assert places == {"Genève"}
-    assert "place=geneve" in page.url  # the state is in the address
+    page.click("#te-reset")
     page.fill("#te-text", "Welti Bern")
-    page.wait_for_timeout(300)
-    for title in column(page, 2):
-        assert "Welti" in title and "Bern" in title
+    expect(page).to_have_url(re.compile(r"#q=Welti%20Bern$"))
+    titles = column(page, 2)
+    assert titles and all("Welti" in title and "Bern" in title for title in titles), titles
     shot(page, "home-filtered")
     assert page.problems == []
 
@@ -116,9 +119,8 @@ def test_many_rows_render_only_what_is_visible(open_page):
     rendered = page.locator("#te-rows tr:not(.spacer)").count()
     assert rendered < 40  # virtual rows: what is in view and a margin
     page.evaluate("document.getElementById('te-frame').scrollTop = 100000")
-    page.wait_for_timeout(200)
-    last = page.locator("#te-rows tr:not(.spacer)").last.get_attribute("aria-rowindex")
-    assert last == "41"
+    # (drawn on the next frame after the scroll)
+    expect(page.locator("#te-rows tr:not(.spacer)").last).to_have_attribute("aria-rowindex", "41")
 
 
 def shard_requests(page):
@@ -142,16 +144,14 @@ def test_search_finds_a_name_in_another_spelling(open_page, built):
 
 def test_search_folds_case_and_diacritics_and_finds_a_phrase(open_page):
     page = open_page("search.html#q=GENEVE")
-    page.wait_for_selector("#te-hits li")
-    assert page.locator("#te-hits mark").first.inner_text() == "Genève"
+    expect(page.locator("#te-hits mark").first).to_have_text("Genève")
     page.fill("#te-query", '"gotthard tunnel company"')
     page.press("#te-query", "Enter")
     expect(page.locator("#te-search-status")).to_contain_text("gotthard tunnel")
-    page.wait_for_selector("#te-hits li mark")
     hits = page.locator("#te-hits li.hit").count()
     assert hits == 8  # letters 5, 10, ..., 40: the phrase ends their last paragraph
-    marks = page.locator("#te-hits li").first.locator("mark").all_inner_texts()
-    assert marks == ["Gotthard", "tunnel", "company"]
+    # (each result's snippets come with its passages, in any order: the first's awaited)
+    expect(page.locator("#te-hits li").first.locator("mark")).to_have_text(["Gotthard", "tunnel", "company"])
     # the words of the phrase in another order are not the phrase
     page.fill("#te-query", '"tunnel gotthard"')
     page.press("#te-query", "Enter")
@@ -159,6 +159,26 @@ def test_search_folds_case_and_diacritics_and_finds_a_phrase(open_page):
     requested = shard_requests(page)
     assert len(requested) == len(set(requested)) == 4  # ge, go, tu, co: each once
     shot(page, "search-phrase")
+    assert page.problems == []
+
+
+def test_words_typed_and_entered_are_searched_once(open_page):
+    """Enter searched at once, and the typing's own search came 250 ms after the last
+    key anyway: the results were drawn again, the reader's place in them (focus, "More
+    results") lost. Typed and entered within the 250 ms, the words are searched once."""
+    page = open_page("search.html")
+    page.evaluate("""() => { window.teSearches = 0;  // each search first says "Searching…"
+        new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(
+            n => { if (n.data === "Searching\u2026") { window.teSearches += 1; } })))
+          .observe(document.getElementById("te-search-status"), {childList: true}); }""")
+    page.evaluate("""() => { const query = document.getElementById("te-query");
+        query.value = "heer";
+        query.dispatchEvent(new Event("input", {bubbles: true}));  // typed ...
+        document.getElementById("te-search-form").requestSubmit(); }""")  # ... and entered
+    expect(page.locator("#te-hits li.hit").first).to_be_attached()
+    # the typing's search has had its turn: a timer set now, as long, fires after it
+    page.evaluate("() => new Promise(done => setTimeout(done, 250))")
+    assert page.evaluate("window.teSearches") == 1
     assert page.problems == []
 
 
@@ -181,15 +201,9 @@ def test_search_filters_by_year(open_page, built):
 def test_prev_and_next_follow_the_date_order(open_page, built):
     documents = built[1].ordered()
     page = open_page(documents[0].id + ".html")
-    page.click("a.next")
-    page.wait_for_load_state()
-    assert page.url.endswith(documents[1].id + ".html")
-    page.click("a.next")
-    page.wait_for_load_state()
-    assert page.url.endswith(documents[2].id + ".html")
-    page.click("a.prev")
-    page.wait_for_load_state()
-    assert page.url.endswith(documents[1].id + ".html")
+    for link, document in (("a.next", documents[1]), ("a.next", documents[2]), ("a.prev", documents[1])):
+        page.click(link)
+        expect(page).to_have_url(re.compile("/" + re.escape(document.id + ".html") + "$"))
     shot(page, "document")
     assert page.problems == []
 
@@ -200,15 +214,15 @@ def test_catalogue_rows_and_search_hits_open_the_document_pages(open_page, built
     documents = built[1].ordered()
     page = open_page()
     page.wait_for_selector("#te-rows tr:not(.spacer)")
-    page.locator("#te-rows tr:not(.spacer) a").first.click()
-    page.wait_for_load_state()
-    assert page.url.endswith("/" + documents[0].id + ".html")
+    page.locator("#te-rows tr:not(.spacer) td.title a").first.click()
+    expect(page).to_have_url(re.compile("/" + re.escape(documents[0].id + ".html") + "$"))
     assert page.locator("section.collection-doc").count() == 1 and page.problems == []
     page = open_page("search.html#q=heer")
     page.wait_for_selector("#te-hits li.hit a")
     link = page.locator("#te-hits li.hit a").first
     target = link.get_attribute("href")
     link.click()
+    expect(page).not_to_have_url(re.compile(r"/search\.html"))
     page.wait_for_load_state()
     path, _, anchor = page.url.partition("#")
     assert path.endswith(".html") and not path.endswith("/index.html") and "/letters/" in path, target
@@ -280,7 +294,10 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
         entity = name.get_attribute("href").rsplit("/", 1)[1].removesuffix(".html")
         name.focus()
         card = page.locator("#te-card")
-        card.wait_for(state="visible")
+        # the card is this name's once it is marked open: until its script has come
+        # the card of the name before stays
+        expect(name).to_have_class("te-card-open")
+        expect(card).to_be_visible()
         kind, fields = cards[entity]
         label, dates, description = (fields + ["", ""])[:3]
         assert card.locator(".card-type").text_content() == kinds[kind]  # (shown in capitals)
@@ -300,6 +317,32 @@ def test_a_name_in_a_document_shows_its_card(open_page, built):
     assert page.problems == []
 
 
+def test_a_name_whose_card_has_not_come_leaves_no_other_name_s_card_open(new_page, built, tmp_path):
+    """A name's card comes when a reader points at it: pointing at a second name while
+    the first's card was open left that card open beside the first name until the
+    second's came, and for good when it never came (here its script is gone); the
+    first name stayed described by it."""
+    import shutil
+
+    site = tmp_path / "html"
+    shutil.copytree(built[0], site)
+    document = site / (built[1].ordered()[0].id + ".html")
+    page = new_page(document.as_uri())
+    page.wait_for_selector("#te-tools:not([hidden])")
+    names = page.locator("#te-text a[href*='registers/']")
+    hrefs = names.evaluate_all("names => names.map(n => n.getAttribute('href'))")
+    other = next(i for i, href in enumerate(hrefs) if href != hrefs[0])
+    (document.parent / hrefs[other]).with_suffix(".js").unlink()
+    first, second = names.nth(0), names.nth(other)
+    first.focus()
+    expect(first).to_have_class("te-card-open")
+    expect(page.locator("#te-card")).to_be_visible()
+    second.focus()
+    expect(page.locator("#te-card")).to_be_hidden()
+    assert first.get_attribute("aria-describedby") is None
+    assert "te-card-open" not in first.get_attribute("class")
+
+
 def test_register_page_links_to_passages_in_several_documents(open_page):
     page = open_page("registers/person/p2.html")
     groups = page.locator("section.mentions > ul.by-document > li")
@@ -314,9 +357,11 @@ def test_register_page_links_to_passages_in_several_documents(open_page):
     # its ellipses drawn by the stylesheet where the passage goes on, none where it
     # starts or ends (the page's text holds none: registers.xsl, s:snippet)
     assert_ellipses_drawn(page)
-    groups.nth(1).locator("a[href*='#']").first.click()
+    mention = groups.nth(1).locator("a[href*='#']").first
+    anchor = mention.get_attribute("href").split("#")[1]
+    mention.click()
+    expect(page).to_have_url(re.compile(r"/letters/[^/#]+\.html#" + re.escape(anchor) + "$"))
     page.wait_for_load_state()
-    anchor = page.url.split("#")[1]
     assert page.locator(f"[id='{anchor}']").inner_text().count("Heer") >= 1
     shot(page, "after-mention")
     assert page.problems == []
@@ -413,7 +458,7 @@ def test_text_scrolled_under_the_header_does_not_show_through(open_page, name):
     """The header was 97% opaque: the text scrolled under it showed through. With its
     own content hidden, the header looks the same over the text as over nothing."""
     page = open_page(name, 1300, 500)
-    page.wait_for_load_state("load")
+    settled(page)
     page.evaluate("() => window.scrollTo(0, 260)")
     wait_until(page, "window.scrollY > 200")
     shot(page, f"scrolled-under-the-header-{name.replace('/', '-')}",
@@ -453,8 +498,7 @@ def test_every_collection_page_holds_the_csp(open_page, built):
     for name in ("index.html", "search.html#q=heer", "registers/index.html", "registers/person-G.html",
                  "registers/place/pl1.html", "timeline.html", "years/1840.html", "map.html", document):
         page = open_page(name)
-        page.wait_for_load_state("load")
-        page.wait_for_timeout(150)
+        settled(page)
         csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
         assert "script-src 'self'" in csp and "default-src 'none'" in csp
         # no script in the page's own text (a document's cards load from files)
@@ -530,7 +574,8 @@ def test_a_facsimile_shows_beside_its_page_and_nothing_leaves_the_site(open_page
     page = open_page("letters/letter_11_001.html")
     image = page.locator(".pb a.facsimile img")
     expect(image).to_be_visible()
-    assert page.evaluate("document.querySelector('.pb a.facsimile img').naturalWidth") == 40
+    # (loaded lazily, after the page's load: its box is drawn before the image comes)
+    expect(image).to_have_js_property("naturalWidth", 40)
     shot(page, "facsimile")
     assert page.problems == []
     remote = open_page("letters/letter_22_002.html")
@@ -548,6 +593,8 @@ def test_a_facsimile_zooms_and_pans_in_its_viewer(open_page):
     frame, level = viewer.locator(".te-viewer-frame"), viewer.locator("output")
     image = frame.locator("img")
     expect(level).to_have_text("100%")
+    # the page is fitted to the frame once the image has come: its zoom-out then disabled
+    expect(viewer.get_by_role("button", name="Zoom out (-)")).to_be_disabled()
 
     def size():
         box = image.bounding_box()
@@ -557,7 +604,6 @@ def test_a_facsimile_zooms_and_pans_in_its_viewer(open_page):
     assert fit[0] > 40 * 2  # the 40-pixel page drawn as large as the frame allows ...
     assert fit[0] <= room["width"] + 1 and fit[1] <= room["height"] + 1  # ... and whole
     assert max(fit[0] / room["width"], fit[1] / room["height"]) > 0.95
-    assert viewer.get_by_role("button", name="Zoom out (-)").is_disabled()
     viewer.get_by_role("button", name="Zoom in (+)").click()
     expect(level).to_have_text("125%")
     assert size() == pytest.approx((fit[0] * 1.25, fit[1] * 1.25), rel=0.01)
@@ -590,7 +636,7 @@ def test_a_facsimile_zooms_and_pans_in_its_viewer(open_page):
 
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()
-    assert page.evaluate("document.activeElement.matches('.pb a.facsimile')")
+    expect(page.locator(".pb a.facsimile")).to_be_focused()
     # the size went through the CSSOM, which the policy allows: no violation reported
     assert page.problems == []
     assert page.requests and all(url.startswith("file://") for url in page.requests)
@@ -636,8 +682,7 @@ def test_collection_pages_have_no_accessibility_violations(open_page, built, wid
     document = built[1].ordered()[0].id + ".html"
     for name in (document, "registers/person/p2.html", "index.html", "search.html#q=heer"):
         page = open_page(name, width=width)
-        page.wait_for_load_state("load")
-        page.wait_for_timeout(150)
+        settled(page)
         assert page.problems == [], name  # (before axe, whose own fetches the CSP refuses)
         assert axe_violations(page) == [], name
 
@@ -726,12 +771,14 @@ def test_a_column_no_document_fills_is_left_out(browser, tmp_path):
     expect(page.locator("#te-count")).to_have_text("12 documents")
     headers = page.locator("#te-catalogue thead th").all_inner_texts()
     assert [h.strip(" ▲▼") for h in headers] == ["Date", "Title", "From", "To", "Place"]
-    cells = page.locator("#te-rows tr:not(.spacer)").first.locator("td").all_inner_texts()
-    assert cells[2:] == ["Person 0", "Alfred Escher", ""]
-    assert page.locator("#te-rows tr:not(.spacer)").nth(1).locator("td").nth(4).inner_text() == "Zürich"
+    rows = page.locator("#te-rows tr:not(.spacer)")
+    # (a row's names and place come with its chunk of titles)
+    expect(rows.first.locator("td:nth-child(n+2)")).to_have_text(["Letter 00", "Person 0", "Alfred Escher", ""])
+    expect(rows.nth(1).locator("td").nth(4)).to_have_text("Zürich")
     assert page.eval_on_selector("#te-rows tr.spacer td", "td => td.colSpan") == 5
     page.click("button.sort[data-key='place']")
-    assert page.locator("#te-rows tr:not(.spacer) td:nth-child(5)").all_inner_texts()[-1] == "Zürich"
+    expect(page.locator("th[data-key='place']")).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("#te-rows tr:not(.spacer) td:nth-child(5)")).to_have_text([""] * 4 + ["Zürich"] * 8)
     shot(page, "no-language-column")
     assert problems == []
     context.close()
@@ -946,6 +993,12 @@ def wait_until(page, condition):
     raise AssertionError(f"never: {condition}")
 
 
+# every result shown has its title and the snippets of its passages (they come after it)
+FILLED = ("Array.from(document.querySelectorAll('#te-hits li.hit')).every("
+          "h => h.querySelector('.hit-title') && Array.from(h.querySelectorAll('ul.snippets'))"
+          ".every(u => u.children.length))")
+
+
 def all_hits(page):
     """The documents a search found, each page of them read ("More results"), with
     their titles and snippets."""
@@ -956,10 +1009,23 @@ def all_hits(page):
         page.click("#te-more")
         wait_until(page, f"document.querySelectorAll('#te-hits li.hit').length > {shown} "
                          "|| !document.getElementById('te-more')")
-    wait_until(page, "Array.from(document.querySelectorAll('#te-hits li.hit')).every("
-                     "h => h.querySelector('.hit-title') && Array.from(h.querySelectorAll('ul.snippets'))"
-                     ".every(u => u.children.length))")
+    wait_until(page, FILLED)
     return page.locator("#te-hits li.hit").evaluate_all("hits => hits.map(h => h.textContent)")
+
+
+def settled(page):
+    """Waits until what a page's scripts ask for as it opens has come and been drawn:
+    the catalogue's rows in view with their titles, a search's first results with their
+    titles and snippets, a document's tools; the other pages' scripts draw as they run."""
+    page.wait_for_load_state("load")
+    if page.locator("#te-catalogue").count():
+        expect(page.locator("#te-rows tr:not(.spacer) td.title a").first).to_be_attached()
+    if page.locator("#te-search-form").count() and "q=" in page.url:
+        wait_until(page, "/\\S/.test(document.getElementById('te-search-status').textContent) && "
+                         "document.getElementById('te-search-status').textContent.indexOf('Searching') < 0")
+        wait_until(page, FILLED)
+    if page.locator("#te-text.edition-text").count():  # (the home page's #te-text: its filter)
+        expect(page.locator("#te-tools")).to_be_visible()
 
 
 def part_requests(page):

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from playwright.sync_api import expect
+
 from conftest import BROWSER_MARKS, DOSSIER, FIXTURES, ROOT
 from tei_edition.publish.export import export_file
 
@@ -179,7 +181,7 @@ def test_permalink_puts_the_passage_address_in_the_address_bar(open_page):
     paragraph = page.locator("#div1\\.p2")
     paragraph.hover()
     paragraph.locator("a.cite").click()
-    assert page.url.endswith("#div1.p2")
+    expect(page).to_have_url(re.compile(r"#div1\.p2$"))
     page.locator(".te-toast").wait_for(state="visible")
 
 
@@ -240,7 +242,8 @@ def test_search_keeps_keyboard_focus_where_the_reader_is(open_page):
     box.click()
     page.keyboard.type("puzanov")
     page.keyboard.press("Enter")  # within the 150 ms the typing waits for
-    page.wait_for_timeout(400)    # the pending search has had its chance to redraw
+    # the typing's pending search has had its turn: a timer set now, as long, fires after it
+    page.evaluate("() => new Promise(done => setTimeout(done, 150))")
     assert page.evaluate("document.activeElement.classList.contains('search-hit')") or \
         page.evaluate("document.activeElement.closest('#te-results') !== null")
     page.keyboard.press("Escape")
@@ -255,15 +258,15 @@ def test_search_keeps_keyboard_focus_where_the_reader_is(open_page):
 
 def test_names_are_underlined_only_when_highlighted_or_pointed_at(open_page):
     page = open_page()
-    style = "getComputedStyle(document.querySelector(\"main a[href^='persons.html#']\")).textDecorationLine"
-    assert page.evaluate(style) == "none"
-    page.locator("main a[href^='persons.html#']").first.hover()
-    assert page.evaluate(style) == "underline"
+    name = page.locator("main a[href^='persons.html#']").first
+    expect(name).to_have_css("text-decoration-line", "none")
+    name.hover()
+    expect(name).to_have_css("text-decoration-line", "underline")
     page.mouse.move(0, 0)
     page.locator("#te-highlight").click()
-    assert page.evaluate(style) == "underline"
+    expect(name).to_have_css("text-decoration-line", "underline")
     page.locator("#te-highlight").click()
-    assert page.evaluate(style) == "none"  # highlighting off, nothing pointed at
+    expect(name).to_have_css("text-decoration-line", "none")  # highlighting off, nothing pointed at
 
 
 def test_a_tap_on_a_name_shows_its_card_before_following_it(browser, site):

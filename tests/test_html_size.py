@@ -82,6 +82,8 @@ def test_collapsed_whitespace_reads_the_same(source):
 def test_hover_texts_written_once_show_on_hover(new_page, tmp_path):
     """The hover texts that are the same on thousands of elements are the script's
     (edition.js, hints): the page shows them as the title it used to carry."""
+    from playwright.sync_api import expect
+
     site = tmp_path / "site"
     export_file(FIXTURES / "html" / "edition.xml", "html", site)
     page = new_page((site / "index.html").as_uri(), 1400, 1000)
@@ -95,7 +97,7 @@ def test_hover_texts_written_once_show_on_hover(new_page, tmp_path):
         node = page.locator(selector).first
         assert node.get_attribute("title") is None, selector
         node.hover()
-        assert node.get_attribute("title") == title, selector
+        expect(node).to_have_attribute("title", title)
     assert page.problems == []
 
 
@@ -104,6 +106,8 @@ def test_hover_texts_written_once_show_on_hover(new_page, tmp_path):
 def test_an_addition_and_a_page_break_have_their_hover_texts_from_the_script(new_page, tmp_path):
     """"Added in the source" (an addition that names no place or hand) and "Page 7 of
     the source begins" are the script's, not written on each of hundreds."""
+    from playwright.sync_api import expect
+
     source = tmp_path / "letter.xml"
     source.write_text(
         '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A letter'
@@ -123,7 +127,7 @@ def test_an_addition_and_a_page_break_have_their_hover_texts_from_the_script(new
     for selector, title in expected:
         node = page.locator(selector)
         node.hover()
-        assert node.get_attribute("title") == title, selector
+        expect(node).to_have_attribute("title", title)
     assert page.problems == []
 
 

@@ -156,7 +156,13 @@
 
   function showCard(name) {
     var entry = entryOf(name);
-    if (!entry) { loadCard(name); return; }
+    if (!entry) {
+      // while this name's card loads (or if it never comes), the card of the name
+      // pointed at before is not left open beside that name
+      if (cardFor && cardFor !== name) { hideCard(); }
+      loadCard(name);
+      return;
+    }
     awaited = null;
     card.textContent = "";
     card.appendChild(el("span", "card-type", TYPES[entry.type] || entry.type));
@@ -169,7 +175,10 @@
         : "Follow the link for every mention in the register."));
     }
     card.hidden = false;
-    if (cardFor && cardFor !== name) { cardFor.classList.remove("te-card-open"); }
+    if (cardFor && cardFor !== name) {
+      cardFor.classList.remove("te-card-open");
+      cardFor.removeAttribute("aria-describedby");  // (the card describes this name now)
+    }
     name.classList.add("te-card-open");
     var box = name.getBoundingClientRect();
     var left = Math.max(8, Math.min(box.left + window.scrollX,

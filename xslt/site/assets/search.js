@@ -592,9 +592,13 @@
       target.appendChild(doc.createTextNode(text.slice(at, end) + (end < text.length ? " …" : "")));
     }
 
-    searchForm.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    var timer = null;  /* the typing's search, 250 ms after the last key */
+    searchForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.clearTimeout(timer);  /* searched now: the typing's must not search again */
+      run();
+    });
     [from, to, kind].forEach(function (input) { input.addEventListener("change", run); });
-    var timer = null;
     query.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(run, 250);
