@@ -538,6 +538,8 @@ def test_resolve_decides_again_once_the_register_changes(tmp_path):
     resolve(tree, tmp_path / "letters/one.xml", register)
     assert local.get(TE_REFS) == "letters/one.xml#a"
     assert by_file.get(TE_UNRESOLVED) == "persons.xml#b" and by_key.get(TE_UNRESOLVED) == "Bea"
+    # (its namespace declared once, on the root: not again on each name Saxon is handed)
+    assert etree.tostring(tree).count(b'"urn:x-tei-edition"') == 1 and tree.getroot().get(TE_REFS) is None
     tree, (local, _, _) = names(pointers)
     resolve(tree, tmp_path / "letters/two.xml", register)
     assert local.get(TE_REFS) == "letters/two.xml#a"

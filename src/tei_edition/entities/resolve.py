@@ -28,6 +28,7 @@ from tei_edition.xml.parse import TE_NS, TEI_NS
 TE_REFS = f"{{{TE_NS}}}refs"
 TE_UNRESOLVED = f"{{{TE_NS}}}unresolved"
 TE_KEY = f"{{{TE_NS}}}key"
+etree.register_namespace("te", TE_NS)  # (as ``publish.transform`` does: te:refs, not ns0:refs)
 
 _T = f"{{{TEI_NS}}}"
 # Name elements that may point to register entries, and the kind each expects (None:
@@ -78,6 +79,12 @@ def resolve(tree, source, register) -> set[str]:
     folder = posixpath.dirname(document)
     decided = _decisions(register)
     used: set[str] = set()
+    if TE_NS not in root.nsmap.values():
+        # the namespace declared once, on the root, for every name's te:refs (else lxml
+        # declares it again on each name: text that Saxon is handed and parses; the
+        # root has it in scope anyway once its line is marked, ``transform.to_xdm``)
+        root.set(TE_REFS, "")
+        del root.attrib[TE_REFS]
     for el in root.iter(*ENTRY_KINDS):
         ident = el.get(XML_ID)
         entry = register.in_file(document, ident) if ident else None
