@@ -516,3 +516,39 @@ def test_a_catalogue_entry_as_json_is_its_fields_copied():
     data["sender"][0]["name"] = "changed"
     data["place_sent"]["key"] = "changed"
     assert entry.sender == [{"name": "A", "key": "p1"}] and entry.place_sent["key"] == "z"
+
+
+def test_resolve_decides_again_once_the_register_changes(tmp_path):
+    """A worker keeps its decisions for the register as it is: an entry added, new key
+    rules, or a ``#id`` read in another document decide anew."""
+    from tei_edition.collection.registers import CollectionRegister
+    from tei_edition.entities.register import Entry
+
+    def names(*xml: str):
+        tree = etree.ElementTree(etree.fromstring(
+            f'<TEI xmlns="{NS["tei"]}"><text><body><p>{"".join(xml)}</p></body></text></TEI>'))
+        return tree, list(tree.iter("{*}persName"))
+
+    register = CollectionRegister(tmp_path)
+    register.add(Entry("a", "person", ["Ada"], "", "letters/one.xml", 1))
+    register.add(Entry("a", "person", ["Anna"], "", "letters/two.xml", 1))
+    pointers = '<persName ref="#a">A</persName><persName ref="persons.xml#b">B</persName>' \
+               '<persName key="Bea">B</persName>'
+    tree, (local, by_file, by_key) = names(pointers)
+    resolve(tree, tmp_path / "letters/one.xml", register)
+    assert local.get(TE_REFS) == "letters/one.xml#a"
+    assert by_file.get(TE_UNRESOLVED) == "persons.xml#b" and by_key.get(TE_UNRESOLVED) == "Bea"
+    # (its namespace declared once, on the root: not again on each name Saxon is handed)
+    assert etree.tostring(tree).count(b'"urn:x-tei-edition"') == 1 and tree.getroot().get(TE_REFS) is None
+    tree, (local, _, _) = names(pointers)
+    resolve(tree, tmp_path / "letters/two.xml", register)
+    assert local.get(TE_REFS) == "letters/two.xml#a"
+    register.add(Entry("b", "person", ["Bea"], "", "letters/persons.xml", 1, {"n": "Bea"}))
+    tree, (_, by_file, by_key) = names(pointers)
+    resolve(tree, tmp_path / "letters/one.xml", register)
+    assert by_file.get(TE_REFS) == "b" and by_file.get(TE_UNRESOLVED) is None
+    assert by_key.get(TE_UNRESOLVED) == "Bea"
+    register.set_key_rules({"person": "n"})
+    tree, (_, _, by_key) = names(pointers)
+    assert resolve(tree, tmp_path / "letters/one.xml", register) == {"b", "letters/one.xml#a"}
+    assert by_key.get(TE_REFS) == "b" and by_key.get(TE_UNRESOLVED) is None

@@ -23,7 +23,6 @@ from functools import lru_cache
 
 _APOSTROPHES = "'\u2018\u2019\u201b\u02bc\u02bb\u02bd\u02b9\u0060\u00b4\u2032\uff07"
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad\ufe63\uff0d"
-_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=None)  # bounded by the characters that occur
@@ -56,11 +55,19 @@ _TABLE = _OneToOne()
 
 def fold(text: str) -> str:
     """The folded form of a name or a search term, whitespace collapsed."""
+    # (``str.split`` and the regex ``\s`` know the same whitespace; split and join is
+    # several times faster than a substitution that replaces every single space)
+    return " ".join(fold_characters(text).split())
+
+
+def fold_characters(text: str) -> str:
+    """``fold`` without collapsing whitespace: for what only reads its words (the
+    search's terms)."""
     text = unicodedata.normalize("NFC", text)
     folded = text.translate(_TABLE)
     if _OneToOne.MARK in folded:
         folded = "".join(fold_char(c) for c in text)
-    return _SPACES.sub(" ", folded).strip()
+    return folded
 
 
 def is_acronym(form: str) -> bool:

@@ -96,17 +96,26 @@ def parse_ref(value: str) -> tuple[tuple[Pointer, ...], tuple[str, ...]]:
 
 
 def normalized_text(el: etree._Element) -> str:
-    return _SPACES.sub(" ", "".join(el.itertext())).strip()
+    return _collapsed("".join(el.itertext()))
+
+
+def _collapsed(text: str) -> str:
+    """``text`` with its whitespace collapsed and trimmed (``\\s+`` -> " ", stripped;
+    ``str.split`` knows the same whitespace, and is several times faster)."""
+    return " ".join(text.split())
 
 
 # A name form's text outside its notes, as the common layer's ``te:name-words`` reads it.
+_NOTE = f"{_T}note"
 _WORDS = etree.XPath(".//text()[not(ancestor::tei:note)]", namespaces={"tei": TEI_NS})
 
 
 def name_words(form: etree._Element) -> str:
     """A name form's words as written, its notes left out, cross-references kept
     (``te:name-words``)."""
-    return _SPACES.sub(" ", "".join(_WORDS(form))).strip()
+    if len(form) == 0 and next(form.iterancestors(_NOTE), None) is None:
+        return _collapsed(form.text or "")  # (its one text: no XPath needed, most forms)
+    return _collapsed("".join(_WORDS(form)))
 
 
 def name_text(form: etree._Element) -> str:
@@ -114,7 +123,7 @@ def name_text(form: etree._Element) -> str:
     ("Zürich (Stadt) (s. a. Affoltern, …)" is "Zürich (Stadt)"; a form that is only
     brackets, "(Stadt)", is none) and without its notes, as the common layer's
     ``te:name-text`` reads it."""
-    text = _SPACES.sub(" ", _SEE_ALSO.sub("", name_words(form))).strip()
+    text = _collapsed(_SEE_ALSO.sub("", name_words(form)))
     return "" if text.startswith("(") and _BRACKET_ALONE.match(text) else text
 
 

@@ -16,6 +16,9 @@ and PDF agree with ``entities list``/``show``: ``places.xml#n1`` is never
 
 from __future__ import annotations
 
+import posixpath
+from functools import lru_cache
+
 from lxml import etree
 
 from tei_edition.policy import policy
@@ -25,6 +28,7 @@ from tei_edition.xml.parse import TE_NS, TEI_NS
 TE_REFS = f"{{{TE_NS}}}refs"
 TE_UNRESOLVED = f"{{{TE_NS}}}unresolved"
 TE_KEY = f"{{{TE_NS}}}key"
+etree.register_namespace("te", TE_NS)  # (as ``publish.transform`` does: te:refs, not ns0:refs)
 
 _T = f"{{{TEI_NS}}}"
 # Name elements that may point to register entries, and the kind each expects (None:
@@ -72,22 +76,67 @@ def resolve(tree, source, register) -> set[str]:
     ``source`` is the document's file; returns the keys it mentions."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     document = register.relative(source)
+    folder = posixpath.dirname(document)
+    decided = _decisions(register)
     used: set[str] = set()
+    if TE_NS not in root.nsmap.values():
+        # the namespace declared once, on the root, for every name's te:refs (else lxml
+        # declares it again on each name: text that Saxon is handed and parses; the
+        # root has it in scope anyway once its line is marked, ``transform.to_xdm``)
+        root.set(TE_REFS, "")
+        del root.attrib[TE_REFS]
     for el in root.iter(*ENTRY_KINDS):
         ident = el.get(XML_ID)
         entry = register.in_file(document, ident) if ident else None
         if entry is not None:
             el.set(TE_KEY, register.key_of(entry))
     for el in root.iter(*NAME_KINDS):
+        attributes = el.attrib
         for stale in (TE_REFS, TE_UNRESOLVED):
-            el.attrib.pop(stale, None)
-        if el.get("ref") is None and el.get("key") is None:
+            attributes.pop(stale, None)
+        ref, key = attributes.get("ref"), attributes.get("key")
+        if ref is None and key is None:
             continue
-        found, missing = decide(el, document, register)
-        if found:
+        kind = kind_of(el)
+        # what the decision depends on: ``#id`` the document, ``file#id`` its folder,
+        # keys neither (``find_pointer``, ``CollectionRegister.lookup``)
+        memo = (ref, key, kind, (document if _local(ref) else folder) if ref else None)
+        hit = decided.get(memo) if decided is not None else None
+        if hit is None:
+            found, missing = decide_values(ref, key, kind, document, register)
             keys = [register.key_of(e) for e in found]
-            el.set(TE_REFS, " ".join(keys))
+            hit = (" ".join(keys), keys, " ".join(missing))
+            if decided is not None:
+                decided[memo] = hit
+        refs, keys, missing = hit
+        if refs:
+            el.set(TE_REFS, refs)
             used.update(keys)
         if missing:
-            el.set(TE_UNRESOLVED, " ".join(missing))
+            el.set(TE_UNRESOLVED, missing)
     return used
+
+
+@lru_cache(maxsize=65536)
+def _local(ref: str) -> bool:
+    """Whether an ``@ref`` points into its own document (a ``#id`` token)."""
+    return any(token.startswith("#") for token in ref.split())
+
+
+# The decisions made against one register as it is (its ``stamp``, a new one with every
+# entry added, and its key rules): a build's worker resolves a thousand documents that
+# name the same entries again and again.
+_DECIDED_HELD = 200_000
+_decided: dict = {"state": None, "hits": {}}
+
+
+def _decisions(register) -> dict | None:
+    """The decisions kept for ``register`` in its present state (None: a register
+    without a ``stamp``, whose decisions are not kept)."""
+    stamp = getattr(register, "stamp", None)
+    if stamp is None:
+        return None
+    state = (stamp, tuple(sorted(getattr(register, "key_rules", {}).items())))
+    if _decided["state"] != state or len(_decided["hits"]) > _DECIDED_HELD:
+        _decided["state"], _decided["hits"] = state, {}
+    return _decided["hits"]

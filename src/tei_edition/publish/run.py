@@ -21,7 +21,7 @@ from tei_edition.errors import TransformError
 from tei_edition.entities.register import entries_in
 from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
-from tei_edition.xml.parse import TE_NS, parse_file
+from tei_edition.xml.parse import TE_NS, TEI_NS, parse_file
 from tei_edition.xml.uri import SCHEME
 
 
@@ -220,7 +220,10 @@ def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = F
 # The entries of a collection's register as ``handed_bundle`` serializes them, each once
 # per process: (register stamp, reading, forms, key) -> the entry's XML ("": no entry).
 _handed: dict[tuple[int, str, tuple[str, ...], str], str] = {}
-_BUNDLE_START = f'<te:registers xmlns:te="{TE_NS}">'
+# (the root declares the namespaces every entry has, which its start tag then leaves out:
+# a third of a letter's bundle, which Saxon parses for each letter)
+_ENTRY_NAMESPACES = f' xmlns="{TEI_NS}" xmlns:te="{TE_NS}"'
+_BUNDLE_START = f'<te:registers{_ENTRY_NAMESPACES}>'
 _BUNDLE_END = "</te:registers>"
 
 
@@ -248,9 +251,16 @@ def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
         with_forms(stylesheet, part, reading, forms)
         for key, copy in zip(missing, copies):
             _handed[(stamp, reading, forms, key)] = "" if copy is None else \
-                etree.tostring(copy, encoding="unicode")
+                _in_bundle(etree.tostring(copy, encoding="unicode"))
     return transform.XmlText(_BUNDLE_START + "".join([_handed[(stamp, reading, forms, key)]
                                                       for key in wanted]) + _BUNDLE_END)
+
+
+def _in_bundle(entry: str) -> str:
+    """An entry's XML as the bundle holds it: its start tag without the namespace
+    declarations the bundle's root makes (the same namespaces in scope)."""
+    start, end, rest = entry.partition(">")
+    return start.replace(_ENTRY_NAMESPACES, "", 1) + end + rest
 
 
 def run_format(stylesheet: str, tree, source: Path, params: dict, *,

@@ -20,7 +20,7 @@ import weakref
 from collections import defaultdict
 from operator import itemgetter
 
-from tei_edition.entities.namefold import fold
+from tei_edition.entities.namefold import fold, fold_characters
 
 _WORD = re.compile(r"\w+")
 _SERIAL = re.compile(r" \d+ ")  # a holder's serial, between its number and mark (``group_keys``)
@@ -56,7 +56,7 @@ def script_call(function: str, *args) -> bytes:
 def terms(text: str) -> list[str]:
     """The search terms of a text, folded as entity names are (``namefold.fold``):
     case, diacritics, apostrophes, dashes; ``assets/site.js`` folds queries the same."""
-    return _WORD.findall(fold(text))
+    return _WORD.findall(fold_characters(text))  # (its whitespace is no word: left as it is)
 
 
 def name_terms(names) -> list[str]:

@@ -1587,7 +1587,12 @@ def _entry_pages(collection) -> dict[str, str]:
 
 
 def _register_pairs(collection) -> list[tuple[str, object]]:
-    """(collection key, entry) of every register entry, by key."""
+    """(collection key, entry) of every register entry, by key; made once per collection
+    (a worker's pages read it twice: ``has_map``, ``_entry_pages``)."""
+    return _once(collection, "pairs", _pairs_by_key)
+
+
+def _pairs_by_key(collection) -> list[tuple[str, object]]:
     register = getattr(collection, "register", None)
     if register is None:
         return []
@@ -1688,9 +1693,12 @@ def has_map(collection) -> bool:
     from the register alone, once per collection, so that a document's page, made
     before the site knows which places its documents name, has the header the site's
     own pages have (xslt/site/header.xsl: its Map link)."""
-    return _once(collection, "map", lambda c: any(
-        _geo(e.element) is not None for _, e in _register_pairs(c)
-        if getattr(e, "element", None) is not None))
+    def any_point(collection) -> bool:
+        entries = [e for _, e in _register_pairs(collection) if getattr(e, "element", None) is not None]
+        # (places first: where coordinates are, mostly; the answer is the same either way)
+        return any(_geo(e.element) is not None for e in entries if getattr(e, "kind", None) == "place") or \
+            any(_geo(e.element) is not None for e in entries if getattr(e, "kind", None) != "place")
+    return _once(collection, "map", any_point)
 
 
 def _letter(sort: str) -> str:
