@@ -372,8 +372,12 @@ def _refs_of(unit, keys_by_kind: dict) -> dict:
         ref, key = el.get("ref"), el.get("key")
         if ref is None and key is None:
             continue
-        kind = kind_of(el)
-        refs.setdefault((kind, ref, key), el.sourceline)
+        kind = NAME_KINDS.get(el.tag)  # (``kind_of`` inlined: a letter names ~190)
+        if kind is None:
+            kind = kind_of(el)
+        name = (kind, ref, key)
+        if name not in refs:
+            refs[name] = el.sourceline
         if key and key.strip():
             keys_by_kind.setdefault(kind, set()).add(" ".join(key.split()))
     return refs
@@ -421,6 +425,9 @@ class _Reader:
         self.corpus_header: dict | None = None
         self.ids: dict[str, str] = {}
         self._decided: dict = {}
+        # folder -> (kind, ref, key) -> ``_decide``'s answer, for the names whose answer
+        # depends on the document's folder at most (not on a ``#id`` of the document)
+        self._in_folder: dict[str, dict] = {}
         self._local: dict[str, bool] = {}  # @ref -> whether it has a #id of the document
         # the files that gave the register entries, in the order read: (path, SHA-256)
         self.contributors: list[tuple[str, str | None]] = []
@@ -673,17 +680,16 @@ class _Reader:
         """A document's names resolved against the register."""
         folder = posixpath.dirname(source)
         keys: set[str] = set()
-        decided, local = self._decided, self._local
-        for (kind, ref, key), line in refs.items():
-            # ``_decide`` inlined for the names decided before (a document names a
-            # hundred, a collection a few thousand distinct ones)
-            where = None
-            if ref:
-                is_local = local.get(ref)
-                if is_local is None:
-                    is_local = local[ref] = any(t.startswith("#") for t in ref.split())
-                where = source if is_local else folder
-            hit = decided.get((ref, key, kind, where)) or self._decide(ref, key, kind, source, folder)
+        # (a document names a hundred, a collection a few thousand distinct ones: those
+        # decided before for the folder are found with one look-up)
+        in_folder = self._in_folder.setdefault(folder, {})
+        for name, line in refs.items():
+            hit = in_folder.get(name)
+            if hit is None:
+                kind, ref, key = name
+                hit = self._decide(ref, key, kind, source, folder)
+                if not (ref and self._local[ref]):
+                    in_folder[name] = hit
             keys.update(hit[1])
             if hit[2]:
                 doc.unresolved.extend((line, m) for m in hit[2])
