@@ -82,6 +82,21 @@ def test_catalogue_sorts_by_any_column(open_page, built):
     assert page.problems == []
 
 
+def test_the_text_filter_shows_its_whole_hint(open_page):
+    """The free-text filter's hint says what it searches ("title, names, place or date"):
+    the box is wide enough for all of it (it was cut at "or d")."""
+    page = open_page()
+    hint, room = page.evaluate("""() => {
+        const box = document.getElementById("te-text"), style = getComputedStyle(box);
+        const pen = document.createElement("canvas").getContext("2d");
+        pen.font = style.font;
+        return [pen.measureText(box.placeholder).width,
+                box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+    }""")
+    assert page.get_attribute("#te-text", "placeholder") == "title, names, place or date"
+    assert 0 < hint <= room
+
+
 def test_catalogue_filters_by_year_correspondent_place_and_text(open_page, built):
     collection = built[1]
     page = open_page()
