@@ -34,7 +34,8 @@ from tei_edition.collection.classify import document_divisions, is_register
 from tei_edition.collection.registers import SOURCE, CollectionRegister, elements_of
 from tei_edition.entities.namefold import fold
 from tei_edition.entities.register import ENTRY_KINDS, Entry, entries_in, normalized_text
-from tei_edition.entities.resolve import NAME_KINDS, decide_values, kind_of
+from tei_edition.entities.resolve import (NAME_KINDS, decide_values, decided_in, kind_of,
+                                         points_into_document)
 from tei_edition.errors import TeiEditionError, UsageError, XmlSyntaxError
 from tei_edition.validation.diagnostics import Diagnostic
 from tei_edition.xml.parse import TEI_NS, XML_NS, collect_xml_files, linked_folders, parse_file
@@ -428,7 +429,6 @@ class _Reader:
         # folder -> (kind, ref, key) -> ``_decide``'s answer, for the names whose answer
         # depends on the document's folder at most (not on a ``#id`` of the document)
         self._in_folder: dict[str, dict] = {}
-        self._local: dict[str, bool] = {}  # @ref -> whether it has a #id of the document
         # the files that gave the register entries, in the order read: (path, SHA-256)
         self.contributors: list[tuple[str, str | None]] = []
         self._gave = False  # whether the file being read gave the register an entry
@@ -617,13 +617,8 @@ class _Reader:
         """``decide_values`` as (entries, collection keys, what found none), once per
         distinct name: ``#id`` depends on the document, ``file#id`` on its folder
         (``folder``: the document's, when the caller has it), keys on neither."""
-        where = None
-        if ref:
-            local = self._local.get(ref)
-            if local is None:
-                local = self._local[ref] = any(t.startswith("#") for t in ref.split())
-            where = source if local else (posixpath.dirname(source) if folder is None else folder)
-        memo = (ref, key, kind, where)
+        folder = posixpath.dirname(source) if folder is None else folder
+        memo = (ref, key, kind, decided_in(ref, source, folder))
         hit = self._decided.get(memo)
         if hit is None:
             found, missing = decide_values(ref, key, kind, source, self.register)
@@ -688,7 +683,7 @@ class _Reader:
             if hit is None:
                 kind, ref, key = name
                 hit = self._decide(ref, key, kind, source, folder)
-                if not (ref and self._local[ref]):
+                if not (ref and points_into_document(ref)):
                     in_folder[name] = hit
             keys.update(hit[1])
             if hit[2]:

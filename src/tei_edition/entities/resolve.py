@@ -100,7 +100,7 @@ def resolve(tree, source, register) -> set[str]:
         kind = kind_of(el)
         # what the decision depends on: ``#id`` the document, ``file#id`` its folder,
         # keys neither (``find_pointer``, ``CollectionRegister.lookup``)
-        memo = (ref, key, kind, (document if _local(ref) else folder) if ref else None)
+        memo = (ref, key, kind, decided_in(ref, document, folder))
         hit = decided.get(memo) if decided is not None else None
         if hit is None:
             found, missing = decide_values(ref, key, kind, document, register)
@@ -117,8 +117,18 @@ def resolve(tree, source, register) -> set[str]:
     return used
 
 
+def decided_in(ref: str | None, document: str, folder: str) -> str | None:
+    """What a name's decision depends on besides its ``ref``, ``key`` and kind: a ``#id``
+    on its ``document``, a ``file#id`` on its ``folder``, keys on neither (None). The
+    collection's load (``collection.model``) and the worker's resolving key their
+    decisions by it."""
+    if not ref:
+        return None
+    return document if points_into_document(ref) else folder
+
+
 @lru_cache(maxsize=65536)
-def _local(ref: str) -> bool:
+def points_into_document(ref: str) -> bool:
     """Whether an ``@ref`` points into its own document (a ``#id`` token)."""
     return any(token.startswith("#") for token in ref.split())
 
