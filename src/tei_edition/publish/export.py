@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
@@ -40,6 +40,9 @@ def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
     if limits is None:
         return _export_here(path, fmt, output, **options)
     try:
+        stylesheet = _handed_over(fmt_entry, path, limits)
+        if stylesheet is not None:
+            return _export_handed(path, fmt, output, options, stylesheet, limits, overran)
         return pool.run_one(_in_worker, (str(path), fmt, output, options, current_limits()),
                             limits=limits, overran=overran)
     except TransformError as exc:
@@ -62,9 +65,98 @@ def _export_here(path: str | Path, fmt: str, output: str | Path | None = None,
     fmt_entry = formats.get(fmt)
     source = Path(path)
     tree = parse_file(source)
-    target = Path(output) if output else fmt_entry.default_output(source, source.parent)
-    if target.resolve() == source.resolve():
-        raise InputError("refusing to overwrite the input with the export", path=str(source))
+    target = _target(source, fmt, output)
     request = ExportRequest(tree=tree, source=source, output=target, options=options,
                             disposable=True)
     return fmt_entry.exporter()(request)
+
+
+# A document whose file is at most this part of the memory limit is parsed, checked and
+# resolved in the command's own process while its worker starts and compiles the
+# stylesheet (a third of a second for HTML, on the way to the transformation
+# otherwise), and handed to the worker as the text Saxon parses. A tree takes up to
+# some 40 times its file (an element of a few bytes is a node of a hundred and more):
+# a larger file is parsed in the worker, within the memory limit, as before.
+HANDED_PART = 128
+
+
+def _handed_over(fmt_entry, path, limits) -> str | None:
+    """The stylesheet of a format whose export takes a document made ready in this
+    process (``formats.html.HANDED``), if the file is small enough for that; else None."""
+    import importlib
+    import os
+
+    stylesheet = getattr(importlib.import_module(fmt_entry.module), "HANDED", None)
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return None  # (the worker's parser says why)
+    return stylesheet if stylesheet and size <= limits.memory // HANDED_PART else None
+
+
+def _export_handed(path, fmt: str, output, options: dict, stylesheet: str, limits,
+                   overran) -> ExportResult:
+    """The export of a document parsed, checked (the same parser, the same limits) and
+    resolved here while the worker compiles ``stylesheet``: once it is ready, the
+    document goes to it as the text Saxon parses (``transform.handed``), its source
+    lines marked where that stylesheet reads them (which its initializer says)."""
+    from tei_edition.publish import pool, transform
+
+    source = Path(path)
+    tree = parse_file(source)
+    target = _target(source, fmt, output)
+    registers = _registers_named(tree, source)
+
+    def document(unread):
+        handed = transform.handed(tree, unread)
+        transform.emptied(tree)
+        return (str(source), fmt, str(target), options, handed, registers)
+
+    return pool.run_one(_in_worker_handed, pool.Later(document), limits=limits,
+                        overran=overran, initializer=_lines_unread, initargs=(stylesheet,))
+
+
+def _registers_named(tree, source: Path):
+    """The register entries ``tree`` names, resolved as ``run.run_format`` resolves a
+    document exported on its own, as the text Saxon parses."""
+    from lxml import etree
+
+    from tei_edition.entities.resolve import resolve
+    from tei_edition.publish import transform
+    from tei_edition.publish.run import document_register
+
+    register = document_register(tree, source)
+    bundle = register.bundle(resolve(tree, source, register))
+    return transform.XmlText(etree.tostring(bundle.getroot(), encoding="unicode"))
+
+
+def _lines_unread(stylesheet: str) -> frozenset[str]:
+    """In the worker, once it has compiled ``stylesheet``: the elements whose source
+    line it never reads."""
+    from tei_edition.publish import transform
+
+    return transform.lines_unread(stylesheet)
+
+
+def _in_worker_handed(payload) -> ExportResult:
+    path, fmt, target, options, handed, registers = payload
+    request = ExportRequest(tree=Handover(handed, registers), source=Path(path),
+                            output=Path(target), options=options, disposable=True)
+    return formats.get(fmt).exporter()(request)
+
+
+@dataclass
+class Handover:
+    """What a format's export takes instead of a tree when the document was made ready
+    in the command's process (``_export_handed``): the document as Saxon parses it and
+    the register entries it names."""
+
+    document: object  # transform.Handed
+    registers: object  # transform.XmlText
+
+
+def _target(source: Path, fmt: str, output) -> Path:
+    target = Path(output) if output else formats.get(fmt).default_output(source, source.parent)
+    if target.resolve() == source.resolve():
+        raise InputError("refusing to overwrite the input with the export", path=str(source))
+    return target

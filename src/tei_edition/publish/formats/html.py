@@ -32,11 +32,15 @@ from pathlib import Path
 
 from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
-from tei_edition.publish.run import run_format
+from tei_edition.publish import transform
+from tei_edition.publish.run import run_format, split_messages
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
 
 STYLESHEET = "html/html.xsl"
+# An export takes a document parsed and resolved in the command's process while its
+# worker compiles this stylesheet (``publish.export``; ``write_site``).
+HANDED = STYLESHEET
 READINGS = ("normalised", "diplomatic")
 # The static files every site carries, from xslt/html/assets/ (shipped in the wheel).
 ASSETS = ("palette.css", "edition.css", "edition.js")
@@ -117,8 +121,13 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
     this returns). ``dispose`` as in ``render``."""
     params = parameters(**options)
     params["output-folder"] = Path(folder).resolve().as_uri().rstrip("/") + "/"
-    names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
-                                 dispose=dispose)
+    if hasattr(tree, "registers"):  # made ready in the command's process (``export.Handover``)
+        params["registers"] = tree.registers
+        result = transform.run_strings_handed(STYLESHEET, tree.document, params, path=str(source))
+        names, messages = result.strings, split_messages(result.warnings, str(source))
+    else:
+        names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
+                                     dispose=dispose)
     names, passages = _passages_of(names, params)
     seen: dict[str, None] = {}
     for name in names:
