@@ -106,14 +106,15 @@ def _export_handed(path, fmt: str, output, options: dict, stylesheet: str, limit
     tree = parse_file(source)
     target = _target(source, fmt, output)
     registers = _registers_named(tree, source)
+    names = transform.element_names(tree)
 
     def document(unread):
-        handed = transform.handed(tree, unread)
-        transform.emptied(tree)
-        return (str(source), fmt, str(target), options, handed, registers)
+        return (str(source), fmt, str(target), options, transform.handed(tree, unread, names),
+                registers)
 
-    return pool.run_one(_in_worker_handed, pool.Later(document), limits=limits,
-                        overran=overran, initializer=_lines_unread, initargs=(stylesheet,))
+    return pool.run_one(_in_worker_handed, pool.Later(document, lambda: transform.emptied(tree)),
+                        limits=limits, overran=overran, initializer=_lines_unread,
+                        initargs=(stylesheet,))
 
 
 def _registers_named(tree, source: Path):

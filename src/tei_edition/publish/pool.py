@@ -127,10 +127,12 @@ class Usage:
 @dataclass(frozen=True)
 class Later:
     """A task's payload made in the parent only once a worker is ready to take it, from
-    what that worker's initializer returned: ``make(prepared)``. (An export hands over
-    a document whose form depends on the compiled stylesheet, prepared meanwhile.)"""
+    what that worker's initializer returned: ``make(prepared)``; then ``sent()``, if
+    given, while the worker works. (An export hands over a document whose form depends
+    on the compiled stylesheet, and frees its own copy once it is sent.)"""
 
     make: Callable[[object], object]
+    sent: Callable[[], None] | None = None
 
 
 # A worker whose own memory (not its Typst worker's, which is renewed by its own rule)
@@ -374,9 +376,12 @@ def _dispatch(workers, queue, on_start) -> None:
         if worker.ready and worker.task is None and queue:
             task = queue.popleft()
             on_start(task[0])
-            if isinstance(task[1], Later):
-                task = (task[0], task[1].make(worker.prepared))
+            later = task[1] if isinstance(task[1], Later) else None
+            if later is not None:
+                task = (task[0], later.make(worker.prepared))
             worker.send(task)
+            if later is not None and later.sent is not None:
+                later.sent()
 
 
 def _collect(worker, workers, on_done, spawn, usage) -> None:
