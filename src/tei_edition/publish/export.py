@@ -78,20 +78,26 @@ def _export_here(path: str | Path, fmt: str, output: str | Path | None = None,
 # some 40 times its file (an element of a few bytes is a node of a hundred and more):
 # a larger file is parsed in the worker, within the memory limit, as before.
 HANDED_PART = 128
+# The formats whose export takes such a document (``Handover``; their worker compiles
+# their module's ``STYLESHEET`` meanwhile).
+HANDED_FORMATS = frozenset({"html"})
 
 
 def _handed_over(fmt_entry, path, limits) -> str | None:
     """The stylesheet of a format whose export takes a document made ready in this
-    process (``formats.html.HANDED``), if the file is small enough for that; else None."""
+    process, if the file is small enough for that; else None."""
     import importlib
     import os
 
-    stylesheet = getattr(importlib.import_module(fmt_entry.module), "HANDED", None)
+    if fmt_entry.name not in HANDED_FORMATS:
+        return None
     try:
         size = os.stat(path).st_size
     except OSError:
         return None  # (the worker's parser says why)
-    return stylesheet if stylesheet and size <= limits.memory // HANDED_PART else None
+    if size > limits.memory // HANDED_PART:
+        return None
+    return importlib.import_module(fmt_entry.module).STYLESHEET
 
 
 def _export_handed(path, fmt: str, output, options: dict, stylesheet: str, limits,

@@ -33,14 +33,12 @@ from pathlib import Path
 from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish import transform
+from tei_edition.publish.export import Handover
 from tei_edition.publish.run import run_format, split_messages
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
 
 STYLESHEET = "html/html.xsl"
-# An export takes a document parsed and resolved in the command's process while its
-# worker compiles this stylesheet (``publish.export``; ``write_site``).
-HANDED = STYLESHEET
 READINGS = ("normalised", "diplomatic")
 # The static files every site carries, from xslt/html/assets/ (shipped in the wheel).
 ASSETS = ("palette.css", "edition.css", "edition.js")
@@ -118,10 +116,11 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
                **options) -> Written:
     """Every file of the edition of a parsed TEI document, written by the stylesheet into
     ``folder`` (empty, made by the caller, private to it: the files are whole only once
-    this returns). ``dispose`` as in ``render``."""
+    this returns). ``dispose`` as in ``render``. ``tree`` may be an ``export.Handover``
+    (an export's document made ready in the command's process)."""
     params = parameters(**options)
     params["output-folder"] = Path(folder).resolve().as_uri().rstrip("/") + "/"
-    if hasattr(tree, "registers"):  # made ready in the command's process (``export.Handover``)
+    if isinstance(tree, Handover):  # made ready in the command's process
         params["registers"] = tree.registers
         result = transform.run_strings_handed(STYLESHEET, tree.document, params, path=str(source))
         names, messages = result.strings, split_messages(result.warnings, str(source))
