@@ -18,7 +18,9 @@ def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
     Inside ``pool.LIMITS`` (the command line sets it) the export runs in a worker
     process that is stopped at the memory or time limit (the error names it). So does
     an export whose format's ``timeout`` bounds the whole export (HTML: Saxon cannot be
-    stopped in this process), at that limit; ``timeout=None`` runs it here."""
+    stopped in this process), at that limit; ``timeout=None`` runs it here. An HTML
+    document small beside the memory limit is parsed and resolved in this process,
+    while the worker compiles the stylesheet (``_export_handed``)."""
     from tei_edition.publish import pool
     from tei_edition.xml.parse import current_limits
 
