@@ -226,8 +226,8 @@ def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = N
                       f"{Path(str(stylesheet)).name} failed", path=path)
 
 
-def run_strings_handed(stylesheet: str | os.PathLike, document: "Handed", params: dict | None = None,
-                       *, path: str | None = None) -> Strings:
+def run_strings_handed(stylesheet: str | os.PathLike, document: Handed,
+                       params: dict | None = None, *, path: str | None = None) -> Strings:
     """``run_strings`` on a document made ready in another process (``handed``): its
     text parsed as it is, nothing of it held here but Saxon's tree."""
     sheet = compiled(stylesheet)
