@@ -32,7 +32,9 @@ from pathlib import Path
 
 from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
-from tei_edition.publish.run import run_format
+from tei_edition.publish import transform
+from tei_edition.publish.export import Handover
+from tei_edition.publish.run import run_format, split_messages
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
 
@@ -114,11 +116,17 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
                **options) -> Written:
     """Every file of the edition of a parsed TEI document, written by the stylesheet into
     ``folder`` (empty, made by the caller, private to it: the files are whole only once
-    this returns). ``dispose`` as in ``render``."""
+    this returns). ``dispose`` as in ``render``. ``tree`` may be an ``export.Handover``
+    (an export's document made ready in the command's process)."""
     params = parameters(**options)
     params["output-folder"] = Path(folder).resolve().as_uri().rstrip("/") + "/"
-    names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
-                                 dispose=dispose)
+    if isinstance(tree, Handover):  # made ready in the command's process
+        params["registers"] = tree.registers
+        result = transform.run_strings_handed(STYLESHEET, tree.document, params, path=str(source))
+        names, messages = result.strings, split_messages(result.warnings, str(source))
+    else:
+        names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
+                                     dispose=dispose)
     names, passages = _passages_of(names, params)
     seen: dict[str, None] = {}
     for name in names:
