@@ -57,7 +57,8 @@ def parameters(*, reading: str = "normalised", collection_page=None,
                collapse_whitespace: bool = True, passages: bool = False,
                divisions=()) -> dict:
     """The stylesheet's parameters. ``collection_page``: a document's page in a
-    collection site (the tree ``tei_edition.publish.site.page_parameters`` makes).
+    collection site (what ``tei_edition.publish.site.page_parameters`` makes: its XML
+    text, or a tree).
     ``collapse_whitespace=False`` keeps the source's whitespace runs (for tests that
     compare the two renderings). ``passages``: the document's passages for a collection
     site too (``publish.digest``; ``Site.passages``, ``ExportResult.passages``), of the
