@@ -1337,3 +1337,28 @@ def test_a_pages_parameter_holds_every_value_as_it_was(tmp_path):
     assert len({h for _, h in links}) == 1 and links[0][1].startswith("registers/person/")
     with pytest.raises(ValueError):
         site.page_parameters(dataclasses.replace(coll, title="Briefe\x0b"), document, tree)
+
+
+def test_a_collection_page_never_replaces_its_source(built, tmp_path):
+    """A page whose target is its source document, by a link or by its own path, is
+    refused and the source left as it was; a target not there yet is written."""
+    from tei_edition.errors import InputError
+    from tei_edition.publish.formats import ExportRequest, html as html_format
+
+    html, figures = built
+    document = figures["collection"].ordered()[0]
+    source = tmp_path / "letter.xml"
+    source.write_bytes(Path(document.path).read_bytes())
+    param = site.page_parameters(figures["collection"], document)["collection-page"]
+    link = tmp_path / "page.html"
+    link.symlink_to(source)
+    for target in (link, source):
+        request = ExportRequest(tree=document.parse(), source=source, output=target,
+                                options={"collection_page": param})
+        with pytest.raises(InputError, match="refusing to replace the source document"):
+            html_format.export(request)
+        assert source.read_bytes() == Path(document.path).read_bytes()
+    fresh = tmp_path / "out" / "page.html"
+    result = html_format.export(ExportRequest(tree=document.parse(), source=source, output=fresh,
+                                              options={"collection_page": param}))
+    assert result.outputs == [fresh] and fresh.read_bytes().startswith(b"<!DOCTYPE html>")

@@ -365,7 +365,7 @@ def facsimiles(document, tree) -> list[Facsimile]:
         ident = surface.get("{http://www.w3.org/XML/1998/namespace}id")
         if ident and graphic is not None and graphic.get("url"):
             surfaces[ident] = graphic.get("url")
-    folder = Path(document.path).resolve().parent
+    folder = None  # (resolved once a local image asks for it: most documents have none)
     found: list[Facsimile] = []
     seen: set[str] = set()
     for pb in root.iter(f"{_T}pb"):
@@ -379,6 +379,7 @@ def facsimiles(document, tree) -> list[Facsimile]:
         if _REMOTE.match(url):
             found.append(Facsimile(facs, url, None))
             continue
+        folder = folder or Path(document.path).resolve().parent
         local = (folder / url).resolve()
         if folder not in local.parents or not local.is_file() or not _IMAGE.search(local.name):
             continue
