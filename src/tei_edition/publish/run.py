@@ -176,8 +176,9 @@ def forms_read(stylesheet: str) -> tuple[str, ...]:
 # What else a format's pages of a collection's site (a run with ``collection-page``) read
 # of the entries handed over is its stylesheet's to say too: its template te:entries-read
 # returns "kind" when they read of each entry only what kind it is (its element's name)
-# and its key; a stylesheet without one reads them whole. Such a page is handed each entry as an empty element (a letter's
-# bundle a sixth of its size: Saxon parses it for each letter).
+# and its key; a stylesheet without one reads them whole. Such a page is handed each
+# entry as an empty element (a letter's bundle a sixth of its size: Saxon parses it for
+# each letter).
 ENTRIES_READ_TEMPLATE = "{urn:x-tei-edition}entries-read"
 ENTRIES_READ = ("whole", "kind")
 
@@ -311,6 +312,7 @@ def _kind_of_entry(register: CollectionRegister, key: str) -> str:
 
 
 def _attribute(value: str) -> str:
+    """``value`` as an attribute's value between double quotes."""
     return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
 
 
