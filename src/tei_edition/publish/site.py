@@ -149,33 +149,67 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     citation, previous/next in date order and within the correspondence, the other
     formats of the document, and (given the document's resolved ``tree``) where each
     register entry it names has its page on the collection site. The engine passes it
-    to ``xslt/html/html.xsl`` with the document."""
+    to ``xslt/html/html.xsl`` with the document, as the text Saxon parses
+    (``transform.XmlText``, written here: a letter's is some 11 KB of entity links,
+    which a tree built, serialised and parsed again cost more than the text)."""
     entry = document.catalogue
     by_id = _once(collection, "documents", lambda c: {d.id: d for d in c.documents})
     up = root_prefix(document.id)
-    page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
-    if has_map(collection):
-        page.set("map", "true")
+    page = [_page_start(collection, up)]
     for rel, target in (("prev", entry.prev), ("next", entry.next),
                         ("corresp-prev", entry.corresp_prev), ("corresp-next", entry.corresp_next)):
         if target and target in by_id:
-            etree.SubElement(page, f"{{{TE_NS}}}link", rel=rel, href=up + _neighbour(by_id[target]),
-                             label=_line(by_id[target].catalogue))
+            page.append(_element("link", (("rel", rel), ("href", up + _neighbour(by_id[target])),
+                                          ("label", _line(by_id[target].catalogue)))))
     if getattr(entry, "fragment", None) and entry.source:
-        etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(entry.source),
-                         label=file_titles(collection).get(str(entry.source)) or str(entry.source))
+        page.append(_element("link", (("rel", "contents"), ("href", up + file_page(entry.source)),
+                                      ("label", file_titles(collection).get(str(entry.source))
+                                       or str(entry.source)))))
     for label, value in _facts(entry):
-        etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
+        page.append(_element("fact", (("label", label),), value))
     if getattr(entry, "roles_note", None):  # sender and addressee as the editors decided
-        etree.SubElement(page, f"{{{TE_NS}}}roles-note").text = entry.roles_note
+        page.append(_element("roles-note", (), entry.roles_note))
     _formats(page, document.id, "../" * (document.id.count("/") + 1), formats)  # DIR/html/<id>.html
     _citation(page, collection, _line(entry), href(document.id), base_url, entry.identifier)
     _entities(page, collection, up, tree, document)
     if tree is not None:
         for facsimile in facsimiles(document, tree):
-            etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
-                             href=facsimile.href, remote=str(facsimile.source is None).lower())
-    return {"collection-page": page.getroottree()}
+            page.append(_element("facsimile", (("facs", facsimile.facs), ("href", facsimile.href),
+                                               ("remote", str(facsimile.source is None).lower()))))
+    return {"collection-page": _page_text(page)}
+
+
+_PAGE_END = "</te:page>"
+
+
+def _page_start(collection, up: str) -> str:
+    """The start tag of a page's ``collection-page`` (te:page: the way back to the
+    collection's root, its title, whether it has a map)."""
+    attributes = [("root", up), ("collection", _title(collection))]
+    if has_map(collection):
+        attributes.append(("map", "true"))
+    return f'<te:page xmlns:te="{TE_NS}"' + "".join(
+        [f' {name}="{_escaped(value)}"' for name, value in attributes]) + ">"
+
+
+def _element(name: str, attributes, text: str | None = None) -> str:
+    """One te: element of a page's ``collection-page`` as XML text: its attributes
+    (name, value) in order, its text if any."""
+    start = f"<te:{name}" + "".join([f' {key}="{_escaped(value)}"' for key, value in attributes])
+    return f"{start}/>" if text is None else f"{start}>{_escaped(text)}</te:{name}>"
+
+
+def _page_text(page: list[str]) -> transform.XmlText:
+    """A page's ``collection-page`` whole (its start tag and elements, ``page``)."""
+    text = "".join(page) + _PAGE_END
+    if _NOT_XML.search(text):  # (as lxml refused them, so does this: Saxon would fail later)
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes "
+                         "or control characters")
+    return transform.XmlText(text)
+
+
+# What no XML 1.0 text holds (a value read from edition.toml might)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _neighbour(document) -> str:
@@ -196,22 +230,21 @@ def whole_file_parameters(collection, file_id: str, divisions, tree, *,
     (``DIR/html/<file id>/index.html``, ``whole_file_pages``): the collection's header
     as on a letter's page, the way to the file's contents page, its other formats, how
     to cite it and where the names it holds have their register pages. No catalogue
-    data or neighbours: those are its documents' (``divisions``), on its contents page."""
+    data or neighbours: those are its documents' (``divisions``), on its contents page.
+    As text, as ``page_parameters``."""
     up = "../" * (file_id.count("/") + 1)
-    page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
-    if has_map(collection):
-        page.set("map", "true")
+    page = [_page_start(collection, up)]
     root = tree.getroot()
     title = header_title(root.find(f"{_T}teiHeader")) or _leaf(file_id)
     source = next((d.catalogue.source for d in divisions
                    if getattr(getattr(d, "catalogue", None), "source", None)), None)
     if source:
-        etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(source),
-                         label=title)
+        page.append(_element("link", (("rel", "contents"), ("href", up + file_page(source)),
+                                      ("label", title))))
     _formats(page, file_id, up + "../", formats)
     _citation(page, collection, title, f"{file_id}/index.html", base_url, None)
     _entities(page, collection, up, tree, None)
-    return {"collection-page": page.getroottree()}
+    return {"collection-page": _page_text(page)}
 
 
 def file_titles(collection) -> dict[str, str]:
@@ -229,15 +262,15 @@ def file_titles(collection) -> dict[str, str]:
     return _once(collection, "file titles", read)
 
 
-def _formats(page, document_id: str, to_out: str, formats) -> None:
+def _formats(page: list[str], document_id: str, to_out: str, formats) -> None:
     """The document's other formats, beside ``DIR/html/`` (``to_out`` leads there from
     its page)."""
     for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
         if name in formats:
-            etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document_id + suffix)
+            page.append(_element("format", (("label", label), ("href", to_out + document_id + suffix))))
 
 
-def _citation(page, collection, line: str, path: str, base_url: str | None,
+def _citation(page: list[str], collection, line: str, path: str, base_url: str | None,
               identifier: str | None) -> None:
     """How to cite a page: its catalogue line, the collection and its editors, and its
     address (``base_url`` + ``path``) or, with none, its shelfmark, which the page
@@ -247,37 +280,58 @@ def _citation(page, collection, line: str, path: str, base_url: str | None,
     editors = [str(e) for e in getattr(collection, "editors", None) or []]
     if editors:
         citation += ", ed. by " + ", ".join(editors)
-    cite = etree.SubElement(page, f"{{{TE_NS}}}citation")
+    attributes = ()
     if base_url:
-        cite.set("url", base_url.rstrip("/") + "/" + path)
+        attributes = (("url", base_url.rstrip("/") + "/" + path),)
     elif identifier:  # no address to cite (a page's relative path is none)
-        cite.set("shelfmark", identifier)
+        attributes = (("shelfmark", identifier),)
         citation += "."
-    cite.text = citation
+    page.append(_element("citation", attributes, citation))
 
 
-def _entities(page, collection, up: str, tree, document) -> None:
+_LINKS_HELD = 200_000  # names' entity links kept per collection (``_entities``)
+
+
+def _entities(page: list[str], collection, up: str, tree, document) -> None:
     """Where each register entry the page names has its page on the collection site:
     from the resolved ``tree``, else the keys the collection model recorded for the
-    ``document``."""
+    ``document``. A name's links (its ``@ref`` ids and its keys, to the page of its
+    first key) are written once per worker for the names alike (a collection's
+    letters name the same entries again and again)."""
     register = _entry_pages(collection)
     seen: set[str] = set()
     if tree is not None:
+        made = _once(collection, "entity links", lambda c: {})
+        if len(made) > _LINKS_HELD:
+            made.clear()
         for el in tree.getroot().iter(*_NAMES):
-            keys = el.get(TE_REFS, "").split()
-            if not keys or keys[0] not in register:
+            refs = el.get(TE_REFS)
+            if not refs:
                 continue
-            target_href = f"{up}registers/{register[keys[0]]}.html"
-            ids = [t.rsplit("#", 1)[-1] for t in el.get("ref", "").split() if "#" in t]
-            for ident in ids + keys:
+            ref = el.get("ref")
+            links = made.get((up, refs, ref))
+            if links is None:
+                links = made[(up, refs, ref)] = _entity_links(register, up, refs, ref)
+            for ident, link in links:
                 if ident not in seen:
                     seen.add(ident)
-                    etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
+                    page.append(link)
     elif document is not None:
         for key in sorted(set(getattr(document, "register_refs", None) or [])):
             if key in register:
-                etree.SubElement(page, f"{{{TE_NS}}}entity", id=key,
-                                 href=f"{up}registers/{register[key]}.html")
+                page.append(_element("entity", (("id", key), ("href", f"{up}registers/{register[key]}.html"))))
+
+
+def _entity_links(register: dict[str, str], up: str, refs: str, ref: str | None) -> tuple:
+    """A name's entity links (id, its te:entity element), its ``@ref`` ids then its keys
+    (``te:refs``), each to the page of its first key; none when that has no page."""
+    keys = refs.split()
+    if not keys or keys[0] not in register:
+        return ()
+    target_href = f"{up}registers/{register[keys[0]]}.html"
+    ids = [t.rsplit("#", 1)[-1] for t in (ref or "").split() if "#" in t]
+    return tuple((ident, _element("entity", (("id", ident), ("href", target_href))))
+                 for ident in dict.fromkeys(ids + keys))
 
 
 # ---------------------------------------------------------------- facsimiles
@@ -311,7 +365,7 @@ def facsimiles(document, tree) -> list[Facsimile]:
         ident = surface.get("{http://www.w3.org/XML/1998/namespace}id")
         if ident and graphic is not None and graphic.get("url"):
             surfaces[ident] = graphic.get("url")
-    folder = Path(document.path).resolve().parent
+    folder = None  # (resolved once a local image asks for it: most documents have none)
     found: list[Facsimile] = []
     seen: set[str] = set()
     for pb in root.iter(f"{_T}pb"):
@@ -325,6 +379,7 @@ def facsimiles(document, tree) -> list[Facsimile]:
         if _REMOTE.match(url):
             found.append(Facsimile(facs, url, None))
             continue
+        folder = folder or Path(document.path).resolve().parent
         local = (folder / url).resolve()
         if folder not in local.parents or not local.is_file() or not _IMAGE.search(local.name):
             continue

@@ -59,7 +59,8 @@ def parameters(*, reading: str = "normalised", collection_page=None,
                collapse_whitespace: bool = True, passages: bool = False,
                divisions=()) -> dict:
     """The stylesheet's parameters. ``collection_page``: a document's page in a
-    collection site (the tree ``tei_edition.publish.site.page_parameters`` makes).
+    collection site (what ``tei_edition.publish.site.page_parameters`` makes: its XML
+    text, or a tree).
     ``collapse_whitespace=False`` keeps the source's whitespace runs (for tests that
     compare the two renderings). ``passages``: the document's passages for a collection
     site too (``publish.digest``; ``Site.passages``, ``ExportResult.passages``), of the
@@ -187,10 +188,19 @@ def _export_page(site: Site, target: Path, source: Path) -> ExportResult:
     if set(site.files) != {"index.html"}:
         raise TransformError(f"{STYLESHEET} returned {', '.join(sorted(site.files))} for a page "
                              "of a collection (expected index.html alone)", path=str(source))
-    if target.resolve() == source.resolve():
+    if _same_file(target, source):
         raise InputError("refusing to replace the source document", path=str(target))
     write_atomic(target, site.files["index.html"].encode("utf-8"))
     return ExportResult([target], site.warnings, site.coverage, passages=site.passages)
+
+
+def _same_file(target: Path, source: Path) -> bool:
+    """Whether ``target`` is the file ``source`` (a link to it, or it by another way):
+    a target not there yet is none (two ``stat`` calls, not a walk of both paths)."""
+    try:
+        return os.path.samefile(target, source)
+    except OSError:
+        return False
 
 
 def _check_target(target: Path, source: Path) -> None:
