@@ -157,6 +157,12 @@
        catalogue, filtered) instead of the list. -->
   <xsl:variable name="s:letters-listed" as="xs:integer" select="200"/>
 
+  <!-- The documents by id, for the entries' pages' lists of mentions: looked up once a
+       document a page (key() with the site element as its third argument checks each
+       found node is under it, a tenth of the pages' time) -->
+  <xsl:variable name="s:doc-of" as="map(xs:string, element(s:doc))"
+                select="map:merge($s:site/s:doc ! map{string(@id): .})"/>
+
   <xsl:function name="s:entity-file" as="xs:string">
     <xsl:param name="entity" as="element(s:entity)"/>
     <xsl:param name="page" as="xs:integer"/>
@@ -294,9 +300,15 @@
              the only one, else to the document), its date unless the title says it,
              and its passages' snippets, each a link to its paragraph when there are
              several; compact, for an entry named in thousands of passages -->
+        <!-- (one page lists every mention; else those of its documents, found in a map:
+             a mention's document compared with each of the page's, as "=" does, made an
+             entry named in thousands of documents quadratic) -->
+        <xsl:variable name="listed" as="map(xs:string, xs:boolean)"
+                      select="if ($pages = 1) then map{} else map:merge($docs ! map{string(.): true()})"/>
         <ul class="by-document">
-          <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
-            <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
+          <xsl:for-each-group select="if ($pages = 1) then s:mention else s:mention[map:contains($listed, string(@doc))]"
+                              group-adjacent="@doc">
+            <xsl:variable name="doc" select="$s:doc-of(current-grouping-key())"/>
             <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
             <xsl:variable name="one" select="count(current-group()) = 1"/>
             <li>
