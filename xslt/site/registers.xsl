@@ -30,7 +30,6 @@
               <span class="count">({count(current-group())})</span></h2>
             <xsl:call-template name="s:letters">
               <xsl:with-param name="kind" select="current-grouping-key()"/>
-              <xsl:with-param name="entities" select="current-group()"/>
               <xsl:with-param name="prefix" select="''"/>
             </xsl:call-template>
           </section>
@@ -39,26 +38,46 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The letters of each kind's entries, in order, each followed by its count: kind ->
+       (letter, count, letter, count ...), grouped once, not again on each of the kind's
+       index pages (dozens of a register of thousands). -->
+  <xsl:variable name="s:letter-counts" as="map(xs:string, xs:string*)">
+    <xsl:map>
+      <xsl:for-each-group select="$s:site/s:entity" group-by="@kind">
+        <xsl:map-entry key="string(current-grouping-key())">
+          <xsl:for-each-group select="current-group()" group-by="@letter">
+            <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+            <xsl:sequence select="string(current-grouping-key()), string(count(current-group()))"/>
+          </xsl:for-each-group>
+        </xsl:map-entry>
+      </xsl:for-each-group>
+    </xsl:map>
+  </xsl:variable>
+
+  <!-- The letters of the kind's entries, each a link to its index page ($current's
+       marked as the page's own). -->
   <xsl:template name="s:letters" as="element()">
     <xsl:param name="kind" as="xs:string"/>
-    <xsl:param name="entities" as="element(s:entity)*"/>
     <xsl:param name="prefix" as="xs:string"/>
     <xsl:param name="current" as="xs:string" select="''"/>
+    <xsl:variable name="counts" select="$s:letter-counts($kind)"/>
     <nav class="letters" aria-label="{$s:kinds($kind)} by letter">
       <ul>
-        <xsl:for-each-group select="$entities" group-by="@letter">
-          <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+        <xsl:for-each select="$counts[position() mod 2 = 1]">
+          <xsl:variable name="letter" select="."/>
+          <xsl:variable name="i" select="position()"/>
+          <xsl:variable name="count" select="$counts[2 * $i]"/>
           <li>
-            <a href="{$prefix}{$kind}-{current-grouping-key()}.html">
-              <xsl:if test="current-grouping-key() = $current">
+            <a href="{$prefix}{$kind}-{$letter}.html">
+              <xsl:if test="$letter = $current">
                 <xsl:attribute name="aria-current" select="'page'"/>
               </xsl:if>
-              <xsl:text>{if (current-grouping-key() = 'other') then 'other' else current-grouping-key()}</xsl:text>
-              <span class="count">{count(current-group())}</span>
+              <xsl:text>{if ($letter = 'other') then 'other' else $letter}</xsl:text>
+              <span class="count">{$count}</span>
               <!-- read out "H 12 entries", not "H 12" -->
-              <span class="visually-hidden">{if (count(current-group()) = 1) then ' entry' else ' entries'}</span></a>
+              <span class="visually-hidden">{if ($count = '1') then ' entry' else ' entries'}</span></a>
           </li>
-        </xsl:for-each-group>
+        </xsl:for-each>
       </ul>
     </nav>
   </xsl:template>
@@ -95,7 +114,6 @@
         <h1>{$title}</h1>
         <xsl:call-template name="s:letters">
           <xsl:with-param name="kind" select="$kind"/>
-          <xsl:with-param name="entities" select="$site/s:entity[@kind = $kind]"/>
           <xsl:with-param name="prefix" select="''"/>
           <xsl:with-param name="current" select="$letter"/>
         </xsl:call-template>
