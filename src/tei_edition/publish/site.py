@@ -549,14 +549,15 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     # the search index made as the digests are read, spilled to files as it is built
     # (not held here), in a folder of ``out`` removed however the site ends (an error,
     # Ctrl-C: none is left in the build folder)
-    with intake if intake is not None else Intake(collection, out) as taken:
+    with intake if intake is not None else Intake(collection, out) as taken, _Children() as children:
         for found in digests:
             taken.add(found)
             del found
         return _write_collection_site(collection, taken, out, full_registers=full_registers,
                                       downloads=downloads, pages=pages, previous=previous,
                                       salt=salt, known=known, jobs=jobs, memory=memory,
-                                      keep=keep, described=described, ahead=ahead)
+                                      keep=keep, described=described, ahead=ahead,
+                                      children=children)
 
 
 # what ``Intake.keep`` writes (another version is read as none)
@@ -819,10 +820,17 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
                            downloads, pages: dict | None, previous: Previous | None, salt: str,
                            known: dict | None, jobs: int, memory: int | None,
                            keep: Path | None = None, described: tuple | None = None,
-                           ahead=None) -> dict:
-    """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
+                           ahead=None, children: "_Children | None" = None) -> dict:
+    """``write_collection_site`` once every digest is ``taken`` in (closed by the caller).
+    ``children``: where the child processes making the pages are started ahead, when
+    they will be (closed by the caller)."""
     entries, numbers, index = taken.entries, taken.numbers, taken.index
     mentions, marked, stamp_of = taken.tables()
+    if children is not None and jobs > 1 and (previous is None or not previous.folder.is_dir()) \
+            and _batch_count(mentions) >= max(2, jobs - 1):
+        # a whole site of many batches: its children (as many as ``jobs``, below) start and
+        # compile the stylesheet while this process describes the site (a second or more)
+        children.start(jobs, out)
     if keep is not None:
         taken.keep(keep, (mentions, marked, stamp_of))
     taken.by_digest = {}  # (what the site does not keep of them goes with it, below)
@@ -969,10 +977,10 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     inputs = _stylesheet_inputs(data, batches, mentions, overview=OVERVIEW not in kept_parts)
     # (child processes cost their start: not for the few entries of a rebuild)
     peak = [0, 0]  # the children's own peak; the peak of this process and them together
-    children = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
+    count = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
         if jobs > 1 and len(batches) > 1 else 0
-    for part, name, digest, wrote in _made_pages(inputs, writer, children, peak, write_files,
-                                                 memory=memory):
+    for part, name, digest, wrote in _made_pages(inputs, writer, count, peak, write_files,
+                                                 memory=memory, ahead=children):
         hashes[name] = digest
         written, kept = written + wrote, kept + (not wrote)
         part_files.setdefault(part, []).append(name)
@@ -1138,6 +1146,20 @@ def _batches(pending: list, mentions: Mentions) -> list[list]:
         batches[-1].append(el)
         size += count
     return [batch for batch in batches if batch]
+
+
+def _batch_count(mentions: Mentions) -> int:
+    """How many batches (``_batches``) the entries with mentions make: the entries
+    shown are those at least (and correspondents, every entry with ``full_registers``)."""
+    count, size, length = 0, 0, 0
+    for key in itertools.chain(mentions.lists, (k for k in mentions.packed if k not in mentions.lists)):
+        found = mentions.count(key)
+        if not found:
+            continue
+        if not count or length >= PAGE_BATCH or size + found > BATCH_MENTIONS:
+            count, size, length = count + 1, 0, 0
+        size, length = size + found, length + 1
+    return count
 
 
 def _stylesheet_inputs(data, batches: list[list], mentions: Mentions, *, overview: bool):
@@ -1315,7 +1337,7 @@ CALLS_PER_CHILD = 4
 
 
 def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None, *,
-                memory: int | None = None):
+                memory: int | None = None, ahead: "_Children | None" = None):
     """(part, file name, content hash, written) of the pages of each input (text), in
     order, each written (or linked over) by ``writer``: here, or by ``children`` child
     processes (a standard library pool, each child renewed after ``CALLS_PER_CHILD``
@@ -1324,7 +1346,8 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
     the pages. ``peak`` gets the children's peak memory and that of this process and
     them together (bytes). A child whose memory passes ``memory`` (bytes) is stopped,
     and the pages with it: a ``TransformError``, as a worker over the limit fails its
-    document."""
+    document. ``ahead``: children started ahead (``_Children``), used when they are as
+    many and write as ``writer`` does (else ended)."""
     if not children:
         for tree in inputs:
             for part, name, text in _pages(tree, writer.folder.folder):
@@ -1333,12 +1356,17 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
             meanwhile()
         return
     out = writer.folder.folder
-    context = multiprocessing.get_context("spawn")
-    started = _Started(context.SimpleQueue())
-    pool = ProcessPoolExecutor(max_workers=children, mp_context=context,
-                               max_tasks_per_child=CALLS_PER_CHILD, initializer=_start_child,
-                               initargs=(str(out), writer._linker.old if writer._linker else None,
-                                         writer._old_hashes, started.queue))
+    old = writer._linker.old if writer._linker else None
+    if ahead is not None and ahead.fits(children, out, old):
+        pool, started = ahead.pool, ahead.started
+    else:
+        if ahead is not None:
+            ahead.close()
+        context = multiprocessing.get_context("spawn")
+        started = _Started(context.SimpleQueue())
+        pool = ProcessPoolExecutor(max_workers=children, mp_context=context,
+                                   max_tasks_per_child=CALLS_PER_CHILD, initializer=_start_child,
+                                   initargs=(str(out), old, writer._old_hashes, started.queue))
     try:
         waiting: deque = deque()
         for tree in inputs:
@@ -1354,8 +1382,55 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
         while waiting:
             yield from _result(waiting.popleft(), out, peak, started, memory)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        started.queue.close()
+        if ahead is not None and pool is ahead.pool:
+            ahead.close()
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+            started.queue.close()
+
+
+class _Children:
+    """The child processes making a whole site's pages (``_made_pages``), started ahead
+    (``start``): each compiles the site stylesheet then, as its first call would (that
+    counts as one of its calls: one more is allowed). Ended on ``close``."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.started: _Started | None = None
+        self._made: tuple | None = None
+
+    def start(self, count: int, out: Path) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.started = _Started(context.SimpleQueue())
+        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context,
+                                        max_tasks_per_child=CALLS_PER_CHILD + 1,
+                                        initializer=_start_child,
+                                        initargs=(str(out), None, {}, self.started.queue))
+        self._made = (count, str(out))
+        for _ in range(count):  # (each submitted while none is idle starts a child)
+            self.pool.submit(_compile_site)
+
+    def fits(self, count: int, out: Path, old) -> bool:
+        """Whether the children started are those ``count`` children writing into
+        ``out`` with no previous build's files would be."""
+        return self.pool is not None and self._made == (count, str(out)) and old is None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.started.queue.close()
+            self.pool = None
+
+    def __enter__(self) -> "_Children":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _compile_site() -> None:
+    """In a child process started ahead: the site stylesheet compiled."""
+    transform.compiled(STYLESHEET)
 
 
 class _Started:
