@@ -240,8 +240,15 @@
 
   <xsl:function name="te:break-before-punctuation" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
-    <xsl:sequence select="exists($n/self::tei:lb[not(ancestor::*[local-name() = $te:line-keeping])]
-      [following-sibling::node()[1][self::text()][matches(., '^\s*[' || $te:closing-marks || ']', ';j')]])"/>
+    <!-- (the text's first mark read before the expression is tried at each of its
+         characters, and before the break's ancestors are asked: most lines start with
+         a word) -->
+    <xsl:sequence select="exists($n/self::tei:lb
+      [following-sibling::node()[1][self::text()]
+         [let $head := normalize-space(substring(., 1, 64))
+          return (if ($head) then contains($te:closing-marks, substring($head, 1, 1)) else true())
+                 and matches(., '^\s*[' || $te:closing-marks || ']', ';j')]]
+      [not(ancestor::*[local-name() = $te:line-keeping])])"/>
   </xsl:function>
 
   <!-- Whether te:indentation-trimmed leaves a text as it is, asked of a few characters
