@@ -285,7 +285,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
     digested: dict[str, str] = {}  # the records' register digests made (``_register_digest``)
-    pending_links: list[tuple[str, str]] = []  # outputs taken over, linked while workers render
+    pending_links: list[str] = []  # outputs taken over (relative), linked while workers render
     sources: dict[Path, str] = {}
     from tei_edition.publish.site import has_map  # (its header's Map link)
     page_shell = json.dumps([collection.title, collection.editors,
@@ -914,18 +914,14 @@ def _link_over(out: Path, staging: Path, names: list[str]) -> bool:
     whole = [False, False]
 
     def link(half: int) -> None:
-        linker = links.Linker(out, staging)
-        done = linked[half]
         try:
-            for name in halves[half]:
-                if not linker.link(name):
-                    return
-                done.append(name)
+            done = links.Linker(out, staging).link_all(halves[half])  # (a folder at a time)
         except OSError:
             if half == 0:
                 raise
             return  # (the other thread's error: its half is not whole)
-        whole[half] = True
+        linked[half].extend(done)
+        whole[half] = len(done) == len(set(halves[half]))
 
     other = threading.Thread(target=link, args=(1,), name="link-over", daemon=True)
     if halves[1]:
@@ -1066,12 +1062,11 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
         return entry if all(os.path.exists(os.path.join(staging, p)) for p in wanted) else None
     if not all(os.path.exists(os.path.join(old, p)) for p in wanted):
         return None
-    for rel in wanted:  # now, or (``pending``) by the caller later
-        link = (os.path.join(old, rel), os.path.join(staging, rel))
-        if pending is not None:
-            pending.append(link)
-        else:
-            links.link_path(*link)
+    if pending is not None:  # by the caller later
+        pending.extend(wanted)
+    else:
+        for rel in wanted:
+            links.link_path(os.path.join(old, rel), os.path.join(staging, rel))
     return entry
 
 
@@ -1169,7 +1164,8 @@ class _Meanwhile:
     the collection site: reads the site digests ``names`` from ``old`` (``digests``),
     each taken into the site's ``intake`` when there is one (``site.Intake``: then
     ``digests`` names them with no digests), and, by a thread of its own, links the
-    outputs taken over from the previous build (``pending``, (source, target) pairs).
+    outputs taken over from the previous build (``pending``, names relative to ``old``
+    and ``staging``).
     Threads: meanwhile this process waits for its workers, and the links wait on the
     file system. ``kept``: the
     previous build's ``manifest.SITE_INTAKE``, from which the ``intake`` takes the
@@ -1177,7 +1173,7 @@ class _Meanwhile:
     ``ahead``: files of the previous build (names relative to it: the previous site's)
     linked into ``staging`` last, those linked named in ``ahead`` (``result`` first)."""
 
-    def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str],
+    def __init__(self, pending: list[str], old: Path, names: list[str],
                  intake=None, kept: Path | None = None, ahead: list[str] = (),
                  staging: Path | None = None):
         self._pending, self._old, self._names, self._intake = pending, old, names, intake
@@ -1221,13 +1217,14 @@ class _Meanwhile:
 
     def _link(self) -> None:
         try:
-            for source, target in self._pending:
-                links.link_path(source, target)
+            # (a folder at a time: ``Linker.link_all``)
+            linker = links.Linker(self._old, self._staging)
+            linked = linker.link_all(self._pending)
+            for name in self._pending:  # (not a plain file: a folder, a link, taken over as it is)
+                if name not in linked:
+                    links.link_path(os.path.join(self._old, name), os.path.join(self._staging, name))
             if self._ahead:
-                linker, linked = links.Linker(self._old, self._staging), self.ahead
-                for name in self._ahead:
-                    if linker.link(name):
-                        linked.add(name)
+                self.ahead.update(linker.link_all(self._ahead))
         except BaseException as exc:  # raised in the build's own thread (``result``)
             self._link_error = exc
 
