@@ -57,6 +57,9 @@ def preload_for(argv: list[str]) -> tuple[str, ...] | None:
         only = [value for option, value in zip(argv, argv[1:]) if option == "--only"]
         only += [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]
         found = (*found, " ".join(["tei_edition.cli.jobs:compile_stylesheets", *only]))
+        if not only or "html" in " ".join(only).replace(",", " ").split():
+            # (after the formats': the site's pages come after the documents)
+            found = (*found, "tei_edition.cli.jobs:compile_site_stylesheet")
     return found
 
 

@@ -366,7 +366,13 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
                  _for_workers(collection, tasks) if collection_site else None)
-    packed = pool.pack(render, init_worker, init_args) if jobs and tasks else None
+    packed = pool.pack(_work, init_worker, init_args) if jobs and tasks else None
+    # the few pages of a site made again around a few documents: by the worker that
+    # rendered them, kept (its site stylesheet compiled as it started, ``cli.early``;
+    # this process then neither imports Saxon nor compiles it)
+    by_worker = bool(collection_site and packed is not None and len(tasks) <= _FEW)
+    if by_worker:
+        closing.callback(pool.release_kept)
     intake = None
     if collection_site and tasks and entries:
         from tei_edition.publish.site import Intake
@@ -389,7 +395,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
                    previous=(out, records_base),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
-                   few=len(tasks) <= _FEW,
+                   few=len(tasks) <= _FEW, compile_site=not by_worker,
                    known=_known_details(previous_site, manifest.key(manifest.tool_digest(), options)))
     try:
         if jobs == 0:
@@ -397,10 +403,11 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         else:
             # one or two documents: one worker (the one started early) renders them
             # sooner than a second could start and compile the stylesheets
-            report.usage = pool.run([(t.id, t) for t in tasks], render,
+            report.usage = pool.run([(t.id, t) for t in tasks], _work,
                                     jobs=min(jobs, 1) if len(tasks) <= _ONE_WORKER else jobs,
                                     initializer=init_worker, initargs=init_args,
-                                    limits=limits, on_done=finished, packed=packed)
+                                    limits=limits, on_done=finished, packed=packed,
+                                    keep=by_worker)
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -445,7 +452,9 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
                            previous=previous_site, out=out,
-                           jobs=jobs, intake=intake, ahead=linked_ahead if ahead else None)
+                           jobs=jobs, intake=intake, ahead=linked_ahead if ahead else None,
+                           pages_by=_pages_by_worker(packed, limits, report) if by_worker else None)
+        pool.release_kept()
         if ahead:  # (those the site does not have: none, when it failed)
             meanwhile.result()
             _remove(staging, meanwhile.ahead - set(site.files if site is not None else ()))
@@ -838,7 +847,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
                 out: Path | None = None, jobs: int = 1, intake=None,
-                ahead: Callable[[], set] | None = None) -> manifest.Site | None:
+                ahead: Callable[[], set] | None = None,
+                pages_by: Callable | None = None) -> manifest.Site | None:
     """The collection's own pages (``publish.site``) into ``staging/html``, from every
     document's digest. They depend on every document's catalogue entry and digest, the
     register and the options, all in one key: when it is that of the previous build
@@ -846,7 +856,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     the site is made again part by part, the parts and files that did not change
     linked over. ``intake``: the digests taken in so far (``site.Intake``; ``digests_of``
     gives the others), for the site made again. ``ahead``: a call giving the previous
-    site's files linked in ahead (``site.write_collection_site``)."""
+    site's files linked in ahead; ``pages_by``: what makes the pages of one input
+    (``site.write_collection_site``)."""
     from tei_edition.publish import site
 
     try:
@@ -877,7 +888,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
             intake=intake, keep=staging / manifest.SITE_INTAKE,
             described=(out / manifest.SITE_DESCRIBED if out is not None else None,
-                       staging / manifest.SITE_DESCRIBED, collection_key), ahead=ahead)
+                       staging / manifest.SITE_DESCRIBED, collection_key), ahead=ahead,
+            pages_by=pages_by)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -1116,10 +1128,11 @@ class _Ahead:
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
                  details: bool = False, few: bool = False, known: dict | None = None,
-                 previous: tuple = (None, None)):
+                 previous: tuple = (None, None), compile_site: bool = True):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
         self._previous = previous  # (the previous build's folder, its records' whole file)
         self._details, self._few, self._known = details, few, known
+        self._compile = compile_site  # (not when a worker makes the pages)
         self.saved = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
@@ -1140,7 +1153,7 @@ class _Ahead:
                 register.digest(register.keys())  # each entry's part, kept by the register
                 site.prepare(collection, details=self._details, every_entry=self._few,
                              known=self._known)
-                if self._few:
+                if self._few and self._compile:
                     from tei_edition.publish import transform
 
                     transform.compiled(site.STYLESHEET)
@@ -1372,6 +1385,49 @@ def _release_worker() -> None:
     if _held is not None:
         _held.__exit__(None, None, None)
         _held = None
+
+
+@dataclass
+class _SitePages:
+    """For a worker: the collection site's pages of one input of its stylesheet (its
+    text, ``site._stylesheet_inputs``), made for the folder ``out``."""
+
+    xml: bytes
+    out: str
+
+
+def _work(task):
+    """What a worker does with a task: a document rendered, or site pages made (the
+    strings the site stylesheet gives: the caller writes them)."""
+    if isinstance(task, _SitePages):
+        from tei_edition.publish import site
+
+        return list(site._pages(task.xml, Path(task.out)))
+    return render(task)
+
+
+def _pages_by_worker(packed: bytes, limits: pool.Limits, report: BuildReport) -> Callable:
+    """``site``'s ``pages_by``: the pages of one input made by the worker the run of
+    the documents kept (``pool.run``'s ``keep``); None when it is gone (they are made
+    here). A worker stopped at a limit fails the site, as a child process making its
+    pages would."""
+    from tei_edition.errors import TransformError
+
+    def pages_by(xml: bytes, out) -> list | None:
+        results: dict = {}
+        usage = pool.run([(0, _SitePages(xml, str(out)))], _work, jobs=1, limits=limits,
+                         on_done=results.__setitem__, packed=packed, keep=True, kept_only=True)
+        report.usage.worker_peak = max(report.usage.worker_peak, usage.worker_peak)
+        result = results.get(0)
+        if isinstance(result, pool.Failure):
+            if result.limit:
+                raise TransformError(f"the site's pages: {result.message}", path=str(out))
+            return None
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return pages_by
 
 
 def _run_here(tasks: list[_Task], init_args, finished: Callable) -> None:
