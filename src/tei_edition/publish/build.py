@@ -281,6 +281,17 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         settings["fallback"] = [str(fallback), manifest.file_digest(fallback)]
     options = manifest.options_digest(settings)
     old, previous_site = ({}, None) if force else manifest.load_all(out)
+    # the previous site's files linked into the new folder at once, by a thread of its
+    # own (while this one works out what to render, and the workers render), when its
+    # parts may be taken over (the same tool and options): by a site taken over whole,
+    # or made again around the documents rendered (its few files that change written
+    # over them, those it no longer has removed); then the documents' outputs taken over
+    linking = _Linking(out, staging, sorted(f"html/{name}" for name in previous_site.hashes)
+                       if _LINK_AHEAD and collection_site and fresh and previous_site is not None
+                       and isinstance(previous_site.hashes, dict)
+                       and previous_site.salt == manifest.key(manifest.tool_digest(), options)
+                       else [])
+    closing.callback(linking.stop)  # (however the build ends: no link made after it)
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
@@ -378,17 +389,10 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         from tei_edition.publish.site import Intake
 
         intake = closing.enter_context(Intake(collection, staging / "html"))
-    # the previous site's files linked ahead too, when its parts may be taken over (the
-    # same tool and options) by a site made again around the documents rendered: its
-    # few files that change are written over them, those it no longer has removed
-    ahead = sorted(f"html/{name}" for name in previous_site.hashes) \
-        if _LINK_AHEAD and collection_site and tasks and fresh and previous_site is not None and \
-        previous_site.salt == manifest.key(manifest.tool_digest(), options) and \
-        isinstance(previous_site.hashes, dict) else []
-    meanwhile = _Meanwhile(pending_links, out, [entry.digest for entry in entries.values()
-                                                if collection_site and tasks and entry.digest],
-                           intake, kept=None if force else out / manifest.SITE_INTAKE,
-                           ahead=ahead, staging=staging)
+    linking.given(pending_links)
+    meanwhile = _Meanwhile(linking, out, [entry.digest for entry in entries.values()
+                                          if collection_site and tasks and entry.digest],
+                           intake, kept=None if force else out / manifest.SITE_INTAKE)
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
     previous_site = previous_site if collection_site else None
@@ -1172,37 +1176,85 @@ class _Ahead:
             raise error
 
 
+class _Linking:
+    """Links from the previous build's folder ``old`` into ``staging`` (``Linker.link_all``)
+    by a thread of its own, started at once: the files ``ahead`` (the previous site's),
+    then, once ``given``, the documents' outputs taken over (names relative to both
+    folders). ``ahead`` gets those of ``ahead`` linked (``result`` first). (``os.link``
+    lets go of the interpreter lock: the file system's time overlaps this process's
+    reading, and the spare worker's idle start.)"""
+
+    def __init__(self, old: Path, staging: Path, ahead: list[str]):
+        self._old, self._staging, self._ahead = old, staging, ahead
+        self.ahead: set[str] = set()  # those of ``ahead`` linked into ``staging``
+        self._pending: list[str] = []
+        self._given, self._stop = threading.Event(), threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._link, name="link-over", daemon=True)
+        self._thread.start()
+
+    def given(self, pending: list[str] = ()) -> None:
+        """The documents' outputs to link once ``ahead`` are (only the first call counts:
+        none, when the build ends before it)."""
+        if not self._given.is_set():
+            self._pending = list(pending)
+            self._given.set()
+
+    def _link(self) -> None:
+        try:
+            linker = links.Linker(self._old, self._staging)
+            if self._ahead:
+                self.ahead.update(linker.link_all(self._ahead, self._stop))
+            self._given.wait()
+            linked = linker.link_all(self._pending, self._stop)  # (a folder at a time)
+            for name in self._pending:  # (not a plain file: a folder, a link, taken over as it is)
+                if self._stop.is_set():
+                    return
+                if name not in linked:
+                    links.link_path(os.path.join(self._old, name), os.path.join(self._staging, name))
+        except BaseException as exc:  # raised in the build's own thread (``result``)
+            self._error = exc
+
+    def result(self) -> None:
+        """Once everything is linked (an error linking is raised here)."""
+        self.given()
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def stop(self) -> None:
+        """The linking ended where it is, once the build ends (an interrupted build's
+        folder is not linked into after it: the next run takes it over)."""
+        self._stop.set()
+        self.given()
+        self._thread.join()
+
+
 class _Meanwhile:
     """What the build does in this process while its workers render and while it makes
     the collection site: reads the site digests ``names`` from ``old`` (``digests``),
     each taken into the site's ``intake`` when there is one (``site.Intake``: then
-    ``digests`` names them with no digests), and, by a thread of its own, links the
-    outputs taken over from the previous build (``pending``, names relative to ``old``
-    and ``staging``).
-    Threads: meanwhile this process waits for its workers, and the links wait on the
-    file system. ``kept``: the
+    ``digests`` names them with no digests), beside the ``linking`` of the outputs taken
+    over (``_Linking``, whose ``ahead`` it gives). Threads: meanwhile this process waits
+    for its workers, and the links wait on the file system. ``kept``: the
     previous build's ``manifest.SITE_INTAKE``, from which the ``intake`` takes the
-    digests that did not change in at once (``site.Intake.restore``): those are not read.
-    ``ahead``: files of the previous build (names relative to it: the previous site's)
-    linked into ``staging`` last, those linked named in ``ahead`` (``result`` first)."""
+    digests that did not change in at once (``site.Intake.restore``): those are not read."""
 
-    def __init__(self, pending: list[str], old: Path, names: list[str],
-                 intake=None, kept: Path | None = None, ahead: list[str] = (),
-                 staging: Path | None = None):
-        self._pending, self._old, self._names, self._intake = pending, old, names, intake
+    def __init__(self, linking: _Linking, old: Path, names: list[str],
+                 intake=None, kept: Path | None = None):
+        self._linking, self._old, self._names, self._intake = linking, old, names, intake
         self._kept = kept
-        self._ahead, self._staging = ahead, staging
-        self.ahead: set[str] = set()  # those of ``ahead`` linked into ``staging``
         self._decoded: dict[str, list] = {}
         self._error: BaseException | None = None
-        self._link_error: BaseException | None = None
         self._read = threading.Event()
         self._thread = threading.Thread(target=self._run, name="take-over", daemon=True)
         self._thread.start()
-        # the links by a thread of their own, beside the reading (``os.link`` lets go of
-        # the interpreter lock: the file system's time overlaps the reading's)
-        self._linking = threading.Thread(target=self._link, name="link-over", daemon=True)
-        self._linking.start()
+
+    @property
+    def ahead(self) -> set[str]:
+        """The previous build's files linked ahead (``_Linking.ahead``; ``result`` first)."""
+        return self._linking.ahead
 
     def _run(self) -> None:
         try:
@@ -1228,19 +1280,6 @@ class _Meanwhile:
         finally:
             self._read.set()
 
-    def _link(self) -> None:
-        try:
-            # (a folder at a time: ``Linker.link_all``)
-            linker = links.Linker(self._old, self._staging)
-            linked = linker.link_all(self._pending)
-            for name in self._pending:  # (not a plain file: a folder, a link, taken over as it is)
-                if name not in linked:
-                    links.link_path(os.path.join(self._old, name), os.path.join(self._staging, name))
-            if self._ahead:
-                self.ahead.update(linker.link_all(self._ahead))
-        except BaseException as exc:  # raised in the build's own thread (``result``)
-            self._link_error = exc
-
     def digests(self) -> dict[str, list]:
         """The digests read (name -> its digests), once they are."""
         self._read.wait()
@@ -1249,12 +1288,10 @@ class _Meanwhile:
     def result(self) -> None:
         """Once everything is read and linked (an error reading or linking is raised here)."""
         self._thread.join()
-        self._linking.join()
-        for name in ("_error", "_link_error"):
-            error = getattr(self, name)
-            if error is not None:
-                setattr(self, name, None)
-                raise error
+        self._linking.result()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def _prune(staging: Path, kept: set[str]) -> None:

@@ -65,11 +65,12 @@ class Linker:
             return self._copy(source, target)
         return True
 
-    def link_all(self, names) -> set[str]:
+    def link_all(self, names, stop=None) -> set[str]:
         """Each of ``names`` linked as ``link`` links it, a folder at a time: each link
         made relative to the two folders, held open (a path walked once per folder, not
         once per file: a rebuild links seventeen thousand files, and the file system's
-        time for each was half in finding its two folders again); the names linked."""
+        time for each was half in finding its two folders again); the names linked.
+        ``stop``: an event that, set, ends the linking there (those linked so far)."""
         by_folder: dict[str, list[str]] = {}
         for name in names:
             if plain(name):
@@ -77,14 +78,17 @@ class Linker:
                 by_folder.setdefault(folder, []).append(base)
         linked: set[str] = set()
         for folder, bases in by_folder.items():
+            if stop is not None and stop.is_set():
+                break
             prefix = f"{folder}/" if folder else ""
-            done = self._link_in(folder, bases)
+            done = self._link_in(folder, bases, stop)
             linked.update(prefix + base for base in done)
             linked.update(prefix + base for base in bases  # (the others, one at a time)
-                          if base not in done and self.link(prefix + base))
+                          if base not in done and not (stop is not None and stop.is_set())
+                          and self.link(prefix + base))
         return linked
 
-    def _link_in(self, folder: str, bases: list[str]) -> set[str]:
+    def _link_in(self, folder: str, bases: list[str], stop=None) -> set[str]:
         """The files ``bases`` of ``folder`` (a plain name, "" for the top) linked from
         ``old`` into ``new`` by links relative to the two folders, opened once (neither
         a link); those linked (none when a folder is no folder to link from or into).
@@ -104,7 +108,9 @@ class Linker:
             return set()
         done = set()
         try:
-            for base in bases:
+            for number, base in enumerate(bases):
+                if stop is not None and not number % 256 and stop.is_set():
+                    break
                 if base in files:
                     try:
                         os.link(base, base, src_dir_fd=opened[0], dst_dir_fd=opened[1],
