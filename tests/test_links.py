@@ -156,3 +156,17 @@ def test_link_all_never_links_through_a_linked_folder(tmp_path):
     (secret / "b" / "page.html").write_text("private", encoding="utf-8")
     (old / "linked").symlink_to(secret, target_is_directory=True)
     assert links.Linker(old, tmp_path / "other").link_all(["linked/b/page.html"]) == set()
+
+
+def test_has_says_from_the_listing_which_plain_files_there_are(tmp_path, monkeypatch):
+    old = _old(tmp_path)
+    (old / "a" / "b" / "link.html").symlink_to("page.html")
+    listed = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p: listed.append(p) or scandir(p))
+    linker = links.Linker(old, tmp_path / "new")
+    assert linker.has("a/b/page.html") and linker.has("top.js")
+    assert not linker.has("a/b/link.html") and not linker.has("a/b/gone.html")
+    assert not linker.has("../old/top.js") and not linker.has("a/b")
+    assert listed.count(str(old / "a" / "b")) == 1
+    assert not (tmp_path / "new").exists()  # (nothing made)

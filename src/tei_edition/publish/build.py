@@ -297,6 +297,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     keys, tasks, skipped = {}, [], []
     digested: dict[str, str] = {}  # the records' register digests made (``_register_digest``)
     pending_links: list[str] = []  # outputs taken over (relative), linked while workers render
+    listed = links.Linker(out, staging)  # (the previous build's folders, each listed once)
     sources: dict[Path, str] = {}
     from tei_edition.publish.site import has_map  # (its header's Map link)
     page_shell = json.dumps([collection.title, collection.editors,
@@ -332,7 +333,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             doc = None  # the whole file is parsed
         outputs = plan[doc_id]
         taken = _take_over(doc_id, keys[doc_id], outputs, resumed, staging, None) or \
-            _take_over(doc_id, keys[doc_id], outputs, old, staging, out, pending_links)
+            _take_over(doc_id, keys[doc_id], outputs, old, staging, out, pending_links, listed)
         if taken is not None:
             entries[doc_id] = taken
             skipped.append(_skipped_outcome(doc_id, path, taken, out))
@@ -1055,9 +1056,12 @@ def _owned(doc_id: str, fmt_name: str, rel: str) -> bool:
 
 def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
                staging: Path, old: Path | None,
-               pending: list | None = None) -> manifest.Entry | None:
+               pending: list | None = None,
+               listed: links.Linker | None = None) -> manifest.Entry | None:
     """The entry of an unchanged document whose outputs are all there, after linking
-    them into the staging folder from the old build (``old``); else None."""
+    them into the staging folder from the old build (``old``); else None. ``listed``: a
+    linker from ``old``, whose listings of its folders say which plain files are there
+    (a thousand documents' pages and digests not looked at one call each)."""
     entry = entries.get(doc_id)
     if entry is None or entry.key != key or \
             sorted(entry.outputs) != sorted(outputs) or \
@@ -1076,7 +1080,8 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
             return None
     if old is None:
         return entry if all(os.path.exists(os.path.join(staging, p)) for p in wanted) else None
-    if not all(os.path.exists(os.path.join(old, p)) for p in wanted):
+    if not all((listed is not None and listed.has(p)) or os.path.exists(os.path.join(old, p))
+               for p in wanted):
         return None
     if pending is not None:  # by the caller later
         pending.extend(wanted)

@@ -65,6 +65,11 @@ class Linker:
             return self._copy(source, target)
         return True
 
+    def has(self, name: str) -> bool:
+        """Whether ``name`` is a plain file of ``old`` (``link`` would link it), from the
+        listing of its folder."""
+        return plain(name) and self._old_file(os.path.join(self.old, name))
+
     def link_all(self, names, stop=None) -> set[str]:
         """Each of ``names`` linked as ``link`` links it, a folder at a time: each link
         made relative to the two folders, held open (a path walked once per folder, not
