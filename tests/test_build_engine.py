@@ -709,3 +709,17 @@ def test_the_register_a_worker_receives_is_the_register_sent(collection):
     assert register.copies and register.problems  # (the copy of p1; p7 twice)
     assert sent.digest(register.keys()) == register.digest(register.keys())
     assert etree.tostring(sent.bundle()) == etree.tostring(register.bundle())
+
+
+def test_the_first_worker_of_an_html_build_compiles_the_site_stylesheet_as_it_starts():
+    """A build with the HTML format has its first worker compile the collection site's
+    stylesheet too (it makes the few pages a rebuild of a few letters changes), after
+    the formats'; a build without it does not."""
+    from tei_edition.cli import early
+
+    site_sheet = "tei_edition.cli.jobs:compile_site_stylesheet"
+    for argv in (["build", "tei"], ["build", "tei", "--only", "html"], ["build", "--only=html,pdf"]):
+        found = early.preload_for(argv)
+        assert found[-1] == site_sheet and found[-2].startswith("tei_edition.cli.jobs:compile_stylesheets"), argv
+    assert site_sheet not in early.preload_for(["build", "tei", "--only", "pdf"])
+    assert site_sheet not in early.preload_for(["export", "html", "a.xml"])
