@@ -909,10 +909,11 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                          figures["hashes"], salt, figures["details"])
 
 
-# Whether the previous site's files are linked into the new folder while the documents
-# render, when the site will be made again around them (``_Meanwhile``): its parts kept
-# and its files whose contents are the same are then there, and only its files that
-# change are written after the documents (off: the site links those itself)
+# Whether the previous site's files are linked into the new folder from the start of a
+# build that may take its parts over (``_Linking``): a site taken over whole then has
+# them, and one made again around the documents rendered has its parts kept and its
+# files whose contents are the same, and writes only its files that change (off: the
+# site links those itself, at the end)
 _LINK_AHEAD = True
 
 # Files to link over from which a second thread links half of them (``os.link`` lets go
