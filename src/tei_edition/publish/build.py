@@ -491,8 +491,6 @@ def _validation(validate: bool, strict: bool, fallback_schema, config) -> tuple[
     checked, in words (the line ``build`` prints before it starts)."""
     if not validate:
         return None, "validation skipped (--no-validate)"
-    from tei_edition.validation import rng
-
     named = Path(fallback_schema) if fallback_schema else None
     if named is None and getattr(config, "fallback_schema", None):
         named = Path(config.fallback_schema)
@@ -500,6 +498,8 @@ def _validation(validate: bool, strict: bool, fallback_schema, config) -> tuple[
             named = Path(config.path).parent / named
     if named is not None and not named.is_file():
         raise InputError("fallback schema not found", path=str(named))
+    if named is not None:  # (imported only then: a rebuild without one has no use for it)
+        from tei_edition.validation import rng
     fallback = named.resolve() if named is not None and rng.jing_jar() else None
     if fallback is not None:
         undeclared = f"those declaring none against {named.name} (jing)"
