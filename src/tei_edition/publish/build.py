@@ -307,14 +307,21 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # the volume's imprint does), not its source file
     edition = (str(collection.title or "Collection"), tuple(str(e) for e in collection.editors)) \
         if len(documents) > 1 and any(f.name == "pdf" for f in chosen) else None
+    # (``os.path.abspath`` without asking the system for the folder each time: each call
+    # lets go of the interpreter lock, and the thread linking meanwhile takes it)
+    cwd = os.getcwd()
+
+    def absolute(path) -> str:
+        return os.path.normpath(os.path.join(cwd, path))
+
     for doc_id, doc in documents.items():
-        errors = held.get(os.path.normpath(os.path.abspath(doc.path)))
+        errors = held.get(absolute(doc.path))
         if errors:
             report.documents.append(DocumentOutcome(Path(doc.path), "document", errors, id=doc_id))
             continue
         path = Path(doc.path)
         if path not in sources:
-            sources[path] = collection.hashes.get(os.path.abspath(path)) or manifest.file_digest(path)
+            sources[path] = collection.hashes.get(absolute(path)) or manifest.file_digest(path)
         keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
                                     doc.fragment or "", _register_digest(collection, doc, digested),
                                     _neighbours(doc, documents))
