@@ -104,7 +104,9 @@ def test_parallel_output_is_identical_to_one_worker(collection, tmp_path):
 def test_register_pages_made_in_batches_by_child_processes_are_the_same(collection, tmp_path,
                                                                        monkeypatch):
     """A site of more entries than one batch has its entries' pages made in batches,
-    by child processes when the build has more than one job: the same files."""
+    by child processes when the build has more than one job: the same files. The
+    children of a whole site start (and compile the stylesheet) before the site is
+    described, not after."""
     from tei_edition.publish import site
 
     one = build([collection], tmp_path / "one", jobs=1, only=["html"])
@@ -115,12 +117,20 @@ def test_register_pages_made_in_batches_by_child_processes_are_the_same(collecti
             submitted.append(fn.__name__)
             return super().submit(fn, *args, **kwargs)
 
+    described = site._site_data
+
+    def describing(*args, **kwargs):
+        submitted.append("described")
+        return described(*args, **kwargs)
+
     monkeypatch.setattr(site, "PAGE_BATCH", 1)
     monkeypatch.setattr(site, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(site, "_site_data", describing)
     two = build([collection], tmp_path / "two", jobs=2, only=["html"])
     assert one.ok and two.ok
-    # the overview, then one call for each of the three persons named
-    assert submitted == ["_pages_of"] * 4
+    # each child's compile, the description, the overview, then one call for each of the
+    # three persons named
+    assert submitted == ["_compile_site"] * 2 + ["described"] + ["_pages_of"] * 4
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
 
 

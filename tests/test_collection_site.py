@@ -195,15 +195,20 @@ def test_page_parameters_without_the_tree_use_the_keys_the_model_recorded(built)
 
     tree = document.parse()
     resolve(tree, document.path, collection.register)
-    with_tree = site.page_parameters(collection, document, tree)["collection-page"].getroot()
-    without = site.page_parameters(collection, document)["collection-page"].getroot()
+    with_tree = _page(site.page_parameters(collection, document, tree))
+    without = _page(site.page_parameters(collection, document))
     by_key = lambda page: {e.get("id"): e.get("href") for e in page.iter("{urn:x-tei-edition}entity")  # noqa: E731
                            if e.get("id") in document.register_refs}
     assert by_key(without) == by_key(with_tree) and by_key(without)
     formats = lambda page: [f.get("label") for f in page.iter("{urn:x-tei-edition}format")]  # noqa: E731
     assert formats(without) == ["PDF", "plain text"]
-    only_text = site.page_parameters(collection, document, formats=["html", "text"])["collection-page"]
-    assert formats(only_text.getroot()) == ["plain text"]
+    only_text = _page(site.page_parameters(collection, document, formats=["html", "text"]))
+    assert formats(only_text) == ["plain text"]
+
+
+def _page(params):
+    """The ``collection-page`` parameter (the XML text Saxon parses) as a tree."""
+    return etree.fromstring(params["collection-page"].text)
 
 
 def test_register_page_lists_mentions_from_several_documents(built):
@@ -974,7 +979,7 @@ def test_the_map_link_is_the_register_s_and_its_page_says_when_no_named_place_is
     coll, found = _one_letter(tmp_path / "src", register, '<p>Gruss an <persName ref="#p1">Anna</persName></p>')
     assert site.has_map(coll)
     [document] = coll.documents
-    assert site.page_parameters(coll, document)["collection-page"].getroot().get("map") == "true"
+    assert _page(site.page_parameters(coll, document)).get("map") == "true"
     out = tmp_path / "out"
     site.write_collection_site(coll, [found], out)
     home = page(out / "index.html")
@@ -1302,3 +1307,58 @@ def test_an_entry_shown_on_the_site_is_found_though_no_text_names_it():
     files = {name: data.decode("utf-8") for name, data in index.files()}
     shard = read_shard(files[f"search/s-{search_index.shard_name('he')}.js"])[1]
     assert shard["e"] == {"heer": [["Oswald Heer", "person/heer", ""]]}
+
+
+def test_a_pages_parameter_holds_every_value_as_it_was(tmp_path):
+    """A document's ``collection-page`` is written as the XML text Saxon parses
+    (``site.page_parameters``): parsed, it holds the collection's title and the
+    citation as they were, whatever characters they hold, and the names' links; a
+    value no XML can hold is refused, as a tree refused it."""
+    import dataclasses
+
+    register = '<listPerson><person xml:id="p1"><persName>Anna</persName></person></listPerson>'
+    coll, _ = _one_letter(tmp_path / "src", register,
+                          '<p>Gruss an <persName ref="#p1">Anna</persName> &amp; <persName ref="#p1">sie</persName></p>')
+    title = 'Briefe & "Notizen" <1836>\n\tan Anna'
+    coll = dataclasses.replace(coll, title=title, editors=["A & B"])
+    [document] = coll.documents
+    tree = document.parse()
+    from tei_edition.entities.resolve import resolve
+
+    resolve(tree, document.path, coll.register)
+    page = _page(site.page_parameters(coll, document, tree))
+    assert page.get("collection") == title
+    [citation] = page.iter("{urn:x-tei-edition}citation")
+    assert citation.text == f"Letter. In: {title}, ed. by A & B"
+    links = [(e.get("id"), e.get("href")) for e in page.iter("{urn:x-tei-edition}entity")]
+    keys = tree.getroot().xpath("//@te:refs", namespaces={"te": "urn:x-tei-edition"})
+    # the name's id and its key, once for both names, to the entry's page
+    assert [i for i, _ in links] == list(dict.fromkeys(["p1", keys[0]])) and keys == [keys[0]] * 2
+    assert len({h for _, h in links}) == 1 and links[0][1].startswith("registers/person/")
+    with pytest.raises(ValueError):
+        site.page_parameters(dataclasses.replace(coll, title="Briefe\x0b"), document, tree)
+
+
+def test_a_collection_page_never_replaces_its_source(built, tmp_path):
+    """A page whose target is its source document, by a link or by its own path, is
+    refused and the source left as it was; a target not there yet is written."""
+    from tei_edition.errors import InputError
+    from tei_edition.publish.formats import ExportRequest, html as html_format
+
+    html, figures = built
+    document = figures["collection"].ordered()[0]
+    source = tmp_path / "letter.xml"
+    source.write_bytes(Path(document.path).read_bytes())
+    param = site.page_parameters(figures["collection"], document)["collection-page"]
+    link = tmp_path / "page.html"
+    link.symlink_to(source)
+    for target in (link, source):
+        request = ExportRequest(tree=document.parse(), source=source, output=target,
+                                options={"collection_page": param})
+        with pytest.raises(InputError, match="refusing to replace the source document"):
+            html_format.export(request)
+        assert source.read_bytes() == Path(document.path).read_bytes()
+    fresh = tmp_path / "out" / "page.html"
+    result = html_format.export(ExportRequest(tree=document.parse(), source=source, output=fresh,
+                                              options={"collection_page": param}))
+    assert result.outputs == [fresh] and fresh.read_bytes().startswith(b"<!DOCTYPE html>")

@@ -103,9 +103,9 @@ def test_the_print_edition_reads_the_forms_handed_over(tmp_path, monkeypatch):
 
 def test_each_format_is_handed_the_forms_it_reads(tmp_path, monkeypatch):
     """A collection's letter pages print no entry's forms (their name cards are the
-    site's scripts): html is handed none (it reads none there), text only the label its
-    common layer reads, the PDF those its index prints; none is decided again on a
-    page."""
+    site's scripts): html is handed none (it reads none there, nor anything of the
+    entries but their kinds: none is made for it), text only the label its common layer
+    reads, the PDF those its index prints; none is decided again on a page."""
     asked: dict[str, set] = {}
     real = run.with_forms
 
@@ -116,7 +116,7 @@ def test_each_format_is_handed_the_forms_it_reads(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "with_forms", recorded)
     source = generate(tmp_path / "src", letters=2)
     assert build([source], tmp_path / "out", jobs=0, only=["html", "text"]).exit_code == 0
-    assert asked == {"html/html.xsl": {()}, "text/text.xsl": {("label",)}}
+    assert asked == {"text/text.xsl": {("label",)}}
     assert run.forms_read("typst/typst.xsl") == ("label", "index", "sort", "dates", "summary")
 
 
@@ -308,3 +308,57 @@ def test_an_entry_s_card_is_the_same_in_the_collection_site_and_in_a_document_al
     shared = set(document) & set(collection)
     assert "p2" in shared and len(shared) > 1
     assert {key: document[key] for key in shared} == {key: collection[key] for key in shared}
+
+
+def test_each_format_declares_what_else_it_reads_of_the_entries():
+    """A collection's letter page reads of each entry handed over only its kind and key
+    (``run.entries_read``); the other formats read them whole."""
+    run.entries_read.cache_clear()
+    assert {name: run.entries_read(name) for name in ("html/html.xsl", "text/text.xsl", "typst/typst.xsl")} == {
+        "html/html.xsl": "kind", "text/text.xsl": "whole", "typst/typst.xsl": "whole"}
+
+
+def test_pages_are_the_same_with_the_entries_handed_as_their_kinds(tmp_path, monkeypatch):
+    """A collection's pages handed each entry as an empty element (its kind and key)
+    are the pages handed the entries whole, the search's digests too; a collection of one
+    document (a site of its own, its register pages listing the names) is handed them
+    whole."""
+    import json
+
+    from lxml import etree
+
+    source = generate(tmp_path / "src", letters=6)
+    handed: list[str] = []
+    real = run.handed_bundle
+
+    def kept(*args, **kwargs):
+        bundle = real(*args, **kwargs)
+        handed.append(bundle.text)
+        return bundle
+
+    with monkeypatch.context() as m:
+        m.setattr(run, "handed_bundle", kept)
+        assert build([source], tmp_path / "kinds", jobs=0, only=["html"]).exit_code == 0
+    with monkeypatch.context() as m:
+        m.setattr(run, "entries_read", lambda stylesheet: "whole")
+        assert build([source], tmp_path / "whole", jobs=0, only=["html"]).exit_code == 0
+    assert _outputs(tmp_path / "kinds") == _outputs(tmp_path / "whole")
+    digests = [{k: v["digest"] for k, v in json.loads(
+        (tmp_path / out / ".tei-edition-manifest.json").read_text())["documents"].items()}
+        for out in ("kinds", "whole")]
+    assert digests[0] == digests[1] and len(digests[0]) == 6
+    entries = [entry for text in handed for entry in etree.fromstring(text)]
+    assert entries and all(len(entry) == 0 and entry.get("{urn:x-tei-edition}key") for entry in entries)
+
+    one = tmp_path / "one"
+    (one / "letters").mkdir(parents=True)
+    letter = sorted((source / "letters").glob("*.xml"))[0]
+    (one / "letters" / letter.name).write_bytes(letter.read_bytes())
+    for register in (source / "registers").glob("*.xml"):
+        (one / register.name).write_bytes(register.read_bytes())
+    handed.clear()
+    with monkeypatch.context() as m:
+        m.setattr(run, "handed_bundle", kept)
+        assert build([one], tmp_path / "one-out", jobs=0, only=["html"]).exit_code == 0
+    entries = [entry for text in handed for entry in etree.fromstring(text)]
+    assert entries and all(len(entry) > 0 for entry in entries)

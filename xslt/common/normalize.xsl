@@ -198,14 +198,6 @@
       [empty(ancestor::*[self::tei:note or te:is-skipped(.)][. >> $el])]))"/>
   </xsl:function>
 
-  <!-- A phrase's closing space before a closing mark is the encoding's (spacing.xsl):
-       the text as the template below makes it, without its closing space. -->
-  <xsl:template match="text()[empty(following-sibling::node())][te:space-before-closing-mark(.)]"
-                mode="te:normalize" priority="1">
-    <xsl:variable name="text" as="xs:string"><xsl:next-match/></xsl:variable>
-    <xsl:value-of select="replace($text, '\s+\z', '', ';j')"/>
-  </xsl:template>
-
   <!-- An encoder's indentation at the edge of a phrase ("(<placeName>⏎  <hi>Gotthard</hi>⏎
        </placeName>)") is not a space of the text: it is left out where the text outside
        already has one or where the phrase meets a bracket or a punctuation mark, so that
@@ -219,21 +211,26 @@
        a text node beside a link that prints nothing (te:around-silent, below) or with
        a line end in it or a line break after it is trimmed; any other is as typed. So
        is, without asking te:indentation-trimmed, a text with a line end in it that
-       has nothing it could trim (te:as-typed): most of a pretty-printed file's. -->
+       has nothing it could trim (te:as-typed): most of a pretty-printed file's.
+       A phrase's last text loses its closing space before a closing mark, the
+       encoding's (spacing.xsl). (One template, its tests asked in turn: matching each
+       text against a second pattern, and asking te:prints-nothing of neighbours that
+       cannot print nothing (not a link, a comment, nor an element holding one or an
+       element), cost more than the rest of a text's work.) -->
   <xsl:template match="text()" mode="te:normalize">
+    <xsl:variable name="before" select="preceding-sibling::node()[1]"/>
     <xsl:variable name="after" select="following-sibling::node()[1]"/>
-    <xsl:choose>
-      <xsl:when test="te:prints-nothing(preceding-sibling::node()[1]) or te:prints-nothing($after)">
-        <xsl:value-of select="te:around-silent(., te:indentation-trimmed(.))"/>
-      </xsl:when>
-      <xsl:when test="exists($after/self::tei:lb)
-                      or (contains(., '&#10;') and not(te:as-typed(., exists($after))))">
-        <xsl:value-of select="te:indentation-trimmed(.)"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="."/>
-      </xsl:otherwise>
-    </xsl:choose>
+    <xsl:variable name="text" as="xs:string" select="
+      if ((some $n in ($before, $after) satisfies ($n/self::tei:ref or $n/self::tei:ptr
+                                                   or $n/self::comment() or $n/* or $n/comment()))
+          and (te:prints-nothing($before) or te:prints-nothing($after)))
+      then te:around-silent(., te:indentation-trimmed(.))
+      else if (exists($after/self::tei:lb)
+               or (contains(., '&#10;') and not(te:as-typed(., exists($after)))))
+      then te:indentation-trimmed(.)
+      else string(.)"/>
+    <xsl:value-of select="if (empty($after) and te:space-before-closing-mark(.))
+                          then replace($text, '\s+\z', '', ';j') else $text"/>
   </xsl:template>
 
   <!-- The marks that close what stands before them, written without a space (a regex
@@ -243,8 +240,15 @@
 
   <xsl:function name="te:break-before-punctuation" as="xs:boolean">
     <xsl:param name="n" as="node()?"/>
-    <xsl:sequence select="exists($n/self::tei:lb[not(ancestor::*[local-name() = $te:line-keeping])]
-      [following-sibling::node()[1][self::text()][matches(., '^\s*[' || $te:closing-marks || ']', ';j')]])"/>
+    <!-- (the text's first mark read before the expression is tried at each of its
+         characters, and before the break's ancestors are asked: most lines start with
+         a word) -->
+    <xsl:sequence select="exists($n/self::tei:lb
+      [following-sibling::node()[1][self::text()]
+         [let $head := normalize-space(substring(., 1, 64))
+          return (if ($head) then contains($te:closing-marks, substring($head, 1, 1)) else true())
+                 and matches(., '^\s*[' || $te:closing-marks || ']', ';j')]]
+      [not(ancestor::*[local-name() = $te:line-keeping])])"/>
   </xsl:function>
 
   <!-- Whether te:indentation-trimmed leaves a text as it is, asked of a few characters
@@ -472,8 +476,10 @@
   <xsl:template name="te:children">
     <xsl:param name="te:moved" as="node()*" tunnel="yes" select="()"/>
     <xsl:param name="only" as="node()*" select="node() except $te:moved"/>
+    <!-- whether $only is every child: nothing was moved out (a caller that names $only
+         says false(): the children are then taken one by one, to the same result) -->
+    <xsl:param name="all" as="xs:boolean" select="empty($te:moved)"/>
     <xsl:param name="te:path" as="xs:string" tunnel="yes" select="''"/>
-    <xsl:variable name="all" select="count($only) eq count(node())"/>
     <xsl:choose>
       <!-- (no child that reads its path: none is citable (te:common-attributes' test)
            and none holds elements, which might be; as in most names and phrases, and a
@@ -554,6 +560,7 @@
     <xsl:variable name="children" as="node()*">
       <xsl:call-template name="te:children">
         <xsl:with-param name="only" select="$shown | $kept"/>
+        <xsl:with-param name="all" select="false()"/>
       </xsl:call-template>
     </xsl:variable>
     <xsl:copy>
@@ -832,7 +839,7 @@
        with the same label (two sections of the commentary) is said once. -->
   <xsl:template match="(tei:persName | tei:placeName | tei:geogName | tei:settlement
                         | tei:country | tei:region | tei:bloc | tei:district | tei:orgName
-                        | tei:name | tei:rs)[exists(te:cross-references(.))]" mode="te:normalize" priority="3">
+                        | tei:name | tei:rs)[tei:ref][exists(te:cross-references(.))]" mode="te:normalize" priority="3">
     <xsl:variable name="refs" select="te:cross-references(.)"/>
     <xsl:next-match>
       <xsl:with-param name="te:moved" tunnel="yes" select="$refs"/>
@@ -914,6 +921,7 @@
       </xsl:if>
       <xsl:call-template name="te:children">
         <xsl:with-param name="only" select="node() except tei:desc[parent::tei:gap]"/>
+        <xsl:with-param name="all" select="false()"/>
       </xsl:call-template>
     </xsl:copy>
   </xsl:template>

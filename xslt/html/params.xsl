@@ -39,6 +39,15 @@
     <xsl:sequence select="()"/>
   </xsl:template>
 
+  <!-- What else a collection's pages (collection-page set) read of the entries handed
+       over (tei_edition.publish.run, entries_read): "kind", only what kind each is
+       (te:entity-type: its element's name) and its te:key (te:lookup), so each is handed
+       as an empty element; "whole", all of it. A template that reads more of an entry on a collection's page (its names,
+       notes, dates) says "whole" here. -->
+  <xsl:template name="te:entries-read" as="xs:string">
+    <xsl:sequence select="'kind'"/>
+  </xsl:template>
+
   <xsl:template name="h:check-params">
     <xsl:call-template name="te:check-params"/>
   </xsl:template>

@@ -244,25 +244,26 @@
     <xsl:param name="norm" as="document-node()"/>
     <xsl:param name="contexts" as="xs:boolean"/>
     <xsl:variable name="names" select="key('h:mentions-all', 'all', $norm)"/>
-    <xsl:variable name="ids" as="map(xs:string, xs:string)">
-      <xsl:map>
-        <xsl:for-each-group select="$names" group-by="(h:mention-block(.) ! generate-id(.), '')[1]">
-          <xsl:variable name="block" select="h:mention-block(.)"/>
-          <xsl:variable name="prefix" select="h:mention-prefix($block)"/>
-          <xsl:variable name="wanted" select="map:merge(current-group() ! map{generate-id(.): true()})"/>
-          <xsl:for-each select="($block, $norm)[1]//*[@te:entity]">
-            <xsl:if test="map:contains($wanted, generate-id())">
-              <xsl:map-entry key="generate-id()" select="$prefix || '-n' || position()"/>
-            </xsl:if>
-          </xsl:for-each>
-        </xsl:for-each-group>
-      </xsl:map>
-    </xsl:variable>
     <xsl:choose>
       <xsl:when test="not($contexts)">
         <xsl:sequence select="map{}"/>
       </xsl:when>
       <xsl:otherwise>
+        <!-- (made only here: a collection's page asks for none) -->
+        <xsl:variable name="ids" as="map(xs:string, xs:string)">
+          <xsl:map>
+            <xsl:for-each-group select="$names" group-by="(h:mention-block(.) ! generate-id(.), '')[1]">
+              <xsl:variable name="block" select="h:mention-block(.)"/>
+              <xsl:variable name="prefix" select="h:mention-prefix($block)"/>
+              <xsl:variable name="wanted" select="map:merge(current-group() ! map{generate-id(.): true()})"/>
+              <xsl:for-each select="($block, $norm)[1]//*[@te:entity]">
+                <xsl:if test="map:contains($wanted, generate-id())">
+                  <xsl:map-entry key="generate-id()" select="$prefix || '-n' || position()"/>
+                </xsl:if>
+              </xsl:for-each>
+            </xsl:for-each-group>
+          </xsl:map>
+        </xsl:variable>
         <xsl:map>
           <xsl:for-each-group select="$names" group-by="generate-id(te:block-of(.))">
             <xsl:variable name="block" select="te:block-of(.)"/>

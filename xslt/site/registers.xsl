@@ -30,7 +30,6 @@
               <span class="count">({count(current-group())})</span></h2>
             <xsl:call-template name="s:letters">
               <xsl:with-param name="kind" select="current-grouping-key()"/>
-              <xsl:with-param name="entities" select="current-group()"/>
               <xsl:with-param name="prefix" select="''"/>
             </xsl:call-template>
           </section>
@@ -39,26 +38,46 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- The letters of each kind's entries, in order, each followed by its count: kind ->
+       (letter, count, letter, count ...), grouped once, not again on each of the kind's
+       index pages (dozens of a register of thousands). -->
+  <xsl:variable name="s:letter-counts" as="map(xs:string, xs:string*)">
+    <xsl:map>
+      <xsl:for-each-group select="$s:site/s:entity" group-by="@kind">
+        <xsl:map-entry key="string(current-grouping-key())">
+          <xsl:for-each-group select="current-group()" group-by="@letter">
+            <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+            <xsl:sequence select="string(current-grouping-key()), string(count(current-group()))"/>
+          </xsl:for-each-group>
+        </xsl:map-entry>
+      </xsl:for-each-group>
+    </xsl:map>
+  </xsl:variable>
+
+  <!-- The letters of the kind's entries, each a link to its index page ($current's
+       marked as the page's own). -->
   <xsl:template name="s:letters" as="element()">
     <xsl:param name="kind" as="xs:string"/>
-    <xsl:param name="entities" as="element(s:entity)*"/>
     <xsl:param name="prefix" as="xs:string"/>
     <xsl:param name="current" as="xs:string" select="''"/>
+    <xsl:variable name="counts" select="$s:letter-counts($kind)"/>
     <nav class="letters" aria-label="{$s:kinds($kind)} by letter">
       <ul>
-        <xsl:for-each-group select="$entities" group-by="@letter">
-          <xsl:sort select="if (current-grouping-key() = 'other') then '~' else current-grouping-key()"/>
+        <xsl:for-each select="$counts[position() mod 2 = 1]">
+          <xsl:variable name="letter" select="."/>
+          <xsl:variable name="i" select="position()"/>
+          <xsl:variable name="count" select="$counts[2 * $i]"/>
           <li>
-            <a href="{$prefix}{$kind}-{current-grouping-key()}.html">
-              <xsl:if test="current-grouping-key() = $current">
+            <a href="{$prefix}{$kind}-{$letter}.html">
+              <xsl:if test="$letter = $current">
                 <xsl:attribute name="aria-current" select="'page'"/>
               </xsl:if>
-              <xsl:text>{if (current-grouping-key() = 'other') then 'other' else current-grouping-key()}</xsl:text>
-              <span class="count">{count(current-group())}</span>
+              <xsl:text>{if ($letter = 'other') then 'other' else $letter}</xsl:text>
+              <span class="count">{$count}</span>
               <!-- read out "H 12 entries", not "H 12" -->
-              <span class="visually-hidden">{if (count(current-group()) = 1) then ' entry' else ' entries'}</span></a>
+              <span class="visually-hidden">{if ($count = '1') then ' entry' else ' entries'}</span></a>
           </li>
-        </xsl:for-each-group>
+        </xsl:for-each>
       </ul>
     </nav>
   </xsl:template>
@@ -95,7 +114,6 @@
         <h1>{$title}</h1>
         <xsl:call-template name="s:letters">
           <xsl:with-param name="kind" select="$kind"/>
-          <xsl:with-param name="entities" select="$site/s:entity[@kind = $kind]"/>
           <xsl:with-param name="prefix" select="''"/>
           <xsl:with-param name="current" select="$letter"/>
         </xsl:call-template>
@@ -156,6 +174,12 @@
   <!-- A correspondent with more letters than this gets counts by year (linked to the
        catalogue, filtered) instead of the list. -->
   <xsl:variable name="s:letters-listed" as="xs:integer" select="200"/>
+
+  <!-- The documents by id, for the entries' pages' lists of mentions: looked up once a
+       document a page (key() with the site element as its third argument checks each
+       found node is under it, a tenth of the pages' time) -->
+  <xsl:variable name="s:doc-of" as="map(xs:string, element(s:doc))"
+                select="map:merge($s:site/s:doc ! map{string(@id): .})"/>
 
   <xsl:function name="s:entity-file" as="xs:string">
     <xsl:param name="entity" as="element(s:entity)"/>
@@ -294,9 +318,15 @@
              the only one, else to the document), its date unless the title says it,
              and its passages' snippets, each a link to its paragraph when there are
              several; compact, for an entry named in thousands of passages -->
+        <!-- (one page lists every mention; else those of its documents, found in a map:
+             a mention's document compared with each of the page's, as "=" does, made an
+             entry named in thousands of documents quadratic) -->
+        <xsl:variable name="listed" as="map(xs:string, xs:boolean)"
+                      select="if ($pages = 1) then map{} else map:merge($docs ! map{string(.): true()})"/>
         <ul class="by-document">
-          <xsl:for-each-group select="s:mention[@doc = $docs]" group-adjacent="@doc">
-            <xsl:variable name="doc" select="key('s:doc', current-grouping-key(), $site)"/>
+          <xsl:for-each-group select="if ($pages = 1) then s:mention else s:mention[map:contains($listed, string(@doc))]"
+                              group-adjacent="@doc">
+            <xsl:variable name="doc" select="$s:doc-of(current-grouping-key())"/>
             <xsl:variable name="page" select="'../../' || substring-before($doc/@href || '#', '#')"/>
             <xsl:variable name="one" select="count(current-group()) = 1"/>
             <li>

@@ -192,18 +192,13 @@
       <xsl:variable name="docs" select="distinct-values(s:mention/@doc)"/>
       <xsl:variable name="pages" select="max((1, xs:integer(ceiling(count($docs) div $s:per-page))))"/>
       <xsl:for-each select="1 to $pages">
-        <xsl:call-template name="s:file">
-          <xsl:with-param name="path" select="'registers/' || $entity/@kind || '/' || s:entity-file($entity, .)"/>
-          <xsl:with-param name="page" as="element()">
-            <xsl:call-template name="s:entity-page">
-              <xsl:with-param name="site" select="$site"/>
-              <xsl:with-param name="entity" select="$entity"/>
-              <xsl:with-param name="page" select="."/>
-              <xsl:with-param name="pages" select="$pages"/>
-              <xsl:with-param name="docs" select="$docs[position() gt (current() - 1) * $s:per-page
-                                                  and position() le current() * $s:per-page]"/>
-            </xsl:call-template>
-          </xsl:with-param>
+        <xsl:sequence select="'registers/' || $entity/@kind || '/' || s:entity-file($entity, .)"/>
+        <xsl:call-template name="s:entity-html">
+          <xsl:with-param name="entity" select="$entity"/>
+          <xsl:with-param name="page" select="."/>
+          <xsl:with-param name="pages" select="$pages"/>
+          <xsl:with-param name="docs" select="$docs[position() gt (current() - 1) * $s:per-page
+                                              and position() le current() * $s:per-page]"/>
         </xsl:call-template>
       </xsl:for-each>
       <!-- its name card, after its pages, beside the first (KIND/SLUG.js): the documents'
@@ -216,18 +211,91 @@
     </xsl:for-each>
   </xsl:template>
 
+  <xsl:variable name="s:html" as="map(*)" select="map{
+    'method': 'xhtml', 'html-version': 5.0, 'include-content-type': false(),
+    'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'}"/>
+
   <xsl:template name="s:file" as="xs:string+">
     <xsl:param name="path" as="xs:string"/>
     <xsl:param name="page" as="element()"/>
     <!-- a page drawing SVG shapes (the map's thousands): each empty one written
          self-closed ("<circle .../>", valid in HTML and XML), not with an end tag -->
     <xsl:param name="shapes" as="xs:boolean" select="false()"/>
-    <xsl:variable name="html" select="serialize($page, map{
-      'method': 'xhtml', 'html-version': 5.0, 'include-content-type': false(),
-      'omit-xml-declaration': true(), 'indent': false(), 'encoding': 'UTF-8'})"/>
+    <xsl:variable name="html" select="serialize($page, $s:html)"/>
     <xsl:sequence select="$path, (if ($shapes) then replace($html,
       '(&lt;(path|circle|rect)\s[^&lt;&gt;]*)&gt;&lt;/\2&gt;', '$1/&gt;') else $html) || '&#10;'"/>
   </xsl:template>
+
+  <!-- An entry's page $page of $pages as its text (s:file's): its title and content
+       written into the entries' pages' shell (s:entry-shell), serialised once: the
+       shell, the same on each of thousands of pages, was a quarter of each one's text
+       to build and serialise. (An entry whose title is the site's gets the page whole:
+       its title is not the shell's.) -->
+  <xsl:template name="s:entity-html" as="xs:string">
+    <xsl:param name="entity" as="element(s:entity)"/>
+    <xsl:param name="page" as="xs:integer"/>
+    <xsl:param name="pages" as="xs:integer"/>
+    <xsl:param name="docs" as="xs:anyAtomicType*"/>
+    <xsl:variable name="title" select="$entity/@label || (if ($page gt 1) then ' (' || $page || ')' else '')"/>
+    <xsl:choose>
+      <xsl:when test="$title = $s:site/@title">
+        <xsl:variable name="file" as="xs:string+">
+          <xsl:call-template name="s:file">
+            <xsl:with-param name="path" select="''"/>
+            <xsl:with-param name="page" as="element()">
+              <xsl:call-template name="s:entity-page">
+                <xsl:with-param name="site" select="$s:site"/>
+                <xsl:with-param name="entity" select="$entity"/>
+                <xsl:with-param name="page" select="$page"/>
+                <xsl:with-param name="pages" select="$pages"/>
+                <xsl:with-param name="docs" select="$docs"/>
+              </xsl:call-template>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:sequence select="$file[2]"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="title-text" as="document-node()">
+          <xsl:document>{$title}</xsl:document>
+        </xsl:variable>
+        <xsl:variable name="main" as="element()">
+          <main id="te-main" tabindex="-1">
+            <xsl:apply-templates select="$entity" mode="s:entry">
+              <xsl:with-param name="entry-site" select="$s:site" tunnel="yes"/>
+              <xsl:with-param name="entry-page" select="$page" tunnel="yes"/>
+              <xsl:with-param name="entry-pages" select="$pages" tunnel="yes"/>
+              <xsl:with-param name="entry-docs" select="$docs" tunnel="yes"/>
+            </xsl:apply-templates>
+          </main>
+        </xsl:variable>
+        <xsl:sequence select="$s:entry-shell[1] || serialize($title-text, $s:html) || $s:entry-shell[2]
+          || '&lt;main' || substring-after(serialize($main, $s:html), '&lt;main' || $s:xhtml-declared)
+          || $s:entry-shell[3] || '&#10;'"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:variable name="s:xhtml-declared" as="xs:string" select="' xmlns=&quot;http://www.w3.org/1999/xhtml&quot;'"/>
+
+  <!-- The entries' pages' text around their title (a mark here) and their content (an
+       empty main here): three strings -->
+  <xsl:variable name="s:entry-shell" as="xs:string+">
+    <xsl:variable name="shell" as="element()">
+      <xsl:call-template name="s:page">
+        <xsl:with-param name="site" select="$s:site"/>
+        <xsl:with-param name="root" select="'../../'"/>
+        <xsl:with-param name="page" select="'registers'"/>
+        <xsl:with-param name="box" select="false()"/>
+        <xsl:with-param name="title" select="'&#xE000;'"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="text" select="serialize($shell, $s:html)"/>
+    <xsl:variable name="main" select="'&lt;main id=&quot;te-main&quot; tabindex=&quot;-1&quot;&gt;&lt;/main&gt;'"/>
+    <xsl:sequence select="substring-before($text, '&#xE000;'),
+      substring-before(substring-after($text, '&#xE000;'), $main),
+      substring-after($text, $main)"/>
+  </xsl:variable>
 
   <!-- ============================================================ the page shell -->
 

@@ -56,7 +56,7 @@ from tei_edition.publish import formats, links, manifest, pool, run
 from tei_edition.publish.peak import own_peak
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.xml import parse as xmlparse
-from tei_edition.xml.output import MARKER, _check_replaceable, safe_child
+from tei_edition.xml.output import MARKER, SafeFolder, _check_replaceable
 from tei_edition.xml.parse import parse_file
 
 from tei_edition import collection as collection_model
@@ -1414,6 +1414,7 @@ def init_worker(register, format_names: list[str], parse_limits, collection=None
 
     global _held, _collection
     _collection = collection
+    _staging_folders.clear()  # (a build's own: looked at afresh)
     if collection is not None:  # the register its pages resolve against
         register = collection.register
     xmlparse.set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
@@ -1428,6 +1429,9 @@ def init_worker(register, format_names: list[str], parse_limits, collection=None
         stylesheet = getattr(importlib.import_module(formats.get(name).module), "STYLESHEET", None)
         if stylesheet:
             transform.compiled(stylesheet)
+    # What the worker holds for its lifetime (the collection, its register) is left out of
+    # the collector's full passes: one walked it all, some 60 ms, every few hundred letters
+    gc.freeze()
 
 
 def _release_worker() -> None:
@@ -1435,6 +1439,7 @@ def _release_worker() -> None:
     if _held is not None:
         _held.__exit__(None, None, None)
         _held = None
+    gc.unfreeze()  # (a build run in this process: its collection collected again)
 
 
 @dataclass
@@ -1513,7 +1518,8 @@ def render(task: _Task) -> DocumentOutcome:
     if outcome.problems:
         return outcome
     chosen = [formats.get(name) for name in task.outputs]
-    targets = [safe_child(task.staging, task.outputs[fmt.name]) for fmt in chosen]
+    staging = _staging_folder(task.staging)
+    targets = [staging.child(task.outputs[fmt.name]) for fmt in chosen]
     try:
         with run.resolved(tree, task.source, run.active_collection_register()):
             # names resolved once, for every format, the page and the digest
@@ -1521,11 +1527,34 @@ def render(task: _Task) -> DocumentOutcome:
     except TeiEditionError as exc:  # (one format's failure is its outcome's, not this)
         outcome.problems, outcome.exit_code = [exc.located()], exc.exit_code
         return outcome
-    staging = task.staging.resolve()
     for fmt in outcome.formats:
-        fmt.outputs = [Path(p).resolve().relative_to(staging) for p in fmt.outputs]
+        fmt.outputs = [_relative(Path(p), staging.root) for p in fmt.outputs]
     outcome.exit_code = EXIT_OK if outcome.ok else EXIT_PROBLEMS
     return outcome
+
+
+_staging_folders: dict[str, SafeFolder] = {}  # the worker's staging folder, resolved once
+
+
+def _staging_folder(folder: Path) -> SafeFolder:
+    """The staging folder's ``SafeFolder``, made once per worker (not resolved again,
+    nor its folders looked at again, for each document)."""
+    found = _staging_folders.get(str(folder))
+    if found is None:
+        _staging_folders.clear()
+        found = _staging_folders[str(folder)] = SafeFolder(folder)
+    return found
+
+
+def _relative(path: Path, root: Path) -> Path:
+    """An output's path relative to the staging folder (``root``, resolved): as it is
+    when it was made inside it (``SafeFolder``: no link on its way), else resolved."""
+    if path.is_absolute() and ".." not in path.parts:
+        try:
+            return path.relative_to(root)
+        except ValueError:
+            pass
+    return path.resolve().relative_to(root)
 
 
 def _export_resolved(task: _Task, tree, outcome: DocumentOutcome, chosen: list[formats.Format],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
@@ -18,7 +18,9 @@ def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
     Inside ``pool.LIMITS`` (the command line sets it) the export runs in a worker
     process that is stopped at the memory or time limit (the error names it). So does
     an export whose format's ``timeout`` bounds the whole export (HTML: Saxon cannot be
-    stopped in this process), at that limit; ``timeout=None`` runs it here."""
+    stopped in this process), at that limit; ``timeout=None`` runs it here. An HTML
+    document small beside the memory limit is parsed and resolved in this process,
+    while the worker compiles the stylesheet (``_export_handed``)."""
     from tei_edition.publish import pool
     from tei_edition.xml.parse import current_limits
 
@@ -40,6 +42,9 @@ def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
     if limits is None:
         return _export_here(path, fmt, output, **options)
     try:
+        stylesheet = _handed_over(fmt_entry, path, limits)
+        if stylesheet is not None:
+            return _export_handed(path, fmt, output, options, stylesheet, limits, overran)
         return pool.run_one(_in_worker, (str(path), fmt, output, options, current_limits()),
                             limits=limits, overran=overran)
     except TransformError as exc:
@@ -62,9 +67,105 @@ def _export_here(path: str | Path, fmt: str, output: str | Path | None = None,
     fmt_entry = formats.get(fmt)
     source = Path(path)
     tree = parse_file(source)
-    target = Path(output) if output else fmt_entry.default_output(source, source.parent)
-    if target.resolve() == source.resolve():
-        raise InputError("refusing to overwrite the input with the export", path=str(source))
+    target = _target(source, fmt, output)
     request = ExportRequest(tree=tree, source=source, output=target, options=options,
                             disposable=True)
     return fmt_entry.exporter()(request)
+
+
+# A document whose file is at most this part of the memory limit is parsed, checked and
+# resolved in the command's own process while its worker starts and compiles the
+# stylesheet (a third of a second for HTML, on the way to the transformation
+# otherwise), and handed to the worker as the text Saxon parses. A tree takes up to
+# some 40 times its file (an element of a few bytes is a node of a hundred and more):
+# a larger file is parsed in the worker, within the memory limit, as before.
+HANDED_PART = 128
+# The formats whose export takes such a document (``Handover``; their worker compiles
+# their module's ``STYLESHEET`` meanwhile).
+HANDED_FORMATS = frozenset({"html"})
+
+
+def _handed_over(fmt_entry, path, limits) -> str | None:
+    """The stylesheet of a format whose export takes a document made ready in this
+    process, if the file is small enough for that; else None."""
+    import importlib
+    import os
+
+    if fmt_entry.name not in HANDED_FORMATS:
+        return None
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return None  # (the worker's parser says why)
+    if size > limits.memory // HANDED_PART:
+        return None
+    return importlib.import_module(fmt_entry.module).STYLESHEET
+
+
+def _export_handed(path, fmt: str, output, options: dict, stylesheet: str, limits,
+                   overran) -> ExportResult:
+    """The export of a document parsed, checked (the same parser, the same limits) and
+    resolved here while the worker compiles ``stylesheet``: once it is ready, the
+    document goes to it as the text Saxon parses (``transform.handed``), its source
+    lines marked where that stylesheet reads them (which its initializer says)."""
+    from tei_edition.publish import pool, transform
+
+    source = Path(path)
+    tree = parse_file(source)
+    target = _target(source, fmt, output)
+    registers = _registers_named(tree, source)
+    names = transform.element_names(tree)
+
+    def document(unread):
+        return (str(source), fmt, str(target), options, transform.handed(tree, unread, names),
+                registers)
+
+    return pool.run_one(_in_worker_handed, pool.Later(document, lambda: transform.emptied(tree)),
+                        limits=limits, overran=overran, initializer=_lines_unread,
+                        initargs=(stylesheet,))
+
+
+def _registers_named(tree, source: Path):
+    """The register entries ``tree`` names, resolved as ``run.run_format`` resolves a
+    document exported on its own, as the text Saxon parses."""
+    from lxml import etree
+
+    from tei_edition.entities.resolve import resolve
+    from tei_edition.publish import transform
+    from tei_edition.publish.run import document_register
+
+    register = document_register(tree, source)
+    bundle = register.bundle(resolve(tree, source, register))
+    return transform.XmlText(etree.tostring(bundle.getroot(), encoding="unicode"))
+
+
+def _lines_unread(stylesheet: str) -> frozenset[str]:
+    """In the worker, once it has compiled ``stylesheet``: the elements whose source
+    line it never reads."""
+    from tei_edition.publish import transform
+
+    return transform.lines_unread(stylesheet)
+
+
+def _in_worker_handed(payload) -> ExportResult:
+    path, fmt, target, options, handed, registers = payload
+    request = ExportRequest(tree=Handover(handed, registers), source=Path(path),
+                            output=Path(target), options=options, disposable=True)
+    return formats.get(fmt).exporter()(request)
+
+
+@dataclass
+class Handover:
+    """What a format's export takes instead of a tree when the document was made ready
+    in the command's process (``_export_handed``): the document as Saxon parses it and
+    the register entries it names."""
+
+    document: object  # transform.Handed
+    registers: object  # transform.XmlText
+
+
+def _target(source: Path, fmt: str, output) -> Path:
+    target = Path(output) if output else formats.get(fmt).default_output(source, source.parent)
+    if target.resolve() == source.resolve():
+        raise InputError("refusing to overwrite the input with the export", path=str(source))
+    return target

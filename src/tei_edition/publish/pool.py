@@ -124,6 +124,17 @@ class Usage:
     workers_renewed: int = 0
 
 
+@dataclass(frozen=True)
+class Later:
+    """A task's payload made in the parent only once a worker is ready to take it, from
+    what that worker's initializer returned: ``make(prepared)``; then ``sent()``, if
+    given, while the worker works. (An export hands over a document whose form depends
+    on the compiled stylesheet, and frees its own copy once it is sent.)"""
+
+    make: Callable[[object], object]
+    sent: Callable[[], None] | None = None
+
+
 # A worker whose own memory (not its Typst worker's, which is renewed by its own rule)
 # is above this after a task is replaced by a fresh one before the next. Saxon's heap
 # (a GraalVM image started with no options) grows with what it has allocated, not
@@ -164,6 +175,7 @@ class _Worker:
         self.sender = Connection(self.process.to_child)
         self.conn = Connection(self.process.from_child)
         self.ready = False
+        self.prepared = None  # what its initializer returned (``Later``)
         self.task = None  # (key, payload) while busy
         self.started = 0.0
         self.peak = 0
@@ -417,7 +429,12 @@ def _dispatch(workers, queue, on_start) -> None:
         if worker.ready and worker.task is None and queue:
             task = queue.popleft()
             on_start(task[0])
+            later = task[1] if isinstance(task[1], Later) else None
+            if later is not None:
+                task = (task[0], later.make(worker.prepared))
             worker.send(task)
+            if later is not None and later.sent is not None:
+                later.sent()
 
 
 def _collect(worker, workers, on_done, spawn, usage) -> None:
@@ -427,7 +444,7 @@ def _collect(worker, workers, on_done, spawn, usage) -> None:
             message = worker.conn.recv()
             kind = message[0]
             if kind == "ready":
-                worker.ready = True
+                worker.ready, worker.prepared = True, message[1]
             elif kind == "init-error":
                 raise RuntimeError(f"a worker could not start: {message[1]}")
             elif kind == "done":
@@ -591,14 +608,13 @@ def _serve(receive_fd: int, send_fd: int) -> None:
         if isinstance(setup, bytes):  # pickled once for every worker (``pack``)
             setup = pickle.loads(setup)
         function, initializer, initargs = setup
-        if initializer is not None:
-            initializer(*initargs)
+        prepared = initializer(*initargs) if initializer is not None else None
     except (EOFError, OSError):
         raise
     except BaseException as exc:
         send.send(("init-error", f"{type(exc).__name__}: {exc}"))
         return
-    send.send(("ready",))
+    send.send(("ready", prepared))
     while True:
         try:
             task = receive.recv()

@@ -173,6 +173,33 @@ def forms_read(stylesheet: str) -> tuple[str, ...]:
     return tuple(name for name in FORMS if name in declared)
 
 
+# What else a format's pages of a collection's site (a run with ``collection-page``) read
+# of the entries handed over is its stylesheet's to say too: its template te:entries-read
+# returns "kind" when they read of each entry only what kind it is (its element's name)
+# and its key; a stylesheet without one reads them whole. Such a page is handed each
+# entry as an empty element (a letter's bundle a sixth of its size: Saxon parses it for
+# each letter).
+ENTRIES_READ_TEMPLATE = "{urn:x-tei-edition}entries-read"
+ENTRIES_READ = ("whole", "kind")
+
+
+@cache
+def entries_read(stylesheet: str) -> str:
+    """What ``stylesheet``'s pages read of the entries handed over besides their forms
+    (``ENTRIES_READ_TEMPLATE``): "whole", or "kind"; asked once per process."""
+    context = etree.ElementTree(etree.Element(f"{{{TE_NS}}}registers"))
+    try:
+        declared = transform.call_template_strings(stylesheet, ENTRIES_READ_TEMPLATE, context).strings
+    except TransformError as exc:
+        if _NO_TEMPLATE not in exc.message:
+            raise
+        return "whole"
+    if len(declared) != 1 or declared[0] not in ENTRIES_READ:
+        raise TransformError(f"{stylesheet}: te:entries-read returned {declared!r}, not one of "
+                             f"{', '.join(ENTRIES_READ)}")
+    return declared[0]
+
+
 def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = FORMS) -> None:
     """Write on each entry of a register ``bundle`` (its top level) the name forms the
     common layer decides for it, those of ``forms`` (te:form-label, -index, -sort,
@@ -218,8 +245,9 @@ def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = F
 
 
 # The entries of a collection's register as ``handed_bundle`` serializes them, each once
-# per process: (register stamp, reading, forms, key) -> the entry's XML ("": no entry).
-_handed: dict[tuple[int, str, tuple[str, ...], str], str] = {}
+# per process: (register stamp, reading, forms, whole, key) -> the entry's XML ("": no
+# entry).
+_handed: dict[tuple[int, str, tuple[str, ...], bool, str], str] = {}
 # (the root declares the namespaces every entry has, which its start tag then leaves out:
 # a third of a letter's bundle, which Saxon parses for each letter)
 _ENTRY_NAMESPACES = f' xmlns="{TEI_NS}" xmlns:te="{TE_NS}"'
@@ -228,32 +256,64 @@ _BUNDLE_END = "</te:registers>"
 
 
 def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
-                  reading: str, forms: tuple[str, ...] = FORMS) -> transform.XmlText:
+                  reading: str, forms: tuple[str, ...] = FORMS, *,
+                  whole: bool = True) -> transform.XmlText:
     """``register.bundle(keys)`` with each entry's name forms of ``forms``
     (``with_forms``), as the XML text Saxon parses: the same tree, made of each entry's
     text, made once per process for the register as it is (its ``stamp``), the reading
     and the forms. A worker's documents name the same entries again and again: none is
     copied, given its forms or serialized again, and no bundle is built or serialized
-    per document."""
+    per document. Not ``whole`` (a page that reads only the entries' kinds and keys,
+    ``entries_read``, and none of their forms): each entry an empty element."""
     stamp = register.stamp
+    whole = whole or bool(forms)  # (forms are written on the whole entry)
     wanted = sorted(set(keys))
-    missing = [key for key in wanted if (stamp, reading, forms, key) not in _handed]
+    missing = [key for key in wanted if (stamp, reading, forms, whole, key) not in _handed]
     if missing:
         if len(_handed) + len(missing) > _FORMS_HELD or \
                 next(iter(_handed), (stamp,))[0] != stamp:  # (only the register at hand's)
             _handed.clear()
             missing = wanted
-        part = etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS})
-        copies = []
-        for key in missing:
-            entry = register.find(key)
-            copies.append(None if entry is None else register.bundle_entry(part, entry))
-        with_forms(stylesheet, part, reading, forms)
-        for key, copy in zip(missing, copies):
-            _handed[(stamp, reading, forms, key)] = "" if copy is None else \
-                _in_bundle(etree.tostring(copy, encoding="unicode"))
-    return transform.XmlText(_BUNDLE_START + "".join([_handed[(stamp, reading, forms, key)]
+        if whole:
+            _hand_whole(stylesheet, register, missing, reading, forms)
+        else:
+            for key in missing:
+                _handed[(stamp, reading, forms, whole, key)] = _kind_of_entry(register, key)
+    return transform.XmlText(_BUNDLE_START + "".join([_handed[(stamp, reading, forms, whole, key)]
                                                       for key in wanted]) + _BUNDLE_END)
+
+
+def _hand_whole(stylesheet: str, register: CollectionRegister, keys: list[str],
+                reading: str, forms: tuple[str, ...]) -> None:
+    """The entries of ``keys`` whole, with their forms, into ``_handed``."""
+    part = etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS})
+    copies = []
+    for key in keys:
+        entry = register.find(key)
+        copies.append(None if entry is None else register.bundle_entry(part, entry))
+    with_forms(stylesheet, part, reading, forms)
+    for key, copy in zip(keys, copies):
+        _handed[(register.stamp, reading, forms, True, key)] = "" if copy is None else \
+            _in_bundle(etree.tostring(copy, encoding="unicode"))
+
+
+def _kind_of_entry(register: CollectionRegister, key: str) -> str:
+    """An entry as a page that reads only its kind and key is handed it: its element,
+    empty, with its key ("": no entry, as in ``bundle``)."""
+    entry = register.find(key)
+    element = None if entry is None else entry.element
+    if element is None:
+        return ""
+    name = etree.QName(element)
+    if name.namespace != TEI_NS:  # (no TEI entry: whole, its namespace declared on it)
+        copy = register.bundle_entry(etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS}), entry)
+        return _in_bundle(etree.tostring(copy, encoding="unicode"))
+    return f'<{name.localname} te:key="{_attribute(register.key_of(entry))}"/>'
+
+
+def _attribute(value: str) -> str:
+    """``value`` as an attribute's value between double quotes."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
 
 
 def _in_bundle(entry: str) -> str:
@@ -287,11 +347,16 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
     if done is not None and done.tree is tree and done.source == source and done.register is register:
         if bundle is None:  # resolved once for all formats (``resolved``), bundled once
             forms = forms_read(stylesheet) if collection else ()  # (for the forms they read)
-            if forms not in done.bundles:
-                done.bundles[forms] = handed_bundle(stylesheet, register, done.keys,
-                                                    params.get("reading", ""), forms) \
+            # (and what else: declared for a page of a collection's site, which a run
+            # with no ``collection-page`` is not: a site of its own, with its registers)
+            whole = not collection or "collection-page" not in params or \
+                entries_read(stylesheet) == "whole"
+            if (forms, whole) not in done.bundles:
+                done.bundles[(forms, whole)] = handed_bundle(stylesheet, register, done.keys,
+                                                             params.get("reading", ""), forms,
+                                                             whole=whole) \
                     if collection else register.bundle(done.keys)
-            bundle = done.bundles[forms]
+            bundle = done.bundles[(forms, whole)]
     else:
         keys = resolve(tree, source, register)
         bundle = bundle if bundle is not None else register.bundle(keys)

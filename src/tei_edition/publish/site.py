@@ -149,33 +149,67 @@ def page_parameters(collection, document, tree=None, *, base_url: str | None = N
     citation, previous/next in date order and within the correspondence, the other
     formats of the document, and (given the document's resolved ``tree``) where each
     register entry it names has its page on the collection site. The engine passes it
-    to ``xslt/html/html.xsl`` with the document."""
+    to ``xslt/html/html.xsl`` with the document, as the text Saxon parses
+    (``transform.XmlText``, written here: a letter's is some 11 KB of entity links,
+    which a tree built, serialised and parsed again cost more than the text)."""
     entry = document.catalogue
     by_id = _once(collection, "documents", lambda c: {d.id: d for d in c.documents})
     up = root_prefix(document.id)
-    page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
-    if has_map(collection):
-        page.set("map", "true")
+    page = [_page_start(collection, up)]
     for rel, target in (("prev", entry.prev), ("next", entry.next),
                         ("corresp-prev", entry.corresp_prev), ("corresp-next", entry.corresp_next)):
         if target and target in by_id:
-            etree.SubElement(page, f"{{{TE_NS}}}link", rel=rel, href=up + _neighbour(by_id[target]),
-                             label=_line(by_id[target].catalogue))
+            page.append(_element("link", (("rel", rel), ("href", up + _neighbour(by_id[target])),
+                                          ("label", _line(by_id[target].catalogue)))))
     if getattr(entry, "fragment", None) and entry.source:
-        etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(entry.source),
-                         label=file_titles(collection).get(str(entry.source)) or str(entry.source))
+        page.append(_element("link", (("rel", "contents"), ("href", up + file_page(entry.source)),
+                                      ("label", file_titles(collection).get(str(entry.source))
+                                       or str(entry.source)))))
     for label, value in _facts(entry):
-        etree.SubElement(page, f"{{{TE_NS}}}fact", label=label).text = value
+        page.append(_element("fact", (("label", label),), value))
     if getattr(entry, "roles_note", None):  # sender and addressee as the editors decided
-        etree.SubElement(page, f"{{{TE_NS}}}roles-note").text = entry.roles_note
+        page.append(_element("roles-note", (), entry.roles_note))
     _formats(page, document.id, "../" * (document.id.count("/") + 1), formats)  # DIR/html/<id>.html
     _citation(page, collection, _line(entry), href(document.id), base_url, entry.identifier)
     _entities(page, collection, up, tree, document)
     if tree is not None:
         for facsimile in facsimiles(document, tree):
-            etree.SubElement(page, f"{{{TE_NS}}}facsimile", facs=facsimile.facs,
-                             href=facsimile.href, remote=str(facsimile.source is None).lower())
-    return {"collection-page": page.getroottree()}
+            page.append(_element("facsimile", (("facs", facsimile.facs), ("href", facsimile.href),
+                                               ("remote", str(facsimile.source is None).lower()))))
+    return {"collection-page": _page_text(page)}
+
+
+_PAGE_END = "</te:page>"
+
+
+def _page_start(collection, up: str) -> str:
+    """The start tag of a page's ``collection-page`` (te:page: the way back to the
+    collection's root, its title, whether it has a map)."""
+    attributes = [("root", up), ("collection", _title(collection))]
+    if has_map(collection):
+        attributes.append(("map", "true"))
+    return f'<te:page xmlns:te="{TE_NS}"' + "".join(
+        [f' {name}="{_escaped(value)}"' for name, value in attributes]) + ">"
+
+
+def _element(name: str, attributes, text: str | None = None) -> str:
+    """One te: element of a page's ``collection-page`` as XML text: its attributes
+    (name, value) in order, its text if any."""
+    start = f"<te:{name}" + "".join([f' {key}="{_escaped(value)}"' for key, value in attributes])
+    return f"{start}/>" if text is None else f"{start}>{_escaped(text)}</te:{name}>"
+
+
+def _page_text(page: list[str]) -> transform.XmlText:
+    """A page's ``collection-page`` whole (its start tag and elements, ``page``)."""
+    text = "".join(page) + _PAGE_END
+    if _NOT_XML.search(text):  # (as lxml refused them, so does this: Saxon would fail later)
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes "
+                         "or control characters")
+    return transform.XmlText(text)
+
+
+# What no XML 1.0 text holds (a value read from edition.toml might)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _neighbour(document) -> str:
@@ -196,22 +230,21 @@ def whole_file_parameters(collection, file_id: str, divisions, tree, *,
     (``DIR/html/<file id>/index.html``, ``whole_file_pages``): the collection's header
     as on a letter's page, the way to the file's contents page, its other formats, how
     to cite it and where the names it holds have their register pages. No catalogue
-    data or neighbours: those are its documents' (``divisions``), on its contents page."""
+    data or neighbours: those are its documents' (``divisions``), on its contents page.
+    As text, as ``page_parameters``."""
     up = "../" * (file_id.count("/") + 1)
-    page = etree.Element(f"{{{TE_NS}}}page", root=up, collection=_title(collection))
-    if has_map(collection):
-        page.set("map", "true")
+    page = [_page_start(collection, up)]
     root = tree.getroot()
     title = header_title(root.find(f"{_T}teiHeader")) or _leaf(file_id)
     source = next((d.catalogue.source for d in divisions
                    if getattr(getattr(d, "catalogue", None), "source", None)), None)
     if source:
-        etree.SubElement(page, f"{{{TE_NS}}}link", rel="contents", href=up + file_page(source),
-                         label=title)
+        page.append(_element("link", (("rel", "contents"), ("href", up + file_page(source)),
+                                      ("label", title))))
     _formats(page, file_id, up + "../", formats)
     _citation(page, collection, title, f"{file_id}/index.html", base_url, None)
     _entities(page, collection, up, tree, None)
-    return {"collection-page": page.getroottree()}
+    return {"collection-page": _page_text(page)}
 
 
 def file_titles(collection) -> dict[str, str]:
@@ -229,15 +262,15 @@ def file_titles(collection) -> dict[str, str]:
     return _once(collection, "file titles", read)
 
 
-def _formats(page, document_id: str, to_out: str, formats) -> None:
+def _formats(page: list[str], document_id: str, to_out: str, formats) -> None:
     """The document's other formats, beside ``DIR/html/`` (``to_out`` leads there from
     its page)."""
     for name, label, suffix in (("pdf", "PDF", ".pdf"), ("text", "plain text", ".txt")):
         if name in formats:
-            etree.SubElement(page, f"{{{TE_NS}}}format", label=label, href=to_out + document_id + suffix)
+            page.append(_element("format", (("label", label), ("href", to_out + document_id + suffix))))
 
 
-def _citation(page, collection, line: str, path: str, base_url: str | None,
+def _citation(page: list[str], collection, line: str, path: str, base_url: str | None,
               identifier: str | None) -> None:
     """How to cite a page: its catalogue line, the collection and its editors, and its
     address (``base_url`` + ``path``) or, with none, its shelfmark, which the page
@@ -247,37 +280,58 @@ def _citation(page, collection, line: str, path: str, base_url: str | None,
     editors = [str(e) for e in getattr(collection, "editors", None) or []]
     if editors:
         citation += ", ed. by " + ", ".join(editors)
-    cite = etree.SubElement(page, f"{{{TE_NS}}}citation")
+    attributes = ()
     if base_url:
-        cite.set("url", base_url.rstrip("/") + "/" + path)
+        attributes = (("url", base_url.rstrip("/") + "/" + path),)
     elif identifier:  # no address to cite (a page's relative path is none)
-        cite.set("shelfmark", identifier)
+        attributes = (("shelfmark", identifier),)
         citation += "."
-    cite.text = citation
+    page.append(_element("citation", attributes, citation))
 
 
-def _entities(page, collection, up: str, tree, document) -> None:
+_LINKS_HELD = 200_000  # names' entity links kept per collection (``_entities``)
+
+
+def _entities(page: list[str], collection, up: str, tree, document) -> None:
     """Where each register entry the page names has its page on the collection site:
     from the resolved ``tree``, else the keys the collection model recorded for the
-    ``document``."""
+    ``document``. A name's links (its ``@ref`` ids and its keys, to the page of its
+    first key) are written once per worker for the names alike (a collection's
+    letters name the same entries again and again)."""
     register = _entry_pages(collection)
     seen: set[str] = set()
     if tree is not None:
+        made = _once(collection, "entity links", lambda c: {})
+        if len(made) > _LINKS_HELD:
+            made.clear()
         for el in tree.getroot().iter(*_NAMES):
-            keys = el.get(TE_REFS, "").split()
-            if not keys or keys[0] not in register:
+            refs = el.get(TE_REFS)
+            if not refs:
                 continue
-            target_href = f"{up}registers/{register[keys[0]]}.html"
-            ids = [t.rsplit("#", 1)[-1] for t in el.get("ref", "").split() if "#" in t]
-            for ident in ids + keys:
+            ref = el.get("ref")
+            links = made.get((up, refs, ref))
+            if links is None:
+                links = made[(up, refs, ref)] = _entity_links(register, up, refs, ref)
+            for ident, link in links:
                 if ident not in seen:
                     seen.add(ident)
-                    etree.SubElement(page, f"{{{TE_NS}}}entity", id=ident, href=target_href)
+                    page.append(link)
     elif document is not None:
         for key in sorted(set(getattr(document, "register_refs", None) or [])):
             if key in register:
-                etree.SubElement(page, f"{{{TE_NS}}}entity", id=key,
-                                 href=f"{up}registers/{register[key]}.html")
+                page.append(_element("entity", (("id", key), ("href", f"{up}registers/{register[key]}.html"))))
+
+
+def _entity_links(register: dict[str, str], up: str, refs: str, ref: str | None) -> tuple:
+    """A name's entity links (id, its te:entity element), its ``@ref`` ids then its keys
+    (``te:refs``), each to the page of its first key; none when that has no page."""
+    keys = refs.split()
+    if not keys or keys[0] not in register:
+        return ()
+    target_href = f"{up}registers/{register[keys[0]]}.html"
+    ids = [t.rsplit("#", 1)[-1] for t in (ref or "").split() if "#" in t]
+    return tuple((ident, _element("entity", (("id", ident), ("href", target_href))))
+                 for ident in dict.fromkeys(ids + keys))
 
 
 # ---------------------------------------------------------------- facsimiles
@@ -311,7 +365,7 @@ def facsimiles(document, tree) -> list[Facsimile]:
         ident = surface.get("{http://www.w3.org/XML/1998/namespace}id")
         if ident and graphic is not None and graphic.get("url"):
             surfaces[ident] = graphic.get("url")
-    folder = Path(document.path).resolve().parent
+    folder = None  # (resolved once a local image asks for it: most documents have none)
     found: list[Facsimile] = []
     seen: set[str] = set()
     for pb in root.iter(f"{_T}pb"):
@@ -325,6 +379,7 @@ def facsimiles(document, tree) -> list[Facsimile]:
         if _REMOTE.match(url):
             found.append(Facsimile(facs, url, None))
             continue
+        folder = folder or Path(document.path).resolve().parent
         local = (folder / url).resolve()
         if folder not in local.parents or not local.is_file() or not _IMAGE.search(local.name):
             continue
@@ -497,7 +552,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     # the search index made as the digests are read, spilled to files as it is built
     # (not held here), in a folder of ``out`` removed however the site ends (an error,
     # Ctrl-C: none is left in the build folder)
-    with intake if intake is not None else Intake(collection, out) as taken:
+    with intake if intake is not None else Intake(collection, out) as taken, _Children() as children:
         for found in digests:
             taken.add(found)
             del found
@@ -505,7 +560,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                                       downloads=downloads, pages=pages, previous=previous,
                                       salt=salt, known=known, jobs=jobs, memory=memory,
                                       keep=keep, described=described, ahead=ahead,
-                                      pages_by=pages_by)
+                                      pages_by=pages_by, children=children)
 
 
 # what ``Intake.keep`` writes (another version is read as none)
@@ -768,10 +823,18 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
                            downloads, pages: dict | None, previous: Previous | None, salt: str,
                            known: dict | None, jobs: int, memory: int | None,
                            keep: Path | None = None, described: tuple | None = None,
-                           ahead=None, pages_by=None) -> dict:
-    """``write_collection_site`` once every digest is ``taken`` in (closed by the caller)."""
+                           ahead=None, pages_by=None,
+                           children: "_Children | None" = None) -> dict:
+    """``write_collection_site`` once every digest is ``taken`` in (closed by the caller).
+    ``children``: where the child processes making the pages are started ahead, when
+    they will be (closed by the caller)."""
     entries, numbers, index = taken.entries, taken.numbers, taken.index
     mentions, marked, stamp_of = taken.tables()
+    if children is not None and jobs > 1 and (previous is None or not previous.folder.is_dir()) \
+            and _batch_count(mentions) >= max(2, jobs - 1):
+        # a whole site of many batches: its children (as many as ``jobs``, below) start and
+        # compile the stylesheet while this process describes the site (a second or more)
+        children.start(jobs, out)
     if keep is not None:
         taken.keep(keep, (mentions, marked, stamp_of))
     taken.by_digest = {}  # (what the site does not keep of them goes with it, below)
@@ -918,10 +981,11 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     inputs = _stylesheet_inputs(data, batches, mentions, overview=OVERVIEW not in kept_parts)
     # (child processes cost their start: not for the few entries of a rebuild)
     peak = [0, 0]  # the children's own peak; the peak of this process and them together
-    children = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
+    count = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
         if jobs > 1 and len(batches) > 1 else 0
-    for part, name, digest, wrote in _made_pages(inputs, writer, children, peak, write_files,
-                                                 memory=memory, pages_by=pages_by):
+    for part, name, digest, wrote in _made_pages(inputs, writer, count, peak, write_files,
+                                                 memory=memory, pages_by=pages_by,
+                                                 ahead=children):
         hashes[name] = digest
         written, kept = written + wrote, kept + (not wrote)
         part_files.setdefault(part, []).append(name)
@@ -1087,6 +1151,20 @@ def _batches(pending: list, mentions: Mentions) -> list[list]:
         batches[-1].append(el)
         size += count
     return [batch for batch in batches if batch]
+
+
+def _batch_count(mentions: Mentions) -> int:
+    """How many batches (``_batches``) the entries with mentions make: the entries
+    shown are those at least (and correspondents, every entry with ``full_registers``)."""
+    count, size, length = 0, 0, 0
+    for key in itertools.chain(mentions.lists, (k for k in mentions.packed if k not in mentions.lists)):
+        found = mentions.count(key)
+        if not found:
+            continue
+        if not count or length >= PAGE_BATCH or size + found > BATCH_MENTIONS:
+            count, size, length = count + 1, 0, 0
+        size, length = size + found, length + 1
+    return count
 
 
 def _stylesheet_inputs(data, batches: list[list], mentions: Mentions, *, overview: bool):
@@ -1264,7 +1342,7 @@ CALLS_PER_CHILD = 4
 
 
 def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None, *,
-                memory: int | None = None, pages_by=None):
+                memory: int | None = None, pages_by=None, ahead: "_Children | None" = None):
     """(part, file name, content hash, written) of the pages of each input (text), in
     order, each written (or linked over) by ``writer``: here, or by ``children`` child
     processes (a standard library pool, each child renewed after ``CALLS_PER_CHILD``
@@ -1274,7 +1352,8 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
     them together (bytes). A child whose memory passes ``memory`` (bytes) is stopped,
     and the pages with it: a ``TransformError``, as a worker over the limit fails its
     document. ``pages_by``: without children, what makes the pages of an input (text)
-    elsewhere (None from it: made here)."""
+    elsewhere (None from it: made here). ``ahead``: children started ahead
+    (``_Children``), used when they are as many and write as ``writer`` does (else ended)."""
     if not children:
         for tree in inputs:
             made = pages_by(tree, writer.folder.folder) \
@@ -1285,12 +1364,17 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
             meanwhile()
         return
     out = writer.folder.folder
-    context = multiprocessing.get_context("spawn")
-    started = _Started(context.SimpleQueue())
-    pool = ProcessPoolExecutor(max_workers=children, mp_context=context,
-                               max_tasks_per_child=CALLS_PER_CHILD, initializer=_start_child,
-                               initargs=(str(out), writer._linker.old if writer._linker else None,
-                                         writer._old_hashes, started.queue))
+    old = writer._linker.old if writer._linker else None
+    if ahead is not None and ahead.fits(children, out, old):
+        pool, started = ahead.pool, ahead.started
+    else:
+        if ahead is not None:
+            ahead.close()
+        context = multiprocessing.get_context("spawn")
+        started = _Started(context.SimpleQueue())
+        pool = ProcessPoolExecutor(max_workers=children, mp_context=context,
+                                   max_tasks_per_child=CALLS_PER_CHILD, initializer=_start_child,
+                                   initargs=(str(out), old, writer._old_hashes, started.queue))
     try:
         waiting: deque = deque()
         for tree in inputs:
@@ -1306,8 +1390,55 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
         while waiting:
             yield from _result(waiting.popleft(), out, peak, started, memory)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        started.queue.close()
+        if ahead is not None and pool is ahead.pool:
+            ahead.close()
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+            started.queue.close()
+
+
+class _Children:
+    """The child processes making a whole site's pages (``_made_pages``), started ahead
+    (``start``): each compiles the site stylesheet then, as its first call would (that
+    counts as one of its calls: one more is allowed). Ended on ``close``."""
+
+    def __init__(self) -> None:
+        self.pool: ProcessPoolExecutor | None = None
+        self.started: _Started | None = None
+        self._made: tuple | None = None
+
+    def start(self, count: int, out: Path) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.started = _Started(context.SimpleQueue())
+        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context,
+                                        max_tasks_per_child=CALLS_PER_CHILD + 1,
+                                        initializer=_start_child,
+                                        initargs=(str(out), None, {}, self.started.queue))
+        self._made = (count, str(out))
+        for _ in range(count):  # (each submitted while none is idle starts a child)
+            self.pool.submit(_compile_site)
+
+    def fits(self, count: int, out: Path, old) -> bool:
+        """Whether the children started are those ``count`` children writing into
+        ``out`` with no previous build's files would be."""
+        return self.pool is not None and self._made == (count, str(out)) and old is None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.started.queue.close()
+            self.pool = None
+
+    def __enter__(self) -> "_Children":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _compile_site() -> None:
+    """In a child process started ahead: the site stylesheet compiled."""
+    transform.compiled(STYLESHEET)
 
 
 class _Started:

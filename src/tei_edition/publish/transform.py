@@ -226,6 +226,52 @@ def run_strings(stylesheet: str | os.PathLike, document, params: dict | None = N
                       f"{Path(str(stylesheet)).name} failed", path=path)
 
 
+def run_strings_handed(stylesheet: str | os.PathLike, document: Handed,
+                       params: dict | None = None, *, path: str | None = None) -> Strings:
+    """``run_strings`` on a document made ready in another process (``handed``): its
+    text parsed as it is, nothing of it held here but Saxon's tree."""
+    sheet = compiled(stylesheet)
+    executable = sheet.executable
+    text, document.data = document.data.decode("utf-8"), b""
+    node = parse_text(sheet.processor, text, "cannot hand the document to Saxon", path=path)
+    del text  # (Saxon has it: the text's memory is free while the stylesheet runs)
+    executable.clear_parameters()
+    for name, value in (params or {}).items():
+        executable.set_parameter(name, _xdm_value(sheet.processor, value))
+    executable.set_save_xsl_message(True, None)
+    return strings_of(executable, lambda: executable.transform_to_string(xdm_node=node),
+                      f"{Path(str(stylesheet)).name} failed", path=path)
+
+
+@dataclass
+class Handed:
+    """A document as ``to_xdm`` hands it to Saxon (its text, its source lines marked on
+    the elements whose line the stylesheet reads), made in another process from a tree
+    of our safe parser: ``handed``. ``data``: the text in UTF-8 (a str of a document
+    with any character past Latin-1 takes three times as long to pickle and unpickle)."""
+
+    data: bytes
+
+
+def handed(tree: etree._ElementTree | etree._Element, unread: frozenset[str],
+           names: frozenset[str] | None = None) -> Handed:
+    """``tree`` as ``to_xdm`` would hand it over, for ``run_strings_handed`` in another
+    process; the tree keeps the line marks (its caller empties it next). ``names``:
+    the element names of ``tree`` (``element_names``), found beforehand."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    marked = (names if names is not None else element_names(root)) - unread
+    for el in root.iter(*marked) if marked else ():
+        if el.sourceline:
+            el.set(LINE_ATTR, str(el.sourceline))
+    return Handed(etree.tostring(root, encoding="utf-8", xml_declaration=False))
+
+
+def element_names(tree: etree._ElementTree | etree._Element) -> frozenset[str]:
+    """The names (Clark notation) of the elements of ``tree``."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    return frozenset(el.tag for el in root.iter(etree.Element))
+
+
 _SEPARATOR = "\x01"  # between run_strings' strings: no XML character
 
 

@@ -32,7 +32,9 @@ from pathlib import Path
 
 from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
-from tei_edition.publish.run import run_format
+from tei_edition.publish import transform
+from tei_edition.publish.export import Handover
+from tei_edition.publish.run import run_format, split_messages
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
 
@@ -57,7 +59,8 @@ def parameters(*, reading: str = "normalised", collection_page=None,
                collapse_whitespace: bool = True, passages: bool = False,
                divisions=()) -> dict:
     """The stylesheet's parameters. ``collection_page``: a document's page in a
-    collection site (the tree ``tei_edition.publish.site.page_parameters`` makes).
+    collection site (what ``tei_edition.publish.site.page_parameters`` makes: its XML
+    text, or a tree).
     ``collapse_whitespace=False`` keeps the source's whitespace runs (for tests that
     compare the two renderings). ``passages``: the document's passages for a collection
     site too (``publish.digest``; ``Site.passages``, ``ExportResult.passages``), of the
@@ -114,11 +117,17 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
                **options) -> Written:
     """Every file of the edition of a parsed TEI document, written by the stylesheet into
     ``folder`` (empty, made by the caller, private to it: the files are whole only once
-    this returns). ``dispose`` as in ``render``."""
+    this returns). ``dispose`` as in ``render``. ``tree`` may be an ``export.Handover``
+    (an export's document made ready in the command's process)."""
     params = parameters(**options)
     params["output-folder"] = Path(folder).resolve().as_uri().rstrip("/") + "/"
-    names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
-                                 dispose=dispose)
+    if isinstance(tree, Handover):  # made ready in the command's process
+        params["registers"] = tree.registers
+        result = transform.run_strings_handed(STYLESHEET, tree.document, params, path=str(source))
+        names, messages = result.strings, split_messages(result.warnings, str(source))
+    else:
+        names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
+                                     dispose=dispose)
     names, passages = _passages_of(names, params)
     seen: dict[str, None] = {}
     for name in names:
@@ -179,10 +188,19 @@ def _export_page(site: Site, target: Path, source: Path) -> ExportResult:
     if set(site.files) != {"index.html"}:
         raise TransformError(f"{STYLESHEET} returned {', '.join(sorted(site.files))} for a page "
                              "of a collection (expected index.html alone)", path=str(source))
-    if target.resolve() == source.resolve():
+    if _same_file(target, source):
         raise InputError("refusing to replace the source document", path=str(target))
     write_atomic(target, site.files["index.html"].encode("utf-8"))
     return ExportResult([target], site.warnings, site.coverage, passages=site.passages)
+
+
+def _same_file(target: Path, source: Path) -> bool:
+    """Whether ``target`` is the file ``source`` (a link to it, or it by another way):
+    a target not there yet is none (two ``stat`` calls, not a walk of both paths)."""
+    try:
+        return os.path.samefile(target, source)
+    except OSError:
+        return False
 
 
 def _check_target(target: Path, source: Path) -> None:
