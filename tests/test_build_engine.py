@@ -719,3 +719,29 @@ def test_the_register_a_worker_receives_is_the_register_sent(collection):
     assert register.copies and register.problems  # (the copy of p1; p7 twice)
     assert sent.digest(register.keys()) == register.digest(register.keys())
     assert etree.tostring(sent.bundle()) == etree.tostring(register.bundle())
+
+
+def test_the_first_worker_of_an_html_rebuild_compiles_the_site_stylesheet_as_it_starts(
+        tmp_path, monkeypatch):
+    """A build with the HTML format over a finished build has its first worker compile
+    the collection site's stylesheet too (it makes the few pages a rebuild of a few
+    letters changes), after the formats'; a first build, a forced one, or one without
+    HTML does not (a whole site's pages are made by child processes)."""
+    from tei_edition.cli import early
+    from tei_edition.publish import manifest
+
+    monkeypatch.chdir(tmp_path)
+    site_sheet = "tei_edition.cli.jobs:compile_site_stylesheet"
+    rebuilds = (["build", "tei"], ["build", "tei", "--only", "html"], ["build", "--only=html,pdf"],
+                ["build", "tei", "-o", "site"], ["build", "tei", "--output=site"])
+    for argv in rebuilds:
+        assert site_sheet not in early.preload_for(argv), argv  # (nothing built yet)
+    for folder in ("build", "site"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / manifest.MANIFEST).write_text("{}", encoding="utf-8")
+    for argv in rebuilds:
+        found = early.preload_for(argv)
+        assert found[-1] == site_sheet and found[-2].startswith("tei_edition.cli.jobs:compile_stylesheets"), argv
+    assert site_sheet not in early.preload_for(["build", "tei", "--force"])
+    assert site_sheet not in early.preload_for(["build", "tei", "--only", "pdf"])
+    assert site_sheet not in early.preload_for(["export", "html", "a.xml"])

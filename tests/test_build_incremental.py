@@ -1354,3 +1354,97 @@ def test_a_rebuild_counts_the_search_files_it_kept_in_the_index_size(source, tmp
     assert again.site_kept > 0 and len(figures) == 1
     search = out / "html" / "search"
     assert figures[0]["index_bytes"] == sum(p.stat().st_size for p in search.rglob("*") if p.is_file())
+
+
+def _edit_one(source: Path, number: int = 6) -> Path:
+    letter = sorted((source / "letters").glob("*.xml"))[number]
+    text = letter.read_text(encoding="utf-8")
+    letter.write_text(text.replace("Dear friend,", "My dear friend,"), encoding="utf-8")
+    return letter
+
+
+def test_a_rebuild_of_one_letter_has_its_worker_make_the_site_s_pages(source, tmp_path, monkeypatch):
+    """The worker that rendered the letter is kept for the site's few pages that change:
+    this process compiles no site stylesheet (nor starts a second worker), and the
+    folder is what a full build writes."""
+    from tei_edition.publish import pool, transform
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    letter = _edit_one(source)
+    compiled = []
+    real = transform.compiled
+    monkeypatch.setattr(transform, "compiled", lambda name, *a, **kw: compiled.append(name) or real(name, *a, **kw))
+    again = build([source], out, jobs=2, only=["html"])
+    assert again.ok and rendered(again) == {f"letters/{letter.stem}"}
+    assert again.site_written > 0 and site.STYLESHEET not in compiled
+    assert again.usage.workers_started == 1 and pool._kept == []
+    monkeypatch.undo()
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_the_site_s_pages_are_made_here_when_the_kept_worker_is_gone(source, tmp_path, monkeypatch):
+    from tei_edition.publish import build as building, pool
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    _edit_one(source)
+    real = building._pages_by_worker
+    killed = []
+
+    def gone(*args):
+        for worker in pool._kept:
+            worker.kill()
+            killed.append(worker)
+        return real(*args)
+
+    monkeypatch.setattr(building, "_pages_by_worker", gone)
+    again = build([source], out, jobs=2, only=["html"])
+    assert killed and again.ok and again.site_written > 0 and pool._kept == []
+    same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_a_rebuild_with_nothing_to_render_has_the_site_linked_ahead(source, tmp_path, monkeypatch):
+    """The previous site's files are linked into the new folder from the start (while
+    the build works out what to render), even when nothing is: the site taken over whole
+    then has none left to link, and every file is the previous one."""
+    from tei_edition.publish import build as build_module
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    files, before = manifest.load_site(out).files, inodes(out)
+    asked = []
+    real = build_module._link_over
+    monkeypatch.setattr(build_module, "_link_over",
+                        lambda old, staging, names: asked.append(list(names)) or real(old, staging, names))
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok and again.rendered == 0 and again.site_kept == len(files)
+    assert asked == [[]]
+    after = inodes(out)
+    assert all(after[name] == before[name] for name in before if name.startswith("html/"))
+
+
+@pytest.mark.parametrize("stop_in", ["_take_over", "_write_site"])
+def test_a_rebuild_stopped_after_linking_ahead_leaves_the_old_site_and_resumes(
+        source, tmp_path, monkeypatch, stop_in):
+    """Ctrl-C while the previous site's files are being linked ahead (or once they are):
+    the previous complete output is untouched, and the next run finishes a folder that is
+    what a full build writes."""
+    from tei_edition.publish import build as build_module
+
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["html"])
+    before = {name: (out / name).read_bytes() for name in inodes(out)}
+    _edit_one(source)
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, stop_in, stop)
+    with pytest.raises(KeyboardInterrupt):
+        build([source], out, jobs=0, only=["html"])
+    assert {name: (out / name).read_bytes() for name in inodes(out)} == before
+    monkeypatch.undo()
+    again = build([source], out, jobs=0, only=["html"])
+    assert again.ok
+    same_as_a_full_build(source, out, tmp_path, only=["html"])

@@ -114,3 +114,59 @@ def test_lists_each_old_folder_once_instead_of_each_file(tmp_path, monkeypatch):
     assert listed == [str(old / "a" / "b")]
     assert not [p for p in looked_at if str(p).endswith(".html")]
     assert (new / "a" / "b" / "p39.html").read_text(encoding="utf-8") == "39"
+
+
+def test_link_all_links_a_folder_at_a_time_as_link_does(tmp_path, monkeypatch):
+    """Many names linked relative to their two folders, each opened once; what ``link``
+    refuses (names leading outside, links, missing files) is refused too, and a file the
+    new folder already has is replaced, never written through."""
+    old, new = _old(tmp_path), tmp_path / "new"
+    for n in range(30):
+        (old / "a" / "b" / f"p{n}.html").write_text(str(n), encoding="utf-8")
+    (old / "a" / "b" / "link.html").symlink_to("p1.html")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched", encoding="utf-8")
+    (new / "a" / "b").mkdir(parents=True)
+    (new / "a" / "b" / "p3.html").symlink_to(victim)
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda p, *a, **kw: opened.append(str(p)) or real_open(p, *a, **kw))
+    names = [f"a/b/p{n}.html" for n in range(30)] + ["top.js", "a/b/link.html", "a/b/gone.html",
+                                                      "../top.js", "a/../top.js", "/etc/passwd"]
+    linked = links.Linker(old, new).link_all(names)
+    assert linked == {f"a/b/p{n}.html" for n in range(30)} | {"top.js"}
+    assert opened.count(str(old / "a" / "b")) == 1 and opened.count(str(new / "a" / "b")) == 1
+    assert os.path.samefile(new / "a" / "b" / "p29.html", old / "a" / "b" / "p29.html")
+    assert not (new / "a" / "b" / "p3.html").is_symlink()
+    assert (new / "a" / "b" / "p3.html").read_text(encoding="utf-8") == "3"
+    assert victim.read_text(encoding="utf-8") == "untouched"
+    assert not (new / "a" / "b" / "link.html").exists() and not (new / "a" / "b" / "gone.html").exists()
+
+
+def test_link_all_never_links_through_a_linked_folder(tmp_path):
+    old, new = _old(tmp_path), tmp_path / "new"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    new.mkdir()
+    (new / "a").symlink_to(outside, target_is_directory=True)
+    assert links.Linker(old, new).link_all(["a/b/page.html", "top.js"]) == {"top.js"}
+    assert os.listdir(outside) == []
+    secret = tmp_path / "secret"
+    (secret / "b").mkdir(parents=True)
+    (secret / "b" / "page.html").write_text("private", encoding="utf-8")
+    (old / "linked").symlink_to(secret, target_is_directory=True)
+    assert links.Linker(old, tmp_path / "other").link_all(["linked/b/page.html"]) == set()
+
+
+def test_has_says_from_the_listing_which_plain_files_there_are(tmp_path, monkeypatch):
+    old = _old(tmp_path)
+    (old / "a" / "b" / "link.html").symlink_to("page.html")
+    listed = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda p: listed.append(p) or scandir(p))
+    linker = links.Linker(old, tmp_path / "new")
+    assert linker.has("a/b/page.html") and linker.has("top.js")
+    assert not linker.has("a/b/link.html") and not linker.has("a/b/gone.html")
+    assert not linker.has("../old/top.js") and not linker.has("a/b")
+    assert listed.count(str(old / "a" / "b")) == 1
+    assert not (tmp_path / "new").exists()  # (nothing made)

@@ -12,6 +12,8 @@ the command asks for is that one. ``discard`` ends it if the command did not tak
 
 from __future__ import annotations
 
+import os
+
 # What a command's worker imports while the options are read: "module", or
 # "module:function" to call (the Schematron worker boots while the document is read).
 _VALIDATE = ("tei_edition.validation.validate",)
@@ -57,7 +59,25 @@ def preload_for(argv: list[str]) -> tuple[str, ...] | None:
         only = [value for option, value in zip(argv, argv[1:]) if option == "--only"]
         only += [a.split("=", 1)[1] for a in argv if a.startswith("--only=")]
         found = (*found, " ".join(["tei_edition.cli.jobs:compile_stylesheets", *only]))
+        if (not only or "html" in " ".join(only).replace(",", " ").split()) and _rebuild(argv):
+            # (after the formats': the site's pages come after the documents)
+            found = (*found, "tei_edition.cli.jobs:compile_site_stylesheet")
     return found
+
+
+def _rebuild(argv: list[str]) -> bool:
+    """Whether a ``build`` goes over a finished build (its output folder has a manifest,
+    ``publish.manifest.MANIFEST``; no ``--force``): then few documents may change, whose
+    site pages its first worker makes. A first build's worker would compile the site
+    stylesheet for nothing (child processes make a whole site's pages)."""
+    if "--force" in argv:
+        return False
+    out = "build"  # (the option's default)
+    for option, value in zip(argv, argv[1:]):
+        if option in ("-o", "--output"):
+            out = value
+    out = next((a.split("=", 1)[1] for a in argv if a.startswith("--output=")), out)
+    return os.path.isfile(os.path.join(out, ".tei-edition-manifest.json"))
 
 
 def start(argv: list[str]) -> None:

@@ -25,3 +25,12 @@ def compile_stylesheets(*names: str) -> None:
         stylesheet = getattr(importlib.import_module(formats.get(name).module), "STYLESHEET", None)
         if stylesheet:
             transform.compiled(stylesheet)
+
+
+def compile_site_stylesheet() -> None:
+    """Compile the collection site's stylesheet, as the first worker of a ``build`` with
+    the HTML format starts (``early``): a rebuild of a few documents has that worker make
+    the site's few pages it changes (``build._pages_by_worker``)."""
+    from tei_edition.publish import site, transform
+
+    transform.compiled(site.STYLESHEET)

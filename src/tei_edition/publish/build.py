@@ -281,11 +281,23 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         settings["fallback"] = [str(fallback), manifest.file_digest(fallback)]
     options = manifest.options_digest(settings)
     old, previous_site = ({}, None) if force else manifest.load_all(out)
+    # the previous site's files linked into the new folder at once, by a thread of its
+    # own (while this one works out what to render, and the workers render), when its
+    # parts may be taken over (the same tool and options): by a site taken over whole,
+    # or made again around the documents rendered (its few files that change written
+    # over them, those it no longer has removed); then the documents' outputs taken over
+    linking = _Linking(out, staging, sorted(f"html/{name}" for name in previous_site.hashes)
+                       if _LINK_AHEAD and collection_site and fresh and previous_site is not None
+                       and isinstance(previous_site.hashes, dict)
+                       and previous_site.salt == manifest.key(manifest.tool_digest(), options)
+                       else [])
+    closing.callback(linking.stop)  # (however the build ends: no link made after it)
     resumed = {} if force else manifest.read_journal(staging)
     entries: dict[str, manifest.Entry] = {}
     keys, tasks, skipped = {}, [], []
     digested: dict[str, str] = {}  # the records' register digests made (``_register_digest``)
-    pending_links: list[tuple[str, str]] = []  # outputs taken over, linked while workers render
+    pending_links: list[str] = []  # outputs taken over (relative), linked while workers render
+    listed = links.Linker(out, staging)  # (the previous build's folders, each listed once)
     sources: dict[Path, str] = {}
     from tei_edition.publish.site import has_map  # (its header's Map link)
     page_shell = json.dumps([collection.title, collection.editors,
@@ -295,14 +307,21 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     # the volume's imprint does), not its source file
     edition = (str(collection.title or "Collection"), tuple(str(e) for e in collection.editors)) \
         if len(documents) > 1 and any(f.name == "pdf" for f in chosen) else None
+    # (``os.path.abspath`` without asking the system for the folder each time: each call
+    # lets go of the interpreter lock, and the thread linking meanwhile takes it)
+    cwd = os.getcwd()
+
+    def absolute(path) -> str:
+        return os.path.normpath(os.path.join(cwd, path))
+
     for doc_id, doc in documents.items():
-        errors = held.get(os.path.normpath(os.path.abspath(doc.path)))
+        errors = held.get(absolute(doc.path))
         if errors:
             report.documents.append(DocumentOutcome(Path(doc.path), "document", errors, id=doc_id))
             continue
         path = Path(doc.path)
         if path not in sources:
-            sources[path] = collection.hashes.get(os.path.abspath(path)) or manifest.file_digest(path)
+            sources[path] = collection.hashes.get(absolute(path)) or manifest.file_digest(path)
         keys[doc_id] = manifest.key(manifest.tool_digest(), options, sources[path],
                                     doc.fragment or "", _register_digest(collection, doc, digested),
                                     _neighbours(doc, documents))
@@ -321,7 +340,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             doc = None  # the whole file is parsed
         outputs = plan[doc_id]
         taken = _take_over(doc_id, keys[doc_id], outputs, resumed, staging, None) or \
-            _take_over(doc_id, keys[doc_id], outputs, old, staging, out, pending_links)
+            _take_over(doc_id, keys[doc_id], outputs, old, staging, out, pending_links, listed)
         if taken is not None:
             entries[doc_id] = taken
             skipped.append(_skipped_outcome(doc_id, path, taken, out))
@@ -366,30 +385,29 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     init_args = (None if collection_site or not tasks else _portable(collection.register, paths),
                  [f.name for f in chosen], xmlparse.current_limits(),
                  _for_workers(collection, tasks) if collection_site else None)
-    packed = pool.pack(render, init_worker, init_args) if jobs and tasks else None
+    packed = pool.pack(_work, init_worker, init_args) if jobs and tasks else None
+    # the few pages of a site made again around a few documents: by the worker that
+    # rendered them, kept (its site stylesheet compiled as it started, ``cli.early``;
+    # this process then neither imports Saxon nor compiles it)
+    by_worker = bool(collection_site and packed is not None and len(tasks) <= _FEW)
+    if by_worker:
+        closing.callback(pool.release_kept)
     intake = None
     if collection_site and tasks and entries:
         from tei_edition.publish.site import Intake
 
         intake = closing.enter_context(Intake(collection, staging / "html"))
-    # the previous site's files linked ahead too, when its parts may be taken over (the
-    # same tool and options) by a site made again around the documents rendered: its
-    # few files that change are written over them, those it no longer has removed
-    ahead = sorted(f"html/{name}" for name in previous_site.hashes) \
-        if _LINK_AHEAD and collection_site and tasks and fresh and previous_site is not None and \
-        previous_site.salt == manifest.key(manifest.tool_digest(), options) and \
-        isinstance(previous_site.hashes, dict) else []
-    meanwhile = _Meanwhile(pending_links, out, [entry.digest for entry in entries.values()
-                                                if collection_site and tasks and entry.digest],
-                           intake, kept=None if force else out / manifest.SITE_INTAKE,
-                           ahead=ahead, staging=staging)
+    linking.given(pending_links)
+    meanwhile = _Meanwhile(linking, out, [entry.digest for entry in entries.values()
+                                          if collection_site and tasks and entry.digest],
+                           intake, kept=None if force else out / manifest.SITE_INTAKE)
     # meanwhile too: the collection's records written and what the site reads of the
     # register made (neither depends on what the workers render)
     previous_site = previous_site if collection_site else None
     ahead = _Ahead(collection, staging, records, site=collection_site and jobs > 0 and bool(tasks),
                    previous=(out, records_base),
                    details=_details_ahead(collection, previous_site, options, len(tasks)),
-                   few=len(tasks) <= _FEW,
+                   few=len(tasks) <= _FEW, compile_site=not by_worker,
                    known=_known_details(previous_site, manifest.key(manifest.tool_digest(), options)))
     try:
         if jobs == 0:
@@ -397,10 +415,11 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         else:
             # one or two documents: one worker (the one started early) renders them
             # sooner than a second could start and compile the stylesheets
-            report.usage = pool.run([(t.id, t) for t in tasks], render,
+            report.usage = pool.run([(t.id, t) for t in tasks], _work,
                                     jobs=min(jobs, 1) if len(tasks) <= _ONE_WORKER else jobs,
                                     initializer=init_worker, initargs=init_args,
-                                    limits=limits, on_done=finished, packed=packed)
+                                    limits=limits, on_done=finished, packed=packed,
+                                    keep=by_worker)
     except KeyboardInterrupt:
         report.interrupted = True
         raise
@@ -445,7 +464,9 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
         site = _write_site(collection, documents, entries, staging, report, digests_of=digests_of,
                            full_registers=full_registers, options=options,
                            previous=previous_site, out=out,
-                           jobs=jobs, intake=intake, ahead=linked_ahead if ahead else None)
+                           jobs=jobs, intake=intake, ahead=linked_ahead if ahead else None,
+                           pages_by=_pages_by_worker(packed, limits, report) if by_worker else None)
+        pool.release_kept()
         if ahead:  # (those the site does not have: none, when it failed)
             meanwhile.result()
             _remove(staging, meanwhile.ahead - set(site.files if site is not None else ()))
@@ -477,8 +498,6 @@ def _validation(validate: bool, strict: bool, fallback_schema, config) -> tuple[
     checked, in words (the line ``build`` prints before it starts)."""
     if not validate:
         return None, "validation skipped (--no-validate)"
-    from tei_edition.validation import rng
-
     named = Path(fallback_schema) if fallback_schema else None
     if named is None and getattr(config, "fallback_schema", None):
         named = Path(config.fallback_schema)
@@ -486,6 +505,8 @@ def _validation(validate: bool, strict: bool, fallback_schema, config) -> tuple[
             named = Path(config.path).parent / named
     if named is not None and not named.is_file():
         raise InputError("fallback schema not found", path=str(named))
+    if named is not None:  # (imported only then: a rebuild without one has no use for it)
+        from tei_edition.validation import rng
     fallback = named.resolve() if named is not None and rng.jing_jar() else None
     if fallback is not None:
         undeclared = f"those declaring none against {named.name} (jing)"
@@ -838,7 +859,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                 full_registers: bool = False, options: str = "",
                 previous: manifest.Site | None = None,
                 out: Path | None = None, jobs: int = 1, intake=None,
-                ahead: Callable[[], set] | None = None) -> manifest.Site | None:
+                ahead: Callable[[], set] | None = None,
+                pages_by: Callable | None = None) -> manifest.Site | None:
     """The collection's own pages (``publish.site``) into ``staging/html``, from every
     document's digest. They depend on every document's catalogue entry and digest, the
     register and the options, all in one key: when it is that of the previous build
@@ -846,7 +868,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
     the site is made again part by part, the parts and files that did not change
     linked over. ``intake``: the digests taken in so far (``site.Intake``; ``digests_of``
     gives the others), for the site made again. ``ahead``: a call giving the previous
-    site's files linked in ahead (``site.write_collection_site``)."""
+    site's files linked in ahead; ``pages_by``: what makes the pages of one input
+    (``site.write_collection_site``)."""
     from tei_edition.publish import site
 
     try:
@@ -877,7 +900,8 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
             previous=before, salt=salt, known=known, jobs=jobs, memory=report.limits.memory,
             intake=intake, keep=staging / manifest.SITE_INTAKE,
             described=(out / manifest.SITE_DESCRIBED if out is not None else None,
-                       staging / manifest.SITE_DESCRIBED, collection_key), ahead=ahead)
+                       staging / manifest.SITE_DESCRIBED, collection_key), ahead=ahead,
+            pages_by=pages_by)
     except TeiEditionError as exc:
         report.notes.append(exc.located())
         report.documents.append(DocumentOutcome(Path(collection.root), "malformed",
@@ -892,10 +916,11 @@ def _write_site(collection, documents: dict, entries: dict, staging: Path,
                          figures["hashes"], salt, figures["details"])
 
 
-# Whether the previous site's files are linked into the new folder while the documents
-# render, when the site will be made again around them (``_Meanwhile``): its parts kept
-# and its files whose contents are the same are then there, and only its files that
-# change are written after the documents (off: the site links those itself)
+# Whether the previous site's files are linked into the new folder from the start of a
+# build that may take its parts over (``_Linking``): a site taken over whole then has
+# them, and one made again around the documents rendered has its parts kept and its
+# files whose contents are the same, and writes only its files that change (off: the
+# site links those itself, at the end)
 _LINK_AHEAD = True
 
 # Files to link over from which a second thread links half of them (``os.link`` lets go
@@ -914,18 +939,14 @@ def _link_over(out: Path, staging: Path, names: list[str]) -> bool:
     whole = [False, False]
 
     def link(half: int) -> None:
-        linker = links.Linker(out, staging)
-        done = linked[half]
         try:
-            for name in halves[half]:
-                if not linker.link(name):
-                    return
-                done.append(name)
+            done = links.Linker(out, staging).link_all(halves[half])  # (a folder at a time)
         except OSError:
             if half == 0:
                 raise
             return  # (the other thread's error: its half is not whole)
-        whole[half] = True
+        linked[half].extend(done)
+        whole[half] = len(done) == len(set(halves[half]))
 
     other = threading.Thread(target=link, args=(1,), name="link-over", daemon=True)
     if halves[1]:
@@ -1043,9 +1064,12 @@ def _owned(doc_id: str, fmt_name: str, rel: str) -> bool:
 
 def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
                staging: Path, old: Path | None,
-               pending: list | None = None) -> manifest.Entry | None:
+               pending: list | None = None,
+               listed: links.Linker | None = None) -> manifest.Entry | None:
     """The entry of an unchanged document whose outputs are all there, after linking
-    them into the staging folder from the old build (``old``); else None."""
+    them into the staging folder from the old build (``old``); else None. ``listed``: a
+    linker from ``old``, whose listings of its folders say which plain files are there
+    (a thousand documents' pages and digests not looked at one call each)."""
     entry = entries.get(doc_id)
     if entry is None or entry.key != key or \
             sorted(entry.outputs) != sorted(outputs) or \
@@ -1064,14 +1088,14 @@ def _take_over(doc_id: str, key: str, outputs: dict[str, str], entries: dict,
             return None
     if old is None:
         return entry if all(os.path.exists(os.path.join(staging, p)) for p in wanted) else None
-    if not all(os.path.exists(os.path.join(old, p)) for p in wanted):
+    if not all((listed is not None and listed.has(p)) or os.path.exists(os.path.join(old, p))
+               for p in wanted):
         return None
-    for rel in wanted:  # now, or (``pending``) by the caller later
-        link = (os.path.join(old, rel), os.path.join(staging, rel))
-        if pending is not None:
-            pending.append(link)
-        else:
-            links.link_path(*link)
+    if pending is not None:  # by the caller later
+        pending.extend(wanted)
+    else:
+        for rel in wanted:
+            links.link_path(os.path.join(old, rel), os.path.join(staging, rel))
     return entry
 
 
@@ -1121,10 +1145,11 @@ class _Ahead:
 
     def __init__(self, collection, staging: Path, records: dict, *, site: bool,
                  details: bool = False, few: bool = False, known: dict | None = None,
-                 previous: tuple = (None, None)):
+                 previous: tuple = (None, None), compile_site: bool = True):
         self._collection, self._staging, self._records, self._site = collection, staging, records, site
         self._previous = previous  # (the previous build's folder, its records' whole file)
         self._details, self._few, self._known = details, few, known
+        self._compile = compile_site  # (not when a worker makes the pages)
         self.saved = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="ahead", daemon=True)
@@ -1145,7 +1170,7 @@ class _Ahead:
                 register.digest(register.keys())  # each entry's part, kept by the register
                 site.prepare(collection, details=self._details, every_entry=self._few,
                              known=self._known)
-                if self._few:
+                if self._few and self._compile:
                     from tei_edition.publish import transform
 
                     transform.compiled(site.STYLESHEET)
@@ -1164,36 +1189,85 @@ class _Ahead:
             raise error
 
 
+class _Linking:
+    """Links from the previous build's folder ``old`` into ``staging`` (``Linker.link_all``)
+    by a thread of its own, started at once: the files ``ahead`` (the previous site's),
+    then, once ``given``, the documents' outputs taken over (names relative to both
+    folders). ``ahead`` gets those of ``ahead`` linked (``result`` first). (``os.link``
+    lets go of the interpreter lock: the file system's time overlaps this process's
+    reading, and the spare worker's idle start.)"""
+
+    def __init__(self, old: Path, staging: Path, ahead: list[str]):
+        self._old, self._staging, self._ahead = old, staging, ahead
+        self.ahead: set[str] = set()  # those of ``ahead`` linked into ``staging``
+        self._pending: list[str] = []
+        self._given, self._stop = threading.Event(), threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._link, name="link-over", daemon=True)
+        self._thread.start()
+
+    def given(self, pending: list[str] = ()) -> None:
+        """The documents' outputs to link once ``ahead`` are (only the first call counts:
+        none, when the build ends before it)."""
+        if not self._given.is_set():
+            self._pending = list(pending)
+            self._given.set()
+
+    def _link(self) -> None:
+        try:
+            linker = links.Linker(self._old, self._staging)
+            if self._ahead:
+                self.ahead.update(linker.link_all(self._ahead, self._stop))
+            self._given.wait()
+            linked = linker.link_all(self._pending, self._stop)  # (a folder at a time)
+            for name in self._pending:  # (not a plain file: a folder, a link, taken over as it is)
+                if self._stop.is_set():
+                    return
+                if name not in linked:
+                    links.link_path(os.path.join(self._old, name), os.path.join(self._staging, name))
+        except BaseException as exc:  # raised in the build's own thread (``result``)
+            self._error = exc
+
+    def result(self) -> None:
+        """Once everything is linked (an error linking is raised here)."""
+        self.given()
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def stop(self) -> None:
+        """The linking ended where it is, once the build ends (an interrupted build's
+        folder is not linked into after it: the next run takes it over)."""
+        self._stop.set()
+        self.given()
+        self._thread.join()
+
+
 class _Meanwhile:
     """What the build does in this process while its workers render and while it makes
     the collection site: reads the site digests ``names`` from ``old`` (``digests``),
     each taken into the site's ``intake`` when there is one (``site.Intake``: then
-    ``digests`` names them with no digests), and, by a thread of its own, links the
-    outputs taken over from the previous build (``pending``, (source, target) pairs).
-    Threads: meanwhile this process waits for its workers, and the links wait on the
-    file system. ``kept``: the
+    ``digests`` names them with no digests), beside the ``linking`` of the outputs taken
+    over (``_Linking``, whose ``ahead`` it gives). Threads: meanwhile this process waits
+    for its workers, and the links wait on the file system. ``kept``: the
     previous build's ``manifest.SITE_INTAKE``, from which the ``intake`` takes the
-    digests that did not change in at once (``site.Intake.restore``): those are not read.
-    ``ahead``: files of the previous build (names relative to it: the previous site's)
-    linked into ``staging`` last, those linked named in ``ahead`` (``result`` first)."""
+    digests that did not change in at once (``site.Intake.restore``): those are not read."""
 
-    def __init__(self, pending: list[tuple[str, str]], old: Path, names: list[str],
-                 intake=None, kept: Path | None = None, ahead: list[str] = (),
-                 staging: Path | None = None):
-        self._pending, self._old, self._names, self._intake = pending, old, names, intake
+    def __init__(self, linking: _Linking, old: Path, names: list[str],
+                 intake=None, kept: Path | None = None):
+        self._linking, self._old, self._names, self._intake = linking, old, names, intake
         self._kept = kept
-        self._ahead, self._staging = ahead, staging
-        self.ahead: set[str] = set()  # those of ``ahead`` linked into ``staging``
         self._decoded: dict[str, list] = {}
         self._error: BaseException | None = None
-        self._link_error: BaseException | None = None
         self._read = threading.Event()
         self._thread = threading.Thread(target=self._run, name="take-over", daemon=True)
         self._thread.start()
-        # the links by a thread of their own, beside the reading (``os.link`` lets go of
-        # the interpreter lock: the file system's time overlaps the reading's)
-        self._linking = threading.Thread(target=self._link, name="link-over", daemon=True)
-        self._linking.start()
+
+    @property
+    def ahead(self) -> set[str]:
+        """The previous build's files linked ahead (``_Linking.ahead``; ``result`` first)."""
+        return self._linking.ahead
 
     def _run(self) -> None:
         try:
@@ -1219,18 +1293,6 @@ class _Meanwhile:
         finally:
             self._read.set()
 
-    def _link(self) -> None:
-        try:
-            for source, target in self._pending:
-                links.link_path(source, target)
-            if self._ahead:
-                linker, linked = links.Linker(self._old, self._staging), self.ahead
-                for name in self._ahead:
-                    if linker.link(name):
-                        linked.add(name)
-        except BaseException as exc:  # raised in the build's own thread (``result``)
-            self._link_error = exc
-
     def digests(self) -> dict[str, list]:
         """The digests read (name -> its digests), once they are."""
         self._read.wait()
@@ -1239,12 +1301,10 @@ class _Meanwhile:
     def result(self) -> None:
         """Once everything is read and linked (an error reading or linking is raised here)."""
         self._thread.join()
-        self._linking.join()
-        for name in ("_error", "_link_error"):
-            error = getattr(self, name)
-            if error is not None:
-                setattr(self, name, None)
-                raise error
+        self._linking.result()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 def _prune(staging: Path, kept: set[str]) -> None:
@@ -1380,6 +1440,49 @@ def _release_worker() -> None:
         _held.__exit__(None, None, None)
         _held = None
     gc.unfreeze()  # (a build run in this process: its collection collected again)
+
+
+@dataclass
+class _SitePages:
+    """For a worker: the collection site's pages of one input of its stylesheet (its
+    text, ``site._stylesheet_inputs``), made for the folder ``out``."""
+
+    xml: bytes
+    out: str
+
+
+def _work(task):
+    """What a worker does with a task: a document rendered, or site pages made (the
+    strings the site stylesheet gives: the caller writes them)."""
+    if isinstance(task, _SitePages):
+        from tei_edition.publish import site
+
+        return list(site._pages(task.xml, Path(task.out)))
+    return render(task)
+
+
+def _pages_by_worker(packed: bytes, limits: pool.Limits, report: BuildReport) -> Callable:
+    """``site``'s ``pages_by``: the pages of one input made by the worker the run of
+    the documents kept (``pool.run``'s ``keep``); None when it is gone (they are made
+    here). A worker stopped at a limit fails the site, as a child process making its
+    pages would."""
+    from tei_edition.errors import TransformError
+
+    def pages_by(xml: bytes, out) -> list | None:
+        results: dict = {}
+        usage = pool.run([(0, _SitePages(xml, str(out)))], _work, jobs=1, limits=limits,
+                         on_done=results.__setitem__, packed=packed, keep=True, kept_only=True)
+        report.usage.worker_peak = max(report.usage.worker_peak, usage.worker_peak)
+        result = results.get(0)
+        if isinstance(result, pool.Failure):
+            if result.limit:
+                raise TransformError(f"the site's pages: {result.message}", path=str(out))
+            return None
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return pages_by
 
 
 def _run_here(tasks: list[_Task], init_args, finished: Callable) -> None:

@@ -179,6 +179,7 @@ class _Worker:
         self.task = None  # (key, payload) while busy
         self.started = 0.0
         self.peak = 0
+        self.packed = None  # what it was set up with (``pack``), when that was packed
         if function is not None:
             self.setup(function, initializer, initargs)
 
@@ -222,20 +223,55 @@ def run(tasks: Iterable[tuple[object, object]], function: Callable, *, jobs: int
         initializer: Callable | None = None, initargs: tuple = (), limits: Limits = Limits(),
         on_done: Callable[[object, object], None] = lambda key, result: None,
         on_start: Callable[[object], None] = lambda key: None,
-        packed: bytes | None = None) -> Usage:
+        packed: bytes | None = None, keep: bool = False, kept_only: bool = False) -> Usage:
     """Run ``function(payload)`` for every ``(key, payload)`` in worker processes and
     call ``on_done(key, result)`` in the parent as each finishes; ``result`` is what
     the function returned or a ``Failure``. Ctrl-C (or SIGTERM) stops every worker and
     everything they started before it propagates. ``packed``: what ``pack`` made of
-    ``function``, ``initializer`` and ``initargs`` (pickled ahead)."""
+    ``function``, ``initializer`` and ``initargs`` (pickled ahead).
+
+    ``keep`` (with ``packed``): one worker left idle at the end is kept, ready, for the
+    next run of the same ``packed`` (its first worker: no start, no initializer), until
+    ``release_kept``; ``kept_only``: this run takes only such a worker, and runs
+    nothing (no ``on_done``) when there is none."""
     queue = deque(tasks)
     usage = Usage()
-    if not queue:
+    if not queue or (kept_only and not any(w.packed is packed for w in _kept)):
         return usage
     with _terminations_stop_workers():
         _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage,
-             packed)
+             packed, keep=keep and packed is not None, kept_only=kept_only)
     return usage
+
+
+# the worker a run kept (``run``'s ``keep``): idle and ready for its ``packed``
+_kept: list["_Worker"] = []
+
+
+def release_kept() -> None:
+    """The worker a run kept, if any, told to end (killed if it does not at once)."""
+    while _kept:
+        worker = _kept.pop()
+        if worker.alive():
+            worker.stop()
+            try:
+                worker.process.wait(1)
+            except subprocess.TimeoutExpired:
+                pass
+        if worker.alive():
+            worker.kill()
+        worker.close()
+
+
+def _take_kept(packed) -> "_Worker | None":
+    """The worker kept for ``packed`` (the same object), when it is still there."""
+    for worker in list(_kept):
+        if worker.packed is packed:
+            _kept.remove(worker)
+            if worker.alive():
+                return worker
+            worker.close()
+    return None
 
 
 def pack(function, initializer, initargs) -> bytes:
@@ -248,19 +284,30 @@ def pack(function, initializer, initargs) -> bytes:
 
 
 def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start, usage,
-         packed: bytes | None = None) -> None:
+         packed: bytes | None = None, *, keep: bool = False, kept_only: bool = False) -> None:
     workers: list[_Worker] = []
 
     def spawn():
-        """Start workers while there are tasks no idle worker will take."""
+        """Start workers while there are tasks no idle worker will take (the one kept
+        for ``packed`` first: ready at once)."""
         nonlocal packed
         while len(workers) < jobs and len(queue) > sum(w.task is None for w in workers):
-            usage.workers_started += 1
-            if packed is None:
-                packed = pack(function, initializer, initargs)
-            workers.append(_take_spare(packed, None, None) or _Worker(packed, None, None))
+            kept = _take_kept(packed) if packed is not None else None
+            if kept is None and kept_only:
+                if not workers:  # (gone: its tasks fail, none is started for them)
+                    while queue:
+                        on_done(queue.popleft()[0], Failure("the worker kept for it was gone"))
+                return
+            if kept is None:
+                usage.workers_started += 1
+                if packed is None:
+                    packed = pack(function, initializer, initargs)
+                kept = _take_spare(packed, None, None) or _Worker(packed, None, None)
+                kept.packed = packed
+            workers.append(kept)
 
     renewed: list[_Worker] = []  # asked to end, left to finish on their own
+    done = False
     try:
         jobs = max(1, jobs)
         spawn()
@@ -281,7 +328,13 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
                 renewed.remove(worker)
                 worker.close()
             _measure(workers, queue, usage, limits, on_done, spawn)
+        done = True
     finally:
+        if done and keep:  # one idle worker, ready, kept for the next run
+            ready = [w for w in workers if w.alive() and w.task is None and w.ready]
+            if ready:
+                workers.remove(ready[0])
+                _kept.append(ready[0])
         for worker in renewed:
             try:
                 worker.process.wait(1)

@@ -499,7 +499,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                           known: dict | None = None, jobs: int = 1,
                           memory: int | None = None, intake: "Intake | None" = None,
                           keep: str | os.PathLike | None = None,
-                          described: tuple | None = None, ahead=None) -> dict:
+                          described: tuple | None = None, ahead=None, pages_by=None) -> dict:
     """Write the collection's own pages, catalogue, registers and search index into
     ``out_dir`` (``DIR/html/``, beside the documents' pages). ``digests``: one
     ``Digest`` per document (any order; a document without one has no passages or
@@ -535,6 +535,9 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
     ``out``) linked into ``out`` ahead, while the documents were rendered: those of the
     parts kept, and the files whose contents are the same, are not linked again; the
     caller removes those the site does not have.
+    ``pages_by``: a call making the pages of one input of the site stylesheet elsewhere
+    (its text, the folder: the pages' (part, name, text), None: made here), used when no
+    child process makes them (a worker that has the stylesheet compiled).
     ``jobs``: above 1, a child process makes the pages when they are more than one
     batch (``_batches``), which keeps this process's memory to what it holds (the
     figures' ``child_peak``, and ``together_peak`` with this process's). ``memory``:
@@ -557,7 +560,7 @@ def write_collection_site(collection, digests, out_dir, *, full_registers: bool 
                                       downloads=downloads, pages=pages, previous=previous,
                                       salt=salt, known=known, jobs=jobs, memory=memory,
                                       keep=keep, described=described, ahead=ahead,
-                                      children=children)
+                                      pages_by=pages_by, children=children)
 
 
 # what ``Intake.keep`` writes (another version is read as none)
@@ -820,7 +823,8 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
                            downloads, pages: dict | None, previous: Previous | None, salt: str,
                            known: dict | None, jobs: int, memory: int | None,
                            keep: Path | None = None, described: tuple | None = None,
-                           ahead=None, children: "_Children | None" = None) -> dict:
+                           ahead=None, pages_by=None,
+                           children: "_Children | None" = None) -> dict:
     """``write_collection_site`` once every digest is ``taken`` in (closed by the caller).
     ``children``: where the child processes making the pages are started ahead, when
     they will be (closed by the caller)."""
@@ -980,7 +984,8 @@ def _write_collection_site(collection, taken: Intake, out: Path, *, full_registe
     count = max(1, min(jobs, len(batches) + (OVERVIEW not in kept_parts))) \
         if jobs > 1 and len(batches) > 1 else 0
     for part, name, digest, wrote in _made_pages(inputs, writer, count, peak, write_files,
-                                                 memory=memory, ahead=children):
+                                                 memory=memory, pages_by=pages_by,
+                                                 ahead=children):
         hashes[name] = digest
         written, kept = written + wrote, kept + (not wrote)
         part_files.setdefault(part, []).append(name)
@@ -1337,7 +1342,7 @@ CALLS_PER_CHILD = 4
 
 
 def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhile=None, *,
-                memory: int | None = None, ahead: "_Children | None" = None):
+                memory: int | None = None, pages_by=None, ahead: "_Children | None" = None):
     """(part, file name, content hash, written) of the pages of each input (text), in
     order, each written (or linked over) by ``writer``: here, or by ``children`` child
     processes (a standard library pool, each child renewed after ``CALLS_PER_CHILD``
@@ -1346,11 +1351,14 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
     the pages. ``peak`` gets the children's peak memory and that of this process and
     them together (bytes). A child whose memory passes ``memory`` (bytes) is stopped,
     and the pages with it: a ``TransformError``, as a worker over the limit fails its
-    document. ``ahead``: children started ahead (``_Children``), used when they are as
-    many and write as ``writer`` does (else ended)."""
+    document. ``pages_by``: without children, what makes the pages of an input (text)
+    elsewhere (None from it: made here). ``ahead``: children started ahead
+    (``_Children``), used when they are as many and write as ``writer`` does (else ended)."""
     if not children:
         for tree in inputs:
-            for part, name, text in _pages(tree, writer.folder.folder):
+            made = pages_by(tree, writer.folder.folder) \
+                if pages_by is not None and isinstance(tree, bytes) else None
+            for part, name, text in made if made is not None else _pages(tree, writer.folder.folder):
                 yield part, name, *writer.write(name, text.encode("utf-8"))
         if meanwhile is not None:
             meanwhile()
