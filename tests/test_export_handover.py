@@ -130,3 +130,47 @@ def test_a_later_payload_is_made_from_what_the_worker_prepared():
                           initargs=("compiled",))
     assert result == ("payload", "compiled")
     assert events == [("make", "compiled"), ("sent",)]
+
+
+# What an export's worker does (``cli.early``'s preloads, the initializer, the task),
+# in a process of its own: it reports the modules it loaded and the pages it wrote.
+_WORKER = """
+import pickle, sys
+from tei_edition.cli.early import preload_for
+from tei_edition.publish import export, pool
+
+pool._preload(preload_for(["export", "html", "x.xml"]))
+export._lines_unread("html/html.xsl")
+result = export._in_worker_handed(pickle.load(open(sys.argv[1], "rb")))
+print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
+print(" ".join(sorted(name for name in sys.modules if name.startswith("tei_edition."))))
+"""
+
+
+def test_the_worker_handed_a_document_loads_no_parser(tmp_path):
+    """The worker of a handed-over export parses nothing: it loads neither lxml nor the
+    parser, register and collection modules (some 6 MB of its peak), and writes the
+    pages the document gives."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    from tei_edition.publish import transform
+
+    source = tmp_path / "odd.xml"
+    source.write_text(ODD, encoding="utf-8")
+    tree = parse_file(source)
+    registers = export._registers_named(tree, source)
+    handed = transform.handed(tree, transform.lines_unread(html.STYLESHEET))
+    payload = tmp_path / "payload.pickle"
+    payload.write_bytes(pickle.dumps((str(source), "html", str(tmp_path / "site"), {},
+                                     handed, registers)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    ran = subprocess.run([sys.executable, "-c", _WORKER, str(payload)], env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    top, ours = (line.split() for line in ran.stdout.splitlines()[-2:])
+    assert "lxml" not in top
+    assert not [name for name in ours if name in ("tei_edition.xml.parse", "tei_edition.publish.run")
+                or name.split(".")[1] in ("entities", "collection", "validation")]
+    assert _site(tmp_path / "site") == html.render(parse_file(source), source).files

@@ -8,7 +8,6 @@ from pathlib import Path
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish import formats
 from tei_edition.publish.formats import ExportRequest, ExportResult
-from tei_edition.xml.parse import parse_file
 
 
 def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
@@ -51,6 +50,15 @@ def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
         if exc.path is None:
             exc.path = str(path)
         raise
+
+
+def parse_file(path, **kwargs):
+    """``xml.parse.parse_file``, imported when a document is parsed: an HTML export's
+    worker, handed its document as text, loads neither the parser nor lxml (some 7 MB
+    of its peak), and this module is what it imports first (``cli.early``)."""
+    from tei_edition.xml.parse import parse_file as parse
+
+    return parse(path, **kwargs)
 
 
 def _in_worker(payload) -> ExportResult:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import re
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
@@ -21,35 +20,9 @@ from tei_edition.errors import TransformError
 from tei_edition.entities.register import entries_in
 from tei_edition.entities.resolve import resolve
 from tei_edition.publish import transform
+from tei_edition.publish.messages import Messages, split_messages  # noqa: F401
 from tei_edition.xml.parse import TE_NS, TEI_NS, parse_file
 from tei_edition.xml.uri import SCHEME
-
-
-# "TE-COVERAGE {element name} {count} {first line}", from xslt/common/normalize.xsl
-_COVERAGE = re.compile(r"^TE-COVERAGE (\S+) (\d+) ?(\d*)$")
-
-
-@dataclass
-class Messages:
-    """xsl:message output split into coverage figures and warnings for the user."""
-
-    warnings: list[str] = field(default_factory=list)
-    coverage: dict[str, int] = field(default_factory=dict)
-
-
-def split_messages(messages: list[str], source: str) -> Messages:
-    found = Messages()
-    for message in messages:
-        match = _COVERAGE.match(message)
-        if match:
-            name, count, line = match.group(1), int(match.group(2)), match.group(3)
-            found.coverage[name] = found.coverage.get(name, 0) + count
-            where = f"{source}:{line}" if line else source
-            found.warnings.append(f"{where}: warning: <{name}> has no rendering rule; "
-                                  f"its text is kept ({count}x)")
-        else:
-            found.warnings.append(f"{source}: warning: {message}")
-    return found
 
 
 # The collection's register, for every format run inside ``collection_register()``.

@@ -21,17 +21,30 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from tei_edition import resources
 from tei_edition.errors import ResourceError, TransformError
-from tei_edition.xml.parse import TE_NS, TEI_NS
+from tei_edition.xml.namespaces import TE_NS, TEI_NS
 
 # Elements carry their source line in this attribute while a stylesheet runs, so that
 # outputs (and error messages) can point back at the TEI line that produced them: those
 # whose line the stylesheet reads (``lines_unread``).
 LINE_ATTR = f"{{{TE_NS}}}line"
-etree.register_namespace("te", TE_NS)
+
+
+def _etree():
+    """lxml's etree, imported when a tree is first handed over: an export's worker,
+    handed its document as text (``run_strings_handed``), never loads lxml (some 7 MB
+    of its peak)."""
+    global _lxml
+    if _lxml is None:
+        from lxml import etree
+
+        etree.register_namespace("te", TE_NS)  # (te:line, not ns0:line)
+        _lxml = etree
+    return _lxml
+
+
+_lxml = None
 
 _SAXON_FEATURES = {
     "http://saxon.sf.net/feature/parserFeature?uri=http://xml.org/sax/features/external-general-entities": "false",
@@ -144,12 +157,13 @@ def parse_text(proc, text: str, context: str, *, path: str | None = None):
     return call_saxon(lambda: proc.parse_xml(xml_text=text), context, path=path)
 
 
-def to_xdm(proc, tree: etree._ElementTree | etree._Element, *, lines: bool = True,
+def to_xdm(proc, tree, *, lines: bool = True,
            path: str | None = None, restore: bool = True, unread: frozenset[str] = frozenset()):
     """Hand a tree from our safe parser to Saxon (as text: no DOCTYPE travels with it).
     ``lines``: each element carries its source line (``LINE_ATTR``), but those named in
     ``unread`` (``lines_unread``). ``restore``: the line-number attributes are taken off
     the tree again (not when the caller empties it next)."""
+    etree = _etree()
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     marked = []
     if lines:
@@ -168,6 +182,7 @@ def emptied(document) -> None:
     """Empty an lxml tree in place (its root element stays, bare) and hand the memory
     its nodes held back to the system: for a tree that Saxon now holds in its own form
     and that no one reads again (a large document's tree is several times the file)."""
+    etree = _etree()
     root = document.getroot() if isinstance(document, etree._ElementTree) else document
     root.clear()
     _trim_heap()
@@ -253,11 +268,12 @@ class Handed:
     data: bytes
 
 
-def handed(tree: etree._ElementTree | etree._Element, unread: frozenset[str],
+def handed(tree, unread: frozenset[str],
            names: frozenset[str] | None = None) -> Handed:
     """``tree`` as ``to_xdm`` would hand it over, for ``run_strings_handed`` in another
     process; the tree keeps the line marks (its caller empties it next). ``names``:
     the element names of ``tree`` (``element_names``), found beforehand."""
+    etree = _etree()
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     marked = (names if names is not None else element_names(root)) - unread
     for el in root.iter(*marked) if marked else ():
@@ -266,8 +282,9 @@ def handed(tree: etree._ElementTree | etree._Element, unread: frozenset[str],
     return Handed(etree.tostring(root, encoding="utf-8", xml_declaration=False))
 
 
-def element_names(tree: etree._ElementTree | etree._Element) -> frozenset[str]:
+def element_names(tree) -> frozenset[str]:
     """The names (Clark notation) of the elements of ``tree``."""
+    etree = _etree()
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     return frozenset(el.tag for el in root.iter(etree.Element))
 
@@ -295,15 +312,20 @@ def strings_of(executable, call, context: str, *, path: str | None = None) -> St
 def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
                           params: dict | None = None, *, path: str | None = None) -> Strings:
     """A named template (``{namespace}local``) of a compiled stylesheet whose result is
-    a sequence of strings, with the lxml tree ``context`` as the global context item
-    and only ``params`` set (an empty result and one empty string are both ``[]``, as
-    in ``run_strings``). It runs on a clone of the executable, which shares its
-    compiled code: the executable's own transformations keep their settings."""
+    a sequence of strings, with the lxml tree ``context`` (or our own ``XmlText``) as
+    the global context item and only ``params`` set (an empty result and one empty
+    string are both ``[]``, as in ``run_strings``). It runs on a clone of the
+    executable, which shares its compiled code: the executable's own transformations
+    keep their settings."""
     sheet = compiled(stylesheet)
     if sheet.caller is None:
         sheet.caller = sheet.executable.clone()
     caller = sheet.caller
-    node = to_xdm(sheet.processor, context, lines=False, path=path)
+    if isinstance(context, XmlText):
+        node = parse_text(sheet.processor, context.text, "cannot hand the context to Saxon",
+                          path=path)
+    else:
+        node = to_xdm(sheet.processor, context, lines=False, path=path)
     caller.clear_parameters()
     for name, value in (params or {}).items():
         caller.set_parameter(name, _xdm_value(sheet.processor, value))
@@ -327,7 +349,7 @@ def lines_unread(stylesheet: str | os.PathLike) -> frozenset[str]:
     and more to normalise."""
     sheet = compiled(stylesheet)
     if sheet.unread is None:
-        context = etree.ElementTree(etree.Element(f"{{{TE_NS}}}lines"))
+        context = XmlText(f'<te:lines xmlns:te="{TE_NS}"/>')  # (no lxml needed: a worker)
         try:
             names = call_template_strings(stylesheet, LINES_TEMPLATE, context).strings
         except TransformError as exc:
@@ -384,6 +406,7 @@ def _xdm_value(proc, value):
         return proc.make_double_value(value)
     if isinstance(value, (str, os.PathLike)):
         return proc.make_string_value(str(value))
+    etree = _etree()
     if isinstance(value, (etree._ElementTree, etree._Element)):
         return to_xdm(proc, value, lines=False)
     raise TypeError(f"unsupported stylesheet parameter type: {type(value).__name__}")

@@ -31,10 +31,8 @@ from tei_edition.errors import InputError, XmlSyntaxError
 from tei_edition.xml import xinclude as xi
 from tei_edition.xml.limits import (DEFAULT_MAX_BYTES, Limits, current_limits,  # noqa: F401
                                     limits, parse_size, set_limits)
+from tei_edition.xml.namespaces import TE_NS, TEI_NS, XML_NS  # noqa: F401
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-TE_NS = "urn:x-tei-edition"  # our own: what the tool writes on trees and in stylesheets
 NS = {"tei": TEI_NS}
 
 # libxml2's nesting limits: without XML_PARSE_HUGE, and its hard cap with it.

@@ -34,8 +34,8 @@ from tei_edition import resources
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish import transform
 from tei_edition.publish.export import Handover
-from tei_edition.publish.run import run_format, split_messages
 from tei_edition.publish.formats import ExportRequest, ExportResult
+from tei_edition.publish.messages import split_messages
 from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
 
 STYLESHEET = "html/html.xsl"
@@ -90,7 +90,8 @@ def render(tree, source: Path, *, dispose: bool = False, **options) -> Site:
                      for name in written.files}
         return Site(files, written.warnings, written.coverage, written.passages)
     params = parameters(**options)
-    strings, messages = run_format(STYLESHEET, tree, source, params, strings=True, dispose=dispose)
+    strings, messages = _run_format(STYLESHEET, tree, source, params, strings=True,
+                                    dispose=dispose)
     strings, passages = _passages_of(strings, params)
     if len(strings) % 2:
         raise TransformError(f"{STYLESHEET} returned an odd number of strings "
@@ -126,8 +127,8 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
         result = transform.run_strings_handed(STYLESHEET, tree.document, params, path=str(source))
         names, messages = result.strings, split_messages(result.warnings, str(source))
     else:
-        names, messages = run_format(STYLESHEET, tree, source, params, strings=True,
-                                     dispose=dispose)
+        names, messages = _run_format(STYLESHEET, tree, source, params, strings=True,
+                                      dispose=dispose)
     names, passages = _passages_of(names, params)
     seen: dict[str, None] = {}
     for name in names:
@@ -137,6 +138,15 @@ def write_site(tree, source: Path, folder: Path, *, dispose: bool = False,
         raise TransformError(f"{STYLESHEET} wrote other files than the {len(seen)} it named",
                              path=str(source))
     return Written(list(seen), messages.warnings, messages.coverage, passages)
+
+
+def _run_format(*args, **kwargs):
+    """``publish.run.run_format``, imported for a tree: an export's worker handed its
+    document as text (``export.Handover``) loads neither it nor the register,
+    collection and lxml modules it imports (some 10 MB of the worker's peak)."""
+    from tei_edition.publish.run import run_format
+
+    return run_format(*args, **kwargs)
 
 
 def _passages_of(strings: list[str], params: dict):
