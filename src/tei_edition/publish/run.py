@@ -132,18 +132,25 @@ def forms_read(stylesheet: str) -> tuple[str, ...]:
     """The forms ``stylesheet``'s pages read of the entries handed over, as the
     stylesheet declares them (``FORMS_READ_TEMPLATE``), in ``FORMS`` order; asked once
     per process."""
-    context = etree.ElementTree(etree.Element(f"{{{TE_NS}}}registers"))
-    try:
-        declared = transform.call_template_strings(stylesheet, FORMS_READ_TEMPLATE, context).strings
-    except TransformError as exc:
-        if _NO_TEMPLATE not in exc.message:
-            raise
+    declared = _declared(stylesheet, FORMS_READ_TEMPLATE)
+    if declared is None:
         return FORMS
     unknown = sorted(set(declared) - set(FORMS))
     if unknown:
         raise TransformError(f"{stylesheet}: te:forms-read names no form {', '.join(unknown)} "
                              f"(known: {', '.join(FORMS)})")
     return tuple(name for name in FORMS if name in declared)
+
+
+def _declared(stylesheet: str, template: str) -> list[str] | None:
+    """The strings ``stylesheet``'s named ``template`` returns; None when it has none."""
+    context = etree.ElementTree(etree.Element(f"{{{TE_NS}}}registers"))
+    try:
+        return transform.call_template_strings(stylesheet, template, context).strings
+    except TransformError as exc:
+        if _NO_TEMPLATE not in exc.message:
+            raise
+        return None
 
 
 # What else a format's pages of a collection's site (a run with ``collection-page``) read
@@ -160,12 +167,8 @@ ENTRIES_READ = ("whole", "kind")
 def entries_read(stylesheet: str) -> str:
     """What ``stylesheet``'s pages read of the entries handed over besides their forms
     (``ENTRIES_READ_TEMPLATE``): "whole", or "kind"; asked once per process."""
-    context = etree.ElementTree(etree.Element(f"{{{TE_NS}}}registers"))
-    try:
-        declared = transform.call_template_strings(stylesheet, ENTRIES_READ_TEMPLATE, context).strings
-    except TransformError as exc:
-        if _NO_TEMPLATE not in exc.message:
-            raise
+    declared = _declared(stylesheet, ENTRIES_READ_TEMPLATE)
+    if declared is None:
         return "whole"
     if len(declared) != 1 or declared[0] not in ENTRIES_READ:
         raise TransformError(f"{stylesheet}: te:entries-read returned {declared!r}, not one of "
