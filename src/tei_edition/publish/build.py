@@ -1207,9 +1207,9 @@ class _Linking:
     """Links from the previous build's folder ``old`` into ``staging`` (``Linker.link_all``)
     by a thread of its own, started at once: the files ``ahead`` (the previous site's),
     then, once ``given``, the documents' outputs taken over (names relative to both
-    folders). ``ahead`` gets those of ``ahead`` linked (``result`` first). (``os.link``
-    lets go of the interpreter lock: the file system's time overlaps this process's
-    reading, and the spare worker's idle start.)"""
+    folders). ``ahead`` gets those of ``ahead`` linked (``result`` first). (Many are
+    linked by a child process, ``links.Apart``: the file system's time overlaps this
+    process's reading, and the spare worker's idle start.)"""
 
     def __init__(self, old: Path, staging: Path, ahead: list[str]):
         self._old, self._staging, self._ahead = old, staging, ahead
@@ -1217,6 +1217,7 @@ class _Linking:
         self._pending: list[str] = []
         self._given, self._stop = threading.Event(), threading.Event()
         self._error: BaseException | None = None
+        self._apart = links.Apart(old, staging)  # (many links: by a child process)
         self._thread = threading.Thread(target=self._link, name="link-over", daemon=True)
         self._thread.start()
 
@@ -1229,11 +1230,10 @@ class _Linking:
 
     def _link(self) -> None:
         try:
-            linker = links.Linker(self._old, self._staging)
             if self._ahead:
-                self.ahead.update(linker.link_all(self._ahead, self._stop))
+                self.ahead.update(self._apart.link_all(self._ahead, self._stop))
             self._given.wait()
-            linked = linker.link_all(self._pending, self._stop)  # (a folder at a time)
+            linked = self._apart.link_all(self._pending, self._stop)  # (a folder at a time)
             for name in self._pending:  # (not a plain file: a folder, a link, taken over as it is)
                 if self._stop.is_set():
                     return
@@ -1254,6 +1254,7 @@ class _Linking:
         """The linking ended where it is, once the build ends (an interrupted build's
         folder is not linked into after it: the next run takes it over)."""
         self._stop.set()
+        self._apart.stop()
         self.given()
         self._thread.join()
 
