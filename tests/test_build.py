@@ -393,3 +393,25 @@ def test_the_volume_s_memory_limit_is_announced_before_any_work(run, tmp_path, m
     assert "not made: src.pdf" in result.stdout  # (the stand-in wrote none)
     result = run("build", str(source), "-o", str(tmp_path / "out2"), "--only", "text", "--jobs", "1")
     assert "then the volume" not in result.stdout and result.exit_code == 0
+
+
+def test_command_line_ends_with_the_builds_exit_code_and_all_its_output(tei, tmp_path):
+    """The command line's process ends as soon as its report is out (``cli.early.end``):
+    nothing of what it printed is lost, and its exit code is the build's."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(build_module.__file__).parents[2])}
+    ran = subprocess.run([sys.executable, "-m", "tei_edition", "build", str(tei), "-o",
+                          str(tmp_path / "out"), "--only", "text", "--jobs", "1"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.rstrip().splitlines()[-1].startswith("1 document: 1 rendered")
+    assert (tmp_path / "out" / "edition.txt").is_file()
+    (tei / "broken.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text>')
+    ran = subprocess.run([sys.executable, "-m", "tei_edition", "build", str(tei), "-o",
+                          str(tmp_path / "out"), "--only", "text", "--jobs", "1"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert ran.returncode == 1  # (a document with problems)
+    assert "broken.xml: not published (could not be read)" in ran.stdout
+    assert ran.stdout.rstrip().splitlines()[-1].startswith("1 document: 0 rendered, 1 unchanged")

@@ -1362,3 +1362,18 @@ def test_a_collection_page_never_replaces_its_source(built, tmp_path):
     result = html_format.export(ExportRequest(tree=document.parse(), source=source, output=fresh,
                                               options={"collection_page": param}))
     assert result.outputs == [fresh] and fresh.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_an_entrys_point_is_its_first_location_geo_as_find_gives_it():
+    from lxml import etree
+
+    from tei_edition.publish import site
+
+    def place(inner: str):
+        return etree.fromstring(f'<place xmlns="http://www.tei-c.org/ns/1.0">{inner}</place>')
+
+    assert site._geo(place("<location><geo>52.5 13.4</geo><geo>1 2</geo></location>")) == (52.5, 13.4)
+    assert site._geo(place("<location/><location><geo>1, 2</geo></location>")) == (1.0, 2.0)
+    assert site._geo(place("<geo>1 2</geo><note><location><geo>1 2</geo></location></note>")) is None
+    assert site._geo(place("<location><geo>north</geo></location>")) is None
+    assert site._geo(place("<location><geo>91 2</geo></location>")) is None

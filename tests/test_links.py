@@ -170,3 +170,29 @@ def test_has_says_from_the_listing_which_plain_files_there_are(tmp_path, monkeyp
     assert not linker.has("../old/top.js") and not linker.has("a/b")
     assert listed.count(str(old / "a" / "b")) == 1
     assert not (tmp_path / "new").exists()  # (nothing made)
+
+
+def test_apart_links_many_names_in_a_child_as_link_all_does(tmp_path, monkeypatch):
+    old, new = _old(tmp_path), tmp_path / "new"
+    new.mkdir()
+    (old / "a" / "elsewhere.html").symlink_to(old / "top.js")  # never followed
+    monkeypatch.setattr(links, "APART", 2)  # (a child for as few as two names)
+    started = []
+    real_popen = __import__("subprocess").Popen
+    monkeypatch.setattr("subprocess.Popen", lambda *a, **k: started.append(a) or real_popen(*a, **k))
+    names = ["a/b/page.html", "top.js", "a/elsewhere.html", "a/missing.html", "../top.js",
+             "a/b/new\nline.html", "a/b/page.html"]
+    assert links.Apart(old, new).link_all(names) == {"a/b/page.html", "top.js"}
+    assert started  # (linked by the child)
+    assert os.path.samefile(new / "a" / "b" / "page.html", old / "a" / "b" / "page.html")
+    assert sorted(os.listdir(new / "a")) == ["b"]
+
+
+def test_apart_stopped_starts_no_child_and_links_here(tmp_path, monkeypatch):
+    old, new = _old(tmp_path), tmp_path / "new"
+    new.mkdir()
+    monkeypatch.setattr(links, "APART", 1)
+    monkeypatch.setattr("subprocess.Popen", None)  # (none started)
+    apart = links.Apart(old, new)
+    apart.stop()
+    assert apart.link_all(["top.js"]) == {"top.js"}

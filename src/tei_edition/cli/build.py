@@ -63,15 +63,18 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, fallback_schema
       tei-edition build tei/ -o build/
       tei-edition build letters/ registers/ -o site/ --only html --jobs 2
     """
+    from tei_edition.cli import early
     from tei_edition.publish import pool
     from tei_edition.publish.build import build as run_build
 
     limits = pool.Limits(memory=max_memory, timeout=timeout)
+    exiting = early.entered()  # (the process ends with the command: nothing freed before)
     shown = _Shown(report_coverage, sys.stderr.isatty())
     report = run_build(list(paths), out_dir, validate=not no_validate, strict=strict,
                        only=list(only) or None, jobs=jobs, force=force, limits=limits,
                        progress=shown, tidy_in_background=True, books=books,
-                       fallback_schema=fallback_schema, full_registers=full_registers)
+                       fallback_schema=fallback_schema, full_registers=full_registers,
+                       exiting=exiting)
     shown.close()
     _problems(report.notes[shown.noted:])  # the collection site's and the books', after the documents
     for doc in report.documents:
@@ -79,6 +82,8 @@ def build(ctx, paths, out_dir, jobs, force, strict, no_validate, fallback_schema
             _problems(doc.problems)
             click.echo(f"{for_line(str(doc.path))}: not published (could not be read)")
     click.echo(_summary(report, time.monotonic() - shown.began))
+    if exiting:
+        early.end(report.exit_code)
     ctx.exit(report.exit_code)
 
 

@@ -177,7 +177,7 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
           force: bool = False, limits: pool.Limits | None = None,
           progress: Progress | None = None, tidy_in_background: bool = False,
           books: str = "both", full_registers: bool = False,
-          fallback_schema: str | Path | None = None) -> BuildReport:
+          fallback_schema: str | Path | None = None, exiting: bool = False) -> BuildReport:
     """Export every document of the collection under ``paths`` into ``out_dir``.
 
     ``fallback_schema``: the RELAX NG schema (``tei_all.rng``) for documents that declare
@@ -195,14 +195,20 @@ def build(paths=None, out_dir: str | Path = DEFAULT_OUT, *, validate: bool = Tru
     Python's cyclic garbage collector is off meanwhile: a rebuild holds every
     document's record and site digest (a million small objects for a thousand
     letters), which each of its full passes walked again, an eighth of a rebuild's
-    time, to find nothing (the build makes no cycles worth the walk)."""
-    with _no_cycle_collection(), contextlib.ExitStack() as closing:
-        closing.callback(_forget_collection)
+    time, to find nothing (the build makes no cycles worth the walk).
+
+    ``exiting``: the caller ends its process right after, without the interpreter's
+    exit (the command line): nothing the build held is freed first (what the
+    collection site made of the collection, ``_forget_collection``, and what the build
+    itself held), and the cyclic collector is left off."""
+    with _no_cycle_collection(restore=not exiting), contextlib.ExitStack() as closing:
+        if not exiting:
+            closing.callback(_forget_collection)
         return _build(paths, out_dir, validate=validate, strict=strict, only=only, jobs=jobs,
                       force=force, limits=limits, progress=progress,
                       tidy_in_background=tidy_in_background, books=books,
                       full_registers=full_registers, fallback_schema=fallback_schema,
-                      closing=closing)
+                      closing=closing, exiting=exiting)
 
 
 def _forget_collection() -> None:
@@ -216,21 +222,23 @@ def _forget_collection() -> None:
 
 
 @contextlib.contextmanager
-def _no_cycle_collection():
+def _no_cycle_collection(restore: bool = True):
     """The cyclic garbage collector off, as it was after (reference counting still
-    frees everything that is not in a cycle)."""
+    frees everything that is not in a cycle) when ``restore``: else left off (its
+    first pass would walk every object made meanwhile, the million of a rebuild's
+    collection: a tenth of a second)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if enabled:
+        if enabled and restore:
             gc.enable()
 
 
 def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progress,
            tidy_in_background, books, full_registers, fallback_schema,
-           closing: contextlib.ExitStack) -> BuildReport:
+           closing: contextlib.ExitStack, exiting: bool = False) -> BuildReport:
     """``build``; what it leaves open (the site's intake) is closed by ``closing``."""
     paths = list(paths or DEFAULT_PATHS)
     found = _check_paths(paths)
@@ -484,7 +492,13 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     own = own_peak()
     report.usage.total_peak = max(report.usage.total_peak, own)
     report.documents.sort(key=lambda d: (d.kind != "document", str(d.path)))
+    if exiting:  # (what it holds freed by the process's end, not on return: 80 ms)
+        _UNFREED.append(locals())
     return report
+
+
+# what a build whose caller then ends its process held (``build``'s ``exiting``)
+_UNFREED: list = []
 
 
 # ------------------------------------------------------------------ validation
@@ -1193,9 +1207,9 @@ class _Linking:
     """Links from the previous build's folder ``old`` into ``staging`` (``Linker.link_all``)
     by a thread of its own, started at once: the files ``ahead`` (the previous site's),
     then, once ``given``, the documents' outputs taken over (names relative to both
-    folders). ``ahead`` gets those of ``ahead`` linked (``result`` first). (``os.link``
-    lets go of the interpreter lock: the file system's time overlaps this process's
-    reading, and the spare worker's idle start.)"""
+    folders). ``ahead`` gets those of ``ahead`` linked (``result`` first). (Many are
+    linked by a child process, ``links.Apart``: the file system's time overlaps this
+    process's reading, and the spare worker's idle start.)"""
 
     def __init__(self, old: Path, staging: Path, ahead: list[str]):
         self._old, self._staging, self._ahead = old, staging, ahead
@@ -1203,6 +1217,7 @@ class _Linking:
         self._pending: list[str] = []
         self._given, self._stop = threading.Event(), threading.Event()
         self._error: BaseException | None = None
+        self._apart = links.Apart(old, staging)  # (many links: by a child process)
         self._thread = threading.Thread(target=self._link, name="link-over", daemon=True)
         self._thread.start()
 
@@ -1215,11 +1230,10 @@ class _Linking:
 
     def _link(self) -> None:
         try:
-            linker = links.Linker(self._old, self._staging)
             if self._ahead:
-                self.ahead.update(linker.link_all(self._ahead, self._stop))
+                self.ahead.update(self._apart.link_all(self._ahead, self._stop))
             self._given.wait()
-            linked = linker.link_all(self._pending, self._stop)  # (a folder at a time)
+            linked = self._apart.link_all(self._pending, self._stop)  # (a folder at a time)
             for name in self._pending:  # (not a plain file: a folder, a link, taken over as it is)
                 if self._stop.is_set():
                     return
@@ -1240,6 +1254,7 @@ class _Linking:
         """The linking ended where it is, once the build ends (an interrupted build's
         folder is not linked into after it: the next run takes it over)."""
         self._stop.set()
+        self._apart.stop()
         self.given()
         self._thread.join()
 

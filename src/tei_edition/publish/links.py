@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -234,3 +235,83 @@ def _link_tree(source: str, target: str) -> None:
                 _link_tree(item.path, there)
             else:
                 link_or_copy(item.path, there)
+
+
+# Names from which ``Apart`` links in a child process (fewer: here, the child's start
+# would cost more than it saves)
+APART = 1000
+# The child's command: this module imported by itself (its folder on the path first:
+# no ``site``, whatever installed the package), its ``_child`` run
+_CHILD = ("import sys; sys.path.insert(0, sys.argv[1]); "
+          "from tei_edition.publish.links import _child; _child(*sys.argv[2:])")
+
+
+class Apart:
+    """``Linker.link_all`` in a child process of its own when the names are many
+    (``APART``): a thread's links wait for the interpreter lock after each
+    ``os.link`` while this process's other threads compute (a rebuild's seventeen
+    thousand links took a second so, against a quarter of one alone); the child's do
+    not. ``stop`` ends the child (no link is made after it); where no child could be
+    started, the links are made here."""
+
+    def __init__(self, old, new):
+        self.old, self.new = os.path.normpath(old), str(new)
+        self._process = None
+        self._stopped = False
+
+    def link_all(self, names, stop=None) -> set[str]:
+        """The names linked (as ``Linker.link_all`` links them)."""
+        names = list(names)
+        if len(names) < APART or self._stopped:
+            return Linker(self.old, self.new).link_all(names, stop)
+        import subprocess
+
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        try:
+            process = self._process = subprocess.Popen(
+                [sys.executable, "-S", "-c", _CHILD, root, self.old, self.new, str(os.getpid())],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, process_group=0)
+        except OSError:
+            return Linker(self.old, self.new).link_all(names, stop)
+        if self._stopped:  # (stopped as it started)
+            self.stop()
+        # (a name that holds a line break, not plain, is not linked: given as none)
+        given = [os.fsencode(name) if isinstance(name, str) and "\n" not in name else b""
+                 for name in names]
+        try:
+            failed, _ = process.communicate(b"\n".join(given))
+        except OSError:
+            failed = None
+        if process.returncode != 0 or failed is None:
+            process.wait()
+            if self._stopped or (stop is not None and stop.is_set()):
+                return set()
+            return Linker(self.old, self.new).link_all(names, stop)  # (its links made again)
+        failed = {os.fsdecode(name) for name in failed.split(b"\n")}
+        return {name for name, sent in zip(names, given) if sent and name not in failed}
+
+    def stop(self) -> None:
+        """The child ended where it is (killed); no child started after."""
+        self._stopped = True
+        if self._process is not None and self._process.poll() is None:
+            try:
+                self._process.kill()
+            except OSError:
+                pass
+
+
+def _child(old: str, new: str, parent: str) -> None:
+    """``Apart``'s child: the names on its input linked from ``old`` into ``new``, those
+    it could not link written out, a line each; it ends when its parent does."""
+    names = [os.fsdecode(name) for name in sys.stdin.buffer.read().split(b"\n") if name]
+    linker, parent_id = Linker(old, new), int(parent)
+    failed = []
+    by_folder: dict[str, list[str]] = {}
+    for name in names:
+        by_folder.setdefault(name.rpartition("/")[0], []).append(name)
+    for some in by_folder.values():
+        if os.getppid() != parent_id:  # (its parent gone: no link after it)
+            sys.exit(1)
+        done = linker.link_all(some)
+        failed.extend(name for name in some if name not in done)
+    sys.stdout.buffer.write(b"".join(os.fsencode(name) + b"\n" for name in failed))

@@ -1814,9 +1814,16 @@ def _bundle_extras(bundle) -> dict:
     return extras
 
 
+_LOCATION, _GEO = f"{_T}location", f"{_T}geo"
+
+
 def _geo(el) -> tuple[float, float] | None:
     """An entry's coordinates (``location/geo``, "lat lon"), or None."""
-    point = el.find(f"{_T}location/{_T}geo")
+    # (the first, as ``find`` would give it, without its path parsed for each entry:
+    # ``has_map`` asks every entry of a register without coordinates, in this process
+    # and in the worker that makes the pages, a third of the time)
+    point = next((found for location in el.iterchildren(_LOCATION)
+                  for found in location.iterchildren(_GEO)), None)
     if point is None:
         return None
     try:
