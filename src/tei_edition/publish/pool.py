@@ -254,13 +254,18 @@ def release_kept() -> None:
         worker = _kept.pop()
         if worker.alive():
             worker.stop()
-            try:
-                worker.process.wait(1)
-            except subprocess.TimeoutExpired:
-                pass
-        if worker.alive():
-            worker.kill()
-        worker.close()
+        _reap(worker)
+
+
+def _reap(worker: "_Worker") -> None:
+    """A worker asked to end given a second to do so, killed if it has not, freed."""
+    try:
+        worker.process.wait(1)
+    except subprocess.TimeoutExpired:
+        pass
+    if worker.alive():
+        worker.kill()
+    worker.close()
 
 
 def _take_kept(packed) -> "_Worker | None":
@@ -336,13 +341,7 @@ def _run(queue, function, jobs, initializer, initargs, limits, on_done, on_start
                 workers.remove(ready[0])
                 _kept.append(ready[0])
         for worker in renewed:
-            try:
-                worker.process.wait(1)
-            except subprocess.TimeoutExpired:
-                pass
-            if worker.alive():
-                worker.kill()
-            worker.close()
+            _reap(worker)
         for worker in workers:
             if worker.alive() and worker.task is None and worker.ready:
                 worker.stop()
