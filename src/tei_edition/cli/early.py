@@ -121,13 +121,9 @@ def end(code: int) -> None:
     command made (a rebuild's collection, its register and records: a tenth of a
     one-letter rebuild's time) for nothing. Only in the process ``main`` runs."""
     import atexit
-    import sys
+
+    from tei_edition.terminate import exit_now
 
     discard()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
     atexit._run_exitfuncs()
-    os._exit(code)
+    exit_now(code)

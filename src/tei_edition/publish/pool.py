@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 
 from tei_edition import workerstart
 from tei_edition.publish.peak import own_peak
-from tei_edition.terminate import Terminated, terminations_raise
+from tei_edition.terminate import Terminated, exit_now, terminations_raise
 
 MB = 1024 * 1024
 DEFAULT_MEMORY = 2048 * MB  # per worker, the processes it starts included
@@ -552,12 +552,7 @@ def _leave(code: int) -> None:
     (with the folders they kept there)."""
     kill_tree(os.getpid(), itself=False)
     _remove_own_tmp()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
+    exit_now(code)
 
 
 def _leave_watched(code: int) -> None:
