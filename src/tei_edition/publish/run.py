@@ -284,12 +284,7 @@ def _kind_of_entry(register: CollectionRegister, key: str) -> str:
     if name.namespace != TEI_NS:  # (no TEI entry: whole, its namespace declared on it)
         copy = register.bundle_entry(etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS}), entry)
         return _in_bundle(etree.tostring(copy, encoding="unicode"))
-    return f'<{name.localname} te:key="{_attribute(register.key_of(entry))}"/>'
-
-
-def _attribute(value: str) -> str:
-    """``value`` as an attribute's value between double quotes."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    return f'<{name.localname} te:key="{transform.escaped(register.key_of(entry))}"/>'
 
 
 def _in_bundle(entry: str) -> str:

@@ -68,6 +68,7 @@ from tei_edition.publish.peak import own_peak
 from tei_edition.publish.pool import descendants, human, kill_tree, tree_rss
 from tei_edition.publish.search_index import (SearchIndex, name_terms, script_call, script_value,
                                                shard_prefix)
+from tei_edition.publish.transform import escaped
 from tei_edition.xml.output import SafeFolder, safe_child, write_atomic
 from tei_edition.entities.resolve import NAME_KINDS, TE_KEY, TE_REFS
 from tei_edition.collection.catalogue import file_title, header_title
@@ -188,15 +189,19 @@ def _page_start(collection, up: str) -> str:
     attributes = [("root", up), ("collection", _title(collection))]
     if has_map(collection):
         attributes.append(("map", "true"))
-    return f'<te:page xmlns:te="{TE_NS}"' + "".join(
-        [f' {name}="{_escaped(value)}"' for name, value in attributes]) + ">"
+    return f'<te:page xmlns:te="{TE_NS}"{_attributes(attributes)}>'
 
 
 def _element(name: str, attributes, text: str | None = None) -> str:
     """One te: element of a page's ``collection-page`` as XML text: its attributes
     (name, value) in order, its text if any."""
-    start = f"<te:{name}" + "".join([f' {key}="{_escaped(value)}"' for key, value in attributes])
-    return f"{start}/>" if text is None else f"{start}>{_escaped(text)}</te:{name}>"
+    start = f"<te:{name}{_attributes(attributes)}"
+    return f"{start}/>" if text is None else f"{start}>{escaped(text)}</te:{name}>"
+
+
+def _attributes(attributes) -> str:
+    """(name, value) pairs as the attributes of a start tag, in order."""
+    return "".join([f' {name}="{escaped(value)}"' for name, value in attributes])
 
 
 def _page_text(page: list[str]) -> transform.XmlText:
@@ -1141,30 +1146,29 @@ BATCH_MENTIONS = 20_000
 
 
 def _batches(pending: list, mentions: Mentions) -> list[list]:
-    """The ``pending`` entries cut into batches (``PAGE_BATCH``, ``BATCH_MENTIONS``)."""
-    batches, size = [[]], 0
-    for el in pending:
-        count = mentions.count(el.get("key"))
-        if batches[-1] and (len(batches[-1]) >= PAGE_BATCH or size + count > BATCH_MENTIONS):
-            batches.append([])
-            size = 0
-        batches[-1].append(el)
-        size += count
-    return [batch for batch in batches if batch]
+    """The ``pending`` entries cut into batches (``_cut``)."""
+    return _cut([(el, mentions.count(el.get("key"))) for el in pending])
 
 
 def _batch_count(mentions: Mentions) -> int:
     """How many batches (``_batches``) the entries with mentions make: the entries
     shown are those at least (and correspondents, every entry with ``full_registers``)."""
-    count, size, length = 0, 0, 0
-    for key in itertools.chain(mentions.lists, (k for k in mentions.packed if k not in mentions.lists)):
-        found = mentions.count(key)
-        if not found:
-            continue
-        if not count or length >= PAGE_BATCH or size + found > BATCH_MENTIONS:
-            count, size, length = count + 1, 0, 0
-        size, length = size + found, length + 1
-    return count
+    keys = itertools.chain(mentions.lists, (k for k in mentions.packed if k not in mentions.lists))
+    return len(_cut([(key, found) for key in keys if (found := mentions.count(key))]))
+
+
+def _cut(counted: list[tuple]) -> list[list]:
+    """Items with their mentions' counts cut into batches, in order: at most
+    ``PAGE_BATCH`` items and ``BATCH_MENTIONS`` mentions each (an item alone may hold
+    more)."""
+    batches, size = [[]], 0
+    for item, count in counted:
+        if batches[-1] and (len(batches[-1]) >= PAGE_BATCH or size + count > BATCH_MENTIONS):
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += count
+    return [batch for batch in batches if batch]
 
 
 def _stylesheet_inputs(data, batches: list[list], mentions: Mentions, *, overview: bool):
@@ -1370,11 +1374,7 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
     else:
         if ahead is not None:
             ahead.close()
-        context = multiprocessing.get_context("spawn")
-        started = _Started(context.SimpleQueue())
-        pool = ProcessPoolExecutor(max_workers=children, mp_context=context,
-                                   max_tasks_per_child=CALLS_PER_CHILD, initializer=_start_child,
-                                   initargs=(str(out), old, writer._old_hashes, started.queue))
+        pool, started = _child_pool(children, out, old, writer._old_hashes, CALLS_PER_CHILD)
     try:
         waiting: deque = deque()
         for tree in inputs:
@@ -1397,6 +1397,18 @@ def _made_pages(inputs, writer: _Writer, children: int, peak: list[int], meanwhi
             started.queue.close()
 
 
+def _child_pool(count: int, out: Path, old, old_hashes: dict, calls: int):
+    """A standard library pool of ``count`` child processes making pages into ``out``
+    (``_start_child``: ``old``, the previous build's folder, and its files' hashes),
+    each renewed after ``calls`` calls; and what tells their starts (``_Started``)."""
+    context = multiprocessing.get_context("spawn")
+    started = _Started(context.SimpleQueue())
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, max_tasks_per_child=calls,
+                               initializer=_start_child,
+                               initargs=(str(out), old, old_hashes, started.queue))
+    return pool, started
+
+
 class _Children:
     """The child processes making a whole site's pages (``_made_pages``), started ahead
     (``start``): each compiles the site stylesheet then, as its first call would (that
@@ -1408,12 +1420,7 @@ class _Children:
         self._made: tuple | None = None
 
     def start(self, count: int, out: Path) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.started = _Started(context.SimpleQueue())
-        self.pool = ProcessPoolExecutor(max_workers=count, mp_context=context,
-                                        max_tasks_per_child=CALLS_PER_CHILD + 1,
-                                        initializer=_start_child,
-                                        initargs=(str(out), None, {}, self.started.queue))
+        self.pool, self.started = _child_pool(count, out, None, {}, CALLS_PER_CHILD + 1)
         self._made = (count, str(out))
         for _ in range(count):  # (each submitted while none is idle starts a child)
             self.pool.submit(_compile_site)
@@ -1942,18 +1949,6 @@ def _passages_named(found) -> list[tuple[str, str, str]]:
     return list(lines.values())
 
 
-_ESCAPED = re.compile(r'[&<>"\t\n\r]')  # what XML text (and a value in "") cannot hold as itself
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
-            "\r": "&#13;"}
-
-
-def _escaped(value: str) -> str:
-    """``value`` as XML text, or as an attribute value between double quotes."""
-    if _ESCAPED.search(value) is None:  # (most are)
-        return value
-    return _ESCAPED.sub(lambda match: _ESCAPES[match.group()], value)
-
-
 def _with_mentions(el, lines) -> bytes:
     """The XML text of an entity with its ``s:mention`` elements, before its letters.
     The mentions are written as text where a comment holds their place (a hundred
@@ -1972,8 +1967,8 @@ def _with_mentions(el, lines) -> bytes:
     before, found, after = text.partition("<!--mentions-->")
     if not found:
         raise TransformError("the site description lost the place of an entry's mentions")
-    return "".join([before, *[f'<{name} doc="{_escaped(document_id)}" anchor="{_escaped(anchor)}">'
-                              f'{_escaped(snippet)}</{name}>' for document_id, anchor, snippet in lines],
+    return "".join([before, *[f'<{name} doc="{escaped(document_id)}" anchor="{escaped(anchor)}">'
+                              f'{escaped(snippet)}</{name}>' for document_id, anchor, snippet in lines],
                     after]).encode("utf-8")
 
 

@@ -165,11 +165,7 @@ def to_xdm(proc, tree, *, lines: bool = True,
     the tree again (not when the caller empties it next)."""
     etree = _etree()
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    marked = []
-    if lines:
-        marked = [el for el in root.iter(etree.Element) if el.sourceline and el.tag not in unread]
-        for el in marked:
-            el.set(LINE_ATTR, str(el.sourceline))
+    marked = _mark_lines(root, unread) if lines else []
     try:
         text = etree.tostring(root, encoding="unicode")
     finally:
@@ -250,9 +246,7 @@ def run_strings_handed(stylesheet: str | os.PathLike, document: Handed,
     text, document.data = document.data.decode("utf-8"), b""
     node = parse_text(sheet.processor, text, "cannot hand the document to Saxon", path=path)
     del text  # (Saxon has it: the text's memory is free while the stylesheet runs)
-    executable.clear_parameters()
-    for name, value in (params or {}).items():
-        executable.set_parameter(name, _xdm_value(sheet.processor, value))
+    _set_parameters(sheet.processor, executable, params)
     executable.set_save_xsl_message(True, None)
     return strings_of(executable, lambda: executable.transform_to_string(xdm_node=node),
                       f"{Path(str(stylesheet)).name} failed", path=path)
@@ -275,11 +269,22 @@ def handed(tree, unread: frozenset[str],
     the element names of ``tree`` (``element_names``), found beforehand."""
     etree = _etree()
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    marked = (names if names is not None else element_names(root)) - unread
-    for el in root.iter(*marked) if marked else ():
-        if el.sourceline:
-            el.set(LINE_ATTR, str(el.sourceline))
+    _mark_lines(root, unread, names)
     return Handed(etree.tostring(root, encoding="utf-8", xml_declaration=False))
+
+
+def _mark_lines(root, unread: frozenset[str], names: frozenset[str] | None = None) -> list:
+    """Each element of ``root`` given its source line (``LINE_ATTR``), but those named in
+    ``unread``; the elements marked. ``names``: the element names of ``root``, when
+    known (then only the elements of the names to mark are visited)."""
+    if names is None:
+        marked = [el for el in root.iter(_etree().Element) if el.sourceline and el.tag not in unread]
+    else:
+        wanted = names - unread
+        marked = [el for el in root.iter(*wanted) if el.sourceline] if wanted else []
+    for el in marked:
+        el.set(LINE_ATTR, str(el.sourceline))
+    return marked
 
 
 def element_names(tree) -> frozenset[str]:
@@ -326,9 +331,7 @@ def call_template_strings(stylesheet: str | os.PathLike, template: str, context,
                           path=path)
     else:
         node = to_xdm(sheet.processor, context, lines=False, path=path)
-    caller.clear_parameters()
-    for name, value in (params or {}).items():
-        caller.set_parameter(name, _xdm_value(sheet.processor, value))
+    _set_parameters(sheet.processor, caller, params)
     caller.set_global_context_item(xdm_item=node)
     caller.set_save_xsl_message(True, None)
     # (in one piece, as ``run_strings``: not a Saxon call per string)
@@ -369,11 +372,16 @@ def _prepared(stylesheet, document, params, path: str | None = None, dispose: bo
                   unread=lines_unread(stylesheet))
     if dispose:
         emptied(document)
-    executable.clear_parameters()
-    for name, value in (params or {}).items():
-        executable.set_parameter(name, _xdm_value(sheet.processor, value))
+    _set_parameters(sheet.processor, executable, params)
     executable.set_save_xsl_message(True, None)
     return sheet, node
+
+
+def _set_parameters(proc, executable, params: dict | None) -> None:
+    """``executable``'s parameters: only ``params`` (typed values, ``_xdm_value``)."""
+    executable.clear_parameters()
+    for name, value in (params or {}).items():
+        executable.set_parameter(name, _xdm_value(proc, value))
 
 
 def call_saxon(action, context: str, *, path: str | None = None):
@@ -393,6 +401,19 @@ class XmlText:
     DOCTYPE), which Saxon parses as it is: a tree without line numbers."""
 
     text: str
+
+
+_ESCAPED = re.compile(r'[&<>"\t\n\r]')  # what XML text (and a value in "") cannot hold as itself
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
+            "\r": "&#13;"}
+
+
+def escaped(value: str) -> str:
+    """``value`` as XML text, or as an attribute value between double quotes (for
+    ``XmlText`` written by hand)."""
+    if _ESCAPED.search(value) is None:  # (most are)
+        return value
+    return _ESCAPED.sub(lambda match: _ESCAPES[match.group()], value)
 
 
 def _xdm_value(proc, value):
