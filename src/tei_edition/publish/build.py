@@ -47,6 +47,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -1429,7 +1430,7 @@ def init_worker(register, format_names: list[str], parse_limits, collection=None
 
     global _held, _collection
     _collection = collection
-    _staging_folders.clear()  # (a build's own: looked at afresh)
+    _staging_folder.cache_clear()  # (a build's own: looked at afresh)
     if collection is not None:  # the register its pages resolve against
         register = collection.register
     xmlparse.set_limits(huge=parse_limits.huge, max_bytes=parse_limits.max_bytes,
@@ -1493,8 +1494,6 @@ def _pages_by_worker(packed: bytes, limits: pool.Limits, report: BuildReport) ->
             if result.limit:
                 raise TransformError(f"the site's pages: {result.message}", path=str(out))
             return None
-        if isinstance(result, BaseException):
-            raise result
         return result
 
     return pages_by
@@ -1548,17 +1547,11 @@ def render(task: _Task) -> DocumentOutcome:
     return outcome
 
 
-_staging_folders: dict[str, SafeFolder] = {}  # the worker's staging folder, resolved once
-
-
+@lru_cache(maxsize=1)
 def _staging_folder(folder: Path) -> SafeFolder:
     """The staging folder's ``SafeFolder``, made once per worker (not resolved again,
     nor its folders looked at again, for each document)."""
-    found = _staging_folders.get(str(folder))
-    if found is None:
-        _staging_folders.clear()
-        found = _staging_folders[str(folder)] = SafeFolder(folder)
-    return found
+    return SafeFolder(folder)
 
 
 def _relative(path: Path, root: Path) -> Path:

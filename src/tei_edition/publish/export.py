@@ -8,6 +8,7 @@ from pathlib import Path
 from tei_edition.errors import InputError, ResourceError, TransformError, UsageError
 from tei_edition.publish import formats
 from tei_edition.publish.formats import ExportRequest, ExportResult
+from tei_edition.xml.output import same_file
 
 
 def export_file(path: str | Path, fmt: str, output: str | Path | None = None,
@@ -174,6 +175,6 @@ class Handover:
 
 def _target(source: Path, fmt: str, output) -> Path:
     target = Path(output) if output else formats.get(fmt).default_output(source, source.parent)
-    if target.resolve() == source.resolve():
+    if same_file(target, source):
         raise InputError("refusing to overwrite the input with the export", path=str(source))
     return target

@@ -76,7 +76,8 @@ class Linker:
         made relative to the two folders, held open (a path walked once per folder, not
         once per file: a rebuild links seventeen thousand files, and the file system's
         time for each was half in finding its two folders again); the names linked.
-        ``stop``: an event that, set, ends the linking there (those linked so far)."""
+        ``stop``: an event (what has ``is_set``) that, set, ends the linking there (those
+        linked so far)."""
         by_folder: dict[str, list[str]] = {}
         for name in names:
             if plain(name):
@@ -304,14 +305,20 @@ def _child(old: str, new: str, parent: str) -> None:
     """``Apart``'s child: the names on its input linked from ``old`` into ``new``, those
     it could not link written out, a line each; it ends when its parent does."""
     names = [os.fsdecode(name) for name in sys.stdin.buffer.read().split(b"\n") if name]
-    linker, parent_id = Linker(old, new), int(parent)
-    failed = []
-    by_folder: dict[str, list[str]] = {}
-    for name in names:
-        by_folder.setdefault(name.rpartition("/")[0], []).append(name)
-    for some in by_folder.values():
-        if os.getppid() != parent_id:  # (its parent gone: no link after it)
-            sys.exit(1)
-        done = linker.link_all(some)
-        failed.extend(name for name in some if name not in done)
-    sys.stdout.buffer.write(b"".join(os.fsencode(name) + b"\n" for name in failed))
+    gone = _ParentGone(int(parent))
+    done = Linker(old, new).link_all(names, gone)
+    if gone.is_set():
+        sys.exit(1)
+    sys.stdout.buffer.write(b"".join(os.fsencode(name) + b"\n" for name in names
+                                     if name not in done))
+
+
+class _ParentGone:
+    """``Linker.link_all``'s ``stop`` in ``Apart``'s child: set once its parent is gone
+    (no link after it)."""
+
+    def __init__(self, parent: int):
+        self._parent = parent
+
+    def is_set(self) -> bool:
+        return os.getppid() != self._parent

@@ -71,6 +71,15 @@ def atomic_directory(path: str | os.PathLike):
 MARKER = ".tei-edition-output"
 
 
+def same_file(target: str | os.PathLike, source: str | os.PathLike) -> bool:
+    """Whether ``target`` is the file ``source`` (a link to it, or it by another way):
+    a target not there yet is none (two ``stat`` calls, not a walk of both paths)."""
+    try:
+        return os.path.samefile(target, source)
+    except OSError:
+        return False
+
+
 def _check_replaceable(target: Path) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise InputError("exists and is not a folder; name a new or empty folder for the output",

@@ -36,7 +36,7 @@ from tei_edition.publish import transform
 from tei_edition.publish.export import Handover
 from tei_edition.publish.formats import ExportRequest, ExportResult
 from tei_edition.publish.messages import split_messages
-from tei_edition.xml.output import atomic_directory, safe_child, write_atomic
+from tei_edition.xml.output import atomic_directory, safe_child, same_file, write_atomic
 
 STYLESHEET = "html/html.xsl"
 READINGS = ("normalised", "diplomatic")
@@ -198,19 +198,10 @@ def _export_page(site: Site, target: Path, source: Path) -> ExportResult:
     if set(site.files) != {"index.html"}:
         raise TransformError(f"{STYLESHEET} returned {', '.join(sorted(site.files))} for a page "
                              "of a collection (expected index.html alone)", path=str(source))
-    if _same_file(target, source):
+    if same_file(target, source):
         raise InputError("refusing to replace the source document", path=str(target))
     write_atomic(target, site.files["index.html"].encode("utf-8"))
     return ExportResult([target], site.warnings, site.coverage, passages=site.passages)
-
-
-def _same_file(target: Path, source: Path) -> bool:
-    """Whether ``target`` is the file ``source`` (a link to it, or it by another way):
-    a target not there yet is none (two ``stat`` calls, not a walk of both paths)."""
-    try:
-        return os.path.samefile(target, source)
-    except OSError:
-        return False
 
 
 def _check_target(target: Path, source: Path) -> None:
