@@ -743,5 +743,9 @@ def test_the_first_worker_of_an_html_rebuild_compiles_the_site_stylesheet_as_it_
         found = early.preload_for(argv)
         assert found[-1] == site_sheet and found[-2].startswith("tei_edition.cli.jobs:compile_stylesheets"), argv
     assert site_sheet not in early.preload_for(["build", "tei", "--force"])
+    # (what early names again, as the build and its command line name it)
+    from tei_edition.publish import build as build_module
+
+    assert early._BUILD_OUT == build_module.DEFAULT_OUT and early._MANIFEST == manifest.MANIFEST
     assert site_sheet not in early.preload_for(["build", "tei", "--only", "pdf"])
     assert site_sheet not in early.preload_for(["export", "html", "a.xml"])

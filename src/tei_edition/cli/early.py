@@ -65,6 +65,12 @@ def preload_for(argv: list[str]) -> tuple[str, ...] | None:
     return found
 
 
+# ``build``'s output folder when none is named and its manifest (``publish.build.DEFAULT_OUT``,
+# ``publish.manifest.MANIFEST``: named again here, which imports nothing but ``os``)
+_BUILD_OUT = "build"
+_MANIFEST = ".tei-edition-manifest.json"
+
+
 def _rebuild(argv: list[str]) -> bool:
     """Whether a ``build`` goes over a finished build (its output folder has a manifest,
     ``publish.manifest.MANIFEST``; no ``--force``): then few documents may change, whose
@@ -72,12 +78,12 @@ def _rebuild(argv: list[str]) -> bool:
     stylesheet for nothing (child processes make a whole site's pages)."""
     if "--force" in argv:
         return False
-    out = "build"  # (the option's default)
+    out = _BUILD_OUT
     for option, value in zip(argv, argv[1:]):
         if option in ("-o", "--output"):
             out = value
     out = next((a.split("=", 1)[1] for a in argv if a.startswith("--output=")), out)
-    return os.path.isfile(os.path.join(out, ".tei-edition-manifest.json"))
+    return os.path.isfile(os.path.join(out, _MANIFEST))
 
 
 # Whether the command line's ``main`` runs this process (``start``): a command may then
