@@ -415,3 +415,24 @@ def test_command_line_ends_with_the_builds_exit_code_and_all_its_output(tei, tmp
     assert ran.returncode == 1  # (a document with problems)
     assert "broken.xml: not published (could not be read)" in ran.stdout
     assert ran.stdout.rstrip().splitlines()[-1].startswith("1 document: 0 rendered, 1 unchanged")
+
+
+def test_the_summary_says_what_became_of_the_collections_books(run, tmp_path):
+    """The summary counted only the documents' outputs: a build that wrote the volume
+    said "0 outputs written", and one that kept it said nothing of it."""
+    from test_collection_site_fixture import generate
+
+    source = generate(tmp_path / "src", letters=3)
+    out = tmp_path / "out"
+    both = ("build", str(source), "-o", str(out), "--only", "text", "--only", "pdf", "--pdf", "volume",
+            "--jobs", "1")
+    first = run(*both)
+    assert first.exit_code == 0, first.output
+    assert "the collection's volume (src.pdf) and text (src.txt) written" in first.stdout
+    assert "letter_11_001.xml: text -> " in first.stdout
+    kept = run(*both)
+    assert "the collection's volume (src.pdf) and text (src.txt) unchanged (kept)" in kept.stdout, kept.stdout
+    # a letter with no output of its own (its PDF is the volume's) says where it went
+    volume = run("build", str(source), "-o", str(out), "--only", "pdf", "--pdf", "volume", "--jobs", "1")
+    assert "the collection's volume (src.pdf) written" in volume.stdout, volume.stdout
+    assert "letter_11_001.xml: checked; printed in the collection's books only" in volume.stdout

@@ -6,7 +6,9 @@ stylesheets and code, the options). Asserted on what was rendered and on the fil
 
 from __future__ import annotations
 
+import json
 import marshal
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -1448,3 +1450,73 @@ def test_a_rebuild_stopped_after_linking_ahead_leaves_the_old_site_and_resumes(
     again = build([source], out, jobs=0, only=["html"])
     assert again.ok
     same_as_a_full_build(source, out, tmp_path, only=["html"])
+
+
+def test_the_collections_books_are_taken_over_unchanged_and_made_again_when_a_letter_changes(
+        source, tmp_path):
+    """The collection's text and volume are made of every document: a rebuild with
+    nothing changed links them over (setting a volume of 200 letters again took Typst
+    20 s), one after an edit makes them again, with the edit in them."""
+    out = tmp_path / "out"
+    options = {"jobs": 0, "only": ["text", "pdf"], "books": "volume"}
+    first = build([source], out, **options)
+    assert first.ok and first.books_written == ["src.pdf", "src.txt"] and first.books_kept == []
+    assert manifest.load_books(out).files == ["src.pdf", "src.txt"]
+    before = inodes(out)
+
+    again = build([source], out, **options)
+    assert again.rendered == 0 and again.books_written == [] and again.books_kept == ["src.pdf", "src.txt"]
+    after = inodes(out)
+    assert after["src.pdf"] == before["src.pdf"] and after["src.txt"] == before["src.txt"]
+
+    letter = sorted((source / "letters").glob("*.xml"))[3]
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Dear friend,", "Most honoured friend,"),
+                      encoding="utf-8")
+    edited = build([source], out, **options)
+    assert edited.rendered == 1 and edited.books_written == ["src.pdf", "src.txt"]
+    assert inodes(out)["src.pdf"] != before["src.pdf"]
+    assert "Most honoured friend," in (out / "src.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["register", "order", "record"])
+def test_the_books_are_made_again_when_what_they_are_made_of_changes(source, tmp_path, change):
+    """A register (the volume's index describes its entries), the collection's order
+    (edition.toml), or a record naming other files than the books: made again."""
+    out = tmp_path / "out"
+    build([source], out, jobs=0, only=["text"])
+    if change == "register":
+        persons = source / "registers" / "persons.xml"
+        persons.write_text(persons.read_text(encoding="utf-8").replace("</listPerson>", "<!-- -->\n</listPerson>"),
+                           encoding="utf-8")
+    elif change == "order":
+        first = sorted((source / "letters").glob("*.xml"))[-1].stem
+        with open(source / "edition.toml", "a", encoding="utf-8") as toml:
+            toml.write(f'order = ["letters/{first}"]\n')
+    else:
+        data = json.loads((out / manifest.MANIFEST).read_text(encoding="utf-8"))
+        data["books"]["files"] = ["../elsewhere.txt"]
+        (out / manifest.MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    again = build([source], out, jobs=0, only=["text"])
+    assert again.books_written == ["src.txt"] and again.books_kept == []
+    assert not (tmp_path / "elsewhere.txt").exists()
+
+
+def test_a_withheld_document_is_left_out_of_the_books(source, tmp_path):
+    """--strict withholds a document with errors from publication: from the collection's
+    text and volume too (the text printed it as "could not be written", the volume in full)."""
+    letter = sorted((source / "letters").glob("*.xml"))[2]
+    text = letter.read_text(encoding="utf-8")
+    when = re.search(r'<date when="([0-9-]+)"', text).group(1)
+    letter.write_text(text.replace(f'when="{when}"', f'when="{when[:4]}-02-30"', 1), encoding="utf-8")
+    coll = load([source])
+    [bad] = [d for d in coll.documents if Path(d.path) == letter]
+    title = bad.catalogue.title
+    report = build([source], tmp_path / "out", jobs=0, only=["text"], strict=True)
+    assert report.exit_code == 1 and report.books_written == ["src.txt"]
+    book = (tmp_path / "out" / "src.txt").read_text(encoding="utf-8")
+    assert title not in book and "could not be written" not in book
+    assert book.count("\n-----") == 7  # the other seven, each headed and underlined
+
+    from tei_edition.publish import volume
+    assert [d.id for d in volume.plan(coll, withheld={bad.id})[0].documents] == \
+        [d.id for d in coll.ordered() if d.id != bad.id]

@@ -151,7 +151,8 @@ class _Shown:
             made = [f"{f.format} -> {', '.join(for_line(str(p)) for p in f.outputs)}"
                     for f in doc.formats if f.ok]
             failed = [f"{f.format} failed" for f in doc.formats if not f.ok]
-            status = "; ".join(made + failed) + (" (unchanged)" if doc.skipped else "")
+            status = "; ".join(made + failed) or "checked; printed in the collection's books only"
+            status += " (unchanged)" if doc.skipped else ""
         if self.bar is not None:
             if not doc.ok:
                 click.echo(f"{name}: {status}", err=True)
@@ -170,6 +171,14 @@ def _problems(lines) -> None:
         click.echo(for_message(line), err=True)
 
 
+def _books(files: list[str]) -> str:
+    """The collection's books in words: "volume (letters.pdf) and text (letters.txt)"."""
+    volume = [f for f in files if f.endswith(".pdf")]
+    text = [f for f in files if f.endswith(".txt")]
+    said = ([f"volume ({', '.join(volume)})"] if volume else []) + ([f"text ({', '.join(text)})"] if text else [])
+    return " and ".join(said)
+
+
 def _summary(report, seconds: float) -> str:
     from tei_edition.publish import pool
 
@@ -186,6 +195,10 @@ def _summary(report, seconds: float) -> str:
         parts.append(f"collection site unchanged ({report.site_kept} files kept)")
     elif report.site_written:
         parts.append(f"collection site: {report.site_written} files written")
+    if report.books_written:
+        parts.append(f"the collection's {_books(report.books_written)} written")
+    elif report.books_kept:
+        parts.append(f"the collection's {_books(report.books_kept)} unchanged (kept)")
     if failed:
         parts.append(f"{len(failed)} file{'s' * (len(failed) != 1)} with problems")
     if report.books_missing:

@@ -42,6 +42,7 @@ import json
 import marshal
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -118,7 +119,9 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # the collection's problems, reported
     site_written: int = 0  # files of the collection site written ...
     site_kept: int = 0  # ... and taken over unchanged from the previous build
-    books_missing: list[str] = field(default_factory=list)  # the collection's books not made
+    books_missing: list[str] = field(default_factory=list)  # the collection's books not made ...
+    books_written: list[str] = field(default_factory=list)  # ... made (relative to the folder) ...
+    books_kept: list[str] = field(default_factory=list)  # ... and taken over unchanged
     volume_memory: int = 0  # what the volume's Typst run may take (bytes), after the workers
 
     @property
@@ -482,10 +485,15 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if intake is not None:  # (a site taken over whole did not: its spill goes before the swap)
         intake.close()
     meanwhile.result()  # every output taken over is in the new folder
+    books_made = None
     if len(documents) > 1:
-        _write_books(collection, staging, made_of, books, report)
+        withheld = frozenset(d.id for d in collection.documents if absolute(d.path) in held)
+        books_made = _write_books(collection, staging, made_of, books, report, withheld=withheld,
+                                  key=_books_key(collection, options, made_of, books, withheld),
+                                  previous=None if force else out)
     manifest.save(staging, entries, site,
-                  site_from=out if site is not None and site is previous_site else None)
+                  site_from=out if site is not None and site is previous_site else None,
+                  books=books_made)
     if not ahead.saved:
         _keep_records(out, staging, records)  # the same (for the most part the same objects)
     _swap(staging, out, tidy_in_background=tidy_in_background)
@@ -808,19 +816,65 @@ def _inputs(collection, files: list[Path]) -> list[Path]:
         [Path(p) for p in collection.registers] + list(files)
 
 
-def _write_books(collection, staging: Path, chosen, books: str, report: BuildReport) -> None:
+def _write_books(collection, staging: Path, chosen, books: str, report: BuildReport, *,
+                 withheld=frozenset(), key: str = "", previous: Path | None = None
+                 ) -> manifest.Books | None:
     """The collection's text file and its volume (``publish.volume.write_books``), from
-    the documents' outputs; a book that cannot be made is reported, the rest stands,
-    and the build exits 1 (``BuildReport.books_missing``)."""
+    the documents' outputs, leaving out those ``withheld``; or the ``previous`` build's,
+    linked over, when they were made of the same (``key``, ``_books_key``). A book that
+    cannot be made is reported, the rest stands, and the build exits 1
+    (``BuildReport.books_missing``). Returns their record, none when one is missing
+    (they are all made again next time)."""
     from tei_edition.publish import volume
 
     formats = [f.name for f in chosen]
+    if not volume.books_asked(formats, books):
+        return None
+    name = volume.book_name(collection)
+    kept = _take_books_over(manifest.load_books(previous) if previous else None, key, name,
+                            previous, staging)
+    if kept is not None:
+        report.notes.extend(kept.notes)
+        report.books_kept = list(kept.files)
+        return kept
     written, problems = volume.write_books(collection, staging, formats, books=books,
-                                           timeout=report.limits.timeout)
+                                           timeout=report.limits.timeout, withheld=withheld)
     report.notes.extend(problems)
     made = {p.suffix for p in written}
-    report.books_missing = [f"{volume.book_name(collection)}{suffix}"
-                            for suffix in volume.books_asked(formats, books) if suffix not in made]
+    report.books_missing = [f"{name}{suffix}" for suffix in volume.books_asked(formats, books)
+                            if suffix not in made]
+    report.books_written = sorted(os.path.relpath(p, staging) for p in written)
+    return None if report.books_missing else manifest.Books(key, report.books_written, problems)
+
+
+def _books_key(collection, options: str, chosen, books: str, withheld) -> str:
+    """What the collection's books are made of: every document's file (in the collection's
+    order, the withheld marked), the register files, the collection's own description
+    (title, editors, date, introduction, ``edition.toml``), the tool and the options."""
+    def digest(path) -> str:
+        return collection.hashes.get(os.path.normpath(os.path.abspath(path))) or manifest.file_digest(path)
+
+    described = json.dumps([str(collection.root), collection.title, collection.editors,
+                            collection.date, collection.introduction, repr(collection.config)],
+                           default=str)
+    return manifest.key(manifest.tool_digest(), options, books, *(f.name for f in chosen), described,
+                        *sorted(digest(path) for path in collection.registers),
+                        *(f"{d.id}\t{d.fragment or ''}\t{digest(d.path)}\t{d.id in withheld}"
+                          for d in collection.ordered()))
+
+
+def _take_books_over(record: manifest.Books | None, key: str, name: str, old: Path | None,
+                     staging: Path) -> manifest.Books | None:
+    """The previous build's books (``record``), linked into the new folder, when they were
+    made of the same (``key``) and are all there; else None."""
+    if record is None or old is None or record.key != key or not record.files:
+        return None
+    ours = re.compile(re.escape(name) + r"(-part[0-9]+)?\.(pdf|txt)")
+    if not all(ours.fullmatch(f) and (old / f).is_file() for f in record.files):
+        return None  # (a record naming other files, or books gone)
+    for file in record.files:
+        links.link_path(str(old / file), str(staging / file))
+    return record
 
 
 # what a build folder's digest files are (``_pack``): another is read as no digest

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tei_edition.policy import policy
 from tei_edition.publish.site import _paragraphs, _title, catalogue_line
-from tei_edition.publish.volume import book_name
+from tei_edition.publish.volume import book_name, published
 from tei_edition.xml.output import safe_child, write_atomic
 
 WIDTH = 72
@@ -33,16 +33,17 @@ def default_name(collection) -> str:
     return book_name(collection) + ".txt"
 
 
-def write(collection, out_dir, out_path=None, *, width: int = WIDTH) -> Path:
+def write(collection, out_dir, out_path=None, *, width: int = WIDTH, withheld=frozenset()) -> Path:
     """Write the collection's text file from the documents' text files in ``out_dir``;
-    returns its path (``out_path``, else ``out_dir/<collection>.txt``)."""
+    returns its path (``out_path``, else ``out_dir/<collection>.txt``). ``withheld``:
+    the ids of the documents not published, left out."""
     out = Path(out_dir)
     target = Path(out_path) if out_path else out / default_name(collection)
-    write_atomic(target, text(collection, out, width=width).encode("utf-8"))
+    write_atomic(target, text(collection, out, width=width, withheld=withheld).encode("utf-8"))
     return target
 
 
-def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
+def text(collection, out_dir: Path, *, width: int = WIDTH, withheld=frozenset()) -> str:
     title = _title(collection)
     parts = [title, "=" * len(title)]
     editors = [str(e) for e in collection.editors]
@@ -53,7 +54,7 @@ def text(collection, out_dir: Path, *, width: int = WIDTH) -> str:
     blocks = ["\n\n".join(front)]
     printed: dict[str, int] = {}  # a file of many documents, exported whole -> where
     key: list[str] = []  # the signs the documents' keys explain, each once
-    for number, document in enumerate(collection.ordered(), 1):
+    for number, document in enumerate(published(collection, withheld), 1):
         line = catalogue_line(document.catalogue, number)
         heading = "\n".join(_fill(line, width).split("\n") + ["-" * min(len(line), width or len(line))])
         name = document.id

@@ -79,15 +79,17 @@ class Part:
         return f"Part {self.number}" + (f": {span}" if span else "")
 
 
-def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | None = None) -> list[Part]:
+def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | None = None,
+         withheld=frozenset()) -> list[Part]:
     """How the volume is divided: consecutive documents, each part's text under
     ``max_chars`` (one part when it all fits). ``sizes``: characters per document id
     when known (else each document is read once to count them). A single document over
-    the limit cannot be printed in any part: that is said here, before any work."""
+    the limit cannot be printed in any part: that is said here, before any work.
+    ``withheld``: the ids of documents not published (``build --strict``), left out."""
     if not isinstance(max_chars, int) or max_chars <= 0:
         raise UsageError(f"--max-chars must be a positive whole number (got {max_chars!r})")
     parts = [Part(1)]
-    for document in collection.ordered():
+    for document in published(collection, withheld):
         chars = (sizes or {}).get(document.id)
         if chars is None:
             chars = _chars(_text_of(document.parse(), document))
@@ -101,6 +103,12 @@ def plan(collection, *, max_chars: int = pdf.DEFAULT_MAX_CHARS, sizes: dict | No
         parts[-1].documents.append(document)
         parts[-1].chars += chars
     return parts
+
+
+def published(collection, withheld=frozenset()) -> list:
+    """The documents a collection's books print, in its order: all but those withheld
+    from publication (their errors, ``build --strict``)."""
+    return [d for d in collection.ordered() if d.id not in withheld]
 
 
 # A part's Typst time limit: the limit of one document (typeset.DEFAULT_TIMEOUT) for
@@ -117,13 +125,15 @@ def part_timeout(chars: int, timeout: float = typeset.DEFAULT_TIMEOUT) -> float:
 
 def write_volume(collection, out_path, *, max_chars: int = pdf.DEFAULT_MAX_CHARS,
                  paper: str = "a4", keep_typst: bool = False,
-                 timeout: float = typeset.DEFAULT_TIMEOUT) -> tuple[list[Path], list[str]]:
+                 timeout: float = typeset.DEFAULT_TIMEOUT,
+                 withheld=frozenset()) -> tuple[list[Path], list[str]]:
     """Write the collection's volume (or its parts); returns the files written and the
     warnings of the PDF format and of Typst, one line each, named by the part's file
     (``letters-part2.pdf: warning: ...``). Each part is one Typst run; see ``plan``;
-    its time limit is ``part_timeout`` of its size (``timeout`` per million characters)."""
+    its time limit is ``part_timeout`` of its size (``timeout`` per million characters).
+    ``withheld``: see ``plan``."""
     out = Path(out_path)
-    parts = plan(collection, max_chars=max_chars)
+    parts = plan(collection, max_chars=max_chars, withheld=withheld)
     written: list[Path] = []
     warnings: list[str] = []
     first_page, earlier = 1, []  # where the next part's pages start; the earlier parts' index
@@ -439,14 +449,16 @@ def books_asked(formats, books: str) -> list[str]:
 
 def write_books(collection, out_dir, formats, *, books: str = "both",
                 max_chars: int = pdf.DEFAULT_MAX_CHARS,
-                timeout: float = typeset.DEFAULT_TIMEOUT) -> tuple[list[Path], list[str]]:
+                timeout: float = typeset.DEFAULT_TIMEOUT,
+                withheld=frozenset()) -> tuple[list[Path], list[str]]:
     """The collection's own books, for ``build`` to call once after the documents:
     ``DIR/<collection>.txt`` (``text_volume``) when ``text`` is among the ``formats``,
     and the volume ``DIR/<collection>.pdf`` (or its parts) when ``pdf`` is and ``books``
     (``build --pdf``) is ``volume`` or ``both``. Reads the documents' text files the
     build wrote into ``out_dir``. Returns the files written and the problems, one line
     each: a book that cannot be made (the rest of the build stands) and the volume's
-    warnings (``write_volume``; ``timeout``: its time limit per million characters)."""
+    warnings (``write_volume``; ``timeout``: its time limit per million characters).
+    ``withheld``: the ids of the documents not published, which the books leave out."""
     from tei_edition.errors import TeiEditionError
     from tei_edition.publish import text_volume
     from tei_edition.xml.output import safe_child
@@ -460,13 +472,14 @@ def write_books(collection, out_dir, formats, *, books: str = "both",
     asked = books_asked(formats, books)
     if ".txt" in asked:
         try:
-            written.append(text_volume.write(collection, out, safe_child(out, name + ".txt")))
+            written.append(text_volume.write(collection, out, safe_child(out, name + ".txt"),
+                                             withheld=withheld))
         except TeiEditionError as exc:
             problems.append(exc.located())
     if ".pdf" in asked:
         try:
             pdfs, warnings = write_volume(collection, safe_child(out, name + ".pdf"), max_chars=max_chars,
-                                          timeout=timeout)
+                                          timeout=timeout, withheld=withheld)
             written.extend(pdfs)
             problems.extend(warnings)
         except TeiEditionError as exc:
