@@ -377,22 +377,35 @@ def test_a_collection_book_not_made_fails_the_build(run, tmp_path, monkeypatch):
 
 
 def test_the_volume_s_memory_limit_is_announced_before_any_work(run, tmp_path, monkeypatch):
-    # the volume is typeset after the workers, by a Typst run with its own limit: the
-    # opening line says it beside theirs (the real letters' volume took 5.9 GB)
+    # the volume is typeset after the workers (or beside them), by a Typst run with its own
+    # limit: the opening line says it beside theirs (the real letters' volume took 5.9 GB)
     from test_collection_site_fixture import generate
-    from tei_edition.publish import volume
+    from tei_edition.publish import pool, volume
     from tei_edition.publish.formats import pdf
     from tei_edition.publish.pool import human
 
+    from tei_edition.publish import books
+
     source = generate(tmp_path / "src", letters=3)
+    monkeypatch.setattr(books, "room_for_volume_aside", lambda *a: False)  # (set after the workers)
     monkeypatch.setattr(volume, "write_volume", lambda *a, **k: ([], []))  # (no Typst here)
     result = run("build", str(source), "-o", str(tmp_path / "out"), "--only", "text", "--only", "pdf",
                  "--pdf", "volume", "--jobs", "1")
     head = result.stdout.splitlines()[0]
-    assert f"then the volume, each part's typesetting limited to {human(pdf.memory_limit(pdf.DEFAULT_MAX_CHARS))}" in head
+    limit = human(pdf.memory_limit(pdf.DEFAULT_MAX_CHARS))
+    assert f"then the volume, each part's typesetting limited to {limit}" in head
     assert "not made: src.pdf" in result.stdout  # (the stand-in wrote none)
     result = run("build", str(source), "-o", str(tmp_path / "out2"), "--only", "text", "--jobs", "1")
     assert "then the volume" not in result.stdout and result.exit_code == 0
+    # set beside the workers (the machine has the memory for both): said so, with the sum
+    monkeypatch.setattr(books, "room_for_volume_aside", lambda *a: True)
+    result = run("build", str(source), "-o", str(tmp_path / "out3"), "--only", "pdf", "--pdf", "volume",
+                 "--jobs", "1")
+    head = result.stdout.splitlines()[0]
+    together = human(pool.Limits().memory + pdf.memory_limit(pdf.DEFAULT_MAX_CHARS))
+    assert (f"the volume set meanwhile by a process of its own, each part's typesetting limited to "
+            f"{limit} ({together} in all)") in head, head
+    assert result.exit_code == 0 and (tmp_path / "out3" / "src.pdf").is_file()
 
 
 def test_command_line_ends_with_the_builds_exit_code_and_all_its_output(tei, tmp_path):

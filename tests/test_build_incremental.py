@@ -833,7 +833,7 @@ def test_a_build_keeps_nothing_made_of_its_collection_once_done(source, tmp_path
         weakref.ref(collection)) or write_site(collection, *a, **k))
     assert build([source], tmp_path / "out", jobs=1, only=["html"]).ok
     assert made and site._MADE == {} and made[0]() is None
-    monkeypatch.setattr(build_module, "_write_books", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(build_module.collection_books.Books, "finish", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         build([source], tmp_path / "out", jobs=1, only=["html"], force=True)
     assert site._MADE == {}

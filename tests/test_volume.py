@@ -271,7 +271,7 @@ def test_every_kind_of_place_name_points_to_the_books_entry(tmp_path):
 def test_build_reports_the_volumes_warnings(run, tmp_path, monkeypatch):
     """A warning of the volume (here: Korean words and no installed font for them) is
     reported by ``build`` like a document's: one line, naming the book's file."""
-    from tei_edition.publish import typeset
+    from tei_edition.publish import books, typeset
 
     source = generate(tmp_path / "src", letters=3)
     letter = sorted((source / "letters").glob("*.xml"))[0]
@@ -279,6 +279,7 @@ def test_build_reports_the_volumes_warnings(run, tmp_path, monkeypatch):
     head, _, last = text.rpartition("</p>")  # the letter's last paragraph
     letter.write_text(head + " 안녕하세요</p>" + last, encoding="utf-8")
     monkeypatch.setattr(typeset, "font_families", lambda: frozenset({"Libertinus Serif"}))
+    monkeypatch.setattr(books, "room_for_volume_aside", lambda *a: False)  # (set in this process)
     result = run("build", str(source), "-o", str(tmp_path / "out"), "--only", "pdf", "--pdf", "volume",
                  "--jobs", "1")
     assert result.exit_code == 0, result.output
@@ -480,3 +481,40 @@ def test_a_letters_own_pdf_names_the_edition_as_the_volume_does(tmp_path):
     assert re.search(r"This printing: From the edition's text( as revised on \d{1,2} [A-Z][a-z]+ \d{4}"
                      r"| as last revised \([^)]+\))?\.", imprint), imprint
     assert first.name not in imprint and "source file" not in imprint
+
+
+def test_a_parallel_build_sets_the_volume_beside_its_workers(tmp_path, monkeypatch):
+    """With workers (``--jobs``) and the memory for it, the volume (made of the sources)
+    is set by a process of its own while the documents render: the same book, byte for
+    byte, as a build that sets it at the end, and nothing of it left aside."""
+    from tei_edition.publish import books
+    from tei_edition.publish.build import build
+
+    source = generate(tmp_path / "src", letters=4)
+    monkeypatch.setattr(books, "room_for_volume_aside", lambda *a: True)
+    aside = build([source], tmp_path / "aside", jobs=1, only=["pdf"], books="volume")
+    after = build([source], tmp_path / "after", jobs=0, only=["pdf"], books="volume")
+    assert aside.volume_aside and not after.volume_aside
+    assert aside.ok and aside.books_written == after.books_written == ["src.pdf"]
+    assert (tmp_path / "aside" / "src.pdf").read_bytes() == (tmp_path / "after" / "src.pdf").read_bytes()
+    assert not (tmp_path / "aside" / books.ASIDE).exists()
+    assert aside.usage.total_peak > 0
+
+    monkeypatch.setattr(books, "room_for_volume_aside", lambda *a: False)
+    assert not build([source], tmp_path / "short", jobs=1, only=["pdf"], books="volume").volume_aside
+
+
+def test_the_volumes_process_ending_without_it_is_reported(tmp_path):
+    """A volume's process that dies (killed, out of memory) is one problem line."""
+    from tei_edition.publish import books
+    from tei_edition.xml import parse as xmlparse
+
+    source = generate(tmp_path / "src", letters=2)
+    coll = load([source])
+    target = tmp_path / "out" / books.ASIDE / "src.pdf"
+    target.parent.parent.mkdir()
+    aside = books._VolumeAside([source], [], coll.records, xmlparse.current_limits(), target, 60.0,
+                               frozenset())
+    aside.process.kill()
+    made, notes = aside.result()
+    assert made == [] and notes == ["the process setting the volume ended without it (signal SIGKILL)"]

@@ -115,8 +115,7 @@ class _Shown:
                    f"{report.limits.describe()} (--max-memory, --timeout); at most "
                    f"{pool.human(workers * report.limits.memory)} for the workers" if report.jobs else
                    " in this process")
-                + (f"; then the volume, each part's typesetting limited to "
-                   f"{pool.human(report.volume_memory)}" if report.volume_memory else ""))
+                + _volume_limit(report, workers))
         click.echo(head)
         click.echo(for_message(report.validation))
         _problems(report.notes)
@@ -169,6 +168,20 @@ class _Shown:
 def _problems(lines) -> None:
     for line in lines:
         click.echo(for_message(line), err=True)
+
+
+def _volume_limit(report, workers: int) -> str:
+    """What the volume may take, and when it is set."""
+    from tei_edition.publish import pool
+
+    if not report.volume_memory:
+        return ""
+    limit = pool.human(report.volume_memory)
+    if report.volume_aside:
+        together = pool.human(workers * report.limits.memory + report.volume_memory)
+        return (f"; the volume set meanwhile by a process of its own, each part's typesetting "
+                f"limited to {limit} ({together} in all)")
+    return f"; then the volume, each part's typesetting limited to {limit}"
 
 
 def _books(files: list[str]) -> str:

@@ -55,6 +55,7 @@ from typing import Callable
 from tei_edition.errors import (EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, InputError,
                                 TeiEditionError, UsageError)
 from tei_edition.publish import formats, links, manifest, pool, run
+from tei_edition.publish import books as collection_books
 from tei_edition.publish.peak import own_peak
 from tei_edition.publish.formats import ExportRequest
 from tei_edition.xml import parse as xmlparse
@@ -122,7 +123,8 @@ class BuildReport:
     books_missing: list[str] = field(default_factory=list)  # the collection's books not made ...
     books_written: list[str] = field(default_factory=list)  # ... made (relative to the folder) ...
     books_kept: list[str] = field(default_factory=list)  # ... and taken over unchanged
-    volume_memory: int = 0  # what the volume's Typst run may take (bytes), after the workers
+    volume_memory: int = 0  # what the volume's Typst run may take (bytes), after the workers ...
+    volume_aside: bool = False  # ... or beside them, set by a process of its own
 
     @property
     def ok(self) -> bool:
@@ -361,6 +363,15 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                                divisions, edition=edition))
 
     _keep_register_digests(collection.records, digested)  # (saved by ``_Ahead``)
+    own_books = _own_books(collection, made_of, books, options, held, out=None if force else out,
+                           absolute=absolute) if len(documents) > 1 else None
+    if own_books is not None:
+        closing.callback(own_books.stop)
+        # the volume is made of the sources: set meanwhile, when the memory allows
+        if jobs and report.volume_memory and collection_books.room_for_volume_aside(
+                jobs * limits.memory, report.volume_memory):
+            report.volume_aside = own_books.set_volume_aside(
+                paths, found, staging, xmlparse.current_limits(), report.limits.timeout)
     journal = manifest.Journal(staging)
     journal.add_all((doc_id, entry) for doc_id, entry in entries.items()
                     if doc_id not in resumed or resumed[doc_id].key != entry.key)
@@ -450,6 +461,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
             kept.add(os.path.relpath(intake.index.folder, staging))
         meanwhile.result()
         kept |= meanwhile.ahead  # (the site's: kept or removed once it is made)
+        kept |= own_books.kept_apart() if own_books is not None else set()
         _prune(staging, kept)  # (a new folder holds nothing but this build's outputs)
     site = None
     if collection_site:  # (beside the documents' pages still being linked)
@@ -485,12 +497,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if intake is not None:  # (a site taken over whole did not: its spill goes before the swap)
         intake.close()
     meanwhile.result()  # every output taken over is in the new folder
-    books_made = None
-    if len(documents) > 1:
-        withheld = frozenset(d.id for d in collection.documents if absolute(d.path) in held)
-        books_made = _write_books(collection, staging, made_of, books, report, withheld=withheld,
-                                  key=_books_key(collection, options, made_of, books, withheld),
-                                  previous=None if force else out)
+    books_made = own_books.finish(staging, report) if own_books is not None else None
     manifest.save(staging, entries, site,
                   site_from=out if site is not None and site is previous_site else None,
                   books=books_made)
@@ -603,6 +610,15 @@ def _validate_against(batch: list[tuple[Path, object]], schema: Path) -> dict[Pa
 
 
 # ------------------------------------------------------------------ what goes where
+
+def _own_books(collection, chosen, books: str, options: str, held: dict, *, out: Path | None,
+               absolute) -> collection_books.Books:
+    """The collection's books this build asks for, leaving out the documents ``held``
+    (by absolute path: withheld, ``--strict``), taken over from ``out`` when unchanged."""
+    withheld = frozenset(d.id for d in collection.documents if absolute(d.path) in held)
+    return collection_books.Books(collection, [f.name for f in chosen], books, options=options,
+                                  withheld=withheld, previous=out)
+
 
 def _check_paths(paths: list) -> list[Path]:
     """The XML files under ``paths`` (``xmlparse.collect_xml_files``); an error when a
@@ -814,67 +830,6 @@ def _inputs(collection, files: list[Path]) -> list[Path]:
     paths (``_check_paths``)."""
     return [Path(d.path) for d in collection.documents] + \
         [Path(p) for p in collection.registers] + list(files)
-
-
-def _write_books(collection, staging: Path, chosen, books: str, report: BuildReport, *,
-                 withheld=frozenset(), key: str = "", previous: Path | None = None
-                 ) -> manifest.Books | None:
-    """The collection's text file and its volume (``publish.volume.write_books``), from
-    the documents' outputs, leaving out those ``withheld``; or the ``previous`` build's,
-    linked over, when they were made of the same (``key``, ``_books_key``). A book that
-    cannot be made is reported, the rest stands, and the build exits 1
-    (``BuildReport.books_missing``). Returns their record, none when one is missing
-    (they are all made again next time)."""
-    from tei_edition.publish import volume
-
-    formats = [f.name for f in chosen]
-    if not volume.books_asked(formats, books):
-        return None
-    name = volume.book_name(collection)
-    kept = _take_books_over(manifest.load_books(previous) if previous else None, key, name,
-                            previous, staging)
-    if kept is not None:
-        report.notes.extend(kept.notes)
-        report.books_kept = list(kept.files)
-        return kept
-    written, problems = volume.write_books(collection, staging, formats, books=books,
-                                           timeout=report.limits.timeout, withheld=withheld)
-    report.notes.extend(problems)
-    made = {p.suffix for p in written}
-    report.books_missing = [f"{name}{suffix}" for suffix in volume.books_asked(formats, books)
-                            if suffix not in made]
-    report.books_written = sorted(os.path.relpath(p, staging) for p in written)
-    return None if report.books_missing else manifest.Books(key, report.books_written, problems)
-
-
-def _books_key(collection, options: str, chosen, books: str, withheld) -> str:
-    """What the collection's books are made of: every document's file (in the collection's
-    order, the withheld marked), the register files, the collection's own description
-    (title, editors, date, introduction, ``edition.toml``), the tool and the options."""
-    def digest(path) -> str:
-        return collection.hashes.get(os.path.normpath(os.path.abspath(path))) or manifest.file_digest(path)
-
-    described = json.dumps([str(collection.root), collection.title, collection.editors,
-                            collection.date, collection.introduction, repr(collection.config)],
-                           default=str)
-    return manifest.key(manifest.tool_digest(), options, books, *(f.name for f in chosen), described,
-                        *sorted(digest(path) for path in collection.registers),
-                        *(f"{d.id}\t{d.fragment or ''}\t{digest(d.path)}\t{d.id in withheld}"
-                          for d in collection.ordered()))
-
-
-def _take_books_over(record: manifest.Books | None, key: str, name: str, old: Path | None,
-                     staging: Path) -> manifest.Books | None:
-    """The previous build's books (``record``), linked into the new folder, when they were
-    made of the same (``key``) and are all there; else None."""
-    if record is None or old is None or record.key != key or not record.files:
-        return None
-    ours = re.compile(re.escape(name) + r"(-part[0-9]+)?\.(pdf|txt)")
-    if not all(ours.fullmatch(f) and (old / f).is_file() for f in record.files):
-        return None  # (a record naming other files, or books gone)
-    for file in record.files:
-        links.link_path(str(old / file), str(staging / file))
-    return record
 
 
 # what a build folder's digest files are (``_pack``): another is read as no digest

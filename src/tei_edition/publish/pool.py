@@ -539,6 +539,15 @@ def _main(receive_fd: str, send_fd: str, parent: str, *preload: str) -> None:
         _leave(code)
 
 
+def guard_child(parent: int) -> None:
+    """For a process of the build's own that is no worker of a pool (the volume's): ended
+    at once, with the processes it started, when ``parent`` is gone (killed too), watched
+    from a process of its own as a worker is. Call it before importing anything large."""
+    from tei_edition.terminate import guard
+
+    guard(parent, _leave_watched, apart=True)
+
+
 def _remove_own_tmp() -> None:
     """Remove this worker's private temporary folder (its TMPDIR, if it is one)."""
     tmp = os.environ.get("TMPDIR", "")
