@@ -241,3 +241,60 @@ def test_the_profiles_clock_takes_nested_calls_out_or_keeps_them(inclusive, monk
     clock.counting = False
     owner.inner(1)
     assert dict(clock.calls) == {"owner.inner": 1, "outer": 1}
+
+
+@pytest.fixture(scope="module")
+def three_letters(tmp_path_factory) -> Path:
+    return generate.write_letters(tmp_path_factory.mktemp("letters"), 3, persons=50, places=20)
+
+
+def test_the_worker_profile_times_every_part_of_every_format(three_letters, capsys):
+    """bench.worker_profile on 3 letters (1 warming up), all formats: every part it
+    times is called where its callers look it up (none named as never called), the
+    PDF's wait for Typst among them; the build's functions are its own again after."""
+    from bench import worker_profile
+    from tei_edition.publish import build, pool, transform
+
+    originals = (build._run_here, build._attempt, transform.call_saxon, transform.to_xdm)
+    assert worker_profile.main(["2", "--skip", "1", "--formats", "html,pdf,text",
+                                "--collection", str(three_letters)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 letters; CPU ms per letter" in printed
+    rows = {line[:50].strip(): line[50:].split() for line in printed.splitlines()
+            if line.startswith("  ")}
+    for part in ("build.render", "html.export", "pdf.start", "pdf.typst_source",
+                 "typeset.Compile.submit", "typeset.Compile.wait (idle, wall)",
+                 "pdf.Pending.finish", "text.export", "digest.digests",
+                 "saxon: transform [pdf]", "saxon: transform [text]",
+                 worker_profile.TYPST_CHILD):
+        assert rows[part][-1] == "1.00", part  # calls per letter
+    assert "never called" not in printed
+    assert (build._run_here, build._attempt, transform.call_saxon, transform.to_xdm) == originals
+    assert not pool.in_worker()
+
+
+def test_the_worker_profile_names_a_part_that_is_gone(three_letters, monkeypatch):
+    """A part renamed or moved stops the profile, named, before anything is rendered
+    (not a profile silently without it); what it had wrapped is put back."""
+    from bench import worker_profile
+    from tei_edition.publish import transform
+
+    to_xdm = transform.to_xdm
+    stale = worker_profile.Part("tei_edition.publish.site", "digest")
+    monkeypatch.setattr(worker_profile, "COMMON", worker_profile.COMMON + (stale,))
+    with pytest.raises(AttributeError, match=r"tei_edition\.publish\.site\.digest, which is gone"):
+        worker_profile.profile(three_letters, 1, 0, ["html"])
+    assert transform.to_xdm is to_xdm
+
+
+def test_the_worker_profile_names_a_part_its_callers_do_not_look_up_there(three_letters,
+                                                                          monkeypatch, capsys):
+    """A part wrapped where no caller looks it up (``xml.output.write_atomic``: the
+    formats import it by name) is named as never called, and the profile fails."""
+    from bench import worker_profile
+
+    elsewhere = worker_profile.Part("tei_edition.xml.output", "write_atomic")
+    monkeypatch.setattr(worker_profile, "COMMON", worker_profile.COMMON + (elsewhere,))
+    assert worker_profile.main(["1", "--skip", "0", "--collection", str(three_letters)]) == 1
+    assert "never called (looked up elsewhere now? wrap it there): output.write_atomic" \
+        in capsys.readouterr().out
