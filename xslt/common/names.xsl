@@ -71,7 +71,7 @@
     <xsl:sequence select="if ($made) then string($made) else te:decided-entity-label($entry)"/>
   </xsl:function>
 
-  <xsl:function name="te:decided-entity-label" as="xs:string" cache="yes">
+  <xsl:function name="te:decided-entity-label" as="xs:string">
     <xsl:param name="entry" as="element()"/>
     <xsl:variable name="best" select="te:preferred-name($entry)"/>
     <xsl:sequence select="((($best, te:name-forms($entry) except $best) ! te:name-text(.))[.], string($entry/@xml:id))[1]"/>
