@@ -37,7 +37,7 @@
 
   <xsl:function name="tt:is-div" as="xs:boolean">
     <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="$el/self::tei:* and matches(local-name($el), '^div[1-7]?$')"/>
+    <xsl:sequence select="te:is-div($el)"/>
   </xsl:function>
 
   <xsl:function name="tt:is-block" as="xs:boolean">

@@ -21,7 +21,9 @@
   <!-- The inside of a string literal: \ and " escaped, control characters as \u{..}. -->
   <xsl:function name="tt:escape" as="xs:string">
     <xsl:param name="s" as="xs:string"/>
-    <xsl:variable name="basic" select="replace(replace($s, '\\', '\\\\'), '&quot;', '\\&quot;')"/>
+    <!-- (most text has neither: not asked of every string by a regular expression) -->
+    <xsl:variable name="basic" select="if (not(contains($s, '\') or contains($s, '&quot;'))) then $s
+                                       else replace(replace($s, '\\', '\\\\'), '&quot;', '\\&quot;')"/>
     <xsl:sequence select="
       if (not(matches($basic, '[&#x9;&#xA;&#xD;&#x7F;-&#x9F;&#x2028;&#x2029;]'))) then $basic
       else string-join(for $c in string-to-codepoints($basic) return
