@@ -217,6 +217,39 @@ def test_an_entry_has_its_forms_once_per_reading(monkeypatch):
     assert len(run._forms) == 2
 
 
+def test_a_form_one_format_made_is_not_made_again_for_another(monkeypatch):
+    """The text's label of an entry is the one the PDF made: only the forms not made yet
+    are asked of the stylesheet, and they are the same as made together."""
+    from lxml import etree
+
+    bundle = ('<te:registers xmlns:te="urn:x-tei-edition"><person xmlns="http://www.tei-c.org/ns/1.0" '
+              'xml:id="p1" te:key="p1"><persName>Anna Muster</persName><birth when="1801"/>'
+              '</person></te:registers>')
+    asked: list[str] = []
+    real = transform.call_template_strings
+
+    def counted(stylesheet, template, context, params=None, **kw):
+        if template == run.FORMS_TEMPLATE:
+            asked.append(context.getroot().get(run._TE_FORMS))
+        return real(stylesheet, template, context, params, **kw)
+
+    def forms(stylesheet, wanted):
+        copy = etree.fromstring(bundle)
+        run.with_forms(stylesheet, copy, "normalised", wanted)
+        return {k.split("}")[1]: v for k, v in copy[0].attrib.items() if "form-" in k}
+
+    together = forms("text/text.xsl", ("label", "dates"))
+    run._forms.clear()
+    monkeypatch.setattr(transform, "call_template_strings", counted)
+    pdf = forms("typst/typst.xsl", ("label", "index"))
+    text = forms("text/text.xsl", ("label",))
+    both = forms("text/text.xsl", ("label", "dates"))
+    assert asked == ["label index", "dates"]
+    assert text == {"form-label": pdf["form-label"]} == {"form-label": "Anna Muster"}
+    assert both == together
+    assert len(run._forms) == 1
+
+
 @pytest.fixture(autouse=True)
 def _fresh_forms():
     yield

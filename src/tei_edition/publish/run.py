@@ -110,15 +110,16 @@ def register_entries(register: CollectionRegister, root, path: Path, *, keep) ->
         register.add(entry)
 
 
-# An entry's name forms (xslt/common/entry-forms.xsl), made once per process: key ->
-# the te:form-* attributes' values, keyed by the reading, the forms asked for and the
-# entry's serialization.
+# An entry's name forms (xslt/common/entry-forms.xsl), each made once per process:
+# (reading, the entry's serialization) -> form name -> the te:form-* attribute's value.
+# By form, not by the forms a format asks for together: the text's label is the one the
+# PDF made of the same entry (the forms depend on the entry and the reading alone).
 FORMS_TEMPLATE = "{urn:x-tei-edition}entry-forms"
 FORMS = ("label", "index", "sort", "dates", "description", "summary")
 _TE_KEY = f"{{{TE_NS}}}key"
 _TE_FORMS = f"{{{TE_NS}}}forms"
 _FORMS_HELD = 100_000  # entries; past that the cache starts again
-_forms: dict[tuple[str, tuple[str, ...], bytes], tuple[str, ...]] = {}
+_forms: dict[tuple[str, bytes], dict[str, str]] = {}
 
 # Which forms a format's pages in a collection read of the entries handed over (names.xsl,
 # te:handed-over) is its stylesheet's to say: its template te:forms-read (in its
@@ -180,8 +181,9 @@ def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = F
     """Write on each entry of a register ``bundle`` (its top level) the name forms the
     common layer decides for it, those of ``forms`` (te:form-label, -index, -sort,
     -dates, -description, -summary; names.xsl reads them instead of deciding again, and
-    decides those not handed over), each entry's forms made once per process: a
-    collection's entries recur from document to document. Those not made yet are made
+    decides those not handed over), each form of an entry made once per process, for
+    whichever format asks for it first: a collection's entries recur from document to
+    document, and formats read some of the same forms. Those not made yet are made
     together, by one call of the stylesheet's ``te:entry-forms`` template (every
     format's stylesheet has it: no other is compiled). The forms depend on the entry
     alone and the reading (a choice in a description); an entry that already has forms
@@ -189,35 +191,54 @@ def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = F
     forms = tuple(name for name in FORMS if name in forms)
     if not forms:
         return
-    names = [f"{{{TE_NS}}}form-{name}" for name in forms]
     root = bundle.getroot() if hasattr(bundle, "getroot") else bundle
-    wanted: list[tuple[etree._Element, tuple[str, tuple[str, ...], bytes]]] = []
+    wanted: list[tuple[etree._Element, tuple[str, bytes]]] = []
     for entry in root:
         if not isinstance(entry.tag, str) or entry.get(_TE_KEY) is None or \
                 any(entry.get(f"{{{TE_NS}}}form-{name}") is not None for name in FORMS):
             continue
-        wanted.append((entry, (reading, forms, etree.tostring(entry))))
-    missing = [(entry, key) for entry, key in wanted if key not in _forms]
-    if missing:
-        if len(_forms) + len(missing) > _FORMS_HELD:
-            _forms.clear()
-        part = etree.Element(root.tag, nsmap=root.nsmap)
-        part.set(_TE_FORMS, " ".join(forms))
-        for entry, _ in missing:
-            part.append(deepcopy(entry))
-        strings = transform.call_template_strings(stylesheet, FORMS_TEMPLATE, part.getroottree(),
-                                                  {"reading": reading} if reading else None).strings
-        size = 1 + len(forms)
-        # (each entry's forms follow its key: checked, so that none lands on another)
-        if len(strings) != size * len(missing) or \
-                strings[::size] != [entry.get(_TE_KEY) for entry, _ in missing]:
-            raise TransformError(f"{stylesheet}: te:entry-forms returned {len(strings)} strings "
-                                 f"not the forms of its {len(missing)} entries in order")
-        for (entry, key), at in zip(missing, range(0, len(strings), size)):
-            _forms[key] = tuple(strings[at + 1:at + size])
+        wanted.append((entry, (reading, etree.tostring(entry))))
+    lacking = _lacking(wanted, forms)
+    if lacking and len(_forms) + len(wanted) > _FORMS_HELD:
+        _forms.clear()
+        lacking = _lacking(wanted, forms)
+    for names, missing in lacking.items():
+        _make_forms(stylesheet, root, missing, reading, names)
     for entry, key in wanted:
-        for name, value in zip(names, _forms[key]):
-            entry.set(name, value)
+        made = _forms[key]
+        for name in forms:
+            entry.set(f"{{{TE_NS}}}form-{name}", made[name])
+
+
+def _lacking(wanted: list, forms: tuple[str, ...]) -> dict[tuple[str, ...], list]:
+    """The (entry, key) of ``wanted`` by the forms of ``forms`` not made of them yet (most
+    lack all or none: one call of the stylesheet for them)."""
+    lacking: dict[tuple[str, ...], list] = {}
+    for entry, key in wanted:
+        made = _forms.get(key, {})
+        names = tuple(name for name in forms if name not in made)
+        if names:
+            lacking.setdefault(names, []).append((entry, key))
+    return lacking
+
+
+def _make_forms(stylesheet: str, root, missing: list, reading: str, forms: tuple[str, ...]) -> None:
+    """The ``forms`` of the ``missing`` (entry, key) of a bundle's ``root``, made by one call
+    of ``te:entry-forms``, into ``_forms``."""
+    part = etree.Element(root.tag, nsmap=root.nsmap)
+    part.set(_TE_FORMS, " ".join(forms))
+    for entry, _ in missing:
+        part.append(deepcopy(entry))
+    strings = transform.call_template_strings(stylesheet, FORMS_TEMPLATE, part.getroottree(),
+                                              {"reading": reading} if reading else None).strings
+    size = 1 + len(forms)
+    # (each entry's forms follow its key: checked, so that none lands on another)
+    if len(strings) != size * len(missing) or \
+            strings[::size] != [entry.get(_TE_KEY) for entry, _ in missing]:
+        raise TransformError(f"{stylesheet}: te:entry-forms returned {len(strings)} strings "
+                             f"not the forms of its {len(missing)} entries in order")
+    for (entry, key), at in zip(missing, range(0, len(strings), size)):
+        _forms.setdefault(key, {}).update(zip(forms, strings[at + 1:at + size]))
 
 
 # The entries of a collection's register as ``handed_bundle`` serializes them, each once
