@@ -33,6 +33,11 @@
     <xsl:sequence select="'label'"/>
   </xsl:template>
 
+  <!-- The plain text reads no element's source line: the normalised tree keeps it only
+       where the common layer's coverage messages need it (../common/normalize.xsl), and
+       only those elements are handed over with it (te:lines-unread). -->
+  <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="false()"/>
+
   <!-- The error codes and messages are the policy's (../common/policy.xml, te:fail). -->
   <xsl:template name="tx:check-params">
     <xsl:call-template name="te:check-params"/>
