@@ -44,6 +44,7 @@ def _build_both(source: list[Path], tmp_path: Path, monkeypatch, only) -> tuple[
     assert report.exit_code == 0
     with monkeypatch.context() as m:
         m.setattr(run, "with_forms", lambda *a, **k: None)
+        m.setattr(run, "entries_read", lambda stylesheet: "whole")  # (a page deciding them reads them)
         report = build(source, tmp_path / "decided", jobs=0, only=only)
     assert report.exit_code == 0
     return _outputs(tmp_path / "handed"), _outputs(tmp_path / "decided"), made
@@ -346,10 +347,38 @@ def test_an_entry_s_card_is_the_same_in_the_collection_site_and_in_a_document_al
 
 def test_each_format_declares_what_else_it_reads_of_the_entries():
     """A collection's letter page reads of each entry handed over only its kind and key
-    (``run.entries_read``); the other formats read them whole."""
+    (``run.entries_read``); the plain text that and its forms; the PDF reads them whole."""
     run.entries_read.cache_clear()
     assert {name: run.entries_read(name) for name in ("html/html.xsl", "text/text.xsl", "typst/typst.xsl")} == {
-        "html/html.xsl": "kind", "text/text.xsl": "whole", "typst/typst.xsl": "whole"}
+        "html/html.xsl": "kind", "text/text.xsl": "forms", "typst/typst.xsl": "whole"}
+
+
+def test_the_text_is_the_same_with_the_entries_handed_as_their_forms(tmp_path, monkeypatch):
+    """The plain text of a collection's letters handed each entry as an empty element
+    with its key and label is the text handed the entries whole."""
+    from lxml import etree
+
+    source = generate(tmp_path / "src", letters=6)
+    handed: list[str] = []
+    real = run.handed_bundle
+
+    def kept(*args, **kwargs):
+        bundle = real(*args, **kwargs)
+        handed.append(bundle.text)
+        return bundle
+
+    with monkeypatch.context() as m:
+        m.setattr(run, "handed_bundle", kept)
+        assert build([source], tmp_path / "forms", jobs=0, only=["text"]).exit_code == 0
+    run._handed.clear()
+    with monkeypatch.context() as m:
+        m.setattr(run, "entries_read", lambda stylesheet: "whole")
+        assert build([source], tmp_path / "whole", jobs=0, only=["text"]).exit_code == 0
+    texts = _outputs(tmp_path / "forms")
+    assert texts == _outputs(tmp_path / "whole") and len(texts) == 7  # (and the book)
+    entries = [entry for text in handed for entry in etree.fromstring(text)]
+    assert entries and all(len(entry) == 0 and entry.get("{urn:x-tei-edition}key")
+                           and entry.get("{urn:x-tei-edition}form-label") for entry in entries)
 
 
 def test_pages_are_the_same_with_the_entries_handed_as_their_kinds(tmp_path, monkeypatch):

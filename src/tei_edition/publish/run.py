@@ -157,17 +157,18 @@ def _declared(stylesheet: str, template: str) -> list[str] | None:
 # What else a format's pages of a collection's site (a run with ``collection-page``) read
 # of the entries handed over is its stylesheet's to say too: its template te:entries-read
 # returns "kind" when they read of each entry only what kind it is (its element's name)
-# and its key; a stylesheet without one reads them whole. Such a page is handed each
-# entry as an empty element (a letter's bundle a sixth of its size: Saxon parses it for
-# each letter).
+# and its key; "forms" when every run of it in a collection reads only that and the
+# forms it reads (te:forms-read); a stylesheet without one reads them whole. Such a run
+# is handed each entry as an empty element, with those forms (a letter's bundle a sixth
+# of its size: Saxon parses it for each letter).
 ENTRIES_READ_TEMPLATE = "{urn:x-tei-edition}entries-read"
-ENTRIES_READ = ("whole", "kind")
+ENTRIES_READ = ("whole", "kind", "forms")
 
 
 @cache
 def entries_read(stylesheet: str) -> str:
     """What ``stylesheet``'s pages read of the entries handed over besides their forms
-    (``ENTRIES_READ_TEMPLATE``): "whole", or "kind"; asked once per process."""
+    (``ENTRIES_READ_TEMPLATE``): "whole", "kind" or "forms"; asked once per process."""
     declared = _declared(stylesheet, ENTRIES_READ_TEMPLATE)
     if declared is None:
         return "whole"
@@ -261,9 +262,9 @@ def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
     and the forms. A worker's documents name the same entries again and again: none is
     copied, given its forms or serialized again, and no bundle is built or serialized
     per document. Not ``whole`` (a page that reads only the entries' kinds and keys,
-    ``entries_read``, and none of their forms): each entry an empty element."""
+    and the forms of ``forms``, ``entries_read``): each entry an empty element, with its
+    forms."""
     stamp = register.stamp
-    whole = whole or bool(forms)  # (forms are written on the whole entry)
     wanted = sorted(set(keys))
     missing = [key for key in wanted if (stamp, reading, forms, whole, key) not in _handed]
     if missing:
@@ -271,8 +272,8 @@ def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
                 next(iter(_handed), (stamp,))[0] != stamp:  # (only the register at hand's)
             _handed.clear()
             missing = wanted
-        if whole:
-            _hand_whole(stylesheet, register, missing, reading, forms)
+        if whole or forms:
+            _hand_whole(stylesheet, register, missing, reading, forms, whole)
         else:
             for key in missing:
                 _handed[(stamp, reading, forms, whole, key)] = _kind_of_entry(register, key)
@@ -281,8 +282,9 @@ def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
 
 
 def _hand_whole(stylesheet: str, register: CollectionRegister, keys: list[str],
-                reading: str, forms: tuple[str, ...]) -> None:
-    """The entries of ``keys`` whole, with their forms, into ``_handed``."""
+                reading: str, forms: tuple[str, ...], whole: bool = True) -> None:
+    """The entries of ``keys`` with their forms, whole or (not ``whole``) empty, into
+    ``_handed``."""
     part = etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS})
     copies = []
     for key in keys:
@@ -290,8 +292,20 @@ def _hand_whole(stylesheet: str, register: CollectionRegister, keys: list[str],
         copies.append(None if entry is None else register.bundle_entry(part, entry))
     with_forms(stylesheet, part, reading, forms)
     for key, copy in zip(keys, copies):
-        _handed[(register.stamp, reading, forms, True, key)] = "" if copy is None else \
-            _in_bundle(etree.tostring(copy, encoding="unicode"))
+        _handed[(register.stamp, reading, forms, whole, key)] = "" if copy is None else \
+            _in_bundle(etree.tostring(copy, encoding="unicode")) if whole else _forms_of_entry(copy, forms)
+
+
+def _forms_of_entry(copy, forms: tuple[str, ...]) -> str:
+    """An entry (its bundle's copy, with its forms) as a run that reads only its kind, key
+    and ``forms`` is handed it: its element, empty, with them (whole: an entry not in
+    TEI, as in ``_kind_of_entry``, or one whose forms were not made, ``with_forms``)."""
+    name = etree.QName(copy)
+    made = [copy.get(f"{{{TE_NS}}}form-{form}") for form in forms]
+    if name.namespace != TEI_NS or None in made:
+        return _in_bundle(etree.tostring(copy, encoding="unicode"))
+    attributes = "".join(f' te:form-{form}="{transform.escaped(value)}"' for form, value in zip(forms, made))
+    return f'<{name.localname} te:key="{transform.escaped(copy.get(_TE_KEY))}"{attributes}/>'
 
 
 def _kind_of_entry(register: CollectionRegister, key: str) -> str:
@@ -340,9 +354,10 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
         if bundle is None:  # resolved once for all formats (``resolved``), bundled once
             forms = forms_read(stylesheet) if collection else ()  # (for the forms they read)
             # (and what else: declared for a page of a collection's site, which a run
-            # with no ``collection-page`` is not: a site of its own, with its registers)
-            whole = not collection or "collection-page" not in params or \
-                entries_read(stylesheet) == "whole"
+            # with no ``collection-page`` is not: a site of its own, with its registers;
+            # or for every run in a collection)
+            read = entries_read(stylesheet) if collection else "whole"
+            whole = read == "whole" or (read == "kind" and "collection-page" not in params)
             if (forms, whole) not in done.bundles:
                 done.bundles[(forms, whole)] = handed_bundle(stylesheet, register, done.keys,
                                                              params.get("reading", ""), forms,
