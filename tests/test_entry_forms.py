@@ -44,6 +44,7 @@ def _build_both(source: list[Path], tmp_path: Path, monkeypatch, only) -> tuple[
     assert report.exit_code == 0
     with monkeypatch.context() as m:
         m.setattr(run, "with_forms", lambda *a, **k: None)
+        m.setattr(run, "entries_read", lambda stylesheet: "whole")  # (a page deciding them reads them)
         report = build(source, tmp_path / "decided", jobs=0, only=only)
     assert report.exit_code == 0
     return _outputs(tmp_path / "handed"), _outputs(tmp_path / "decided"), made
@@ -217,6 +218,39 @@ def test_an_entry_has_its_forms_once_per_reading(monkeypatch):
     assert len(run._forms) == 2
 
 
+def test_a_form_one_format_made_is_not_made_again_for_another(monkeypatch):
+    """The text's label of an entry is the one the PDF made: only the forms not made yet
+    are asked of the stylesheet, and they are the same as made together."""
+    from lxml import etree
+
+    bundle = ('<te:registers xmlns:te="urn:x-tei-edition"><person xmlns="http://www.tei-c.org/ns/1.0" '
+              'xml:id="p1" te:key="p1"><persName>Anna Muster</persName><birth when="1801"/>'
+              '</person></te:registers>')
+    asked: list[str] = []
+    real = transform.call_template_strings
+
+    def counted(stylesheet, template, context, params=None, **kw):
+        if template == run.FORMS_TEMPLATE:
+            asked.append(context.getroot().get(run._TE_FORMS))
+        return real(stylesheet, template, context, params, **kw)
+
+    def forms(stylesheet, wanted):
+        copy = etree.fromstring(bundle)
+        run.with_forms(stylesheet, copy, "normalised", wanted)
+        return {k.split("}")[1]: v for k, v in copy[0].attrib.items() if "form-" in k}
+
+    together = forms("text/text.xsl", ("label", "dates"))
+    run._forms.clear()
+    monkeypatch.setattr(transform, "call_template_strings", counted)
+    pdf = forms("typst/typst.xsl", ("label", "index"))
+    text = forms("text/text.xsl", ("label",))
+    both = forms("text/text.xsl", ("label", "dates"))
+    assert asked == ["label index", "dates"]
+    assert text == {"form-label": pdf["form-label"]} == {"form-label": "Anna Muster"}
+    assert both == together
+    assert len(run._forms) == 1
+
+
 @pytest.fixture(autouse=True)
 def _fresh_forms():
     yield
@@ -313,10 +347,38 @@ def test_an_entry_s_card_is_the_same_in_the_collection_site_and_in_a_document_al
 
 def test_each_format_declares_what_else_it_reads_of_the_entries():
     """A collection's letter page reads of each entry handed over only its kind and key
-    (``run.entries_read``); the other formats read them whole."""
+    (``run.entries_read``); the plain text that and its forms; the PDF reads them whole."""
     run.entries_read.cache_clear()
     assert {name: run.entries_read(name) for name in ("html/html.xsl", "text/text.xsl", "typst/typst.xsl")} == {
-        "html/html.xsl": "kind", "text/text.xsl": "whole", "typst/typst.xsl": "whole"}
+        "html/html.xsl": "kind", "text/text.xsl": "forms", "typst/typst.xsl": "whole"}
+
+
+def test_the_text_is_the_same_with_the_entries_handed_as_their_forms(tmp_path, monkeypatch):
+    """The plain text of a collection's letters handed each entry as an empty element
+    with its key and label is the text handed the entries whole."""
+    from lxml import etree
+
+    source = generate(tmp_path / "src", letters=6)
+    handed: list[str] = []
+    real = run.handed_bundle
+
+    def kept(*args, **kwargs):
+        bundle = real(*args, **kwargs)
+        handed.append(bundle.text)
+        return bundle
+
+    with monkeypatch.context() as m:
+        m.setattr(run, "handed_bundle", kept)
+        assert build([source], tmp_path / "forms", jobs=0, only=["text"]).exit_code == 0
+    run._handed.clear()
+    with monkeypatch.context() as m:
+        m.setattr(run, "entries_read", lambda stylesheet: "whole")
+        assert build([source], tmp_path / "whole", jobs=0, only=["text"]).exit_code == 0
+    texts = _outputs(tmp_path / "forms")
+    assert texts == _outputs(tmp_path / "whole") and len(texts) == 7  # (and the book)
+    entries = [entry for text in handed for entry in etree.fromstring(text)]
+    assert entries and all(len(entry) == 0 and entry.get("{urn:x-tei-edition}key")
+                           and entry.get("{urn:x-tei-edition}form-label") for entry in entries)
 
 
 def test_pages_are_the_same_with_the_entries_handed_as_their_kinds(tmp_path, monkeypatch):

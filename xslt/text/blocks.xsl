@@ -246,7 +246,10 @@
     <xsl:param name="nodes" as="node()*"/>
     <xsl:param name="container" as="element()"/>
     <xsl:param name="indent" as="xs:integer" tunnel="yes" select="0"/>
-    <xsl:variable name="lines" select="tokenize(tx:inline-text($nodes), $tx:newline)[normalize-space()] ! normalize-space(.)"/>
+    <!-- (a run's text is cut only where it holds a kept line break: most hold none) -->
+    <xsl:variable name="text" select="tx:inline-text($nodes)"/>
+    <xsl:variable name="lines" select="if (contains($text, $tx:newline))
+      then tokenize($text, $tx:newline)[normalize-space()] ! normalize-space(.) else $text[.]"/>
     <xsl:variable name="group" select="if (tx:is-tight($container)) then generate-id($container) else tx:group($container)"/>
     <xsl:for-each select="$lines">
       <!-- the lines of one run (line breaks kept, @te:newline) stand on consecutive lines,

@@ -37,12 +37,17 @@
     <xsl:sequence select="tx:clean(string-join($parts))"/>
   </xsl:function>
 
-  <!-- (The patterns spell out $tx:join and $tx:glue: literal patterns are compiled once.) -->
+  <!-- (The patterns spell out $tx:join and $tx:glue: literal patterns are compiled once.
+       Each is tried only on a text that holds its mark: an expression is tried at each
+       character of a paragraph, and most hold no break inside a word.) -->
   <xsl:function name="tx:clean" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
-    <xsl:sequence select="normalize-unicode(normalize-space(
-      replace(replace(replace($text, '[&#x85;&#x2028;&#x2029;]', ' '), '\s*&#xFDD0;\s*', ''),
-              '\s*&#xFDD1;', '')), 'NFC')"/>
+    <xsl:variable name="spaced" select="translate($text, '&#x85;&#x2028;&#x2029;', '   ')"/>
+    <xsl:variable name="joined" select="if (contains($spaced, '&#xFDD0;'))
+      then replace($spaced, '\s*&#xFDD0;\s*', '') else $spaced"/>
+    <xsl:variable name="glued" select="if (contains($joined, '&#xFDD1;'))
+      then replace($joined, '\s*&#xFDD1;', '') else $joined"/>
+    <xsl:sequence select="normalize-unicode(normalize-space($glued), 'NFC')"/>
   </xsl:function>
 
   <xsl:template match="text()" mode="tx:inline" as="xs:string">

@@ -36,7 +36,7 @@
     <!-- the lines after the first stand under the prefix's end, or @hang further in (a
          table row that runs over) -->
     <xsl:variable name="hang" select="string-length($prefix) + xs:integer(($block/@hang, 0)[1])"/>
-    <xsl:variable name="lines" select="tx:wrap(replace(string($block), '\s*&#xFDD2;\s*', ' '),
+    <xsl:variable name="lines" select="tx:wrap(tx:joined-lines(string($block)),
       if ($width = 0) then 0 else max((1, $width - $indent - $hang)))"/>
     <xsl:variable name="longest" select="max(($lines ! string-length(.), 0)) + $hang"/>
     <xsl:variable name="margin" select="
@@ -55,7 +55,17 @@
       $lines[position() gt 1] ! (tx:spaces($margin + $hang) || .)),
       for $mark in $block/@underline[. != ''] return
         tx:spaces($underline-margin) || string-join(for $i in 1 to $longest return string($mark))"/>
-    <xsl:sequence select="string-join($out ! replace(., '\s+$', ''), '&#10;')"/>
+    <!-- (a line's end tested before it is trimmed: the expression is tried at each of
+         its characters, and most lines end in a word) -->
+    <xsl:sequence select="string-join($out ! (if (matches(substring(., string-length(.)), '\s'))
+                                              then replace(., '\s+$', '') else .), '&#10;')"/>
+  </xsl:function>
+
+  <!-- A block's kept line breaks (a table row's, inline.xsl's $tx:newline) as spaces;
+       looked for before the expression is tried at each character of the block. -->
+  <xsl:function name="tx:joined-lines" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:sequence select="if (contains($text, '&#xFDD2;')) then replace($text, '\s*&#xFDD2;\s*', ' ') else $text"/>
   </xsl:function>
 
   <!-- Greedy filling: as many words as fit; a longer word stands alone. One regular

@@ -33,6 +33,19 @@
     <xsl:sequence select="'label'"/>
   </xsl:template>
 
+  <!-- What else it reads of the entries handed over (tei_edition.publish.run,
+       entries_read): of each only what kind it is (te:entity-type), its te:key
+       (te:lookup) and the label above, in every run of a collection, so each is handed
+       as an empty element with its label. -->
+  <xsl:template name="te:entries-read" as="xs:string">
+    <xsl:sequence select="'forms'"/>
+  </xsl:template>
+
+  <!-- The plain text reads no element's source line: the normalised tree keeps it only
+       where the common layer's coverage messages need it (../common/normalize.xsl), and
+       only those elements are handed over with it (te:lines-unread). -->
+  <xsl:variable name="te:lines-everywhere" as="xs:boolean" select="false()"/>
+
   <!-- The error codes and messages are the policy's (../common/policy.xml, te:fail). -->
   <xsl:template name="tx:check-params">
     <xsl:call-template name="te:check-params"/>

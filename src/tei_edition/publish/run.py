@@ -110,15 +110,16 @@ def register_entries(register: CollectionRegister, root, path: Path, *, keep) ->
         register.add(entry)
 
 
-# An entry's name forms (xslt/common/entry-forms.xsl), made once per process: key ->
-# the te:form-* attributes' values, keyed by the reading, the forms asked for and the
-# entry's serialization.
+# An entry's name forms (xslt/common/entry-forms.xsl), each made once per process:
+# (reading, the entry's serialization) -> form name -> the te:form-* attribute's value.
+# By form, not by the forms a format asks for together: the text's label is the one the
+# PDF made of the same entry (the forms depend on the entry and the reading alone).
 FORMS_TEMPLATE = "{urn:x-tei-edition}entry-forms"
 FORMS = ("label", "index", "sort", "dates", "description", "summary")
 _TE_KEY = f"{{{TE_NS}}}key"
 _TE_FORMS = f"{{{TE_NS}}}forms"
 _FORMS_HELD = 100_000  # entries; past that the cache starts again
-_forms: dict[tuple[str, tuple[str, ...], bytes], tuple[str, ...]] = {}
+_forms: dict[tuple[str, bytes], dict[str, str]] = {}
 
 # Which forms a format's pages in a collection read of the entries handed over (names.xsl,
 # te:handed-over) is its stylesheet's to say: its template te:forms-read (in its
@@ -156,17 +157,18 @@ def _declared(stylesheet: str, template: str) -> list[str] | None:
 # What else a format's pages of a collection's site (a run with ``collection-page``) read
 # of the entries handed over is its stylesheet's to say too: its template te:entries-read
 # returns "kind" when they read of each entry only what kind it is (its element's name)
-# and its key; a stylesheet without one reads them whole. Such a page is handed each
-# entry as an empty element (a letter's bundle a sixth of its size: Saxon parses it for
-# each letter).
+# and its key; "forms" when every run of it in a collection reads only that and the
+# forms it reads (te:forms-read); a stylesheet without one reads them whole. Such a run
+# is handed each entry as an empty element, with those forms (a letter's bundle a sixth
+# of its size: Saxon parses it for each letter).
 ENTRIES_READ_TEMPLATE = "{urn:x-tei-edition}entries-read"
-ENTRIES_READ = ("whole", "kind")
+ENTRIES_READ = ("whole", "kind", "forms")
 
 
 @cache
 def entries_read(stylesheet: str) -> str:
     """What ``stylesheet``'s pages read of the entries handed over besides their forms
-    (``ENTRIES_READ_TEMPLATE``): "whole", or "kind"; asked once per process."""
+    (``ENTRIES_READ_TEMPLATE``): "whole", "kind" or "forms"; asked once per process."""
     declared = _declared(stylesheet, ENTRIES_READ_TEMPLATE)
     if declared is None:
         return "whole"
@@ -180,8 +182,9 @@ def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = F
     """Write on each entry of a register ``bundle`` (its top level) the name forms the
     common layer decides for it, those of ``forms`` (te:form-label, -index, -sort,
     -dates, -description, -summary; names.xsl reads them instead of deciding again, and
-    decides those not handed over), each entry's forms made once per process: a
-    collection's entries recur from document to document. Those not made yet are made
+    decides those not handed over), each form of an entry made once per process, for
+    whichever format asks for it first: a collection's entries recur from document to
+    document, and formats read some of the same forms. Those not made yet are made
     together, by one call of the stylesheet's ``te:entry-forms`` template (every
     format's stylesheet has it: no other is compiled). The forms depend on the entry
     alone and the reading (a choice in a description); an entry that already has forms
@@ -189,35 +192,54 @@ def with_forms(stylesheet: str, bundle, reading: str, forms: tuple[str, ...] = F
     forms = tuple(name for name in FORMS if name in forms)
     if not forms:
         return
-    names = [f"{{{TE_NS}}}form-{name}" for name in forms]
     root = bundle.getroot() if hasattr(bundle, "getroot") else bundle
-    wanted: list[tuple[etree._Element, tuple[str, tuple[str, ...], bytes]]] = []
+    wanted: list[tuple[etree._Element, tuple[str, bytes]]] = []
     for entry in root:
         if not isinstance(entry.tag, str) or entry.get(_TE_KEY) is None or \
                 any(entry.get(f"{{{TE_NS}}}form-{name}") is not None for name in FORMS):
             continue
-        wanted.append((entry, (reading, forms, etree.tostring(entry))))
-    missing = [(entry, key) for entry, key in wanted if key not in _forms]
-    if missing:
-        if len(_forms) + len(missing) > _FORMS_HELD:
-            _forms.clear()
-        part = etree.Element(root.tag, nsmap=root.nsmap)
-        part.set(_TE_FORMS, " ".join(forms))
-        for entry, _ in missing:
-            part.append(deepcopy(entry))
-        strings = transform.call_template_strings(stylesheet, FORMS_TEMPLATE, part.getroottree(),
-                                                  {"reading": reading} if reading else None).strings
-        size = 1 + len(forms)
-        # (each entry's forms follow its key: checked, so that none lands on another)
-        if len(strings) != size * len(missing) or \
-                strings[::size] != [entry.get(_TE_KEY) for entry, _ in missing]:
-            raise TransformError(f"{stylesheet}: te:entry-forms returned {len(strings)} strings "
-                                 f"not the forms of its {len(missing)} entries in order")
-        for (entry, key), at in zip(missing, range(0, len(strings), size)):
-            _forms[key] = tuple(strings[at + 1:at + size])
+        wanted.append((entry, (reading, etree.tostring(entry))))
+    lacking = _lacking(wanted, forms)
+    if lacking and len(_forms) + len(wanted) > _FORMS_HELD:
+        _forms.clear()
+        lacking = _lacking(wanted, forms)
+    for names, missing in lacking.items():
+        _make_forms(stylesheet, root, missing, reading, names)
     for entry, key in wanted:
-        for name, value in zip(names, _forms[key]):
-            entry.set(name, value)
+        made = _forms[key]
+        for name in forms:
+            entry.set(f"{{{TE_NS}}}form-{name}", made[name])
+
+
+def _lacking(wanted: list, forms: tuple[str, ...]) -> dict[tuple[str, ...], list]:
+    """The (entry, key) of ``wanted`` by the forms of ``forms`` not made of them yet (most
+    lack all or none: one call of the stylesheet for them)."""
+    lacking: dict[tuple[str, ...], list] = {}
+    for entry, key in wanted:
+        made = _forms.get(key, {})
+        names = tuple(name for name in forms if name not in made)
+        if names:
+            lacking.setdefault(names, []).append((entry, key))
+    return lacking
+
+
+def _make_forms(stylesheet: str, root, missing: list, reading: str, forms: tuple[str, ...]) -> None:
+    """The ``forms`` of the ``missing`` (entry, key) of a bundle's ``root``, made by one call
+    of ``te:entry-forms``, into ``_forms``."""
+    part = etree.Element(root.tag, nsmap=root.nsmap)
+    part.set(_TE_FORMS, " ".join(forms))
+    for entry, _ in missing:
+        part.append(deepcopy(entry))
+    strings = transform.call_template_strings(stylesheet, FORMS_TEMPLATE, part.getroottree(),
+                                              {"reading": reading} if reading else None).strings
+    size = 1 + len(forms)
+    # (each entry's forms follow its key: checked, so that none lands on another)
+    if len(strings) != size * len(missing) or \
+            strings[::size] != [entry.get(_TE_KEY) for entry, _ in missing]:
+        raise TransformError(f"{stylesheet}: te:entry-forms returned {len(strings)} strings "
+                             f"not the forms of its {len(missing)} entries in order")
+    for (entry, key), at in zip(missing, range(0, len(strings), size)):
+        _forms.setdefault(key, {}).update(zip(forms, strings[at + 1:at + size]))
 
 
 # The entries of a collection's register as ``handed_bundle`` serializes them, each once
@@ -240,9 +262,9 @@ def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
     and the forms. A worker's documents name the same entries again and again: none is
     copied, given its forms or serialized again, and no bundle is built or serialized
     per document. Not ``whole`` (a page that reads only the entries' kinds and keys,
-    ``entries_read``, and none of their forms): each entry an empty element."""
+    and the forms of ``forms``, ``entries_read``): each entry an empty element, with its
+    forms."""
     stamp = register.stamp
-    whole = whole or bool(forms)  # (forms are written on the whole entry)
     wanted = sorted(set(keys))
     missing = [key for key in wanted if (stamp, reading, forms, whole, key) not in _handed]
     if missing:
@@ -250,8 +272,8 @@ def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
                 next(iter(_handed), (stamp,))[0] != stamp:  # (only the register at hand's)
             _handed.clear()
             missing = wanted
-        if whole:
-            _hand_whole(stylesheet, register, missing, reading, forms)
+        if whole or forms:
+            _hand_whole(stylesheet, register, missing, reading, forms, whole)
         else:
             for key in missing:
                 _handed[(stamp, reading, forms, whole, key)] = _kind_of_entry(register, key)
@@ -260,8 +282,9 @@ def handed_bundle(stylesheet: str, register: CollectionRegister, keys,
 
 
 def _hand_whole(stylesheet: str, register: CollectionRegister, keys: list[str],
-                reading: str, forms: tuple[str, ...]) -> None:
-    """The entries of ``keys`` whole, with their forms, into ``_handed``."""
+                reading: str, forms: tuple[str, ...], whole: bool = True) -> None:
+    """The entries of ``keys`` with their forms, whole or (not ``whole``) empty, into
+    ``_handed``."""
     part = etree.Element(f"{{{TE_NS}}}registers", nsmap={"te": TE_NS})
     copies = []
     for key in keys:
@@ -269,8 +292,20 @@ def _hand_whole(stylesheet: str, register: CollectionRegister, keys: list[str],
         copies.append(None if entry is None else register.bundle_entry(part, entry))
     with_forms(stylesheet, part, reading, forms)
     for key, copy in zip(keys, copies):
-        _handed[(register.stamp, reading, forms, True, key)] = "" if copy is None else \
-            _in_bundle(etree.tostring(copy, encoding="unicode"))
+        _handed[(register.stamp, reading, forms, whole, key)] = "" if copy is None else \
+            _in_bundle(etree.tostring(copy, encoding="unicode")) if whole else _forms_of_entry(copy, forms)
+
+
+def _forms_of_entry(copy, forms: tuple[str, ...]) -> str:
+    """An entry (its bundle's copy, with its forms) as a run that reads only its kind, key
+    and ``forms`` is handed it: its element, empty, with them (whole: an entry not in
+    TEI, as in ``_kind_of_entry``, or one whose forms were not made, ``with_forms``)."""
+    name = etree.QName(copy)
+    made = [copy.get(f"{{{TE_NS}}}form-{form}") for form in forms]
+    if name.namespace != TEI_NS or None in made:
+        return _in_bundle(etree.tostring(copy, encoding="unicode"))
+    attributes = "".join(f' te:form-{form}="{transform.escaped(value)}"' for form, value in zip(forms, made))
+    return f'<{name.localname} te:key="{transform.escaped(copy.get(_TE_KEY))}"{attributes}/>'
 
 
 def _kind_of_entry(register: CollectionRegister, key: str) -> str:
@@ -319,9 +354,10 @@ def run_format(stylesheet: str, tree, source: Path, params: dict, *,
         if bundle is None:  # resolved once for all formats (``resolved``), bundled once
             forms = forms_read(stylesheet) if collection else ()  # (for the forms they read)
             # (and what else: declared for a page of a collection's site, which a run
-            # with no ``collection-page`` is not: a site of its own, with its registers)
-            whole = not collection or "collection-page" not in params or \
-                entries_read(stylesheet) == "whole"
+            # with no ``collection-page`` is not: a site of its own, with its registers;
+            # or for every run in a collection)
+            read = entries_read(stylesheet) if collection else "whole"
+            whole = read == "whole" or (read == "kind" and "collection-page" not in params)
             if (forms, whole) not in done.bundles:
                 done.bundles[(forms, whole)] = handed_bundle(stylesheet, register, done.keys,
                                                              params.get("reading", ""), forms,
