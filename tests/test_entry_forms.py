@@ -353,27 +353,39 @@ def test_each_format_declares_what_else_it_reads_of_the_entries():
         "html/html.xsl": "kind", "text/text.xsl": "forms", "typst/typst.xsl": "whole"}
 
 
-def test_the_text_is_the_same_with_the_entries_handed_as_their_forms(tmp_path, monkeypatch):
-    """The plain text of a collection's letters handed each entry as an empty element
-    with its key and label is the text handed the entries whole."""
-    from lxml import etree
-
-    source = generate(tmp_path / "src", letters=6)
-    handed: list[str] = []
+def _recorder(handed: list[str]):
+    """``run.handed_bundle``, keeping in ``handed`` the text of each bundle it hands over."""
     real = run.handed_bundle
 
     def kept(*args, **kwargs):
         bundle = real(*args, **kwargs)
         handed.append(bundle.text)
         return bundle
+    return kept
 
+
+def _built_both_ways(source, tmp_path, monkeypatch, name: str, only: str) -> list[str]:
+    """``source`` built (``only`` that format) into ``tmp_path/name`` as it is, the bundles
+    it was handed kept, and into ``tmp_path/whole`` with every entry handed whole; the
+    bundles."""
+    handed: list[str] = []
     with monkeypatch.context() as m:
-        m.setattr(run, "handed_bundle", kept)
-        assert build([source], tmp_path / "forms", jobs=0, only=["text"]).exit_code == 0
+        m.setattr(run, "handed_bundle", _recorder(handed))
+        assert build([source], tmp_path / name, jobs=0, only=[only]).exit_code == 0
     run._handed.clear()
     with monkeypatch.context() as m:
         m.setattr(run, "entries_read", lambda stylesheet: "whole")
-        assert build([source], tmp_path / "whole", jobs=0, only=["text"]).exit_code == 0
+        assert build([source], tmp_path / "whole", jobs=0, only=[only]).exit_code == 0
+    return handed
+
+
+def test_the_text_is_the_same_with_the_entries_handed_as_their_forms(tmp_path, monkeypatch):
+    """The plain text of a collection's letters handed each entry as an empty element
+    with its key and label is the text handed the entries whole."""
+    from lxml import etree
+
+    source = generate(tmp_path / "src", letters=6)
+    handed = _built_both_ways(source, tmp_path, monkeypatch, "forms", "text")
     texts = _outputs(tmp_path / "forms")
     assert texts == _outputs(tmp_path / "whole") and len(texts) == 7  # (and the book)
     entries = [entry for text in handed for entry in etree.fromstring(text)]
@@ -391,20 +403,7 @@ def test_pages_are_the_same_with_the_entries_handed_as_their_kinds(tmp_path, mon
     from lxml import etree
 
     source = generate(tmp_path / "src", letters=6)
-    handed: list[str] = []
-    real = run.handed_bundle
-
-    def kept(*args, **kwargs):
-        bundle = real(*args, **kwargs)
-        handed.append(bundle.text)
-        return bundle
-
-    with monkeypatch.context() as m:
-        m.setattr(run, "handed_bundle", kept)
-        assert build([source], tmp_path / "kinds", jobs=0, only=["html"]).exit_code == 0
-    with monkeypatch.context() as m:
-        m.setattr(run, "entries_read", lambda stylesheet: "whole")
-        assert build([source], tmp_path / "whole", jobs=0, only=["html"]).exit_code == 0
+    handed = _built_both_ways(source, tmp_path, monkeypatch, "kinds", "html")
     assert _outputs(tmp_path / "kinds") == _outputs(tmp_path / "whole")
     digests = [{k: v["digest"] for k, v in json.loads(
         (tmp_path / out / ".tei-edition-manifest.json").read_text())["documents"].items()}
@@ -421,7 +420,7 @@ def test_pages_are_the_same_with_the_entries_handed_as_their_kinds(tmp_path, mon
         (one / register.name).write_bytes(register.read_bytes())
     handed.clear()
     with monkeypatch.context() as m:
-        m.setattr(run, "handed_bundle", kept)
+        m.setattr(run, "handed_bundle", _recorder(handed))
         assert build([one], tmp_path / "one-out", jobs=0, only=["html"]).exit_code == 0
     entries = [entry for text in handed for entry in etree.fromstring(text)]
     assert entries and all(len(entry) > 0 for entry in entries)
