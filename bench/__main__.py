@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench import cases, generate
 from bench.harness import fmt_bytes, fmt_seconds, table
+from tei_edition.publish.peak import available_memory
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     _byte_compile()
     work = Path(tempfile.mkdtemp(prefix="tei-edition-bench-"))
     try:
-        available = cases.available_memory()
+        available = available_memory()
         limit = (int(args.max_memory * 2**30) if args.max_memory
                  else int(0.4 * available) if available else None)
         ctx = cases.Context.detect(work, quick=args.quick, repeats=max(1, args.repeats),

@@ -330,17 +330,6 @@ def _predicted_memory(points: list[tuple[int, Series]], size: int) -> float | No
     return _extrapolate([(s, x.maxrss) for s, x in points if x.status == "ok"], size)
 
 
-def available_memory() -> float | None:
-    """MemAvailable from /proc/meminfo, in bytes (None where there is none)."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
 def _growth(by_format: dict[str, list[tuple[int, Series]]]) -> list[Outcome]:
     """Growth exponents between successive sizes: 1.0 is linear; above 1.15 is not."""
     rows = []

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from tei_edition.publish import links, manifest, pool
+from tei_edition.publish.peak import available_memory
 
 # where the volume's own process writes it, inside the build folder under construction
 # (moved beside the documents when it is done: nothing half-written among them)
@@ -48,7 +49,8 @@ class Books:
     are made: taken over, or made (the volume perhaps aside)."""
 
     def __init__(self, collection, formats: list[str], books: str, *, options: str,
-                 withheld=frozenset(), previous: Path | None = None):
+                 withheld=frozenset(), old: Path | None = None, record: manifest.Books | None = None):
+        """``record``: the books' record of the previous build, in ``old``."""
         from tei_edition.publish import volume
 
         self.collection, self.formats, self.books = collection, formats, books
@@ -56,9 +58,9 @@ class Books:
         self.asked = volume.books_asked(formats, books)
         self.name = volume.book_name(collection)
         self.key = key(collection, options, formats, books, withheld) if self.asked else ""
-        self.previous = _unchanged(manifest.load_books(previous), self.key, self.name, previous) \
-            if self.asked and previous is not None else None
-        self.old = previous
+        self.previous = _unchanged(record, self.key, self.name, old) \
+            if self.asked and old is not None else None
+        self.old = old
         self.aside: _VolumeAside | None = None
 
     def set_volume_aside(self, paths, files, staging: Path, parse_limits, timeout: float) -> bool:
@@ -128,15 +130,9 @@ def _moved(path: Path, staging: Path) -> Path:
 
 def room_for_volume_aside(workers_memory: int, volume_memory: int) -> bool:
     """Whether the machine has the memory the workers and the volume's Typst run may
-    take together (their limits), beside what it uses already (MemAvailable)."""
-    try:
-        with open("/proc/meminfo", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"MemAvailable:"):
-                    return int(line.split()[1]) * 1024 >= workers_memory + volume_memory
-    except (OSError, ValueError, IndexError):
-        pass
-    return False
+    take together (their limits), beside what it uses already."""
+    free = available_memory()
+    return free is not None and free >= workers_memory + volume_memory
 
 
 class _VolumeAside:

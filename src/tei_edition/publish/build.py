@@ -42,7 +42,6 @@ import json
 import marshal
 import os
 import pickle
-import re
 import shutil
 import subprocess
 import sys
@@ -294,7 +293,7 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
     if fallback is not None:  # absent otherwise: earlier builds' keys stay valid
         settings["fallback"] = [str(fallback), manifest.file_digest(fallback)]
     options = manifest.options_digest(settings)
-    old, previous_site = ({}, None) if force else manifest.load_all(out)
+    old, previous_site, previous_books = ({}, None, None) if force else manifest.load_all(out)
     # the previous site's files linked into the new folder at once, by a thread of its
     # own (while this one works out what to render, and the workers render), when its
     # parts may be taken over (the same tool and options): by a site taken over whole,
@@ -363,8 +362,8 @@ def _build(paths, out_dir, *, validate, strict, only, jobs, force, limits, progr
                                divisions, edition=edition))
 
     _keep_register_digests(collection.records, digested)  # (saved by ``_Ahead``)
-    own_books = _own_books(collection, made_of, books, options, held, out=None if force else out,
-                           absolute=absolute) if len(documents) > 1 else None
+    own_books = _own_books(collection, made_of, books, options, held, out=out,
+                           previous=previous_books, absolute=absolute) if len(documents) > 1 else None
     if own_books is not None:
         closing.callback(own_books.stop)
         # the volume is made of the sources: set meanwhile, when the memory allows
@@ -611,13 +610,14 @@ def _validate_against(batch: list[tuple[Path, object]], schema: Path) -> dict[Pa
 
 # ------------------------------------------------------------------ what goes where
 
-def _own_books(collection, chosen, books: str, options: str, held: dict, *, out: Path | None,
-               absolute) -> collection_books.Books:
+def _own_books(collection, chosen, books: str, options: str, held: dict, *, out: Path,
+               previous: manifest.Books | None, absolute) -> collection_books.Books:
     """The collection's books this build asks for, leaving out the documents ``held``
-    (by absolute path: withheld, ``--strict``), taken over from ``out`` when unchanged."""
+    (by absolute path: withheld, ``--strict``), taken over from ``out`` when their
+    ``previous`` record (none: made afresh) says they are unchanged."""
     withheld = frozenset(d.id for d in collection.documents if absolute(d.path) in held)
     return collection_books.Books(collection, [f.name for f in chosen], books, options=options,
-                                  withheld=withheld, previous=out)
+                                  withheld=withheld, old=out, record=previous)
 
 
 def _check_paths(paths: list) -> list[Path]:

@@ -172,10 +172,10 @@ def load_site(folder: Path) -> Site | None:
     return _site(folder, _read(folder))
 
 
-def load_all(folder: Path) -> tuple[dict[str, Entry], Site | None]:
-    """``load`` and ``load_site`` of one reading of the manifest."""
+def load_all(folder: Path) -> tuple[dict[str, Entry], Site | None, "Books | None"]:
+    """``load``, ``load_site`` and ``load_books`` of one reading of the manifest."""
     data = _read(folder)
-    return _entries(data), _site(folder, data)
+    return _entries(data), _site(folder, data), _books(data)
 
 
 @dataclass
@@ -190,7 +190,10 @@ class Books:
 
 def load_books(folder: Path) -> Books | None:
     """The finished build's record of the collection's books, or None."""
-    data = _read(folder)
+    return _books(_read(folder))
+
+
+def _books(data) -> Books | None:
     try:
         if data.get("format") != FORMAT_VERSION or not isinstance(data.get("books"), dict):
             return None
